@@ -1,0 +1,1 @@
+"""Geste domain: certifications, skills blocks, footage, pipeline runs, steps, capsules, learners."""

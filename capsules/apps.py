@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CapsulesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "capsules"
+    verbose_name = _("Capsules")
+
+    def ready(self):
+        from capsules import signals  # noqa: F401  (worker recovery hooks)

@@ -1,0 +1,398 @@
+"""Domain models, named as in DESIGN.md.
+
+Business rules live in ``capsules/actions`` and ``capsules/workflow.py``; models hold
+data and small derived properties only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Certification(models.Model):
+    """A professional title registered in the RNCP."""
+
+    title = models.CharField(_("intitulé"), max_length=255)
+    rncp_code = models.CharField(
+        _("code RNCP"), max_length=20, unique=True,
+        validators=[RegexValidator(r"^RNCP\d{3,6}$", _("Format attendu : RNCP suivi de chiffres, ex. RNCP37274."))],
+    )
+    vocabulary = models.TextField(
+        _("vocabulaire du métier"), blank=True,
+        help_text=_("Termes techniques séparés par des virgules, pour aider la transcription "
+                    "(ex. clé dynamométrique, newton-mètre)."),
+    )
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.rncp_code})"
+
+    @property
+    def vocabulary_terms(self) -> list[str]:
+        return [t.strip() for t in self.vocabulary.split(",") if t.strip()]
+
+
+class SkillsBlock(models.Model):
+    """A bloc de compétences: the unit a learner completes."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="skills_blocks",
+                                      verbose_name=_("certification"))
+    code = models.CharField(
+        _("code"), max_length=32, unique=True,
+        validators=[RegexValidator(r"^RNCP\d{3,6}BC\d{2}$", _("Format attendu : ex. RNCP37274BC01."))],
+    )
+    title = models.CharField(_("intitulé"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("bloc de compétences")
+        verbose_name_plural = _("blocs de compétences")
+        ordering = ["certification", "order", "code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+
+class Footage(models.Model):
+    """An uploaded source video (immutable original) and what the pipeline derived from it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Téléversée")
+        PROCESSING = "processing", _("En traitement")
+        FAILED = "failed", _("Échec du traitement")
+        IN_REVIEW = "in_review", _("En relecture par l'expert")
+        CHANGES_REQUESTED = "changes_requested", _("Renvoyée avec commentaire")
+        APPROVED = "approved", _("Étapes approuvées")
+
+    title = models.CharField(_("titre"), max_length=255)
+    skills_block = models.ForeignKey(SkillsBlock, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="footages", verbose_name=_("bloc de compétences"))
+    original = models.FileField(_("vidéo originale"), max_length=500, blank=True)
+    original_name = models.CharField(_("nom du fichier d'origine"), max_length=255, blank=True)
+    checksum = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True, blank=True)
+    size_bytes = models.BigIntegerField(_("taille (octets)"), default=0)
+    probe = models.JSONField(_("analyse technique"), default=dict, blank=True)
+    flags = models.JSONField(_("signalements"), default=list, blank=True)
+    duration = models.FloatField(_("durée (s)"), default=0)
+    language = models.CharField(_("langue du commentaire"), max_length=8, default="fr",
+                                help_text=_("Code de langue (fr, en…) ou « auto » pour la détection."))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="assigned_footages", verbose_name=_("expert relecteur"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="uploaded_footages", verbose_name=_("téléversée par"))
+    status = models.CharField(_("statut"), max_length=24, choices=Status.choices, default=Status.UPLOADED)
+    review_comment = models.TextField(_("commentaire de relecture"), blank=True)
+    motion_curve = models.JSONField(_("courbe de mouvement"), default=dict, blank=True)
+    renditions = models.JSONField(_("rendus"), default=dict, blank=True,
+                                  help_text=_("Clés de stockage des fichiers dérivés (HLS, MP4, vignettes…)."))
+    review_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vidéo source")
+        verbose_name_plural = _("vidéos sources")
+        ordering = ["-created_at"]
+        permissions = [("review_footage", _("Peut relire les étapes d'une vidéo"))]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def latest_run(self) -> PipelineRun | None:
+        return self.runs.order_by("-created_at").first()
+
+
+class PipelineRun(models.Model):
+    """One processing of a footage; its stages are StageRuns."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        SUCCEEDED = "succeeded", _("Terminé")
+        FAILED = "failed", _("Échec")
+        CANCELLED = "cancelled", _("Annulé")
+
+    footage = models.ForeignKey(Footage, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("traitement")
+        verbose_name_plural = _("traitements")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.footage} #{self.pk}"
+
+
+class StageRun(models.Model):
+    """One stage of a PipelineRun, with progress, timings, errors and output keys."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        QUEUED = "queued", _("Dans la file")
+        RUNNING = "running", _("En cours")
+        SUCCEEDED = "succeeded", _("Terminé")
+        SKIPPED = "skipped", _("Sans objet")
+        FAILED = "failed", _("Échec")
+        CANCELLED = "cancelled", _("Annulé")
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.FloatField(default=0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    attempts = models.PositiveIntegerField(default=0)
+    executions = models.PositiveIntegerField(
+        default=0, help_text="Times the stage's pipeline function actually ran (reuse does not count).")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+    task_id = models.CharField(max_length=255, blank=True)
+    input_key = models.CharField(max_length=128, blank=True,
+                                 help_text="Checksum of inputs and settings: same key, same outputs.")
+    output_keys = models.JSONField(default=dict, blank=True)
+    error_message = models.TextField(blank=True)
+    error_detail = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("étape de traitement")
+        verbose_name_plural = _("étapes de traitement")
+        constraints = [models.UniqueConstraint(fields=["run", "name"], name="unique_stage_per_run")]
+
+    def __str__(self):
+        return f"{self.run} · {self.name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.SKIPPED}
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Transcript(models.Model):
+    """Whisper output for a footage: segments with word times and probabilities."""
+
+    footage = models.ForeignKey(Footage, on_delete=models.CASCADE, related_name="transcripts")
+    task = models.CharField(max_length=16, default="transcribe")  # or "translate" (English track)
+    language = models.CharField(max_length=8, blank=True)
+    duration = models.FloatField(default=0)
+    model = models.CharField(max_length=255, blank=True)
+    segments = models.JSONField(default=list)
+    edited = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("transcription")
+        verbose_name_plural = _("transcriptions")
+        constraints = [models.UniqueConstraint(fields=["footage", "task"], name="unique_transcript_task")]
+
+    def __str__(self):
+        return f"{self.footage} ({self.language})"
+
+    def as_dict(self) -> dict:
+        return {"language": self.language, "duration": self.duration, "segments": self.segments}
+
+
+class Step(models.Model):
+    """A gesture segment of a footage."""
+
+    footage = models.ForeignKey(Footage, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveIntegerField(default=0)
+    start = models.FloatField(_("début (s)"))
+    end = models.FloatField(_("fin (s)"))
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    keyframe = models.CharField(_("image clé"), max_length=500, blank=True, help_text="Storage key")
+    keyframe_time = models.FloatField(null=True, blank=True)
+    confidence = models.FloatField(default=0)
+    key_terms = models.JSONField(default=list, blank=True)
+    approved = models.BooleanField(_("approuvée"), default=False)
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        ordering = ["footage", "start"]
+
+    def __str__(self):
+        return self.title or f"{self.start:.1f}–{self.end:.1f} s"
+
+
+class KeyPoint(models.Model):
+    """A point of vigilance (safety, quality) pinned to a time of the footage."""
+
+    class Kind(models.TextChoices):
+        SAFETY = "safety", _("Sécurité")
+        QUALITY = "quality", _("Qualité")
+
+    footage = models.ForeignKey(Footage, on_delete=models.CASCADE, related_name="key_points")
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="key_points")
+    time = models.FloatField(_("instant (s)"))
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.SAFETY)
+    text = models.TextField(_("texte"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("point de vigilance")
+        verbose_name_plural = _("points de vigilance")
+        ordering = ["footage", "time"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReviewComment(models.Model):
+    """An expert's or designer's comment on a step or on the whole footage."""
+
+    footage = models.ForeignKey(Footage, on_delete=models.CASCADE, related_name="review_comments")
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Capsule(models.Model):
+    """One micro-learning unit: a range of a footage, its steps, captions and interactions."""
+
+    title = models.CharField(_("titre"), max_length=255)
+    footage = models.ForeignKey(Footage, on_delete=models.PROTECT, related_name="capsules")
+    skills_block = models.ForeignKey(SkillsBlock, on_delete=models.PROTECT, related_name="capsules",
+                                     verbose_name=_("bloc de compétences"))
+    start = models.FloatField(_("début (s)"), default=0)
+    end = models.FloatField(_("fin (s)"), null=True, blank=True)
+    summary = models.TextField(_("résumé"), blank=True)
+    order = models.PositiveIntegerField(_("ordre"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("capsule")
+        verbose_name_plural = _("capsules")
+        ordering = ["skills_block", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def effective_end(self) -> float:
+        return self.end if self.end is not None else self.footage.duration
+
+    def steps(self):
+        return self.footage.steps.filter(start__gte=self.start - 0.01, end__lte=self.effective_end + 0.01)
+
+
+class Interaction(models.Model):
+    """Something that happens at a time of the capsule: a question or a pause-and-observe prompt.
+
+    ``answer_key`` never leaves the server before the learner has answered.
+    """
+
+    class Kind(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", _("Choix unique")
+        MULTIPLE_CHOICE = "multiple_choice", _("Choix multiples")
+        TRUE_FALSE = "true_false", _("Vrai / faux")
+        ORDERING = "ordering", _("Remettre les étapes dans l'ordre")
+        HOTSPOT = "hotspot", _("Zone à cliquer")
+        CLOZE = "cloze", _("Texte à trous")
+        FREE_RECALL = "free_recall", _("Rappel libre (auto-évalué)")
+        OBSERVE = "observe", _("Pause pour observer")
+
+    class Origin(models.TextChoices):
+        DESIGNER = "designer", _("Concepteur")
+        DRAFTED = "drafted", _("Proposée par Geste")
+
+    class DraftStatus(models.TextChoices):
+        PROPOSED = "proposed", _("Proposée")
+        ACCEPTED = "accepted", _("Acceptée")
+        DISCARDED = "discarded", _("Écartée")
+
+    capsule = models.ForeignKey(Capsule, on_delete=models.CASCADE, related_name="interactions")
+    time = models.FloatField(_("instant (s)"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    prompt = models.TextField(_("question ou consigne"))
+    choices = models.JSONField(_("choix"), default=list, blank=True,
+                               help_text="[{'id': 'a', 'text': '...', 'feedback': '...', 'image': key}]")
+    answer_key = models.JSONField(_("réponse attendue"), default=dict, blank=True)
+    image = models.CharField(max_length=500, blank=True, help_text="Storage key of the frame (hotspot)")
+    feedback_correct = models.TextField(_("retour si juste"), blank=True)
+    feedback_wrong = models.TextField(_("retour si faux"), blank=True)
+    mandatory = models.BooleanField(_("obligatoire"), default=True)
+    replay_step_on_wrong = models.BooleanField(_("rejouer l'étape en cas d'erreur"), default=False)
+    step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions")
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.DESIGNER)
+    draft_status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.ACCEPTED)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["capsule", "time"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} @ {self.time:.1f} s"
+
+
+class Attempt(models.Model):
+    """A learner's answer to an interaction, graded on the server."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="attempts")
+    response = models.JSONField(default=dict)
+    correct = models.BooleanField(null=True)
+    score = models.FloatField(default=0)
+    client_id = models.UUIDField(default=uuid.uuid4, help_text="Set by the browser so offline replays dedupe.")
+    answered_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="unique_attempt_client_id")]
+
+
+class Progress(models.Model):
+    """Where a learner is in a capsule: position, watched ranges, completion."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="capsule_progress")
+    capsule = models.ForeignKey(Capsule, on_delete=models.CASCADE, related_name="progress_records")
+    position = models.FloatField(default=0)
+    watched = models.JSONField(default=list, help_text="Merged [start, end] ranges actually played.")
+    watched_fraction = models.FloatField(default=0)
+    completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "capsule"], name="unique_progress")]
+
+
+class LearnerEvent(models.Model):
+    """An xAPI-shaped statement (initialized, played, paused, seeked, answered, completed)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_events")
+    capsule = models.ForeignKey(Capsule, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(max_length=32)
+    timestamp = models.DateTimeField()
+    client_id = models.UUIDField(default=uuid.uuid4)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["timestamp"]
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="unique_event_client_id")]

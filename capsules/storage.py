@@ -1,0 +1,81 @@
+"""Derived files live under keys built from the source checksum, the stage and its input key,
+so a re-run finds them (like Wagtail renditions). Works with any Django storage (disk, S3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+MANIFEST = "_stage.json"
+
+
+def stage_prefix(checksum: str, stage: str, input_key: str) -> str:
+    return f"footage/{checksum[:2]}/{checksum}/{stage}/{input_key[:16]}"
+
+
+def original_key(checksum: str, safe_name: str) -> str:
+    return f"footage/{checksum[:2]}/{checksum}/original/{safe_name}"
+
+
+def read_manifest(prefix: str) -> dict | None:
+    key = f"{prefix}/{MANIFEST}"
+    if not default_storage.exists(key):
+        return None
+    with default_storage.open(key, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def delete_manifest(prefix: str) -> None:
+    key = f"{prefix}/{MANIFEST}"
+    if default_storage.exists(key):
+        default_storage.delete(key)
+
+
+def upload_dir(local_dir: Path, prefix: str, manifest: dict) -> dict:
+    """Store every file of local_dir under prefix, then the manifest last (its presence means done)."""
+    for path in sorted(p for p in local_dir.rglob("*") if p.is_file()):
+        key = f"{prefix}/{path.relative_to(local_dir).as_posix()}"
+        if default_storage.exists(key):
+            default_storage.delete(key)
+        with path.open("rb") as fh:
+            saved = default_storage.save(key, File(fh))
+        if saved != key:
+            raise RuntimeError(f"storage renamed {key} to {saved}")
+    body = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    delete_manifest(prefix)
+    default_storage.save(f"{prefix}/{MANIFEST}", ContentFile(body))
+    return manifest
+
+
+def read_json(key: str):
+    with default_storage.open(key, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+@contextmanager
+def local_copy(key: str):
+    """A local path for a stored file: the file itself on disk storage, a cached download otherwise."""
+    try:
+        yield Path(default_storage.path(key))
+        return
+    except NotImplementedError:
+        pass
+    cache = Path(settings.GESTE_WORK_DIR) / "cache" / key
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(cache.suffix + ".part")
+        with default_storage.open(key, "rb") as src, tmp.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 8 * 1024 * 1024)
+        tmp.rename(cache)
+    yield cache
+
+
+def url(key: str) -> str:
+    return default_storage.url(key) if key else ""

@@ -1,0 +1,1 @@
+"""Evaluation of gesture-step segmentation: synthetic clips with ground truth, metrics, harness."""

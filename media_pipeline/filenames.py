@@ -1,0 +1,40 @@
+"""Storage-safe file names for uploads.
+
+An uploaded name is user input: it may carry path parts ("../../etc/passwd"),
+shell metacharacters, control characters, a leading dash (read as an option by
+command-line tools) or a leading dot (a hidden file). Storage keys keep a
+readable ASCII slug of it and its extension, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_STEM = 80
+MAX_EXT = 10
+DEFAULT_STEM = "video"
+
+
+def _ascii(text: str) -> str:
+    # "Découpe œuvre" -> "Decoupe oeuvre": decompose accents, then drop non-ASCII.
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def safe_filename(name: str, *, default_stem: str = DEFAULT_STEM) -> str:
+    """A short ASCII ``slug.ext`` for ``name`` (never empty, never starting with '.' or '-').
+
+    >>> safe_filename("../../Découpe d'un tuyau; rm -rf ~.MP4")
+    'Decoupe-d-un-tuyau-rm-rf.mp4'
+    """
+    # Only the last path component counts, whatever the separator of the uploader's OS.
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control, format chars
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    ext = re.sub(r"[^a-z0-9]", "", _ascii(ext).lower())[:MAX_EXT]
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", _ascii(stem)).strip("-._")
+    slug = slug[:MAX_STEM].rstrip("-") or default_stem
+    return f"{slug}.{ext}" if ext else slug

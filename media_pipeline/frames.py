@@ -1,0 +1,149 @@
+"""Small analysis frames streamed out of ffmpeg.
+
+Motion analysis never needs full-resolution pictures: ffmpeg decodes once, drops
+frames to a low rate and scales them down itself, and we read raw arrays frame by
+frame from a pipe, so a long video never sits in memory and OpenCV only sees
+small images.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from media_pipeline.errors import PermanentMediaError, TransientMediaError
+from media_pipeline.progress import ProgressCallback, noop
+
+
+@dataclass(frozen=True)
+class VideoGeometry:
+    """What the analysis needs to know about the source before reading it."""
+
+    width: int  # display width (rotation applied)
+    height: int
+    duration: float
+    fps: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FrameSettings:
+    """How frames leave ffmpeg: width (height follows the aspect ratio), rate, pixel format."""
+
+    width: int = 256
+    fps: float = 10.0
+    gray: bool = True
+    threads: int = 0  # 0 lets ffmpeg choose
+    scale_flags: str = "fast_bilinear"
+
+
+def probe_geometry(video: str | Path) -> VideoGeometry:
+    """Read display size, duration and frame rate with ffprobe (rotation taken into account)."""
+    path = Path(video)
+    if not path.is_file():
+        raise PermanentMediaError(f"Fichier vidéo introuvable : {path.name}")
+    cmd = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+           "stream=width,height,avg_frame_rate,r_frame_rate,duration:stream_side_data=rotation:"
+           "format=duration", "-of", "json", str(path)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        raise TransientMediaError("L'analyse du fichier vidéo a pris trop de temps.") from exc
+    if out.returncode != 0:
+        raise PermanentMediaError("Ce fichier n'est pas une vidéo lisible.", detail=out.stderr[-2000:])
+    info = json.loads(out.stdout or "{}")
+    streams = info.get("streams") or []
+    if not streams:
+        raise PermanentMediaError("Ce fichier ne contient pas de piste vidéo.")
+    st = streams[0]
+    w, h = int(st.get("width") or 0), int(st.get("height") or 0)
+    if w <= 0 or h <= 0:
+        raise PermanentMediaError("Dimensions de la vidéo illisibles.")
+    rotation = 0
+    for side in st.get("side_data_list") or []:
+        if "rotation" in side:
+            rotation = int(side["rotation"])
+    if abs(rotation) % 180 == 90:
+        w, h = h, w
+
+    def rate(text: str | None) -> float:
+        try:
+            num, den = (text or "0/1").split("/")
+            return float(num) / float(den) if float(den) else 0.0
+        except ValueError:
+            return 0.0
+
+    fps = rate(st.get("avg_frame_rate")) or rate(st.get("r_frame_rate")) or 25.0
+    duration = 0.0
+    for value in (st.get("duration"), (info.get("format") or {}).get("duration")):
+        try:
+            duration = float(value)
+            break
+        except (TypeError, ValueError):
+            continue
+    return VideoGeometry(width=w, height=h, duration=duration, fps=fps)
+
+
+def output_size(geometry: VideoGeometry, width: int) -> tuple[int, int]:
+    """Analysis frame size: the requested width (never upscaled), even height, same aspect."""
+    w = min(width, geometry.width)
+    w -= w % 2
+    h = max(2, int(round(geometry.height * w / geometry.width / 2.0)) * 2)
+    return w, h
+
+
+def iter_frames(video: str | Path, settings: FrameSettings = FrameSettings(),
+                progress: ProgressCallback | None = None,
+                geometry: VideoGeometry | None = None) -> Iterator[tuple[float, np.ndarray]]:
+    """Yield ``(time_seconds, frame)`` pairs: uint8 arrays (H, W) in gray or (H, W, 3) in BGR.
+
+    One ffmpeg process decodes, subsamples to ``settings.fps`` and scales; progress goes
+    from 0 to 100 with the frame timestamps.
+    """
+    geometry = geometry or probe_geometry(video)
+    w, h = output_size(geometry, settings.width)
+    channels = 1 if settings.gray else 3
+    frame_bytes = w * h * channels
+    vf = f"fps={settings.fps:g},scale={w}:{h}:flags={settings.scale_flags}"
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-threads", str(settings.threads), "-i", str(video),
+           "-map", "0:v:0", "-an", "-sn", "-vf", vf, "-pix_fmt", "gray" if settings.gray else "bgr24",
+           "-f", "rawvideo", "-"]
+    cb = progress or noop
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=frame_bytes * 4)
+    index = 0
+    last_pct = -1
+    try:
+        assert proc.stdout is not None
+        while True:
+            buf = proc.stdout.read(frame_bytes)
+            if not buf or len(buf) < frame_bytes:
+                break
+            frame = np.frombuffer(buf, np.uint8).reshape((h, w) if channels == 1 else (h, w, 3))
+            t = index / settings.fps
+            index += 1
+            if geometry.duration > 0:
+                pct = int(min(100.0, 100.0 * t / geometry.duration))
+                if pct != last_pct:
+                    cb(pct)
+                    last_pct = pct
+            yield t, frame
+    finally:
+        if proc.poll() is None:
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.kill()
+        proc.wait()
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+    if proc.returncode not in (0, None) and index == 0:
+        raise PermanentMediaError("Impossible de décoder les images de cette vidéo.", detail=err[-2000:])
+    if index == 0:
+        raise PermanentMediaError("Cette vidéo ne contient aucune image exploitable.", detail=err[-2000:])
+    cb(100)

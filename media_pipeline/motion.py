@@ -1,0 +1,283 @@
+"""Per-frame motion features of first-person work footage.
+
+A head camera moves all the time, so the camera's own motion is estimated from a
+dense optical flow (a robust similarity fit) and removed; what is left is the
+local motion of hands and tools. Its energy, where it happens (the central lower
+field where hands work against the periphery), its direction and its
+periodicity (screwing, sawing and hammering repeat), together with lighting,
+scene changes and blur, form a compact time series: segmentation reads it, and
+the review screen draws its ``curve()``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
+from media_pipeline.progress import ProgressCallback
+
+FEATURES = (
+    "camera_dx", "camera_dy", "camera_rot", "camera_zoom", "camera",
+    "energy", "energy_center", "energy_periph", "moving_frac", "intensity_residual",
+    "centroid_x", "centroid_y", "spread", "horizontality", "curl", "local_u", "local_v",
+    "periodicity", "period", "brightness", "hist_change", "blur",
+)
+
+
+@dataclass(frozen=True)
+class MotionSettings:
+    """Analysis frame size and rate, and the motion threshold (in % of frame width per frame)."""
+
+    width: int = 256
+    fps: float = 10.0
+    flow_width: int = 160
+    moving_threshold: float = 0.25
+    periodicity_window: float = 3.0  # seconds
+    grid_step: int = 6
+
+
+@dataclass
+class MotionSeries:
+    """Motion features sampled at ``fps``; ``features[name][i]`` belongs to ``times[i]``."""
+
+    fps: float
+    times: list[float]
+    features: dict[str, list[float]]
+    width: int
+    height: int
+    duration: float
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def array(self, name: str) -> np.ndarray:
+        return np.asarray(self.features[name], dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["times"] = [round(t, 3) for t in self.times]
+        d["features"] = {k: [round(float(v), 4) for v in vals] for k, vals in self.features.items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> MotionSeries:
+        return cls(fps=float(data["fps"]), times=list(data["times"]),
+                   features={k: list(v) for k, v in data["features"].items()},
+                   width=int(data["width"]), height=int(data["height"]),
+                   duration=float(data["duration"]), source=data.get("source", ""),
+                   extra=dict(data.get("extra") or {}))
+
+    def activity(self) -> np.ndarray:
+        """Hand activity, 0-1: residual motion in the working field, smoothed over half a second."""
+        if not self.times:
+            return np.zeros(0)
+        e = self.array("energy_center") * 0.7 + self.array("energy_periph") * 0.3
+        k = max(1, int(round(self.fps * 0.5)))
+        e = np.convolve(e, np.ones(k) / k, mode="same")
+        top = float(np.percentile(e, 98)) if e.size else 0.0
+        return np.clip(e / top, 0.0, 1.0) if top > 1e-9 else np.zeros_like(e)
+
+    def curve(self) -> dict:
+        """Compact form for the review screen: one 0-1 activity value per frame, 3 decimals."""
+        return {"fps": self.fps, "start": self.times[0] if self.times else 0.0,
+                "activity": [round(float(v), 3) for v in self.activity()]}
+
+
+class _FrameAnalyser:
+    """Keeps the previous frame and turns each new one into a row of features."""
+
+    def __init__(self, settings: MotionSettings):
+        self.s = settings
+        self.flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
+        self.prev: np.ndarray | None = None
+        self.prev_full: np.ndarray | None = None
+        self.prev_hist: np.ndarray | None = None
+        self.geom_ready = False
+
+    def _setup(self, shape: tuple[int, int]) -> None:
+        h, w = shape
+        self.h, self.w = h, w
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        self.xc = (xx - w / 2) / w
+        self.yc = (yy - h / 2) / w
+        g = self.s.grid_step
+        self.gx = self.xc[g // 2::g, g // 2::g].ravel()
+        self.gy = self.yc[g // 2::g, g // 2::g].ravel()
+        a = np.zeros((2 * self.gx.size, 4), np.float64)
+        a[0::2, 0] = self.gx
+        a[0::2, 1] = -self.gy
+        a[0::2, 2] = 1
+        a[1::2, 0] = self.gy
+        a[1::2, 1] = self.gx
+        a[1::2, 3] = 1
+        self.design = a
+        center = (np.abs(xx - w / 2) < 0.32 * w) & (yy > 0.3 * h)
+        margin = max(2, w // 40)
+        valid = np.zeros((h, w), bool)
+        valid[margin:h - margin, margin:w - margin] = True
+        self.center = center & valid
+        self.periph = (~center) & valid
+        self.valid = valid
+        self.xx, self.yy = xx / w, yy / h
+        self.geom_ready = True
+
+    def _fit_camera(self, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Robust similarity fit of the flow field (IRLS, Tukey weights): the head's motion."""
+        g = self.s.grid_step
+        fu = flow[g // 2::g, g // 2::g, 0].ravel().astype(np.float64) / self.w
+        fv = flow[g // 2::g, g // 2::g, 1].ravel().astype(np.float64) / self.w
+        b = np.empty(2 * fu.size)
+        b[0::2], b[1::2] = fu, fv
+        weights = np.ones(fu.size)
+        params = np.zeros(4)
+        for _ in range(4):
+            w2 = np.repeat(weights, 2)
+            aw = self.design * w2[:, None]
+            params, *_ = np.linalg.lstsq(aw.T @ self.design + 1e-9 * np.eye(4), aw.T @ b, rcond=None)
+            r = (self.design @ params - b).reshape(-1, 2)
+            rn = np.hypot(r[:, 0], r[:, 1])
+            c = max(4.685 * 1.4826 * float(np.median(rn)), 0.002)
+            weights = np.where(rn < c, (1 - (rn / c) ** 2) ** 2, 0.0)
+        return params, weights
+
+    def __call__(self, frame: np.ndarray) -> dict[str, float]:
+        s = self.s
+        fh = max(2, int(round(frame.shape[0] * s.flow_width / frame.shape[1])))
+        small = cv2.resize(frame, (s.flow_width, fh), interpolation=cv2.INTER_AREA) \
+            if frame.shape[1] != s.flow_width else frame
+        if not self.geom_ready:
+            self._setup(small.shape)
+        hist = cv2.calcHist([frame], [0], None, [32], [0, 256])
+        cv2.normalize(hist, hist, 1.0, 0.0, cv2.NORM_L1)
+        brightness = float(frame.mean())
+        blur = float(cv2.Laplacian(frame, cv2.CV_32F).var())
+        row = {k: 0.0 for k in FEATURES}
+        row.update(brightness=brightness, blur=blur, centroid_x=0.5, centroid_y=0.6, horizontality=0.5)
+        if self.prev is not None:
+            row["hist_change"] = float(cv2.compareHist(self.prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA))
+            # Match the previous frame's brightness so lighting changes do not look like motion.
+            pm, cm = float(self.prev.mean()), float(small.mean())
+            prev = self.prev
+            if pm > 1 and abs(cm - pm) > 2:
+                prev = cv2.convertScaleAbs(self.prev, alpha=cm / pm)
+            flow = self.flow.calc(prev, small, None)
+            params, _ = self._fit_camera(flow)
+            a, b, tx, ty = params
+            model_u = (a * self.xc - b * self.yc + tx) * self.w
+            model_v = (b * self.xc + a * self.yc + ty) * self.w
+            ru = flow[..., 0] - model_u
+            rv = flow[..., 1] - model_v
+            mag = np.hypot(ru, rv) * (100.0 / self.w)  # % of frame width per frame
+            mag[~self.valid] = 0
+            moving = mag > s.moving_threshold
+            row["camera_dx"] = float(tx * 100)
+            row["camera_dy"] = float(ty * 100)
+            row["camera_rot"] = float(math.degrees(b))
+            row["camera_zoom"] = float(a * 100)
+            row["camera"] = float(math.hypot(tx, ty) * 100 + abs(b) * 50 + abs(a) * 50)
+            row["energy"] = float(mag[self.valid].mean())
+            row["energy_center"] = float(mag[self.center].mean())
+            row["energy_periph"] = float(mag[self.periph].mean())
+            row["moving_frac"] = float(moving[self.valid].mean())
+            # Brightness-matched difference after undoing the camera motion.
+            m = np.float32([[1 + a, -b, tx * self.w], [b, 1 + a, ty * self.w]])
+            cx, cy = self.w / 2, self.h / 2
+            m[0, 2] += cx - (1 + a) * cx + b * cy
+            m[1, 2] += cy - b * cx - (1 + a) * cy
+            warped = cv2.warpAffine(prev, m, (self.w, self.h), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REPLICATE)
+            diff = cv2.absdiff(warped, small)
+            row["intensity_residual"] = float(diff[self.valid].mean())
+            wsum = float(mag[moving].sum())
+            if wsum > 1e-6 and moving.sum() >= 4:
+                wts = mag * moving
+                cxm = float((wts * self.xx).sum() / wsum)
+                cym = float((wts * self.yy).sum() / wsum)
+                row["centroid_x"], row["centroid_y"] = cxm, cym
+                row["spread"] = float(math.sqrt(((wts * ((self.xx - cxm) ** 2 + (self.yy - cym) ** 2)).sum())
+                                                / wsum))
+                au, av = float(np.abs(ru[moving]).sum()), float(np.abs(rv[moving]).sum())
+                row["horizontality"] = au / (au + av + 1e-9)
+                row["local_u"] = float(ru[moving].mean() * 100.0 / self.w)
+                row["local_v"] = float(rv[moving].mean() * 100.0 / self.w)
+                dx = self.xx[moving] - cxm
+                dy = self.yy[moving] - cym
+                row["curl"] = float(np.mean(dx * rv[moving] - dy * ru[moving]) * 100.0 / self.w)
+        self.prev = small
+        self.prev_hist = hist
+        return row
+
+
+def _periodicity(signal: np.ndarray, fps: float, window_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sliding-window autocorrelation: the strongest repeat (0-1) and its period in seconds."""
+    n = signal.size
+    win = max(8, int(round(window_s * fps)))
+    min_lag, max_lag = 2, max(3, win // 2)
+    strength = np.zeros(n)
+    period = np.zeros(n)
+    if n < win + 2:
+        return strength, period
+    half = win // 2
+    for i in range(n):
+        lo = max(0, min(n - win, i - half))
+        seg = signal[lo:lo + win] - signal[lo:lo + win].mean()
+        denom = float((seg * seg).sum())
+        if denom < 1e-9:
+            continue
+        ac = np.array([(seg[:-lag] * seg[lag:]).sum() / denom for lag in range(min_lag, max_lag + 1)])
+        # A repeat is a local maximum after the first dip of the autocorrelation.
+        dips = np.where(ac < 0)[0]
+        if dips.size == 0:
+            continue
+        tail = ac[dips[0]:]
+        j = int(np.argmax(tail))
+        if tail[j] > 0:
+            strength[i] = float(tail[j])
+            period[i] = (dips[0] + j + min_lag) / fps
+    return strength, period
+
+
+def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
+                   progress: ProgressCallback | None = None) -> MotionSeries:
+    """Read the video once through ffmpeg and compute the per-frame motion features."""
+    geometry = probe_geometry(video)
+    analyser = _FrameAnalyser(settings)
+    times: list[float] = []
+    rows: list[dict[str, float]] = []
+    fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=True)
+    shape = (0, 0)
+    for t, frame in iter_frames(video, fsettings, progress=progress, geometry=geometry):
+        shape = frame.shape
+        times.append(t)
+        rows.append(analyser(frame))
+    features = {k: np.array([r[k] for r in rows], dtype=np.float64) for k in FEATURES}
+    if len(rows) > 1:
+        for k in FEATURES:  # the first frame has no predecessor: copy the second one's motion
+            if k not in ("brightness", "blur"):
+                features[k][0] = features[k][1]
+    # Periodicity of the hands' motion: the signed residual flow repeats (back and forth,
+    # up and down, circles); the strongest of the two axes and of the energy wins.
+    best = None
+    for sig in (features["local_u"], features["local_v"], features["energy_center"]):
+        st, pe = _periodicity(sig, settings.fps, settings.periodicity_window)
+        if best is None:
+            best = (st, pe)
+        else:
+            better = st > best[0]
+            best = (np.where(better, st, best[0]), np.where(better, pe, best[1]))
+    strength, period = best
+    features["periodicity"], features["period"] = strength, period
+    duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
+    return MotionSeries(fps=settings.fps, times=times,
+                        features={k: v.tolist() for k, v in features.items()},
+                        width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
+                        duration=duration, source=str(video),
+                        extra={"source_width": geometry.width, "source_height": geometry.height,
+                               "source_fps": geometry.fps})

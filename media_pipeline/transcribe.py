@@ -1,0 +1,340 @@
+"""Speech to text with faster-whisper: words with times, language, guarded against hallucinations.
+
+Why it is built this way:
+
+- The model is loaded by directory (offline weights, see :mod:`media_pipeline.whisper_weights`)
+  once per worker process, because loading costs far more than a short clip's transcription.
+- Audio is decoded by ffmpeg straight from the footage (audio or video file) to 16 kHz mono
+  and *streamed*: an hour of workshop recording is cut into chunks of ``chunk_seconds`` at the
+  quietest moment near each boundary and transcribed chunk by chunk, so memory stays bounded
+  whatever the duration (faster-whisper alone would decode the whole file into memory).
+- Whisper invents text on silence and machine noise ("Sous-titrage ST' 501", "Merci d'avoir
+  regardé", loops of the same sentence). The voice-activity filter, no conditioning on previous
+  text and a few filters on the decoder's own confidence keep a silent clip's transcript empty.
+- A certification's trade vocabulary ("clé dynamométrique", "newton-mètre") is passed as
+  faster-whisper ``hotwords``: unlike ``initial_prompt`` it is repeated in every 30 s window,
+  so it still helps at minute 40.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from media_pipeline.errors import PermanentMediaError, TransientMediaError
+from media_pipeline.progress import ProgressCallback, noop
+from media_pipeline.whisper_weights import default_model_dir
+
+SAMPLE_RATE = 16000
+
+# A segment is dropped when Whisper itself thinks there is no speech and is unsure of its words.
+NO_SPEECH_PROB = 0.6
+LOW_AVG_LOGPROB = -1.0
+# ...or when nearly all its words are guesses (mean word probability below this) and the decoder
+# was not confident either: invented text on noise sits around 0.2-0.4, real speech above 0.6.
+LOW_WORD_PROBABILITY = 0.45
+# Credits and sign-offs that Whisper learnt from subtitled videos and "hears" in noise.
+_HALLUCINATION_RE = re.compile(
+    r"sous[- ]titr|amara\.org|radio[- ]canada|\bst'? ?\d{3}\b|abonnez[- ]vous|"
+    r"merci d'avoir regard|thanks? (you )?for watching|subtitles by", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its time span (seconds) and the decoder's probability."""
+
+    start: float
+    end: float
+    word: str
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A phrase as Whisper cut it; designers correct transcripts segment by segment."""
+
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text,
+                               "words": [w.to_dict() for w in self.words]}
+        if self.avg_logprob is not None:
+            out["avg_logprob"] = self.avg_logprob
+        if self.no_speech_prob is not None:
+            out["no_speech_prob"] = self.no_speech_prob
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Segment:
+        return cls(start=float(data["start"]), end=float(data["end"]), text=str(data["text"]),
+                   words=[Word(float(w["start"]), float(w["end"]), str(w["word"]),
+                               float(w.get("probability", 1.0))) for w in data.get("words", [])],
+                   avg_logprob=data.get("avg_logprob"), no_speech_prob=data.get("no_speech_prob"))
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The whole recognition result; ``to_dict()`` is the CLI's JSON contract."""
+
+    language: str
+    language_probability: float
+    duration: float
+    segments: list[Segment]
+    model: str = ""
+    task: str = "transcribe"
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments if s.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"language": self.language, "language_probability": self.language_probability,
+                "duration": self.duration, "model": self.model, "task": self.task,
+                "segments": [s.to_dict() for s in self.segments]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        return cls(language=str(data["language"]),
+                   language_probability=float(data.get("language_probability", 1.0)),
+                   duration=float(data["duration"]),
+                   segments=[Segment.from_dict(s) for s in data.get("segments", [])],
+                   model=str(data.get("model", "")), task=str(data.get("task", "transcribe")))
+
+
+@dataclass(frozen=True)
+class TranscribeSettings:
+    """How to run Whisper. ``language=None`` detects the language; ``vocabulary`` helps trade terms.
+
+    ``compute_type="auto"`` means int8 on CPU and float16 on CUDA; any CTranslate2 compute
+    type can be named instead. ``cpu_threads=0`` lets CTranslate2 choose.
+    """
+
+    model_dir: Path = field(default_factory=default_model_dir)
+    device: str = "auto"
+    compute_type: str = "auto"
+    cpu_threads: int = 0
+    beam_size: int = 5
+    language: str | None = "fr"
+    vocabulary: tuple[str, ...] | list[str] = ()
+    vad: bool = True
+    task: str = "transcribe"
+    chunk_seconds: float = 600.0
+
+    def resolved_device(self) -> str:
+        if self.device != "auto":
+            return self.device
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+    def resolved_compute_type(self) -> str:
+        if self.compute_type != "auto":
+            return self.compute_type
+        return "float16" if self.resolved_device() == "cuda" else "int8"
+
+    def hotwords(self) -> str | None:
+        terms = [t.strip() for t in self.vocabulary if t and t.strip()]
+        return ", ".join(terms) if terms else None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_model(model_dir: str, device: str, compute_type: str, cpu_threads: int):
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(model_dir, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                        local_files_only=True)
+
+
+def get_model(settings: TranscribeSettings):
+    """The WhisperModel for these settings, loaded once per process (directory, device, type, threads)."""
+    model_dir = Path(settings.model_dir).expanduser().resolve()
+    if not (model_dir / "model.bin").is_file():
+        raise PermanentMediaError(
+            f"Modèle Whisper introuvable dans {model_dir} : lancez « python -m media_pipeline "
+            "install-weights » ou réglez GESTE_WHISPER_MODEL_DIR.")
+    return _load_model(str(model_dir), settings.resolved_device(), settings.resolved_compute_type(),
+                       int(settings.cpu_threads))
+
+
+def probe_audio_duration(path: Path) -> float:
+    """Duration in seconds of the file's first audio stream; a clear error if there is none."""
+    path = Path(path)
+    if not path.is_file():
+        raise PermanentMediaError(f"Fichier introuvable : {path.name}")
+    proc = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
+                           "stream=index,duration:format=duration", "-of", "json", str(path)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise PermanentMediaError(f"Fichier illisible ou format non pris en charge : {path.name}",
+                                  detail=proc.stderr.strip()[-2000:])
+    info = json.loads(proc.stdout or "{}")
+    streams = info.get("streams") or []
+    if not streams:
+        raise PermanentMediaError(f"Ce fichier n'a pas de piste audio à transcrire : {path.name}")
+    for value in (streams[0].get("duration"), info.get("format", {}).get("duration")):
+        try:
+            if value is not None and float(value) > 0:
+                return float(value)
+        except ValueError:
+            continue
+    return 0.0
+
+
+def _quietest_cut(pcm: np.ndarray, search_seconds: float) -> int:
+    """Index of the quietest 100 ms near the end of ``pcm``: a chunk boundary that splits no word."""
+    frame = SAMPLE_RATE // 10
+    search = min(int(search_seconds * SAMPLE_RATE), len(pcm) // 2) // frame * frame
+    if search < frame:
+        return len(pcm)
+    tail = pcm[len(pcm) - search:].astype(np.float32).reshape(-1, frame)
+    energy = np.mean(tail * tail, axis=1)
+    # Prefer the latest among the quietest frames (within 10 % of the minimum energy).
+    quiet = np.flatnonzero(energy <= energy.min() * 1.1 + 1e-9)
+    return len(pcm) - search + int(quiet[-1]) * frame + frame // 2
+
+
+def stream_pcm(path: Path, chunk_seconds: float, *, search_seconds: float = 20.0
+               ) -> Iterator[tuple[float, np.ndarray]]:
+    """Yield (offset seconds, float32 16 kHz mono samples) chunks decoded by one ffmpeg process.
+
+    Only one chunk (plus the carried-over tail) is in memory at a time.
+    """
+    chunk = max(int(chunk_seconds * SAMPLE_RATE), SAMPLE_RATE)
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+                                 "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"],
+                                stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        carry = np.zeros(0, dtype=np.int16)
+        offset = 0
+        try:
+            while True:
+                need = chunk - len(carry)
+                data = proc.stdout.read(need * 2)
+                fresh = np.frombuffer(data[: len(data) // 2 * 2], dtype=np.int16)
+                buffer = np.concatenate([carry, fresh]) if len(carry) else fresh
+                last = len(data) < need * 2
+                cut = len(buffer) if last else _quietest_cut(buffer, search_seconds)
+                if cut:
+                    yield offset / SAMPLE_RATE, buffer[:cut].astype(np.float32) / 32768.0
+                carry = buffer[cut:].copy()
+                offset += cut
+                if last:
+                    break
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            detail = errors.read().decode("utf-8", "replace")[-2000:]
+            if code < 0:
+                raise TransientMediaError("Le décodage audio a été interrompu.", detail=detail)
+            raise PermanentMediaError(f"Impossible de décoder l'audio de {Path(path).name}.", detail=detail)
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+def is_hallucination(segment: Segment) -> bool:
+    """True for text Whisper makes up on silence or noise rather than hears."""
+    text = _normalized(segment.text)
+    if not text:
+        return True
+    if _HALLUCINATION_RE.search(segment.text):
+        return True
+    logprob = segment.avg_logprob if segment.avg_logprob is not None else 0.0
+    no_speech = segment.no_speech_prob if segment.no_speech_prob is not None else 0.0
+    if no_speech > NO_SPEECH_PROB and logprob < LOW_AVG_LOGPROB:
+        return True
+    if segment.words:
+        mean_p = sum(w.probability for w in segment.words) / len(segment.words)
+        if mean_p < LOW_WORD_PROBABILITY and (logprob < -0.7 or no_speech > 0.3):
+            return True
+    return False
+
+
+def _collapse_loop(text: str) -> str:
+    """Cut a phrase repeated three times or more in a row down to one occurrence."""
+    return re.sub(r"(\b.{4,}?\b)(?:[\s,.]+\1){2,}", r"\1", text, flags=re.IGNORECASE)
+
+
+def drop_repeats(segments: list[Segment]) -> list[Segment]:
+    """Remove decoder loops: a segment equal to the two before it is dropped."""
+    out: list[Segment] = []
+    for seg in segments:
+        text = _normalized(seg.text)
+        if len(out) >= 2 and _normalized(out[-1].text) == text == _normalized(out[-2].text):
+            continue
+        out.append(seg)
+    return out
+
+
+def _convert(raw, offset: float) -> Segment:
+    words = [Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word.strip(),
+                  round(float(w.probability), 4)) for w in (raw.words or []) if w.word.strip()]
+    text = _collapse_loop(raw.text.strip())
+    return Segment(start=round(raw.start + offset, 3), end=round(raw.end + offset, 3), text=text,
+                   words=words, avg_logprob=round(float(raw.avg_logprob), 4),
+                   no_speech_prob=round(float(raw.no_speech_prob), 4))
+
+
+def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
+               progress: ProgressCallback | None = None) -> Transcript:
+    """Transcribe (or translate to English) the speech of an audio or video file.
+
+    Raises PermanentMediaError for a missing, unreadable or silent-track-less file.
+    """
+    settings = settings or TranscribeSettings()
+    report = progress or noop
+    path = Path(path)
+    duration = probe_audio_duration(path)
+    model = get_model(settings)
+    language = settings.language
+    if language and not model.model.is_multilingual and language != "en":
+        raise PermanentMediaError(f"Ce modèle ne connaît que l'anglais, pas la langue « {language} ».")
+    detected_probability = 1.0 if language else 0.0
+    segments: list[Segment] = []
+    end_seen = 0.0
+    report(0.0)
+    for offset, audio in stream_pcm(path, settings.chunk_seconds):
+        chunk_end = offset + len(audio) / SAMPLE_RATE
+        raw_segments, info = model.transcribe(
+            audio, language=language, task=settings.task, beam_size=settings.beam_size,
+            vad_filter=settings.vad, word_timestamps=True, condition_on_previous_text=False,
+            hotwords=settings.hotwords(), hallucination_silence_threshold=2.0 if settings.vad else None)
+        for raw in raw_segments:
+            seg = _convert(raw, offset)
+            if not is_hallucination(seg):
+                segments.append(seg)
+            if duration:
+                report(min(99.0, 100.0 * (offset + raw.end) / duration))
+        if language is None and info.duration_after_vad > 0 and segments:
+            # Detect once, on the first chunk with speech; later chunks keep that language.
+            language, detected_probability = info.language, float(info.language_probability)
+        end_seen = chunk_end
+        if duration:
+            report(min(99.0, 100.0 * chunk_end / duration))
+    report(100.0)
+    return Transcript(language=language or "und", language_probability=round(detected_probability, 4),
+                      duration=round(duration or end_seen, 3), segments=drop_repeats(segments),
+                      model=Path(settings.model_dir).name, task=settings.task)
