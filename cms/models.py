@@ -24,6 +24,19 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("page d'accueil (catalogue)")
 
+    def get_context(self, request, *args, **kwargs):
+        """The catalogue: live certifications, each with its live skills blocks and the learner's progress."""
+        from capsules.learner_progress import skills_block_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        certifications = []
+        for cert_page in CertificationPage.objects.child_of(self).live().select_related("certification"):
+            blocks = [(b, skills_block_progress(request.user, b.skills_block))
+                      for b in SkillsBlockPage.objects.child_of(cert_page).live().select_related("skills_block")]
+            certifications.append((cert_page, blocks))
+        context["certifications"] = certifications
+        return context
+
 
 class CertificationPage(Page):
     certification = models.OneToOneField("capsules.Certification", on_delete=models.PROTECT,
@@ -36,6 +49,15 @@ class CertificationPage(Page):
 
     class Meta:
         verbose_name = _("page de certification")
+
+    def get_context(self, request, *args, **kwargs):
+        """The certification's live skills blocks with the learner's progress in each."""
+        from capsules.learner_progress import skills_block_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["blocks"] = [(b, skills_block_progress(request.user, b.skills_block))
+                             for b in SkillsBlockPage.objects.child_of(self).live().select_related("skills_block")]
+        return context
 
 
 class SkillsBlockPage(Page):
@@ -50,6 +72,22 @@ class SkillsBlockPage(Page):
     class Meta:
         verbose_name = _("page de bloc de compétences")
 
+    def get_context(self, request, *args, **kwargs):
+        """The block's live capsules in order, each with the learner's completion."""
+        from capsules.learner_progress import skills_block_progress
+        from capsules.models import Progress
+
+        context = super().get_context(request, *args, **kwargs)
+        pages = list(CapsulePage.objects.child_of(self).live().select_related("capsule")
+                     .order_by("capsule__order", "capsule__pk"))
+        done: dict[int, Progress] = {}
+        if request.user.is_authenticated:
+            done = {p.capsule_id: p for p in Progress.objects.filter(user=request.user,
+                                                                        capsule__in=[pg.capsule for pg in pages])}
+        context["capsules"] = [(pg, done.get(pg.capsule_id)) for pg in pages]
+        context["block_progress"] = skills_block_progress(request.user, self.skills_block)
+        return context
+
 
 class CapsulePage(Page):
     capsule = models.OneToOneField("capsules.Capsule", on_delete=models.PROTECT,
@@ -62,3 +100,29 @@ class CapsulePage(Page):
 
     class Meta:
         verbose_name = _("page de capsule")
+
+    def get_context(self, request, *args, **kwargs):
+        """Steps, key points, transcript and next capsule, rendered server-side; the player adds the rest.
+
+        Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
+        """
+        from capsules import storage
+        from capsules.learner_views import next_capsule
+        from capsules.models import Progress, Transcript
+
+        context = super().get_context(request, *args, **kwargs)
+        capsule = self.capsule
+        steps = list(capsule.steps().prefetch_related("key_points"))
+        for step in steps:
+            step.keyframe_url = storage.url(step.keyframe)
+        transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
+        segments = [s for s in (transcript.segments if transcript else [])
+                    if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]
+        rend = capsule.footage.renditions or {}
+        context.update({
+            "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
+            "poster_url": storage.url(rend.get("poster", "")),
+            "progress": Progress.objects.filter(user=request.user, capsule=capsule).first()
+            if request.user.is_authenticated else None,
+        })
+        return context

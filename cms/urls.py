@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import health
+from cms import health, media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +12,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("", include("capsules.urls")),
 ]
-if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and settings.MEDIA_URL.startswith("/"):
+    # Local media with Range support (seeking); in production a web server or S3 serves media.
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media.serve_media, name="media")]
 urlpatterns += [path("", include(wagtail_urls))]

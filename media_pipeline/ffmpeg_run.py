@@ -205,9 +205,11 @@ def classify_failure(returncode: int, detail: str, *, what: str) -> TransientMed
                                    "une nouvelle tentative devrait réussir.", detail=detail)
     if _TRANSIENT_PATTERNS.search(detail):
         if re.search(r"no space left|quota", detail, re.IGNORECASE):
-            message = f"Espace disque insuffisant pendant {what} ; réessayez quand de la place aura été libérée."
+            message = (f"Espace disque insuffisant pendant {what} ; "
+                       "réessayez quand de la place aura été libérée.")
         else:
-            message = f"Ressource système momentanément indisponible pendant {what} ; nouvelle tentative possible."
+            message = (f"Ressource système momentanément indisponible pendant {what} ; "
+                       "nouvelle tentative possible.")
         return TransientMediaError(message, detail=detail)
     if _CORRUPT_PATTERNS.search(detail):
         return PermanentMediaError(

@@ -23,7 +23,7 @@ from media_pipeline.progress import ProgressCallback
 
 FEATURES = (
     "camera_dx", "camera_dy", "camera_rot", "camera_zoom", "camera",
-    "energy", "energy_center", "energy_periph", "moving_frac", "intensity_residual",
+    "energy", "energy_peak", "hands_peak", "energy_center", "energy_periph", "moving_frac", "intensity_residual",
     "centroid_x", "centroid_y", "spread", "horizontality", "curl", "local_u", "local_v",
     "periodicity", "period", "brightness", "hist_change", "blur",
 )
@@ -35,7 +35,7 @@ class MotionSettings:
 
     width: int = 256
     fps: float = 10.0
-    flow_width: int = 160
+    flow_width: int = 256
     moving_threshold: float = 0.25
     periodicity_window: float = 3.0  # seconds
     grid_step: int = 6
@@ -183,6 +183,12 @@ class _FrameAnalyser:
             row["camera_zoom"] = float(a * 100)
             row["camera"] = float(math.hypot(tx, ty) * 100 + abs(b) * 50 + abs(a) * 50)
             row["energy"] = float(mag[self.valid].mean())
+            vals = mag[self.valid]
+            k = max(1, vals.size // 50)
+            row["energy_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
+            vals = mag[self.center]
+            k = max(1, vals.size // 40)
+            row["hands_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
             row["energy_center"] = float(mag[self.center].mean())
             row["energy_periph"] = float(mag[self.periph].mean())
             row["moving_frac"] = float(moving[self.valid].mean())

@@ -16,6 +16,7 @@ import os
 import statistics
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 from media_pipeline.errors import MediaError, PermanentMediaError
@@ -65,10 +66,11 @@ class ProbeLimits:
     min_side: int = 64
     max_size_bytes: int = 20 * GIB
     #: Decode this many short windows spread over the file (start, middle, end) to
-    #: catch corrupt or missing data; files shorter than windows*window_seconds*2
-    #: are decoded entirely. 0 disables the decode check.
+    #: catch corrupt or missing data; files up to full_decode_seconds long are
+    #: decoded entirely. decode_windows=0 disables the decode check.
     decode_windows: int = 5
-    window_seconds: float = 2.0
+    window_seconds: float = 1.0
+    full_decode_seconds: float = 20.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,6 +102,8 @@ class ProbeResult:
     r_frame_rate: float = 0.0      # the stream's nominal ("real base") rate
     sample_aspect_ratio: str = "1:1"
     field_order: str = "progressive"
+    video_stream_index: int | None = None   # absolute stream index (cover art and data skipped)
+    audio_stream_index: int | None = None
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -173,20 +177,25 @@ def _sniff(path: Path) -> None:
 
 
 def _looks_like_text(head: bytes) -> bool:
+    """UTF-8/Latin-1 text (no NUL byte, printable), or UTF-16 text with its byte-order mark."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+        return sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * max(1, len(text))
     if b"\x00" in head:
         return False
-    for encoding in ("utf-8", "utf-16"):
+    for sample in (head, head[:-3]):  # a multi-byte character may be cut at the end of the sample
         try:
-            text = head.decode(encoding)
+            text = sample.decode("utf-8")
         except UnicodeDecodeError:
-            # a multi-byte character cut at the end of the sample is still text
-            try:
-                text = head[:-3].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text)
-        return printable >= 0.95 * max(1, len(text))
-    return False
+            continue
+        return sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text) >= 0.95 * max(1, len(text))
+    plain = sum(32 <= b < 127 or b in (9, 10, 13) for b in head)  # Latin-1 text: mostly ASCII
+    return plain >= 0.9 * len(head)
+
+
+def _starts_like_mp4(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(12)[4:8] in (b"ftyp", b"mdat", b"moov", b"wide", b"free", b"skip")
 
 
 def _rotation(stream: dict) -> int:
@@ -213,13 +222,11 @@ def _container(format_name: str, path: Path) -> str:
 
 
 def _pick_video(streams: list[dict]) -> dict | None:
-    for stream in streams:
-        if stream.get("codec_type") != "video":
-            continue
-        if (stream.get("disposition") or {}).get("attached_pic"):
-            continue  # cover art of an audio file
-        return stream
-    return None
+    """The footage's video stream: never cover art; a moving-picture codec before a still one."""
+    candidates = [s for s in streams if s.get("codec_type") == "video"
+                  and not (s.get("disposition") or {}).get("attached_pic")]
+    candidates.sort(key=lambda s: s.get("codec_name") in _IMAGE_CODECS)  # stable: keeps file order
+    return candidates[0] if candidates else None
 
 
 def _pick_audio(streams: list[dict]) -> dict | None:
@@ -229,12 +236,12 @@ def _pick_audio(streams: list[dict]) -> dict | None:
     return None
 
 
-def _vfr_from_packets(path: Path, seconds: float = 10.0) -> tuple[bool, list[float]]:
+def _vfr_from_packets(path: Path, stream: str, seconds: float = 10.0) -> tuple[bool, list[float]]:
     """Look at the video timestamps of the first seconds: irregular steps mean VFR."""
-    data, _ = run_ffprobe(["-read_intervals", f"%+{seconds:g}", "-select_streams", "v:0",
+    data, _ = run_ffprobe(["-read_intervals", f"%+{seconds:g}", "-select_streams", stream,
                            "-show_entries", "packet=pts_time", media_arg(path)])
     pts = sorted(t for t in (_float(p.get("pts_time")) for p in data.get("packets") or []) if t is not None)
-    deltas = [b - a for a, b in zip(pts, pts[1:]) if b > a]
+    deltas = [b - a for a, b in pairwise(pts) if b > a]
     if len(deltas) < 5:
         return False, deltas
     median = statistics.median(deltas)
@@ -246,7 +253,8 @@ def _vfr_from_packets(path: Path, seconds: float = 10.0) -> tuple[bool, list[flo
 # public API
 
 
-def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_seconds: float = 2.0) -> ProbeResult:
+def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_seconds: float = 1.0,
+          full_decode_seconds: float = 20.0) -> ProbeResult:
     """Read the facts of ``path`` and refuse what is not a usable video.
 
     Raises PermanentMediaError (French ``message``) for: missing or non-regular
@@ -265,9 +273,9 @@ def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_secon
     try:
         data, _ = run_ffprobe(["-show_format", "-show_streams", media_arg(src)])
     except PermanentMediaError as exc:
-        if "moov atom not found" in exc.detail:
-            raise PermanentMediaError("La vidéo est tronquée ou corrompue : l'index du fichier MP4 est absent "
-                                      "(envoi interrompu ?). Renvoyez le fichier d'origine.",
+        if "moov atom not found" in exc.detail and _starts_like_mp4(src):
+            raise PermanentMediaError("La vidéo est tronquée ou corrompue : l'index du fichier MP4 est "
+                                      "absent (envoi interrompu ?). Renvoyez le fichier d'origine.",
                                       detail=exc.detail) from exc
         raise
     fmt = data.get("format") or {}
@@ -280,7 +288,8 @@ def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_secon
         raise PermanentMediaError("Ce fichier n'est pas une vidéo (liste de lecture ou fichier de "
                                   "description détecté, pas d'images).", detail=format_name)
     if names & _IMAGE_FORMATS or format_name.endswith("_pipe"):
-        raise PermanentMediaError("Ce fichier n'est pas une vidéo : c'est une image fixe.", detail=format_name)
+        raise PermanentMediaError("Ce fichier n'est pas une vidéo : c'est une image fixe.",
+                                  detail=format_name)
 
     video = _pick_video(streams)
     audio = _pick_audio(streams)
@@ -288,6 +297,9 @@ def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_secon
         if audio is not None:
             raise PermanentMediaError("Ce fichier ne contient que du son, aucune image : "
                                       "ce n'est pas une vidéo.", detail=format_name)
+        if not streams and not (_float(fmt.get("duration")) or 0.0) > 0:
+            raise PermanentMediaError("La vidéo a une durée nulle : elle ne contient aucune image.",
+                                      detail=format_name)
         raise PermanentMediaError("Ce fichier ne contient aucune piste vidéo.", detail=format_name)
 
     codec = video.get("codec_name") or "inconnu"
@@ -319,7 +331,7 @@ def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_secon
     if fps <= 0 or fps > 1000:
         raise PermanentMediaError("La vidéo est corrompue : cadence d'images illisible.",
                                   detail=f"r={video.get('r_frame_rate')} avg={video.get('avg_frame_rate')}")
-    vfr_packets, _ = _vfr_from_packets(src)
+    vfr_packets, _ = _vfr_from_packets(src, _spec(_int(video.get("index")), "v:0"))
     is_vfr = vfr_packets or bool(r_rate and avg_rate and abs(r_rate - avg_rate) / r_rate > 0.05)
 
     field_order = video.get("field_order") or "progressive"
@@ -334,10 +346,12 @@ def probe(path: str | os.PathLike[str], *, decode_windows: int = 5, window_secon
         audio_channels=_int(audio.get("channels")) if audio else None,
         bit_rate=_int(fmt.get("bit_rate")), r_frame_rate=round(r_rate, 3),
         sample_aspect_ratio=video.get("sample_aspect_ratio") or "1:1", field_order=field_order,
+        video_stream_index=_int(video.get("index")),
+        audio_stream_index=_int(audio.get("index")) if audio else None,
     )
     _check_complete(result, video)
     if decode_windows:
-        _decode_check(result, decode_windows, window_seconds)
+        _decode_check(result, decode_windows, window_seconds, full_decode_seconds)
     result.flags = _flags(result)
     return result
 
@@ -368,7 +382,8 @@ def _check_complete(result: ProbeResult, video: dict) -> None:
     expected = _float(video.get("duration")) or _tag_duration(video) or result.duration
     start = max(0.0, expected - 3.0)
     try:
-        data, lines = run_ffprobe(["-read_intervals", f"{start:.3f}%", "-select_streams", "v:0",
+        data, lines = run_ffprobe(["-read_intervals", f"{start:.3f}%", "-select_streams",
+                                   _spec(result.video_stream_index, "v:0"),
                                    "-show_entries", "packet=pts_time,duration_time", media_arg(result.path)])
     except PermanentMediaError as exc:
         raise _truncated(exc.detail) from exc
@@ -399,10 +414,14 @@ def _truncated(detail: str) -> PermanentMediaError:
                                "Renvoyez le fichier d'origine.", detail=detail)
 
 
-def _decode_check(result: ProbeResult, windows: int, window_seconds: float) -> None:
+def _spec(index: int | None, fallback: str) -> str:
+    return str(index) if index is not None else fallback
+
+
+def _decode_check(result: ProbeResult, windows: int, window_seconds: float, full_below: float) -> None:
     """Decode a few windows (or everything, for short files): corrupt data shows up as errors."""
     src = media_arg(result.path)
-    if result.duration <= windows * window_seconds * 2:
+    if result.duration <= max(full_below, windows * window_seconds):
         spans = [(0.0, None)]
     else:
         last = result.duration - window_seconds
@@ -415,9 +434,9 @@ def _decode_check(result: ProbeResult, windows: int, window_seconds: float) -> N
             args += ["-t", f"{length:.3f}"]
         args += ["-i", src]
     for index in range(len(spans)):
-        args += ["-map", f"{index}:v:0"]
+        args += ["-map", f"{index}:{_spec(result.video_stream_index, 'v:0')}"]
         if result.has_audio:
-            args += ["-map", f"{index}:a:0?"]
+            args += ["-map", f"{index}:{_spec(result.audio_stream_index, 'a:0')}?"]
     args += ["-f", "null", "-"]
     try:
         outcome = run_ffmpeg(args, what="la vérification du décodage")
@@ -458,10 +477,12 @@ def validate(result: ProbeResult, limits: ProbeLimits | None = None) -> ProbeRes
     long_side, short_side = max(result.width, result.height), min(result.width, result.height)
     max_long, max_short = max(limits.max_width, limits.max_height), min(limits.max_width, limits.max_height)
     if long_side > max_long or short_side > max_short:
-        raise PermanentMediaError(f"La résolution de la vidéo est trop grande ({result.width}×{result.height} ; "
+        raise PermanentMediaError("La résolution de la vidéo est trop grande "
+                                  f"({result.width}×{result.height} ; "
                                   f"maximum {limits.max_width}×{limits.max_height}).")
     if short_side < limits.min_side:
-        raise PermanentMediaError(f"La résolution de la vidéo est trop petite ({result.width}×{result.height} ; "
+        raise PermanentMediaError("La résolution de la vidéo est trop petite "
+                                  f"({result.width}×{result.height} ; "
                                   f"minimum {limits.min_side} pixels de côté).")
     return result
 
@@ -475,7 +496,8 @@ def inspect(path: str | os.PathLike[str], limits: ProbeLimits | None = None) -> 
     src = Path(path)
     if src.is_file() and src.stat().st_size > limits.max_size_bytes:
         raise _too_big(src.stat().st_size, limits)
-    result = probe(src, decode_windows=limits.decode_windows, window_seconds=limits.window_seconds)
+    result = probe(src, decode_windows=limits.decode_windows, window_seconds=limits.window_seconds,
+                   full_decode_seconds=limits.full_decode_seconds)
     return validate(result, limits)
 
 

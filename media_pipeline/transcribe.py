@@ -11,9 +11,11 @@ Why it is built this way:
 - Whisper invents text on silence and machine noise ("Sous-titrage ST' 501", "Merci d'avoir
   regardé", loops of the same sentence). The voice-activity filter, no conditioning on previous
   text and a few filters on the decoder's own confidence keep a silent clip's transcript empty.
-- A certification's trade vocabulary ("clé dynamométrique", "newton-mètre") is passed as
-  faster-whisper ``hotwords``: unlike ``initial_prompt`` it is repeated in every 30 s window,
-  so it still helps at minute 40.
+- A certification's trade vocabulary ("clé dynamométrique", "newton-mètre") goes into Whisper's
+  ``initial_prompt``, which every chunk starts with (so it is restated every ``chunk_seconds``).
+  faster-whisper's ``hotwords`` were measured and rejected: they repeat in every 30 s window, but
+  on the quiet tail after speech they make the decoder loop on the hotwords, which then costs
+  10-20 s of temperature fallbacks per speech island and sometimes lets invented text through.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ LOW_AVG_LOGPROB = -1.0
 # ...or when nearly all its words are guesses (mean word probability below this) and the decoder
 # was not confident either: invented text on noise sits around 0.2-0.4, real speech above 0.6.
 LOW_WORD_PROBABILITY = 0.45
+# Text that gzip compresses this well is a decoder loop ("de la chambre de la chambre ..."): Whisper's threshold.
+MAX_COMPRESSION_RATIO = 2.4
 # Credits and sign-offs that Whisper learnt from subtitled videos and "hears" in noise.
 _HALLUCINATION_RE = re.compile(
     r"sous[- ]titr|amara\.org|radio[- ]canada|\bst'? ?\d{3}\b|abonnez[- ]vous|"
@@ -136,7 +140,7 @@ class TranscribeSettings:
     vocabulary: tuple[str, ...] | list[str] = ()
     vad: bool = True
     task: str = "transcribe"
-    chunk_seconds: float = 600.0
+    chunk_seconds: float = 120.0
 
     def resolved_device(self) -> str:
         if self.device != "auto":
@@ -150,9 +154,10 @@ class TranscribeSettings:
             return self.compute_type
         return "float16" if self.resolved_device() == "cuda" else "int8"
 
-    def hotwords(self) -> str | None:
+    def prompt(self) -> str | None:
+        """The vocabulary as a short French sentence, the form of text Whisper conditions on best."""
         terms = [t.strip() for t in self.vocabulary if t and t.strip()]
-        return ", ".join(terms) if terms else None
+        return f"Vocabulaire : {', '.join(terms)}." if terms else None
 
 
 @functools.lru_cache(maxsize=4)
@@ -278,22 +283,45 @@ def _collapse_loop(text: str) -> str:
     return re.sub(r"(\b.{4,}?\b)(?:[\s,.]+\1){2,}", r"\1", text, flags=re.IGNORECASE)
 
 
-def drop_repeats(segments: list[Segment]) -> list[Segment]:
-    """Remove decoder loops: a segment equal to the two before it is dropped."""
+def drop_repeats(segments: list[Segment], *, max_gap: float = 2.0) -> list[Segment]:
+    """Remove decoder loops: a segment saying the same as the two just before it, back to back.
+
+    Only contiguous repeats are loops; the same instruction said again ten minutes later is kept.
+    """
     out: list[Segment] = []
     for seg in segments:
         text = _normalized(seg.text)
-        if len(out) >= 2 and _normalized(out[-1].text) == text == _normalized(out[-2].text):
+        if (len(out) >= 2 and _normalized(out[-1].text) == text == _normalized(out[-2].text)
+                and seg.start - out[-1].end < max_gap and out[-1].start - out[-2].end < max_gap):
             continue
         out.append(seg)
     return out
 
 
+def _merge_words(raw_words, offset: float) -> list[Word]:
+    """Whisper's words, glued back where it split one written word ("C" + "'est" -> "C'est").
+
+    A piece that does not start with a space continues the previous word; the merged word keeps
+    the weakest probability so a doubtful half still shows as doubtful.
+    """
+    words: list[Word] = []
+    for w in raw_words or []:
+        token = w.word.strip()
+        if not token:
+            continue
+        start, end, p = round(float(w.start) + offset, 3), round(float(w.end) + offset, 3), float(w.probability)
+        if words and not w.word.startswith(" "):
+            prev = words[-1]
+            words[-1] = Word(prev.start, max(prev.end, end), prev.word + token, round(min(prev.probability, p), 4))
+        else:
+            words.append(Word(start, end, token, round(p, 4)))
+    return words
+
+
 def _convert(raw, offset: float) -> Segment:
-    words = [Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word.strip(),
-                  round(float(w.probability), 4)) for w in (raw.words or []) if w.word.strip()]
+    words = _merge_words(raw.words, offset)
     text = _collapse_loop(raw.text.strip())
-    return Segment(start=round(raw.start + offset, 3), end=round(raw.end + offset, 3), text=text,
+    return Segment(start=round(float(raw.start) + offset, 3), end=round(float(raw.end) + offset, 3), text=text,
                    words=words, avg_logprob=round(float(raw.avg_logprob), 4),
                    no_speech_prob=round(float(raw.no_speech_prob), 4))
 
@@ -321,10 +349,10 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
         raw_segments, info = model.transcribe(
             audio, language=language, task=settings.task, beam_size=settings.beam_size,
             vad_filter=settings.vad, word_timestamps=True, condition_on_previous_text=False,
-            hotwords=settings.hotwords(), hallucination_silence_threshold=2.0 if settings.vad else None)
+            initial_prompt=settings.prompt(), hallucination_silence_threshold=2.0 if settings.vad else None)
         for raw in raw_segments:
             seg = _convert(raw, offset)
-            if not is_hallucination(seg):
+            if raw.compression_ratio <= MAX_COMPRESSION_RATIO and not is_hallucination(seg):
                 segments.append(seg)
             if duration:
                 report(min(99.0, 100.0 * (offset + raw.end) / duration))

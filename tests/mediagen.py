@@ -51,7 +51,44 @@ def make_clip(out: Path, *, duration: float = 4.0, size: str = "640x360", fps: i
     subprocess.run(cmd, check=True, capture_output=True)
     if rotate:
         rotated = out.with_name(out.stem + f".rot{rotate}" + out.suffix)
-        subprocess.run(["ffmpeg", "-y", "-v", "error", "-display_rotation", str(rotate), "-i", str(out),
-                        "-c", "copy", str(rotated)], check=True, capture_output=True)
+        done = subprocess.run(["ffmpeg", "-y", "-v", "error", "-display_rotation", str(rotate),
+                               "-i", str(out), "-c", "copy", str(rotated)], capture_output=True)
+        if done.returncode != 0:
+            # ffmpeg < 6 has no -display_rotation; its mov muxer turns the "rotate" tag into the matrix.
+            subprocess.run(["ffmpeg", "-y", "-v", "error", "-i", str(out), "-c", "copy",
+                            "-metadata:s:v:0", f"rotate={rotate}", str(rotated)],
+                           check=True, capture_output=True)
         shutil.move(rotated, out)
     return out
+
+
+ASTERISK_FR = Path("/usr/share/asterisk/sounds/fr")
+ASTERISK_FR_TEXT = Path("/usr/share/doc/asterisk-core-sounds-fr/core-sounds-fr.txt.gz")
+
+
+def asterisk_transcripts() -> dict[str, str]:
+    """Reference texts of Debian's real French recordings (asterisk-core-sounds-fr)."""
+    import gzip
+
+    texts = {}
+    with gzip.open(ASTERISK_FR_TEXT, "rt", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            name, sep, text = line.partition(":")
+            if sep and text.strip() and " " not in name.strip():
+                texts[name.strip()] = text.strip()
+    return texts
+
+
+def real_french_speech(names: list[str], out: Path, *, gap: float = 0.6) -> tuple[Path, str]:
+    """Concatenate real French recordings (with short pauses) into a 16 kHz WAV; returns (path, text)."""
+    texts = asterisk_transcripts()
+    parts = []
+    for i, name in enumerate(names):
+        part = out.with_name(f"{out.stem}.part{i}.wav")
+        subprocess.run(["sox", str(ASTERISK_FR / f"{name}.wav"), "-r", "16000", str(part), "pad", "0", str(gap)],
+                       check=True, capture_output=True)
+        parts.append(str(part))
+    subprocess.run(["sox", *parts, str(out)], check=True, capture_output=True)
+    for p in parts:
+        Path(p).unlink()
+    return out, " ".join(texts.get(n, "") for n in names)

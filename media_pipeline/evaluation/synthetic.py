@@ -133,13 +133,13 @@ class _Renderer:
 
     def __init__(self, rng: np.random.Generator, w: int, h: int, fps: float, duration: float):
         self.rng, self.w, self.h, self.fps = rng, w, h, fps
-        self.margin = 0.25
+        self.margin = 0.45
         cw, ch = int(w * (1 + 2 * self.margin)), int(h * (1 + 2 * self.margin))
         self.canvas = _workbench(rng, ch, cw)
         self.skin = np.array(SKIN_TONES[int(rng.integers(len(SKIN_TONES)))], np.float32)
         self.skin = np.clip(self.skin * rng.uniform(0.9, 1.1, 3), 0, 255)
         self.sleeve = tuple(int(c) for c in rng.integers(10, 200, 3))
-        self.hand = h * rng.uniform(0.11, 0.16)
+        self.hand = h * rng.uniform(0.14, 0.2)
         # Camera drift: a few slow sinusoids; head turns: quick pans away and back.
         self.drift = [(rng.uniform(0.02, 0.06) * w, rng.uniform(0.04, 0.25), rng.uniform(0, 6.28)) for _ in range(3)]
         self.drift_y = [(rng.uniform(0.01, 0.04) * h, rng.uniform(0.04, 0.25), rng.uniform(0, 6.28)) for _ in range(2)]
@@ -254,7 +254,7 @@ def _gesture_pose(st: _Step, t: float) -> tuple[float, float, float, float]:
     w = 2 * math.pi * f * t + ph
     g = st.gesture
     if g == "screw":
-        return 0.0, 0.0, 0.9 * a * math.sin(w), 0.9 * a * math.sin(w)
+        return 0.25 * a * math.sin(w), 0.1 * math.cos(w), 1.0 * a * math.sin(w), 1.0 * a * math.sin(w)
     if g == "saw":
         return 1.1 * a * math.sin(w), 0.1 * a * math.sin(2 * w), -0.2, 0.0
     if g == "hammer":
@@ -264,24 +264,24 @@ def _gesture_pose(st: _Step, t: float) -> tuple[float, float, float, float]:
         return 0.8 * a * math.cos(w), 0.5 * a * math.sin(w), 0.0, 0.0
     if g == "pick_place":
         u = 0.5 - 0.5 * math.cos(w)
-        return 2.0 * a * u, -0.6 * a * math.sin(math.pi * u), 0.0, 0.0
+        return 2.5 * a * u, -0.8 * a * math.sin(math.pi * u), 0.0, 0.0
     if g == "pour":
         u = min(1.0, max(0.0, 1.5 * (0.5 - 0.5 * math.cos(w))))
-        return 0.3 * u, -0.2 * u, 1.1 * u, 1.1 * u
+        return 0.6 * u, -0.4 * u, 1.2 * u, 1.2 * u
     if g == "drill":
-        return 0.05 * math.sin(7 * w), 0.3 * a * (0.5 - 0.5 * math.cos(w)), 0.0, 0.0
+        return 0.08 * math.sin(7 * w), 0.6 * a * (0.5 - 0.5 * math.cos(w)), 0.0, 0.0
     if g == "brush":
         return 0.15 * math.sin(w / 2), 1.2 * a * math.sin(w), 0.1, 0.1
     if g == "wrench":
         ang = 0.7 * a * math.sin(w)
         return 0.9 * math.sin(ang), -0.9 * (1 - math.cos(ang)), ang, ang
     # measure: slow pull along x, then back
-    return 2.2 * a * (0.5 - 0.5 * math.cos(w)), 0.0, 0.0, 0.0
+    return 2.6 * a * (0.5 - 0.5 * math.cos(w)), 0.1 * math.sin(3 * w), 0.0, 0.0
 
 
 _FREQ = {"screw": (0.8, 1.4), "saw": (1.0, 1.8), "hammer": (1.2, 2.0), "wipe": (0.5, 0.9),
-         "pick_place": (0.25, 0.45), "pour": (0.15, 0.3), "drill": (0.3, 0.6), "brush": (0.6, 1.1),
-         "wrench": (0.4, 0.8), "measure": (0.15, 0.3)}
+         "pick_place": (0.3, 0.5), "pour": (0.25, 0.4), "drill": (0.4, 0.7), "brush": (0.6, 1.1),
+         "wrench": (0.4, 0.8), "measure": (0.25, 0.4)}
 
 
 def _timeline(rng: np.random.Generator, duration: float) -> list[_Step]:

@@ -35,9 +35,11 @@ BENCH_SET = TEST_SET + (
 
 TYPO_FIXES = {
     "vérouiller": "verrouiller", "verouillée": "verrouillée", "seul les": "seuls les",
-    "demeurez en ligne": "demeurer en ligne", "j'essai ": "j'essaie ", "presentement occupes": "présentement occupés",
+    "demeurez en ligne": "demeurer en ligne", "j'essai ": "j'essaie ",
+    "presentement occupes": "présentement occupés",
     "démontration": "démonstration", "des information ": "des informations ", "n'etes": "n'êtes",
-    "Vous etes": "Vous êtes", "et et la": "et la", "Felicitation": "Félicitations", "fichiers audios": "fichiers audio",
+    "Vous etes": "Vous êtes", "et et la": "et la", "Felicitation": "Félicitations",
+    "fichiers audios": "fichiers audio",
     "pouvez utilisez": "pouvez utiliser", "laissez votre message": "laisser votre message",
     "votre votre": "votre", "appuyez sur  9": "appuyez sur 9", "répétér": "répéter",
 }

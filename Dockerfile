@@ -1,0 +1,11 @@
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg espeak-ng nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --no-cache-dir --no-deps -r requirements/lock.txt
+COPY . .
+RUN python -m media_pipeline install-weights --target /opt/models/whisper-base \
+    && (cd frontend && npm ci && npm run build)
+ENV GESTE_WHISPER_MODEL_DIR=/opt/models/whisper-base PYTHONUNBUFFERED=1
+EXPOSE 8000

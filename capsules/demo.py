@@ -1,0 +1,111 @@
+"""Demo content for `make run`: users, a certification with a skills block, and one capsule made
+from generated first-person footage processed by the real pipeline."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from capsules.models import Certification, Footage, SkillsBlock
+
+DEMO_PASSWORD = "geste-demo"
+ADMIN_PASSWORD = "geste-admin"
+DEMO_FOOTAGE_TITLE = "Démo — remplacement d'un joint de robinet"
+NARRATION = [
+    "D'abord, je coupe l'arrivée d'eau sous l'évier.",
+    "Ensuite, je desserre l'écrou avec la clé à molette.",
+    "Puis je retire l'ancien joint et je nettoie le siège.",
+    "Maintenant je pose le joint neuf et je serre à trois newtons-mètres.",
+]
+
+
+def ensure_users() -> dict[str, object]:
+    User = get_user_model()
+    admin, created = User.objects.get_or_create(username="admin", defaults={
+        "email": "admin@example.org", "is_staff": True, "is_superuser": True, "first_name": "Admin"})
+    if created:
+        admin.set_password(ADMIN_PASSWORD)
+        admin.save()
+    people = {"admin": admin}
+    for username, group, first, last in [("concepteur", "Designers", "Camille", "Concepteur"),
+                                         ("expert", "Experts", "Jean", "Plombier"),
+                                         ("apprenant", "Learners", "Léa", "Apprenante")]:
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@example.org"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=group))
+        people[username] = user
+    return people
+
+
+def ensure_catalogue() -> SkillsBlock:
+    from cms.models import CertificationPage, HomePage, SkillsBlockPage
+
+    cert, _ = Certification.objects.get_or_create(rncp_code="RNCP37274", defaults={
+        "title": "Titre professionnel Agent de maintenance des bâtiments",
+        "vocabulary": "clé à molette, clé dynamométrique, newton-mètre, joint, siphon, écrou, raccord"})
+    block, _ = SkillsBlock.objects.get_or_create(code="RNCP37274BC01", defaults={
+        "certification": cert, "title": "Maintenir les équipements sanitaires",
+        "description": "Diagnostiquer et réparer robinetterie, siphons et joints.", "order": 1})
+    home = HomePage.objects.get()
+    cert_page = CertificationPage.objects.filter(certification=cert).first()
+    if cert_page is None:
+        cert_page = home.add_child(instance=CertificationPage(title=cert.title, certification=cert))
+        cert_page.save_revision().publish()
+    if not SkillsBlockPage.objects.filter(skills_block=block).exists():
+        page = cert_page.add_child(instance=SkillsBlockPage(title=block.title, skills_block=block))
+        page.save_revision().publish()
+    return block
+
+
+def make_demo_video(out: Path) -> Path:
+    """A short first-person clip with French narration, from the evaluation clip generator."""
+    try:
+        from media_pipeline.evaluation.synthetic import generate_clip
+    except ImportError:
+        generate_clip = None
+    if generate_clip is not None:
+        clip = generate_clip(out, seed=7, narration=NARRATION)
+        return Path(clip.path)
+    # Fallback: a test pattern with the same narration.
+    wav = out.with_suffix(".wav")
+    subprocess.run(["espeak-ng", "-v", "fr", "-s", "140", "-w", str(wav), " ".join(NARRATION)], check=True)
+    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
+                    "-i", str(wav), "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", str(out)], check=True)
+    return out
+
+
+def ensure_demo_footage(block: SkillsBlock, people: dict) -> Footage:
+    from capsules.ingest import ingest_file
+
+    footage = Footage.objects.filter(title=DEMO_FOOTAGE_TITLE).first()
+    if footage is not None:
+        return footage
+    with tempfile.TemporaryDirectory() as tmp:
+        video = make_demo_video(Path(tmp) / "demo-joint-robinet.mp4")
+        return ingest_file(video, original_name=video.name, skills_block=block, title=DEMO_FOOTAGE_TITLE,
+                           user=people["concepteur"], expert=people["expert"])
+
+
+def ensure_demo_capsule(footage: Footage, block: SkillsBlock):
+    """Approve the demo steps as the expert would, then publish a capsule with drafted questions."""
+    from capsules.models import Capsule
+
+    capsule = Capsule.objects.filter(footage=footage).first()
+    if capsule is not None:
+        return capsule
+    try:
+        from capsules.authoring import create_capsule
+    except ImportError:
+        return None
+    footage.steps.update(approved=True)
+    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.APPROVED)
+    capsule = create_capsule(footage, title="Remplacer le joint d'un robinet", publish=True)
+    return capsule

@@ -1,0 +1,140 @@
+"""Learner progress: watched ranges, the capsule completion rule, skills block progress.
+
+A capsule is complete when the learner watched at least 90 % of its range (actually
+played, merged ranges: seeking does not count) and answered every mandatory interaction.
+Ranges sent by the player are merged with those already stored, so replays from several
+devices, or an offline queue flushed late, only ever add to what was watched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from capsules.models import Attempt, Capsule, LearnerEvent, Progress
+
+COMPLETION_FRACTION = 0.9
+GAP_TOLERANCE = 0.5  # seconds: two ranges this close are one (timeupdate granularity)
+
+
+def merge_ranges(ranges, lo: float | None = None, hi: float | None = None) -> list[list[float]]:
+    """Sorted, non-overlapping [start, end] ranges, clipped to [lo, hi]; junk entries are dropped."""
+    clean = []
+    for item in ranges or []:
+        try:
+            a, b = float(item[0]), float(item[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+        if a != a or b != b:  # NaN
+            continue
+        a, b = min(a, b), max(a, b)
+        if lo is not None:
+            a, b = max(a, lo), max(b, lo)
+        if hi is not None:
+            a, b = min(a, hi), min(b, hi)
+        if b > a:
+            clean.append([a, b])
+    clean.sort()
+    merged: list[list[float]] = []
+    for a, b in clean:
+        if merged and a <= merged[-1][1] + GAP_TOLERANCE:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [[round(a, 3), round(b, 3)] for a, b in merged]
+
+
+def covered(ranges, lo: float, hi: float) -> float:
+    """Fraction of [lo, hi] covered by (merged) ranges."""
+    if hi <= lo:
+        return 0.0
+    total = sum(b - a for a, b in merge_ranges(ranges, lo, hi))
+    return min(1.0, total / (hi - lo))
+
+
+def mandatory_ids(capsule: Capsule) -> set[int]:
+    return set(capsule.interactions.filter(mandatory=True, draft_status="accepted").values_list("pk", flat=True))
+
+
+def answered_ids(user, capsule: Capsule) -> set[int]:
+    return set(Attempt.objects.filter(user=user, interaction__capsule=capsule)
+               .values_list("interaction_id", flat=True))
+
+
+def is_complete(fraction: float, mandatory: set[int], answered: set[int]) -> bool:
+    """The completion rule: watched >= 90 % and every mandatory interaction answered."""
+    return fraction >= COMPLETION_FRACTION - 1e-9 and mandatory <= answered
+
+
+@transaction.atomic
+def record_progress(user, capsule: Capsule, *, position: float | None = None, ranges=None,
+                    client_time: datetime | None = None) -> Progress:
+    """Merge watched ranges, move the resume position (unless the update is older), re-check completion.
+
+    ``client_time`` is when the player produced the update: an offline update flushed after a
+    newer one from another device must not move the resume position back.
+    """
+    progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
+    lo, hi = capsule.start, capsule.effective_end
+    if ranges:
+        progress.watched = merge_ranges(list(progress.watched or []) + list(ranges), lo, hi)
+        progress.watched_fraction = round(covered(progress.watched, lo, hi), 4)
+    stale = client_time is not None and progress.updated_at is not None and client_time < progress.updated_at
+    if position is not None and not stale:
+        progress.position = max(lo, min(float(position), hi))
+    _check_completion(user, capsule, progress)
+    progress.save()
+    return progress
+
+
+def refresh_completion(user, capsule: Capsule) -> Progress:
+    """Re-check completion after an answer (the last mandatory answer can complete a capsule)."""
+    with transaction.atomic():
+        progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
+        if _check_completion(user, capsule, progress):
+            progress.save()
+    return progress
+
+
+def _check_completion(user, capsule: Capsule, progress: Progress) -> bool:
+    if progress.completed:
+        return False
+    if is_complete(progress.watched_fraction, mandatory_ids(capsule), answered_ids(user, capsule)):
+        progress.completed = True
+        progress.completed_at = timezone.now()
+        LearnerEvent.objects.create(user=user, capsule=capsule, verb="completed", timestamp=progress.completed_at,
+                                    data={"watched_fraction": progress.watched_fraction})
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class BlockProgress:
+    """How far a learner is in a skills block (live capsules only)."""
+
+    total: int
+    completed: int
+    started: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "percent": self.percent}
+
+
+def live_capsules(skills_block):
+    """Capsules of the block whose page is live (learners never see drafts)."""
+    return Capsule.objects.filter(skills_block=skills_block, page__live=True).order_by("order", "pk")
+
+
+def skills_block_progress(user, skills_block) -> BlockProgress:
+    capsules = list(live_capsules(skills_block).values_list("pk", flat=True))
+    if not user or not user.is_authenticated:
+        return BlockProgress(total=len(capsules), completed=0, started=0)
+    rows = Progress.objects.filter(user=user, capsule_id__in=capsules)
+    return BlockProgress(total=len(capsules), completed=rows.filter(completed=True).count(), started=rows.count())

@@ -1,0 +1,176 @@
+"""Pure validation of what a reviewer sends: steps, key points, comments.
+
+No database here, so the rules are tested directly and the API only maps errors to HTTP 400.
+Times are rounded to the millisecond; boundaries may touch but never overlap.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+MIN_STEP_SECONDS = 1.0
+MAX_TITLE = 255
+MAX_TEXT = 2000
+EPSILON = 0.0005  # half a millisecond: rounding noise, not an overlap
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem, located by step index (or None) and field, with a French message."""
+
+    message: str
+    index: int | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class ReviewValidationError(ValueError):
+    """Raised with every problem found, so the screen can show them all at once."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+    def to_dict(self) -> dict:
+        return {"detail": "Les modifications ne sont pas valides.", "errors": [e.to_dict() for e in self.errors]}
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """A step as the reviewer left it; ``id`` is None for a step created by a split."""
+
+    start: float
+    end: float
+    title: str = ""
+    id: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class KeyPointInput:
+    time: float
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    duration: float
+    min_step: float = MIN_STEP_SECONDS
+    kinds: tuple[str, ...] = field(default=("safety", "quality"))
+
+
+def _number(value, label: str, index: int | None, errors: list[FieldError]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        errors.append(FieldError(f"{label} : un nombre de secondes est attendu.", index, label))
+        return None
+    return round(float(value), 3)
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",") + " s"
+
+
+def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
+    """Check a whole list of steps: each inside [0, duration], at least ``min_step`` long,
+    sorted by start, not overlapping, ids unique. Returns them parsed, or raises with all errors."""
+    errors: list[FieldError] = []
+    if not isinstance(raw, list):
+        raise ReviewValidationError([FieldError("La liste des étapes est attendue.", None, "steps")])
+    if not raw:
+        raise ReviewValidationError([FieldError("Il faut au moins une étape.", None, "steps")])
+    parsed: list[StepInput] = []
+    seen_ids: set[int] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            errors.append(FieldError("Étape mal formée.", i, None))
+            continue
+        start = _number(item.get("start"), "start", i, errors)
+        end = _number(item.get("end"), "end", i, errors)
+        title = item.get("title", "") or ""
+        if not isinstance(title, str):
+            errors.append(FieldError("Le titre doit être un texte.", i, "title"))
+            title = ""
+        title = title.strip()
+        if len(title) > MAX_TITLE:
+            errors.append(FieldError(f"Titre trop long ({len(title)} caractères, {MAX_TITLE} au plus).", i, "title"))
+        step_id = item.get("id")
+        if step_id is not None:
+            if isinstance(step_id, bool) or not isinstance(step_id, int):
+                errors.append(FieldError("Identifiant d'étape invalide.", i, "id"))
+                step_id = None
+            elif step_id in seen_ids:
+                errors.append(FieldError("Cette étape apparaît deux fois.", i, "id"))
+            else:
+                seen_ids.add(step_id)
+        if start is None or end is None:
+            continue
+        n = i + 1
+        if start < -EPSILON:
+            errors.append(FieldError(f"Étape {n} : le début est avant le début de la vidéo.", i, "start"))
+        if end > settings.duration + EPSILON:
+            errors.append(FieldError(
+                f"Étape {n} : la fin ({_fmt(end)}) dépasse la durée de la vidéo ({_fmt(settings.duration)}).",
+                i, "end"))
+        if end - start < settings.min_step - EPSILON:
+            errors.append(FieldError(
+                f"Étape {n} : trop courte ({_fmt(max(0.0, end - start))}, {_fmt(settings.min_step)} au moins).",
+                i, "end"))
+        parsed.append(StepInput(start=max(0.0, start), end=min(end, settings.duration), title=title,
+                                id=step_id))
+    for i in range(1, len(parsed)):
+        prev, cur = parsed[i - 1], parsed[i]
+        if cur.start < prev.start - EPSILON:
+            errors.append(FieldError(f"Étape {i + 1} : les étapes doivent être dans l'ordre chronologique.",
+                                     i, "start"))
+        elif cur.start < prev.end - EPSILON:
+            errors.append(FieldError(
+                f"Étape {i + 1} : elle chevauche l'étape {i} ({_fmt(cur.start)} < {_fmt(prev.end)}).", i, "start"))
+    if errors:
+        raise ReviewValidationError(errors)
+    return parsed
+
+
+def validate_key_point(raw, settings: ValidationSettings) -> KeyPointInput:
+    errors: list[FieldError] = []
+    if not isinstance(raw, dict):
+        raise ReviewValidationError([FieldError("Point de vigilance mal formé.")])
+    time = _number(raw.get("time"), "time", None, errors)
+    if time is not None and not (-EPSILON <= time <= settings.duration + EPSILON):
+        errors.append(FieldError("L'instant doit être dans la durée de la vidéo.", None, "time"))
+    kind = raw.get("kind")
+    if kind not in settings.kinds:
+        errors.append(FieldError("Le type doit être « sécurité » ou « qualité ».", None, "kind"))
+    text = validate_text(raw.get("text"), errors)
+    if errors:
+        raise ReviewValidationError(errors)
+    return KeyPointInput(time=min(max(0.0, time), settings.duration), kind=kind, text=text)
+
+
+def validate_text(value, errors: list[FieldError] | None = None, *, label: str = "text") -> str:
+    """A non-empty text of at most MAX_TEXT characters; appends to ``errors`` or raises."""
+    own = errors is None
+    errors = [] if own else errors
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        errors.append(FieldError("Le texte est vide.", None, label))
+    elif len(text) > MAX_TEXT:
+        errors.append(FieldError(f"Texte trop long ({MAX_TEXT} caractères au plus).", None, label))
+    if own and errors:
+        raise ReviewValidationError(errors)
+    return text
+
+
+def validate_version(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ReviewValidationError([FieldError(
+            "La version lue (« version ») est obligatoire pour enregistrer.", None, "version")])
+    return value

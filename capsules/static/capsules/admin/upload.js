@@ -1,0 +1,89 @@
+// Chunked, resumable upload: PATCH chunks at the server's offset; on a network error wait and
+// ask the server where it stands, then go on. The upload id is remembered per file so a reload
+// followed by choosing the same file resumes instead of restarting.
+(() => {
+  const form = document.getElementById("geste-upload");
+  if (!form) return;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const bar = form.querySelector(".geste-upload-progress progress");
+  const text = form.querySelector("[data-upload-text]");
+  const message = form.querySelector("[data-upload-message]");
+  const chunkSize = parseInt(form.dataset.chunkSize, 10);
+  const maxBytes = parseInt(form.dataset.maxBytes, 10);
+  const headers = { "X-CSRFToken": csrf };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const fileKey = (f) => `geste-upload:${f.name}:${f.size}:${f.lastModified}`;
+
+  function show(offset, size) {
+    form.querySelector(".geste-upload-progress").hidden = false;
+    const pct = size ? (100 * offset) / size : 0;
+    bar.value = pct;
+    text.textContent = `${pct.toFixed(1)} % (${(offset / 1e6).toFixed(1)} / ${(size / 1e6).toFixed(1)} Mo)`;
+  }
+
+  async function json(res) { try { return await res.json(); } catch (e) { return {}; } }
+
+  async function start(file) {
+    const saved = localStorage.getItem(fileKey(file));
+    if (saved) {
+      const res = await fetch(saved, { headers, credentials: "same-origin" });
+      if (res.ok) return { url: saved, offset: (await json(res)).offset };
+    }
+    const res = await fetch(form.dataset.createUrl, {
+      method: "POST", credentials: "same-origin", headers: { ...headers, "Content-Type": "application/json" },
+      body: JSON.stringify({ filename: file.name, size: file.size, title: form.title.value,
+        skills_block: form.skills_block.value, language: form.language.value }),
+    });
+    const data = await json(res);
+    if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
+    localStorage.setItem(fileKey(file), data.url);
+    return { url: data.url, offset: 0 };
+  }
+
+  async function send(file, url, offset) {
+    let failures = 0;
+    while (offset < file.size) {
+      const chunk = file.slice(offset, Math.min(file.size, offset + chunkSize));
+      try {
+        const res = await fetch(url, { method: "PATCH", credentials: "same-origin",
+          headers: { ...headers, "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" },
+          body: chunk });
+        const data = await json(res);
+        if (res.status === 409 && typeof data.offset === "number") { offset = data.offset; continue; }
+        if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
+        offset = data.offset; failures = 0; show(offset, file.size);
+      } catch (err) {
+        failures += 1;
+        if (failures > 50) throw err;
+        message.textContent = "Connexion interrompue : nouvelle tentative…";
+        await sleep(Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
+        try { const r = await fetch(url, { headers, credentials: "same-origin" }); if (r.ok) offset = (await json(r)).offset; } catch (e) { /* still offline */ }
+      }
+    }
+    return offset;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = form.file.files[0];
+    if (!file) return;
+    if (file.size > maxBytes) { message.textContent = "Fichier trop volumineux."; return; }
+    form.querySelector("button[type=submit]").disabled = true;
+    try {
+      message.textContent = "Téléversement en cours…";
+      const { url, offset } = await start(file);
+      show(offset, file.size);
+      await send(file, url, offset);
+      message.textContent = "Vérification de la vidéo…";
+      const res = await fetch(url + "complete/", { method: "POST", headers, credentials: "same-origin" });
+      const data = await json(res);
+      localStorage.removeItem(fileKey(file));
+      if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
+      message.textContent = "Vidéo enregistrée : traitement lancé.";
+      window.location.href = data.url;
+    } catch (err) {
+      message.textContent = err.message;
+      form.querySelector("button[type=submit]").disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,479 @@
+/* Geste — expert review screen: timeline of steps over the motion curve, drag/split/merge/rename,
+ * key points, comments, approve / send back. Plain JS, no build step. Every change is saved at once
+ * through the review API with the version read; a 409 shows the other reviewer's state. */
+(() => {
+  "use strict";
+
+  const root = document.getElementById("geste-review");
+  if (!root) return;
+  const $ = (sel) => root.querySelector(`[data-role="${sel}"]`);
+  const ds = root.dataset;
+  const video = $("video");
+  const track = $("track");
+  const marks = $("marks");
+  const curve = $("curve");
+  const playheadLine = $("playhead-line");
+  const timeline = $("timeline");
+
+  let state = null;        // the last state the server sent
+  let steps = [];          // local copy being edited: {id, start, end, title, keyframe_url}
+  let selected = 0;        // index of the selected step
+  let playhead = 0;        // seconds
+  let saving = false;
+  let videoReady = false;
+
+  const fmt = (s) => `${(Math.round(s * 10) / 10).toFixed(1).replace(".", ",")} s`;
+  const round3 = (s) => Math.round(s * 1000) / 1000;
+  const duration = () => (state ? state.footage.duration : 0) || 1;
+  const pct = (t) => `${(100 * t) / duration()}%`;
+  const canEdit = () => Boolean(state && state.permissions.can_edit) && !saving;
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c) node.append(c);
+    return node;
+  }
+
+  function message(text, kind = "error") {
+    const box = $("message");
+    box.textContent = text;
+    box.dataset.kind = kind;
+    box.hidden = !text;
+  }
+
+  async function api(url, method, body) {
+    const res = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": ds.csrf, "X-Requested-With": "fetch" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await res.json(); } catch (e) { data = { detail: "Réponse illisible du serveur." }; }
+    return { status: res.status, data };
+  }
+
+  function accept(newState) {
+    state = newState;
+    steps = state.steps.map((s) => ({ ...s }));
+    selected = Math.min(selected, Math.max(0, steps.length - 1));
+    render();
+  }
+
+  async function load() {
+    const { status, data } = await api(ds.stateUrl, "GET");
+    if (status !== 200) { message(data.detail || "Chargement impossible."); return; }
+    const first = state === null;
+    accept(data);
+    if (first) setupVideo();
+  }
+
+  /* Send a write; on 409 show the other reviewer's state, on 400 the errors, then resync. */
+  async function send(url, method, body, okText) {
+    saving = true;
+    root.classList.add("is-saving");
+    $("saved").textContent = "Enregistrement…";
+    try {
+      const { status, data } = await api(url, method, body);
+      if (status === 200 || status === 201) {
+        message("");
+        accept(data);
+        $("saved").textContent = okText || "Modifications enregistrées.";
+        return true;
+      }
+      if (status === 409) {
+        message(data.detail, "conflict");
+        if (data.state) accept(data.state);
+      } else if (status === 400) {
+        message([data.detail, ...(data.errors || []).map((e) => e.message)].join(" "));
+        accept(state);  // drop the invalid local change
+      } else {
+        message(data.detail || `Erreur ${status}.`);
+      }
+      $("saved").textContent = "";
+      return false;
+    } catch (e) {
+      message("Connexion perdue : la modification n'est pas enregistrée. Réessayez.");
+      accept(state);
+      $("saved").textContent = "";
+      return false;
+    } finally {
+      saving = false;
+      root.classList.remove("is-saving");
+    }
+  }
+
+  function saveSteps(okText) {
+    const body = {
+      version: state.version,
+      steps: steps.map((s) => ({ id: s.id ?? null, start: round3(s.start), end: round3(s.end), title: s.title || "" })),
+    };
+    return send(ds.stepsUrl, "PUT", body, okText);
+  }
+
+  /* ---- timeline ---------------------------------------------------------------------------- */
+
+  function boundaries() {
+    // A handle moves the end of `prev` and/or the start of `next`; touching steps share one handle.
+    const out = [];
+    steps.forEach((s, i) => {
+      const prev = steps[i - 1];
+      if (prev && Math.abs(prev.end - s.start) < 0.0015) out.push({ prev: i - 1, next: i, time: s.start });
+      else {
+        if (prev) out.push({ prev: i - 1, next: null, time: prev.end });
+        out.push({ prev: null, next: i, time: s.start });
+      }
+    });
+    if (steps.length) out.push({ prev: steps.length - 1, next: null, time: steps[steps.length - 1].end });
+    return out;
+  }
+
+  function bounds(b) {
+    const min = state.min_step;
+    let lo = 0;
+    let hi = duration();
+    if (b.prev !== null) lo = Math.max(lo, steps[b.prev].start + min);
+    else if (b.next > 0) lo = Math.max(lo, steps[b.next - 1].end);
+    if (b.next !== null) hi = Math.min(hi, steps[b.next].end - min);
+    else if (b.prev < steps.length - 1) hi = Math.min(hi, steps[b.prev + 1].start);
+    return [lo, hi];
+  }
+
+  function moveBoundary(b, t) {
+    const [lo, hi] = bounds(b);
+    const clamped = round3(Math.min(hi, Math.max(lo, t)));
+    if (b.prev !== null) steps[b.prev].end = clamped;
+    if (b.next !== null) steps[b.next].start = clamped;
+    b.time = clamped;
+    return clamped;
+  }
+
+  function timeAt(clientX) {
+    const rect = track.getBoundingClientRect();
+    return Math.min(duration(), Math.max(0, ((clientX - rect.left) / rect.width) * duration()));
+  }
+
+  function drawCurve() {
+    const mc = state.motion_curve || {};
+    const values = mc.values || [];
+    const w = (curve.width = Math.max(300, Math.round(timeline.clientWidth)));
+    const h = curve.height;
+    const ctx = curve.getContext("2d");
+    ctx.clearRect(0, 0, w, h);
+    if (!values.length || !mc.fps) return;
+    ctx.beginPath();
+    ctx.moveTo(0, h);
+    values.forEach((v, i) => ctx.lineTo((w * (i / mc.fps)) / duration(), h - Math.max(0, Math.min(1, v)) * (h - 4)));
+    ctx.lineTo((w * (values.length / mc.fps)) / duration(), h);
+    ctx.closePath();
+    ctx.fillStyle = "rgba(0, 118, 112, 0.25)";
+    ctx.strokeStyle = "rgb(0, 118, 112)";
+    ctx.fill();
+    ctx.stroke();
+  }
+
+  function renderTimeline() {
+    track.replaceChildren();
+    steps.forEach((s, i) => {
+      const block = el("button", {
+        type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
+        "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
+        title: `${s.title || `Étape ${i + 1}`} (${fmt(s.start)} – ${fmt(s.end)})`,
+      }, el("span", { text: s.title || `Étape ${i + 1}` }));
+      block.style.left = pct(s.start);
+      block.style.width = pct(s.end - s.start);
+      if (s.keyframe_url) block.style.backgroundImage = `url("${s.keyframe_url}")`;
+      block.addEventListener("click", (ev) => { seek(timeAt(ev.clientX)); select(i); });
+      track.append(block);
+    });
+    boundaries().forEach((b) => {
+      const label = b.prev !== null && b.next !== null ? `Limite entre les étapes ${b.prev + 1} et ${b.next + 1}`
+        : b.next !== null ? `Début de l'étape ${b.next + 1}` : `Fin de l'étape ${b.prev + 1}`;
+      const [lo, hi] = bounds(b);
+      const handle = el("div", {
+        class: "geste-timeline__handle", role: "slider", tabindex: canEdit() ? 0 : -1, "aria-label": label,
+        "aria-valuemin": lo.toFixed(1), "aria-valuemax": hi.toFixed(1), "aria-valuenow": b.time.toFixed(3),
+        "aria-valuetext": fmt(b.time), "aria-disabled": canEdit() ? "false" : "true",
+        "data-prev": b.prev ?? "", "data-next": b.next ?? "",
+      });
+      handle.style.left = pct(b.time);
+      attachDrag(handle, b);
+      track.append(handle);
+    });
+    marks.replaceChildren(...state.key_points.map((k) => {
+      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: `${k.kind_label} : ${k.text}` });
+      m.style.left = pct(k.time);
+      return m;
+    }));
+    drawCurve();
+    placePlayhead();
+  }
+
+  function attachDrag(handle, b) {
+    let dragging = false;
+    handle.addEventListener("pointerdown", (ev) => {
+      if (!canEdit()) return;
+      ev.preventDefault();
+      dragging = true;
+      handle.setPointerCapture(ev.pointerId);
+      handle.classList.add("is-dragging");
+    });
+    handle.addEventListener("pointermove", (ev) => {
+      if (!dragging) return;
+      const t = moveBoundary(b, timeAt(ev.clientX));
+      handle.style.left = pct(t);
+      handle.setAttribute("aria-valuenow", t.toFixed(3));
+      handle.setAttribute("aria-valuetext", fmt(t));
+      layoutBlocks();
+    });
+    const end = () => {
+      if (!dragging) return;
+      dragging = false;
+      handle.classList.remove("is-dragging");
+      saveSteps("Limite déplacée et enregistrée.");
+    };
+    handle.addEventListener("pointerup", end);
+    handle.addEventListener("pointercancel", end);
+    let nudgeTimer = null;
+    handle.addEventListener("keydown", (ev) => {
+      if (!canEdit() || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight")) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      const delta = (ev.shiftKey ? 1 : 0.1) * (ev.key === "ArrowLeft" ? -1 : 1);
+      const t = moveBoundary(b, b.time + delta);
+      handle.style.left = pct(t);
+      handle.setAttribute("aria-valuenow", t.toFixed(3));
+      handle.setAttribute("aria-valuetext", fmt(t));
+      layoutBlocks();
+      clearTimeout(nudgeTimer);
+      const focusKey = [b.prev, b.next].join(",");
+      nudgeTimer = setTimeout(async () => {
+        await saveSteps("Limite déplacée et enregistrée.");
+        const again = [...track.querySelectorAll(".geste-timeline__handle")]
+          .find((h) => [h.dataset.prev === "" ? null : +h.dataset.prev, h.dataset.next === "" ? null : +h.dataset.next]
+            .join(",") === focusKey);
+        if (again) again.focus();
+      }, 600);
+    });
+  }
+
+  function layoutBlocks() {
+    track.querySelectorAll(".geste-timeline__step").forEach((block) => {
+      const s = steps[+block.dataset.stepIndex];
+      block.style.left = pct(s.start);
+      block.style.width = pct(s.end - s.start);
+    });
+    renderStepList();
+  }
+
+  function placePlayhead() {
+    playheadLine.style.left = pct(playhead);
+    $("playhead").textContent = fmt(playhead);
+  }
+
+  function seek(t) {
+    playhead = Math.min(duration(), Math.max(0, t));
+    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) video.currentTime = playhead;
+    placePlayhead();
+  }
+
+  function select(i) {
+    if (!steps.length) return;
+    selected = Math.max(0, Math.min(steps.length - 1, i));
+    track.querySelectorAll(".geste-timeline__step").forEach((b) => {
+      const on = +b.dataset.stepIndex === selected;
+      b.classList.toggle("is-selected", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    root.querySelectorAll(".geste-steps > li").forEach((li, j) => li.classList.toggle("is-selected", j === selected));
+  }
+
+  timeline.addEventListener("pointerdown", (ev) => {
+    if (ev.target.closest(".geste-timeline__handle") || ev.target.closest(".geste-timeline__step")) return;
+    seek(timeAt(ev.clientX));
+    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    if (i >= 0) select(i);
+  });
+
+  /* ---- lists --------------------------------------------------------------------------------- */
+
+  function renderStepList() {
+    const list = $("steps");
+    const active = document.activeElement;
+    if (active && list.contains(active) && active.tagName === "INPUT") return;  // do not disturb typing
+    list.replaceChildren(...steps.map((s, i) => {
+      const input = el("input", {
+        type: "text", value: s.title || "", maxlength: 255, "aria-label": `Titre de l'étape ${i + 1}`,
+        "data-step-title": i, disabled: !canEdit(),
+      });
+      input.addEventListener("focus", () => select(i));
+      input.addEventListener("change", () => {
+        steps[i].title = input.value.trim();
+        saveSteps("Titre enregistré.");
+      });
+      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") input.blur(); });
+      const comments = state.comments.filter((c) => c.step === s.id);
+      return el("li", { class: i === selected ? "is-selected" : "" },
+        el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
+          onclick: () => { seek(s.start); select(i); } }),
+        input,
+        s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
+        comments.length ? el("ul", { class: "geste-steps__comments" },
+          ...comments.map((c) => el("li", { text: `${c.author} : ${c.text}` }))) : null);
+    }));
+  }
+
+  function renderLists() {
+    renderStepList();
+    const kps = $("key-points");
+    kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}` },
+      el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
+      el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(k.text))) : [el("li", { text: "Aucun." })]));
+    const comments = $("comments");
+    comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
+      const step = steps.find((s) => s.id === c.step);
+      return el("li", {}, el("strong", { text: `${c.author}${step ? ` (${step.title || "étape"})` : ""} : ` }),
+        document.createTextNode(c.text));
+    }) : [el("li", { text: "Aucun." })]));
+  }
+
+  function render() {
+    $("status").textContent = state.footage.status_label;
+    const returned = $("returned");
+    returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
+    returned.textContent = `Renvoyée avec le commentaire : ${state.footage.review_comment}`;
+    const perms = state.permissions;
+    for (const action of ["split", "merge", "key-point", "comment"]) {
+      root.querySelector(`[data-action="${action}"]`).disabled = !perms.can_edit && action !== "comment" && action !== "key-point";
+    }
+    root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
+    root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
+    root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
+    root.classList.toggle("is-readonly", !perms.can_edit);
+    renderTimeline();
+    renderLists();
+  }
+
+  /* ---- actions ------------------------------------------------------------------------------- */
+
+  function split() {
+    if (!canEdit()) return;
+    const min = state.min_step;
+    const i = steps.findIndex((s) => s.start + min <= playhead && playhead <= s.end - min);
+    if (i < 0) { message(`Placez la tête de lecture dans une étape, à ${fmt(min)} au moins de ses limites.`); return; }
+    const s = steps[i];
+    const t = round3(playhead);
+    const second = { id: null, start: t, end: s.end, title: s.title ? `${s.title} (suite)` : "" };
+    s.end = t;
+    steps.splice(i + 1, 0, second);
+    selected = i + 1;
+    saveSteps("Étape scindée et enregistrée.");
+  }
+
+  function merge() {
+    if (!canEdit()) return;
+    if (selected >= steps.length - 1) { message("La dernière étape n'a pas de suivante à fusionner."); return; }
+    const a = steps[selected];
+    const b = steps[selected + 1];
+    a.end = b.end;
+    if (!a.title) a.title = b.title;
+    steps.splice(selected + 1, 1);
+    saveSteps("Étapes fusionnées et enregistrées.");
+  }
+
+  function openDialog(name, onOk, prepare) {
+    const dialog = root.querySelector(`[data-dialog="${name}"]`);
+    const form = dialog.querySelector("form");
+    form.reset();
+    if (prepare) prepare(dialog);
+    dialog.onclose = () => { if (dialog.returnValue === "ok") onOk(new FormData(form)); };
+    dialog.returnValue = "";
+    dialog.showModal();
+    const first = dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
+    if (first) first.focus();
+  }
+
+  function addKeyPoint() {
+    if (saving || !state) return;
+    const t = round3(playhead);
+    openDialog("key-point", (data) => send(ds.keyPointsUrl, "POST",
+      { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté."),
+      (d) => { d.querySelector('[data-role="kp-time"]').textContent = fmt(t); });
+  }
+
+  function comment() {
+    if (saving || !state || !steps.length) return;
+    const s = steps[selected];
+    openDialog("comment", (data) => send(ds.commentsUrl, "POST",
+      { text: data.get("text"), step: s.id }, "Commentaire publié."),
+      (d) => { d.querySelector('[data-role="comment-step"]').textContent = s.title || `Étape ${selected + 1}`; });
+  }
+
+  function approve() {
+    if (saving || !state || !state.permissions.can_approve) return;
+    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Étapes approuvées."));
+  }
+
+  function sendBack() {
+    if (saving || !state || !state.permissions.can_approve) return;
+    openDialog("send-back", (data) => send(ds.sendBackUrl, "POST",
+      { version: state.version, comment: data.get("text") }, "Renvoyée au concepteur."));
+  }
+
+  const actions = {
+    split, merge, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    reopen: () => send(ds.reopenUrl, "POST", { version: state.version }, "Relecture rouverte."),
+  };
+  root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
+
+  document.addEventListener("keydown", (ev) => {
+    if (!state || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const t = ev.target;
+    if (t.closest && (t.closest("input, textarea, select, dialog, [contenteditable]"))) return;
+    const key = ev.key.toLowerCase();
+    const map = { s: split, m: merge, k: addKeyPoint, c: comment, a: approve,
+      n: () => { select(selected + 1); seek(steps[selected].start); },
+      p: () => { select(selected - 1); seek(steps[selected].start); } };
+    if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
+      ev.preventDefault();
+      if (video.paused) video.play().catch(() => {}); else video.pause();
+      return;
+    }
+    if (map[key]) { ev.preventDefault(); map[key](); }
+  });
+
+  /* ---- video --------------------------------------------------------------------------------- */
+
+  function setupVideo() {
+    const v = state.video;
+    if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
+    else if (v.mp4) video.src = v.mp4;
+    if (v.poster) video.poster = v.poster;
+    for (const [lang, url] of Object.entries(v.captions || {})) {
+      video.append(el("track", { kind: "captions", srclang: lang, src: url, label: lang === "fr" ? "Français" : lang,
+        default: lang === "fr" }));
+    }
+    // The playhead follows the video only while it plays or after a seek the video made itself;
+    // a position chosen on the timeline before the video is ready is applied once it is.
+    video.addEventListener("loadedmetadata", () => {
+      videoReady = true;
+      if (playhead > 0) video.currentTime = playhead;
+    });
+    video.addEventListener("timeupdate", () => {
+      if (!video.paused && !video.seeking) { playhead = video.currentTime; placePlayhead(); }
+    });
+    video.addEventListener("seeked", () => {
+      if (Math.abs(video.currentTime - playhead) > 0.25) { playhead = video.currentTime; placePlayhead(); }
+    });
+  }
+
+  window.addEventListener("resize", () => state && drawCurve());
+  root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
+  load();
+})();

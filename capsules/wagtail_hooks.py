@@ -1,0 +1,123 @@
+"""Designer admin: certifications, skills blocks, footage with live processing progress, upload.
+
+Review and authoring screens are registered in cms/wagtail_hooks.py.
+"""
+
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from capsules import admin_views
+from capsules.models import Certification, Footage, SkillsBlock
+
+
+class ProcessingColumn(Column):
+    """Current stage and percentage, refreshed in place by footage_list.js."""
+
+    def get_value(self, instance):
+        run = instance.latest_run
+        if run is None:
+            return "—"
+        running = run.stages.filter(status="running").first()
+        label = f"{running.name} {running.progress:.0f} %" if running else run.get_status_display()
+        return format_html('<span class="geste-run" data-status-url="{}">{}</span>',
+                           reverse("geste_footage_status", args=[instance.pk]), label)
+
+
+class CertificationViewSet(ModelViewSet):
+    model = Certification
+    icon = "doc-full"
+    menu_label = _("Certifications")
+    form_fields = ["title", "rncp_code", "vocabulary"]
+    list_display = ["title", "rncp_code"]
+    search_fields = ["title", "rncp_code"]
+    copy_view_enabled = False
+
+
+class SkillsBlockViewSet(ModelViewSet):
+    model = SkillsBlock
+    icon = "list-ul"
+    menu_label = _("Blocs de compétences")
+    form_fields = ["certification", "code", "title", "description", "order"]
+    list_display = ["code", "title", "certification"]
+    list_filter = ["certification"]
+    search_fields = ["code", "title"]
+    copy_view_enabled = False
+
+
+class FootageViewSet(ModelViewSet):
+    model = Footage
+    icon = "media"
+    menu_label = _("Vidéos sources")
+    form_fields = ["title", "skills_block", "language", "expert"]
+    list_filter = ["status", "skills_block"]
+    search_fields = ["title", "original_name"]
+    copy_view_enabled = False
+    add_to_admin_menu = False
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("title", label=_("Titre"), url_name="geste_footage_detail"),
+            Column("skills_block", label=_("Bloc")),
+            Column("status", label=_("Statut"), accessor="get_status_display"),
+            ProcessingColumn("processing", label=_("Traitement")),
+            Column("created_at", label=_("Créée le")),
+        ]
+
+    def get_queryset(self, request):
+        qs = Footage.objects.select_related("skills_block")
+        user = request.user
+        if user.is_superuser or user.has_perm("capsules.change_footage"):
+            return qs
+        return qs.filter(expert=user)
+
+
+class GesteViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Formations")
+    menu_icon = "folder-open-inverse"
+    menu_order = 150
+    items = (CertificationViewSet("certification"), SkillsBlockViewSet("skills_block"),
+             FootageViewSet("footage"))
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return GesteViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [
+        path("geste/footage/upload/", admin_views.upload_page, name="geste_upload"),
+        path("geste/uploads/", admin_views.upload_create, name="geste_upload_create"),
+        path("geste/uploads/<str:upload_id>/", admin_views.upload_chunk, name="geste_upload_chunk"),
+        path("geste/uploads/<str:upload_id>/complete/", admin_views.upload_complete, name="geste_upload_complete"),
+        path("geste/footage/<int:pk>/", admin_views.footage_detail, name="geste_footage_detail"),
+        path("geste/footage/<int:pk>/status/", admin_views.footage_status, name="geste_footage_status"),
+        path("geste/footage/<int:pk>/rerun/<str:stage>/", admin_views.footage_rerun, name="geste_footage_rerun"),
+        path("geste/footage/<int:pk>/cancel/", admin_views.footage_cancel, name="geste_footage_cancel"),
+        path("geste/footage/<int:pk>/restart/", admin_views.footage_restart, name="geste_footage_restart"),
+        path("geste/footage/<int:pk>/transcript/", admin_views.transcript_edit, name="geste_transcript_edit"),
+    ]
+
+
+class DesignerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.has_perm("capsules.add_footage")
+
+
+@hooks.register("register_admin_menu_item")
+def upload_menu_item():
+    return DesignerMenuItem(_("Téléverser une vidéo"), reverse("geste_upload"), icon_name="upload", order=140)
+
+
+@hooks.register("insert_global_admin_js")
+def footage_list_js():
+    from django.templatetags.static import static
+
+    return format_html('<script src="{}" defer></script>', static("capsules/admin/footage_list.js"))

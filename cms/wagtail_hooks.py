@@ -1,0 +1,329 @@
+"""Admin screens for experts (review of the steps) and designers (capsule authoring, quiz drafts).
+
+Permissions are checked here on every request with ``capsules.permissions``: Wagtail only
+guarantees admin access. A footage the user may not see answers 404; a screen of another role
+answers 403. The CapsulePage workflow ("Validation par l'expert", cms/migrations/0003) is the
+only way to publish a capsule: the Publish action is withheld from capsule pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from capsules import authoring, permissions, quiz_drafting, storage
+from capsules.models import Capsule, Footage, Interaction
+
+FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
+
+
+def _forbidden(request, reason: str):
+    response = TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+    return response
+
+
+def _designer_only(view):
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_author(request.user):
+            return _forbidden(request, "Cet écran est réservé aux concepteurs pédagogiques.")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+def review_index(request):
+    """The footage to review: experts see theirs, designers see all."""
+    user = request.user
+    if not (permissions.can_author(user) or permissions.is_reviewer(user)):
+        return _forbidden(request, "La relecture des étapes est réservée aux experts et aux concepteurs.")
+    footages = list(permissions.visible_footage(user).select_related("skills_block", "expert").order_by("-updated_at"))
+    for f in footages:
+        f.step_count = f.steps.count()
+        f.reviewable = f.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
+                                    Footage.Status.APPROVED)
+    return TemplateResponse(request, "capsules/admin/review_list.html", {"footages": footages})
+
+
+def review_screen(request, pk: int):
+    user = request.user
+    if not (permissions.can_author(user) or permissions.is_reviewer(user)):
+        return _forbidden(request, "La relecture des étapes est réservée aux experts et aux concepteurs.")
+    footage = permissions.visible_footage(user).filter(pk=pk).first()
+    if footage is None:
+        raise Http404("Vidéo introuvable.")
+    return TemplateResponse(request, "capsules/admin/review.html", {"footage": footage})
+
+
+# --- authoring -------------------------------------------------------------------------------------
+
+@_designer_only
+def capsule_index(request):
+    capsules = Capsule.objects.select_related("footage", "skills_block", "page").order_by("-created_at")
+    ready = Footage.objects.filter(status=Footage.Status.APPROVED).select_related("skills_block")
+    return TemplateResponse(request, "capsules/admin/capsule_list.html", {"capsules": capsules, "ready": ready})
+
+
+@_designer_only
+def capsule_create(request, footage_id: int):
+    footage = get_object_or_404(Footage, pk=footage_id)
+    steps = list(footage.steps.order_by("start"))
+    errors, data = {}, {"title": footage.title}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            made = authoring.create_capsule(
+                footage, title=data.get("title", ""), summary=data.get("summary", "").strip(),
+                first_step_id=int(data["first_step"]) if data.get("first_step") else None,
+                last_step_id=int(data["last_step"]) if data.get("last_step") else None, user=request.user)
+        except authoring.AuthoringError as exc:
+            errors = exc.errors
+        except ValueError:
+            errors = {"first_step": "Étape invalide."}
+        else:
+            messages.success(request, "Capsule créée en brouillon.")
+            return redirect("geste_capsule_edit", made.capsule_id)
+    return TemplateResponse(request, "capsules/admin/capsule_new.html",
+                            {"footage": footage, "steps": steps, "errors": errors, "data": data},
+                            status=400 if errors else 200)
+
+
+def _interaction_summary(inter: Interaction) -> str:
+    key = inter.answer_key or {}
+    if inter.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+        right = set(key.get("correct") or [])
+        return " · ".join(("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or [])
+    if inter.kind == Interaction.Kind.TRUE_FALSE:
+        return "Réponse : vrai" if key.get("correct") else "Réponse : faux"
+    if inter.kind == Interaction.Kind.ORDERING:
+        return " → ".join(c.get("text", "") for c in inter.choices or [])
+    if inter.kind == Interaction.Kind.CLOZE:
+        return "Réponses acceptées : " + " ; ".join(" / ".join(b) for b in key.get("blanks", []))
+    if inter.kind == Interaction.Kind.HOTSPOT:
+        return "Zone : " + ", ".join(f"{v:.2f}" for v in (key.get("regions") or [{}])[0].get("rect", []))
+    if inter.kind == Interaction.Kind.FREE_RECALL:
+        return "Réponse attendue : " + key.get("model_answer", "")
+    return ""
+
+
+def _page_state(capsule: Capsule) -> dict:
+    page = getattr(capsule, "page", None)
+    if page is None:
+        return {"label": "Sans page", "page": None}
+    if page.workflow_in_progress:
+        state = page.current_workflow_state
+        task = state.current_task_state.task.name if state and state.current_task_state else ""
+        return {"label": f"En validation ({task})", "page": page, "in_workflow": True}
+    if page.live and not page.has_unpublished_changes:
+        return {"label": "Publiée", "page": page, "live": True}
+    if page.live:
+        return {"label": "Publiée, avec des modifications en brouillon", "page": page, "live": True}
+    return {"label": "Brouillon", "page": page}
+
+
+def _form_data_for(inter: Interaction) -> dict:
+    rect = ((inter.answer_key or {}).get("regions") or [{}])[0].get("rect", ["", "", "", ""])
+    return {
+        "kind": inter.kind, "time": inter.time, "step": inter.step_id or "", "prompt": inter.prompt,
+        "choices": authoring.choices_as_text(inter), "cloze": authoring.cloze_as_text(inter),
+        "true_false": "true" if (inter.answer_key or {}).get("correct") is True else
+        "false" if (inter.answer_key or {}).get("correct") is False else "",
+        "hotspot_x": rect[0], "hotspot_y": rect[1], "hotspot_w": rect[2], "hotspot_h": rect[3],
+        "model_answer": (inter.answer_key or {}).get("model_answer", ""),
+        "feedback_correct": inter.feedback_correct, "feedback_wrong": inter.feedback_wrong,
+        "mandatory": inter.mandatory, "replay_step_on_wrong": inter.replay_step_on_wrong,
+        "image_url": storage.url(inter.image),
+    }
+
+
+def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, editing=None) -> dict:
+    steps = authoring.capsule_steps(capsule)
+    interactions = list(capsule.interactions.select_related("step").order_by("time"))
+    for inter in interactions:
+        inter.summary = _interaction_summary(inter)
+    footage = capsule.footage
+    r = footage.renditions or {}
+    return {
+        "capsule": capsule, "footage": footage, "steps": steps,
+        "step_options": [{"id": s.pk, "label": s.title or f"Étape {i + 1}", "start": s.start, "end": s.end,
+                          "keyframe_url": storage.url(s.keyframe)} for i, s in enumerate(steps)],
+        "accepted": [i for i in interactions if i.draft_status == Interaction.DraftStatus.ACCEPTED],
+        "proposed": [i for i in interactions if i.draft_status == Interaction.DraftStatus.PROPOSED],
+        "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
+        "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
+        "form": form_data or {"mandatory": True, "time": round(capsule.start, 1)},
+        "errors": errors or {}, "editing": editing,
+        "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
+        "page_state": _page_state(capsule),
+        "kinds_with_choices": ["single_choice", "multiple_choice"],
+    }
+
+
+@_designer_only
+def capsule_edit(request, pk: int):
+    capsule = get_object_or_404(Capsule.objects.select_related("footage", "skills_block"), pk=pk)
+    errors = {}
+    if request.method == "POST":
+        try:
+            authoring.update_capsule_texts(capsule, title=request.POST.get("title", ""),
+                                           summary=request.POST.get("summary", ""), user=request.user)
+        except authoring.AuthoringError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, "Textes enregistrés.")
+            return redirect("geste_capsule_edit", capsule.pk)
+    ctx = _edit_context(request, capsule)
+    ctx["text_errors"] = errors
+    return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400 if errors else 200)
+
+
+@_designer_only
+@require_POST
+def interaction_add(request, pk: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    try:
+        inter = authoring.apply_interaction_form(capsule, request.POST.dict())
+    except authoring.AuthoringError as exc:
+        ctx = _edit_context(request, capsule, form_data=request.POST.dict(), errors=exc.errors)
+        return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400)
+    messages.success(request, f"Interaction ajoutée : {inter.get_kind_display()} à {inter.time:.1f} s.")
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
+
+
+@_designer_only
+def interaction_edit(request, pk: int, interaction_id: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
+    if request.method == "POST":
+        data = {**request.POST.dict(), "kind": inter.kind}
+        try:
+            authoring.apply_interaction_form(capsule, data, inter)
+        except authoring.AuthoringError as exc:
+            ctx = _edit_context(request, capsule, form_data=data, errors=exc.errors, editing=inter)
+            return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
+        messages.success(request, "Interaction enregistrée.")
+        return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
+    ctx = _edit_context(request, capsule, form_data=_form_data_for(inter), editing=inter)
+    return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx)
+
+
+@_designer_only
+@require_POST
+def interaction_delete(request, pk: int, interaction_id: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    get_object_or_404(Interaction, pk=interaction_id, capsule=capsule).delete()
+    messages.success(request, "Interaction supprimée.")
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
+
+
+@_designer_only
+@require_POST
+def drafts_generate(request, pk: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    if capsule.footage.status != Footage.Status.APPROVED:
+        messages.error(request, "Les étapes doivent être approuvées par l'expert avant de proposer des quiz.")
+    else:
+        created = quiz_drafting.draft_for_capsule(capsule)
+        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner.")
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
+
+
+@_designer_only
+@require_POST
+def draft_decide(request, pk: int, interaction_id: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "discard"):
+        return HttpResponseForbidden("Décision inconnue.")
+    authoring.set_draft_status(inter, decision == "accept")
+    messages.success(request, "Proposition acceptée." if decision == "accept" else "Proposition écartée.")
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
+
+
+@_designer_only
+@require_POST
+def capsule_submit(request, pk: int):
+    capsule = get_object_or_404(Capsule, pk=pk)
+    if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
+        messages.error(request, "Ajoutez au moins une interaction avant d'envoyer la capsule en validation.")
+    else:
+        try:
+            authoring.submit_for_validation(capsule, request.user)
+        except authoring.AuthoringError as exc:
+            messages.error(request, " ".join(exc.errors.values()))
+        else:
+            messages.success(request, "Capsule envoyée en validation à l'expert.")
+    return redirect("geste_capsule_edit", capsule.pk)
+
+
+@hooks.register("register_admin_urls")
+def register_review_and_authoring_urls():
+    return [
+        path("geste/relecture/", review_index, name="geste_review_index"),
+        path("geste/relecture/<int:pk>/", review_screen, name="geste_review"),
+        path("geste/capsules/", capsule_index, name="geste_capsule_index"),
+        path("geste/capsules/nouvelle/<int:footage_id>/", capsule_create, name="geste_capsule_create"),
+        path("geste/capsules/<int:pk>/", capsule_edit, name="geste_capsule_edit"),
+        path("geste/capsules/<int:pk>/interactions/", interaction_add, name="geste_interaction_add"),
+        path("geste/capsules/<int:pk>/interactions/<int:interaction_id>/", interaction_edit,
+             name="geste_interaction_edit"),
+        path("geste/capsules/<int:pk>/interactions/<int:interaction_id>/supprimer/", interaction_delete,
+             name="geste_interaction_delete"),
+        path("geste/capsules/<int:pk>/propositions/", drafts_generate, name="geste_drafts_generate"),
+        path("geste/capsules/<int:pk>/propositions/<int:interaction_id>/", draft_decide, name="geste_draft_decide"),
+        path("geste/capsules/<int:pk>/validation/", capsule_submit, name="geste_capsule_submit"),
+    ]
+
+
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_author(request.user) or permissions.is_reviewer(request.user)
+
+
+class AuthoringMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_author(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def review_menu_item():
+    return ReviewMenuItem("Relecture des étapes", reverse("geste_review_index"), icon_name="tasks", order=145)
+
+
+@hooks.register("register_admin_menu_item")
+def authoring_menu_item():
+    return AuthoringMenuItem("Capsules (conception)", reverse("geste_capsule_index"), icon_name="form", order=146)
+
+
+# --- publishing goes through the workflow -----------------------------------------------------
+
+def _is_capsule_page(page) -> bool:
+    from cms.models import CapsulePage
+
+    return page is not None and issubclass(page.specific_class or type(page), CapsulePage)
+
+
+@hooks.register("construct_page_action_menu")
+def withhold_direct_publish(menu_items, request, context):
+    """A capsule is published by approving the workflow's last task, not by a Publish button."""
+    if _is_capsule_page(context.get("page")) and not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_edit_page")
+def refuse_direct_publish(request, page):
+    if request.method == "POST" and request.POST.get("action-publish") and _is_capsule_page(page) \
+            and not request.user.is_superuser:
+        return _forbidden(request, "Une capsule est publiée après la validation de l'expert : "
+                                   "utilisez « Envoyer en validation ».")
+    return None

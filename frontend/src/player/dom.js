@@ -1,0 +1,35 @@
+// Tiny DOM helpers (no framework: the player must stay light on phones).
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v == null) continue;
+    if (k === "class") el.className = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c != null && c !== false) el.append(c.nodeType ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+export function fmt(t) {
+  t = Math.max(0, Math.floor(t || 0));
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
+}
+
+// Inline SVG icons: no icon font, no glyph missing on a phone without emoji fonts.
+const PATHS = {
+  play: "M8 5v14l11-7z",
+  pause: "M6 5h4v14H6zM14 5h4v14h-4z",
+  prev: "M6 5h2v14H6zM20 5v14L9 12z",
+  next: "M16 5h2v14h-2zM4 5l11 7-11 7z",
+  full: "M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z",
+};
+
+export function icon(name) {
+  const span = document.createElement("span");
+  span.className = "gp-icon";
+  span.setAttribute("aria-hidden", "true");
+  span.innerHTML = `<svg viewBox="0 0 24 24" width="22" height="22" fill="currentColor"><path d="${PATHS[name]}"/></svg>`;
+  return span;
+}

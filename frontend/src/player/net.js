@@ -1,0 +1,77 @@
+// Talking to the server: JSON with the CSRF token, and a queue (localStorage) for whatever
+// could not be sent (offline): answers, progress, events. The queue is flushed when the
+// connection returns; answers carry a client_id so a replay is never counted twice.
+
+const QKEY = "geste:queue";
+
+export function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (m) return decodeURIComponent(m[1]);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+export function uuid() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export class HttpError extends Error {
+  constructor(status, body) { super(body && body.error ? body.error : `HTTP ${status}`); this.status = status; this.body = body; }
+}
+
+export async function getJSON(url) {
+  const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!r.ok) throw new HttpError(r.status, await r.json().catch(() => null));
+  return r.json();
+}
+
+export async function postJSON(url, body, opts = {}) {
+  const r = await fetch(url, {
+    method: "POST", credentials: "same-origin", keepalive: !!opts.keepalive,
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+    body: JSON.stringify(body),
+  });
+  const data = await r.json().catch(() => null);
+  if (!r.ok) throw new HttpError(r.status, data);
+  return data;
+}
+
+export function readQueue() {
+  try { return JSON.parse(localStorage.getItem(QKEY) || "[]"); } catch { return []; }
+}
+
+function writeQueue(q) { localStorage.setItem(QKEY, JSON.stringify(q)); }
+
+/** Queue a POST; items with the same `replace` key replace each other (latest progress wins). */
+export function enqueue(item) {
+  const q = readQueue().filter((x) => !(item.replace && x.replace === item.replace));
+  q.push({ ...item, qid: uuid(), queued_at: new Date().toISOString() });
+  writeQueue(q);
+}
+
+const isNetworkError = (e) => !(e instanceof HttpError) || e.status >= 500 || e.status === 429 || e.status === 403;
+
+let flushing = null;
+/** Send every queued POST in order; returns the server answers of the items sent. */
+export function flush() {
+  if (flushing) return flushing;
+  flushing = (async () => {
+    const sent = [];
+    for (const item of readQueue()) {
+      try {
+        const res = await postJSON(item.url, item.body);
+        sent.push({ item, res });
+      } catch (e) {
+        if (isNetworkError(e)) break; // still offline (or session gone): keep it for later
+        sent.push({ item, res: null, error: e }); // a 4xx will fail again: drop it
+      }
+      writeQueue(readQueue().filter((x) => x.qid !== item.qid));
+    }
+    return sent;
+  })().finally(() => { flushing = null; });
+  return flushing;
+}

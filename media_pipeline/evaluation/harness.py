@@ -1,0 +1,128 @@
+"""Run segmentation methods over generated clips and print a comparison table.
+
+Methods: ours on motion alone, ours with speech cues, PySceneDetect's
+AdaptiveDetector, and a uniform split told the true number of steps. The speed of
+the analysis is reported as a ratio to ffmpeg's own decode-only time of the same
+file (``ffmpeg -i SRC -f null -``), measured in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from media_pipeline.evaluation.metrics import score
+from media_pipeline.evaluation.synthetic import SyntheticClip, generate_clip
+from media_pipeline.motion import MotionSeries, analyse_motion
+from media_pipeline.segmentation import SegmentSettings, segment_steps
+
+METHODS = ("ours_motion", "ours_speech", "scenedetect", "uniform_true_n")
+
+
+@dataclass
+class ClipResult:
+    seed: int
+    size: str
+    duration: float
+    n_true: int
+    decode_s: float
+    analysis_s: float
+    scores: dict[str, dict] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def decode_time(video: str | Path) -> float:
+    """Wall time of ffmpeg decoding the whole file and discarding it (the floor)."""
+    t = time.perf_counter()
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(video), "-f", "null", "-"],
+                   check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def run_methods(clip: SyntheticClip, motion: MotionSeries,
+                settings: SegmentSettings = SegmentSettings(),
+                methods: Iterable[str] = METHODS) -> dict[str, dict]:
+    out = {}
+    for name in methods:
+        if name == "ours_motion":
+            steps = segment_steps(motion, None, replace(settings, use_speech=False))
+        elif name == "ours_speech":
+            steps = segment_steps(motion, clip.transcript, replace(settings, use_speech=True))
+        elif name == "scenedetect":
+            steps = segment_steps(motion, None, replace(settings, method="scenedetect"))
+        elif name == "uniform_true_n":
+            steps = segment_steps(motion, None, replace(settings, method="uniform", true_count=len(clip.steps)))
+        else:
+            raise ValueError(name)
+        pred = [(p.start, p.end) for p in steps]
+        out[name] = score(pred, clip.steps, clip.duration).to_dict() | {"pred": pred}
+    return out
+
+
+def evaluate_seeds(seeds: Iterable[int], workdir: str | Path, *, size: tuple[int, int] | None = None,
+                   fps: float = 25.0, methods: Iterable[str] = METHODS,
+                   settings: SegmentSettings = SegmentSettings(), log=print) -> list[ClipResult]:
+    """Generate (or reuse) each seed's clip, time the analysis against decode-only, score methods."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for seed in seeds:
+        tag = f"{size[0]}x{size[1]}" if size else "auto"
+        clip = generate_clip(workdir / f"synthetic_{seed}_{tag}.mp4", seed, size=size, fps=fps)
+        decode_s = decode_time(clip.path)
+        t = time.perf_counter()
+        motion = analyse_motion(clip.path)
+        analysis_s = time.perf_counter() - t
+        res = ClipResult(seed, f"{clip.width}x{clip.height}", round(clip.duration, 1), len(clip.steps),
+                         round(decode_s, 3), round(analysis_s, 3), run_methods(clip, motion, settings, methods))
+        results.append(res)
+        log(f"seed {seed} {res.size} {res.duration}s: {res.n_true} étapes, analyse {analysis_s:.2f}s, "
+            f"décodage {decode_s:.2f}s (x{analysis_s / max(decode_s, 1e-6):.2f}) | " +
+            " ".join(f"{m}={res.scores[m]['transition']['f1']:.2f}/{res.scores[m]['f1_50']:.2f}"
+                     for m in res.scores))
+    return results
+
+
+def summary(results: list[ClipResult]) -> dict[str, dict[str, float]]:
+    table: dict[str, dict[str, float]] = {}
+    for m in results[0].scores if results else []:
+        rows = [r.scores[m] for r in results]
+        table[m] = {
+            "transition_P": float(np.mean([x["transition"]["precision"] for x in rows])),
+            "transition_R": float(np.mean([x["transition"]["recall"] for x in rows])),
+            "transition_F1": float(np.mean([x["transition"]["f1"] for x in rows])),
+            "F1@10": float(np.mean([x["f1_10"] for x in rows])),
+            "F1@25": float(np.mean([x["f1_25"] for x in rows])),
+            "F1@50": float(np.mean([x["f1_50"] for x in rows])),
+        }
+    if results:
+        table["_speed"] = {"analysis_over_decode": float(sum(r.analysis_s for r in results)
+                                                         / max(1e-6, sum(r.decode_s for r in results)))}
+    return table
+
+
+def format_table(table: dict[str, dict[str, float]]) -> str:
+    cols = ("transition_P", "transition_R", "transition_F1", "F1@10", "F1@25", "F1@50")
+    lines = [f"{'méthode':<16}" + "".join(f"{c:>15}" for c in cols)]
+    for m, row in table.items():
+        if m.startswith("_"):
+            continue
+        lines.append(f"{m:<16}" + "".join(f"{row[c]:>15.3f}" for c in cols))
+    if "_speed" in table:
+        lines.append(f"vitesse : analyse / décodage ffmpeg seul = {table['_speed']['analysis_over_decode']:.2f}x")
+    return "\n".join(lines)
+
+
+def save(results: list[ClipResult], table: dict, out: str | Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"clips": [r.to_dict() for r in results], "summary": table}, indent=1))
+    return out

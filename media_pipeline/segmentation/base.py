@@ -1,0 +1,92 @@
+"""The segmenter interface, its settings and result type, and the registry of implementations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from media_pipeline.motion import MotionSeries
+
+
+@dataclass(frozen=True)
+class StepProposal:
+    """One proposed gesture step; times in seconds. The expert reviews and corrects it."""
+
+    start: float
+    end: float
+    confidence: float
+    keyframe_time: float
+    title: str = ""
+    key_terms: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("start", "end", "keyframe_time"):
+            d[k] = round(float(d[k]), 2)
+        d["confidence"] = round(float(d["confidence"]), 3)
+        return d
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    """Step length bounds (seconds), the method's name and its knobs."""
+
+    min_step: float = 3.0
+    max_step: float = 60.0
+    method: str = "kernel_cpd"
+    use_speech: bool = True
+    min_rest: float = 1.5  # a still period at least this long separates steps
+    max_hold: float = 2.5  # a shorter still moment between alike motions is a hold inside a step
+    hold_similarity: float = 0.8  # feature distance (robust z units) under which motions are alike
+    rest_level: float = 0.3  # activity threshold between the rest floor (0) and working level (1)
+    penalty: float = 2.0  # multiplies the data-driven change-point penalty
+    speech_window: float = 2.0  # a discourse marker supports a weak change point this close
+    true_count: int | None = None  # for the uniform baseline only
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Segmenter(Protocol):
+    """Turns motion features (and a transcript when there is one) into step proposals."""
+
+    name: str
+
+    def segment(self, motion: MotionSeries, transcript: dict | None,
+                settings: SegmentSettings) -> list[StepProposal]: ...
+
+
+_REGISTRY: dict[str, Callable[[], Segmenter]] = {}
+
+
+def register(name: str) -> Callable[[type], type]:
+    """Class decorator: make a segmenter available under ``name``."""
+
+    def deco(cls: type) -> type:
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+def get_segmenter(name: str) -> Segmenter:
+    from media_pipeline.segmentation import _load_all
+
+    _load_all()
+    try:
+        return _REGISTRY[name]()
+    except KeyError:
+        from media_pipeline.errors import PermanentMediaError
+
+        raise PermanentMediaError(f"Méthode de segmentation inconnue : {name} "
+                                  f"(disponibles : {', '.join(sorted(_REGISTRY))})") from None
+
+
+def available() -> list[str]:
+    from media_pipeline.segmentation import _load_all
+
+    _load_all()
+    return sorted(_REGISTRY)

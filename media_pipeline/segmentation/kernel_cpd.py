@@ -1,0 +1,221 @@
+"""Our method: rests split the footage, kernel change points split the working runs.
+
+1. Hand activity (the strongest residual motion after removing the head's motion,
+   on a log scale) is compared with its own rest floor and working level; still
+   periods of at least ``min_rest`` are rests and belong to no step.
+2. Inside each working run, a kernel change-point detection (ruptures KernelCPD,
+   RBF kernel, penalty scaled from the run's length) on smoothed features that
+   describe *how* the hands move (activity, periodicity, period, place, direction)
+   finds the gesture changes; head turns and lighting are left out on purpose.
+   A brief burst of activity (the hands fetching the next tool) pulls a change point
+   onto itself.
+3. With a transcript, weaker change points are kept when a discourse marker
+   ("ensuite", "puis", ...) is spoken near them, and confidence rises.
+4. Steps longer than ``max_step`` are split at their strongest inner change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import median_filter, uniform_filter1d
+
+from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
+from media_pipeline.segmentation.speech_cues import speech_cues
+from media_pipeline.segmentation.titles import key_terms, propose_title
+
+
+def _smooth(x: np.ndarray, k: int) -> np.ndarray:
+    return uniform_filter1d(x, max(1, k), mode="nearest") if x.size else x
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index runs where mask is true."""
+    if mask.size == 0:
+        return []
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.where(d == 1)[0].tolist(), np.where(d == -1)[0].tolist()))
+
+
+def activity_level(motion) -> np.ndarray:
+    f = motion.features
+    peak = np.asarray(f["hands_peak"] if "hands_peak" in f else f["energy_peak"], float)
+    e = np.log(peak + 0.05)
+    e = median_filter(e, size=3, mode="nearest")
+    return _smooth(e, int(round(motion.fps * 0.6)))
+
+
+def feature_matrix(motion) -> np.ndarray:
+    """Per-frame description of how the hands move, smoothed over about a second, standardised."""
+    fps = motion.fps
+    k = max(1, int(round(fps * 1.0)))
+    f = motion.features
+    cols = [
+        activity_level(motion),
+        _smooth(np.asarray(f["periodicity"], float), k),
+        _smooth(median_filter(np.asarray(f["period"], float), size=k, mode="nearest"), k),
+        _smooth(median_filter(np.asarray(f["centroid_x"], float), size=k, mode="nearest"), k),
+        _smooth(median_filter(np.asarray(f["centroid_y"], float), size=k, mode="nearest"), k),
+        _smooth(np.asarray(f["horizontality"], float), 2 * k),
+        _smooth(np.log(np.asarray(f["moving_frac"], float) + 0.01), k),
+    ]
+    x = np.stack(cols, axis=1)
+    med = np.median(x, axis=0)
+    mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6
+    return np.clip((x - med) / mad, -6, 6)
+
+
+def _cpd(x: np.ndarray, min_size: int, pen: float) -> list[int]:
+    import ruptures as rpt
+
+    if len(x) < 2 * min_size:
+        return []
+    algo = rpt.KernelCPD(kernel="rbf", min_size=max(2, min_size)).fit(x)
+    return [b for b in algo.predict(pen=pen) if b < len(x)]
+
+
+def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: int) -> list[int]:
+    """Move each change point onto the activity burst (hands fetching a tool) nearby, if any."""
+    out = []
+    for b in bkps:
+        a, z = max(lo + 1, b - radius), min(hi - 1, b + radius + 1)
+        if z - a < 3:
+            out.append(b)
+            continue
+        seg = act[a:z]
+        j = int(np.argmax(seg))
+        base = float(np.median(act[lo:hi]))
+        out.append(a + j if seg[j] > base + 0.8 else b)
+    return sorted(set(out))
+
+
+@register("kernel_cpd")
+class KernelCPDSegmenter:
+    name = "kernel_cpd"
+
+    def segment(self, motion, transcript, settings: SegmentSettings) -> list[StepProposal]:
+        n = len(motion.times)
+        if n < 3:
+            return []
+        fps = motion.fps
+        act = activity_level(motion)
+        floor, top = np.percentile(act, 8), np.percentile(act, 92)
+        contrast = top - floor
+        if contrast < 0.35:  # no rest/work contrast: all of it is work (or all rest)
+            active = np.ones(n, bool)
+        else:
+            active = act > floor + settings.rest_level * contrast
+        # Short still moments inside a gesture are not rests; short bursts inside a rest are not steps.
+        min_rest = int(round(settings.min_rest * fps))
+        for a, b in _runs(~active):
+            if b - a < min_rest and a > 0 and b < n:
+                active[a:b] = True
+        x = feature_matrix(motion)
+        # A short still moment between two stretches of the same gesture is a hold (pouring,
+        # aiming), not a rest: merge it when the hands move alike on both sides.
+        runs = _runs(active)
+        win = int(round(3.0 * fps))
+        for (a0, b0), (a1, b1) in zip(runs, runs[1:]):
+            if a1 - b0 <= int(round(settings.max_hold * fps)):
+                left = x[max(a0, b0 - win):b0, 1:].mean(axis=0)
+                right = x[a1:min(b1, a1 + win), 1:].mean(axis=0)
+                if np.linalg.norm(left - right) / np.sqrt(left.size) < settings.hold_similarity:
+                    active[b0:a1] = True
+        min_len = int(round(settings.min_step * fps * 0.6))
+        for a, b in _runs(active):
+            if b - a < min_len:
+                active[a:b] = False
+        min_size = max(2, int(round(settings.min_step * fps)))
+        cues = speech_cues(transcript) if transcript else []
+        marker_times = np.array([c.time for c in cues if c.kind == "marker"])
+        spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
+        for a, b in _runs(active):
+            length = b - a
+            pen = settings.penalty * 2.0 * np.log(max(length, 3))
+            strong = _cpd(x[a:b], min_size, pen)
+            bk = [a + i for i in strong]
+            conf = {i: 0.7 for i in bk}
+            if marker_times.size:
+                weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35)]
+                for w in weak:
+                    t = w / fps
+                    j = int(np.argmin(np.abs(marker_times - t)))
+                    if abs(marker_times[j] - t) > settings.speech_window:
+                        continue
+                    # People announce a gesture as they start it: between the weak change
+                    # and the marker, unless the marker already explains a boundary.
+                    m = int(round(marker_times[j] * fps))
+                    edges = [a, b, *bk]
+                    if min(abs(m - e) for e in edges) <= int(1.5 * fps):
+                        for s in bk:
+                            if abs(m - s) <= int(1.5 * fps):
+                                conf[s] = 0.9
+                        continue
+                    pos = (w + m) // 2
+                    if all(abs(pos - e) >= min_size for e in edges):
+                        bk.append(pos)
+                        conf[pos] = 0.6
+            bk = sorted(bk)
+            snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
+            snap_conf = [conf.get(s, 0.7) for s in bk]
+            bounds = [a] + snapped + [b]
+            bconf = [self._edge_strength(act, a, floor, contrast)] + snap_conf + \
+                    [self._edge_strength(act, b - 1, floor, contrast)]
+            for i in range(len(bounds) - 1):
+                s, e = bounds[i], bounds[i + 1]
+                if e - s >= 2:
+                    spans.append((s, e, bconf[i], bconf[i + 1]))
+        spans = self._split_long(spans, x, settings, fps)
+        steps = []
+        for s, e, c0, c1 in spans:
+            start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
+            steps.append(StepProposal(
+                start=round(start, 2), end=round(end, 2), confidence=float(np.clip((c0 + c1) / 2, 0, 1)),
+                keyframe_time=round(choose_keyframe(motion, s, e), 2),
+                title=propose_title(transcript, start, end) if transcript else "",
+                key_terms=key_terms(transcript, start, end) if transcript else []))
+        return steps
+
+    @staticmethod
+    def _edge_strength(act: np.ndarray, i: int, floor: float, contrast: float) -> float:
+        if contrast < 1e-6:
+            return 0.3
+        return float(np.clip(0.5 + (act[i] - floor) / contrast * 0.5, 0.3, 0.95))
+
+    @staticmethod
+    def _split_long(spans, x, settings: SegmentSettings, fps: float):
+        out = []
+        max_len = int(round(settings.max_step * fps))
+        for s, e, c0, c1 in spans:
+            pending = [(s, e, c0, c1)]
+            while pending:
+                a, b, ca, cb = pending.pop()
+                if b - a <= max_len:
+                    out.append((a, b, ca, cb))
+                    continue
+                import ruptures as rpt
+
+                min_size = max(2, min(int(settings.min_step * fps), (b - a) // 3))
+                try:
+                    cut = a + rpt.KernelCPD(kernel="rbf", min_size=min_size).fit(x[a:b]).predict(n_bkps=1)[0]
+                except Exception:  # too short for the constraint: cut in the middle
+                    cut = (a + b) // 2
+                pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
+        return sorted(out)
+
+
+def choose_keyframe(motion, s: int, e: int) -> float:
+    """A sharp frame where the hands act, away from the step's edges and from head motion."""
+    f = motion.features
+    lo, hi = s + (e - s) // 6, e - (e - s) // 6
+    if hi <= lo:
+        lo, hi = s, max(s + 1, e)
+    blur = np.log(np.asarray(f["blur"][lo:hi], float) + 1)
+    hands = np.log(np.asarray(f["energy_center"][lo:hi], float) + 0.05)
+    cam = np.asarray(f["camera"][lo:hi], float)
+
+    def z(v: np.ndarray) -> np.ndarray:
+        return (v - v.mean()) / (v.std() + 1e-6)
+
+    score = z(blur) + 0.7 * z(hands) - 0.7 * z(cam)
+    i = lo + int(np.argmax(score))
+    return float(motion.times[min(i, len(motion.times) - 1)])

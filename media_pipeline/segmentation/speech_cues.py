@@ -1,0 +1,80 @@
+"""Where the commentary suggests a new step: discourse markers, sentence starts, pauses.
+
+Works on the plain transcript dict (``segments`` with ``words`` and times).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+MARKERS = ("d'abord", "tout d'abord", "premièrement", "ensuite", "puis", "maintenant", "après",
+           "alors", "on va", "je vais", "nous allons", "je prends", "on prend", "enfin", "pour finir",
+           "dernière étape", "étape suivante", "on passe", "je passe", "une fois que")
+
+
+@dataclass(frozen=True)
+class SpeechCue:
+    """A time where a step may begin, its kind and a weight in 0-1."""
+
+    time: float
+    kind: str  # "marker", "sentence" or "pause"
+    weight: float
+    text: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.lower().replace("’", "'"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def starts_with_marker(text: str) -> str | None:
+    """The discourse marker a sentence opens with (after punctuation), if any."""
+    t = normalise(text).lstrip(" ,.;:!?-«\"")
+    for marker in sorted(MARKERS, key=len, reverse=True):
+        if t.startswith(marker) and (len(t) == len(marker) or not t[len(marker)].isalpha()):
+            return marker
+    return None
+
+
+def _sentences(transcript: dict) -> list[tuple[float, float, str]]:
+    """Sentences with times: split segments at . ! ? using word times when present."""
+    out: list[tuple[float, float, str]] = []
+    for seg in transcript.get("segments") or []:
+        words = seg.get("words") or []
+        if not words:
+            out.append((float(seg.get("start", 0)), float(seg.get("end", 0)), str(seg.get("text", ""))))
+            continue
+        cur: list[dict] = []
+        for w in words:
+            cur.append(w)
+            if re.search(r"[.!?…]$", str(w.get("word", "")).strip()):
+                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+                cur = []
+        if cur:
+            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+    return out
+
+
+def sentences(transcript: dict | None) -> list[tuple[float, float, str]]:
+    return _sentences(transcript) if transcript else []
+
+
+def speech_cues(transcript: dict | None, min_pause: float = 0.7) -> list[SpeechCue]:
+    """Cues from the transcript: marker sentence starts (1.0), starts after a pause (0.4)."""
+    cues: list[SpeechCue] = []
+    prev_end = -1e9
+    for start, end, text in sentences(transcript):
+        marker = starts_with_marker(text)
+        if marker:
+            cues.append(SpeechCue(start, "marker", 1.0, text.strip()))
+        elif start - prev_end >= min_pause:
+            cues.append(SpeechCue(start, "pause", 0.4, text.strip()))
+        else:
+            cues.append(SpeechCue(start, "sentence", 0.2, text.strip()))
+        prev_end = end
+    return cues

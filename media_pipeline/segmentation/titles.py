@@ -1,0 +1,103 @@
+"""A proposed title and key terms for a step, from the commentary spoken inside it.
+
+"Ensuite, je visse la plaque avec le tournevis, bien à fond." gives the title
+"Visser la plaque avec le tournevis": the first clause after the discourse marker,
+its subject pronoun dropped and its verb put in the infinitive (simplemma).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from media_pipeline.segmentation.speech_cues import sentences, starts_with_marker
+
+SUBJECTS = ("je ", "j'", "on ", "nous ", "tu ", "vous ", "il ", "elle ")
+AUXILIARIES = ("va ", "vais ", "allons ", "allez ", "vas ", "dois ", "doit ", "faut ")
+FILLERS = ("là ", "bon ", "donc ", "voilà ", "euh ", "alors ")
+
+
+@lru_cache(maxsize=4096)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="fr")
+
+
+def title_from_text(text: str, max_len: int = 60) -> str:
+    t = text.strip().strip("«»\"").replace("’", "'")
+    marker = starts_with_marker(t)
+    low = t.lower()
+    if marker:
+        t = t[len(marker):]
+        low = t.lower()
+    t = t.lstrip(" ,;:-")
+    while True:
+        stripped = re.sub(r"^(là|bon|donc|voilà|euh|alors|ok|bien)\b\s*[,;:]?\s*", "", t, flags=re.IGNORECASE)
+        if stripped == t:
+            break
+        t = stripped
+    clause = re.split(r"[,;:.!?]| et | puis | mais ", t, maxsplit=1)[0].strip()
+    low = clause.lower()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in FILLERS + SUBJECTS + AUXILIARIES:
+            if low.startswith(prefix):
+                clause, low = clause[len(prefix):].lstrip(), low[len(prefix):].lstrip()
+                changed = True
+    words = clause.split()
+    if not words:
+        return ""
+    # Object pronouns before the verb ("je la pose") stay out of a title.
+    while len(words) > 1 and words[0].lower() in ("le", "la", "les", "l'", "en", "y", "me", "se"):
+        words = words[1:]
+    verb = words[0]
+    lemma = _lemma(verb.lower())
+    if lemma.endswith(("er", "ir", "re", "oir")) and lemma != verb.lower():
+        words[0] = lemma
+    elif verb.lower().endswith("e") and not verb.lower().endswith(("tre", "dre", "ire")) and len(verb) > 3:
+        words[0] = verb.lower() + "r"  # "trace" -> "tracer": present of a first-group verb
+    title = " ".join(words)
+    if len(title) > max_len:
+        title = title[:max_len].rsplit(" ", 1)[0]
+    return title[:1].upper() + title[1:]
+
+
+def step_text(transcript: dict | None, start: float, end: float, lead: float = 1.0) -> list[str]:
+    """Sentences that begin inside the step (or just before it: people announce gestures)."""
+    return [text.strip() for s, _e, text in sentences(transcript) if start - lead <= s < end - 0.5]
+
+
+def propose_title(transcript: dict | None, start: float, end: float) -> str:
+    texts = step_text(transcript, start, end)
+    for text in texts:  # prefer the sentence that opens with a discourse marker
+        if starts_with_marker(text):
+            title = title_from_text(text)
+            if title:
+                return title
+    for text in texts:
+        title = title_from_text(text)
+        if title:
+            return title
+    return ""
+
+
+def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -> list[str]:
+    """A few key terms of the commentary in the step (YAKE, French)."""
+    text = " ".join(step_text(transcript, start, end))
+    if len(text.split()) < 3:
+        return []
+    import yake
+
+    extractor = yake.KeywordExtractor(lan="fr", n=2, top=top * 2, dedup_lim=0.7)
+    terms: list[str] = []
+    for kw, _score in extractor.extract_keywords(text):
+        kw = kw.strip().lower()
+        if starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien"):
+            continue
+        if kw and not any(kw in t or t in kw for t in terms):
+            terms.append(kw)
+        if len(terms) >= top:
+            break
+    return terms

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Migrate, create the demo admin and demo content (processed by the real pipeline), then serve
+# the site and run a Celery worker. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.dev} HF_HUB_OFFLINE=1
+PY=.venv/bin/python
+HOST=${GESTE_HOST:-127.0.0.1}; PORT=${GESTE_PORT:-8000}
+mkdir -p var/log
+$PY manage.py migrate --noinput -v 0
+$PY manage.py collectstatic --noinput -v 0
+
+.venv/bin/celery -A cms worker -Q media,asr -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
+  --hostname "geste@%h" >var/log/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+
+$PY manage.py seed_demo --wait
+cat <<TXT
+
+  Geste est prêt : http://$HOST:$PORT/
+  Administration :  http://$HOST:$PORT/admin/   (identifiant : admin, mot de passe : geste-admin)
+  Santé du worker : http://$HOST:$PORT/health/
+  Journal du worker : var/log/worker.log
+
+TXT
+.venv/bin/gunicorn cms.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
+  --access-logfile - 

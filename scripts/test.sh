@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: ruff, then pytest against PostgreSQL and Redis (see cms/settings/test.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=cms.settings.test HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
+echo "==> ruff check"
+.venv/bin/python -m ruff check .
+echo "==> pytest"
+set +e
+.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 "$@"
+code=$?
+set -e
+if [ $code -eq 5 ]; then echo "pytest collected no tests: failing loudly"; exit 1; fi
+exit $code

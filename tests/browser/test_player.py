@@ -1,0 +1,219 @@
+"""The learner scenario on a 360-px phone, in Debian's Chromium against the running site:
+play a capsule, be paused by a question, fail to seek past it, answer wrong then right, resume
+after a reload, loop a step, download for offline, play and answer offline, sync back online."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from capsules.models import Attempt, LearnerEvent, Progress
+from tests import factories
+from tests.browser.learner_capsule import build_media, publish_capsule
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = os.environ.get("GESTE_SCREENSHOTS")  # a folder: keep screenshots for a human look
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+
+
+@pytest.fixture(scope="session")
+def built_player():
+    """The built player; built here when node_modules is present (CI runs `npm ci` first)."""
+    if not (FRONTEND / "dist/geste/player.js").exists() and (FRONTEND / "node_modules").exists():
+        subprocess.run(["npm", "run", "build"], cwd=FRONTEND, check=True, capture_output=True)
+    if not finders.find("geste/player.js"):
+        pytest.fail("frontend/dist missing: run `npm ci && npm run build` in frontend/ before the browser tests")
+
+
+@pytest.fixture(scope="session")
+def capsule_media(tmp_path_factory):
+    return build_media(tmp_path_factory.mktemp("capsule-media"))
+
+
+@pytest.fixture
+def published(capsule_media, storage_root, built_player):
+    return publish_capsule(capsule_media, storage_root)
+
+
+def log_in(context, live_server, user) -> None:
+    """A real session cookie for the learner (learners have no admin access to log in through)."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+def video(page, expr: str):
+    return page.evaluate(f"(() => {{ const v = document.querySelector('video.gp-video'); return {expr}; }})()")
+
+
+def leave(page) -> None:
+    """Leave the page and let its last requests (progress on pagehide) finish before the DB is flushed."""
+    page.goto("about:blank")
+    page.wait_for_timeout(700)
+    page.close()
+
+
+def open_capsule(page, url):
+    page.goto(url)
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+
+
+@pytest.mark.timeout(240)
+def test_phone_learner_scenario(live_server, phone_context, published):
+    capsule, q1, q2 = published["capsule"], published["q1"], published["q2"]
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    url = f"{live_server.url}{published['page'].url}"
+    open_capsule(page, url)
+
+    # The page fits a 360-px phone and carries no answer.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    html = page.content()
+    assert "answer_key" not in html and "C'est la première précaution." not in html
+    assert page.locator(".gp-steps > ol > li").count() == 3 and page.locator(".gt-w").count() > 5
+    player = page.locator("[data-geste-player]")
+    assert player.get_attribute("data-source") in {"native-hls", "hls.js"}
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/capsule-phone.png", full_page=True)
+
+    # Play: the mandatory question pauses the video at 5 s.
+    page.click(".gp-play")
+    page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=20000)
+    assert video(page, "v.paused") is True
+    assert 4.9 <= video(page, "v.currentTime") <= 5.8
+    page.wait_for_function("document.getElementById('gp-live').textContent.includes('Question')", timeout=3000)
+
+    # Seeking past the unanswered mandatory question is refused (keyboard on the progress bar).
+    page.focus(".gp-seek")
+    page.keyboard.press("End")
+    page.wait_for_timeout(300)
+    assert video(page, "v.currentTime") <= 5.3
+
+    # Wrong, then right.
+    page.check(".gp-question input[value='b']")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-wrong")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/question-wrong.png")
+    assert "Revoyez le début de l'étape." in page.inner_text(".gp-question")
+    assert page.locator(".gq-replay").is_visible()
+    page.click(".gq-retry")
+    page.check(".gp-question input[value='a']")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-right")
+    assert "C'est la première précaution." in page.inner_text(".gp-question")
+    page.click(".gq-continue")
+    page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
+    assert list(Attempt.objects.filter(user=user, interaction=q1).order_by("pk").values_list("correct", flat=True)) \
+        == [False, True]
+
+    # Play on to ~7 s, pause (progress saved), reload: resumes there, the question is not asked again.
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 6.5", timeout=10000)
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').paused")
+    paused_at = video(page, "v.currentTime")
+    page.wait_for_timeout(800)
+    saved = Progress.objects.get(user=user, capsule=capsule)
+    assert saved.position == pytest.approx(paused_at, abs=0.5) and saved.watched
+    page.reload()
+    page.wait_for_selector("[data-geste-player][data-resumed]", timeout=15000)
+    assert float(player.get_attribute("data-resumed")) == pytest.approx(paused_at, abs=0.6)
+    assert video(page, "v.currentTime") == pytest.approx(paused_at, abs=0.6)
+
+    # Captions preference survives the reload; speed, frame step, transcript click and search work.
+    page.select_option(".gp-captions", "en")
+    assert page.evaluate("[...document.querySelector('video.gp-video').textTracks]"
+                         ".filter(t => t.mode === 'showing').map(t => t.language)") == ["en"]
+    page.select_option(".gp-speed", "0.25")
+    assert video(page, "v.playbackRate") == 0.25
+    page.select_option(".gp-speed", "1")
+    before = video(page, "v.currentTime")
+    page.click(".gp-frame-fwd")
+    page.wait_for_timeout(200)
+    assert video(page, "v.currentTime") == pytest.approx(before + 0.04, abs=0.015) and video(page, "v.paused")
+    assert page.locator(".gp-mark-kp").count() == 1 and page.locator(".gp-mark-step").count() == 3
+    page.fill(".gt-search", "écrou")
+    page.wait_for_selector("text=1 résultat")
+    page.click(".gt-w:text-is('Dévissez')")
+    page.wait_for_timeout(300)
+    assert video(page, "v.currentTime") == pytest.approx(4.2, abs=0.1)
+    assert page.locator(".gt-now").inner_text() == "Dévissez"
+    page.reload()
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    assert page.input_value(".gp-captions") == "en"
+    page.select_option(".gp-captions", "fr")
+
+    # Loop the current step (4-8 s): it plays again from its start instead of going on.
+    page.click(".gp-loop")
+    assert page.get_attribute(".gp-loop", "aria-pressed") == "true"
+    page.click(".gp-play")
+    page.wait_for_selector("[data-loops='1']", timeout=10000)
+    assert 3.9 <= video(page, "v.currentTime") <= 8.1
+    page.click(".gp-loop")
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').paused")
+    assert page.get_attribute(".gp-loop", "aria-pressed") == "false"
+
+    # Download for offline, then lose the connection and reload: the page and the low-rung MP4 come
+    # from the service worker's cache.
+    page.click(".gp-offline")
+    page.wait_for_selector("text=Disponible hors ligne ✓", timeout=30000)
+    phone_context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    assert page.evaluate("navigator.onLine") is False
+    assert player.get_attribute("data-source") == "mp4"
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+    # Offline: play the last step, answer its question; the answer is queued.
+    page.click(".gp-steps > ol > li:nth-child(3) .gp-step")
+    page.wait_for_selector(f"[data-asking='{q2.pk}']", timeout=15000)
+    page.check(".gp-question input[value='true']")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-queued")
+    assert not Attempt.objects.filter(user=user, interaction=q2).exists()
+    page.click(".gq-continue")
+
+    # Back online: the queue is sent, graded, counted once.
+    phone_context.set_offline(False)
+    page.wait_for_selector("text=1 réponse hors ligne envoyée : 1 juste.", timeout=15000)
+    attempt = Attempt.objects.get(user=user, interaction=q2)
+    assert attempt.correct is True
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second flush sends nothing again
+    page.wait_for_timeout(500)
+    assert Attempt.objects.filter(user=user, interaction=q2).count() == 1
+    assert {"initialized", "played", "paused", "seeked", "answered"} <= set(
+        LearnerEvent.objects.filter(user=user).values_list("verb", flat=True))
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(120)
+def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_context, published):
+    """hls.js (forced, as on a browser without native HLS) with data saving on: level 0 first."""
+    phone_context.add_init_script("localStorage.setItem('geste:engine', 'hlsjs');"
+                                  "localStorage.setItem('geste:datasaver', '1');")
+    page = phone_context.new_page()
+    hls_chunks = []
+    page.on("request", lambda r: hls_chunks.append(r.url) if "/chunks/hls" in r.url else None)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    player = page.locator("[data-geste-player]")
+    assert player.get_attribute("data-source") == "hls.js" and hls_chunks
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 1.5", timeout=15000)
+    level = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.source.hls.levels"
+                          "[document.querySelector('[data-geste-player]').gestePlayer.source.hls.currentLevel].height")
+    assert level == 180
+    # Anonymous visitor: the question is shown with a log-in link and does not block.
+    page.wait_for_selector("[data-asking]", timeout=15000)
+    assert page.locator(".gp-question a", has_text="Connectez-vous").is_visible()
+    leave(page)

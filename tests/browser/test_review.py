@@ -1,0 +1,122 @@
+"""The expert's review screen in a real browser: drag a boundary, split at the playhead, approve,
+reload, and find the changes kept (saved through the review API)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from playwright.sync_api import expect
+
+from capsules.models import Footage, Step
+from tests.browser.conftest import login
+from tests.factories import FootageFactory, StepFactory, expert
+from tests.mediagen import make_clip
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def footage_in_review(storage_root, media_dir):
+    clip = media_dir / "review-20s.mp4"
+    if not clip.exists():
+        make_clip(clip, duration=20, size="320x180", fps=10, audio=None)
+    with clip.open("rb") as fh:
+        key = default_storage.save("footage/test/review.mp4", File(fh))
+    reviewer = expert(username="expert-navigateur", first_name="Camille", last_name="Roux")
+    footage = FootageFactory(title="Remplacement du joint de siphon", expert=reviewer, duration=20.0,
+                             renditions={"mp4": key},
+                             motion_curve={"fps": 2, "values": [abs(((i % 12) - 6) / 6) for i in range(40)]})
+    for i, (start, end, title) in enumerate([(0, 6, "Couper l'eau"), (6, 13, "Dévisser l'écrou"),
+                                             (13, 20, "Remonter le siphon")], start=1):
+        StepFactory(footage=footage, order=i, start=start, end=end, title=title)
+    return footage, reviewer
+
+
+def _x_for(page, seconds: float, duration: float = 20.0) -> tuple[float, float]:
+    box = page.locator('[data-role="track"]').bounding_box()
+    return box["x"] + box["width"] * seconds / duration, box["y"] + box["height"] / 2
+
+
+def test_drag_split_approve_reload(live_server, page, footage_in_review):
+    footage, reviewer = footage_in_review
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    expect(page.locator('[data-step-title="1"]')).to_have_value("Dévisser l'écrou")
+
+    # 1. drag the boundary between steps 1 and 2 from 6 s to about 8 s
+    handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
+    hb = handle.bounding_box()
+    page.mouse.move(hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2)
+    page.mouse.down()
+    for s in (6.5, 7.2, 8.0):
+        page.mouse.move(*_x_for(page, s))
+    page.mouse.up()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    first, second = Footage.objects.get(pk=footage.pk).steps.order_by("start")[:2]
+    assert first.end == pytest.approx(8.0, abs=0.3) and second.start == first.end
+
+    # 2. put the playhead at 16 s by touching the timeline, then split with the S key
+    x, y = _x_for(page, 16.0)
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.on("pageerror", lambda e: print("PAGEERROR", e))
+    print("AT", page.evaluate(f"document.elementFromPoint({x}, {y}).outerHTML.slice(0, 200)"))
+    page.mouse.click(x, y)
+    page.wait_for_timeout(500)
+    print("PH", page.evaluate("document.getElementById('geste-review').gesteReview.playhead"))
+    expect(page.locator('[data-role="playhead"]')).to_have_text(re.compile(r"^1[56],\d s$"))
+    page.keyboard.press("s")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator(".geste-timeline__step")).to_have_count(4)
+
+    # 3. approve (A, then confirm in the dialog)
+    page.keyboard.press("a")
+    page.get_by_role("button", name="Confirmer l'approbation").click()
+    expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
+
+    # 4. reload: the boundary, the split and the approval were kept
+    page.reload()
+    expect(page.locator(".geste-timeline__step")).to_have_count(4)
+    expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
+    times = page.locator(".geste-steps__time").all_inner_texts()
+    assert times[0].startswith("0,0 s – ") and times[0] != "0,0 s – 6,0 s"
+    expect(page.locator('[data-step-title="3"]')).to_have_value("Remonter le siphon (suite)")
+    expect(page.locator('[data-step-title="0"]')).to_be_disabled()  # approved: read-only until reopened
+    steps = list(Step.objects.filter(footage=footage).order_by("start"))
+    assert [s.approved for s in steps] == [True] * 4
+    assert steps[2].end == steps[3].start and 15.0 <= steps[3].start <= 16.5
+    assert Footage.objects.get(pk=footage.pk).status == Footage.Status.APPROVED
+
+
+def test_keyboard_nudge_key_point_and_conflict(live_server, page, footage_in_review):
+    footage, reviewer = footage_in_review
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+
+    handle = page.locator('.geste-timeline__handle[data-prev="1"][data-next="2"]')
+    handle.focus()
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowLeft")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    assert Footage.objects.get(pk=footage.pk).steps.order_by("start")[2].start == pytest.approx(11.0)
+
+    page.mouse.click(*_x_for(page, 3.0))
+    page.keyboard.press("k")
+    page.get_by_label("Qualité").check()
+    page.get_by_label("Texte").fill("Vérifier que la vanne est bien fermée.")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.locator(".geste-key-points li")).to_contain_text("Vérifier que la vanne")
+    assert footage.key_points.get().step.title == "Couper l'eau"
+
+    # someone else saves meanwhile: our next write is refused and we see their version
+    Footage.objects.filter(pk=footage.pk).update(review_version=99)
+    Step.objects.filter(footage=footage, title="Couper l'eau").update(title="Fermer la vanne")
+    page.locator('[data-step-title="0"]').fill("Mon titre")
+    page.locator('[data-step-title="0"]').press("Enter")
+    expect(page.locator('[data-role="message"]')).to_contain_text("Quelqu'un d'autre a modifié")
+    expect(page.locator('[data-step-title="0"]')).to_have_value("Fermer la vanne")
+    assert not Step.objects.filter(title="Mon titre").exists()

@@ -1,0 +1,219 @@
+"""Review API: validation of steps, key points and comments, optimistic concurrency, sign-off."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from capsules.models import Footage, KeyPoint, ReviewComment, Step
+from capsules.review_validation import (
+    ReviewValidationError,
+    ValidationSettings,
+    validate_key_point,
+    validate_steps,
+)
+from tests.factories import FootageFactory, StepFactory, designer, expert
+
+SETTINGS = ValidationSettings(duration=60.0)
+
+
+# --- pure validation ----------------------------------------------------------------------------
+
+def test_valid_steps_are_parsed_and_rounded():
+    steps = validate_steps([{"id": 3, "start": 0, "end": 10.00049, "title": " Dévisser "},
+                            {"start": 10.0, "end": 20, "title": ""}], SETTINGS)
+    assert steps[0].end == 10.0 and steps[0].title == "Dévisser" and steps[0].id == 3
+    assert steps[1].id is None and steps[1].start == 10.0  # touching boundaries are fine
+
+
+@pytest.mark.parametrize("steps, field, fragment", [
+    ([{"start": 0, "end": 10}, {"start": 9, "end": 20}], "start", "chevauche"),
+    ([{"start": 10, "end": 20}, {"start": 0, "end": 5}], "start", "ordre chronologique"),
+    ([{"start": 50, "end": 61}], "end", "dépasse la durée"),
+    ([{"start": -1, "end": 5}], "start", "avant le début"),
+    ([{"start": 5, "end": 5.5}], "end", "trop courte"),
+    ([{"start": "a", "end": 5}], "start", "nombre"),
+    ([{"start": float("nan"), "end": 5}], "start", "nombre"),
+    ([{"start": True, "end": 5}], "start", "nombre"),
+    ([{"id": 1, "start": 0, "end": 5}, {"id": 1, "start": 5, "end": 9}], "id", "deux fois"),
+    ([{"start": 0, "end": 5, "title": "x" * 300}], "title", "trop long"),
+])
+def test_invalid_steps_are_refused_with_a_located_french_message(steps, field, fragment):
+    with pytest.raises(ReviewValidationError) as exc:
+        validate_steps(steps, SETTINGS)
+    assert any(e.field == field and fragment in e.message for e in exc.value.errors), exc.value.errors
+
+
+def test_every_error_is_reported_at_once():
+    with pytest.raises(ReviewValidationError) as exc:
+        validate_steps([{"start": 0, "end": 0.5}, {"start": 0.2, "end": 70}], SETTINGS)
+    assert {e.index for e in exc.value.errors} == {0, 1} and len(exc.value.errors) >= 3
+
+
+def test_empty_or_malformed_lists_are_refused():
+    for raw in ([], None, {"start": 0}, ["x"]):
+        with pytest.raises(ReviewValidationError):
+            validate_steps(raw, SETTINGS)
+
+
+def test_key_point_validation():
+    kp = validate_key_point({"time": 12.3456, "kind": "quality", "text": " Serrer au couple "}, SETTINGS)
+    assert (kp.time, kp.kind, kp.text) == (12.346, "quality", "Serrer au couple")
+    for bad in ({"time": 80, "kind": "safety", "text": "x"}, {"time": 1, "kind": "autre", "text": "x"},
+                {"time": 1, "kind": "safety", "text": "  "}):
+        with pytest.raises(ReviewValidationError):
+            validate_key_point(bad, SETTINGS)
+
+
+# --- HTTP API -------------------------------------------------------------------------------
+
+@pytest.fixture
+def reviewed(db):
+    who = expert(username="expert-api")
+    footage = FootageFactory(expert=who, duration=40.0)
+    for i, (start, end) in enumerate([(0, 10), (10, 25), (25, 40)], start=1):
+        StepFactory(footage=footage, order=i, start=start, end=end, title=f"Étape {i}", keyframe="k.jpg")
+    return footage, who
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _put(client, footage, body):
+    return client.put(reverse("review_api:steps", args=[footage.pk]), json.dumps(body),
+                      content_type="application/json")
+
+
+def _post(client, name, footage, body):
+    return client.post(reverse(f"review_api:{name}", args=[footage.pk]), json.dumps(body),
+                       content_type="application/json")
+
+
+def test_state_lists_steps_key_points_and_version(client, reviewed):
+    footage, who = reviewed
+    footage.motion_curve = {"fps": 2, "values": [0.1, 0.5]}
+    footage.renditions = {"mp4": "f/x.mp4", "captions": {"fr": "f/fr.vtt"}}
+    footage.save()
+    data = _client(client, who).get(reverse("review_api:state", args=[footage.pk])).json()
+    assert data["version"] == 1
+    assert [s["title"] for s in data["steps"]] == ["Étape 1", "Étape 2", "Étape 3"]
+    assert data["video"]["mp4"].endswith("f/x.mp4") and data["video"]["captions"]["fr"].endswith("f/fr.vtt")
+    assert data["motion_curve"]["values"] == [0.1, 0.5]
+    assert data["permissions"] == {"can_edit": True, "can_approve": True, "can_reopen": False}
+
+
+def test_put_steps_moves_splits_merges_and_bumps_version(client, reviewed):
+    footage, who = reviewed
+    ids = list(footage.steps.order_by("start").values_list("pk", flat=True))
+    KeyPoint.objects.create(footage=footage, time=30, kind="safety", text="Gants",
+                            step=Step.objects.get(pk=ids[2]))
+    body = {"version": 1, "steps": [
+        {"id": ids[0], "start": 0, "end": 12, "title": "Couper l'eau"},          # boundary moved
+        {"id": ids[1], "start": 12, "end": 18, "title": "Dévisser"},             # split in two…
+        {"start": 18, "end": 40, "title": "Remonter"},                            # …and merged with the last
+    ]}
+    res = _put(_client(client, who), footage, body)
+    assert res.status_code == 200, res.content
+    data = res.json()
+    assert data["version"] == 2
+    assert [(s["start"], s["end"], s["title"]) for s in data["steps"]] == [
+        (0, 12, "Couper l'eau"), (12, 18, "Dévisser"), (18, 40, "Remonter")]
+    assert not Step.objects.filter(pk=ids[2]).exists()
+    new = Step.objects.get(footage=footage, start=18)
+    assert KeyPoint.objects.get().step == new  # re-attached to the step that now contains it
+    assert Step.objects.get(pk=ids[0]).keyframe == "k.jpg"  # what the pipeline derived is kept
+
+
+def test_stale_write_gets_409_with_the_current_state_and_changes_nothing(client, reviewed):
+    footage, who = reviewed
+    other = designer(username="designer-api")
+    first = _put(_client(client, other), footage,
+                 {"version": 1, "steps": [{"start": 0, "end": 20, "title": "Par le concepteur"},
+                                          {"start": 20, "end": 40}]})
+    assert first.status_code == 200
+    client.logout()
+    stale = _put(_client(client, who), footage,
+                 {"version": 1, "steps": [{"start": 0, "end": 40, "title": "Par l'expert"}]})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["code"] == "stale" and "modifié" in body["detail"]
+    assert body["state"]["version"] == 2 and body["state"]["steps"][0]["title"] == "Par le concepteur"
+    assert list(footage.steps.values_list("title", flat=True)) == ["Par le concepteur", ""]
+    # approving what one did not see is a stale write too
+    assert _post(client, "approve", footage, {"version": 1}).status_code == 409
+    assert Footage.objects.get(pk=footage.pk).status == Footage.Status.IN_REVIEW
+
+
+def test_invalid_put_gets_400_and_changes_nothing(client, reviewed):
+    footage, who = reviewed
+    res = _put(_client(client, who), footage,
+               {"version": 1, "steps": [{"start": 0, "end": 30}, {"start": 20, "end": 50}]})
+    assert res.status_code == 400
+    messages = [e["message"] for e in res.json()["errors"]]
+    assert any("chevauche" in m for m in messages) and any("dépasse" in m for m in messages)
+    assert footage.steps.count() == 3 and Footage.objects.get(pk=footage.pk).review_version == 1
+    assert _put(client, footage, {"steps": [{"start": 0, "end": 30}]}).status_code == 400  # no version
+    res = client.put(reverse("review_api:steps", args=[footage.pk]), "{pas du json",
+                     content_type="application/json")
+    assert res.status_code == 400
+
+
+def test_key_point_and_comment(client, reviewed):
+    footage, who = reviewed
+    _client(client, who)
+    res = _post(client, "key_points", footage, {"time": 12.5, "kind": "safety", "text": "Couper l'eau avant"})
+    assert res.status_code == 201
+    kp = KeyPoint.objects.get()
+    assert kp.step.start == 10 and kp.created_by == who
+    assert _post(client, "key_points", footage, {"time": 12.5, "kind": "x", "text": "a"}).status_code == 400
+    step = footage.steps.first()
+    res = _post(client, "comments", footage, {"text": "Titre à revoir", "step": step.pk})
+    assert res.status_code == 201 and res.json()["comments"][0]["text"] == "Titre à revoir"
+    assert _post(client, "comments", footage, {"text": ""}).status_code == 400
+    assert _post(client, "comments", footage, {"text": "a", "step": 999999}).status_code == 400
+    res = client.delete(reverse("review_api:key_point_detail", args=[footage.pk, kp.pk]))
+    assert res.status_code == 200 and not KeyPoint.objects.exists()
+
+
+def test_approve_locks_and_designer_reopens(client, reviewed):
+    footage, who = reviewed
+    res = _post(_client(client, who), "approve", footage, {"version": 1})
+    assert res.status_code == 200 and res.json()["footage"]["status"] == "approved"
+    assert all(footage.steps.values_list("approved", flat=True))
+    locked = _put(client, footage, {"version": 2, "steps": [{"start": 0, "end": 40}]})
+    assert locked.status_code == 409 and locked.json()["code"] == "approved"
+    assert _post(client, "reopen", footage, {"version": 2}).status_code == 403  # experts cannot reopen
+    client.logout()
+    _client(client, designer(username="designer-reopen"))
+    res = _post(client, "reopen", footage, {"version": 2})
+    assert res.status_code == 200 and res.json()["footage"]["status"] == "in_review"
+    assert not any(footage.steps.values_list("approved", flat=True))
+
+
+def test_send_back_needs_a_comment(client, reviewed):
+    footage, who = reviewed
+    _client(client, who)
+    assert _post(client, "send_back", footage, {"version": 1, "comment": " "}).status_code == 400
+    res = _post(client, "send_back", footage, {"version": 1, "comment": "L'étape 2 est à refilmer."})
+    assert res.status_code == 200
+    footage.refresh_from_db()
+    assert footage.status == Footage.Status.CHANGES_REQUESTED and footage.review_comment.startswith("L'étape 2")
+    assert ReviewComment.objects.get().author == who
+
+
+def test_designer_cannot_sign_off_for_the_assigned_expert(client, reviewed):
+    footage, _ = reviewed
+    _client(client, designer(username="designer-signoff"))
+    assert _post(client, "approve", footage, {"version": 1}).status_code == 403
+    assert _put(client, footage, {"version": 1, "steps": [{"start": 0, "end": 40}]}).status_code == 200
+
+
+def test_footage_not_ready_cannot_be_edited(client, reviewed):
+    footage, who = reviewed
+    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.PROCESSING)
+    res = _put(_client(client, who), footage, {"version": 1, "steps": [{"start": 0, "end": 40}]})
+    assert res.status_code == 409 and res.json()["code"] == "not_ready"

@@ -1,0 +1,86 @@
+"""Chunked, resumable upload through the admin endpoints, and the ingest_footage command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from capsules.models import Footage, StageRun
+from tests import factories
+from tests.mediagen import make_clip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clip(media_dir):
+    path = media_dir / "upload.mp4"
+    return path if path.exists() else make_clip(path, duration=3, size="320x240")
+
+
+def create(client, **body):
+    return client.post("/admin/geste/uploads/", data=json.dumps(body), content_type="application/json")
+
+
+def test_resumable_upload_after_a_dropped_connection(client, storage_root, clip, django_capture_on_commit_callbacks):
+    client.force_login(factories.designer())
+    block = factories.SkillsBlockFactory()
+    data = clip.read_bytes()
+    res = create(client, filename="Mon tournage (1).mp4", size=len(data), title="Joint", skills_block=block.pk)
+    assert res.status_code == 201
+    url = res.json()["url"]
+    half = len(data) // 2
+    assert client.patch(url, data[:half], content_type="application/offset+octet-stream",
+                        HTTP_UPLOAD_OFFSET="0").json()["offset"] == half
+    # The connection drops; the client resends a chunk from a stale offset: the server says where it is.
+    stale = client.patch(url, data[:100], content_type="application/offset+octet-stream", HTTP_UPLOAD_OFFSET="0")
+    assert stale.status_code == 409 and stale.json()["offset"] == half
+    assert client.get(url).json() == {"offset": half, "size": len(data)}
+    assert client.patch(url, data[half:], content_type="application/offset+octet-stream",
+                        HTTP_UPLOAD_OFFSET=str(half)).json()["offset"] == len(data)
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(url + "complete/")
+    assert done.status_code == 201, done.content
+    footage = Footage.objects.get(pk=done.json()["footage"])
+    assert footage.title == "Joint" and footage.skills_block == block
+    assert footage.original.name.startswith(f"footage/{footage.checksum[:2]}/{footage.checksum}/original/")
+    assert footage.original.read() == data
+    assert set(StageRun.objects.filter(run__footage=footage).values_list("name", flat=True)) >= {"ingest", "transcode"}
+
+
+def test_rejected_upload_stores_nothing(client, storage_root):
+    client.force_login(factories.designer())
+    body = b"%PDF-1.4 not a video at all\n" * 50
+    url = create(client, filename="rapport.mp4", size=len(body)).json()["url"]
+    client.patch(url, body, content_type="application/offset+octet-stream", HTTP_UPLOAD_OFFSET="0")
+    res = client.post(url + "complete/")
+    assert res.status_code == 422
+    assert "vidéo" in res.json()["error"]
+    assert not Footage.objects.exists()
+    assert not any(p.is_file() for p in storage_root.rglob("*"))
+
+
+def test_absurd_size_is_refused_up_front(client, settings):
+    client.force_login(factories.designer())
+    settings.GESTE_MAX_UPLOAD_BYTES = 1000
+    res = create(client, filename="énorme.mp4", size=10**12)
+    assert res.status_code == 413 and "volumineux" in res.json()["error"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "expert"])
+def test_only_designers_upload(client, who):
+    if who != "anonymous":
+        client.force_login(getattr(factories, who)())
+    res = create(client, filename="a.mp4", size=10)
+    assert res.status_code in (302, 403)
+
+
+def test_ingest_footage_command(storage_root, clip, django_capture_on_commit_callbacks):
+    block = factories.SkillsBlockFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("ingest_footage", str(clip), "--skills-block", block.code, "--title", "Par la console")
+    assert Footage.objects.get().title == "Par la console"
+    with pytest.raises(CommandError, match="inconnu"):
+        call_command("ingest_footage", str(clip), "--skills-block", "RNCP00000BC09")

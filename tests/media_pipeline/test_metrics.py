@@ -1,0 +1,50 @@
+"""Metrics on hand-made cases whose answers are worked out by hand."""
+
+import pytest
+
+from media_pipeline.evaluation.metrics import score, segment_f1, transition_prf, transitions
+
+
+def test_transitions_touching_gaps_and_edges():
+    steps = [(2.0, 10.0), (10.0, 20.0), (23.0, 30.0)]
+    assert transitions(steps, duration=40.0) == [(2.0, 2.0), (10.0, 10.0), (20.0, 23.0), (30.0, 30.0)]
+    # Steps reaching the video's edges add no edge transition.
+    assert transitions([(0.0, 10.0), (10.0, 40.0)], duration=40.0) == [(10.0, 10.0)]
+
+
+def test_perfect_prediction_scores_one():
+    truth = [(2.0, 10.0), (10.0, 20.0), (23.0, 30.0)]
+    s = score(truth, truth, 40.0)
+    assert s.transition.f1 == 1.0 and s.f1_10 == s.f1_25 == s.f1_50 == 1.0
+
+
+def test_transition_tolerance_is_one_second_on_both_ends():
+    truth = [(0.0, 10.0), (13.0, 20.0)]  # one transition [10, 13]
+    assert transition_prf([(0.0, 10.9), (13.9, 20.0)], truth, 20.0).f1 == 1.0
+    assert transition_prf([(0.0, 10.0), (14.2, 20.0)], truth, 20.0).f1 == 0.0  # the end is 1.2 s off
+    # A zero-length prediction inside the gap is 1.5 s from both ends: no match.
+    assert transition_prf([(0.0, 11.5), (11.5, 20.0)], truth, 20.0).f1 == 0.0
+
+
+def test_one_to_one_matching():
+    truth = [(0.0, 10.0), (10.0, 20.0)]
+    pred = [(0.0, 9.6), (9.6, 10.4), (10.4, 20.0)]  # two predicted transitions near one true one
+    prf = transition_prf(pred, truth, 20.0)
+    assert prf.matched == 1 and prf.predicted == 2 and prf.truth == 1
+    assert prf.precision == pytest.approx(0.5) and prf.recall == 1.0
+    assert prf.f1 == pytest.approx(2 / 3)
+
+
+def test_segment_f1_thresholds():
+    truth = [(0.0, 10.0), (10.0, 20.0)]
+    pred = [(0.0, 4.0), (4.0, 20.0)]  # IoU 0.4 with the first, 10/16 = 0.625 with the second
+    assert segment_f1(pred, truth, 0.25).f1 == 1.0
+    assert segment_f1(pred, truth, 0.5).f1 == pytest.approx(0.5)
+    pred2 = [(0.0, 20.0)]  # IoU 0.5 with both, but only one may match
+    r = segment_f1(pred2, truth, 0.5)
+    assert r.matched == 1 and r.precision == 1.0 and r.recall == 0.5
+
+
+def test_empty_prediction():
+    s = score([], [(1.0, 5.0)], 10.0)
+    assert s.transition.f1 == 0.0 and s.f1_50 == 0.0

@@ -1,0 +1,111 @@
+"""Motion features on real ffmpeg output: synthetic clips with known steps and real camera video."""
+
+import gzip
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from media_pipeline.errors import PermanentMediaError
+from media_pipeline.evaluation.synthetic import generate_clip
+from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
+from media_pipeline.motion import MotionSeries, analyse_motion
+from tests.mediagen import make_clip
+
+VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    return generate_clip(tmp_path_factory.mktemp("mot") / "c.mp4", 42, size=(640, 360), fps=15, duration=30)
+
+
+@pytest.fixture(scope="module")
+def motion(clip):
+    return analyse_motion(clip.path)
+
+
+@pytest.fixture(scope="module")
+def vtest(tmp_path_factory):
+    if VTEST.exists():
+        return VTEST
+    gz = VTEST.with_suffix(".avi.gz")
+    if not gz.exists():
+        pytest.skip("opencv-doc vtest.avi absent")
+    out = tmp_path_factory.mktemp("vt") / "vtest.avi"
+    with gzip.open(gz) as src, open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return out
+
+
+def test_frames_are_small_subsampled_and_report_progress(tmp_path):
+    src = make_clip(tmp_path / "r.mp4", duration=3.0, size="640x360", fps=25, audio=None, rotate=90)
+    geo = probe_geometry(src)
+    assert (geo.width, geo.height) == (360, 640)  # display rotation applied
+    seen = []
+    frames = list(iter_frames(src, FrameSettings(width=128, fps=10), progress=seen.append))
+    assert 29 <= len(frames) <= 31
+    t, f = frames[-1]
+    assert f.shape == (228, 128) and f.dtype == np.uint8  # portrait, even height
+    assert seen[-1] == 100 and seen == sorted(seen)
+
+
+def test_bad_input_gets_french_message(tmp_path):
+    fake = tmp_path / "fake.mp4"
+    fake.write_text("pas une vidéo")
+    with pytest.raises(PermanentMediaError) as err:
+        analyse_motion(fake)
+    assert "vidéo" in err.value.message
+
+
+def test_hands_move_more_in_steps_than_in_rests(clip, motion):
+    t = np.array(motion.times)
+    e = motion.array("energy_peak")
+    inside = np.zeros(t.size, bool)
+    for s, end in clip.steps:
+        inside |= (t >= s + 0.5) & (t < end - 0.5)
+    rest = np.ones(t.size, bool)
+    for s, end in clip.steps:
+        rest &= (t < s - 0.7) | (t > end + 0.7)
+    assert rest.sum() > 10, "the seed must contain rests"
+    assert np.median(e[inside]) > 1.5 * np.median(e[rest])
+
+
+def test_series_round_trip_and_curve(motion):
+    assert abs(motion.fps - 10) < 1e-9 and len(motion) == len(motion.times) > 280
+    d = motion.to_dict()
+    back = MotionSeries.from_dict(d)
+    assert back.features.keys() == motion.features.keys() and len(back) == len(motion)
+    curve = motion.curve()["activity"]
+    assert len(curve) == len(motion) and 0 <= min(curve) and max(curve) <= 1
+    assert all(round(v, 3) == v for v in curve[:50])
+
+
+def test_camera_motion_is_compensated(tmp_path):
+    """A pure pan of a textured still picture: big camera motion, little residual motion."""
+    rng = np.random.default_rng(0)
+    import cv2
+    import subprocess
+
+    big = cv2.resize(rng.integers(0, 255, (90, 160), dtype=np.uint8), (1280, 720), interpolation=cv2.INTER_CUBIC)
+    big = cv2.cvtColor(big, cv2.COLOR_GRAY2BGR)
+    out = tmp_path / "pan.mp4"
+    proc = subprocess.Popen(["ffmpeg", "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", "640x360",
+                             "-r", "10", "-i", "-", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                             str(out)], stdin=subprocess.PIPE)
+    for k in range(40):
+        x = int(100 + 6 * k)
+        proc.stdin.write(np.ascontiguousarray(big[100:460, x:x + 640]).tobytes())
+    proc.stdin.close()
+    assert proc.wait() == 0
+    m = analyse_motion(out)
+    cam = np.median(np.abs(m.array("camera_dx")[2:]))
+    assert cam > 0.5  # 6 px of 640 per frame = ~0.94 % of the width
+    assert np.median(m.array("energy")[2:]) < 0.2 * cam
+
+
+def test_real_camera_video(vtest):
+    m = analyse_motion(vtest)
+    assert m.duration > 60 and len(m) > 600
+    assert m.array("energy_peak").max() > 0.5  # walking people are seen as local motion
