@@ -71,7 +71,7 @@ def make_demo_video(out: Path) -> Path:
     except ImportError:
         generate_clip = None
     if generate_clip is not None:
-        clip = generate_clip(out, seed=7, narration=NARRATION)
+        clip = generate_clip(out, seed=7, size=(1280, 720), duration=40)
         return Path(clip.path)
     # Fallback: a test pattern with the same narration.
     wav = out.with_suffix(".wav")

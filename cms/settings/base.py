@@ -163,6 +163,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "control_folder": str(CELERY_FILESYSTEM_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    for _folder in ("queue", "control"):
+        (CELERY_FILESYSTEM_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # Redis redelivers a task whose worker died (acks_late) after this many seconds; our own
     # recovery (capsules.workflow.recover_interrupted) usually acts first.

@@ -140,3 +140,11 @@ def test_cancel_and_rerun_stage(worker_factory, narrated_clip):
     run.refresh_from_db()
     assert run.status == PipelineRun.Status.CANCELLED
     assert StageRun.objects.get(run=run, name="ingest").status == StageRun.Status.SUCCEEDED
+
+
+def test_health_page_reports_the_worker_and_its_queues(worker_factory, client):
+    assert client.get("/health/").status_code == 503  # no worker yet
+    worker_factory(name="health")
+    body = client.get("/health/").json()
+    assert body["database"] is True
+    assert body["celery"]["ok"] and set(body["celery"]["queues_served"]) == {"media", "asr"}
