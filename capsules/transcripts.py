@@ -22,7 +22,8 @@ def save_corrections(transcript: Transcript, corrections: dict[int, str]) -> int
     transcript.edited = True
     transcript.save()
     footage = Footage.objects.get(pk=transcript.footage_id)
-    key = f"footage/{footage.checksum[:2]}/{footage.checksum}/captions-edited/v{transcript.pk}-{int(transcript.updated_at.timestamp())}.vtt"
+    stamp = int(transcript.updated_at.timestamp())
+    key = f"footage/{footage.checksum[:2]}/{footage.checksum}/captions-edited/v{transcript.pk}-{stamp}.vtt"
     default_storage.save(key, ContentFile(captions_vtt(corrected).encode("utf-8")))
     renditions = dict(footage.renditions or {})
     renditions["captions"] = {**(renditions.get("captions") or {}), transcript.language or "fr": key}

@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,16 @@ _TRANSIENT_PATTERNS = re.compile(
     r"too many open files|input/output error|disk quota exceeded|broken pipe",
     re.IGNORECASE,
 )
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: SIGKILL ffmpeg if the worker that started it dies (no orphan encodes)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def media_arg(path: str | os.PathLike[str]) -> str:
@@ -119,7 +130,8 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, cwd=cwd, text=True,
-                                encoding="utf-8", errors="replace", start_new_session=True)
+                                encoding="utf-8", errors="replace", start_new_session=True,
+                                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     except OSError as exc:  # fork failure, EMFILE, ENOMEM...
         raise TransientMediaError(f"Impossible de lancer ffmpeg pour {what}.", detail=str(exc)) from exc
 

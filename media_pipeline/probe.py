@@ -19,7 +19,7 @@ from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
 
-from media_pipeline.errors import MediaError, PermanentMediaError
+from media_pipeline.errors import PermanentMediaError
 from media_pipeline.ffmpeg_run import media_arg, run_ffmpeg, run_ffprobe
 
 GIB = 2**30
@@ -501,4 +501,4 @@ def inspect(path: str | os.PathLike[str], limits: ProbeLimits | None = None) -> 
     return validate(result, limits)
 
 
-__all__ = ["ProbeLimits", "ProbeResult", "inspect", "probe", "validate", "MediaError"]
+__all__ = ["ProbeLimits", "ProbeResult", "inspect", "probe", "validate"]

@@ -19,10 +19,11 @@ class WorkerProcess:
     def __init__(self, media_root: Path, work_dir: Path, log_path: Path, queues: str = "media,asr",
                  concurrency: int = 2, name: str = "testworker"):
         db = connection.settings_dict
+        password = db.get("PASSWORD") or ""
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-            "DATABASE_URL": f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "DATABASE_URL": f"postgres://{db['USER']}:{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "DJANGO_MEDIA_ROOT": str(media_root),
             "GESTE_WORK_DIR": str(work_dir),

@@ -50,7 +50,7 @@ def transitions(steps: Sequence[Span], duration: float, edge: float = 0.5) -> li
         return out
     if steps[0][0] > edge:
         out.append((steps[0][0], steps[0][0]))
-    for (_, e0), (s1, _) in zip(steps, steps[1:]):
+    for (_, e0), (s1, _) in zip(steps, steps[1:], strict=False):
         out.append((min(e0, s1), max(e0, s1)))
     if steps[-1][1] < duration - edge:
         out.append((steps[-1][1], steps[-1][1]))

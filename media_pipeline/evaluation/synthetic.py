@@ -135,7 +135,11 @@ class _Renderer:
         self.rng, self.w, self.h, self.fps = rng, w, h, fps
         self.margin = 0.45
         cw, ch = int(w * (1 + 2 * self.margin)), int(h * (1 + 2 * self.margin))
-        self.canvas = _workbench(rng, ch, cw)
+        # The bench is drawn and warped at most 960 px wide, then scaled up; hands are drawn
+        # at full size. This keeps a 1080p frame at a few milliseconds.
+        self.scale = min(1.0, 960.0 / w)
+        self.cw, self.ch = cw, ch
+        self.canvas = _workbench(rng, int(ch * self.scale), int(cw * self.scale))
         self.skin = np.array(SKIN_TONES[int(rng.integers(len(SKIN_TONES)))], np.float32)
         self.skin = np.clip(self.skin * rng.uniform(0.9, 1.1, 3), 0, 255)
         self.sleeve = tuple(int(c) for c in rng.integers(10, 200, 3))
@@ -157,7 +161,8 @@ class _Renderer:
         self.noise = [rng.integers(0, 6, (h, w, 3), dtype=np.uint8) for _ in range(3)]
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         r2 = ((xx - w / 2) / w) ** 2 + ((yy - h / 2) / h) ** 2
-        self.vignette = (1 - rng.uniform(0.2, 0.5) * r2).astype(np.float32)
+        vign = np.clip((1 - rng.uniform(0.2, 0.5) * r2) * 255, 0, 255).astype(np.uint8)
+        self.vignette = cv2.merge([vign, vign, vign])  # lens shading, applied with a uint8 multiply
 
     def camera(self, t: float) -> np.ndarray:
         dx = sum(a * math.sin(2 * math.pi * f * t + p) for a, f, p in self.drift)
@@ -172,7 +177,7 @@ class _Renderer:
         a, f, p = self.roll
         ang = a * math.sin(2 * math.pi * f * t + p)
         scale = 1.0 + 0.03 * math.sin(2 * math.pi * 0.07 * t + p)
-        cw, ch = self.canvas.shape[1], self.canvas.shape[0]
+        cw, ch = self.cw, self.ch
         m = cv2.getRotationMatrix2D((cw / 2, ch / 2), ang, scale)
         m[0, 2] += -(cw - self.w) / 2 + dx
         m[1, 2] += -(ch - self.h) / 2 + dy
@@ -188,7 +193,7 @@ class _Renderer:
 
     def to_screen(self, m: np.ndarray, site_xy: tuple[float, float]) -> tuple[float, float]:
         """Neutral-camera screen coords (0-1) of a point on the bench, moved by the camera."""
-        cw, ch = self.canvas.shape[1], self.canvas.shape[0]
+        cw, ch = self.cw, self.ch
         wx = site_xy[0] * self.w + (cw - self.w) / 2
         wy = site_xy[1] * self.h + (ch - self.h) / 2
         return (m[0, 0] * wx + m[0, 1] * wy + m[0, 2], m[1, 0] * wx + m[1, 1] * wy + m[1, 2])
@@ -416,7 +421,14 @@ def _smoothstep(u: float) -> float:
 def _render(r: _Renderer, steps: list[_Step], rest_out: dict[int, bool], other_side: float, t: float,
             k: int) -> np.ndarray:
     m = r.camera(t)
-    img = cv2.warpAffine(r.canvas, m, (r.w, r.h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    if r.scale < 1.0:
+        ml = m.copy()
+        ml[:, 2] *= r.scale
+        small = cv2.warpAffine(r.canvas, ml, (int(round(r.w * r.scale)), int(round(r.h * r.scale))),
+                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        img = cv2.resize(small, (r.w, r.h), interpolation=cv2.INTER_LINEAR)
+    else:
+        img = cv2.warpAffine(r.canvas, m, (r.w, r.h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     # Where are the hands? Inside a step: its gesture; between touching steps: a quick move;
     # in a rest: still where they were, or pulled out of frame.
     idx = None
@@ -466,7 +478,7 @@ def _render(r: _Renderer, steps: list[_Step], rest_out: dict[int, bool], other_s
     hx, hy = r.to_screen(m, pos)
     r.draw_hand(img, hx, hy, ang, int(-other_side), tool if gesture else None, tang)
     g = r.gain(t)
-    vign = r.vignette if g == 1.0 else r.vignette * g
-    img = cv2.multiply(img, cv2.merge([vign, vign, vign]), dtype=cv2.CV_8U) if False else \
-        (img.astype(np.float32) * vign[..., None]).clip(0, 255).astype(np.uint8)
+    if abs(g - 1.0) > 1e-3:
+        img = cv2.LUT(img, np.clip(np.arange(256) * g, 0, 255).astype(np.uint8))
+    img = cv2.multiply(img, r.vignette, scale=1 / 255.0)
     return cv2.add(img, r.noise[k % 3])

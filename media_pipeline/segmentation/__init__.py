@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 
 from media_pipeline.segmentation.base import (
-    SegmentSettings,
     Segmenter,
+    SegmentSettings,
     StepProposal,
     available,
     get_segmenter,

@@ -33,7 +33,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     if mask.size == 0:
         return []
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.where(d == 1)[0].tolist(), np.where(d == -1)[0].tolist()))
+    return list(zip(np.where(d == 1)[0].tolist(), np.where(d == -1)[0].tolist(), strict=False))
 
 
 def activity_level(motion) -> np.ndarray:
@@ -114,7 +114,7 @@ class KernelCPDSegmenter:
         # aiming), not a rest: merge it when the hands move alike on both sides.
         runs = _runs(active)
         win = int(round(3.0 * fps))
-        for (a0, b0), (a1, b1) in zip(runs, runs[1:]):
+        for (a0, b0), (a1, b1) in zip(runs, runs[1:], strict=False):
             if a1 - b0 <= int(round(settings.max_hold * fps)):
                 left = x[max(a0, b0 - win):b0, 1:].mean(axis=0)
                 right = x[a1:min(b1, a1 + win), 1:].mean(axis=0)
@@ -156,7 +156,10 @@ class KernelCPDSegmenter:
                         conf[pos] = 0.6
             bk = sorted(bk)
             snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
-            snap_conf = [conf.get(s, 0.7) for s in bk]
+            snap_conf = []
+            for s in snapped:  # keep the confidence of the change point each snapped one came from
+                src = min(bk, key=lambda o, s=s: abs(o - s)) if bk else s
+                snap_conf.append(conf.get(src, 0.7))
             bounds = [a] + snapped + [b]
             bconf = [self._edge_strength(act, a, floor, contrast)] + snap_conf + \
                     [self._edge_strength(act, b - 1, floor, contrast)]

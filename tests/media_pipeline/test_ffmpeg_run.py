@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +116,28 @@ def test_ffprobe_json_and_errors(media_dir, tmp_path):
 def test_failure_classification(code, detail, kind):
     error = classify_failure(code, detail, what="le test")
     assert type(error) is kind and error.detail == detail and error.message
+
+
+def test_ffmpeg_dies_with_the_worker_that_started_it(tmp_path):
+    """A SIGKILLed worker must not leave an orphan ffmpeg writing into its output folder."""
+    script = (
+        "import sys\n"
+        "from media_pipeline.ffmpeg_run import run_ffmpeg\n"
+        "run_ffmpeg(['-re', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25:duration=60',"
+        " '-f', 'null', '-'], duration=60, progress=lambda p: print('running', flush=True))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True)
+    assert worker.stdout.readline().strip() == "running"
+    children = [int(p) for p in Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()]
+    assert children
+    worker.kill()
+    worker.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and
+                                              "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                                              for pid in children):
+        time.sleep(0.05)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    assert alive == []

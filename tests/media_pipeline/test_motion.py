@@ -85,8 +85,9 @@ def test_series_round_trip_and_curve(motion):
 def test_camera_motion_is_compensated(tmp_path):
     """A pure pan of a textured still picture: big camera motion, little residual motion."""
     rng = np.random.default_rng(0)
-    import cv2
     import subprocess
+
+    import cv2
 
     big = cv2.resize(rng.integers(0, 255, (90, 160), dtype=np.uint8), (1280, 720), interpolation=cv2.INTER_CUBIC)
     big = cv2.cvtColor(big, cv2.COLOR_GRAY2BGR)

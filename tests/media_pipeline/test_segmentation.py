@@ -88,7 +88,7 @@ def test_speech_fusion_titles_and_keyframes(clips, tmp_path):
     c, m = clips[0]
     steps = segment_steps(m, c.transcript, SegmentSettings(use_speech=True))
     assert steps and all(isinstance(s, StepProposal) for s in steps)
-    for a, b in zip(steps, steps[1:]):
+    for a, b in zip(steps, steps[1:], strict=False):
         assert a.start < a.end <= b.start
     for s in steps:
         assert s.start <= s.keyframe_time <= s.end and 0 <= s.confidence <= 1

@@ -29,10 +29,10 @@ def test_clip_file_and_truth(clip):
     assert (video["width"], video["height"]) == (640, 360)
     assert abs(float(info["format"]["duration"]) - 30) < 0.5
     assert len(clip.steps) >= 2
-    for (s0, e0), (s1, _e1) in zip(clip.steps, clip.steps[1:]):
+    for (s0, e0), (s1, _e1) in zip(clip.steps, clip.steps[1:], strict=False):
         assert s0 < e0 <= s1
     assert all(e - s >= 4.0 for s, e in clip.steps)
-    assert all(a != b for a, b in zip(clip.gestures, clip.gestures[1:]))  # distinct gestures in a row
+    assert all(a != b for a, b in zip(clip.gestures, clip.gestures[1:], strict=False))  # distinct gestures in a row
 
 
 def test_transcript_is_french_and_timed(clip):
