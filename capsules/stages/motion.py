@@ -19,8 +19,9 @@ class MotionStage(Stage):
         with storage.local_copy(ctx.footage.original.name) as src:
             series = analyse_motion(src, MotionSettings(), progress=progress)
         (workdir / "motion.json").write_text(json.dumps(series.to_dict()), "utf-8")
-        return {"files": {"motion": "motion.json"}, "curve": series.curve(), "fps": series.fps}
+        return {"files": {"motion": "motion.json"}, "curve": series.curve()}
 
     def apply(self, ctx, manifest, prefix):
+        curve = manifest["curve"]
         Footage.objects.filter(pk=ctx.footage.pk).update(
-            motion_curve={"fps": manifest["fps"], "values": manifest["curve"]})
+            motion_curve={"fps": curve["fps"], "start": curve.get("start", 0), "values": curve["activity"]})

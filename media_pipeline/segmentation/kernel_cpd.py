@@ -64,13 +64,36 @@ def feature_matrix(motion) -> np.ndarray:
     return np.clip((x - med) / mad, -6, 6)
 
 
-def _cpd(x: np.ndarray, min_size: int, pen: float) -> list[int]:
+def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
+    """Kernel change points (frame indices into x). Exact kernel CPD costs O(n^2), so the
+    features are first averaged over ``pool`` frames: an hour of footage stays seconds."""
     import ruptures as rpt
 
+    pool = max(1, pool)
+    if pool > 1:
+        n = len(x) // pool * pool
+        if n == 0:
+            return []
+        x = x[:n].reshape(-1, pool, x.shape[1]).mean(axis=1)
+        min_size = max(2, int(round(min_size / pool)))
     if len(x) < 2 * min_size:
         return []
     algo = rpt.KernelCPD(kernel="rbf", min_size=max(2, min_size)).fit(x)
-    return [b for b in algo.predict(pen=pen) if b < len(x)]
+    return [b * pool for b in algo.predict(pen=pen) if b < len(x)]
+
+
+def _strongest_change(x: np.ndarray, margin: int, win: int) -> int:
+    """Index (margin..n-margin) where the mean features of the windows before and after differ
+    most: a linear-time cut for steps longer than the maximum."""
+    n = len(x)
+    if n < 2 * margin + 2:
+        return n // 2
+    c = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+    idx = np.arange(margin, n - margin)
+    lo, hi = np.maximum(idx - win, 0), np.minimum(idx + win, n)
+    before = (c[idx] - c[lo]) / (idx - lo)[:, None]
+    after = (c[hi] - c[idx]) / (hi - idx)[:, None]
+    return int(idx[int(np.argmax(np.linalg.norm(after - before, axis=1)))])
 
 
 def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: int) -> list[int]:
@@ -130,12 +153,13 @@ class KernelCPDSegmenter:
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
             length = b - a
-            pen = settings.penalty * 2.0 * np.log(max(length, 3))
-            strong = _cpd(x[a:b], min_size, pen)
+            pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
+            pen = settings.penalty * 2.0 * np.log(max(length // pool, 3))
+            strong = _cpd(x[a:b], min_size, pen, pool)
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
             if marker_times.size:
-                weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35)]
+                weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
                 for w in weak:
                     t = w / fps
                     j = int(np.argmin(np.abs(marker_times - t)))
@@ -195,13 +219,8 @@ class KernelCPDSegmenter:
                 if b - a <= max_len:
                     out.append((a, b, ca, cb))
                     continue
-                import ruptures as rpt
-
-                min_size = max(2, min(int(settings.min_step * fps), (b - a) // 3))
-                try:
-                    cut = a + rpt.KernelCPD(kernel="rbf", min_size=min_size).fit(x[a:b]).predict(n_bkps=1)[0]
-                except Exception:  # too short for the constraint: cut in the middle
-                    cut = (a + b) // 2
+                cut = _strongest_change(x[a:b], max(2, min(int(settings.min_step * fps), (b - a) // 3)),
+                                        int(round(2 * fps))) + a
                 pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
         return sorted(out)
 
