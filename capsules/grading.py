@@ -55,6 +55,7 @@ def register(kind: str):
     def deco(fn: Grader) -> Grader:
         GRADERS[kind] = fn
         return fn
+
     return deco
 
 
@@ -129,8 +130,11 @@ def point_in_polygon(x: float, y: float, polygon: list[list[float]]) -> bool:
         x2, y2 = polygon[(i + 1) % n]
         # On the segment?
         cross = (x - x1) * (y2 - y1) - (y - y1) * (x2 - x1)
-        if abs(cross) < 1e-9 and min(x1, x2) - 1e-9 <= x <= max(x1, x2) + 1e-9 \
-                and min(y1, y2) - 1e-9 <= y <= max(y1, y2) + 1e-9:
+        if (
+            abs(cross) < 1e-9
+            and min(x1, x2) - 1e-9 <= x <= max(x1, x2) + 1e-9
+            and min(y1, y2) - 1e-9 <= y <= max(y1, y2) + 1e-9
+        ):
             return True
         if (y1 > y) != (y2 > y):
             x_cross = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
@@ -164,7 +168,10 @@ _PUNCT = re.compile(r"[^\w\s]")
 
 
 def normalise_text(text: str) -> str:
-    """Case, accents, punctuation and spacing do not matter: « Clé  dynamométrique ! » == "cle dynamometrique"."""
+    """Case, accents, punctuation and spacing do not matter.
+
+    « Clé  dynamométrique ! » == "cle dynamometrique".
+    """
     text = unicodedata.normalize("NFKD", str(text).replace("’", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = _PUNCT.sub(" ", text)
@@ -228,7 +235,15 @@ def grade(interaction, response: dict) -> GradeResult:
     chosen = set()
     if interaction.kind.endswith("_choice"):
         chosen = set(_ids(response.get("choices", response.get("choice"))))
-    choice_feedback = {str(c.get("id")): c["feedback"] for c in (interaction.choices or [])
-                       if str(c.get("id")) in chosen and c.get("feedback")}
-    return GradeResult(correct=correct, score=float(score), feedback=feedback or "",
-                       choice_feedback=choice_feedback, solution=solution_for(interaction))
+    choice_feedback = {
+        str(c.get("id")): c["feedback"]
+        for c in (interaction.choices or [])
+        if str(c.get("id")) in chosen and c.get("feedback")
+    }
+    return GradeResult(
+        correct=correct,
+        score=float(score),
+        feedback=feedback or "",
+        choice_feedback=choice_feedback,
+        solution=solution_for(interaction),
+    )

@@ -56,12 +56,17 @@ def covered(ranges, lo: float, hi: float) -> float:
 
 
 def mandatory_ids(capsule: Capsule) -> set[int]:
-    return set(capsule.interactions.filter(mandatory=True, draft_status="accepted").values_list("pk", flat=True))
+    return set(
+        capsule.interactions.filter(mandatory=True, draft_status="accepted").values_list("pk", flat=True)
+    )
 
 
 def answered_ids(user, capsule: Capsule) -> set[int]:
-    return set(Attempt.objects.filter(user=user, interaction__capsule=capsule)
-               .values_list("interaction_id", flat=True))
+    return set(
+        Attempt.objects.filter(user=user, interaction__capsule=capsule).values_list(
+            "interaction_id", flat=True
+        )
+    )
 
 
 def is_complete(fraction: float, mandatory: set[int], answered: set[int]) -> bool:
@@ -70,8 +75,9 @@ def is_complete(fraction: float, mandatory: set[int], answered: set[int]) -> boo
 
 
 @transaction.atomic
-def record_progress(user, capsule: Capsule, *, position: float | None = None, ranges=None,
-                    client_time: datetime | None = None) -> Progress:
+def record_progress(
+    user, capsule: Capsule, *, position: float | None = None, ranges=None, client_time: datetime | None = None
+) -> Progress:
     """Merge watched ranges, move the resume position (unless the update is older), re-check completion.
 
     ``client_time`` is when the player produced the update: an offline update flushed after a
@@ -105,8 +111,13 @@ def _check_completion(user, capsule: Capsule, progress: Progress) -> bool:
     if is_complete(progress.watched_fraction, mandatory_ids(capsule), answered_ids(user, capsule)):
         progress.completed = True
         progress.completed_at = timezone.now()
-        LearnerEvent.objects.create(user=user, capsule=capsule, verb="completed", timestamp=progress.completed_at,
-                                    data={"watched_fraction": progress.watched_fraction})
+        LearnerEvent.objects.create(
+            user=user,
+            capsule=capsule,
+            verb="completed",
+            timestamp=progress.completed_at,
+            data={"watched_fraction": progress.watched_fraction},
+        )
         return True
     return False
 
@@ -137,4 +148,6 @@ def skills_block_progress(user, skills_block) -> BlockProgress:
     if not user or not user.is_authenticated:
         return BlockProgress(total=len(capsules), completed=0, started=0)
     rows = Progress.objects.filter(user=user, capsule_id__in=capsules)
-    return BlockProgress(total=len(capsules), completed=rows.filter(completed=True).count(), started=rows.count())
+    return BlockProgress(
+        total=len(capsules), completed=rows.filter(completed=True).count(), started=rows.count()
+    )

@@ -1,7 +1,6 @@
 """Learner-facing URLs (mounted at the site root, before Wagtail's page serving)."""
 
-from django.conf import settings
-from django.urls import path, re_path
+from django.urls import path
 
 from capsules import learner_views as views
 
@@ -14,7 +13,3 @@ urlpatterns = [
     path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
     path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
 ]
-
-# Media with Range support when files live on this machine's disk (MEDIA_URL a local path).
-if settings.MEDIA_URL.startswith("/") and not settings.MEDIA_URL.startswith("//"):
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="learner-media"))

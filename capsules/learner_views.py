@@ -10,24 +10,22 @@ Nothing here ever serialises ``Interaction.answer_key`` or which choice is right
 from __future__ import annotations
 
 import json
-import mimetypes
-import os
 import random
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,10 +41,13 @@ from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progres
 
 CLIENT_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "downloaded"}
 MAX_EVENTS_PER_POST = 200
+MAX_EVENT_DATA_BYTES = 4096
+MAX_ANSWER_BYTES = 32 * 1024
 LOGIN_MESSAGE = "Connectez-vous pour enregistrer vos réponses et votre progression."
 
 
 # --- lookups ------------------------------------------------------------------------------
+
 
 def live_capsule_or_404(capsule_id: int) -> Capsule:
     """The capsule if its page and every ancestor page are live; 404 otherwise (drafts never leak)."""
@@ -72,7 +73,8 @@ def _error(message: str, status: int, **extra) -> JsonResponse:
 
 
 def _login_required_response(request) -> JsonResponse:
-    return _error(LOGIN_MESSAGE, 401, login_url=f"{settings.LOGIN_URL}?next={request.headers.get('Referer', '/')}")
+    back = urlencode({"next": request.headers.get("Referer", "/")})
+    return _error(LOGIN_MESSAGE, 401, login_url=f"{settings.LOGIN_URL}?{back}")
 
 
 def _client_time(value) -> datetime | None:
@@ -95,18 +97,28 @@ def _uuid(value) -> uuid.UUID | None:
 
 
 def _progress_dict(progress: Progress) -> dict:
-    return {"position": progress.position, "watched": progress.watched,
-            "watched_fraction": progress.watched_fraction, "completed": progress.completed,
-            "updated_at": progress.updated_at.isoformat() if progress.updated_at else None}
+    return {
+        "position": progress.position,
+        "watched": progress.watched,
+        "watched_fraction": progress.watched_fraction,
+        "completed": progress.completed,
+        "updated_at": progress.updated_at.isoformat() if progress.updated_at else None,
+    }
 
 
 # --- manifest -----------------------------------------------------------------------------
 
+
 def public_choices(interaction: Interaction) -> list[dict]:
     """Choices without feedback or correctness; ordering items shuffled (their stored order is the key)."""
-    items = [{"id": str(c.get("id")), "text": c.get("text", ""),
-              **({"image": storage.url(c["image"])} if c.get("image") else {})}
-             for c in (interaction.choices or [])]
+    items = [
+        {
+            "id": str(c.get("id")),
+            "text": c.get("text", ""),
+            **({"image": storage.url(c["image"])} if c.get("image") else {}),
+        }
+        for c in (interaction.choices or [])
+    ]
     if interaction.kind == Interaction.Kind.ORDERING:
         rng = random.Random(interaction.pk)
         original = [i["id"] for i in items]
@@ -118,11 +130,16 @@ def public_choices(interaction: Interaction) -> list[dict]:
 
 
 def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]]) -> dict:
-    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or \
-        next(((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None)
+    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
+        ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
+    )
     data = {
-        "id": interaction.pk, "time": interaction.time, "kind": interaction.kind, "prompt": interaction.prompt,
-        "choices": public_choices(interaction), "mandatory": interaction.mandatory,
+        "id": interaction.pk,
+        "time": interaction.time,
+        "kind": interaction.kind,
+        "prompt": interaction.prompt,
+        "choices": public_choices(interaction),
+        "mandatory": interaction.mandatory,
         "replay_step_on_wrong": interaction.replay_step_on_wrong,
         "step": {"start": step[0], "end": step[1]} if step else None,
         "answer_url": reverse("learner-answer", args=[interaction.pk]),
@@ -144,10 +161,23 @@ def _transcript_words(capsule: Capsule) -> list[dict]:
     for seg in transcript.segments or []:
         if seg.get("end", 0) < lo or seg.get("start", 0) > hi:
             continue
-        words = [{"start": round(w["start"], 2), "end": round(w["end"], 2), "text": w.get("word", w.get("text", ""))}
-                 for w in seg.get("words") or [] if "start" in w]
-        out.append({"start": seg.get("start", 0), "end": seg.get("end", 0), "text": seg.get("text", "").strip(),
-                    "words": words})
+        words = [
+            {
+                "start": round(w["start"], 2),
+                "end": round(w["end"], 2),
+                "text": w.get("word", w.get("text", "")),
+            }
+            for w in seg.get("words") or []
+            if "start" in w
+        ]
+        out.append(
+            {
+                "start": seg.get("start", 0),
+                "end": seg.get("end", 0),
+                "text": seg.get("text", "").strip(),
+                "words": words,
+            }
+        )
     return out
 
 
@@ -156,9 +186,13 @@ def _attempt_state(user, capsule: Capsule) -> dict:
     state: dict[str, dict] = {}
     for att in Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction"):
         result = grade(att.interaction, att.response).to_dict() if att.response else {}
-        state[str(att.interaction_id)] = {"correct": att.correct, "score": att.score, "response": att.response,
-                                          "feedback": result.get("feedback", ""),
-                                          "solution": result.get("solution", {})}
+        state[str(att.interaction_id)] = {
+            "correct": att.correct,
+            "score": att.score,
+            "response": att.response,
+            "feedback": result.get("feedback", ""),
+            "solution": result.get("solution", {}),
+        }
     return state
 
 
@@ -166,8 +200,12 @@ def next_capsule(capsule: Capsule):
     """The next live capsule of the same skills block (by order), or None."""
     from cms.models import CapsulePage
 
-    siblings = CapsulePage.objects.live().sibling_of(capsule.page, inclusive=False)\
-        .select_related("capsule").order_by("capsule__order", "capsule__pk")
+    siblings = (
+        CapsulePage.objects.live()
+        .sibling_of(capsule.page, inclusive=False)
+        .select_related("capsule")
+        .order_by("capsule__order", "capsule__pk")
+    )
     for page in siblings:
         if (page.capsule.order, page.capsule.pk) > (capsule.order, capsule.pk):
             return page
@@ -180,38 +218,59 @@ def build_manifest(capsule: Capsule, user) -> dict:
     rend = footage.renditions or {}
     steps = list(capsule.steps().prefetch_related("key_points"))
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
-    captions = [{"lang": lang, "label": {"fr": "Français", "en": "English"}.get(lang, lang), "src": storage.url(key)}
-                for lang, key in sorted((rend.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr") if key]
+    captions = [
+        {"lang": lang, "label": {"fr": "Français", "en": "English"}.get(lang, lang), "src": storage.url(key)}
+        for lang, key in sorted((rend.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")
+        if key
+    ]
     interactions = capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).order_by("time")
     key_points = footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
     nxt = next_capsule(capsule)
     authenticated = bool(user and user.is_authenticated)
     progress = Progress.objects.filter(user=user, capsule=capsule).first() if authenticated else None
     return {
-        "id": capsule.pk, "title": capsule.title, "start": capsule.start, "end": capsule.effective_end,
+        "id": capsule.pk,
+        "title": capsule.title,
+        "start": capsule.start,
+        "end": capsule.effective_end,
         "page_url": capsule.page.url,
         "sources": {
             "hls": storage.url(rend.get("master_playlist", "")),
             "mp4": storage.url(rend.get("mp4", "")),
             "poster": storage.url(rend.get("poster", "")),
-            "variants": [{"name": v.get("name"), "height": v.get("height"), "bandwidth": v.get("bandwidth")}
-                         for v in rend.get("variants") or []],
+            "variants": [
+                {"name": v.get("name"), "height": v.get("height"), "bandwidth": v.get("bandwidth")}
+                for v in rend.get("variants") or []
+            ],
         },
         "captions": captions,
         "chapters": reverse("learner-chapters", args=[capsule.pk]),
-        "steps": [{"id": s.pk, "title": s.title or f"Étape {i + 1}", "start": s.start, "end": s.end,
-                   "keyframe": storage.url(s.keyframe),
-                   "key_points": [kp.text for kp in s.key_points.all()]} for i, s in enumerate(steps)],
+        "steps": [
+            {
+                "id": s.pk,
+                "title": s.title or f"Étape {i + 1}",
+                "start": s.start,
+                "end": s.end,
+                "keyframe": storage.url(s.keyframe),
+                "key_points": [kp.text for kp in s.key_points.all()],
+            }
+            for i, s in enumerate(steps)
+        ],
         "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
         "interactions": [public_interaction(i, step_ranges) for i in interactions],
         "transcript": _transcript_words(capsule),
         "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
-        "user": {"authenticated": authenticated, "login_url": f"{settings.LOGIN_URL}?next={capsule.page.url}"},
+        "user": {
+            "authenticated": authenticated,
+            "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': capsule.page.url or '/'})}",
+        },
         "progress": _progress_dict(progress) if progress else None,
         "attempts": _attempt_state(user, capsule) if authenticated else {},
-        "api": {"progress": reverse("learner-progress", args=[capsule.pk]),
-                "events": reverse("learner-events", args=[capsule.pk]),
-                "offline": reverse("learner-offline", args=[capsule.pk])},
+        "api": {
+            "progress": reverse("learner-progress", args=[capsule.pk]),
+            "events": reverse("learner-events", args=[capsule.pk]),
+            "offline": reverse("learner-offline", args=[capsule.pk]),
+        },
     }
 
 
@@ -237,13 +296,17 @@ def chapters_vtt_text(capsule: Capsule) -> str:
 
 @require_GET
 def chapters(request, capsule_id: int):
-    return HttpResponse(chapters_vtt_text(live_capsule_or_404(capsule_id)), content_type="text/vtt; charset=utf-8")
+    return HttpResponse(
+        chapters_vtt_text(live_capsule_or_404(capsule_id)), content_type="text/vtt; charset=utf-8"
+    )
 
 
 # --- answers ------------------------------------------------------------------------------
 
-def submit_answer(user, interaction: Interaction, response: dict, client_id: uuid.UUID | None,
-                  answered_at: datetime | None) -> tuple[Attempt, dict, bool]:
+
+def submit_answer(
+    user, interaction: Interaction, response: dict, client_id: uuid.UUID | None, answered_at: datetime | None
+) -> tuple[Attempt, dict, bool]:
     """Grade and store one attempt; the same client_id twice returns the first one (offline replays)."""
     if client_id is not None:
         existing = Attempt.objects.filter(user=user, client_id=client_id).first()
@@ -253,13 +316,28 @@ def submit_answer(user, interaction: Interaction, response: dict, client_id: uui
     when = answered_at or timezone.now()
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(user=user, interaction=interaction, response=response,
-                                             correct=result.correct, score=result.score,
-                                             client_id=client_id or uuid.uuid4(), answered_at=when)
+            attempt = Attempt.objects.create(
+                user=user,
+                interaction=interaction,
+                response=response,
+                correct=result.correct,
+                score=result.score,
+                client_id=client_id or uuid.uuid4(),
+                answered_at=when,
+            )
             LearnerEvent.objects.create(
-                user=user, capsule=interaction.capsule, verb="answered", timestamp=when, client_id=attempt.client_id,
-                data={"interaction": interaction.pk, "kind": interaction.kind, "response": response,
-                      "result": {"success": result.correct, "score": {"scaled": result.score}}})
+                user=user,
+                capsule=interaction.capsule,
+                verb="answered",
+                timestamp=when,
+                client_id=attempt.client_id,
+                data={
+                    "interaction": interaction.pk,
+                    "kind": interaction.kind,
+                    "response": response,
+                    "result": {"success": result.correct, "score": {"scaled": result.score}},
+                },
+            )
     except IntegrityError:  # the same client_id raced in from another request
         attempt = Attempt.objects.get(user=user, client_id=client_id)
         return attempt, grade(interaction, attempt.response).to_dict(), True
@@ -268,26 +346,44 @@ def submit_answer(user, interaction: Interaction, response: dict, client_id: uui
 
 @require_POST
 def answer(request, interaction_id: int):
-    interaction = Interaction.objects.select_related("capsule").filter(
-        pk=interaction_id, draft_status=Interaction.DraftStatus.ACCEPTED).first()
+    interaction = (
+        Interaction.objects.select_related("capsule")
+        .filter(pk=interaction_id, draft_status=Interaction.DraftStatus.ACCEPTED)
+        .first()
+    )
     if interaction is None:
         raise Http404("Question introuvable.")
     capsule = live_capsule_or_404(interaction.capsule_id)
     if not request.user.is_authenticated:
         return _login_required_response(request)
+    if len(request.body) > MAX_ANSWER_BYTES:
+        return _error("Réponse trop longue.", 413)
     try:
         body = _json_body(request)
-        attempt, result, duplicate = submit_answer(request.user, interaction, body.get("response"),
-                                                   _uuid(body.get("client_id")), _client_time(body.get("answered_at")))
+        attempt, result, duplicate = submit_answer(
+            request.user,
+            interaction,
+            body.get("response"),
+            _uuid(body.get("client_id")),
+            _client_time(body.get("answered_at")),
+        )
     except ValueError as exc:
         return _error(getattr(exc, "message", str(exc)), 400)
     progress = refresh_completion(request.user, capsule)
-    return JsonResponse({**result, "interaction": interaction.pk, "client_id": str(attempt.client_id),
-                         "duplicate": duplicate, "completed": progress.completed,
-                         "mandatory_left": sorted(mandatory_ids(capsule) - answered_ids(request.user, capsule))})
+    return JsonResponse(
+        {
+            **result,
+            "interaction": interaction.pk,
+            "client_id": str(attempt.client_id),
+            "duplicate": duplicate,
+            "completed": progress.completed,
+            "mandatory_left": sorted(mandatory_ids(capsule) - answered_ids(request.user, capsule)),
+        }
+    )
 
 
 # --- progress and events ------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -297,16 +393,24 @@ def progress_view(request, capsule_id: int):
         return _login_required_response(request)
     if request.method == "GET":
         progress = Progress.objects.filter(user=request.user, capsule=capsule).first()
-        return JsonResponse(_progress_dict(progress) if progress else
-                            {"position": capsule.start, "watched": [], "watched_fraction": 0, "completed": False})
+        return JsonResponse(
+            _progress_dict(progress)
+            if progress
+            else {"position": capsule.start, "watched": [], "watched_fraction": 0, "completed": False}
+        )
     try:
         body = _json_body(request)
         position = body.get("position")
         position = float(position) if position is not None else None
     except (TypeError, ValueError):
         return _error("Requête illisible.", 400)
-    progress = record_progress(request.user, capsule, position=position, ranges=body.get("watched") or [],
-                               client_time=_client_time(body.get("client_time")))
+    progress = record_progress(
+        request.user,
+        capsule,
+        position=position,
+        ranges=body.get("watched") or [],
+        client_time=_client_time(body.get("client_time")),
+    )
     return JsonResponse(_progress_dict(progress))
 
 
@@ -330,13 +434,25 @@ def events(request, capsule_id: int):
             rejected += 1
             continue
         data = item.get("data") if isinstance(item.get("data"), dict) else {}
-        rows.append(LearnerEvent(user=request.user, capsule=capsule, verb=item["verb"], client_id=cid,
-                                 timestamp=_client_time(item.get("timestamp")) or now, data=data))
+        if len(json.dumps(data)) > MAX_EVENT_DATA_BYTES:
+            rejected += 1
+            continue
+        rows.append(
+            LearnerEvent(
+                user=request.user,
+                capsule=capsule,
+                verb=item["verb"],
+                client_id=cid,
+                timestamp=_client_time(item.get("timestamp")) or now,
+                data=data,
+            )
+        )
     created = LearnerEvent.objects.bulk_create(rows, ignore_conflicts=True)
     return JsonResponse({"received": len(created), "rejected": rejected})
 
 
 # --- offline ------------------------------------------------------------------------------
+
 
 @require_GET
 @never_cache
@@ -346,9 +462,14 @@ def offline_bundle(request, capsule_id: int):
     rend = capsule.footage.renditions or {}
     if not rend.get("mp4"):
         return _error("Cette capsule n'est pas encore disponible hors ligne.", 409)
-    urls = [capsule.page.url, reverse("learner-manifest", args=[capsule.pk]),
-            reverse("learner-chapters", args=[capsule.pk]), static("geste/player.js"), static("geste/player.css"),
-            storage.url(rend["mp4"])]
+    urls = [
+        capsule.page.url,
+        reverse("learner-manifest", args=[capsule.pk]),
+        reverse("learner-chapters", args=[capsule.pk]),
+        static("geste/player.js"),
+        static("geste/player.css"),
+        storage.url(rend["mp4"]),
+    ]
     urls += [storage.url(k) for k in (rend.get("captions") or {}).values() if k]
     if rend.get("poster"):
         urls.append(storage.url(rend["poster"]))
@@ -363,8 +484,14 @@ def offline_bundle(request, capsule_id: int):
             size += default_storage.size(key)
         except (OSError, NotImplementedError):
             pass
-    return JsonResponse({"capsule": capsule.pk, "cache": f"geste-capsule-{capsule.pk}",
-                         "urls": list(dict.fromkeys(u for u in urls if u)), "bytes": size})
+    return JsonResponse(
+        {
+            "capsule": capsule.pk,
+            "cache": f"geste-capsule-{capsule.pk}",
+            "urls": list(dict.fromkeys(u for u in urls if u)),
+            "bytes": size,
+        }
+    )
 
 
 def _service_worker_source() -> bytes:
@@ -387,56 +514,3 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
-
-
-# --- media (single-machine deployments) -----------------------------------------------------
-
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def media(request, path: str):
-    """Serve files of a FileSystemStorage with HTTP Range support (video seeking, Safari needs it).
-
-    Production behind a web server or S3 does not use this; ``django.views.static.serve`` ignores
-    Range headers and is only mounted with DEBUG.
-    """
-    if not isinstance(default_storage, FileSystemStorage):  # LazyObject proxies __class__
-        raise Http404
-    try:
-        full = default_storage.path(path)
-    except Exception:  # SuspiciousFileOperation for ../ tricks
-        raise Http404
-    if not os.path.isfile(full):
-        raise Http404
-    size = os.path.getsize(full)
-    ctype = mimetypes.guess_type(full)[0] or "application/octet-stream"
-    if full.endswith(".m3u8"):
-        ctype = "application/vnd.apple.mpegurl"
-    elif full.endswith(".vtt"):
-        ctype = "text/vtt; charset=utf-8"
-    elif full.endswith(".ts"):
-        ctype = "video/mp2t"
-    match = _RANGE.match(request.headers.get("Range", ""))
-    mtime = os.path.getmtime(full)
-    if match and (match.group(1) or match.group(2)):
-        first, last = match.group(1), match.group(2)
-        if first:
-            start, end = int(first), min(int(last) if last else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(last)), size - 1
-        if start > end or start >= size:
-            resp = HttpResponse(status=416)
-            resp["Content-Range"] = f"bytes */{size}"
-            return resp
-        with open(full, "rb") as fh:
-            fh.seek(start)
-            body = fh.read(end - start + 1)
-        resp = HttpResponse(body, status=206, content_type=ctype)
-        resp["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        resp = FileResponse(open(full, "rb"), content_type=ctype)
-        resp["Content-Length"] = str(size)
-    resp["Accept-Ranges"] = "bytes"
-    resp["Last-Modified"] = http_date(mtime)
-    resp["Cache-Control"] = f"public, max-age={int(timedelta(days=1).total_seconds())}"
-    return resp

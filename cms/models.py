@@ -31,8 +31,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         certifications = []
         for cert_page in CertificationPage.objects.child_of(self).live().select_related("certification"):
-            blocks = [(b, skills_block_progress(request.user, b.skills_block))
-                      for b in SkillsBlockPage.objects.child_of(cert_page).live().select_related("skills_block")]
+            block_pages = SkillsBlockPage.objects.child_of(cert_page).live().select_related("skills_block")
+            blocks = [(b, skills_block_progress(request.user, b.skills_block)) for b in block_pages]
             certifications.append((cert_page, blocks))
         context["certifications"] = certifications
         return context
@@ -55,8 +55,8 @@ class CertificationPage(Page):
         from capsules.learner_progress import skills_block_progress
 
         context = super().get_context(request, *args, **kwargs)
-        context["blocks"] = [(b, skills_block_progress(request.user, b.skills_block))
-                             for b in SkillsBlockPage.objects.child_of(self).live().select_related("skills_block")]
+        block_pages = SkillsBlockPage.objects.child_of(self).live().select_related("skills_block")
+        context["blocks"] = [(b, skills_block_progress(request.user, b.skills_block)) for b in block_pages]
         return context
 
 
@@ -82,8 +82,8 @@ class SkillsBlockPage(Page):
                      .order_by("capsule__order", "capsule__pk"))
         done: dict[int, Progress] = {}
         if request.user.is_authenticated:
-            done = {p.capsule_id: p for p in Progress.objects.filter(user=request.user,
-                                                                        capsule__in=[pg.capsule for pg in pages])}
+            rows = Progress.objects.filter(user=request.user, capsule__in=[pg.capsule for pg in pages])
+            done = {p.capsule_id: p for p in rows}
         context["capsules"] = [(pg, done.get(pg.capsule_id)) for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
         return context

@@ -57,7 +57,9 @@ def serve() -> str:
 
 
 def measure(browser, url: str, engine: str | None) -> dict:
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    ctx = browser.new_context(
+        locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
     if engine:
         ctx.add_init_script(f"localStorage.setItem('geste:engine', '{engine}')")
     page = ctx.new_page()
@@ -119,18 +121,23 @@ def main() -> int:
         results = [(label, measure(browser, url, engine)) for label, engine in runs]
         browser.close()
 
-    print(f"Page weight before the video starts (budget {BUDGET // 1024} KB of HTML+CSS+JS), 360x740 Chromium")
+    print(
+        f"Page weight before the video starts (budget {BUDGET // 1024} KB of HTML+CSS+JS), 360x740 Chromium"
+    )
     for label, res in results:
         k = res["kinds"]
         code_raw = sum(k.get(x, [0, 0])[0] for x in ("html", "css", "js"))
         code_gz = sum(k.get(x, [0, 0])[1] for x in ("html", "css", "js"))
         media = k.get("media", [0, 0])[0]
         print(f"\n{label} — source: {res['source']}")
+        labels = {"json": "json (manifest)", "media": "media (video, poster, keyframes)"}
         for kind in ("html", "css", "js", "json", "media"):
             raw, gz = k.get(kind, [0, 0])
-            print(f"  {kind:5s} {raw / 1024:8.1f} KB raw {gz / 1024:8.1f} KB gzip")
-        print(f"  HTML+CSS+JS: {code_raw / 1024:.1f} KB raw = {code_raw / BUDGET:.2f} x budget; "
-              f"{code_gz / 1024:.1f} KB gzip = {code_gz / BUDGET:.2f} x budget")
+            print(f"  {labels.get(kind, kind):33s} {raw / 1024:8.1f} KB raw {gz / 1024:8.1f} KB gzip")
+        print(
+            f"  HTML+CSS+JS: {code_raw / 1024:.1f} KB raw = {code_raw / BUDGET:.2f} x budget; "
+            f"{code_gz / 1024:.1f} KB gzip = {code_gz / BUDGET:.2f} x budget"
+        )
         if media:
             print(f"  HTML+CSS+JS (gzip) / video bytes fetched before playing: {code_gz / media:.2f}")
     return 0

@@ -18,14 +18,28 @@ from tests.mediagen import espeak_wav, make_clip
 DURATION = 12.0
 SPEECH = "Préparez le siphon. Dévissez l'écrou à la main. Serrez le joint avec la clé."
 STEPS = [(0.0, 4.0, "Préparer le siphon"), (4.0, 8.0, "Dévisser l'écrou"), (8.0, 12.0, "Serrer le joint")]
-WORDS = [("Préparez", 0.3, 0.9), ("le", 0.9, 1.1), ("siphon.", 1.1, 1.8), ("Dévissez", 4.2, 4.9), ("l'écrou", 4.9, 5.6),
-         ("à", 5.6, 5.7), ("la", 5.7, 5.9), ("main.", 5.9, 6.5), ("Serrez", 8.2, 8.8), ("le", 8.8, 9.0),
-         ("joint", 9.0, 9.5), ("avec", 9.5, 9.8), ("la", 9.8, 9.9), ("clé.", 9.9, 10.5)]
+WORDS = [
+    ("Préparez", 0.3, 0.9),
+    ("le", 0.9, 1.1),
+    ("siphon.", 1.1, 1.8),
+    ("Dévissez", 4.2, 4.9),
+    ("l'écrou", 4.9, 5.6),
+    ("à", 5.6, 5.7),
+    ("la", 5.7, 5.9),
+    ("main.", 5.9, 6.5),
+    ("Serrez", 8.2, 8.8),
+    ("le", 8.8, 9.0),
+    ("joint", 9.0, 9.5),
+    ("avec", 9.5, 9.8),
+    ("la", 9.8, 9.9),
+    ("clé.", 9.9, 10.5),
+]
 
 
 def _vtt(cues: list[tuple[float, float, str]]) -> str:
     def ts(t: float) -> str:
         return f"00:00:{int(t):02d}.{int(round((t % 1) * 1000)):03d}"
+
     return "WEBVTT\n\n" + "\n\n".join(f"{ts(a)} --> {ts(b)}\n{text}" for a, b, text in cues) + "\n"
 
 
@@ -43,21 +57,56 @@ def build_media(out: Path) -> Path:
         from media_pipeline.transcode import Rung, TranscodeSettings, transcode
 
         ladder = (Rung("180p", 180, 200, 48), Rung("360p", 360, 450, 64))
-        result = transcode(src, files / "hls", probe(src), TranscodeSettings(ladder=ladder, preset="ultrafast"))
-        rel = {"master_playlist": f"hls/{result.master_playlist}", "mp4": f"hls/{result.mp4}",
-               "poster": f"hls/{result.poster}", "variants": [v.to_dict() for v in result.variants]}
+        result = transcode(
+            src, files / "hls", probe(src), TranscodeSettings(ladder=ladder, preset="ultrafast")
+        )
+        rel = {
+            "master_playlist": f"hls/{result.master_playlist}",
+            "mp4": f"hls/{result.mp4}",
+            "poster": f"hls/{result.poster}",
+            "variants": [v.to_dict() for v in result.variants],
+        }
     except Exception:  # the transcode module is young: fall back to plain ffmpeg
         rel = _ffmpeg_hls(src, files)
-    (files / "captions.fr.vtt").write_text(_vtt([(0.3, 1.8, "Préparez le siphon."),
-                                                  (4.2, 6.5, "Dévissez l'écrou à la main."),
-                                                  (8.2, 10.5, "Serrez le joint avec la clé.")]))
-    (files / "captions.en.vtt").write_text(_vtt([(0.3, 1.8, "Prepare the trap."),
-                                                  (4.2, 6.5, "Unscrew the nut by hand."),
-                                                  (8.2, 10.5, "Tighten the seal with the wrench.")]))
+    (files / "captions.fr.vtt").write_text(
+        _vtt(
+            [
+                (0.3, 1.8, "Préparez le siphon."),
+                (4.2, 6.5, "Dévissez l'écrou à la main."),
+                (8.2, 10.5, "Serrez le joint avec la clé."),
+            ]
+        )
+    )
+    (files / "captions.en.vtt").write_text(
+        _vtt(
+            [
+                (0.3, 1.8, "Prepare the trap."),
+                (4.2, 6.5, "Unscrew the nut by hand."),
+                (8.2, 10.5, "Tighten the seal with the wrench."),
+            ]
+        )
+    )
     for i, (start, _end, _title) in enumerate(STEPS):
-        subprocess.run(["ffmpeg", "-y", "-v", "error", "-ss", str(start + 1), "-i", str(src), "-frames:v", "1",
-                        "-vf", "scale=192:-2", str(files / f"step{i}.jpg")], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-y",
+                "-v",
+                "error",
+                "-ss",
+                str(start + 1),
+                "-i",
+                str(src),
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale=192:-2",
+                str(files / f"step{i}.jpg"),
+            ],
+            check=True,
+        )
     import json
+
     (files / "rel.json").write_text(json.dumps(rel))
     (files / "done").write_text("ok")
     return files
@@ -67,19 +116,94 @@ def _ffmpeg_hls(src: Path, files: Path) -> dict:
     hls = files / "hls"
     hls.mkdir()
     subprocess.run(
-        ["ffmpeg", "-y", "-v", "error", "-i", str(src), "-filter_complex", "[0:v]split=2[a][b];[a]scale=-2:180[v0];"
-         "[b]scale=-2:360[v1]", "-map", "[v0]", "-map", "0:a", "-map", "[v1]", "-map", "0:a",
-         "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac", "-b:a", "64k",
-         "-b:v:0", "200k", "-b:v:1", "450k", "-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod",
-         "-master_pl_name", "master.m3u8", "-var_stream_map", "v:0,a:0,name:180p v:1,a:1,name:360p",
-         "-hls_segment_filename", str(hls / "%v/seg_%03d.ts"), str(hls / "%v/index.m3u8")], check=True)
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-i", str(hls / "180p/index.m3u8"), "-c", "copy",
-                    "-movflags", "+faststart", str(hls / "180p.mp4")], check=True)
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-ss", "1", "-i", str(src), "-frames:v", "1", str(hls / "poster.jpg")],
-                   check=True)
-    return {"master_playlist": "hls/master.m3u8", "mp4": "hls/180p.mp4", "poster": "hls/poster.jpg",
-            "variants": [{"name": "180p", "height": 180, "bandwidth": 260000},
-                         {"name": "360p", "height": 360, "bandwidth": 520000}]}
+        [
+            "ffmpeg",
+            "-y",
+            "-v",
+            "error",
+            "-i",
+            str(src),
+            "-filter_complex",
+            "[0:v]split=2[a][b];[a]scale=-2:180[v0];[b]scale=-2:360[v1]",
+            "-map",
+            "[v0]",
+            "-map",
+            "0:a",
+            "-map",
+            "[v1]",
+            "-map",
+            "0:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "50",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-b:v:0",
+            "200k",
+            "-b:v:1",
+            "450k",
+            "-f",
+            "hls",
+            "-hls_time",
+            "4",
+            "-hls_playlist_type",
+            "vod",
+            "-master_pl_name",
+            "master.m3u8",
+            "-var_stream_map",
+            "v:0,a:0,name:180p v:1,a:1,name:360p",
+            "-hls_segment_filename",
+            str(hls / "%v/seg_%03d.ts"),
+            str(hls / "%v/index.m3u8"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-v",
+            "error",
+            "-i",
+            str(hls / "180p/index.m3u8"),
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            str(hls / "180p.mp4"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-v",
+            "error",
+            "-ss",
+            "1",
+            "-i",
+            str(src),
+            "-frames:v",
+            "1",
+            str(hls / "poster.jpg"),
+        ],
+        check=True,
+    )
+    return {
+        "master_playlist": "hls/master.m3u8",
+        "mp4": "hls/180p.mp4",
+        "poster": "hls/poster.jpg",
+        "variants": [
+            {"name": "180p", "height": 180, "bandwidth": 260000},
+            {"name": "360p", "height": 360, "bandwidth": 520000},
+        ],
+    }
 
 
 def ensure_site() -> None:
@@ -96,11 +220,16 @@ def ensure_site() -> None:
     if HomePage.objects.exists():
         return
     locale, _ = Locale.objects.get_or_create(language_code="fr")
-    root = Page.objects.filter(depth=1).first() or Page.add_root(instance=Page(title="Root", slug="root",
-                                                                               locale=locale))
-    home = root.add_child(instance=HomePage(title="Geste — catalogue des formations", slug="accueil", locale=locale))
+    root = Page.objects.filter(depth=1).first() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(
+        instance=HomePage(title="Geste — catalogue des formations", slug="accueil", locale=locale)
+    )
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Geste")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Geste"
+    )
 
 
 def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/test") -> dict:
@@ -114,29 +243,69 @@ def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/t
     renditions = {k: f"{prefix}/{v}" for k, v in rel.items() if k != "variants"}
     renditions["variants"] = rel["variants"]
     renditions["captions"] = {"fr": f"{prefix}/captions.fr.vtt", "en": f"{prefix}/captions.en.vtt"}
-    footage = factories.FootageFactory(duration=DURATION, renditions=renditions, status="approved",
-                                       title="Remplacement d'un joint de siphon")
-    steps = [models.Step.objects.create(footage=footage, order=i, start=a, end=b, title=t, approved=True,
-                                        keyframe=f"{prefix}/step{i}.jpg") for i, (a, b, t) in enumerate(STEPS)]
-    models.KeyPoint.objects.create(footage=footage, step=steps[1], time=5.5, kind="safety",
-                                   text="Coupez l'arrivée d'eau avant de dévisser.")
+    footage = factories.FootageFactory(
+        duration=DURATION, renditions=renditions, status="approved", title="Remplacement d'un joint de siphon"
+    )
+    steps = [
+        models.Step.objects.create(
+            footage=footage, order=i, start=a, end=b, title=t, approved=True, keyframe=f"{prefix}/step{i}.jpg"
+        )
+        for i, (a, b, t) in enumerate(STEPS)
+    ]
+    models.KeyPoint.objects.create(
+        footage=footage,
+        step=steps[1],
+        time=5.5,
+        kind="safety",
+        text="Coupez l'arrivée d'eau avant de dévisser.",
+    )
     models.Transcript.objects.create(
-        footage=footage, language="fr", duration=DURATION,
-        segments=[{"start": a, "end": b, "text": t,
-                   "words": [{"start": ws, "end": we, "word": w} for w, ws, we in WORDS if a <= ws < b]}
-                  for a, b, t in [(0.3, 1.8, "Préparez le siphon."), (4.2, 6.5, "Dévissez l'écrou à la main."),
-                                  (8.2, 10.5, "Serrez le joint avec la clé.")]])
-    capsule = factories.CapsuleFactory(footage=footage, title="Remplacer le joint d'un siphon", skills_block=footage.skills_block)
+        footage=footage,
+        language="fr",
+        duration=DURATION,
+        segments=[
+            {
+                "start": a,
+                "end": b,
+                "text": t,
+                "words": [{"start": ws, "end": we, "word": w} for w, ws, we in WORDS if a <= ws < b],
+            }
+            for a, b, t in [
+                (0.3, 1.8, "Préparez le siphon."),
+                (4.2, 6.5, "Dévissez l'écrou à la main."),
+                (8.2, 10.5, "Serrez le joint avec la clé."),
+            ]
+        ],
+    )
+    capsule = factories.CapsuleFactory(
+        footage=footage, title="Remplacer le joint d'un siphon", skills_block=footage.skills_block
+    )
     q1 = models.Interaction.objects.create(
-        capsule=capsule, time=5.0, kind="single_choice", step=steps[1], mandatory=True, replay_step_on_wrong=True,
+        capsule=capsule,
+        time=5.0,
+        kind="single_choice",
+        step=steps[1],
+        mandatory=True,
+        replay_step_on_wrong=True,
         prompt="Avant de dévisser l'écrou, que faut-il faire ?",
-        choices=[{"id": "a", "text": "Couper l'arrivée d'eau", "feedback": "Oui, sinon l'eau jaillit."},
-                 {"id": "b", "text": "Serrer l'écrou au maximum", "feedback": "Non, cela abîme le joint."}],
-        answer_key={"correct": ["a"]}, feedback_correct="C'est la première précaution.",
-        feedback_wrong="Revoyez le début de l'étape.")
+        choices=[
+            {"id": "a", "text": "Couper l'arrivée d'eau", "feedback": "Oui, sinon l'eau jaillit."},
+            {"id": "b", "text": "Serrer l'écrou au maximum", "feedback": "Non, cela abîme le joint."},
+        ],
+        answer_key={"correct": ["a"]},
+        feedback_correct="C'est la première précaution.",
+        feedback_wrong="Revoyez le début de l'étape.",
+    )
     q2 = models.Interaction.objects.create(
-        capsule=capsule, time=10.0, kind="true_false", step=steps[2], mandatory=False,
-        prompt="On serre le joint avec une clé.", answer_key={"correct": True},
-        feedback_correct="Exact.", feedback_wrong="Si : avec une clé.")
+        capsule=capsule,
+        time=10.0,
+        kind="true_false",
+        step=steps[2],
+        mandatory=False,
+        prompt="On serre le joint avec une clé.",
+        answer_key={"correct": True},
+        feedback_correct="Exact.",
+        feedback_wrong="Si : avec une clé.",
+    )
     page = pages.capsule_page(capsule)
     return {"capsule": capsule, "footage": footage, "steps": steps, "q1": q1, "q2": q2, "page": page}

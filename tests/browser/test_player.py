@@ -25,10 +25,18 @@ FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 @pytest.fixture(scope="session")
 def built_player():
     """The built player; built here when node_modules is present (CI runs `npm ci` first)."""
-    if not (FRONTEND / "dist/geste/player.js").exists() and (FRONTEND / "node_modules").exists():
+    dist = FRONTEND / "dist"
+    if not (dist / "geste/player.js").exists() and (FRONTEND / "node_modules").exists():
         subprocess.run(["npm", "run", "build"], cwd=FRONTEND, check=True, capture_output=True)
+    if not finders.find("geste/player.js") and (dist / "geste/player.js").exists():
+        # Built after the settings were read: STATICFILES_DIRS only lists dist/ when it existed then.
+        from django.conf import settings
+        from django.contrib.staticfiles.finders import get_finder
+
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, dist]
+        get_finder.cache_clear()
     if not finders.find("geste/player.js"):
-        pytest.fail("frontend/dist missing: run `npm ci && npm run build` in frontend/ before the browser tests")
+        pytest.fail("frontend/dist missing: run `npm ci && npm run build` in frontend/ first")
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +53,29 @@ def log_in(context, live_server, user) -> None:
     """A real session cookie for the learner (learners have no admin access to log in through)."""
     client = Client()
     client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def video(page, expr: str):
-    return page.evaluate(f"(() => {{ const v = document.querySelector('video.gp-video'); return {expr}; }})()")
+    return page.evaluate(
+        f"(() => {{ const v = document.querySelector('video.gp-video'); return {expr}; }})()"
+    )
+
+
+AXE = FRONTEND / "node_modules/axe-core/axe.min.js"
+
+
+def accessibility_violations(page) -> list[str]:
+    """WCAG 2 A/AA violations found by axe-core (a dev dependency of frontend/), colour contrast included."""
+    assert AXE.exists(), "axe-core missing: run `npm ci` in frontend/"
+    if not page.evaluate("!!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+        .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    return found
 
 
 def leave(page) -> None:
@@ -84,37 +110,50 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert player.get_attribute("data-source") in {"native-hls", "hls.js"}
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/capsule-phone.png", full_page=True)
+    assert accessibility_violations(page) == []
 
     # Play: the mandatory question pauses the video at 5 s.
     page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=20000)
     assert video(page, "v.paused") is True
     assert 4.9 <= video(page, "v.currentTime") <= 5.8
-    page.wait_for_function("document.getElementById('gp-live').textContent.includes('Question')", timeout=3000)
+    page.wait_for_function(
+        "document.getElementById('gp-live').textContent.includes('Question')", timeout=3000
+    )
 
     # Seeking past the unanswered mandatory question is refused (keyboard on the progress bar).
     page.focus(".gp-seek")
     page.keyboard.press("End")
     page.wait_for_timeout(300)
     assert video(page, "v.currentTime") <= 5.3
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 9")  # as native controls would
+    page.wait_for_timeout(300)
+    assert video(page, "v.currentTime") <= 5.3
 
-    # Wrong, then right.
+    # Wrong; replay the step (the question comes back at its time), then right.
     page.check(".gp-question input[value='b']")
     page.click(".gq-submit")
     page.wait_for_selector(".gq-wrong")
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/question-wrong.png")
     assert "Revoyez le début de l'étape." in page.inner_text(".gp-question")
-    assert page.locator(".gq-replay").is_visible()
-    page.click(".gq-retry")
+    assert page.locator(".gq-retry").is_visible()
+    assert accessibility_violations(page) == []
+    assert page.evaluate("document.activeElement.className") == "gq-replay"  # replay_step_on_wrong
+    page.click(".gq-replay")
+    page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
+    assert 3.9 <= video(page, "v.currentTime") <= 4.6
+    page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=10000)
+    assert 4.9 <= video(page, "v.currentTime") <= 5.8
     page.check(".gp-question input[value='a']")
     page.click(".gq-submit")
     page.wait_for_selector(".gq-right")
     assert "C'est la première précaution." in page.inner_text(".gp-question")
     page.click(".gq-continue")
     page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
-    assert list(Attempt.objects.filter(user=user, interaction=q1).order_by("pk").values_list("correct", flat=True)) \
-        == [False, True]
+    assert list(
+        Attempt.objects.filter(user=user, interaction=q1).order_by("pk").values_list("correct", flat=True)
+    ) == [False, True]
 
     # Play on to ~7 s, pause (progress saved), reload: resumes there, the question is not asked again.
     page.wait_for_function("document.querySelector('video.gp-video').currentTime > 6.5", timeout=10000)
@@ -131,8 +170,10 @@ def test_phone_learner_scenario(live_server, phone_context, published):
 
     # Captions preference survives the reload; speed, frame step, transcript click and search work.
     page.select_option(".gp-captions", "en")
-    assert page.evaluate("[...document.querySelector('video.gp-video').textTracks]"
-                         ".filter(t => t.mode === 'showing').map(t => t.language)") == ["en"]
+    assert page.evaluate(
+        "[...document.querySelector('video.gp-video').textTracks]"
+        ".filter(t => t.mode === 'showing').map(t => t.kind + ':' + t.language)"
+    ) == ["captions:en"]
     page.select_option(".gp-speed", "0.25")
     assert video(page, "v.playbackRate") == 0.25
     page.select_option(".gp-speed", "1")
@@ -148,13 +189,14 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert video(page, "v.currentTime") == pytest.approx(4.2, abs=0.1)
     assert page.locator(".gt-now").inner_text() == "Dévissez"
     page.reload()
-    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    page.wait_for_selector("[data-geste-player][data-resumed]", timeout=15000)
     assert page.input_value(".gp-captions") == "en"
     page.select_option(".gp-captions", "fr")
 
     # Loop the current step (4-8 s): it plays again from its start instead of going on.
     page.click(".gp-loop")
     assert page.get_attribute(".gp-loop", "aria-pressed") == "true"
+    assert player.get_attribute("data-loop") == str(published["steps"][1].pk)
     page.click(".gp-play")
     page.wait_for_selector("[data-loops='1']", timeout=10000)
     assert 3.9 <= video(page, "v.currentTime") <= 8.1
@@ -165,6 +207,7 @@ def test_phone_learner_scenario(live_server, phone_context, published):
 
     # Download for offline, then lose the connection and reload: the page and the low-rung MP4 come
     # from the service worker's cache.
+    assert page.locator(".gp-offline-remove").is_hidden()
     page.click(".gp-offline")
     page.wait_for_selector("text=Disponible hors ligne ✓", timeout=30000)
     phone_context.set_offline(True)
@@ -192,7 +235,20 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     page.wait_for_timeout(500)
     assert Attempt.objects.filter(user=user, interaction=q2).count() == 1
     assert {"initialized", "played", "paused", "seeked", "answered"} <= set(
-        LearnerEvent.objects.filter(user=user).values_list("verb", flat=True))
+        LearnerEvent.objects.filter(user=user).values_list("verb", flat=True)
+    )
+    # The offline copy can be removed.
+    page.click(".gp-offline-remove")
+    page.wait_for_selector(".gp-offline-remove", state="hidden")
+    assert not any(k.startswith("geste-capsule-") for k in page.evaluate("caches.keys()"))
+    assert page.locator(".gp-offline-remove").is_hidden()
+    if SCREENSHOTS:
+        for name, target in [
+            ("block", published["page"].get_parent()),
+            ("home", published["page"].get_parent().get_parent().get_parent()),
+        ]:
+            page.goto(f"{live_server.url}{target.url}")
+            page.screenshot(path=f"{SCREENSHOTS}/{name}-phone.png", full_page=True)
     leave(page)
     assert not errors, errors
 
@@ -200,8 +256,9 @@ def test_phone_learner_scenario(live_server, phone_context, published):
 @pytest.mark.timeout(120)
 def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_context, published):
     """hls.js (forced, as on a browser without native HLS) with data saving on: level 0 first."""
-    phone_context.add_init_script("localStorage.setItem('geste:engine', 'hlsjs');"
-                                  "localStorage.setItem('geste:datasaver', '1');")
+    phone_context.add_init_script(
+        "localStorage.setItem('geste:engine', 'hlsjs');localStorage.setItem('geste:datasaver', '1');"
+    )
     page = phone_context.new_page()
     hls_chunks = []
     page.on("request", lambda r: hls_chunks.append(r.url) if "/chunks/hls" in r.url else None)
@@ -210,8 +267,10 @@ def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_co
     assert player.get_attribute("data-source") == "hls.js" and hls_chunks
     page.click(".gp-play")
     page.wait_for_function("document.querySelector('video.gp-video').currentTime > 1.5", timeout=15000)
-    level = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.source.hls.levels"
-                          "[document.querySelector('[data-geste-player]').gestePlayer.source.hls.currentLevel].height")
+    level = page.evaluate(
+        "document.querySelector('[data-geste-player]').gestePlayer.source.hls.levels"
+        "[document.querySelector('[data-geste-player]').gestePlayer.source.hls.currentLevel].height"
+    )
     assert level == 180
     # Anonymous visitor: the question is shown with a log-in link and does not block.
     page.wait_for_selector("[data-asking]", timeout=15000)

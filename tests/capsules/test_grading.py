@@ -9,11 +9,24 @@ from capsules.models import Interaction
 
 
 def inter(kind, key=None, choices=None, **kw) -> Interaction:
-    return Interaction(pk=1, kind=kind, time=3.0, prompt="?", answer_key=key or {}, choices=choices or [],
-                       feedback_correct="Bravo", feedback_wrong="Non", **kw)
+    return Interaction(
+        pk=1,
+        kind=kind,
+        time=3.0,
+        prompt="?",
+        answer_key=key or {},
+        choices=choices or [],
+        feedback_correct="Bravo",
+        feedback_wrong="Non",
+        **kw,
+    )
 
 
-CHOICES = [{"id": "a", "text": "A", "feedback": "a, car…"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]
+CHOICES = [
+    {"id": "a", "text": "A", "feedback": "a, car…"},
+    {"id": "b", "text": "B"},
+    {"id": "c", "text": "C"},
+]
 
 
 def test_single_choice_right_wrong_and_feedback():
@@ -64,11 +77,11 @@ def test_ordering_full_and_partial():
 def test_hotspot_rect_and_polygon_relative_coordinates():
     triangle = [[0.5, 0.1], [0.9, 0.9], [0.1, 0.9]]
     q = inter("hotspot", {"regions": [{"rect": [0.0, 0.0, 0.2, 0.2]}, {"polygon": triangle}]})
-    assert grade(q, {"x": 0.1, "y": 0.1}).correct is True          # in the rect
-    assert grade(q, {"x": 0.5, "y": 0.6}).correct is True          # in the triangle
-    assert grade(q, {"x": 0.15, "y": 0.3}).correct is False        # left of the triangle's edge
+    assert grade(q, {"x": 0.1, "y": 0.1}).correct is True  # in the rect
+    assert grade(q, {"x": 0.5, "y": 0.6}).correct is True  # in the triangle
+    assert grade(q, {"x": 0.15, "y": 0.3}).correct is False  # left of the triangle's edge
     assert grade(q, {"x": 0.95, "y": 0.1}).correct is False
-    assert point_in_polygon(0.5, 0.9, triangle)                    # on an edge counts
+    assert point_in_polygon(0.5, 0.9, triangle)  # on an edge counts
     with pytest.raises(InvalidResponse):
         grade(q, {"x": 1.5, "y": 0.5})
     with pytest.raises(InvalidResponse):

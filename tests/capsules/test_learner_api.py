@@ -28,32 +28,78 @@ CHOICE_SECRET = "Indice réservé à la correction"
 def world(storage_root):
     """A live capsule of 20 s with two steps, a mandatory question and an optional one, real small files."""
     prefix = "footage/ab/test"
-    for name, body in [("low.mp4", b"\x00" * 4096), ("captions.fr.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n"),
-                       ("master.m3u8", b"#EXTM3U\n"), ("poster.jpg", b"\xff\xd8\xff")]:
+    for name, body in [
+        ("low.mp4", b"\x00" * 4096),
+        ("captions.fr.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n"),
+        ("master.m3u8", b"#EXTM3U\n"),
+        ("poster.jpg", b"\xff\xd8\xff"),
+    ]:
         path = Path(storage_root) / prefix / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(body)
-    footage = factories.FootageFactory(duration=20.0, renditions={
-        "master_playlist": f"{prefix}/master.m3u8", "mp4": f"{prefix}/low.mp4", "poster": f"{prefix}/poster.jpg",
-        "captions": {"fr": f"{prefix}/captions.fr.vtt"}})
+    footage = factories.FootageFactory(
+        duration=20.0,
+        renditions={
+            "master_playlist": f"{prefix}/master.m3u8",
+            "mp4": f"{prefix}/low.mp4",
+            "poster": f"{prefix}/poster.jpg",
+            "captions": {"fr": f"{prefix}/captions.fr.vtt"},
+        },
+    )
     s1 = Step.objects.create(footage=footage, order=0, start=0, end=8, title="Couper l'eau")
     s2 = Step.objects.create(footage=footage, order=1, start=8, end=20, title="Dévisser l'écrou")
     KeyPoint.objects.create(footage=footage, step=s2, time=9, text="Gants obligatoires")
-    Transcript.objects.create(footage=footage, language="fr", segments=[
-        {"start": 0.5, "end": 2.0, "text": "Coupez l'eau.", "words": [{"start": 0.5, "end": 1.0, "word": "Coupez"},
-                                                                     {"start": 1.0, "end": 2.0, "word": "l'eau."}]}])
+    Transcript.objects.create(
+        footage=footage,
+        language="fr",
+        segments=[
+            {
+                "start": 0.5,
+                "end": 2.0,
+                "text": "Coupez l'eau.",
+                "words": [
+                    {"start": 0.5, "end": 1.0, "word": "Coupez"},
+                    {"start": 1.0, "end": 2.0, "word": "l'eau."},
+                ],
+            }
+        ],
+    )
     capsule = factories.CapsuleFactory(footage=footage)
-    q1 = factories.InteractionFactory(capsule=capsule, time=5.0, step=s1, mandatory=True, choices=[
-        {"id": "a", "text": "Une clé dynamométrique", "feedback": CHOICE_SECRET},
-        {"id": "b", "text": "Un marteau"}])
-    q2 = factories.InteractionFactory(capsule=capsule, time=15.0, kind="true_false", mandatory=False,
-                                      prompt="Le joint se change à sec.", choices=[], answer_key={"correct": True})
-    factories.InteractionFactory(capsule=capsule, time=16.0, draft_status="proposed", prompt="Brouillon de question")
+    q1 = factories.InteractionFactory(
+        capsule=capsule,
+        time=5.0,
+        step=s1,
+        mandatory=True,
+        choices=[
+            {"id": "a", "text": "Une clé dynamométrique", "feedback": CHOICE_SECRET},
+            {"id": "b", "text": "Un marteau"},
+        ],
+    )
+    q2 = factories.InteractionFactory(
+        capsule=capsule,
+        time=15.0,
+        kind="true_false",
+        mandatory=False,
+        prompt="Le joint se change à sec.",
+        choices=[],
+        answer_key={"correct": True},
+    )
+    factories.InteractionFactory(
+        capsule=capsule, time=16.0, draft_status="proposed", prompt="Brouillon de question"
+    )
     page = pages.capsule_page(capsule)
     user = factories.learner()
     client = Client()
     client.force_login(user)
-    return {"capsule": capsule, "q1": q1, "q2": q2, "page": page, "user": user, "client": client, "steps": [s1, s2]}
+    return {
+        "capsule": capsule,
+        "q1": q1,
+        "q2": q2,
+        "page": page,
+        "user": user,
+        "client": client,
+        "steps": [s1, s2],
+    }
 
 
 def post(client, url, data):
@@ -66,6 +112,7 @@ def manifest_url(capsule):
 
 # --- no answer key before an attempt -----------------------------------------------------
 
+
 def test_manifest_has_everything_but_the_answers(world):
     resp = world["client"].get(manifest_url(world["capsule"]))
     assert resp.status_code == 200
@@ -76,7 +123,10 @@ def test_manifest_has_everything_but_the_answers(world):
     assert data["captions"][0]["lang"] == "fr"
     assert data["key_points"][0]["text"] == "Gants obligatoires"
     assert data["transcript"][0]["words"][0] == {"start": 0.5, "end": 1.0, "text": "Coupez"}
-    assert [i["id"] for i in data["interactions"]] == [world["q1"].pk, world["q2"].pk]  # the draft is not there
+    assert [i["id"] for i in data["interactions"]] == [
+        world["q1"].pk,
+        world["q2"].pk,
+    ]  # the draft is not there
     q1 = data["interactions"][0]
     assert q1["choices"] == [{"id": "a", "text": "Une clé dynamométrique"}, {"id": "b", "text": "Un marteau"}]
     assert q1["step"] == {"start": 0, "end": 8} and q1["mandatory"] is True
@@ -97,8 +147,12 @@ def test_capsule_page_html_has_steps_transcript_but_no_answers(world):
 
 def test_ordering_items_are_not_served_in_solved_order(world):
     items = [{"id": f"s{i}", "text": f"Étape {i}"} for i in range(4)]
-    q = factories.InteractionFactory(capsule=world["capsule"], kind="ordering", choices=items,
-                                     answer_key={"order": [i["id"] for i in items]})
+    q = factories.InteractionFactory(
+        capsule=world["capsule"],
+        kind="ordering",
+        choices=items,
+        answer_key={"order": [i["id"] for i in items]},
+    )
     data = world["client"].get(manifest_url(world["capsule"])).json()
     served = next(i for i in data["interactions"] if i["id"] == q.pk)
     assert sorted(c["id"] for c in served["choices"]) == ["s0", "s1", "s2", "s3"]
@@ -107,8 +161,11 @@ def test_ordering_items_are_not_served_in_solved_order(world):
 
 # --- drafts never reach learners ----------------------------------------------------------
 
+
 def test_draft_capsule_is_404_everywhere(world):
-    draft = factories.CapsuleFactory(footage=world["capsule"].footage, skills_block=world["capsule"].skills_block)
+    draft = factories.CapsuleFactory(
+        footage=world["capsule"].footage, skills_block=world["capsule"].skills_block
+    )
     q = factories.InteractionFactory(capsule=draft)
     page = pages.capsule_page(draft, publish=False)
     assert not page.live
@@ -134,11 +191,16 @@ def test_unpublished_capsule_and_unpublished_parent_are_404(world):
 
 def test_proposed_draft_interaction_cannot_be_answered(world):
     draft_q = Interaction.objects.get(draft_status="proposed")
-    assert post(world["client"], reverse("learner-answer", args=[draft_q.pk]),
-                {"response": {"choice": "a"}}).status_code == 404
+    assert (
+        post(
+            world["client"], reverse("learner-answer", args=[draft_q.pk]), {"response": {"choice": "a"}}
+        ).status_code
+        == 404
+    )
 
 
 # --- answers -------------------------------------------------------------------------------
+
 
 def test_answer_wrong_then_right_graded_on_the_server(world):
     c, q1 = world["client"], world["q1"]
@@ -169,7 +231,10 @@ def test_anonymous_can_watch_but_must_log_in_to_answer(world):
     assert anon.get(manifest_url(world["capsule"])).json()["user"]["authenticated"] is False
     resp = post(anon, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
     assert resp.status_code == 401 and "Connectez-vous" in resp.json()["error"]
-    assert post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3}).status_code == 401
+    assert (
+        post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3}).status_code
+        == 401
+    )
     assert not Attempt.objects.exists() and not Progress.objects.exists()
 
 
@@ -180,8 +245,12 @@ def test_api_posts_need_the_csrf_token(world):
     assert resp.status_code == 403
     strict.get(world["page"].url)  # the page sets the csrftoken cookie
     token = strict.cookies["csrftoken"].value
-    ok = strict.post(reverse("learner-answer", args=[world["q1"].pk]), json.dumps({"response": {"choice": "a"}}),
-                     content_type="application/json", headers={"X-CSRFToken": token})
+    ok = strict.post(
+        reverse("learner-answer", args=[world["q1"].pk]),
+        json.dumps({"response": {"choice": "a"}}),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert ok.status_code == 200
 
 
@@ -189,23 +258,34 @@ def test_offline_replay_with_same_client_id_is_recorded_once(world):
     c, q2 = world["client"], world["q2"]
     cid = str(uuid.uuid4())
     answered_at = (timezone.now() - timedelta(hours=3)).isoformat()
-    first = post(c, reverse("learner-answer", args=[q2.pk]),
-                 {"response": {"value": True}, "client_id": cid, "answered_at": answered_at}).json()
+    first = post(
+        c,
+        reverse("learner-answer", args=[q2.pk]),
+        {"response": {"value": True}, "client_id": cid, "answered_at": answered_at},
+    ).json()
     # The queue is replayed (connection flapped), even with a tampered response: the first one stands.
-    again = post(c, reverse("learner-answer", args=[q2.pk]),
-                 {"response": {"value": False}, "client_id": cid, "answered_at": answered_at}).json()
+    again = post(
+        c,
+        reverse("learner-answer", args=[q2.pk]),
+        {"response": {"value": False}, "client_id": cid, "answered_at": answered_at},
+    ).json()
     assert first["correct"] is True and again["correct"] is True
     assert again["duplicate"] is True and again["client_id"] == cid
     attempt = Attempt.objects.get()
     assert str(attempt.client_id) == cid
-    assert abs((timezone.now() - attempt.answered_at) - timedelta(hours=3)) < timedelta(seconds=5)  # stale time kept
+    assert abs((timezone.now() - attempt.answered_at) - timedelta(hours=3)) < timedelta(
+        seconds=5
+    )  # stale time kept
     assert LearnerEvent.objects.filter(verb="answered").count() == 1
 
 
 def test_client_clock_in_the_future_is_clamped(world):
     future = (timezone.now() + timedelta(days=2)).isoformat()
-    post(world["client"], reverse("learner-answer", args=[world["q2"].pk]),
-         {"response": {"value": True}, "client_id": str(uuid.uuid4()), "answered_at": future})
+    post(
+        world["client"],
+        reverse("learner-answer", args=[world["q2"].pk]),
+        {"response": {"value": True}, "client_id": str(uuid.uuid4()), "answered_at": future},
+    )
     assert Attempt.objects.get().answered_at <= timezone.now()
 
 
@@ -214,11 +294,16 @@ def test_same_client_id_from_two_users_are_two_attempts(world):
     other = Client()
     other.force_login(factories.learner())
     for client in (world["client"], other):
-        post(client, reverse("learner-answer", args=[world["q2"].pk]), {"response": {"value": True}, "client_id": cid})
+        post(
+            client,
+            reverse("learner-answer", args=[world["q2"].pk]),
+            {"response": {"value": True}, "client_id": cid},
+        )
     assert Attempt.objects.count() == 2
 
 
 # --- progress and completion ---------------------------------------------------------------
+
 
 def test_merge_ranges_and_coverage():
     assert merge_ranges([[5, 8], [0, 3], [2.8, 4], [8.3, 9], ["x"], [7, None], [3, 3]]) == [[0, 4], [5, 9]]
@@ -242,8 +327,9 @@ def test_completion_needs_90_percent_watched_and_mandatory_answered(world):
 def test_seeking_does_not_count_as_watching(world):
     c, capsule = world["client"], world["capsule"]
     post(c, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
-    data = post(c, reverse("learner-progress", args=[capsule.pk]),
-                {"position": 19.5, "watched": [[0, 2], [17, 19.5]]}).json()
+    data = post(
+        c, reverse("learner-progress", args=[capsule.pk]), {"position": 19.5, "watched": [[0, 2], [17, 19.5]]}
+    ).json()
     assert data["completed"] is False and data["watched_fraction"] == pytest.approx(0.225)
 
 
@@ -269,44 +355,65 @@ def test_skills_block_progress_counts_live_capsules(world):
     other = factories.CapsuleFactory(footage=capsule.footage, skills_block=block)
     pages.capsule_page(other)
     pages.capsule_page(factories.CapsuleFactory(footage=capsule.footage, skills_block=block), publish=False)
-    assert skills_block_progress(user, block).to_dict() == {"total": 2, "completed": 0, "started": 0, "percent": 0}
+    assert skills_block_progress(user, block).to_dict() == {
+        "total": 2,
+        "completed": 0,
+        "started": 0,
+        "percent": 0,
+    }
     Progress.objects.create(user=user, capsule=capsule, completed=True)
     Progress.objects.create(user=user, capsule=other)
-    assert skills_block_progress(user, block).to_dict() == {"total": 2, "completed": 1, "started": 2, "percent": 50}
+    assert skills_block_progress(user, block).to_dict() == {
+        "total": 2,
+        "completed": 1,
+        "started": 2,
+        "percent": 50,
+    }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
     assert "1 capsule terminée sur 2 (50 %)" in html and "Terminée" in html
+    cert = world["client"].get(world["page"].get_parent().get_parent().url).content.decode()
+    assert block.title in cert and "1 capsule terminée sur 2" in cert
     home = world["client"].get("/").content.decode()
     assert block.code in home and "1 capsule terminée sur 2" in home
 
 
 def test_next_capsule_and_chapters(world):
     capsule = world["capsule"]
-    nxt = factories.CapsuleFactory(footage=capsule.footage, skills_block=capsule.skills_block, order=5,
-                                   title="Capsule suivante")
+    nxt = factories.CapsuleFactory(
+        footage=capsule.footage, skills_block=capsule.skills_block, order=5, title="Capsule suivante"
+    )
     pages.capsule_page(nxt)
     data = world["client"].get(manifest_url(capsule)).json()
     assert data["next"]["title"] == "Capsule suivante"
     assert "Capsule suivante" in world["client"].get(world["page"].url).content.decode()
     vtt = world["client"].get(reverse("learner-chapters", args=[capsule.pk]))
     assert vtt["Content-Type"].startswith("text/vtt")
-    assert vtt.content.decode().splitlines()[:5] == ["WEBVTT", "", f"step-{world['steps'][0].pk}",
-                                                     "00:00:00.000 --> 00:00:08.000", "Couper l'eau"]
+    assert vtt.content.decode().splitlines()[:5] == [
+        "WEBVTT",
+        "",
+        f"step-{world['steps'][0].pk}",
+        "00:00:00.000 --> 00:00:08.000",
+        "Couper l'eau",
+    ]
 
 
 # --- events -----------------------------------------------------------------------------------
+
 
 def test_events_are_recorded_once_and_verbs_checked(world):
     c, capsule = world["client"], world["capsule"]
     url = reverse("learner-events", args=[capsule.pk])
     ids = [str(uuid.uuid4()) for _ in range(3)]
-    batch = {"events": [
-        {"verb": "initialized", "client_id": ids[0], "timestamp": timezone.now().isoformat()},
-        {"verb": "played", "client_id": ids[1], "data": {"time": 0}},
-        {"verb": "seeked", "client_id": ids[2], "data": {"from": 1, "to": 7}},
-        {"verb": "completed", "client_id": str(uuid.uuid4())},  # only the server decides completion
-        {"verb": "played"},  # no client_id
-    ]}
+    batch = {
+        "events": [
+            {"verb": "initialized", "client_id": ids[0], "timestamp": timezone.now().isoformat()},
+            {"verb": "played", "client_id": ids[1], "data": {"time": 0}},
+            {"verb": "seeked", "client_id": ids[2], "data": {"from": 1, "to": 7}},
+            {"verb": "completed", "client_id": str(uuid.uuid4())},  # only the server decides completion
+            {"verb": "played"},  # no client_id
+        ]
+    }
     assert post(c, url, batch).json()["rejected"] == 2
     post(c, url, batch)  # replayed by the offline queue
     assert sorted(LearnerEvent.objects.values_list("verb", flat=True)) == ["initialized", "played", "seeked"]
@@ -315,6 +422,7 @@ def test_events_are_recorded_once_and_verbs_checked(world):
 
 
 # --- offline bundle, service worker, media ranges ---------------------------------------------
+
 
 def test_offline_bundle_lists_low_mp4_captions_page_and_manifest(world):
     data = world["client"].get(reverse("learner-offline", args=[world["capsule"].pk])).json()
@@ -341,8 +449,26 @@ def test_media_is_served_with_byte_ranges(world):
     full = world["client"].get(url)
     assert full.status_code == 200 and full["Accept-Ranges"] == "bytes"
     part = world["client"].get(url, headers={"Range": "bytes=100-199"})
-    assert part.status_code == 206 and part["Content-Range"] == "bytes 100-199/4096" and len(part.content) == 100
+    assert (
+        part.status_code == 206 and part["Content-Range"] == "bytes 100-199/4096"
+        and len(b"".join(part.streaming_content)) == 100
+    )
     tail = world["client"].get(url, headers={"Range": "bytes=-10"})
     assert tail["Content-Range"] == "bytes 4086-4095/4096"
     assert world["client"].get(url, headers={"Range": "bytes=5000-"}).status_code == 416
     assert world["client"].get("/media/../../etc/passwd").status_code == 404
+
+
+def test_learner_logs_in_from_the_capsule_page_and_comes_back(world):
+    anon = Client()
+    html = anon.get(world["page"].url).content.decode()
+    assert "Se connecter" in html
+    learner = factories.learner(username="apprenant")
+    resp = anon.post(
+        "/admin/login/",
+        {"username": "apprenant", "password": "motdepasse-geste", "next": world["page"].url},
+    )
+    assert resp.status_code == 302 and resp["Location"] == world["page"].url
+    data = anon.get(manifest_url(world["capsule"])).json()
+    assert data["user"]["authenticated"] is True
+    assert learner.pk == int(anon.session["_auth_user_id"])

@@ -69,7 +69,7 @@ export class Player {
     });
     this.showSource();
     this.addTracks();
-    this.video.preload = "auto";
+    this.video.preload = this.slow ? "metadata" : "auto"; // weak connection: no bytes before "play"
     this.video.load && this.source.kind !== "hls.js" && this.video.load();
   }
 
@@ -85,7 +85,10 @@ export class Player {
     for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: c.label }));
     v.append(h("track", { kind: "chapters", src: this.m.chapters, srclang: "fr", label: "Étapes", default: true }));
     const apply = () => {
-      for (const t of v.textTracks) if (t.kind === "captions" || t.kind === "subtitles") t.mode = t.language === this.capsSel.value ? "showing" : "disabled";
+      for (const t of v.textTracks) {
+        if (t.kind === "chapters") t.mode = "hidden"; // cues loaded (steps), nothing drawn
+        else if (t.kind === "captions" || t.kind === "subtitles") t.mode = t.language === this.capsSel.value ? "showing" : "disabled";
+      }
     };
     this.capsSel.value = this.m.captions.some((c) => c.lang === pref) ? pref : "off";
     this.capsSel.onchange = () => { localStorage.setItem("geste:captions", this.capsSel.value); apply(); this.announce(this.capsSel.selectedOptions[0].text); };
@@ -118,17 +121,25 @@ export class Player {
     const fs = h("button", { type: "button", class: "gp-fs", "aria-label": "Plein écran", onclick: () => this.fullscreen() }, icon("full"));
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
       localStorage.getItem(this.offlineKey) ? "Disponible hors ligne ✓" : "Télécharger pour hors ligne");
+    this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
+      onclick: () => this.removeDownload() }, "Supprimer la copie hors ligne");
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
     this.status = h("p", { class: "gp-status" });
+    this.syncStatus = h("p", { class: "gp-status gp-sync" });
     const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar));
     const controls = h("div", { class: "gp-controls", role: "group", "aria-label": "Commandes du lecteur" },
       this.playBtn, prevF, nextF, this.timeEl, this.loopBtn, this.speedSel, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
-    this.root.append(bar, controls, this.stepLabel, this.qBox, h("div", { class: "gp-extra" }, this.offBtn), this.status);
+    this.root.append(bar, controls, this.stepLabel, this.qBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+      this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
     // Steps list (server-rendered): click = seek.
-    document.querySelectorAll(".gp-steps [data-seek]").forEach((b) => b.addEventListener("click", () => { this.seek(parseFloat(b.dataset.seek)); this.video.play(); }));
+    document.querySelectorAll(".gp-steps [data-seek]").forEach((b) => b.addEventListener("click", () => {
+      if (this.active) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
+      this.seek(parseFloat(b.dataset.seek));
+      this.video.play().catch(() => {});
+    }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s));
@@ -204,8 +215,14 @@ export class Player {
     });
     v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; });
     v.addEventListener("timeupdate", () => this.tick());
-    v.addEventListener("ended", () => { this.closeRange(); this.save(); });
-    v.addEventListener("error", () => { if (this.source?.kind !== "mp4" && m.sources.mp4) { v.src = m.sources.mp4; this.source = { kind: "mp4", level: "bas" }; this.showSource(); } });
+    v.addEventListener("ended", () => { this.closeRange(); this.save(); this.ended(); });
+    v.addEventListener("error", () => {
+      if (this.source?.kind === "mp4" || !m.sources.mp4) return;
+      this.source.destroy?.();
+      v.src = m.sources.mp4;
+      this.source = { kind: "mp4", level: "bas" };
+      this.showSource();
+    });
     v.addEventListener("geste-level", () => this.showSource());
   }
 
@@ -228,7 +245,7 @@ export class Player {
   tick() {
     const v = this.video, m = this.m, t = v.currentTime;
     // The capsule's range of the footage.
-    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.announce("Fin de la capsule."); }
+    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.ended(); }
     // Loop the current step.
     if (this.loopStep && (t >= this.loopStep.end - 0.05 || t < this.loopStep.start - 0.5) && !this.active) {
       this.closeRange();
@@ -262,6 +279,13 @@ export class Player {
     if (!v.paused && this.segStart != null && t - this.segStart > 5) { this.closeRange(); this.segStart = t; }
   }
 
+  ended() {
+    const next = this.m.next;
+    this.status.replaceChildren("Fin de la capsule.", next ? " " : "",
+      next ? h("a", { href: next.url }, `Capsule suivante : ${next.title}`) : "");
+    this.announce(next ? `Fin de la capsule. Capsule suivante : ${next.title}` : "Fin de la capsule.");
+  }
+
   ask(inter) {
     const v = this.video;
     v.pause();
@@ -275,6 +299,10 @@ export class Player {
         h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
     } else {
       box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
+      if (!inter.mandatory) {
+        box.append(h("button", { type: "button", class: "gq-skip", onclick: () => { this.done.add(inter.id); this.resumeAfter(inter); } },
+          "Passer cette question"));
+      }
     }
     box.hidden = false;
     this.root.dataset.asking = String(inter.id);
@@ -338,11 +366,13 @@ export class Player {
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => { this.done.add(inter.id); this.resumeAfter(inter); } }, "Continuer"));
         fb.append(actions);
-        if (inter.replay_step_on_wrong && inter.step) say += " L'étape va être rejouée si vous choisissez « Revoir l'étape ».";
+        if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
       }
     }
     box.append(fb);
     fb.focus();
+    // The designer asked for the step to be replayed after a wrong answer: offer it first.
+    if (res.correct === false && inter.replay_step_on_wrong) box.querySelector(".gq-replay")?.focus();
     this.announce(say);
   }
 
@@ -426,7 +456,7 @@ export class Player {
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
       const msg = `${answers.length} réponse${answers.length > 1 ? "s" : ""} hors ligne envoyée${answers.length > 1 ? "s" : ""} : ${ok} juste${ok > 1 ? "s" : ""}.`;
-      this.status.textContent = msg;
+      this.syncStatus.textContent = msg;
       this.announce(msg);
     }
     this.root.dataset.synced = String((+this.root.dataset.synced || 0) + sent.length);
@@ -443,6 +473,7 @@ export class Player {
     try {
       await navigator.serviceWorker.register(this.root.dataset.sw, { scope: "/" });
       await navigator.serviceWorker.ready;
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
       const bundle = await getJSON(this.m.api.offline);
       const cache = await caches.open(bundle.cache);
       let n = 0;
@@ -454,6 +485,7 @@ export class Player {
       }
       localStorage.setItem(this.offlineKey, JSON.stringify({ at: Date.now(), urls: bundle.urls }));
       this.offBtn.textContent = "Disponible hors ligne ✓";
+      this.rmBtn.hidden = false;
       this.status.textContent = "Capsule disponible hors ligne.";
       this.announce("Capsule disponible hors ligne.");
       this.event("downloaded", { bytes: bundle.bytes });
@@ -462,5 +494,14 @@ export class Player {
     } finally {
       this.offBtn.disabled = false;
     }
+  }
+
+  async removeDownload() {
+    if ("caches" in window) await caches.delete(`geste-capsule-${this.m.id}`);
+    localStorage.removeItem(this.offlineKey);
+    this.rmBtn.hidden = true;
+    this.offBtn.textContent = "Télécharger pour hors ligne";
+    this.status.textContent = "Copie hors ligne supprimée.";
+    this.announce("Copie hors ligne supprimée.");
   }
 }
