@@ -19,8 +19,13 @@ from capsules.models import Capsule, Footage, Interaction, SkillsBlock, Step
 
 BLANK = "____"
 KINDS_AUTHORED = [
-    Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE, Interaction.Kind.TRUE_FALSE,
-    Interaction.Kind.ORDERING, Interaction.Kind.HOTSPOT, Interaction.Kind.CLOZE, Interaction.Kind.FREE_RECALL,
+    Interaction.Kind.SINGLE_CHOICE,
+    Interaction.Kind.MULTIPLE_CHOICE,
+    Interaction.Kind.TRUE_FALSE,
+    Interaction.Kind.ORDERING,
+    Interaction.Kind.HOTSPOT,
+    Interaction.Kind.CLOZE,
+    Interaction.Kind.FREE_RECALL,
 ]
 
 
@@ -44,6 +49,7 @@ class AuthoredCapsule:
 
 # --- capsules and pages -----------------------------------------------------------------------
 
+
 def skills_block_page(block: SkillsBlock):
     """The SkillsBlockPage of a block, created (published, it holds no content of its own) under the
     certification's page, itself created under the catalogue home page if missing."""
@@ -54,8 +60,11 @@ def skills_block_page(block: SkillsBlock):
         return page
     cert_page = CertificationPage.objects.filter(certification=block.certification).first()
     if cert_page is None:
-        cert_page = CertificationPage(title=block.certification.title, certification=block.certification,
-                                      slug=slugify(block.certification.rncp_code))
+        cert_page = CertificationPage(
+            title=block.certification.title,
+            certification=block.certification,
+            slug=slugify(block.certification.rncp_code),
+        )
         HomePage.objects.get().add_child(instance=cert_page)
         cert_page.save_revision().publish()
     page = SkillsBlockPage(title=block.title, skills_block=block, slug=slugify(block.code))
@@ -76,12 +85,19 @@ def step_range(footage: Footage, first_step_id: int | None, last_step_id: int | 
         raise AuthoringError({"first_step": "Étape inconnue pour cette vidéo."})
     if hi < lo:
         raise AuthoringError({"last_step": "La dernière étape doit venir après la première."})
-    return steps[lo:hi + 1]
+    return steps[lo : hi + 1]
 
 
 @transaction.atomic
-def create_capsule(footage: Footage, *, title: str, first_step_id: int | None = None,
-                   last_step_id: int | None = None, summary: str = "", user=None) -> AuthoredCapsule:
+def create_capsule(
+    footage: Footage,
+    *,
+    title: str,
+    first_step_id: int | None = None,
+    last_step_id: int | None = None,
+    summary: str = "",
+    user=None,
+) -> AuthoredCapsule:
     """Create a Capsule over a range of approved steps and its CapsulePage as an unpublished draft."""
     from cms.models import CapsulePage
 
@@ -98,11 +114,23 @@ def create_capsule(footage: Footage, *, title: str, first_step_id: int | None = 
     steps = step_range(footage, first_step_id, last_step_id)
     block = footage.skills_block
     capsule = Capsule.objects.create(
-        title=title[:255], footage=footage, skills_block=block, start=steps[0].start, end=steps[-1].end,
-        summary=summary, order=block.capsules.count() + 1)
+        title=title[:255],
+        footage=footage,
+        skills_block=block,
+        start=steps[0].start,
+        end=steps[-1].end,
+        summary=summary,
+        order=block.capsules.count() + 1,
+    )
     parent = skills_block_page(block)
-    page = CapsulePage(title=capsule.title, capsule=capsule, live=False, intro=summary and f"<p>{summary}</p>",
-                       slug=_unique_slug(parent, capsule.title), owner=user)
+    page = CapsulePage(
+        title=capsule.title,
+        capsule=capsule,
+        live=False,
+        intro=summary and f"<p>{summary}</p>",
+        slug=_unique_slug(parent, capsule.title),
+        owner=user,
+    )
     parent.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     return AuthoredCapsule(capsule_id=capsule.pk, page_id=page.pk, step_ids=tuple(s.pk for s in steps))
@@ -146,6 +174,7 @@ def submit_for_validation(capsule: Capsule, user):
 
 # --- interactions -----------------------------------------------------------------------------
 
+
 def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
     raw = str(data.get(name, "")).strip().replace(",", ".")
     try:
@@ -173,8 +202,14 @@ def parse_choices(text: str) -> list[dict]:
         correct = line.startswith("*")
         body = line.lstrip("*").strip()
         label, _, feedback = body.partition("|")
-        choices.append({"id": chr(ord("a") + len(choices)), "text": label.strip(), "feedback": feedback.strip(),
-                        "correct": correct})
+        choices.append(
+            {
+                "id": chr(ord("a") + len(choices)),
+                "text": label.strip(),
+                "feedback": feedback.strip(),
+                "correct": correct,
+            }
+        )
     return choices
 
 
@@ -212,7 +247,9 @@ def capsule_steps(capsule: Capsule) -> list[Step]:
     return list(capsule.steps().order_by("start"))
 
 
-def apply_interaction_form(capsule: Capsule, data: dict, interaction: Interaction | None = None) -> Interaction:
+def apply_interaction_form(
+    capsule: Capsule, data: dict, interaction: Interaction | None = None
+) -> Interaction:
     """Build (or update) an Interaction of ``capsule`` from the authoring form's fields; raises
     AuthoringError with every problem. The interaction is saved."""
     errors: dict[str, str] = {}
@@ -221,8 +258,9 @@ def apply_interaction_form(capsule: Capsule, data: dict, interaction: Interactio
         raise AuthoringError({"kind": "Choisissez un type d'interaction."})
     time = _float(data, "time", errors, "Instant")
     if time is not None and not (capsule.start - 0.01 <= time <= capsule.effective_end + 0.01):
-        errors["time"] = (f"L'instant doit être dans la capsule ({capsule.start:.1f} – "
-                          f"{capsule.effective_end:.1f} s).").replace(".", ",")
+        errors["time"] = (
+            f"L'instant doit être dans la capsule ({capsule.start:.1f} – {capsule.effective_end:.1f} s)."
+        ).replace(".", ",")
     prompt = (data.get("prompt") or "").strip()
     steps = capsule_steps(capsule)
     step = None
@@ -255,8 +293,10 @@ def apply_interaction_form(capsule: Capsule, data: dict, interaction: Interactio
     elif kind == Interaction.Kind.ORDERING:
         if len(steps) < 2:
             errors["kind"] = "Il faut au moins deux étapes dans la capsule pour les remettre dans l'ordre."
-        choices = [{"id": f"s{s.pk}", "text": s.title or f"Étape {i + 1}", "image": s.keyframe}
-                   for i, s in enumerate(steps)]
+        choices = [
+            {"id": f"s{s.pk}", "text": s.title or f"Étape {i + 1}", "image": s.keyframe}
+            for i, s in enumerate(steps)
+        ]
         answer_key = {"order": [c["id"] for c in choices]}
         if not prompt:
             prompt = "Remettez les étapes dans l'ordre."
@@ -269,7 +309,9 @@ def apply_interaction_form(capsule: Capsule, data: dict, interaction: Interactio
             answer_key = {"regions": [{"rect": [round(v, 4) for v in rect]}]}
         else:
             errors["hotspot"] = "Tracez la zone à cliquer sur l'image."
-        image = data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
+        image = (
+            data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
+        )
         if not image:
             errors["hotspot"] = "Aucune image clé pour cette étape : choisissez une autre étape."
     elif kind == Interaction.Kind.CLOZE:
@@ -302,5 +344,7 @@ def apply_interaction_form(capsule: Capsule, data: dict, interaction: Interactio
 
 
 def set_draft_status(interaction: Interaction, accept: bool) -> None:
-    interaction.draft_status = Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
+    interaction.draft_status = (
+        Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
+    )
     interaction.save(update_fields=["draft_status"])

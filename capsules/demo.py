@@ -3,10 +3,12 @@ from generated first-person footage processed by the real pipeline."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -21,6 +23,11 @@ NARRATION = [
     "Puis je retire l'ancien joint et je nettoie le siège.",
     "Maintenant je pose le joint neuf et je serre à trois newtons-mètres.",
 ]
+
+
+def TRUTH_FILE() -> Path:  # noqa: N802 (a constant that needs settings)
+    """What the demo narration really says: the 'expert' uses it to name the steps."""
+    return Path(settings.VAR_DIR) / "demo-narration.json"
 
 
 def ensure_users() -> dict[str, object]:
@@ -72,6 +79,7 @@ def make_demo_video(out: Path) -> Path:
         generate_clip = None
     if generate_clip is not None:
         clip = generate_clip(out, seed=7, size=(1280, 720), duration=40)
+        TRUTH_FILE().write_text(json.dumps(clip.transcript, ensure_ascii=False), "utf-8")
         return Path(clip.path)
     # Fallback: a test pattern with the same narration.
     wav = out.with_suffix(".wav")
@@ -94,18 +102,42 @@ def ensure_demo_footage(block: SkillsBlock, people: dict) -> Footage:
                            user=people["concepteur"], expert=people["expert"])
 
 
-def ensure_demo_capsule(footage: Footage, block: SkillsBlock):
-    """Approve the demo steps as the expert would, then publish a capsule with drafted questions."""
-    from capsules.models import Capsule
+def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict):
+    """As the expert and the designer would: approve the steps, author a capsule from them,
+    accept Geste's drafted questions that need no drawing, and publish it."""
+    from capsules.authoring import create_capsule, set_draft_status
+    from capsules.models import Capsule, Interaction
+    from capsules.quiz_drafting import draft_for_capsule
 
     capsule = Capsule.objects.filter(footage=footage).first()
     if capsule is not None:
         return capsule
-    try:
-        from capsules.authoring import create_capsule
-    except ImportError:
+    if not footage.steps.exists():
         return None
+    name_steps_as_the_expert(footage)
     footage.steps.update(approved=True)
     Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.APPROVED)
-    capsule = create_capsule(footage, title="Remplacer le joint d'un robinet", publish=True)
+    footage.refresh_from_db()
+    authored = create_capsule(footage, title="Remplacer le joint d'un robinet", user=people["concepteur"],
+                              summary="Les gestes d'un plombier, filmés par lui-même.")
+    capsule = Capsule.objects.get(pk=authored.capsule_id)
+    for interaction in draft_for_capsule(capsule):
+        # Cloze questions come from the machine transcript of a synthetic voice: leave them for review.
+        if interaction.kind in (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE):
+            set_draft_status(interaction, accept=True)
+    capsule.page.save_revision(user=people["admin"]).publish(user=people["admin"])
     return capsule
+
+
+def name_steps_as_the_expert(footage: Footage) -> None:
+    """The expert names each step from what they said while doing it (the true narration)."""
+    from media_pipeline.segmentation.titles import propose_title
+
+    if not TRUTH_FILE().exists():
+        return
+    truth = json.loads(TRUTH_FILE().read_text("utf-8"))
+    for step in footage.steps.all():
+        title = propose_title(truth, step.start, step.end)
+        if title:
+            step.title = title[:255]
+            step.save(update_fields=["title"])

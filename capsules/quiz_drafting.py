@@ -62,18 +62,126 @@ class DraftQuestion:
 
 # --- text helpers -------------------------------------------------------------------------------
 
-DETERMINERS = {"le", "la", "les", "l'", "un", "une", "des", "du", "au", "aux", "mon", "ma", "mes", "ton", "ta",
-               "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "ce", "cet", "cette",
-               "ces", "nouveau", "nouvelle", "ancien", "ancienne", "bon", "bonne", "chaque"}
-STOP = {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "et", "ou", "puis", "ensuite", "enfin",
-        "avant", "après", "avec", "sans", "pour", "dans", "sur", "sous", "de", "d'", "à", "en", "bien", "très",
-        "plus", "moins", "pas", "ne", "que", "qui", "quoi", "se", "sa", "son", "est", "c'est", "ça", "cela",
-        "voilà", "donc", "alors", "comme", "tout", "toute", "tous", "fois", "chose", "choses", "faut", "fait"}
+DETERMINERS = {
+    "le",
+    "la",
+    "les",
+    "l'",
+    "un",
+    "une",
+    "des",
+    "du",
+    "au",
+    "aux",
+    "mon",
+    "ma",
+    "mes",
+    "ton",
+    "ta",
+    "tes",
+    "son",
+    "sa",
+    "ses",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "leur",
+    "leurs",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "nouveau",
+    "nouvelle",
+    "ancien",
+    "ancienne",
+    "bon",
+    "bonne",
+    "chaque",
+}
+STOP = {
+    "je",
+    "tu",
+    "il",
+    "elle",
+    "on",
+    "nous",
+    "vous",
+    "ils",
+    "elles",
+    "et",
+    "ou",
+    "puis",
+    "ensuite",
+    "enfin",
+    "avant",
+    "après",
+    "avec",
+    "sans",
+    "pour",
+    "dans",
+    "sur",
+    "sous",
+    "de",
+    "d'",
+    "à",
+    "en",
+    "bien",
+    "très",
+    "plus",
+    "moins",
+    "pas",
+    "ne",
+    "que",
+    "qui",
+    "quoi",
+    "se",
+    "sa",
+    "son",
+    "est",
+    "c'est",
+    "ça",
+    "cela",
+    "voilà",
+    "donc",
+    "alors",
+    "comme",
+    "tout",
+    "toute",
+    "tous",
+    "fois",
+    "chose",
+    "choses",
+    "faut",
+    "fait",
+}
 
-_NUMBER_WORDS = {"zéro": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-                 "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-                 "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
-                 "cent": 100, "mille": 1000}
+_NUMBER_WORDS = {
+    "zéro": 0,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "cent": 100,
+    "mille": 1000,
+}
 # canonical unit -> (surface regex, accepted spellings)
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "newtons-mètres": (r"newtons?[- ]m[eè]tres?|N\.?\s?m", ("newtons-mètres", "newton-mètre", "N.m", "Nm")),
@@ -155,6 +263,7 @@ def _join_bare(words) -> str:
 
 # --- key terms ------------------------------------------------------------------------------
 
+
 def _lemma_phrase(term: str) -> str:
     import simplemma
 
@@ -164,7 +273,7 @@ def _lemma_phrase(term: str) -> str:
 def _is_noun_phrase(term: str, text: str) -> bool:
     """A term counts when some occurrence follows a determiner ("le joint", "l'écrou", "mes gants")."""
     for m in _term_regex(term).finditer(text):
-        before = text[:m.start()].rstrip()
+        before = text[: m.start()].rstrip()
         if before.endswith("'"):
             prev = before.rsplit(None, 1)[-1].lower()
             if prev in {"l'", "d'"}:
@@ -175,8 +284,12 @@ def _is_noun_phrase(term: str, text: str) -> bool:
     return False
 
 
-def key_terms(text: str, vocabulary: list[str] | tuple[str, ...] = (), extra: list[str] | tuple[str, ...] = (),
-              top: int = 8) -> list[str]:
+def key_terms(
+    text: str,
+    vocabulary: list[str] | tuple[str, ...] = (),
+    extra: list[str] | tuple[str, ...] = (),
+    top: int = 8,
+) -> list[str]:
     """Trade vocabulary found in the text first, then the steps' key terms, then YAKE's noun phrases."""
     import yake
 
@@ -184,7 +297,7 @@ def key_terms(text: str, vocabulary: list[str] | tuple[str, ...] = (), extra: li
     seen: set[str] = set()
 
     def add(term: str) -> None:
-        term = _clean(term).strip(".,;:!?«»\"")
+        term = _clean(term).strip('.,;:!?«»"')
         term = re.sub(r"^(?:l'|d'|le |la |les |un |une |des |du )", "", term, flags=re.IGNORECASE)
         if len(term) < 4 or _fold(term) in {_fold(s) for s in STOP}:
             return
@@ -202,7 +315,9 @@ def key_terms(text: str, vocabulary: list[str] | tuple[str, ...] = (), extra: li
     for term in extra:
         add(term)
     if text.strip():
-        for term, _score in yake.KeywordExtractor(lan="fr", n=3, top=top * 4, dedupLim=0.8).extract_keywords(text):
+        for term, _score in yake.KeywordExtractor(lan="fr", n=3, top=top * 4, dedupLim=0.8).extract_keywords(
+            text
+        ):
             words = [w for w in re.split(r"\s+", term) if w]
             if not words or _fold(words[0]) in STOP or _fold(words[-1]) in STOP:
                 continue
@@ -225,6 +340,7 @@ def _accepted_term(term: str, vocabulary: list[str] | tuple[str, ...]) -> list[s
 
 # --- numbers with units -----------------------------------------------------------------------
 
+
 def _number_value(raw: str) -> str:
     raw = raw.lower()
     return str(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else raw
@@ -232,9 +348,9 @@ def _number_value(raw: str) -> str:
 
 @dataclass(frozen=True)
 class Quantity:
-    text: str           # as said: "12 newtons-mètres"
-    value: str          # "12"
-    unit: str           # canonical: "newtons-mètres"
+    text: str  # as said: "12 newtons-mètres"
+    value: str  # "12"
+    unit: str  # canonical: "newtons-mètres"
     span: tuple[int, int]
 
     def accepted(self) -> list[str]:
@@ -261,6 +377,7 @@ def quantities(text: str) -> list[Quantity]:
 
 # --- drafting -----------------------------------------------------------------------------------
 
+
 def _title(step: DraftStep, i: int) -> str:
     return step.title.strip() or f"Étape {i + 1}"
 
@@ -276,12 +393,18 @@ def draft_ordering(steps: list[DraftStep]) -> list[DraftQuestion]:
     if len(steps) < 3:
         return []
     choices = [{"id": f"s{s.id}", "text": _title(s, i), "image": s.keyframe} for i, s in enumerate(steps)]
-    return [DraftQuestion(
-        kind="ordering", time=steps[-1].end, prompt="Remettez les étapes du geste dans l'ordre.",
-        choices=choices, answer_key={"order": [c["id"] for c in choices]},
-        feedback_correct="Bravo : c'est l'ordre suivi par le professionnel.",
-        feedback_wrong="Ce n'est pas l'ordre du professionnel : revoyez la séquence.",
-        source="ordre des étapes approuvées")]
+    return [
+        DraftQuestion(
+            kind="ordering",
+            time=steps[-1].end,
+            prompt="Remettez les étapes du geste dans l'ordre.",
+            choices=choices,
+            answer_key={"order": [c["id"] for c in choices]},
+            feedback_correct="Bravo : c'est l'ordre suivi par le professionnel.",
+            feedback_wrong="Ce n'est pas l'ordre du professionnel : revoyez la séquence.",
+            source="ordre des étapes approuvées",
+        )
+    ]
 
 
 def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX_NEXT) -> list[DraftQuestion]:
@@ -298,13 +421,20 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
         rng.shuffle(others)
         options = [titles[i + 1]] + [titles[j] for j in others[:3]]
         choices, right = _shuffled_choices(options, 0, rng)
-        out.append(DraftQuestion(
-            kind="single_choice", time=steps[i].end,
-            prompt=f"Après « {titles[i]} », quelle est l'étape suivante ?",
-            choices=choices, answer_key={"correct": [right]}, step_id=steps[i + 1].id,
-            feedback_correct=f"Oui : vient ensuite « {titles[i + 1]} ».",
-            feedback_wrong=f"Non : l'étape suivante est « {titles[i + 1]} ».",
-            replay_step_on_wrong=True, source=f"enchaînement des étapes {i + 1} et {i + 2}"))
+        out.append(
+            DraftQuestion(
+                kind="single_choice",
+                time=steps[i].end,
+                prompt=f"Après « {titles[i]} », quelle est l'étape suivante ?",
+                choices=choices,
+                answer_key={"correct": [right]},
+                step_id=steps[i + 1].id,
+                feedback_correct=f"Oui : vient ensuite « {titles[i + 1]} ».",
+                feedback_wrong=f"Non : l'étape suivante est « {titles[i + 1]} ».",
+                replay_step_on_wrong=True,
+                source=f"enchaînement des étapes {i + 1} et {i + 2}",
+            )
+        )
     return out
 
 
@@ -312,14 +442,17 @@ def _step_at(steps: list[DraftStep], time: float) -> DraftStep | None:
     return next((s for s in steps if s.start - 0.05 <= time <= s.end + 0.05), None)
 
 
-def draft_term_clozes(steps: list[DraftStep], sents: list[Sentence], vocabulary, limit: int = MAX_TERM_CLOZES
-                      ) -> list[DraftQuestion]:
+def draft_term_clozes(
+    steps: list[DraftStep], sents: list[Sentence], vocabulary, limit: int = MAX_TERM_CLOZES
+) -> list[DraftQuestion]:
     text = " ".join(s.text for s in sents)
     extra = [t for s in steps for t in s.key_terms]
     used: set[int] = set()
     out = []
     for term in key_terms(text, vocabulary, extra):
-        idx = next((k for k, s in enumerate(sents) if k not in used and _term_regex(term).search(s.text)), None)
+        idx = next(
+            (k for k, s in enumerate(sents) if k not in used and _term_regex(term).search(s.text)), None
+        )
         if idx is None:
             continue
         sent = sents[idx]
@@ -327,65 +460,98 @@ def draft_term_clozes(steps: list[DraftStep], sents: list[Sentence], vocabulary,
             continue
         used.add(idx)
         step = _step_at(steps, (sent.start + sent.end) / 2)
-        out.append(DraftQuestion(
-            kind="cloze", time=round(sent.end, 3),
-            prompt=f"Complétez la phrase du commentaire : « {_term_regex(term).sub(BLANK, sent.text, count=1)} »",
-            answer_key={"blanks": [_accepted_term(term, vocabulary)]}, step_id=step.id if step else None,
-            feedback_correct=f"Oui : « {term} ».", feedback_wrong=f"Le mot attendu était « {term} ».",
-            source=f"terme clé « {term} »"))
+        blanked = _term_regex(term).sub(BLANK, sent.text, count=1)
+        out.append(
+            DraftQuestion(
+                kind="cloze",
+                time=round(sent.end, 3),
+                prompt=f"Complétez la phrase du commentaire : « {blanked} »",
+                answer_key={"blanks": [_accepted_term(term, vocabulary)]},
+                step_id=step.id if step else None,
+                feedback_correct=f"Oui : « {term} ».",
+                feedback_wrong=f"Le mot attendu était « {term} ».",
+                source=f"terme clé « {term} »",
+            )
+        )
         if len(out) >= limit:
             break
     return out
 
 
-def draft_number_clozes(steps: list[DraftStep], sents: list[Sentence], limit: int = MAX_NUMBER_CLOZES
-                        ) -> list[DraftQuestion]:
+def draft_number_clozes(
+    steps: list[DraftStep], sents: list[Sentence], limit: int = MAX_NUMBER_CLOZES
+) -> list[DraftQuestion]:
     out = []
     for sent in sents:
         for q in quantities(sent.text):
             a, b = q.span
             step = _step_at(steps, (sent.start + sent.end) / 2)
-            out.append(DraftQuestion(
-                kind="cloze", time=round(sent.end, 3),
-                prompt=f"Complétez avec la valeur et l'unité : « {sent.text[:a]}{BLANK}{sent.text[b:]} »",
-                answer_key={"blanks": [q.accepted()]}, step_id=step.id if step else None,
-                feedback_correct=f"Oui : {q.text}.", feedback_wrong=f"La valeur attendue était {q.text}.",
-                replay_step_on_wrong=True, source=f"valeur « {q.text} »"))
+            out.append(
+                DraftQuestion(
+                    kind="cloze",
+                    time=round(sent.end, 3),
+                    prompt=f"Complétez avec la valeur et l'unité : « {sent.text[:a]}{BLANK}{sent.text[b:]} »",
+                    answer_key={"blanks": [q.accepted()]},
+                    step_id=step.id if step else None,
+                    feedback_correct=f"Oui : {q.text}.",
+                    feedback_wrong=f"La valeur attendue était {q.text}.",
+                    replay_step_on_wrong=True,
+                    source=f"valeur « {q.text} »",
+                )
+            )
             if len(out) >= limit:
                 return out
     return out
 
 
-def draft_hotspots(steps: list[DraftStep], key_points: list[DraftKeyPoint], limit: int = MAX_HOTSPOTS
-                   ) -> list[DraftQuestion]:
+def draft_hotspots(
+    steps: list[DraftStep], key_points: list[DraftKeyPoint], limit: int = MAX_HOTSPOTS
+) -> list[DraftQuestion]:
     out = []
     for kp in key_points:
         step = next((s for s in steps if s.id == kp.step_id), None) or _step_at(steps, kp.time)
         if step is None or not step.keyframe:
             continue
         label = "de sécurité" if kp.kind == "safety" else "de qualité"
-        out.append(DraftQuestion(
-            kind="hotspot", time=round(kp.time, 3),
-            prompt=f"Touchez sur l'image l'endroit qui demande de la vigilance ({label}).",
-            answer_key={"regions": [{"rect": list(DEFAULT_REGION)}]}, step_id=step.id, image=step.keyframe,
-            feedback_correct=f"Oui. {kp.text}", feedback_wrong=f"Attention : {kp.text}",
-            source=f"point de vigilance « {kp.text[:60]} » (zone à tracer)"))
+        out.append(
+            DraftQuestion(
+                kind="hotspot",
+                time=round(kp.time, 3),
+                prompt=f"Touchez sur l'image l'endroit qui demande de la vigilance ({label}).",
+                answer_key={"regions": [{"rect": list(DEFAULT_REGION)}]},
+                step_id=step.id,
+                image=step.keyframe,
+                feedback_correct=f"Oui. {kp.text}",
+                feedback_wrong=f"Attention : {kp.text}",
+                source=f"point de vigilance « {kp.text[:60]} » (zone à tracer)",
+            )
+        )
         if len(out) >= limit:
             break
     return out
 
 
-def draft_questions(steps: list[DraftStep], transcript: dict | None = None,
-                    key_points: list[DraftKeyPoint] | None = None, *, vocabulary: list[str] | tuple[str, ...] = (),
-                    seed: int = 0) -> list[DraftQuestion]:
+def draft_questions(
+    steps: list[DraftStep],
+    transcript: dict | None = None,
+    key_points: list[DraftKeyPoint] | None = None,
+    *,
+    vocabulary: list[str] | tuple[str, ...] = (),
+    seed: int = 0,
+) -> list[DraftQuestion]:
     """All drafts for a run of approved steps, sorted by time. Deterministic for a given seed."""
     steps = sorted(steps, key=lambda s: s.start)
     if not steps:
         return []
     rng = random.Random(seed)
     sents = sentences(transcript, steps[0].start, steps[-1].end)
-    drafts = (draft_ordering(steps) + draft_what_next(steps, rng) + draft_term_clozes(steps, sents, vocabulary)
-              + draft_number_clozes(steps, sents) + draft_hotspots(steps, key_points or []))
+    drafts = (
+        draft_ordering(steps)
+        + draft_what_next(steps, rng)
+        + draft_term_clozes(steps, sents, vocabulary)
+        + draft_number_clozes(steps, sents)
+        + draft_hotspots(steps, key_points or [])
+    )
     return sorted(drafts, key=lambda d: d.time)
 
 
@@ -395,23 +561,57 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
 
     from capsules.models import Interaction, Transcript
 
-    steps = [DraftStep(id=s.pk, start=s.start, end=s.end, title=s.title, keyframe=s.keyframe,
-                       key_terms=tuple(s.key_terms or ())) for s in capsule.steps().order_by("start")]
+    steps = [
+        DraftStep(
+            id=s.pk,
+            start=s.start,
+            end=s.end,
+            title=s.title,
+            keyframe=s.keyframe,
+            key_terms=tuple(s.key_terms or ()),
+        )
+        for s in capsule.steps().order_by("start")
+    ]
     transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
-    kps = [DraftKeyPoint(time=k.time, kind=k.kind, text=k.text, step_id=k.step_id)
-           for k in capsule.footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)]
+    kps = [
+        DraftKeyPoint(time=k.time, kind=k.kind, text=k.text, step_id=k.step_id)
+        for k in capsule.footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
+    ]
     block = capsule.skills_block
     vocabulary = block.certification.vocabulary_terms if block else []
-    drafts = draft_questions(steps, transcript.as_dict() if transcript else None, kps, vocabulary=vocabulary,
-                             seed=capsule.pk if seed is None else seed)
-    existing = {(i.kind, i.prompt) for i in capsule.interactions.exclude(draft_status=Interaction.DraftStatus.PROPOSED)}
+    drafts = draft_questions(
+        steps,
+        transcript.as_dict() if transcript else None,
+        kps,
+        vocabulary=vocabulary,
+        seed=capsule.pk if seed is None else seed,
+    )
+    existing = {
+        (i.kind, i.prompt)
+        for i in capsule.interactions.exclude(draft_status=Interaction.DraftStatus.PROPOSED)
+    }
     with transaction.atomic():
-        capsule.interactions.filter(origin=Interaction.Origin.DRAFTED,
-                                    draft_status=Interaction.DraftStatus.PROPOSED).delete()
-        created = [Interaction.objects.create(
-            capsule=capsule, time=d.time, kind=d.kind, prompt=d.prompt, choices=d.choices,
-            answer_key=d.answer_key, image=d.image, feedback_correct=d.feedback_correct,
-            feedback_wrong=d.feedback_wrong, replay_step_on_wrong=d.replay_step_on_wrong, mandatory=False,
-            step_id=d.step_id, origin=Interaction.Origin.DRAFTED, draft_status=Interaction.DraftStatus.PROPOSED)
-            for d in drafts if (d.kind, d.prompt) not in existing]
+        capsule.interactions.filter(
+            origin=Interaction.Origin.DRAFTED, draft_status=Interaction.DraftStatus.PROPOSED
+        ).delete()
+        created = [
+            Interaction.objects.create(
+                capsule=capsule,
+                time=d.time,
+                kind=d.kind,
+                prompt=d.prompt,
+                choices=d.choices,
+                answer_key=d.answer_key,
+                image=d.image,
+                feedback_correct=d.feedback_correct,
+                feedback_wrong=d.feedback_wrong,
+                replay_step_on_wrong=d.replay_step_on_wrong,
+                mandatory=False,
+                step_id=d.step_id,
+                origin=Interaction.Origin.DRAFTED,
+                draft_status=Interaction.DraftStatus.PROPOSED,
+            )
+            for d in drafts
+            if (d.kind, d.prompt) not in existing
+        ]
     return created

@@ -63,8 +63,9 @@ def review_endpoint(view):
             return JsonResponse(exc.to_dict(), status=400)
         except Conflict as exc:
             footage.refresh_from_db()
-            return JsonResponse({"detail": exc.message, "code": exc.code,
-                                 "state": review_state(footage, user)}, status=409)
+            return JsonResponse(
+                {"detail": exc.message, "code": exc.code, "state": review_state(footage, user)}, status=409
+            )
 
     return wrapper
 
@@ -83,14 +84,19 @@ def _locked(footage: Footage, version: int | None) -> Footage:
     """Lock the footage row for this transaction and check the version the client read."""
     locked = Footage.objects.select_for_update().get(pk=footage.pk)
     if version is not None and locked.review_version != version:
-        raise Conflict("stale", "Quelqu'un d'autre a modifié cette relecture entre-temps. "
-                                "La version actuelle est affichée ; refaites vos changements.")
+        raise Conflict(
+            "stale",
+            "Quelqu'un d'autre a modifié cette relecture entre-temps. "
+            "La version actuelle est affichée ; refaites vos changements.",
+        )
     return locked
 
 
 def _require_editable(footage: Footage) -> None:
     if footage.status == Footage.Status.APPROVED:
-        raise Conflict("approved", "Les étapes sont déjà approuvées ; un concepteur doit rouvrir la relecture.")
+        raise Conflict(
+            "approved", "Les étapes sont déjà approuvées ; un concepteur doit rouvrir la relecture."
+        )
     if footage.status not in EDITABLE:
         raise Conflict("not_ready", "Cette vidéo n'est pas encore prête pour la relecture.")
 
@@ -114,32 +120,62 @@ def review_state(footage: Footage, user) -> dict:
     return {
         "version": footage.review_version,
         "footage": {
-            "id": footage.pk, "title": footage.title, "duration": footage.duration,
-            "status": footage.status, "status_label": str(footage.get_status_display()),
+            "id": footage.pk,
+            "title": footage.title,
+            "duration": footage.duration,
+            "status": footage.status,
+            "status_label": str(footage.get_status_display()),
             "review_comment": footage.review_comment,
-            "expert": footage.expert.get_full_name() or footage.expert.get_username() if footage.expert else None,
+            "expert": footage.expert.get_full_name() or footage.expert.get_username()
+            if footage.expert
+            else None,
         },
         "video": {
-            "mp4": storage.url(r.get("mp4", "")), "hls": storage.url(r.get("master_playlist", "")),
-            "poster": storage.url(r.get("poster", "")), "sprite": storage.url(r.get("sprite", "")),
+            "mp4": storage.url(r.get("mp4", "")),
+            "hls": storage.url(r.get("master_playlist", "")),
+            "poster": storage.url(r.get("poster", "")),
+            "sprite": storage.url(r.get("sprite", "")),
             "thumbnails_vtt": storage.url(r.get("thumbnails_vtt", "")),
             "captions": {lang: storage.url(key) for lang, key in (r.get("captions") or {}).items()},
         },
         "motion_curve": footage.motion_curve or {},
         "min_step": MIN_STEP_SECONDS,
-        "steps": [{
-            "id": s.pk, "order": s.order, "start": s.start, "end": s.end, "title": s.title,
-            "keyframe_url": storage.url(s.keyframe), "keyframe_time": s.keyframe_time,
-            "confidence": s.confidence, "key_terms": s.key_terms, "approved": s.approved,
-        } for s in steps],
-        "key_points": [{
-            "id": k.pk, "time": k.time, "kind": k.kind, "kind_label": str(k.get_kind_display()), "text": k.text,
-            "step": k.step_id,
-        } for k in footage.key_points.order_by("time")],
-        "comments": [{
-            "id": c.pk, "step": c.step_id, "text": c.text, "created_at": c.created_at.isoformat(),
-            "author": (c.author.get_full_name() or c.author.get_username()) if c.author else "",
-        } for c in footage.review_comments.select_related("author").order_by("created_at")],
+        "steps": [
+            {
+                "id": s.pk,
+                "order": s.order,
+                "start": s.start,
+                "end": s.end,
+                "title": s.title,
+                "keyframe_url": storage.url(s.keyframe),
+                "keyframe_time": s.keyframe_time,
+                "confidence": s.confidence,
+                "key_terms": s.key_terms,
+                "approved": s.approved,
+            }
+            for s in steps
+        ],
+        "key_points": [
+            {
+                "id": k.pk,
+                "time": k.time,
+                "kind": k.kind,
+                "kind_label": str(k.get_kind_display()),
+                "text": k.text,
+                "step": k.step_id,
+            }
+            for k in footage.key_points.order_by("time")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "step": c.step_id,
+                "text": c.text,
+                "created_at": c.created_at.isoformat(),
+                "author": (c.author.get_full_name() or c.author.get_username()) if c.author else "",
+            }
+            for c in footage.review_comments.select_related("author").order_by("created_at")
+        ],
         "permissions": {
             "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE,
             "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE,
@@ -199,8 +235,14 @@ def key_points(request, footage: Footage):
     with transaction.atomic():
         locked = _locked(footage, None)
         steps_ = list(locked.steps.order_by("start"))
-        KeyPoint.objects.create(footage=locked, time=item.time, kind=item.kind, text=item.text,
-                                step=_step_for_time(steps_, item.time), created_by=request.user)
+        KeyPoint.objects.create(
+            footage=locked,
+            time=item.time,
+            kind=item.kind,
+            text=item.text,
+            step=_step_for_time(steps_, item.time),
+            created_by=request.user,
+        )
     return JsonResponse(review_state(locked, request.user), status=201)
 
 

@@ -35,7 +35,10 @@ class ReviewValidationError(ValueError):
         self.errors = errors
 
     def to_dict(self) -> dict:
-        return {"detail": "Les modifications ne sont pas valides.", "errors": [e.to_dict() for e in self.errors]}
+        return {
+            "detail": "Les modifications ne sont pas valides.",
+            "errors": [e.to_dict() for e in self.errors],
+        }
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
             title = ""
         title = title.strip()
         if len(title) > MAX_TITLE:
-            errors.append(FieldError(f"Titre trop long ({len(title)} caractères, {MAX_TITLE} au plus).", i, "title"))
+            errors.append(
+                FieldError(f"Titre trop long ({len(title)} caractères, {MAX_TITLE} au plus).", i, "title")
+            )
         step_id = item.get("id")
         if step_id is not None:
             if isinstance(step_id, bool) or not isinstance(step_id, int):
@@ -117,23 +122,40 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         if start < -EPSILON:
             errors.append(FieldError(f"Étape {n} : le début est avant le début de la vidéo.", i, "start"))
         if end > settings.duration + EPSILON:
-            errors.append(FieldError(
-                f"Étape {n} : la fin ({_fmt(end)}) dépasse la durée de la vidéo ({_fmt(settings.duration)}).",
-                i, "end"))
+            errors.append(
+                FieldError(
+                    f"Étape {n} : la fin ({_fmt(end)}) dépasse la durée de la vidéo "
+                    f"({_fmt(settings.duration)}).",
+                    i,
+                    "end",
+                )
+            )
         if end - start < settings.min_step - EPSILON:
-            errors.append(FieldError(
-                f"Étape {n} : trop courte ({_fmt(max(0.0, end - start))}, {_fmt(settings.min_step)} au moins).",
-                i, "end"))
-        parsed.append(StepInput(start=max(0.0, start), end=min(end, settings.duration), title=title,
-                                id=step_id))
+            errors.append(
+                FieldError(
+                    f"Étape {n} : trop courte ({_fmt(max(0.0, end - start))}, "
+                    f"{_fmt(settings.min_step)} au moins).",
+                    i,
+                    "end",
+                )
+            )
+        parsed.append(
+            StepInput(start=max(0.0, start), end=min(end, settings.duration), title=title, id=step_id)
+        )
     for i in range(1, len(parsed)):
         prev, cur = parsed[i - 1], parsed[i]
         if cur.start < prev.start - EPSILON:
-            errors.append(FieldError(f"Étape {i + 1} : les étapes doivent être dans l'ordre chronologique.",
-                                     i, "start"))
+            errors.append(
+                FieldError(f"Étape {i + 1} : les étapes doivent être dans l'ordre chronologique.", i, "start")
+            )
         elif cur.start < prev.end - EPSILON:
-            errors.append(FieldError(
-                f"Étape {i + 1} : elle chevauche l'étape {i} ({_fmt(cur.start)} < {_fmt(prev.end)}).", i, "start"))
+            errors.append(
+                FieldError(
+                    f"Étape {i + 1} : elle chevauche l'étape {i} ({_fmt(cur.start)} < {_fmt(prev.end)}).",
+                    i,
+                    "start",
+                )
+            )
     if errors:
         raise ReviewValidationError(errors)
     return parsed
@@ -171,6 +193,7 @@ def validate_text(value, errors: list[FieldError] | None = None, *, label: str =
 
 def validate_version(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ReviewValidationError([FieldError(
-            "La version lue (« version ») est obligatoire pour enregistrer.", None, "version")])
+        raise ReviewValidationError(
+            [FieldError("La version lue (« version ») est obligatoire pour enregistrer.", None, "version")]
+        )
     return value

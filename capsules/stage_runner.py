@@ -19,8 +19,16 @@ from django.utils.translation import gettext as _
 
 from capsules import storage
 from capsules.models import Footage, PipelineRun, StageRun
-from capsules.workflow import (STAGE_BY_NAME, Heartbeat, ProgressWriter, StageCancelled, advance, claim,
-                               fail_run, input_key)
+from capsules.workflow import (
+    STAGE_BY_NAME,
+    Heartbeat,
+    ProgressWriter,
+    StageCancelled,
+    advance,
+    claim,
+    fail_run,
+    input_key,
+)
 from media_pipeline.errors import PermanentMediaError, TransientMediaError
 
 log = logging.getLogger(__name__)

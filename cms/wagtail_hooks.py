@@ -41,16 +41,22 @@ def _designer_only(view):
 
 # --- review ---------------------------------------------------------------------------------------
 
+
 def review_index(request):
     """The footage to review: experts see theirs, designers see all."""
     user = request.user
     if not (permissions.can_author(user) or permissions.is_reviewer(user)):
         return _forbidden(request, "La relecture des étapes est réservée aux experts et aux concepteurs.")
-    footages = list(permissions.visible_footage(user).select_related("skills_block", "expert").order_by("-updated_at"))
+    footages = list(
+        permissions.visible_footage(user).select_related("skills_block", "expert").order_by("-updated_at")
+    )
     for f in footages:
         f.step_count = f.steps.count()
-        f.reviewable = f.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
-                                    Footage.Status.APPROVED)
+        f.reviewable = f.status in (
+            Footage.Status.IN_REVIEW,
+            Footage.Status.CHANGES_REQUESTED,
+            Footage.Status.APPROVED,
+        )
     return TemplateResponse(request, "capsules/admin/review_list.html", {"footages": footages})
 
 
@@ -66,11 +72,14 @@ def review_screen(request, pk: int):
 
 # --- authoring -------------------------------------------------------------------------------------
 
+
 @_designer_only
 def capsule_index(request):
     capsules = Capsule.objects.select_related("footage", "skills_block", "page").order_by("-created_at")
     ready = Footage.objects.filter(status=Footage.Status.APPROVED).select_related("skills_block")
-    return TemplateResponse(request, "capsules/admin/capsule_list.html", {"capsules": capsules, "ready": ready})
+    return TemplateResponse(
+        request, "capsules/admin/capsule_list.html", {"capsules": capsules, "ready": ready}
+    )
 
 
 @_designer_only
@@ -82,9 +91,13 @@ def capsule_create(request, footage_id: int):
         data = request.POST
         try:
             made = authoring.create_capsule(
-                footage, title=data.get("title", ""), summary=data.get("summary", "").strip(),
+                footage,
+                title=data.get("title", ""),
+                summary=data.get("summary", "").strip(),
                 first_step_id=int(data["first_step"]) if data.get("first_step") else None,
-                last_step_id=int(data["last_step"]) if data.get("last_step") else None, user=request.user)
+                last_step_id=int(data["last_step"]) if data.get("last_step") else None,
+                user=request.user,
+            )
         except authoring.AuthoringError as exc:
             errors = exc.errors
         except ValueError:
@@ -92,16 +105,21 @@ def capsule_create(request, footage_id: int):
         else:
             messages.success(request, "Capsule créée en brouillon.")
             return redirect("geste_capsule_edit", made.capsule_id)
-    return TemplateResponse(request, "capsules/admin/capsule_new.html",
-                            {"footage": footage, "steps": steps, "errors": errors, "data": data},
-                            status=400 if errors else 200)
+    return TemplateResponse(
+        request,
+        "capsules/admin/capsule_new.html",
+        {"footage": footage, "steps": steps, "errors": errors, "data": data},
+        status=400 if errors else 200,
+    )
 
 
 def _interaction_summary(inter: Interaction) -> str:
     key = inter.answer_key or {}
     if inter.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
         right = set(key.get("correct") or [])
-        return " · ".join(("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or [])
+        return " · ".join(
+            ("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or []
+        )
     if inter.kind == Interaction.Kind.TRUE_FALSE:
         return "Réponse : vrai" if key.get("correct") else "Réponse : faux"
     if inter.kind == Interaction.Kind.ORDERING:
@@ -133,14 +151,26 @@ def _page_state(capsule: Capsule) -> dict:
 def _form_data_for(inter: Interaction) -> dict:
     rect = ((inter.answer_key or {}).get("regions") or [{}])[0].get("rect", ["", "", "", ""])
     return {
-        "kind": inter.kind, "time": inter.time, "step": inter.step_id or "", "prompt": inter.prompt,
-        "choices": authoring.choices_as_text(inter), "cloze": authoring.cloze_as_text(inter),
-        "true_false": "true" if (inter.answer_key or {}).get("correct") is True else
-        "false" if (inter.answer_key or {}).get("correct") is False else "",
-        "hotspot_x": rect[0], "hotspot_y": rect[1], "hotspot_w": rect[2], "hotspot_h": rect[3],
+        "kind": inter.kind,
+        "time": inter.time,
+        "step": inter.step_id or "",
+        "prompt": inter.prompt,
+        "choices": authoring.choices_as_text(inter),
+        "cloze": authoring.cloze_as_text(inter),
+        "true_false": "true"
+        if (inter.answer_key or {}).get("correct") is True
+        else "false"
+        if (inter.answer_key or {}).get("correct") is False
+        else "",
+        "hotspot_x": rect[0],
+        "hotspot_y": rect[1],
+        "hotspot_w": rect[2],
+        "hotspot_h": rect[3],
         "model_answer": (inter.answer_key or {}).get("model_answer", ""),
-        "feedback_correct": inter.feedback_correct, "feedback_wrong": inter.feedback_wrong,
-        "mandatory": inter.mandatory, "replay_step_on_wrong": inter.replay_step_on_wrong,
+        "feedback_correct": inter.feedback_correct,
+        "feedback_wrong": inter.feedback_wrong,
+        "mandatory": inter.mandatory,
+        "replay_step_on_wrong": inter.replay_step_on_wrong,
         "image_url": storage.url(inter.image),
     }
 
@@ -153,16 +183,28 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
     footage = capsule.footage
     r = footage.renditions or {}
     return {
-        "capsule": capsule, "footage": footage, "steps": steps,
-        "step_options": [{"id": s.pk, "label": s.title or f"Étape {i + 1}", "start": s.start, "end": s.end,
-                          "keyframe_url": storage.url(s.keyframe)} for i, s in enumerate(steps)],
+        "capsule": capsule,
+        "footage": footage,
+        "steps": steps,
+        "step_options": [
+            {
+                "id": s.pk,
+                "label": s.title or f"Étape {i + 1}",
+                "start": s.start,
+                "end": s.end,
+                "keyframe_url": storage.url(s.keyframe),
+            }
+            for i, s in enumerate(steps)
+        ],
         "accepted": [i for i in interactions if i.draft_status == Interaction.DraftStatus.ACCEPTED],
         "proposed": [i for i in interactions if i.draft_status == Interaction.DraftStatus.PROPOSED],
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
         "form": form_data or {"mandatory": True, "time": round(capsule.start, 1)},
-        "errors": errors or {}, "editing": editing,
-        "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
+        "errors": errors or {},
+        "editing": editing,
+        "video_url": storage.url(r.get("mp4", "")),
+        "poster_url": storage.url(r.get("poster", "")),
         "page_state": _page_state(capsule),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
     }
@@ -174,8 +216,12 @@ def capsule_edit(request, pk: int):
     errors = {}
     if request.method == "POST":
         try:
-            authoring.update_capsule_texts(capsule, title=request.POST.get("title", ""),
-                                           summary=request.POST.get("summary", ""), user=request.user)
+            authoring.update_capsule_texts(
+                capsule,
+                title=request.POST.get("title", ""),
+                summary=request.POST.get("summary", ""),
+                user=request.user,
+            )
         except authoring.AuthoringError as exc:
             errors = exc.errors
         else:
@@ -275,12 +321,22 @@ def register_review_and_authoring_urls():
         path("geste/capsules/nouvelle/<int:footage_id>/", capsule_create, name="geste_capsule_create"),
         path("geste/capsules/<int:pk>/", capsule_edit, name="geste_capsule_edit"),
         path("geste/capsules/<int:pk>/interactions/", interaction_add, name="geste_interaction_add"),
-        path("geste/capsules/<int:pk>/interactions/<int:interaction_id>/", interaction_edit,
-             name="geste_interaction_edit"),
-        path("geste/capsules/<int:pk>/interactions/<int:interaction_id>/supprimer/", interaction_delete,
-             name="geste_interaction_delete"),
+        path(
+            "geste/capsules/<int:pk>/interactions/<int:interaction_id>/",
+            interaction_edit,
+            name="geste_interaction_edit",
+        ),
+        path(
+            "geste/capsules/<int:pk>/interactions/<int:interaction_id>/supprimer/",
+            interaction_delete,
+            name="geste_interaction_delete",
+        ),
         path("geste/capsules/<int:pk>/propositions/", drafts_generate, name="geste_drafts_generate"),
-        path("geste/capsules/<int:pk>/propositions/<int:interaction_id>/", draft_decide, name="geste_draft_decide"),
+        path(
+            "geste/capsules/<int:pk>/propositions/<int:interaction_id>/",
+            draft_decide,
+            name="geste_draft_decide",
+        ),
         path("geste/capsules/<int:pk>/validation/", capsule_submit, name="geste_capsule_submit"),
     ]
 
@@ -302,10 +358,13 @@ def review_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def authoring_menu_item():
-    return AuthoringMenuItem("Capsules (conception)", reverse("geste_capsule_index"), icon_name="form", order=146)
+    return AuthoringMenuItem(
+        "Capsules (conception)", reverse("geste_capsule_index"), icon_name="form", order=146
+    )
 
 
 # --- publishing goes through the workflow -----------------------------------------------------
+
 
 def _is_capsule_page(page) -> bool:
     from cms.models import CapsulePage
@@ -322,8 +381,14 @@ def withhold_direct_publish(menu_items, request, context):
 
 @hooks.register("before_edit_page")
 def refuse_direct_publish(request, page):
-    if request.method == "POST" and request.POST.get("action-publish") and _is_capsule_page(page) \
-            and not request.user.is_superuser:
-        return _forbidden(request, "Une capsule est publiée après la validation de l'expert : "
-                                   "utilisez « Envoyer en validation ».")
+    if (
+        request.method == "POST"
+        and request.POST.get("action-publish")
+        and _is_capsule_page(page)
+        and not request.user.is_superuser
+    ):
+        return _forbidden(
+            request,
+            "Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation ».",
+        )
     return None

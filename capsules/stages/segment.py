@@ -35,8 +35,9 @@ class SegmentStage(Stage):
         return {"files": {"steps": "steps.json"}, "count": len(steps)}
 
     def apply(self, ctx, manifest, prefix):
-        if ctx.footage.steps.filter(approved=True).exists():
-            return  # the expert already signed off: never replace reviewed steps
+        footage = ctx.footage
+        if footage.review_version > 1 or footage.steps.filter(approved=True).exists():
+            return  # an expert or designer already changed or signed off the steps: never replace them
         steps = storage.read_json(f"{prefix}/{manifest['files']['steps']}")
         ctx.footage.steps.all().delete()
         Step.objects.bulk_create([

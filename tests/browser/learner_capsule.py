@@ -13,6 +13,7 @@ from pathlib import Path
 
 from capsules import models
 from tests import factories, pages
+from tests.baseline import ensure_baseline
 from tests.mediagen import espeak_wav, make_clip
 
 DURATION = 12.0
@@ -206,37 +207,11 @@ def _ffmpeg_hls(src: Path, files: Path) -> dict:
     }
 
 
-def ensure_site() -> None:
-    """The catalogue root and the Learners group, as the data migration makes them.
-
-    A transactional test (live_server) flushes every table afterwards, data migrations included.
-    """
-    from django.contrib.auth.models import Group
-    from wagtail.models import Locale, Page, Site
-
-    from cms.models import HomePage
-
-    Group.objects.get_or_create(name="Learners")
-    if HomePage.objects.exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code="fr")
-    root = Page.objects.filter(depth=1).first() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(
-        instance=HomePage(title="Geste — catalogue des formations", slug="accueil", locale=locale)
-    )
-    Site.objects.all().delete()
-    Site.objects.create(
-        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Geste"
-    )
-
-
 def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/test") -> dict:
     """Copy the media into MEDIA_ROOT and create the domain objects and the live page tree."""
     import json
 
-    ensure_site()
+    ensure_baseline()
 
     shutil.copytree(files, Path(storage_root) / prefix, dirs_exist_ok=True)
     rel = json.loads((files / "rel.json").read_text())

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from capsules.models import Footage, Step
+from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
 from tests.factories import FootageFactory, StepFactory, expert
 from tests.mediagen import make_clip
@@ -19,18 +20,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def footage_in_review(storage_root, media_dir):
+def footage_in_review(django_db_serialized_rollback, transactional_db, storage_root, media_dir):
+    ensure_baseline()
     clip = media_dir / "review-20s.mp4"
     if not clip.exists():
         make_clip(clip, duration=20, size="320x180", fps=10, audio=None)
     with clip.open("rb") as fh:
         key = default_storage.save("footage/test/review.mp4", File(fh))
     reviewer = expert(username="expert-navigateur", first_name="Camille", last_name="Roux")
-    footage = FootageFactory(title="Remplacement du joint de siphon", expert=reviewer, duration=20.0,
-                             renditions={"mp4": key},
-                             motion_curve={"fps": 2, "values": [abs(((i % 12) - 6) / 6) for i in range(40)]})
-    for i, (start, end, title) in enumerate([(0, 6, "Couper l'eau"), (6, 13, "Dévisser l'écrou"),
-                                             (13, 20, "Remonter le siphon")], start=1):
+    footage = FootageFactory(
+        title="Remplacement du joint de siphon",
+        expert=reviewer,
+        duration=20.0,
+        renditions={"mp4": key},
+        motion_curve={"fps": 2, "values": [abs(((i % 12) - 6) / 6) for i in range(40)]},
+    )
+    for i, (start, end, title) in enumerate(
+        [(0, 6, "Couper l'eau"), (6, 13, "Dévisser l'écrou"), (13, 20, "Remonter le siphon")], start=1
+    ):
         StepFactory(footage=footage, order=i, start=start, end=end, title=title)
     return footage, reviewer
 
@@ -60,13 +67,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     assert first.end == pytest.approx(8.0, abs=0.3) and second.start == first.end
 
     # 2. put the playhead at 16 s by touching the timeline, then split with the S key
-    x, y = _x_for(page, 16.0)
-    page.on("console", lambda m: print("CONSOLE", m.text))
-    page.on("pageerror", lambda e: print("PAGEERROR", e))
-    print("AT", page.evaluate(f"document.elementFromPoint({x}, {y}).outerHTML.slice(0, 200)"))
-    page.mouse.click(x, y)
-    page.wait_for_timeout(500)
-    print("PH", page.evaluate("document.getElementById('geste-review').gesteReview.playhead"))
+    page.mouse.click(*_x_for(page, 16.0))
     expect(page.locator('[data-role="playhead"]')).to_have_text(re.compile(r"^1[56],\d s$"))
     page.keyboard.press("s")
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
@@ -112,6 +113,18 @@ def test_keyboard_nudge_key_point_and_conflict(live_server, page, footage_in_rev
     expect(page.locator(".geste-key-points li")).to_contain_text("Vérifier que la vanne")
     assert footage.key_points.get().step.title == "Couper l'eau"
 
+    # comment on the selected step (C), then remove the key point
+    page.keyboard.press("c")
+    page.get_by_label("Commentaire", exact=True).fill("Préciser quelle vanne.")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page.locator(".geste-comments li")).to_contain_text("Préciser quelle vanne.")
+    assert footage.review_comments.get().step.title == "Couper l'eau"
+    page.get_by_role(
+        "button", name="Supprimer le point de vigilance « Vérifier que la vanne est bien fermée. »"
+    ).click()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Point de vigilance supprimé.")
+    assert not footage.key_points.exists()
+
     # someone else saves meanwhile: our next write is refused and we see their version
     Footage.objects.filter(pk=footage.pk).update(review_version=99)
     Step.objects.filter(footage=footage, title="Couper l'eau").update(title="Fermer la vanne")
@@ -120,3 +133,27 @@ def test_keyboard_nudge_key_point_and_conflict(live_server, page, footage_in_rev
     expect(page.locator('[data-role="message"]')).to_contain_text("Quelqu'un d'autre a modifié")
     expect(page.locator('[data-step-title="0"]')).to_have_value("Fermer la vanne")
     assert not Step.objects.filter(title="Mon titre").exists()
+
+
+def test_touch_drag_on_a_tablet(live_server, browser, footage_in_review):
+    """A finger drag (real touch events, turned into pointer events by Chromium) moves a boundary."""
+    footage, reviewer = footage_in_review
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = ctx.new_page()
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    handle = page.locator('.geste-timeline__handle[data-prev="1"][data-next="2"]')
+    handle.scroll_into_view_if_needed()
+    hb = handle.bounding_box()
+    cdp = ctx.new_cdp_session(page)
+    x, y = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for s in (12.0, 11.0, 10.0):
+        tx, _ = _x_for(page, s)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": tx, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    third = Footage.objects.get(pk=footage.pk).steps.order_by("start")[2]
+    assert third.start == pytest.approx(10.0, abs=0.3)
+    ctx.close()

@@ -32,8 +32,13 @@ SCRIPT = [
     (3, "Puis je serre l'écrou avec la clé dynamométrique à 12 newtons-mètres."),
     (4, "Enfin, je rouvre l'arrivée d'eau et je vérifie l'étanchéité pendant 2 minutes."),
 ]
-TITLES = ["Couper l'eau et se protéger", "Dévisser le siphon", "Changer le joint", "Serrer au couple",
-          "Contrôler l'étanchéité"]
+TITLES = [
+    "Couper l'eau et se protéger",
+    "Dévisser le siphon",
+    "Changer le joint",
+    "Serrer au couple",
+    "Contrôler l'étanchéité",
+]
 VOCABULARY = ["clé dynamométrique", "newton-mètre", "joint torique", "siphon"]
 GAP = 0.6
 
@@ -56,7 +61,9 @@ def _timed_transcript(tmp: Path) -> tuple[dict, list[DraftStep], Path]:
         total, acc, timed = sum(weights), t, []
         for w, weight in zip(words, weights, strict=True):
             span = dur * weight / total
-            timed.append({"start": round(acc, 3), "end": round(acc + span, 3), "word": f" {w}", "probability": 0.9})
+            timed.append(
+                {"start": round(acc, 3), "end": round(acc + span, 3), "word": f" {w}", "probability": 0.9}
+            )
             acc += span
         segments.append({"start": round(t, 3), "end": round(t + dur, 3), "text": " " + text, "words": timed})
         lo_hi = step_bounds.setdefault(step, [t, t + dur])
@@ -83,10 +90,16 @@ def _by_kind(drafts, kind):
 
 
 def test_quantities_with_units():
-    found = quantities("Serrez à 12 newtons-mètres, laissez 3 mm de jeu, 2,5 bars et attendez deux minutes ; "
-                       "une clé de 17 suffit.")
-    assert [(q.value, q.unit) for q in found] == [("12", "newtons-mètres"), ("3", "millimètres"),
-                                                  ("2,5", "bars"), ("2", "minutes")]
+    found = quantities(
+        "Serrez à 12 newtons-mètres, laissez 3 mm de jeu, 2,5 bars et attendez deux minutes ; "
+        "une clé de 17 suffit."
+    )
+    assert [(q.value, q.unit) for q in found] == [
+        ("12", "newtons-mètres"),
+        ("3", "millimètres"),
+        ("2,5", "bars"),
+        ("2", "minutes"),
+    ]
     assert "12 N.m" in found[0].accepted() and "deux minutes" in found[3].accepted()
 
 
@@ -101,8 +114,9 @@ def test_key_terms_prefer_trade_vocabulary_and_noun_phrases(commentary):
 
 def test_drafts_on_the_timed_transcript(commentary):
     transcript, steps, _ = commentary
-    kp = DraftKeyPoint(time=steps[0].start + 1, kind="safety", text="Couper l'eau avant de dévisser.",
-                       step_id=steps[0].id)
+    kp = DraftKeyPoint(
+        time=steps[0].start + 1, kind="safety", text="Couper l'eau avant de dévisser.", step_id=steps[0].id
+    )
     drafts = draft_questions(steps, transcript, [kp], vocabulary=VOCABULARY, seed=1)
     assert drafts == draft_questions(steps, transcript, [kp], vocabulary=VOCABULARY, seed=1)  # deterministic
     assert [d.time for d in drafts] == sorted(d.time for d in drafts)
@@ -155,7 +169,9 @@ def test_drafts_on_the_whisper_transcript(commentary, settings):
     if not (model_dir / "model.bin").exists():
         pytest.skip("Whisper base weights are not installed (see media_pipeline.whisper_weights)")
     transcript_ref, steps, audio = commentary
-    result = transcribe(audio, TranscribeSettings(model_dir=model_dir, language="fr", vocabulary=tuple(VOCABULARY)))
+    result = transcribe(
+        audio, TranscribeSettings(model_dir=model_dir, language="fr", vocabulary=tuple(VOCABULARY))
+    )
     transcript = result.to_dict()
     assert transcript["segments"] and transcript["segments"][0]["words"]
     drafts = draft_questions(steps, transcript, vocabulary=VOCABULARY)

@@ -21,25 +21,34 @@ SETTINGS = ValidationSettings(duration=60.0)
 
 # --- pure validation ----------------------------------------------------------------------------
 
+
 def test_valid_steps_are_parsed_and_rounded():
-    steps = validate_steps([{"id": 3, "start": 0, "end": 10.00049, "title": " Dévisser "},
-                            {"start": 10.0, "end": 20, "title": ""}], SETTINGS)
+    steps = validate_steps(
+        [
+            {"id": 3, "start": 0, "end": 10.00049, "title": " Dévisser "},
+            {"start": 10.0, "end": 20, "title": ""},
+        ],
+        SETTINGS,
+    )
     assert steps[0].end == 10.0 and steps[0].title == "Dévisser" and steps[0].id == 3
     assert steps[1].id is None and steps[1].start == 10.0  # touching boundaries are fine
 
 
-@pytest.mark.parametrize("steps, field, fragment", [
-    ([{"start": 0, "end": 10}, {"start": 9, "end": 20}], "start", "chevauche"),
-    ([{"start": 10, "end": 20}, {"start": 0, "end": 5}], "start", "ordre chronologique"),
-    ([{"start": 50, "end": 61}], "end", "dépasse la durée"),
-    ([{"start": -1, "end": 5}], "start", "avant le début"),
-    ([{"start": 5, "end": 5.5}], "end", "trop courte"),
-    ([{"start": "a", "end": 5}], "start", "nombre"),
-    ([{"start": float("nan"), "end": 5}], "start", "nombre"),
-    ([{"start": True, "end": 5}], "start", "nombre"),
-    ([{"id": 1, "start": 0, "end": 5}, {"id": 1, "start": 5, "end": 9}], "id", "deux fois"),
-    ([{"start": 0, "end": 5, "title": "x" * 300}], "title", "trop long"),
-])
+@pytest.mark.parametrize(
+    "steps, field, fragment",
+    [
+        ([{"start": 0, "end": 10}, {"start": 9, "end": 20}], "start", "chevauche"),
+        ([{"start": 10, "end": 20}, {"start": 0, "end": 5}], "start", "ordre chronologique"),
+        ([{"start": 50, "end": 61}], "end", "dépasse la durée"),
+        ([{"start": -1, "end": 5}], "start", "avant le début"),
+        ([{"start": 5, "end": 5.5}], "end", "trop courte"),
+        ([{"start": "a", "end": 5}], "start", "nombre"),
+        ([{"start": float("nan"), "end": 5}], "start", "nombre"),
+        ([{"start": True, "end": 5}], "start", "nombre"),
+        ([{"id": 1, "start": 0, "end": 5}, {"id": 1, "start": 5, "end": 9}], "id", "deux fois"),
+        ([{"start": 0, "end": 5, "title": "x" * 300}], "title", "trop long"),
+    ],
+)
 def test_invalid_steps_are_refused_with_a_located_french_message(steps, field, fragment):
     with pytest.raises(ReviewValidationError) as exc:
         validate_steps(steps, SETTINGS)
@@ -61,13 +70,17 @@ def test_empty_or_malformed_lists_are_refused():
 def test_key_point_validation():
     kp = validate_key_point({"time": 12.3456, "kind": "quality", "text": " Serrer au couple "}, SETTINGS)
     assert (kp.time, kp.kind, kp.text) == (12.346, "quality", "Serrer au couple")
-    for bad in ({"time": 80, "kind": "safety", "text": "x"}, {"time": 1, "kind": "autre", "text": "x"},
-                {"time": 1, "kind": "safety", "text": "  "}):
+    for bad in (
+        {"time": 80, "kind": "safety", "text": "x"},
+        {"time": 1, "kind": "autre", "text": "x"},
+        {"time": 1, "kind": "safety", "text": "  "},
+    ):
         with pytest.raises(ReviewValidationError):
             validate_key_point(bad, SETTINGS)
 
 
 # --- HTTP API -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def reviewed(db):
@@ -84,13 +97,15 @@ def _client(client, user):
 
 
 def _put(client, footage, body):
-    return client.put(reverse("review_api:steps", args=[footage.pk]), json.dumps(body),
-                      content_type="application/json")
+    return client.put(
+        reverse("review_api:steps", args=[footage.pk]), json.dumps(body), content_type="application/json"
+    )
 
 
 def _post(client, name, footage, body):
-    return client.post(reverse(f"review_api:{name}", args=[footage.pk]), json.dumps(body),
-                       content_type="application/json")
+    return client.post(
+        reverse(f"review_api:{name}", args=[footage.pk]), json.dumps(body), content_type="application/json"
+    )
 
 
 def test_state_lists_steps_key_points_and_version(client, reviewed):
@@ -109,19 +124,26 @@ def test_state_lists_steps_key_points_and_version(client, reviewed):
 def test_put_steps_moves_splits_merges_and_bumps_version(client, reviewed):
     footage, who = reviewed
     ids = list(footage.steps.order_by("start").values_list("pk", flat=True))
-    KeyPoint.objects.create(footage=footage, time=30, kind="safety", text="Gants",
-                            step=Step.objects.get(pk=ids[2]))
-    body = {"version": 1, "steps": [
-        {"id": ids[0], "start": 0, "end": 12, "title": "Couper l'eau"},          # boundary moved
-        {"id": ids[1], "start": 12, "end": 18, "title": "Dévisser"},             # split in two…
-        {"start": 18, "end": 40, "title": "Remonter"},                            # …and merged with the last
-    ]}
+    KeyPoint.objects.create(
+        footage=footage, time=30, kind="safety", text="Gants", step=Step.objects.get(pk=ids[2])
+    )
+    body = {
+        "version": 1,
+        "steps": [
+            {"id": ids[0], "start": 0, "end": 12, "title": "Couper l'eau"},  # boundary moved
+            {"id": ids[1], "start": 12, "end": 18, "title": "Dévisser"},  # split in two…
+            {"start": 18, "end": 40, "title": "Remonter"},  # …and merged with the last
+        ],
+    }
     res = _put(_client(client, who), footage, body)
     assert res.status_code == 200, res.content
     data = res.json()
     assert data["version"] == 2
     assert [(s["start"], s["end"], s["title"]) for s in data["steps"]] == [
-        (0, 12, "Couper l'eau"), (12, 18, "Dévisser"), (18, 40, "Remonter")]
+        (0, 12, "Couper l'eau"),
+        (12, 18, "Dévisser"),
+        (18, 40, "Remonter"),
+    ]
     assert not Step.objects.filter(pk=ids[2]).exists()
     new = Step.objects.get(footage=footage, start=18)
     assert KeyPoint.objects.get().step == new  # re-attached to the step that now contains it
@@ -131,13 +153,21 @@ def test_put_steps_moves_splits_merges_and_bumps_version(client, reviewed):
 def test_stale_write_gets_409_with_the_current_state_and_changes_nothing(client, reviewed):
     footage, who = reviewed
     other = designer(username="designer-api")
-    first = _put(_client(client, other), footage,
-                 {"version": 1, "steps": [{"start": 0, "end": 20, "title": "Par le concepteur"},
-                                          {"start": 20, "end": 40}]})
+    first = _put(
+        _client(client, other),
+        footage,
+        {
+            "version": 1,
+            "steps": [{"start": 0, "end": 20, "title": "Par le concepteur"}, {"start": 20, "end": 40}],
+        },
+    )
     assert first.status_code == 200
     client.logout()
-    stale = _put(_client(client, who), footage,
-                 {"version": 1, "steps": [{"start": 0, "end": 40, "title": "Par l'expert"}]})
+    stale = _put(
+        _client(client, who),
+        footage,
+        {"version": 1, "steps": [{"start": 0, "end": 40, "title": "Par l'expert"}]},
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert body["code"] == "stale" and "modifié" in body["detail"]
@@ -150,15 +180,19 @@ def test_stale_write_gets_409_with_the_current_state_and_changes_nothing(client,
 
 def test_invalid_put_gets_400_and_changes_nothing(client, reviewed):
     footage, who = reviewed
-    res = _put(_client(client, who), footage,
-               {"version": 1, "steps": [{"start": 0, "end": 30}, {"start": 20, "end": 50}]})
+    res = _put(
+        _client(client, who),
+        footage,
+        {"version": 1, "steps": [{"start": 0, "end": 30}, {"start": 20, "end": 50}]},
+    )
     assert res.status_code == 400
     messages = [e["message"] for e in res.json()["errors"]]
     assert any("chevauche" in m for m in messages) and any("dépasse" in m for m in messages)
     assert footage.steps.count() == 3 and Footage.objects.get(pk=footage.pk).review_version == 1
     assert _put(client, footage, {"steps": [{"start": 0, "end": 30}]}).status_code == 400  # no version
-    res = client.put(reverse("review_api:steps", args=[footage.pk]), "{pas du json",
-                     content_type="application/json")
+    res = client.put(
+        reverse("review_api:steps", args=[footage.pk]), "{pas du json", content_type="application/json"
+    )
     assert res.status_code == 400
 
 
@@ -201,7 +235,9 @@ def test_send_back_needs_a_comment(client, reviewed):
     res = _post(client, "send_back", footage, {"version": 1, "comment": "L'étape 2 est à refilmer."})
     assert res.status_code == 200
     footage.refresh_from_db()
-    assert footage.status == Footage.Status.CHANGES_REQUESTED and footage.review_comment.startswith("L'étape 2")
+    assert footage.status == Footage.Status.CHANGES_REQUESTED and footage.review_comment.startswith(
+        "L'étape 2"
+    )
     assert ReviewComment.objects.get().author == who
 
 

@@ -25,6 +25,6 @@ class Command(BaseCommand):
         footage.refresh_from_db()
         self.stdout.write(f"Vidéo de démo : {footage.get_status_display()} ({footage.steps.count()} étapes)")
         if run is not None and run.status == run.Status.SUCCEEDED:
-            capsule = demo.ensure_demo_capsule(footage, block)
+            capsule = demo.ensure_demo_capsule(footage, block, people)
             if capsule is not None:
                 self.stdout.write(f"Capsule publiée : {capsule.title}")

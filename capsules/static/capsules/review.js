@@ -21,12 +21,14 @@
   let playhead = 0;        // seconds
   let saving = false;
   let videoReady = false;
+  let ownSeek = false;     // a seek the timeline asked for (not the video's own controls)
 
   const fmt = (s) => `${(Math.round(s * 10) / 10).toFixed(1).replace(".", ",")} s`;
   const round3 = (s) => Math.round(s * 1000) / 1000;
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
-  const canEdit = () => Boolean(state && state.permissions.can_edit) && !saving;
+  const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
+  const canEdit = () => allowed() && !saving;                           // whether an edit may start now
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -197,9 +199,9 @@
         : b.next !== null ? `Début de l'étape ${b.next + 1}` : `Fin de l'étape ${b.prev + 1}`;
       const [lo, hi] = bounds(b);
       const handle = el("div", {
-        class: "geste-timeline__handle", role: "slider", tabindex: canEdit() ? 0 : -1, "aria-label": label,
+        class: "geste-timeline__handle", role: "slider", tabindex: allowed() ? 0 : -1, "aria-label": label,
         "aria-valuemin": lo.toFixed(1), "aria-valuemax": hi.toFixed(1), "aria-valuenow": b.time.toFixed(3),
-        "aria-valuetext": fmt(b.time), "aria-disabled": canEdit() ? "false" : "true",
+        "aria-valuetext": fmt(b.time), "aria-disabled": allowed() ? "false" : "true",
         "data-prev": b.prev ?? "", "data-next": b.next ?? "",
       });
       handle.style.left = pct(b.time);
@@ -279,7 +281,7 @@
 
   function seek(t) {
     playhead = Math.min(duration(), Math.max(0, t));
-    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) video.currentTime = playhead;
+    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeek = true; video.currentTime = playhead; }
     placePlayhead();
   }
 
@@ -310,7 +312,7 @@
     list.replaceChildren(...steps.map((s, i) => {
       const input = el("input", {
         type: "text", value: s.title || "", maxlength: 255, "aria-label": `Titre de l'étape ${i + 1}`,
-        "data-step-title": i, disabled: !canEdit(),
+        "data-step-title": i, disabled: !allowed(),
       });
       input.addEventListener("focus", () => select(i));
       input.addEventListener("change", () => {
@@ -334,7 +336,11 @@
     const kps = $("key-points");
     kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}` },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
-      el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(k.text))) : [el("li", { text: "Aucun." })]));
+      el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
+      el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
+        "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
+        onclick: () => !saving && send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.") })))
+      : [el("li", { text: "Aucun." })]));
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
@@ -463,13 +469,15 @@
     // a position chosen on the timeline before the video is ready is applied once it is.
     video.addEventListener("loadedmetadata", () => {
       videoReady = true;
-      if (playhead > 0) video.currentTime = playhead;
+      if (playhead > 0) { ownSeek = true; video.currentTime = playhead; }
     });
     video.addEventListener("timeupdate", () => {
       if (!video.paused && !video.seeking) { playhead = video.currentTime; placePlayhead(); }
     });
     video.addEventListener("seeked", () => {
-      if (Math.abs(video.currentTime - playhead) > 0.25) { playhead = video.currentTime; placePlayhead(); }
+      if (ownSeek) { ownSeek = false; return; }  // ours: the timeline keeps the chosen time even if the video could not seek
+      playhead = video.currentTime;              // the reviewer used the video's own controls
+      placePlayhead();
     });
   }
 

@@ -1,0 +1,227 @@
+"""A designer builds a capsule in the admin: from the approved steps of a footage, three kinds of
+interaction placed on the timeline, a drafted quiz accepted, sent to the expert; the expert and
+then a designer approve in Wagtail's workflow, which publishes the page."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from playwright.sync_api import expect
+
+from capsules.models import Capsule, Footage, Interaction, Transcript
+from cms.models import CapsulePage
+from tests.baseline import ensure_baseline
+from tests.browser.conftest import login
+from tests.factories import FootageFactory, StepFactory, designer, expert
+from tests.mediagen import make_clip
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SENTENCES = [
+    (1.0, "Je coupe l'arrivée d'eau sous le siphon."),
+    (7.0, "Je dévisse l'écrou du siphon avec une clé à molette."),
+    (13.0, "Je serre l'écrou avec la clé dynamométrique à 12 newtons-mètres."),
+]
+
+
+def _transcript() -> list[dict]:
+    segments = []
+    for start, text in SENTENCES:
+        words, t = [], start
+        for w in text.split():
+            words.append(
+                {"start": round(t, 2), "end": round(t + 0.35, 2), "word": " " + w, "probability": 0.9}
+            )
+            t += 0.4
+        segments.append({"start": start, "end": round(t, 2), "text": " " + text, "words": words})
+    return segments
+
+
+@pytest.fixture
+def approved_footage(django_db_serialized_rollback, transactional_db, storage_root, media_dir):
+    ensure_baseline()
+    clip = media_dir / "authoring-18s.mp4"
+    if not clip.exists():
+        make_clip(clip, duration=18, size="320x180", fps=10, audio=None)
+    frame = media_dir / "keyframe.jpg"
+    if not frame.exists():
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-y",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x180:rate=1",
+                "-frames:v",
+                "1",
+                str(frame),
+            ],
+            check=True,
+        )
+    with clip.open("rb") as fh:
+        mp4 = default_storage.save("footage/test/authoring.mp4", File(fh))
+    reviewer = expert(username="expert-publication")
+    footage = FootageFactory(
+        title="Remplacement du joint de siphon",
+        expert=reviewer,
+        duration=18.0,
+        status=Footage.Status.APPROVED,
+        renditions={"mp4": mp4},
+    )
+    for i, title in enumerate(["Couper l'eau", "Dévisser l'écrou", "Serrer au couple"]):
+        with frame.open("rb") as fh:
+            key = default_storage.save(f"footage/test/keyframe-{i}.jpg", File(fh))
+        StepFactory(
+            footage=footage,
+            order=i + 1,
+            start=i * 6.0,
+            end=i * 6.0 + 6.0,
+            title=title,
+            keyframe=key,
+            approved=True,
+        )
+    Transcript.objects.create(footage=footage, language="fr", duration=18.0, segments=_transcript())
+    return footage, reviewer, designer(username="concepteur-navigateur")
+
+
+def _approve_in_dashboard(page, live_server_url):
+    page.goto(f"{live_server_url}/admin/")
+    panel = page.locator("section#awaiting-review-section")
+    panel.get_by_role("button", name="Actions").click()
+    panel.get_by_role("button", name="Approuver", exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_designer_authors_and_publishes_through_the_workflow(live_server, browser, approved_footage):
+    footage, reviewer, author = approved_footage
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, author.username)
+
+    # create the capsule from all the steps
+    page.goto(f"{live_server.url}/admin/geste/capsules/")
+    page.get_by_role("link", name="Créer une capsule").click()
+    page.get_by_label("Titre de la capsule").fill("Changer le joint d'un siphon")
+    page.get_by_role("button", name="Créer la capsule").click()
+    expect(page.get_by_text("Capsule créée en brouillon.")).to_be_visible()
+    capsule = Capsule.objects.get()
+    assert (capsule.start, capsule.end) == (0.0, 18.0)
+    assert CapsulePage.objects.get(capsule=capsule).live is False
+
+    form = page.locator('form[data-role="interaction-form"]')
+
+    # 1. single choice, with per-answer feedback, replaying the step on a wrong answer
+    form.get_by_label("Type d'interaction").select_option("single_choice")
+    form.get_by_label("Instant (secondes)").fill("14")
+    form.get_by_label("Question ou consigne").fill("Avec quel outil serre-t-on l'écrou ?")
+    form.locator('textarea[name="choices"]').fill(
+        "* Une clé dynamométrique | Oui : elle garantit le couple.\n"
+        "Une pince multiprise | Non : couple inconnu."
+    )
+    form.get_by_label("Retour si la réponse est fausse").fill("Revoyez le serrage.")
+    form.get_by_label("En cas d'erreur, rejouer l'étape").check()
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_text("Interaction ajoutée : Choix unique à 14.0 s.")).to_be_visible()
+
+    # 2. true / false, optional
+    form.get_by_label("Type d'interaction").select_option("true_false")
+    expect(form.locator('textarea[name="choices"]')).to_be_hidden()
+    form.get_by_label("Instant (secondes)").fill("4")
+    form.get_by_label("Question ou consigne").fill("On peut dévisser le siphon sans couper l'eau.")
+    form.get_by_role("radio", name="Fausse").check()
+    form.get_by_label("Obligatoire (la vidéo attend la réponse)").uncheck()
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_text("Interaction ajoutée : Vrai / faux à 4.0 s.")).to_be_visible()
+
+    # 3. hotspot: the zone is drawn with the pointer on the step's keyframe
+    form.get_by_label("Type d'interaction").select_option("hotspot")
+    form.get_by_label("Instant (secondes)").fill("8")
+    form.get_by_label("Étape", exact=True).select_option(label="Dévisser l'écrou (6,0 – 12,0 s)")
+    form.get_by_label("Question ou consigne").fill("Touchez l'écrou à dévisser.")
+    image = form.locator('[data-role="hotspot-image"]')
+    expect(image).to_be_visible()
+    page.wait_for_function("document.querySelector('[data-role=hotspot-image]').naturalWidth > 0")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.7)
+    page.mouse.up()
+    expect(form.locator('[data-role="hotspot-rect"]')).to_be_visible()
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_text("Interaction ajoutée : Zone à cliquer à 8.0 s.")).to_be_visible()
+
+    # an invalid one is refused with a French message and nothing is saved
+    form.get_by_label("Type d'interaction").select_option("multiple_choice")
+    form.get_by_label("Instant (secondes)").fill("30")
+    form.get_by_label("Question ou consigne").fill("Quels équipements ?")
+    form.locator('textarea[name="choices"]').fill("Gants\nLunettes")
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_role("alert").filter(has_text="L'instant doit être dans la capsule")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="au moins une bonne réponse")).to_be_visible()
+    assert capsule.interactions.count() == 3
+
+    # drafted quizzes: propose, accept the ordering question, discard another
+    page.get_by_role("button", name="Proposer des quiz à partir des étapes et du commentaire").click()
+    drafts = page.locator('[data-role="drafts"] > li')
+    expect(drafts.first).to_be_visible()
+    assert capsule.interactions.filter(draft_status="proposed").count() == drafts.count()
+    drafts.filter(has_text="Remettez les étapes du geste dans l'ordre").get_by_role(
+        "button", name="Accepter"
+    ).click()
+    expect(page.get_by_text("Proposition acceptée.")).to_be_visible()
+    page.locator('[data-role="drafts"] > li').filter(has_text="12 newtons-mètres").first.get_by_role(
+        "button", name="Écarter"
+    ).click()
+    expect(page.get_by_text("Proposition écartée.")).to_be_visible()
+
+    accepted = capsule.interactions.filter(draft_status="accepted")
+    assert set(accepted.values_list("kind", flat=True)) == {
+        "single_choice",
+        "true_false",
+        "hotspot",
+        "ordering",
+    }
+    choice = accepted.get(kind="single_choice")
+    assert (
+        choice.answer_key == {"correct": ["a"]}
+        and choice.replay_step_on_wrong
+        and choice.step.title == "Serrer au couple"
+    )
+    assert choice.choices[1]["feedback"] == "Non : couple inconnu."
+    tf = accepted.get(kind="true_false")
+    assert tf.answer_key == {"correct": False} and not tf.mandatory
+    rect = accepted.get(kind="hotspot").answer_key["regions"][0]["rect"]
+    assert rect == pytest.approx([0.2, 0.3, 0.4, 0.4], abs=0.03)
+    assert accepted.get(kind="hotspot").image.endswith("keyframe-1.jpg")
+
+    # send to the expert; the Publish button is not offered on capsule pages
+    page.get_by_role("button", name="Envoyer en validation à l'expert").click()
+    expect(page.get_by_text("Capsule envoyée en validation à l'expert.")).to_be_visible()
+    expect(page.locator('[data-role="page-state"]')).to_contain_text("En validation")
+
+    # the expert approves in Wagtail's dashboard, then a designer approves, which publishes
+    ctx.clear_cookies()
+    login(page, live_server.url, reviewer.username)
+    _approve_in_dashboard(page, live_server.url)
+    page_obj = CapsulePage.objects.get(capsule=capsule)
+    assert not page_obj.live
+    ctx.clear_cookies()
+    login(page, live_server.url, author.username)
+    _approve_in_dashboard(page, live_server.url)
+    page_obj.refresh_from_db()
+    assert page_obj.live and page_obj.title == "Changer le joint d'un siphon"
+
+    # learners now see the published capsule page (not the answer keys)
+    ctx.clear_cookies()
+    res = page.goto(f"{live_server.url}{page_obj.url}")
+    assert res.status == 200
+    assert Interaction.objects.filter(capsule=capsule, draft_status="accepted").count() == 4
+    ctx.close()
