@@ -53,6 +53,6 @@ if [ -f frontend/package.json ]; then
 fi
 
 if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then
-  .venv/bin/python manage.py compilemessages -v 0 >/dev/null
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=frontend --ignore=var -v 0 >/dev/null
 fi
 say "Installation prête."

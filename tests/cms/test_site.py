@@ -91,3 +91,23 @@ def test_designer_sees_skills_blocks_in_admin(client):
     client.force_login(factories.designer())
     body = client.get("/admin/skills_block/").content.decode()
     assert "RNCP37274BC07" in body
+
+
+def test_english_is_available_as_second_language(client):
+    from django.utils import translation
+
+    from capsules.models import Footage
+
+    with translation.override("en"):
+        assert str(Footage.Status.IN_REVIEW.label) == "In expert review"
+    with translation.override("fr"):
+        assert str(Footage.Status.IN_REVIEW.label) == "En relecture par l'expert"
+    from wagtail.users.models import UserProfile
+
+    user = factories.designer()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+    body = client.get("/admin/").content.decode()
+    assert 'lang="en"' in body and "Dashboard" in body
