@@ -38,6 +38,7 @@ from capsules.learner_progress import (
     refresh_completion,
 )
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress, Transcript
+from media_pipeline.vtt import timestamp as vtt_timestamp
 
 CLIENT_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "downloaded"}
 MAX_EVENTS_PER_POST = 200
@@ -280,17 +281,12 @@ def manifest(request, capsule_id: int):
     return JsonResponse(build_manifest(live_capsule_or_404(capsule_id), request.user))
 
 
-def _vtt_time(t: float) -> str:
-    ms = round(max(0.0, t) * 1000)
-    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-
 def chapters_vtt_text(capsule: Capsule) -> str:
     """The steps as a WebVTT chapters track."""
     lines = ["WEBVTT", ""]
     for i, step in enumerate(capsule.steps(), start=1):
         title = re.sub(r"\s+", " ", step.title or f"Étape {i}").replace("-->", "→")
-        lines += [f"step-{step.pk}", f"{_vtt_time(step.start)} --> {_vtt_time(step.end)}", title, ""]
+        lines += [f"step-{step.pk}", f"{vtt_timestamp(step.start)} --> {vtt_timestamp(step.end)}", title, ""]
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import webvtt
 
 from media_pipeline.transcribe import Segment, Transcript, Word
+from media_pipeline.vtt import timestamp as vtt_timestamp
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
@@ -220,19 +221,11 @@ def caption_cues(transcript: Transcript) -> list[tuple[float, float, list[str]]]
     return cues
 
 
-def _timestamp(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    secs, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
-
-
 def captions_vtt(transcript: Transcript) -> str:
     """WebVTT captions for the transcript (webvtt-py)."""
     vtt = webvtt.WebVTT()
     for start, end, lines in caption_cues(transcript):
-        vtt.captions.append(webvtt.Caption(_timestamp(start), _timestamp(end), lines))
+        vtt.captions.append(webvtt.Caption(vtt_timestamp(start), vtt_timestamp(end), lines))
     return vtt.content
 
 

@@ -31,6 +31,7 @@ from media_pipeline.errors import PermanentMediaError
 from media_pipeline.ffmpeg_run import ensure_free_space, media_arg, run_ffmpeg
 from media_pipeline.probe import ProbeResult
 from media_pipeline.progress import ProgressCallback, scaled
+from media_pipeline.vtt import timestamp as vtt_timestamp
 
 #: Bump when the encoding logic changes in a way that changes the artefacts.
 PIPELINE_VERSION = 1
@@ -215,14 +216,6 @@ def sprite_plan(duration: float, settings: TranscodeSettings) -> tuple[float, in
     return interval, count, columns, rows
 
 
-def _timestamp(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
-
-
 def thumbnails_vtt(duration: float, interval: float, count: int, columns: int,
                    tile_w: int, tile_h: int, sprite_name: str = "sprite.jpg") -> str:
     """A WebVTT thumbnails track: one cue per tile, ``sprite.jpg#xywh=x,y,w,h``."""
@@ -233,7 +226,7 @@ def thumbnails_vtt(duration: float, interval: float, count: int, columns: int,
             break
         end = min(duration, start + interval)
         x, y = (index % columns) * tile_w, (index // columns) * tile_h
-        lines += [f"{_timestamp(start)} --> {_timestamp(end)}",
+        lines += [f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}",
                   f"{sprite_name}#xywh={x},{y},{tile_w},{tile_h}", ""]
     return "\n".join(lines)
 

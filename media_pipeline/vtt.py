@@ -1,0 +1,10 @@
+"""WebVTT details shared by captions, thumbnail tracks and chapter tracks."""
+
+
+def timestamp(seconds: float) -> str:
+    """HH:MM:SS.mmm as WebVTT cue timings want it (never negative)."""
+    millis = int(round(max(0.0, seconds) * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
