@@ -262,7 +262,8 @@ def test_an_hour_is_streamed_with_bounded_memory(base_dir, tmp_path):
     times = [300 + 600 * i for i in range(6)]
     split = "".join(f"[s{i}]" for i in range(6))
     delays = ";".join(f"[s{i}]adelay={t * 1000}:all=1[d{i}]" for i, t in enumerate(times))
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.003:r=16000:d=3600:seed=42",
+    hiss = "anoisesrc=c=pink:a=0.003:r=16000:d=3600:seed=42"
+    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", hiss,
                     "-i", str(sentence), "-filter_complex",
                     f"[1]aresample=16000,asplit=6{split};{delays};[0]{''.join(f'[d{i}]' for i in range(6))}"
                     "amix=inputs=7:normalize=0:duration=first", "-ac", "1", "-c:a", "pcm_s16le", str(hour)],
