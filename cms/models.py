@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.models.workflows import AbstractGroupApprovalTask
 
 
 class HomePage(Page):
@@ -126,3 +127,49 @@ class CapsulePage(Page):
             if request.user.is_authenticated else None,
         })
         return context
+
+
+class AssignedExpertApprovalTask(AbstractGroupApprovalTask):
+    """Expert validation of a capsule: only the expert assigned to its footage may approve it.
+
+    Belonging to the Experts group is not enough (an expert reviews only their own gestures);
+    pages that are not capsules fall back to the group rule. Wagtail checks ``get_actions`` on the
+    server before any approve/reject, so this is enforced, not just hidden.
+    """
+
+    def _capsule_page(self, obj):
+        specific = getattr(obj, "specific", obj)
+        return specific if isinstance(specific, CapsulePage) else None
+
+    def _may_moderate(self, obj, user) -> bool:
+        if user.is_superuser:
+            return True
+        if not self._user_in_groups(user):
+            return False
+        page = self._capsule_page(obj)
+        return page is None or page.capsule.footage.expert_id == user.pk
+
+    def user_can_access_editor(self, obj, user):
+        return self._may_moderate(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._may_moderate(obj, user)
+
+    def get_actions(self, obj, user):
+        return super().get_actions(obj, user) if self._may_moderate(obj, user) else []
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        if user.is_superuser or not states.exists():
+            return states
+        others = CapsulePage.objects.exclude(capsule__footage__expert=user).values_list("pk", flat=True)
+        return states.exclude(workflow_state__object_id__in=[str(pk) for pk in others])
+
+    @classmethod
+    def get_description(cls):
+        return _("L'expert à qui la vidéo source est confiée valide la capsule")
+
+    class Meta:
+        verbose_name = _("validation par l'expert assigné")
+        verbose_name_plural = _("validations par l'expert assigné")
+

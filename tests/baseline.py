@@ -35,3 +35,4 @@ def ensure_baseline() -> None:
         Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
     import_module("cms.migrations.0002_home_page_and_groups").forwards(apps, None)
     import_module("cms.migrations.0003_capsule_workflow").forwards(apps, None)
+    import_module("cms.migrations.0004_assigned_expert_task").forwards(apps, None)

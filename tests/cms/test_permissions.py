@@ -157,3 +157,29 @@ def test_experts_cannot_publish_and_designers_only_through_the_workflow(client, 
     page.refresh_from_db()
     assert not page.live
     assert _as(client, users, "assigned_expert").get(edit).status_code == 302  # no page permission: sent away
+
+
+def test_only_the_assigned_expert_can_approve_the_capsule_workflow_task(client, world):
+    from wagtail.models import TaskState
+
+    from capsules.models import Capsule
+
+    users, _, made = world
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    authoring.submit_for_validation(capsule, users["designer"])
+    page = CapsulePage.objects.get(pk=made.page_id)
+    state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
+    task = state.task.specific
+    assert [a for a, _label, _modal in task.get_actions(page, users["assigned_expert"])] == [
+        "reject", "approve", "approve"]
+    assert task.get_actions(page, users["other_expert"]) == []
+    assert state in task.get_task_states_user_can_moderate(users["assigned_expert"])
+    assert state not in task.get_task_states_user_can_moderate(users["other_expert"])
+    # The server refuses the approve action from another member of the Experts group.
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.pk])
+    _as(client, users, "other_expert").post(url, {"comment": ""})
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_IN_PROGRESS
+    _as(client, users, "assigned_expert").post(url, {"comment": ""})
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_APPROVED
