@@ -17,22 +17,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from capsules import storage, uploads
 from capsules.ingest import ingest_file
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
+from capsules.permissions import can_author, can_see
 from capsules.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
 
 def _designer_required(request):
-    if not (request.user.is_superuser or request.user.has_perm("capsules.add_footage")):
+    if not can_author(request.user):
         raise PermissionDenied
 
 
 def footage_for(request, pk: int) -> Footage:
     """The footage if this user may see it: designers see all, experts only theirs."""
     footage = get_object_or_404(Footage.objects.select_related("skills_block"), pk=pk)
-    user = request.user
-    if user.is_superuser or user.has_perm("capsules.change_footage"):
-        return footage
-    if footage.expert_id == user.pk and user.has_perm("capsules.review_footage"):
+    if can_see(request.user, footage):
         return footage
     raise Http404
 
@@ -76,7 +74,7 @@ def footage_detail(request, pk: int):
     captions = r.get("captions") or {}
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
-        "can_manage": request.user.is_superuser or request.user.has_perm("capsules.change_footage"),
+        "can_manage": can_author(request.user),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
         "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions.items()],
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),

@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules import admin_views
 from capsules.models import Certification, Footage, SkillsBlock
+from capsules.permissions import can_author, visible_footage
 
 
 class ProcessingColumn(Column):
@@ -70,11 +71,7 @@ class FootageViewSet(ModelViewSet):
         ]
 
     def get_queryset(self, request):
-        qs = Footage.objects.select_related("skills_block")
-        user = request.user
-        if user.is_superuser or user.has_perm("capsules.change_footage"):
-            return qs
-        return qs.filter(expert=user)
+        return visible_footage(request.user).select_related("skills_block")
 
 
 class GesteViewSetGroup(ModelViewSetGroup):
@@ -108,7 +105,7 @@ def register_urls():
 
 class DesignerMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.has_perm("capsules.add_footage")
+        return can_author(request.user)
 
 
 @hooks.register("register_admin_menu_item")

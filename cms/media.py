@@ -17,6 +17,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)$")
+FOOTAGE_KEY_RE = re.compile(r"^footage/[0-9a-f]{2}/(?P<checksum>[0-9a-f]{64})/")
 mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
 mimetypes.add_type("video/mp2t", ".ts")
 mimetypes.add_type("text/vtt", ".vtt")
@@ -41,8 +42,25 @@ class RangeFile:
         self.fh.close()
 
 
+def may_read(user, path: str) -> bool:
+    """Footage files are readable by who may see the footage, or by anyone once one of its
+    capsules is published; drafts' originals and renditions stay private."""
+    match = FOOTAGE_KEY_RE.match(path)
+    if match is None:
+        return True
+    from capsules.models import Capsule
+    from capsules.permissions import visible_footage
+
+    checksum = match.group("checksum")
+    if Capsule.objects.filter(footage__checksum=checksum, page__live=True).exists():
+        return True
+    return user.is_authenticated and visible_footage(user).filter(checksum=checksum).exists()
+
+
 @require_safe
 def serve_media(request, path: str):
+    if not may_read(request.user, path):
+        raise Http404
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:

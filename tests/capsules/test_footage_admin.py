@@ -84,3 +84,23 @@ def test_experts_cannot_correct_transcripts(client, footage):
     response = client.post(f"/admin/geste/footage/{footage.pk}/transcript/", {"segment-0": "x"})
     assert response.status_code in (302, 403) and response.get("Location", "/admin/") == "/admin/"
     assert not Transcript.objects.get(footage=footage).edited  # Wagtail turns the refusal into a redirect
+
+
+def test_footage_media_is_private_until_a_capsule_is_published(client, storage_root):
+    from tests.pages import capsule_page
+
+    footage = factories.FootageFactory(checksum="c" * 64)
+    key = f"footage/cc/{'c' * 64}/transcode/k/360p.mp4"
+    default_storage.save(key, ContentFile(b"0" * 2048))
+    url = f"/media/{key}"
+    assert client.get(url).status_code == 404  # anonymous, draft footage
+    client.force_login(factories.learner())
+    assert client.get(url).status_code == 404
+    client.force_login(factories.expert())
+    assert client.get(url).status_code == 404  # not their footage
+    client.force_login(factories.designer())
+    assert client.get(url).status_code == 200
+    capsule_page(factories.CapsuleFactory(footage=footage))
+    client.logout()
+    response = client.get(url, HTTP_RANGE="bytes=0-99")
+    assert response.status_code == 206 and response["Content-Range"] == "bytes 0-99/2048"
