@@ -40,7 +40,9 @@ def ingest_file(path: Path, *, original_name: str, skills_block: SkillsBlock | N
     if not default_storage.exists(key):
         with path.open("rb") as fh:
             saved = default_storage.save(key, File(fh))
-        assert saved == key, (saved, key)
+        if saved != key:  # the storage renamed it: the key would no longer follow the checksum
+            default_storage.delete(saved)
+            raise RuntimeError(f"storage stored {key} as {saved}")
     with transaction.atomic():
         footage = Footage.objects.create(
             title=title or Path(name).stem.replace("-", " ").replace("_", " ")[:255],

@@ -60,10 +60,8 @@ class StageContext:
 
 def _context(stage: StageRun) -> StageContext:
     run = stage.run
-    deps = STAGE_BY_NAME[stage.name].after
-    upstream = {s.name: s for s in run.stages.filter(name__in=deps)}
-    # Transitive inputs (segment reads motion and transcribe; transcribe reads audio): load all.
-    upstream.update({s.name: s for s in run.stages.exclude(name=stage.name) if s.name not in upstream})
+    # Every other stage of the run: a stage may read transitive inputs (segment reads the transcript).
+    upstream = {s.name: s for s in run.stages.exclude(name=stage.name)}
     return StageContext(stage=stage, run=run, footage=run.footage, upstream=upstream)
 
 

@@ -1,16 +1,8 @@
-"""Public and API URLs of the capsules app (learner API, review API)."""
+"""Public and API URLs of the capsules app: the learner API and the expert review API."""
 
 from django.urls import include, path
 
-urlpatterns: list = []
-
-try:  # each area registers its own urls module
-    from capsules import learner_urls  # noqa: F401
-    urlpatterns.append(path("", include("capsules.learner_urls")))
-except ImportError:
-    pass
-try:
-    from capsules import review_urls  # noqa: F401
-    urlpatterns.append(path("", include("capsules.review_urls")))
-except ImportError:
-    pass
+urlpatterns = [
+    path("", include("capsules.learner_urls")),
+    path("", include("capsules.review_urls")),
+]
