@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capsules import storage
 from capsules.models import Footage, PipelineRun, StageRun
 from capsules.workflow import (
+    FINISHED,
     STAGE_BY_NAME,
     Heartbeat,
     ProgressWriter,
@@ -71,6 +72,11 @@ def run_stage(task, stage_id: int) -> str:
 
     stage = claim(stage_id)
     if stage is None:
+        # A duplicate delivery, or a retry after the stage finished but before the run moved on:
+        # advancing is idempotent, so make sure the run is not left waiting.
+        run_id = StageRun.objects.filter(pk=stage_id, status__in=FINISHED).values_list("run_id", flat=True).first()
+        if run_id is not None:
+            advance(run_id)
         return "not-claimed"
     impl = get_stage(stage.name)
     ctx = _context(stage)
@@ -112,6 +118,10 @@ def run_stage(task, stage_id: int) -> str:
         return "failed"
     except TransientMediaError as exc:
         return _retry_or_fail(task, stage, exc.message, exc.detail)
+    except OperationalError as exc:  # database unreachable for a moment, deadlock victim: try again later
+        log.warning("stage %s: database error, will retry", stage.name, exc_info=True)
+        return _retry_or_fail(task, stage, _("Base de données momentanément indisponible : %(error)s")
+                              % {"error": exc}, traceback.format_exc())
     except Exception as exc:  # a bug or an unexpected environment problem: keep the trace for the admin
         log.exception("stage %s failed", stage.name)
         fail_run(stage, _("Erreur inattendue pendant l'étape « %(stage)s » : %(error)s")

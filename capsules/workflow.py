@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,14 +81,36 @@ def _enqueue(stage: StageRun) -> None:
     StageRun.objects.filter(pk=stage.pk).update(task_id=result.id or "")
 
 
+# Lock order, everywhere: the PipelineRun row first, then its StageRun rows. Two workers
+# finishing sibling stages at once (audio and motion) then queue, never deadlock.
+
+
+def _with_db_retry(func, *args, attempts: int = 5):
+    """Run a short transaction again when PostgreSQL reports a deadlock or a serialization failure."""
+    import time
+
+    for attempt in range(attempts):
+        try:
+            return func(*args)
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            log.warning("database conflict in %s, retrying", func.__name__, exc_info=True)
+            time.sleep(0.05 * 2 ** attempt)
+
+
 def advance(run_id: int) -> None:
     """Queue every pending stage whose dependencies are finished; close the run when all are."""
+    _with_db_retry(_advance, run_id)
+
+
+def _advance(run_id: int) -> None:
     to_queue: list[StageRun] = []
     with transaction.atomic():
         run = PipelineRun.objects.select_for_update().get(pk=run_id)
         if run.status in {PipelineRun.Status.CANCELLED, PipelineRun.Status.FAILED}:
             return
-        stages = {s.name: s for s in run.stages.select_for_update()}
+        stages = {s.name: s for s in run.stages.select_for_update().order_by("pk")}
         if any(s.status == StageRun.Status.FAILED for s in stages.values()):
             return
         for spec in STAGES:
@@ -111,11 +133,11 @@ def advance(run_id: int) -> None:
 
 def fail_run(stage: StageRun, message: str, detail: str = "") -> None:
     with transaction.atomic():
+        PipelineRun.objects.filter(pk=stage.run_id).update(
+            status=PipelineRun.Status.FAILED, error_message=message, finished_at=timezone.now())
         StageRun.objects.filter(pk=stage.pk).update(
             status=StageRun.Status.FAILED, error_message=message, error_detail=detail[-20000:],
             finished_at=timezone.now())
-        PipelineRun.objects.filter(pk=stage.run_id).update(
-            status=PipelineRun.Status.FAILED, error_message=message, finished_at=timezone.now())
         Footage.objects.filter(runs__pk=stage.run_id).update(status=Footage.Status.FAILED)
 
 
@@ -133,12 +155,12 @@ def rerun_stage(run: PipelineRun, name: str) -> None:
     """Recompute a stage (ignoring stored outputs) and everything downstream of it."""
     names = downstream(name)
     with transaction.atomic():
+        PipelineRun.objects.filter(pk=run.pk).update(status=PipelineRun.Status.RUNNING, error_message="",
+                                                     finished_at=None)
         run.stages.filter(name__in=names).update(
             status=StageRun.Status.PENDING, progress=0, error_message="", error_detail="",
             started_at=None, finished_at=None, worker="", input_key="")
         run.stages.filter(name=name).update(output_keys={"force": True})
-        PipelineRun.objects.filter(pk=run.pk).update(status=PipelineRun.Status.RUNNING, error_message="",
-                                                     finished_at=None)
         Footage.objects.filter(pk=run.footage_id).update(status=Footage.Status.PROCESSING)
         transaction.on_commit(lambda: advance(run.pk))
 
@@ -149,11 +171,20 @@ class StageCancelled(Exception):
 
 def claim(stage_id: int) -> StageRun | None:
     """Mark the stage as ours, unless it is done, cancelled, or alive on another worker."""
+    return _with_db_retry(_claim, stage_id)
+
+
+def _claim(stage_id: int) -> StageRun | None:
     me = worker_id()
     stale = timezone.now() - timezone.timedelta(seconds=settings.GESTE_STALE_HEARTBEAT_S)
+    run_id = StageRun.objects.filter(pk=stage_id).values_list("run_id", flat=True).first()
+    if run_id is None:
+        return None
     with transaction.atomic():
+        # The run row first (see the lock order above advance), then the stage row alone.
+        list(PipelineRun.objects.select_for_update().filter(pk=run_id).values_list("pk", flat=True))
         try:
-            stage = StageRun.objects.select_for_update().select_related("run").get(pk=stage_id)
+            stage = StageRun.objects.select_for_update(of=("self",)).select_related("run").get(pk=stage_id)
         except StageRun.DoesNotExist:
             return None
         if stage.status in FINISHED or stage.status in {StageRun.Status.CANCELLED, StageRun.Status.FAILED}:
@@ -245,6 +276,13 @@ def recover_interrupted(grace_seconds: int | None = None) -> list[int]:
         StageRun.objects.filter(pk=stage.pk).update(status=StageRun.Status.QUEUED, worker="")
         _enqueue(stage)
         requeued.append(stage.pk)
+    # A run whose last stage finished but whose advance was lost (the worker died in between)
+    # has nothing queued or running: moving it on again is idempotent.
+    stuck = (PipelineRun.objects.filter(status=PipelineRun.Status.RUNNING)
+             .exclude(stages__status__in=[StageRun.Status.RUNNING, StageRun.Status.QUEUED])
+             .values_list("pk", flat=True))
+    for run_id in stuck:
+        advance(run_id)
     if requeued:
         log.warning("re-queued interrupted stages %s", requeued)
     return requeued
