@@ -173,15 +173,53 @@ def _load_model(model_dir: str, device: str, compute_type: str, cpu_threads: int
                         local_files_only=True)
 
 
+def cuda_failure(ct2_whisper) -> str | None:
+    """Why this CTranslate2 Whisper cannot compute on the GPU, or None when it can.
+
+    A GPU is seen through the driver alone, but CTranslate2 loads cuBLAS/cuDNN only at the first
+    matrix product: a machine with the wrong CUDA libraries would accept the model and fail on the
+    first footage. One encode of 30 s of silence settles it when the model loads.
+    """
+    import ctranslate2
+
+    features = np.zeros((1, int(getattr(ct2_whisper, "n_mels", 80)), 3000), dtype=np.float32)
+    try:
+        ct2_whisper.encode(ctranslate2.StorageView.from_array(features))
+    except (RuntimeError, OSError) as exc:
+        return str(exc).strip() or type(exc).__name__
+    return None
+
+
 def get_model(settings: TranscribeSettings):
-    """The WhisperModel for these settings, loaded once per process (directory, device, type, threads)."""
+    """The WhisperModel for these settings, loaded once per process (directory, device, type, threads).
+
+    With ``device="auto"`` a GPU is used only if it really computes; otherwise the CPU, with a warning.
+    """
     model_dir = Path(settings.model_dir).expanduser().resolve()
     if not (model_dir / "model.bin").is_file():
         raise PermanentMediaError(
             f"Modèle Whisper introuvable dans {model_dir} : lancez « python -m media_pipeline "
             "install-weights » ou réglez GESTE_WHISPER_MODEL_DIR.")
-    return _load_model(str(model_dir), settings.resolved_device(), settings.resolved_compute_type(),
-                       int(settings.cpu_threads))
+    device, compute_type = settings.resolved_device(), settings.resolved_compute_type()
+    if settings.device == "auto" and device == "cuda":
+        if _cuda_checked(str(model_dir), compute_type, int(settings.cpu_threads)):
+            device, compute_type = "cpu", "int8"
+    return _load_model(str(model_dir), device, compute_type, int(settings.cpu_threads))
+
+
+@functools.lru_cache(maxsize=4)
+def _cuda_checked(model_dir: str, compute_type: str, cpu_threads: int) -> str | None:
+    """Load on the GPU and try it once per process; the reason it failed, or None."""
+    import logging
+
+    try:
+        reason = cuda_failure(_load_model(model_dir, "cuda", compute_type, cpu_threads).model)
+    except (RuntimeError, ValueError, OSError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+    if reason:
+        _load_model.cache_clear()  # do not keep a broken GPU copy around
+        logging.getLogger(__name__).warning("GPU inutilisable pour Whisper (%s) : transcription sur CPU", reason)
+    return reason
 
 
 def probe_audio_duration(path: Path) -> float:

@@ -286,3 +286,41 @@ def test_an_hour_is_streamed_with_bounded_memory(base_dir, tmp_path):
     starts = [start for start, _text in long["segments"]]
     assert all(any(abs(s - t) < 1.5 for s in starts) for t in times), long["segments"]
     assert sum("clé" in text.lower() for _s, text in long["segments"]) >= 4, long["segments"]
+
+
+# --- device="auto" on a machine whose GPU cannot compute -------------------------------------
+
+
+def test_cuda_check_passes_for_a_model_that_computes():
+    """The one-encode check itself runs (here on the CPU, where the encode works)."""
+    from media_pipeline.transcribe import _load_model, cuda_failure
+
+    model = _load_model(str(tiny_en_model_dir()), "cpu", "int8", 1)
+    assert cuda_failure(model.model) is None
+
+
+def test_cuda_check_reports_missing_gpu_libraries():
+    """What CTranslate2 raises when cuBLAS is absent (seen on a CUDA 13 machine) becomes a reason."""
+    from media_pipeline.transcribe import cuda_failure
+
+    class NoCublas:
+        n_mels = 80
+
+        def encode(self, features):
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+
+    assert "libcublas.so.12" in cuda_failure(NoCublas())
+
+
+def test_auto_device_falls_back_to_cpu_when_cuda_fails(monkeypatch, caplog):
+    """The GPU looks present (driver seen) but CTranslate2 cannot use it: the CPU transcribes."""
+    from media_pipeline import transcribe as tr
+
+    tr._cuda_checked.cache_clear()
+    monkeypatch.setattr(tr.TranscribeSettings, "resolved_device", lambda self: "cuda")
+    settings = tr.TranscribeSettings(model_dir=tiny_en_model_dir(), language="en", cpu_threads=1)
+    with caplog.at_level("WARNING"):
+        model = tr.get_model(settings)  # real CTranslate2: loading on "cuda" fails on this machine
+    tr._cuda_checked.cache_clear()
+    assert model.model.device == "cpu"
+    assert "GPU inutilisable" in caplog.text
