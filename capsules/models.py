@@ -222,6 +222,8 @@ class Step(models.Model):
     title = models.CharField(_("titre"), max_length=255, blank=True)
     keyframe = models.CharField(_("image clé"), max_length=500, blank=True, help_text="Storage key")
     keyframe_time = models.FloatField(null=True, blank=True)
+    # Where the hands work on the keyframe, [x, y, w, h] in fractions of the picture (hotspot drafts).
+    keyframe_region = models.JSONField(null=True, blank=True)
     confidence = models.FloatField(default=0)
     key_terms = models.JSONField(default=list, blank=True)
     approved = models.BooleanField(_("approuvée"), default=False)

@@ -19,7 +19,7 @@ MAX_TERM_CLOZES = 3
 MAX_NUMBER_CLOZES = 3
 MAX_NEXT = 2
 MAX_HOTSPOTS = 3
-DEFAULT_REGION = [0.3, 0.3, 0.4, 0.4]  # the designer draws the real zone before accepting
+DEFAULT_REGION = [0.3, 0.3, 0.4, 0.4]  # when the motion gives no zone: the designer draws it
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class DraftStep:
     title: str
     keyframe: str = ""
     key_terms: tuple[str, ...] = ()
+    keyframe_region: tuple[float, float, float, float] | None = None  # where the hands work, 0-1
 
 
 @dataclass(frozen=True)
@@ -513,17 +514,19 @@ def draft_hotspots(
         if step is None or not step.keyframe:
             continue
         label = "de sécurité" if kp.kind == "safety" else "de qualité"
+        region = list(step.keyframe_region) if step.keyframe_region else list(DEFAULT_REGION)
+        where = "zone proposée là où les mains travaillent, à vérifier" if step.keyframe_region else "zone à tracer"
         out.append(
             DraftQuestion(
                 kind="hotspot",
                 time=round(kp.time, 3),
                 prompt=f"Touchez sur l'image l'endroit qui demande de la vigilance ({label}).",
-                answer_key={"regions": [{"rect": list(DEFAULT_REGION)}]},
+                answer_key={"regions": [{"rect": region}]},
                 step_id=step.id,
                 image=step.keyframe,
                 feedback_correct=f"Oui. {kp.text}",
                 feedback_wrong=f"Attention : {kp.text}",
-                source=f"point de vigilance « {kp.text[:60]} » (zone à tracer)",
+                source=f"point de vigilance « {kp.text[:60]} » ({where})",
             )
         )
         if len(out) >= limit:
@@ -569,6 +572,7 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
             title=s.title,
             keyframe=s.keyframe,
             key_terms=tuple(s.key_terms or ()),
+            keyframe_region=tuple(s.keyframe_region) if s.keyframe_region else None,
         )
         for s in capsule.steps().order_by("start")
     ]

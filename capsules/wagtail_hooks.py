@@ -3,16 +3,18 @@
 Review and authoring screens are registered in cms/wagtail_hooks.py.
 """
 
+from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules import admin_views
-from capsules.models import Certification, Footage, SkillsBlock
+from capsules.models import Certification, Footage, PipelineRun, SkillsBlock
 from capsules.permissions import can_author, visible_footage
 
 
@@ -20,10 +22,11 @@ class ProcessingColumn(Column):
     """Current stage and percentage, refreshed in place by footage_list.js."""
 
     def get_value(self, instance):
-        run = instance.latest_run
+        runs = getattr(instance, "runs_newest_first", None)  # prefetched by the listing (no query per row)
+        run = runs[0] if runs is not None and runs else (None if runs is not None else instance.latest_run)
         if run is None:
             return "—"
-        running = run.stages.filter(status="running").first()
+        running = next((s for s in run.stages.all() if s.status == "running"), None)
         label = f"{running.name} {running.progress:.0f} %" if running else run.get_status_display()
         return format_html('<span class="geste-run" data-status-url="{}">{}</span>',
                            reverse("geste_footage_status", args=[instance.pk]), label)
@@ -50,8 +53,18 @@ class SkillsBlockViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class FootageIndexView(IndexView):
+    """The footage listing: only what the user may see, latest runs and stages prefetched."""
+
+    def get_base_queryset(self):
+        runs = PipelineRun.objects.order_by("-created_at").prefetch_related("stages")
+        return visible_footage(self.request.user).select_related("skills_block").prefetch_related(
+            Prefetch("runs", queryset=runs, to_attr="runs_newest_first"))
+
+
 class FootageViewSet(ModelViewSet):
     model = Footage
+    index_view_class = FootageIndexView
     icon = "media"
     menu_label = _("Vidéos sources")
     form_fields = ["title", "skills_block", "language", "expert"]
@@ -69,9 +82,6 @@ class FootageViewSet(ModelViewSet):
             ProcessingColumn("processing", label=_("Traitement")),
             Column("created_at", label=_("Créée le")),
         ]
-
-    def get_queryset(self, request):
-        return visible_footage(request.user).select_related("skills_block")
 
 
 class GesteViewSetGroup(ModelViewSetGroup):

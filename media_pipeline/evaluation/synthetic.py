@@ -56,6 +56,8 @@ class SyntheticClip:
     fps: float
     duration: float
     gestures: list[str] = field(default_factory=list)
+    # Where the working hand is on screen (0-1 of width and height) during steps: (t, x, y), 5 Hz.
+    hands: list[tuple[float, float, float]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -133,6 +135,7 @@ class _Renderer:
 
     def __init__(self, rng: np.random.Generator, w: int, h: int, fps: float, duration: float):
         self.rng, self.w, self.h, self.fps = rng, w, h, fps
+        self.working_hand: tuple[float, float] | None = None  # last frame's active hand, 0-1 (ground truth)
         self.margin = 0.45
         cw, ch = int(w * (1 + 2 * self.margin)), int(h * (1 + 2 * self.margin))
         # The bench is drawn and warped at most 960 px wide, then scaled up; hands are drawn
@@ -398,9 +401,13 @@ def generate_clip(out: str | Path, seed: int, *, size: tuple[int, int] | None = 
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdin is not None
         n = int(round(duration * fps))
+        hands = []
+        every = max(1, int(round(fps / 5)))
         try:
             for k in range(n):
                 frame = _render(renderer, steps, rest_out, other_side, k / fps, k)
+                if k % every == 0 and renderer.working_hand is not None:
+                    hands.append((round(k / fps, 3), *renderer.working_hand))
                 proc.stdin.write(frame.tobytes())
             proc.stdin.close()
         except BrokenPipeError:
@@ -410,7 +417,7 @@ def generate_clip(out: str | Path, seed: int, *, size: tuple[int, int] | None = 
             raise RuntimeError(f"ffmpeg failed: {err[-1000:]}")
     return SyntheticClip(path=str(out), steps=[(round(s.start, 3), round(s.end, 3)) for s in steps],
                          transcript=transcript, seed=seed, width=w, height=h, fps=fps, duration=duration,
-                         gestures=[s.gesture for s in steps])
+                         gestures=[s.gesture for s in steps], hands=hands)
 
 
 def _smoothstep(u: float) -> float:
@@ -477,6 +484,7 @@ def _render(r: _Renderer, steps: list[_Step], rest_out: dict[int, bool], other_s
     r.draw_hand(img, ox, oy, -other_side * 0.3, int(other_side), None)
     hx, hy = r.to_screen(m, pos)
     r.draw_hand(img, hx, hy, ang, int(-other_side), tool if gesture else None, tang)
+    r.working_hand = (round(hx / r.w, 4), round(hy / r.h, 4)) if gesture else None
     g = r.gain(t)
     if abs(g - 1.0) > 1e-3:
         img = cv2.LUT(img, np.clip(np.arange(256) * g, 0, 255).astype(np.uint8))

@@ -104,3 +104,25 @@ def test_footage_media_is_private_until_a_capsule_is_published(client, storage_r
     client.logout()
     response = client.get(url, HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206 and response["Content-Range"] == "bytes 0-99/2048"
+
+
+def test_footage_listing_shows_progress_without_a_query_per_row(client, footage, django_assert_max_num_queries):
+    """The 'Traitement' column reads prefetched runs and stages: 3 or 30 rows cost the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(factories.designer())
+
+    def listing() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get("/admin/footage/").content.decode()
+        return body, len(ctx.captured_queries)
+
+    body, few = listing()
+    assert "transcode 42 %" in body or "transcode 43 %" in body  # the running stage and its percentage
+    for _ in range(12):
+        run = PipelineRun.objects.create(footage=factories.FootageFactory(), status=PipelineRun.Status.RUNNING)
+        StageRun.objects.create(run=run, name="motion", status=StageRun.Status.RUNNING, progress=10)
+    body, many = listing()
+    assert body.count("motion 10 %") == 12
+    assert many <= few + 2, (few, many)

@@ -184,3 +184,19 @@ def test_drafts_on_the_whisper_transcript(commentary, settings):
     for d in clozes:
         assert d.prompt.count("____") == 1 and d.answer_key["blanks"][0]
         assert steps[0].start <= d.time <= steps[-1].end
+
+
+def test_hotspot_zone_comes_from_where_the_hands_work():
+    """With the keyframe's activity region (segment stage), the drafted zone is that region;
+    without it, a placeholder the designer must draw, and the source says which."""
+    from capsules.quiz_drafting import DEFAULT_REGION, DraftKeyPoint, DraftStep, draft_hotspots
+
+    located = DraftStep(id=1, start=0, end=10, title="Scier", keyframe="k/1.jpg",
+                        keyframe_region=(0.55, 0.4, 0.25, 0.3))
+    unknown = DraftStep(id=2, start=10, end=20, title="Poncer", keyframe="k/2.jpg")
+    kps = [DraftKeyPoint(time=4, kind="safety", text="Doigts loin de la lame", step_id=1),
+           DraftKeyPoint(time=14, kind="quality", text="Poncer dans le sens du fil", step_id=2)]
+    first, second = draft_hotspots([located, unknown], kps)
+    assert first.answer_key == {"regions": [{"rect": [0.55, 0.4, 0.25, 0.3]}]}
+    assert "mains" in first.source
+    assert second.answer_key == {"regions": [{"rect": DEFAULT_REGION}]} and "à tracer" in second.source
