@@ -84,3 +84,21 @@ def test_ingest_footage_command(storage_root, clip, django_capture_on_commit_cal
     assert Footage.objects.get().title == "Par la console"
     with pytest.raises(CommandError, match="inconnu"):
         call_command("ingest_footage", str(clip), "--skills-block", "RNCP00000BC09")
+
+
+def test_progress_in_a_log_is_one_line_per_change():
+    """`ingest_footage --wait` piped to a file: readable lines, no bar redraws or blank lines."""
+    import io
+
+    from capsules.models import PipelineRun, StageRun
+    from capsules.progress_cli import follow_run
+    from capsules.workflow import STAGES
+
+    run = PipelineRun.objects.create(footage=factories.FootageFactory(), status=PipelineRun.Status.SUCCEEDED)
+    for spec in STAGES:
+        StageRun.objects.create(run=run, name=spec.name, status=StageRun.Status.SUCCEEDED, progress=100)
+    out = io.StringIO()
+    follow_run(run, out, timeout=5, poll=0.01)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(STAGES) and all(line.strip() for line in lines)
+    assert lines[0].startswith("Analyse et validation : ") and lines[0].endswith("100 %")
