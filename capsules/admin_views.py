@@ -71,12 +71,12 @@ def footage_status(request, pk: int):
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
-    captions = r.get("captions") or {}
+    captions = sorted((r.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")  # French first: default
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
         "can_manage": can_author(request.user),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
-        "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions.items()],
+        "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions if key],
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
     }
     return render(request, "capsules/admin/footage_detail.html", context)

@@ -35,7 +35,11 @@ class InvalidResponse(ValueError):
 
 @dataclass(frozen=True)
 class GradeResult:
-    """The outcome of one attempt; ``solution`` is only sent back after the attempt."""
+    """The outcome of one attempt.
+
+    ``solution`` is only filled for a right answer: a wrong one may be retried, and a key sent with it
+    would hand the retry its answer (in the network panel, or in the manifest after a reload).
+    """
 
     correct: bool | None
     score: float
@@ -245,5 +249,5 @@ def grade(interaction, response: dict) -> GradeResult:
         score=float(score),
         feedback=feedback or "",
         choice_feedback=choice_feedback,
-        solution=solution_for(interaction),
+        solution=solution_for(interaction) if correct is not False else {},
     )

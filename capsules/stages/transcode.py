@@ -23,7 +23,10 @@ class TranscodeStage(Stage):
         return {"files": files, "variants": data.get("variants", [])}
 
     def apply(self, ctx, manifest, prefix):
-        renditions = dict(ctx.footage.renditions or {})
+        # Read the renditions again under a row lock: captions saved by transcribe/translate while
+        # this transcode ran are in the row, not in ctx.footage (loaded when the task started).
+        footage = Footage.objects.select_for_update().only("renditions").get(pk=ctx.footage.pk)
+        renditions = dict(footage.renditions or {})
         renditions.update({name: f"{prefix}/{rel}" for name, rel in manifest["files"].items()})
         renditions["variants"] = manifest.get("variants", [])
         Footage.objects.filter(pk=ctx.footage.pk).update(renditions=renditions)

@@ -23,6 +23,20 @@ def transcribe_settings(footage: Footage) -> TranscribeSettings:
         beam_size=settings.GESTE_WHISPER_BEAM_SIZE, language=language, vocabulary=vocabulary)
 
 
+def merge_caption_track(footage_id: int, lang: str, key: str) -> dict[str, str]:
+    """Set one language's captions in ``renditions["captions"]``, keeping the other languages.
+
+    Transcribe (French) and translate (English) finish in any order on parallel workers: the
+    footage row is locked so neither overwrites the other's track. Call inside a transaction.
+    """
+    footage = Footage.objects.select_for_update().only("renditions").get(pk=footage_id)
+    renditions = dict(footage.renditions or {})
+    captions = {**(renditions.get("captions") or {}), lang: key}
+    renditions["captions"] = captions
+    Footage.objects.filter(pk=footage_id).update(renditions=renditions)
+    return captions
+
+
 @register
 class TranscribeStage(Stage):
     name = "transcribe"
@@ -53,6 +67,4 @@ class TranscribeStage(Stage):
             footage=ctx.footage, task="transcribe",
             defaults={"language": data.get("language", ""), "duration": data.get("duration", 0),
                       "model": data.get("model", ""), "segments": data.get("segments", [])})
-        renditions = dict(Footage.objects.get(pk=ctx.footage.pk).renditions or {})
-        renditions["captions"] = {data.get("language") or "fr": f"{prefix}/{manifest['files']['captions']}"}
-        Footage.objects.filter(pk=ctx.footage.pk).update(renditions=renditions)
+        merge_caption_track(ctx.footage.pk, data.get("language") or "fr", f"{prefix}/{manifest['files']['captions']}")

@@ -176,7 +176,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "media"
 CELERY_TASK_QUEUES = [Queue("media"), Queue("asr")]
-CELERY_TASK_ROUTES = {"capsules.tasks.transcribe": {"queue": "asr"}}
+CELERY_TASK_ROUTES = {"capsules.tasks.transcribe": {"queue": "asr"}, "capsules.tasks.translate": {"queue": "asr"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -191,6 +191,8 @@ GESTE_WHISPER_DEVICE = os.environ.get("GESTE_WHISPER_DEVICE", "auto")
 GESTE_WHISPER_COMPUTE_TYPE = os.environ.get("GESTE_WHISPER_COMPUTE_TYPE", "auto")
 GESTE_WHISPER_THREADS = int(os.environ.get("GESTE_WHISPER_THREADS", "0"))
 GESTE_WHISPER_BEAM_SIZE = int(os.environ.get("GESTE_WHISPER_BEAM_SIZE", "5"))
+# English captions from Whisper's translate task (a second track beside the French one).
+GESTE_TRANSLATE_CAPTIONS = env_bool("GESTE_TRANSLATE_CAPTIONS", True)
 GESTE_MAX_DURATION_S = float(os.environ.get("GESTE_MAX_DURATION_S", str(4 * 3600)))
 GESTE_MAX_UPLOAD_BYTES = int(os.environ.get("GESTE_MAX_UPLOAD_BYTES", str(20 * 1024**3)))
 GESTE_WORK_DIR = Path(os.environ.get("GESTE_WORK_DIR", VAR_DIR / "work"))

@@ -38,7 +38,7 @@ def wait_run(run, timeout=300) -> PipelineRun:
 
 
 def test_downstream_order():
-    assert downstream("audio") == ["audio", "transcribe", "segment", "draft_quizzes"]
+    assert downstream("audio") == ["audio", "transcribe", "translate", "segment", "draft_quizzes"]
     assert [s.name for s in STAGES][0] == "ingest"
 
 
@@ -57,7 +57,7 @@ def test_full_run_on_a_real_worker(worker_factory, narrated_clip):
     run = wait_run(footage.latest_run)
     stages = stages_of(run)
     assert run.status == PipelineRun.Status.SUCCEEDED, {n: (s.status, s.error_message) for n, s in stages.items()}
-    for name in ("ingest", "transcode", "audio", "transcribe", "motion", "segment"):
+    for name in ("ingest", "transcode", "audio", "transcribe", "translate", "motion", "segment"):
         assert stages[name].status == StageRun.Status.SUCCEEDED, (name, stages[name].error_message)
         assert stages[name].executions == 1 and stages[name].progress == 100
     footage.refresh_from_db()
@@ -66,6 +66,13 @@ def test_full_run_on_a_real_worker(worker_factory, narrated_clip):
     assert footage.transcripts.get(task="transcribe").segments, "French narration should be transcribed"
     assert footage.motion_curve["values"]
     assert footage.steps.exists()
+    # Each step's keyframe carries the zone where motion happens (the hotspot drafts' proposal).
+    assert any(s.keyframe_region and len(s.keyframe_region) == 4 for s in footage.steps.all())
+    # Both caption tracks, whichever of transcribe and translate finished last (they run in parallel).
+    assert set(footage.renditions["captions"]) == {"fr", "en"}
+    assert footage.renditions["captions"]["en"].endswith("/captions.en.vtt")
+    assert footage.transcripts.get(task="translate").language == "en"
+    assert_english(footage.renditions["captions"]["en"])
 
     # A second run of the same footage reuses every stored output: nothing executes again.
     from capsules.workflow import start_run
@@ -73,6 +80,37 @@ def test_full_run_on_a_real_worker(worker_factory, narrated_clip):
     again = wait_run(start_run(footage))
     assert again.status == PipelineRun.Status.SUCCEEDED
     assert all(s.executions == 0 for s in StageRun.objects.filter(run=again, status=StageRun.Status.SUCCEEDED))
+    reused = StageRun.objects.get(run=again, name="translate")
+    assert reused.status == StageRun.Status.SUCCEEDED and reused.executions == 0
+    assert reused.input_key == stages["translate"].input_key
+    assert StageRun.objects.get(pk=stages["translate"].pk).executions == 1
+    footage.refresh_from_db()
+    assert set(footage.renditions["captions"]) == {"fr", "en"}
+
+
+# Function words: the first set is frequent in any English sentence and absent from French; the
+# second is frequent in French and absent from English. Whisper base translates the clip's
+# "Toutes les lignes sont occupées pour l'instant. Composez le nouveau numéro de poste..." into
+# "All the links are occupied for the moment. Compose the new post number ..." (measured): an
+# untranslated French transcript fails both checks, whatever its recognition errors.
+ENGLISH_WORDS = {"the", "for", "of", "to", "and", "you", "your", "is", "are", "this", "with", "in", "at"}
+FRENCH_WORDS = {"le", "la", "les", "des", "du", "de", "pour", "sur", "vous", "est", "une", "et", "suivi"}
+
+
+def assert_english(key: str) -> None:
+    """The stored VTT's cues read as English: ASCII letters, English function words, no French ones."""
+    import io
+    import re
+
+    import webvtt
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(key, "rb") as fh:
+        text = " ".join(c.text for c in webvtt.from_buffer(io.StringIO(fh.read().decode("utf-8"))))
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    letters = [ch for ch in text if ch.isalpha()]
+    assert letters and sum(ch.isascii() for ch in letters) / len(letters) > 0.98, text  # no é, è, à, ç...
+    assert len(words & ENGLISH_WORDS) >= 2 and not words & FRENCH_WORDS, text
 
 
 def test_worker_killed_mid_transcode_resumes_without_redoing_finished_stages(worker_factory, tmp_path):

@@ -4,65 +4,92 @@ import { h } from "./dom.js";
 
 let seq = 0;
 
-function choiceList(inter, type) {
+function choiceList(inter, type, legend = "Réponses") {
   const name = `gq-${inter.id}-${++seq}`;
-  return h("fieldset", { class: "gq-choices" }, h("legend", { class: "sr-only", text: "Réponses" }),
+  return h("fieldset", { class: "gq-choices" }, h("legend", { class: "sr-only", text: legend }),
     inter.choices.map((c) => h("label", { class: "gq-choice" },
       h("input", { type, name, value: c.id }), c.image ? h("img", { src: c.image, alt: "" }) : null, h("span", { text: c.text }))));
 }
 
+// Reordering without a mouse: each item has "move up" / "move down" buttons; focus follows the
+// moved item (so Enter/Space can be pressed again) and its new place is announced.
 function orderingList(inter) {
-  const ol = h("ol", { class: "gq-order" });
+  const ol = h("ol", { class: "gq-order", "aria-describedby": `gq-order-help-${inter.id}` });
+  const live = h("p", { class: "gq-order-live sr-only", "aria-live": "polite", "aria-atomic": "true" });
+  const help = h("p", { class: "gq-help", id: `gq-order-help-${inter.id}` },
+    "Remettez les éléments dans l'ordre avec les boutons ↑ et ↓ (ou Tab puis Entrée).");
+  const say = (text) => { live.textContent = ""; setTimeout(() => { live.textContent = text; }, 30); };
   const move = (li, dir) => {
     const sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
-    if (!sib) return;
+    const text = li.dataset.text;
+    if (!sib) { say(`« ${text} » est déjà en ${dir < 0 ? "première" : "dernière"} position.`); return; }
     if (dir < 0) ol.insertBefore(li, sib); else ol.insertBefore(sib, li);
     li.querySelector(dir < 0 ? ".up" : ".down").focus();
+    say(`« ${text} » : position ${[...ol.children].indexOf(li) + 1} sur ${ol.children.length}.`);
   };
   for (const c of inter.choices) {
-    const li = h("li", { "data-id": c.id }, h("span", { text: c.text }));
+    const li = h("li", { "data-id": c.id, "data-text": c.text }, h("span", { text: c.text }));
     li.append(h("button", { type: "button", class: "up", "aria-label": `Monter « ${c.text} »`, onclick: () => move(li, -1) }, "↑"),
       h("button", { type: "button", class: "down", "aria-label": `Descendre « ${c.text} »`, onclick: () => move(li, 1) }, "↓"));
     ol.append(li);
   }
-  return ol;
+  return { els: [help, ol, live], read: () => ({ order: [...ol.children].map((li) => li.dataset.id) }) };
 }
 
+// Pointing at a picture, by touch, mouse or keyboard: the picture is focusable, the arrow keys
+// move a visible marker (Shift: finer steps), Enter or Space answers.
 function hotspot(inter, video) {
   const point = { x: 0.5, y: 0.5, set: false };
-  const marker = h("span", { class: "gq-marker", hidden: true });
+  const marker = h("span", { class: "gq-marker", hidden: true, "aria-hidden": "true" });
+  const where = h("span", { class: "sr-only", "aria-live": "polite" });
   let surface;
   if (inter.image) {
-    surface = h("img", { src: inter.image, alt: "Image de la question : touchez la zone choisie" });
+    surface = h("img", { src: inter.image, alt: "Image de la question" });
   } else {
-    surface = h("canvas", { role: "img", "aria-label": "Image de la vidéo : touchez la zone choisie" });
+    surface = h("canvas", { role: "img", "aria-label": "Image de la vidéo à cet instant" });
     surface.width = video.videoWidth || 640; surface.height = video.videoHeight || 360;
     try { surface.getContext("2d").drawImage(video, 0, 0, surface.width, surface.height); } catch { /* tainted */ }
   }
-  const box = h("div", { class: "gq-hotspot", tabindex: "0",
-    "aria-label": "Zone de réponse : flèches pour déplacer le repère, Entrée pour valider" }, surface, marker);
-  const place = () => { marker.hidden = false; marker.style.left = `${point.x * 100}%`; marker.style.top = `${point.y * 100}%`; };
+  const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": "zone à pointer",
+    "aria-label": "Touchez l'endroit choisi, ou déplacez le repère avec les flèches et validez avec Entrée",
+    "aria-describedby": `gq-hotspot-help-${inter.id}` }, surface, marker);
+  const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` },
+    "Touchez l'image à l'endroit choisi. Au clavier : flèches pour déplacer le repère (Maj : plus finement), Entrée pour valider.");
+  const place = () => {
+    marker.hidden = false;
+    marker.style.left = `${point.x * 100}%`; marker.style.top = `${point.y * 100}%`;
+    where.textContent = `Repère à ${Math.round(point.x * 100)} % de la largeur, ${Math.round(point.y * 100)} % de la hauteur.`;
+  };
   box.addEventListener("click", (e) => {
     const r = surface.getBoundingClientRect();
     point.x = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
     point.y = Math.min(1, Math.max(0, (e.clientY - r.top) / r.height));
     point.set = true; place();
   });
+  // A keyboard user sees where the marker starts before moving it.
+  box.addEventListener("focus", () => { if (!point.set) { marker.hidden = false; place(); where.textContent = ""; } });
   box.addEventListener("keydown", (e) => {
-    const d = { ArrowLeft: [-0.05, 0], ArrowRight: [0.05, 0], ArrowUp: [0, -0.05], ArrowDown: [0, 0.05] }[e.key];
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      point.set = true; place();
+      box.closest("form")?.requestSubmit();
+      return;
+    }
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
     if (!d) return;
     e.preventDefault();
-    point.x = Math.min(1, Math.max(0, point.x + d[0])); point.y = Math.min(1, Math.max(0, point.y + d[1]));
+    const step = e.shiftKey ? 0.01 : 0.05;
+    point.x = Math.min(1, Math.max(0, point.x + d[0] * step)); point.y = Math.min(1, Math.max(0, point.y + d[1] * step));
     point.set = true; place();
   });
-  return { el: box, read: () => (point.set ? { x: +point.x.toFixed(4), y: +point.y.toFixed(4) } : null) };
+  return { els: [help, box, where], read: () => (point.set ? { x: +point.x.toFixed(4), y: +point.y.toFixed(4) } : null) };
 }
 
 /** Build the form for `inter`; calls onSubmit(response) with the response object. */
 export function renderForm(inter, video, onSubmit) {
   const form = h("form", { class: "gq-form", novalidate: true });
   const err = h("p", { class: "gq-error", role: "alert" });
-  let read;
+  let read, missing = "Choisissez ou saisissez une réponse avant de valider.";
   switch (inter.kind) {
     case "single_choice": {
       form.append(choiceList(inter, "radio"));
@@ -80,15 +107,16 @@ export function renderForm(inter, video, onSubmit) {
       break;
     }
     case "ordering": {
-      const ol = orderingList(inter);
-      form.append(ol);
-      read = () => ({ order: [...ol.children].map((li) => li.dataset.id) });
+      const ord = orderingList(inter);
+      form.append(...ord.els);
+      read = ord.read;
       break;
     }
     case "hotspot": {
       const hs = hotspot(inter, video);
-      form.append(hs.el);
+      form.append(...hs.els);
       read = hs.read;
+      missing = "Touchez l'image, ou placez le repère avec les flèches, avant de valider.";
       break;
     }
     case "cloze": {
@@ -99,27 +127,33 @@ export function renderForm(inter, video, onSubmit) {
         p.append(part);
         if (i < parts.length - 1) p.append(h("input", { type: "text", "aria-label": `Trou ${i + 1}`, autocomplete: "off", size: 12 }));
       });
-      for (let i = parts.length - 1; i < (inter.blanks || 0); i++) p.append(" ", h("input", { type: "text", "aria-label": `Trou ${i + 1}` }));
+      for (let i = parts.length - 1; i < (inter.blanks || 0); i++) p.append(" ", h("input", { type: "text", "aria-label": `Trou ${i + 1}`, autocomplete: "off", size: 12 }));
       form.append(p);
       read = () => { const v = [...p.querySelectorAll("input")].map((i) => i.value.trim()); return v.every(Boolean) ? { blanks: v } : null; };
+      missing = "Complétez chaque trou avant de valider.";
       break;
     }
     case "free_recall": {
       const ta = h("textarea", { rows: 3, "aria-label": "Votre réponse" });
       const rating = choiceList({ ...inter, choices: [{ id: "knew", text: "Je savais" }, { id: "partly", text: "En partie" },
-        { id: "didnt", text: "Je ne savais pas" }] }, "radio");
+        { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Votre auto-évaluation");
       form.append(ta, h("p", { text: "Comparez avec la vidéo, puis évaluez-vous :" }), rating);
       read = () => { const c = rating.querySelector("input:checked"); return c ? { text: ta.value, self_assessment: c.value } : null; };
+      missing = "Évaluez-vous (je savais, en partie, je ne savais pas) avant de valider.";
       break;
     }
     default: // observe
       read = () => ({});
   }
   form.append(err, h("button", { type: "submit", class: "gq-submit" }, inter.kind === "observe" ? "J'ai observé" : "Valider"));
+  const clear = () => { err.textContent = ""; };
+  form.addEventListener("change", clear);
+  form.addEventListener("click", clear);
+  form.addEventListener("keydown", clear);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const response = read();
-    if (!response) { err.textContent = "Choisissez ou saisissez une réponse avant de valider."; return; }
+    if (!response) { err.textContent = missing; return; }
     err.textContent = "";
     onSubmit(response);
   });

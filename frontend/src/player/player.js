@@ -157,7 +157,7 @@ export class Player {
   }
 
   toggle() {
-    if (this.active) { this.qBox.querySelector("input,button,textarea")?.focus(); return; }
+    if (this.active) { this.focusAnswer(); return; }
     if (this.video.paused) this.video.play().catch(() => {}); else this.video.pause();
   }
 
@@ -362,7 +362,7 @@ export class Player {
       } else {
         box.querySelector(".gq-submit").disabled = false;
         const actions = h("div", { class: "gq-actions" },
-          h("button", { type: "button", class: "gq-retry", onclick: () => { fb.remove(); box.querySelector("input,textarea,button")?.focus(); } }, "Réessayer"));
+          h("button", { type: "button", class: "gq-retry", onclick: () => { fb.remove(); this.focusAnswer(); } }, "Réessayer"));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => { this.done.add(inter.id); this.resumeAfter(inter); } }, "Continuer"));
         fb.append(actions);
@@ -374,6 +374,12 @@ export class Player {
     // The designer asked for the step to be replayed after a wrong answer: offer it first.
     if (res.correct === false && inter.replay_step_on_wrong) box.querySelector(".gq-replay")?.focus();
     this.announce(say);
+  }
+
+  /** Focus the first control of the answer form (the hotspot picture is one), else the first button. */
+  focusAnswer() {
+    const box = this.qBox;
+    (box.querySelector(".gq-form :is(input, textarea, select, [tabindex='0'], button)") || box.querySelector("button"))?.focus();
   }
 
   closeQuestion() {

@@ -1,0 +1,276 @@
+"""Ordering, hotspot, cloze and free recall driven in Chromium, keyboard first, in one page load.
+
+One published capsule (real HLS media) carries the four kinds. For each: the video pauses at it,
+the page held no answer key nor feedback before the answer (DOM, player state and every learner
+API response are searched), a wrong answer then a right one are graded by the server (free recall:
+the learner's self-assessment), and the feedback shown is the server's. Ordering is reordered with the
+keyboard only, the hotspot clicked (wrong) then answered with its keyboard marker (right); cloze and
+free recall are answered with the keyboard at 360 px, and axe checks each open question.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from capsules.models import Attempt, Interaction
+from tests import factories
+from tests.browser import test_player as choice_kinds
+from tests.browser.learner_capsule import publish_capsule
+from tests.browser.test_player import SCREENSHOTS, accessibility_violations, leave, log_in, open_capsule, video
+
+# The built player and the real media are made once per session, shared with the choice-kind test.
+built_player = choice_kinds.built_player
+capsule_media = choice_kinds.capsule_media
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ORDER_KEY = ["prep", "unscrew", "tighten"]
+ORDER_OK = "Oui : préparer, dévisser, puis resserrer en dernier."
+ORDER_KO = "L'ordre n'est pas celui du geste : revoyez la vidéo."
+HOTSPOT_RECT = [0.6, 0.6, 0.3, 0.3]  # bottom-right of the picture
+HOTSPOT_OK = "Exact : l'écrou du siphon est en bas à droite."
+HOTSPOT_KO = "Non, cherchez l'écrou en bas de l'image."
+CLOZE_SECRET = "écrou six pans"  # an accepted spelling that appears nowhere else
+CLOZE_OK = "Parfait, dévissage à la main sans outil."
+CLOZE_KO = "Relisez la consigne donnée dans la vidéo."
+RECALL_OK = "Réponse attendue : une clé plate de 24, serrée d'un quart de tour."
+AFTER_RIGHT = [ORDER_OK, HOTSPOT_OK, CLOZE_SECRET, CLOZE_OK, RECALL_OK]
+SECRETS = [ORDER_OK, ORDER_KO, HOTSPOT_OK, HOTSPOT_KO, CLOZE_SECRET, CLOZE_OK, CLOZE_KO, RECALL_OK,
+           "answer_key", "regions", "solution", "feedback_correct", "feedback_wrong"]
+
+
+@pytest.fixture
+def quiz_capsule(capsule_media, storage_root, built_player):
+    """The player's test capsule with its two choice questions replaced by the four other kinds."""
+    data = publish_capsule(capsule_media, storage_root)
+    data["q1"].delete()
+    data["q2"].delete()
+    steps, capsule = data["steps"], data["capsule"]
+    common = {"capsule": capsule, "mandatory": True}
+    data["ordering"] = Interaction.objects.create(
+        **common, time=1.5, kind="ordering", step=steps[0],
+        prompt="Remettez les étapes du remplacement dans l'ordre.",
+        choices=[{"id": "prep", "text": "Préparer le siphon"}, {"id": "unscrew", "text": "Dévisser l'écrou"},
+                 {"id": "tighten", "text": "Serrer le joint"}],
+        answer_key={"order": ORDER_KEY}, feedback_correct=ORDER_OK, feedback_wrong=ORDER_KO,
+    )
+    data["hotspot"] = Interaction.objects.create(
+        **common, time=4.5, kind="hotspot", step=steps[1], image="footage/test/step1.jpg",
+        prompt="Montrez l'écrou à dévisser.",
+        answer_key={"regions": [{"rect": HOTSPOT_RECT}]}, feedback_correct=HOTSPOT_OK, feedback_wrong=HOTSPOT_KO,
+    )
+    data["cloze"] = Interaction.objects.create(
+        **common, time=7.0, kind="cloze", step=steps[1], prompt="Dévissez l'___ à la ___.",
+        answer_key={"blanks": [["écrou", CLOZE_SECRET], ["main"]]}, feedback_correct=CLOZE_OK, feedback_wrong=CLOZE_KO,
+    )
+    data["recall"] = Interaction.objects.create(
+        **common, time=9.5, kind="free_recall", step=steps[2], prompt="Avec quel outil serre-t-on le joint ?",
+        feedback_correct=RECALL_OK,
+    )
+    return data
+
+
+def active(page, prop: str = "className"):
+    return page.evaluate(f"document.activeElement && document.activeElement.{prop}")
+
+
+def tab_to(page, selector: str, limit: int = 15, back: bool = False) -> None:
+    """Press Tab (Shift+Tab) until the focused element matches ``selector``: it is keyboard-reachable."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with the keyboard")
+
+
+def ask(page, inter: Interaction) -> None:
+    """The video reached ``inter``: paused at its time, the question's title focused."""
+    page.wait_for_selector(f"[data-asking='{inter.pk}']", timeout=15000)
+    assert video(page, "v.paused") is True
+    assert inter.time - 0.1 <= video(page, "v.currentTime") <= inter.time + 0.8
+    assert active(page, "tagName") == "H2"
+
+
+def answer(page, expect: str) -> dict:
+    """Press Enter on the focused control and return the server's grading, shown as ``expect``."""
+    with page.expect_response(lambda r: "/api/learner/interactions/" in r.url and r.url.endswith("/answer")) as resp:
+        page.keyboard.press("Enter")
+    result = resp.value.json()
+    if result["correct"] is False:  # may be retried: the key does not come with it
+        assert result["solution"] == {} and not [s for s in AFTER_RIGHT if s in resp.value.text()]
+    page.wait_for_selector(f".gp-question {expect}")
+    shown = page.inner_text(".gq-feedback")
+    assert result["feedback"] and result["feedback"] in shown
+    return result
+
+
+def carry_on(page) -> None:
+    tab_to(page, ".gq-continue")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
+
+
+def no_answer_key(page, responses, inter: Interaction) -> None:
+    """Nothing the page received or holds reveals a key or a feedback before the answer."""
+    dom = page.evaluate("""(() => { const d = document.documentElement.cloneNode(true);
+        d.querySelectorAll('script').forEach((s) => s.remove()); return d.outerHTML; })()""")  # axe is injected
+    texts = [dom, page.evaluate(
+        "JSON.stringify(document.querySelector('[data-geste-player]').gestePlayer.m)")]
+    texts += [r.text() for r in responses if r.request.method == "GET"]
+    for text in texts:
+        found = [s for s in SECRETS if s in text]
+        assert not found, (found, text[max(0, text.find(found[0]) - 300):text.find(found[0]) + 300])
+    manifest = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m")
+    shown = next(i for i in manifest["interactions"] if i["id"] == inter.pk)
+    assert set(shown) <= {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
+                          "answer_url", "image", "blanks"}
+
+
+def attempts(user, inter) -> list[tuple]:
+    return list(Attempt.objects.filter(user=user, interaction=inter).order_by("pk")
+                .values_list("correct", "score", "response"))
+
+
+@pytest.mark.timeout(240)
+def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_server, context, quiz_capsule):
+    user = factories.learner()
+    log_in(context, live_server, user)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    url = f"{live_server.url}{quiz_capsule['page'].url}"
+    responses = []
+    page.on("response", lambda r: responses.append(r) if "/api/learner/" in r.url or r.url == url else None)
+    open_capsule(page, url)
+    page.focus(".gp-play")
+    page.keyboard.press("Enter")
+
+    # --- ordering: reordered with the keyboard only --------------------------------------
+    ordering = quiz_capsule["ordering"]
+    ask(page, ordering)
+    no_answer_key(page, responses, ordering)
+    order = lambda: page.eval_on_selector_all(".gq-order li", "els => els.map(e => e.dataset.id)")  # noqa: E731
+    shown = order()
+    assert sorted(shown) == sorted(ORDER_KEY) and shown != ORDER_KEY  # never handed out solved
+    assert accessibility_violations(page) == []
+    tab_to(page, ".gq-submit")
+    wrong = answer(page, ".gq-wrong")
+    assert wrong["correct"] is False and ORDER_KO in page.inner_text(".gq-feedback")
+    tab_to(page, ".gq-retry")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.closest('.gq-order') !== null")
+    if SCREENSHOTS:
+        page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-ordering.png")
+    for i, want in enumerate(ORDER_KEY):
+        moves = order().index(want) - i
+        if moves:
+            tab_to(page, f".gq-order li[data-id='{want}'] .up")
+        for _ in range(moves):
+            page.keyboard.press("Space" if i % 2 else "Enter")
+            # Focus follows the item, and its new place is announced.
+            assert page.evaluate("document.activeElement.closest('li').dataset.id") == want
+        if moves:
+            page.wait_for_function(
+                "p => document.querySelector('.gq-order-live').textContent.includes(p)", arg=f"{i + 1} sur 3")
+        assert order()[i] == want
+    assert order() == ORDER_KEY
+    tab_to(page, ".gq-submit")
+    right = answer(page, ".gq-right")
+    assert right["correct"] is True and ORDER_OK in page.inner_text(".gp-question")
+    assert page.locator(".gq-order").count() == 0
+    carry_on(page)
+
+    # --- hotspot: a mouse click (wrong), then the keyboard marker (right) ------------------
+    hotspot = quiz_capsule["hotspot"]
+    ask(page, hotspot)
+    no_answer_key(page, responses, hotspot)
+    page.wait_for_function("document.querySelector('.gq-hotspot img').complete")
+    assert accessibility_violations(page) == []
+    box = page.locator(".gq-hotspot img").bounding_box()
+    assert box["width"] > 300  # the picture is shown large enough to point at
+    page.mouse.click(box["x"] + 0.2 * box["width"], box["y"] + 0.3 * box["height"])
+    page.focus(".gq-submit")
+    answer(page, ".gq-wrong")
+    [(ok, _score, resp)] = attempts(user, hotspot)
+    assert ok is False and resp["x"] == pytest.approx(0.2, abs=0.01) and resp["y"] == pytest.approx(0.3, abs=0.01)
+    assert HOTSPOT_KO in page.inner_text(".gq-feedback")
+    tab_to(page, ".gq-retry")
+    page.keyboard.press("Enter")
+    assert active(page) == "gq-hotspot"  # back on the picture, not on a button
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    for _ in range(8):
+        page.keyboard.press("ArrowDown")
+    if SCREENSHOTS:
+        page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-hotspot.png")
+    marker = page.locator(".gq-marker").bounding_box()
+    assert marker["x"] + marker["width"] / 2 == pytest.approx(box["x"] + 0.7 * box["width"], abs=3)
+    answer(page, ".gq-right")  # Enter on the picture answers
+    assert HOTSPOT_OK in page.inner_text(".gp-question")
+    assert attempts(user, hotspot)[1][:2] == (True, 1.0)
+    assert attempts(user, hotspot)[1][2] == pytest.approx({"x": 0.7, "y": 0.7}, abs=0.011)
+    carry_on(page)
+
+    # --- cloze, on a 360-px screen ---------------------------------------------------------
+    page.set_viewport_size({"width": 360, "height": 740})
+    cloze = quiz_capsule["cloze"]
+    ask(page, cloze)
+    no_answer_key(page, responses, cloze)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for el in page.locator(".gp-question input, .gp-question button").all():
+        b = el.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 360
+    assert page.locator(".gq-cloze input").count() == 2
+    assert "___" not in page.inner_text(".gp-question")
+    assert accessibility_violations(page) == []
+    page.keyboard.press("Tab")
+    assert active(page, "getAttribute('aria-label')") == "Trou 1"
+    page.keyboard.type("boulon")
+    page.keyboard.press("Tab")
+    page.keyboard.type("main")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/question-cloze-phone.png", full_page=True)
+    wrong = answer(page, ".gq-wrong")  # Enter in the last blank sends the form
+    assert (wrong["correct"], wrong["score"]) == (False, 0.5) and CLOZE_KO in page.inner_text(".gq-feedback")
+    tab_to(page, ".gq-retry")
+    page.keyboard.press("Enter")
+    assert active(page, "getAttribute('aria-label')") == "Trou 1"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Écrou")
+    answer(page, ".gq-right")
+    assert CLOZE_OK in page.inner_text(".gp-question")
+    assert [a[:2] for a in attempts(user, cloze)] == [(False, 0.5), (True, 1.0)]
+    carry_on(page)
+
+    # --- free recall, still 360 px: self-assessment is required, then accepted ----------
+    recall = quiz_capsule["recall"]
+    ask(page, recall)
+    no_answer_key(page, responses, recall)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert accessibility_violations(page) == []
+    page.keyboard.press("Tab")
+    assert active(page, "tagName") == "TEXTAREA"
+    page.keyboard.type("Une clé plate")
+    tab_to(page, ".gq-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-error:has-text('évaluez-vous')")
+    assert attempts(user, recall) == []  # not sent without a self-assessment
+    tab_to(page, "input[type=radio]", back=True)
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # in a radio group the arrows move the choice
+    page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector(".gq-form input[type=radio]:checked", "e => e.value") == "didnt"
+    assert page.inner_text(".gq-error") == ""  # the hint goes once the learner acts on it
+    tab_to(page, ".gq-submit")
+    if SCREENSHOTS:
+        page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-recall-phone.png")
+    done = answer(page, ".gq-right")
+    assert done["correct"] is True and done["score"] == 0.0
+    assert RECALL_OK in page.inner_text(".gp-question") and "Merci." in page.inner_text(".gp-question")
+    assert attempts(user, recall) == [(True, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
+    carry_on(page)
+
+    # Every mandatory question answered and the video watched to its end: the capsule is complete.
+    page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)
+    leave(page)
+    assert not errors, errors

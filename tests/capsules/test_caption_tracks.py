@@ -1,0 +1,141 @@
+"""Caption tracks per language: transcribe (French) and translate (English) each merge their own
+track into ``Footage.renditions["captions"]``; the admin page and the learner manifest offer both,
+French first and default. The stages' database side runs here on real stored files; Whisper itself
+runs in tests/capsules/test_workflow.py."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
+
+from capsules.models import Footage, PipelineRun, StageRun, Transcript
+from capsules.stage_runner import Skip, StageContext
+from capsules.stages import get_stage
+from tests import factories, pages
+
+pytestmark = pytest.mark.django_db
+
+SEGMENTS = {
+    "transcribe": [{"start": 0.5, "end": 2.0, "text": "Coupez l'eau.", "words": []}],
+    "translate": [{"start": 0.5, "end": 2.0, "text": "Turn off the water.", "words": []}],
+}
+
+
+def _ctx(footage: Footage, name: str, audio: bool = True) -> StageContext:
+    run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING)
+    stage = StageRun.objects.create(run=run, name=name, status=StageRun.Status.RUNNING)
+    up = StageRun.objects.create(run=run, name="audio",
+                                 status=StageRun.Status.SUCCEEDED if audio else StageRun.Status.SKIPPED)
+    return StageContext(stage=stage, run=run, footage=footage, upstream={"audio": up})
+
+
+def _stored(footage: Footage, name: str, tag: str) -> tuple[dict, str]:
+    """Store what compute() would have produced for ``name`` (a transcript and a VTT); (manifest, prefix)."""
+    prefix = f"footage/{footage.checksum[:2]}/{footage.checksum}/{name}/{tag}"
+    lang = "fr" if name == "transcribe" else "en"
+    data = {"language": "fr", "duration": 5.0, "model": "whisper-base", "task": name, "segments": SEGMENTS[name]}
+    files = {"transcript": "t.json", "captions": f"captions.{lang}.vtt"}
+    default_storage.save(f"{prefix}/t.json", ContentFile(json.dumps(data).encode()))
+    default_storage.save(f"{prefix}/{files['captions']}", ContentFile(b"WEBVTT\n"))
+    return {"files": files, "language": lang}, prefix
+
+
+@pytest.mark.parametrize("order", [("transcribe", "translate"), ("translate", "transcribe")])
+def test_each_stage_merges_its_language_and_keeps_the_others(storage_root, order):
+    footage = factories.FootageFactory(renditions={"mp4": "m/low.mp4", "captions": {"fr": "old/captions.fr.vtt"}})
+    expected = {}
+    for name in order:
+        manifest, prefix = _stored(footage, name, "k1")
+        get_stage(name).apply(_ctx(footage, name), manifest, prefix)
+        expected["fr" if name == "transcribe" else "en"] = f"{prefix}/{manifest['files']['captions']}"
+    footage.refresh_from_db()
+    assert footage.renditions["captions"] == expected and footage.renditions["mp4"] == "m/low.mp4"
+    assert Transcript.objects.get(footage=footage, task="translate").language == "en"
+    assert Transcript.objects.get(footage=footage, task="translate").segments == SEGMENTS["translate"]
+
+    # A re-transcribe with other settings replaces only the French track; English survives.
+    manifest, prefix = _stored(footage, "transcribe", "k2")
+    get_stage("transcribe").apply(_ctx(footage, "transcribe"), manifest, prefix)
+    footage.refresh_from_db()
+    assert footage.renditions["captions"] == {**expected, "fr": f"{prefix}/captions.fr.vtt"}
+
+
+def test_translate_skips_when_off_without_audio_or_already_english(settings):
+    stage = get_stage("translate")
+    footage = factories.FootageFactory(language="fr")
+    on_key = stage.settings_key(_ctx(footage, "translate"))
+    stage.check(_ctx(footage, "translate"))  # French footage with audio: translated
+
+    with pytest.raises(Skip, match="Pas de piste audio"):
+        stage.check(_ctx(footage, "translate", audio=False))
+    footage.language = "en"
+    with pytest.raises(Skip, match="déjà en anglais"):
+        stage.check(_ctx(footage, "translate"))
+    settings.GESTE_TRANSLATE_CAPTIONS = False
+    with pytest.raises(Skip, match="désactivés"):
+        stage.check(_ctx(footage, "translate"))
+    # Off has its own key, so a translation stored while it was on is not reused (and re-applied).
+    assert stage.settings_key(_ctx(footage, "translate")) != on_key
+
+
+def test_translate_settings_key_follows_what_changes_the_words(settings):
+    stage = get_stage("translate")
+    footage = factories.FootageFactory(language="fr")
+    keys = {stage.settings_key(_ctx(footage, "translate"))}
+    footage.language = "es"
+    keys.add(stage.settings_key(_ctx(footage, "translate")))
+    settings.GESTE_WHISPER_BEAM_SIZE = 1
+    keys.add(stage.settings_key(_ctx(footage, "translate")))
+    footage.skills_block.certification.vocabulary = "siphon"
+    keys.add(stage.settings_key(_ctx(footage, "translate")))
+    settings.GESTE_WHISPER_MODEL_DIR = "/models/whisper-small"
+    keys.add(stage.settings_key(_ctx(footage, "translate")))
+    assert len(keys) == 5
+    settings.GESTE_WHISPER_THREADS = 7  # the same words, faster or slower
+    assert stage.settings_key(_ctx(footage, "translate")) in keys
+
+
+def test_admin_page_and_learner_manifest_offer_french_then_english(client, storage_root):
+    prefix = "footage/ab/tracks"
+    for name in ("captions.fr.vtt", "captions.en.vtt", "low.mp4"):
+        default_storage.save(f"{prefix}/{name}", ContentFile(b"WEBVTT\n"))
+    # English first in the dict, as when translate finished before transcribe.
+    footage = factories.FootageFactory(renditions={
+        "mp4": f"{prefix}/low.mp4",
+        "captions": {"en": f"{prefix}/captions.en.vtt", "fr": f"{prefix}/captions.fr.vtt"}})
+
+    client.force_login(factories.designer())
+    body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    tracks = re.findall(r"<track [^>]*>", body)
+    assert [re.search(r'srclang="(\w+)" label="(\w+)"', t).groups() for t in tracks] == [
+        ("fr", "Français"), ("en", "English")]
+    assert "default" in tracks[0] and "default" not in tracks[1]
+
+    capsule = factories.CapsuleFactory(footage=footage)
+    pages.capsule_page(capsule)
+    learner = Client()
+    learner.force_login(factories.learner())
+    data = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    assert [(c["lang"], c["label"]) for c in data["captions"]] == [("fr", "Français"), ("en", "English")]
+    assert data["captions"][1]["src"].endswith("captions.en.vtt")
+
+
+def test_transcode_finishing_late_keeps_captions_saved_meanwhile(storage_root):
+    """The footage a transcode task loaded at its start has no captions yet; when it saves its
+    renditions after transcribe saved French captions, the captions must survive."""
+    footage = factories.FootageFactory(renditions={})
+    stale = Footage.objects.get(pk=footage.pk)  # what the transcode task holds in ctx.footage
+    manifest, prefix = _stored(footage, "transcribe", "k1")
+    get_stage("transcribe").apply(_ctx(footage, "transcribe"), manifest, prefix)
+    transcode_ctx = _ctx(stale, "transcode")
+    get_stage("transcode").apply(transcode_ctx, {"files": {"mp4": "low.mp4", "master_playlist": "master.m3u8"},
+                                                 "variants": [{"height": 360}]}, "footage/x/transcode/k")
+    footage.refresh_from_db()
+    assert footage.renditions["captions"] == {"fr": f"{prefix}/captions.fr.vtt"}
+    assert footage.renditions["mp4"] == "footage/x/transcode/k/low.mp4"
