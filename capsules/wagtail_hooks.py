@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from capsules import admin_views
+from capsules import admin_views, report_views
 from capsules.models import Certification, Footage, PipelineRun, SkillsBlock
 from capsules.permissions import can_author, visible_footage
 
@@ -128,3 +128,18 @@ def footage_list_js():
     from django.templatetags.static import static
 
     return format_html('<script src="{}" defer></script>', static("capsules/admin/footage_list.js"))
+
+
+# --- learner reports (capsules/report_views.py) --------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return report_views.urlpatterns
+
+
+@hooks.register("register_reports_menu_item")
+def reports_menu_item():
+    """Inside Wagtail's own "Rapports" menu, so the admin shows one "Rapports" entry, not two."""
+    return DesignerMenuItem(_("Apprenants par capsule"), reverse("geste_reports"), name="geste-reports",
+                            icon_name="user", order=100)

@@ -20,9 +20,11 @@ from capsules.stage_runner import Skip
 from capsules.stages.base import Stage, register
 from capsules.stages.transcribe import merge_caption_track, transcribe_settings
 from media_pipeline.captions import write_vtt
+from media_pipeline.language_check import language_share
 from media_pipeline.transcribe import TranscribeSettings, transcribe
 
 TARGET = "en"  # Whisper's translate task only produces English
+MIN_ENGLISH_SHARE = 0.5  # real translations score 0.9-1.0; garbled speech left in French about 0.1
 
 
 def _already_english() -> str:
@@ -63,6 +65,12 @@ class TranslateStage(Stage):
             # "auto" footage whose speech Whisper found to be English: stored as such, so later runs
             # reuse this finding (apply skips) instead of translating the whole file again.
             return {"files": {}, "source_language": TARGET, "language": TARGET}
+        text = " ".join(seg.text for seg in result.segments)
+        share = language_share(text, TARGET)
+        if text.strip() and share < MIN_ENGLISH_SHARE:
+            # Stored as a finding too: a re-run reuses it instead of translating again.
+            return {"files": {}, "source_language": result.language, "language": TARGET,
+                    "english_share": round(share, 3)}
         (workdir / "translation.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False), "utf-8")
         write_vtt(result, workdir / f"captions.{TARGET}.vtt")
         return {"files": {"transcript": "translation.json", "captions": f"captions.{TARGET}.vtt"},
@@ -71,6 +79,10 @@ class TranslateStage(Stage):
     def apply(self, ctx, manifest, prefix):
         if manifest.get("source_language") == TARGET:
             raise Skip(_already_english())
+        if "english_share" in manifest:
+            raise Skip(_("La traduction automatique n'a pas donné un texte anglais fiable "
+                         "(%(share)d %% de mots anglais) : pas de piste anglaise.")
+                       % {"share": round(100 * manifest["english_share"])})
         data = storage.read_json(f"{prefix}/{manifest['files']['transcript']}")
         existing = Transcript.objects.filter(footage=ctx.footage, task="translate").first()
         if existing and existing.edited:

@@ -139,3 +139,22 @@ def test_transcode_finishing_late_keeps_captions_saved_meanwhile(storage_root):
     footage.refresh_from_db()
     assert footage.renditions["captions"] == {"fr": f"{prefix}/captions.fr.vtt"}
     assert footage.renditions["mp4"] == "footage/x/transcode/k/low.mp4"
+
+
+def test_a_translation_left_in_french_is_not_published_as_english(storage_root):
+    """Whisper base's translate task on synthetic (espeak) French returned French words (seen in the
+    demo); such text must not become the 'English' track."""
+    from media_pipeline.language_check import language_share
+
+    seen = "d'un bon, je s'enlèque ou à mècle à clé. La, je t'apprecle au manteau. Après, je prenais la pièce."
+    assert language_share(seen, "en") < 0.5
+    assert language_share("Turn off the water, then remove the nut with the wrench.", "en") >= 0.9
+    assert language_share("", "en") == 0.0
+
+    footage = factories.FootageFactory(renditions={"captions": {"fr": "x/captions.fr.vtt"}})
+    manifest = {"files": {}, "source_language": "fr", "language": "en", "english_share": 0.1}
+    with pytest.raises(Skip, match="10 % de mots anglais"):
+        get_stage("translate").apply(_ctx(footage, "translate"), manifest, "footage/x/translate/k")
+    footage.refresh_from_db()
+    assert footage.renditions["captions"] == {"fr": "x/captions.fr.vtt"}
+    assert not Transcript.objects.filter(footage=footage, task="translate").exists()
