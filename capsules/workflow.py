@@ -74,12 +74,20 @@ def start_run(footage: Footage) -> PipelineRun:
     return run
 
 
-def _enqueue(stage: StageRun) -> None:
+def _enqueue(stage: StageRun) -> bool:
+    """Send the stage's task. With the broker down the stage stays QUEUED (the upload or the
+    admin action still succeeds) and the next worker to start sends it again."""
     from capsules import tasks
 
     task = tasks.STAGE_TASKS[stage.name]
-    result = task.apply_async(args=[stage.pk], queue=STAGE_BY_NAME[stage.name].queue)
+    try:
+        result = task.apply_async(args=[stage.pk], queue=STAGE_BY_NAME[stage.name].queue)
+    except Exception:  # kombu/redis/amqp connection errors differ by transport
+        log.warning("broker unreachable: stage %s (%s) stays queued until a worker starts",
+                    stage.pk, stage.name, exc_info=True)
+        return False
     StageRun.objects.filter(pk=stage.pk).update(task_id=result.id or "")
+    return True
 
 
 # Lock order, everywhere: the PipelineRun row first, then its StageRun rows. Two workers

@@ -97,3 +97,31 @@ def test_worker_start_moves_on_a_run_whose_advance_was_lost(transactional_db):
     assert recover_interrupted() == []
     run.refresh_from_db()
     assert run.status == PipelineRun.Status.SUCCEEDED
+
+
+def test_broker_down_at_upload_keeps_the_footage_and_the_stage_is_sent_later(transactional_db, monkeypatch):
+    """The broker is unreachable when a run starts (the fault is simulated: stopping the shared
+    Redis would break every other test). The upload still succeeds, the first stage stays queued,
+    and the recovery every starting worker runs sends it."""
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from capsules import tasks
+    from capsules.workflow import recover_interrupted, start_run
+
+    def down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.STAGE_TASKS["ingest"], "apply_async", down)
+    run = start_run(factories.FootageFactory())  # on_commit runs at once in a transactional test
+    ingest = run.stages.get(name="ingest")
+    assert ingest.status == StageRun.Status.QUEUED and ingest.task_id == ""
+
+    monkeypatch.undo()
+    from tests.worker import purge_broker
+
+    try:
+        assert ingest.pk in recover_interrupted()
+        ingest.refresh_from_db()
+        assert ingest.task_id, "sent to the real broker this time"
+    finally:
+        purge_broker()
