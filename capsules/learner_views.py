@@ -20,6 +20,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -50,11 +51,33 @@ LOGIN_MESSAGE = "Connectez-vous pour enregistrer vos réponses et votre progress
 # --- lookups ------------------------------------------------------------------------------
 
 
+def live_capsule_pages():
+    """CapsulePages learners may reach: live, and every ancestor live. The one rule for the learner
+    API and the catalogue search, for a whole set at once.
+
+    An ancestor's tree path is a prefix of the page's: the few non-live pages that have children are
+    read first, and pages under them left out with indexed prefix matches.
+    """
+    from wagtail.models import Page
+
+    from cms.models import CapsulePage
+
+    hidden_parents = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+    under_hidden = Q()
+    for path in hidden_parents:
+        under_hidden |= Q(path__startswith=path)
+    pages = CapsulePage.objects.live()
+    return pages.exclude(under_hidden) if under_hidden else pages
+
+
 def live_capsule_or_404(capsule_id: int) -> Capsule:
     """The capsule if its page and every ancestor page are live; 404 otherwise (drafts never leak)."""
-    capsule = Capsule.objects.select_related("footage", "skills_block", "page").filter(pk=capsule_id).first()
-    page = getattr(capsule, "page", None) if capsule else None
-    if page is None or not page.live or page.get_ancestors().filter(live=False).exists():
+    capsule = (
+        Capsule.objects.select_related("footage", "skills_block", "page")
+        .filter(pk=capsule_id, page__in=live_capsule_pages())
+        .first()
+    )
+    if capsule is None:
         raise Http404("Capsule introuvable.")
     return capsule
 

@@ -53,6 +53,7 @@ export class Player {
     await this.attach();
     this.event("initialized", { offline: !navigator.onLine, source: this.source.kind });
     window.addEventListener("online", () => this.sync());
+    window.addEventListener("hashchange", () => { if (this.video.readyState >= 1) this.openAtLinkedTime(); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) this.save(true); });
     window.addEventListener("pagehide", () => this.save(true));
     setInterval(() => { if (!this.video.paused) this.save(); }, SAVE_EVERY_MS);
@@ -226,7 +227,26 @@ export class Player {
     v.addEventListener("geste-level", () => this.showSource());
   }
 
+  /** Seconds from the capsule's start asked by the page URL (#t=42.5, as the catalogue search links), or null. */
+  linkedTime() {
+    const match = /(?:^#|&)t=(?:npt:)?(\d+(?:\.\d+)?)/.exec(window.location.hash);
+    return match ? parseFloat(match[1]) : null;
+  }
+
+  /** Go to a time given by the URL: an explicit link wins over the saved position. */
+  openAtLinkedTime() {
+    const rel = this.linkedTime();
+    if (rel == null) return false;
+    const m = this.m;
+    this.seek(m.start + rel); // clamped to the capsule and stopped at an unanswered mandatory question
+    const at = this.video.currentTime;
+    this.root.dataset.linked = String(at);
+    this.announce(`Lecture à partir de ${fmt(at - m.start)}`);
+    return true;
+  }
+
   resume() {
+    if (this.openAtLinkedTime()) return;
     const m = this.m, server = m.progress;
     const local = JSON.parse(localStorage.getItem(this.posKey) || "null");
     let pos = server ? server.position : null;
