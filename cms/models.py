@@ -5,6 +5,7 @@ drafts, publishing, workflows and URLs. Learners only ever reach live pages.
 """
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -12,7 +13,17 @@ from wagtail.models import Page
 from wagtail.models.workflows import AbstractGroupApprovalTask
 
 
-class HomePage(Page):
+class LiveBranchMixin:
+    """Wagtail routes through unpublished parents to a live child; Geste does not: a capsule
+    under an unpublished skills block (or certification) is not public either."""
+
+    def route(self, request, path_components):
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
+
+
+class HomePage(LiveBranchMixin, Page):
     """The catalogue of certifications."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -39,7 +50,7 @@ class HomePage(Page):
         return context
 
 
-class CertificationPage(Page):
+class CertificationPage(LiveBranchMixin, Page):
     certification = models.OneToOneField("capsules.Certification", on_delete=models.PROTECT,
                                          related_name="page", verbose_name=_("certification"))
     intro = RichTextField(_("introduction"), blank=True)
@@ -61,7 +72,7 @@ class CertificationPage(Page):
         return context
 
 
-class SkillsBlockPage(Page):
+class SkillsBlockPage(LiveBranchMixin, Page):
     skills_block = models.OneToOneField("capsules.SkillsBlock", on_delete=models.PROTECT,
                                         related_name="page", verbose_name=_("bloc de compétences"))
     intro = RichTextField(_("introduction"), blank=True)

@@ -111,3 +111,17 @@ def test_english_is_available_as_second_language(client):
     client.force_login(user)
     body = client.get("/admin/").content.decode()
     assert 'lang="en"' in body and "Dashboard" in body
+
+
+def test_a_live_capsule_under_an_unpublished_skills_block_is_not_served(client):
+    """Wagtail would route through the draft parent; the capsule (steps, transcript) must stay private."""
+    capsule = factories.CapsuleFactory()
+    page = capsule_page(capsule)
+    assert client.get(page.url).status_code == 200
+    parent = page.get_parent().specific
+    parent.unpublish()
+    page.refresh_from_db()
+    assert page.live, "the capsule page itself is still live"
+    assert client.get(page.url).status_code == 404
+    parent.save_revision().publish()
+    assert client.get(page.url).status_code == 200
