@@ -104,6 +104,11 @@ def test_footage_media_is_private_until_a_capsule_is_published(client, storage_r
     client.logout()
     response = client.get(url, HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206 and response["Content-Range"] == "bytes 0-99/2048"
+    # The capsule page stays live but its skills block is unpublished: the media are private again.
+    from cms.models import CapsulePage
+
+    CapsulePage.objects.get(capsule__footage=footage).get_parent().specific.unpublish()
+    assert client.get(url).status_code == 404
 
 
 def test_footage_listing_shows_progress_without_a_query_per_row(client, footage, django_assert_max_num_queries):
