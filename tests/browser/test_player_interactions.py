@@ -67,6 +67,16 @@ def quiz_capsule(capsule_media, storage_root, built_player):
         **common, time=9.5, kind="free_recall", step=steps[2], prompt="Avec quel outil serre-t-on le joint ?",
         feedback_correct=RECALL_OK,
     )
+    # In the capsule's last moments, after the last timeupdate: it must still be asked, and
+    # "Continuer" must then show the end, not restart the video from zero. The footage's probed
+    # duration often exceeds the HLS renditions' by a frame or two: the media ends ("ended")
+    # before the capsule's end time, the case where a play() would start over.
+    capsule.end = 12.2
+    capsule.save(update_fields=["end"])
+    data["last"] = Interaction.objects.create(
+        **common, time=11.95, kind="true_false", step=steps[2], prompt="Le joint se serre avec une clé.",
+        answer_key={"correct": True}, feedback_correct="Exact.", feedback_wrong="Si : avec une clé.",
+    )
     return data
 
 
@@ -269,6 +279,19 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     assert RECALL_OK in page.inner_text(".gp-question") and "Merci." in page.inner_text(".gp-question")
     assert attempts(user, recall) == [(True, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
     carry_on(page)
+
+    # --- a question at the very end of the capsule ------------------------------------------
+    last = quiz_capsule["last"]
+    page.wait_for_selector(f"[data-asking='{last.pk}']", timeout=15000)
+    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5
+    page.locator(".gp-question input[value='true']").check()
+    page.focus(".gq-submit")
+    answer(page, ".gq-right")
+    tab_to(page, ".gq-continue")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gp-status:not(.gp-sync):has-text('Fin de la capsule')", timeout=5000)
+    page.wait_for_timeout(800)
+    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
 
     # Every mandatory question answered and the video watched to its end: the capsule is complete.
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)

@@ -216,7 +216,7 @@ export class Player {
     });
     v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; });
     v.addEventListener("timeupdate", () => this.tick());
-    v.addEventListener("ended", () => { this.closeRange(); this.save(); this.ended(); });
+    v.addEventListener("ended", () => { this.closeRange(); this.save(); if (!this.active) this.atEnd(); });
     v.addEventListener("error", () => {
       if (this.source?.kind === "mp4" || !m.sources.mp4) return;
       this.source.destroy?.();
@@ -265,7 +265,7 @@ export class Player {
   tick() {
     const v = this.video, m = this.m, t = v.currentTime;
     // The capsule's range of the footage.
-    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.ended(); }
+    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.atEnd(); return; }
     // Loop the current step.
     if (this.loopStep && (t >= this.loopStep.end - 0.05 || t < this.loopStep.start - 0.5) && !this.active) {
       this.closeRange();
@@ -297,6 +297,14 @@ export class Player {
     }
     this.transcript.update(t);
     if (!v.paused && this.segStart != null && t - this.segStart > 5) { this.closeRange(); this.segStart = t; }
+  }
+
+  // The end of the capsule: a question placed in its last moments (between the last timeupdate
+  // and the end) is asked first; the end screen comes once nothing is left to answer.
+  atEnd() {
+    const q = this.m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= this.m.end + 0.05);
+    if (q) { this.ask(q); return; }
+    this.ended();
   }
 
   ended() {
@@ -413,6 +421,8 @@ export class Player {
     this.closeQuestion();
     this.lastT = Math.max(this.lastT, inter.time + 0.01);
     this.playBtn.focus();
+    // At the very end, playing again would restart the video from zero: show the end instead.
+    if (this.video.ended || this.video.currentTime >= this.m.end - 0.05) { this.atEnd(); return; }
     this.video.play().catch(() => {});
   }
 
