@@ -143,3 +143,13 @@ def reports_menu_item():
     """Inside Wagtail's own "Rapports" menu, so the admin shows one "Rapports" entry, not two."""
     return DesignerMenuItem(_("Apprenants par capsule"), reverse("geste_reports"), name="geste-reports",
                             icon_name="user", order=100)
+
+
+# --- xAPI exports of learner activity (capsules/xapi_views.py) ------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_xapi_urls():
+    from capsules import xapi_views
+
+    return xapi_views.urlpatterns
