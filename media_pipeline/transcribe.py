@@ -164,6 +164,9 @@ class TranscribeSettings:
         return f"Vocabulaire : {', '.join(terms)}." if terms else None
 
 
+RANDOM_SEED = 1234
+
+
 @functools.lru_cache(maxsize=4)
 def _load_model(model_dir: str, device: str, compute_type: str, cpu_threads: int):
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -386,8 +389,13 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
     segments: list[Segment] = []
     end_seen = 0.0
     report(0.0)
+    import ctranslate2
+
     for offset, audio in stream_pcm(path, settings.chunk_seconds):
         chunk_end = offset + len(audio) / SAMPLE_RATE
+        # Whisper's temperature fallback samples: a fixed seed per chunk makes a re-run of the same
+        # audio give the same words (stages are idempotent, tests reproducible).
+        ctranslate2.set_random_seed(RANDOM_SEED)
         raw_segments, info = model.transcribe(
             audio, language=language, task=settings.task, beam_size=settings.beam_size,
             vad_filter=settings.vad, word_timestamps=True, condition_on_previous_text=False,
