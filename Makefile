@@ -18,6 +18,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
+	.venv/bin/lint-imports --no-cache
 
 bench: setup
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) -m tests.benchmarks.$$(basename $$b .py) || exit 1; done

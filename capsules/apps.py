@@ -8,4 +8,4 @@ class CapsulesConfig(AppConfig):
     verbose_name = _("Capsules")
 
     def ready(self):
-        from capsules import signals  # noqa: F401  (worker recovery hooks)
+        from capsules.pipeline import signals  # noqa: F401  (worker recovery hooks)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from capsules.models import Certification, Footage, SkillsBlock
+from capsules.pages import page_model
 
 DEMO_PASSWORD = "geste-demo"
 ADMIN_PASSWORD = "geste-admin"
@@ -52,7 +53,9 @@ def ensure_users() -> dict[str, object]:
 
 
 def ensure_catalogue() -> SkillsBlock:
-    from cms.models import CertificationPage, HomePage, SkillsBlockPage
+    CertificationPage = page_model("CertificationPage")
+    HomePage = page_model("HomePage")
+    SkillsBlockPage = page_model("SkillsBlockPage")
 
     cert, _ = Certification.objects.get_or_create(rncp_code="RNCP37274", defaults={
         "title": "Titre professionnel Agent de maintenance des bâtiments",
@@ -91,7 +94,7 @@ def make_demo_video(out: Path) -> Path:
 
 
 def ensure_demo_footage(block: SkillsBlock, people: dict) -> Footage:
-    from capsules.ingest import ingest_file
+    from capsules.pipeline.ingest import ingest_file
 
     footage = Footage.objects.filter(title=DEMO_FOOTAGE_TITLE).first()
     if footage is not None:
@@ -105,9 +108,9 @@ def ensure_demo_footage(block: SkillsBlock, people: dict) -> Footage:
 def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict):
     """As the expert and the designer would: approve the steps, author a capsule from them,
     accept Geste's drafted questions that need no drawing, and publish it."""
-    from capsules.authoring import create_capsule, set_draft_status
+    from capsules.authoring.capsule import create_capsule, set_draft_status
+    from capsules.authoring.drafting import draft_for_capsule
     from capsules.models import Capsule, Interaction
-    from capsules.quiz_drafting import draft_for_capsule
 
     capsule = Capsule.objects.filter(footage=footage).first()
     if capsule is not None:

@@ -3,6 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("capsules.learner_urls")),
-    path("", include("capsules.review_urls")),
+    path("", include("capsules.learning.urls")),
+    path("", include("capsules.review.urls")),
 ]

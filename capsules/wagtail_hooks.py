@@ -13,9 +13,10 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from capsules import admin_views, report_views
+from capsules.analytics import report_views
 from capsules.models import Certification, Footage, PipelineRun, SkillsBlock
 from capsules.permissions import can_author, visible_footage
+from capsules.pipeline import admin_views
 
 
 class ProcessingColumn(Column):
@@ -150,6 +151,6 @@ def reports_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_xapi_urls():
-    from capsules import xapi_views
+    from capsules.analytics import xapi_views
 
     return xapi_views.urlpatterns

@@ -1,4 +1,4 @@
-"""The Celery app. Tasks live in capsules/tasks.py and run on the `media` and `asr` queues."""
+"""The Celery app. Tasks live in capsules/pipeline/tasks.py and run on the `media` and `asr` queues."""
 
 import os
 
@@ -8,5 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
 app = Celery("geste")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["capsules"])
+app.autodiscover_tasks(["capsules.pipeline"])
 

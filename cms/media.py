@@ -48,7 +48,7 @@ def may_read(user, path: str) -> bool:
     match = FOOTAGE_KEY_RE.match(path)
     if match is None:
         return True
-    from capsules.learner_views import live_capsule_pages
+    from capsules.learning.views import live_capsule_pages
     from capsules.permissions import visible_footage
 
     checksum = match.group("checksum")

@@ -38,7 +38,7 @@ class HomePage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The catalogue: live certifications, each with its live skills blocks and the learner's progress."""
-        from capsules.learner_progress import skills_block_progress
+        from capsules.learning.progress import skills_block_progress
 
         context = super().get_context(request, *args, **kwargs)
         certifications = []
@@ -64,7 +64,7 @@ class CertificationPage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The certification's live skills blocks with the learner's progress in each."""
-        from capsules.learner_progress import skills_block_progress
+        from capsules.learning.progress import skills_block_progress
 
         context = super().get_context(request, *args, **kwargs)
         block_pages = SkillsBlockPage.objects.child_of(self).live().select_related("skills_block")
@@ -86,7 +86,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion."""
-        from capsules.learner_progress import skills_block_progress
+        from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
 
         context = super().get_context(request, *args, **kwargs)
@@ -119,7 +119,7 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
-        from capsules.learner_views import next_capsule
+        from capsules.learning.views import next_capsule
         from capsules.models import Progress, Transcript
 
         context = super().get_context(request, *args, **kwargs)

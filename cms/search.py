@@ -3,7 +3,7 @@ step titles, key points and what the expert says, down to the moment in the vide
 
 Candidates are the capsule pages the learner API serves (``live_capsule_pages``: live, every ancestor
 live) that are also public (no view restriction) and under the current site; their texts are loaded
-in a handful of queries and matched in Python by ``capsules.text_search`` — the same behaviour on
+in a handful of queries and matched in Python by ``capsules.learning.text_search`` — the same behaviour on
 PostgreSQL and SQLite, and each hit knows its time. Links point at ``<capsule page>#t=<seconds>``,
 counted from the capsule's start like the player's clock; a fragment leaves the page URL unchanged,
 so a capsule downloaded for offline use still opens from the service worker's cache.
@@ -21,9 +21,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from capsules.learner_views import live_capsule_pages
+from capsules.learning.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
+from capsules.learning.views import live_capsule_pages
 from capsules.models import Capsule, KeyPoint, Step, Transcript
-from capsules.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
 
 MAX_HITS = 30
 PASSAGES_SHOWN = 3

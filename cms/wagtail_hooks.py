@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from capsules import authoring, permissions, quiz_drafting, storage
+from capsules import permissions, storage
+from capsules.authoring import capsule as authoring
+from capsules.authoring import drafting as quiz_drafting
 from capsules.models import Capsule, Footage, Interaction
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"

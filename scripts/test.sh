@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=cms.settings.test HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
 echo "==> ruff check"
 .venv/bin/python -m ruff check .
+echo "==> lint-imports (layer contracts, .importlinter)"
+.venv/bin/lint-imports --no-cache
 echo "==> pytest"
 set +e
 .venv/bin/python -m pytest -p no:cacheprovider --timeout=900 "$@"

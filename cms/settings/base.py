@@ -66,10 +66,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
+JOURNEY_TEMPLATE_DIRS = sorted((BASE_DIR / "capsules").glob("*/templates"))
+JOURNEY_STATIC_DIRS = sorted((BASE_DIR / "capsules").glob("*/static"))
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cms" / "templates"],
+        # Templates and static files live beside the journey subpackage that uses them
+        # (capsules/<journey>/templates, capsules/<journey>/static), under unchanged names.
+        "DIRS": [BASE_DIR / "cms" / "templates", *JOURNEY_TEMPLATE_DIRS],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -113,7 +118,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"] if (BASE_DIR / "frontend" / "dist").is_dir() else []
+_FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [*JOURNEY_STATIC_DIRS, *([_FRONTEND_DIST] if _FRONTEND_DIST.is_dir() else [])]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -167,7 +173,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         (CELERY_FILESYSTEM_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # Redis redelivers a task whose worker died (acks_late) after this many seconds; our own
-    # recovery (capsules.workflow.recover_interrupted) usually acts first.
+    # recovery (capsules.pipeline.workflow.recover_interrupted) usually acts first.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
@@ -176,7 +182,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "media"
 CELERY_TASK_QUEUES = [Queue("media"), Queue("asr")]
-CELERY_TASK_ROUTES = {"capsules.tasks.transcribe": {"queue": "asr"}, "capsules.tasks.translate": {"queue": "asr"}}
+CELERY_TASK_ROUTES = {
+    "capsules.pipeline.tasks.transcribe": {"queue": "asr"},
+    "capsules.pipeline.tasks.translate": {"queue": "asr"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

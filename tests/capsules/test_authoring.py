@@ -1,11 +1,13 @@
 """Authoring rules: capsule + draft page from approved steps, interactions per kind (graded by
-capsules.grading with the keys authoring writes), quiz drafts stored as proposals, the workflow."""
+capsules.learning.grading with the keys authoring writes), quiz drafts stored as proposals, the workflow."""
 
 from __future__ import annotations
 
 import pytest
 
-from capsules import authoring, grading, quiz_drafting
+from capsules.authoring import capsule as authoring
+from capsules.authoring import drafting as quiz_drafting
+from capsules.learning import grading
 from capsules.models import Footage, Interaction, KeyPoint, Transcript
 from cms.models import CapsulePage, SkillsBlockPage
 from tests.factories import FootageFactory, StepFactory, designer

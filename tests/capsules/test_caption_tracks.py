@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from capsules.models import Footage, PipelineRun, StageRun, Transcript
-from capsules.stage_runner import Skip, StageContext
-from capsules.stages import get_stage
+from capsules.pipeline.runner import Skip, StageContext
+from capsules.pipeline.stages import get_stage
 from tests import factories, pages
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from capsules.learner_views import live_capsule_or_404, live_capsule_pages
+from capsules.learning.text_search import fold, match_text, parse_query
+from capsules.learning.views import live_capsule_or_404, live_capsule_pages
 from capsules.models import KeyPoint, Step, Transcript
-from capsules.text_search import fold, match_text, parse_query
 from cms.search import search_catalogue
 from tests import factories, pages
 

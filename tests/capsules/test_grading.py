@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from capsules.grading import InvalidResponse, grade, normalise_text, point_in_polygon
+from capsules.learning.grading import InvalidResponse, grade, normalise_text, point_in_polygon
 from capsules.models import Interaction
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from capsules.learner_progress import covered, merge_ranges, skills_block_progress
+from capsules.learning.progress import covered, merge_ranges, skills_block_progress
 from capsules.models import Attempt, Interaction, KeyPoint, LearnerEvent, Progress, Step, Transcript
 from tests import factories, pages
 

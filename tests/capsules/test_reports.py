@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from capsules import reports
-from capsules.grading import grade
+from capsules.analytics import reports
+from capsules.learning.grading import grade
 from capsules.models import Attempt, LearnerEvent, Progress
 from tests import factories, pages
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from capsules.models import Footage, KeyPoint, ReviewComment, Step
-from capsules.review_validation import (
+from capsules.review.validation import (
     ReviewValidationError,
     ValidationSettings,
     validate_key_point,

@@ -91,8 +91,8 @@ def test_progress_in_a_log_is_one_line_per_change():
     import io
 
     from capsules.models import PipelineRun, StageRun
-    from capsules.progress_cli import follow_run
-    from capsules.workflow import STAGES
+    from capsules.pipeline.progress_cli import follow_run
+    from capsules.pipeline.workflow import STAGES
 
     run = PipelineRun.objects.create(footage=factories.FootageFactory(), status=PipelineRun.Status.SUCCEEDED)
     for spec in STAGES:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from capsules.ingest import ingest_file
 from capsules.models import Footage, PipelineRun, StageRun
-from capsules.workflow import STAGES, downstream
+from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.workflow import STAGES, downstream
 from tests import factories
 from tests.conftest import wait_for
 from tests.mediagen import make_clip, real_french_speech
@@ -75,7 +75,7 @@ def test_full_run_on_a_real_worker(worker_factory, narrated_clip):
     assert_english(footage.renditions["captions"]["en"])
 
     # A second run of the same footage reuses every stored output: nothing executes again.
-    from capsules.workflow import start_run
+    from capsules.pipeline.workflow import start_run
 
     again = wait_run(start_run(footage))
     assert again.status == PipelineRun.Status.SUCCEEDED
@@ -159,7 +159,7 @@ def test_bad_input_is_rejected_before_anything_is_stored(db, storage_root, tmp_p
 
 
 def test_cancel_and_rerun_stage(worker_factory, narrated_clip):
-    from capsules.workflow import cancel_run, rerun_stage
+    from capsules.pipeline.workflow import cancel_run, rerun_stage
 
     worker_factory()
     footage = ingest_file(narrated_clip, original_name="a.mp4", skills_block=factories.SkillsBlockFactory())

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from capsules.models import PipelineRun, StageRun
-from capsules.workflow import STAGES, _advance, _claim, advance
+from capsules.pipeline.workflow import STAGES, _advance, _claim, advance
 from tests import factories
 
 # Real commits, so that the threads' connections see each other's rows (see conftest: serialized rollback).
@@ -90,7 +90,7 @@ def test_advance_is_idempotent_and_closes_a_finished_run(transactional_db):
 
 def test_worker_start_moves_on_a_run_whose_advance_was_lost(transactional_db):
     """The worker died between saving its stage and advancing the run: recovery finishes the run."""
-    from capsules.workflow import recover_interrupted
+    from capsules.pipeline.workflow import recover_interrupted
 
     run = _run_with_siblings_queued()
     run.stages.update(status=StageRun.Status.SUCCEEDED)
@@ -105,13 +105,13 @@ def test_broker_down_at_upload_keeps_the_footage_and_the_stage_is_sent_later(tra
     and the recovery every starting worker runs sends it."""
     from kombu.exceptions import OperationalError as BrokerDown
 
-    from capsules import tasks
-    from capsules.workflow import recover_interrupted, start_run
+    from capsules.pipeline.workflow import recover_interrupted, start_run
+    from cms.celery import app
 
     def down(*args, **kwargs):
         raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.STAGE_TASKS["ingest"], "apply_async", down)
+    monkeypatch.setattr(app, "send_task", down)
     run = start_run(factories.FootageFactory())  # on_commit runs at once in a transactional test
     ingest = run.stages.get(name="ingest")
     assert ingest.status == StageRun.Status.QUEUED and ingest.task_id == ""

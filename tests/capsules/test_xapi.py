@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from capsules import xapi
+from capsules.analytics import xapi
 from capsules.models import Attempt, Interaction, LearnerEvent
 from tests import factories, pages
 

@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
 
-from capsules import authoring, permissions
+from capsules import permissions
+from capsules.authoring import capsule as authoring
 from capsules.models import Footage
 from cms.models import CapsulePage
 from tests.factories import FootageFactory, StepFactory, designer, expert, learner

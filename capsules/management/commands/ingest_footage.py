@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from capsules.ingest import ingest_file
 from capsules.models import SkillsBlock
-from capsules.progress_cli import follow_run
+from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.progress_cli import follow_run
 from media_pipeline.errors import MediaError
 
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from capsules import demo
-from capsules.progress_cli import follow_run
+from capsules.pipeline.progress_cli import follow_run
 
 
 class Command(BaseCommand):

@@ -1,0 +1,353 @@
+"""Designer authoring: a capsule (and its draft CapsulePage) from a footage's approved steps, and
+Interactions built from what the designer typed, validated per kind.
+
+The answer keys follow the formats ``capsules/grading.py`` grades:
+choices ``{"correct": [ids]}``, true/false ``{"correct": bool}``, ordering ``{"order": [ids]}``,
+hotspot ``{"regions": [{"rect": [x, y, w, h]}]}`` (0..1 of the frame), cloze ``{"blanks": [[accepted…]]}``
+with one ``____`` per blank in the prompt, free recall ``{"model_answer": text}`` (self-assessed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from capsules.models import Capsule, Footage, Interaction, SkillsBlock, Step
+from capsules.pages import page_model
+
+BLANK = "____"
+KINDS_AUTHORED = [
+    Interaction.Kind.SINGLE_CHOICE,
+    Interaction.Kind.MULTIPLE_CHOICE,
+    Interaction.Kind.TRUE_FALSE,
+    Interaction.Kind.ORDERING,
+    Interaction.Kind.HOTSPOT,
+    Interaction.Kind.CLOZE,
+    Interaction.Kind.FREE_RECALL,
+]
+
+
+class AuthoringError(ValueError):
+    """Field name -> French message; the screen shows each next to its field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AuthoredCapsule:
+    capsule_id: int
+    page_id: int
+    step_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- capsules and pages -----------------------------------------------------------------------
+
+
+def skills_block_page(block: SkillsBlock):
+    """The SkillsBlockPage of a block, created (published, it holds no content of its own) under the
+    certification's page, itself created under the catalogue home page if missing."""
+    CertificationPage = page_model("CertificationPage")
+    HomePage = page_model("HomePage")
+    SkillsBlockPage = page_model("SkillsBlockPage")
+
+    page = SkillsBlockPage.objects.filter(skills_block=block).first()
+    if page:
+        return page
+    cert_page = CertificationPage.objects.filter(certification=block.certification).first()
+    if cert_page is None:
+        cert_page = CertificationPage(
+            title=block.certification.title,
+            certification=block.certification,
+            slug=slugify(block.certification.rncp_code),
+        )
+        HomePage.objects.get().add_child(instance=cert_page)
+        cert_page.save_revision().publish()
+    page = SkillsBlockPage(title=block.title, skills_block=block, slug=slugify(block.code))
+    cert_page.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def step_range(footage: Footage, first_step_id: int | None, last_step_id: int | None) -> list[Step]:
+    steps = list(footage.steps.order_by("start"))
+    if not steps:
+        raise AuthoringError({"first_step": "Cette vidéo n'a aucune étape."})
+    ids = [s.pk for s in steps]
+    try:
+        lo = ids.index(first_step_id) if first_step_id else 0
+        hi = ids.index(last_step_id) if last_step_id else len(steps) - 1
+    except ValueError:
+        raise AuthoringError({"first_step": "Étape inconnue pour cette vidéo."})
+    if hi < lo:
+        raise AuthoringError({"last_step": "La dernière étape doit venir après la première."})
+    return steps[lo : hi + 1]
+
+
+@transaction.atomic
+def create_capsule(
+    footage: Footage,
+    *,
+    title: str,
+    first_step_id: int | None = None,
+    last_step_id: int | None = None,
+    summary: str = "",
+    user=None,
+) -> AuthoredCapsule:
+    """Create a Capsule over a range of approved steps and its CapsulePage as an unpublished draft."""
+    CapsulePage = page_model("CapsulePage")
+
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = "Donnez un titre à la capsule."
+    if footage.status != Footage.Status.APPROVED:
+        errors["footage"] = "Les étapes de cette vidéo doivent d'abord être approuvées par l'expert."
+    if footage.skills_block_id is None:
+        errors["footage"] = "Rattachez d'abord la vidéo à un bloc de compétences."
+    if errors:
+        raise AuthoringError(errors)
+    steps = step_range(footage, first_step_id, last_step_id)
+    block = footage.skills_block
+    capsule = Capsule.objects.create(
+        title=title[:255],
+        footage=footage,
+        skills_block=block,
+        start=steps[0].start,
+        end=steps[-1].end,
+        summary=summary,
+        order=block.capsules.count() + 1,
+    )
+    parent = skills_block_page(block)
+    page = CapsulePage(
+        title=capsule.title,
+        capsule=capsule,
+        live=False,
+        intro=summary and f"<p>{summary}</p>",
+        slug=_unique_slug(parent, capsule.title),
+        owner=user,
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    return AuthoredCapsule(capsule_id=capsule.pk, page_id=page.pk, step_ids=tuple(s.pk for s in steps))
+
+
+def _unique_slug(parent, title: str) -> str:
+    base = slugify(title)[:70] or "capsule"
+    slug, n = base, 2
+    while parent.get_children().filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def update_capsule_texts(capsule: Capsule, *, title: str, summary: str, user=None) -> None:
+    """Edit the capsule's title and summary; the page gets a new draft revision (live page untouched)."""
+    title = (title or "").strip()
+    if not title:
+        raise AuthoringError({"title": "Donnez un titre à la capsule."})
+    capsule.title, capsule.summary = title[:255], summary.strip()
+    capsule.save(update_fields=["title", "summary"])
+    page = getattr(capsule, "page", None)
+    if page is not None:
+        page = page.get_latest_revision_as_object()
+        page.title = capsule.title
+        page.draft_title = capsule.title
+        page.intro = f"<p>{capsule.summary}</p>" if capsule.summary else ""
+        page.save_revision(user=user, log_action=True)
+
+
+def submit_for_validation(capsule: Capsule, user):
+    """Start the page's workflow (expert validation, then publication by a designer)."""
+    page = capsule.page.get_latest_revision_as_object()
+    workflow = page.get_workflow()
+    if workflow is None:
+        raise AuthoringError({"workflow": "Aucun circuit de validation n'est défini pour cette page."})
+    if page.workflow_in_progress:
+        raise AuthoringError({"workflow": "La capsule est déjà en cours de validation."})
+    page.save_revision(user=user, log_action=True)
+    return workflow.start(page, user)
+
+
+# --- interactions -----------------------------------------------------------------------------
+
+
+def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
+    raw = str(data.get(name, "")).strip().replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        errors[name] = f"{label} : un nombre est attendu."
+        return None
+
+
+def _bool(data: dict, name: str) -> bool:
+    value = data.get(name)
+    return value in (True, "on", "true", "1", "oui", 1)
+
+
+def parse_choices(text: str) -> list[dict]:
+    """One choice per line; a leading ``*`` marks a right answer; ``|`` separates the choice's feedback.
+
+    ``* Une clé dynamométrique | Oui, elle garantit le couple`` -> correct choice with its feedback.
+    """
+    choices = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        correct = line.startswith("*")
+        body = line.lstrip("*").strip()
+        label, _, feedback = body.partition("|")
+        choices.append(
+            {
+                "id": chr(ord("a") + len(choices)),
+                "text": label.strip(),
+                "feedback": feedback.strip(),
+                "correct": correct,
+            }
+        )
+    return choices
+
+
+def choices_as_text(interaction: Interaction) -> str:
+    """The reverse of parse_choices, to prefill the edit form."""
+    correct = set((interaction.answer_key or {}).get("correct") or [])
+    lines = []
+    for c in interaction.choices or []:
+        line = ("* " if c.get("id") in correct else "") + c.get("text", "")
+        if c.get("feedback"):
+            line += f" | {c['feedback']}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_cloze(text: str) -> tuple[str, list[list[str]]]:
+    """``Serrer à [12 newtons-mètres|12 N.m]`` -> prompt with ``____`` and accepted answers per blank."""
+    blanks: list[list[str]] = []
+
+    def repl(m):
+        blanks.append([a.strip() for a in m.group(1).split("|") if a.strip()])
+        return BLANK
+
+    return re.sub(r"\[([^\]]+)\]", repl, text or ""), blanks
+
+
+def cloze_as_text(interaction: Interaction) -> str:
+    text = interaction.prompt
+    for accepted in (interaction.answer_key or {}).get("blanks", []):
+        text = text.replace(BLANK, "[" + "|".join(accepted) + "]", 1)
+    return text
+
+
+def capsule_steps(capsule: Capsule) -> list[Step]:
+    return list(capsule.steps().order_by("start"))
+
+
+def apply_interaction_form(
+    capsule: Capsule, data: dict, interaction: Interaction | None = None
+) -> Interaction:
+    """Build (or update) an Interaction of ``capsule`` from the authoring form's fields; raises
+    AuthoringError with every problem. The interaction is saved."""
+    errors: dict[str, str] = {}
+    kind = data.get("kind") or (interaction.kind if interaction else "")
+    if kind not in KINDS_AUTHORED:
+        raise AuthoringError({"kind": "Choisissez un type d'interaction."})
+    time = _float(data, "time", errors, "Instant")
+    if time is not None and not (capsule.start - 0.01 <= time <= capsule.effective_end + 0.01):
+        errors["time"] = (
+            f"L'instant doit être dans la capsule ({capsule.start:.1f} – {capsule.effective_end:.1f} s)."
+        ).replace(".", ",")
+    prompt = (data.get("prompt") or "").strip()
+    steps = capsule_steps(capsule)
+    step = None
+    if data.get("step"):
+        step = next((s for s in steps if str(s.pk) == str(data["step"])), None)
+        if step is None:
+            errors["step"] = "Cette étape n'appartient pas à la capsule."
+    elif time is not None:
+        step = next((s for s in steps if s.start <= time <= s.end), None)
+
+    choices: list[dict] = []
+    answer_key: dict = {}
+    image = ""
+    if kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+        parsed = parse_choices(data.get("choices", ""))
+        n_right = sum(c["correct"] for c in parsed)
+        if len(parsed) < 2:
+            errors["choices"] = "Il faut au moins deux réponses, une par ligne."
+        elif kind == Interaction.Kind.SINGLE_CHOICE and n_right != 1:
+            errors["choices"] = "Marquez exactement une bonne réponse d'un astérisque (*)."
+        elif kind == Interaction.Kind.MULTIPLE_CHOICE and n_right < 1:
+            errors["choices"] = "Marquez au moins une bonne réponse d'un astérisque (*)."
+        choices = [{k: v for k, v in c.items() if k != "correct"} for c in parsed]
+        answer_key = {"correct": [c["id"] for c in parsed if c["correct"]]}
+    elif kind == Interaction.Kind.TRUE_FALSE:
+        answer = data.get("true_false")
+        if answer not in ("true", "false"):
+            errors["true_false"] = "Indiquez si l'affirmation est vraie ou fausse."
+        answer_key = {"correct": answer == "true"}
+    elif kind == Interaction.Kind.ORDERING:
+        if len(steps) < 2:
+            errors["kind"] = "Il faut au moins deux étapes dans la capsule pour les remettre dans l'ordre."
+        choices = [
+            {"id": f"s{s.pk}", "text": s.title or f"Étape {i + 1}", "image": s.keyframe}
+            for i, s in enumerate(steps)
+        ]
+        answer_key = {"order": [c["id"] for c in choices]}
+        if not prompt:
+            prompt = "Remettez les étapes dans l'ordre."
+    elif kind == Interaction.Kind.HOTSPOT:
+        rect = [_float(data, f"hotspot_{k}", errors, "Zone") for k in ("x", "y", "w", "h")]
+        if None not in rect:
+            x, y, w, h = rect
+            if not (0 <= x <= 1 and 0 <= y <= 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
+                errors["hotspot"] = "Tracez la zone sur l'image (coordonnées entre 0 et 1)."
+            answer_key = {"regions": [{"rect": [round(v, 4) for v in rect]}]}
+        else:
+            errors["hotspot"] = "Tracez la zone à cliquer sur l'image."
+        image = (
+            data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
+        )
+        if not image:
+            errors["hotspot"] = "Aucune image clé pour cette étape : choisissez une autre étape."
+    elif kind == Interaction.Kind.CLOZE:
+        prompt, blanks = parse_cloze(data.get("cloze") or prompt)
+        if not blanks:
+            errors["cloze"] = "Mettez au moins un mot entre crochets, par exemple [joint]."
+        answer_key = {"blanks": blanks}
+    elif kind == Interaction.Kind.FREE_RECALL:
+        answer_key = {"model_answer": (data.get("model_answer") or "").strip()}
+        if not answer_key["model_answer"]:
+            errors["model_answer"] = "Donnez la réponse attendue, que l'apprenant comparera à la sienne."
+    if not prompt:
+        errors["prompt"] = "Écrivez la question ou la consigne."
+    if errors:
+        raise AuthoringError(errors)
+
+    inter = interaction or Interaction(capsule=capsule, origin=Interaction.Origin.DESIGNER)
+    inter.kind, inter.time, inter.prompt, inter.step = kind, round(time, 3), prompt, step
+    inter.choices, inter.answer_key, inter.image = choices, answer_key, image
+    inter.feedback_correct = (data.get("feedback_correct") or "").strip()
+    inter.feedback_wrong = (data.get("feedback_wrong") or "").strip()
+    if kind == Interaction.Kind.FREE_RECALL and not inter.feedback_correct:
+        inter.feedback_correct = f"Réponse attendue : {answer_key['model_answer']}"
+    inter.mandatory = _bool(data, "mandatory")
+    inter.replay_step_on_wrong = _bool(data, "replay_step_on_wrong")
+    if interaction is not None and interaction.draft_status == Interaction.DraftStatus.PROPOSED:
+        inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
+    inter.save()
+    return inter
+
+
+def set_draft_status(interaction: Interaction, accept: bool) -> None:
+    interaction.draft_status = (
+        Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
+    )
+    interaction.save(update_fields=["draft_status"])

@@ -1,0 +1,15 @@
+"""Learner-facing URLs (mounted at the site root, before Wagtail's page serving)."""
+
+from django.urls import path
+
+from capsules.learning import views
+
+urlpatterns = [
+    path("sw.js", views.service_worker, name="learner-sw"),
+    path("api/learner/capsules/<int:capsule_id>/manifest.json", views.manifest, name="learner-manifest"),
+    path("api/learner/capsules/<int:capsule_id>/chapters.vtt", views.chapters, name="learner-chapters"),
+    path("api/learner/capsules/<int:capsule_id>/progress", views.progress_view, name="learner-progress"),
+    path("api/learner/capsules/<int:capsule_id>/events", views.events, name="learner-events"),
+    path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
+    path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
+]

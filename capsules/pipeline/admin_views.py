@@ -1,0 +1,202 @@
+"""Admin screens for designers: upload footage, follow its processing, re-run or cancel stages,
+correct the transcript. Registered in capsules/wagtail_hooks.py."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from capsules import storage
+from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
+from capsules.permissions import can_author, can_see
+from capsules.pipeline import uploads
+from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
+from media_pipeline.errors import MediaError
+
+
+def _designer_required(request):
+    if not can_author(request.user):
+        raise PermissionDenied
+
+
+def footage_for(request, pk: int) -> Footage:
+    """The footage if this user may see it: designers see all, experts only theirs."""
+    footage = get_object_or_404(Footage.objects.select_related("skills_block"), pk=pk)
+    if can_see(request.user, footage):
+        return footage
+    raise Http404
+
+
+def stage_rows(run: PipelineRun | None) -> list[dict]:
+    if run is None:
+        return []
+    by_name = {s.name: s for s in run.stages.all()}
+    rows = []
+    for spec in STAGES:
+        stage = by_name.get(spec.name)
+        if stage is None:
+            continue
+        rows.append({
+            "name": spec.name, "label": str(spec.label), "status": stage.status,
+            "status_label": stage.get_status_display(), "progress": round(stage.progress, 1),
+            "attempts": stage.attempts, "duration": stage.duration_seconds,
+            "error": stage.error_message, "queue": spec.queue,
+        })
+    return rows
+
+
+def run_payload(footage: Footage) -> dict:
+    run = footage.latest_run
+    return {
+        "footage": footage.pk, "status": footage.status, "status_label": footage.get_status_display(),
+        "run": None if run is None else {"id": run.pk, "status": run.status, "status_label": run.get_status_display(),
+                                         "error": run.error_message},
+        "stages": stage_rows(run),
+    }
+
+
+def footage_status(request, pk: int):
+    """JSON polled by the footage page and list to animate progress bars."""
+    return JsonResponse(run_payload(footage_for(request, pk)))
+
+
+def footage_detail(request, pk: int):
+    footage = footage_for(request, pk)
+    r = footage.renditions or {}
+    captions = sorted((r.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")  # French first: default
+    context = {
+        "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
+        "can_manage": can_author(request.user),
+        "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
+        "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions if key],
+        "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
+    }
+    return render(request, "capsules/admin/footage_detail.html", context)
+
+
+@require_POST
+def footage_rerun(request, pk: int, stage: str):
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    if stage not in STAGE_BY_NAME:
+        raise Http404
+    run = footage.latest_run
+    if run is None or run.status == PipelineRun.Status.RUNNING and run.stages.filter(
+            status=StageRun.Status.RUNNING).exists():
+        messages.error(request, _("Un traitement est en cours : annulez-le avant de relancer une étape."))
+    else:
+        rerun_stage(run, stage)
+        messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
+    return redirect("geste_footage_detail", pk=pk)
+
+
+@require_POST
+def footage_cancel(request, pk: int):
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    run = footage.latest_run
+    if run and run.status == PipelineRun.Status.RUNNING:
+        cancel_run(run)
+        messages.success(request, _("Traitement annulé."))
+    return redirect("geste_footage_detail", pk=pk)
+
+
+@require_POST
+def footage_restart(request, pk: int):
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    start_run(footage)
+    messages.success(request, _("Nouveau traitement lancé ; les étapes déjà calculées seront réutilisées."))
+    return redirect("geste_footage_detail", pk=pk)
+
+
+def upload_page(request):
+    _designer_required(request)
+    blocks = SkillsBlock.objects.select_related("certification")
+    return render(request, "capsules/admin/upload.html", {
+        "blocks": blocks, "chunk_size": uploads.CHUNK_SIZE, "max_bytes": settings.GESTE_MAX_UPLOAD_BYTES})
+
+
+@require_POST
+def upload_create(request):
+    _designer_required(request)
+    try:
+        body = json.loads(request.body)
+        size = int(body["size"])
+        filename = str(body["filename"])
+    except (ValueError, KeyError, TypeError):
+        return HttpResponseBadRequest(_("Requête de téléversement invalide."))
+    if size <= 0:
+        return JsonResponse({"error": _("Le fichier est vide.")}, status=400)
+    if size > settings.GESTE_MAX_UPLOAD_BYTES:
+        return JsonResponse({"error": _("Fichier trop volumineux (%(size).1f Go, maximum %(max).1f Go).")
+                             % {"size": size / 1e9, "max": settings.GESTE_MAX_UPLOAD_BYTES / 1e9}}, status=413)
+    block_id = body.get("skills_block") or None
+    if block_id and not SkillsBlock.objects.filter(pk=block_id).exists():
+        return JsonResponse({"error": _("Bloc de compétences inconnu.")}, status=400)
+    state = uploads.create(request.user.pk, filename, size, int(block_id) if block_id else None,
+                           str(body.get("title", "")), str(body.get("language", "fr"))[:8])
+    return JsonResponse({"id": state.id, "offset": 0, "chunk_size": uploads.CHUNK_SIZE,
+                         "url": reverse("geste_upload_chunk", args=[state.id])}, status=201)
+
+
+@require_http_methods(["GET", "PATCH"])
+def upload_chunk(request, upload_id: str):
+    _designer_required(request)
+    state = uploads.load(upload_id)
+    if state is None or state.user_id != request.user.pk:
+        raise Http404
+    if request.method == "GET":
+        return JsonResponse({"offset": state.offset, "size": state.size})
+    try:
+        offset = int(request.headers.get("Upload-Offset", "-1"))
+        new_offset = uploads.append(state, offset, request.body)
+    except ValueError as exc:
+        return JsonResponse({"error": _("Décalage inattendu."), "offset": exc.args[0]}, status=409)
+    except OverflowError:
+        return JsonResponse({"error": _("Plus d'octets que la taille annoncée.")}, status=400)
+    return JsonResponse({"offset": new_offset, "size": state.size})
+
+
+@require_POST
+def upload_complete(request, upload_id: str):
+    _designer_required(request)
+    state = uploads.load(upload_id)
+    if state is None or state.user_id != request.user.pk:
+        raise Http404
+    if state.offset != state.size:
+        return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
+    block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
+    try:
+        footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block, title=state.title,
+                              user=request.user, language=state.language)
+    except MediaError as exc:
+        state.delete()
+        return JsonResponse({"error": exc.message}, status=422)
+    state.delete()
+    return JsonResponse({"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])},
+                        status=201)
+
+
+def transcript_edit(request, pk: int):
+    """Designers correct the transcript segment by segment; captions are rebuilt keeping the times."""
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    transcript = get_object_or_404(Transcript, footage=footage, task="transcribe")
+    if request.method == "POST":
+        from capsules.pipeline.transcripts import save_corrections
+
+        corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
+        changed = save_corrections(transcript, corrections)
+        messages.success(request, _("%d segment(s) corrigé(s) ; sous-titres régénérés.") % changed)
+        return redirect("geste_footage_detail", pk=pk)
+    return render(request, "capsules/admin/transcript_edit.html", {"footage": footage, "transcript": transcript})

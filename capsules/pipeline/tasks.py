@@ -1,0 +1,22 @@
+"""Thin Celery tasks: a StageRun id in, one stage run through ``run_stage``.
+
+Queues: ``asr`` for transcription (GPU workers can take it), ``media`` for the rest.
+"""
+
+from celery import shared_task
+
+from capsules.pipeline.runner import run_stage
+from capsules.pipeline.workflow import STAGES, task_name
+
+
+def _make_task(stage_name: str):
+    @shared_task(bind=True, name=task_name(stage_name), acks_late=True,
+                 reject_on_worker_lost=True, max_retries=None)
+    def task(self, stage_run_id: int) -> str:
+        return run_stage(self, stage_run_id)
+
+    task.__doc__ = f"Run the '{stage_name}' stage of a pipeline run."
+    return task
+
+
+STAGE_TASKS = {spec.name: _make_task(spec.name) for spec in STAGES}

@@ -1,0 +1,325 @@
+"""JSON API of the review screen: read the state, save steps, key points, comments, approve, send back.
+
+Every write that changes the steps or the status carries the ``version`` the client read
+(``Footage.review_version``); a stale version gets 409 with the current state, so two reviewers
+never silently overwrite each other. Status codes: 401 anonymous, 403 no review role (or not
+allowed to sign off), 404 footage unknown or not assigned to this expert, 400 invalid, 409 conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.db import transaction
+from django.db.models import F
+from django.http import JsonResponse
+from django.views.decorators.http import require_http_methods
+
+from capsules import permissions, storage
+from capsules.models import Footage, KeyPoint, ReviewComment, Step
+from capsules.review.validation import (
+    MIN_STEP_SECONDS,
+    FieldError,
+    ReviewValidationError,
+    StepInput,
+    ValidationSettings,
+    validate_key_point,
+    validate_steps,
+    validate_text,
+    validate_version,
+)
+
+EDITABLE = {Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED}
+
+
+class Conflict(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _error(status: int, detail: str, **extra) -> JsonResponse:
+    return JsonResponse({"detail": detail, **extra}, status=status)
+
+
+def review_endpoint(view):
+    """Authenticate, find the footage the user may see (404 otherwise), map errors to status codes."""
+
+    @wraps(view)
+    def wrapper(request, footage_id: int, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return _error(401, "Connexion requise.")
+        if not (permissions.can_author(user) or permissions.is_reviewer(user)):
+            return _error(403, "Vous n'avez pas accès à la relecture des vidéos.")
+        footage = permissions.visible_footage(user).filter(pk=footage_id).first()
+        if footage is None:
+            return _error(404, "Vidéo introuvable.")
+        try:
+            return view(request, footage, *args, **kwargs)
+        except ReviewValidationError as exc:
+            return JsonResponse(exc.to_dict(), status=400)
+        except Conflict as exc:
+            footage.refresh_from_db()
+            return JsonResponse(
+                {"detail": exc.message, "code": exc.code, "state": review_state(footage, user)}, status=409
+            )
+
+    return wrapper
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ReviewValidationError([FieldError("Le corps de la requête n'est pas du JSON valide.")])
+    if not isinstance(data, dict):
+        raise ReviewValidationError([FieldError("Un objet JSON est attendu.")])
+    return data
+
+
+def _locked(footage: Footage, version: int | None) -> Footage:
+    """Lock the footage row for this transaction and check the version the client read."""
+    locked = Footage.objects.select_for_update().get(pk=footage.pk)
+    if version is not None and locked.review_version != version:
+        raise Conflict(
+            "stale",
+            "Quelqu'un d'autre a modifié cette relecture entre-temps. "
+            "La version actuelle est affichée ; refaites vos changements.",
+        )
+    return locked
+
+
+def _require_editable(footage: Footage) -> None:
+    if footage.status == Footage.Status.APPROVED:
+        raise Conflict(
+            "approved", "Les étapes sont déjà approuvées ; un concepteur doit rouvrir la relecture."
+        )
+    if footage.status not in EDITABLE:
+        raise Conflict("not_ready", "Cette vidéo n'est pas encore prête pour la relecture.")
+
+
+def _bump(footage: Footage) -> None:
+    Footage.objects.filter(pk=footage.pk).update(review_version=F("review_version") + 1)
+    footage.refresh_from_db()
+
+
+def _step_for_time(steps: list[Step], time: float) -> Step | None:
+    for step in steps:
+        if step.start <= time <= step.end:
+            return step
+    return None
+
+
+def review_state(footage: Footage, user) -> dict:
+    """Everything the review screen shows, as JSON."""
+    r = footage.renditions or {}
+    steps = list(footage.steps.order_by("start"))
+    return {
+        "version": footage.review_version,
+        "footage": {
+            "id": footage.pk,
+            "title": footage.title,
+            "duration": footage.duration,
+            "status": footage.status,
+            "status_label": str(footage.get_status_display()),
+            "review_comment": footage.review_comment,
+            "expert": footage.expert.get_full_name() or footage.expert.get_username()
+            if footage.expert
+            else None,
+        },
+        "video": {
+            "mp4": storage.url(r.get("mp4", "")),
+            "hls": storage.url(r.get("master_playlist", "")),
+            "poster": storage.url(r.get("poster", "")),
+            "sprite": storage.url(r.get("sprite", "")),
+            "thumbnails_vtt": storage.url(r.get("thumbnails_vtt", "")),
+            "captions": {lang: storage.url(key) for lang, key in (r.get("captions") or {}).items()},
+        },
+        "motion_curve": footage.motion_curve or {},
+        "min_step": MIN_STEP_SECONDS,
+        "steps": [
+            {
+                "id": s.pk,
+                "order": s.order,
+                "start": s.start,
+                "end": s.end,
+                "title": s.title,
+                "keyframe_url": storage.url(s.keyframe),
+                "keyframe_time": s.keyframe_time,
+                "confidence": s.confidence,
+                "key_terms": s.key_terms,
+                "approved": s.approved,
+            }
+            for s in steps
+        ],
+        "key_points": [
+            {
+                "id": k.pk,
+                "time": k.time,
+                "kind": k.kind,
+                "kind_label": str(k.get_kind_display()),
+                "text": k.text,
+                "step": k.step_id,
+            }
+            for k in footage.key_points.order_by("time")
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "step": c.step_id,
+                "text": c.text,
+                "created_at": c.created_at.isoformat(),
+                "author": (c.author.get_full_name() or c.author.get_username()) if c.author else "",
+            }
+            for c in footage.review_comments.select_related("author").order_by("created_at")
+        ],
+        "permissions": {
+            "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE,
+            "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE,
+            "can_reopen": permissions.can_author(user) and footage.status == Footage.Status.APPROVED,
+        },
+    }
+
+
+def save_steps(footage: Footage, items: list[StepInput]) -> None:
+    """Replace the footage's steps by ``items``: known ids are updated (keyframe, key terms kept),
+    new ones created, missing ones deleted; key points are re-attached to the step containing them."""
+    existing = {s.pk: s for s in footage.steps.all()}
+    kept: list[Step] = []
+    for order, item in enumerate(items, start=1):
+        step = existing.pop(item.id, None) if item.id is not None else None
+        if step is None:
+            step = Step(footage=footage, keyframe_time=round((item.start + item.end) / 2, 3))
+        step.order, step.start, step.end, step.title = order, item.start, item.end, item.title
+        step.approved = False
+        if step.keyframe_time is not None and not (item.start <= step.keyframe_time <= item.end):
+            step.keyframe_time = round((item.start + item.end) / 2, 3)
+        step.save()
+        kept.append(step)
+    Step.objects.filter(pk__in=list(existing)).delete()
+    for kp in footage.key_points.all():
+        step = _step_for_time(kept, kp.time)
+        if kp.step_id != (step.pk if step else None):
+            kp.step = step
+            kp.save(update_fields=["step"])
+
+
+@require_http_methods(["GET"])
+@review_endpoint
+def state(request, footage: Footage):
+    return JsonResponse(review_state(footage, request.user))
+
+
+@require_http_methods(["PUT"])
+@review_endpoint
+def steps(request, footage: Footage):
+    data = _body(request)
+    version = validate_version(data.get("version"))
+    items = validate_steps(data.get("steps"), ValidationSettings(duration=footage.duration))
+    with transaction.atomic():
+        locked = _locked(footage, version)
+        _require_editable(locked)
+        save_steps(locked, items)
+        _bump(locked)
+    return JsonResponse(review_state(locked, request.user))
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def key_points(request, footage: Footage):
+    data = _body(request)
+    item = validate_key_point(data, ValidationSettings(duration=footage.duration))
+    with transaction.atomic():
+        locked = _locked(footage, None)
+        steps_ = list(locked.steps.order_by("start"))
+        KeyPoint.objects.create(
+            footage=locked,
+            time=item.time,
+            kind=item.kind,
+            text=item.text,
+            step=_step_for_time(steps_, item.time),
+            created_by=request.user,
+        )
+    return JsonResponse(review_state(locked, request.user), status=201)
+
+
+@require_http_methods(["DELETE"])
+@review_endpoint
+def key_point_detail(request, footage: Footage, key_point_id: int):
+    deleted, _ = footage.key_points.filter(pk=key_point_id).delete()
+    if not deleted:
+        return _error(404, "Point de vigilance introuvable.")
+    return JsonResponse(review_state(footage, request.user))
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def comments(request, footage: Footage):
+    data = _body(request)
+    text = validate_text(data.get("text"))
+    step = None
+    if data.get("step") is not None:
+        step = footage.steps.filter(pk=data["step"]).first() if isinstance(data["step"], int) else None
+        if step is None:
+            raise ReviewValidationError([FieldError("Étape introuvable pour ce commentaire.", None, "step")])
+    ReviewComment.objects.create(footage=footage, step=step, author=request.user, text=text)
+    return JsonResponse(review_state(footage, request.user), status=201)
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def approve(request, footage: Footage):
+    if not permissions.can_approve(request.user, footage):
+        return _error(403, "Seul l'expert relecteur de cette vidéo peut approuver ses étapes.")
+    version = validate_version(_body(request).get("version"))
+    with transaction.atomic():
+        locked = _locked(footage, version)
+        _require_editable(locked)
+        if not locked.steps.exists():
+            raise ReviewValidationError([FieldError("Il n'y a aucune étape à approuver.")])
+        locked.steps.update(approved=True)
+        locked.status = Footage.Status.APPROVED
+        locked.review_comment = ""
+        locked.save(update_fields=["status", "review_comment", "updated_at"])
+        _bump(locked)
+    return JsonResponse(review_state(locked, request.user))
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def send_back(request, footage: Footage):
+    if not permissions.can_approve(request.user, footage):
+        return _error(403, "Seul l'expert relecteur de cette vidéo peut la renvoyer.")
+    data = _body(request)
+    version = validate_version(data.get("version"))
+    text = validate_text(data.get("comment"), label="comment")
+    with transaction.atomic():
+        locked = _locked(footage, version)
+        _require_editable(locked)
+        ReviewComment.objects.create(footage=locked, author=request.user, text=text)
+        locked.status = Footage.Status.CHANGES_REQUESTED
+        locked.review_comment = text
+        locked.save(update_fields=["status", "review_comment", "updated_at"])
+        _bump(locked)
+    return JsonResponse(review_state(locked, request.user))
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def reopen(request, footage: Footage):
+    """A designer reopens an approved review (for example after re-filming a step)."""
+    if not permissions.can_author(request.user):
+        return _error(403, "Seul un concepteur peut rouvrir une relecture approuvée.")
+    version = validate_version(_body(request).get("version"))
+    with transaction.atomic():
+        locked = _locked(footage, version)
+        if locked.status != Footage.Status.APPROVED:
+            raise Conflict("not_approved", "Cette relecture n'est pas approuvée.")
+        locked.steps.update(approved=False)
+        locked.status = Footage.Status.IN_REVIEW
+        locked.save(update_fields=["status", "updated_at"])
+        _bump(locked)
+    return JsonResponse(review_state(locked, request.user))
