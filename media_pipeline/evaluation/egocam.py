@@ -43,6 +43,7 @@ SAYINGS = {
 MARKERS = ("Ensuite", "Maintenant", "Puis", "Après", "Alors", "D'abord")
 REMARKS = ("Voilà.", "Comme ça.", "Attention à bien faire ça.", "Doucement.", "C'est bon.")
 SKINS = ((205, 225, 250), (150, 185, 225), (110, 150, 200), (75, 110, 160), (50, 75, 115), (38, 55, 85))
+RETREAT = 0.7  # seconds the hands take to go back to rest after a gesture
 GLOVES = ((190, 120, 40), (40, 40, 40), (60, 160, 220), (70, 140, 70))  # BGR: blue, black, orange, green
 
 
@@ -174,7 +175,7 @@ def _timeline(rng: np.random.Generator, duration: float, w: int, h: int, world: 
         tool = tuple(int(v) for v in rng.integers(0, 255, 3))
         acts.append(_Act(t, t + length, g, site, tool, rng.uniform(0.8, 1.25)))
         prev = g
-        t += length + (rng.uniform(1.8, 5.0) if rng.random() < 0.6 else 0.0)
+        t += length + (rng.uniform(2.5, 6.0) if rng.random() < 0.6 else 0.0)
     return acts
 
 
@@ -315,7 +316,7 @@ def generate_egocam_clip(out: str | Path, seed: int, *, size: tuple[int, int] = 
                 mode = idle_mode[k]
                 prev = acts[k - 1] if k else None
                 since = t - prev.end if prev else 10.0
-                go = _smooth(since / 0.7)
+                go = _smooth(since / RETREAT)
                 for side in (0, 1):
                     away = mode == 1 or (mode == 2 and side == 0)
                     tx, ty = (world.away if away else world.idle)[side]
@@ -323,7 +324,7 @@ def generate_egocam_clip(out: str | Path, seed: int, *, size: tuple[int, int] = 
                     px, py = last[side]
                     pos = (px + (tx - px) * go, py + (ty - py) * go)
                     world.hand(img, side, pos, 0.1 * (side - 0.5), 0.2, None)
-                if since >= 0.7:
+                if since >= RETREAT:
                     last = {side: ((world.away if (mode == 1 or (mode == 2 and side == 0)) else world.idle)[side])
                             for side in (0, 1)}
             # Head pose: pan/tilt/roll from sway, breathing and glances.
@@ -355,6 +356,12 @@ def generate_egocam_clip(out: str | Path, seed: int, *, size: tuple[int, int] = 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return EgoClip(path=str(out), steps=[(round(a.start, 3), round(a.end, 3)) for a in acts],
+    # Truth: a step lasts while the hands move for it, so it ends once they are back at rest
+    # (RETREAT seconds after the gesture when a rest follows); rests are hands idle.
+    truth = []
+    for i, a in enumerate(acts):
+        chained = i + 1 < len(acts) and acts[i + 1].start <= a.end + 1e-6
+        truth.append((round(a.start, 3), round(a.end if chained else min(a.end + RETREAT, n / fps), 3)))
+    return EgoClip(path=str(out), steps=truth,
                    transcript=_transcript(rng, acts, duration), seed=seed, width=w, height=h, fps=fps,
                    duration=round(n / fps, 3), gestures=[a.gesture for a in acts], lens=lens)

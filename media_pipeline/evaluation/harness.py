@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from media_pipeline.evaluation.metrics import score
 from media_pipeline.evaluation.egocam import generate_egocam_clip
+from media_pipeline.evaluation.metrics import score
 from media_pipeline.evaluation.synthetic import SyntheticClip, generate_clip
 from media_pipeline.motion import MotionSeries, analyse_motion
 from media_pipeline.segmentation import SegmentSettings, segment_steps
