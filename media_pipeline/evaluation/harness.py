@@ -84,12 +84,7 @@ def evaluate_seeds(seeds: Iterable[int], workdir: str | Path, *, size: tuple[int
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for seed in seeds:
-        tag = f"{size[0]}x{size[1]}" if size else "auto"
-        if generator == "egocam":
-            clip = generate_egocam_clip(workdir / f"egocam_{seed}_{tag}.mp4", seed,
-                                        **({"size": size} if size else {}))
-        else:
-            clip = generate_clip(workdir / f"synthetic_{seed}_{tag}.mp4", seed, size=size, fps=fps)
+        clip = make_clip(generator, seed, workdir, size, fps)
         decode_s = analysis_s = float("inf")
         for _ in range(max(1, repeats)):  # interleaved, best of n: a busy machine slows both alike
             decode_s = min(decode_s, decode_time(clip.path))
@@ -143,3 +138,38 @@ def save(results: list[ClipResult], table: dict, out: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"clips": [r.to_dict() for r in results], "summary": table}, indent=1))
     return out
+
+
+TUNING_GRID = {"rest_level": (0.15, 0.2, 0.25, 0.3, 0.4), "penalty": (1.0, 2.0, 3.0), "min_rest": (1.0, 1.5, 2.0)}
+
+
+def make_clip(generator: str, seed: int, workdir: str | Path, size: tuple[int, int] | None = None,
+              fps: float = 25.0):
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    tag = f"{size[0]}x{size[1]}" if size else "auto"
+    if generator == "egocam":
+        return generate_egocam_clip(workdir / f"egocam_{seed}_{tag}.mp4", seed, **({"size": size} if size else {}))
+    if generator == "synthetic":
+        return generate_clip(workdir / f"synthetic_{seed}_{tag}.mp4", seed, size=size, fps=fps)
+    raise ValueError(generator)
+
+
+def tune_settings(pairs: list[tuple], base: SegmentSettings = SegmentSettings(),
+                  grid: dict[str, tuple] = TUNING_GRID, use_speech: bool = True) -> tuple[SegmentSettings, float]:
+    """The knobs that score best (mean of transition F1, F1@50 and coverage) on ``pairs`` of
+    (clip, motion): tuning on one world, to be reported on the other."""
+    import itertools
+
+    best, best_score = base, -1.0
+    for combo in itertools.product(*grid.values()):
+        st = replace(base, use_speech=use_speech, **dict(zip(grid.keys(), combo, strict=True)))
+        vals = []
+        for clip, motion in pairs:
+            steps = segment_steps(motion, clip.transcript if use_speech else None, st)
+            s = score([(p.start, p.end) for p in steps], clip.steps, clip.duration)
+            vals.append((s.transition.f1 + s.f1_50 + s.coverage) / 3)
+        m = float(np.mean(vals)) if vals else 0.0
+        if m > best_score:
+            best, best_score = st, m
+    return best, best_score
