@@ -263,14 +263,18 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     geometry = probe_geometry(video)
     analyser = _FrameAnalyser(settings)
     times: list[float] = []
-    rows: list[dict[str, float]] = []
+    # One small float32 row per analysed frame (about 100 bytes, not a dict of boxed floats):
+    # an hour of footage keeps a few MB of features whatever its resolution.
+    rows: list[np.ndarray] = []
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=True)
     shape = (0, 0)
     for t, frame in iter_frames(video, fsettings, progress=progress, geometry=geometry):
         shape = frame.shape
         times.append(t)
-        rows.append(analyser(frame))
-    features = {k: np.array([r[k] for r in rows], dtype=np.float64) for k in FEATURES}
+        row = analyser(frame)
+        rows.append(np.array([row[k] for k in FEATURES], dtype=np.float32))
+    table = np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(FEATURES)))
+    features = {k: table[:, i].copy() for i, k in enumerate(FEATURES)}
     if len(rows) > 1:
         for k in FEATURES:  # the first frame has no predecessor: copy the second one's motion
             if k not in ("brightness", "blur"):
