@@ -124,7 +124,7 @@ def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -
     terms: list[str] = []
     for kw, _score in extractor.extract_keywords(text):
         kw = kw.strip().lower()
-        if starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien"):
+        if starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien") or kw.split()[0] in ("veuillez", "euh"):
             continue
         if kw and not any(kw in t or t in kw for t in terms):
             terms.append(kw)
