@@ -112,14 +112,10 @@ class _FrameAnalyser:
         g = self.s.grid_step
         self.gx = self.xc[g // 2::g, g // 2::g].ravel()
         self.gy = self.yc[g // 2::g, g // 2::g].ravel()
-        a = np.zeros((2 * self.gx.size, 4), np.float64)
-        a[0::2, 0] = self.gx
-        a[0::2, 1] = -self.gy
-        a[0::2, 2] = 1
-        a[1::2, 0] = self.gy
-        a[1::2, 1] = self.gx
-        a[1::2, 3] = 1
-        self.design = a
+        # Head motion seen through a wide-angle or fisheye lens is not a similarity: a quadratic
+        # flow model per axis (1, x, y, x^2, xy, y^2) absorbs the lens's curvature of a pan or tilt.
+        self.design = np.stack([np.ones_like(self.gx), self.gx, self.gy, self.gx ** 2, self.gx * self.gy,
+                                self.gy ** 2], axis=1).astype(np.float64)
         center = (np.abs(xx - w / 2) < 0.32 * w) & (yy > 0.3 * h)
         margin = max(2, w // 40)
         valid = np.zeros((h, w), bool)
@@ -131,28 +127,32 @@ class _FrameAnalyser:
         # Residual statistics are taken on every other pixel: the same picture, a quarter of the work.
         self.sub = (slice(0, None, 2), slice(0, None, 2))
         self.xc2, self.yc2 = self.xc[self.sub], self.yc[self.sub]
+        self.basis2 = [np.ones_like(self.xc2), self.xc2, self.yc2, self.xc2 ** 2, self.xc2 * self.yc2,
+                       self.yc2 ** 2]
         self.xx2, self.yy2 = self.xx[self.sub], self.yy[self.sub]
         self.center2, self.periph2, self.valid2 = self.center[self.sub], self.periph[self.sub], self.valid[self.sub]
         self.geom_ready = True
 
-    def _fit_camera(self, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Robust similarity fit of the flow field (IRLS, Tukey weights): the head's motion."""
+    def _fit_camera(self, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Robust quadratic fit of the flow field (IRLS, Tukey weights): the head's motion.
+
+        Returns the per-axis coefficients (u, v), in frame widths, and the inlier weights."""
         g = self.s.grid_step
         fu = flow[g // 2::g, g // 2::g, 0].ravel().astype(np.float64) / self.w
         fv = flow[g // 2::g, g // 2::g, 1].ravel().astype(np.float64) / self.w
-        b = np.empty(2 * fu.size)
-        b[0::2], b[1::2] = fu, fv
+        a = self.design
         weights = np.ones(fu.size)
-        params = np.zeros(4)
+        pu = pv = np.zeros(a.shape[1])
+        reg = 1e-6 * np.eye(a.shape[1])
         for _ in range(3):
-            w2 = np.repeat(weights, 2)
-            aw = self.design * w2[:, None]
-            params = np.linalg.solve(aw.T @ self.design + 1e-9 * np.eye(4), aw.T @ b)
-            r = (self.design @ params - b).reshape(-1, 2)
-            rn = np.hypot(r[:, 0], r[:, 1])
+            aw = a * weights[:, None]
+            gram = aw.T @ a + reg
+            pu = np.linalg.solve(gram, aw.T @ fu)
+            pv = np.linalg.solve(gram, aw.T @ fv)
+            rn = np.hypot(a @ pu - fu, a @ pv - fv)
             c = max(4.685 * 1.4826 * float(np.median(rn)), 0.002)
             weights = np.where(rn < c, (1 - (rn / c) ** 2) ** 2, 0.0)
-        return params, weights
+        return pu, pv, weights
 
     def __call__(self, frame: np.ndarray) -> dict[str, float]:
         s = self.s
@@ -175,11 +175,12 @@ class _FrameAnalyser:
             if pm > 1 and abs(cm - pm) > 2:
                 prev = cv2.convertScaleAbs(self.prev, alpha=cm / pm)
             flow = self.flow.calc(prev, small, None)
-            params, _ = self._fit_camera(flow)
-            a, b, tx, ty = params
+            pu, pv, _ = self._fit_camera(flow)
+            tx, ty = pu[0], pv[0]
+            a, b = (pu[1] + pv[2]) / 2, (pv[1] - pu[2]) / 2  # the similarity part: zoom and roll
             f2 = flow[self.sub]
-            ru = f2[..., 0] - (a * self.xc2 - b * self.yc2 + tx) * self.w
-            rv = f2[..., 1] - (b * self.xc2 + a * self.yc2 + ty) * self.w
+            ru = f2[..., 0] - sum(c * v for c, v in zip(pu, self.basis2, strict=True)) * self.w
+            rv = f2[..., 1] - sum(c * v for c, v in zip(pv, self.basis2, strict=True)) * self.w
             mag = cv2.magnitude(ru, rv) * (100.0 / self.w)  # % of frame width per frame
             mag[~self.valid2] = 0
             moving = mag > s.moving_threshold
@@ -262,14 +263,18 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     geometry = probe_geometry(video)
     analyser = _FrameAnalyser(settings)
     times: list[float] = []
-    rows: list[dict[str, float]] = []
+    # One small float32 row per analysed frame (about 100 bytes, not a dict of boxed floats):
+    # an hour of footage keeps a few MB of features whatever its resolution.
+    rows: list[np.ndarray] = []
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=True)
     shape = (0, 0)
     for t, frame in iter_frames(video, fsettings, progress=progress, geometry=geometry):
         shape = frame.shape
         times.append(t)
-        rows.append(analyser(frame))
-    features = {k: np.array([r[k] for r in rows], dtype=np.float64) for k in FEATURES}
+        row = analyser(frame)
+        rows.append(np.array([row[k] for k in FEATURES], dtype=np.float32))
+    table = np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(FEATURES)))
+    features = {k: table[:, i].copy() for i, k in enumerate(FEATURES)}
     if len(rows) > 1:
         for k in FEATURES:  # the first frame has no predecessor: copy the second one's motion
             if k not in ("brightness", "blur"):

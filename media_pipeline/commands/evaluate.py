@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=Path("evaluation_out"))
     p.add_argument("--size", default="", help="taille imposée, ex. 640x360 (sinon 720p à 1080p)")
     p.add_argument("--fps", type=float, default=25.0)
+    p.add_argument("--generator", choices=("synthetic", "egocam"), default="synthetic",
+                   help="générateur de clips : synthetic (le premier) ou egocam (écrit à part, fisheye)")
     p.set_defaults(func=run)
 
 
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     size = tuple(int(v) for v in args.size.lower().split("x")) if args.size else None
     results = evaluate_seeds(parse_seeds(args.seeds), args.out, size=size, fps=args.fps,
-                             log=lambda s: print(s, file=sys.stderr))
+                             log=lambda s: print(s, file=sys.stderr), generator=args.generator)
     table = summary(results)
     print(format_table(table))
     save(results, table, args.out / "results.json")

@@ -1,7 +1,9 @@
 """Run segmentation methods over generated clips and print a comparison table.
 
 Methods: ours on motion alone, ours with speech cues, PySceneDetect's
-AdaptiveDetector, and a uniform split told the true number of steps. The speed of
+AdaptiveDetector, a uniform split told the true number of steps and a blind 10-s split.
+Clips come from either of two independently written generators (``synthetic``, the
+project's first, and ``egocam``, written apart from it): tune on one, report on the other. The speed of
 the analysis is reported as a ratio to ffmpeg's own decode-only time of the same
 file (``ffmpeg -i SRC -f null -``), measured in the same run.
 """
@@ -17,12 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
+from media_pipeline.evaluation.egocam import generate_egocam_clip
 from media_pipeline.evaluation.metrics import score
 from media_pipeline.evaluation.synthetic import SyntheticClip, generate_clip
 from media_pipeline.motion import MotionSeries, analyse_motion
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 
-METHODS = ("ours_motion", "ours_speech", "scenedetect", "uniform_true_n")
+METHODS = ("ours_motion", "ours_speech", "scenedetect", "uniform_true_n", "uniform_10s")
+GENERATORS = ("synthetic", "egocam")
 
 
 @dataclass
@@ -60,6 +64,8 @@ def run_methods(clip: SyntheticClip, motion: MotionSeries,
             steps = segment_steps(motion, None, replace(settings, method="scenedetect"))
         elif name == "uniform_true_n":
             steps = segment_steps(motion, None, replace(settings, method="uniform", true_count=len(clip.steps)))
+        elif name == "uniform_10s":
+            steps = segment_steps(motion, None, replace(settings, method="uniform", min_step=10.0, true_count=None))
         else:
             raise ValueError(name)
         pred = [(p.start, p.end) for p in steps]
@@ -70,14 +76,15 @@ def run_methods(clip: SyntheticClip, motion: MotionSeries,
 def evaluate_seeds(seeds: Iterable[int], workdir: str | Path, *, size: tuple[int, int] | None = None,
                    fps: float = 25.0, methods: Iterable[str] = METHODS,
                    settings: SegmentSettings = SegmentSettings(), log=print,
-                   repeats: int = 1) -> list[ClipResult]:
+                   repeats: int = 1, generator: str = "synthetic") -> list[ClipResult]:
     """Generate (or reuse) each seed's clip, time the analysis against decode-only, score methods."""
+    if generator not in GENERATORS:
+        raise ValueError(generator)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for seed in seeds:
-        tag = f"{size[0]}x{size[1]}" if size else "auto"
-        clip = generate_clip(workdir / f"synthetic_{seed}_{tag}.mp4", seed, size=size, fps=fps)
+        clip = make_clip(generator, seed, workdir, size, fps)
         decode_s = analysis_s = float("inf")
         for _ in range(max(1, repeats)):  # interleaved, best of n: a busy machine slows both alike
             decode_s = min(decode_s, decode_time(clip.path))
@@ -90,6 +97,7 @@ def evaluate_seeds(seeds: Iterable[int], workdir: str | Path, *, size: tuple[int
         log(f"seed {seed} {res.size} {res.duration}s: {res.n_true} étapes, analyse {analysis_s:.2f}s, "
             f"décodage {decode_s:.2f}s (x{analysis_s / max(decode_s, 1e-6):.2f}) | " +
             " ".join(f"{m}={res.scores[m]['transition']['f1']:.2f}/{res.scores[m]['f1_50']:.2f}"
+                     f"/{res.scores[m]['coverage']:.2f}"
                      for m in res.scores))
     return results
 
@@ -105,6 +113,7 @@ def summary(results: list[ClipResult]) -> dict[str, dict[str, float]]:
             "F1@10": float(np.mean([x["f1_10"] for x in rows])),
             "F1@25": float(np.mean([x["f1_25"] for x in rows])),
             "F1@50": float(np.mean([x["f1_50"] for x in rows])),
+            "coverage": float(np.mean([x.get("coverage", 1.0) for x in rows])),
         }
     if results:
         table["_speed"] = {"analysis_over_decode": float(sum(r.analysis_s for r in results)
@@ -113,12 +122,12 @@ def summary(results: list[ClipResult]) -> dict[str, dict[str, float]]:
 
 
 def format_table(table: dict[str, dict[str, float]]) -> str:
-    cols = ("transition_P", "transition_R", "transition_F1", "F1@10", "F1@25", "F1@50")
-    lines = [f"{'méthode':<16}" + "".join(f"{c:>15}" for c in cols)]
+    cols = ("transition_P", "transition_R", "transition_F1", "F1@10", "F1@25", "F1@50", "coverage")
+    lines = [f"{'méthode':<16}" + "".join(f"{c:>14}" for c in cols)]
     for m, row in table.items():
         if m.startswith("_"):
             continue
-        lines.append(f"{m:<16}" + "".join(f"{row[c]:>15.3f}" for c in cols))
+        lines.append(f"{m:<16}" + "".join(f"{row[c]:>14.3f}" for c in cols))
     if "_speed" in table:
         lines.append(f"vitesse : analyse / décodage ffmpeg seul = {table['_speed']['analysis_over_decode']:.2f}x")
     return "\n".join(lines)
@@ -129,3 +138,38 @@ def save(results: list[ClipResult], table: dict, out: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"clips": [r.to_dict() for r in results], "summary": table}, indent=1))
     return out
+
+
+TUNING_GRID = {"rest_level": (0.15, 0.2, 0.25, 0.3, 0.4), "penalty": (1.0, 2.0, 3.0), "min_rest": (1.0, 1.5, 2.0)}
+
+
+def make_clip(generator: str, seed: int, workdir: str | Path, size: tuple[int, int] | None = None,
+              fps: float = 25.0):
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    tag = f"{size[0]}x{size[1]}" if size else "auto"
+    if generator == "egocam":
+        return generate_egocam_clip(workdir / f"egocam_{seed}_{tag}.mp4", seed, **({"size": size} if size else {}))
+    if generator == "synthetic":
+        return generate_clip(workdir / f"synthetic_{seed}_{tag}.mp4", seed, size=size, fps=fps)
+    raise ValueError(generator)
+
+
+def tune_settings(pairs: list[tuple], base: SegmentSettings = SegmentSettings(),
+                  grid: dict[str, tuple] = TUNING_GRID, use_speech: bool = True) -> tuple[SegmentSettings, float]:
+    """The knobs that score best (mean of transition F1, F1@50 and coverage) on ``pairs`` of
+    (clip, motion): tuning on one world, to be reported on the other."""
+    import itertools
+
+    best, best_score = base, -1.0
+    for combo in itertools.product(*grid.values()):
+        st = replace(base, use_speech=use_speech, **dict(zip(grid.keys(), combo, strict=True)))
+        vals = []
+        for clip, motion in pairs:
+            steps = segment_steps(motion, clip.transcript if use_speech else None, st)
+            s = score([(p.start, p.end) for p in steps], clip.steps, clip.duration)
+            vals.append((s.transition.f1 + s.f1_50 + s.coverage) / 3)
+        m = float(np.mean(vals)) if vals else 0.0
+        if m > best_score:
+            best, best_score = st, m
+    return best, best_score

@@ -6,7 +6,9 @@ count too, as zero-length transitions, when they are not at the video's edges. A
 predicted transition matches a true one, one to one, when the two intervals lie
 within ``tolerance`` seconds of each other (Hausdorff distance: both ends within
 tolerance). Segments: class-agnostic F1@{10,25,50}, a predicted step matching a
-true one, one to one, when their IoU reaches the threshold.
+true one, one to one, when their IoU reaches the threshold. Coverage: the share of the
+expert's working time (the union of the true steps) that lies inside some predicted step;
+a method that drops work as "rest" loses it here even when its boundaries are right.
 """
 
 from __future__ import annotations
@@ -92,6 +94,29 @@ def segment_f1(pred: Sequence[Span], truth: Sequence[Span], threshold: float) ->
     return _prf(_max_matching(iou >= threshold - 1e-9, iou), len(pred), len(truth))
 
 
+def _union(spans: Sequence[Span]) -> list[Span]:
+    out: list[list[float]] = []
+    for s, e in sorted((float(a), float(b)) for a, b in spans if b > a):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(a, b) for a, b in out]
+
+
+def coverage(pred: Sequence[Span], truth: Sequence[Span]) -> float:
+    """Share of the true working time (union of true steps) inside the union of predicted steps."""
+    tu, pu = _union(truth), _union(pred)
+    total = sum(e - s for s, e in tu)
+    if total <= 0:
+        return 1.0
+    inside = 0.0
+    for s, e in tu:
+        for a, b in pu:
+            inside += max(0.0, min(e, b) - max(s, a))
+    return inside / total
+
+
 @dataclass(frozen=True)
 class Scores:
     transition: PRF
@@ -100,6 +125,7 @@ class Scores:
     f1_50: float
     n_pred: int
     n_true: int
+    coverage: float = 1.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -109,4 +135,5 @@ def score(pred: Sequence[Span], truth: Sequence[Span], duration: float, toleranc
     """Every metric of one clip."""
     return Scores(transition=transition_prf(pred, truth, duration, tolerance),
                   f1_10=segment_f1(pred, truth, 0.10).f1, f1_25=segment_f1(pred, truth, 0.25).f1,
-                  f1_50=segment_f1(pred, truth, 0.50).f1, n_pred=len(pred), n_true=len(truth))
+                  f1_50=segment_f1(pred, truth, 0.50).f1, n_pred=len(pred), n_true=len(truth),
+                  coverage=coverage(pred, truth))

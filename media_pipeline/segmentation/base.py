@@ -40,7 +40,8 @@ class SegmentSettings:
     min_rest: float = 1.5  # a still period at least this long separates steps
     max_hold: float = 2.5  # a shorter still moment between alike motions is a hold inside a step
     hold_similarity: float = 0.8  # feature distance (robust z units) under which motions are alike
-    rest_level: float = 0.3  # activity threshold between the rest floor (0) and working level (1)
+    rest_level: float = 0.25  # activity threshold between the rest floor (0) and working level (1);
+    # 0.3 until the egocam generator showed slow gestures (inspect, hold, wipe gently) fall under it
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
     speech_window: float = 2.0  # a discourse marker supports a weak change point this close

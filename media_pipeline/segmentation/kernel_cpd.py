@@ -20,7 +20,7 @@ import numpy as np
 from scipy.ndimage import median_filter, uniform_filter1d
 
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
-from media_pipeline.segmentation.speech_cues import speech_cues
+from media_pipeline.segmentation.speech_cues import sentences, speech_cues
 from media_pipeline.segmentation.titles import key_terms, propose_title
 
 
@@ -127,6 +127,10 @@ class KernelCPDSegmenter:
             active = np.ones(n, bool)
         else:
             active = act > floor + settings.rest_level * contrast
+        # A rest is the hands idle *and* the expert silent: while they speak, it is work.
+        if transcript:
+            for s0, e0, _text in sentences(transcript):
+                active[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
         # Short still moments inside a gesture are not rests; short bursts inside a rest are not steps.
         min_rest = int(round(settings.min_rest * fps))
         for a, b in _runs(~active):
@@ -193,12 +197,12 @@ class KernelCPDSegmenter:
                     spans.append((s, e, bconf[i], bconf[i + 1]))
         spans = self._split_long(spans, x, settings, fps)
         steps = []
-        for s, e, c0, c1 in spans:
+        for idx, (s, e, c0, c1) in enumerate(spans, start=1):
             start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
             steps.append(StepProposal(
                 start=round(start, 2), end=round(end, 2), confidence=float(np.clip((c0 + c1) / 2, 0, 1)),
                 keyframe_time=round(choose_keyframe(motion, s, e), 2),
-                title=propose_title(transcript, start, end) if transcript else "",
+                title=propose_title(transcript, start, end, index=idx),
                 key_terms=key_terms(transcript, start, end) if transcript else []))
         return steps
 

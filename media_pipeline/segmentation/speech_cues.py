@@ -41,6 +41,16 @@ def starts_with_marker(text: str) -> str | None:
     return None
 
 
+def join_words(words: list[dict]) -> str:
+    """Written text from Whisper's words, which come with or without their leading space:
+    one space between words, none before , . ) or after an apostrophe ("l'" + "écrou")."""
+    text = " ".join(str(w.get("word", "")).strip() for w in words)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r" ([,.)…])", r"\1", text)
+    text = re.sub(r"(\b\w')\s+(?=\w)", r"\1", text)
+    return text
+
+
 def _sentences(transcript: dict) -> list[tuple[float, float, str]]:
     """Sentences with times: split segments at . ! ? using word times when present."""
     out: list[tuple[float, float, str]] = []
@@ -53,10 +63,10 @@ def _sentences(transcript: dict) -> list[tuple[float, float, str]]:
         for w in words:
             cur.append(w)
             if re.search(r"[.!?…]$", str(w.get("word", "")).strip()):
-                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
                 cur = []
         if cur:
-            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
     return out
 
 

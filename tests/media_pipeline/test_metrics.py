@@ -48,3 +48,16 @@ def test_segment_f1_thresholds():
 def test_empty_prediction():
     s = score([], [(1.0, 5.0)], 10.0)
     assert s.transition.f1 == 0.0 and s.f1_50 == 0.0
+
+
+def test_coverage_is_the_share_of_working_time_inside_some_step():
+    from media_pipeline.evaluation.metrics import coverage
+
+    truth = [(2.0, 10.0), (10.0, 20.0), (23.0, 33.0)]  # 28 s of work
+    assert coverage(truth, truth) == 1.0
+    assert coverage([], truth) == 0.0
+    # Half of the second step and all of the third dropped as "rest": 8 + 5 = 13 of 28 s.
+    assert coverage([(0.0, 15.0)], truth) == pytest.approx(13 / 28)
+    # Overlapping predictions count once; time outside the work does not count.
+    assert coverage([(0.0, 12.0), (5.0, 12.0), (20.0, 40.0)], truth) == pytest.approx(20 / 28)
+    assert score([(0.0, 15.0)], truth, 40.0).coverage == pytest.approx(13 / 28)

@@ -1,0 +1,69 @@
+"""Step titles from Whisper-like French commentary: words, short, never empty."""
+
+import re
+
+import pytest
+
+from media_pipeline.segmentation.speech_cues import join_words, sentences
+from media_pipeline.segmentation.titles import MAX_WORDS, propose_title, title_from_text
+
+
+def _whisper(segments):
+    """A transcript as media_pipeline.transcribe stores it: each word stripped of its space, with times."""
+    out = []
+    for start, text in segments:
+        words, t = [], start
+        for w in text.split():
+            words.append({"start": round(t, 2), "end": round(t + 0.3, 2), "word": w, "probability": 0.9})
+            t += 0.35
+        out.append({"start": start, "end": words[-1]["end"], "text": " " + text, "words": words})
+    return {"language": "fr", "segments": out}
+
+
+TR = _whisper([
+    (0.5, "Veuillez composer votre numéro de conférence."),
+    (8.0, "Euh..."),
+    (9.0, "Bon alors là je vais prendre la clé de douze et on va desserrer le contre-écrou du robinet avant"),
+    (20.0, "Ensuite, on dépose l'ancien joint du robinet."),
+    (30.0, "Voilà."),
+])
+
+
+def test_sentences_from_stripped_words_keep_their_spaces():
+    texts = [t for _s, _e, t in sentences(TR)]
+    assert texts[0] == "Veuillez composer votre numéro de conférence."
+    assert "l'ancien joint" in texts[3]
+    assert join_words([{"word": " Je"}, {"word": " serre"}, {"word": " l'"}, {"word": "écrou"}, {"word": ","},
+                       {"word": "bien"}]) == "Je serre l'écrou, bien"
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (0.0, 7.0, "Composer votre numéro de conférence"),
+    (8.5, 19.0, "Prendre la clé de douze"),
+    (19.5, 29.0, "Déposer l'ancien joint du robinet"),
+])
+def test_titles_are_short_phrases_of_words(start, end, expected):
+    title = propose_title(TR, start, end, index=1)
+    assert title == expected
+    words = title.split()
+    assert 1 <= len(words) <= MAX_WORDS and all(len(w) < 20 for w in words)
+
+
+def test_title_never_empty():
+    # Only fillers in the step: key terms cannot be found either, so "Étape N".
+    assert propose_title(TR, 29.5, 40.0, index=4) == "Étape 4"
+    assert propose_title(None, 0.0, 5.0, index=2) == "Étape 2"
+    # Repetitive speech still names the step with its words.
+    tr = _whisper([(1.0, "Le joint torique du robinet, le joint torique, voilà, attention au joint torique.")])
+    title = propose_title(tr, 0.0, 10.0, index=1)
+    assert title and title != "Étape 1" and "joint" in title.lower(), title
+    assert title_from_text("Euh...") == "" and title_from_text("Voilà.") == ""
+
+
+def test_title_does_not_dangle_or_glue():
+    t = title_from_text("Je la pose sur le")
+    assert t == "Poser"
+    long = title_from_text("On va serrer la vis du capot de la pompe de relevage avec la clé Allen de six")
+    assert len(long.split()) <= MAX_WORDS and long.split()[-1].lower() not in ("de", "la", "avec", "du")
+    for title in (long, t):
+        assert not re.search(r"[a-zé]{25,}", title.lower())  # no glued words
