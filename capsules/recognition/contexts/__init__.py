@@ -19,6 +19,7 @@ CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+CID_V1 = "https://www.w3.org/ns/cid/v1"
 
 #: URL -> file in this folder (see LICENSES.md for where each comes from).
 CONTEXT_FILES: dict[str, str] = {
@@ -26,6 +27,7 @@ CONTEXT_FILES: dict[str, str] = {
     OB_V3P0: "ob-v3p0-context-3.0.3.json",
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
     MULTIKEY_V1: "multikey-v1.jsonld",
+    CID_V1: "cid-v1.jsonld",
 }
 
 

@@ -1,0 +1,250 @@
+"""Open Badges 3.0 per skills block: issued through the real completion path (answers graded by the
+server), valid against 1EdTech's JSON Schema, verified, revoked, keys rotated; the portfolio and its
+share links."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import uuid
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from jsonschema import Draft201909Validator
+from pyld import jsonld
+
+from capsules.models import Achievement, BadgeCredential, IssuerKey, PortfolioShare, Step
+from capsules.recognition import issuance, keys, signing, status_list
+from capsules.recognition.contexts import document_loader
+from capsules.recognition.verification import verify_credential
+from tests import factories, pages
+
+pytestmark = pytest.mark.django_db
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "openbadges" /
+                     "achievementcredential.json").read_text())
+
+
+def post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def block(storage_root):
+    """A live skills block with two 20 s capsules, one mandatory question each, and its badge."""
+    block = factories.SkillsBlockFactory(code="RNCP37274BC01", certification__rncp_code="RNCP37274")
+    capsules = []
+    for n in range(2):
+        footage = factories.FootageFactory(skills_block=block, duration=20.0)
+        Step.objects.create(footage=footage, order=0, start=0, end=10, title=f"Geste {n}", approved=True)
+        capsule = factories.CapsuleFactory(footage=footage, title=f"Capsule {n + 1}")
+        factories.InteractionFactory(capsule=capsule, mandatory=True)
+        pages.capsule_page(capsule)
+        capsules.append(capsule)
+    achievement = Achievement.objects.create(
+        skills_block=block, name="Maintenir les équipements sanitaires", description="Réparer robinetterie et joints.",
+        criteria_narrative="Toutes les capsules du bloc terminées, questions obligatoires réussies.",
+        min_first_try_score=50)
+    return {"block": block, "capsules": capsules, "achievement": achievement}
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def complete(client, capsule, answers, capture):
+    """Watch the whole capsule and answer its question(s) through the learner API."""
+    with capture(execute=True):
+        post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
+    q = capsule.interactions.get()
+    for choice in answers:
+        with capture(execute=True):
+            resp = post(client, reverse("learner-answer", args=[q.pk]),
+                        {"response": {"choice": choice}, "client_id": str(uuid.uuid4())})
+        assert resp.status_code == 200
+
+
+def earn(block, user, capture, first_answers=("a",)):
+    client = login(user)
+    complete(client, block["capsules"][0], ["a"], capture)
+    complete(client, block["capsules"][1], list(first_answers), capture)
+    return client
+
+
+def test_badge_issued_through_completion_valid_schema_and_proof(block, django_capture_on_commit_callbacks):
+    learner = factories.learner(email="lea.apprenante@example.org")
+    client = login(learner)
+    complete(client, block["capsules"][0], ["a"], django_capture_on_commit_callbacks)
+    assert not BadgeCredential.objects.exists()  # one capsule of two
+    complete(client, block["capsules"][1], ["b", "a"], django_capture_on_commit_callbacks)  # wrong, then right
+    credential = BadgeCredential.objects.get(user=learner)
+    doc = credential.document
+
+    errors = sorted(Draft201909Validator(SCHEMA).iter_errors(doc), key=str)
+    assert not errors, [e.message for e in errors]
+    assert isinstance(doc["proof"], list) and doc["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert "lea.apprenante" not in json.dumps(doc) and learner.username not in json.dumps(doc)
+    ident = doc["credentialSubject"]["identifier"][0]
+    assert ident["hashed"] and ident["identityHash"] == signing_hash("lea.apprenante@example.org", ident["salt"])
+    alignment = doc["credentialSubject"]["achievement"]["alignment"][0]
+    assert (alignment["targetCode"], alignment["targetFramework"]) == ("RNCP37274BC01", "RNCP")
+    assert alignment["targetUrl"] == "https://www.francecompetences.fr/recherche/rncp/37274/"
+    assert [e["name"] for e in doc["evidence"]] == ["Capsule 1", "Capsule 2"]
+    assert "premier essai : 0 %" in doc["evidence"][1]["narrative"]  # first try was wrong
+    assert doc["validFrom"].endswith("Z")
+    report = verify_credential(doc)
+    assert report.valid, report
+
+    page = Client().get(reverse("recognition-credential", args=[credential.uuid]))
+    assert page.status_code == 200 and "Badge vérifié" in page.content.decode()
+    download = Client().get(reverse("recognition-credential-json", args=[credential.uuid]))
+    assert download["Content-Type"] == "application/ld+json" and "attachment" in download["Content-Disposition"]
+    assert json.loads(download.content) == doc
+    # Idempotent: more answers and progress do not issue a second badge.
+    complete(client, block["capsules"][1], ["a"], django_capture_on_commit_callbacks)
+    assert BadgeCredential.objects.filter(user=learner).count() == 1
+
+
+def signing_hash(value, salt):
+    from capsules.recognition.credentials import identity_hash
+    return identity_hash(value, salt)
+
+
+def test_every_value_of_the_credential_is_signed(block, django_capture_on_commit_callbacks):
+    """A term missing from the shipped contexts would be dropped by canonicalisation, so left unsigned."""
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    doc = BadgeCredential.objects.get().document
+    nquads = signing.canonicalize(signing.unsecured(doc))
+    leaves = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("@context", "proof"):
+                    walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif key not in ("type", "id"):
+            leaves.append(str(node).lower() if isinstance(node, bool) else str(node))
+    walk(doc)
+    missing = [leaf for leaf in leaves if json.dumps(leaf, ensure_ascii=False)[1:-1] not in nquads]
+    assert len(leaves) > 20 and not missing
+
+
+def test_rule_not_met_means_no_badge_and_command_exit_1(block, django_capture_on_commit_callbacks):
+    block["achievement"].min_first_try_score = 80
+    block["achievement"].save()
+    learner = factories.learner(username="camille")
+    earn(block, learner, django_capture_on_commit_callbacks, first_answers=("b", "a"))  # 50 % at first try
+    assert not BadgeCredential.objects.exists()
+    with pytest.raises(CommandError, match="n'a pas obtenu le badge du bloc RNCP37274BC01"):
+        call_command("badge_credential", "camille", "RNCP37274BC01")
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "badge_credential", "camille", "RNCP37274BC01"]).execute()
+    assert exit_info.value.code == 1
+
+
+def test_command_prints_signed_credential(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(username="lea"), django_capture_on_commit_callbacks)
+    out = StringIO()
+    call_command("badge_credential", "lea", "RNCP37274BC01", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed["type"] == ["VerifiableCredential", "OpenBadgeCredential"] and verify_credential(printed).valid
+
+
+def test_tampered_credential_fails(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    credential = BadgeCredential.objects.get()
+    tampered = copy.deepcopy(credential.document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Expert en tout"
+    report = verify_credential(tampered)
+    assert not report.proof_valid and not report.valid and "Signature invalide" in report.proof_message
+    credential.document = tampered
+    credential.save()
+    html = Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode()
+    assert 'data-verified="false"' in html and "Signature invalide" in html
+
+
+def test_revoked_credential_reports_revoked(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    credential = BadgeCredential.objects.get()
+    assert verify_credential(credential.document).revoked is False
+    issuance.revoke(credential, factories.designer(), "Erreur de saisie")
+    report = verify_credential(credential.document)
+    assert report.revoked is True and report.proof_valid and not report.valid
+    listing = json.loads(Client().get(reverse("recognition-status-list", args=["revocation"])).content)
+    assert signing.verify(listing, keys.resolve).valid
+    bits = status_list.decode(listing["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == status_list.LIST_SIZE and status_list.is_set(bits, credential.status_index)
+    assert sum(bin(b).count("1") for b in bits) == 1
+    html = Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode()
+    assert "Badge révoqué" in html and "révoqué par l&#x27;émetteur" in html
+
+
+def test_key_rotation_keeps_old_credentials_verifiable(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    old = BadgeCredential.objects.get()
+    call_command("rotate_issuer_key", stdout=StringIO())
+    new = issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(),
+                                 "Geste observé en atelier : serrage au couple correct.")
+    assert old.document["proof"][0]["verificationMethod"] != new.document["proof"][0]["verificationMethod"]
+    assert verify_credential(old.document).valid and verify_credential(new.document).valid
+    controller = json.loads(Client().get(reverse("recognition-issuer")).content)
+    assert controller["id"] == old.document["issuer"]["id"]
+    assert {m["id"] for m in controller["verificationMethod"]} == {
+        old.document["proof"][0]["verificationMethod"], new.document["proof"][0]["verificationMethod"]}
+    assert IssuerKey.objects.filter(retired_at=None).count() == 1
+    expanded = jsonld.expand(controller, {"documentLoader": document_loader})  # shipped contexts only
+    assert "https://w3id.org/security#publicKeyMultibase" in json.dumps(expanded)
+    assert new.document["evidence"][-1]["narrative"].startswith("Geste observé en atelier")
+    with pytest.raises(ValueError):
+        issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(), "  ")
+
+
+# --- portfolio and share links ---------------------------------------------------------------------
+
+
+def test_portfolio_private_and_share_links(block, django_capture_on_commit_callbacks):
+    lea = factories.learner(first_name="Léa", last_name="Apprenante")
+    client = earn(block, lea, django_capture_on_commit_callbacks)
+    other = factories.learner(first_name="Paul", last_name="Autre")
+    mine = client.get(reverse("recognition-portfolio")).content.decode()
+    assert "Maintenir les équipements sanitaires" in mine and "Capsule 2" in mine and "Geste 1" in mine
+    # Another learner sees their own, empty portfolio, never Léa's.
+    theirs = login(other).get(reverse("recognition-portfolio")).content.decode()
+    assert "Maintenir les équipements sanitaires" not in theirs and "Aucun badge" in theirs
+    assert Client().get(reverse("recognition-portfolio")).status_code == 302  # anonymous: log in
+
+    resp = client.post(reverse("recognition-share-create"), {"days": "7", "label": "Employeur"}, follow=True)
+    link = re.search(r'value="(https?://[^"]+/reconnaissance/partage/[^"]+/)"', resp.content.decode()).group(1)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    shared = Client().get("/" + path)
+    assert shared.status_code == 200 and "Portfolio de Léa Apprenante" in shared.content.decode()
+    assert "Maintenir les équipements sanitaires" in shared.content.decode()
+    share = PortfolioShare.objects.get()
+    assert share.token not in link  # only the digest is stored
+
+    share.expires_at = timezone.now() - timedelta(seconds=1)
+    share.save()
+    refused = Client().get("/" + path)
+    assert refused.status_code == 410 and "expiré" in refused.content.decode()
+
+    share.expires_at = timezone.now() + timedelta(days=1)
+    share.save()
+    assert Client().get("/" + path).status_code == 200
+    # Only the owner can revoke; someone else's revoke is a no-op.
+    login(other).post(reverse("recognition-share-revoke", args=[share.pk]))
+    assert Client().get("/" + path).status_code == 200
+    client.post(reverse("recognition-share-revoke", args=[share.pk]))
+    assert Client().get("/" + path).status_code == 410
+    assert Client().get("/reconnaissance/partage/pas-un-vrai-jeton/").status_code == 410
