@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('capsules', '0002_step_keyframe_region'),
+        ('cms', '0002_home_page_and_groups'),  # it sets the Designers' permissions: add to them after
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -248,3 +248,35 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     client.post(reverse("recognition-share-revoke", args=[share.pk]))
     assert Client().get("/" + path).status_code == 410
     assert Client().get("/reconnaissance/partage/pas-un-vrai-jeton/").status_code == 410
+
+
+# --- admin: designers edit badges; trainers and designers award by hand and revoke -----------------
+
+
+def test_admin_award_by_hand_and_revoke(block):
+    trainer = factories.UserFactory(groups=["Trainers"])
+    learner = factories.learner()
+    client = login(trainer)
+    resp = client.post(reverse("geste_badges"), {"learner": learner.pk, "achievement": block["achievement"].pk,
+                                                 "narrative": "Serrage au couple observé en atelier."})
+    assert resp.status_code == 302
+    credential = BadgeCredential.objects.get(user=learner)
+    assert credential.awarded_by == trainer and verify_credential(credential.document).valid
+    assert credential.document["evidence"][-1]["narrative"] == "Serrage au couple observé en atelier."
+    assert str(credential.uuid) in client.get(reverse("geste_badges")).content.decode()
+
+    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon"})
+    credential.refresh_from_db()
+    assert credential.revoked_at and verify_credential(credential.document).revoked is True
+
+    expert = factories.expert()
+    assert login(expert).get(reverse("geste_badges")).status_code == 403
+    assert login(expert).post(reverse("geste_badge_revoke", args=[credential.pk])).status_code == 403
+    assert login(learner).get(reverse("geste_badges")).status_code == 302  # no admin access at all
+
+    designer = login(factories.designer())
+    assert designer.get(reverse("geste_badges")).status_code == 200
+    listing = designer.get(reverse("achievement:index"))
+    assert listing.status_code == 200 and "Maintenir les équipements sanitaires" in listing.content.decode()
+    edit = designer.get(reverse("achievement:edit", args=[block["achievement"].pk]))
+    assert edit.status_code == 200 and "score minimum au premier essai" in edit.content.decode().lower()
