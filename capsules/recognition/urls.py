@@ -10,6 +10,8 @@ urlpatterns = [
     path("reconnaissance/realisations/<str:code>", views.achievement, name="recognition-achievement"),
     path("reconnaissance/badges/<uuid:uuid>/", views.credential_page, name="recognition-credential"),
     path("reconnaissance/badges/<uuid:uuid>.jsonld", views.credential_json, name="recognition-credential-json"),
+    path("reconnaissance/badges/<uuid:uuid>.<str:fmt>", views.credential_baked,
+         name="recognition-credential-baked"),
     path("reconnaissance/portfolio/", views.my_portfolio, name="recognition-portfolio"),
     path("reconnaissance/portfolio/partages/", views.share_create, name="recognition-share-create"),
     path("reconnaissance/portfolio/partages/<int:share_id>/revoquer", views.share_revoke,

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from capsules.models import Achievement, BadgeCredential
-from capsules.recognition import credentials, keys, portfolio
+from capsules.recognition import baking, credentials, keys, portfolio
 from capsules.recognition.issuance import signed_status_list
 from capsules.recognition.site import public_url
 from capsules.recognition.verification import verify_credential
@@ -72,6 +72,30 @@ def credential_json(request, uuid):
     credential = get_object_or_404(BadgeCredential, uuid=uuid)
     code = credential.achievement.skills_block.code
     return _json(credential.document, download=f"badge-{code}-{credential.uuid}.jsonld")
+
+
+@require_GET
+def credential_baked(request, uuid, fmt: str):
+    """The badge image with the signed credential baked in (OB 3.0 baking), SVG or PNG."""
+    if fmt not in ("svg", "png"):
+        raise Http404
+    credential = get_object_or_404(BadgeCredential.objects.select_related("achievement__skills_block"),
+                                   uuid=uuid)
+    achievement = credential.achievement
+    code = achievement.skills_block.code
+    name = f"badge-{code}-{credential.uuid}.{fmt}"
+    if fmt == "svg":
+        response = HttpResponse(baking.bake_svg(credential.document, achievement.name, code),
+                                content_type="image/svg+xml")
+    else:
+        image = None
+        if achievement.image_id:
+            with achievement.image.get_rendition("max-512x512|format-png").file.open("rb") as f:
+                image = f.read()
+        png = baking.badge_png(achievement.name, code, image)
+        response = HttpResponse(baking.bake_png(png, credential.document), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

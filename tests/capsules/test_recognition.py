@@ -5,12 +5,14 @@ share links."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
 import uuid
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import ManagementUtility, call_command
@@ -19,10 +21,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft201909Validator
+from PIL import Image
 from pyld import jsonld
 
 from capsules.models import Achievement, BadgeCredential, IssuerKey, PortfolioShare, Step
-from capsules.recognition import issuance, keys, signing, status_list
+from capsules.recognition import baking, issuance, keys, signing, status_list
 from capsules.recognition.contexts import document_loader
 from capsules.recognition.verification import verify_credential
 from tests import factories, pages
@@ -109,6 +112,12 @@ def test_badge_issued_through_completion_valid_schema_and_proof(block, django_ca
     download = Client().get(reverse("recognition-credential-json", args=[credential.uuid]))
     assert download["Content-Type"] == "application/ld+json" and "attachment" in download["Content-Disposition"]
     assert json.loads(download.content) == doc
+    png = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "png"]))
+    assert png["Content-Type"] == "image/png" and baking.unbake_png(png.content) == doc
+    assert Image.open(io.BytesIO(png.content)).size == (512, 512)
+    svg = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "svg"]))
+    assert svg["Content-Type"] == "image/svg+xml" and baking.unbake_svg(svg.content.decode()) == doc
+    ElementTree.fromstring(svg.content)  # well-formed XML
     # Idempotent: more answers and progress do not issue a second badge.
     complete(client, block["capsules"][1], ["a"], django_capture_on_commit_callbacks)
     assert BadgeCredential.objects.filter(user=learner).count() == 1
