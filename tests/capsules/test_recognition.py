@@ -289,3 +289,19 @@ def test_admin_award_by_hand_and_revoke(block):
     assert listing.status_code == 200 and "Maintenir les équipements sanitaires" in listing.content.decode()
     edit = designer.get(reverse("achievement:edit", args=[block["achievement"].pk]))
     assert edit.status_code == 200 and "score minimum au premier essai" in edit.content.decode().lower()
+
+
+def test_demo_learner_earns_badge_through_learner_api(block, django_capture_on_commit_callbacks):
+    from capsules.models import Attempt, Interaction
+    from capsules.recognition.demo_badge import earn_as_learner, ensure_block_achievement
+
+    factories.InteractionFactory(capsule=block["capsules"][1], kind=Interaction.Kind.ORDERING, time=12,
+                                 choices=[{"id": "s1", "text": "Couper"}, {"id": "s2", "text": "Serrer"}],
+                                 answer_key={"order": ["s1", "s2"]})
+    assert ensure_block_achievement(block["block"]) == block["achievement"]  # idempotent, keeps the designer's
+    learner = factories.learner()
+    with django_capture_on_commit_callbacks(execute=True):  # callbacks run at the end of this block
+        earn_as_learner(learner, block["block"])
+    credential = BadgeCredential.objects.get(user=learner)
+    assert verify_credential(credential.document).valid
+    assert Attempt.objects.filter(user=learner).count() == 3 and not Attempt.objects.filter(correct=False).exists()
