@@ -89,3 +89,28 @@ def open_share(token: str) -> PortfolioShare | None:
 def revoke_share(user, share_id: int) -> bool:
     return bool(PortfolioShare.objects.filter(pk=share_id, user=user, revoked_at=None)
                 .update(revoked_at=timezone.now()))
+
+
+def export_zip(user) -> bytes:
+    """The whole portfolio: every live credential as JSON-LD, and a printable French attestation."""
+    import io
+    import json
+    import zipfile
+
+    from django.template.loader import render_to_string
+
+    data = build_portfolio(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for badge in data.badges:
+            archive.writestr(f"badges/badge-{badge.achievement.skills_block.code}-{badge.uuid}.jsonld",
+                             json.dumps(badge.document, ensure_ascii=False, indent=2))
+        archive.writestr("attestation.html", render_to_string("recognition/attestation.html", {
+            "portfolio": data, "now": timezone.now()}))
+        archive.writestr("LISEZMOI.txt", (
+            "Portfolio Geste\n\n"
+            "badges/ : vos badges Open Badges 3.0 signés (JSON-LD, preuve eddsa-rdfc-2022). Tout vérificateur\n"
+            "Open Badges 3.0 / Verifiable Credentials 2.0 peut les contrôler ; la page de vérification de chaque\n"
+            "badge est à l'adresse indiquée dans son champ « id ».\n"
+            "attestation.html : attestation imprimable (ouvrir dans un navigateur, puis Imprimer > PDF).\n"))
+    return buffer.getvalue()

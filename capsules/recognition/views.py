@@ -108,6 +108,14 @@ def my_portfolio(request):
 
 
 @login_required
+@require_GET
+def portfolio_export(request):
+    response = HttpResponse(portfolio.export_zip(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="portfolio-geste.zip"'
+    return response
+
+
+@login_required
 @require_POST
 def share_create(request):
     try:

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import uuid
+import zipfile
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -233,6 +234,14 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     theirs = login(other).get(reverse("recognition-portfolio")).content.decode()
     assert "Maintenir les équipements sanitaires" not in theirs and "Aucun badge" in theirs
     assert Client().get(reverse("recognition-portfolio")).status_code == 302  # anonymous: log in
+
+    export = client.get(reverse("recognition-portfolio-export"))
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        names = archive.namelist()
+        badge_file = next(n for n in names if n.startswith("badges/"))
+        assert verify_credential(json.loads(archive.read(badge_file))).valid
+        assert "Léa Apprenante" in archive.read("attestation.html").decode()
+    assert Client().get(reverse("recognition-portfolio-export")).status_code == 302
 
     resp = client.post(reverse("recognition-share-create"), {"days": "7", "label": "Employeur"}, follow=True)
     link = re.search(r'value="(https?://[^"]+/reconnaissance/partage/[^"]+/)"', resp.content.decode()).group(1)
