@@ -314,3 +314,49 @@ def test_demo_learner_earns_badge_through_learner_api(block, django_capture_on_c
     credential = BadgeCredential.objects.get(user=learner)
     assert verify_credential(credential.document).valid
     assert Attempt.objects.filter(user=learner).count() == 3 and not Attempt.objects.filter(correct=False).exists()
+
+
+def test_outside_verifier_accepts_over_http(block, django_capture_on_commit_callbacks):
+    """Verify as a third party would, with none of Geste's verification code: fetch the controller
+    document and the status list at the URLs the credential names, canonicalise with pyld, check
+    Ed25519 with cryptography."""
+    import hashlib
+    from urllib.parse import urlsplit
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    doc = json.loads(Client().get(reverse("recognition-credential-json",
+                                          args=[BadgeCredential.objects.get().uuid])).content)
+    web = Client()
+
+    def fetch(url):
+        resp = web.get(urlsplit(url).path)
+        assert resp.status_code == 200 and resp["Access-Control-Allow-Origin"] == "*"
+        return json.loads(resp.content)
+
+    def canon(d):
+        return jsonld.normalize(d, {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                    "documentLoader": document_loader})
+
+    def check(signed):
+        (proof,) = signed["proof"]
+        controller = fetch(proof["verificationMethod"].split("#")[0])
+        method = next(m for m in controller["verificationMethod"] if m["id"] == proof["verificationMethod"])
+        assert method["id"] in controller["assertionMethod"] and method["controller"] == controller["id"]
+        raw = signing.b58decode(method["publicKeyMultibase"][1:])
+        assert raw[:2] == b"\xed\x01"
+        config = {k: v for k, v in proof.items() if k != "proofValue"} | {"@context": signed["@context"]}
+        data = hashlib.sha256(canon(config).encode()).digest() + hashlib.sha256(
+            canon({k: v for k, v in signed.items() if k != "proof"}).encode()).digest()
+        Ed25519PublicKey.from_public_bytes(raw[2:]).verify(signing.b58decode(proof["proofValue"][1:]), data)
+        return controller
+
+    controller = check(doc)
+    assert doc["issuer"]["id"] == controller["id"]
+    status = doc["credentialStatus"]
+    listing = fetch(status["statusListCredential"])
+    check(listing)
+    bits = status_list.decode(listing["credentialSubject"]["encodedList"])
+    assert not bits[int(status["statusListIndex"]) // 8] & (0x80 >> (int(status["statusListIndex"]) % 8))
+    assert Draft201909Validator(SCHEMA).is_valid(doc)
