@@ -95,7 +95,8 @@ def build(credential: BadgeCredential, records: list[CapsuleRecord]) -> dict:
     if credential.evidence_narrative:
         who = credential.awarded_by.get_full_name() or credential.awarded_by.username if credential.awarded_by else ""
         evidence.append({"type": ["Evidence"], "name": "Observation du formateur",
-                         "narrative": credential.evidence_narrative, **({"audience": who} if who else {})})
+                         "narrative": credential.evidence_narrative,
+                         **({"description": f"Attribué à la main par {who}."} if who else {})})
     subject = {"type": ["AchievementSubject"], "identifier": [subject_identifier(credential.user,
                                                                                 secrets.token_hex(8))],
                "achievement": achievement_json(achievement)}

@@ -360,3 +360,23 @@ def test_outside_verifier_accepts_over_http(block, django_capture_on_commit_call
     bits = status_list.decode(listing["credentialSubject"]["encodedList"])
     assert not bits[int(status["statusListIndex"]) // 8] & (0x80 >> (int(status["statusListIndex"]) % 8))
     assert Draft201909Validator(SCHEMA).is_valid(doc)
+
+
+def test_achievement_image_in_credential_and_baked_png(block):
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image as WagtailImage
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 640), (200, 30, 30)).save(buffer, format="PNG")
+    image = WagtailImage.objects.create(title="Médaille", file=ImageFile(buffer, name="medaille.png"))
+    block["achievement"].image = image
+    block["achievement"].save()
+    credential = issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(),
+                                        "Observé en atelier.")
+    achievement = credential.document["credentialSubject"]["achievement"]
+    assert achievement["image"]["type"] == "Image" and achievement["image"]["id"].startswith("http")
+    assert Draft201909Validator(SCHEMA).is_valid(credential.document)
+    png = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "png"])).content
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.size == (512, 512) and picture.getpixel((256, 256)) == (200, 30, 30)
+    assert baking.unbake_png(png) == credential.document
