@@ -13,8 +13,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from capsules.models import Achievement, BadgeCredential
-from capsules.recognition import issuance
+from capsules.models import Achievement, BadgeCredential, IssuerKey
+from capsules.recognition import issuance, keys
 
 AWARD_PERMISSION = "capsules.award_badge"
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
@@ -65,7 +65,8 @@ def credentials_index(request):
         messages.success(request, _("Badge attribué à %(user)s.") % {"user": credential.user.get_username()})
         return redirect("geste_badges")
     items = BadgeCredential.objects.select_related("achievement__skills_block", "user", "awarded_by")[:200]
-    return TemplateResponse(request, "recognition/admin/credentials.html", {"form": form, "items": items})
+    return TemplateResponse(request, "recognition/admin/credentials.html", {
+        "form": form, "items": items, "keys": IssuerKey.objects.all()})
 
 
 @_awarders_only
@@ -77,7 +78,20 @@ def credential_revoke(request, pk: int):
     return redirect("geste_badges")
 
 
+def rotate_key(request):
+    """Superusers only: retire the signing key (it stays published) and start signing with a new one."""
+    if not (request.user.is_active and request.user.is_superuser):
+        reason = _("Le changement de clé de signature est réservé aux administrateurs.")
+        return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+    if request.method == "POST":
+        key = keys.rotate_key()
+        messages.success(request, _("Nouvelle clé de signature : %(key)s. Les anciennes restent publiées.")
+                         % {"key": key.public_key_multibase})
+    return redirect("geste_badges")
+
+
 urlpatterns = [
+    path("geste/badges/cle/", rotate_key, name="geste_badge_rotate_key"),
     path("geste/badges/", credentials_index, name="geste_badges"),
     path("geste/badges/<int:pk>/revoquer/", credential_revoke, name="geste_badge_revoke"),
 ]

@@ -294,6 +294,11 @@ def test_admin_award_by_hand_and_revoke(block):
 
     designer = login(factories.designer())
     assert designer.get(reverse("geste_badges")).status_code == 200
+    assert designer.post(reverse("geste_badge_rotate_key")).status_code == 403
+    admin = login(factories.UserFactory(is_superuser=True, is_staff=True))
+    old_key = IssuerKey.objects.get(retired_at=None)
+    admin.post(reverse("geste_badge_rotate_key"))
+    assert IssuerKey.objects.get(retired_at=None) != old_key and verify_credential(credential.document).proof_valid
     listing = designer.get(reverse("achievement:index"))
     assert listing.status_code == 200 and "Maintenir les équipements sanitaires" in listing.content.decode()
     edit = designer.get(reverse("achievement:edit", args=[block["achievement"].pk]))
