@@ -9,3 +9,4 @@ class CapsulesConfig(AppConfig):
 
     def ready(self):
         from capsules.pipeline import signals  # noqa: F401  (worker recovery hooks)
+        from capsules.recognition import signals as badge_signals  # noqa: F401  (block badges on completion)

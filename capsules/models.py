@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class Certification(models.Model):
@@ -398,3 +399,111 @@ class LearnerEvent(models.Model):
     class Meta:
         ordering = ["timestamp"]
         constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="unique_event_client_id")]
+
+
+# --- Recognition: Open Badges 3.0 per skills block (code in capsules/recognition/) ----------------
+
+
+class Achievement(models.Model):
+    """The badge of a skills block: what it says, and the rule that earns it."""
+
+    skills_block = models.OneToOneField(SkillsBlock, on_delete=models.PROTECT, related_name="achievement",
+                                        verbose_name=_("bloc de compétences"))
+    name = models.CharField(_("nom du badge"), max_length=255)
+    description = models.TextField(_("description"))
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("image"))
+    criteria_narrative = models.TextField(
+        _("critères d'obtention"), help_text=_("Ce que l'apprenant a démontré pour obtenir ce badge."))
+    require_all_capsules = models.BooleanField(
+        _("toutes les capsules du bloc terminées"), default=True)
+    min_first_try_score = models.PositiveSmallIntegerField(
+        _("score minimum au premier essai (%)"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("Moyenne des scores obtenus au premier essai sur les questions du bloc."))
+    require_mandatory_correct = models.BooleanField(
+        _("questions obligatoires réussies"), default=True,
+        help_text=_("Chaque question obligatoire du bloc a reçu au moins une réponse juste."))
+    auto_award = models.BooleanField(
+        _("délivrance automatique"), default=True,
+        help_text=_("Délivrer le badge dès que la règle est remplie (sinon, attribution manuelle seulement)."))
+
+    class Meta:
+        verbose_name = _("badge de bloc")
+        verbose_name_plural = _("badges de blocs")
+        ordering = ["skills_block"]
+        permissions = [("award_badge", _("Peut attribuer et révoquer un badge"))]
+
+    def __str__(self):
+        return f"{self.name} ({self.skills_block.code})"
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 signing key of the organisation; retired keys stay published for verification."""
+
+    public_key_multibase = models.CharField(max_length=64, unique=True)
+    private_key_encrypted = models.TextField(help_text="Fernet token (key derived from SECRET_KEY).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clé de signature")
+        verbose_name_plural = _("clés de signature")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.public_key_multibase
+
+
+class BadgeCredential(models.Model):
+    """An issued OpenBadgeCredential (signed JSON-LD kept as issued), with its revocation state."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="credentials")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_credentials")
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("attribué par"))
+    evidence_narrative = models.TextField(_("preuve (commentaire, observation)"), blank=True)
+    status_index = models.PositiveIntegerField(unique=True)
+    document = models.JSONField()
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revocation_reason = models.TextField(_("motif de révocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("badge délivré")
+        verbose_name_plural = _("badges délivrés")
+        ordering = ["-issued_at"]
+        constraints = [models.UniqueConstraint(fields=["achievement", "user"], condition=models.Q(revoked_at=None),
+                                               name="one_live_badge_per_block")]
+
+    def __str__(self):
+        return f"{self.achievement} → {self.user}"
+
+
+class PortfolioShare(models.Model):
+    """A link a learner gives a trainer or employer to see their portfolio, until it expires or is revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_shares")
+    token = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("pour qui"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+@register_setting(icon="openquote")
+class IssuerProfile(BaseSiteSetting):
+    """The organisation named as issuer in every badge (Wagtail settings, one per site)."""
+
+    name = models.CharField(_("nom de l'organisme"), max_length=255, default="Organisme de formation Geste")
+    url = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel de contact"), blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+
+    class Meta:
+        verbose_name = _("émetteur des badges")

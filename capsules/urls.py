@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("capsules.learning.urls")),
     path("", include("capsules.review.urls")),
+    path("", include("capsules.recognition.urls")),
 ]

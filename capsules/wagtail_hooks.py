@@ -154,3 +154,32 @@ def register_xapi_urls():
     from capsules.analytics import xapi_views
 
     return xapi_views.urlpatterns
+
+
+# --- recognition: block badges, manual award and revocation (capsules/recognition/admin_views.py) ----
+
+
+@hooks.register("register_admin_viewset")
+def register_achievement_viewset():
+    from capsules.recognition.admin_views import AchievementViewSet
+
+    return AchievementViewSet("achievement")
+
+
+@hooks.register("register_admin_urls")
+def register_badge_urls():
+    from capsules.recognition import admin_views
+
+    return admin_views.urlpatterns
+
+
+class AwarderMenuItem(MenuItem):
+    def is_shown(self, request):
+        from capsules.recognition.admin_views import can_award
+
+        return can_award(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def badges_menu_item():
+    return AwarderMenuItem(_("Badges délivrés"), reverse("geste_badges"), icon_name="pick", order=165)

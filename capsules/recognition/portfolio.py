@@ -1,0 +1,116 @@
+"""A learner's portfolio (badges, completed capsules, gestures practised) and its share links.
+
+Private by default: only its owner sees it, or whoever holds a share link that is neither expired
+nor revoked. Share tokens are random (256 bits) and only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from capsules import storage
+from capsules.models import BadgeCredential, Capsule, PortfolioShare, Progress
+from capsules.recognition.achievements import first_attempts
+
+MAX_SHARE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Gesture:
+    title: str
+    keyframe_url: str
+
+
+@dataclass(frozen=True)
+class CapsuleEntry:
+    title: str
+    block: str
+    completed_at: datetime
+    first_try_score: float | None
+    gestures: list[Gesture] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    owner: str
+    badges: list[BadgeCredential]
+    capsules: list[CapsuleEntry]
+
+
+def _owner_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def build_portfolio(user) -> Portfolio:
+    badges = list(BadgeCredential.objects.filter(user=user, revoked_at=None)
+                  .select_related("achievement__skills_block").order_by("-issued_at"))
+    done = (Progress.objects.filter(user=user, completed=True)
+            .select_related("capsule__skills_block", "capsule__footage").order_by("-completed_at"))
+    entries = []
+    for progress in done:
+        capsule: Capsule = progress.capsule
+        graded = list(capsule.interactions.filter(draft_status="accepted").exclude(kind__in=["observe", "free_recall"])
+                      .values_list("pk", flat=True))
+        scores = [a.score for a in first_attempts(user, graded).values()]
+        gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "")
+                    for step in capsule.steps().filter(approved=True)]
+        entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
+                                    sum(scores) / len(scores) if scores else None, gestures))
+    return Portfolio(_owner_name(user), badges, entries)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_share(user, days: int, label: str = "") -> tuple[PortfolioShare, str]:
+    """A new share link valid ``days`` days; returns the row and the token (shown once)."""
+    days = max(1, min(int(days), MAX_SHARE_DAYS))
+    token = secrets.token_urlsafe(32)
+    share = PortfolioShare.objects.create(user=user, token=_digest(token), label=label[:120],
+                                          expires_at=timezone.now() + timedelta(days=days))
+    return share, token
+
+
+def open_share(token: str) -> PortfolioShare | None:
+    """The share for this token if it is still valid (not expired, not revoked), else None."""
+    share = PortfolioShare.objects.select_related("user").filter(token=_digest(token)).first()
+    if share is None or share.revoked_at is not None or share.expires_at <= timezone.now() \
+            or not share.user.is_active:
+        return None
+    return share
+
+
+def revoke_share(user, share_id: int) -> bool:
+    return bool(PortfolioShare.objects.filter(pk=share_id, user=user, revoked_at=None)
+                .update(revoked_at=timezone.now()))
+
+
+def export_zip(user) -> bytes:
+    """The whole portfolio: every live credential as JSON-LD, and a printable French attestation."""
+    import io
+    import json
+    import zipfile
+
+    from django.template.loader import render_to_string
+
+    data = build_portfolio(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for badge in data.badges:
+            archive.writestr(f"badges/badge-{badge.achievement.skills_block.code}-{badge.uuid}.jsonld",
+                             json.dumps(badge.document, ensure_ascii=False, indent=2))
+        archive.writestr("attestation.html", render_to_string("recognition/attestation.html", {
+            "portfolio": data, "now": timezone.now()}))
+        archive.writestr("LISEZMOI.txt", (
+            "Portfolio Geste\n\n"
+            "badges/ : vos badges Open Badges 3.0 signés (JSON-LD, preuve eddsa-rdfc-2022). Tout vérificateur\n"
+            "Open Badges 3.0 / Verifiable Credentials 2.0 peut les contrôler ; la page de vérification de chaque\n"
+            "badge est à l'adresse indiquée dans son champ « id ».\n"
+            "attestation.html : attestation imprimable (ouvrir dans un navigateur, puis Imprimer > PDF).\n"))
+    return buffer.getvalue()

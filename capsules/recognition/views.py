@@ -1,0 +1,144 @@
+"""Public recognition URLs: issuer keys, status list, achievements, credential verification and
+download; the learner's portfolio and its share links."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from capsules.models import Achievement, BadgeCredential
+from capsules.recognition import baking, credentials, keys, portfolio
+from capsules.recognition.issuance import signed_status_list
+from capsules.recognition.site import public_url
+from capsules.recognition.verification import verify_credential
+
+LD_JSON = "application/ld+json"
+
+
+def _json(data: dict, *, download: str = "") -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=LD_JSON)
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch these from anywhere
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{download}"'
+    return response
+
+
+@require_GET
+def issuer(request):
+    """The controller document: the issuer's keys as Multikeys (retired keys included)."""
+    keys.active_key()
+    return _json(keys.controller_document())
+
+
+@require_GET
+def status_list_view(request, name: str):
+    if name != "revocation":
+        raise Http404
+    return _json(signed_status_list())
+
+
+@require_GET
+def achievement(request, code: str):
+    item = get_object_or_404(Achievement.objects.select_related("skills_block__certification"),
+                             skills_block__code=code)
+    return _json({"@context": [credentials.CREDENTIALS_V2, credentials.OB_V3P0],
+                  **credentials.achievement_json(item)})
+
+
+@require_GET
+@never_cache
+def credential_page(request, uuid):
+    """Public verification page: the proof, the dates and the status, re-checked on every view."""
+    credential = get_object_or_404(BadgeCredential.objects.select_related("achievement__skills_block"), uuid=uuid)
+    report = verify_credential(credential.document)
+    return render(request, "recognition/credential.html", {
+        "credential": credential, "document": credential.document, "report": report,
+        "achievement": credential.document["credentialSubject"]["achievement"],
+        "json_url": reverse("recognition-credential-json", args=[uuid]),
+        "is_owner": request.user.is_authenticated and request.user.pk == credential.user_id,
+    })
+
+
+@require_GET
+def credential_json(request, uuid):
+    credential = get_object_or_404(BadgeCredential, uuid=uuid)
+    code = credential.achievement.skills_block.code
+    return _json(credential.document, download=f"badge-{code}-{credential.uuid}.jsonld")
+
+
+@require_GET
+def credential_baked(request, uuid, fmt: str):
+    """The badge image with the signed credential baked in (OB 3.0 baking), SVG or PNG."""
+    if fmt not in ("svg", "png"):
+        raise Http404
+    credential = get_object_or_404(BadgeCredential.objects.select_related("achievement__skills_block"),
+                                   uuid=uuid)
+    achievement = credential.achievement
+    code = achievement.skills_block.code
+    name = f"badge-{code}-{credential.uuid}.{fmt}"
+    if fmt == "svg":
+        response = HttpResponse(baking.bake_svg(credential.document, achievement.name, code),
+                                content_type="image/svg+xml")
+    else:
+        image = None
+        if achievement.image_id:
+            with achievement.image.get_rendition("max-512x512|format-png").file.open("rb") as f:
+                image = f.read()
+        png = baking.badge_png(achievement.name, code, image)
+        response = HttpResponse(baking.bake_png(png, credential.document), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@never_cache
+def my_portfolio(request):
+    return render(request, "recognition/portfolio.html", {
+        "portfolio": portfolio.build_portfolio(request.user), "owner_view": True,
+        "shares": request.user.portfolio_shares.order_by("-created_at")[:20], "now": timezone.now(),
+    })
+
+
+@login_required
+@require_GET
+def portfolio_export(request):
+    response = HttpResponse(portfolio.export_zip(request.user), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="portfolio-geste.zip"'
+    return response
+
+
+@login_required
+@require_POST
+def share_create(request):
+    try:
+        days = int(request.POST.get("days", "30"))
+    except ValueError:
+        days = 30
+    _share, token = portfolio.create_share(request.user, days, request.POST.get("label", "").strip())
+    link = public_url(reverse("recognition-shared-portfolio", args=[token]))
+    messages.success(request, link)
+    return redirect("recognition-portfolio")
+
+
+@login_required
+@require_POST
+def share_revoke(request, share_id: int):
+    portfolio.revoke_share(request.user, share_id)
+    return redirect("recognition-portfolio")
+
+
+@never_cache
+def shared_portfolio(request, token: str):
+    share = portfolio.open_share(token)
+    if share is None:
+        return render(request, "recognition/share_refused.html", status=410)
+    return render(request, "recognition/portfolio.html", {
+        "portfolio": portfolio.build_portfolio(share.user), "owner_view": False, "share": share})

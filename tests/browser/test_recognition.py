@@ -1,0 +1,89 @@
+"""A learner completes a skills block (answers graded by the server, progress recorded through the
+learner API from the browser session), sees the badge appear in their portfolio, checks it on the
+public verification page, shares the portfolio, and the link opens for an anonymous visitor."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from capsules.models import Achievement, BadgeCredential, Step
+from tests import factories, pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+API = """async ([progressUrl, answerUrl]) => {
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const send = (url, body) => fetch(url, {method: 'POST', credentials: 'same-origin',
+    headers: {'Content-Type': 'application/json', 'X-CSRFToken': token}, body: JSON.stringify(body)})
+    .then(r => r.json());
+  await send(progressUrl, {position: 20, watched: [[0, 20]]});
+  return send(answerUrl, {response: {choice: 'a'}, client_id: crypto.randomUUID()});
+}"""
+
+
+@pytest.fixture
+def block(storage_root):
+    block = factories.SkillsBlockFactory()
+    footage = factories.FootageFactory(skills_block=block, duration=20.0)
+    Step.objects.create(footage=footage, order=0, start=0, end=10, title="Serrer le joint", approved=True)
+    capsule = factories.CapsuleFactory(footage=footage, title="Remplacer un joint")
+    question = factories.InteractionFactory(capsule=capsule, mandatory=True)
+    pages.capsule_page(capsule)
+    Achievement.objects.create(skills_block=block, name="Badge plomberie sanitaire", description="Joints et robinets.",
+                               criteria_narrative="Capsules terminées, questions obligatoires réussies.")
+    return {"capsule": capsule, "question": question}
+
+
+def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
+    learner = factories.learner(first_name="Léa", last_name="Apprenante")
+    client = Client()
+    client.force_login(learner)
+    ctx = browser.new_context(locale="fr-FR")
+    ctx.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{live_server.url}/reconnaissance/portfolio/")
+    assert "Aucun badge pour l'instant." in page.inner_text("main")
+    capsule, question = block["capsule"], block["question"]
+    result = page.evaluate(API, [f"/api/learner/capsules/{capsule.pk}/progress",
+                                 f"/api/learner/interactions/{question.pk}/answer"])
+    assert result["correct"] is True and result["completed"] is True
+
+    page.reload()
+    card = page.locator(".badge-card")
+    card.wait_for()
+    assert "Badge plomberie sanitaire" in card.inner_text()
+    assert "Remplacer un joint" in page.inner_text(".capsules-done")
+    credential = BadgeCredential.objects.get(user=learner)
+
+    card.locator("a").click()
+    page.wait_for_selector("[data-verified='true']")
+    assert "Badge vérifié" in page.inner_text(".verdict")
+    page.go_back()
+
+    page.fill("#share-label", "Employeur")
+    page.select_option("#share-days", "7")
+    page.click("text=Créer un lien de partage")
+    link = page.input_value("#share-link")
+    assert "/reconnaissance/partage/" in link
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+    anonymous = browser.new_context(locale="fr-FR")
+    visitor = anonymous.new_page()
+    visitor.goto(live_server.url + path)
+    assert "Portfolio de Léa Apprenante" in visitor.inner_text("h1")
+    assert "Badge plomberie sanitaire" in visitor.inner_text(".badges")
+    visitor.click(".badge-card a")
+    visitor.wait_for_selector("[data-verified='true']")
+    assert str(credential.uuid) in visitor.url
+
+    page.goto(f"{live_server.url}/reconnaissance/portfolio/")
+    page.click("text=Révoquer")
+    visitor.goto(live_server.url + path)
+    assert "Lien de partage invalide" in visitor.inner_text("h1")
+    assert errors == []
+    anonymous.close()
+    ctx.close()

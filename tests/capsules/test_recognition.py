@@ -1,0 +1,387 @@
+"""Open Badges 3.0 per skills block: issued through the real completion path (answers graded by the
+server), valid against 1EdTech's JSON Schema, verified, revoked, keys rotated; the portfolio and its
+share links."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import uuid
+import zipfile
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from jsonschema import Draft201909Validator
+from PIL import Image
+from pyld import jsonld
+
+from capsules.models import Achievement, BadgeCredential, IssuerKey, PortfolioShare, Step
+from capsules.recognition import baking, issuance, keys, signing, status_list
+from capsules.recognition.contexts import document_loader
+from capsules.recognition.verification import verify_credential
+from tests import factories, pages
+
+pytestmark = pytest.mark.django_db
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "openbadges" /
+                     "achievementcredential.json").read_text())
+
+
+def post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture
+def block(storage_root):
+    """A live skills block with two 20 s capsules, one mandatory question each, and its badge."""
+    block = factories.SkillsBlockFactory(code="RNCP37274BC01", certification__rncp_code="RNCP37274")
+    capsules = []
+    for n in range(2):
+        footage = factories.FootageFactory(skills_block=block, duration=20.0)
+        Step.objects.create(footage=footage, order=0, start=0, end=10, title=f"Geste {n}", approved=True)
+        capsule = factories.CapsuleFactory(footage=footage, title=f"Capsule {n + 1}")
+        factories.InteractionFactory(capsule=capsule, mandatory=True)
+        pages.capsule_page(capsule)
+        capsules.append(capsule)
+    achievement = Achievement.objects.create(
+        skills_block=block, name="Maintenir les équipements sanitaires", description="Réparer robinetterie et joints.",
+        criteria_narrative="Toutes les capsules du bloc terminées, questions obligatoires réussies.",
+        min_first_try_score=50)
+    return {"block": block, "capsules": capsules, "achievement": achievement}
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def complete(client, capsule, answers, capture):
+    """Watch the whole capsule and answer its question(s) through the learner API."""
+    with capture(execute=True):
+        post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
+    q = capsule.interactions.get()
+    for choice in answers:
+        with capture(execute=True):
+            resp = post(client, reverse("learner-answer", args=[q.pk]),
+                        {"response": {"choice": choice}, "client_id": str(uuid.uuid4())})
+        assert resp.status_code == 200
+
+
+def earn(block, user, capture, first_answers=("a",)):
+    client = login(user)
+    complete(client, block["capsules"][0], ["a"], capture)
+    complete(client, block["capsules"][1], list(first_answers), capture)
+    return client
+
+
+def test_badge_issued_through_completion_valid_schema_and_proof(block, django_capture_on_commit_callbacks):
+    learner = factories.learner(email="lea.apprenante@example.org")
+    client = login(learner)
+    complete(client, block["capsules"][0], ["a"], django_capture_on_commit_callbacks)
+    assert not BadgeCredential.objects.exists()  # one capsule of two
+    complete(client, block["capsules"][1], ["b", "a"], django_capture_on_commit_callbacks)  # wrong, then right
+    credential = BadgeCredential.objects.get(user=learner)
+    doc = credential.document
+
+    errors = sorted(Draft201909Validator(SCHEMA).iter_errors(doc), key=str)
+    assert not errors, [e.message for e in errors]
+    assert isinstance(doc["proof"], list) and doc["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert "lea.apprenante" not in json.dumps(doc) and learner.username not in json.dumps(doc)
+    ident = doc["credentialSubject"]["identifier"][0]
+    assert ident["hashed"] and ident["identityHash"] == signing_hash("lea.apprenante@example.org", ident["salt"])
+    alignment = doc["credentialSubject"]["achievement"]["alignment"][0]
+    assert (alignment["targetCode"], alignment["targetFramework"]) == ("RNCP37274BC01", "RNCP")
+    assert alignment["targetUrl"] == "https://www.francecompetences.fr/recherche/rncp/37274/"
+    assert [e["name"] for e in doc["evidence"]] == ["Capsule 1", "Capsule 2"]
+    assert "premier essai : 0 %" in doc["evidence"][1]["narrative"]  # first try was wrong
+    assert doc["validFrom"].endswith("Z")
+    report = verify_credential(doc)
+    assert report.valid, report
+
+    page = Client().get(reverse("recognition-credential", args=[credential.uuid]))
+    assert page.status_code == 200 and "Badge vérifié" in page.content.decode()
+    download = Client().get(reverse("recognition-credential-json", args=[credential.uuid]))
+    assert download["Content-Type"] == "application/ld+json" and "attachment" in download["Content-Disposition"]
+    assert json.loads(download.content) == doc
+    png = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "png"]))
+    assert png["Content-Type"] == "image/png" and baking.unbake_png(png.content) == doc
+    assert Image.open(io.BytesIO(png.content)).size == (512, 512)
+    svg = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "svg"]))
+    assert svg["Content-Type"] == "image/svg+xml" and baking.unbake_svg(svg.content.decode()) == doc
+    ElementTree.fromstring(svg.content)  # well-formed XML
+    # Idempotent: more answers and progress do not issue a second badge.
+    complete(client, block["capsules"][1], ["a"], django_capture_on_commit_callbacks)
+    assert BadgeCredential.objects.filter(user=learner).count() == 1
+
+
+def signing_hash(value, salt):
+    from capsules.recognition.credentials import identity_hash
+    return identity_hash(value, salt)
+
+
+def test_every_value_of_the_credential_is_signed(block, django_capture_on_commit_callbacks):
+    """A term missing from the shipped contexts would be dropped by canonicalisation, so left unsigned."""
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    doc = BadgeCredential.objects.get().document
+    nquads = signing.canonicalize(signing.unsecured(doc))
+    leaves = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("@context", "proof"):
+                    walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif key not in ("type", "id"):
+            leaves.append(str(node).lower() if isinstance(node, bool) else str(node))
+    walk(doc)
+    missing = [leaf for leaf in leaves if json.dumps(leaf, ensure_ascii=False)[1:-1] not in nquads]
+    assert len(leaves) > 20 and not missing
+
+
+def test_rule_not_met_means_no_badge_and_command_exit_1(block, django_capture_on_commit_callbacks):
+    block["achievement"].min_first_try_score = 80
+    block["achievement"].save()
+    learner = factories.learner(username="camille")
+    earn(block, learner, django_capture_on_commit_callbacks, first_answers=("b", "a"))  # 50 % at first try
+    assert not BadgeCredential.objects.exists()
+    with pytest.raises(CommandError, match="n'a pas obtenu le badge du bloc RNCP37274BC01"):
+        call_command("badge_credential", "camille", "RNCP37274BC01")
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "badge_credential", "camille", "RNCP37274BC01"]).execute()
+    assert exit_info.value.code == 1
+
+
+def test_command_prints_signed_credential(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(username="lea"), django_capture_on_commit_callbacks)
+    out = StringIO()
+    call_command("badge_credential", "lea", "RNCP37274BC01", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed["type"] == ["VerifiableCredential", "OpenBadgeCredential"] and verify_credential(printed).valid
+
+
+def test_tampered_credential_fails(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    credential = BadgeCredential.objects.get()
+    tampered = copy.deepcopy(credential.document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Expert en tout"
+    report = verify_credential(tampered)
+    assert not report.proof_valid and not report.valid and "Signature invalide" in report.proof_message
+    credential.document = tampered
+    credential.save()
+    html = Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode()
+    assert 'data-verified="false"' in html and "Signature invalide" in html
+
+
+def test_revoked_credential_reports_revoked(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    credential = BadgeCredential.objects.get()
+    assert verify_credential(credential.document).revoked is False
+    issuance.revoke(credential, factories.designer(), "Erreur de saisie")
+    report = verify_credential(credential.document)
+    assert report.revoked is True and report.proof_valid and not report.valid
+    listing = json.loads(Client().get(reverse("recognition-status-list", args=["revocation"])).content)
+    assert signing.verify(listing, keys.resolve).valid
+    bits = status_list.decode(listing["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == status_list.LIST_SIZE and status_list.is_set(bits, credential.status_index)
+    assert sum(bin(b).count("1") for b in bits) == 1
+    html = Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode()
+    assert "Badge révoqué" in html and "révoqué par l&#x27;émetteur" in html
+
+
+def test_key_rotation_keeps_old_credentials_verifiable(block, django_capture_on_commit_callbacks):
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    old = BadgeCredential.objects.get()
+    call_command("rotate_issuer_key", stdout=StringIO())
+    new = issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(),
+                                 "Geste observé en atelier : serrage au couple correct.")
+    assert old.document["proof"][0]["verificationMethod"] != new.document["proof"][0]["verificationMethod"]
+    assert verify_credential(old.document).valid and verify_credential(new.document).valid
+    controller = json.loads(Client().get(reverse("recognition-issuer")).content)
+    assert controller["id"] == old.document["issuer"]["id"]
+    assert {m["id"] for m in controller["verificationMethod"]} == {
+        old.document["proof"][0]["verificationMethod"], new.document["proof"][0]["verificationMethod"]}
+    assert IssuerKey.objects.filter(retired_at=None).count() == 1
+    expanded = jsonld.expand(controller, {"documentLoader": document_loader})  # shipped contexts only
+    assert "https://w3id.org/security#publicKeyMultibase" in json.dumps(expanded)
+    assert new.document["evidence"][-1]["narrative"].startswith("Geste observé en atelier")
+    with pytest.raises(ValueError):
+        issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(), "  ")
+
+
+# --- portfolio and share links ---------------------------------------------------------------------
+
+
+def test_portfolio_private_and_share_links(block, django_capture_on_commit_callbacks):
+    lea = factories.learner(first_name="Léa", last_name="Apprenante")
+    client = earn(block, lea, django_capture_on_commit_callbacks)
+    other = factories.learner(first_name="Paul", last_name="Autre")
+    mine = client.get(reverse("recognition-portfolio")).content.decode()
+    assert "Maintenir les équipements sanitaires" in mine and "Capsule 2" in mine and "Geste 1" in mine
+    # Another learner sees their own, empty portfolio, never Léa's.
+    theirs = login(other).get(reverse("recognition-portfolio")).content.decode()
+    assert "Maintenir les équipements sanitaires" not in theirs and "Aucun badge" in theirs
+    assert Client().get(reverse("recognition-portfolio")).status_code == 302  # anonymous: log in
+
+    export = client.get(reverse("recognition-portfolio-export"))
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        names = archive.namelist()
+        badge_file = next(n for n in names if n.startswith("badges/"))
+        assert verify_credential(json.loads(archive.read(badge_file))).valid
+        assert "Léa Apprenante" in archive.read("attestation.html").decode()
+    assert Client().get(reverse("recognition-portfolio-export")).status_code == 302
+
+    resp = client.post(reverse("recognition-share-create"), {"days": "7", "label": "Employeur"}, follow=True)
+    link = re.search(r'value="(https?://[^"]+/reconnaissance/partage/[^"]+/)"', resp.content.decode()).group(1)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    shared = Client().get("/" + path)
+    assert shared.status_code == 200 and "Portfolio de Léa Apprenante" in shared.content.decode()
+    assert "Maintenir les équipements sanitaires" in shared.content.decode()
+    share = PortfolioShare.objects.get()
+    assert share.token not in link  # only the digest is stored
+
+    share.expires_at = timezone.now() - timedelta(seconds=1)
+    share.save()
+    refused = Client().get("/" + path)
+    assert refused.status_code == 410 and "expiré" in refused.content.decode()
+
+    share.expires_at = timezone.now() + timedelta(days=1)
+    share.save()
+    assert Client().get("/" + path).status_code == 200
+    # Only the owner can revoke; someone else's revoke is a no-op.
+    login(other).post(reverse("recognition-share-revoke", args=[share.pk]))
+    assert Client().get("/" + path).status_code == 200
+    client.post(reverse("recognition-share-revoke", args=[share.pk]))
+    assert Client().get("/" + path).status_code == 410
+    assert Client().get("/reconnaissance/partage/pas-un-vrai-jeton/").status_code == 410
+
+
+# --- admin: designers edit badges; trainers and designers award by hand and revoke -----------------
+
+
+def test_admin_award_by_hand_and_revoke(block):
+    trainer = factories.UserFactory(groups=["Trainers"])
+    learner = factories.learner()
+    client = login(trainer)
+    resp = client.post(reverse("geste_badges"), {"learner": learner.pk, "achievement": block["achievement"].pk,
+                                                 "narrative": "Serrage au couple observé en atelier."})
+    assert resp.status_code == 302
+    credential = BadgeCredential.objects.get(user=learner)
+    assert credential.awarded_by == trainer and verify_credential(credential.document).valid
+    assert credential.document["evidence"][-1]["narrative"] == "Serrage au couple observé en atelier."
+    assert str(credential.uuid) in client.get(reverse("geste_badges")).content.decode()
+
+    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon"})
+    credential.refresh_from_db()
+    assert credential.revoked_at and verify_credential(credential.document).revoked is True
+
+    expert = factories.expert()
+    assert login(expert).get(reverse("geste_badges")).status_code == 403
+    assert login(expert).post(reverse("geste_badge_revoke", args=[credential.pk])).status_code == 403
+    assert login(learner).get(reverse("geste_badges")).status_code == 302  # no admin access at all
+
+    designer = login(factories.designer())
+    assert designer.get(reverse("geste_badges")).status_code == 200
+    assert designer.post(reverse("geste_badge_rotate_key")).status_code == 403
+    admin = login(factories.UserFactory(is_superuser=True, is_staff=True))
+    old_key = IssuerKey.objects.get(retired_at=None)
+    admin.post(reverse("geste_badge_rotate_key"))
+    assert IssuerKey.objects.get(retired_at=None) != old_key and verify_credential(credential.document).proof_valid
+    listing = designer.get(reverse("achievement:index"))
+    assert listing.status_code == 200 and "Maintenir les équipements sanitaires" in listing.content.decode()
+    edit = designer.get(reverse("achievement:edit", args=[block["achievement"].pk]))
+    assert edit.status_code == 200 and "score minimum au premier essai" in edit.content.decode().lower()
+
+
+def test_demo_learner_earns_badge_through_learner_api(block, django_capture_on_commit_callbacks):
+    from capsules.models import Attempt, Interaction
+    from capsules.recognition.demo_badge import earn_as_learner, ensure_block_achievement
+
+    factories.InteractionFactory(capsule=block["capsules"][1], kind=Interaction.Kind.ORDERING, time=12,
+                                 choices=[{"id": "s1", "text": "Couper"}, {"id": "s2", "text": "Serrer"}],
+                                 answer_key={"order": ["s1", "s2"]})
+    assert ensure_block_achievement(block["block"]) == block["achievement"]  # idempotent, keeps the designer's
+    learner = factories.learner()
+    with django_capture_on_commit_callbacks(execute=True):  # callbacks run at the end of this block
+        earn_as_learner(learner, block["block"])
+    credential = BadgeCredential.objects.get(user=learner)
+    assert verify_credential(credential.document).valid
+    assert Attempt.objects.filter(user=learner).count() == 3 and not Attempt.objects.filter(correct=False).exists()
+
+
+def test_outside_verifier_accepts_over_http(block, django_capture_on_commit_callbacks):
+    """Verify as a third party would, with none of Geste's verification code: fetch the controller
+    document and the status list at the URLs the credential names, canonicalise with pyld, check
+    Ed25519 with cryptography."""
+    import hashlib
+    from urllib.parse import urlsplit
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    earn(block, factories.learner(), django_capture_on_commit_callbacks)
+    doc = json.loads(Client().get(reverse("recognition-credential-json",
+                                          args=[BadgeCredential.objects.get().uuid])).content)
+    web = Client()
+
+    def fetch(url):
+        resp = web.get(urlsplit(url).path)
+        assert resp.status_code == 200 and resp["Access-Control-Allow-Origin"] == "*"
+        return json.loads(resp.content)
+
+    def canon(d):
+        return jsonld.normalize(d, {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                    "documentLoader": document_loader})
+
+    def check(signed):
+        (proof,) = signed["proof"]
+        controller = fetch(proof["verificationMethod"].split("#")[0])
+        method = next(m for m in controller["verificationMethod"] if m["id"] == proof["verificationMethod"])
+        assert method["id"] in controller["assertionMethod"] and method["controller"] == controller["id"]
+        raw = signing.b58decode(method["publicKeyMultibase"][1:])
+        assert raw[:2] == b"\xed\x01"
+        config = {k: v for k, v in proof.items() if k != "proofValue"} | {"@context": signed["@context"]}
+        data = hashlib.sha256(canon(config).encode()).digest() + hashlib.sha256(
+            canon({k: v for k, v in signed.items() if k != "proof"}).encode()).digest()
+        Ed25519PublicKey.from_public_bytes(raw[2:]).verify(signing.b58decode(proof["proofValue"][1:]), data)
+        return controller
+
+    controller = check(doc)
+    assert doc["issuer"]["id"] == controller["id"]
+    status = doc["credentialStatus"]
+    listing = fetch(status["statusListCredential"])
+    check(listing)
+    bits = status_list.decode(listing["credentialSubject"]["encodedList"])
+    assert not bits[int(status["statusListIndex"]) // 8] & (0x80 >> (int(status["statusListIndex"]) % 8))
+    assert Draft201909Validator(SCHEMA).is_valid(doc)
+
+
+def test_achievement_image_in_credential_and_baked_png(block):
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image as WagtailImage
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 640), (200, 30, 30)).save(buffer, format="PNG")
+    image = WagtailImage.objects.create(title="Médaille", file=ImageFile(buffer, name="medaille.png"))
+    block["achievement"].image = image
+    block["achievement"].save()
+    credential = issuance.award_by_hand(factories.learner(), block["achievement"], factories.designer(),
+                                        "Observé en atelier.")
+    achievement = credential.document["credentialSubject"]["achievement"]
+    assert achievement["image"]["type"] == "Image" and achievement["image"]["id"].startswith("http")
+    assert Draft201909Validator(SCHEMA).is_valid(credential.document)
+    png = Client().get(reverse("recognition-credential-baked", args=[credential.uuid, "png"])).content
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.size == (512, 512) and picture.getpixel((256, 256)) == (200, 30, 30)
+    assert baking.unbake_png(png) == credential.document
