@@ -293,8 +293,17 @@ def draft_decide(request, pk: int, interaction_id: int):
     decision = request.POST.get("decision")
     if decision not in ("accept", "discard"):
         return HttpResponseForbidden("Décision inconnue.")
-    authoring.set_draft_status(inter, decision == "accept")
-    messages.success(request, "Proposition acceptée." if decision == "accept" else "Proposition écartée.")
+    mandatory = request.POST.get("mandatory") == "on" if "mandatory_shown" in request.POST else None
+    try:
+        authoring.set_draft_status(inter, decision == "accept", mandatory=mandatory)
+    except authoring.AuthoringError as exc:
+        messages.error(request, " ".join(exc.errors.values()) + " Modifiez la proposition avant de l'accepter.")
+        return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
+    if decision == "accept":
+        kept = "obligatoire" if inter.mandatory else "facultative"
+        messages.success(request, f"Proposition acceptée ({kept}).")
+    else:
+        messages.success(request, "Proposition écartée.")
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 

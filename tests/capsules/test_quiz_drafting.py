@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from capsules.authoring.drafting import (
+from media_pipeline.quiz_drafts import (
     DraftKeyPoint,
     DraftStep,
     draft_questions,
@@ -189,7 +189,7 @@ def test_drafts_on_the_whisper_transcript(commentary, settings):
 def test_hotspot_zone_comes_from_where_the_hands_work():
     """With the keyframe's activity region (segment stage), the drafted zone is that region;
     without it, a placeholder the designer must draw, and the source says which."""
-    from capsules.authoring.drafting import DEFAULT_REGION, DraftKeyPoint, DraftStep, draft_hotspots
+    from media_pipeline.quiz_drafts import DEFAULT_REGION, DraftKeyPoint, DraftStep, draft_hotspots
 
     located = DraftStep(id=1, start=0, end=10, title="Scier", keyframe="k/1.jpg",
                         keyframe_region=(0.55, 0.4, 0.25, 0.3))

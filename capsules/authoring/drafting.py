@@ -1,0 +1,153 @@
+"""Quiz proposals for a capsule, stored as Interactions with ``origin=drafted`` and
+``draft_status=proposed``: Geste proposes, the designer decides.
+
+The commentary's proposals were prepared by the run's ``draft_quizzes`` stage (its
+``proposals.json``); they are used as they are unless the transcript or the trade vocabulary
+changed since, in which case they are drafted again here. Questions from the approved steps and
+the expert's key points are drafted now. The drafting itself is ``media_pipeline.quiz_drafts``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from capsules import storage
+from capsules.models import Capsule, Footage, Interaction, StageRun, Transcript
+from media_pipeline.quiz_drafts import (  # noqa: F401 - the drafting API, re-exported for authoring
+    BLANK,
+    DEFAULT_REGION,
+    PROPOSALS_FORMAT,
+    DraftKeyPoint,
+    DraftQuestion,
+    DraftStep,
+    _step_at,
+    answer_texts,
+    draft_questions,
+    draft_structure_questions,
+    draft_transcript_questions,
+    finish,
+    key_terms,
+    leaked_answer,
+    pick_transcript_questions,
+    proposals_questions,
+    quantities,
+    sentences,
+    transcript_digest,
+    wrong_feedback_leak,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreparedProposals:
+    """The transcript's proposals prepared by a run, and whether they still match the footage."""
+
+    questions: list[DraftQuestion]
+    stage_id: int
+
+
+def prepared_proposals(footage: Footage, transcript: dict | None, vocabulary: list[str]) -> PreparedProposals | None:
+    """The latest run's prepared proposals, or None when there are none or when the transcript
+    (corrected by the expert) or the vocabulary changed since the run."""
+    stage = (
+        StageRun.objects.filter(run__footage=footage, name="draft_quizzes", status=StageRun.Status.SUCCEEDED)
+        .order_by("-run__created_at", "-pk")
+        .first()
+    )
+    if stage is None:
+        return None
+    manifest = (stage.output_keys or {}).get("manifest") or {}
+    name = (manifest.get("files") or {}).get("proposals")
+    if not name:
+        return None
+    try:
+        data = storage.read_json(f"{stage.output_keys['prefix']}/{name}")
+    except (OSError, ValueError):
+        log.warning("draft_quizzes artefact of stage %s unreadable: drafting again", stage.pk, exc_info=True)
+        return None
+    if (
+        data.get("format") != PROPOSALS_FORMAT
+        or data.get("transcript") != transcript_digest(transcript)
+        or list(data.get("vocabulary") or []) != list(vocabulary)
+    ):
+        return None
+    return PreparedProposals(questions=proposals_questions(data), stage_id=stage.pk)
+
+
+def _in_capsule(questions: list[DraftQuestion], steps: list[DraftStep], capsule: Capsule) -> list[DraftQuestion]:
+    """The prepared questions said inside the capsule, attached to the approved step at that time."""
+    out = []
+    for q in questions:
+        if not (capsule.start - 0.05 <= q.time <= capsule.effective_end + 0.05):
+            continue
+        said = q.replay_from if q.replay_from is not None else q.time
+        step = _step_at(steps, (said + q.time) / 2)
+        out.append(replace(q, step_id=step.id if step else None))
+    return out
+
+
+def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
+    """Replace the capsule's still-proposed drafts by fresh ones (accepted or discarded ones stay)."""
+    from django.db import transaction
+
+    steps = [
+        DraftStep(
+            id=s.pk,
+            start=s.start,
+            end=s.end,
+            title=s.title,
+            keyframe=s.keyframe,
+            key_terms=tuple(s.key_terms or ()),
+            keyframe_region=tuple(s.keyframe_region) if s.keyframe_region else None,
+        )
+        for s in capsule.steps().order_by("start")
+    ]
+    row = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
+    transcript = row.as_dict() if row else None
+    kps = [
+        DraftKeyPoint(time=k.time, kind=k.kind, text=k.text, step_id=k.step_id)
+        for k in capsule.footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
+    ]
+    block = capsule.skills_block
+    vocabulary = block.certification.vocabulary_terms if block else []
+    prepared = prepared_proposals(capsule.footage, transcript, vocabulary)
+    if prepared is not None:
+        from_transcript = _in_capsule(prepared.questions, steps, capsule)
+    else:
+        from_transcript = draft_transcript_questions(steps, transcript, vocabulary=vocabulary)
+    drafts = finish(
+        draft_structure_questions(steps, kps, seed=capsule.pk if seed is None else seed)
+        + pick_transcript_questions(from_transcript),
+        origin=capsule.start,
+    )
+    existing = {
+        (i.kind, i.prompt)
+        for i in capsule.interactions.exclude(draft_status=Interaction.DraftStatus.PROPOSED)
+    }
+    with transaction.atomic():
+        capsule.interactions.filter(
+            origin=Interaction.Origin.DRAFTED, draft_status=Interaction.DraftStatus.PROPOSED
+        ).delete()
+        created = [
+            Interaction.objects.create(
+                capsule=capsule,
+                time=d.time,
+                kind=d.kind,
+                prompt=d.prompt,
+                choices=d.choices,
+                answer_key=d.answer_key,
+                image=d.image,
+                feedback_correct=d.feedback_correct,
+                feedback_wrong=d.feedback_wrong,
+                replay_step_on_wrong=d.replay_step_on_wrong,
+                mandatory=d.mandatory,
+                step_id=d.step_id,
+                origin=Interaction.Origin.DRAFTED,
+                draft_status=Interaction.DraftStatus.PROPOSED,
+            )
+            for d in drafts
+            if (d.kind, d.prompt) not in existing
+        ]
+    return created
