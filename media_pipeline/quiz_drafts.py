@@ -28,6 +28,7 @@ MAX_SAFETY_RECALLS = 3
 DEFAULT_REGION = [0.3, 0.3, 0.4, 0.4]  # when the motion gives no zone: the designer draws it
 MIN_WORD_PROBABILITY = 0.6  # Whisper's word probability under which a word may be misheard
 MIN_SENTENCE_PROBABILITY = 0.6  # mean over a sentence shown as a cloze prompt
+DOUBTFUL_WORD_PROBABILITY = 0.4  # under this, a French word was probably misheard ("l'écoute")
 CLEAR_WORD_PROBABILITY = 0.85  # a word outside the lexicon still readable when heard this clearly
 MIN_KNOWN_WORDS = 0.9  # share of a prompt sentence's words found in the French lexicon
 MOMENT = "{moment}"  # replaced by the replay time on the capsule's clock (see DraftQuestion.on_clock)
@@ -636,7 +637,7 @@ def _step_at(steps: list[DraftStep], time: float) -> DraftStep | None:
     return next((s for s in steps if s.start - 0.05 <= time <= s.end + 0.05), None)
 
 
-def _readable(sent: Sentence, vocabulary=()) -> bool:
+def readable_sentence(sent: Sentence, vocabulary=()) -> bool:
     """A sentence shown as a prompt: long enough, not mostly guessed by Whisper, and made of words
     a reader knows: in the French lexicon, in the trade vocabulary, or heard very clearly (trade
     words the lexicon lacks, such as "étanchéité"); Whisper's inventions ("récoute") are none."""
@@ -645,10 +646,14 @@ def _readable(sent: Sentence, vocabulary=()) -> bool:
     trade = {w for term in vocabulary for w in re.findall(r"\w+", term.lower())}
 
     def known_word(t: str) -> bool:
-        if t.isdigit() or len(t) < 3 or t in trade or is_french_word(t):
-            return True
+        if t in trade:
+            return True  # Whisper gives prompted vocabulary low probabilities even when right
         heard = sent.probability(t)
-        return heard is None or heard >= CLEAR_WORD_PROBABILITY
+        if heard is None:
+            return True  # a typed or corrected transcript
+        if t.isdigit() or len(t) < 3 or is_french_word(t):
+            return heard >= DOUBTFUL_WORD_PROBABILITY  # a real word, but maybe not the one said
+        return heard >= CLEAR_WORD_PROBABILITY
 
     known = sum(known_word(t) for t in tokens)
     return (
@@ -668,7 +673,7 @@ def draft_term_clozes(
     out = []
     for rank, term in enumerate(key_terms(text, vocabulary, extra, confidence=word_confidence(sents))):
         for idx, sent in enumerate(sents):
-            if idx in used or not _term_regex(term).search(sent.text) or not _readable(sent, vocabulary):
+            if idx in used or not _term_regex(term).search(sent.text) or not readable_sentence(sent, vocabulary):
                 continue
             heard = sent.probability(term)
             if heard is not None and heard < MIN_WORD_PROBABILITY:
@@ -704,7 +709,7 @@ def draft_number_clozes(
 ) -> list[DraftQuestion]:
     out = []
     for sent in sents:
-        if not _readable(sent, vocabulary):
+        if not readable_sentence(sent, vocabulary):
             continue
         for q in quantities(sent.text):
             heard = sent.probability(q.value)  # the unit is matched against a closed list of units
