@@ -300,8 +300,8 @@ def draft_decide(request, pk: int, interaction_id: int):
         messages.error(request, " ".join(exc.errors.values()) + " Modifiez la proposition avant de l'accepter.")
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
     if decision == "accept":
-        kept = "obligatoire" if inter.mandatory else "facultative"
-        messages.success(request, f"Proposition acceptée ({kept}).")
+        kept = "obligatoire" if inter.mandatory else "facultative : l'apprenant peut la passer"
+        messages.success(request, f"Proposition acceptée. Question {kept}.")
     else:
         messages.success(request, "Proposition écartée.")
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")

@@ -112,7 +112,7 @@ def test_drafts_keep_and_show_their_mandatory_flag_when_accepted(client, capsule
     assert page.count('data-role="draft-mandatory">(obligatoire)') == sum(d.mandatory for d in drafts)
     decide = reverse("geste_draft_decide", args=[capsule.pk, recall.pk])
     res = client.post(decide, {"decision": "accept", "mandatory_shown": "1", "mandatory": "on"}, follow=True)
-    assert "Proposition acceptée (obligatoire)." in res.content.decode()
+    assert "Proposition acceptée. Question obligatoire." in res.content.decode()
     recall.refresh_from_db()
     assert recall.draft_status == "accepted" and recall.mandatory
     # the designer unticks "Obligatoire" on another proposal: it becomes optional, and says so
