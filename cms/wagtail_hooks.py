@@ -280,8 +280,14 @@ def drafts_generate(request, pk: int):
     if capsule.footage.status != Footage.Status.APPROVED:
         messages.error(request, "Les étapes doivent être approuvées par l'expert avant de proposer des quiz.")
     else:
+        prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
-        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner.")
+        origin = (
+            "les phrases du commentaire ont été préparées pendant le traitement de la vidéo"
+            if prepared
+            else "le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)"
+        )
+        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner ; {origin}.")
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 

@@ -76,6 +76,18 @@ def prepared_proposals(footage: Footage, transcript: dict | None, vocabulary: li
     return PreparedProposals(questions=proposals_questions(data), stage_id=stage.pk)
 
 
+def _inputs(capsule) -> tuple[dict | None, list[str]]:
+    row = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
+    block = capsule.skills_block
+    return (row.as_dict() if row else None), (block.certification.vocabulary_terms if block else [])
+
+
+def uses_prepared_proposals(capsule) -> bool:
+    """Whether drafting for ``capsule`` takes the commentary's proposals prepared by the run."""
+    transcript, vocabulary = _inputs(capsule)
+    return prepared_proposals(capsule.footage, transcript, vocabulary) is not None
+
+
 def _in_capsule(questions: list[DraftQuestion], steps: list[DraftStep], capsule: Capsule) -> list[DraftQuestion]:
     """The prepared questions said inside the capsule, attached to the approved step at that time."""
     out = []
@@ -104,14 +116,11 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
         )
         for s in capsule.steps().order_by("start")
     ]
-    row = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
-    transcript = row.as_dict() if row else None
+    transcript, vocabulary = _inputs(capsule)
     kps = [
         DraftKeyPoint(time=k.time, kind=k.kind, text=k.text, step_id=k.step_id)
         for k in capsule.footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
     ]
-    block = capsule.skills_block
-    vocabulary = block.certification.vocabulary_terms if block else []
     prepared = prepared_proposals(capsule.footage, transcript, vocabulary)
     if prepared is not None:
         from_transcript = _in_capsule(prepared.questions, steps, capsule)

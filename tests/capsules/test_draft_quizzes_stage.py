@@ -5,6 +5,7 @@ authoring uses them as they are (no drafting again) until the transcript is corr
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
@@ -29,7 +30,7 @@ def spoken_clip(tmp_path_factory):
     return make_clip(d / "spoken.mp4", duration=18, size="640x360", audio=wav)
 
 
-def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_clip, monkeypatch):
+def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_clip, monkeypatch, client):
     worker_factory()
     block = factories.SkillsBlockFactory()
     footage = ingest_file(spoken_clip, original_name="poste.mp4", skills_block=block)
@@ -51,6 +52,11 @@ def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_cli
         assert q["kind"] == "cloze" and q["prompt"].count("____") == 1 and q["feedback_wrong"]
         assert "{moment}" in q["feedback_wrong"]  # written on the capsule's clock at authoring
 
+    # A second run reuses the stored proposals: nothing is drafted again.
+    again = wait_run(start_run(footage))
+    reused = StageRun.objects.get(run=again, name="draft_quizzes")
+    assert reused.status == StageRun.Status.SUCCEEDED and reused.executions == 0
+
     # The expert approves; the designer authors: the stored proposals are used, not recomputed.
     footage.steps.update(approved=True)
     Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.APPROVED)
@@ -61,17 +67,14 @@ def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_cli
     def no_drafting_again(*args, **kwargs):
         raise AssertionError("authoring drafted the transcript again")
 
+    assert quiz_drafting.uses_prepared_proposals(capsule)
     with monkeypatch.context() as m:
         m.setattr(quiz_drafting, "draft_transcript_questions", no_drafting_again)
         drafts = quiz_drafting.draft_for_capsule(capsule)
     clozes = [d for d in drafts if d.kind == "cloze"]
     assert clozes and {d.prompt for d in clozes} <= {q["prompt"] for q in stored}
-    assert all(d.step_id in {s.pk for s in steps} and "{moment}" not in d.feedback_wrong for d in clozes)
-
-    # A second run reuses the stored proposals: nothing is drafted again.
-    again = wait_run(start_run(footage))
-    reused = StageRun.objects.get(run=again, name="draft_quizzes")
-    assert reused.status == StageRun.Status.SUCCEEDED and reused.executions == 0
+    approved = set(footage.steps.values_list("pk", flat=True))  # the second run re-created the steps
+    assert all(d.step_id in approved and "{moment}" not in d.feedback_wrong for d in clozes)
 
     # The expert corrects the transcript: the prepared proposals no longer match, authoring drafts again.
     segs = transcript.segments
@@ -80,9 +83,12 @@ def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_cli
     Transcript.objects.filter(pk=transcript.pk).update(segments=segs, edited=True)
     assert quiz_drafting.prepared_proposals(footage, Transcript.objects.get(pk=transcript.pk).as_dict(),
                                             block.certification.vocabulary_terms) is None
+    assert not quiz_drafting.uses_prepared_proposals(capsule)
     calls = []
     real = quiz_drafting.draft_transcript_questions
     monkeypatch.setattr(quiz_drafting, "draft_transcript_questions",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
-    quiz_drafting.draft_for_capsule(capsule)
+    client.force_login(factories.designer(username="concepteur-propositions"))
+    res = client.post(reverse("geste_drafts_generate", args=[capsule.pk]), follow=True)
+    assert "le commentaire a été analysé maintenant (transcription corrigée" in res.content.decode()
     assert calls == [1]
