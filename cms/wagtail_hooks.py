@@ -280,8 +280,14 @@ def drafts_generate(request, pk: int):
     if capsule.footage.status != Footage.Status.APPROVED:
         messages.error(request, "Les étapes doivent être approuvées par l'expert avant de proposer des quiz.")
     else:
+        prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
-        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner.")
+        origin = (
+            "les phrases du commentaire ont été préparées pendant le traitement de la vidéo"
+            if prepared
+            else "le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)"
+        )
+        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner ; {origin}.")
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 
@@ -293,8 +299,17 @@ def draft_decide(request, pk: int, interaction_id: int):
     decision = request.POST.get("decision")
     if decision not in ("accept", "discard"):
         return HttpResponseForbidden("Décision inconnue.")
-    authoring.set_draft_status(inter, decision == "accept")
-    messages.success(request, "Proposition acceptée." if decision == "accept" else "Proposition écartée.")
+    mandatory = request.POST.get("mandatory") == "on" if "mandatory_shown" in request.POST else None
+    try:
+        authoring.set_draft_status(inter, decision == "accept", mandatory=mandatory)
+    except authoring.AuthoringError as exc:
+        messages.error(request, " ".join(exc.errors.values()) + " Modifiez la proposition avant de l'accepter.")
+        return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
+    if decision == "accept":
+        kept = "obligatoire" if inter.mandatory else "facultative : l'apprenant peut la passer"
+        messages.success(request, f"Proposition acceptée. Question {kept}.")
+    else:
+        messages.success(request, "Proposition écartée.")
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from capsules.models import Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
+from media_pipeline.quiz_drafts import answer_texts, leaked_answer
 
 BLANK = "____"
 KINDS_AUTHORED = [
@@ -328,6 +329,9 @@ def apply_interaction_form(
             errors["model_answer"] = "Donnez la réponse attendue, que l'apprenant comparera à la sienne."
     if not prompt:
         errors["prompt"] = "Écrivez la question ou la consigne."
+    errors.update(
+        wrong_feedback_errors(kind, choices, answer_key, (data.get("feedback_wrong") or "").strip())
+    )
     if errors:
         raise AuthoringError(errors)
 
@@ -346,8 +350,45 @@ def apply_interaction_form(
     return inter
 
 
-def set_draft_status(interaction: Interaction, accept: bool) -> None:
+def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feedback_wrong: str) -> dict[str, str]:
+    """Wrong-answer feedback says what to look at again, never the answer: the feedback for a
+    wrong answer, and the feedback of each wrong choice, must not contain a right answer's text
+    (accents and case ignored)."""
+    answers = answer_texts(kind, choices, answer_key)
+    errors = {}
+    hit = leaked_answer(feedback_wrong, answers)
+    if hit:
+        errors["feedback_wrong"] = (
+            f"Ce retour donne la réponse (« {hit} ») : indiquez plutôt ce qu'il faut revoir "
+            "(l'étape à rejouer, le moment de la vidéo)."
+        )
+    correct = (answer_key or {}).get("correct")
+    right = {str(i) for i in correct} if isinstance(correct, list) else set()
+    for c in choices:
+        hit = None if str(c.get("id")) in right else leaked_answer(c.get("feedback", ""), answers)
+        if hit:
+            errors["choices"] = (
+                f"Le retour de la réponse fausse « {c.get('text', '')} » donne la bonne réponse (« {hit} ») : "
+                "indiquez plutôt ce qu'il faut revoir."
+            )
+            break
+    return errors
+
+
+def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | None = None) -> None:
+    """Accept (keeping the proposal's mandatory flag unless the designer changed it) or discard.
+    A proposal whose wrong-answer feedback gives the answer away cannot be accepted as it is."""
+    if accept:
+        errors = wrong_feedback_errors(
+            interaction.kind, interaction.choices or [], interaction.answer_key or {}, interaction.feedback_wrong
+        )
+        if errors:
+            raise AuthoringError(errors)
     interaction.draft_status = (
         Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
     )
-    interaction.save(update_fields=["draft_status"])
+    fields = ["draft_status"]
+    if accept and mandatory is not None:
+        interaction.mandatory = mandatory
+        fields.append("mandatory")
+    interaction.save(update_fields=fields)

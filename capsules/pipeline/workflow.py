@@ -41,7 +41,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("translate", ("audio",), "asr", _("Sous-titres anglais (traduction)")),
     StageSpec("motion", ("ingest",), "media", _("Analyse du mouvement")),
     StageSpec("segment", ("motion", "transcribe"), "media", _("Découpage en étapes")),
-    StageSpec("draft_quizzes", ("segment",), "media", _("Brouillons de quiz")),
+    StageSpec("draft_quizzes", ("segment",), "media", _("Propositions de quiz (commentaire)")),
 )
 STAGE_BY_NAME = {spec.name: spec for spec in STAGES}
 FINISHED = {StageRun.Status.SUCCEEDED, StageRun.Status.SKIPPED}

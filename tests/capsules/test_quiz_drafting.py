@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from capsules.authoring.drafting import (
+from media_pipeline.quiz_drafts import (
+    MIN_WORD_PROBABILITY,
     DraftKeyPoint,
     DraftStep,
     draft_questions,
+    is_french_word,
     key_terms,
     quantities,
+    readable_sentence,
     sentences,
 )
 from tests.mediagen import espeak_wav
@@ -176,20 +179,31 @@ def test_drafts_on_the_whisper_transcript(commentary, settings):
     assert transcript["segments"] and transcript["segments"][0]["words"]
     drafts = draft_questions(steps, transcript, vocabulary=VOCABULARY)
     assert _by_kind(drafts, "ordering") and _by_kind(drafts, "single_choice")
+    reference = draft_questions(steps, transcript_ref, vocabulary=VOCABULARY)
     clozes = _by_kind(drafts, "cloze")
-    assert clozes, [s["text"] for s in transcript["segments"]]
-    said = " ".join(s["text"] for s in transcript["segments"])
-    if "12 newton" in said.lower():  # the value Whisper heard becomes a cloze with its unit
-        assert any("12 N.m" in d.answer_key["blanks"][0] for d in clozes)
+    # espeak-ng through Whisper base mishears much of this commentary ("l'écoute" for "l'écrou",
+    # "chouin" for "joint"): a blank is only drafted from a sentence a learner can read, never more
+    # than from the script itself, and its answer was heard clearly every time it was said.
+    assert len(clozes) <= len(_by_kind(reference, "cloze"))
+    sents = sentences(transcript)
     for d in clozes:
         assert d.prompt.count("____") == 1 and d.answer_key["blanks"][0]
         assert steps[0].start <= d.time <= steps[-1].end
+        (sent,) = [s for s in sents if abs(s.end - d.time) < 0.01]
+        assert readable_sentence(sent, VOCABULARY), sent
+        answer = d.answer_key["blanks"][0][0]
+        if d.source.startswith("terme") and answer not in VOCABULARY:
+            assert len(answer.split()) == 1 and is_french_word(answer)
+            assert all((p := s.probability(answer)) is None or p >= MIN_WORD_PROBABILITY for s in sents)
+    said = [s for s in sents if "12 newton" in s.text.lower()]
+    if said and readable_sentence(said[0], VOCABULARY):  # the value heard in a clear sentence is asked
+        assert any("12 N.m" in d.answer_key["blanks"][0] for d in clozes)
 
 
 def test_hotspot_zone_comes_from_where_the_hands_work():
     """With the keyframe's activity region (segment stage), the drafted zone is that region;
     without it, a placeholder the designer must draw, and the source says which."""
-    from capsules.authoring.drafting import DEFAULT_REGION, DraftKeyPoint, DraftStep, draft_hotspots
+    from media_pipeline.quiz_drafts import DEFAULT_REGION, DraftKeyPoint, DraftStep, draft_hotspots
 
     located = DraftStep(id=1, start=0, end=10, title="Scier", keyframe="k/1.jpg",
                         keyframe_region=(0.55, 0.4, 0.25, 0.3))
@@ -200,3 +214,141 @@ def test_hotspot_zone_comes_from_where_the_hands_work():
     assert first.answer_key == {"regions": [{"rect": [0.55, 0.4, 0.25, 0.3]}]}
     assert "mains" in first.source
     assert second.answer_key == {"regions": [{"rect": DEFAULT_REGION}]} and "à tracer" in second.source
+
+
+# --- issue 11 (6) and issue 12 (12): feedback, blanks, titles, key points ------------------------
+
+
+def _whisper_like(sentences_with_probs: list[list[tuple[str, float]]], gap: float = 0.4) -> dict:
+    """A transcript shaped like faster-whisper's output: leading spaces, word probabilities."""
+    segments, t = [], 0.0
+    for words in sentences_with_probs:
+        timed = []
+        for w, p in words:
+            timed.append({"start": round(t, 2), "end": round(t + 0.35, 2), "word": f" {w}", "probability": p})
+            t += 0.4
+        segments.append({"start": timed[0]["start"], "end": timed[-1]["end"],
+                         "text": "".join(x["word"] for x in timed), "words": timed})
+        t += gap
+    return {"language": "fr", "duration": round(t, 2), "segments": segments}
+
+
+# A plumber's commentary as Whisper small/base hears it on a head camera: "joint" heard as
+# "chouin", "robinet" once unsure, words glued together, a value with its unit.
+HEARD = [
+    [("Bon,", 0.62), ("je", 0.97), ("dévisse", 0.91), ("l'écrou", 0.95), ("avec", 0.9), ("la", 0.93),
+     ("clé", 0.9), ("plate.", 0.88)],
+    [("Je", 0.98), ("retire", 0.9), ("le", 0.9), ("vieux", 0.85), ("chouin", 0.35), ("tout", 0.9),
+     ("usé.", 0.8)],
+    [("Je", 0.97), ("nettoie", 0.9), ("le", 0.93), ("robinet", 0.41), ("avec", 0.9), ("un", 0.95),
+     ("chiffon.", 0.92)],
+    [("Le", 0.9), ("robinet", 0.95), ("doit", 0.9), ("rester", 0.9), ("bien", 0.9), ("sec.", 0.9)],
+    [("Je", 0.97), ("mets", 0.9), ("la", 0.92), ("Veuillezcomposervotrenuméro", 0.9), ("puis", 0.8),
+     ("le", 0.9), ("chiffon.", 0.9)],
+    [("Je", 0.98), ("revisse", 0.9), ("l'écrou", 0.93), ("à", 0.9), ("la", 0.95), ("main", 0.94),
+     ("puis", 0.9), ("à", 0.9), ("12", 0.92), ("newtons-mètres.", 0.5)],
+]
+
+
+def _steps_over(transcript: dict, titles: list[str]) -> list[DraftStep]:
+    end = transcript["duration"]
+    n = len(titles)
+    return [DraftStep(id=i + 1, start=round(end * i / n, 2), end=round(end * (i + 1) / n, 2), title=t,
+                      keyframe=f"k/{i}.jpg") for i, t in enumerate(titles)]
+
+
+def test_blanks_are_single_french_words_heard_clearly_every_time():
+    transcript = _whisper_like(HEARD)
+    steps = _steps_over(transcript, ["Dévisser l'écrou", "Nettoyer le robinet", "Revisser au couple"])
+    drafts = draft_questions(steps, transcript)
+    terms = [d for d in _by_kind(drafts, "cloze") if d.source.startswith("terme")]
+    answers = [d.answer_key["blanks"][0][0].lower() for d in terms]
+    assert "écrou" in answers  # said twice, always heard clearly, a French noun
+    for a in answers:
+        assert len(a.split()) == 1 and is_french_word(a), a
+    assert "chouin" not in answers  # misheard (and not French)
+    assert "robinet" not in answers  # heard once with doubt: not found consistently
+    assert not any("veuillez" in a for a in answers)  # glued words are not in the lexicon
+    for d in _by_kind(drafts, "cloze"):
+        assert "chouin" not in d.prompt  # a sentence with a misheard word is never shown
+    (value,) = [d for d in _by_kind(drafts, "cloze") if d.source.startswith("valeur")]
+    assert "12 N.m" in value.answer_key["blanks"][0]  # the value was clear; the unit is a closed list
+
+
+def test_wrong_answer_feedback_says_what_to_replay_never_the_answer(commentary):
+    from media_pipeline.quiz_drafts import answer_texts, leaked_answer
+
+    transcript, steps, _ = commentary
+    kp = DraftKeyPoint(time=steps[0].start + 1, kind="safety", text="Couper l'eau avant de dévisser.",
+                       step_id=steps[0].id)
+    origin = steps[1].start  # a capsule from the second step: times on the capsule's clock
+    drafts = draft_questions(steps[1:], transcript, [kp], vocabulary=VOCABULARY, seed=3, origin=origin)
+    assert _by_kind(drafts, "single_choice") and _by_kind(drafts, "cloze")
+    for d in drafts:
+        assert "{moment}" not in d.feedback_wrong
+        assert leaked_answer(d.feedback_wrong, answer_texts(d.kind, d.choices, d.answer_key)) is None, d
+    for q in _by_kind(drafts, "single_choice"):
+        right = next(c["text"] for c in q.choices if c["id"] == q.answer_key["correct"][0])
+        assert right.lower() not in q.feedback_wrong.lower() and q.replay_step_on_wrong
+        nxt = next(s for s in steps if s.id == q.step_id)
+        assert f"à {round(nxt.start - origin)} s" in q.feedback_wrong  # the moment to look again
+    for d in _by_kind(drafts, "cloze"):
+        said = next(s for s in sentences(transcript) if abs(s.end - d.time) < 0.01)
+        assert f"à {round(said.start - origin)} s" in d.feedback_wrong and d.replay_step_on_wrong
+
+
+def test_the_leak_check_ignores_accents_and_case_and_drops_leaking_drafts():
+    from media_pipeline.quiz_drafts import DraftQuestion, finish, leaked_answer
+
+    assert leaked_answer("Non : c'était la CLE DYNAMOMETRIQUE.", ["clé dynamométrique"]) == "clé dynamométrique"
+    assert leaked_answer("Le mot attendu était « Siphon ».", ["siphon"]) == "siphon"
+    assert leaked_answer("Revoyez l'étape à 12 s.", ["siphon"]) is None
+    assert leaked_answer("Le siphonnage est fini.", ["siphon"]) is None  # whole words only
+    old_style = DraftQuestion(kind="cloze", time=3, prompt="Je place le ____.", answer_key={"blanks": [["siphon"]]},
+                              feedback_wrong="Le mot attendu était « siphon ».")
+    fixed = DraftQuestion(kind="cloze", time=3, prompt="Je place le ____.", answer_key={"blanks": [["siphon"]]},
+                          feedback_wrong="Non. Réécoutez le commentaire à {moment}.", replay_from=61.0)
+    assert finish([old_style, fixed], origin=60.0) == [DraftQuestion(
+        kind="cloze", time=3, prompt="Je place le ____.", answer_key={"blanks": [["siphon"]]},
+        feedback_wrong="Non. Réécoutez le commentaire à 1 s.", replay_from=61.0)]
+
+
+def test_next_step_and_ordering_never_give_the_order_away():
+    from media_pipeline.quiz_drafts import near_identical, reveals_order
+
+    titles = ["Couper l'eau", "Dévisser l'écrou", "Dévisser l'écrou (suite)", "Étape 4",
+              "Changer le joint", "Serrer les écrous", "Contrôler l'étanchéité"]
+    steps = [DraftStep(id=i + 1, start=i * 10.0, end=i * 10.0 + 10, title=t, keyframe=f"k/{i}.jpg")
+             for i, t in enumerate(titles)]
+    assert reveals_order("Dévisser l'écrou (suite)") and reveals_order("Étape 4") and reveals_order("2e passe")
+    assert not reveals_order("Changer le joint")
+    assert near_identical("Dévisser l'écrou", "Dévisser les écrous (suite)")
+    assert not near_identical("Dévisser l'écrou", "Changer le joint")
+    for seed in range(6):
+        drafts = draft_questions(steps, seed=seed)
+        nexts = _by_kind(drafts, "single_choice")
+        assert nexts
+        for q in nexts:
+            shown = [c["text"] for c in q.choices] + [q.prompt.split("« ")[1].split(" »")[0]]
+            assert not any(reveals_order(t) for t in shown), shown
+            assert not any(near_identical(a, b) for i, a in enumerate(shown) for b in shown[i + 1:]), shown
+        (ordering,) = _by_kind(drafts, "ordering")
+        listed = [c["text"] for c in ordering.choices]
+        assert "Étape 4" not in listed and "Dévisser l'écrou (suite)" not in listed
+        assert "Dévisser l'écrou" not in listed  # its near-twin would tell which comes first
+        assert listed == ["Couper l'eau", "Changer le joint", "Serrer les écrous", "Contrôler l'étanchéité"]
+        assert all(c["image"] for c in ordering.choices)  # the keyframes go with the labels
+
+
+def test_the_experts_safety_key_point_is_asked_back_and_mandatory(commentary):
+    transcript, steps, _ = commentary
+    kps = [DraftKeyPoint(time=steps[1].start + 2, kind="safety", text="Mettre les lunettes avant de dévisser.",
+                         step_id=steps[1].id),
+           DraftKeyPoint(time=steps[2].start + 1, kind="quality", text="Joint bien à plat.", step_id=steps[2].id)]
+    drafts = draft_questions(steps, transcript, kps, vocabulary=VOCABULARY)
+    (recall,) = _by_kind(drafts, "free_recall")
+    assert recall.answer_key == {"model_answer": "Mettre les lunettes avant de dévisser."}
+    assert recall.mandatory and recall.step_id == steps[1].id and recall.time >= kps[0].time
+    assert "Dévisser le siphon" in recall.prompt
+    hotspots = {h.step_id: h for h in _by_kind(drafts, "hotspot")}
+    assert hotspots[steps[1].id].mandatory and not hotspots[steps[2].id].mandatory

@@ -28,7 +28,9 @@ function orderingList(inter) {
     say(`« ${text} » : position ${[...ol.children].indexOf(li) + 1} sur ${ol.children.length}.`);
   };
   for (const c of inter.choices) {
-    const li = h("li", { "data-id": c.id, "data-text": c.text }, h("span", { text: c.text }));
+    // The step's keyframe beside its label: a learner recognises a gesture more easily than its title.
+    const li = h("li", { "data-id": c.id, "data-text": c.text },
+      c.image ? h("img", { src: c.image, alt: "", class: "gq-order-image" }) : null, h("span", { text: c.text }));
     li.append(h("button", { type: "button", class: "up", "aria-label": `Monter « ${c.text} »`, onclick: () => move(li, -1) }, "↑"),
       h("button", { type: "button", class: "down", "aria-label": `Descendre « ${c.text} »`, onclick: () => move(li, 1) }, "↓"));
     ol.append(li);
