@@ -2,7 +2,25 @@
 // could not be sent (offline): answers, progress, events. The queue is flushed when the
 // connection returns; answers carry a client_id so a replay is never counted twice.
 
-const QKEY = "geste:queue";
+// The queue belongs to one account on this device (several people may share a phone): its key
+// carries the account's scope (an opaque name sent in the manifest, "invite" before signing in),
+// and queues of any other scope are dropped when the account changes — never sent as someone else.
+const QPREFIX = "geste:queue";
+let QKEY = `${QPREFIX}:invite`;
+
+/** Use the queue of `scope` and drop what other accounts (or the older shared key) left queued. */
+export function setScope(scope) {
+  QKEY = `${QPREFIX}:${scope}`;
+  const stale = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (k && (k === QPREFIX || k.startsWith(`${QPREFIX}:`)) && k !== QKEY) stale.push(k);
+    // resume data and dismissed questions of other accounts: not theirs to see on this device
+    if (k && /^geste:(pos|seen):/.test(k) && !k.startsWith(`geste:pos:${scope}:`) && !k.startsWith(`geste:seen:${scope}:`)) stale.push(k);
+  }
+  stale.forEach((k) => localStorage.removeItem(k));
+  return stale.length;
+}
 
 export function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
