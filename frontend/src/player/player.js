@@ -160,9 +160,9 @@ export class Player {
       onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"));
     const nextS = h("button", { type: "button", class: "gp-step-fwd", "aria-label": "Étape suivante", title: "Étape suivante (touche N)",
       onclick: () => this.stepJump(1) }, h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"), icon("next"));
-    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": "Image précédente", title: "Image précédente (touche ,)",
+    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": "−1 image (image précédente)", title: "Image précédente (touche ,)",
       onclick: () => this.frame(-1) }, "−1 image");
-    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "Image suivante", title: "Image suivante (touche .)",
+    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "+1 image (image suivante)", title: "Image suivante (touche .)",
       onclick: () => this.frame(1) }, "+1 image");
     this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": "Couper le son", "aria-pressed": "false",
       onclick: () => { v.muted = !v.muted; } }, icon("vol"));
@@ -221,6 +221,7 @@ export class Player {
     this.banner.hidden = !off;
     this.banner.textContent = off ? "Vous êtes hors ligne. Vos réponses sont gardées sur cet appareil et seront envoyées au retour de la connexion." : "";
     this.root.dataset.online = off ? "0" : "1";
+    document.documentElement.classList.toggle("gp-is-offline", off);
   }
 
   keys(e) {
@@ -284,6 +285,9 @@ export class Player {
   // --- time, guards, interactions --------------------------------------------------------
   /** The latest time the learner may reach: just before the first unanswered mandatory question. */
   guard() {
+    // A visitor (no account) is asked every question on the way but may browse freely (a search link
+    // opens at its moment): the mandatory path is the account's, where completion is recorded.
+    if (!this.m.user.authenticated) return Infinity;
     const q = this.m.interactions.find((i) => i.mandatory && !this.answered.has(i.id));
     return q ? q.time : Infinity;
   }
