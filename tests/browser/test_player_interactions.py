@@ -289,7 +289,8 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     answer(page, ".gq-right")
     tab_to(page, ".gq-continue")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".gp-status:not(.gp-sync):has-text('Fin de la capsule')", timeout=5000)
+    page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
+    assert "Score :" in page.inner_text(".gp-end")
     page.wait_for_timeout(800)
     assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
 
