@@ -11,6 +11,7 @@ Screenshots: var/journey/learner-*.png (looked at by a person before an issue is
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -235,6 +236,21 @@ def test_desktop_keyboard_learner_signs_in_and_a_wrong_mandatory_answer_comes_ba
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     url = f"{live_server.url}{journey['page'].url}"
+    # The device was used by someone else, whose answer still waits in the offline queue.
+    answer_url = f"/api/learner/interactions/{journey['multi'].pk}/answer"
+    queued = [{"kind": "answer", "capsule": journey["capsule"].pk, "interaction": journey["multi"].pk,
+               "url": answer_url, "qid": "x",
+               "body": {"response": {"choices": ["a", "b"]}, "client_id": "8f1c6c2e-3b7e-4f55-9a43-1d2f0c9b7a11"}}]
+    legacy = [{**queued[0], "body": {**queued[0]["body"], "client_id": "0b5f3a4e-2c1d-4e6f-8a9b-7c6d5e4f3a2b"}}]
+    context.add_init_script(
+        "try { if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
+        "localStorage.setItem('geste:scope', 'quelquundautre');"
+        f"localStorage.setItem('geste:queue:quelquundautre', {json.dumps(json.dumps(queued))});"
+        # the key every account shared before (11.13): what an older player left there must not be sent either
+        f"localStorage.setItem('geste:queue', {json.dumps(json.dumps(legacy))}); }} }}"
+        "catch (e) { /* about:blank */ }")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" and "/answer" in r.url else None)
     page.goto(f"{live_server.url}/compte/connexion/?next={journey['page'].url}")
     body = page.inner_text("body")
     assert "Identifiant" in body and "Mot de passe" in body and "Password" not in body
@@ -246,6 +262,12 @@ def test_desktop_keyboard_learner_signs_in_and_a_wrong_mandatory_answer_comes_ba
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
     assert page.url.startswith(url)
+    # Another account's queued answer is dropped, never sent as Karim's.
+    scope = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m.user.scope")
+    queues = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('geste:queue'))")
+    assert set(queues) <= {f"geste:queue:{scope}"} and page.evaluate("localStorage.getItem('geste:scope')") == scope
+    page.wait_for_timeout(500)
+    assert posted == [] and not models.Attempt.objects.exists()
 
     # Keyboard only: play (Space on the player), the question comes, a wrong answer, "Continuer".
     page.focus(".gp-play")
