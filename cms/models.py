@@ -127,6 +127,9 @@ class CapsulePage(Page):
         steps = list(capsule.steps().prefetch_related("key_points"))
         for step in steps:
             step.keyframe_url = storage.url(step.keyframe)
+            # One clock for the learner: times count from the capsule's start, like the player's.
+            since = max(0, int(step.start - capsule.start))
+            step.clock = f"{since // 60}:{since % 60:02d}"
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         segments = [s for s in (transcript.segments if transcript else [])
                     if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]

@@ -139,7 +139,12 @@ def search_catalogue(raw_query: str, request=None) -> SearchResults:
         cand.title = match_text(query, row["title"])
         page_title = match_text(query, page.title) if page.title != row["title"] else None
         cand.terms = frozenset().union(*(m.terms for m in (cand.title, page_title) if m))
-        for text in (_plain(page.intro), row["summary"]):
+        # The page's presentation is written from the capsule's summary: the same text once, not twice.
+        intro, summary = _plain(page.intro), (row["summary"] or "").strip()
+        texts = [intro] if intro else []
+        if summary and " ".join(fold(summary).split()) not in " ".join(fold(intro).split()):
+            texts.append(summary)
+        for text in texts:
             _add(cand, query, "summary", text, None)
 
     footage_ids = list(by_footage)

@@ -32,7 +32,7 @@ from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from capsules.learning.grading import InvalidResponse, _as_bool, _ids
+from capsules.learning.grading import InvalidResponse, _as_bool, _ids, normalise_text
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
 
 CHOICE_KINDS = (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE, Interaction.Kind.TRUE_FALSE)
@@ -162,6 +162,28 @@ class ChoiceCount:
 
 
 @dataclass(frozen=True)
+class TypedAnswer:
+    """One answer typed in a blank (fill-in question), as often as learners typed it."""
+
+    text: str  # as first typed (answers equal but for case, accents or punctuation are one)
+    count: int
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class BlankAnswers:
+    """What learners typed in one blank, most frequent first (at most TYPED_SHOWN)."""
+
+    number: int  # 1-based
+    expected: str  # the first accepted answer
+    answers: tuple[TypedAnswer, ...]
+    others: int  # attempts whose answer is not among those shown
+
+
+TYPED_SHOWN = 8
+
+
+@dataclass(frozen=True)
 class QuestionStats:
     """One question of a capsule and how learners did on it."""
 
@@ -177,6 +199,7 @@ class QuestionStats:
     right_learners: int  # learners right at least once
     attempts_until_right: int  # summed over right_learners, up to and including the first right attempt
     choices: tuple[ChoiceCount, ...] = ()
+    blanks: tuple[BlankAnswers, ...] = ()  # fill-in questions: what learners typed
 
     @property
     def first_try_rate(self) -> float | None:
@@ -290,11 +313,48 @@ def _choice_distributions(questions: list[Interaction], counts: dict[int, dict])
     return out
 
 
+def _typed_answers(questions: list[Interaction]) -> dict[int, tuple[BlankAnswers, ...]]:
+    """For fill-in questions, what learners typed in each blank (one query grouped by identical response)."""
+    cloze = {q.pk: q for q in questions if q.kind == Interaction.Kind.CLOZE}
+    if not cloze:
+        return {}
+    typed: dict[int, list[dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
+    grouped = (
+        Attempt.objects.filter(interaction_id__in=list(cloze)).order_by().values("interaction_id", "response")
+        .annotate(n=Count("pk"))
+    )
+    for row in grouped:
+        given = (row["response"] or {}).get("blanks") if isinstance(row["response"], dict) else None
+        if not isinstance(given, list):
+            continue
+        for i, text in enumerate(given):
+            norm = normalise_text(text)
+            slot = typed[row["interaction_id"]][i].setdefault(norm, [str(text).strip(), 0])
+            slot[1] += row["n"]
+    out = {}
+    for pk, q in cloze.items():
+        keys = (q.answer_key or {}).get("blanks", [])
+        blanks = []
+        for i, accepted in enumerate(keys):
+            accepted = accepted if isinstance(accepted, list) else [accepted]
+            ok = {normalise_text(a) for a in accepted}
+            entries = sorted(typed[pk][i].items(), key=lambda kv: (-kv[1][1], kv[1][0].casefold()))
+            shown = entries[:TYPED_SHOWN]
+            blanks.append(BlankAnswers(
+                number=i + 1, expected=str(accepted[0]) if accepted else "",
+                answers=tuple(TypedAnswer(text=t, count=n, accepted=norm in ok) for norm, (t, n) in shown),
+                others=sum(n for _norm, (_t, n) in entries[TYPED_SHOWN:]),
+            ))
+        out[pk] = tuple(blanks)
+    return out
+
+
 def question_stats(capsule: Capsule, questions: list[Interaction] | None = None) -> list[QuestionStats]:
-    """The capsule's questions in time order with their statistics (three queries)."""
+    """The capsule's questions in time order with their statistics (three queries, four with fill-ins)."""
     questions = _questions(capsule) if questions is None else questions
     counts = _attempt_counts([q.pk for q in questions])
     choices = _choice_distributions(questions, counts)
+    typed = _typed_answers(questions)
     empty = {"learners": 0, "attempts": 0, "first_try_right": 0, "right_learners": 0, "attempts_until_right": 0}
     return [
         QuestionStats(
@@ -305,6 +365,7 @@ def question_stats(capsule: Capsule, questions: list[Interaction] | None = None)
             prompt=q.prompt,
             mandatory=q.mandatory,
             choices=choices.get(q.pk, ()),
+            blanks=typed.get(q.pk, ()),
             **counts.get(q.pk, empty),
         )
         for q in questions

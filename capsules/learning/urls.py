@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from capsules.learning import views
+from capsules.learning import signin, views
 
 urlpatterns = [
     path("sw.js", views.service_worker, name="learner-sw"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("api/learner/capsules/<int:capsule_id>/events", views.events, name="learner-events"),
     path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
     path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
+    path("compte/connexion/", signin.LearnerLoginView.as_view(), name="learner-login"),
+    path("compte/inscription/", signin.signup, name="learner-signup"),
+    path("compte/deconnexion/", signin.LearnerLogoutView.as_view(), name="learner-logout"),
 ]

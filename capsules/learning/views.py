@@ -3,7 +3,9 @@ the offline bundle and the service worker.
 
 Only capsules whose CapsulePage is live (and whose ancestors are) exist for learners: every
 other id answers 404. Anonymous visitors may watch; answering and recording progress need a
-logged-in user (401 with a French message otherwise; the player then offers to log in).
+visitor who has not signed in answers and progresses too: graded here the same way, kept in their
+session (``capsules.learning.guest``) and merged into their account when they sign in. Only the
+xAPI-shaped events need an account (401 otherwise).
 Nothing here ever serialises ``Interaction.answer_key`` or which choice is right before an attempt.
 """
 
@@ -31,6 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capsules import storage
+from capsules.learning import guest
 from capsules.learning.grading import grade
 from capsules.learning.progress import (
     answered_ids,
@@ -237,14 +240,45 @@ def next_capsule(capsule: Capsule):
     return None
 
 
-def build_manifest(capsule: Capsule, user) -> dict:
-    """Everything the player needs, in one JSON document (answer keys excluded)."""
+def _guest_attempt_state(session, capsule: Capsule) -> dict:
+    """As ``_attempt_state``, from the answers a visitor gave before signing in (the last one counts)."""
+    state: dict[str, dict] = {}
+    by_id = {i.pk: i for i in capsule.interactions.all()}
+    for att in guest.attempts(session, capsule):
+        inter = by_id.get(att.interaction)
+        if inter is None:
+            continue
+        result = grade(inter, att.response).to_dict()
+        state[str(att.interaction)] = {
+            "correct": att.correct,
+            "score": att.score,
+            "response": att.response,
+            "feedback": result.get("feedback", ""),
+            "solution": result.get("solution", {}),
+        }
+    return state
+
+
+def device_scope(user) -> str:
+    """A name for the account on this device (localStorage keys): never the user id in clear."""
+    if not (user and user.is_authenticated):
+        return "invite"
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("geste.learning.device_scope", str(user.pk)).hexdigest()[:16]
+
+
+def build_manifest(capsule: Capsule, user, session=None) -> dict:
+    """Everything the player needs, in one JSON document (answer keys excluded).
+
+    ``session``: a visitor's session, whose answers and progress (kept before signing in) are resumed.
+    """
     footage = capsule.footage
     rend = footage.renditions or {}
     steps = list(capsule.steps().prefetch_related("key_points"))
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
     captions = [
-        {"lang": lang, "label": {"fr": "Français", "en": "English"}.get(lang, lang), "src": storage.url(key)}
+        {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
         for lang, key in sorted((rend.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")
         if key
     ]
@@ -253,6 +287,12 @@ def build_manifest(capsule: Capsule, user) -> dict:
     nxt = next_capsule(capsule)
     authenticated = bool(user and user.is_authenticated)
     progress = Progress.objects.filter(user=user, capsule=capsule).first() if authenticated else None
+    if authenticated:
+        progress_data = _progress_dict(progress) if progress else None
+        attempts = _attempt_state(user, capsule)
+    else:
+        progress_data = guest.progress(session, capsule) if session is not None else None
+        attempts = _guest_attempt_state(session, capsule) if session is not None else {}
     return {
         "id": capsule.pk,
         "title": capsule.title,
@@ -287,10 +327,12 @@ def build_manifest(capsule: Capsule, user) -> dict:
         "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
         "user": {
             "authenticated": authenticated,
-            "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': capsule.page.url or '/'})}",
+            "scope": device_scope(user),
+            "login_url": f"{reverse('learner-login')}?{urlencode({'next': capsule.page.url or '/'})}",
+            "signup_url": f"{reverse('learner-signup')}?{urlencode({'next': capsule.page.url or '/'})}",
         },
-        "progress": _progress_dict(progress) if progress else None,
-        "attempts": _attempt_state(user, capsule) if authenticated else {},
+        "progress": progress_data,
+        "attempts": attempts,
         "api": {
             "progress": reverse("learner-progress", args=[capsule.pk]),
             "events": reverse("learner-events", args=[capsule.pk]),
@@ -302,7 +344,7 @@ def build_manifest(capsule: Capsule, user) -> dict:
 @require_GET
 @never_cache
 def manifest(request, capsule_id: int):
-    return JsonResponse(build_manifest(live_capsule_or_404(capsule_id), request.user))
+    return JsonResponse(build_manifest(live_capsule_or_404(capsule_id), request.user, request.session))
 
 
 def chapters_vtt_text(capsule: Capsule) -> str:
@@ -374,10 +416,10 @@ def answer(request, interaction_id: int):
     if interaction is None:
         raise Http404("Question introuvable.")
     capsule = live_capsule_or_404(interaction.capsule_id)
-    if not request.user.is_authenticated:
-        return _login_required_response(request)
     if len(request.body) > MAX_ANSWER_BYTES:
         return _error("Réponse trop longue.", 413)
+    if not request.user.is_authenticated:
+        return _guest_answer(request, interaction, capsule)
     try:
         body = _json_body(request)
         attempt, result, duplicate = submit_answer(
@@ -402,6 +444,30 @@ def answer(request, interaction_id: int):
     )
 
 
+def _guest_answer(request, interaction: Interaction, capsule: Capsule) -> JsonResponse:
+    """A visitor's answer: graded the same way, kept in their session until they sign in."""
+    try:
+        body = _json_body(request)
+        client_id = _uuid(body.get("client_id"))
+        result, duplicate = guest.answer(
+            request.session, interaction, body.get("response"), client_id, _client_time(body.get("answered_at"))
+        )
+    except ValueError as exc:
+        return _error(getattr(exc, "message", str(exc)), 400)
+    progress = guest.progress(request.session, capsule)
+    return JsonResponse(
+        {
+            **result,
+            "interaction": interaction.pk,
+            "client_id": str(client_id) if client_id else "",
+            "duplicate": duplicate,
+            "completed": bool(progress and progress["completed"]),
+            "mandatory_left": sorted(mandatory_ids(capsule) - guest.answered_ids(request.session, capsule)),
+            "guest": True,
+        }
+    )
+
+
 # --- progress and events ------------------------------------------------------------------
 
 
@@ -410,7 +476,7 @@ def answer(request, interaction_id: int):
 def progress_view(request, capsule_id: int):
     capsule = live_capsule_or_404(capsule_id)
     if not request.user.is_authenticated:
-        return _login_required_response(request)
+        return _guest_progress(request, capsule)
     if request.method == "GET":
         progress = Progress.objects.filter(user=request.user, capsule=capsule).first()
         return JsonResponse(
@@ -432,6 +498,29 @@ def progress_view(request, capsule_id: int):
         client_time=_client_time(body.get("client_time")),
     )
     return JsonResponse(_progress_dict(progress))
+
+
+def _guest_progress(request, capsule: Capsule) -> JsonResponse:
+    if request.method == "GET":
+        return JsonResponse(
+            guest.progress(request.session, capsule)
+            or {"position": capsule.start, "watched": [], "watched_fraction": 0, "completed": False}
+        )
+    try:
+        body = _json_body(request)
+        position = body.get("position")
+        position = float(position) if position is not None else None
+    except (TypeError, ValueError):
+        return _error("Requête illisible.", 400)
+    return JsonResponse(
+        guest.record_progress(
+            request.session,
+            capsule,
+            position=position,
+            ranges=body.get("watched") or [],
+            client_time=_client_time(body.get("client_time")),
+        )
+    )
 
 
 @require_POST

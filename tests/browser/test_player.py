@@ -170,10 +170,11 @@ def test_phone_learner_scenario(live_server, phone_context, published):
 
     # Captions preference survives the reload; speed, frame step, transcript click and search work.
     page.select_option(".gp-captions", "en")
-    assert page.evaluate(
+    assert page.evaluate(  # cues load and fire; the player draws them itself (readable on a phone)
         "[...document.querySelector('video.gp-video').textTracks]"
-        ".filter(t => t.mode === 'showing').map(t => t.kind + ':' + t.language)"
+        ".filter(t => t.mode !== 'disabled' && t.kind !== 'chapters').map(t => t.kind + ':' + t.language)"
     ) == ["captions:en"]
+    assert player.get_attribute("data-captions") == "en"
     page.select_option(".gp-speed", "0.25")
     assert video(page, "v.playbackRate") == 0.25
     page.select_option(".gp-speed", "1")
@@ -183,7 +184,8 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert video(page, "v.currentTime") == pytest.approx(before + 0.04, abs=0.015) and video(page, "v.paused")
     assert page.locator(".gp-mark-kp").count() == 1 and page.locator(".gp-mark-step").count() == 3
     page.fill(".gt-search", "écrou")
-    page.wait_for_selector("text=1 résultat")
+    page.wait_for_selector("text=1 passage trouvé")
+    assert page.locator(".gt-body p:visible").count() == 1  # the search filters the transcript
     page.click(".gt-w:text-is('Dévissez')")
     page.wait_for_timeout(300)
     assert video(page, "v.currentTime") == pytest.approx(4.2, abs=0.1)
@@ -272,7 +274,8 @@ def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_co
         "[document.querySelector('[data-geste-player]').gestePlayer.source.hls.currentLevel].height"
     )
     assert level == 180
-    # Anonymous visitor: the question is shown with a log-in link and does not block.
+    # Anonymous visitor: the question is asked (answers kept in the session), with a sign-up link.
     page.wait_for_selector("[data-asking]", timeout=15000)
-    assert page.locator(".gp-question a", has_text="Connectez-vous").is_visible()
+    assert page.locator(".gp-question .gq-submit").is_visible()
+    assert page.locator(".gp-question a", has_text="Créer un compte").is_visible()
     leave(page)

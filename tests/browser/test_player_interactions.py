@@ -289,11 +289,43 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     answer(page, ".gq-right")
     tab_to(page, ".gq-continue")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".gp-status:not(.gp-sync):has-text('Fin de la capsule')", timeout=5000)
+    page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
+    assert "Score :" in page.inner_text(".gp-end")
     page.wait_for_timeout(800)
     assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
 
     # Every mandatory question answered and the video watched to its end: the capsule is complete.
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(120)
+def test_every_question_kind_fits_a_360_px_phone(live_server, phone_context, quiz_capsule):
+    """Ordering, hotspot, fill-in, free recall and true/false on a phone: nothing wider than the screen,
+    every control inside it (reachable by a thumb)."""
+    from pathlib import Path
+
+    log_in(phone_context, live_server, factories.learner())
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_capsule(page, f"{live_server.url}{quiz_capsule['page'].url}")
+    shots = Path(__file__).resolve().parents[2] / "var" / "journey"
+    shots.mkdir(parents=True, exist_ok=True)
+    for name in ("ordering", "hotspot", "cloze", "recall", "last"):
+        inter = quiz_capsule[name]
+        page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                      " p.ask(p.m.interactions.find(i => i.id === id)); }", inter.pk)
+        page.wait_for_selector(f"[data-asking='{inter.pk}']")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+        outside = page.eval_on_selector_all(
+            ".gp-question :is(button, input, textarea, label, img, canvas, li)",
+            "els => els.filter(e => { const r = e.getBoundingClientRect();"
+            " return r.width && (r.left < -0.5 || r.right > innerWidth + 0.5); }).map(e => e.outerHTML.slice(0, 80))")
+        assert outside == [], (name, outside)
+        page.locator(".gp-question").scroll_into_view_if_needed()
+        page.locator(".gp-question").screenshot(path=str(shots / f"learner-kind-{name}-360.png"))
+        page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.closeQuestion()")
     leave(page)
     assert not errors, errors

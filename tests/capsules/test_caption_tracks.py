@@ -122,7 +122,8 @@ def test_admin_page_and_learner_manifest_offer_french_then_english(client, stora
     learner = Client()
     learner.force_login(factories.learner())
     data = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
-    assert [(c["lang"], c["label"]) for c in data["captions"]] == [("fr", "Français"), ("en", "English")]
+    # the learner's interface is French: "Sous-titres : Anglais", not "English"
+    assert [(c["lang"], c["label"]) for c in data["captions"]] == [("fr", "Français"), ("en", "Anglais")]
     assert data["captions"][1]["src"].endswith("captions.en.vtt")
 
 

@@ -175,6 +175,18 @@ def test_presentation_and_page_title_are_searched(catalogue):
     ]
 
 
+def test_presentation_written_from_the_summary_is_one_passage_not_two(catalogue):
+    page = catalogue["pages"]["second"]
+    page.intro = "<p>Le joint se pose <b>à sec</b>.</p>"  # what authoring writes from Capsule.summary
+    page.save_revision().publish()
+    (hit,) = search_catalogue("sec").hits
+    assert [p.kind for p in hit.passages] == ["summary"] and hit.more == 0
+    page.intro = "<p>Une autre présentation, sèche.</p>"  # a different text: both are shown
+    page.save_revision().publish()
+    (hit,) = search_catalogue("sec").hits
+    assert [p.kind for p in hit.passages] == ["summary", "summary"]
+
+
 def test_unpublished_changes_of_a_live_page_are_not_searched(catalogue):
     page = catalogue["pages"]["other"]
     page.intro = "<p>Brouillon : la ventouse.</p>"

@@ -226,16 +226,21 @@ def test_malformed_answer_is_400_and_not_recorded(world):
     assert not Attempt.objects.exists()
 
 
-def test_anonymous_can_watch_but_must_log_in_to_answer(world):
+def test_anonymous_answers_stay_in_the_session_not_in_the_database(world):
     anon = Client()
     assert anon.get(manifest_url(world["capsule"])).json()["user"]["authenticated"] is False
     resp = post(anon, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
-    assert resp.status_code == 401 and "Connectez-vous" in resp.json()["error"]
-    assert (
-        post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3}).status_code
-        == 401
-    )
+    assert resp.status_code == 200 and resp.json()["correct"] is True and resp.json()["guest"] is True
+    progress = post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3, "watched": [[0, 3]]})
+    assert progress.status_code == 200 and progress.json()["position"] == 3
+    # xAPI events need an account
+    assert post(anon, reverse("learner-events", args=[world["capsule"].pk]), {"events": []}).status_code == 401
     assert not Attempt.objects.exists() and not Progress.objects.exists()
+    data = anon.get(manifest_url(world["capsule"])).json()
+    assert data["attempts"][str(world["q1"].pk)]["correct"] is True
+    assert data["progress"]["position"] == 3 and data["user"]["scope"] == "invite"
+    # another visitor's session knows nothing of it
+    assert Client().get(manifest_url(world["capsule"])).json()["attempts"] == {}
 
 
 def test_api_posts_need_the_csrf_token(world):
@@ -464,8 +469,9 @@ def test_learner_logs_in_from_the_capsule_page_and_comes_back(world):
     html = anon.get(world["page"].url).content.decode()
     assert "Se connecter" in html
     learner = factories.learner(username="apprenant")
+    assert reverse("learner-login") in html and "/admin/login/" not in html
     resp = anon.post(
-        "/admin/login/",
+        reverse("learner-login"),
         {"username": "apprenant", "password": "motdepasse-geste", "next": world["page"].url},
     )
     assert resp.status_code == 302 and resp["Location"] == world["page"].url

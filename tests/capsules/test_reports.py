@@ -333,3 +333,29 @@ def test_reports_in_english_for_an_english_admin(client, world):
     assert "First-try success" in body and "Most common wrong answer" in body and "Réussite du premier" not in body
     header = read_csv(client.get(reverse("geste_report_capsule_learners_csv", args=[world["capsule"].pk])))[0]
     assert header[:3] == ["Learner", "Watched (%)", "Completed"]
+
+
+def test_report_shows_what_learners_typed_in_blanks(client, world):
+    cloze = factories.InteractionFactory(
+        capsule=world["capsule"], time=12.0, kind="cloze", prompt="On change le ___ du ___.", choices=[],
+        answer_key={"blanks": [["joint", "joint torique"], ["siphon"]]},
+    )
+    a, b, c = factories.learner(), factories.learner(), factories.learner()
+    answer(a, cloze, {"blanks": ["Joint", "siphon"]}, 1, expect=True)
+    answer(b, cloze, {"blanks": ["écrou", "siphon"]}, 2, expect=False)
+    answer(c, cloze, {"blanks": ["ecrou !", "robinet"]}, 3, expect=False)
+    answer(c, cloze, {"blanks": ["joint torique", "Siphon"]}, 4, expect=True)
+    (stats,) = [q for q in reports.question_stats(world["capsule"]) if q.interaction_id == cloze.pk]
+    first, second = stats.blanks
+    assert first.expected == "joint"
+    # "écrou" and "ecrou !" are one answer (case, accents, punctuation do not matter), typed twice
+    assert [(t.count, t.accepted) for t in first.answers] == [(2, False), (1, True), (1, True)]
+    assert first.answers[0].text in {"écrou", "ecrou !"}
+    assert [t.text for t in first.answers[1:]] == ["Joint", "joint torique"]
+    assert [(t.count, t.accepted) for t in second.answers] == [(3, True), (1, False)]
+    client.force_login(factories.designer())
+    body = client.get(reverse("geste_report_capsule", args=[world["capsule"].pk])).content.decode()
+    row = re.search(rf'data-question="{cloze.pk}">(.*?)</tr>', body, re.S).group(1)
+    assert "Trou 1" in row and "« robinet »" in row and 'data-count="2"' in row
+    csv_body = client.get(reverse("geste_report_capsule_questions_csv", args=[world["capsule"].pk])).content.decode()
+    assert "Trou 2 : « siphon » [accepté] : 3, « robinet » : 1" in csv_body

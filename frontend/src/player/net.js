@@ -2,7 +2,44 @@
 // could not be sent (offline): answers, progress, events. The queue is flushed when the
 // connection returns; answers carry a client_id so a replay is never counted twice.
 
-const QKEY = "geste:queue";
+// The queue belongs to one account on this device (several people may share a phone): its key
+// carries the account's scope (an opaque name sent in the manifest, "invite" before signing in).
+// When the account changes, what another account left queued (answers, resume points, dismissed
+// questions) is dropped, never sent as someone else. A visitor who signs in is the exception: as
+// the server merges their session into the account, their device data joins the account too.
+const QPREFIX = "geste:queue";
+const SCOPE_KEY = "geste:scope";
+let QKEY = `${QPREFIX}:invite`;
+const parseList = (text) => { try { const v = JSON.parse(text || "[]"); return Array.isArray(v) ? v : []; } catch { return []; } };
+const scoped = (k) => k === QPREFIX || k.startsWith(`${QPREFIX}:`) || /^geste:(pos|seen):/.test(k);
+
+/** Use the queue of `scope`; adopt a visitor's data on sign-in; drop other accounts' data. Returns keys dropped. */
+export function setScope(scope) {
+  QKEY = `${QPREFIX}:${scope}`;
+  const last = localStorage.getItem(SCOPE_KEY);
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
+  if (last === "invite" && scope !== "invite") {
+    const guestQueue = parseList(localStorage.getItem(`${QPREFIX}:invite`));
+    if (guestQueue.length) {
+      const mine = parseList(localStorage.getItem(QKEY));
+      localStorage.setItem(QKEY, JSON.stringify([...mine, ...guestQueue]));
+    }
+    for (const k of keys) {
+      const m = /^geste:(pos|seen):invite:(.+)$/.exec(k || "");
+      if (m && localStorage.getItem(`geste:${m[1]}:${scope}:${m[2]}`) == null) localStorage.setItem(`geste:${m[1]}:${scope}:${m[2]}`, localStorage.getItem(k));
+    }
+  }
+  localStorage.setItem(SCOPE_KEY, scope);
+  const mineKey = (k) => k === QKEY || k.startsWith(`geste:pos:${scope}:`) || k.startsWith(`geste:seen:${scope}:`);
+  const stale = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (k && scoped(k) && !mineKey(k)) stale.push(k);
+  }
+  stale.forEach((k) => localStorage.removeItem(k));
+  return stale.length;
+}
 
 export function csrfToken() {
   const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -41,7 +78,7 @@ export async function postJSON(url, body, opts = {}) {
 }
 
 export function readQueue() {
-  try { return JSON.parse(localStorage.getItem(QKEY) || "[]"); } catch { return []; }
+  try { return parseList(localStorage.getItem(QKEY)); } catch { return []; }
 }
 
 function writeQueue(q) { localStorage.setItem(QKEY, JSON.stringify(q)); }

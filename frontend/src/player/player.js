@@ -1,13 +1,14 @@
 // The learner player: video (HLS / MP4), steps as chapters, captions, transcript, key points,
 // interactions graded on the server, progress saved and resumed, offline download.
 import { renderForm } from "./interactions.js";
-import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, uuid } from "./net.js";
+import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
 import { fmt, h, icon } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const FRAME = 1 / 25;
+const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 
 export class Player {
@@ -18,6 +19,9 @@ export class Player {
     this.m = null;
     this.done = new Set(); // interactions answered (or dismissed) that must not pop up again
     this.answered = new Set(); // interactions with an attempt (server or queued)
+    this.results = new Map(); // interaction id -> last graded result (true/false), for the end screen
+    this.shown = new Set(); // asked at least once (kept on this device: a reload asks them again)
+    this.skipped = new Set(); // dismissed by the learner (kept on this device)
     this.ranges = []; // watched ranges not yet sent
     this.segStart = null;
     this.lastT = 0;
@@ -44,15 +48,29 @@ export class Player {
       return;
     }
     const m = this.m;
+    const scope = m.user.scope || "invite";
+    setScope(scope);
     this.offlineKey = `geste:offline:${m.id}`;
-    this.posKey = `geste:pos:${m.id}`;
-    for (const [id, a] of Object.entries(m.attempts || {})) { this.answered.add(+id); if (a.correct !== false) this.done.add(+id); }
+    this.posKey = `geste:pos:${scope}:${m.id}`;
+    this.seenKey = `geste:seen:${scope}:${m.id}`;
+    try {
+      const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
+      (seen.shown || []).forEach((id) => this.shown.add(id));
+      (seen.skipped || []).forEach((id) => { this.skipped.add(id); this.done.add(id); });
+    } catch { /* unreadable: start afresh */ }
+    for (const [id, a] of Object.entries(m.attempts || {})) {
+      this.answered.add(+id);
+      if (a.correct !== false) this.done.add(+id);
+      if (a.correct != null) this.results.set(+id, a.correct);
+    }
     for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) { this.answered.add(q.interaction); this.done.add(q.interaction); }
     this.buildUI();
     this.bindVideo();
     await this.attach();
     this.event("initialized", { offline: !navigator.onLine, source: this.source.kind });
-    window.addEventListener("online", () => this.sync());
+    window.addEventListener("online", () => { this.showOnline(); this.sync(); });
+    window.addEventListener("offline", () => this.showOnline());
+    this.showOnline();
     window.addEventListener("hashchange", () => { if (this.video.readyState >= 1) this.openAtLinkedTime(); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) this.save(true); });
     window.addEventListener("pagehide", () => this.save(true));
@@ -88,13 +106,27 @@ export class Player {
     const apply = () => {
       for (const t of v.textTracks) {
         if (t.kind === "chapters") t.mode = "hidden"; // cues loaded (steps), nothing drawn
-        else if (t.kind === "captions" || t.kind === "subtitles") t.mode = t.language === this.capsSel.value ? "showing" : "disabled";
+        else if (t.kind === "captions" || t.kind === "subtitles") {
+          // "hidden": cues load and fire, the page draws them (this.caption) in a size a phone can read
+          t.mode = t.language === this.capsSel.value ? "hidden" : "disabled";
+          t.oncuechange = t.mode === "hidden" ? () => this.drawCaption(t) : null;
+        }
       }
+      const on = [...v.textTracks].find((t) => t.mode === "hidden" && t.kind !== "chapters");
+      if (on) this.drawCaption(on); else { this.caption.hidden = true; this.caption.textContent = ""; }
+      this.root.dataset.captions = on ? on.language : "off";
     };
     this.capsSel.value = this.m.captions.some((c) => c.lang === pref) ? pref : "off";
     this.capsSel.onchange = () => { localStorage.setItem("geste:captions", this.capsSel.value); apply(); this.announce(this.capsSel.selectedOptions[0].text); };
     apply();
     v.textTracks.addEventListener && v.textTracks.addEventListener("addtrack", apply);
+  }
+
+  drawCaption(track) {
+    const cues = [...(track.activeCues || [])];
+    const text = cues.map((c) => c.text.replace(/<[^>]+>/g, "")).join("\n");
+    this.caption.textContent = text; // text, never HTML: a cue cannot inject markup
+    this.caption.hidden = !text;
   }
 
   // --- UI --------------------------------------------------------------------------------
@@ -110,15 +142,33 @@ export class Player {
     for (const s of m.steps) marks.append(h("span", { class: "gp-mark-step", style: `left:${pct(s.start)}`, title: s.title }));
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `left:${pct(k.time)}`, title: k.text }));
     for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `left:${pct(i.time)}`, title: "Question" }));
+    // What the marks on the bar mean (only the kinds this capsule has).
+    const legend = h("p", { class: "gp-legend" },
+      m.steps.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-step", "aria-hidden": "true" }), "début d'étape") : null,
+      m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), "question") : null,
+      m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), "point de sécurité") : null,
+      m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
     this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, `0:00 / ${fmt(dur)}`);
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
       SPEEDS.map((s) => h("option", { value: s, selected: s === 1 }, `${String(s).replace(".", ",")}×`)));
     this.speedSel.addEventListener("change", () => { v.playbackRate = parseFloat(this.speedSel.value); this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`); });
     this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres" }, h("option", { value: "off" }, "Sans sous-titres"),
-      m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres ${c.label}`)));
-    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": "Image précédente", onclick: () => this.frame(-1) }, icon("prev"));
-    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "Image suivante", onclick: () => this.frame(1) }, icon("next"));
+      m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres : ${c.label}`)));
+    // One step and one frame are different moves: both offered, each with a visible label.
+    const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": "Étape précédente", title: "Étape précédente (touche P)",
+      onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"));
+    const nextS = h("button", { type: "button", class: "gp-step-fwd", "aria-label": "Étape suivante", title: "Étape suivante (touche N)",
+      onclick: () => this.stepJump(1) }, h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"), icon("next"));
+    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": "−1 image (image précédente)", title: "Image précédente (touche ,)",
+      onclick: () => this.frame(-1) }, "−1 image");
+    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "+1 image (image suivante)", title: "Image suivante (touche .)",
+      onclick: () => this.frame(1) }, "+1 image");
+    this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": "Couper le son", "aria-pressed": "false",
+      onclick: () => { v.muted = !v.muted; } }, icon("vol"));
+    this.volume = h("input", { type: "range", class: "gp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": "Volume" });
+    this.volume.addEventListener("input", () => { v.volume = parseFloat(this.volume.value); v.muted = v.volume === 0; });
+    v.addEventListener("volumechange", () => this.showVolume());
     const fs = h("button", { type: "button", class: "gp-fs", "aria-label": "Plein écran", onclick: () => this.fullscreen() }, icon("full"));
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
       localStorage.getItem(this.offlineKey) ? "Disponible hors ligne ✓" : "Télécharger pour hors ligne");
@@ -126,12 +176,20 @@ export class Player {
       onclick: () => this.removeDownload() }, "Supprimer la copie hors ligne");
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
     this.status = h("p", { class: "gp-status" });
-    this.syncStatus = h("p", { class: "gp-status gp-sync" });
-    const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar));
+    this.syncStatus = h("p", { class: "gp-status gp-sync", role: "status" });
+    this.banner = h("p", { class: "gp-offline-banner", role: "status", hidden: true });
+    // Captions drawn by the page, not the browser: readable on a phone (the browser's scale with the video).
+    this.caption = h("div", { class: "gp-caption", "aria-hidden": "true", hidden: true });
+    this.root.querySelector(".gp-stage").append(this.caption);
+    const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar), legend);
     const controls = h("div", { class: "gp-controls", role: "group", "aria-label": "Commandes du lecteur" },
-      this.playBtn, prevF, nextF, this.timeEl, this.loopBtn, this.speedSel, this.capsSel, fs);
+      this.playBtn, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
+      h("span", { class: "gp-break", "aria-hidden": "true" }),
+      prevF, nextF, this.loopBtn, this.speedSel, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
-    this.root.append(bar, controls, this.stepLabel, this.qBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
+    this.root.prepend(this.banner);
+    this.root.append(bar, controls, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
@@ -143,8 +201,27 @@ export class Player {
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
-      (t) => this.seek(t), (s) => this.announce(s));
+      (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+  }
+
+  showVolume() {
+    const v = this.video, off = v.muted || v.volume === 0;
+    this.muteBtn.replaceChildren(icon(off ? "mute" : "vol"));
+    this.muteBtn.setAttribute("aria-pressed", String(off));
+    this.muteBtn.setAttribute("aria-label", off ? "Rétablir le son" : "Couper le son");
+    if (document.activeElement !== this.volume) this.volume.value = String(v.muted ? 0 : v.volume);
+    this.volume.setAttribute("aria-valuetext", off ? "Son coupé" : `${Math.round(v.volume * 100)} %`);
+  }
+
+  /** The online/offline banner: the learner knows why nothing is sent, and that nothing is lost. */
+  showOnline() {
+    if (!this.banner) return;
+    const off = !navigator.onLine;
+    this.banner.hidden = !off;
+    this.banner.textContent = off ? "Vous êtes hors ligne. Vos réponses sont gardées sur cet appareil et seront envoyées au retour de la connexion." : "";
+    this.root.dataset.online = off ? "0" : "1";
+    document.documentElement.classList.toggle("gp-is-offline", off);
   }
 
   keys(e) {
@@ -155,6 +232,9 @@ export class Player {
     else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + 5); }
     else if (e.key === ",") this.frame(-1);
     else if (e.key === ".") this.frame(1);
+    else if (e.key === "p" || e.key === "P") this.stepJump(-1);
+    else if (e.key === "n" || e.key === "N") this.stepJump(1);
+    else if (e.key === "m" || e.key === "M") this.video.muted = !this.video.muted;
   }
 
   toggle() {
@@ -172,6 +252,24 @@ export class Player {
     this.seek(this.video.currentTime + dir * FRAME);
   }
 
+  /** The previous step (or the start of this one, past its first seconds) / the next step. */
+  stepJump(dir) {
+    const t = this.video.currentTime, steps = this.m.steps;
+    if (!steps.length) return;
+    let target;
+    if (dir < 0) {
+      const cur = this.currentStep(t);
+      const idx = cur ? steps.indexOf(cur) : steps.findIndex((s) => s.start > t) - 1;
+      target = cur && t - cur.start > 1.5 ? cur : steps[Math.max(0, idx - 1)] || steps[0];
+    } else {
+      target = steps.find((s) => s.start > t + 0.05);
+      if (!target) { this.announce("Dernière étape."); return; }
+    }
+    if (this.active) this.closeQuestion();
+    this.seek(target.start);
+    this.announce(`Étape : ${target.title}, ${fmt(this.video.currentTime - this.m.start)}`);
+  }
+
   currentStep(t = this.video.currentTime) {
     return this.m.steps.find((s) => t >= s.start - 0.01 && t < s.end) || null;
   }
@@ -187,6 +285,8 @@ export class Player {
   // --- time, guards, interactions --------------------------------------------------------
   /** The latest time the learner may reach: just before the first unanswered mandatory question. */
   guard() {
+    // A visitor (no account) is asked every question on the way but may browse freely (a search link
+    // opens at its moment): the mandatory path is the account's, where completion is recorded.
     if (!this.m.user.authenticated) return Infinity;
     const q = this.m.interactions.find((i) => i.mandatory && !this.answered.has(i.id));
     return q ? q.time : Infinity;
@@ -253,13 +353,38 @@ export class Player {
     if (local && (!server || local.at > Date.parse(server.updated_at || 0))) pos = local.position;
     if (pos != null && pos > m.start + 1 && pos < m.end - 1) {
       pos = Math.min(pos, this.guard());
+      // A question left open before the reload (shown, neither answered nor dismissed), or a mandatory
+      // one answered wrong, is asked again: resume there rather than after it.
+      const pending = this.pendingBefore(pos);
+      if (pending) pos = pending.time;
       this.video.currentTime = pos;
       this.lastT = pos - 0.01;
       this.announce(`Reprise à ${fmt(pos - m.start)}`);
       this.root.dataset.resumed = String(pos);
+      if (pending) this.video.addEventListener("seeked", () => { if (!this.active) this.ask(pending); }, { once: true });
     } else if (m.start > 0) {
       this.video.currentTime = m.start;
     }
+  }
+
+  /** The first question before `pos` still waiting for the learner after a reload, or null. */
+  pendingBefore(pos) {
+    return this.m.interactions.find((i) => i.time < pos + 0.05 && !this.done.has(i.id)
+      && (this.shown.has(i.id) || (i.mandatory && this.results.get(i.id) === false))) || null;
+  }
+
+  /** Remember on this device which questions were shown and which the learner dismissed. */
+  keepSeen() {
+    try {
+      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped] }));
+    } catch { /* storage full or refused: a reload will ask again */ }
+  }
+
+  skip(inter) {
+    this.skipped.add(inter.id);
+    this.done.add(inter.id);
+    this.keepSeen();
+    this.resumeAfter(inter);
   }
 
   tick() {
@@ -307,11 +432,38 @@ export class Player {
     this.ended();
   }
 
+  /** What the learner scored: graded questions right (last answer) over graded questions. */
+  score() {
+    const graded = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind));
+    const right = graded.filter((i) => this.results.get(i.id) === true).length;
+    const waiting = graded.filter((i) => !this.results.has(i.id) && readQueue().some((q) => q.kind === "answer" && q.interaction === i.id)).length;
+    return { total: graded.length, right, waiting, percent: graded.length ? Math.round((100 * right) / graded.length) : null };
+  }
+
   ended() {
-    const next = this.m.next;
-    this.status.replaceChildren("Fin de la capsule.", next ? " " : "",
-      next ? h("a", { href: next.url }, `Capsule suivante : ${next.title}`) : "");
-    this.announce(next ? `Fin de la capsule. Capsule suivante : ${next.title}` : "Fin de la capsule.");
+    const m = this.m, next = m.next, sc = this.score();
+    const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
+    const lines = [title];
+    if (sc.total) {
+      lines.push(h("p", { class: "gp-score" }, h("strong", {}, `Score : ${sc.percent} %`)),
+        h("p", { class: "gp-score-detail" }, `${sc.right} question${sc.right > 1 ? "s" : ""} juste${sc.right > 1 ? "s" : ""} sur ${sc.total}`));
+      if (sc.waiting) lines.push(h("p", { class: "gp-score-wait" }, `${sc.waiting} réponse${sc.waiting > 1 ? "s" : ""} hors ligne en attente de correction.`));
+    } else {
+      lines.push(h("p", {}, "Cette capsule n'a pas de question notée."));
+    }
+    const actions = h("p", { class: "gp-end-actions" });
+    if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
+    actions.append(h("button", { type: "button", class: "gp-again", onclick: () => { this.endBox.hidden = true; this.seek(m.start); this.video.play().catch(() => {}); } }, "Revoir la capsule"));
+    lines.push(actions);
+    if (!m.user.authenticated) {
+      lines.push(h("p", { class: "gp-guest" }, "Vous n'êtes pas connecté : ", h("a", { href: m.user.signup_url }, "créez un compte"),
+        " ou ", h("a", { href: m.user.login_url }, "connectez-vous"), " pour garder ce résultat."));
+    }
+    this.endBox.replaceChildren(...lines);
+    this.endBox.hidden = false;
+    this.root.dataset.ended = "1";
+    title.focus();
+    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${next ? ` Capsule suivante : ${next.title}` : ""}`);
   }
 
   ask(inter) {
@@ -322,16 +474,17 @@ export class Player {
     const box = this.qBox;
     box.replaceChildren(title, h("p", { class: "gq-prompt" }, inter.kind === "cloze" ? "Complétez :" : inter.prompt));
     box.dataset.interaction = inter.id;
-    if (!this.m.user.authenticated && inter.kind !== "observe") {
-      box.append(h("p", {}, h("a", { href: this.m.user.login_url }, "Connectez-vous pour répondre"), " et enregistrer votre progression."),
-        h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
-    } else {
-      box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
-      if (!inter.mandatory) {
-        box.append(h("button", { type: "button", class: "gq-skip", onclick: () => { this.done.add(inter.id); this.resumeAfter(inter); } },
-          "Passer cette question"));
-      }
+    box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
+    if (!inter.mandatory) {
+      box.append(h("button", { type: "button", class: "gq-skip", onclick: () => this.skip(inter) }, "Passer cette question"));
     }
+    if (!this.m.user.authenticated && inter.kind !== "observe") {
+      box.append(h("p", { class: "gq-guest" }, "Sans compte, vos réponses sont gardées sur cet appareil. ",
+        h("a", { href: this.m.user.signup_url }, "Créer un compte"), " pour les retrouver partout."));
+    }
+    this.shown.add(inter.id);
+    this.keepSeen();
+    this.endBox.hidden = true;
     box.hidden = false;
     this.root.dataset.asking = String(inter.id);
     title.focus();
@@ -359,6 +512,7 @@ export class Player {
     }
     this.answered.add(inter.id);
     if (res.correct !== false) this.done.add(inter.id);
+    if (res.correct != null) this.results.set(inter.id, res.correct);
     this.onCompleted(res.completed);
     this.feedback(inter, res);
   }
@@ -392,11 +546,15 @@ export class Player {
         const actions = h("div", { class: "gq-actions" },
           h("button", { type: "button", class: "gq-retry", onclick: () => { fb.remove(); this.focusAnswer(); } }, "Réessayer"));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
-        actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => { this.done.add(inter.id); this.resumeAfter(inter); } }, "Continuer"));
+        // Going on after a wrong answer: an optional question is done with; a mandatory one comes back after a reload.
+        actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
+          ? (this.done.add(inter.id), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
         fb.append(actions);
         if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
       }
     }
+    // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on.
+    if (!res.error) box.querySelector(".gq-skip")?.remove();
     box.append(fb);
     fb.focus();
     // The designer asked for the step to be replayed after a wrong answer: offer it first.
@@ -460,10 +618,10 @@ export class Player {
     if (!this.video.paused) this.closeRange();
     const position = this.video.currentTime;
     localStorage.setItem(this.posKey, JSON.stringify({ position, at: Date.now() }));
-    if (!this.m.user.authenticated) { this.ranges = []; this.events = []; return; }
     const ranges = this.ranges.splice(0), events = this.events.splice(0);
     const progress = { position, watched: ranges };
-    if (events.length) this.send(this.m.api.events, { events }, leaving, null);
+    // A visitor's progress is kept in their session (and joins their account on sign-in); events need an account.
+    if (events.length && this.m.user.authenticated) this.send(this.m.api.events, { events }, leaving, null);
     const res = await this.send(this.m.api.progress, progress, leaving, `progress:${this.m.id}`, ranges);
     if (res) this.onCompleted(res.completed);
   }
@@ -489,6 +647,8 @@ export class Player {
     const sent = await flush();
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
     for (const { res } of sent) if (res && "completed" in res) this.onCompleted(res.completed);
+    for (const { item, res } of sent) if (item.kind === "answer" && res && res.correct != null) this.results.set(item.interaction, res.correct);
+    if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
       const msg = `${answers.length} réponse${answers.length > 1 ? "s" : ""} hors ligne envoyée${answers.length > 1 ? "s" : ""} : ${ok} juste${ok > 1 ? "s" : ""}.`;

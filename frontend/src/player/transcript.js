@@ -2,48 +2,66 @@
 // button) seeks, a search box marks matches and jumps between them.
 import { fmt, h } from "./dom.js";
 
+const fold = (text) => text.toLocaleLowerCase("fr").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’']/g, "'");
+
 export class Transcript {
-  constructor(root, segments, seek, announce) {
+  /** `origin`: the capsule's start in the footage; times shown count from it, like the player's clock. */
+  constructor(root, segments, seek, announce, origin = 0) {
     this.words = [];
     this.current = null;
     if (!root || !segments.length) return;
     const search = h("input", { type: "search", class: "gt-search", placeholder: "Rechercher dans la transcription",
       "aria-label": "Rechercher dans la transcription" });
-    const count = h("span", { class: "gt-count", "aria-live": "polite" });
+    const count = h("span", { class: "gt-count", role: "status" });
     const body = h("div", { class: "gt-body" });
+    const paras = [];
     for (const seg of segments) {
-      const p = h("p", {}, h("button", { type: "button", class: "gt-time", "data-seek": seg.start,
-        "aria-label": `Aller à ${fmt(seg.start)}` }, fmt(seg.start)), " ");
+      const shown = Math.max(0, seg.start - origin);
+      const p = h("p", {}, h("button", { type: "button", class: "gt-time", "data-seek": Math.max(seg.start, origin),
+        "aria-label": `Aller à ${fmt(shown)}` }, fmt(shown)), " ");
       const words = seg.words.length ? seg.words : [{ start: seg.start, end: seg.end, text: seg.text }];
+      const spans = [];
       for (const w of words) {
         const span = h("span", { class: "gt-w", "data-t": w.start }, w.text.trim());
-        this.words.push({ start: w.start, end: w.end, el: span });
+        const word = { start: w.start, end: w.end, el: span };
+        this.words.push(word);
+        spans.push(word);
         p.append(span, " ");
       }
+      paras.push({ el: p, start: Math.max(seg.start, origin), text: fold(words.map((w) => w.text.trim()).join(" ")), words: spans });
       body.append(p);
     }
     body.addEventListener("click", (e) => {
       const t = e.target.closest("[data-t],[data-seek]");
       if (t) seek(parseFloat(t.dataset.t ?? t.dataset.seek));
     });
+    // A search keeps only the passages that say it (accents and case ignored), marks the words, and
+    // Enter goes from one passage to the next.
     let matches = [], idx = -1;
     search.addEventListener("input", () => {
-      const q = search.value.trim().toLocaleLowerCase("fr");
+      const q = fold(search.value.trim());
+      const terms = q.split(/\s+/).filter((x) => x.length > 1);
+      const active = q.length > 1;
       matches = [];
-      for (const w of this.words) {
-        const hit = q.length > 1 && w.el.textContent.toLocaleLowerCase("fr").includes(q);
-        w.el.classList.toggle("gt-match", hit);
-        if (hit) matches.push(w);
+      for (const para of paras) {
+        const hit = active && para.text.includes(q);
+        para.el.hidden = active && !hit;
+        for (const w of para.words) w.el.classList.toggle("gt-match", hit && terms.some((term) => fold(w.el.textContent).includes(term)));
+        if (hit) matches.push(para);
       }
       idx = -1;
-      count.textContent = q.length > 1 ? `${matches.length} résultat${matches.length > 1 ? "s" : ""}` : "";
+      body.classList.toggle("gt-filtered", active);
+      count.textContent = !active ? "" : matches.length
+        ? `${matches.length} passage${matches.length > 1 ? "s" : ""} trouvé${matches.length > 1 ? "s" : ""}`
+        : "Aucun passage trouvé";
     });
     search.addEventListener("keydown", (e) => {
       if (e.key !== "Enter" || !matches.length) return;
       e.preventDefault();
       idx = (idx + 1) % matches.length;
-      seek(matches[idx].start);
-      announce(`Résultat ${idx + 1} sur ${matches.length}, à ${fmt(matches[idx].start)}`);
+      const first = matches[idx].words.find((w) => w.el.classList.contains("gt-match")) || matches[idx];
+      seek(first.start);
+      announce(`Passage ${idx + 1} sur ${matches.length}, à ${fmt(first.start - origin)}`);
     });
     root.replaceChildren(h("div", { class: "gt-tools" }, search, count), body);
     this.body = body;

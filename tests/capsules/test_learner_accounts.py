@@ -1,0 +1,93 @@
+"""Learners' own French sign-in and sign-up pages, and a visitor's answers joining their account."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from capsules.models import Attempt, Progress
+from tests import factories
+from tests.capsules.test_learner_api import manifest_url, post, world  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_page_is_french_and_not_the_admin(client):
+    html = client.get(reverse("learner-login")).content.decode()
+    assert "Identifiant" in html and "Mot de passe" in html and "Créer un compte" in html
+    assert "Password" not in html and "wagtail" not in html.lower()
+    assert "<script" not in html and "onclick" not in html  # CSP: no inline script
+
+
+def test_sign_up_joins_learners_and_lands_back(client, world):  # noqa: F811
+    url = world["page"].url
+    html = client.get(f"{reverse('learner-signup')}?next={url}").content.decode()
+    assert "Créer mon compte" in html and "Mot de passe (confirmation)" in html and "Password" not in html
+    resp = client.post(
+        reverse("learner-signup"),
+        {"username": "nadia", "first_name": "Nadia", "password1": "joint-torique-42", "password2": "joint-torique-42",
+         "next": url},
+    )
+    assert resp.status_code == 302 and resp["Location"] == url
+    user = get_user_model().objects.get(username="nadia")
+    assert list(user.groups.values_list("name", flat=True)) == ["Learners"] and not user.is_staff
+    assert client.get(manifest_url(world["capsule"])).json()["user"]["authenticated"] is True
+
+
+def test_sign_up_errors_are_french_and_open_redirects_refused(client):
+    resp = client.post(
+        reverse("learner-signup"),
+        {"username": "x", "password1": "abc", "password2": "abd", "next": "https://evil.example/"},
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "mots de passe ne sont pas identiques" in html.lower().replace("’", "'") or \
+        "correspondent pas" in html
+    assert not get_user_model().objects.filter(username="x").exists()
+    ok = client.post(
+        reverse("learner-signup"),
+        {"username": "y", "password1": "joint-torique-42", "password2": "joint-torique-42", "next": "https://evil.example/"},
+    )
+    assert ok["Location"] == "/"
+
+
+def test_visitor_answers_and_progress_join_the_account_on_sign_in(world):  # noqa: F811
+    anon = Client()
+    cid = str(uuid.uuid4())
+    answer_url = reverse("learner-answer", args=[world["q1"].pk])
+    wrong = post(anon, answer_url, {"response": {"choice": "b"}})
+    assert wrong.json()["correct"] is False and "solution" in wrong.json() and not wrong.json()["solution"]
+    right = post(anon, answer_url, {"response": {"choice": "a"}, "client_id": cid})
+    assert right.json()["correct"] is True and right.json()["mandatory_left"] == []
+    # an offline replay of the same answer is one answer
+    again = post(anon, answer_url, {"response": {"choice": "a"}, "client_id": cid})
+    assert again.json()["duplicate"] is True
+    post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 19, "watched": [[0, 19.5]]})
+    assert not Attempt.objects.exists()
+
+    learner = factories.learner(username="lina")
+    resp = anon.post(reverse("learner-login"), {"username": "lina", "password": "motdepasse-geste", "next": "/"})
+    assert resp.status_code == 302
+    attempts = Attempt.objects.filter(user=learner).order_by("answered_at")
+    assert [a.correct for a in attempts] == [False, True]
+    assert str(attempts[1].client_id) == cid
+    progress = Progress.objects.get(user=learner, capsule=world["capsule"])
+    assert progress.position == 19 and progress.completed is True
+    # merged once: the session no longer holds it, and the manifest shows the account's state
+    data = anon.get(manifest_url(world["capsule"])).json()
+    assert data["attempts"][str(world["q1"].pk)]["correct"] is True and data["user"]["scope"] != "invite"
+    anon.post(reverse("learner-logout"))
+    anon.post(reverse("learner-login"), {"username": "lina", "password": "motdepasse-geste"})
+    assert Attempt.objects.filter(user=learner).count() == 2
+
+
+def test_device_scope_differs_per_account(world):  # noqa: F811
+    a, b = Client(), Client()
+    a.force_login(factories.learner(username="a1"))
+    b.force_login(factories.learner(username="b1"))
+    sa = a.get(manifest_url(world["capsule"])).json()["user"]["scope"]
+    sb = b.get(manifest_url(world["capsule"])).json()["user"]["scope"]
+    assert sa != sb and "a1" not in sa and len(sa) == 16
