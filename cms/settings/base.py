@@ -176,8 +176,7 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF], "
                                           "frame-src": [NONE]}}
 # The Wagtail admin ships inline scripts and styles; everything else stays as strict.
 GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE],
-                              "style-src": [SELF, UNSAFE_INLINE], "frame-src": [SELF],
-                              "img-src": [*_CSP_COMMON["img-src"], "https://www.gravatar.com"]}
+                              "style-src": [SELF, UNSAFE_INLINE], "frame-src": [SELF]}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # upload chunks of up to 8 MiB, plus headroom
@@ -188,6 +187,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# No avatars from gravatar.com: no third-party request carrying a hash of each user's e-mail (and none
+# to allow in the admin's Content-Security-Policy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGIN_URL = "/admin/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from capsules.authoring.capsule import create_capsule, update_capsule_texts
 from capsules.models import Footage
@@ -100,7 +101,9 @@ def test_hostile_upload_name_is_stored_and_served_as_the_server_decides(name, cl
     assert resp["Content-Disposition"].startswith("attachment;")
     assert resp["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in resp["Content-Security-Policy"]
-    detail = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    detail_resp = client.get(f"/admin/geste/footage/{footage.pk}/")
+    assert detail_resp.status_code == 200
+    detail = detail_resp.content.decode()
     assert "<script>alert(1)" not in detail and "<svg onload" not in detail
 
 
@@ -152,8 +155,10 @@ def test_hostile_container_metadata_never_reaches_html(tmp_path, storage_root):
     assert "<script>" not in footage.title
     client = Client()
     client.force_login(designer)
-    for url in (f"/admin/geste/footage/{footage.pk}/", "/admin/geste/footage/"):
-        body = client.get(url).content.decode()
+    for url in (f"/admin/geste/footage/{footage.pk}/", reverse("footage:index")):
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        body = resp.content.decode()
         assert "<script>window.__xss" not in body and "<img src=x onerror" not in body
 
 
