@@ -96,10 +96,6 @@ def access(user, path: str) -> str | None:
     return None
 
 
-def may_read(user, path: str) -> bool:
-    return access(user, path) is not None
-
-
 def content_type_for(path: str) -> tuple[str, bool]:
     """(content type, as attachment) decided from the key alone: originals and unknown types are
     downloads, never rendered by the browser from our origin."""
