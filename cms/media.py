@@ -2,11 +2,18 @@
 
 Video players seek with Range requests; Django's static serve view ignores them. In
 production a web server or S3 serves media instead and this view is not mounted.
+
+Every stored name is decided by the server, and so is the content type: it comes from a short
+allow-list of the types the pipeline writes, never from what the uploader called the file
+(an upload named ``notes.html`` must not come back as ``text/html`` from our origin).
+Anything else goes out as an ``application/octet-stream`` attachment, originals always as
+attachments. A path is only served in its canonical form (``footage//16/…``, ``./footage/…``
+and ``x/../footage/…`` are refused), so the publication check sees the path the file system reads.
 """
 
 from __future__ import annotations
 
-import mimetypes
+import posixpath
 import re
 from pathlib import Path
 
@@ -17,11 +24,22 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)$")
-FOOTAGE_KEY_RE = re.compile(r"^footage/[0-9a-f]{2}/(?P<checksum>[0-9a-f]{64})/")
-mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
-mimetypes.add_type("video/mp2t", ".ts")
-mimetypes.add_type("text/vtt", ".vtt")
-mimetypes.add_type("video/iso.segment", ".m4s")
+FOOTAGE_KEY_RE = re.compile(r"^footage/(?P<shard>[0-9a-f]{2})/(?P<checksum>[0-9a-f]{64})/(?P<stage>[a-z0-9_-]+)/")
+# Top-level folders of the media storage this view serves: footage (access-checked below) and
+# Wagtail images. Wagtail documents go through /documents/, which applies their privacy.
+SERVED_ROOTS = {"footage", "images", "original_images"}
+# The only content types media are served with, by the extension of the (server-chosen) key.
+CONTENT_TYPES = {
+    "mp4": "video/mp4", "m4v": "video/mp4", "mov": "video/quicktime", "webm": "video/webm",
+    "mkv": "video/x-matroska", "ts": "video/mp2t", "m4s": "video/iso.segment",
+    "m3u8": "application/vnd.apple.mpegurl", "vtt": "text/vtt; charset=utf-8",
+    "m4a": "audio/mp4", "wav": "audio/wav", "mp3": "audio/mpeg",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
+    "gif": "image/gif", "avif": "image/avif", "json": "application/json",
+}
+ATTACHMENT_TYPE = "application/octet-stream"
+CACHE_PUBLIC = "public, max-age=3600"
+CACHE_PRIVATE = "private, max-age=3600"
 
 
 class RangeFile:
@@ -42,24 +60,58 @@ class RangeFile:
         self.fh.close()
 
 
-def may_read(user, path: str) -> bool:
-    """Footage files are readable by who may see the footage, or by anyone once one of its
-    capsules is published; drafts' originals and renditions stay private."""
+def is_canonical(path: str) -> bool:
+    """The one spelling of a key: relative, no empty, ``.`` or ``..`` part, no backslash or control
+    character. Anything else could name a protected file under a path the check does not recognise."""
+    if not path or path.startswith("/") or "\\" in path or any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return False
+    return posixpath.normpath(path) == path and all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def access(user, path: str) -> str | None:
+    """``"public"``, ``"private"`` or None (refused) for a media key.
+
+    Footage files are readable by who may see the footage ("private": never kept by shared caches),
+    or by anyone once one of its capsules is published ("public"); drafts' originals and
+    renditions stay private. Under ``footage/`` only keys of the canonical
+    ``footage/<2 hex>/<sha256>/<stage>/…`` form are served."""
+    if not is_canonical(path):
+        return None
+    root = path.split("/", 1)[0]
+    if root not in SERVED_ROOTS:
+        return None
+    if root != "footage":
+        return "public"
     match = FOOTAGE_KEY_RE.match(path)
-    if match is None:
-        return True
+    if match is None or match.group("checksum")[:2] != match.group("shard"):
+        return None
     from capsules.learning.views import live_capsule_pages
     from capsules.permissions import visible_footage
 
     checksum = match.group("checksum")
     if live_capsule_pages().filter(capsule__footage__checksum=checksum).exists():
-        return True
-    return user.is_authenticated and visible_footage(user).filter(checksum=checksum).exists()
+        return "public"
+    if user.is_authenticated and visible_footage(user).filter(checksum=checksum).exists():
+        return "private"
+    return None
+
+
+def content_type_for(path: str) -> tuple[str, bool]:
+    """(content type, as attachment) decided from the key alone: originals and unknown types are
+    downloads, never rendered by the browser from our origin."""
+    ext = path.rpartition("/")[2].rpartition(".")[2].lower() if "." in path.rpartition("/")[2] else ""
+    content_type = CONTENT_TYPES.get(ext)
+    match = FOOTAGE_KEY_RE.match(path)
+    original = match is not None and match.group("stage") == "original"
+    if content_type is None:
+        return ATTACHMENT_TYPE, True
+    return content_type, original
 
 
 @require_safe
 def serve_media(request, path: str):
-    if not may_read(request.user, path):
+    visibility = access(request.user, path)
+    if visibility is None:
         raise Http404
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
@@ -71,7 +123,7 @@ def serve_media(request, path: str):
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     if request.headers.get("If-None-Match") == etag:
         return HttpResponseNotModified()
-    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+    content_type, attachment = content_type_for(path)
     size = stat.st_size
     match = RANGE_RE.match(request.headers.get("Range", "").strip())
     if match and (match.group(1) or match.group(2)):
@@ -96,5 +148,13 @@ def serve_media(request, path: str):
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stat.st_mtime)
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = CACHE_PUBLIC if visibility == "public" else CACHE_PRIVATE
+    if visibility == "private":
+        response["Vary"] = "Cookie"
+    # FileResponse derives a Content-Disposition from the file name: replace it with ours.
+    download_name = re.sub(r"[^A-Za-z0-9._-]", "_", full.name)
+    response["Content-Disposition"] = f'attachment; filename="{download_name}"' if attachment else "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened directly, a media file is a sandboxed document that may run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -38,3 +38,21 @@ def safe_filename(name: str, *, default_stem: str = DEFAULT_STEM) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", _ascii(stem)).strip("-._")
     slug = slug[:MAX_STEM].rstrip("-") or default_stem
     return f"{slug}.{ext}" if ext else slug
+
+
+# Extensions the server gives stored originals, by the container the probe found (never the
+# uploader's extension: a video uploaded as ``notes.html`` is stored as ``source.mp4``).
+CONTAINER_EXTENSIONS = {
+    "mp4": "mp4", "mov": "mov", "matroska": "mkv", "webm": "webm", "avi": "avi", "mpegts": "ts",
+    "flv": "flv", "asf": "wmv", "mpeg": "mpg", "3gp": "3gp", "ogg": "ogv",
+}
+ORIGINAL_STEM = "source"
+
+
+def original_filename(container: str) -> str:
+    """The stored name of an original: ``source.<extension of its probed container>``.
+
+    >>> original_filename("matroska"), original_filename("html")
+    ('source.mkv', 'source.bin')
+    """
+    return f"{ORIGINAL_STEM}.{CONTAINER_EXTENSIONS.get(container, 'bin')}"

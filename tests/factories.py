@@ -107,3 +107,8 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     answer_key = {"correct": ["a"]}
     feedback_correct = "Oui : elle garantit le couple de serrage."
     feedback_wrong = "Non : il faut maîtriser le couple de serrage."
+
+
+def footage_key(checksum: str, stage: str, name: str) -> str:
+    """A media key in the canonical form the media view serves (footage/<2 hex>/<sha256>/<stage>/…)."""
+    return f"footage/{checksum[:2]}/{checksum}/{stage}/{name}"

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from capsules.models import Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
+from capsules.sanitize import rich_text_from_plain
 from media_pipeline.quiz_drafts import answer_texts, leaked_answer
 
 BLANK = "____"
@@ -131,7 +132,7 @@ def create_capsule(
         title=capsule.title,
         capsule=capsule,
         live=False,
-        intro=summary and f"<p>{summary}</p>",
+        intro=rich_text_from_plain(summary),  # typed text: escaped, never raw HTML
         slug=_unique_slug(parent, capsule.title),
         owner=user,
     )
@@ -160,7 +161,7 @@ def update_capsule_texts(capsule: Capsule, *, title: str, summary: str, user=Non
         page = page.get_latest_revision_as_object()
         page.title = capsule.title
         page.draft_title = capsule.title
-        page.intro = f"<p>{capsule.summary}</p>" if capsule.summary else ""
+        page.intro = rich_text_from_plain(capsule.summary)
         page.save_revision(user=user, log_action=True)
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from capsules import storage
 from capsules.models import Footage, SkillsBlock
 from capsules.pipeline.workflow import start_run
-from media_pipeline.filenames import safe_filename
+from media_pipeline.filenames import original_filename, safe_filename
 from media_pipeline.probe import ProbeLimits, probe, validate
 
 
@@ -36,7 +36,8 @@ def ingest_file(path: Path, *, original_name: str, skills_block: SkillsBlock | N
     info = validate(probe(path), limits)
     checksum = sha256_file(path)
     name = safe_filename(original_name)
-    key = storage.original_key(checksum, name)
+    # The stored name is the server's, from the probed container: the uploader's name is only a title.
+    key = storage.original_key(checksum, original_filename(info.container))
     if not default_storage.exists(key):
         with path.open("rb") as fh:
             saved = default_storage.save(key, File(fh))

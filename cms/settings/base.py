@@ -1,9 +1,11 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.csp.GesteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,6 +147,37 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Content-Security-Policy (cms/csp.py) ----------------------------------------------------
+# Scripts and styles from our origin only on the public site and the player; media may also come
+# from the storage's origin (S3, a CDN): GESTE_CSP_MEDIA_ORIGINS adds origins to the media ones.
+def _origin(url: str) -> list[str]:
+    match = re.match(r"^(https?://[^/]+)", url or "")
+    return [match.group(1)] if match else []
+
+
+_CSP_MEDIA = [*_origin(MEDIA_URL), *_origin(os.environ.get("GESTE_S3_ENDPOINT_URL", "")),
+              *env_list("GESTE_CSP_MEDIA_ORIGINS")]
+if os.environ.get("GESTE_S3_BUCKET") and not os.environ.get("GESTE_S3_ENDPOINT_URL"):
+    _CSP_MEDIA += [f"https://{os.environ['GESTE_S3_BUCKET']}.s3.amazonaws.com", "https://*.amazonaws.com"]
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "img-src": [SELF, "data:", "blob:", *_CSP_MEDIA],
+    "media-src": [SELF, "blob:", *_CSP_MEDIA],
+    "connect-src": [SELF, *_CSP_MEDIA],
+    "worker-src": [SELF, "blob:"],  # the service worker; hls.js's transmuxing worker
+    "font-src": [SELF, "data:"],
+    "manifest-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF], "style-src": [SELF],
+                                          "frame-src": [NONE]}}
+# The Wagtail admin ships inline scripts and styles; everything else stays as strict.
+GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE],
+                              "style-src": [SELF, UNSAFE_INLINE], "frame-src": [SELF]}
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # upload chunks of up to 8 MiB, plus headroom
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
@@ -153,6 +187,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# No avatars from gravatar.com: no third-party request carrying a hash of each user's e-mail (and none
+# to allow in the admin's Content-Security-Policy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGIN_URL = "/admin/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -207,11 +207,17 @@ def _ffmpeg_hls(src: Path, files: Path) -> dict:
     }
 
 
-def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/test") -> dict:
-    """Copy the media into MEDIA_ROOT and create the domain objects and the live page tree."""
+def publish_capsule(files: Path, storage_root: Path, *, prefix: str | None = None) -> dict:
+    """Copy the media into MEDIA_ROOT and create the domain objects and the live page tree.
+
+    The media go under the footage's canonical key (footage/<2 hex>/<sha256>/test), the only form
+    the media view serves."""
     import json
+    import secrets
 
     ensure_baseline()
+    checksum = secrets.token_hex(32)
+    prefix = prefix or factories.footage_key(checksum, "test", "").rstrip("/")
 
     shutil.copytree(files, Path(storage_root) / prefix, dirs_exist_ok=True)
     rel = json.loads((files / "rel.json").read_text())
@@ -219,7 +225,8 @@ def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/t
     renditions["variants"] = rel["variants"]
     renditions["captions"] = {"fr": f"{prefix}/captions.fr.vtt", "en": f"{prefix}/captions.en.vtt"}
     footage = factories.FootageFactory(
-        duration=DURATION, renditions=renditions, status="approved", title="Remplacement d'un joint de siphon"
+        duration=DURATION, renditions=renditions, status="approved", title="Remplacement d'un joint de siphon",
+        checksum=checksum,
     )
     steps = [
         models.Step.objects.create(
@@ -283,4 +290,5 @@ def publish_capsule(files: Path, storage_root: Path, *, prefix: str = "footage/t
         feedback_wrong="Si : avec une clé.",
     )
     page = pages.capsule_page(capsule)
-    return {"capsule": capsule, "footage": footage, "steps": steps, "q1": q1, "q2": q2, "page": page}
+    return {"capsule": capsule, "footage": footage, "steps": steps, "q1": q1, "q2": q2, "page": page,
+            "prefix": prefix}

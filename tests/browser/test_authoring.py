@@ -4,6 +4,7 @@ then a designer approve in Wagtail's workflow, which publishes the page."""
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 
 import pytest
@@ -15,7 +16,7 @@ from capsules.models import Capsule, Footage, Interaction, Transcript
 from cms.models import CapsulePage
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
-from tests.factories import FootageFactory, StepFactory, designer, expert
+from tests.factories import FootageFactory, StepFactory, designer, expert, footage_key
 from tests.mediagen import make_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -64,8 +65,9 @@ def approved_footage(django_db_serialized_rollback, transactional_db, storage_ro
             ],
             check=True,
         )
+    checksum = secrets.token_hex(32)  # media under the canonical key, the only form /media/ serves
     with clip.open("rb") as fh:
-        mp4 = default_storage.save("footage/test/authoring.mp4", File(fh))
+        mp4 = default_storage.save(footage_key(checksum, "test", "authoring.mp4"), File(fh))
     reviewer = expert(username="expert-publication")
     footage = FootageFactory(
         title="Remplacement du joint de siphon",
@@ -73,10 +75,11 @@ def approved_footage(django_db_serialized_rollback, transactional_db, storage_ro
         duration=18.0,
         status=Footage.Status.APPROVED,
         renditions={"mp4": mp4},
+        checksum=checksum,
     )
     for i, title in enumerate(["Couper l'eau", "Dévisser l'écrou", "Serrer au couple"]):
         with frame.open("rb") as fh:
-            key = default_storage.save(f"footage/test/keyframe-{i}.jpg", File(fh))
+            key = default_storage.save(footage_key(checksum, "test", f"keyframe-{i}.jpg"), File(fh))
         StepFactory(
             footage=footage,
             order=i + 1,

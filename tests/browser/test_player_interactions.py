@@ -55,7 +55,7 @@ def quiz_capsule(capsule_media, storage_root, built_player):
         answer_key={"order": ORDER_KEY}, feedback_correct=ORDER_OK, feedback_wrong=ORDER_KO,
     )
     data["hotspot"] = Interaction.objects.create(
-        **common, time=4.5, kind="hotspot", step=steps[1], image="footage/test/step1.jpg",
+        **common, time=4.5, kind="hotspot", step=steps[1], image=steps[1].keyframe,
         prompt="Montrez l'écrou à dévisser.",
         answer_key={"regions": [{"rect": HOTSPOT_RECT}]}, feedback_correct=HOTSPOT_OK, feedback_wrong=HOTSPOT_KO,
     )

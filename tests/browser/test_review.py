@@ -4,6 +4,7 @@ reload, and find the changes kept (saved through the review API)."""
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from django.core.files.base import File
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from capsules.models import Footage, Step
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
-from tests.factories import FootageFactory, StepFactory, expert
+from tests.factories import FootageFactory, StepFactory, expert, footage_key
 from tests.mediagen import make_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -25,14 +26,16 @@ def footage_in_review(django_db_serialized_rollback, transactional_db, storage_r
     clip = media_dir / "review-20s.mp4"
     if not clip.exists():
         make_clip(clip, duration=20, size="320x180", fps=10, audio=None)
+    checksum = secrets.token_hex(32)  # media under the canonical key, the only form /media/ serves
     with clip.open("rb") as fh:
-        key = default_storage.save("footage/test/review.mp4", File(fh))
+        key = default_storage.save(footage_key(checksum, "test", "review.mp4"), File(fh))
     reviewer = expert(username="expert-navigateur", first_name="Camille", last_name="Roux")
     footage = FootageFactory(
         title="Remplacement du joint de siphon",
         expert=reviewer,
         duration=20.0,
         renditions={"mp4": key},
+        checksum=checksum,
         motion_curve={"fps": 2, "values": [abs(((i % 12) - 6) / 6) for i in range(40)]},
     )
     for i, (start, end, title) in enumerate(

@@ -27,7 +27,9 @@ CHOICE_SECRET = "Indice réservé à la correction"
 @pytest.fixture
 def world(storage_root):
     """A live capsule of 20 s with two steps, a mandatory question and an optional one, real small files."""
-    prefix = "footage/ab/test"
+    checksum = "ab" + uuid.uuid4().hex * 2  # media under the canonical key, the only form /media/ serves
+    checksum = checksum[:64]
+    prefix = factories.footage_key(checksum, "test", "").rstrip("/")
     for name, body in [
         ("low.mp4", b"\x00" * 4096),
         ("captions.fr.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour\n"),
@@ -39,6 +41,7 @@ def world(storage_root):
         path.write_bytes(body)
     footage = factories.FootageFactory(
         duration=20.0,
+        checksum=checksum,
         renditions={
             "master_playlist": f"{prefix}/master.m3u8",
             "mp4": f"{prefix}/low.mp4",

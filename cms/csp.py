@@ -1,0 +1,33 @@
+"""Content-Security-Policy for every response (django-csp 4).
+
+The public site, the player and Wagtail's previews get the strict policy of
+``CONTENT_SECURITY_POLICY``: scripts and styles from our own origin only, so a script that slips
+into a page (an unescaped title, a hostile rich text) does not run. The Wagtail admin still
+carries inline scripts and styles of its own, so ``/admin/`` gets ``GESTE_CSP_ADMIN_DIRECTIVES``,
+which allows inline code but keeps every other restriction (own origin, no plugins, no framing
+by other sites). A page previewed or viewed as a draft from the admin renders the public
+templates with the data being edited: it keeps the strict policy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+
+ADMIN_PREFIX = "/admin/"
+# Wagtail's draft view, previews (page and snippet editors) and revision views.
+PREVIEW_RE = re.compile(r"^/admin/.*/(view_draft|preview|revisions/\d+/view)/$")
+
+
+def uses_admin_policy(path: str) -> bool:
+    return path.startswith(ADMIN_PREFIX) and not PREVIEW_RE.match(path)
+
+
+class GesteCSPMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and uses_admin_policy(request.path_info):
+            parts.config = settings.GESTE_CSP_ADMIN_DIRECTIVES
+        return parts
