@@ -70,3 +70,199 @@ def test_muxer_refusing_its_header_is_permanent_with_a_french_message(tmp_path):
                    what="la conversion de la vidéo")
     assert "nouvelle tentative donnerait le même résultat" in caught.value.message
     assert "Too long service" in caught.value.detail
+
+
+# --- hostile upload requests (items 7 and 10) -------------------------------------------------
+
+UPLOADS = "/admin/geste/uploads/"
+
+
+def _create(client, **body):
+    return client.post(UPLOADS, data=json.dumps(body), content_type="application/json")
+
+
+def _patch(client, url, data: bytes, offset, **headers):
+    return client.patch(url, data, content_type="application/offset+octet-stream",
+                        HTTP_UPLOAD_OFFSET=str(offset), **headers)
+
+
+@pytest.fixture
+def upload_clip(media_dir):
+    path = media_dir / "hostile-upload.mp4"
+    return path if path.exists() else make_clip(path, duration=2, size="320x240")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, expected_end", [
+    ("Découpe " * 700 + ".mp4", ".mp4"),          # ~5,000 characters: the extension survives the cut
+    ("tuyau\x00.html.mp4", "tuyau.html.mp4"),      # NUL: PostgreSQL refuses it, and it hides the real end
+    ("photo\u202egnp.mp4", "photognp.mp4"),        # right-to-left override: would display "photo4pm.png"
+    ("C:\\Users\\moi\\Vidéos\\joint.MP4", "joint.MP4"),
+])
+def test_hostile_file_names_are_kept_printable_and_whole(client, storage_root, upload_clip, name, expected_end,
+                                                           django_capture_on_commit_callbacks):
+    from capsules.models import Footage
+    from tests import factories
+
+    client.force_login(factories.designer())
+    data = upload_clip.read_bytes()
+    res = _create(client, filename=name, size=len(data), title="Titre\x00 avec\nsaut")
+    assert res.status_code == 201, res.content
+    url = res.json()["url"]
+    assert _patch(client, url, data, 0).status_code == 200
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(url + "complete/")
+    assert done.status_code == 201, done.content
+    footage = Footage.objects.get(pk=done.json()["footage"])
+    assert footage.original_name.endswith(expected_end)
+    assert len(footage.original_name) <= 255
+    assert not any(ch in footage.original_name for ch in "\x00\u202e\\/")
+    assert footage.title == "Titre avec saut"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block", ["abc", [1], {"id": 1}, True, -3, "1; DROP TABLE"])
+def test_malformed_skills_block_is_a_french_400(client, block):
+    from tests import factories
+
+    client.force_login(factories.designer())
+    res = _create(client, filename="a.mp4", size=10, skills_block=block)
+    assert res.status_code == 400
+    assert res.json()["error"] == "Bloc de compétences invalide."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [b"[]", b'"x"', b"{", b'{"size": "dix", "filename": "a.mp4"}', b'{"size": 5}'])
+def test_malformed_upload_creation_is_a_french_400(client, body):
+    from tests import factories
+
+    client.force_login(factories.designer())
+    res = client.post(UPLOADS, data=body, content_type="application/json")
+    assert res.status_code == 400
+    assert res.json()["error"] == "Requête de téléversement invalide."
+
+
+@pytest.mark.django_db
+def test_size_refusal_reads_in_french_units(client, settings):
+    from tests import factories
+
+    client.force_login(factories.designer())
+    settings.GESTE_MAX_UPLOAD_BYTES = 20 * 10**9
+    res = _create(client, filename="énorme.mp4", size=47 * 10**9 + 10**8)
+    assert res.status_code == 413
+    assert res.json()["error"] == "Fichier trop volumineux (47,1\u00a0Go, maximum 20\u00a0Go)."
+    settings.GESTE_MAX_UPLOAD_BYTES = 1000
+    assert "maximum 1\u00a0ko" in _create(client, filename="a.mp4", size=1500).json()["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", ["abc", "-1", "1e3", "0x10", "", "99999999999999999999999"])
+def test_malformed_upload_offset_is_a_french_400(client, offset):
+    from tests import factories
+
+    client.force_login(factories.designer())
+    url = _create(client, filename="a.mp4", size=100).json()["url"]
+    res = _patch(client, url, b"x" * 10, offset)
+    assert res.status_code == 400
+    error = res.json()["error"]
+    assert error.startswith("En-tête Upload-Offset absent ou invalide") and "invalid literal" not in error
+    assert client.get(url).json()["offset"] == 0
+
+
+@pytest.mark.django_db
+def test_chunk_damaged_on_the_way_is_refused(client):
+    import base64
+    import hashlib
+
+    from tests import factories
+
+    client.force_login(factories.designer())
+    url = _create(client, filename="a.mp4", size=100).json()["url"]
+    sent = b"y" * 50
+    wrong = "sha256 " + base64.b64encode(hashlib.sha256(b"z" * 50).digest()).decode()
+    res = _patch(client, url, sent, 0, HTTP_UPLOAD_CHECKSUM=wrong)
+    assert res.status_code == 460 and res.json()["offset"] == 0
+    right = "sha256 " + base64.b64encode(hashlib.sha256(sent).digest()).decode()
+    assert _patch(client, url, sent, 0, HTTP_UPLOAD_CHECKSUM=right).json()["offset"] == 50
+    assert _patch(client, url, sent, 50, HTTP_UPLOAD_CHECKSUM="md5 abc").status_code == 400
+
+
+def _live_session(live_server):
+    """A requests session logged in as a designer on the live server (real HTTP, real threads)."""
+    import secrets
+
+    import requests
+    from django.test import Client
+
+    from tests import factories
+
+    client = Client()
+    client.force_login(factories.designer())
+    session = requests.Session()
+    token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+    session.cookies.set("sessionid", client.cookies["sessionid"].value)
+    session.cookies.set("csrftoken", token)
+    session.headers["X-CSRFToken"] = token
+    return session
+
+
+def test_concurrent_patches_at_the_same_offset_write_one_chunk(live_server):
+    """Eight PATCHes race at each offset: one wins (200), the others get 409 and the server's offset;
+    the assembled file is exactly the winners' chunks, in order."""
+    import hashlib
+    import os
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from capsules.pipeline import uploads
+
+    session = _live_session(live_server)
+    chunk, rounds, racers = 8 * 2**20, 6, 8
+    res = session.post(live_server.url + UPLOADS, json={"filename": "course.mp4", "size": chunk * rounds})
+    assert res.status_code == 201, res.text
+    url, upload_id = live_server.url + res.json()["url"], res.json()["id"]
+    expected = hashlib.sha256()
+    for r in range(rounds):
+        bodies = [os.urandom(chunk) for _ in range(racers)]
+        barrier = threading.Barrier(racers)
+
+        def send(body, offset=r * chunk, barrier=barrier):
+            barrier.wait()
+            return session.patch(url, data=body, headers={"Upload-Offset": str(offset),
+                                                          "Content-Type": "application/offset+octet-stream"})
+
+        with ThreadPoolExecutor(racers) as pool:
+            answers = list(pool.map(send, bodies))
+        codes = sorted(a.status_code for a in answers)
+        assert codes == [200] + [409] * (racers - 1), codes
+        assert all(a.json()["offset"] == (r + 1) * chunk for a in answers)
+        expected.update(bodies[next(i for i, a in enumerate(answers) if a.status_code == 200)])
+    part = uploads.load(upload_id).part_path
+    assert part.stat().st_size == chunk * rounds
+    assert hashlib.sha256(part.read_bytes()).hexdigest() == expected.hexdigest()
+    uploads.load(upload_id).delete()
+
+
+def test_bad_offset_answers_400_and_the_body_never_becomes_a_request(live_server):
+    """The rejected chunk is read and dropped: a request hidden in it is never served on the
+    kept-alive connection, and the next real request gets its own answer."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    session = _live_session(live_server)
+    res = session.post(live_server.url + UPLOADS, json={"filename": "a.mp4", "size": 1000})
+    path = res.json()["url"]
+    smuggled = b"GET /admin/geste/uploads/smuggled/ HTTP/1.1\r\nHost: x\r\n\r\n"
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    conn = http.client.HTTPConnection(urlsplit(live_server.url).netloc, timeout=10)
+    conn.request("PATCH", path, body=smuggled, headers={
+        "Upload-Offset": "abc", "Cookie": cookie, "X-CSRFToken": session.headers["X-CSRFToken"],
+        "Content-Type": "application/offset+octet-stream"})
+    first = conn.getresponse()
+    assert first.status == 400
+    assert json.loads(first.read())["error"].startswith("En-tête Upload-Offset absent ou invalide")
+    if not first.will_close:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        second = conn.getresponse()
+        assert second.status == 200 and json.loads(second.read()) == {"offset": 0, "size": 1000}
+    conn.close()
