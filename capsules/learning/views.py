@@ -10,7 +10,6 @@ Nothing here ever serialises ``Interaction.answer_key`` or which choice is right
 from __future__ import annotations
 
 import json
-import random
 import re
 import uuid
 from datetime import datetime
@@ -31,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capsules import storage
+from capsules.learning import delivery
 from capsules.learning.grading import grade
 from capsules.learning.progress import (
     answered_ids,
@@ -134,27 +134,25 @@ def _progress_dict(progress: Progress) -> dict:
 # --- manifest -----------------------------------------------------------------------------
 
 
-def public_choices(interaction: Interaction) -> list[dict]:
-    """Choices without feedback or correctness; ordering items shuffled (their stored order is the key)."""
+def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> list[dict]:
+    """Choices without feedback or correctness, under opaque per-learner ids; ordering items shuffled
+    per learner (their stored order, and their stored ids, are the key)."""
+    tokens = delivery.ChoiceTokens.build(interaction, audience)
     items = [
         {
-            "id": str(c.get("id")),
+            "id": tokens.to_public(c.get("id")),
             "text": c.get("text", ""),
             **({"image": storage.url(c["image"])} if c.get("image") else {}),
         }
         for c in (interaction.choices or [])
     ]
     if interaction.kind == Interaction.Kind.ORDERING:
-        rng = random.Random(interaction.pk)
-        original = [i["id"] for i in items]
-        for _ in range(5):  # never hand out the solved order
-            rng.shuffle(items)
-            if [i["id"] for i in items] != original or len(items) < 2:
-                break
+        items = delivery.shuffled(interaction, audience, items)
     return items
 
 
-def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]]) -> dict:
+def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
+                       audience: str = delivery.GUEST) -> dict:
     step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
         ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
     )
@@ -163,7 +161,7 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         "time": interaction.time,
         "kind": interaction.kind,
         "prompt": interaction.prompt,
-        "choices": public_choices(interaction),
+        "choices": public_choices(interaction, audience),
         "mandatory": interaction.mandatory,
         "replay_step_on_wrong": interaction.replay_step_on_wrong,
         "step": {"start": step[0], "end": step[1]} if step else None,
@@ -209,12 +207,14 @@ def _transcript_words(capsule: Capsule) -> list[dict]:
 def _attempt_state(user, capsule: Capsule) -> dict:
     """The learner's last attempt per interaction (resume: answered questions are not asked again)."""
     state: dict[str, dict] = {}
+    audience = delivery.audience_for(user)
     for att in Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction"):
         result = grade(att.interaction, att.response).to_dict() if att.response else {}
+        result = delivery.result_to_public(att.interaction, result, audience) if result else {}
         state[str(att.interaction_id)] = {
             "correct": att.correct,
             "score": att.score,
-            "response": att.response,
+            "response": delivery.response_to_public(att.interaction, att.response, audience),
             "feedback": result.get("feedback", ""),
             "solution": result.get("solution", {}),
         }
@@ -282,7 +282,7 @@ def build_manifest(capsule: Capsule, user) -> dict:
             for i, s in enumerate(steps)
         ],
         "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
-        "interactions": [public_interaction(i, step_ranges) for i in interactions],
+        "interactions": [public_interaction(i, step_ranges, delivery.audience_for(user)) for i in interactions],
         "transcript": _transcript_words(capsule),
         "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
         "user": {
@@ -380,10 +380,11 @@ def answer(request, interaction_id: int):
         return _error("Réponse trop longue.", 413)
     try:
         body = _json_body(request)
+        audience = delivery.audience_for(request.user)
         attempt, result, duplicate = submit_answer(
             request.user,
             interaction,
-            body.get("response"),
+            delivery.response_to_stored(interaction, body.get("response"), audience),
             _uuid(body.get("client_id")),
             _client_time(body.get("answered_at")),
         )
@@ -392,7 +393,7 @@ def answer(request, interaction_id: int):
     progress = refresh_completion(request.user, capsule)
     return JsonResponse(
         {
-            **result,
+            **delivery.result_to_public(interaction, result, audience),
             "interaction": interaction.pk,
             "client_id": str(attempt.client_id),
             "duplicate": duplicate,
