@@ -19,6 +19,7 @@ from capsules import storage
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
+from capsules.pipeline.cleanup import purge_now_and_then
 from capsules.pipeline.ingest import ingest_file
 from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
 from media_pipeline.errors import MediaError
@@ -150,6 +151,7 @@ def upload_create(request):
     language = str(body.get("language") or "fr")
     if language not in dict(settings.LANGUAGES):
         return JsonResponse({"error": _("Langue non prise en charge.")}, status=400)
+    purge_now_and_then()  # uploads live on the web's disk: expire abandoned ones here
     state = uploads.create(request.user.pk, filename, size, block_id, str(body.get("title") or ""), language)
     return JsonResponse({"id": state.id, "offset": 0, "chunk_size": uploads.CHUNK_SIZE,
                          "url": reverse("geste_upload_chunk", args=[state.id])}, status=201)

@@ -55,7 +55,7 @@ class UploadState:
 
 
 def upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
+    path = Path(settings.GESTE_UPLOAD_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 

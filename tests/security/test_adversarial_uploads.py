@@ -6,6 +6,7 @@ parts (ffmpeg-made clips, concurrent HTTP requests on a live server, PostgreSQL)
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -266,3 +267,78 @@ def test_bad_offset_answers_400_and_the_body_never_becomes_a_request(live_server
         second = conn.getresponse()
         assert second.status == 200 and json.loads(second.read()) == {"offset": 0, "size": 1000}
     conn.close()
+
+
+# --- abandoned uploads and stale work folders (item 11) ---------------------------------------
+
+
+def _age(path: Path, seconds: float) -> None:
+    import os
+    import time
+
+    when = time.time() - seconds
+    for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        os.utime(p, (when, when))
+
+
+@pytest.mark.django_db
+def test_purge_stale_uploads_command(settings, tmp_path):
+    from django.core.management import call_command
+
+    from capsules.models import PipelineRun
+    from capsules.pipeline import uploads
+    from tests import factories
+
+    settings.GESTE_UPLOAD_DIR = tmp_path / "uploads"
+    settings.GESTE_WORK_DIR = tmp_path / "work"
+    settings.GESTE_UPLOAD_EXPIRY_S = 3 * 24 * 3600
+    day = 24 * 3600
+    abandoned = uploads.create(1, "abandon.mp4", 100, None, "")
+    uploads.append(abandoned, 0, b"x" * 40)
+    kept = uploads.create(1, "en-cours.mp4", 100, None, "")
+    uploads.append(kept, 0, b"y" * 40)
+    _age(abandoned.part_path, 4 * day)
+    _age(settings.GESTE_UPLOAD_DIR / f"{abandoned.id}.json", 4 * day)
+    _age(settings.GESTE_UPLOAD_DIR / f"{kept.id}.json", 4 * day)  # created long ago, but a chunk came today
+    orphan = settings.GESTE_UPLOAD_DIR / "0123abcd.part"
+    orphan.write_bytes(b"z" * 10)
+    _age(orphan, 4 * day)
+
+    footage = factories.FootageFactory()
+    failed = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.FAILED)
+    running = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING)
+    work = Path(settings.GESTE_WORK_DIR)
+    (work / f"run{failed.pk}" / "transcode").mkdir(parents=True)
+    (work / f"run{failed.pk}" / "transcode" / "half.ts").write_bytes(b"t" * 1000)
+    (work / f"run{running.pk}" / "transcode").mkdir(parents=True)
+    (work / f"run{running.pk}" / "transcode" / "live.ts").write_bytes(b"t" * 1000)
+    (work / "run999999" / "segment").mkdir(parents=True)      # emptied by the runner, left behind
+    (work / "run999998").mkdir()                              # empty but just made: a stage may be starting
+    (work / "notes").mkdir()                                  # not ours
+    for folder in (f"run{failed.pk}", f"run{running.pk}", "run999999", "notes"):
+        _age(work / folder, 4 * day)
+
+    out = io.StringIO()
+    call_command("purge_stale_uploads", "--dry-run", stdout=out)
+    assert "(simulation)" in out.getvalue() and abandoned.part_path.exists()
+
+    out = io.StringIO()
+    call_command("purge_stale_uploads", stdout=out)
+    assert uploads.load(abandoned.id) is None and not abandoned.part_path.exists()
+    assert uploads.load(kept.id) is not None and kept.part_path.stat().st_size == 40
+    assert not orphan.exists()
+    assert sorted(p.name for p in work.iterdir()) == sorted(["notes", "run999998", f"run{running.pk}"])
+    assert (work / f"run{running.pk}" / "transcode" / "live.ts").exists()
+    assert "1 téléversement(s) abandonné(s), 1 fichier(s) orphelin(s), 2 dossier(s)" in out.getvalue()
+
+
+def test_worker_purges_empty_run_folders_when_it_starts(worker_factory, tmp_path, settings):
+    from tests.conftest import wait_for
+
+    work = tmp_path / "work"
+    (work / "run424242" / "motion").mkdir(parents=True)
+    _age(work / "run424242", 2 * 3600)
+    (work / "run424243").mkdir()  # fresh: kept
+    worker_factory()
+    wait_for(lambda: not (work / "run424242").exists(), timeout=30, message="the worker's purge")
+    assert (work / "run424243").exists()
