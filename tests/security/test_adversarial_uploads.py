@@ -342,3 +342,31 @@ def test_worker_purges_empty_run_folders_when_it_starts(worker_factory, tmp_path
     worker_factory()
     wait_for(lambda: not (work / "run424242").exists(), timeout=30, message="the worker's purge")
     assert (work / "run424243").exists()
+
+
+# --- footage that ends without steps (item 9) -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_run_that_finds_no_step_says_so(client):
+    from django.urls import reverse
+
+    from capsules.models import Footage, PipelineRun, StageRun
+    from capsules.pipeline.workflow import STAGES, advance
+    from tests import factories
+
+    footage = factories.FootageFactory(status=Footage.Status.PROCESSING, duration=6.0,
+                                       probe={"width": 7680, "height": 4320})
+    run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING)
+    for spec in STAGES:
+        StageRun.objects.create(run=run, name=spec.name, status=StageRun.Status.SUCCEEDED)
+    advance(run.pk)
+    footage.refresh_from_db()
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.SUCCEEDED and footage.status == Footage.Status.UPLOADED
+    assert "aucune étape de geste n'a été détectée (6 s, 7680×4320)" in run.error_message
+    client.force_login(factories.designer())
+    page = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
+    assert "aucune étape de geste n&#x27;a été détectée" in page or "aucune étape de geste n'a été détectée" in page
+    status = client.get(reverse("geste_footage_status", args=[footage.pk])).json()
+    assert status["run"]["error"] == run.error_message
