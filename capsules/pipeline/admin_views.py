@@ -149,7 +149,7 @@ def upload_create(request):
     if block_id and not SkillsBlock.objects.filter(pk=block_id).exists():
         return JsonResponse({"error": _("Bloc de compétences inconnu.")}, status=400)
     language = str(body.get("language") or "fr")
-    if language not in dict(settings.LANGUAGES):
+    if not re.fullmatch(r"auto|[a-z]{2,3}", language):  # "auto" or a Whisper language code
         return JsonResponse({"error": _("Langue non prise en charge.")}, status=400)
     purge_now_and_then()  # uploads live on the web's disk: expire abandoned ones here
     state = uploads.create(request.user.pk, filename, size, block_id, str(body.get("title") or ""), language)

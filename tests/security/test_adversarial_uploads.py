@@ -370,3 +370,16 @@ def test_run_that_finds_no_step_says_so(client):
     assert "aucune étape de geste n&#x27;a été détectée" in page or "aucune étape de geste n'a été détectée" in page
     status = client.get(reverse("geste_footage_status", args=[footage.pk])).json()
     assert status["run"]["error"] == run.error_message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, status", [("fr", 201), ("auto", 201), ("en", 201), ("fr\x00", 400),
+                                              ("<script>", 400), (["fr"], 400)])
+def test_upload_language_is_a_code(client, language, status):
+    from tests import factories
+
+    client.force_login(factories.designer())
+    res = _create(client, filename="a.mp4", size=10, language=language)
+    assert res.status_code == status
+    if status == 400:
+        assert res.json()["error"] == "Langue non prise en charge."
