@@ -98,8 +98,9 @@ def _remove_empty_dirs(top: Path) -> bool:
 
 def purge_work_dirs(report: PurgeReport, *, max_age: float, empty_age: float, now: float,
                     dry_run: bool = False) -> None:
-    """Remove empty ``run*`` folders older than ``empty_age``, and any older than ``max_age`` whose run
-    is no longer running (finished, failed, cancelled or deleted)."""
+    """For runs no longer running (finished, failed, cancelled or deleted): remove their empty ``run*``
+    folders older than ``empty_age``, and any left with files for ``max_age``. A running run's folder is
+    never touched, even empty."""
     work = Path(settings.GESTE_WORK_DIR)
     if not work.is_dir():
         return
@@ -107,13 +108,15 @@ def purge_work_dirs(report: PurgeReport, *, max_age: float, empty_age: float, no
     running = set(PipelineRun.objects.filter(pk__in=[int(p.name[3:]) for p in folders],
                                              status=PipelineRun.Status.RUNNING).values_list("pk", flat=True))
     for folder in sorted(folders):
+        if int(folder.name[3:]) in running:  # a stage may compute for hours before writing its first file
+            continue
         newest = max([_mtime(folder), *(_mtime(p) for p in folder.rglob("*"))])
         age = now - newest
         has_files = any(p.is_file() for p in folder.rglob("*"))
         if not has_files and age > empty_age:
             if dry_run or _remove_empty_dirs(folder):
                 report.work_dirs.append(folder.name)
-        elif has_files and age > max_age and int(folder.name[3:]) not in running:
+        elif has_files and age > max_age:
             report.freed_bytes += _size(folder)
             report.work_dirs.append(folder.name)
             if not dry_run:

@@ -314,6 +314,8 @@ def test_purge_stale_uploads_command(settings, tmp_path):
     (work / f"run{running.pk}" / "transcode" / "live.ts").write_bytes(b"t" * 1000)
     (work / "run999999" / "segment").mkdir(parents=True)      # emptied by the runner, left behind
     (work / "run999998").mkdir()                              # empty but just made: a stage may be starting
+    (work / f"run{running.pk}" / "motion").mkdir()            # computing for hours before its first file
+    _age(work / f"run{running.pk}" / "motion", 4 * day)
     (work / "notes").mkdir()                                  # not ours
     for folder in (f"run{failed.pk}", f"run{running.pk}", "run999999", "notes"):
         _age(work / folder, 4 * day)
@@ -329,6 +331,7 @@ def test_purge_stale_uploads_command(settings, tmp_path):
     assert not orphan.exists()
     assert sorted(p.name for p in work.iterdir()) == sorted(["notes", "run999998", f"run{running.pk}"])
     assert (work / f"run{running.pk}" / "transcode" / "live.ts").exists()
+    assert (work / f"run{running.pk}" / "motion").is_dir()
     assert "1 téléversement(s) abandonné(s), 1 fichier(s) orphelin(s), 2 dossier(s)" in out.getvalue()
 
 
