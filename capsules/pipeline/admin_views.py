@@ -20,7 +20,7 @@ from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcr
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
 from capsules.pipeline.cleanup import purge_now_and_then
-from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.ingest import ingest_file, sha256_file
 from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
@@ -196,6 +196,19 @@ def upload_chunk(request, upload_id: str):
     return JsonResponse({"offset": new_offset, "size": state.size})
 
 
+def _expected_sha256(request) -> str | None | bool:
+    """The client's optional ``{"sha256": "<hex>"}`` for the whole file; False when malformed."""
+    if not request.body or request.content_type != "application/json":
+        return None
+    try:
+        value = json.loads(request.body).get("sha256")
+    except (ValueError, AttributeError):
+        return False
+    if value is None:
+        return None
+    return value.lower() if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{64}", value) else False
+
+
 @require_POST
 def upload_complete(request, upload_id: str):
     _designer_required(request)
@@ -206,6 +219,14 @@ def upload_complete(request, upload_id: str):
         with uploads.locked(state):  # no chunk lands while the file is checked and stored, no double ingest
             if state.offset != state.size:
                 return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
+            expected = _expected_sha256(request)
+            if expected is False:
+                return JsonResponse({"error": _("Somme de contrôle invalide : 64 chiffres hexadécimaux (SHA-256) "
+                                                "sont attendus.")}, status=400)
+            if expected and sha256_file(state.part_path) != expected:
+                state.delete()
+                return JsonResponse({"error": _("Le fichier reçu ne correspond pas au fichier envoyé (somme de "
+                                                "contrôle différente) : recommencez le téléversement.")}, status=422)
             block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
             try:
                 footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block,

@@ -386,3 +386,26 @@ def test_upload_language_is_a_code(client, language, status):
     assert res.status_code == status
     if status == 400:
         assert res.json()["error"] == "Langue non prise en charge."
+
+
+@pytest.mark.django_db
+def test_completion_checks_the_whole_file_checksum_when_given(client, storage_root, upload_clip,
+                                                               django_capture_on_commit_callbacks):
+    import hashlib
+
+    from capsules.models import Footage
+    from tests import factories
+
+    client.force_login(factories.designer())
+    data = upload_clip.read_bytes()
+    for claimed, status in [("zz", 400), (hashlib.sha256(b"autre chose").hexdigest(), 422),
+                            (hashlib.sha256(data).hexdigest().upper(), 201)]:
+        url = _create(client, filename="joint.mp4", size=len(data)).json()["url"]
+        assert _patch(client, url, data, 0).status_code == 200
+        with django_capture_on_commit_callbacks(execute=False):
+            res = client.post(url + "complete/", json.dumps({"sha256": claimed}), content_type="application/json")
+        assert res.status_code == status, res.content
+        if status == 422:
+            assert "somme de contrôle différente" in res.json()["error"]
+            assert client.get(url).status_code == 404  # the corrupt assembly is gone
+    assert Footage.objects.get().checksum == hashlib.sha256(data).hexdigest()
