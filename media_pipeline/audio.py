@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from media_pipeline.errors import PermanentMediaError
-from media_pipeline.ffmpeg_run import ensure_free_space, media_arg, run_ffmpeg, run_ffprobe
+from media_pipeline.ffmpeg_run import NO_METADATA_ARGS, ensure_free_space, media_arg, run_ffmpeg, run_ffprobe
 from media_pipeline.progress import ProgressCallback
 
 SAMPLE_RATE = 16000
@@ -63,7 +63,7 @@ def extract_audio(src: str | os.PathLike[str], out_wav: str | os.PathLike[str],
     ensure_free_space(target.parent, int(duration * SAMPLE_RATE * 2 * 1.1) + 2**20)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
     try:
-        run_ffmpeg(["-i", media_arg(source), "-map", f"0:{index}", "-vn", "-sn", "-dn",
+        run_ffmpeg(["-i", media_arg(source), "-map", f"0:{index}", "-vn", "-sn", "-dn", *NO_METADATA_ARGS,
                     "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav",
                     "-bitexact", media_arg(partial)],
                    duration=duration, progress=progress, what="l'extraction du son")

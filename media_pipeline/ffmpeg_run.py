@@ -28,6 +28,10 @@ from media_pipeline.progress import ProgressCallback
 FFMPEG = os.environ.get("GESTE_FFMPEG", "ffmpeg")
 FFPROBE = os.environ.get("GESTE_FFPROBE", "ffprobe")
 
+#: Output options that drop the source's metadata and chapters (user input of any size: a 300-character
+#: title already made the MPEG-TS muxer fail). Put them before each output file.
+NO_METADATA_ARGS = ["-map_metadata", "-1", "-map_chapters", "-1"]
+
 #: How many stderr lines are kept for error details.
 STDERR_TAIL_LINES = 40
 
@@ -44,6 +48,16 @@ _CORRUPT_PATTERNS = re.compile(
 _TRANSIENT_PATTERNS = re.compile(
     r"no space left on device|cannot allocate memory|resource temporarily unavailable|"
     r"too many open files|input/output error|disk quota exceeded|broken pipe",
+    re.IGNORECASE,
+)
+
+_DISK_FULL = re.compile(r"no space left on device|disk quota exceeded", re.IGNORECASE)
+# ... and fragments of a failure before the first frame (opening, header, options): deterministic for
+# a given input and command, so permanent even when ffmpeg blames memory.
+_SETUP_PATTERNS = re.compile(
+    r"could not write header|error initializing output stream|too long service or provider name|"
+    r"error while opening encoder|incorrect codec parameters|unrecognized option|option not found|"
+    r"invalid argument|unknown encoder|error opening output",
     re.IGNORECASE,
 )
 
@@ -215,14 +229,18 @@ def classify_failure(returncode: int, detail: str, *, what: str) -> TransientMed
             name = f"signal {-returncode}"
         return TransientMediaError(f"ffmpeg a été interrompu ({name}) pendant {what} ; "
                                    "une nouvelle tentative devrait réussir.", detail=detail)
+    if _DISK_FULL.search(detail):
+        return TransientMediaError(f"Espace disque insuffisant pendant {what} ; "
+                                   "réessayez quand de la place aura été libérée.", detail=detail)
+    if _SETUP_PATTERNS.search(detail):
+        # Checked before the transient patterns: a muxer that refuses the header reports ENOMEM or
+        # EINVAL whatever the cause (a 300-character title did), and the same input fails the same way.
+        return PermanentMediaError(
+            f"ffmpeg refuse les paramètres ou les métadonnées de cette vidéo pendant {what} ; "
+            "une nouvelle tentative donnerait le même résultat.", detail=detail)
     if _TRANSIENT_PATTERNS.search(detail):
-        if re.search(r"no space left|quota", detail, re.IGNORECASE):
-            message = (f"Espace disque insuffisant pendant {what} ; "
-                       "réessayez quand de la place aura été libérée.")
-        else:
-            message = (f"Ressource système momentanément indisponible pendant {what} ; "
-                       "nouvelle tentative possible.")
-        return TransientMediaError(message, detail=detail)
+        return TransientMediaError(f"Ressource système momentanément indisponible pendant {what} ; "
+                                   "nouvelle tentative possible.", detail=detail)
     if _CORRUPT_PATTERNS.search(detail):
         return PermanentMediaError(
             f"La vidéo est tronquée ou corrompue : ffmpeg ne peut pas la décoder ({what}).", detail=detail)

@@ -28,7 +28,7 @@ from pathlib import Path
 import ffmpeg  # ffmpeg-python: builds the filter graph and argument list, never runs a shell
 
 from media_pipeline.errors import PermanentMediaError
-from media_pipeline.ffmpeg_run import ensure_free_space, media_arg, run_ffmpeg
+from media_pipeline.ffmpeg_run import NO_METADATA_ARGS, ensure_free_space, media_arg, run_ffmpeg
 from media_pipeline.probe import ProbeResult
 from media_pipeline.progress import ProgressCallback, scaled
 from media_pipeline.vtt import timestamp as vtt_timestamp
@@ -39,6 +39,9 @@ RESULT_FILE = "transcode.json"
 MASTER_PLAYLIST = "master.m3u8"
 TMP_PREFIX = ".tmp-transcode-"
 STALE_TMP_SECONDS = 6 * 3600
+#: The source's metadata (title, comments, chapters) never goes into our files: it is user input of any
+#: size, and a long title made the MPEG-TS muxer refuse to write its header (the service name).
+NO_METADATA: dict[str, object] = {"map_metadata": -1, "map_chapters": -1}
 
 _STANDARD_RATES = [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
                    Fraction(50), Fraction(60000, 1001), Fraction(60)]
@@ -275,7 +278,7 @@ def build_command(src: str | os.PathLike[str], probe: ProbeResult, settings: Tra
            "sc_threshold": 0, "force_key_frames": f"expr:gte(t,n_forced*{settings.keyframe_seconds})",
            **({"c:a": "aac", "ac": channels, "ar": 48000} if probe.has_audio else {}),
            **opts,
-           "max_muxing_queue_size": 4096,
+           "max_muxing_queue_size": 4096, **NO_METADATA,
            "hls_time": settings.segment_seconds, "hls_playlist_type": "vod",
            "hls_flags": "independent_segments", "hls_segment_type": "mpegts",
            "hls_segment_filename": "%v/seg_%04d.ts", "master_pl_name": MASTER_PLAYLIST,
@@ -289,7 +292,7 @@ def build_command(src: str | os.PathLike[str], probe: ProbeResult, settings: Tra
         branches[len(rungs)].filter("select", f"eq(n,{poster_frame})")
         .filter("scale", poster_w, poster_h, out_range="full").filter("setsar", 1)
         .filter("format", "yuvj420p"),
-        "poster.jpg", **{"frames:v": 1, "update": 1, "c:v": "mjpeg", "q:v": settings.jpeg_quality})
+        "poster.jpg", **NO_METADATA, **{"frames:v": 1, "update": 1, "c:v": "mjpeg", "q:v": settings.jpeg_quality})
 
     interval, _count, columns, rows = sprite_plan(probe.duration, settings)
     tile_w, tile_h = _thumb_size(probe, settings)
@@ -299,7 +302,7 @@ def build_command(src: str | os.PathLike[str], probe: ProbeResult, settings: Tra
         .filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{interval:g})")
         .filter("scale", tile_w, tile_h, out_range="full").filter("setsar", 1).filter("format", "yuvj420p")
         .filter("tile", f"{columns}x{rows}"),
-        "sprite.jpg", **{"frames:v": 1, "update": 1, "c:v": "mjpeg", "q:v": settings.jpeg_quality})
+        "sprite.jpg", **NO_METADATA, **{"frames:v": 1, "update": 1, "c:v": "mjpeg", "q:v": settings.jpeg_quality})
     return ffmpeg.merge_outputs(hls, poster, sprite).get_args()
 
 
@@ -378,7 +381,7 @@ def transcode(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], prob
                 "La vidéo est tronquée : la conversion s'est arrêtée à "
                 f"{outcome.out_time:.0f} s sur {probe.duration:.0f} s.", detail=outcome.detail)
         low = rungs[0]
-        run_ffmpeg(["-i", media_arg(tmp / low.name / "index.m3u8"), "-map", "0", "-c", "copy",
+        run_ffmpeg(["-i", media_arg(tmp / low.name / "index.m3u8"), "-map", "0", "-c", "copy", *NO_METADATA_ARGS,
                     "-movflags", "+faststart", "-f", "mp4", media_arg(tmp / f"{low.name}.mp4")],
                    duration=probe.duration, progress=scaled(progress, 95, 99), what="la création du MP4")
 

@@ -12,7 +12,6 @@ Nothing here ever serialises ``Interaction.answer_key`` or which choice is right
 from __future__ import annotations
 
 import json
-import random
 import re
 import uuid
 from datetime import datetime
@@ -33,7 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capsules import storage
-from capsules.learning import guest
+from capsules.learning import delivery, guest
 from capsules.learning.grading import grade
 from capsules.learning.progress import (
     answered_ids,
@@ -137,27 +136,25 @@ def _progress_dict(progress: Progress) -> dict:
 # --- manifest -----------------------------------------------------------------------------
 
 
-def public_choices(interaction: Interaction) -> list[dict]:
-    """Choices without feedback or correctness; ordering items shuffled (their stored order is the key)."""
+def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> list[dict]:
+    """Choices without feedback or correctness, under opaque per-learner ids; ordering items shuffled
+    per learner (their stored order, and their stored ids, are the key)."""
+    tokens = delivery.ChoiceTokens.build(interaction, audience)
     items = [
         {
-            "id": str(c.get("id")),
+            "id": tokens.to_public(c.get("id")),
             "text": c.get("text", ""),
             **({"image": storage.url(c["image"])} if c.get("image") else {}),
         }
         for c in (interaction.choices or [])
     ]
     if interaction.kind == Interaction.Kind.ORDERING:
-        rng = random.Random(interaction.pk)
-        original = [i["id"] for i in items]
-        for _ in range(5):  # never hand out the solved order
-            rng.shuffle(items)
-            if [i["id"] for i in items] != original or len(items) < 2:
-                break
+        items = delivery.shuffled(interaction, audience, items)
     return items
 
 
-def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]]) -> dict:
+def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
+                       audience: str = delivery.GUEST) -> dict:
     step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
         ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
     )
@@ -166,7 +163,7 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         "time": interaction.time,
         "kind": interaction.kind,
         "prompt": interaction.prompt,
-        "choices": public_choices(interaction),
+        "choices": public_choices(interaction, audience),
         "mandatory": interaction.mandatory,
         "replay_step_on_wrong": interaction.replay_step_on_wrong,
         "step": {"start": step[0], "end": step[1]} if step else None,
@@ -212,12 +209,14 @@ def _transcript_words(capsule: Capsule) -> list[dict]:
 def _attempt_state(user, capsule: Capsule) -> dict:
     """The learner's last attempt per interaction (resume: answered questions are not asked again)."""
     state: dict[str, dict] = {}
+    audience = delivery.audience_for(user)
     for att in Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction"):
         result = grade(att.interaction, att.response).to_dict() if att.response else {}
+        result = delivery.result_to_public(att.interaction, result, audience) if result else {}
         state[str(att.interaction_id)] = {
             "correct": att.correct,
             "score": att.score,
-            "response": att.response,
+            "response": delivery.response_to_public(att.interaction, att.response, audience),
             "feedback": result.get("feedback", ""),
             "solution": result.get("solution", {}),
         }
@@ -248,11 +247,11 @@ def _guest_attempt_state(session, capsule: Capsule) -> dict:
         inter = by_id.get(att.interaction)
         if inter is None:
             continue
-        result = grade(inter, att.response).to_dict()
+        result = delivery.result_to_public(inter, grade(inter, att.response).to_dict(), delivery.GUEST)
         state[str(att.interaction)] = {
             "correct": att.correct,
             "score": att.score,
-            "response": att.response,
+            "response": delivery.response_to_public(inter, att.response, delivery.GUEST),
             "feedback": result.get("feedback", ""),
             "solution": result.get("solution", {}),
         }
@@ -322,7 +321,7 @@ def build_manifest(capsule: Capsule, user, session=None) -> dict:
             for i, s in enumerate(steps)
         ],
         "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
-        "interactions": [public_interaction(i, step_ranges) for i in interactions],
+        "interactions": [public_interaction(i, step_ranges, delivery.audience_for(user)) for i in interactions],
         "transcript": _transcript_words(capsule),
         "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
         "user": {
@@ -422,10 +421,11 @@ def answer(request, interaction_id: int):
         return _guest_answer(request, interaction, capsule)
     try:
         body = _json_body(request)
+        audience = delivery.audience_for(request.user)
         attempt, result, duplicate = submit_answer(
             request.user,
             interaction,
-            body.get("response"),
+            delivery.response_to_stored(interaction, body.get("response"), audience),
             _uuid(body.get("client_id")),
             _client_time(body.get("answered_at")),
         )
@@ -434,7 +434,7 @@ def answer(request, interaction_id: int):
     progress = refresh_completion(request.user, capsule)
     return JsonResponse(
         {
-            **result,
+            **delivery.result_to_public(interaction, result, audience),
             "interaction": interaction.pk,
             "client_id": str(attempt.client_id),
             "duplicate": duplicate,
@@ -449,15 +449,16 @@ def _guest_answer(request, interaction: Interaction, capsule: Capsule) -> JsonRe
     try:
         body = _json_body(request)
         client_id = _uuid(body.get("client_id"))
+        response = delivery.response_to_stored(interaction, body.get("response"), delivery.GUEST)
         result, duplicate = guest.answer(
-            request.session, interaction, body.get("response"), client_id, _client_time(body.get("answered_at"))
+            request.session, interaction, response, client_id, _client_time(body.get("answered_at"))
         )
     except ValueError as exc:
         return _error(getattr(exc, "message", str(exc)), 400)
     progress = guest.progress(request.session, capsule)
     return JsonResponse(
         {
-            **result,
+            **delivery.result_to_public(interaction, result, delivery.GUEST),
             "interaction": interaction.pk,
             "client_id": str(client_id) if client_id else "",
             "duplicate": duplicate,

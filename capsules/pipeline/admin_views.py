@@ -4,11 +4,12 @@ correct the transcript. Registered in capsules/wagtail_hooks.py."""
 from __future__ import annotations
 
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from capsules import storage
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
-from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.cleanup import purge_now_and_then
+from capsules.pipeline.ingest import ingest_file, sha256_file
 from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
@@ -133,20 +135,33 @@ def upload_create(request):
         body = json.loads(request.body)
         size = int(body["size"])
         filename = str(body["filename"])
-    except (ValueError, KeyError, TypeError):
-        return HttpResponseBadRequest(_("Requête de téléversement invalide."))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"error": _("Requête de téléversement invalide.")}, status=400)
     if size <= 0:
         return JsonResponse({"error": _("Le fichier est vide.")}, status=400)
     if size > settings.GESTE_MAX_UPLOAD_BYTES:
-        return JsonResponse({"error": _("Fichier trop volumineux (%(size).1f Go, maximum %(max).1f Go).")
-                             % {"size": size / 1e9, "max": settings.GESTE_MAX_UPLOAD_BYTES / 1e9}}, status=413)
-    block_id = body.get("skills_block") or None
+        return JsonResponse({"error": _("Fichier trop volumineux (%(size)s, maximum %(max)s).")
+                             % {"size": uploads.format_size(size),
+                                "max": uploads.format_size(settings.GESTE_MAX_UPLOAD_BYTES)}}, status=413)
+    block_id = uploads.parse_block_id(body.get("skills_block"))
+    if block_id is False:
+        return JsonResponse({"error": _("Bloc de compétences invalide.")}, status=400)
     if block_id and not SkillsBlock.objects.filter(pk=block_id).exists():
         return JsonResponse({"error": _("Bloc de compétences inconnu.")}, status=400)
-    state = uploads.create(request.user.pk, filename, size, int(block_id) if block_id else None,
-                           str(body.get("title", "")), str(body.get("language", "fr"))[:8])
+    language = str(body.get("language") or "fr")
+    if not re.fullmatch(r"auto|[a-z]{2,3}", language):  # "auto" or a Whisper language code
+        return JsonResponse({"error": _("Langue non prise en charge.")}, status=400)
+    purge_now_and_then()  # uploads live on the web's disk: expire abandoned ones here
+    state = uploads.create(request.user.pk, filename, size, block_id, str(body.get("title") or ""), language)
     return JsonResponse({"id": state.id, "offset": 0, "chunk_size": uploads.CHUNK_SIZE,
                          "url": reverse("geste_upload_chunk", args=[state.id])}, status=201)
+
+
+def _offset(value: str | None) -> int | None:
+    """The Upload-Offset header as a byte count, or None when it is not a plain decimal number."""
+    if value is None or not re.fullmatch(r"[0-9]{1,19}", value.strip()):
+        return None
+    return int(value)
 
 
 @require_http_methods(["GET", "PATCH"])
@@ -157,14 +172,41 @@ def upload_chunk(request, upload_id: str):
         raise Http404
     if request.method == "GET":
         return JsonResponse({"offset": state.offset, "size": state.size})
+    data = request.body  # read first: an early error must not leave the chunk on a kept-alive connection
+    offset = _offset(request.headers.get("Upload-Offset"))
+    if offset is None:
+        return JsonResponse({"error": _("En-tête Upload-Offset absent ou invalide : un nombre d'octets est attendu."),
+                             "offset": state.offset}, status=400)
     try:
-        offset = int(request.headers.get("Upload-Offset", "-1"))
-        new_offset = uploads.append(state, offset, request.body)
+        checksum = uploads.parse_checksum(request.headers.get("Upload-Checksum"))
+    except ValueError:
+        return JsonResponse({"error": _("En-tête Upload-Checksum invalide : « sha256 <base64> » est attendu.")},
+                            status=400)
+    try:
+        new_offset = uploads.append(state, offset, data, checksum)
+    except uploads.ChecksumMismatch as exc:
+        return JsonResponse({"error": _("Morceau altéré pendant l'envoi (somme de contrôle différente) : "
+                                        "renvoyez-le."), "offset": exc.args[0]}, status=460)
+    except uploads.UploadGone:
+        raise Http404 from None
     except ValueError as exc:
         return JsonResponse({"error": _("Décalage inattendu."), "offset": exc.args[0]}, status=409)
     except OverflowError:
         return JsonResponse({"error": _("Plus d'octets que la taille annoncée.")}, status=400)
     return JsonResponse({"offset": new_offset, "size": state.size})
+
+
+def _expected_sha256(request) -> str | None | bool:
+    """The client's optional ``{"sha256": "<hex>"}`` for the whole file; False when malformed."""
+    if not request.body or request.content_type != "application/json":
+        return None
+    try:
+        value = json.loads(request.body).get("sha256")
+    except (ValueError, AttributeError):
+        return False
+    if value is None:
+        return None
+    return value.lower() if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{64}", value) else False
 
 
 @require_POST
@@ -173,16 +215,28 @@ def upload_complete(request, upload_id: str):
     state = uploads.load(upload_id)
     if state is None or state.user_id != request.user.pk:
         raise Http404
-    if state.offset != state.size:
-        return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
-    block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
     try:
-        footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block, title=state.title,
-                              user=request.user, language=state.language)
-    except MediaError as exc:
-        state.delete()
-        return JsonResponse({"error": exc.message}, status=422)
-    state.delete()
+        with uploads.locked(state):  # no chunk lands while the file is checked and stored, no double ingest
+            if state.offset != state.size:
+                return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
+            expected = _expected_sha256(request)
+            if expected is False:
+                return JsonResponse({"error": _("Somme de contrôle invalide : 64 chiffres hexadécimaux (SHA-256) "
+                                                "sont attendus.")}, status=400)
+            if expected and sha256_file(state.part_path) != expected:
+                state.delete()
+                return JsonResponse({"error": _("Le fichier reçu ne correspond pas au fichier envoyé (somme de "
+                                                "contrôle différente) : recommencez le téléversement.")}, status=422)
+            block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
+            try:
+                footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block,
+                                      title=state.title, user=request.user, language=state.language)
+            except MediaError as exc:
+                state.delete()
+                return JsonResponse({"error": exc.message}, status=422)
+            state.delete()
+    except uploads.UploadGone:
+        raise Http404 from None
     return JsonResponse({"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])},
                         status=201)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from capsules import storage
 from capsules.models import Footage, SkillsBlock
+from capsules.pipeline.uploads import clean_original_name
 from capsules.pipeline.workflow import start_run
 from media_pipeline.filenames import original_filename, safe_filename
 from media_pipeline.probe import ProbeLimits, probe, validate
@@ -47,7 +48,8 @@ def ingest_file(path: Path, *, original_name: str, skills_block: SkillsBlock | N
     with transaction.atomic():
         footage = Footage.objects.create(
             title=title or Path(name).stem.replace("-", " ").replace("_", " ")[:255],
-            skills_block=skills_block, original=key, original_name=original_name[:255], checksum=checksum,
+            skills_block=skills_block, original=key, original_name=clean_original_name(original_name),
+            checksum=checksum,
             size_bytes=path.stat().st_size, probe=info.to_dict(), flags=list(info.flags), duration=info.duration,
             language=language, created_by=user, expert=expert)
         if start:

@@ -136,13 +136,28 @@ def _advance(run_id: int) -> None:
         if all(s.status in FINISHED for s in stages.values()):
             run.status = PipelineRun.Status.SUCCEEDED
             run.finished_at = timezone.now()
-            run.save(update_fields=["status", "finished_at"])
             footage = run.footage
+            has_steps = footage.steps.exists()
+            run.error_message = "" if has_steps else no_steps_message(footage)
+            run.save(update_fields=["status", "finished_at", "error_message"])
             if footage.status == Footage.Status.PROCESSING:
-                footage.status = Footage.Status.IN_REVIEW if footage.steps.exists() else Footage.Status.UPLOADED
+                footage.status = Footage.Status.IN_REVIEW if has_steps else Footage.Status.UPLOADED
                 footage.save(update_fields=["status", "updated_at"])
         for stage in to_queue:
             transaction.on_commit(lambda stage=stage: _enqueue(stage))
+
+
+def no_steps_message(footage: Footage) -> str:
+    """Why a finished run left the footage without review: say it (an 8K clip once ended
+    "uploaded" with 0 steps and not a word)."""
+    probe = footage.probe or {}
+    facts = [f"{footage.duration:.0f} s" if footage.duration else "",
+             f"{probe['width']}×{probe['height']}" if probe.get("width") and probe.get("height") else ""]
+    facts_text = ", ".join(f for f in facts if f)
+    return str(_("Traitement terminé, mais aucune étape de geste n'a été détectée%(facts)s : "
+                 "la vidéo est peut-être trop courte ou presque immobile. Relancez l'étape « Découpage en "
+                 "étapes » après avoir vérifié la vidéo, ou téléversez une prise plus longue.")
+               % {"facts": f" ({facts_text})" if facts_text else ""})
 
 
 def fail_run(stage: StageRun, message: str, detail: str = "") -> None:

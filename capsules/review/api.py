@@ -95,7 +95,9 @@ def _locked(footage: Footage, version: int | None) -> Footage:
 def _require_editable(footage: Footage) -> None:
     if footage.status == Footage.Status.APPROVED:
         raise Conflict(
-            "approved", "Les étapes sont déjà approuvées ; un concepteur doit rouvrir la relecture."
+            "approved",
+            "Les étapes sont déjà approuvées : étapes, points de vigilance et commentaires sont verrouillés ; "
+            "un concepteur doit rouvrir la relecture.",
         )
     if footage.status not in EDITABLE:
         raise Conflict("not_ready", "Cette vidéo n'est pas encore prête pour la relecture.")
@@ -234,6 +236,7 @@ def key_points(request, footage: Footage):
     item = validate_key_point(data, ValidationSettings(duration=footage.duration))
     with transaction.atomic():
         locked = _locked(footage, None)
+        _require_editable(locked)  # an approved review is what learners see: reopen it first
         steps_ = list(locked.steps.order_by("start"))
         KeyPoint.objects.create(
             footage=locked,
@@ -249,10 +252,13 @@ def key_points(request, footage: Footage):
 @require_http_methods(["DELETE"])
 @review_endpoint
 def key_point_detail(request, footage: Footage, key_point_id: int):
-    deleted, _ = footage.key_points.filter(pk=key_point_id).delete()
+    with transaction.atomic():
+        locked = _locked(footage, None)
+        _require_editable(locked)
+        deleted, _ = locked.key_points.filter(pk=key_point_id).delete()
     if not deleted:
         return _error(404, "Point de vigilance introuvable.")
-    return JsonResponse(review_state(footage, request.user))
+    return JsonResponse(review_state(locked, request.user))
 
 
 @require_http_methods(["POST"])
@@ -265,8 +271,11 @@ def comments(request, footage: Footage):
         step = footage.steps.filter(pk=data["step"]).first() if isinstance(data["step"], int) else None
         if step is None:
             raise ReviewValidationError([FieldError("Étape introuvable pour ce commentaire.", None, "step")])
-    ReviewComment.objects.create(footage=footage, step=step, author=request.user, text=text)
-    return JsonResponse(review_state(footage, request.user), status=201)
+    with transaction.atomic():
+        locked = _locked(footage, None)
+        _require_editable(locked)
+        ReviewComment.objects.create(footage=locked, step=step, author=request.user, text=text)
+    return JsonResponse(review_state(locked, request.user), status=201)
 
 
 @require_http_methods(["POST"])

@@ -242,6 +242,13 @@ GESTE_TRANSLATE_CAPTIONS = env_bool("GESTE_TRANSLATE_CAPTIONS", True)
 GESTE_MAX_DURATION_S = float(os.environ.get("GESTE_MAX_DURATION_S", str(4 * 3600)))
 GESTE_MAX_UPLOAD_BYTES = int(os.environ.get("GESTE_MAX_UPLOAD_BYTES", str(20 * 1024**3)))
 GESTE_WORK_DIR = Path(os.environ.get("GESTE_WORK_DIR", VAR_DIR / "work"))
+# Chunked uploads in progress; abandoned ones (no chunk for GESTE_UPLOAD_EXPIRY_S) and stale run folders
+# are purged by capsules.pipeline.cleanup: `manage.py purge_stale_uploads`, each worker at start and then
+# every GESTE_PURGE_INTERVAL_S, the web before a new upload (README, "Housekeeping").
+GESTE_UPLOAD_DIR = Path(os.environ.get("GESTE_UPLOAD_DIR", VAR_DIR / "uploads"))
+GESTE_UPLOAD_EXPIRY_S = int(os.environ.get("GESTE_UPLOAD_EXPIRY_S", str(3 * 24 * 3600)))
+GESTE_EMPTY_WORK_DIR_EXPIRY_S = int(os.environ.get("GESTE_EMPTY_WORK_DIR_EXPIRY_S", "3600"))
+GESTE_PURGE_INTERVAL_S = int(os.environ.get("GESTE_PURGE_INTERVAL_S", str(6 * 3600)))
 GESTE_STAGE_MAX_RETRIES = int(os.environ.get("GESTE_STAGE_MAX_RETRIES", "3"))
 GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "60"))
 

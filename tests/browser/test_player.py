@@ -131,7 +131,8 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert video(page, "v.currentTime") <= 5.3
 
     # Wrong; replay the step (the question comes back at its time), then right.
-    page.check(".gp-question input[value='b']")
+    # Choices carry opaque per-learner ids (issue 11): pick them by their text.
+    page.locator(".gp-question label.gq-choice", has_text="Serrer l'écrou au maximum").locator("input").check()
     page.click(".gq-submit")
     page.wait_for_selector(".gq-wrong")
     if SCREENSHOTS:
@@ -145,7 +146,7 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert 3.9 <= video(page, "v.currentTime") <= 4.6
     page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=10000)
     assert 4.9 <= video(page, "v.currentTime") <= 5.8
-    page.check(".gp-question input[value='a']")
+    page.locator(".gp-question label.gq-choice", has_text="Couper l'arrivée d'eau").locator("input").check()
     page.click(".gq-submit")
     page.wait_for_selector(".gq-right")
     assert "C'est la première précaution." in page.inner_text(".gp-question")

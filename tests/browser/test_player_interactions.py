@@ -161,7 +161,10 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     no_answer_key(page, responses, ordering)
     order = lambda: page.eval_on_selector_all(".gq-order li", "els => els.map(e => e.dataset.id)")  # noqa: E731
     shown = order()
-    assert sorted(shown) == sorted(ORDER_KEY) and shown != ORDER_KEY  # never handed out solved
+    # Opaque ids (never the stored ones, which sort to the key), in a shuffled order.
+    served = dict(page.eval_on_selector_all(".gq-order li", "els => els.map(e => [e.dataset.text, e.dataset.id])"))
+    key = [served[next(c["text"] for c in ordering.choices if c["id"] == k)] for k in ORDER_KEY]
+    assert not set(shown) & set(ORDER_KEY) and sorted(shown) == sorted(key) and shown != key  # never handed out solved
     assert accessibility_violations(page) == []
     tab_to(page, ".gq-submit")
     wrong = answer(page, ".gq-wrong")
@@ -171,7 +174,7 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     assert page.evaluate("document.activeElement.closest('.gq-order') !== null")
     if SCREENSHOTS:
         page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-ordering.png")
-    for i, want in enumerate(ORDER_KEY):
+    for i, want in enumerate(key):
         moves = order().index(want) - i
         if moves:
             tab_to(page, f".gq-order li[data-id='{want}'] .up")
@@ -183,7 +186,7 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
             page.wait_for_function(
                 "p => document.querySelector('.gq-order-live').textContent.includes(p)", arg=f"{i + 1} sur 3")
         assert order()[i] == want
-    assert order() == ORDER_KEY
+    assert order() == key
     tab_to(page, ".gq-submit")
     right = answer(page, ".gq-right")
     assert right["correct"] is True and ORDER_OK in page.inner_text(".gp-question")

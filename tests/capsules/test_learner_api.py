@@ -4,6 +4,7 @@ deduped by client_id, progress and completion, xAPI-shaped events, offline bundl
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -113,6 +114,14 @@ def manifest_url(capsule):
     return reverse("learner-manifest", args=[capsule.pk])
 
 
+def served_id(client, question, stored_id: str) -> str:
+    """The opaque id this learner's manifest gives the choice stored as ``stored_id``."""
+    text = next(c["text"] for c in question.choices if c["id"] == stored_id)
+    data = client.get(manifest_url(question.capsule)).json()
+    served = next(i for i in data["interactions"] if i["id"] == question.pk)
+    return next(c["id"] for c in served["choices"] if c["text"] == text)
+
+
 # --- no answer key before an attempt -----------------------------------------------------
 
 
@@ -131,7 +140,8 @@ def test_manifest_has_everything_but_the_answers(world):
         world["q2"].pk,
     ]  # the draft is not there
     q1 = data["interactions"][0]
-    assert q1["choices"] == [{"id": "a", "text": "Une clé dynamométrique"}, {"id": "b", "text": "Un marteau"}]
+    assert [c["text"] for c in q1["choices"]] == ["Une clé dynamométrique", "Un marteau"]
+    assert all(re.fullmatch(r"c[0-9a-f]{15}", c["id"]) for c in q1["choices"])  # opaque, not "a", "b"
     assert q1["step"] == {"start": 0, "end": 8} and q1["mandatory"] is True
     for secret in ("answer_key", '"correct"', SECRET_FEEDBACK, SECRET_WRONG, CHOICE_SECRET, "Brouillon"):
         assert secret not in text, secret
@@ -158,8 +168,9 @@ def test_ordering_items_are_not_served_in_solved_order(world):
     )
     data = world["client"].get(manifest_url(world["capsule"])).json()
     served = next(i for i in data["interactions"] if i["id"] == q.pk)
-    assert sorted(c["id"] for c in served["choices"]) == ["s0", "s1", "s2", "s3"]
-    assert [c["id"] for c in served["choices"]] != ["s0", "s1", "s2", "s3"]
+    assert sorted(c["text"] for c in served["choices"]) == [f"Étape {i}" for i in range(4)]
+    assert [c["text"] for c in served["choices"]] != [f"Étape {i}" for i in range(4)]
+    assert not {c["id"] for c in served["choices"]} & {"s0", "s1", "s2", "s3"}
 
 
 # --- drafts never reach learners ----------------------------------------------------------
@@ -208,21 +219,24 @@ def test_proposed_draft_interaction_cannot_be_answered(world):
 def test_answer_wrong_then_right_graded_on_the_server(world):
     c, q1 = world["client"], world["q1"]
     url = reverse("learner-answer", args=[q1.pk])
-    wrong = post(c, url, {"response": {"choice": "b"}, "client_id": str(uuid.uuid4())}).json()
+    a, b = served_id(c, q1, "a"), served_id(c, q1, "b")
+    wrong = post(c, url, {"response": {"choice": b}, "client_id": str(uuid.uuid4())}).json()
     assert wrong["correct"] is False and wrong["feedback"] == SECRET_WRONG and wrong["duplicate"] is False
-    right = post(c, url, {"response": {"choice": "a"}, "client_id": str(uuid.uuid4())}).json()
+    right = post(c, url, {"response": {"choice": a}, "client_id": str(uuid.uuid4())}).json()
     assert right["correct"] is True and right["feedback"] == SECRET_FEEDBACK
-    assert right["choice_feedback"] == {"a": CHOICE_SECRET} and right["solution"] == {"correct": ["a"]}
+    assert right["choice_feedback"] == {a: CHOICE_SECRET} and right["solution"] == {"correct": [a]}
     assert list(Attempt.objects.order_by("pk").values_list("correct", flat=True)) == [False, True]
     assert LearnerEvent.objects.filter(verb="answered").count() == 2
     # After answering, the manifest tells the player (resume on another device).
     state = c.get(manifest_url(world["capsule"])).json()["attempts"][str(q1.pk)]
-    assert state["correct"] is True and state["response"] == {"choice": "a"}
+    assert state["correct"] is True and state["response"] == {"choice": a}
+    assert Attempt.objects.last().response == {"choice": "a"}  # stored with the designer's ids
 
 
 def test_malformed_answer_is_400_and_not_recorded(world):
     url = reverse("learner-answer", args=[world["q1"].pk])
-    resp = post(world["client"], url, {"response": {"choices": ["a", "b"]}})
+    ids = [served_id(world["client"], world["q1"], x) for x in ("a", "b")]
+    resp = post(world["client"], url, {"response": {"choices": ids}})
     assert resp.status_code == 400 and resp.json()["error"] == "Choisissez une seule réponse."
     assert post(world["client"], url, {"nothing": 1}).status_code == 400
     assert world["client"].post(url, "pas du json", content_type="application/json").status_code == 400
@@ -249,13 +263,14 @@ def test_anonymous_answers_stay_in_the_session_not_in_the_database(world):
 def test_api_posts_need_the_csrf_token(world):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world["user"])
-    resp = post(strict, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
+    a = served_id(strict, world["q1"], "a")
+    resp = post(strict, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": a}})
     assert resp.status_code == 403
     strict.get(world["page"].url)  # the page sets the csrftoken cookie
     token = strict.cookies["csrftoken"].value
     ok = strict.post(
         reverse("learner-answer", args=[world["q1"].pk]),
-        json.dumps({"response": {"choice": "a"}}),
+        json.dumps({"response": {"choice": a}}),
         content_type="application/json",
         headers={"X-CSRFToken": token},
     )
@@ -325,7 +340,8 @@ def test_completion_needs_90_percent_watched_and_mandatory_answered(world):
     url = reverse("learner-progress", args=[capsule.pk])
     data = post(c, url, {"position": 12, "watched": [[0, 10], [9, 18.5]]}).json()
     assert data["watched_fraction"] == pytest.approx(0.925) and data["completed"] is False  # q1 not answered
-    answer = post(c, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "b"}}).json()
+    b = served_id(c, world["q1"], "b")
+    answer = post(c, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": b}}).json()
     assert answer["completed"] is True and answer["mandatory_left"] == []  # a wrong answer is still an answer
     assert LearnerEvent.objects.filter(verb="completed").count() == 1
     post(c, url, {"position": 19, "watched": [[18, 20]]})
@@ -334,7 +350,7 @@ def test_completion_needs_90_percent_watched_and_mandatory_answered(world):
 
 def test_seeking_does_not_count_as_watching(world):
     c, capsule = world["client"], world["capsule"]
-    post(c, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
+    post(c, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": served_id(c, world["q1"], "a")}})
     data = post(
         c, reverse("learner-progress", args=[capsule.pk]), {"position": 19.5, "watched": [[0, 2], [17, 19.5]]}
     ).json()

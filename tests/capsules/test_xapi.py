@@ -56,8 +56,11 @@ def learner_session(user, capsule, q1, q2, *, t0: int):
     ]
     assert post(client, reverse("learner-events", args=[capsule.pk]), {"events": events})["received"] == 4
     answer = reverse("learner-answer", args=[q1.pk])
-    assert post(client, answer, {"response": {"choice": "b"}, "answered_at": at(t0 + 10)})["correct"] is False
-    assert post(client, answer, {"response": {"choice": "a"}, "answered_at": at(t0 + 11)})["correct"] is True
+    manifest = client.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    served = {c["text"]: c["id"] for i in manifest["interactions"] if i["id"] == q1.pk for c in i["choices"]}
+    a, b = (served[next(c["text"] for c in q1.choices if c["id"] == x)] for x in ("a", "b"))  # opaque ids
+    assert post(client, answer, {"response": {"choice": b}, "answered_at": at(t0 + 10)})["correct"] is False
+    assert post(client, answer, {"response": {"choice": a}, "answered_at": at(t0 + 11)})["correct"] is True
     post(client, reverse("learner-answer", args=[q2.pk]), {"response": {"value": True}, "answered_at": at(t0 + 12)})
     done = post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
     assert done["completed"] is True

@@ -355,8 +355,11 @@
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
     returned.textContent = `Renvoyée avec le commentaire : ${state.footage.review_comment}`;
     const perms = state.permissions;
+    // Approved steps are what learners see: key points and comments wait for the review to be reopened.
+    const locked = state.footage.status === "approved";
     for (const action of ["split", "merge", "key-point", "comment"]) {
-      root.querySelector(`[data-action="${action}"]`).disabled = !perms.can_edit && action !== "comment" && action !== "key-point";
+      root.querySelector(`[data-action="${action}"]`).disabled =
+        locked || (!perms.can_edit && action !== "comment" && action !== "key-point");
     }
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
