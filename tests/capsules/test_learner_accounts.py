@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from capsules.models import Attempt, Progress
 from tests import factories
-from tests.capsules.test_learner_api import manifest_url, post, world  # noqa: F401  (fixture)
+from tests.capsules.test_learner_api import manifest_url, post, served_id, world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,12 +58,13 @@ def test_visitor_answers_and_progress_join_the_account_on_sign_in(world):  # noq
     anon = Client()
     cid = str(uuid.uuid4())
     answer_url = reverse("learner-answer", args=[world["q1"].pk])
-    wrong = post(anon, answer_url, {"response": {"choice": "b"}})
+    a, b = served_id(anon, world["q1"], "a"), served_id(anon, world["q1"], "b")
+    wrong = post(anon, answer_url, {"response": {"choice": b}})
     assert wrong.json()["correct"] is False and "solution" in wrong.json() and not wrong.json()["solution"]
-    right = post(anon, answer_url, {"response": {"choice": "a"}, "client_id": cid})
+    right = post(anon, answer_url, {"response": {"choice": a}, "client_id": cid})
     assert right.json()["correct"] is True and right.json()["mandatory_left"] == []
     # an offline replay of the same answer is one answer
-    again = post(anon, answer_url, {"response": {"choice": "a"}, "client_id": cid})
+    again = post(anon, answer_url, {"response": {"choice": a}, "client_id": cid})
     assert again.json()["duplicate"] is True
     post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 19, "watched": [[0, 19.5]]})
     assert not Attempt.objects.exists()

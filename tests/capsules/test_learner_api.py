@@ -246,7 +246,8 @@ def test_malformed_answer_is_400_and_not_recorded(world):
 def test_anonymous_answers_stay_in_the_session_not_in_the_database(world):
     anon = Client()
     assert anon.get(manifest_url(world["capsule"])).json()["user"]["authenticated"] is False
-    resp = post(anon, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": "a"}})
+    a = served_id(anon, world["q1"], "a")
+    resp = post(anon, reverse("learner-answer", args=[world["q1"].pk]), {"response": {"choice": a}})
     assert resp.status_code == 200 and resp.json()["correct"] is True and resp.json()["guest"] is True
     progress = post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3, "watched": [[0, 3]]})
     assert progress.status_code == 200 and progress.json()["position"] == 3

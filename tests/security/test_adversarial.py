@@ -25,6 +25,7 @@ from django.urls import reverse
 from capsules.authoring.capsule import create_capsule, update_capsule_texts
 from capsules.models import Footage
 from capsules.pipeline.ingest import ingest_file
+from capsules.pipeline.uploads import clean_original_name
 from capsules.sanitize import clean_html, rich_text_from_plain
 from cms.media import access, content_type_for, is_canonical
 from media_pipeline.filenames import original_filename
@@ -92,7 +93,9 @@ def test_hostile_upload_name_is_stored_and_served_as_the_server_decides(name, cl
     footage = ingest_file(clip, original_name=name, user=designer, start=False)
     key = footage.original.name
     assert key == f"footage/{footage.checksum[:2]}/{footage.checksum}/original/source.mp4"
-    assert footage.original_name == name  # kept for display only, escaped there
+    # kept for display only (escaped there), without folders or control characters
+    assert footage.original_name == clean_original_name(name)
+    assert "\x00" not in footage.original_name and "/" not in footage.original_name
     client = Client()
     client.force_login(designer)
     resp = client.get(f"/media/{key}")
