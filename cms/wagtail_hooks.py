@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from capsules import permissions, storage
 from capsules.authoring import capsule as authoring
@@ -363,6 +364,30 @@ def authoring_menu_item():
     return AuthoringMenuItem(
         "Capsules (conception)", reverse("geste_capsule_index"), icon_name="form", order=146
     )
+
+
+class WaitingReviewPanel(Component):
+    """On the admin dashboard: the footage whose steps wait for this expert (Wagtail's own panel
+    lists the capsules waiting for their validation)."""
+
+    name = "geste_waiting_review"
+    order = 50
+    template_name = "capsules/admin/waiting_panel.html"
+
+    def __init__(self, footages):
+        self.footages = footages
+
+    def get_context_data(self, parent_context):
+        return {"footages": self.footages}
+
+
+@hooks.register("construct_homepage_panels")
+def waiting_review_panel(request, panels):
+    from capsules import experts
+
+    footages = list(experts.waiting_footage(request.user).select_related("skills_block")[:20])
+    if footages:
+        panels.append(WaitingReviewPanel(footages))
 
 
 # --- publishing goes through the workflow -----------------------------------------------------

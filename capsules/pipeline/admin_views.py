@@ -7,14 +7,16 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from capsules import storage
+from capsules import experts, storage
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
@@ -49,7 +51,9 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             "name": spec.name, "label": str(spec.label), "status": stage.status,
             "status_label": stage.get_status_display(), "progress": round(stage.progress, 1),
             "attempts": stage.attempts, "duration": stage.duration_seconds,
-            "error": stage.error_message, "queue": spec.queue,
+            # A skipped stage's message is information ("no audio track"), not an error.
+            "error": stage.error_message if stage.status != StageRun.Status.SKIPPED else "",
+            "note": stage.error_message if stage.status == StageRun.Status.SKIPPED else "",
         })
     return rows
 
@@ -73,9 +77,12 @@ def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
     captions = sorted((r.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")  # French first: default
+    can_manage = can_author(request.user)
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
-        "can_manage": can_author(request.user),
+        "can_manage": can_manage, "experts": expert_choices() if can_manage else [],
+        "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
+                                          Footage.Status.APPROVED),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
         "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions if key],
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
@@ -119,11 +126,49 @@ def footage_restart(request, pk: int):
     return redirect("geste_footage_detail", pk=pk)
 
 
+def _expert_from(value):
+    """The user chosen as expert (None for none), refused unless an active member of Experts."""
+    if value in (None, ""):
+        return None
+    try:
+        user = get_user_model().objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        user = None
+    if user is None:
+        raise ValidationError(_("Expert inconnu."))
+    experts.check_expert(user)
+    return user
+
+
+def expert_choices() -> list[dict]:
+    return [{"id": u.pk, "label": experts.expert_label(u)} for u in experts.eligible_experts()]
+
+
 def upload_page(request):
     _designer_required(request)
     blocks = SkillsBlock.objects.select_related("certification")
     return render(request, "capsules/admin/upload.html", {
-        "blocks": blocks, "chunk_size": uploads.CHUNK_SIZE, "max_bytes": settings.GESTE_MAX_UPLOAD_BYTES})
+        "blocks": blocks, "experts": expert_choices(), "chunk_size": uploads.CHUNK_SIZE,
+        "max_bytes": settings.GESTE_MAX_UPLOAD_BYTES})
+
+
+@require_POST
+def footage_assign(request, pk: int):
+    """The processing page's "Expert relecteur" form: only members of Experts can be chosen."""
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    try:
+        expert = _expert_from(request.POST.get("expert"))
+        changed = experts.assign_expert(footage, expert)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if changed and expert is not None:
+            messages.success(request, _("%(name)s est l'expert relecteur de cette vidéo ; un e-mail le prévient.")
+                             % {"name": experts.expert_label(expert)})
+        elif changed:
+            messages.success(request, _("Aucun expert n'est plus assigné à cette vidéo."))
+    return redirect("geste_footage_detail", pk=pk)
 
 
 @require_POST
@@ -143,8 +188,13 @@ def upload_create(request):
     block_id = body.get("skills_block") or None
     if block_id and not SkillsBlock.objects.filter(pk=block_id).exists():
         return JsonResponse({"error": _("Bloc de compétences inconnu.")}, status=400)
+    try:
+        expert = _expert_from(body.get("expert"))
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     state = uploads.create(request.user.pk, filename, size, int(block_id) if block_id else None,
-                           str(body.get("title", "")), str(body.get("language", "fr"))[:8])
+                           str(body.get("title", "")), str(body.get("language", "fr"))[:8],
+                           expert_id=expert.pk if expert else None)
     return JsonResponse({"id": state.id, "offset": 0, "chunk_size": uploads.CHUNK_SIZE,
                          "url": reverse("geste_upload_chunk", args=[state.id])}, status=201)
 
@@ -177,12 +227,18 @@ def upload_complete(request, upload_id: str):
         return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
     block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
     try:
+        expert = _expert_from(state.expert_id)  # checked again: the expert may have left the group meanwhile
+    except ValidationError:
+        expert = None
+    try:
         footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block, title=state.title,
-                              user=request.user, language=state.language)
+                              user=request.user, language=state.language, expert=expert)
     except MediaError as exc:
         state.delete()
         return JsonResponse({"error": exc.message}, status=422)
     state.delete()
+    if expert is not None:
+        transaction.on_commit(lambda: experts.notify_footage(footage.pk))
     return JsonResponse({"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])},
                         status=201)
 

@@ -26,6 +26,7 @@ class UploadState:
     skills_block_id: int | None
     title: str
     language: str = "fr"
+    expert_id: int | None = None
 
     @property
     def part_path(self) -> Path:
@@ -50,9 +51,10 @@ def upload_dir() -> Path:
 
 
 def create(user_id: int, filename: str, size: int, skills_block_id: int | None, title: str,
-           language: str = "fr") -> UploadState:
+           language: str = "fr", expert_id: int | None = None) -> UploadState:
     state = UploadState(id=uuid.uuid4().hex, user_id=user_id, filename=filename[:255], size=size,
-                        skills_block_id=skills_block_id, title=title[:255], language=language)
+                        skills_block_id=skills_block_id, title=title[:255], language=language,
+                        expert_id=expert_id)
     state.part_path.touch()
     state.save()
     return state

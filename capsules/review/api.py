@@ -131,7 +131,9 @@ def review_state(footage: Footage, user) -> dict:
             else None,
         },
         "video": {
-            "mp4": storage.url(r.get("mp4", "")),
+            # Until the renditions are ready the expert reviews on the original upload.
+            "mp4": storage.url(r.get("mp4", "") or (footage.original.name if footage.original else "")),
+            "renditions_ready": bool(r.get("mp4")),
             "hls": storage.url(r.get("master_playlist", "")),
             "poster": storage.url(r.get("poster", "")),
             "sprite": storage.url(r.get("sprite", "")),

@@ -32,7 +32,8 @@
     const res = await fetch(form.dataset.createUrl, {
       method: "POST", credentials: "same-origin", headers: { ...headers, "Content-Type": "application/json" },
       body: JSON.stringify({ filename: file.name, size: file.size, title: form.title.value,
-        skills_block: form.skills_block.value, language: form.language.value }),
+        skills_block: form.skills_block.value, language: form.language.value,
+        expert: form.expert ? form.expert.value : "" }),
     });
     const data = await json(res);
     if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
@@ -62,6 +63,15 @@
     }
     return offset;
   }
+
+  const fileName = form.querySelector("[data-file-name]");
+  const input = form.querySelector("input[type=file]");
+  // The browser's own "Choose File" / "No file chosen" follow its language: ours are French.
+  input.addEventListener("change", () => {
+    if (fileName) fileName.textContent = input.files[0] ? input.files[0].name : "Aucun fichier choisi";
+    input.setCustomValidity("");
+  });
+  input.addEventListener("invalid", () => input.setCustomValidity("Choisissez une vidéo à téléverser."));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
