@@ -42,8 +42,17 @@ class ExpertChoiceField(forms.ModelChoiceField):
         return experts.expert_label(obj)
 
 
+class CertificationIndexView(IndexView):
+    add_item_label = _("Ajouter une certification")  # not Wagtail's "Ajouter un(e) certification"
+
+
+class SkillsBlockIndexView(IndexView):
+    add_item_label = _("Ajouter un bloc de compétences")
+
+
 class CertificationViewSet(ModelViewSet):
     model = Certification
+    index_view_class = CertificationIndexView
     icon = "doc-full"
     menu_label = _("Certifications")
     form_fields = ["title", "rncp_code", "vocabulary"]
@@ -54,6 +63,7 @@ class CertificationViewSet(ModelViewSet):
 
 class SkillsBlockViewSet(ModelViewSet):
     model = SkillsBlock
+    index_view_class = SkillsBlockIndexView
     icon = "list-ul"
     menu_label = _("Blocs de compétences")
     form_fields = ["certification", "code", "title", "description", "order"]
@@ -64,7 +74,14 @@ class SkillsBlockViewSet(ModelViewSet):
 
 
 class FootageIndexView(IndexView):
-    """The footage listing: only what the user may see, latest runs and stages prefetched."""
+    """The footage listing: only what the user may see, latest runs and stages prefetched.
+
+    A footage is added by uploading its file: the "add" button leads to the upload page."""
+
+    add_item_label = _("Téléverser une vidéo")
+
+    def get_add_url(self):
+        return reverse("geste_upload") if can_author(self.request.user) else None
 
     def get_base_queryset(self):
         runs = PipelineRun.objects.order_by("-created_at").prefetch_related("stages")

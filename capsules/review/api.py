@@ -27,6 +27,7 @@ from capsules.review.validation import (
     validate_key_point,
     validate_steps,
     validate_text,
+    validate_titles_for_approval,
     validate_version,
 )
 
@@ -282,6 +283,7 @@ def approve(request, footage: Footage):
         _require_editable(locked)
         if not locked.steps.exists():
             raise ReviewValidationError([FieldError("Il n'y a aucune étape à approuver.")])
+        validate_titles_for_approval(list(locked.steps.order_by("start").values_list("title", flat=True)))
         locked.steps.update(approved=True)
         locked.status = Footage.Status.APPROVED
         locked.review_comment = ""
