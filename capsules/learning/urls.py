@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from capsules.learning import views
+from capsules.learning import preview, views
 
 urlpatterns = [
     path("sw.js", views.service_worker, name="learner-sw"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("api/learner/capsules/<int:capsule_id>/events", views.events, name="learner-events"),
     path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
     path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
+    # Drafts, for the people who validate them (capsules/learning/preview.py)
+    path("api/preview/capsules/<int:capsule_id>/manifest.json", preview.manifest, name="preview-manifest"),
+    path("api/preview/capsules/<int:capsule_id>/chapters.vtt", preview.chapters, name="preview-chapters"),
+    path("api/preview/capsules/<int:capsule_id>/interactions/<int:interaction_id>/answer", preview.answer,
+         name="preview-answer"),
+    path("api/preview/capsules/<int:capsule_id>/sink", preview.sink, name="preview-sink"),
 ]
