@@ -68,3 +68,24 @@ def test_workflow_preview_plays_the_draft_with_the_answer_sheet(client, world):
     html = res.content.decode()
     assert reverse("preview-manifest", args=[world["capsule"].pk]) in html
     assert "Questions et réponses attendues" in html and "Une clé dynamométrique" in html
+
+
+def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, world):
+    capsule, camille = world["capsule"], world["designer"]
+    client.force_login(camille)
+    url = reverse("geste_capsule_approve_task", args=[capsule.pk])
+    edit = reverse("geste_capsule_edit", args=[capsule.pk])
+    assert "Valider et publier" not in client.get(edit).content.decode()  # the expert's turn first
+    client.post(url)
+    page = capsule.page
+    page.refresh_from_db()
+    assert not page.live and page.workflow_in_progress
+    # The expert approves their task (as the editor's "Approuver" does).
+    page.current_workflow_task.on_action(page.current_workflow_task_state, world["expert"], "approve")
+    html = client.get(edit).content.decode()
+    assert "Valider et publier la capsule" in html
+    res = client.post(url)
+    assert res.status_code == 302
+    page.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    assert client.get(reverse("learner-manifest", args=[capsule.pk])).status_code == 200
