@@ -84,7 +84,9 @@ def footage_detail(request, pk: int):
         "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
                                           Footage.Status.APPROVED),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
-        "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions if key],
+        "captions": [{"lang": lang, "url": storage.url(key), "stale": lang in (r.get("captions_stale") or [])}
+                     for lang, key in captions if key],
+        "stale_captions": bool(r.get("captions_stale")),
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
     }
     return render(request, "capsules/admin/footage_detail.html", context)
@@ -248,11 +250,52 @@ def transcript_edit(request, pk: int):
     _designer_required(request)
     footage = footage_for(request, pk)
     transcript = get_object_or_404(Transcript, footage=footage, task="transcribe")
-    if request.method == "POST":
-        from capsules.pipeline.transcripts import save_corrections
+    from capsules.pipeline import transcripts
 
-        corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
-        changed = save_corrections(transcript, corrections)
-        messages.success(request, _("%d segment(s) corrigé(s) ; sous-titres régénérés.") % changed)
-        return redirect("geste_footage_detail", pk=pk)
-    return render(request, "capsules/admin/transcript_edit.html", {"footage": footage, "transcript": transcript})
+    errors: list[str] = []
+    rows = None
+    if request.method == "POST":
+        if any(k.startswith("text-") for k in request.POST):
+            try:
+                rows = _segment_rows(request.POST)
+                changed = transcripts.save_segments(transcript, rows)
+            except transcripts.TranscriptEditError as exc:
+                errors = exc.messages
+            except ValueError:
+                errors = [_("Un temps n'est pas un nombre.")]
+        else:  # text-only form (one field per segment)
+            corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
+            changed = transcripts.save_corrections(transcript, corrections)
+        if not errors:
+            footage.refresh_from_db()
+            stale = footage.renditions.get("captions_stale") if changed else None
+            text = _("%d segment(s) corrigé(s) ; sous-titres français régénérés.") % changed
+            if stale:
+                text += " " + _("Les sous-titres anglais, traduits de l'audio, ne reprennent pas ces corrections.")
+            messages.success(request, text)
+            return redirect("geste_footage_detail", pk=pk)
+    r = footage.renditions or {}
+    segments = transcript.segments if rows is None else [
+        {"start": row.start, "end": row.end, "text": row.text, "source": row.source} for row in rows]
+    return render(request, "capsules/admin/transcript_edit.html", {
+        "footage": footage, "transcript": transcript, "errors": errors,
+        "segments": [{**seg, "source": seg.get("source", i)} for i, seg in enumerate(segments)],
+        "video_url": storage.url(r.get("mp4", "") or (footage.original.name if footage.original else "")),
+        "captions_url": storage.url((r.get("captions") or {}).get(transcript.language or "fr", "")),
+    }, status=400 if errors else 200)
+
+
+def _segment_rows(post) -> list:
+    """The form's rows in screen order (split rows are inserted by the page's script)."""
+    from capsules.pipeline.transcripts import SegmentRow
+
+    rows = []
+    for key in post:
+        if not key.startswith("text-"):
+            continue
+        n = key.split("-", 1)[1]
+        source = post.get(f"source-{n}", "")
+        rows.append(SegmentRow(start=float(post.get(f"start-{n}", "").replace(",", ".")),
+                               end=float(post.get(f"end-{n}", "").replace(",", ".")),
+                               text=post.get(key, ""), source=int(source) if source.isdigit() else None))
+    return rows
