@@ -36,7 +36,7 @@
     copy.querySelectorAll("[name]").forEach((el) => { el.name = el.name.replace(/-\d+$/, `-${n}`); });
     const area = field(copy, "text");
     area.id = `text-${n}`;
-    copy.querySelector("label.visually-hidden").htmlFor = area.id;
+    copy.querySelector("label.w-sr-only").htmlFor = area.id;
     copy.querySelector('input[name^="source-"]').value = "";
     field(row, "end").value = t;
     field(copy, "start").value = t;
