@@ -471,6 +471,9 @@
     if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
     else if (v.mp4) video.src = v.mp4;
     if (v.poster) video.poster = v.poster;
+    if (v.renditions_ready === false) {
+      message("Les rendus vidéo sont encore en préparation : vous relisez sur la vidéo d'origine, les étapes sont prêtes.", "info");
+    }
     for (const [lang, url] of Object.entries(v.captions || {})) {
       video.append(el("track", { kind: "captions", srclang: lang, src: url, label: { fr: "Français", en: "Anglais" }[lang] || lang,
         default: lang === "fr" }));

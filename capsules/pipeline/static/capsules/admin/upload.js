@@ -18,7 +18,8 @@
     form.querySelector(".geste-upload-progress").hidden = false;
     const pct = size ? (100 * offset) / size : 0;
     bar.value = pct;
-    text.textContent = `${pct.toFixed(1)} % (${(offset / 1e6).toFixed(1)} / ${(size / 1e6).toFixed(1)} Mo)`;
+    const f1 = (v) => v.toLocaleString("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    text.textContent = `${f1(pct)} % (${f1(offset / 1e6)} / ${f1(size / 1e6)} Mo)`;
   }
 
   async function json(res) { try { return await res.json(); } catch (e) { return {}; } }
