@@ -443,6 +443,8 @@ def after_workflow_action(request, page):
     capsule_id = page.specific.capsule_id
     if permissions.can_author(request.user):
         return redirect(reverse("geste_capsule_edit", args=[capsule_id]) + "#publication")
+    if request.POST.get("workflow-action-name") == "approve":
+        messages.success(request, f"Vous avez validé la capsule « {page.title} » : un concepteur va la publier.")
     return redirect("wagtailadmin_home")
 
 

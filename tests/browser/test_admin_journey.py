@@ -64,7 +64,9 @@ def menu(page, label: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_designer_and_expert_journey(live_server, context, worker_factory, speech_clip):
+def test_designer_and_expert_journey(transactional_db, live_server, context, worker_factory, speech_clip):
+    # transactional_db first: its flush then runs after the browser context is closed (an open page
+    # still polling the server would deadlock the flush).
     ensure_baseline()
     worker_factory(name="journey")
     factories.designer(username="camille", first_name="Camille", last_name="Martin", email="camille@example.org")
@@ -194,3 +196,5 @@ def test_designer_and_expert_journey(live_server, context, worker_factory, speec
     assert page.locator(".gp-error").count() == 0
     shot(page, "13-public-capsule", fit=False)
     assert not errors, errors
+    for opened in context.pages:
+        opened.close()
