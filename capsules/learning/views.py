@@ -244,7 +244,7 @@ def build_manifest(capsule: Capsule, user) -> dict:
     steps = list(capsule.steps().prefetch_related("key_points"))
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
     captions = [
-        {"lang": lang, "label": {"fr": "français", "en": "anglais"}.get(lang, lang), "src": storage.url(key)}
+        {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
         for lang, key in sorted((rend.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")
         if key
     ]

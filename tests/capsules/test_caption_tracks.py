@@ -114,7 +114,7 @@ def test_admin_page_and_learner_manifest_offer_french_then_english(client, stora
     body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
     tracks = re.findall(r"<track [^>]*>", body)
     assert [re.search(r'srclang="(\w+)" label="(\w+)"', t).groups() for t in tracks] == [
-        ("fr", "Français"), ("en", "English")]
+        ("fr", "Français"), ("en", "Anglais")]
     assert "default" in tracks[0] and "default" not in tracks[1]
 
     capsule = factories.CapsuleFactory(footage=footage)
@@ -122,7 +122,7 @@ def test_admin_page_and_learner_manifest_offer_french_then_english(client, stora
     learner = Client()
     learner.force_login(factories.learner())
     data = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
-    assert [(c["lang"], c["label"]) for c in data["captions"]] == [("fr", "Français"), ("en", "English")]
+    assert [(c["lang"], c["label"]) for c in data["captions"]] == [("fr", "Français"), ("en", "Anglais")]
     assert data["captions"][1]["src"].endswith("captions.en.vtt")
 
 

@@ -159,3 +159,15 @@ def test_capsule_sent_for_validation_emails_only_the_assigned_expert():
     recipients = sorted(r for m in mail.outbox for r in m.to)
     assert "jean@example.org" in recipients
     assert "autre@example.org" not in recipients
+
+
+def test_admin_listings_speak_french(client):
+    """No "Ajouter un(e) vidéo source": adding footage means uploading it."""
+    client.force_login(factories.designer())
+    footage_list = client.get(reverse("footage:index")).content.decode()
+    assert "un(e)" not in footage_list and reverse("geste_upload") in footage_list
+    assert "Téléverser une vidéo" in footage_list
+    certifications = client.get(reverse("certification:index")).content.decode()
+    assert "Ajouter une certification" in certifications and "un(e)" not in certifications
+    blocks = client.get(reverse("skills_block:index")).content.decode()
+    assert "Ajouter un bloc de compétences" in blocks and "un(e)" not in blocks
