@@ -3,6 +3,7 @@
 Review and authoring screens are registered in cms/wagtail_hooks.py.
 """
 
+from django import forms
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -13,10 +14,12 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from capsules import experts
 from capsules.analytics import report_views
 from capsules.models import Certification, Footage, PipelineRun, SkillsBlock
 from capsules.permissions import can_author, visible_footage
 from capsules.pipeline import admin_views
+from capsules.pipeline.workflow import STAGE_BY_NAME
 
 
 class ProcessingColumn(Column):
@@ -28,13 +31,28 @@ class ProcessingColumn(Column):
         if run is None:
             return "—"
         running = next((s for s in run.stages.all() if s.status == "running"), None)
-        label = f"{running.name} {running.progress:.0f} %" if running else run.get_status_display()
+        spec = STAGE_BY_NAME.get(running.name) if running else None
+        label = f"{spec.label} {running.progress:.0f} %" if spec else run.get_status_display()
         return format_html('<span class="geste-run" data-status-url="{}">{}</span>',
                            reverse("geste_footage_status", args=[instance.pk]), label)
 
 
+class ExpertChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return experts.expert_label(obj)
+
+
+class CertificationIndexView(IndexView):
+    add_item_label = _("Ajouter une certification")  # not Wagtail's "Ajouter un(e) certification"
+
+
+class SkillsBlockIndexView(IndexView):
+    add_item_label = _("Ajouter un bloc de compétences")
+
+
 class CertificationViewSet(ModelViewSet):
     model = Certification
+    index_view_class = CertificationIndexView
     icon = "doc-full"
     menu_label = _("Certifications")
     form_fields = ["title", "rncp_code", "vocabulary"]
@@ -45,6 +63,7 @@ class CertificationViewSet(ModelViewSet):
 
 class SkillsBlockViewSet(ModelViewSet):
     model = SkillsBlock
+    index_view_class = SkillsBlockIndexView
     icon = "list-ul"
     menu_label = _("Blocs de compétences")
     form_fields = ["certification", "code", "title", "description", "order"]
@@ -55,7 +74,14 @@ class SkillsBlockViewSet(ModelViewSet):
 
 
 class FootageIndexView(IndexView):
-    """The footage listing: only what the user may see, latest runs and stages prefetched."""
+    """The footage listing: only what the user may see, latest runs and stages prefetched.
+
+    A footage is added by uploading its file: the "add" button leads to the upload page."""
+
+    add_item_label = _("Téléverser une vidéo")
+
+    def get_add_url(self):
+        return reverse("geste_upload") if can_author(self.request.user) else None
 
     def get_base_queryset(self):
         runs = PipelineRun.objects.order_by("-created_at").prefetch_related("stages")
@@ -73,6 +99,15 @@ class FootageViewSet(ModelViewSet):
     search_fields = ["title", "original_name"]
     copy_view_enabled = False
     add_to_admin_menu = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        """The expert is chosen among the Experts group only, by full name (the form refuses anyone else)."""
+        if db_field.name == "expert":
+            field = ExpertChoiceField(queryset=experts.eligible_experts(), required=False,
+                                      label=db_field.verbose_name.capitalize(),
+                                      empty_label=_("— Aucun expert —"))
+            return field
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     @property
     def list_display(self):
@@ -111,6 +146,7 @@ def register_urls():
         path("geste/footage/<int:pk>/cancel/", admin_views.footage_cancel, name="geste_footage_cancel"),
         path("geste/footage/<int:pk>/restart/", admin_views.footage_restart, name="geste_footage_restart"),
         path("geste/footage/<int:pk>/transcript/", admin_views.transcript_edit, name="geste_transcript_edit"),
+        path("geste/footage/<int:pk>/expert/", admin_views.footage_assign, name="geste_footage_assign"),
     ]
 
 

@@ -6,6 +6,7 @@ drafts, publishing, workflows and URLs. Learners only ever reach live pages.
 
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -134,6 +135,14 @@ class CapsulePage(Page):
         segments = [s for s in (transcript.segments if transcript else [])
                     if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]
         rend = capsule.footage.renditions or {}
+        if getattr(request, "is_preview", False):
+            # Wagtail's preview (and the workflow's): the draft, for whoever may validate it.
+            from capsules.learning.preview import answer_sheet, may_preview
+
+            if may_preview(request.user, capsule):
+                context.update({"preview": True, "manifest_url": reverse("preview-manifest", args=[capsule.pk]),
+                                "answer_sheet": answer_sheet(capsule)})
+        context.setdefault("manifest_url", reverse("learner-manifest", args=[capsule.pk]))
         context.update({
             "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
             "poster_url": storage.url(rend.get("poster", "")),

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 
 from capsules import permissions, storage
 from capsules.authoring import capsule as authoring
@@ -135,14 +136,16 @@ def _interaction_summary(inter: Interaction) -> str:
     return ""
 
 
-def _page_state(capsule: Capsule) -> dict:
+def _page_state(capsule: Capsule, user=None) -> dict:
     page = getattr(capsule, "page", None)
     if page is None:
         return {"label": "Sans page", "page": None}
     if page.workflow_in_progress:
         state = page.current_workflow_state
-        task = state.current_task_state.task.name if state and state.current_task_state else ""
-        return {"label": f"En validation ({task})", "page": page, "in_workflow": True}
+        task = state.current_task_state.task.specific if state and state.current_task_state else None
+        actions = [a[0] for a in task.get_actions(page, user)] if task is not None and user is not None else []
+        return {"label": f"En validation ({task.name if task else ''})", "page": page, "in_workflow": True,
+                "task": task.name if task else "", "can_approve": "approve" in actions}
     if page.live and not page.has_unpublished_changes:
         return {"label": "Publiée", "page": page, "live": True}
     if page.live:
@@ -207,7 +210,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "editing": editing,
         "video_url": storage.url(r.get("mp4", "")),
         "poster_url": storage.url(r.get("poster", "")),
-        "page_state": _page_state(capsule),
+        "page_state": _page_state(capsule, request.user),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
     }
 
@@ -329,6 +332,30 @@ def capsule_submit(request, pk: int):
     return redirect("geste_capsule_edit", capsule.pk)
 
 
+@_designer_only
+@require_POST
+def capsule_approve_task(request, pk: int):
+    """Approve the workflow task waiting for this designer (the last one publishes the capsule),
+    from the capsule's own screen rather than only from Wagtail's page editor."""
+    capsule = get_object_or_404(Capsule.objects.select_related("page"), pk=pk)
+    page = getattr(capsule, "page", None)
+    state = page.current_workflow_task_state if page is not None else None
+    task = page.current_workflow_task if page is not None else None
+    if state is None or task is None:
+        messages.error(request, "La capsule n'est pas en cours de validation.")
+    elif "approve" not in [a[0] for a in task.get_actions(page, request.user)]:
+        messages.error(request, f"Cette étape (« {task.name} ») attend quelqu'un d'autre : "
+                                "l'expert assigné valide d'abord.")
+    else:
+        task.on_action(state, request.user, "approve")
+        page.refresh_from_db()
+        if page.live and not page.workflow_in_progress:
+            messages.success(request, "Capsule validée et publiée : les apprenants peuvent la suivre.")
+        else:
+            messages.success(request, "Étape de validation approuvée.")
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication")
+
+
 @hooks.register("register_admin_urls")
 def register_review_and_authoring_urls():
     return [
@@ -355,6 +382,7 @@ def register_review_and_authoring_urls():
             name="geste_draft_decide",
         ),
         path("geste/capsules/<int:pk>/validation/", capsule_submit, name="geste_capsule_submit"),
+        path("geste/capsules/<int:pk>/valider/", capsule_approve_task, name="geste_capsule_approve_task"),
     ]
 
 
@@ -380,6 +408,30 @@ def authoring_menu_item():
     )
 
 
+class WaitingReviewPanel(Component):
+    """On the admin dashboard: the footage whose steps wait for this expert (Wagtail's own panel
+    lists the capsules waiting for their validation)."""
+
+    name = "geste_waiting_review"
+    order = 50
+    template_name = "capsules/admin/waiting_panel.html"
+
+    def __init__(self, footages):
+        self.footages = footages
+
+    def get_context_data(self, parent_context):
+        return {"footages": self.footages}
+
+
+@hooks.register("construct_homepage_panels")
+def waiting_review_panel(request, panels):
+    from capsules import experts
+
+    footages = list(experts.waiting_footage(request.user).select_related("skills_block")[:20])
+    if footages:
+        panels.append(WaitingReviewPanel(footages))
+
+
 # --- publishing goes through the workflow -----------------------------------------------------
 
 
@@ -394,6 +446,21 @@ def withhold_direct_publish(menu_items, request, context):
     """A capsule is published by approving the workflow's last task, not by a Publish button."""
     if _is_capsule_page(context.get("page")) and not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("after_edit_page")
+def after_workflow_action(request, page):
+    """After an approval in the page editor Wagtail goes to the page explorer, which an expert may not
+    open ("Désolé, vous n'avez pas les autorisations…" next to the success message): experts go back
+    to their dashboard, designers to the capsule's screen."""
+    if request.method != "POST" or "action-workflow-action" not in request.POST or not _is_capsule_page(page):
+        return None
+    capsule_id = page.specific.capsule_id
+    if permissions.can_author(request.user):
+        return redirect(reverse("geste_capsule_edit", args=[capsule_id]) + "#publication")
+    if request.POST.get("workflow-action-name") == "approve":
+        messages.success(request, f"Vous avez validé la capsule « {page.title} » : un concepteur va la publier.")
+    return redirect("wagtailadmin_home")
 
 
 @hooks.register("before_edit_page")

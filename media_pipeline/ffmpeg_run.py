@@ -13,12 +13,14 @@ from __future__ import annotations
 import collections
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +127,8 @@ def _check_binary(name: str) -> str:
 def run_ffmpeg(args: list[str], *, duration: float | None = None,
                progress: ProgressCallback | None = None, cwd: str | os.PathLike[str] | None = None,
                timeout: float | None = None, loglevel: str = "error",
-               what: str = "le traitement de la vidéo") -> FFmpegOutcome:
+               what: str = "le traitement de la vidéo",
+               watch: Callable[[], float] | None = None) -> FFmpegOutcome:
     """Run ``ffmpeg ARGS`` with ``-progress pipe:1`` and map its position to 0-100.
 
     ``args`` are the arguments after the global ones (inputs, filters, outputs);
@@ -133,6 +136,10 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
     length used for the percentage. ``what`` names the job in French messages.
     Raises TransientMediaError (killed, disk full, timeout) or PermanentMediaError
     (bad data); returns the outcome otherwise, decode warnings included.
+
+    ``watch`` (optional) estimates the seconds already done from the outputs on disk; it is asked
+    twice a second, because ffmpeg writes no ``-progress`` report while an output that emits one
+    frame at the end (a thumbnail sprite) keeps its main loop busy: the percentage would sit at 0.
     """
     binary = _check_binary(FFMPEG)
     cmd = [binary, "-hide_banner", "-nostdin", "-y", "-loglevel", loglevel,
@@ -170,9 +177,34 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
         timer.daemon = True
         timer.start()
     last_percent = -1.0
-    try:
+
+    def report(seconds: float) -> None:
+        nonlocal last_percent
+        if progress and duration and duration > 0:
+            percent = min(99.9, 100.0 * seconds / duration)
+            if percent > last_percent:
+                last_percent = percent
+                progress(percent)
+
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read_stdout() -> None:
         assert proc.stdout is not None
         for raw in proc.stdout:
+            lines.put(raw)
+        lines.put(None)
+
+    out_reader = threading.Thread(target=read_stdout, daemon=True)
+    out_reader.start()
+    try:
+        while True:
+            try:
+                raw = lines.get(timeout=0.5 if watch else None)
+            except queue.Empty:
+                report(watch())  # type: ignore[misc]  # only reached with a watch
+                continue
+            if raw is None:
+                break
             key, _, value = raw.strip().partition("=")
             if key == "speed":
                 try:
@@ -183,11 +215,7 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
             seconds = _parse_progress_time(key, value)
             if seconds is not None:
                 outcome.out_time = max(outcome.out_time, seconds)
-                if progress and duration and duration > 0:
-                    percent = min(99.9, 100.0 * outcome.out_time / duration)
-                    if percent > last_percent:
-                        last_percent = percent
-                        progress(percent)
+                report(outcome.out_time)
         proc.wait()
     except BaseException:
         _kill_group(proc)
@@ -197,6 +225,7 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
         if timer:
             timer.cancel()
         reader.join(timeout=5)
+        out_reader.join(timeout=5)
 
     outcome.returncode = proc.returncode
     outcome.stderr_tail = list(tail)

@@ -348,6 +348,15 @@ def load_result(out_dir: str | os.PathLike[str],
     return result
 
 
+def segments_done(rung_dir: Path, segment_seconds: float) -> float:
+    """Seconds of video already in finished HLS segments (the last file is still being written)."""
+    try:
+        count = sum(1 for _ in rung_dir.glob("seg_*.ts"))
+    except OSError:
+        return 0.0
+    return max(0, count - 1) * segment_seconds
+
+
 def transcode(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], probe: ProbeResult,
               settings: TranscodeSettings | None = None,
               progress: ProgressCallback | None = None) -> TranscodeResult:
@@ -375,7 +384,8 @@ def transcode(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], prob
         args = build_command(src, probe, settings, rungs, fps)
         outcome = run_ffmpeg(args, duration=probe.duration, progress=scaled(progress, 0, 95), cwd=tmp,
                              timeout=probe.duration * settings.timeout_factor + 120,
-                             what="la conversion de la vidéo")
+                             what="la conversion de la vidéo",
+                             watch=lambda: segments_done(tmp / rungs[0].name, settings.segment_seconds))
         if outcome.out_time < probe.duration - max(2.0, 0.05 * probe.duration):
             raise PermanentMediaError(
                 "La vidéo est tronquée : la conversion s'est arrêtée à "

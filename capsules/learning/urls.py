@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from capsules.learning import signin, views
+from capsules.learning import preview, signin, views
 
 urlpatterns = [
     path("sw.js", views.service_worker, name="learner-sw"),
@@ -15,4 +15,10 @@ urlpatterns = [
     path("compte/connexion/", signin.LearnerLoginView.as_view(), name="learner-login"),
     path("compte/inscription/", signin.signup, name="learner-signup"),
     path("compte/deconnexion/", signin.LearnerLogoutView.as_view(), name="learner-logout"),
+    # Drafts, for the people who validate them (capsules/learning/preview.py)
+    path("api/preview/capsules/<int:capsule_id>/manifest.json", preview.manifest, name="preview-manifest"),
+    path("api/preview/capsules/<int:capsule_id>/chapters.vtt", preview.chapters, name="preview-chapters"),
+    path("api/preview/capsules/<int:capsule_id>/interactions/<int:interaction_id>/answer", preview.answer,
+         name="preview-answer"),
+    path("api/preview/capsules/<int:capsule_id>/sink", preview.sink, name="preview-sink"),
 ]

@@ -8,14 +8,16 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from capsules import storage
+from capsules import experts, storage
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
@@ -51,7 +53,9 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             "name": spec.name, "label": str(spec.label), "status": stage.status,
             "status_label": stage.get_status_display(), "progress": round(stage.progress, 1),
             "attempts": stage.attempts, "duration": stage.duration_seconds,
-            "error": stage.error_message, "queue": spec.queue,
+            # A skipped stage's message is information ("no audio track"), not an error.
+            "error": stage.error_message if stage.status != StageRun.Status.SKIPPED else "",
+            "note": stage.error_message if stage.status == StageRun.Status.SKIPPED else "",
         })
     return rows
 
@@ -75,11 +79,16 @@ def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
     captions = sorted((r.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")  # French first: default
+    can_manage = can_author(request.user)
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
-        "can_manage": can_author(request.user),
+        "can_manage": can_manage, "experts": expert_choices() if can_manage else [],
+        "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
+                                          Footage.Status.APPROVED),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
-        "captions": [{"lang": lang, "url": storage.url(key)} for lang, key in captions if key],
+        "captions": [{"lang": lang, "url": storage.url(key), "stale": lang in (r.get("captions_stale") or [])}
+                     for lang, key in captions if key],
+        "stale_captions": bool(r.get("captions_stale")),
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
     }
     return render(request, "capsules/admin/footage_detail.html", context)
@@ -121,11 +130,49 @@ def footage_restart(request, pk: int):
     return redirect("geste_footage_detail", pk=pk)
 
 
+def _expert_from(value):
+    """The user chosen as expert (None for none), refused unless an active member of Experts."""
+    if value in (None, ""):
+        return None
+    try:
+        user = get_user_model().objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        user = None
+    if user is None:
+        raise ValidationError(_("Expert inconnu."))
+    experts.check_expert(user)
+    return user
+
+
+def expert_choices() -> list[dict]:
+    return [{"id": u.pk, "label": experts.expert_label(u)} for u in experts.eligible_experts()]
+
+
 def upload_page(request):
     _designer_required(request)
     blocks = SkillsBlock.objects.select_related("certification")
     return render(request, "capsules/admin/upload.html", {
-        "blocks": blocks, "chunk_size": uploads.CHUNK_SIZE, "max_bytes": settings.GESTE_MAX_UPLOAD_BYTES})
+        "blocks": blocks, "experts": expert_choices(), "chunk_size": uploads.CHUNK_SIZE,
+        "max_bytes": settings.GESTE_MAX_UPLOAD_BYTES})
+
+
+@require_POST
+def footage_assign(request, pk: int):
+    """The processing page's "Expert relecteur" form: only members of Experts can be chosen."""
+    _designer_required(request)
+    footage = footage_for(request, pk)
+    try:
+        expert = _expert_from(request.POST.get("expert"))
+        changed = experts.assign_expert(footage, expert)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if changed and expert is not None:
+            messages.success(request, _("%(name)s est l'expert relecteur de cette vidéo ; un e-mail le prévient.")
+                             % {"name": experts.expert_label(expert)})
+        elif changed:
+            messages.success(request, _("Aucun expert n'est plus assigné à cette vidéo."))
+    return redirect("geste_footage_detail", pk=pk)
 
 
 @require_POST
@@ -152,7 +199,12 @@ def upload_create(request):
     if not re.fullmatch(r"auto|[a-z]{2,3}", language):  # "auto" or a Whisper language code
         return JsonResponse({"error": _("Langue non prise en charge.")}, status=400)
     purge_now_and_then()  # uploads live on the web's disk: expire abandoned ones here
-    state = uploads.create(request.user.pk, filename, size, block_id, str(body.get("title") or ""), language)
+    try:
+        expert = _expert_from(body.get("expert"))
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    state = uploads.create(request.user.pk, filename, size, block_id, str(body.get("title") or ""), language,
+                           expert_id=expert.pk if expert else None)
     return JsonResponse({"id": state.id, "offset": 0, "chunk_size": uploads.CHUNK_SIZE,
                          "url": reverse("geste_upload_chunk", args=[state.id])}, status=201)
 
@@ -229,14 +281,21 @@ def upload_complete(request, upload_id: str):
                                                 "contrôle différente) : recommencez le téléversement.")}, status=422)
             block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
             try:
+                expert = _expert_from(state.expert_id)  # checked again: the expert may have left the group
+            except ValidationError:
+                expert = None
+            try:
                 footage = ingest_file(state.part_path, original_name=state.filename, skills_block=block,
-                                      title=state.title, user=request.user, language=state.language)
+                                      title=state.title, user=request.user, language=state.language,
+                                      expert=expert)
             except MediaError as exc:
                 state.delete()
                 return JsonResponse({"error": exc.message}, status=422)
             state.delete()
     except uploads.UploadGone:
         raise Http404 from None
+    if expert is not None:
+        transaction.on_commit(lambda: experts.notify_footage(footage.pk))
     return JsonResponse({"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])},
                         status=201)
 
@@ -246,11 +305,52 @@ def transcript_edit(request, pk: int):
     _designer_required(request)
     footage = footage_for(request, pk)
     transcript = get_object_or_404(Transcript, footage=footage, task="transcribe")
-    if request.method == "POST":
-        from capsules.pipeline.transcripts import save_corrections
+    from capsules.pipeline import transcripts
 
-        corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
-        changed = save_corrections(transcript, corrections)
-        messages.success(request, _("%d segment(s) corrigé(s) ; sous-titres régénérés.") % changed)
-        return redirect("geste_footage_detail", pk=pk)
-    return render(request, "capsules/admin/transcript_edit.html", {"footage": footage, "transcript": transcript})
+    errors: list[str] = []
+    rows = None
+    if request.method == "POST":
+        if any(k.startswith("text-") for k in request.POST):
+            try:
+                rows = _segment_rows(request.POST)
+                changed = transcripts.save_segments(transcript, rows)
+            except transcripts.TranscriptEditError as exc:
+                errors = exc.messages
+            except ValueError:
+                errors = [_("Un temps n'est pas un nombre.")]
+        else:  # text-only form (one field per segment)
+            corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
+            changed = transcripts.save_corrections(transcript, corrections)
+        if not errors:
+            footage.refresh_from_db()
+            stale = footage.renditions.get("captions_stale") if changed else None
+            text = _("%d segment(s) corrigé(s) ; sous-titres français régénérés.") % changed
+            if stale:
+                text += " " + _("Les sous-titres anglais, traduits de l'audio, ne reprennent pas ces corrections.")
+            messages.success(request, text)
+            return redirect("geste_footage_detail", pk=pk)
+    r = footage.renditions or {}
+    segments = transcript.segments if rows is None else [
+        {"start": row.start, "end": row.end, "text": row.text, "source": row.source} for row in rows]
+    return render(request, "capsules/admin/transcript_edit.html", {
+        "footage": footage, "transcript": transcript, "errors": errors,
+        "segments": [{**seg, "source": seg.get("source", i)} for i, seg in enumerate(segments)],
+        "video_url": storage.url(r.get("mp4", "") or (footage.original.name if footage.original else "")),
+        "captions_url": storage.url((r.get("captions") or {}).get(transcript.language or "fr", "")),
+    }, status=400 if errors else 200)
+
+
+def _segment_rows(post) -> list:
+    """The form's rows in screen order (split rows are inserted by the page's script)."""
+    from capsules.pipeline.transcripts import SegmentRow
+
+    rows = []
+    for key in post:
+        if not key.startswith("text-"):
+            continue
+        n = key.split("-", 1)[1]
+        source = post.get(f"source-{n}", "")
+        rows.append(SegmentRow(start=float(post.get(f"start-{n}", "").replace(",", ".")),
+                               end=float(post.get(f"end-{n}", "").replace(",", ".")),
+                               text=post.get(key, ""), source=int(source) if source.isdigit() else None))
+    return rows

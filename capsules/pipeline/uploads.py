@@ -37,6 +37,7 @@ class UploadState:
     skills_block_id: int | None
     title: str
     language: str = "fr"
+    expert_id: int | None = None
 
     @property
     def part_path(self) -> Path:
@@ -111,9 +112,10 @@ def format_size(size: int) -> str:
 
 
 def create(user_id: int, filename: str, size: int, skills_block_id: int | None, title: str,
-           language: str = "fr") -> UploadState:
+           language: str = "fr", expert_id: int | None = None) -> UploadState:
     state = UploadState(id=uuid.uuid4().hex, user_id=user_id, filename=clean_original_name(filename), size=size,
-                        skills_block_id=skills_block_id, title=clean_title(title), language=language)
+                        skills_block_id=skills_block_id, title=clean_title(title), language=language,
+                        expert_id=expert_id)
     state.part_path.touch()
     state.save()
     return state

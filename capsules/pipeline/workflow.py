@@ -20,6 +20,7 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capsules.experts import notify_footage_ready
 from capsules.models import Footage, PipelineRun, StageRun
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,9 @@ def _advance(run_id: int) -> None:
             if footage.status == Footage.Status.PROCESSING:
                 footage.status = Footage.Status.IN_REVIEW if has_steps else Footage.Status.UPLOADED
                 footage.save(update_fields=["status", "updated_at"])
+                if footage.status == Footage.Status.IN_REVIEW and footage.expert_id:
+                    transaction.on_commit(lambda: notify_footage_ready(footage.pk))
+        _open_review_early(run, stages)
         for stage in to_queue:
             transaction.on_commit(lambda stage=stage: _enqueue(stage))
 
@@ -160,6 +164,21 @@ def no_steps_message(footage: Footage) -> str:
                % {"facts": f" ({facts_text})" if facts_text else ""})
 
 
+def _open_review_early(run: PipelineRun, stages: dict[str, StageRun]) -> None:
+    """The expert may start as soon as the steps exist: renditions and quiz drafts go on meanwhile
+    (the review screen plays the original until the MP4 is ready)."""
+    segment = stages.get("segment")
+    if segment is None or segment.status != StageRun.Status.SUCCEEDED:
+        return
+    footage = Footage.objects.filter(pk=run.footage_id, status=Footage.Status.PROCESSING).first()
+    if footage is None or not footage.steps.exists():
+        return
+    footage.status = Footage.Status.IN_REVIEW
+    footage.save(update_fields=["status", "updated_at"])
+    if footage.expert_id:
+        transaction.on_commit(lambda: notify_footage_ready(footage.pk))
+
+
 def fail_run(stage: StageRun, message: str, detail: str = "") -> None:
     with transaction.atomic():
         PipelineRun.objects.filter(pk=stage.run_id).update(
@@ -167,7 +186,10 @@ def fail_run(stage: StageRun, message: str, detail: str = "") -> None:
         StageRun.objects.filter(pk=stage.pk).update(
             status=StageRun.Status.FAILED, error_message=message, error_detail=detail[-20000:],
             finished_at=timezone.now())
-        Footage.objects.filter(runs__pk=stage.run_id).update(status=Footage.Status.FAILED)
+        # A footage whose review already started (steps ready, renditions failing) stays in review.
+        Footage.objects.filter(runs__pk=stage.run_id).exclude(status__in=[
+            Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED, Footage.Status.APPROVED,
+        ]).update(status=Footage.Status.FAILED)
 
 
 def cancel_run(run: PipelineRun) -> None:

@@ -27,6 +27,7 @@ from capsules.review.validation import (
     validate_key_point,
     validate_steps,
     validate_text,
+    validate_titles_for_approval,
     validate_version,
 )
 
@@ -133,7 +134,9 @@ def review_state(footage: Footage, user) -> dict:
             else None,
         },
         "video": {
-            "mp4": storage.url(r.get("mp4", "")),
+            # Until the renditions are ready the expert reviews on the original upload.
+            "mp4": storage.url(r.get("mp4", "") or (footage.original.name if footage.original else "")),
+            "renditions_ready": bool(r.get("mp4")),
             "hls": storage.url(r.get("master_playlist", "")),
             "poster": storage.url(r.get("poster", "")),
             "sprite": storage.url(r.get("sprite", "")),
@@ -289,6 +292,7 @@ def approve(request, footage: Footage):
         _require_editable(locked)
         if not locked.steps.exists():
             raise ReviewValidationError([FieldError("Il n'y a aucune étape à approuver.")])
+        validate_titles_for_approval(list(locked.steps.order_by("start").values_list("title", flat=True)))
         locked.steps.update(approved=True)
         locked.status = Footage.Status.APPROVED
         locked.review_comment = ""

@@ -197,3 +197,11 @@ def validate_version(value) -> int:
             [FieldError("La version lue (« version ») est obligatoire pour enregistrer.", None, "version")]
         )
     return value
+
+
+def validate_titles_for_approval(titles: list[str]) -> None:
+    """An approved step always has a name: learners see it in the chapter list and the search."""
+    errors = [FieldError(f"Donnez un titre à l'étape {i + 1} avant d'approuver.", i, "title")
+              for i, title in enumerate(titles) if not (title or "").strip()]
+    if errors:
+        raise ReviewValidationError(errors)

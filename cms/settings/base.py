@@ -259,3 +259,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("GESTE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Mail: the expert is told when footage or a capsule waits for them (capsules/experts.py, cms/notifications.py).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Geste <geste@localhost>")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL

@@ -114,7 +114,7 @@ def test_admin_page_and_learner_manifest_offer_french_then_english(client, stora
     body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
     tracks = re.findall(r"<track [^>]*>", body)
     assert [re.search(r'srclang="(\w+)" label="(\w+)"', t).groups() for t in tracks] == [
-        ("fr", "Français"), ("en", "English")]
+        ("fr", "Français"), ("en", "Anglais")]
     assert "default" in tracks[0] and "default" not in tracks[1]
 
     capsule = factories.CapsuleFactory(footage=footage)

@@ -32,6 +32,11 @@ def merge_caption_track(footage_id: int, lang: str, key: str) -> dict[str, str]:
     renditions = dict(footage.renditions or {})
     captions = {**(renditions.get("captions") or {}), lang: key}
     renditions["captions"] = captions
+    stale = [x for x in renditions.get("captions_stale") or [] if x != lang]  # freshly computed: current
+    if stale:
+        renditions["captions_stale"] = stale
+    else:
+        renditions.pop("captions_stale", None)
     Footage.objects.filter(pk=footage_id).update(renditions=renditions)
     return captions
 

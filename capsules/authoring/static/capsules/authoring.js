@@ -13,7 +13,7 @@
   const end = parseFloat(root.dataset.end || "0");
   const span = Math.max(0.001, end - start);
   const fmt = (s) => `${(Math.round(s * 10) / 10).toFixed(1).replace(".", ",")} s`;
-  let playhead = start;
+  let playhead = root.dataset.time ? parseFloat(root.dataset.time) : start;
 
   /* ---- timeline ---- */
   if (timeline) {
@@ -47,6 +47,8 @@
   }
 
   if (video) {
+    // The playhead is the video's position once it can play (it starts where the question is).
+    video.addEventListener("loadedmetadata", () => { if (Math.abs(video.currentTime - playhead) > 0.05) video.currentTime = playhead; });
     video.addEventListener("timeupdate", () => { playhead = video.currentTime; placePlayhead(); });
     video.addEventListener("seeked", () => { playhead = video.currentTime; placePlayhead(); });
   }
@@ -71,7 +73,10 @@
   kind.addEventListener("change", showKind);
 
   const usePlayhead = $("use-playhead", form);
-  if (usePlayhead) usePlayhead.addEventListener("click", () => { timeInput.value = playhead.toFixed(1); syncStep(); });
+  if (usePlayhead) {
+    if (!video) usePlayhead.hidden = true;  // no video on the page: nothing to read the time from
+    usePlayhead.addEventListener("click", () => { timeInput.value = playhead.toFixed(1); syncStep(); });
+  }
   timeInput.addEventListener("change", syncStep);
 
   function stepForTime(t) {
@@ -113,7 +118,7 @@
     };
     const set = (a, b) => {
       const vals = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), w: Math.abs(a[0] - b[0]), h: Math.abs(a[1] - b[1]) };
-      for (const [n, v] of Object.entries(vals)) field(n).value = v.toFixed(3);
+      for (const [n, v] of Object.entries(vals)) field(n).value = v.toFixed(2);  // the form's precision
       drawRect();
     };
     img.style.touchAction = "none";

@@ -339,7 +339,8 @@
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
       el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
-        onclick: () => !saving && send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.") })))
+        disabled: !allowed(),
+        onclick: () => canEdit() && send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.") })))
       : [el("li", { text: "Aucun." })]));
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
@@ -361,9 +362,17 @@
       root.querySelector(`[data-action="${action}"]`).disabled =
         locked || (!perms.can_edit && action !== "comment" && action !== "key-point");
     }
+    const approved = state.footage.status === "approved";
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
+    root.querySelector('[data-action="approve"]').hidden = approved;
+    root.querySelector('[data-action="send-back"]').hidden = approved;
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
+    const locked = $("locked");
+    locked.hidden = !approved;
+    locked.textContent = perms.can_reopen
+      ? "Étapes approuvées : elles ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
+      : "Étapes approuvées : elles ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
@@ -409,7 +418,7 @@
   }
 
   function addKeyPoint() {
-    if (saving || !state) return;
+    if (!canEdit()) return;
     const t = round3(playhead);
     openDialog("key-point", (data) => send(ds.keyPointsUrl, "POST",
       { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté."),
@@ -417,7 +426,7 @@
   }
 
   function comment() {
-    if (saving || !state || !steps.length) return;
+    if (!canEdit() || !steps.length) return;
     const s = steps[selected];
     openDialog("comment", (data) => send(ds.commentsUrl, "POST",
       { text: data.get("text"), step: s.id }, "Commentaire publié."),
@@ -464,8 +473,11 @@
     if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
     else if (v.mp4) video.src = v.mp4;
     if (v.poster) video.poster = v.poster;
+    if (v.renditions_ready === false) {
+      message("Les rendus vidéo sont encore en préparation : vous relisez sur la vidéo d'origine, les étapes sont prêtes.", "info");
+    }
     for (const [lang, url] of Object.entries(v.captions || {})) {
-      video.append(el("track", { kind: "captions", srclang: lang, src: url, label: lang === "fr" ? "Français" : lang,
+      video.append(el("track", { kind: "captions", srclang: lang, src: url, label: { fr: "Français", en: "Anglais" }[lang] || lang,
         default: lang === "fr" }));
     }
     // The playhead follows the video only while it plays or after a seek the video made itself;

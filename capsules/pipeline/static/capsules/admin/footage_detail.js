@@ -3,6 +3,8 @@
   const root = document.querySelector(".geste-footage[data-status-url]");
   if (!root) return;
   const url = root.dataset.statusUrl;
+  const shownState = root.dataset.footageState;
+  const fr1 = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   let lastStatus = null;
   async function tick() {
     try {
@@ -17,10 +19,16 @@
         tr.querySelector('[data-field="progress"]').textContent = `${Math.round(row.progress)} %`;
         tr.querySelector('[data-field="status"]').textContent = row.status_label;
         tr.querySelector('[data-field="error"]').textContent = row.error || "";
-        tr.querySelector('[data-field="duration"]').textContent = row.duration ? `${row.duration.toFixed(1)} s` : "";
+        const note = tr.querySelector('[data-field="note"]');
+        if (note) note.textContent = row.note || "";
+        tr.querySelector('[data-field="duration"]').textContent = row.duration ? `${fr1.format(row.duration)} s` : "";
       }
       const running = data.run && data.run.status === "running";
-      if (lastStatus === "running" && !running) window.location.reload();
+      // Reload when the run ends, or when the steps are ready (the review link appears).
+      if ((lastStatus === "running" && !running) || (shownState && data.status !== shownState && data.status === "in_review")) {
+        window.location.reload();
+        return;
+      }
       lastStatus = data.run ? data.run.status : null;
       if (running) setTimeout(tick, 1500);
     } catch (e) {

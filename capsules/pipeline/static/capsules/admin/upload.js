@@ -18,7 +18,8 @@
     form.querySelector(".geste-upload-progress").hidden = false;
     const pct = size ? (100 * offset) / size : 0;
     bar.value = pct;
-    text.textContent = `${pct.toFixed(1)} % (${(offset / 1e6).toFixed(1)} / ${(size / 1e6).toFixed(1)} Mo)`;
+    const f1 = (v) => v.toLocaleString("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    text.textContent = `${f1(pct)} % (${f1(offset / 1e6)} / ${f1(size / 1e6)} Mo)`;
   }
 
   async function json(res) { try { return await res.json(); } catch (e) { return {}; } }
@@ -32,7 +33,8 @@
     const res = await fetch(form.dataset.createUrl, {
       method: "POST", credentials: "same-origin", headers: { ...headers, "Content-Type": "application/json" },
       body: JSON.stringify({ filename: file.name, size: file.size, title: form.title.value,
-        skills_block: form.skills_block.value, language: form.language.value }),
+        skills_block: form.skills_block.value, language: form.language.value,
+        expert: form.expert ? form.expert.value : "" }),
     });
     const data = await json(res);
     if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
@@ -71,6 +73,15 @@
     }
     return offset;
   }
+
+  const fileName = form.querySelector("[data-file-name]");
+  const input = form.querySelector("input[type=file]");
+  // The browser's own "Choose File" / "No file chosen" follow its language: ours are French.
+  input.addEventListener("change", () => {
+    if (fileName) fileName.textContent = input.files[0] ? input.files[0].name : "Aucun fichier choisi";
+    input.setCustomValidity("");
+  });
+  input.addEventListener("invalid", () => input.setCustomValidity("Choisissez une vidéo à téléverser."));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,0 +1,64 @@
+// Transcript correction beside the video: listen to a segment, re-time its limits at the playhead,
+// split it in two there (the text is cut at the word nearest in proportion; fix it by hand).
+(() => {
+  const root = document.getElementById("geste-transcript-edit");
+  if (!root) return;
+  const video = root.querySelector('[data-role="video"]');
+  const out = root.querySelector('[data-role="playhead"]');
+  const list = root.querySelector('[data-role="segments"]');
+  const fr = (s) => `${s.toFixed(1).replace(".", ",")} s`;
+  let next = list.querySelectorAll("[data-row]").length;
+  let stopAt = null;
+  const now = () => (video ? Math.round(video.currentTime * 1000) / 1000 : 0);
+
+  if (video) {
+    video.addEventListener("timeupdate", () => {
+      if (out) out.textContent = fr(video.currentTime);
+      if (stopAt !== null && video.currentTime >= stopAt) { video.pause(); stopAt = null; }
+    });
+  }
+  const field = (row, name) => row.querySelector(`[data-field="${name}"]`);
+  const label = (row) => {
+    const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value);
+    row.querySelector('[data-role="label"]').textContent = `${fr(a).slice(0, -2)} – ${fr(b)}`;
+  };
+
+  function split(row) {
+    const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value), t = now();
+    if (!(t > a + 0.2 && t < b - 0.2)) {
+      alert(`Placez la tête de lecture dans le segment (entre ${fr(a)} et ${fr(b)}), puis « Scinder ici ».`);
+      return;
+    }
+    const words = field(row, "text").value.trim().split(/\s+/).filter(Boolean);
+    const cut = Math.max(1, Math.min(words.length - 1, Math.round((words.length * (t - a)) / (b - a))));
+    const copy = row.cloneNode(true);
+    const n = next++;
+    copy.querySelectorAll("[name]").forEach((el) => { el.name = el.name.replace(/-\d+$/, `-${n}`); });
+    const area = field(copy, "text");
+    area.id = `text-${n}`;
+    copy.querySelector("label.w-sr-only").htmlFor = area.id;
+    copy.querySelector('input[name^="source-"]').value = "";
+    field(row, "end").value = t;
+    field(copy, "start").value = t;
+    field(row, "text").value = words.slice(0, cut).join(" ");
+    area.value = words.slice(cut).join(" ");
+    row.after(copy);
+    label(row); label(copy);
+    area.focus();
+  }
+
+  list.addEventListener("click", (ev) => {
+    const btn = ev.target.closest("[data-act]");
+    if (!btn) return;
+    const row = btn.closest("[data-row]");
+    const act = btn.dataset.act;
+    if (act === "play" && video) {
+      video.currentTime = parseFloat(field(row, "start").value);
+      stopAt = parseFloat(field(row, "end").value);
+      video.play().catch(() => {});
+    } else if (act === "set-start" && video) { field(row, "start").value = now(); label(row); }
+    else if (act === "set-end" && video) { field(row, "end").value = now(); label(row); }
+    else if (act === "split" && video) split(row);
+  });
+  list.addEventListener("input", (ev) => { if (ev.target.type === "number") label(ev.target.closest("[data-row]")); });
+})();

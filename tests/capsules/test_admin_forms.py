@@ -1,0 +1,85 @@
+"""Admin forms a French browser can read and submit: numbers rendered with a dot (what a number
+input accepts, whatever the admin's language), French server-side validation instead of the
+browser's English bubbles, the video where a time is picked; approval refuses untitled steps."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from capsules.authoring import capsule as authoring
+from capsules.models import Footage, Interaction
+from tests.factories import FootageFactory, InteractionFactory, StepFactory, designer, expert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def capsule(db):
+    footage = FootageFactory(duration=60.0, status=Footage.Status.APPROVED,
+                             renditions={"mp4": "footage/aa/x/transcode/k/low.mp4", "poster": "p.jpg"})
+    for i in range(3):
+        StepFactory(footage=footage, order=i + 1, start=i * 20.0, end=i * 20.0 + 20.0, title=f"Étape {i}",
+                    keyframe=f"k/{i}.jpg", approved=True)
+    made = authoring.create_capsule(footage, title="Changer un joint", user=designer(username="auteur"))
+    return footage.capsules.get(pk=made.capsule_id)
+
+
+def _number_values(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="number"[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
+
+
+def test_edit_form_renders_numbers_a_number_input_accepts(client, capsule):
+    inter = InteractionFactory(capsule=capsule, kind=Interaction.Kind.HOTSPOT, time=34.985, choices=[],
+                               answer_key={"regions": [{"rect": [0.125, 0.25, 0.375, 0.5]}]})
+    client.force_login(designer(username="camille"))
+    res = client.get(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]))
+    assert res.status_code == 200
+    html = res.content.decode()
+    values = _number_values(html)
+    assert values["time"] == "34.985"
+    assert (values["hotspot_x"], values["hotspot_w"]) == ("0.125", "0.375")
+    for value in values.values():
+        float(value)  # what the browser's number input parses: never "34,985"
+    assert re.search(r'name="time"[^>]*step="any"', html)
+    assert "novalidate" in html  # French messages from the server, not the browser's own
+    assert 'data-role="video"' in html and "low.mp4" in html  # "Utiliser la tête de lecture" has a video
+
+
+def test_saving_the_rendered_form_again_keeps_the_values(client, capsule):
+    inter = InteractionFactory(capsule=capsule, time=34.985)
+    client.force_login(designer(username="camille"))
+    url = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    html = client.get(url).content.decode()
+    values = _number_values(html)
+    res = client.post(url, {"time": values["time"], "prompt": inter.prompt,
+                            "choices": "* Une clé dynamométrique\nUn marteau", "mandatory": "on"})
+    assert res.status_code == 302
+    inter.refresh_from_db()
+    assert inter.time == pytest.approx(34.985)
+
+
+def test_out_of_range_time_gets_a_french_message(client, capsule):
+    inter = InteractionFactory(capsule=capsule)
+    client.force_login(designer(username="camille"))
+    res = client.post(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]),
+                      {"time": "999", "prompt": "Q", "choices": "* a\nb"})
+    assert res.status_code == 400
+    assert "instant doit être dans la capsule" in res.content.decode()
+
+
+def test_approval_refuses_an_untitled_step(client):
+    jean = expert(username="jp")
+    footage = FootageFactory(expert=jean, duration=30.0)
+    StepFactory(footage=footage, order=1, start=0, end=10, title="Couper l'eau")
+    StepFactory(footage=footage, order=2, start=10, end=20, title="  ")
+    client.force_login(jean)
+    res = client.post(reverse("review_api:approve", args=[footage.pk]), content_type="application/json",
+                      data=json.dumps({"version": footage.review_version}))
+    assert res.status_code == 400
+    assert "Donnez un titre à l'étape 2" in json.dumps(res.json(), ensure_ascii=False)
+    footage.refresh_from_db()
+    assert footage.status == Footage.Status.IN_REVIEW

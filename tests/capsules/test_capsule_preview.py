@@ -1,0 +1,91 @@
+"""The expert validates what learners will get: the workflow preview plays the draft capsule with its
+questions (through a preview manifest only reviewers and designers may read) and lists the answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from capsules.authoring import capsule as authoring
+from capsules.models import Attempt, Capsule, Footage
+from tests.factories import FootageFactory, InteractionFactory, StepFactory, designer, expert, learner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    jean = expert(username="jp", first_name="Jean", last_name="Plombier")
+    camille = designer(username="camille")
+    footage = FootageFactory(expert=jean, duration=30.0, status=Footage.Status.APPROVED)
+    for i in range(3):
+        StepFactory(footage=footage, order=i + 1, start=i * 10.0, end=i * 10.0 + 10.0, approved=True)
+    made = authoring.create_capsule(footage, title="Changer un joint", user=camille)
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    inter = InteractionFactory(capsule=capsule, time=12.0)
+    authoring.submit_for_validation(capsule, camille)
+    return {"expert": jean, "designer": camille, "capsule": capsule, "interaction": inter}
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 404), ("learner", 404), ("other_expert", 404),
+                                          ("expert", 200), ("designer", 200)])
+def test_preview_manifest_only_for_reviewers(client, world, role, status):
+    users = {"learner": learner(username="lea"), "other_expert": expert(username="autre"),
+             "expert": world["expert"], "designer": world["designer"]}
+    if role != "anonymous":
+        client.force_login(users[role])
+    capsule = world["capsule"]
+    assert client.get(reverse("learner-manifest", args=[capsule.pk])).status_code == 404  # a draft for learners
+    res = client.get(reverse("preview-manifest", args=[capsule.pk]))
+    assert res.status_code == status
+    if status == 200:
+        data = res.json()
+        assert data["preview"] is True and [i["id"] for i in data["interactions"]] == [world["interaction"].pk]
+        assert "answer_key" not in json.dumps(data)
+
+
+def test_reviewer_answers_are_graded_not_stored(client, world):
+    client.force_login(world["expert"])
+    inter = world["interaction"]
+    url = reverse("preview-manifest", args=[world["capsule"].pk])
+    answer_url = client.get(url).json()["interactions"][0]["answer_url"]
+    res = client.post(answer_url, content_type="application/json", data=json.dumps({"response": {"choice": "b"}}))
+    assert res.status_code == 200, res.content
+    assert res.json()["correct"] is False
+    res = client.post(answer_url, content_type="application/json", data=json.dumps({"response": {"choice": "a"}}))
+    assert res.json()["correct"] is True
+    assert not Attempt.objects.filter(interaction=inter).exists()
+
+
+def test_workflow_preview_plays_the_draft_with_the_answer_sheet(client, world):
+    client.force_login(world["expert"])
+    page = world["capsule"].page
+    task = page.current_workflow_task
+    res = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk]))
+    assert res.status_code == 200
+    html = res.content.decode()
+    assert reverse("preview-manifest", args=[world["capsule"].pk]) in html
+    assert "Questions et réponses attendues" in html and "Une clé dynamométrique" in html
+
+
+def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, world):
+    capsule, camille = world["capsule"], world["designer"]
+    client.force_login(camille)
+    url = reverse("geste_capsule_approve_task", args=[capsule.pk])
+    edit = reverse("geste_capsule_edit", args=[capsule.pk])
+    assert "Valider et publier" not in client.get(edit).content.decode()  # the expert's turn first
+    client.post(url)
+    page = capsule.page
+    page.refresh_from_db()
+    assert not page.live and page.workflow_in_progress
+    # The expert approves their task (as the editor's "Approuver" does).
+    page.current_workflow_task.on_action(page.current_workflow_task_state, world["expert"], "approve")
+    html = client.get(edit).content.decode()
+    assert "Valider et publier la capsule" in html
+    res = client.post(url)
+    assert res.status_code == 302
+    page.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    assert client.get(reverse("learner-manifest", args=[capsule.pk])).status_code == 200
