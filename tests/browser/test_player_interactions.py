@@ -274,10 +274,14 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     tab_to(page, ".gq-submit")
     if SCREENSHOTS:
         page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-recall-phone.png")
-    done = answer(page, ".gq-right")
-    assert done["correct"] is True and done["score"] == 0.0
+    # "Je ne savais pas" is graded as not known (self-assessed), and the model answer is shown to compare.
+    with page.expect_response(lambda r: r.url.endswith(f"/api/learner/interactions/{recall.pk}/answer")) as resp:
+        page.keyboard.press("Enter")
+    done = resp.value.json()
+    assert done["correct"] is False and done["score"] == 0.0 and done["solution"] == {}
+    page.wait_for_selector(".gp-question .gq-feedback")
     assert RECALL_OK in page.inner_text(".gp-question") and "Merci." in page.inner_text(".gp-question")
-    assert attempts(user, recall) == [(True, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
+    assert attempts(user, recall) == [(False, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
     carry_on(page)
 
     # --- a question at the very end of the capsule ------------------------------------------
