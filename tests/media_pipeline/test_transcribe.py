@@ -23,7 +23,7 @@ from media_pipeline.transcribe import (
     stream_pcm,
     transcribe,
 )
-from media_pipeline.whisper_weights import install_base_model, tiny_en_model_dir
+from media_pipeline.whisper_weights import tiny_en_model_dir
 from tests.media_pipeline import french_speech
 from tests.mediagen import espeak_wav, make_clip
 
@@ -42,8 +42,9 @@ ENGLISH_WER_MAX = 0.15
 
 
 @pytest.fixture(scope="session")
-def base_dir(tmp_path_factory) -> Path:
-    return install_base_model(tmp_path_factory.mktemp("whisper-base"))
+def base_dir(whisper_base_dir) -> Path:
+    """The session's shared base weights (tests/conftest.py), not a copy rebuilt per session."""
+    return whisper_base_dir
 
 
 @pytest.fixture(scope="session")
