@@ -292,12 +292,17 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.focus(".gq-submit")
     answer(page, ".gq-right")
     tab_to(page, ".gq-continue")
+    # Any play or seek back from here on would be the restart this checks for: record them.
+    page.evaluate("""() => { const v = document.querySelector('video.gp-video'); window.gesteRestarts = [];
+        for (const type of ['play', 'seeking']) v.addEventListener(type, () => {
+            if (type === 'play' || v.currentTime < 11) window.gesteRestarts.push([type, v.currentTime]); }); }""")
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-status:not(.gp-sync):has-text('Fin de la capsule')", timeout=5000)
-    page.wait_for_timeout(800)
-    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
 
-    # Every mandatory question answered and the video watched to its end: the capsule is complete.
+    # Every mandatory question answered and the video watched to its end: the capsule is complete
+    # (a server round trip after the end was shown), and the video never started over meanwhile.
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)
-    leave(page)
+    assert page.evaluate("window.gesteRestarts") == []
+    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
+    leave(page, user)
     assert not errors, errors
