@@ -53,11 +53,20 @@ def _sentences(transcript: dict) -> list[tuple[float, float, str]]:
         for w in words:
             cur.append(w)
             if re.search(r"[.!?…]$", str(w.get("word", "")).strip()):
-                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
                 cur = []
         if cur:
-            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), "".join(x["word"] for x in cur)))
+            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
     return out
+
+
+def join_words(words: list[dict]) -> str:
+    """The text of timed words. Whisper's raw words carry their leading space; the transcribe stage
+    stores them stripped ("je", "serre"): joined as-is those gave run-together titles ("Jeserre")."""
+    parts = [str(w.get("word", "")) for w in words]
+    if any(p[:1].isspace() for p in parts):
+        return "".join(parts)
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 def sentences(transcript: dict | None) -> list[tuple[float, float, str]]:
