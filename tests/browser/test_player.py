@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.utils import timezone
 
 from capsules.models import Attempt, LearnerEvent, Progress
 from tests import factories
@@ -80,15 +80,34 @@ def accessibility_violations(page) -> list[str]:
     return found
 
 
-def leave(page, user=None) -> None:
-    """Leave the page; for a signed-in learner, wait until the progress the player sends on pagehide
-    has been saved, so that no request is still writing when the test's database is flushed.
-    (An anonymous visitor's player sends nothing.)"""
-    since = timezone.now()
-    page.goto("about:blank")
-    if user is not None:
-        wait_for(lambda: Progress.objects.filter(user=user, updated_at__gte=since).exists(), timeout=15,
-                 interval=0.1, message="the progress sent on pagehide")
+def leave(page) -> None:
+    """Leave the page and wait until the requests it sent to the learner API while leaving (the
+    progress posted on pagehide) are answered, so that none is still writing when the test's
+    database is flushed. The pagehide post is best effort (keepalive): a browser may drop it, for
+    instance behind a service worker; then there is nothing to wait for."""
+    pending: dict[object, str] = {}
+    context = page.context
+
+    def started(request):
+        if "/api/learner/" in request.url and request.method == "POST":
+            pending[request] = request.url
+
+    def ended(request):
+        pending.pop(request, None)
+
+    context.on("request", started)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
+    try:
+        page.goto("about:blank")
+        deadline = time.monotonic() + 15
+        while pending and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # lets Playwright deliver the finished events (not a fixed wait)
+        assert not pending, f"learner requests still running after leaving: {sorted(pending.values())}"
+    finally:
+        context.remove_listener("request", started)
+        context.remove_listener("requestfinished", ended)
+        context.remove_listener("requestfailed", ended)
     page.close()
 
 
@@ -281,7 +300,7 @@ def test_phone_learner_scenario(live_server, phone_context, published):
         ]:
             page.goto(f"{live_server.url}{target.url}")
             page.screenshot(path=f"{SCREENSHOTS}/{name}-phone.png", full_page=True)
-    leave(page, user)
+    leave(page)
     assert not errors, errors
 
 

@@ -304,5 +304,5 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)
     assert page.evaluate("window.gesteRestarts") == []
     assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
-    leave(page, user)
+    leave(page)
     assert not errors, errors

@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from capsules import demo, storage
 from capsules.models import Capsule, Footage, Interaction, PipelineRun, StageRun
+from tests.baseline import ensure_baseline
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -31,6 +32,7 @@ def proposed_steps(footage: Footage) -> list[dict]:
 def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
+    ensure_baseline()  # groups, home page and workflow, as the migrations made them
     worker_factory()
     out = io.StringIO()
     call_command("seed_demo", "--wait", "--timeout", "900", *CLIP, stdout=out, stderr=io.StringIO())
