@@ -1,34 +1,51 @@
 """Demo content for `make run`: users, a certification with a skills block, and one capsule made
-from generated first-person footage processed by the real pipeline."""
+from generated first-person footage processed by the real pipeline.
+
+Nothing here takes a shortcut a person could not take: the footage is assigned to the demo expert,
+who approves the steps the pipeline proposed through the review API; the designer authors the
+capsule and accepts Geste's drafted questions on the authoring screens, then submits it to the
+Wagtail workflow "Validation par l'expert", where the expert's task and then the designer's
+publish it. Each action goes through the site's own views, signed in as that person
+(``SignedIn``), so their permission checks and state rules apply to the demo too."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from capsules.models import Certification, Footage, SkillsBlock
+from capsules.models import Capsule, Certification, Footage, Interaction, SkillsBlock
 from capsules.pages import page_model
 
 DEMO_PASSWORD = "geste-demo"
 ADMIN_PASSWORD = "geste-admin"
 DEMO_FOOTAGE_TITLE = "Démo — remplacement d'un joint de robinet"
-NARRATION = [
-    "D'abord, je coupe l'arrivée d'eau sous l'évier.",
-    "Ensuite, je desserre l'écrou avec la clé à molette.",
-    "Puis je retire l'ancien joint et je nettoie le siège.",
-    "Maintenant je pose le joint neuf et je serre à trois newtons-mètres.",
-]
+CAPSULE_TITLE = "Remplacer le joint d'un robinet"
+CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
+# Drafts the demo designer accepts: questions built from the approved steps. Cloze drafts come from
+# the machine transcript of a synthetic voice and hotspots need a zone drawn: left for review.
+ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE)
+# The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
+EXPERT_TASK = "Validation des étapes et des quiz par l'expert"
+DESIGNER_TASK = "Publication par le concepteur"
 
 
-def TRUTH_FILE() -> Path:  # noqa: N802 (a constant that needs settings)
-    """What the demo narration really says: the 'expert' uses it to name the steps."""
-    return Path(settings.VAR_DIR) / "demo-narration.json"
+class DemoError(RuntimeError):
+    """A screen refused what the demo person asked: the demo stops and says which and why."""
+
+
+@dataclass(frozen=True)
+class DemoClip:
+    """The generated demo video: 40 s of 720p by default (tests ask for a smaller one)."""
+
+    width: int = 1280
+    height: int = 720
+    seconds: float = 40.0
+    seed: int = 7
 
 
 def ensure_users() -> dict[str, object]:
@@ -74,73 +91,138 @@ def ensure_catalogue() -> SkillsBlock:
     return block
 
 
-def make_demo_video(out: Path) -> Path:
-    """A short first-person clip with French narration, from the evaluation clip generator."""
-    try:
-        from media_pipeline.evaluation.synthetic import generate_clip
-    except ImportError:
-        generate_clip = None
-    if generate_clip is not None:
-        clip = generate_clip(out, seed=7, size=(1280, 720), duration=40)
-        TRUTH_FILE().write_text(json.dumps(clip.transcript, ensure_ascii=False), "utf-8")
-        return Path(clip.path)
-    # Fallback: a test pattern with the same narration.
-    wav = out.with_suffix(".wav")
-    subprocess.run(["espeak-ng", "-v", "fr", "-s", "140", "-w", str(wav), " ".join(NARRATION)], check=True)
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
-                    "-i", str(wav), "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                    "-c:a", "aac", str(out)], check=True)
-    return out
+def make_demo_video(out: Path, clip: DemoClip = DemoClip()) -> Path:
+    """A first-person clip with French narration, from the evaluation clip generator. Its true
+    narration is not kept: the steps shown are those the pipeline finds."""
+    from media_pipeline.evaluation.synthetic import generate_clip
+
+    made = generate_clip(out, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds)
+    return Path(made.path)
 
 
-def ensure_demo_footage(block: SkillsBlock, people: dict) -> Footage:
+def ensure_demo_footage(block: SkillsBlock, people: dict, clip: DemoClip = DemoClip()) -> Footage:
+    """Upload the demo video as the designer, assigned to the demo expert; the pipeline starts."""
     from capsules.pipeline.ingest import ingest_file
 
     footage = Footage.objects.filter(title=DEMO_FOOTAGE_TITLE).first()
     if footage is not None:
         return footage
     with tempfile.TemporaryDirectory() as tmp:
-        video = make_demo_video(Path(tmp) / "demo-joint-robinet.mp4")
+        video = make_demo_video(Path(tmp) / "demo-joint-robinet.mp4", clip)
         return ingest_file(video, original_name=video.name, skills_block=block, title=DEMO_FOOTAGE_TITLE,
                            user=people["concepteur"], expert=people["expert"])
 
 
-def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict):
-    """As the expert and the designer would: approve the steps, author a capsule from them,
-    accept Geste's drafted questions that need no drawing, and publish it."""
-    from capsules.authoring.capsule import create_capsule, set_draft_status
-    from capsules.authoring.drafting import draft_for_capsule
-    from capsules.models import Capsule, Interaction
+class SignedIn:
+    """One person using the site's own views in-process (Django's test client, signed in as them).
 
-    capsule = Capsule.objects.filter(footage=footage).first()
-    if capsule is not None:
-        return capsule
-    if not footage.steps.exists():
-        return None
-    name_steps_as_the_expert(footage)
-    footage.steps.update(approved=True)
-    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.APPROVED)
+    Every request runs the same middleware, permission checks and rules as in a browser; a refusal
+    raises DemoError with the answer instead of being worked around.
+    """
+
+    def __init__(self, user):
+        from django.test import Client
+
+        hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+        extra = {"wsgi.url_scheme": "https"} if getattr(settings, "SECURE_SSL_REDIRECT", False) else {}
+        self.user = user
+        self.client = Client(SERVER_NAME=hosts[0] if hosts else "localhost", **extra)
+        self.client.force_login(user)
+
+    def _check(self, response, what: str, ok: tuple[int, ...]):
+        if response.status_code not in ok:
+            body = response.content.decode("utf-8", "replace")[:500]
+            raise DemoError(f"{self.user.get_username()} : {what} refusé ({response.status_code}) : {body}")
+        return response
+
+    def get_json(self, url: str, what: str) -> dict:
+        return self._check(self.client.get(url), what, (200,)).json()
+
+    def post_json(self, url: str, data: dict, what: str) -> dict:
+        return self._check(self.client.post(url, data, content_type="application/json"), what, (200, 201)).json()
+
+    def post_form(self, url: str, data: dict, what: str):
+        """A form submission: the screens answer with a redirect (302) when they accept it."""
+        return self._check(self.client.post(url, data), what, (302,))
+
+
+def expert_approves_steps(footage: Footage, expert) -> None:
+    """The assigned expert reads the review state and approves the steps as the pipeline proposed them."""
+    from django.urls import reverse
+
     footage.refresh_from_db()
-    authored = create_capsule(footage, title="Remplacer le joint d'un robinet", user=people["concepteur"],
-                              summary="Les gestes d'un plombier, filmés par lui-même.")
-    capsule = Capsule.objects.get(pk=authored.capsule_id)
-    for interaction in draft_for_capsule(capsule):
-        # Cloze questions come from the machine transcript of a synthetic voice: leave them for review.
-        if interaction.kind in (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE):
-            set_draft_status(interaction, accept=True)
-    capsule.page.save_revision(user=people["admin"]).publish(user=people["admin"])
+    if footage.status == Footage.Status.APPROVED:
+        return
+    as_expert = SignedIn(expert)
+    state = as_expert.get_json(reverse("review_api:state", args=[footage.pk]), "lecture de la relecture")
+    if not state["permissions"]["can_approve"]:
+        raise DemoError(f"l'expert ne peut pas approuver la vidéo (statut {state['footage']['status']})")
+    as_expert.post_json(reverse("review_api:approve", args=[footage.pk]), {"version": state["version"]},
+                        "approbation des étapes")
+    footage.refresh_from_db()
+
+
+def designer_authors_capsule(footage: Footage, designer) -> Capsule:
+    """On the authoring screens: create the capsule over all approved steps, ask Geste for quiz
+    drafts, accept those built from the steps, and send the capsule to the expert's validation."""
+    from django.urls import reverse
+
+    as_designer = SignedIn(designer)
+    capsule = Capsule.objects.filter(footage=footage).first()
+    if capsule is None:
+        as_designer.post_form(reverse("geste_capsule_create", args=[footage.pk]),
+                              {"title": CAPSULE_TITLE, "summary": CAPSULE_SUMMARY}, "création de la capsule")
+        capsule = Capsule.objects.get(footage=footage)
+    page = capsule.page
+    if page.live or page.workflow_in_progress:
+        return capsule
+    if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
+        as_designer.post_form(reverse("geste_drafts_generate", args=[capsule.pk]), {}, "propositions de quiz")
+        proposed = capsule.interactions.filter(origin=Interaction.Origin.DRAFTED,
+                                               draft_status=Interaction.DraftStatus.PROPOSED)
+        for inter in proposed.filter(kind__in=ACCEPTED_DRAFT_KINDS).order_by("time"):
+            as_designer.post_form(reverse("geste_draft_decide", args=[capsule.pk, inter.pk]),
+                                  {"decision": "accept"}, "acceptation d'une proposition")
+        if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
+            raise DemoError("Geste n'a proposé aucune question construite à partir des étapes.")
+    as_designer.post_form(reverse("geste_capsule_submit", args=[capsule.pk]), {}, "envoi en validation")
+    capsule.page.refresh_from_db()
+    if not capsule.page.workflow_in_progress:
+        raise DemoError("la capsule n'a pas été envoyée en validation.")
     return capsule
 
 
-def name_steps_as_the_expert(footage: Footage) -> None:
-    """The expert names each step from what they said while doing it (the true narration)."""
-    from media_pipeline.segmentation.titles import propose_title
+def approve_workflow_task(page, person, expected_task: str) -> None:
+    """``person`` approves the page's current workflow task from the Wagtail admin."""
+    from django.urls import reverse
 
-    if not TRUTH_FILE().exists():
-        return
-    truth = json.loads(TRUTH_FILE().read_text("utf-8"))
-    for step in footage.steps.all():
-        title = propose_title(truth, step.start, step.end)
-        if title:
-            step.title = title[:255]
-            step.save(update_fields=["title"])
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    if task_state is None:
+        raise DemoError(f"aucune tâche de validation en cours pour « {page.title} ».")
+    if task_state.task.name != expected_task:
+        raise DemoError(f"tâche en cours « {task_state.task.name} », attendue « {expected_task} ».")
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
+    SignedIn(person).client.post(url, {"comment": ""})
+    task_state.refresh_from_db()
+    if task_state.status != task_state.STATUS_APPROVED:
+        raise DemoError(f"{person.get_username()} n'a pas pu approuver « {expected_task} ».")
+
+
+def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict) -> Capsule | None:
+    """The people's path after the pipeline: expert review, authoring, expert validation, publication."""
+    if not footage.steps.exists():
+        return None
+    expert_approves_steps(footage, people["expert"])
+    capsule = designer_authors_capsule(footage, people["concepteur"])
+    page = capsule.page
+    page.refresh_from_db()
+    if page.workflow_in_progress:
+        for person, task in ((people["expert"], EXPERT_TASK), (people["concepteur"], DESIGNER_TASK)):
+            page.refresh_from_db()
+            if page.current_workflow_task_state and page.current_workflow_task_state.task.name == task:
+                approve_workflow_task(page, person, task)
+        page.refresh_from_db()
+    if not page.live:
+        raise DemoError("la capsule de démonstration n'a pas été publiée par le circuit de validation.")
+    return capsule

@@ -9,7 +9,7 @@ echo "==> lint-imports (layer contracts, .importlinter)"
 .venv/bin/lint-imports --no-cache
 echo "==> pytest"
 set +e
-.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 "$@"
+.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 --durations=25 "$@"
 code=$?
 set -e
 if [ $code -eq 5 ]; then echo "pytest collected no tests: failing loudly"; exit 1; fi

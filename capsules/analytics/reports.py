@@ -11,7 +11,8 @@ Definitions (the numbers a training organisation will quote, so they are spelled
 - the report's questions are the capsule's accepted interactions that expect an answer
   (every kind but "pause to observe"), in time order;
 - *first-try success*: share of the learners who answered a question whose first attempt
-  (by ``answered_at``, then id) was right;
+  (by ``answered_at``, then id) was right; for a free-recall question "right" is the learner's
+  own rating "je savais" (the question is *self-assessed*, and the reports say so);
 - *attempts until right*: for learners who eventually got it right, how many attempts it took
   up to and including the first right one, averaged;
 - *choice distribution*: over all attempts, how often each choice was picked (a multiple-choice
@@ -37,6 +38,7 @@ from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progres
 
 CHOICE_KINDS = (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE, Interaction.Kind.TRUE_FALSE)
 NOT_QUESTIONS = (Interaction.Kind.OBSERVE,)
+SELF_ASSESSED_KINDS = (Interaction.Kind.FREE_RECALL,)
 
 
 def _ratio(part: int | float, whole: int | float) -> float | None:
@@ -216,6 +218,11 @@ class QuestionStats:
     @property
     def is_choice(self) -> bool:
         return self.kind in CHOICE_KINDS
+
+    @property
+    def self_assessed(self) -> bool:
+        """Right or wrong as the learner rated themself (free recall), not as graded by Geste."""
+        return self.kind in SELF_ASSESSED_KINDS
 
 
 def _questions(capsule: Capsule) -> list[Interaction]:

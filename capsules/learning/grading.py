@@ -11,7 +11,8 @@ answer_key formats (relative coordinates are 0..1 of the picture):
 - ordering: ``{"order": ["s1", "s2", "s3"]}``
 - hotspot: ``{"regions": [{"rect": [x, y, w, h]}, {"polygon": [[x, y], ...]}]}``
 - cloze: ``{"blanks": [["joint", "joint torique"], ["siphon"]]}`` (accepted answers per blank)
-- free_recall, observe: no key (self-assessed / acknowledged, always accepted)
+- free_recall: no key; self-assessed, graded by the learner's own rating (right only for "knew")
+- observe: no key (acknowledged, always accepted)
 
 Responses: ``{"choice": "a"}`` or ``{"choices": [...]}``, ``{"value": true}``, ``{"order": [...]}``,
 ``{"x": 0.4, "y": 0.6}``, ``{"blanks": ["..."]}``, ``{"text": "...", "self_assessment": "knew"}``.
@@ -196,11 +197,17 @@ def grade_cloze(key: dict, response: dict) -> tuple[bool, float]:
     return hits == len(blanks), round(hits / len(blanks), 4) if blanks else 1.0
 
 
+SELF_RATINGS = {"knew": 1.0, "partly": 0.5, "didnt": 0.0}  # je savais, en partie, je ne savais pas
+
+
 @register("free_recall")
 def grade_free_recall(key: dict, response: dict) -> tuple[bool, float]:
-    # Self-assessed: always accepted; the learner's own rating becomes the score.
-    rating = response.get("self_assessment", "knew")
-    return True, {"knew": 1.0, "partly": 0.5, "didnt": 0.0}.get(rating, 1.0)
+    """Self-assessed: no one checks a free text here, so the learner's own rating is the grade. Only
+    "je savais" counts as right; "je ne savais pas" must not inflate first-try success in reports."""
+    rating = response.get("self_assessment")
+    if rating not in SELF_RATINGS:
+        raise InvalidResponse("Évaluez-vous : je savais, en partie ou je ne savais pas.")
+    return rating == "knew", SELF_RATINGS[rating]
 
 
 @register("observe")

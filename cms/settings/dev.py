@@ -7,5 +7,10 @@ from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-# `make run`: e-mails to experts are printed in the server's and the worker's log.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Workflow notifications (capsule sent to the expert, approved…) land in var/mail/ instead of an SMTP
+# server that a development machine does not have; set DJANGO_EMAIL_BACKEND to send them for real.
+
+from .base import VAR_DIR  # noqa: E402
+
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"

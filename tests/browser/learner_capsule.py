@@ -1,7 +1,8 @@
 """A small published capsule with real media, for the player's browser test and the page-weight bench.
 
 Media: a 12-s 640x360 clip with French speech (espeak-ng), turned into an HLS ladder (180p + 360p),
-the low-rung MP4 and a poster by ``media_pipeline.transcode`` (plain ffmpeg if that fails), plus
+the low-rung MP4 and a poster by ``media_pipeline.transcode`` (the product's own transcode: if it
+breaks, the player tests fail with it), plus
 French and English WebVTT captions and step keyframes written here.
 """
 
@@ -53,22 +54,17 @@ def build_media(out: Path) -> Path:
     files.mkdir(parents=True)
     speech = espeak_wav(SPEECH, out / "speech.wav", speed=130)
     src = make_clip(out / "source.mp4", duration=DURATION, audio=speech)
-    try:
-        from media_pipeline.probe import probe
-        from media_pipeline.transcode import Rung, TranscodeSettings, transcode
+    from media_pipeline.probe import probe
+    from media_pipeline.transcode import Rung, TranscodeSettings, transcode
 
-        ladder = (Rung("180p", 180, 200, 48), Rung("360p", 360, 450, 64))
-        result = transcode(
-            src, files / "hls", probe(src), TranscodeSettings(ladder=ladder, preset="ultrafast")
-        )
-        rel = {
-            "master_playlist": f"hls/{result.master_playlist}",
-            "mp4": f"hls/{result.mp4}",
-            "poster": f"hls/{result.poster}",
-            "variants": [v.to_dict() for v in result.variants],
-        }
-    except Exception:  # the transcode module is young: fall back to plain ffmpeg
-        rel = _ffmpeg_hls(src, files)
+    ladder = (Rung("180p", 180, 200, 48), Rung("360p", 360, 450, 64))
+    result = transcode(src, files / "hls", probe(src), TranscodeSettings(ladder=ladder, preset="ultrafast"))
+    rel = {
+        "master_playlist": f"hls/{result.master_playlist}",
+        "mp4": f"hls/{result.mp4}",
+        "poster": f"hls/{result.poster}",
+        "variants": [v.to_dict() for v in result.variants],
+    }
     (files / "captions.fr.vtt").write_text(
         _vtt(
             [
@@ -111,100 +107,6 @@ def build_media(out: Path) -> Path:
     (files / "rel.json").write_text(json.dumps(rel))
     (files / "done").write_text("ok")
     return files
-
-
-def _ffmpeg_hls(src: Path, files: Path) -> dict:
-    hls = files / "hls"
-    hls.mkdir()
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-y",
-            "-v",
-            "error",
-            "-i",
-            str(src),
-            "-filter_complex",
-            "[0:v]split=2[a][b];[a]scale=-2:180[v0];[b]scale=-2:360[v1]",
-            "-map",
-            "[v0]",
-            "-map",
-            "0:a",
-            "-map",
-            "[v1]",
-            "-map",
-            "0:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-g",
-            "50",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "64k",
-            "-b:v:0",
-            "200k",
-            "-b:v:1",
-            "450k",
-            "-f",
-            "hls",
-            "-hls_time",
-            "4",
-            "-hls_playlist_type",
-            "vod",
-            "-master_pl_name",
-            "master.m3u8",
-            "-var_stream_map",
-            "v:0,a:0,name:180p v:1,a:1,name:360p",
-            "-hls_segment_filename",
-            str(hls / "%v/seg_%03d.ts"),
-            str(hls / "%v/index.m3u8"),
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-y",
-            "-v",
-            "error",
-            "-i",
-            str(hls / "180p/index.m3u8"),
-            "-c",
-            "copy",
-            "-movflags",
-            "+faststart",
-            str(hls / "180p.mp4"),
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-y",
-            "-v",
-            "error",
-            "-ss",
-            "1",
-            "-i",
-            str(src),
-            "-frames:v",
-            "1",
-            str(hls / "poster.jpg"),
-        ],
-        check=True,
-    )
-    return {
-        "master_playlist": "hls/master.m3u8",
-        "mp4": "hls/180p.mp4",
-        "poster": "hls/poster.jpg",
-        "variants": [
-            {"name": "180p", "height": 180, "bandwidth": 260000},
-            {"name": "360p", "height": 360, "bandwidth": 520000},
-        ],
-    }
 
 
 def publish_capsule(files: Path, storage_root: Path, *, prefix: str | None = None) -> dict:

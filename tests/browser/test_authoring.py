@@ -4,6 +4,7 @@ then a designer approve in Wagtail's workflow, which publishes the page."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 
@@ -16,10 +17,16 @@ from capsules.models import Capsule, Footage, Interaction, Transcript
 from cms.models import CapsulePage
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
+from tests.browser.test_player import log_in
 from tests.factories import FootageFactory, StepFactory, designer, expert, footage_key
+from tests.factories import learner as learner_user
 from tests.mediagen import make_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# What the player may receive about an interaction before it is answered (no key, no feedback).
+PUBLIC_INTERACTION_FIELDS = {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
+                             "answer_url", "image", "blanks"}
 
 SENTENCES = [
     (1.0, "Je coupe l'arrivée d'eau sous le siphon."),
@@ -222,9 +229,32 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     page_obj.refresh_from_db()
     assert page_obj.live and page_obj.title == "Changer le joint d'un siphon"
 
-    # learners now see the published capsule page (not the answer keys)
+    # A learner (signed in) opens the published page: the page and everything the player fetches list
+    # the four accepted interactions, but none of their answer keys or after-answer feedback.
+    learner = learner_user(username="apprenant-navigateur")
     ctx.clear_cookies()
-    res = page.goto(f"{live_server.url}{page_obj.url}")
-    assert res.status == 200
+    log_in(ctx, live_server, learner)
+    received = []
+    page.on("response", lambda r: received.append(r) if r.request.method == "GET" and (
+        "/api/learner/" in r.url or r.url.endswith(page_obj.url)) else None)
+    manifest_url = f"/api/learner/capsules/{capsule.pk}/manifest.json"
+    with page.expect_response(lambda r: r.url.endswith(manifest_url)) as manifest_response:
+        res = page.goto(f"{live_server.url}{page_obj.url}")
+    assert res.status == 200 and manifest_response.value.status == 200
+    manifest = manifest_response.value.json()
+    assert sorted(i["id"] for i in manifest["interactions"]) == sorted(accepted.values_list("pk", flat=True))
+    for shown in manifest["interactions"]:
+        assert set(shown) <= PUBLIC_INTERACTION_FIELDS, sorted(set(shown) - PUBLIC_INTERACTION_FIELDS)
+        assert all(set(c) <= {"id", "text", "image"} for c in shown.get("choices") or []), shown["choices"]
+    # What only the answer keys and the after-answer feedback hold, read from the database.
+    secrets = {"answer_key", "feedback_correct", "feedback_wrong"}
+    for inter in accepted:
+        secrets |= {t for t in (inter.feedback_correct, inter.feedback_wrong) if t}
+        secrets |= {c["feedback"] for c in inter.choices or [] if c.get("feedback")}
+    secrets.add(json.dumps(rect)[1:-1])  # the hotspot's zone
+    texts = [page.content()] + [r.text() for r in received]
+    assert len(texts) >= 2
+    leaks = [(secret, r) for secret in secrets for r in texts if secret in r]
+    assert not leaks, leaks[0][0]
     assert Interaction.objects.filter(capsule=capsule, draft_status="accepted").count() == 4
     ctx.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client
 from capsules.models import Attempt, LearnerEvent, Progress
 from tests import factories
 from tests.browser.learner_capsule import build_media, publish_capsule
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,10 +81,53 @@ def accessibility_violations(page) -> list[str]:
 
 
 def leave(page) -> None:
-    """Leave the page and let its last requests (progress on pagehide) finish before the DB is flushed."""
-    page.goto("about:blank")
-    page.wait_for_timeout(700)
+    """Leave the page and wait until the requests it sent to the learner API while leaving (the
+    progress posted on pagehide) are answered, so that none is still writing when the test's
+    database is flushed. The pagehide post is best effort (keepalive): a browser may drop it, for
+    instance behind a service worker; then there is nothing to wait for."""
+    pending: dict[object, str] = {}
+    context = page.context
+
+    def started(request):
+        if "/api/learner/" in request.url and request.method == "POST":
+            pending[request] = request.url
+
+    def ended(request):
+        pending.pop(request, None)
+
+    context.on("request", started)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
+    try:
+        page.goto("about:blank")
+        deadline = time.monotonic() + 15
+        while pending and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # lets Playwright deliver the finished events (not a fixed wait)
+        assert not pending, f"learner requests still running after leaving: {sorted(pending.values())}"
+    finally:
+        context.remove_listener("request", started)
+        context.remove_listener("requestfinished", ended)
+        context.remove_listener("requestfailed", ended)
     page.close()
+
+
+def seek_refused(page, action: str) -> float:
+    """Run ``action`` (a seek attempt) and return where the video settles once the player answered it:
+    the refusal is announced in the live region and no seek is pending any more."""
+    page.evaluate("document.getElementById('gp-live').textContent = ''")
+    page.evaluate(action) if action.startswith("document") else page.keyboard.press(action)
+    page.wait_for_function(
+        """() => !document.querySelector('video.gp-video').seeking &&
+                 document.getElementById('gp-live').textContent.includes("Répondez d'abord")""", timeout=5000)
+    return video(page, "v.currentTime")
+
+
+def settled_after_seek(page, before: float) -> float:
+    """Wait for a seek started by the page to land (time moved, no seek pending); the new time."""
+    page.wait_for_function(
+        "b => { const v = document.querySelector('video.gp-video'); return !v.seeking && v.currentTime !== b; }",
+        arg=before, timeout=5000)
+    return video(page, "v.currentTime")
 
 
 def open_capsule(page, url):
@@ -123,12 +168,9 @@ def test_phone_learner_scenario(live_server, phone_context, published):
 
     # Seeking past the unanswered mandatory question is refused (keyboard on the progress bar).
     page.focus(".gp-seek")
-    page.keyboard.press("End")
-    page.wait_for_timeout(300)
-    assert video(page, "v.currentTime") <= 5.3
-    page.evaluate("document.querySelector('video.gp-video').currentTime = 9")  # as native controls would
-    page.wait_for_timeout(300)
-    assert video(page, "v.currentTime") <= 5.3
+    assert seek_refused(page, "End") <= 5.3
+    # As native controls would:
+    assert seek_refused(page, "document.querySelector('video.gp-video').currentTime = 9") <= 5.3
 
     # Wrong; replay the step (the question comes back at its time), then right.
     # Choices carry opaque per-learner ids (issue 11): pick them by their text.
@@ -161,8 +203,10 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     page.click(".gp-play")
     page.wait_for_function("document.querySelector('video.gp-video').paused")
     paused_at = video(page, "v.currentTime")
-    page.wait_for_timeout(800)
-    saved = Progress.objects.get(user=user, capsule=capsule)
+    saved = wait_for(  # the pause sends the progress: wait for it to be stored
+        lambda: Progress.objects.filter(user=user, capsule=capsule, position__gte=paused_at - 0.5,
+                                        position__lte=paused_at + 0.5).exclude(watched=[]).first(),
+        timeout=10, interval=0.1, message=f"progress saved at {paused_at:.2f} s")
     assert saved.position == pytest.approx(paused_at, abs=0.5) and saved.watched
     page.reload()
     page.wait_for_selector("[data-geste-player][data-resumed]", timeout=15000)
@@ -181,15 +225,14 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     page.select_option(".gp-speed", "1")
     before = video(page, "v.currentTime")
     page.click(".gp-frame-fwd")
-    page.wait_for_timeout(200)
-    assert video(page, "v.currentTime") == pytest.approx(before + 0.04, abs=0.015) and video(page, "v.paused")
+    assert settled_after_seek(page, before) == pytest.approx(before + 0.04, abs=0.015) and video(page, "v.paused")
     assert page.locator(".gp-mark-kp").count() == 1 and page.locator(".gp-mark-step").count() == 3
     page.fill(".gt-search", "écrou")
     page.wait_for_selector("text=1 passage trouvé")
     assert page.locator(".gt-body p:visible").count() == 1  # the search filters the transcript
+    before = video(page, "v.currentTime")
     page.click(".gt-w:text-is('Dévissez')")
-    page.wait_for_timeout(300)
-    assert video(page, "v.currentTime") == pytest.approx(4.2, abs=0.1)
+    assert settled_after_seek(page, before) == pytest.approx(4.2, abs=0.1)
     assert page.locator(".gt-now").inner_text() == "Dévissez"
     page.reload()
     page.wait_for_selector("[data-geste-player][data-resumed]", timeout=15000)
@@ -234,8 +277,16 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     page.wait_for_selector("text=1 réponse hors ligne envoyée : 1 juste.", timeout=15000)
     attempt = Attempt.objects.get(user=user, interaction=q2)
     assert attempt.correct is True
-    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second flush sends nothing again
-    page.wait_for_timeout(500)
+    # A second flush sends nothing again: wait for it to finish (the player marks every sync on its
+    # root, even an empty one), then count.
+    synced_before = player.get_attribute("data-synced")
+    synced = page.evaluate("""() => new Promise((resolve) => {
+        const root = document.querySelector('[data-geste-player]');
+        new MutationObserver((_, obs) => { obs.disconnect(); resolve(root.dataset.synced); })
+            .observe(root, { attributes: true, attributeFilter: ['data-synced'] });
+        window.dispatchEvent(new Event('online'));
+    })""")
+    assert synced == synced_before  # the count of sent items did not grow
     assert Attempt.objects.filter(user=user, interaction=q2).count() == 1
     assert {"initialized", "played", "paused", "seeked", "answered"} <= set(
         LearnerEvent.objects.filter(user=user).values_list("verb", flat=True)

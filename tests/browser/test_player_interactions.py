@@ -277,10 +277,14 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     tab_to(page, ".gq-submit")
     if SCREENSHOTS:
         page.locator(".gp-question").screenshot(path=f"{SCREENSHOTS}/question-recall-phone.png")
-    done = answer(page, ".gq-right")
-    assert done["correct"] is True and done["score"] == 0.0
+    # "Je ne savais pas" is graded as not known (self-assessed), and the model answer is shown to compare.
+    with page.expect_response(lambda r: r.url.endswith(f"/api/learner/interactions/{recall.pk}/answer")) as resp:
+        page.keyboard.press("Enter")
+    done = resp.value.json()
+    assert done["correct"] is False and done["score"] == 0.0 and done["solution"] == {}
+    page.wait_for_selector(".gp-question .gq-feedback")
     assert RECALL_OK in page.inner_text(".gp-question") and "Merci." in page.inner_text(".gp-question")
-    assert attempts(user, recall) == [(True, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
+    assert attempts(user, recall) == [(False, 0.0, {"text": "Une clé plate", "self_assessment": "didnt"})]
     carry_on(page)
 
     # --- a question at the very end of the capsule ------------------------------------------
@@ -291,14 +295,19 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.focus(".gq-submit")
     answer(page, ".gq-right")
     tab_to(page, ".gq-continue")
+    # Any play or seek back from here on would be the restart this checks for: record them.
+    page.evaluate("""() => { const v = document.querySelector('video.gp-video'); window.gesteRestarts = [];
+        for (const type of ['play', 'seeking']) v.addEventListener(type, () => {
+            if (type === 'play' || v.currentTime < 11) window.gesteRestarts.push([type, v.currentTime]); }); }""")
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
     assert "Score :" in page.inner_text(".gp-end")
-    page.wait_for_timeout(800)
-    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
 
-    # Every mandatory question answered and the video watched to its end: the capsule is complete.
+    # Every mandatory question answered and the video watched to its end: the capsule is complete
+    # (a server round trip after the end was shown), and the video never started over meanwhile.
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=15000)
+    assert page.evaluate("window.gesteRestarts") == []
+    assert video(page, "v.paused") is True and video(page, "v.currentTime") >= 11.5  # not restarted
     leave(page)
     assert not errors, errors
 

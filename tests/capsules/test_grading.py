@@ -102,11 +102,20 @@ def test_cloze_normalises_case_accents_punctuation_and_spaces():
         grade(q, {"blanks": ["clé"]})
 
 
-def test_free_recall_is_always_accepted_with_self_assessed_score():
+def test_free_recall_is_graded_by_the_learners_own_rating():
     q = inter("free_recall")
-    assert grade(q, {"text": "n'importe quoi", "self_assessment": "didnt"}).correct is True
-    assert grade(q, {"text": "", "self_assessment": "didnt"}).score == 0.0
-    assert grade(q, {"text": "", "self_assessment": "partly"}).score == 0.5
+    knew = grade(q, {"text": "une clé plate", "self_assessment": "knew"})
+    assert (knew.correct, knew.score) == (True, 1.0)
+    # "Je ne savais pas" is not a right answer, whatever was typed (it used to be graded correct).
+    didnt = grade(q, {"text": "une clé plate", "self_assessment": "didnt"})
+    assert (didnt.correct, didnt.score) == (False, 0.0)
+    partly = grade(q, {"text": "", "self_assessment": "partly"})
+    assert (partly.correct, partly.score) == (False, 0.5)
+    # The model answer is shown whatever the rating: it is what the learner compares with.
+    assert didnt.feedback == knew.feedback == "Bravo"
+    for response in ({"text": "une clé plate"}, {"text": "x", "self_assessment": "sure"}):
+        with pytest.raises(InvalidResponse):  # no rating: nothing to grade (it used to count as "knew")
+            grade(q, response)
 
 
 def test_observe_is_acknowledged():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from capsules.learning.progress import covered, merge_ranges, skills_block_progress
 from capsules.models import Attempt, Interaction, KeyPoint, LearnerEvent, Progress, Step, Transcript
 from tests import factories, pages
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
 
@@ -462,8 +463,8 @@ def test_offline_bundle_lists_low_mp4_captions_page_and_manifest(world):
 def test_service_worker_is_served_from_the_root_with_its_scope_header(client):
     from django.contrib.staticfiles import finders
 
-    if not finders.find("geste/sw.js"):
-        pytest.skip("frontend not built: run `npm ci && npm run build` in frontend/")
+    require(bool(finders.find("geste/sw.js")), "lecteur non construit (geste/sw.js)",
+            "lancez `npm ci && npm run build` dans frontend/ (make setup le fait)")
     resp = client.get("/sw.js")
     assert resp.status_code == 200 and resp["Service-Worker-Allowed"] == "/"
     assert "javascript" in resp["Content-Type"] and b"fetch" in resp.content

@@ -164,13 +164,11 @@ def test_too_few_steps_give_no_structural_questions(commentary):
     assert _by_kind(drafts, "cloze")  # the commentary still gives clozes
 
 
-def test_drafts_on_the_whisper_transcript(commentary, settings):
+def test_drafts_on_the_whisper_transcript(commentary, whisper_base_dir):
     """The same commentary through Whisper base: recognition errors must not break drafting."""
     from media_pipeline.transcribe import TranscribeSettings, transcribe
 
-    model_dir = Path(settings.GESTE_WHISPER_MODEL_DIR)
-    if not (model_dir / "model.bin").exists():
-        pytest.skip("Whisper base weights are not installed (see media_pipeline.whisper_weights)")
+    model_dir = whisper_base_dir  # installed when missing: never skipped
     transcript_ref, steps, audio = commentary
     result = transcribe(
         audio, TranscribeSettings(model_dir=model_dir, language="fr", vocabulary=tuple(VOCABULARY))

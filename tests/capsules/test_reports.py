@@ -359,3 +359,25 @@ def test_report_shows_what_learners_typed_in_blanks(client, world):
     assert "Trou 1" in row and "« robinet »" in row and 'data-count="2"' in row
     csv_body = client.get(reverse("geste_report_capsule_questions_csv", args=[world["capsule"].pk])).content.decode()
     assert "Trou 2 : « siphon » [accepté] : 3, « robinet » : 1" in csv_body
+
+
+def test_free_recall_counts_as_right_only_when_the_learner_knew_and_is_shown_self_assessed(client):
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=20.0), title="Rappel")
+    recall = factories.InteractionFactory(capsule=capsule, time=4.0, kind="free_recall", prompt="Quel outil ?",
+                                          choices=[], answer_key={"model_answer": "Une clé plate"})
+    pages.capsule_page(capsule)
+    didnt, knew = factories.learner(username="ne_savait_pas"), factories.learner(username="savait")
+    answer(didnt, recall, {"text": "une pince", "self_assessment": "didnt"}, 1, expect=False)
+    answer(didnt, recall, {"text": "une clé plate", "self_assessment": "knew"}, 2, expect=True)
+    answer(knew, recall, {"text": "une clé plate", "self_assessment": "knew"}, 3, expect=True)
+
+    [stats] = reports.question_stats(capsule)
+    assert (stats.learners, stats.first_try_right, stats.first_try_percent) == (2, 1, 50)
+    assert stats.self_assessed and stats.mean_attempts_until_right == 1.5
+
+    client.force_login(factories.designer())
+    html = client.get(reverse("geste_report_capsule", args=[capsule.pk])).content.decode()
+    row = re.search(rf'<tr data-question="{recall.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert "data-self-assessed" in row and "auto-évaluée" in row
+    rows = read_csv(client.get(reverse("geste_report_capsule_questions_csv", args=[capsule.pk])))
+    assert rows[0][-1] == "Auto-évaluée" and rows[1][6] == "50,0" and rows[1][-1] == "oui"

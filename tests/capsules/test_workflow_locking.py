@@ -31,22 +31,28 @@ def _run_with_siblings_queued() -> PipelineRun:
     return run
 
 
-def _hammer(run: PipelineRun, claim_fn, advance_fn, rounds: int) -> list[BaseException]:
-    """Three threads claim sibling stages while two advance the run, ``rounds`` times over."""
-    ids = dict(run.stages.values_list("name", "pk"))
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(SIBLINGS) + 2)
+def _hammer(run: PipelineRun, claim_fn, advance_fn, rounds: int, barrier_timeout: float = 30) -> list[str]:
+    """Three threads claim sibling stages while two advance the run, ``rounds`` times over.
 
-    def worker(action):
+    Returns every problem: an exception in an action, a barrier broken (an action that hung or
+    failed elsewhere), a thread still running at the end, or a thread that did not finish all rounds.
+    """
+    ids = dict(run.stages.values_list("name", "pk"))
+    problems: list[str] = []
+    barrier = threading.Barrier(len(SIBLINGS) + 2)
+    done = [0] * (len(SIBLINGS) + 2)
+
+    def worker(index, action):
         try:
             for _ in range(rounds):
-                barrier.wait(timeout=30)
+                barrier.wait(timeout=barrier_timeout)
                 action()
-                barrier.wait(timeout=30)
+                barrier.wait(timeout=barrier_timeout)
+                done[index] += 1
         except threading.BrokenBarrierError:
-            pass
+            problems.append(f"thread {index}: barrier broken after {done[index]} rounds")
         except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
-            errors.append(exc)
+            problems.append(f"thread {index}: {exc!r}")
             barrier.abort()
         finally:
             connection.close()
@@ -62,21 +68,42 @@ def _hammer(run: PipelineRun, claim_fn, advance_fn, rounds: int) -> list[BaseExc
     reset()
     actions = [lambda n=n: claim_fn(ids[n]) for n in SIBLINGS]
     actions += [lambda: advance_fn(run.pk), lambda: (advance_fn(run.pk), reset())]
-    threads = [threading.Thread(target=worker, args=(a,)) for a in actions]
+    threads = [threading.Thread(target=worker, args=(i, a)) for i, a in enumerate(actions)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
-    return errors
+    problems += [f"thread {i} still running" for i, t in enumerate(threads) if t.is_alive()]
+    problems += [f"thread {i}: {n} of {rounds} rounds" for i, n in enumerate(done) if n != rounds]
+    return problems
 
 
 def test_claim_and_advance_lock_in_the_same_order(transactional_db):
-    """Without the retry wrapper: the lock order alone must avoid every deadlock."""
+    """Without the retry wrapper: the lock order alone must avoid every deadlock, in every round."""
     run = _run_with_siblings_queued()
-    errors = _hammer(run, _claim, _advance, rounds=40)
-    assert not errors, errors[:3]
+    problems = _hammer(run, _claim, _advance, rounds=40)
+    assert not problems, problems[:5]
     assert set(run.stages.filter(name__in=SIBLINGS).values_list("status", flat=True)) <= {
         StageRun.Status.QUEUED, StageRun.Status.RUNNING}
+
+
+def test_the_hammer_reports_a_thread_that_hangs(transactional_db):
+    """The harness itself: an action stuck past the barrier's timeout breaks the barrier for all;
+    that is reported (it used to be swallowed, and the test passed with rounds missing)."""
+    import time
+
+    run = _run_with_siblings_queued()
+    calls = []
+
+    def slow_claim(stage_id):
+        calls.append(stage_id)
+        if len(calls) == 4:
+            time.sleep(1.5)
+        return _claim(stage_id)
+
+    problems = _hammer(run, slow_claim, _advance, rounds=3, barrier_timeout=0.5)
+    assert any("barrier broken" in p for p in problems), problems
+    assert any("of 3 rounds" in p for p in problems), problems
 
 
 def test_advance_is_idempotent_and_closes_a_finished_run(transactional_db):

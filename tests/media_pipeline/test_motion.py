@@ -11,6 +11,7 @@ from media_pipeline.errors import PermanentMediaError
 from media_pipeline.evaluation.synthetic import generate_clip
 from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
 from media_pipeline.motion import MotionSeries, analyse_motion
+from tests.conftest import require
 from tests.mediagen import make_clip
 
 VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
@@ -31,8 +32,7 @@ def vtest(tmp_path_factory):
     if VTEST.exists():
         return VTEST
     gz = VTEST.with_suffix(".avi.gz")
-    if not gz.exists():
-        pytest.skip("opencv-doc vtest.avi absent")
+    require(gz.exists(), "vidéo d'exemple OpenCV (vtest.avi)", "installez le paquet Debian opencv-doc")
     out = tmp_path_factory.mktemp("vt") / "vtest.avi"
     with gzip.open(gz) as src, open(out, "wb") as dst:
         shutil.copyfileobj(src, dst)

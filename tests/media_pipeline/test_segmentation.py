@@ -17,6 +17,7 @@ from media_pipeline.motion import MotionSeries, analyse_motion
 from media_pipeline.segmentation import SegmentSettings, StepProposal, available, get_segmenter, segment_steps
 from media_pipeline.segmentation.speech_cues import speech_cues, starts_with_marker
 from media_pipeline.segmentation.titles import key_terms, propose_title, title_from_text
+from tests.conftest import require
 
 HELD_OUT = (31, 33)  # never used while tuning
 # Clips of the second, independently written generator; its seeds 1-10 were used for tuning, never these.
@@ -169,8 +170,8 @@ def test_cli_segment_contract(clips, tmp_path):
     assert bad.returncode == 2 and "introuvable" in bad.stderr
 
 
-@pytest.mark.skipif(not VTEST.exists(), reason="opencv-doc vtest.avi absent")
 def test_real_camera_video_is_not_shattered():
+    require(VTEST.exists(), "vidéo d'exemple OpenCV (vtest.avi)", "installez le paquet Debian opencv-doc")
     m = analyse_motion(VTEST)
     steps = segment_steps(m, None, SegmentSettings())
     assert len(steps) <= max(3, int(m.duration / 10))

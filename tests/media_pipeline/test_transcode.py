@@ -11,8 +11,6 @@ import os
 import re
 import signal
 import subprocess
-import threading
-import time
 from dataclasses import replace
 from fractions import Fraction
 from itertools import pairwise
@@ -383,23 +381,25 @@ def test_unreadable_source_is_permanent(odd_dir, tmp_path):
 
 
 def test_killed_ffmpeg_is_transient_and_leaves_no_result(odd_dir, tmp_path):
+    """SIGKILL the ladder's ffmpeg mid-run, from the progress callback: it runs while ffmpeg is
+    alive and still has work (below 90 %), once a first segment is written, so the kill cannot
+    land before the start or after the end (a polling thread could do both)."""
     src = make_clip(odd_dir / "longer.mp4", duration=20, size="640x360")
     probe = inspect(src)
     out = tmp_path / "out"
+    killed: list[tuple[int, float]] = []
 
-    def killer() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if (pids := ffmpeg_children()) and list(out.glob(TMP_PREFIX + "*/360p/seg_*.ts")):
-                os.kill(pids[0], signal.SIGKILL)
-                return
-            time.sleep(0.02)
+    def kill_mid_ladder(percent: float) -> None:
+        if killed or not 0 < percent < 90 or not list(out.glob(TMP_PREFIX + "*/360p/seg_*.ts")):
+            return
+        pids = ffmpeg_children()
+        assert len(pids) == 1, pids  # the ladder's ffmpeg, alive: it just reported its progress
+        os.kill(pids[0], signal.SIGKILL)
+        killed.append((pids[0], percent))
 
-    thread = threading.Thread(target=killer)
-    thread.start()
     with pytest.raises(TransientMediaError) as info:
-        transcode(src, out, probe, TranscodeSettings(preset="medium"))
-    thread.join()
+        transcode(src, out, probe, TranscodeSettings(preset="medium"), progress=kill_mid_ladder)
+    assert killed, "ffmpeg was never killed mid-ladder"
     assert "interrompu" in info.value.message
     _assert_nothing_published(out)
 

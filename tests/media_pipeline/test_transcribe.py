@@ -23,7 +23,7 @@ from media_pipeline.transcribe import (
     stream_pcm,
     transcribe,
 )
-from media_pipeline.whisper_weights import install_base_model, tiny_en_model_dir
+from media_pipeline.whisper_weights import tiny_en_model_dir
 from tests.media_pipeline import french_speech
 from tests.mediagen import espeak_wav, make_clip
 
@@ -42,8 +42,9 @@ ENGLISH_WER_MAX = 0.15
 
 
 @pytest.fixture(scope="session")
-def base_dir(tmp_path_factory) -> Path:
-    return install_base_model(tmp_path_factory.mktemp("whisper-base"))
+def base_dir(whisper_base_dir) -> Path:
+    """The session's shared base weights (tests/conftest.py), not a copy rebuilt per session."""
+    return whisper_base_dir
 
 
 @pytest.fixture(scope="session")
@@ -312,15 +313,55 @@ def test_cuda_check_reports_missing_gpu_libraries():
     assert "libcublas.so.12" in cuda_failure(NoCublas())
 
 
-def test_auto_device_falls_back_to_cpu_when_cuda_fails(monkeypatch, caplog):
-    """The GPU looks present (driver seen) but CTranslate2 cannot use it: the CPU transcribes."""
+class _NoCublas:
+    """A CTranslate2 Whisper loaded on a GPU whose cuBLAS is missing: it loads, then fails to compute."""
+
+    n_mels = 80
+    device = "cuda"
+
+    def encode(self, features):
+        raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+
+
+def _gpu_without(monkeypatch, tr, *, load_error: Exception | None = None) -> list[str]:
+    """Simulate, whatever this host has, a GPU seen by the driver whose CUDA libraries are missing:
+    loading on "cuda" raises ``load_error`` or gives a model that cannot compute. The CPU load is real."""
+    real = tr._load_model
+    devices: list[str] = []
+
+    def load(model_dir, device, compute_type, cpu_threads):
+        devices.append(device)
+        if device != "cuda":
+            return real(model_dir, device, compute_type, cpu_threads)
+        if load_error is not None:
+            raise load_error
+        return type("Loaded", (), {"model": _NoCublas()})()
+
+    load.cache_clear = real.cache_clear
+    tr._cuda_checked.cache_clear()
+    monkeypatch.setattr(tr, "_load_model", load)
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    return devices
+
+
+@pytest.mark.parametrize("load_error", [None, RuntimeError("CUDA driver version is insufficient for CUDA runtime")],
+                         ids=["cannot-compute", "cannot-load"])
+def test_auto_device_falls_back_to_cpu_when_cuda_fails(monkeypatch, caplog, load_error):
+    """The GPU looks present (driver seen) but CTranslate2 cannot use it: the CPU transcribes.
+    The failure is simulated, so the test means the same on a machine with or without a GPU."""
     from media_pipeline import transcribe as tr
 
-    tr._cuda_checked.cache_clear()
-    monkeypatch.setattr(tr.TranscribeSettings, "resolved_device", lambda self: "cuda")
+    devices = _gpu_without(monkeypatch, tr, load_error=load_error)
     settings = tr.TranscribeSettings(model_dir=tiny_en_model_dir(), language="en", cpu_threads=1)
-    with caplog.at_level("WARNING"):
-        model = tr.get_model(settings)  # real CTranslate2: loading on "cuda" fails on this machine
-    tr._cuda_checked.cache_clear()
+    assert settings.resolved_device() == "cuda"  # "auto" picks the GPU the driver reports
+    try:
+        with caplog.at_level("WARNING"):
+            model = tr.get_model(settings)
+    finally:
+        tr._cuda_checked.cache_clear()
+    assert devices == ["cuda", "cpu"]
     assert model.model.device == "cpu"
     assert "GPU inutilisable" in caplog.text
+    assert ("libcublas.so.12" if load_error is None else "CUDA driver version") in caplog.text

@@ -1,0 +1,197 @@
+"""Screens a designer drives in Debian's Chromium: the learner reports (index, one capsule, the CSV it
+downloads) and the footage processing page's cancel, re-run and stage re-run buttons, on a real
+Celery worker.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from capsules.learning.grading import grade
+from capsules.models import Attempt, PipelineRun, Progress, StageRun
+from capsules.pipeline.ingest import ingest_file
+from tests import factories, pages
+from tests.baseline import ensure_baseline
+from tests.browser.conftest import login
+from tests.conftest import wait_for
+from tests.mediagen import make_clip
+
+pytestmark = [pytest.mark.browser]
+
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+def _answer(user, inter, response, minutes):
+    result = grade(inter, response)
+    Attempt.objects.create(user=user, interaction=inter, response=response, correct=result.correct,
+                           score=result.score, answered_at=timezone.now() - timedelta(minutes=100 - minutes))
+    return result.correct
+
+
+@pytest.fixture
+def cohort(django_db_serialized_rollback, transactional_db):
+    """A published capsule with a choice question and a free recall, answered by three learners."""
+    ensure_baseline()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=20.0), title="Changer un joint")
+    choice = factories.InteractionFactory(
+        capsule=capsule, time=5.0, kind="single_choice", prompt="Quel outil serre l'écrou ?",
+        choices=[{"id": "a", "text": "Clé dynamométrique"}, {"id": "b", "text": "Marteau"},
+                 {"id": "c", "text": "Pince"}], answer_key={"correct": ["a"]})
+    recall = factories.InteractionFactory(capsule=capsule, time=12.0, kind="free_recall", prompt="Citez le couple.",
+                                          choices=[], answer_key={"model_answer": "12 N·m"})
+    pages.capsule_page(capsule)
+    alice = factories.learner(username="alice", first_name="Alice", last_name="Martin")
+    bob, chloe = factories.learner(username="bob"), factories.learner(username="chloe")
+    # The choice: alice right at once, bob wrong (marteau) then right, chloe wrong (marteau).
+    assert [_answer(alice, choice, {"choice": "a"}, 1), _answer(bob, choice, {"choice": "b"}, 2),
+            _answer(bob, choice, {"choice": "a"}, 3), _answer(chloe, choice, {"choice": "b"}, 4)] == [
+        True, False, True, False]
+    # The free recall: alice says she knew, bob that he did not ("je ne savais pas").
+    assert [_answer(alice, recall, {"text": "12", "self_assessment": "knew"}, 5),
+            _answer(bob, recall, {"text": "?", "self_assessment": "didnt"}, 6)] == [True, False]
+    for user, fraction, done in [(alice, 1.0, True), (bob, 0.5, False), (chloe, 0.3, False)]:
+        Progress.objects.create(user=user, capsule=capsule, watched_fraction=fraction, completed=done,
+                                completed_at=timezone.now() if done else None)
+    return {"capsule": capsule, "choice": choice, "recall": recall}
+
+
+@pytest.mark.timeout(180)
+def test_designer_reads_the_reports_and_downloads_the_csv(live_server, browser, cohort):
+    capsule, choice, recall = cohort["capsule"], cohort["choice"], cohort["recall"]
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server.url, factories.designer(username="concepteur-rapports").username)
+
+    # From Wagtail's "Rapports" menu to the index.
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("button", name="Rapports", exact=True).click()
+    page.get_by_role("link", name="Apprenants par capsule").click()
+    expect(page.get_by_role("heading", name="Rapports des apprenants")).to_be_visible()
+    row = page.locator(f"tr[data-capsule='{capsule.pk}']")
+    expect(row.locator("[data-started]")).to_have_text("3")
+    expect(row.locator("[data-completed]")).to_have_text("1")
+    expect(row.locator("[data-rate]")).to_contain_text("33 %")
+    expect(row).to_contain_text("Publiée")
+
+    # One capsule: per question, then per learner.
+    row.get_by_role("link", name="Changer un joint").click()
+    expect(page.get_by_role("heading", name="Rapport : Changer un joint")).to_be_visible()
+    q_choice = page.locator(f"tr[data-question='{choice.pk}']")
+    expect(q_choice.locator("[data-learners]")).to_have_text("3")
+    expect(q_choice.locator("[data-first-try]")).to_contain_text("33 %")
+    expect(q_choice.locator("[data-mean-attempts]")).to_have_text("1,5")
+    marteau = q_choice.locator("li[data-choice='b']")
+    expect(marteau).to_have_attribute("data-count", "2")
+    expect(marteau).to_contain_text("Erreur la plus fréquente")
+    expect(q_choice.locator("li[data-choice='a']")).to_contain_text("✔")
+    # The free recall is right for alice only (bob did not know), and said to be self-assessed.
+    q_recall = page.locator(f"tr[data-question='{recall.pk}']")
+    expect(q_recall.locator("[data-first-try]")).to_contain_text("50 %")
+    expect(q_recall.locator("[data-self-assessed]")).to_be_visible()
+    learners = page.locator("tr[data-learner]")
+    expect(learners).to_have_count(3)
+    alice = learners.filter(has_text="Alice Martin")
+    expect(alice.locator("[data-score]")).to_contain_text("2 / 2")
+    expect(learners.filter(has_text="bob").locator("[data-score]")).to_contain_text("1 / 2")
+    expect(learners.filter(has_text="chloe").locator("[data-completed]")).to_have_text("Non")
+
+    # The questions CSV, downloaded from its link, holds the same numbers (Excel FR: ';' and ',').
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter les questions en CSV").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert [r[2] for r in rows[1:]] == ["Quel outil serre l'écrou ?", "Citez le couple."]
+    assert (rows[1][4], rows[1][6]) == ("3", "33,0") and (rows[2][4], rows[2][6]) == ("2", "50,0")
+    assert rows[0][-1] == "Auto-évaluée" and [r[-1] for r in rows[1:]] == ["non", "oui"]
+
+    # On a phone, the wide tables scroll inside their box; the page itself does not.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1
+    assert not errors, errors
+    ctx.close()
+
+
+# --- processing page: cancel, re-run, re-run a stage -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def silent_clip(tmp_path_factory):
+    """A short clip without sound: no Whisper in the run, so the screens are what takes the time."""
+    return make_clip(tmp_path_factory.mktemp("runs") / "silent.mp4", duration=8, size="320x180", audio=None)
+
+
+def _stage(page, name: str):
+    return page.locator(f"tr[data-stage='{name}']")
+
+
+@pytest.mark.worker
+@pytest.mark.timeout(400)
+def test_designer_cancels_reruns_and_reruns_a_stage_from_the_processing_page(
+        live_server, browser, worker_factory, silent_clip):
+    ensure_baseline()
+    designer = factories.designer(username="concepteur-traitement")
+    # Uploaded while no worker runs: the run is waiting in the queue, so it can be cancelled for sure.
+    footage = ingest_file(silent_clip, original_name="joint.mp4", skills_block=factories.SkillsBlockFactory(),
+                          title="Joint à remplacer", user=designer)
+    first = footage.latest_run
+    assert first.status == PipelineRun.Status.RUNNING
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server.url, designer.username)
+    page.goto(f"{live_server.url}/admin/geste/footage/{footage.pk}/")
+    expect(page.locator("[data-footage-status]")).to_have_text("En traitement")
+    expect(_stage(page, "ingest").locator("[data-field='status']")).to_have_text(re.compile("Dans la file|En attente"))
+
+    # Cancel: every waiting stage is cancelled and the page offers a new run instead.
+    page.get_by_role("button", name="Annuler le traitement").click()
+    expect(page.get_by_text("Traitement annulé.")).to_be_visible()
+    for name in ("ingest", "transcode", "segment"):
+        expect(_stage(page, name).locator("[data-field='status']")).to_have_text("Annulé")
+    first.refresh_from_db()
+    assert first.status == PipelineRun.Status.CANCELLED
+    assert not first.stages.exclude(status=StageRun.Status.CANCELLED).exists()
+
+    # A worker starts: the cancelled run stays cancelled (its queued task is dropped).
+    worker_factory()
+    page.get_by_role("button", name="Relancer le traitement").click()
+    expect(page.get_by_text("Nouveau traitement lancé")).to_be_visible()
+    second = footage.latest_run
+    assert second.pk != first.pk
+    # The page follows the run live, then reloads once it is over.
+    for name in ("ingest", "transcode", "motion", "segment"):
+        expect(_stage(page, name).locator("[data-field='status']")).to_have_text("Terminé", timeout=180_000)
+    expect(_stage(page, "transcribe").locator("[data-field='status']")).to_have_text("Sans objet")
+    expect(_stage(page, "transcode").locator("[data-field='progress']")).to_have_text("100 %")
+    expect(page.get_by_role("button", name="Relancer le traitement")).to_be_visible(timeout=30_000)
+    second.refresh_from_db()
+    assert second.status == PipelineRun.Status.SUCCEEDED
+    first.refresh_from_db()
+    assert first.status == PipelineRun.Status.CANCELLED and first.stages.filter(executions__gt=0).count() == 0
+
+    # Re-run one stage from its row: it and what follows run again, what comes before does not.
+    motion = StageRun.objects.get(run=second, name="motion")
+    assert motion.executions == 1
+    _stage(page, "motion").get_by_role("button", name="Relancer").click()
+    expect(page.get_by_text("L'étape « Analyse du mouvement » et les suivantes sont relancées.")).to_be_visible()
+    wait_for(lambda: PipelineRun.objects.get(pk=second.pk).status == PipelineRun.Status.SUCCEEDED,
+             timeout=180, message="the re-run to finish")
+    expect(_stage(page, "segment").locator("[data-field='status']")).to_have_text("Terminé", timeout=30_000)
+    expect(page.get_by_role("button", name="Relancer le traitement")).to_be_visible(timeout=30_000)
+    stages = {s.name: s for s in StageRun.objects.filter(run=second)}
+    assert stages["motion"].executions == 2, "the re-run stage recomputed"
+    assert stages["transcode"].executions == 1 and stages["ingest"].executions == 1, "upstream untouched"
+    assert not errors, errors
+    ctx.close()

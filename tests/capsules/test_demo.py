@@ -1,0 +1,89 @@
+"""`make run`'s demo (seed_demo) goes through the paths people use, on what the pipeline proposed.
+
+The whole command runs against a real Celery worker: the generated footage is processed by the
+pipeline, the assigned expert approves the proposed steps through the review API, the designer
+authors the capsule with Geste's drafts and submits it, and the Wagtail workflow "Validation par
+l'expert" publishes it (expert task, then designer task). Nothing is renamed or approved behind it.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from capsules import demo, storage
+from capsules.models import Capsule, Footage, Interaction, PipelineRun, StageRun
+from tests.baseline import ensure_baseline
+
+pytestmark = [pytest.mark.worker, pytest.mark.slow]
+
+CLIP = ["--clip-size", "640x360", "--clip-seconds", "40"]  # the demo's 40 s, at a cheaper size
+
+
+def proposed_steps(footage: Footage) -> list[dict]:
+    """The steps the segment stage stored (what the pipeline proposed, before any person acted)."""
+    stage = StageRun.objects.get(run=footage.latest_run, name="segment")
+    prefix, manifest = stage.output_keys["prefix"], stage.output_keys["manifest"]
+    return storage.read_json(f"{prefix}/{manifest['files']['steps']}")
+
+
+def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
+    from wagtail.models import PageLogEntry, TaskState, WorkflowState
+
+    ensure_baseline()  # groups, home page and workflow, as the migrations made them
+    worker_factory()
+    out = io.StringIO()
+    call_command("seed_demo", "--wait", "--timeout", "900", *CLIP, stdout=out, stderr=io.StringIO())
+
+    footage = Footage.objects.get(title=demo.DEMO_FOOTAGE_TITLE)
+    assert footage.latest_run.status == PipelineRun.Status.SUCCEEDED
+    assert footage.expert.username == "expert" and footage.created_by.username == "concepteur"
+    assert footage.status == Footage.Status.APPROVED
+    # One write to the review (the expert's approval through the API), no step edited before it.
+    assert footage.review_version == 2
+
+    # The steps are the pipeline's proposal: same boundaries and titles, only approved.
+    steps = list(footage.steps.order_by("start"))
+    proposed = proposed_steps(footage)
+    assert len(steps) >= 2
+    assert [(round(s.start, 3), round(s.end, 3), s.title) for s in steps] == [
+        (round(p["start"], 3), round(p["end"], 3), p.get("title", "")[:255]) for p in proposed]
+    assert all(s.approved for s in steps)
+
+    capsule = Capsule.objects.get(footage=footage)
+    page = capsule.page
+    page.refresh_from_db()
+    assert page.live and not page.has_unpublished_changes
+
+    # Published by the workflow: the assigned expert approved the first task, the designer the second.
+    workflow_state = WorkflowState.objects.for_instance(page).get()
+    assert workflow_state.workflow.name == "Validation par l'expert"
+    assert workflow_state.status == WorkflowState.STATUS_APPROVED
+    tasks = list(TaskState.objects.filter(workflow_state=workflow_state).order_by("started_at", "pk"))
+    assert [(t.task.name, t.status, t.finished_by.username) for t in tasks] == [
+        (demo.EXPERT_TASK, TaskState.STATUS_APPROVED, "expert"),
+        (demo.DESIGNER_TASK, TaskState.STATUS_APPROVED, "concepteur"),
+    ]
+    publish = PageLogEntry.objects.filter(page=page, action="wagtail.publish").order_by("-timestamp").first()
+    assert publish is not None and publish.user.username == "concepteur"
+    assert workflow_state.requested_by.username == "concepteur"
+
+    # Geste's drafts, accepted by the designer; the ordering question lists the pipeline's titles.
+    accepted = list(capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED))
+    assert accepted and all(i.origin == Interaction.Origin.DRAFTED for i in accepted)
+    assert {i.kind for i in accepted} <= set(demo.ACCEPTED_DRAFT_KINDS)
+    ordering = [i for i in accepted if i.kind == Interaction.Kind.ORDERING]
+    if ordering:
+        titles = [c["text"] for c in ordering[0].choices]
+        assert titles == [s.title or f"Étape {n}" for n, s in enumerate(steps, start=1)]
+    assert "Capsule publiée" in out.getvalue()
+
+    # Idempotent: a second seed_demo finds everything done and changes nothing.
+    call_command("seed_demo", *CLIP, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Footage.objects.filter(title=demo.DEMO_FOOTAGE_TITLE).count() == 1
+    assert Capsule.objects.filter(footage=footage).count() == 1
+    assert TaskState.objects.filter(workflow_state__object_id=str(page.pk)).count() == 2
+    footage.refresh_from_db()
+    assert footage.review_version == 2
