@@ -226,3 +226,13 @@ def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict) -> C
     if not page.live:
         raise DemoError("la capsule de démonstration n'a pas été publiée par le circuit de validation.")
     return capsule
+
+
+def ensure_demo_badge(block: SkillsBlock, people: dict):
+    """The demo block's badge, earned by `apprenant` through the learner API (answers graded by the
+    server, progress as the player records it): the portfolio and verification pages have something
+    real to show. Idempotent: an earned badge is returned as it is."""
+    from capsules.recognition.demo_badge import earn_as_learner, ensure_block_achievement
+
+    ensure_block_achievement(block)
+    return earn_as_learner(people["apprenant"], block)

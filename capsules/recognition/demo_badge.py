@@ -18,6 +18,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from capsules.learning import delivery
 from capsules.learning.grading import solution_for
 from capsules.learning.progress import live_capsules
 from capsules.models import Achievement, BadgeCredential, Interaction, SkillsBlock
@@ -69,6 +70,8 @@ def earn_as_learner(user, block: SkillsBlock) -> BadgeCredential | None:
         for interaction in capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED):
             response = right_response(interaction)
             if response is not None:
+                # the player only knows this learner's opaque choice ids (learning/delivery.py)
+                response = delivery.response_to_public(interaction, response, delivery.audience_for(user))
                 _ok(client.post(reverse("learner-answer", args=[interaction.pk]),
                                 json.dumps({"response": response, "client_id": str(uuid.uuid4())}),
                                 content_type="application/json"))

@@ -45,3 +45,6 @@ class Command(BaseCommand):
                 raise CommandError(f"Démo : {exc}")
             if capsule is not None:
                 self.stdout.write(f"Capsule publiée (validée par l'expert) : {capsule.title}")
+                badge = demo.ensure_demo_badge(block, people)
+                if badge is not None:
+                    self.stdout.write(f"Badge du bloc obtenu par « apprenant » : {badge.achievement.name}")
