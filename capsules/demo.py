@@ -28,7 +28,11 @@ CAPSULE_TITLE = "Remplacer le joint d'un robinet"
 CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
 # Drafts the demo designer accepts: questions built from the approved steps. Cloze drafts come from
 # the machine transcript of a synthetic voice and hotspots need a zone drawn: left for review.
-ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE)
+# Drafts built from the steps and from the expert's key points (clozes from the espeak narration's
+# transcript are left proposed: Whisper base hears it poorly, and the drafter says so by proposing none).
+ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.HOTSPOT,
+                        Interaction.Kind.FREE_RECALL)
+DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le siphon."
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
 EXPERT_TASK = "Validation des étapes et des quiz par l'expert"
 DESIGNER_TASK = "Publication par le concepteur"
@@ -157,6 +161,13 @@ def expert_approves_steps(footage: Footage, expert) -> None:
     state = as_expert.get_json(reverse("review_api:state", args=[footage.pk]), "lecture de la relecture")
     if not state["permissions"]["can_approve"]:
         raise DemoError(f"l'expert ne peut pas approuver la vidéo (statut {state['footage']['status']})")
+    if not state.get("key_points"):
+        # What an expert adds in review: a point of vigilance on the first gesture, in their own words
+        # (the steps themselves stay as the pipeline proposed them).
+        first = min(state["steps"], key=lambda s: s["start"])
+        state = as_expert.post_json(reverse("review_api:key_points", args=[footage.pk]),
+                                    {"time": round((first["start"] + first["end"]) / 2, 2), "kind": "safety",
+                                     "text": DEMO_KEY_POINT}, "point de vigilance")
     as_expert.post_json(reverse("review_api:approve", args=[footage.pk]), {"version": state["version"]},
                         "approbation des étapes")
     footage.refresh_from_db()
@@ -184,7 +195,8 @@ def designer_authors_capsule(footage: Footage, designer) -> Capsule:
             as_designer.post_form(reverse("geste_draft_decide", args=[capsule.pk, inter.pk]),
                                   {"decision": "accept"}, "acceptation d'une proposition")
         if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
-            raise DemoError("Geste n'a proposé aucune question construite à partir des étapes.")
+            raise DemoError("Geste n'a proposé aucune question construite à partir des étapes "
+                            "ou des points de vigilance.")
     as_designer.post_form(reverse("geste_capsule_submit", args=[capsule.pk]), {}, "envoi en validation")
     capsule.page.refresh_from_db()
     if not capsule.page.workflow_in_progress:

@@ -48,6 +48,12 @@ def right_response(interaction: Interaction) -> dict | None:
         return {"order": solution["order"]}
     if interaction.kind == Interaction.Kind.FREE_RECALL:
         return {"text": "Je coupe l'eau avant de démonter.", "self_assessment": "knew"}
+    if interaction.kind == Interaction.Kind.HOTSPOT:
+        for region in solution.get("regions", []):
+            if "rect" in region:  # touch the middle of the zone
+                x, y, w, h = (float(v) for v in region["rect"])
+                return {"x": round(x + w / 2, 4), "y": round(y + h / 2, 4)}
+        return None
     if interaction.kind == Interaction.Kind.OBSERVE:
         return {}
     return None

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from capsules import demo, storage
-from capsules.models import Capsule, Footage, Interaction, PipelineRun, StageRun
+from capsules.models import Attempt, Capsule, Footage, Interaction, PipelineRun, StageRun
 from tests.baseline import ensure_baseline
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
@@ -79,6 +79,14 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
         titles = [c["text"] for c in ordering[0].choices]
         assert titles == [s.title or f"Étape {n}" for n, s in enumerate(steps, start=1)]
     assert "Capsule publiée" in out.getvalue()
+
+    # The demo learner earned the block's badge through the learner API (graded by the server).
+    from capsules.models import BadgeCredential
+
+    badge = BadgeCredential.objects.get(user__username="apprenant", achievement__skills_block=capsule.skills_block)
+    assert badge.revoked_at is None and "Badge du bloc obtenu" in out.getvalue()
+    assert Attempt.objects.filter(user__username="apprenant", correct=True).count() == len(
+        [i for i in accepted if i.kind != Interaction.Kind.OBSERVE])
 
     # Idempotent: a second seed_demo finds everything done and changes nothing.
     call_command("seed_demo", *CLIP, stdout=io.StringIO(), stderr=io.StringIO())
