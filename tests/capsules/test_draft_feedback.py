@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
+from capsules.learning import delivery
 from capsules.models import Footage, Interaction, KeyPoint, Transcript
 from tests.factories import FootageFactory, StepFactory, designer, learner
 
@@ -149,9 +150,12 @@ def test_learner_answering_a_drafted_question_wrong_is_told_what_to_replay(capsu
         authoring.set_draft_status(d, accept=True)
     capsule.page.save_revision().publish()
     client = Client()
-    client.force_login(learner(username="apprenant"))
+    apprenant = learner(username="apprenant")
+    client.force_login(apprenant)
 
     def answer(inter, response):
+        # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+        response = delivery.response_to_public(inter, response, delivery.audience_for(apprenant))
         res = client.post(reverse("learner-answer", args=[inter.pk]),
                           json.dumps({"response": response, "client_id": str(uuid.uuid4())}),
                           content_type="application/json")

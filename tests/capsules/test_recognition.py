@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -25,6 +26,7 @@ from jsonschema import Draft201909Validator
 from PIL import Image
 from pyld import jsonld
 
+from capsules.learning import delivery
 from capsules.models import Achievement, BadgeCredential, IssuerKey, PortfolioShare, Step
 from capsules.recognition import baking, issuance, keys, signing, status_list
 from capsules.recognition.contexts import document_loader
@@ -70,10 +72,13 @@ def complete(client, capsule, answers, capture):
     with capture(execute=True):
         post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
     q = capsule.interactions.get()
+    learner = get_user_model().objects.get(pk=client.session["_auth_user_id"])
     for choice in answers:
+        # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+        response = delivery.response_to_public(q, {"choice": choice}, delivery.audience_for(learner))
         with capture(execute=True):
             resp = post(client, reverse("learner-answer", args=[q.pk]),
-                        {"response": {"choice": choice}, "client_id": str(uuid.uuid4())})
+                        {"response": response, "client_id": str(uuid.uuid4())})
         assert resp.status_code == 200
 
 
