@@ -7,18 +7,19 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from capsules.learning import delivery
 from capsules.models import Achievement, BadgeCredential, Step
 from tests import factories, pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-API = """async ([progressUrl, answerUrl]) => {
+API = """async ([progressUrl, answerUrl, choice]) => {
   const token = document.querySelector('meta[name="csrf-token"]').content;
   const send = (url, body) => fetch(url, {method: 'POST', credentials: 'same-origin',
     headers: {'Content-Type': 'application/json', 'X-CSRFToken': token}, body: JSON.stringify(body)})
     .then(r => r.json());
   await send(progressUrl, {position: 20, watched: [[0, 20]]});
-  return send(answerUrl, {response: {choice: 'a'}, client_id: crypto.randomUUID()});
+  return send(answerUrl, {response: {choice}, client_id: crypto.randomUUID()});
 }"""
 
 
@@ -48,8 +49,10 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
     page.goto(f"{live_server.url}/reconnaissance/portfolio/")
     assert "Aucun badge pour l'instant." in page.inner_text("main")
     capsule, question = block["capsule"], block["question"]
+    # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+    choice = delivery.response_to_public(question, {"choice": "a"}, delivery.audience_for(learner))["choice"]
     result = page.evaluate(API, [f"/api/learner/capsules/{capsule.pk}/progress",
-                                 f"/api/learner/interactions/{question.pk}/answer"])
+                                 f"/api/learner/interactions/{question.pk}/answer", choice])
     assert result["correct"] is True and result["completed"] is True
 
     page.reload()

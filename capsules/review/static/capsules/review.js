@@ -357,20 +357,19 @@
     returned.textContent = `Renvoyée avec le commentaire : ${state.footage.review_comment}`;
     const perms = state.permissions;
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
-    const locked = state.footage.status === "approved";
+    const approved = state.footage.status === "approved";
     for (const action of ["split", "merge", "key-point", "comment"]) {
       root.querySelector(`[data-action="${action}"]`).disabled =
-        locked || (!perms.can_edit && action !== "comment" && action !== "key-point");
+        approved || (!perms.can_edit && action !== "comment" && action !== "key-point");
     }
-    const approved = state.footage.status === "approved";
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
-    const locked = $("locked");
-    locked.hidden = !approved;
-    locked.textContent = perms.can_reopen
+    const lockedNote = $("locked");
+    lockedNote.hidden = !approved;
+    lockedNote.textContent = perms.can_reopen
       ? "Étapes approuvées : elles ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
       : "Étapes approuvées : elles ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
     root.classList.toggle("is-readonly", !perms.can_edit);
