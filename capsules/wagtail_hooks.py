@@ -183,3 +183,13 @@ class AwarderMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def badges_menu_item():
     return AwarderMenuItem(_("Badges délivrés"), reverse("geste_badges"), icon_name="pick", order=165)
+
+
+# --- individual paths: placement selection (authoring), cohorts and indicators (analytics) ----------
+
+
+@hooks.register("register_admin_urls")
+def register_placement_selection_urls():
+    from capsules.authoring import placement_selection
+
+    return placement_selection.urlpatterns

@@ -269,3 +269,38 @@ def test_practice_cards_belong_to_their_learner(block_world):
     response = client.post(reverse("learner-practice"), {"card": card.pk, "choice": "a"})
     assert response.status_code == 404
     assert not PracticeReview.objects.exists()
+
+
+# --- designers' selection ------------------------------------------------------------------------
+
+
+def test_drafted_selection_puts_ordering_and_hotspot_first_and_only_accepted_are_asked():
+    block = factories.SkillsBlockFactory()
+    footage = factories.FootageFactory(skills_block=block, duration=60.0)
+    capsule = factories.CapsuleFactory(footage=footage, skills_block=block)
+    pages.capsule_page(capsule)
+    choice = factories.InteractionFactory(capsule=capsule, time=1.0)
+    hotspot = factories.InteractionFactory(capsule=capsule, kind="hotspot", time=9.0, choices=[],
+                                           answer_key={"regions": [{"rect": [0, 0, 0.5, 0.5]}]})
+    ordering = factories.InteractionFactory(capsule=capsule, kind="ordering", time=20.0,
+                                            choices=[{"id": "x", "text": "1"}, {"id": "y", "text": "2"}],
+                                            answer_key={"order": ["x", "y"]})
+    factories.InteractionFactory(capsule=capsule, kind="observe", time=3.0)
+    from capsules.authoring.placement_selection import draft_selection
+
+    drafted = draft_selection(block)
+    assert [q.interaction_id for q in drafted] == [ordering.pk, hotspot.pk]
+    assert placement.placement_questions(block) == []  # proposed, not yet accepted
+    assert draft_selection(block) == []  # the capsule already has a selection
+
+    designer = factories.designer()
+    client = Client()
+    client.force_login(designer)
+    url = reverse("geste_placement_selection", args=[block.pk])
+    screen = client.get(url)
+    assert screen.status_code == 200 and "(proposée)" in screen.content.decode()
+    client.post(url, {"interaction": [str(hotspot.pk), str(choice.pk)]})
+    assert {q.interaction_id for q in placement.placement_questions(block)} == {hotspot.pk, choice.pk}
+    learner_client = Client()
+    learner_client.force_login(factories.learner())
+    assert learner_client.get(url).status_code in (302, 403)
