@@ -588,6 +588,7 @@ class PracticeReview(models.Model):
     rating = models.PositiveSmallIntegerField()
     correct = models.BooleanField()
     retrievability = models.FloatField(null=True, blank=True, help_text="Predicted recall just before answering.")
+    elapsed_days = models.FloatField(null=True, blank=True, help_text="Days since the card's previous review.")
     reviewed_at = models.DateTimeField()
     client_id = models.UUIDField(default=uuid.uuid4)
 

@@ -105,13 +105,14 @@ def review(card: PracticeCard, response: dict, now: datetime | None = None,
             return ReviewOutcome(result, locked, duplicate=True)
         fsrs_card = to_fsrs(locked)
         recall = SCHEDULER.get_card_retrievability(fsrs_card, now) if locked.last_review else None
+        elapsed = (now - locked.last_review).total_seconds() / 86400 if locked.last_review else None
         rating = rating_for(bool(result.correct))
         fsrs_card, _ = SCHEDULER.review_card(fsrs_card, rating, now)
         _store(locked, fsrs_card)
         try:
             with transaction.atomic():
                 PracticeReview.objects.create(card=locked, user_id=locked.user_id, rating=int(rating),
-                                              correct=bool(result.correct), retrievability=recall,
+                                              correct=bool(result.correct), retrievability=recall, elapsed_days=elapsed,
                                               reviewed_at=now, client_id=client_id)
         except IntegrityError:
             return ReviewOutcome(result, locked, duplicate=True)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def grant(apps, schema_editor):
-    """Designers manage cohorts and placement selections; Trainers see (their) cohorts."""
+    """Designers manage cohorts and placement selections."""
     ContentType = apps.get_model("contenttypes.ContentType")
     Group = apps.get_model("auth.Group")
     Permission = apps.get_model("auth.Permission")
@@ -20,8 +20,8 @@ def grant(apps, schema_editor):
     designers, _ = Group.objects.get_or_create(name="Designers")
     designers.permissions.add(*[perm("cohort", f"{a}_cohort") for a in ("add", "change", "delete", "view")],
                               *[perm("placementquestion", f"{a}_placementquestion") for a in ("change", "view")])
-    trainers, _ = Group.objects.get_or_create(name="Trainers")
-    trainers.permissions.add(perm("cohort", "view_cohort"))
+    # Trainers get no model permission on cohorts: they see their own in "Mes sessions" (capsules/analytics).
+    Group.objects.get_or_create(name="Trainers")
 
 
 class Migration(migrations.Migration):
@@ -84,6 +84,7 @@ class Migration(migrations.Migration):
                 ('rating', models.PositiveSmallIntegerField()),
                 ('correct', models.BooleanField()),
                 ('retrievability', models.FloatField(blank=True, help_text='Predicted recall just before answering.', null=True)),
+                ('elapsed_days', models.FloatField(blank=True, help_text="Days since the card's previous review.", null=True)),
                 ('reviewed_at', models.DateTimeField()),
                 ('client_id', models.UUIDField(default=uuid.uuid4)),
                 ('card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='capsules.practicecard')),
