@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.crypto import salted_hmac
 
 from capsules import storage
 from capsules.learning.grading import InvalidResponse
@@ -32,13 +33,26 @@ class QuestionView:
         return range(1, len(self.choices) + 1)
 
 
+def item_token(interaction: Interaction, item_id) -> str:
+    """An opaque name for an ordering item: stored ids (s1, s2…) would give the order away."""
+    return salted_hmac("geste.question_forms.ordering", f"{interaction.pk}:{item_id}").hexdigest()[:12]
+
+
 def question_view(interaction: Interaction) -> QuestionView:
     from capsules.learning.views import public_choices
 
+    choices = public_choices(interaction)
+    if interaction.kind == Interaction.Kind.ORDERING:
+        texts = {str(c.get("id")): c.get("text", "") for c in interaction.choices or []}
+        ids = [str(c.get("id")) for c in interaction.choices or []]
+        shown = [c["text"] for c in choices]
+        # Rebuild from the stored items (whatever ids the player's view uses), in the shuffled order shown.
+        ordered = sorted(ids, key=lambda i: shown.index(texts[i]) if texts[i] in shown else len(shown))
+        choices = [{"id": item_token(interaction, i), "text": texts[i]} for i in ordered]
     blanks = len((interaction.answer_key or {}).get("blanks", [])) if interaction.kind == "cloze" else 0
     return QuestionView(
         id=interaction.pk, kind=interaction.kind, prompt=interaction.prompt,
-        choices=public_choices(interaction), blanks=range(blanks),
+        choices=choices, blanks=range(blanks),
         image=storage.url(interaction.image) if interaction.image else "",
     )
 
@@ -54,9 +68,10 @@ def response_from_form(interaction: Interaction, data: QueryDict) -> dict:
         return {"value": data["value"]} if data.get("value") else {}
     if kind == Interaction.Kind.ORDERING:
         ids = [str(c.get("id")) for c in interaction.choices or []]
+        field = {i: f"pos-{item_token(interaction, i)}" for i in ids}
         try:
-            ranked = sorted(ids, key=lambda i: int(data.get(f"pos-{i}", "")))
-            positions = sorted(int(data.get(f"pos-{i}", "")) for i in ids)
+            ranked = sorted(ids, key=lambda i: int(data.get(field[i], "")))
+            positions = sorted(int(data.get(field[i], "")) for i in ids)
         except ValueError:
             raise InvalidResponse("Donnez un rang à chaque étape.")
         if positions != list(range(1, len(ids) + 1)):

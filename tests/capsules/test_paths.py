@@ -13,6 +13,7 @@ from django.utils.html import escape
 from fsrs import Card, Rating
 
 from capsules.learning import placement, practice
+from capsules.learning.question_forms import item_token
 from capsules.models import (
     Attempt,
     Interaction,
@@ -61,7 +62,7 @@ def _post_answer(client, url, interaction, right: bool):
         data["value"] = "true" if right else "false"
     elif interaction.kind == "ordering":
         order = ["s1", "s2", "s3"] if right else ["s2", "s1", "s3"]
-        data.update({f"pos-{sid}": str(n) for n, sid in enumerate(order, start=1)})
+        data.update({f"pos-{item_token(interaction, sid)}": str(n) for n, sid in enumerate(order, start=1)})
     return client.post(url, data)
 
 
@@ -82,7 +83,11 @@ def test_placement_marks_exactly_the_capsules_answered_right_and_the_path_update
     # A: both right; B: ordering wrong; C: right. Answer in the order the server asks.
     plan = {q["a1"].pk: True, q["a2"].pk: True, q["b"].pk: False, q["c"].pk: True}
     for _ in range(4):
-        asked = int(client.get(url).context["question"].id)
+        shown = client.get(url)
+        asked = int(shown.context["question"].id)
+        if asked == q["b"].pk:  # ordering items carry opaque names, not their stored (ordered) ids
+            assert f'name="pos-{item_token(q["b"], "s1")}"' in shown.content.decode()
+            assert 's1' not in shown.content.decode()
         response = _post_answer(client, url, Interaction.objects.get(pk=asked), plan[asked])
         assert response.status_code == 302
     done = client.get(url)  # no question left: the session closes and the learner goes to the path
