@@ -166,3 +166,21 @@ def test_report_query_count_is_constant_for_30_and_300_learners(seeded):
         counts[size] = len(ctx.captured_queries)
     assert counts[30] == counts[300]
     print(f"cohort report queries: {counts}")
+
+
+def test_demo_seed_prepares_placement_and_a_trainers_cohort():
+    from capsules import demo
+    from capsules.learning.placement import placement_questions
+
+    block = factories.SkillsBlockFactory()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=block))
+    pages.capsule_page(capsule)
+    inter = factories.InteractionFactory(capsule=capsule)
+    learner = factories.learner()
+    for _ in range(2):  # idempotent
+        demo.ensure_demo_paths(block, {"apprenant": learner})
+    assert [q.interaction_id for q in placement_questions(block)] == [inter.pk]
+    cohort = Cohort.objects.get(skills_block=block)
+    trainer = cohort.trainers.get()
+    assert trainer.username == "formateur" and list(cohort.learners.all()) == [learner]
+    assert list(visible_cohorts(trainer)) == [cohort]

@@ -28,3 +28,5 @@ class Command(BaseCommand):
             capsule = demo.ensure_demo_capsule(footage, block, people)
             if capsule is not None:
                 self.stdout.write(f"Capsule publiée : {capsule.title}")
+                demo.ensure_demo_paths(block, people)
+                self.stdout.write("Positionnement et session de formation de démonstration prêts (formateur).")
