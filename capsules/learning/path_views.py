@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import UTC
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -99,7 +102,7 @@ def practice_view(request):
         ctx["replay_url"] = _replay_url(current)
         ctx["client_id"] = uuid.uuid4()
     ctx.update({"due_count": len(due), "retention": practice.retention(request.user, now),
-                "practice_url": reverse("learner-practice")})
+                "practice_url": reverse("learner-practice"), "sync_url": reverse("learner-practice-sync")})
     return TemplateResponse(request, "learning/practice.html", ctx)
 
 
@@ -108,3 +111,57 @@ def _replay_url(card: PracticeCard) -> str:
     if page is None or not page.live:
         return ""
     return page.url + practice.step_replay_fragment(card.interaction)
+
+
+MAX_SYNC_ITEMS = 100
+SYNC_LOGIN_MESSAGE = "Connectez-vous pour enregistrer votre entraînement."
+
+
+@require_http_methods(["POST"])
+def practice_sync(request):
+    """Reviews answered while offline, queued by practice.js: graded here, scheduled at their answer time."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": SYNC_LOGIN_MESSAGE}, status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+        raw = data["reviews"]
+        assert isinstance(raw, list) and len(raw) <= MAX_SYNC_ITEMS
+    except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError):
+        return JsonResponse({"error": "Requête illisible."}, status=400)
+    cards = {c.pk: c for c in PracticeCard.objects.filter(
+        user=request.user, pk__in=[r.get("card") for r in raw if isinstance(r, dict) and isinstance(r.get("card"), int)]
+    ).select_related("interaction")}
+    items = []
+    for r in raw:
+        if not isinstance(r, dict):
+            continue
+        fields = QueryDict(mutable=True)
+        for pair in r.get("fields") or []:
+            if isinstance(pair, list) and len(pair) == 2:
+                fields.appendlist(str(pair[0]), str(pair[1]))
+        card = cards.get(r.get("card")) if isinstance(r.get("card"), int) else None
+        response = {}
+        if card is not None:
+            try:
+                response = response_from_form(card.interaction, fields)
+            except InvalidResponse:
+                response = {}
+        items.append((card, response, _uuid(r.get("client_id")), _when(r.get("answered_at"))))
+    results = practice.sync_reviews(request.user, items)
+    return JsonResponse({"results": [
+        {"client_id": s.client_id, "ok": s.ok, "correct": s.correct, "duplicate": s.duplicate,
+         "due": s.due.isoformat() if s.due else None, "error": s.error} for s in results]})
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _when(value):
+    parsed = parse_datetime(str(value)) if value else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed

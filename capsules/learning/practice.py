@@ -148,3 +148,40 @@ def step_replay_fragment(interaction: Interaction) -> str:
     capsule = interaction.capsule
     start = interaction.step.start if interaction.step_id and interaction.step else interaction.time
     return f"#t={max(0.0, start - capsule.start):.1f}"
+
+
+@dataclass(frozen=True)
+class SyncedReview:
+    client_id: str
+    ok: bool
+    correct: bool | None = None
+    duplicate: bool = False
+    due: datetime | None = None
+    error: str = ""
+
+
+def sync_reviews(user, items: list[tuple[PracticeCard | None, dict, uuid.UUID | None, datetime | None]],
+                 now: datetime | None = None) -> list[SyncedReview]:
+    """Apply reviews answered offline, oldest first, each at the time it was answered (never before the
+    card's previous review, never in the future). A replayed ``client_id`` counts once."""
+    from capsules.learning.grading import InvalidResponse
+
+    now = now or timezone.now()
+    out = []
+    for card, response, client_id, answered_at in sorted(items, key=lambda i: i[3] or now):
+        key = str(client_id or "")
+        if card is None or card.user_id != user.pk or client_id is None:
+            out.append(SyncedReview(key, ok=False, error="Question introuvable."))
+            continue
+        card.refresh_from_db()
+        when = min(answered_at or now, now)
+        if card.last_review is not None:
+            when = max(when, card.last_review)
+        try:
+            outcome = review(card, response, when, client_id)
+        except InvalidResponse as exc:
+            out.append(SyncedReview(key, ok=False, error=exc.message))
+            continue
+        out.append(SyncedReview(key, ok=True, correct=outcome.result.correct, duplicate=outcome.duplicate,
+                                due=outcome.card.due))
+    return out

@@ -12,7 +12,7 @@ from django.test import Client
 from capsules.models import PlacementQuestion, PracticeCard, PracticeReview, Progress, Step
 from tests import factories, pages
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ORDER = [{"id": "s1", "text": "Couper l'eau"}, {"id": "s2", "text": "Dévisser l'écrou"},
          {"id": "s3", "text": "Changer le joint"}]
@@ -31,7 +31,7 @@ API = """async ([progressUrl, answerUrl, order]) => {
 
 
 @pytest.fixture
-def block(storage_root):
+def block(django_db_serialized_rollback, transactional_db, storage_root):
     block = factories.SkillsBlockFactory(title="Plomberie sanitaire")
     caps = []
     for i, title in enumerate(["Couper l'arrivée d'eau", "Remplacer un joint"]):
@@ -139,4 +139,50 @@ def test_placement_skip_mastered_then_practise_next_day(live_server, phone_conte
     assert PracticeReview.objects.filter(user=learner, correct=True).count() == 1
     card.refresh_from_db()
     assert card.due - (card.last_review or card.due) >= timedelta(days=2)
+    assert not errors
+
+
+def test_practice_answer_given_offline_is_queued_and_synced_once(live_server, phone_context, block):
+    from datetime import UTC, datetime
+
+    from capsules.learning import practice
+    from capsules.models import Attempt
+
+    learner = factories.learner()
+    caps, ordering = block["caps"], block["ordering"]
+    yesterday = datetime.now(UTC) - timedelta(days=2)
+    Attempt.objects.create(user=learner, interaction=ordering, response={"order": ["s2", "s1", "s3"]},
+                           correct=False, score=0, answered_at=yesterday)
+    Progress.objects.create(user=learner, capsule=caps[1], watched=[[0, 20]], watched_fraction=1, completed=True,
+                            completed_at=yesterday)
+    practice.ensure_cards(learner)
+    client = Client()
+    client.force_login(learner)
+    phone_context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                                "url": live_server.url}])
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/parcours/entrainement/")
+    page.wait_for_load_state("networkidle")
+    assert "1 question à revoir aujourd'hui" in page.inner_text("main")
+
+    phone_context.set_offline(True)
+    for label, rank in {"Couper l'eau": "1", "Dévisser l'écrou": "2", "Changer le joint": "3"}.items():
+        page.get_by_label(label).select_option(rank)
+    page.get_by_role("button", name="Valider").press("Enter")
+    status = page.locator("[data-practice-status]")
+    status.wait_for()
+    assert "hors ligne" in status.inner_text()
+    assert page.evaluate("JSON.parse(localStorage.getItem('geste-practice-queue')).length") == 1
+    assert not PracticeReview.objects.exists()
+
+    phone_context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("JSON.parse(localStorage.getItem('geste-practice-queue') || '[]').length === 0")
+    assert PracticeReview.objects.filter(user=learner, correct=True).count() == 1
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert "Rien à revoir aujourd'hui" in page.inner_text("main")
+    assert PracticeReview.objects.filter(user=learner).count() == 1
     assert not errors

@@ -309,3 +309,43 @@ def test_drafted_selection_puts_ordering_and_hotspot_first_and_only_accepted_are
     learner_client = Client()
     learner_client.force_login(factories.learner())
     assert learner_client.get(url).status_code in (302, 403)
+
+
+def test_offline_reviews_sync_at_their_answer_time_without_duplicates(block_world):
+    import json
+
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(days=3)
+    Attempt.objects.create(user=learner, interaction=q["c"], response={"choice": "b"}, correct=False, score=0,
+                           answered_at=t0)
+    _completed(learner, caps[2], t0)
+    practice.ensure_cards(learner)
+    card = PracticeCard.objects.get(user=learner)
+    seeded = practice.to_fsrs(card)
+    answered_at = t0 + timedelta(days=1, hours=2)  # answered offline two days ago
+    payload = {"reviews": [{"card": card.pk, "client_id": str(uuid.uuid4()), "answered_at": answered_at.isoformat(),
+                            "fields": [["card", str(card.pk)], ["choice", "a"]]}]}
+    client = Client()
+    client.force_login(learner)
+    url = reverse("learner-practice-sync")
+    first = client.post(url, json.dumps(payload), content_type="application/json").json()
+    again = client.post(url, json.dumps(payload), content_type="application/json").json()
+    assert first["results"][0]["ok"] and first["results"][0]["correct"] is True
+    assert again["results"][0]["duplicate"] is True
+    assert PracticeReview.objects.filter(card=card).count() == 1
+    card.refresh_from_db()
+    expected, _ = practice.SCHEDULER.review_card(seeded, Rating.Good, answered_at)
+    assert card.due == expected.due and card.last_review == answered_at
+
+    # Someone else's card, or a malformed answer, records nothing.
+    other = Client()
+    other.force_login(factories.learner())
+    foreign = other.post(url, json.dumps(payload | {"reviews": [payload["reviews"][0] | {
+        "client_id": str(uuid.uuid4())}]}), content_type="application/json").json()
+    assert foreign["results"][0]["ok"] is False
+    bad = client.post(url, json.dumps({"reviews": [{"card": card.pk, "client_id": str(uuid.uuid4()),
+                                                    "fields": []}]}), content_type="application/json").json()
+    assert bad["results"][0]["ok"] is False and bad["results"][0]["error"]
+    assert PracticeReview.objects.count() == 1
+    assert Client().post(url, "{}", content_type="application/json").status_code == 401
