@@ -231,3 +231,9 @@ class CohortMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def cohorts_menu_item():
     return CohortMenuItem(_("Sessions de formation"), reverse("geste_cohorts"), icon_name="group", order=160)
+
+
+@hooks.register("register_admin_menu_item")
+def placement_menu_item():
+    return DesignerMenuItem(_("Tests de positionnement"), reverse("geste_placement_index"), icon_name="list-ol",
+                            order=145)

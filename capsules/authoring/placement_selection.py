@@ -7,6 +7,7 @@ gesture, not the vocabulary), then mandatory ones, in video order. Only accepted
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -88,6 +89,16 @@ def selection_view(request, block_id: int):
                             {"block": block, "rows": rows, "message": message})
 
 
+def selection_index(request):
+    """Every skills block with how many placement questions are accepted, to open one's selection."""
+    if not can_author(request.user):
+        return HttpResponseForbidden("Réservé aux concepteurs pédagogiques.")
+    blocks = SkillsBlock.objects.select_related("certification").annotate(
+        accepted=Count("capsules__interactions__placement", filter=Q(capsules__interactions__placement__accepted=True)))
+    return TemplateResponse(request, "capsules/admin/placement_index.html", {"blocks": blocks})
+
+
 urlpatterns = [
+    path("geste/blocs/positionnement/", selection_index, name="geste_placement_index"),
     path("geste/blocs/<int:block_id>/positionnement/", selection_view, name="geste_placement_selection"),
 ]

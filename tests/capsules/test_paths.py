@@ -306,6 +306,8 @@ def test_drafted_selection_puts_ordering_and_hotspot_first_and_only_accepted_are
     assert screen.status_code == 200 and "(proposée)" in screen.content.decode()
     client.post(url, {"interaction": [str(hotspot.pk), str(choice.pk)]})
     assert {q.interaction_id for q in placement.placement_questions(block)} == {hotspot.pk, choice.pk}
+    index = client.get(reverse("geste_placement_index")).content.decode()
+    assert url in index and "<td>2</td>" in index
     learner_client = Client()
     learner_client.force_login(factories.learner())
     assert learner_client.get(url).status_code in (302, 403)
