@@ -42,7 +42,8 @@ def _cohort(request, pk: int):
 @_guard
 def cohort_index(request):
     items = cohorts.visible_cohorts(request.user)
-    return TemplateResponse(request, "capsules/admin/cohorts/index.html", {"cohorts": items})
+    return TemplateResponse(request, "capsules/admin/cohorts/index.html", {
+        "cohorts": items, "can_manage": request.user.has_perm("capsules.add_cohort")})
 
 
 @_guard

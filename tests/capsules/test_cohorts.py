@@ -130,6 +130,9 @@ def test_a_trainer_never_sees_another_cohort(seeded):
     designer = Client()
     designer.force_login(factories.designer())
     assert designer.get(reverse("geste_cohort", args=[other.pk])).status_code == 200
+    assert reverse("cohort:add") in designer.get(reverse("geste_cohorts")).content.decode()
+    assert reverse("cohort:add") not in listing
+    assert designer.get(reverse("cohort:add")).status_code == 200
 
 
 def _populate(cohort, caps, n: int, offset: int):
