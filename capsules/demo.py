@@ -248,3 +248,30 @@ def ensure_demo_badge(block: SkillsBlock, people: dict):
 
     ensure_block_achievement(block)
     return earn_as_learner(people["apprenant"], block)
+
+
+def ensure_demo_paths(block: SkillsBlock, people: dict) -> None:
+    """Individual paths on the demo block: an accepted placement selection, a trainer and a cohort
+    (session de formation) of the demo learner, so placement, practice and indicators can be tried."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capsules.authoring.placement_selection import draft_selection
+    from capsules.models import Cohort, PlacementQuestion
+
+    draft_selection(block)
+    PlacementQuestion.objects.filter(interaction__capsule__skills_block=block).update(accepted=True)
+    User = get_user_model()
+    trainer, created = User.objects.get_or_create(username="formateur", defaults={
+        "first_name": "Sam", "last_name": "Formateur", "email": "formateur@example.org"})
+    if created:
+        trainer.set_password(DEMO_PASSWORD)
+        trainer.save()
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    today = timezone.localdate()
+    cohort, _ = Cohort.objects.get_or_create(name="Session de démonstration", skills_block=block, defaults={
+        "start_date": today - timedelta(days=7), "end_date": today + timedelta(days=49)})
+    cohort.trainers.add(trainer)
+    if "apprenant" in people:
+        cohort.learners.add(people["apprenant"])

@@ -507,3 +507,115 @@ class IssuerProfile(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("émetteur des badges")
+
+
+# --- Individual paths: placement, practice, cohorts (code in capsules/learning/, capsules/analytics/) --------
+
+
+class PlacementQuestion(models.Model):
+    """An interaction chosen for the placement test of its capsule's skills block.
+
+    Geste drafts a selection (1–3 per capsule, gesture order and hotspot first); a designer
+    accepts it or picks others. Only accepted ones are asked.
+    """
+
+    interaction = models.OneToOneField(Interaction, on_delete=models.CASCADE, related_name="placement",
+                                       verbose_name=_("question"))
+    accepted = models.BooleanField(_("retenue"), default=False)
+    order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("question de positionnement")
+        verbose_name_plural = _("questions de positionnement")
+        ordering = ["interaction__capsule__order", "interaction__capsule_id", "order", "interaction__time"]
+
+    def __str__(self):
+        return str(self.interaction)
+
+
+class PlacementSession(models.Model):
+    """One sitting of a learner's placement test for a skills block (one a week)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placements")
+    skills_block = models.ForeignKey(SkillsBlock, on_delete=models.CASCADE, related_name="placements")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Capsules whose every placement question was answered right ("acquis au positionnement").
+    acquired_capsule_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("positionnement")
+        verbose_name_plural = _("positionnements")
+        ordering = ["-started_at"]
+
+
+class PlacementAnswer(models.Model):
+    """A graded answer given during placement (kept apart from Attempt: it is not training)."""
+
+    session = models.ForeignKey(PlacementSession, on_delete=models.CASCADE, related_name="answers")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="placement_answers")
+    response = models.JSONField(default=dict)
+    correct = models.BooleanField(default=False)
+    score = models.FloatField(default=0)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "interaction"], name="one_placement_answer")]
+
+
+class PracticeCard(models.Model):
+    """A question of a completed capsule, scheduled for practice with FSRS (state as the library keeps it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_cards")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="practice_cards")
+    state = models.PositiveSmallIntegerField(default=1)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "interaction"], name="one_practice_card")]
+
+
+class PracticeReview(models.Model):
+    """One practice answer; ``client_id`` makes a replayed offline review count once."""
+
+    card = models.ForeignKey(PracticeCard, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_reviews")
+    rating = models.PositiveSmallIntegerField()
+    correct = models.BooleanField()
+    retrievability = models.FloatField(null=True, blank=True, help_text="Predicted recall just before answering.")
+    elapsed_days = models.FloatField(null=True, blank=True, help_text="Days since the card's previous review.")
+    reviewed_at = models.DateTimeField()
+    client_id = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        ordering = ["reviewed_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="unique_practice_client_id")]
+
+
+class Cohort(models.Model):
+    """A training session (session de formation): learners following one skills block between two dates."""
+
+    name = models.CharField(_("nom"), max_length=255)
+    skills_block = models.ForeignKey(SkillsBlock, on_delete=models.PROTECT, related_name="cohorts",
+                                     verbose_name=_("bloc de compétences"))
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="trained_cohorts", blank=True,
+                                      verbose_name=_("formateurs"))
+    learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts", blank=True,
+                                      verbose_name=_("apprenants"))
+
+    class Meta:
+        verbose_name = _("session de formation")
+        verbose_name_plural = _("sessions de formation")
+        ordering = ["-start_date", "name"]
+        constraints = [models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                              name="cohort_dates_in_order")]
+
+    def __str__(self):
+        return f"{self.name} ({self.skills_block.code})"

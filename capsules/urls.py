@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("capsules.learning.urls")),
+    path("", include("capsules.learning.path_urls")),
     path("", include("capsules.review.urls")),
     path("", include("capsules.recognition.urls")),
 ]

@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules import experts
 from capsules.analytics import report_views
-from capsules.models import Certification, Footage, PipelineRun, SkillsBlock
+from capsules.models import Certification, Cohort, Footage, PipelineRun, SkillsBlock
 from capsules.permissions import can_author, visible_footage
 from capsules.pipeline import admin_views
 from capsules.pipeline.workflow import STAGE_BY_NAME
@@ -219,3 +219,57 @@ class AwarderMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def badges_menu_item():
     return AwarderMenuItem(_("Badges délivrés"), reverse("geste_badges"), icon_name="pick", order=165)
+
+
+# --- individual paths: placement selection (authoring), cohorts and indicators (analytics) ----------
+
+
+@hooks.register("register_admin_urls")
+def register_placement_selection_urls():
+    from capsules.authoring import placement_selection
+
+    return placement_selection.urlpatterns
+
+
+class CohortViewSet(ModelViewSet):
+    """Designers create sessions de formation: a block, dates, trainers and learners."""
+
+    model = Cohort
+    icon = "group"
+    menu_label = _("Sessions de formation (gestion)")
+    form_fields = ["name", "skills_block", "start_date", "end_date", "trainers", "learners"]
+    list_display = ["name", "skills_block", "start_date", "end_date"]
+    list_filter = ["skills_block"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+    add_to_admin_menu = False
+
+
+@hooks.register("register_admin_viewset")
+def register_cohort_viewset():
+    return CohortViewSet("cohort")
+
+
+@hooks.register("register_admin_urls")
+def register_cohort_urls():
+    from capsules.analytics import cohort_views
+
+    return cohort_views.urlpatterns
+
+
+class CohortMenuItem(MenuItem):
+    def is_shown(self, request):
+        from capsules.analytics.cohort_views import may_see_cohorts
+
+        return may_see_cohorts(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def cohorts_menu_item():
+    return CohortMenuItem(_("Sessions de formation"), reverse("geste_cohorts"), icon_name="group", order=160)
+
+
+@hooks.register("register_admin_menu_item")
+def placement_menu_item():
+    return DesignerMenuItem(_("Tests de positionnement"), reverse("geste_placement_index"), icon_name="list-ol",
+                            order=145)

@@ -87,6 +87,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion."""
+        from capsules.learning.placement import learner_path
         from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
 
@@ -99,6 +100,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
             done = {p.capsule_id: p for p in rows}
         context["capsules"] = [(pg, done.get(pg.capsule_id)) for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
+        context["learner_path"] = learner_path(request.user, self.skills_block)
         return context
 
 

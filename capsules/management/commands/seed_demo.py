@@ -48,3 +48,5 @@ class Command(BaseCommand):
                 badge = demo.ensure_demo_badge(block, people)
                 if badge is not None:
                     self.stdout.write(f"Badge du bloc obtenu par « apprenant » : {badge.achievement.name}")
+                demo.ensure_demo_paths(block, people)
+                self.stdout.write("Positionnement et session de formation de démonstration prêts (formateur).")

@@ -1,0 +1,108 @@
+"""Admin screens of cohorts: the list a trainer or designer may see, one cohort's indicators, CSV exports.
+
+A cohort the user may not see answers 404 (its existence does not leak); a user who is neither a
+designer nor a trainer gets 403.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from capsules.analytics import cohorts
+from capsules.analytics.charts import Bar, bar_chart
+from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response
+from capsules.permissions import can_author
+
+
+def may_see_cohorts(user) -> bool:
+    return can_author(user) or cohorts.is_trainer(user)
+
+
+def _guard(view):
+    def wrapper(request, *args, **kwargs):
+        if not may_see_cohorts(request.user):
+            reason = _("Les sessions de formation sont réservées aux formateurs et aux concepteurs.")
+            return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _cohort(request, pk: int):
+    cohort = cohorts.visible_cohorts(request.user).filter(pk=pk).first()
+    if cohort is None:
+        raise Http404(_("Session introuvable."))
+    return cohort
+
+
+@_guard
+def cohort_index(request):
+    items = cohorts.visible_cohorts(request.user)
+    return TemplateResponse(request, "capsules/admin/cohorts/index.html", {
+        "cohorts": items, "can_manage": request.user.has_perm("capsules.add_cohort")})
+
+
+@_guard
+def cohort_detail(request, pk: int):
+    report = cohorts.cohort_report(_cohort(request, pk))
+    progress_chart = bar_chart(
+        [Bar(w.start.strftime("%d/%m"), w.done_learners) for w in report.weeks],
+        title=_("Apprenants ayant terminé le bloc, par semaine (cumul)"),
+        max_value=max(1, len(report.learners)),
+    )
+    retention_chart = bar_chart(
+        [Bar(label, pct, f"{pct} %" if pct is not None else "") for label, pct, _n in report.retention_curve],
+        title=_("Réponses justes à l'entraînement selon le délai depuis la révision précédente"),
+        max_value=100,
+    )
+    return TemplateResponse(request, "capsules/admin/cohorts/detail.html", {
+        "report": report, "cohort": report.cohort, "progress_chart": progress_chart,
+        "retention_chart": retention_chart,
+    })
+
+
+@_guard
+def cohort_learners_csv(request, pk: int):
+    report = cohorts.cohort_report(_cohort(request, pk))
+    header = [_("Apprenant"), _("Capsules terminées"), _("Acquises au positionnement"), _("Avancement (%)"),
+              _("Temps d'apprentissage (min)"), _("Temps gagné au positionnement (min)"),
+              _("Questions à l'entraînement"), _("Révisions"), _("Rétention estimée (%)"), _("Badge")]
+    rows = ([r.name, r.completed, r.acquired, r.percent, round(r.learning_seconds / 60, 1),
+             round(r.saved_seconds / 60, 1), r.cards, r.reviews, r.retention_percent, r.badge]
+            for r in report.learners)
+    return csv_response(f"session-{report.cohort.pk}-apprenants.csv", header, rows)
+
+
+@_guard
+def cohort_indicators_csv(request, pk: int):
+    report = cohorts.cohort_report(_cohort(request, pk))
+    spread = report.learning_spread_minutes
+    rows = [
+        [_("Apprenants"), len(report.learners)],
+        [_("Bloc terminé (%)"), report.done_percent],
+        [_("Temps d'apprentissage médian (min)"), report.median_learning_minutes],
+        [_("Écart interquartile (min)"), f"{spread[0]:g}–{spread[1]:g}".replace(".", ",") if spread else None],
+        [_("Temps gagné au positionnement (min, total)"), report.saved_minutes_total],
+        [_("Rétention à 7 jours (%)"), report.retention_7d_percent],
+        [_("Rétention à 30 jours (%)"), report.retention_30d_percent],
+        [_("Apprenants ayant le badge (%)"), report.badge_percent],
+        [_("Décrochages"), report.dropped_out],
+    ]
+    rows += [[_("Réussite au premier essai (%) — %(capsule)s") % {"capsule": c.title}, c.first_try_percent]
+             for c in report.capsules]
+    rows += [[_("Semaine du %(date)s — bloc terminé / capsules terminées / actifs") % {
+        "date": w.start.strftime("%d/%m/%Y")}, f"{w.done_learners} / {w.completions} / {w.active}"]
+        for w in report.weeks]
+    return csv_response(f"session-{report.cohort.pk}-indicateurs.csv", [_("Indicateur"), _("Valeur")], rows)
+
+
+urlpatterns = [
+    path("geste/sessions/", cohort_index, name="geste_cohorts"),
+    path("geste/sessions/<int:pk>/", cohort_detail, name="geste_cohort"),
+    path("geste/sessions/<int:pk>/apprenants.csv", cohort_learners_csv, name="geste_cohort_learners_csv"),
+    path("geste/sessions/<int:pk>/indicateurs.csv", cohort_indicators_csv, name="geste_cohort_indicators_csv"),
+]

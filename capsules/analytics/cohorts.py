@@ -1,0 +1,266 @@
+"""Cohorts (sessions de formation): who may see which, and the efficiency indicators of one cohort.
+
+A trainer (group "Trainers") sees only the cohorts they train; designers and superusers see all.
+Everything is computed with a fixed number of queries whatever the cohort size (a dozen, measured
+in the tests with 30 and 300 learners), then aggregated in Python.
+
+Definitions:
+
+- *done*: a capsule completed in training or acquired at placement (latest finished placement);
+- *learning time*: seconds of video actually played in the block (merged watched ranges), per learner;
+  the cohort shows its median and interquartile spread;
+- *time saved by placement*: length of the capsules acquired at placement and not trained since;
+- *first-try success*: share of first attempts (per learner and question) that were right, per capsule;
+- *retention at 7 / 30 days*: share of practice answers right when the question came back after
+  7 to 29 days / 30 days or more since its previous review;
+- *completion by week*: learners who had done the whole block by the end of each week of the session;
+  *drop-out*: learners not done and without activity in the last 14 days of the session so far;
+- *badge*: learners holding a live (unrevoked) badge of the block.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from capsules.learning.practice import SCHEDULER, to_fsrs
+from capsules.learning.progress import live_capsules
+from capsules.models import (
+    Attempt,
+    BadgeCredential,
+    Capsule,
+    Cohort,
+    PlacementSession,
+    PracticeCard,
+    PracticeReview,
+    Progress,
+)
+from capsules.permissions import can_author
+
+TRAINERS_GROUP = "Trainers"
+DROP_OUT_DAYS = 14
+
+
+def is_trainer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active
+                and user.groups.filter(name=TRAINERS_GROUP).exists())
+
+
+def visible_cohorts(user) -> QuerySet[Cohort]:
+    """All cohorts for designers, the trainer's own for a trainer, none for anyone else."""
+    base = Cohort.objects.select_related("skills_block")
+    if can_author(user):
+        return base.all()
+    if is_trainer(user):
+        return base.filter(trainers=user)
+    return base.none()
+
+
+def _watched_seconds(ranges) -> float:
+    return sum(max(0.0, float(b) - float(a)) for a, b in ranges or [])
+
+
+@dataclass
+class LearnerRow:
+    user_id: int
+    name: str
+    completed: int = 0
+    acquired: int = 0
+    done: int = 0
+    total: int = 0
+    learning_seconds: float = 0
+    saved_seconds: float = 0
+    cards: int = 0
+    reviews: int = 0
+    retention_percent: int | None = None
+    badge: bool = False
+    last_activity: datetime | None = None
+    done_at: datetime | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class CapsuleRow:
+    capsule_id: int
+    title: str
+    seconds: float
+    completed: int = 0
+    acquired: int = 0
+    first_tries: int = 0
+    first_right: int = 0
+
+    @property
+    def first_try_percent(self) -> int | None:
+        return round(100 * self.first_right / self.first_tries) if self.first_tries else None
+
+
+@dataclass
+class WeekRow:
+    start: date
+    done_learners: int
+    completions: int
+    active: int
+
+
+@dataclass
+class CohortReport:
+    cohort: Cohort
+    learners: list[LearnerRow] = field(default_factory=list)
+    capsules: list[CapsuleRow] = field(default_factory=list)
+    weeks: list[WeekRow] = field(default_factory=list)
+    median_learning_minutes: float | None = None
+    learning_spread_minutes: tuple[float, float] | None = None  # first and third quartiles
+    saved_minutes_total: float = 0
+    retention_7d_percent: int | None = None
+    retention_30d_percent: int | None = None
+    retention_curve: list[tuple[str, int | None, int]] = field(default_factory=list)  # label, %, answers
+    badge_percent: int | None = None
+    done_percent: int | None = None
+    dropped_out: int = 0
+
+
+RETENTION_BUCKETS = [(0, 2, "1 j"), (2, 4, "2–3 j"), (4, 8, "4–7 j"), (8, 15, "8–14 j"), (15, 30, "15–29 j"),
+                     (30, 10_000, "30 j et +")]
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
+    now = now or timezone.now()
+    block = cohort.skills_block
+    users = list(cohort.learners.order_by("last_name", "first_name", "username")
+                 .only("pk", "username", "first_name", "last_name"))
+    capsules: list[Capsule] = list(live_capsules(block).select_related("footage"))
+    caps = {c.pk: CapsuleRow(c.pk, c.title, max(0.0, c.effective_end - c.start)) for c in capsules}
+    rows = {u.pk: LearnerRow(u.pk, u.get_full_name() or u.username, total=len(capsules)) for u in users}
+    report = CohortReport(cohort=cohort)
+    if not users:
+        report.capsules = list(caps.values())
+        return report
+    user_ids = list(rows)
+
+    completed_by: dict[int, dict[int, datetime]] = {u: {} for u in user_ids}
+    for p in Progress.objects.filter(user_id__in=user_ids, capsule_id__in=caps).only(
+            "user_id", "capsule_id", "watched", "completed", "completed_at", "updated_at"):
+        row = rows[p.user_id]
+        row.learning_seconds += _watched_seconds(p.watched)
+        row.last_activity = max(filter(None, [row.last_activity, p.updated_at]), default=None)
+        if p.completed:
+            completed_by[p.user_id][p.capsule_id] = p.completed_at or p.updated_at
+            caps[p.capsule_id].completed += 1
+
+    acquired_by: dict[int, tuple[set[int], datetime]] = {}
+    for s in (PlacementSession.objects.filter(user_id__in=user_ids, skills_block=block, finished_at__isnull=False)
+              .order_by("user_id", "-finished_at").distinct("user_id")):
+        acquired_by[s.user_id] = ({c for c in s.acquired_capsule_ids if c in caps}, s.finished_at)
+
+    for uid, row in rows.items():
+        done_caps = completed_by[uid]
+        acquired, placed_at = acquired_by.get(uid, (set(), None))
+        row.completed = len(done_caps)
+        row.acquired = len(acquired)
+        skipped = acquired - set(done_caps)
+        row.saved_seconds = sum(caps[c].seconds for c in skipped)
+        for c in acquired:
+            caps[c].acquired += 1
+        row.done = len(set(done_caps) | acquired)
+        if row.total and row.done == row.total:
+            times = list(done_caps.values()) + ([placed_at] if skipped else [])
+            row.done_at = max(times) if times else None
+        if placed_at:
+            row.last_activity = max(filter(None, [row.last_activity, placed_at]))
+
+    firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
+              .order_by("user_id", "interaction_id", "answered_at", "pk").distinct("user_id", "interaction_id")
+              .values_list("interaction__capsule_id", "correct"))
+    for capsule_id, correct in firsts:
+        caps[capsule_id].first_tries += 1
+        caps[capsule_id].first_right += int(bool(correct))
+
+    recall: dict[int, list[float]] = {}
+    for card in PracticeCard.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps):
+        rows[card.user_id].cards += 1
+        if card.last_review is not None:
+            recall.setdefault(card.user_id, []).append(SCHEDULER.get_card_retrievability(to_fsrs(card), now))
+    for uid, values in recall.items():
+        rows[uid].retention_percent = round(100 * sum(values) / len(values))
+
+    buckets = [[0, 0] for _ in RETENTION_BUCKETS]
+    at7, at30 = [0, 0], [0, 0]
+    for uid, elapsed, correct in PracticeReview.objects.filter(
+            user_id__in=user_ids, card__interaction__capsule_id__in=caps).values_list(
+            "user_id", "elapsed_days", "correct"):
+        rows[uid].reviews += 1
+        if elapsed is None:
+            continue
+        for i, (lo, hi, _label) in enumerate(RETENTION_BUCKETS):
+            if lo <= elapsed < hi:
+                buckets[i][0] += int(correct)
+                buckets[i][1] += 1
+        target = at30 if elapsed >= 30 else at7 if elapsed >= 7 else None
+        if target is not None:
+            target[0] += int(correct)
+            target[1] += 1
+
+    badges = set(BadgeCredential.objects.filter(user_id__in=user_ids, achievement__skills_block=block,
+                                                revoked_at__isnull=True).values_list("user_id", flat=True))
+    for uid in badges:
+        rows[uid].badge = True
+
+    learners = list(rows.values())
+    minutes = sorted(r.learning_seconds / 60 for r in learners if r.learning_seconds)
+    if minutes:
+        report.median_learning_minutes = round(statistics.median(minutes), 1)
+        if len(minutes) >= 2:
+            q1, _q2, q3 = statistics.quantiles(minutes, n=4, method="inclusive")
+            report.learning_spread_minutes = (round(q1, 1), round(q3, 1))
+    report.learners = learners
+    report.capsules = [caps[c.pk] for c in capsules]
+    report.saved_minutes_total = round(sum(r.saved_seconds for r in learners) / 60, 1)
+    report.retention_7d_percent = _pct(*at7)
+    report.retention_30d_percent = _pct(*at30)
+    report.retention_curve = [(label, _pct(*buckets[i]), buckets[i][1])
+                              for i, (_lo, _hi, label) in enumerate(RETENTION_BUCKETS)]
+    report.badge_percent = _pct(len(badges), len(learners))
+    done = [r for r in learners if r.total and r.done == r.total]
+    report.done_percent = _pct(len(done), len(learners))
+    report.weeks = _weeks(cohort, learners, completed_by, now)
+    horizon = min(now, _aware_end(cohort.end_date))
+    report.dropped_out = sum(
+        1 for r in learners
+        if r.done < r.total and (r.last_activity is None or r.last_activity < horizon - timedelta(days=DROP_OUT_DAYS))
+        and horizon - _aware_start(cohort.start_date) >= timedelta(days=DROP_OUT_DAYS)
+    )
+    return report
+
+
+def _aware_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _aware_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.max.time()))
+
+
+def _weeks(cohort: Cohort, learners: list[LearnerRow], completed_by, now: datetime) -> list[WeekRow]:
+    start = _aware_start(cohort.start_date)
+    end = min(_aware_end(cohort.end_date), max(now, start))
+    weeks = []
+    week_start = start
+    while week_start <= end and len(weeks) < 104:
+        week_end = week_start + timedelta(days=7)
+        completions = sum(1 for caps in completed_by.values() for t in caps.values() if week_start <= t < week_end)
+        active = sum(1 for r in learners if r.last_activity and week_start <= r.last_activity < week_end)
+        done = sum(1 for r in learners if r.done_at and r.done_at < week_end)
+        weeks.append(WeekRow(timezone.localtime(week_start).date(), done, completions, active))
+        week_start = week_end
+    return weeks

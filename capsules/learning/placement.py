@@ -1,0 +1,190 @@
+"""Placement (positionnement) per skills block, and the learner's path that follows from it.
+
+A placement test asks the accepted PlacementQuestions of the block's live capsules, one at a time,
+graded here with the training grader (answer keys never leave the server). When every question of
+a capsule is right, the capsule is "acquis au positionnement": the path skips it, though it stays
+playable. A learner may sit the test again once a week per block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from capsules.learning.grading import GradeResult, grade
+from capsules.learning.progress import live_capsules
+from capsules.models import (
+    Capsule,
+    Interaction,
+    PlacementAnswer,
+    PlacementQuestion,
+    PlacementSession,
+    Progress,
+    SkillsBlock,
+)
+
+RETAKE_DELAY = timedelta(days=7)
+# Kinds the placement may ask: graded ones (free recall and observe are always "right").
+GRADABLE_KINDS = {
+    Interaction.Kind.ORDERING,
+    Interaction.Kind.HOTSPOT,
+    Interaction.Kind.SINGLE_CHOICE,
+    Interaction.Kind.MULTIPLE_CHOICE,
+    Interaction.Kind.TRUE_FALSE,
+    Interaction.Kind.CLOZE,
+}
+SECONDS_PER_QUESTION = 30  # estimated answering time added to a capsule's video length
+
+
+def placement_questions(block: SkillsBlock) -> list[PlacementQuestion]:
+    """Accepted questions of the block's live capsules, capsule order first."""
+    return list(
+        PlacementQuestion.objects.filter(
+            accepted=True,
+            interaction__capsule__in=live_capsules(block),
+            interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
+            interaction__kind__in=GRADABLE_KINDS,
+        ).select_related("interaction", "interaction__capsule")
+    )
+
+
+def latest_session(user, block: SkillsBlock) -> PlacementSession | None:
+    if not user or not user.is_authenticated:
+        return None
+    return PlacementSession.objects.filter(user=user, skills_block=block).order_by("-started_at").first()
+
+
+def next_retake_at(user, block: SkillsBlock) -> datetime | None:
+    """When the learner may sit placement again (None: now, or an unfinished one can go on)."""
+    last = latest_session(user, block)
+    if last is None or last.finished_at is None:
+        return None
+    return last.started_at + RETAKE_DELAY
+
+
+def can_start(user, block: SkillsBlock, now: datetime | None = None) -> bool:
+    when = next_retake_at(user, block)
+    return when is None or (now or timezone.now()) >= when
+
+
+def current_session(user, block: SkillsBlock, now: datetime | None = None) -> PlacementSession | None:
+    """The unfinished session, or a new one if the weekly retake allows; None when it must wait."""
+    last = latest_session(user, block)
+    if last is not None and last.finished_at is None:
+        return last
+    now = now or timezone.now()
+    if not can_start(user, block, now):
+        return None
+    return PlacementSession.objects.create(user=user, skills_block=block, started_at=now)
+
+
+def next_question(session: PlacementSession) -> PlacementQuestion | None:
+    answered = set(session.answers.values_list("interaction_id", flat=True))
+    return next((q for q in placement_questions(session.skills_block) if q.interaction_id not in answered), None)
+
+
+def answer(session: PlacementSession, interaction: Interaction, response: dict,
+           now: datetime | None = None) -> GradeResult:
+    """Grade one placement answer (InvalidResponse propagates); a second answer to the same question is ignored."""
+    result = grade(interaction, response)
+    try:
+        with transaction.atomic():
+            PlacementAnswer.objects.create(
+                session=session, interaction=interaction, response=response, correct=bool(result.correct),
+                score=result.score, answered_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        pass
+    return result
+
+
+def finish(session: PlacementSession, now: datetime | None = None) -> list[int]:
+    """Close the session: a capsule is acquired when all its placement questions were answered right."""
+    by_capsule: dict[int, list[bool]] = {}
+    answers = {a.interaction_id: a.correct for a in session.answers.all()}
+    for q in placement_questions(session.skills_block):
+        by_capsule.setdefault(q.interaction.capsule_id, []).append(answers.get(q.interaction_id, False))
+    session.acquired_capsule_ids = sorted(cid for cid, oks in by_capsule.items() if oks and all(oks))
+    session.finished_at = now or timezone.now()
+    session.save(update_fields=["acquired_capsule_ids", "finished_at"])
+    return session.acquired_capsule_ids
+
+
+# --- the path ------------------------------------------------------------------------------
+
+
+def estimated_seconds(capsule: Capsule, questions: int) -> int:
+    return round(max(0.0, capsule.effective_end - capsule.start) + SECONDS_PER_QUESTION * questions)
+
+
+@dataclass(frozen=True)
+class PathItem:
+    capsule: Capsule
+    seconds: int
+    completed: bool = False
+    acquired: bool = False
+    started: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.seconds / 60))
+
+
+@dataclass(frozen=True)
+class LearnerPath:
+    """What remains (in order, with time) and what is mastered (completed or acquired at placement)."""
+
+    remaining: list[PathItem] = field(default_factory=list)
+    mastered: list[PathItem] = field(default_factory=list)
+    placed: bool = False
+    has_placement: bool = False
+    next_retake_at: datetime | None = None
+    placement_in_progress: bool = False
+
+    @property
+    def remaining_minutes(self) -> int:
+        return max(0, round(sum(i.seconds for i in self.remaining) / 60)) if self.remaining else 0
+
+    @property
+    def saved_minutes(self) -> int:
+        """Time the placement saved: the capsules acquired there and not trained since."""
+        return round(sum(i.seconds for i in self.mastered if i.acquired and not i.completed) / 60)
+
+
+def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> LearnerPath:
+    """The learner's path through the block's live capsules (a fixed number of queries)."""
+    capsules = list(live_capsules(block).select_related("footage", "page"))
+    mandatory: dict[int, int] = {}
+    for cap_id in Interaction.objects.filter(
+        capsule__in=capsules, mandatory=True, draft_status=Interaction.DraftStatus.ACCEPTED
+    ).values_list("capsule_id", flat=True):
+        mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+    has_placement = PlacementQuestion.objects.filter(accepted=True, interaction__capsule__in=capsules).exists()
+    progress: dict[int, Progress] = {}
+    session = None
+    if user and user.is_authenticated:
+        progress = {p.capsule_id: p for p in Progress.objects.filter(user=user, capsule__in=capsules)}
+        session = latest_session(user, block)
+    finished = PlacementSession.objects.filter(user=user, skills_block=block, finished_at__isnull=False) \
+        .order_by("-finished_at").first() if session is not None else None
+    acquired = set(finished.acquired_capsule_ids) if finished else set()
+    remaining, mastered = [], []
+    for capsule in capsules:
+        p = progress.get(capsule.pk)
+        item = PathItem(
+            capsule=capsule, seconds=estimated_seconds(capsule, mandatory.get(capsule.pk, 0)),
+            completed=bool(p and p.completed), acquired=capsule.pk in acquired, started=p is not None,
+        )
+        (mastered if item.completed or item.acquired else remaining).append(item)
+    retake = None
+    if session is not None and session.finished_at is not None:
+        retake = session.started_at + RETAKE_DELAY
+        if retake <= (now or timezone.now()):
+            retake = None
+    return LearnerPath(
+        remaining=remaining, mastered=mastered, placed=finished is not None, has_placement=has_placement,
+        next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
+    )

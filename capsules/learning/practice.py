@@ -1,0 +1,187 @@
+"""Practice after training (entraînement): questions of completed capsules come back on an FSRS schedule.
+
+The schedule is the ``fsrs`` library's, whole days only (no same-day learning steps, no fuzz, so a
+date shown is a date kept). A capsule's questions become cards when it is completed, seeded with
+the learner's first try in training (right: Good, wrong: Again); each practice answer is one more
+FSRS review. Retention is the library's predicted recall, averaged over the learner's cards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from fsrs import Card, Rating, Scheduler, State
+
+from capsules.learning.grading import GradeResult, grade
+from capsules.learning.placement import GRADABLE_KINDS
+from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
+
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False, desired_retention=0.9)
+
+
+def rating_for(correct: bool) -> Rating:
+    return Rating.Good if correct else Rating.Again
+
+
+def to_fsrs(card: PracticeCard) -> Card:
+    return Card(card_id=card.pk, state=State(card.state), step=card.step, stability=card.stability,
+                difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+
+
+def _store(card: PracticeCard, fsrs_card: Card) -> None:
+    card.state = int(fsrs_card.state)
+    card.step = fsrs_card.step
+    card.stability = fsrs_card.stability
+    card.difficulty = fsrs_card.difficulty
+    card.due = fsrs_card.due
+    card.last_review = fsrs_card.last_review
+
+
+def ensure_cards(user, now: datetime | None = None) -> int:
+    """Create the cards of newly completed capsules (a fixed number of queries); returns how many."""
+    now = now or timezone.now()
+    completed = dict(Progress.objects.filter(user=user, completed=True).values_list("capsule_id", "completed_at"))
+    if not completed:
+        return 0
+    have = set(PracticeCard.objects.filter(user=user).values_list("interaction_id", flat=True))
+    todo = [
+        i for i in Interaction.objects.filter(
+            capsule_id__in=completed, kind__in=GRADABLE_KINDS, draft_status=Interaction.DraftStatus.ACCEPTED
+        ).only("pk", "capsule_id")
+        if i.pk not in have
+    ]
+    if not todo:
+        return 0
+    first: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(user=user, interaction__in=todo).order_by("answered_at"):
+        first.setdefault(attempt.interaction_id, attempt)
+    cards = []
+    for interaction in todo:
+        seed = first.get(interaction.pk)
+        card = PracticeCard(user=user, interaction=interaction, created_at=now, due=now)
+        if seed is not None:
+            fsrs_card, _ = SCHEDULER.review_card(Card(), rating_for(bool(seed.correct)), seed.answered_at)
+            _store(card, fsrs_card)
+        else:  # never answered in training: first asked the day after completion
+            card.due = (completed[interaction.capsule_id] or now) + timedelta(days=1)
+        cards.append(card)
+    PracticeCard.objects.bulk_create(cards, ignore_conflicts=True)
+    return len(cards)
+
+
+def end_of_day(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return timezone.make_aware(datetime.combine(local.date(), time.max), local.tzinfo)
+
+
+def due_cards(user, now: datetime | None = None):
+    """Cards due today (local day), most overdue first."""
+    now = now or timezone.now()
+    return (PracticeCard.objects.filter(user=user, due__lte=end_of_day(now))
+            .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page")
+            .order_by("due", "pk"))
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    result: GradeResult
+    card: PracticeCard
+    duplicate: bool = False
+
+
+def review(card: PracticeCard, response: dict, now: datetime | None = None,
+           client_id: uuid.UUID | None = None) -> ReviewOutcome:
+    """Grade a practice answer and reschedule with FSRS; the same ``client_id`` twice counts once."""
+    now = now or timezone.now()
+    result = grade(card.interaction, response)  # InvalidResponse propagates: nothing recorded
+    client_id = client_id or uuid.uuid4()
+    with transaction.atomic():
+        locked = PracticeCard.objects.select_for_update().get(pk=card.pk)
+        if PracticeReview.objects.filter(user=locked.user_id, client_id=client_id).exists():
+            return ReviewOutcome(result, locked, duplicate=True)
+        fsrs_card = to_fsrs(locked)
+        recall = SCHEDULER.get_card_retrievability(fsrs_card, now) if locked.last_review else None
+        elapsed = (now - locked.last_review).total_seconds() / 86400 if locked.last_review else None
+        rating = rating_for(bool(result.correct))
+        fsrs_card, _ = SCHEDULER.review_card(fsrs_card, rating, now)
+        _store(locked, fsrs_card)
+        try:
+            with transaction.atomic():
+                PracticeReview.objects.create(card=locked, user_id=locked.user_id, rating=int(rating),
+                                              correct=bool(result.correct), retrievability=recall, elapsed_days=elapsed,
+                                              reviewed_at=now, client_id=client_id)
+        except IntegrityError:
+            return ReviewOutcome(result, locked, duplicate=True)
+        locked.save()
+    return ReviewOutcome(result, locked)
+
+
+@dataclass(frozen=True)
+class Retention:
+    cards: int
+    due_today: int
+    percent: int | None  # predicted recall now, over cards already reviewed
+
+    @property
+    def has_cards(self) -> bool:
+        return self.cards > 0
+
+
+def retention(user, now: datetime | None = None) -> Retention:
+    now = now or timezone.now()
+    cards = list(PracticeCard.objects.filter(user=user))
+    reviewed = [c for c in cards if c.last_review is not None]
+    percent = None
+    if reviewed:
+        recall = sum(SCHEDULER.get_card_retrievability(to_fsrs(c), now) for c in reviewed) / len(reviewed)
+        percent = round(100 * recall)
+    limit = end_of_day(now)
+    return Retention(cards=len(cards), due_today=sum(1 for c in cards if c.due <= limit), percent=percent)
+
+
+def step_replay_fragment(interaction: Interaction) -> str:
+    """``#t=…`` (seconds from the capsule start) of the step the question comes from, for the player."""
+    capsule = interaction.capsule
+    start = interaction.step.start if interaction.step_id and interaction.step else interaction.time
+    return f"#t={max(0.0, start - capsule.start):.1f}"
+
+
+@dataclass(frozen=True)
+class SyncedReview:
+    client_id: str
+    ok: bool
+    correct: bool | None = None
+    duplicate: bool = False
+    due: datetime | None = None
+    error: str = ""
+
+
+def sync_reviews(user, items: list[tuple[PracticeCard | None, dict, uuid.UUID | None, datetime | None]],
+                 now: datetime | None = None) -> list[SyncedReview]:
+    """Apply reviews answered offline, oldest first, each at the time it was answered (never before the
+    card's previous review, never in the future). A replayed ``client_id`` counts once."""
+    from capsules.learning.grading import InvalidResponse
+
+    now = now or timezone.now()
+    out = []
+    for card, response, client_id, answered_at in sorted(items, key=lambda i: i[3] or now):
+        key = str(client_id or "")
+        if card is None or card.user_id != user.pk or client_id is None:
+            out.append(SyncedReview(key, ok=False, error="Question introuvable."))
+            continue
+        card.refresh_from_db()
+        when = min(answered_at or now, now)
+        if card.last_review is not None:
+            when = max(when, card.last_review)
+        try:
+            outcome = review(card, response, when, client_id)
+        except InvalidResponse as exc:
+            out.append(SyncedReview(key, ok=False, error=exc.message))
+            continue
+        out.append(SyncedReview(key, ok=True, correct=outcome.result.correct, duplicate=outcome.duplicate,
+                                due=outcome.card.due))
+    return out

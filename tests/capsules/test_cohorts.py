@@ -1,0 +1,189 @@
+"""Cohorts: a trainer sees only their cohorts; indicators on a seeded cohort match hand-computed values;
+the report costs the same number of queries for 30 and 300 learners; CSV and SVG come out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from capsules.analytics.cohorts import cohort_report, visible_cohorts
+from capsules.models import (
+    Achievement,
+    Attempt,
+    BadgeCredential,
+    Cohort,
+    PlacementSession,
+    PracticeCard,
+    PracticeReview,
+    Progress,
+)
+from tests import factories, pages
+
+pytestmark = pytest.mark.django_db
+START = date(2026, 3, 2)
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def seeded():
+    block = factories.SkillsBlockFactory()
+    caps, questions = [], []
+    for i in range(2):
+        footage = factories.FootageFactory(skills_block=block, duration=60.0)
+        capsule = factories.CapsuleFactory(footage=footage, skills_block=block, order=i, title=f"Capsule {i + 1}")
+        pages.capsule_page(capsule)
+        caps.append(capsule)
+        questions.append(factories.InteractionFactory(capsule=capsule))
+    t1, t2 = (factories.UserFactory(groups=["Trainers"]) for _ in range(2))
+    l1, l2, l3, l4 = (factories.learner() for _ in range(4))
+    mine = Cohort.objects.create(name="Session de mars", skills_block=block, start_date=START,
+                                 end_date=START + timedelta(days=27))
+    mine.trainers.add(t1)
+    mine.learners.add(l1, l2, l3)
+    other = Cohort.objects.create(name="Session d'avril", skills_block=block, start_date=date(2026, 4, 1),
+                                  end_date=date(2026, 4, 30))
+    other.trainers.add(t2)
+    other.learners.add(l4)
+
+    day = datetime(2026, 3, 3, 10, tzinfo=UTC)
+    # L1 trains both capsules (120 s played), q1 right first, q2 wrong then right; holds the badge.
+    for capsule in caps:
+        Progress.objects.create(user=l1, capsule=capsule, watched=[[0, 60]], watched_fraction=1, completed=True,
+                                completed_at=day + timedelta(days=capsule.order * 7))
+    Attempt.objects.create(user=l1, interaction=questions[0], correct=True, score=1, answered_at=day)
+    Attempt.objects.create(user=l1, interaction=questions[1], correct=False, score=0, answered_at=day)
+    Attempt.objects.create(user=l1, interaction=questions[1], correct=True, score=1,
+                           answered_at=day + timedelta(minutes=1))
+    achievement = Achievement.objects.create(skills_block=block, name="Plomberie", description="d",
+                                             criteria_narrative="c")
+    BadgeCredential.objects.create(achievement=achievement, user=l1, status_index=1, document={}, issued_at=day)
+    # L2 is placed: capsule 1 acquired; trains capsule 2 (48 s played), q2 right first.
+    PlacementSession.objects.create(user=l2, skills_block=block, started_at=day, finished_at=day,
+                                    acquired_capsule_ids=[caps[0].pk])
+    Progress.objects.create(user=l2, capsule=caps[1], watched=[[0, 48]], watched_fraction=0.9, completed=True,
+                            completed_at=day)
+    Attempt.objects.create(user=l2, interaction=questions[1], correct=True, score=1, answered_at=day)
+    # L1 practises: right after 8 days, wrong after 10, right after 31.
+    card = PracticeCard.objects.create(user=l1, interaction=questions[0], due=NOW, created_at=day,
+                                       last_review=day, stability=3.0, difficulty=5.0, state=2)
+    for elapsed, correct in [(8, True), (10, False), (31, True)]:
+        PracticeReview.objects.create(card=card, user=l1, rating=3 if correct else 1, correct=correct,
+                                      elapsed_days=elapsed, reviewed_at=day, client_id=uuid.uuid4())
+    # L4 (other cohort) must count nowhere in mine.
+    Progress.objects.create(user=l4, capsule=caps[0], watched=[[0, 60]], watched_fraction=1, completed=True,
+                            completed_at=day)
+    return {"block": block, "caps": caps, "mine": mine, "other": other, "t1": t1, "t2": t2,
+            "learners": (l1, l2, l3, l4)}
+
+
+def test_indicators_match_hand_computed_values(seeded):
+    report = cohort_report(seeded["mine"], now=NOW)
+    l1, l2, l3, _l4 = seeded["learners"]
+    rows = {r.user_id: r for r in report.learners}
+    assert set(rows) == {l1.pk, l2.pk, l3.pk}
+    assert (rows[l1.pk].completed, rows[l1.pk].acquired, rows[l1.pk].percent) == (2, 0, 100)
+    assert (rows[l2.pk].completed, rows[l2.pk].acquired, rows[l2.pk].percent) == (1, 1, 100)
+    assert rows[l3.pk].percent == 0
+    assert report.done_percent == 67  # 2 of 3
+    assert report.median_learning_minutes == 1.4  # median of 2.0 and 0.8 min (L3 played nothing)
+    assert report.saved_minutes_total == 1.0  # L2 skipped capsule 1 (60 s)
+    assert [c.first_try_percent for c in report.capsules] == [100, 50]
+    assert [(c.completed, c.acquired) for c in report.capsules] == [(1, 1), (2, 0)]
+    assert report.retention_7d_percent == 50 and report.retention_30d_percent == 100
+    assert report.badge_percent == 33
+    assert dict((label, pct) for label, pct, _n in report.retention_curve)["8–14 j"] == 50
+    # Weeks from 2 March: L2 done on 3 March (week 1), L1 on 10 March (week 2).
+    assert [w.done_learners for w in report.weeks[:3]] == [1, 2, 2]
+    assert [w.completions for w in report.weeks[:2]] == [2, 1]
+
+
+def test_a_trainer_never_sees_another_cohort(seeded):
+    mine, other = seeded["mine"], seeded["other"]
+    assert list(visible_cohorts(seeded["t1"])) == [mine]
+    client = Client()
+    client.force_login(seeded["t1"])
+    listing = client.get(reverse("geste_cohorts")).content.decode()
+    assert "Session de mars" in listing and "Session d&#x27;avril" not in listing
+    for name in ("geste_cohort", "geste_cohort_learners_csv", "geste_cohort_indicators_csv"):
+        assert client.get(reverse(name, args=[other.pk])).status_code == 404
+    detail = client.get(reverse("geste_cohort", args=[mine.pk]))
+    html = detail.content.decode()
+    assert detail.status_code == 200 and "<svg" in html and "Courbe de rétention" in html
+    assert seeded["learners"][3].username not in html
+    csv = client.get(reverse("geste_cohort_learners_csv", args=[mine.pk]))
+    text = csv.content.decode("utf-8-sig")
+    assert text.count("\r\n") == 4 and seeded["learners"][0].username in text
+    assert seeded["learners"][3].username not in text
+    # Trainers cannot reach the designers' cohort management either.
+    assert client.get(reverse("cohort:index")).status_code in (302, 403)
+
+    learner = Client()
+    learner.force_login(seeded["learners"][0])
+    assert learner.get(reverse("geste_cohort", args=[mine.pk])).status_code in (302, 403)
+    designer = Client()
+    designer.force_login(factories.designer())
+    assert designer.get(reverse("geste_cohort", args=[other.pk])).status_code == 200
+    assert reverse("cohort:add") in designer.get(reverse("geste_cohorts")).content.decode()
+    assert reverse("cohort:add") not in listing
+    assert designer.get(reverse("cohort:add")).status_code == 200
+
+
+def _populate(cohort, caps, n: int, offset: int):
+    User = get_user_model()
+    users = User.objects.bulk_create([User(username=f"masse{offset + i}") for i in range(n)])
+    cohort.learners.add(*users)
+    day = datetime(2026, 3, 4, 9, tzinfo=UTC)
+    Progress.objects.bulk_create([Progress(user=u, capsule=caps[0], watched=[[0, 30]], watched_fraction=0.5,
+                                           completed=i % 2 == 0, completed_at=day) for i, u in enumerate(users)])
+    question = caps[0].interactions.first()
+    Attempt.objects.bulk_create([Attempt(user=u, interaction=question, correct=True, score=1, answered_at=day)
+                                 for u in users])
+    PlacementSession.objects.bulk_create([PlacementSession(user=u, skills_block=cohort.skills_block,
+                                                           started_at=day, finished_at=day,
+                                                           acquired_capsule_ids=[caps[1].pk]) for u in users[::3]])
+    cards = PracticeCard.objects.bulk_create([PracticeCard(user=u, interaction=question, due=day, created_at=day,
+                                                           last_review=day, stability=2.0, difficulty=5.0, state=2)
+                                              for u in users])
+    PracticeReview.objects.bulk_create([PracticeReview(card=c, user_id=c.user_id, rating=3, correct=True,
+                                                       elapsed_days=8, reviewed_at=day) for c in cards])
+
+
+def test_report_query_count_is_constant_for_30_and_300_learners(seeded):
+    block, caps = seeded["block"], seeded["caps"]
+    counts = {}
+    for size, offset in [(30, 0), (300, 1000)]:
+        cohort = Cohort.objects.create(name=f"Masse {size}", skills_block=block, start_date=START,
+                                       end_date=START + timedelta(days=27))
+        _populate(cohort, caps, size, offset)
+        with CaptureQueriesContext(connection) as ctx:
+            report = cohort_report(cohort, now=NOW)
+        assert len(report.learners) == size
+        assert report.retention_7d_percent == 100
+        counts[size] = len(ctx.captured_queries)
+    assert counts[30] == counts[300]
+    print(f"cohort report queries: {counts}")
+
+
+def test_demo_seed_prepares_placement_and_a_trainers_cohort():
+    from capsules import demo
+    from capsules.learning.placement import placement_questions
+
+    block = factories.SkillsBlockFactory()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=block))
+    pages.capsule_page(capsule)
+    inter = factories.InteractionFactory(capsule=capsule)
+    learner = factories.learner()
+    for _ in range(2):  # idempotent
+        demo.ensure_demo_paths(block, {"apprenant": learner})
+    assert [q.interaction_id for q in placement_questions(block)] == [inter.pk]
+    cohort = Cohort.objects.get(skills_block=block)
+    trainer = cohort.trainers.get()
+    assert trainer.username == "formateur" and list(cohort.learners.all()) == [learner]
+    assert list(visible_cohorts(trainer)) == [cohort]

@@ -1,0 +1,353 @@
+"""Individual paths: placement marks exactly the capsules whose questions were right and the path follows;
+retake once a week; answer keys never on the page; FSRS practice follows the library's schedule."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from fsrs import Card, Rating
+
+from capsules.learning import placement, practice
+from capsules.learning.question_forms import item_token
+from capsules.models import (
+    Attempt,
+    Interaction,
+    PlacementQuestion,
+    PlacementSession,
+    PracticeCard,
+    PracticeReview,
+    Progress,
+)
+from tests import factories, pages
+
+pytestmark = pytest.mark.django_db
+
+
+def _question(capsule, kind="single_choice", **kw):
+    if kind == "ordering":
+        kw.setdefault("choices", [{"id": "s1", "text": "Couper l'eau"}, {"id": "s2", "text": "Dévisser"},
+                                  {"id": "s3", "text": "Changer le joint"}])
+        kw.setdefault("answer_key", {"order": ["s1", "s2", "s3"]})
+    interaction = factories.InteractionFactory(capsule=capsule, kind=kind, **kw)
+    PlacementQuestion.objects.create(interaction=interaction, accepted=True)
+    return interaction
+
+
+@pytest.fixture
+def block_world():
+    """A live block with three capsules of 60 s: two questions on A, one ordering on B, one on C."""
+    block = factories.SkillsBlockFactory()
+    caps = []
+    for i, title in enumerate(["A — couper l'eau", "B — démonter", "C — remonter"]):
+        footage = factories.FootageFactory(skills_block=block, duration=60.0)
+        capsule = factories.CapsuleFactory(footage=footage, skills_block=block, title=title, order=i)
+        pages.capsule_page(capsule)
+        caps.append(capsule)
+    qa1, qa2 = _question(caps[0]), _question(caps[0], kind="true_false", answer_key={"correct": True})
+    qb = _question(caps[1], kind="ordering")
+    qc = _question(caps[2])
+    return block, caps, {"a1": qa1, "a2": qa2, "b": qb, "c": qc}
+
+
+def _post_answer(client, url, interaction, right: bool):
+    data = {"interaction": interaction.pk}
+    if interaction.kind == "single_choice":
+        data["choice"] = "a" if right else "b"
+    elif interaction.kind == "true_false":
+        data["value"] = "true" if right else "false"
+    elif interaction.kind == "ordering":
+        order = ["s1", "s2", "s3"] if right else ["s2", "s1", "s3"]
+        data.update({f"pos-{item_token(interaction, sid)}": str(n) for n, sid in enumerate(order, start=1)})
+    return client.post(url, data)
+
+
+def test_placement_marks_exactly_the_capsules_answered_right_and_the_path_updates(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    url = reverse("learner-placement", args=[block.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Question 1 sur 4" in html
+    # Ordering items are ranked by the learner; no key, no feedback on the page.
+    assert "Oui : elle garantit" not in html and "correct" not in html
+
+    # A: both right; B: ordering wrong; C: right. Answer in the order the server asks.
+    plan = {q["a1"].pk: True, q["a2"].pk: True, q["b"].pk: False, q["c"].pk: True}
+    for _ in range(4):
+        shown = client.get(url)
+        asked = int(shown.context["question"].id)
+        if asked == q["b"].pk:  # ordering items carry opaque names, not their stored (ordered) ids
+            assert f'name="pos-{item_token(q["b"], "s1")}"' in shown.content.decode()
+            assert 's1' not in shown.content.decode()
+        response = _post_answer(client, url, Interaction.objects.get(pk=asked), plan[asked])
+        assert response.status_code == 302
+    done = client.get(url)  # no question left: the session closes and the learner goes to the path
+    assert done.status_code == 302 and done["Location"].endswith("#parcours")
+
+    session = PlacementSession.objects.get(user=learner, skills_block=block)
+    assert session.finished_at is not None
+    assert session.acquired_capsule_ids == sorted([caps[0].pk, caps[2].pk])
+
+    path = placement.learner_path(learner, block)
+    assert [i.capsule.pk for i in path.remaining] == [caps[1].pk]
+    assert [(i.capsule.pk, i.acquired) for i in path.mastered] == [(caps[0].pk, True), (caps[2].pk, True)]
+    # A (60 s + 0 mandatory… factory questions are mandatory: 2 × 30 s) and C (60 + 30) saved.
+    assert path.saved_minutes == round((60 + 60 + 60 + 30) / 60)
+    assert path.remaining_minutes == round((60 + 30) / 60)
+
+    block_page = client.get(block.page.url)
+    body = block_page.content.decode()
+    assert "Mon parcours" in body and "Acquis au positionnement" in body
+    remaining_html = body.split('class="path-remaining"')[1].split("</ol>")[0]
+    assert caps[1].title in remaining_html and caps[0].title not in remaining_html
+    # Mastered capsules stay playable: their page is linked.
+    assert caps[0].page.url in body.split('class="path-mastered"')[1]
+
+
+def test_one_wrong_question_keeps_the_capsule_in_the_path(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    session = placement.current_session(learner, block)
+    placement.answer(session, q["a1"], {"choice": "a"})
+    placement.answer(session, q["a2"], {"value": "false"})  # A: one of two wrong
+    placement.answer(session, q["b"], {"order": ["s1", "s2", "s3"]})
+    # C not answered at all: not acquired either.
+    assert placement.finish(session) == [caps[1].pk]
+    path = placement.learner_path(learner, block)
+    assert [i.capsule.pk for i in path.remaining] == [caps[0].pk, caps[2].pk]
+
+
+def test_placement_can_be_retaken_once_a_week(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    first = placement.current_session(learner, block, now=t0)
+    assert placement.current_session(learner, block, now=t0 + timedelta(hours=1)) == first  # unfinished: resume
+    placement.finish(first, now=t0 + timedelta(minutes=10))
+    assert placement.current_session(learner, block, now=t0 + timedelta(days=6, hours=23)) is None
+    assert not placement.can_start(learner, block, now=t0 + timedelta(days=6))
+    second = placement.current_session(learner, block, now=t0 + timedelta(days=7))
+    assert second is not None and second.pk != first.pk
+
+    assert PlacementSession.objects.filter(user=learner).count() == 2
+
+    recent = factories.learner()
+    placement.finish(placement.current_session(recent, block))
+    client = Client()
+    client.force_login(recent)
+    page = client.get(reverse("learner-placement", args=[block.pk]))
+    assert "Vous pourrez le repasser" in page.content.decode() and "question" not in page.context
+    assert PlacementSession.objects.filter(user=recent).count() == 1
+
+
+def test_placement_needs_login_and_a_live_block(block_world):
+    block, caps, q = block_world
+    anon = Client().get(reverse("learner-placement", args=[block.pk]))
+    assert anon.status_code == 302 and "login" in anon["Location"]
+    hidden = factories.SkillsBlockFactory()
+    client = Client()
+    client.force_login(factories.learner())
+    assert client.get(reverse("learner-placement", args=[hidden.pk])).status_code == 404
+
+
+def test_invalid_placement_answer_is_refused_and_asked_again(block_world):
+    block, caps, q = block_world
+    client = Client()
+    learner = factories.learner()
+    client.force_login(learner)
+    url = reverse("learner-placement", args=[block.pk])
+    asked = client.get(url).context["question"]
+    bad = client.post(url, {"interaction": asked.id})  # nothing chosen
+    assert bad.status_code == 200 and bad.context["error"]
+    assert not PlacementSession.objects.get(user=learner).answers.exists()
+
+
+# --- practice (FSRS) ----------------------------------------------------------------------------
+
+
+def _completed(learner, capsule, when):
+    Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+
+
+def test_practice_cards_follow_the_fsrs_schedule_and_a_wrong_answer_comes_back_sooner(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    Attempt.objects.create(user=learner, interaction=q["a1"], response={"choice": "a"}, correct=True, score=1,
+                           answered_at=t0)
+    Attempt.objects.create(user=learner, interaction=q["a2"], response={"value": False}, correct=False, score=0,
+                           answered_at=t0)
+    _completed(learner, caps[0], t0)
+    assert practice.ensure_cards(learner, now=t0) == 2
+    assert practice.ensure_cards(learner, now=t0) == 0  # idempotent
+
+    # Seeds: the training's first try is the first FSRS review (library computed independently here).
+    expected_good, _ = practice.SCHEDULER.review_card(Card(), Rating.Good, t0)
+    expected_again, _ = practice.SCHEDULER.review_card(Card(), Rating.Again, t0)
+    right = PracticeCard.objects.get(user=learner, interaction=q["a1"])
+    wrong = PracticeCard.objects.get(user=learner, interaction=q["a2"])
+    assert right.due == expected_good.due and wrong.due == expected_again.due
+    assert wrong.due < right.due
+
+    # Next day: only the wrongly answered one is due.
+    day1 = t0 + timedelta(days=1)
+    assert [c.pk for c in practice.due_cards(learner, day1)] == [wrong.pk]
+
+    # Answer it right and wrong on two parallel copies: the wrong one comes back sooner, as FSRS says.
+    lib_right, _ = practice.SCHEDULER.review_card(expected_again, Rating.Good, day1)
+    lib_wrong, _ = practice.SCHEDULER.review_card(expected_again, Rating.Again, day1)
+    outcome = practice.review(wrong, {"value": "true"}, now=day1)
+    assert outcome.result.correct is True
+    assert outcome.card.due == lib_right.due
+    assert lib_wrong.due < lib_right.due
+
+    right.refresh_from_db()
+    day2 = expected_good.due
+    miss = practice.review(right, {"choice": "b"}, now=day2)
+    lib_miss, _ = practice.SCHEDULER.review_card(expected_good, Rating.Again, day2)
+    lib_hit, _ = practice.SCHEDULER.review_card(expected_good, Rating.Good, day2)
+    assert miss.card.due == lib_miss.due < lib_hit.due
+    assert PracticeReview.objects.filter(user=learner).count() == 2
+
+
+def test_replayed_review_counts_once(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    _completed(learner, caps[2], t0)
+    practice.ensure_cards(learner, now=t0)
+    card = PracticeCard.objects.get(user=learner)
+    assert card.due == t0 + timedelta(days=1)  # never answered in training: the day after completion
+    cid = uuid.uuid4()
+    first = practice.review(card, {"choice": "a"}, now=t0 + timedelta(days=1), client_id=cid)
+    again = practice.review(card, {"choice": "a"}, now=t0 + timedelta(days=1, minutes=1), client_id=cid)
+    assert again.duplicate and not first.duplicate
+    assert PracticeReview.objects.filter(card=card).count() == 1
+    card.refresh_from_db()
+    assert card.due == first.card.due
+
+
+def test_practice_page_shows_due_items_retention_and_replay_link(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    assert "Terminez une capsule" in client.get(reverse("learner-practice")).content.decode()
+
+    t0 = datetime.now(UTC) - timedelta(days=3)
+    Attempt.objects.create(user=learner, interaction=q["c"], response={"choice": "b"}, correct=False, score=0,
+                           answered_at=t0)
+    _completed(learner, caps[2], t0)
+    page = client.get(reverse("learner-practice"))
+    html = page.content.decode()
+    assert "1 question à revoir aujourd'hui" in html
+    assert escape(q["c"].prompt) in html and "Rétention estimée" in html
+    assert f'{caps[2].page.url}#t=' in html
+    assert "Oui : elle garantit" not in html  # feedback only after answering
+    card = page.context["card"]
+    answered = client.post(reverse("learner-practice"),
+                           {"card": card.pk, "client_id": str(uuid.uuid4()), "choice": "a"})
+    body = answered.content.decode()
+    assert "Bonne réponse." in body and "Oui : elle garantit" in body and "Cette question reviendra le" in body
+    card.refresh_from_db()
+    assert card.due.date() > datetime.now(UTC).date()
+    assert "Rien à revoir aujourd'hui" in client.get(reverse("learner-practice")).content.decode()
+
+
+def test_practice_cards_belong_to_their_learner(block_world):
+    block, caps, q = block_world
+    owner, other = factories.learner(), factories.learner()
+    _completed(owner, caps[2], datetime.now(UTC) - timedelta(days=2))
+    practice.ensure_cards(owner)
+    card = PracticeCard.objects.get(user=owner)
+    client = Client()
+    client.force_login(other)
+    response = client.post(reverse("learner-practice"), {"card": card.pk, "choice": "a"})
+    assert response.status_code == 404
+    assert not PracticeReview.objects.exists()
+
+
+# --- designers' selection ------------------------------------------------------------------------
+
+
+def test_drafted_selection_puts_ordering_and_hotspot_first_and_only_accepted_are_asked():
+    block = factories.SkillsBlockFactory()
+    footage = factories.FootageFactory(skills_block=block, duration=60.0)
+    capsule = factories.CapsuleFactory(footage=footage, skills_block=block)
+    pages.capsule_page(capsule)
+    choice = factories.InteractionFactory(capsule=capsule, time=1.0)
+    hotspot = factories.InteractionFactory(capsule=capsule, kind="hotspot", time=9.0, choices=[],
+                                           answer_key={"regions": [{"rect": [0, 0, 0.5, 0.5]}]})
+    ordering = factories.InteractionFactory(capsule=capsule, kind="ordering", time=20.0,
+                                            choices=[{"id": "x", "text": "1"}, {"id": "y", "text": "2"}],
+                                            answer_key={"order": ["x", "y"]})
+    factories.InteractionFactory(capsule=capsule, kind="observe", time=3.0)
+    from capsules.authoring.placement_selection import draft_selection
+
+    drafted = draft_selection(block)
+    assert [q.interaction_id for q in drafted] == [ordering.pk, hotspot.pk]
+    assert placement.placement_questions(block) == []  # proposed, not yet accepted
+    assert draft_selection(block) == []  # the capsule already has a selection
+
+    designer = factories.designer()
+    client = Client()
+    client.force_login(designer)
+    url = reverse("geste_placement_selection", args=[block.pk])
+    screen = client.get(url)
+    assert screen.status_code == 200 and "(proposée)" in screen.content.decode()
+    client.post(url, {"interaction": [str(hotspot.pk), str(choice.pk)]})
+    assert {q.interaction_id for q in placement.placement_questions(block)} == {hotspot.pk, choice.pk}
+    index = client.get(reverse("geste_placement_index")).content.decode()
+    assert url in index and "<td>2</td>" in index
+    learner_client = Client()
+    learner_client.force_login(factories.learner())
+    assert learner_client.get(url).status_code in (302, 403)
+
+
+def test_offline_reviews_sync_at_their_answer_time_without_duplicates(block_world):
+    import json
+
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(days=3)
+    Attempt.objects.create(user=learner, interaction=q["c"], response={"choice": "b"}, correct=False, score=0,
+                           answered_at=t0)
+    _completed(learner, caps[2], t0)
+    practice.ensure_cards(learner)
+    card = PracticeCard.objects.get(user=learner)
+    seeded = practice.to_fsrs(card)
+    answered_at = t0 + timedelta(days=1, hours=2)  # answered offline two days ago
+    payload = {"reviews": [{"card": card.pk, "client_id": str(uuid.uuid4()), "answered_at": answered_at.isoformat(),
+                            "fields": [["card", str(card.pk)], ["choice", "a"]]}]}
+    client = Client()
+    client.force_login(learner)
+    url = reverse("learner-practice-sync")
+    first = client.post(url, json.dumps(payload), content_type="application/json").json()
+    again = client.post(url, json.dumps(payload), content_type="application/json").json()
+    assert first["results"][0]["ok"] and first["results"][0]["correct"] is True
+    assert again["results"][0]["duplicate"] is True
+    assert PracticeReview.objects.filter(card=card).count() == 1
+    card.refresh_from_db()
+    expected, _ = practice.SCHEDULER.review_card(seeded, Rating.Good, answered_at)
+    assert card.due == expected.due and card.last_review == answered_at
+
+    # Someone else's card, or a malformed answer, records nothing.
+    other = Client()
+    other.force_login(factories.learner())
+    foreign = other.post(url, json.dumps(payload | {"reviews": [payload["reviews"][0] | {
+        "client_id": str(uuid.uuid4())}]}), content_type="application/json").json()
+    assert foreign["results"][0]["ok"] is False
+    bad = client.post(url, json.dumps({"reviews": [{"card": card.pk, "client_id": str(uuid.uuid4()),
+                                                    "fields": []}]}), content_type="application/json").json()
+    assert bad["results"][0]["ok"] is False and bad["results"][0]["error"]
+    assert PracticeReview.objects.count() == 1
+    assert Client().post(url, "{}", content_type="application/json").status_code == 401
