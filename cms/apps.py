@@ -5,3 +5,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
     verbose_name = "Site Geste"
+
+    def ready(self):
+        from cms import page_cache
+
+        page_cache.connect()

@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -32,12 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from capsules import storage
 from capsules.learning.grading import grade
-from capsules.learning.progress import (
-    answered_ids,
-    mandatory_ids,
-    record_progress,
-    refresh_completion,
-)
+from capsules.learning.progress import completion_after_answer, record_progress
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress, Transcript
 from capsules.pages import page_model
 from media_pipeline.vtt import timestamp as vtt_timestamp
@@ -302,6 +298,7 @@ def build_manifest(capsule: Capsule, user) -> dict:
 @require_GET
 @never_cache
 def manifest(request, capsule_id: int):
+    get_token(request)  # the csrftoken cookie for the player's POSTs (cached page HTML carries no token)
     return JsonResponse(build_manifest(live_capsule_or_404(capsule_id), request.user))
 
 
@@ -380,16 +377,17 @@ def answer(request, interaction_id: int):
         return _error("Réponse trop longue.", 413)
     try:
         body = _json_body(request)
-        attempt, result, duplicate = submit_answer(
-            request.user,
-            interaction,
-            body.get("response"),
-            _uuid(body.get("client_id")),
-            _client_time(body.get("answered_at")),
-        )
+        with transaction.atomic():  # one transaction: the attempt, its event and the completion check
+            attempt, result, duplicate = submit_answer(
+                request.user,
+                interaction,
+                body.get("response"),
+                _uuid(body.get("client_id")),
+                _client_time(body.get("answered_at")),
+            )
+            progress, mandatory_left = completion_after_answer(request.user, capsule)
     except ValueError as exc:
         return _error(getattr(exc, "message", str(exc)), 400)
-    progress = refresh_completion(request.user, capsule)
     return JsonResponse(
         {
             **result,
@@ -397,7 +395,7 @@ def answer(request, interaction_id: int):
             "client_id": str(attempt.client_id),
             "duplicate": duplicate,
             "completed": progress.completed,
-            "mandatory_left": sorted(mandatory_ids(capsule) - answered_ids(request.user, capsule)),
+            "mandatory_left": mandatory_left,
         }
     )
 

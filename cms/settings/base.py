@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +208,17 @@ GESTE_MAX_UPLOAD_BYTES = int(os.environ.get("GESTE_MAX_UPLOAD_BYTES", str(20 * 1
 GESTE_WORK_DIR = Path(os.environ.get("GESTE_WORK_DIR", VAR_DIR / "work"))
 GESTE_STAGE_MAX_RETRIES = int(os.environ.get("GESTE_STAGE_MAX_RETRIES", "3"))
 GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "60"))
+
+# Cache (cms/page_cache.py serves anonymous learner pages from it): Redis in production
+# (GESTE_CACHE_URL=redis://host:6379/1), a file cache shared by the local processes otherwise.
+if os.environ.get("GESTE_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["GESTE_CACHE_URL"], "KEY_PREFIX": "geste"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": "geste"}}
+GESTE_PAGE_CACHE_SECONDS = int(os.environ.get("GESTE_PAGE_CACHE_SECONDS", "600"))
+GESTE_PAGE_CACHE_EXCLUDE = ("/admin/", "/api/", "/documents/", "/health/", "/recherche/", "/media/", "/static/")
 
 LOGGING = {
     "version": 1,
