@@ -8,18 +8,17 @@ those from the manifest API), so one copy serves them all.
 - Only GET/HEAD without a query string and without a session cookie are served from or stored in the
   cache; signed-in learners get their page rendered (it shows their progress).
 - Only our four page types, live, without view restrictions, answering 200 without Set-Cookie are stored.
-- Keys carry a generation number: every publish, unpublish, move or deletion of a page, and every change
-  to the content a page renders (capsule, steps, key points, transcript, certification, skills block),
-  moves to a new generation after the transaction commits, so the next visitor gets the newly published
-  revision. Entries also expire after ``GESTE_PAGE_CACHE_SECONDS`` (signed media URLs in the HTML
-  must outlive the entry).
+- Entries carry a generation number (``capsules.pages``), read with the entry in one round trip:
+  every publish, unpublish, move, save or deletion of a page, and every change to the content a page
+  renders (capsule, steps, key points, transcript, certification, skills block), moves to a new
+  generation (again after the transaction commits), so an older entry is a miss and the next visitor
+  gets the published revision. Entries also expire after ``GESTE_PAGE_CACHE_SECONDS`` (signed media
+  URLs in the HTML must outlive the entry).
 - The cache is ``CACHES["default"]``: Redis in production (``GESTE_CACHE_URL``), a file cache shared by
   the local processes otherwise.
 """
 
 from __future__ import annotations
-
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,27 +27,17 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 
-GENERATION_KEY = "geste:pages:generation"
+from capsules.pages import PAGES_GENERATION_KEY, new_pages_generation, pages_generation
+
+GENERATION_KEY = PAGES_GENERATION_KEY
 CACHE_HEADER = "X-Geste-Cache"
 _STORED_HEADERS_SKIP = {"set-cookie", CACHE_HEADER.lower()}
+generation = pages_generation
+invalidate = new_pages_generation  # every cached page becomes a miss
 
 
 def _timeout() -> int:
     return int(getattr(settings, "GESTE_PAGE_CACHE_SECONDS", 600))
-
-
-def generation() -> int:
-    gen = cache.get(GENERATION_KEY)
-    if gen is None:
-        gen = time.time_ns()
-        cache.add(GENERATION_KEY, gen, None)
-        gen = cache.get(GENERATION_KEY, gen)
-    return gen
-
-
-def invalidate() -> None:
-    """Start a new generation now (every cached page becomes unreachable and expires on its own)."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
 def invalidate_on_commit(**_kwargs) -> None:
@@ -71,7 +60,7 @@ def page_key(request) -> str | None:
     except DisallowedHost:
         return None
     lang = translation.get_language_from_request(request)
-    return f"geste:page:{generation()}:{lang}:{host}:{path}"
+    return f"geste:page:{lang}:{host}:{path}"
 
 
 def _cacheable_page(page) -> bool:
@@ -99,9 +88,12 @@ class PageCacheMiddleware:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        hit = cache.get(key)
-        if hit is not None:
-            status, headers, body = hit
+        found = cache.get_many([GENERATION_KEY, key])
+        gen, hit = found.get(GENERATION_KEY), found.get(key)
+        if gen is None:
+            gen = generation()
+        if hit is not None and hit[0] == gen:
+            _gen, status, headers, body = hit
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=status)
             for name, value in headers:
                 response[name] = value
@@ -123,7 +115,8 @@ class PageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(k, v) for k, v in response.items() if k.lower() not in _STORED_HEADERS_SKIP]
-            cache.set(key, (response.status_code, headers, response.content), _timeout())
+            # Stored under the generation read before rendering: a publish during the render makes it a miss.
+            cache.set(key, (gen, response.status_code, headers, response.content), _timeout())
             response[CACHE_HEADER] = "miss"
         return response
 
@@ -145,8 +138,9 @@ def connect() -> None:
         post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=f"geste-page-cache-save-{model.__name__}")
         post_delete.connect(invalidate_on_commit, sender=model, dispatch_uid=f"geste-page-cache-del-{model.__name__}")
 
-    def page_deleted(sender, instance, **kwargs):
+    def page_changed(sender, instance, **kwargs):
         if isinstance(instance, Page):
             invalidate_on_commit()
 
-    post_delete.connect(page_deleted, dispatch_uid="geste-page-cache-page-deleted", weak=False)
+    post_save.connect(page_changed, dispatch_uid="geste-page-cache-page-saved", weak=False)
+    post_delete.connect(page_changed, dispatch_uid="geste-page-cache-page-deleted", weak=False)

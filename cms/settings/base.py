@@ -214,6 +214,7 @@ GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "60"))
 if os.environ.get("GESTE_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["GESTE_CACHE_URL"], "KEY_PREFIX": "geste"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, still kept in the database
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": "geste"}}
