@@ -2,9 +2,9 @@
 
     .venv/bin/python -m tests.benchmarks.bench_load        (also run by `make bench`)
 
-Seeds a published capsule (two steps, a transcript, three questions) and BENCH_USERS learners with
-sessions in a PostgreSQL database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/geste_bench,
-created if missing), starts gunicorn on 127.0.0.1 with cms.settings.production (DEBUG off, WhiteNoise for
+Seeds a published capsule (three steps, a transcript, three questions) and BENCH_USERS learners with
+sessions in a PostgreSQL database (BENCH_DATABASE_URL or a postgres DATABASE_URL, else
+postgres://postgres:postgres@127.0.0.1:5432/geste_bench, created if missing), starts gunicorn on 127.0.0.1 with cms.settings.production (DEBUG off, WhiteNoise for
 static files, Redis cache from BENCH_CACHE_URL, default redis://127.0.0.1:6379/10), then drives, one
 after the other, each for BENCH_SECONDS with BENCH_USERS concurrent users (a small asyncio HTTP/1.1
 client with keep-alive, in this process): a static file, the anonymous capsule page, the manifest
@@ -46,9 +46,9 @@ TARGET_RATIO = 0.5
 
 
 def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/geste_bench")
-    if not url.startswith("postgres"):
-        sys.exit("bench_load: PostgreSQL is the reference; set DATABASE_URL=postgres://…")
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):  # PostgreSQL is the reference, never SQLite
+        url = "postgres://postgres:postgres@127.0.0.1:5432/geste_bench"
     import psycopg
 
     parts = urlsplit(url)
