@@ -102,15 +102,19 @@ def refresh_completion(user, capsule: Capsule) -> Progress:
 
 
 def completion_after_answer(user, capsule: Capsule) -> tuple[Progress, list[int]]:
-    """Re-check completion after an answer, and the mandatory questions still unanswered (same two reads).
+    """Re-check completion after an answer, and the mandatory questions still unanswered (one read for both).
 
     Inside the caller's transaction when there is one (no savepoint: nothing here is retried)."""
     with transaction.atomic(savepoint=False):
         progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
-        mandatory, answered = mandatory_ids(capsule), answered_ids(user, capsule)
-        if _check_completion(user, capsule, progress, mandatory, answered):
+        answered = Attempt.objects.filter(user=user, interaction__capsule=capsule).values("interaction_id")
+        left = set(
+            capsule.interactions.filter(mandatory=True, draft_status="accepted")
+            .exclude(pk__in=answered).values_list("pk", flat=True)
+        )
+        if _check_completion(user, capsule, progress, mandatory=left, answered=set()):
             progress.save()
-    return progress, sorted(mandatory - answered)
+    return progress, sorted(left)
 
 
 def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None, answered=None) -> bool:
