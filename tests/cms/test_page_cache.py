@@ -172,3 +172,13 @@ def test_learner_api_has_a_bounded_number_of_queries(catalogue, django_assert_ma
     with django_assert_max_num_queries(13):  # + the failed insert's rollback and the first attempt read
         again = _post(c, reverse("learner-answer", args=[q1.pk]), replay)
     assert again.json()["duplicate"] is True and Attempt.objects.filter(user=catalogue["user"]).count() == 3
+
+
+def test_each_language_has_its_own_cached_copy(world):  # noqa: F811
+    url = world["page"].url
+    english, french = Client(headers={"accept-language": "en"}), Client(headers={"accept-language": "fr"})
+    assert '<html lang="en">' in english.get(url).content.decode()
+    first_fr = french.get(url)
+    assert first_fr[CACHE_HEADER] == "miss" and '<html lang="fr">' in first_fr.content.decode()
+    again = english.get(url)
+    assert again[CACHE_HEADER] == "hit" and '<html lang="en">' in again.content.decode()
