@@ -20,7 +20,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -219,9 +219,17 @@ def _transcript_words(capsule: Capsule) -> list[dict]:
 
 
 def _attempt_state(user, capsule: Capsule) -> dict:
-    """The learner's last attempt per interaction (resume: answered questions are not asked again)."""
+    """The learner's last attempt per interaction (resume: answered questions are not asked again).
+
+    One row per question on PostgreSQL (a learner may retry a question many times), each graded once."""
+    rows = Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction")
+    if connection.vendor == "postgresql":
+        rows = rows.order_by("interaction_id", "-answered_at", "-pk").distinct("interaction_id")
+    else:
+        rows = rows.order_by("answered_at", "pk")
+    last = {att.interaction_id: att for att in rows}  # the latest wins
     state: dict[str, dict] = {}
-    for att in Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction"):
+    for att in last.values():
         result = grade(att.interaction, att.response).to_dict() if att.response else {}
         state[str(att.interaction_id)] = {
             "correct": att.correct,

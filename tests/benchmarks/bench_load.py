@@ -4,11 +4,14 @@
 
 Seeds a published capsule (three steps, a transcript, three questions) and BENCH_USERS learners with
 sessions in a PostgreSQL database (BENCH_DATABASE_URL or a postgres DATABASE_URL, else
-postgres://postgres:postgres@127.0.0.1:5432/geste_bench, created if missing), starts gunicorn on 127.0.0.1 with cms.settings.production (DEBUG off, WhiteNoise for
-static files, Redis cache from BENCH_CACHE_URL, default redis://127.0.0.1:6379/10), then drives, one
-after the other, each for BENCH_SECONDS with BENCH_USERS concurrent users (a small asyncio HTTP/1.1
-client with keep-alive, in this process): a static file, the anonymous capsule page, the manifest
-(signed-in learners) and the answer API (signed-in learners, every answer with its own client_id).
+postgres://postgres:postgres@127.0.0.1:5432/geste_bench, created if missing), starts gunicorn on
+127.0.0.1 with cms.settings.production (DEBUG off, WhiteNoise for static files, Redis cache from
+BENCH_CACHE_URL, default redis://127.0.0.1:6379/10; BENCH_WORKERS x BENCH_THREADS, default 2 x 4 as
+scripts/run.sh), then drives, one after the other, each for BENCH_SECONDS with BENCH_USERS concurrent
+users: a static file, the anonymous capsule page, the manifest (signed-in learners) and the answer API
+(signed-in learners, every answer with its own client_id). The client is a small asyncio HTTP/1.1 client
+with keep-alive in this process (no new dependency; locust would add 22 packages and gevent), each user
+sending its next request when the last one answered, until the deadline.
 Prints requests/s, p50/p95, errors per endpoint, the capsule page / static file throughput ratio, the
 load average, and checks in the database that every answer sent was recorded exactly once (replays
 included). Not pass/fail: the targets are printed beside the numbers.
