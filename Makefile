@@ -21,6 +21,7 @@ lint: setup
 	.venv/bin/lint-imports --no-cache
 
 bench: setup
+	@bash scripts/ensure_services.sh
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) -m tests.benchmarks.$$(basename $$b .py) || exit 1; done
 
 worker: setup

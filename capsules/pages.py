@@ -4,9 +4,36 @@ Django's app registry: ``cms`` sits above ``capsules`` and imports it, so ``caps
 
 from __future__ import annotations
 
+import time
+
 from django.apps import apps
 
 
 def page_model(name: str):
     """``page_model("CapsulePage")`` → the ``cms.CapsulePage`` class."""
     return apps.get_model("cms", name)
+
+
+# --- the pages generation -----------------------------------------------------------------
+# A number in the cache that changes whenever a page is published, unpublished, moved, deleted or
+# saved, or content a page shows changes (``cms.page_cache`` moves it on). Anything derived from the
+# page tree (cached learner pages, which capsules are live) is cached with the generation it was
+# computed under, and is a miss once the generation moved on.
+
+PAGES_GENERATION_KEY = "geste:pages:generation"
+
+
+def pages_generation() -> int:
+    from django.core.cache import cache
+
+    gen = cache.get(PAGES_GENERATION_KEY)
+    if gen is None:
+        cache.add(PAGES_GENERATION_KEY, time.time_ns(), None)
+        gen = cache.get(PAGES_GENERATION_KEY)
+    return gen
+
+
+def new_pages_generation() -> None:
+    from django.core.cache import cache
+
+    cache.set(PAGES_GENERATION_KEY, time.time_ns(), None)

@@ -10,3 +10,7 @@ class CmsConfig(AppConfig):
         from cms import notifications
 
         notifications.connect()
+
+        from cms import page_cache
+
+        page_cache.connect()

@@ -39,15 +39,19 @@ class HomePage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The catalogue: live certifications, each with its live skills blocks and the learner's progress."""
-        from capsules.learning.progress import skills_block_progress
+        from capsules.learning.progress import blocks_progress
 
         context = super().get_context(request, *args, **kwargs)
-        certifications = []
-        for cert_page in CertificationPage.objects.child_of(self).live().select_related("certification"):
-            block_pages = SkillsBlockPage.objects.child_of(cert_page).live().select_related("skills_block")
-            blocks = [(b, skills_block_progress(request.user, b.skills_block)) for b in block_pages]
-            certifications.append((cert_page, blocks))
-        context["certifications"] = certifications
+        cert_pages = list(CertificationPage.objects.child_of(self).live().select_related("certification"))
+        block_pages = list(
+            SkillsBlockPage.objects.live().filter(depth=self.depth + 2, path__startswith=self.path)
+            .select_related("skills_block").order_by("path")
+        )
+        progress = blocks_progress(request.user, [b.skills_block_id for b in block_pages])
+        context["certifications"] = [
+            (cert_page, [(b, progress[b.skills_block_id]) for b in block_pages if b.path.startswith(cert_page.path)])
+            for cert_page in cert_pages
+        ]
         return context
 
 
@@ -65,11 +69,12 @@ class CertificationPage(LiveBranchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The certification's live skills blocks with the learner's progress in each."""
-        from capsules.learning.progress import skills_block_progress
+        from capsules.learning.progress import blocks_progress
 
         context = super().get_context(request, *args, **kwargs)
-        block_pages = SkillsBlockPage.objects.child_of(self).live().select_related("skills_block")
-        context["blocks"] = [(b, skills_block_progress(request.user, b.skills_block)) for b in block_pages]
+        block_pages = list(SkillsBlockPage.objects.child_of(self).live().select_related("skills_block"))
+        progress = blocks_progress(request.user, [b.skills_block_id for b in block_pages])
+        context["blocks"] = [(b, progress[b.skills_block_id]) for b in block_pages]
         return context
 
 

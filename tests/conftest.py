@@ -38,6 +38,16 @@ def pytest_collection_modifyitems(config, items):
                 names.insert(0, "django_db_serialized_rollback")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (database rows are rolled back; cached pages must go too)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory) -> Path:
     """A session-wide folder for generated clips, so each clip is made once."""

@@ -98,17 +98,31 @@ def record_progress(
 
 def refresh_completion(user, capsule: Capsule) -> Progress:
     """Re-check completion after an answer (the last mandatory answer can complete a capsule)."""
-    with transaction.atomic():
+    return completion_after_answer(user, capsule)[0]
+
+
+def completion_after_answer(user, capsule: Capsule) -> tuple[Progress, list[int]]:
+    """Re-check completion after an answer, and the mandatory questions still unanswered (one read for both).
+
+    Inside the caller's transaction when there is one (no savepoint: nothing here is retried)."""
+    with transaction.atomic(savepoint=False):
         progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
-        if _check_completion(user, capsule, progress):
+        answered = Attempt.objects.filter(user=user, interaction__capsule=capsule).values("interaction_id")
+        left = set(
+            capsule.interactions.filter(mandatory=True, draft_status="accepted")
+            .exclude(pk__in=answered).values_list("pk", flat=True)
+        )
+        if _check_completion(user, capsule, progress, mandatory=left, answered=set()):
             progress.save()
-    return progress
+    return progress, sorted(left)
 
 
-def _check_completion(user, capsule: Capsule, progress: Progress) -> bool:
+def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None, answered=None) -> bool:
     if progress.completed:
         return False
-    if is_complete(progress.watched_fraction, mandatory_ids(capsule), answered_ids(user, capsule)):
+    mandatory = mandatory_ids(capsule) if mandatory is None else mandatory
+    answered = answered_ids(user, capsule) if answered is None else answered
+    if is_complete(progress.watched_fraction, mandatory, answered):
         progress.completed = True
         progress.completed_at = timezone.now()
         LearnerEvent.objects.create(
@@ -141,6 +155,30 @@ class BlockProgress:
 def live_capsules(skills_block):
     """Capsules of the block whose page is live (learners never see drafts)."""
     return Capsule.objects.filter(skills_block=skills_block, page__live=True).order_by("order", "pk")
+
+
+def blocks_progress(user, skills_block_ids) -> dict[int, BlockProgress]:
+    """Progress in several skills blocks with two queries in all (catalogue pages list many blocks)."""
+    from django.db.models import Count, Q
+
+    ids = list(skills_block_ids)
+    totals = dict(
+        Capsule.objects.filter(skills_block_id__in=ids, page__live=True)
+        .values_list("skills_block_id").annotate(n=Count("pk")).order_by()
+    )
+    done: dict[int, tuple[int, int]] = {}
+    if user and user.is_authenticated and totals:
+        rows = (
+            Progress.objects.filter(user=user, capsule__skills_block_id__in=ids, capsule__page__live=True)
+            .values("capsule__skills_block_id")
+            .annotate(started=Count("pk"), completed=Count("pk", filter=Q(completed=True)))
+            .order_by()
+        )
+        done = {r["capsule__skills_block_id"]: (r["completed"], r["started"]) for r in rows}
+    return {
+        i: BlockProgress(total=totals.get(i, 0), completed=done.get(i, (0, 0))[0], started=done.get(i, (0, 0))[1])
+        for i in ids
+    }
 
 
 def skills_block_progress(user, skills_block) -> BlockProgress:

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cms.csp.GesteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,6 +252,18 @@ GESTE_EMPTY_WORK_DIR_EXPIRY_S = int(os.environ.get("GESTE_EMPTY_WORK_DIR_EXPIRY_
 GESTE_PURGE_INTERVAL_S = int(os.environ.get("GESTE_PURGE_INTERVAL_S", str(6 * 3600)))
 GESTE_STAGE_MAX_RETRIES = int(os.environ.get("GESTE_STAGE_MAX_RETRIES", "3"))
 GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "60"))
+
+# Cache (cms/page_cache.py serves anonymous learner pages from it): Redis in production
+# (GESTE_CACHE_URL=redis://host:6379/1), a file cache shared by the local processes otherwise.
+if os.environ.get("GESTE_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["GESTE_CACHE_URL"], "KEY_PREFIX": "geste"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, still kept in the database
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": "geste"}}
+GESTE_PAGE_CACHE_SECONDS = int(os.environ.get("GESTE_PAGE_CACHE_SECONDS", "600"))
+GESTE_PAGE_CACHE_EXCLUDE = ("/admin/", "/api/", "/documents/", "/health/", "/recherche/", "/media/", "/static/")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,8 @@
   function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
   function say(text) { if (status) { status.hidden = false; status.textContent = text; } }
   function token() {
+    var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (cookie) { return decodeURIComponent(cookie[1]); }
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : "";
   }
