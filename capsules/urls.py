@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("capsules.learning.urls")),
     path("", include("capsules.review.urls")),
     path("", include("capsules.recognition.urls")),
+    path("", include("capsules.interop.scorm_relay")),
 ]

@@ -183,3 +183,18 @@ class AwarderMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def badges_menu_item():
     return AwarderMenuItem(_("Badges délivrés"), reverse("geste_badges"), icon_name="pick", order=165)
+
+
+# --- course packages for an LMS: cmi5, SCORM 1.2 (capsules/interop/admin_views.py) -------------------
+
+
+@hooks.register("register_admin_urls")
+def register_package_urls():
+    from capsules.interop import admin_views
+
+    return admin_views.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def packages_menu_item():
+    return DesignerMenuItem(_("Paquets cmi5 / SCORM"), reverse("geste_packages"), icon_name="download", order=170)
