@@ -7,9 +7,9 @@
   var frame = document.getElementById("geste-frame");
   var statusLine = document.getElementById("geste-status");
   var relayUrl = new URL(frame.getAttribute("data-relay-url"));
-  var api = null, finished = false, lastStatus = "", lastScore = null;
+  var api = null, finished = false, lastStatus = "", lastScore = null, prefix = "";
 
-  function say(text) { statusLine.textContent = text; }
+  function say(text) { statusLine.textContent = prefix + text; }
 
   function findAPI(win) {
     for (var depth = 0; win && depth < 10; depth++) {
@@ -64,7 +64,8 @@
     say("Capsule ouverte depuis votre plateforme de formation.");
   } else {
     api = null;
-    say("Plateforme SCORM introuvable : la capsule s'ouvre, mais sans retour de résultat.");
+    prefix = "Plateforme SCORM introuvable : pas de retour de résultat. ";
+    say("La capsule s'ouvre quand même.");
   }
   relayUrl.searchParams.set("origin", window.location.origin);
   frame.src = relayUrl.toString();
