@@ -116,7 +116,7 @@ def _check_completion(user, capsule: Capsule, progress: Progress) -> bool:
             capsule=capsule,
             verb="completed",
             timestamp=progress.completed_at,
-            data={"watched_fraction": progress.watched_fraction},
+            data={"watched_fraction": progress.watched_fraction, "position": progress.position},
         )
         return True
     return False
