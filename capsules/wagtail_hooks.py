@@ -197,4 +197,4 @@ def register_package_urls():
 
 @hooks.register("register_admin_menu_item")
 def packages_menu_item():
-    return DesignerMenuItem(_("Paquets cmi5 / SCORM"), reverse("geste_packages"), icon_name="download", order=170)
+    return DesignerMenuItem(_("Plateformes de formation"), reverse("geste_packages"), icon_name="download", order=170)

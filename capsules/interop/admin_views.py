@@ -1,18 +1,22 @@
-"""Designer downloads of course packages (cmi5, SCORM 1.2) from the Wagtail admin, in French."""
+"""Designer screens of the learning ecosystem, in French: course packages (cmi5, SCORM 1.2) to
+download, and the state of the link to the LRS (statements waiting, sent, refused; send now)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from capsules.interop import cmi5, scorm
+from capsules.interop import cmi5, lrs, scorm
 from capsules.interop.course import EmptyPackage, capsule_course, site_root, skills_block_course
 from capsules.learning.views import live_capsule_pages
-from capsules.models import Capsule, SkillsBlock
+from capsules.models import Capsule, LrsStatement, SkillsBlock
 from capsules.permissions import can_author
 
 FORMATS = {"cmi5": cmi5.package, "scorm12": scorm.package}
@@ -38,7 +42,32 @@ def packages(request):
     for block in SkillsBlock.objects.select_related("certification").prefetch_related("capsules"):
         capsules = [c for c in block.capsules.all() if c.pk in live]
         blocks.append({"block": block, "capsules": capsules})
-    return TemplateResponse(request, "capsules/admin/interop_packages.html", {"blocks": blocks})
+    return TemplateResponse(request, "capsules/admin/interop_packages.html", {"blocks": blocks, "lrs": _lrs_state()})
+
+
+def _lrs_state() -> dict:
+    """What a designer needs to know about the LRS link: configured, and how many statements wait."""
+    counts = dict(LrsStatement.objects.values_list("status").annotate(n=Count("pk")))
+    last_error = (LrsStatement.objects.exclude(last_error="").exclude(status=LrsStatement.Status.SENT)
+                  .order_by("-pk").values_list("last_error", flat=True).first())
+    return {"endpoint": lrs.config().endpoint, "pending": counts.get(LrsStatement.Status.PENDING, 0),
+            "sent": counts.get(LrsStatement.Status.SENT, 0),
+            "rejected": counts.get(LrsStatement.Status.REJECTED, 0), "last_error": last_error}
+
+
+@require_POST
+def push_now(request):
+    """Queue an immediate push to the LRS (the periodic one runs anyway)."""
+    if not can_author(request.user):
+        return _forbidden(request)
+    from capsules.interop.tasks import push_statements
+
+    if not lrs.config().enabled:
+        messages.error(request, _("Aucun LRS n'est configuré (GESTE_LRS_ENDPOINT)."))
+    else:
+        push_statements.apply_async(ignore_result=True)
+        messages.success(request, _("Envoi au LRS demandé : les déclarations en attente partent dans un instant."))
+    return redirect(reverse("geste_packages"))
 
 
 def block_package(request, pk: int, fmt: str):
@@ -70,6 +99,7 @@ def _format_path(route: str, view, name: str):
 
 urlpatterns = [
     path("geste/paquets/", packages, name="geste_packages"),
+    path("geste/lrs/envoyer/", push_now, name="geste_lrs_push"),
     *_format_path("geste/paquets/blocs/<int:pk>/{fmt}.zip", block_package, "geste_block_package"),
     *_format_path("geste/paquets/capsules/<int:pk>/{fmt}.zip", capsule_package, "geste_capsule_package"),
 ]

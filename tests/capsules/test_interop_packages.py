@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree
 
 from capsules.interop import cmi5, scorm
@@ -198,3 +199,28 @@ def test_relay_and_status(block):
     status = client.get(reverse("interop-status", args=[capsule.pk])).json()
     assert status["completed"] is done["completed"] is True
     assert status["score"] == (50.0 if answer["correct"] else 0.0)
+
+
+def test_lrs_state_on_the_designer_screen(block, settings):
+    from capsules.models import LearnerEvent, LrsStatement
+
+    designer = Client()
+    designer.force_login(factories.designer())
+    settings.GESTE_LRS_ENDPOINT = ""
+    page = designer.get(reverse("geste_packages")).content.decode()
+    assert "Aucun LRS n'est configuré" in page
+    settings.GESTE_LRS_ENDPOINT = "https://lrs.example.fr/xAPI"
+    _, published, _ = block
+    user = factories.learner()
+    events = [LearnerEvent.objects.create(user=user, capsule=published[0], verb="played", timestamp=timezone.now(),
+                                          data={"time": 1}) for _ in range(3)]
+    LrsStatement.objects.create(event=events[0], status="pending", last_error="LRS injoignable : ConnectTimeout")
+    LrsStatement.objects.create(event=events[1], status="sent")
+    LrsStatement.objects.create(event=events[2], status="rejected", last_error="HTTP 422")
+    page = designer.get(reverse("geste_packages")).content.decode()
+    assert "LRS : https://lrs.example.fr/xAPI" in page
+    assert "1 déclaration en attente" in page and "1 déclaration envoyée" in page
+    assert "1 déclaration refusée par le LRS" in page and "HTTP 422" in page
+    settings.GESTE_LRS_ENDPOINT = ""
+    resp = designer.post(reverse("geste_lrs_push"), follow=True)
+    assert "Aucun LRS n&#x27;est configuré" in resp.content.decode()
