@@ -39,4 +39,4 @@ def push_statements(self) -> dict:
 def schedule(sender, **kwargs) -> None:
     """Celery beat entry: push every GESTE_LRS_INTERVAL_S seconds (default 60)."""
     interval = float(os.environ.get("GESTE_LRS_INTERVAL_S", "60"))
-    sender.add_periodic_task(interval, push_statements.s(), name="geste-lrs-push")
+    sender.add_periodic_task(interval, push_statements.s().set(queue=QUEUE), name="geste-lrs-push")

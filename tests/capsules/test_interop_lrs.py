@@ -156,7 +156,7 @@ def test_statements_reach_ralph_and_survive_its_downtime(ralph, activity, worker
 
     from capsules.interop.tasks import push_statements
 
-    worker_factory(queues="lrs", concurrency=1, name="lrsworker")
+    worker = worker_factory(queues="lrs", concurrency=1, name="lrsworker")
     push_statements.delay()
     wait_for(lambda: not LrsStatement.objects.filter(status="pending").exists()
              and LrsStatement.objects.count() == events, timeout=90, message="outbox sent")
@@ -189,6 +189,16 @@ def test_statements_reach_ralph_and_survive_its_downtime(ralph, activity, worker
         lrs.send_due(lrs.config())  # now the 4th
     assert all(r.attempts == 1 and r.next_attempt_at and "injoignable" in r.last_error for r in waiting)
     assert lrs.send_due(lrs.config()).sent == 0  # nothing due before the backoff delay: no third try yet
+
+    # Through the worker while Ralph is still down: the task fails, reschedules the rows, retries itself.
+    waiting.update(next_attempt_at=None)
+    push_statements.delay()
+    wait_for(lambda: waiting.filter(attempts=2).count() >= 3, timeout=60, message="worker tried while down")
+    new_rows = LrsStatement.objects.filter(pk__in=[r.pk for r in waiting])
+    assert new_rows.count() == 4 and not new_rows.filter(status="sent").exists()
+    assert "injoignable" in new_rows.filter(attempts=2).first().last_error
+    wait_for(lambda: "Retry in" in worker.log_path.read_text(errors="replace"), timeout=30,
+             message="the task retried itself")
 
     ralph.start()
     waiting.update(next_attempt_at=None)  # their time has come
