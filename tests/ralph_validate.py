@@ -1,7 +1,9 @@
 """Run with Ralph's own Python: validate xAPI statements (JSON array on stdin) against Ralph's
 pydantic models (``ralph.models.xapi``, video profile included); prints one result per statement.
 
-Statements on a video (object type video) must pass the video-profile model Ralph selects for them.
+Statements that claim the video profile (its IRI in context.contextActivities.category) must pass
+the video-profile model Ralph selects for them; the others (a download of the offline bundle) are
+checked against Ralph's generic xAPI statement model.
 Ralph has no model for a cmi.interaction "answered" (its selector picks a virtual-classroom poll,
 another profile): those are checked against Ralph's generic xAPI statement model instead."""
 
@@ -13,12 +15,13 @@ from ralph.exceptions import UnknownEventException
 from ralph.models.selector import ModelSelector
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
-VIDEO = "https://w3id.org/xapi/video/activity-type/video"
+PROFILE = "https://w3id.org/xapi/video"
 
 selector = ModelSelector(module="ralph.models.xapi")
 results = []
 for statement in json.load(sys.stdin):
-    on_video = statement.get("object", {}).get("definition", {}).get("type") == VIDEO
+    categories = statement.get("context", {}).get("contextActivities", {}).get("category", [])
+    on_video = any(c.get("id") == PROFILE for c in categories)
     try:
         model = selector.get_first_model(statement)
     except UnknownEventException:
