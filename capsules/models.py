@@ -619,3 +619,30 @@ class Cohort(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.skills_block.code})"
+
+
+class LrsStatement(models.Model):
+    """The outbox of statements for the LRS: one row per learner event, kept until the LRS accepts it.
+
+    Rows are written before anything is sent, so an LRS that is down loses nothing: a row stays
+    pending (with its next try time) until a POST succeeds. "skipped": the event has no xAPI form.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        SENT = "sent", _("Envoyée")
+        REJECTED = "rejected", _("Refusée par le LRS")
+        SKIPPED = "skipped", _("Sans équivalent xAPI")
+
+    event = models.OneToOneField(LearnerEvent, on_delete=models.CASCADE, related_name="lrs_statement")
+    statement_id = models.UUIDField(null=True, unique=True)
+    statement = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="lrs_outbox_due")]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("capsules.learning.path_urls")),
     path("", include("capsules.review.urls")),
     path("", include("capsules.recognition.urls")),
+    path("", include("capsules.interop.scorm_relay")),
 ]

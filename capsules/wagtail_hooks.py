@@ -273,3 +273,18 @@ def cohorts_menu_item():
 def placement_menu_item():
     return DesignerMenuItem(_("Tests de positionnement"), reverse("geste_placement_index"), icon_name="list-ol",
                             order=145)
+
+
+# --- course packages for an LMS: cmi5, SCORM 1.2 (capsules/interop/admin_views.py) -------------------
+
+
+@hooks.register("register_admin_urls")
+def register_package_urls():
+    from capsules.interop import admin_views
+
+    return admin_views.urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def packages_menu_item():
+    return DesignerMenuItem(_("Plateformes de formation"), reverse("geste_packages"), icon_name="download", order=170)

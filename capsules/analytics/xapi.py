@@ -41,6 +41,9 @@ EXT_TIME = "https://w3id.org/xapi/video/extensions/time"
 EXT_TIME_FROM = "https://w3id.org/xapi/video/extensions/time-from"
 EXT_TIME_TO = "https://w3id.org/xapi/video/extensions/time-to"
 EXT_PROGRESS = "https://w3id.org/xapi/video/extensions/progress"
+EXT_LENGTH = "https://w3id.org/xapi/video/extensions/length"
+EXT_SESSION = "https://w3id.org/xapi/video/extensions/session-id"
+SESSION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://geste.invalid/xapi/sessions")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,13 @@ class Verb:
     en: str
 
     def as_dict(self) -> dict:
+        if self.video:  # the video profile fixes the display: {"en-US": "<verb>"} and nothing else
+            return {"id": self.id, "display": {"en-US": self.en}}
         return {"id": self.id, "display": {"fr": self.fr, "en": self.en}}
+
+    @property
+    def video(self) -> bool:
+        return self.en in VIDEO_VERBS
 
 
 VERBS: dict[str, Verb] = {
@@ -62,8 +71,9 @@ VERBS: dict[str, Verb] = {
     "downloaded": Verb("http://id.tincanapi.com/verb/downloaded", "a téléchargé", "downloaded"),
     "answered": Verb("http://adlnet.gov/expapi/verbs/answered", "a répondu à", "answered"),
     "completed": Verb("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
+    "terminated": Verb("http://adlnet.gov/expapi/verbs/terminated", "a quitté", "terminated"),
 }
-VIDEO_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "completed"}
+VIDEO_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "completed", "terminated"}
 
 # Interaction kind -> cmi.interaction interactionType (xAPI 1.0.3, "Interaction Activities").
 INTERACTION_TYPES: dict[str, str] = {
@@ -113,6 +123,7 @@ class CapsuleScope:
     parent: ActivityRef | None
     grouping: ActivityRef | None
     interactions: dict[int, InteractionInfo] = field(default_factory=dict)
+    length: float | None = None  # seconds of video in the capsule (video profile "length")
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,7 @@ class EventRow:
     client_id: uuid.UUID
     data: dict
     attempt: AttemptRow | None = None
+    session: uuid.UUID | None = None  # client_id of the viewing's "initialized" event
 
 
 # --- pure conversion ----------------------------------------------------------------------------
@@ -250,16 +262,27 @@ def statement(event: EventRow, scope: CapsuleScope) -> dict | None:
     extensions: dict = {}
     if event.verb in {"played", "paused"} and (t := _seconds(data.get("time"))) is not None:
         extensions[EXT_TIME] = t
+    if event.verb in {"completed", "terminated"} and (t := _seconds(data.get("position"))) is not None:
+        extensions[EXT_TIME] = t
     if event.verb == "seeked":
         for key, ext in (("from", EXT_TIME_FROM), ("to", EXT_TIME_TO)):
             if (t := _seconds(data.get(key))) is not None:
                 extensions[ext] = t
     result = {}
+    fraction = data.get("watched_fraction", data.get("progress"))
+    if event.verb in {"paused", "completed", "terminated"} and isinstance(fraction, int | float) \
+            and not isinstance(fraction, bool) and math.isfinite(fraction):
+        extensions[EXT_PROGRESS] = round(max(0.0, min(1.0, float(fraction))), 3)
     if event.verb == "completed":
         result["completion"] = True
-        fraction = data.get("watched_fraction")
-        if isinstance(fraction, int | float) and math.isfinite(fraction):
-            extensions[EXT_PROGRESS] = round(max(0.0, min(1.0, float(fraction))), 3)
+    if event.verb in VIDEO_VERBS:
+        context_ext: dict = {}
+        if event.session is not None:
+            context_ext[EXT_SESSION] = str(uuid.uuid5(SESSION_NAMESPACE, f"{event.user_pk}:{event.session}"))
+        if scope.length is not None and event.verb != "seeked":
+            context_ext[EXT_LENGTH] = round(scope.length, 3)
+        if context_ext:
+            stmt["context"]["extensions"] = context_ext
     if extensions:
         result["extensions"] = extensions
     if result:
@@ -309,15 +332,21 @@ def capsule_scopes(capsules: Iterable[Capsule], home_page: str, request=None) ->
                              MODULE_TYPE) if block_url else None
         grouping = ActivityRef(cert_url, {"fr": capsule.skills_block.certification.title},
                                COURSE_TYPE) if cert_url else None
-        scopes[capsule.pk] = CapsuleScope(home_page, activity, parent, grouping, infos[capsule.pk])
+        end = capsule.end if capsule.end is not None else capsule.footage.duration
+        length = max(0.0, end - capsule.start) if end is not None else None
+        scopes[capsule.pk] = CapsuleScope(home_page, activity, parent, grouping, infos[capsule.pk], length)
     return scopes
 
 
 def _event_rows(events: QuerySet[LearnerEvent], chunk_size: int = 2000) -> Iterator[EventRow]:
     """One streamed query: each "answered" event carries its attempt's columns via subqueries."""
     attempt = Attempt.objects.filter(user_id=OuterRef("user_id"), client_id=OuterRef("client_id"))
+    # The viewing an event belongs to: the learner's latest "initialized" of that capsule up to it.
+    viewing = LearnerEvent.objects.filter(user_id=OuterRef("user_id"), capsule_id=OuterRef("capsule_id"),
+                                          verb="initialized", timestamp__lte=OuterRef("timestamp"))
     rows = (
         events.annotate(
+            session=Subquery(viewing.order_by("-timestamp", "-pk").values("client_id")[:1]),
             attempt_pk=Subquery(attempt.values("pk")[:1]),
             attempt_response=Subquery(attempt.values("response")[:1], output_field=JSONField()),
             attempt_correct=Subquery(attempt.values("correct")[:1]),
@@ -325,15 +354,16 @@ def _event_rows(events: QuerySet[LearnerEvent], chunk_size: int = 2000) -> Itera
         )
         .order_by("timestamp", "pk")
         .values_list("pk", "user_id", "capsule_id", "verb", "timestamp", "client_id", "data",
-                     "attempt_pk", "attempt_response", "attempt_correct", "attempt_score")
+                     "attempt_pk", "attempt_response", "attempt_correct", "attempt_score", "session")
     )
-    for pk, user_pk, capsule_pk, verb, ts, cid, data, a_pk, a_resp, a_ok, a_score in rows.iterator(chunk_size):
+    for pk, user_pk, capsule_pk, verb, ts, cid, data, a_pk, a_resp, a_ok, a_score, session in rows.iterator(
+            chunk_size):
         attempt_row = AttemptRow(a_resp or {}, a_ok, a_score or 0.0) if verb == "answered" and a_pk else None
-        yield EventRow(pk, user_pk, capsule_pk, verb, ts, cid, data or {}, attempt_row)
+        yield EventRow(pk, user_pk, capsule_pk, verb, ts, cid, data or {}, attempt_row, session)
 
 
 def _capsules(qs: QuerySet[Capsule]) -> list[Capsule]:
-    return list(qs.select_related("page", "skills_block__page", "skills_block__certification__page"))
+    return list(qs.select_related("page", "footage", "skills_block__page", "skills_block__certification__page"))
 
 
 def capsule_statements(capsule: Capsule, home_page: str, request=None) -> Iterator[dict]:
@@ -346,3 +376,14 @@ def skills_block_statements(block: SkillsBlock, home_page: str, request=None) ->
     """Every statement of the capsules of one skills block, oldest first, streamed."""
     scopes = capsule_scopes(_capsules(Capsule.objects.filter(skills_block=block)), home_page, request)
     yield from statements(_event_rows(LearnerEvent.objects.filter(capsule__skills_block=block)), scopes)
+
+
+def event_statements(events: QuerySet[LearnerEvent], home_page: str) -> Iterator[tuple[int, dict | None]]:
+    """Each event with its statement (None when it has no xAPI form): what the LRS outbox stores.
+    The same builder as the export files, so a statement sent live and one exported are identical."""
+    events = events.order_by("timestamp", "pk")
+    capsule_ids = set(events.values_list("capsule_id", flat=True).distinct())
+    scopes = capsule_scopes(_capsules(Capsule.objects.filter(pk__in=capsule_ids)), home_page)
+    for event in _event_rows(events):
+        scope = scopes.get(event.capsule_pk)
+        yield event.pk, statement(event, scope) if scope is not None else None

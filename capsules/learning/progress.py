@@ -130,7 +130,7 @@ def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None
             capsule=capsule,
             verb="completed",
             timestamp=progress.completed_at,
-            data={"watched_fraction": progress.watched_fraction},
+            data={"watched_fraction": progress.watched_fraction, "position": progress.position},
         )
         return True
     return False

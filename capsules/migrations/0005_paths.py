@@ -27,7 +27,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('capsules', '0003_recognition'),
+        ('capsules', '0004_lrs_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
