@@ -48,6 +48,23 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _baseline_after_flush(request):
+    """A transactional test (live server, real worker) flushes every table when it ends, and the
+    serialized rollback does not always put back what the data migrations made (pytest-django only
+    serializes when a collected test asks for it by marker, and not after non-transactional tests):
+    every transactional test starts from the groups, page tree and workflow the migrations create."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = any(n in request.fixturenames for n in ("transactional_db", "live_server", "worker_factory"))
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from tests.baseline import ensure_baseline
+
+        ensure_baseline()
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory) -> Path:
     """A session-wide folder for generated clips, so each clip is made once."""

@@ -57,13 +57,22 @@ def question_view(interaction: Interaction) -> QuestionView:
     )
 
 
+def _stored_choice(interaction: Interaction, value: str) -> str:
+    """The form shows the player's opaque choice ids (question_view → public_choices): map one back
+    to the stored id; a stored id posted as is (an older queued review) is taken as it is."""
+    from capsules.learning import delivery
+
+    tokens = delivery.ChoiceTokens.build(interaction, delivery.GUEST)
+    return tokens.stored.get(str(value), str(value))
+
+
 def response_from_form(interaction: Interaction, data: QueryDict) -> dict:
     """The grader's response shape from posted fields (InvalidResponse when something is missing)."""
     kind = interaction.kind
     if kind == Interaction.Kind.SINGLE_CHOICE:
-        return {"choice": data.get("choice")} if data.get("choice") else {}
+        return {"choice": _stored_choice(interaction, data.get("choice"))} if data.get("choice") else {}
     if kind == Interaction.Kind.MULTIPLE_CHOICE:
-        return {"choices": data.getlist("choices")}
+        return {"choices": [_stored_choice(interaction, c) for c in data.getlist("choices")]}
     if kind == Interaction.Kind.TRUE_FALSE:
         return {"value": data["value"]} if data.get("value") else {}
     if kind == Interaction.Kind.ORDERING:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from capsules.learning import delivery
 from capsules.models import PlacementQuestion, PracticeCard, PracticeReview, Progress, Step
 from tests import factories, pages
 
@@ -18,7 +19,8 @@ ORDER = [{"id": "s1", "text": "Couper l'eau"}, {"id": "s2", "text": "Dévisser l
          {"id": "s3", "text": "Changer le joint"}]
 
 API = """async ([progressUrl, answerUrl, order]) => {
-  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const token = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1]
+    || document.querySelector('meta[name="csrf-token"]').content;
   const send = (url, body) => fetch(url, {method: 'POST', credentials: 'same-origin',
     headers: {'Content-Type': 'application/json', 'X-CSRFToken': token}, body: JSON.stringify(body)})
     .then(r => r.json());
@@ -104,8 +106,10 @@ def test_placement_skip_mastered_then_practise_next_day(live_server, phone_conte
     # Complete the remaining capsule through the learner API (wrong first try, then right).
     ordering = block["ordering"]
     page.goto(live_server.url + caps[1].page.url)
+    # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+    order = delivery.response_to_public(ordering, {"order": ["s1", "s2", "s3"]}, delivery.audience_for(learner))
     wrong, right = page.evaluate(API, [f"/api/learner/capsules/{caps[1].pk}/progress",
-                                       f"/api/learner/interactions/{ordering.pk}/answer", ["s1", "s2", "s3"]])
+                                       f"/api/learner/interactions/{ordering.pk}/answer", order["order"]])
     assert wrong["correct"] is False and right["correct"] is True and right["completed"] is True
     page.goto(live_server.url + block["block"].page.url)
     assert "Vous avez parcouru tout le bloc." in page.inner_text("#parcours")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from capsules.learning import delivery
 from capsules.models import Attempt, Progress, Step
 from cms.page_cache import CACHE_HEADER
 from tests import factories, pages
@@ -112,18 +113,24 @@ def test_signed_in_progress_is_never_in_the_cached_html(world):  # noqa: F811
 
 
 def test_the_player_gets_its_csrf_token_from_the_manifest(world):  # noqa: F811
+    # The anonymous (cached) page HTML has no token; signed-in pages carry one for their sign-out form.
+    assert "csrftoken" not in Client().get(world["page"].url).cookies
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world["user"])
-    assert "csrftoken" not in strict.get(world["page"].url).cookies  # the page HTML has no token
     strict.get(reverse("learner-manifest", args=[world["capsule"].pk]))
     token = strict.cookies["csrftoken"].value
     ok = strict.post(
         reverse("learner-answer", args=[world["q1"].pk]),
-        json.dumps({"response": {"choice": "a"}}),
+        json.dumps({"response": _served(world["q1"], {"choice": "a"}, world["user"])}),
         content_type="application/json",
         headers={"X-CSRFToken": token},
     )
     assert ok.status_code == 200
+
+
+def _served(question, response: dict, user) -> dict:
+    """A response as this learner's player sends it: opaque choice ids (capsules/learning/delivery.py)."""
+    return delivery.response_to_public(question, response, delivery.audience_for(user))
 
 
 def test_pages_render_with_a_bounded_number_of_queries(catalogue, django_assert_max_num_queries):
@@ -133,7 +140,8 @@ def test_pages_render_with_a_bounded_number_of_queries(catalogue, django_assert_
     home = cert_page.get_parent().specific
     signed_in = catalogue["client"]
     # Uncached renders (Wagtail's routing is most of it); the same whatever the number of capsules and blocks.
-    for page, bound in [(capsule_page, 20), (block_page, 14), (cert_page, 12), (home, 9)]:
+    # The block page also builds the learner's path (live capsules, mandatory counts, placement: 3 queries).
+    for page, bound in [(capsule_page, 22), (block_page, 17), (cert_page, 12), (home, 9)]:
         for client, who in [(Client(), "anonymous"), (signed_in, "signed-in")]:
             with django_assert_max_num_queries(bound + (3 if who == "signed-in" else 0)):
                 resp = client.get(page.url)
@@ -154,13 +162,13 @@ def test_learner_api_has_a_bounded_number_of_queries(catalogue, django_assert_ma
         # replayed client_id is told by the unique constraint), progress, mandatory questions left
         # (+2 savepoints: the test's own transaction).
         with django_assert_max_num_queries(11):
-            body = {"response": response, "client_id": str(uuid.uuid4())}
+            body = {"response": _served(q, response, catalogue["user"]), "client_id": str(uuid.uuid4())}
             resp = _post(c, reverse("learner-answer", args=[q.pk]), body)
         assert resp.status_code == 200
     assert Attempt.objects.filter(user=catalogue["user"]).count() == 3
     with django_assert_max_num_queries(11):  # manifest with attempts graded for resume
         attempts = c.get(manifest_url).json()["attempts"]
-    assert len(attempts) == 2 and attempts[str(q1.pk)]["response"] == {"choice": "b"}  # the last one
+    assert len(attempts) == 2 and attempts[str(q1.pk)]["response"] == _served(q1, {"choice": "b"}, catalogue["user"])
     with django_assert_max_num_queries(4):
         assert c.get(progress_url).status_code == 200
     with django_assert_max_num_queries(7):
@@ -169,7 +177,7 @@ def test_learner_api_has_a_bounded_number_of_queries(catalogue, django_assert_ma
     with django_assert_max_num_queries(8):
         assert Client().get(manifest_url).status_code == 200
     first = Attempt.objects.filter(user=catalogue["user"]).first()
-    replay = {"response": {"choice": "b"}, "client_id": str(first.client_id)}
+    replay = {"response": _served(q1, {"choice": "b"}, catalogue["user"]), "client_id": str(first.client_id)}
     with django_assert_max_num_queries(13):  # + the failed insert's rollback and the first attempt read
         again = _post(c, reverse("learner-answer", args=[q1.pk]), replay)
     assert again.json()["duplicate"] is True and Attempt.objects.filter(user=catalogue["user"]).count() == 3
