@@ -13,7 +13,14 @@ $PY manage.py collectstatic --noinput -v 0
 .venv/bin/celery -A cms worker -Q media,asr -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
   --hostname "geste@%h" >var/log/worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+# Stop the worker with the server: a warm shutdown may wait for a long stage, so after 10 s it is
+# killed (stages are idempotent and acks are late: the next start resumes the run, nothing is lost).
+stop_worker() {
+  kill -TERM "$WORKER" 2>/dev/null || return 0
+  for _ in $(seq 20); do kill -0 "$WORKER" 2>/dev/null || return 0; sleep 0.5; done
+  pkill -KILL -P "$WORKER" 2>/dev/null; kill -KILL "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null
+}
+trap stop_worker EXIT INT TERM
 
 $PY manage.py seed_demo --wait
 cat <<TXT
