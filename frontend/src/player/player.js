@@ -532,9 +532,11 @@ export class Player {
       fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
     } else {
       const ok = res.correct !== false;
-      const head = inter.kind === "observe" || inter.kind === "free_recall" ? "Merci." : ok ? "Bonne réponse !" : "Ce n'est pas la bonne réponse.";
-      fb.classList.add(ok ? "ok" : "ko");
-      fb.append(h("p", { class: ok ? "gq-right" : "gq-wrong" }, head));
+      // Self-assessed kinds: the learner rated themselves, so no right/wrong colour on their "Merci."
+      const selfRated = inter.kind === "observe" || inter.kind === "free_recall";
+      const head = selfRated ? "Merci." : ok ? "Bonne réponse !" : "Ce n'est pas la bonne réponse.";
+      fb.classList.add(selfRated ? "self" : ok ? "ok" : "ko");
+      fb.append(h("p", { class: selfRated ? "gq-self" : ok ? "gq-right" : "gq-wrong" }, head));
       if (res.feedback) fb.append(h("p", {}, res.feedback));
       for (const text of Object.values(res.choice_feedback || {})) fb.append(h("p", { class: "gq-choice-fb" }, text));
       say = `${head} ${res.feedback || ""}`;
@@ -597,8 +599,8 @@ export class Player {
   onCompleted(done) {
     if (done && this.root.dataset.completed !== "1") {
       this.root.dataset.completed = "1";
-      this.status.textContent = "Capsule terminée. Bravo !";
-      this.announce("Capsule terminée. Bravo !");
+      this.status.textContent = "Capsule terminée.";
+      this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
     }
   }
 
