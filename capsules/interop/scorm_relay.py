@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
@@ -58,6 +59,7 @@ def capsule_score(user, capsule: Capsule) -> float | None:
 
 
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": settings.GESTE_LMS_FRAME_ANCESTORS})  # framed by the LMS, not by us
 @never_cache
 @require_GET
 def relay(request, capsule_id: int):

@@ -179,6 +179,11 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF], "
 GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE],
                               "style-src": [SELF, UNSAFE_INLINE], "frame-src": [SELF]}
 
+# Who may frame the SCORM relay page (capsules/interop/scorm_relay.py): the LMS origins, space-separated
+# (e.g. "https://moodle.example.org"); "*" by default, since a package may be played in any LMS (the relay
+# only posts to the origin its launcher declared).
+GESTE_LMS_FRAME_ANCESTORS = os.environ.get("GESTE_LMS_FRAME_ANCESTORS", "*").split()
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # upload chunks of up to 8 MiB, plus headroom
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

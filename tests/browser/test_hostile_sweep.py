@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from capsules.authoring.capsule import apply_interaction_form, update_capsule_texts
+from capsules.learning import delivery
 from capsules.models import Attempt, Footage, KeyPoint, ReviewComment, Transcript
 from capsules.pipeline.transcripts import save_corrections
 from cms.models import CapsulePage
@@ -136,7 +137,8 @@ def test_hostile_texts_execute_nowhere(live_server, browser, hostile_world):
             page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=20000)
             question = page.inner_text(".gp-question")
             assert "Question joint" in question and "Bonne" in question and "Mauvaise" in question
-            page.check(".gp-question input[value='b']")
+            wrong = delivery.ChoiceTokens.build(q1, delivery.audience_for(user)).to_public("b")  # opaque ids
+            page.check(f".gp-question input[value='{wrong}']")
             page.click(".gq-submit")
             page.wait_for_selector(".gq-wrong")
             assert "Faux" in page.inner_text(".gp-question") or "Non" in page.inner_text(".gp-question")

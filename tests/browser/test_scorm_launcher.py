@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from capsules.interop import scorm
 from capsules.interop.course import skills_block_course
+from capsules.learning import delivery
 from tests import factories, pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -109,7 +110,9 @@ def test_scorm_launcher_reports_completion_and_score(world, live_server, browser
     assert page.evaluate("window.lmsLog")[0] == ["LMSInitialize", ""]
 
     # The learner answers right and watches to the end on Geste (the real learner API).
-    answer = client.post(reverse("learner-answer", args=[question.pk]), json.dumps({"response": {"choice": "a"}}),
+    # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+    response = delivery.response_to_public(question, {"choice": "a"}, delivery.audience_for(learner))
+    answer = client.post(reverse("learner-answer", args=[question.pk]), json.dumps({"response": response}),
                          content_type="application/json").json()
     assert answer["correct"] is True
     done = client.post(reverse("learner-progress", args=[capsule.pk]),

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from capsules.interop import lrs
+from capsules.learning import delivery
 from capsules.models import LearnerEvent, LrsStatement
 from tests import factories, pages
 from tests.capsules.test_xapi import at, post
@@ -140,8 +141,10 @@ def activity(transactional_db):
     post(client, reverse("learner-events", args=[capsule.pk]), {"events": [
         {"verb": verb, "client_id": str(uuid.uuid4()), "timestamp": at(t), "data": data} for verb, t, data in events]})
     answer = reverse("learner-answer", args=[q1.pk])
-    assert post(client, answer, {"response": {"choice": "b"}, "answered_at": at(10)})["correct"] is False
-    assert post(client, answer, {"response": {"choice": "a"}, "answered_at": at(11)})["correct"] is True
+    # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+    a, b = (delivery.response_to_public(q1, {"choice": c}, delivery.audience_for(alice)) for c in "ab")
+    assert post(client, answer, {"response": b, "answered_at": at(10)})["correct"] is False
+    assert post(client, answer, {"response": a, "answered_at": at(11)})["correct"] is True
     post(client, reverse("learner-answer", args=[q2.pk]), {"response": {"value": False}, "answered_at": at(16)})
     done = post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
     assert done["completed"] is True

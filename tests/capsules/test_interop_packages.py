@@ -19,6 +19,7 @@ from lxml import etree
 from capsules.interop import cmi5, scorm
 from capsules.interop.course import EmptyPackage, capsule_course, skills_block_course
 from capsules.interop.scorm_relay import safe_origin
+from capsules.learning import delivery
 from tests import factories, pages
 
 pytestmark = pytest.mark.django_db
@@ -189,11 +190,15 @@ def test_relay_and_status(block):
     assert 'data-origin=""' in relay.content.decode()  # "*" is never a postMessage target
     assert client.get(reverse("interop-status", args=[capsule.pk])).status_code == 401
     assert client.get(reverse("interop-scorm-relay", args=[draft.pk])).status_code == 404
-    client.force_login(factories.learner())
+    learner = factories.learner()
+    client.force_login(learner)
     assert client.get(reverse("interop-status", args=[capsule.pk])).json() == {
         "completed": False, "watched_fraction": 0, "score": 0.0}
-    answer = client.post(reverse("learner-answer", args=[question.pk]), json.dumps({"response": {"choice": "a"}}),
+    # the learner API speaks this learner's opaque choice ids (capsules/learning/delivery.py)
+    response = delivery.response_to_public(question, {"choice": "a"}, delivery.audience_for(learner))
+    answer = client.post(reverse("learner-answer", args=[question.pk]), json.dumps({"response": response}),
                          content_type="application/json").json()
+    assert "correct" in answer, answer
     done = client.post(reverse("learner-progress", args=[capsule.pk]),
                        json.dumps({"position": 20, "watched": [[0, 20]]}), content_type="application/json").json()
     status = client.get(reverse("interop-status", args=[capsule.pk])).json()
