@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.dev} HF_HUB_OFFLINE=1
+# A first user meets French error pages, not Django's debug pages (DJANGO_DEBUG=true brings them back).
+export DJANGO_DEBUG=${DJANGO_DEBUG:-false}
 PY=.venv/bin/python
 HOST=${GESTE_HOST:-127.0.0.1}; PORT=${GESTE_PORT:-8000}
 mkdir -p var/log

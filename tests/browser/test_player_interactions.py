@@ -295,10 +295,11 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.focus(".gq-submit")
     answer(page, ".gq-right")
     tab_to(page, ".gq-continue")
-    # Any play or seek back from here on would be the restart this checks for: record them.
+    # A play or seek back to the start from here on would be the restart this checks for: record them
+    # (playing on through the last frames to the end is what "Continuer" does).
     page.evaluate("""() => { const v = document.querySelector('video.gp-video'); window.gesteRestarts = [];
         for (const type of ['play', 'seeking']) v.addEventListener(type, () => {
-            if (type === 'play' || v.currentTime < 11) window.gesteRestarts.push([type, v.currentTime]); }); }""")
+            if (v.currentTime < 11) window.gesteRestarts.push([type, v.currentTime]); }); }""")
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
     assert "Score :" in page.inner_text(".gp-end")

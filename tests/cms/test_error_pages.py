@@ -1,0 +1,13 @@
+"""A first user who follows a dead link gets a French page of the site, not Django's English one."""
+
+import pytest
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_unknown_address_gives_the_french_not_found_page():
+    resp = Client().get("/nexistepas/")
+    html = resp.content.decode()
+    assert resp.status_code == 404
+    assert "Page introuvable" in html and 'lang="fr"' in html and "Revenir au catalogue" in html
+    assert "URLconf" not in html and "Page not found" not in html
