@@ -510,13 +510,16 @@ def progress_view(request, capsule_id: int):
         position = float(position) if position is not None else None
     except (TypeError, ValueError):
         return _error("Requête illisible.", 400)
-    progress = record_progress(
-        request.user,
-        capsule,
-        position=position,
-        ranges=body.get("watched") or [],
-        client_time=_client_time(body.get("client_time")),
-    )
+    try:
+        progress = record_progress(
+            request.user,
+            capsule,
+            position=position,
+            ranges=body.get("watched") or [],
+            client_time=_client_time(body.get("client_time")),
+        )
+    except IntegrityError:  # the capsule was deleted while its liveness was still cached
+        raise Http404("Capsule introuvable.") from None
     return JsonResponse(_progress_dict(progress))
 
 
