@@ -184,6 +184,8 @@ GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE]
 # only posts to the origin its launcher declared).
 GESTE_LMS_FRAME_ANCESTORS = os.environ.get("GESTE_LMS_FRAME_ANCESTORS", "*").split()
 
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.login_form.GesteLoginForm"  # "Mot de passe", not "Password"
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # upload chunks of up to 8 MiB, plus headroom
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

@@ -11,3 +11,9 @@ def test_unknown_address_gives_the_french_not_found_page():
     assert resp.status_code == 404
     assert "Page introuvable" in html and 'lang="fr"' in html and "Revenir au catalogue" in html
     assert "URLconf" not in html and "Page not found" not in html
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_names_the_password_in_french():
+    html = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/admin/login/").content.decode()
+    assert "Mot de passe" in html and ">Password" not in html
