@@ -17,3 +17,14 @@ def test_unknown_address_gives_the_french_not_found_page():
 def test_admin_sign_in_names_the_password_in_french():
     html = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/admin/login/").content.decode()
     assert "Mot de passe" in html and ">Password" not in html
+
+
+@pytest.mark.django_db
+def test_designers_reach_the_admin_from_the_public_site_and_learners_do_not_see_it():
+    from tests import factories
+
+    designer, learner = Client(), Client()
+    designer.force_login(factories.designer())
+    learner.force_login(factories.learner())
+    assert "Espace de conception" in designer.get("/").content.decode()
+    assert "Espace de conception" not in learner.get("/").content.decode()
