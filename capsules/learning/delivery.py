@@ -75,28 +75,27 @@ def _map_ids(value, convert):
     return convert(value)
 
 
-def response_to_stored(interaction, response, audience: str):
-    """The learner's response with stored ids, ready for grading and storing."""
+def _translate(interaction, response, audience: str, to_stored: bool):
+    """The choice ids of a response, from tokens to stored ids or back; other kinds pass through."""
     if interaction.kind not in CHOICE_KINDS or not isinstance(response, dict):
         return response
     tokens = ChoiceTokens.build(interaction, audience)
+    convert = tokens.to_stored if to_stored else tokens.to_public
     out = dict(response)
     for field in ("choice", "choices", "order"):
         if field in out and out[field] is not None:
-            out[field] = _map_ids(out[field], tokens.to_stored)
+            out[field] = _map_ids(out[field], convert)
     return out
+
+
+def response_to_stored(interaction, response, audience: str):
+    """The learner's response with stored ids, ready for grading and storing."""
+    return _translate(interaction, response, audience, to_stored=True)
 
 
 def response_to_public(interaction, response, audience: str):
     """A stored response as the player knows it (tokens)."""
-    if interaction.kind not in CHOICE_KINDS or not isinstance(response, dict):
-        return response
-    tokens = ChoiceTokens.build(interaction, audience)
-    out = dict(response)
-    for field in ("choice", "choices", "order"):
-        if field in out and out[field] is not None:
-            out[field] = _map_ids(out[field], tokens.to_public)
-    return out
+    return _translate(interaction, response, audience, to_stored=False)
 
 
 def result_to_public(interaction, result: dict, audience: str) -> dict:
