@@ -30,8 +30,9 @@ CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
 # the machine transcript of a synthetic voice and hotspots need a zone drawn: left for review.
 # Drafts built from the steps and from the expert's key points (clozes from the espeak narration's
 # transcript are left proposed: Whisper base hears it poorly, and the drafter says so by proposing none).
-# Hotspot drafts wait for the designer to draw the zone when Geste could not propose one: left proposed.
-ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.FREE_RECALL)
+# Hotspot drafts carry the zone where the hands work on the key point's keyframe (media_pipeline/hotspot.py).
+ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.HOTSPOT,
+                        Interaction.Kind.FREE_RECALL)
 DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le robinet."
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
 EXPERT_TASK = "Validation des étapes et des quiz par l'expert"
