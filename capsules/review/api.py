@@ -13,11 +13,12 @@ from functools import wraps
 
 from django.db import transaction
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
 from capsules.models import Footage, KeyPoint, ReviewComment, Step
+from capsules.review.truth_export import NotApproved, filename_for, truth_for
 from capsules.review.validation import (
     MIN_STEP_SECONDS,
     FieldError,
@@ -336,3 +337,17 @@ def reopen(request, footage: Footage):
         locked.save(update_fields=["status", "updated_at"])
         _bump(locked)
     return JsonResponse(review_state(locked, request.user))
+
+
+@require_http_methods(["GET"])
+@review_endpoint
+def truth(request, footage: Footage):
+    """The approved steps as a truth JSON file (download), for whoever may review this footage."""
+    try:
+        body = truth_for(footage).to_json()
+    except NotApproved as exc:
+        raise Conflict("not_approved", str(exc))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(footage)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

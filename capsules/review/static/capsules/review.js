@@ -367,6 +367,8 @@
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
+    // Approved steps are the truth the benchmark reads: exported once approved, never as a draft.
+    $("export-truth").hidden = !approved;
     const lockedNote = $("locked");
     lockedNote.hidden = !approved;
     lockedNote.textContent = perms.can_reopen
