@@ -31,7 +31,7 @@ GENERATORS = ("synthetic", "egocam")
 
 @dataclass
 class ClipResult:
-    seed: int
+    seed: int | str  # a generator's seed, or a real clip's id
     size: str
     duration: float
     n_true: int
