@@ -48,10 +48,19 @@ class RealClip:
     truth: str
     scene: str = ""
     hands_at_work: bool | None = None
+    # A project page often shows the first-person input beside renders: the clip is then the crop
+    # {x, y, w, h} of the committed file (``sha256`` and ``bytes`` are the committed file's).
+    crop: dict | None = None
+    note: str = ""
 
     @property
     def filename(self) -> str:
         return f"{self.id}.mp4"
+
+    @property
+    def source_filename(self) -> str:
+        """The committed file as fetched: the clip itself, or the composite it is cropped from."""
+        return f"{self.id}.source.mp4" if self.crop else self.filename
 
     def truth_path(self, manifest_dir: Path = HERE) -> Path:
         return manifest_dir / self.truth
@@ -110,6 +119,16 @@ def _from_mirror(clip: RealClip, mirrors: Path, out: Path) -> bool:
     return done.returncode == 0
 
 
+def _crop(clip: RealClip, source: Path, out: Path) -> None:
+    """Cut the first-person panel out of a composite page video (video only, near-lossless)."""
+    c = clip.crop or {}
+    tmp = out.with_suffix(".part.mp4")
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), "-vf",
+                    f"crop={c['w']}:{c['h']}:{c.get('x', 0)}:{c.get('y', 0)}", "-an", "-c:v", "libx264",
+                    "-crf", "18", "-preset", "veryfast", "-pix_fmt", "yuv420p", str(tmp)], check=True)
+    tmp.replace(out)
+
+
 def _index_folder(folder: Path) -> dict[str, Path]:
     """SHA-256 -> file for every plausible file under ``folder`` (names do not matter)."""
     found: dict[str, Path] = {}
@@ -127,8 +146,10 @@ def fetch(clips: Iterable[RealClip], dest: str | Path = DEFAULT_DEST, *, mirrors
     report = FetchReport()
     index = _index_folder(Path(source_dir)) if source_dir else {}
     for clip in clips:
-        target = dest / clip.filename
+        target = dest / clip.source_filename
         if target.exists() and sha256_of(target) == clip.sha256:
+            if clip.crop and not (dest / clip.filename).exists():
+                _crop(clip, target, dest / clip.filename)
             report.present.append(clip.id)
             continue
         tmp = target.with_suffix(".part")
@@ -149,6 +170,8 @@ def fetch(clips: Iterable[RealClip], dest: str | Path = DEFAULT_DEST, *, mirrors
             log(f"empreinte SHA-256 différente, ignoré : {clip.id}")
             continue
         tmp.replace(target)
+        if clip.crop:
+            _crop(clip, target, dest / clip.filename)
         report.copied.append(clip.id)
         log(f"copié : {clip.id}")
     return report
@@ -161,7 +184,9 @@ def samples(dest: str | Path = DEFAULT_DEST, manifest: str | Path = MANIFEST,
     out, missing = [], []
     for clip in load_manifest(manifest):
         video, truth_file = Path(dest) / clip.filename, clip.truth_path(manifest.parent)
-        if not video.exists() or not truth_file.exists() or (verify and sha256_of(video) != clip.sha256):
+        source = Path(dest) / clip.source_filename
+        if not video.exists() or not source.exists() or not truth_file.exists() \
+                or (verify and sha256_of(source) != clip.sha256):
             missing.append(clip.id)
             continue
         truth = load_truth(truth_file)
