@@ -97,4 +97,4 @@ def test_contact_sheet_stamps_the_time_of_each_frame(tmp_path):
     assert contact_sheet(video, tmp_path / "sheet.png", fps=2, width=80, cols=4) == 6
     import cv2
 
-    assert cv2.imread(str(tmp_path / "sheet.png")).shape[:2] == (2 * 44, 4 * 80)  # 80 px wide, 16:9 rounded to even rows
+    assert cv2.imread(str(tmp_path / "sheet.png")).shape[:2] == (2 * 44, 4 * 80)  # 16:9 at 80 px, even rows
