@@ -214,9 +214,12 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_segmentation_"))
     if args.realset_only:
-        tables: dict = {}
-        report_realset(realset_rows(args.realset, args.repeats), tables, {})
+        tables, all_results = {}, {}
+        report_realset(realset_rows(args.realset, args.repeats), tables, all_results)
         print_targets(tables)
+        if all_results:
+            res = all_results.get("réel, tous les clips", [])
+            print(f"détails : {save(res, {'worlds': tables}, out / 'results.json')}")
         return
     worlds = {"synthetic": held_out("synthetic", parse_seeds(args.seeds), out, args.repeats),
               "egocam": held_out("egocam", parse_seeds(args.ego_seeds), out, args.repeats)}
