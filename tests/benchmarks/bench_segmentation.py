@@ -138,11 +138,12 @@ def transcribe_samples(samples, workdir: Path, log=print) -> None:
         log(f"  réel {sample.seed} : {words} mots transcrits ({sample.transcript.get('language')})")
 
 
-def realset_rows(dest: Path, repeats: int, log=print, speech_dir: Path | None = None) -> list[tuple]:
+def realset_rows(dest: Path, repeats: int, log=print, speech_dir: Path | None = None,
+                 mirrors: Path | None = realset.DEFAULT_MIRRORS) -> list[tuple]:
     """The real clips present (fetched from the local mirrors if need be), each with its motion and timings."""
     clips = realset.load_manifest()
     if not all((dest / c.filename).exists() for c in clips):
-        realset.fetch(clips, dest, log=lambda s: None)
+        realset.fetch(clips, dest, mirrors=mirrors, log=lambda s: None)
     samples, missing = realset.samples(dest)
     if missing:
         log(f"  jeu réel : {len(missing)} clip(s) absent(s) de {dest} ({', '.join(missing[:4])}…) ; "

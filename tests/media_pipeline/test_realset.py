@@ -98,3 +98,14 @@ def test_contact_sheet_stamps_the_time_of_each_frame(tmp_path):
     import cv2
 
     assert cv2.imread(str(tmp_path / "sheet.png")).shape[:2] == (2 * 44, 4 * 80)  # 16:9 at 80 px, even rows
+
+
+def test_bench_without_the_clips_says_so_and_skips_the_real_set(tmp_path, capsys):
+    from tests.benchmarks.bench_segmentation import realset_rows, report_realset
+
+    lines: list[str] = []
+    rows = realset_rows(tmp_path / "nothing", 1, log=lines.append, mirrors=None)
+    assert rows == [] and "realset fetch" in lines[0]
+    tables: dict = {}
+    report_realset(rows, tables, {})
+    assert tables == {} and "jeu réel absent" in capsys.readouterr().out
