@@ -201,6 +201,8 @@ def report_realset(real_rows: list[tuple], tables: dict, all_results: dict) -> N
                   f"{with_sound} avec une bande son transcrite, sans parole ours_speech = ours_motion)")
             print(format_table(tables[label]))
         print(idle_report(real_rows, SegmentSettings()))
+        print("(sur un clip sans étape vraie, une étape couvrant tout le clip n'a aucune transition et obtient "
+              "F1 transitions = 1 : le tableau « tous les clips » est à lire avec la ligne ci-dessus)")
     else:
         print("\n== jeu réel absent : banc passé sur les générateurs seuls "
               "(python -m media_pipeline realset fetch pour l'ajouter)")
