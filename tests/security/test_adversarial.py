@@ -375,3 +375,22 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
                           cwd=Path(__file__).resolve().parents[2], env=off, capture_output=True, text=True)
     assert "W004" in done.stderr + done.stdout and "W008" in done.stderr + done.stdout  # settings come from env
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_truth_export_carries_hostile_titles_as_inert_json(text):
+    """Step titles travel into the truth export: a JSON download, never a page a browser would render."""
+    import json
+
+    who = factories.expert(username="expert-truth-hostile")
+    footage = factories.FootageFactory(expert=who, duration=20.0, status=Footage.Status.APPROVED,
+                                       original_name=text[:200])
+    factories.StepFactory(footage=footage, order=1, start=0.0, end=10.0, title=text[:255], approved=True)
+    client = Client()
+    client.force_login(who)
+    res = client.get(reverse("review_api:truth", args=[footage.pk]))
+    assert res.status_code == 200
+    assert res["Content-Type"].startswith("application/json") and res["X-Content-Type-Options"] == "nosniff"
+    assert res["Content-Disposition"] == f'attachment; filename="verite-terrain-{footage.pk}.json"'
+    data = json.loads(res.content)
+    assert data["steps"][0]["title"] == text[:255] and data["video"]["name"] == text[:200]
