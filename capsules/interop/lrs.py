@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from capsules.analytics import xapi
 from capsules.models import LearnerEvent, LrsStatement
@@ -78,7 +78,7 @@ def checked_endpoint(raw: str) -> tuple[str, str]:
         parts = None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
             or any(c.isspace() or ord(c) < 32 for c in raw)):
-        return "", _("Adresse du LRS refusée (GESTE_LRS_ENDPOINT) : seules les adresses http ou https "
+        return "", gettext("Adresse du LRS refusée (GESTE_LRS_ENDPOINT) : seules les adresses http ou https "
                      "complètes sont acceptées.")
     return raw.rstrip("/"), ""
 

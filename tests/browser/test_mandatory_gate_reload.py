@@ -11,6 +11,7 @@ import pytest
 
 from capsules import models
 from tests import factories
+from tests.browser.shots import shot
 from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
     built_player,
@@ -20,7 +21,6 @@ from tests.browser.test_player import (  # noqa: F401  (fixtures)
     open_capsule,
     video,
 )
-from tests.browser.shots import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

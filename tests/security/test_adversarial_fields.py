@@ -104,11 +104,10 @@ def login(user) -> Client:
     return client
 
 
-@pytest.fixture
-def hostile_world(request, storage_root):
-    """A live block with a capsule, its badge, a cohort with a trainer and a learner, all typed by hostile people."""
-    text = request.param
-    block = factories.SkillsBlockFactory(code="RNCP37274BC01", certification__rncp_code="RNCP37274")
+def build_hostile_recognition(text: str, code: str = "RNCP37274BC01") -> dict:
+    """A live block with a capsule, its badge, a cohort with a trainer and a learner, all typed by hostile
+    people (also used by the browser sweep)."""
+    block = factories.SkillsBlockFactory(code=code, certification__rncp_code=code[:9])
     footage = factories.FootageFactory(skills_block=block, duration=20.0)
     Step.objects.create(footage=footage, order=0, start=0, end=10, title="Geste", approved=True)
     capsule = factories.CapsuleFactory(footage=footage, title="Capsule 1")
@@ -126,6 +125,11 @@ def hostile_world(request, storage_root):
     credential = issuance.award_by_hand(learner, achievement, trainer, f"Observé en atelier {text}")
     return {"text": text, "block": block, "achievement": achievement, "trainer": trainer, "learner": learner,
             "cohort": cohort, "credential": credential}
+
+
+@pytest.fixture
+def hostile_world(request, storage_root):
+    return build_hostile_recognition(request.param)
 
 
 @pytest.mark.parametrize("hostile_world", PAYLOADS, indirect=True)
