@@ -49,6 +49,23 @@ def test_proposals_show_french_decimals_and_plurals(live_server, browser, drafte
         shot(page, name, full_page=False)
         ctx.close()
 
+    # Keyboard only: Tab reaches the proposal's "Accepter", Enter accepts it.
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/admin/geste/capsules/{drafted_capsule.pk}/")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Accepter":
+            break
+    else:
+        pytest.fail("Tab never reached « Accepter »")
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-role="interactions"] > li[data-kind="hotspot"]')).to_have_count(1)
+    expect(page.locator('[data-role="interactions"]')).to_contain_text("Zone : x 0,20 ; y 0,30")
+    shot(page, "proposals-accepted-keyboard", full_page=False)
+    ctx.close()
+
     # Drafting again (nothing new to propose here): the message's plural is the language's own.
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
