@@ -13,6 +13,9 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -130,7 +133,12 @@ def _interaction_summary(inter: Interaction) -> str:
     if inter.kind == Interaction.Kind.CLOZE:
         return "Réponses acceptées : " + " ; ".join(" / ".join(b) for b in key.get("blanks", []))
     if inter.kind == Interaction.Kind.HOTSPOT:
-        return "Zone : " + ", ".join(f"{v:.2f}" for v in (key.get("regions") or [{}])[0].get("rect", []))
+        # Localised decimals (0,25 in French): the labels keep four commas from reading as one list.
+        rect = (key.get("regions") or [{}])[0].get("rect", [])
+        names = (_("x"), _("y"), _("largeur"), _("hauteur"))
+        return _("Zone : %s") % " ; ".join(
+            f"{name} {number_format(v, 2)}" for name, v in zip(names, rect, strict=False)
+        )
     if inter.kind == Interaction.Kind.FREE_RECALL:
         return "Réponse attendue : " + key.get("model_answer", "")
     return ""
@@ -286,11 +294,20 @@ def drafts_generate(request, pk: int):
         prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
         origin = (
-            "les phrases du commentaire ont été préparées pendant le traitement de la vidéo"
+            _("les phrases du commentaire ont été préparées pendant le traitement de la vidéo")
             if prepared
-            else "le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)"
+            else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")
         )
-        messages.success(request, f"{len(created)} proposition(s) de quiz à examiner ; {origin}.")
+        count = len(created)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s proposition de quiz à examiner ; %(origin)s.",
+                "%(count)s propositions de quiz à examiner ; %(origin)s.",
+                count,
+            )
+            % {"count": number_format(count), "origin": origin},
+        )
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 

@@ -92,7 +92,7 @@ def cohort_indicators_csv(request, pk: int):
         [_("Apprenants ayant le badge (%)"), report.badge_percent],
         [_("Décrochages"), report.dropped_out],
     ]
-    rows += [[_("Réussite au premier essai (%) — %(capsule)s") % {"capsule": c.title}, c.first_try_percent]
+    rows += [[_("Réussite au premier essai (%%) — %(capsule)s") % {"capsule": c.title}, c.first_try_percent]
              for c in report.capsules]
     rows += [[_("Semaine du %(date)s — bloc terminé / capsules terminées / actifs") % {
         "date": w.start.strftime("%d/%m/%Y")}, f"{w.done_learners} / {w.completions} / {w.active}"]

@@ -50,7 +50,8 @@ def _lrs_state() -> dict:
     counts = dict(LrsStatement.objects.values_list("status").annotate(n=Count("pk")))
     last_error = (LrsStatement.objects.exclude(last_error="").exclude(status=LrsStatement.Status.SENT)
                   .order_by("-pk").values_list("last_error", flat=True).first())
-    return {"endpoint": lrs.config().endpoint, "pending": counts.get(LrsStatement.Status.PENDING, 0),
+    cfg = lrs.config()
+    return {"endpoint": cfg.endpoint, "problem": cfg.problem, "pending": counts.get(LrsStatement.Status.PENDING, 0),
             "sent": counts.get(LrsStatement.Status.SENT, 0),
             "rejected": counts.get(LrsStatement.Status.REJECTED, 0), "last_error": last_error}
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from capsules.analytics import xapi
 from capsules.models import LearnerEvent, LrsStatement
@@ -40,6 +42,7 @@ class LrsConfig:
     username: str
     password: str
     batch_size: int = 50
+    problem: str = ""  # why a configured endpoint was refused (shown to designers)
 
     @property
     def enabled(self) -> bool:
@@ -57,8 +60,27 @@ def config() -> LrsConfig:
     def value(name: str, default: str = "") -> str:
         return str(getattr(settings, name, None) or os.environ.get(name, default))
 
-    return LrsConfig(value("GESTE_LRS_ENDPOINT").rstrip("/"), value("GESTE_LRS_USERNAME"),
-                     value("GESTE_LRS_PASSWORD"), int(value("GESTE_LRS_BATCH_SIZE", "50")))
+    endpoint, problem = checked_endpoint(value("GESTE_LRS_ENDPOINT"))
+    return LrsConfig(endpoint, value("GESTE_LRS_USERNAME"), value("GESTE_LRS_PASSWORD"),
+                     int(value("GESTE_LRS_BATCH_SIZE", "50")), problem)
+
+
+def checked_endpoint(raw: str) -> tuple[str, str]:
+    """``(endpoint, "")`` for an absolute http(s) URL with a host, else ``("", why)``: statements carry
+    learners' data, and a ``file:``, ``javascript:`` or ``gopher:`` address must never be posted to or
+    shown as a link."""
+    raw = raw.strip()
+    if not raw:
+        return "", ""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
+            or any(c.isspace() or ord(c) < 32 for c in raw)):
+        return "", gettext("Adresse du LRS refusée (GESTE_LRS_ENDPOINT) : seules les adresses http ou https "
+                     "complètes sont acceptées.")
+    return raw.rstrip("/"), ""
 
 
 def home_page() -> str:

@@ -23,10 +23,12 @@ from capsules.models import Attempt, Footage, KeyPoint, ReviewComment, Transcrip
 from capsules.pipeline.transcripts import save_corrections
 from cms.models import CapsulePage
 from tests import factories
+from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
 from tests.browser.learner_capsule import build_media, publish_capsule
 from tests.browser.test_player import built_player  # noqa: F401 - fixture
 from tests.security.test_adversarial import HOSTILE_TEXTS, MARK
+from tests.security.test_adversarial_fields import build_hostile_recognition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -235,3 +237,54 @@ def test_csp_blocks_injected_inline_script_while_player_and_admin_work(live_serv
     page.wait_for_selector("[data-draftail-editor], .Draftail-Editor", timeout=10000)
     assert admin_violations == [], "\n".join(v[:160] for v in admin_violations)
     context.close()
+
+
+@pytest.mark.timeout(300)
+def test_hostile_recognition_and_cohort_texts_execute_nowhere(live_server, browser, storage_root):
+    """Badge texts, evidence comments, cohort names, share labels and learner names typed by hostile
+    people, on every screen that shows them, in Chromium (issue "polish", item 5)."""
+    ensure_baseline()
+    worlds = [build_hostile_recognition(HOSTILE_TEXTS[i], code=f"RNCP3727{i}BC01") for i in (0, 3)]
+    designer = factories.designer(username="designer-badges")
+    for w in worlds:
+        credential, cohort = w["credential"], w["cohort"]
+        # The learner makes a share link with a hostile label: their portfolio lists it.
+        context = new_context(browser, csp=False)
+        client_cookie(context, live_server, w["learner"])
+        page = context.new_page()
+        fired = watch(page)
+        page.goto(f"{live_server.url}{reverse('recognition-portfolio')}")
+        page.fill("#share-label", w["text"][:120])
+        page.click("form[action$='partages/'] button[type=submit]")
+        page.wait_for_selector("#share-link")
+        link = live_server.url + "/" + page.input_value("#share-link").split("://", 1)[1].split("/", 1)[1]
+        assert "Badge" in page.inner_text("main") and "__xss" in page.inner_text("main")  # shown, as text
+        assert_nothing_ran(page, fired, "learner portfolio")
+        for url, expected in ((link, "Badge"),
+                              (f"{live_server.url}{reverse('recognition-credential', args=[credential.uuid])}",
+                               "Observé en atelier")):
+            page.goto(url)
+            assert expected in page.inner_text("body"), url
+            assert_nothing_ran(page, fired, url)
+        context.close()
+
+        screens = [
+            (designer, reverse("achievement:index"), "Badge"),
+            (designer, reverse("achievement:edit", args=[w["achievement"].pk]), "Critères"),
+            (w["trainer"], reverse("geste_badges"), "Badge"),
+            (designer, reverse("cohort:index"), "Session"),
+            (designer, reverse("cohort:edit", args=[cohort.pk]), "Session"),
+            (w["trainer"], reverse("geste_cohorts"), "Session"),
+            (w["trainer"], reverse("geste_cohort", args=[cohort.pk]), "Session"),
+        ]
+        for user, path, expected in screens:
+            context = new_context(browser, csp=False)
+            page = context.new_page()
+            login(page, live_server.url, user.username)
+            fired = watch(page)
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            page.wait_for_load_state("networkidle")
+            assert expected in page.content() or expected in page.inner_text("body"), (path, expected)
+            assert_nothing_ran(page, fired, path)
+            context.close()

@@ -78,7 +78,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
 
     # 3. approve (A, then confirm in the dialog)
     page.keyboard.press("a")
-    page.get_by_role("button", name="Confirmer l'approbation").click()
+    page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
 
     # 4. reload: the boundary, the split and the approval were kept

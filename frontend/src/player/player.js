@@ -11,6 +11,14 @@ const FRAME = 1 / 25;
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 
+// A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
+// prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
+const INSTRUCTION = /^\s*compl[eé]tez\b/i;
+export function promptLine(inter) {
+  if (inter.kind !== "cloze") return inter.prompt;
+  return INSTRUCTION.test(inter.prompt) ? "" : "Complétez :";
+}
+
 export class Player {
   constructor(root) {
     this.root = root;
@@ -22,6 +30,9 @@ export class Player {
     this.results = new Map(); // interaction id -> last graded result (true/false), for the end screen
     this.shown = new Set(); // asked at least once (kept on this device: a reload asks them again)
     this.skipped = new Set(); // dismissed by the learner (kept on this device)
+    // Mandatory questions answered wrong that the learner chose to leave for now ("Continuer"), on this
+    // page only: after a reload the server's last answer (wrong) holds the gate again.
+    this.passed = new Set();
     this.ranges = []; // watched ranges not yet sent
     this.segStart = null;
     this.lastT = 0;
@@ -266,7 +277,7 @@ export class Player {
       if (!target) { this.announce("Dernière étape."); return; }
     }
     if (this.active) this.closeQuestion();
-    this.seek(target.start);
+    if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
     this.announce(`Étape : ${target.title}, ${fmt(this.video.currentTime - this.m.start)}`);
   }
 
@@ -288,21 +299,32 @@ export class Player {
     // A visitor (no account) is asked every question on the way but may browse freely (a search link
     // opens at its moment): the mandatory path is the account's, where completion is recorded.
     if (!this.m.user.authenticated) return Infinity;
-    const q = this.m.interactions.find((i) => i.mandatory && !this.answered.has(i.id));
+    const q = this.m.interactions.find((i) => i.mandatory && !this.cleared(i.id));
     return q ? q.time : Infinity;
   }
 
+  /** A mandatory question lets the learner past once answered right (or self-rated, or queued offline
+   * and not graded yet), or answered wrong and left with "Continuer" on this page. The state is the
+   * server's (manifest attempts, answer replies), so a reload cannot open the way. */
+  cleared(id) {
+    return this.answered.has(id) && (this.results.get(id) !== false || this.passed.has(id));
+  }
+
+  /** Go to `t` (clamped to the capsule); false when a mandatory question stopped the learner before it. */
   seek(t) {
     const m = this.m;
     t = Math.max(m.start, Math.min(t, m.end - 0.05));
     const g = this.guard();
+    let reached = true;
     if (t > g + 0.05) {
       t = g;
+      reached = false;
       this.announce("Répondez d'abord à la question obligatoire de cette étape.");
     }
     this.closeRange();
     this.video.currentTime = t;
     this.lastT = t - 0.01;
+    return reached;
   }
 
   bindVideo() {
@@ -472,7 +494,8 @@ export class Player {
     this.active = inter;
     const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? "Observez" : "Question");
     const box = this.qBox;
-    box.replaceChildren(title, h("p", { class: "gq-prompt" }, inter.kind === "cloze" ? "Complétez :" : inter.prompt));
+    const line = promptLine(inter);
+    box.replaceChildren(title, ...(line ? [h("p", { class: "gq-prompt" }, line)] : []));
     box.dataset.interaction = inter.id;
     box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
     if (!inter.mandatory) {
@@ -550,7 +573,7 @@ export class Player {
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
         // Going on after a wrong answer: an optional question is done with; a mandatory one comes back after a reload.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
-          ? (this.done.add(inter.id), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
+          ? (this.done.add(inter.id), this.passed.add(inter.id), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
         fb.append(actions);
         if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
       }

@@ -12,7 +12,8 @@
   const start = parseFloat(root.dataset.start || "0");
   const end = parseFloat(root.dataset.end || "0");
   const span = Math.max(0.001, end - start);
-  const fmt = (s) => `${(Math.round(s * 10) / 10).toFixed(1).replace(".", ",")} s`;
+  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const fmt = (s) => `${sec.format(s)} s`;
   let playhead = root.dataset.time ? parseFloat(root.dataset.time) : start;
 
   /* ---- timeline ---- */

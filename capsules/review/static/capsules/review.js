@@ -23,7 +23,8 @@
   let videoReady = false;
   let ownSeek = false;     // a seek the timeline asked for (not the video's own controls)
 
-  const fmt = (s) => `${(Math.round(s * 10) / 10).toFixed(1).replace(".", ",")} s`;
+  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const fmt = (s) => `${sec.format(s)} s`;
   const round3 = (s) => Math.round(s * 1000) / 1000;
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;

@@ -6,7 +6,8 @@
   const video = root.querySelector('[data-role="video"]');
   const out = root.querySelector('[data-role="playhead"]');
   const list = root.querySelector('[data-role="segments"]');
-  const fr = (s) => `${s.toFixed(1).replace(".", ",")} s`;
+  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const fr = (s) => `${sec.format(s)} s`;
   let next = list.querySelectorAll("[data-row]").length;
   let stopAt = null;
   const now = () => (video ? Math.round(video.currentTime * 1000) / 1000 : 0);
