@@ -25,7 +25,7 @@ def test_expert_approves_then_exports_the_truth(live_server, page, footage_in_re
     expect(export).to_be_hidden()  # a draft is not truth
 
     page.keyboard.press("a")
-    page.get_by_role("button", name="Confirmer l'approbation").click()
+    page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
     expect(export).to_be_visible()
 
