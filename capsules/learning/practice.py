@@ -82,7 +82,8 @@ def due_cards(user, now: datetime | None = None):
     """Cards due today (local day), most overdue first."""
     now = now or timezone.now()
     return (PracticeCard.objects.filter(user=user, due__lte=end_of_day(now))
-            .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page")
+            .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page",
+                            "interaction__capsule__footage")
             .order_by("due", "pk"))
 
 

@@ -12,6 +12,8 @@ from django.test import Client
 from capsules.learning import delivery
 from capsules.models import PlacementQuestion, PracticeCard, PracticeReview, Progress, Step
 from tests import factories, pages
+from tests.browser.learner_capsule import publish_capsule
+from tests.browser.test_player import built_player, capsule_media  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -146,19 +148,32 @@ def test_placement_skip_mastered_then_practise_next_day(live_server, phone_conte
     assert not errors
 
 
-def test_practice_answer_given_offline_is_queued_and_synced_once(live_server, phone_context, block):
+@pytest.fixture
+def replayable(capsule_media, storage_root, built_player):  # noqa: F811
+    """A capsule with real media (MP4, captions, steps) whose two questions come back in practice."""
+    return publish_capsule(capsule_media, storage_root)
+
+
+OFFLINE_QUEUE = """() => Object.keys(localStorage).filter(k => k.startsWith('geste-practice-queue:'))
+  .flatMap(k => JSON.parse(localStorage.getItem(k)))"""
+
+
+def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_context, replayable):
+    """Loaded once online, the Entraînement page, its due items and the media of the steps they replay
+    come from the service worker's caches; answers given offline are queued and synced once."""
+    import json
     from datetime import UTC, datetime
 
     from capsules.learning import practice
     from capsules.models import Attempt
 
     learner = factories.learner()
-    caps, ordering = block["caps"], block["ordering"]
-    yesterday = datetime.now(UTC) - timedelta(days=2)
-    Attempt.objects.create(user=learner, interaction=ordering, response={"order": ["s2", "s1", "s3"]},
-                           correct=False, score=0, answered_at=yesterday)
-    Progress.objects.create(user=learner, capsule=caps[1], watched=[[0, 20]], watched_fraction=1, completed=True,
-                            completed_at=yesterday)
+    capsule, q1, q2 = replayable["capsule"], replayable["q1"], replayable["q2"]
+    before = datetime.now(UTC) - timedelta(days=2)
+    for q in (q1, q2):
+        Attempt.objects.create(user=learner, interaction=q, response={}, correct=False, score=0, answered_at=before)
+    Progress.objects.create(user=learner, capsule=capsule, watched=[[0, 12]], watched_fraction=1, completed=True,
+                            completed_at=before)
     practice.ensure_cards(learner)
     client = Client()
     client.force_login(learner)
@@ -168,25 +183,57 @@ def test_practice_answer_given_offline_is_queued_and_synced_once(live_server, ph
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/parcours/entrainement/")
-    page.wait_for_load_state("networkidle")
-    assert "1 question à revoir aujourd'hui" in page.inner_text("main")
+    page.wait_for_selector("[data-practice-status][data-offline-ready='1']", state="attached", timeout=30000)
+    assert "2 questions à revoir aujourd'hui" in page.inner_text("main")
 
+    # No network at all: the page comes from the cache, both items can be answered.
     phone_context.set_offline(True)
-    for label, rank in {"Couper l'eau": "1", "Dévisser l'écrou": "2", "Changer le joint": "3"}.items():
-        page.get_by_label(label).select_option(rank)
+    page.reload()
+    assert page.evaluate("navigator.onLine") is False
+    assert "2 questions à revoir aujourd'hui" in page.inner_text("main")
+    _fits_phone(page)
+    page.get_by_label("Couper l'arrivée d'eau").check()
     page.get_by_role("button", name="Valider").press("Enter")
     status = page.locator("[data-practice-status]")
     status.wait_for()
     assert "hors ligne" in status.inner_text()
-    assert page.evaluate("JSON.parse(localStorage.getItem('geste-practice-queue')).length") == 1
+    assert "1 question à revoir aujourd'hui" in page.inner_text("main")
+    assert page.evaluate(f"({OFFLINE_QUEUE})().length") == 1
+
+    # The step of the second item replays offline: capsule page, player and MP4 from the cache.
+    page.get_by_role("link", name="Revoir l'étape avant de répondre").click()
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    assert page.get_attribute("[data-geste-player]", "data-source") == "mp4"
+    page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=15000)
+    page.go_back()
+    page.wait_for_selector("[data-practice-item]:not([hidden])")
+    assert "1 question à revoir aujourd'hui" in page.inner_text("main")  # the queued one stays answered
+    page.get_by_label("Vrai").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator("[data-practice-done]").wait_for()
+    queued = page.evaluate(f"({OFFLINE_QUEUE})()")
+    assert len(queued) == 2 and len({q["client_id"] for q in queued}) == 2
     assert not PracticeReview.objects.exists()
 
+    # Back online: one review per answer, graded on the server.
     phone_context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("JSON.parse(localStorage.getItem('geste-practice-queue') || '[]').length === 0")
-    assert PracticeReview.objects.filter(user=learner, correct=True).count() == 1
+    page.wait_for_function(f"({OFFLINE_QUEUE})().length === 0")
+    assert "2 réponses données hors ligne enregistrées et corrigées : 2 justes." in status.inner_text()
+    reviews = PracticeReview.objects.filter(user=learner)
+    assert sorted(r.card.interaction_id for r in reviews) == sorted([q1.pk, q2.pk])
+    assert all(r.correct for r in reviews)
+    # The same queue sent again (a flush cut before its answer arrived) adds nothing.
+    again = page.evaluate("""async ([url, body]) => {
+      const token = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)[1];
+      const r = await fetch(url, {method: 'POST', credentials: 'same-origin', body,
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': token}});
+      return r.json();
+    }""", ["/api/learner/practice/sync", json.dumps({"reviews": queued})])
+    assert [r["duplicate"] for r in again["results"]] == [True, True]
+    assert PracticeReview.objects.filter(user=learner).count() == 2
     page.reload()
-    page.wait_for_load_state("networkidle")
     assert "Rien à revoir aujourd'hui" in page.inner_text("main")
-    assert PracticeReview.objects.filter(user=learner).count() == 1
     assert not errors
