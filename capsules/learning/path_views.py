@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from capsules import clock
 from capsules.learning import placement, practice
 from capsules.learning.grading import InvalidResponse
 from capsules.learning.question_forms import question_view, response_from_form
@@ -78,7 +79,7 @@ def practice_view(request):
     """The items due today, one at a time; after an answer, its feedback and a link to replay its step."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    now = timezone.now()
+    now = clock.now()
     practice.ensure_cards(request.user, now)
     ctx: dict = {}
     if request.method == "POST":
