@@ -44,7 +44,7 @@ def placement_view(request, block_id: int):
     block = _live_block_or_404(block_id)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    ctx = {"block": block, "block_url": _block_url(block)}
+    ctx = {"skills_block": block, "block_url": _block_url(block)}  # "block" is a template keyword (block.super)
     questions = placement.placement_questions(block)
     if not questions:
         return TemplateResponse(request, "learning/placement.html", {**ctx, "empty": True})

@@ -153,6 +153,11 @@ class LearnerPath:
         """Time the placement saved: the capsules acquired there and not trained since."""
         return round(sum(i.seconds for i in self.mastered if i.acquired and not i.completed) / 60)
 
+    @property
+    def acquired_ids(self) -> set[int]:
+        """Capsules acquired at placement and not trained since (the block page marks them)."""
+        return {i.capsule.pk for i in self.mastered if i.acquired and not i.completed}
+
 
 def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> LearnerPath:
     """The learner's path through the block's live capsules (a fixed number of queries)."""
