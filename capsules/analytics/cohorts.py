@@ -91,6 +91,10 @@ class LearnerRow:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def learning_minutes(self) -> float:
+        return round(self.learning_seconds / 60, 1)
+
 
 @dataclass
 class CapsuleRow:

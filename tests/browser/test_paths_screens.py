@@ -27,10 +27,16 @@ ORDER = [{"id": "s1", "text": "Couper l'eau"}, {"id": "s2", "text": "Dévisser l
          {"id": "s3", "text": "Changer le joint"}]
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, tall: bool = False) -> None:
+    """``tall``: the admin scrolls inside its own container, so the viewport is stretched for the picture."""
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
+        size = page.viewport_size
+        if tall:
+            page.set_viewport_size({"width": size["width"], "height": 2600})
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        if tall:
+            page.set_viewport_size(size)
 
 
 def check_learner_page(page, phone: bool) -> None:
@@ -225,7 +231,7 @@ def test_trainer_indicators_screens(live_server, browser, world, device):
     page.wait_for_load_state("networkidle")
     main = page.inner_text("main")
     assert "Indicateurs d'efficacité" in main and "Réussite au premier essai" in main
-    shot(page, f"{device}-11-formateur-indicateurs")
+    shot(page, f"{device}-11-formateur-indicateurs", tall=True)
     if phone:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert not errors
