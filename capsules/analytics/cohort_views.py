@@ -7,6 +7,7 @@ designer nor a trainer gets 403.
 from __future__ import annotations
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from capsules.analytics import cohorts
 from capsules.analytics.charts import Bar, bar_chart
 from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response
+from capsules.models import SkillsBlock
 from capsules.permissions import can_author
 
 
@@ -46,9 +48,7 @@ def cohort_index(request):
         "cohorts": items, "can_manage": request.user.has_perm("capsules.add_cohort")})
 
 
-@_guard
-def cohort_detail(request, pk: int):
-    report = cohorts.cohort_report(_cohort(request, pk))
+def _charts(report: cohorts.CohortReport) -> dict:
     progress_chart = bar_chart(
         [Bar(w.start.strftime("%d/%m"), w.done_learners) for w in report.weeks],
         title=_("Apprenants ayant terminé le bloc, par semaine (cumul)"),
@@ -59,27 +59,30 @@ def cohort_detail(request, pk: int):
         title=_("Réponses justes à l'entraînement selon le délai depuis la révision précédente"),
         max_value=100,
     )
-    return TemplateResponse(request, "capsules/admin/cohorts/detail.html", {
-        "report": report, "cohort": report.cohort, "progress_chart": progress_chart,
-        "retention_chart": retention_chart,
-    })
+    return {"report": report, "progress_chart": progress_chart, "retention_chart": retention_chart}
 
 
 @_guard
-def cohort_learners_csv(request, pk: int):
+def cohort_detail(request, pk: int):
     report = cohorts.cohort_report(_cohort(request, pk))
-    header = [_("Apprenant"), _("Capsules terminées"), _("Acquises au positionnement"), _("Avancement (%)"),
-              _("Temps d'apprentissage (min)"), _("Temps gagné au positionnement (min)"),
-              _("Questions à l'entraînement"), _("Révisions"), _("Rétention estimée (%)"), _("Badge")]
+    return TemplateResponse(request, "capsules/admin/cohorts/detail.html", {
+        **_charts(report), "cohort": report.cohort})
+
+
+LEARNER_HEADER = ["Apprenant", "Capsules terminées", "Acquises au positionnement", "Avancement (%)",
+                  "Temps d'apprentissage (min)", "Temps gagné au positionnement (min)",
+                  "Questions à l'entraînement", "Révisions", "Rétention estimée (%)", "Badge"]
+
+
+def _learners_csv(report: cohorts.CohortReport, filename: str):
     rows = ([r.name, r.completed, r.acquired, r.percent, round(r.learning_seconds / 60, 1),
              round(r.saved_seconds / 60, 1), r.cards, r.reviews, r.retention_percent, r.badge]
             for r in report.learners)
-    return csv_response(f"session-{report.cohort.pk}-apprenants.csv", header, rows)
+    return csv_response(filename, [_(h) for h in LEARNER_HEADER], rows)
 
 
-@_guard
-def cohort_indicators_csv(request, pk: int):
-    report = cohorts.cohort_report(_cohort(request, pk))
+def indicator_rows(report: cohorts.CohortReport) -> list[list]:
+    """The indicators as (label, value) rows: the same for a cohort and for a block."""
     spread = report.learning_spread_minutes
     rows = [
         [_("Apprenants"), len(report.learners)],
@@ -94,10 +97,63 @@ def cohort_indicators_csv(request, pk: int):
     ]
     rows += [[_("Réussite au premier essai (%%) — %(capsule)s") % {"capsule": c.title}, c.first_try_percent]
              for c in report.capsules]
+    rows += [[_("Réussite au premier essai (%%) — %(capsule)s — étape « %(step)s »") % {
+        "capsule": s.capsule_title, "step": s.title}, s.first_try_percent] for s in report.steps]
     rows += [[_("Semaine du %(date)s — bloc terminé / capsules terminées / actifs") % {
         "date": w.start.strftime("%d/%m/%Y")}, f"{w.done_learners} / {w.completions} / {w.active}"]
         for w in report.weeks]
-    return csv_response(f"session-{report.cohort.pk}-indicateurs.csv", [_("Indicateur"), _("Valeur")], rows)
+    return rows
+
+
+@_guard
+def cohort_learners_csv(request, pk: int):
+    report = cohorts.cohort_report(_cohort(request, pk))
+    return _learners_csv(report, f"session-{report.cohort.pk}-apprenants.csv")
+
+
+@_guard
+def cohort_indicators_csv(request, pk: int):
+    report = cohorts.cohort_report(_cohort(request, pk))
+    return csv_response(f"session-{report.cohort.pk}-indicateurs.csv", [_("Indicateur"), _("Valeur")],
+                        indicator_rows(report))
+
+
+# --- per block: every learner of the block, for designers (trainers see their cohorts only) -------------
+
+
+def _designers(view):
+    def wrapper(request, *args, **kwargs):
+        if not can_author(request.user):
+            reason = _("Les indicateurs d'un bloc entier sont réservés aux concepteurs pédagogiques.")
+            return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _block(pk: int) -> SkillsBlock:
+    return get_object_or_404(SkillsBlock, pk=pk)
+
+
+@_designers
+def block_detail(request, pk: int):
+    block = _block(pk)
+    return TemplateResponse(request, "capsules/admin/cohorts/block.html", {
+        **_charts(cohorts.block_report(block)), "skills_block": block})
+
+
+@_designers
+def block_learners_csv(request, pk: int):
+    block = _block(pk)
+    return _learners_csv(cohorts.block_report(block), f"bloc-{block.pk}-apprenants.csv")
+
+
+@_designers
+def block_indicators_csv(request, pk: int):
+    block = _block(pk)
+    return csv_response(f"bloc-{block.pk}-indicateurs.csv", [_("Indicateur"), _("Valeur")],
+                        indicator_rows(cohorts.block_report(block)))
 
 
 urlpatterns = [
@@ -105,4 +161,7 @@ urlpatterns = [
     path("geste/sessions/<int:pk>/", cohort_detail, name="geste_cohort"),
     path("geste/sessions/<int:pk>/apprenants.csv", cohort_learners_csv, name="geste_cohort_learners_csv"),
     path("geste/sessions/<int:pk>/indicateurs.csv", cohort_indicators_csv, name="geste_cohort_indicators_csv"),
+    path("geste/rapports/blocs/<int:pk>/", block_detail, name="geste_block_indicators"),
+    path("geste/rapports/blocs/<int:pk>/apprenants.csv", block_learners_csv, name="geste_block_learners_csv"),
+    path("geste/rapports/blocs/<int:pk>/indicateurs.csv", block_indicators_csv, name="geste_block_indicators_csv"),
 ]

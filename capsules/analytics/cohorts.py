@@ -1,4 +1,5 @@
-"""Cohorts (sessions de formation): who may see which, and the efficiency indicators of one cohort.
+"""Cohorts (sessions de formation): who may see which, and the efficiency indicators of one cohort or
+of a whole skills block (every learner with progress or a finished placement in it).
 
 A trainer (group "Trainers") sees only the cohorts they train; designers and superusers see all.
 Everything is computed with a fixed number of queries whatever the cohort size (a dozen, measured
@@ -10,11 +11,13 @@ Definitions:
 - *learning time*: seconds of video actually played in the block (merged watched ranges), per learner;
   the cohort shows its median and interquartile spread;
 - *time saved by placement*: length of the capsules acquired at placement and not trained since;
-- *first-try success*: share of first attempts (per learner and question) that were right, per capsule;
+- *first-try success*: share of first attempts (per learner and question) that were right, per capsule
+  and per step (a question without a step counts for the step whose span holds its time);
 - *retention at 7 / 30 days*: share of practice answers right when the question came back after
   7 to 29 days / 30 days or more since its previous review;
 - *completion by week*: learners who had done the whole block by the end of each week of the session;
-  *drop-out*: learners not done and without activity in the last 14 days of the session so far;
+  *drop-out*: learners not done and without activity in the last 14 days of the session so far
+  (for a block: weeks from the first activity seen, at most a year back, until today);
 - *badge*: learners holding a live (unrevoked) badge of the block.
 """
 
@@ -24,7 +27,8 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from capsules.learning.practice import SCHEDULER, to_fsrs
@@ -38,6 +42,8 @@ from capsules.models import (
     PracticeCard,
     PracticeReview,
     Progress,
+    SkillsBlock,
+    Step,
 )
 from capsules.permissions import can_author
 
@@ -85,6 +91,10 @@ class LearnerRow:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def learning_minutes(self) -> float:
+        return round(self.learning_seconds / 60, 1)
+
 
 @dataclass
 class CapsuleRow:
@@ -93,6 +103,20 @@ class CapsuleRow:
     seconds: float
     completed: int = 0
     acquired: int = 0
+    first_tries: int = 0
+    first_right: int = 0
+
+    @property
+    def first_try_percent(self) -> int | None:
+        return round(100 * self.first_right / self.first_tries) if self.first_tries else None
+
+
+@dataclass
+class StepRow:
+    capsule_id: int
+    capsule_title: str
+    step_id: int
+    title: str
     first_tries: int = 0
     first_right: int = 0
 
@@ -111,7 +135,11 @@ class WeekRow:
 
 @dataclass
 class CohortReport:
-    cohort: Cohort
+    cohort: Cohort | None  # None: the whole block
+    block: SkillsBlock | None = None
+    start: date | None = None
+    end: date | None = None
+    steps: list[StepRow] = field(default_factory=list)
     learners: list[LearnerRow] = field(default_factory=list)
     capsules: list[CapsuleRow] = field(default_factory=list)
     weeks: list[WeekRow] = field(default_factory=list)
@@ -135,18 +163,41 @@ def _pct(part: int, whole: int) -> int | None:
 
 
 def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
-    now = now or timezone.now()
-    block = cohort.skills_block
     users = list(cohort.learners.order_by("last_name", "first_name", "username")
                  .only("pk", "username", "first_name", "last_name"))
+    return _report(cohort.skills_block, users, cohort, cohort.start_date, cohort.end_date, now or timezone.now())
+
+
+BLOCK_WEEKS = 52
+
+
+def block_learners(block: SkillsBlock) -> QuerySet:
+    """Everyone with progress on a live capsule of the block or a finished placement in it."""
+    return (get_user_model().objects.filter(
+        Q(pk__in=Progress.objects.filter(capsule__in=live_capsules(block)).values("user_id"))
+        | Q(pk__in=PlacementSession.objects.filter(skills_block=block, finished_at__isnull=False).values("user_id")))
+        .order_by("last_name", "first_name", "username").only("pk", "username", "first_name", "last_name"))
+
+
+def block_report(block: SkillsBlock, now: datetime | None = None) -> CohortReport:
+    """The same indicators over every learner of the block, by week from the first activity seen."""
+    now = now or timezone.now()
+    return _report(block, list(block_learners(block)), None, None, timezone.localtime(now).date(), now)
+
+
+def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date | None, end: date,
+            now: datetime) -> CohortReport:
     capsules: list[Capsule] = list(live_capsules(block).select_related("footage"))
     caps = {c.pk: CapsuleRow(c.pk, c.title, max(0.0, c.effective_end - c.start)) for c in capsules}
     rows = {u.pk: LearnerRow(u.pk, u.get_full_name() or u.username, total=len(capsules)) for u in users}
-    report = CohortReport(cohort=cohort)
+    report = CohortReport(cohort=cohort, block=block, start=start, end=end)
+    steps = _step_rows(capsules)
+    report.steps = [row for row, _span in steps.values()]
     if not users:
         report.capsules = list(caps.values())
         return report
     user_ids = list(rows)
+    first_seen: list[datetime] = []
 
     completed_by: dict[int, dict[int, datetime]] = {u: {} for u in user_ids}
     for p in Progress.objects.filter(user_id__in=user_ids, capsule_id__in=caps).only(
@@ -156,12 +207,14 @@ def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
         row.last_activity = max(filter(None, [row.last_activity, p.updated_at]), default=None)
         if p.completed:
             completed_by[p.user_id][p.capsule_id] = p.completed_at or p.updated_at
+            first_seen.append(p.completed_at or p.updated_at)
             caps[p.capsule_id].completed += 1
 
     acquired_by: dict[int, tuple[set[int], datetime]] = {}
     for s in (PlacementSession.objects.filter(user_id__in=user_ids, skills_block=block, finished_at__isnull=False)
               .order_by("user_id", "-finished_at").distinct("user_id")):
         acquired_by[s.user_id] = ({c for c in s.acquired_capsule_ids if c in caps}, s.finished_at)
+        first_seen.append(s.started_at)
 
     for uid, row in rows.items():
         done_caps = completed_by[uid]
@@ -181,10 +234,17 @@ def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
 
     firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
               .order_by("user_id", "interaction_id", "answered_at", "pk").distinct("user_id", "interaction_id")
-              .values_list("interaction__capsule_id", "correct"))
-    for capsule_id, correct in firsts:
+              .values_list("interaction__capsule_id", "interaction__step_id", "interaction__time", "correct",
+                           "answered_at"))
+    for capsule_id, step_id, at, correct, answered_at in firsts:
         caps[capsule_id].first_tries += 1
         caps[capsule_id].first_right += int(bool(correct))
+        first_seen.append(answered_at)
+        key = (capsule_id, step_id) if (capsule_id, step_id) in steps else next(
+            (k for k, (_row, (a, b)) in steps.items() if k[0] == capsule_id and a <= at < b), None)
+        if key is not None:
+            steps[key][0].first_tries += 1
+            steps[key][0].first_right += int(bool(correct))
 
     recall: dict[int, list[float]] = {}
     for card in PracticeCard.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps):
@@ -233,14 +293,32 @@ def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
     report.badge_percent = _pct(len(badges), len(learners))
     done = [r for r in learners if r.total and r.done == r.total]
     report.done_percent = _pct(len(done), len(learners))
-    report.weeks = _weeks(cohort, learners, completed_by, now)
-    horizon = min(now, _aware_end(cohort.end_date))
+    if report.start is None:  # a block: from the first activity seen, at most a year back
+        seen = [t for t in first_seen if t] + [r.last_activity for r in learners if r.last_activity]
+        first = timezone.localtime(min(seen)).date() if seen else end
+        report.start = max(first, end - timedelta(weeks=BLOCK_WEEKS))
+    report.weeks = _weeks(report.start, report.end, learners, completed_by, now)
+    horizon = min(now, _aware_end(report.end))
     report.dropped_out = sum(
         1 for r in learners
         if r.done < r.total and (r.last_activity is None or r.last_activity < horizon - timedelta(days=DROP_OUT_DAYS))
-        and horizon - _aware_start(cohort.start_date) >= timedelta(days=DROP_OUT_DAYS)
+        and horizon - _aware_start(report.start) >= timedelta(days=DROP_OUT_DAYS)
     )
     return report
+
+
+def _step_rows(capsules: list[Capsule]) -> dict[tuple[int, int], tuple[StepRow, tuple[float, float]]]:
+    """The steps of each capsule (one query), keyed (capsule, step), with their span in footage time."""
+    by_footage: dict[int, list[Capsule]] = {}
+    for c in capsules:
+        by_footage.setdefault(c.footage_id, []).append(c)
+    out = {}
+    for step in Step.objects.filter(footage_id__in=by_footage).order_by("footage_id", "order", "start"):
+        for c in by_footage[step.footage_id]:
+            if step.start >= c.start - 0.01 and step.end <= c.effective_end + 0.01:
+                out[(c.pk, step.pk)] = (StepRow(c.pk, c.title, step.pk, step.title or f"Étape {step.order + 1}"),
+                                        (step.start, step.end))
+    return out
 
 
 def _aware_start(day: date) -> datetime:
@@ -251,9 +329,9 @@ def _aware_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.max.time()))
 
 
-def _weeks(cohort: Cohort, learners: list[LearnerRow], completed_by, now: datetime) -> list[WeekRow]:
-    start = _aware_start(cohort.start_date)
-    end = min(_aware_end(cohort.end_date), max(now, start))
+def _weeks(first: date, last: date, learners: list[LearnerRow], completed_by, now: datetime) -> list[WeekRow]:
+    start = _aware_start(first)
+    end = min(_aware_end(last), max(now, start))
     weeks = []
     week_start = start
     while week_start <= end and len(weeks) < 104:

@@ -16,9 +16,11 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from capsules import clock
 from capsules.learning import placement, practice
 from capsules.learning.grading import InvalidResponse
 from capsules.learning.question_forms import question_view, response_from_form
+from capsules.learning.views import device_scope
 from capsules.models import PracticeCard, SkillsBlock
 
 
@@ -42,7 +44,7 @@ def placement_view(request, block_id: int):
     block = _live_block_or_404(block_id)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    ctx = {"block": block, "block_url": _block_url(block)}
+    ctx = {"skills_block": block, "block_url": _block_url(block)}  # "block" is a template keyword (block.super)
     questions = placement.placement_questions(block)
     if not questions:
         return TemplateResponse(request, "learning/placement.html", {**ctx, "empty": True})
@@ -77,7 +79,7 @@ def practice_view(request):
     """The items due today, one at a time; after an answer, its feedback and a link to replay its step."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    now = timezone.now()
+    now = clock.now()
     practice.ensure_cards(request.user, now)
     ctx: dict = {}
     if request.method == "POST":
@@ -95,15 +97,31 @@ def practice_view(request):
             ctx["error"] = exc.message
             ctx["retry_card"] = card
     due = list(practice.due_cards(request.user, now))
-    current = ctx.get("retry_card") or (due[0] if due and "answered" not in ctx else None)
-    if current is not None:
-        ctx["card"] = current
-        ctx["question"] = question_view(current.interaction)
-        ctx["replay_url"] = _replay_url(current)
-        ctx["client_id"] = uuid.uuid4()
+    shown = [ctx["retry_card"]] if ctx.get("retry_card") else [] if "answered" in ctx else due[:MAX_PAGE_ITEMS]
+    # Every due item is on the page (the first one shown): offline, practice.js shows the next one
+    # after queueing an answer, so a page cached by the service worker serves the whole day.
+    ctx["items"] = [{"card": c, "question": question_view(c.interaction), "replay_url": _replay_url(c),
+                     "client_id": uuid.uuid4(), "offline_url": _offline_url(c)} for c in shown]
+    if ctx["items"]:
+        first = ctx["items"][0]
+        ctx.update({"card": first["card"], "question": first["question"], "replay_url": first["replay_url"]})
     ctx.update({"due_count": len(due), "retention": practice.retention(request.user, now),
-                "practice_url": reverse("learner-practice"), "sync_url": reverse("learner-practice-sync")})
+                "practice_url": reverse("learner-practice"), "sync_url": reverse("learner-practice-sync"),
+                "sw_url": reverse("learner-sw"), "scope": device_scope(request.user),
+                "rendered_at": int(now.timestamp() * 1000)})
     return TemplateResponse(request, "learning/practice.html", ctx)
+
+
+MAX_PAGE_ITEMS = 50
+
+
+def _offline_url(card: PracticeCard) -> str:
+    """The capsule's offline bundle, so that 'revoir l'étape' plays offline too (MP4 renditions only)."""
+    capsule = card.interaction.capsule
+    page = getattr(capsule, "page", None)
+    if page is None or not page.live or not (capsule.footage.renditions or {}).get("mp4"):
+        return ""
+    return reverse("learner-offline", args=[capsule.pk])
 
 
 def _replay_url(card: PracticeCard) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from capsules import clock
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.progress import live_capsules
 from capsules.models import (
@@ -67,7 +67,7 @@ def next_retake_at(user, block: SkillsBlock) -> datetime | None:
 
 def can_start(user, block: SkillsBlock, now: datetime | None = None) -> bool:
     when = next_retake_at(user, block)
-    return when is None or (now or timezone.now()) >= when
+    return when is None or (now or clock.now()) >= when
 
 
 def current_session(user, block: SkillsBlock, now: datetime | None = None) -> PlacementSession | None:
@@ -75,7 +75,7 @@ def current_session(user, block: SkillsBlock, now: datetime | None = None) -> Pl
     last = latest_session(user, block)
     if last is not None and last.finished_at is None:
         return last
-    now = now or timezone.now()
+    now = now or clock.now()
     if not can_start(user, block, now):
         return None
     return PlacementSession.objects.create(user=user, skills_block=block, started_at=now)
@@ -94,7 +94,7 @@ def answer(session: PlacementSession, interaction: Interaction, response: dict,
         with transaction.atomic():
             PlacementAnswer.objects.create(
                 session=session, interaction=interaction, response=response, correct=bool(result.correct),
-                score=result.score, answered_at=now or timezone.now(),
+                score=result.score, answered_at=now or clock.now(),
             )
     except IntegrityError:
         pass
@@ -108,7 +108,7 @@ def finish(session: PlacementSession, now: datetime | None = None) -> list[int]:
     for q in placement_questions(session.skills_block):
         by_capsule.setdefault(q.interaction.capsule_id, []).append(answers.get(q.interaction_id, False))
     session.acquired_capsule_ids = sorted(cid for cid, oks in by_capsule.items() if oks and all(oks))
-    session.finished_at = now or timezone.now()
+    session.finished_at = now or clock.now()
     session.save(update_fields=["acquired_capsule_ids", "finished_at"])
     return session.acquired_capsule_ids
 
@@ -153,6 +153,11 @@ class LearnerPath:
         """Time the placement saved: the capsules acquired there and not trained since."""
         return round(sum(i.seconds for i in self.mastered if i.acquired and not i.completed) / 60)
 
+    @property
+    def acquired_ids(self) -> set[int]:
+        """Capsules acquired at placement and not trained since (the block page marks them)."""
+        return {i.capsule.pk for i in self.mastered if i.acquired and not i.completed}
+
 
 def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> LearnerPath:
     """The learner's path through the block's live capsules (a fixed number of queries)."""
@@ -182,7 +187,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     retake = None
     if session is not None and session.finished_at is not None:
         retake = session.started_at + RETAKE_DELAY
-        if retake <= (now or timezone.now()):
+        if retake <= (now or clock.now()):
             retake = None
     return LearnerPath(
         remaining=remaining, mastered=mastered, placed=finished is not None, has_placement=has_placement,

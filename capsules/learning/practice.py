@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
+from capsules import clock
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.placement import GRADABLE_KINDS
 from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
@@ -43,7 +44,7 @@ def _store(card: PracticeCard, fsrs_card: Card) -> None:
 
 def ensure_cards(user, now: datetime | None = None) -> int:
     """Create the cards of newly completed capsules (a fixed number of queries); returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     completed = dict(Progress.objects.filter(user=user, completed=True).values_list("capsule_id", "completed_at"))
     if not completed:
         return 0
@@ -80,9 +81,10 @@ def end_of_day(now: datetime) -> datetime:
 
 def due_cards(user, now: datetime | None = None):
     """Cards due today (local day), most overdue first."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return (PracticeCard.objects.filter(user=user, due__lte=end_of_day(now))
-            .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page")
+            .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page",
+                            "interaction__capsule__footage")
             .order_by("due", "pk"))
 
 
@@ -96,7 +98,7 @@ class ReviewOutcome:
 def review(card: PracticeCard, response: dict, now: datetime | None = None,
            client_id: uuid.UUID | None = None) -> ReviewOutcome:
     """Grade a practice answer and reschedule with FSRS; the same ``client_id`` twice counts once."""
-    now = now or timezone.now()
+    now = now or clock.now()
     result = grade(card.interaction, response)  # InvalidResponse propagates: nothing recorded
     client_id = client_id or uuid.uuid4()
     with transaction.atomic():
@@ -132,7 +134,7 @@ class Retention:
 
 
 def retention(user, now: datetime | None = None) -> Retention:
-    now = now or timezone.now()
+    now = now or clock.now()
     cards = list(PracticeCard.objects.filter(user=user))
     reviewed = [c for c in cards if c.last_review is not None]
     percent = None
@@ -166,7 +168,7 @@ def sync_reviews(user, items: list[tuple[PracticeCard | None, dict, uuid.UUID | 
     card's previous review, never in the future). A replayed ``client_id`` counts once."""
     from capsules.learning.grading import InvalidResponse
 
-    now = now or timezone.now()
+    now = now or clock.now()
     out = []
     for card, response, client_id, answered_at in sorted(items, key=lambda i: i[3] or now):
         key = str(client_id or "")

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from capsules import clock
 from capsules.models import Attempt, Capsule, LearnerEvent, Progress
 
 COMPLETION_FRACTION = 0.9
@@ -124,7 +124,7 @@ def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None
     answered = answered_ids(user, capsule) if answered is None else answered
     if is_complete(progress.watched_fraction, mandatory, answered):
         progress.completed = True
-        progress.completed_at = timezone.now()
+        progress.completed_at = clock.now()
         LearnerEvent.objects.create(
             user=user,
             capsule=capsule,

@@ -33,7 +33,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from capsules import storage
+from capsules import clock, storage
 from capsules.learning import delivery, guest
 from capsules.learning.grading import grade
 from capsules.learning.progress import completion_after_answer, mandatory_ids, record_progress
@@ -125,7 +125,7 @@ def _client_time(value) -> datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.utc)
-    return min(parsed, timezone.now())
+    return min(parsed, clock.now())
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -392,7 +392,7 @@ def submit_answer(
     """Grade and store one attempt; the same client_id twice returns the first one (offline replays):
     the unique (user, client_id) constraint tells, so a first answer costs no extra read."""
     result = grade(interaction, response)
-    when = answered_at or timezone.now()
+    when = answered_at or clock.now()
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -559,7 +559,7 @@ def events(request, capsule_id: int):
     if not isinstance(items, list) or len(items) > MAX_EVENTS_PER_POST:
         return _error("Trop d'évènements dans un seul envoi.", 400)
     rows, rejected = [], 0
-    now = timezone.now()
+    now = clock.now()
     for item in items:
         cid = _uuid(item.get("client_id")) if isinstance(item, dict) else None
         if cid is None or item.get("verb") not in CLIENT_VERBS:

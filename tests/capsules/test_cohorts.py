@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from capsules.analytics.cohorts import cohort_report, visible_cohorts
+from capsules.analytics.cohorts import block_report, cohort_report, visible_cohorts
 from capsules.models import (
     Achievement,
     Attempt,
@@ -23,6 +23,7 @@ from capsules.models import (
     PracticeCard,
     PracticeReview,
     Progress,
+    Step,
 )
 from tests import factories, pages
 
@@ -40,7 +41,11 @@ def seeded():
         capsule = factories.CapsuleFactory(footage=footage, skills_block=block, order=i, title=f"Capsule {i + 1}")
         pages.capsule_page(capsule)
         caps.append(capsule)
-        questions.append(factories.InteractionFactory(capsule=capsule))
+        first, second = (Step.objects.create(footage=footage, order=j, start=30.0 * j, end=30.0 * (j + 1),
+                                             title=f"Geste {i + 1}.{j + 1}", approved=True) for j in range(2))
+        # capsule 1's question has no step: it counts for the step whose span holds its time (5 s);
+        # capsule 2's question names its step (the second one).
+        questions.append(factories.InteractionFactory(capsule=capsule, step=second if i else None))
     t1, t2 = (factories.UserFactory(groups=["Trainers"]) for _ in range(2))
     l1, l2, l3, l4 = (factories.learner() for _ in range(4))
     mine = Cohort.objects.create(name="Session de mars", skills_block=block, start_date=START,
@@ -102,6 +107,51 @@ def test_indicators_match_hand_computed_values(seeded):
     # Weeks from 2 March: L2 done on 3 March (week 1), L1 on 10 March (week 2).
     assert [w.done_learners for w in report.weeks[:3]] == [1, 2, 2]
     assert [w.completions for w in report.weeks[:2]] == [2, 1]
+    # Per step: 1.1 holds capsule 1's question (L1 right), 1.2 and 2.1 none, 2.2 has L1 wrong and L2 right.
+    assert [(s.title, s.first_tries, s.first_try_percent) for s in report.steps] == [
+        ("Geste 1.1", 1, 100), ("Geste 1.2", 0, None), ("Geste 2.1", 0, None), ("Geste 2.2", 2, 50)]
+
+
+def test_block_indicators_cover_every_learner_of_the_block(seeded):
+    """The block's learners are L1, L2 (in March's cohort) and L4 (April's); L3 never started."""
+    report = block_report(seeded["block"], now=NOW)
+    l1, l2, l3, l4 = seeded["learners"]
+    assert {r.user_id for r in report.learners} == {l1.pk, l2.pk, l4.pk}
+    assert report.cohort is None and report.start == date(2026, 3, 3) and report.end == date(2026, 3, 20)
+    assert report.done_percent == 67  # L1 and L2 of 3; L4 did capsule 1 of 2
+    assert report.median_learning_minutes == 1.0  # 2.0, 0.8 and 1.0 min
+    assert report.learning_spread_minutes == (0.9, 1.5)  # inclusive quartiles of 0.8, 1.0, 2.0
+    assert report.saved_minutes_total == 1.0
+    assert [c.first_try_percent for c in report.capsules] == [100, 50]
+    assert [(c.completed, c.acquired) for c in report.capsules] == [(2, 1), (2, 0)]
+    assert [s.first_try_percent for s in report.steps] == [100, None, None, 50]
+    assert report.retention_7d_percent == 50 and report.retention_30d_percent == 100
+    assert report.badge_percent == 33
+    # Weeks from 3 March: L2 and the capsules of L1, L2, L4 in week 1; L1 done on 10 March (week 2).
+    assert [w.done_learners for w in report.weeks] == [1, 2, 2]
+    assert [w.completions for w in report.weeks] == [3, 1, 0]
+
+
+def test_block_indicators_screen_and_csv_are_for_designers(seeded):
+    block = seeded["block"]
+    designer = Client()
+    designer.force_login(factories.designer())
+    assert reverse("geste_block_indicators", args=[block.pk]) in designer.get(reverse("geste_reports")).content.decode()
+    html = designer.get(reverse("geste_block_indicators", args=[block.pk])).content.decode()
+    assert "<svg" in html and "Geste 2.2" in html and "Courbe de rétention" in html
+    assert f"<td>{seeded['learners'][3].username}</td>" in html
+    assert f"<td>{seeded['learners'][2].username}</td>" not in html
+    text = designer.get(reverse("geste_block_indicators_csv", args=[block.pk])).content.decode("utf-8-sig")
+    assert "Réussite au premier essai (%) — Capsule 2 — étape « Geste 2.2 »;50" in text
+    assert "Réussite au premier essai (%) — Capsule 1;100" in text and "Bloc terminé (%);67" in text
+    learners_csv = designer.get(reverse("geste_block_learners_csv", args=[block.pk])).content.decode("utf-8-sig")
+    assert learners_csv.count("\r\n") == 4  # header and three learners
+    trainer = Client()
+    trainer.force_login(seeded["t1"])  # a trainer sees their cohorts, not every learner of the block
+    for name in ("geste_block_indicators", "geste_block_indicators_csv", "geste_block_learners_csv"):
+        assert trainer.get(reverse(name, args=[block.pk])).status_code == 403
+    cohort_csv = trainer.get(reverse("geste_cohort_indicators_csv", args=[seeded["mine"].pk]))
+    assert cohort_csv.status_code == 200 and "étape « Geste 1.1 »;100" in cohort_csv.content.decode("utf-8-sig")
 
 
 def test_a_trainer_never_sees_another_cohort(seeded):
@@ -157,7 +207,7 @@ def _populate(cohort, caps, n: int, offset: int):
 
 def test_report_query_count_is_constant_for_30_and_300_learners(seeded):
     block, caps = seeded["block"], seeded["caps"]
-    counts = {}
+    counts, block_counts = {}, {}
     for size, offset in [(30, 0), (300, 1000)]:
         cohort = Cohort.objects.create(name=f"Masse {size}", skills_block=block, start_date=START,
                                        end_date=START + timedelta(days=27))
@@ -167,8 +217,13 @@ def test_report_query_count_is_constant_for_30_and_300_learners(seeded):
         assert len(report.learners) == size
         assert report.retention_7d_percent == 100
         counts[size] = len(ctx.captured_queries)
+        with CaptureQueriesContext(connection) as ctx:
+            whole = block_report(block, now=NOW)
+        assert len(whole.learners) == 3 + size + (30 if size == 300 else 0)
+        block_counts[size] = len(ctx.captured_queries)
     assert counts[30] == counts[300]
-    print(f"cohort report queries: {counts}")
+    assert block_counts[30] == block_counts[300]
+    print(f"cohort report queries: {counts}; block report queries: {block_counts}")
 
 
 def test_demo_seed_prepares_placement_and_a_trainers_cohort():

@@ -3,6 +3,7 @@ retake once a week; answer keys never on the page; FSRS practice follows the lib
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from fsrs import Card, Rating
 
 from capsules.learning import placement, practice
 from capsules.learning.question_forms import item_token
+from capsules.learning.views import device_scope
 from capsules.models import (
     Attempt,
     Interaction,
@@ -351,3 +353,29 @@ def test_offline_reviews_sync_at_their_answer_time_without_duplicates(block_worl
     assert bad["results"][0]["ok"] is False and bad["results"][0]["error"]
     assert PracticeReview.objects.count() == 1
     assert Client().post(url, "{}", content_type="application/json").status_code == 401
+
+
+def test_practice_page_carries_every_due_item_for_offline_use(block_world):
+    """All of the day's items are on the page (the first shown): a copy cached for offline use serves
+    the day; an item whose capsule has an MP4 names that capsule's offline bundle."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    t0 = datetime.now(UTC) - timedelta(days=3)
+    for capsule, inter in ((caps[1], q["b"]), (caps[2], q["c"])):
+        Attempt.objects.create(user=learner, interaction=inter, response={}, correct=False, score=0, answered_at=t0)
+        _completed(learner, capsule, t0)
+    caps[2].footage.renditions = {"mp4": "footage/ab/x/test/low.mp4"}
+    caps[2].footage.save(update_fields=["renditions"])
+    html = client.get(reverse("learner-practice")).content.decode()
+    items = re.findall(r'<section class="path-item" data-practice-item data-card="(\d+)"([^>]*)>', html)
+    assert len(items) == 2 and "hidden" not in items[0][1] and "hidden" in items[1][1]
+    bundles = [re.search(r'data-offline-bundle="([^"]+)"', attrs) for _card, attrs in items]
+    by_card = {int(card): m.group(1) if m else None for (card, _a), m in zip(items, bundles, strict=True)}
+    cards = {c.interaction_id: c.pk for c in PracticeCard.objects.filter(user=learner)}
+    assert by_card[cards[q["b"].pk]] is None  # no MP4: the step cannot be replayed offline
+    assert by_card[cards[q["c"].pk]] == reverse("learner-offline", args=[caps[2].pk])
+    assert f'data-scope="{device_scope(learner)}"' in html and "data-sw=" in html
+    other = factories.learner()
+    assert device_scope(other) != device_scope(learner)  # each account its own offline queue
