@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from capsules.models import Achievement, BadgeCredential
-from capsules.recognition import baking, credentials, keys, portfolio
+from capsules.recognition import baking, credentials, export, keys, portfolio
 from capsules.recognition.issuance import signed_status_list
 from capsules.recognition.site import public_url
 from capsules.recognition.verification import verify_credential
@@ -110,7 +110,7 @@ def my_portfolio(request):
 @login_required
 @require_GET
 def portfolio_export(request):
-    response = HttpResponse(portfolio.export_zip(request.user), content_type="application/zip")
+    response = HttpResponse(export.export_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="portfolio-geste.zip"'
     return response
 

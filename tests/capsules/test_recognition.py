@@ -245,7 +245,7 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
         names = archive.namelist()
         badge_file = next(n for n in names if n.startswith("badges/"))
         assert verify_credential(json.loads(archive.read(badge_file))).valid
-        assert "Léa Apprenante" in archive.read("attestation.html").decode()
+        assert archive.read("attestation.pdf").startswith(b"%PDF-")
     assert Client().get(reverse("recognition-portfolio-export")).status_code == 302
 
     resp = client.post(reverse("recognition-share-create"), {"days": "7", "label": "Employeur"}, follow=True)
@@ -271,6 +271,87 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     client.post(reverse("recognition-share-revoke", args=[share.pk]))
     assert Client().get("/" + path).status_code == 410
     assert Client().get("/reconnaissance/partage/pas-un-vrai-jeton/").status_code == 410
+
+
+def pdf_text(raw: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+
+
+def test_portfolio_export_holds_french_pdf_attestation(block, django_capture_on_commit_callbacks, settings):
+    """The ZIP's PDF names the learner, the organisation, each badge (name, RNCP code, date,
+    verification URL), the capsules with dates and scores, the gestures with their keyframes;
+    nothing of another learner."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from capsules.recognition.site import issuer_profile
+
+    profile = issuer_profile()
+    profile.name = "Centre de formation des Compagnons"
+    profile.save()
+    frame = io.BytesIO()
+    Image.new("RGB", (1280, 720), (40, 120, 200)).save(frame, format="JPEG")
+    key = default_storage.save("footage/ab/keyframes/step-0.jpg", ContentFile(frame.getvalue()))
+    Step.objects.filter(footage=block["capsules"][0].footage).update(keyframe=key, title="Couper l'eau")
+
+    lea = factories.learner(first_name="Léa", last_name="Apprenante")
+    client = earn(block, lea, django_capture_on_commit_callbacks)
+    paul = factories.learner(first_name="Paul", last_name="Autre")
+    paul_client = login(paul)
+    complete(paul_client, block["capsules"][0], ["b"], django_capture_on_commit_callbacks)
+
+    export = client.get(reverse("recognition-portfolio-export"))
+    assert export.status_code == 200 and export["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        raw = archive.read("attestation.pdf")
+        assert "attestation.pdf" in archive.read("LISEZMOI.txt").decode()
+    text = " ".join(pdf_text(raw).split())
+    credential = BadgeCredential.objects.get(user=lea)
+    assert "Attestation de compétences" in text
+    assert "Léa Apprenante" in text and "Centre de formation des Compagnons" in text
+    assert "Maintenir les équipements sanitaires" in text and "RNCP37274BC01" in text
+    issued = timezone.localtime(credential.issued_at)
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"]
+    assert f"{issued.day} {months[issued.month - 1]} {issued.year}" in text
+    assert "".join(credential.document["id"].split()) in "".join(text.split())  # the URL may wrap
+    assert "Capsule 1" in text and "Capsule 2" in text and "score au premier essai : 100 %" in text
+    assert "Couper l'eau" in text and "Geste 1" in text
+    assert "Paul" not in text and "Autre" not in text
+    images = [image for page in PdfReader(io.BytesIO(raw)).pages for image in page.images]
+    assert len(images) == 1 and max(images[0].image.size) <= 240  # a thumbnail, not the 1280 px frame
+
+    # Paul's own export: his capsule at 0 %, no badge, nothing of Léa's.
+    with zipfile.ZipFile(io.BytesIO(paul_client.get(reverse("recognition-portfolio-export")).content)) as archive:
+        theirs = " ".join(pdf_text(archive.read("attestation.pdf")).split())
+        assert not [n for n in archive.namelist() if n.startswith("badges/")]
+    assert "Paul Autre" in theirs and "Aucun badge" in theirs and "score au premier essai : 0 %" in theirs
+    assert "Léa" not in theirs and "Maintenir les équipements sanitaires" not in theirs
+
+
+def test_pdf_fetcher_reads_only_local_media_and_static(storage_root, live_server):
+    """Rendering never reaches the network or the file system at large, even for a URL that would answer."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from capsules.recognition.attestation import LocalFetcher
+
+    frame = io.BytesIO()
+    Image.new("RGB", (800, 600), (0, 0, 0)).save(frame, format="PNG")
+    default_storage.save("footage/kf.png", ContentFile(frame.getvalue()))
+    fetcher = LocalFetcher()
+    thumb = fetcher.fetch("geste-media:footage/kf.png")
+    assert thumb.content_type == "image/jpeg" and Image.open(io.BytesIO(thumb.read())).size == (240, 180)
+    assert fetcher.fetch("geste-static:recognition/recognition.css").read().startswith(b".badge")
+    for url in (live_server.url + "/reconnaissance/emetteur", "https://example.org/x.png", "file:///etc/passwd",
+                "geste-media:../../etc/passwd", "geste-media:/etc/passwd", "geste-media:footage/../../x",
+                "geste-static:../settings.py", "geste-static:/etc/passwd", "ftp://example.org/a",
+                "data:image/png;base64,iVBORw0KGgo="):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
 
 
 # --- admin: designers edit badges; trainers and designers award by hand and revoke -----------------
