@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from capsules.models import Achievement, BadgeCredential
-from capsules.recognition import baking, credentials, export, keys, portfolio
+from capsules.recognition import baking, credentials, did, export, keys, portfolio
 from capsules.recognition.issuance import signed_status_list
 from capsules.recognition.site import public_url
 from capsules.recognition.verification import verify_credential
@@ -98,13 +99,40 @@ def credential_baked(request, uuid, fmt: str):
     return response
 
 
-@login_required
-@never_cache
-def my_portfolio(request):
+def _owner_page(request, *, did_value=None, did_error="", status=200):
+    current = did.current_did(request.user)
     return render(request, "recognition/portfolio.html", {
         "portfolio": portfolio.build_portfolio(request.user), "owner_view": True,
         "shares": request.user.portfolio_shares.order_by("-created_at")[:20], "now": timezone.now(),
-    })
+        "did_current": current, "did_value": current if did_value is None else did_value, "did_error": did_error,
+        "did_max": did.MAX_LENGTH,
+    }, status=status)
+
+
+@login_required
+@never_cache
+def my_portfolio(request):
+    return _owner_page(request)
+
+
+@login_required
+@require_POST
+def did_update(request):
+    """Save (or remove) the DID named in the learner's next badges; a refused DID is shown back."""
+    if "remove" in request.POST:
+        did.clear_did(request.user)
+        messages.success(request, "Votre DID est retiré : vos prochains badges vous identifieront par une "
+                                  "empreinte salée.", extra_tags="did")
+        return redirect("recognition-portfolio")
+    value = request.POST.get("did", "")
+    try:
+        saved = did.set_did(request.user, value)
+    except ValidationError as error:
+        return _owner_page(request, did_value=value[:did.MAX_LENGTH + 1], did_error=" ".join(error.messages),
+                           status=400)
+    messages.success(request, f"DID enregistré : {saved}. Il sera utilisé pour vos prochains badges.",
+                     extra_tags="did")
+    return redirect("recognition-portfolio")
 
 
 @login_required
@@ -124,7 +152,7 @@ def share_create(request):
         days = 30
     _share, token = portfolio.create_share(request.user, days, request.POST.get("label", "").strip())
     link = public_url(reverse("recognition-shared-portfolio", args=[token]))
-    messages.success(request, link)
+    messages.success(request, link, extra_tags="share-link")
     return redirect("recognition-portfolio")
 
 
