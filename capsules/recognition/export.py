@@ -6,12 +6,13 @@ import io
 import json
 import zipfile
 
-from capsules.recognition.attestation import render_pdf
 from capsules.recognition.portfolio import build_portfolio
 
 
 def export_zip(user) -> bytes:
     """The whole portfolio: every live credential as JSON-LD, and a printable French PDF attestation."""
+    from capsules.recognition.attestation import render_pdf  # WeasyPrint loads only when a PDF is made
+
     data = build_portfolio(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
