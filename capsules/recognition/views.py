@@ -22,6 +22,8 @@ from capsules.recognition.site import public_url
 from capsules.recognition.verification import verify_credential
 
 LD_JSON = "application/ld+json"
+# The portfolio is a learner's page: an anonymous visitor signs in on the learners' page, not the admin's.
+learner_login_required = login_required(login_url="learner-login")
 
 
 def _json(data: dict, *, download: str = "") -> HttpResponse:
@@ -109,13 +111,13 @@ def _owner_page(request, *, did_value=None, did_error="", status=200):
     }, status=status)
 
 
-@login_required
+@learner_login_required
 @never_cache
 def my_portfolio(request):
     return _owner_page(request)
 
 
-@login_required
+@learner_login_required
 @require_POST
 def did_update(request):
     """Save (or remove) the DID named in the learner's next badges; a refused DID is shown back."""
@@ -135,7 +137,7 @@ def did_update(request):
     return redirect("recognition-portfolio")
 
 
-@login_required
+@learner_login_required
 @require_GET
 def portfolio_export(request):
     response = HttpResponse(export.export_zip(request.user), content_type="application/zip")
@@ -143,7 +145,7 @@ def portfolio_export(request):
     return response
 
 
-@login_required
+@learner_login_required
 @require_POST
 def share_create(request):
     try:
@@ -156,7 +158,7 @@ def share_create(request):
     return redirect("recognition-portfolio")
 
 
-@login_required
+@learner_login_required
 @require_POST
 def share_revoke(request, share_id: int):
     portfolio.revoke_share(request.user, share_id)

@@ -238,7 +238,8 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     # Another learner sees their own, empty portfolio, never Léa's.
     theirs = login(other).get(reverse("recognition-portfolio")).content.decode()
     assert "Maintenir les équipements sanitaires" not in theirs and "Aucun badge" in theirs
-    assert Client().get(reverse("recognition-portfolio")).status_code == 302  # anonymous: log in
+    anonymous = Client().get(reverse("recognition-portfolio"))  # anonymous: the learners' sign-in page
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("learner-login") + "?next=")
 
     export = client.get(reverse("recognition-portfolio-export"))
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
