@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from capsules import storage
-from capsules.models import BadgeCredential, Capsule, PortfolioShare, Progress
+from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress
 from capsules.recognition.achievements import first_attempts
 
 MAX_SHARE_DAYS = 365
@@ -91,3 +91,22 @@ def open_share(token: str) -> PortfolioShare | None:
 def revoke_share(user, share_id: int) -> bool:
     return bool(PortfolioShare.objects.filter(pk=share_id, user=user, revoked_at=None)
                 .update(revoked_at=timezone.now()))
+
+
+@dataclass(frozen=True)
+class BlockBadge:
+    """What a skills block page says of its badge: its name and rule, and the learner's credential if earned."""
+
+    name: str
+    criteria: str
+    credential: BadgeCredential | None
+
+
+def block_badge(user, skills_block) -> BlockBadge | None:
+    achievement = Achievement.objects.filter(skills_block=skills_block).first()
+    if achievement is None:
+        return None
+    credential = None
+    if user.is_authenticated:
+        credential = BadgeCredential.objects.filter(user=user, achievement=achievement, revoked_at=None).first()
+    return BlockBadge(achievement.name, achievement.criteria_narrative, credential)
