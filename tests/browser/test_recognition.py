@@ -51,7 +51,7 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, s
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     page.goto(live_server.url + block["block_url"])  # the block says which badge it leads to, and how
-    assert "Badge du bloc : Badge plomberie sanitaire" in page.inner_text(".block-badge")
+    assert "Badge du bloc « Badge plomberie sanitaire »" in page.inner_text(".block-badge")
     assert "Pour l'obtenir : Capsules terminées" in page.inner_text(".block-badge")
     page.goto(f"{live_server.url}/reconnaissance/portfolio/")
     assert "Aucun badge pour l'instant." in page.inner_text("main")

@@ -375,3 +375,15 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy"],
                           cwd=Path(__file__).resolve().parents[2], env=off, capture_output=True, text=True)
     assert "W004" in done.stderr + done.stdout and "W008" in done.stderr + done.stdout  # settings come from env
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS + [f"did:web:exemple.fr:{t}" for t in HOSTILE_TEXTS]
+                         + [f"did:key:z6Mk{t}" for t in HOSTILE_TEXTS])
+def test_hostile_texts_are_never_accepted_as_a_learner_did(text):
+    """The DID a learner types into their portfolio (capsules/recognition/did.py) ends up in signed badges."""
+    from django.core.exceptions import ValidationError
+
+    from capsules.recognition.did import normalise_did
+
+    with pytest.raises(ValidationError):
+        normalise_did(text)
