@@ -496,6 +496,17 @@ class PortfolioShare(models.Model):
         ordering = ["-created_at"]
 
 
+class LearnerDid(models.Model):
+    """The DID a learner gives to be named in their future badges instead of a hashed identity."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_did")
+    did = models.CharField(_("identifiant décentralisé (DID)"), max_length=512)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.did
+
+
 @register_setting(icon="openquote")
 class IssuerProfile(BaseSiteSetting):
     """The organisation named as issuer in every badge (Wagtail settings, one per site)."""

@@ -95,6 +95,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         from capsules.learning.placement import learner_path
         from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
+        from capsules.recognition.portfolio import block_badge
 
         context = super().get_context(request, *args, **kwargs)
         pages = list(CapsulePage.objects.child_of(self).live().select_related("capsule")
@@ -106,6 +107,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         context["capsules"] = [(pg, done.get(pg.capsule_id)) for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
         context["learner_path"] = learner_path(request.user, self.skills_block)
+        context["block_badge"] = block_badge(request.user, self.skills_block)
         return context
 
 

@@ -8,7 +8,7 @@ STAMPS=var/.stamps
 mkdir -p "$STAMPS"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-APT_PACKAGES=(ffmpeg espeak-ng sox gettext chromium asterisk-core-sounds-fr asterisk-core-sounds-fr-wav opencv-doc)
+APT_PACKAGES=(ffmpeg espeak-ng sox gettext chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core asterisk-core-sounds-fr asterisk-core-sounds-fr-wav opencv-doc)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

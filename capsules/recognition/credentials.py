@@ -1,8 +1,9 @@
 """Build the Open Badges 3.0 ``OpenBadgeCredential`` (VC Data Model 2.0) of an issued badge.
 
-The learner is identified by a salted SHA-256 hash (OB 3.0 ``IdentityObject``), never by their
-e-mail in clear; the achievement is aligned to its RNCP skills block; the evidence lists the
-block's capsules with completion dates and first-try scores, or the trainer's observation.
+The learner is identified by the DID they supplied on their portfolio page, or else by a salted
+SHA-256 hash (OB 3.0 ``IdentityObject``), never by their e-mail in clear; the achievement is
+aligned to its RNCP skills block; the evidence lists the block's capsules with completion dates
+and first-try scores, or the trainer's observation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import formats, timezone
 from capsules.models import Achievement, BadgeCredential
 from capsules.recognition.achievements import CapsuleRecord
 from capsules.recognition.contexts import CREDENTIALS_V2, OB_V3P0
+from capsules.recognition.did import current_did
 from capsules.recognition.site import issuer_profile_json, public_url
 from capsules.recognition.status_list import status_entry
 
@@ -76,6 +78,14 @@ def subject_identifier(user, salt: str) -> dict:
             "identityHash": identity_hash(value, salt), "salt": salt}
 
 
+def subject_reference(user) -> dict:
+    """``id``: the learner's own DID when they gave one; else ``identifier``: a salted hash."""
+    did = current_did(user)
+    if did:
+        return {"id": did}
+    return {"identifier": [subject_identifier(user, secrets.token_hex(8))]}
+
+
 def capsule_evidence(record: CapsuleRecord) -> dict:
     parts = []
     if record.completed_at:
@@ -97,8 +107,7 @@ def build(credential: BadgeCredential, records: list[CapsuleRecord]) -> dict:
         evidence.append({"type": ["Evidence"], "name": "Observation du formateur",
                          "narrative": credential.evidence_narrative,
                          **({"description": f"Attribué à la main par {who}."} if who else {})})
-    subject = {"type": ["AchievementSubject"], "identifier": [subject_identifier(credential.user,
-                                                                                secrets.token_hex(8))],
+    subject = {"type": ["AchievementSubject"], **subject_reference(credential.user),
                "achievement": achievement_json(achievement)}
     doc = {
         "@context": [CREDENTIALS_V2, OB_V3P0],

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from capsules import storage
-from capsules.models import BadgeCredential, Capsule, PortfolioShare, Progress
+from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress
 from capsules.recognition.achievements import first_attempts
 
 MAX_SHARE_DAYS = 365
@@ -24,6 +24,7 @@ MAX_SHARE_DAYS = 365
 class Gesture:
     title: str
     keyframe_url: str
+    keyframe_key: str = ""  # storage key, for the PDF's thumbnails (read locally, never over HTTP)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def build_portfolio(user) -> Portfolio:
         graded = list(capsule.interactions.filter(draft_status="accepted").exclude(kind__in=["observe", "free_recall"])
                       .values_list("pk", flat=True))
         scores = [a.score for a in first_attempts(user, graded).values()]
-        gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "")
+        gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "",
+                            step.keyframe)
                     for step in capsule.steps().filter(approved=True)]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
                                     sum(scores) / len(scores) if scores else None, gestures))
@@ -91,26 +93,20 @@ def revoke_share(user, share_id: int) -> bool:
                 .update(revoked_at=timezone.now()))
 
 
-def export_zip(user) -> bytes:
-    """The whole portfolio: every live credential as JSON-LD, and a printable French attestation."""
-    import io
-    import json
-    import zipfile
+@dataclass(frozen=True)
+class BlockBadge:
+    """What a skills block page says of its badge: its name and rule, and the learner's credential if earned."""
 
-    from django.template.loader import render_to_string
+    name: str
+    criteria: str
+    credential: BadgeCredential | None
 
-    data = build_portfolio(user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for badge in data.badges:
-            archive.writestr(f"badges/badge-{badge.achievement.skills_block.code}-{badge.uuid}.jsonld",
-                             json.dumps(badge.document, ensure_ascii=False, indent=2))
-        archive.writestr("attestation.html", render_to_string("recognition/attestation.html", {
-            "portfolio": data, "now": timezone.now()}))
-        archive.writestr("LISEZMOI.txt", (
-            "Portfolio Geste\n\n"
-            "badges/ : vos badges Open Badges 3.0 signés (JSON-LD, preuve eddsa-rdfc-2022). Tout vérificateur\n"
-            "Open Badges 3.0 / Verifiable Credentials 2.0 peut les contrôler ; la page de vérification de chaque\n"
-            "badge est à l'adresse indiquée dans son champ « id ».\n"
-            "attestation.html : attestation imprimable (ouvrir dans un navigateur, puis Imprimer > PDF).\n"))
-    return buffer.getvalue()
+
+def block_badge(user, skills_block) -> BlockBadge | None:
+    achievement = Achievement.objects.filter(skills_block=skills_block).first()
+    if achievement is None:
+        return None
+    credential = None
+    if user.is_authenticated:
+        credential = BadgeCredential.objects.filter(user=user, achievement=achievement, revoked_at=None).first()
+    return BlockBadge(achievement.name, achievement.criteria_narrative, credential)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("reconnaissance/portfolio/partages/", views.share_create, name="recognition-share-create"),
     path("reconnaissance/portfolio/partages/<int:share_id>/revoquer", views.share_revoke,
          name="recognition-share-revoke"),
+    path("reconnaissance/portfolio/did/", views.did_update, name="recognition-did"),
     path("reconnaissance/partage/<str:token>/", views.shared_portfolio, name="recognition-shared-portfolio"),
 ]

@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from capsules.models import Achievement, BadgeCredential
-from capsules.recognition import baking, credentials, keys, portfolio
+from capsules.recognition import baking, credentials, did, export, keys, portfolio
 from capsules.recognition.issuance import signed_status_list
 from capsules.recognition.site import public_url
 from capsules.recognition.verification import verify_credential
 
 LD_JSON = "application/ld+json"
+# The portfolio is a learner's page: an anonymous visitor signs in on the learners' page, not the admin's.
+learner_login_required = login_required(login_url="learner-login")
 
 
 def _json(data: dict, *, download: str = "") -> HttpResponse:
@@ -98,24 +101,51 @@ def credential_baked(request, uuid, fmt: str):
     return response
 
 
-@login_required
-@never_cache
-def my_portfolio(request):
+def _owner_page(request, *, did_value=None, did_error="", status=200):
+    current = did.current_did(request.user)
     return render(request, "recognition/portfolio.html", {
         "portfolio": portfolio.build_portfolio(request.user), "owner_view": True,
         "shares": request.user.portfolio_shares.order_by("-created_at")[:20], "now": timezone.now(),
-    })
+        "did_current": current, "did_value": current if did_value is None else did_value, "did_error": did_error,
+        "did_max": did.MAX_LENGTH,
+    }, status=status)
 
 
-@login_required
+@learner_login_required
+@never_cache
+def my_portfolio(request):
+    return _owner_page(request)
+
+
+@learner_login_required
+@require_POST
+def did_update(request):
+    """Save (or remove) the DID named in the learner's next badges; a refused DID is shown back."""
+    if "remove" in request.POST:
+        did.clear_did(request.user)
+        messages.success(request, "Votre DID est retiré : vos prochains badges vous identifieront par une "
+                                  "empreinte salée.", extra_tags="did")
+        return redirect("recognition-portfolio")
+    value = request.POST.get("did", "")
+    try:
+        saved = did.set_did(request.user, value)
+    except ValidationError as error:
+        return _owner_page(request, did_value=value[:did.MAX_LENGTH + 1], did_error=" ".join(error.messages),
+                           status=400)
+    messages.success(request, f"DID enregistré : {saved}. Il sera utilisé pour vos prochains badges.",
+                     extra_tags="did")
+    return redirect("recognition-portfolio")
+
+
+@learner_login_required
 @require_GET
 def portfolio_export(request):
-    response = HttpResponse(portfolio.export_zip(request.user), content_type="application/zip")
+    response = HttpResponse(export.export_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="portfolio-geste.zip"'
     return response
 
 
-@login_required
+@learner_login_required
 @require_POST
 def share_create(request):
     try:
@@ -124,11 +154,11 @@ def share_create(request):
         days = 30
     _share, token = portfolio.create_share(request.user, days, request.POST.get("label", "").strip())
     link = public_url(reverse("recognition-shared-portfolio", args=[token]))
-    messages.success(request, link)
+    messages.success(request, link, extra_tags="share-link")
     return redirect("recognition-portfolio")
 
 
-@login_required
+@learner_login_required
 @require_POST
 def share_revoke(request, share_id: int):
     portfolio.revoke_share(request.user, share_id)

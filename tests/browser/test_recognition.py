@@ -1,6 +1,7 @@
 """A learner completes a skills block (answers graded by the server, progress recorded through the
-learner API from the browser session), sees the badge appear in their portfolio, checks it on the
-public verification page, shares the portfolio, and the link opens for an anonymous visitor."""
+learner API from the browser session), sees the badge appear on the block page and in their portfolio,
+checks it on the public verification page, shares the portfolio (link copied), and the link opens for
+an anonymous visitor; on a desktop and at 360 px, where nothing is wider than the screen."""
 
 from __future__ import annotations
 
@@ -30,22 +31,28 @@ def block(storage_root):
     Step.objects.create(footage=footage, order=0, start=0, end=10, title="Serrer le joint", approved=True)
     capsule = factories.CapsuleFactory(footage=footage, title="Remplacer un joint")
     question = factories.InteractionFactory(capsule=capsule, mandatory=True)
-    pages.capsule_page(capsule)
+    capsule_page = pages.capsule_page(capsule)
     Achievement.objects.create(skills_block=block, name="Badge plomberie sanitaire", description="Joints et robinets.",
                                criteria_narrative="Capsules terminées, questions obligatoires réussies.")
-    return {"capsule": capsule, "question": question}
+    return {"capsule": capsule, "question": question, "block_url": capsule_page.get_parent().url}
 
 
-def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, screen):
     learner = factories.learner(first_name="Léa", last_name="Apprenante")
     client = Client()
     client.force_login(learner)
-    ctx = browser.new_context(locale="fr-FR")
+    size = {"width": 360, "height": 740} if screen == "phone" else {"width": 1280, "height": 800}
+    ctx = browser.new_context(locale="fr-FR", viewport=size, is_mobile=screen == "phone", has_touch=screen == "phone",
+                              permissions=["clipboard-read", "clipboard-write"])
     ctx.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
+    page.goto(live_server.url + block["block_url"])  # the block says which badge it leads to, and how
+    assert "Badge du bloc « Badge plomberie sanitaire »" in page.inner_text(".block-badge")
+    assert "Pour l'obtenir : Capsules terminées" in page.inner_text(".block-badge")
     page.goto(f"{live_server.url}/reconnaissance/portfolio/")
     assert "Aucun badge pour l'instant." in page.inner_text("main")
     capsule, question = block["capsule"], block["question"]
@@ -55,7 +62,9 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
                                  f"/api/learner/interactions/{question.pk}/answer", choice])
     assert result["correct"] is True and result["completed"] is True
 
-    page.reload()
+    page.goto(live_server.url + block["block_url"])
+    assert "Badge obtenu" in page.inner_text(".block-badge")
+    page.click("text=mon portfolio")
     card = page.locator(".badge-card")
     card.wait_for()
     assert "Badge plomberie sanitaire" in card.inner_text()
@@ -72,9 +81,13 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
     page.click("text=Créer un lien de partage")
     link = page.input_value("#share-link")
     assert "/reconnaissance/partage/" in link
+    page.click("text=Copier le lien")
+    page.wait_for_selector("#share-link-status:has-text('Lien copié.')")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]  # nothing wider than the screen
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
 
-    anonymous = browser.new_context(locale="fr-FR")
+    anonymous = browser.new_context(locale="fr-FR", viewport=size)
     visitor = anonymous.new_page()
     visitor.goto(live_server.url + path)
     assert "Portfolio de Léa Apprenante" in visitor.inner_text("h1")
@@ -87,6 +100,8 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block):
     page.click("text=Révoquer")
     visitor.goto(live_server.url + path)
     assert "Lien de partage invalide" in visitor.inner_text("h1")
+    visitor.goto(f"{live_server.url}/reconnaissance/portfolio/")  # someone else's portfolio: sign in first
+    assert "/compte/connexion/" in visitor.url
     assert errors == []
     anonymous.close()
     ctx.close()

@@ -238,14 +238,15 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     # Another learner sees their own, empty portfolio, never Léa's.
     theirs = login(other).get(reverse("recognition-portfolio")).content.decode()
     assert "Maintenir les équipements sanitaires" not in theirs and "Aucun badge" in theirs
-    assert Client().get(reverse("recognition-portfolio")).status_code == 302  # anonymous: log in
+    anonymous = Client().get(reverse("recognition-portfolio"))  # anonymous: the learners' sign-in page
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("learner-login") + "?next=")
 
     export = client.get(reverse("recognition-portfolio-export"))
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
         names = archive.namelist()
         badge_file = next(n for n in names if n.startswith("badges/"))
         assert verify_credential(json.loads(archive.read(badge_file))).valid
-        assert "Léa Apprenante" in archive.read("attestation.html").decode()
+        assert archive.read("attestation.pdf").startswith(b"%PDF-")
     assert Client().get(reverse("recognition-portfolio-export")).status_code == 302
 
     resp = client.post(reverse("recognition-share-create"), {"days": "7", "label": "Employeur"}, follow=True)
@@ -271,6 +272,87 @@ def test_portfolio_private_and_share_links(block, django_capture_on_commit_callb
     client.post(reverse("recognition-share-revoke", args=[share.pk]))
     assert Client().get("/" + path).status_code == 410
     assert Client().get("/reconnaissance/partage/pas-un-vrai-jeton/").status_code == 410
+
+
+def pdf_text(raw: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
+
+
+def test_portfolio_export_holds_french_pdf_attestation(block, django_capture_on_commit_callbacks, settings):
+    """The ZIP's PDF names the learner, the organisation, each badge (name, RNCP code, date,
+    verification URL), the capsules with dates and scores, the gestures with their keyframes;
+    nothing of another learner."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from capsules.recognition.site import issuer_profile
+
+    profile = issuer_profile()
+    profile.name = "Centre de formation des Compagnons"
+    profile.save()
+    frame = io.BytesIO()
+    Image.new("RGB", (1280, 720), (40, 120, 200)).save(frame, format="JPEG")
+    key = default_storage.save("footage/ab/keyframes/step-0.jpg", ContentFile(frame.getvalue()))
+    Step.objects.filter(footage=block["capsules"][0].footage).update(keyframe=key, title="Couper l'eau")
+
+    lea = factories.learner(first_name="Léa", last_name="Apprenante")
+    client = earn(block, lea, django_capture_on_commit_callbacks)
+    paul = factories.learner(first_name="Paul", last_name="Autre")
+    paul_client = login(paul)
+    complete(paul_client, block["capsules"][0], ["b"], django_capture_on_commit_callbacks)
+
+    export = client.get(reverse("recognition-portfolio-export"))
+    assert export.status_code == 200 and export["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        raw = archive.read("attestation.pdf")
+        assert "attestation.pdf" in archive.read("LISEZMOI.txt").decode()
+    text = " ".join(pdf_text(raw).split())
+    credential = BadgeCredential.objects.get(user=lea)
+    assert "Attestation de compétences" in text
+    assert "Léa Apprenante" in text and "Centre de formation des Compagnons" in text
+    assert "Maintenir les équipements sanitaires" in text and "RNCP37274BC01" in text
+    issued = timezone.localtime(credential.issued_at)
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"]
+    assert f"{issued.day} {months[issued.month - 1]} {issued.year}" in text
+    assert "".join(credential.document["id"].split()) in "".join(text.split())  # the URL may wrap
+    assert "Capsule 1" in text and "Capsule 2" in text and "score au premier essai : 100 %" in text
+    assert "Couper l'eau" in text and "Geste 1" in text
+    assert "Paul" not in text and "Autre" not in text
+    images = [image for page in PdfReader(io.BytesIO(raw)).pages for image in page.images]
+    assert len(images) == 1 and max(images[0].image.size) <= 240  # a thumbnail, not the 1280 px frame
+
+    # Paul's own export: his capsule at 0 %, no badge, nothing of Léa's.
+    with zipfile.ZipFile(io.BytesIO(paul_client.get(reverse("recognition-portfolio-export")).content)) as archive:
+        theirs = " ".join(pdf_text(archive.read("attestation.pdf")).split())
+        assert not [n for n in archive.namelist() if n.startswith("badges/")]
+    assert "Paul Autre" in theirs and "Aucun badge" in theirs and "score au premier essai : 0 %" in theirs
+    assert "Léa" not in theirs and "Maintenir les équipements sanitaires" not in theirs
+
+
+def test_pdf_fetcher_reads_only_local_media_and_static(storage_root, live_server):
+    """Rendering never reaches the network or the file system at large, even for a URL that would answer."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from capsules.recognition.attestation import LocalFetcher
+
+    frame = io.BytesIO()
+    Image.new("RGB", (800, 600), (0, 0, 0)).save(frame, format="PNG")
+    default_storage.save("footage/kf.png", ContentFile(frame.getvalue()))
+    fetcher = LocalFetcher()
+    thumb = fetcher.fetch("geste-media:footage/kf.png")
+    assert thumb.content_type == "image/jpeg" and Image.open(io.BytesIO(thumb.read())).size == (240, 180)
+    assert fetcher.fetch("geste-static:recognition/recognition.css").read().startswith(b".badge")
+    for url in (live_server.url + "/reconnaissance/emetteur", "https://example.org/x.png", "file:///etc/passwd",
+                "geste-media:../../etc/passwd", "geste-media:/etc/passwd", "geste-media:footage/../../x",
+                "geste-static:../settings.py", "geste-static:/etc/passwd", "ftp://example.org/a",
+                "data:image/png;base64,iVBORw0KGgo="):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
 
 
 # --- admin: designers edit badges; trainers and designers award by hand and revoke -----------------
@@ -390,3 +472,116 @@ def test_achievement_image_in_credential_and_baked_png(block):
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     assert picture.size == (512, 512) and picture.getpixel((256, 256)) == (200, 30, 30)
     assert baking.unbake_png(png) == credential.document
+
+
+# --- the learner's own DID as credentialSubject.id -------------------------------------------------
+
+
+def ed25519_did_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    raw = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "did:key:z" + signing.b58encode(b"\xed\x01" + raw)
+
+
+def test_did_forms_accepted_and_normalised():
+    from capsules.recognition.did import normalise_did
+
+    # The Ed25519 did:key of the DID-key method's specification, and did:web with port and path.
+    spec = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    assert normalise_did(f"  {spec}\n") == spec
+    assert normalise_did("did:web:Exemple.FR") == "did:web:exemple.fr"
+    assert normalise_did("did:web:localhost%3A8443:apprenants:lea") == "did:web:localhost%3A8443:apprenants:lea"
+    assert normalise_did("did:web:w3c-ccg.github.io:user:alice") == "did:web:w3c-ccg.github.io:user:alice"
+    key = ed25519_did_key()
+    assert normalise_did(key) == key
+
+
+HOSTILE_DIDS = [
+    ("", "Saisissez"),
+    ("did:key:z6Mk" + "a" * 600, "trop long"),
+    ("<script>alert(1)</script>", "did:key et did:web"),
+    ("did:web:exemple.fr<script>alert(1)</script>", "sans chemin"),
+    ("did:web:exemple.fr:<script>alert(1)<", "caractères non permis"),
+    ("did:key:z6Mk<img src=x onerror=alert(1)>", "ni espace"),
+    ("did:web:\"><svg onload=alert(1)>", "ni espace"),
+    ("javascript:alert(1)", "did:key et did:web"),
+    ("https://exemple.fr/moi", "did:key et did:web"),
+    ("mailto:lea@example.org", "did:key et did:web"),
+    ("did:example:123456789abcdefghi", "did:key et did:web"),
+    ("did:ethr:0xb9c5714089478a327f09197987f16f9e5d936e8a", "did:key et did:web"),
+    ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2do", "type connu"),  # one character short
+    ("did:key:z0OIl", "did:key:z"),  # 0, O, I and l are not base58
+    ("did:key:6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "did:key:z"),
+    ("did:web:192.168.1.10", "sans adresse IP"),
+    ("did:web:exemple.fr%3A99999", "port"),
+    ("did:web:exemple.fr:..:admin", "caractères non permis"),
+    ("did:web:exemple.fr/chemin", "sans chemin"),
+    ("did:web:exemple.fr#cle-1", "fragment"),
+    ("did:web:exemple.fr?service=x", "paramètre"),
+    ("did:web:exémple.fr", "accent"),
+    ("did:web:exemple.fr\x00", "contrôle"),
+    ("did:web:-exemple.fr", "nom-de-domaine"),
+    ("did:web:", "nom-de-domaine"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), HOSTILE_DIDS)
+def test_hostile_did_refused_with_french_message(value, message):
+    from django.core.exceptions import ValidationError
+
+    from capsules.recognition.did import normalise_did
+
+    with pytest.raises(ValidationError) as refused:
+        normalise_did(value)
+    assert message in " ".join(refused.value.messages)
+
+
+def test_learner_did_names_new_credentials_only(block, django_capture_on_commit_callbacks):
+    """The DID saved on the portfolio page becomes credentialSubject.id of badges issued afterwards,
+    still valid against the schema and verified; a refused DID is shown back escaped and saves nothing."""
+    from capsules.models import LearnerDid
+
+    lea = factories.learner(first_name="Léa", last_name="Apprenante", email="lea@example.org")
+    client = login(lea)
+    page = client.get(reverse("recognition-portfolio")).content.decode()
+    assert '<label for="did">Votre DID</label>' in page and 'aria-describedby="did-help"' in page
+
+    payload = '"><script>alert(1)</script>'
+    refused = client.post(reverse("recognition-did"), {"did": payload})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'aria-invalid="true"' in body and 'role="alert"' in body
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert not LearnerDid.objects.exists()
+    overlong = client.post(reverse("recognition-did"), {"did": "did:web:" + "a" * 100_000})
+    assert overlong.status_code == 400 and "trop long" in overlong.content.decode()
+    assert len(re.search(r'id="did" name="did" type="text" value="([^"]*)"', overlong.content.decode()).group(1)) <= 513
+
+    earn(block, lea, django_capture_on_commit_callbacks)  # before any DID: the hashed identity
+    first = BadgeCredential.objects.get(user=lea)
+    assert "id" not in first.document["credentialSubject"]
+    assert first.document["credentialSubject"]["identifier"][0]["hashed"] is True
+
+    did = ed25519_did_key()
+    saved = client.post(reverse("recognition-did"), {"did": f" {did} "}, follow=True)
+    assert LearnerDid.objects.get(user=lea).did == did and "DID enregistré" in saved.content.decode()
+    assert f'value="{did}"' in saved.content.decode()
+    assert "id" not in BadgeCredential.objects.get(pk=first.pk).document["credentialSubject"]  # issued ones unchanged
+
+    issuance.revoke(first, None, "réémission")
+    second = issuance.award_if_earned(lea, block["block"])
+    subject = second.document["credentialSubject"]
+    assert subject["id"] == did and "identifier" not in subject and "lea@example.org" not in json.dumps(second.document)
+    assert Draft201909Validator(SCHEMA).is_valid(second.document)
+    assert verify_credential(second.document).valid
+    shown = Client().get(reverse("recognition-credential", args=[second.uuid])).content.decode()
+    assert did in shown and "identifiant décentralisé" in shown
+
+    # Another learner cannot change Léa's DID (the form only ever writes the poster's own row).
+    paul = login(factories.learner())
+    paul.post(reverse("recognition-did"), {"did": "did:web:paul.example.org"})
+    assert LearnerDid.objects.get(user=lea).did == did
+    assert Client().post(reverse("recognition-did"), {"did": "did:web:x.example.org"}).status_code == 302
+    client.post(reverse("recognition-did"), {"remove": "1"})
+    assert not LearnerDid.objects.filter(user=lea).exists()

@@ -394,3 +394,15 @@ def test_truth_export_carries_hostile_titles_as_inert_json(text):
     assert res["Content-Disposition"] == f'attachment; filename="verite-terrain-{footage.pk}.json"'
     data = json.loads(res.content)
     assert data["steps"][0]["title"] == text[:255] and data["video"]["name"] == text[:200]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS + [f"did:web:exemple.fr:{t}" for t in HOSTILE_TEXTS]
+                         + [f"did:key:z6Mk{t}" for t in HOSTILE_TEXTS])
+def test_hostile_texts_are_never_accepted_as_a_learner_did(text):
+    """The DID a learner types into their portfolio (capsules/recognition/did.py) ends up in signed badges."""
+    from django.core.exceptions import ValidationError
+
+    from capsules.recognition.did import normalise_did
+
+    with pytest.raises(ValidationError):
+        normalise_did(text)
