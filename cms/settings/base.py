@@ -138,11 +138,20 @@ if os.environ.get("GESTE_S3_BUCKET"):
             "secret_key": os.environ.get("GESTE_S3_SECRET_KEY"),
             "region_name": os.environ.get("GESTE_S3_REGION") or None,
             "querystring_auth": env_bool("GESTE_S3_SIGNED_URLS", True),
+            # Presigned URLs are handed out by cms/media.py after its permission check, one per
+            # request: short-lived is enough (a player asks again for the next segment).
+            "querystring_expire": int(os.environ.get("GESTE_S3_URL_EXPIRE_S", "300")),
+            "signature_version": os.environ.get("GESTE_S3_SIGNATURE_VERSION", "s3v4"),
+            "addressing_style": os.environ.get("GESTE_S3_ADDRESSING_STYLE") or None,
+            # A key prefix inside the bucket (several sites, or tests, sharing one bucket).
+            "location": os.environ.get("GESTE_S3_LOCATION", ""),
             "file_overwrite": False,
         },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Lifetime of the presigned URLs cms/media.py redirects to, once it has checked the reader.
+GESTE_S3_URL_EXPIRE_S = int(os.environ.get("GESTE_S3_URL_EXPIRE_S", "300"))
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
