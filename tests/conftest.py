@@ -154,4 +154,5 @@ def s3_storage(settings, s3_endpoint, monkeypatch):
     settings.GESTE_S3_URL_EXPIRE_S = 300
     for name, value in place.env().items():
         monkeypatch.setenv(name, value)
-    return place
+    yield place
+    place.delete_all()

@@ -45,6 +45,12 @@ class S3Place:
             found += [obj["Key"][len(self.location) + 1:] for obj in page.get("Contents", [])]
         return found
 
+    def delete_all(self) -> None:
+        s3 = client(self.endpoint)
+        keys = [f"{self.location}/{k}" for k in self.keys()]
+        for i in range(0, len(keys), 1000):
+            s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]]})
+
 
 def client(endpoint: str):
     import boto3
