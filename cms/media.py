@@ -156,7 +156,8 @@ def serve_from_object_storage(request, path: str, visibility: str):
             raise Http404
         return _secured(HttpResponse(body, content_type=content_type), path, visibility, attachment, name)
     expire = settings.GESTE_S3_URL_EXPIRE_S
-    target = default_storage.url(path, parameters={
+    signer = storages["s3_public"] if "s3_public" in settings.STORAGES else default_storage
+    target = signer.url(path, parameters={
         "ResponseContentType": content_type,
         "ResponseContentDisposition": _disposition(name, attachment),
     }, expire=expire)

@@ -143,3 +143,16 @@ def test_offline_bundle_resolves_to_stored_objects(footage_in_s3):
             assert status == 200 and body
         else:
             assert resp.status_code == 200 and resp.content
+
+
+def test_presigned_for_the_address_browsers_use(footage_in_s3, settings):
+    """Servers may reach S3 under an inside name (compose: http://minio:9000) while browsers use
+    another: GESTE_S3_PUBLIC_ENDPOINT_URL; the URL is signed for that host and S3 accepts it there."""
+    public = footage_in_s3["place"].endpoint.replace("127.0.0.1", "localhost")
+    settings.STORAGES = {**settings.STORAGES, "s3_public": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**footage_in_s3["place"].storage_options(), "endpoint_url": public}}}
+    resp = client_for(footage_in_s3["assigned"]).get(f"/media/{PREFIX}/low.mp4")
+    assert resp.status_code == 302 and resp["Location"].startswith(public + "/")
+    status, headers, body = fetch(resp["Location"])
+    assert status == 200 and body == FILES["low.mp4"] and headers["Content-Type"] == "video/mp4"
