@@ -3,6 +3,8 @@ media/, work/, uploads/, tmp/, HOME) and an environment that names nothing of an
 
 What they share is what separate machines share: PostgreSQL, the broker (RabbitMQ), the S3 bucket,
 and the installed software (the code, the virtualenv, the Whisper weights an `asr` node is set up with).
+With GESTE_TEST_NODE_USERS=1 and root, each worker node also runs as a user of its own (uid 61000 + n)
+whose folder (mode 0700) no other node can read: a stage that read another node's disk would fail.
 """
 
 from __future__ import annotations
@@ -34,10 +36,15 @@ class Node:
     port: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     known_pids: set[int] = field(default_factory=set)
+    uid: int | None = None  # run as this user (its folder is its own, mode 0700); None: as the test
 
     def __post_init__(self):
         for sub in ("var", "media", "work", "uploads", "tmp", "static"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        if self.uid is not None:
+            for path in [self.root, *self.root.rglob("*")]:
+                os.chown(path, self.uid, self.uid)
+        self.root.chmod(0o700)
 
     @property
     def log_path(self) -> Path:
@@ -57,8 +64,9 @@ class Node:
 
     def _start(self, cmd: list[str], ready: bytes, timeout: float) -> Node:
         log = self.log_path.open("ab")
+        as_user = {"user": self.uid, "group": self.uid, "extra_groups": []} if self.uid is not None else {}
         self.proc = subprocess.Popen(cmd, cwd=self.root, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, **as_user)
         self._ready, self._deadline = ready, time.monotonic() + timeout
         return self
 
@@ -113,6 +121,11 @@ class Node:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def can_read(self, path: Path) -> bool:
+        """Whether this node's user can list a folder (another node's, say)."""
+        as_user = {"user": self.uid, "group": self.uid, "extra_groups": []} if self.uid is not None else {}
+        return subprocess.run(["ls", str(path)], capture_output=True, **as_user).returncode == 0
 
     def tail(self, n: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-n:] if self.log_path.exists() else ""
