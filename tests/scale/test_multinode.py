@@ -93,15 +93,20 @@ def cluster(transactional_db, s3_storage, whisper_base_dir, tmp_path):
         nodes[name] = Node(name, base / name, shared, extra_env=extra, uid=uid)
         return nodes[name]
 
-    node("web").start_web()
-    node("media-1").start_worker("media")
-    node("media-2").start_worker("media")
-    # The asr node is set up with its Whisper weights (installed software, like the code).
-    node("asr-1", GESTE_WHISPER_MODEL_DIR=str(whisper_base_dir), GESTE_WHISPER_BEAM_SIZE="1").start_worker("asr")
-    started = time.monotonic()
-    for n in list(nodes.values()):
-        n.wait_ready()
-    print(f"\nnodes ready in {time.monotonic() - started:.1f} s")
+    try:
+        node("web").start_web()
+        node("media-1").start_worker("media")
+        node("media-2").start_worker("media")
+        # The asr node is set up with its Whisper weights (installed software, like the code).
+        node("asr-1", GESTE_WHISPER_MODEL_DIR=str(whisper_base_dir), GESTE_WHISPER_BEAM_SIZE="1").start_worker("asr")
+        started = time.monotonic()
+        for n in list(nodes.values()):
+            n.wait_ready()
+        print(f"\nnodes ready in {time.monotonic() - started:.1f} s")
+    except BaseException:  # a node that did not start: stop the others before failing
+        for n in nodes.values():
+            n.kill()
+        raise
     yield {"nodes": nodes, "node": node, "place": s3_storage}
     for n in nodes.values():
         n.kill()  # the test is over: nothing to finish cleanly
