@@ -4,6 +4,7 @@ so a re-run finds them (like Wagtail renditions). Works with any Django storage 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.encoding import filepath_to_uri
 
 MANIFEST = "_stage.json"
 
@@ -70,7 +72,7 @@ def local_copy(key: str):
     cache = Path(settings.GESTE_WORK_DIR) / "cache" / key
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(cache.suffix + ".part")
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.part")  # pool processes may fetch the same key
         with default_storage.open(key, "rb") as src, tmp.open("wb") as dst:
             shutil.copyfileobj(src, dst, 8 * 1024 * 1024)
         tmp.rename(cache)
@@ -78,4 +80,14 @@ def local_copy(key: str):
 
 
 def url(key: str) -> str:
-    return default_storage.url(key) if key else ""
+    """The address a browser uses for a stored file.
+
+    With media served under our own ``MEDIA_URL`` (the default, disk or S3 alike) it is the web's
+    ``/media/<key>``: ``cms/media.py`` checks who may read the file before serving it or redirecting
+    to a short-lived presigned S3 URL, so no signed URL ever sits in a manifest or a cached page.
+    Only a site that sets ``MEDIA_URL`` to an absolute address (a public CDN) gets the storage's own URL."""
+    if not key:
+        return ""
+    if settings.MEDIA_URL.startswith("/"):
+        return f"{settings.MEDIA_URL}{filepath_to_uri(key)}"
+    return default_storage.url(key)

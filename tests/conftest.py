@@ -131,3 +131,28 @@ def wait_for(predicate, timeout: float = 120, interval: float = 0.5, message: st
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message}")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> str:
+    """SeaweedFS on 127.0.0.1 (scripts/ensure_s3.sh starts it when absent; `make test` does too)."""
+    from tests.s3 import ensure_server
+
+    return ensure_server()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_endpoint, monkeypatch):
+    """Media in real S3 for this test (its own key prefix): this process through the settings,
+    processes it starts (workers, web) through the GESTE_S3_* environment."""
+    from tests.s3 import new_place
+
+    place = new_place(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                                     "OPTIONS": place.storage_options()}}
+    settings.GESTE_S3_URL_EXPIRE_S = 300
+    for name, value in place.env().items():
+        monkeypatch.setenv(name, value)
+    yield place
+    place.delete_all()

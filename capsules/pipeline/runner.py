@@ -30,6 +30,7 @@ from capsules.pipeline.workflow import (
     claim,
     fail_run,
     input_key,
+    running_elsewhere,
 )
 from media_pipeline.errors import PermanentMediaError, TransientMediaError
 
@@ -68,6 +69,12 @@ def run_stage(task, stage_id: int) -> str:
     from capsules.pipeline.stages import get_stage
 
     stage = claim(stage_id)
+    if stage is None and task is not None and running_elsewhere(stage_id):
+        # A redelivery (the broker gives a dead node's unacknowledged task to another node at once)
+        # while the dead node's heartbeat is still fresh: look again once it would have gone stale,
+        # so the stage is taken over instead of dropped; if that node is alive, the stage finishes
+        # meanwhile and the next look finds it done.
+        raise task.retry(countdown=settings.GESTE_STALE_HEARTBEAT_S + 1, max_retries=None)
     if stage is None:
         # A duplicate delivery, or a retry after the stage finished but before the run moved on:
         # advancing is idempotent, so make sure the run is not left waiting.

@@ -255,12 +255,20 @@ def _claim(stage_id: int) -> StageRun | None:
         return stage
 
 
+def running_elsewhere(stage_id: int) -> bool:
+    """The stage is running on another worker whose heartbeat is fresh (it may still die: see run_stage)."""
+    stale = timezone.now() - timezone.timedelta(seconds=settings.GESTE_STALE_HEARTBEAT_S)
+    return StageRun.objects.filter(pk=stage_id, status=StageRun.Status.RUNNING, heartbeat_at__gt=stale,
+                                   run__status=PipelineRun.Status.RUNNING).exclude(worker="").exists()
+
+
 class Heartbeat:
     """Keeps heartbeat_at fresh from a thread while the stage computes, so others see it alive."""
 
-    def __init__(self, stage_id: int, interval: float = 5.0):
+    def __init__(self, stage_id: int, interval: float | None = None):
         self.stage_id = stage_id
-        self.interval = interval
+        # Several beats within the stale window, so one late beat never looks like a dead worker.
+        self.interval = interval or max(1.0, min(5.0, settings.GESTE_STALE_HEARTBEAT_S / 4))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True)
 

@@ -138,15 +138,31 @@ if os.environ.get("GESTE_S3_BUCKET"):
             "secret_key": os.environ.get("GESTE_S3_SECRET_KEY"),
             "region_name": os.environ.get("GESTE_S3_REGION") or None,
             "querystring_auth": env_bool("GESTE_S3_SIGNED_URLS", True),
+            # Presigned URLs are handed out by cms/media.py after its permission check, one per
+            # request: short-lived is enough (a player asks again for the next segment).
+            "querystring_expire": int(os.environ.get("GESTE_S3_URL_EXPIRE_S", "300")),
+            "signature_version": os.environ.get("GESTE_S3_SIGNATURE_VERSION", "s3v4"),
+            "addressing_style": os.environ.get("GESTE_S3_ADDRESSING_STYLE") or None,
+            # A key prefix inside the bucket (several sites, or tests, sharing one bucket).
+            "location": os.environ.get("GESTE_S3_LOCATION", ""),
             "file_overwrite": False,
         },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Lifetime of the presigned URLs cms/media.py redirects to, once it has checked the reader.
+GESTE_S3_URL_EXPIRE_S = int(os.environ.get("GESTE_S3_URL_EXPIRE_S", "300"))
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Where browsers reach S3 when it is not where the servers do (compose: web and workers talk to
+# http://minio:9000, browsers to http://localhost:9000): presigned URLs are signed for this address
+# (signing needs no connection).
+GESTE_S3_PUBLIC_ENDPOINT_URL = os.environ.get("GESTE_S3_PUBLIC_ENDPOINT_URL", "")
+if os.environ.get("GESTE_S3_BUCKET") and GESTE_S3_PUBLIC_ENDPOINT_URL:
+    STORAGES["s3_public"] = {"BACKEND": _default_storage["BACKEND"],
+                             "OPTIONS": {**_default_storage["OPTIONS"], "endpoint_url": GESTE_S3_PUBLIC_ENDPOINT_URL}}
 
 # --- Content-Security-Policy (cms/csp.py) ----------------------------------------------------
 # Scripts and styles from our origin only on the public site and the player; media may also come
@@ -157,6 +173,7 @@ def _origin(url: str) -> list[str]:
 
 
 _CSP_MEDIA = [*_origin(MEDIA_URL), *_origin(os.environ.get("GESTE_S3_ENDPOINT_URL", "")),
+              *_origin(GESTE_S3_PUBLIC_ENDPOINT_URL),
               *env_list("GESTE_CSP_MEDIA_ORIGINS")]
 if os.environ.get("GESTE_S3_BUCKET") and not os.environ.get("GESTE_S3_ENDPOINT_URL"):
     _CSP_MEDIA += [f"https://{os.environ['GESTE_S3_BUCKET']}.s3.amazonaws.com", "https://*.amazonaws.com"]

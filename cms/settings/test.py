@@ -6,7 +6,7 @@ from pathlib import Path
 os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/test")
 
 from .base import *  # noqa: E402,F401,F403
-from .base import VAR_DIR  # noqa: E402
+from .base import VAR_DIR, _default_storage  # noqa: E402
 
 # Tests use the real Redis broker unless told otherwise (the filesystem broker is for `make run`).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -19,7 +19,10 @@ GESTE_WORK_DIR = Path(os.environ.get("GESTE_WORK_DIR", VAR_DIR / "test-work"))
 GESTE_UPLOAD_DIR = Path(os.environ.get("GESTE_UPLOAD_DIR", VAR_DIR / "test-uploads"))
 GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "15"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local disk, unless the environment names an S3 bucket (worker and web processes started by
+    # the S3 and multi-node tests: tests/s3.py); in-process tests switch with the `s3_storage` fixture.
+    "default": _default_storage if os.environ.get("GESTE_S3_BUCKET")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # worker processes too (pytest-django: in-process)

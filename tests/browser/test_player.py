@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from capsules.models import Attempt, LearnerEvent, Progress
@@ -330,4 +332,53 @@ def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_co
     page.wait_for_selector("[data-asking]", timeout=15000)
     assert page.locator(".gp-question .gq-submit").is_visible()
     assert page.locator(".gp-question a", has_text="Créer un compte").is_visible()
+    leave(page)
+
+
+def to_bucket(local: Path) -> int:
+    count = 0
+    for path in sorted(p for p in local.rglob("*") if p.is_file()):
+        key = path.relative_to(local).as_posix()
+        with path.open("rb") as fh:
+            assert default_storage.save(key, File(fh)) == key
+        count += 1
+    return count
+
+
+@pytest.mark.s3
+@pytest.mark.timeout(180)
+def test_hls_plays_from_s3_through_the_permission_check(live_server, phone_context, capsule_media, built_player,
+                                                       s3_storage, settings, tmp_path):
+    """Media in a real S3 server (SeaweedFS): hls.js loads the playlists from the web and follows its
+    redirects to presigned S3 URLs for the segments (cross-origin, under the bucket's CORS rule and the
+    page's Content-Security-Policy); the video plays; captions come through the same permission check."""
+    local = tmp_path / "local-copy"
+    published = publish_capsule(capsule_media, local)
+    assert to_bucket(local) > 5
+    # The page's policy lets media come from the bucket's origin (GESTE_S3_ENDPOINT_URL does it in
+    # production settings; this process read its settings before the bucket existed).
+    directives = dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    for name in ("media-src", "connect-src", "img-src"):
+        directives[name] = [*directives[name], s3_storage.endpoint]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
+
+    phone_context.add_init_script("localStorage.setItem('geste:engine', 'hlsjs');")
+    page = phone_context.new_page()
+    from_s3: list[tuple[str, int]] = []
+    refused: list[str] = []
+    page.on("response", lambda r: from_s3.append((r.url.split("?")[0], r.status))
+            if r.url.startswith(s3_storage.endpoint) else None)
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    assert page.locator("[data-geste-player]").get_attribute("data-source") == "hls.js"
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 1.5", timeout=20000)
+    segments = [(url, status) for url, status in from_s3 if url.endswith(".ts") or ".m4s" in url]
+    assert segments and all(status in (200, 206) for _, status in segments), from_s3
+    assert all(f"/{s3_storage.location}/footage/" in url for url, _ in from_s3)
+    # Captions were read through the web (a <track> may not follow a redirect to another origin).
+    cues = page.evaluate("Array.from(document.querySelector('video.gp-video').textTracks)"
+                         ".map(t => t.cues ? t.cues.length : 0)")
+    assert any(cues), cues
+    assert not refused, refused
     leave(page)
