@@ -55,7 +55,7 @@ def _names(lti_user) -> tuple[str, str]:
 def account_for(lti_user, roles: Roles):
     """The Geste account of this LMS identity, created on first use; groups follow the roles."""
     User = get_user_model()
-    lti_user = (type(lti_user).objects.select_for_update().select_related("registration", "auth_user")
+    lti_user = (type(lti_user).objects.select_for_update(of=("self",)).select_related("registration", "auth_user")
                 .get(pk=lti_user.pk))
     user = lti_user.auth_user
     if user is None:

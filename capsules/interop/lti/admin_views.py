@@ -6,6 +6,7 @@ platform decides who may sign people into Geste.
 
 from __future__ import annotations
 
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,8 @@ class _FrenchFormMixin:
     labels: dict = {}
 
     def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
         field = super().formfield_for_dbfield(db_field, **kwargs)
         if field is not None and db_field.name in self.labels:
             label, help_text = self.labels[db_field.name]
