@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from jwcrypto.jwk import JWK
+from lti1p3platform.exceptions import LineItemNotFoundException
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
@@ -28,7 +29,6 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 from lti1p3platform.service_connector import AssignmentsGradesService, NamesRoleProvisioningService
-from lti1p3platform.exceptions import LineItemNotFoundException
 
 CLIENT_ID = "geste-client-1"
 DEPLOYMENT_ID = "deployment-1"
@@ -323,7 +323,8 @@ class Platform:
                 placed.append(link_id)
         rows = "".join(f'<li data-link="{html.escape(i)}">{html.escape(self.state.links[i]["title"])}</li>'
                        for i in placed)
-        return f'<!DOCTYPE html><html lang="fr"><body><h1>Contenus ajoutés</h1><ul id="placed">{rows}</ul></body></html>'
+        return ('<!DOCTYPE html><html lang="fr"><body><h1>Contenus ajoutés</h1>'
+                f'<ul id="placed">{rows}</ul></body></html>')
 
     def _course_page(self, rest: str) -> str:
         """The course page: the tool framed, as Moodle shows an activity ``embedded``."""

@@ -31,7 +31,6 @@ from tests.conftest import wait_for
 from tests.lti_platform import INSTRUCTOR, LEARNER, Platform, registration_for
 
 
-
 def form_of(html: str) -> tuple[str, dict[str, str]]:
     """The action and hidden fields of the first form of a page (what a browser would submit)."""
     action = unescape(re.search(r'<form[^>]*action="([^"]*)"', html).group(1))
