@@ -253,3 +253,36 @@ def test_target_uri_host_is_ignored_and_keys_parse():
     assert targets.parse_uri("https://autre.example/lti/cible/capsules/12/?x=1") == targets.Target("capsule", 12)
     assert targets.parse_key("bloc:3") == targets.Target("block", 3)
     assert targets.parse_key("capsule:1; DROP") is None
+
+
+@pytest.mark.django_db
+def test_platforms_are_registered_in_french_by_administrators_only(client):
+    """Admin "Plateformes LTI": French form; a registration and its active deployment are created
+    through it; a designer (no django-lti permission) cannot reach it."""
+    from lti_tool.models import LtiDeployment, LtiRegistration
+
+    admin = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    form = client.get("/admin/lti_registration/new/")
+    html = unescape(form.content.decode())
+    assert form.status_code == 200
+    for label in ("Émetteur (issuer)", "Identifiant client (client ID)", "Adresse d'authentification (OIDC)",
+                  "Adresse du jeton d'accès", "Adresse du jeu de clés publiques (JWKS)"):
+        assert label in html
+    created = client.post("/admin/lti_registration/new/", {
+        "name": "Moodle de l'université", "issuer": "https://moodle.univ.example", "client_id": "abc123",
+        "audience": "", "auth_url": "https://moodle.univ.example/mod/lti/auth.php",
+        "token_url": "https://moodle.univ.example/mod/lti/token.php",
+        "keyset_url": "https://moodle.univ.example/mod/lti/certs.php", "is_active": "on"})
+    assert created.status_code == 302, unescape(created.content.decode())[:2000]
+    registration = LtiRegistration.objects.get(client_id="abc123")
+    listing = unescape(client.get("/admin/lti_registration/").content.decode())
+    assert "Moodle de l'université" in listing and f"/lti/connexion/{registration.uuid}/" in listing
+    added = client.post("/admin/lti_deployment/new/", {"registration": registration.pk, "deployment_id": "7",
+                                                       "is_active": "on"})
+    assert added.status_code == 302 and LtiDeployment.objects.get(deployment_id="7").is_active
+
+    designer = Client()
+    designer.force_login(factories.designer())
+    assert designer.get("/admin/lti_registration/").status_code in (302, 403)
+    assert designer.get("/admin/lti_registration/new/").status_code in (302, 403)

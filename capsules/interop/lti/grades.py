@@ -78,12 +78,12 @@ def remember(lti_launch, user, target: Target) -> LtiGradeLink | None:
     return link
 
 
-def links_for(user_id: int, capsule: Capsule):
+def links_for(user_id: int, capsule_id: int):
     """Grade links a capsule's progress may change: the capsule's own and its block's."""
     from django.db.models import Q
 
-    return LtiGradeLink.objects.filter(Q(capsule=capsule) | Q(skills_block_id=capsule.skills_block_id),
-                                       user_id=user_id)
+    return LtiGradeLink.objects.filter(Q(capsule_id=capsule_id) | Q(skills_block__capsules=capsule_id),
+                                       user_id=user_id).distinct()
 
 
 def result_for(link: LtiGradeLink) -> Result | None:
