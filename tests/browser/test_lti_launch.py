@@ -11,6 +11,8 @@ arrives at the platform's line item through a real Celery worker. The site's CSP
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from capsules.models import LtiGradeLink, Progress
@@ -21,6 +23,7 @@ from tests.conftest import wait_for
 from tests.lti_platform import INSTRUCTOR, LEARNER, Platform, registration_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = os.environ.get("GESTE_SCREENSHOTS")  # a folder: keep screenshots for a human look
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +58,8 @@ def test_capsule_launched_from_the_lms_is_played_and_graded(live_server, browser
     page.goto(f"{platform.url}/course/dl/t-1")
     tool = page.frame_locator("#tool")
     tool.locator("h1", has_text="Ajouter des contenus Geste").wait_for(timeout=30000)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/lti-deep-link.png")
     tool.locator("label.lti-choice", has_text=capsule.title).locator("input").check()
     tool.locator("button", has_text="Ajouter au cours").click()
     tool.locator("#placed li").wait_for(timeout=15000)
@@ -84,6 +89,8 @@ def test_capsule_launched_from_the_lms_is_played_and_graded(live_server, browser
     tool.locator(".gq-right").wait_for(timeout=10000)
     tool.locator(".gq-continue").click()
     tool.locator("[data-geste-player][data-completed='1']").wait_for(timeout=30000)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/lti-capsule-in-course.png")
 
     score = wait_for(lambda: platform.scores_for("s-1"), timeout=60, message="grade at the platform")[-1]
     assert (score["scoreGiven"], score["scoreMaximum"], score["activityProgress"]) == (100.0, 100.0, "Completed")
