@@ -25,7 +25,7 @@ bench: setup
 	@for b in tests/benchmarks/bench_*.py; do echo "== $$b"; $(PY) -m tests.benchmarks.$$(basename $$b .py) || exit 1; done
 
 worker: setup
-	.venv/bin/celery -A cms worker -Q media,asr -c 2 -l info
+	.venv/bin/celery -A cms worker -Q media,asr,lti -c 2 -l info
 
 web: setup
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -657,3 +657,64 @@ class LrsStatement(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="lrs_outbox_due")]
+
+
+class LtiGradeLink(models.Model):
+    """Where a learner's result goes back to: one LMS line item, for one LTI resource link.
+
+    Written at each LTI launch that carries the Assignment and Grade Services claim; the capsule (or
+    skills block) is what the link launched. The result is sent by ``capsules.interop.lti.tasks``
+    when the learner completes, and sent again if it changes; the row keeps what was last sent.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("En attente d'achèvement")
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyée")
+        FAILED = "failed", _("Refusée par la plateforme")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_grade_links")
+    lti_user = models.ForeignKey("lti_tool.LtiUser", on_delete=models.CASCADE, related_name="geste_grade_links")
+    context = models.ForeignKey("lti_tool.LtiContext", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="geste_grade_links")
+    resource_link_id = models.CharField(max_length=255)
+    capsule = models.ForeignKey(Capsule, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="lti_grade_links")
+    skills_block = models.ForeignKey(SkillsBlock, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="lti_grade_links")
+    lineitem_url = models.URLField(max_length=1000, blank=True)
+    lineitems_url = models.URLField(max_length=1000, blank=True)
+    scopes = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    score_given = models.FloatField(null=True, blank=True)
+    score_maximum = models.FloatField(default=100)
+    activity_progress = models.CharField(max_length=16, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note vers la plateforme LTI")
+        verbose_name_plural = _("notes vers les plateformes LTI")
+        constraints = [
+            models.UniqueConstraint(fields=["lti_user", "context", "resource_link_id"], name="lti_grade_link_unique"),
+            models.CheckConstraint(condition=models.Q(capsule__isnull=False) | models.Q(skills_block__isnull=False),
+                                   name="lti_grade_link_has_target"),
+        ]
+
+
+class LtiCourseCohort(models.Model):
+    """The roster of an LMS course (LTI context) for one skills block, kept as a Geste cohort (NRPS)."""
+
+    context = models.ForeignKey("lti_tool.LtiContext", on_delete=models.CASCADE, related_name="geste_cohorts")
+    skills_block = models.ForeignKey(SkillsBlock, on_delete=models.CASCADE, related_name="lti_cohorts")
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="lti_course")
+    synced_at = models.DateTimeField(null=True, blank=True)
+    members = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("cours LTI synchronisé")
+        verbose_name_plural = _("cours LTI synchronisés")
+        constraints = [models.UniqueConstraint(fields=["context", "skills_block"], name="lti_course_cohort_unique")]

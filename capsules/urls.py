@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("capsules.review.urls")),
     path("", include("capsules.recognition.urls")),
     path("", include("capsules.interop.scorm_relay")),
+    path("", include("capsules.interop.lti.urls")),
 ]

@@ -288,3 +288,13 @@ def register_package_urls():
 @hooks.register("register_admin_menu_item")
 def packages_menu_item():
     return DesignerMenuItem(_("Plateformes de formation"), reverse("geste_packages"), icon_name="download", order=170)
+
+
+# --- LTI 1.3: platforms and deployments (capsules/interop/lti/admin_views.py) ------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_lti_viewsets():
+    from capsules.interop.lti.admin_views import LtiViewSetGroup
+
+    return LtiViewSetGroup()

@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
 app = Celery("geste")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["capsules.pipeline", "capsules.interop"])
+app.autodiscover_tasks(["capsules.pipeline", "capsules.interop", "capsules.interop.lti"])
 
 
 @app.on_after_finalize.connect

@@ -7,14 +7,21 @@ carries inline scripts and styles of its own, so ``/admin/`` gets ``GESTE_CSP_AD
 which allows inline code but keeps every other restriction (own origin, no plugins, no framing
 by other sites). A page previewed or viewed as a draft from the admin renders the public
 templates with the data being edited: it keeps the strict policy.
+
+After an LTI launch (capsules/interop/lti/framing.py) the session's public pages may be framed by the
+launching platform's origins, and only by them: ``frame-ancestors 'self' <origins>``, without
+X-Frame-Options (which cannot name an origin). The admin is never framable.
 """
 
 from __future__ import annotations
 
 import re
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+
+from capsules.interop.lti.framing import frame_ancestors
 
 ADMIN_PREFIX = "/admin/"
 # Wagtail's draft view, previews (page and snippet editors) and revision views.
@@ -31,3 +38,14 @@ class GesteCSPMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and uses_admin_policy(request.path_info):
             parts.config = settings.GESTE_CSP_ADMIN_DIRECTIVES
         return parts
+
+    def process_response(self, request, response):
+        if not request.path_info.startswith(ADMIN_PREFIX) and "frame-ancestors" not in (
+                getattr(response, "_csp_replace", None) or {}):
+            origins = frame_ancestors(request)
+            if origins:
+                response._csp_replace = {**(getattr(response, "_csp_replace", None) or {}),
+                                         "frame-ancestors": [SELF, *origins]}
+                if response.get("X-Frame-Options"):
+                    del response["X-Frame-Options"]
+        return super().process_response(request, response)

@@ -12,7 +12,7 @@ mkdir -p var/log
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 
-.venv/bin/celery -A cms worker -Q media,asr -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
+.venv/bin/celery -A cms worker -Q media,asr,lti -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
   --hostname "geste@%h" >var/log/worker.log 2>&1 &
 WORKER=$!
 # Stop the worker with the server: a warm shutdown may wait for a long stage, so after 10 s it is

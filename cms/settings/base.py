@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "lti_tool",  # django-lti: LTI 1.3 registrations, deployments, keys (capsules/interop/lti/)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -200,6 +201,14 @@ GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE]
 # (e.g. "https://moodle.example.org"); "*" by default, since a package may be played in any LMS (the relay
 # only posts to the origin its launcher declared).
 GESTE_LMS_FRAME_ANCESTORS = os.environ.get("GESTE_LMS_FRAME_ANCESTORS", "*").split()
+
+# LTI 1.3 (capsules/interop/lti/): pages reached through a launch may be framed by the launching
+# platform's origins only (from its registration: issuer and authorisation URL); grades and rosters
+# go through the `lti` queue.
+GESTE_LTI_QUEUE = "lti"
+GESTE_LTI_GRADE_MAX_RETRIES = int(os.environ.get("GESTE_LTI_GRADE_MAX_RETRIES", "10"))
+# A roster (NRPS) is fetched again at most this often per course and block.
+GESTE_LTI_ROSTER_INTERVAL_S = int(os.environ.get("GESTE_LTI_ROSTER_INTERVAL_S", "3600"))
 
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.login_form.GesteLoginForm"  # "Mot de passe", not "Password"
 

@@ -19,3 +19,10 @@ SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 *
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# LTI launches inside an LMS iframe on another site (moodle.univ.fr framing geste.fr): the browser sends
+# Geste's session and CSRF cookies to a third-party frame only when they are SameSite=None; Secure.
+# Off by default (Lax is safer); README, "Brancher Geste à Moodle".
+if env_bool("GESTE_LTI_IFRAME_COOKIES", False):
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

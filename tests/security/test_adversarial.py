@@ -406,3 +406,33 @@ def test_hostile_texts_are_never_accepted_as_a_learner_did(text):
 
     with pytest.raises(ValidationError):
         normalise_did(text)
+
+
+# --- LTI 1.3 inputs: OIDC login parameters, id_token, the deep-linking form (capsules/interop/lti) -----
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_lti_login_parameters_stay_inert(text):
+    """Every OIDC login parameter is echoed into the cookie-check page only as an escaped attribute
+    of a URL Geste builds itself; the page carries no inline script."""
+    from lti_tool.models import LtiRegistration
+
+    LtiRegistration.objects.create(name="LMS", issuer="https://lms.example", client_id="c1",
+                                   auth_url="https://lms.example/auth", token_url="https://lms.example/token",
+                                   keyset_url="https://lms.example/jwks")
+    params = {"iss": "https://lms.example", "client_id": "c1", "login_hint": text, "lti_message_hint": text,
+              "target_link_uri": text, "lti_deployment_id": text}
+    html = Client().get("/lti/connexion/", params).content.decode()
+    assert "<img" not in html and "<svg" not in html and "onerror=" not in html.replace("onerror%3D", "")
+    assert re.findall(r"<script[^>]*>([^<]*)</script>", html) == [""]  # only <script src=…></script>
+
+
+@pytest.mark.parametrize("value", ["capsule:1 OR 1=1", "bloc:../1", "<script>x</script>", "capsule:" + "9" * 40])
+def test_lti_forms_refuse_forged_values(value):
+    from capsules.interop.lti.targets import parse_key, parse_uri
+
+    assert parse_key(value) is None and parse_uri(value) is None
+    response = Client().post("/lti/liens/", {"launch_id": value, "cible": value})
+    assert response.status_code == 400 and "<script>x" not in response.content.decode()
+    response = Client().post("/lti/lancement/", {"id_token": value, "state": value})
+    assert response.status_code == 400

@@ -1,0 +1,112 @@
+"""Wagtail admin for LTI: platforms (django-lti's ``LtiRegistration``) and their deployments, in French.
+
+Only users with django-lti's model permissions (superusers by default) see them: registering a
+platform decides who may sign people into Geste.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from lti_tool.models import LtiDeployment, LtiRegistration
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+REGISTRATION_LABELS = {
+    "name": (_("Nom"), _("Pour vous reconnaître, par exemple « Moodle de l'université »")),
+    "issuer": (_("Émetteur (issuer)"), _("Identifiant de la plateforme, donné par elle (Moodle : son adresse, "
+                                         "par exemple https://moodle.univ.fr)")),
+    "client_id": (_("Identifiant client (client ID)"),
+                  _("Attribué à Geste par la plateforme à l'inscription de l'outil")),
+    "audience": (_("Audience du jeton"), _("Laisser vide sauf si la plateforme en demande une autre que l'adresse "
+                                           "du jeton d'accès")),
+    "auth_url": (_("Adresse d'authentification (OIDC)"), _("Moodle : …/mod/lti/auth.php")),
+    "token_url": (_("Adresse du jeton d'accès"), _("Moodle : …/mod/lti/token.php")),
+    "keyset_url": (_("Adresse du jeu de clés publiques (JWKS)"), _("Moodle : …/mod/lti/certs.php")),
+    "is_active": (_("Active"), _("Une plateforme inactive ne peut plus lancer Geste")),
+}
+DEPLOYMENT_LABELS = {
+    "registration": (_("Plateforme"), ""),
+    "deployment_id": (_("Identifiant de déploiement"), _("Moodle : « Deployment ID » de l'outil")),
+    "is_active": (_("Actif"), _("Un lancement d'un déploiement inconnu l'ajoute ici, inactif : activez-le")),
+}
+
+
+class _FrenchFormMixin:
+    labels: dict = {}
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        field = super().formfield_for_dbfield(db_field, **kwargs)
+        if field is not None and db_field.name in self.labels:
+            label, help_text = self.labels[db_field.name]
+            field.label = label
+            field.help_text = help_text
+        return field
+
+
+class RegistrationIndexView(IndexView):
+    add_item_label = _("Enregistrer une plateforme")
+
+
+class LoginUrlColumn(Column):
+    """The login URL proper to this registration (for platforms that send no client_id)."""
+
+    def get_value(self, instance):
+        return format_html("<code>{}</code>", reverse("lti-login-registration", args=[instance.uuid]))
+
+
+class RegistrationViewSet(_FrenchFormMixin, ModelViewSet):
+    model = LtiRegistration
+    labels = REGISTRATION_LABELS
+    index_view_class = RegistrationIndexView
+    icon = "link"
+    menu_label = _("Plateformes")
+    form_fields = ["name", "issuer", "client_id", "audience", "auth_url", "token_url", "keyset_url", "is_active"]
+    search_fields = ["name", "issuer", "client_id"]
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("Nom"), url_name=self.get_url_name("edit")),
+            Column("issuer", label=_("Émetteur")),
+            Column("client_id", label=_("Identifiant client")),
+            BooleanColumn("is_active", label=_("Active")),
+            LoginUrlColumn("login_url", label=_("Connexion OIDC propre")),
+        ]
+
+
+class DeploymentIndexView(IndexView):
+    add_item_label = _("Ajouter un déploiement")
+
+
+class DeploymentViewSet(_FrenchFormMixin, ModelViewSet):
+    model = LtiDeployment
+    labels = DEPLOYMENT_LABELS
+    index_view_class = DeploymentIndexView
+    icon = "site"
+    menu_label = _("Déploiements")
+    form_fields = ["registration", "deployment_id", "is_active"]
+    list_filter = ["registration", "is_active"]
+    search_fields = ["deployment_id"]
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("deployment_id", label=_("Identifiant de déploiement"), url_name=self.get_url_name("edit")),
+            Column("registration", label=_("Plateforme")),
+            BooleanColumn("is_active", label=_("Actif")),
+        ]
+
+
+class LtiViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Plateformes LTI")
+    menu_icon = "link"
+    menu_order = 175
+    items = (RegistrationViewSet("lti_registration"), DeploymentViewSet("lti_deployment"))

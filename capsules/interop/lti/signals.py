@@ -1,0 +1,38 @@
+"""Send a grade back when learning changes it: ``capsules.learning`` never imports interop, so
+interop listens (as recognition does). A completed capsule's progress, or a right answer in a
+completed capsule, queues ``send_grade`` for the learner's LTI links of that capsule and of its
+block, once the transaction commits. Connected from ``CapsulesConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from capsules.models import Attempt, Progress
+
+
+def queue_changed(user_id: int, capsule_id: int) -> None:
+    """Only links whose result differs from what the platform last got (progress is saved every few
+    seconds while a completed capsule is watched again: that must not resend anything). One query
+    for a learner without LTI links."""
+    from capsules.interop.lti.grades import links_for, needs_sending
+    from capsules.interop.lti.tasks import queue_grade
+
+    for link in links_for(user_id, capsule_id).select_related("lti_user", "user", "capsule"):
+        if needs_sending(link):
+            queue_grade(link.pk)
+
+
+@receiver(post_save, sender=Progress, dispatch_uid="lti-progress")
+def on_progress_saved(sender, instance: Progress, **kwargs):
+    if instance.completed:
+        transaction.on_commit(lambda: queue_changed(instance.user_id, instance.capsule_id))
+
+
+@receiver(post_save, sender=Attempt, dispatch_uid="lti-attempt")
+def on_attempt_saved(sender, instance: Attempt, created: bool, **kwargs):
+    if created and instance.correct:  # a better score in a completed capsule (needs_sending reads progress)
+        capsule_id = instance.interaction.capsule_id
+        transaction.on_commit(lambda: queue_changed(instance.user_id, capsule_id))
