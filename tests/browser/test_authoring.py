@@ -190,7 +190,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     page.locator('[data-role="drafts"] > li').filter(has_text="12 newtons-mètres").first.get_by_role(
         "button", name="Écarter"
     ).click()
-    expect(page.get_by_text("Proposition écartée.")).to_be_visible()
+    expect(page.get_by_text("Proposition écartée.", exact=True)).to_be_visible()
 
     accepted = capsule.interactions.filter(draft_status="accepted")
     assert set(accepted.values_list("kind", flat=True)) == {

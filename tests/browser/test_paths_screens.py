@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from capsules.learning import practice
 from capsules.models import Attempt, Capsule, Cohort, Interaction, PlacementQuestion, PracticeReview, Progress
@@ -118,7 +119,8 @@ def test_paths_screens_by_keyboard(live_server, browser, world, device):
     page.get_by_label("Une clé dynamométrique").focus()  # labels are shuffled per learner: pick the right one
     page.keyboard.press("Space")
     press_tab_until(page, "el.type === 'submit'")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # a form post or a link: wait for the next page, not the current one
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
 
     # Question 2: ranks with the keyboard (select: type the digit), the right order.
@@ -129,7 +131,8 @@ def test_paths_screens_by_keyboard(live_server, browser, world, device):
         page.get_by_label(label).focus()
         page.keyboard.type(rank)
     press_tab_until(page, "el.type === 'submit'")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # a form post or a link: wait for the next page, not the current one
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
 
     # Question 3: the picture, marker moved with the arrow keys, a wrong place (top-left corner).
@@ -174,8 +177,7 @@ def test_paths_screens_by_keyboard(live_server, browser, world, device):
         page.keyboard.type(rank)
     press_tab_until(page, "el.type === 'submit'")
     page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
-    assert "Bonne réponse." in page.inner_text(".path-feedback")
+    expect(page.locator(".path-feedback")).to_contain_text("Bonne réponse.")
     check_learner_page(page, phone)
     shot(page, f"{device}-07-entrainement-reponse")
     assert PracticeReview.objects.filter(user=learner).count() == 1
@@ -227,7 +229,8 @@ def test_trainer_indicators_screens(live_server, browser, world, device):
     shot(page, f"{device}-10-formateur-sessions")
     assert "Session de printemps" in page.inner_text("main")
     page.get_by_role("link", name="Session de printemps").focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # a form post or a link: wait for the next page, not the current one
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     main = page.inner_text("main")
     assert "Indicateurs d'efficacité" in main and "Réussite au premier essai" in main

@@ -79,6 +79,20 @@ def assert_inert(body: str, where: str) -> None:
     assert not parser.found, (where, parser.found)
 
 
+
+def assert_pdf_inert(pdf: bytes, where: str) -> None:
+    """The PDF attestation: no script or launch action, links only to http(s), typed text shown as text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "/JavaScript" not in reader.trailer["/Root"] and "/OpenAction" not in reader.trailer["/Root"], where
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            action = ref.get_object().get("/A") or {}
+            assert action.get("/S") in (None, "/URI"), f"{where}: action {action.get('/S')}"
+            uri = str(action.get("/URI", "https://"))
+            assert uri.startswith(("http://", "https://")), f"{where}: link {uri[:60]}"
+
 def assert_svg_inert(svg: str, where: str) -> None:
     root = ElementTree.fromstring(svg.encode())  # well-formed: nothing broke out of an attribute or CDATA
     for el in root.iter():
@@ -173,7 +187,7 @@ def test_hostile_recognition_and_cohort_texts_render_inert_everywhere(hostile_wo
     # The attestation in the portfolio export.
     export = learner.get(reverse("recognition-portfolio-export"))
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
-        assert_inert(archive.read("attestation.html").decode(), "attestation in the ZIP")
+        assert_pdf_inert(archive.read("attestation.pdf"), "attestation in the ZIP")
 
     # Each hostile text reached a page (escaped): the sweep looked where it shows.
     shown = "\n".join(seen.values())
