@@ -181,6 +181,7 @@ class HandSampler:
         self.index: list[int] = []
         self.cells: list[np.ndarray] = []  # (GRID*GRID, CHROMA_BINS^2) uint16 per sample
         self.palm_rows: list[tuple[float, float, float, float]] = []
+        self.palm_index: list[int] = []
         self.moved = np.zeros(CHROMA_BINS * CHROMA_BINS)
         self._code: np.ndarray | None = None
 
@@ -202,8 +203,11 @@ class HandSampler:
             if moving.shape != (h, w):
                 moving = cv2.resize(moving.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
             self.moved += np.bincount(bins[moving & ~dark], minlength=CHROMA_BINS * CHROMA_BINS)
+
+    def add_palm(self, i: int, bgr: np.ndarray) -> None:
         if self.palm is not None:
             hit = self.palm(bgr)
+            self.palm_index.append(i)
             self.palm_rows.append((hit.score, hit.x, hit.y, float(hit.count)))
 
     def series(self, n: int) -> dict[str, np.ndarray]:
@@ -232,6 +236,7 @@ class HandSampler:
             out[key] = np.interp(frames, idx, vals)
         if self.palm_rows:
             p = np.asarray(self.palm_rows, float)
+            pidx = np.asarray(self.palm_index, float)
             for j, key in enumerate(("palm_score", "palm_x", "palm_y", "palm_count")):
-                out[key] = np.interp(frames, idx, p[:, j])
+                out[key] = np.interp(frames, pidx, p[:, j])
         return out

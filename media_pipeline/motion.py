@@ -40,7 +40,8 @@ class MotionSettings:
     moving_threshold: float = 0.25
     periodicity_window: float = 3.0  # seconds
     grid_step: int = 8
-    hand_fps: float = 2.5  # palm detector and hand-colour statistics: a few frames per second
+    hand_fps: float = 2.5  # hand-colour statistics: a few frames per second
+    palm_fps: float = 1.0  # the palm detector (about 15 ms a frame on one core): once a second
     palm: bool = True  # run the palm detector when its weights and runtime are installed
 
 
@@ -269,6 +270,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     analyser = _FrameAnalyser(settings)
     hands = HandSampler(palm=PalmDetector.load() if settings.palm else None)
     hand_every = max(1, int(round(settings.fps / max(settings.hand_fps, 0.1))))
+    palm_every = max(1, int(round(settings.fps / max(settings.palm_fps, 0.1))))
     times: list[float] = []
     # One small float32 row per analysed frame (about 100 bytes, not a dict of boxed floats):
     # an hour of footage keeps a few MB of features whatever its resolution.
@@ -282,6 +284,8 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
         rows.append(np.array([row[k] for k in FEATURES], dtype=np.float32))
         if i % hand_every == 0:
             hands.add(i, frame, analyser.last_moving)
+        if i % palm_every == 0:
+            hands.add_palm(i, frame)
     table = np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(FEATURES)))
     features = {k: table[:, i].copy() for i, k in enumerate(FEATURES)}
     if len(rows) > 1:

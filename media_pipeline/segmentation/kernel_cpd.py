@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import median_filter, uniform_filter1d
+from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
 from media_pipeline.segmentation.speech_cues import sentences, speech_cues
@@ -57,6 +57,15 @@ def hands_present(motion) -> np.ndarray | None:
     if hi - lo < 0.03 or hi < 0.05:
         return None
     return np.clip((p - lo) / (hi - lo), 0.0, 1.0)
+
+
+def palm_seen(motion, threshold: float = 0.6) -> np.ndarray | None:
+    """Frames where the palm detector sees a hand (held over 1.5 s: it runs once a second)."""
+    f = motion.features
+    if "palm_score" not in f or not motion.extra.get("palm_detector", True) or not len(motion.times):
+        return None
+    k = max(1, int(round(1.5 * motion.fps)))
+    return maximum_filter1d(np.asarray(f["palm_score"], float), k, mode="nearest") > threshold
 
 
 def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
@@ -157,8 +166,17 @@ class KernelCPDSegmenter:
         # Still hands are at rest only when they are away from the working field: slow gestures
         # (reach, place, inspect, hold, wipe gently) keep the hands there.
         present = hands_present(motion)
-        if present is not None and settings.presence_level < 1.0:
-            active |= present > settings.presence_level
+        if present is not None:
+            # Motion while the hands are away (neither their colours in the working field nor a
+            # palm in view) is the head or the scene, not work.
+            if settings.absent_level > 0:
+                absent = present < settings.absent_level
+                palm = palm_seen(motion)
+                if palm is not None:
+                    absent &= ~palm
+                active &= ~absent
+            if settings.presence_level < 1.0:
+                active |= present > settings.presence_level
         # A rest is the hands idle *and* the expert silent: while they speak, it is work.
         if transcript:
             for s0, e0, _text in sentences(transcript):
