@@ -75,7 +75,7 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
     k = max(1, int(round(fps * 1.0)))
     f = motion.features
     hand_cols = []
-    if "hand_presence" in f and hand_weight > 0:
+    if hand_weight > 0 and hands_present(motion) is not None:  # only where the hand cue says something
         hand_cols = [
             _smooth(np.asarray(f["hand_presence"], float), k),
             _smooth(median_filter(np.asarray(f["hand_x"], float), size=k, mode="nearest"), k),
@@ -93,7 +93,9 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
     ]
     x = np.stack(cols, axis=1)
     med = np.median(x, axis=0)
-    mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6
+    # A floor relative to the level: a constant column (a frozen picture) with rounding noise
+    # must not turn into strong features.
+    mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6 + 1e-3 * np.abs(med)
     z = np.clip((x - med) / mad, -6, 6)
     if hand_cols:
         z[:, -len(hand_cols):] *= hand_weight
