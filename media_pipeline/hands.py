@@ -7,10 +7,11 @@ per second on small frames:
 - ``PalmDetector``: MediaPipe's palm-detection model (``palm_detection_lite.tflite``,
   Apache-2.0), taken from the installed ``mediapipe`` wheel (never downloaded at run time) and
   run by LiteRT (``ai-edge-litert``). It finds real hands, bare or gloved, and says where.
-- ``hand_colour_stats``: a chroma (Cr/Cb) histogram of the lower-central field where hands
-  work, and of its moving pixels; after the pass, the colours that move most often (the hands,
-  whatever their skin or glove) give a per-video hand-colour model, back-projected on each
-  sampled frame: hand presence and a hand-region appearance that changes with what they hold.
+- ``HandSampler``: chroma (Cr/Cb) histograms of a 3x3 grid of cells, and of the pixels that
+  move once the head's motion is removed; after the pass, the colours that move more often than
+  they are seen (the hands, whatever their skin or glove) give a per-video hand-colour model,
+  back-projected on each sampled frame: hand presence in the lower two rows (the working field),
+  hand position, and a working-field colour change (what the hands hold, where they work).
 
 Both degrade to "unknown" (empty columns) rather than failing: no weights, no runtime.
 """
@@ -151,7 +152,7 @@ def hand_colour_model(field_hists: np.ndarray, moving_hists: np.ndarray) -> np.n
     return np.clip(np.log(ratio), 0.0, None).astype(np.float32)
 
 
-def appearance_change(field_hists: np.ndarray, model: np.ndarray, gap: int) -> np.ndarray:
+def appearance_change(field_hists: np.ndarray, gap: int) -> np.ndarray:
     """Chi-square-like distance between the hand-region colour mix ``gap`` samples apart
     (what the hands hold and where they work changes the mix); 0 where undefined."""
     n = len(field_hists)
@@ -231,7 +232,7 @@ class HandSampler:
         hy = (wts * ((rows + 0.5) / GRID)).sum(axis=1) / wts.sum(axis=1)
         field = cells[:, work].sum(axis=1)
         gap = max(2, int(round(len(idx) / max(idx[-1] - idx[0], 1) * 20)))  # about 2 s at 10 fps
-        change = appearance_change(field, model, gap)
+        change = appearance_change(field, gap)
         for key, vals in (("hand_presence", presence), ("hand_x", hx), ("hand_y", hy), ("hand_change", change)):
             out[key] = np.interp(frames, idx, vals)
         if self.palm_rows:
