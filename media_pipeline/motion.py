@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
+from media_pipeline.hands import HandSampler, PalmDetector
 from media_pipeline.progress import ProgressCallback
 
 FEATURES = (
@@ -39,6 +40,9 @@ class MotionSettings:
     moving_threshold: float = 0.25
     periodicity_window: float = 3.0  # seconds
     grid_step: int = 8
+    hand_fps: float = 2.5  # hand-colour statistics: a few frames per second
+    palm_fps: float = 1.0  # the palm detector (about 15 ms a frame on one core): once a second
+    palm: bool = True  # run the palm detector when its weights and runtime are installed
 
 
 @dataclass
@@ -101,6 +105,7 @@ class _FrameAnalyser:
         self.prev: np.ndarray | None = None
         self.prev_full: np.ndarray | None = None
         self.prev_hist: np.ndarray | None = None
+        self.last_moving: np.ndarray | None = None
         self.geom_ready = False
 
     def _setup(self, shape: tuple[int, int]) -> None:
@@ -184,6 +189,7 @@ class _FrameAnalyser:
             mag = cv2.magnitude(ru, rv) * (100.0 / self.w)  # % of frame width per frame
             mag[~self.valid2] = 0
             moving = mag > s.moving_threshold
+            self.last_moving = moving & self.valid2
             row["camera_dx"] = float(tx * 100)
             row["camera_dy"] = float(ty * 100)
             row["camera_rot"] = float(math.degrees(b))
@@ -259,20 +265,27 @@ def _periodicity(signal: np.ndarray, fps: float, window_s: float) -> tuple[np.nd
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
                    progress: ProgressCallback | None = None) -> MotionSeries:
-    """Read the video once through ffmpeg and compute the per-frame motion features."""
+    """Read the video once through ffmpeg and compute the per-frame motion and hand features."""
     geometry = probe_geometry(video)
     analyser = _FrameAnalyser(settings)
+    hands = HandSampler(palm=PalmDetector.load() if settings.palm else None)
+    hand_every = max(1, int(round(settings.fps / max(settings.hand_fps, 0.1))))
+    palm_every = max(1, int(round(settings.fps / max(settings.palm_fps, 0.1))))
     times: list[float] = []
     # One small float32 row per analysed frame (about 100 bytes, not a dict of boxed floats):
     # an hour of footage keeps a few MB of features whatever its resolution.
     rows: list[np.ndarray] = []
-    fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=True)
+    fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=False)
     shape = (0, 0)
-    for t, frame in iter_frames(video, fsettings, progress=progress, geometry=geometry):
+    for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress, geometry=geometry)):
         shape = frame.shape
         times.append(t)
-        row = analyser(frame)
+        row = analyser(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
         rows.append(np.array([row[k] for k in FEATURES], dtype=np.float32))
+        if i % hand_every == 0:
+            hands.add(i, frame, analyser.last_moving)
+        if i % palm_every == 0:
+            hands.add_palm(i, frame)
     table = np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(FEATURES)))
     features = {k: table[:, i].copy() for i, k in enumerate(FEATURES)}
     if len(rows) > 1:
@@ -291,10 +304,11 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
             best = (np.where(better, st, best[0]), np.where(better, pe, best[1]))
     strength, period = best
     features["periodicity"], features["period"] = strength, period
+    features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
     return MotionSeries(fps=settings.fps, times=times,
                         features={k: v.tolist() for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
                         duration=duration, source=str(video),
                         extra={"source_width": geometry.width, "source_height": geometry.height,
-                               "source_fps": geometry.fps})
+                               "source_fps": geometry.fps, "palm_detector": hands.palm is not None})

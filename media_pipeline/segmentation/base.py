@@ -40,8 +40,14 @@ class SegmentSettings:
     min_rest: float = 1.5  # a still period at least this long separates steps
     max_hold: float = 2.5  # a shorter still moment between alike motions is a hold inside a step
     hold_similarity: float = 0.8  # feature distance (robust z units) under which motions are alike
-    rest_level: float = 0.25  # activity threshold between the rest floor (0) and working level (1);
-    # 0.3 until the egocam generator showed slow gestures (inspect, hold, wipe gently) fall under it
+    rest_level: float = 0.3  # activity threshold between the rest floor (0) and working level (1)
+    # Hands in the working field (0-1 of the video's own range) above which still hands are working
+    # (hold, inspect); 1 turns it off. The generators disagree on still hands at the work site (the
+    # first calls it rest, egocam's 'hold' calls it work) and the issue calls still, silent hands a
+    # rest: off by default, as tuned on the first generator.
+    presence_level: float = 1.0
+    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) motion is not work
+    hand_weight: float = 0.5  # weight of where the hands work (presence, position) among the change features
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
     speech_window: float = 2.0  # a discourse marker supports a weak change point this close

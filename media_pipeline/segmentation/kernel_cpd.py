@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import median_filter, uniform_filter1d
+from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
 from media_pipeline.segmentation.speech_cues import sentences, speech_cues
@@ -44,11 +44,43 @@ def activity_level(motion) -> np.ndarray:
     return _smooth(e, int(round(motion.fps * 0.6)))
 
 
-def feature_matrix(motion) -> np.ndarray:
-    """Per-frame description of how the hands move, smoothed over about a second, standardised."""
+def hands_present(motion) -> np.ndarray | None:
+    """Hands in the working field, 0-1 from the video's own hands-away floor to its working level
+    (the hand-colour cue of ``media_pipeline.hands``, smoothed over a second); ``None`` when the
+    features predate it or show no contrast (hands never in view, or never away)."""
+    f = motion.features
+    if "hand_presence" not in f or not len(motion.times):
+        return None
+    p = _smooth(median_filter(np.asarray(f["hand_presence"], float), size=5, mode="nearest"),
+                int(round(motion.fps)))
+    lo, hi = np.percentile(p, 5), np.percentile(p, 95)
+    if hi - lo < 0.03 or hi < 0.05:
+        return None
+    return np.clip((p - lo) / (hi - lo), 0.0, 1.0)
+
+
+def palm_seen(motion, threshold: float = 0.6) -> np.ndarray | None:
+    """Frames where the palm detector sees a hand (held over 1.5 s: it runs once a second)."""
+    f = motion.features
+    if "palm_score" not in f or not motion.extra.get("palm_detector", True) or not len(motion.times):
+        return None
+    k = max(1, int(round(1.5 * motion.fps)))
+    return maximum_filter1d(np.asarray(f["palm_score"], float), k, mode="nearest") > threshold
+
+
+def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
+    """Per-frame description of how the hands move, where they work and what the working field
+    looks like, smoothed over about a second, standardised."""
     fps = motion.fps
     k = max(1, int(round(fps * 1.0)))
     f = motion.features
+    hand_cols = []
+    if hand_weight > 0 and hands_present(motion) is not None:  # only where the hand cue says something
+        hand_cols = [
+            _smooth(np.asarray(f["hand_presence"], float), k),
+            _smooth(median_filter(np.asarray(f["hand_x"], float), size=k, mode="nearest"), k),
+            _smooth(median_filter(np.asarray(f["hand_y"], float), size=k, mode="nearest"), k),
+        ]
     cols = [
         activity_level(motion),
         _smooth(np.asarray(f["periodicity"], float), k),
@@ -57,11 +89,17 @@ def feature_matrix(motion) -> np.ndarray:
         _smooth(median_filter(np.asarray(f["centroid_y"], float), size=k, mode="nearest"), k),
         _smooth(np.asarray(f["horizontality"], float), 2 * k),
         _smooth(np.log(np.asarray(f["moving_frac"], float) + 0.01), k),
+        *hand_cols,
     ]
     x = np.stack(cols, axis=1)
     med = np.median(x, axis=0)
-    mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6
-    return np.clip((x - med) / mad, -6, 6)
+    # A floor relative to the level: a constant column (a frozen picture) with rounding noise
+    # must not turn into strong features.
+    mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6 + 1e-3 * np.abs(med)
+    z = np.clip((x - med) / mad, -6, 6)
+    if hand_cols:
+        z[:, -len(hand_cols):] *= hand_weight
+    return z
 
 
 def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
@@ -127,6 +165,20 @@ class KernelCPDSegmenter:
             active = np.ones(n, bool)
         else:
             active = act > floor + settings.rest_level * contrast
+        # Still hands are at rest only when they are away from the working field: slow gestures
+        # (reach, place, inspect, hold, wipe gently) keep the hands there.
+        present = hands_present(motion)
+        if present is not None:
+            # Motion while the hands are away (neither their colours in the working field nor a
+            # palm in view) is the head or the scene, not work.
+            if settings.absent_level > 0:
+                absent = present < settings.absent_level
+                palm = palm_seen(motion)
+                if palm is not None:
+                    absent &= ~palm
+                active &= ~absent
+            if settings.presence_level < 1.0:
+                active |= present > settings.presence_level
         # A rest is the hands idle *and* the expert silent: while they speak, it is work.
         if transcript:
             for s0, e0, _text in sentences(transcript):
@@ -136,7 +188,7 @@ class KernelCPDSegmenter:
         for a, b in _runs(~active):
             if b - a < min_rest and a > 0 and b < n:
                 active[a:b] = True
-        x = feature_matrix(motion)
+        x = feature_matrix(motion, settings.hand_weight)
         # A short still moment between two stretches of the same gesture is a hold (pouring,
         # aiming), not a rest: merge it when the hands move alike on both sides.
         runs = _runs(active)

@@ -261,7 +261,9 @@ def main() -> None:
         settings, fit = tune_settings(tuning_pairs(tuned_on, out))
         res = results_for(worlds[report_on], settings, ("ours_motion", "ours_speech"))
         cross[f"{tuned_on}->{report_on}"] = summary(res)
-        knobs = f"rest_level={settings.rest_level} penalty={settings.penalty} min_rest={settings.min_rest}"
+        knobs = (f"rest_level={settings.rest_level} penalty={settings.penalty} min_rest={settings.min_rest} "
+                 f"presence_level={settings.presence_level} absent_level={settings.absent_level} "
+                 f"hand_weight={settings.hand_weight}")
         print(f"réglé sur {tuned_on} ({knobs}, score de réglage {fit:.3f}) -> mesuré sur {report_on}")
         print(format_table({k: v for k, v in cross[f"{tuned_on}->{report_on}"].items() if k != "_speed"}))
     print()

@@ -1,0 +1,243 @@
+"""Where the hands are: a palm detector, and a colour hand-region cue when it sees nothing.
+
+Rests are where the hands are idle, so segmentation needs to know whether hands are in the
+working field at all, not only whether something moves. Two cues, both cheap at a few frames
+per second on small frames:
+
+- ``PalmDetector``: MediaPipe's palm-detection model (``palm_detection_lite.tflite``,
+  Apache-2.0), taken from the installed ``mediapipe`` wheel (never downloaded at run time) and
+  run by LiteRT (``ai-edge-litert``). It finds real hands, bare or gloved, and says where.
+- ``HandSampler``: chroma (Cr/Cb) histograms of a 3x3 grid of cells, and of the pixels that
+  move once the head's motion is removed; after the pass, the colours that move more often than
+  they are seen (the hands, whatever their skin or glove) give a per-video hand-colour model,
+  back-projected on each sampled frame: hand presence in the lower two rows (the working field),
+  hand position, and a working-field colour change (what the hands hold, where they work).
+
+Both degrade to "unknown" (empty columns) rather than failing: no weights, no runtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+PALM_MODEL = "mediapipe/modules/palm_detection/palm_detection_lite.tflite"
+# mediapipe==0.10.14's file: a different or damaged model is refused rather than misread.
+PALM_SHA256 = "e9a4aaddf90dda56a87235303cf00e4c2d3fb28725f68fd88772997dac905c18"
+PALM_SIZE = 192
+CHROMA_BINS = 8  # per axis: 64 Cr/Cb bins
+
+
+@dataclass(frozen=True)
+class PalmHit:
+    """The best palm in a frame: score 0-1, centre (0-1 of width/height), box width (0-1), count."""
+
+    score: float
+    x: float
+    y: float
+    size: float
+    count: int
+
+
+def palm_model_path() -> Path | None:
+    """The palm model inside the installed mediapipe wheel (no import of mediapipe itself)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+
+        path = Path(str(distribution("mediapipe").locate_file(PALM_MODEL)))
+    except (ImportError, PackageNotFoundError):
+        return None
+    if not path.is_file():
+        return None
+    return path if hashlib.sha256(path.read_bytes()).hexdigest() == PALM_SHA256 else None
+
+
+def _anchors() -> np.ndarray:
+    """SSD anchors of the 192x192 palm model: strides 8 (2 per cell) and 16 (6 per cell)."""
+    out = []
+    for stride, per in ((8, 2), (16, 6)):
+        fm = PALM_SIZE // stride
+        yy, xx = np.mgrid[0:fm, 0:fm]
+        c = np.stack([(xx.ravel() + 0.5) / fm, (yy.ravel() + 0.5) / fm], axis=1)
+        out.append(np.repeat(c, per, axis=0))
+    return np.concatenate(out).astype(np.float32)
+
+
+class PalmDetector:
+    """MediaPipe palm detection through LiteRT, one thread; ``None`` from ``load`` when absent."""
+
+    def __init__(self, model: Path, threads: int = 1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.it = Interpreter(model_path=str(model), num_threads=threads)
+        self.it.allocate_tensors()
+        self.inp = self.it.get_input_details()[0]["index"]
+        outs = sorted(self.it.get_output_details(), key=lambda o: int(o["shape"][-1]))
+        self.scores_idx, self.boxes_idx = outs[0]["index"], outs[1]["index"]
+        self.anchors = _anchors()
+
+    @classmethod
+    def load(cls) -> PalmDetector | None:
+        return _load_detector()
+
+    def __call__(self, bgr: np.ndarray, threshold: float = 0.5) -> PalmHit:
+        """Letterbox the frame into 192x192 RGB in [0, 1] (as MediaPipe's graph does), run, keep the
+        best palm."""
+        h, w = bgr.shape[:2]
+        scale = PALM_SIZE / max(h, w)
+        nw, nh = max(1, int(round(w * scale))), max(1, int(round(h * scale)))
+        img = np.zeros((PALM_SIZE, PALM_SIZE, 3), np.float32)
+        ox, oy = (PALM_SIZE - nw) // 2, (PALM_SIZE - nh) // 2
+        small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
+        img[oy:oy + nh, ox:ox + nw] = cv2.cvtColor(small, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
+        self.it.set_tensor(self.inp, img[None])
+        self.it.invoke()
+        logits = self.it.get_tensor(self.scores_idx).reshape(-1)
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
+        j = int(np.argmax(scores))
+        best = float(scores[j])
+        if best < 0.05:
+            return PalmHit(best, 0.5, 0.6, 0.0, 0)
+        reg = self.it.get_tensor(self.boxes_idx).reshape(-1, 18)[j]
+        cx = self.anchors[j, 0] + reg[0] / PALM_SIZE
+        cy = self.anchors[j, 1] + reg[1] / PALM_SIZE
+        bw = abs(float(reg[2])) / PALM_SIZE
+        # Back from the letterbox to the frame's own 0-1 coordinates.
+        x = (cx * PALM_SIZE - ox) / max(nw, 1)
+        y = (cy * PALM_SIZE - oy) / max(nh, 1)
+        count = _count_palms(scores, self.anchors, self.it.get_tensor(self.boxes_idx).reshape(-1, 18), threshold)
+        return PalmHit(best, float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)), bw * PALM_SIZE / max(nw, 1), count)
+
+
+def _count_palms(scores: np.ndarray, anchors: np.ndarray, reg: np.ndarray, threshold: float) -> int:
+    """Palms above threshold after a coarse non-maximum suppression (centres 0.1 apart)."""
+    idx = np.where(scores >= threshold)[0]
+    if idx.size == 0:
+        return 0
+    centres = anchors[idx] + reg[idx, :2] / PALM_SIZE
+    order = np.argsort(-scores[idx])
+    kept: list[np.ndarray] = []
+    for o in order:
+        c = centres[o]
+        if all(float(np.hypot(*(c - k))) > 0.1 for k in kept):
+            kept.append(c)
+        if len(kept) >= 4:
+            break
+    return len(kept)
+
+
+@lru_cache(maxsize=1)
+def _load_detector() -> PalmDetector | None:
+    model = palm_model_path()
+    if model is None:
+        return None
+    try:
+        return PalmDetector(model)
+    except (ImportError, ValueError, RuntimeError):
+        return None
+
+
+def hand_colour_model(field_hists: np.ndarray, moving_hists: np.ndarray) -> np.ndarray:
+    """Per-bin likelihood ratio of 'hand' against 'bench': how much more often a colour moves
+    than it is merely seen. Colours that move (hands, gloves, held tools) score high."""
+    seen = field_hists.sum(axis=0) + 1.0
+    moved = moving_hists.sum(axis=0) + 0.5
+    ratio = (moved / moved.sum()) / (seen / seen.sum())
+    return np.clip(np.log(ratio), 0.0, None).astype(np.float32)
+
+
+def appearance_change(field_hists: np.ndarray, gap: int) -> np.ndarray:
+    """Chi-square-like distance between the hand-region colour mix ``gap`` samples apart
+    (what the hands hold and where they work changes the mix); 0 where undefined."""
+    n = len(field_hists)
+    out = np.zeros(n)
+    if n <= gap:
+        return out
+    p = field_hists / (field_hists.sum(axis=1, keepdims=True) + 1e-6)
+    a, b = p[:-gap], p[gap:]
+    d = 0.5 * ((a - b) ** 2 / (a + b + 1e-6)).sum(axis=1)
+    half = gap // 2
+    out[half:half + len(d)] = d
+    return out
+
+
+HAND_FEATURES = ("palm_score", "palm_x", "palm_y", "palm_count", "hand_presence", "hand_x", "hand_y",
+                 "hand_change")
+GRID = 3  # the frame cut in 3x3 cells: where the hand colours lie (working position)
+
+
+class HandSampler:
+    """Collects, at a few frames per second, the palm detector's answer and small chroma
+    histograms per cell (a few hundred bytes a sample, so an hour stays a few MB); ``series``
+    then learns the video's hand colours and returns per-frame hand features."""
+
+    def __init__(self, palm: PalmDetector | None = None):
+        self.palm = palm
+        self.index: list[int] = []
+        self.cells: list[np.ndarray] = []  # (GRID*GRID, CHROMA_BINS^2) uint16 per sample
+        self.palm_rows: list[tuple[float, float, float, float]] = []
+        self.palm_index: list[int] = []
+        self.moved = np.zeros(CHROMA_BINS * CHROMA_BINS)
+        self._code: np.ndarray | None = None
+
+    def add(self, i: int, bgr: np.ndarray, moving: np.ndarray | None) -> None:
+        small = bgr[::2, ::2]
+        h, w = small.shape[:2]
+        ycc = cv2.cvtColor(np.ascontiguousarray(small), cv2.COLOR_BGR2YCrCb)
+        shift = 8 - int(math.log2(CHROMA_BINS))
+        bins = (ycc[..., 1] >> shift).astype(np.int32) * CHROMA_BINS + (ycc[..., 2] >> shift)
+        if self._code is None or self._code.shape != (h, w):
+            yy, xx = np.mgrid[0:h, 0:w]
+            self._code = ((yy * GRID) // h * GRID + (xx * GRID) // w) * CHROMA_BINS * CHROMA_BINS
+        dark = ycc[..., 0] < 24  # chroma of near-black pixels is noise
+        code = (self._code + bins)[~dark]
+        nb = GRID * GRID * CHROMA_BINS * CHROMA_BINS
+        self.cells.append(np.bincount(code, minlength=nb).reshape(GRID * GRID, -1).astype(np.uint16))
+        self.index.append(i)
+        if moving is not None and moving.any():
+            if moving.shape != (h, w):
+                moving = cv2.resize(moving.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+            self.moved += np.bincount(bins[moving & ~dark], minlength=CHROMA_BINS * CHROMA_BINS)
+
+    def add_palm(self, i: int, bgr: np.ndarray) -> None:
+        if self.palm is not None:
+            hit = self.palm(bgr)
+            self.palm_index.append(i)
+            self.palm_rows.append((hit.score, hit.x, hit.y, float(hit.count)))
+
+    def series(self, n: int) -> dict[str, np.ndarray]:
+        """Per-frame (n frames) hand features, linearly interpolated between samples."""
+        out = {k: np.zeros(n) for k in HAND_FEATURES}
+        if not self.cells or n == 0:
+            return out
+        idx = np.asarray(self.index, float)
+        frames = np.arange(n, dtype=float)
+        cells = np.stack(self.cells).astype(np.float32)  # (S, cells, bins)
+        seen = cells.sum(axis=(0, 1))
+        model = hand_colour_model(seen[None], self.moved[None])
+        per_cell = cells.sum(axis=2) + 1e-6
+        layout = (cells @ model) / per_cell  # (S, cells): hand-colour score of each cell
+        rows = np.repeat(np.arange(GRID), GRID)
+        cols = np.tile(np.arange(GRID), GRID)
+        work = rows >= 1  # the lower two rows: where hands work in first-person footage
+        presence = layout[:, work].mean(axis=1)
+        wts = np.clip(layout, 0, None) + 1e-6
+        hx = (wts * ((cols + 0.5) / GRID)).sum(axis=1) / wts.sum(axis=1)
+        hy = (wts * ((rows + 0.5) / GRID)).sum(axis=1) / wts.sum(axis=1)
+        field = cells[:, work].sum(axis=1)
+        gap = max(2, int(round(len(idx) / max(idx[-1] - idx[0], 1) * 20)))  # about 2 s at 10 fps
+        change = appearance_change(field, gap)
+        for key, vals in (("hand_presence", presence), ("hand_x", hx), ("hand_y", hy), ("hand_change", change)):
+            out[key] = np.interp(frames, idx, vals)
+        if self.palm_rows:
+            p = np.asarray(self.palm_rows, float)
+            pidx = np.asarray(self.palm_index, float)
+            for j, key in enumerate(("palm_score", "palm_x", "palm_y", "palm_count")):
+                out[key] = np.interp(frames, pidx, p[:, j])
+        return out
