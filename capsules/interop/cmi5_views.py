@@ -23,6 +23,15 @@ from capsules.models import Cmi5Session
 SESSION_KEY = "geste_cmi5_sessions"  # capsule pk -> Cmi5Session pk (the token never leaves the database)
 
 
+def open_session(request, capsule) -> Cmi5Session | None:
+    """The cmi5 session this browser launched for the capsule, while it is open (the capsule page
+    shows its "Terminer" button)."""
+    pk = (request.session.get(SESSION_KEY) or {}).get(str(capsule.pk))
+    if not pk or not request.user.is_authenticated:
+        return None
+    return Cmi5Session.objects.filter(pk=pk, user=request.user, terminated_at__isnull=True).first()
+
+
 def refused(request, message: str, status: int = 400):
     return render(request, "capsules/interop/lti_error.html", {"message": message}, status=status)
 

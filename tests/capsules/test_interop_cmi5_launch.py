@@ -182,8 +182,12 @@ def test_a_cmi5_launch_reports_initialized_completed_passed_terminated(lms_with_
                 {"response": {"value": True}, "answered_at": at(16)})["correct"] is False
     done = post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
     assert done["completed"] is True
-    # the learner ends the activity: back to the LMS's returnURL
-    end = client.post(reverse("interop-cmi5-terminate", args=[session.pk]))
+    # the learner ends the activity with the capsule page's button: back to the LMS's returnURL
+    page = client.get(capsule.page.url).content.decode()
+    exit_url = reverse("interop-cmi5-terminate", args=[session.pk])
+    assert f'action="{exit_url}"' in page and "Terminer et revenir à la formation" in page
+    assert Client().post(exit_url).status_code == 401  # someone else's browser cannot end it
+    end = client.post(exit_url)
     assert end.status_code == 302 and end["Location"] == f"{lms.origin}/cours/42"
 
     wait_for(lambda: Cmi5Statement.objects.filter(status="sent").count() == 4, timeout=90,
@@ -211,6 +215,7 @@ def test_a_cmi5_launch_reports_initialized_completed_passed_terminated(lms_with_
     assert not [r for r in results if r["error"]], results
     session.refresh_from_db()
     assert session.auth_token == ""  # the last statement is out: the token is forgotten
+    assert "Terminer et revenir" not in client.get(capsule.page.url).content.decode()  # the session is over
 
     # the fetch URL is one-time: the same launch link again gets the LMS's error, told in French
     again = Client().get(url)
