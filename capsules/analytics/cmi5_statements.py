@@ -3,7 +3,7 @@
 The same builder as the export files and the LRS outbox (``xapi.VERBS``, ``xapi.iso_timestamp``),
 with the cmi5 rules on top (cmi5 spec, "AU requirements" and "xAPI data model"): the launch's actor
 and activity id unchanged, the LMS's ``contextTemplate`` merged in, ``registration``, the session id
-extension, the cmi5 category activity (and the moveOn one on statements that satisfy moveOn), the
+extension, the cmi5 category activity (and the moveOn one on completed, passed and failed), the
 mastery score extension on passed/failed, ``result.duration`` where the spec requires it. Statement
 ids are UUIDv5 of the session and the verb: a retried send never makes a second statement.
 """
@@ -24,6 +24,7 @@ EXT_SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 EXT_MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 CMI5_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://geste.invalid/xapi/cmi5")
 DEFINED = ("initialized", "completed", "passed", "failed", "terminated")
+MOVEON_VERBS = {"completed", "passed", "failed"}  # the statements an LMS weighs against moveOn
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _context(session: AuSession, verb: str, moves_on: bool) -> dict:
 
 
 def defined_statement(session: AuSession, verb: str, when: datetime, *, elapsed_s: float | None = None,
-                      score: float | None = None, moves_on: bool = False) -> dict:
+                      score: float | None = None) -> dict:
     """One cmi5 defined statement. ``score`` is scaled (0–1), for passed/failed; ``elapsed_s`` the time
     since "initialized" (completed, passed, failed and terminated carry it as result.duration)."""
     if verb not in DEFINED:
@@ -81,7 +82,7 @@ def defined_statement(session: AuSession, verb: str, when: datetime, *, elapsed_
         "verb": {"id": VERBS[verb].id, "display": {"en-US": VERBS[verb].en}},
         "object": {"objectType": "Activity", "id": session.activity_id},
         "timestamp": iso_timestamp(when),
-        "context": _context(session, verb, moves_on and verb in {"completed", "passed"}),
+        "context": _context(session, verb, verb in MOVEON_VERBS),
     }
     result: dict = {}
     if verb == "completed":

@@ -27,7 +27,7 @@ from capsules.interop.cmi5_launch import LaunchData, LaunchParams, xapi_headers
 from capsules.interop.scorm_relay import capsule_score
 from capsules.models import Capsule, Cmi5Session, Cmi5Statement, Progress
 
-PASS_MOVE_ON = {"Passed", "CompletedAndPassed", "CompletedOrPassed"}
+PASS_REQUIRED = {"Passed", "CompletedAndPassed"}  # moveOn that a completion alone never satisfies
 
 
 def au_session(session: Cmi5Session) -> cmi5_statements.AuSession:
@@ -93,7 +93,7 @@ def on_progress(user_id: int, capsule_id: int) -> None:
                 continue
             recorded = False
             if not _sent_in_registration(session, {"completed"}):
-                recorded |= _record(session, "completed", moves_on=session.move_on != "NotApplicable") is not None
+                recorded |= _record(session, "completed") is not None
             if not _sent_in_registration(session, {"passed"}) and not session.statements.filter(
                     verb__in=["passed", "failed"]).exists():
                 recorded |= _judge(session, progress.user)
@@ -105,15 +105,14 @@ def _judge(session: Cmi5Session, user) -> bool:
     """passed/failed for the capsule's questions; a capsule without questions passes only when the
     LMS's moveOn asks for a pass (completion is then its criterion), without a score."""
     percent = capsule_score(user, session.capsule)
-    moves_on = session.move_on in PASS_MOVE_ON
     if percent is None:
-        if session.move_on in {"Passed", "CompletedAndPassed"}:
-            return _record(session, "passed", moves_on=True) is not None
+        if session.move_on in PASS_REQUIRED:
+            return _record(session, "passed") is not None
         return False
     scaled = percent / 100
     threshold = session.mastery_score if session.mastery_score is not None else 1.0
     verb = "passed" if scaled >= threshold - 1e-9 else "failed"
-    return _record(session, verb, score=scaled, moves_on=moves_on) is not None
+    return _record(session, verb, score=scaled) is not None
 
 
 def terminate(session: Cmi5Session) -> bool:

@@ -207,7 +207,9 @@ def test_a_cmi5_launch_reports_initialized_completed_passed_terminated(lms_with_
     initialized, completed, passed, terminated = stored
     assert "result" not in initialized
     assert completed["result"]["completion"] is True and "success" not in completed["result"]
-    assert MOVEON_CATEGORY in [c["id"] for c in completed["context"]["contextActivities"]["category"]]
+    for stmt in (completed, passed):
+        assert MOVEON_CATEGORY in [c["id"] for c in stmt["context"]["contextActivities"]["category"]]
+    assert MOVEON_CATEGORY not in [c["id"] for c in terminated["context"]["contextActivities"]["category"]]
     assert passed["result"]["success"] is True and passed["result"]["score"] == {"scaled": 0.5}
     assert passed["context"]["extensions"][EXT_MASTERY] == 0.5
     assert all(s["result"]["duration"].startswith("PT") for s in (completed, passed, terminated))
@@ -289,3 +291,49 @@ def test_launches_are_refused_when_no_lms_is_declared(lms, capsule, settings):
     response = Client().get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}")
     assert response.status_code == 400 and "pas déclarée" in response.content.decode()
     assert lms.fetch_calls == []
+
+
+@pytest.mark.parametrize("move_on,expected", [
+    ("Passed", {"initialized", "completed", "passed"}),  # completion is this capsule's only criterion
+    ("CompletedAndPassed", {"initialized", "completed", "passed"}),
+    ("Completed", {"initialized", "completed"}),
+    ("CompletedOrPassed", {"initialized", "completed"}),
+])
+def test_move_on_decides_a_pass_for_a_capsule_without_questions(lms, db, move_on, expected,
+                                                                django_capture_on_commit_callbacks):
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=20.0), title="Observer")
+    pages.capsule_page(capsule)
+    client = Client()
+    query = launch_query(lms, str(uuid.uuid4()), move_on=move_on, mastery=None)
+    assert client.get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, reverse("learner-progress", args=[capsule.pk]), {"position": 20, "watched": [[0, 20]]})
+    session = Cmi5Session.objects.get()
+    assert session.move_on == move_on and session.mastery_score is None
+    statements = dict(session.statements.values_list("verb", "statement"))
+    assert set(statements) == expected
+    if "passed" in statements:
+        assert "score" not in statements["passed"]["result"]
+        assert EXT_MASTERY not in statements["passed"]["context"]["extensions"]
+
+
+def test_the_lms_template_is_merged_not_replaced():
+    from datetime import UTC, datetime
+
+    from capsules.analytics.cmi5_statements import AuSession, defined_statement
+
+    template = {"contextActivities": {"category": [{"id": CMI5_CATEGORY}, {"id": "https://lms.example.org/cat"}],
+                                      "grouping": [{"id": PUBLISHER}]},
+                "extensions": {EXT_SESSION: "s-1", "https://lms.example.org/ext": 3}}
+    session = AuSession("s-1", {"objectType": "Agent", "account": {"homePage": "https://lms.example.org",
+                                                                   "name": "x"}},
+                        PUBLISHER, uuid.UUID(int=7), template, 0.75)
+    stmt = defined_statement(session, "failed", datetime(2026, 1, 1, tzinfo=UTC), elapsed_s=61.236, score=0.5)
+    categories = [c["id"] for c in stmt["context"]["contextActivities"]["category"]]
+    assert categories == [CMI5_CATEGORY, "https://lms.example.org/cat", MOVEON_CATEGORY]
+    assert stmt["context"]["extensions"] == {EXT_SESSION: "s-1", "https://lms.example.org/ext": 3, EXT_MASTERY: 0.75}
+    assert stmt["result"] == {"success": False, "score": {"scaled": 0.5}, "duration": "PT61.24S"}
+    assert template["extensions"] == {EXT_SESSION: "s-1", "https://lms.example.org/ext": 3}  # not mutated
+    assert stmt["id"] == defined_statement(session, "failed", datetime(2027, 1, 1, tzinfo=UTC))["id"]
+    with pytest.raises(ValueError):
+        defined_statement(session, "played", datetime(2026, 1, 1, tzinfo=UTC))
