@@ -46,6 +46,7 @@ class LaunchParams:
     registration: uuid.UUID
     activity_id: str
     lms_origin: str
+    display_name: str = ""  # the actor's "name" as plain text, shown in Geste's header only
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,20 @@ def parse(query) -> LaunchParams:
     except ValueError:
         raise LaunchRefused("Lancement cmi5 refusé : l'inscription (registration) est invalide.") from None
     return LaunchParams(endpoint, fetch, _actor(query.get("actor")), registration, _iri(query.get("activityId")),
-                        origin)
+                        origin, _display_name(query.get("actor")))
+
+
+def _display_name(raw: str | None) -> str:
+    """The learner's name for Geste's pages: tags stripped, control characters gone, 150 characters."""
+    from django.utils.html import strip_tags
+
+    try:
+        name = json.loads(raw or "").get("name")
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(name, str):
+        return ""
+    return " ".join("".join(c for c in strip_tags(name) if ord(c) >= 32).split())[:150]
 
 
 def fetch_token(params: LaunchParams) -> str:
@@ -215,5 +229,8 @@ def account_for(params: LaunchParams):
         raise AccountRefused("Ce compte Geste ne peut pas être ouvert depuis une plateforme de formation.")
     if not user.is_active:
         raise AccountRefused("Ce compte Geste est désactivé.")
+    if params.display_name and user.first_name != params.display_name:
+        user.first_name = params.display_name  # one field: names are not split the LMS's way
+        user.save(update_fields=["first_name"])
     user.groups.add(Group.objects.get_or_create(name=LEARNERS_GROUP)[0])
     return user

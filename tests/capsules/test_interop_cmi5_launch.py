@@ -75,6 +75,9 @@ class LocalLms:
             self.tokens[key] = None
             self.valid.add(token)
             return reply("200 OK", {"auth-token": token})
+        if path.startswith("/cours/") and method == "GET":  # the returnURL: the course page of the LMS
+            return reply("200 OK", b"<!DOCTYPE html><html lang=fr><title>Cours</title><h1>Cours 42</h1>",
+                         "text/html; charset=utf-8")
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if not auth.startswith("Basic ") or auth[6:] not in self.valid:
             return reply("401 Unauthorized", {"error": "bad token"})
@@ -174,6 +177,7 @@ def test_a_cmi5_launch_reports_initialized_completed_passed_terminated(lms_with_
     assert learner.username.startswith("cmi5-") and not learner.has_usable_password()
     assert learner.groups.filter(name="Learners").exists() and not learner.is_staff
     assert Cmi5Learner.objects.get().name == "etu-1234"
+    assert learner.first_name == "Ana Lopes"  # the actor's display name, tags stripped, for Geste's header
 
     # the learner answers through the learner API (q1 right, q2 wrong: 50 %) and watches to the end
     a = delivery.response_to_public(q1, {"choice": "a"}, delivery.audience_for(learner))
