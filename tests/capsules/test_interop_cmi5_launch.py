@@ -341,3 +341,48 @@ def test_the_lms_template_is_merged_not_replaced():
     assert stmt["id"] == defined_statement(session, "failed", datetime(2027, 1, 1, tzinfo=UTC))["id"]
     with pytest.raises(ValueError):
         defined_statement(session, "played", datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_statements_wait_when_the_lms_is_down_and_leave_in_order_when_it_is_back(lms, capsule):
+    from capsules.interop import cmi5_runtime, lrs
+
+    capsule, _, _ = capsule
+    client = Client()
+    query = launch_query(lms, str(uuid.uuid4()))
+    assert client.get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}").status_code == 302
+    session = Cmi5Session.objects.get()
+    cmi5_runtime.terminate(session)
+    session.refresh_from_db()
+    received = []
+    lms.stop()  # the LMS goes down
+    with pytest.raises(lrs.LrsUnavailable, match="injoignable"):
+        cmi5_runtime.send_session(session.pk)
+    rows = Cmi5Statement.objects.filter(session=session).order_by("pk")
+    assert [(r.verb, r.status, r.attempts) for r in rows] == [("initialized", "pending", 1),
+                                                              ("terminated", "pending", 1)]
+    assert all(r.next_attempt_at for r in rows)
+    assert cmi5_runtime.send_session(session.pk) == 0  # not before the backoff delay
+    assert cmi5_runtime.due_sessions() == []
+
+    # back up (same origin), the token still valid: both leave in one ordered batch, then the token goes
+    back = LocalLms("http://127.0.0.1:9/xAPI")
+
+    def store(environ, start_response):  # an LRS that keeps what it gets, behind the session's token
+        assert environ["PATH_INFO"] == "/xapi/statements"
+        assert environ["HTTP_AUTHORIZATION"] == f"Basic {session.auth_token}"
+        received.extend(json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))))
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"[]"]
+
+    back.server.set_app(store)
+    try:
+        Cmi5Session.objects.filter(pk=session.pk).update(endpoint=f"{back.origin}/xapi")
+        rows.update(next_attempt_at=None)
+        assert cmi5_runtime.due_sessions() == [session.pk]
+        assert cmi5_runtime.send_session(session.pk) == 2
+        assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in received] == ["initialized", "terminated"]
+        assert set(rows.values_list("status", flat=True)) == {"sent"}
+        session.refresh_from_db()
+        assert session.auth_token == ""
+    finally:
+        back.stop()
