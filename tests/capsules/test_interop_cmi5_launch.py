@@ -386,3 +386,21 @@ def test_statements_wait_when_the_lms_is_down_and_leave_in_order_when_it_is_back
         assert session.auth_token == ""
     finally:
         back.stop()
+
+
+def test_cmi5_state_on_the_designer_screen(lms, capsule, settings):
+    capsule, _, _ = capsule
+    designer = Client()
+    designer.force_login(factories.designer())
+    settings.GESTE_CMI5_LMS_ORIGINS = []
+    page = designer.get(reverse("geste_packages")).content.decode()
+    assert "Aucune plateforme n'est autorisée à lancer les capsules en cmi5" in page
+    settings.GESTE_CMI5_LMS_ORIGINS = [lms.origin, "javascript:alert(1)"]  # a bad entry is ignored
+    query = launch_query(lms, str(uuid.uuid4()))
+    assert Client().get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}").status_code == 302
+    Cmi5Statement.objects.update(last_error="LMS injoignable : ConnectionError")
+    page = designer.get(reverse("geste_packages")).content.decode()
+    assert f"<code>{lms.origin}</code>" in page and "javascript:" not in page
+    assert "1 session lancée" in page and "1 déclaration cmi5 en attente" in page
+    assert "LMS injoignable : ConnectionError" in page
+    assert Client().get(reverse("geste_packages")).status_code in (302, 403)  # designers only
