@@ -718,3 +718,73 @@ class LtiCourseCohort(models.Model):
         verbose_name = _("cours LTI synchronisé")
         verbose_name_plural = _("cours LTI synchronisés")
         constraints = [models.UniqueConstraint(fields=["context", "skills_block"], name="lti_course_cohort_unique")]
+
+
+class Cmi5Learner(models.Model):
+    """The Geste account of one cmi5 actor: an LMS (its origin) + the actor's account homePage and name.
+
+    Launches never match an account by anything else (no e-mail, no username typed by the LMS)."""
+
+    lms_origin = models.CharField(max_length=300)
+    home_page = models.CharField(max_length=500)
+    name = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cmi5_identities")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lms_origin", "home_page", "name"], name="cmi5_learner_unique")]
+
+
+class Cmi5Session(models.Model):
+    """One cmi5 launch of a capsule (an AU session): what the LMS gave and what was sent back.
+
+    ``auth_token`` comes from the one-time fetch URL; it stays server-side (never in a page) and is
+    cleared once the session's last statement ("terminated") has reached the LMS."""
+
+    class LaunchMode(models.TextChoices):
+        NORMAL = "Normal", "Normal"
+        BROWSE = "Browse", "Browse"
+        REVIEW = "Review", "Review"
+
+    # the LMS's session id (contextTemplate's sessionid extension), a fresh UUID if it gave none
+    session_id = models.CharField(max_length=255, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cmi5_sessions")
+    capsule = models.ForeignKey(Capsule, on_delete=models.CASCADE, related_name="cmi5_sessions")
+    registration = models.UUIDField()
+    activity_id = models.CharField(max_length=2000)
+    endpoint = models.CharField(max_length=2000)
+    auth_token = models.TextField(blank=True)
+    actor = models.JSONField()
+    context_template = models.JSONField(default=dict)
+    launch_mode = models.CharField(max_length=8, choices=LaunchMode.choices, default=LaunchMode.NORMAL)
+    move_on = models.CharField(max_length=24, default="NotApplicable")
+    mastery_score = models.FloatField(null=True, blank=True)
+    return_url = models.CharField(max_length=2000, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    terminated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "capsule", "terminated_at"], name="cmi5_session_open")]
+
+
+class Cmi5Statement(models.Model):
+    """The outbox of one session's cmi5 "defined" statements, sent in order to the LMS's endpoint."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        SENT = "sent", _("Envoyée")
+        REJECTED = "rejected", _("Refusée par le LMS")
+
+    session = models.ForeignKey(Cmi5Session, on_delete=models.CASCADE, related_name="statements")
+    verb = models.CharField(max_length=16)
+    statement_id = models.UUIDField(unique=True)
+    statement = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "verb"], name="cmi5_statement_once_per_session")]

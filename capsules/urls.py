@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("capsules.recognition.urls")),
     path("", include("capsules.interop.scorm_relay")),
     path("", include("capsules.interop.lti.urls")),
+    path("", include("capsules.interop.cmi5_views")),
 ]

@@ -158,6 +158,10 @@ class CapsulePage(Page):
             "progress": Progress.objects.filter(user=request.user, capsule=capsule).first()
             if request.user.is_authenticated else None,
         })
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from capsules.interop.cmi5_views import open_session
+
+            context["cmi5_session"] = open_session(request, capsule)  # launched from an LMS through cmi5
         return context
 
 

@@ -72,6 +72,9 @@ VERBS: dict[str, Verb] = {
     "answered": Verb("http://adlnet.gov/expapi/verbs/answered", "a répondu à", "answered"),
     "completed": Verb("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
     "terminated": Verb("http://adlnet.gov/expapi/verbs/terminated", "a quitté", "terminated"),
+    # cmi5 "defined" statements only (capsules/analytics/cmi5_statements.py): no learner event has them
+    "passed": Verb("http://adlnet.gov/expapi/verbs/passed", "a réussi", "passed"),
+    "failed": Verb("http://adlnet.gov/expapi/verbs/failed", "a échoué à", "failed"),
 }
 VIDEO_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "completed", "terminated"}
 

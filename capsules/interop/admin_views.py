@@ -42,7 +42,21 @@ def packages(request):
     for block in SkillsBlock.objects.select_related("certification").prefetch_related("capsules"):
         capsules = [c for c in block.capsules.all() if c.pk in live]
         blocks.append({"block": block, "capsules": capsules})
-    return TemplateResponse(request, "capsules/admin/interop_packages.html", {"blocks": blocks, "lrs": _lrs_state()})
+    return TemplateResponse(request, "capsules/admin/interop_packages.html", {"blocks": blocks, "lrs": _lrs_state(),
+                                                                               "cmi5": _cmi5_state()})
+
+
+def _cmi5_state() -> dict:
+    """cmi5 launches: which LMSs may launch, and how their sessions' statements fare."""
+    from capsules.interop.cmi5_launch import allowed_origins
+    from capsules.models import Cmi5Session, Cmi5Statement
+
+    counts = dict(Cmi5Statement.objects.values_list("status").annotate(n=Count("pk")))
+    last_error = (Cmi5Statement.objects.exclude(last_error="").exclude(status=Cmi5Statement.Status.SENT)
+                  .order_by("-pk").values_list("last_error", flat=True).first())
+    return {"origins": sorted(allowed_origins()), "sessions": Cmi5Session.objects.count(),
+            "pending": counts.get(Cmi5Statement.Status.PENDING, 0), "sent": counts.get(Cmi5Statement.Status.SENT, 0),
+            "rejected": counts.get(Cmi5Statement.Status.REJECTED, 0), "last_error": last_error}
 
 
 def _lrs_state() -> dict:

@@ -1,9 +1,9 @@
 """cmi5 course packages: ``cmi5.xml`` (the cmi5 CourseStructure) zipped for an LMS to import.
 
-One AU per capsule, launched in its own window on Geste's capsule page (``moveOn="Completed"``).
-The package carries no content: the LMS launches the AU URL with the cmi5 query parameters
-(endpoint, fetch, actor, registration, activityId), which Geste ignores today — completion reaches
-the LMS through the SCORM launcher or the LRS, not yet through the cmi5 launch session.
+One AU per capsule, launched in its own window (``moveOn="Completed"``). The package carries no
+content: the LMS launches the AU URL (Geste's cmi5 launch view, ``cmi5_views``) with the cmi5 query
+parameters (endpoint, fetch, actor, registration, activityId); Geste fetches the token, signs the
+learner in, shows the capsule page and sends the cmi5 defined statements back (``cmi5_runtime``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def course_structure(course: PackageCourse) -> bytes:
                               launchMethod="OwnWindow")
         _text(au, "title", unit.title)
         _text(au, "description", unit.description)
-        etree.SubElement(au, f"{{{NS}}}url").text = unit.launch_url
+        etree.SubElement(au, f"{{{NS}}}url").text = unit.cmi5_url or unit.launch_url
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

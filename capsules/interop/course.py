@@ -35,6 +35,7 @@ class PackageUnit:
     description: str
     launch_url: str  # the capsule page on Geste
     relay_url: str  # the Geste page the SCORM launcher embeds (reports progress by postMessage)
+    cmi5_url: str = ""  # the cmi5 AU launch URL (capsules/interop/cmi5_views.py)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ def _unit(capsule: Capsule, root: str) -> PackageUnit:
     url = f"{root}{parts[2] if parts else page.url_path}"
     relay = f"{root}{reverse('interop-scorm-relay', args=[capsule.pk])}"
     description = (page.search_description or getattr(page, "intro", "") or capsule.title).strip()
+    cmi5_url = f"{root}{reverse('interop-cmi5-launch', args=[capsule.pk])}"
     return PackageUnit(capsule.pk, f"{root}/{IRI_ROOT}/capsules/{capsule.pk}", capsule.title,
-                       _plain(description) or capsule.title, url, relay)
+                       _plain(description) or capsule.title, url, relay, cmi5_url)
 
 
 def _plain(text: str) -> str:

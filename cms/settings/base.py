@@ -201,6 +201,9 @@ GESTE_CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": [SELF, UNSAFE_INLINE]
 # (e.g. "https://moodle.example.org"); "*" by default, since a package may be played in any LMS (the relay
 # only posts to the origin its launcher declared).
 GESTE_LMS_FRAME_ANCESTORS = os.environ.get("GESTE_LMS_FRAME_ANCESTORS", "*").split()
+# Origins (scheme://host[:port]) of the LMSs allowed to launch capsules through cmi5: the launch's
+# endpoint and fetch URLs must be on one of them (none by default: cmi5 launches are refused).
+GESTE_CMI5_LMS_ORIGINS = os.environ.get("GESTE_CMI5_LMS_ORIGINS", "").split()
 
 # LTI 1.3 (capsules/interop/lti/): pages reached through a launch may be framed by the launching
 # platform's origins only (from its registration: issuer and authorisation URL); grades and rosters

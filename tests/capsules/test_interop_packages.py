@@ -73,7 +73,7 @@ def test_cmi5_validates_and_points_at_published_capsules(block, tmp_path):
     aus = doc.findall(f"{CMI5}au")
     assert [au.findtext(f"{CMI5}title/{CMI5}langstring") for au in aus] == [c.title for c in published]
     urls = [au.findtext(f"{CMI5}url") for au in aus]
-    assert urls == [f"{BASE}{c.page.get_url_parts()[2]}" for c in published]
+    assert urls == [f"{BASE}/interop/cmi5/capsules/{c.pk}/" for c in published]  # the AU launch view
     assert all(au.get("moveOn") == "Completed" for au in aus)
     assert len({au.get("id") for au in aus}) == 2
     assert b"Brouillon secret" not in xml

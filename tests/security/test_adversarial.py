@@ -436,3 +436,32 @@ def test_lti_forms_refuse_forged_values(value):
     assert response.status_code == 400 and "<script>x" not in response.content.decode()
     response = Client().post("/lti/lancement/", {"id_token": value, "state": value})
     assert response.status_code == 400
+
+
+# --- cmi5 launch parameters (capsules/interop/cmi5_launch.py) ------------------------------------------
+
+
+@pytest.mark.parametrize("param", ["endpoint", "fetch", "actor", "registration", "activityId"])
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_cmi5_launch_parameters_are_refused_before_any_request(param, text, settings, monkeypatch):
+    """Each launch parameter is checked before Geste sends anything anywhere; the refusal page
+    echoes none of it."""
+    import json
+    import uuid
+
+    import requests
+
+    settings.GESTE_CMI5_LMS_ORIGINS = ["https://lms.example"]
+    sent = []
+    monkeypatch.setattr(requests, "post", lambda *a, **k: sent.append(a))  # would be a request: none expected
+    monkeypatch.setattr(requests, "get", lambda *a, **k: sent.append(a))
+    capsule = factories.CapsuleFactory()
+    pages.capsule_page(capsule)
+    query = {"endpoint": "https://lms.example/xapi", "fetch": "https://lms.example/fetch/1",
+             "actor": json.dumps({"account": {"homePage": "https://lms.example", "name": "a"}}),
+             "registration": str(uuid.uuid4()), "activityId": "https://lms.example/au/1", param: text}
+    response = Client().get(f"/interop/cmi5/capsules/{capsule.pk}/", query)
+    html = response.content.decode()
+    assert response.status_code == 400 and "Lancement cmi5 refusé" in html
+    assert "<img" not in html and "<svg" not in html and "<iframe" not in html and "__xss" not in html
+    assert sent == []

@@ -1,0 +1,71 @@
+"""The cmi5 AU launch URL of a capsule, and the learner's "end" of the AU session.
+
+``launch`` (GET, what the LMS opens with the cmi5 query parameters): checks them, fetches the
+token once, reads LMS.LaunchData, signs the learner in to their Geste account (made on first launch),
+sends ``initialized`` and shows the capsule page. ``terminate`` (POST, CSRF-protected, the session's
+owner only) sends ``terminated`` and goes back to the LMS's returnURL when it gave one.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from capsules.interop import cmi5_launch, cmi5_runtime
+from capsules.interop.lti.accounts import AccountRefused
+from capsules.learning.views import live_capsule_or_404
+from capsules.models import Cmi5Session
+
+SESSION_KEY = "geste_cmi5_sessions"  # capsule pk -> Cmi5Session pk (the token never leaves the database)
+
+
+def open_session(request, capsule) -> Cmi5Session | None:
+    """The cmi5 session this browser launched for the capsule, while it is open (the capsule page
+    shows its "Terminer" button)."""
+    pk = (request.session.get(SESSION_KEY) or {}).get(str(capsule.pk))
+    if not pk or not request.user.is_authenticated:
+        return None
+    return Cmi5Session.objects.filter(pk=pk, user=request.user, terminated_at__isnull=True).first()
+
+
+def refused(request, message: str, status: int = 400):
+    return render(request, "capsules/interop/lti_error.html", {"message": message}, status=status)
+
+
+@never_cache
+@require_GET
+def launch(request, capsule_id: int):
+    capsule = live_capsule_or_404(capsule_id)
+    try:
+        params = cmi5_launch.parse(request.GET)
+        token = cmi5_launch.fetch_token(params)
+        data = cmi5_launch.launch_data(params, token)
+        user = cmi5_launch.account_for(params)
+    except (cmi5_launch.LaunchRefused, AccountRefused) as exc:
+        return refused(request, str(exc), status=403 if isinstance(exc, AccountRefused) else 400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    session = cmi5_runtime.start(user, capsule, params, data, token)
+    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), str(capsule.pk): session.pk}
+    return HttpResponseRedirect(capsule.page.get_url(request))
+
+
+@never_cache
+@require_POST
+def terminate(request, pk: int):
+    if not request.user.is_authenticated:
+        return refused(request, "Connectez-vous à Geste pour terminer cette activité.", status=401)
+    session = Cmi5Session.objects.select_related("capsule__page").filter(pk=pk, user=request.user).first()
+    if session is None:
+        raise Http404("Session cmi5 introuvable.")
+    cmi5_runtime.terminate(session)
+    return HttpResponseRedirect(session.return_url or session.capsule.page.get_url(request))
+
+
+urlpatterns = [
+    path("interop/cmi5/capsules/<int:capsule_id>/", launch, name="interop-cmi5-launch"),
+    path("interop/cmi5/sessions/<int:pk>/terminer/", terminate, name="interop-cmi5-terminate"),
+]
