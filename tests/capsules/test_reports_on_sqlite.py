@@ -17,6 +17,7 @@ TESTS = [
     "test_block_indicators_screen_and_csv_are_for_designers",
     "test_a_trainer_never_sees_another_cohort",
     "test_report_query_count_is_constant_for_30_and_300_learners",
+    "test_a_trainer_reaches_their_cohorts_indicators_from_the_menu_and_from_the_reports_refusal",
 ]
 
 
