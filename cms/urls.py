@@ -6,6 +6,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import health, media, search
 
+handler500 = "cms.errors.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from capsules.analytics import cohorts
 from capsules.analytics.charts import Bar, bar_chart
-from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response
+from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response, forbidden
 from capsules.models import SkillsBlock
 from capsules.permissions import can_author
 
@@ -125,7 +125,7 @@ def _designers(view):
     def wrapper(request, *args, **kwargs):
         if not can_author(request.user):
             reason = _("Les indicateurs d'un bloc entier sont réservés aux concepteurs pédagogiques.")
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+            return forbidden(request, reason)
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__

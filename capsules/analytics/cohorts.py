@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from capsules.learning.practice import SCHEDULER, to_fsrs
@@ -185,6 +186,13 @@ def block_report(block: SkillsBlock, now: datetime | None = None) -> CohortRepor
     return _report(block, list(block_learners(block)), None, None, timezone.localtime(now).date(), now)
 
 
+def _first_per(partition: list[str], order: list) -> Window:
+    """Rank of a row within its partition: ``rank=1`` keeps one row per partition in a single query.
+
+    A window function rather than ``DISTINCT ON``, which only PostgreSQL has (``make run`` uses SQLite)."""
+    return Window(RowNumber(), partition_by=[F(name) for name in partition], order_by=order)
+
+
 def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date | None, end: date,
             now: datetime) -> CohortReport:
     capsules: list[Capsule] = list(live_capsules(block).select_related("footage"))
@@ -211,8 +219,9 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             caps[p.capsule_id].completed += 1
 
     acquired_by: dict[int, tuple[set[int], datetime]] = {}
+    latest = _first_per(["user_id"], [F("finished_at").desc(), F("pk").desc()])
     for s in (PlacementSession.objects.filter(user_id__in=user_ids, skills_block=block, finished_at__isnull=False)
-              .order_by("user_id", "-finished_at").distinct("user_id")):
+              .annotate(rank=latest).filter(rank=1)):
         acquired_by[s.user_id] = ({c for c in s.acquired_capsule_ids if c in caps}, s.finished_at)
         first_seen.append(s.started_at)
 
@@ -233,7 +242,8 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             row.last_activity = max(filter(None, [row.last_activity, placed_at]))
 
     firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
-              .order_by("user_id", "interaction_id", "answered_at", "pk").distinct("user_id", "interaction_id")
+              .annotate(rank=_first_per(["user_id", "interaction_id"], [F("answered_at").asc(), F("pk").asc()]))
+              .filter(rank=1)
               .values_list("interaction__capsule_id", "interaction__step_id", "interaction__time", "correct",
                            "answered_at"))
     for capsule_id, step_id, at, correct, answered_at in firsts:

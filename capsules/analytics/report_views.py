@@ -16,11 +16,11 @@ from datetime import datetime
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from capsules.analytics import reports
+from capsules.analytics import cohorts, reports
 from capsules.models import Capsule
 from capsules.permissions import can_author
 
@@ -32,12 +32,21 @@ def _designers_only(view):
     def wrapper(request, *args, **kwargs):
         if not can_author(request.user):
             reason = _("Les rapports sont réservés aux concepteurs pédagogiques et aux administrateurs.")
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
+            return forbidden(request, reason)
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+def forbidden(request, reason: str):
+    """403 in the admin; a trainer is shown where their cohorts' indicators are instead."""
+    context = {"reason": reason}
+    if cohorts.is_trainer(request.user):
+        context.update(elsewhere_url=reverse("geste_cohorts"),
+                       elsewhere_label=_("Voir les indicateurs de mes sessions de formation"))
+    return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
 
 
 # --- CSV for Excel (French) --------------------------------------------------------------------

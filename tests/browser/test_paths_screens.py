@@ -237,5 +237,12 @@ def test_trainer_indicators_screens(live_server, browser, world, device):
     shot(page, f"{device}-11-formateur-indicateurs", tall=True)
     if phone:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The designers' reports are refused, with the way to the trainer's own indicators.
+    page.goto(f"{live_server.url}/admin/geste/rapports/")
+    assert "réservés aux concepteurs" in page.inner_text("main")
+    page.get_by_role("link", name="Voir les indicateurs de mes sessions de formation").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/geste/sessions/")
+    assert "Session de printemps" in page.inner_text("main")
     assert not errors
     context.close()

@@ -242,3 +242,28 @@ def test_demo_seed_prepares_placement_and_a_trainers_cohort():
     trainer = cohort.trainers.get()
     assert trainer.username == "formateur" and list(cohort.learners.all()) == [learner]
     assert list(visible_cohorts(trainer)) == [cohort]
+
+
+def test_a_trainer_reaches_their_cohorts_indicators_from_the_menu_and_from_the_reports_refusal(seeded):
+    mine, block = seeded["mine"], seeded["block"]
+    client = Client()
+    client.force_login(seeded["t1"])
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Sessions de formation" in home and reverse("geste_cohorts") in home
+    assert reverse("geste_reports") not in home
+    for url in (reverse("geste_reports"), reverse("geste_block_indicators", args=[block.pk])):
+        refused = client.get(url)
+        assert refused.status_code == 403
+        assert f'href="{reverse("geste_cohorts")}"' in refused.content.decode()
+        assert "Voir les indicateurs de mes sessions de formation" in refused.content.decode()
+    listing = client.get(reverse("geste_cohorts")).content.decode()
+    assert reverse("geste_cohort", args=[mine.pk]) in listing
+    detail = client.get(reverse("geste_cohort", args=[mine.pk]))
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    for part in ("Progression par semaine", "<svg", "Acquise au positionnement par", "Rétention à 7 jours",
+                 "Badge obtenu", "Entraînement"):
+        assert part in html, part
+    l2 = seeded["learners"][1]
+    assert "3 révisions / 1 question" in html  # L1's practice
+    assert (l2.get_full_name() or l2.username) in html and seeded["learners"][3].username not in html

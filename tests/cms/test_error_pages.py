@@ -28,3 +28,19 @@ def test_designers_reach_the_admin_from_the_public_site_and_learners_do_not_see_
     learner.force_login(factories.learner())
     assert "Espace de conception" in designer.get("/").content.decode()
     assert "Espace de conception" not in learner.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.cms.error_urls")
+def test_500_page_offers_the_design_space_in_the_admin_and_the_catalogue_elsewhere():
+    client = Client(raise_request_exception=False)
+    admin = client.get("/admin/geste/panne/")
+    html = admin.content.decode()
+    assert admin.status_code == 500 and "Une erreur est survenue" in html and 'lang="fr"' in html
+    assert '<a href="/admin/">Revenir à l&#x27;espace de conception</a>' in html
+    assert "Revenir au catalogue" not in html
+
+    public = client.get("/catalogue/panne/")
+    html = public.content.decode()
+    assert public.status_code == 500 and '<a href="/">Revenir au catalogue</a>' in html
+    assert "espace de conception" not in html

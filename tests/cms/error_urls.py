@@ -1,0 +1,14 @@
+"""URLs for the 500 page test: two views that fail, one under /admin/, then the real site (its handler500)."""
+
+from django.urls import path
+
+from cms.urls import handler500
+from cms.urls import urlpatterns as site
+
+
+def fail(request):
+    raise RuntimeError("panne provoquée par le test")
+
+
+handler500 = handler500  # noqa: PLW0127 — the site's handler, looked up on this URLconf
+urlpatterns = [path("admin/geste/panne/", fail), path("catalogue/panne/", fail), *site]
