@@ -211,6 +211,12 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         ],
         "accepted": [i for i in interactions if i.draft_status == Interaction.DraftStatus.ACCEPTED],
         "proposed": [i for i in interactions if i.draft_status == Interaction.DraftStatus.PROPOSED],
+        "no_drafts_reason": (
+            quiz_drafting.why_no_drafts(capsule)
+            if request.GET.get("propositions") == "0"
+            and not any(i.draft_status == Interaction.DraftStatus.PROPOSED for i in interactions)
+            else ""
+        ),
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
         "form": form_data or {"mandatory": True, "time": round(capsule.start, 1)},
@@ -299,6 +305,8 @@ def drafts_generate(request, pk: int):
             else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")
         )
         count = len(created)
+        if not count:  # the reason is shown next to the empty list of proposals (_edit_context)
+            return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "?propositions=0#drafts")
         messages.success(
             request,
             ngettext(
