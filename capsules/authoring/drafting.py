@@ -167,11 +167,11 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
 
 def question_keys(kind: str, prompt: str, choices, answer_key) -> set[tuple]:
     """What makes two questions the same: the kind with the prompt (case, accents and punctuation
-    aside), or the kind with the same answer (right choices or blanks, with the same options)."""
+    aside), or the kind with the same right choices among the same options."""
     keys = {(kind, "prompt", _words(prompt or ""))}
     answers = tuple(sorted(_words(t) for t in answer_texts(kind, choices or [], answer_key or {})))
-    if answers:
-        options = tuple(sorted(_words(c.get("text", "")) for c in choices or []))
+    options = tuple(sorted(_words(c.get("text", "")) for c in choices or []))
+    if answers and options:  # a cloze's blank alone is no duplicate: the same word in another sentence
         keys.add((kind, "answer", answers, options))
     if kind == "ordering" and choices:
         keys.add((kind, "order", tuple(_words(c.get("text", "")) for c in choices)))
