@@ -74,6 +74,23 @@ def ensure_users() -> dict[str, object]:
     return people
 
 
+def ensure_site_address() -> tuple[str, int]:
+    """Point the default Wagtail Site at the address the site is served on (WAGTAILADMIN_BASE_URL,
+    which `make run` derives from GESTE_HOST/GESTE_PORT): page URLs and the site's root_url follow it."""
+    from urllib.parse import urlsplit
+
+    from wagtail.models import Site
+
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    hostname = parts.hostname or "localhost"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save()
+    return hostname, port
+
+
 def ensure_catalogue() -> SkillsBlock:
     CertificationPage = page_model("CertificationPage")
     HomePage = page_model("HomePage")

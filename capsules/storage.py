@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
+from hashlib import sha256
 from pathlib import Path
 
 from django.conf import settings
@@ -77,6 +78,33 @@ def local_copy(key: str):
             shutil.copyfileobj(src, dst, 8 * 1024 * 1024)
         tmp.rename(cache)
     yield cache
+
+
+def captions_with_cues(captions: dict[str, str] | None) -> dict[str, str]:
+    """The caption tracks (language -> key) whose file holds at least one cue: a track with only the
+    WEBVTT header is never offered. Stored caption files are never rewritten (a new version gets a new
+    key), so the answer is cached per key."""
+    from django.core.cache import cache
+
+    from media_pipeline.vtt import has_cues
+
+    kept = {}
+    for lang, key in (captions or {}).items():
+        if not key:
+            continue
+        cache_key = "geste.vtt-has-cues:" + sha256(key.encode()).hexdigest()
+        found = cache.get(cache_key)
+        if found is None:
+            try:
+                with default_storage.open(key, "rb") as fh:
+                    found = has_cues(fh.read().decode("utf-8", "replace"))
+            except (OSError, ValueError):
+                found = True  # unreadable now (storage hiccup): offered as before, not cached
+            else:
+                cache.set(cache_key, found, 24 * 3600)
+        if found:
+            kept[lang] = key
+    return kept
 
 
 def url(key: str) -> str:

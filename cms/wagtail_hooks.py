@@ -211,6 +211,12 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         ],
         "accepted": [i for i in interactions if i.draft_status == Interaction.DraftStatus.ACCEPTED],
         "proposed": [i for i in interactions if i.draft_status == Interaction.DraftStatus.PROPOSED],
+        "no_drafts_reason": (
+            quiz_drafting.why_no_drafts(capsule)
+            if request.GET.get("propositions") == "0"
+            and not any(i.draft_status == Interaction.DraftStatus.PROPOSED for i in interactions)
+            else ""
+        ),
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
         "form": form_data or {"mandatory": True, "time": round(capsule.start, 1)},
@@ -299,6 +305,8 @@ def drafts_generate(request, pk: int):
             else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")
         )
         count = len(created)
+        if not count:  # the reason is shown next to the empty list of proposals (_edit_context)
+            return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "?propositions=0#drafts")
         messages.success(
             request,
             ngettext(
@@ -426,27 +434,46 @@ def authoring_menu_item():
 
 
 class WaitingReviewPanel(Component):
-    """On the admin dashboard: the footage whose steps wait for this expert (Wagtail's own panel
-    lists the capsules waiting for their validation)."""
+    """On the admin dashboard, "Relectures en attente": the footage whose steps wait for this expert
+    (said so when there is none, so the dashboard is never blank), and for designers the footage
+    in review or still processing. Wagtail's own panel lists the capsules waiting for validation."""
 
     name = "geste_waiting_review"
     order = 50
     template_name = "capsules/admin/waiting_panel.html"
 
-    def __init__(self, footages):
-        self.footages = footages
+    def __init__(self, footages, in_progress, *, reviewer: bool, designer: bool):
+        self.footages, self.in_progress = footages, in_progress
+        self.reviewer, self.designer = reviewer, designer
 
     def get_context_data(self, parent_context):
-        return {"footages": self.footages}
+        return {"footages": self.footages, "in_progress": self.in_progress,
+                "reviewer": self.reviewer, "designer": self.designer}
+
+
+# What a designer follows on the dashboard: footage not yet approved, whether it waits for the
+# pipeline, for the expert, or came back with a comment.
+DESIGNER_WAITING = (Footage.Status.UPLOADED, Footage.Status.PROCESSING, Footage.Status.IN_REVIEW,
+                    Footage.Status.CHANGES_REQUESTED)
 
 
 @hooks.register("construct_homepage_panels")
 def waiting_review_panel(request, panels):
-    from capsules import experts
+    from capsules import experts, permissions
 
-    footages = list(experts.waiting_footage(request.user).select_related("skills_block")[:20])
-    if footages:
-        panels.append(WaitingReviewPanel(footages))
+    user = request.user
+    reviewer, designer = permissions.is_reviewer(user), permissions.can_author(user)
+    if not (reviewer or designer):
+        return
+    footages = list(experts.waiting_footage(user).select_related("skills_block")[:20]) if reviewer else []
+    in_progress = (
+        list(Footage.objects.filter(status__in=DESIGNER_WAITING).exclude(pk__in=[f.pk for f in footages])
+             .select_related("skills_block", "expert").order_by("-updated_at")[:20])
+        if designer else []
+    )
+    # A designer's own list covers every footage; "your review" shows for them only when assigned one.
+    own_section = bool(footages) or (reviewer and not designer)
+    panels.append(WaitingReviewPanel(footages, in_progress, reviewer=own_section, designer=designer))
 
 
 # --- publishing goes through the workflow -----------------------------------------------------

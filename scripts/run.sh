@@ -8,6 +8,9 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.dev} HF_HUB
 export DJANGO_DEBUG=${DJANGO_DEBUG:-false}
 PY=.venv/bin/python
 HOST=${GESTE_HOST:-127.0.0.1}; PORT=${GESTE_PORT:-8000}
+# Absolute links (share links, badge ids, the attestation's verification URL) and the demo Site record
+# follow the address served here (cms/settings/base.py reads GESTE_HOST/GESTE_PORT).
+export GESTE_HOST=$HOST GESTE_PORT=$PORT
 mkdir -p var/log
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0

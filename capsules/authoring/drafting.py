@@ -21,7 +21,9 @@ from media_pipeline.quiz_drafts import (  # noqa: F401 - the drafting API, re-ex
     DraftKeyPoint,
     DraftQuestion,
     DraftStep,
+    _askable_titles,
     _step_at,
+    _words,
     answer_texts,
     draft_questions,
     draft_structure_questions,
@@ -131,9 +133,11 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
         + pick_transcript_questions(from_transcript),
         origin=capsule.start,
     )
+    # Accepted, discarded or written by hand: never proposed again, even worded a little differently.
     existing = {
-        (i.kind, i.prompt)
+        key
         for i in capsule.interactions.exclude(draft_status=Interaction.DraftStatus.PROPOSED)
+        for key in question_keys(i.kind, i.prompt, i.choices, i.answer_key)
     }
     with transaction.atomic():
         capsule.interactions.filter(
@@ -156,7 +160,58 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
                 origin=Interaction.Origin.DRAFTED,
                 draft_status=Interaction.DraftStatus.PROPOSED,
             )
-            for d in drafts
-            if (d.kind, d.prompt) not in existing
+            for d in _unique(drafts, existing)
         ]
     return created
+
+
+def question_keys(kind: str, prompt: str, choices, answer_key) -> set[tuple]:
+    """What makes two questions the same: the kind with the prompt (case, accents and punctuation
+    aside), or the kind with the same right choices among the same options."""
+    keys = {(kind, "prompt", _words(prompt or ""))}
+    answers = tuple(sorted(_words(t) for t in answer_texts(kind, choices or [], answer_key or {})))
+    options = tuple(sorted(_words(c.get("text", "")) for c in choices or []))
+    if answers and options:  # a cloze's blank alone is no duplicate: the same word in another sentence
+        keys.add((kind, "answer", answers, options))
+    if kind == "ordering" and choices:
+        keys.add((kind, "order", tuple(_words(c.get("text", "")) for c in choices)))
+    return keys
+
+
+def _unique(drafts: list[DraftQuestion], existing: set[tuple]) -> list[DraftQuestion]:
+    """The drafts that duplicate neither a question of the capsule nor an earlier draft."""
+    seen = set(existing)
+    out = []
+    for d in drafts:
+        keys = question_keys(d.kind, d.prompt, d.choices, d.answer_key)
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(d)
+    return out
+
+
+def why_no_drafts(capsule) -> str:
+    """Why drafting proposed nothing for ``capsule``, in French, for the designer."""
+    from django.utils.translation import gettext as _
+
+    steps = [DraftStep(id=s.pk, start=s.start, end=s.end, title=s.title) for s in capsule.steps().order_by("start")]
+    transcript, _vocabulary = _inputs(capsule)
+    spoken = any((seg.get("text") or "").strip() for seg in (transcript or {}).get("segments") or [])
+    has_key_points = capsule.footage.key_points.filter(
+        time__gte=capsule.start, time__lte=capsule.effective_end).exists()
+    reasons = []
+    if not spoken:
+        reasons.append(_("cette vidéo n'a pas de commentaire transcrit (pas de question à trous ni de valeur "
+                         "à retrouver)"))
+    if sum(_askable_titles(steps)) < 3:
+        reasons.append(_("l'ordre des étapes et « quelle est l'étape suivante ? » demandent au moins trois "
+                         "étapes aux titres distincts (un titre « Étape N » donne la réponse) : donnez un titre "
+                         "à chaque étape"))
+    if not has_key_points:
+        reasons.append(_("les zones à toucher sur l'image et les rappels de sécurité viennent des points de "
+                         "vigilance de l'expert : aucun n'est posé dans cette capsule"))
+    if not reasons:
+        return _("Aucune nouvelle proposition : les questions que Geste propose sont déjà dans la capsule "
+                 "(acceptées ou écartées).")
+    return _("Aucune proposition : %(reasons)s.") % {"reasons": " ; ".join(reasons)}

@@ -298,8 +298,7 @@ def build_manifest(capsule: Capsule, user, session=None) -> dict:
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
     captions = [
         {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
-        for lang, key in sorted((rend.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")
-        if key
+        for lang, key in sorted(storage.captions_with_cues(rend.get("captions")).items(), key=lambda kv: kv[0] != "fr")
     ]
     interactions = capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).order_by("time")
     key_points = footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)

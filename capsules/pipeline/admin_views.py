@@ -78,7 +78,8 @@ def footage_status(request, pk: int):
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
-    captions = sorted((r.get("captions") or {}).items(), key=lambda kv: kv[0] != "fr")  # French first: default
+    # French first (the default track); a header-only track is not offered.
+    captions = sorted(storage.captions_with_cues(r.get("captions")).items(), key=lambda kv: kv[0] != "fr")
     can_manage = can_author(request.user)
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],

@@ -9,6 +9,7 @@ allowed to sign off), 404 footage unknown or not assigned to this expert, 400 in
 from __future__ import annotations
 
 import json
+import re
 from functools import wraps
 
 from django.db import transaction
@@ -190,6 +191,16 @@ def review_state(footage: Footage, user) -> dict:
     }
 
 
+# A default title the pipeline gave ("Étape 3"), or its continuation after a split ("Étape 3 (suite)").
+DEFAULT_TITLE = re.compile(r"^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$", re.IGNORECASE)
+
+
+def renumbered_title(title: str, position: int) -> str:
+    """A default "Étape N" title follows the step's place after a split or merge (no gap, no
+    "(suite)"); a title the expert typed stays as it is."""
+    return f"Étape {position}" if DEFAULT_TITLE.match(title or "") else title
+
+
 def save_steps(footage: Footage, items: list[StepInput]) -> None:
     """Replace the footage's steps by ``items``: known ids are updated (keyframe, key terms kept),
     new ones created, missing ones deleted; key points are re-attached to the step containing them."""
@@ -199,7 +210,8 @@ def save_steps(footage: Footage, items: list[StepInput]) -> None:
         step = existing.pop(item.id, None) if item.id is not None else None
         if step is None:
             step = Step(footage=footage, keyframe_time=round((item.start + item.end) / 2, 3))
-        step.order, step.start, step.end, step.title = order, item.start, item.end, item.title
+        step.order, step.start, step.end = order, item.start, item.end
+        step.title = renumbered_title(item.title, order)
         step.approved = False
         if step.keyframe_time is not None and not (item.start <= step.keyframe_time <= item.end):
             step.keyframe_time = round((item.start + item.end) / 2, 3)

@@ -23,8 +23,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+# Where `make run` serves the site (scripts/run.sh): absolute links (share links, badge ids, the PDF
+# attestation's verification URL) follow it unless WAGTAILADMIN_BASE_URL names the public address.
+GESTE_HOST = os.environ.get("GESTE_HOST") or "127.0.0.1"
+GESTE_PORT = int(os.environ.get("GESTE_PORT") or "8000")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", f"127.0.0.1,localhost,{GESTE_HOST}")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", ",".join(dict.fromkeys(
+    f"http://{host}:{GESTE_PORT}" for host in ("127.0.0.1", "localhost", GESTE_HOST))))
 
 INSTALLED_APPS = [
     "capsules",
@@ -220,7 +225,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024  # upload chunks of up to 8 MiB, 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Geste"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# A server bound to every interface (0.0.0.0) is reached, on this machine, at 127.0.0.1.
+_PUBLIC_HOST = "127.0.0.1" if GESTE_HOST in ("0.0.0.0", "::") else GESTE_HOST
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"http://{_PUBLIC_HOST}:{GESTE_PORT}"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -81,6 +81,12 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, s
     page.click("text=Créer un lien de partage")
     link = page.input_value("#share-link")
     assert "/reconnaissance/partage/" in link
+    # Keyboard focus is on the one-time link (selected), the "Copier le lien" button next in tab order.
+    assert page.evaluate("document.activeElement.id") == "share-link"
+    assert page.evaluate("(() => { const i = document.activeElement; return i.selectionEnd - i.selectionStart; })()") \
+        == len(link)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Copier le lien"
     page.click("text=Copier le lien")
     page.wait_for_selector("#share-link-status:has-text('Lien copié.')")
     assert page.evaluate("navigator.clipboard.readText()") == link

@@ -56,6 +56,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
     expect(page.locator(".geste-timeline__step")).to_have_count(3)
     expect(page.locator('[data-step-title="1"]')).to_have_value("Dévisser l'écrou")
+    expect(page.locator('[data-role="edit-help"]')).to_be_visible()
 
     # 1. drag the boundary between steps 1 and 2 from 6 s to about 8 s
     handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
@@ -80,6 +81,13 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     page.keyboard.press("a")
     page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
+    # Said once on the status line and around it (not again in the saved note or the locked note),
+    # and the drag/arrow help is gone with the editing it described.
+    expect(page.locator('[data-role="saved"]')).to_have_text("Décision enregistrée.")
+    expect(page.locator('[data-role="locked"]')).to_be_visible()
+    meta = page.locator(".geste-review__meta").inner_text() + page.locator('[data-role="locked"]').inner_text()
+    assert meta.count("approuvées") == 1, meta
+    expect(page.locator('[data-role="edit-help"]')).to_be_hidden()
 
     # 4. reload: the boundary, the split and the approval were kept
     page.reload()
@@ -89,6 +97,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     assert times[0].startswith("0,0 s – ") and times[0] != "0,0 s – 6,0 s"
     expect(page.locator('[data-step-title="3"]')).to_have_value("Remonter le siphon (suite)")
     expect(page.locator('[data-step-title="0"]')).to_be_disabled()  # approved: read-only until reopened
+    expect(page.locator('[data-role="edit-help"]')).to_be_hidden()
     steps = list(Step.objects.filter(footage=footage).order_by("start"))
     assert [s.approved for s in steps] == [True] * 4
     assert steps[2].end == steps[3].start and 15.0 <= steps[3].start <= 16.5

@@ -27,6 +27,9 @@ SEGMENTS = {
 }
 
 
+VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nCoupez l'eau.\n"
+
+
 def _ctx(footage: Footage, name: str, audio: bool = True) -> StageContext:
     run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING)
     stage = StageRun.objects.create(run=run, name=name, status=StageRun.Status.RUNNING)
@@ -42,7 +45,7 @@ def _stored(footage: Footage, name: str, tag: str) -> tuple[dict, str]:
     data = {"language": "fr", "duration": 5.0, "model": "whisper-base", "task": name, "segments": SEGMENTS[name]}
     files = {"transcript": "t.json", "captions": f"captions.{lang}.vtt"}
     default_storage.save(f"{prefix}/t.json", ContentFile(json.dumps(data).encode()))
-    default_storage.save(f"{prefix}/{files['captions']}", ContentFile(b"WEBVTT\n"))
+    default_storage.save(f"{prefix}/{files['captions']}", ContentFile(VTT))
     return {"files": files, "language": lang}, prefix
 
 
@@ -104,7 +107,7 @@ def test_translate_settings_key_follows_what_changes_the_words(settings):
 def test_admin_page_and_learner_manifest_offer_french_then_english(client, storage_root):
     prefix = "footage/ab/tracks"
     for name in ("captions.fr.vtt", "captions.en.vtt", "low.mp4"):
-        default_storage.save(f"{prefix}/{name}", ContentFile(b"WEBVTT\n"))
+        default_storage.save(f"{prefix}/{name}", ContentFile(VTT))
     # English first in the dict, as when translate finished before transcribe.
     footage = factories.FootageFactory(renditions={
         "mp4": f"{prefix}/low.mp4",
@@ -156,6 +159,53 @@ def test_a_translation_left_in_french_is_not_published_as_english(storage_root):
     manifest = {"files": {}, "source_language": "fr", "language": "en", "english_share": 0.1}
     with pytest.raises(Skip, match="10 % de mots anglais"):
         get_stage("translate").apply(_ctx(footage, "translate"), manifest, "footage/x/translate/k")
+    footage.refresh_from_db()
+    assert footage.renditions["captions"] == {"fr": "x/captions.fr.vtt"}
+    assert not Transcript.objects.filter(footage=footage, task="translate").exists()
+
+
+def test_has_cues_reads_the_cues_not_the_header():
+    from media_pipeline.vtt import has_cues
+
+    assert not has_cues("WEBVTT\n")
+    assert not has_cues("WEBVTT\r\n\r\nNOTE nothing said\r\n")
+    assert not has_cues("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n\n")
+    assert has_cues(VTT.decode())
+    assert has_cues("WEBVTT\r\n\r\n1\r\n00:00:00.000 --> 00:00:01.000\r\nHello\r\n")
+
+
+def test_a_header_only_track_is_never_offered(client, storage_root):
+    """Whisper's translate task produced nothing (seen on a first `make run`): captions.en.vtt held
+    only the WEBVTT header, yet the player offered "Sous-titres : Anglais"."""
+    prefix = "footage/ab/empty"
+    default_storage.save(f"{prefix}/captions.fr.vtt", ContentFile(VTT))
+    default_storage.save(f"{prefix}/captions.en.vtt", ContentFile(b"WEBVTT\n"))
+    footage = factories.FootageFactory(renditions={
+        "mp4": f"{prefix}/low.mp4",
+        "captions": {"en": f"{prefix}/captions.en.vtt", "fr": f"{prefix}/captions.fr.vtt"}})
+    client.force_login(factories.designer())
+    body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    assert re.findall(r'<track [^>]*srclang="(\w+)"', body) == ["fr"]
+
+    capsule = factories.CapsuleFactory(footage=footage)
+    pages.capsule_page(capsule)
+    learner = Client()
+    learner.force_login(factories.learner())
+    data = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    assert [c["lang"] for c in data["captions"]] == ["fr"]
+
+
+def test_translate_with_no_cues_skips_in_french(storage_root):
+    footage = factories.FootageFactory(renditions={"captions": {"fr": "x/captions.fr.vtt"}})
+    manifest = {"files": {}, "source_language": "fr", "language": "en", "no_cues": True}
+    with pytest.raises(Skip, match="aucun sous-titre anglais"):
+        get_stage("translate").apply(_ctx(footage, "translate"), manifest, "footage/x/translate/k")
+    # A manifest stored before this check (a transcript of no segments, a header-only VTT) skips too.
+    manifest, prefix = _stored(footage, "translate", "k2")
+    default_storage.delete(f"{prefix}/t.json")
+    default_storage.save(f"{prefix}/t.json", ContentFile(json.dumps({"segments": [], "duration": 5.0}).encode()))
+    with pytest.raises(Skip, match="aucun sous-titre anglais"):
+        get_stage("translate").apply(_ctx(footage, "translate"), manifest, prefix)
     footage.refresh_from_db()
     assert footage.renditions["captions"] == {"fr": "x/captions.fr.vtt"}
     assert not Transcript.objects.filter(footage=footage, task="translate").exists()

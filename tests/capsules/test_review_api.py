@@ -253,3 +253,36 @@ def test_footage_not_ready_cannot_be_edited(client, reviewed):
     Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.PROCESSING)
     res = _put(_client(client, who), footage, {"version": 1, "steps": [{"start": 0, "end": 40}]})
     assert res.status_code == 409 and res.json()["code"] == "not_ready"
+
+
+def test_split_and_merge_renumber_default_titles_and_keep_typed_ones(client, reviewed):
+    """Split (S) then merge (M) on "Étape N" titles: no gap ("Étape 1, 2, 4…") in the screen or in
+    the truth export; a title the expert typed stays as typed."""
+    footage, who = reviewed
+    ids = list(footage.steps.order_by("start").values_list("pk", flat=True))
+    c = _client(client, who)
+    # Split step 1 at 5 s (the screen sends "Étape 1 (suite)" for the new half), title step 3 by hand.
+    res = _put(c, footage, {"version": 1, "steps": [
+        {"id": ids[0], "start": 0, "end": 5, "title": "Étape 1"},
+        {"start": 5, "end": 10, "title": "Étape 1 (suite)"},
+        {"id": ids[1], "start": 10, "end": 25, "title": "Étape 2"},
+        {"id": ids[2], "start": 25, "end": 40, "title": "Serrer l'écrou"},
+    ]})
+    assert [s["title"] for s in res.json()["steps"]] == ["Étape 1", "Étape 2", "Étape 3", "Serrer l'écrou"]
+    steps = res.json()["steps"]
+    # Merge the second and third: the merged step keeps the first's title, the others close the gap.
+    res = _put(c, footage, {"version": 2, "steps": [
+        {"id": steps[0]["id"], "start": 0, "end": 5, "title": steps[0]["title"]},
+        {"id": steps[1]["id"], "start": 5, "end": 25, "title": steps[1]["title"]},
+        {"id": steps[3]["id"], "start": 25, "end": 40, "title": steps[3]["title"]}]})
+    assert res.status_code == 200, res.content
+    assert [s["title"] for s in res.json()["steps"]] == ["Étape 1", "Étape 2", "Serrer l'écrou"]
+    res = _put(c, footage, {"version": 3, "steps": [
+        {"id": steps[0]["id"], "start": 0, "end": 25, "title": "Étape 1"},
+        {"id": steps[3]["id"], "start": 25, "end": 32, "title": "Serrer l'écrou"},
+        {"start": 32, "end": 40, "title": "Étape 4"},
+    ]})
+    assert [s["title"] for s in res.json()["steps"]] == ["Étape 1", "Serrer l'écrou", "Étape 3"]
+    assert _post(c, "approve", footage, {"version": 4}).status_code == 200
+    truth = c.get(reverse("review_api:truth", args=[footage.pk])).json()
+    assert [s["title"] for s in truth["steps"]] == ["Étape 1", "Serrer l'écrou", "Étape 3"]

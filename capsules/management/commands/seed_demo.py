@@ -29,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError("--clip-size : format attendu LxH, par exemple 1280x720.")
         clip = demo.DemoClip(width=width, height=height, seconds=opts["clip_seconds"])
         people = demo.ensure_users()
+        hostname, port = demo.ensure_site_address()
+        self.stdout.write(f"Site : {hostname}:{port}")
         block = demo.ensure_catalogue()
         self.stdout.write(f"Bloc de compétences : {block}")
         footage = demo.ensure_demo_footage(block, people, clip)

@@ -65,6 +65,9 @@ class TranslateStage(Stage):
             # reuse this finding (apply skips) instead of translating the whole file again.
             return {"files": {}, "source_language": TARGET, "language": TARGET}
         text = " ".join(seg.text for seg in result.segments)
+        if not text.strip():
+            # Whisper's translate task found nothing to say: a finding, not a track of no cues.
+            return {"files": {}, "source_language": result.language, "language": TARGET, "no_cues": True}
         share = language_share(text, TARGET)
         if text.strip() and share < MIN_ENGLISH_SHARE:
             # Stored as a finding too: a re-run reuses it instead of translating again.
@@ -82,7 +85,12 @@ class TranslateStage(Stage):
             raise Skip(_("La traduction automatique n'a pas donné un texte anglais fiable "
                          "(%(share)d %% de mots anglais) : pas de piste anglaise.")
                        % {"share": round(100 * manifest["english_share"])})
-        data = storage.read_json(f"{prefix}/{manifest['files']['transcript']}")
+        data = {} if manifest.get("no_cues") else storage.read_json(f"{prefix}/{manifest['files']['transcript']}")
+        if not any((seg.get("text") or "").strip() for seg in data.get("segments") or []):
+            # An earlier run's header-only track may stay in renditions: the player and the footage
+            # page never offer a track without cues (storage.captions_with_cues).
+            raise Skip(_("La traduction automatique n'a produit aucun sous-titre anglais pour ce "
+                         "commentaire : pas de piste anglaise."))
         existing = Transcript.objects.filter(footage=ctx.footage, task="translate").first()
         if existing and existing.edited:
             return  # a designer's corrections win over a fresh machine translation

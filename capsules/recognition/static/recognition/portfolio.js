@@ -15,3 +15,12 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
     }
   });
 });
+
+// A link just created is shown once: keyboard focus goes to it (selected, ready to copy), and the
+// box is scrolled into view, so the learner does not have to look for it after the page reloads.
+const created = document.getElementById("share-link");
+if (created) {
+  created.closest(".share-created").scrollIntoView({ block: "center" });
+  created.focus();
+  created.select();
+}

@@ -373,8 +373,10 @@
     const lockedNote = $("locked");
     lockedNote.hidden = !approved;
     lockedNote.textContent = perms.can_reopen
-      ? "Étapes approuvées : elles ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
-      : "Étapes approuvées : elles ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
+      ? "Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
+      : "Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
+    // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
+    $("edit-help").hidden = approved || !perms.can_edit;
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
@@ -437,7 +439,7 @@
 
   function approve() {
     if (saving || !state || !state.permissions.can_approve) return;
-    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Étapes approuvées."));
+    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Décision enregistrée."));
   }
 
   function sendBack() {
