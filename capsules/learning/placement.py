@@ -224,6 +224,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         if retake <= (now or clock.now()):
             retake = None
     return LearnerPath(
-        remaining=remaining, mastered=mastered, to_consolidate=to_consolidate, placed=finished is not None, has_placement=has_placement,
+        remaining=remaining, mastered=mastered, to_consolidate=to_consolidate, placed=finished is not None,
+        has_placement=has_placement,
         next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
     )
