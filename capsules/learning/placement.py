@@ -174,10 +174,14 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     """The learner's path through the block's live capsules (a fixed number of queries)."""
     capsules = list(live_capsules(block).select_related("footage", "page"))
     mandatory: dict[int, int] = {}
-    for cap_id in Interaction.objects.filter(
-        capsule__in=capsules, mandatory=True, draft_status=Interaction.DraftStatus.ACCEPTED
-    ).values_list("capsule_id", flat=True):
-        mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+    graded: dict[int, list[int]] = {}  # gradable questions per capsule (the same read)
+    for pk, cap_id, is_mandatory, kind in Interaction.objects.filter(
+        capsule__in=capsules, draft_status=Interaction.DraftStatus.ACCEPTED
+    ).values_list("pk", "capsule_id", "mandatory", "kind"):
+        if is_mandatory:
+            mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+        if kind in GRADABLE_KINDS:
+            graded.setdefault(cap_id, []).append(pk)
     has_placement = PlacementQuestion.objects.filter(accepted=True, interaction__capsule__in=capsules).exists()
     progress: dict[int, Progress] = {}
     session = None
@@ -187,11 +191,6 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     finished = PlacementSession.objects.filter(user=user, skills_block=block, finished_at__isnull=False) \
         .order_by("-finished_at").first() if session is not None else None
     acquired = set(finished.acquired_capsule_ids) if finished else set()
-    graded: dict[int, list[int]] = {}
-    for pk, cap_id in Interaction.objects.filter(
-        capsule__in=capsules, kind__in=GRADABLE_KINDS, draft_status=Interaction.DraftStatus.ACCEPTED
-    ).values_list("pk", "capsule_id"):
-        graded.setdefault(cap_id, []).append(pk)
     latest: dict[int, bool] = {}
     ever_right: set[int] = set()
     if any(p.completed for p in progress.values()):
