@@ -3,7 +3,8 @@
 The schedule is the ``fsrs`` library's, whole days only (no same-day learning steps, no fuzz, so a
 date shown is a date kept). A capsule's questions become cards when it is completed, seeded with
 the learner's first try in training (right: Good, wrong: Again); each practice answer is one more
-FSRS review. Retention is the library's predicted recall, averaged over the learner's cards.
+FSRS review. Retention is the library's predicted recall, averaged over the learner's reviewed cards,
+and only once one answer was right (a card just missed reads 100 % at elapsed time zero).
 """
 
 from __future__ import annotations
