@@ -17,6 +17,7 @@ from capsules import clock
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.progress import live_capsules
 from capsules.models import (
+    Attempt,
     Capsule,
     Interaction,
     PlacementAnswer,
@@ -127,18 +128,28 @@ class PathItem:
     completed: bool = False
     acquired: bool = False
     started: bool = False
+    graded: int = 0  # the capsule's gradable questions
+    right: int = 0  # of those, answered right at the latest answer (what the end screen counts)
+    mastered: bool = False  # every gradable question answered right at least once
 
     @property
     def minutes(self) -> int:
         return max(1, round(self.seconds / 60))
 
+    @property
+    def percent(self) -> int | None:
+        """The end screen's score: latest answers right over gradable questions."""
+        return round(100 * self.right / self.graded) if self.graded else None
+
 
 @dataclass(frozen=True)
 class LearnerPath:
-    """What remains (in order, with time) and what is mastered (completed or acquired at placement)."""
+    """What remains (in order, with time), what is completed but not yet mastered (to practise), and
+    what is mastered (acquired at placement, or completed with every gradable question right once)."""
 
     remaining: list[PathItem] = field(default_factory=list)
     mastered: list[PathItem] = field(default_factory=list)
+    to_consolidate: list[PathItem] = field(default_factory=list)
     placed: bool = False
     has_placement: bool = False
     next_retake_at: datetime | None = None
@@ -163,10 +174,14 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     """The learner's path through the block's live capsules (a fixed number of queries)."""
     capsules = list(live_capsules(block).select_related("footage", "page"))
     mandatory: dict[int, int] = {}
-    for cap_id in Interaction.objects.filter(
-        capsule__in=capsules, mandatory=True, draft_status=Interaction.DraftStatus.ACCEPTED
-    ).values_list("capsule_id", flat=True):
-        mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+    graded: dict[int, list[int]] = {}  # gradable questions per capsule (the same read)
+    for pk, cap_id, is_mandatory, kind in Interaction.objects.filter(
+        capsule__in=capsules, draft_status=Interaction.DraftStatus.ACCEPTED
+    ).values_list("pk", "capsule_id", "mandatory", "kind"):
+        if is_mandatory:
+            mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+        if kind in GRADABLE_KINDS:
+            graded.setdefault(cap_id, []).append(pk)
     has_placement = PlacementQuestion.objects.filter(accepted=True, interaction__capsule__in=capsules).exists()
     progress: dict[int, Progress] = {}
     session = None
@@ -176,20 +191,39 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     finished = PlacementSession.objects.filter(user=user, skills_block=block, finished_at__isnull=False) \
         .order_by("-finished_at").first() if session is not None else None
     acquired = set(finished.acquired_capsule_ids) if finished else set()
-    remaining, mastered = [], []
+    latest: dict[int, bool] = {}
+    ever_right: set[int] = set()
+    if any(p.completed for p in progress.values()):
+        for inter_id, correct in Attempt.objects.filter(
+            user=user, interaction__capsule__in=capsules
+        ).order_by("answered_at", "pk").values_list("interaction_id", "correct"):
+            latest[inter_id] = bool(correct)
+            if correct:
+                ever_right.add(inter_id)
+    remaining, mastered, to_consolidate = [], [], []
     for capsule in capsules:
         p = progress.get(capsule.pk)
+        ids = graded.get(capsule.pk, [])
+        completed = bool(p and p.completed)
         item = PathItem(
             capsule=capsule, seconds=estimated_seconds(capsule, mandatory.get(capsule.pk, 0)),
-            completed=bool(p and p.completed), acquired=capsule.pk in acquired, started=p is not None,
+            completed=completed, acquired=capsule.pk in acquired, started=p is not None,
+            graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
+            mastered=completed and all(i in ever_right for i in ids),
         )
-        (mastered if item.completed or item.acquired else remaining).append(item)
+        if item.acquired or item.mastered:
+            mastered.append(item)
+        elif item.completed:
+            to_consolidate.append(item)
+        else:
+            remaining.append(item)
     retake = None
     if session is not None and session.finished_at is not None:
         retake = session.started_at + RETAKE_DELAY
         if retake <= (now or clock.now()):
             retake = None
     return LearnerPath(
-        remaining=remaining, mastered=mastered, placed=finished is not None, has_placement=has_placement,
+        remaining=remaining, mastered=mastered, to_consolidate=to_consolidate, placed=finished is not None,
+        has_placement=has_placement,
         next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
     )

@@ -3,7 +3,8 @@
 The schedule is the ``fsrs`` library's, whole days only (no same-day learning steps, no fuzz, so a
 date shown is a date kept). A capsule's questions become cards when it is completed, seeded with
 the learner's first try in training (right: Good, wrong: Again); each practice answer is one more
-FSRS review. Retention is the library's predicted recall, averaged over the learner's cards.
+FSRS review. Retention is the library's predicted recall, averaged over the learner's reviewed cards,
+and only once one answer was right (a card just missed reads 100 % at elapsed time zero).
 """
 
 from __future__ import annotations
@@ -126,11 +127,27 @@ def review(card: PracticeCard, response: dict, now: datetime | None = None,
 class Retention:
     cards: int
     due_today: int
-    percent: int | None  # predicted recall now, over cards already reviewed
+    # Predicted recall now, over reviewed cards; None until one answer was right (a card just
+    # missed reads 100 % in FSRS at elapsed time zero, which says nothing of what was retained).
+    percent: int | None
+    next_due: datetime | None = None  # the first due date after today, when nothing is due today
+    next_due_count: int = 0  # how many cards fall due that day
 
     @property
     def has_cards(self) -> bool:
         return self.cards > 0
+
+
+def _succeeded(user, cards: list[PracticeCard]) -> bool:
+    """Whether any card was ever answered right: its training seed (first try) or a practice review."""
+    if PracticeReview.objects.filter(user=user, correct=True).exists():
+        return True
+    first: dict[int, bool] = {}
+    for inter_id, correct in Attempt.objects.filter(
+            user=user, interaction_id__in=[c.interaction_id for c in cards]
+    ).order_by("answered_at", "pk").values_list("interaction_id", "correct"):
+        first.setdefault(inter_id, bool(correct))
+    return any(first.values())
 
 
 def retention(user, now: datetime | None = None) -> Retention:
@@ -138,11 +155,19 @@ def retention(user, now: datetime | None = None) -> Retention:
     cards = list(PracticeCard.objects.filter(user=user))
     reviewed = [c for c in cards if c.last_review is not None]
     percent = None
-    if reviewed:
+    if reviewed and _succeeded(user, reviewed):
         recall = sum(SCHEDULER.get_card_retrievability(to_fsrs(c), now) for c in reviewed) / len(reviewed)
         percent = round(100 * recall)
     limit = end_of_day(now)
-    return Retention(cards=len(cards), due_today=sum(1 for c in cards if c.due <= limit), percent=percent)
+    due_today = sum(1 for c in cards if c.due <= limit)
+    next_due, next_count = None, 0
+    later = sorted(c.due for c in cards if c.due > limit)
+    if not due_today and later:
+        day = timezone.localtime(later[0]).date()
+        next_due = later[0]
+        next_count = sum(1 for d in later if timezone.localtime(d).date() == day)
+    return Retention(cards=len(cards), due_today=due_today, percent=percent, next_due=next_due,
+                     next_due_count=next_count)
 
 
 def step_replay_fragment(interaction: Interaction) -> str:

@@ -24,7 +24,7 @@ class CapsuleRecord:
     capsule_id: int
     title: str
     completed_at: datetime | None
-    first_try_score: float | None  # 0..1 over the capsule's graded questions, None when it has none
+    first_try_score: float | None  # share right at first try, 0..1; None when none answered
     questions: int
 
 
@@ -34,6 +34,13 @@ class RuleOutcome:
     unmet: list[str] = field(default_factory=list)
     capsules: list[CapsuleRecord] = field(default_factory=list)
     first_try_score: float | None = None
+
+
+def first_try_share(attempts) -> float | None:
+    """Share of questions answered right at the first try (0..1), as the end screen counts right
+    answers (a question is right or not: partial credit does not count); None when none answered."""
+    attempts = list(attempts)
+    return sum(1 for a in attempts if a.correct) / len(attempts) if attempts else None
 
 
 def first_attempts(user, interaction_ids) -> dict[int, Attempt]:
@@ -58,18 +65,16 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
     records = []
     for capsule in capsules:
         mine = [i for i in graded if i.capsule_id == capsule.pk]
-        scores = [first[i.pk].score for i in mine if i.pk in first]
         p = progress.get(capsule.pk)
         records.append(CapsuleRecord(capsule.pk, capsule.title, p.completed_at if p and p.completed else None,
-                                     sum(scores) / len(scores) if scores else None, len(mine)))
+                                     first_try_share(first[i.pk] for i in mine if i.pk in first), len(mine)))
 
     unmet = []
     if achievement.require_all_capsules:
         missing = [r.title for r in records if r.completed_at is None]
         if missing:
             unmet.append("Capsules non terminées : " + ", ".join(missing) + ".")
-    all_scores = [first[i.pk].score for i in graded if i.pk in first]
-    mean = sum(all_scores) / len(all_scores) if all_scores else None
+    mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:
             shown = "aucune réponse" if mean is None else f"{mean * 100:.0f} %"

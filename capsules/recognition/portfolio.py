@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from capsules import storage
 from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress
-from capsules.recognition.achievements import first_attempts
+from capsules.recognition.achievements import first_attempts, first_try_share
 
 MAX_SHARE_DAYS = 365
 
@@ -32,8 +32,10 @@ class CapsuleEntry:
     title: str
     block: str
     completed_at: datetime
-    first_try_score: float | None
+    first_try_score: float | None  # share of questions right at the first try (see achievements)
     gestures: list[Gesture] = field(default_factory=list)
+    first_try_right: int = 0
+    first_try_answered: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ def build_portfolio(user) -> Portfolio:
         capsule: Capsule = progress.capsule
         graded = list(capsule.interactions.filter(draft_status="accepted").exclude(kind__in=["observe", "free_recall"])
                       .values_list("pk", flat=True))
-        scores = [a.score for a in first_attempts(user, graded).values()]
+        firsts = list(first_attempts(user, graded).values())
         gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "",
                             step.keyframe)
                     for step in capsule.steps().filter(approved=True)]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
-                                    sum(scores) / len(scores) if scores else None, gestures))
+                                    first_try_share(firsts), gestures,
+                                    sum(1 for a in firsts if a.correct), len(firsts)))
     return Portfolio(_owner_name(user), badges, entries)
 
 

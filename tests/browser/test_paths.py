@@ -216,3 +216,58 @@ def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_co
     page.reload()
     assert "Rien à revoir aujourd'hui" in page.inner_text("main")
     assert not errors
+
+
+@pytest.mark.timeout(240)
+def test_learner_who_misses_every_question_is_not_told_mastered(live_server, phone_context, replayable):
+    """A new learner answers every question wrong in the player (phone): the end screen says 0 %; the block
+    page lists the capsule as completed to consolidate (score 0 %, retry, practise), not 'Déjà maîtrisé';
+    Entraînement gives no retention estimate and says when the missed questions come back."""
+    real = replayable["capsule"]
+    block = real.skills_block
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    phone_context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                                "url": live_server.url}])
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(live_server.url + real.page.url)
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    page.select_option(".gp-speed", "2")
+    page.focus(".gp-play")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"[data-asking='{replayable['q1'].pk}']", timeout=20000)
+    page.locator(".gp-question label.gq-choice", has_text="Serrer l'écrou au maximum").locator("input").check()
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-wrong")
+    page.click(".gq-continue")
+    page.wait_for_selector(f"[data-asking='{replayable['q2'].pk}']", timeout=20000)
+    page.check(".gp-question input[value='false']")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-wrong")
+    page.click(".gq-continue")
+    page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=30000)
+    page.wait_for_selector(".gp-score", timeout=15000)
+    assert "Score : 0 %" in page.inner_text(".gp-score")
+    assert Progress.objects.get(user=learner, capsule=real).completed
+
+    page.goto(live_server.url + block.page.url)
+    path = page.inner_text("#parcours")
+    assert "Déjà maîtrisé" not in path and page.locator(".path-mastered").count() == 0
+    consolidate = page.inner_text(".path-consolidate")
+    assert real.title in consolidate and "Terminée" in consolidate
+    assert "Score : 0 % (0 question juste sur 2)" in consolidate
+    assert "Refaire la capsule" in consolidate and "S'entraîner sur ses questions" in consolidate
+    _fits_phone(page)
+
+    page.get_by_role("link", name="S'entraîner sur ses questions").click()
+    page.wait_for_url("**/entrainement/")
+    main = page.inner_text("main")
+    assert "100 %" not in main and "Rétention estimée :" not in main
+    assert "Rétention estimée après votre première bonne réponse · 2 questions à entretenir" in main
+    assert "Rien à revoir aujourd'hui. Prochain entraînement le" in main and ": 2 questions." in main
+    _fits_phone(page)
+    assert not errors

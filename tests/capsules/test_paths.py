@@ -252,7 +252,7 @@ def test_practice_page_shows_due_items_retention_and_replay_link(block_world):
     page = client.get(reverse("learner-practice"))
     html = page.content.decode()
     assert "1 question à revoir aujourd'hui" in html
-    assert escape(q["c"].prompt) in html and "Rétention estimée" in html
+    assert escape(q["c"].prompt) in html and "Rétention estimée après votre première bonne réponse" in html
     assert f'{caps[2].page.url}#t=' in html
     assert "Oui : elle garantit" not in html  # feedback only after answering
     card = page.context["card"]
@@ -262,7 +262,8 @@ def test_practice_page_shows_due_items_retention_and_replay_link(block_world):
     assert "Bonne réponse." in body and "Oui : elle garantit" in body and "Cette question reviendra le" in body
     card.refresh_from_db()
     assert card.due.date() > datetime.now(UTC).date()
-    assert "Rien à revoir aujourd'hui" in client.get(reverse("learner-practice")).content.decode()
+    after = client.get(reverse("learner-practice")).content.decode()
+    assert "Rien à revoir aujourd'hui" in after and "Rétention estimée : <strong>" in after
 
 
 def test_practice_cards_belong_to_their_learner(block_world):
@@ -379,3 +380,80 @@ def test_practice_page_carries_every_due_item_for_offline_use(block_world):
     assert f'data-scope="{device_scope(learner)}"' in html and "data-sw=" in html
     other = factories.learner()
     assert device_scope(other) != device_scope(learner)  # each account its own offline queue
+
+
+# --- a learner who completed capsules with every answer wrong ---------------------------------------
+
+
+def _all_wrong(learner, caps, q, when):
+    """A learner completed capsule A answering both questions wrong (as a first user did)."""
+    for key in ("a1", "a2"):
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=False, score=0.5,
+                               answered_at=when)
+    _completed(learner, caps[0], when)
+
+
+def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    _all_wrong(learner, caps, q, t0)
+    path = placement.learner_path(learner, block)
+    assert path.mastered == []
+    [item] = path.to_consolidate
+    assert item.capsule.pk == caps[0].pk and item.completed and not item.mastered
+    assert (item.right, item.graded, item.percent) == (0, 2, 0)
+    assert [i.capsule.pk for i in path.remaining] == [caps[1].pk, caps[2].pk]
+
+    client = Client()
+    client.force_login(learner)
+    body = client.get(block.page.url).content.decode()
+    assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
+    consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
+    assert escape(caps[0].title) in consolidate and "Terminée" in consolidate
+    assert "Score : 0 % (0 question juste sur 2)" in consolidate
+    assert "Refaire la capsule" in consolidate and reverse("learner-practice") in consolidate
+
+    # Once each question has been answered right (in the capsule again), the capsule is mastered.
+    for key in ("a1", "a2"):
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=True, score=1,
+                               answered_at=t0 + timedelta(minutes=1))
+    path = placement.learner_path(learner, block)
+    assert [(i.capsule.pk, i.mastered, i.percent) for i in path.mastered] == [(caps[0].pk, True, 100)]
+    assert path.to_consolidate == []
+    assert "Déjà maîtrisé" in client.get(block.page.url).content.decode()
+
+
+def test_retention_is_not_estimated_before_a_right_answer_and_missed_questions_are_announced(block_world):
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    _all_wrong(learner, caps, q, t0)
+    now = t0 + timedelta(minutes=5)
+    assert practice.ensure_cards(learner, now) == 2
+    expected_again, _ = practice.SCHEDULER.review_card(Card(), Rating.Again, t0)
+    assert set(PracticeCard.objects.filter(user=learner).values_list("due", flat=True)) == {expected_again.due}
+    # FSRS alone would say 100 % here (elapsed time zero); nothing was ever right, so no estimate.
+    assert practice.SCHEDULER.get_card_retrievability(expected_again, now) > 0.99
+    ret = practice.retention(learner, now)
+    assert ret.percent is None and ret.cards == 2
+    # Missed questions come back on the library's schedule (no same-day steps: the next day), said so.
+    assert ret.due_today == 0 and ret.next_due == expected_again.due and ret.next_due_count == 2
+
+    client = Client()
+    client.force_login(learner)
+    html = client.get(reverse("learner-practice")).content.decode()
+    assert "100 %" not in html and "Rétention estimée :" not in html
+    assert "Rétention estimée après votre première bonne réponse" in html
+    assert "Prochain entraînement le" in html and ": 2 questions." in html
+
+    # The next day, both missed questions are due; a right answer brings an estimate from FSRS.
+    day1 = expected_again.due
+    due = list(practice.due_cards(learner, day1))
+    assert len(due) == 2
+    card = next(c for c in due if c.interaction_id == q["a1"].pk)
+    practice.review(card, {"choice": "a"}, now=day1)
+    ret = practice.retention(learner, day1)
+    cards = [practice.to_fsrs(c) for c in PracticeCard.objects.filter(user=learner)]
+    expected = round(100 * sum(practice.SCHEDULER.get_card_retrievability(c, day1) for c in cards) / len(cards))
+    assert ret.percent == expected and ret.percent < 100

@@ -585,3 +585,31 @@ def test_learner_did_names_new_credentials_only(block, django_capture_on_commit_
     assert Client().post(reverse("recognition-did"), {"did": "did:web:x.example.org"}).status_code == 302
     client.post(reverse("recognition-did"), {"remove": "1"})
     assert not LearnerDid.objects.filter(user=lea).exists()
+
+
+def test_first_try_score_counts_right_answers_not_partial_credit(block, django_capture_on_commit_callbacks):
+    """A first user answered every question wrong: partial credit (a multiple choice half right) made the
+    portfolio say 8 % where the end screen said 0 %. First-try score is the share of questions right."""
+    from capsules.models import Attempt, Progress
+    from capsules.recognition.achievements import evaluate
+    from capsules.recognition.portfolio import build_portfolio
+
+    capsule = block["capsules"][0]
+    extra = [factories.InteractionFactory(capsule=capsule, kind="multiple_choice", mandatory=False,
+                                          answer_key={"correct": ["a", "b"]}) for _ in range(3)]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=3)
+    for n, interaction in enumerate([capsule.interactions.get(mandatory=True), *extra]):
+        Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=False,
+                               score=0.5 if n else 0.0, answered_at=when)
+        Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=True, score=1.0,
+                               answered_at=when + timedelta(minutes=1))  # right later: not the first try
+    Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+
+    [entry] = build_portfolio(learner).capsules
+    assert entry.first_try_score == 0 and (entry.first_try_right, entry.first_try_answered) == (0, 4)
+    page = login(learner).get(reverse("recognition-portfolio")).content.decode()
+    assert "score au premier essai 0 % (0 juste sur 4)" in page and "8 %" not in page and "38 %" not in page
+    outcome = evaluate(learner, block["achievement"])
+    assert outcome.first_try_score == 0 and outcome.capsules[0].first_try_score == 0
+    assert any("Score au premier essai insuffisant (0 %" in u for u in outcome.unmet)
