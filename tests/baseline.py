@@ -20,6 +20,7 @@ def ensure_baseline() -> None:
         return
     from wagtail.models import Collection, Locale, Page
 
+    ContentType.objects.clear_cache()  # a flush recreated the content types under new ids
     Locale.objects.get_or_create(language_code="fr")
     if not Page.objects.filter(depth=1).exists():
         Page.objects.create(
