@@ -127,8 +127,8 @@ def review(card: PracticeCard, response: dict, now: datetime | None = None,
 class Retention:
     cards: int
     due_today: int
-    # Predicted recall now, over reviewed cards; None until one answer was right (a card just
-    # missed reads 100 % in FSRS at elapsed time zero, which says nothing of what was retained).
+    # Predicted recall now, over reviewed cards, a card whose latest answer was wrong counting 0 (a card
+    # just missed reads 100 % in FSRS at elapsed time zero); None until one answer was right.
     percent: int | None
     next_due: datetime | None = None  # the first due date after today, when nothing is due today
     next_due_count: int = 0  # how many cards fall due that day
@@ -138,16 +138,19 @@ class Retention:
         return self.cards > 0
 
 
-def _succeeded(user, cards: list[PracticeCard]) -> bool:
-    """Whether any card was ever answered right: its training seed (first try) or a practice review."""
-    if PracticeReview.objects.filter(user=user, correct=True).exists():
-        return True
-    first: dict[int, bool] = {}
+def _last_results(user, cards: list[PracticeCard]) -> dict[int, bool]:
+    """Each card's latest result: its last practice review, else its training seed (first try)."""
+    by_interaction = {c.interaction_id: c.pk for c in cards}
+    last: dict[int, bool] = {}
     for inter_id, correct in Attempt.objects.filter(
-            user=user, interaction_id__in=[c.interaction_id for c in cards]
+            user=user, interaction_id__in=list(by_interaction)
     ).order_by("answered_at", "pk").values_list("interaction_id", "correct"):
-        first.setdefault(inter_id, bool(correct))
-    return any(first.values())
+        last.setdefault(by_interaction[inter_id], bool(correct))
+    for card_id, correct in PracticeReview.objects.filter(
+            user=user, card_id__in=[c.pk for c in cards]
+    ).order_by("reviewed_at", "pk").values_list("card_id", "correct"):
+        last[card_id] = bool(correct)
+    return last
 
 
 def retention(user, now: datetime | None = None) -> Retention:
@@ -155,8 +158,11 @@ def retention(user, now: datetime | None = None) -> Retention:
     cards = list(PracticeCard.objects.filter(user=user))
     reviewed = [c for c in cards if c.last_review is not None]
     percent = None
-    if reviewed and _succeeded(user, reviewed):
-        recall = sum(SCHEDULER.get_card_retrievability(to_fsrs(c), now) for c in reviewed) / len(reviewed)
+    last = _last_results(user, reviewed) if reviewed else {}
+    if any(last.values()):
+        # A card whose latest answer was wrong is not retained, whatever FSRS predicts right after the miss.
+        recall = sum(SCHEDULER.get_card_retrievability(to_fsrs(c), now) if last.get(c.pk) else 0.0
+                     for c in reviewed) / len(reviewed)
         percent = round(100 * recall)
     limit = end_of_day(now)
     due_today = sum(1 for c in cards if c.due <= limit)
