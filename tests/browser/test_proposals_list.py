@@ -66,13 +66,16 @@ def test_proposals_show_french_decimals_and_plurals(live_server, browser, drafte
     shot(page, "proposals-accepted-keyboard", full_page=False)
     ctx.close()
 
-    # Drafting again (nothing new to propose here): the message's plural is the language's own.
+    # Drafting again (nothing new to propose here): a French reason, no '(s)' plural hack.
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     login(page, live_server.url, user.username)
     page.goto(f"{live_server.url}/admin/geste/capsules/{drafted_capsule.pk}/")
     page.get_by_role("button", name="Proposer des quiz à partir des étapes et du commentaire").click()
-    message = page.locator(".messages").inner_text()
-    assert "proposition" in message and "(s)" not in message, message
+    # Nothing new (Geste no longer re-proposes what the capsule holds): the reason, said in French.
+    reason = page.locator('[data-role="no-drafts"]')
+    expect(reason).to_be_visible()
+    message = reason.inner_text()
+    assert message.startswith("Aucune") and "(s)" not in message, message
     shot(page, "proposals-generated", full_page=False)
     ctx.close()
