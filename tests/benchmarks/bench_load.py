@@ -81,6 +81,7 @@ def server_env(work: Path) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_COOKIES": "false",  # plain HTTP on loopback
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # no TLS proxy in front of gunicorn here
         "DATABASE_URL": _database_url(),
         "DB_CONN_MAX_AGE": "60",
         "DJANGO_STATIC_ROOT": str(work / "static"),
@@ -119,6 +120,8 @@ class World:
     interaction_ids: list[int]
     sessions: list[str]
     user_ids: list[int]
+    # tokens[user][question] maps a stored choice id to the opaque id that learner's player is sent
+    tokens: list[list[dict[str, str]]]
 
 
 def seed() -> World:
@@ -170,7 +173,9 @@ def seed() -> World:
     page.refresh_from_db()
 
     learners = Group.objects.filter(name="Learners").first()
-    sessions, user_ids = [], []
+    from capsules.learning import delivery
+
+    sessions, user_ids, tokens = [], [], []
     User = get_user_model()
     for i in range(USERS):
         user = User.objects.create_user(f"bench-{run}-{i}", password=secrets.token_urlsafe(12))
@@ -183,9 +188,13 @@ def seed() -> World:
         store.create()
         sessions.append(store.session_key)
         user_ids.append(user.pk)
+        audience = delivery.audience_for(user)
+        tokens.append([{sid: delivery.ChoiceTokens.build(q, audience).to_public(sid) for sid in "ab"}
+                       for q in questions])
     return World(page_url=page.url, manifest_url=reverse("learner-manifest", args=[capsule.pk]),
                  answer_urls=[reverse("learner-answer", args=[q.pk]) for q in questions],
-                 interaction_ids=[q.pk for q in questions], sessions=sessions, user_ids=user_ids)
+                 interaction_ids=[q.pk for q in questions], sessions=sessions, user_ids=user_ids,
+                 tokens=tokens)
 
 
 def start_gunicorn(env: dict[str, str], work: Path) -> tuple[subprocess.Popen, int]:
@@ -255,9 +264,22 @@ class Conn:
                     raise
                 continue
             lines = raw.decode("latin-1").split("\r\n")
-            status = int(lines[0].split()[1])
+            parts = lines[0].split()
+            if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+                self.close()  # out of step with the server: counted as an error by the caller
+                raise ValueError(f"malformed status line {lines[0][:40]!r}")
+            status = int(parts[1])
             hdrs = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
-            data = await self.reader.readexactly(int(hdrs.get("content-length", "0")))
+            if hdrs.get("transfer-encoding", "").lower() == "chunked":
+                data = b""
+                while True:
+                    size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0].strip(), 16)
+                    chunk = await self.reader.readexactly(size + 2)
+                    if not size:
+                        break
+                    data += chunk[:-2]
+            else:
+                data = await self.reader.readexactly(int(hdrs.get("content-length", "0")))
             if hdrs.get("connection", "").lower() == "close":
                 self.close()
             return status, data
@@ -323,9 +345,11 @@ def main() -> int:
         def answer_request(u: int, n: int):
             cid = str(uuid.uuid4())
             sent.append((u, cid))
-            body = json.dumps({"response": {"choice": "ab"[n % 2]}, "client_id": cid}).encode()
+            q = n % len(world.answer_urls)
+            choice = world.tokens[u % len(world.tokens)][q]["ab"[n % 2]]
+            body = json.dumps({"response": {"choice": choice}, "client_id": cid}).encode()
             headers = {**signed_in(u), "Content-Type": "application/json", "X-CSRFToken": csrf}
-            return "POST", world.answer_urls[n % len(world.answer_urls)], headers, body
+            return "POST", world.answer_urls[q], headers, body
 
         scenarios = [
             ("static file", lambda u, n: ("GET", static_path, {}, b"")),
@@ -367,7 +391,8 @@ def main() -> int:
 
             def again(u, n):
                 user, cid = next(it, replayed[0])
-                body = json.dumps({"response": {"choice": "a"}, "client_id": cid}).encode()
+                choice = world.tokens[user % len(world.tokens)][0]["a"]
+                body = json.dumps({"response": {"choice": choice}, "client_id": cid}).encode()
                 return "POST", world.answer_urls[0], {**signed_in(user), "Content-Type": "application/json",
                                                        "X-CSRFToken": csrf}, body
 
