@@ -37,3 +37,20 @@ def new_pages_generation() -> None:
     from django.core.cache import cache
 
     cache.set(PAGES_GENERATION_KEY, time.time_ns(), None)
+
+
+# --- the learner content generation --------------------------------------------------------
+# Moves on when what the learner API caches beyond the page tree changes: questions, a footage's
+# renditions (captions added or corrected), a block's badge rule (``capsules.learning.content_cache``).
+
+CONTENT_GENERATION_KEY = "geste:learner-content:generation"
+
+
+def new_content_generation(**_kwargs) -> None:
+    """Every cached learner content entry becomes a miss, now and once the current transaction commits
+    (usable as a signal receiver; call it after a queryset ``update()``, which sends no signal)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.set(CONTENT_GENERATION_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(CONTENT_GENERATION_KEY, time.time_ns(), None))

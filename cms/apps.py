@@ -14,3 +14,7 @@ class CmsConfig(AppConfig):
         from cms import page_cache
 
         page_cache.connect()
+
+        from cms import auth_backend
+
+        auth_backend.connect()

@@ -8,6 +8,7 @@ owner only) sends ``terminated`` and goes back to the LMS's returnURL when it ga
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -47,7 +48,7 @@ def launch(request, capsule_id: int):
         user = cmi5_launch.account_for(params)
     except (cmi5_launch.LaunchRefused, AccountRefused) as exc:
         return refused(request, str(exc), status=403 if isinstance(exc, AccountRefused) else 400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     session = cmi5_runtime.start(user, capsule, params, data, token)
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), str(capsule.pk): session.pk}
     return HttpResponseRedirect(capsule.page.get_url(request))

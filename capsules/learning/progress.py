@@ -63,9 +63,8 @@ def mandatory_ids(capsule: Capsule) -> set[int]:
 
 def answered_ids(user, capsule: Capsule) -> set[int]:
     return set(
-        Attempt.objects.filter(user=user, interaction__capsule=capsule).values_list(
-            "interaction_id", flat=True
-        )
+        Attempt.objects.filter(user=user, interaction__capsule=capsule).order_by()
+        .values_list("interaction_id", flat=True).distinct()
     )
 
 
@@ -76,12 +75,14 @@ def is_complete(fraction: float, mandatory: set[int], answered: set[int]) -> boo
 
 @transaction.atomic
 def record_progress(
-    user, capsule: Capsule, *, position: float | None = None, ranges=None, client_time: datetime | None = None
+    user, capsule: Capsule, *, position: float | None = None, ranges=None, client_time: datetime | None = None,
+    mandatory: frozenset[int] | None = None,
 ) -> Progress:
     """Merge watched ranges, move the resume position (unless the update is older), re-check completion.
 
     ``client_time`` is when the player produced the update: an offline update flushed after a
-    newer one from another device must not move the resume position back.
+    newer one from another device must not move the resume position back. ``mandatory``: the
+    capsule's mandatory questions when the caller knows them (the learner API caches them).
     """
     progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
     lo, hi = capsule.start, capsule.effective_end
@@ -91,35 +92,43 @@ def record_progress(
     stale = client_time is not None and progress.updated_at is not None and client_time < progress.updated_at
     if position is not None and not stale:
         progress.position = max(lo, min(float(position), hi))
-    _check_completion(user, capsule, progress)
+    _check_completion(user, capsule, progress, mandatory=mandatory)
     progress.save()
     return progress
 
 
-def refresh_completion(user, capsule: Capsule) -> Progress:
-    """Re-check completion after an answer (the last mandatory answer can complete a capsule)."""
+def refresh_completion(user, capsule: Capsule) -> bool:
+    """Re-check completion after answers (the last mandatory answer can complete a capsule)."""
     return completion_after_answer(user, capsule)[0]
 
 
-def completion_after_answer(user, capsule: Capsule) -> tuple[Progress, list[int]]:
-    """Re-check completion after an answer, and the mandatory questions still unanswered (one read for both).
+def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | None = None
+                            ) -> tuple[bool, list[int]]:
+    """Re-check completion after an answer: (completed, the mandatory questions still unanswered).
 
-    Inside the caller's transaction when there is one (no savepoint: nothing here is retried)."""
-    with transaction.atomic(savepoint=False):
-        progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
-        answered = Attempt.objects.filter(user=user, interaction__capsule=capsule).values("interaction_id")
-        left = set(
-            capsule.interactions.filter(mandatory=True, draft_status="accepted")
-            .exclude(pk__in=answered).values_list("pk", flat=True)
-        )
-        if _check_completion(user, capsule, progress, mandatory=left, answered=set()):
-            progress.save()
-    return progress, sorted(left)
+    ``mandatory``: the capsule's mandatory accepted questions when the caller knows them (the learner
+    API caches them). Two light reads in the usual case; the progress row is created or locked only
+    when this answer may complete the capsule (inside the caller's transaction when there is one)."""
+    mandatory = mandatory_ids(capsule) if mandatory is None else mandatory
+    answered = set(
+        Attempt.objects.filter(user=user, interaction_id__in=list(mandatory))
+        .order_by().values_list("interaction_id", flat=True).distinct()  # no ordering column in the DISTINCT
+    ) if mandatory else set()
+    left = set(mandatory) - answered
+    row = Progress.objects.filter(user=user, capsule=capsule).values_list("completed", "watched_fraction")[:1]
+    completed, fraction = row[0] if row else (False, None)
+    if fraction is None or (not completed and not left and is_complete(fraction, set(), set())):
+        with transaction.atomic(savepoint=False):
+            progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
+            if _check_completion(user, capsule, progress, mandatory=left, answered=set()):
+                progress.save()
+        completed = progress.completed
+    return completed, sorted(left)
 
 
 def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None, answered=None) -> bool:
-    if progress.completed:
-        return False
+    if progress.completed or not is_complete(progress.watched_fraction, set(), set()):
+        return False  # nothing to read while less than the required share is watched
     mandatory = mandatory_ids(capsule) if mandatory is None else mandatory
     answered = answered_ids(user, capsule) if answered is None else answered
     if is_complete(progress.watched_fraction, mandatory, answered):

@@ -12,6 +12,7 @@ import logging
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import Group
@@ -97,7 +98,7 @@ def signup(request):
         user = form.save()
         group, _ = Group.objects.get_or_create(name=LEARNERS_GROUP)
         user.groups.add(group)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect(nxt)
     return render(request, "learning/signup.html", {"form": form, "next": nxt})
 

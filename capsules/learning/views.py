@@ -19,10 +19,8 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
@@ -34,11 +32,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capsules import clock, storage
-from capsules.learning import delivery, guest
+from capsules.learning import content_cache, delivery, guest
 from capsules.learning.grading import grade
-from capsules.learning.progress import completion_after_answer, mandatory_ids, record_progress
-from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress, Transcript
-from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
+from capsules.learning.progress import completion_after_answer, record_progress
+from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_pages, next_capsule: used from here)
+    capsule_is_live,
+    live_capsule_pages,
+    next_capsule,
+    public_choices,
+    public_interaction,
+    shared_manifest,
+)
+from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
 from media_pipeline.vtt import timestamp as vtt_timestamp
 
 CLIENT_VERBS = {"initialized", "played", "paused", "seeked", "interacted", "downloaded"}
@@ -51,50 +56,12 @@ LOGIN_MESSAGE = "Connectez-vous pour enregistrer vos réponses et votre progress
 # --- lookups ------------------------------------------------------------------------------
 
 
-def live_capsule_pages():
-    """CapsulePages learners may reach: live, and every ancestor live. The one rule for the learner
-    API and the catalogue search, for a whole set at once.
-
-    An ancestor's tree path is a prefix of the page's: the few non-live pages that have children are
-    read first, and pages under them left out with indexed prefix matches.
-    """
-    from wagtail.models import Page
-
-    CapsulePage = page_model("CapsulePage")
-
-    hidden_parents = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
-    under_hidden = Q()
-    for path in hidden_parents:
-        under_hidden |= Q(path__startswith=path)
-    pages = CapsulePage.objects.live()
-    return pages.exclude(under_hidden) if under_hidden else pages
-
-
-def capsule_is_live(capsule_id: int) -> bool:
-    """``live_capsule_pages()`` for one capsule, remembered in the cache under the pages generation
-    (a new one on every publish, unpublish, move, save or deletion of a page): one cache round trip
-    instead of two queries on every learner API call."""
-    key = f"geste:live-capsule:{capsule_id}"
-    found = cache.get_many([PAGES_GENERATION_KEY, key])
-    gen = found.get(PAGES_GENERATION_KEY) or pages_generation()
-    hit = found.get(key)
-    if hit is not None and hit[0] == gen:
-        return hit[1]
-    live = live_capsule_pages().filter(capsule_id=capsule_id).exists()
-    cache.set(key, (gen, live), 3600)
-    return live
-
-
 def live_capsule_or_404(capsule_id: int) -> Capsule:
     """The capsule if its page and every ancestor page are live; 404 otherwise (drafts never leak)."""
-    if not capsule_is_live(capsule_id):
+    found = content_cache.live_capsule(capsule_id)
+    if found is None:
         raise Http404("Capsule introuvable.")
-    capsule = (
-        Capsule.objects.select_related("footage", "skills_block", "page").filter(pk=capsule_id).order_by("pk").first()
-    )
-    if capsule is None:
-        raise Http404("Capsule introuvable.")
-    return capsule
+    return found[0]
 
 
 def _json_body(request) -> dict:
@@ -148,81 +115,14 @@ def _progress_dict(progress: Progress) -> dict:
 # --- manifest -----------------------------------------------------------------------------
 
 
-def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> list[dict]:
-    """Choices without feedback or correctness, under opaque per-learner ids; ordering items shuffled
-    per learner (their stored order, and their stored ids, are the key)."""
-    tokens = delivery.ChoiceTokens.build(interaction, audience)
-    items = [
-        {
-            "id": tokens.to_public(c.get("id")),
-            "text": c.get("text", ""),
-            **({"image": storage.url(c["image"])} if c.get("image") else {}),
-        }
-        for c in (interaction.choices or [])
-    ]
-    if interaction.kind == Interaction.Kind.ORDERING:
-        items = delivery.shuffled(interaction, audience, items)
-    return items
-
-
-def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
-                       audience: str = delivery.GUEST) -> dict:
-    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
-        ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
-    )
-    data = {
-        "id": interaction.pk,
-        "time": interaction.time,
-        "kind": interaction.kind,
-        "prompt": interaction.prompt,
-        "choices": public_choices(interaction, audience),
-        "mandatory": interaction.mandatory,
-        "replay_step_on_wrong": interaction.replay_step_on_wrong,
-        "step": {"start": step[0], "end": step[1]} if step else None,
-        "answer_url": reverse("learner-answer", args=[interaction.pk]),
-    }
-    if interaction.image:
-        data["image"] = storage.url(interaction.image)
-    if interaction.kind == Interaction.Kind.CLOZE:
-        data["blanks"] = len((interaction.answer_key or {}).get("blanks", []))
-    return data
-
-
-def _transcript_words(capsule: Capsule) -> list[dict]:
-    """Segments with word times inside the capsule range, for the interactive transcript."""
-    transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
-    if not transcript:
-        return []
-    lo, hi = capsule.start, capsule.effective_end
-    out = []
-    for seg in transcript.segments or []:
-        if seg.get("end", 0) < lo or seg.get("start", 0) > hi:
-            continue
-        words = [
-            {
-                "start": round(w["start"], 2),
-                "end": round(w["end"], 2),
-                "text": w.get("word", w.get("text", "")),
-            }
-            for w in seg.get("words") or []
-            if "start" in w
-        ]
-        out.append(
-            {
-                "start": seg.get("start", 0),
-                "end": seg.get("end", 0),
-                "text": seg.get("text", "").strip(),
-                "words": words,
-            }
-        )
-    return out
-
-
-def _attempt_state(user, capsule: Capsule) -> dict:
+def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] | None = None) -> dict:
     """The learner's last attempt per interaction (resume: answered questions are not asked again).
 
     One row per question on PostgreSQL (a learner may retry a question many times), each graded once."""
-    rows = Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction")
+    if interactions is None:
+        rows = Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction")
+    else:  # the capsule's questions are known: no join
+        rows = Attempt.objects.filter(user=user, interaction_id__in=list(interactions))
     if connection.vendor == "postgresql":
         rows = rows.order_by("interaction_id", "-answered_at", "-pk").distinct("interaction_id")
     else:
@@ -231,6 +131,10 @@ def _attempt_state(user, capsule: Capsule) -> dict:
     state: dict[str, dict] = {}
     audience = delivery.audience_for(user)
     for att in last.values():
+        if interactions is not None:
+            if att.interaction_id not in interactions:  # a question no longer offered
+                continue
+            att.interaction = interactions[att.interaction_id]
         result = grade(att.interaction, att.response).to_dict() if att.response else {}
         result = delivery.result_to_public(att.interaction, result, audience) if result else {}
         state[str(att.interaction_id)] = {
@@ -241,22 +145,6 @@ def _attempt_state(user, capsule: Capsule) -> dict:
             "solution": result.get("solution", {}),
         }
     return state
-
-
-def next_capsule(capsule: Capsule):
-    """The next live capsule of the same skills block (by order), or None."""
-    CapsulePage = page_model("CapsulePage")
-
-    siblings = (
-        CapsulePage.objects.live()
-        .sibling_of(capsule.page, inclusive=False)
-        .select_related("capsule")
-        .order_by("capsule__order", "capsule__pk")
-    )
-    for page in siblings:
-        if (page.capsule.order, page.capsule.pk) > (capsule.order, capsule.pk):
-            return page
-    return None
 
 
 def _guest_attempt_state(session, capsule: Capsule) -> dict:
@@ -287,83 +175,44 @@ def device_scope(user) -> str:
     return salted_hmac("geste.learning.device_scope", str(user.pk)).hexdigest()[:16]
 
 
+def learner_manifest(content, user, session=None) -> dict:
+    """The shared content with this learner's part: opaque choice ids, progress and last attempts."""
+    capsule = content.capsule
+    authenticated = bool(user and user.is_authenticated)
+    if authenticated:
+        progress = Progress.objects.filter(user=user, capsule=capsule).first()
+        progress_data = _progress_dict(progress) if progress else None
+        attempts = _attempt_state(user, capsule, {i.pk: i for i in content.interactions})
+    else:
+        progress_data = guest.progress(session, capsule) if session is not None else None
+        attempts = _guest_attempt_state(session, capsule) if session is not None else {}
+    data = dict(content.shared)
+    login_url, signup_url = data.pop("login_url"), data.pop("signup_url")
+    audience = delivery.audience_for(user)
+    data["interactions"] = [public_interaction(i, content.step_ranges, audience) for i in content.interactions]
+    data["user"] = {"authenticated": authenticated, "scope": device_scope(user),
+                    "login_url": login_url, "signup_url": signup_url}
+    data["progress"] = progress_data
+    data["attempts"] = attempts
+    return data
+
+
 def build_manifest(capsule: Capsule, user, session=None) -> dict:
     """Everything the player needs, in one JSON document (answer keys excluded).
 
     ``session``: a visitor's session, whose answers and progress (kept before signing in) are resumed.
     """
-    footage = capsule.footage
-    rend = footage.renditions or {}
-    steps = list(capsule.steps().prefetch_related("key_points"))
-    step_ranges = [(s.start, s.end, s.pk) for s in steps]
-    captions = [
-        {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
-        for lang, key in sorted(storage.captions_with_cues(rend.get("captions")).items(), key=lambda kv: kv[0] != "fr")
-    ]
-    interactions = capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).order_by("time")
-    key_points = footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
-    nxt = next_capsule(capsule)
-    authenticated = bool(user and user.is_authenticated)
-    progress = Progress.objects.filter(user=user, capsule=capsule).first() if authenticated else None
-    if authenticated:
-        progress_data = _progress_dict(progress) if progress else None
-        attempts = _attempt_state(user, capsule)
-    else:
-        progress_data = guest.progress(session, capsule) if session is not None else None
-        attempts = _guest_attempt_state(session, capsule) if session is not None else {}
-    return {
-        "id": capsule.pk,
-        "title": capsule.title,
-        "start": capsule.start,
-        "end": capsule.effective_end,
-        "page_url": capsule.page.url,
-        "sources": {
-            "hls": storage.url(rend.get("master_playlist", "")),
-            "mp4": storage.url(rend.get("mp4", "")),
-            "poster": storage.url(rend.get("poster", "")),
-            "variants": [
-                {"name": v.get("name"), "height": v.get("height"), "bandwidth": v.get("bandwidth")}
-                for v in rend.get("variants") or []
-            ],
-        },
-        "captions": captions,
-        "chapters": reverse("learner-chapters", args=[capsule.pk]),
-        "steps": [
-            {
-                "id": s.pk,
-                "title": s.title or f"Étape {i + 1}",
-                "start": s.start,
-                "end": s.end,
-                "keyframe": storage.url(s.keyframe),
-                "key_points": [kp.text for kp in s.key_points.all()],
-            }
-            for i, s in enumerate(steps)
-        ],
-        "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
-        "interactions": [public_interaction(i, step_ranges, delivery.audience_for(user)) for i in interactions],
-        "transcript": _transcript_words(capsule),
-        "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
-        "user": {
-            "authenticated": authenticated,
-            "scope": device_scope(user),
-            "login_url": f"{reverse('learner-login')}?{urlencode({'next': capsule.page.url or '/'})}",
-            "signup_url": f"{reverse('learner-signup')}?{urlencode({'next': capsule.page.url or '/'})}",
-        },
-        "progress": progress_data,
-        "attempts": attempts,
-        "api": {
-            "progress": reverse("learner-progress", args=[capsule.pk]),
-            "events": reverse("learner-events", args=[capsule.pk]),
-            "offline": reverse("learner-offline", args=[capsule.pk]),
-        },
-    }
+    return learner_manifest(shared_manifest(capsule), user, session)
 
 
 @require_GET
 @never_cache
 def manifest(request, capsule_id: int):
     get_token(request)  # the csrftoken cookie for the player's POSTs (cached page HTML carries no token)
-    return JsonResponse(build_manifest(live_capsule_or_404(capsule_id), request.user, request.session))
+    content = content_cache.capsule_content(capsule_id)
+    if content is None:
+        raise Http404("Capsule introuvable.")
+    return JsonResponse(learner_manifest(content, request.user, request.session))
 
 
 def chapters_vtt_text(capsule: Capsule) -> str:
@@ -385,84 +234,105 @@ def chapters(request, capsule_id: int):
 # --- answers ------------------------------------------------------------------------------
 
 
+def _store_attempt(user, interaction: Interaction, response: dict, result, client_id: uuid.UUID | None,
+                   answered_at: datetime | None) -> Attempt:
+    """The attempt and its "answered" event (the caller's transaction holds both)."""
+    when = answered_at or clock.now()
+    attempt = Attempt.objects.create(
+        user=user,
+        interaction=interaction,
+        response=response,
+        correct=result.correct,
+        score=result.score,
+        client_id=client_id or uuid.uuid4(),
+        answered_at=when,
+    )
+    LearnerEvent.objects.create(
+        user=user,
+        capsule=interaction.capsule,
+        verb="answered",
+        timestamp=when,
+        client_id=attempt.client_id,
+        data={
+            "interaction": interaction.pk,
+            "kind": interaction.kind,
+            "response": response,
+            "result": {"success": result.correct, "score": {"scaled": result.score}},
+        },
+    )
+    return attempt
+
+
+def _replayed(user, client_id: uuid.UUID | None) -> tuple[Attempt, dict] | None:
+    """The attempt already stored under this client_id (an offline replay), graded again."""
+    attempt = (Attempt.objects.select_related("interaction").filter(user=user, client_id=client_id).first()
+               if client_id else None)
+    return (attempt, grade(attempt.interaction, attempt.response).to_dict()) if attempt else None
+
+
 def submit_answer(
     user, interaction: Interaction, response: dict, client_id: uuid.UUID | None, answered_at: datetime | None
 ) -> tuple[Attempt, dict, bool]:
     """Grade and store one attempt; the same client_id twice returns the first one (offline replays):
     the unique (user, client_id) constraint tells, so a first answer costs no extra read."""
     result = grade(interaction, response)
-    when = answered_at or clock.now()
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(
-                user=user,
-                interaction=interaction,
-                response=response,
-                correct=result.correct,
-                score=result.score,
-                client_id=client_id or uuid.uuid4(),
-                answered_at=when,
-            )
-            LearnerEvent.objects.create(
-                user=user,
-                capsule=interaction.capsule,
-                verb="answered",
-                timestamp=when,
-                client_id=attempt.client_id,
-                data={
-                    "interaction": interaction.pk,
-                    "kind": interaction.kind,
-                    "response": response,
-                    "result": {"success": result.correct, "score": {"scaled": result.score}},
-                },
-            )
+            attempt = _store_attempt(user, interaction, response, result, client_id, answered_at)
     except IntegrityError:  # a replay, or the same client_id raced in from another request
-        attempt = Attempt.objects.select_related("interaction").get(user=user, client_id=client_id)
-        return attempt, grade(attempt.interaction, attempt.response).to_dict(), True
+        replay = _replayed(user, client_id)
+        if replay is None:
+            raise
+        return *replay, True
     return attempt, result.to_dict(), False
 
 
 @require_POST
 def answer(request, interaction_id: int):
-    interaction = (
-        Interaction.objects.select_related("capsule")
-        .filter(pk=interaction_id, draft_status=Interaction.DraftStatus.ACCEPTED)
-        .first()
-    )
-    if interaction is None or not capsule_is_live(interaction.capsule_id):
+    target = content_cache.answer_target(interaction_id)
+    if target is None:
         raise Http404("Question introuvable.")
+    interaction, mandatory = target
     capsule = interaction.capsule
     if len(request.body) > MAX_ANSWER_BYTES:
         return _error("Réponse trop longue.", 413)
     if not request.user.is_authenticated:
-        return _guest_answer(request, interaction, capsule)
+        return _guest_answer(request, interaction, capsule, mandatory)
+    user = request.user
     try:
         body = _json_body(request)
-        audience = delivery.audience_for(request.user)
-        with transaction.atomic():  # one transaction: the attempt, its event and the completion check
-            attempt, result, duplicate = submit_answer(
-                request.user,
-                interaction,
-                delivery.response_to_stored(interaction, body.get("response"), audience),
-                _uuid(body.get("client_id")),
-                _client_time(body.get("answered_at")),
-            )
-            progress, mandatory_left = completion_after_answer(request.user, capsule)
+        audience = delivery.audience_for(user)
+        response = delivery.response_to_stored(interaction, body.get("response"), audience)
+        client_id = _uuid(body.get("client_id"))
+        answered_at = _client_time(body.get("answered_at"))
+        result = grade(interaction, response)
     except ValueError as exc:
         return _error(getattr(exc, "message", str(exc)), 400)
+    try:
+        # One transaction, no savepoint: the attempt, its event and the completion check.
+        with transaction.atomic():
+            attempt = _store_attempt(user, interaction, response, result, client_id, answered_at)
+            completed, mandatory_left = completion_after_answer(user, capsule, mandatory)
+        result, duplicate = result.to_dict(), False
+    except IntegrityError:  # the same client_id again: an offline queue flushed twice, or a race
+        replay = _replayed(user, client_id)
+        if replay is None:
+            raise
+        (attempt, result), duplicate = replay, True
+        completed, mandatory_left = completion_after_answer(user, capsule, mandatory)
     return JsonResponse(
         {
             **delivery.result_to_public(interaction, result, audience),
             "interaction": interaction.pk,
             "client_id": str(attempt.client_id),
             "duplicate": duplicate,
-            "completed": progress.completed,
+            "completed": completed,
             "mandatory_left": mandatory_left,
         }
     )
 
 
-def _guest_answer(request, interaction: Interaction, capsule: Capsule) -> JsonResponse:
+def _guest_answer(request, interaction: Interaction, capsule: Capsule, mandatory: frozenset[int]) -> JsonResponse:
     """A visitor's answer: graded the same way, kept in their session until they sign in."""
     try:
         body = _json_body(request)
@@ -481,7 +351,7 @@ def _guest_answer(request, interaction: Interaction, capsule: Capsule) -> JsonRe
             "client_id": str(client_id) if client_id else "",
             "duplicate": duplicate,
             "completed": bool(progress and progress["completed"]),
-            "mandatory_left": sorted(mandatory_ids(capsule) - guest.answered_ids(request.session, capsule)),
+            "mandatory_left": sorted(mandatory - guest.answered_ids(request.session, capsule)),
             "guest": True,
         }
     )
@@ -493,7 +363,10 @@ def _guest_answer(request, interaction: Interaction, capsule: Capsule) -> JsonRe
 @require_http_methods(["GET", "POST"])
 @never_cache
 def progress_view(request, capsule_id: int):
-    capsule = live_capsule_or_404(capsule_id)
+    found = content_cache.live_capsule(capsule_id)
+    if found is None:
+        raise Http404("Capsule introuvable.")
+    capsule, mandatory = found
     if not request.user.is_authenticated:
         return _guest_progress(request, capsule)
     if request.method == "GET":
@@ -516,6 +389,7 @@ def progress_view(request, capsule_id: int):
             position=position,
             ranges=body.get("watched") or [],
             client_time=_client_time(body.get("client_time")),
+            mandatory=mandatory,
         )
     except IntegrityError:  # the capsule was deleted while its liveness was still cached
         raise Http404("Capsule introuvable.") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from capsules import pages
 from capsules.models import Footage, Transcript
 from media_pipeline.captions import apply_corrections, captions_vtt, retime_corrected
 from media_pipeline.transcribe import Segment
@@ -111,3 +112,4 @@ def _store(transcript: Transcript, corrected: PipelineTranscript) -> None:
     if others:  # translated from the audio before the correction: they do not carry it
         renditions["captions_stale"] = sorted(set(renditions.get("captions_stale") or []) | set(others))
     Footage.objects.filter(pk=footage.pk).update(renditions=renditions)
+    pages.new_content_generation()  # cached manifests name the renditions

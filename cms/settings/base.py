@@ -73,6 +73,10 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# The model backend with the signed-in user cached between requests (cms/auth_backend.py).
+AUTHENTICATION_BACKENDS = ["cms.auth_backend.CachedModelBackend"]
+GESTE_USER_CACHE_SECONDS = int(os.environ.get("GESTE_USER_CACHE_SECONDS", "60"))
+
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
@@ -299,7 +303,7 @@ GESTE_STALE_HEARTBEAT_S = int(os.environ.get("GESTE_STALE_HEARTBEAT_S", "60"))
 # Cache (cms/page_cache.py serves anonymous learner pages from it): Redis in production
 # (GESTE_CACHE_URL=redis://host:6379/1), a file cache shared by the local processes otherwise.
 if os.environ.get("GESTE_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "cms.redis_cache.GesteRedisCache",  # one redis-py client per pool
                           "LOCATION": os.environ["GESTE_CACHE_URL"], "KEY_PREFIX": "geste"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, still kept in the database
 else:

@@ -10,16 +10,34 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from capsules.models import Attempt, Progress
+from capsules.models import Attempt, LtiGradeLink, Progress
+
+
+def _links_key(user_id: int) -> str:
+    return f"geste:lti-has-links:{user_id}"
+
+
+def has_links(user_id: int) -> bool:
+    """Whether the learner has any grade link (came from an LMS), remembered: most learners have none,
+    and their answers and progress saves then cost no query here."""
+    from django.core.cache import cache
+
+    found = cache.get(_links_key(user_id))
+    if found is None:
+        found = LtiGradeLink.objects.filter(user_id=user_id).exists()
+        cache.set(_links_key(user_id), found, 3600)
+    return found
 
 
 def queue_changed(user_id: int, capsule_id: int) -> None:
     """Only links whose result differs from what the platform last got (progress is saved every few
-    seconds while a completed capsule is watched again: that must not resend anything). One query
-    for a learner without LTI links."""
+    seconds while a completed capsule is watched again: that must not resend anything). No query
+    for a learner known to have no LTI link."""
     from capsules.interop.lti.grades import links_for, needs_sending
     from capsules.interop.lti.tasks import queue_grade
 
+    if not has_links(user_id):
+        return
     for link in links_for(user_id, capsule_id).select_related("lti_user", "user", "capsule"):
         if needs_sending(link):
             queue_grade(link.pk)
@@ -36,3 +54,12 @@ def on_attempt_saved(sender, instance: Attempt, created: bool, **kwargs):
     if created and instance.correct:  # a better score in a completed capsule (needs_sending reads progress)
         capsule_id = instance.interaction.capsule_id
         transaction.on_commit(lambda: queue_changed(instance.user_id, capsule_id))
+
+
+@receiver(post_save, sender=LtiGradeLink, dispatch_uid="lti-link-saved")
+def on_link_saved(sender, instance: LtiGradeLink, created: bool, **kwargs):
+    if created:
+        from django.core.cache import cache
+
+        cache.delete(_links_key(instance.user_id))
+        transaction.on_commit(lambda: cache.delete(_links_key(instance.user_id)))

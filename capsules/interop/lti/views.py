@@ -18,6 +18,7 @@ import logging
 from urllib.parse import urlencode
 
 from csp.constants import SELF
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -151,7 +152,7 @@ class LaunchView(LtiLaunchBaseView):
         except AccountRefused as exc:
             return error_page(request, str(exc), status=403, origins=origins)
         launch_id = lti_launch.get_launch_id()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         request.session["_lti_tool_launch_id"] = launch_id
         framing.remember(request.session, lti_launch.registration)
         link = grades.remember(lti_launch, user, target)

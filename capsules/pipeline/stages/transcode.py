@@ -1,6 +1,6 @@
 """Transcode: the HLS ladder, low-rung MP4, poster and thumbnail sprite (one ffmpeg decode)."""
 
-from capsules import storage
+from capsules import pages, storage
 from capsules.models import Footage
 from capsules.pipeline.stages.base import Stage, register
 from media_pipeline.probe import ProbeResult
@@ -30,3 +30,4 @@ class TranscodeStage(Stage):
         renditions.update({name: f"{prefix}/{rel}" for name, rel in manifest["files"].items()})
         renditions["variants"] = manifest.get("variants", [])
         Footage.objects.filter(pk=ctx.footage.pk).update(renditions=renditions)
+        pages.new_content_generation()  # cached manifests name the renditions

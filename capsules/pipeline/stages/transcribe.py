@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from capsules import storage
+from capsules import pages, storage
 from capsules.models import Footage, Transcript
 from capsules.pipeline.stages.base import Skip, Stage, register
 from media_pipeline.captions import write_vtt
@@ -38,6 +38,7 @@ def merge_caption_track(footage_id: int, lang: str, key: str) -> dict[str, str]:
     else:
         renditions.pop("captions_stale", None)
     Footage.objects.filter(pk=footage_id).update(renditions=renditions)
+    pages.new_content_generation()  # cached manifests name the renditions
     return captions
 
 

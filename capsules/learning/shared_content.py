@@ -1,0 +1,215 @@
+"""What every learner of a live capsule gets alike: which capsules are live, and the manifest's shared part.
+
+``content_cache`` keeps ``shared_manifest``'s result between requests; ``views`` adds each learner's part.
+Nothing here serialises ``Interaction.answer_key`` or which choice is right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from capsules import storage
+from capsules.learning import delivery
+from capsules.models import Capsule, Interaction, Transcript
+from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
+
+
+@dataclass
+class CapsuleContent:
+    """A live capsule as the learner API serves it to everyone (no answer key in ``shared``)."""
+
+    capsule: Capsule  # with footage, skills_block and page loaded
+    shared: dict  # the manifest's parts that are the same for every learner
+    interactions: list[Interaction]  # accepted, in time order, each with its capsule attached
+    step_ranges: list[tuple[float, float, int]]
+    mandatory: frozenset[int] = field(default_factory=frozenset)
+
+    def interaction(self, pk: int) -> Interaction | None:
+        return next((i for i in self.interactions if i.pk == pk), None)
+
+
+def live_capsule_pages():
+    """CapsulePages learners may reach: live, and every ancestor live. The one rule for the learner
+    API and the catalogue search, for a whole set at once.
+
+    An ancestor's tree path is a prefix of the page's: the few non-live pages that have children are
+    read first, and pages under them left out with indexed prefix matches.
+    """
+    from wagtail.models import Page
+
+    CapsulePage = page_model("CapsulePage")
+
+    hidden_parents = Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+    under_hidden = Q()
+    for path in hidden_parents:
+        under_hidden |= Q(path__startswith=path)
+    pages = CapsulePage.objects.live()
+    return pages.exclude(under_hidden) if under_hidden else pages
+
+
+def capsule_is_live(capsule_id: int) -> bool:
+    """``live_capsule_pages()`` for one capsule, remembered in the cache under the pages generation
+    (a new one on every publish, unpublish, move, save or deletion of a page): one cache round trip
+    instead of two queries on every learner API call."""
+    key = f"geste:live-capsule:{capsule_id}"
+    found = cache.get_many([PAGES_GENERATION_KEY, key])
+    gen = found.get(PAGES_GENERATION_KEY) or pages_generation()
+    hit = found.get(key)
+    if hit is not None and hit[0] == gen:
+        return hit[1]
+    live = live_capsule_pages().filter(capsule_id=capsule_id).exists()
+    cache.set(key, (gen, live), 3600)
+    return live
+
+
+def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> list[dict]:
+    """Choices without feedback or correctness, under opaque per-learner ids; ordering items shuffled
+    per learner (their stored order, and their stored ids, are the key)."""
+    tokens = delivery.ChoiceTokens.build(interaction, audience)
+    items = [
+        {
+            "id": tokens.to_public(c.get("id")),
+            "text": c.get("text", ""),
+            **({"image": storage.url(c["image"])} if c.get("image") else {}),
+        }
+        for c in (interaction.choices or [])
+    ]
+    if interaction.kind == Interaction.Kind.ORDERING:
+        items = delivery.shuffled(interaction, audience, items)
+    return items
+
+
+def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
+                       audience: str = delivery.GUEST) -> dict:
+    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
+        ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
+    )
+    data = {
+        "id": interaction.pk,
+        "time": interaction.time,
+        "kind": interaction.kind,
+        "prompt": interaction.prompt,
+        "choices": public_choices(interaction, audience),
+        "mandatory": interaction.mandatory,
+        "replay_step_on_wrong": interaction.replay_step_on_wrong,
+        "step": {"start": step[0], "end": step[1]} if step else None,
+        "answer_url": reverse("learner-answer", args=[interaction.pk]),
+    }
+    if interaction.image:
+        data["image"] = storage.url(interaction.image)
+    if interaction.kind == Interaction.Kind.CLOZE:
+        data["blanks"] = len((interaction.answer_key or {}).get("blanks", []))
+    return data
+
+
+def transcript_words(capsule: Capsule) -> list[dict]:
+    """Segments with word times inside the capsule range, for the interactive transcript."""
+    transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
+    if not transcript:
+        return []
+    lo, hi = capsule.start, capsule.effective_end
+    out = []
+    for seg in transcript.segments or []:
+        if seg.get("end", 0) < lo or seg.get("start", 0) > hi:
+            continue
+        words = [
+            {
+                "start": round(w["start"], 2),
+                "end": round(w["end"], 2),
+                "text": w.get("word", w.get("text", "")),
+            }
+            for w in seg.get("words") or []
+            if "start" in w
+        ]
+        out.append(
+            {
+                "start": seg.get("start", 0),
+                "end": seg.get("end", 0),
+                "text": seg.get("text", "").strip(),
+                "words": words,
+            }
+        )
+    return out
+
+
+def next_capsule(capsule: Capsule):
+    """The next live capsule of the same skills block (by order), or None."""
+    CapsulePage = page_model("CapsulePage")
+
+    siblings = (
+        CapsulePage.objects.live()
+        .sibling_of(capsule.page, inclusive=False)
+        .select_related("capsule")
+        .order_by("capsule__order", "capsule__pk")
+    )
+    for page in siblings:
+        if (page.capsule.order, page.capsule.pk) > (capsule.order, capsule.pk):
+            return page
+    return None
+
+
+def shared_manifest(capsule: Capsule):
+    """The manifest's parts that are the same for every learner, with what the per-learner part needs
+    (``content_cache`` keeps it between requests)."""
+    footage = capsule.footage
+    rend = footage.renditions or {}
+    steps = list(capsule.steps().prefetch_related("key_points"))
+    step_ranges = [(s.start, s.end, s.pk) for s in steps]
+    captions = [
+        {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
+        for lang, key in sorted(storage.captions_with_cues(rend.get("captions")).items(), key=lambda kv: kv[0] != "fr")
+    ]
+    interactions = list(
+        capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).order_by("time")
+    )
+    for i in interactions:
+        i.capsule = capsule  # answers reach the capsule without another query
+    key_points = footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
+    nxt = next_capsule(capsule)
+    page_url = capsule.page.url
+    shared = {
+        "id": capsule.pk,
+        "title": capsule.title,
+        "start": capsule.start,
+        "end": capsule.effective_end,
+        "page_url": page_url,
+        "sources": {
+            "hls": storage.url(rend.get("master_playlist", "")),
+            "mp4": storage.url(rend.get("mp4", "")),
+            "poster": storage.url(rend.get("poster", "")),
+            "variants": [
+                {"name": v.get("name"), "height": v.get("height"), "bandwidth": v.get("bandwidth")}
+                for v in rend.get("variants") or []
+            ],
+        },
+        "captions": captions,
+        "chapters": reverse("learner-chapters", args=[capsule.pk]),
+        "steps": [
+            {
+                "id": s.pk,
+                "title": s.title or f"Étape {i + 1}",
+                "start": s.start,
+                "end": s.end,
+                "keyframe": storage.url(s.keyframe),
+                "key_points": [kp.text for kp in s.key_points.all()],
+            }
+            for i, s in enumerate(steps)
+        ],
+        "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
+        "transcript": transcript_words(capsule),
+        "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
+        "login_url": f"{reverse('learner-login')}?{urlencode({'next': page_url or '/'})}",
+        "signup_url": f"{reverse('learner-signup')}?{urlencode({'next': page_url or '/'})}",
+        "api": {
+            "progress": reverse("learner-progress", args=[capsule.pk]),
+            "events": reverse("learner-events", args=[capsule.pk]),
+            "offline": reverse("learner-offline", args=[capsule.pk]),
+        },
+    }
+    mandatory = frozenset(i.pk for i in interactions if i.mandatory)
+    return CapsuleContent(capsule, shared, interactions, step_ranges, mandatory)
