@@ -382,3 +382,24 @@ def test_hls_plays_from_s3_through_the_permission_check(live_server, phone_conte
     assert any(cues), cues
     assert not refused, refused
     leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_time_counter_never_reads_past_the_capsule_duration(live_server, context, published):
+    """A first user saw "0:37 / 0:36": the video's own clock ran past the capsule's end (the media is a
+    little longer than the capsule, or native controls moved it), and the counter printed it as is.
+    The elapsed time is clamped to the capsule and both sides round the same way."""
+    from capsules.models import Capsule
+
+    Capsule.objects.filter(pk=published["capsule"].pk).update(end=10.9)  # the media goes on to 12 s
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    assert page.inner_text(".gp-time") == "0:00 / 0:10"
+    # The video's clock past the capsule's end, as native controls or a late timeupdate would leave it.
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 11.6")
+    page.wait_for_function("""() => { const v = document.querySelector('video.gp-video');
+        return !v.seeking && v.currentTime > 11.5 && !document.querySelector('.gp-time').textContent.startsWith('0:00'); }""",
+                           timeout=10000)
+    assert page.inner_text(".gp-time") == "0:10 / 0:10"
+    assert page.get_attribute(".gp-seek", "aria-valuetext") == "0:10"
+    leave(page)

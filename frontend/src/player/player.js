@@ -2,7 +2,7 @@
 // interactions graded on the server, progress saved and resumed, offline download.
 import { renderForm } from "./interactions.js";
 import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
-import { fmt, h, icon } from "./dom.js";
+import { clock, elapsed, fmt, h, icon } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
@@ -159,7 +159,7 @@ export class Player {
       m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), "question") : null,
       m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), "point de sécurité") : null,
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
-    this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, `0:00 / ${fmt(dur)}`);
+    this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
       SPEEDS.map((s) => h("option", { value: s, selected: s === 1 }, `${String(s).replace(".", ",")}×`)));
@@ -278,7 +278,7 @@ export class Player {
     }
     if (this.active) this.closeQuestion();
     if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
-    this.announce(`Étape : ${target.title}, ${fmt(this.video.currentTime - this.m.start)}`);
+    this.announce(`Étape : ${target.title}, ${fmt(elapsed(this.video.currentTime, this.m.start, this.m.end))}`);
   }
 
   currentStep(t = this.video.currentTime) {
@@ -363,7 +363,7 @@ export class Player {
     this.seek(m.start + rel); // clamped to the capsule and stopped at an unanswered mandatory question
     const at = this.video.currentTime;
     this.root.dataset.linked = String(at);
-    this.announce(`Lecture à partir de ${fmt(at - m.start)}`);
+    this.announce(`Lecture à partir de ${fmt(elapsed(at, m.start, m.end))}`);
     return true;
   }
 
@@ -381,7 +381,7 @@ export class Player {
       if (pending) pos = pending.time;
       this.video.currentTime = pos;
       this.lastT = pos - 0.01;
-      this.announce(`Reprise à ${fmt(pos - m.start)}`);
+      this.announce(`Reprise à ${fmt(elapsed(pos, m.start, m.end))}`);
       this.root.dataset.resumed = String(pos);
       if (pending) this.video.addEventListener("seeked", () => { if (!this.active) this.ask(pending); }, { once: true });
     } else if (m.start > 0) {
@@ -434,8 +434,8 @@ export class Player {
     if (!v.seeking) this.lastT = t;
     // UI.
     if (document.activeElement !== this.seekBar) this.seekBar.value = t;
-    this.seekBar.setAttribute("aria-valuetext", fmt(t - m.start));
-    this.timeEl.textContent = `${fmt(t - m.start)} / ${fmt(m.end - m.start)}`;
+    this.seekBar.setAttribute("aria-valuetext", fmt(elapsed(t, m.start, m.end)));
+    this.timeEl.textContent = clock(t, m.start, m.end);
     const step = this.currentStep(t);
     if (step !== this.step) {
       this.step = step;
