@@ -476,6 +476,7 @@ export class Player {
     const actions = h("p", { class: "gp-end-actions" });
     if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => { this.endBox.hidden = true; this.seek(m.start); this.video.play().catch(() => {}); } }, "Revoir la capsule"));
+    if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
       lines.push(h("p", { class: "gp-guest" }, "Vous n'êtes pas connecté : ", h("a", { href: m.user.signup_url }, "créez un compte"),
@@ -485,7 +486,9 @@ export class Player {
     this.endBox.hidden = false;
     this.root.dataset.ended = "1";
     title.focus();
-    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
+    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
   ask(inter) {
@@ -624,7 +627,31 @@ export class Player {
       this.root.dataset.completed = "1";
       this.status.textContent = "Capsule terminée.";
       this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
+      this.checkBadge();
     }
+  }
+
+  /** Ask the server whether completing this capsule earned the skills block's badge (the server
+   * decides, from the credential it issued); when it did, the end screen says so with its links. */
+  checkBadge() {
+    const url = this.root.dataset.badge;
+    if (!url || !this.m.user.authenticated || this.badge || this.badgeAsking) return;
+    this.badgeAsking = getJSON(url).then((b) => {
+      if (!b || !b.earned) return;
+      this.badge = b;
+      this.root.dataset.badgeEarned = "1";
+      if (this.root.dataset.ended === "1" && !this.endBox.hidden) {
+        this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
+        this.announce(`${b.title} ${b.text}`);
+      }
+    }).catch(() => {}).finally(() => { this.badgeAsking = null; });
+  }
+
+  badgeBox() {
+    const b = this.badge;
+    const links = h("p", { class: "gp-badge-links" });
+    (b.links || []).forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
+    return h("div", { class: "gp-badge" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
   }
 
   // --- progress, events, sync ----------------------------------------------------------
