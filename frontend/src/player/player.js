@@ -84,7 +84,8 @@ export class Player {
     this.showOnline();
     window.addEventListener("hashchange", () => { if (this.video.readyState >= 1) this.openAtLinkedTime(); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) this.save(true); });
-    window.addEventListener("pagehide", () => this.save(true));
+    window.addEventListener("pagehide", () => this.leave());
+    this.bindCmi5Exit();
     setInterval(() => { if (!this.video.paused) this.save(); }, SAVE_EVERY_MS);
     if (navigator.onLine && readQueue().length) this.sync();
     this.root.dataset.ready = "1";
@@ -663,6 +664,37 @@ export class Player {
 
   event(verb, data) {
     this.events.push({ verb, client_id: uuid(), timestamp: new Date().toISOString(), data: { ...data, capsule: this.m.id } });
+  }
+
+  /** The page goes away (window closed, another page, reload): send what is left, and when an LMS
+   * launched this capsule through cmi5, tell the server the session ends (it records the progress
+   * brought along, then ``terminated`` once: a click on "Terminer" before changes nothing). */
+  leave() {
+    if (!this.m) return;
+    const form = document.querySelector("form.cmi5-exit[data-close]");
+    if (form) {
+      if (!this.video.paused) this.closeRange();
+      const fd = new FormData(form); // carries the CSRF token: a beacon sends no custom header
+      fd.append("position", String(this.video.currentTime));
+      fd.append("watched", JSON.stringify(this.ranges));
+      const sent = navigator.sendBeacon && navigator.sendBeacon(form.dataset.close, fd);
+      if (!sent) fetch(form.dataset.close, { method: "POST", body: fd, credentials: "same-origin", keepalive: true }).catch(() => {});
+    }
+    this.save(true);
+  }
+
+  /** "Terminer et revenir à la formation": the last progress is stored (its completion reported to the
+   * LMS) before the form ends the cmi5 session. */
+  bindCmi5Exit() {
+    const form = document.querySelector("form.cmi5-exit");
+    if (!form) return;
+    form.addEventListener("submit", (e) => {
+      if (form.dataset.saved === "1") return;
+      e.preventDefault();
+      form.querySelector("button[type=submit]")?.setAttribute("disabled", "");
+      const go = () => { form.dataset.saved = "1"; form.submit(); };
+      this.save().then(go, go);
+    });
   }
 
   async save(leaving = false) {
