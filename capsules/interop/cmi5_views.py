@@ -3,14 +3,20 @@
 ``launch`` (GET, what the LMS opens with the cmi5 query parameters): checks them, fetches the
 token once, reads LMS.LaunchData, signs the learner in to their Geste account (made on first launch),
 sends ``initialized`` and shows the capsule page. ``terminate`` (POST, CSRF-protected, the session's
-owner only) sends ``terminated`` and goes back to the LMS's returnURL when it gave one.
+owner only) sends ``terminated`` and goes back to the LMS's returnURL when it gave one. ``close`` (POST,
+CSRF-protected, the session's owner only) is what the capsule page sends by ``navigator.sendBeacon``
+when the learner closes the window or leaves the page (``pagehide``): the player's last progress is
+recorded first (a completion it brings is reported before the session ends), then ``terminated``,
+once, whether or not the learner also pressed "Terminer".
 """
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth import login
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.cache import never_cache
@@ -18,7 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from capsules.interop import cmi5_launch, cmi5_runtime
 from capsules.interop.lti.accounts import AccountRefused
-from capsules.learning.views import live_capsule_or_404
+from capsules.learning.progress import record_progress
+from capsules.learning.views import capsule_is_live, live_capsule_or_404
 from capsules.models import Cmi5Session
 
 SESSION_KEY = "geste_cmi5_sessions"  # capsule pk -> Cmi5Session pk (the token never leaves the database)
@@ -66,7 +73,46 @@ def terminate(request, pk: int):
     return HttpResponseRedirect(session.return_url or session.capsule.page.get_url(request))
 
 
+MAX_CLOSE_RANGES = 200  # watched ranges a closing page may bring (the player sends a handful)
+
+
+def _closing_progress(data) -> tuple[float | None, list]:
+    """The player's last position and watched ranges from the beacon's form fields; junk is dropped."""
+    try:
+        position = float(data.get("position", ""))
+        position = position if position == position else None  # NaN
+    except (TypeError, ValueError):
+        position = None
+    try:
+        watched = json.loads(data.get("watched") or "[]")
+    except ValueError:
+        watched = []
+    if not isinstance(watched, list):
+        watched = []
+    return position, watched[:MAX_CLOSE_RANGES]
+
+
+@never_cache
+@require_POST
+def close(request, pk: int):
+    """The window was closed or the page left (``pagehide`` beacon): record the last progress, then
+    ``terminated`` (once: ``cmi5_runtime.terminate`` is a no-op on an ended session). 204, no page."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    session = Cmi5Session.objects.select_related("capsule").filter(pk=pk, user=request.user).first()
+    if session is None:
+        raise Http404("Session cmi5 introuvable.")
+    position, watched = _closing_progress(request.POST)
+    if session.terminated_at is None and (position is not None or watched) and capsule_is_live(session.capsule_id):
+        progress = record_progress(request.user, session.capsule, position=position, ranges=watched)
+        if progress.completed:  # reported now, not on commit: ``completed`` must precede ``terminated``
+            cmi5_runtime.on_progress(request.user.pk, session.capsule_id)
+    cmi5_runtime.terminate(session)
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
     path("interop/cmi5/capsules/<int:capsule_id>/", launch, name="interop-cmi5-launch"),
     path("interop/cmi5/sessions/<int:pk>/terminer/", terminate, name="interop-cmi5-terminate"),
+    path("interop/cmi5/sessions/<int:pk>/fermeture/", close, name="interop-cmi5-close"),
 ]

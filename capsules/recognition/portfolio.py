@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from capsules import storage
-from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress
+from capsules import clock, storage
+from capsules.learning.progress import live_capsules
+from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress, SkillsBlock
 from capsules.recognition.achievements import first_attempts, first_try_share
 
 MAX_SHARE_DAYS = 365
@@ -113,3 +114,33 @@ def block_badge(user, skills_block) -> BlockBadge | None:
     if user.is_authenticated:
         credential = BadgeCredential.objects.filter(user=user, achievement=achievement, revoked_at=None).first()
     return BlockBadge(achievement.name, achievement.criteria_narrative, credential)
+
+
+@dataclass(frozen=True)
+class CapsuleBadge:
+    """The block badge that completing one capsule earned (the player's end screen says so)."""
+
+    name: str
+    block: SkillsBlock
+    credential: BadgeCredential
+
+
+def badge_earned_by_capsule(user, capsule: Capsule) -> CapsuleBadge | None:
+    """The block's badge when this capsule's completion is what earned it, from what the server recorded:
+    the learner holds the block's live credential, issued by the rule (not awarded by hand), and this
+    capsule is the one of the block they completed last before it was issued. None otherwise."""
+    if not user.is_authenticated:
+        return None
+    credential = (BadgeCredential.objects.filter(user=user, achievement__skills_block_id=capsule.skills_block_id,
+                                                 revoked_at=None, awarded_by=None)
+                  .select_related("achievement", "achievement__skills_block").first())
+    if credential is None:
+        return None
+    # Completion times run on the journey's clock (``capsules.clock``), issuance on the real one.
+    issued = credential.issued_at + (clock.now() - timezone.now()) + timedelta(seconds=1)
+    last = (Progress.objects.filter(user=user, completed=True, completed_at__lte=issued,
+                                    capsule__in=live_capsules(capsule.skills_block))
+            .order_by("-completed_at", "-pk").values_list("capsule_id", flat=True).first())
+    if last != capsule.pk:
+        return None
+    return CapsuleBadge(credential.achievement.name, credential.achievement.skills_block, credential)

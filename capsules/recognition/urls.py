@@ -13,6 +13,7 @@ urlpatterns = [
     path("reconnaissance/badges/<uuid:uuid>.<str:fmt>", views.credential_baked,
          name="recognition-credential-baked"),
     path("reconnaissance/portfolio/", views.my_portfolio, name="recognition-portfolio"),
+    path("reconnaissance/capsules/<int:capsule_id>/badge.json", views.capsule_badge, name="recognition-capsule-badge"),
     path("reconnaissance/portfolio/export.zip", views.portfolio_export, name="recognition-portfolio-export"),
     path("reconnaissance/portfolio/partages/", views.share_create, name="recognition-share-create"),
     path("reconnaissance/portfolio/partages/<int:share_id>/revoquer", views.share_revoke,

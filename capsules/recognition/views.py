@@ -8,13 +8,15 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from capsules.learning.views import live_capsule_or_404
 from capsules.models import Achievement, BadgeCredential
 from capsules.recognition import baking, credentials, did, export, keys, portfolio
 from capsules.recognition.issuance import signed_status_list
@@ -172,3 +174,25 @@ def shared_portfolio(request, token: str):
         return render(request, "recognition/share_refused.html", status=410)
     return render(request, "recognition/portfolio.html", {
         "portfolio": portfolio.build_portfolio(share.user), "owner_view": False, "share": share})
+
+
+@require_GET
+@never_cache
+def capsule_badge(request, capsule_id: int):
+    """For the player's end screen: did completing this capsule earn the block's badge? The server
+    decides (``portfolio.badge_earned_by_capsule``); the player only shows the text and links."""
+    capsule = live_capsule_or_404(capsule_id)
+    earned = portfolio.badge_earned_by_capsule(request.user, capsule)
+    if earned is None:
+        return JsonResponse({"earned": False})
+    block_page = getattr(earned.block, "page", None)
+    links = [{"label": _("Voir mon badge"), "url": reverse("recognition-credential", args=[earned.credential.uuid])}]
+    if block_page is not None and block_page.live:
+        links.append({"label": _("Page du bloc de compétences"), "url": block_page.url})
+    return JsonResponse({
+        "earned": True,
+        "title": _("Badge obtenu !"),
+        "text": _("En terminant cette capsule, vous avez obtenu le badge « %(name)s » du bloc %(block)s.")
+        % {"name": earned.name, "block": earned.block.title},
+        "links": links,
+    })

@@ -18,6 +18,7 @@ from django.test import Client
 from capsules.models import Attempt, LearnerEvent, Progress
 from tests import factories
 from tests.browser.learner_capsule import build_media, publish_capsule
+from tests.browser.shots import shot
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -382,3 +383,76 @@ def test_hls_plays_from_s3_through_the_permission_check(live_server, phone_conte
     assert any(cues), cues
     assert not refused, refused
     leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_time_counter_never_reads_past_the_capsule_duration(live_server, context, published):
+    """A first user saw "0:37 / 0:36": the video's own clock ran past the capsule's end (the media is a
+    little longer than the capsule, or native controls moved it), and the counter printed it as is.
+    The elapsed time is clamped to the capsule and both sides round the same way."""
+    from capsules.models import Capsule
+
+    Capsule.objects.filter(pk=published["capsule"].pk).update(end=10.9)  # the media goes on to 12 s
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    assert page.inner_text(".gp-time") == "0:00 / 0:10"
+    # The video's clock past the capsule's end, as native controls or a late timeupdate would leave it.
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 11.6")
+    page.wait_for_function("""() => { const v = document.querySelector('video.gp-video');
+        return !v.seeking && v.currentTime > 11.5
+            && !document.querySelector('.gp-time').textContent.startsWith('0:00'); }""",
+                           timeout=10000)
+    assert page.inner_text(".gp-time") == "0:10 / 0:10"
+    assert page.get_attribute(".gp-seek", "aria-valuetext") == "0:10"
+    leave(page)
+
+
+@pytest.mark.timeout(180)
+def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, context, published):
+    """The learner finishes the block's last capsule in the player: the progress sent at the end completes
+    it, the server issues the block badge, and the end screen says so (French, with links to the badge
+    and the block page), from the server's answer. The badge's name is shown as text, never as markup."""
+    from capsules.learning.progress import record_progress
+    from capsules.learning.views import submit_answer
+    from capsules.models import Achievement, BadgeCredential
+
+    capsule, q1, q2 = published["capsule"], published["q1"], published["q2"]
+    Achievement.objects.create(skills_block=capsule.skills_block, name="Plomberie <b>sanitaire</b>",
+                               description="Joints et siphons.", criteria_narrative="Toutes les capsules.")
+    q2.delete()  # only the mandatory question, answered right before; the end of the video is left to watch
+    user = factories.learner()
+    submit_answer(user, q1, {"choice": "a"}, None, None)
+    assert not record_progress(user, capsule, position=9.0, ranges=[[0, 9.0]]).completed  # 75 % watched
+    log_in(context, live_server, user)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 9.5")
+    page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
+    page.click(".gp-play")
+    page.wait_for_selector(".gp-end:not([hidden]) .gp-badge", timeout=30000)
+    credential = BadgeCredential.objects.get(user=user)
+    badge = page.locator(".gp-end .gp-badge")
+    assert badge.inner_text().startswith("Badge obtenu ! En terminant cette capsule, vous avez obtenu le badge "
+                                         "« Plomberie <b>sanitaire</b> » du bloc")
+    assert badge.locator("b").count() == 0
+    links = badge.locator("a")
+    assert links.nth(0).inner_text() == "Voir mon badge"
+    assert links.nth(0).get_attribute("href") == f"/reconnaissance/badges/{credential.uuid}/"
+    assert links.nth(1).get_attribute("href") == capsule.skills_block.page.url
+    assert "Badge obtenu" in page.inner_text("#gp-live")
+    assert accessibility_violations(page) == []
+    shot(page, "player-end-badge")
+    # The same end again (after a reload, replaying the last seconds): still this capsule's badge.
+    page.reload()
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 11.0")
+    page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
+    page.click(".gp-play")
+    page.wait_for_selector(".gp-end:not([hidden]) .gp-badge", timeout=30000)
+    links.nth(0).click()
+    page.wait_for_url(f"**/reconnaissance/badges/{credential.uuid}/")
+    assert "Badge vérifié" in page.content()
+    leave(page)
+    assert not errors, errors

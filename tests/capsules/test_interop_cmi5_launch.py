@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from capsules.analytics.cmi5_statements import CMI5_CATEGORY, EXT_MASTERY, EXT_SESSION, MOVEON_CATEGORY
 from capsules.learning import delivery
-from capsules.models import Cmi5Learner, Cmi5Session, Cmi5Statement
+from capsules.models import Cmi5Learner, Cmi5Session, Cmi5Statement, Progress
 from tests import factories, pages
 from tests.capsules.test_interop_lrs import PASSWORD, USER, ralph, ralph_validation  # noqa: F401 - fixture
 from tests.capsules.test_xapi import at, post
@@ -404,3 +404,64 @@ def test_cmi5_state_on_the_designer_screen(lms, capsule, settings):
     assert "1 session lancée" in page and "1 déclaration cmi5 en attente" in page
     assert "LMS injoignable : ConnectionError" in page
     assert Client().get(reverse("geste_packages")).status_code in (302, 403)  # designers only
+
+
+def test_closing_the_window_terminates_once_after_the_progress_it_brings(lms, capsule,
+                                                                         django_capture_on_commit_callbacks):
+    """The capsule page sends a beacon on ``pagehide`` (window closed, page left): the last watched
+    ranges it carries complete the capsule (completed, passed reported first), then ``terminated``,
+    once, even when the learner also pressed "Terminer" or the beacon comes twice."""
+    capsule, q1, q2 = capsule
+    client = Client(enforce_csrf_checks=True)
+    query = launch_query(lms, str(uuid.uuid4()))
+    assert client.get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}").status_code == 302
+    session = Cmi5Session.objects.get()
+    page = client.get(capsule.page.url).content.decode()
+    close_url = reverse("interop-cmi5-close", args=[session.pk])
+    assert f'data-close="{close_url}"' in page
+    token = client.cookies["csrftoken"].value
+    learner = session.user
+    a = delivery.response_to_public(q1, {"choice": "a"}, delivery.audience_for(learner))
+    for q, response in ((q1, a), (q2, {"value": False})):
+        client.post(reverse("learner-answer", args=[q.pk]), json.dumps({"response": response}),
+                    content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    client.post(reverse("learner-progress", args=[capsule.pk]), json.dumps({"position": 10, "watched": [[0, 10]]}),
+                content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert list(session.statements.values_list("verb", flat=True)) == ["initialized"]  # half watched
+
+    assert client.post(close_url, {"position": "20"}).status_code == 403  # no CSRF token: refused
+    assert Client().post(close_url).status_code in (401, 403)  # not the learner's browser
+    other = Client()
+    other.force_login(factories.learner())
+    assert other.post(close_url).status_code == 404  # another account
+    beacon = {"csrfmiddlewaretoken": token, "position": "20", "watched": json.dumps([[10, 20]])}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(close_url, beacon).status_code == 204
+    session.refresh_from_db()
+    assert session.terminated_at is not None
+    assert list(session.statements.order_by("pk").values_list("verb", flat=True)) == [
+        "initialized", "completed", "passed", "terminated"]
+    # The learner had also pressed "Terminer", and the beacon comes again: nothing more is recorded.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(close_url, beacon).status_code == 204
+        end = client.post(reverse("interop-cmi5-terminate", args=[session.pk]), {"csrfmiddlewaretoken": token})
+    assert end.status_code == 302 and end["Location"] == f"{lms.origin}/cours/42"
+    assert session.statements.filter(verb="terminated").count() == 1 and session.statements.count() == 4
+
+
+@pytest.mark.parametrize("fields", [
+    {"position": "NaN", "watched": "pas du json"},
+    {"position": "1e999", "watched": json.dumps({"a": 1})},
+    {"position": "<script>", "watched": json.dumps([["x", None], [5], "…"] * 1000)},
+    {},
+])
+def test_a_hostile_closing_beacon_still_just_terminates(lms, capsule, fields):
+    capsule, _, _ = capsule
+    client = Client()
+    query = launch_query(lms, str(uuid.uuid4()))
+    client.get(f"{reverse('interop-cmi5-launch', args=[capsule.pk])}?{urlencode(query)}")
+    session = Cmi5Session.objects.get()
+    assert client.post(reverse("interop-cmi5-close", args=[session.pk]), fields).status_code == 204
+    assert list(session.statements.order_by("pk").values_list("verb", flat=True)) == ["initialized", "terminated"]
+    progress = Progress.objects.filter(user=session.user, capsule=capsule).first()
+    assert progress is None or (progress.watched_fraction == 0 and not progress.completed)

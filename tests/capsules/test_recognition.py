@@ -613,3 +613,40 @@ def test_first_try_score_counts_right_answers_not_partial_credit(block, django_c
     outcome = evaluate(learner, block["achievement"])
     assert outcome.first_try_score == 0 and outcome.capsules[0].first_try_score == 0
     assert any("Score au premier essai insuffisant (0 %" in u for u in outcome.unmet)
+
+
+def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(block,
+                                                                             django_capture_on_commit_callbacks):
+    """The player's end screen announces the block badge only when the server says this capsule's
+    completion earned it: not for an earlier capsule, not for someone else, not once revoked."""
+    first, second = block["capsules"]
+
+    def asked(client, capsule):
+        response = client.get(reverse("recognition-capsule-badge", args=[capsule.pk]))
+        assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+        return response.json()
+
+    learner = factories.learner()
+    client = login(learner)
+    assert asked(client, first) == {"earned": False}
+    complete(client, first, ["a"], django_capture_on_commit_callbacks)
+    assert asked(client, first) == {"earned": False}  # one capsule of two: no badge yet
+    complete(client, second, ["b", "a"], django_capture_on_commit_callbacks)  # wrong, then right: completes
+    credential = BadgeCredential.objects.get(user=learner)
+    data = asked(client, second)
+    assert data["earned"] is True and data["title"] == "Badge obtenu !"
+    assert data["text"] == ("En terminant cette capsule, vous avez obtenu le badge « Maintenir les équipements "
+                            f"sanitaires » du bloc {block['block'].title}.")
+    assert data["links"] == [
+        {"label": "Voir mon badge", "url": reverse("recognition-credential", args=[credential.uuid])},
+        {"label": "Page du bloc de compétences", "url": block["block"].page.url}]
+    assert asked(client, first) == {"earned": False}  # completed before: not what earned the badge
+    assert asked(Client(), second) == {"earned": False}  # a visitor
+    assert asked(login(factories.learner()), second) == {"earned": False}  # another learner
+    issuance.revoke(credential, None, "erreur")
+    assert asked(client, second) == {"earned": False}
+    # Awarded by a trainer (not by completing anything): no capsule claims it.
+    issuance.award_by_hand(learner, block["achievement"], factories.designer(), "Observé en atelier.")
+    assert asked(client, second) == {"earned": False}
+    second.page.unpublish()
+    assert client.get(reverse("recognition-capsule-badge", args=[second.pk])).status_code == 404

@@ -125,3 +125,26 @@ def test_a_live_capsule_under_an_unpublished_skills_block_is_not_served(client):
     assert client.get(page.url).status_code == 404
     parent.save_revision().publish()
     assert client.get(page.url).status_code == 200
+
+
+def test_favicon_is_served_and_named_by_public_and_admin_pages(client):
+    """A first user's browser logged "GET /favicon.ico 404" on every page: the small SVG icon answers
+    there, and the public and admin templates name it."""
+    from xml.etree import ElementTree
+
+    from django.contrib.staticfiles import finders
+
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    assert len(icon.content) < 1024 and ElementTree.fromstring(icon.content).tag == "{http://www.w3.org/2000/svg}svg"
+    assert b"<script" not in icon.content and "sandbox" in icon["Content-Security-Policy"]
+    assert "max-age=86400" in icon["Cache-Control"]
+    assert client.head("/favicon.ico").status_code == 200 and client.post("/favicon.ico").status_code == 405
+    assert open(finders.find("cms/favicon.svg"), "rb").read() == icon.content
+
+    link = '<link rel="icon" href="/static/cms/favicon.svg" type="image/svg+xml">'
+    assert link in client.get("/").content.decode()  # the catalogue (cms/base.html)
+    assert link in client.get("/admin/login/").content.decode()  # Wagtail's admin
+    designer = factories.designer()
+    client.force_login(designer)
+    assert link in client.get("/admin/").content.decode()

@@ -18,6 +18,18 @@ export function fmt(t) {
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
 }
 
+/** "elapsed / duration" of a capsule playing at footage time `t`: the elapsed time is clamped to the
+ * capsule (the video's own clock may run past its end, or sit before its start), and both sides are
+ * rounded down the same way, so the counter never reads more than the duration (0:37 / 0:36). */
+export function clock(t, start, end) {
+  return `${fmt(elapsed(t, start, end))} / ${fmt(Math.max(0, end - start))}`;
+}
+
+/** Seconds elapsed in the capsule at footage time `t`, clamped to [0, duration]. */
+export function elapsed(t, start, end) {
+  return Math.min(Math.max(0, t - start), Math.max(0, end - start));
+}
+
 // Inline SVG icons: no icon font, no glyph missing on a phone without emoji fonts.
 const PATHS = {
   play: "M8 5v14l11-7z",

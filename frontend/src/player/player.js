@@ -2,7 +2,7 @@
 // interactions graded on the server, progress saved and resumed, offline download.
 import { renderForm } from "./interactions.js";
 import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
-import { fmt, h, icon } from "./dom.js";
+import { clock, elapsed, fmt, h, icon } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
@@ -84,7 +84,8 @@ export class Player {
     this.showOnline();
     window.addEventListener("hashchange", () => { if (this.video.readyState >= 1) this.openAtLinkedTime(); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) this.save(true); });
-    window.addEventListener("pagehide", () => this.save(true));
+    window.addEventListener("pagehide", () => this.leave());
+    this.bindCmi5Exit();
     setInterval(() => { if (!this.video.paused) this.save(); }, SAVE_EVERY_MS);
     if (navigator.onLine && readQueue().length) this.sync();
     this.root.dataset.ready = "1";
@@ -159,7 +160,7 @@ export class Player {
       m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), "question") : null,
       m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), "point de sécurité") : null,
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
-    this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, `0:00 / ${fmt(dur)}`);
+    this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
       SPEEDS.map((s) => h("option", { value: s, selected: s === 1 }, `${String(s).replace(".", ",")}×`)));
@@ -278,7 +279,7 @@ export class Player {
     }
     if (this.active) this.closeQuestion();
     if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
-    this.announce(`Étape : ${target.title}, ${fmt(this.video.currentTime - this.m.start)}`);
+    this.announce(`Étape : ${target.title}, ${fmt(elapsed(this.video.currentTime, this.m.start, this.m.end))}`);
   }
 
   currentStep(t = this.video.currentTime) {
@@ -363,7 +364,7 @@ export class Player {
     this.seek(m.start + rel); // clamped to the capsule and stopped at an unanswered mandatory question
     const at = this.video.currentTime;
     this.root.dataset.linked = String(at);
-    this.announce(`Lecture à partir de ${fmt(at - m.start)}`);
+    this.announce(`Lecture à partir de ${fmt(elapsed(at, m.start, m.end))}`);
     return true;
   }
 
@@ -381,7 +382,7 @@ export class Player {
       if (pending) pos = pending.time;
       this.video.currentTime = pos;
       this.lastT = pos - 0.01;
-      this.announce(`Reprise à ${fmt(pos - m.start)}`);
+      this.announce(`Reprise à ${fmt(elapsed(pos, m.start, m.end))}`);
       this.root.dataset.resumed = String(pos);
       if (pending) this.video.addEventListener("seeked", () => { if (!this.active) this.ask(pending); }, { once: true });
     } else if (m.start > 0) {
@@ -434,8 +435,8 @@ export class Player {
     if (!v.seeking) this.lastT = t;
     // UI.
     if (document.activeElement !== this.seekBar) this.seekBar.value = t;
-    this.seekBar.setAttribute("aria-valuetext", fmt(t - m.start));
-    this.timeEl.textContent = `${fmt(t - m.start)} / ${fmt(m.end - m.start)}`;
+    this.seekBar.setAttribute("aria-valuetext", fmt(elapsed(t, m.start, m.end)));
+    this.timeEl.textContent = clock(t, m.start, m.end);
     const step = this.currentStep(t);
     if (step !== this.step) {
       this.step = step;
@@ -476,6 +477,7 @@ export class Player {
     const actions = h("p", { class: "gp-end-actions" });
     if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => { this.endBox.hidden = true; this.seek(m.start); this.video.play().catch(() => {}); } }, "Revoir la capsule"));
+    if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
       lines.push(h("p", { class: "gp-guest" }, "Vous n'êtes pas connecté : ", h("a", { href: m.user.signup_url }, "créez un compte"),
@@ -485,7 +487,9 @@ export class Player {
     this.endBox.hidden = false;
     this.root.dataset.ended = "1";
     title.focus();
-    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
+    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
   ask(inter) {
@@ -624,7 +628,31 @@ export class Player {
       this.root.dataset.completed = "1";
       this.status.textContent = "Capsule terminée.";
       this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
+      this.checkBadge();
     }
+  }
+
+  /** Ask the server whether completing this capsule earned the skills block's badge (the server
+   * decides, from the credential it issued); when it did, the end screen says so with its links. */
+  checkBadge() {
+    const url = this.root.dataset.badge;
+    if (!url || !this.m.user.authenticated || this.badge || this.badgeAsking) return;
+    this.badgeAsking = getJSON(url).then((b) => {
+      if (!b || !b.earned) return;
+      this.badge = b;
+      this.root.dataset.badgeEarned = "1";
+      if (this.root.dataset.ended === "1" && !this.endBox.hidden) {
+        this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
+        this.announce(`${b.title} ${b.text}`);
+      }
+    }).catch(() => {}).finally(() => { this.badgeAsking = null; });
+  }
+
+  badgeBox() {
+    const b = this.badge;
+    const links = h("p", { class: "gp-badge-links" });
+    (b.links || []).forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
+    return h("div", { class: "gp-badge" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
   }
 
   // --- progress, events, sync ----------------------------------------------------------
@@ -636,6 +664,37 @@ export class Player {
 
   event(verb, data) {
     this.events.push({ verb, client_id: uuid(), timestamp: new Date().toISOString(), data: { ...data, capsule: this.m.id } });
+  }
+
+  /** The page goes away (window closed, another page, reload): send what is left, and when an LMS
+   * launched this capsule through cmi5, tell the server the session ends (it records the progress
+   * brought along, then ``terminated`` once: a click on "Terminer" before changes nothing). */
+  leave() {
+    if (!this.m) return;
+    const form = document.querySelector("form.cmi5-exit[data-close]");
+    if (form) {
+      if (!this.video.paused) this.closeRange();
+      const fd = new FormData(form); // carries the CSRF token: a beacon sends no custom header
+      fd.append("position", String(this.video.currentTime));
+      fd.append("watched", JSON.stringify(this.ranges));
+      const sent = navigator.sendBeacon && navigator.sendBeacon(form.dataset.close, fd);
+      if (!sent) fetch(form.dataset.close, { method: "POST", body: fd, credentials: "same-origin", keepalive: true }).catch(() => {});
+    }
+    this.save(true);
+  }
+
+  /** "Terminer et revenir à la formation": the last progress is stored (its completion reported to the
+   * LMS) before the form ends the cmi5 session. */
+  bindCmi5Exit() {
+    const form = document.querySelector("form.cmi5-exit");
+    if (!form) return;
+    form.addEventListener("submit", (e) => {
+      if (form.dataset.saved === "1") return;
+      e.preventDefault();
+      form.querySelector("button[type=submit]")?.setAttribute("disabled", "");
+      const go = () => { form.dataset.saved = "1"; form.submit(); };
+      this.save().then(go, go);
+    });
   }
 
   async save(leaving = false) {
