@@ -10,6 +10,7 @@ publish it. Each action goes through the site's own views, signed in as that per
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from django.contrib.auth.models import Group
 
 from capsules.models import Capsule, Certification, Footage, Interaction, SkillsBlock
 from capsules.pages import page_model
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "geste-demo"
 ADMIN_PASSWORD = "geste-admin"
@@ -34,6 +37,17 @@ CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
 ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.HOTSPOT,
                         Interaction.Kind.FREE_RECALL)
 DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le robinet."
+# The craftsman's commentary: real French recordings of Debian's asterisk-core-sounds-fr-wav, one said
+# at the start of each gesture of the demo clip (its texts: core-sounds-fr.txt in asterisk-core-sounds-fr).
+# Whole, clean sentences that a craftsman could say while repairing a tap: the diagnosis, checking the
+# part's number, trying again, thanking the customer.
+DEMO_COMMENTARY = (
+    "tt-somethingwrong",  # « Ça ne fonctionne vraiment pas. »
+    "check-number-dial-again",  # « Veuillez vérifier le numéro et composer de nouveau. »
+    "vm-pls-try-again",  # « Veuillez essayer de nouveau. »
+    "queue-thankyou",  # « Merci de votre patience. »
+)
+SPEECH_LEAD_S = 0.3  # the craftsman speaks just after the gesture starts
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
 EXPERT_TASK = "Validation des étapes et des quiz par l'expert"
 DESIGNER_TASK = "Publication par le concepteur"
@@ -114,12 +128,29 @@ def ensure_catalogue() -> SkillsBlock:
 
 
 def make_demo_video(out: Path, clip: DemoClip = DemoClip()) -> Path:
-    """A first-person clip with French narration, from the evaluation clip generator. Its true
-    narration is not kept: the steps shown are those the pipeline finds."""
+    """A first-person clip from the evaluation clip generator, with real French speech as the
+    craftsman's commentary: one recording of ``DEMO_COMMENTARY`` at the start of each gesture
+    (media_pipeline/evaluation/recorded_speech.py). Nothing of it is kept but the video: the steps,
+    titles and questions shown are those the pipeline finds and drafts from what Whisper hears.
+    Without the recordings (asterisk-core-sounds-fr-wav, installed by `make setup`), espeak-ng speaks."""
+    from media_pipeline.evaluation import recorded_speech
     from media_pipeline.evaluation.synthetic import generate_clip
 
-    made = generate_clip(out, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds)
-    return Path(made.path)
+    if not recorded_speech.available(DEMO_COMMENTARY):
+        log.warning("French recordings missing (%s): the demo commentary is spoken by espeak-ng",
+                    recorded_speech.SOUNDS_DIR)
+        made = generate_clip(out, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds)
+        return Path(made.path)
+    silent = out.with_name(f"{out.stem}.picture{out.suffix}")
+    made = generate_clip(silent, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds,
+                         narration=False)
+    # A clip with more gestures than sentences leaves the last ones silent (a tradesman does not talk
+    # all the time); one with fewer uses the first sentences.
+    cues = [recorded_speech.Cue(start + SPEECH_LEAD_S, name)
+            for (start, _end), name in zip(made.steps, DEMO_COMMENTARY, strict=False)]
+    recorded_speech.lay_commentary(silent, cues, out, made.duration)
+    silent.unlink()
+    return out
 
 
 def ensure_demo_footage(block: SkillsBlock, people: dict, clip: DemoClip = DemoClip()) -> Footage:

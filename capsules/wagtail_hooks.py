@@ -160,6 +160,20 @@ def upload_menu_item():
     return DesignerMenuItem(_("Téléverser une vidéo"), reverse("geste_upload"), icon_name="upload", order=140)
 
 
+@hooks.register("insert_global_admin_css")
+def scroll_regions_css():
+    from django.templatetags.static import static
+
+    return format_html('<link rel="stylesheet" href="{}">', static("capsules/admin/scroll_regions.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def scroll_regions_js():
+    from django.templatetags.static import static
+
+    return format_html('<script src="{}" defer></script>', static("capsules/admin/scroll_regions.js"))
+
+
 @hooks.register("insert_global_admin_js")
 def footage_list_js():
     from django.templatetags.static import static
@@ -262,6 +276,13 @@ class CohortMenuItem(MenuItem):
         from capsules.analytics.cohort_views import may_see_cohorts
 
         return may_see_cohorts(request.user)
+
+
+@hooks.register("construct_homepage_panels")
+def trainer_sessions_panel(request, panels):
+    from capsules.analytics.cohort_views import trainer_home_panels
+
+    trainer_home_panels(request, panels)
 
 
 @hooks.register("register_admin_menu_item")

@@ -23,6 +23,8 @@ BLANK = "____"
 MAX_TERM_CLOZES = 3
 MAX_NUMBER_CLOZES = 3
 MAX_NEXT = 2
+MIN_DISTRACTORS = 2  # a "what comes next?" question offers the right step and at least two others
+MAX_OPTIONS = 4
 MAX_HOTSPOTS = 3
 MAX_SAFETY_RECALLS = 3
 DEFAULT_REGION = [0.3, 0.3, 0.4, 0.4]  # when the motion gives no zone: the designer draws it
@@ -563,6 +565,18 @@ def _askable_titles(steps: list[DraftStep]) -> list[bool]:
 # --- drafting -----------------------------------------------------------------------------------
 
 
+def distinct_texts(texts: list[str]) -> list[str]:
+    """``texts`` without the ones a learner reads as an earlier one (case, accents, punctuation aside)."""
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        key = _words(t)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
 def _shuffled_choices(texts: list[str], correct_index: int, rng: random.Random) -> tuple[list[dict], str]:
     order = list(range(len(texts)))
     rng.shuffle(order)
@@ -597,7 +611,9 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
     """'What comes next?' after a step, with distractors taken from the other steps' titles.
 
     Only titles that neither tell the order nor look like another are used, so the answer is
-    never "the same title, continued"."""
+    never "the same title, continued". Each question offers the right step and at least two other
+    steps (``MIN_DISTRACTORS``), all different: with three steps, two-way guesses would only repeat
+    the ordering question."""
     titles = [_title(s, i) for i, s in enumerate(steps)]
     askable = _askable_titles(steps)
     if len(steps) < 3:
@@ -611,7 +627,9 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
         if not others:
             continue
         rng.shuffle(others)
-        options = [titles[i + 1]] + [titles[j] for j in others[:3]]
+        options = distinct_texts([titles[i + 1]] + [titles[j] for j in others])[:MAX_OPTIONS]
+        if len(options) < 1 + MIN_DISTRACTORS:
+            continue  # a two-way guess repeats what the ordering question already asks
         choices, right = _shuffled_choices(options, 0, rng)
         out.append(
             DraftQuestion(
@@ -741,14 +759,38 @@ def _key_point_step(steps: list[DraftStep], kp: DraftKeyPoint) -> DraftStep | No
     return next((s for s in steps if s.id == kp.step_id), None) or _step_at(steps, kp.time)
 
 
+def _by_step(steps: list[DraftStep], key_points: list[DraftKeyPoint]) -> list[tuple[DraftStep, list[DraftKeyPoint]]]:
+    """The key points grouped by their step, in the steps' order, each group in time order; the same
+    words pinned twice count once. Questions drafted from key points are one per step: two would show
+    the same keyframe and the same prompt."""
+    groups: dict[int, list[DraftKeyPoint]] = {}
+    for kp in sorted(key_points, key=lambda k: k.time):
+        step = _key_point_step(steps, kp)
+        if step is None or not kp.text.strip():
+            continue
+        group = groups.setdefault(step.id, [])
+        if _words(kp.text) not in {_words(k.text) for k in group}:
+            group.append(kp)
+    return [(s, groups[s.id]) for s in steps if s.id in groups]
+
+
+def _joined(texts: list[str]) -> str:
+    """Key point texts as one text, each ending with its own full stop."""
+    return " ".join(t if t.endswith((".", "!", "?", "…")) else f"{t}." for t in (x.strip() for x in texts))
+
+
 def draft_hotspots(
     steps: list[DraftStep], key_points: list[DraftKeyPoint], limit: int = MAX_HOTSPOTS
 ) -> list[DraftQuestion]:
+    """One "touch the place" question per step that holds key points, on its keyframe; the step's
+    safety points come first and make it mandatory."""
     out = []
-    for kp in key_points:
-        step = _key_point_step(steps, kp)
-        if step is None or not step.keyframe:
+    for step, kps in _by_step(steps, key_points):
+        if not step.keyframe:
             continue
+        kps = sorted(kps, key=lambda k: k.kind != "safety")
+        kp = kps[0]
+        text = _joined([k.text for k in kps])
         label = "de sécurité" if kp.kind == "safety" else "de qualité"
         region = list(step.keyframe_region) if step.keyframe_region else list(DEFAULT_REGION)
         where = "zone proposée là où les mains travaillent, à vérifier" if step.keyframe_region else "zone à tracer"
@@ -760,8 +802,8 @@ def draft_hotspots(
                 answer_key={"regions": [{"rect": region}]},
                 step_id=step.id,
                 image=step.keyframe,
-                feedback_correct=f"Oui. {kp.text}",
-                feedback_wrong=f"Attention : {kp.text} Revoyez ce moment à {MOMENT}.",
+                feedback_correct=f"Oui. {text}",
+                feedback_wrong=f"Attention : {text} Revoyez ce moment à {MOMENT}.",
                 replay_from=round(kp.time, 3),
                 source=f"point de vigilance « {kp.text[:60]} » ({where})",
                 mandatory=kp.kind == "safety",
@@ -778,22 +820,22 @@ def draft_safety_recalls(
     """The expert's safety key points asked back at the end of their step, mandatory: the learner
     says what to watch out for, then compares with the expert's words."""
     out = []
-    for i, kp in enumerate(k for k in key_points if k.kind == "safety" and k.text.strip()):
-        step = _key_point_step(steps, kp)
-        if step is None:
-            continue
+    safety = [k for k in key_points if k.kind == "safety"]
+    for i, (step, kps) in enumerate(_by_step(steps, safety)):
+        kp = kps[-1]  # asked once the step's last safety point has been seen
+        answer = kps[0].text.strip() if len(kps) == 1 else _joined([k.text for k in kps])
         title = _title(step, steps.index(step))
         out.append(
             DraftQuestion(
                 kind="free_recall",
                 time=round(max(kp.time, step.end), 3),
                 prompt=f"Pendant « {title} », à quoi le professionnel fait-il attention pour la sécurité ?",
-                answer_key={"model_answer": kp.text.strip()},
+                answer_key={"model_answer": answer},
                 step_id=step.id,
-                feedback_correct=f"Le point de vigilance de l'expert : {kp.text.strip()}",
+                feedback_correct=f"Le point de vigilance de l'expert : {answer}",
                 feedback_wrong=f"Revoyez ce moment à {MOMENT}.",
-                replay_from=round(kp.time, 3),
-                source=f"point de vigilance de l'expert « {kp.text[:60]} »",
+                replay_from=round(kps[0].time, 3),
+                source=f"point de vigilance de l'expert « {kps[0].text[:60]} »",
                 mandatory=True,
                 rank=i,
             )
@@ -812,8 +854,10 @@ def draft_transcript_questions(
     if not steps:
         return []
     sents = sentences(transcript, steps[0].start, steps[-1].end)
-    return draft_term_clozes(steps, sents, vocabulary, limit=None) + draft_number_clozes(
-        steps, sents, limit=None, vocabulary=vocabulary
+    # A sentence said twice ("je serre à 12 newtons-mètres", then again) gives one question.
+    return unique_questions(
+        draft_term_clozes(steps, sents, vocabulary, limit=None)
+        + draft_number_clozes(steps, sents, limit=None, vocabulary=vocabulary)
     )
 
 
@@ -838,11 +882,46 @@ def draft_structure_questions(
     )
 
 
+def question_keys(kind: str, prompt: str, choices, answer_key, image: str = "") -> set[tuple]:
+    """What makes two questions the same: the kind with the prompt (case, accents and punctuation
+    aside) and the picture it asks about, or the kind with the same right choices among the same options."""
+    keys = {(kind, "prompt", _words(prompt or ""), image or "")}
+    answers = tuple(sorted(_words(t) for t in answer_texts(kind, choices or [], answer_key or {})))
+    options = tuple(sorted(_words(c.get("text", "")) for c in choices or []))
+    if answers and options:  # a cloze's blank alone is no duplicate: the same word in another sentence
+        keys.add((kind, "answer", answers, options))
+    if kind == "ordering" and choices:
+        keys.add((kind, "order", tuple(_words(c.get("text", "")) for c in choices)))
+    return keys
+
+
+def has_duplicate_options(question: DraftQuestion) -> bool:
+    """Two options of one question that a learner reads as the same (case, accents, punctuation aside)."""
+    texts = [c.get("text", "") for c in question.choices]
+    return len(distinct_texts(texts)) != len(texts) or any(not _words(t) for t in texts)
+
+
+def unique_questions(drafts: list[DraftQuestion], existing: set[tuple] = frozenset()) -> list[DraftQuestion]:
+    """The drafts that repeat neither a question of ``existing`` (keys from ``question_keys``) nor an
+    earlier draft, and whose options are all different."""
+    seen = set(existing)
+    out = []
+    for d in drafts:
+        keys = question_keys(d.kind, d.prompt, d.choices, d.answer_key, d.image)
+        if keys & seen or has_duplicate_options(d):
+            continue
+        seen |= keys
+        out.append(d)
+    return out
+
+
 def finish(drafts: list[DraftQuestion], origin: float = 0.0) -> list[DraftQuestion]:
     """Feedback on the capsule's clock, drafts whose wrong-answer feedback would give the answer
-    away dropped (none are expected: this is the check), sorted by time."""
-    done = [d.on_clock(origin) for d in drafts]
-    return sorted((d for d in done if wrong_feedback_leak(d) is None), key=lambda d: d.time)
+    away dropped (none are expected: this is the check), and drafts that repeat an earlier one or
+    offer the same option twice dropped (none are expected either: each drafter keeps its questions
+    apart), sorted by time."""
+    done = sorted((d.on_clock(origin) for d in drafts), key=lambda d: d.time)
+    return unique_questions([d for d in done if wrong_feedback_leak(d) is None])
 
 
 def draft_questions(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Migrate, create the demo admin and demo content (processed by the real pipeline), then serve
-# the site and run a Celery worker. Ctrl-C stops both.
+# the site and run a Celery worker. Ctrl-C (or SIGTERM) stops both within a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.dev} HF_HUB_OFFLINE=1
@@ -15,17 +15,37 @@ mkdir -p var/log
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 
-.venv/bin/celery -A cms worker -Q media,asr,lti -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
+# The worker and the server run in process groups of their own (setsid), so that a stop reaches every
+# process they started (the worker's pool, gunicorn's workers) and a Ctrl-C during the demo's creation
+# reaches only seed_demo; stop() then ends both.
+setsid .venv/bin/celery -A cms worker -Q media,asr,lti -c "${GESTE_WORKER_CONCURRENCY:-2}" -l info \
   --hostname "geste@%h" >var/log/worker.log 2>&1 &
 WORKER=$!
-# Stop the worker with the server: a warm shutdown may wait for a long stage, so after 10 s it is
-# killed (stages are idempotent and acks are late: the next start resumes the run, nothing is lost).
-stop_worker() {
-  kill -TERM "$WORKER" 2>/dev/null || return 0
-  for _ in $(seq 20); do kill -0 "$WORKER" 2>/dev/null || return 0; sleep 0.5; done
-  pkill -KILL -P "$WORKER" 2>/dev/null; kill -KILL "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null
+SERVER=
+STOP_GRACE_S=${GESTE_STOP_GRACE_S:-3}
+# Ctrl-C (SIGINT), SIGTERM or the end of the script: SIGTERM to the server and the worker (the server
+# finishes the requests in flight, the worker makes its warm shutdown), and whatever of their process
+# groups is still running after GESTE_STOP_GRACE_S seconds (3; a long stage) is killed: stages are
+# idempotent and acknowledged late, so the next start resumes the run and nothing is lost.
+stop() {
+  local status=$1 pg pending
+  trap - INT TERM EXIT
+  # the leaders only: gunicorn's master stops its workers, the Celery worker its pool
+  for pg in $SERVER $WORKER; do kill -TERM "$pg" 2>/dev/null || true; done
+  for _ in $(seq $((STOP_GRACE_S * 10))); do
+    pending=
+    for pg in $SERVER $WORKER; do kill -0 -- "-$pg" 2>/dev/null && pending=1; done
+    [ -z "$pending" ] && break
+    sleep 0.1
+  done
+  for pg in $SERVER $WORKER; do kill -KILL -- "-$pg" 2>/dev/null || kill -KILL "$pg" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$status" -ge 128 ] && echo "Geste arrêté (serveur et worker)." >&2
+  exit "$status"
 }
-trap stop_worker EXIT INT TERM
+trap 'stop 130' INT
+trap 'stop 143' TERM
+trap 'stop $?' EXIT
 
 $PY manage.py seed_demo --wait
 cat <<TXT
@@ -36,5 +56,9 @@ cat <<TXT
   Journal du worker : var/log/worker.log
 
 TXT
-.venv/bin/gunicorn cms.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
-  --access-logfile - 
+# In the background, waited for: bash runs a trap only once the foreground command returns, and `wait`
+# returns as soon as a signal arrives.
+setsid .venv/bin/gunicorn cms.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
+  --graceful-timeout "$STOP_GRACE_S" --access-logfile - &
+SERVER=$!
+wait "$SERVER"

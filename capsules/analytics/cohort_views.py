@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from wagtail.admin.ui.components import Component
 
 from capsules.analytics import cohorts
 from capsules.analytics.charts import Bar, bar_chart
@@ -165,3 +166,30 @@ urlpatterns = [
     path("geste/rapports/blocs/<int:pk>/apprenants.csv", block_learners_csv, name="geste_block_learners_csv"),
     path("geste/rapports/blocs/<int:pk>/indicateurs.csv", block_indicators_csv, name="geste_block_indicators_csv"),
 ]
+
+
+# --- the admin home of a trainer: their sessions and a few indicators -------------------------------
+
+HOME_COHORTS = 5
+
+
+class TrainerSessionsPanel(Component):
+    """ "Mes sessions de formation" on the Wagtail dashboard of a trainer (who has no page to edit,
+    so the dashboard would otherwise be empty): each current session with its main indicators."""
+
+    name = "geste_trainer_sessions"
+    order = 50
+    template_name = "capsules/admin/cohorts/home_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        items = list(cohorts.visible_cohorts(self.user).filter(trainers=self.user)
+                     .order_by("-end_date", "name")[:HOME_COHORTS])
+        return {"reports": [cohorts.cohort_report(c) for c in items]}
+
+
+def trainer_home_panels(request, panels) -> None:
+    if cohorts.is_trainer(request.user):
+        panels.append(TrainerSessionsPanel(request.user))

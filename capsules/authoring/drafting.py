@@ -34,8 +34,10 @@ from media_pipeline.quiz_drafts import (  # noqa: F401 - the drafting API, re-ex
     pick_transcript_questions,
     proposals_questions,
     quantities,
+    question_keys,
     sentences,
     transcript_digest,
+    unique_questions,
     wrong_feedback_leak,
 )
 
@@ -137,7 +139,7 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
     existing = {
         key
         for i in capsule.interactions.exclude(draft_status=Interaction.DraftStatus.PROPOSED)
-        for key in question_keys(i.kind, i.prompt, i.choices, i.answer_key)
+        for key in question_keys(i.kind, i.prompt, i.choices, i.answer_key, i.image)
     }
     with transaction.atomic():
         capsule.interactions.filter(
@@ -160,35 +162,9 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
                 origin=Interaction.Origin.DRAFTED,
                 draft_status=Interaction.DraftStatus.PROPOSED,
             )
-            for d in _unique(drafts, existing)
+            for d in unique_questions(drafts, existing)
         ]
     return created
-
-
-def question_keys(kind: str, prompt: str, choices, answer_key) -> set[tuple]:
-    """What makes two questions the same: the kind with the prompt (case, accents and punctuation
-    aside), or the kind with the same right choices among the same options."""
-    keys = {(kind, "prompt", _words(prompt or ""))}
-    answers = tuple(sorted(_words(t) for t in answer_texts(kind, choices or [], answer_key or {})))
-    options = tuple(sorted(_words(c.get("text", "")) for c in choices or []))
-    if answers and options:  # a cloze's blank alone is no duplicate: the same word in another sentence
-        keys.add((kind, "answer", answers, options))
-    if kind == "ordering" and choices:
-        keys.add((kind, "order", tuple(_words(c.get("text", "")) for c in choices)))
-    return keys
-
-
-def _unique(drafts: list[DraftQuestion], existing: set[tuple]) -> list[DraftQuestion]:
-    """The drafts that duplicate neither a question of the capsule nor an earlier draft."""
-    seen = set(existing)
-    out = []
-    for d in drafts:
-        keys = question_keys(d.kind, d.prompt, d.choices, d.answer_key)
-        if keys & seen:
-            continue
-        seen |= keys
-        out.append(d)
-    return out
 
 
 def why_no_drafts(capsule) -> str:

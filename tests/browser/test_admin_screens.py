@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from tests.conftest import wait_for
 from tests.mediagen import make_clip
 
 pytestmark = [pytest.mark.browser]
+SHOTS = os.environ.get("GESTE_SCREENSHOTS")
 
 
 # --- reports ----------------------------------------------------------------------------------------
@@ -118,6 +120,55 @@ def test_designer_reads_the_reports_and_downloads_the_csv(live_server, browser, 
     page.set_viewport_size({"width": 360, "height": 740})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.timeout(180)
+def test_report_tables_scroll_in_their_own_focusable_box_at_360_px(live_server, browser, cohort):
+    """On a 360 px phone a report table wider than the screen is not cut off: it scrolls inside its
+    own box, which says so (hint and edge shadow), has a name for screen readers and scrolls from the
+    keyboard; the page itself does not scroll sideways."""
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server.url, factories.designer(username="concepteur-360").username)
+    for url in ["/admin/geste/rapports/", f"/admin/geste/rapports/capsules/{cohort['capsule'].pk}/"]:
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1, url
+        box = page.locator(".geste-report-scroll").first
+        expect(box).to_have_attribute("tabindex", "0")
+        expect(box).to_have_attribute("role", "region")
+        assert "tableau défilant" in box.get_attribute("aria-label")
+        geometry = box.evaluate("""b => ({scroll: b.scrollWidth, client: b.clientWidth,
+            right: b.getBoundingClientRect().right, overflowing: b.hasAttribute('data-overflowing'),
+            shadow: getComputedStyle(b).backgroundImage})""")
+        assert geometry["scroll"] > geometry["client"] and geometry["overflowing"], geometry  # wider: it scrolls
+        assert geometry["right"] <= 360, geometry  # the box itself fits the screen (nothing clipped)
+        assert "radial-gradient" in geometry["shadow"]  # the edge shadow that shows more lies beyond
+        hint = box.locator("xpath=preceding-sibling::p[1]")
+        expect(hint).to_have_text("Faites défiler le tableau vers la droite →")
+        expect(hint).to_be_visible()
+        # The keyboard reaches the last column: focus the box, then End / arrows scroll it.
+        last = box.locator("thead th").last
+        assert last.evaluate("th => th.getBoundingClientRect().right") > 360
+        box.focus()
+        assert page.evaluate("document.activeElement.classList.contains('geste-report-scroll')")
+        page.keyboard.press("End")
+        for _ in range(30):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("b => b.scrollLeft + b.clientWidth >= b.scrollWidth - 1", arg=box.element_handle())
+        assert last.evaluate("th => th.getBoundingClientRect().right") <= geometry["right"] + 1  # now in view
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/reports-360-{'index' if url.endswith('rapports/') else 'capsule'}.png",
+                            full_page=True)
+    # On a desktop the same table fits: no hint.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/geste/rapports/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".geste-scroll-hint").first).to_be_hidden()
     assert not errors, errors
     ctx.close()
 

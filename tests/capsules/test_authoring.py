@@ -205,9 +205,9 @@ def test_drafts_are_proposed_then_accepted_or_discarded(capsule, footage):
     )
     drafts = quiz_drafting.draft_for_capsule(capsule)
     kinds = sorted(d.kind for d in drafts)
-    assert (
-        kinds.count("cloze") >= 2 and "ordering" in kinds and "single_choice" in kinds and "hotspot" in kinds
-    )
+    assert kinds.count("cloze") >= 2 and "ordering" in kinds and "hotspot" in kinds
+    # Three steps: "what comes next?" could only offer two options and would repeat the ordering question.
+    assert "single_choice" not in kinds
     assert all(d.origin == "drafted" and d.draft_status == "proposed" for d in drafts)
     ordering = next(d for d in drafts if d.kind == "ordering")
     authoring.set_draft_status(ordering, accept=True)

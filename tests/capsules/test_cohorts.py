@@ -267,3 +267,23 @@ def test_a_trainer_reaches_their_cohorts_indicators_from_the_menu_and_from_the_r
     l2 = seeded["learners"][1]
     assert "3 révisions / 1 question" in html  # L1's practice
     assert (l2.get_full_name() or l2.username) in html and seeded["learners"][3].username not in html
+
+
+def test_a_trainers_admin_home_lists_their_sessions_with_indicators(seeded):
+    """A trainer has no page to edit: their Wagtail home shows "Mes sessions de formation" with each
+    of their sessions' main indicators (not the other trainers' sessions); a designer's home does not."""
+    mine, other = seeded["mine"], seeded["other"]
+    report = cohort_report(mine)
+    client = Client()
+    client.force_login(seeded["t1"])
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Mes sessions de formation" in home and "data-trainer-sessions" in home
+    row = home.split(f'data-cohort="{mine.pk}"')[1].split("</tr>")[0]
+    assert "Session de mars" in row and reverse("geste_cohort", args=[mine.pk]) in row
+    assert f"<td data-learners>{len(report.learners)}</td>" in row and len(report.learners) == 3
+    assert f"<td data-done>{report.done_percent} %</td>" in row and report.done_percent is not None
+    assert f"<td data-badge>{report.badge_percent} %</td>" in row
+    assert f'data-cohort="{other.pk}"' not in home and "Session d'avril" not in home
+    designer = Client()
+    designer.force_login(factories.designer())
+    assert "data-trainer-sessions" not in designer.get(reverse("wagtailadmin_home")).content.decode()

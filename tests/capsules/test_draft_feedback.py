@@ -44,8 +44,9 @@ def footage(db):
     f = FootageFactory(duration=30.0, status=Footage.Status.APPROVED)
     f.skills_block.certification.vocabulary = "clé dynamométrique, siphon"
     f.skills_block.certification.save()
-    for i, title in enumerate(["Couper l'eau", "Dévisser le siphon", "Serrer au couple"]):
-        StepFactory(footage=f, order=i + 1, start=i * 10.0, end=i * 10.0 + 10.0, title=title,
+    # Four steps: "what comes next?" is drafted only with two other steps as options.
+    for i, title in enumerate(["Couper l'eau", "Dévisser le siphon", "Changer le joint", "Serrer au couple"]):
+        StepFactory(footage=f, order=i + 1, start=i * 7.5, end=i * 7.5 + 7.5, title=title,
                     keyframe=f"k/{i}.jpg", approved=True)
     Transcript.objects.create(footage=f, language="fr", duration=30, segments=_segments())
     return f

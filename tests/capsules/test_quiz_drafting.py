@@ -350,3 +350,106 @@ def test_the_experts_safety_key_point_is_asked_back_and_mandatory(commentary):
     assert "Dévisser le siphon" in recall.prompt
     hotspots = {h.step_id: h for h in _by_kind(drafts, "hotspot")}
     assert hotspots[steps[1].id].mandatory and not hotspots[steps[2].id].mandatory
+
+
+# --- never the same question twice, never the same option twice ---------------------------------------
+
+
+def _steps(titles):
+    return [DraftStep(id=i + 1, start=i * 10.0, end=i * 10.0 + 9.5, title=t, keyframe=f"k/{i}.jpg")
+            for i, t in enumerate(titles)]
+
+
+def _assert_no_repeats(drafts):
+    from media_pipeline.quiz_drafts import _words, question_keys
+
+    seen: set = set()
+    for d in drafts:
+        keys = question_keys(d.kind, d.prompt, d.choices, d.answer_key, d.image)
+        assert not keys & seen, f"repeated question: {d.prompt}"
+        seen |= keys
+        texts = [_words(c["text"]) for c in d.choices]
+        assert len(set(texts)) == len(texts), f"repeated option in {d.prompt}: {texts}"
+
+
+def test_three_steps_give_the_ordering_and_no_two_way_next_step_guesses():
+    """The demo's case: with three steps, "what comes next?" could only offer two options, and two
+    such questions plus the ordering asked the same thing three times."""
+    drafts = draft_questions(_steps(["Desserrer l'écrou", "Retirer le joint", "Poser le joint neuf"]), seed=3)
+    assert [d.kind for d in drafts] == ["ordering"]
+    drafts = draft_questions(_steps(["Couper l'eau", "Desserrer l'écrou", "Retirer le joint", "Poser le joint neuf"]),
+                             seed=3)
+    nexts = _by_kind(drafts, "single_choice")
+    assert nexts and all(len(q.choices) >= 3 for q in nexts)
+    _assert_no_repeats(drafts)
+
+
+def test_key_points_of_one_step_give_one_hotspot_and_one_recall():
+    steps = _steps(["Couper l'eau", "Desserrer l'écrou", "Retirer le joint", "Poser le joint neuf"])
+    kps = [DraftKeyPoint(time=11.0, kind="quality", text="Tenir le corps du robinet.", step_id=2),
+           DraftKeyPoint(time=12.0, kind="safety", text="Coupez l'arrivée d'eau", step_id=2),
+           DraftKeyPoint(time=14.0, kind="safety", text="Portez des gants.", step_id=2),
+           DraftKeyPoint(time=15.0, kind="safety", text="Portez des gants", step_id=2),  # pinned twice
+           DraftKeyPoint(time=31.0, kind="safety", text="Joint bien à plat.", step_id=4)]
+    drafts = draft_questions(steps, key_points=kps, seed=1)
+    hotspots = _by_kind(drafts, "hotspot")
+    assert [h.step_id for h in hotspots] == [2, 4]
+    assert hotspots[0].mandatory  # the step holds a safety point
+    assert "Coupez l'arrivée d'eau. Portez des gants. Tenir le corps du robinet." in hotspots[0].feedback_wrong
+    recalls = _by_kind(drafts, "free_recall")
+    assert [r.step_id for r in recalls] == [2, 4]
+    assert recalls[0].answer_key == {"model_answer": "Coupez l'arrivée d'eau. Portez des gants."}
+    assert recalls[0].time >= 14.0 and recalls[1].answer_key == {"model_answer": "Joint bien à plat."}
+    _assert_no_repeats(drafts)
+
+
+def test_a_sentence_said_twice_gives_one_cloze():
+    words = "Je serre l'écrou à 12 newtons-mètres avec la clé.".split()
+
+    def said(t0):
+        return {"start": t0, "end": t0 + 4, "text": " " + " ".join(words),
+                "words": [{"start": t0 + k * 0.4, "end": t0 + k * 0.4 + 0.35, "word": " " + w, "probability": 0.95}
+                          for k, w in enumerate(words)]}
+
+    transcript = {"language": "fr", "segments": [said(1.0), said(21.0)]}
+    steps = _steps(["Couper l'eau", "Desserrer l'écrou", "Serrer l'écrou au couple"])
+    drafts = draft_questions(steps, transcript, seed=0)
+    numbers = [d for d in drafts if d.source.startswith("valeur")]
+    assert len(numbers) == 1 and numbers[0].answer_key["blanks"][0][0] == "12 newtons-mètres"
+    _assert_no_repeats(drafts)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_drafting_never_repeats_a_question_or_an_option(commentary, seed):
+    """Titles that differ only by case, accents or punctuation, repeated key points and a commentary
+    read twice: whatever the seed, no two drafts are the same question and no option appears twice."""
+    transcript, steps, _ = commentary
+    titles = ["Couper l'eau", "couper l’eau !", "Dévisser le siphon", "Changer le joint", "CHANGER LE JOINT",
+              "Serrer au couple", "Contrôler l'étanchéité"]
+    many = _steps(titles)
+    twice = {"language": "fr", "segments": transcript["segments"] + [
+        {**s, "start": s["start"] + 40, "end": s["end"] + 40,
+         "words": [{**w, "start": w["start"] + 40, "end": w["end"] + 40} for w in s["words"]]}
+        for s in transcript["segments"]]}
+    kps = [DraftKeyPoint(time=s.start + 1, kind="safety", text="Couper l'eau avant de dévisser.", step_id=s.id)
+           for s in many[:3]] * 2
+    for st in (steps, many):
+        drafts = draft_questions(st, twice, kps, vocabulary=VOCABULARY, seed=seed)
+        assert drafts
+        _assert_no_repeats(drafts)
+
+
+def test_finish_drops_a_repeated_draft_and_a_draft_with_twin_options():
+    from media_pipeline.quiz_drafts import DraftQuestion, finish
+
+    choice = DraftQuestion(kind="single_choice", time=5.0, prompt="Quelle clé ?", answer_key={"correct": ["a"]},
+                           choices=[{"id": "a", "text": "Clé plate"}, {"id": "b", "text": "Clé à molette"},
+                                    {"id": "c", "text": "Pince"}])
+    reworded = DraftQuestion(kind="single_choice", time=9.0, prompt="Quelle clé prend-il ?",
+                             answer_key={"correct": ["c"]},
+                             choices=[{"id": "a", "text": "Pince"}, {"id": "b", "text": "clé à molette"},
+                                      {"id": "c", "text": "clé plate !"}])
+    twins = DraftQuestion(kind="single_choice", time=12.0, prompt="Quel outil ?", answer_key={"correct": ["a"]},
+                          choices=[{"id": "a", "text": "Pince"}, {"id": "b", "text": "pince."},
+                                   {"id": "c", "text": "Marteau"}])
+    assert finish([choice, choice, reworded, twins]) == [choice]

@@ -15,6 +15,8 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from capsules.interop.lti.grade_views import GradeSendViewSet
+
 REGISTRATION_LABELS = {
     "name": (_("Nom"), _("Pour vous reconnaître, par exemple « Moodle de l'université »")),
     "issuer": (_("Émetteur (issuer)"), _("Identifiant de la plateforme, donné par elle (Moodle : son adresse, "
@@ -109,4 +111,5 @@ class LtiViewSetGroup(ModelViewSetGroup):
     menu_label = _("Plateformes LTI")
     menu_icon = "link"
     menu_order = 175
-    items = (RegistrationViewSet("lti_registration"), DeploymentViewSet("lti_deployment"))
+    items = (RegistrationViewSet("lti_registration"), DeploymentViewSet("lti_deployment"),
+             GradeSendViewSet("lti_grades", url_prefix="lti/notes"))
