@@ -102,6 +102,29 @@ def output_size(geometry: VideoGeometry, width: int) -> tuple[int, int]:
     return w, h
 
 
+def _widen_pipe(pipe, frame_bytes: int) -> None:
+    """Let ffmpeg run several frames ahead of the analysis (Linux: a pipe holds 64 KiB by default,
+    less than one frame, so ffmpeg would stall on every frame until Python has read it)."""
+    try:
+        import fcntl
+
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        fcntl.fcntl(pipe.fileno(), 1031, min(limit, max(frame_bytes * 8, 1 << 20)))  # F_SETPIPE_SZ
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _read_exactly(pipe, view: memoryview) -> bool:
+    """Fill ``view`` from the pipe (no intermediate bytes object); False at end of stream."""
+    got = 0
+    while got < len(view):
+        n = pipe.readinto(view[got:])
+        if not n:
+            return False
+        got += n
+    return True
+
+
 def iter_frames(video: str | Path, settings: FrameSettings = FrameSettings(),
                 progress: ProgressCallback | None = None,
                 geometry: VideoGeometry | None = None) -> Iterator[tuple[float, np.ndarray]]:
@@ -120,16 +143,16 @@ def iter_frames(video: str | Path, settings: FrameSettings = FrameSettings(),
            "-map", "0:v:0", "-an", "-sn", "-vf", vf, "-pix_fmt", "gray" if settings.gray else "bgr24",
            "-f", "rawvideo", "-"]
     cb = progress or noop
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=frame_bytes * 4)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    _widen_pipe(proc.stdout, frame_bytes)
     index = 0
     last_pct = -1
     try:
         assert proc.stdout is not None
         while True:
-            buf = proc.stdout.read(frame_bytes)
-            if not buf or len(buf) < frame_bytes:
+            frame = np.empty((h, w) if channels == 1 else (h, w, 3), np.uint8)
+            if not _read_exactly(proc.stdout, memoryview(frame).cast("B")):
                 break
-            frame = np.frombuffer(buf, np.uint8).reshape((h, w) if channels == 1 else (h, w, 3))
             t = index / settings.fps
             index += 1
             if geometry.duration > 0:

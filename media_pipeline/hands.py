@@ -167,6 +167,39 @@ def appearance_change(field_hists: np.ndarray, gap: int) -> np.ndarray:
     return out
 
 
+class RowStore:
+    """Fixed-shape rows kept in preallocated blocks: no Python object per row and no copy on growth,
+    so an hour of samples costs its raw bytes (the analysis' memory stays flat in footage length)."""
+
+    def __init__(self, shape: tuple[int, ...], dtype, block: int = 2048):
+        self.shape, self.dtype, self.block = tuple(shape), np.dtype(dtype), block
+        self.blocks: list[np.ndarray] = []
+        self.n = 0
+
+    def append(self, row) -> None:
+        j = self.n % self.block
+        if j == 0:
+            self.blocks.append(np.empty((self.block, *self.shape), self.dtype))
+        self.blocks[-1][j] = row
+        self.n += 1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def chunks(self):
+        """The filled part of each block (views)."""
+        for b, blk in enumerate(self.blocks):
+            yield blk[:min(self.block, self.n - b * self.block)]
+
+    def array(self, dtype=None) -> np.ndarray:
+        out = np.empty((self.n, *self.shape), dtype or self.dtype)
+        pos = 0
+        for c in self.chunks():
+            out[pos:pos + len(c)] = c
+            pos += len(c)
+        return out
+
+
 HAND_FEATURES = ("palm_score", "palm_x", "palm_y", "palm_count", "hand_presence", "hand_x", "hand_y",
                  "hand_change")
 GRID = 3  # the frame cut in 3x3 cells: where the hand colours lie (working position)
@@ -180,7 +213,7 @@ class HandSampler:
     def __init__(self, palm: PalmDetector | None = None):
         self.palm = palm
         self.index: list[int] = []
-        self.cells: list[np.ndarray] = []  # (GRID*GRID, CHROMA_BINS^2) uint16 per sample
+        self.cells = RowStore((GRID * GRID, CHROMA_BINS * CHROMA_BINS), np.uint16)  # one row per sample
         self.palm_rows: list[tuple[float, float, float, float]] = []
         self.palm_index: list[int] = []
         self.moved = np.zeros(CHROMA_BINS * CHROMA_BINS)
@@ -198,7 +231,7 @@ class HandSampler:
         dark = ycc[..., 0] < 24  # chroma of near-black pixels is noise
         code = (self._code + bins)[~dark]
         nb = GRID * GRID * CHROMA_BINS * CHROMA_BINS
-        self.cells.append(np.bincount(code, minlength=nb).reshape(GRID * GRID, -1).astype(np.uint16))
+        self.cells.append(np.bincount(code, minlength=nb).reshape(GRID * GRID, -1))
         self.index.append(i)
         if moving is not None and moving.any():
             if moving.shape != (h, w):
@@ -214,23 +247,29 @@ class HandSampler:
     def series(self, n: int) -> dict[str, np.ndarray]:
         """Per-frame (n frames) hand features, linearly interpolated between samples."""
         out = {k: np.zeros(n) for k in HAND_FEATURES}
-        if not self.cells or n == 0:
+        if not len(self.cells) or n == 0:
             return out
         idx = np.asarray(self.index, float)
         frames = np.arange(n, dtype=float)
-        cells = np.stack(self.cells).astype(np.float32)  # (S, cells, bins)
-        seen = cells.sum(axis=(0, 1))
-        model = hand_colour_model(seen[None], self.moved[None])
-        per_cell = cells.sum(axis=2) + 1e-6
-        layout = (cells @ model) / per_cell  # (S, cells): hand-colour score of each cell
         rows = np.repeat(np.arange(GRID), GRID)
         cols = np.tile(np.arange(GRID), GRID)
         work = rows >= 1  # the lower two rows: where hands work in first-person footage
+        # Block by block (S, cells, bins): never the whole video's histograms in float at once.
+        seen = np.zeros(CHROMA_BINS * CHROMA_BINS)
+        for c in self.cells.chunks():
+            seen += c.sum(axis=(0, 1), dtype=np.float64)
+        model = hand_colour_model(seen[None], self.moved[None])
+        layout_parts, field_parts = [], []
+        for c in self.cells.chunks():
+            cf = c.astype(np.float32)
+            layout_parts.append((cf @ model) / (cf.sum(axis=2) + 1e-6))  # hand-colour score of each cell
+            field_parts.append(cf[:, work].sum(axis=1))
+        layout = np.concatenate(layout_parts)
+        field = np.concatenate(field_parts)
         presence = layout[:, work].mean(axis=1)
         wts = np.clip(layout, 0, None) + 1e-6
         hx = (wts * ((cols + 0.5) / GRID)).sum(axis=1) / wts.sum(axis=1)
         hy = (wts * ((rows + 0.5) / GRID)).sum(axis=1) / wts.sum(axis=1)
-        field = cells[:, work].sum(axis=1)
         gap = max(2, int(round(len(idx) / max(idx[-1] - idx[0], 1) * 20)))  # about 2 s at 10 fps
         change = appearance_change(field, gap)
         for key, vals in (("hand_presence", presence), ("hand_x", hx), ("hand_y", hy), ("hand_change", change)):

@@ -12,6 +12,7 @@ the review screen draws its ``curve()``.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import cv2
 import numpy as np
 
 from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
-from media_pipeline.hands import HandSampler, PalmDetector
+from media_pipeline.hands import HandSampler, PalmDetector, RowStore
 from media_pipeline.progress import ProgressCallback
 
 FEATURES = (
@@ -134,29 +135,36 @@ class _FrameAnalyser:
         self.xc2, self.yc2 = self.xc[self.sub], self.yc[self.sub]
         self.basis2 = [np.ones_like(self.xc2), self.xc2, self.yc2, self.xc2 ** 2, self.xc2 * self.yc2,
                        self.yc2 ** 2]
+        # The same basis as one (6, pixels) matrix: the head's flow on the sub-grid is one product.
+        self.basis2_mat = np.stack([b.ravel() for b in self.basis2]).astype(np.float64) * w
+        self.grid_sel = (slice(g // 2, None, g), slice(g // 2, None, g))
+        self.reg = 1e-6 * np.eye(self.design.shape[1])
+        self.valid_u8 = valid.astype(np.uint8)
         self.xx2, self.yy2 = self.xx[self.sub], self.yy[self.sub]
         self.center2, self.periph2, self.valid2 = self.center[self.sub], self.periph[self.sub], self.valid[self.sub]
+        self.n_valid2 = int(self.valid2.sum())
         self.geom_ready = True
 
     def _fit_camera(self, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Robust quadratic fit of the flow field (IRLS, Tukey weights): the head's motion.
 
         Returns the per-axis coefficients (u, v), in frame widths, and the inlier weights."""
-        g = self.s.grid_step
-        fu = flow[g // 2::g, g // 2::g, 0].ravel().astype(np.float64) / self.w
-        fv = flow[g // 2::g, g // 2::g, 1].ravel().astype(np.float64) / self.w
+        f = flow[self.grid_sel].reshape(-1, 2).astype(np.float64) / self.w  # (n, 2): u and v
         a = self.design
-        weights = np.ones(fu.size)
-        pu = pv = np.zeros(a.shape[1])
-        reg = 1e-6 * np.eye(a.shape[1])
+        weights = np.ones(len(f))
+        p = np.zeros((a.shape[1], 2))
+        n = len(f)
+        mid = [(n - 1) // 2, n // 2]
         for _ in range(3):
             aw = a * weights[:, None]
-            gram = aw.T @ a + reg
-            pu = np.linalg.solve(gram, aw.T @ fu)
-            pv = np.linalg.solve(gram, aw.T @ fv)
-            rn = np.hypot(a @ pu - fu, a @ pv - fv)
-            c = max(4.685 * 1.4826 * float(np.median(rn)), 0.002)
-            weights = np.where(rn < c, (1 - (rn / c) ** 2) ** 2, 0.0)
+            # Both axes share the weighted normal matrix: one solve for the two right-hand sides.
+            p = np.linalg.solve(aw.T @ a + self.reg, aw.T @ f)
+            r = a @ p - f
+            rn = np.hypot(r[:, 0], r[:, 1])
+            med = float(np.partition(rn, mid)[mid].mean())  # the median, without np.median's overhead
+            c = max(4.685 * 1.4826 * med, 0.002)
+            weights = np.clip(1.0 - (rn / c) ** 2, 0.0, None) ** 2  # Tukey: 0 beyond c
+        pu, pv = p[:, 0], p[:, 1]
         return pu, pv, weights
 
     def __call__(self, frame: np.ndarray) -> dict[str, float]:
@@ -175,7 +183,7 @@ class _FrameAnalyser:
         if self.prev is not None:
             row["hist_change"] = float(cv2.compareHist(self.prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA))
             # Match the previous frame's brightness so lighting changes do not look like motion.
-            pm, cm = float(self.prev.mean()), float(small.mean())
+            pm, cm = self.prev_mean, float(cv2.mean(small)[0])
             prev = self.prev
             if pm > 1 and abs(cm - pm) > 2:
                 prev = cv2.convertScaleAbs(self.prev, alpha=cm / pm)
@@ -184,8 +192,9 @@ class _FrameAnalyser:
             tx, ty = pu[0], pv[0]
             a, b = (pu[1] + pv[2]) / 2, (pv[1] - pu[2]) / 2  # the similarity part: zoom and roll
             f2 = flow[self.sub]
-            ru = f2[..., 0] - sum(c * v for c, v in zip(pu, self.basis2, strict=True)) * self.w
-            rv = f2[..., 1] - sum(c * v for c, v in zip(pv, self.basis2, strict=True)) * self.w
+            head = (np.stack([pu, pv]) @ self.basis2_mat).reshape(2, *f2.shape[:2])  # pixels per frame
+            ru = f2[..., 0] - head[0]
+            rv = f2[..., 1] - head[1]
             mag = cv2.magnitude(ru, rv) * (100.0 / self.w)  # % of frame width per frame
             mag[~self.valid2] = 0
             moving = mag > s.moving_threshold
@@ -195,8 +204,8 @@ class _FrameAnalyser:
             row["camera_rot"] = float(math.degrees(b))
             row["camera_zoom"] = float(a * 100)
             row["camera"] = float(math.hypot(tx, ty) * 100 + abs(b) * 50 + abs(a) * 50)
-            row["energy"] = float(mag[self.valid2].mean())
             vals = mag[self.valid2]
+            row["energy"] = float(vals.mean())
             k = max(1, vals.size // 50)
             row["energy_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
             vals = mag[self.center2]
@@ -204,7 +213,7 @@ class _FrameAnalyser:
             row["hands_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
             row["energy_center"] = float(vals.mean())
             row["energy_periph"] = float(mag[self.periph2].mean())
-            row["moving_frac"] = float(moving[self.valid2].mean())
+            row["moving_frac"] = float(np.count_nonzero(self.last_moving)) / self.n_valid2
             # Brightness-matched difference after undoing the camera motion.
             m = np.float32([[1 + a, -b, tx * self.w], [b, 1 + a, ty * self.w]])
             cx, cy = self.w / 2, self.h / 2
@@ -213,7 +222,7 @@ class _FrameAnalyser:
             warped = cv2.warpAffine(prev, m, (self.w, self.h), flags=cv2.INTER_LINEAR,
                                     borderMode=cv2.BORDER_REPLICATE)
             diff = cv2.absdiff(warped, small)
-            row["intensity_residual"] = float(diff[self.valid].mean())
+            row["intensity_residual"] = float(cv2.mean(diff, mask=self.valid_u8)[0])
             wsum = float(mag[moving].sum())
             if wsum > 1e-6 and moving.sum() >= 4:
                 wts = mag * moving
@@ -230,6 +239,7 @@ class _FrameAnalyser:
                 dy = ys - cym
                 row["curl"] = float(np.mean(dx * rv[moving] - dy * ru[moving]) * 100.0 / self.w)
         self.prev = small
+        self.prev_mean = float(cv2.mean(small)[0])
         self.prev_hist = hist
         return row
 
@@ -244,51 +254,73 @@ def _periodicity(signal: np.ndarray, fps: float, window_s: float) -> tuple[np.nd
     if n < win + 2:
         return strength, period
     half = win // 2
-    for i in range(n):
-        lo = max(0, min(n - win, i - half))
-        seg = signal[lo:lo + win] - signal[lo:lo + win].mean()
-        denom = float((seg * seg).sum())
-        if denom < 1e-9:
-            continue
-        ac = np.array([(seg[:-lag] * seg[lag:]).sum() / denom for lag in range(min_lag, max_lag + 1)])
+    lags = np.arange(min_lag, max_lag + 1)
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(signal, np.float64), win)
+    # Every frame's window at once, in blocks (an hour at 10 fps stays a few MB).
+    for b0 in range(0, n, 4096):
+        idx = np.arange(b0, min(n, b0 + 4096))
+        seg = windows[np.clip(idx - half, 0, n - win)]
+        seg = seg - seg.mean(axis=1, keepdims=True)
+        denom = (seg * seg).sum(axis=1)
+        ok = denom >= 1e-9
+        ac = np.stack([(seg[:, :-lag] * seg[:, lag:]).sum(axis=1) for lag in lags], axis=1)
+        ac /= np.where(ok, denom, 1.0)[:, None]
         # A repeat is a local maximum after the first dip of the autocorrelation.
-        dips = np.where(ac < 0)[0]
-        if dips.size == 0:
-            continue
-        tail = ac[dips[0]:]
-        j = int(np.argmax(tail))
-        if tail[j] > 0:
-            strength[i] = float(tail[j])
-            period[i] = (dips[0] + j + min_lag) / fps
+        neg = ac < 0
+        has_dip = neg.any(axis=1)
+        first_dip = np.argmax(neg, axis=1)
+        tail = np.where(np.arange(lags.size)[None, :] >= first_dip[:, None], ac, -np.inf)
+        j = np.argmax(tail, axis=1)
+        best = tail[np.arange(idx.size), j]
+        hit = ok & has_dip & (best > 0)
+        strength[idx[hit]] = best[hit]
+        period[idx[hit]] = (j[hit] + min_lag) / fps
     return strength, period
+
+
+_LOADER: ThreadPoolExecutor | None = None
+
+
+def _background(fn) -> Future:
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geste-model-load")
+    return _LOADER.submit(fn)
 
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
                    progress: ProgressCallback | None = None) -> MotionSeries:
     """Read the video once through ffmpeg and compute the per-frame motion and hand features."""
+    # The palm model loads (once per process) while ffprobe and ffmpeg start: a short clip does not
+    # wait for both one after the other.
+    palm_loading = _background(PalmDetector.load) if settings.palm else None
     geometry = probe_geometry(video)
     analyser = _FrameAnalyser(settings)
-    hands = HandSampler(palm=PalmDetector.load() if settings.palm else None)
+    hands = HandSampler(palm=None)
     hand_every = max(1, int(round(settings.fps / max(settings.hand_fps, 0.1))))
     palm_every = max(1, int(round(settings.fps / max(settings.palm_fps, 0.1))))
     times: list[float] = []
-    # One small float32 row per analysed frame (about 100 bytes, not a dict of boxed floats):
-    # an hour of footage keeps a few MB of features whatever its resolution.
-    rows: list[np.ndarray] = []
+    # One float32 row per analysed frame (96 bytes in preallocated blocks, not a dict of boxed floats):
+    # an hour of footage keeps about 3.5 MB of features whatever its resolution.
+    rows = RowStore((len(FEATURES),), np.float32)
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=False)
     shape = (0, 0)
     for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress, geometry=geometry)):
         shape = frame.shape
+        if i == 0 and palm_loading is not None:
+            hands.palm = palm_loading.result()
         times.append(t)
         row = analyser(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
-        rows.append(np.array([row[k] for k in FEATURES], dtype=np.float32))
+        rows.append([row[k] for k in FEATURES])
         if i % hand_every == 0:
             hands.add(i, frame, analyser.last_moving)
         if i % palm_every == 0:
             hands.add_palm(i, frame)
-    table = np.stack(rows).astype(np.float64) if rows else np.zeros((0, len(FEATURES)))
-    features = {k: table[:, i].copy() for i, k in enumerate(FEATURES)}
-    if len(rows) > 1:
+    table = rows.array(np.float64)
+    n_rows = len(rows)
+    del rows
+    features = {k: table[:, i] for i, k in enumerate(FEATURES)}  # views: no second copy
+    if n_rows > 1:
         for k in FEATURES:  # the first frame has no predecessor: copy the second one's motion
             if k not in ("brightness", "blur"):
                 features[k][0] = features[k][1]
