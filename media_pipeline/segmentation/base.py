@@ -46,7 +46,15 @@ class SegmentSettings:
     # first calls it rest, egocam's 'hold' calls it work) and the issue calls still, silent hands a
     # rest: off by default, as tuned on the first generator.
     presence_level: float = 1.0
-    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) motion is not work
+    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) the hands are away
+    # A still stretch is a rest only when the hands are away, or this much stiller than while working
+    # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
+    rest_depth: float = 0.9
+    # Hands away (and moving: the head, the scene) for this share of the footage is a rest; 1 turns it off.
+    away_share: float = 0.3
+    # Short footage has short steps: the minimum step is this share of its length, never under the floor.
+    min_step_share: float = 0.14
+    min_step_floor: float = 1.0
     hand_weight: float = 0.5  # weight of where the hands work (presence, position) among the change features
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
     penalty: float = 2.0  # multiplies the data-driven change-point penalty

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
@@ -149,6 +151,81 @@ def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: 
     return sorted(set(out))
 
 
+
+@dataclass(frozen=True)
+class ClipScale:
+    """The knobs that follow the footage's length: a 10-s excerpt has 2-s steps, an hour has minutes."""
+
+    min_step: float
+    max_step: float
+    penalty: float  # multiplies the change-point penalty: shorter steps, less evidence per change
+
+
+def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
+    """``min_step`` shrinks on short footage (a share of its length, down to ``min_step_floor``);
+    the penalty follows (a change between two short steps has fewer frames to show for itself);
+    ``max_step`` stays: a short excerpt may well be one step."""
+    min_step = float(np.clip(duration * settings.min_step_share, min(settings.min_step_floor, settings.min_step),
+                             settings.min_step))
+    return ClipScale(min_step=min_step, max_step=max(settings.max_step, 1.5 * min_step),
+                     penalty=min_step / max(settings.min_step, 1e-6))
+
+
+def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: dict | None,
+              duration: float) -> np.ndarray:
+    """Per frame: 0 work, 1 rest (hands still), 2 rest (hands away). A rest needs the hands idle
+    *and* the expert silent. Idle is judged per still stretch, not per frame, and on purpose
+    conservatively (dropping work costs the expert more than an extra step): a stretch is a rest when
+    the hands are away from the working field (neither their colours there nor a palm in view), or
+    when they are much stiller than while working (``rest_depth``: log units, e = 2.7 times less
+    motion) and not held in the working field; inside the footage it must last ``min_rest``. Moving
+    hands away from the field for a long share of the footage (``away_share``) is the head or the
+    scene moving, not work."""
+    n = len(act)
+    fps = motion.fps
+    out = np.zeros(n, np.int8)
+    floor, top = np.percentile(act, 8), np.percentile(act, 92)
+    contrast = top - floor
+    if contrast < 0.35:  # no rest/work contrast: all of it is work (or all rest)
+        still = np.zeros(n, bool)
+    else:
+        still = act <= floor + settings.rest_level * contrast
+    present = hands_present(motion)
+    palm = palm_seen(motion)
+    away = None
+    if present is not None and settings.absent_level > 0:
+        away = present < settings.absent_level
+        if palm is not None:
+            away &= ~palm
+    speaking = np.zeros(n, bool)
+    if transcript:
+        for s0, e0, _text in sentences(transcript):
+            speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
+    min_rest = int(round(settings.min_rest * fps))
+    # Short still moments inside a gesture are not rests.
+    for a, b in _runs(still):
+        if b - a < min_rest and a > 0 and b < n:
+            still[a:b] = False
+    work_level = float(np.median(act[~still])) if (~still).any() else float(top)
+    for a, b in _runs(still & ~speaking):
+        edge = a == 0 or b == n
+        if not edge and b - a < min_rest:
+            continue
+        seg_away = away is not None and float(away[a:b].mean()) >= 0.5
+        held = present is not None and settings.presence_level < 1.0 and \
+            float(present[a:b].mean()) > settings.presence_level
+        if seg_away:
+            out[a:b] = 2
+        elif work_level - float(act[a:b].mean()) >= settings.rest_depth and not held:
+            out[a:b] = 1
+    if away is not None and settings.away_share < 1.0:
+        need = max(min_rest, int(round(settings.away_share * duration * fps)))
+        for a, b in _runs(away & ~speaking & (out == 0)):
+            if b - a >= need:
+                out[a:b] = 2
+    return out
+
+
 @register("kernel_cpd")
 class KernelCPDSegmenter:
     name = "kernel_cpd"
@@ -158,36 +235,12 @@ class KernelCPDSegmenter:
         if n < 3:
             return []
         fps = motion.fps
+        duration = float(motion.duration or n / fps)
+        scale = clip_scale(settings, duration)
         act = activity_level(motion)
         floor, top = np.percentile(act, 8), np.percentile(act, 92)
         contrast = top - floor
-        if contrast < 0.35:  # no rest/work contrast: all of it is work (or all rest)
-            active = np.ones(n, bool)
-        else:
-            active = act > floor + settings.rest_level * contrast
-        # Still hands are at rest only when they are away from the working field: slow gestures
-        # (reach, place, inspect, hold, wipe gently) keep the hands there.
-        present = hands_present(motion)
-        if present is not None:
-            # Motion while the hands are away (neither their colours in the working field nor a
-            # palm in view) is the head or the scene, not work.
-            if settings.absent_level > 0:
-                absent = present < settings.absent_level
-                palm = palm_seen(motion)
-                if palm is not None:
-                    absent &= ~palm
-                active &= ~absent
-            if settings.presence_level < 1.0:
-                active |= present > settings.presence_level
-        # A rest is the hands idle *and* the expert silent: while they speak, it is work.
-        if transcript:
-            for s0, e0, _text in sentences(transcript):
-                active[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
-        # Short still moments inside a gesture are not rests; short bursts inside a rest are not steps.
-        min_rest = int(round(settings.min_rest * fps))
-        for a, b in _runs(~active):
-            if b - a < min_rest and a > 0 and b < n:
-                active[a:b] = True
+        active = rest_mask(motion, act, settings, transcript, duration) == 0
         x = feature_matrix(motion, settings.hand_weight)
         # A short still moment between two stretches of the same gesture is a hold (pouring,
         # aiming), not a rest: merge it when the hands move alike on both sides.
@@ -199,18 +252,18 @@ class KernelCPDSegmenter:
                 right = x[a1:min(b1, a1 + win), 1:].mean(axis=0)
                 if np.linalg.norm(left - right) / np.sqrt(left.size) < settings.hold_similarity:
                     active[b0:a1] = True
-        min_len = int(round(settings.min_step * fps * 0.6))
+        min_len = int(round(scale.min_step * fps * 0.6))
         for a, b in _runs(active):
             if b - a < min_len:
                 active[a:b] = False
-        min_size = max(2, int(round(settings.min_step * fps)))
+        min_size = max(2, int(round(scale.min_step * fps)))
         cues = speech_cues(transcript) if transcript else []
         marker_times = np.array([c.time for c in cues if c.kind == "marker"])
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
             length = b - a
             pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
-            pen = settings.penalty * 2.0 * np.log(max(length // pool, 3))
+            pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
             strong = _cpd(x[a:b], min_size, pen, pool)
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
@@ -247,7 +300,8 @@ class KernelCPDSegmenter:
                 s, e = bounds[i], bounds[i + 1]
                 if e - s >= 2:
                     spans.append((s, e, bconf[i], bconf[i + 1]))
-        spans = self._split_long(spans, x, settings, fps)
+        spans = self._split_long(spans, x, scale, fps)
+        spans = _merge_short(spans, min_len)
         steps = []
         for idx, (s, e, c0, c1) in enumerate(spans, start=1):
             start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
@@ -265,7 +319,7 @@ class KernelCPDSegmenter:
         return float(np.clip(0.5 + (act[i] - floor) / contrast * 0.5, 0.3, 0.95))
 
     @staticmethod
-    def _split_long(spans, x, settings: SegmentSettings, fps: float):
+    def _split_long(spans, x, settings: ClipScale, fps: float):
         out = []
         max_len = int(round(settings.max_step * fps))
         for s, e, c0, c1 in spans:
@@ -279,6 +333,31 @@ class KernelCPDSegmenter:
                                         int(round(2 * fps))) + a
                 pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
         return sorted(out)
+
+
+def _merge_short(spans, min_len: int):
+    """A sliver shorter than ``min_len`` (a change point snapped near a run's edge) joins the
+    touching neighbour; the boundary kept is the other one's."""
+    spans = sorted(spans)
+    changed = True
+    while changed and len(spans) > 1:
+        changed = False
+        for i, (s, e, c0, c1) in enumerate(spans):
+            if e - s >= min_len:
+                continue
+            left = i > 0 and spans[i - 1][1] == s
+            right = i + 1 < len(spans) and spans[i + 1][0] == e
+            if not (left or right):
+                continue
+            if left and (not right or spans[i - 1][1] - spans[i - 1][0] <= spans[i + 1][1] - spans[i + 1][0]):
+                ps, _pe, pc0, _pc1 = spans[i - 1]
+                spans[i - 1:i + 1] = [(ps, e, pc0, c1)]
+            else:
+                _ns, ne, _nc0, nc1 = spans[i + 1]
+                spans[i:i + 2] = [(s, ne, c0, nc1)]
+            changed = True
+            break
+    return spans
 
 
 def choose_keyframe(motion, s: int, e: int) -> float:
