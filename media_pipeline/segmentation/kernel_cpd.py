@@ -136,6 +136,46 @@ def _strongest_change(x: np.ndarray, margin: int, win: int) -> int:
     return int(idx[int(np.argmax(np.linalg.norm(after - before, axis=1)))])
 
 
+def _fuse_speech(bk: list[int], conf: dict[int, float], weak: list[int], cues, x: np.ndarray, a: int, b: int,
+                 fps: float, min_size: int, settings: SegmentSettings) -> None:
+    """Change points from what the expert says, fused with the motion's (in place).
+
+    A spoken cue next to a motion change point raises its confidence (a marker most, a sentence
+    after a pause less). A discourse marker ("ensuite", "maintenant", "on passe à") far from any
+    boundary adds one: at a weaker motion change nearby if there is one (between the two: people
+    announce a gesture as they start it), otherwise where the features change most around the
+    marker. A sentence after a pause adds one only where a weaker motion change agrees."""
+    near = int(round(1.5 * fps))
+    window = int(round(settings.speech_window * fps))
+    boost = {"marker": 0.2, "pause": 0.1, "sentence": 0.0}
+    for cue in cues:
+        m = int(round(cue.time * fps))
+        if not a <= m < b:
+            continue
+        edges = [a, b, *bk]
+        if min(abs(m - e) for e in edges) <= near:
+            for s in bk:
+                if abs(m - s) <= near:
+                    conf[s] = min(0.95, conf[s] + boost.get(cue.kind, 0.0))
+            continue
+        if cue.kind == "sentence":
+            continue
+        close = [w for w in weak if abs(w - m) <= window]
+        if close:
+            w = min(close, key=lambda w: abs(w - m))
+            pos = (w + m) // 2
+        elif cue.kind == "marker":
+            lo, hi = max(a, m - window), min(b, m + window)
+            if hi - lo < 4:
+                continue
+            pos = lo + _strongest_change(x[lo:hi], max(1, min(near, (hi - lo) // 4)), near)
+        else:
+            continue
+        if all(abs(pos - e) >= min_size for e in edges):
+            bk.append(pos)
+            conf[pos] = 0.6 if cue.kind == "marker" else 0.5
+
+
 def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: int) -> list[int]:
     """Move each change point onto the activity burst (hands fetching a tool) nearby, if any."""
     out = []
@@ -258,7 +298,6 @@ class KernelCPDSegmenter:
                 active[a:b] = False
         min_size = max(2, int(round(scale.min_step * fps)))
         cues = speech_cues(transcript) if transcript else []
-        marker_times = np.array([c.time for c in cues if c.kind == "marker"])
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
             length = b - a
@@ -267,26 +306,9 @@ class KernelCPDSegmenter:
             strong = _cpd(x[a:b], min_size, pen, pool)
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
-            if marker_times.size:
+            if cues:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
-                for w in weak:
-                    t = w / fps
-                    j = int(np.argmin(np.abs(marker_times - t)))
-                    if abs(marker_times[j] - t) > settings.speech_window:
-                        continue
-                    # People announce a gesture as they start it: between the weak change
-                    # and the marker, unless the marker already explains a boundary.
-                    m = int(round(marker_times[j] * fps))
-                    edges = [a, b, *bk]
-                    if min(abs(m - e) for e in edges) <= int(1.5 * fps):
-                        for s in bk:
-                            if abs(m - s) <= int(1.5 * fps):
-                                conf[s] = 0.9
-                        continue
-                    pos = (w + m) // 2
-                    if all(abs(pos - e) >= min_size for e in edges):
-                        bk.append(pos)
-                        conf[pos] = 0.6
+                _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
             snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
             snap_conf = []
