@@ -16,7 +16,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
@@ -324,14 +327,23 @@ class KernelCPDSegmenter:
                     spans.append((s, e, bconf[i], bconf[i + 1]))
         spans = self._split_long(spans, x, scale, fps)
         spans = _merge_short(spans, min_len)
-        steps = []
+        speaking = np.zeros(n, bool)
+        for s0, e0, _text in sentences(transcript):
+            speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
+        calibration = load_calibration()
+        steps, evidence = [], []
         for idx, (s, e, c0, c1) in enumerate(spans, start=1):
             start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
+            ev = step_evidence(s, e, c0, c1, act, floor, contrast, speaking, scale, fps, n)
+            raw = float(np.clip((c0 + c1) / 2, 0, 1))
+            evidence.append(ev)
             steps.append(StepProposal(
-                start=round(start, 2), end=round(end, 2), confidence=float(np.clip((c0 + c1) / 2, 0, 1)),
+                start=round(start, 2), end=round(end, 2),
+                confidence=calibration.confidence(ev) if calibration else raw,
                 keyframe_time=round(choose_keyframe(motion, s, e), 2),
                 title=propose_title(transcript, start, end, index=idx),
                 key_terms=key_terms(transcript, start, end) if transcript else []))
+        self.last_evidence = evidence
         return steps
 
     @staticmethod
@@ -382,6 +394,53 @@ def _merge_short(spans, min_len: int):
     return spans
 
 
+EVIDENCE = ("boundaries", "log_length", "activity", "speech", "at_edge", "log_duration")
+
+
+def step_evidence(s: int, e: int, c0: float, c1: float, act: np.ndarray, floor: float, contrast: float,
+                  speaking: np.ndarray, scale: ClipScale, fps: float, n: int) -> np.ndarray:
+    """What a step's confidence is calibrated from: how its boundaries were found (0-1: a strong
+    change, a spoken marker, a forced split), its length in minimum steps (log), the hands'
+    activity inside it (0 rest floor, 1 working level), the share of it spoken over, and whether
+    it touches the footage's start or end, and the footage's length (log minutes: short excerpts
+    have short, harder steps)."""
+    seg = act[s:e]
+    level = float((np.mean(seg) - floor) / contrast) if contrast > 1e-6 and seg.size else 0.5
+    return np.array([(c0 + c1) / 2, np.log(max(e - s, 1) / fps / max(scale.min_step, 1e-6)),
+                     float(np.clip(level, -1, 2)), float(speaking[s:e].mean()) if e > s else 0.0,
+                     float(s == 0 or e >= n), float(np.log(max(n / fps, 1.0) / 60.0))])
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic map from a step's evidence to the probability that it matches a true step (IoU >= 0.5),
+    fitted on tuning data only (``fitted_on``); see ``media_pipeline.evaluation.calibration``."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    fitted_on: str = ""
+
+    def confidence(self, evidence: np.ndarray) -> float:
+        z = self.intercept + float(np.dot(self.coef, evidence))
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@lru_cache(maxsize=1)
+def load_calibration(path: str | None = None) -> Calibration | None:
+    """The committed calibration, or ``None`` (confidence is then the raw boundary strength)."""
+    f = Path(path) if path else CALIBRATION_FILE
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if tuple(data.get("evidence", ())) != EVIDENCE:
+        return None  # fitted on other evidence: refuse rather than misread
+    return Calibration(tuple(float(c) for c in data["coef"]), float(data["intercept"]), str(data.get("fitted_on", "")))
+
+
 def choose_keyframe(motion, s: int, e: int) -> float:
     """A sharp frame where the hands act, away from the step's edges and from head motion."""
     f = motion.features
@@ -398,3 +457,10 @@ def choose_keyframe(motion, s: int, e: int) -> float:
     score = z(blur) + 0.7 * z(hands) - 0.7 * z(cam)
     i = lo + int(np.argmax(score))
     return float(motion.times[min(i, len(motion.times) - 1)])
+
+
+def segment_with_evidence(motion, transcript, settings: SegmentSettings) -> tuple[list[StepProposal], list]:
+    """The steps and, for each, the evidence its confidence is calibrated from (for fitting)."""
+    seg = KernelCPDSegmenter()
+    steps = seg.segment(motion, transcript if settings.use_speech else None, settings)
+    return steps, list(getattr(seg, "last_evidence", []))
