@@ -50,11 +50,14 @@ class SegmentSettings:
     # A still stretch is a rest only when the hands are away, or this much stiller than while working
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
     rest_depth: float = 0.9
-    # Hands away (and moving: the head, the scene) for this share of the footage is a rest; 1 turns it off.
+    rest_depth_long: float = 0.6  # the same on takes of 45 s and more (interpolated from 15 s)
+    # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
+    # footage, at most away_cap seconds; away_share = 1 turns it off.
     away_share: float = 0.3
+    away_cap: float = 3.0
     # Short footage has short steps: the minimum step is this share of its length, never under the floor.
     min_step_share: float = 0.14
-    min_step_floor: float = 1.0
+    min_step_floor: float = 1.5
     hand_weight: float = 0.5  # weight of where the hands work (presence, position) among the change features
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
     penalty: float = 2.0  # multiplies the data-driven change-point penalty

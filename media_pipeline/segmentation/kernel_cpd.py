@@ -221,9 +221,10 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
     conservatively (dropping work costs the expert more than an extra step): a stretch is a rest when
     the hands are away from the working field (neither their colours there nor a palm in view), or
     when they are much stiller than while working (``rest_depth``: log units, e = 2.7 times less
-    motion) and not held in the working field; inside the footage it must last ``min_rest``. Moving
-    hands away from the field for a long share of the footage (``away_share``) is the head or the
-    scene moving, not work."""
+    motion) and not held in the working field; inside the footage it must last ``min_rest``. Hands
+    away from the field while something moves (the head, the scene) is a rest only when it lasts:
+    a share of the footage (``away_share``: on a 10-s excerpt a glance away is not a pause), at
+    most ``away_cap`` seconds."""
     n = len(act)
     fps = motion.fps
     out = np.zeros(n, np.int8)
@@ -250,6 +251,9 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
         if b - a < min_rest and a > 0 and b < n:
             still[a:b] = False
     work_level = float(np.median(act[~still])) if (~still).any() else float(top)
+    # An excerpt of a few seconds is cut around the work: only deep stillness there is a pause. A long
+    # take has real pauses between its steps: hands lying still count from a shallower depth.
+    depth = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_long)))
     for a, b in _runs(still & ~speaking):
         edge = a == 0 or b == n
         if not edge and b - a < min_rest:
@@ -259,10 +263,10 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
             float(present[a:b].mean()) > settings.presence_level
         if seg_away:
             out[a:b] = 2
-        elif work_level - float(act[a:b].mean()) >= settings.rest_depth and not held:
+        elif work_level - float(act[a:b].mean()) >= depth and not held:
             out[a:b] = 1
     if away is not None and settings.away_share < 1.0:
-        need = max(min_rest, int(round(settings.away_share * duration * fps)))
+        need = int(round(fps * max(settings.min_rest, min(settings.away_share * duration, settings.away_cap))))
         for a, b in _runs(away & ~speaking & (out == 0)):
             if b - a >= need:
                 out[a:b] = 2
@@ -306,10 +310,11 @@ class KernelCPDSegmenter:
             length = b - a
             pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
             pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
-            strong = _cpd(x[a:b], min_size, pen, pool)
+            # No activity contrast at all (a black or frozen picture): nothing to tell gestures apart.
+            strong = _cpd(x[a:b], min_size, pen, pool) if contrast >= 0.35 else []
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
-            if cues:
+            if cues and contrast >= 0.35:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
                 _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
