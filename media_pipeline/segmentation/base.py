@@ -51,6 +51,11 @@ class SegmentSettings:
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
     rest_depth: float = 0.9
     rest_depth_long: float = 0.6  # the same on takes of 45 s and more (interpolated from 15 s)
+    # On long takes, hands still in view while the palm detector sees no open hand are most often
+    # closed on something (holding, inspecting): there they must be this much stiller (interpolated
+    # like rest_depth_long); hands lying open in view keep rest_depth_long. Without a palm detector,
+    # rest_depth_long applies.
+    rest_depth_closed: float = 1.3
     # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
     # footage, at most away_cap seconds; away_share = 1 turns it off.
     away_share: float = 0.3

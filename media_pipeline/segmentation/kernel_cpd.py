@@ -254,6 +254,9 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
     # An excerpt of a few seconds is cut around the work: only deep stillness there is a pause. A long
     # take has real pauses between its steps: hands lying still count from a shallower depth.
     depth = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_long)))
+    # Still hands in view whose palm is not seen are most often closed on something (hold, inspect):
+    # on a long take they need the deeper stillness too.
+    depth_closed = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_closed)))
     for a, b in _runs(still & ~speaking):
         edge = a == 0 or b == n
         if not edge and b - a < min_rest:
@@ -263,7 +266,8 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
             float(present[a:b].mean()) > settings.presence_level
         if seg_away:
             out[a:b] = 2
-        elif work_level - float(act[a:b].mean()) >= depth and not held:
+        elif work_level - float(act[a:b].mean()) >= (
+                depth_closed if palm is not None and float(palm[a:b].mean()) < 0.5 else depth) and not held:
             out[a:b] = 1
     if away is not None and settings.away_share < 1.0:
         need = int(round(fps * max(settings.min_rest, min(settings.away_share * duration, settings.away_cap))))

@@ -72,6 +72,34 @@ def test_hands_away_is_a_rest_even_when_something_moves():
     assert (rest_mask(m2, activity_level(m2), SegmentSettings(), None, m2.duration) == 0).all()
 
 
+def test_long_take_closed_still_hands_in_view_are_a_hold_open_hands_a_rest():
+    """On a long take, hands still in view at e ~ 3 times less motion than at work: a rest when the
+    palm detector sees an open hand (lying idle), a hold (work) when it sees none (closed on
+    something); much deeper stillness is a rest either way; without a detector the shallower rule."""
+    seconds = (25, 5, 25)
+    n = int(sum(seconds) * FPS)
+    middle = slice(int(26 * FPS), int(29 * FPS))
+
+    def mask(still_level: float, palm: float | None) -> np.ndarray:
+        extra = {} if palm is None else {"palm_score": np.full(n, palm)}
+        m = _motion(_work_still_work(still_level, seconds), **extra)
+        m.extra["palm_detector"] = palm is not None
+        return rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+
+    assert (mask(0.9, 1.0)[middle] == 1).all()  # open hands lying still
+    assert (mask(0.9, 0.0)[middle] == 0).all()  # closed hands holding still
+    assert (mask(0.02, 0.0)[middle] == 1).all()  # deep stillness
+    assert (mask(0.9, None)[middle] == 1).all()  # no palm detector: depth of long takes
+    # A short excerpt judges both alike, from the deeper threshold of excerpts.
+    short = (4, 3, 4)
+    ns = int(sum(short) * FPS)
+    for palm in (0.0, 1.0):
+        m = _motion(_work_still_work(0.9, short), palm_score=np.full(ns, palm))
+        m.extra["palm_detector"] = True
+        st = rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+        assert (st[int(4.5 * FPS):int(6.5 * FPS)] > 0).all(), (palm, st)
+
+
 def test_knobs_follow_the_footage_length():
     st = SegmentSettings()
     short, long_ = clip_scale(st, 10.0), clip_scale(st, 600.0)
