@@ -46,7 +46,23 @@ class SegmentSettings:
     # first calls it rest, egocam's 'hold' calls it work) and the issue calls still, silent hands a
     # rest: off by default, as tuned on the first generator.
     presence_level: float = 1.0
-    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) motion is not work
+    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) the hands are away
+    # A still stretch is a rest only when the hands are away, or this much stiller than while working
+    # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
+    rest_depth: float = 0.9
+    rest_depth_long: float = 0.6  # the same on takes of 45 s and more (interpolated from 15 s)
+    # On long takes, hands still in view while the palm detector sees no open hand are most often
+    # closed on something (holding, inspecting): there they must be this much stiller (interpolated
+    # like rest_depth_long); hands lying open in view keep rest_depth_long. Without a palm detector,
+    # rest_depth_long applies.
+    rest_depth_closed: float = 1.3
+    # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
+    # footage, at most away_cap seconds; away_share = 1 turns it off.
+    away_share: float = 0.3
+    away_cap: float = 3.0
+    # Short footage has short steps: the minimum step is this share of its length, never under the floor.
+    min_step_share: float = 0.14
+    min_step_floor: float = 1.5
     hand_weight: float = 0.5  # weight of where the hands work (presence, position) among the change features
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
     penalty: float = 2.0  # multiplies the data-driven change-point penalty

@@ -16,6 +16,11 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
@@ -134,6 +139,46 @@ def _strongest_change(x: np.ndarray, margin: int, win: int) -> int:
     return int(idx[int(np.argmax(np.linalg.norm(after - before, axis=1)))])
 
 
+def _fuse_speech(bk: list[int], conf: dict[int, float], weak: list[int], cues, x: np.ndarray, a: int, b: int,
+                 fps: float, min_size: int, settings: SegmentSettings) -> None:
+    """Change points from what the expert says, fused with the motion's (in place).
+
+    A spoken cue next to a motion change point raises its confidence (a marker most, a sentence
+    after a pause less). A discourse marker ("ensuite", "maintenant", "on passe à") far from any
+    boundary adds one: at a weaker motion change nearby if there is one (between the two: people
+    announce a gesture as they start it), otherwise where the features change most around the
+    marker. A sentence after a pause adds one only where a weaker motion change agrees."""
+    near = int(round(1.5 * fps))
+    window = int(round(settings.speech_window * fps))
+    boost = {"marker": 0.2, "pause": 0.1, "sentence": 0.0}
+    for cue in cues:
+        m = int(round(cue.time * fps))
+        if not a <= m < b:
+            continue
+        edges = [a, b, *bk]
+        if min(abs(m - e) for e in edges) <= near:
+            for s in bk:
+                if abs(m - s) <= near:
+                    conf[s] = min(0.95, conf[s] + boost.get(cue.kind, 0.0))
+            continue
+        if cue.kind == "sentence":
+            continue
+        close = [w for w in weak if abs(w - m) <= window]
+        if close:
+            w = min(close, key=lambda w: abs(w - m))
+            pos = (w + m) // 2
+        elif cue.kind == "marker":
+            lo, hi = max(a, m - window), min(b, m + window)
+            if hi - lo < 4:
+                continue
+            pos = lo + _strongest_change(x[lo:hi], max(1, min(near, (hi - lo) // 4)), near)
+        else:
+            continue
+        if all(abs(pos - e) >= min_size for e in edges):
+            bk.append(pos)
+            conf[pos] = 0.6 if cue.kind == "marker" else 0.5
+
+
 def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: int) -> list[int]:
     """Move each change point onto the activity burst (hands fetching a tool) nearby, if any."""
     out = []
@@ -149,6 +194,89 @@ def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: 
     return sorted(set(out))
 
 
+
+@dataclass(frozen=True)
+class ClipScale:
+    """The knobs that follow the footage's length: a 10-s excerpt has 2-s steps, an hour has minutes."""
+
+    min_step: float
+    max_step: float
+    penalty: float  # multiplies the change-point penalty: shorter steps, less evidence per change
+
+
+def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
+    """``min_step`` shrinks on short footage (a share of its length, down to ``min_step_floor``);
+    the penalty follows (a change between two short steps has fewer frames to show for itself);
+    ``max_step`` stays: a short excerpt may well be one step."""
+    min_step = float(np.clip(duration * settings.min_step_share, min(settings.min_step_floor, settings.min_step),
+                             settings.min_step))
+    return ClipScale(min_step=min_step, max_step=max(settings.max_step, 1.5 * min_step),
+                     penalty=min_step / max(settings.min_step, 1e-6))
+
+
+def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: dict | None,
+              duration: float) -> np.ndarray:
+    """Per frame: 0 work, 1 rest (hands still), 2 rest (hands away). A rest needs the hands idle
+    *and* the expert silent. Idle is judged per still stretch, not per frame, and on purpose
+    conservatively (dropping work costs the expert more than an extra step): a stretch is a rest when
+    the hands are away from the working field (neither their colours there nor a palm in view), or
+    when they are much stiller than while working (``rest_depth``: log units, e = 2.7 times less
+    motion) and not held in the working field; inside the footage it must last ``min_rest``. Hands
+    away from the field while something moves (the head, the scene) is a rest only when it lasts:
+    a share of the footage (``away_share``: on a 10-s excerpt a glance away is not a pause), at
+    most ``away_cap`` seconds."""
+    n = len(act)
+    fps = motion.fps
+    out = np.zeros(n, np.int8)
+    floor, top = np.percentile(act, 8), np.percentile(act, 92)
+    contrast = top - floor
+    if contrast < 0.35:  # no rest/work contrast: all of it is work (or all rest)
+        still = np.zeros(n, bool)
+    else:
+        still = act <= floor + settings.rest_level * contrast
+    present = hands_present(motion)
+    palm = palm_seen(motion)
+    away = None
+    if present is not None and settings.absent_level > 0:
+        away = present < settings.absent_level
+        if palm is not None:
+            away &= ~palm
+    speaking = np.zeros(n, bool)
+    if transcript:
+        for s0, e0, _text in sentences(transcript):
+            speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
+    min_rest = int(round(settings.min_rest * fps))
+    # Short still moments inside a gesture are not rests.
+    for a, b in _runs(still):
+        if b - a < min_rest and a > 0 and b < n:
+            still[a:b] = False
+    work_level = float(np.median(act[~still])) if (~still).any() else float(top)
+    # An excerpt of a few seconds is cut around the work: only deep stillness there is a pause. A long
+    # take has real pauses between its steps: hands lying still count from a shallower depth.
+    depth = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_long)))
+    # Still hands in view whose palm is not seen are most often closed on something (hold, inspect):
+    # on a long take they need the deeper stillness too.
+    depth_closed = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_closed)))
+    for a, b in _runs(still & ~speaking):
+        edge = a == 0 or b == n
+        if not edge and b - a < min_rest:
+            continue
+        seg_away = away is not None and float(away[a:b].mean()) >= 0.5
+        held = present is not None and settings.presence_level < 1.0 and \
+            float(present[a:b].mean()) > settings.presence_level
+        if seg_away:
+            out[a:b] = 2
+        elif work_level - float(act[a:b].mean()) >= (
+                depth_closed if palm is not None and float(palm[a:b].mean()) < 0.5 else depth) and not held:
+            out[a:b] = 1
+    if away is not None and settings.away_share < 1.0:
+        need = int(round(fps * max(settings.min_rest, min(settings.away_share * duration, settings.away_cap))))
+        for a, b in _runs(away & ~speaking & (out == 0)):
+            if b - a >= need:
+                out[a:b] = 2
+    return out
+
+
 @register("kernel_cpd")
 class KernelCPDSegmenter:
     name = "kernel_cpd"
@@ -158,36 +286,12 @@ class KernelCPDSegmenter:
         if n < 3:
             return []
         fps = motion.fps
+        duration = float(motion.duration or n / fps)
+        scale = clip_scale(settings, duration)
         act = activity_level(motion)
         floor, top = np.percentile(act, 8), np.percentile(act, 92)
         contrast = top - floor
-        if contrast < 0.35:  # no rest/work contrast: all of it is work (or all rest)
-            active = np.ones(n, bool)
-        else:
-            active = act > floor + settings.rest_level * contrast
-        # Still hands are at rest only when they are away from the working field: slow gestures
-        # (reach, place, inspect, hold, wipe gently) keep the hands there.
-        present = hands_present(motion)
-        if present is not None:
-            # Motion while the hands are away (neither their colours in the working field nor a
-            # palm in view) is the head or the scene, not work.
-            if settings.absent_level > 0:
-                absent = present < settings.absent_level
-                palm = palm_seen(motion)
-                if palm is not None:
-                    absent &= ~palm
-                active &= ~absent
-            if settings.presence_level < 1.0:
-                active |= present > settings.presence_level
-        # A rest is the hands idle *and* the expert silent: while they speak, it is work.
-        if transcript:
-            for s0, e0, _text in sentences(transcript):
-                active[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
-        # Short still moments inside a gesture are not rests; short bursts inside a rest are not steps.
-        min_rest = int(round(settings.min_rest * fps))
-        for a, b in _runs(~active):
-            if b - a < min_rest and a > 0 and b < n:
-                active[a:b] = True
+        active = rest_mask(motion, act, settings, transcript, duration) == 0
         x = feature_matrix(motion, settings.hand_weight)
         # A short still moment between two stretches of the same gesture is a hold (pouring,
         # aiming), not a rest: merge it when the hands move alike on both sides.
@@ -199,41 +303,24 @@ class KernelCPDSegmenter:
                 right = x[a1:min(b1, a1 + win), 1:].mean(axis=0)
                 if np.linalg.norm(left - right) / np.sqrt(left.size) < settings.hold_similarity:
                     active[b0:a1] = True
-        min_len = int(round(settings.min_step * fps * 0.6))
+        min_len = int(round(scale.min_step * fps * 0.6))
         for a, b in _runs(active):
             if b - a < min_len:
                 active[a:b] = False
-        min_size = max(2, int(round(settings.min_step * fps)))
+        min_size = max(2, int(round(scale.min_step * fps)))
         cues = speech_cues(transcript) if transcript else []
-        marker_times = np.array([c.time for c in cues if c.kind == "marker"])
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
             length = b - a
             pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
-            pen = settings.penalty * 2.0 * np.log(max(length // pool, 3))
-            strong = _cpd(x[a:b], min_size, pen, pool)
+            pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
+            # No activity contrast at all (a black or frozen picture): nothing to tell gestures apart.
+            strong = _cpd(x[a:b], min_size, pen, pool) if contrast >= 0.35 else []
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
-            if marker_times.size:
+            if cues and contrast >= 0.35:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
-                for w in weak:
-                    t = w / fps
-                    j = int(np.argmin(np.abs(marker_times - t)))
-                    if abs(marker_times[j] - t) > settings.speech_window:
-                        continue
-                    # People announce a gesture as they start it: between the weak change
-                    # and the marker, unless the marker already explains a boundary.
-                    m = int(round(marker_times[j] * fps))
-                    edges = [a, b, *bk]
-                    if min(abs(m - e) for e in edges) <= int(1.5 * fps):
-                        for s in bk:
-                            if abs(m - s) <= int(1.5 * fps):
-                                conf[s] = 0.9
-                        continue
-                    pos = (w + m) // 2
-                    if all(abs(pos - e) >= min_size for e in edges):
-                        bk.append(pos)
-                        conf[pos] = 0.6
+                _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
             snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
             snap_conf = []
@@ -247,15 +334,25 @@ class KernelCPDSegmenter:
                 s, e = bounds[i], bounds[i + 1]
                 if e - s >= 2:
                     spans.append((s, e, bconf[i], bconf[i + 1]))
-        spans = self._split_long(spans, x, settings, fps)
-        steps = []
+        spans = self._split_long(spans, x, scale, fps)
+        spans = _merge_short(spans, min_len)
+        speaking = np.zeros(n, bool)
+        for s0, e0, _text in sentences(transcript):
+            speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
+        calibration = load_calibration()
+        steps, evidence = [], []
         for idx, (s, e, c0, c1) in enumerate(spans, start=1):
             start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
+            ev = step_evidence(s, e, c0, c1, act, floor, contrast, speaking, scale, fps, n)
+            raw = float(np.clip((c0 + c1) / 2, 0, 1))
+            evidence.append(ev)
             steps.append(StepProposal(
-                start=round(start, 2), end=round(end, 2), confidence=float(np.clip((c0 + c1) / 2, 0, 1)),
+                start=round(start, 2), end=round(end, 2),
+                confidence=calibration.confidence(ev) if calibration else raw,
                 keyframe_time=round(choose_keyframe(motion, s, e), 2),
                 title=propose_title(transcript, start, end, index=idx),
                 key_terms=key_terms(transcript, start, end) if transcript else []))
+        self.last_evidence = evidence
         return steps
 
     @staticmethod
@@ -265,7 +362,7 @@ class KernelCPDSegmenter:
         return float(np.clip(0.5 + (act[i] - floor) / contrast * 0.5, 0.3, 0.95))
 
     @staticmethod
-    def _split_long(spans, x, settings: SegmentSettings, fps: float):
+    def _split_long(spans, x, settings: ClipScale, fps: float):
         out = []
         max_len = int(round(settings.max_step * fps))
         for s, e, c0, c1 in spans:
@@ -279,6 +376,78 @@ class KernelCPDSegmenter:
                                         int(round(2 * fps))) + a
                 pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
         return sorted(out)
+
+
+def _merge_short(spans, min_len: int):
+    """A sliver shorter than ``min_len`` (a change point snapped near a run's edge) joins the
+    touching neighbour; the boundary kept is the other one's."""
+    spans = sorted(spans)
+    changed = True
+    while changed and len(spans) > 1:
+        changed = False
+        for i, (s, e, c0, c1) in enumerate(spans):
+            if e - s >= min_len:
+                continue
+            left = i > 0 and spans[i - 1][1] == s
+            right = i + 1 < len(spans) and spans[i + 1][0] == e
+            if not (left or right):
+                continue
+            if left and (not right or spans[i - 1][1] - spans[i - 1][0] <= spans[i + 1][1] - spans[i + 1][0]):
+                ps, _pe, pc0, _pc1 = spans[i - 1]
+                spans[i - 1:i + 1] = [(ps, e, pc0, c1)]
+            else:
+                _ns, ne, _nc0, nc1 = spans[i + 1]
+                spans[i:i + 2] = [(s, ne, c0, nc1)]
+            changed = True
+            break
+    return spans
+
+
+EVIDENCE = ("boundaries", "log_length", "activity", "speech", "at_edge", "log_duration")
+
+
+def step_evidence(s: int, e: int, c0: float, c1: float, act: np.ndarray, floor: float, contrast: float,
+                  speaking: np.ndarray, scale: ClipScale, fps: float, n: int) -> np.ndarray:
+    """What a step's confidence is calibrated from: how its boundaries were found (0-1: a strong
+    change, a spoken marker, a forced split), its length in minimum steps (log), the hands'
+    activity inside it (0 rest floor, 1 working level), the share of it spoken over, and whether
+    it touches the footage's start or end, and the footage's length (log minutes: short excerpts
+    have short, harder steps)."""
+    seg = act[s:e]
+    level = float((np.mean(seg) - floor) / contrast) if contrast > 1e-6 and seg.size else 0.5
+    return np.array([(c0 + c1) / 2, np.log(max(e - s, 1) / fps / max(scale.min_step, 1e-6)),
+                     float(np.clip(level, -1, 2)), float(speaking[s:e].mean()) if e > s else 0.0,
+                     float(s == 0 or e >= n), float(np.log(max(n / fps, 1.0) / 60.0))])
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic map from a step's evidence to the probability that it matches a true step (IoU >= 0.5),
+    fitted on tuning data only (``fitted_on``); see ``media_pipeline.evaluation.calibration``."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    fitted_on: str = ""
+
+    def confidence(self, evidence: np.ndarray) -> float:
+        z = self.intercept + float(np.dot(self.coef, evidence))
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@lru_cache(maxsize=1)
+def load_calibration(path: str | None = None) -> Calibration | None:
+    """The committed calibration, or ``None`` (confidence is then the raw boundary strength)."""
+    f = Path(path) if path else CALIBRATION_FILE
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if tuple(data.get("evidence", ())) != EVIDENCE:
+        return None  # fitted on other evidence: refuse rather than misread
+    return Calibration(tuple(float(c) for c in data["coef"]), float(data["intercept"]), str(data.get("fitted_on", "")))
 
 
 def choose_keyframe(motion, s: int, e: int) -> float:
@@ -297,3 +466,10 @@ def choose_keyframe(motion, s: int, e: int) -> float:
     score = z(blur) + 0.7 * z(hands) - 0.7 * z(cam)
     i = lo + int(np.argmax(score))
     return float(motion.times[min(i, len(motion.times) - 1)])
+
+
+def segment_with_evidence(motion, transcript, settings: SegmentSettings) -> tuple[list[StepProposal], list]:
+    """The steps and, for each, the evidence its confidence is calibrated from (for fitting)."""
+    seg = KernelCPDSegmenter()
+    steps = seg.segment(motion, transcript if settings.use_speech else None, settings)
+    return steps, list(getattr(seg, "last_evidence", []))

@@ -10,10 +10,18 @@ PySceneDetect's AdaptiveDetector, a uniform split told the true number of steps 
 the other world's held-out seeds, both directions. Speed: the analysis time as a ratio to
 ffmpeg's decode-only time of the same files, measured in this run.
 Then the real development set (public first-person clips annotated by hand, see
-``media_pipeline/evaluation/realset``): the same table over the clips where the hands work, and over
-all clips; nothing is tuned on it. Its clips are not committed: the bench copies them from the
+``media_pipeline/evaluation/realset``), split once and for all by clip id (``realset.half``): the
+``dev`` half may be tuned on, the ``report`` half never; each half is reported apart, over the clips
+where the hands work and over all clips. Its clips are not committed: the bench copies them from the
 local git mirrors when it can (``python -m media_pipeline realset fetch``) and otherwise says so
 and skips it.
+What the defaults were tuned on (``TUNED_ON`` below, printed with the results): the segmenter's
+knobs on the real set's dev half and on each generator's tuning seeds (synthetic 1-8 at 640x360,
+egocam 1-10; the confidence calibration on 1-8), never on the held-out seeds nor the real set's
+report half. Step confidence is calibrated (``media_pipeline/evaluation/calibration.py``) on the
+same tuning clips; the bench prints its reliability on the held-out ones: the share of steps at
+confidence >= 0.7 that match a true step (IoU >= 0.5). ``--fit-calibration`` refits it on the tuning
+clips and rewrites ``media_pipeline/segmentation/calibration.json``.
 Targets: transition F1 >= 0.85, F1@50 >= 0.90, coverage >= 0.95, speed ratio <= 1.3; on the real
 set coverage >= 0.95 and F1@10 >= 0.75.
 """
@@ -27,7 +35,7 @@ import time
 from pathlib import Path
 
 from media_pipeline.commands.evaluate import parse_seeds
-from media_pipeline.evaluation import realset
+from media_pipeline.evaluation import calibration, realset
 from media_pipeline.evaluation.harness import (
     METHODS,
     ClipResult,
@@ -47,6 +55,11 @@ VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 HELD_OUT = "9100-9105"
 # egocam: seeds 1-10 were used while tuning (rest level); 101-104 are in the tests; never tuned on.
 EGO_HELD_OUT = "101-106"
+TUNED_ON = ("réglages par défaut réglés sur : jeu réel moitié dev (11 clips au travail), synthetic graines 1-8 "
+            "(640x360, 15 i/s), egocam graines 1-10 ; jamais sur les graines tenues à l'écart ni la moitié "
+            "rapport du jeu réel")
+# Calibration of step confidence: the same tuning clips, each source counting alike.
+CALIBRATION_TUNE = {"synthetic": ("1-8", (640, 360), 15.0), "egocam": ("1-8", None, 12.0)}
 # Cross-evaluation tuning sets: each world's own tuning seeds.
 TUNE = {"synthetic": ("1-4", (640, 360), 15.0), "egocam": ("1-4", None, 12.0)}
 
@@ -114,8 +127,35 @@ def results_for(rows: list[tuple], settings: SegmentSettings, methods=METHODS) -
                        round(a, 3), run_methods(c, m, settings, methods)) for c, m, d, a in rows]
 
 
-def tuning_pairs(generator: str, out: Path) -> list[tuple]:
-    seeds, size, fps = TUNE[generator]
+def reliability_line(rows: list[tuple], settings: SegmentSettings = SegmentSettings()) -> str:
+    """Calibration check on clips it was not fitted on: steps at confidence >= 0.7 that match a true step."""
+    _x, conf, ok = calibration.collect([(c, m) for c, m, *_ in rows], settings)
+    return "fiabilité de la confiance : " + calibration.reliability(conf, ok).line()
+
+
+def fit_calibration(out: Path, real_dir: Path) -> None:
+    """Refit the step-confidence calibration on the tuning clips only (each source weighs the same)."""
+    import numpy as np
+
+    xs, ys, ws, names = [], [], [], []
+    for gen, (seeds, size, fps) in CALIBRATION_TUNE.items():
+        pairs = tuning_pairs(gen, out, (seeds, size, fps))
+        x, _c, y = calibration.collect(pairs)
+        xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / max(1, len(y))))
+        names.append(f"{gen} graines {seeds}")
+    samples, _missing = realset.samples(real_dir)
+    dev = [(s, analyse_motion(s.path)) for s in samples if s.clip.hands_at_work and realset.half(s.seed) == "dev"]
+    if dev:
+        x, _c, y = calibration.collect(dev)
+        xs.append(x), ys.append(y), ws.append(np.full(len(y), 1.0 / max(1, len(y))))
+        names.append(f"jeu réel moitié dev ({len(dev)} clips au travail)")
+    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+    cal = calibration.fit(x, y, fitted_on=", ".join(names) + " ; chaque source pèse pareil", weight=w)
+    print(f"calibration réajustée sur {len(y)} étapes ({cal.fitted_on}) -> {calibration.save(cal, len(y))}")
+
+
+def tuning_pairs(generator: str, out: Path, spec: tuple | None = None) -> list[tuple]:
+    seeds, size, fps = spec or TUNE[generator]
     pairs = []
     for seed in parse_seeds(seeds):
         clip = make_clip(generator, seed, out / "tuning", size, fps)
@@ -189,20 +229,28 @@ def idle_report(rows: list[tuple], settings: SegmentSettings) -> str:
 
 
 def report_realset(real_rows: list[tuple], tables: dict, all_results: dict) -> None:
-    """Tables of the real set (clips where the hands work, then all), beside the baselines."""
+    """Tables of the real set, dev half (tuned on) and report half (never tuned on) apart, each over
+    the clips where the hands work, then over all clips, beside the baselines."""
     if real_rows:
-        working = [r for r in real_rows if r[0].clip.hands_at_work]
-        for label, rows in (("réel, mains au travail", working), ("réel, tous les clips", real_rows)):
-            res = results_for(rows, SegmentSettings())
-            tables[label] = summary(res)
-            all_results[label] = res
-            with_sound = sum(1 for r in rows if r[0].transcript is not None)
-            print(f"\n== {label} ({len(rows)} clips, annotés à la main, jamais réglés dessus ; "
-                  f"{with_sound} avec une bande son transcrite, sans parole ours_speech = ours_motion)")
-            print(format_table(tables[label]))
-        print(idle_report(real_rows, SegmentSettings()))
+        for part, note in (("dev", "moitié dev : réglé dessus"), ("rapport", "moitié rapport : jamais réglé dessus")):
+            rows_half = [r for r in real_rows if (realset.half(r[0].seed) == "dev") == (part == "dev")]
+            working = [r for r in rows_half if r[0].clip.hands_at_work]
+            for label, rows in ((f"réel {part}, mains au travail", working),
+                                (f"réel {part}, tous les clips", rows_half)):
+                if not rows:
+                    continue
+                res = results_for(rows, SegmentSettings())
+                tables[label] = summary(res)
+                all_results[label] = res
+                with_sound = sum(1 for r in rows if r[0].transcript is not None)
+                print(f"\n== {label} ({len(rows)} clips, annotés à la main, {note} ; "
+                      f"{with_sound} avec une bande son transcrite, sans parole ours_speech = ours_motion)")
+                print(format_table(tables[label]))
+                if label.endswith("au travail"):
+                    print(reliability_line(rows))
+            print(idle_report(rows_half, SegmentSettings()))
         print("(sur un clip sans étape vraie, une étape couvrant tout le clip n'a aucune transition et obtient "
-              "F1 transitions = 1 : le tableau « tous les clips » est à lire avec la ligne ci-dessus)")
+              "F1 transitions = 1 : les tableaux « tous les clips » sont à lire avec la ligne ci-dessus)")
     else:
         print("\n== jeu réel absent : banc passé sur les générateurs seuls "
               "(python -m media_pipeline realset fetch pour l'ajouter)")
@@ -233,15 +281,21 @@ def main() -> None:
                         help="folder of the real set's clips (python -m media_pipeline realset fetch)")
     parser.add_argument("--realset-only", action="store_true", help="only the real set (no generated clips)")
     parser.add_argument("--no-speech", action="store_true", help="do not transcribe the real clips' sound")
+    parser.add_argument("--fit-calibration", action="store_true",
+                        help="refit the step-confidence calibration on the tuning clips, then exit")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_segmentation_"))
+    print(TUNED_ON)
+    if args.fit_calibration:
+        fit_calibration(out, args.realset)
+        return
     if args.realset_only:
         tables, all_results = {}, {}
         report_realset(realset_rows(args.realset, args.repeats, speech_dir=None if args.no_speech else out / "speech"),
                        tables, all_results)
         print_targets(tables)
         if all_results:
-            res = all_results.get("réel, tous les clips", [])
+            res = [r for k, v in all_results.items() if k.endswith("tous les clips") for r in v]
             print(f"détails : {save(res, {'worlds': tables}, out / 'results.json')}")
         return
     worlds = {"synthetic": held_out("synthetic", parse_seeds(args.seeds), out, args.repeats),
@@ -253,6 +307,7 @@ def main() -> None:
         all_results[world] = res
         print(f"\n== {world} : clips tenus à l'écart, réglages par défaut")
         print(format_table(tables[world]))
+        print(reliability_line(rows))
     report_realset(realset_rows(args.realset, args.repeats, speech_dir=None if args.no_speech else out / "speech"),
                    tables, all_results)
     print("\n== évaluation croisée : réglé sur un monde, mesuré sur l'autre")

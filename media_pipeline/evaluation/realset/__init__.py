@@ -92,6 +92,12 @@ class RealSample:
         return self.clip.id
 
 
+def half(clip_id: str) -> str:
+    """The clip's half of the set, fixed by its id alone (parity of its SHA-256): ``dev`` clips may be
+    tuned on, ``report`` clips never; the benchmark reports both apart."""
+    return "dev" if int(hashlib.sha256(clip_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "report"
+
+
 def load_manifest(path: str | Path = MANIFEST) -> list[RealClip]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if data.get("format") != "geste-realset":

@@ -1,0 +1,137 @@
+"""Rests, knobs scaled to the footage's length, the real set's halves and calibrated confidence,
+on hand-made feature series (no video): each rule checked on the case it decides."""
+
+import numpy as np
+
+from media_pipeline.evaluation import calibration
+from media_pipeline.evaluation.realset import half, load_manifest
+from media_pipeline.motion import MotionSeries
+from media_pipeline.segmentation import SegmentSettings, segment_steps
+from media_pipeline.segmentation.kernel_cpd import (
+    EVIDENCE,
+    activity_level,
+    clip_scale,
+    load_calibration,
+    rest_mask,
+)
+
+FPS = 10.0
+
+
+def _motion(peak: np.ndarray, **extra) -> MotionSeries:
+    n = len(peak)
+    rng = np.random.default_rng(0)
+    feats = {"hands_peak": peak.tolist(), "energy_peak": peak.tolist(), "energy_center": (peak / 3).tolist(),
+             "periodicity": rng.uniform(0, 0.1, n).tolist(), "period": [0.5] * n,
+             "centroid_x": [0.5] * n, "centroid_y": [0.6] * n, "horizontality": [0.5] * n,
+             "moving_frac": (0.01 + peak / 50).tolist(), "blur": [100.0] * n, "camera": [0.2] * n}
+    feats.update({k: list(v) for k, v in extra.items()})
+    return MotionSeries(fps=FPS, times=[i / FPS for i in range(n)], features=feats, width=256, height=144,
+                        duration=n / FPS)
+
+
+def _work_still_work(still_level: float, seconds=(20, 5, 20)) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    a, b, c = (int(s * FPS) for s in seconds)
+    return np.concatenate([rng.uniform(2, 4, a), np.full(b, still_level), rng.uniform(2, 4, c)])
+
+
+def test_deep_stillness_is_a_rest_shallow_stillness_is_work():
+    deep = _motion(_work_still_work(0.02))  # about 60 times less motion than at work
+    shallow = _motion(_work_still_work(2.0))  # a slow hold: about 1.5 times less
+    for m, want_rest in ((deep, True), (shallow, False)):
+        mask = rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+        middle = mask[int(21 * FPS):int(24 * FPS)]
+        assert (middle > 0).all() if want_rest else (middle == 0).all(), (want_rest, mask)
+        assert (mask[:int(19 * FPS)] == 0).all()
+
+
+def test_speech_over_still_hands_is_work():
+    m = _motion(_work_still_work(0.02))
+    words = [{"start": 20.5 + i * 0.4, "end": 20.8 + i * 0.4, "word": "mot"} for i in range(10)]
+    tr = {"segments": [{"start": 20.5, "end": 24.5, "text": "", "words": words[:-1] + [
+        {"start": 24.1, "end": 24.5, "word": "fin."}]}]}
+    mask = rest_mask(m, activity_level(m), SegmentSettings(), tr, m.duration)
+    assert (mask[int(21 * FPS):int(24 * FPS)] == 0).all()
+    steps = segment_steps(m, tr, SegmentSettings())
+    covered = sum(min(s.end, 24.0) - max(s.start, 21.0) for s in steps if s.end > 21 and s.start < 24)
+    assert covered > 2.9, steps
+
+
+def test_hands_away_is_a_rest_even_when_something_moves():
+    peak = _work_still_work(2.0, (15, 15, 15))  # the head moves while the hands are away
+    n = len(peak)
+    presence = np.where((np.arange(n) >= 15 * FPS) & (np.arange(n) < 30 * FPS), 0.0, 0.8)
+    m = _motion(peak, hand_presence=presence, hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.zeros(n))
+    m.extra["palm_detector"] = True
+    mask = rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+    assert (mask[int(17 * FPS):int(28 * FPS)] == 2).all()
+    # A palm in view says the hands are there: no rest on the colour cue alone.
+    m2 = _motion(peak, hand_presence=presence, hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.ones(n))
+    m2.extra["palm_detector"] = True
+    assert (rest_mask(m2, activity_level(m2), SegmentSettings(), None, m2.duration) == 0).all()
+
+
+def test_long_take_closed_still_hands_in_view_are_a_hold_open_hands_a_rest():
+    """On a long take, hands still in view at e ~ 3 times less motion than at work: a rest when the
+    palm detector sees an open hand (lying idle), a hold (work) when it sees none (closed on
+    something); much deeper stillness is a rest either way; without a detector the shallower rule."""
+    seconds = (25, 5, 25)
+    n = int(sum(seconds) * FPS)
+    middle = slice(int(26 * FPS), int(29 * FPS))
+
+    def mask(still_level: float, palm: float | None) -> np.ndarray:
+        extra = {} if palm is None else {"palm_score": np.full(n, palm)}
+        m = _motion(_work_still_work(still_level, seconds), **extra)
+        m.extra["palm_detector"] = palm is not None
+        return rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+
+    assert (mask(0.9, 1.0)[middle] == 1).all()  # open hands lying still
+    assert (mask(0.9, 0.0)[middle] == 0).all()  # closed hands holding still
+    assert (mask(0.02, 0.0)[middle] == 1).all()  # deep stillness
+    assert (mask(0.9, None)[middle] == 1).all()  # no palm detector: depth of long takes
+    # A short excerpt judges both alike, from the deeper threshold of excerpts.
+    short = (4, 3, 4)
+    ns = int(sum(short) * FPS)
+    for palm in (0.0, 1.0):
+        m = _motion(_work_still_work(0.9, short), palm_score=np.full(ns, palm))
+        m.extra["palm_detector"] = True
+        st = rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
+        assert (st[int(4.5 * FPS):int(6.5 * FPS)] > 0).all(), (palm, st)
+
+
+def test_knobs_follow_the_footage_length():
+    st = SegmentSettings()
+    short, long_ = clip_scale(st, 10.0), clip_scale(st, 600.0)
+    assert 1.0 <= short.min_step < st.min_step and short.penalty < 1.0
+    assert long_.min_step == st.min_step and long_.penalty == 1.0 and long_.max_step == st.max_step
+    assert clip_scale(st, 2.0).min_step == st.min_step_floor
+
+
+def test_real_set_halves_are_fixed_by_id_and_both_hold_working_clips():
+    clips = load_manifest()
+    halves = {c.id: half(c.id) for c in clips}
+    assert halves == {c.id: half(c.id) for c in reversed(clips)}
+    for part in ("dev", "report"):
+        assert sum(1 for c in clips if halves[c.id] == part and c.hands_at_work) >= 8, part
+
+
+def test_calibration_fit_and_reliability():
+    rng = np.random.default_rng(3)
+    good = rng.normal(1.0, 0.3, (200, len(EVIDENCE)))
+    bad = rng.normal(-1.0, 0.3, (200, len(EVIDENCE)))
+    x, y = np.vstack([good, bad]), np.array([True] * 200 + [False] * 200)
+    cal = calibration.fit(x, y, fitted_on="test")
+    conf = np.array([cal.confidence(v) for v in x])
+    assert conf[:200].mean() > 0.9 and conf[200:].mean() < 0.1
+    rel = calibration.reliability(conf, y)
+    assert rel.confident_matched > 0.95 and rel.gap < 0.1 and rel.steps == 400
+    # A confidence that says nothing (always 0.9 on half-wrong steps) shows a large gap.
+    assert calibration.reliability(np.full(400, 0.9), y).gap > 0.35
+
+
+def test_committed_calibration_is_read_and_bounded():
+    cal = load_calibration()
+    assert cal is not None and len(cal.coef) == len(EVIDENCE) and cal.fitted_on
+    for v in (np.zeros(len(EVIDENCE)), np.full(len(EVIDENCE), 5.0), np.full(len(EVIDENCE), -5.0)):
+        assert 0.0 <= cal.confidence(v) <= 1.0
