@@ -110,13 +110,9 @@ def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | 
     API caches them). Two light reads in the usual case; the progress row is created or locked only
     when this answer may complete the capsule (inside the caller's transaction when there is one)."""
     mandatory = mandatory_ids(capsule) if mandatory is None else mandatory
-    answered = set(
-        Attempt.objects.filter(user=user, interaction_id__in=list(mandatory))
-        .order_by().values_list("interaction_id", flat=True).distinct()  # no ordering column in the DISTINCT
-    ) if mandatory else set()
+    answered, row = _answered_and_progress(user.pk, capsule.pk, mandatory)
     left = set(mandatory) - answered
-    row = Progress.objects.filter(user=user, capsule=capsule).values_list("completed", "watched_fraction")[:1]
-    completed, fraction = row[0] if row else (False, None)
+    completed, fraction = row or (False, None)
     if fraction is None or (not completed and not left and is_complete(fraction, set(), set())):
         with transaction.atomic(savepoint=False):
             progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
@@ -124,6 +120,33 @@ def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | 
                 progress.save()
         completed = progress.completed
     return completed, sorted(left)
+
+
+def _answered_and_progress(user_id: int, capsule_id: int, mandatory) -> tuple[set[int], tuple | None]:
+    """Which of ``mandatory`` the learner answered, and (completed, watched_fraction) of their progress.
+
+    Two plain statements through the connection, not the ORM: they run on every answer, and building
+    the ORM queries cost more than running them (portable SQL: PostgreSQL and SQLite alike)."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    answered: set[int] = set()
+    with connection.cursor() as cursor:
+        if mandatory:
+            ids = sorted(mandatory)
+            cursor.execute(
+                f"SELECT DISTINCT {qn('interaction_id')} FROM {qn(Attempt._meta.db_table)} "
+                f"WHERE {qn('user_id')} = %s AND {qn('interaction_id')} IN ({', '.join(['%s'] * len(ids))})",
+                [user_id, *ids],
+            )
+            answered = {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT {qn('completed')}, {qn('watched_fraction')} FROM {qn(Progress._meta.db_table)} "
+            f"WHERE {qn('user_id')} = %s AND {qn('capsule_id')} = %s",
+            [user_id, capsule_id],
+        )
+        row = cursor.fetchone()
+    return answered, (bool(row[0]), row[1]) if row else None
 
 
 def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None, answered=None) -> bool:
