@@ -63,6 +63,8 @@ class LearnerSignupForm(UserCreationForm):
         self.fields["username"].label = "Identifiant"
         self.fields["username"].help_text = "Lettres, chiffres et @ . + - _ uniquement (150 caractères au plus)."
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # the form opens on its first field
+        self.fields["first_name"].widget.attrs["autofocus"] = True
         self.fields["password1"].label = "Mot de passe"
         self.fields["password1"].help_text = "Au moins 8 caractères, pas un mot de passe trop courant."
         self.fields["password2"].label = "Mot de passe (confirmation)"

@@ -176,6 +176,25 @@ def shared_portfolio(request, token: str):
         "portfolio": portfolio.build_portfolio(share.user), "owner_view": False, "share": share})
 
 
+def _badge_not_yet(user, capsule) -> dict:
+    """When the block has a badge the learner does not hold yet: what is still missing, in the rule's own
+    words (a learner who scored 100 % on retries but missed the first-try minimum learns why)."""
+    from capsules.models import Achievement
+    from capsules.recognition.achievements import evaluate
+
+    achievement = (Achievement.objects.filter(skills_block_id=capsule.skills_block_id, auto_award=True)
+                   .select_related("skills_block").first() if user.is_authenticated else None)
+    if achievement is None:
+        return {"earned": False}
+    outcome = evaluate(user, achievement)
+    if outcome.earned or not outcome.unmet:
+        return {"earned": False}  # held already (from another capsule), or awarded on the next check
+    block_page = getattr(achievement.skills_block, "page", None)
+    links = [{"label": _("Page du bloc de compétences"), "url": block_page.url}] if block_page and block_page.live else []
+    return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
+            "links": links}
+
+
 @require_GET
 @never_cache
 def capsule_badge(request, capsule_id: int):
@@ -184,7 +203,7 @@ def capsule_badge(request, capsule_id: int):
     capsule = live_capsule_or_404(capsule_id)
     earned = portfolio.badge_earned_by_capsule(request.user, capsule)
     if earned is None:
-        return JsonResponse({"earned": False})
+        return JsonResponse(_badge_not_yet(request.user, capsule))
     block_page = getattr(earned.block, "page", None)
     links = [{"label": _("Voir mon badge"), "url": reverse("recognition-credential", args=[earned.credential.uuid])}]
     if block_page is not None and block_page.live:

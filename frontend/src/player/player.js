@@ -638,9 +638,9 @@ export class Player {
     const url = this.root.dataset.badge;
     if (!url || !this.m.user.authenticated || this.badge || this.badgeAsking) return;
     this.badgeAsking = getJSON(url).then((b) => {
-      if (!b || !b.earned) return;
+      if (!b || (!b.earned && !b.text)) return;  // not earned: said only when the server tells why
       this.badge = b;
-      this.root.dataset.badgeEarned = "1";
+      if (b.earned) this.root.dataset.badgeEarned = "1";
       if (this.root.dataset.ended === "1" && !this.endBox.hidden) {
         this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
         this.announce(`${b.title} ${b.text}`);
@@ -652,7 +652,7 @@ export class Player {
     const b = this.badge;
     const links = h("p", { class: "gp-badge-links" });
     (b.links || []).forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
-    return h("div", { class: "gp-badge" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
+    return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
   }
 
   // --- progress, events, sync ----------------------------------------------------------
