@@ -58,7 +58,11 @@ cat <<TXT
 TXT
 # In the background, waited for: bash runs a trap only once the foreground command returns, and `wait`
 # returns as soon as a signal arrives.
-setsid .venv/bin/gunicorn cms.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
+# GESTE_WEB_WORKERS x GESTE_WEB_THREADS: 2 x 4 by default (threads keep slow phone clients from holding a
+# whole worker when nothing buffers in front); behind a buffering proxy, 4 x 1 gave a better tail latency to
+# the learner API (tests/benchmarks/bench_load.py, docs/ARCHITECTURE.md).
+setsid .venv/bin/gunicorn cms.wsgi:application --bind "$HOST:$PORT" --workers "${GESTE_WEB_WORKERS:-2}" \
+  --threads "${GESTE_WEB_THREADS:-4}" --timeout 120 \
   --graceful-timeout "$STOP_GRACE_S" --access-logfile - &
 SERVER=$!
 wait "$SERVER"
