@@ -190,7 +190,8 @@ def _badge_not_yet(user, capsule) -> dict:
     if outcome.earned or not outcome.unmet:
         return {"earned": False}  # held already (from another capsule), or awarded on the next check
     block_page = getattr(achievement.skills_block, "page", None)
-    links = [{"label": _("Page du bloc de compétences"), "url": block_page.url}] if block_page and block_page.live else []
+    links = ([{"label": _("Page du bloc de compétences"), "url": block_page.url}]
+             if block_page is not None and block_page.live else [])
     return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
             "links": links}
 
