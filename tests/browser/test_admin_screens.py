@@ -160,7 +160,8 @@ def test_report_tables_scroll_in_their_own_focusable_box_at_360_px(live_server, 
         for _ in range(30):
             page.keyboard.press("ArrowRight")
         page.wait_for_function("b => b.scrollLeft + b.clientWidth >= b.scrollWidth - 1", arg=box.element_handle())
-        assert last.evaluate("th => th.getBoundingClientRect().right") <= geometry["right"] + 1  # now in view
+        # now in view (2 px: scrollLeft is a whole pixel, the table's width a fractional one)
+        assert last.evaluate("th => th.getBoundingClientRect().right") <= geometry["right"] + 2
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/reports-360-{'index' if url.endswith('rapports/') else 'capsule'}.png",
                             full_page=True)
