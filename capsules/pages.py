@@ -4,6 +4,7 @@ Django's app registry: ``cms`` sits above ``capsules`` and imports it, so ``caps
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.apps import apps
@@ -37,6 +38,7 @@ def new_pages_generation() -> None:
     from django.core.cache import cache
 
     cache.set(PAGES_GENERATION_KEY, time.time_ns(), None)
+    forget_request_stamp()
 
 
 # --- the learner content generation --------------------------------------------------------
@@ -53,4 +55,40 @@ def new_content_generation(**_kwargs) -> None:
     from django.db import transaction
 
     cache.set(CONTENT_GENERATION_KEY, time.time_ns(), None)
-    transaction.on_commit(lambda: cache.set(CONTENT_GENERATION_KEY, time.time_ns(), None))
+    forget_request_stamp()
+
+    def again():
+        cache.set(CONTENT_GENERATION_KEY, time.time_ns(), None)
+        forget_request_stamp()
+
+    transaction.on_commit(again)
+
+
+# --- the stamp a request has read -------------------------------------------------------------
+# Both generations are read once per request (``capsules.learning.content_cache``), then reused by the
+# request's later cache lookups: a change made by another request is seen by the next request, a change
+# made by this one at once (the two functions above forget the stamp). Outside a request (tasks,
+# commands, tests calling functions) nothing is reused.
+
+_request = threading.local()
+
+
+def begin_request(**_kwargs) -> None:
+    _request.active, _request.stamp = True, None
+
+
+def end_request(**_kwargs) -> None:
+    _request.active, _request.stamp = False, None
+
+
+def request_stamp():
+    return getattr(_request, "stamp", None)
+
+
+def remember_request_stamp(stamp) -> None:
+    if getattr(_request, "active", False):
+        _request.stamp = stamp
+
+
+def forget_request_stamp() -> None:
+    _request.stamp = None

@@ -102,15 +102,16 @@ def refresh_completion(user, capsule: Capsule) -> bool:
     return completion_after_answer(user, capsule)[0]
 
 
-def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | None = None
-                            ) -> tuple[bool, list[int]]:
+def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | None = None,
+                            known: tuple[set[int], tuple | None] | None = None) -> tuple[bool, list[int]]:
     """Re-check completion after an answer: (completed, the mandatory questions still unanswered).
 
     ``mandatory``: the capsule's mandatory accepted questions when the caller knows them (the learner
-    API caches them). Two light reads in the usual case; the progress row is created or locked only
-    when this answer may complete the capsule (inside the caller's transaction when there is one)."""
+    API caches them). ``known``: (answered mandatory ids, (completed, watched_fraction) or None) when
+    the caller has just read them (``answer_store``); otherwise two light reads. The progress row is
+    created or locked only when this answer may complete the capsule."""
     mandatory = mandatory_ids(capsule) if mandatory is None else mandatory
-    answered, row = _answered_and_progress(user.pk, capsule.pk, mandatory)
+    answered, row = known if known is not None else _answered_and_progress(user.pk, capsule.pk, mandatory)
     left = set(mandatory) - answered
     completed, fraction = row or (False, None)
     if fraction is None or (not completed and not left and is_complete(fraction, set(), set())):

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from capsules import clock, storage
 from capsules.learning import content_cache, delivery, guest
+from capsules.learning.answer_store import store_answer
 from capsules.learning.grading import grade
 from capsules.learning.progress import completion_after_answer, record_progress
 from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_pages, next_capsule: used from here)
@@ -309,11 +310,12 @@ def answer(request, interaction_id: int):
     except ValueError as exc:
         return _error(getattr(exc, "message", str(exc)), 400)
     try:
-        # One transaction, no savepoint: the attempt, its event and the completion check.
-        with transaction.atomic():
-            attempt = _store_attempt(user, interaction, response, result, client_id, answered_at)
-            completed, mandatory_left = completion_after_answer(user, capsule, mandatory)
-        result, duplicate = result.to_dict(), False
+        # One statement on PostgreSQL: the attempt, its event and what the completion check reads.
+        stored = store_answer(user, interaction, response, result, client_id, answered_at, mandatory)
+        attempt, duplicate = stored.attempt, False
+        completed, mandatory_left = completion_after_answer(
+            user, capsule, mandatory, known=(set(stored.answered), stored.progress))
+        result = result.to_dict()
     except IntegrityError:  # the same client_id again: an offline queue flushed twice, or a race
         replay = _replayed(user, client_id)
         if replay is None:

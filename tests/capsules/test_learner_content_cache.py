@@ -94,7 +94,7 @@ def test_manifest_and_answer_query_counts_stay_small(world):
     assert len(reads) <= 3, reads
     assert not any("wagtailcore_page" in q or "capsules_step" in q or "capsules_transcript" in q for q in reads)
     statements = [q for q in writes if not q.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(statements) <= 5, writes  # session, attempt, event, answered mandatory ids, progress
+    assert len(statements) <= 2, writes  # session; attempt, event, answered mandatory ids, progress in one
     # One atomic block (a savepoint only because the test itself runs in a transaction), none nested.
     assert sum(q.startswith("SAVEPOINT") for q in writes) == 1, writes
 

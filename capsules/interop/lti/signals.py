@@ -11,22 +11,17 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from capsules.models import Attempt, LtiGradeLink, Progress
-
-
-def _links_key(user_id: int) -> str:
-    return f"geste:lti-has-links:{user_id}"
+from capsules.pages import new_content_generation
 
 
 def has_links(user_id: int) -> bool:
-    """Whether the learner has any grade link (came from an LMS), remembered: most learners have none,
-    and their answers and progress saves then cost no query here."""
-    from django.core.cache import cache
+    """Whether the learner has any grade link (came from an LMS), remembered under the learner content
+    stamp (``content_cache``; a new link starts a new one): most learners have none, and their answers
+    and progress saves then cost no query and, within a request that read the stamp, no round trip."""
+    from capsules.learning.content_cache import cached
 
-    found = cache.get(_links_key(user_id))
-    if found is None:
-        found = LtiGradeLink.objects.filter(user_id=user_id).exists()
-        cache.set(_links_key(user_id), found, 3600)
-    return found
+    return cached(f"geste:lti-has-links:{user_id}",
+                  lambda: LtiGradeLink.objects.filter(user_id=user_id).exists())
 
 
 def queue_changed(user_id: int, capsule_id: int) -> None:
@@ -58,8 +53,5 @@ def on_attempt_saved(sender, instance: Attempt, created: bool, **kwargs):
 
 @receiver(post_save, sender=LtiGradeLink, dispatch_uid="lti-link-saved")
 def on_link_saved(sender, instance: LtiGradeLink, created: bool, **kwargs):
-    if created:
-        from django.core.cache import cache
-
-        cache.delete(_links_key(instance.user_id))
-        transaction.on_commit(lambda: cache.delete(_links_key(instance.user_id)))
+    if created:  # once per learner and resource link: cheap enough to renew every learner content entry
+        new_content_generation()
