@@ -17,6 +17,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+# As root, the multi-node test runs its nodes as users of their own, on Debian's python3.11 (the
+# virtualenv's interpreter may live under a /root other users cannot enter): tests/scale/nodes.py.
+if [ "$(id -u)" -eq 0 ]; then dpkg -s python3.11 >/dev/null 2>&1 || missing+=(python3.11); fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "Paquets Debian : ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -7,6 +7,11 @@ inputs from S3 and writes its outputs there), and its HLS plays through the web:
 a segment redirected to a presigned S3 URL and decoded by ffprobe. A media node is SIGKILLed in the
 middle of a stage: the other node finishes the run. Two footage on two media nodes at once are then
 timed against the same work on one node (printed; the assertion is that both nodes did work at once).
+
+Run as root (as `make test` in CI), every node is also a user of its own (tests/scale/nodes.py:
+node_users): the kernel, not the test's good manners, keeps each node out of the others' folders,
+and the test checks it (processes' uids, folders another node's user cannot list). Not root, the
+nodes share this user and the summary says so.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -32,7 +36,7 @@ from capsules.models import Footage, PipelineRun, StageRun
 from tests import factories, pages
 from tests.conftest import wait_for
 from tests.mediagen import make_clip, real_french_speech
-from tests.scale.nodes import Node
+from tests.scale.nodes import Node, NodeUsersUnavailable, node_users
 
 pytestmark = [pytest.mark.scale, pytest.mark.s3, pytest.mark.worker]
 
@@ -43,7 +47,8 @@ MEDIA_STAGES = ("ingest", "transcode", "audio", "motion", "segment")
 def amqp_url() -> str:
     """RabbitMQ on 127.0.0.1:5672, in a vhost of its own when rabbitmqctl may create one."""
 
-    vhost = os.environ.get("GESTE_TEST_AMQP_VHOST", "geste-scale")
+    # One vhost per test database, so that runs of several checkouts on one machine never share queues.
+    vhost = os.environ.get("GESTE_TEST_AMQP_VHOST") or f"geste-scale-{connection.settings_dict['NAME']}"
     made = subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], capture_output=True, text=True, timeout=60) \
         if _has("rabbitmqctl") else None
     if made is not None and (made.returncode == 0 or "already exists" in (made.stderr + made.stdout)):
@@ -71,7 +76,7 @@ def _has(cmd: str) -> bool:
 
 
 @pytest.fixture
-def cluster(transactional_db, s3_storage, whisper_base_dir, tmp_path):
+def cluster(transactional_db, s3_storage, whisper_base_dir, tmp_path, scale_report):
     db = connection.settings_dict
     shared = {
         "DATABASE_URL": f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
@@ -85,12 +90,16 @@ def cluster(transactional_db, s3_storage, whisper_base_dir, tmp_path):
     # Outside pytest's root-only temp folder, so that nodes running as other users reach their own.
     base = Path(tempfile.mkdtemp(prefix="geste-nodes-"))
     base.chmod(0o711)
-    as_root = separate_users_possible()
-    print(f"\nworker nodes as users of their own: {'yes' if as_root else 'no (separate folders only)'}")
+    try:
+        users = node_users(base, readable=[whisper_base_dir])
+    except NodeUsersUnavailable as error:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.fail(f"nodes as users of their own: {error} (GESTE_TEST_NODE_USERS=0 runs them as this user)",
+                    pytrace=False)
+    scale_report(f"nodes as users of their own: {'yes, ' if users.enabled else 'no, '}{users.reason}")
 
     def node(name: str, **extra) -> Node:
-        uid = 61000 + len(nodes) if as_root and name != "web" else None
-        nodes[name] = Node(name, base / name, shared, extra_env=extra, uid=uid)
+        nodes[name] = Node(name, base / name, shared, extra_env=extra, uid=users.uid(len(nodes)), python=users.python)
         return nodes[name]
 
     try:
@@ -102,39 +111,29 @@ def cluster(transactional_db, s3_storage, whisper_base_dir, tmp_path):
         started = time.monotonic()
         for n in list(nodes.values()):
             n.wait_ready()
-        print(f"\nnodes ready in {time.monotonic() - started:.1f} s")
-    except BaseException:  # a node that did not start: stop the others before failing
+        scale_report(f"nodes ready in {time.monotonic() - started:.1f} s")
+        if users.enabled:
+            scale_report("node processes (pid: uid executable): " + "; ".join(
+                f"{n.name} " + ", ".join(f"{pid}: {uid} {exe}" for pid, (uid, exe) in sorted(owners.items()))
+                for n in nodes.values() for owners in [n.process_owners()]))
+        yield {"nodes": nodes, "node": node, "place": s3_storage, "users": users, "report": scale_report}
+    finally:
         for n in nodes.values():
-            n.kill()
-        raise
-    yield {"nodes": nodes, "node": node, "place": s3_storage}
-    for n in nodes.values():
-        n.kill()  # the test is over: nothing to finish cleanly
-    # PostgreSQL notices the killed nodes' connections a moment later; the database flush waits for it.
-    with connection.cursor() as cursor:
-        for _ in range(50):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND pid <> pg_backend_pid()")
-            if cursor.fetchone()[0] == 0:
-                break
-            time.sleep(0.1)
-    shutil.rmtree(base, ignore_errors=True)
-    for n in nodes.values():
-        print(f"--- {n.name} (tail) ---\n{n.tail(2500)}")
-
-
-def separate_users_possible() -> bool:
-    """Asked for (GESTE_TEST_NODE_USERS=1), as root, and the interpreter runs for another user (not so
-    when Python lives under a 0700 /root, as on the machine this was written on: not exercised there)."""
-    if os.environ.get("GESTE_TEST_NODE_USERS") != "1" or os.geteuid() != 0:
-        return False
-    try:
-        probe = subprocess.run([sys.executable, "-c", "import cms, celery"], cwd="/", capture_output=True,
-                               env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-                               user=61999, group=61999, extra_groups=[], timeout=60)
-    except OSError:  # the interpreter itself is out of the other user's reach
-        return False
-    return probe.returncode == 0
+            n.kill()  # the test is over (or a node did not start): nothing to finish cleanly
+        left = users.release()
+        # PostgreSQL notices the killed nodes' connections a moment later; the database flush waits for it.
+        with connection.cursor() as cursor:
+            for _ in range(50):
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND pid <> pg_backend_pid()")
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
+        for n in nodes.values():
+            print(f"--- {n.name} (tail) ---\n{n.tail(2500)}")
+        shutil.rmtree(base, ignore_errors=True)
+    assert not left, f"processes of the nodes' users outlived their nodes (killed now): {left}"
+    assert not base.exists(), f"{base} left behind"
 
 
 def designer_session(web: Node) -> requests.Session:
@@ -198,13 +197,14 @@ def test_nodes_process_take_over_play_and_share(cluster, tmp_path):
     block = factories.SkillsBlockFactory()
     session = designer_session(web)
     footage = upload(session, web, clip_with_speech(tmp_path / "clips" / "joint.mp4", uuid.uuid4().hex), block)
-    survivor = kill_a_media_node_mid_stage(footage, nodes)
+    survivor = kill_a_media_node_mid_stage(footage, nodes, cluster["report"])
     everything_in_s3(footage, nodes, cluster["place"])
+    nodes_cannot_read_each_other(nodes, cluster["users"], cluster["report"])
     plays_through_the_web(footage, block, web, cluster["place"], tmp_path)
     two_media_nodes_share_the_work(cluster, survivor, session, block, tmp_path)
 
 
-def kill_a_media_node_mid_stage(footage: Footage, nodes: dict[str, Node]) -> Node:
+def kill_a_media_node_mid_stage(footage: Footage, nodes: dict[str, Node], report) -> Node:
     """SIGKILL the media node that took the transcode while it computes: the other finishes the run."""
     run = footage.latest_run
     transcode = wait_for(lambda: run.stages.filter(name="transcode", status=StageRun.Status.RUNNING)
@@ -215,8 +215,7 @@ def kill_a_media_node_mid_stage(footage: Footage, nodes: dict[str, Node]) -> Nod
     killed_at = time.monotonic()
     survivor = nodes["media-2" if victim.name == "media-1" else "media-1"]
     run = wait_run(footage)
-    print(f"\nmulti-node: run finished {time.monotonic() - killed_at:.1f} s after {victim.name} was SIGKILLed "
-          f"in the transcode")
+    report(f"run finished {time.monotonic() - killed_at:.1f} s after {victim.name} was SIGKILLed in the transcode")
     stages = {s.name: s for s in run.stages.all()}
     assert stages["transcode"].attempts >= 2, "the stage was taken over, not left to a dead node"
     for name in ("transcode", "segment"):  # the stage taken over, and one that could only run later
@@ -237,11 +236,30 @@ def everything_in_s3(footage: Footage, nodes: dict[str, Node], place) -> None:
     assert any(re.search(r"/transcode/[0-9a-f]+/.+\.(ts|m4s)$", k) for k in keys)
     for n in nodes.values():
         assert n.stored_files("media") == [], (n.name, n.stored_files("media"))
-    # Where each worker node ran as a user of its own, it could not even list another node's folder.
-    for worker in (n for n in nodes.values() if n.uid is not None):
-        assert worker.can_read(worker.root / "work")
-        assert not any(worker.can_read(other.root) for other in nodes.values() if other is not worker)
     assert nodes["web"].stored_files("uploads") == []  # the web kept nothing of the upload once stored
+
+
+def nodes_cannot_read_each_other(nodes: dict[str, Node], users, report) -> None:
+    """As users of their own, the live nodes' processes run as their uids and no node can list another's
+    folder, its var/ (the web's uploads and var/ included) nor read its log, while each can its own.
+    With the folders open (mode 0755) or one shared uid, this fails."""
+    if not users.enabled:
+        report(f"node isolation by users not checked: {users.reason}")
+        return
+    for n in (n for n in nodes.values() if n.proc.poll() is None):  # the media node killed earlier is gone
+        owners = n.process_owners()
+        assert owners and {uid for uid, _ in owners.values()} == {n.uid}, (n.name, n.uid, owners)
+    assert len({n.uid for n in nodes.values()}) == len(nodes)
+    denied = 0
+    for n in nodes.values():
+        assert n.can_read(n.root / "var") and n.can_read(n.log_path), f"{n.name} cannot read its own folder"
+        for other in (o for o in nodes.values() if o is not n):
+            for target in (other.root, other.root / "var", other.root / "work", other.log_path):
+                assert target.exists() and other.can_read(target), target  # there, and its owner's
+                assert not n.can_read(target), f"{n.name} (uid {n.uid}) can read {target} of {other.name}"
+                denied += 1
+    report(f"isolation: {len(nodes)} nodes as uids {sorted(n.uid for n in nodes.values())}; each read its own "
+           f"folder, {denied} reads of another node's folder, var/, work/ or log refused")
 
 
 def plays_through_the_web(footage: Footage, block, web: Node, place, tmp_path: Path) -> None:
@@ -297,7 +315,7 @@ def two_media_nodes_share_the_work(cluster, survivor: Node, session, block, tmp_
     two_nodes, runs = process(clips[:2])
     media3.kill()
     one_node, _ = process(clips[2:])
-    print(f"multi-node: 2 footage uploaded at once, on 2 media nodes {two_nodes:.1f} s, on 1 media node "
+    cluster["report"](f"2 footage uploaded at once, on 2 media nodes {two_nodes:.1f} s, on 1 media node "
           f"{one_node:.1f} s (speed-up ×{one_node / two_nodes:.2f}; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs)")
 
