@@ -55,6 +55,16 @@ def test_one_statement_stores_the_attempt_its_event_and_reads_completion(world):
     assert data["correct"] is True and data["mandatory_left"] == [] and data["duplicate"] is False
 
 
+def test_json_answers_carry_the_tightest_policy_and_pages_keep_theirs(world):
+    c, capsule, q1 = world["client"], world["capsule"], world["q1"]
+    answered = _answer(c, q1, "a")
+    assert answered["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    manifest = c.get(reverse("learner-manifest", args=[capsule.pk]))
+    assert manifest["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    page = c.get(capsule.page.url)
+    assert page.status_code == 200 and "script-src 'self'" in page["Content-Security-Policy"]
+
+
 def test_the_answer_that_settles_the_last_mandatory_question_completes_the_capsule(world):
     """The statement's reads do not see its own insert: the answer itself must count."""
     c, capsule, q1, user = world["client"], world["capsule"], world["q1"], world["user"]
