@@ -37,7 +37,10 @@ class SegmentSettings:
     max_step: float = 60.0
     method: str = "kernel_cpd"
     use_speech: bool = True
-    min_rest: float = 1.5  # a still period at least this long separates steps
+    min_rest: float = 1.5  # a still period at least this long separates steps (takes of 45 s and more)
+    # The same on excerpts up to 15 s (interpolated between): an excerpt is cut around the work, a pause
+    # inside it must last longer to count.
+    min_rest_short: float = 2.0
     max_hold: float = 2.5  # a shorter still moment between alike motions is a hold inside a step
     hold_similarity: float = 0.8  # feature distance (robust z units) under which motions are alike
     rest_level: float = 0.3  # activity threshold between the rest floor (0) and working level (1)
@@ -49,13 +52,17 @@ class SegmentSettings:
     absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) the hands are away
     # A still stretch is a rest only when the hands are away, or this much stiller than while working
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
-    rest_depth: float = 0.9
+    rest_depth: float = 1.2
     rest_depth_long: float = 0.6  # the same on takes of 45 s and more (interpolated from 15 s)
     # On long takes, hands still in view while the palm detector sees no open hand are most often
     # closed on something (holding, inspecting): there they must be this much stiller (interpolated
     # like rest_depth_long); hands lying open in view keep rest_depth_long. Without a palm detector,
     # rest_depth_long applies.
     rest_depth_closed: float = 1.3
+    # Hands both stiller and less present in the working field than at work: the mean of the hands'
+    # activity (0 rest floor, 1 working level) and their presence in the field (0-1 of the video's own
+    # range) under this is a rest, on takes of 45 s and more (from 0, off, at 15 s: interpolated).
+    idle_level: float = 0.4
     # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
     # footage, at most away_cap seconds; away_share = 1 turns it off.
     away_share: float = 0.3
@@ -65,6 +72,9 @@ class SegmentSettings:
     min_step_floor: float = 1.5
     hand_weight: float = 0.5  # weight of where the hands work (presence, position) among the change features
     max_cpd_frames: int = 3000  # longer working runs are pooled first (exact kernel CPD is O(n^2))
+    # On excerpts up to 15 s the change-point penalty is further multiplied by this (interpolated up to 1
+    # at 45 s): their steps last 1.5-3 s, with few frames each to show their change.
+    penalty_short: float = 0.5
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
     speech_window: float = 2.0  # a discourse marker supports a weak change point this close
     true_count: int | None = None  # for the uniform baseline only

@@ -49,17 +49,21 @@ def activity_level(motion) -> np.ndarray:
     return _smooth(e, int(round(motion.fps * 0.6)))
 
 
-def hands_present(motion) -> np.ndarray | None:
+def hands_present(motion, relative: float = 0.3) -> np.ndarray | None:
     """Hands in the working field, 0-1 from the video's own hands-away floor to its working level
     (the hand-colour cue of ``media_pipeline.hands``, smoothed over a second); ``None`` when the
-    features predate it or show no contrast (hands never in view, or never away)."""
+    features predate it or show no contrast (hands never in view, or never away: the floor stays
+    above ``1 - relative`` of the working level)."""
     f = motion.features
     if "hand_presence" not in f or not len(motion.times):
         return None
     p = _smooth(median_filter(np.asarray(f["hand_presence"], float), size=5, mode="nearest"),
                 int(round(motion.fps)))
     lo, hi = np.percentile(p, 5), np.percentile(p, 95)
-    if hi - lo < 0.03 or hi < 0.05:
+    # Hands that come and go leave the field nearly empty of their colours at times; a cue that never
+    # falls far under its top (a fixed camera on a street: the colour model fits the people, the
+    # ground) says nothing of hands.
+    if hi - lo < max(0.03, relative * hi) or hi < 0.05:
         return None
     return np.clip((p - lo) / (hi - lo), 0.0, 1.0)
 
@@ -80,7 +84,8 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
     k = max(1, int(round(fps * 1.0)))
     f = motion.features
     hand_cols = []
-    if hand_weight > 0 and hands_present(motion) is not None:  # only where the hand cue says something
+    # Only where the hand cue has some contrast (as a feature a weak one still tells places apart).
+    if hand_weight > 0 and hands_present(motion, relative=0.0) is not None:
         hand_cols = [
             _smooth(np.asarray(f["hand_presence"], float), k),
             _smooth(median_filter(np.asarray(f["hand_x"], float), size=k, mode="nearest"), k),
@@ -195,6 +200,11 @@ def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: 
 
 
 
+# The step length the change-point penalty was tuned for: a longer minimum step asked for does not
+# lower the penalty (it would find more changes, not fewer).
+REFERENCE_STEP = 3.0
+
+
 @dataclass(frozen=True)
 class ClipScale:
     """The knobs that follow the footage's length: a 10-s excerpt has 2-s steps, an hour has minutes."""
@@ -206,12 +216,14 @@ class ClipScale:
 
 def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
     """``min_step`` shrinks on short footage (a share of its length, down to ``min_step_floor``);
-    the penalty follows (a change between two short steps has fewer frames to show for itself);
+    the penalty follows (a change between two short steps has fewer frames to show for itself), and
+    on excerpts up to 15 s is lowered further by ``penalty_short`` (interpolated up to 1 at 45 s);
     ``max_step`` stays: a short excerpt may well be one step."""
     min_step = float(np.clip(duration * settings.min_step_share, min(settings.min_step_floor, settings.min_step),
                              settings.min_step))
     return ClipScale(min_step=min_step, max_step=max(settings.max_step, 1.5 * min_step),
-                     penalty=min_step / max(settings.min_step, 1e-6))
+                     penalty=min(1.0, min_step / max(min(settings.min_step, REFERENCE_STEP), 1e-6))
+                     * float(np.interp(duration, (15.0, 45.0), (settings.penalty_short, 1.0))))
 
 
 def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: dict | None,
@@ -236,6 +248,12 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
         still = act <= floor + settings.rest_level * contrast
     present = hands_present(motion)
     palm = palm_seen(motion)
+    idle = None  # hands both stiller and less present in the field than at work (0-1 each, averaged)
+    idle_level = float(np.interp(duration, (15.0, 45.0), (0.0, settings.idle_level)))
+    if present is not None and idle_level > 0 and contrast >= 0.35:
+        idle = (np.clip((act - floor) / contrast, 0.0, 1.0) + present) / 2
+        if palm is not None:  # a palm in view says the hands are there
+            idle = np.where(palm, 1.0, idle)
     away = None
     if present is not None and settings.absent_level > 0:
         away = present < settings.absent_level
@@ -245,7 +263,8 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
     if transcript:
         for s0, e0, _text in sentences(transcript):
             speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
-    min_rest = int(round(settings.min_rest * fps))
+    # An excerpt of a few seconds is cut around the work: a pause there must last longer to count.
+    min_rest = int(round(float(np.interp(duration, (15.0, 45.0), (settings.min_rest_short, settings.min_rest))) * fps))
     # Short still moments inside a gesture are not rests.
     for a, b in _runs(still):
         if b - a < min_rest and a > 0 and b < n:
@@ -269,6 +288,10 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
         elif work_level - float(act[a:b].mean()) >= (
                 depth_closed if palm is not None and float(palm[a:b].mean()) < 0.5 else depth) and not held:
             out[a:b] = 1
+    if idle is not None:
+        for a, b in _runs((idle <= idle_level) & ~speaking & (out == 0)):
+            if b - a >= min_rest or a == 0 or b == n:
+                out[a:b] = 2
     if away is not None and settings.away_share < 1.0:
         need = int(round(fps * max(settings.min_rest, min(settings.away_share * duration, settings.away_cap))))
         for a, b in _runs(away & ~speaking & (out == 0)):

@@ -74,15 +74,17 @@ def sentences(transcript: dict | None) -> list[tuple[float, float, str]]:
     return _sentences(transcript) if transcript else []
 
 
-def speech_cues(transcript: dict | None, min_pause: float = 0.7) -> list[SpeechCue]:
-    """Cues from the transcript: marker sentence starts (1.0), starts after a pause (0.4)."""
+def speech_cues(transcript: dict | None, min_pause: float = 0.7, min_words: int = 3) -> list[SpeechCue]:
+    """Cues from the transcript: marker sentence starts (1.0), starts after a pause (0.4). A start after
+    a pause counts only for a sentence of ``min_words`` words or more: a remark ("Voilà.", "C'est bon.")
+    or a fragment Whisper heard in noise ("nd,") does not open a step."""
     cues: list[SpeechCue] = []
     prev_end = -1e9
     for start, end, text in sentences(transcript):
         marker = starts_with_marker(text)
         if marker:
             cues.append(SpeechCue(start, "marker", 1.0, text.strip()))
-        elif start - prev_end >= min_pause:
+        elif start - prev_end >= min_pause and len(text.split()) >= min_words:
             cues.append(SpeechCue(start, "pause", 0.4, text.strip()))
         else:
             cues.append(SpeechCue(start, "sentence", 0.2, text.strip()))

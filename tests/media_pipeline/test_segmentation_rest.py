@@ -1,6 +1,8 @@
 """Rests, knobs scaled to the footage's length, the real set's halves and calibrated confidence,
 on hand-made feature series (no video): each rule checked on the case it decides."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from media_pipeline.evaluation import calibration
@@ -11,6 +13,7 @@ from media_pipeline.segmentation.kernel_cpd import (
     EVIDENCE,
     activity_level,
     clip_scale,
+    hands_present,
     load_calibration,
     rest_mask,
 )
@@ -90,11 +93,12 @@ def test_long_take_closed_still_hands_in_view_are_a_hold_open_hands_a_rest():
     assert (mask(0.9, 0.0)[middle] == 0).all()  # closed hands holding still
     assert (mask(0.02, 0.0)[middle] == 1).all()  # deep stillness
     assert (mask(0.9, None)[middle] == 1).all()  # no palm detector: depth of long takes
-    # A short excerpt judges both alike, from the deeper threshold of excerpts.
+    # A short excerpt judges both alike, from the deeper threshold of excerpts (rest_depth 1.2: e ~ 5
+    # times less motion than at work, here about 6 times).
     short = (4, 3, 4)
     ns = int(sum(short) * FPS)
     for palm in (0.0, 1.0):
-        m = _motion(_work_still_work(0.9, short), palm_score=np.full(ns, palm))
+        m = _motion(_work_still_work(0.5, short), palm_score=np.full(ns, palm))
         m.extra["palm_detector"] = True
         st = rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration)
         assert (st[int(4.5 * FPS):int(6.5 * FPS)] > 0).all(), (palm, st)
@@ -135,3 +139,69 @@ def test_committed_calibration_is_read_and_bounded():
     assert cal is not None and len(cal.coef) == len(EVIDENCE) and cal.fitted_on
     for v in (np.zeros(len(EVIDENCE)), np.full(len(EVIDENCE), 5.0), np.full(len(EVIDENCE), -5.0)):
         assert 0.0 <= cal.confidence(v) <= 1.0
+
+
+def _presence_motion(seconds: tuple[int, int, int], idle_peak: float, idle_presence: float) -> MotionSeries:
+    """Work, then a stretch where the hands move less (``idle_peak``) and their colours fill the field
+    less (``idle_presence``, work at 0.8), then work; a palm detector that sees nothing."""
+    rng = np.random.default_rng(2)
+    a, b, c = (int(s * FPS) for s in seconds)
+    peak = np.concatenate([rng.uniform(2, 4, a), np.full(b, idle_peak), rng.uniform(2, 4, c)])
+    n = len(peak)
+    presence = np.full(n, 0.8)
+    presence[a:a + b] = idle_presence
+    presence[:int(3 * FPS)] = 0.0  # the hands come into view after 3 s: the cue has its floor there
+    m = _motion(peak, hand_presence=presence, hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.zeros(n))
+    m.extra["palm_detector"] = True
+    return m
+
+
+def test_long_take_hands_stiller_and_leaving_the_field_is_a_rest():
+    """On a long take, a stretch where the hands move e ~ 2 times less than at work (not still enough
+    for the stillness rules) while their colours fill the working field far less is a rest; the same
+    motion with the hands in the field is work (a slow hold), and a short excerpt keeps it as work."""
+    middle = slice(int(27 * FPS), int(30 * FPS))
+    settings = SegmentSettings()
+
+    def mask(m):
+        return rest_mask(m, activity_level(m), settings, None, m.duration)
+
+    leaving = _presence_motion((25, 6, 25), 1.2, 0.5)  # not away (the floor is 0), half as present
+    assert (mask(leaving)[middle] == 2).all(), mask(leaving)
+    in_field = _presence_motion((25, 6, 25), 1.2, 0.8)
+    assert (mask(in_field)[middle] == 0).all()
+    short = _presence_motion((4, 3, 4), 1.2, 0.5)
+    assert (mask(short)[int(4.5 * FPS):int(6.5 * FPS)] == 0).all()
+    off = rest_mask(leaving, activity_level(leaving), replace(settings, idle_level=0.0), None, leaving.duration)
+    assert (off[middle] == 0).all()
+
+
+def test_hand_cue_that_never_leaves_its_top_says_nothing_of_hands():
+    """A fixed street camera: the hand-colour model fits people and ground, its level wavers a little
+    and never falls near empty; its dips must not be read as hands away (steps from the start)."""
+    rng = np.random.default_rng(3)
+    n = int(60 * FPS)
+    peak = rng.uniform(2, 4, n)
+    wavering = 0.22 + 0.04 * (np.arange(n) > 20 * FPS)  # 0.22 for 20 s, then 0.26
+    m = _motion(peak, hand_presence=wavering, hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.zeros(n))
+    m.extra["palm_detector"] = True
+    assert hands_present(m) is None
+    assert hands_present(m, relative=0.0) is not None  # as a change feature it still may tell places apart
+    assert (rest_mask(m, activity_level(m), SegmentSettings(), None, m.duration) == 0).all()
+    steps = segment_steps(m, None, SegmentSettings())
+    assert steps and steps[0].start == 0.0
+    # Hands that leave the field: the same dip from a real floor is read.
+    coming = np.where(np.arange(n) > 20 * FPS, 0.26, 0.0)
+    m2 = _motion(peak, hand_presence=coming, hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.zeros(n))
+    assert hands_present(m2) is not None
+
+
+def test_excerpts_need_a_longer_pause_and_a_lower_penalty():
+    st = SegmentSettings()
+    # Deep stillness inside a 12-s excerpt: under min_rest_short (2 s) it is no pause, well over it it is.
+    for seconds, want in ((1.8, False), (3.0, True)):
+        m = _motion(_work_still_work(0.02, (5, seconds, 5)))
+        mask = rest_mask(m, activity_level(m), st, None, m.duration)
+        assert (mask > 0).any() == want, (seconds, mask)
+    assert clip_scale(st, 10.0).penalty == clip_scale(st, 10.0).min_step / st.min_step * st.penalty_short
+    assert clip_scale(st, 45.0).penalty == 1.0
