@@ -191,7 +191,7 @@
       }, el("span", { text: s.title || `Étape ${i + 1}` }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
-      if (s.keyframe_url) block.style.backgroundImage = `url("${s.keyframe_url}")`;
+      showKeyframe(block, s);
       block.addEventListener("click", (ev) => { seek(timeAt(ev.clientX)); select(i); });
       track.append(block);
     });
@@ -216,6 +216,48 @@
     }));
     drawCurve();
     placePlayhead();
+  }
+
+  /* A step's picture on its block; a step the review just made (split, moved away from its picture)
+   * shows a placeholder until the server has extracted one (asked again every few seconds). */
+  function showKeyframe(block, s) {
+    block.style.backgroundImage = s.keyframe_url ? `url("${s.keyframe_url}")` : "";
+    const pending = !s.keyframe_url && Boolean(s.keyframe_pending);
+    block.classList.toggle("is-keyframe-pending", pending);
+    if (pending) block.dataset.keyframe = "pending";
+    else delete block.dataset.keyframe;
+    const label = `${s.title || `Étape ${+block.dataset.stepIndex + 1}`} (${fmt(s.start)} – ${fmt(s.end)})`;
+    block.title = pending ? `${label} · image en préparation` : label;
+  }
+
+  let keyframeTimer = null;
+  let keyframeDelay = 2000;
+  function watchKeyframes() {
+    const waiting = steps.some((s) => !s.keyframe_url && s.keyframe_pending);
+    if (!waiting) { clearTimeout(keyframeTimer); keyframeTimer = null; keyframeDelay = 2000; return; }
+    if (keyframeTimer) return;
+    keyframeTimer = setTimeout(async () => {
+      keyframeTimer = null;
+      keyframeDelay = Math.min(15000, keyframeDelay * 1.5);
+      try {
+        const { status, data } = await api(ds.stateUrl, "GET");
+        if (status === 200) {
+          // Only the pictures: the steps being edited here are left as they are.
+          const fresh = new Map(data.steps.map((s) => [s.id, s]));
+          for (const list of [steps, state.steps]) {
+            for (const s of list) {
+              const f = fresh.get(s.id);
+              if (f && s.id != null) { s.keyframe_url = f.keyframe_url; s.keyframe_pending = f.keyframe_pending; }
+            }
+          }
+          track.querySelectorAll(".geste-timeline__step").forEach((block) => {
+            const s = steps[+block.dataset.stepIndex];
+            if (s) showKeyframe(block, s);
+          });
+        }
+      } catch (e) { /* offline for a moment: the next look tries again */ }
+      watchKeyframes();
+    }, keyframeDelay);
   }
 
   function attachDrag(handle, b) {
@@ -380,6 +422,7 @@
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
+    watchKeyframes();
   }
 
   /* ---- actions ------------------------------------------------------------------------------- */
