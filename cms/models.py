@@ -129,6 +129,7 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
+        from capsules.learning.timecode import clock
         from capsules.learning.views import next_capsule
         from capsules.models import Progress, Transcript
 
@@ -138,8 +139,7 @@ class CapsulePage(Page):
         for step in steps:
             step.keyframe_url = storage.url(step.keyframe)
             # One clock for the learner: times count from the capsule's start, like the player's.
-            since = max(0, int(step.start - capsule.start))
-            step.clock = f"{since // 60}:{since % 60:02d}"
+            step.clock = clock(step.start - capsule.start)
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         segments = [s for s in (transcript.segments if transcript else [])
                     if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]
