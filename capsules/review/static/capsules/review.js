@@ -21,7 +21,8 @@
   let playhead = 0;        // seconds
   let saving = false;
   let videoReady = false;
-  let ownSeek = false;     // a seek the timeline asked for (not the video's own controls)
+  let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
+  const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
   const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const fmt = (s) => `${sec.format(s)} s`;
@@ -192,7 +193,9 @@
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
       showKeyframe(block, s);
-      block.addEventListener("click", (ev) => { seek(timeAt(ev.clientX)); select(i); });
+      // A touch or click puts the playhead where it lands; Enter or Space (no pointer: detail 0) at the
+      // step's start, as its time in the list does (it went to 0 s).
+      block.addEventListener("click", (ev) => { seek(ev.detail === 0 ? steps[i].start : timeAt(ev.clientX)); select(i); });
       track.append(block);
     });
     boundaries().forEach((b) => {
@@ -320,11 +323,30 @@
   function placePlayhead() {
     playheadLine.style.left = pct(playhead);
     $("playhead").textContent = fmt(playhead);
+    playheadLine.setAttribute("aria-valuemax", duration().toFixed(1));
+    playheadLine.setAttribute("aria-valuenow", playhead.toFixed(3));
+    playheadLine.setAttribute("aria-valuetext", fmt(playhead));
   }
+
+  /* The playhead is a slider too: a keyboard alone places it (to split, to pin a key point) without
+   * playing the video: arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, Home / End. */
+  playheadLine.addEventListener("keydown", (ev) => {
+    const moves = { ArrowLeft: -0.1, ArrowDown: -0.1, ArrowRight: 0.1, ArrowUp: 0.1, PageDown: -5, PageUp: 5 };
+    let t = null;
+    if (ev.key in moves) t = playhead + moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
+    else if (ev.key === "Home") t = 0;
+    else if (ev.key === "End") t = duration();
+    if (t === null) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    seek(round3(t));
+    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    if (i >= 0 && i !== selected) select(i);
+  });
 
   function seek(t) {
     playhead = Math.min(duration(), Math.max(0, t));
-    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeek = true; video.currentTime = playhead; }
+    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeekAt = performance.now(); video.currentTime = playhead; }
     placePlayhead();
   }
 
@@ -531,13 +553,15 @@
     // a position chosen on the timeline before the video is ready is applied once it is.
     video.addEventListener("loadedmetadata", () => {
       videoReady = true;
-      if (playhead > 0) { ownSeek = true; video.currentTime = playhead; }
+      if (playhead > 0) { ownSeekAt = performance.now(); video.currentTime = playhead; }
     });
     video.addEventListener("timeupdate", () => {
       if (!video.paused && !video.seeking) { playhead = video.currentTime; placePlayhead(); }
     });
     video.addEventListener("seeked", () => {
-      if (ownSeek) { ownSeek = false; return; }  // ours: the timeline keeps the chosen time even if the video could not seek
+      // Ours: the timeline keeps the chosen time even if the video could not seek there (a source
+      // without range requests, a seek overtaken by the next key press).
+      if (performance.now() - ownSeekAt < OWN_SEEK_MS) return;
       playhead = video.currentTime;              // the reviewer used the video's own controls
       placePlayhead();
     });
