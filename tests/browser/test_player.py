@@ -470,6 +470,33 @@ def test_one_clock_for_step_list_counter_transcript_links_and_resume(live_server
     leave(page)
 
 
+@pytest.mark.timeout(120)
+def test_progress_bar_arrow_keys_move_five_seconds(live_server, context, published):
+    """Walk defect (keyboard only): an arrow key on the progress bar moved 0.1 s (the bar's drag step),
+    so ten presses changed nothing the learner could see. Now 5 s (Shift: 1 s), like the player's keys."""
+    published["q1"].delete()
+    published["q2"].delete()
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    page.focus(".gp-seek")
+
+    def press(key: str, shown: str) -> float:
+        page.keyboard.press(key)
+        page.wait_for_function("t => document.querySelector('.gp-seek').getAttribute('aria-valuetext') === t",
+                               arg=shown, timeout=5000)
+        assert page.inner_text(".gp-time").startswith(f"{shown} /")
+        return video(page, "v.currentTime")
+
+    assert press("ArrowRight", "0:05") == pytest.approx(5.0, abs=0.01)
+    assert press("ArrowUp", "0:10") == pytest.approx(10.0, abs=0.01)
+    assert press("Shift+ArrowLeft", "0:09") == pytest.approx(9.0, abs=0.01)
+    assert press("ArrowDown", "0:04") == pytest.approx(4.0, abs=0.01)
+    assert press("ArrowLeft", "0:00") == pytest.approx(0.0, abs=0.01)
+    assert page.evaluate("document.activeElement.className") == "gp-seek"  # focus stays on the bar
+    leave(page)
+
+
 @pytest.mark.timeout(180)
 def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, context, published):
     """The learner finishes the block's last capsule in the player: the progress sent at the end completes
