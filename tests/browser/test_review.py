@@ -212,3 +212,14 @@ def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footag
     expect(playhead).to_have_text("15,0 s")
     page.keyboard.press("Home")
     expect(playhead).to_have_text("0,0 s")
+
+    # A step chosen with the keyboard and merged (M): the focus stays on the merged step's block,
+    # not thrown back to the top of the page.
+    page.locator(".geste-timeline__step").nth(1).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("m")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étapes fusionnées et enregistrées.")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    assert page.evaluate("document.activeElement.dataset.stepIndex") == "1"
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert list(Step.objects.filter(footage=footage).order_by("start").values_list("start", flat=True)) == [0, 6, 13]

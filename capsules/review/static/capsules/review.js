@@ -183,6 +183,9 @@
   }
 
   function renderTimeline() {
+    // A keyboard user on a step's block (Enter, then M or S) stays on the timeline after the change.
+    const onBlock = Boolean(document.activeElement && document.activeElement.closest && track.contains(document.activeElement)
+      && document.activeElement.classList.contains("geste-timeline__step"));
     track.replaceChildren();
     steps.forEach((s, i) => {
       const block = el("button", {
@@ -212,6 +215,7 @@
       attachDrag(handle, b);
       track.append(handle);
     });
+    if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
       const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: `${k.kind_label} : ${k.text}` });
       m.style.left = pct(k.time);
