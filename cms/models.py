@@ -154,6 +154,8 @@ class CapsulePage(Page):
         context.setdefault("manifest_url", reverse("learner-manifest", args=[capsule.pk]))
         context.update({
             "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
+            # A step whose picture is not made yet (split in a reopened review) keeps the list aligned.
+            "steps_have_pictures": any(step.keyframe_url for step in steps),
             "poster_url": storage.url(rend.get("poster", "")),
             "progress": Progress.objects.filter(user=request.user, capsule=capsule).first()
             if request.user.is_authenticated else None,

@@ -497,6 +497,20 @@ def test_progress_bar_arrow_keys_move_five_seconds(live_server, context, publish
     leave(page)
 
 
+@pytest.mark.timeout(120)
+def test_a_step_without_its_picture_yet_keeps_the_step_list_aligned(live_server, phone_context, published):
+    """A step split in a reopened review has no picture until the worker makes it: its title lined up
+    under the others' pictures instead of beside them. A placeholder of the picture's size holds its place."""
+    Step.objects.filter(pk=published["steps"][1].pk).update(keyframe="")
+    page = phone_context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    lefts = page.eval_on_selector_all(".gp-steps .gp-step-title", "els => els.map(e => e.getBoundingClientRect().left)")
+    assert len(lefts) == 3 and max(lefts) - min(lefts) < 1, lefts
+    assert page.locator(".gp-steps li:nth-child(2) img").count() == 0
+    assert page.locator(".gp-steps li:nth-child(2) .gp-step-noimg").is_visible()
+    leave(page)
+
+
 @pytest.mark.timeout(180)
 def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, context, published):
     """The learner finishes the block's last capsule in the player: the progress sent at the end completes
