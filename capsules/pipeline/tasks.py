@@ -1,6 +1,7 @@
 """Thin Celery tasks: a StageRun id in, one stage run through ``run_stage``.
 
-Queues: ``asr`` for transcription (GPU workers can take it), ``media`` for the rest.
+Queues: ``asr`` for transcription (GPU workers can take it), ``media`` for the rest. One task outside
+the stages: ``step_keyframes`` (a footage id in), the pictures of the steps the review made.
 """
 
 from celery import shared_task
