@@ -129,6 +129,7 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
+        from capsules.learning.timecode import clock
         from capsules.learning.views import next_capsule
         from capsules.models import Progress, Transcript
 
@@ -138,8 +139,7 @@ class CapsulePage(Page):
         for step in steps:
             step.keyframe_url = storage.url(step.keyframe)
             # One clock for the learner: times count from the capsule's start, like the player's.
-            since = max(0, int(step.start - capsule.start))
-            step.clock = f"{since // 60}:{since % 60:02d}"
+            step.clock = clock(step.start - capsule.start)
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         segments = [s for s in (transcript.segments if transcript else [])
                     if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]
@@ -154,6 +154,8 @@ class CapsulePage(Page):
         context.setdefault("manifest_url", reverse("learner-manifest", args=[capsule.pk]))
         context.update({
             "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
+            # A step whose picture is not made yet (split in a reopened review) keeps the list aligned.
+            "steps_have_pictures": any(step.keyframe_url for step in steps),
             "poster_url": storage.url(rend.get("poster", "")),
             "progress": Progress.objects.filter(user=request.user, capsule=capsule).first()
             if request.user.is_authenticated else None,

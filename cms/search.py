@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from capsules.learning.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
+from capsules.learning.timecode import clock, link_seconds
 from capsules.learning.views import live_capsule_pages
 from capsules.models import Capsule, KeyPoint, Step, Transcript
 
@@ -34,12 +35,6 @@ KIND_LABELS = {  # the colon is part of the label: French puts a space before it
     "key_point": _("Point de vigilance :"),
     "speech": _("L'expert dit :"),
 }
-
-
-def clock(seconds: float) -> str:
-    """m:ss, like the player's time display."""
-    s = max(0, int(seconds))
-    return f"{s // 60}:{s % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ class _Candidate:
 
 
 def _time_url(url: str, seconds: float | None) -> str:
-    return url if seconds is None else f"{url}#t={format(round(seconds, 1), 'g')}"
+    return url if seconds is None else f"{url}#t={link_seconds(seconds)}"
 
 
 def search_catalogue(raw_query: str, request=None) -> SearchResults:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
 from capsules.models import Footage, KeyPoint, ReviewComment, Step
+from capsules.pipeline.step_keyframes import can_make_keyframes, request_step_keyframes
 from capsules.review.truth_export import NotApproved, filename_for, truth_for
 from capsules.review.validation import (
     MIN_STEP_SECONDS,
@@ -122,6 +123,7 @@ def review_state(footage: Footage, user) -> dict:
     """Everything the review screen shows, as JSON."""
     r = footage.renditions or {}
     steps = list(footage.steps.order_by("start"))
+    makes_keyframes = can_make_keyframes(footage)
     return {
         "version": footage.review_version,
         "footage": {
@@ -156,6 +158,8 @@ def review_state(footage: Footage, user) -> dict:
                 "title": s.title,
                 "keyframe_url": storage.url(s.keyframe),
                 "keyframe_time": s.keyframe_time,
+                # No picture yet, one is being made: the screen shows a placeholder and asks again.
+                "keyframe_pending": not s.keyframe and makes_keyframes,
                 "confidence": s.confidence,
                 "key_terms": s.key_terms,
                 "approved": s.approved,
@@ -201,34 +205,63 @@ def renumbered_title(title: str, position: int) -> str:
     return f"Étape {position}" if DEFAULT_TITLE.match(title or "") else title
 
 
-def save_steps(footage: Footage, items: list[StepInput]) -> None:
+def _shows(step: Step) -> bool:
+    """Whether the step's keyframe picture is one of its own moments (a picture of unknown time is kept)."""
+    return bool(step.keyframe) and (step.keyframe_time is None or step.start <= step.keyframe_time <= step.end)
+
+
+def save_steps(footage: Footage, items: list[StepInput]) -> bool:
     """Replace the footage's steps by ``items``: known ids are updated (keyframe, key terms kept),
-    new ones created, missing ones deleted; key points are re-attached to the step containing them."""
+    new ones created, missing ones deleted; key points are re-attached to the step containing them.
+
+    A step left without a picture of its own (a split's second half, a step moved away from its
+    keyframe) takes a picture another step gave up if one lies inside it (splitting after the
+    keyframe: the second half keeps it), else waits for one: returns whether any step waits
+    (``request_step_keyframes`` extracts them in the background)."""
     existing = {s.pk: s for s in footage.steps.all()}
     kept: list[Step] = []
     for order, item in enumerate(items, start=1):
         step = existing.pop(item.id, None) if item.id is not None else None
         if step is None:
-            step = Step(footage=footage, keyframe_time=round((item.start + item.end) / 2, 3))
+            step = Step(footage=footage)
         step.order, step.start, step.end = order, item.start, item.end
         step.title = renumbered_title(item.title, order)
         step.approved = False
-        if step.keyframe_time is not None and not (item.start <= step.keyframe_time <= item.end):
-            step.keyframe_time = round((item.start + item.end) / 2, 3)
-        step.save()
         kept.append(step)
+    # Pictures given up: the deleted steps' and those of steps moved away from them.
+    freed = [(s.keyframe_time, s.keyframe, s.keyframe_region) for s in existing.values() if s.keyframe]
+    freed += [(s.keyframe_time, s.keyframe, s.keyframe_region) for s in kept
+              if s.keyframe and not _shows(s) and s.keyframe_time is not None]
+    waiting = False
+    for step in kept:
+        if not _shows(step):
+            middle = (step.start + step.end) / 2
+            inside = [f for f in freed if f[0] is not None and step.start <= f[0] <= step.end]
+            if inside:
+                best = min(inside, key=lambda f: abs(f[0] - middle))
+                freed.remove(best)
+                step.keyframe_time, step.keyframe, step.keyframe_region = best
+            else:
+                step.keyframe, step.keyframe_region = "", None
+                step.keyframe_time = round(middle, 3)  # until the picture is made
+        waiting = waiting or not step.keyframe
+        step.save()
     Step.objects.filter(pk__in=list(existing)).delete()
     for kp in footage.key_points.all():
         step = _step_for_time(kept, kp.time)
         if kp.step_id != (step.pk if step else None):
             kp.step = step
             kp.save(update_fields=["step"])
+    return waiting
 
 
 @require_http_methods(["GET"])
 @review_endpoint
 def state(request, footage: Footage):
-    return JsonResponse(review_state(footage, request.user))
+    data = review_state(footage, request.user)
+    if any(s["keyframe_pending"] for s in data["steps"]):
+        request_step_keyframes(footage, throttle=True)  # a task lost (broker down, worker killed): again
+    return JsonResponse(data)
 
 
 @require_http_methods(["PUT"])
@@ -240,8 +273,10 @@ def steps(request, footage: Footage):
     with transaction.atomic():
         locked = _locked(footage, version)
         _require_editable(locked)
-        save_steps(locked, items)
+        waiting = save_steps(locked, items)
         _bump(locked)
+        if waiting:
+            request_step_keyframes(locked)  # sent once this transaction commits
     return JsonResponse(review_state(locked, request.user))
 
 

@@ -15,7 +15,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from capsules.models import Attempt, LearnerEvent, Progress
+from capsules.models import Attempt, LearnerEvent, Progress, Step
 from tests import factories
 from tests.browser.learner_capsule import build_media, publish_capsule
 from tests.browser.shots import shot
@@ -404,6 +404,110 @@ def test_time_counter_never_reads_past_the_capsule_duration(live_server, context
                            timeout=10000)
     assert page.inner_text(".gp-time") == "0:10 / 0:10"
     assert page.get_attribute(".gp-seek", "aria-valuetext") == "0:10"
+    leave(page)
+
+
+@pytest.mark.timeout(180)
+def test_one_clock_for_step_list_counter_transcript_links_and_resume(live_server, context, published):
+    """Walk defect: the same moment read 0:05 in one place and 0:06 in another. A capsule cut at 2.2 s of
+    its footage, a step and a sentence at 8.2 s: 8.2 - 2.2 is 5.999999999999999 in floating point, which
+    the counter floored to 0:05 while the step is six seconds in. Every place now says 0:06, and a
+    position 5.97 s in reads 0:05 everywhere, before and after a reload (resume)."""
+    from capsules.models import Capsule
+
+    capsule, steps = published["capsule"], published["steps"]
+    published["q1"].delete()
+    published["q2"].delete()
+    Capsule.objects.filter(pk=capsule.pk).update(start=2.2, end=12.0)
+    Step.objects.filter(pk=steps[0].pk).update(start=2.2)
+    Step.objects.filter(pk=steps[1].pk).update(end=8.2)
+    Step.objects.filter(pk=steps[2].pk).update(start=8.2)
+    user = factories.learner()
+    log_in(context, live_server, user)
+    page = context.new_page()
+    url = f"{live_server.url}{published['page'].url}"
+    open_capsule(page, url)
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    assert page.inner_text(".gp-steps > ol > li:nth-child(3) .gp-step-time") == "0:06"
+    assert "0:06" in page.eval_on_selector_all(".gt-time", "els => els.map(e => e.textContent)")
+
+    def shown() -> tuple[str, str]:
+        page.wait_for_function("!document.querySelector('video.gp-video').seeking")
+        page.wait_for_timeout(300)  # the next timeupdate has drawn the counter
+        return page.inner_text(".gp-time").split(" / ")[0], page.get_attribute(".gp-seek", "aria-valuetext")
+
+    page.click(".gp-steps > ol > li:nth-child(3) .gp-step")
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.seek(8.2)")
+    assert shown() == ("0:06", "0:06")
+    page.focus(".gp-play")
+    page.keyboard.press("p")  # back to the previous step, then forward: announced with the same clock
+    page.wait_for_function("document.getElementById('gp-live').textContent.endsWith(', 0:01')")
+    page.keyboard.press("n")
+    page.wait_for_function("document.getElementById('gp-live').textContent.startsWith('Étape')"
+                           " && !document.getElementById('gp-live').textContent.endsWith(', 0:01')")
+    assert page.inner_text("#gp-live").endswith(", 0:06")
+
+    # 5.97 s in: 0:05 on the counter, kept as is and said the same after a reload.
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.seek(8.17)")
+    assert shown() == ("0:05", "0:05")
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.save()")
+    wait_for(lambda: Progress.objects.filter(user=user, capsule=capsule, position__gt=8).exists(), timeout=10)
+    page.reload()
+    page.wait_for_selector("[data-geste-player][data-resumed]", timeout=15000)
+    assert float(page.get_attribute("[data-geste-player]", "data-resumed")) == pytest.approx(8.17, abs=0.001)
+    assert shown() == ("0:05", "0:05")
+    page.wait_for_function("document.getElementById('gp-live').textContent.startsWith('Reprise')")
+    assert page.inner_text("#gp-live") == "Reprise à 0:05"
+
+    # A link to six seconds in (as the catalogue search makes) opens at 0:06 and says so.
+    page.goto("about:blank")
+    page.goto(f"{url}#t=6")
+    page.wait_for_selector("[data-geste-player][data-linked]", timeout=15000)
+    assert shown() == ("0:06", "0:06")
+    page.wait_for_function("document.getElementById('gp-live').textContent.startsWith('Lecture')")
+    assert page.inner_text("#gp-live") == "Lecture à partir de 0:06"
+    leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_progress_bar_arrow_keys_move_five_seconds(live_server, context, published):
+    """Walk defect (keyboard only): an arrow key on the progress bar moved 0.1 s (the bar's drag step),
+    so ten presses changed nothing the learner could see. Now 5 s (Shift: 1 s), like the player's keys."""
+    published["q1"].delete()
+    published["q2"].delete()
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    page.focus(".gp-seek")
+
+    def press(key: str, shown: str) -> float:
+        page.keyboard.press(key)
+        page.wait_for_function("t => document.querySelector('.gp-seek').getAttribute('aria-valuetext') === t",
+                               arg=shown, timeout=5000)
+        assert page.inner_text(".gp-time").startswith(f"{shown} /")
+        return video(page, "v.currentTime")
+
+    assert press("ArrowRight", "0:05") == pytest.approx(5.0, abs=0.01)
+    assert press("ArrowUp", "0:10") == pytest.approx(10.0, abs=0.01)
+    assert press("Shift+ArrowLeft", "0:09") == pytest.approx(9.0, abs=0.01)
+    assert press("ArrowDown", "0:04") == pytest.approx(4.0, abs=0.01)
+    assert press("ArrowLeft", "0:00") == pytest.approx(0.0, abs=0.01)
+    assert page.evaluate("document.activeElement.className") == "gp-seek"  # focus stays on the bar
+    leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_a_step_without_its_picture_yet_keeps_the_step_list_aligned(live_server, phone_context, published):
+    """A step split in a reopened review has no picture until the worker makes it: its title lined up
+    under the others' pictures instead of beside them. A placeholder of the picture's size holds its place."""
+    Step.objects.filter(pk=published["steps"][1].pk).update(keyframe="")
+    page = phone_context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    lefts = page.eval_on_selector_all(".gp-steps .gp-step-title", "els => els.map(e => e.getBoundingClientRect().left)")
+    assert len(lefts) == 3 and max(lefts) - min(lefts) < 1, lefts
+    assert page.locator(".gp-steps li:nth-child(2) img").count() == 0
+    assert page.locator(".gp-steps li:nth-child(2) .gp-step-noimg").is_visible()
     leave(page)
 
 

@@ -342,3 +342,73 @@ def test_every_question_kind_fits_a_360_px_phone(live_server, phone_context, qui
         page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.closeQuestion()")
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(120)
+def test_hotspot_marker_shows_only_once_a_point_is_placed(live_server, context, quiz_capsule):
+    """Walk defect: the marker showed (in the middle) as soon as the picture had the focus, while
+    "Valider" answered that no point was placed. Now nothing is drawn until the learner places a point:
+    a tap or click where they touch, or a first key on the picture, which puts it in the middle."""
+    user = factories.learner()
+    log_in(context, live_server, user)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_capsule(page, f"{live_server.url}{quiz_capsule['page'].url}")
+    hotspot = quiz_capsule["hotspot"]
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", hotspot.pk)
+    page.wait_for_selector(f"[data-asking='{hotspot.pk}']")
+    page.wait_for_function("document.querySelector('.gq-hotspot img').complete")
+    marker = page.locator(".gq-marker")
+    assert not marker.is_visible()
+
+    # Keyboard: the picture takes the focus, nothing is drawn; "Valider" says no point is placed,
+    # and indeed none is shown.
+    tab_to(page, ".gq-hotspot")
+    assert not marker.is_visible()
+    tab_to(page, ".gq-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-error:has-text('Touchez l\\'image')")
+    assert not marker.is_visible()
+    assert not Attempt.objects.filter(interaction=hotspot).exists()
+
+    # Enter on the picture before any point: the marker appears in the middle, nothing is answered.
+    tab_to(page, ".gq-hotspot", back=True)
+    page.keyboard.press("Enter")
+    assert marker.is_visible()
+    box = page.locator(".gq-hotspot img").bounding_box()
+    centre = marker.bounding_box()
+    assert centre["x"] + centre["width"] / 2 == pytest.approx(box["x"] + 0.5 * box["width"], abs=3)
+    assert "centre" in page.inner_text(".gq-hotspot ~ .sr-only")
+    assert not Attempt.objects.filter(interaction=hotspot).exists()
+    page.keyboard.press("ArrowLeft")  # then the arrows move it
+    moved = marker.bounding_box()
+    assert moved["x"] + moved["width"] / 2 == pytest.approx(box["x"] + 0.45 * box["width"], abs=3)
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.closeQuestion()")
+
+    # A fresh question and a first arrow key: the marker appears in the middle, not one step away.
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", hotspot.pk)
+    page.wait_for_selector(f"[data-asking='{hotspot.pk}']")
+    assert not page.locator(".gq-marker").is_visible()
+    tab_to(page, ".gq-hotspot")
+    page.keyboard.press("ArrowRight")
+    first = page.locator(".gq-marker").bounding_box()
+    box = page.locator(".gq-hotspot img").bounding_box()
+    assert first["x"] + first["width"] / 2 == pytest.approx(box["x"] + 0.5 * box["width"], abs=3)
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.closeQuestion()")
+
+    # Touch or click: the marker is where the learner pointed.
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", hotspot.pk)
+    page.wait_for_selector(f"[data-asking='{hotspot.pk}']")
+    page.wait_for_function("document.querySelector('.gq-hotspot img').complete")
+    box = page.locator(".gq-hotspot img").bounding_box()
+    assert not page.locator(".gq-marker").is_visible()
+    page.mouse.click(box["x"] + 0.8 * box["width"], box["y"] + 0.75 * box["height"])
+    placed = page.locator(".gq-marker").bounding_box()
+    assert placed["x"] + placed["width"] / 2 == pytest.approx(box["x"] + 0.8 * box["width"], abs=3)
+    assert placed["y"] + placed["height"] / 2 == pytest.approx(box["y"] + 0.75 * box["height"], abs=3)
+    leave(page)
+    assert not errors, errors

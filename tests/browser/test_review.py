@@ -169,3 +169,57 @@ def test_touch_drag_on_a_tablet(live_server, browser, footage_in_review):
     third = Footage.objects.get(pk=footage.pk).steps.order_by("start")[2]
     assert third.start == pytest.approx(10.0, abs=0.3)
     ctx.close()
+
+
+def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footage_in_review):
+    """Walk defect (keyboard only): Enter on a step of the timeline put the playhead at 0 s, and nothing
+    but playing the video moved it, so S could not split where the expert wanted. Enter now goes to the
+    step's start, and the playhead is a slider the arrow keys move."""
+    footage, reviewer = footage_in_review
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    playhead = page.locator('[data-role="playhead"]')
+
+    page.locator(".geste-timeline__step").nth(1).focus()
+    page.keyboard.press("Enter")
+    expect(playhead).to_have_text("6,0 s")
+    expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Space")  # a button's own key: the same
+    expect(playhead).to_have_text("6,0 s")
+
+    # After the tools, Tab reaches the playhead slider first, before the steps' blocks.
+    page.locator('[data-action="comment"]').focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.role") == "playhead-line"
+    slider = page.locator('[data-role="playhead-line"]')
+    expect(slider).to_have_attribute("aria-label", "Tête de lecture")
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowRight")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(playhead).to_have_text("9,5 s")
+    expect(slider).to_have_attribute("aria-valuetext", "9,5 s")
+    expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("s")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    starts = list(Step.objects.filter(footage=footage).order_by("start").values_list("start", flat=True))
+    assert starts == [0, 6, pytest.approx(9.5), 13]
+    slider.focus()
+    page.keyboard.press("End")
+    expect(playhead).to_have_text("20,0 s")
+    page.keyboard.press("PageDown")
+    expect(playhead).to_have_text("15,0 s")
+    page.keyboard.press("Home")
+    expect(playhead).to_have_text("0,0 s")
+
+    # A step chosen with the keyboard and merged (M): the focus stays on the merged step's block,
+    # not thrown back to the top of the page.
+    page.locator(".geste-timeline__step").nth(1).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("m")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étapes fusionnées et enregistrées.")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    assert page.evaluate("document.activeElement.dataset.stepIndex") == "1"
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert list(Step.objects.filter(footage=footage).order_by("start").values_list("start", flat=True)) == [0, 6, 13]

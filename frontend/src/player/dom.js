@@ -13,8 +13,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** The one time format of the player (counter, seek bar, steps, transcript, announcements, resume):
+ * m:ss, rounded down to the second like mainstream players (6.97 s reads 0:06 until 7 s). A
+ * difference of two stored times that lands a hair under a second (8.2 - 2.2 = 5.999999999999999)
+ * counts as that second. The server renders the same with capsules/learning/timecode.py `clock`. */
+export const EPSILON = 1e-6;
 export function fmt(t) {
-  t = Math.max(0, Math.floor(t || 0));
+  t = Number.isFinite(t) && t > 0 ? Math.floor(t + EPSILON) : 0;
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
 }
 

@@ -39,7 +39,9 @@ function orderingList(inter) {
 }
 
 // Pointing at a picture, by touch, mouse or keyboard: the picture is focusable, the arrow keys
-// move a visible marker (Shift: finer steps), Enter or Space answers.
+// move a visible marker (Shift: finer steps), Enter or Space answers. The marker shows only once the
+// learner has placed a point (a touch, a click, or a first key on the picture, which puts it in the
+// middle): until then nothing on the picture suggests an answer the player would refuse.
 function hotspot(inter, video) {
   const point = { x: 0.5, y: 0.5, set: false };
   const marker = h("span", { class: "gq-marker", hidden: true, "aria-hidden": "true" });
@@ -53,36 +55,38 @@ function hotspot(inter, video) {
     try { surface.getContext("2d").drawImage(video, 0, 0, surface.width, surface.height); } catch { /* tainted */ }
   }
   const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": "zone à pointer",
-    "aria-label": "Touchez l'endroit choisi, ou déplacez le repère avec les flèches et validez avec Entrée",
+    "aria-label": "Touchez l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée",
     "aria-describedby": `gq-hotspot-help-${inter.id}` }, surface, marker);
   const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` },
-    "Touchez l'image à l'endroit choisi. Au clavier : flèches pour déplacer le repère (Maj : plus finement), Entrée pour valider.");
-  const place = () => {
+    "Touchez l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider.");
+  const place = (said) => {
+    point.set = true;
     marker.hidden = false;
     marker.style.left = `${point.x * 100}%`; marker.style.top = `${point.y * 100}%`;
-    where.textContent = `Repère à ${Math.round(point.x * 100)} % de la largeur, ${Math.round(point.y * 100)} % de la hauteur.`;
+    box.dataset.placed = "1";
+    where.textContent = said || `Repère à ${Math.round(point.x * 100)} % de la largeur, ${Math.round(point.y * 100)} % de la hauteur.`;
   };
+  const centre = () => place("Repère placé au centre de l'image : déplacez-le avec les flèches, puis Entrée pour valider.");
   box.addEventListener("click", (e) => {
     const r = surface.getBoundingClientRect();
     point.x = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
     point.y = Math.min(1, Math.max(0, (e.clientY - r.top) / r.height));
-    point.set = true; place();
+    place();
   });
-  // A keyboard user sees where the marker starts before moving it.
-  box.addEventListener("focus", () => { if (!point.set) { marker.hidden = false; place(); where.textContent = ""; } });
   box.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
-      point.set = true; place();
+      if (!point.set) { centre(); return; } // nothing chosen yet: show where the point starts, answer nothing
       box.closest("form")?.requestSubmit();
       return;
     }
     const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
     if (!d) return;
     e.preventDefault();
+    if (!point.set) { centre(); return; } // the first key shows the marker where it starts
     const step = e.shiftKey ? 0.01 : 0.05;
     point.x = Math.min(1, Math.max(0, point.x + d[0] * step)); point.y = Math.min(1, Math.max(0, point.y + d[1] * step));
-    point.set = true; place();
+    place();
   });
   return { els: [help, box, where], read: () => (point.set ? { x: +point.x.toFixed(4), y: +point.y.toFixed(4) } : null) };
 }

@@ -8,6 +8,7 @@ import { Transcript } from "./transcript.js";
 
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const FRAME = 1 / 25;
+const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 
@@ -149,6 +150,15 @@ export class Player {
     this.seekBar = h("input", { type: "range", class: "gp-seek", min: m.start, max: m.end, step: "0.1", value: m.start,
       "aria-label": "Position dans la vidéo", "aria-valuetext": "0:00" });
     this.seekBar.addEventListener("input", () => this.seek(parseFloat(this.seekBar.value)));
+    // Arrow keys on the bar move 5 s, like the player's own ← → keys (the bar's 0.1-s step is for
+    // dragging precision: ten presses for one second changed nothing a learner could see).
+    this.seekBar.addEventListener("keydown", (e) => {
+      const d = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[e.key];
+      if (!d || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      this.seek(v.currentTime + d * (e.shiftKey ? 1 : SEEK_KEY_S));
+      this.seekBar.value = v.currentTime;
+    });
     const marks = h("div", { class: "gp-marks", "aria-hidden": "true" });
     const pct = (t) => `${((t - m.start) / dur) * 100}%`;
     for (const s of m.steps) marks.append(h("span", { class: "gp-mark-step", style: `left:${pct(s.start)}`, title: s.title }));
@@ -240,8 +250,8 @@ export class Player {
     if (e.target.closest("input,select,textarea,.gp-question")) return;
     const v = this.video;
     if (e.key === " " || e.key === "k") { e.preventDefault(); this.toggle(); }
-    else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - 5); }
-    else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + 5); }
+    else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - SEEK_KEY_S); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + SEEK_KEY_S); }
     else if (e.key === ",") this.frame(-1);
     else if (e.key === ".") this.frame(1);
     else if (e.key === "p" || e.key === "P") this.stepJump(-1);

@@ -21,7 +21,8 @@
   let playhead = 0;        // seconds
   let saving = false;
   let videoReady = false;
-  let ownSeek = false;     // a seek the timeline asked for (not the video's own controls)
+  let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
+  const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
   const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const fmt = (s) => `${sec.format(s)} s`;
@@ -182,6 +183,9 @@
   }
 
   function renderTimeline() {
+    // A keyboard user on a step's block (Enter, then M or S) stays on the timeline after the change.
+    const onBlock = Boolean(document.activeElement && document.activeElement.closest && track.contains(document.activeElement)
+      && document.activeElement.classList.contains("geste-timeline__step"));
     track.replaceChildren();
     steps.forEach((s, i) => {
       const block = el("button", {
@@ -191,8 +195,10 @@
       }, el("span", { text: s.title || `Étape ${i + 1}` }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
-      if (s.keyframe_url) block.style.backgroundImage = `url("${s.keyframe_url}")`;
-      block.addEventListener("click", (ev) => { seek(timeAt(ev.clientX)); select(i); });
+      showKeyframe(block, s);
+      // A touch or click puts the playhead where it lands; Enter or Space (no pointer: detail 0) at the
+      // step's start, as its time in the list does (it went to 0 s).
+      block.addEventListener("click", (ev) => { seek(ev.detail === 0 ? steps[i].start : timeAt(ev.clientX)); select(i); });
       track.append(block);
     });
     boundaries().forEach((b) => {
@@ -209,6 +215,7 @@
       attachDrag(handle, b);
       track.append(handle);
     });
+    if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
       const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: `${k.kind_label} : ${k.text}` });
       m.style.left = pct(k.time);
@@ -216,6 +223,48 @@
     }));
     drawCurve();
     placePlayhead();
+  }
+
+  /* A step's picture on its block; a step the review just made (split, moved away from its picture)
+   * shows a placeholder until the server has extracted one (asked again every few seconds). */
+  function showKeyframe(block, s) {
+    block.style.backgroundImage = s.keyframe_url ? `url("${s.keyframe_url}")` : "";
+    const pending = !s.keyframe_url && Boolean(s.keyframe_pending);
+    block.classList.toggle("is-keyframe-pending", pending);
+    if (pending) block.dataset.keyframe = "pending";
+    else delete block.dataset.keyframe;
+    const label = `${s.title || `Étape ${+block.dataset.stepIndex + 1}`} (${fmt(s.start)} – ${fmt(s.end)})`;
+    block.title = pending ? `${label} · image en préparation` : label;
+  }
+
+  let keyframeTimer = null;
+  let keyframeDelay = 2000;
+  function watchKeyframes() {
+    const waiting = steps.some((s) => !s.keyframe_url && s.keyframe_pending);
+    if (!waiting) { clearTimeout(keyframeTimer); keyframeTimer = null; keyframeDelay = 2000; return; }
+    if (keyframeTimer) return;
+    keyframeTimer = setTimeout(async () => {
+      keyframeTimer = null;
+      keyframeDelay = Math.min(15000, keyframeDelay * 1.5);
+      try {
+        const { status, data } = await api(ds.stateUrl, "GET");
+        if (status === 200) {
+          // Only the pictures: the steps being edited here are left as they are.
+          const fresh = new Map(data.steps.map((s) => [s.id, s]));
+          for (const list of [steps, state.steps]) {
+            for (const s of list) {
+              const f = fresh.get(s.id);
+              if (f && s.id != null) { s.keyframe_url = f.keyframe_url; s.keyframe_pending = f.keyframe_pending; }
+            }
+          }
+          track.querySelectorAll(".geste-timeline__step").forEach((block) => {
+            const s = steps[+block.dataset.stepIndex];
+            if (s) showKeyframe(block, s);
+          });
+        }
+      } catch (e) { /* offline for a moment: the next look tries again */ }
+      watchKeyframes();
+    }, keyframeDelay);
   }
 
   function attachDrag(handle, b) {
@@ -278,11 +327,30 @@
   function placePlayhead() {
     playheadLine.style.left = pct(playhead);
     $("playhead").textContent = fmt(playhead);
+    playheadLine.setAttribute("aria-valuemax", duration().toFixed(1));
+    playheadLine.setAttribute("aria-valuenow", playhead.toFixed(3));
+    playheadLine.setAttribute("aria-valuetext", fmt(playhead));
   }
+
+  /* The playhead is a slider too: a keyboard alone places it (to split, to pin a key point) without
+   * playing the video: arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, Home / End. */
+  playheadLine.addEventListener("keydown", (ev) => {
+    const moves = { ArrowLeft: -0.1, ArrowDown: -0.1, ArrowRight: 0.1, ArrowUp: 0.1, PageDown: -5, PageUp: 5 };
+    let t = null;
+    if (ev.key in moves) t = playhead + moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
+    else if (ev.key === "Home") t = 0;
+    else if (ev.key === "End") t = duration();
+    if (t === null) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    seek(round3(t));
+    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    if (i >= 0 && i !== selected) select(i);
+  });
 
   function seek(t) {
     playhead = Math.min(duration(), Math.max(0, t));
-    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeek = true; video.currentTime = playhead; }
+    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeekAt = performance.now(); video.currentTime = playhead; }
     placePlayhead();
   }
 
@@ -380,6 +448,7 @@
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
+    watchKeyframes();
   }
 
   /* ---- actions ------------------------------------------------------------------------------- */
@@ -488,13 +557,15 @@
     // a position chosen on the timeline before the video is ready is applied once it is.
     video.addEventListener("loadedmetadata", () => {
       videoReady = true;
-      if (playhead > 0) { ownSeek = true; video.currentTime = playhead; }
+      if (playhead > 0) { ownSeekAt = performance.now(); video.currentTime = playhead; }
     });
     video.addEventListener("timeupdate", () => {
       if (!video.paused && !video.seeking) { playhead = video.currentTime; placePlayhead(); }
     });
     video.addEventListener("seeked", () => {
-      if (ownSeek) { ownSeek = false; return; }  // ours: the timeline keeps the chosen time even if the video could not seek
+      // Ours: the timeline keeps the chosen time even if the video could not seek there (a source
+      // without range requests, a seek overtaken by the next key press).
+      if (performance.now() - ownSeekAt < OWN_SEEK_MS) return;
       playhead = video.currentTime;              // the reviewer used the video's own controls
       placePlayhead();
     });
