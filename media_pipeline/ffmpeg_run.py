@@ -36,6 +36,7 @@ NO_METADATA_ARGS = ["-map_metadata", "-1", "-map_chapters", "-1"]
 
 #: How many stderr lines are kept for error details.
 STDERR_TAIL_LINES = 40
+WATCH_INTERVAL = 0.25  # seconds between two looks at the outputs on disk when ffmpeg reports nothing
 
 # stderr fragments that mean "the data itself is bad" (permanent) ...
 _CORRUPT_PATTERNS = re.compile(
@@ -138,7 +139,7 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
     (bad data); returns the outcome otherwise, decode warnings included.
 
     ``watch`` (optional) estimates the seconds already done from the outputs on disk; it is asked
-    twice a second, because ffmpeg writes no ``-progress`` report while an output that emits one
+    every WATCH_INTERVAL (0.25 s), because ffmpeg writes no ``-progress`` report while an output that emits one
     frame at the end (a thumbnail sprite) keeps its main loop busy: the percentage would sit at 0.
     """
     binary = _check_binary(FFMPEG)
@@ -199,7 +200,7 @@ def run_ffmpeg(args: list[str], *, duration: float | None = None,
     try:
         while True:
             try:
-                raw = lines.get(timeout=0.5 if watch else None)
+                raw = lines.get(timeout=WATCH_INTERVAL if watch else None)
             except queue.Empty:
                 report(watch())  # type: ignore[misc]  # only reached with a watch
                 continue
