@@ -14,6 +14,14 @@
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const fileKey = (f) => `geste-upload:${f.name}:${f.size}:${f.lastModified}`;
 
+  // A refusal is shown as an error (red, announced at once), not under a full progress bar.
+  function say(textContent, failed = false) {
+    message.textContent = textContent;
+    message.classList.toggle("geste-upload-message--error", failed);
+    message.setAttribute("role", failed ? "alert" : "status");
+    if (failed) form.querySelector(".geste-upload-progress").hidden = true;
+  }
+
   function show(offset, size) {
     form.querySelector(".geste-upload-progress").hidden = false;
     const pct = size ? (100 * offset) / size : 0;
@@ -66,7 +74,7 @@
       } catch (err) {
         failures += 1;
         if (failures > 50) throw err;
-        message.textContent = "Connexion interrompue : nouvelle tentative…";
+        say("Connexion interrompue : nouvelle tentative…");
         await sleep(Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
         try { const r = await fetch(url, { headers, credentials: "same-origin" }); if (r.ok) offset = (await json(r)).offset; } catch (e) { /* still offline */ }
       }
@@ -87,22 +95,22 @@
     event.preventDefault();
     const file = form.file.files[0];
     if (!file) return;
-    if (file.size > maxBytes) { message.textContent = "Fichier trop volumineux."; return; }
+    if (file.size > maxBytes) { say("Fichier trop volumineux.", true); return; }
     form.querySelector("button[type=submit]").disabled = true;
     try {
-      message.textContent = "Téléversement en cours…";
+      say("Téléversement en cours…");
       const { url, offset } = await start(file);
       show(offset, file.size);
       await send(file, url, offset);
-      message.textContent = "Vérification de la vidéo…";
+      say("Vérification de la vidéo…");
       const res = await fetch(url + "complete/", { method: "POST", headers, credentials: "same-origin" });
       const data = await json(res);
       localStorage.removeItem(fileKey(file));
       if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
-      message.textContent = "Vidéo enregistrée : traitement lancé.";
+      say("Vidéo enregistrée : traitement lancé.");
       window.location.href = data.url;
     } catch (err) {
-      message.textContent = err.message;
+      say(err.message, true);
       form.querySelector("button[type=submit]").disabled = false;
     }
   });
