@@ -8,6 +8,8 @@ only way to publish a capsule: the Publish action is withheld from capsule pages
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
@@ -110,6 +112,7 @@ def capsule_create(request, footage_id: int):
             errors = {"first_step": "Étape invalide."}
         else:
             messages.success(request, "Capsule créée en brouillon.")
+            _draft_prepared_proposals(request, made.capsule_id)
             return redirect("geste_capsule_edit", made.capsule_id)
     return TemplateResponse(
         request,
@@ -117,6 +120,25 @@ def capsule_create(request, footage_id: int):
         {"footage": footage, "steps": steps, "errors": errors, "data": data},
         status=400 if errors else 200,
     )
+
+
+def _draft_prepared_proposals(request, capsule_id: int) -> None:
+    """The quiz proposals the processing prepared from the commentary, offered at once on a new capsule
+    (a designer saw "Propositions de quiz (0)" beside a finished "Propositions de quiz" stage). Only
+    prepared ones: drafting from a corrected transcript stays the designer's explicit choice."""
+    capsule = Capsule.objects.select_related("footage").get(pk=capsule_id)
+    try:
+        if not quiz_drafting.uses_prepared_proposals(capsule):
+            return
+        count = len(quiz_drafting.draft_for_capsule(capsule))
+    except Exception:  # proposals are a help: a failure here must not lose the capsule just created
+        logging.getLogger(__name__).exception("quiz proposals for new capsule %s failed", capsule_id)
+        return
+    if count:
+        messages.info(request, ngettext(
+            "%(count)s proposition de quiz, préparée pendant le traitement de la vidéo, est à examiner.",
+            "%(count)s propositions de quiz, préparées pendant le traitement de la vidéo, sont à examiner.",
+            count) % {"count": count})
 
 
 def _interaction_summary(inter: Interaction) -> str:

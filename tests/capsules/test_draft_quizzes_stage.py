@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
-from capsules.models import Footage, PipelineRun, StageRun, Transcript
+from capsules.models import Footage, Interaction, PipelineRun, StageRun, Transcript
 from capsules.pipeline.ingest import ingest_file
 from capsules.pipeline.workflow import start_run
 from capsules.storage import read_json
@@ -75,6 +75,14 @@ def test_stage_prepares_proposals_that_authoring_uses(worker_factory, spoken_cli
     assert clozes and {d.prompt for d in clozes} <= {q["prompt"] for q in stored}
     approved = set(footage.steps.values_list("pk", flat=True))  # the second run re-created the steps
     assert all(d.step_id in approved and "{moment}" not in d.feedback_wrong for d in clozes)
+
+    # A capsule created from the admin offers the prepared proposals at once, with no extra click.
+    client.force_login(factories.designer(username="concepteur-nouvelle"))
+    res = client.post(reverse("geste_capsule_create", args=[footage.pk]), {"title": "Deuxième capsule"}, follow=True)
+    second = footage.capsules.get(title="Deuxième capsule")
+    offered = second.interactions.filter(draft_status=Interaction.DraftStatus.PROPOSED)
+    assert offered.filter(kind="cloze").exists(), res.content.decode()[-2000:]
+    assert "préparée" in res.content.decode() and "pendant le traitement de la vidéo" in res.content.decode()
 
     # The expert corrects the transcript: the prepared proposals no longer match, authoring drafts again.
     segs = transcript.segments
