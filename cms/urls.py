@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import favicon, health, media, search
+from cms import favicon, health, language, media, search
 
 handler500 = "cms.errors.server_error"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health.health, name="health"),
     path("favicon.ico", favicon.favicon, name="favicon"),
+    path("langue/<str:code>/", language.switch_language, name="switch-language"),
     path("recherche/", search.search_view, name="catalogue-search"),
     path("", include("capsules.urls")),
 ]

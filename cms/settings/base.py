@@ -312,7 +312,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": "geste"}}
 GESTE_PAGE_CACHE_SECONDS = int(os.environ.get("GESTE_PAGE_CACHE_SECONDS", "600"))
-GESTE_PAGE_CACHE_EXCLUDE = ("/admin/", "/api/", "/documents/", "/health/", "/recherche/", "/media/", "/static/")
+GESTE_PAGE_CACHE_EXCLUDE = ("/admin/", "/api/", "/langue/", "/documents/", "/health/", "/recherche/", "/media/",
+                            "/static/")
 
 LOGGING = {
     "version": 1,
