@@ -129,6 +129,7 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
+        from capsules.learning.shared_content import spoken_passages
         from capsules.learning.timecode import clock
         from capsules.learning.views import next_capsule
         from capsules.models import Progress, Transcript
@@ -141,8 +142,8 @@ class CapsulePage(Page):
             # One clock for the learner: times count from the capsule's start, like the player's.
             step.clock = clock(step.start - capsule.start)
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
-        segments = [s for s in (transcript.segments if transcript else [])
-                    if s.get("end", 0) >= capsule.start and s.get("start", 0) <= capsule.effective_end]
+        # One paragraph per sentence, each with its own time (not one per Whisper segment).
+        segments = spoken_passages(transcript.segments if transcript else [], capsule.start, capsule.effective_end)
         rend = capsule.footage.renditions or {}
         if getattr(request, "is_preview", False):
             # Wagtail's preview (and the workflow's): the draft, for whoever may validate it.

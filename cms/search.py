@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from capsules.learning.shared_content import spoken_passages
 from capsules.learning.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
 from capsules.learning.timecode import clock, link_seconds
 from capsules.learning.views import live_capsule_pages
@@ -153,7 +154,7 @@ def search_catalogue(raw_query: str, request=None) -> SearchResults:
                 _add(cand, query, "key_point", kp["text"], kp["time"])
     for footage_id, sentences in _spoken(footage_ids).items():
         for start, end, text, folded in sentences:
-            for cand in by_footage[footage_id]:  # as the capsule page: segments overlapping the range
+            for cand in by_footage[footage_id]:  # as the capsule page: sentences overlapping the range
                 if end >= cand.row["lo"] and start <= cand.row["hi"]:
                     _add(cand, query, "speech", text, max(start, cand.row["lo"]), folded)
 
@@ -184,8 +185,7 @@ def _spoken(footage_ids: list[int]) -> dict[int, list[Sentence]]:
     fresh = {pk: memo[pk] for pk, _f, stamp in rows if pk in memo and memo[pk][0] == stamp}
     stale = [pk for pk, _f, _s in rows if pk not in fresh]
     for pk, stamp, segments in Transcript.objects.filter(pk__in=stale).values_list("pk", "updated_at", "segments"):
-        fresh[pk] = (stamp, [(s.get("start", 0), s.get("end", 0), s.get("text", ""), fold(s.get("text", "")))
-                             for s in segments or []])
+        fresh[pk] = (stamp, [(p.start, p.end, p.text, fold(p.text)) for p in spoken_passages(segments)])
     if len(fresh) != len(memo) or stale:  # edited, new, deleted or no longer live transcripts
         _SPOKEN = fresh
     return {footage_id: fresh[pk][1] for pk, footage_id, _stamp in rows if pk in fresh}

@@ -169,16 +169,22 @@ def _words_for(segment: Segment) -> list[Word]:
     return words
 
 
-def _groups(words: list[Word]) -> list[list[Word]]:
+def _speech_break(current: list[Word], word: Word) -> bool:
+    """Whether ``word`` starts a new unit after ``current``: a silence, or the end of a sentence."""
+    pause = word.start - current[-1].end >= PAUSE_BREAK_SECONDS
+    sentence_end = (current[-1].word.endswith((".", "?", "!", "…"))
+                    and current[-1].end - current[0].start >= MIN_CUE_SECONDS)
+    return pause or sentence_end
+
+
+def _groups(words: list[Word], fit_screen: bool = True) -> list[list[Word]]:
+    """Words cut into captions; with ``fit_screen=False``, only at silences and sentence ends."""
     groups: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
         if current:
-            too_long = wrap_lines(_join(current + [word])) is None
-            too_slow = word.end - current[0].start > MAX_CUE_SECONDS
-            pause = word.start - current[-1].end >= PAUSE_BREAK_SECONDS
-            sentence_end = (current[-1].word.endswith((".", "?", "!", "…"))
-                            and current[-1].end - current[0].start >= MIN_CUE_SECONDS)
+            too_long = fit_screen and wrap_lines(_join(current + [word])) is None
+            too_slow = fit_screen and word.end - current[0].start > MAX_CUE_SECONDS
             if too_long or too_slow:
                 # Prefer to cut after a comma in the second half of the caption.
                 cut = next((k for k in range(len(current) - 2, len(current) // 2 - 1, -1)
@@ -189,13 +195,32 @@ def _groups(words: list[Word]) -> list[list[Word]]:
                 else:
                     groups.append(current)
                     current = []
-            elif pause or sentence_end:
+            elif _speech_break(current, word):
                 groups.append(current)
                 current = []
         current.append(word)
     if current:
         groups.append(current)
     return groups
+
+
+def passages(segment: Segment) -> list[Segment]:
+    """The segment cut at the captions' speech breaks (silences, sentence ends), for reading.
+
+    Whisper often returns several sentences separated by silences as one segment; a transcript
+    shown in such blocks can only link to the first one's time. Each passage keeps its own words
+    and times (those of its first and last words); unlike captions, a passage is not cut to fit
+    the screen. A segment without word times stays whole; one whose words an edit emptied is
+    dropped.
+    """
+    if not any(w.word.strip() for w in segment.words):
+        return [segment] if segment.text.strip() else []
+    words = _words_for(segment)
+    if not words:
+        return []
+    return [replace(segment, start=group[0].start, end=group[-1].end,
+                    text=" ".join(_join(group).split()), words=group)
+            for group in _groups(words, fit_screen=False)]
 
 
 def caption_cues(transcript: Transcript) -> list[tuple[float, float, list[str]]]:

@@ -17,6 +17,8 @@ from capsules import storage
 from capsules.learning import delivery
 from capsules.models import Capsule, Interaction, Transcript
 from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
+from media_pipeline.captions import passages
+from media_pipeline.transcribe import Segment, Word
 
 
 @dataclass
@@ -107,34 +109,39 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
     return data
 
 
+def _segment(data: dict) -> Segment:
+    """A stored segment (JSON) as the media library's; words without times are left out."""
+    words = [Word(float(w["start"]), float(w.get("end", w["start"])), str(w.get("word", w.get("text", ""))),
+                  float(w.get("probability", 1.0)))
+             for w in data.get("words") or [] if "start" in w]
+    return Segment(float(data.get("start", 0)), float(data.get("end", 0)), str(data.get("text", "")), words)
+
+
+def spoken_passages(segments: list[dict] | None, lo: float = 0.0, hi: float = float("inf")) -> list[Segment]:
+    """The transcript's sentences, each with its own time, that overlap [lo, hi] (a capsule's range).
+
+    Whisper may put several sentences said after silences into one segment: they are cut where the
+    captions are (``media_pipeline.captions.passages``), so that the transcript panel, its search
+    and the catalogue search lead to the sentence that was said, not to its segment's start.
+    """
+    return [p for seg in segments or [] for p in passages(_segment(seg))
+            if p.end >= lo and p.start <= hi]
+
+
 def transcript_words(capsule: Capsule) -> list[dict]:
-    """Segments with word times inside the capsule range, for the interactive transcript."""
+    """Sentences with word times inside the capsule range, for the interactive transcript."""
     transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
     if not transcript:
         return []
-    lo, hi = capsule.start, capsule.effective_end
-    out = []
-    for seg in transcript.segments or []:
-        if seg.get("end", 0) < lo or seg.get("start", 0) > hi:
-            continue
-        words = [
-            {
-                "start": round(w["start"], 2),
-                "end": round(w["end"], 2),
-                "text": w.get("word", w.get("text", "")),
-            }
-            for w in seg.get("words") or []
-            if "start" in w
-        ]
-        out.append(
-            {
-                "start": seg.get("start", 0),
-                "end": seg.get("end", 0),
-                "text": seg.get("text", "").strip(),
-                "words": words,
-            }
-        )
-    return out
+    return [
+        {
+            "start": p.start,
+            "end": p.end,
+            "text": p.text.strip(),
+            "words": [{"start": round(w.start, 2), "end": round(w.end, 2), "text": w.word} for w in p.words],
+        }
+        for p in spoken_passages(transcript.segments, capsule.start, capsule.effective_end)
+    ]
 
 
 def next_capsule(capsule: Capsule):

@@ -498,6 +498,43 @@ def test_progress_bar_arrow_keys_move_five_seconds(live_server, context, publish
 
 
 @pytest.mark.timeout(120)
+def test_one_whisper_segment_of_three_sentences_gives_three_transcript_times(live_server, context, published):
+    """Walk defect: Whisper returned the sentences said after silences as ONE segment; the transcript
+    showed them as one paragraph with one 0:00 button, so a time or a search could only lead to 0:00.
+    Each sentence now has its own paragraph, time button and search passage."""
+    from capsules.models import Transcript
+
+    published["q1"].delete()
+    published["q2"].delete()
+    transcript = Transcript.objects.get(footage=published["footage"], task="transcribe")
+    segs = transcript.segments
+    transcript.segments = [{"start": segs[0]["start"], "end": segs[-1]["end"],
+                            "text": " ".join(s["text"] for s in segs),
+                            "words": [w for s in segs for w in s["words"]]}]
+    transcript.save()
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    assert page.locator(".gt-time").all_inner_texts() == ["0:00", "0:04", "0:08"]
+    before = video(page, "v.currentTime")
+    page.click(".gt-time:text-is('0:04')")
+    assert settled_after_seek(page, before) == pytest.approx(4.2, abs=0.1)
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+
+    page.fill(".gt-search", "serrez le joint")
+    page.wait_for_selector("text=1 passage trouvé")
+    assert page.locator(".gt-body p:visible").count() == 1
+    assert page.locator(".gt-body p:visible .gt-time").inner_text() == "0:08"
+    before = video(page, "v.currentTime")
+    page.press(".gt-search", "Enter")
+    assert settled_after_seek(page, before) == pytest.approx(8.2, abs=0.1)
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+    # The video reads back 8.199999 after a seek to 8.2: the sentence's first word is still the current one.
+    page.wait_for_function("document.querySelector('.gt-now')?.textContent === 'Serrez'", timeout=5000)
+    leave(page)
+
+
+@pytest.mark.timeout(120)
 def test_a_step_without_its_picture_yet_keeps_the_step_list_aligned(live_server, phone_context, published):
     """A step split in a reopened review has no picture until the worker makes it: its title lined up
     under the others' pictures instead of beside them. A placeholder of the picture's size holds its place."""

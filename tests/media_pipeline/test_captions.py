@@ -14,6 +14,7 @@ from media_pipeline.captions import (
     apply_corrections,
     caption_cues,
     captions_vtt,
+    passages,
     plain_text,
     retime_corrected,
     wrap_lines,
@@ -188,3 +189,32 @@ def test_captions_follow_text_edited_without_words():
     tr = Transcript("fr", 1.0, 5.0, [replace(ORIGINAL, text="serrer l'écrou à la clé dynamométrique")])
     content = captions_vtt(tr)
     assert "serrer l'écrou à la clé dynamométrique" in content.replace("\n", " ")
+
+
+def test_passages_cut_a_segment_where_its_captions_start_a_sentence_or_follow_a_silence():
+    """One Whisper segment, four sentences after silences: four passages at the captions' times."""
+    said = [(0.0, "Je coupe l'eau."), (14.0, "Je place une bassine."), (21.0, "Je dévisse l'écrou."),
+            (31.0, "Je nettoie le joint.")]
+    words = [w for start, text in said for w in timed_words(text, start)]
+    seg = Segment(0.0, words[-1].end, " ".join(t for _, t in said), words)
+    cut = passages(seg)
+    assert [(p.start, p.text) for p in cut] == said
+    assert [p.words for p in cut] == [timed_words(t, s) for s, t in said]
+    assert [p.start for p in cut] == [c[0] for c in caption_cues(Transcript("fr", 1.0, 40.0, [seg]))]
+    # A silence without a full stop cuts too; a short pause or a comma does not.
+    words = timed_words("Je serre, puis", 0.0) + timed_words("je vérifie", 5.0)
+    assert [p.text for p in passages(Segment(0.0, 6.0, "Je serre, puis je vérifie", words))] == [
+        "Je serre, puis", "je vérifie"]
+
+
+def test_passages_are_not_cut_to_fit_the_screen_and_follow_edits():
+    long = segment(". ".join(TEXT.split(". ")[:2]).replace(". P", ", p") + ".", 0.0)  # one sentence, 140 chars
+    assert len(caption_cues(Transcript("fr", 1.0, 60.0, [long]))) > 1
+    assert [p.text for p in passages(long)] == [long.text]
+    # Text edited without its words (an old edit): the passages show the text, re-timed.
+    edited = Segment(0.0, 20.0, "Coupez l'eau. Placez la bassine.",
+                     timed_words("Coupez l'eau.", 0.0) + timed_words("Posez la cuvette.", 15.0))
+    assert [p.text for p in passages(edited)] == ["Coupez l'eau.", "Placez la bassine."]
+    # No word times: the segment stays whole; no text: nothing.
+    assert passages(Segment(2.0, 9.0, "Sans mots. Deux phrases.")) == [Segment(2.0, 9.0, "Sans mots. Deux phrases.")]
+    assert passages(Segment(2.0, 9.0, " ", timed_words("euh", 2.0))) == []

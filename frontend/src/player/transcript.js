@@ -69,8 +69,9 @@ export class Transcript {
 
   update(t) {
     if (!this.words.length) return;
+    // A seek to a word's start may land a hair before it (8.2 reads back as 8.199999): 10 ms of slack.
     let lo = 0, hi = this.words.length - 1, found = -1;
-    while (lo <= hi) { const mid = (lo + hi) >> 1; if (this.words[mid].start <= t) { found = mid; lo = mid + 1; } else hi = mid - 1; }
+    while (lo <= hi) { const mid = (lo + hi) >> 1; if (this.words[mid].start <= t + 0.01) { found = mid; lo = mid + 1; } else hi = mid - 1; }
     const w = found >= 0 && t <= this.words[found].end + 0.6 ? this.words[found] : null;
     if (w === this.current) return;
     if (this.current) { this.current.el.classList.remove("gt-now"); this.current.el.removeAttribute("aria-current"); }
