@@ -11,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from capsules.learning.progress import live_capsules
+from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
 
 UNGRADED_KINDS = {Interaction.Kind.OBSERVE, Interaction.Kind.FREE_RECALL}
@@ -29,11 +33,50 @@ class CapsuleRecord:
 
 
 @dataclass(frozen=True)
+class MissingQuestion:
+    """A mandatory question the rule still waits for: where it is, and whether it was answered at all."""
+
+    prompt: str  # shortened plain text (escaped by whoever renders it)
+    capsule: str
+    time: str  # m:ss from the capsule's start, as the player shows it
+    url: str  # the capsule page opened at the question's step (``#t=``), "" without a live page
+    answered: bool  # answered but never right (True) or not answered yet (False)
+
+    @property
+    def status(self) -> str:
+        return _("répondue, mais jamais juste") if self.answered else _("pas encore répondue")
+
+    def to_dict(self) -> dict:
+        return {"prompt": self.prompt, "capsule": self.capsule, "time": self.time, "url": self.url,
+                "answered": self.answered, "status": self.status}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One unmet condition: ``final`` when no further answer can meet it (a first try is never replayed)."""
+
+    code: str  # "capsules", "first_try", "mandatory", "empty"
+    text: str
+    final: bool = False
+    questions: list[MissingQuestion] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "text": self.text, "final": self.final,
+                "questions": [q.to_dict() for q in self.questions]}
+
+
+@dataclass(frozen=True)
 class RuleOutcome:
     earned: bool
     unmet: list[str] = field(default_factory=list)
     capsules: list[CapsuleRecord] = field(default_factory=list)
     first_try_score: float | None = None
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def final(self) -> bool:
+        """Some condition can no longer be met by answering (only a trainer's award can grant it)."""
+        return any(r.final for r in self.reasons)
 
 
 def first_try_share(attempts) -> float | None:
@@ -51,16 +94,48 @@ def first_attempts(user, interaction_ids) -> dict[int, Attempt]:
     return first
 
 
+PROMPT_CHARS = 80
+
+
+def short_prompt(text: str) -> str:
+    """The question's prompt on one line, cut at a word under ``PROMPT_CHARS`` characters."""
+    text = " ".join((text or "").split())
+    if len(text) <= PROMPT_CHARS:
+        return text
+    cut = text[:PROMPT_CHARS - 1].rsplit(" ", 1)[0] or text[:PROMPT_CHARS - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def question_link(interaction: Interaction, capsule) -> str:
+    """The capsule page at the question's step (else 2 s before it), as ``#t=`` the player understands:
+    a mandatory question not yet right is asked again when the video reaches it."""
+    page = getattr(capsule, "page", None)
+    if page is None or not page.live or not page.url:
+        return ""
+    start = interaction.step.start if interaction.step_id and interaction.step else interaction.time - 2
+    return f"{page.url}#t={link_seconds(max(0.0, min(start, interaction.time) - capsule.start))}"
+
+
+def _missing(interaction, capsule, answered: bool) -> MissingQuestion:
+    return MissingQuestion(short_prompt(interaction.prompt), capsule.title,
+                           clock(interaction.time - capsule.start), question_link(interaction, capsule), answered)
+
+
 def evaluate(user, achievement: Achievement) -> RuleOutcome:
-    capsules = list(live_capsules(achievement.skills_block))
+    capsules = list(live_capsules(achievement.skills_block).select_related("page"))
     if not capsules:
-        return RuleOutcome(False, ["Ce bloc n'a encore aucune capsule publiée."])
+        text = _("Ce bloc n'a encore aucune capsule publiée.")
+        return RuleOutcome(False, [text], reasons=[Reason("empty", text)])
     progress = {p.capsule_id: p for p in Progress.objects.filter(user=user, capsule__in=capsules)}
-    graded = list(Interaction.objects.filter(capsule__in=capsules, draft_status=Interaction.DraftStatus.ACCEPTED)
-                  .exclude(kind__in=UNGRADED_KINDS))
+    questions = list(Interaction.objects.filter(capsule__in=capsules, draft_status=Interaction.DraftStatus.ACCEPTED)
+                     .select_related("step").order_by("capsule__order", "capsule__pk", "time", "pk"))
+    graded = [i for i in questions if i.kind not in UNGRADED_KINDS]
     first = first_attempts(user, [i.pk for i in graded])
     right = set(Attempt.objects.filter(user=user, interaction__in=graded, correct=True)
                 .values_list("interaction_id", flat=True))
+    mandatory = [i for i in questions if i.mandatory]
+    answered = set(Attempt.objects.filter(user=user, interaction__in=mandatory)
+                   .values_list("interaction_id", flat=True)) if mandatory else set()
 
     records = []
     for capsule in capsules:
@@ -69,19 +144,54 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
         records.append(CapsuleRecord(capsule.pk, capsule.title, p.completed_at if p and p.completed else None,
                                      first_try_share(first[i.pk] for i in mine if i.pk in first), len(mine)))
 
-    unmet = []
+    reasons: list[Reason] = []
     if achievement.require_all_capsules:
         missing = [r.title for r in records if r.completed_at is None]
         if missing:
-            unmet.append("Capsules non terminées : " + ", ".join(missing) + ".")
+            reasons.append(Reason("capsules", ngettext(
+                "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
+                % {"titles": ", ".join(missing)}))
     mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:
-            shown = "aucune réponse" if mean is None else f"{mean * 100:.0f} %"
-            unmet.append(f"Score au premier essai insuffisant ({shown}, minimum "
-                         f"{achievement.min_first_try_score} %).")
+            reasons.append(_first_try_reason(graded, first, mean, achievement.min_first_try_score))
     if achievement.require_mandatory_correct:
-        wrong = [i for i in graded if i.mandatory and i.pk not in right]
-        if wrong:
-            unmet.append(f"{len(wrong)} question(s) obligatoire(s) pas encore réussie(s).")
-    return RuleOutcome(not unmet, unmet, records, mean)
+        # A self-assessed question (observe, free recall) has no right answer: answering it is enough.
+        waiting = [i for i in mandatory
+                   if (i.pk not in answered if i.kind in UNGRADED_KINDS else i.pk not in right)]
+        if waiting:
+            by_pk = {c.pk: c for c in capsules}
+            reasons.append(Reason("mandatory", ngettext(
+                "%(n)d question obligatoire n'a pas encore reçu de bonne réponse :",
+                "%(n)d questions obligatoires n'ont pas encore reçu de bonne réponse :", len(waiting))
+                % {"n": len(waiting)},
+                questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
+    return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)
+
+
+def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
+    """Only the first answer to each question counts here: once the questions left unanswered cannot lift
+    the share to the minimum even if all answered right at the first try, the condition is final."""
+    left = sum(1 for i in graded if i.pk not in first)
+    right_first = sum(1 for a in first.values() if a.correct)
+    best = (right_first + left) / len(graded) if graded else 0.0
+    shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
+    text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
+    if best * 100 + 1e-9 < minimum:
+        return Reason("first_try", text + " " + _(
+            "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
+            "ne le changent pas, et ce minimum ne peut plus être atteint. Votre formateur peut vous "
+            "attribuer le badge après vous avoir observé."), final=True)
+    return Reason("first_try", text + " " + ngettext(
+        "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
+        "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
+        left) % {"n": left})
+
+
+def reason_text(reason: Reason) -> str:
+    """The reason as one plain sentence (management command, screen readers): questions named in it."""
+    if not reason.questions:
+        return reason.text
+    items = "; ".join(_("« %(prompt)s » (%(capsule)s, à %(time)s) : %(status)s") % {
+        "prompt": q.prompt, "capsule": q.capsule, "time": q.time, "status": q.status} for q in reason.questions)
+    return f"{reason.text} {items}."

@@ -16,7 +16,7 @@ from django.utils import timezone
 from capsules import clock, storage
 from capsules.learning.progress import live_capsules
 from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress, SkillsBlock
-from capsules.recognition.achievements import first_attempts, first_try_share
+from capsules.recognition.achievements import RuleOutcome, evaluate, first_attempts, first_try_share
 
 MAX_SHARE_DAYS = 365
 
@@ -104,16 +104,19 @@ class BlockBadge:
     name: str
     criteria: str
     credential: BadgeCredential | None
+    outcome: RuleOutcome | None = None  # a signed-in learner without the badge: what is still missing
 
 
 def block_badge(user, skills_block) -> BlockBadge | None:
     achievement = Achievement.objects.filter(skills_block=skills_block).first()
     if achievement is None:
         return None
-    credential = None
+    credential = outcome = None
     if user.is_authenticated:
         credential = BadgeCredential.objects.filter(user=user, achievement=achievement, revoked_at=None).first()
-    return BlockBadge(achievement.name, achievement.criteria_narrative, credential)
+        if credential is None:
+            outcome = evaluate(user, achievement)
+    return BlockBadge(achievement.name, achievement.criteria_narrative, credential, outcome)
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,30 @@ def _badge_not_yet(user, capsule) -> dict:
     links = ([{"label": _("Page du bloc de compétences"), "url": block_page.url}]
              if block_page is not None and block_page.live else [])
     return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
-            "links": links}
+            "reasons": [r.to_dict() for r in outcome.reasons], "final": outcome.final, "links": links}
+
+
+def _capsule_scores(user, capsule) -> dict | None:
+    """This capsule's graded questions scored twice, from the server's attempts: at the first try (what the
+    badge rule counts) and with the last answer (what the end screen's score counts, retries included)."""
+    from capsules.models import Attempt, Interaction
+    from capsules.recognition.achievements import UNGRADED_KINDS, first_attempts
+
+    if not user.is_authenticated:
+        return None
+    graded = list(capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED)
+                  .exclude(kind__in=UNGRADED_KINDS).values_list("pk", flat=True))
+    if not graded:
+        return None
+    first = first_attempts(user, graded)
+    last: dict[int, bool] = {}
+    for pk, correct in (Attempt.objects.filter(user=user, interaction_id__in=graded)
+                        .order_by("answered_at", "pk").values_list("interaction_id", "correct")):
+        last[pk] = bool(correct)
+    first_right = sum(1 for a in first.values() if a.correct)
+    return {"graded": len(graded), "answered": len(first), "first_try_right": first_right,
+            "first_try_percent": round(100 * first_right / len(graded)),
+            "last_right": sum(last.values()), "last_percent": round(100 * sum(last.values()) / len(graded))}
 
 
 @require_GET
@@ -203,8 +226,12 @@ def capsule_badge(request, capsule_id: int):
     decides (``portfolio.badge_earned_by_capsule``); the player only shows the text and links."""
     capsule = live_capsule_or_404(capsule_id)
     earned = portfolio.badge_earned_by_capsule(request.user, capsule)
+    scores = _capsule_scores(request.user, capsule)
     if earned is None:
-        return JsonResponse(_badge_not_yet(request.user, capsule))
+        data = _badge_not_yet(request.user, capsule)
+        if scores:
+            data["scores"] = scores
+        return JsonResponse(data)
     block_page = getattr(earned.block, "page", None)
     links = [{"label": _("Voir mon badge"), "url": reverse("recognition-credential", args=[earned.credential.uuid])}]
     if block_page is not None and block_page.live:
@@ -215,4 +242,5 @@ def capsule_badge(request, capsule_id: int):
         "text": _("En terminant cette capsule, vous avez obtenu le badge « %(name)s » du bloc %(block)s.")
         % {"name": earned.name, "block": earned.block.title},
         "links": links,
+        **({"scores": scores} if scores else {}),
     })

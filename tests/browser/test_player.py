@@ -549,6 +549,56 @@ def test_a_step_without_its_picture_yet_keeps_the_step_list_aligned(live_server,
 
 
 @pytest.mark.timeout(180)
+def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_server, context, published):
+    """The first-user walk: right after a retry (100 %), yet no badge. The end screen labels the score as
+    after retries next to the first-try score, says the first-try minimum can no longer be met, and names
+    the mandatory question still missing in another capsule (as text, never markup) with a link to it."""
+    from capsules.learning.progress import record_progress
+    from capsules.learning.views import submit_answer
+    from capsules.models import Achievement
+    from tests import pages
+
+    capsule, q1, q2 = published["capsule"], published["q1"], published["q2"]
+    Achievement.objects.create(skills_block=capsule.skills_block, name="Plomberie sanitaire", min_first_try_score=60,
+                               description="Joints et siphons.", criteria_narrative="Toutes les capsules.")
+    q2.delete()  # 0 of 1 right at the first try here; 1 question left elsewhere: at best 50 %, under 60 %
+    other = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=capsule.skills_block, duration=20.0),
+                                     title="Changer un flexible", skills_block=capsule.skills_block)
+    factories.InteractionFactory(capsule=other, mandatory=True, time=6.0, prompt="<b>Quel</b> flexible choisir ?")
+    other_page = pages.capsule_page(other)
+    user = factories.learner()
+    assert submit_answer(user, q1, {"choice": "b"}, None, None)[0].correct is False
+    assert submit_answer(user, q1, {"choice": "a"}, None, None)[0].correct is True  # right on the retry
+    assert not record_progress(user, capsule, position=9.0, ranges=[[0, 9.0]]).completed
+    log_in(context, live_server, user)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.evaluate("document.querySelector('video.gp-video').currentTime = 9.5")
+    page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
+    page.click(".gp-play")
+    page.wait_for_selector(".gp-end:not([hidden]) .gp-badge--pending", timeout=30000)
+    page.wait_for_selector(".gp-end .gp-scores[data-retried='1'] .gp-first-try", timeout=5000)
+    assert page.inner_text(".gp-end .gp-score") == "Score après nouvelles tentatives : 100 %"
+    assert page.inner_text(".gp-end .gp-first-try").startswith("Au premier essai : 0 % (0 question juste sur 1).")
+    box = page.locator(".gp-end .gp-badge--pending")
+    assert box.get_attribute("data-final") == "1"
+    assert "ne peut plus être atteint" in box.locator(".gp-badge-final").inner_text()
+    question = box.locator(".gp-badge-question")
+    assert question.inner_text().startswith("« <b>Quel</b> flexible choisir ? » — Changer un flexible, à 0:06 : "
+                                            "pas encore répondue")
+    assert box.locator("b").count() == 0 and "(s)" not in box.inner_text()
+    assert question.locator("a").get_attribute("href") == f"{other_page.url}#t=4"
+    assert accessibility_violations(page) == []
+    shot(page, "player-end-badge-not-yet")
+    question.locator("a").click()
+    page.wait_for_url(f"**{other_page.url}#t=4")
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
 def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, context, published):
     """The learner finishes the block's last capsule in the player: the progress sent at the end completes
     it, the server issues the block badge, and the end screen says so (French, with links to the badge

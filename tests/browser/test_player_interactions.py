@@ -302,7 +302,9 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
             if (v.currentTime < 11) window.gesteRestarts.push([type, v.currentTime]); }); }""")
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
-    assert "Score :" in page.inner_text(".gp-end")
+    # Questions right only after "Réessayer": the score says so, next to the first-try score.
+    assert "Score après nouvelles tentatives :" in page.inner_text(".gp-end .gp-score")
+    assert page.inner_text(".gp-end .gp-first-try").startswith("Au premier essai :")
 
     # Every mandatory question answered and the video watched to its end: the capsule is complete
     # (a server round trip after the end was shown), and the video never started over meanwhile.

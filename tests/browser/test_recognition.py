@@ -53,6 +53,12 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, s
     page.goto(live_server.url + block["block_url"])  # the block says which badge it leads to, and how
     assert "Badge du bloc « Badge plomberie sanitaire »" in page.inner_text(".block-badge")
     assert "Pour l'obtenir : Capsules terminées" in page.inner_text(".block-badge")
+    # Signed in: where this learner stands, the mandatory question named with a link to its moment.
+    status = page.locator(".block-badge .badge-status")
+    assert "Badge pas encore obtenu" in status.inner_text()
+    assert "« Quel outil faut-il pour serrer l'écrou ? » — Remplacer un joint, à 0:05 : pas encore répondue" \
+        in status.inner_text()
+    assert status.locator("a").get_attribute("href") == block["capsule"].page.url + "#t=3"
     page.goto(f"{live_server.url}/reconnaissance/portfolio/")
     assert "Aucun badge pour l'instant." in page.inner_text("main")
     capsule, question = block["capsule"], block["question"]

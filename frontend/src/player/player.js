@@ -29,6 +29,7 @@ export class Player {
     this.done = new Set(); // interactions answered (or dismissed) that must not pop up again
     this.answered = new Set(); // interactions with an attempt (server or queued)
     this.results = new Map(); // interaction id -> last graded result (true/false), for the end screen
+    this.firstTry = new Map(); // interaction id -> result of its first answer, when given on this page
     this.shown = new Set(); // asked at least once (kept on this device: a reload asks them again)
     this.skipped = new Set(); // dismissed by the learner (kept on this device)
     // Mandatory questions answered wrong that the learner chose to leave for now ("Continuer"), on this
@@ -478,8 +479,7 @@ export class Player {
     const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
     const lines = [title];
     if (sc.total) {
-      lines.push(h("p", { class: "gp-score" }, h("strong", {}, `Score : ${sc.percent} %`)),
-        h("p", { class: "gp-score-detail" }, `${sc.right} question${sc.right > 1 ? "s" : ""} juste${sc.right > 1 ? "s" : ""} sur ${sc.total}`));
+      lines.push(this.scoreBox(sc));
       if (sc.waiting) lines.push(h("p", { class: "gp-score-wait" }, `${sc.waiting} réponse${sc.waiting > 1 ? "s" : ""} hors ligne en attente de correction.`));
     } else {
       lines.push(h("p", {}, "Cette capsule n'a pas de question notée."));
@@ -500,6 +500,32 @@ export class Player {
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
+  }
+
+  /** The score with the last answers; when retries changed it, said so, with the first-try score next to
+   * it (the server's, from badge.json, else what this page saw): the badge rule counts the first try. */
+  scoreBox(sc) {
+    const plural = (n, one, many) => (n > 1 ? many : one);
+    const graded = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind));
+    const server = this.badge && this.badge.scores;
+    let first = null;
+    if (server && server.graded === sc.total) first = { right: server.first_try_right, percent: server.first_try_percent };
+    else if (graded.every((i) => this.firstTry.has(i.id))) {
+      const right = graded.filter((i) => this.firstTry.get(i.id) === true).length;
+      first = { right, percent: Math.round((100 * right) / graded.length) };
+    }
+    const retried = first ? first.right !== sc.right
+      : graded.some((i) => this.firstTry.get(i.id) === false && this.results.get(i.id) === true);
+    const label = retried ? "Score après nouvelles tentatives" : "Score";
+    const box = h("div", { class: "gp-scores" },
+      h("p", { class: "gp-score" }, h("strong", {}, `${label} : ${sc.percent} %`)),
+      h("p", { class: "gp-score-detail" }, `${sc.right} ${plural(sc.right, "question juste", "questions justes")} sur ${sc.total}`));
+    if (retried && first) {
+      box.append(h("p", { class: "gp-first-try" }, `Au premier essai : ${first.percent} % (${first.right} ${plural(first.right, "question juste", "questions justes")} sur ${sc.total}). `
+        + "Pour le badge du bloc, seule la première réponse compte."));
+    }
+    if (retried) box.dataset.retried = "1";
+    return box;
   }
 
   ask(inter) {
@@ -547,6 +573,7 @@ export class Player {
       this.feedback(inter, { queued: true });
       return;
     }
+    if (!this.answered.has(inter.id) && res.correct != null) this.firstTry.set(inter.id, res.correct);
     this.answered.add(inter.id);
     if (res.correct !== false) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
@@ -652,6 +679,8 @@ export class Player {
       this.badge = b;
       if (b.earned) this.root.dataset.badgeEarned = "1";
       if (this.root.dataset.ended === "1" && !this.endBox.hidden) {
+        const scores = this.endBox.querySelector(".gp-scores");
+        if (scores) scores.replaceWith(this.scoreBox(this.score()));
         this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
         this.announce(`${b.title} ${b.text}`);
       }
@@ -662,7 +691,21 @@ export class Player {
     const b = this.badge;
     const links = h("p", { class: "gp-badge-links" });
     (b.links || []).forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
-    return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
+    if (b.earned || !b.reasons) {
+      return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
+    }
+    // Not yet: each unmet condition, the missing mandatory questions named with a link to their moment.
+    const list = h("ul", { class: "gp-badge-reasons" });
+    for (const r of b.reasons) {
+      const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
+      if (r.questions && r.questions.length) {
+        item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
+          `« ${q.prompt} » — ${q.capsule}, à ${q.time} : ${q.status}`,
+          ...(q.url ? [" · ", h("a", { href: q.url }, "Y aller")] : [])))));
+      }
+      list.append(item);
+    }
+    return h("div", { class: "gp-badge gp-badge--pending", "data-final": b.final ? "1" : null }, h("p", {}, h("strong", {}, b.title)), list, links);
   }
 
   // --- progress, events, sync ----------------------------------------------------------
