@@ -59,6 +59,12 @@ def test_reload_on_the_last_unanswered_question_resumes_at_the_end(live_server, 
     assert video(page, "v.currentTime") > 11.5
     assert page.locator(".gq-order li").count() > 1
     assert not page.locator(".gp-end").is_visible()
+    # Answered now: nothing is left, the end screen comes (not a restart at 0:00).
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-feedback .gq-continue")
+    page.click(".gq-feedback .gq-continue")
+    page.wait_for_selector(".gp-end", state="visible", timeout=10000)
+    assert video(page, "v.currentTime") > 11.5
     leave(page)
     assert not errors, errors
 

@@ -691,8 +691,10 @@ export class Player {
     this.closeQuestion();
     this.lastT = Math.max(this.lastT, inter.time + 0.01);
     this.playBtn.focus();
-    // At the very end, playing again would restart the video from zero: show the end instead.
-    if (this.video.ended || this.video.currentTime >= this.m.end - 0.05) { this.atEnd(); return; }
+    // At the very end, playing again would restart the video from zero: show the end instead. So too in
+    // the last second when the video cannot play on (a resumed seek there that a stream never finished).
+    const v = this.video, left = this.m.end - v.currentTime;
+    if (v.ended || left <= 0.05 || (left < 1 && v.readyState < 3)) { this.atEnd(); return; }
     this.video.play().catch(() => {});
   }
 
