@@ -371,7 +371,7 @@ def test_hotspot_marker_shows_only_once_a_point_is_placed(live_server, context, 
     assert not marker.is_visible()
     tab_to(page, ".gq-submit")
     page.keyboard.press("Enter")
-    page.wait_for_selector(".gq-error:has-text('Touchez l\\'image')")
+    page.wait_for_selector(".gq-error:has-text('Cliquez sur l\\'image')")
     assert not marker.is_visible()
     assert not Attempt.objects.filter(interaction=hotspot).exists()
 

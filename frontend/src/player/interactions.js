@@ -42,7 +42,24 @@ function orderingList(inter) {
 // move a visible marker (Shift: finer steps), Enter or Space answers. The marker shows only once the
 // learner has placed a point (a touch, a click, or a first key on the picture, which puts it in the
 // middle): until then nothing on the picture suggests an answer the player would refuse.
+// The words fit the pointer in hand: "Touchez" on a touch screen, "Cliquez" with a mouse; the keyboard
+// help (arrows, Enter) is written out only where a keyboard is likely (a fine pointer: a computer).
+function pointerWords() {
+  const mq = (q) => typeof matchMedia === "function" && matchMedia(q).matches;
+  const touch = mq("(pointer: coarse)"), keyboard = !touch || mq("(any-pointer: fine)");
+  return {
+    keyboard,
+    verb: touch ? "Touchez" : "Cliquez sur",
+    label: touch ? "Touchez l'endroit choisi sur l'image" : "Cliquez sur l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée",
+    help: touch ? "Touchez l'image à l'endroit choisi, puis validez."
+      : "Cliquez sur l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider.",
+    missing: touch ? "Touchez l'image à l'endroit choisi avant de valider."
+      : "Cliquez sur l'image, ou placez le repère avec les flèches, avant de valider.",
+  };
+}
+
 function hotspot(inter, video) {
+  const words = pointerWords();
   const point = { x: 0.5, y: 0.5, set: false };
   const marker = h("span", { class: "gq-marker", hidden: true, "aria-hidden": "true" });
   const where = h("span", { class: "sr-only", "aria-live": "polite" });
@@ -55,10 +72,9 @@ function hotspot(inter, video) {
     try { surface.getContext("2d").drawImage(video, 0, 0, surface.width, surface.height); } catch { /* tainted */ }
   }
   const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": "zone à pointer",
-    "aria-label": "Touchez l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée",
+    "aria-label": words.label,
     "aria-describedby": `gq-hotspot-help-${inter.id}` }, surface, marker);
-  const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` },
-    "Touchez l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider.");
+  const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` }, words.help);
   const place = (said) => {
     point.set = true;
     marker.hidden = false;
@@ -88,7 +104,8 @@ function hotspot(inter, video) {
     point.x = Math.min(1, Math.max(0, point.x + d[0] * step)); point.y = Math.min(1, Math.max(0, point.y + d[1] * step));
     place();
   });
-  return { els: [help, box, where], read: () => (point.set ? { x: +point.x.toFixed(4), y: +point.y.toFixed(4) } : null) };
+  return { els: [help, box, where], missing: words.missing,
+    read: () => (point.set ? { x: +point.x.toFixed(4), y: +point.y.toFixed(4) } : null) };
 }
 
 /** Build the form for `inter`; calls onSubmit(response) with the response object. */
@@ -122,7 +139,7 @@ export function renderForm(inter, video, onSubmit) {
       const hs = hotspot(inter, video);
       form.append(...hs.els);
       read = hs.read;
-      missing = "Touchez l'image, ou placez le repère avec les flèches, avant de valider.";
+      missing = hs.missing;
       break;
     }
     case "cloze": {

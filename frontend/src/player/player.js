@@ -11,6 +11,8 @@ const FRAME = 1 / 25;
 const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
+const GATE = "Répondez d'abord à la question obligatoire.";
+const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
 
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
@@ -66,6 +68,9 @@ export class Player {
     this.offlineKey = `geste:offline:${m.id}`;
     this.posKey = `geste:pos:${scope}:${m.id}`;
     this.seenKey = `geste:seen:${scope}:${m.id}`;
+    // Kept on this device for this capsule, like the captions choice: speed and step loop.
+    this.speedKey = `geste:speed:${m.id}`;
+    this.loopKey = `geste:loop:${m.id}`;
     try {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
       (seen.shown || []).forEach((id) => this.shown.add(id));
@@ -173,9 +178,18 @@ export class Player {
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
     this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
+    const kept = parseFloat(localStorage.getItem(this.speedKey));
+    const speed = SPEEDS.includes(kept) ? kept : 1;
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
-      SPEEDS.map((s) => h("option", { value: s, selected: s === 1 }, `${String(s).replace(".", ",")}×`)));
-    this.speedSel.addEventListener("change", () => { v.playbackRate = parseFloat(this.speedSel.value); this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`); });
+      SPEEDS.map((s) => h("option", { value: s, selected: s === speed }, `${String(s).replace(".", ",")}×`)));
+    this.applySpeed();
+    this.speedSel.addEventListener("change", () => {
+      this.applySpeed();
+      try {
+        if (this.speedSel.value === "1") localStorage.removeItem(this.speedKey); else localStorage.setItem(this.speedKey, this.speedSel.value);
+      } catch { /* storage refused: the speed holds for this page only */ }
+      this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`);
+    });
     this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres" }, h("option", { value: "off" }, "Sans sous-titres"),
       m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres : ${c.label}`)));
     // One step and one frame are different moves: both offered, each with a visible label.
@@ -226,6 +240,13 @@ export class Player {
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+  }
+
+  /** The chosen speed, also as the default: loading a source (or a fallback MP4) resets the rate to it. */
+  applySpeed() {
+    const rate = parseFloat(this.speedSel.value) || 1;
+    this.video.defaultPlaybackRate = rate;
+    this.video.playbackRate = rate;
   }
 
   showVolume() {
@@ -300,9 +321,25 @@ export class Player {
   toggleLoop() {
     if (this.loopStep) { this.loopStep = null; }
     else { this.loopStep = this.currentStep() || null; if (!this.loopStep) { this.announce("Aucune étape à cet instant."); return; } }
+    this.showLoop();
+    try {
+      if (this.loopStep) localStorage.setItem(this.loopKey, String(this.loopStep.id)); else localStorage.removeItem(this.loopKey);
+    } catch { /* storage refused: the loop holds for this page only */ }
+    this.announce(this.loopStep ? `Boucle sur l'étape « ${this.loopStep.title} »` : "Boucle désactivée");
+  }
+
+  showLoop() {
     this.loopBtn.setAttribute("aria-pressed", String(!!this.loopStep));
     this.root.dataset.loop = this.loopStep ? String(this.loopStep.id) : "";
-    this.announce(this.loopStep ? `Boucle sur l'étape « ${this.loopStep.title} »` : "Boucle désactivée");
+  }
+
+  /** After a reload: the step loop kept on this device comes back when the player resumes in that step. */
+  restoreLoop() {
+    const id = localStorage.getItem(this.loopKey);
+    if (!id) return;
+    const step = this.m.steps.find((s) => String(s.id) === id);
+    if (step && this.currentStep(this.video.currentTime) === step) { this.loopStep = step; this.showLoop(); }
+    else localStorage.removeItem(this.loopKey);
   }
 
   // --- time, guards, interactions --------------------------------------------------------
@@ -331,12 +368,32 @@ export class Player {
     if (t > g + 0.05) {
       t = g;
       reached = false;
-      this.announce("Répondez d'abord à la question obligatoire de cette étape.");
+      this.refused();
     }
     this.closeRange();
     this.video.currentTime = t;
     this.lastT = t - 0.01;
     return reached;
+  }
+
+  /** A move past an unanswered mandatory question was refused: say so where the learner looks (the
+   * question, opened again at once, or already open) and in the live region. */
+  refused() {
+    this.gateAt = Date.now();
+    if (this.active && this.active.mandatory) this.gateNote(this.qBox.querySelector("h2"));
+    this.announce(GATE);
+  }
+
+  /** The visible reason under the question's title, and the video and question kept in view (a step
+   * clicked in the list below had scrolled the page down). */
+  gateNote(title) {
+    if (!title) return;
+    if (!this.qBox.querySelector(".gq-gate")) title.after(h("p", { class: "gq-gate" }, GATE));
+    const vr = this.video.getBoundingClientRect();
+    if (vr.top < 0 || vr.top > innerHeight - 80) this.root.scrollIntoView({ block: "start" });
+    const note = this.qBox.querySelector(".gq-gate").getBoundingClientRect(), v2 = this.video.getBoundingClientRect();
+    const need = note.bottom + 16 - innerHeight;
+    if (need > 0) window.scrollBy(0, Math.min(need, Math.max(0, v2.top + v2.height / 2)));
   }
 
   bindVideo() {
@@ -346,7 +403,7 @@ export class Player {
     v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", "Lecture"); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
     v.addEventListener("seeking", () => {
       const g = this.guard();
-      if (v.currentTime > g + 0.3) { v.currentTime = g; this.announce("Répondez d'abord à la question obligatoire de cette étape."); }
+      if (v.currentTime > g + 0.3) { v.currentTime = g; this.refused(); }
     });
     v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; });
     v.addEventListener("timeupdate", () => this.tick());
@@ -380,22 +437,34 @@ export class Player {
   }
 
   resume() {
-    if (this.openAtLinkedTime()) return;
+    this.applySpeed();
+    if (!this.openAtLinkedTime()) this.resumePosition();
+    this.restoreLoop();
+  }
+
+  resumePosition() {
     const m = this.m, server = m.progress;
     const local = JSON.parse(localStorage.getItem(this.posKey) || "null");
     let pos = server ? server.position : null;
     if (local && (!server || local.at > Date.parse(server.updated_at || 0))) pos = local.position;
-    if (pos != null && pos > m.start + 1 && pos < m.end - 1) {
-      pos = Math.min(pos, this.guard());
-      // A question left open before the reload (shown, neither answered nor dismissed), or a mandatory
-      // one answered wrong, is asked again: resume there rather than after it.
-      const pending = this.pendingBefore(pos);
-      if (pending) pos = pending.time;
+    // A question left open before the reload (shown, neither answered nor dismissed), or a mandatory
+    // one answered wrong, is asked again: resume there rather than after it. At the very end too: the
+    // capsule starts again from the beginning only when nothing is left to answer.
+    const pending = pos != null && pos > m.start + 1 ? this.pendingBefore(Math.min(pos, this.guard())) : null;
+    if (pos != null && pos > m.start + 1 && (pos < m.end - 1 || pending)) {
+      pos = Math.min(pos, this.guard(), m.end - 0.05);
+      if (pending) pos = Math.min(pending.time, m.end - 0.05);
       this.video.currentTime = pos;
       this.lastT = pos - 0.01;
       this.announce(`Reprise à ${fmt(elapsed(pos, m.start, m.end))}`);
       this.root.dataset.resumed = String(pos);
-      if (pending) this.video.addEventListener("seeked", () => { if (!this.active) this.ask(pending); }, { once: true });
+      if (pending) {
+        // Asked once the video shows that moment; near the very end a stream may never finish that
+        // seek (no media left to buffer): the question opens after a short wait all the same.
+        const open = () => { clearTimeout(late); if (!this.active && !this.done.has(pending.id)) this.ask(pending); };
+        const late = setTimeout(() => { this.video.removeEventListener("seeked", open); open(); }, 1500);
+        this.video.addEventListener("seeked", open, { once: true });
+      }
     } else if (m.start > 0) {
       this.video.currentTime = m.start;
     }
@@ -550,8 +619,12 @@ export class Player {
     this.endBox.hidden = true;
     box.hidden = false;
     this.root.dataset.asking = String(inter.id);
-    title.focus();
-    this.announce(`Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
+    // Opened because a seek or a step was refused: say why, and keep the video in view.
+    const gated = inter.mandatory && this.gateAt && Date.now() - this.gateAt < GATE_NOTE_MS;
+    this.gateAt = 0;
+    if (gated) this.gateNote(title);
+    title.focus({ preventScroll: gated });
+    this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
   }
 
   async submit(inter, response) {
@@ -645,8 +718,10 @@ export class Player {
     this.closeQuestion();
     this.lastT = Math.max(this.lastT, inter.time + 0.01);
     this.playBtn.focus();
-    // At the very end, playing again would restart the video from zero: show the end instead.
-    if (this.video.ended || this.video.currentTime >= this.m.end - 0.05) { this.atEnd(); return; }
+    // At the very end, playing again would restart the video from zero: show the end instead. So too in
+    // the last second when the video cannot play on (a resumed seek there that a stream never finished).
+    const v = this.video, left = this.m.end - v.currentTime;
+    if (v.ended || left <= 0.05 || (left < 1 && v.readyState < 3)) { this.atEnd(); return; }
     this.video.play().catch(() => {});
   }
 
