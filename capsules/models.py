@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from media_pipeline.timecode import clock_tenths
+
 
 class Certification(models.Model):
     """A professional title registered in the RNCP."""
@@ -108,6 +110,14 @@ class Footage(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def few_hands_at_work(self) -> bool:
+        """The motion stage saw no hands working (``media_pipeline.handwork``): the footage does not look
+        like hand work filmed from the head, and the proposed steps need a close look. ``False`` when
+        unknown (analysed before the verdict existed, or without the palm detector)."""
+        verdict = (self.motion_curve or {}).get("handwork") or {}
+        return verdict.get("hands_seen_working") is False
 
     @property
     def latest_run(self) -> PipelineRun | None:
@@ -235,7 +245,7 @@ class Step(models.Model):
         ordering = ["footage", "start"]
 
     def __str__(self):
-        return self.title or f"{self.start:.1f}–{self.end:.1f} s"
+        return self.title or f"{clock_tenths(self.start)} – {clock_tenths(self.end)}"
 
 
 class KeyPoint(models.Model):
@@ -303,6 +313,11 @@ class Capsule(models.Model):
         return self.footage.steps.filter(start__gte=self.start - 0.01, end__lte=self.effective_end + 0.01)
 
 
+# A question the designer attached to a step but timed at most this long after that step's end still
+# belongs to it for the learner (its loop runs to it, the step list counts it there).
+STEP_GRACE_AFTER_END_S = 2.0
+
+
 class Interaction(models.Model):
     """Something that happens at a time of the capsule: a question or a pause-and-observe prompt.
 
@@ -350,7 +365,7 @@ class Interaction(models.Model):
         ordering = ["capsule", "time"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} @ {self.time:.1f} s"
+        return f"{self.get_kind_display()} à {clock_tenths(self.time)}"
 
 
 class Attempt(models.Model):

@@ -167,6 +167,14 @@ def scroll_regions_css():
     return format_html('<link rel="stylesheet" href="{}">', static("capsules/admin/scroll_regions.css"))
 
 
+@hooks.register("insert_global_admin_css")
+def sidebar_css():
+    """Long French menu labels wrap instead of being cut (capsules/admin/sidebar.css)."""
+    from django.templatetags.static import static
+
+    return format_html('<link rel="stylesheet" href="{}">', static("capsules/admin/sidebar.css"))
+
+
 @hooks.register("insert_global_admin_js")
 def scroll_regions_js():
     from django.templatetags.static import static

@@ -129,18 +129,24 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
-        from capsules.learning.shared_content import spoken_passages
+        from capsules.learning.shared_content import owning_step, spoken_passages
         from capsules.learning.timecode import clock
         from capsules.learning.views import next_capsule
-        from capsules.models import Progress, Transcript
+        from capsules.models import Interaction, Progress, Transcript
 
         context = super().get_context(request, *args, **kwargs)
         capsule = self.capsule
         steps = list(capsule.steps().prefetch_related("key_points"))
+        ranges = [(step.start, step.end, step.pk) for step in steps]
+        # Each question under the step it belongs to (one in a gap goes with the step before it), as
+        # the player's loop counts it.
+        owners = [owning_step(t, ranges, step_id) for t, step_id in capsule.interactions.filter(
+            draft_status=Interaction.DraftStatus.ACCEPTED).values_list("time", "step_id")]
         for step in steps:
             step.keyframe_url = storage.url(step.keyframe)
             # One clock for the learner: times count from the capsule's start, like the player's.
             step.clock = clock(step.start - capsule.start)
+            step.questions = sum(1 for o in owners if o and o[2] == step.pk)
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         # One paragraph per sentence, each with its own time (not one per Whisper segment).
         segments = spoken_passages(transcript.segments if transcript else [], capsule.start, capsule.effective_end)

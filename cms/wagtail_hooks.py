@@ -144,7 +144,7 @@ def _draft_prepared_proposals(request, capsule_id: int) -> None:
 def _interaction_summary(inter: Interaction) -> str:
     key = inter.answer_key or {}
     if inter.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
-        right = set(key.get("correct") or [])
+        right = set(key["correct"]) if isinstance(key.get("correct"), list) else set()
         return " · ".join(
             ("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or []
         )
@@ -187,7 +187,9 @@ def _form_data_for(inter: Interaction) -> dict:
     rect = ((inter.answer_key or {}).get("regions") or [{}])[0].get("rect", ["", "", "", ""])
     return {
         "kind": inter.kind,
-        "time": inter.time,
+        # The form counts from the capsule's start (a proposal may lie a hair outside: shown at the edge).
+        "time": min(max(authoring.to_capsule_clock(inter.capsule, inter.time), 0.0),
+                    authoring.capsule_length(inter.capsule)),
         "step": inter.step_id or "",
         "prompt": inter.prompt,
         "choices": authoring.choices_as_text(inter),
@@ -241,7 +243,10 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         ),
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
-        "form": form_data or {"mandatory": True, "time": round(capsule.start, 1)},
+        "form": form_data or {"mandatory": True, "time": 0},
+        "capsule_length": authoring.capsule_length(capsule),
+        # Where the admin video opens, on the footage's clock: the question edited, else the capsule's start.
+        "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
         "editing": editing,
         "video_url": storage.url(r.get("mp4", "")),
@@ -282,7 +287,10 @@ def interaction_add(request, pk: int):
     except authoring.AuthoringError as exc:
         ctx = _edit_context(request, capsule, form_data=request.POST.dict(), errors=exc.errors)
         return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400)
-    messages.success(request, f"Interaction ajoutée : {inter.get_kind_display()} à {inter.time:.1f} s.")
+    messages.success(request, f"Interaction ajoutée : {inter.get_kind_display()} à "
+                              f"{authoring.capsule_clock_tenths(capsule, inter.time)}.")
+    if warning := authoring.step_time_warning(inter):
+        messages.warning(request, warning)
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
 
 
@@ -298,6 +306,8 @@ def interaction_edit(request, pk: int, interaction_id: int):
             ctx = _edit_context(request, capsule, form_data=data, errors=exc.errors, editing=inter)
             return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
         messages.success(request, "Interaction enregistrée.")
+        if warning := authoring.step_time_warning(inter):
+            messages.warning(request, warning)
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
     ctx = _edit_context(request, capsule, form_data=_form_data_for(inter), editing=inter)
     return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx)

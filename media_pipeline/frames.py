@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -45,6 +46,10 @@ class FrameSettings:
     # Skip the H.264/HEVC deblocking filter: invisible once frames are 256 px wide, and
     # it is a large share of decoding time.
     fast_decode: bool = True
+
+
+# ffprobe runs on this pool while ffmpeg starts decoding (a few threads: several analyses may run at once).
+_PROBE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="geste-probe")
 
 
 def probe_geometry(video: str | Path) -> VideoGeometry:
@@ -95,10 +100,14 @@ def probe_geometry(video: str | Path) -> VideoGeometry:
 
 
 def output_size(geometry: VideoGeometry, width: int) -> tuple[int, int]:
-    """Analysis frame size: the requested width (never upscaled), even height, same aspect."""
+    """Analysis frame size: the requested width (never upscaled), even height, same aspect.
+
+    The height is rounded as ffmpeg's scale filter rounds ``-2`` (exact halves up), so the size
+    ffmpeg picks on its own while ffprobe still runs is the one this returns."""
     w = min(width, geometry.width)
     w -= w % 2
-    h = max(2, int(round(geometry.height * w / geometry.width / 2.0)) * 2)
+    # av_rescale(w, ih, 2 * iw): nearest, halves away from zero, in integers.
+    h = max(2, (w * geometry.height + geometry.width) // (2 * geometry.width) * 2)
     return w, h
 
 
@@ -127,23 +136,47 @@ def _read_exactly(pipe, view: memoryview) -> bool:
 
 def iter_frames(video: str | Path, settings: FrameSettings = FrameSettings(),
                 progress: ProgressCallback | None = None,
-                geometry: VideoGeometry | None = None) -> Iterator[tuple[float, np.ndarray]]:
+                geometry: VideoGeometry | None = None,
+                on_geometry: Callable[[VideoGeometry], None] | None = None) -> Iterator[tuple[float, np.ndarray]]:
     """Yield ``(time_seconds, frame)`` pairs: uint8 arrays (H, W) in gray or (H, W, 3) in BGR.
 
     One ffmpeg process decodes, subsamples to ``settings.fps`` and scales; progress goes
-    from 0 to 100 with the frame timestamps.
+    from 0 to 100 with the frame timestamps. Without ``geometry``, ffprobe runs while ffmpeg
+    already decodes (ffmpeg sizes the frames itself, as ``output_size`` does); ``on_geometry``
+    receives the probed geometry before the first frame.
     """
-    geometry = geometry or probe_geometry(video)
-    w, h = output_size(geometry, settings.width)
     channels = 1 if settings.gray else 3
-    frame_bytes = w * h * channels
-    vf = f"fps={settings.fps:g},scale={w}:{h}:flags={settings.scale_flags}"
     fast = ["-skip_loop_filter", "all", "-flags2", "+fast"] if settings.fast_decode else []
-    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-threads", str(settings.threads), *fast, "-i", str(video),
+    probing: Future | None = None
+    if geometry is None:
+        if not Path(video).is_file():
+            raise PermanentMediaError(f"Fichier vidéo introuvable : {Path(video).name}")
+        probing = _PROBE.submit(probe_geometry, video)
+        # The same size as output_size(): even width, never upscaled; the height by ffmpeg's -2.
+        # eval=init with -reinit_filter 0: a stream that changes size midway keeps the first size.
+        size = f"w='trunc(min({int(settings.width)},iw)/2)*2':h=-2:eval=init"
+    else:
+        w, h = output_size(geometry, settings.width)
+        size = f"{w}:{h}"
+    vf = f"fps={settings.fps:g},scale={size}:flags={settings.scale_flags}"
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-threads", str(settings.threads), *fast,
+           *(["-reinit_filter", "0"] if probing is not None else []), "-i", str(video),
            "-map", "0:v:0", "-an", "-sn", "-vf", vf, "-pix_fmt", "gray" if settings.gray else "bgr24",
            "-f", "rawvideo", "-"]
     cb = progress or noop
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    if probing is not None:
+        try:
+            geometry = probing.result()
+        except BaseException:
+            proc.kill()
+            proc.communicate()
+            raise
+    assert geometry is not None
+    if on_geometry is not None:
+        on_geometry(geometry)
+    w, h = output_size(geometry, settings.width)
+    frame_bytes = w * h * channels
     _widen_pipe(proc.stdout, frame_bytes)
     index = 0
     last_pct = -1

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import queue
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +84,9 @@ class PalmDetector:
         outs = sorted(self.it.get_output_details(), key=lambda o: int(o["shape"][-1]))
         self.scores_idx, self.boxes_idx = outs[0]["index"], outs[1]["index"]
         self.anchors = _anchors()
+        # One interpreter per process (cached), and a LiteRT interpreter is not thread-safe: two
+        # analyses running at once in one worker take turns.
+        self.lock = threading.Lock()
 
     @classmethod
     def load(cls) -> PalmDetector | None:
@@ -96,22 +102,24 @@ class PalmDetector:
         ox, oy = (PALM_SIZE - nw) // 2, (PALM_SIZE - nh) // 2
         small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
         img[oy:oy + nh, ox:ox + nw] = cv2.cvtColor(small, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
-        self.it.set_tensor(self.inp, img[None])
-        self.it.invoke()
-        logits = self.it.get_tensor(self.scores_idx).reshape(-1)
+        with self.lock:
+            self.it.set_tensor(self.inp, img[None])
+            self.it.invoke()
+            logits = self.it.get_tensor(self.scores_idx).reshape(-1).copy()
+            boxes = self.it.get_tensor(self.boxes_idx).reshape(-1, 18).copy()
         scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
         j = int(np.argmax(scores))
         best = float(scores[j])
         if best < 0.05:
             return PalmHit(best, 0.5, 0.6, 0.0, 0)
-        reg = self.it.get_tensor(self.boxes_idx).reshape(-1, 18)[j]
+        reg = boxes[j]
         cx = self.anchors[j, 0] + reg[0] / PALM_SIZE
         cy = self.anchors[j, 1] + reg[1] / PALM_SIZE
         bw = abs(float(reg[2])) / PALM_SIZE
         # Back from the letterbox to the frame's own 0-1 coordinates.
         x = (cx * PALM_SIZE - ox) / max(nw, 1)
         y = (cy * PALM_SIZE - oy) / max(nh, 1)
-        count = _count_palms(scores, self.anchors, self.it.get_tensor(self.boxes_idx).reshape(-1, 18), threshold)
+        count = _count_palms(scores, self.anchors, boxes, threshold)
         return PalmHit(best, float(np.clip(x, 0, 1)), float(np.clip(y, 0, 1)), bw * PALM_SIZE / max(nw, 1), count)
 
 
@@ -130,6 +138,54 @@ def _count_palms(scores: np.ndarray, anchors: np.ndarray, reg: np.ndarray, thres
         if len(kept) >= 4:
             break
     return len(kept)
+
+
+class PalmWorker:
+    """The palm detector on its own thread (LiteRT releases the GIL while it runs), fed through an
+    ordered, bounded queue: it overlaps with decoding and the motion features, and never holds more
+    than ``depth`` frames. ``load`` runs on the thread too (the first frames wait in the queue)."""
+
+    def __init__(self, load: Callable[[], PalmDetector | None], depth: int = 6):
+        self.detector: PalmDetector | None = None
+        self.index: list[int] = []
+        self.rows: list[tuple[float, float, float, float]] = []
+        self.error: BaseException | None = None
+        self._load = load
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="geste-palm", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.detector = self._load()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
+            self.error = exc
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self.detector is None or self.error is not None:
+                continue  # keep draining: the producer never blocks on a dead consumer
+            i, frame = item
+            try:
+                hit = self.detector(frame)
+            except BaseException as exc:  # noqa: BLE001
+                self.error = exc
+                continue
+            self.index.append(i)
+            self.rows.append((hit.score, hit.x, hit.y, float(hit.count)))
+
+    def submit(self, i: int, bgr: np.ndarray) -> None:
+        """Queue frame ``i`` (the frame must not be modified afterwards); blocks while the queue is full."""
+        self._queue.put((i, bgr))
+
+    def close(self, raise_error: bool = True) -> None:
+        """Wait for the queued frames; re-raise the detector's error, if any."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if raise_error and self.error is not None:
+            raise self.error
 
 
 @lru_cache(maxsize=1)
@@ -243,6 +299,12 @@ class HandSampler:
             hit = self.palm(bgr)
             self.palm_index.append(i)
             self.palm_rows.append((hit.score, hit.x, hit.y, float(hit.count)))
+
+    def take_palm(self, worker: PalmWorker) -> None:
+        """The palm answers of a closed ``PalmWorker`` (in frame order)."""
+        self.palm = worker.detector
+        self.palm_index = list(worker.index)
+        self.palm_rows = list(worker.rows)
 
     def series(self, n: int) -> dict[str, np.ndarray]:
         """Per-frame (n frames) hand features, linearly interpolated between samples."""

@@ -11,16 +11,17 @@ the review screen draws its ``curve()``.
 
 from __future__ import annotations
 
+import copy
 import math
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from media_pipeline.frames import FrameSettings, iter_frames, probe_geometry
-from media_pipeline.hands import HandSampler, PalmDetector, RowStore
+from media_pipeline.frames import FrameSettings, VideoGeometry, iter_frames
+from media_pipeline.hands import HandSampler, PalmDetector, PalmWorker, RowStore
 from media_pipeline.progress import ProgressCallback
 
 FEATURES = (
@@ -48,16 +49,23 @@ class MotionSettings:
 
 @dataclass
 class MotionSeries:
-    """Motion features sampled at ``fps``; ``features[name][i]`` belongs to ``times[i]``."""
+    """Motion features sampled at ``fps``; ``features[name][i]`` belongs to ``times[i]``.
+
+    Each feature is kept as one float64 array (8 bytes a value, not a boxed Python float in a
+    list: an hour at 10 fps, 32 features, is 9 MB instead of about 37 MB); the values are the
+    ones computed or read, so ``to_dict`` (JSON, 4 decimals) is unchanged."""
 
     fps: float
     times: list[float]
-    features: dict[str, list[float]]
+    features: dict[str, np.ndarray]
     width: int
     height: int
     duration: float
     source: str = ""
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.features = {k: np.asarray(v, dtype=np.float64) for k, v in self.features.items()}
 
     def __len__(self) -> int:
         return len(self.times)
@@ -66,15 +74,16 @@ class MotionSeries:
         return np.asarray(self.features[name], dtype=np.float64)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["times"] = [round(t, 3) for t in self.times]
-        d["features"] = {k: [round(float(v), 4) for v in vals] for k, vals in self.features.items()}
-        return d
+        return {"fps": self.fps, "times": [round(t, 3) for t in self.times],
+                "features": {k: [round(v, 4) for v in np.asarray(vals, dtype=np.float64).tolist()]
+                             for k, vals in self.features.items()},
+                "width": self.width, "height": self.height, "duration": self.duration, "source": self.source,
+                "extra": copy.deepcopy(self.extra)}
 
     @classmethod
     def from_dict(cls, data: dict) -> MotionSeries:
         return cls(fps=float(data["fps"]), times=list(data["times"]),
-                   features={k: list(v) for k, v in data["features"].items()},
+                   features=dict(data["features"]),
                    width=int(data["width"]), height=int(data["height"]),
                    duration=float(data["duration"]), source=data.get("source", ""),
                    extra=dict(data.get("extra") or {}))
@@ -143,6 +152,18 @@ class _FrameAnalyser:
         self.xx2, self.yy2 = self.xx[self.sub], self.yy[self.sub]
         self.center2, self.periph2, self.valid2 = self.center[self.sub], self.periph[self.sub], self.valid[self.sub]
         self.n_valid2 = int(self.valid2.sum())
+        # The valid field and the central working field are rectangles: slices (views) instead of
+        # boolean masks (copies), the residual computed on the valid rectangle only, in float32.
+        self.vr = _rect(self.valid2)
+        self.vr_full = _rect(valid)
+        cr = _rect(self.center2)
+        self.cr = (slice(cr[0].start - self.vr[0].start, cr[0].stop - self.vr[0].start),
+                   slice(cr[1].start - self.vr[1].start, cr[1].stop - self.vr[1].start))
+        self.n_center2 = int(self.center2.sum())
+        self.basis2_rect = np.stack([b[self.vr].ravel() for b in self.basis2]).astype(np.float32) * np.float32(w)
+        self.rect_shape = self.xc2[self.vr].shape
+        self.xx2r, self.yy2r = self.xx2[self.vr], self.yy2[self.vr]
+        self.moving_full = np.zeros(self.valid2.shape, bool)
         self.geom_ready = True
 
     def _fit_camera(self, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -177,13 +198,15 @@ class _FrameAnalyser:
         hist = cv2.calcHist([frame], [0], None, [32], [0, 256])
         cv2.normalize(hist, hist, 1.0, 0.0, cv2.NORM_L1)
         brightness = float(cv2.mean(frame)[0])
-        blur = float(cv2.meanStdDev(cv2.Laplacian(frame, cv2.CV_32F))[1][0, 0] ** 2)
+        # 16-bit integers hold a uint8 Laplacian exactly (|v| <= 1020): the same variance, cheaper than float32.
+        blur = float(cv2.meanStdDev(cv2.Laplacian(frame, cv2.CV_16S))[1][0, 0] ** 2)
+        cm = float(cv2.mean(small)[0])
         row = {k: 0.0 for k in FEATURES}
         row.update(brightness=brightness, blur=blur, centroid_x=0.5, centroid_y=0.6, horizontality=0.5)
         if self.prev is not None:
             row["hist_change"] = float(cv2.compareHist(self.prev_hist, hist, cv2.HISTCMP_BHATTACHARYYA))
             # Match the previous frame's brightness so lighting changes do not look like motion.
-            pm, cm = self.prev_mean, float(cv2.mean(small)[0])
+            pm = self.prev_mean
             prev = self.prev
             if pm > 1 and abs(cm - pm) > 2:
                 prev = cv2.convertScaleAbs(self.prev, alpha=cm / pm)
@@ -191,29 +214,34 @@ class _FrameAnalyser:
             pu, pv, _ = self._fit_camera(flow)
             tx, ty = pu[0], pv[0]
             a, b = (pu[1] + pv[2]) / 2, (pv[1] - pu[2]) / 2  # the similarity part: zoom and roll
-            f2 = flow[self.sub]
-            head = (np.stack([pu, pv]) @ self.basis2_mat).reshape(2, *f2.shape[:2])  # pixels per frame
-            ru = f2[..., 0] - head[0]
+            f2 = flow[self.sub][self.vr]  # the valid rectangle of the residual sub-grid
+            head = (np.stack([pu, pv]).astype(np.float32) @ self.basis2_rect).reshape(2, *self.rect_shape)
+            ru = f2[..., 0] - head[0]  # pixels per frame, float32
             rv = f2[..., 1] - head[1]
-            mag = cv2.magnitude(ru, rv) * (100.0 / self.w)  # % of frame width per frame
-            mag[~self.valid2] = 0
+            mag = cv2.magnitude(ru, rv)
+            mag *= np.float32(100.0 / self.w)  # % of frame width per frame
             moving = mag > s.moving_threshold
-            self.last_moving = moving & self.valid2
+            last = self.moving_full.copy()
+            last[self.vr] = moving
+            self.last_moving = last
             row["camera_dx"] = float(tx * 100)
             row["camera_dy"] = float(ty * 100)
             row["camera_rot"] = float(math.degrees(b))
             row["camera_zoom"] = float(a * 100)
             row["camera"] = float(math.hypot(tx, ty) * 100 + abs(b) * 50 + abs(a) * 50)
-            vals = mag[self.valid2]
-            row["energy"] = float(vals.mean())
+            vals = mag.ravel()  # a contiguous array: no copy
+            total = float(vals.sum(dtype=np.float64))
+            row["energy"] = total / vals.size
             k = max(1, vals.size // 50)
-            row["energy_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
-            vals = mag[self.center2]
+            row["energy_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean(dtype=np.float64))
+            vals = mag[self.cr].ravel()
             k = max(1, vals.size // 40)
-            row["hands_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean())
-            row["energy_center"] = float(vals.mean())
-            row["energy_periph"] = float(mag[self.periph2].mean())
-            row["moving_frac"] = float(np.count_nonzero(self.last_moving)) / self.n_valid2
+            center_total = float(vals.sum(dtype=np.float64))
+            row["energy_center"] = center_total / vals.size
+            row["hands_peak"] = float(np.partition(vals, vals.size - k)[vals.size - k:].mean(dtype=np.float64))
+            row["energy_periph"] = (total - center_total) / max(1, self.n_valid2 - self.n_center2)
+            n_moving = int(np.count_nonzero(moving))
+            row["moving_frac"] = n_moving / self.n_valid2
             # Brightness-matched difference after undoing the camera motion.
             m = np.float32([[1 + a, -b, tx * self.w], [b, 1 + a, ty * self.w]])
             cx, cy = self.w / 2, self.h / 2
@@ -222,26 +250,37 @@ class _FrameAnalyser:
             warped = cv2.warpAffine(prev, m, (self.w, self.h), flags=cv2.INTER_LINEAR,
                                     borderMode=cv2.BORDER_REPLICATE)
             diff = cv2.absdiff(warped, small)
-            row["intensity_residual"] = float(cv2.mean(diff, mask=self.valid_u8)[0])
-            wsum = float(mag[moving].sum())
-            if wsum > 1e-6 and moving.sum() >= 4:
-                wts = mag * moving
-                xs, ys, ws = self.xx2[moving], self.yy2[moving], wts[moving]
-                cxm = float((ws * xs).sum() / wsum)
-                cym = float((ws * ys).sum() / wsum)
-                row["centroid_x"], row["centroid_y"] = cxm, cym
-                row["spread"] = float(math.sqrt((ws * ((xs - cxm) ** 2 + (ys - cym) ** 2)).sum() / wsum))
-                au, av = float(np.abs(ru[moving]).sum()), float(np.abs(rv[moving]).sum())
-                row["horizontality"] = au / (au + av + 1e-9)
-                row["local_u"] = float(ru[moving].mean() * 100.0 / self.w)
-                row["local_v"] = float(rv[moving].mean() * 100.0 / self.w)
-                dx = xs - cxm
-                dy = ys - cym
-                row["curl"] = float(np.mean(dx * rv[moving] - dy * ru[moving]) * 100.0 / self.w)
+            row["intensity_residual"] = float(cv2.mean(diff[self.vr_full])[0])
+            if n_moving >= 4:
+                ws = mag[moving].astype(np.float64)
+                wsum = float(ws.sum())
+                if wsum > 1e-6:
+                    xs, ys = self.xx2r[moving], self.yy2r[moving]
+                    rum, rvm = ru[moving], rv[moving]
+                    cxm = float((ws * xs).sum() / wsum)
+                    cym = float((ws * ys).sum() / wsum)
+                    row["centroid_x"], row["centroid_y"] = cxm, cym
+                    dx = xs - cxm
+                    dy = ys - cym
+                    row["spread"] = float(math.sqrt((ws * (dx ** 2 + dy ** 2)).sum() / wsum))
+                    au, av = float(np.abs(rum).sum(dtype=np.float64)), float(np.abs(rvm).sum(dtype=np.float64))
+                    row["horizontality"] = au / (au + av + 1e-9)
+                    row["local_u"] = float(rum.mean(dtype=np.float64) * 100.0 / self.w)
+                    row["local_v"] = float(rvm.mean(dtype=np.float64) * 100.0 / self.w)
+                    row["curl"] = float(np.mean(dx * rvm - dy * rum, dtype=np.float64) * 100.0 / self.w)
         self.prev = small
-        self.prev_mean = float(cv2.mean(small)[0])
+        self.prev_mean = cm
         self.prev_hist = hist
         return row
+
+
+def _rect(mask: np.ndarray) -> tuple[slice, slice]:
+    """The slices of a mask that is a filled rectangle (checked)."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    r = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
+    if not mask[r].all() or int(mask.sum()) != mask[r].size:
+        raise ValueError("not a rectangle")
+    return r
 
 
 def _periodicity(signal: np.ndarray, fps: float, window_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -294,7 +333,8 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     # The palm model loads (once per process) while ffprobe and ffmpeg start: a short clip does not
     # wait for both one after the other.
     palm_loading = _background(PalmDetector.load) if settings.palm else None
-    geometry = probe_geometry(video)
+    # The palm detector runs on its own thread, a few frames behind (ordered, bounded queue).
+    palm = PalmWorker(palm_loading.result) if palm_loading is not None else None
     analyser = _FrameAnalyser(settings)
     hands = HandSampler(palm=None)
     hand_every = max(1, int(round(settings.fps / max(settings.hand_fps, 0.1))))
@@ -305,17 +345,25 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     rows = RowStore((len(FEATURES),), np.float32)
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=False)
     shape = (0, 0)
-    for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress, geometry=geometry)):
-        shape = frame.shape
-        if i == 0 and palm_loading is not None:
-            hands.palm = palm_loading.result()
-        times.append(t)
-        row = analyser(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
-        rows.append([row[k] for k in FEATURES])
-        if i % hand_every == 0:
-            hands.add(i, frame, analyser.last_moving)
-        if i % palm_every == 0:
-            hands.add_palm(i, frame)
+    probed: list[VideoGeometry] = []  # ffprobe runs while ffmpeg starts decoding
+    try:
+        for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress,
+                                                   on_geometry=probed.append)):
+            shape = frame.shape
+            times.append(t)
+            if palm is not None and i % palm_every == 0:
+                palm.submit(i, frame)  # each frame is a new array: the thread may keep it
+            row = analyser(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+            rows.append([row[k] for k in FEATURES])
+            if i % hand_every == 0:
+                hands.add(i, frame, analyser.last_moving)
+    finally:
+        if palm is not None:
+            palm.close(raise_error=False)
+    if palm is not None:
+        palm.close()
+        hands.take_palm(palm)
+    geometry = probed[0]
     table = rows.array(np.float64)
     n_rows = len(rows)
     del rows
@@ -339,7 +387,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
     return MotionSeries(fps=settings.fps, times=times,
-                        features={k: v.tolist() for k, v in features.items()},
+                        features={k: np.ascontiguousarray(v, dtype=np.float64) for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
                         duration=duration, source=str(video),
                         extra={"source_width": geometry.width, "source_height": geometry.height,

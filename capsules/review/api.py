@@ -12,13 +12,14 @@ import json
 import re
 from functools import wraps
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
-from capsules.models import Footage, KeyPoint, ReviewComment, Step
+from capsules.models import Footage, Interaction, KeyPoint, ReviewComment, Step
 from capsules.pipeline.step_keyframes import can_make_keyframes, request_step_keyframes
 from capsules.review.truth_export import NotApproved, filename_for, truth_for
 from capsules.review.validation import (
@@ -205,29 +206,89 @@ def renumbered_title(title: str, position: int) -> str:
     return f"Étape {position}" if DEFAULT_TITLE.match(title or "") else title
 
 
+def _absorber(kept: list[Step], gone: Step) -> Step | None:
+    """The kept step whose times cover most of a removed step's (the one a merge made), if any."""
+    def overlap(s: Step) -> float:
+        return min(s.end, gone.end) - max(s.start, gone.start)
+    best = max(kept, key=overlap, default=None)
+    return best if best is not None and overlap(best) > 0 else None
+
+
 def _shows(step: Step) -> bool:
     """Whether the step's keyframe picture is one of its own moments (a picture of unknown time is kept)."""
     return bool(step.keyframe) and (step.keyframe_time is None or step.start <= step.keyframe_time <= step.end)
 
 
-def save_steps(footage: Footage, items: list[StepInput]) -> bool:
+# A step a save removed (a merge's second step) is kept whole for this long, under the review
+# version that save made: undoing the merge (the next save, same version) brings it back as it was.
+REMOVED_STEPS_TTL_S = 6 * 3600
+
+
+def _removed_key(footage_id: int, version: int) -> str:
+    return f"review:removed-steps:{footage_id}:{version}"
+
+
+def _snapshot(step: Step) -> dict:
+    """All a step is, and what hangs on it: picture, key terms, confidence, comments, questions, key points."""
+    return {
+        "id": step.pk,
+        "title": step.title,
+        "keyframe": step.keyframe,
+        "keyframe_time": step.keyframe_time,
+        "keyframe_region": step.keyframe_region,
+        "confidence": step.confidence,
+        "key_terms": step.key_terms,
+        "comments": list(step.comments.values_list("pk", flat=True)),
+        "interactions": list(step.interactions.values_list("pk", flat=True)),
+        "key_points": list(step.key_points.values_list("pk", flat=True)),
+    }
+
+
+def removed_steps(footage: Footage, version: int) -> dict[int, dict]:
+    """The steps the save that made ``version`` removed, by their old id (empty once expired)."""
+    return {s["id"]: s for s in cache.get(_removed_key(footage.pk, version)) or []}
+
+
+def remember_removed_steps(footage: Footage, version: int, snapshots: list[dict]) -> None:
+    if snapshots:
+        cache.set(_removed_key(footage.pk, version), snapshots, REMOVED_STEPS_TTL_S)
+
+
+def save_steps(footage: Footage, items: list[StepInput], restorable: dict[int, dict] | None = None,
+               removed: list[dict] | None = None) -> bool:
     """Replace the footage's steps by ``items``: known ids are updated (keyframe, key terms kept),
     new ones created, missing ones deleted; key points are re-attached to the step containing them.
+
+    An unknown id found in ``restorable`` (the steps the previous save removed: undoing a merge)
+    comes back whole, under its old id: picture, key terms, confidence, and the comments, questions
+    and key points it had. The snapshots of the steps this save removes are appended to ``removed``.
 
     A step left without a picture of its own (a split's second half, a step moved away from its
     keyframe) takes a picture another step gave up if one lies inside it (splitting after the
     keyframe: the second half keeps it), else waits for one: returns whether any step waits
     (``request_step_keyframes`` extracts them in the background)."""
+    restorable = restorable or {}
     existing = {s.pk: s for s in footage.steps.all()}
     kept: list[Step] = []
+    restored: list[tuple[Step, dict]] = []
     for order, item in enumerate(items, start=1):
         step = existing.pop(item.id, None) if item.id is not None else None
         if step is None:
             step = Step(footage=footage)
+            snap = restorable.get(item.id) if item.id is not None else None
+            if snap is not None:
+                step.pk = snap["id"]
+                step.keyframe, step.keyframe_time = snap["keyframe"], snap["keyframe_time"]
+                step.keyframe_region = snap["keyframe_region"]
+                step.confidence, step.key_terms = snap["confidence"], snap["key_terms"]
+                restored.append((step, snap))
         step.order, step.start, step.end = order, item.start, item.end
         step.title = renumbered_title(item.title, order)
         step.approved = False
         kept.append(step)
+    snapshots = {s.pk: _snapshot(s) for s in existing.values()}
+    if removed is not None:
+        removed.extend(snapshots.values())
     # Pictures given up: the deleted steps' and those of steps moved away from them.
     freed = [(s.keyframe_time, s.keyframe, s.keyframe_region) for s in existing.values() if s.keyframe]
     freed += [(s.keyframe_time, s.keyframe, s.keyframe_region) for s in kept
@@ -245,13 +306,36 @@ def save_steps(footage: Footage, items: list[StepInput]) -> bool:
                 step.keyframe, step.keyframe_region = "", None
                 step.keyframe_time = round(middle, 3)  # until the picture is made
         waiting = waiting or not step.keyframe
-        step.save()
+        if any(step is r for r, _ in restored):
+            step.save(force_insert=True)  # its old id: nothing else took it (ids are never reused)
+        else:
+            step.save()
+    # A removed step's comments and questions follow the step that absorbed it (a merge: the kept
+    # step whose times now cover it most), instead of being left on no step when it is deleted.
+    # The snapshot keeps which step that is: undoing the merge takes them back from it.
+    for gone in existing.values():
+        absorber = _absorber(kept, gone)
+        if absorber is not None:
+            snapshots[gone.pk]["absorbed_by"] = absorber.pk
+            ReviewComment.objects.filter(step=gone).update(step=absorber)
+            Interaction.objects.filter(step=gone).update(step=absorber)
     Step.objects.filter(pk__in=list(existing)).delete()
     for kp in footage.key_points.all():
         step = _step_for_time(kept, kp.time)
         if kp.step_id != (step.pk if step else None):
             kp.step = step
             kp.save(update_fields=["step"])
+    for step, snap in restored:
+        # What hung on it and is still on the step that absorbed it, or on none (a question the
+        # designer moved since to another step stays where it is).
+        still = Q(step__isnull=True)
+        if snap.get("absorbed_by") is not None:
+            still |= Q(step_id=snap["absorbed_by"])
+        ReviewComment.objects.filter(still, footage=footage, pk__in=snap["comments"]).update(step=step)
+        Interaction.objects.filter(still, capsule__footage=footage, pk__in=snap["interactions"]).update(step=step)
+        # A key point at the limit shared with its neighbour goes back to the step it was on.
+        footage.key_points.filter(pk__in=snap["key_points"], time__gte=step.start,
+                                  time__lte=step.end).update(step=step)
     return waiting
 
 
@@ -273,8 +357,12 @@ def steps(request, footage: Footage):
     with transaction.atomic():
         locked = _locked(footage, version)
         _require_editable(locked)
-        waiting = save_steps(locked, items)
+        removed: list[dict] = []
+        waiting = save_steps(locked, items, restorable=removed_steps(locked, locked.review_version), removed=removed)
         _bump(locked)
+        # Kept under the version this save made: the next save (an undo) may bring them back.
+        snapshots, new_version = removed, locked.review_version
+        transaction.on_commit(lambda: remember_removed_steps(locked, new_version, snapshots))
         if waiting:
             request_step_keyframes(locked)  # sent once this transaction commits
     return JsonResponse(review_state(locked, request.user))

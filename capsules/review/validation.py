@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from media_pipeline.timecode import clock_tenths
+
 MIN_STEP_SECONDS = 1.0
 MAX_TITLE = 255
 MAX_TEXT = 2000
@@ -79,7 +81,13 @@ def _number(value, label: str, index: int | None, errors: list[FieldError]) -> f
 
 
 def _fmt(seconds: float) -> str:
+    """A length, in seconds (1,5 s)."""
     return f"{seconds:.1f}".replace(".", ",") + " s"
+
+
+def _at(seconds: float) -> str:
+    """A time of the video, as the review screen shows it (the site's clock with the tenth: 0:12,3)."""
+    return clock_tenths(seconds)
 
 
 def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
@@ -124,8 +132,8 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         if end > settings.duration + EPSILON:
             errors.append(
                 FieldError(
-                    f"Étape {n} : la fin ({_fmt(end)}) dépasse la durée de la vidéo "
-                    f"({_fmt(settings.duration)}).",
+                    f"Étape {n} : la fin ({_at(end)}) dépasse la durée de la vidéo "
+                    f"({_at(settings.duration)}).",
                     i,
                     "end",
                 )
@@ -151,7 +159,7 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         elif cur.start < prev.end - EPSILON:
             errors.append(
                 FieldError(
-                    f"Étape {i + 1} : elle chevauche l'étape {i} ({_fmt(cur.start)} < {_fmt(prev.end)}).",
+                    f"Étape {i + 1} : elle chevauche l'étape {i} ({_at(cur.start)} < {_at(prev.end)}).",
                     i,
                     "start",
                 )

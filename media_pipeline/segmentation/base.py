@@ -49,7 +49,13 @@ class SegmentSettings:
     # first calls it rest, egocam's 'hold' calls it work) and the issue calls still, silent hands a
     # rest: off by default, as tuned on the first generator.
     presence_level: float = 1.0
-    absent_level: float = 0.25  # under this hands-in-field level (and no palm seen) the hands are away
+    # Still hands that stay where they worked (hand position within this many spreads of the
+    # neighbouring work's) are holding or inspecting, not resting; 0 turns it off.
+    site_distance: float = 0.2
+    site_depth: float = 1.5  # ... unless this much stiller than at work (log units, as rest_depth)
+    # Under this hands-in-field level (and no palm seen) the hands are away. Low: hands at the view's edge
+    # (reaching for a part, a tool held low) are still at work.
+    absent_level: float = 0.1
     # A still stretch is a rest only when the hands are away, or this much stiller than while working
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
     rest_depth: float = 1.2
@@ -76,7 +82,30 @@ class SegmentSettings:
     # at 45 s): their steps last 1.5-3 s, with few frames each to show their change.
     penalty_short: float = 0.5
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
+    # A gap between two steps shorter than this (seconds) is closed at one boundary inside it (a speech
+    # pause, else the quietest moment): nothing there to review, and it strands questions; a lead-in
+    # or tail shorter than max_edge_gap goes to the first or last step. 0 turns either off.
+    max_gap: float = 1.5
+    max_edge_gap: float = 0.5
+    # A change point within pause_snap seconds of a still moment of at least pause_min seconds (activity
+    # under pause_level of the clip's contrast above its floor) moves to the middle of that pause.
+    pause_snap: float = 0.5
+    pause_min: float = 0.8
+    pause_level: float = 0.15
     speech_window: float = 2.0  # a discourse marker supports a weak change point this close
+    # A sentence after a pause opens a step only where the hands move otherwise on either side: the
+    # distance of their mean features over 3 s before and after (the units of hold_similarity) at
+    # least this; 0 lets every such sentence near a weak change point open a step.
+    pause_change: float = 0.8
+    # A silent still stretch (min_rest inside the footage, any length at its start) that ends within
+    # this many seconds of a spoken sentence's start is a rest (the expert announces the next step as
+    # the hands come back) when it is announce_depth stiller than the work (log units, as rest_depth;
+    # 0: any still stretch); 0 turns it off.
+    announce_window: float = 1.0
+    announce_depth: float = 0.0
+    # ... and only a sentence of at least this many words, or one opening with a discourse marker,
+    # announces a step: "bon", "voilà", "euh" as the hands come back announce nothing.
+    announce_min_words: int = 3
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

@@ -12,11 +12,13 @@
 3. With a transcript, weaker change points are kept when a discourse marker
    ("ensuite", "puis", ...) is spoken near them, and confidence rises.
 4. Steps longer than ``max_step`` are split at their strongest inner change.
+5. Gaps between steps shorter than ``max_gap`` are closed (``gaps.py``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +27,8 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
-from media_pipeline.segmentation.speech_cues import sentences, speech_cues
+from media_pipeline.segmentation.gaps import close_short_gaps
+from media_pipeline.segmentation.speech_cues import sentences, speech_cues, starts_with_marker
 from media_pipeline.segmentation.titles import key_terms, propose_title
 
 
@@ -144,6 +147,17 @@ def _strongest_change(x: np.ndarray, margin: int, win: int) -> int:
     return int(idx[int(np.argmax(np.linalg.norm(after - before, axis=1)))])
 
 
+def motion_change(x: np.ndarray, i: int, lo: int, hi: int, win: int) -> float:
+    """How differently the hands move just before and just after frame ``i`` (kept within lo..hi): the
+    distance between the mean features of the ``win`` frames on each side, activity left out, per
+    feature (robust z units). Under ``hold_similarity`` the two sides are alike motions."""
+    left, right = x[max(lo, i - win):i, 1:], x[i:min(hi, i + win), 1:]
+    if not len(left) or not len(right):
+        return 0.0
+    d = left.mean(axis=0) - right.mean(axis=0)
+    return float(np.linalg.norm(d) / np.sqrt(d.size))
+
+
 def _fuse_speech(bk: list[int], conf: dict[int, float], weak: list[int], cues, x: np.ndarray, a: int, b: int,
                  fps: float, min_size: int, settings: SegmentSettings) -> None:
     """Change points from what the expert says, fused with the motion's (in place).
@@ -152,7 +166,9 @@ def _fuse_speech(bk: list[int], conf: dict[int, float], weak: list[int], cues, x
     after a pause less). A discourse marker ("ensuite", "maintenant", "on passe à") far from any
     boundary adds one: at a weaker motion change nearby if there is one (between the two: people
     announce a gesture as they start it), otherwise where the features change most around the
-    marker. A sentence after a pause adds one only where a weaker motion change agrees."""
+    marker. A sentence after a pause adds one only where a weaker motion change agrees and the hands
+    really move otherwise on either side (``pause_change``: a remark in the middle of a gesture,
+    "Voilà, comme ça.", follows a pause too, and a weak change point lies near most moments)."""
     near = int(round(1.5 * fps))
     window = int(round(settings.speech_window * fps))
     boost = {"marker": 0.2, "pause": 0.1, "sentence": 0.0}
@@ -179,6 +195,8 @@ def _fuse_speech(bk: list[int], conf: dict[int, float], weak: list[int], cues, x
             pos = lo + _strongest_change(x[lo:hi], max(1, min(near, (hi - lo) // 4)), near)
         else:
             continue
+        if cue.kind == "pause" and motion_change(x, pos, a, b, int(round(3.0 * fps))) < settings.pause_change:
+            continue
         if all(abs(pos - e) >= min_size for e in edges):
             bk.append(pos)
             conf[pos] = 0.6 if cue.kind == "marker" else 0.5
@@ -198,6 +216,19 @@ def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: 
         out.append(a + j if seg[j] > base + 0.8 else b)
     return sorted(set(out))
 
+
+
+def _centre_in_pauses(bkps: list[int], still: np.ndarray, lo: int, hi: int, radius: int, min_len: int) -> list[int]:
+    """Move each change point that lies within ``radius`` of a still moment inside lo..hi (at least
+    ``min_len`` frames, too short or too shallow to be a rest) to the middle of it: the pause between two
+    gestures is where one ends and the next begins; at its edge it stays in one of the two steps."""
+    pauses = [(lo + s, lo + e) for s, e in _runs(still[lo:hi]) if e - s >= min_len and lo + s > lo and lo + e < hi]
+    out = []
+    for b in bkps:
+        near = [(s, e) for s, e in pauses if s - radius <= b <= e + radius]
+        out.append((lambda se: (se[0] + se[1]) // 2)(min(near, key=lambda se: abs((se[0] + se[1]) // 2 - b)))
+                   if near else b)
+    return sorted(set(out))
 
 
 # The step length the change-point penalty was tuned for: a longer minimum step asked for does not
@@ -226,9 +257,13 @@ def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
                      * float(np.interp(duration, (15.0, 45.0), (settings.penalty_short, 1.0))))
 
 
+ANNOUNCED = 3  # rest_mask's value for a rest the expert closes by announcing the next step
+
+
 def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: dict | None,
               duration: float) -> np.ndarray:
-    """Per frame: 0 work, 1 rest (hands still), 2 rest (hands away). A rest needs the hands idle
+    """Per frame: 0 work, 1 rest (hands still), 2 rest (hands away), 3 rest closed by a spoken
+    sentence (``_announced_rests``). A rest needs the hands idle
     *and* the expert silent. Idle is judged per still stretch, not per frame, and on purpose
     conservatively (dropping work costs the expert more than an extra step): a stretch is a rest when
     the hands are away from the working field (neither their colours there nor a palm in view), or
@@ -276,6 +311,7 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
     # Still hands in view whose palm is not seen are most often closed on something (hold, inspect):
     # on a long take they need the deeper stillness too.
     depth_closed = float(np.interp(duration, (15.0, 45.0), (settings.rest_depth, settings.rest_depth_closed)))
+    at_site = _at_work_site(motion, still, settings.site_distance, fps) if settings.site_distance > 0 else None
     for a, b in _runs(still & ~speaking):
         edge = a == 0 or b == n
         if not edge and b - a < min_rest:
@@ -283,13 +319,20 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
         seg_away = away is not None and float(away[a:b].mean()) >= 0.5
         held = present is not None and settings.presence_level < 1.0 and \
             float(present[a:b].mean()) > settings.presence_level
+        need = depth_closed if palm is not None and float(palm[a:b].mean()) < 0.5 else depth
+        if at_site is not None and not edge and at_site(a, b):
+            need = max(need, settings.site_depth)
         if seg_away:
             out[a:b] = 2
-        elif work_level - float(act[a:b].mean()) >= (
-                depth_closed if palm is not None and float(palm[a:b].mean()) < 0.5 else depth) and not held:
+        elif work_level - float(act[a:b].mean()) >= need and not held:
             out[a:b] = 1
+    if transcript and settings.announce_window > 0:
+        _announced_rests(out, still, speaking, act, work_level, transcript, fps, settings)
     if idle is not None:
         for a, b in _runs((idle <= idle_level) & ~speaking & (out == 0)):
+            if at_site is not None and a > 0 and b < n and at_site(a, b) and \
+                    work_level - float(act[a:b].mean()) < settings.site_depth:
+                continue
             if b - a >= min_rest or a == 0 or b == n:
                 out[a:b] = 2
     if away is not None and settings.away_share < 1.0:
@@ -298,6 +341,85 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
             if b - a >= need:
                 out[a:b] = 2
     return out
+
+
+def _announced_rests(out: np.ndarray, still: np.ndarray, speaking: np.ndarray, act: np.ndarray, work_level: float,
+                     transcript: dict, fps: float, settings: SegmentSettings) -> None:
+    """Rests that the expert closes by announcing the next step (in place: marked ``ANNOUNCED``).
+
+    A silent still stretch (``min_rest`` inside the footage, any length at its start) that ends
+    within ``announce_window`` seconds of the start of a spoken sentence is a rest if it is
+    ``announce_depth`` stiller than the work (log units, as ``rest_depth``; 0: any still stretch),
+    where the rules above want it deeper: the expert speaks as the hands come back to work, and
+    the next step begins there. Any sentence of ``announce_min_words`` words, or one opening with a
+    discourse marker: a lone "bon" or "voilà" announces nothing."""
+    n = len(out)
+    w = int(round(settings.announce_window * fps))
+    # As the speaking mask counts them (a sentence speaks from this frame on).
+    starts = np.array(sorted({max(0, int(s0 * fps)) for s0, _e0, text in sentences(transcript)
+                              if _announces(text, settings.announce_min_words)}), int)
+    if not starts.size:
+        return
+    for a, b in _runs(still & ~speaking):
+        if b >= n or (out[a:b] > 0).all():
+            continue
+        if not ((starts >= b - w) & (starts <= b + w)).any():
+            continue
+        if work_level - float(act[a:b].mean()) >= settings.announce_depth:
+            out[a:b] = np.where(out[a:b] > 0, out[a:b], ANNOUNCED)
+
+
+def _announces(text: str, min_words: int) -> bool:
+    """Whether a sentence can announce the next step: long enough, or opening with a marker."""
+    return len(re.findall(r"\w+", text)) >= min_words or starts_with_marker(text) is not None
+
+
+def _at_work_site(motion, still: np.ndarray, distance: float, fps: float):
+    """A test for a still stretch [a, b): do the hands stay where they worked just before and after?
+    Hands holding or inspecting a part stay at the work site; resting hands move to lie beside it.
+    The distance (in units of the position's spread over the footage's working frames) is the mean of
+    two cues: the hand colours' position and the palm detector's (frames where it sees one; when it
+    sees none there, the colours' alone). ``None`` without a hand-position cue."""
+    f = motion.features
+    if "hand_x" not in f or "hand_y" not in f or (~still).sum() < 4:
+        return None
+    n = len(still)
+    k = max(1, int(round(fps)) | 1)
+    cues = []
+    for kx, ky, ok in (("hand_x", "hand_y", np.ones(n, bool)),
+                       ("palm_x", "palm_y", np.asarray(f.get("palm_score", np.zeros(n)), float) > 0.6)):
+        if kx not in f:
+            continue
+        x, y = np.asarray(f[kx], float), np.asarray(f[ky], float)
+        if kx == "hand_x":
+            x, y = median_filter(x, size=k, mode="nearest"), median_filter(y, size=k, mode="nearest")
+        w_ok = ok & ~still
+        if w_ok.sum() < 4:
+            continue
+        # One scale for both axes (the spread's size): an axis the hands hardly move along must not
+        # turn its noise into distance. A position that never moves while working tells no place.
+        spread = float(np.hypot(np.std(x[w_ok]), np.std(y[w_ok])))
+        if spread >= 0.02:
+            cues.append((x, y, ok, spread))
+    if not cues:
+        return None
+    w = int(round(4.0 * fps))
+
+    def test(a: int, b: int) -> bool:
+        near = np.zeros(n, bool)
+        near[max(0, a - w):a] = True
+        near[b:min(n, b + w)] = True
+        near &= ~still
+        dists = []
+        for x, y, ok, spread in cues:
+            inside, around = ok[a:b], ok & near
+            if inside.sum() < 2 or around.sum() < 2:
+                continue
+            dists.append(float(np.hypot(np.median(x[a:b][inside]) - np.median(x[around]),
+                                        np.median(y[a:b][inside]) - np.median(y[around]))) / spread)
+        return bool(dists) and float(np.mean(dists)) < distance
+
+    return test
 
 
 @register("kernel_cpd")
@@ -331,6 +453,7 @@ class KernelCPDSegmenter:
             if b - a < min_len:
                 active[a:b] = False
         min_size = max(2, int(round(scale.min_step * fps)))
+        pause_still = act < floor + settings.pause_level * contrast
         cues = speech_cues(transcript) if transcript else []
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
@@ -346,6 +469,8 @@ class KernelCPDSegmenter:
                 _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
             snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
+            snapped = _centre_in_pauses(snapped, pause_still, a, b, int(round(settings.pause_snap * fps)),
+                                        max(1, int(round(settings.pause_min * fps))))
             snap_conf = []
             for s in snapped:  # keep the confidence of the change point each snapped one came from
                 src = min(bk, key=lambda o, s=s: abs(o - s)) if bk else s
@@ -362,6 +487,8 @@ class KernelCPDSegmenter:
         speaking = np.zeros(n, bool)
         for s0, e0, _text in sentences(transcript):
             speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
+        spans = close_short_gaps(spans, act, n, int(round(settings.max_gap * fps)),
+                                 int(round(settings.max_edge_gap * fps)), speaking)
         calibration = load_calibration()
         steps, evidence = [], []
         for idx, (s, e, c0, c1) in enumerate(spans, start=1):

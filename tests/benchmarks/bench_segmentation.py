@@ -18,8 +18,8 @@ where the hands work and over all clips. Its clips are not committed: the bench 
 local git mirrors when it can (``python -m media_pipeline realset fetch``) and otherwise says so
 and skips it.
 What the defaults were tuned on (``TUNED_ON`` below, printed with the results): the segmenter's
-knobs on the real set's dev half and on each generator's tuning seeds (synthetic 1-8 at 640x360,
-egocam 1-30; the confidence calibration on 1-8), never on the held-out seeds nor the real set's
+knobs on the real set's dev half and on each generator's tuning seeds (synthetic 1-30 at 640x360 and
+1-12 at their own size, egocam 1-50; the confidence calibration on 1-8), never on the held-out seeds nor the real set's
 report half. Step confidence is calibrated (``media_pipeline/evaluation/calibration.py``) on the
 same tuning clips; the bench prints its reliability on the held-out ones: the share of steps at
 confidence >= 0.7 that match a true step (IoU >= 0.5). ``--fit-calibration`` refits it on the tuning
@@ -53,12 +53,13 @@ from media_pipeline.motion import analyse_motion
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 
 VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
-# Seeds used while tuning: 1-14 (640x360), 9000-9005 (first benchmark run, then tuned on). Never here.
+# Seeds used while tuning: 1-30 (640x360), 1-12 (own size), 9000-9005 (first benchmark run, then tuned on). Never here.
 HELD_OUT = "9100-9105"
-# egocam: seeds 1-30 were used while tuning (rest rules); 101-104 are in the tests; never tuned on.
+# egocam: seeds 1-50 were used while tuning (rest, speech and pause rules); 101-104 are in the tests; never tuned on.
 EGO_HELD_OUT = "101-106"
-TUNED_ON = ("réglages par défaut réglés sur : jeu réel moitié dev (11 clips au travail), synthetic graines 1-8 "
-            "(640x360, 15 i/s), egocam graines 1-30 ; jamais sur les graines tenues à l'écart ni la moitié "
+TUNED_ON = ("réglages par défaut réglés sur : jeu réel moitié dev (11 clips au travail), synthetic graines 1-30 "
+            "(640x360, 15 i/s) et 1-12 (taille et cadence d'origine), egocam graines 1-50 ; "
+            "jamais sur les graines tenues à l'écart ni la moitié "
             "rapport du jeu réel")
 # Calibration of step confidence: the same tuning clips, each source counting alike.
 CALIBRATION_TUNE = {"synthetic": ("1-8", (640, 360), 15.0), "egocam": ("1-8", None, 12.0)}

@@ -43,6 +43,16 @@ def phone_context(browser):
 
 
 @pytest.fixture
+def media_with_ranges(monkeypatch):
+    """/media/ served by the site's own view (cms/media.py: permission check, HTTP Range), as in
+    production. Django's live server otherwise answers /media/ itself with its static ``serve`` view,
+    which ignores Range: Chromium then cannot seek an MP4 (``seekable`` is 0–0, ``currentTime`` stays 0)."""
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda self, path: False)
+
+
+@pytest.fixture
 def page(context):
     p = context.new_page()
     yield p

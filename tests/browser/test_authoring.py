@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 # What the player may receive about an interaction before it is answered (no key, no feedback).
 PUBLIC_INTERACTION_FIELDS = {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                             "answer_url", "image", "blanks"}
+                             "step_id", "answer_url", "image", "blanks"}
 
 SENTENCES = [
     (1.0, "Je coupe l'arrivée d'eau sous le siphon."),
@@ -137,7 +137,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     form.get_by_label("Retour si la réponse est fausse").fill("Revoyez le serrage.")
     form.get_by_label("En cas d'erreur, rejouer l'étape").check()
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_text("Interaction ajoutée : Choix unique à 14.0 s.")).to_be_visible()
+    expect(page.get_by_text("Interaction ajoutée : Choix unique à 0:14,0.")).to_be_visible()
 
     # 2. true / false, optional
     form.get_by_label("Type d'interaction").select_option("true_false")
@@ -147,12 +147,12 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     form.get_by_role("radio", name="Fausse").check()
     form.get_by_label("Obligatoire (la vidéo attend la réponse)").uncheck()
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_text("Interaction ajoutée : Vrai / faux à 4.0 s.")).to_be_visible()
+    expect(page.get_by_text("Interaction ajoutée : Vrai / faux à 0:04,0.")).to_be_visible()
 
     # 3. hotspot: the zone is drawn with the pointer on the step's keyframe
     form.get_by_label("Type d'interaction").select_option("hotspot")
     form.get_by_label("Instant (secondes)").fill("8")
-    form.get_by_label("Étape", exact=True).select_option(label="Dévisser l'écrou (6,0 – 12,0 s)")
+    form.get_by_label("Étape", exact=True).select_option(label="Dévisser l'écrou (0:06,0 – 0:12,0)")
     form.get_by_label("Question ou consigne").fill("Touchez l'écrou à dévisser.")
     image = form.locator('[data-role="hotspot-image"]')
     expect(image).to_be_visible()
@@ -166,7 +166,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     page.mouse.up()
     expect(form.locator('[data-role="hotspot-rect"]')).to_be_visible()
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_text("Interaction ajoutée : Zone à cliquer à 8.0 s.")).to_be_visible()
+    expect(page.get_by_text("Interaction ajoutée : Zone à cliquer à 0:08,0.")).to_be_visible()
 
     # an invalid one is refused with a French message and nothing is saved
     form.get_by_label("Type d'interaction").select_option("multiple_choice")
@@ -174,7 +174,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     form.get_by_label("Question ou consigne").fill("Quels équipements ?")
     form.locator('textarea[name="choices"]').fill("Gants\nLunettes")
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_role("alert").filter(has_text="L'instant doit être dans la capsule")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Le moment doit être entre 0 et 18,0 secondes")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="au moins une bonne réponse")).to_be_visible()
     assert capsule.interactions.count() == 3
 
@@ -257,4 +257,108 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     leaks = [(secret, r) for secret in secrets for r in texts if secret in r]
     assert not leaks, leaks[0][0]
     assert Interaction.objects.filter(capsule=capsule, draft_status="accepted").count() == 4
+    ctx.close()
+
+
+def test_an_excerpt_capsule_is_authored_on_its_own_clock(live_server, browser, approved_footage, media_with_ranges):
+    """One clock on excerpt capsules: this capsule starts 6 s into its footage (steps 2 and 3). The video
+    opens at 0:00 of the capsule (6 s of the footage), the playhead, the step list, the time field and the
+    question list count from the capsule's start, like the learner's player; the time is stored on the
+    footage's clock."""
+    from capsules.authoring import capsule as authoring
+
+    footage, _reviewer, author = approved_footage
+    steps = list(footage.steps.order_by("start"))
+    made = authoring.create_capsule(footage, title="Dévisser et serrer", first_step_id=steps[1].pk, user=author)
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    assert (capsule.start, capsule.end) == (6.0, 18.0)
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, author.username)
+    page.goto(f"{live_server.url}/admin/geste/capsules/{capsule.pk}/")
+    video = "document.querySelector('[data-role=video]')"
+    page.wait_for_function(f"{video}.readyState >= 1 && !{video}.seeking", timeout=15000)
+    assert page.evaluate(f"{video}.currentTime") == pytest.approx(6.0, abs=0.05)  # 0:00 of the capsule
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:00,0")
+    form = page.locator('form[data-role="interaction-form"]')
+    options = form.get_by_label("Étape", exact=True).locator("option").all_inner_texts()
+    assert options[1:] == ["Dévisser l'écrou (0:00,0 – 0:06,0)", "Serrer au couple (0:06,0 – 0:12,0)"], options
+
+    # The playhead 3,5 s into the capsule (9,5 s of the footage) becomes the question's time.
+    page.evaluate(f"{video}.currentTime = 9.5")
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:03,5")
+    form.get_by_label("Type d'interaction").select_option("true_false")
+    form.get_by_role("button", name="Utiliser la tête de lecture").click()
+    assert form.get_by_label("Instant (secondes)").input_value() == "3.5"
+    expect(form.locator('[data-role="time-clock"]')).to_have_text("0:03,5")
+    form.get_by_label("Question ou consigne").fill("On dévisse l'écrou à la main.")
+    form.get_by_role("radio", name="Fausse").check()
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_text("Interaction ajoutée : Vrai / faux à 0:03,5.")).to_be_visible()
+    inter = capsule.interactions.get()
+    assert inter.time == pytest.approx(9.5) and inter.step_id == steps[1].pk
+    expect(page.locator('[data-role="interactions"] > li[data-kind]')).to_contain_text("0:03,5 · Vrai / faux")
+
+    # Out of the capsule: refused in French, on the capsule's clock.
+    form.get_by_label("Type d'interaction").select_option("true_false")
+    form.get_by_label("Instant (secondes)").fill("13")
+    form.get_by_label("Question ou consigne").fill("Trop tard ?")
+    form.get_by_role("radio", name="Vraie").check()
+    form.get_by_role("button", name="Ajouter l'interaction").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Le moment doit être entre 0 et 12,0 secondes depuis le début de la capsule (0:00,0 – 0:12,0).")
+
+    # Its edit page opens the video at the question, read on the capsule's clock (the answer key is a bool).
+    page.goto(f"{live_server.url}/admin/geste/capsules/{capsule.pk}/interactions/{inter.pk}/")
+    page.wait_for_function(f"{video}.readyState >= 1 && !{video}.seeking", timeout=15000)
+    assert page.evaluate(f"{video}.currentTime") == pytest.approx(9.5, abs=0.05)
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:03,5")
+    assert page.get_by_label("Instant (secondes)").input_value() == "3.5"
+    page.get_by_label("Instant (secondes)").fill("4")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messages")).to_contain_text("Interaction enregistrée")
+    inter.refresh_from_db()
+    assert inter.time == pytest.approx(10.0) and inter.answer_key == {"correct": False}
+    ctx.close()
+
+
+def test_an_excerpt_capsules_video_stays_inside_the_excerpt(live_server, browser, approved_footage, media_with_ranges):
+    """The capsule covers 6–12 s of its footage (step 2): the native video moved before the start comes
+    back to the start, moved past the end goes to the end, and played to the end stops there, so the
+    playhead and « Utiliser la tête de lecture » never read a moment outside the capsule."""
+    from capsules.authoring import capsule as authoring
+
+    footage, _reviewer, author = approved_footage
+    step = footage.steps.order_by("start")[1]
+    made = authoring.create_capsule(footage, title="Dévisser", first_step_id=step.pk, last_step_id=step.pk, user=author)
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    assert (capsule.start, capsule.effective_end) == (6.0, 12.0)
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, author.username)
+    page.goto(f"{live_server.url}/admin/geste/capsules/{capsule.pk}/")
+    video = "document.querySelector('[data-role=video]')"
+    settled = f"{video}.readyState >= 1 && !{video}.seeking"
+    page.wait_for_function(settled, timeout=15000)
+    assert page.evaluate(f"{video}.currentTime") == pytest.approx(6.0, abs=0.05)
+
+    # Dragged before the excerpt: back to its start.
+    page.evaluate(f"{video}.currentTime = 2")
+    page.wait_for_function(f"{settled} && Math.abs({video}.currentTime - 6) < 0.05", timeout=5000)
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:00,0")
+    # Dragged past its end: to its end.
+    page.evaluate(f"{video}.currentTime = 3; {video}.currentTime = 15")
+    page.wait_for_function(f"{settled} && Math.abs({video}.currentTime - 12) < 0.05", timeout=5000)
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:06,0")
+    # Played to its end: it stops there, the playhead reads the end.
+    page.evaluate(f"{video}.muted = true; {video}.currentTime = 11.4")
+    page.wait_for_function(settled, timeout=5000)
+    page.evaluate(f"{video}.play()")
+    page.wait_for_function(f"{video}.paused && {settled} && {video}.currentTime > 11.9", timeout=10000)
+    assert page.evaluate(f"{video}.currentTime") == pytest.approx(12.0, abs=0.05)
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:06,0")
+    form = page.locator('form[data-role="interaction-form"]')
+    form.get_by_label("Type d'interaction").select_option("true_false")
+    form.get_by_role("button", name="Utiliser la tête de lecture").click()
+    assert form.get_by_label("Instant (secondes)").input_value() == "6.0"
     ctx.close()

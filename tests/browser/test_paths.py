@@ -194,7 +194,7 @@ def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_co
     page.locator("[data-practice-done]").wait_for()
     queued = page.evaluate(f"({OFFLINE_QUEUE})()")
     assert len(queued) == 2 and len({q["client_id"] for q in queued}) == 2
-    assert not PracticeReview.objects.exists()
+    assert not PracticeReview.objects.filter(user=learner).exists()  # queued, not sent
 
     # Back online: one review per answer, graded on the server.
     phone_context.set_offline(False)
@@ -251,7 +251,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     page.click(".gq-continue")
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=30000)
     page.wait_for_selector(".gp-score", timeout=15000)
-    assert "Score : 0 %" in page.inner_text(".gp-score")
+    assert "Score au premier essai : 0 %" in page.inner_text(".gp-score")
     assert Progress.objects.get(user=learner, capsule=real).completed
 
     page.goto(live_server.url + block.page.url)

@@ -133,7 +133,7 @@ def no_answer_key(page, responses, inter: Interaction) -> None:
     manifest = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m")
     shown = next(i for i in manifest["interactions"] if i["id"] == inter.pk)
     assert set(shown) <= {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                          "answer_url", "image", "blanks"}
+                          "step_id", "answer_url", "image", "blanks"}
 
 
 def attempts(user, inter) -> list[tuple]:
@@ -303,8 +303,8 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-end:not([hidden]):has-text('Fin de la capsule')", timeout=5000)
     # Questions right only after "Réessayer": the score says so, next to the first-try score.
-    assert "Score après nouvelles tentatives :" in page.inner_text(".gp-end .gp-score")
-    assert page.inner_text(".gp-end .gp-first-try").startswith("Au premier essai :")
+    assert "Score au premier essai :" in page.inner_text(".gp-end .gp-score")
+    assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives :")
 
     # Every mandatory question answered and the video watched to its end: the capsule is complete
     # (a server round trip after the end was shown), and the video never started over meanwhile.

@@ -40,11 +40,11 @@ def test_proposals_show_french_decimals_and_plurals(live_server, browser, drafte
         login(page, live_server.url, user.username)
         page.goto(f"{live_server.url}/admin/geste/capsules/{drafted_capsule.pk}/#drafts")
         drafts = page.locator('[data-role="drafts"]')
-        expect(drafts).to_contain_text("5,4 s")
+        expect(drafts).to_contain_text("0:05,4 · Zone à cliquer")  # times on the capsule clock (m:ss,t)
         expect(drafts).to_contain_text("Zone : x 0,20 ; y 0,30 ; largeur 0,45 ; hauteur 0,25")
         expect(page.locator('[data-role="discarded-count"]')).to_have_text("1 proposition écartée.")
         body = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
-        assert "(s)" not in body and "0.2" not in body and "0.45" not in body
+        assert "(s)" not in body and "5.4" not in body and "0.2" not in body and "0.45" not in body
         page.locator("#drafts").scroll_into_view_if_needed()
         shot(page, name, full_page=False)
         ctx.close()

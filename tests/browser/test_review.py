@@ -72,7 +72,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
 
     # 2. put the playhead at 16 s by touching the timeline, then split with the S key
     page.mouse.click(*_x_for(page, 16.0))
-    expect(page.locator('[data-role="playhead"]')).to_have_text(re.compile(r"^1[56],\d s$"))
+    expect(page.locator('[data-role="playhead"]')).to_have_text(re.compile(r"^0:1[56],\d$"))
     page.keyboard.press("s")
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
     expect(page.locator(".geste-timeline__step")).to_have_count(4)
@@ -94,7 +94,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     expect(page.locator(".geste-timeline__step")).to_have_count(4)
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
     times = page.locator(".geste-steps__time").all_inner_texts()
-    assert times[0].startswith("0,0 s – ") and times[0] != "0,0 s – 6,0 s"
+    assert times[0].startswith("0:00,0 – ") and times[0] != "0:00,0 – 0:06,0"
     expect(page.locator('[data-step-title="3"]')).to_have_value("Remonter le siphon (suite)")
     expect(page.locator('[data-step-title="0"]')).to_be_disabled()  # approved: read-only until reopened
     expect(page.locator('[data-role="edit-help"]')).to_be_hidden()
@@ -183,10 +183,10 @@ def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footag
 
     page.locator(".geste-timeline__step").nth(1).focus()
     page.keyboard.press("Enter")
-    expect(playhead).to_have_text("6,0 s")
+    expect(playhead).to_have_text("0:06,0")
     expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Space")  # a button's own key: the same
-    expect(playhead).to_have_text("6,0 s")
+    expect(playhead).to_have_text("0:06,0")
 
     # After the tools, Tab reaches the playhead slider first, before the steps' blocks.
     page.locator('[data-action="comment"]').focus()
@@ -198,8 +198,8 @@ def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footag
         page.keyboard.press("Shift+ArrowRight")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    expect(playhead).to_have_text("9,5 s")
-    expect(slider).to_have_attribute("aria-valuetext", "9,5 s")
+    expect(playhead).to_have_text("0:09,5")
+    expect(slider).to_have_attribute("aria-valuetext", "0:09,5")
     expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("s")
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
@@ -207,11 +207,11 @@ def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footag
     assert starts == [0, 6, pytest.approx(9.5), 13]
     slider.focus()
     page.keyboard.press("End")
-    expect(playhead).to_have_text("20,0 s")
+    expect(playhead).to_have_text("0:20,0")
     page.keyboard.press("PageDown")
-    expect(playhead).to_have_text("15,0 s")
+    expect(playhead).to_have_text("0:15,0")
     page.keyboard.press("Home")
-    expect(playhead).to_have_text("0,0 s")
+    expect(playhead).to_have_text("0:00,0")
 
     # A step chosen with the keyboard and merged (M): the focus stays on the merged step's block,
     # not thrown back to the top of the page.

@@ -21,7 +21,7 @@ def test_expert_approves_then_exports_the_truth(live_server, page, footage_in_re
     login(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
     expect(page.locator(".geste-timeline__step")).to_have_count(3)
-    export = page.get_by_role("link", name="Exporter la vérité terrain (JSON)")
+    export = page.get_by_role("link", name="Exporter les étapes validées (JSON)")
     expect(export).to_be_hidden()  # a draft is not truth
 
     page.keyboard.press("a")
@@ -39,7 +39,7 @@ def test_expert_approves_then_exports_the_truth(live_server, page, footage_in_re
     assert truth.video["sha256"] == footage.checksum and truth.annotation["by"] == "Camille Roux"
 
     page.reload()  # after a reload the link is there from the server-rendered page too
-    expect(page.get_by_role("link", name="Exporter la vérité terrain (JSON)")).to_be_visible()
+    expect(page.get_by_role("link", name="Exporter les étapes validées (JSON)")).to_be_visible()
 
 
 def test_another_expert_cannot_fetch_the_truth(live_server, page, footage_in_review):  # noqa: F811

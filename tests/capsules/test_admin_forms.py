@@ -68,7 +68,7 @@ def test_out_of_range_time_gets_a_french_message(client, capsule):
     res = client.post(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]),
                       {"time": "999", "prompt": "Q", "choices": "* a\nb"})
     assert res.status_code == 400
-    assert "instant doit être dans la capsule" in res.content.decode()
+    assert "Le moment doit être entre 0 et " in res.content.decode()
 
 
 def test_approval_refuses_an_untitled_step(client):
@@ -83,3 +83,25 @@ def test_approval_refuses_an_untitled_step(client):
     assert "Donnez un titre à l'étape 2" in json.dumps(res.json(), ensure_ascii=False)
     footage.refresh_from_db()
     assert footage.status == Footage.Status.IN_REVIEW
+
+
+def test_a_time_outside_the_chosen_step_is_saved_with_a_french_warning(client, capsule):
+    from django.contrib.messages import get_messages
+
+    first = capsule.steps().get(start=0.0)  # 0:00 – 0:20
+    inter = InteractionFactory(capsule=capsule, time=10.0, step=first)
+    client.force_login(designer(username="camille"))
+    url = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+
+    def save(time: str) -> list[str]:
+        res = client.post(url, {"time": time, "prompt": inter.prompt, "choices": "* a\nb", "step": first.pk})
+        assert res.status_code == 302  # saved all the same
+        return [m.message for m in get_messages(res.wsgi_request) if m.level_tag == "warning"]
+
+    assert save("12") == []
+    just_after = save("21.5")[-1]  # (the test client's messages pile up: no page showed them)
+    assert "en dehors de l'étape choisie « Étape 0 »" in just_after and "reste rattachée" in just_after
+    far = save("30")[-1]
+    assert "comptera avec l'étape où elle tombe" in far
+    inter.refresh_from_db()
+    assert inter.time == 30.0 and inter.step_id == first.pk

@@ -269,3 +269,28 @@ def test_authoring_screens_edit_delete_and_texts(client, capsule):
     assert client.get(reverse("geste_capsule_create", args=[other.pk])).status_code == 200
     res = client.post(reverse("geste_capsule_create", args=[other.pk]), {"title": "x"})
     assert res.status_code == 400 and "approuvées" in res.content.decode()
+
+
+@pytest.mark.parametrize("answer", ["true", "false"])
+def test_a_true_false_question_opens_and_saves_in_its_edit_page(client, capsule, answer):
+    """The answer key of a true/false question is a bool ({"correct": true}), not a list of choice ids:
+    its edit page crashed (TypeError: 'bool' object is not iterable) while prefilling the choices."""
+    from django.urls import reverse
+
+    client.force_login(designer(username="auteur-vrai-faux"))
+    inter = authoring.apply_interaction_form(
+        capsule, _form(kind="true_false", prompt="On coupe le robinet avant tout.", true_false=answer)
+    )
+    assert inter.answer_key == {"correct": answer == "true"}
+    edit = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    res = client.get(edit)
+    html = res.content.decode()
+    assert res.status_code == 200 and "On coupe le robinet avant tout." in html
+    assert f'value="{answer}" checked' in html
+    flipped = "false" if answer == "true" else "true"
+    res = client.post(edit, {"time": "4", "prompt": "On coupe le robinet.", "true_false": flipped, "mandatory": "on"})
+    assert res.status_code == 302
+    inter.refresh_from_db()
+    assert inter.answer_key == {"correct": flipped == "true"} and inter.prompt == "On coupe le robinet."
+    assert "Réponse : " + ("vrai" if flipped == "true" else "faux") in client.get(
+        reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()

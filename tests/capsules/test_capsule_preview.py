@@ -68,6 +68,7 @@ def test_workflow_preview_plays_the_draft_with_the_answer_sheet(client, world):
     html = res.content.decode()
     assert reverse("preview-manifest", args=[world["capsule"].pk]) in html
     assert "Questions et réponses attendues" in html and "Une clé dynamométrique" in html
+    assert "<strong>0:12 · " in html and "12.0 s" not in html  # the player's clock, not "12.0 s"
 
 
 def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, world):

@@ -85,7 +85,7 @@ def seeded():
     Progress.objects.create(user=l4, capsule=caps[0], watched=[[0, 60]], watched_fraction=1, completed=True,
                             completed_at=day)
     return {"block": block, "caps": caps, "mine": mine, "other": other, "t1": t1, "t2": t2,
-            "learners": (l1, l2, l3, l4)}
+            "learners": (l1, l2, l3, l4), "questions": questions}
 
 
 def test_indicators_match_hand_computed_values(seeded):
@@ -110,6 +110,18 @@ def test_indicators_match_hand_computed_values(seeded):
     # Per step: 1.1 holds capsule 1's question (L1 right), 1.2 and 2.1 none, 2.2 has L1 wrong and L2 right.
     assert [(s.title, s.first_tries, s.first_try_percent) for s in report.steps] == [
         ("Geste 1.1", 1, 100), ("Geste 1.2", 0, None), ("Geste 2.1", 0, None), ("Geste 2.2", 2, 50)]
+
+
+def test_a_question_in_a_gap_between_steps_counts_for_the_step_before_it(seeded):
+    """Capsule 1's question (5 s, no step named) lies between 1.1 (now 0-4 s) and 1.2 (now 6-30 s): it
+    counts under 1.1, as the player's loop and step list place it (it was counted under no step)."""
+    q = seeded["questions"][0]
+    assert q.step_id is None and q.time == 5.0
+    Step.objects.filter(title="Geste 1.1").update(end=4.0)
+    Step.objects.filter(title="Geste 1.2").update(start=6.0)
+    report = cohort_report(seeded["mine"], now=NOW)
+    assert [(s.title, s.first_tries) for s in report.steps] == [
+        ("Geste 1.1", 1), ("Geste 1.2", 0), ("Geste 2.1", 0), ("Geste 2.2", 2)]
 
 
 def test_block_indicators_cover_every_learner_of_the_block(seeded):

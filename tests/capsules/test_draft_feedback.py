@@ -14,6 +14,7 @@ from django.urls import reverse
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
 from capsules.learning import delivery
+from capsules.learning.timecode import clock
 from capsules.models import Footage, Interaction, KeyPoint, Transcript
 from tests.factories import FootageFactory, StepFactory, designer, learner
 
@@ -168,11 +169,12 @@ def test_learner_answering_a_drafted_question_wrong_is_told_what_to_replay(capsu
     wrong_id = next(c["id"] for c in nxt.choices if c["id"] != right_id)
     graded = answer(nxt, {"choice": wrong_id})
     assert graded["correct"] is False and right.lower() not in graded["feedback"].lower()
-    start = footage.steps.get(pk=nxt.step_id).start
-    assert graded["feedback"].startswith("Non. Revoyez") and f"à {round(start - capsule.start)} s" in graded["feedback"]
+    before = footage.steps.get(pk=nxt.step_id)  # attached to the step it follows: the moment is the next one's
+    start = footage.steps.filter(start__gte=before.end - 0.01).order_by("start").first().start
+    assert graded["feedback"].startswith("Non. Revoyez") and f"à {clock(start - capsule.start)}." in graded["feedback"]
     graded = answer(value, {"blanks": ["10 N.m"]})
     assert graded["correct"] is False and "12" not in graded["feedback"]
-    assert "Revoyez le réglage à 21 s" in graded["feedback"]
+    assert "Revoyez le réglage à 0:21 " in graded["feedback"]
     manifest = client.get(reverse("learner-manifest", args=[capsule.pk])).json()
     served = {i["id"]: i for i in manifest["interactions"]}
     assert served[value.pk]["replay_step_on_wrong"] and served[value.pk]["mandatory"]

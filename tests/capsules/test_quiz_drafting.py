@@ -23,6 +23,7 @@ from media_pipeline.quiz_drafts import (
     readable_sentence,
     sentences,
 )
+from media_pipeline.timecode import clock
 from tests.mediagen import espeak_wav
 
 SCRIPT = [
@@ -194,8 +195,12 @@ def test_drafts_on_the_whisper_transcript(commentary, whisper_base_dir):
             assert len(answer.split()) == 1 and is_french_word(answer)
             assert all((p := s.probability(answer)) is None or p >= MIN_WORD_PROBABILITY for s in sents)
     said = [s for s in sents if "12 newton" in s.text.lower()]
-    if said and readable_sentence(said[0], VOCABULARY):  # the value heard in a clear sentence is asked
-        assert any("12 N.m" in d.answer_key["blanks"][0] for d in clozes)
+    if said and readable_sentence(said[0], VOCABULARY):
+        # the value is asked when heard clearly in a clear sentence, never when Whisper doubted it (its
+        # probability for "12" moves around the threshold with the machine: 0.59 to 0.67 seen)
+        asked = any("12 N.m" in d.answer_key["blanks"][0] for d in clozes)
+        heard = said[0].probability("12")
+        assert asked == (heard is None or heard >= MIN_WORD_PROBABILITY), (said[0].text, heard)
 
 
 def test_hotspot_zone_comes_from_where_the_hands_work():
@@ -288,11 +293,13 @@ def test_wrong_answer_feedback_says_what_to_replay_never_the_answer(commentary):
     for q in _by_kind(drafts, "single_choice"):
         right = next(c["text"] for c in q.choices if c["id"] == q.answer_key["correct"][0])
         assert right.lower() not in q.feedback_wrong.lower() and q.replay_step_on_wrong
-        nxt = next(s for s in steps if s.id == q.step_id)
-        assert f"à {round(nxt.start - origin)} s" in q.feedback_wrong  # the moment to look again
+        before = next(i for i, s in enumerate(steps) if s.id == q.step_id)
+        nxt = steps[before + 1]  # attached to the step it follows, asked at its end
+        assert q.time == steps[before].end
+        assert f"à {clock(nxt.start - origin)}" in q.feedback_wrong  # the moment to look again
     for d in _by_kind(drafts, "cloze"):
         said = next(s for s in sentences(transcript) if abs(s.end - d.time) < 0.01)
-        assert f"à {round(said.start - origin)} s" in d.feedback_wrong and d.replay_step_on_wrong
+        assert f"à {clock(said.start - origin)}" in d.feedback_wrong and d.replay_step_on_wrong
 
 
 def test_the_leak_check_ignores_accents_and_case_and_drops_leaking_drafts():
@@ -308,7 +315,7 @@ def test_the_leak_check_ignores_accents_and_case_and_drops_leaking_drafts():
                           feedback_wrong="Non. Réécoutez le commentaire à {moment}.", replay_from=61.0)
     assert finish([old_style, fixed], origin=60.0) == [DraftQuestion(
         kind="cloze", time=3, prompt="Je place le ____.", answer_key={"blanks": [["siphon"]]},
-        feedback_wrong="Non. Réécoutez le commentaire à 1 s.", replay_from=61.0)]
+        feedback_wrong="Non. Réécoutez le commentaire à 0:01.", replay_from=61.0)]
 
 
 def test_next_step_and_ordering_never_give_the_order_away():

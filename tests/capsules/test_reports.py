@@ -185,6 +185,7 @@ def test_index_and_capsule_screens_show_the_numbers(client, world):
     assert body.index("Quel outil ?") < body.index("Équipements obligatoires ?") < body.index("Le joint se change")
     q1 = re.search(rf'data-question="{world["q1"].pk}">(.*?)</tr>', body, re.S).group(1)
     assert "data-learners>3<" in q1 and 'style="width: 33%"' in q1
+    assert '<td class="geste-num">0:05</td>' in q1  # the learner's clock (it read "5.0 s")
     top_wrong = re.search(r'<li class="geste-choice--top-wrong" data-choice="(\w)"', q1).group(1)
     assert top_wrong == "b" and "Erreur la plus fréquente" in q1
     bob = re.search(rf'data-learner="{world["bob"].pk}">(.*?)</tr>', body, re.S).group(1)

@@ -14,7 +14,7 @@ from capsules.review.validation import (
     validate_key_point,
     validate_steps,
 )
-from tests.factories import FootageFactory, StepFactory, designer, expert
+from tests.factories import CapsuleFactory, FootageFactory, InteractionFactory, StepFactory, designer, expert
 
 SETTINGS = ValidationSettings(duration=60.0)
 
@@ -286,3 +286,77 @@ def test_split_and_merge_renumber_default_titles_and_keep_typed_ones(client, rev
     assert _post(c, "approve", footage, {"version": 4}).status_code == 200
     truth = c.get(reverse("review_api:truth", args=[footage.pk])).json()
     assert [s["title"] for s in truth["steps"]] == ["Étape 1", "Serrer l'écrou", "Étape 3"]
+
+
+def test_undoing_a_merge_brings_the_second_step_back_whole(client, reviewed, django_capture_on_commit_callbacks):
+    """Merge (M) then "Annuler la fusion": the second step comes back with its picture, key terms,
+    confidence, comments, questions and key points, not only its times and title."""
+    footage, who = reviewed
+    first, second, third = footage.steps.order_by("start")
+    Step.objects.filter(pk=second.pk).update(
+        keyframe="k2.jpg", keyframe_time=17.5, keyframe_region=[0.1, 0.2, 0.3, 0.4],
+        key_terms=["écrou", "clé plate"], confidence=0.42, title="Dévisser l'écrou")
+    note = ReviewComment.objects.create(footage=footage, step=second, author=who, text="Trop rapide")
+    question = InteractionFactory(capsule=CapsuleFactory(footage=footage), time=20, step=second)
+    # On the limit the two steps share: the key point was the second's.
+    edge = KeyPoint.objects.create(footage=footage, time=10, kind="quality", text="Joint propre", step=second)
+    c = _client(client, who)
+    before = [{"id": s.pk, "start": s.start, "end": s.end, "title": s.title}
+              for s in footage.steps.order_by("start")]
+    with django_capture_on_commit_callbacks(execute=True):  # the removed step is kept once the save commits
+        merged = _put(c, footage, {"version": 1, "steps": [
+            {"id": first.pk, "start": 0, "end": 25, "title": "Étape 1"}, before[2]]})
+    assert merged.status_code == 200, merged.content
+    assert not Step.objects.filter(pk=second.pk).exists()
+    # What hung on the second step follows the step that absorbed it (shown under it, not detached).
+    assert ReviewComment.objects.get(pk=note.pk).step_id == first.pk
+    question.refresh_from_db()
+    assert question.step_id == first.pk
+    assert next(c for c in merged.json()["comments"] if c["id"] == note.pk)["step"] == first.pk
+    # The screen sends the steps as they were before the merge, the second under its old id.
+    undone = _put(c, footage, {"version": merged.json()["version"], "steps": before})
+    assert undone.status_code == 200, undone.content
+    back = Step.objects.get(footage=footage, start=10)
+    assert back.pk == second.pk
+    assert (back.keyframe, back.keyframe_time, back.keyframe_region) == ("k2.jpg", 17.5, [0.1, 0.2, 0.3, 0.4])
+    assert (back.key_terms, back.confidence, back.title) == (["écrou", "clé plate"], 0.42, "Dévisser l'écrou")
+    assert ReviewComment.objects.get(pk=note.pk).step_id == back.pk
+    question.refresh_from_db()
+    assert question.step_id == back.pk
+    edge.refresh_from_db()
+    assert edge.step_id == back.pk
+    shown = next(s for s in undone.json()["steps"] if s["id"] == back.pk)
+    assert shown["keyframe_url"].endswith("k2.jpg") and not shown["keyframe_pending"]
+    # Once another change is saved, that state is gone: an old id is only a new step.
+    Step.objects.filter(pk=back.pk).delete()
+    again = _put(c, footage, {"version": undone.json()["version"], "steps": before})
+    assert again.status_code == 200 and not Step.objects.filter(pk=second.pk).exists()
+
+
+def test_a_merge_keeps_comments_and_questions_on_the_merged_step_and_undo_takes_them_back(
+        client, reviewed, django_capture_on_commit_callbacks):
+    """Merging step 1 with step 2: step 2's comment and question show under the merged step (they
+    stay there after a reload); undoing the merge moves them back to the restored step, while the
+    first step's own comment stays on the first."""
+    footage, who = reviewed
+    first, second, third = footage.steps.order_by("start")
+    own = ReviewComment.objects.create(footage=footage, step=first, author=who, text="Bien cadré")
+    note = ReviewComment.objects.create(footage=footage, step=second, author=who, text="Trop rapide")
+    question = InteractionFactory(capsule=CapsuleFactory(footage=footage), time=20, step=second)
+    c = _client(client, who)
+    before = [{"id": s.pk, "start": s.start, "end": s.end, "title": s.title}
+              for s in footage.steps.order_by("start")]
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = _put(c, footage, {"version": 1, "steps": [
+            {"id": first.pk, "start": 0, "end": 25, "title": "Étape 1"}, before[2]]})
+    assert merged.status_code == 200, merged.content
+    state = c.get(reverse("review_api:state", args=[footage.pk])).json()  # a reload
+    assert {x["id"]: x["step"] for x in state["comments"]} == {own.pk: first.pk, note.pk: first.pk}
+    question.refresh_from_db()
+    assert question.step_id == first.pk
+    undone = _put(c, footage, {"version": merged.json()["version"], "steps": before})
+    assert undone.status_code == 200, undone.content
+    assert {x["id"]: x["step"] for x in undone.json()["comments"]} == {own.pk: first.pk, note.pk: second.pk}
+    question.refresh_from_db()
+    assert question.step_id == second.pk
+    assert third.pk in [s["id"] for s in undone.json()["steps"]]

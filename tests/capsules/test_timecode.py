@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from capsules.learning.timecode import clock, link_seconds, whole_seconds
+from capsules.learning.timecode import clock, clock_tenths, link_seconds, whole_seconds
 from capsules.models import Step, Transcript
 from cms.search import search_catalogue
+from media_pipeline.quiz_drafts import DraftQuestion, moment_text
 from tests import factories, pages
 
 DOM_JS = Path(__file__).resolve().parents[2] / "frontend/src/player/dom.js"
@@ -27,12 +28,35 @@ EXPECTED = ["0:00", "0:00", "0:05", "0:06", "0:06", "0:05", "0:12", "0:06", "0:0
             "75:00", "0:00"]
 
 
-def js_fmt(values: list[float]) -> list[str]:
-    script = (f"import {{ fmt, elapsed }} from {json.dumps(DOM_JS.as_uri())};"
+def js_fmt(values: list[float], fn: str = "fmt") -> list[str]:
+    script = (f"import {{ {fn}, elapsed }} from {json.dumps(DOM_JS.as_uri())};"
               f"const cases = {json.dumps(values)};"
-              "console.log(JSON.stringify(cases.map(([t, s]) => fmt(elapsed(t, s, 1e9)))));")
+              f"console.log(JSON.stringify(cases.map(([t, s]) => {fn}(elapsed(t, s, 1e9)))));")
     out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
+
+
+TENTHS = ["0:00,0", "0:00,9", "0:05,9", "0:06,0", "0:06,0", "0:05,9", "0:12,0", "0:06,0", "0:00,2", "0:59,9",
+          "1:00,0", "60:00,0", "75:00,0", "0:00,0"]
+
+
+def test_the_editors_tenths_clock_reads_the_same_minutes_and_seconds():
+    """The review screen's m:ss,d (boundaries move by a tenth) starts with the player's m:ss."""
+    server = [clock_tenths(t - s) for t, s in CASES]
+    assert server == TENTHS
+    assert js_fmt(CASES, "fmtTenths") == TENTHS
+    assert [t.split(",")[0] for t in TENTHS] == EXPECTED
+
+
+def test_quiz_feedback_times_are_the_player_clock():
+    """Walk defect: a drafted feedback said "à 21 s" (rounded) for a sentence at 20.6 s, whose step the
+    step list showed at 0:20."""
+    assert [moment_text(t - s) for t, s in CASES] == EXPECTED
+    assert moment_text(20.6) == "0:20" and moment_text(65.2) == "1:05"
+    drafted = DraftQuestion(kind="cloze", time=25.0, prompt="Je serre à ____.", answer_key={"blanks": [["12"]]},
+                            replay_from=20.6 + 4.0,
+                            feedback_wrong="Non. Revoyez le réglage à {moment} : l'étape est rejouée.")
+    assert drafted.on_clock(4.0).feedback_wrong == "Non. Revoyez le réglage à 0:20 : l'étape est rejouée."
 
 
 def test_player_and_server_clocks_agree_and_round_down():
@@ -78,3 +102,25 @@ def test_search_result_time_and_link_say_the_same_second_as_the_player():
     # The capsule page's step list says the same as the player will.
     html = Client().get(page.url).content.decode()
     assert '<span class="gp-step-time">0:06</span>' in html
+
+
+def test_review_messages_and_admin_times_read_the_same_clock():
+    from django.template import Context, Template
+
+    from capsules.review.validation import ReviewValidationError, ValidationSettings, validate_steps
+
+    with pytest.raises(ReviewValidationError) as err:
+        validate_steps([{"start": 0, "end": 10.05}, {"start": 9.04, "end": 20}, {"start": 20, "end": 75.3}],
+                       ValidationSettings(duration=70.0))
+    said = " ".join(e.message for e in err.value.errors)
+    assert "(0:09,0 < 0:10,0)" in said and "la fin (1:15,3) dépasse la durée de la vidéo (1:10,0)" in said
+    html = Template("{% load geste_clock %}{{ t|clock }} {{ t|clock:origin }} {{ t|clock_tenths }}").render(
+        Context({"t": 8.17, "origin": 2.2}))
+    assert html == "0:08 0:05 0:08,1"
+
+
+def test_steps_and_questions_name_their_times_on_the_same_clock():
+    from capsules.models import Interaction
+
+    assert str(Step(start=12.34, end=20.1, title="")) == "0:12,3 – 0:20,1"  # it read "12.3–20.1 s"
+    assert str(Interaction(kind="true_false", time=65.0)) == "Vrai / faux à 1:05,0"

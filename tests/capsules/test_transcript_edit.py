@@ -3,6 +3,8 @@ follow, and the English track (translated from the audio) is marked as not carry
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import webvtt
 from django.core.files.base import ContentFile
@@ -40,6 +42,10 @@ def test_page_shows_the_video_and_editable_times(client, footage):
     assert 'data-role="video"' in html and "360p.mp4" in html
     assert 'name="start-0" value="1.0"' in html and 'name="end-0" value="20.0"' in html
     assert "Scinder ici" in html
+    # The screen's heading is an h1 (a variable named "heading" replaced it with bare text).
+    assert re.search(r'<h1 class="w-header__title"[^>]*>.*?Corriger la transcription', html, re.S)
+    # Segment times on the site's clock, with the tenth (they read "1,0 – 20,0 s").
+    assert '<span data-role="label">0:01,0 – 0:20,0</span>' in html
 
 
 def test_split_and_retime_a_long_segment(client, footage):

@@ -65,6 +65,7 @@ def test_full_run_on_a_real_worker(worker_factory, narrated_clip):
     assert footage.renditions["master_playlist"].endswith("master.m3u8")
     assert footage.transcripts.get(task="transcribe").segments, "French narration should be transcribed"
     assert footage.motion_curve["values"]
+    assert "hands_seen_working" in footage.motion_curve["handwork"]  # the review screen's warning reads it
     assert footage.steps.exists()
     # Each step's keyframe carries the zone where motion happens (the hotspot drafts' proposal).
     assert any(s.keyframe_region and len(s.keyframe_region) == 4 for s in footage.steps.all())

@@ -132,3 +132,41 @@ def test_no_hand_ever_visible(tmp_path):
         assert np.median(m.array("palm_score")) < 0.5
     p = hands_present(m)
     assert p is None or float(np.mean(p > 0.5)) < 0.5
+
+
+def test_palm_detector_on_its_thread_gives_the_same_answers_in_order_and_two_analyses_may_run_at_once(
+        detector, tmp_path):
+    """The detector runs on its own thread behind a bounded queue; several analyses in one worker
+    process (threads) share the one interpreter, which takes turns (a lock): same answers as alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from media_pipeline.hands import PalmWorker
+
+    frames = [cv2.resize(img, (256, 192), interpolation=cv2.INTER_AREA) for img in _photos(HANDS + NO_HANDS)]
+    alone = [detector(f) for f in frames]
+    worker = PalmWorker(lambda: detector, depth=2)
+    for i, f in enumerate(frames * 3):
+        worker.submit(i, f)
+    worker.close()
+    assert worker.index == list(range(len(frames) * 3))
+    assert worker.rows == [(h.score, h.x, h.y, float(h.count)) for h in alone * 3]
+
+    hand = tmp_path / "hand.mp4"
+    _pan_video(HANDS[0], hand)
+    ref = analyse_motion(hand).array("palm_score")
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda _: analyse_motion(hand).array("palm_score"), range(3)))
+    assert all(np.array_equal(r, ref) for r in runs)
+
+
+def test_palm_worker_hands_the_detector_error_to_the_caller_and_never_blocks_the_producer():
+    from media_pipeline.hands import PalmWorker
+
+    def broken(frame):
+        raise RuntimeError("interpreter failed")
+
+    worker = PalmWorker(lambda: broken, depth=1)
+    for i in range(10):  # more frames than the queue holds: the dead consumer keeps draining
+        worker.submit(i, np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(RuntimeError, match="interpreter failed"):
+        worker.close()

@@ -2,6 +2,7 @@
 
 import gzip
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +111,38 @@ def test_real_camera_video(vtest):
     m = analyse_motion(vtest)
     assert m.duration > 60 and len(m) > 600
     assert m.array("energy_peak").max() > 0.5  # walking people are seen as local motion
+
+
+def test_frames_sized_by_ffmpeg_while_ffprobe_runs_match_the_probed_size(tmp_path):
+    """ffprobe and ffmpeg start together: ffmpeg sizes the frames itself (scale -2), and the reader's
+    size rounds exact halves as ffmpeg does (512x282 at 256 wide: 141 -> 142, not 140)."""
+    src = make_clip(tmp_path / "half.mp4", duration=2.0, size="512x282", fps=25, audio=None)
+    geo = probe_geometry(src)
+    free = list(iter_frames(src, FrameSettings(width=256, fps=10, gray=False)))
+    sized = list(iter_frames(src, FrameSettings(width=256, fps=10, gray=False), geometry=geo))
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(src), "-frames:v", "1", "-vf", "scale=256:-2",
+                          "-f", "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+    assert len(out) == 256 * 142
+    assert free[0][1].shape == sized[0][1].shape == (142, 256, 3)
+    assert len(free) == len(sized) == 20
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(free, sized, strict=True))
+    # A missing file is still refused before ffmpeg starts, in French.
+    with pytest.raises(PermanentMediaError, match="introuvable"):
+        list(iter_frames(tmp_path / "absent.mp4"))
+
+
+def test_features_are_kept_as_float64_arrays_and_the_json_form_is_unchanged(motion):
+    """One array per feature (not a list of boxed floats: an hour is 9 MB, not 37), read and
+    written as before: to_dict gives plain lists of 4-decimal floats, from_dict reads them back."""
+    import json
+
+    assert all(isinstance(v, np.ndarray) and v.dtype == np.float64 for v in motion.features.values())
+    d = motion.to_dict()
+    assert list(d) == ["fps", "times", "features", "width", "height", "duration", "source", "extra"]
+    assert all(type(v) is list and all(type(x) is float for x in v) for v in d["features"].values())
+    text = json.dumps(d)
+    back = MotionSeries.from_dict(json.loads(text))
+    assert all(isinstance(v, np.ndarray) for v in back.features.values())
+    assert json.dumps(back.to_dict()) == text  # a round trip changes nothing
+    lists = MotionSeries(fps=10.0, times=[0.0, 0.1], features={"energy": [1, 2.5]}, width=2, height=2, duration=0.2)
+    assert lists.to_dict()["features"] == {"energy": [1.0, 2.5]}

@@ -1,3 +1,5 @@
+import "../../../capsules/static/capsules/clock.js";
+
 // Tiny DOM helpers (no framework: the player must stay light on phones).
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -16,12 +18,9 @@ export function h(tag, attrs = {}, ...children) {
 /** The one time format of the player (counter, seek bar, steps, transcript, announcements, resume):
  * m:ss, rounded down to the second like mainstream players (6.97 s reads 0:06 until 7 s). A
  * difference of two stored times that lands a hair under a second (8.2 - 2.2 = 5.999999999999999)
- * counts as that second. The server renders the same with capsules/learning/timecode.py `clock`. */
-export const EPSILON = 1e-6;
-export function fmt(t) {
-  t = Number.isFinite(t) && t > 0 ? Math.floor(t + EPSILON) : 0;
-  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
-}
+ * counts as that second. It is the site's one clock, capsules/static/capsules/clock.js, which the
+ * admin screens load too; the server renders the same with media_pipeline/timecode.py `clock`. */
+export const { EPSILON, fmt, fmtTenths } = globalThis.gesteClock;
 
 /** "elapsed / duration" of a capsule playing at footage time `t`: the elapsed time is clamped to the
  * capsule (the video's own clock may run past its end, or sit before its start), and both sides are

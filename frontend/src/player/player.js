@@ -12,7 +12,11 @@ const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 const GATE = "Répondez d'abord à la question obligatoire.";
+/** Where a step's loop turns back: the server's `loop_end` (just past a question in the gap after it). */
+const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end : s.end);
 const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
+const REPLAY_LEAD_S = 0.5; // a question this close after its step's start replays the step before it
+const ASK_EARLY_S = 0.05; // a question is asked when the video comes this close to its time
 
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
@@ -80,9 +84,11 @@ export class Player {
       this.answered.add(+id);
       if (a.correct !== false) this.done.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
+      if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
     }
     for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) { this.answered.add(q.interaction); this.done.add(q.interaction); }
     this.buildUI();
+    this.fitVideo();
     this.bindVideo();
     await this.attach();
     this.event("initialized", { offline: !navigator.onLine, source: this.source.kind });
@@ -145,7 +151,7 @@ export class Player {
     const cues = [...(track.activeCues || [])];
     const text = cues.map((c) => c.text.replace(/<[^>]+>/g, "")).join("\n");
     this.caption.textContent = text; // text, never HTML: a cue cannot inject markup
-    this.caption.hidden = !text;
+    this.caption.hidden = !text || !!this.concealed; // an open question: the caption may say its answer
   }
 
   // --- UI --------------------------------------------------------------------------------
@@ -165,7 +171,7 @@ export class Player {
       this.seek(v.currentTime + d * (e.shiftKey ? 1 : SEEK_KEY_S));
       this.seekBar.value = v.currentTime;
     });
-    const marks = h("div", { class: "gp-marks", "aria-hidden": "true" });
+    const marks = this.marks = h("div", { class: "gp-marks", "aria-hidden": "true" });
     const pct = (t) => `${((t - m.start) / dur) * 100}%`;
     for (const s of m.steps) marks.append(h("span", { class: "gp-mark-step", style: `left:${pct(s.start)}`, title: s.title }));
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `left:${pct(k.time)}`, title: k.text }));
@@ -240,6 +246,27 @@ export class Player {
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+  }
+
+  /** A desktop screen: the video's height leaves room for what is really above the player (header,
+   * breadcrumb, a title on two lines, the capsule's summary) and for the seek bar and controls under
+   * it, so that all of them fit without scrolling. The CSS reads --gp-chrome (phones ignore it). */
+  fitVideo() {
+    const bar = this.root.querySelector(".gp-bar"), controls = this.root.querySelector(".gp-controls");
+    const fit = () => {
+      const top = this.video.getBoundingClientRect().top + window.scrollY;
+      const below = bar.offsetHeight + controls.offsetHeight + 8; // 8 px: a margin under the controls
+      this.root.style.setProperty("--gp-chrome", `${Math.ceil(top + below)}px`);
+    };
+    fit();
+    window.addEventListener("resize", fit);
+    document.fonts?.ready.then(fit).catch(() => {});
+    // The controls wrap differently, or a line above the player changed: measure again.
+    if (window.ResizeObserver) {
+      const ro = new ResizeObserver(() => fit());
+      ro.observe(bar); ro.observe(controls);
+      for (let el = this.root.previousElementSibling; el; el = el.previousElementSibling) ro.observe(el);
+    }
   }
 
   /** The chosen speed, also as the default: loading a source (or a fallback MP4) resets the rate to it. */
@@ -318,9 +345,18 @@ export class Player {
     return this.m.steps.find((s) => t >= s.start - 0.01 && t < s.end) || null;
   }
 
+  /** The step whose loop holds `t`: the step itself, and after it the gap up to just past a question
+   * that belongs to it (the server's `loop_end`: a question in a gap goes with the step before it);
+   * before the first step (a lead-in), the first step, as for questions (`owning_step`). */
+  loopStepAt(t = this.video.currentTime) {
+    const steps = this.m.steps;
+    return this.currentStep(t) || steps.find((s) => t >= s.start - 0.01 && t < loopEnd(s))
+      || (steps.length && t < steps[0].start ? steps[0] : null);
+  }
+
   toggleLoop() {
     if (this.loopStep) { this.loopStep = null; }
-    else { this.loopStep = this.currentStep() || null; if (!this.loopStep) { this.announce("Aucune étape à cet instant."); return; } }
+    else { this.loopStep = this.loopStepAt(); if (!this.loopStep) { this.announce("Aucune étape à cet instant."); return; } }
     this.showLoop();
     try {
       if (this.loopStep) localStorage.setItem(this.loopKey, String(this.loopStep.id)); else localStorage.removeItem(this.loopKey);
@@ -338,7 +374,7 @@ export class Player {
     const id = localStorage.getItem(this.loopKey);
     if (!id) return;
     const step = this.m.steps.find((s) => String(s.id) === id);
-    if (step && this.currentStep(this.video.currentTime) === step) { this.loopStep = step; this.showLoop(); }
+    if (step && this.loopStepAt(this.video.currentTime) === step) { this.loopStep = step; this.showLoop(); }
     else localStorage.removeItem(this.loopKey);
   }
 
@@ -394,6 +430,22 @@ export class Player {
     const note = this.qBox.querySelector(".gq-gate").getBoundingClientRect(), v2 = this.video.getBoundingClientRect();
     const need = note.bottom + 16 - innerHeight;
     if (need > 0) window.scrollBy(0, Math.min(need, Math.max(0, v2.top + v2.height / 2)));
+  }
+
+  /** Scroll the least that shows the question (its title and prompt at least, all of it if it fits)
+   * while the lower half of the video stays on screen; a question that shows its own picture of the
+   * video (pointing at a spot) is shown whole first. */
+  reveal(title) {
+    const H = window.innerHeight, box = this.qBox.getBoundingClientRect(), vr = this.video.getBoundingClientRect();
+    const prompt = (this.qBox.querySelector(".gq-prompt") || title).getBoundingClientRect();
+    const want = box.bottom + 8 - H; // > 0: the question ends below the screen
+    // The most one can scroll down with the video's lower half seen.
+    const keep = this.qBox.querySelector(".gq-hotspot") ? Infinity : vr.top + vr.height / 2;
+    let s = 0;
+    if (want > 0) s = Math.min(want, keep);
+    else if (keep < 0) s = Math.max(want, keep); // the video is above the screen: back up, the question still whole
+    s = Math.min(Math.max(s, prompt.bottom + 8 - H), title.getBoundingClientRect().top - 8);
+    if (Math.abs(s) >= 1) window.scrollBy(0, s);
   }
 
   bindVideo() {
@@ -494,17 +546,21 @@ export class Player {
     const v = this.video, m = this.m, t = v.currentTime;
     // The capsule's range of the footage.
     if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.atEnd(); return; }
-    // Loop the current step.
-    if (this.loopStep && (t >= this.loopStep.end - 0.05 || t < this.loopStep.start - 0.5) && !this.active) {
+    // Interactions crossed during normal playback (asked before a loop turns back past them).
+    const q = !v.seeking && !this.active
+      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < 1.5)
+      : null;
+    // Loop the current step, up to just past the last question that belongs to it; also while an
+    // optional question stays open and the video plays on (only a question that paused it holds it).
+    const ls = this.loopStep;
+    if (ls && !q && (t >= loopEnd(ls) - 0.05 || t < ls.start - 0.5) && (!this.active || !v.paused)) {
       this.closeRange();
-      v.currentTime = this.loopStep.start;
-      this.lastT = this.loopStep.start - 0.01;
+      v.currentTime = ls.start;
+      this.lastT = ls.start - 0.01;
       this.root.dataset.loops = String((+this.root.dataset.loops || 0) + 1);
       return;
     }
-    // Interactions crossed during normal playback.
     if (!v.seeking && !this.active) {
-      const q = m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + 0.05 && t - i.time < 1.5);
       if (q) { this.ask(q); }
       else {
         // Past an unanswered mandatory question (fast playback overshoot): go back to it.
@@ -514,17 +570,31 @@ export class Player {
     }
     if (!v.seeking) this.lastT = t;
     // UI.
-    if (document.activeElement !== this.seekBar) this.seekBar.value = t;
-    this.seekBar.setAttribute("aria-valuetext", fmt(elapsed(t, m.start, m.end)));
-    this.timeEl.textContent = clock(t, m.start, m.end);
-    const step = this.currentStep(t);
-    if (step !== this.step) {
-      this.step = step;
-      this.stepLabel.textContent = step ? `Étape : ${step.title}` : "";
-      this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
-    }
+    this.showClock(t);
+    this.showStep(t);
     this.transcript.update(t);
     if (!v.paused && this.segStart != null && t - this.segStart > 5) { this.closeRange(); this.segStart = t; }
+  }
+
+  /** The counter and the seek bar at footage time `t`. A question is asked as soon as the video comes
+   * within ASK_EARLY_S of its time (timeupdate fires every ~250 ms), so the video may pause a few
+   * hundredths before it: while that question is open, the counter reads the question's own time
+   * (a question at 0:04 read 0:03), like the step list and the designer's screens. */
+  showClock(t) {
+    const m = this.m, q = this.active;
+    const shown = q && t < q.time && q.time - t <= ASK_EARLY_S + 0.01 ? q.time : t;
+    if (document.activeElement !== this.seekBar) this.seekBar.value = shown;
+    this.seekBar.setAttribute("aria-valuetext", fmt(elapsed(shown, m.start, m.end)));
+    this.timeEl.textContent = clock(shown, m.start, m.end);
+  }
+
+  /** The current step's name under the player and its place in the list (not while a question is open). */
+  showStep(t) {
+    const step = this.currentStep(t);
+    if (step === this.step || this.concealed) return;
+    this.step = step;
+    this.stepLabel.textContent = step ? `Étape : ${step.title}` : "";
+    this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
   }
 
   // The end of the capsule: a question placed in its last moments (between the last timeupdate
@@ -567,33 +637,34 @@ export class Player {
     this.root.dataset.ended = "1";
     title.focus();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
-    this.announce(`Fin de la capsule.${sc.total ? ` Score : ${sc.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    const first = sc.total ? this.firstScore(sc) : null;
+    this.announce(`Fin de la capsule.${first ? ` Score au premier essai : ${first.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
-  /** The score with the last answers; when retries changed it, said so, with the first-try score next to
-   * it (the server's, from badge.json, else what this page saw): the badge rule counts the first try. */
-  scoreBox(sc) {
-    const plural = (n, one, many) => (n > 1 ? many : one);
+  /** THE score, as the portfolio and the badge rule count it: graded questions right at the first try
+   * (the server's, from badge.json, else the first answers the manifest and this page know) over the
+   * graded questions; `sc` (the last answers) is given as well. */
+  firstScore(sc) {
     const graded = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind));
     const server = this.badge && this.badge.scores;
-    let first = null;
-    if (server && server.graded === sc.total) first = { right: server.first_try_right, percent: server.first_try_percent };
-    else if (graded.every((i) => this.firstTry.has(i.id))) {
-      const right = graded.filter((i) => this.firstTry.get(i.id) === true).length;
-      first = { right, percent: Math.round((100 * right) / graded.length) };
-    }
-    const retried = first ? first.right !== sc.right
-      : graded.some((i) => this.firstTry.get(i.id) === false && this.results.get(i.id) === true);
-    const label = retried ? "Score après nouvelles tentatives" : "Score";
+    if (server && server.graded === sc.total) return { right: server.first_try_right, percent: server.first_try_percent };
+    const right = graded.filter((i) => this.firstTry.get(i.id) === true).length;
+    return { right, percent: graded.length ? Math.round((100 * right) / graded.length) : null };
+  }
+
+  /** The first-try score (same words as the portfolio), and the result after retries when it differs. */
+  scoreBox(sc) {
+    const plural = (n, one, many) => (n > 1 ? many : one);
+    const first = this.firstScore(sc);
     const box = h("div", { class: "gp-scores" },
-      h("p", { class: "gp-score" }, h("strong", {}, `${label} : ${sc.percent} %`)),
-      h("p", { class: "gp-score-detail" }, `${sc.right} ${plural(sc.right, "question juste", "questions justes")} sur ${sc.total}`));
-    if (retried && first) {
-      box.append(h("p", { class: "gp-first-try" }, `Au premier essai : ${first.percent} % (${first.right} ${plural(first.right, "question juste", "questions justes")} sur ${sc.total}). `
+      h("p", { class: "gp-score" }, h("strong", {}, `Score au premier essai : ${first.percent} %`)),
+      h("p", { class: "gp-score-detail" }, `${first.right} ${plural(first.right, "question juste", "questions justes")} sur ${sc.total}`));
+    if (first.right !== sc.right) {
+      box.append(h("p", { class: "gp-retried" }, `Après nouvelles tentatives : ${sc.right} ${plural(sc.right, "juste", "justes")} sur ${sc.total}. `
         + "Pour le badge du bloc, seule la première réponse compte."));
+      box.dataset.retried = "1";
     }
-    if (retried) box.dataset.retried = "1";
     return box;
   }
 
@@ -601,6 +672,7 @@ export class Player {
     const v = this.video;
     v.pause();
     this.active = inter;
+    this.showClock(v.currentTime);
     const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? "Observez" : "Question");
     const box = this.qBox;
     const line = promptLine(inter);
@@ -619,11 +691,15 @@ export class Player {
     this.endBox.hidden = true;
     box.hidden = false;
     this.root.dataset.asking = String(inter.id);
+    this.conceal(true);
     // Opened because a seek or a step was refused: say why, and keep the video in view.
     const gated = inter.mandatory && this.gateAt && Date.now() - this.gateAt < GATE_NOTE_MS;
     this.gateAt = 0;
     if (gated) this.gateNote(title);
-    title.focus({ preventScroll: gated });
+    // Focus on the question (keyboard, screen reader) without the browser's own scroll, which centred
+    // the title and pushed the video off a phone's screen: the picture the question asks about stays.
+    title.focus({ preventScroll: true });
+    if (!gated) this.reveal(title);
     this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
   }
 
@@ -692,8 +768,9 @@ export class Player {
         if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
       }
     }
-    // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on.
-    if (!res.error) box.querySelector(".gq-skip")?.remove();
+    // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. The learner
+    // may look at the steps, captions and transcript again.
+    if (!res.error) { box.querySelector(".gq-skip")?.remove(); this.conceal(false); }
     box.append(fb);
     fb.focus();
     // The designer asked for the step to be replayed after a wrong answer: offer it first.
@@ -712,10 +789,46 @@ export class Player {
     this.qBox.replaceChildren();
     this.active = null;
     delete this.root.dataset.asking;
+    this.conceal(false);
+  }
+
+  /** While a question is open, what on the page may give its answer away is hidden: the current step's
+   * name under the player ("what comes next?"), the step list's titles, pictures and key points (an
+   * ordering question), the captions and the transcript (a sentence with a blank). Back once answered. */
+  conceal(on) {
+    if (!!this.concealed === on) return;
+    this.concealed = on;
+    for (const sec of document.querySelectorAll(".gp-steps, .gp-transcript-section")) {
+      let note = sec.querySelector(":scope > .gp-concealed-note");
+      if (!note) {
+        note = h("p", { class: "gp-concealed-note", hidden: true }, "Masqué pendant la question : répondez d'abord.");
+        sec.querySelector("h2")?.after(note);
+      }
+      note.hidden = !on;
+      if (on) sec.dataset.concealed = "1"; else delete sec.dataset.concealed;
+    }
+    this.stepLabel.hidden = on;
+    // The steps' names on the seek bar's marks (shown on hover) too.
+    for (const mark of this.marks.querySelectorAll(".gp-mark-step")) {
+      if (on) { mark.dataset.title = mark.title; mark.removeAttribute("title"); } else if (mark.dataset.title) mark.title = mark.dataset.title;
+    }
+    if (on) {
+      this.caption.hidden = true;
+      this.stepItems.forEach((li) => li.classList.remove("current"));
+      this.step = undefined; // drawn again (label, list) once shown
+    } else {
+      this.showStep(this.video.currentTime);
+      const track = [...this.video.textTracks].find((t) => t.mode === "hidden" && t.kind !== "chapters");
+      if (track) this.drawCaption(track);
+    }
   }
 
   resumeAfter(inter) {
     this.closeQuestion();
+    // Another question placed at the same moment (a designer may put two there) is asked next: playback,
+    // which asks only what lies ahead of the last time it saw, would pass over it.
+    const same = this.m.interactions.find((i) => i.id !== inter.id && !this.done.has(i.id) && Math.abs(i.time - inter.time) <= 0.01);
+    if (same) { this.ask(same); return; }
     this.lastT = Math.max(this.lastT, inter.time + 0.01);
     this.playBtn.focus();
     // At the very end, playing again would restart the video from zero: show the end instead. So too in
@@ -725,11 +838,22 @@ export class Player {
     this.video.play().catch(() => {});
   }
 
+  /** The step a wrong answer sends the learner back to: the question's step, unless the question comes
+   * at (or just after) its start (a "what comes next?" at a boundary): then the one watched before it,
+   * which ends at the question. Replayed from its start, the question is asked again at its time. */
+  replayFrom(inter) {
+    const s = inter.step;
+    if (inter.time >= s.start + REPLAY_LEAD_S) return s.start;
+    const before = this.m.steps.filter((x) => x.start < inter.time - REPLAY_LEAD_S && x.start < s.start - 0.01);
+    return before.length ? before[before.length - 1].start : Math.min(s.start, inter.time);
+  }
+
   replayStep(inter) {
     this.closeQuestion();
     this.done.delete(inter.id);
-    this.seek(inter.step.start);
-    this.lastT = inter.step.start - 0.01;
+    const from = this.replayFrom(inter);
+    this.seek(from);
+    this.lastT = from - 0.01;
     this.announce("Revoyez l'étape : la question reviendra à la fin.");
     this.playBtn.focus();
     this.video.play().catch(() => {});
@@ -859,7 +983,11 @@ export class Player {
     const sent = await flush();
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
     for (const { res } of sent) if (res && "completed" in res) this.onCompleted(res.completed);
-    for (const { item, res } of sent) if (item.kind === "answer" && res && res.correct != null) this.results.set(item.interaction, res.correct);
+    for (const { item, res } of sent) {
+      if (item.kind !== "answer" || !res || res.correct == null) continue;
+      this.results.set(item.interaction, res.correct);
+      if (!this.firstTry.has(item.interaction)) this.firstTry.set(item.interaction, res.correct);
+    }
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;

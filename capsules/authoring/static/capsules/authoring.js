@@ -12,8 +12,9 @@
   const start = parseFloat(root.dataset.start || "0");
   const end = parseFloat(root.dataset.end || "0");
   const span = Math.max(0.001, end - start);
-  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const fmt = (s) => `${sec.format(s)} s`;
+  // The site's one clock (capsules/clock.js), with the tenth, counted from the capsule's start like the
+  // learner's player: the page's data (steps, marks, the video's currentTime) stay on the footage's clock.
+  const fmt = (s) => globalThis.gesteClock.fmtTenths(s - start);
   let playhead = root.dataset.time ? parseFloat(root.dataset.time) : start;
 
   /* ---- timeline ---- */
@@ -49,9 +50,27 @@
 
   if (video) {
     // The playhead is the video's position once it can play (it starts where the question is).
-    video.addEventListener("loadedmetadata", () => { if (Math.abs(video.currentTime - playhead) > 0.05) video.currentTime = playhead; });
-    video.addEventListener("timeupdate", () => { playhead = video.currentTime; placePlayhead(); });
-    video.addEventListener("seeked", () => { playhead = video.currentTime; placePlayhead(); });
+    // The video opens at 0:00 of the capsule (the excerpt's start), not of the footage, even when its
+    // metadata loaded before this deferred script ran.
+    const openAtPlayhead = () => { if (Math.abs(video.currentTime - playhead) > 0.05) video.currentTime = playhead; };
+    video.addEventListener("loadedmetadata", openAtPlayhead);
+    if (video.readyState > 0) openAtPlayhead();
+    // The video stays inside the capsule (an excerpt of its footage): moved before the start it comes
+    // back to the start, played or moved past the end it stops at the end; played again from the end,
+    // it starts over. The playhead then never reads a moment outside the capsule.
+    const SLACK = 0.05;
+    const keepInside = () => {
+      const t = video.currentTime;
+      if (t < start - SLACK) video.currentTime = start;
+      else if (end > start && t > end - SLACK / 2 && !video.paused) { video.pause(); video.currentTime = end; }
+      else if (end > start && t > end + SLACK) video.currentTime = end;
+      playhead = Math.min(end > start ? end : Infinity, Math.max(start, video.currentTime));
+      placePlayhead();
+    };
+    video.addEventListener("timeupdate", keepInside);
+    video.addEventListener("seeking", keepInside);
+    video.addEventListener("seeked", keepInside);
+    video.addEventListener("play", () => { if (end > start && video.currentTime >= end - SLACK) video.currentTime = start; });
   }
   placePlayhead();
 
@@ -76,9 +95,20 @@
   const usePlayhead = $("use-playhead", form);
   if (usePlayhead) {
     if (!video) usePlayhead.hidden = true;  // no video on the page: nothing to read the time from
-    usePlayhead.addEventListener("click", () => { timeInput.value = playhead.toFixed(1); syncStep(); });
+    // The form's time counts from the capsule's start (the server stores it on the footage's clock).
+    usePlayhead.addEventListener("click", () => {
+      timeInput.value = Math.min(end - start, Math.max(0, playhead - start)).toFixed(1);
+      showTimeClock();
+      syncStep();
+    });
+  }
+  const timeClock = $("time-clock", form);
+  function showTimeClock() {
+    const t = parseFloat(String(timeInput.value).replace(",", "."));
+    if (timeClock) timeClock.textContent = Number.isNaN(t) ? "" : fmt(start + t);
   }
   timeInput.addEventListener("change", syncStep);
+  timeInput.addEventListener("input", showTimeClock);
 
   function stepForTime(t) {
     return [...stepSelect.options].find((o) => o.value && parseFloat(o.dataset.start) <= t && t <= parseFloat(o.dataset.end));
@@ -97,7 +127,7 @@
 
   function showKeyframe() {
     if (!img) return;
-    const option = stepSelect.value ? stepSelect.selectedOptions[0] : stepForTime(parseFloat(timeInput.value));
+    const option = stepSelect.value ? stepSelect.selectedOptions[0] : stepForTime(start + parseFloat(timeInput.value));
     const url = option && option.dataset.keyframe;
     if (url) { img.src = url; img.hidden = false; }
     drawRect();

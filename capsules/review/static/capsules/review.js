@@ -7,6 +7,8 @@
   const root = document.getElementById("geste-review");
   if (!root) return;
   const $ = (sel) => root.querySelector(`[data-role="${sel}"]`);
+  // Browsers without CSS field-sizing (the box sizes itself there) get the height from the text.
+  const SIZES_ITSELF = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
   const ds = root.dataset;
   const video = $("video");
   const track = $("track");
@@ -20,12 +22,16 @@
   let selected = 0;        // index of the selected step
   let playhead = 0;        // seconds
   let saving = false;
+  let undoMerge = null;    // {before, at, version}: the last merge, undone until the next change
   let videoReady = false;
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
   const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const fmt = (s) => `${sec.format(s)} s`;
+  // A time of the video: the site's one clock (capsules/clock.js), with the tenth the editor moves by
+  // (0:12,3 reads 0:12 in the player). A length stays in seconds (1,5 s).
+  const fmt = (s) => globalThis.gesteClock.fmtTenths(s);
+  const secs = (s) => `${sec.format(s)} s`;
   const round3 = (s) => Math.round(s * 1000) / 1000;
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
@@ -377,27 +383,45 @@
   function renderStepList() {
     const list = $("steps");
     const active = document.activeElement;
-    if (active && list.contains(active) && active.tagName === "INPUT") return;  // do not disturb typing
+    if (active && list.contains(active) && active.tagName === "TEXTAREA") return;  // do not disturb typing
+    const boxes = [];
     list.replaceChildren(...steps.map((s, i) => {
-      const input = el("input", {
-        type: "text", value: s.title || "", maxlength: 255, "aria-label": `Titre de l'étape ${i + 1}`,
+      // A textarea that grows with the title, so a long title is read whole (an input cut it).
+      const input = el("textarea", {
+        class: "geste-steps__title", rows: 1, maxlength: 255, "aria-label": `Titre de l'étape ${i + 1}`,
         "data-step-title": i, disabled: !allowed(),
       });
+      input.value = s.title || "";
+      boxes.push(input);
       input.addEventListener("focus", () => select(i));
+      input.addEventListener("input", () => grow(input));
       input.addEventListener("change", () => {
-        steps[i].title = input.value.trim();
+        steps[i].title = input.value.replace(/\s+/g, " ").trim();
         saveSteps("Titre enregistré.");
       });
-      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") input.blur(); });
+      // One line of text: Enter saves (as it did in the input), it adds no line break.
+      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); input.blur(); } });
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
           onclick: () => { seek(s.start); select(i); } }),
         input,
         s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
+        // Under the merged step, where the expert looks: undo it, until another change is saved.
+        undoMerge && undoMerge.at === i && undoMerge.version === state.version && allowed()
+          ? el("button", { type: "button", class: "button button-small button-secondary geste-steps__undo",
+            text: "Annuler la fusion", onclick: undoLastMerge }) : null,
         comments.length ? el("ul", { class: "geste-steps__comments" },
           ...comments.map((c) => el("li", { text: `${c.author} : ${c.text}` }))) : null);
     }));
+    boxes.forEach(grow);
+  }
+
+  window.addEventListener("resize", () => $("steps").querySelectorAll("textarea").forEach(grow));
+  function grow(box) {
+    if (SIZES_ITSELF) return;
+    box.style.height = "auto";
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
   }
 
   function renderLists() {
@@ -405,6 +429,7 @@
     const kps = $("key-points");
     kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}` },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
+      document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
       el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
@@ -444,7 +469,7 @@
       ? "Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
       : "Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
     // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
-    $("edit-help").hidden = approved || !perms.can_edit;
+    $("edit-help").hidden = $("touch-help").hidden = approved || !perms.can_edit;
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
@@ -457,7 +482,7 @@
     if (!canEdit()) return;
     const min = state.min_step;
     const i = steps.findIndex((s) => s.start + min <= playhead && playhead <= s.end - min);
-    if (i < 0) { message(`Placez la tête de lecture dans une étape, à ${fmt(min)} au moins de ses limites.`); return; }
+    if (i < 0) { message(`Placez la tête de lecture dans une étape, à ${secs(min)} au moins de ses limites.`); return; }
     const s = steps[i];
     const t = round3(playhead);
     const second = { id: null, start: t, end: s.end, title: s.title ? `${s.title} (suite)` : "" };
@@ -467,15 +492,43 @@
     saveSteps("Étape scindée et enregistrée.");
   }
 
+  // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
+  const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
+
+  function mergedTitle(first, second) {
+    const a = (first || "").trim();
+    const b = (second || "").trim();
+    if (!b || DEFAULT_TITLE.test(b) || b === a || b === `${a} (suite)`) return a || b;
+    if (!a || DEFAULT_TITLE.test(a)) return b;
+    return `${a} ; ${b}`.slice(0, 255);  // both titles kept: the expert shortens them
+  }
+
   function merge() {
     if (!canEdit()) return;
     if (selected >= steps.length - 1) { message("La dernière étape n'a pas de suivante à fusionner."); return; }
+    const before = steps.map((s) => ({ ...s }));
+    const at = selected;
     const a = steps[selected];
     const b = steps[selected + 1];
     a.end = b.end;
-    if (!a.title) a.title = b.title;
+    a.title = mergedTitle(a.title, b.title);
     steps.splice(selected + 1, 1);
-    saveSteps("Étapes fusionnées et enregistrées.");
+    saveSteps("Étapes fusionnées et enregistrées.").then((ok) => {
+      if (!ok) return;
+      undoMerge = { before, at, version: state.version };
+      renderStepList();
+    });
+  }
+
+  /* Undo the last merge: the two steps come back as they were. The second one is sent under its old
+   * id: the server kept it whole (picture, key terms, comments, questions, key points) for this. */
+  function undoLastMerge() {
+    if (!canEdit() || !undoMerge || undoMerge.version !== state.version) return;
+    const { before, at } = undoMerge;
+    undoMerge = null;
+    steps = before.map((s) => ({ ...s }));
+    selected = at;
+    saveSteps("Fusion annulée : les deux étapes sont revenues.");
   }
 
   function openDialog(name, onOk, prepare) {

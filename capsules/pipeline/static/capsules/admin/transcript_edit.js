@@ -6,8 +6,7 @@
   const video = root.querySelector('[data-role="video"]');
   const out = root.querySelector('[data-role="playhead"]');
   const list = root.querySelector('[data-role="segments"]');
-  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const fr = (s) => `${sec.format(s)} s`;
+  const fr = (s) => globalThis.gesteClock.fmtTenths(s);  // the site's one clock (capsules/clock.js), with the tenth
   let next = list.querySelectorAll("[data-row]").length;
   let stopAt = null;
   const now = () => (video ? Math.round(video.currentTime * 1000) / 1000 : 0);
@@ -21,7 +20,7 @@
   const field = (row, name) => row.querySelector(`[data-field="${name}"]`);
   const label = (row) => {
     const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value);
-    row.querySelector('[data-role="label"]').textContent = `${fr(a).slice(0, -2)} – ${fr(b)}`;
+    row.querySelector('[data-role="label"]').textContent = `${fr(a)} – ${fr(b)}`;
   };
 
   function split(row) {

@@ -1,0 +1,43 @@
+"""First-user walk 4, admin pages read by a designer: the capsule design page marks every mandatory
+interaction "(obligatoire)" (accepted proposals and hand-made ones alike), and the footage page no
+longer offers "Confier la relecture" once the expert approved the steps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from capsules.models import Footage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_mandatory_interaction_says_so(client):
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=30.0, status=Footage.Status.APPROVED))
+    factories.InteractionFactory(capsule=capsule, time=4.0, prompt="Faite à la main", mandatory=True)
+    factories.InteractionFactory(capsule=capsule, time=8.0, prompt="Proposée puis acceptée", mandatory=True,
+                                 origin="drafted", draft_status="accepted")
+    factories.InteractionFactory(capsule=capsule, time=12.0, prompt="Pour réviser", mandatory=False)
+    client.force_login(factories.designer(username="auteur-obligatoire"))
+    html = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
+    listing = html.split('data-role="interactions"', 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r"<li data-kind.*?</li>", listing, flags=re.S)
+    assert len(items) == 3, listing
+    marks = {prompt: ("(obligatoire)" in li, "(facultative)" in li)
+             for li in items for prompt in ("Faite à la main", "Proposée puis acceptée", "Pour réviser")
+             if prompt in li}
+    assert marks == {"Faite à la main": (True, False), "Proposée puis acceptée": (True, False),
+                     "Pour réviser": (False, True)}
+
+
+@pytest.mark.parametrize("status, offered", [(Footage.Status.IN_REVIEW, True), (Footage.Status.APPROVED, False)])
+def test_confier_la_relecture_is_gone_once_the_steps_are_approved(client, status, offered):
+    footage = factories.FootageFactory(status=status, expert=factories.expert(username="expert-relu"))
+    client.force_login(factories.designer(username="auteur-relecture"))
+    html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
+    assert ("Confier la relecture" in html) is offered
+    assert ('name="expert"' in html) is offered
+    assert ("la relecture est terminée" in html) is not offered
