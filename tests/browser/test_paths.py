@@ -161,6 +161,9 @@ def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_co
     page = phone_context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    posts: list[str] = []  # what left the page, to tell how an answer reached the server if one does
+    phone_context.on("request", lambda r: posts.append(f"{r.method} {r.url} sw={r.service_worker is not None}")
+                     if r.method != "GET" else None)
     page.goto(f"{live_server.url}/parcours/entrainement/")
     page.wait_for_selector("[data-practice-status][data-offline-ready='1']", state="attached", timeout=30000)
     assert "2 questions à revoir aujourd'hui" in page.inner_text("main")
@@ -194,7 +197,7 @@ def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_co
     page.locator("[data-practice-done]").wait_for()
     queued = page.evaluate(f"({OFFLINE_QUEUE})()")
     assert len(queued) == 2 and len({q["client_id"] for q in queued}) == 2
-    assert not PracticeReview.objects.filter(user=learner).exists()  # queued, not sent
+    assert not PracticeReview.objects.filter(user=learner).exists(), posts  # queued, not sent
 
     # Back online: one review per answer, graded on the server.
     phone_context.set_offline(False)
