@@ -140,7 +140,7 @@ def save(results: list[ClipResult], table: dict, out: str | Path) -> Path:
     return out
 
 
-TUNING_GRID = {"rest_level": (0.2, 0.25, 0.3), "penalty": (1.0, 2.5, 3.0), "min_rest": (1.0, 1.5),
+TUNING_GRID = {"rest_level": (0.2, 0.25, 0.3), "penalty": (1.0, 2.0, 3.0), "min_rest": (1.0, 1.5),
                "presence_level": (0.5, 0.8, 1.0), "absent_level": (0.0, 0.25), "hand_weight": (0.0, 0.5, 1.0)}
 
 

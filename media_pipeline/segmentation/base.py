@@ -81,13 +81,7 @@ class SegmentSettings:
     # On excerpts up to 15 s the change-point penalty is further multiplied by this (interpolated up to 1
     # at 45 s): their steps last 1.5-3 s, with few frames each to show their change.
     penalty_short: float = 0.5
-    penalty: float = 2.5  # multiplies the data-driven change-point penalty
-    # Width of the change points' RBF kernel, fixed in the features' robust z units (gamma of
-    # exp(-gamma * d^2)); 0: ruptures' median heuristic, which scales the kernel to each working run's own
-    # spread, so that on a short excerpt of one gesture its fluctuations look as large as a change of
-    # gesture would (8-s real excerpts of one step came out in 3). Tuned with ``penalty`` on the real
-    # set's dev half, the first generator's seeds 1-8 and egocam's 1-30.
-    kernel_gamma: float = 0.05
+    penalty: float = 2.0  # multiplies the data-driven change-point penalty
     # A gap between two steps shorter than this (seconds) is closed at one boundary inside it (a speech
     # pause, else the quietest moment): nothing there to review, and it strands questions; a lead-in
     # or tail shorter than max_edge_gap goes to the first or last step. 0 turns either off.

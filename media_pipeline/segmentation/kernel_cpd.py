@@ -115,10 +115,9 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
     return z
 
 
-def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1, gamma: float = 0.0) -> list[int]:
+def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
     """Kernel change points (frame indices into x). Exact kernel CPD costs O(n^2), so the
-    features are first averaged over ``pool`` frames: an hour of footage stays seconds. ``gamma``: the
-    RBF kernel's width in the features' units (0: the median heuristic, relative to x's own spread)."""
+    features are first averaged over ``pool`` frames: an hour of footage stays seconds."""
     import ruptures as rpt
 
     pool = max(1, pool)
@@ -130,8 +129,7 @@ def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1, gamma: float =
         min_size = max(2, int(round(min_size / pool)))
     if len(x) < 2 * min_size:
         return []
-    algo = rpt.KernelCPD(kernel="rbf", min_size=max(2, min_size),
-                         params={"gamma": gamma} if gamma > 0 else None).fit(x)
+    algo = rpt.KernelCPD(kernel="rbf", min_size=max(2, min_size)).fit(x)
     return [b * pool for b in algo.predict(pen=pen) if b < len(x)]
 
 
@@ -463,11 +461,11 @@ class KernelCPDSegmenter:
             pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
             pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
             # No activity contrast at all (a black or frozen picture): nothing to tell gestures apart.
-            strong = _cpd(x[a:b], min_size, pen, pool, settings.kernel_gamma) if contrast >= 0.35 else []
+            strong = _cpd(x[a:b], min_size, pen, pool) if contrast >= 0.35 else []
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
             if cues and contrast >= 0.35:
-                weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool, settings.kernel_gamma)]
+                weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
                 _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
             snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
