@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
@@ -179,7 +180,7 @@ def _page_state(capsule: Capsule, user=None) -> dict:
     if page.live and not page.has_unpublished_changes:
         return {"label": "Publiée", "page": page, "live": True}
     if page.live:
-        return {"label": "Publiée, avec des modifications en brouillon", "page": page, "live": True}
+        return {"label": "Publiée, avec des modifications en brouillon", "page": page, "live": True, "drafts": True}
     return {"label": "Brouillon", "page": page}
 
 
@@ -245,6 +246,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
         "form": form_data or {"mandatory": True, "time": 0},
         "capsule_length": authoring.capsule_length(capsule),
+        # The time field's range message, the server's own words, also said by authoring.js before sending.
+        "time_range_message": authoring.time_range_error(capsule),
         # Where the admin video opens, on the footage's clock: the question edited, else the capsule's start.
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
@@ -254,6 +257,23 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "page_state": _page_state(capsule, request.user),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
     }
+
+
+def _say_texts_saved(request, capsule: Capsule) -> None:
+    """On a published capsule the texts went into a draft revision: learners still see the published
+    version, and only a new publication (the validation circuit) changes it; a plain "saved" hid that."""
+    page = getattr(capsule, "page", None)
+    if page is None or not page.live:
+        messages.success(request, "Textes enregistrés.")
+        return
+    where = reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication"
+    said = "Enregistré comme brouillon : les apprenants voient encore la version publiée."
+    if page.workflow_in_progress:
+        admin_messages.warning(request, f"{said} La capsule est en cours de validation.",
+                               buttons=[admin_messages.button(where, "Voir la validation en cours")])
+    else:
+        admin_messages.warning(request, f"{said} Publiez pour mettre à jour (validation par l'expert, puis "
+                               "publication).", buttons=[admin_messages.button(where, "Publier la mise à jour")])
 
 
 @_designer_only
@@ -271,7 +291,7 @@ def capsule_edit(request, pk: int):
         except authoring.AuthoringError as exc:
             errors = exc.errors
         else:
-            messages.success(request, "Textes enregistrés.")
+            _say_texts_saved(request, capsule)
             return redirect("geste_capsule_edit", capsule.pk)
     ctx = _edit_context(request, capsule)
     ctx["text_errors"] = errors

@@ -1,5 +1,6 @@
 """``{{ seconds|clock }}`` / ``{{ seconds|clock:origin }}`` (m:ss from ``origin``, the player's clock) and
-``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors): the site's one clock, media_pipeline.timecode."""
+``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors): the site's one clock, media_pipeline.timecode;
+``{{ seconds|decimal_comma }}``: a number of seconds in a form field, written the French way ("4,5")."""
 
 from django import template
 
@@ -24,3 +25,18 @@ def clock(value, origin=0):
 @register.filter
 def clock_tenths(value, origin=0):
     return _clock_tenths(_since(value, origin))
+
+
+@register.filter
+def decimal_comma(value):
+    """4.5 -> "4,5" (at most 3 decimals, no trailing zeros); what is not a number (a designer's typo sent
+    back with its error) is shown as typed."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            return value
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "" if value is None else str(value)
+    text = f"{round(float(value), 3):.3f}".rstrip("0").rstrip(".")
+    return ("0" if text == "-0" else text).replace(".", ",")

@@ -289,7 +289,7 @@ def test_an_excerpt_capsule_is_authored_on_its_own_clock(live_server, browser, a
     expect(page.locator('[data-role="playhead"]')).to_have_text("0:03,5")
     form.get_by_label("Type d'interaction").select_option("true_false")
     form.get_by_role("button", name="Utiliser la tête de lecture").click()
-    assert form.get_by_label("Instant (secondes)").input_value() == "3.5"
+    assert form.get_by_label("Instant (secondes)").input_value() == "3,5"
     expect(form.locator('[data-role="time-clock"]')).to_have_text("0:03,5")
     form.get_by_label("Question ou consigne").fill("On dévisse l'écrou à la main.")
     form.get_by_role("radio", name="Fausse").check()
@@ -313,7 +313,7 @@ def test_an_excerpt_capsule_is_authored_on_its_own_clock(live_server, browser, a
     page.wait_for_function(f"{video}.readyState >= 1 && !{video}.seeking", timeout=15000)
     assert page.evaluate(f"{video}.currentTime") == pytest.approx(9.5, abs=0.05)
     expect(page.locator('[data-role="playhead"]')).to_have_text("0:03,5")
-    assert page.get_by_label("Instant (secondes)").input_value() == "3.5"
+    assert page.get_by_label("Instant (secondes)").input_value() == "3,5"
     page.get_by_label("Instant (secondes)").fill("4")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".messages")).to_contain_text("Interaction enregistrée")
@@ -360,5 +360,5 @@ def test_an_excerpt_capsules_video_stays_inside_the_excerpt(live_server, browser
     form = page.locator('form[data-role="interaction-form"]')
     form.get_by_label("Type d'interaction").select_option("true_false")
     form.get_by_role("button", name="Utiliser la tête de lecture").click()
-    assert form.get_by_label("Instant (secondes)").input_value() == "6.0"
+    assert form.get_by_label("Instant (secondes)").input_value() == "6,0"
     ctx.close()

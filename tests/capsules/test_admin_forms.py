@@ -32,6 +32,10 @@ def _number_values(html: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="number"[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
 
 
+def _time_value(html: str) -> str:
+    return re.search(r'<input[^>]*id="id_time"[^>]*value="([^"]*)"', html).group(1)
+
+
 def test_edit_form_renders_numbers_a_number_input_accepts(client, capsule):
     inter = InteractionFactory(capsule=capsule, kind=Interaction.Kind.HOTSPOT, time=34.985, choices=[],
                                answer_key={"regions": [{"rect": [0.125, 0.25, 0.375, 0.5]}]})
@@ -40,11 +44,12 @@ def test_edit_form_renders_numbers_a_number_input_accepts(client, capsule):
     assert res.status_code == 200
     html = res.content.decode()
     values = _number_values(html)
-    assert values["time"] == "34.985"
     assert (values["hotspot_x"], values["hotspot_w"]) == ("0.125", "0.375")
     for value in values.values():
-        float(value)  # what the browser's number input parses: never "34,985"
-    assert re.search(r'name="time"[^>]*step="any"', html)
+        float(value)  # what the browser's number input parses: never "0,125"
+    # The time is a text field written the French way (walk 10: the number field showed "34.985").
+    assert _time_value(html) == "34,985"
+    assert re.search(r'<input[^>]*inputmode="decimal"[^>]*name="time"', html)
     assert "novalidate" in html  # French messages from the server, not the browser's own
     assert 'data-role="video"' in html and "low.mp4" in html  # "Utiliser la tête de lecture" has a video
 
@@ -54,8 +59,7 @@ def test_saving_the_rendered_form_again_keeps_the_values(client, capsule):
     client.force_login(designer(username="camille"))
     url = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
     html = client.get(url).content.decode()
-    values = _number_values(html)
-    res = client.post(url, {"time": values["time"], "prompt": inter.prompt,
+    res = client.post(url, {"time": _time_value(html), "prompt": inter.prompt,
                             "choices": "* Une clé dynamométrique\nUn marteau", "mandatory": "on"})
     assert res.status_code == 302
     inter.refresh_from_db()

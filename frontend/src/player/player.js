@@ -432,12 +432,24 @@ export class Player {
     if (need > 0) window.scrollBy(0, Math.min(need, Math.max(0, v2.top + v2.height / 2)));
   }
 
-  /** Scroll the least that shows the question (its title and prompt at least, all of it if it fits)
+  /** On a phone the question opens right under the picture, above the seek bar and the controls (on
+   * 360 px they take ~375 px, and a four-choice question's "Valider" fell below the fold): its choices
+   * and its button fit the screen with the video's lower half. Wider screens keep it under the controls.
+   * The box itself moves (not a CSS order): the reading and focus order follow what is seen. */
+  placeQuestion() {
+    const phone = typeof matchMedia === "function" && matchMedia("(max-width: 47.99rem)").matches;
+    const after = phone ? this.video.closest(".gp-stage") : this.stepLabel;
+    if (after && this.qBox.previousElementSibling !== after) after.after(this.qBox);
+  }
+
+  /** Scroll the least that shows the question (its title and its "Valider" at least, all of it if it fits)
    * while the lower half of the video stays on screen; a question that shows its own picture of the
    * video (pointing at a spot) is shown whole first. */
   reveal(title) {
     const H = window.innerHeight, box = this.qBox.getBoundingClientRect(), vr = this.video.getBoundingClientRect();
-    const prompt = (this.qBox.querySelector(".gq-prompt") || title).getBoundingClientRect();
+    // What must be seen: the button that answers (a learner who does not see it does not know where to
+    // go), else the prompt; never at the cost of the title.
+    const prompt = (this.qBox.querySelector(".gq-submit") || this.qBox.querySelector(".gq-prompt") || title).getBoundingClientRect();
     const want = box.bottom + 8 - H; // > 0: the question ends below the screen
     // The most one can scroll down with the video's lower half seen.
     const keep = this.qBox.querySelector(".gq-hotspot") ? Infinity : vr.top + vr.height / 2;
@@ -678,6 +690,7 @@ export class Player {
     const line = promptLine(inter);
     box.replaceChildren(title, ...(line ? [h("p", { class: "gq-prompt" }, line)] : []));
     box.dataset.interaction = inter.id;
+    this.placeQuestion();
     box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
     if (!inter.mandatory) {
       box.append(h("button", { type: "button", class: "gq-skip", onclick: () => this.skip(inter) }, "Passer cette question"));

@@ -97,18 +97,44 @@
     if (!video) usePlayhead.hidden = true;  // no video on the page: nothing to read the time from
     // The form's time counts from the capsule's start (the server stores it on the footage's clock).
     usePlayhead.addEventListener("click", () => {
-      timeInput.value = Math.min(end - start, Math.max(0, playhead - start)).toFixed(1);
+      timeInput.value = Math.min(end - start, Math.max(0, playhead - start)).toFixed(1).replace(".", ",");
+      checkTime(false);
       showTimeClock();
       syncStep();
     });
   }
   const timeClock = $("time-clock", form);
+  const timeError = $("time-error", form);
+  // Seconds written "4,5" (as every screen shows them) or "4.5"; NaN when it is not such a number.
+  const readTime = () => {
+    const raw = String(timeInput.value).trim();
+    return /^-?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(raw) ? parseFloat(raw.replace(",", ".")) : NaN;
+  };
   function showTimeClock() {
-    const t = parseFloat(String(timeInput.value).replace(",", "."));
+    const t = readTime();
     if (timeClock) timeClock.textContent = Number.isNaN(t) ? "" : fmt(start + t);
   }
-  timeInput.addEventListener("change", syncStep);
-  timeInput.addEventListener("input", showTimeClock);
+  /* The field's French message (the browser's own came in the browser's language): kept as its validity
+   * (setCustomValidity) and shown under it once the field is left. The form is still sent (novalidate):
+   * the server converts the time, checks it again and says every other mistake with it. */
+  function checkTime(shown) {
+    const t = readTime(), max = parseFloat(timeInput.dataset.max);
+    let msg = "";
+    if (!String(timeInput.value).trim()) msg = "Indiquez l'instant en secondes, par exemple 4,5.";
+    else if (Number.isNaN(t)) msg = "L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).";
+    else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || `L'instant doit être entre 0 et ${String(max).replace(".", ",")} secondes.`;
+    timeInput.setCustomValidity(msg);
+    if (!msg) timeInput.removeAttribute("aria-invalid");
+    if (timeError && (shown || !msg)) {
+      timeError.textContent = msg;
+      timeError.hidden = !msg;
+      if (msg) timeInput.setAttribute("aria-invalid", "true");
+    }
+    return !msg;
+  }
+  timeInput.addEventListener("change", () => { checkTime(true); syncStep(); });
+  timeInput.addEventListener("input", () => { checkTime(false); showTimeClock(); });
+  checkTime(false);
 
   function stepForTime(t) {
     return [...stepSelect.options].find((o) => o.value && parseFloat(o.dataset.start) <= t && t <= parseFloat(o.dataset.end));
@@ -127,7 +153,7 @@
 
   function showKeyframe() {
     if (!img) return;
-    const option = stepSelect.value ? stepSelect.selectedOptions[0] : stepForTime(start + parseFloat(timeInput.value));
+    const option = stepSelect.value ? stepSelect.selectedOptions[0] : stepForTime(start + readTime());
     const url = option && option.dataset.keyframe;
     if (url) { img.src = url; img.hidden = false; }
     drawRect();

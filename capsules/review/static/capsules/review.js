@@ -404,6 +404,7 @@
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
+          "aria-label": `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`,
           onclick: () => { seek(s.start); select(i); } }),
         input,
         s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
@@ -528,7 +529,15 @@
     undoMerge = null;
     steps = before.map((s) => ({ ...s }));
     selected = at;
-    saveSteps("Fusion annulée : les deux étapes sont revenues.");
+    // The button pressed is gone with the merge: focus goes to the step that came back (its time in
+    // the list, named after it), not to the screen's container; the message is read by the live region.
+    saveSteps("Fusion annulée : les deux étapes sont revenues.").then((ok) => {
+      const item = $("steps").children[ok ? at + 1 : at];
+      const target = item && item.querySelector(".geste-steps__time");
+      if (!target) return;
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "nearest" });
+    });
   }
 
   function openDialog(name, onOk, prepare) {
