@@ -25,7 +25,7 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     expect(page.locator(".geste-timeline__step")).to_have_count(0)
 
     page.mouse.click(*_x_for(page, 4.0))
-    page.get_by_role("button", name="Ajouter une étape").click()
+    page.get_by_role("button", name="Nouvelle étape").click()
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape ajoutée et enregistrée.")
     expect(page.locator(".geste-timeline__step")).to_have_count(1)
     (step,) = Footage.objects.get(pk=footage.pk).steps.all()
@@ -35,6 +35,6 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     page.keyboard.press("e")
     expect(page.locator(".geste-timeline__step")).to_have_count(2)
     page.mouse.click(*_x_for(page, 6.0))  # inside a step: told to move the playhead or split
-    page.get_by_role("button", name="Ajouter une étape").click()
+    page.get_by_role("button", name="Nouvelle étape").click()
     expect(page.locator('[data-role="message"]')).to_contain_text("La tête de lecture est dans une étape")
     assert Footage.objects.get(pk=footage.pk).steps.count() == 2
