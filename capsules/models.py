@@ -120,6 +120,13 @@ class Footage(models.Model):
         return verdict.get("hands_seen_working") is False
 
     @property
+    def no_hands_at_work(self) -> bool:
+        """The motion stage is confident that no hands work in the footage (``HandworkVerdict.no_hands``):
+        no step was proposed, and the expert is told why and how to add steps by hand."""
+        verdict = (self.motion_curve or {}).get("handwork") or {}
+        return verdict.get("no_hands") is True
+
+    @property
     def latest_run(self) -> PipelineRun | None:
         return self.runs.order_by("-created_at").first()
 

@@ -13,6 +13,9 @@
    ("ensuite", "puis", ...) is spoken near them, and confidence rises.
 4. Steps longer than ``max_step`` are split at their strongest inner change.
 5. Gaps between steps shorter than ``max_gap`` are closed (``gaps.py``).
+
+Footage where no hands ever work (``media_pipeline.handwork``: a still camera, no palm and no
+hand colour coming and going) gets no step: the review screen tells the expert why.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
+from media_pipeline.handwork import handwork_verdict
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
 from media_pipeline.segmentation.gaps import close_short_gaps
 from media_pipeline.segmentation.speech_cues import sentences, speech_cues, starts_with_marker
@@ -428,7 +432,8 @@ class KernelCPDSegmenter:
 
     def segment(self, motion, transcript, settings: SegmentSettings) -> list[StepProposal]:
         n = len(motion.times)
-        if n < 3:
+        if n < 3 or handwork_verdict(motion).no_hands:
+            self.last_evidence = []
             return []
         fps = motion.fps
         duration = float(motion.duration or n / fps)

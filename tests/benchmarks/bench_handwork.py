@@ -54,10 +54,14 @@ def _table(name: str, rows: list[tuple[str, bool, object]]) -> str:
     false_warn = sum(1 for _, y, v in rows if y and not v.hands_seen_working)
     warned = sum(1 for _, y, v in rows if not y and not v.hands_seen_working)
     missed = sum(1 for _, y, v in rows if not y and v.hands_seen_working)
-    lines = [f"{name}: hand work ok {ok} / false warning {false_warn}; "
-             f"no hand work warned {warned} / missed {missed}"]
+    # no_hands: the segmenter proposes no step; on hand work that loses every step.
+    no_step = sum(1 for _, y, v in rows if not y and v.no_hands)
+    false_no_step = sum(1 for _, y, v in rows if y and v.no_hands)
+    lines = [f"{name}: hand work ok {ok} / false warning {false_warn} / judged handless {false_no_step}; "
+             f"no hand work warned {warned} / missed {missed} / no step {no_step}"]
     lines += [f"    {cid:28s} {'work' if y else 'none':4s} share {v.share} camera {v.camera} "
-              f"-> {'ok' if v.hands_seen_working else 'WARN'}" for cid, y, v in rows]
+              f"-> {'ok' if v.hands_seen_working else 'WARN'}{' NO STEP' if v.no_hands else ''}"
+              for cid, y, v in rows]
     return "\n".join(lines)
 
 

@@ -41,3 +41,42 @@ def test_the_motion_stage_stores_the_verdict_with_the_curve():
     MotionStage().apply(SimpleNamespace(footage=footage), manifest, "prefix")
     footage.refresh_from_db()
     assert footage.motion_curve["handwork"] == verdict and footage.few_hands_at_work
+
+
+NO_STEP = "Aucune étape n'a donc été proposée"
+
+
+@pytest.mark.parametrize(("name", "todo"), [("geste_review", "« Nouvelle étape »"),
+                                             ("geste_footage_detail", "ouvrez la relecture")])
+def test_footage_without_hands_at_work_says_why_no_step_was_proposed_and_what_to_do(client, name, todo):
+    """The segmenter proposed no step (``HandworkVerdict.no_hands``): the expert reads, in French, what
+    was seen and how to add steps by hand."""
+    client.force_login(factories.designer())
+    footage = _footage(False)
+    footage.motion_curve["handwork"].update(no_hands=True, reason="Caméra fixe")
+    footage.save()
+    page = client.get(reverse(name, args=[footage.pk])).content.decode()
+    assert WARNING in page and NO_STEP in page and "aucune main" in page and todo in page
+    plain = _footage(False)  # hands rarely seen, steps still proposed: the plain notice
+    page = client.get(reverse(name, args=[plain.pk])).content.decode()
+    assert WARNING in page and NO_STEP not in page
+
+
+def test_the_expert_starts_from_no_step_and_adds_one_by_hand(client):
+    import json
+
+    who = factories.expert(username="expert-sans-mains")
+    footage = factories.FootageFactory(title="Rue", expert=who, duration=20.0,
+                                       motion_curve={"fps": 2, "values": [0.1], "handwork": {
+                                           "hands_seen_working": False, "share": 0.0, "reason": "", "camera": 0.04,
+                                           "no_hands": True}})
+    client.force_login(who)
+    page = client.get(reverse("geste_review", args=[footage.pk])).content.decode()
+    assert 'data-action="add-step"' in page and NO_STEP in page
+    state = client.get(reverse("review_api:state", args=[footage.pk])).json()
+    assert state["steps"] == []
+    body = {"version": state["version"], "steps": [{"id": None, "start": 4, "end": 9, "title": ""}]}
+    res = client.put(reverse("review_api:steps", args=[footage.pk]), json.dumps(body),
+                     content_type="application/json")
+    assert res.status_code == 200, res.content
+    assert [(s.start, s.end) for s in footage.steps.all()] == [(4, 9)]

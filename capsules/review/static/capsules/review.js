@@ -453,7 +453,7 @@
     const perms = state.permissions;
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
     const approved = state.footage.status === "approved";
-    for (const action of ["split", "merge", "key-point", "comment"]) {
+    for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
       root.querySelector(`[data-action="${action}"]`).disabled =
         approved || (!perms.can_edit && action !== "comment" && action !== "key-point");
     }
@@ -491,6 +491,24 @@
     steps.splice(i + 1, 0, second);
     selected = i + 1;
     saveSteps("Étape scindée et enregistrée.");
+  }
+
+  /* A step drawn by hand where none was proposed (footage where no hands were seen: no step at all):
+     from the playhead, five seconds or up to the next step. */
+  function addStep() {
+    if (!canEdit()) return;
+    const min = state.min_step;
+    if (steps.some((s) => s.start <= playhead && playhead < s.end)) {
+      message("La tête de lecture est dans une étape : placez-la hors des étapes (ou scindez l'étape avec S).");
+      return;
+    }
+    const next = steps.findIndex((s) => s.start > playhead);
+    const end = Math.min(next >= 0 ? steps[next].start : duration(), playhead + Math.max(5, min));
+    if (end - playhead < min) { message(`Il faut au moins ${secs(min)} sans étape après la tête de lecture.`); return; }
+    const i = next >= 0 ? next : steps.length;
+    steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: "" });
+    selected = i;
+    saveSteps("Étape ajoutée et enregistrée.");
   }
 
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
@@ -580,7 +598,7 @@
   }
 
   const actions = {
-    split, merge, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
     reopen: () => send(ds.reopenUrl, "POST", { version: state.version }, "Relecture rouverte."),
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
@@ -590,9 +608,10 @@
     const t = ev.target;
     if (t.closest && (t.closest("input, textarea, select, dialog, [contenteditable]"))) return;
     const key = ev.key.toLowerCase();
-    const map = { s: split, m: merge, k: addKeyPoint, c: comment, a: approve,
-      n: () => { select(selected + 1); seek(steps[selected].start); },
-      p: () => { select(selected - 1); seek(steps[selected].start); } };
+    const map = { s: split, m: merge, e: addStep, k: addKeyPoint, c: comment, a: approve,
+      // No step yet (footage where no hands were seen): nothing to go to.
+      n: () => { if (steps.length) { select(selected + 1); seek(steps[selected].start); } },
+      p: () => { if (steps.length) { select(selected - 1); seek(steps[selected].start); } } };
     if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
       ev.preventDefault();
       if (video.paused) video.play().catch(() => {}); else video.pause();
