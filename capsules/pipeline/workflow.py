@@ -138,17 +138,24 @@ def _advance(run_id: int) -> None:
             run.status = PipelineRun.Status.SUCCEEDED
             run.finished_at = timezone.now()
             footage = run.footage
-            has_steps = footage.steps.exists()
-            run.error_message = "" if has_steps else no_steps_message(footage)
+            reviewable = _reviewable(footage)
+            run.error_message = "" if reviewable else no_steps_message(footage)
             run.save(update_fields=["status", "finished_at", "error_message"])
             if footage.status == Footage.Status.PROCESSING:
-                footage.status = Footage.Status.IN_REVIEW if has_steps else Footage.Status.UPLOADED
+                footage.status = Footage.Status.IN_REVIEW if reviewable else Footage.Status.UPLOADED
                 footage.save(update_fields=["status", "updated_at"])
                 if footage.status == Footage.Status.IN_REVIEW and footage.expert_id:
                     transaction.on_commit(lambda: notify_footage_ready(footage.pk))
         _open_review_early(run, stages)
         for stage in to_queue:
             transaction.on_commit(lambda stage=stage: _enqueue(stage))
+
+
+def _reviewable(footage: Footage) -> bool:
+    """The expert's review opens on proposed steps, or on none when the motion stage is sure no hands
+    work in the footage (the review screen says so and the expert draws steps by hand; a walk found such
+    footage left "uploaded", its review locked and a red "too short" message beside the notice)."""
+    return footage.steps.exists() or footage.no_hands_at_work
 
 
 def no_steps_message(footage: Footage) -> str:
@@ -171,7 +178,7 @@ def _open_review_early(run: PipelineRun, stages: dict[str, StageRun]) -> None:
     if segment is None or segment.status != StageRun.Status.SUCCEEDED:
         return
     footage = Footage.objects.filter(pk=run.footage_id, status=Footage.Status.PROCESSING).first()
-    if footage is None or not footage.steps.exists():
+    if footage is None or not _reviewable(footage):
         return
     footage.status = Footage.Status.IN_REVIEW
     footage.save(update_fields=["status", "updated_at"])

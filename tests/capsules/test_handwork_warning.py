@@ -80,3 +80,30 @@ def test_the_expert_starts_from_no_step_and_adds_one_by_hand(client):
                      content_type="application/json")
     assert res.status_code == 200, res.content
     assert [(s.start, s.end) for s in footage.steps.all()] == [(4, 9)]
+
+
+@pytest.mark.parametrize("no_hands", [True, False])
+def test_a_finished_run_without_steps_opens_the_review_only_when_no_hands_work(no_hands):
+    """Footage the motion stage is sure shows no hands at work goes to the expert's review with no step
+    (the screen says why; the expert draws steps): a first-user walk found it left "uploaded", its review
+    locked, beside a red "too short or still" message. Without that verdict, 0 steps stays an error."""
+    from django.utils import timezone
+
+    from capsules.models import Footage, PipelineRun, StageRun
+    from capsules.pipeline.workflow import STAGES, advance
+
+    footage = _footage(False)
+    footage.motion_curve["handwork"]["no_hands"] = no_hands
+    footage.status = Footage.Status.PROCESSING
+    footage.save()
+    run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING, started_at=timezone.now())
+    StageRun.objects.bulk_create([StageRun(run=run, name=spec.name, status=StageRun.Status.SUCCEEDED)
+                                  for spec in STAGES])
+    advance(run.pk)
+    footage.refresh_from_db()
+    run.refresh_from_db()
+    assert not footage.steps.exists()
+    if no_hands:
+        assert footage.status == Footage.Status.IN_REVIEW and run.error_message == ""
+    else:
+        assert footage.status == Footage.Status.UPLOADED and "aucune étape de geste" in run.error_message
