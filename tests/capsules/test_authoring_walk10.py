@@ -54,6 +54,10 @@ def test_time_field_is_french_text_and_the_server_converts_it(client, footage): 
     html = res.content.decode()
     assert res.status_code == 400 and "Le moment doit être entre 0 et 20,0 secondes" in html
     assert 'value="25"' in html and 'aria-invalid="true"' in html  # shown as typed, marked invalid
+    # the field's own message sits under it, shown (a walk saw it above the label, between two fields)
+    under = re.search(r'<p class="geste-errorlist" id="id_time_error"[^>]*>([^<]*)</p>', html)
+    assert under and "hidden" not in under.group(0) and "Le moment doit être entre 0 et 20,0" in under.group(1)
+    assert html.index('id="id_time"') < html.index('id="id_time_error"')
     res = client.post(edit, {"time": "4,5,1", "prompt": "On coupe l'eau.", "true_false": "true"})
     assert res.status_code == 400 and "Instant : un nombre est attendu." in res.content.decode()
 
