@@ -453,9 +453,12 @@
     const perms = state.permissions;
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
     const approved = state.footage.status === "approved";
+    // With no step yet (footage where no hands work), only "Nouvelle étape" has something to act on.
+    const stepBound = ["split", "merge", "key-point", "comment"];
     for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
       root.querySelector(`[data-action="${action}"]`).disabled =
-        approved || (!perms.can_edit && action !== "comment" && action !== "key-point");
+        approved || (!perms.can_edit && action !== "comment" && action !== "key-point")
+        || (!steps.length && stepBound.includes(action));
     }
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
