@@ -27,12 +27,14 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     for name in ("Scinder", "Fusionner", "Point de vigilance", "Commenter l'étape"):
         expect(page.get_by_role("button", name=name)).to_be_disabled()
     expect(page.get_by_role("button", name="Nouvelle étape")).to_be_enabled()
+    expect(page.get_by_role("button", name="Valider les étapes")).to_be_disabled()  # the server refuses 0 steps
 
     page.mouse.click(*_x_for(page, 4.0))
     page.get_by_role("button", name="Nouvelle étape").click()
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape ajoutée et enregistrée.")
     expect(page.locator(".geste-timeline__step")).to_have_count(1)
     expect(page.get_by_role("button", name="Commenter l'étape")).to_be_enabled()
+    expect(page.get_by_role("button", name="Valider les étapes")).to_be_enabled()
     (step,) = Footage.objects.get(pk=footage.pk).steps.all()
     assert step.start == pytest.approx(4.0, abs=0.5) and step.end == pytest.approx(step.start + 5, abs=0.01)
 

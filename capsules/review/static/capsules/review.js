@@ -460,7 +460,7 @@
         approved || (!perms.can_edit && action !== "comment" && action !== "key-point")
         || (!steps.length && stepBound.includes(action));
     }
-    root.querySelector('[data-action="approve"]').disabled = !perms.can_approve;
+    root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
