@@ -95,3 +95,23 @@ def test_footage_page_fits_360_and_relancer_is_reachable(live_server, browser, a
     assert wrap["scroll"] <= wrap["client"], wrap  # no column hidden behind a sideways scroll
     assert 0 <= box["left"] and box["right"] <= sizes["vw"] and box["onTop"], box
     assert message_right <= sizes["vw"], message_right
+
+
+def test_review_list_fits_360(live_server, browser, approved):
+    """Walk 12: on a phone the review list's Statut and Étapes columns were cut off (a 446-px table in a
+    container that hides overflow); each video is now a card with every field in view."""
+    footage, capsule, user = approved
+    ctx, page = _phone(browser, live_server, user)
+    page.goto(live_server.url + reverse("geste_review_index"))
+    row = page.locator("table.listing tbody tr").first
+    row.wait_for()
+    sizes = page.evaluate(OVERFLOW)
+    right = row.evaluate("r => Math.max(...[...r.querySelectorAll('td')]"
+                         ".map(td => td.getBoundingClientRect().right))")
+    labels = row.evaluate("r => [...r.querySelectorAll('td[data-label]')]"
+                          ".map(td => getComputedStyle(td, '::before').content)")
+    page.screenshot(path=str(SHOTS / "review-list-360.png"))
+    ctx.close()
+    assert sizes["doc"] <= sizes["vw"], sizes
+    assert right <= sizes["vw"], right  # every field in view, Statut and Étapes included
+    assert '"Étapes" " : "' in labels or any("Étapes" in c for c in labels), labels  # each value says what it is
