@@ -58,6 +58,7 @@ def test_time_field_is_french_text_and_the_server_converts_it(client, footage): 
     under = re.search(r'<p class="geste-errorlist" id="id_time_error"[^>]*>([^<]*)</p>', html)
     assert under and "hidden" not in under.group(0) and "Le moment doit être entre 0 et 20,0" in under.group(1)
     assert html.index('id="id_time"') < html.index('id="id_time_error"')
+    assert 'role="alert"' not in under.group(0)  # the summary above already announces it: once, not twice
     res = client.post(edit, {"time": "4,5,1", "prompt": "On coupe l'eau.", "true_false": "true"})
     assert res.status_code == 400 and "Instant : un nombre est attendu." in res.content.decode()
 

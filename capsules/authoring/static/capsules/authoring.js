@@ -126,6 +126,8 @@
     timeInput.setCustomValidity(msg);
     if (!msg) timeInput.removeAttribute("aria-invalid");
     if (timeError && (shown || !msg)) {
+      // announced when typed; the server's message at load is announced once, by the summary above the form
+      timeError.setAttribute("role", "alert");
       timeError.textContent = msg;
       timeError.hidden = !msg;
       if (msg) timeInput.setAttribute("aria-invalid", "true");
