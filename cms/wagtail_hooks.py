@@ -218,6 +218,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
     interactions = list(capsule.interactions.select_related("step").order_by("time"))
     for inter in interactions:
         inter.summary = _interaction_summary(inter)
+        inter.before_step = authoring.before_step_warning(inter, capsule)
     footage = capsule.footage
     r = footage.renditions or {}
     return {
@@ -252,6 +253,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
         "editing": editing,
+        # From the saved question, not the form being typed: « Placer à la fin de l'étape » moves the saved one.
+        "before_step": authoring.before_step_warning(editing, capsule) if editing is not None else None,
         "video_url": storage.url(r.get("mp4", "")),
         "poster_url": storage.url(r.get("poster", "")),
         "page_state": _page_state(capsule, request.user),
@@ -331,6 +334,24 @@ def interaction_edit(request, pk: int, interaction_id: int):
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
     ctx = _edit_context(request, capsule, form_data=_form_data_for(inter), editing=inter)
     return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx)
+
+
+@_designer_only
+@require_POST
+def interaction_place_at_step_end(request, pk: int, interaction_id: int):
+    """« Placer à la fin de l'étape »: the question asked before the step it is about goes to that step's
+    end (the saved question; from its edit screen or the capsule's list, where the button came from)."""
+    capsule = get_object_or_404(Capsule, pk=pk)
+    inter = get_object_or_404(Interaction.objects.select_related("step"), pk=interaction_id, capsule=capsule)
+    if authoring.place_at_step_end(inter):
+        messages.success(request, f"Question placée à la fin de l'étape « {inter.step.title or 'sans titre'} » "
+                                  f"({authoring.capsule_clock_tenths(capsule, inter.time)}).")
+    else:
+        messages.error(request, "Cette question n'est rattachée à aucune étape.")
+    if request.POST.get("from") == "edit":
+        return redirect("geste_interaction_edit", capsule.pk, inter.pk)
+    anchor = "#drafts" if inter.draft_status == Interaction.DraftStatus.PROPOSED else "#interactions"
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + anchor)
 
 
 @_designer_only
@@ -446,6 +467,11 @@ def register_review_and_authoring_urls():
             "geste/capsules/<int:pk>/interactions/<int:interaction_id>/",
             interaction_edit,
             name="geste_interaction_edit",
+        ),
+        path(
+            "geste/capsules/<int:pk>/interactions/<int:interaction_id>/fin-de-l-etape/",
+            interaction_place_at_step_end,
+            name="geste_interaction_place_at_step_end",
         ),
         path(
             "geste/capsules/<int:pk>/interactions/<int:interaction_id>/supprimer/",

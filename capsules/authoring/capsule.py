@@ -392,6 +392,40 @@ def apply_interaction_form(
     return inter
 
 
+def before_step_warning(interaction: Interaction, capsule: Capsule | None = None) -> dict | None:
+    """When a question is timed before the start of the step it asks about, the learner is asked before
+    seeing the gesture: a French warning (saving is not refused, a prediction question may be wanted) and
+    where « Placer à la fin de l'étape » would put it. Read from the saved question; None otherwise.
+    ``message`` is plain text (the step title is the designer's input): templates escape it."""
+    step = interaction.step
+    if step is None or interaction.time >= step.start - 0.01:
+        return None
+    capsule = capsule or interaction.capsule
+    at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
+    title = step.title or "sans titre"
+    return {
+        "message": (f"Cette question apparaît à {at(interaction.time)}, avant l'étape « {title} » qu'elle "
+                    f"concerne (début {at(step.start)}). L'apprenant n'aura pas encore vu le geste."),
+        "step_title": title,
+        "step_end": at(step_end_time(capsule, step)),
+    }
+
+
+def step_end_time(capsule: Capsule, step: Step) -> float:
+    """The end of ``step`` (footage clock), kept inside the capsule: where a check question usually goes."""
+    return round(min(max(step.end, capsule.start), capsule.effective_end), 3)
+
+
+def place_at_step_end(interaction: Interaction) -> bool:
+    """Move the question to the end of the step it asks about (it stays attached to that step); False
+    when it has no step."""
+    if interaction.step is None:
+        return False
+    interaction.time = step_end_time(interaction.capsule, interaction.step)
+    interaction.save()
+    return True
+
+
 def step_time_warning(interaction: Interaction) -> str | None:
     """A French warning (the question is saved all the same) when its time lies outside the step the
     designer chose: just after that step's end it stays with it for the learner (loop, step list), further
@@ -399,6 +433,8 @@ def step_time_warning(interaction: Interaction) -> str | None:
     step = interaction.step
     if step is None or step.start - 0.01 <= interaction.time <= step.end + 0.01:
         return None
+    if before := before_step_warning(interaction):
+        return before["message"]
     capsule = interaction.capsule
     at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
     where = (f"L'instant de la question ({at(interaction.time)}) est en dehors de l'étape choisie "
