@@ -24,6 +24,7 @@
   let saving = false;
   let undoMerge = null;    // {before, at, version}: the last merge, undone until the next change
   let videoReady = false;
+  let focusNext = null;    // {i, role}: where the focus goes when the step list is drawn again (a title saved by Enter)
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
@@ -56,6 +57,24 @@
     box.dataset.kind = kind;
     box.hidden = !text;
   }
+
+  /* Whether the keyboard focus is nowhere a keyboard user can go on from (the page's body, or an
+   * element a redraw removed or hid): then an action puts it somewhere that makes sense. */
+  function focusLost() {
+    const a = document.activeElement;
+    return !a || a === document.body || !a.isConnected || !a.getClientRects().length;
+  }
+  const focusable = (e) => Boolean(e && e !== document.body && e.isConnected && !e.disabled && !e.closest("[hidden]")
+    && e.getClientRects().length);
+  /* Focus the first of the candidates that can take it; a title field gets its caret at the end. */
+  function focusFirst(...candidates) {
+    const target = candidates.find(focusable);
+    if (!target) return false;
+    target.focus();
+    if (target.tagName === "TEXTAREA") target.setSelectionRange(target.value.length, target.value.length);
+    return true;
+  }
+  const titleField = (i) => $("steps").querySelector(`[data-step-title="${i}"]`);
 
   async function api(url, method, body) {
     const res = await fetch(url, {
@@ -384,6 +403,14 @@
     const list = $("steps");
     const active = document.activeElement;
     if (active && list.contains(active) && active.tagName === "TEXTAREA") return;  // do not disturb typing
+    // The list is drawn anew: the focus on one of its buttons (a title left with Tab lands on the next
+    // step's time, then the save redraws it) goes to the same button of the same step, not to the body.
+    let keep = focusNext;
+    focusNext = null;
+    if (!keep && active && list.contains(active)) {
+      const li = active.closest(".geste-steps > li");
+      keep = { i: [...list.children].indexOf(li), role: active.classList.contains("geste-steps__undo") ? "undo" : "time" };
+    }
     const boxes = [];
     list.replaceChildren(...steps.map((s, i) => {
       // A textarea that grows with the title, so a long title is read whole (an input cut it).
@@ -399,8 +426,15 @@
         steps[i].title = input.value.replace(/\s+/g, " ").trim();
         saveSteps("Titre enregistré.");
       });
-      // One line of text: Enter saves (as it did in the input), it adds no line break.
-      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); input.blur(); } });
+      // One line of text: Enter saves (as it did in the input), it adds no line break. The save draws
+      // the list again: the focus comes back to this title (it fell to the page's body).
+      input.addEventListener("keydown", (ev) => {
+        if (ev.key !== "Enter") return;
+        ev.preventDefault();
+        focusNext = { i, role: "title" };
+        input.blur();  // "change": the title is saved, if it changed
+        if (!saving) { focusNext = null; focusFirst(input); }  // nothing to save: the focus stays here
+      });
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
@@ -416,6 +450,11 @@
           ...comments.map((c) => el("li", { text: `${c.author} : ${c.text}` }))) : null);
     }));
     boxes.forEach(grow);
+    if (keep && keep.i >= 0 && list.children.length) {
+      const item = list.children[Math.min(keep.i, list.children.length - 1)];
+      focusFirst(keep.role === "title" ? item.querySelector("textarea") : null,
+        keep.role === "undo" ? item.querySelector(".geste-steps__undo") : null, item.querySelector(".geste-steps__time"));
+    }
   }
 
   window.addEventListener("resize", () => $("steps").querySelectorAll("textarea").forEach(grow));
@@ -511,7 +550,8 @@
     const i = next >= 0 ? next : steps.length;
     steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: "" });
     selected = i;
-    saveSteps("Étape ajoutée et enregistrée.");
+    // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once.
+    saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok) focusFirst(titleField(i)); });
   }
 
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
@@ -553,6 +593,7 @@
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
     saveSteps("Fusion annulée : les deux étapes sont revenues.").then((ok) => {
+      select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       const item = $("steps").children[ok ? at + 1 : at];
       const target = item && item.querySelector(".geste-steps__time");
       if (!target) return;
@@ -561,12 +602,21 @@
     });
   }
 
-  function openDialog(name, onOk, prepare) {
+  /* A dialog gives the focus back, once closed and its change saved, to what had it (if still on
+   * screen), else to `after`'s pick, else to the button of its action (the one its key stands for):
+   * opened by a key with nothing focused, or from a button the save drew again, it fell to the body. */
+  function openDialog(name, onOk, prepare, after) {
     const dialog = root.querySelector(`[data-dialog="${name}"]`);
     const form = dialog.querySelector("form");
+    const opener = document.activeElement;
     form.reset();
     if (prepare) prepare(dialog);
-    dialog.onclose = () => { if (dialog.returnValue === "ok") onOk(new FormData(form)); };
+    dialog.onclose = async () => {
+      const ok = dialog.returnValue === "ok";
+      const saved = ok ? await onOk(new FormData(form)) : false;
+      if (!focusLost()) return;
+      focusFirst(after ? after(saved) : null, opener, root.querySelector(`[data-action="${name}"]`));
+    };
     dialog.returnValue = "";
     dialog.showModal();
     const first = dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
@@ -591,7 +641,19 @@
 
   function approve() {
     if (saving || !state || !state.permissions.can_approve) return;
-    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Décision enregistrée."));
+    // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
+    const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `« ${s.title.trim()} »` : null)).filter(Boolean);
+    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Décision enregistrée."),
+      (d) => {
+        const note = d.querySelector('[data-role="approve-defaults"]');
+        const n = defaults.length;
+        note.textContent = n ? `${n} ${n > 1 ? "étapes gardent" : "étape garde"} un titre par défaut (${defaults.join(", ")}) : `
+          + `les apprenants ${n > 1 ? "les" : "le"} liront tel${n > 1 ? "s" : ""} quel${n > 1 ? "s" : ""}. `
+          + `Annulez pour ${n > 1 ? "les" : "le"} renommer, ou confirmez pour valider quand même.` : "";
+        note.hidden = !n;
+      },
+      // The button pressed is hidden once approved: the focus goes to the note that says so.
+      (ok) => (ok ? $("locked") : null));
   }
 
   function sendBack() {
@@ -602,7 +664,11 @@
 
   const actions = {
     split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
-    reopen: () => send(ds.reopenUrl, "POST", { version: state.version }, "Relecture rouverte."),
+    // The button pressed is hidden once reopened: the focus goes to « Valider les étapes » in its place
+    // (or, for a designer who may not approve, to the selected step's title, editable again).
+    reopen: () => send(ds.reopenUrl, "POST", { version: state.version }, "Relecture rouverte.").then((ok) => {
+      if (ok && focusLost()) focusFirst(root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine);
+    }),
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
 
