@@ -103,6 +103,33 @@ def test_key_point_and_comment_dialogs_give_the_focus_back(live_server, browser,
     assert footage.key_points.count() == 2 and footage.review_comments.count() == 1
 
 
+def test_deleting_a_key_point_keeps_the_focus_in_the_list(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    for text in ("Vanne fermée", "Joint propre"):
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("k")
+        page.keyboard.type(text)
+        page.get_by_role("button", name="Ajouter").press("Enter")
+        expect(page.locator(".geste-key-points li", has_text=text)).to_have_count(1)
+    first = page.get_by_role("button", name="Supprimer le point de vigilance « Vanne fermée »")
+    first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".geste-key-points li")).to_have_count(1)
+    # The line that took its place keeps the keyboard (it was the page's body).
+    for _ in range(50):
+        label = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+        if label:
+            break
+        page.wait_for_timeout(100)
+    assert label == "Supprimer le point de vigilance « Joint propre »"
+    page.keyboard.press("Enter")
+    expect(page.locator(".geste-key-points li")).to_have_text(["Aucun."])
+    _focus_on(page, "action:key-point")  # none left: the toolbar's button
+    ctx.close()
+    assert footage.key_points.count() == 0
+
+
 def test_approve_then_reopen_keep_the_focus(live_server, browser, footage_in_review):  # noqa: F811
     footage, reviewer = footage_in_review
     reviewer.groups.add(Group.objects.get(name="Designers"))  # the expert is a designer too: may reopen

@@ -474,7 +474,7 @@
       el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
         disabled: !allowed(),
-        onclick: () => canEdit() && send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.") })))
+        onclick: () => canEdit() && deleteKeyPoint(k) })))
       : [el("li", { text: "Aucun." })]));
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
@@ -482,6 +482,15 @@
       return el("li", {}, el("strong", { text: `${c.author}${step ? ` (${step.title || "étape"})` : ""} : ` }),
         document.createTextNode(c.text));
     }) : [el("li", { text: "Aucun." })]));
+  }
+
+  // The list is redrawn without the deleted line: focus goes to the line that took its place (or the
+  // one before), else to the toolbar's « Point de vigilance », never to the page body.
+  async function deleteKeyPoint(k) {
+    const at = state.key_points.findIndex((x) => x.id === k.id);
+    await send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.");
+    const buttons = $("key-points").querySelectorAll("button[aria-label^='Supprimer']");
+    focusFirst(buttons[Math.min(at, buttons.length - 1)], root.querySelector('[data-action="key-point"]'), $("saved"));
   }
 
   function render() {
