@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,10 +41,37 @@ def footage_for(request, pk: int) -> Footage:
     raise Http404
 
 
+def _stale_before():
+    return timezone.now() - timezone.timedelta(seconds=settings.GESTE_STALE_HEARTBEAT_S)
+
+
+def _stuck(stage: StageRun, stale_before) -> bool:
+    """Running, but no worker has shown it alive lately (the worker died): waiting will not help."""
+    return (stage.status == StageRun.Status.RUNNING
+            and (stage.heartbeat_at is None or stage.heartbeat_at <= stale_before))
+
+
+def retryable(stage: StageRun, stale_before=None) -> bool:
+    """« Relancer » makes sense on a stage that failed, was cancelled or is stuck, and on a finished one
+    (recomputed after a correction: the English captions after the transcript, the steps after checking
+    the video). Not on a stage that only waits for its turn (walk: it was offered on "En attente"), nor
+    on a stage with nothing to do ("Sans objet"), nor on one a live worker is computing."""
+    if stage.status in {StageRun.Status.FAILED, StageRun.Status.CANCELLED, StageRun.Status.SUCCEEDED}:
+        return True
+    return _stuck(stage, stale_before or _stale_before())
+
+
+def _busy(stages, stale_before) -> bool:
+    """A worker is computing a stage of the run right now (a fresh heartbeat)."""
+    return any(s.status == StageRun.Status.RUNNING and not _stuck(s, stale_before) for s in stages)
+
+
 def stage_rows(run: PipelineRun | None) -> list[dict]:
     if run is None:
         return []
     by_name = {s.name: s for s in run.stages.all()}
+    stale_before = _stale_before()
+    busy = run.status == PipelineRun.Status.RUNNING and _busy(by_name.values(), stale_before)
     rows = []
     for spec in STAGES:
         stage = by_name.get(spec.name)
@@ -56,6 +84,7 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             # A skipped stage's message is information ("no audio track"), not an error.
             "error": stage.error_message if stage.status != StageRun.Status.SKIPPED else "",
             "note": stage.error_message if stage.status == StageRun.Status.SKIPPED else "",
+            "retryable": not busy and retryable(stage, stale_before),
         })
     return rows
 
@@ -102,9 +131,16 @@ def footage_rerun(request, pk: int, stage: str):
     if stage not in STAGE_BY_NAME:
         raise Http404
     run = footage.latest_run
-    if run is None or run.status == PipelineRun.Status.RUNNING and run.stages.filter(
-            status=StageRun.Status.RUNNING).exists():
+    target = run.stages.filter(name=stage).first() if run is not None else None
+    stale_before = _stale_before()
+    if run is None or target is None:
+        messages.error(request, _("Cette étape n'a pas encore été lancée : il n'y a rien à relancer."))
+    elif run.status == PipelineRun.Status.RUNNING and _busy(run.stages.all(), stale_before):
         messages.error(request, _("Un traitement est en cours : annulez-le avant de relancer une étape."))
+    elif not retryable(target, stale_before):
+        messages.error(request, _("L'étape « %(stage)s » est « %(status)s » : elle n'a pas échoué et n'est pas "
+                                  "bloquée, il n'y a rien à relancer.")
+                       % {"stage": STAGE_BY_NAME[stage].label, "status": target.get_status_display()})
     else:
         rerun_stage(run, stage)
         messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)

@@ -15,8 +15,13 @@
       for (const row of data.stages) {
         const tr = root.querySelector(`tr[data-stage="${row.name}"]`);
         if (!tr) continue;
-        tr.querySelector("progress").value = row.progress;
-        tr.querySelector('[data-field="progress"]').textContent = `${Math.round(row.progress)} %`;
+        // A stage with nothing to do ("Sans objet") is not shown done: no bar, its status in grey.
+        const skipped = row.status === "skipped";
+        const bar = tr.querySelector("progress");
+        bar.value = row.progress;
+        bar.hidden = skipped;
+        bar.parentElement.classList.toggle("geste-stages__na", skipped);
+        tr.querySelector('[data-field="progress"]').textContent = skipped ? row.status_label : `${Math.round(row.progress)} %`;
         tr.querySelector('[data-field="status"]').textContent = row.status_label;
         tr.querySelector('[data-field="error"]').textContent = row.error || "";
         const note = tr.querySelector('[data-field="note"]');
