@@ -173,12 +173,16 @@ export class Player {
     });
     const marks = this.marks = h("div", { class: "gp-marks", "aria-hidden": "true" });
     const pct = (t) => `${((t - m.start) / dur) * 100}%`;
-    for (const s of m.steps) marks.append(h("span", { class: "gp-mark-step", style: `left:${pct(s.start)}`, title: s.title }));
+    // The steps under the bar: one button a step, as wide as its share of the video but never narrower
+    // than 24 px (WCAG 2.5.8 target size; the 3-px ticks were out of a finger's reach on a phone), which
+    // goes to the step's start like the list below. Laid out in layoutSteps(), on each resize.
+    this.stepBar = h("div", { class: "gp-stepbar", role: "group", "aria-label": "Étapes de la vidéo" },
+      m.steps.map((s, i) => h("button", { type: "button", class: "gp-mark-step", title: s.title, "data-seek": s.start,
+        "aria-label": `Étape ${i + 1} : ${s.title}, ${fmt(elapsed(s.start, m.start, m.end))}` }, String(i + 1))));
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `left:${pct(k.time)}`, title: k.text }));
     for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `left:${pct(i.time)}`, title: "Question" }));
     // What the marks on the bar mean (only the kinds this capsule has).
     const legend = h("p", { class: "gp-legend" },
-      m.steps.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-step", "aria-hidden": "true" }), "début d'étape") : null,
       m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), "question") : null,
       m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), "point de sécurité") : null,
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
@@ -224,11 +228,13 @@ export class Player {
     // Captions drawn by the page, not the browser: readable on a phone (the browser's scale with the video).
     this.caption = h("div", { class: "gp-caption", "aria-hidden": "true", hidden: true });
     this.root.querySelector(".gp-stage").append(this.caption);
-    const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar), legend);
+    const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar, this.stepBar), legend);
+    // Play, loop and speed first: on a 360-px phone they are the first row, on the first screen under
+    // the video (they were on the fourth row, below the fold); the rest follows in reading order.
     const controls = h("div", { class: "gp-controls", role: "group", "aria-label": "Commandes du lecteur" },
-      this.playBtn, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
+      this.playBtn, this.loopBtn, this.speedSel, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
       h("span", { class: "gp-break", "aria-hidden": "true" }),
-      prevF, nextF, this.loopBtn, this.speedSel, this.capsSel, fs);
+      prevF, nextF, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
     this.root.prepend(this.banner);
@@ -237,15 +243,49 @@ export class Player {
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
     // Steps list (server-rendered): click = seek.
-    document.querySelectorAll(".gp-steps [data-seek]").forEach((b) => b.addEventListener("click", () => {
+    document.querySelectorAll(".gp-steps [data-seek], .gp-stepbar [data-seek]").forEach((b) => b.addEventListener("click", () => {
       if (this.active) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
       this.seek(parseFloat(b.dataset.seek));
       this.video.play().catch(() => {});
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
+    this.layoutSteps();
+    window.addEventListener("resize", () => this.layoutSteps());
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+  }
+
+  /** Each step button spans its share of the bar, at least 24 px wide: the narrow ones take 24 px and
+   * the others share the rest in proportion (so a button starts near its step's place on the bar).
+   * More steps than 24-px buttons fit: each 24 px, and the row scrolls sideways. */
+  layoutSteps() {
+    const m = this.m, buttons = [...this.stepBar.children];
+    const W = this.stepBar.clientWidth, GAP = 2, MIN = 24;
+    if (!buttons.length || !W) return;
+    const share = m.steps.map((s, i) => Math.max(0, (m.steps[i + 1]?.start ?? m.end) - s.start));
+    const widths = new Array(share.length).fill(0), fixed = new Set();
+    const room = W - GAP * share.length;
+    if (MIN * share.length > room) { widths.fill(MIN); fixed.add(-1); }
+    else {
+      for (let changed = true; changed;) {
+        changed = false;
+        const free = share.reduce((a, x, i) => (fixed.has(i) ? a : a + x), 0) || 1;
+        const left = room - MIN * fixed.size;
+        share.forEach((x, i) => {
+          if (fixed.has(i)) { widths[i] = MIN; return; }
+          widths[i] = (left * x) / free;
+          if (widths[i] < MIN) { fixed.add(i); changed = true; }
+        });
+      }
+    }
+    let x = 0;
+    buttons.forEach((b, i) => {
+      b.style.left = `${x}px`;
+      b.style.width = `${widths[i]}px`;
+      x += widths[i] + GAP;
+    });
+    this.stepBar.classList.toggle("gp-stepbar-scroll", fixed.has(-1));
   }
 
   /** A desktop screen: the video's height leaves room for what is really above the player (header,
@@ -257,6 +297,8 @@ export class Player {
       const top = this.video.getBoundingClientRect().top + window.scrollY;
       const below = bar.offsetHeight + controls.offsetHeight + 8; // 8 px: a margin under the controls
       this.root.style.setProperty("--gp-chrome", `${Math.ceil(top + below)}px`);
+      // A phone: a question under the video is at most the screen less the video's lower half.
+      this.root.style.setProperty("--gp-qmax", `${Math.floor(window.innerHeight - this.video.offsetHeight / 2 - 16)}px`);
     };
     fit();
     window.addEventListener("resize", fit);
@@ -445,11 +487,11 @@ export class Player {
   /** Scroll the least that shows the question (its title and its "Valider" at least, all of it if it fits)
    * while the lower half of the video stays on screen; a question that shows its own picture of the
    * video (pointing at a spot) is shown whole first. */
-  reveal(title) {
+  reveal(title, must) {
     const H = window.innerHeight, box = this.qBox.getBoundingClientRect(), vr = this.video.getBoundingClientRect();
     // What must be seen: the button that answers (a learner who does not see it does not know where to
     // go), else the prompt; never at the cost of the title.
-    const prompt = (this.qBox.querySelector(".gq-submit") || this.qBox.querySelector(".gq-prompt") || title).getBoundingClientRect();
+    const prompt = (must || this.qBox.querySelector(".gq-submit") || this.qBox.querySelector(".gq-prompt") || title).getBoundingClientRect();
     const want = box.bottom + 8 - H; // > 0: the question ends below the screen
     // The most one can scroll down with the video's lower half seen.
     const keep = this.qBox.querySelector(".gq-hotspot") ? Infinity : vr.top + vr.height / 2;
@@ -458,6 +500,18 @@ export class Player {
     else if (keep < 0) s = Math.max(want, keep); // the video is above the screen: back up, the question still whole
     s = Math.min(Math.max(s, prompt.bottom + 8 - H), title.getBoundingClientRect().top - 8);
     if (Math.abs(s) >= 1) window.scrollBy(0, s);
+  }
+
+  /** After "Valider": the feedback and its way on ("Continuer") are shown with the lower half of the
+   * video at least. On a phone the question is a panel bounded to the screen under the video's lower
+   * half (CSS, --gp-qmax): the panel scrolls inside to its feedback, then the page the least it must. */
+  revealFeedback(fb) {
+    const box = this.qBox, br = box.getBoundingClientRect(), fr = fb.getBoundingClientRect();
+    const shown = br.top + box.clientTop + box.clientHeight; // the panel's visible bottom edge
+    const d = Math.min(fr.bottom + 8 - shown, fr.top - br.top - 8); // feedback's end, never past its start
+    if (d > 0) box.scrollTop += d;
+    const last = fb.querySelector(".gq-continue") || fb;
+    this.reveal(fb, last);
   }
 
   bindVideo() {
@@ -607,6 +661,11 @@ export class Player {
     this.step = step;
     this.stepLabel.textContent = step ? `Étape : ${step.title}` : "";
     this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
+    for (const b of this.stepBar.children) {
+      const on = !!step && Math.abs(parseFloat(b.dataset.seek) - step.start) < 0.01;
+      b.classList.toggle("current", on);
+      if (on) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
+    }
   }
 
   // The end of the capsule: a question placed in its last moments (between the last timeupdate
@@ -785,9 +844,12 @@ export class Player {
     // may look at the steps, captions and transcript again.
     if (!res.error) { box.querySelector(".gq-skip")?.remove(); this.conceal(false); }
     box.append(fb);
-    fb.focus();
+    // Focus without the browser's own scroll, which brought the feedback to the screen's middle and
+    // pushed the video off a phone's screen: the feedback is shown under the picture instead.
+    fb.focus({ preventScroll: true });
     // The designer asked for the step to be replayed after a wrong answer: offer it first.
-    if (res.correct === false && inter.replay_step_on_wrong) box.querySelector(".gq-replay")?.focus();
+    if (res.correct === false && inter.replay_step_on_wrong) box.querySelector(".gq-replay")?.focus({ preventScroll: true });
+    this.revealFeedback(fb);
     this.announce(say);
   }
 
@@ -821,13 +883,17 @@ export class Player {
       if (on) sec.dataset.concealed = "1"; else delete sec.dataset.concealed;
     }
     this.stepLabel.hidden = on;
-    // The steps' names on the seek bar's marks (shown on hover) too.
-    for (const mark of this.marks.querySelectorAll(".gp-mark-step")) {
+    // The steps' names on the step buttons under the seek bar (shown on hover) too.
+    for (const mark of this.stepBar.querySelectorAll(".gp-mark-step")) {
       if (on) { mark.dataset.title = mark.title; mark.removeAttribute("title"); } else if (mark.dataset.title) mark.title = mark.dataset.title;
+      // Their spoken names too: "Étape 2" only while the question is open.
+      if (on) { mark.dataset.label = mark.getAttribute("aria-label"); mark.setAttribute("aria-label", `Étape ${mark.textContent}`); }
+      else if (mark.dataset.label) mark.setAttribute("aria-label", mark.dataset.label);
     }
     if (on) {
       this.caption.hidden = true;
       this.stepItems.forEach((li) => li.classList.remove("current"));
+      for (const b of this.stepBar.children) { b.classList.remove("current"); b.removeAttribute("aria-current"); }
       this.step = undefined; // drawn again (label, list) once shown
     } else {
       this.showStep(this.video.currentTime);
