@@ -114,6 +114,33 @@ def test_phone_video_and_controls_come_before_a_long_summary(live_server, browse
         assert 0 <= got[sel]["top"] and got[sel]["bottom"] <= inner, (sel, got[sel], inner)
 
 
+LONG_TITLE = ("Remplacer le joint du siphon d'un lavabo en laiton chromé sans démonter le meuble "
+              "ni couper l'arrivée d'eau principale")
+
+
+@pytest.mark.timeout(180)
+def test_phone_controls_on_the_first_screen_under_a_long_title(live_server, browser, published):  # noqa: F811
+    """The header, the breadcrumb and a four-line title left the controls below the first screen:
+    on a phone the breadcrumb keeps only the way back (the parent page)."""
+    page_ = published["page"]
+    page_.__class__.objects.filter(pk=page_.pk).update(title=LONG_TITLE, intro=LONG_SUMMARY)
+    ctx = _context(browser, live_server, PHONE)
+    page = ctx.new_page()
+    open_capsule(page, f"{live_server.url}{page_.url}")
+    got = {sel: box(page, sel) for sel in ("h1", ".breadcrumb", ".gp-play", ".gp-speed", ".gp-loop")}
+    page.screenshot(path="var/shots/player-phone-long-title.png")
+    crumbs = page.evaluate("""() => [...document.querySelectorAll('.breadcrumb li')]
+      .filter((li) => getComputedStyle(li).display !== 'none').map((li) => li.textContent.trim())""")
+    parent = page_.get_parent().title
+    inner = page.evaluate("innerHeight")
+    leave(page)
+    ctx.close()
+    assert got["h1"]["height"] > 60, got["h1"]  # the title takes several lines
+    assert crumbs == [parent], crumbs  # the way back, not the whole path nor the title a second time
+    for sel in (".gp-play", ".gp-speed", ".gp-loop"):
+        assert 0 <= got[sel]["top"] and got[sel]["bottom"] <= inner, (sel, got[sel], inner)
+
+
 STEPS = """() => [...document.querySelectorAll('.gp-stepbar button')].map((b) => { const r = b.getBoundingClientRect();
   return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height,
           label: b.getAttribute('aria-label')}; })"""
