@@ -492,6 +492,9 @@ class BadgeCredential(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     revocation_reason = models.TextField(_("motif de révocation"), blank=True)
+    # The block's live capsules when the badge was issued: a capsule published since does not undo
+    # the badge (an issued credential stays valid), but the pages say so. None: not recorded.
+    block_capsule_ids = models.JSONField(_("capsules du bloc à la délivrance"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("badge délivré")
@@ -502,6 +505,14 @@ class BadgeCredential(models.Model):
 
     def __str__(self):
         return f"{self.achievement} → {self.user}"
+
+    def capsules_then_and_since(self, live_ids) -> tuple[int | None, list[int]]:
+        """(how many capsules the block had when the badge was issued, the live capsules published in it
+        since, in ``live_ids`` order); (None, []) when the issuance did not record the block's capsules."""
+        if self.block_capsule_ids is None:
+            return None, []
+        then = set(self.block_capsule_ids)
+        return len(then), [pk for pk in live_ids if pk not in then]
 
 
 class PortfolioShare(models.Model):

@@ -18,7 +18,8 @@ Definitions:
 - *completion by week*: learners who had done the whole block by the end of each week of the session;
   *drop-out*: learners not done and without activity in the last 14 days of the session so far
   (for a block: weeks from the first activity seen, at most a year back, until today);
-- *badge*: learners holding a live (unrevoked) badge of the block.
+- *badge*: learners holding a live (unrevoked) badge of the block. A badge stays valid when capsules are
+  published in the block after it was issued; the learner's row says how many capsules the block had then.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ class LearnerRow:
     reviews: int = 0
     retention_percent: int | None = None
     badge: bool = False
+    badge_issued_at: datetime | None = None
+    badge_capsules_then: int | None = None  # the block's capsule count when the badge was issued
+    badge_new_capsules: int = 0  # live capsules published in the block since the badge
     last_activity: datetime | None = None
     done_at: datetime | None = None
 
@@ -281,10 +285,16 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             target[0] += int(correct)
             target[1] += 1
 
-    badges = set(BadgeCredential.objects.filter(user_id__in=user_ids, achievement__skills_block=block,
-                                                revoked_at__isnull=True).values_list("user_id", flat=True))
-    for uid in badges:
-        rows[uid].badge = True
+    badges = set()
+    live_ids = [c.pk for c in capsules]
+    for credential in BadgeCredential.objects.filter(user_id__in=user_ids, achievement__skills_block=block,
+                                                     revoked_at__isnull=True).only(
+            "user_id", "issued_at", "block_capsule_ids"):
+        badges.add(credential.user_id)
+        row = rows[credential.user_id]
+        row.badge, row.badge_issued_at = True, credential.issued_at
+        row.badge_capsules_then, since = credential.capsules_then_and_since(live_ids)
+        row.badge_new_capsules = len(since)
 
     learners = list(rows.values())
     minutes = sorted(r.learning_seconds / 60 for r in learners if r.learning_seconds)

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcr
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
 from capsules.pipeline.cleanup import purge_now_and_then
-from capsules.pipeline.ingest import ingest_file, sha256_file
+from capsules.pipeline.ingest import earlier_upload, ingest_file, sha256_file
 from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
@@ -333,8 +334,21 @@ def upload_complete(request, upload_id: str):
         raise Http404 from None
     if expert is not None:
         transaction.on_commit(lambda: experts.notify_footage(footage.pk))
-    return JsonResponse({"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])},
-                        status=201)
+    payload = {"footage": footage.pk, "url": reverse("geste_footage_detail", args=[footage.pk])}
+    earlier = earlier_upload(footage)
+    if earlier is not None:  # a warning, not a refusal: the new footage is kept and processed
+        payload["duplicate_of"] = {"footage": earlier.pk, "title": earlier.title,
+                                   "url": reverse("geste_footage_detail", args=[earlier.pk])}
+        messages.warning(request, duplicate_warning(earlier))
+    return JsonResponse(payload, status=201)
+
+
+def duplicate_warning(earlier: Footage):
+    """« Cette vidéo a déjà été téléversée le JJ/MM (« titre ») », the title linking to that footage (escaped)."""
+    return format_html(_("Cette vidéo a déjà été téléversée le {date} (« {link} »)."),
+                       date=formats.date_format(timezone.localtime(earlier.created_at), "d/m"),
+                       link=format_html('<a href="{}">{}</a>', reverse("geste_footage_detail", args=[earlier.pk]),
+                                        earlier.title))
 
 
 def transcript_edit(request, pk: int):

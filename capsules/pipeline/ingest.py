@@ -55,3 +55,12 @@ def ingest_file(path: Path, *, original_name: str, skills_block: SkillsBlock | N
         if start:
             start_run(footage)
     return footage
+
+
+def earlier_upload(footage: Footage) -> Footage | None:
+    """The latest other footage with the same content (SHA-256 computed at ingest, streaming), uploaded
+    before this one: the upload page warns of it (re-uploads happen, versions are legitimate)."""
+    if not footage.checksum:
+        return None
+    return (Footage.objects.filter(checksum=footage.checksum, created_at__lte=footage.created_at)
+            .exclude(pk=footage.pk).order_by("-created_at", "-pk").first())

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from capsules.learning.progress import live_capsules
 from capsules.models import Achievement, BadgeCredential, SkillsBlock
 from capsules.recognition import credentials, keys, signing, status_list
 from capsules.recognition.achievements import CapsuleRecord, evaluate
@@ -33,12 +34,14 @@ def live_credential(user, achievement: Achievement) -> BadgeCredential | None:
 
 def _issue(user, achievement: Achievement, records: list[CapsuleRecord], *, awarded_by=None,
            narrative: str = "") -> BadgeCredential:
+    block_capsules = list(live_capsules(achievement.skills_block).values_list("pk", flat=True))
     for _ in range(20):  # random status index: retry on the rare collision
         try:
             with transaction.atomic():
                 credential = BadgeCredential(user=user, achievement=achievement, awarded_by=awarded_by,
                                              evidence_narrative=narrative, issued_at=timezone.now(),
-                                             status_index=status_list.random_index(), document={})
+                                             status_index=status_list.random_index(), document={},
+                                             block_capsule_ids=block_capsules)
                 credential.document = sign_document(credentials.build(credential, records))
                 credential.save()
                 return credential

@@ -105,6 +105,11 @@ class BlockBadge:
     criteria: str
     credential: BadgeCredential | None
     outcome: RuleOutcome | None = None  # a signed-in learner without the badge: what is still missing
+    # With a credential: the block's capsule count when it was issued (None: not recorded) and how many
+    # live capsules were published in the block since (the badge stays valid; the page says why the
+    # block's progress is no longer 100 %).
+    capsules_then: int | None = None
+    new_capsules: int = 0
 
 
 def block_badge(user, skills_block) -> BlockBadge | None:
@@ -112,11 +117,14 @@ def block_badge(user, skills_block) -> BlockBadge | None:
     if achievement is None:
         return None
     credential = outcome = None
+    then, since = None, []
     if user.is_authenticated:
         credential = BadgeCredential.objects.filter(user=user, achievement=achievement, revoked_at=None).first()
         if credential is None:
             outcome = evaluate(user, achievement)
-    return BlockBadge(achievement.name, achievement.criteria_narrative, credential, outcome)
+        else:
+            then, since = credential.capsules_then_and_since(live_capsules(skills_block).values_list("pk", flat=True))
+    return BlockBadge(achievement.name, achievement.criteria_narrative, credential, outcome, then, len(since))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ share links."""
 from __future__ import annotations
 
 import copy
+import importlib
 import io
 import json
 import re
@@ -27,7 +28,7 @@ from PIL import Image
 from pyld import jsonld
 
 from capsules.learning import delivery
-from capsules.models import Achievement, BadgeCredential, IssuerKey, PortfolioShare, Step
+from capsules.models import Achievement, BadgeCredential, Cohort, IssuerKey, PortfolioShare, Step
 from capsules.recognition import baking, issuance, keys, signing, status_list
 from capsules.recognition.contexts import document_loader
 from capsules.recognition.verification import verify_credential
@@ -740,3 +741,55 @@ def test_first_try_minimum_still_reachable_is_not_final_and_unanswered_self_asse
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     mandatory = next(r for r in data["reasons"] if r["code"] == "mandatory")
     assert [q["capsule"] for q in mandatory["questions"]] == ["Capsule 1", "Capsule 2"]
+
+
+def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(block,
+                                                                              django_capture_on_commit_callbacks):
+    """The badge stays (an issued credential is not undone by new content) but neither the block page nor
+    the trainer's cohort page shows « Badge obtenu » beside 67 % without saying the block has grown."""
+    learner = factories.learner()
+    client = earn(block, learner, django_capture_on_commit_callbacks)
+    credential = BadgeCredential.objects.get(user=learner)
+    issued = timezone.localtime(credential.issued_at).strftime("%d/%m/%Y")
+    block_url = pages.skills_block_page(block["block"]).url
+
+    def badge_text(html: str) -> str:
+        section = re.search(r'<section class="card block-badge.*?</section>', html, re.S).group(0)
+        return " ".join(re.sub(r"<[^>]+>", " ", section).split())
+
+    before = client.get(block_url).content.decode()
+    assert "Badge obtenu le" in badge_text(before) and "nouvelle" not in badge_text(before)
+
+    footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
+    pages.capsule_page(factories.CapsuleFactory(footage=footage, title="Capsule 3"))
+    html = client.get(block_url).content.decode()
+    assert (f"Badge obtenu le {issued} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis : "
+            "votre badge reste valable.") in badge_text(html)
+    assert "2 capsules terminées sur 3 (67 %)" in " ".join(html.split())
+    credential.refresh_from_db()
+    assert credential.revoked_at is None
+    assert sorted(credential.block_capsule_ids) == sorted(c.pk for c in block["capsules"])
+
+    trainer = factories.UserFactory(groups=["Trainers"])
+    cohort = Cohort.objects.create(name="Session", skills_block=block["block"], start_date=timezone.localdate(),
+                                   end_date=timezone.localdate() + timedelta(days=30))
+    cohort.trainers.add(trainer)
+    cohort.learners.add(learner)
+    row = re.search(r"<tr><td>[^<]*</td><td>67 %</td>.*?</tr>",
+                    login(trainer).get(reverse("geste_cohort", args=[cohort.pk])).content.decode(), re.S).group(0)
+    assert (f"Oui, le {issued} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis"
+            in " ".join(row.split()))
+
+
+def test_badges_issued_before_the_capsule_list_was_recorded_get_it_from_publication_dates(
+        block, django_capture_on_commit_callbacks):
+    from django.apps import apps
+    migration = importlib.import_module("capsules.migrations.0009_badge_block_capsules")
+    learner = factories.learner()
+    earn(block, learner, django_capture_on_commit_callbacks)
+    footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
+    pages.capsule_page(factories.CapsuleFactory(footage=footage, title="Capsule 3"))
+    BadgeCredential.objects.update(block_capsule_ids=None)  # as issued before the field existed
+    migration.backfill(apps, None)
+    credential = BadgeCredential.objects.get(user=learner)
+    assert sorted(credential.block_capsule_ids) == sorted(c.pk for c in block["capsules"])

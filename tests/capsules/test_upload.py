@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -48,6 +49,35 @@ def test_resumable_upload_after_a_dropped_connection(client, storage_root, clip,
     assert footage.original.name.startswith(f"footage/{footage.checksum[:2]}/{footage.checksum}/original/")
     assert footage.original.read() == data
     assert set(StageRun.objects.filter(run__footage=footage).values_list("name", flat=True)) >= {"ingest", "transcode"}
+
+
+def _upload(client, data: bytes, title: str):
+    url = create(client, filename="tournage.mp4", size=len(data), title=title).json()["url"]
+    client.patch(url, data, content_type="application/offset+octet-stream", HTTP_UPLOAD_OFFSET="0")
+    return client.post(url + "complete/")
+
+
+def test_uploading_the_same_file_again_warns_with_a_link_and_keeps_both(client, storage_root, clip,
+                                                                      django_capture_on_commit_callbacks):
+    """Same content (SHA-256 computed server-side at assembly): a French warning naming the earlier upload,
+    its date and escaped title linking to it; the new footage is still created (versions are legitimate)."""
+    client.force_login(factories.designer())
+    data = clip.read_bytes()
+    with django_capture_on_commit_callbacks(execute=False):
+        first = _upload(client, data, "Joint <b>v1</b>")
+        assert first.status_code == 201 and "duplicate_of" not in first.json()
+        earlier = Footage.objects.get(pk=first.json()["footage"])
+        Footage.objects.filter(pk=earlier.pk).update(created_at=datetime(2026, 3, 7, 12, tzinfo=UTC))
+        again = _upload(client, data, "Joint v2")
+    assert again.status_code == 201, again.content
+    new = Footage.objects.get(pk=again.json()["footage"])
+    assert new.pk != earlier.pk and new.checksum == earlier.checksum and Footage.objects.count() == 2
+    earlier_url = f"/admin/geste/footage/{earlier.pk}/"
+    page = client.get(again.json()["url"]).content.decode()
+    assert (f"Cette vidéo a déjà été téléversée le 07/03 (« <a href=\"{earlier_url}\">"
+            "Joint &lt;b&gt;v1&lt;/b&gt;</a> »).") in page
+    assert "<b>v1</b>" not in page
+    assert again.json()["duplicate_of"] == {"footage": earlier.pk, "title": "Joint <b>v1</b>", "url": earlier_url}
 
 
 def test_rejected_upload_stores_nothing(client, storage_root):
