@@ -195,9 +195,7 @@ export class Player {
     this.applySpeed();
     this.speedSel.addEventListener("change", () => {
       this.applySpeed();
-      try {
-        if (this.speedSel.value === "1") localStorage.removeItem(this.speedKey); else localStorage.setItem(this.speedKey, this.speedSel.value);
-      } catch { /* storage refused: the speed holds for this page only */ }
+      this.keepSpeed();
       this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`);
     });
     this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres" }, h("option", { value: "off" }, "Sans sous-titres"),
@@ -318,6 +316,23 @@ export class Player {
     this.video.playbackRate = rate;
   }
 
+  /** Kept on this device for this capsule (as the step loop): a reload plays at the same speed. */
+  keepSpeed() {
+    try {
+      if (this.speedSel.value === "1") localStorage.removeItem(this.speedKey); else localStorage.setItem(this.speedKey, this.speedSel.value);
+    } catch { /* storage refused: the speed holds for this page only */ }
+  }
+
+  /** A speed set outside the menu (the browser's own speed menu, a media key): the menu shows it and it
+   * is kept like one chosen there. A load resets the rate to defaultPlaybackRate, the chosen one. */
+  rateChanged() {
+    const r = this.video.playbackRate;
+    if (!SPEEDS.includes(r) || parseFloat(this.speedSel.value) === r) return;
+    this.speedSel.value = String(r);
+    this.applySpeed();
+    this.keepSpeed();
+  }
+
   showVolume() {
     const v = this.video, off = v.muted || v.volume === 0;
     this.muteBtn.replaceChildren(icon(off ? "mute" : "vol"));
@@ -380,7 +395,7 @@ export class Player {
     }
     if (this.active) this.closeQuestion();
     if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
-    this.announce(`Étape : ${target.title}, ${fmt(elapsed(this.video.currentTime, this.m.start, this.m.end))}`);
+    this.announce(`Étape : ${target.title}, ${fmt(elapsed(this.video.currentTime, this.m.start, this.m.end))}${this.loopStep ? ", en boucle" : ""}`);
   }
 
   currentStep(t = this.video.currentTime) {
@@ -399,11 +414,37 @@ export class Player {
   toggleLoop() {
     if (this.loopStep) { this.loopStep = null; }
     else { this.loopStep = this.loopStepAt(); if (!this.loopStep) { this.announce("Aucune étape à cet instant."); return; } }
+    this.keepLoop();
+    this.announce(this.loopStep ? `Boucle sur l'étape « ${this.loopStep.title} »` : "Boucle désactivée");
+  }
+
+  keepLoop() {
     this.showLoop();
     try {
       if (this.loopStep) localStorage.setItem(this.loopKey, String(this.loopStep.id)); else localStorage.removeItem(this.loopKey);
     } catch { /* storage refused: the loop holds for this page only */ }
-    this.announce(this.loopStep ? `Boucle sur l'étape « ${this.loopStep.title} »` : "Boucle désactivée");
+  }
+
+  /** The loop is the current step's: a move to another step (step list, « Étape précédente / suivante »,
+   * seek bar, transcript) takes the loop there instead of turning back to the looped step. A moment
+   * that belongs to no step's loop (a gap without a question) ends it. */
+  followLoop(t) {
+    if (!this.loopStep) return;
+    const step = this.loopStepAt(t);
+    if (step === this.loopStep) return;
+    this.loopStep = step;
+    this.keepLoop();
+    if (!step) this.announce("Boucle désactivée");
+  }
+
+  /** Back to the looped step's start (at its loop end, or at the end of the capsule), playing on. */
+  loopBack() {
+    const v = this.video, ls = this.loopStep;
+    this.closeRange();
+    v.currentTime = ls.start;
+    this.lastT = ls.start - 0.01;
+    this.root.dataset.loops = String((+this.root.dataset.loops || 0) + 1);
+    if (v.paused && !this.active) v.play().catch(() => {});
   }
 
   showLoop() {
@@ -451,6 +492,7 @@ export class Player {
     this.closeRange();
     this.video.currentTime = t;
     this.lastT = t - 0.01;
+    this.followLoop(t);
     return reached;
   }
 
@@ -523,9 +565,20 @@ export class Player {
       const g = this.guard();
       if (v.currentTime > g + 0.3) { v.currentTime = g; this.refused(); }
     });
-    v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; });
+    v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; this.followLoop(v.currentTime); });
     v.addEventListener("timeupdate", () => this.tick());
+    // timeupdate comes every ~250 ms (0.125 s of video at 0,5×): a looped step's end is checked at each
+    // frame shown too, so the loop turns back on its last frame.
+    if (typeof v.requestVideoFrameCallback === "function") {
+      const frame = (_now, meta) => {
+        const ls = this.loopStep;
+        if (ls && !v.paused && !v.seeking && meta.mediaTime + 2 * FRAME * Math.max(1, v.playbackRate) >= Math.min(loopEnd(ls), m.end)) this.tick();
+        v.requestVideoFrameCallback(frame);
+      };
+      v.requestVideoFrameCallback(frame);
+    }
     v.addEventListener("ended", () => { this.closeRange(); this.save(); if (!this.active) this.atEnd(); });
+    v.addEventListener("ratechange", () => this.rateChanged());
     v.addEventListener("error", () => {
       if (this.source?.kind === "mp4" || !m.sources.mp4) return;
       this.source.destroy?.();
@@ -609,23 +662,25 @@ export class Player {
   }
 
   tick() {
-    const v = this.video, m = this.m, t = v.currentTime;
-    // The capsule's range of the footage.
-    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.atEnd(); return; }
-    // Interactions crossed during normal playback (asked before a loop turns back past them).
+    const v = this.video, m = this.m, t = v.currentTime, ls = this.loopStep;
+    // Interactions crossed during normal playback (asked before a loop turns back past them); while a
+    // step loops, only its own: one past its loop end (the next step's) is not reached.
     const q = !v.seeking && !this.active
-      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < 1.5)
+      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < 1.5
+        && (!ls || i.time < loopEnd(ls) - 0.005))
       : null;
-    // Loop the current step, up to just past the last question that belongs to it; also while an
-    // optional question stays open and the video plays on (only a question that paused it holds it).
-    const ls = this.loopStep;
-    if (ls && !q && (t >= loopEnd(ls) - 0.05 || t < ls.start - 0.5) && (!this.active || !v.paused)) {
-      this.closeRange();
-      v.currentTime = ls.start;
-      this.lastT = ls.start - 0.01;
-      this.root.dataset.loops = String((+this.root.dataset.loops || 0) + 1);
+    // Loop the current step, up to just past the last question that belongs to it (the end of the
+    // capsule for the last step); also while an optional question stays open and the video plays on
+    // (only a question that paused it holds it). Checked before the end of the capsule: the last
+    // step loops like the others. The margin grows with the speed (one frame's worth of video).
+    const end = ls ? Math.min(loopEnd(ls), m.end) : Infinity;
+    const lead = Math.max(0.05, 1.5 * FRAME * v.playbackRate);
+    if (ls && !q && !v.seeking && (t >= end - lead || t < ls.start - 0.5) && (!this.active || !v.paused)) {
+      this.loopBack();
       return;
     }
+    // The capsule's range of the footage.
+    if (t >= m.end - 0.02 && !v.paused) { v.pause(); this.closeRange(); this.atEnd(); return; }
     if (!v.seeking && !this.active) {
       if (q) { this.ask(q); }
       else {
@@ -673,6 +728,7 @@ export class Player {
   atEnd() {
     const q = this.m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= this.m.end + 0.05);
     if (q) { this.ask(q); return; }
+    if (this.loopStep) { this.loopBack(); return; } // the last step looped: the end turns back to its start
     this.ended();
   }
 
