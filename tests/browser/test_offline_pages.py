@@ -85,6 +85,9 @@ def test_block_and_visited_pages_open_offline_and_the_rest_lists_downloads(live_
     link = page.locator(f"[data-offline-capsules] a[href='{capsule_page.url}']")
     assert link.inner_text() == published["capsule"].title
     assert page.locator("[data-offline-retry]").is_hidden()
+    # The other pages on the device: the block (it came with the download), the certification (visited).
+    assert page.locator(f"[data-offline-pages] a[href='{block.url}']").inner_text() == block.skills_block.title
+    assert page.locator(f"[data-offline-pages] a[href='{certification.url}']").inner_text() == cert_title
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "offline-fallback-360", full_page=False)
     assert not accessibility_violations(page)

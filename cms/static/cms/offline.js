@@ -46,6 +46,7 @@
   async function list() {
     var capsules = root.querySelector("[data-offline-capsules]");
     var shown = {};
+    var extra = {};  // other pages that came with a downloaded capsule
     var names = "caches" in window ? await caches.keys() : [];
     for (var i = 0; i < names.length; i++) {
       var m = /^geste-capsule-(\d+)$/.exec(names[i]);
@@ -57,12 +58,25 @@
       if (!resp) { continue; }  // its page went at a sign-out: it opens again once visited online
       shown[new URL(href, location.href).pathname] = true;
       item(capsules, href, await titleOf(resp, "Capsule " + m[1]));
+      // The other pages that came with it: its skills block (the breadcrumb's way back).
+      var media = await caches.open(names[i]);
+      var entries = await media.keys();
+      for (var j = 0; j < entries.length; j++) {
+        var u = new URL(entries[j].url);
+        if (shown[u.pathname] || extra[u.pathname]) { continue; }
+        var copy = await media.match(entries[j], { ignoreVary: true });
+        if (copy && (copy.headers.get("Content-Type") || "").indexOf("text/html") === 0) { extra[u.pathname] = copy; }
+      }
     }
     root.querySelector("[data-offline-none]").hidden = capsules.children.length > 0;
-    if (names.indexOf("geste-pages") < 0) { return; }
     var pages = root.querySelector("[data-offline-pages]");
     var cache = await caches.open("geste-pages");
     var keys = await cache.keys();
+    for (var path in extra) {
+      if (shown[path]) { continue; }
+      shown[path] = true;
+      item(pages, path, await titleOf(extra[path], path));
+    }
     for (var k = 0; k < keys.length; k++) {
       var url = new URL(keys[k].url);
       if (url.pathname.indexOf("/__pages__/") !== 0) { continue; }
@@ -72,6 +86,7 @@
       if (!page) { continue; }
       var html = await page.clone().text();
       if (html.indexOf("data-geste-player") >= 0) { continue; }  // a capsule not downloaded: no video offline
+      shown[url.pathname] = true;
       item(pages, url.pathname + url.search, await titleOf(page, url.pathname));
     }
     root.querySelector("[data-offline-pages-section]").hidden = pages.children.length === 0;
