@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import favicon, health, language, media, search
+from cms import favicon, health, language, media, offline, search
 
 handler500 = "cms.errors.server_error"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", favicon.favicon, name="favicon"),
     path("langue/<str:code>/", language.switch_language, name="switch-language"),
     path("recherche/", search.search_view, name="catalogue-search"),
+    path("hors-ligne/", offline.offline_page, name="offline-page"),
     path("", include("capsules.urls")),
 ]
 if settings.MEDIA_URL.startswith("/"):

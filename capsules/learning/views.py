@@ -481,8 +481,10 @@ def offline_bundle(request, capsule_id: int):
     rend = capsule.footage.renditions or {}
     if not rend.get("mp4"):
         return _error("Cette capsule n'est pas encore disponible hors ligne.", 409)
+    parent = capsule.page.get_parent()  # the skills block: the breadcrumb's way back works offline too
     urls = [
         capsule.page.url,
+        parent.url if parent is not None and parent.live and parent.depth > 1 else None,
         reverse("learner-manifest", args=[capsule.pk]),
         reverse("learner-chapters", args=[capsule.pk]),
         static("geste/player.js"),

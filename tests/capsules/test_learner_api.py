@@ -454,6 +454,7 @@ def test_offline_bundle_lists_low_mp4_captions_page_and_manifest(world):
     data = world["client"].get(reverse("learner-offline", args=[world["capsule"].pk])).json()
     urls = data["urls"]
     assert world["page"].url in urls and manifest_url(world["capsule"]) in urls
+    assert world["page"].get_parent().url in urls  # the block: the breadcrumb's way back opens offline
     assert any(u.endswith("low.mp4") for u in urls) and any(u.endswith("captions.fr.vtt") for u in urls)
     assert "/static/geste/player.js" in urls
     assert not any(u.endswith(".m3u8") for u in urls)

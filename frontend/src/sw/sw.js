@@ -1,14 +1,45 @@
-// Geste service worker: plays downloaded capsules offline.
-// The page stores a capsule's files (low-rung MP4, captions, manifest, page, player) in a
-// cache named geste-capsule-<id>; this worker answers from those caches when the network is
-// gone — navigations and the manifest network-first, media cache-first with Range support
-// (the video element asks for byte ranges). API POSTs are never intercepted: the page queues
-// them itself while offline.
-
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+// Geste service worker: plays downloaded capsules offline and keeps the learner pages visited.
+// The page stores a capsule's files (low-rung MP4, captions, manifest, page, its block's page,
+// player) in a cache named geste-capsule-<id>; this worker answers from those caches when the
+// network is gone — navigations and the manifest network-first, media cache-first with Range
+// support (the video element asks for byte ranges). API POSTs are never intercepted: the page
+// queues them itself while offline.
+//
+// Pages visited online that the site marks keepable (X-Geste-Offline: 1, cms/offline.py: catalogue,
+// certification, skills block and capsule pages) are kept in geste-pages for the account that saw
+// them (X-Geste-Scope); a navigation answered with another scope (sign-out, another account) empties
+// that cache first. Offline, a kept page is served with the mark « Hors ligne — version du JJ/MM à
+// HH:MM »; a page never kept gets the offline page (/hors-ligne/, kept at install), which lists
+// the capsules downloaded on this device.
 
 const OPTS = { ignoreVary: true };
+const PAGES = "geste-pages";
+const SHELL = "geste-shell";
+const SHELL_URL = "/hors-ligne/";
+const SCOPE_KEY = "/__scope__";
+const SAVED_AT = "X-Geste-Saved-At";
+const MAX_PAGES = 40;
+
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(keepShell().catch(() => {}));
+});
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+// The offline page and the files it needs, rendered without the account (one copy for all).
+async function keepShell() {
+  const resp = await fetch(SHELL_URL, { credentials: "omit", cache: "no-store" });
+  if (!resp.ok) return;
+  const html = await resp.clone().text();
+  const cache = await caches.open(SHELL);
+  await cache.put(SHELL_URL, resp);
+  for (const m of html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)) {
+    try {
+      const r = await fetch(m[1], { cache: "no-store" });
+      if (r.ok) await cache.put(m[1], r);
+    } catch { /* the page still shows without it */ }
+  }
+}
 
 function isNetworkFirst(req, url) {
   return req.mode === "navigate" || url.pathname.startsWith("/api/");
@@ -16,11 +47,96 @@ function isNetworkFirst(req, url) {
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
-  if (req.method !== "GET") return;
   const url = new URL(req.url);
   if (url.origin !== self.location.origin || url.pathname === "/sw.js" || url.pathname.startsWith("/admin/")) return;
-  event.respondWith(isNetworkFirst(req, url) ? networkFirst(req) : cacheFirst(req, url));
+  if (req.method !== "GET") {
+    // Signing out: the pages kept for this account go before the next person uses the device.
+    if (req.method === "POST" && url.pathname.endsWith("/deconnexion/")) event.waitUntil(forget());
+    return;
+  }
+  if (req.mode === "navigate") event.respondWith(navigate(event, req));
+  else event.respondWith(isNetworkFirst(req, url) ? networkFirst(req) : cacheFirst(req, url));
 });
+
+async function navigate(event, req) {
+  let saving = Promise.resolve();
+  try {
+    const resp = await fetch(req);
+    saving = remember(req, resp.clone()).catch(() => {});
+    event.waitUntil(saving);
+    return resp;
+  } catch (err) {
+    const pages = await caches.open(PAGES);
+    const hit = (await pages.match(pageKey(req.url), OPTS)) || (await caches.match(req.url, OPTS));
+    if (hit) return marked(hit);
+    const shell = await caches.match(SHELL_URL, OPTS);
+    const headers = { "Content-Type": "text/html; charset=utf-8" };
+    if (shell) return new Response(await shell.blob(), { status: 503, headers });
+    return new Response("<!doctype html><html lang=fr><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+      + "<title>Hors ligne</title><p>Vous êtes hors ligne et cette page n'a pas été téléchargée.</p>",
+      { status: 503, headers });
+  }
+}
+
+// Kept pages sit under /__pages__/…: a fetch of the page's own URL by a script (the download of a
+// capsule) never gets this copy instead of the network's.
+function pageKey(href) {
+  const u = new URL(href);
+  return `${u.origin}/__pages__${u.pathname}${u.search}`;
+}
+
+// What one account saw goes: the pages kept, and the page copies in the downloaded capsules (they
+// show the account's name and progress; the video, captions and pictures stay on the device).
+async function forget() {
+  await caches.delete(PAGES);
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("geste-capsule-")) continue;
+    const cache = await caches.open(name);
+    for (const r of await cache.keys()) {
+      const hit = await cache.match(r);
+      if (hit && (hit.headers.get("Content-Type") || "").startsWith("text/html")) await cache.delete(r);
+    }
+  }
+}
+
+// Keeps a keepable page for the account that saw it; another account's pages go first.
+async function remember(req, resp) {
+  const scope = resp.headers.get("X-Geste-Scope");
+  if (scope === null) return;
+  let cache = await caches.open(PAGES);
+  const own = await cache.match(SCOPE_KEY);
+  if (!own || (await own.text()) !== scope) {
+    if (own) {
+      await forget();
+      cache = await caches.open(PAGES);
+    }
+    await cache.put(SCOPE_KEY, new Response(scope));
+  }
+  if (resp.status !== 200 || resp.redirected || resp.headers.get("X-Geste-Offline") !== "1") return;
+  const headers = new Headers(resp.headers);
+  headers.set(SAVED_AT, String(Date.now()));
+  const key = pageKey(req.url);
+  await cache.delete(key);  // put again at the end: the oldest pages go first past MAX_PAGES
+  await cache.put(key, new Response(await resp.blob(), { status: 200, headers }));
+  const keys = (await cache.keys()).filter((r) => new URL(r.url).pathname !== SCOPE_KEY);
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
+}
+
+function two(n) { return String(n).padStart(2, "0"); }
+
+// A kept page, with the mark that says it is this device's copy and from when.
+async function marked(resp) {
+  if (!(resp.headers.get("Content-Type") || "").startsWith("text/html")) return resp;
+  const at = new Date(+resp.headers.get(SAVED_AT) || Date.parse(resp.headers.get("Date") || "") || Date.now());
+  const label = `Hors ligne — version du ${two(at.getDate())}/${two(at.getMonth() + 1)} à ${two(at.getHours())}:${two(at.getMinutes())}`;
+  const mark = `<p class="offline-stale" role="status" data-offline-stale>${label}</p>`;
+  let html = await resp.text();
+  html = html.replace("</head>", '<link rel="stylesheet" href="/static/cms/offline.css"></head>');
+  html = /<main[\s>]/.test(html) ? html.replace(/<main[\s>]/, (m) => mark + m) : html.replace(/<body[^>]*>/, (m) => m + mark);
+  const headers = new Headers(resp.headers);
+  headers.delete("Content-Length");
+  return new Response(html, { status: 200, headers });
+}
 
 async function networkFirst(req) {
   try {
@@ -28,11 +144,6 @@ async function networkFirst(req) {
   } catch (err) {
     const hit = await caches.match(req.url, OPTS);
     if (hit) return hit;
-    if (req.mode === "navigate") {
-      return new Response("<!doctype html><html lang=fr><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-        + "<title>Hors ligne</title><p>Vous êtes hors ligne et cette page n'a pas été téléchargée.</p>",
-        { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
-    }
     throw err;
   }
 }

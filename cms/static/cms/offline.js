@@ -1,0 +1,96 @@
+// The offline page: lists what this device can show without network (the capsules downloaded with
+// « Télécharger pour hors ligne », kept in the caches geste-capsule-<id> and marked complete in
+// localStorage under geste:offline:<id> by the player; the other pages kept by the service worker in
+// geste-pages), and offers « Réessayer » once the connection is back.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-offline-page]");
+  if (!root) { return; }
+  var state = root.querySelector("[data-offline-state]");
+  var retry = root.querySelector("[data-offline-retry]");
+  var OFFLINE_TEXT = state.textContent;
+
+  function online(on) {
+    retry.hidden = !on;
+    state.textContent = on ? "La connexion est revenue : réessayez d'ouvrir la page." : OFFLINE_TEXT;
+  }
+  retry.querySelector("button").addEventListener("click", function () { location.reload(); });
+  window.addEventListener("online", function () { online(true); });
+  window.addEventListener("offline", function () { online(false); });
+  online(navigator.onLine);
+
+  async function titleOf(resp, fallback) {
+    try {
+      var doc = new DOMParser().parseFromString(await resp.text(), "text/html");
+      var h1 = doc.querySelector("main h1") || doc.querySelector("h1");
+      var text = (h1 && h1.textContent.trim()) || doc.title;
+      return text || fallback;
+    } catch (e) { return fallback; }
+  }
+  function item(list, href, title) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = title;
+    li.appendChild(a);
+    list.appendChild(li);
+  }
+  function pageKey(href) {  // where frontend/src/sw/sw.js keeps a visited page
+    var u = new URL(href, location.href);
+    return u.origin + "/__pages__" + u.pathname + u.search;
+  }
+  function downloaded(id) {
+    try { return JSON.parse(localStorage.getItem("geste:offline:" + id) || "null"); } catch (e) { return null; }
+  }
+
+  async function list() {
+    var capsules = root.querySelector("[data-offline-capsules]");
+    var shown = {};
+    var extra = {};  // other pages that came with a downloaded capsule
+    var names = "caches" in window ? await caches.keys() : [];
+    for (var i = 0; i < names.length; i++) {
+      var m = /^geste-capsule-(\d+)$/.exec(names[i]);
+      var meta = m && downloaded(m[1]);
+      if (!meta || !meta.urls || !meta.urls.length) { continue; }  // not downloaded whole
+      var href = meta.urls[0];  // the capsule's page comes first in its offline bundle
+      var resp = await (await caches.open(names[i])).match(href, { ignoreVary: true })
+        || await caches.match(pageKey(href), { ignoreVary: true });
+      if (!resp) { continue; }  // its page went at a sign-out: it opens again once visited online
+      shown[new URL(href, location.href).pathname] = true;
+      item(capsules, href, await titleOf(resp, "Capsule " + m[1]));
+      // The other pages that came with it: its skills block (the breadcrumb's way back).
+      var media = await caches.open(names[i]);
+      var entries = await media.keys();
+      for (var j = 0; j < entries.length; j++) {
+        var u = new URL(entries[j].url);
+        if (shown[u.pathname] || extra[u.pathname]) { continue; }
+        var copy = await media.match(entries[j], { ignoreVary: true });
+        if (copy && (copy.headers.get("Content-Type") || "").indexOf("text/html") === 0) { extra[u.pathname] = copy; }
+      }
+    }
+    root.querySelector("[data-offline-none]").hidden = capsules.children.length > 0;
+    var pages = root.querySelector("[data-offline-pages]");
+    var cache = await caches.open("geste-pages");
+    var keys = await cache.keys();
+    for (var path in extra) {
+      if (shown[path]) { continue; }
+      shown[path] = true;
+      item(pages, path, await titleOf(extra[path], path));
+    }
+    for (var k = 0; k < keys.length; k++) {
+      var url = new URL(keys[k].url);
+      if (url.pathname.indexOf("/__pages__/") !== 0) { continue; }
+      url = new URL(url.pathname.slice("/__pages__".length) + url.search, location.href);
+      if (shown[url.pathname]) { continue; }
+      var page = await cache.match(keys[k]);
+      if (!page) { continue; }
+      var html = await page.clone().text();
+      if (html.indexOf("data-geste-player") >= 0) { continue; }  // a capsule not downloaded: no video offline
+      shown[url.pathname] = true;
+      item(pages, url.pathname + url.search, await titleOf(page, url.pathname));
+    }
+    root.querySelector("[data-offline-pages-section]").hidden = pages.children.length === 0;
+  }
+  list().catch(function () { root.querySelector("[data-offline-none]").hidden = false; })
+    .then(function () { root.dataset.listed = "1"; });
+})();
