@@ -195,7 +195,9 @@ class AssignedExpertApprovalTask(AbstractGroupApprovalTask):
         return page is None or page.capsule.footage.expert_id == user.pk
 
     def user_can_access_editor(self, obj, user):
-        return self._may_moderate(obj, user)
+        """Never opens the page editor: an expert checks the capsule on « Vérifier » (cms/expert_check.py)
+        and does not edit its fields; designers edit through their page permissions."""
+        return user.is_superuser
 
     def locked_for_user(self, obj, user):
         return not self._may_moderate(obj, user)

@@ -31,6 +31,30 @@ class AssignedExpertSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNoti
         triggering = kwargs.get("user")
         return users.exclude(pk=triggering.pk) if triggering else users
 
+    def _check_url(self, task_state: TaskState) -> str | None:
+        """The expert's « Vérifier » screen (cms/expert_check.py) for a capsule at the expert's task."""
+        from django.urls import reverse
+
+        from cms.models import AssignedExpertApprovalTask, CapsulePage
+
+        page = task_state.workflow_state.content_object
+        if not isinstance(task_state.task.specific, AssignedExpertApprovalTask) or not isinstance(
+                getattr(page, "specific", page), CapsulePage):
+            return None
+        return reverse("geste_expert_check", args=[page.pk])
+
+    def get_template_set(self, instance, **kwargs):
+        """The expert's e-mail leads to « Vérifier », not to the page editor they may not open."""
+        if self._check_url(instance) is None:
+            return super().get_template_set(instance, **kwargs)
+        return {kind: f"cms/notifications/capsule_to_check{suffix}"
+                for kind, suffix in (("subject", "_subject.txt"), ("text", ".txt"), ("html", ".html"))}
+
+    def get_context(self, task_state, **kwargs):
+        context = super().get_context(task_state, **kwargs)
+        context["check_url"] = self._check_url(task_state)
+        return context
+
 
 notifier = AssignedExpertSubmissionNotifier()  # module-level: signals hold receivers weakly
 

@@ -598,3 +598,20 @@ def refuse_direct_publish(request, page):
             "Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation ».",
         )
     return None
+
+
+# --- the expert's check of a capsule sent for validation (cms/expert_check.py) ---------------------
+
+
+@hooks.register("register_admin_urls")
+def register_expert_check_urls():
+    from cms import expert_check
+
+    return expert_check.urlpatterns
+
+
+@hooks.register("construct_homepage_panels")
+def expert_check_panel(request, panels):
+    from cms import expert_check
+
+    expert_check.replace_wagtail_panel(request, panels)

@@ -162,30 +162,23 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     shot(page, "09-sent-for-validation")
     capsule = Capsule.objects.get(footage=footage)
 
-    # 5. The expert previews the draft from the dashboard: the player loads it with its questions.
+    # 5. The expert checks the draft from the dashboard's « Vérifier »: the player loads it with its
+    # questions, next to « Approuver » and « Demander des modifications » (never the page editor).
     page = sign_in(context, live_server, "jean")
-    expect(page.get_by_text(capsule.title).first).to_be_visible()  # Wagtail's "awaiting your review" panel
-    preview_link = page.locator('a[href*="/workflow/preview/"]').first  # in the row's "…" menu
-    expect(preview_link).to_have_count(1)
-    preview_href = preview_link.get_attribute("href")
-    preview = context.new_page()
-    preview.goto(live_server.url + preview_href)  # the dashboard opens it in a new tab
-    expect(preview.locator(".gp-video")).to_be_visible()
-    expect(preview.locator(".preview-answers")).to_contain_text("Réponse")
-    preview.wait_for_timeout(1500)  # give the player time to fail, if it would (asserted just below)
-    assert preview.locator(".gp-error").count() == 0, preview.locator(".gp-error").all_inner_texts()
-    shot(preview, "10-expert-preview", fit=False)
-    preview.close()
-    # ... then approves in the page editor; they land on their dashboard, without a permission error.
-    page.locator(f'a[href$="/admin/pages/{capsule.page.pk}/edit/"]').first.click()
-    approve = page.locator('button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])')
-    if not approve.first.is_visible():  # in the action menu's dropdown
-        page.locator("footer [aria-label='Plus d’actions'], footer [aria-label=\"Plus d'actions\"], "
-                     "footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
-    approve.first.click()
+    panel = page.locator("#geste-to-check")
+    expect(panel).to_contain_text(capsule.title)
+    panel.get_by_role("link", name="Vérifier").first.click()
+    frame = page.frame_locator("iframe.geste-check__frame")
+    expect(frame.locator(".gp-video")).to_be_visible()
+    expect(frame.locator(".preview-answers")).to_contain_text("Réponse")
+    page.wait_for_timeout(1500)  # give the player time to fail, if it would (asserted just below)
+    assert frame.locator(".gp-error").count() == 0, frame.locator(".gp-error").all_inner_texts()
+    shot(page, "10-expert-preview", fit=False)
+    # ... then approves; they land on their dashboard, told what happens next.
+    page.get_by_role("button", name="Approuver", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/").endswith("/admin"), page.url
-    assert "autorisations" not in page.locator(".messages").inner_text() if page.locator(".messages").count() else True
+    expect(page.locator(".messages")).to_contain_text("le concepteur peut la publier")
     shot(page, "11-expert-after-approval")
 
     # 6. The designer publishes from the capsule screen; learners can now reach the capsule.

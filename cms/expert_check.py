@@ -1,0 +1,148 @@
+"""The expert's check of a capsule sent for validation: « Vérifier », then « Approuver » or
+« Demander des modifications ».
+
+Wagtail's dashboard panel hides the task's actions behind a "…" menu and links the title to the
+full page editor, where an expert saw every field of the page (and a « Capsule » dropdown listing
+other capsules). An expert is a tradesperson, not a web editor: they get, instead of that panel,
+« Capsules à vérifier » with one « Vérifier » button per capsule, which opens the capsule as learners
+will see it (Wagtail's own preview of the submitted revision, framed) with the two actions in plain
+sight. Their decision goes through the workflow task's own rules (``get_actions`` and ``on_action``,
+as Wagtail's workflow action view does) and says what happens next on the dashboard.
+
+Experts never reach the page editor: ``AssignedExpertApprovalTask.user_can_access_editor`` no longer
+opens it to them (cms/models.py), and the Experts group holds no page permission.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView
+from wagtail.models import Page, TaskState
+from wagtail.utils.decorators import xframe_options_sameorigin_override
+
+from capsules import permissions
+
+ACTIONS = ("approve", "reject")
+
+
+def uses_check_screen(user) -> bool:
+    """Experts who are not designers (nor administrators) check capsules here, not in Wagtail's panel."""
+    return permissions.is_reviewer(user) and not permissions.can_author(user) and not user.is_superuser
+
+
+def _current(page, user):
+    """The page's task in progress and its state, if ``user`` may act on it now; (None, None) when the
+    capsule is theirs to see but waits on nobody or someone else (already approved, say); PermissionDenied
+    for anyone else."""
+    state = page.current_workflow_task_state
+    task = page.current_workflow_task
+    if state is not None and task is not None and task.get_actions(page, user):
+        return task, state.specific
+    capsule = getattr(page, "capsule", None)
+    if user.is_superuser or (capsule is not None and permissions.can_see(user, capsule.footage)):
+        return None, None
+    raise PermissionDenied
+
+
+def _submitter_name(state) -> str:
+    user = state.revision.user if state.revision_id else None
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+class CapsulesToCheckPanel(Component):
+    """« En attente de votre vérification »: one row per capsule, with a visible « Vérifier » button."""
+
+    name = "geste_capsules_to_check"
+    order = 40  # above "Relectures en attente": a capsule to check waits on this expert alone
+    template_name = "cms/admin/capsules_to_check_panel.html"
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {"rows": self.rows}
+
+
+def capsules_to_check(user) -> list[dict]:
+    states = (TaskState.objects.reviewable_by(user).select_related("revision", "revision__user")
+              .order_by("-started_at"))
+    rows = []
+    for state in states:
+        page = state.revision.content_object if state.revision_id else None
+        if not isinstance(page, Page):
+            continue
+        rows.append({"title": state.revision.object_str or page.title,
+                     "check_url": reverse("geste_expert_check", args=[page.pk]),
+                     "submitted_by": _submitter_name(state), "started_at": state.started_at})
+    return rows
+
+
+def check_screen(request, page_id: int):
+    page = get_object_or_404(Page, pk=page_id).specific
+    task, state = _current(page, request.user)
+    if state is None:
+        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        return redirect("wagtailadmin_home")
+    draft = state.revision.as_object()
+    return TemplateResponse(request, "cms/admin/expert_check.html", {
+        "page": page, "title": draft.title, "task": task, "task_state": state,
+        "submitted_by": _submitter_name(state),
+        "preview_url": reverse("geste_expert_check_preview", args=[page.pk, task.pk]),
+        "approve_url": reverse("geste_expert_check_action", args=[page.pk, "approve"]),
+        "reject_url": reverse("geste_expert_check_action", args=[page.pk, "reject"]),
+    })
+
+
+@require_POST
+def check_action(request, page_id: int, action: str):
+    """Approve or ask for changes, through the task's own rules (the same checks as Wagtail's view)."""
+    if action not in ACTIONS:
+        raise PermissionDenied
+    page = get_object_or_404(Page, pk=page_id).specific
+    task, state = _current(page, request.user)
+    if state is None:
+        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        return redirect("wagtailadmin_home")
+    if action not in [name for name, _label, _modal in task.get_actions(page, request.user)]:
+        raise PermissionDenied
+    comment = request.POST.get("comment", "").strip()
+    if action == "reject" and not comment:
+        messages.error(request, "Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande.")
+        return redirect(reverse("geste_expert_check", args=[page.pk]) + "#demande")
+    title = state.revision.as_object().title
+    task.on_action(state, request.user, action, comment=comment)
+    if action == "approve":
+        messages.success(request, f"Capsule «\u00a0{title}\u00a0» approuvée\u00a0: le concepteur peut la publier.")
+    else:
+        messages.success(request, f"Modifications demandées pour la capsule «\u00a0{title}\u00a0»\u00a0: "
+                                  "le concepteur a reçu votre commentaire.")
+    return redirect("wagtailadmin_home")
+
+
+# Wagtail's preview of the submitted revision (same permission check: the task's actions), allowed
+# in a frame of the same origin so that the check screen shows it next to the two actions. Its path
+# ends in /preview/: it keeps the public site's strict Content-Security-Policy (cms/csp.py).
+framed_preview = xframe_options_sameorigin_override(PreviewRevisionForTaskView.as_view())
+
+urlpatterns = [
+    path("geste/verification/<int:page_id>/", check_screen, name="geste_expert_check"),
+    path("geste/verification/<int:page_id>/<int:task_id>/preview/", framed_preview,
+         name="geste_expert_check_preview"),
+    path("geste/verification/<int:page_id>/<slug:action>/", check_action, name="geste_expert_check_action"),
+]
+
+
+def replace_wagtail_panel(request, panels) -> None:
+    """For experts: « Capsules à vérifier » instead of Wagtail's "awaiting your review" panel."""
+    if not uses_check_screen(request.user):
+        return
+    panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+    rows = capsules_to_check(request.user)
+    if rows:
+        panels.append(CapsulesToCheckPanel(rows))

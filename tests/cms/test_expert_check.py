@@ -1,0 +1,155 @@
+"""The expert's check of a capsule sent for validation (cms/expert_check.py): on the dashboard a
+visible « Vérifier », then the capsule as learners will see it with « Approuver » and « Demander des
+modifications », a French message after acting, and never the page editor for an expert."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import escape
+from wagtail.models import TaskState
+
+from capsules.authoring import capsule as authoring
+from capsules.models import Capsule, Footage
+from cms.models import CapsulePage
+from tests.factories import FootageFactory, StepFactory, designer, expert
+
+
+@pytest.fixture
+def sent(db):
+    """A capsule sent for validation to its footage's assigned expert."""
+    people = {"jean": expert(username="jean-verif", first_name="Jean", last_name="Plombier"),
+              "autre": expert(username="expert-autre-verif"),
+              "camille": designer(username="camille-verif", first_name="Camille", last_name="Concepteur")}
+    footage = FootageFactory(expert=people["jean"], duration=30.0, status=Footage.Status.APPROVED)
+    for i in range(3):
+        StepFactory(footage=footage, order=i + 1, start=i * 10.0, end=i * 10.0 + 10.0, approved=True)
+    made = authoring.create_capsule(footage, title="Changer un joint", user=people["camille"])
+    authoring.submit_for_validation(Capsule.objects.get(pk=made.capsule_id), people["camille"])
+    page = CapsulePage.objects.get(pk=made.page_id)
+    state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
+    return people, page, state
+
+
+def _section(html: str, section_id: str) -> str:
+    found = re.search(rf'<section[^>]*id="{section_id}".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_dashboard_shows_a_visible_check_button_instead_of_wagtails_menu(client, sent):
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    html = client.get("/admin/").content.decode()
+    panel = _section(html, "geste-to-check")
+    assert "En attente de votre vérification" in panel and "Changer un joint" in panel
+    assert f'href="{reverse("geste_expert_check", args=[page.pk])}"' in panel and ">Vérifier</a>" in panel
+    assert "envoyée par Camille Concepteur" in panel
+    # Wagtail's panel (actions behind "…", title linking to the page editor) is not shown to the expert
+    assert 'id="awaiting-review' not in html
+    assert reverse("wagtailadmin_pages:edit", args=[page.pk]) not in html
+    # another expert has nothing to check; the designer keeps Wagtail's own panel
+    client.force_login(people["autre"])
+    assert "Changer un joint" not in client.get("/admin/").content.decode()
+    client.force_login(people["camille"])
+    assert 'id="geste-to-check"' not in client.get("/admin/").content.decode()
+
+
+def test_the_expert_never_reaches_the_page_editor(client, sent):
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    assert client.get(edit).status_code == 302  # sent away: no page permission, the task opens no editor
+    res = client.post(edit, {"title": "Titre changé par l'expert", "slug": page.slug, "capsule": page.capsule_id,
+                             "action-submit": "1"})
+    assert res.status_code == 302
+    page.refresh_from_db()
+    assert page.draft_title == "Changer un joint"
+
+
+def test_check_screen_frames_the_learners_view_with_two_actions(client, sent):
+    people, page, state = sent
+    client.force_login(people["jean"])
+    res = client.get(reverse("geste_expert_check", args=[page.pk]))
+    assert res.status_code == 200
+    html = res.content.decode()
+    preview = reverse("geste_expert_check_preview", args=[page.pk, state.task_id])
+    assert f'<iframe class="geste-check__frame" src="{preview}"' in html
+    assert ">Approuver</button>" in html and ">Demander des modifications</button>" in html
+    assert 'name="title"' not in html and 'name="capsule"' not in html  # no field of the page to edit
+    framed = client.get(preview)
+    assert framed.status_code == 200 and framed.get("X-Frame-Options") == "SAMEORIGIN"
+    # the draft is rendered with the public templates: the strict policy, no inline script allowed
+    policy = framed.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'self'" in policy and "unsafe-inline" not in policy, policy
+    assert "gp-" in framed.content.decode() or "capsule" in framed.content.decode()
+    # another expert, or the designer at the expert's step, may not check it
+    for other in ("autre", "camille"):
+        client.force_login(people[other])
+        refused = client.get(reverse("geste_expert_check", args=[page.pk]))  # Wagtail: PermissionDenied -> home
+        assert refused.status_code in (302, 403) and "geste-check__frame" not in refused.content.decode()
+        assert client.get(preview).status_code in (302, 403)
+
+
+def test_approve_says_so_on_the_dashboard(client, sent):
+    people, page, state = sent
+    client.force_login(people["autre"])
+    url = reverse("geste_expert_check_action", args=[page.pk, "approve"])
+    assert client.post(url).status_code in (302, 403)  # refused (Wagtail sends PermissionDenied home)
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_IN_PROGRESS
+
+    client.force_login(people["jean"])
+    res = client.post(url, follow=True)
+    assert res.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_APPROVED
+    said = "Capsule «\u00a0Changer un joint\u00a0» approuvée\u00a0: le concepteur peut la publier."
+    assert said in res.content.decode()
+    page.refresh_from_db()
+    assert page.current_workflow_task.name == "Publication par le concepteur"
+    # nothing left to check: acting again is refused politely
+    res = client.post(url, follow=True)
+    assert escape("Changer un joint\u00a0» n'attend pas votre vérification.") in res.content.decode()
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_APPROVED
+
+
+def test_asking_for_changes_needs_a_comment_the_designer_reads(client, sent):
+    people, page, state = sent
+    client.force_login(people["jean"])
+    url = reverse("geste_expert_check_action", args=[page.pk, "reject"])
+    res = client.post(url, {"comment": "  "}, follow=True)
+    assert escape("Dites au concepteur ce qu'il faut modifier") in res.content.decode()
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_IN_PROGRESS
+    res = client.post(url, {"comment": "Il faut serrer à 12 N·m, pas 20."}, follow=True)
+    state.refresh_from_db()
+    assert state.status == TaskState.STATUS_REJECTED
+    assert state.comment == "Il faut serrer à 12 N·m, pas 20."
+    assert "Modifications demandées pour la capsule «\u00a0Changer un joint\u00a0»" in res.content.decode()
+    assert client.post(reverse("geste_expert_check_action", args=[page.pk, "publish"])).status_code in (302, 403)
+
+
+def test_superuser_keeps_the_editor(client, sent):
+    _people, page, _state = sent
+    admin = get_user_model().objects.create_superuser("admin-verif", "a@example.org", "motdepasse-geste")
+    client.force_login(admin)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+
+
+def test_the_experts_email_leads_to_the_check_screen(sent):
+    from django.core import mail
+
+    people, page, _state = sent
+    to_jean = [m for m in mail.outbox if people["jean"].email in m.to]
+    assert len(to_jean) == 1, [m.to for m in mail.outbox]
+    message = to_jean[0]
+    assert message.subject == "Capsule à vérifier : « Changer un joint »"
+    check = reverse("geste_expert_check", args=[page.pk])
+    html = message.alternatives[0][0] if message.alternatives else ""  # HTML only if WAGTAILADMIN_NOTIFICATION_USE_HTML
+    assert check in message.body and (not html or check in html)
+    assert reverse("wagtailadmin_pages:edit", args=[page.pk]) not in message.body + html
+    assert "attend votre vérification" in message.body
