@@ -114,6 +114,12 @@ def _bump(footage: Footage) -> None:
 
 
 def _step_for_time(steps: list[Step], time: float) -> Step | None:
+    """The step a moment belongs to. Steps are half-open: a point on the boundary between two steps
+    is the next one's start (the expert paused at a step's beginning), not the previous one's end;
+    only a step's end with no step after it takes the point itself."""
+    for step in steps:
+        if step.start <= time < step.end:
+            return step
     for step in steps:
         if step.start <= time <= step.end:
             return step

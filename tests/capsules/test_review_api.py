@@ -360,3 +360,15 @@ def test_a_merge_keeps_comments_and_questions_on_the_merged_step_and_undo_takes_
     question.refresh_from_db()
     assert question.step_id == second.pk
     assert third.pk in [s["id"] for s in undone.json()["steps"]]
+
+
+def test_a_key_point_on_a_boundary_belongs_to_the_step_it_starts(client, reviewed):
+    """A walk found a safety point placed at the start of step 2 (10 s, the expert paused there) listed
+    under step 1 in the learner's step list: steps are half-open, the last step keeps its own end."""
+    footage, who = reviewed
+    _client(client, who)
+    for time in (10.0, 25.0, 40.0, 0.0):
+        body = {"time": time, "kind": "safety", "text": f"à {time}"}
+        assert _post(client, "key_points", footage, body).status_code == 201
+    starts = {kp.time: kp.step.start for kp in KeyPoint.objects.all()}
+    assert starts == {10.0: 10, 25.0: 25, 40.0: 25, 0.0: 0}
