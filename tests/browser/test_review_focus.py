@@ -42,7 +42,7 @@ def _focus_on(page, expected: str) -> None:
     assert page.evaluate(ACTIVE) == expected
 
 
-def test_a_title_saved_by_enter_or_tab_keeps_the_focus(live_server, browser, footage_in_review):  # noqa: F811
+def test_a_title_saved_by_enter_or_tab_keeps_the_focus_on_its_step(live_server, browser, footage_in_review):  # noqa: F811
     footage, reviewer = footage_in_review
     ctx, page = _open(browser, live_server, footage, reviewer)
     saved = page.locator('[data-role="saved"]')
@@ -50,12 +50,20 @@ def test_a_title_saved_by_enter_or_tab_keeps_the_focus(live_server, browser, foo
     title.fill("Desserrer l'écrou")
     title.press("Enter")
     expect(saved).to_have_text("Titre enregistré.")
-    _focus_on(page, "title:1")  # still in the field just named (it was the body)
-    assert page.evaluate("document.activeElement.selectionStart") == len("Desserrer l'écrou")  # at its end
-    page.keyboard.type(" à la main")  # goes on typing where it was
+    # Enter ends the editing: the step's time, just before its title (it was the body; then, in the
+    # title itself, the next shortcut letter was typed into it: a walk saw a title become « a »).
+    _focus_on(page, "time:1")
+    page.keyboard.press("k")  # a shortcut acts: the key-point dialog, the title untouched
+    expect(page.locator('[data-dialog="key-point"]')).to_be_visible()
+    page.keyboard.press("Escape")
+    _focus_on(page, "time:1")
+    page.keyboard.press("Tab")  # the title again, to go on typing at its end
+    _focus_on(page, "title:1")
+    page.keyboard.press("End")
+    page.keyboard.type(" à la main")
     page.keyboard.press("Enter")
     expect(page.locator('[data-step-title="1"]')).to_have_value("Desserrer l'écrou à la main")
-    _focus_on(page, "title:1")
+    _focus_on(page, "time:1")
     # Tab to the next step: its time button, drawn again by the save, keeps the focus.
     page.locator('[data-step-title="0"]').fill("Fermer la vanne")
     page.keyboard.press("Tab")
@@ -162,7 +170,9 @@ def test_a_new_step_is_ready_to_be_named(live_server, browser, footage_in_review
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape ajoutée et enregistrée.")
     _focus_on(page, "title:2")
     expect(page.locator('[data-role="steps"] > li').nth(2)).to_have_class("is-selected")
-    page.keyboard.type("Remonter le siphon")
+    # A default title, selected (it was empty, and the approval failed on it after the confirmation).
+    expect(page.locator('[data-step-title="2"]')).to_have_value("Étape 3")
+    page.keyboard.type("Remonter le siphon")  # replaces it
     page.keyboard.press("Enter")
     expect(page.locator('[data-role="saved"]')).to_have_text("Titre enregistré.")
     ctx.close()

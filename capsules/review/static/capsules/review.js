@@ -426,14 +426,15 @@
         steps[i].title = input.value.replace(/\s+/g, " ").trim();
         saveSteps("Titre enregistré.");
       });
-      // One line of text: Enter saves (as it did in the input), it adds no line break. The save draws
-      // the list again: the focus comes back to this title (it fell to the page's body).
+      // One line of text: Enter saves (as it did in the input), it adds no line break, and ends the
+      // editing: the focus goes to this step's time, just before the title (it fell to the page's body),
+      // so the one-letter shortcuts (A, E, K...) act again instead of being typed into the title.
       input.addEventListener("keydown", (ev) => {
         if (ev.key !== "Enter") return;
         ev.preventDefault();
-        focusNext = { i, role: "title" };
+        focusNext = { i, role: "time" };
         input.blur();  // "change": the title is saved, if it changed
-        if (!saving) { focusNext = null; focusFirst(input); }  // nothing to save: the focus stays here
+        if (!saving) { focusNext = null; focusFirst(input.closest("li").querySelector(".geste-steps__time")); }
       });
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
@@ -557,10 +558,13 @@
     const end = Math.min(next >= 0 ? steps[next].start : duration(), playhead + Math.max(5, min));
     if (end - playhead < min) { message(`Il faut au moins ${secs(min)} sans étape après la tête de lecture.`); return; }
     const i = next >= 0 ? next : steps.length;
-    steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: "" });
+    // A default title (the server renumbers it with the others): an empty one was refused only at the
+    // approval, after the confirmation; this one is named in the confirmation's default-title warning.
+    steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: `Étape ${i + 1}` });
     selected = i;
     // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once.
-    saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok) focusFirst(titleField(i)); });
+    // Its default title is selected: typing names the step, replacing it.
+    saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok && focusFirst(titleField(i))) titleField(i).select(); });
   }
 
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
