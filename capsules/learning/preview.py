@@ -83,7 +83,8 @@ def sink(request, capsule_id: int):
 
 
 def answer_sheet(capsule: Capsule) -> list[dict]:
-    """Each accepted question with its right answer, in the reviewer's words (preview page only)."""
+    """Each accepted question with its right answer, in the reviewer's words (preview page only);
+    ``time`` on the footage's clock (``Interaction.time``)."""
     rows = []
     for inter in capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).order_by("time"):
         key = inter.answer_key or {}
@@ -102,6 +103,9 @@ def answer_sheet(capsule: Capsule) -> list[dict]:
             answer = key.get("model_answer", "")
         else:
             answer = ""
-        rows.append({"time": inter.time - capsule.start, "kind": inter.get_kind_display(), "prompt": inter.prompt,
+        # ``time`` stays on the footage's clock, as stored: the template reads it from the capsule's
+        # start (``|clock:capsule.start``), like the step list. Subtracting here too counted the
+        # start twice (a question at 0:06 of the player read 0:03 in a capsule cut at 0:02,8).
+        rows.append({"time": inter.time, "kind": inter.get_kind_display(), "prompt": inter.prompt,
                      "answer": answer, "mandatory": inter.mandatory})
     return rows

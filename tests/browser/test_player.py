@@ -675,6 +675,35 @@ def test_a_question_pauses_the_video_on_its_own_time(live_server, context, publi
 
 
 @pytest.mark.timeout(120)
+def test_a_question_crossed_between_two_timeupdates_reads_its_own_time(live_server, context, published):
+    """First user: in a capsule cut at 0:02,8 of its footage, a question the feedback, the block page and
+    the expert's list put at 0:02 opened with the counter at 0:03: timeupdate comes every ~250 ms, so
+    playback crossed the question's time (2.9 s of the capsule) and paused at 3.1 s. While the question
+    holds the video paused, the counter and the seek bar read the question's own time."""
+    from capsules.models import Capsule, Interaction
+
+    capsule, steps, q1 = published["capsule"], published["steps"], published["q1"]
+    Capsule.objects.filter(pk=capsule.pk).update(start=2.8, end=12.0)
+    Step.objects.filter(pk=steps[0].pk).update(start=2.8)
+    Interaction.objects.filter(pk=q1.pk).update(time=5.7)  # 2.9 s into the capsule: 0:02
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    page.evaluate("(() => { const v = document.querySelector('video.gp-video'); v.pause(); v.currentTime = 5.9; })()")
+    page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
+    page.wait_for_timeout(300)
+    # The timeupdate that crossed the question while playing: the one before it was at 5.6 s.
+    page.evaluate("""(() => { const p = document.querySelector('[data-geste-player]').gestePlayer;
+        p.lastT = 5.6; p.video.dispatchEvent(new Event('timeupdate')); })()""")
+    page.wait_for_selector(f"[data-geste-player][data-asking='{q1.pk}']", timeout=10000)
+    page.wait_for_timeout(400)  # any late timeupdate has drawn the counter
+    assert video(page, "v.paused") and video(page, "v.currentTime") > 5.8
+    assert page.text_content(".gp-time") == "0:02 / 0:09"
+    assert page.get_attribute(".gp-seek", "aria-valuetext") == "0:02"
+    leave(page)
+
+
+@pytest.mark.timeout(120)
 def test_two_questions_at_the_same_moment_are_both_asked(live_server, context, published):
     """Walk defect: a free-recall question placed at the same time as a choice question never showed:
     once the first was answered, playback went on from just after that moment and passed over the

@@ -153,3 +153,45 @@ def test_the_experts_email_leads_to_the_check_screen(sent):
     assert check in message.body and (not html or check in html)
     assert reverse("wagtailadmin_pages:edit", args=[page.pk]) not in message.body + html
     assert "attend votre vérification" in message.body
+
+
+@pytest.mark.parametrize("footage_time, shown", [(8.9, "0:06"), (14.8, "0:12")])
+def test_check_list_reads_question_times_on_the_capsules_clock(client, db, footage_time, shown):
+    """First user: in a capsule cut from the footage at 0:02,8, the check screen's « Questions et
+    réponses attendues » listed a question at « 0:03 » that the feedback (« Revoyez ce moment à 0:05 »),
+    the block page and the player put at 0:05–0:06: the list counted the capsule's start twice
+    (capsules/learning/preview.py took it off and the template's ``|clock:capsule.start`` again).
+    Every screen now reads the same time, counted from the capsule's start like the learner's player."""
+    import json
+
+    from capsules.recognition.achievements import _missing
+    from media_pipeline.quiz_drafts import MOMENT, DraftQuestion
+    from tests.factories import InteractionFactory
+
+    jean = expert(username="jean-horloge")
+    camille = designer(username="camille-horloge")
+    footage = FootageFactory(expert=jean, duration=40.0, status=Footage.Status.APPROVED)
+    for i in range(3):
+        StepFactory(footage=footage, order=i + 1, start=2.8 + i * 10.0, end=12.8 + i * 10.0, approved=True)
+    made = authoring.create_capsule(footage, title="Changer un joint", user=camille)
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    assert capsule.start == pytest.approx(2.8)
+    # The feedback as drafted (the hotspot's « Revoyez ce moment à … », on the capsule's clock).
+    drafted = DraftQuestion(kind="single_choice", time=footage_time, prompt="?", answer_key={},
+                            feedback_wrong=f"Revoyez ce moment à {MOMENT}.").on_clock(capsule.start)
+    inter = InteractionFactory(capsule=capsule, time=footage_time, feedback_wrong=drafted.feedback_wrong)
+    authoring.submit_for_validation(capsule, camille)
+    page = CapsulePage.objects.get(pk=made.page_id)
+    state = TaskState.objects.get(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_IN_PROGRESS)
+
+    client.force_login(jean)
+    framed = client.get(reverse("geste_expert_check_preview", args=[page.pk, state.task_id])).content.decode()
+    listed = re.findall(r"<strong>(\d+:\d\d) · ", framed)
+    assert listed == [shown], listed  # the expert's check list
+    # The player's feedback after a wrong answer (graded through the preview manifest).
+    answer_url = client.get(reverse("preview-manifest", args=[capsule.pk])).json()["interactions"][0]["answer_url"]
+    graded = client.post(answer_url, content_type="application/json",
+                         data=json.dumps({"response": {"choice": "b"}})).json()
+    assert graded["feedback"] == f"Revoyez ce moment à {shown}."
+    # The block page's « à … » for a mandatory question not answered yet.
+    assert _missing(inter, capsule, answered=False).time == shown

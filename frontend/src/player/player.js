@@ -17,6 +17,7 @@ const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end 
 const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
 const REPLAY_LEAD_S = 0.5; // a question this close after its step's start replays the step before it
 const ASK_EARLY_S = 0.05; // a question is asked when the video comes this close to its time
+const ASK_LATE_S = 1.5; // ... or, crossed between two timeupdates (~250 ms of video, more when faster), this far past it
 
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
@@ -471,6 +472,13 @@ export class Player {
     return q ? q.time : Infinity;
   }
 
+  /** The time of the next question playback would ask (Infinity when none is left ahead). */
+  nextQuestionTime() {
+    if (this.active) return Infinity;
+    const q = this.m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT);
+    return q ? q.time : Infinity;
+  }
+
   /** A mandatory question lets the learner past once answered right (or self-rated, or queued offline
    * and not graded yet), or answered wrong and left with "Continuer" on this page. The state is the
    * server's (manifest attempts, answer replies), so a reload cannot open the way. */
@@ -567,12 +575,15 @@ export class Player {
     });
     v.addEventListener("seeked", () => { this.event("seeked", { from: this.lastT, to: v.currentTime }); this.lastT = v.currentTime - 0.01; if (!v.paused) this.segStart = v.currentTime; this.followLoop(v.currentTime); });
     v.addEventListener("timeupdate", () => this.tick());
-    // timeupdate comes every ~250 ms (0.125 s of video at 0,5×): a looped step's end is checked at each
-    // frame shown too, so the loop turns back on its last frame.
+    // timeupdate comes every ~250 ms (0.125 s of video at 0,5×): a looped step's end and the next
+    // question are checked at each frame shown too, so the loop turns back on its last frame and the
+    // video pauses on the question's frame (it paused up to 0.25 s late: a question at 0:05,9 of the
+    // capsule opened on 0:06).
     if (typeof v.requestVideoFrameCallback === "function") {
       const frame = (_now, meta) => {
         const ls = this.loopStep;
-        if (ls && !v.paused && !v.seeking && meta.mediaTime + 2 * FRAME * Math.max(1, v.playbackRate) >= Math.min(loopEnd(ls), m.end)) this.tick();
+        const ahead = meta.mediaTime + 2 * FRAME * Math.max(1, v.playbackRate);
+        if (!v.paused && !v.seeking && ((ls && ahead >= Math.min(loopEnd(ls), m.end)) || ahead >= this.nextQuestionTime())) this.tick();
         v.requestVideoFrameCallback(frame);
       };
       v.requestVideoFrameCallback(frame);
@@ -666,7 +677,7 @@ export class Player {
     // Interactions crossed during normal playback (asked before a loop turns back past them); while a
     // step loops, only its own: one past its loop end (the next step's) is not reached.
     const q = !v.seeking && !this.active
-      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < 1.5
+      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < ASK_LATE_S
         && (!ls || i.time < loopEnd(ls) - 0.005))
       : null;
     // Loop the current step, up to just past the last question that belongs to it (the end of the
@@ -699,11 +710,13 @@ export class Player {
 
   /** The counter and the seek bar at footage time `t`. A question is asked as soon as the video comes
    * within ASK_EARLY_S of its time (timeupdate fires every ~250 ms), so the video may pause a few
-   * hundredths before it: while that question is open, the counter reads the question's own time
-   * (a question at 0:04 read 0:03), like the step list and the designer's screens. */
+   * hundredths before it, or, where no frame callback caught it, a timeupdate after it: while that
+   * question holds the video paused, the counter reads the question's own time (a question at 0:04
+   * read 0:03; one at 0:05,9 read 0:06), like the step list, the feedback and the expert's list. */
   showClock(t) {
     const m = this.m, q = this.active;
-    const shown = q && t < q.time && q.time - t <= ASK_EARLY_S + 0.01 ? q.time : t;
+    const shown = q && (t < q.time ? q.time - t <= ASK_EARLY_S + 0.01 : this.video.paused && t - q.time < ASK_LATE_S)
+      ? q.time : t;
     if (document.activeElement !== this.seekBar) this.seekBar.value = shown;
     this.seekBar.setAttribute("aria-valuetext", fmt(elapsed(shown, m.start, m.end)));
     this.timeEl.textContent = clock(shown, m.start, m.end);
