@@ -459,3 +459,19 @@ def test_retention_is_not_estimated_before_a_right_answer_and_missed_questions_a
     right = practice.to_fsrs(PracticeCard.objects.get(user=learner, interaction=q["a1"]))
     expected = round(100 * practice.SCHEDULER.get_card_retrievability(right, day1) / 2)
     assert ret.percent == expected and ret.percent <= 50
+
+
+def test_no_placement_offer_once_the_whole_block_is_done(block_world):
+    """A walk saw « Passer le positionnement » (skip what you already master) beside « Vous avez parcouru
+    tout le bloc »: once nothing remains, there is nothing to skip."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    assert "Passer le positionnement" in client.get(block.page.url).content.decode()  # a new learner: offered
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    for capsule in caps:
+        _completed(learner, capsule, t0)
+    body = client.get(block.page.url).content.decode()
+    assert "Vous avez parcouru tout le bloc." in body
+    assert "Passer le positionnement" not in body and reverse("learner-placement", args=[block.pk]) not in body
