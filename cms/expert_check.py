@@ -20,15 +20,20 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from capsules import permissions
 
 ACTIONS = ("approve", "reject")
+
+# Extra tag on the confirmation after « Approuver » / « Demander des modifications »: the dashboard puts
+# the keyboard focus on that message (cms/static/cms/admin/focus_message.js) so screen readers read it.
+FOCUS_TAG = "geste-focus"
 
 
 def uses_check_screen(user) -> bool:
@@ -53,6 +58,32 @@ def _current(page, user):
 def _submitter_name(state) -> str:
     user = state.revision.user if state.revision_id else None
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def changes_requested(page) -> dict | None:
+    """The expert's « Demander des modifications » on ``page`` while it waits for a new submission:
+    {"expert", "at", "comment"}; None once resubmitted (or never asked). Wagtail keeps the workflow
+    "needs changes" with the rejected task state (and its comment) current until then."""
+    if page is None:
+        return None
+    workflow_state = page.current_workflow_state
+    if workflow_state is None or workflow_state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return None
+    state = workflow_state.current_task_state
+    if state is None or state.status != TaskState.STATUS_REJECTED:
+        return None
+    expert = state.finished_by
+    return {"expert": (expert.get_full_name() or expert.get_username()) if expert else "",
+            "at": state.finished_at, "comment": state.comment or ""}
+
+
+def changes_requested_text(changes: dict) -> str:
+    """« L'expert X demande des modifications (le 03/12 à 14:20) : « … » » (plain text: escape it to show)."""
+    at = timezone.localtime(changes["at"]).strftime("le %d/%m à %H:%M") if changes["at"] else ""
+    who = f"L'expert {changes['expert']}" if changes["expert"] else "L'expert"
+    when = f" ({at})" if at else ""
+    said = f"\u00a0: «\u00a0{changes['comment']}\u00a0»" if changes["comment"] else "."
+    return f"{who} demande des modifications{when}{said}"
 
 
 class CapsulesToCheckPanel(Component):
@@ -118,10 +149,12 @@ def check_action(request, page_id: int, action: str):
     title = state.revision.as_object().title
     task.on_action(state, request.user, action, comment=comment)
     if action == "approve":
-        messages.success(request, f"Capsule «\u00a0{title}\u00a0» approuvée\u00a0: le concepteur peut la publier.")
+        messages.success(request, f"Capsule «\u00a0{title}\u00a0» approuvée\u00a0: le concepteur peut la publier.",
+                         extra_tags=FOCUS_TAG)
     else:
         messages.success(request, f"Modifications demandées pour la capsule «\u00a0{title}\u00a0»\u00a0: "
-                                  "le concepteur a reçu votre commentaire.")
+                                  "le concepteur voit votre commentaire sur la capsule.",
+                         extra_tags=FOCUS_TAG)
     return redirect("wagtailadmin_home")
 
 
@@ -138,8 +171,42 @@ urlpatterns = [
 ]
 
 
+class CapsulesToPublishPanel(CapsulesToCheckPanel):
+    """For designers: capsules the expert approved, waiting for their publication. Wagtail's panel listed
+    them under « En attente de votre vérification » with the expert's task « Approuvé » as status."""
+
+    name = "geste_capsules_to_publish"
+    template_name = "cms/admin/capsules_to_publish_panel.html"
+
+
+def capsules_to_publish(user) -> list[dict] | None:
+    """Capsules at the designer's task, or None when some page in moderation is not a capsule (then
+    Wagtail's own panel stays)."""
+    from cms.models import CapsulePage
+
+    rows = []
+    for state in (TaskState.objects.reviewable_by(user).select_related("revision", "revision__user")
+                  .order_by("-started_at")):
+        page = state.revision.content_object if state.revision_id else None
+        page = getattr(page, "specific", page)
+        if not isinstance(page, CapsulePage):
+            return None
+        rows.append({"title": state.revision.object_str or page.title,
+                     "publish_url": reverse("geste_capsule_edit", args=[page.capsule_id]) + "#publication",
+                     "started_at": state.started_at})
+    return rows
+
+
 def replace_wagtail_panel(request, panels) -> None:
-    """For experts: « Capsules à vérifier » instead of Wagtail's "awaiting your review" panel."""
+    """For experts: « Capsules à vérifier » instead of Wagtail's "awaiting your review" panel; for
+    designers, « Capsules à publier » when every page waiting on them is a capsule."""
+    if permissions.can_author(request.user) and not request.user.is_superuser:
+        rows = capsules_to_publish(request.user)
+        if rows is not None:
+            panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
+            if rows:
+                panels.append(CapsulesToPublishPanel(rows))
+        return
     if not uses_check_screen(request.user):
         return
     panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]

@@ -1,5 +1,6 @@
 """Workflow e-mails: a capsule sent for validation is announced to the expert assigned to its
-footage only, not to every member of the Experts group (who may not see that footage).
+footage only, not to every member of the Experts group (who may not see that footage); the expert's
+request for changes reaches the designer in French, with the comment.
 
 Connected under Wagtail's own ``dispatch_uid`` before ``wagtail.admin`` is ready (``cms`` comes
 first in INSTALLED_APPS), so Wagtail's group-wide notifier is not connected a second time.
@@ -8,11 +9,12 @@ first in INSTALLED_APPS), so Wagtail's group-wide notifier is not connected a se
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
-from wagtail.models import TaskState
-from wagtail.signals import task_submitted
+from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier, WorkflowStateRejectionEmailNotifier
+from wagtail.models import TaskState, WorkflowState
+from wagtail.signals import task_submitted, workflow_rejected
 
 DISPATCH_UID = "group_approval_task_submitted_email_notification"  # Wagtail's own, see wagtail.admin
+REJECTED_DISPATCH_UID = "workflow_state_rejected_email_notification"  # Wagtail's own, see wagtail.admin
 
 
 class AssignedExpertSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
@@ -56,8 +58,39 @@ class AssignedExpertSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNoti
         return context
 
 
+class ChangesRequestedNotifier(WorkflowStateRejectionEmailNotifier):
+    """The designer who sent a capsule reads the expert's request for changes in French, with the
+    comment and a link to the capsule's screen (Wagtail's stock text said the page was "rejected")."""
+
+    def _capsule_page(self, workflow_state: WorkflowState):
+        from cms.models import CapsulePage
+
+        page = workflow_state.content_object
+        page = getattr(page, "specific", page)
+        return page if isinstance(page, CapsulePage) else None
+
+    def get_template_set(self, instance, **kwargs):
+        if self._capsule_page(instance) is None:
+            return super().get_template_set(instance, **kwargs)
+        return {kind: f"cms/notifications/capsule_changes_requested{suffix}"
+                for kind, suffix in (("subject", "_subject.txt"), ("text", ".txt"), ("html", ".html"))}
+
+    def get_context(self, workflow_state, **kwargs):
+        from django.urls import reverse
+
+        context = super().get_context(workflow_state, **kwargs)
+        page = self._capsule_page(workflow_state)
+        if page is not None:
+            finished_by = context["task_state"].finished_by
+            context["expert_name"] = (finished_by.get_full_name() or finished_by.get_username()) if finished_by else ""
+            context["capsule_url"] = reverse("geste_capsule_edit", args=[page.capsule_id])
+        return context
+
+
 notifier = AssignedExpertSubmissionNotifier()  # module-level: signals hold receivers weakly
+changes_notifier = ChangesRequestedNotifier()
 
 
 def connect() -> None:
     task_submitted.connect(notifier, sender=TaskState, dispatch_uid=DISPATCH_UID)
+    workflow_rejected.connect(changes_notifier, sender=WorkflowState, dispatch_uid=REJECTED_DISPATCH_UID)

@@ -177,6 +177,14 @@ def _page_state(capsule: Capsule, user=None) -> dict:
         actions = [a[0] for a in task.get_actions(page, user)] if task is not None and user is not None else []
         return {"label": f"En validation ({task.name if task else ''})", "page": page, "in_workflow": True,
                 "task": task.name if task else "", "can_approve": "approve" in actions}
+    from cms.expert_check import changes_requested
+
+    changes = changes_requested(page)
+    if changes is not None:
+        from cms.expert_check import changes_requested_text
+
+        return {"label": "Modifications demandées par l'expert", "page": page, "changes": changes,
+                "changes_text": changes_requested_text(changes), "live": page.live}
     if page.live and not page.has_unpublished_changes:
         return {"label": "Publiée", "page": page, "live": True}
     if page.live:
@@ -586,6 +594,19 @@ def after_workflow_action(request, page):
 
 
 @hooks.register("before_edit_page")
+def say_changes_requested(request, page):
+    """The page editor, like the capsule's screen, shows the expert's request for changes."""
+    if request.method != "GET" or not _is_capsule_page(page):
+        return None
+    from cms.expert_check import changes_requested, changes_requested_text
+
+    changes = changes_requested(page)
+    if changes is not None:
+        admin_messages.warning(request, changes_requested_text(changes))  # plain text: escaped on display
+    return None
+
+
+@hooks.register("before_edit_page")
 def refuse_direct_publish(request, page):
     if (
         request.method == "POST"
@@ -608,6 +629,15 @@ def register_expert_check_urls():
     from cms import expert_check
 
     return expert_check.urlpatterns
+
+
+@hooks.register("insert_global_admin_js")
+def focus_message_js():
+    """The confirmation after the expert's decision takes the focus (cms/static/cms/admin/focus_message.js)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("cms/admin/focus_message.js"))
 
 
 @hooks.register("construct_homepage_panels")

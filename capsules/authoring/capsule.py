@@ -175,6 +175,12 @@ def submit_for_validation(capsule: Capsule, user):
     if page.workflow_in_progress:
         raise AuthoringError({"workflow": "La capsule est déjà en cours de validation."})
     page.save_revision(user=user, log_action=True)
+    state = page.current_workflow_state
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        # The expert asked for changes: the same workflow resumes at the expert's task (as Wagtail's
+        # editor does on « Submit »); starting another one is refused while that one is active.
+        state.resume(user)
+        return state
     return workflow.start(page, user)
 
 

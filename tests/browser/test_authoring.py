@@ -108,9 +108,11 @@ def _approve_in_dashboard(page, live_server_url):
         page.get_by_role("button", name="Approuver", exact=True).click()
         expect(page.locator(".messages")).to_contain_text("approuvée")
         return
-    panel = page.locator("section#awaiting-review-section")  # Wagtail's, for designers
-    panel.get_by_role("button", name="Actions").click()
-    panel.get_by_role("button", name="Approuver", exact=True).click()
+    # the designer's panel: « Approuvée par l'expert : à publier », « Publier » opens the capsule's screen
+    panel = page.locator("section#geste-to-publish")
+    expect(panel).to_contain_text("Approuvée par l'expert\u00a0: à publier")
+    panel.get_by_role("link", name="Publier").first.click()
+    page.get_by_role("button", name="Valider et publier la capsule").click()
     page.wait_for_load_state("networkidle")
 
 

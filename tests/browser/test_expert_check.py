@@ -77,6 +77,10 @@ def test_expert_checks_and_approves_with_the_keyboard(live_server, browser, appr
     page.wait_for_url("**/admin/")
     expect(page.locator(".messages")).to_contain_text(
         "Capsule «\u00a0Changer le joint d'un siphon\u00a0» approuvée\u00a0: le concepteur peut la publier.")
+    # the confirmation takes the focus (tabindex=-1) so that a screen reader reads it, not the page body
+    confirmation = page.locator(".messages li", has_text="approuvée")
+    expect(confirmation).to_be_focused()
+    assert confirmation.get_attribute("tabindex") == "-1"
     shot(page, f"expert-check-approved-{width}", full_page=False)
     state = TaskState.objects.filter(workflow_state__object_id=str(page_obj.pk)).order_by("pk").first()
     assert state.status == TaskState.STATUS_APPROVED

@@ -5,6 +5,7 @@ modifications », a French message after acting, and never the page editor for a
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -195,3 +196,80 @@ def test_check_list_reads_question_times_on_the_capsules_clock(client, db, foota
     assert graded["feedback"] == f"Revoyez ce moment à {shown}."
     # The block page's « à … » for a mandatory question not answered yet.
     assert _missing(inter, capsule, answered=False).time == shown
+
+
+def _ask_for_changes(client, people, page, comment):
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "reject"]), {"comment": comment})
+
+
+def test_the_designer_sees_the_experts_request_for_changes_until_resubmitted(client, sent):
+    from capsules.models import Interaction
+
+    people, page, _state = sent
+    comment = "Serrez à 12 N·m <b>pas</b> 20 & vérifiez"
+    _ask_for_changes(client, people, page, comment)
+    client.force_login(people["camille"])
+    screen = reverse("geste_capsule_edit", args=[page.capsule_id])
+    html = client.get(screen).content.decode()
+    box = re.search(r'<p[^>]*data-role="changes-requested".*?</p>', html, re.S)
+    assert box, "no request for changes on the capsule's screen"
+    assert "L'expert Jean Plombier demande des modifications (le " in unescape(box.group(0))
+    assert escape(comment) in box.group(0) and "<b>pas</b>" not in html  # user input, escaped
+    assert re.search(r"\(le \d\d/\d\d à \d\d:\d\d\)", box.group(0))
+    # the page editor says it too
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "L'expert Jean Plombier demande des modifications" in unescape(edit) and escape(comment) in edit
+    # resubmitted: the workflow resumes at the expert's task and the box goes away
+    capsule = Capsule.objects.get(pk=page.capsule_id)
+    if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
+        Interaction.objects.create(capsule=capsule, kind=Interaction.Kind.FREE_RECALL, time=1.0, prompt="Q ?",
+                                   answer_key={"model_answer": "R"},
+                                   draft_status=Interaction.DraftStatus.ACCEPTED)
+    res = client.post(reverse("geste_capsule_submit", args=[page.capsule_id]), follow=True)
+    assert "Capsule envoyée en validation" in res.content.decode()
+    page.refresh_from_db()
+    assert page.workflow_in_progress and page.current_workflow_task.name != "Publication par le concepteur"
+    assert 'data-role="changes-requested"' not in client.get(screen).content.decode()
+
+
+def test_the_designers_email_says_in_french_what_the_expert_asked(client, sent):
+    from django.core import mail
+
+    people, page, _state = sent
+    mail.outbox.clear()
+    _ask_for_changes(client, people, page, "Serrez à 12 N·m <b>pas</b> 20")
+    to_camille = [m for m in mail.outbox if people["camille"].email in m.to]
+    assert len(to_camille) == 1, [(m.to, m.subject) for m in mail.outbox]
+    message = to_camille[0]
+    assert message.subject == "Modifications demandées pour la capsule « Changer un joint »"
+    assert "Bonjour Camille" in message.body and "rejet" not in message.body.lower()
+    assert "L'expert Jean Plombier demande des modifications" in message.body
+    assert "« Serrez à 12 N·m <b>pas</b> 20 »" in message.body  # plain text
+    assert reverse("geste_capsule_edit", args=[page.capsule_id]) in message.body
+    html = message.alternatives[0][0] if message.alternatives else ""
+    assert not html or ("<b>pas</b>" not in html and escape("<b>pas</b>") in html)
+
+
+def test_after_approval_the_designer_is_told_to_publish(client, sent):
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    html = client.get("/admin/").content.decode()
+    panel = _section(html, "geste-to-publish")
+    assert "Changer un joint" in panel
+    assert "Approuvée par l'expert\u00a0: à publier" in panel.replace("&nbsp;", "\u00a0")
+    assert reverse("geste_capsule_edit", args=[page.capsule_id]) + "#publication" in panel
+    assert 'id="awaiting-review' not in html  # not Wagtail's « Approuvé » under « En attente de votre vérification »
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_the_confirmation_is_tagged_for_focus(client, sent, action):
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    res = client.post(reverse("geste_expert_check_action", args=[page.pk, action]), {"comment": "À revoir"},
+                      follow=True)
+    html = res.content.decode()
+    assert re.search(r'<li class="geste-focus success">', html), html[:0]
+    assert "cms/admin/focus_message.js" in html
