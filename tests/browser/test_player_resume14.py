@@ -76,3 +76,35 @@ def test_an_answered_question_does_not_reopen_on_reload(live_server, phone_conte
     leave(page)
     assert not errors, errors
 
+
+
+@pytest.mark.timeout(240)
+def test_offline_reload_keeps_play_loop_and_speed_on_the_first_screen(live_server, phone_context, published):  # noqa: F811
+    """Offline after a reload (the « Hors ligne — version du… » band at the top): the player's offline note
+    is compact and covers nothing; play, loop and speed are on the first screen of a 360x740 phone."""
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    url = f"{live_server.url}{published['page'].url}"
+    open_capsule(page, url)
+    page.click(".gp-offline")
+    page.wait_for_selector("text=Disponible hors ligne ✓", timeout=30000)
+    phone_context.set_offline(True)
+    try:
+        page.reload()
+        page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+        page.wait_for_selector(".gp-offline-banner:not([hidden])")
+        page.evaluate("window.scrollTo(0, 0)")
+        for sel in (".gp-play", ".gp-loop", ".gp-speed"):
+            box = page.locator(sel).bounding_box()
+            assert box["y"] + box["height"] <= 740, f"{sel} ends at {box['y'] + box['height']} px on a 740-px screen"
+            hit = page.evaluate("([s, x, y]) => document.querySelector(s).contains(document.elementFromPoint(x, y))",
+                                [sel, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+            assert hit, f"{sel} is covered"
+        banner = page.locator(".gp-offline-banner").bounding_box()
+        assert banner["height"] <= 60, f"the offline note is {banner['height']} px high"
+    finally:
+        phone_context.set_offline(False)
+    leave(page)
+    assert not errors, errors

@@ -241,8 +241,7 @@ export class Player {
       prevF, nextF, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
-    this.root.prepend(this.banner);
-    this.root.append(bar, controls, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
@@ -353,7 +352,7 @@ export class Player {
     if (!this.banner) return;
     const off = !navigator.onLine;
     this.banner.hidden = !off;
-    this.banner.textContent = off ? "Vous êtes hors ligne. Vos réponses sont gardées sur cet appareil et seront envoyées au retour de la connexion." : "";
+    this.banner.textContent = off ? "Vous êtes hors ligne : vos réponses restent sur cet appareil." : "";
     this.root.dataset.online = off ? "0" : "1";
     document.documentElement.classList.toggle("gp-is-offline", off);
   }
