@@ -80,10 +80,16 @@ export class Player {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
       (seen.shown || []).forEach((id) => this.shown.add(id));
       (seen.skipped || []).forEach((id) => { this.skipped.add(id); this.done.add(id); });
-    } catch { /* unreadable: start afresh */ }
+      // Answered on this device (a copy of the manifest kept offline does not know these attempts).
+      this.kept = new Set((seen.answered || []).filter((id) => !(id in (m.attempts || {}))));
+    } catch { this.kept = new Set(); /* unreadable: start afresh */ }
+    for (const id of this.kept) { this.answered.add(id); this.done.add(id); }
+    const byId = new Map(m.interactions.map((i) => [i.id, i]));
     for (const [id, a] of Object.entries(m.attempts || {})) {
       this.answered.add(+id);
-      if (a.correct !== false) this.done.add(+id);
+      // Answered: not asked again on a reload (resumed on its time, it reopened each time), except a
+      // mandatory one answered wrong, which holds the gate.
+      if (a.correct !== false || !byId.get(+id)?.mandatory) this.done.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
       if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
     }
@@ -236,8 +242,7 @@ export class Player {
       prevF, nextF, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
-    this.root.prepend(this.banner);
-    this.root.append(bar, controls, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
@@ -348,7 +353,7 @@ export class Player {
     if (!this.banner) return;
     const off = !navigator.onLine;
     this.banner.hidden = !off;
-    this.banner.textContent = off ? "Vous êtes hors ligne. Vos réponses sont gardées sur cet appareil et seront envoyées au retour de la connexion." : "";
+    this.banner.textContent = off ? "Vous êtes hors ligne : vos réponses restent sur cet appareil." : "";
     this.root.dataset.online = off ? "0" : "1";
     document.documentElement.classList.toggle("gp-is-offline", off);
   }
@@ -661,8 +666,16 @@ export class Player {
   /** Remember on this device which questions were shown and which the learner dismissed. */
   keepSeen() {
     try {
-      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped] }));
+      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped], answered: [...this.kept] }));
     } catch { /* storage full or refused: a reload will ask again */ }
+  }
+
+  /** An answer that is done with (right, self-rated, queued, or an optional one) is kept on this device:
+   * a reload, offline too, resumes past it instead of asking it again. */
+  keepAnswered(inter, correct) {
+    if (correct === false && inter.mandatory) this.kept.delete(inter.id);
+    else { this.done.add(inter.id); this.kept.add(inter.id); }
+    this.keepSeen();
   }
 
   skip(inter) {
@@ -860,6 +873,7 @@ export class Player {
       enqueue({ kind: "answer", capsule: this.m.id, interaction: inter.id, url: inter.answer_url, body });
       this.answered.add(inter.id);
       this.done.add(inter.id);
+      this.keepAnswered(inter, null);
       this.feedback(inter, { queued: true });
       return;
     }
@@ -867,6 +881,7 @@ export class Player {
     this.answered.add(inter.id);
     if (res.correct !== false) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
+    this.keepAnswered(inter, res.correct);
     this.onCompleted(res.completed);
     this.feedback(inter, res);
   }
