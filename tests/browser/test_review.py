@@ -46,7 +46,16 @@ def footage_in_review(django_db_serialized_rollback, transactional_db, storage_r
 
 
 def _x_for(page, seconds: float, duration: float = 20.0) -> tuple[float, float]:
-    box = page.locator('[data-role="track"]').bounding_box()
+    # Wagtail's content wrapper scrolls smoothly: a focus that scrolls the page (a new step's title)
+    # moves the track for ~0.5 s, and a point read meanwhile lands below it (seen once in CI, under load).
+    track = page.locator('[data-role="track"]')
+    box = track.bounding_box()
+    for _ in range(60):
+        page.wait_for_timeout(50)
+        again = track.bounding_box()
+        if again == box:
+            break
+        box = again
     return box["x"] + box["width"] * seconds / duration, box["y"] + box["height"] / 2
 
 
