@@ -632,7 +632,11 @@
     };
     dialog.returnValue = "";
     dialog.showModal();
-    const first = dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
+    // A dialog that warns (approving steps with default titles) starts on « Annuler »: Enter pressed at
+    // once does not confirm what was not read. Otherwise its text field, else its confirming button.
+    const warned = [...dialog.querySelectorAll(".geste-dialog__warning")].some((w) => !w.hidden && w.textContent.trim());
+    const first = warned ? dialog.querySelector("button[value=cancel]")
+      : dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
     if (first) first.focus();
   }
 
