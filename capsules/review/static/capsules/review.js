@@ -319,10 +319,12 @@
     handle.addEventListener("pointercancel", end);
     let nudgeTimer = null;
     handle.addEventListener("keydown", (ev) => {
-      if (!canEdit() || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight")) return;
+      // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead; clamped between the neighbours.
+      const moves = { ArrowLeft: -0.1, ArrowRight: 0.1, PageDown: -5, PageUp: 5 };
+      if (!canEdit() || !(ev.key in moves)) return;
       ev.preventDefault();
       ev.stopPropagation();
-      const delta = (ev.shiftKey ? 1 : 0.1) * (ev.key === "ArrowLeft" ? -1 : 1);
+      const delta = moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
       const t = moveBoundary(b, b.time + delta);
       handle.style.left = pct(t);
       handle.setAttribute("aria-valuenow", t.toFixed(3));
