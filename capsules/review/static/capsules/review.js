@@ -22,7 +22,7 @@
   let selected = 0;        // index of the selected step
   let playhead = 0;        // seconds
   let saving = false;
-  let undoMerge = null;    // {before, at, version}: the last merge, undone until the next change
+  let undoMerge = null;    // {at, version}: the last merge, undone until the next change (kept by the server)
   let videoReady = false;
   let focusNext = null;    // {i, role}: where the focus goes when the step list is drawn again (a title saved by Enter)
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
@@ -91,6 +91,9 @@
   function accept(newState) {
     state = newState;
     steps = state.steps.map((s) => ({ ...s }));
+    // The server keeps the steps from before the last merge until another change is saved: the undo
+    // is offered after a reload too.
+    undoMerge = state.undo_merge ? { at: state.undo_merge.at, version: state.version } : null;
     selected = Math.min(selected, Math.max(0, steps.length - 1));
     render();
   }
@@ -138,8 +141,9 @@
     }
   }
 
-  function saveSteps(okText) {
+  function saveSteps(okText, extra = {}) {
     const body = {
+      ...extra,
       version: state.version,
       steps: steps.map((s) => ({ id: s.id ?? null, start: round3(s.start), end: round3(s.end), title: s.title || "" })),
     };
@@ -583,31 +587,26 @@
   function merge() {
     if (!canEdit()) return;
     if (selected >= steps.length - 1) { message("La dernière étape n'a pas de suivante à fusionner."); return; }
-    const before = steps.map((s) => ({ ...s }));
-    const at = selected;
     const a = steps[selected];
     const b = steps[selected + 1];
     a.end = b.end;
     a.title = mergedTitle(a.title, b.title);
     steps.splice(selected + 1, 1);
-    saveSteps("Étapes fusionnées et enregistrées.").then((ok) => {
-      if (!ok) return;
-      undoMerge = { before, at, version: state.version };
-      renderStepList();
-    });
+    // The server keeps the steps as they were, to undo the merge (« Annuler la fusion », after a reload too).
+    saveSteps("Étapes fusionnées et enregistrées.", { action: "merge" });
   }
 
-  /* Undo the last merge: the two steps come back as they were. The second one is sent under its old
-   * id: the server kept it whole (picture, key terms, comments, questions, key points) for this. */
+  /* Undo the last merge: the two steps come back as they were, from what the server kept: the second
+   * one whole, under its old id (picture, key terms, comments, questions, key points). The server
+   * refuses (409, in French) if another change was saved since. */
   function undoLastMerge() {
     if (!canEdit() || !undoMerge || undoMerge.version !== state.version) return;
-    const { before, at } = undoMerge;
+    const { at } = undoMerge;
     undoMerge = null;
-    steps = before.map((s) => ({ ...s }));
     selected = at;
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
-    saveSteps("Fusion annulée : les deux étapes sont revenues.").then((ok) => {
+    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, "Fusion annulée : les deux étapes sont revenues.").then((ok) => {
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       const item = $("steps").children[ok ? at + 1 : at];
       const target = item && item.querySelector(".geste-steps__time");
