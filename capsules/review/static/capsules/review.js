@@ -375,9 +375,16 @@
     ev.preventDefault();
     ev.stopPropagation();
     seek(round3(t));
-    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    const i = stepAt(playhead);
     if (i >= 0 && i !== selected) select(i);
   });
+
+  /* The step a moment belongs to, as the server files key points: steps are half-open, a moment on
+   * the limit between two steps is the next one's start; only the last step's end is its own. */
+  function stepAt(t) {
+    const i = steps.findIndex((s) => s.start <= t && t < s.end);
+    return i >= 0 ? i : steps.findIndex((s) => s.start <= t && t <= s.end);
+  }
 
   function seek(t) {
     playhead = Math.min(duration(), Math.max(0, t));
@@ -399,7 +406,7 @@
   timeline.addEventListener("pointerdown", (ev) => {
     if (ev.target.closest(".geste-timeline__handle") || ev.target.closest(".geste-timeline__step")) return;
     seek(timeAt(ev.clientX));
-    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    const i = stepAt(playhead);
     if (i >= 0) select(i);
   });
 
