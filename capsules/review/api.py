@@ -194,6 +194,8 @@ def review_state(footage: Footage, user) -> dict:
             }
             for c in footage.review_comments.select_related("author").order_by("created_at")
         ],
+        # The last save was a merge, nothing saved since: it may be undone (after a reload too).
+        "undo_merge": {"at": undo["at"]} if (undo := undo_merge_for(footage)) else None,
         "permissions": {
             "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE,
             "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE,
@@ -248,6 +250,21 @@ def _snapshot(step: Step) -> dict:
         "interactions": list(step.interactions.values_list("pk", flat=True)),
         "key_points": list(step.key_points.values_list("pk", flat=True)),
     }
+
+
+def _undo_merge_key(footage_id: int, version: int) -> str:
+    return f"review:undo-merge:{footage_id}:{version}"
+
+
+def undo_merge_for(footage: Footage) -> dict | None:
+    """The merge the last save made, if that save was a merge and nothing was saved since (same
+    version): ``{"at": index of the merged step, "steps": the steps before it}``. Kept on the server,
+    so « Annuler la fusion » is still offered after a reload."""
+    return cache.get(_undo_merge_key(footage.pk, footage.review_version))
+
+
+def remember_merge(footage: Footage, version: int, before: list[dict], at: int) -> None:
+    cache.set(_undo_merge_key(footage.pk, version), {"at": at, "steps": before}, REMOVED_STEPS_TTL_S)
 
 
 def removed_steps(footage: Footage, version: int) -> dict[int, dict]:
@@ -359,16 +376,35 @@ def state(request, footage: Footage):
 def steps(request, footage: Footage):
     data = _body(request)
     version = validate_version(data.get("version"))
-    items = validate_steps(data.get("steps"), ValidationSettings(duration=footage.duration))
+    undo = data.get("undo") == "merge"
+    if not undo:
+        items = validate_steps(data.get("steps"), ValidationSettings(duration=footage.duration))
     with transaction.atomic():
         locked = _locked(footage, version)
         _require_editable(locked)
+        if undo:
+            # Undoing a merge: the steps the server kept from before it, only if nothing was saved since.
+            merge = undo_merge_for(locked)
+            if merge is None:
+                raise Conflict(
+                    "undo_stale",
+                    "La fusion ne peut plus être annulée : une autre modification a été enregistrée depuis. "
+                    "Scindez l'étape (touche S) pour la reprendre.",
+                )
+            items = [StepInput(**s) for s in merge["steps"]]
+        before = [StepInput(start=s.start, end=s.end, title=s.title, id=s.pk).to_dict()
+                  for s in locked.steps.order_by("start")]
         removed: list[dict] = []
         waiting = save_steps(locked, items, restorable=removed_steps(locked, locked.review_version), removed=removed)
         _bump(locked)
         # Kept under the version this save made: the next save (an undo) may bring them back.
         snapshots, new_version = removed, locked.review_version
         transaction.on_commit(lambda: remember_removed_steps(locked, new_version, snapshots))
+        # A merge (one step fewer, absorbed by its previous one): kept to be undone, even after a reload.
+        if data.get("action") == "merge" and len(removed) == 1 and len(items) == len(before) - 1:
+            at = next((i for i, s in enumerate(before) if s["id"] == removed[0]["id"]), 0) - 1
+            if 0 <= at < len(items):
+                transaction.on_commit(lambda: remember_merge(locked, new_version, before, at))
         if waiting:
             request_step_keyframes(locked)  # sent once this transaction commits
     return JsonResponse(review_state(locked, request.user))

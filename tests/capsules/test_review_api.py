@@ -372,3 +372,46 @@ def test_a_key_point_on_a_boundary_belongs_to_the_step_it_starts(client, reviewe
         assert _post(client, "key_points", footage, body).status_code == 201
     starts = {kp.time: kp.step.start for kp in KeyPoint.objects.all()}
     assert starts == {10.0: 10, 25.0: 25, 40.0: 25, 0.0: 0}
+
+
+def test_a_merge_can_be_undone_after_a_reload_until_another_change_is_saved(
+        client, reviewed, django_capture_on_commit_callbacks):
+    """« Annuler la fusion » was gone after a reload (the steps before the merge lived in the page
+    only): the server keeps them with the version the merge made, says so in the state, and undoes
+    the merge from them; once another change is saved it refuses, in French."""
+    footage, who = reviewed
+    first, second, third = footage.steps.order_by("start")
+    Step.objects.filter(pk=second.pk).update(title="Dévisser l'écrou", key_terms=["écrou"])
+    c = _client(client, who)
+    url = reverse("review_api:state", args=[footage.pk])
+    assert c.get(url).json()["undo_merge"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = _put(c, footage, {"version": 1, "action": "merge", "steps": [
+            {"id": first.pk, "start": 0, "end": 25, "title": "Dévisser l'écrou"},
+            {"id": third.pk, "start": 25, "end": 40, "title": "Étape 3"}]})
+    assert merged.status_code == 200, merged.content
+    reloaded = c.get(url).json()  # a reload
+    assert reloaded["undo_merge"] == {"at": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = _put(c, footage, {"version": reloaded["version"], "undo": "merge"})
+    assert undone.status_code == 200, undone.content
+    assert [(s["id"], s["start"], s["end"], s["title"]) for s in undone.json()["steps"]] == [
+        (first.pk, 0, 10, "Étape 1"), (second.pk, 10, 25, "Dévisser l'écrou"), (third.pk, 25, 40, "Étape 3")]
+    assert Step.objects.get(pk=second.pk).key_terms == ["écrou"]
+    assert undone.json()["undo_merge"] is None and c.get(url).json()["undo_merge"] is None  # undone once
+    # Merge again, then save another change: the undo is stale, refused with the state as it is.
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = _put(c, footage, {"version": undone.json()["version"], "action": "merge", "steps": [
+            {"id": first.pk, "start": 0, "end": 10, "title": "Étape 1"},
+            {"id": second.pk, "start": 10, "end": 40, "title": "Dévisser l'écrou"}]})
+        assert merged.status_code == 200, merged.content
+        moved = _put(c, footage, {"version": merged.json()["version"], "steps": [
+            {"id": first.pk, "start": 0, "end": 12, "title": "Étape 1"},
+            {"id": second.pk, "start": 12, "end": 40, "title": "Dévisser l'écrou"}]})
+    assert moved.status_code == 200 and moved.json()["undo_merge"] is None
+    stale = _put(c, footage, {"version": moved.json()["version"], "undo": "merge"})
+    assert stale.status_code == 409
+    assert stale.json()["detail"].startswith("La fusion ne peut plus être annulée")
+    assert stale.json()["state"]["steps"][0]["end"] == 12 and footage.steps.count() == 2
+    # An undo sent with the merge's own (old) version is refused too.
+    assert _put(c, footage, {"version": merged.json()["version"], "undo": "merge"}).status_code == 409

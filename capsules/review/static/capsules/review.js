@@ -22,7 +22,7 @@
   let selected = 0;        // index of the selected step
   let playhead = 0;        // seconds
   let saving = false;
-  let undoMerge = null;    // {before, at, version}: the last merge, undone until the next change
+  let undoMerge = null;    // {at, version}: the last merge, undone until the next change (kept by the server)
   let videoReady = false;
   let focusNext = null;    // {i, role}: where the focus goes when the step list is drawn again (a title saved by Enter)
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
@@ -91,6 +91,9 @@
   function accept(newState) {
     state = newState;
     steps = state.steps.map((s) => ({ ...s }));
+    // The server keeps the steps from before the last merge until another change is saved: the undo
+    // is offered after a reload too.
+    undoMerge = state.undo_merge ? { at: state.undo_merge.at, version: state.version } : null;
     selected = Math.min(selected, Math.max(0, steps.length - 1));
     render();
   }
@@ -138,8 +141,9 @@
     }
   }
 
-  function saveSteps(okText) {
+  function saveSteps(okText, extra = {}) {
     const body = {
+      ...extra,
       version: state.version,
       steps: steps.map((s) => ({ id: s.id ?? null, start: round3(s.start), end: round3(s.end), title: s.title || "" })),
     };
@@ -319,10 +323,12 @@
     handle.addEventListener("pointercancel", end);
     let nudgeTimer = null;
     handle.addEventListener("keydown", (ev) => {
-      if (!canEdit() || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight")) return;
+      // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead; clamped between the neighbours.
+      const moves = { ArrowLeft: -0.1, ArrowRight: 0.1, PageDown: -5, PageUp: 5 };
+      if (!canEdit() || !(ev.key in moves)) return;
       ev.preventDefault();
       ev.stopPropagation();
-      const delta = (ev.shiftKey ? 1 : 0.1) * (ev.key === "ArrowLeft" ? -1 : 1);
+      const delta = moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
       const t = moveBoundary(b, b.time + delta);
       handle.style.left = pct(t);
       handle.setAttribute("aria-valuenow", t.toFixed(3));
@@ -369,9 +375,16 @@
     ev.preventDefault();
     ev.stopPropagation();
     seek(round3(t));
-    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    const i = stepAt(playhead);
     if (i >= 0 && i !== selected) select(i);
   });
+
+  /* The step a moment belongs to, as the server files key points: steps are half-open, a moment on
+   * the limit between two steps is the next one's start; only the last step's end is its own. */
+  function stepAt(t) {
+    const i = steps.findIndex((s) => s.start <= t && t < s.end);
+    return i >= 0 ? i : steps.findIndex((s) => s.start <= t && t <= s.end);
+  }
 
   function seek(t) {
     playhead = Math.min(duration(), Math.max(0, t));
@@ -393,7 +406,7 @@
   timeline.addEventListener("pointerdown", (ev) => {
     if (ev.target.closest(".geste-timeline__handle") || ev.target.closest(".geste-timeline__step")) return;
     seek(timeAt(ev.clientX));
-    const i = steps.findIndex((s) => s.start <= playhead && playhead <= s.end);
+    const i = stepAt(playhead);
     if (i >= 0) select(i);
   });
 
@@ -581,31 +594,26 @@
   function merge() {
     if (!canEdit()) return;
     if (selected >= steps.length - 1) { message("La dernière étape n'a pas de suivante à fusionner."); return; }
-    const before = steps.map((s) => ({ ...s }));
-    const at = selected;
     const a = steps[selected];
     const b = steps[selected + 1];
     a.end = b.end;
     a.title = mergedTitle(a.title, b.title);
     steps.splice(selected + 1, 1);
-    saveSteps("Étapes fusionnées et enregistrées.").then((ok) => {
-      if (!ok) return;
-      undoMerge = { before, at, version: state.version };
-      renderStepList();
-    });
+    // The server keeps the steps as they were, to undo the merge (« Annuler la fusion », after a reload too).
+    saveSteps("Étapes fusionnées et enregistrées.", { action: "merge" });
   }
 
-  /* Undo the last merge: the two steps come back as they were. The second one is sent under its old
-   * id: the server kept it whole (picture, key terms, comments, questions, key points) for this. */
+  /* Undo the last merge: the two steps come back as they were, from what the server kept: the second
+   * one whole, under its old id (picture, key terms, comments, questions, key points). The server
+   * refuses (409, in French) if another change was saved since. */
   function undoLastMerge() {
     if (!canEdit() || !undoMerge || undoMerge.version !== state.version) return;
-    const { before, at } = undoMerge;
+    const { at } = undoMerge;
     undoMerge = null;
-    steps = before.map((s) => ({ ...s }));
     selected = at;
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
-    saveSteps("Fusion annulée : les deux étapes sont revenues.").then((ok) => {
+    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, "Fusion annulée : les deux étapes sont revenues.").then((ok) => {
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       const item = $("steps").children[ok ? at + 1 : at];
       const target = item && item.querySelector(".geste-steps__time");
@@ -632,7 +640,11 @@
     };
     dialog.returnValue = "";
     dialog.showModal();
-    const first = dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
+    // A dialog that warns (approving steps with default titles) starts on « Annuler »: Enter pressed at
+    // once does not confirm what was not read. Otherwise its text field, else its confirming button.
+    const warned = [...dialog.querySelectorAll(".geste-dialog__warning")].some((w) => !w.hidden && w.textContent.trim());
+    const first = warned ? dialog.querySelector("button[value=cancel]")
+      : dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
     if (first) first.focus();
   }
 
