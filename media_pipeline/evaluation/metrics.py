@@ -59,13 +59,18 @@ def transitions(steps: Sequence[Span], duration: float, edge: float = 0.5) -> li
     return out
 
 
-def _max_matching(ok: np.ndarray, score: np.ndarray) -> int:
-    """Largest one-to-one matching among allowed pairs (ties broken by score)."""
+def _matching(ok: np.ndarray, score: np.ndarray) -> list[tuple[int, int]]:
+    """The pairs (row, column) of a largest one-to-one matching among allowed pairs (ties broken by score)."""
     if ok.size == 0 or not ok.any():
-        return 0
+        return []
     cost = np.where(ok, -1.0 - 1e-3 * score, 0.0)
     rows, cols = linear_sum_assignment(cost)
-    return int(ok[rows, cols].sum())
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if ok[r, c]]
+
+
+def _max_matching(ok: np.ndarray, score: np.ndarray) -> int:
+    """Size of the largest one-to-one matching among allowed pairs (ties broken by score)."""
+    return len(_matching(ok, score))
 
 
 def transition_prf(pred: Sequence[Span], truth: Sequence[Span], duration: float,
@@ -77,6 +82,62 @@ def transition_prf(pred: Sequence[Span], truth: Sequence[Span], duration: float,
     a, b = np.array(tp), np.array(tt)
     dist = np.maximum(np.abs(a[:, None, 0] - b[None, :, 0]), np.abs(a[:, None, 1] - b[None, :, 1]))
     return _prf(_max_matching(dist <= tolerance + 1e-9, -dist), len(tp), len(tt))
+
+
+@dataclass(frozen=True)
+class TransitionMiss:
+    """What became of one true transition (diagnostics: why transition F1 trails segment F1).
+
+    ``kind``: ``first`` (the first step's start), ``last`` (the last step's end), ``rest`` (a gap
+    between two steps) or ``touching`` (two steps that touch). ``outcome``: ``matched`` (as
+    ``transition_prf`` counts it); ``shift`` (a predicted transition left unmatched lies within
+    ``near`` seconds on both ends and this is the true one nearest to it: a misplaced boundary);
+    ``extent`` (an unmatched predicted one has one end within the tolerance and the other further:
+    a rest too wide or too narrow, work dropped or a rest missed); ``count`` (nothing predicted
+    there: a boundary missed, or one prediction for two true ones). ``start_offset`` and
+    ``end_offset``: predicted minus true (seconds) of the nearest predicted transition (Hausdorff
+    distance, within ``near``), ``None`` when there is none."""
+
+    start: float
+    end: float
+    kind: str
+    outcome: str
+    start_offset: float | None
+    end_offset: float | None
+
+
+def transition_misses(pred: Sequence[Span], truth: Sequence[Span], duration: float, tolerance: float = 1.0,
+                      near: float = 3.0, edge: float = 0.5) -> list[TransitionMiss]:
+    """Each true transition, matched as ``transition_prf`` matches them, and for those missed, how."""
+    tp, tt = transitions(pred, duration, edge), transitions(truth, duration, edge)
+    if not tt:
+        return []
+    a, b = np.array(tp, float).reshape(-1, 2), np.array(tt, float)
+    dist = np.maximum(np.abs(a[:, None, 0] - b[None, :, 0]), np.abs(a[:, None, 1] - b[None, :, 1]))
+    pairs = _matching(dist <= tolerance + 1e-9, -dist) if len(tp) else []
+    matched = {j for _i, j in pairs}
+    free = [i for i in range(len(tp)) if i not in {i for i, _j in pairs}]
+    missed = [j for j in range(len(tt)) if j not in matched]
+    first, last = sorted(truth)[0][0], max(e for _s, e in truth)
+    out = []
+    for j, (ts, te) in enumerate(tt):
+        kind = ("first" if te - ts == 0 and ts == first else "last" if te - ts == 0 and te == last
+                else "rest" if te > ts else "touching")
+        i_any = int(np.argmin(dist[:, j])) if len(tp) else -1
+        offsets = ((tp[i_any][0] - ts, tp[i_any][1] - te) if i_any >= 0 and dist[i_any, j] <= near + 1e-9
+                   else (None, None))
+        if j in matched:
+            outcome = "matched"
+        else:
+            outcome = "count"
+            i_near = min(free, key=lambda i: dist[i, j], default=None)
+            if i_near is not None and dist[i_near, j] <= near + 1e-9 and \
+                    min(missed, key=lambda k: dist[i_near, k]) == j:
+                outcome = "shift"
+            elif any(min(abs(tp[i][0] - ts), abs(tp[i][1] - te)) <= tolerance + 1e-9 for i in free):
+                outcome = "extent"
+        out.append(TransitionMiss(ts, te, kind, outcome, *offsets))
+    return out
 
 
 def iou_matrix(pred: Sequence[Span], truth: Sequence[Span]) -> np.ndarray:

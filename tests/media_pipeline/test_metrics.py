@@ -61,3 +61,33 @@ def test_coverage_is_the_share_of_working_time_inside_some_step():
     # Overlapping predictions count once; time outside the work does not count.
     assert coverage([(0.0, 12.0), (5.0, 12.0), (20.0, 40.0)], truth) == pytest.approx(20 / 28)
     assert score([(0.0, 15.0)], truth, 40.0).coverage == pytest.approx(13 / 28)
+
+
+def test_transition_misses_tell_misplaced_from_missing_and_rest_extent():
+    from media_pipeline.evaluation.metrics import transition_misses
+
+    # A boundary found 1.5 s late: a shift, offset +1.5 on both ends of the zero-length transition.
+    (m,) = transition_misses([(0.0, 11.5), (11.5, 20.0)], [(0.0, 10.0), (10.0, 20.0)], 20.0)
+    assert (m.kind, m.outcome) == ("touching", "shift")
+    assert m.start_offset == pytest.approx(1.5) and m.end_offset == pytest.approx(1.5)
+    # A rest [10, 14] predicted as [6, 14]: its end is right, its start 4 s early (work dropped).
+    (m,) = transition_misses([(0.0, 6.0), (14.0, 20.0)], [(0.0, 10.0), (14.0, 20.0)], 20.0)
+    assert (m.kind, m.outcome, m.start_offset, m.end_offset) == ("rest", "extent", None, None)
+    # Within 3 s on both ends it is a shift, with its offsets.
+    (m,) = transition_misses([(0.0, 8.0), (12.5, 20.0)], [(0.0, 10.0), (14.0, 20.0)], 20.0)
+    assert m.outcome == "shift" and m.start_offset == pytest.approx(-2.0) and m.end_offset == pytest.approx(-1.5)
+    # Two steps merged into one: the boundary between them is a count error, nothing near.
+    misses = transition_misses([(2.0, 20.0)], [(2.0, 6.0), (6.0, 12.0), (12.0, 20.0)], 20.0)
+    assert [(x.kind, x.outcome) for x in misses] == [("first", "matched"), ("touching", "count"),
+                                                     ("touching", "count")]
+    assert misses[1].start_offset is None and misses[2].start_offset is None
+    # One prediction between two true boundaries 2 s apart matches one; the other is a count error
+    # (the prediction is taken), and a late last end is told apart from the rest.
+    misses = transition_misses([(0.0, 11.0), (11.0, 17.5)], [(0.0, 10.0), (10.0, 12.0), (12.0, 16.0)], 20.0)
+    assert [(x.kind, x.outcome) for x in misses] == [("touching", "matched"), ("touching", "count"),
+                                                     ("last", "shift")]
+    assert misses[2].start_offset == pytest.approx(1.5)
+    # Matched transitions agree with transition_prf's count.
+    pred, truth = [(0.0, 9.6), (9.6, 10.4), (10.4, 20.0)], [(0.0, 10.0), (10.0, 20.0)]
+    assert sum(x.outcome == "matched" for x in transition_misses(pred, truth, 20.0)) == \
+        transition_prf(pred, truth, 20.0).matched
