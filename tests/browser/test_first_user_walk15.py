@@ -1,14 +1,20 @@
 """First-user walk 15, in Chromium: « Placer à la fin de l'étape » on a question's edit screen keeps the
-edits typed and not yet saved (it used to move the saved question and reload the screen, losing them)."""
+edits typed and not yet saved (it used to move the saved question and reload the screen, losing them);
+on an offline copy of a page, the search and sign-out forms say they need the network."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from capsules.models import Footage, Interaction
+from tests import factories, pages
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
+from tests.browser.test_player import built_player, log_in  # noqa: F401 - fixture
 from tests.factories import CapsuleFactory, FootageFactory, InteractionFactory, StepFactory, designer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -53,4 +59,78 @@ def test_placer_a_la_fin_keeps_the_typed_edits(live_server, context, excerpt):
     inter.refresh_from_db()
     assert (inter.time, inter.prompt, inter.answer_key) == (30.0, "Texte tapé, pas encore enregistré",
                                                             {"correct": False})
+    page.close()
+
+
+# --- Offline copies of pages: the search and sign-out forms say they need the network -------------------
+
+KEPT = """p => caches.open('geste-pages').then(c => c.keys())
+    .then(k => k.some(r => new URL(r.url).pathname === '/__pages__' + p))"""
+
+
+def _until(page, expression: str, arg, expected) -> None:
+    deadline = time.monotonic() + 20
+    while page.evaluate(expression, arg) != expected:
+        assert time.monotonic() < deadline, f"{expression} never became {expected}"
+        page.wait_for_timeout(100)
+
+
+def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server, phone_context, built_player):  # noqa: F811
+    """Walk: on a page served from the device's copy (« Hors ligne — version du … ») the header's search and
+    « Se déconnecter » did nothing useful (the browser's own error page, or nothing). Offline they now say
+    « indisponible hors ligne » (a line under the mark, the buttons aria-disabled, a message when sent)
+    and the page stays; back online they work again."""
+    ensure_baseline()
+    block = factories.SkillsBlockFactory(title="Plomberie sanitaire")
+    block_page = pages.skills_block_page(block)
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}{block_page.url}")
+    # The worker the player registers at a download; registered here directly, then the page is kept.
+    page.evaluate("u => navigator.serviceWorker.register(u, {scope: '/'}).then(() => navigator.serviceWorker.ready)"
+                  ".then(() => true)", reverse("learner-sw"))
+    page.reload()
+    _until(page, "() => !!navigator.serviceWorker.controller", None, True)
+    page.reload()
+    _until(page, KEPT, block_page.url, True)
+    assert page.locator("[data-offline-unavailable]").count() == 0  # online, the network's page: nothing added
+
+    phone_context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-offline-stale]")
+    note = page.locator("[data-offline-unavailable]")
+    expect(note).to_have_text("Recherche et déconnexion indisponibles hors ligne.")
+    expect(note).to_be_visible()
+    search_button = page.locator(".site-header .search-form button")
+    logout_button = page.locator(".site-header .logout-form button")
+    for button in (search_button, logout_button):
+        expect(button).to_have_attribute("aria-disabled", "true")
+        expect(button).to_have_attribute("title", "Indisponible hors ligne")
+
+    page.fill("#header-q", "siphon")
+    page.press("#header-q", "Enter")
+    expect(note).to_have_text("Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue.")
+    logout_button.focus()  # aria-disabled: still focusable, and pressed it says why it does nothing
+    page.keyboard.press("Enter")
+    expect(note).to_have_text("Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter.")
+    assert page.url == f"{live_server.url}{block_page.url}" and page.locator("[data-offline-stale]").is_visible()
+    assert page.evaluate(KEPT, block_page.url) is True  # the account's pages were not dropped half-way
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # Back online, on the same copy: the note goes, the buttons work again.
+    phone_context.set_offline(False)
+    expect(note).to_be_hidden()
+    expect(search_button).not_to_have_attribute("aria-disabled", "true")
+    page.press("#header-q", "Enter")
+    page.wait_for_url(f"{live_server.url}{reverse('catalogue-search')}?q=siphon")
+    assert page.locator("[data-offline-stale]").count() == 0
+    page.go_back()
+    page.wait_for_selector(".logout-form button")
+    page.click(".logout-form button")
+    page.wait_for_url(f"{live_server.url}/")
+    _until(page, KEPT, block_page.url, False)
+    assert not errors, errors
     page.close()

@@ -1,3 +1,56 @@
+// A page served from this device's copy (the service worker's mark « Hors ligne — version du … »,
+// [data-offline-stale]): its search and sign-out forms need the network. Offline they say so, in a
+// line under the mark and again when one is sent, instead of failing silently; back online they work.
+(function () {
+  "use strict";
+  var mark = document.querySelector("[data-offline-stale]");
+  if (!mark) { return; }
+  var forms = [
+    [document.querySelector(".site-header form.search-form"), "Recherche",
+      "Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue."],
+    [document.querySelector(".site-header form.logout-form"), "Déconnexion",
+      "Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter."]
+  ].filter(function (f) { return f[0]; });
+  if (!forms.length) { return; }
+  var note = document.createElement("p");
+  note.className = "offline-unavailable";
+  note.setAttribute("role", "status");
+  note.setAttribute("data-offline-unavailable", "");
+  mark.insertAdjacentElement("afterend", note);
+  var names = forms.map(function (f) { return f[1]; });
+  var summary = names.length > 1
+    ? names[0] + " et " + names[1].toLowerCase() + " indisponibles hors ligne."
+    : names[0] + " indisponible hors ligne.";
+
+  function sync() {
+    var off = !navigator.onLine;
+    note.hidden = !off;
+    note.textContent = off ? summary : "";
+    forms.forEach(function (f) {
+      var button = f[0].querySelector("button");
+      if (!button) { return; }
+      if (off) {
+        button.setAttribute("aria-disabled", "true");
+        button.title = "Indisponible hors ligne";
+      } else {
+        button.removeAttribute("aria-disabled");
+        button.removeAttribute("title");
+      }
+    });
+  }
+  forms.forEach(function (f) {
+    f[0].addEventListener("submit", function (ev) {
+      if (navigator.onLine) { return; }
+      ev.preventDefault();
+      note.hidden = false;
+      note.textContent = f[2];
+    });
+  });
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", sync);
+  sync();
+})();
+
 // The offline page: lists what this device can show without network (the capsules downloaded with
 // « Télécharger pour hors ligne », kept in the caches geste-capsule-<id> and marked complete in
 // localStorage under geste:offline:<id> by the player; the other pages kept by the service worker in
