@@ -10,11 +10,18 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from capsules.models import Footage, Interaction
+from capsules.models import Footage, Interaction, Step
 from tests import factories, pages
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
-from tests.browser.test_player import built_player, log_in  # noqa: F401 - fixture
+from tests.browser.test_player import (  # noqa: F401 - fixtures
+    built_player,
+    capsule_media,
+    leave,
+    log_in,
+    open_capsule,
+    published,
+)
 from tests.factories import CapsuleFactory, FootageFactory, InteractionFactory, StepFactory, designer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -134,3 +141,92 @@ def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server,
     _until(page, KEPT, block_page.url, False)
     assert not errors, errors
     page.close()
+
+
+# --- Step button 1 under the seek bar, on a capsule cut from a longer footage -----------------------------
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("first_step_start", [0.0, 2.8], ids=["cut-mid-step", "cut-at-a-step"])
+def test_enter_on_step_button_1_goes_to_the_capsule_s_step_1(live_server, context, published, first_step_start):  # noqa: F811
+    """Walk report: Enter on step button 1 was once seen going to the footage's 0:00, not to step 1 of a
+    capsule that does not start at the footage's 0. Not reproduced: on a capsule from 2.8 s of its footage,
+    cut at a step's start or in the middle of one (the capsule's steps are those wholly inside it, so its
+    step 1 is then the footage's second step, at 4.0 s), Enter on button 1 seeks once, to the start of the
+    capsule's step 1 as its step list shows it, from later in the capsule and from step 1 itself."""
+    from capsules.models import Capsule
+
+    capsule, steps = published["capsule"], published["steps"]
+    published["q1"].delete()  # no mandatory question to stop the seeks
+    published["q2"].delete()
+    Capsule.objects.filter(pk=capsule.pk).update(start=2.8, end=12.0)
+    Step.objects.filter(pk=steps[0].pk).update(start=first_step_start)
+    capsule.refresh_from_db()
+    step1 = capsule.steps().order_by("start").first()
+    expected = max(capsule.start, step1.start)
+    log_in(context, live_server, factories.learner())
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    assert float(page.get_attribute(".gp-steps li[data-start]", "data-start")) == pytest.approx(step1.start)
+    page.evaluate("""(() => { const v = document.querySelector('video.gp-video'); window.__seeks = [];
+        v.addEventListener('seeking', () => window.__seeks.push(v.currentTime)); })()""")
+    for start_at in (9.0, expected + 0.5):  # from later in the capsule, then from inside step 1
+        page.evaluate("t => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                      " p.video.pause(); p.seek(t); }", start_at)
+        page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
+        page.evaluate("window.__seeks = []")
+        button = page.locator(".gp-stepbar button").first
+        assert button.inner_text() == "1" and step1.title in button.get_attribute("aria-label")
+        button.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("window.__seeks.length > 0", timeout=5000)
+        page.wait_for_timeout(300)  # any further seek would be logged too
+        page.evaluate("document.querySelector('video.gp-video').pause()")
+        seeks = page.evaluate("window.__seeks")
+        assert seeks == [pytest.approx(expected, abs=0.01)], seeks
+    leave(page)
+
+
+@pytest.mark.timeout(240)
+def test_a_step_pressed_before_the_video_has_loaded_is_where_it_opens(live_server, context, published):  # noqa: F811
+    """What the walk saw, reproduced: step button 1 pressed as the page opens, before the video's metadata
+    (the media held back here), went to the capsule's 0:00: once loaded, the player moved to the saved
+    position or the capsule's start over the learner's choice. Its step 1 (4.0 s of the footage, the
+    capsule starting at 2.8 s in the middle of the footage's first step) is where it now opens."""
+    from capsules.models import Capsule
+
+    capsule = published["capsule"]
+    published["q1"].delete()
+    published["q2"].delete()
+    Capsule.objects.filter(pk=capsule.pk).update(start=2.8, end=12.0)
+    capsule.refresh_from_db()
+    step1 = capsule.steps().order_by("start").first()
+    assert step1.start == 4.0
+    log_in(context, live_server, factories.learner())
+    page = context.new_page()
+    held = []
+    media = ("**/*.mp4", "**/*.m3u8", "**/*.m4s", "**/*.ts")
+    for pattern in media:
+        page.route(pattern, lambda route: held.append(route))
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    assert page.evaluate("document.querySelector('video.gp-video').readyState") == 0
+    page.evaluate("""(() => { const v = document.querySelector('video.gp-video'); window.__seeks = [];
+        v.addEventListener('seeking', () => window.__seeks.push(v.currentTime)); })()""")
+    page.locator(".gp-stepbar button").first.focus()
+    page.keyboard.press("Enter")
+    for pattern in media:
+        page.unroute(pattern)
+    for route in held:
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001 - unroute already let it through
+            pass
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    page.wait_for_function("window.__seeks.length > 0", timeout=5000)
+    page.wait_for_timeout(500)  # a later move (the saved position, the capsule's start) would be logged
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+    seeks = page.evaluate("window.__seeks")
+    assert seeks and all(t == pytest.approx(4.0, abs=0.01) for t in seeks), seeks
+    assert page.evaluate("document.querySelector('video.gp-video').currentTime") >= 3.99
+    leave(page)
