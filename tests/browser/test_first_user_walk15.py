@@ -85,8 +85,8 @@ def _until(page, expression: str, arg, expected) -> None:
 def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server, phone_context, built_player):  # noqa: F811
     """Walk: on a page served from the device's copy (« Hors ligne — version du … ») the header's search and
     « Se déconnecter » did nothing useful (the browser's own error page, or nothing). Offline they now say
-    « indisponible hors ligne » (a line under the mark, the buttons aria-disabled, a message when sent)
-    and the page stays; back online they work again."""
+    « indisponible hors ligne » (the search field's placeholder, the buttons aria-disabled, a message
+    under the mark when one is sent) and the page stays; back online they work again."""
     ensure_baseline()
     block = factories.SkillsBlockFactory(title="Plomberie sanitaire")
     block_page = pages.skills_block_page(block)
@@ -109,8 +109,8 @@ def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server,
     page.reload()
     page.wait_for_selector("[data-offline-stale]")
     note = page.locator("[data-offline-unavailable]")
-    expect(note).to_have_text("Recherche et déconnexion indisponibles hors ligne.")
-    expect(note).to_be_visible()
+    expect(note).to_be_hidden()  # nothing added above the page until a form is sent
+    expect(page.locator("#header-q")).to_have_attribute("placeholder", "Recherche indisponible hors ligne")
     search_button = page.locator(".site-header .search-form button")
     logout_button = page.locator(".site-header .logout-form button")
     for button in (search_button, logout_button):
@@ -131,6 +131,7 @@ def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server,
     phone_context.set_offline(False)
     expect(note).to_be_hidden()
     expect(search_button).not_to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#header-q")).to_have_attribute("placeholder", "Rechercher…")
     page.press("#header-q", "Enter")
     page.wait_for_url(f"{live_server.url}{reverse('catalogue-search')}?q=siphon")
     assert page.locator("[data-offline-stale]").count() == 0

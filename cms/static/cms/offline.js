@@ -1,14 +1,16 @@
 // A page served from this device's copy (the service worker's mark « Hors ligne — version du … »,
-// [data-offline-stale]): its search and sign-out forms need the network. Offline they say so, in a
-// line under the mark and again when one is sent, instead of failing silently; back online they work.
+// [data-offline-stale]): its search and sign-out forms need the network. Offline they say so instead of
+// failing silently: the search field reads « Recherche indisponible hors ligne », both buttons are
+// aria-disabled (« Indisponible hors ligne »), and one sent shows why under the mark. Nothing is added
+// above the page until then (the player's controls stay on a phone's first screen). Back online they work.
 (function () {
   "use strict";
   var mark = document.querySelector("[data-offline-stale]");
   if (!mark) { return; }
   var forms = [
-    [document.querySelector(".site-header form.search-form"), "Recherche",
+    [document.querySelector(".site-header form.search-form"),
       "Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue."],
-    [document.querySelector(".site-header form.logout-form"), "Déconnexion",
+    [document.querySelector(".site-header form.logout-form"),
       "Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter."]
   ].filter(function (f) { return f[0]; });
   if (!forms.length) { return; }
@@ -16,16 +18,15 @@
   note.className = "offline-unavailable";
   note.setAttribute("role", "status");
   note.setAttribute("data-offline-unavailable", "");
+  note.hidden = true;
   mark.insertAdjacentElement("afterend", note);
-  var names = forms.map(function (f) { return f[1]; });
-  var summary = names.length > 1
-    ? names[0] + " et " + names[1].toLowerCase() + " indisponibles hors ligne."
-    : names[0] + " indisponible hors ligne.";
+  var field = document.querySelector(".site-header form.search-form input[type=search]");
+  var placeholder = field ? field.getAttribute("placeholder") : null;
 
   function sync() {
     var off = !navigator.onLine;
-    note.hidden = !off;
-    note.textContent = off ? summary : "";
+    if (!off) { note.hidden = true; note.textContent = ""; }
+    if (field) { field.setAttribute("placeholder", off ? "Recherche indisponible hors ligne" : placeholder || ""); }
     forms.forEach(function (f) {
       var button = f[0].querySelector("button");
       if (!button) { return; }
@@ -43,7 +44,7 @@
       if (navigator.onLine) { return; }
       ev.preventDefault();
       note.hidden = false;
-      note.textContent = f[2];
+      note.textContent = f[1];
     });
   });
   window.addEventListener("online", sync);
