@@ -261,7 +261,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
         "editing": editing,
-        # From the saved question, not the form being typed: « Placer à la fin de l'étape » moves the saved one.
+        # From the saved question, not the form being typed. On the edit screen « Placer à la fin de l'étape »
+        # submits the form being typed (its edits kept); in the capsule's lists it moves the saved question.
         "before_step": authoring.before_step_warning(editing, capsule) if editing is not None else None,
         "video_url": storage.url(r.get("mp4", "")),
         "poster_url": storage.url(r.get("poster", "")),
@@ -331,11 +332,20 @@ def interaction_edit(request, pk: int, interaction_id: int):
     inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
     if request.method == "POST":
         data = {**request.POST.dict(), "kind": inter.kind}
+        placed = None
+        if data.pop("place_at_step_end", None):
+            # The warning's button submits this form (not the saved question): the edits typed are kept.
+            data, placed = authoring.form_placed_at_step_end(capsule, data, inter)
         try:
             authoring.apply_interaction_form(capsule, data, inter)
         except authoring.AuthoringError as exc:
             ctx = _edit_context(request, capsule, form_data=data, errors=exc.errors, editing=inter)
             return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
+        if placed is not None:
+            messages.success(request, f"Interaction enregistrée et placée à la fin de l'étape "
+                                      f"« {placed.title or 'sans titre'} » "
+                                      f"({authoring.capsule_clock_tenths(capsule, inter.time)}).")
+            return redirect("geste_interaction_edit", capsule.pk, inter.pk)
         messages.success(request, "Interaction enregistrée.")
         if warning := authoring.step_time_warning(inter):
             messages.warning(request, warning)

@@ -10,7 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.ui.components import Component
 
 from capsules.analytics import cohorts
@@ -70,14 +72,21 @@ def cohort_detail(request, pk: int):
         **_charts(report), "cohort": report.cohort})
 
 
-LEARNER_HEADER = ["Apprenant", "Capsules terminées", "Acquises au positionnement", "Avancement (%)",
-                  "Temps d'apprentissage (min)", "Temps gagné au positionnement (min)",
-                  "Questions à l'entraînement", "Révisions", "Rétention estimée (%)", "Badge"]
+# Each in gettext_noop, for makemessages: the English export used to keep these headers in French.
+LEARNER_HEADER = [
+    gettext_noop("Apprenant"), gettext_noop("Capsules terminées"), gettext_noop("Acquises au positionnement"),
+    gettext_noop("Avancement (%)"), gettext_noop("Temps d'apprentissage (min)"),
+    gettext_noop("Temps gagné au positionnement (min)"), gettext_noop("Questions à l'entraînement"),
+    gettext_noop("Révisions"), gettext_noop("Rétention estimée (%)"), gettext_noop("Badge obtenu le"),
+]
 
 
 def _learners_csv(report: cohorts.CohortReport, filename: str):
+    """One row per learner; the block's badge is the day it was issued (JJ/MM/AAAA), empty without one
+    (a bare « oui »/« non » said nothing of when)."""
     rows = ([r.name, r.completed, r.acquired, r.percent, round(r.learning_seconds / 60, 1),
-             round(r.saved_seconds / 60, 1), r.cards, r.reviews, r.retention_percent, r.badge]
+             round(r.saved_seconds / 60, 1), r.cards, r.reviews, r.retention_percent,
+             timezone.localdate(r.badge_issued_at) if r.badge and r.badge_issued_at else None]
             for r in report.learners)
     return csv_response(filename, [_(h) for h in LEARNER_HEADER], rows)
 

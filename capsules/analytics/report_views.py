@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -64,6 +64,8 @@ def _cell(value) -> str:
         return f"{value:.1f}".replace(".", ",")
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

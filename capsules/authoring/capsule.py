@@ -432,6 +432,18 @@ def place_at_step_end(interaction: Interaction) -> bool:
     return True
 
 
+def form_placed_at_step_end(capsule: Capsule, data: dict, interaction: Interaction) -> tuple[dict, Step | None]:
+    """« Placer à la fin de l'étape » pressed on the edit screen: the form as typed (its unsaved edits kept),
+    its time moved to the end of the step it names (else the saved question's step) and attached to it.
+    (data unchanged, None) when there is no such step."""
+    step = next((s for s in capsule_steps(capsule) if str(s.pk) == str(data.get("step") or "")), None)
+    step = step or interaction.step
+    if step is None:
+        return data, None
+    at = to_capsule_clock(capsule, step_end_time(capsule, step))
+    return {**data, "time": f"{at:.3f}".rstrip("0").rstrip("."), "step": str(step.pk)}, step
+
+
 def step_time_warning(interaction: Interaction) -> str | None:
     """A French warning (the question is saved all the same) when its time lies outside the step the
     designer chose: just after that step's end it stays with it for the learner (loop, step list), further

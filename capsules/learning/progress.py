@@ -14,7 +14,10 @@ from datetime import datetime
 from django.db import transaction
 
 from capsules import clock
-from capsules.models import Attempt, Capsule, LearnerEvent, Progress
+from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
+
+# Self-assessed questions (observe, free recall) have no right answer.
+UNGRADED_KINDS = {Interaction.Kind.OBSERVE, Interaction.Kind.FREE_RECALL}
 
 COMPLETION_FRACTION = 0.9
 GAP_TOLERANCE = 0.5  # seconds: two ranges this close are one (timeupdate granularity)
@@ -176,6 +179,14 @@ class BlockProgress:
     total: int
     completed: int
     started: int
+    # The mandatory graded questions of the completed capsules, and how many got a right answer (the
+    # badge needs them right): a capsule is completed once watched, even with every answer wrong.
+    questions: int = 0
+    right: int = 0
+
+    @property
+    def to_consolidate(self) -> bool:
+        return self.right < self.questions
 
     @property
     def percent(self) -> int:
@@ -208,10 +219,32 @@ def blocks_progress(user, skills_block_ids) -> dict[int, BlockProgress]:
             .order_by()
         )
         done = {r["capsule__skills_block_id"]: (r["completed"], r["started"]) for r in rows}
+    answers = _mandatory_answers(user, ids) if done else {}
     return {
-        i: BlockProgress(total=totals.get(i, 0), completed=done.get(i, (0, 0))[0], started=done.get(i, (0, 0))[1])
+        i: BlockProgress(total=totals.get(i, 0), completed=done.get(i, (0, 0))[0], started=done.get(i, (0, 0))[1],
+                         questions=answers.get(i, (0, 0))[0], right=answers.get(i, (0, 0))[1])
         for i in ids
     }
+
+
+def _mandatory_answers(user, skills_block_ids) -> dict[int, tuple[int, int]]:
+    """Per block: (mandatory graded questions of the capsules the user completed, those answered right at
+    least once), in one query."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    completed = Progress.objects.filter(user=user, capsule=OuterRef("capsule"), completed=True)
+    right = Attempt.objects.filter(user=user, interaction=OuterRef("pk"), correct=True)
+    rows = (
+        Interaction.objects.filter(capsule__skills_block_id__in=skills_block_ids, capsule__page__live=True,
+                                   mandatory=True, draft_status=Interaction.DraftStatus.ACCEPTED)
+        .exclude(kind__in=UNGRADED_KINDS)
+        .filter(Exists(completed))
+        .annotate(ok=Exists(right))
+        .values("capsule__skills_block_id")
+        .annotate(n=Count("pk"), r=Count("pk", filter=Q(ok=True)))
+        .order_by()
+    )
+    return {r["capsule__skills_block_id"]: (r["n"], r["r"]) for r in rows}
 
 
 def skills_block_progress(user, skills_block) -> BlockProgress:
@@ -219,6 +252,8 @@ def skills_block_progress(user, skills_block) -> BlockProgress:
     if not user or not user.is_authenticated:
         return BlockProgress(total=len(capsules), completed=0, started=0)
     rows = Progress.objects.filter(user=user, capsule_id__in=capsules)
+    completed = rows.filter(completed=True).count()
+    questions, right = _mandatory_answers(user, [skills_block.pk]).get(skills_block.pk, (0, 0)) if completed else (0, 0)
     return BlockProgress(
-        total=len(capsules), completed=rows.filter(completed=True).count(), started=rows.count()
+        total=len(capsules), completed=completed, started=rows.count(), questions=questions, right=right
     )

@@ -14,11 +14,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capsules.learning.progress import live_capsules
+from capsules.learning.progress import UNGRADED_KINDS, live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
-
-UNGRADED_KINDS = {Interaction.Kind.OBSERVE, Interaction.Kind.FREE_RECALL}
 
 
 @dataclass(frozen=True)

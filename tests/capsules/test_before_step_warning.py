@@ -1,6 +1,7 @@
 """A question timed before the step it asks about (walk: the learner was asked before seeing the gesture,
 and nothing said so): saved all the same, with a French warning on its edit screen and in the capsule's
-lists, read from the saved question, and « Placer à la fin de l'étape », a plain form button."""
+lists, read from the saved question, and « Placer à la fin de l'étape », a plain form button (on the edit
+screen, a button of the interaction form: the edits typed and not saved are kept)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,9 @@ def test_a_question_before_its_step_is_saved_and_warned_on_its_screen_and_in_the
     assert html.unescape(re.sub(r"<[^>]+>", "", box)).split() == (
         EXPECTED + " Placer à la fin de l'étape (0:24,0)").split()
     action = reverse("geste_interaction_place_at_step_end", args=[excerpt.pk, inter.pk])
-    assert f'action="{action}"' in box and '<button type="submit"' in box  # a plain button: keyboard, no JS
+    # a plain button of the interaction form (keyboard, no JS): what was typed is sent with it
+    assert re.search(r'<button type="submit" form="interaction-form" name="place_at_step_end"', box)
+    assert re.search(r'<form[^>]*id="interaction-form"', page)
     assert re.search(r'id="id_time"[^>]*aria-describedby="[^"]*id_before_step"', page)
 
     listing = client.get(reverse("geste_capsule_edit", args=[excerpt.pk])).content.decode()
@@ -138,3 +141,36 @@ def test_a_hostile_step_title_renders_inert(client, excerpt):
     assert "<img src=x" not in res.content.decode() and "&lt;img src=x onerror=alert(1)&gt;" in res.content.decode()
     inter.refresh_from_db()
     assert inter.time == 50.0
+
+
+def test_placer_on_the_edit_screen_keeps_what_was_typed_and_not_saved(client, excerpt):
+    """Walk: the button moved the saved question and reloaded the screen; the prompt and answers typed
+    just before were lost. It now sends the form being typed, with the step's end as its time."""
+    serrer, preparer = _step(excerpt, "Serrer l'écrou"), _step(excerpt, "Préparer")
+    inter = InteractionFactory(capsule=excerpt, time=10.5, step=serrer, prompt="Mon texte enregistré")
+    client.force_login(designer(username="ines"))
+    edit = reverse("geste_interaction_edit", args=[excerpt.pk, inter.pk])
+    typed = _form(time="4,5", step=str(serrer.pk), prompt="Texte tapé, pas encore enregistré",
+                  feedback_wrong="Revoyez le serrage.", place_at_step_end="1")
+    res = client.post(edit, typed, follow=True)
+    assert res.redirect_chain[-1][0] == edit
+    inter.refresh_from_db()
+    assert (inter.time, inter.step_id, inter.prompt, inter.feedback_wrong) == (
+        30.0, serrer.pk, "Texte tapé, pas encore enregistré", "Revoyez le serrage.")
+    assert ("Interaction enregistrée et placée à la fin de l'étape « Serrer l'écrou » (0:24,0)."
+            in html.unescape(res.content.decode()))
+    assert _warnings(res.content.decode()) == []
+
+    # the step chosen in the form (not yet saved) is the one whose end is used
+    res = client.post(edit, _form(time="0", step=str(preparer.pk), place_at_step_end="1"))
+    inter.refresh_from_db()
+    assert (res.status_code, inter.time, inter.step_id) == (302, 18.0, preparer.pk)
+
+    # a mistake in the typed form: nothing saved, the form comes back with what was typed and the new time
+    res = client.post(edit, _form(time="1", step=str(serrer.pk), prompt="Gardé", choices="Une seule",
+                                  place_at_step_end="1"))
+    assert res.status_code == 400
+    page = html.unescape(res.content.decode())
+    assert ">Gardé</textarea>" in page and re.search(r'id="id_time" name="time" value="24"', page)
+    inter.refresh_from_db()
+    assert (inter.time, inter.step_id) == (18.0, preparer.pk)

@@ -3,6 +3,8 @@ the report costs the same number of queries for 30 and 300 learners; CSV and SVG
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -164,6 +166,33 @@ def test_block_indicators_screen_and_csv_are_for_designers(seeded):
         assert trainer.get(reverse(name, args=[block.pk])).status_code == 403
     cohort_csv = trainer.get(reverse("geste_cohort_indicators_csv", args=[seeded["mine"].pk]))
     assert cohort_csv.status_code == 200 and "étape « Geste 1.1 »;100" in cohort_csv.content.decode("utf-8-sig")
+
+
+def test_learners_csv_says_the_badge_date_in_french_and_defuses_formulas(seeded):
+    """Walk: the learners' CSV showed the block's badge as a bare « oui »/« non » under « Badge », without
+    its date. It now gives the day it was issued (JJ/MM/AAAA) under « Badge obtenu le », empty without one;
+    Excel FR's shape (BOM, « ; ») kept, names a spreadsheet would run as formulas defused."""
+    l1, l2, l3, _l4 = seeded["learners"]
+    l2.first_name, l2.last_name = '=HYPERLINK("http://x.test")', ""
+    l2.save()
+    l3.first_name, l3.last_name = "-2+3", ""
+    l3.save()
+    trainer = Client()
+    trainer.force_login(seeded["t1"])
+    designer = Client()
+    designer.force_login(factories.designer())
+    for client, url in [(trainer, reverse("geste_cohort_learners_csv", args=[seeded["mine"].pk])),
+                        (designer, reverse("geste_block_learners_csv", args=[seeded["block"].pk]))]:
+        resp = client.get(url)
+        assert resp.content.startswith(b"\xef\xbb\xbf") and resp["Content-Type"] == "text/csv; charset=utf-8"
+        header, *rows = csv.reader(io.StringIO(resp.content.decode("utf-8-sig")), delimiter=";")
+        assert header[-1] == "Badge obtenu le"
+        badge = {row[0]: row[-1] for row in rows}
+        assert badge[l1.get_full_name() or l1.username] == "03/03/2026"
+        assert badge["'=HYPERLINK(\"http://x.test\")"] == ""
+        assert "=HYPERLINK(\"http://x.test\")" not in badge
+        if client is trainer:
+            assert badge["'-2+3"] == ""
 
 
 def test_a_trainer_never_sees_another_cohort(seeded):

@@ -3,6 +3,7 @@ deduped by client_id, progress and completion, xAPI-shaped events, offline bundl
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -386,6 +387,8 @@ def test_skills_block_progress_counts_live_capsules(world):
         "completed": 0,
         "started": 0,
         "percent": 0,
+        "questions": 0,
+        "right": 0,
     }
     Progress.objects.create(user=user, capsule=capsule, completed=True)
     Progress.objects.create(user=user, capsule=other)
@@ -394,14 +397,45 @@ def test_skills_block_progress_counts_live_capsules(world):
         "completed": 1,
         "started": 2,
         "percent": 50,
+        "questions": 1,  # the completed capsule's mandatory question, not answered yet
+        "right": 0,
     }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
-    assert "1 capsule terminée sur 2 (50 %)" in html and "Terminée" in html
+    assert "1 capsule terminée sur 2 (50 %) — à consolider" in html and "Terminée" in html
     cert = world["client"].get(world["page"].get_parent().get_parent().url).content.decode()
     assert block.title in cert and "1 capsule terminée sur 2" in cert
     home = world["client"].get("/").content.decode()
     assert block.code in home and "1 capsule terminée sur 2" in home
+
+
+def test_block_summary_says_completed_capsules_still_to_consolidate(world):
+    """Walk: « 1 capsule terminée sur 1 (100 %) » with every answer wrong. A capsule is completed once
+    watched (by design), the block's badge needs its mandatory questions right: the summary now says
+    what is left, on the block, certification and home pages, and says no more once they are right."""
+    user, capsule, client = world["user"], world["capsule"], world["client"]
+    q3 = factories.InteractionFactory(capsule=capsule, time=17.0, kind="true_false", mandatory=True,
+                                      prompt="On resserre à la main.", choices=[], answer_key={"correct": False})
+    factories.InteractionFactory(capsule=capsule, time=18.0, kind="observe", mandatory=True, choices=[],
+                                 answer_key={})  # self-assessed: no right answer to count
+    Progress.objects.create(user=user, capsule=capsule, completed=True)
+    Attempt.objects.create(user=user, interaction=world["q1"], correct=False, score=0, answered_at=timezone.now())
+    # the optional question, wrong too: not counted
+    Attempt.objects.create(user=user, interaction=world["q2"], correct=False, score=0, answered_at=timezone.now())
+    block_page = world["page"].get_parent()
+    urls = [block_page.url, block_page.get_parent().url, "/"]
+
+    def summaries():
+        spans = [re.search(r'<span class="progress-text">(.*?)</span>', client.get(u).content.decode(), re.S)
+                 for u in urls]
+        return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) for m in spans]
+
+    said = "1 capsule terminée sur 1 (100 %) — à consolider : {} sur 2 questions obligatoires"
+    assert summaries() == [said.format("0 bonne réponse")] * 3
+    Attempt.objects.create(user=user, interaction=world["q1"], correct=True, score=1, answered_at=timezone.now())
+    assert summaries() == [said.format("1 bonne réponse")] * 3
+    Attempt.objects.create(user=user, interaction=q3, correct=True, score=1, answered_at=timezone.now())
+    assert summaries() == ["1 capsule terminée sur 1 (100 %)"] * 3
 
 
 def test_next_capsule_and_chapters(world):

@@ -1,3 +1,57 @@
+// A page served from this device's copy (the service worker's mark « Hors ligne — version du … »,
+// [data-offline-stale]): its search and sign-out forms need the network. Offline they say so instead of
+// failing silently: the search field reads « Recherche indisponible hors ligne », both buttons are
+// aria-disabled (« Indisponible hors ligne »), and one sent shows why under the mark. Nothing is added
+// above the page until then (the player's controls stay on a phone's first screen). Back online they work.
+(function () {
+  "use strict";
+  var mark = document.querySelector("[data-offline-stale]");
+  if (!mark) { return; }
+  var forms = [
+    [document.querySelector(".site-header form.search-form"),
+      "Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue."],
+    [document.querySelector(".site-header form.logout-form"),
+      "Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter."]
+  ].filter(function (f) { return f[0]; });
+  if (!forms.length) { return; }
+  var note = document.createElement("p");
+  note.className = "offline-unavailable";
+  note.setAttribute("role", "status");
+  note.setAttribute("data-offline-unavailable", "");
+  note.hidden = true;
+  mark.insertAdjacentElement("afterend", note);
+  var field = document.querySelector(".site-header form.search-form input[type=search]");
+  var placeholder = field ? field.getAttribute("placeholder") : null;
+
+  function sync() {
+    var off = !navigator.onLine;
+    if (!off) { note.hidden = true; note.textContent = ""; }
+    if (field) { field.setAttribute("placeholder", off ? "Recherche indisponible hors ligne" : placeholder || ""); }
+    forms.forEach(function (f) {
+      var button = f[0].querySelector("button");
+      if (!button) { return; }
+      if (off) {
+        button.setAttribute("aria-disabled", "true");
+        button.title = "Indisponible hors ligne";
+      } else {
+        button.removeAttribute("aria-disabled");
+        button.removeAttribute("title");
+      }
+    });
+  }
+  forms.forEach(function (f) {
+    f[0].addEventListener("submit", function (ev) {
+      if (navigator.onLine) { return; }
+      ev.preventDefault();
+      note.hidden = false;
+      note.textContent = f[1];
+    });
+  });
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", sync);
+  sync();
+})();
+
 // The offline page: lists what this device can show without network (the capsules downloaded with
 // « Télécharger pour hors ligne », kept in the caches geste-capsule-<id> and marked complete in
 // localStorage under geste:offline:<id> by the player; the other pages kept by the service worker in

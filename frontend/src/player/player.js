@@ -503,6 +503,9 @@ export class Player {
       this.refused();
     }
     this.closeRange();
+    // Before the video's metadata (a step pressed as the page opens): kept, resume() goes there rather
+    // than to the saved position or the capsule's start (it went back to 0:00).
+    if (this.video.readyState === 0) this.chosenBeforeLoad = t;
     this.video.currentTime = t;
     this.lastT = t - 0.01;
     this.followLoop(t);
@@ -625,7 +628,10 @@ export class Player {
 
   resume() {
     this.applySpeed();
-    if (!this.openAtLinkedTime()) this.resumePosition();
+    const chosen = this.chosenBeforeLoad;
+    this.chosenBeforeLoad = null;
+    if (chosen != null) { this.video.currentTime = chosen; this.lastT = chosen - 0.01; }
+    else if (!this.openAtLinkedTime()) this.resumePosition();
     this.restoreLoop();
   }
 

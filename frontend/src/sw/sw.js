@@ -9,7 +9,8 @@
 // certification, skills block and capsule pages) are kept in geste-pages for the account that saw
 // them (X-Geste-Scope); a navigation answered with another scope (sign-out, another account) empties
 // that cache first. Offline, a kept page is served with the mark « Hors ligne — version du JJ/MM à
-// HH:MM »; a page never kept gets the offline page (/hors-ligne/, kept at install), which lists
+// HH:MM », its search and sign-out forms saying « indisponible hors ligne » (cms/static/cms/offline.js)
+// until the connection is back; a page never kept gets the offline page (/hors-ligne/, kept at install), which lists
 // the capsules downloaded on this device.
 
 const OPTS = { ignoreVary: true };
@@ -132,6 +133,8 @@ async function marked(resp) {
   const mark = `<p class="offline-stale" role="status" data-offline-stale>${label}</p>`;
   let html = await resp.text();
   html = html.replace("</head>", '<link rel="stylesheet" href="/static/cms/offline.css"></head>');
+  // offline.js (kept with the offline page) makes the search and sign-out forms say they need the network
+  html = html.replace("</body>", '<script src="/static/cms/offline.js"></script></body>');
   html = /<main[\s>]/.test(html) ? html.replace(/<main[\s>]/, (m) => mark + m) : html.replace(/<body[^>]*>/, (m) => m + mark);
   const headers = new Headers(resp.headers);
   headers.delete("Content-Length");
