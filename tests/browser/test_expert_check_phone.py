@@ -45,6 +45,13 @@ def _sent(footage, author, title: str, with_hotspot: bool = False):
     return CapsulePage.objects.get(pk=made.page_id)
 
 
+def _settled(page) -> None:
+    """Wait until the page has stopped scrolling (Wagtail's admin scrolls smoothly)."""
+    page.evaluate("() => new Promise(done => { let last = -1, same = 0; const tick = () => {"
+                  " if (scrollY === last) { if (++same > 10) return done(); } else { same = 0; last = scrollY; }"
+                  " requestAnimationFrame(tick); }; tick(); })")
+
+
 def _overlap(a: dict, b: dict) -> bool:
     return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
@@ -140,8 +147,22 @@ def test_expert_checks_on_a_phone_and_the_designer_reads_the_request(live_server
     page.wait_for_function("() => { const b = document.querySelector("
                            "'[data-role=changes-requested-publication]').getBoundingClientRect();"
                            " return b.top >= 0 && b.bottom <= innerHeight; }")  # the jump is done
-    menu = page.locator(".sidebar-nav-toggle").first.bounding_box()
-    check(not _overlap(menu, banner.bounding_box()), f"« ≡ » {menu} covers the banner {banner.bounding_box()}")
+    _settled(page)
+    menu, seen = page.locator(".sidebar-nav-toggle").first.bounding_box(), banner.bounding_box()
+    check(not _overlap(menu, seen), f"« ≡ » {menu} covers the banner {seen} after the jump")
+    # going back up with the keyboard (Maj+Tab) to the link in the banner at the top of the capsule's
+    # screen: the browser scrolls it to the top edge, where the fixed « ≡ » sat on the banner's start
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    top_banner = page.locator('[data-role="changes-requested"]')
+    page.locator('[data-role="changes-requested"] + *').evaluate(
+        "el => { el.tabIndex = -1; el.focus({preventScroll: true}); }")  # just after the banner
+    page.keyboard.press("Shift+Tab")
+    expect(top_banner.locator("a")).to_be_focused()
+    page.wait_for_function("() => { const b = document.querySelector('[data-role=changes-requested]')"
+                           ".getBoundingClientRect(); return b.top > -b.height && b.bottom <= innerHeight; }")
+    _settled(page)
+    seen = top_banner.bounding_box()
+    check(not _overlap(menu, seen), f"« ≡ » {menu} covers the banner {seen} after Maj+Tab")
     _shot(page, "5-designer-publication-360")
     page.goto(f"{live_server.url}{reverse('wagtailadmin_pages:workflow_history', args=[page_obj.pk])}")
     history = page.locator('[data-role="task-comment"]')
