@@ -305,7 +305,8 @@ def test_wagtails_workflow_history_shows_the_experts_comment(client, sent):
     _ask_for_changes(client, people, page, comment)
     client.force_login(people["camille"])
     html = client.get(reverse("wagtailadmin_pages:workflow_history", args=[page.pk])).content.decode()
-    found = re.search(r'<p class="geste-workflow-comment" data-role="task-comment">(.*?)</p>', html, re.S)
+    found = re.search(r'<li class="geste-workflow-comment" data-role="task-comment">(.*?)</li>', html, re.S)
     assert found, html
     assert escape(comment) in found.group(1) and "<b>pas</b>" not in html  # user input, escaped
     assert "Jean Plombier" in found.group(1)
+    assert html.count('data-role="task-comment"') == 1  # once, under Wagtail's table
