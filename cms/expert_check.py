@@ -161,7 +161,24 @@ def check_action(request, page_id: int, action: str):
 # Wagtail's preview of the submitted revision (same permission check: the task's actions), allowed
 # in a frame of the same origin so that the check screen shows it next to the two actions. Its path
 # ends in /preview/: it keeps the public site's strict Content-Security-Policy (cms/csp.py).
-framed_preview = xframe_options_sameorigin_override(PreviewRevisionForTaskView.as_view())
+class FramedPreviewView(PreviewRevisionForTaskView):
+    """Wagtail's view, with ``request.geste_framed`` set on the preview request: the public templates
+    then leave out the site's header, search and breadcrumb (cms/base.html), which on a 360-px phone
+    filled the frame and left the video below its fold; the capsule's title and player come first."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.task_state:
+            self.add_error_message()
+            return redirect("wagtailadmin_home")
+        if not self.task.get_actions(self.object, request.user):
+            raise PermissionDenied
+        revision = self.task_state.revision
+        draft = revision.as_object()
+        return draft.make_preview_request(request, draft.default_preview_mode,
+                                          extra_request_attrs={"revision_id": revision.id, "geste_framed": True})
+
+
+framed_preview = xframe_options_sameorigin_override(FramedPreviewView.as_view())
 
 urlpatterns = [
     path("geste/verification/<int:page_id>/", check_screen, name="geste_expert_check"),

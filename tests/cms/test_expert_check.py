@@ -77,7 +77,7 @@ def test_check_screen_frames_the_learners_view_with_two_actions(client, sent):
     assert res.status_code == 200
     html = res.content.decode()
     preview = reverse("geste_expert_check_preview", args=[page.pk, state.task_id])
-    assert f'<iframe class="geste-check__frame" src="{preview}"' in html
+    assert f'<iframe class="geste-check__frame" src="{preview}#lecteur"' in html
     assert ">Approuver</button>" in html and ">Demander des modifications</button>" in html
     assert 'name="title"' not in html and 'name="capsule"' not in html  # no field of the page to edit
     framed = client.get(preview)
@@ -273,3 +273,40 @@ def test_the_confirmation_is_tagged_for_focus(client, sent, action):
     html = res.content.decode()
     assert re.search(r'<li class="geste-focus success">', html), html[:0]
     assert "cms/admin/focus_message.js" in html
+
+
+def test_the_framed_preview_opens_on_the_player_without_the_sites_header(client, sent):
+    """In the « Vérifier » frame the public header, search and breadcrumb filled a phone's frame and
+    pushed the video below its fold: the frame shows the capsule only; Wagtail's own preview is unchanged."""
+    people, page, state = sent
+    client.force_login(people["jean"])
+    framed = client.get(reverse("geste_expert_check_preview", args=[page.pk, state.task_id])).content.decode()
+    assert 'class="site-header"' not in framed and 'class="breadcrumb"' not in framed
+    assert 'id="lecteur"' in framed and "data-geste-player" in framed
+    own = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, state.task_id]))
+    assert 'class="site-header"' in own.content.decode()
+
+
+def test_wagtails_workflow_preview_has_the_public_pages_policy(client, sent):
+    """Regression guard: the preview link Wagtail shows in its workflow answers with the public page's
+    strict policy (the player's own scripts only), not the admin's, which allows inline scripts."""
+    people, page, state = sent
+    client.force_login(people["jean"])
+    res = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, state.task_id]))
+    policy = res["Content-Security-Policy"]
+    assert res.status_code == 200 and "script-src 'self';" in policy + ";" and "unsafe-inline" not in policy
+
+
+def test_wagtails_workflow_history_shows_the_experts_comment(client, sent):
+    """« Historique de la validation » (Wagtail's workflow history of the page) listed the workflow and
+    its tasks but not the expert's request: it was one click further, on each workflow's detail page."""
+    people, page, _state = sent
+    comment = "Serrez à 12 N·m <b>pas</b> 20 & vérifiez"
+    _ask_for_changes(client, people, page, comment)
+    client.force_login(people["camille"])
+    html = client.get(reverse("wagtailadmin_pages:workflow_history", args=[page.pk])).content.decode()
+    found = re.search(r'<li class="geste-workflow-comment" data-role="task-comment">(.*?)</li>', html, re.S)
+    assert found, html
+    assert escape(comment) in found.group(1) and "<b>pas</b>" not in html  # user input, escaped
+    assert "Jean Plombier" in found.group(1)
+    assert html.count('data-role="task-comment"') == 1  # once, under Wagtail's table

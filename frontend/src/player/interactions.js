@@ -182,3 +182,55 @@ export function renderForm(inter, video, onSubmit) {
   });
   return form;
 }
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** After a right hotspot answer: the picture again, the expected zone(s) outlined on it (the server's
+ * `solution.regions`, fractions of the picture: {rect: [x, y, w, h]} or {polygon: [[x, y], ...]}) and
+ * the learner's own point. The form (and its picture) is removed once answered; without this, a
+ * learner, or the expert checking the capsule before publication, never saw which zone was expected.
+ * Built with DOM and CSSOM calls only: the strict CSP (no style attribute) applies. Null when there is
+ * nothing to draw. */
+export function hotspotSolution(form, regions) {
+  const picked = form?.querySelector(".gq-hotspot");
+  const source = picked?.querySelector("img, canvas");
+  if (!source || !Array.isArray(regions) || !regions.length) return null;
+  let surface;
+  if (source.tagName === "IMG") {
+    surface = h("img", { src: source.currentSrc || source.src, alt: "" });
+  } else {
+    surface = h("canvas", { "aria-hidden": "true" });
+    surface.width = source.width; surface.height = source.height;
+    try { surface.getContext("2d").drawImage(source, 0, 0); } catch { /* tainted */ }
+  }
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 1 1");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "gq-zones");
+  for (const region of regions) {
+    let shape = null;
+    if (Array.isArray(region?.rect) && region.rect.length === 4) {
+      const [x, y, w, hh] = region.rect.map(Number);
+      shape = document.createElementNS(SVG, "rect");
+      for (const [k, v] of Object.entries({ x, y, width: w, height: hh })) shape.setAttribute(k, String(v));
+    } else if (Array.isArray(region?.polygon) && region.polygon.length >= 3) {
+      shape = document.createElementNS(SVG, "polygon");
+      shape.setAttribute("points", region.polygon.map(([x, y]) => `${Number(x)},${Number(y)}`).join(" "));
+    }
+    if (!shape) continue;
+    shape.setAttribute("class", "gq-zone");
+    shape.setAttribute("vector-effect", "non-scaling-stroke");
+    svg.append(shape);
+  }
+  if (!svg.childNodes.length) return null;
+  const frame = h("div", { class: "gq-solution-frame" }, surface, svg);
+  const mark = picked.querySelector(".gq-marker");
+  if (mark && !mark.hidden) {
+    const own = h("span", { class: "gq-marker", "aria-hidden": "true" });
+    own.style.left = mark.style.left; own.style.top = mark.style.top;
+    frame.append(own);
+  }
+  return h("figure", { class: "gq-solution" }, frame,
+    h("figcaption", {}, `Zone attendue encadrée${mark && !mark.hidden ? " ; le rond jaune est votre repère" : ""}.`));
+}

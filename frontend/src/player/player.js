@@ -1,6 +1,6 @@
 // The learner player: video (HLS / MP4), steps as chapters, captions, transcript, key points,
 // interactions graded on the server, progress saved and resumed, offline download.
-import { renderForm } from "./interactions.js";
+import { hotspotSolution, renderForm } from "./interactions.js";
 import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
 import { clock, elapsed, fmt, h, icon } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
@@ -916,7 +916,11 @@ export class Player {
       for (const text of Object.values(res.choice_feedback || {})) fb.append(h("p", { class: "gq-choice-fb" }, text));
       say = `${head} ${res.feedback || ""}`;
       if (ok) {
-        box.querySelector("form")?.remove();
+        const form = box.querySelector("form");
+        // A right hotspot answer: the picture stays, with the expected zone drawn on it.
+        const zone = inter.kind === "hotspot" ? hotspotSolution(form, res.solution?.regions) : null;
+        if (zone) fb.append(zone);
+        form?.remove();
         fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
       } else {
         box.querySelector(".gq-submit").disabled = false;
