@@ -43,7 +43,10 @@ class MotionSettings:
     periodicity_window: float = 3.0  # seconds
     grid_step: int = 8
     hand_fps: float = 2.5  # hand-colour statistics: a few frames per second
-    palm_fps: float = 1.0  # the palm detector (about 15 ms a frame on one core): once a second
+    # The palm detector (8-15 ms a frame on one core): every other second. Once a second it cost more
+    # than the decoding of a small file (vtest.avi: 0.64 s of CPU for 0.33 s of decoding) and segmented
+    # the real dev half, egocam and synthetic held-out clips the same (2026-12-03, branch speed15).
+    palm_fps: float = 0.5
     palm: bool = True  # run the palm detector when its weights and runtime are installed
 
 
@@ -396,4 +399,5 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
                         duration=duration, source=str(video),
                         extra={"source_width": geometry.width, "source_height": geometry.height,
-                               "source_fps": geometry.fps, "palm_detector": hands.palm is not None})
+                               "source_fps": geometry.fps, "palm_detector": hands.palm is not None,
+                               "palm_frames": len(hands.palm_index)})
