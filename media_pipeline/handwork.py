@@ -34,7 +34,7 @@ from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 PALM_SCORE = 0.6
 # ... when its centre is in the working field: below this fraction of the picture's height.
 FIELD_TOP = 0.4
-# The detector runs once a second: a detection holds for this long.
+# The detector runs every other second (its score interpolated in between): a detection holds this long.
 HOLD_S = 1.5
 # Hands are seen working when a palm is in the field for at least this share of the footage
 # (chosen on the real set's dev half; see the module docstring).

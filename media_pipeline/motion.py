@@ -43,7 +43,10 @@ class MotionSettings:
     periodicity_window: float = 3.0  # seconds
     grid_step: int = 8
     hand_fps: float = 2.5  # hand-colour statistics: a few frames per second
-    palm_fps: float = 1.0  # the palm detector (about 15 ms a frame on one core): once a second
+    # The palm detector (8-15 ms a frame on one core): every other second. Once a second it cost more
+    # than the decoding of a small file (vtest.avi: 0.64 s of CPU for 0.33 s of decoding) and segmented
+    # the real dev half, egocam and synthetic held-out clips the same (2026-12-03, branch speed15).
+    palm_fps: float = 0.5
     palm: bool = True  # run the palm detector when its weights and runtime are installed
 
 
@@ -148,6 +151,9 @@ class _FrameAnalyser:
         self.basis2_mat = np.stack([b.ravel() for b in self.basis2]).astype(np.float64) * w
         self.grid_sel = (slice(g // 2, None, g), slice(g // 2, None, g))
         self.reg = 1e-6 * np.eye(self.design.shape[1])
+        self.n_par = self.design.shape[1]
+        self.outer = (self.design[:, :, None] * self.design[:, None, :]).reshape(len(self.design), -1)
+        self.fit0 = np.linalg.solve(self.design.T @ self.design + self.reg, self.design.T)
         self.valid_u8 = valid.astype(np.uint8)
         self.xx2, self.yy2 = self.xx[self.sub], self.yy[self.sub]
         self.center2, self.periph2, self.valid2 = self.center[self.sub], self.periph[self.sub], self.valid[self.sub]
@@ -172,16 +178,18 @@ class _FrameAnalyser:
         Returns the per-axis coefficients (u, v), in frame widths, and the inlier weights."""
         f = flow[self.grid_sel].reshape(-1, 2).astype(np.float64) / self.w  # (n, 2): u and v
         a = self.design
-        weights = np.ones(len(f))
-        p = np.zeros((a.shape[1], 2))
         n = len(f)
         mid = [(n - 1) // 2, n // 2]
-        for _ in range(3):
-            aw = a * weights[:, None]
-            # Both axes share the weighted normal matrix: one solve for the two right-hand sides.
-            p = np.linalg.solve(aw.T @ a + self.reg, aw.T @ f)
+        p = self.fit0 @ f  # first pass, all weights 1: a fixed linear map of the flow
+        weights = np.ones(n)
+        for it in range(3):
+            if it:
+                # Both axes share the weighted normal matrix (a sum of per-point outer products,
+                # one product): one solve for the two right-hand sides.
+                p = np.linalg.solve((weights @ self.outer).reshape(self.n_par, self.n_par) + self.reg,
+                                    a.T @ (weights[:, None] * f))
             r = a @ p - f
-            rn = np.hypot(r[:, 0], r[:, 1])
+            rn = np.sqrt(np.einsum("ij,ij->i", r, r))
             med = float(np.partition(rn, mid)[mid].mean())  # the median, without np.median's overhead
             c = max(4.685 * 1.4826 * med, 0.002)
             weights = np.clip(1.0 - (rn / c) ** 2, 0.0, None) ** 2  # Tukey: 0 beyond c
@@ -391,4 +399,5 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
                         duration=duration, source=str(video),
                         extra={"source_width": geometry.width, "source_height": geometry.height,
-                               "source_fps": geometry.fps, "palm_detector": hands.palm is not None})
+                               "source_fps": geometry.fps, "palm_detector": hands.palm is not None,
+                               "palm_frames": len(hands.palm_index)})

@@ -76,7 +76,8 @@ def hands_present(motion, relative: float = 0.3) -> np.ndarray | None:
 
 
 def palm_seen(motion, threshold: float = 0.6) -> np.ndarray | None:
-    """Frames where the palm detector sees a hand (held over 1.5 s: it runs once a second)."""
+    """Frames where the palm detector sees a hand (held over 1.5 s: it runs every other second,
+    its score interpolated in between)."""
     f = motion.features
     if "palm_score" not in f or not motion.extra.get("palm_detector", True) or not len(motion.times):
         return None

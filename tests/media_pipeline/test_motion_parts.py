@@ -65,6 +65,38 @@ def test_head_motion_fit_ignores_a_moving_hand():
     assert weights[on_hand].max() == 0 and weights[~on_hand].min() > 0.9
 
 
+def _fit_loop(an, flow):
+    """The head-motion fit as first written: three IRLS passes, each forming and solving the
+    weighted normal equations from the weighted design matrix."""
+    f = flow[an.grid_sel].reshape(-1, 2).astype(np.float64) / an.w
+    a, weights = an.design, np.ones(len(f))
+    for _ in range(3):
+        aw = a * weights[:, None]
+        p = np.linalg.solve(aw.T @ a + an.reg, aw.T @ f)
+        rn = np.hypot(*(a @ p - f).T)
+        c = max(4.685 * 1.4826 * float(np.median(rn)), 0.002)
+        weights = np.clip(1.0 - (rn / c) ** 2, 0.0, None) ** 2
+    return p[:, 0], p[:, 1], weights
+
+
+def test_head_motion_fit_matches_the_plain_irls_on_random_fields():
+    rng = np.random.default_rng(5)
+    an = _FrameAnalyser(MotionSettings())
+    an._setup((192, 256))
+    yy, xx = np.mgrid[0:192, 0:256].astype(np.float32)
+    xc, yc = (xx - 128) / 256, (yy - 96) / 256
+    for _ in range(20):
+        c = rng.normal(size=(2, 6)) * [3, 0.05 * 256, 0.05 * 256, 0.5, 0.5, 0.5]
+        basis = np.stack([np.ones_like(xc), xc, yc, xc ** 2, xc * yc, yc ** 2])
+        flow = np.tensordot(c, basis, axes=1).transpose(1, 2, 0)
+        flow += rng.normal(scale=0.2, size=flow.shape)
+        y0, x0 = rng.integers(0, 120), rng.integers(0, 180)
+        flow[y0:y0 + 60, x0:x0 + 70] = rng.normal(scale=5, size=2)  # a hand moving its own way
+        flow = flow.astype(np.float32)
+        for got, ref in zip(an._fit_camera(flow), _fit_loop(an, flow), strict=True):
+            np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+
+
 def test_row_store_keeps_rows_across_blocks():
     store = RowStore((3, 2), np.uint16, block=4)
     rows = [np.full((3, 2), i) for i in range(11)]
