@@ -33,9 +33,10 @@ CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
 # the machine transcript of a synthetic voice and hotspots need a zone drawn: left for review.
 # Drafts built from the steps and from the expert's key points (clozes from the espeak narration's
 # transcript are left proposed: Whisper base hears it poorly, and the drafter says so by proposing none).
-# Hotspot drafts carry the zone where the hands work on the key point's keyframe (media_pipeline/hotspot.py).
-ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.HOTSPOT,
-                        Interaction.Kind.FREE_RECALL)
+# Hotspot drafts carry the zone where the hands work on the key point's keyframe (media_pipeline/hotspot.py),
+# up to 60 % x 60 % of the picture: the designer must draw the right zone before accepting them (the server
+# refuses the placed one), which a script cannot do honestly: they are left proposed for the visitor to draw.
+ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.FREE_RECALL)
 DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le robinet."
 # The craftsman's commentary: real French recordings of Debian's asterisk-core-sounds-fr-wav, one said
 # at the start of each gesture of the demo clip (its texts: core-sounds-fr.txt in asterisk-core-sounds-fr).

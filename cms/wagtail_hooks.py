@@ -227,6 +227,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
     for inter in interactions:
         inter.summary = _interaction_summary(inter)
         inter.before_step = authoring.before_step_warning(inter, capsule)
+        inter.zone_to_draw = inter.draft_status == Interaction.DraftStatus.PROPOSED and authoring.zone_to_draw(inter)
     footage = capsule.footage
     r = footage.renditions or {}
     return {

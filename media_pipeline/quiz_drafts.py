@@ -793,14 +793,15 @@ def draft_hotspots(
         kps = sorted(kps, key=lambda k: k.kind != "safety")
         kp = kps[0]
         text = _joined([k.text for k in kps])
-        label = "de sécurité" if kp.kind == "safety" else "de qualité"
+        label = "pour la sécurité" if kp.kind == "safety" else "pour la qualité du travail"
         region = list(step.keyframe_region) if step.keyframe_region else list(DEFAULT_REGION)
         where = "zone proposée là où les mains travaillent, à vérifier" if step.keyframe_region else "zone à tracer"
         out.append(
             DraftQuestion(
                 kind="hotspot",
                 time=round(kp.time, 3),
-                prompt=f"Touchez sur l'image l'endroit qui demande de la vigilance ({label}).",
+                # Device-neutral: the learner taps, clicks or places the marker with the keyboard.
+                prompt=f"Montrez sur l'image l'endroit qui demande de la vigilance {label}.",
                 answer_key={"regions": [{"rect": region}]},
                 step_id=step.id,
                 image=step.keyframe,

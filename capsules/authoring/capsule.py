@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain
-from media_pipeline.quiz_drafts import answer_texts, leaked_answer
+from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
 from media_pipeline.timecode import clock_tenths
 
 BLANK = "____"
@@ -488,9 +488,36 @@ def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feed
     return errors
 
 
+ZONE_TO_DRAW = ("La zone de cette question a été placée d'office (là où les mains bougent, ou au centre de "
+                "l'image) : presque tout appui sur l'image serait compté juste. Tracez la bonne zone sur "
+                "l'image.")
+
+
+def _same_rect(a, b) -> bool:
+    return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b) == 4
+            and all(abs(float(x) - float(y)) <= 1e-3 for x, y in zip(a, b, strict=True)))
+
+
+def zone_to_draw(interaction: Interaction) -> bool:
+    """A drafted click-zone question whose zone is still the one placed by the drafting (the fixed
+    centre box, or the box around the hands' motion up to 60 % x 60 % of the picture): the designer
+    has not drawn it. A walk accepted such a question at once and almost any learner's tap was right."""
+    if interaction.kind != Interaction.Kind.HOTSPOT or interaction.origin == Interaction.Origin.DESIGNER:
+        return False
+    placed = [DEFAULT_REGION]
+    if interaction.step_id and interaction.step and interaction.step.keyframe_region:
+        placed.append(interaction.step.keyframe_region)
+    regions = (interaction.answer_key or {}).get("regions") or []
+    rects = [r.get("rect") for r in regions if isinstance(r, dict) and "polygon" not in r]
+    return len(rects) == len(regions) and all(any(_same_rect(rect, p) for p in placed) for rect in rects)
+
+
 def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | None = None) -> None:
     """Accept (keeping the proposal's mandatory flag unless the designer changed it) or discard.
-    A proposal whose wrong-answer feedback gives the answer away cannot be accepted as it is."""
+    A proposal whose wrong-answer feedback gives the answer away cannot be accepted as it is, nor a
+    click-zone question whose zone the designer has not drawn."""
+    if accept and zone_to_draw(interaction):
+        raise AuthoringError({"answer_key": ZONE_TO_DRAW})
     if accept:
         errors = wrong_feedback_errors(
             interaction.kind, interaction.choices or [], interaction.answer_key or {}, interaction.feedback_wrong

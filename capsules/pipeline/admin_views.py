@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
@@ -25,7 +26,7 @@ from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
 from capsules.pipeline.cleanup import purge_now_and_then
 from capsules.pipeline.ingest import earlier_upload, ingest_file, sha256_file
-from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, rerun_stage, start_run
+from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, downstream, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
 
@@ -121,8 +122,42 @@ def footage_detail(request, pk: int):
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
+        # The approved footage leads on to authoring (a walk: the designer had to go through
+        # « Capsules (conception) » to find « Créer une capsule »).
+        "capsules": footage.capsules.order_by("start", "pk") if can_manage else [],
+        "can_create_capsule": can_manage and footage.status == Footage.Status.APPROVED,
     }
     return render(request, "capsules/admin/footage_detail.html", context)
+
+
+def rerun_consequences(footage: Footage, stage_names) -> list[str]:
+    """What a rerun of these stages would undo of people's work, in French; empty when nothing.
+
+    Redoing the steps (segmentation, or any stage it depends on) sends an approved footage back to
+    the expert (a walk: one click on « Relancer » silently turned « Étapes approuvées » into « En
+    relecture par l'expert »). The other stages keep people's work: an edited transcript or English
+    captions are never overwritten (transcribe/translate ``apply``), the expert's steps are never
+    replaced, and quiz proposals never touch the questions a designer accepted."""
+    if footage.status != Footage.Status.APPROVED or "segment" not in stage_names:
+        return []
+    said = [_("L'approbation des étapes par l'expert sera retirée : il devra les relire à nouveau.")]
+    said.append(_("Tant qu'il ne les a pas approuvées, aucune capsule ne peut être créée depuis cette vidéo."))
+    made = footage.capsules.count()
+    if made:
+        said.append(ngettext("La capsule déjà créée depuis cette vidéo reste inchangée.",
+                             "Les %(count)d capsules déjà créées depuis cette vidéo restent inchangées.",
+                             made) % {"count": made})
+    return said
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "1"
+
+
+def _confirm_page(request, footage: Footage, title: str, consequences: list[str], action: str, button: str):
+    """Wagtail-style confirmation page: the rerun is only done when posted again with confirm=1."""
+    return render(request, "capsules/admin/footage_rerun_confirm.html", {
+        "footage": footage, "title": title, "consequences": consequences, "action": action, "button": button})
 
 
 @require_POST
@@ -142,6 +177,10 @@ def footage_rerun(request, pk: int, stage: str):
         messages.error(request, _("L'étape « %(stage)s » est « %(status)s » : elle n'a pas échoué et n'est pas "
                                   "bloquée, il n'y a rien à relancer.")
                        % {"stage": STAGE_BY_NAME[stage].label, "status": target.get_status_display()})
+    elif (consequences := rerun_consequences(footage, downstream(stage))) and not _confirmed(request):
+        label = STAGE_BY_NAME[stage].label
+        return _confirm_page(request, footage, _("Relancer l'étape « %s » ?") % label, consequences,
+                             reverse("geste_footage_rerun", args=[pk, stage]), _("Relancer « %s »") % label)
     else:
         rerun_stage(run, stage)
         messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
@@ -163,6 +202,10 @@ def footage_cancel(request, pk: int):
 def footage_restart(request, pk: int):
     _designer_required(request)
     footage = footage_for(request, pk)
+    consequences = rerun_consequences(footage, STAGE_BY_NAME)
+    if consequences and not _confirmed(request):
+        return _confirm_page(request, footage, _("Relancer tout le traitement ?"), consequences,
+                             reverse("geste_footage_restart", args=[pk]), _("Relancer le traitement"))
     start_run(footage)
     messages.success(request, _("Nouveau traitement lancé ; les étapes déjà calculées seront réutilisées."))
     return redirect("geste_footage_detail", pk=pk)

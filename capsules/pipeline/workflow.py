@@ -186,6 +186,9 @@ def _open_review_early(run: PipelineRun, stages: dict[str, StageRun]) -> None:
         transaction.on_commit(lambda: notify_footage_ready(footage.pk))
 
 
+REVIEWED = (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED, Footage.Status.APPROVED)
+
+
 def fail_run(stage: StageRun, message: str, detail: str = "") -> None:
     with transaction.atomic():
         PipelineRun.objects.filter(pk=stage.run_id).update(
@@ -219,7 +222,12 @@ def rerun_stage(run: PipelineRun, name: str) -> None:
             status=StageRun.Status.PENDING, progress=0, error_message="", error_detail="",
             started_at=None, finished_at=None, worker="", input_key="")
         run.stages.filter(name=name).update(output_keys={"force": True})
-        Footage.objects.filter(pk=run.footage_id).update(status=Footage.Status.PROCESSING)
+        footage = Footage.objects.filter(pk=run.footage_id)
+        if "segment" not in names:
+            # Redoing renditions, captions or quiz proposals leaves the steps as they are: the review
+            # keeps its state (rerunning the English captions once withdrew the expert's approval).
+            footage = footage.exclude(status__in=REVIEWED)
+        footage.update(status=Footage.Status.PROCESSING)
         transaction.on_commit(lambda: advance(run.pk))
 
 

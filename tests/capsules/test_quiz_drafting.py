@@ -217,6 +217,9 @@ def test_hotspot_zone_comes_from_where_the_hands_work():
     assert first.answer_key == {"regions": [{"rect": [0.55, 0.4, 0.25, 0.3]}]}
     assert "mains" in first.source
     assert second.answer_key == {"regions": [{"rect": DEFAULT_REGION}]} and "à tracer" in second.source
+    # Device-neutral, plain French (it said « Touchez sur l'image … de la vigilance (de sécurité). »).
+    assert first.prompt == "Montrez sur l'image l'endroit qui demande de la vigilance pour la sécurité."
+    assert second.prompt == "Montrez sur l'image l'endroit qui demande de la vigilance pour la qualité du travail."
 
 
 # --- issue 11 (6) and issue 12 (12): feedback, blanks, titles, key points ------------------------
