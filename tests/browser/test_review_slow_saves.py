@@ -1,0 +1,123 @@
+"""First-user walk 16, the expert's review screen on a slow connection: the screen's own saves go one
+at a time (a quick second rename was refused as a conflict with itself, and its title lost); a true
+conflict is said where the expert works; approved steps show no editing tool; steps drawn by hand
+where none was proposed are not called "proposed"."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from capsules.models import Step
+from tests.browser.conftest import login
+from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# A slow connection: every write's answer reaches the page a second after the server sent it (the
+# server has saved by then). Only a network fault this test cannot cause otherwise.
+SLOW = """(() => {
+  const fetch0 = window.fetch;
+  window.fetch = async (url, init) => {
+    const res = await fetch0(url, init);
+    if (String(url).includes("/api/review/") && init && init.method && init.method !== "GET") {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return res;
+  };
+})();"""
+
+
+def _open(browser, live_server, footage, reviewer, slow=True):
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    if slow:
+        ctx.add_init_script(SLOW)
+    page = ctx.new_page()
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    return ctx, page
+
+
+def _wait_for(check, page, tries=100):
+    for _ in range(tries):
+        if check():
+            return True
+        page.wait_for_timeout(100)
+    return check()
+
+
+def _titles(footage) -> list[str]:
+    return list(Step.objects.filter(footage=footage).order_by("start").values_list("title", flat=True))
+
+
+def test_a_quick_second_rename_waits_for_the_first_save(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    second = page.locator('[data-step-title="1"]')
+    second.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Desserrer l'écrou")
+    page.keyboard.press("Tab")  # its save is sent (answer in 1 s)
+    page.keyboard.press("Tab")
+    expect(page.locator('[data-step-title="2"]')).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Remonter le siphon propre")
+    page.keyboard.press("Tab")  # sent after the first one, with the version it returned
+    where = page.evaluate("document.activeElement.outerHTML.slice(0, 60)")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Titre enregistré.", timeout=15000)
+    assert _wait_for(lambda: _titles(footage) == ["Couper l'eau", "Desserrer l'écrou", "Remonter le siphon propre"],
+                     page), _titles(footage)
+    expect(page.locator('[data-role="message"]')).to_be_hidden()  # no conflict with oneself
+    expect(page.locator('[data-step-title="2"]')).to_have_value("Remonter le siphon propre")
+    expect(page.locator('[data-step-title="1"]')).to_have_value("Desserrer l'écrou")
+    # the focus stays where Tab put it, through both answers
+    assert page.evaluate("document.activeElement.outerHTML.slice(0, 60)") == where
+    ctx.close()
+
+
+def test_a_limit_moved_while_a_title_is_saved_is_kept(live_server, browser, footage_in_review):  # noqa: F811
+    """Not only titles: a limit moved with the keys while a title's save is on its way is saved after
+    it (the keys did nothing while a save was in flight)."""
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    first = page.locator('[data-step-title="0"]')
+    first.fill("Fermer la vanne")
+    first.press("Enter")  # saved: the answer comes in 1 s
+    handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
+    handle.focus()
+    page.keyboard.press("PageUp")  # 6 s -> 11 s, meanwhile
+    expect(handle).to_have_attribute("aria-valuetext", "0:11,0")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.", timeout=15000)
+    assert _wait_for(lambda: list(Step.objects.filter(footage=footage).order_by("start")
+                                  .values_list("start", flat=True)) == [0, 11, 13], page)
+    assert _titles(footage)[0] == "Fermer la vanne"
+    expect(page.locator('[data-role="message"]')).to_be_hidden()
+    expect(page.locator('[data-step-title="0"]')).to_have_value("Fermer la vanne")
+    ctx.close()
+
+
+def test_a_true_conflict_is_said_where_the_expert_works(live_server, browser, footage_in_review):  # noqa: F811
+    """Another tab saved first: the refusal is still shown, in view, and holds the focus (it fell to
+    the page's body, the message off-screen at the top)."""
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer, slow=False)
+    other = ctx.new_page()
+    other.goto(page.url)
+    expect(other.locator(".geste-timeline__step")).to_have_count(3)
+    other.locator('[data-step-title="0"]').fill("Fermer la vanne")
+    other.locator('[data-step-title="0"]').press("Enter")
+    expect(other.locator('[data-role="saved"]')).to_have_text("Titre enregistré.")
+    last = page.locator('[data-step-title="2"]')
+    last.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Remonter le siphon propre")
+    page.keyboard.press("Tab")
+    message = page.locator('[data-role="message"]')
+    expect(message).to_contain_text("Quelqu'un d'autre a modifié cette relecture")
+    expect(message).to_be_in_viewport()
+    expect(message).to_be_focused()
+    expect(page.locator('[data-step-title="0"]')).to_have_value("Fermer la vanne")  # their version, shown
+    expect(last).to_have_value("Remonter le siphon")
+    ctx.close()
+    assert _titles(footage) == ["Fermer la vanne", "Dévisser l'écrou", "Remonter le siphon"]
