@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from capsules.models import Step
+from capsules.models import Footage, KeyPoint, Step
 from tests.browser.conftest import login
 from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
 
@@ -121,3 +121,31 @@ def test_a_true_conflict_is_said_where_the_expert_works(live_server, browser, fo
     expect(last).to_have_value("Remonter le siphon")
     ctx.close()
     assert _titles(footage) == ["Fermer la vanne", "Dévisser l'écrou", "Remonter le siphon"]
+
+
+def test_approved_steps_show_no_editing_tool(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    KeyPoint.objects.create(footage=footage, time=3.0, kind="safety", text="Couper l'eau d'abord.",
+                            step=footage.steps.order_by("start").first(), created_by=reviewer)
+    ctx, page = _open(browser, live_server, footage, reviewer, slow=False)
+    delete = page.get_by_role("button", name="Supprimer le point de vigilance « Couper l'eau d'abord. »")
+    expect(delete).to_be_visible()
+    page.keyboard.press("a")
+    page.get_by_role("button", name="Confirmer la validation").click()
+    expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
+    for name in ("Scinder", "Fusionner", "Nouvelle étape", "Point de vigilance", "Commenter l'étape"):
+        expect(page.get_by_role("button", name=name)).to_be_hidden()
+    expect(page.locator(".geste-review__toolbar")).to_be_hidden()
+    expect(delete).to_have_count(0)
+    expect(page.locator(".geste-key-points li")).to_contain_text("Couper l'eau d'abord.")  # still read
+    # what the locked state offers stays: the note saying how to reopen, the export
+    expect(page.locator('[data-role="locked"]')).to_contain_text("rouvrir la relecture")
+    expect(page.locator('[data-role="export-truth"]')).to_be_visible()
+    # Nothing that edits can take the focus: Tab goes through the screen without meeting one.
+    editing = page.evaluate("""() => [...document.querySelectorAll('#geste-review *')].filter((e) =>
+        e.tabIndex >= 0 && !e.disabled && e.getClientRects().length && !e.closest('[hidden], dialog')
+        && (e.matches('textarea, input, .geste-timeline__handle, .geste-review__toolbar *, .geste-steps__undo')
+            || /^Supprimer/.test(e.getAttribute('aria-label') || ''))).map((e) => e.outerHTML.slice(0, 80))""")
+    assert editing == [], editing
+    ctx.close()
+    assert Footage.objects.get(pk=footage.pk).status == Footage.Status.APPROVED

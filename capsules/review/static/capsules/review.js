@@ -570,10 +570,10 @@
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
-      el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
+      // Only where it can be used: approved (or read-only) key points show no « Supprimer ».
+      allowed() ? el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
-        disabled: !allowed(),
-        onclick: () => canEdit() && deleteKeyPoint(k) })))
+        onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
       : [el("li", { text: "Aucun." })]));
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
@@ -602,11 +602,16 @@
     const approved = state.footage.status === "approved";
     // With no step yet (footage where no hands work), only "Nouvelle étape" has something to act on.
     const stepBound = ["split", "merge", "key-point", "comment"];
+    // Locked (approved, or read-only): the editing tools are hidden, not greyed with their shortcut
+    // hints (a walk found them still shown, and focusable, beside approved steps). With no step yet they
+    // are only disabled: « Nouvelle étape » is the way to the others.
+    const locked = approved || !perms.can_edit;
     for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
-      root.querySelector(`[data-action="${action}"]`).disabled =
-        approved || (!perms.can_edit && action !== "comment" && action !== "key-point")
-        || (!steps.length && stepBound.includes(action));
+      const button = root.querySelector(`[data-action="${action}"]`);
+      button.hidden = locked;
+      button.disabled = locked || (!steps.length && stepBound.includes(action));
     }
+    root.querySelector(".geste-review__toolbar").hidden = locked;
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
