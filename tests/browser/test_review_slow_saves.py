@@ -16,22 +16,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 # A slow connection: every write's answer reaches the page a second after the server sent it (the
 # server has saved by then). Only a network fault this test cannot cause otherwise.
-SLOW = """(() => {
+SLOW = """((delay) => {
   const fetch0 = window.fetch;
   window.fetch = async (url, init) => {
     const res = await fetch0(url, init);
     if (String(url).includes("/api/review/") && init && init.method && init.method !== "GET") {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, delay));
     }
     return res;
   };
-})();"""
+})(%d);"""
 
 
-def _open(browser, live_server, footage, reviewer, slow=True):
+def _open(browser, live_server, footage, reviewer, slow=True, delay_ms=1000):
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
     if slow:
-        ctx.add_init_script(SLOW)
+        ctx.add_init_script(SLOW % delay_ms)
     page = ctx.new_page()
     login(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
@@ -95,6 +95,34 @@ def test_a_limit_moved_while_a_title_is_saved_is_kept(live_server, browser, foot
     expect(page.locator('[data-role="message"]')).to_be_hidden()
     expect(page.locator('[data-step-title="0"]')).to_have_value("Fermer la vanne")
     ctx.close()
+
+
+def test_a_split_then_a_rename_keep_the_new_step(live_server, browser, footage_in_review):  # noqa: F811
+    """A split saved while a rename is on its way, then the new step renamed while the split is: the
+    rename names the step the split created (its id, from the split's answer), it does not create it
+    again (the server would drop the split's step, with its picture, and make another)."""
+    footage, reviewer = footage_in_review
+    last_pk = Step.objects.order_by("-pk").first().pk
+    ctx, page = _open(browser, live_server, footage, reviewer, delay_ms=2000)
+    first = page.locator('[data-step-title="0"]')
+    first.fill("Fermer la vanne")
+    first.press("Enter")  # write 1, answered in 2 s
+    slider = page.locator('[data-role="playhead-line"]')
+    slider.focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("PageUp")  # 5 s, inside the first step
+    page.keyboard.press("s")  # write 2, sent once write 1 is answered
+    expect(page.locator(".geste-timeline__step")).to_have_count(4, timeout=15000)
+    new = page.locator('[data-step-title="1"]')
+    new.fill("Contrôler la vanne")
+    new.press("Enter")  # write 3, while write 2 is on its way
+    expect(page.locator('[data-role="saved"]')).to_have_text("Titre enregistré.", timeout=20000)
+    expect(page.locator('[data-role="message"]')).to_be_hidden()
+    ctx.close()
+    saved = list(Step.objects.filter(footage=footage).order_by("start"))
+    assert [(s.start, s.title) for s in saved] == [
+        (0, "Fermer la vanne"), (5, "Contrôler la vanne"), (6, "Dévisser l'écrou"), (13, "Remonter le siphon")]
+    assert saved[1].pk == last_pk + 1  # the split's step, not one made again by the rename
 
 
 def test_a_true_conflict_is_said_where_the_expert_works(live_server, browser, footage_in_review):  # noqa: F811
