@@ -80,11 +80,14 @@ def test_the_expert_starts_from_no_step_and_adds_one_by_hand(client):
                      content_type="application/json")
     assert res.status_code == 200, res.content
     assert [(s.start, s.end) for s in footage.steps.all()] == [(4, 9)]
-    # once steps exist, "no step was proposed, add them by hand" is history: the plain notice stays
-    # (a walk saw the instruction still shown beside approved steps)
+    # once steps exist, "no step was proposed, add them by hand" is history (a walk saw the instruction
+    # still shown beside approved steps); but they were not proposed either: a walk read « Les étapes
+    # proposées sont à vérifier de près » beside steps the expert had drawn. The notice says what happened.
     for name in ("geste_review", "geste_footage_detail"):
         page = client.get(reverse(name, args=[footage.pk])).content.decode()
         assert WARNING in page and NO_STEP not in page, name
+        assert "étapes proposées" not in page, name
+        assert "Les étapes affichées ont été ajoutées à la main." in page, name
 
 
 @pytest.mark.parametrize("no_hands", [True, False])

@@ -1,6 +1,8 @@
 /* Geste — expert review screen: timeline of steps over the motion curve, drag/split/merge/rename,
  * key points, comments, approve / send back. Plain JS, no build step. Every change is saved at once
- * through the review API with the version read; a 409 shows the other reviewer's state. */
+ * through the review API with the version read; a 409 shows the other reviewer's state. The screen's
+ * own writes go one at a time: a change made while one is in flight waits for it and is sent with the
+ * version it returned (two quick renames on a slow connection read as a conflict with oneself). */
 (() => {
   "use strict";
 
@@ -21,10 +23,13 @@
   let steps = [];          // local copy being edited: {id, start, end, title, keyframe_url}
   let selected = 0;        // index of the selected step
   let playhead = 0;        // seconds
-  let saving = false;
+  let saving = false;       // a write is in flight
+  let queue = [];           // writes waiting for it, sent in order: {build, okText, stepsWrite, versioned, resolve}
+  let editSeq = 0;          // local step edits made (limits, split, merge, titles...)
+  let sentSeq = 0;          // ... of which the server has been sent (or given back) all up to this one
+  let dragActive = false;   // a limit is being dragged: the timeline is not drawn again under the pointer
   let undoMerge = null;    // {at, version}: the last merge, undone until the next change (kept by the server)
   let videoReady = false;
-  let focusNext = null;    // {i, role}: where the focus goes when the step list is drawn again (a title saved by Enter)
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
@@ -37,7 +42,9 @@
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
   const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
-  const canEdit = () => allowed() && !saving;                           // whether an edit may start now
+  // Whether an edit may start now: also while a write is in flight (the edit is sent after it).
+  const canEdit = () => allowed();
+  const edited = () => { editSeq += 1; };
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -106,22 +113,64 @@
     if (first) setupVideo();
   }
 
-  /* Send a write; on 409 show the other reviewer's state, on 400 the errors, then resync. */
-  async function send(url, method, body, okText) {
+  /* A write, queued behind the one in flight: its body is built when it is sent, from the latest
+   * state (the version the previous write returned, all the local step changes). Resolves to whether
+   * it was saved. A steps write already waiting takes the new change with it (one write for both). */
+  function send(url, method, body, okText, { stepsWrite = false } = {}) {
+    const build = typeof body === "function" ? body : () => body;
+    const versioned = stepsWrite || (body && typeof body === "object" && "version" in body) || typeof body === "function";
+    if (stepsWrite) {
+      const waiting = queue.find((w) => w.stepsWrite);
+      if (waiting) {
+        const before = waiting.build;  // its extras (a merge to keep undoable), then the latest steps and version
+        waiting.build = () => ({ ...before(), ...build() });
+        waiting.okText = okText || waiting.okText;
+        return waiting.done;
+      }
+    }
+    const write = { url, method, build, okText, stepsWrite, versioned };
+    write.done = new Promise((resolve) => { write.resolve = resolve; });
+    queue.push(write);
+    $("saved").textContent = "Enregistrement…";
+    if (!saving) drain();
+    return write.done;
+  }
+
+  async function drain() {
     saving = true;
     root.classList.add("is-saving");
+    while (queue.length) {
+      const write = queue.shift();
+      let sentRefs = null;
+      if (write.stepsWrite) { sentRefs = steps.slice(); sentSeq = editSeq; }
+      write.resolve(await transmit(write, sentRefs));
+    }
+    saving = false;
+    root.classList.remove("is-saving");
+  }
+
+  /* The writes that depend on the steps read (a version) go no further once one failed: they were
+   * built on what the server refused. Key points and comments, which carry no version, still go. */
+  function dropVersioned() {
+    queue = queue.filter((w) => { if (w.versioned) { w.resolve(false); return false; } return true; });
+  }
+
+  /* One write; on 409 show the other reviewer's state, on 400 the errors, then resync. */
+  async function transmit(write, sentRefs) {
     $("saved").textContent = "Enregistrement…";
     try {
-      const { status, data } = await api(url, method, body);
+      const { status, data } = await api(write.url, write.method, write.build());
       if (status === 200 || status === 201) {
         message("");
-        accept(data);
-        $("saved").textContent = okText || "Modifications enregistrées.";
+        received(data, sentRefs);
+        $("saved").textContent = queue.length ? "Enregistrement…" : (write.okText || "Modifications enregistrées.");
         return true;
       }
+      dropVersioned();
+      sentSeq = editSeq;  // the local changes are given up for the server's (or the last saved) steps
       if (status === 409) {
-        message(data.detail, "conflict");
         if (data.state) accept(data.state);
+        conflict(data.detail);
       } else if (status === 400) {
         message([data.detail, ...(data.errors || []).map((e) => e.message)].join(" "));
         accept(state);  // drop the invalid local change
@@ -131,23 +180,50 @@
       $("saved").textContent = "";
       return false;
     } catch (e) {
+      dropVersioned();
+      sentSeq = editSeq;
       message("Connexion perdue : la modification n'est pas enregistrée. Réessayez.");
       accept(state);
       $("saved").textContent = "";
       return false;
-    } finally {
-      saving = false;
-      root.classList.remove("is-saving");
     }
   }
 
+  /* A write's answer. The steps it created get their ids (the local copy keeps them: the next write
+   * names them, it does not create them again). Local step changes made since it was sent are kept
+   * and go with the next write; without any, the server's steps are taken as they are. */
+  function received(data, sentRefs) {
+    if (sentRefs && sentRefs.length === data.steps.length) {
+      sentRefs.forEach((s, j) => { if (s.id == null) s.id = data.steps[j].id; });
+    }
+    if (editSeq === sentSeq && !dragActive) { accept(data); return; }
+    state = data;
+    const fresh = new Map(data.steps.map((s) => [s.id, s]));
+    for (const s of steps) {
+      const f = s.id != null && fresh.get(s.id);
+      if (f) { s.keyframe_url = f.keyframe_url; s.keyframe_pending = f.keyframe_pending; s.confidence = f.confidence; }
+    }
+    undoMerge = null;  // another change follows: the merge can no longer be undone
+    if (!dragActive) render();
+  }
+
+  /* Another reviewer (another tab) saved first: the screen shows their steps. Said where the expert
+   * is working: the message (an alert) is scrolled into view and takes the focus, which the redrawn
+   * field would otherwise have dropped onto the page's body. */
+  function conflict(text) {
+    message(text, "conflict");
+    const box = $("message");
+    box.scrollIntoView({ block: "nearest", behavior: "instant" });
+    if (!root.querySelector("dialog[open]")) box.focus({ preventScroll: true });
+  }
+
   function saveSteps(okText, extra = {}) {
-    const body = {
+    edited();
+    return send(ds.stepsUrl, "PUT", () => ({
       ...extra,
       version: state.version,
       steps: steps.map((s) => ({ id: s.id ?? null, start: round3(s.start), end: round3(s.end), title: s.title || "" })),
-    };
-    return send(ds.stepsUrl, "PUT", body, okText);
+    }), okText, { stepsWrite: true });
   }
 
   /* ---- timeline ---------------------------------------------------------------------------- */
@@ -181,6 +257,7 @@
   function moveBoundary(b, t) {
     const [lo, hi] = bounds(b);
     const clamped = round3(Math.min(hi, Math.max(lo, t)));
+    edited();  // kept if a write's answer comes before this change is saved
     if (b.prev !== null) steps[b.prev].end = clamped;
     if (b.next !== null) steps[b.next].start = clamped;
     b.time = clamped;
@@ -215,6 +292,10 @@
     // A keyboard user on a step's block (Enter, then M or S) stays on the timeline after the change.
     const onBlock = Boolean(document.activeElement && document.activeElement.closest && track.contains(document.activeElement)
       && document.activeElement.classList.contains("geste-timeline__step"));
+    // A limit moved with the keys while an earlier change was being saved: its answer draws the
+    // timeline again, the focus stays on the same limit (the next arrow key moves it on).
+    const onHandle = track.contains(document.activeElement) && document.activeElement.classList.contains("geste-timeline__handle")
+      ? [document.activeElement.dataset.prev, document.activeElement.dataset.next] : null;
     track.replaceChildren();
     steps.forEach((s, i) => {
       const block = el("button", {
@@ -245,6 +326,7 @@
       track.append(handle);
     });
     if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
+    if (onHandle) track.querySelector(`.geste-timeline__handle[data-prev="${onHandle[0]}"][data-next="${onHandle[1]}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
       const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: `${k.kind_label} : ${k.text}` });
       m.style.left = pct(k.time);
@@ -302,6 +384,7 @@
       if (!canEdit()) return;
       ev.preventDefault();
       dragging = true;
+      dragActive = true;
       handle.setPointerCapture(ev.pointerId);
       handle.classList.add("is-dragging");
     });
@@ -316,6 +399,7 @@
     const end = () => {
       if (!dragging) return;
       dragging = false;
+      dragActive = false;
       handle.classList.remove("is-dragging");
       saveSteps("Limite déplacée et enregistrée.");
     };
@@ -418,8 +502,7 @@
     if (active && list.contains(active) && active.tagName === "TEXTAREA") return;  // do not disturb typing
     // The list is drawn anew: the focus on one of its buttons (a title left with Tab lands on the next
     // step's time, then the save redraws it) goes to the same button of the same step, not to the body.
-    let keep = focusNext;
-    focusNext = null;
+    let keep = null;
     if (!keep && active && list.contains(active)) {
       const li = active.closest(".geste-steps > li");
       keep = { i: [...list.children].indexOf(li), role: active.classList.contains("geste-steps__undo") ? "undo" : "time" };
@@ -445,9 +528,11 @@
       input.addEventListener("keydown", (ev) => {
         if (ev.key !== "Enter") return;
         ev.preventDefault();
-        focusNext = { i, role: "time" };
-        input.blur();  // "change": the title is saved, if it changed
-        if (!saving) { focusNext = null; focusFirst(input.closest("li").querySelector(".geste-steps__time")); }
+        const time = input.closest("li").querySelector(".geste-steps__time");
+        input.blur();  // "change": the title is saved, if it changed (after any save on its way)
+        // At once, not when the save's answer draws the list again (on a slow connection the focus
+        // waited on the page's body meanwhile); the redraw keeps it on this step's time.
+        focusFirst(time);
       });
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
@@ -485,10 +570,10 @@
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
-      el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
+      // Only where it can be used: approved (or read-only) key points show no « Supprimer ».
+      allowed() ? el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
-        disabled: !allowed(),
-        onclick: () => canEdit() && deleteKeyPoint(k) })))
+        onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
       : [el("li", { text: "Aucun." })]));
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
@@ -517,11 +602,16 @@
     const approved = state.footage.status === "approved";
     // With no step yet (footage where no hands work), only "Nouvelle étape" has something to act on.
     const stepBound = ["split", "merge", "key-point", "comment"];
+    // Locked (approved, or read-only): the editing tools are hidden, not greyed with their shortcut
+    // hints (a walk found them still shown, and focusable, beside approved steps). With no step yet they
+    // are only disabled: « Nouvelle étape » is the way to the others.
+    const locked = approved || !perms.can_edit;
     for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
-      root.querySelector(`[data-action="${action}"]`).disabled =
-        approved || (!perms.can_edit && action !== "comment" && action !== "key-point")
-        || (!steps.length && stepBound.includes(action));
+      const button = root.querySelector(`[data-action="${action}"]`);
+      button.hidden = locked;
+      button.disabled = locked || (!steps.length && stepBound.includes(action));
     }
+    root.querySelector(".geste-review__toolbar").hidden = locked;
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
@@ -607,7 +697,8 @@
    * one whole, under its old id (picture, key terms, comments, questions, key points). The server
    * refuses (409, in French) if another change was saved since. */
   function undoLastMerge() {
-    if (!canEdit() || !undoMerge || undoMerge.version !== state.version) return;
+    // Only on the steps the merge left: not while a change is on its way (it will have replaced them).
+    if (!canEdit() || saving || editSeq !== sentSeq || !undoMerge || undoMerge.version !== state.version) return;
     const { at } = undoMerge;
     undoMerge = null;
     selected = at;
@@ -615,6 +706,7 @@
     // the list, named after it), not to the screen's container; the message is read by the live region.
     send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, "Fusion annulée : les deux étapes sont revenues.").then((ok) => {
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
+      if (!ok && !focusLost()) return;  // refused (a change saved elsewhere since): the message has the focus
       const item = $("steps").children[ok ? at + 1 : at];
       const target = item && item.querySelector(".geste-steps__time");
       if (!target) return;
@@ -665,10 +757,10 @@
   }
 
   function approve() {
-    if (saving || !state || !state.permissions.can_approve) return;
+    if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
     const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `« ${s.title.trim()} »` : null)).filter(Boolean);
-    openDialog("approve", () => send(ds.approveUrl, "POST", { version: state.version }, "Décision enregistrée."),
+    openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), "Décision enregistrée."),
       (d) => {
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
@@ -682,16 +774,16 @@
   }
 
   function sendBack() {
-    if (saving || !state || !state.permissions.can_approve) return;
+    if (!state || !state.permissions.can_approve) return;
     openDialog("send-back", (data) => send(ds.sendBackUrl, "POST",
-      { version: state.version, comment: data.get("text") }, "Renvoyée au concepteur."));
+      () => ({ version: state.version, comment: data.get("text") }), "Renvoyée au concepteur."));
   }
 
   const actions = {
     split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
     // The button pressed is hidden once reopened: the focus goes to « Valider les étapes » in its place
     // (or, for a designer who may not approve, to the selected step's title, editable again).
-    reopen: () => send(ds.reopenUrl, "POST", { version: state.version }, "Relecture rouverte.").then((ok) => {
+    reopen: () => send(ds.reopenUrl, "POST", () => ({ version: state.version }), "Relecture rouverte.").then((ok) => {
       if (ok && focusLost()) focusFirst(root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine);
     }),
   };
