@@ -73,8 +73,9 @@ export class Player {
     this.offlineKey = `geste:offline:${m.id}`;
     this.posKey = `geste:pos:${scope}:${m.id}`;
     this.seenKey = `geste:seen:${scope}:${m.id}`;
-    // Kept on this device for this capsule, like the captions choice: speed and step loop.
-    this.speedKey = `geste:speed:${m.id}`;
+    // Kept on this device: the speed for every capsule (like the captions choice), the step loop per capsule.
+    this.speedKey = "geste:speed";
+    this.oldSpeedKey = `geste:speed:${m.id}`; // where a speed was kept per capsule before
     this.loopKey = `geste:loop:${m.id}`;
     try {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
@@ -195,7 +196,7 @@ export class Player {
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
     this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
-    const kept = parseFloat(localStorage.getItem(this.speedKey));
+    const kept = parseFloat(localStorage.getItem(this.speedKey) ?? localStorage.getItem(this.oldSpeedKey));
     const speed = SPEEDS.includes(kept) ? kept : 1;
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
       SPEEDS.map((s) => h("option", { value: s, selected: s === speed }, `${String(s).replace(".", ",")}×`)));
@@ -205,7 +206,9 @@ export class Player {
       this.keepSpeed();
       this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`);
     });
-    this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres" }, h("option", { value: "off" }, "Sans sous-titres"),
+    // No caption track: no captions menu (it offered only « Sans sous-titres »).
+    this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres", hidden: !m.captions.length },
+      h("option", { value: "off" }, "Sans sous-titres"),
       m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres : ${c.label}`)));
     // One step and one frame are different moves: both offered, each with a visible label.
     const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": "Étape précédente", title: "Étape précédente (touche P)",
@@ -322,10 +325,11 @@ export class Player {
     this.video.playbackRate = rate;
   }
 
-  /** Kept on this device for this capsule (as the step loop): a reload plays at the same speed. */
+  /** Kept on this device for every capsule: a reload, or the next capsule, plays at the same speed. */
   keepSpeed() {
     try {
-      if (this.speedSel.value === "1") localStorage.removeItem(this.speedKey); else localStorage.setItem(this.speedKey, this.speedSel.value);
+      localStorage.setItem(this.speedKey, this.speedSel.value);
+      localStorage.removeItem(this.oldSpeedKey);
     } catch { /* storage refused: the speed holds for this page only */ }
   }
 
