@@ -5,7 +5,10 @@
    (« Je savais » …) and validates; before, they had to rate themselves before seeing it. By keyboard.
 2. a video without captions has no captions menu (it offered only « Sans sous-titres »);
 3. the playback speed is the learner's on this device: chosen on one capsule, it holds after a reload
-   and on the next capsule, and the speed menu shows it.
+   and on the next capsule, and the speed menu shows it;
+4. a mandatory question answered wrong and left with « Continuer »: reopening the capsule resumes where
+   the learner was (it sent them back to the question), and the question is shown as a reminder under
+   the player and on its step (« Question obligatoire à reprendre »), with a way back to it.
 """
 
 from __future__ import annotations
@@ -151,3 +154,60 @@ def test_the_chosen_speed_holds_after_a_reload_and_on_the_next_capsule(live_serv
     leave(page)
     assert not errors, errors
 
+
+@pytest.mark.timeout(240)
+def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_detour(live_server, phone_context, journey):  # noqa: F811
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    multi = journey["multi"]
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    assert not page.locator(".gp-todo").is_visible()
+    page.click(".gp-play")
+    page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=20000)
+    page.click(".gq-form input >> nth=0")  # one choice only: wrong (two are expected)
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-wrong")
+    page.click(".gq-continue")
+    # Gone on: reminded at once, on this page.
+    page.wait_for_selector(".gp-todo:not([hidden])")
+    page.wait_for_function(f"document.querySelector('video.gp-video').currentTime > {multi.time + 1.0}", timeout=10000)
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+    reached = video(page, "v.currentTime")
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.save()")
+    page.wait_for_timeout(500)
+
+    page.reload()
+    page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-resumed]", timeout=15000)
+    resumed = float(page.get_attribute(PLAYER, "data-resumed"))
+    assert resumed > multi.time + 0.9 and abs(resumed - reached) < 1.0, (resumed, reached)
+    page.wait_for_timeout(1800)  # a pending question opens within 1.5 s of the resume
+    assert page.locator(".gp-question").is_hidden(), "sent back to the question"
+    # The reminder: under the player, and on the question's step in the list.
+    todo = page.locator(".gp-todo")
+    assert todo.is_visible()
+    assert "Question obligatoire à reprendre" in todo.inner_text()
+    go = page.get_by_role("button", name="Reprendre la question de 0:01")
+    assert go.is_visible()
+    assert page.locator(".gp-steps li", has=page.locator(".gp-step-todo")).locator(".gp-step-title").inner_text() \
+        == "Dévisser l'écrou"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    r = todo.bounding_box()
+    assert r["x"] >= -0.5 and r["x"] + r["width"] <= 360.5
+    # Going on is not refused: the next step plays.
+    page.click(".gp-step-fwd")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime >= 7.9", timeout=5000)
+    # Back to it by keyboard: asked again; answered right, the reminder goes.
+    go.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=5000)
+    page.click(".gq-form input >> nth=0")
+    page.click(".gq-form input >> nth=1")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-right")
+    assert not page.locator(".gp-todo").is_visible()
+    assert page.locator(".gp-step-todo").count() == 0
+    page.click(".gq-continue")
+    leave(page)
+    assert not errors, errors
