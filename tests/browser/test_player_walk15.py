@@ -18,6 +18,7 @@ import pytest
 from capsules import models
 from cms.models import CapsulePage
 from tests import factories
+from tests.browser.shots import shot
 from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
     built_player,
@@ -43,6 +44,13 @@ def errors_of(page) -> list[str]:
 
 def ready(page) -> None:
     page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+
+
+def shot_path(name: str):
+    from tests.browser.shots import SHOTS
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS / f"{name}.png"
 
 
 def focused(page, expr: str):
@@ -99,6 +107,7 @@ def test_free_recall_shows_the_expected_answer_before_the_self_rating(live_serve
     for sel in (".gq-model", ".gq-submit", ".gq-form textarea", ".gq-legend"):
         r = page.locator(sel).bounding_box()
         assert r["x"] >= -0.5 and r["x"] + r["width"] <= 360.5, (sel, r)
+    page.locator(".gp-question").screenshot(path=str(shot_path("player-free-recall-revealed-360")))
     page.keyboard.press("Enter")
     page.wait_for_selector(".gq-feedback .gq-self")
     attempt = models.Attempt.objects.get(user=user, interaction=recall)
@@ -195,6 +204,7 @@ def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_deto
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     r = todo.bounding_box()
     assert r["x"] >= -0.5 and r["x"] + r["width"] <= 360.5
+    shot(page, "player-mandatory-reminder-360", full_page=False)
     # Going on is not refused: the next step plays.
     page.click(".gp-step-fwd")
     page.wait_for_function("document.querySelector('video.gp-video').currentTime >= 7.9", timeout=5000)
