@@ -12,7 +12,10 @@ Definitions:
   the cohort shows its median and interquartile spread;
 - *time saved by placement*: length of the capsules acquired at placement and not trained since;
 - *first-try success*: share of first attempts (per learner and question) that were right, per capsule
-  and per step (a question without a step counts for the step whose span holds its time);
+  and per step (a question without a step counts for the step whose span holds its time). Only graded
+  questions count: a free-recall self-rating (« je savais ») or a "pause to observe" is not a graded
+  answer, as on the learner's end screen, portfolio and badge rule (``UNGRADED_KINDS``), so a learner
+  and their trainer read the same share;
 - *retention at 7 / 30 days*: share of practice answers right when the question came back after
   7 to 29 days / 30 days or more since its previous review;
 - *completion by week*: learners who had done the whole block by the end of each week of the session;
@@ -33,6 +36,7 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from capsules.learning.grading import UNGRADED_KINDS
 from capsules.learning.practice import SCHEDULER, to_fsrs
 from capsules.learning.progress import live_capsules
 from capsules.learning.shared_content import owning_step
@@ -247,6 +251,7 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             row.last_activity = max(filter(None, [row.last_activity, placed_at]))
 
     firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
+              .exclude(interaction__kind__in=UNGRADED_KINDS)
               .annotate(rank=_first_per(["user_id", "interaction_id"], [F("answered_at").asc(), F("pk").asc()]))
               .filter(rank=1)
               .values_list("interaction__capsule_id", "interaction__step_id", "interaction__time", "correct",

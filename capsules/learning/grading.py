@@ -197,6 +197,10 @@ def grade_cloze(key: dict, response: dict) -> tuple[bool, float]:
     return hits == len(blanks), round(hits / len(blanks), 4) if blanks else 1.0
 
 
+# Kinds whose "right" is no graded answer (a self-rating, an observation): no first-try score counts them,
+# neither the learner's end screen, portfolio and badge rule nor the trainer's indicators.
+UNGRADED_KINDS = frozenset({"observe", "free_recall"})
+
 SELF_RATINGS = {"knew": 1.0, "partly": 0.5, "didnt": 0.0}  # je savais, en partie, je ne savais pas
 
 

@@ -14,10 +14,8 @@ from datetime import datetime
 from django.db import transaction
 
 from capsules import clock
+from capsules.learning.grading import UNGRADED_KINDS  # self-assessed: no right answer
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
-
-# Self-assessed questions (observe, free recall) have no right answer.
-UNGRADED_KINDS = {Interaction.Kind.OBSERVE, Interaction.Kind.FREE_RECALL}
 
 COMPLETION_FRACTION = 0.9
 GAP_TOLERANCE = 0.5  # seconds: two ranges this close are one (timeupdate granularity)

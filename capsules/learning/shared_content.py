@@ -136,6 +136,10 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         data["image"] = storage.url(interaction.image)
     if interaction.kind == Interaction.Kind.CLOZE:
         data["blanks"] = len((interaction.answer_key or {}).get("blanks", []))
+    if interaction.kind == Interaction.Kind.FREE_RECALL:
+        # Self-assessed: no grade depends on it. The learner thinks of their answer, asks to see this one
+        # (« Voir la réponse attendue »), then rates themself against it; offline too, so it rides along.
+        data["model_answer"] = str((interaction.answer_key or {}).get("model_answer") or "")
     return data
 
 

@@ -14,9 +14,12 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capsules.learning.progress import UNGRADED_KINDS, live_capsules
+from capsules.learning import grading
+from capsules.learning.progress import live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
+
+UNGRADED_KINDS = grading.UNGRADED_KINDS  # self-rated or observed: not graded answers
 
 
 @dataclass(frozen=True)

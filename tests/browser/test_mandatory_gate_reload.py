@@ -1,7 +1,8 @@
 """Two things walkers met in the player (issue "polish", items 1-2):
 
-- after a reload, a mandatory question answered wrong is asked again, and "Étape suivante" (button or
-  N key) must not jump past it: the gate reads the server's answers (manifest), not the page's memory;
+- after a reload, a mandatory question answered wrong (and not left with « Continuer ») is asked again, and
+  "Étape suivante" (button or N key) must not jump past it: the gate reads the server's answers (manifest),
+  not the page's memory;
 - a drafted cloze ("Complétez la phrase du commentaire : « … »") says "Complétez" once, not twice.
 """
 
@@ -43,15 +44,17 @@ def test_next_step_after_reload_stops_at_a_mandatory_question_answered_wrong(liv
     page.click(".gq-form input >> nth=0")  # one choice only: wrong (two are expected)
     page.click(".gq-submit")
     page.wait_for_selector(".gq-wrong")
-    # On this page, "Continuer" still lets the learner go on after a wrong answer.
-    page.click(".gq-continue")
-    page.wait_for_function(f"document.querySelector('video.gp-video').currentTime > {multi.time + 0.3}", timeout=8000)
-    page.click(".gp-play")  # pause: the position (past the question) is saved
-    page.wait_for_timeout(800)
+    # The learner reloads with the wrong answer's feedback on screen, without going on (« Continuer »
+    # then playing on resumes past it with a reminder: test_player_walk15).
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.save()")
     assert models.Attempt.objects.get(user=user, interaction=multi).correct is False
 
     page.reload()
     ready(page)
+    # Saved at the question (0:01, just after the start): asked again on resume, or when played up to it.
+    page.wait_for_timeout(1800)
+    if not page.locator(f"[data-asking='{multi.pk}']").count():
+        page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=15000)
     # "Étape suivante" by mouse: the player closes the question and stops at it again.
     page.click(".gp-step-fwd")

@@ -132,8 +132,11 @@ def no_answer_key(page, responses, inter: Interaction) -> None:
         assert not found, (found, text[max(0, text.find(found[0]) - 300):text.find(found[0]) + 300])
     manifest = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m")
     shown = next(i for i in manifest["interactions"] if i["id"] == inter.pk)
+    # A free recall's expected answer is part of the question: the learner asks to see it (« Voir la réponse
+    # attendue ») before rating themself; no grade depends on it. No other kind gets it.
+    extra = {"model_answer"} if inter.kind == "free_recall" else set()
     assert set(shown) <= {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                          "step_id", "answer_url", "image", "blanks"}
+                          "step_id", "answer_url", "image", "blanks"} | extra
 
 
 def attempts(user, inter) -> list[tuple]:
@@ -255,7 +258,7 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     assert [a[:2] for a in attempts(user, cloze)] == [(False, 0.5), (True, 1.0)]
     carry_on(page)
 
-    # --- free recall, still 360 px: self-assessment is required, then accepted ----------
+    # --- free recall, still 360 px: the expected answer on request, then a required self-rating ----------
     recall = quiz_capsule["recall"]
     ask(page, recall)
     no_answer_key(page, responses, recall)
@@ -264,6 +267,11 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.keyboard.press("Tab")
     assert active(page, "tagName") == "TEXTAREA"
     page.keyboard.type("Une clé plate")
+    assert not page.locator(".gq-submit").is_visible()  # no rating before the expected answer
+    tab_to(page, ".gq-reveal")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-model:not([hidden])")
+    assert accessibility_violations(page) == []
     tab_to(page, ".gq-submit")
     page.keyboard.press("Enter")
     page.wait_for_selector(".gq-error:has-text('évaluez-vous')")

@@ -4,7 +4,7 @@
    the question open, not at 0:00 with nothing to answer;
 2. a step chosen past a mandatory question says why the video stopped (visible and announced) and keeps
    the video in view;
-3. the playback speed and the step loop survive a reload, per capsule;
+3. the playback speed (on this device) and the step loop (per capsule) survive a reload;
 4. the hotspot question speaks to the pointer in hand: "Cliquez" with a mouse, "Touchez" on a phone,
    and keyboard help only where a keyboard is likely.
 """
@@ -131,7 +131,7 @@ def test_speed_and_loop_survive_a_reload(live_server, context, journey):  # noqa
     page.wait_for_timeout(300)
     assert page.get_attribute(".gp-loop", "aria-pressed") == "false"
     assert page.eval_on_selector(".gp-speed", "s => s.value") == "1"
-    # Another capsule has its own speed.
+    # The speed is the device's (walk 15): one kept per capsule by an older player does not override it.
     other = models.Capsule.objects.exclude(pk=journey["capsule"].pk).get()
     page.evaluate("id => localStorage.setItem('geste:speed:' + id, '2')", other.pk)
     page.reload()

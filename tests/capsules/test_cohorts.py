@@ -328,3 +328,64 @@ def test_a_trainers_admin_home_lists_their_sessions_with_indicators(seeded):
     designer = Client()
     designer.force_login(factories.designer())
     assert "data-trainer-sessions" not in designer.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_learner_and_trainer_read_the_same_first_try_score_self_ratings_aside(seeded):
+    """A capsule with two graded questions (one right, one wrong at the first try), a free-recall
+    question rated « Je savais » and a pause to observe, all answered through the learner API: the
+    learner's end screen (badge.json's scores, and the manifest's first answers the player counts
+    without it) says 50 %, 1 of 2; the trainer's session page said 67 % over 3 first tries (the
+    self-rating counted as a right answer). Now both say 50 % over the 2 graded questions."""
+    import json
+
+    from capsules.models import Interaction
+
+    block, mine = seeded["block"], seeded["mine"]
+    footage = factories.FootageFactory(skills_block=block, duration=60.0)
+    capsule = factories.CapsuleFactory(footage=footage, skills_block=block, order=5, title="Capsule notée")
+    pages.capsule_page(capsule)
+    Step.objects.create(footage=footage, order=0, start=0, end=60, title="Geste unique", approved=True)
+    q1 = factories.InteractionFactory(capsule=capsule, time=5.0)
+    q2 = factories.InteractionFactory(capsule=capsule, time=10.0)
+    recall = factories.InteractionFactory(capsule=capsule, time=20.0, kind=Interaction.Kind.FREE_RECALL, choices=[],
+                                          answer_key={"model_answer": "Couper l'eau"})
+    observe = factories.InteractionFactory(capsule=capsule, time=30.0, kind=Interaction.Kind.OBSERVE, choices=[],
+                                           answer_key={})
+    learner = factories.learner()
+    mine.learners.add(learner)
+    client = Client()
+    client.force_login(learner)
+    manifest = client.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    served = {i["id"]: {c["text"]: c["id"] for c in i["choices"]} for i in manifest["interactions"]}
+
+    def answer(q, response):
+        resp = client.post(reverse("learner-answer", args=[q.pk]), json.dumps({"response": response}),
+                           content_type="application/json")
+        assert resp.status_code == 200, resp.content
+        return resp.json()
+
+    assert answer(q1, {"choice": served[q1.pk]["Une clé dynamométrique"]})["correct"] is True
+    assert answer(q2, {"choice": served[q2.pk]["Un marteau"]})["correct"] is False
+    assert answer(recall, {"text": "Couper l'eau", "self_assessment": "knew"})["correct"] is True
+    answer(observe, {})
+
+    # The learner's end screen: the server's scores, and the player's own count from the manifest.
+    scores = client.get(reverse("recognition-capsule-badge", args=[capsule.pk])).json()["scores"]
+    assert (scores["first_try_right"], scores["graded"], scores["first_try_percent"]) == (1, 2, 50)
+    manifest = client.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    graded = [i["id"] for i in manifest["interactions"] if i["kind"] not in ("observe", "free_recall")]
+    firsts = [manifest["attempts"][str(pk)]["first_correct"] for pk in graded]
+    learner_percent = round(100 * firsts.count(True) / len(graded))
+
+    # The trainer's session page: the same share, over the same graded first tries.
+    report = cohort_report(mine, now=NOW)
+    row = next(c for c in report.capsules if c.capsule_id == capsule.pk)
+    step = next(s for s in report.steps if s.title == "Geste unique")
+    assert (row.first_tries, row.first_right, row.first_try_percent) == (2, 1, 50)
+    assert (step.first_tries, step.first_try_percent) == (2, 50)
+    assert row.first_try_percent == learner_percent == scores["first_try_percent"]
+    trainer = Client()
+    trainer.force_login(seeded["t1"])
+    html = trainer.get(reverse("geste_cohort", args=[mine.pk])).content.decode()
+    assert "<td>Capsule notée</td><td>0</td><td>0</td><td>50 %</td>" in html
+    assert "<td>Geste unique</td><td>2</td><td>50 %</td>" in html

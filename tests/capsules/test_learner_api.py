@@ -534,3 +534,16 @@ def test_learner_logs_in_from_the_capsule_page_and_comes_back(world):
     data = anon.get(manifest_url(world["capsule"])).json()
     assert data["user"]["authenticated"] is True
     assert learner.pk == int(anon.session["_auth_user_id"])
+
+
+def test_free_recall_manifest_carries_its_expected_answer_not_its_feedback(world):
+    """Self-assessed: the learner asks to see the expected answer before rating themself (walk 15), so
+    the manifest carries it for a free recall only; its feedback and the other kinds' keys stay out."""
+    recall = factories.InteractionFactory(
+        capsule=world["capsule"], time=12.0, kind=Interaction.Kind.FREE_RECALL, choices=[],
+        answer_key={"model_answer": "Couper l'eau, puis dévisser"}, feedback_correct="Retour réservé après réponse")
+    data = world["client"].get(manifest_url(world["capsule"])).json()
+    by_id = {i["id"]: i for i in data["interactions"]}
+    assert by_id[recall.pk]["model_answer"] == "Couper l'eau, puis dévisser"
+    assert "Retour réservé après réponse" not in json.dumps(data)
+    assert all("model_answer" not in by_id[q.pk] for q in (world["q1"], world["q2"]))

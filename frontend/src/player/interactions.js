@@ -4,9 +4,9 @@ import { h } from "./dom.js";
 
 let seq = 0;
 
-function choiceList(inter, type, legend = "Réponses") {
+function choiceList(inter, type, legend = "Réponses", shown = false) {
   const name = `gq-${inter.id}-${++seq}`;
-  return h("fieldset", { class: "gq-choices" }, h("legend", { class: "sr-only", text: legend }),
+  return h("fieldset", { class: "gq-choices" }, h("legend", { class: shown ? "gq-legend" : "sr-only", text: legend }),
     inter.choices.map((c) => h("label", { class: "gq-choice" },
       h("input", { type, name, value: c.id }), c.image ? h("img", { src: c.image, alt: "" }) : null, h("span", { text: c.text }))));
 }
@@ -112,7 +112,7 @@ function hotspot(inter, video) {
 export function renderForm(inter, video, onSubmit) {
   const form = h("form", { class: "gq-form", novalidate: true });
   const err = h("p", { class: "gq-error", role: "alert" });
-  let read, missing = "Choisissez ou saisissez une réponse avant de valider.";
+  let read, gated = false, missing = "Choisissez ou saisissez une réponse avant de valider.";
   switch (inter.kind) {
     case "single_choice": {
       form.append(choiceList(inter, "radio"));
@@ -157,10 +157,26 @@ export function renderForm(inter, video, onSubmit) {
       break;
     }
     case "free_recall": {
-      const ta = h("textarea", { rows: 3, "aria-label": "Votre réponse" });
+      // In the natural order: the learner writes (or thinks) their answer, asks for the expected one,
+      // then rates themself against it. The rating and « Valider » appear with the expected answer.
+      const taId = `gq-recall-${inter.id}-${++seq}`;
+      const ta = h("textarea", { rows: 3, id: taId, "aria-describedby": `${taId}-help` });
       const rating = choiceList({ ...inter, choices: [{ id: "knew", text: "Je savais" }, { id: "partly", text: "En partie" },
-        { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Votre auto-évaluation");
-      form.append(ta, h("p", { text: "Comparez avec la vidéo, puis évaluez-vous :" }), rating);
+        { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Évaluez-vous : saviez-vous la réponse ?", true);
+      const model = inter.model_answer
+        ? h("p", { class: "gq-model-text" }, h("strong", {}, "Réponse attendue : "), h("span", { text: inter.model_answer }))
+        : h("p", { class: "gq-model-text" }, "Comparez avec ce que montre la vidéo.");
+      const shown = h("div", { class: "gq-model", tabindex: "-1", hidden: true }, model, rating);
+      const show = h("button", { type: "button", class: "gq-reveal", onclick: () => {
+        shown.hidden = false;
+        show.remove();
+        form.querySelector(".gq-submit").hidden = false;
+        shown.focus();
+      } }, "Voir la réponse attendue");
+      form.append(h("label", { class: "gq-label", for: taId }, "Votre réponse"),
+        h("p", { class: "gq-help", id: `${taId}-help` }, "Écrivez-la, ou formulez-la dans votre tête, puis comparez avec la réponse attendue."),
+        ta, show, shown);
+      gated = true;
       read = () => { const c = rating.querySelector("input:checked"); return c ? { text: ta.value, self_assessment: c.value } : null; };
       missing = "Évaluez-vous (je savais, en partie, je ne savais pas) avant de valider.";
       break;
@@ -168,7 +184,7 @@ export function renderForm(inter, video, onSubmit) {
     default: // observe
       read = () => ({});
   }
-  form.append(err, h("button", { type: "submit", class: "gq-submit" }, inter.kind === "observe" ? "J'ai observé" : "Valider"));
+  form.append(err, h("button", { type: "submit", class: "gq-submit", hidden: gated }, inter.kind === "observe" ? "J'ai observé" : "Valider"));
   const clear = () => { err.textContent = ""; };
   form.addEventListener("change", clear);
   form.addEventListener("click", clear);

@@ -39,8 +39,9 @@ export class Player {
     this.firstTry = new Map(); // interaction id -> result of its first answer, when given on this page
     this.shown = new Set(); // asked at least once (kept on this device: a reload asks them again)
     this.skipped = new Set(); // dismissed by the learner (kept on this device)
-    // Mandatory questions answered wrong that the learner chose to leave for now ("Continuer"), on this
-    // page only: after a reload the server's last answer (wrong) holds the gate again.
+    // Mandatory questions answered wrong that the learner chose to leave for now ("Continuer"): on this
+    // page, and after a reload when the learner had gone on past them (the server's position is beyond
+    // the question). They are reminded under the player (« Question obligatoire à reprendre »), not forced.
     this.passed = new Set();
     this.ranges = []; // watched ranges not yet sent
     this.segStart = null;
@@ -73,8 +74,9 @@ export class Player {
     this.offlineKey = `geste:offline:${m.id}`;
     this.posKey = `geste:pos:${scope}:${m.id}`;
     this.seenKey = `geste:seen:${scope}:${m.id}`;
-    // Kept on this device for this capsule, like the captions choice: speed and step loop.
-    this.speedKey = `geste:speed:${m.id}`;
+    // Kept on this device: the speed for every capsule (like the captions choice), the step loop per capsule.
+    this.speedKey = "geste:speed";
+    this.oldSpeedKey = `geste:speed:${m.id}`; // where a speed was kept per capsule before
     this.loopKey = `geste:loop:${m.id}`;
     try {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
@@ -195,7 +197,7 @@ export class Player {
       m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
     this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
     this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
-    const kept = parseFloat(localStorage.getItem(this.speedKey));
+    const kept = parseFloat(localStorage.getItem(this.speedKey) ?? localStorage.getItem(this.oldSpeedKey));
     const speed = SPEEDS.includes(kept) ? kept : 1;
     this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
       SPEEDS.map((s) => h("option", { value: s, selected: s === speed }, `${String(s).replace(".", ",")}×`)));
@@ -205,7 +207,9 @@ export class Player {
       this.keepSpeed();
       this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`);
     });
-    this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres" }, h("option", { value: "off" }, "Sans sous-titres"),
+    // No caption track: no captions menu (it offered only « Sans sous-titres »).
+    this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres", hidden: !m.captions.length },
+      h("option", { value: "off" }, "Sans sous-titres"),
       m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres : ${c.label}`)));
     // One step and one frame are different moves: both offered, each with a visible label.
     const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": "Étape précédente", title: "Étape précédente (touche P)",
@@ -227,6 +231,7 @@ export class Player {
     this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
       onclick: () => this.removeDownload() }, "Supprimer la copie hors ligne");
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
+    this.todoBox = h("div", { class: "gp-todo", hidden: true });
     this.status = h("p", { class: "gp-status" });
     this.syncStatus = h("p", { class: "gp-status gp-sync", role: "status" });
     this.banner = h("p", { class: "gp-offline-banner", role: "status", hidden: true });
@@ -242,7 +247,7 @@ export class Player {
       prevF, nextF, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
-    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    this.root.append(bar, controls, this.banner, this.stepLabel, this.todoBox, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
@@ -322,10 +327,11 @@ export class Player {
     this.video.playbackRate = rate;
   }
 
-  /** Kept on this device for this capsule (as the step loop): a reload plays at the same speed. */
+  /** Kept on this device for every capsule: a reload, or the next capsule, plays at the same speed. */
   keepSpeed() {
     try {
-      if (this.speedSel.value === "1") localStorage.removeItem(this.speedKey); else localStorage.setItem(this.speedKey, this.speedSel.value);
+      localStorage.setItem(this.speedKey, this.speedSel.value);
+      localStorage.removeItem(this.oldSpeedKey);
     } catch { /* storage refused: the speed holds for this page only */ }
   }
 
@@ -640,6 +646,14 @@ export class Player {
     const local = JSON.parse(localStorage.getItem(this.posKey) || "null");
     let pos = server ? server.position : null;
     if (local && (!server || local.at > Date.parse(server.updated_at || 0))) pos = local.position;
+    // A mandatory question answered wrong that the learner had gone on past (« Continuer », then played
+    // on): resume where they were, and remind them of it rather than sending them back to it.
+    if (pos != null) {
+      for (const i of m.interactions) {
+        if (i.mandatory && this.results.get(i.id) === false && pos > i.time + 0.25 && pos > m.start + 1) { this.passed.add(i.id); this.done.add(i.id); }
+      }
+      this.showTodo();
+    }
     // A question left open before the reload (shown, neither answered nor dismissed), or a mandatory
     // one answered wrong, is asked again: resume there rather than after it. At the very end too: the
     // capsule starts again from the beginning only when nothing is left to answer.
@@ -661,6 +675,38 @@ export class Player {
     } else if (m.start > 0) {
       this.video.currentTime = m.start;
     }
+  }
+
+  /** The mandatory questions left answered wrong (« Continuer »): a reminder under the player, each with a
+   * button that goes back to it and asks it, and a note on its step in the step list. */
+  showTodo() {
+    const todo = this.m.interactions.filter((i) => this.passed.has(i.id) && this.results.get(i.id) === false);
+    document.querySelectorAll(".gp-step-todo").forEach((el) => el.remove());
+    this.todoBox.replaceChildren();
+    this.todoBox.hidden = !todo.length;
+    if (!todo.length) return;
+    const m = this.m;
+    this.todoBox.append(h("p", { class: "gp-todo-title" }, todo.length > 1
+      ? `${todo.length} questions obligatoires à reprendre (la capsule sera terminée quand elles seront justes) :`
+      : "Question obligatoire à reprendre (la capsule sera terminée quand elle sera juste) :"));
+    for (const i of todo) {
+      const at = fmt(elapsed(i.time, m.start, m.end));
+      this.todoBox.append(h("button", { type: "button", class: "gp-todo-go", "data-interaction": i.id,
+        onclick: () => this.retake(i) }, `Reprendre la question de ${at}`));
+      const step = m.steps.find((st) => st.id === i.step_id);
+      const li = step && this.stepItems.find((el) => Math.abs(parseFloat(el.dataset.start) - step.start) < 0.01);
+      li?.querySelector(".gp-step")?.append(h("span", { class: "gp-step-todo" }, `question obligatoire à reprendre (${at})`));
+    }
+  }
+
+  /** Back to a mandatory question left answered wrong: asked again at its time. */
+  retake(inter) {
+    if (this.active) this.closeQuestion();
+    this.passed.delete(inter.id);
+    this.done.delete(inter.id);
+    this.showTodo();
+    this.seek(inter.time);
+    this.ask(inter);
   }
 
   /** The first question before `pos` still waiting for the learner after a reload, or null. */
@@ -888,6 +934,7 @@ export class Player {
     if (res.correct !== false) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
     this.keepAnswered(inter, res.correct);
+    if (this.passed.has(inter.id)) this.showTodo();
     this.onCompleted(res.completed);
     this.feedback(inter, res);
   }
@@ -927,9 +974,10 @@ export class Player {
         const actions = h("div", { class: "gq-actions" },
           h("button", { type: "button", class: "gq-retry", onclick: () => { fb.remove(); this.focusAnswer(); } }, "Réessayer"));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
-        // Going on after a wrong answer: an optional question is done with; a mandatory one comes back after a reload.
+        // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
+        // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
-          ? (this.done.add(inter.id), this.passed.add(inter.id), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
+          ? (this.done.add(inter.id), this.passed.add(inter.id), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
         fb.append(actions);
         if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
       }

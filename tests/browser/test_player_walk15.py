@@ -1,0 +1,223 @@
+"""A first user's walk of the learner player (walk 15), on a 360x740 phone (Chromium, real video):
+
+1. a self-assessed (free recall) question in the natural order: the learner writes or thinks their
+   answer under a visible label, asks « Voir la réponse attendue », sees it, then rates themself
+   (« Je savais » …) and validates; before, they had to rate themselves before seeing it. By keyboard.
+2. a video without captions has no captions menu (it offered only « Sans sous-titres »);
+3. the playback speed is the learner's on this device: chosen on one capsule, it holds after a reload
+   and on the next capsule, and the speed menu shows it;
+4. a mandatory question answered wrong and left with « Continuer »: reopening the capsule resumes where
+   the learner was (it sent them back to the question), and the question is shown as a reminder under
+   the player and on its step (« Question obligatoire à reprendre »), with a way back to it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from capsules import models
+from cms.models import CapsulePage
+from tests import factories
+from tests.browser.shots import shot
+from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
+from tests.browser.test_player import (  # noqa: F401  (fixtures)
+    built_player,
+    capsule_media,
+    leave,
+    log_in,
+    open_capsule,
+    published,
+    video,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLAYER = "[data-geste-player]"
+MODEL = "Couper l'arrivée d'eau puis placer une bassine sous le siphon."
+
+
+def errors_of(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def ready(page) -> None:
+    page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+
+
+def shot_path(name: str):
+    from tests.browser.shots import SHOTS
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS / f"{name}.png"
+
+
+def focused(page, expr: str):
+    return page.evaluate(f"(() => {{ const el = document.activeElement; return {expr}; }})()")
+
+
+@pytest.mark.timeout(240)
+def test_free_recall_shows_the_expected_answer_before_the_self_rating(live_server, phone_context, published):  # noqa: F811
+    step = published["steps"][0]
+    recall = models.Interaction.objects.create(
+        capsule=published["capsule"], time=2.0, kind="free_recall", step=step, mandatory=False,
+        prompt="Que faites-vous avant de démonter le siphon ?", answer_key={"model_answer": MODEL},
+        feedback_correct=f"Réponse attendue : {MODEL}")
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", recall.pk)
+    page.wait_for_selector(f"[data-asking='{recall.pk}']")
+
+    # A visible label, tied to the answer box.
+    label = page.locator(".gp-question label.gq-label")
+    assert label.is_visible() and label.inner_text() == "Votre réponse"
+    box = page.get_by_label("Votre réponse", exact=True)
+    assert box.evaluate("e => e.tagName") == "TEXTAREA" and box.is_visible()
+    # Before asking for it: no expected answer, no self-rating, nothing to validate.
+    assert page.get_by_text(MODEL).count() == 0 or not page.get_by_text(MODEL).first.is_visible()
+    assert not page.get_by_label("Je savais").is_visible()
+    assert not page.locator(".gq-submit").is_visible()
+    reveal = page.get_by_role("button", name="Voir la réponse attendue")
+    assert reveal.is_visible()
+
+    # By keyboard: write, Tab to « Voir la réponse attendue », Enter.
+    box.focus()
+    page.keyboard.type("Je coupe l'eau.")
+    page.keyboard.press("Tab")
+    assert focused(page, "el.textContent") == "Voir la réponse attendue"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-model:not([hidden])")
+    assert focused(page, "el.classList.contains('gq-model')")  # read out first: the expected answer
+    assert page.get_by_text(MODEL).is_visible()
+    assert page.locator(".gq-legend").is_visible()
+    assert "Évaluez-vous" in page.locator(".gq-legend").inner_text()
+    # Then the rating, then « Valider », in reading order.
+    page.keyboard.press("Tab")
+    assert focused(page, "el.type === 'radio' && el.closest('label').textContent") == "Je savais"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused(page, "el.classList.contains('gq-submit')")
+    # 360 px: the question, its expected answer and its buttons fit across.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for sel in (".gq-model", ".gq-submit", ".gq-form textarea", ".gq-legend"):
+        r = page.locator(sel).bounding_box()
+        assert r["x"] >= -0.5 and r["x"] + r["width"] <= 360.5, (sel, r)
+    page.locator(".gp-question").screenshot(path=str(shot_path("player-free-recall-revealed-360")))
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-feedback .gq-self")
+    attempt = models.Attempt.objects.get(user=user, interaction=recall)
+    assert attempt.response == {"text": "Je coupe l'eau.", "self_assessment": "knew"}
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_no_captions_menu_without_a_caption_track(live_server, phone_context, published):  # noqa: F811
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    url = f"{live_server.url}{published['page'].url}"
+    open_capsule(page, url)
+    assert page.locator(".gp-captions").is_visible()  # French and English tracks: the menu is there
+    footage = published["footage"]
+    footage.renditions = {k: v for k, v in footage.renditions.items() if k != "captions"}
+    footage.save()
+    page.goto(url)
+    ready(page)
+    assert page.evaluate("document.querySelectorAll('video.gp-video track[kind=captions]').length") == 0
+    assert not page.locator(".gp-captions").is_visible()
+    assert page.get_by_text("Sans sous-titres").count() == 0 or not page.get_by_text("Sans sous-titres").is_visible()
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_the_chosen_speed_holds_after_a_reload_and_on_the_next_capsule(live_server, context, journey):  # noqa: F811
+    page = context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    assert page.eval_on_selector(".gp-speed", "s => s.value") == "1"
+    page.select_option(".gp-speed", "1.5")
+    page.reload()
+    ready(page)
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1")
+    assert page.eval_on_selector(".gp-speed", "s => s.selectedOptions[0].textContent") == "1,5×"
+    assert video(page, "v.playbackRate") == 1.5
+    # The next capsule, on the same device: the same speed, shown on the menu.
+    nxt = models.Capsule.objects.exclude(pk=journey["capsule"].pk).get()
+    open_capsule(page, f"{live_server.url}{CapsulePage.objects.get(capsule=nxt).url}")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1")
+    assert page.eval_on_selector(".gp-speed", "s => s.selectedOptions[0].textContent") == "1,5×"
+    assert video(page, "v.playbackRate") == 1.5
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 0.3", timeout=15000)
+    assert video(page, "v.playbackRate") == 1.5
+    # Back to 1×: kept as well.
+    page.select_option(".gp-speed", "1")
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    assert page.eval_on_selector(".gp-speed", "s => s.value") == "1"
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(240)
+def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_detour(live_server, phone_context, journey):  # noqa: F811
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    multi = journey["multi"]
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    assert not page.locator(".gp-todo").is_visible()
+    page.click(".gp-play")
+    page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=20000)
+    page.click(".gq-form input >> nth=0")  # one choice only: wrong (two are expected)
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-wrong")
+    page.click(".gq-continue")
+    # Gone on: reminded at once, on this page.
+    page.wait_for_selector(".gp-todo:not([hidden])")
+    page.wait_for_function(f"document.querySelector('video.gp-video').currentTime > {multi.time + 1.0}", timeout=10000)
+    page.evaluate("document.querySelector('video.gp-video').pause()")
+    reached = video(page, "v.currentTime")
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.save()")
+    page.wait_for_timeout(500)
+
+    page.reload()
+    page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-resumed]", timeout=15000)
+    resumed = float(page.get_attribute(PLAYER, "data-resumed"))
+    assert resumed > multi.time + 0.9 and abs(resumed - reached) < 1.0, (resumed, reached)
+    page.wait_for_timeout(1800)  # a pending question opens within 1.5 s of the resume
+    assert page.locator(".gp-question").is_hidden(), "sent back to the question"
+    # The reminder: under the player, and on the question's step in the list.
+    todo = page.locator(".gp-todo")
+    assert todo.is_visible()
+    assert "Question obligatoire à reprendre" in todo.inner_text()
+    go = page.get_by_role("button", name="Reprendre la question de 0:01")
+    assert go.is_visible()
+    assert page.locator(".gp-steps li", has=page.locator(".gp-step-todo")).locator(".gp-step-title").inner_text() \
+        == "Dévisser l'écrou"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    r = todo.bounding_box()
+    assert r["x"] >= -0.5 and r["x"] + r["width"] <= 360.5
+    shot(page, "player-mandatory-reminder-360", full_page=False)
+    # Going on is not refused: the next step plays.
+    page.click(".gp-step-fwd")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime >= 7.9", timeout=5000)
+    # Back to it by keyboard: asked again; answered right, the reminder goes.
+    go.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=5000)
+    page.click(".gq-form input >> nth=0")
+    page.click(".gq-form input >> nth=1")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-right")
+    assert not page.locator(".gp-todo").is_visible()
+    assert page.locator(".gp-step-todo").count() == 0
+    page.click(".gq-continue")
+    leave(page)
+    assert not errors, errors
