@@ -60,6 +60,15 @@ def test_the_admin_home_has_none_of_wagtails_french_typos(client):
         assert "Historique du Site" not in body
 
 
+def test_the_sidebar_badge_counts_new_items_in_the_plural(client):
+    """The sidebar (JavaScript) reads Wagtail's JavaScript catalogue, overridden by locale/fr/djangojs.po."""
+    client.force_login(factories.designer(username="camille-js"))
+    script = client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '"(%(number)s new items in this menu)": "(%(number)s nouveaux \\u00e9l\\u00e9ments dans ce menu)"' in script
+    # Wagtail's three-form French plural rule still applies to its own plural strings.
+    assert "n % 1000000 == 0" in script
+
+
 def test_a_date_of_a_few_seconds_ago_reads_just_now_in_french():
     with translation.override("fr"):
         assert timesince_simple(timezone.now()) == "à l'instant"
