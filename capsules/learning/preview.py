@@ -37,6 +37,8 @@ def preview_manifest_dict(capsule: Capsule, user) -> dict:
     data = build_manifest(capsule, user)
     for inter in data["interactions"]:
         inter["answer_url"] = reverse("preview-answer", args=[capsule.pk, inter["id"]])
+        if "reveal_url" in inter:
+            inter["reveal_url"] = reverse("preview-reveal", args=[capsule.pk, inter["id"]])
     sink = reverse("preview-sink", args=[capsule.pk])
     data.update({
         "preview": True,
@@ -73,6 +75,16 @@ def answer(request, capsule_id: int, interaction_id: int):
         return JsonResponse({"detail": getattr(exc, "message", str(exc))}, status=400)
     return JsonResponse({**result, "interaction": interaction.pk, "client_id": "", "duplicate": False,
                          "completed": False, "mandatory_left": [], "preview": True})
+
+
+@require_POST
+def reveal(request, capsule_id: int, interaction_id: int):
+    """A free recall's expected answer for a reviewer's « Voir la réponse attendue », not recorded."""
+    capsule = _capsule_for(request, capsule_id)
+    interaction = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule, kind=Interaction.Kind.FREE_RECALL,
+                                    draft_status=Interaction.DraftStatus.ACCEPTED)
+    model = str((interaction.answer_key or {}).get("model_answer") or "")
+    return JsonResponse({"interaction": interaction.pk, "model_answer": model, "preview": True})
 
 
 @require_POST

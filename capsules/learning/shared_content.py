@@ -137,9 +137,9 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
     if interaction.kind == Interaction.Kind.CLOZE:
         data["blanks"] = len((interaction.answer_key or {}).get("blanks", []))
     if interaction.kind == Interaction.Kind.FREE_RECALL:
-        # Self-assessed: no grade depends on it. The learner thinks of their answer, asks to see this one
-        # (« Voir la réponse attendue »), then rates themself against it; offline too, so it rides along.
-        data["model_answer"] = str((interaction.answer_key or {}).get("model_answer") or "")
+        # The expected answer is an answer like any other: not here. The learner asks for it
+        # (« Voir la réponse attendue »), the server records that and sends it, then they rate themself.
+        data["reveal_url"] = reverse("learner-reveal", args=[interaction.pk])
     return data
 
 

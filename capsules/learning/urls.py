@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/learner/capsules/<int:capsule_id>/events", views.events, name="learner-events"),
     path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
     path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
+    path("api/learner/interactions/<int:interaction_id>/reveal", views.reveal, name="learner-reveal"),
     path("compte/connexion/", signin.LearnerLoginView.as_view(), name="learner-login"),
     path("compte/inscription/", signin.signup, name="learner-signup"),
     path("compte/deconnexion/", signin.LearnerLogoutView.as_view(), name="learner-logout"),
@@ -20,5 +21,7 @@ urlpatterns = [
     path("api/preview/capsules/<int:capsule_id>/chapters.vtt", preview.chapters, name="preview-chapters"),
     path("api/preview/capsules/<int:capsule_id>/interactions/<int:interaction_id>/answer", preview.answer,
          name="preview-answer"),
+    path("api/preview/capsules/<int:capsule_id>/interactions/<int:interaction_id>/reveal", preview.reveal,
+         name="preview-reveal"),
     path("api/preview/capsules/<int:capsule_id>/sink", preview.sink, name="preview-sink"),
 ]

@@ -346,6 +346,35 @@ def answer(request, interaction_id: int):
     )
 
 
+MAX_REVEAL_TEXT = 4000
+
+
+@require_POST
+def reveal(request, interaction_id: int):
+    """« Voir la réponse attendue » of a free recall: the designer's model answer, sent only now (never in
+    the manifest), and the reveal recorded for a signed-in learner (an ``interacted`` event with what they
+    had written, if anything; the rating comes with their attempt). A visitor sees it too, unrecorded."""
+    target = content_cache.answer_target(interaction_id)
+    if target is None or target[0].kind != Interaction.Kind.FREE_RECALL:
+        raise Http404("Question introuvable.")
+    interaction = target[0]
+    if len(request.body) > MAX_ANSWER_BYTES:
+        return _error("Réponse trop longue.", 413)
+    try:
+        body = _json_body(request)
+    except ValueError as exc:
+        return _error(str(exc), 400)
+    text = body.get("text") if isinstance(body.get("text"), str) else ""
+    if request.user.is_authenticated:
+        LearnerEvent.objects.bulk_create([LearnerEvent(
+            user=request.user, capsule_id=interaction.capsule_id, verb="interacted", timestamp=clock.now(),
+            client_id=_uuid(body.get("client_id")) or uuid.uuid4(),
+            data={"interaction": interaction.pk, "revealed": "model_answer", "text": text[:MAX_REVEAL_TEXT]},
+        )], ignore_conflicts=True)  # the same client_id again: one reveal
+    model = str((interaction.answer_key or {}).get("model_answer") or "")
+    return JsonResponse({"interaction": interaction.pk, "model_answer": model})
+
+
 def _guest_answer(request, interaction: Interaction, capsule: Capsule, mandatory: frozenset[int]) -> JsonResponse:
     """A visitor's answer: graded the same way, kept in their session until they sign in."""
     try:

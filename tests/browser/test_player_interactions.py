@@ -34,8 +34,9 @@ CLOZE_SECRET = "écrou six pans"  # an accepted spelling that appears nowhere el
 CLOZE_OK = "Parfait, dévissage à la main sans outil."
 CLOZE_KO = "Relisez la consigne donnée dans la vidéo."
 RECALL_OK = "Réponse attendue : une clé plate de 24, serrée d'un quart de tour."
+RECALL_MODEL = "Une clé plate de 24 mm"
 AFTER_RIGHT = [ORDER_OK, HOTSPOT_OK, CLOZE_SECRET, CLOZE_OK, RECALL_OK]
-SECRETS = [ORDER_OK, ORDER_KO, HOTSPOT_OK, HOTSPOT_KO, CLOZE_SECRET, CLOZE_OK, CLOZE_KO, RECALL_OK,
+SECRETS = [ORDER_OK, ORDER_KO, HOTSPOT_OK, HOTSPOT_KO, CLOZE_SECRET, CLOZE_OK, CLOZE_KO, RECALL_OK, RECALL_MODEL,
            "answer_key", "regions", "solution", "feedback_correct", "feedback_wrong"]
 
 
@@ -65,7 +66,7 @@ def quiz_capsule(capsule_media, storage_root, built_player):
     )
     data["recall"] = Interaction.objects.create(
         **common, time=9.5, kind="free_recall", step=steps[2], prompt="Avec quel outil serre-t-on le joint ?",
-        feedback_correct=RECALL_OK,
+        answer_key={"model_answer": RECALL_MODEL}, feedback_correct=RECALL_OK,
     )
     # In the capsule's last moments, after the last timeupdate: it must still be asked, and
     # "Continuer" must then show the end, not restart the video from zero. The footage's probed
@@ -132,11 +133,10 @@ def no_answer_key(page, responses, inter: Interaction) -> None:
         assert not found, (found, text[max(0, text.find(found[0]) - 300):text.find(found[0]) + 300])
     manifest = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m")
     shown = next(i for i in manifest["interactions"] if i["id"] == inter.pk)
-    # A free recall's expected answer is part of the question: the learner asks to see it (« Voir la réponse
-    # attendue ») before rating themself; no grade depends on it. No other kind gets it.
-    extra = {"model_answer"} if inter.kind == "free_recall" else set()
+    # No kind gets its answer in the manifest, a free recall's expected answer neither: the server sends it
+    # when the learner presses « Voir la réponse attendue » (reveal_url).
     assert set(shown) <= {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                          "step_id", "answer_url", "image", "blanks"} | extra
+                          "step_id", "answer_url", "reveal_url", "image", "blanks"}
 
 
 def attempts(user, inter) -> list[tuple]:
@@ -269,8 +269,11 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.keyboard.type("Une clé plate")
     assert not page.locator(".gq-submit").is_visible()  # no rating before the expected answer
     tab_to(page, ".gq-reveal")
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: r.url.endswith(f"/api/learner/interactions/{recall.pk}/reveal")) as shown:
+        page.keyboard.press("Enter")
+    assert shown.value.json()["model_answer"] == RECALL_MODEL  # from the server, on request only
     page.wait_for_selector(".gq-model:not([hidden])")
+    assert RECALL_MODEL in page.inner_text(".gq-model")
     assert accessibility_violations(page) == []
     tab_to(page, ".gq-submit")
     page.keyboard.press("Enter")

@@ -3,6 +3,8 @@
 1. a self-assessed (free recall) question in the natural order: the learner writes or thinks their
    answer under a visible label, asks « Voir la réponse attendue », sees it, then rates themself
    (« Je savais » …) and validates; before, they had to rate themselves before seeing it. By keyboard.
+   The expected answer comes from the server when asked (never in the manifest); offline, on a
+   downloaded capsule, the learner is told it will show once online, rates themself and goes on.
 2. a video without captions has no captions menu (it offered only « Sans sous-titres »);
 3. the playback speed is the learner's on this device: chosen on one capsule, it holds after a reload
    and on the next capsule, and the speed menu shows it;
@@ -85,12 +87,16 @@ def test_free_recall_shows_the_expected_answer_before_the_self_rating(live_serve
     reveal = page.get_by_role("button", name="Voir la réponse attendue")
     assert reveal.is_visible()
 
-    # By keyboard: write, Tab to « Voir la réponse attendue », Enter.
+    # Not in the manifest: nothing on the page knows it before the learner asks.
+    assert MODEL not in page.evaluate(f"JSON.stringify(document.querySelector('{PLAYER}').gestePlayer.m)")
+    # By keyboard: write, Tab to « Voir la réponse attendue », Enter: the server sends it now.
     box.focus()
     page.keyboard.type("Je coupe l'eau.")
     page.keyboard.press("Tab")
     assert focused(page, "el.textContent") == "Voir la réponse attendue"
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: r.url.endswith(f"/interactions/{recall.pk}/reveal")) as asked:
+        page.keyboard.press("Enter")
+    assert asked.value.request.method == "POST" and asked.value.json()["model_answer"] == MODEL
     page.wait_for_selector(".gq-model:not([hidden])")
     assert focused(page, "el.classList.contains('gq-model')")  # read out first: the expected answer
     assert page.get_by_text(MODEL).is_visible()
@@ -112,6 +118,69 @@ def test_free_recall_shows_the_expected_answer_before_the_self_rating(live_serve
     page.wait_for_selector(".gq-feedback .gq-self")
     attempt = models.Attempt.objects.get(user=user, interaction=recall)
     assert attempt.response == {"text": "Je coupe l'eau.", "self_assessment": "knew"}
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(300)
+def test_free_recall_offline_says_the_expected_answer_comes_once_online(live_server, phone_context, published):  # noqa: F811
+    """A downloaded capsule, offline: « Voir la réponse attendue » cannot reach the server. The learner is
+    told so in French, rates themself, the answer is queued like any other, and the video goes on."""
+    step = published["steps"][0]
+    recall = models.Interaction.objects.create(
+        capsule=published["capsule"], time=2.0, kind="free_recall", step=step, mandatory=True,
+        prompt="Que faites-vous avant de démonter le siphon ?", answer_key={"model_answer": MODEL})
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.click(".gp-offline")
+    page.wait_for_selector("text=Disponible hors ligne ✓", timeout=30000)
+    phone_context.set_offline(True)
+    page.reload()
+    ready(page)
+    assert page.evaluate("navigator.onLine") is False
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", recall.pk)
+    page.wait_for_selector(f"[data-asking='{recall.pk}']")
+    box = page.get_by_label("Votre réponse", exact=True)
+    box.focus()
+    page.keyboard.type("Je coupe l'eau.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-model:not([hidden])")
+    said = page.inner_text(".gq-model")
+    assert "La réponse attendue s'affichera ici une fois en ligne" in said, said
+    assert MODEL not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # By keyboard still: the rating, then « Valider »: queued, and « Continuer » plays on.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused(page, "el.classList.contains('gq-submit')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-queued")
+    page.locator(".gp-question").screenshot(path=str(shot_path("player-free-recall-offline-360")))
+    page.click(".gq-continue")
+    page.wait_for_function(f"document.querySelector('{PLAYER}').dataset.asking === undefined")
+    assert page.locator(".gp-question").is_hidden()
+    # Back online: the queued self-rating is sent, with what the learner wrote.
+    phone_context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(f"+document.querySelector('{PLAYER}').dataset.synced >= 1", timeout=15000)
+    attempt = models.Attempt.objects.get(user=user, interaction=recall)
+    assert attempt.response == {"text": "Je coupe l'eau.", "self_assessment": "knew"}
+    # Asked offline with the question still open: the expected answer shows there once the connection is back.
+    phone_context.set_offline(True)
+    page.evaluate("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+                  " p.ask(p.m.interactions.find(i => i.id === id)); }", recall.pk)
+    page.get_by_role("button", name="Voir la réponse attendue").click()
+    page.wait_for_selector(".gq-model-offline")
+    phone_context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector(f".gq-model:has-text(\"{MODEL}\")", timeout=15000)
+    assert "Hors ligne" not in page.inner_text(".gq-model")
     leave(page)
     assert not errors, errors
 

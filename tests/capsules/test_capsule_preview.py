@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from capsules.authoring import capsule as authoring
-from capsules.models import Attempt, Capsule, Footage
+from capsules.models import Attempt, Capsule, Footage, LearnerEvent
 from tests.factories import FootageFactory, InteractionFactory, StepFactory, designer, expert, learner
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,25 @@ def test_reviewer_answers_are_graded_not_stored(client, world):
     res = client.post(answer_url, content_type="application/json", data=json.dumps({"response": {"choice": "a"}}))
     assert res.json()["correct"] is True
     assert not Attempt.objects.filter(interaction=inter).exists()
+
+
+def test_reviewer_reveals_a_free_recall_answer_unrecorded(client, world):
+    """The preview player asks for a free recall's expected answer as a learner's does (not in the
+    manifest), at a preview URL that records nothing; only reviewers may ask."""
+    recall = InteractionFactory(capsule=world["capsule"], time=14.0, kind="free_recall", choices=[],
+                                answer_key={"model_answer": "Couper l'eau d'abord"})
+    client.force_login(world["expert"])
+    data = client.get(reverse("preview-manifest", args=[world["capsule"].pk])).json()
+    assert "Couper l'eau d'abord" not in json.dumps(data, ensure_ascii=False)
+    url = next(i for i in data["interactions"] if i["id"] == recall.pk)["reveal_url"]
+    assert url == reverse("preview-reveal", args=[world["capsule"].pk, recall.pk])
+    res = client.post(url, content_type="application/json", data=json.dumps({"text": "?"}))
+    assert res.status_code == 200 and res.json()["model_answer"] == "Couper l'eau d'abord"
+    assert not LearnerEvent.objects.exists()
+    other = reverse("preview-reveal", args=[world["capsule"].pk, world["interaction"].pk])
+    assert client.post(other, content_type="application/json", data="{}").status_code == 404
+    client.force_login(learner(username="lea"))
+    assert client.post(url, content_type="application/json", data="{}").status_code == 404
 
 
 def test_workflow_preview_plays_the_draft_with_the_answer_sheet(client, world):

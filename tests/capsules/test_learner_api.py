@@ -536,14 +536,36 @@ def test_learner_logs_in_from_the_capsule_page_and_comes_back(world):
     assert learner.pk == int(anon.session["_auth_user_id"])
 
 
-def test_free_recall_manifest_carries_its_expected_answer_not_its_feedback(world):
-    """Self-assessed: the learner asks to see the expected answer before rating themself (walk 15), so
-    the manifest carries it for a free recall only; its feedback and the other kinds' keys stay out."""
+def test_free_recall_expected_answer_comes_only_when_the_learner_asks_for_it(world):
+    """Like every other answer, a free recall's expected answer (model_answer) is in no payload before the
+    learner asks: not in the manifest, nor in the offline bundle. « Voir la réponse attendue » POSTs to its
+    reveal_url, which records the reveal (with what the learner wrote) and answers with it."""
+    model = "Couper l'eau, puis dévisser"
     recall = factories.InteractionFactory(
         capsule=world["capsule"], time=12.0, kind=Interaction.Kind.FREE_RECALL, choices=[],
-        answer_key={"model_answer": "Couper l'eau, puis dévisser"}, feedback_correct="Retour réservé après réponse")
-    data = world["client"].get(manifest_url(world["capsule"])).json()
-    by_id = {i["id"]: i for i in data["interactions"]}
-    assert by_id[recall.pk]["model_answer"] == "Couper l'eau, puis dévisser"
-    assert "Retour réservé après réponse" not in json.dumps(data)
-    assert all("model_answer" not in by_id[q.pk] for q in (world["q1"], world["q2"]))
+        answer_key={"model_answer": model}, feedback_correct="Retour réservé après réponse")
+    client, capsule = world["client"], world["capsule"]
+    data = client.get(manifest_url(capsule)).json()
+    text = json.dumps(data, ensure_ascii=False)
+    assert model not in text and "model_answer" not in text
+    assert "Retour réservé après réponse" not in text
+    bundle = client.get(reverse("learner-offline", args=[capsule.pk])).content.decode()
+    assert model not in bundle and "model_answer" not in bundle
+    served = {i["id"]: i for i in data["interactions"]}[recall.pk]
+    assert served["reveal_url"] == reverse("learner-reveal", args=[recall.pk])
+    assert all("reveal_url" not in {i["id"]: i for i in data["interactions"]}[q.pk] for q in (world["q1"], world["q2"]))
+
+    assert client.get(served["reveal_url"]).status_code == 405  # a POST: the reveal is recorded
+    cid = str(uuid.uuid4())
+    res = post(client, served["reveal_url"], {"text": "Je coupe l'eau", "client_id": cid})
+    assert res.status_code == 200 and res.json()["model_answer"] == model
+    assert "Retour réservé après réponse" not in res.content.decode()
+    event = LearnerEvent.objects.get(user=world["user"], verb="interacted", data__revealed="model_answer")
+    assert event.data == {"interaction": recall.pk, "revealed": "model_answer", "text": "Je coupe l'eau"}
+    assert str(event.client_id) == cid
+    post(client, served["reveal_url"], {"text": "Je coupe l'eau", "client_id": cid})  # a retry: one reveal
+    assert LearnerEvent.objects.filter(user=world["user"], data__revealed="model_answer").count() == 1
+    # No reveal for another kind's key; a visitor sees the expected answer, nothing recorded for them.
+    assert post(client, reverse("learner-reveal", args=[world["q2"].pk]), {}).status_code == 404
+    assert post(Client(), served["reveal_url"], {}).json()["model_answer"] == model
+    assert LearnerEvent.objects.filter(data__revealed="model_answer").count() == 1

@@ -109,7 +109,7 @@ function hotspot(inter, video) {
 }
 
 /** Build the form for `inter`; calls onSubmit(response) with the response object. */
-export function renderForm(inter, video, onSubmit) {
+export function renderForm(inter, video, onSubmit, onReveal = null) {
   const form = h("form", { class: "gq-form", novalidate: true });
   const err = h("p", { class: "gq-error", role: "alert" });
   let read, gated = false, missing = "Choisissez ou saisissez une réponse avant de valider.";
@@ -163,15 +163,39 @@ export function renderForm(inter, video, onSubmit) {
       const ta = h("textarea", { rows: 3, id: taId, "aria-describedby": `${taId}-help` });
       const rating = choiceList({ ...inter, choices: [{ id: "knew", text: "Je savais" }, { id: "partly", text: "En partie" },
         { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Évaluez-vous : saviez-vous la réponse ?", true);
-      const model = inter.model_answer
-        ? h("p", { class: "gq-model-text" }, h("strong", {}, "Réponse attendue : "), h("span", { text: inter.model_answer }))
-        : h("p", { class: "gq-model-text" }, "Comparez avec ce que montre la vidéo.");
+      // The expected answer is not in the manifest: the server sends it when asked (and records it).
+      // Offline it cannot: the learner is told, rates themself all the same and goes on; it shows here
+      // as soon as the connection is back while the question is still open.
+      const model = h("p", { class: "gq-model-text", role: "status" });
       const shown = h("div", { class: "gq-model", tabindex: "-1", hidden: true }, model, rating);
-      const show = h("button", { type: "button", class: "gq-reveal", onclick: () => {
+      const fill = (res) => {
+        if (res && typeof res.model_answer === "string") {
+          model.replaceChildren(...(res.model_answer
+            ? [h("strong", {}, "Réponse attendue : "), h("span", { text: res.model_answer })]
+            : ["Comparez avec ce que montre la vidéo."]));
+          model.classList.remove("gq-model-offline");
+          return true;
+        }
+        model.classList.add("gq-model-offline");
+        model.replaceChildren(res && res.error ? res.error
+          : "Hors ligne. La réponse attendue s'affichera ici une fois en ligne ; vous pouvez aussi vous évaluer sans elle et continuer.");
+        return false;
+      };
+      const ask = () => Promise.resolve(onReveal ? onReveal(ta.value) : null).catch(() => null);
+      const show = h("button", { type: "button", class: "gq-reveal", onclick: async () => {
+        show.disabled = true;
+        const ok = fill(await ask());
         shown.hidden = false;
         show.remove();
         form.querySelector(".gq-submit").hidden = false;
         shown.focus();
+        if (!ok) {
+          const retry = async () => {
+            if (!form.isConnected) return window.removeEventListener("online", retry);
+            if (fill(await ask())) window.removeEventListener("online", retry);
+          };
+          window.addEventListener("online", retry);
+        }
       } }, "Voir la réponse attendue");
       form.append(h("label", { class: "gq-label", for: taId }, "Votre réponse"),
         h("p", { class: "gq-help", id: `${taId}-help` }, "Écrivez-la, ou formulez-la dans votre tête, puis comparez avec la réponse attendue."),

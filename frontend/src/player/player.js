@@ -884,7 +884,7 @@ export class Player {
     box.replaceChildren(title, ...(line ? [h("p", { class: "gq-prompt" }, line)] : []));
     box.dataset.interaction = inter.id;
     this.placeQuestion();
-    box.append(renderForm(inter, v, (resp) => this.submit(inter, resp)));
+    box.append(renderForm(inter, v, (resp) => this.submit(inter, resp), (text) => this.revealAnswer(inter, text)));
     if (!inter.mandatory) {
       box.append(h("button", { type: "button", class: "gq-skip", onclick: () => this.skip(inter) }, "Passer cette question"));
     }
@@ -907,6 +907,18 @@ export class Player {
     title.focus({ preventScroll: true });
     if (!gated) this.reveal(title);
     this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
+  }
+
+  /** « Voir la réponse attendue » (free recall): asked of the server, which records it; null when it
+   * cannot be reached (offline), { error } when it refuses. */
+  async revealAnswer(inter, text) {
+    if (!inter.reveal_url) return null;
+    try {
+      return await postJSON(inter.reveal_url, { text, client_id: uuid() });
+    } catch (e) {
+      if (e instanceof HttpError && e.status < 500 && e.status !== 403) return { error: e.message };
+      return null;
+    }
   }
 
   async submit(inter, response) {
