@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from capsules import models
 from tests import factories, pages
@@ -289,8 +290,15 @@ def test_desktop_keyboard_learner_signs_in_and_a_wrong_mandatory_answer_comes_ba
     page.keyboard.press("Enter")  # pause: progress saved
     page.wait_for_timeout(800)
 
-    # Reload: the mandatory question answered wrong is asked again.
+    # Reload: the learner went on past the mandatory question answered wrong, so the player resumes
+    # where they were and reminds them of it (walk 15); the reminder's button, by keyboard, asks it again.
     page.reload()
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    reminder = page.locator(".gp-todo")
+    expect(reminder).to_contain_text("Question obligatoire à reprendre")
+    assert page.locator("[data-asking]").count() == 0
+    page.focus(".gp-todo-go")
+    page.keyboard.press("Enter")
     page.wait_for_selector(f"[data-asking='{journey['multi'].pk}']", timeout=15000)
     assert abs(video(page, "v.currentTime") - journey["multi"].time) < 0.3
     # The step buttons move by a step, the frame buttons by one frame.

@@ -77,7 +77,7 @@ def test_check_screen_frames_the_learners_view_with_two_actions(client, sent):
     assert res.status_code == 200
     html = res.content.decode()
     preview = reverse("geste_expert_check_preview", args=[page.pk, state.task_id])
-    assert f'<iframe class="geste-check__frame" src="{preview}#lecteur"' in html
+    assert f'<iframe class="geste-check__frame" src="{preview}"' in html
     assert ">Approuver</button>" in html and ">Demander des modifications</button>" in html
     assert 'name="title"' not in html and 'name="capsule"' not in html  # no field of the page to edit
     framed = client.get(preview)
