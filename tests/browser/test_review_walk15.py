@@ -47,13 +47,25 @@ def test_approve_dialog_that_warns_starts_on_cancel(live_server, browser, footag
     assert Footage.objects.get(pk=footage.pk).status == Footage.Status.APPROVED
 
 
-def test_approve_dialog_without_warning_starts_on_confirm(live_server, browser, footage_in_review):  # noqa: F811
+def test_approve_dialog_without_warning_starts_on_cancel_too(live_server, browser, footage_in_review):  # noqa: F811
+    """Walk 16: a title renamed, Enter, and the expert typed on (« la ») : A opened the approval and the
+    next Space confirmed it, locking the steps. Approving starts on « Annuler » even with nothing to warn."""
     footage, reviewer = footage_in_review
     ctx, page = _open(browser, live_server, footage, reviewer)
-    page.keyboard.press("a")
+    title = page.locator('[data-step-title="0"]')
+    title.fill("Couper l'eau")
+    title.press("Enter")
+    page.keyboard.type("la ")  # typed on after Enter: l (nothing), a (the approval), Space
+    dialog = page.locator('[data-dialog="approve"]')
     expect(page.locator('[data-role="approve-defaults"]')).to_be_hidden()
-    expect(page.get_by_role("button", name="Confirmer la validation")).to_be_focused()
+    expect(dialog).not_to_be_visible()  # the Space pressed « Annuler »
+    expect(page.locator('[data-role="status"]')).not_to_have_text("Étapes approuvées")
+    page.keyboard.press("a")
+    expect(dialog.get_by_role("button", name="Annuler", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Confirmer la validation")).to_be_focused()
     ctx.close()
+    assert Footage.objects.get(pk=footage.pk).status != Footage.Status.APPROVED
 
 
 def test_page_up_and_down_move_a_limit_by_five_seconds(live_server, browser, footage_in_review):  # noqa: F811

@@ -733,8 +733,11 @@
     dialog.returnValue = "";
     dialog.showModal();
     // A dialog that warns (approving steps with default titles) starts on « Annuler »: Enter pressed at
-    // once does not confirm what was not read. Otherwise its text field, else its confirming button.
-    const warned = [...dialog.querySelectorAll(".geste-dialog__warning")].some((w) => !w.hidden && w.textContent.trim());
+    // once does not confirm what was not read. So does the approval, which locks the steps and is one
+    // letter away: a title's Enter hands the keys back to the shortcuts, and typing on (« la ») opened it
+    // with A and confirmed it with the next Space (walk 16). Otherwise its text field, else its confirming button.
+    const warned = name === "approve"
+      || [...dialog.querySelectorAll(".geste-dialog__warning")].some((w) => !w.hidden && w.textContent.trim());
     const first = warned ? dialog.querySelector("button[value=cancel]")
       : dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
     if (first) first.focus();
