@@ -169,6 +169,9 @@ def test_approved_steps_show_no_editing_tool(live_server, browser, footage_in_re
     # what the locked state offers stays: the note saying how to reopen, the export
     expect(page.locator('[data-role="locked"]')).to_contain_text("rouvrir la relecture")
     expect(page.locator('[data-role="export-truth"]')).to_be_visible()
+    # The playhead still moves by keyboard; splitting does not: its hint goes (walk 16 saw it kept).
+    expect(page.locator("#geste-playhead-help")).to_be_visible()
+    expect(page.locator('[data-role="split-help"]')).to_be_hidden()
     # Nothing that edits can take the focus: Tab goes through the screen without meeting one.
     editing = page.evaluate("""() => [...document.querySelectorAll('#geste-review *')].filter((e) =>
         e.tabIndex >= 0 && !e.disabled && e.getClientRects().length && !e.closest('[hidden], dialog')

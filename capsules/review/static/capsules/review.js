@@ -625,7 +625,7 @@
       ? "Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
       : "Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
     // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
-    $("edit-help").hidden = $("touch-help").hidden = approved || !perms.can_edit;
+    $("edit-help").hidden = $("touch-help").hidden = $("split-help").hidden = approved || !perms.can_edit;
     root.classList.toggle("is-readonly", !perms.can_edit);
     renderTimeline();
     renderLists();
