@@ -28,6 +28,7 @@ from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from capsules import permissions
+from capsules.models import Footage
 
 ACTIONS = ("approve", "reject")
 
@@ -121,8 +122,11 @@ def check_screen(request, page_id: int):
         messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
         return redirect("wagtailadmin_home")
     draft = state.revision.as_object()
+    footage = draft.capsule.footage if getattr(draft, "capsule", None) is not None else None
     return TemplateResponse(request, "cms/admin/expert_check.html", {
         "page": page, "title": draft.title, "task": task, "task_state": state,
+        # The footage's steps were sent back to review (« Relancer » on the steps) after the capsule was made.
+        "steps_rechecked": footage if footage is not None and footage.status != Footage.Status.APPROVED else None,
         "submitted_by": _submitter_name(state),
         "preview_url": reverse("geste_expert_check_preview", args=[page.pk, task.pk]),
         "approve_url": reverse("geste_expert_check_action", args=[page.pk, "approve"]),

@@ -8,7 +8,7 @@ playable. A learner may sit the test again once a week per block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from capsules import clock
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.progress import live_capsules
 from capsules.models import (
+    Achievement,
     Attempt,
     Capsule,
     Interaction,
@@ -130,7 +131,19 @@ class PathItem:
     started: bool = False
     graded: int = 0  # the capsule's gradable questions
     right: int = 0  # of those, answered right at the latest answer (what the end screen counts)
-    mastered: bool = False  # every gradable question answered right at least once
+    mastered: bool = False  # every gradable question answered right once, and the first try reached the minimum
+    first_right: int = 0  # gradable questions answered right at the very first answer
+    minimum: int = 0  # the block badge's minimum first-try score (%), 0 without one
+
+    @property
+    def first_percent(self) -> int | None:
+        """The end screen's « Score au premier essai » (right at the first answer over gradable questions)."""
+        return round(100 * self.first_right / self.graded) if self.graded else None
+
+    @property
+    def below_minimum(self) -> bool:
+        """The first try missed the block's minimum: a first try is never replayed, so never « maîtrisé »."""
+        return bool(self.minimum and self.graded and 100 * self.first_right < self.minimum * self.graded)
 
     @property
     def minutes(self) -> int:
@@ -192,14 +205,20 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         .order_by("-finished_at").first() if session is not None else None
     acquired = set(finished.acquired_capsule_ids) if finished else set()
     latest: dict[int, bool] = {}
+    first: dict[int, bool] = {}
     ever_right: set[int] = set()
     if any(p.completed for p in progress.values()):
         for inter_id, correct in Attempt.objects.filter(
             user=user, interaction__capsule__in=capsules
         ).order_by("answered_at", "pk").values_list("interaction_id", "correct"):
             latest[inter_id] = bool(correct)
+            first.setdefault(inter_id, bool(correct))
             if correct:
                 ever_right.add(inter_id)
+    # The badge's minimum first-try score (same rule as recognition.achievements): a capsule whose
+    # first try is below it is « terminée, à consolider », even after right answers on a retry.
+    minimum = Achievement.objects.filter(skills_block=block).values_list("min_first_try_score", flat=True).first() \
+        if latest else 0
     remaining, mastered, to_consolidate = [], [], []
     for capsule in capsules:
         p = progress.get(capsule.pk)
@@ -209,8 +228,9 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             capsule=capsule, seconds=estimated_seconds(capsule, mandatory.get(capsule.pk, 0)),
             completed=completed, acquired=capsule.pk in acquired, started=p is not None,
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
-            mastered=completed and all(i in ever_right for i in ids),
+            first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,
         )
+        item = replace(item, mastered=completed and all(i in ever_right for i in ids) and not item.below_minimum)
         if item.acquired or item.mastered:
             mastered.append(item)
         elif item.completed:

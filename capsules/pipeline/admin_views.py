@@ -142,6 +142,8 @@ def rerun_consequences(footage: Footage, stage_names) -> list[str]:
         return []
     said = [_("L'approbation des étapes par l'expert sera retirée : il devra les relire à nouveau.")]
     said.append(_("Tant qu'il ne les a pas approuvées, aucune capsule ne peut être créée depuis cette vidéo."))
+    said.append(_("Les titres et les limites des étapes fixés par l'expert sont conservés : il les retrouvera "
+                  "tels quels pour les relire."))
     made = footage.capsules.count()
     if made:
         said.append(ngettext("La capsule déjà créée depuis cette vidéo reste inchangée.",

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from celery import current_app
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from capsules.experts import notify_footage_ready
-from capsules.models import Footage, PipelineRun, StageRun
+from capsules.models import Footage, PipelineRun, StageRun, Step
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,22 @@ def input_key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def withdraw_step_approval(footage_id: int) -> None:
+    """Redoing the steps sends an approved footage back to the expert: its steps are no longer
+    approved either (a walk saw « En relecture par l'expert » above steps all marked « ✔ approuvée »).
+    Their titles and boundaries are kept: the version bump tells the segment stage they are the
+    expert's (``SegmentStage.apply`` never replaces them), and an open review screen reloads."""
+    if Step.objects.filter(footage_id=footage_id, approved=True).update(approved=False):
+        Footage.objects.filter(pk=footage_id).update(review_version=F("review_version") + 1)
+
+
 def start_run(footage: Footage) -> PipelineRun:
     """Create a run with one StageRun per stage and queue the first stages once committed."""
     with transaction.atomic():
         run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING,
                                          started_at=timezone.now())
         StageRun.objects.bulk_create([StageRun(run=run, name=spec.name) for spec in STAGES])
+        withdraw_step_approval(footage.pk)
         Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.PROCESSING)
         transaction.on_commit(lambda: advance(run.pk))
     return run
@@ -222,6 +233,8 @@ def rerun_stage(run: PipelineRun, name: str) -> None:
             status=StageRun.Status.PENDING, progress=0, error_message="", error_detail="",
             started_at=None, finished_at=None, worker="", input_key="")
         run.stages.filter(name=name).update(output_keys={"force": True})
+        if "segment" in names:
+            withdraw_step_approval(run.footage_id)
         footage = Footage.objects.filter(pk=run.footage_id)
         if "segment" not in names:
             # Redoing renditions, captions or quiz proposals leaves the steps as they are: the review

@@ -17,6 +17,7 @@ from capsules.learning import placement, practice
 from capsules.learning.question_forms import item_token
 from capsules.learning.views import device_scope
 from capsules.models import (
+    Achievement,
     Attempt,
     Interaction,
     PlacementQuestion,
@@ -475,3 +476,43 @@ def test_no_placement_offer_once_the_whole_block_is_done(block_world):
     body = client.get(block.page.url).content.decode()
     assert "Vous avez parcouru tout le bloc." in body
     assert "Passer le positionnement" not in body and reverse("learner-placement", args=[block.pk]) not in body
+
+
+def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastered(block_world):
+    """A first user scored 25 % at first try (minimum 50 %), retried every question right in the capsule,
+    and the block page filed the capsule under « Déjà maîtrisé »: now it is « Terminé, à consolider »."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c",
+                               min_first_try_score=50)
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    for n, key in enumerate(("a1", "a2")):  # wrong at first, right on « Réessayer »
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=False, score=0,
+                               answered_at=t0 + timedelta(seconds=10 * n))
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=True, score=1,
+                               answered_at=t0 + timedelta(seconds=10 * n + 5))
+    _completed(learner, caps[0], t0 + timedelta(minutes=1))
+    path = placement.learner_path(learner, block)
+    assert path.mastered == []
+    [item] = path.to_consolidate
+    assert (item.capsule.pk, item.right, item.first_right, item.first_percent, item.minimum) == \
+        (caps[0].pk, 2, 0, 0, 50)
+
+    client = Client()
+    client.force_login(learner)
+    body = client.get(block.page.url).content.decode()
+    assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
+    consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
+    assert escape(caps[0].title) in consolidate
+    assert "Score au premier essai : 0 % (minimum 50 %)" in consolidate
+
+    # A first try that reaches the minimum (one of two right, 50 %) is mastered once every question was right.
+    other = factories.learner()
+    Attempt.objects.create(user=other, interaction=q["a1"], response={}, correct=True, score=1, answered_at=t0)
+    Attempt.objects.create(user=other, interaction=q["a2"], response={}, correct=False, score=0, answered_at=t0)
+    Attempt.objects.create(user=other, interaction=q["a2"], response={}, correct=True, score=1,
+                           answered_at=t0 + timedelta(seconds=5))
+    _completed(other, caps[0], t0 + timedelta(minutes=1))
+    path = placement.learner_path(other, block)
+    assert [(i.capsule.pk, i.first_percent) for i in path.mastered] == [(caps[0].pk, 50)]
+    assert path.to_consolidate == []

@@ -110,3 +110,45 @@ def test_the_approved_footage_page_offers_to_create_a_capsule_and_lists_its_caps
     Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.IN_REVIEW)
     body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
     assert "Créer une capsule" not in body, "not before the expert approved the steps"
+
+
+KEPT = ("Les titres et les limites des étapes fixés par l'expert sont conservés : il les retrouvera tels quels "
+        "pour les relire.")
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_withdrawing_the_approval_unmarks_the_steps_and_keeps_their_titles(client, restart):
+    """Walk 16: after « Relancer » on « Découpage en étapes » of an approved footage, the page said « En relecture
+    par l'expert » above steps all marked « ✔ approuvée ». Now the steps are no longer approved, and the
+    confirmation says (truly) that the expert's titles and boundaries are kept."""
+    footage = _approved()
+    before = list(footage.steps.order_by("order").values_list("pk", "title", "start", "end"))
+    client.force_login(factories.designer())
+    url = f"/admin/geste/footage/{footage.pk}/" + ("restart/" if restart else "rerun/segment/")
+    assert KEPT in _text(client.post(url))
+    client.post(url, {"confirm": "1"})
+    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.IN_REVIEW)  # as once the run is done
+    assert not footage.steps.filter(approved=True).exists()
+    footage.refresh_from_db()
+    assert footage.review_version > 1, "the segment stage keeps steps of a footage past its first version"
+    body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    assert "approuvée" not in body.split('class="geste-steps"')[1].split("</ol>")[0]
+    assert list(footage.steps.order_by("order").values_list("pk", "title", "start", "end")) == before
+
+
+def test_the_segment_stage_keeps_the_expert_steps_after_the_approval_is_withdrawn():
+    from capsules.pipeline.stages.segment import SegmentStage
+    from capsules.pipeline.workflow import withdraw_step_approval
+
+    footage = _approved()
+    before = list(footage.steps.order_by("order").values_list("pk", "title"))
+    withdraw_step_approval(footage.pk)
+    footage.refresh_from_db()
+
+    class Ctx:
+        pass
+
+    ctx = Ctx()
+    ctx.footage = footage
+    SegmentStage().apply(ctx, {"files": {"steps": "missing.json"}}, "nowhere")  # returns before reading
+    assert list(footage.steps.order_by("order").values_list("pk", "title")) == before

@@ -310,3 +310,16 @@ def test_wagtails_workflow_history_shows_the_experts_comment(client, sent):
     assert escape(comment) in found.group(1) and "<b>pas</b>" not in html  # user input, escaped
     assert "Jean Plombier" in found.group(1)
     assert html.count('data-role="task-comment"') == 1  # once, under Wagtail's table
+
+
+def test_check_screen_warns_when_the_footage_steps_are_back_in_review(client, sent):
+    """Walk 16: « Relancer » on the steps of the capsule's footage sent them back to the expert; the check
+    screen said nothing. Now it warns, in French, that the steps are being checked again."""
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    url = reverse("geste_expert_check", args=[page.pk])
+    assert 'data-role="steps-rechecked"' not in client.get(url).content.decode()
+    Footage.objects.filter(pk=page.capsule.footage_id).update(status=Footage.Status.IN_REVIEW)
+    html = unescape(client.get(url).content.decode())
+    assert 'data-role="steps-rechecked"' in html
+    assert "sont en cours de nouvelle vérification (état\u00a0: En relecture par l'expert)" in html
