@@ -698,8 +698,8 @@ export class Player {
     // No word on completion here: the server completes a capsule once its mandatory questions are
     // answered, right or not (a learner who completed it may still see one, e.g. a question added since).
     this.todoBox.append(h("p", { class: "gp-todo-title" }, todo.length > 1
-      ? `${todo.length} questions obligatoires sans bonne réponse, à reprendre :`
-      : "Question obligatoire sans bonne réponse, à reprendre :"));
+      ? `${todo.length} questions obligatoires à reprendre (pas encore de bonne réponse) :`
+      : "Question obligatoire à reprendre (pas encore de bonne réponse) :"));
     const ats = todo.map((i) => fmt(elapsed(i.time, m.start, m.end)));
     todo.forEach((i, n) => {
       const at = ats[n];
