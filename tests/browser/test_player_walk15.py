@@ -290,3 +290,102 @@ def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_deto
     page.click(".gq-continue")
     leave(page)
     assert not errors, errors
+
+
+def _wrong(user, interaction, response=None):
+    from django.utils import timezone
+
+    models.Attempt.objects.create(user=user, interaction=interaction, response=response or {}, correct=False,
+                                  score=0, answered_at=timezone.now())
+
+
+@pytest.mark.timeout(240)
+def test_the_reminder_names_graded_questions_apart_on_the_first_screen(live_server, phone_context, journey):  # noqa: F811
+    """A learner who completed the capsule, then left two mandatory questions wrong at the same moment and a
+    self-rated one « pas encore » there too: after a reload the reminder names the two graded ones only
+    (a self-assessed kind has no right answer), on two buttons that differ, with no claim that the capsule
+    is not finished, and it sits on the first screen of a 360x740 phone with play, loop and speed."""
+    from django.utils import timezone
+
+    multi = journey["multi"]
+    twin = models.Interaction.objects.create(
+        capsule=journey["capsule"], time=multi.time, kind="single_choice", step=multi.step, mandatory=True,
+        prompt="Quel outil pour l'écrou ?", choices=[{"id": "a", "text": "La main"}, {"id": "b", "text": "Un marteau"}],
+        answer_key={"correct": ["a"]})
+    recall = models.Interaction.objects.create(
+        capsule=journey["capsule"], time=multi.time, kind="free_recall", step=multi.step, mandatory=True,
+        prompt="Que faites-vous avant de démonter le siphon ?", answer_key={"model_answer": MODEL})
+    user = factories.learner()
+    _wrong(user, multi)
+    _wrong(user, twin)
+    _wrong(user, recall, {"text": "?", "self_assessment": "didnt"})
+    models.Progress.objects.create(user=user, capsule=journey["capsule"], position=multi.time + 3.0,
+                                   watched=[[0, 12]], watched_fraction=1, completed=True, completed_at=timezone.now())
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-resumed]", timeout=15000)
+    todo = page.locator(".gp-todo")
+    todo.wait_for(state="visible")
+    assert page.get_attribute(PLAYER, "data-completed") == "1"
+    text = todo.inner_text()
+    assert text.startswith("2 questions obligatoires"), text
+    assert "terminée" not in text, text  # the server completed it: answered is enough
+    buttons = page.locator(".gp-todo-go")
+    ids = sorted(int(x) for x in buttons.evaluate_all("bs => bs.map(b => b.dataset.interaction)"))
+    assert ids == sorted([multi.pk, twin.pk]), ids
+    labels = buttons.all_inner_texts()
+    assert len(set(labels)) == 2, labels
+    assert any("Quel outil pour l'écrou" in t for t in labels), labels
+    # The first screen: the reminder and the first row of controls.
+    # Right under the video, before the seek bar and the controls: its title on the first screen even
+    # under this capsule's long page title (it was ~1000 px down, below every control).
+    r = {s: page.locator(s).first.bounding_box() for s in (".gp-stage", ".gp-todo-title", ".gp-todo-go", ".gp-bar")}
+    assert r[".gp-stage"]["y"] + r[".gp-stage"]["height"] <= r[".gp-todo-title"]["y"] + 0.5, r
+    assert r[".gp-todo-title"]["y"] + r[".gp-todo-title"]["height"] <= 740, r
+    assert r[".gp-todo-go"]["y"] + r[".gp-todo-go"]["height"] <= r[".gp-bar"]["y"] + 0.5, r
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "player-mandatory-reminder-first-screen-360", full_page=False)
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(240)
+def test_a_right_retry_clears_the_mandatory_reason_on_the_end_screen(live_server, phone_context, journey):  # noqa: F811
+    """The last mandatory question answered wrong completes the capsule (the badge is asked then); « Réessayer »
+    and right: the end screen no longer says it was « répondue, mais jamais juste »."""
+    from django.utils import timezone
+
+    models.Achievement.objects.create(skills_block=journey["capsule"].skills_block, name="Plomberie sanitaire",
+                                      description="Joints et siphons.", criteria_narrative="Toutes les capsules.")
+    tf = journey["tf"]
+    user = factories.learner()
+    models.Attempt.objects.create(user=user, interaction=journey["multi"], response={"choices": ["a", "b"]},
+                                  correct=True, score=1, answered_at=timezone.now())
+    models.Progress.objects.create(user=user, capsule=journey["capsule"], position=tf.time - 1.0,
+                                   watched=[[0, 12]], watched_fraction=1)
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{journey['page'].url}")
+    page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-resumed]", timeout=15000)
+    page.click(".gp-play")
+    page.wait_for_selector(f"[data-asking='{tf.pk}']", timeout=20000)
+    with page.expect_response(lambda r: "badge" in r.url) as asked:
+        page.get_by_label("Faux").check()
+        page.click(".gq-submit")
+        page.wait_for_selector(".gq-wrong")
+    assert "jamais juste" in asked.value.text()  # the server's view then
+    assert page.get_attribute(PLAYER, "data-completed") == "1"
+    page.click(".gq-retry")
+    page.get_by_label("Vrai").check()
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-right")
+    page.click(".gq-continue")
+    page.wait_for_selector(".gp-end:not([hidden]) .gp-badge", timeout=20000)
+    end = page.locator(".gp-end").inner_text()
+    assert "jamais juste" not in end and "bonne réponse" not in end, end
+    assert "Capsule non terminée" in end  # the badge's other condition, still the server's
+    leave(page)
+    assert not errors, errors

@@ -91,7 +91,9 @@ export class Player {
       this.answered.add(+id);
       // Answered: not asked again on a reload (resumed on its time, it reopened each time), except a
       // mandatory one answered wrong, which holds the gate.
-      if (a.correct !== false || !byId.get(+id)?.mandatory) this.done.add(+id);
+      // A self-assessed one (observe, free recall) has no wrong answer: answered is enough.
+      const inter = byId.get(+id);
+      if (a.correct !== false || !inter?.mandatory || SELF_GRADED.has(inter.kind)) this.done.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
       if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
     }
@@ -247,7 +249,10 @@ export class Player {
       prevF, nextF, this.capsSel, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
-    this.root.append(bar, controls, this.banner, this.stepLabel, this.todoBox, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    // The reminder of mandatory questions left wrong right under the video, before the seek bar and the
+    // controls: on a phone it was ~1000 px down, below them all, off the first screen.
+    this.root.querySelector(".gp-stage").after(this.todoBox);
+    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
@@ -494,7 +499,8 @@ export class Player {
    * and not graded yet), or answered wrong and left with "Continuer" on this page. The state is the
    * server's (manifest attempts, answer replies), so a reload cannot open the way. */
   cleared(id) {
-    return this.answered.has(id) && (this.results.get(id) !== false || this.passed.has(id));
+    return this.answered.has(id) && (this.results.get(id) !== false || this.passed.has(id)
+      || SELF_GRADED.has(this.m.interactions.find((i) => i.id === id)?.kind));
   }
 
   /** Go to `t` (clamped to the capsule); false when a mandatory question stopped the learner before it. */
@@ -650,7 +656,7 @@ export class Player {
     // on): resume where they were, and remind them of it rather than sending them back to it.
     if (pos != null) {
       for (const i of m.interactions) {
-        if (i.mandatory && this.results.get(i.id) === false && pos > i.time + 0.25 && pos > m.start + 1) { this.passed.add(i.id); this.done.add(i.id); }
+        if (i.mandatory && !SELF_GRADED.has(i.kind) && this.results.get(i.id) === false && pos > i.time + 0.25 && pos > m.start + 1) { this.passed.add(i.id); this.done.add(i.id); }
       }
       this.showTodo();
     }
@@ -680,23 +686,33 @@ export class Player {
   /** The mandatory questions left answered wrong (« Continuer »): a reminder under the player, each with a
    * button that goes back to it and asks it, and a note on its step in the step list. */
   showTodo() {
-    const todo = this.m.interactions.filter((i) => this.passed.has(i.id) && this.results.get(i.id) === false);
+    // Graded mandatory questions only: a self-assessed one (observe, free recall) has no right answer,
+    // so it is never « à reprendre » (the server's rule, grading.UNGRADED_KINDS).
+    const todo = this.m.interactions.filter((i) => i.mandatory && !SELF_GRADED.has(i.kind)
+      && this.passed.has(i.id) && this.results.get(i.id) === false);
     document.querySelectorAll(".gp-step-todo").forEach((el) => el.remove());
     this.todoBox.replaceChildren();
     this.todoBox.hidden = !todo.length;
     if (!todo.length) return;
     const m = this.m;
+    // No word on completion here: the server completes a capsule once its mandatory questions are
+    // answered, right or not (a learner who completed it may still see one, e.g. a question added since).
     this.todoBox.append(h("p", { class: "gp-todo-title" }, todo.length > 1
-      ? `${todo.length} questions obligatoires à reprendre (la capsule sera terminée quand elles seront justes) :`
-      : "Question obligatoire à reprendre (la capsule sera terminée quand elle sera juste) :"));
-    for (const i of todo) {
-      const at = fmt(elapsed(i.time, m.start, m.end));
+      ? `${todo.length} questions obligatoires à reprendre (pas encore de bonne réponse) :`
+      : "Question obligatoire à reprendre (pas encore de bonne réponse) :"));
+    const ats = todo.map((i) => fmt(elapsed(i.time, m.start, m.end)));
+    todo.forEach((i, n) => {
+      const at = ats[n];
+      // Two at the same moment: told apart by their prompt.
+      const same = ats.filter((a) => a === at).length > 1;
+      const text = (i.prompt || "").replace(/_{3,}/g, "…");
+      const short = text.length > 40 ? `${text.slice(0, 39).trimEnd()}…` : text;
       this.todoBox.append(h("button", { type: "button", class: "gp-todo-go", "data-interaction": i.id,
-        onclick: () => this.retake(i) }, `Reprendre la question de ${at}`));
+        onclick: () => this.retake(i) }, same && short ? `Reprendre la question de ${at} : « ${short} »` : `Reprendre la question de ${at}`));
       const step = m.steps.find((st) => st.id === i.step_id);
       const li = step && this.stepItems.find((el) => Math.abs(parseFloat(el.dataset.start) - step.start) < 0.01);
       li?.querySelector(".gp-step")?.append(h("span", { class: "gp-step-todo" }, `question obligatoire à reprendre (${at})`));
-    }
+    });
   }
 
   /** Back to a mandatory question left answered wrong: asked again at its time. */
@@ -712,7 +728,7 @@ export class Player {
   /** The first question before `pos` still waiting for the learner after a reload, or null. */
   pendingBefore(pos) {
     return this.m.interactions.find((i) => i.time < pos + 0.05 && !this.done.has(i.id)
-      && (this.shown.has(i.id) || (i.mandatory && this.results.get(i.id) === false))) || null;
+      && (this.shown.has(i.id) || (i.mandatory && !SELF_GRADED.has(i.kind) && this.results.get(i.id) === false))) || null;
   }
 
   /** Remember on this device which questions were shown and which the learner dismissed. */
@@ -943,8 +959,12 @@ export class Player {
     }
     if (!this.answered.has(inter.id) && res.correct != null) this.firstTry.set(inter.id, res.correct);
     this.answered.add(inter.id);
-    if (res.correct !== false) this.done.add(inter.id);
+    if (res.correct !== false || SELF_GRADED.has(inter.kind)) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
+    // A new answer (a right retry) can change what the server says about the badge: the one fetched
+    // before is stale (it named the question « répondue, mais jamais juste »), asked again when needed.
+    this.badgeGen = (this.badgeGen || 0) + 1;
+    if (this.badge) { this.badge = null; delete this.root.dataset.badgeEarned; }
     this.keepAnswered(inter, res.correct);
     if (this.passed.has(inter.id)) this.showTodo();
     this.onCompleted(res.completed);
@@ -965,9 +985,10 @@ export class Player {
       box.querySelector("form")?.remove();
       fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
     } else {
-      const ok = res.correct !== false;
-      // Self-assessed kinds: the learner rated themselves, so no right/wrong colour on their "Merci."
-      const selfRated = inter.kind === "observe" || inter.kind === "free_recall";
+      // Self-assessed kinds: the learner rated themselves, so no right/wrong colour on their "Merci.",
+      // and no « Réessayer » nor reminder (« je ne savais pas » is an answer, not a wrong one).
+      const selfRated = SELF_GRADED.has(inter.kind);
+      const ok = res.correct !== false || selfRated;
       const head = selfRated ? "Merci." : ok ? "Bonne réponse !" : "Ce n'est pas la bonne réponse.";
       fb.classList.add(selfRated ? "self" : ok ? "ok" : "ko");
       fb.append(h("p", { class: selfRated ? "gq-self" : ok ? "gq-right" : "gq-wrong" }, head));
@@ -1106,7 +1127,9 @@ export class Player {
   checkBadge() {
     const url = this.root.dataset.badge;
     if (!url || !this.m.user.authenticated || this.badge || this.badgeAsking) return;
-    this.badgeAsking = getJSON(url).then((b) => {
+    const gen = this.badgeGen || 0;
+    const asking = getJSON(url).then((b) => {
+      if (gen !== (this.badgeGen || 0)) { this.badgeAsking = null; this.checkBadge(); return; } // answered since: ask again
       if (!b || (!b.earned && !b.text)) return;  // not earned: said only when the server tells why
       this.badge = b;
       if (b.earned) this.root.dataset.badgeEarned = "1";
@@ -1116,7 +1139,8 @@ export class Player {
         this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
         this.announce(`${b.title} ${b.text}`);
       }
-    }).catch(() => {}).finally(() => { this.badgeAsking = null; });
+    }).catch(() => {}).finally(() => { if (this.badgeAsking === asking) this.badgeAsking = null; });
+    this.badgeAsking = asking;
   }
 
   badgeBox() {
