@@ -130,8 +130,9 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     page.get_by_role("button", name=re.compile("Valider les étapes")).click()
     page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")
-    expect(page.get_by_role("button", name=re.compile("Point de vigilance"))).to_be_disabled()
-    expect(page.get_by_role("button", name=re.compile("Commenter"))).to_be_disabled()
+    # Approved: the editing tools are gone (hidden, not greyed: walk 15), the locked note says why.
+    expect(page.get_by_role("button", name=re.compile("Point de vigilance"))).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("Commenter"))).to_be_hidden()
     expect(page.locator('[data-role="locked"]')).to_contain_text("demandez à un concepteur de rouvrir")
     shot(page, "06-review-approved")
 
