@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Aggregate, CharField, Count, Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
+from wagtail.models import Page, WorkflowState
 
 from capsules.learning.grading import InvalidResponse, _as_bool, _ids, normalise_text
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
@@ -63,6 +65,9 @@ class CapsuleSummary:
     started: int
     completed: int
     median_watched: float | None  # fraction 0..1 over learners who started
+    # Its page is in Geste's workflow (sent to the expert, not yet published): « En validation », the
+    # state the capsule list and the capsule's screen show; it read « Brouillon » here.
+    in_validation: bool = False
 
     @property
     def completion_rate(self) -> float | None:
@@ -113,6 +118,11 @@ def skills_block_summaries() -> list[BlockSummary]:
             started=Count("progress_records"),
             completed_count=Count("progress_records", filter=Q(progress_records__completed=True)),
             live=F("page__live"),
+            in_validation=Exists(WorkflowState.objects.filter(
+                base_content_type=ContentType.objects.get_for_model(Page),
+                object_id=Cast(OuterRef("page__pk"), CharField()),
+                status=WorkflowState.STATUS_IN_PROGRESS,
+            )),
         )
         .select_related("skills_block__certification")
         .order_by("skills_block__certification__title", "skills_block__order", "skills_block__code", "order", "pk")
@@ -133,6 +143,7 @@ def skills_block_summaries() -> list[BlockSummary]:
                 capsule_id=c.pk,
                 title=c.title,
                 live=bool(c.live),
+                in_validation=bool(c.in_validation),
                 started=c.started,
                 completed=c.completed_count,
                 median_watched=None if median is None else float(median),

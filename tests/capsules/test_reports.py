@@ -192,6 +192,27 @@ def test_index_and_capsule_screens_show_the_numbers(client, world):
     assert "bob" in bob and "2 / 3" in bob and 'style="width: 50%"' in bob and "Non" in bob
 
 
+def test_a_capsule_sent_to_the_expert_reads_en_validation_not_brouillon(client, world):
+    """First-user walk 17: the report called a capsule in the expert's workflow « Brouillon »; it reads
+    « En validation », as the capsule list and the capsule's screen say."""
+    from capsules.authoring.capsule import submit_for_validation
+
+    draft = world["draft"]
+    pages.capsule_page(draft, publish=False)
+    submit_for_validation(draft, factories.designer(username="auteur-rapport"))
+    waiting = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=draft.skills_block),
+                                       title="Vidanger un chauffe-eau", order=2)
+    pages.capsule_page(waiting, publish=False)  # a page never sent: still a draft
+    lines = {c.title: c for c in reports.skills_block_summaries()[0].capsules}
+    assert (lines["Purger un radiateur"].in_validation, lines["Purger un radiateur"].live) == (True, False)
+    assert not lines["Vidanger un chauffe-eau"].in_validation and not lines["Changer un joint"].in_validation
+    client.force_login(factories.designer())
+    body = client.get(reverse("geste_reports")).content.decode()
+    state = {pk: re.search(rf'data-capsule="{pk}">.*?<td data-state>(.*?)</td>', body, re.S).group(1)
+             for pk in (draft.pk, waiting.pk, world["capsule"].pk)}
+    assert state == {draft.pk: "En validation", waiting.pk: "Brouillon", world["capsule"].pk: "Publiée"}
+
+
 ROLES = {
     "anonymous": None,
     "learner": factories.learner,
