@@ -232,6 +232,41 @@ def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
         return None
 
 
+# A decimal number as a person types it: "0,25" (as every screen writes it) or "0.25"; no exponent, no
+# "inf" or "nan" (which float() would take).
+DECIMAL = re.compile(r"^-?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+HOTSPOT_FIELDS = {"x": "x (bord gauche)", "y": "y (bord haut)", "w": "largeur", "h": "hauteur"}
+
+
+def hotspot_rect(data: dict, errors: dict) -> list[float] | None:
+    """The click zone typed or drawn in the form: x, y, width, height as fractions of the picture,
+    written with a decimal comma or point. French messages in ``errors``; None when it is not a zone."""
+    raw = {k: str(data.get(f"hotspot_{k}", "") or "").strip() for k in HOTSPOT_FIELDS}
+    if not any(raw.values()):
+        errors["hotspot"] = "Tracez la zone à cliquer sur l'image, ou saisissez-la."
+        return None
+    values = {}
+    for k, label in HOTSPOT_FIELDS.items():
+        if not DECIMAL.match(raw[k]):
+            errors[f"hotspot_{k}"] = (f"Zone, {label} : un nombre entre 0 et 1 est attendu, par exemple 0,25 "
+                                      "(virgule ou point).")
+        else:
+            values[k] = float(raw[k].replace(",", "."))
+    if len(values) < len(HOTSPOT_FIELDS):
+        return None
+    x, y, w, h = (values[k] for k in HOTSPOT_FIELDS)
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        errors["hotspot"] = "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."
+    elif not (w > 0 and h > 0):
+        errors["hotspot"] = "Zone : la largeur et la hauteur doivent être plus grandes que 0."
+    elif x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
+        errors["hotspot"] = ("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas "
+                             "dépasser 1).")
+    else:
+        return [x, y, w, h]
+    return None
+
+
 def _bool(data: dict, name: str) -> bool:
     value = data.get(name)
     return value in (True, "on", "true", "1", "oui", 1)
@@ -353,14 +388,9 @@ def apply_interaction_form(
         if not prompt:
             prompt = "Remettez les étapes dans l'ordre."
     elif kind == Interaction.Kind.HOTSPOT:
-        rect = [_float(data, f"hotspot_{k}", errors, "Zone") for k in ("x", "y", "w", "h")]
-        if None not in rect:
-            x, y, w, h = rect
-            if not (0 <= x <= 1 and 0 <= y <= 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
-                errors["hotspot"] = "Tracez la zone sur l'image (coordonnées entre 0 et 1)."
+        rect = hotspot_rect(data, errors)
+        if rect is not None:
             answer_key = {"regions": [{"rect": [round(v, 4) for v in rect]}]}
-        else:
-            errors["hotspot"] = "Tracez la zone à cliquer sur l'image."
         image = (
             data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
         )

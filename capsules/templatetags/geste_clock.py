@@ -1,6 +1,7 @@
 """``{{ seconds|clock }}`` / ``{{ seconds|clock:origin }}`` (m:ss from ``origin``, the player's clock) and
 ``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors): the site's one clock, media_pipeline.timecode;
-``{{ seconds|decimal_comma }}``: a number of seconds in a form field, written the French way ("4,5")."""
+``{{ seconds|decimal_comma }}``: a number of seconds in a form field, written the French way ("4,5");
+``{{ fraction|decimal_comma:4 }}`` with up to 4 decimals (a click zone's coordinates, stored to 4)."""
 
 from django import template
 
@@ -28,9 +29,9 @@ def clock_tenths(value, origin=0):
 
 
 @register.filter
-def decimal_comma(value):
-    """4.5 -> "4,5" (at most 3 decimals, no trailing zeros); what is not a number (a designer's typo sent
-    back with its error) is shown as typed."""
+def decimal_comma(value, places=3):
+    """4.5 -> "4,5" (at most ``places`` decimals, 3 unless told, no trailing zeros); what is not a number
+    (a designer's typo sent back with its error) is shown as typed."""
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", "."))
@@ -38,5 +39,6 @@ def decimal_comma(value):
             return value
     if value is None or value != value or value in (float("inf"), float("-inf")):
         return "" if value is None else str(value)
-    text = f"{round(float(value), 3):.3f}".rstrip("0").rstrip(".")
+    places = int(places)
+    text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
     return ("0" if text == "-0" else text).replace(".", ",")

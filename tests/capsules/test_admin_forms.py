@@ -1,6 +1,7 @@
-"""Admin forms a French browser can read and submit: numbers rendered with a dot (what a number
-input accepts, whatever the admin's language), French server-side validation instead of the
-browser's English bubbles, the video where a time is picked; approval refuses untitled steps."""
+"""Admin forms a French browser can read and submit: decimals in text fields written with a comma
+(« 34,985 », « 0,125 »: a number input showed a dot) and taken with a comma or a point, French
+server-side validation instead of the browser's English bubbles, the video where a time is picked;
+approval refuses untitled steps."""
 
 from __future__ import annotations
 
@@ -43,10 +44,11 @@ def test_edit_form_renders_numbers_a_number_input_accepts(client, capsule):
     res = client.get(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]))
     assert res.status_code == 200
     html = res.content.decode()
-    values = _number_values(html)
-    assert (values["hotspot_x"], values["hotspot_w"]) == ("0.125", "0.375")
-    for value in values.values():
-        float(value)  # what the browser's number input parses: never "0,125"
+    # The zone's fields are text fields written the French way too (walk 17: they showed "0.125" while
+    # the time beside them read "34,985"); no number field is left on the form.
+    assert _number_values(html) == {}
+    zone = dict(re.findall(r'<input type="text" inputmode="decimal"[^>]*name="(hotspot_\w)"[^>]*value="([^"]*)"', html))
+    assert zone == {"hotspot_x": "0,125", "hotspot_y": "0,25", "hotspot_w": "0,375", "hotspot_h": "0,5"}
     # The time is a text field written the French way (walk 10: the number field showed "34.985").
     assert _time_value(html) == "34,985"
     assert re.search(r'<input[^>]*inputmode="decimal"[^>]*name="time"', html)
@@ -64,6 +66,61 @@ def test_saving_the_rendered_form_again_keeps_the_values(client, capsule):
     assert res.status_code == 302
     inter.refresh_from_db()
     assert inter.time == pytest.approx(34.985)
+
+
+def _hotspot(capsule):
+    return InteractionFactory(capsule=capsule, kind=Interaction.Kind.HOTSPOT, time=25.0, choices=[],
+                              step=capsule.steps().order_by("start")[1], image="k/1.jpg",
+                              answer_key={"regions": [{"rect": [0.1, 0.2, 0.3, 0.4]}]})
+
+
+def test_the_zone_takes_a_decimal_comma_or_point_and_comes_back_with_commas(client, capsule):
+    inter = _hotspot(capsule)
+    client.force_login(designer(username="camille"))
+    url = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    res = client.post(url, {"time": "25", "prompt": "Touchez l'écrou.", "hotspot_x": "0,55", "hotspot_y": "0.1",
+                            "hotspot_w": " 0,3 ", "hotspot_h": ",25"})
+    assert res.status_code == 302
+    inter.refresh_from_db()
+    assert inter.answer_key == {"regions": [{"rect": [0.55, 0.1, 0.3, 0.25]}]}
+    html = client.get(url).content.decode()
+    zone = dict(re.findall(r'name="(hotspot_\w)" value="([^"]*)"', html))
+    assert zone == {"hotspot_x": "0,55", "hotspot_y": "0,1", "hotspot_w": "0,3", "hotspot_h": "0,25"}
+    # sent back unchanged, the zone stays the same (a stored 4-decimal zone too)
+    inter.answer_key = {"regions": [{"rect": [0.1234, 0.5, 0.3333, 0.25]}]}
+    inter.save()
+    html = client.get(url).content.decode()
+    zone = dict(re.findall(r'name="(hotspot_\w)" value="([^"]*)"', html))
+    assert zone["hotspot_x"] == "0,1234" and zone["hotspot_w"] == "0,3333"
+    assert client.post(url, {"time": "25", "prompt": "Touchez l'écrou.", **zone}).status_code == 302
+    inter.refresh_from_db()
+    assert inter.answer_key == {"regions": [{"rect": [0.1234, 0.5, 0.3333, 0.25]}]}
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"hotspot_x": "abc"},
+     "Zone, x (bord gauche) : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point)."),
+    ({"hotspot_h": "1e-1"}, "Zone, hauteur : un nombre entre 0 et 1 est attendu"),
+    ({"hotspot_w": ""}, "Zone, largeur : un nombre entre 0 et 1 est attendu"),
+    ({"hotspot_y": "1,5"}, "Zone : x et y sont des fractions de l&#x27;image, entre 0 et 1 (par exemple 0,25)."),
+    ({"hotspot_w": "0"}, "Zone : la largeur et la hauteur doivent être plus grandes que 0."),
+    ({"hotspot_x": "0,9"}, "Zone : elle dépasse de l&#x27;image"),
+    ({"hotspot_x": "", "hotspot_y": "", "hotspot_w": "", "hotspot_h": ""},
+     "Tracez la zone à cliquer sur l&#x27;image, ou saisissez-la."),
+])
+def test_a_wrong_zone_gets_a_french_message_and_is_sent_back_as_typed(client, capsule, fields, message):
+    inter = _hotspot(capsule)
+    client.force_login(designer(username="camille"))
+    data = {"time": "25", "prompt": "Touchez l'écrou.", "hotspot_x": "0,5", "hotspot_y": "0,5",
+            "hotspot_w": "0,2", "hotspot_h": "0,2", **fields}
+    res = client.post(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]), data)
+    assert res.status_code == 400
+    html = res.content.decode()
+    assert message in html
+    assert re.search(r'data-role="hotspot-error">' + re.escape(message), html)  # under the zone's fields too
+    assert "un nombre est attendu." not in html  # the old message, without the field or the range
+    inter.refresh_from_db()
+    assert inter.answer_key == {"regions": [{"rect": [0.1, 0.2, 0.3, 0.4]}]}
 
 
 def test_out_of_range_time_gets_a_french_message(client, capsule):

@@ -105,11 +105,12 @@
   }
   const timeClock = $("time-clock", form);
   const timeError = $("time-error", form);
-  // Seconds written "4,5" (as every screen shows them) or "4.5"; NaN when it is not such a number.
-  const readTime = () => {
-    const raw = String(timeInput.value).trim();
+  // A number written "4,5" (as every screen shows them) or "4.5"; NaN when it is not such a number.
+  const readDecimal = (input) => {
+    const raw = String(input.value).trim();
     return /^-?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(raw) ? parseFloat(raw.replace(",", ".")) : NaN;
   };
+  const readTime = () => readDecimal(timeInput);
   function showTimeClock() {
     const t = readTime();
     if (timeClock) timeClock.textContent = Number.isNaN(t) ? "" : fmt(start + t);
@@ -161,13 +162,62 @@
     drawRect();
   }
 
+  // The zone as the fields say it, written "0,25" or "0.25"; null while one of them is not a number.
+  const readRect = () => {
+    const v = ["x", "y", "w", "h"].map((n) => readDecimal(field(n)));
+    return v.some((n) => Number.isNaN(n)) ? null : v;
+  };
   function drawRect() {
-    const [x, y, w, h] = ["x", "y", "w", "h"].map((n) => parseFloat(field(n).value));
-    if ([x, y, w, h].some((v) => Number.isNaN(v)) || img.hidden) { rectBox.hidden = true; return; }
+    const rect = readRect();
+    if (!rect || img.hidden) { rectBox.hidden = true; return; }
+    const [x, y, w, h] = rect;
     rectBox.hidden = false;
     Object.assign(rectBox.style, { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` });
   }
-  ["x", "y", "w", "h"].forEach((n) => field(n).addEventListener("input", drawRect));
+
+  /* The zone's French messages (the browser's own came in its language, and its number field showed
+   * "0.55"): kept as the wrong field's validity, shown under the fields once one is left. The form is
+   * still sent (novalidate): the server checks the zone again. */
+  const NAMES = { x: "x (bord gauche)", y: "y (bord haut)", w: "largeur", h: "hauteur" };
+  const zoneError = $("hotspot-error", form);
+  function zoneProblem() {
+    const raw = ["x", "y", "w", "h"].map((n) => String(field(n).value).trim());
+    if (!raw.some(Boolean)) return null;  // not drawn yet: said by the server if sent so
+    const bad = ["x", "y", "w", "h"].find((n) => Number.isNaN(readDecimal(field(n))));
+    if (bad) return [bad, `Zone, ${NAMES[bad]} : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point).`];
+    const [x, y, w, h] = readRect();
+    if (!(x >= 0 && x <= 1)) return ["x", "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."];
+    if (!(y >= 0 && y <= 1)) return ["y", "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."];
+    if (!(w > 0)) return ["w", "Zone : la largeur et la hauteur doivent être plus grandes que 0."];
+    if (!(h > 0)) return ["h", "Zone : la largeur et la hauteur doivent être plus grandes que 0."];
+    const over = "Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas dépasser 1).";
+    if (x + w > 1 + 1e-9) return ["w", over];
+    if (y + h > 1 + 1e-9) return ["h", over];
+    return null;
+  }
+  function checkZone(shown) {
+    const [bad, msg] = zoneProblem() || [null, ""];
+    ["x", "y", "w", "h"].forEach((n) => {
+      field(n).setCustomValidity(n === bad ? msg : "");
+      if (n === bad && shown) field(n).setAttribute("aria-invalid", "true");
+      else if (n !== bad) field(n).removeAttribute("aria-invalid");
+    });
+    if (zoneError && (shown || !msg)) {
+      // announced when typed; the server's message at load is announced once, by the summary above the form
+      zoneError.setAttribute("role", "alert");
+      zoneError.textContent = msg;
+      zoneError.hidden = !msg;
+    }
+    return !msg;
+  }
+  ["x", "y", "w", "h"].forEach((n) => {
+    field(n).addEventListener("input", () => { drawRect(); checkZone(false); });
+    field(n).addEventListener("change", () => {
+      // "0.3" typed is taken, and written back the way the screens write it: "0,3"
+      if (!Number.isNaN(readDecimal(field(n)))) field(n).value = field(n).value.trim().replace(".", ",");
+      checkZone(true);
+    });
+  });
 
   if (img) {
     let origin = null;
@@ -177,14 +227,16 @@
     };
     const set = (a, b) => {
       const vals = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), w: Math.abs(a[0] - b[0]), h: Math.abs(a[1] - b[1]) };
-      for (const [n, v] of Object.entries(vals)) field(n).value = v.toFixed(2);  // the form's precision
+      // the form's precision, written the French way ("0,55"), as the server sends it back
+      for (const [n, v] of Object.entries(vals)) field(n).value = v.toFixed(2).replace(".", ",");
       drawRect();
+      checkZone(false);  // said once the drawing ends (a zone just started is 0 wide)
     };
     img.style.touchAction = "none";
     img.draggable = false;
     img.addEventListener("pointerdown", (ev) => { ev.preventDefault(); origin = at(ev); img.setPointerCapture(ev.pointerId); });
     img.addEventListener("pointermove", (ev) => { if (origin) set(origin, at(ev)); });
-    const done = (ev) => { if (origin) { set(origin, at(ev)); origin = null; } };
+    const done = (ev) => { if (origin) { set(origin, at(ev)); origin = null; checkZone(true); } };
     img.addEventListener("pointerup", done);
     img.addEventListener("pointercancel", () => { origin = null; });
     img.addEventListener("load", drawRect);
