@@ -176,6 +176,7 @@
         accept(state);  // drop the invalid local change
       } else {
         message(data.detail || `Erreur ${status}.`);
+        accept(state);  // not saved: the screen shows the saved steps again, not the refused change
       }
       $("saved").textContent = "";
       return false;
@@ -519,8 +520,13 @@
       input.addEventListener("focus", () => select(i));
       input.addEventListener("input", () => grow(input));
       input.addEventListener("change", () => {
-        steps[i].title = input.value.replace(/\s+/g, " ").trim();
-        saveSteps("Titre enregistré.");
+        const step = steps[i];
+        const before = step.title || "";
+        step.title = input.value.replace(/\s+/g, " ").trim();
+        // At once (walk 17): on a slow connection the step's block and its time kept the old title
+        // until the save's answer. A save that fails gives the step its saved title back, and says so.
+        showTitle(i);
+        saveSteps("Titre enregistré.").then((ok) => { if (!ok) titleNotSaved(step, before); });
       });
       // One line of text: Enter saves (as it did in the input), it adds no line break, and ends the
       // editing: the focus goes to this step's time, just before the title (it fell to the page's body),
@@ -554,6 +560,36 @@
       focusFirst(keep.role === "title" ? item.querySelector("textarea") : null,
         keep.role === "undo" ? item.querySelector(".geste-steps__undo") : null, item.querySelector(".geste-steps__time"));
     }
+  }
+
+  /* The title just typed, on the step's block in the timeline and in its time's name in the list. */
+  function showTitle(i) {
+    const s = steps[i];
+    const block = track.querySelector(`.geste-timeline__step[data-step-index="${i}"]`);
+    if (block) {
+      block.querySelector("span").textContent = s.title || `Étape ${i + 1}`;
+      showKeyframe(block, s);  // its tooltip: title, times
+    }
+    const time = $("steps").children[i]?.querySelector(".geste-steps__time");
+    if (time) time.setAttribute("aria-label", `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`);
+  }
+
+  /* A rename the server did not save: the step shows its saved title again (the answer's redraw left the
+   * list alone while another title was being typed), and the message says which title was lost and why.
+   * A conflict with another reviewer already shows their steps and says so. */
+  function titleNotSaved(step, before) {
+    const box = $("message");
+    if (box.dataset.kind === "conflict") return;
+    const j = step.id != null ? steps.findIndex((s) => s.id === step.id) : -1;
+    const now = j >= 0 ? steps[j].title || "" : before;
+    if (j >= 0) {
+      const field = titleField(j);
+      if (field && field !== document.activeElement) { field.value = now; grow(field); }
+      showTitle(j);
+    }
+    const typed = step.title ? `Le titre « ${step.title} »` : "Le titre effacé";
+    const back = j < 0 ? "" : now ? ` : l'étape ${j + 1} reprend son titre « ${now} »` : ` : l'étape ${j + 1} reste sans titre`;
+    message(`${typed} n'est pas enregistré${back}. ${box.hidden ? "Réessayez." : box.textContent}`);
   }
 
   window.addEventListener("resize", () => $("steps").querySelectorAll("textarea").forEach(grow));
