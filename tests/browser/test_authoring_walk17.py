@@ -118,3 +118,28 @@ def test_the_zone_reads_and_takes_decimal_commas_and_round_trips(live_server, br
     page.goto(edit)
     assert _zone(page.locator('form[data-role="interaction-form"]'))[2:] == ["0,3", "0,45"]
     ctx.close()
+
+
+def test_the_zone_fields_fit_a_phone(live_server, browser, approved_footage):  # noqa: F811
+    """The four text fields (wider than the number fields were) stay inside 360 px, the zone drawn."""
+    footage, _reviewer, author = approved_footage
+    made = authoring.create_capsule(footage, title="Changer le joint d'un siphon", user=author)
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, has_touch=True,
+                              is_mobile=True)
+    page = ctx.new_page()
+    login(page, live_server.url, author.username)
+    page.goto(live_server.url + reverse("geste_capsule_edit", args=[made.capsule_id]))
+    form = page.locator('form[data-role="interaction-form"]')
+    form.get_by_label("Type d'interaction").select_option("hotspot")
+    form.get_by_label("Étape", exact=True).select_option(label="Dévisser l'écrou (0:06,0 – 0:12,0)")
+    _keyframe(page, form)
+    for name, value in zip(ZONE, ("0,1", "0.2", "0,5", "0,25"), strict=True):
+        form.locator(f'input[name="{name}"]').fill(value)
+    expect(form.locator('[data-role="hotspot-rect"]')).to_be_visible()
+    form.locator("fieldset[data-kinds=hotspot]").scroll_into_view_if_needed()
+    shot(page, "walk17-zone-360", full_page=False)
+    sizes = page.evaluate("() => ({doc: document.documentElement.scrollWidth, vw: innerWidth})")
+    rights = [form.locator(f'input[name="{n}"]').bounding_box() for n in ZONE]
+    ctx.close()
+    assert sizes["doc"] <= sizes["vw"], sizes
+    assert max(b["x"] + b["width"] for b in rights) <= sizes["vw"], rights
