@@ -99,6 +99,7 @@ export class Player {
     }
     for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) { this.answered.add(q.interaction); this.done.add(q.interaction); }
     this.buildUI();
+    this.clampTitle();
     this.fitVideo();
     this.bindVideo();
     await this.attach();
@@ -113,6 +114,35 @@ export class Player {
     setInterval(() => { if (!this.video.paused) this.save(); }, SAVE_EVERY_MS);
     if (navigator.onLine && readQueue().length) this.sync();
     this.root.dataset.ready = "1";
+  }
+
+  /** A phone: the capsule's title is clamped to two lines (CSS); when it is cut, it becomes a button that
+   * shows it whole (and back). Screen readers read it whole either way. */
+  clampTitle() {
+    const text = document.querySelector("h1.capsule-title > .gp-title-text");
+    if (!text || text.scrollHeight <= text.clientHeight + 1) return;
+    const h1 = text.parentElement;
+    const btn = h("button", { type: "button", class: "gp-title-toggle", "aria-expanded": "false" });
+    btn.addEventListener("click", () => btn.setAttribute("aria-expanded", String(btn.getAttribute("aria-expanded") !== "true")));
+    h1.replaceChildren(btn);
+    btn.append(text);
+  }
+
+  /** A small phone (walk 17): the page opens scrolled just enough for play / loop / speed to be on the
+   * first screen, never past the capsule's title, and only while the learner has not scrolled. Under the
+   * site's header, a two-line title and a reminder they were below the fold at 360x640. */
+  controlsIntoView() {
+    if (!window.matchMedia("(max-width: 39.99rem)").matches) return;
+    if (window.scrollY > 1 && Math.abs(window.scrollY - (this.autoTop ?? -99)) > 1) return; // the learner scrolled
+    if (location.hash && !/^#t=/.test(location.hash)) return; // the page was opened at an anchor
+    const first = [this.playBtn, this.loopBtn, this.speedSel].filter(Boolean); // the first row, not the wrapped rest
+    const title = document.querySelector("h1") || this.root;
+    if (!first.length) return;
+    const bottom = Math.max(...first.map((el) => el.getBoundingClientRect().bottom)) + window.scrollY + 4;
+    const top = Math.max(0, Math.min(bottom - window.innerHeight, title.getBoundingClientRect().top + window.scrollY - 4));
+    if (Math.abs(top - window.scrollY) < 1) return;
+    window.scrollTo({ top, behavior: "instant" });
+    this.autoTop = window.scrollY;
   }
 
   async attach() {
@@ -645,6 +675,9 @@ export class Player {
     if (chosen != null) { this.video.currentTime = chosen; this.lastT = chosen - 0.01; }
     else if (!this.openAtLinkedTime()) this.resumePosition();
     this.restoreLoop();
+    // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
+    // reminder may have appeared above the controls.
+    requestAnimationFrame(() => this.controlsIntoView());
   }
 
   resumePosition() {

@@ -1,0 +1,110 @@
+"""A first user's walk of the learner player (walk 17), on small phones (Chromium, real video):
+
+1. a mandatory question answered wrong leaves a reminder under the video; with a 120-character capsule
+   title, play / loop / speed were pushed below the first screen of a 360x640 phone. Now the title is
+   clamped to two lines on small screens (the whole title a tap or Enter away, and whole for screen
+   readers) and the reminder is compact: the controls stay on the first screen at 360x640 and 360x560,
+   the reminder's buttons still distinct and reachable by keyboard.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from capsules import models
+from tests import factories
+from tests.browser.shots import shot
+from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
+from tests.browser.test_player import (  # noqa: F401  (fixtures)
+    built_player,
+    capsule_media,
+    leave,
+    log_in,
+    open_capsule,
+    published,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLAYER = "[data-geste-player]"
+MODEL = "Couper l'arrivée d'eau puis placer une bassine sous le siphon."
+TITLE_120 = ("Remplacement du joint torique du siphon sous l'évier de la cuisine collective, "
+             "sans outillage spécial ni démontage total")
+
+
+def errors_of(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def _wrong(user, interaction):
+    from django.utils import timezone
+
+    models.Attempt.objects.create(user=user, interaction=interaction, response={}, correct=False,
+                                  score=0, answered_at=timezone.now())
+
+
+@pytest.mark.timeout(300)
+def test_play_loop_speed_on_the_first_screen_with_a_reminder_and_a_long_title(live_server, browser, journey):  # noqa: F811
+    from django.utils import timezone
+
+    assert len(TITLE_120) == 120
+    capsule = journey["capsule"]
+    capsule.title = TITLE_120
+    capsule.save()
+    multi = journey["multi"]
+    twin = models.Interaction.objects.create(
+        capsule=capsule, time=multi.time, kind="single_choice", step=multi.step, mandatory=True,
+        prompt="Quel outil pour l'écrou ?", choices=[{"id": "a", "text": "La main"}, {"id": "b", "text": "Un marteau"}],
+        answer_key={"correct": ["a"]})
+    user = factories.learner()
+    _wrong(user, multi)
+    _wrong(user, twin)
+    models.Progress.objects.create(user=user, capsule=capsule, position=multi.time + 3.0,
+                                   watched=[[0, 12]], watched_fraction=1, completed=True, completed_at=timezone.now())
+    for height in (640, 560):
+        ctx = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": height}, has_touch=True,
+                                  is_mobile=True)
+        try:
+            log_in(ctx, live_server, user)
+            page = ctx.new_page()
+            errors = errors_of(page)
+            open_capsule(page, f"{live_server.url}{journey['page'].url}")
+            page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-resumed]", timeout=15000)
+            page.locator(".gp-todo").wait_for(state="visible")
+            page.wait_for_timeout(300)  # no scrolling by the learner: what the first screen shows
+            boxes = {s: page.locator(s).first.bounding_box()
+                     for s in ("h1", ".gp-stage", ".gp-todo", ".gp-todo-go", ".gp-play", ".gp-loop", ".gp-speed")}
+            print(height, boxes)
+            for s in (".gp-play", ".gp-loop", ".gp-speed"):
+                assert boxes[s]["y"] + boxes[s]["height"] <= height, (height, s, boxes)
+            # The reminder's two buttons: both there, distinct, under the video, reachable by keyboard.
+            buttons = page.locator(".gp-todo-go")
+            labels = buttons.all_inner_texts()
+            assert len(labels) == 2 and len(set(labels)) == 2, labels
+            assert boxes[".gp-stage"]["y"] + boxes[".gp-stage"]["height"] <= boxes[".gp-todo"]["y"] + 0.5, boxes
+            for b in buttons.all():
+                assert b.bounding_box()["height"] >= 24
+            buttons.first.focus()
+            assert page.evaluate("document.activeElement.classList.contains('gp-todo-go')")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.classList.contains('gp-todo-go')")
+            # The title: clamped, its whole text still in the page and a tap (or Enter) away.
+            h1 = page.locator("h1")
+            assert h1.text_content().strip() == TITLE_120
+            toggle = page.locator("h1 .gp-title-toggle")
+            assert toggle.get_attribute("aria-expanded") == "false"
+            toggle.focus()
+            page.keyboard.press("Enter")
+            assert toggle.get_attribute("aria-expanded") == "true"
+            assert page.locator("h1").bounding_box()["height"] > boxes["h1"]["height"] + 10
+            page.keyboard.press("Enter")
+            assert toggle.get_attribute("aria-expanded") == "false"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            shot(page, f"player-reminder-long-title-360x{height}", full_page=False)
+            leave(page)
+            assert not errors, errors
+        finally:
+            ctx.close()
+
