@@ -5,6 +5,8 @@
    clamped to two lines on small screens (the whole title a tap or Enter away, and whole for screen
    readers) and the reminder is compact: the controls stay on the first screen at 360x640 and 360x560,
    the reminder's buttons still distinct and reachable by keyboard.
+2. offline, « Voir la réponse attendue » is queued like the other offline actions: the learner is told
+   it will show once back online, and it shows then, also when they went on to the rest of the video.
 """
 
 from __future__ import annotations
@@ -107,4 +109,88 @@ def test_play_loop_speed_on_the_first_screen_with_a_reminder_and_a_long_title(li
             assert not errors, errors
         finally:
             ctx.close()
+
+
+CACHED_TEXT = """async (needle) => {
+  let found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const req of await cache.keys()) {
+      const text = await (await cache.match(req)).clone().text();
+      if (text.includes(needle)) found.push(req.url);
+    }
+  }
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if ((localStorage.getItem(k) || "").includes(needle)) found.push(k);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.timeout(300)
+def test_an_expected_answer_asked_offline_is_queued_and_shown_once_online(live_server, phone_context, published):  # noqa: F811
+    """Offline on a downloaded capsule, « Voir la réponse attendue » is queued like an answer: the learner is
+    told in French it will show once back online, rates themself and goes on; back online the queued
+    reveal is sent (recorded for the learner) and the expected answer shows under the video, the question
+    being closed. Before, nothing was queued: once they went on, they never saw it. After a reload too.
+    The expected answer is in no cache nor on the device before it is asked."""
+    step = published["steps"][0]
+    recall = models.Interaction.objects.create(
+        capsule=published["capsule"], time=2.0, kind="free_recall", step=step, mandatory=False,
+        prompt="Que faites-vous avant de démonter le siphon ?", answer_key={"model_answer": MODEL})
+    user = factories.learner()
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.click(".gp-offline")
+    page.wait_for_selector("text=Disponible hors ligne ✓", timeout=30000)
+    phone_context.set_offline(True)
+    page.reload()
+    page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+    ask = ("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+           " p.ask(p.m.interactions.find(i => i.id === id)); }")
+    page.evaluate(ask, recall.pk)
+    page.wait_for_selector(f"[data-asking='{recall.pk}']")
+    page.get_by_label("Votre réponse", exact=True).fill("Je coupe l'eau.")
+    page.get_by_role("button", name="Voir la réponse attendue").click()
+    page.wait_for_selector(".gq-model-offline")
+    said = page.inner_text(".gq-model")
+    assert "Votre demande est gardée" in said and "dès le retour en ligne" in said, said
+    assert page.evaluate(CACHED_TEXT, MODEL) == []
+    queued = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('geste:queue:'))"
+                           ".flatMap(k => JSON.parse(localStorage.getItem(k)))")
+    assert [q["kind"] for q in queued] == ["reveal"], queued
+    # The learner rates themself, validates (queued) and goes on: the question closes.
+    page.get_by_text("Je savais").click()
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-queued")
+    page.click(".gq-continue")
+    page.wait_for_function(f"document.querySelector('{PLAYER}').dataset.asking === undefined")
+    assert not models.LearnerEvent.objects.filter(user=user, verb="interacted").exists()
+    # Back online: the reveal is sent with the rest of the queue, and the expected answer shows under the video.
+    phone_context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    shown = page.locator(".gp-revealed")
+    shown.wait_for(state="visible", timeout=15000)
+    assert MODEL in shown.inner_text() and "Que faites-vous avant de démonter le siphon" in shown.inner_text()
+    event = models.LearnerEvent.objects.get(user=user, verb="interacted")
+    assert event.data["revealed"] == "model_answer" and event.data["text"] == "Je coupe l'eau."
+    assert models.Attempt.objects.filter(user=user, interaction=recall).count() == 1
+    shot(page, "player-reveal-after-offline-360", full_page=False)
+    page.get_by_role("button", name="Fermer").click()
+    assert shown.count() == 0
+    # Asked offline again, then the page is reopened online: the queued reveal is sent and shown.
+    phone_context.set_offline(True)
+    page.evaluate(ask, recall.pk)
+    page.get_by_role("button", name="Voir la réponse attendue").click()
+    page.wait_for_selector(".gq-model-offline")
+    phone_context.set_offline(False)
+    page.reload()
+    page.locator(".gp-revealed").wait_for(state="visible", timeout=15000)
+    assert MODEL in page.inner_text(".gp-revealed")
+    assert models.LearnerEvent.objects.filter(user=user, verb="interacted").count() == 2
+    leave(page)
+    assert not errors, errors
 

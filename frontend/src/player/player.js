@@ -958,16 +958,36 @@ export class Player {
     this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
   }
 
-  /** « Voir la réponse attendue » (free recall): asked of the server, which records it; null when it
-   * cannot be reached (offline), { error } when it refuses. */
+  /** « Voir la réponse attendue » (free recall): asked of the server, which records it; { error } when it
+   * refuses; null when it cannot be reached (offline): then the request is queued like the other offline
+   * actions and sent when the connection returns (`sync()` shows the answer). Only the request is kept on
+   * the device, never the expected answer. */
   async revealAnswer(inter, text) {
     if (!inter.reveal_url) return null;
+    const body = { text, client_id: uuid() };
     try {
-      return await postJSON(inter.reveal_url, { text, client_id: uuid() });
+      return await postJSON(inter.reveal_url, body);
     } catch (e) {
-      if (e instanceof HttpError && e.status < 500 && e.status !== 403) return { error: e.message };
+      if (e instanceof HttpError && e.status < 500 && e.status !== 403 && e.status !== 429) return { error: e.message };
+      enqueue({ kind: "reveal", url: inter.reveal_url, body, interaction: inter.id, capsule: this.m.id,
+        prompt: inter.prompt, replace: `reveal:${inter.id}` });
       return null;
     }
+  }
+
+  /** A queued reveal answered once back online: in its question if still open, else under the video. */
+  showRevealed(item, res) {
+    const ev = new CustomEvent("geste:revealed", { detail: { interaction: item.interaction, res, shown: false } });
+    document.dispatchEvent(ev);
+    if (ev.detail.shown) { this.announce("Réponse attendue affichée."); return; }
+    const prompt = (item.prompt || "").replace(/_{3,}/g, "…");
+    const box = h("div", { class: "gp-revealed", role: "status", tabindex: "-1", "data-interaction": item.interaction },
+      h("p", {}, h("strong", {}, `De retour en ligne : réponse attendue à la question « ${prompt} » : `),
+        h("span", { class: "gp-revealed-text", text: res.model_answer || "comparez avec ce que montre la vidéo." })),
+      h("button", { type: "button", class: "gp-revealed-close", onclick: () => box.remove() }, "Fermer"));
+    this.root.querySelector(`.gp-revealed[data-interaction="${item.interaction}"]`)?.remove();
+    this.todoBox.after(box);
+    this.announce(`Réponse attendue à la question « ${prompt} » : ${res.model_answer}`);
   }
 
   async submit(inter, response) {
@@ -1271,6 +1291,7 @@ export class Player {
 
   async sync() {
     const sent = await flush();
+    for (const { item, res } of sent) if (item.kind === "reveal" && res && typeof res.model_answer === "string") this.showRevealed(item, res);
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
     for (const { res } of sent) if (res && "completed" in res) this.onCompleted(res.completed);
     for (const { item, res } of sent) {
