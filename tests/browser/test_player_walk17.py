@@ -7,6 +7,8 @@
    the reminder's buttons still distinct and reachable by keyboard.
 2. offline, « Voir la réponse attendue » is queued like the other offline actions: the learner is told
    it will show once back online, and it shows then, also when they went on to the rest of the video.
+3. a capsule whose first try was under the block badge's minimum can become « maîtrisée »: « Refaire la
+   capsule » starts a new complete pass through it, whose score counts in the block.
 """
 
 from __future__ import annotations
@@ -194,3 +196,60 @@ def test_an_expected_answer_asked_offline_is_queued_and_shown_once_online(live_s
     leave(page)
     assert not errors, errors
 
+
+def _wait_for(predicate, timeout=15.0):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.mark.timeout(300)
+def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(live_server, phone_context, published):  # noqa: F811
+    """Walk 17: a capsule whose first try was under the block badge's minimum stayed « à consolider » for
+    ever. From the block page, « Refaire la capsule » opens a new pass (every question asked again, the
+    answers sent with ``run``); answered right, the block page files the capsule under « Déjà maîtrisé »,
+    with the first-try score kept for the badge."""
+    from django.utils import timezone
+
+    capsule, q1, q2 = published["capsule"], published["q1"], published["q2"]
+    models.Achievement.objects.create(skills_block=capsule.skills_block, name="Plomberie", description="d",
+                                      criteria_narrative="c", min_first_try_score=100)
+    user = factories.learner()
+    _wrong(user, q1)
+    _wrong(user, q2)
+    models.Progress.objects.create(user=user, capsule=capsule, position=11.0, watched=[[0, 12]], watched_fraction=1,
+                                   completed=True, completed_at=timezone.now())
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    block_url = f"{live_server.url}{published['page'].get_parent().url}"
+    page.goto(block_url)
+    consolidate = page.locator(".path-consolidate")
+    assert "Meilleure tentative complète : 0 % (minimum 100 %) : pas encore maîtrisée." in consolidate.inner_text()
+    consolidate.get_by_role("link", name="Refaire la capsule").click()
+    page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-run='2']", timeout=15000)
+    assert "#" not in page.url
+    ask = ("id => { const p = document.querySelector('[data-geste-player]').gestePlayer;"
+           " if (p.done.has(id)) throw new Error('not asked again'); p.ask(p.m.interactions.find(i => i.id === id)); }")
+    for inter, choice in ((q1, "Couper l'arrivée d'eau"), (q2, "Vrai")):
+        page.evaluate(ask, inter.pk)
+        page.wait_for_selector(f"[data-asking='{inter.pk}']")
+        page.locator(".gp-question").get_by_text(choice, exact=True).click()
+        page.click(".gq-submit")
+        page.wait_for_selector(".gq-feedback")
+        assert _wait_for(lambda i=inter: models.Attempt.objects.filter(user=user, interaction=i, run=2).exists())
+        page.click(".gq-continue")
+    assert all(models.Attempt.objects.get(user=user, interaction=i, run=2).correct for i in (q1, q2))
+    leave(page)
+    page = phone_context.new_page()
+    page.goto(block_url)
+    assert capsule.title in page.locator(".path-mastered").inner_text()
+    assert page.locator(".path-consolidate").count() == 0
+    shot(page, "block-path-mastered-after-new-attempt-360", full_page=True)
+    page.close()
+    assert not errors, errors
