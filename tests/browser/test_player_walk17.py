@@ -245,6 +245,13 @@ def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(liv
         assert _wait_for(lambda i=inter: models.Attempt.objects.filter(user=user, interaction=i, run=2).exists())
         page.click(".gq-continue")
     assert all(models.Attempt.objects.get(user=user, interaction=i, run=2).correct for i in (q1, q2))
+    # The end screen: this pass's score beside the first-try one, and another new pass offered.
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.ended()")
+    assert page.inner_text(".gp-run-score") == "Cette tentative (n° 2) : 2 justes sur 2 à la première réponse."
+    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai : 0 %"
+    page.click(".gp-newrun")
+    page.wait_for_selector(f"{PLAYER}[data-run='3']")
+    assert page.locator(".gp-end").is_hidden()
     leave(page)
     page = phone_context.new_page()
     page.goto(block_url)
