@@ -384,6 +384,9 @@ class Attempt(models.Model):
     correct = models.BooleanField(null=True)
     score = models.FloatField(default=0)
     client_id = models.UUIDField(default=uuid.uuid4, help_text="Set by the browser so offline replays dedupe.")
+    # Which pass through the capsule this answer belongs to: 1 the first, n+1 after « Refaire la capsule »
+    # (the player sends it). A complete pass at or above the block's minimum makes the capsule « maîtrisée ».
+    run = models.PositiveSmallIntegerField(default=1, help_text="Pass through the capsule (1 = the first).")
     answered_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -441,7 +444,9 @@ class Achievement(models.Model):
         _("toutes les capsules du bloc terminées"), default=True)
     min_first_try_score = models.PositiveSmallIntegerField(
         _("score minimum au premier essai (%)"), default=0, validators=[MaxValueValidator(100)],
-        help_text=_("Moyenne des scores obtenus au premier essai sur les questions du bloc."))
+        help_text=_("Moyenne des scores obtenus au premier essai sur les questions du bloc. Le même minimum, "
+                    "atteint sur une tentative complète d'une capsule (la première ou une suivante), la rend "
+                    "« maîtrisée » dans le parcours de l'apprenant."))
     require_mandatory_correct = models.BooleanField(
         _("questions obligatoires réussies"), default=True,
         help_text=_("Chaque question obligatoire du bloc a reçu au moins une réponse juste."))

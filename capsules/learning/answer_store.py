@@ -46,12 +46,12 @@ def _event_data(interaction: Interaction, response: dict, result) -> dict:
 
 
 def store_answer(user, interaction: Interaction, response: dict, result, client_id: uuid.UUID | None,
-                 answered_at: datetime | None, mandatory: frozenset[int]) -> StoredAnswer:
-    """Record the attempt and its event; raises IntegrityError when this learner already sent this
-    client_id (an offline replay: the caller answers with the first attempt)."""
+                 answered_at: datetime | None, mandatory: frozenset[int], run: int = 1) -> StoredAnswer:
+    """Record the attempt (in pass ``run`` through the capsule) and its event; raises IntegrityError when
+    this learner already sent this client_id (an offline replay: the caller answers with the first attempt)."""
     when = answered_at or clock.now()
     attempt = Attempt(user=user, interaction=interaction, response=response, correct=result.correct,
-                      score=result.score, client_id=client_id or uuid.uuid4(), answered_at=when,
+                      score=result.score, client_id=client_id or uuid.uuid4(), run=run, answered_at=when,
                       created_at=timezone.now())
     if connection.vendor != "postgresql":
         stored = _store_with_orm(attempt, interaction, result, mandatory)
@@ -72,8 +72,8 @@ def _store_in_one_statement(attempt: Attempt, interaction: Interaction, result,
     a, e, p = (qn(m._meta.db_table) for m in (Attempt, LearnerEvent, Progress))
     sql = f"""
         WITH new_attempt AS (
-            INSERT INTO {a} (user_id, interaction_id, response, correct, score, client_id, answered_at, created_at)
-            VALUES (%s, %s, %s::jsonb, %s, %s, %s, %s, %s) RETURNING id
+            INSERT INTO {a} (user_id, interaction_id, response, correct, score, client_id, run, answered_at, created_at)
+            VALUES (%s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s) RETURNING id
         ), new_event AS (
             INSERT INTO {e} (user_id, capsule_id, verb, {qn('timestamp')}, client_id, data)
             SELECT %s, %s, 'answered', %s, %s, %s::jsonb FROM new_attempt
@@ -87,7 +87,7 @@ def _store_in_one_statement(attempt: Attempt, interaction: Interaction, result,
     user_id, capsule_id = attempt.user_id, interaction.capsule_id
     params = [
         user_id, interaction.pk, json.dumps(attempt.response), attempt.correct, attempt.score, attempt.client_id,
-        attempt.answered_at, attempt.created_at,
+        attempt.run, attempt.answered_at, attempt.created_at,
         user_id, capsule_id, attempt.answered_at, attempt.client_id,
         json.dumps(_event_data(interaction, attempt.response, result)),
         user_id, sorted(mandatory),

@@ -131,9 +131,10 @@ class PathItem:
     started: bool = False
     graded: int = 0  # the capsule's gradable questions
     right: int = 0  # of those, answered right at the latest answer (what the end screen counts)
-    mastered: bool = False  # every gradable question answered right once, and the first try reached the minimum
-    first_right: int = 0  # gradable questions answered right at the very first answer
-    minimum: int = 0  # the block badge's minimum first-try score (%), 0 without one
+    mastered: bool = False  # every gradable question answered right once, and a complete pass reached the minimum
+    first_right: int = 0  # gradable questions answered right at the very first answer (reported apart)
+    minimum: int = 0  # the block badge's minimum score (%), 0 without one
+    best_right: int = 0  # of the gradable questions, right at their first answer in the learner's best complete pass
 
     @property
     def first_percent(self) -> int | None:
@@ -141,9 +142,17 @@ class PathItem:
         return round(100 * self.first_right / self.graded) if self.graded else None
 
     @property
+    def best_percent(self) -> int | None:
+        """The best complete pass's score (first answer of each gradable question in that pass)."""
+        return round(100 * self.best_right / self.graded) if self.graded else None
+
+    @property
     def below_minimum(self) -> bool:
-        """The first try missed the block's minimum: a first try is never replayed, so never « maîtrisé »."""
-        return bool(self.minimum and self.graded and 100 * self.first_right < self.minimum * self.graded)
+        """No complete pass through the capsule reached the block's minimum yet. As in mature LMSs, mastery
+        is shown on a complete attempt: « Refaire la capsule » starts a new pass (``Attempt.run``) whose
+        score counts, so a weak first try no longer keeps a capsule from « maîtrisée » for ever. Retrying a
+        question right after its feedback (« Réessayer ») stays inside its pass and does not lift it."""
+        return bool(self.minimum and self.graded and 100 * self.best_right < self.minimum * self.graded)
 
     @property
     def minutes(self) -> int:
@@ -206,17 +215,21 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     acquired = set(finished.acquired_capsule_ids) if finished else set()
     latest: dict[int, bool] = {}
     first: dict[int, bool] = {}
+    in_run: dict[tuple[int, int], bool] = {}  # (pass, question) -> its first answer in that pass
     ever_right: set[int] = set()
     if any(p.completed for p in progress.values()):
-        for inter_id, correct in Attempt.objects.filter(
+        for inter_id, correct, run in Attempt.objects.filter(
             user=user, interaction__capsule__in=capsules
-        ).order_by("answered_at", "pk").values_list("interaction_id", "correct"):
+        ).order_by("answered_at", "pk").values_list("interaction_id", "correct", "run"):
             latest[inter_id] = bool(correct)
             first.setdefault(inter_id, bool(correct))
+            in_run.setdefault((run, inter_id), bool(correct))
             if correct:
                 ever_right.add(inter_id)
-    # The badge's minimum first-try score (same rule as recognition.achievements): a capsule whose
-    # first try is below it is « terminée, à consolider », even after right answers on a retry.
+    # The badge's minimum score, applied to complete passes through the capsule: a capsule is « maîtrisée »
+    # once one pass answered every gradable question and reached it (its first try is one such pass; the
+    # first-try score itself stays in the badge rule, the end screen and the trainers' reports).
+    # Before, only the first try counted here, so a weak first try kept the capsule « à consolider » for ever.
     minimum = Achievement.objects.filter(skills_block=block).values_list("min_first_try_score", flat=True).first() \
         if latest else 0
     remaining, mastered, to_consolidate = [], [], []
@@ -224,11 +237,15 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         p = progress.get(capsule.pk)
         ids = graded.get(capsule.pk, [])
         completed = bool(p and p.completed)
+        idset = set(ids)
+        runs = {run for run, inter_id in in_run if inter_id in idset}
+        complete = [sum(1 for i in ids if in_run[(run, i)]) for run in runs if all((run, i) in in_run for i in ids)]
         item = PathItem(
             capsule=capsule, seconds=estimated_seconds(capsule, mandatory.get(capsule.pk, 0)),
             completed=completed, acquired=capsule.pk in acquired, started=p is not None,
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
             first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,
+            best_right=max(complete, default=0),
         )
         item = replace(item, mastered=completed and all(i in ever_right for i in ids) and not item.below_minimum)
         if item.acquired or item.mastered:

@@ -98,6 +98,17 @@ def _client_time(value) -> datetime | None:
     return min(parsed, clock.now())
 
 
+MAX_RUN = 999  # passes through one capsule: beyond, the answer counts in the last one
+
+
+def _run(value) -> int:
+    """The pass through the capsule an answer belongs to (« Refaire la capsule » starts the next one):
+    a positive integer, 1 when absent or malformed. Only this learner's own mastery reads it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 1
+    return max(1, min(value, MAX_RUN))
+
+
 def _uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -129,7 +140,10 @@ def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] 
     # The first answer per question rides along (a window over the same rows, no second query):
     # the end screen's score is the first-try one, like the portfolio's and the badge's.
     rows = rows.annotate(first_correct=Window(
-        FirstValue("correct"), partition_by=[F("interaction_id")], order_by=[F("answered_at").asc(), F("pk").asc()]))
+        FirstValue("correct"), partition_by=[F("interaction_id")], order_by=[F("answered_at").asc(), F("pk").asc()]),
+        # and the first in the pass of the latest answer (« Refaire la capsule »: Attempt.run)
+        run_first_correct=Window(FirstValue("correct"), partition_by=[F("interaction_id"), F("run")],
+                                 order_by=[F("answered_at").asc(), F("pk").asc()]))
     if connection.vendor == "postgresql":
         rows = rows.order_by("interaction_id", "-answered_at", "-pk").distinct("interaction_id")
     else:
@@ -147,6 +161,8 @@ def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] 
         result = delivery.result_to_public(att.interaction, result, audience) if result else {}
         state[str(att.interaction_id)] = {
             "correct": att.correct,
+            "run": att.run,
+            "run_first_correct": att.run_first_correct,
             "first_correct": first.get(att.interaction_id),
             "score": att.score,
             "response": delivery.response_to_public(att.interaction, att.response, audience),
@@ -207,6 +223,8 @@ def learner_manifest(content, user, session=None) -> dict:
                     "login_url": login_url, "signup_url": signup_url}
     data["progress"] = progress_data
     data["attempts"] = attempts
+    # The pass the learner is in (their latest answer's): answers of earlier passes are asked again.
+    data["run"] = max((a.get("run", 1) for a in attempts.values()), default=1)
     return data
 
 
@@ -323,7 +341,8 @@ def answer(request, interaction_id: int):
         return _error(getattr(exc, "message", str(exc)), 400)
     try:
         # One statement on PostgreSQL: the attempt, its event and what the completion check reads.
-        stored = store_answer(user, interaction, response, result, client_id, answered_at, mandatory)
+        stored = store_answer(user, interaction, response, result, client_id, answered_at, mandatory,
+                              run=_run(body.get("run")))
         attempt, duplicate = stored.attempt, False
         completed, mandatory_left = completion_after_answer(
             user, capsule, mandatory, known=(set(stored.answered), stored.progress))

@@ -135,7 +135,8 @@ def test_phone_controls_on_the_first_screen_under_a_long_title(live_server, brow
     inner = page.evaluate("innerHeight")
     leave(page)
     ctx.close()
-    assert got["h1"]["height"] > 60, got["h1"]  # the title takes several lines
+    # The title takes several lines; on a phone it is clamped to two (walk 17), the whole of it in the page.
+    assert 45 < got["h1"]["height"] < 60, got["h1"]
     assert crumbs == [parent], crumbs  # the way back, not the whole path nor the title a second time
     for sel in (".gp-play", ".gp-speed", ".gp-loop"):
         assert 0 <= got[sel]["top"] and got[sel]["bottom"] <= inner, (sel, got[sel], inner)

@@ -151,7 +151,7 @@ def test_free_recall_offline_says_the_expected_answer_comes_once_online(live_ser
     page.keyboard.press("Enter")
     page.wait_for_selector(".gq-model:not([hidden])")
     said = page.inner_text(".gq-model")
-    assert "La réponse attendue s'affichera ici une fois en ligne" in said, said
+    assert "la réponse attendue s'affichera dès le retour en ligne" in said, said
     assert MODEL not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # By keyboard still: the rating, then « Valider »: queued, and « Continuer » plays on.

@@ -504,7 +504,9 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate
-    assert "Score au premier essai : 0 % (minimum 50 %)" in consolidate
+    assert "Meilleure tentative complète : 0 % (minimum 50 %) : pas encore maîtrisée." in consolidate
+    assert "(score au premier essai : 0 %)" in consolidate
+    assert f'{caps[0].page.url}#nouvelle-tentative">Refaire la capsule' in consolidate
 
     # A first try that reaches the minimum (one of two right, 50 %) is mastered once every question was right.
     other = factories.learner()
@@ -516,3 +518,55 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     path = placement.learner_path(other, block)
     assert [(i.capsule.pk, i.first_percent) for i in path.mastered] == [(caps[0].pk, 50)]
     assert path.to_consolidate == []
+
+
+def test_a_later_complete_pass_at_the_minimum_makes_the_capsule_mastered(block_world):
+    """Walk 17: a capsule whose first try scored under the badge's minimum could never become « maîtrisée »,
+    whatever the learner did afterwards. As in mature LMSs, mastery is shown on a complete attempt: a new
+    pass through the capsule (« Refaire la capsule »: the player sends ``run``) that answers every graded
+    question and reaches the minimum makes it « maîtrisée ». The first-try score is still reported apart,
+    retries inside a pass (« Réessayer ») do not lift it, and an incomplete pass does not count."""
+    import json
+
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c",
+                               min_first_try_score=100)
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    for n, key in enumerate(("a1", "a2")):  # first pass: wrong, then right on « Réessayer »
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=False, score=0,
+                               answered_at=t0 + timedelta(seconds=10 * n))
+        Attempt.objects.create(user=learner, interaction=q[key], response={}, correct=True, score=1,
+                               answered_at=t0 + timedelta(seconds=10 * n + 5))
+    _completed(learner, caps[0], t0 + timedelta(minutes=1))
+    assert [i.capsule.pk for i in placement.learner_path(learner, block).to_consolidate] == [caps[0].pk]
+
+    client = Client()
+    client.force_login(learner)
+    manifest = client.get(reverse("learner-manifest", args=[caps[0].pk])).json()
+    assert manifest["run"] == 1 and manifest["attempts"][str(q["a2"].pk)]["run"] == 1
+    # A second pass: the first question right, through the API (graded on the server), the second not yet.
+    Attempt.objects.create(user=learner, interaction=q["a1"], response={}, correct=True, score=1, run=2,
+                           answered_at=t0 + timedelta(minutes=2))
+    path = placement.learner_path(learner, block)
+    [item] = path.to_consolidate
+    assert (item.best_right, item.best_percent) == (0, 0)  # an incomplete pass does not count
+    answer = client.post(reverse("learner-answer", args=[q["a2"].pk]), json.dumps(
+        {"response": {"value": True}, "client_id": str(uuid.uuid4()), "run": 2}), content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["correct"] is True
+    assert Attempt.objects.filter(user=learner, interaction=q["a2"]).latest("answered_at", "pk").run == 2
+    assert client.get(reverse("learner-manifest", args=[caps[0].pk])).json()["run"] == 2
+    path = placement.learner_path(learner, block)
+    assert path.to_consolidate == []
+    [item] = path.mastered
+    assert (item.capsule.pk, item.mastered, item.best_percent, item.first_percent) == (caps[0].pk, True, 100, 0)
+    body = client.get(block.page.url).content.decode()
+    assert escape(caps[0].title) in body.split('class="path-mastered"')[1]
+
+    # A malformed run counts in the first pass.
+    other = factories.learner()
+    c2 = Client()
+    c2.force_login(other)
+    c2.post(reverse("learner-answer", args=[q["a2"].pk]), json.dumps(
+        {"response": {"value": True}, "client_id": str(uuid.uuid4()), "run": "2"}), content_type="application/json")
+    assert Attempt.objects.get(user=other).run == 1

@@ -164,8 +164,9 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       const rating = choiceList({ ...inter, choices: [{ id: "knew", text: "Je savais" }, { id: "partly", text: "En partie" },
         { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Évaluez-vous : saviez-vous la réponse ?", true);
       // The expected answer is not in the manifest: the server sends it when asked (and records it).
-      // Offline it cannot: the learner is told, rates themself all the same and goes on; it shows here
-      // as soon as the connection is back while the question is still open.
+      // Offline it cannot: the request is queued like an answer (the player's offline queue), the learner
+      // is told, rates themself all the same and goes on; once the queue is sent the answer shows here if
+      // the question is still open (the player's « geste:revealed » event), else under the video.
       const model = h("p", { class: "gq-model-text", role: "status" });
       const shown = h("div", { class: "gq-model", tabindex: "-1", hidden: true }, model, rating);
       const fill = (res) => {
@@ -178,7 +179,7 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
         }
         model.classList.add("gq-model-offline");
         model.replaceChildren(res && res.error ? res.error
-          : "Hors ligne. La réponse attendue s'affichera ici une fois en ligne ; vous pouvez aussi vous évaluer sans elle et continuer.");
+          : "Hors ligne. Votre demande est gardée : la réponse attendue s'affichera dès le retour en ligne. Vous pouvez aussi vous évaluer sans elle et continuer.");
         return false;
       };
       const ask = () => Promise.resolve(onReveal ? onReveal(ta.value) : null).catch(() => null);
@@ -190,11 +191,13 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
         form.querySelector(".gq-submit").hidden = false;
         shown.focus();
         if (!ok) {
-          const retry = async () => {
-            if (!form.isConnected) return window.removeEventListener("online", retry);
-            if (fill(await ask())) window.removeEventListener("online", retry);
+          const revealed = (e) => {
+            if (!form.isConnected) return document.removeEventListener("geste:revealed", revealed);
+            if (e.detail.interaction !== inter.id || !fill(e.detail.res)) return;
+            e.detail.shown = true;
+            document.removeEventListener("geste:revealed", revealed);
           };
-          window.addEventListener("online", retry);
+          document.addEventListener("geste:revealed", revealed);
         }
       } }, "Voir la réponse attendue");
       form.append(h("label", { class: "gq-label", for: taId }, "Votre réponse"),

@@ -37,6 +37,8 @@ export class Player {
     this.answered = new Set(); // interactions with an attempt (server or queued)
     this.results = new Map(); // interaction id -> last graded result (true/false), for the end screen
     this.firstTry = new Map(); // interaction id -> result of its first answer, when given on this page
+    this.run = 1; // the pass through the capsule (« Refaire la capsule » starts the next one: Attempt.run)
+    this.runFirst = new Map(); // interaction id -> its first result in this pass
     this.shown = new Set(); // asked at least once (kept on this device: a reload asks them again)
     this.skipped = new Set(); // dismissed by the learner (kept on this device)
     // Mandatory questions answered wrong that the learner chose to leave for now ("Continuer"): on this
@@ -84,10 +86,16 @@ export class Player {
       (seen.skipped || []).forEach((id) => { this.skipped.add(id); this.done.add(id); });
       // Answered on this device (a copy of the manifest kept offline does not know these attempts).
       this.kept = new Set((seen.answered || []).filter((id) => !(id in (m.attempts || {}))));
+      // A new pass begun on this device and not answered in yet: the server does not know it.
+      this.run = Math.max(m.run || 1, Number.isInteger(seen.run) ? seen.run : 1);
     } catch { this.kept = new Set(); /* unreadable: start afresh */ }
     for (const id of this.kept) { this.answered.add(id); this.done.add(id); }
     const byId = new Map(m.interactions.map((i) => [i.id, i]));
     for (const [id, a] of Object.entries(m.attempts || {})) {
+      if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
+      // Answered in an earlier pass only: asked again in this one.
+      if ((a.run || 1) < this.run) continue;
+      if (a.run_first_correct != null) this.runFirst.set(+id, a.run_first_correct);
       this.answered.add(+id);
       // Answered: not asked again on a reload (resumed on its time, it reopened each time), except a
       // mandatory one answered wrong, which holds the gate.
@@ -95,10 +103,10 @@ export class Player {
       const inter = byId.get(+id);
       if (a.correct !== false || !inter?.mandatory || SELF_GRADED.has(inter.kind)) this.done.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
-      if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
     }
     for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) { this.answered.add(q.interaction); this.done.add(q.interaction); }
     this.buildUI();
+    this.clampTitle();
     this.fitVideo();
     this.bindVideo();
     await this.attach();
@@ -113,6 +121,41 @@ export class Player {
     setInterval(() => { if (!this.video.paused) this.save(); }, SAVE_EVERY_MS);
     if (navigator.onLine && readQueue().length) this.sync();
     this.root.dataset.ready = "1";
+    this.root.dataset.run = String(this.run);
+    // « Refaire la capsule » on the block page: a new pass through a completed capsule.
+    if (location.hash === "#nouvelle-tentative") {
+      history.replaceState(null, "", location.pathname + location.search);
+      if (m.user.authenticated && m.progress && m.progress.completed) this.newRun();
+    }
+  }
+
+  /** A phone: the capsule's title is clamped to two lines (CSS); when it is cut, it becomes a button that
+   * shows it whole (and back). Screen readers read it whole either way. */
+  clampTitle() {
+    const text = document.querySelector("h1.capsule-title > .gp-title-text");
+    if (!text || text.scrollHeight <= text.clientHeight + 1) return;
+    const h1 = text.parentElement;
+    const btn = h("button", { type: "button", class: "gp-title-toggle", "aria-expanded": "false" });
+    btn.addEventListener("click", () => btn.setAttribute("aria-expanded", String(btn.getAttribute("aria-expanded") !== "true")));
+    h1.replaceChildren(btn);
+    btn.append(text);
+  }
+
+  /** A small phone (walk 17): the page opens scrolled just enough for play / loop / speed to be on the
+   * first screen, never past the capsule's title, and only while the learner has not scrolled. Under the
+   * site's header, a two-line title and a reminder they were below the fold at 360x640. */
+  controlsIntoView() {
+    if (!window.matchMedia("(max-width: 39.99rem)").matches) return;
+    if (window.scrollY > 1 && Math.abs(window.scrollY - (this.autoTop ?? -99)) > 1) return; // the learner scrolled
+    if (location.hash && !/^#t=/.test(location.hash)) return; // the page was opened at an anchor
+    const first = [this.playBtn, this.loopBtn, this.speedSel].filter(Boolean); // the first row, not the wrapped rest
+    const title = document.querySelector("h1") || this.root;
+    if (!first.length) return;
+    const bottom = Math.max(...first.map((el) => el.getBoundingClientRect().bottom)) + window.scrollY + 4;
+    const top = Math.max(0, Math.min(bottom - window.innerHeight, title.getBoundingClientRect().top + window.scrollY - 4));
+    if (Math.abs(top - window.scrollY) < 1) return;
+    window.scrollTo({ top, behavior: "instant" });
+    this.autoTop = window.scrollY;
   }
 
   async attach() {
@@ -645,6 +688,9 @@ export class Player {
     if (chosen != null) { this.video.currentTime = chosen; this.lastT = chosen - 0.01; }
     else if (!this.openAtLinkedTime()) this.resumePosition();
     this.restoreLoop();
+    // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
+    // reminder may have appeared above the controls.
+    requestAnimationFrame(() => this.controlsIntoView());
   }
 
   resumePosition() {
@@ -734,7 +780,7 @@ export class Player {
   /** Remember on this device which questions were shown and which the learner dismissed. */
   keepSeen() {
     try {
-      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped], answered: [...this.kept] }));
+      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped], answered: [...this.kept], run: this.run }));
     } catch { /* storage full or refused: a reload will ask again */ }
   }
 
@@ -834,6 +880,23 @@ export class Player {
     return { total: graded.length, right, waiting, percent: graded.length ? Math.round((100 * right) / graded.length) : null };
   }
 
+  /** « Refaire la capsule » (end screen, or the block page's link #nouvelle-tentative): a new complete pass,
+   * every question asked again from the start; its answers carry `run` (the server's Attempt.run), and a
+   * complete pass at the block's minimum makes the capsule « maîtrisée ». The first-try score is kept. */
+  newRun() {
+    this.run = Math.max(this.run, this.m.run || 1) + 1;
+    for (const s of [this.done, this.answered, this.results, this.passed, this.shown, this.skipped, this.runFirst, this.kept]) s.clear();
+    this.keepSeen();
+    this.showTodo();
+    if (this.active) this.closeQuestion();
+    this.endBox.hidden = true;
+    delete this.root.dataset.ended;
+    this.root.dataset.run = String(this.run);
+    this.seek(this.m.start);
+    this.announce(`Nouvelle tentative (n° ${this.run}) : toutes les questions sont posées à nouveau.`);
+    this.video.play().catch(() => {});
+  }
+
   ended() {
     const m = this.m, next = m.next, sc = this.score();
     const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
@@ -847,6 +910,11 @@ export class Player {
     const actions = h("p", { class: "gp-end-actions" });
     if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => { this.endBox.hidden = true; this.seek(m.start); this.video.play().catch(() => {}); } }, "Revoir la capsule"));
+    // A new complete pass, every question asked again: its score can make the capsule « maîtrisée »
+    // in the block (the best complete pass counts there; the first try stays the badge's score).
+    if (sc.total && m.user.authenticated && this.root.dataset.completed === "1") {
+      actions.append(h("button", { type: "button", class: "gp-newrun", onclick: () => this.newRun() }, "Refaire la capsule (nouvelle tentative)"));
+    }
     if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
@@ -881,6 +949,10 @@ export class Player {
     const box = h("div", { class: "gp-scores" },
       h("p", { class: "gp-score" }, h("strong", {}, `Score au premier essai : ${first.percent} %`)),
       h("p", { class: "gp-score-detail" }, `${first.right} ${plural(first.right, "question juste", "questions justes")} sur ${sc.total}`));
+    if (this.run > 1) {
+      const right = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind) && this.runFirst.get(i.id) === true).length;
+      box.append(h("p", { class: "gp-run-score" }, `Cette tentative (n° ${this.run}) : ${right} ${plural(right, "juste", "justes")} sur ${sc.total} à la première réponse.`));
+    }
     if (first.right !== sc.right) {
       box.append(h("p", { class: "gp-retried" }, `Après nouvelles tentatives : ${sc.right} ${plural(sc.right, "juste", "justes")} sur ${sc.total}. `
         + "Pour le badge du bloc, seule la première réponse compte."));
@@ -925,20 +997,40 @@ export class Player {
     this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
   }
 
-  /** « Voir la réponse attendue » (free recall): asked of the server, which records it; null when it
-   * cannot be reached (offline), { error } when it refuses. */
+  /** « Voir la réponse attendue » (free recall): asked of the server, which records it; { error } when it
+   * refuses; null when it cannot be reached (offline): then the request is queued like the other offline
+   * actions and sent when the connection returns (`sync()` shows the answer). Only the request is kept on
+   * the device, never the expected answer. */
   async revealAnswer(inter, text) {
     if (!inter.reveal_url) return null;
+    const body = { text, client_id: uuid() };
     try {
-      return await postJSON(inter.reveal_url, { text, client_id: uuid() });
+      return await postJSON(inter.reveal_url, body);
     } catch (e) {
-      if (e instanceof HttpError && e.status < 500 && e.status !== 403) return { error: e.message };
+      if (e instanceof HttpError && e.status < 500 && e.status !== 403 && e.status !== 429) return { error: e.message };
+      enqueue({ kind: "reveal", url: inter.reveal_url, body, interaction: inter.id, capsule: this.m.id,
+        prompt: inter.prompt, replace: `reveal:${inter.id}` });
       return null;
     }
   }
 
+  /** A queued reveal answered once back online: in its question if still open, else under the video. */
+  showRevealed(item, res) {
+    const ev = new CustomEvent("geste:revealed", { detail: { interaction: item.interaction, res, shown: false } });
+    document.dispatchEvent(ev);
+    if (ev.detail.shown) { this.announce("Réponse attendue affichée."); return; }
+    const prompt = (item.prompt || "").replace(/_{3,}/g, "…");
+    const box = h("div", { class: "gp-revealed", role: "status", tabindex: "-1", "data-interaction": item.interaction },
+      h("p", {}, h("strong", {}, `De retour en ligne : réponse attendue à la question « ${prompt} » : `),
+        h("span", { class: "gp-revealed-text", text: res.model_answer || "comparez avec ce que montre la vidéo." })),
+      h("button", { type: "button", class: "gp-revealed-close", onclick: () => box.remove() }, "Fermer"));
+    this.root.querySelector(`.gp-revealed[data-interaction="${item.interaction}"]`)?.remove();
+    this.todoBox.after(box);
+    this.announce(`Réponse attendue à la question « ${prompt} » : ${res.model_answer}`);
+  }
+
   async submit(inter, response) {
-    const body = { response, client_id: uuid(), answered_at: new Date().toISOString() };
+    const body = { response, client_id: uuid(), answered_at: new Date().toISOString(), run: this.run };
     const btn = this.qBox.querySelector(".gq-submit");
     if (btn) btn.disabled = true;
     let res;
@@ -957,7 +1049,8 @@ export class Player {
       this.feedback(inter, { queued: true });
       return;
     }
-    if (!this.answered.has(inter.id) && res.correct != null) this.firstTry.set(inter.id, res.correct);
+    if (!this.answered.has(inter.id) && !this.firstTry.has(inter.id) && res.correct != null) this.firstTry.set(inter.id, res.correct);
+    if (!this.runFirst.has(inter.id) && res.correct != null) this.runFirst.set(inter.id, res.correct);
     this.answered.add(inter.id);
     if (res.correct !== false || SELF_GRADED.has(inter.kind)) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
@@ -1238,12 +1331,14 @@ export class Player {
 
   async sync() {
     const sent = await flush();
+    for (const { item, res } of sent) if (item.kind === "reveal" && res && typeof res.model_answer === "string") this.showRevealed(item, res);
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
     for (const { res } of sent) if (res && "completed" in res) this.onCompleted(res.completed);
     for (const { item, res } of sent) {
       if (item.kind !== "answer" || !res || res.correct == null) continue;
       this.results.set(item.interaction, res.correct);
       if (!this.firstTry.has(item.interaction)) this.firstTry.set(item.interaction, res.correct);
+      if ((item.body.run || 1) === this.run && !this.runFirst.has(item.interaction)) this.runFirst.set(item.interaction, res.correct);
     }
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
