@@ -188,8 +188,14 @@ def test_an_expected_answer_asked_offline_is_queued_and_shown_once_online(live_s
     page.evaluate(ask, recall.pk)
     page.get_by_role("button", name="Voir la réponse attendue").click()
     page.wait_for_selector(".gq-model-offline")
+    # The page is closed while still offline (back online, a page left open would send the queue itself at
+    # its « online » event, racing the reopening), then reopened once the network is back.
+    page.close()
+    assert not errors, errors
     phone_context.set_offline(False)
-    page.reload()
+    page = phone_context.new_page()
+    errors = errors_of(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
     page.locator(".gp-revealed").wait_for(state="visible", timeout=15000)
     assert MODEL in page.inner_text(".gp-revealed")
     assert models.LearnerEvent.objects.filter(user=user, verb="interacted").count() == 2
