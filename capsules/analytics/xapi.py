@@ -43,6 +43,9 @@ EXT_TIME_TO = "https://w3id.org/xapi/video/extensions/time-to"
 EXT_PROGRESS = "https://w3id.org/xapi/video/extensions/progress"
 EXT_LENGTH = "https://w3id.org/xapi/video/extensions/length"
 EXT_SESSION = "https://w3id.org/xapi/video/extensions/session-id"
+# The learner's pass through the capsule an answer belongs to (« Refaire la capsule » starts pass 2):
+# the attempt number of the Tin Can extension registry, so an LRS tells a first try from a later one.
+EXT_ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 SESSION_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://geste.invalid/xapi/sessions")
 
 
@@ -134,6 +137,7 @@ class AttemptRow:
     response: dict
     correct: bool | None
     score: float
+    run: int = 1  # the pass through the capsule (Attempt.run)
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,7 @@ def statement(event: EventRow, scope: CapsuleScope) -> dict | None:
         attempt = event.attempt
         if attempt is not None:
             correct, score, response = attempt.correct, attempt.score, attempt.response
+            stmt["context"]["extensions"] = {EXT_ATTEMPT: max(1, int(attempt.run or 1))}
         else:  # older rows: the event kept a copy of the graded result
             result = data.get("result") or {}
             correct, score = result.get("success"), (result.get("score") or {}).get("scaled", 0)
@@ -354,14 +359,16 @@ def _event_rows(events: QuerySet[LearnerEvent], chunk_size: int = 2000) -> Itera
             attempt_response=Subquery(attempt.values("response")[:1], output_field=JSONField()),
             attempt_correct=Subquery(attempt.values("correct")[:1]),
             attempt_score=Subquery(attempt.values("score")[:1]),
+            attempt_run=Subquery(attempt.values("run")[:1]),
         )
         .order_by("timestamp", "pk")
         .values_list("pk", "user_id", "capsule_id", "verb", "timestamp", "client_id", "data",
-                     "attempt_pk", "attempt_response", "attempt_correct", "attempt_score", "session")
+                     "attempt_pk", "attempt_response", "attempt_correct", "attempt_score", "attempt_run", "session")
     )
-    for pk, user_pk, capsule_pk, verb, ts, cid, data, a_pk, a_resp, a_ok, a_score, session in rows.iterator(
+    for pk, user_pk, capsule_pk, verb, ts, cid, data, a_pk, a_resp, a_ok, a_score, a_run, session in rows.iterator(
             chunk_size):
-        attempt_row = AttemptRow(a_resp or {}, a_ok, a_score or 0.0) if verb == "answered" and a_pk else None
+        attempt_row = (AttemptRow(a_resp or {}, a_ok, a_score or 0.0, a_run or 1)
+                       if verb == "answered" and a_pk else None)
         yield EventRow(pk, user_pk, capsule_pk, verb, ts, cid, data or {}, attempt_row, session)
 
 

@@ -215,6 +215,28 @@ def test_capsule_export_is_valid_xapi_from_real_learner_activity(world):
     assert disposition == f'attachment; filename="xapi-{world["page"].slug}-{today}.json"'
 
 
+def test_an_answer_says_which_pass_through_the_capsule_it_belongs_to(world):
+    """« Refaire la capsule » starts a new pass (Attempt.run): each answered statement carries its pass as the
+    attempt number, so an LRS tells a first try from a later one (before, every answer looked like a first try)."""
+    capsule, q1, alice = world["capsule"], world["q1"], world["alice"]
+    learner = Client()
+    learner.force_login(alice)
+    manifest = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
+    right = next(c["id"] for i in manifest["interactions"] if i["id"] == q1.pk for c in i["choices"]
+                 if c["text"] == "Une clé dynamométrique")
+    post(learner, reverse("learner-answer", args=[q1.pk]),
+         {"response": {"choice": right}, "answered_at": at(40), "run": 2})
+    assert Attempt.objects.filter(user=alice, interaction=q1, run=2).count() == 1
+    designer = Client()
+    designer.force_login(factories.designer())
+    statements, _ = export(designer, reverse("geste_report_capsule_xapi", args=[capsule.pk]))
+    answered = [s for s in statements if s["verb"]["id"] == ADL + "answered"]
+    for stmt in answered:
+        assert_valid_statement(stmt)
+    assert [s["context"]["extensions"][xapi.EXT_ATTEMPT] for s in answered] == [1, 1, 1, 2]
+    assert xapi.EXT_ATTEMPT == "http://id.tincanapi.com/extension/attempt-id"
+
+
 def test_skills_block_export_covers_its_capsules_only(world):
     designer = Client()
     designer.force_login(factories.designer())
