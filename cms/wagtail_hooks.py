@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
@@ -175,8 +175,14 @@ def _page_state(capsule: Capsule, user=None) -> dict:
         state = page.current_workflow_state
         task = state.current_task_state.task.specific if state and state.current_task_state else None
         actions = [a[0] for a in task.get_actions(page, user)] if task is not None and user is not None else []
+        # Approving publishes only at the workflow's last task; before it, it only hands the capsule on to
+        # the next task (a superuser saw « Valider et publier » at the expert's task, and nothing was published).
+        tasks = list(state.workflow.tasks) if state else []
+        ids = [t.pk for t in tasks]
+        later = tasks[ids.index(task.pk) + 1:] if task is not None and task.pk in ids else []
         return {"label": f"En validation ({task.name if task else ''})", "page": page, "in_workflow": True,
-                "task": task.name if task else "", "can_approve": "approve" in actions}
+                "task": task.name if task else "", "can_approve": "approve" in actions,
+                "approve_publishes": not later, "next_task": later[0].name if later else ""}
     from cms.expert_check import changes_requested
 
     changes = changes_requested(page)
@@ -374,12 +380,24 @@ def interaction_place_at_step_end(request, pk: int, interaction_id: int):
 
 
 @_designer_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def interaction_delete(request, pk: int, interaction_id: int):
-    capsule = get_object_or_404(Capsule, pk=pk)
-    get_object_or_404(Interaction, pk=interaction_id, capsule=capsule).delete()
-    messages.success(request, "Interaction supprimée.")
-    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
+    """« Supprimer » asks first (GET: a confirmation page saying how many learners' answers would go with
+    the question); only a POST carrying that page's ``confirm`` field deletes. A walk lost learners'
+    answers to one click on a published capsule: a bare POST now shows the confirmation page instead."""
+    capsule = get_object_or_404(Capsule.objects.select_related("page"), pk=pk)
+    inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
+    back = reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions"
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        inter.delete()
+        messages.success(request, "Interaction supprimée.")
+        return redirect(back)
+    answers = inter.attempts.count() + inter.placement_answers.count()
+    inter.summary = _interaction_summary(inter)
+    return TemplateResponse(request, "capsules/admin/interaction_delete.html", {
+        "capsule": capsule, "inter": inter, "answers": answers, "back": back,
+        "page_state": _page_state(capsule),
+    })
 
 
 @_designer_only

@@ -262,7 +262,7 @@ def test_authoring_screens_edit_delete_and_texts(client, capsule):
     assert page.get_latest_revision_as_object().title == "Nouveau titre"
     assert client.post(reverse("geste_capsule_edit", args=[capsule.pk]), {"title": " "}).status_code == 400
 
-    client.post(reverse("geste_interaction_delete", args=[capsule.pk, inter.pk]))
+    client.post(reverse("geste_interaction_delete", args=[capsule.pk, inter.pk]), {"confirm": "1"})
     assert not Interaction.objects.filter(pk=inter.pk).exists()
     other = FootageFactory()
     assert client.get(reverse("geste_interaction_edit", args=[capsule.pk, 999999])).status_code == 404
