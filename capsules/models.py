@@ -111,6 +111,19 @@ class Footage(models.Model):
     def __str__(self):
         return self.title
 
+    def get_status_display(self) -> str:
+        """The status as people read it. Footage waiting for review with no expert assigned says
+        « Expert à choisir »: nobody can review it yet (a walk saw « En relecture par l'expert » on footage
+        uploaded with « À choisir plus tard », which no expert could see)."""
+        if self.waiting_for_an_expert:
+            return str(_("Expert à choisir"))
+        return str(self._get_FIELD_display(self._meta.get_field("status")))
+
+    @property
+    def waiting_for_an_expert(self) -> bool:
+        """Steps ready for review, but no expert is assigned to review them."""
+        return self.status == self.Status.IN_REVIEW and self.expert_id is None
+
     @property
     def few_hands_at_work(self) -> bool:
         """The motion stage saw no hands working (``media_pipeline.handwork``): the footage does not look
