@@ -52,7 +52,7 @@ def placement_view(request, block_id: int):
     if session is None:
         return TemplateResponse(request, "learning/placement.html",
                                 {**ctx, "wait_until": placement.next_retake_at(request.user, block)})
-    error = ""
+    error, posted = "", None
     if request.method == "POST":
         question = next((q for q in questions if str(q.interaction_id) == request.POST.get("interaction")), None)
         if question is None:
@@ -61,14 +61,17 @@ def placement_view(request, block_id: int):
             placement.answer(session, question.interaction, response_from_form(question.interaction, request.POST))
             return redirect(request.path)
         except InvalidResponse as exc:
-            error = exc.message
+            error, posted = exc.message, request.POST
     question = placement.next_question(session)
     if question is None:
         placement.finish(session)
         return redirect(_block_url(block) + "#parcours")
     index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     return TemplateResponse(request, "learning/placement.html", {
-        **ctx, "question": question_view(question.interaction), "error": error,
+        **ctx, "question": question_view(question.interaction,
+                                         posted if posted and str(question.interaction_id) == posted.get("interaction")
+                                         else None),
+        "error": error,
         "number": index + 1, "total": len(questions),
     })
 
@@ -100,7 +103,9 @@ def practice_view(request):
     shown = [ctx["retry_card"]] if ctx.get("retry_card") else [] if "answered" in ctx else due[:MAX_PAGE_ITEMS]
     # Every due item is on the page (the first one shown): offline, practice.js shows the next one
     # after queueing an answer, so a page cached by the service worker serves the whole day.
-    ctx["items"] = [{"card": c, "question": question_view(c.interaction), "replay_url": _replay_url(c),
+    retry = ctx.get("retry_card")
+    ctx["items"] = [{"card": c, "question": question_view(c.interaction, request.POST if c == retry else None),
+                     "replay_url": _replay_url(c),
                      "client_id": uuid.uuid4(), "offline_url": _offline_url(c)} for c in shown]
     if ctx["items"]:
         first = ctx["items"][0]

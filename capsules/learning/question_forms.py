@@ -38,7 +38,9 @@ def item_token(interaction: Interaction, item_id) -> str:
     return salted_hmac("geste.question_forms.ordering", f"{interaction.pk}:{item_id}").hexdigest()[:12]
 
 
-def question_view(interaction: Interaction) -> QuestionView:
+def question_view(interaction: Interaction, posted: QueryDict | None = None) -> QuestionView:
+    """``posted``: the form sent back with an error; an ordering item keeps the rank the learner gave it
+    (a walk saw every « Rang… » emptied after one duplicate rank)."""
     from capsules.learning.views import public_choices
 
     choices = public_choices(interaction)
@@ -49,6 +51,9 @@ def question_view(interaction: Interaction) -> QuestionView:
         # Rebuild from the stored items (whatever ids the player's view uses), in the shuffled order shown.
         ordered = sorted(ids, key=lambda i: shown.index(texts[i]) if texts[i] in shown else len(shown))
         choices = [{"id": item_token(interaction, i), "text": texts[i]} for i in ordered]
+        for c in choices:
+            rank = (posted.get(f"pos-{c['id']}") or "") if posted is not None else ""
+            c["rank"] = int(rank) if rank.isdigit() else None
     blanks = len((interaction.answer_key or {}).get("blanks", [])) if interaction.kind == "cloze" else 0
     return QuestionView(
         id=interaction.pk, kind=interaction.kind, prompt=interaction.prompt,

@@ -53,6 +53,7 @@ class LearnerLoginForm(AuthenticationForm):
 
 class LearnerSignupForm(UserCreationForm):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    field_order = ["first_name", "username", "password1", "password2"]  # as the page shows them
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -69,6 +70,19 @@ class LearnerSignupForm(UserCreationForm):
         self.fields["password1"].help_text = "Au moins 8 caractères, pas un mot de passe trop courant."
         self.fields["password2"].label = "Mot de passe (confirmation)"
         self.fields["password2"].help_text = ""
+
+    def full_clean(self):
+        """Sent back with errors, the form opens on the first field in error (not on « Prénom », which a
+        walk saw focused above a refused password), each field in error marked for screen readers."""
+        super().full_clean()
+        wrong = [name for name in self.fields if name in self.errors]
+        if not wrong:
+            return
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("autofocus", None)
+            if name in wrong:
+                field.widget.attrs["aria-invalid"] = "true"
+        self.fields[wrong[0]].widget.attrs["autofocus"] = True
 
 
 class LearnerLoginView(LoginView):
