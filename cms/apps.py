@@ -18,3 +18,12 @@ class CmsConfig(AppConfig):
         from cms import auth_backend
 
         auth_backend.connect()
+
+        # Wagtail's page search names no model: its results header read « 1-1 sur 1 None » (a walk searched
+        # for a capsule). It lists pages: say so, in Wagtail's own words (translated by Wagtail).
+        from wagtail.admin.views.pages.search import SearchView
+        from wagtail.models import Page
+
+        if SearchView.verbose_name is None:
+            SearchView.verbose_name = Page._meta.verbose_name
+            SearchView.verbose_name_plural = Page._meta.verbose_name_plural

@@ -85,9 +85,21 @@
   const fileName = form.querySelector("[data-file-name]");
   const input = form.querySelector("input[type=file]");
   // The browser's own "Choose File" / "No file chosen" follow its language: ours are French.
+  // The title starts as the file's name, cleaned ("changement_joint-siphon.MP4" → "Changement joint-siphon"),
+  // while the field is empty or still holds the title made from the previous file: a typed title is kept.
+  const titleInput = form.querySelector("input[name=title]");
+  let madeTitle = "";
+  const titleFrom = (name) => {
+    const words = name.replace(/\.[^.]*$/, "").replace(/_+/g, " ").replace(/\s+/g, " ").trim();
+    return words.charAt(0).toLocaleUpperCase("fr-FR") + words.slice(1);
+  };
   input.addEventListener("change", () => {
     if (fileName) fileName.textContent = input.files[0] ? input.files[0].name : "Aucun fichier choisi";
     input.setCustomValidity("");
+    if (titleInput && input.files[0] && (!titleInput.value.trim() || titleInput.value === madeTitle)) {
+      madeTitle = titleFrom(input.files[0].name).slice(0, 255);
+      titleInput.value = madeTitle;
+    }
   });
   input.addEventListener("invalid", () => input.setCustomValidity("Choisissez une vidéo à téléverser."));
 
