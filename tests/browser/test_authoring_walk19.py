@@ -136,3 +136,70 @@ def test_signup_sent_back_focuses_the_field_in_error(live_server, browser, size)
     expect(page.get_by_label("Prénom")).to_have_value("Léa")
     _shot(page, f"signup-error-{size}")
     ctx.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_capsule_sent_back_keeps_the_steps_and_the_approve_button_says_what_it_does(
+        live_server, browser, approved_footage, size):  # noqa: F811
+    footage, _reviewer, _author = approved_footage
+    boss = designer(username="chef-walk19", is_superuser=True)  # may approve the expert's task too
+    ctx = browser.new_context(locale="fr-FR", viewport=SIZES[size], has_touch=size == "phone")
+    page = ctx.new_page()
+    login(page, live_server.url, boss.username)
+    page.goto(live_server.url + reverse("geste_capsule_create", args=[footage.pk]))
+    page.get_by_label("Titre de la capsule").fill(" ")
+    page.get_by_label("Première étape").select_option(label="2. Dévisser l'écrou (0:06,0)")
+    page.get_by_label("Dernière étape").select_option(label="2. Dévisser l'écrou (0:12,0)")
+    page.get_by_role("button", name="Créer la capsule").click()
+    expect(page.get_by_text("Donnez un titre à la capsule.")).to_be_visible()
+    expect(page.get_by_label("Première étape").locator("option:checked")).to_have_text("2. Dévisser l'écrou (0:06,0)")
+    expect(page.get_by_label("Dernière étape").locator("option:checked")).to_have_text("2. Dévisser l'écrou (0:12,0)")
+    _shot(page, f"capsule-new-error-{size}")
+    page.get_by_label("Titre de la capsule").fill("Dévisser l'écrou")
+    page.get_by_role("button", name="Créer la capsule").click()
+    expect(page.get_by_text("Capsule créée en brouillon.")).to_be_visible()
+    capsule = Capsule.objects.get(title="Dévisser l'écrou")
+    assert (capsule.start, capsule.end) == (6.0, 12.0)
+
+    InteractionFactory(capsule=capsule, time=8.0)
+    authoring.submit_for_validation(capsule, boss)
+    page.goto(live_server.url + reverse("geste_capsule_edit", args=[capsule.pk]))  # loaded again (no fragment)
+    approve = page.get_by_role("button", name="Approuver l'étape « Validation des étapes et des quiz par l'expert »")
+    expect(approve).to_be_visible()
+    expect(page.get_by_role("button", name="Valider et publier la capsule")).to_have_count(0)
+    approve.scroll_into_view_if_needed()
+    _shot(page, f"capsule-approve-expert-task-{size}")
+    approve.click()
+    expect(page.get_by_role("button", name="Valider et publier la capsule")).to_be_visible()
+    capsule.page.refresh_from_db()
+    assert not capsule.page.live
+    ctx.close()
+
+
+def test_placement_ranks_sent_back_keep_the_ranks_given_at_360_px(live_server, phone_context):
+    from capsules.learning.question_forms import item_token
+    from capsules.models import PlacementQuestion
+    from tests import factories, pages
+
+    block = factories.SkillsBlockFactory()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=block, duration=60.0),
+                                       skills_block=block, title="Démonter le siphon")
+    pages.capsule_page(capsule)
+    inter = factories.InteractionFactory(
+        capsule=capsule, kind="ordering", prompt="Remettez les gestes dans l'ordre.",
+        answer_key={"order": ["s1", "s2", "s3"]},
+        choices=[{"id": "s1", "text": "Couper l'eau"}, {"id": "s2", "text": "Dévisser l'écrou"},
+                 {"id": "s3", "text": "Changer le joint"}])
+    PlacementQuestion.objects.create(interaction=inter, accepted=True)
+    learner(username="lea-rangs")
+    page = phone_context.new_page()
+    login(page, live_server.url, "lea-rangs")
+    page.goto(live_server.url + reverse("learner-placement", args=[block.pk]))
+    given = {"s1": "1", "s2": "1", "s3": "3"}  # the same rank twice
+    for s, n in given.items():
+        page.locator(f'select[name="pos-{item_token(inter, s)}"]').select_option(n)
+    page.get_by_role("button", name="Valider et continuer").click()
+    expect(page.get_by_role("alert")).to_have_text("Donnez un rang différent à chaque étape.")
+    for s, n in given.items():
+        expect(page.locator(f'select[name="pos-{item_token(inter, s)}"]')).to_have_value(n)
+    _shot(page, "placement-ranks-error-phone")
