@@ -262,12 +262,13 @@ def test_block_page_scores_say_what_they_are_and_capsules_come_first(live_server
     leave(page)
 
 
-LONG_STEP = "Positionnement et raccordement du siphon sous l'évier"
+LONG_STEP = "Dévissage de l'écrou d'étanchéité"
 
 
 @pytest.mark.timeout(180)
 def test_compact_phone_header_word_wrapped_step_titles_and_a_silent_media(live_server, phone_context, published):  # noqa: F811
-    models.Step.objects.filter(pk=published["steps"][0].pk).update(title=LONG_STEP)
+    # The step with a question: its time and « 1 question » took the row's room from the title.
+    models.Step.objects.filter(pk=published["steps"][1].pk).update(title=LONG_STEP)
     footage = published["footage"]
     footage.probe = {"has_audio": False, "duration": 12.0}
     footage.save(update_fields=["probe"])
