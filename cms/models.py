@@ -123,6 +123,11 @@ class CapsulePage(Page):
     class Meta:
         verbose_name = _("page de capsule")
 
+    def block_page(self):
+        """The live skills block page this capsule's page sits in (the end panel's way back), or None."""
+        parent = self.get_parent() if self.path else None
+        return parent if parent is not None and parent.live and parent.specific_class is SkillsBlockPage else None
+
     def get_context(self, request, *args, **kwargs):
         """Steps, key points, transcript and next capsule, rendered server-side; the player adds the rest.
 
@@ -161,6 +166,7 @@ class CapsulePage(Page):
         context.setdefault("manifest_url", reverse("learner-manifest", args=[capsule.pk]))
         context.update({
             "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
+            "block_page": self.block_page(),
             # A step whose picture is not made yet (split in a reopened review) keeps the list aligned.
             "steps_have_pictures": any(step.keyframe_url for step in steps),
             "poster_url": storage.url(rend.get("poster", "")),

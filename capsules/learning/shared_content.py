@@ -229,6 +229,9 @@ def shared_manifest(capsule: Capsule):
             ],
         },
         "captions": captions,
+        # Whether the media has a sound track (the ingest's probe); None when unknown. Without one the
+        # player shows no volume control.
+        "audio": (footage.probe or {}).get("has_audio"),
         "chapters": reverse("learner-chapters", args=[capsule.pk]),
         "steps": [
             {

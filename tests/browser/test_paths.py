@@ -268,7 +268,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     assert "Déjà maîtrisé" not in path and page.locator(".path-mastered").count() == 0
     consolidate = page.inner_text(".path-consolidate")
     assert real.title in consolidate and "Terminée" in consolidate
-    assert "Score : 0 % (0 question juste sur 2)" in consolidate
+    assert "Vos dernières réponses : 0 % justes (0 sur 2)." in consolidate
     assert "Refaire la capsule" in consolidate and "S'entraîner sur ses questions" in consolidate
     _fits_phone(page)
 

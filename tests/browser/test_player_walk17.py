@@ -236,7 +236,7 @@ def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(liv
     block_url = f"{live_server.url}{published['page'].get_parent().url}"
     page.goto(block_url)
     consolidate = page.locator(".path-consolidate")
-    assert "Meilleure tentative complète : 0 % (minimum 100 %) : pas encore maîtrisée." in consolidate.inner_text()
+    assert "Meilleure tentative complète : 0 % — il faut 100 % pour maîtriser la capsule." in consolidate.inner_text()
     consolidate.get_by_role("link", name="Refaire la capsule").click()
     page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-run='2']", timeout=15000)
     assert "#" not in page.url

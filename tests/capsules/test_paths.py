@@ -413,7 +413,7 @@ def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_worl
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate and "Terminée" in consolidate
-    assert "Score : 0 % (0 question juste sur 2)" in consolidate
+    assert 'Vos dernières réponses : <span class="nb">0 %</span> justes (0 sur 2).' in consolidate
     assert "Refaire la capsule" in consolidate and reverse("learner-practice") in consolidate
 
     # Once each question has been answered right (in the capsule again), the capsule is mastered.
@@ -504,8 +504,12 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate
-    assert "Meilleure tentative complète : 0 % (minimum 50 %) : pas encore maîtrisée." in consolidate
-    assert "(score au premier essai : 0 %)" in consolidate
+    # Each number says what it is (walk 19): the best complete pass against the minimum, the first try
+    # that the badge counts; not the latest answers (100 % after « Réessayer »), which read as a contradiction.
+    assert ('Meilleure tentative complète : <span class="nb">0 %</span> — il faut <span class="nb">50 %</span> '
+            "pour maîtriser la capsule.") in consolidate
+    assert "Premier essai : <span class=\"nb\">0 %</span> — c'est ce score qui compte pour le badge" in consolidate
+    assert "dernières réponses" not in consolidate
     assert f'{caps[0].page.url}#nouvelle-tentative">Refaire la capsule' in consolidate
 
     # A first try that reaches the minimum (one of two right, 50 %) is mastered once every question was right.

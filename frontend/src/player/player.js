@@ -265,9 +265,12 @@ export class Player {
       onclick: () => this.frame(-1) }, "−1 image");
     const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "+1 image (image suivante)", title: "Image suivante (touche .)",
       onclick: () => this.frame(1) }, "+1 image");
-    this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": "Couper le son", "aria-pressed": "false",
+    // A media without a sound track (the manifest's `audio`, from the ingest's probe): no volume control.
+    const silent = m.audio === false;
+    this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": "Couper le son", "aria-pressed": "false", hidden: silent,
       onclick: () => { v.muted = !v.muted; } }, icon("vol"));
-    this.volume = h("input", { type: "range", class: "gp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": "Volume" });
+    this.volume = h("input", { type: "range", class: "gp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": "Volume", hidden: silent });
+    if (silent) this.root.dataset.audio = "0";
     this.volume.addEventListener("input", () => { v.volume = parseFloat(this.volume.value); v.muted = v.volume === 0; });
     v.addEventListener("volumechange", () => this.showVolume());
     const fs = h("button", { type: "button", class: "gp-fs", "aria-label": "Plein écran", onclick: () => this.fullscreen() }, icon("full"));
@@ -814,6 +817,13 @@ export class Player {
     const end = ls ? Math.min(loopEnd(ls), m.end) : Infinity;
     const lead = Math.max(0.05, 1.5 * FRAME * v.playbackRate);
     if (ls && !q && !v.seeking && (t >= end - lead || t < ls.start - 0.5) && (!this.active || !v.paused)) {
+      // A question of the step still ahead in the last moments before the turn (the margin, larger at
+      // 2×, fell past it: a question at the step's end was never asked while looping, walk 19): asked
+      // here, the loop turns back once it is answered (« Continuer » plays on to the step's end).
+      const last = t >= end - lead && !this.active
+        ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time >= ls.start - 0.01 && i.time < end + 0.005)
+        : null;
+      if (last) { this.ask(last); return; }
       this.loopBack();
       return;
     }
@@ -893,8 +903,30 @@ export class Player {
     delete this.root.dataset.ended;
     this.root.dataset.run = String(this.run);
     this.seek(this.m.start);
+    this.backToPlayer();
     this.announce(`Nouvelle tentative (n° ${this.run}) : toutes les questions sont posées à nouveau.`);
     this.video.play().catch(() => {});
+  }
+
+  /** « Refaire la capsule (nouvelle tentative) » in the end panel, once the server says the capsule is
+   * completed: a new complete pass, every question asked again; its score can make the capsule
+   * « maîtrisée » in the block (the best complete pass counts there; the first try stays the badge's).
+   * The completion often comes after the end panel is drawn (the progress sent at the video's end):
+   * `onCompleted()` adds it then (walk 19: a learner who had just completed it never saw it). */
+  newRunButton(actions = this.endBox.querySelector(".gp-end-actions")) {
+    const m = this.m;
+    if (!actions || actions.querySelector(".gp-newrun") || !this.score().total || !m.user.authenticated || this.root.dataset.completed !== "1") return;
+    const btn = h("button", { type: "button", class: "gp-newrun", onclick: () => this.newRun() }, "Refaire la capsule (nouvelle tentative)");
+    const again = actions.querySelector(".gp-again");
+    if (again) again.after(btn); else actions.append(btn);
+  }
+
+  /** Back to the player after the end panel closed (« Refaire / Revoir la capsule »): the focus on play
+   * (it fell to <body> with the hidden panel) and the video in view (on a 360-px phone it was above). */
+  backToPlayer() {
+    this.playBtn.focus({ preventScroll: true });
+    const top = this.root.getBoundingClientRect().top;
+    if (top < 0 || this.video.getBoundingClientRect().bottom > window.innerHeight) this.root.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   ended() {
@@ -909,12 +941,13 @@ export class Player {
     }
     const actions = h("p", { class: "gp-end-actions" });
     if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
-    actions.append(h("button", { type: "button", class: "gp-again", onclick: () => { this.endBox.hidden = true; this.seek(m.start); this.video.play().catch(() => {}); } }, "Revoir la capsule"));
-    // A new complete pass, every question asked again: its score can make the capsule « maîtrisée »
-    // in the block (the best complete pass counts there; the first try stays the badge's score).
-    if (sc.total && m.user.authenticated && this.root.dataset.completed === "1") {
-      actions.append(h("button", { type: "button", class: "gp-newrun", onclick: () => this.newRun() }, "Refaire la capsule (nouvelle tentative)"));
-    }
+    actions.append(h("button", { type: "button", class: "gp-again", onclick: () => {
+      this.endBox.hidden = true; this.seek(m.start); this.backToPlayer(); this.video.play().catch(() => {});
+    } }, "Revoir la capsule"));
+    this.newRunButton(actions);
+    // The way back to the skills block the capsule belongs to (walk 19: the end offered no way back).
+    const block = this.root.dataset.blockUrl;
+    if (block) actions.append(h("a", { class: "gp-block-link", href: block }, `Retour au bloc : ${this.root.dataset.blockTitle || ""}`));
     if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
@@ -1149,6 +1182,9 @@ export class Player {
       }
       note.hidden = !on;
       if (on) sec.dataset.concealed = "1"; else delete sec.dataset.concealed;
+      // What is hidden is out of reach too: the step list's buttons (their titles hidden, they were empty
+      // buttons on the Tab path, and clickable), the transcript's search and times (walk 19).
+      for (const el of sec.querySelectorAll(":scope > ol, :scope > .gp-transcript")) el.inert = on;
     }
     this.stepLabel.hidden = on;
     // The steps' names on the step buttons under the seek bar (shown on hover) too.
@@ -1211,6 +1247,7 @@ export class Player {
       this.root.dataset.completed = "1";
       this.status.textContent = "Capsule terminée.";
       this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
+      if (this.root.dataset.ended === "1" && !this.endBox.hidden) this.newRunButton();
       this.checkBadge();
     }
   }
