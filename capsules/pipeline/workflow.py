@@ -40,7 +40,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("transcode", ("ingest",), "media", _("Rendus vidéo (HLS, MP4, vignettes)")),
     StageSpec("audio", ("ingest",), "media", _("Extraction de l'audio")),
     StageSpec("transcribe", ("audio",), "asr", _("Transcription du commentaire")),
-    StageSpec("translate", ("audio",), "asr", _("Sous-titres anglais (traduction)")),
+    StageSpec("translate", ("audio", "transcribe"), "asr", _("Sous-titres anglais (traduction)")),
     StageSpec("motion", ("ingest",), "media", _("Analyse du mouvement")),
     StageSpec("segment", ("motion", "transcribe"), "media", _("Découpage en étapes")),
     StageSpec("draft_quizzes", ("segment",), "media", _("Propositions de quiz (commentaire)")),

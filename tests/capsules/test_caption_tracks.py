@@ -209,3 +209,27 @@ def test_translate_with_no_cues_skips_in_french(storage_root):
     footage.refresh_from_db()
     assert footage.renditions["captions"] == {"fr": "x/captions.fr.vtt"}
     assert not Transcript.objects.filter(footage=footage, task="translate").exists()
+
+
+def test_translate_skips_when_the_transcription_found_no_speech():
+    """English subtitles translate the commentary: none where the transcription heard no word (a walk saw
+    Whisper's translate task offer « He is nice. » on a clip whose French transcript was empty)."""
+    stage = get_stage("translate")
+    footage = factories.FootageFactory(language="fr")
+
+    def ctx_after(segments):
+        ctx = _ctx(footage, "translate")
+        manifest, prefix = _stored(footage, "transcribe", f"t{len(segments)}")
+        key = f"{prefix}/{manifest['files']['transcript']}"
+        default_storage.delete(key)
+        default_storage.save(key, ContentFile(json.dumps({"language": "fr", "segments": segments}).encode()))
+        ctx.upstream["transcribe"] = StageRun.objects.create(
+            run=ctx.run, name="transcribe", status=StageRun.Status.SUCCEEDED,
+            output_keys={"prefix": prefix, "manifest": manifest})
+        return ctx
+
+    stage.check(ctx_after(SEGMENTS["transcribe"]))  # words heard: translated
+    with pytest.raises(Skip, match="Aucune parole"):
+        stage.check(ctx_after([]))
+    with pytest.raises(Skip, match="Aucune parole"):
+        stage.check(ctx_after([{"start": 0.0, "end": 1.0, "text": "  ", "words": []}]))

@@ -3,7 +3,9 @@
 Learners who do not read French get a second captions track. Whisper translates straight from
 the speech (no text translation model to ship); the source language is the footage's, and
 "auto" lets Whisper detect it. Speech that is already English gets no translation: the
-transcribe stage's own captions are the English track then.
+transcribe stage's own captions are the English track then. It runs after the transcription: where
+that found no speech there is nothing to translate (a walk saw « He is nice. » offered as English
+subtitles of a clip without a word, whose French transcription said « Aucune parole détectée »).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def _already_english() -> str:
     return _("Le commentaire est déjà en anglais : sa transcription sert de sous-titres anglais.")
 
 
+def _spoken(ctx) -> bool:
+    """Whether the transcription of this run holds any words."""
+    data = storage.read_json(ctx.upstream_file("transcribe", "transcript"))
+    return any((seg.get("text") or "").strip() for seg in data.get("segments") or [])
+
+
 def translate_settings(footage: Footage) -> TranscribeSettings:
     """The transcribe stage's settings (model, beam, vocabulary) with the translate task."""
     return replace(transcribe_settings(footage), task="translate")
@@ -56,6 +64,8 @@ class TranslateStage(Stage):
             raise Skip(_("Pas de piste audio : pas de sous-titres anglais."))
         if translate_settings(ctx.footage).language == TARGET:
             raise Skip(_already_english())
+        if ctx.upstream_ran("transcribe") and not _spoken(ctx):
+            raise Skip(_("Aucune parole dans le commentaire : pas de sous-titres anglais."))
 
     def compute(self, ctx, workdir, progress):
         with storage.local_copy(ctx.upstream_file("audio", "wav")) as wav:
