@@ -82,6 +82,16 @@
     return true;
   }
   const titleField = (i) => $("steps").querySelector(`[data-step-title="${i}"]`);
+  /* The step the keyboard is on: its time, title or « Annuler la fusion » in the list, or its block on
+   * the timeline; -1 elsewhere. M, C, N and P act from it (walk 19: they acted on the step selected
+   * earlier, another one than the step the focus was on). */
+  function focusedStep(node = document.activeElement) {
+    if (!node || !node.closest) return -1;
+    const block = node.closest(".geste-timeline__step");
+    if (block && track.contains(block)) return +block.dataset.stepIndex;
+    const item = node.closest(".geste-steps > li");
+    return item && $("steps").contains(item) ? [...$("steps").children].indexOf(item) : -1;
+  }
 
   async function api(url, method, body) {
     const res = await fetch(url, {
@@ -310,6 +320,7 @@
       // A touch or click puts the playhead where it lands; Enter or Space (no pointer: detail 0) at the
       // step's start, as its time in the list does (it went to 0 s).
       block.addEventListener("click", (ev) => { seek(ev.detail === 0 ? steps[i].start : timeAt(ev.clientX)); select(i); });
+      block.addEventListener("focus", () => select(i));  // the step the keyboard is on is the one M and C act on
       track.append(block);
     });
     boundaries().forEach((b) => {
@@ -544,7 +555,7 @@
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
           "aria-label": `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`,
-          onclick: () => { seek(s.start); select(i); } }),
+          onclick: () => { seek(s.start); select(i); }, onfocus: () => select(i) }),
         input,
         s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
         // Under the merged step, where the expert looks: undo it, until another change is saved.
@@ -602,7 +613,13 @@
   function renderLists() {
     renderStepList();
     const kps = $("key-points");
-    kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}` },
+    // Drawn anew (a save's answer): the focus on one of its buttons stays on the same button of the same
+    // key point, else on the line that took its place; it fell to the page's body.
+    const active = document.activeElement;
+    const kept = active && kps.contains(active) && active.closest("li[data-key-point]");
+    const keep = kept ? { id: kept.dataset.keyPoint, at: [...kps.children].indexOf(kept),
+      role: active.classList.contains("geste-steps__time") ? "time" : "delete" } : null;
+    kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}`, "data-key-point": k.id },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
@@ -611,6 +628,12 @@
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
         onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
       : [el("li", { text: "Aucun." })]));
+    if (keep) {
+      const line = kps.querySelector(`li[data-key-point="${keep.id}"]`) || kps.children[Math.min(keep.at, kps.children.length - 1)];
+      const time = line && line.querySelector(".geste-steps__time");
+      const del = line && line.querySelector("button[aria-label^='Supprimer']");
+      focusFirst(keep.role === "time" ? time : del, time, root.querySelector('[data-action="key-point"]'));
+    }
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
@@ -782,9 +805,17 @@
   function addKeyPoint() {
     if (!canEdit()) return;
     const t = round3(playhead);
-    openDialog("key-point", (data) => send(ds.keyPointsUrl, "POST",
-      { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté."),
-      (d) => { d.querySelector('[data-role="kp-time"]').textContent = fmt(t); });
+    // Opened from the key-points list (K on one of its lines): once saved, the focus goes to the new
+    // key point there, not out of the list (walk 19).
+    const fromList = $("key-points").contains(document.activeElement);
+    const before = new Set(state.key_points.map((k) => k.id));
+    openDialog("key-point", async (data) => {
+      const ok = await send(ds.keyPointsUrl, "POST",
+        { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté.");
+      const added = $("key-points").querySelector(`li[data-key-point="${state.key_points.find((k) => !before.has(k.id))?.id}"]`);
+      if (ok && fromList && added) focusFirst(added.querySelector(".geste-steps__time"));
+      return ok;
+    }, (d) => { d.querySelector('[data-role="kp-time"]').textContent = fmt(t); });
   }
 
   function comment() {
@@ -833,10 +864,11 @@
     const t = ev.target;
     if (t.closest && (t.closest("input, textarea, select, dialog, [contenteditable]"))) return;
     const key = ev.key.toLowerCase();
+    // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
+    const onStep = focusedStep(t);
+    if (onStep >= 0 && ["m", "c", "n", "p"].includes(key)) select(onStep);
     const map = { s: split, m: merge, e: addStep, k: addKeyPoint, c: comment, a: approve,
-      // No step yet (footage where no hands were seen): nothing to go to.
-      n: () => { if (steps.length) { select(selected + 1); seek(steps[selected].start); } },
-      p: () => { if (steps.length) { select(selected - 1); seek(steps[selected].start); } } };
+      n: () => goToStep(selected + 1, t), p: () => goToStep(selected - 1, t) };
     if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
       ev.preventDefault();
       if (video.paused) video.play().catch(() => {}); else video.pause();
@@ -844,6 +876,20 @@
     }
     if (map[key]) { ev.preventDefault(); map[key](); }
   });
+
+  /* N / P: the next (previous) step is selected, the playhead goes to its start and the focus with it:
+   * from the timeline (a block, a limit, the playhead) to its block, else to its time in the list. */
+  function goToStep(i, from) {
+    if (!steps.length) return;  // no step yet (footage where no hands were seen): nothing to go to
+    select(i);
+    seek(steps[selected].start);
+    const onTimeline = from && from.closest && timeline.contains(from);
+    const target = onTimeline ? track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)
+      : $("steps").children[selected]?.querySelector(".geste-steps__time");
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest" });
+  }
 
   /* ---- video --------------------------------------------------------------------------------- */
 

@@ -1,0 +1,123 @@
+"""First-user walk 19 of the expert's review screen, keyboard only, on a desktop and on a 360 px phone:
+M and C act on the step the keyboard is on (they acted on the step selected earlier, another one), N and
+P go on from it and take the focus along; a key point added from the key-points list leaves the focus on
+it there."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from capsules.models import Step
+from tests.browser.conftest import login
+from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ACTIVE = """() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return 'BODY';
+  if (a.dataset.stepTitle !== undefined) return `title:${a.dataset.stepTitle}`;
+  if (a.dataset.action) return `action:${a.dataset.action}`;
+  if (a.dataset.role) return `role:${a.dataset.role}`;
+  if (a.classList.contains('geste-timeline__step')) return `block:${a.dataset.stepIndex}`;
+  const kp = a.closest('li[data-key-point]');
+  if (kp) return `key-point:${a.textContent}`;
+  const li = a.closest('.geste-steps > li');
+  if (li) return `time:${[...li.parentNode.children].indexOf(li)}`;
+  return a.outerHTML.slice(0, 80);
+}"""
+
+
+def _open(browser, live_server, footage, user, width=1280, height=800, **kw):
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height}, **kw)
+    page = ctx.new_page()
+    login(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(footage.steps.count())
+    return ctx, page
+
+
+def _focus_on(page, expected: str) -> None:
+    for _ in range(50):
+        if page.evaluate(ACTIVE) == expected:
+            return
+        page.wait_for_timeout(100)
+    assert page.evaluate(ACTIVE) == expected
+
+
+def _titles(footage) -> list[str]:
+    return list(Step.objects.filter(footage=footage).order_by("start").values_list("title", flat=True))
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone-360"])
+def test_m_and_c_act_on_the_step_the_keyboard_is_on(live_server, browser, footage_in_review, phone):  # noqa: F811
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer,
+                      **({"width": 360, "height": 740, "has_touch": True, "is_mobile": True} if phone else {}))
+    # The first step is selected (its title had the focus); Tab goes on to the second step's time.
+    page.locator('[data-step-title="0"]').focus()
+    page.keyboard.press("Tab")
+    _focus_on(page, "time:1")
+    page.keyboard.press("c")  # the comment is about the step the keyboard is on, not « Couper l'eau »
+    expect(page.locator('[data-role="comment-step"]')).to_have_text("Dévisser l'écrou")
+    page.keyboard.press("Escape")
+    _focus_on(page, "time:1")
+    page.keyboard.press("m")  # the second step takes the third in, the first stays as it was
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étapes fusionnées et enregistrées.")
+    assert _titles(footage) == ["Couper l'eau", "Dévisser l'écrou ; Remonter le siphon"]
+    _focus_on(page, "time:1")
+    expect(page.locator(".geste-steps > li").nth(1)).to_have_class("is-selected")
+    ctx.close()
+
+
+def test_n_and_p_go_on_from_the_focused_step_and_take_the_focus(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    playhead = page.locator('[data-role="playhead"]')
+    page.locator(".geste-timeline__step").nth(2).click()  # the last step selected with the mouse
+    page.locator(".geste-steps__time").first.focus()  # then the keyboard on the first step's time
+    page.keyboard.press("n")
+    expect(playhead).to_have_text("0:06,0")  # the second step, not the last one again
+    _focus_on(page, "time:1")
+    expect(page.locator(".geste-steps > li").nth(1)).to_have_class("is-selected")
+    page.keyboard.press("n")
+    expect(playhead).to_have_text("0:13,0")
+    _focus_on(page, "time:2")
+    page.keyboard.press("p")
+    page.keyboard.press("p")
+    expect(playhead).to_have_text("0:00,0")
+    _focus_on(page, "time:0")
+    # On the timeline the focus goes from block to block.
+    page.locator(".geste-timeline__step").nth(2).click()
+    page.locator(".geste-timeline__step").first.focus()
+    page.keyboard.press("n")
+    expect(playhead).to_have_text("0:06,0")
+    _focus_on(page, "block:1")
+    expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
+    ctx.close()
+
+
+def test_a_key_point_added_from_the_list_keeps_the_focus_in_the_list(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("k")
+    page.keyboard.type("Vanne fermée")
+    page.get_by_role("button", name="Ajouter").press("Enter")
+    expect(page.locator(".geste-key-points li", has_text="Vanne fermée")).to_have_count(1)
+    slider = page.locator('[data-role="playhead-line"]')
+    slider.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("PageDown")  # 0:15,0
+    page.locator(".geste-key-points .geste-steps__time").first.focus()
+    page.keyboard.press("k")
+    page.keyboard.type("Gants")
+    page.keyboard.press("Tab")  # « Annuler »
+    page.keyboard.press("Tab")  # « Ajouter »
+    page.keyboard.press("Enter")
+    expect(page.locator(".geste-key-points li")).to_have_count(2)
+    # On the new key point, in the list (it went out of the list, to the toolbar).
+    _focus_on(page, "key-point:0:15,0")
+    expect(page.locator(".geste-key-points li").nth(1)).to_contain_text("Gants")
+    ctx.close()
