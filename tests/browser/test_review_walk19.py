@@ -1,11 +1,15 @@
 """First-user walk 19 of the expert's review screen, keyboard only, on a desktop and on a 360 px phone:
 M and C act on the step the keyboard is on (they acted on the step selected earlier, another one), N and
 P go on from it and take the focus along; a key point added from the key-points list leaves the focus on
-it there."""
+it there; the approval's confirmation names the steps without a title (and waits for them) and the steps
+marked « À vérifier »."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from capsules.models import Step
@@ -121,3 +125,49 @@ def test_a_key_point_added_from_the_list_keeps_the_focus_in_the_list(live_server
     _focus_on(page, "key-point:0:15,0")
     expect(page.locator(".geste-key-points li").nth(1)).to_contain_text("Gants")
     ctx.close()
+
+
+def test_approving_names_untitled_and_doubtful_steps_first(live_server, browser, footage_in_review):  # noqa: F811
+    """The confirmation said nothing of steps without a title (the server refused the approval only after
+    it) nor of steps marked « À vérifier »: it names both, and waits for the titles."""
+    footage, reviewer = footage_in_review
+    steps = list(Step.objects.filter(footage=footage).order_by("start"))
+    Step.objects.filter(pk__in=[steps[1].pk, steps[2].pk]).update(title="")
+    Step.objects.filter(pk__in=[steps[0].pk, steps[2].pk]).update(confidence=0.3)
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    expect(page.locator(".geste-steps__doubt")).to_have_count(2)  # how the list shows a low confidence
+    dialog = page.locator('[data-dialog="approve"]')
+    confirm = dialog.locator('[data-role="confirm-approve"]')
+    page.locator('[data-action="approve"]').click()
+    expect(dialog.locator('[data-role="approve-untitled"]')).to_have_text(
+        "Les étapes 2 et 3 n'ont pas de titre : donnez-leur un titre avant de valider.")
+    expect(dialog.locator('[data-role="approve-doubtful"]')).to_have_text(
+        "Les étapes 1 et 3 sont marquées « À vérifier » : les avez-vous regardées ?")
+    expect(confirm).to_be_disabled()
+    page.keyboard.press("Escape")
+    for i, title in ((1, "Dévisser l'écrou"), (2, "Remonter le siphon")):
+        page.locator(f'[data-step-title="{i}"]').fill(title)
+        page.locator(f'[data-step-title="{i}"]').press("Enter")
+        expect(page.locator('[data-role="saved"]')).to_have_text("Titre enregistré.")
+    page.keyboard.press("a")
+    expect(dialog.locator('[data-role="approve-untitled"]')).to_be_hidden()
+    expect(dialog.locator('[data-role="approve-doubtful"]')).to_be_visible()  # a question, not a refusal
+    expect(confirm).to_be_enabled()
+    confirm.click()
+    expect(page.locator('[data-role="locked"]')).to_be_visible()
+    ctx.close()
+    footage.refresh_from_db()
+    assert footage.status == "approved"
+
+
+def test_the_server_refuses_to_approve_a_step_without_a_title_in_french(client, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    Step.objects.filter(footage=footage, start=6).update(title="  ")
+    client.force_login(reviewer)
+    res = client.post(reverse("review_api:approve", args=[footage.pk]),
+                      json.dumps({"version": footage.review_version}), content_type="application/json")
+    assert res.status_code == 400
+    assert res.json() == {"detail": "Validation refusée : chaque étape doit avoir un titre.", "errors": [
+        {"message": "Étape 2 : donnez-lui un titre avant de valider.", "index": 1, "field": "title"}]}
+    footage.refresh_from_db()
+    assert footage.status != "approved"

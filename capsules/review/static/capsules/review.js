@@ -557,7 +557,7 @@
           "aria-label": `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`,
           onclick: () => { seek(s.start); select(i); }, onfocus: () => select(i) }),
         input,
-        s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
+        doubtful(s) ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
         // Under the merged step, where the expert looks: undo it, until another change is saved.
         undoMerge && undoMerge.at === i && undoMerge.version === state.version && allowed()
           ? el("button", { type: "button", class: "button button-small button-secondary geste-steps__undo",
@@ -729,6 +729,11 @@
     saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok && focusFirst(titleField(i))) titleField(i).select(); });
   }
 
+  // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
+  const doubtful = (s) => Boolean(s.confidence && s.confidence < 0.5);
+  // Step numbers as a sentence says them: "2", "2 et 3", "2, 3 et 5".
+  const numbers = (ns) => (ns.length < 2 ? `${ns[0]}` : `${ns.slice(0, -1).join(", ")} et ${ns[ns.length - 1]}`);
+
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
   const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
 
@@ -830,8 +835,24 @@
     if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
     const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `« ${s.title.trim()} »` : null)).filter(Boolean);
+    // A step without a title cannot be approved (learners read it in the chapters): named, the
+    // confirmation disabled (walk 19: the server's refusal came only after confirming). Steps marked
+    // « À vérifier » are named as a question, without blocking.
+    const untitled = steps.flatMap((s, i) => ((s.title || "").trim() ? [] : [i + 1]));
+    const doubts = steps.flatMap((s, i) => (doubtful(s) ? [i + 1] : []));
     openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), "Décision enregistrée."),
       (d) => {
+        const blocking = d.querySelector('[data-role="approve-untitled"]');
+        blocking.textContent = !untitled.length ? ""
+          : untitled.length === 1 ? `L'étape ${untitled[0]} n'a pas de titre : donnez-lui un titre avant de valider.`
+            : `Les étapes ${numbers(untitled)} n'ont pas de titre : donnez-leur un titre avant de valider.`;
+        blocking.hidden = !untitled.length;
+        d.querySelector('[data-role="confirm-approve"]').disabled = untitled.length > 0;
+        const unsure = d.querySelector('[data-role="approve-doubtful"]');
+        unsure.textContent = !doubts.length ? ""
+          : doubts.length === 1 ? `L'étape ${doubts[0]} est marquée « À vérifier » : l'avez-vous regardée ?`
+            : `Les étapes ${numbers(doubts)} sont marquées « À vérifier » : les avez-vous regardées ?`;
+        unsure.hidden = !doubts.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
         note.textContent = n ? `${n} ${n > 1 ? "étapes gardent" : "étape garde"} un titre par défaut (${defaults.join(", ")}) : `
