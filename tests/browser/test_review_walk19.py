@@ -171,3 +171,21 @@ def test_the_server_refuses_to_approve_a_step_without_a_title_in_french(client, 
         {"message": "Étape 2 : donnez-lui un titre avant de valider.", "index": 1, "field": "title"}]}
     footage.refresh_from_db()
     assert footage.status != "approved"
+
+
+def test_times_are_rounded_to_the_nearest_tenth(live_server, browser, footage_in_review):  # noqa: F811
+    """A limit at 9.584 s read 0:09,5 (the tenth truncated): it reads 0:09,6, in the step list, on the
+    limit's slider and on the playhead."""
+    footage, reviewer = footage_in_review
+    Step.objects.filter(footage=footage, start=6).update(end=9.584)
+    Step.objects.filter(footage=footage, start=13).update(start=9.584)
+    ctx, page = _open(browser, live_server, footage, reviewer, width=360, height=740, has_touch=True, is_mobile=True)
+    times = page.locator(".geste-steps__time")
+    expect(times.nth(1)).to_have_text("0:06,0 – 0:09,6")
+    expect(times.nth(2)).to_have_text("0:09,6 – 0:20,0")
+    expect(page.locator('.geste-timeline__handle[data-prev="1"][data-next="2"]')).to_have_attribute(
+        "aria-valuetext", "0:09,6")
+    times.nth(2).focus()
+    page.keyboard.press("Enter")  # the playhead at the step's start
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:09,6")
+    ctx.close()
