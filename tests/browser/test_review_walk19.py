@@ -144,6 +144,8 @@ def test_approving_names_untitled_and_doubtful_steps_first(live_server, browser,
     expect(dialog.locator('[data-role="approve-doubtful"]')).to_have_text(
         "Les étapes 1 et 3 sont marquées « À vérifier » : les avez-vous regardées ?")
     expect(confirm).to_be_disabled()
+    # Read first when it opens: the steps without a title, those to check, then what approving certifies.
+    assert dialog.get_attribute("aria-describedby") == "approve-untitled approve-doubtful approve-text"
     page.keyboard.press("Escape")
     for i, title in ((1, "Dévisser l'écrou"), (2, "Remonter le siphon")):
         page.locator(f'[data-step-title="{i}"]').fill(title)

@@ -859,6 +859,9 @@
           + `les apprenants ${n > 1 ? "les" : "le"} liront tel${n > 1 ? "s" : ""} quel${n > 1 ? "s" : ""}. `
           + `Annulez pour ${n > 1 ? "les" : "le"} renommer, ou confirmez pour valider quand même.` : "";
         note.hidden = !n;
+        // What the dialog is described by: the warnings it shows, first, then what approving certifies.
+        d.setAttribute("aria-describedby", [...d.querySelectorAll(".geste-dialog__warning")]
+          .filter((w) => w.textContent).map((w) => w.id).concat("approve-text").join(" "));
       },
       // The button pressed is hidden once approved: the focus goes to the note that says so.
       (ok) => (ok ? $("locked") : null));
