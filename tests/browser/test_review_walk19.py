@@ -191,3 +191,43 @@ def test_times_are_rounded_to_the_nearest_tenth(live_server, browser, footage_in
     page.keyboard.press("Enter")  # the playhead at the step's start
     expect(page.locator('[data-role="playhead"]')).to_have_text("0:09,6")
     ctx.close()
+
+
+def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, browser, footage_in_review):  # noqa: F811
+    """One paragraph said the arrows move a limit, the next that they place the playhead: they do each, on
+    the one that has the focus. The help says so, and what it says is what the keys do."""
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    edit_help = " ".join(page.locator('[data-role="edit-help"]').inner_text().split())
+    playhead_help = " ".join(page.locator("#geste-playhead-help").inner_text().split())
+    assert ("Une limite entre deux étapes se déplace à la souris en la faisant glisser, ou au clavier quand elle "
+            "a le focus (Tab jusqu'à elle) : ← / →, un dixième de seconde ; Maj : une seconde ; "
+            "Page ↑ / Page ↓ : cinq secondes.") in edit_help, edit_help
+    assert "tête de lecture" not in edit_help.split("Une limite", 1)[1].split("Espace")[0]
+    assert playhead_help.startswith(
+        "La tête de lecture se déplace au clavier quand elle a le focus (Tab jusqu'à elle) : flèches, un dixième "
+        "de seconde ; Maj : une seconde ; Page ↑ / Page ↓ : cinq secondes ; Début / Fin : début / fin de la "
+        "vidéo."), playhead_help
+    # What it says: on a limit the arrows move the limit, not the playhead...
+    playhead = page.locator('[data-role="playhead"]')
+    handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    expect(handle).to_have_attribute("aria-valuetext", "0:06,1")
+    page.keyboard.press("Shift+ArrowLeft")
+    expect(handle).to_have_attribute("aria-valuetext", "0:05,1")
+    page.keyboard.press("PageDown")
+    expect(handle).to_have_attribute("aria-valuetext", "0:01,0")  # clamped: the first step keeps 1 s
+    expect(playhead).to_have_text("0:00,0")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    # ... on the playhead they move the playhead, not a limit.
+    page.locator('[data-role="playhead-line"]').focus()
+    page.keyboard.press("ArrowRight")
+    expect(playhead).to_have_text("0:00,1")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(playhead).to_have_text("0:01,1")
+    page.keyboard.press("End")
+    expect(playhead).to_have_text("0:20,0")
+    handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
+    expect(handle).to_have_attribute("aria-valuetext", "0:01,0")
+    ctx.close()
