@@ -2,7 +2,8 @@
 M and C act on the step the keyboard is on (they acted on the step selected earlier, another one), N and
 P go on from it and take the focus along; a key point added from the key-points list leaves the focus on
 it there; the approval's confirmation names the steps without a title (and waits for them) and the steps
-marked « À vérifier »."""
+marked « À vérifier »; times round to the nearest tenth; the help says what the arrows move; letters
+typed at once after E name the new step instead of firing shortcuts."""
 
 from __future__ import annotations
 
@@ -231,3 +232,69 @@ def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, brow
     handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
     expect(handle).to_have_attribute("aria-valuetext", "0:01,0")
     ctx.close()
+
+
+def _gap_and_playhead_in_it(page) -> None:
+    page.locator('[data-role="playhead-line"]').focus()
+    page.keyboard.press("End")
+    page.keyboard.press("PageDown")  # 0:15,0, after the last step (it ends at 13 s)
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:15,0")
+
+
+def test_typing_at_once_after_e_names_the_new_step(live_server, browser, footage_in_review):  # noqa: F811
+    """E put the focus in the new step's title only once the save came back: the letters typed at once
+    (« Mastic neuf ») went to the shortcuts meanwhile — M merged, C opened a comment, A the approval. On a
+    slow link (the save held back here) they are typed into the title."""
+    footage, reviewer = footage_in_review
+    Step.objects.filter(footage=footage, start=13).delete()
+    held = []
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    page.route("**/api/review/footage/*/steps/",
+               lambda route: held.append(route) if route.request.method == "PUT" else route.continue_())
+    _gap_and_playhead_in_it(page)
+    page.keyboard.press("e")
+    page.keyboard.type("Mastic neuf")
+    title = page.locator('[data-step-title="2"]')
+    expect(title).to_have_value("Mastic neuf")
+    expect(title).to_be_focused()
+    expect(page.locator("dialog[open]")).to_have_count(0)  # no comment, no approval opened
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)  # nothing merged
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held.pop(0).continue_()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étape ajoutée et enregistrée.")
+    expect(title).to_have_value("Mastic neuf")  # the answer did not undo the typing
+    page.unroute("**/api/review/footage/*/steps/")
+    title.press("Enter")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Titre enregistré.")
+    assert _titles(footage) == ["Couper l'eau", "Dévisser l'écrou", "Mastic neuf"]
+    ctx.close()
+
+
+def test_a_new_step_the_save_loses_takes_its_typed_title_away(live_server, browser, footage_in_review):  # noqa: F811
+    """The new step shows (and takes the typing) before it is saved: if the save fails, it goes again,
+    with its field, and what was typed in it renames no other step."""
+    footage, reviewer = footage_in_review
+    Step.objects.filter(footage=footage, start=13).delete()
+    held = []
+    ctx, page = _open(browser, live_server, footage, reviewer)
+    page.route("**/api/review/footage/*/steps/",
+               lambda route: held.append(route) if route.request.method == "PUT" else route.continue_())
+    _gap_and_playhead_in_it(page)
+    page.keyboard.press("e")
+    page.keyboard.type("Mastic")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held.pop(0).abort("failed")
+    expect(page.locator('[data-role="message"]')).to_contain_text("Connexion perdue")
+    expect(page.locator(".geste-timeline__step")).to_have_count(2)
+    expect(page.locator(".geste-steps__title")).to_have_count(2)
+    _focus_on(page, "action:add-step")
+    page.wait_for_timeout(500)
+    assert held == []  # no rename sent for the step that is gone
+    ctx.close()
+    assert _titles(footage) == ["Couper l'eau", "Dévisser l'écrou"]

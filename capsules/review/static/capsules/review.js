@@ -531,12 +531,18 @@
       input.addEventListener("focus", () => select(i));
       input.addEventListener("input", () => grow(input));
       input.addEventListener("change", () => {
-        const step = steps[i];
+        // The step this field was drawn for, wherever it is now: a save's answer may have replaced the
+        // steps while it was typed in (a new step gets its id then); gone (a new step the server refused):
+        // nothing to rename.
+        let at = steps.indexOf(s);
+        if (at < 0 && s.id != null) at = steps.findIndex((x) => x.id === s.id);
+        if (at < 0) return;
+        const step = steps[at];
         const before = step.title || "";
         step.title = input.value.replace(/\s+/g, " ").trim();
         // At once (walk 17): on a slow connection the step's block and its time kept the old title
         // until the save's answer. A save that fails gives the step its saved title back, and says so.
-        showTitle(i);
+        showTitle(at);
         saveSteps("Titre enregistré.").then((ok) => { if (!ok) titleNotSaved(step, before); });
       });
       // One line of text: Enter saves (as it did in the input), it adds no line break, and ends the
@@ -724,9 +730,23 @@
     // approval, after the confirmation; this one is named in the confirmation's default-title warning.
     steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: `Étape ${i + 1}` });
     selected = i;
-    // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once.
-    // Its default title is selected: typing names the step, replacing it.
-    saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok && focusFirst(titleField(i))) titleField(i).select(); });
+    // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once,
+    // now, not when the save's answer comes: the letters typed meanwhile (« Mastic neuf ») went to the
+    // shortcuts (M merged, C opened a comment...; walk 19). Its default title is selected: typing names
+    // the step, replacing it.
+    renderTimeline();
+    renderStepList();
+    const field = titleField(i);
+    if (focusFirst(field)) field.select();
+    saveSteps("Étape ajoutée et enregistrée.").then((ok) => {
+      if (ok || !field.isConnected) return;
+      // Refused (the server's steps are back): the field of a step that is not there goes, and with it
+      // what was typed in it (its change renames nothing: its step is gone); the list is drawn again.
+      const typing = document.activeElement === field;
+      field.blur();
+      renderStepList();
+      if (typing || focusLost()) focusFirst(root.querySelector('[data-action="add-step"]'), playheadLine);
+    });
   }
 
   // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
@@ -886,7 +906,9 @@
   document.addEventListener("keydown", (ev) => {
     if (!state || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const t = ev.target;
-    if (t.closest && (t.closest("input, textarea, select, dialog, [contenteditable]"))) return;
+    // Never while typing (a title, a dialog's text) or composing: the letters are the text's.
+    const typing = (n) => Boolean(n && n.closest && n.closest("input, textarea, select, dialog, [contenteditable]"));
+    if (ev.isComposing || typing(t) || typing(document.activeElement)) return;
     const key = ev.key.toLowerCase();
     // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
     const onStep = focusedStep(t);
