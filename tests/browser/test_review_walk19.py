@@ -205,6 +205,7 @@ def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, brow
             "a le focus (Tab jusqu'à elle) : ← / →, un dixième de seconde ; Maj : une seconde ; "
             "Page ↑ / Page ↓ : cinq secondes.") in edit_help, edit_help
     assert "tête de lecture" not in edit_help.split("Une limite", 1)[1].split("Espace")[0]
+    assert "#}" not in page.locator("#geste-review").inner_text()  # no template comment shown as text
     assert playhead_help.startswith(
         "La tête de lecture se déplace au clavier quand elle a le focus (Tab jusqu'à elle) : flèches, un dixième "
         "de seconde ; Maj : une seconde ; Page ↑ / Page ↓ : cinq secondes ; Début / Fin : début / fin de la "
