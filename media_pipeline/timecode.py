@@ -5,7 +5,7 @@ Times are rounded down to the second, as mainstream players do (6.97 s reads 0:0
 list, a search result, a quiz feedback and the player's counter never disagree. A difference of two
 stored times that lands a hair under a whole second (8.2 - 2.2 = 5.999999999999999) counts as that
 second: ``EPSILON`` is far under a frame and far over such errors. Editors that move boundaries by a
-tenth (the review screen) read ``clock_tenths``: the same m:ss, then the tenth, also rounded down.
+tenth (the review screen) read ``clock_tenths``: m:ss and the tenth, rounded to the nearest tenth.
 Framework-free, so that the media library (quiz drafts) writes times the way the site shows them.
 """
 
@@ -30,10 +30,12 @@ def clock(seconds: float | None) -> str:
 
 
 def clock_tenths(seconds: float | None) -> str:
-    """m:ss,d — ``clock`` and the tenth of a second after it (French decimal comma), rounded down."""
+    """m:ss,d — minutes, seconds and the tenth (French decimal comma), rounded to the nearest tenth, a
+    half up (9.584 reads 0:09,6, 0.35 reads 0:00,4; the same as clock.js ``fmtTenths``): an editor shows
+    where a limit is, it does not count the seconds played, so 5.97 reads 0:06,0 where ``clock`` says 0:05."""
     if seconds is None or not math.isfinite(seconds) or seconds <= 0:
         tenths = 0
     else:
-        tenths = math.floor(seconds * 10 + EPSILON * 10)
+        tenths = math.floor(seconds * 10 + 0.5 + EPSILON * 10)
     s, d = divmod(tenths, 10)
     return f"{s // 60}:{s % 60:02d},{d}"

@@ -32,13 +32,14 @@ class FieldError:
 class ReviewValidationError(ValueError):
     """Raised with every problem found, so the screen can show them all at once."""
 
-    def __init__(self, errors: list[FieldError]):
+    def __init__(self, errors: list[FieldError], detail: str = "Les modifications ne sont pas valides."):
         super().__init__("; ".join(e.message for e in errors))
         self.errors = errors
+        self.detail = detail
 
     def to_dict(self) -> dict:
         return {
-            "detail": "Les modifications ne sont pas valides.",
+            "detail": self.detail,
             "errors": [e.to_dict() for e in self.errors],
         }
 
@@ -208,8 +209,9 @@ def validate_version(value) -> int:
 
 
 def validate_titles_for_approval(titles: list[str]) -> None:
-    """An approved step always has a name: learners see it in the chapter list and the search."""
-    errors = [FieldError(f"Donnez un titre à l'étape {i + 1} avant d'approuver.", i, "title")
+    """An approved step always has a name: learners see it in the chapter list and the search.
+    Refused as the screen's confirmation says it (« Valider les étapes »), each step located."""
+    errors = [FieldError(f"Étape {i + 1} : donnez-lui un titre avant de valider.", i, "title")
               for i, title in enumerate(titles) if not (title or "").strip()]
     if errors:
-        raise ReviewValidationError(errors)
+        raise ReviewValidationError(errors, detail="Validation refusée : chaque étape doit avoir un titre.")

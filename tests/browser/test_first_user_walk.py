@@ -105,8 +105,9 @@ def test_a_loop_turned_on_in_the_gap_holds_the_step_before_it(live_server, conte
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_review_screen_reads_the_site_clock(live_server, browser, footage_in_review, width):  # noqa: F811
-    """The expert's screen: m:ss with the tenth the boundaries move by (it read "6,0 s"), so a step
-    that starts at 0:06,0 there is the step the learner sees at 0:06."""
+    """The expert's screen: m:ss with the tenth the boundaries move by (it read "6,0 s"), the tenth
+    rounded to the nearest since walk 19 (it was rounded down, like the learner's whole seconds: a limit
+    at 9.584 s read 0:09,5), so 6.97 s reads 0:07,0 there."""
     footage, reviewer = footage_in_review
     Step = models.Step
     Step.objects.filter(footage=footage, order=2).update(start=6.97)
@@ -117,7 +118,7 @@ def test_the_review_screen_reads_the_site_clock(live_server, browser, footage_in
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
     page.wait_for_selector(".geste-steps__time")
     times = page.eval_on_selector_all(".geste-steps__time", "bs => bs.map(b => b.textContent)")
-    assert times[:3] == ["0:00,0 – 0:06,9", "0:06,9 – 0:13,0", "0:13,0 – 0:20,0"], times
+    assert times[:3] == ["0:00,0 – 0:07,0", "0:07,0 – 0:13,0", "0:13,0 – 0:20,0"], times
     assert page.inner_text('[data-role="playhead"]') == "0:00,0"
     snap(page, f"review-clock-{width}")
     ctx.close()

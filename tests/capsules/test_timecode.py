@@ -36,16 +36,18 @@ def js_fmt(values: list[float], fn: str = "fmt") -> list[str]:
     return json.loads(out.stdout)
 
 
-TENTHS = ["0:00,0", "0:00,9", "0:05,9", "0:06,0", "0:06,0", "0:05,9", "0:12,0", "0:06,0", "0:00,2", "0:59,9",
-          "1:00,0", "60:00,0", "75:00,0", "0:00,0"]
+TENTHS_CASES = [*CASES, (9.584, 0), (0.35, 0), (12.35, 0), (12.34, 0), (59.96, 0), (0.04, 0)]
+TENTHS = ["0:00,0", "0:01,0", "0:06,0", "0:06,0", "0:06,0", "0:06,0", "0:12,0", "0:06,0", "0:00,2", "1:00,0",
+          "1:00,0", "60:00,0", "75:00,0", "0:00,0", "0:09,6", "0:00,4", "0:12,4", "0:12,3", "1:00,0", "0:00,0"]
 
 
-def test_the_editors_tenths_clock_reads_the_same_minutes_and_seconds():
-    """The review screen's m:ss,d (boundaries move by a tenth) starts with the player's m:ss."""
-    server = [clock_tenths(t - s) for t, s in CASES]
+def test_the_editors_tenths_clock_rounds_to_the_nearest_tenth_on_both_sides():
+    """The review screen's m:ss,d (boundaries move by a tenth) is rounded, a half up, by the browser and
+    the server alike. Walk 19: a limit at 9.584 s read 0:09,5 (truncated); it reads 0:09,6. (It used to
+    be rounded down and start with the player's m:ss: 5.97 s read 0:05,9.)"""
+    server = [clock_tenths(t - s) for t, s in TENTHS_CASES]
     assert server == TENTHS
-    assert js_fmt(CASES, "fmtTenths") == TENTHS
-    assert [t.split(",")[0] for t in TENTHS] == EXPECTED
+    assert js_fmt(TENTHS_CASES, "fmtTenths") == TENTHS
 
 
 def test_quiz_feedback_times_are_the_player_clock():
@@ -113,10 +115,10 @@ def test_review_messages_and_admin_times_read_the_same_clock():
         validate_steps([{"start": 0, "end": 10.05}, {"start": 9.04, "end": 20}, {"start": 20, "end": 75.3}],
                        ValidationSettings(duration=70.0))
     said = " ".join(e.message for e in err.value.errors)
-    assert "(0:09,0 < 0:10,0)" in said and "la fin (1:15,3) dépasse la durée de la vidéo (1:10,0)" in said
+    assert "(0:09,0 < 0:10,1)" in said and "la fin (1:15,3) dépasse la durée de la vidéo (1:10,0)" in said
     html = Template("{% load geste_clock %}{{ t|clock }} {{ t|clock:origin }} {{ t|clock_tenths }}").render(
         Context({"t": 8.17, "origin": 2.2}))
-    assert html == "0:08 0:05 0:08,1"
+    assert html == "0:08 0:05 0:08,2"  # whole seconds rounded down, tenths rounded (walk 19)
 
 
 def test_steps_and_questions_name_their_times_on_the_same_clock():

@@ -82,6 +82,16 @@
     return true;
   }
   const titleField = (i) => $("steps").querySelector(`[data-step-title="${i}"]`);
+  /* The step the keyboard is on: its time, title or « Annuler la fusion » in the list, or its block on
+   * the timeline; -1 elsewhere. M, C, N and P act from it (walk 19: they acted on the step selected
+   * earlier, another one than the step the focus was on). */
+  function focusedStep(node = document.activeElement) {
+    if (!node || !node.closest) return -1;
+    const block = node.closest(".geste-timeline__step");
+    if (block && track.contains(block)) return +block.dataset.stepIndex;
+    const item = node.closest(".geste-steps > li");
+    return item && $("steps").contains(item) ? [...$("steps").children].indexOf(item) : -1;
+  }
 
   async function api(url, method, body) {
     const res = await fetch(url, {
@@ -310,6 +320,7 @@
       // A touch or click puts the playhead where it lands; Enter or Space (no pointer: detail 0) at the
       // step's start, as its time in the list does (it went to 0 s).
       block.addEventListener("click", (ev) => { seek(ev.detail === 0 ? steps[i].start : timeAt(ev.clientX)); select(i); });
+      block.addEventListener("focus", () => select(i));  // the step the keyboard is on is the one M and C act on
       track.append(block);
     });
     boundaries().forEach((b) => {
@@ -520,12 +531,18 @@
       input.addEventListener("focus", () => select(i));
       input.addEventListener("input", () => grow(input));
       input.addEventListener("change", () => {
-        const step = steps[i];
+        // The step this field was drawn for, wherever it is now: a save's answer may have replaced the
+        // steps while it was typed in (a new step gets its id then); gone (a new step the server refused):
+        // nothing to rename.
+        let at = steps.indexOf(s);
+        if (at < 0 && s.id != null) at = steps.findIndex((x) => x.id === s.id);
+        if (at < 0) return;
+        const step = steps[at];
         const before = step.title || "";
         step.title = input.value.replace(/\s+/g, " ").trim();
         // At once (walk 17): on a slow connection the step's block and its time kept the old title
         // until the save's answer. A save that fails gives the step its saved title back, and says so.
-        showTitle(i);
+        showTitle(at);
         saveSteps("Titre enregistré.").then((ok) => { if (!ok) titleNotSaved(step, before); });
       });
       // One line of text: Enter saves (as it did in the input), it adds no line break, and ends the
@@ -544,9 +561,9 @@
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
           "aria-label": `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`,
-          onclick: () => { seek(s.start); select(i); } }),
+          onclick: () => { seek(s.start); select(i); }, onfocus: () => select(i) }),
         input,
-        s.confidence && s.confidence < 0.5 ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
+        doubtful(s) ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
         // Under the merged step, where the expert looks: undo it, until another change is saved.
         undoMerge && undoMerge.at === i && undoMerge.version === state.version && allowed()
           ? el("button", { type: "button", class: "button button-small button-secondary geste-steps__undo",
@@ -602,7 +619,13 @@
   function renderLists() {
     renderStepList();
     const kps = $("key-points");
-    kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}` },
+    // Drawn anew (a save's answer): the focus on one of its buttons stays on the same button of the same
+    // key point, else on the line that took its place; it fell to the page's body.
+    const active = document.activeElement;
+    const kept = active && kps.contains(active) && active.closest("li[data-key-point]");
+    const keep = kept ? { id: kept.dataset.keyPoint, at: [...kps.children].indexOf(kept),
+      role: active.classList.contains("geste-steps__time") ? "time" : "delete" } : null;
+    kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}`, "data-key-point": k.id },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
       el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
@@ -611,6 +634,12 @@
         "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
         onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
       : [el("li", { text: "Aucun." })]));
+    if (keep) {
+      const line = kps.querySelector(`li[data-key-point="${keep.id}"]`) || kps.children[Math.min(keep.at, kps.children.length - 1)];
+      const time = line && line.querySelector(".geste-steps__time");
+      const del = line && line.querySelector("button[aria-label^='Supprimer']");
+      focusFirst(keep.role === "time" ? time : del, time, root.querySelector('[data-action="key-point"]'));
+    }
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
@@ -701,10 +730,29 @@
     // approval, after the confirmation; this one is named in the confirmation's default-title warning.
     steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: `Étape ${i + 1}` });
     selected = i;
-    // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once.
-    // Its default title is selected: typing names the step, replacing it.
-    saveSteps("Étape ajoutée et enregistrée.").then((ok) => { if (ok && focusFirst(titleField(i))) titleField(i).select(); });
+    // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once,
+    // now, not when the save's answer comes: the letters typed meanwhile (« Mastic neuf ») went to the
+    // shortcuts (M merged, C opened a comment...; walk 19). Its default title is selected: typing names
+    // the step, replacing it.
+    renderTimeline();
+    renderStepList();
+    const field = titleField(i);
+    if (focusFirst(field)) field.select();
+    saveSteps("Étape ajoutée et enregistrée.").then((ok) => {
+      if (ok || !field.isConnected) return;
+      // Refused (the server's steps are back): the field of a step that is not there goes, and with it
+      // what was typed in it (its change renames nothing: its step is gone); the list is drawn again.
+      const typing = document.activeElement === field;
+      field.blur();
+      renderStepList();
+      if (typing || focusLost()) focusFirst(root.querySelector('[data-action="add-step"]'), playheadLine);
+    });
   }
+
+  // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
+  const doubtful = (s) => Boolean(s.confidence && s.confidence < 0.5);
+  // Step numbers as a sentence says them: "2", "2 et 3", "2, 3 et 5".
+  const numbers = (ns) => (ns.length < 2 ? `${ns[0]}` : `${ns.slice(0, -1).join(", ")} et ${ns[ns.length - 1]}`);
 
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
   const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
@@ -782,9 +830,17 @@
   function addKeyPoint() {
     if (!canEdit()) return;
     const t = round3(playhead);
-    openDialog("key-point", (data) => send(ds.keyPointsUrl, "POST",
-      { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté."),
-      (d) => { d.querySelector('[data-role="kp-time"]').textContent = fmt(t); });
+    // Opened from the key-points list (K on one of its lines): once saved, the focus goes to the new
+    // key point there, not out of the list (walk 19).
+    const fromList = $("key-points").contains(document.activeElement);
+    const before = new Set(state.key_points.map((k) => k.id));
+    openDialog("key-point", async (data) => {
+      const ok = await send(ds.keyPointsUrl, "POST",
+        { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté.");
+      const added = $("key-points").querySelector(`li[data-key-point="${state.key_points.find((k) => !before.has(k.id))?.id}"]`);
+      if (ok && fromList && added) focusFirst(added.querySelector(".geste-steps__time"));
+      return ok;
+    }, (d) => { d.querySelector('[data-role="kp-time"]').textContent = fmt(t); });
   }
 
   function comment() {
@@ -799,14 +855,33 @@
     if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
     const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `« ${s.title.trim()} »` : null)).filter(Boolean);
+    // A step without a title cannot be approved (learners read it in the chapters): named, the
+    // confirmation disabled (walk 19: the server's refusal came only after confirming). Steps marked
+    // « À vérifier » are named as a question, without blocking.
+    const untitled = steps.flatMap((s, i) => ((s.title || "").trim() ? [] : [i + 1]));
+    const doubts = steps.flatMap((s, i) => (doubtful(s) ? [i + 1] : []));
     openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), "Décision enregistrée."),
       (d) => {
+        const blocking = d.querySelector('[data-role="approve-untitled"]');
+        blocking.textContent = !untitled.length ? ""
+          : untitled.length === 1 ? `L'étape ${untitled[0]} n'a pas de titre : donnez-lui un titre avant de valider.`
+            : `Les étapes ${numbers(untitled)} n'ont pas de titre : donnez-leur un titre avant de valider.`;
+        blocking.hidden = !untitled.length;
+        d.querySelector('[data-role="confirm-approve"]').disabled = untitled.length > 0;
+        const unsure = d.querySelector('[data-role="approve-doubtful"]');
+        unsure.textContent = !doubts.length ? ""
+          : doubts.length === 1 ? `L'étape ${doubts[0]} est marquée « À vérifier » : l'avez-vous regardée ?`
+            : `Les étapes ${numbers(doubts)} sont marquées « À vérifier » : les avez-vous regardées ?`;
+        unsure.hidden = !doubts.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
         note.textContent = n ? `${n} ${n > 1 ? "étapes gardent" : "étape garde"} un titre par défaut (${defaults.join(", ")}) : `
           + `les apprenants ${n > 1 ? "les" : "le"} liront tel${n > 1 ? "s" : ""} quel${n > 1 ? "s" : ""}. `
           + `Annulez pour ${n > 1 ? "les" : "le"} renommer, ou confirmez pour valider quand même.` : "";
         note.hidden = !n;
+        // What the dialog is described by: the warnings it shows, first, then what approving certifies.
+        d.setAttribute("aria-describedby", [...d.querySelectorAll(".geste-dialog__warning")]
+          .filter((w) => w.textContent).map((w) => w.id).concat("approve-text").join(" "));
       },
       // The button pressed is hidden once approved: the focus goes to the note that says so.
       (ok) => (ok ? $("locked") : null));
@@ -831,12 +906,15 @@
   document.addEventListener("keydown", (ev) => {
     if (!state || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const t = ev.target;
-    if (t.closest && (t.closest("input, textarea, select, dialog, [contenteditable]"))) return;
+    // Never while typing (a title, a dialog's text) or composing: the letters are the text's.
+    const typing = (n) => Boolean(n && n.closest && n.closest("input, textarea, select, dialog, [contenteditable]"));
+    if (ev.isComposing || typing(t) || typing(document.activeElement)) return;
     const key = ev.key.toLowerCase();
+    // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
+    const onStep = focusedStep(t);
+    if (onStep >= 0 && ["m", "c", "n", "p"].includes(key)) select(onStep);
     const map = { s: split, m: merge, e: addStep, k: addKeyPoint, c: comment, a: approve,
-      // No step yet (footage where no hands were seen): nothing to go to.
-      n: () => { if (steps.length) { select(selected + 1); seek(steps[selected].start); } },
-      p: () => { if (steps.length) { select(selected - 1); seek(steps[selected].start); } } };
+      n: () => goToStep(selected + 1, t), p: () => goToStep(selected - 1, t) };
     if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
       ev.preventDefault();
       if (video.paused) video.play().catch(() => {}); else video.pause();
@@ -844,6 +922,20 @@
     }
     if (map[key]) { ev.preventDefault(); map[key](); }
   });
+
+  /* N / P: the next (previous) step is selected, the playhead goes to its start and the focus with it:
+   * from the timeline (a block, a limit, the playhead) to its block, else to its time in the list. */
+  function goToStep(i, from) {
+    if (!steps.length) return;  // no step yet (footage where no hands were seen): nothing to go to
+    select(i);
+    seek(steps[selected].start);
+    const onTimeline = from && from.closest && timeline.contains(from);
+    const target = onTimeline ? track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)
+      : $("steps").children[selected]?.querySelector(".geste-steps__time");
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest" });
+  }
 
   /* ---- video --------------------------------------------------------------------------------- */
 
