@@ -113,6 +113,14 @@ def test_footage_in_review_without_an_expert_says_expert_to_choose_and_the_page_
     listing = _text(client.get(reverse("geste_review_index")))
     assert "Expert à choisir" in listing and "En relecture par l'expert" in listing
 
+    # Without steps (nothing proposed), the warning does not say « Les étapes sont prêtes » (a walk saw it
+    # above « Aucune étape n'a donc été proposée » on footage without hand work).
+    assert "Les étapes sont prêtes" not in warning.group(0) and "Aucune étape n'est proposée" in warning.group(0)
+    StepFactory(footage=alone, start=0.0, end=2.0)
+    warning = re.search(r'data-role="no-expert">.*?</p>', _text(client.get(
+        reverse("geste_footage_detail", args=[alone.pk]))), re.S)
+    assert "Les étapes sont prêtes" in warning.group(0)
+
     html = _text(client.get(reverse("geste_footage_detail", args=[assigned.pk])))
     assert 'data-role="no-expert"' not in html and "<span data-footage-status>En relecture par l'expert</span>" in html
 
