@@ -196,12 +196,20 @@ def review_state(footage: Footage, user) -> dict:
         ],
         # The last save was a merge, nothing saved since: it may be undone (after a reload too).
         "undo_merge": {"at": undo["at"]} if (undo := undo_merge_for(footage)) else None,
+        # Published capsules built on these steps: reopening changes what their learners see (walk 19).
+        "live_capsules": live_capsule_titles(footage)
+        if permissions.can_author(user) and footage.status == Footage.Status.APPROVED else [],
         "permissions": {
             "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE,
             "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE,
             "can_reopen": permissions.can_author(user) and footage.status == Footage.Status.APPROVED,
         },
     }
+
+
+def live_capsule_titles(footage: Footage) -> list[str]:
+    """Titles of the published capsules cut from this footage (their pages are live)."""
+    return list(footage.capsules.filter(page__live=True).order_by("title").values_list("title", flat=True))
 
 
 # A default title the pipeline gave ("Étape 3"), or its continuation after a split ("Étape 3 (suite)").
@@ -509,6 +517,10 @@ def reopen(request, footage: Footage):
         locked = _locked(footage, version)
         if locked.status != Footage.Status.APPROVED:
             raise Conflict("not_approved", "Cette relecture n'est pas approuvée.")
+        # Learners see the steps as they are saved: with published capsules on them, the designer confirms
+        # knowing it (a walk reopened with one click and the public page lost a step at the next merge).
+        if live_capsule_titles(locked) and _body(request).get("confirm_live") is not True:
+            raise Conflict("live_capsules", "Des capsules publiées utilisent ces étapes : confirmez la réouverture.")
         locked.steps.update(approved=False)
         locked.status = Footage.Status.IN_REVIEW
         locked.save(update_fields=["status", "updated_at"])

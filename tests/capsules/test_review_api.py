@@ -14,6 +14,7 @@ from capsules.review.validation import (
     validate_key_point,
     validate_steps,
 )
+from tests import pages
 from tests.factories import CapsuleFactory, FootageFactory, InteractionFactory, StepFactory, designer, expert
 
 SETTINGS = ValidationSettings(duration=60.0)
@@ -415,3 +416,27 @@ def test_a_merge_can_be_undone_after_a_reload_until_another_change_is_saved(
     assert stale.json()["state"]["steps"][0]["end"] == 12 and footage.steps.count() == 2
     # An undo sent with the merge's own (old) version is refused too.
     assert _put(c, footage, {"version": merged.json()["version"], "undo": "merge"}).status_code == 409
+
+
+def test_reopening_under_published_capsules_needs_their_confirmation(client, reviewed):
+    """Learners see the steps as saved: a review whose steps published capsules use reopens only once the
+    designer confirmed it knowing which (a walk reopened with one click; the public page lost a step at
+    the expert's next merge)."""
+    footage, who = reviewed
+    assert _post(_client(client, who), "approve", footage, {"version": 1}).status_code == 200
+    client.logout()
+    capsule = CapsuleFactory(footage=footage, title="Changer le joint")
+    pages.capsule_page(capsule)
+    CapsuleFactory(footage=footage, title="Brouillon non publié")  # no live page: not named
+    _client(client, designer(username="designer-reopen-live"))
+    state = client.get(reverse("review_api:state", args=[footage.pk])).json()
+    assert state["live_capsules"] == ["Changer le joint"]
+
+    refused = _post(client, "reopen", footage, {"version": 2})
+    assert refused.status_code == 409 and refused.json()["code"] == "live_capsules"
+    footage.refresh_from_db()
+    assert footage.status == "approved" and all(footage.steps.values_list("approved", flat=True))
+
+    res = _post(client, "reopen", footage, {"version": 2, "confirm_live": True})
+    assert res.status_code == 200 and res.json()["footage"]["status"] == "in_review"
+    assert res.json()["live_capsules"] == []  # nothing to reopen any more

@@ -893,13 +893,31 @@
       () => ({ version: state.version, comment: data.get("text") }), "Renvoyée au concepteur."));
   }
 
-  const actions = {
-    split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+  function reopen() {
+    if (!state || !state.permissions.can_reopen) return;
+    const live = state.live_capsules || [];
+    const go = () => send(ds.reopenUrl, "POST", () => ({ version: state.version, confirm_live: live.length > 0 }),
+      "Relecture rouverte.");
     // The button pressed is hidden once reopened: the focus goes to « Valider les étapes » in its place
     // (or, for a designer who may not approve, to the selected step's title, editable again).
-    reopen: () => send(ds.reopenUrl, "POST", () => ({ version: state.version }), "Relecture rouverte.").then((ok) => {
-      if (ok && focusLost()) focusFirst(root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine);
-    }),
+    const focusAfter = () => [root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine]
+      .find(focusable);
+    if (!live.length) {
+      go().then((ok) => { if (ok && focusLost()) focusFirst(focusAfter()); });
+      return;
+    }
+    // Published capsules use these steps: say which before reopening (their learners see every change).
+    openDialog("reopen", () => go(), (dialog) => {
+      const names = live.map((t) => `« ${t} »`).join(", ");
+      dialog.querySelector('[data-role="reopen-live"]').textContent = live.length === 1
+        ? `La capsule publiée ${names} utilise ces étapes.`
+        : `Les capsules publiées ${names} utilisent ces étapes.`;
+    }, (saved) => (saved ? focusAfter() : null));
+  }
+
+  const actions = {
+    split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    reopen,
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
 
