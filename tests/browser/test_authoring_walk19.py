@@ -3,13 +3,11 @@ a question of a published capsule opens a confirmation (its heading focused, the
 would be lost counted, « Annuler » keeps the question, the keyboard deletes it); footage waiting for an
 expert says « Expert à choisir » with a link to the expert's choice; the upload form takes its title from
 the file's name; the sign-up form sent back opens on the field in error. Screenshots go to
-/work/shots-author19/ (GESTE_SHOTS_DIR) for a person to look at."""
+var/shots/ (tests/browser/shots.py) for a person to look at."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,18 +16,17 @@ from playwright.sync_api import expect
 from capsules.authoring import capsule as authoring
 from capsules.models import Attempt, Capsule, Footage, Interaction
 from tests.browser.conftest import login
+from tests.browser.shots import shot
 from tests.browser.test_authoring import approved_footage  # noqa: F401  (fixture)
 from tests.factories import FootageFactory, InteractionFactory, designer, learner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = Path(os.environ.get("GESTE_SHOTS_DIR", "/work/shots-author19"))
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 860}}
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, f"walk19-author-{name}")
 
 
 def _focused(page) -> str:

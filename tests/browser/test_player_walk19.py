@@ -21,13 +21,13 @@ real video, on a 360x740 phone unless said:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from capsules import models
 from capsules.models import Achievement, Attempt, Progress
 from tests import factories
+from tests.browser.shots import shot
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
     built_player,
     capsule_media,
@@ -41,12 +41,8 @@ from tests.browser.test_player import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PLAYER = "[data-geste-player]"
-SHOTS = Path("/work/shots-player19")
-
-
 def snap(page, name: str, full_page: bool = True) -> None:
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    shot(page, f"walk19-player-{name}", full_page=full_page)
 
 
 def errors_of(page) -> list[str]:
