@@ -317,6 +317,25 @@ def capsule_edit(request, pk: int):
     return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400 if errors else 200)
 
 
+def _back_to_the_first_task(request, capsule: Capsule) -> None:
+    """A question added, changed or deleted once the capsule's workflow passed its first task (the expert's
+    check) sends the capsule back there: the expert signs off what learners will get. A walk moved the
+    correct answer after the expert's approval and published a key the expert never saw."""
+    page = getattr(capsule, "page", None)
+    if page is None or not page.workflow_in_progress:
+        return
+    state = page.current_workflow_state
+    tasks = list(state.workflow.tasks)
+    current = state.current_task_state.task if state.current_task_state else None
+    if not tasks or current is None or current.pk == tasks[0].pk:
+        return  # still with the expert, who will see the change
+    workflow = state.workflow
+    state.cancel(user=request.user)
+    workflow.start(page, request.user)
+    messages.warning(request, f"Les questions avaient déjà été validées : la capsule repart à l'étape "
+                              f"« {tasks[0].name} » pour que l'expert voie la modification.")
+
+
 @_designer_only
 @require_POST
 def interaction_add(request, pk: int):
@@ -328,6 +347,7 @@ def interaction_add(request, pk: int):
         return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400)
     messages.success(request, f"Interaction ajoutée : {inter.get_kind_display()} à "
                               f"{authoring.capsule_clock_tenths(capsule, inter.time)}.")
+    _back_to_the_first_task(request, capsule)
     if warning := authoring.step_time_warning(inter):
         messages.warning(request, warning)
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
@@ -348,6 +368,7 @@ def interaction_edit(request, pk: int, interaction_id: int):
         except authoring.AuthoringError as exc:
             ctx = _edit_context(request, capsule, form_data=data, errors=exc.errors, editing=inter)
             return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
+        _back_to_the_first_task(request, capsule)
         if placed is not None:
             messages.success(request, f"Interaction enregistrée et placée à la fin de l'étape "
                                       f"« {placed.title or 'sans titre'} » "
@@ -391,6 +412,7 @@ def interaction_delete(request, pk: int, interaction_id: int):
     if request.method == "POST" and request.POST.get("confirm") == "1":
         inter.delete()
         messages.success(request, "Interaction supprimée.")
+        _back_to_the_first_task(request, capsule)
         return redirect(back)
     answers = inter.attempts.count() + inter.placement_answers.count()
     inter.summary = _interaction_summary(inter)

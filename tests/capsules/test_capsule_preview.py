@@ -3,6 +3,7 @@ questions (through a preview manifest only reviewers and designers may read) and
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 
 import pytest
@@ -109,3 +110,33 @@ def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, wor
     page.refresh_from_db()
     assert page.live and not page.workflow_in_progress
     assert client.get(reverse("learner-manifest", args=[capsule.pk])).status_code == 200
+
+
+def test_a_question_changed_after_the_experts_approval_goes_back_to_the_expert(client, world):
+    """The designer moved the correct answer after the expert approved the capsule and published a key the
+    expert never saw (walk 19): a change to the questions at a later task restarts the workflow at the
+    expert's task, and says so."""
+    capsule, camille, inter = world["capsule"], world["designer"], world["interaction"]
+    page = capsule.page
+    expert_task = page.current_workflow_task
+    expert_task.on_action(page.current_workflow_task_state, world["expert"], "approve")
+    page.refresh_from_db()
+    assert page.current_workflow_task.pk != expert_task.pk  # at the designer's publication
+    client.force_login(camille)
+    form = {"kind": inter.kind, "time": "12", "prompt": inter.prompt, "choices": "Une clé dynamométrique\n* Un marteau"}
+    res = client.post(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]), form, follow=True)
+    assert res.status_code == 200
+    inter.refresh_from_db()
+    right = set(inter.answer_key["correct"])
+    assert [c["text"] for c in inter.choices if c["id"] in right] == ["Un marteau"]
+    page.refresh_from_db()
+    assert page.workflow_in_progress and page.current_workflow_task.pk == expert_task.pk
+    assert not page.live
+    assert "la capsule repart à l'étape « Validation des étapes et des quiz par l'expert »" in htmllib.unescape(
+        res.content.decode())
+
+    # While it is with the expert, a change does not start anything again.
+    state = page.current_workflow_state.pk
+    client.post(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]), form)
+    page.refresh_from_db()
+    assert page.current_workflow_state.pk == state
