@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from capsules.models import Footage
 from tests import pages
+from tests.browser.shots import shot
 from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
 from tests.browser.test_review_walk19 import _focus_on, _open
 from tests.factories import CapsuleFactory
@@ -36,6 +37,7 @@ def test_reopening_names_the_published_capsules_and_waits_for_a_yes(live_server,
     expect(dialog.locator('[data-role="reopen-live"]')).to_have_text(
         "La capsule publiée « Changer le joint du siphon » utilise ces étapes.")
     expect(dialog).to_contain_text("Leurs apprenants verront chaque modification")
+    shot(page, f"review-reopen-dialog-{'phone' if phone else 'desktop'}", full_page=False)
     # The dialog starts on « Annuler »: Enter pressed at once reopens nothing.
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
