@@ -99,6 +99,9 @@ class Footage(models.Model):
     renditions = models.JSONField(_("rendus"), default=dict, blank=True,
                                   help_text=_("Clés de stockage des fichiers dérivés (HLS, MP4, vignettes…)."))
     review_version = models.PositiveIntegerField(default=1)
+    # The steps and key points as the expert last approved them: what learners see, kept while a
+    # reopened review changes the steps, replaced at the next approval (``capsules.learner_steps``).
+    approved_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

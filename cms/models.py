@@ -4,6 +4,8 @@ Pages present domain objects from ``capsules``; the page tree gives Wagtail's
 drafts, publishing, workflows and URLs. Learners only ever reach live pages.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -111,6 +113,19 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         return context
 
 
+@dataclass(frozen=True)
+class PageStep:
+    """A step as the capsule page lists it: the approved version (``capsules.learner_steps``)."""
+
+    start: float
+    end: float
+    title: str
+    key_points: tuple  # of ``LearnerKeyPoint``
+    keyframe_url: str
+    clock: str  # from the capsule's start, like the player's
+    questions: int  # the questions it owns, as the player's loop counts them
+
+
 class CapsulePage(Page):
     capsule = models.OneToOneField("capsules.Capsule", on_delete=models.PROTECT,
                                    related_name="page", verbose_name=_("capsule"))
@@ -134,24 +149,30 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
-        from capsules.learning.shared_content import owning_step, spoken_passages
+        from capsules.learning.shared_content import capsule_steps, owning_step, spoken_passages
         from capsules.learning.timecode import clock
         from capsules.learning.views import next_capsule
         from capsules.models import Interaction, Progress, Transcript
 
         context = super().get_context(request, *args, **kwargs)
         capsule = self.capsule
-        steps = list(capsule.steps().prefetch_related("key_points"))
-        ranges = [(step.start, step.end, step.pk) for step in steps]
+        # The approved version of the steps (``capsules.learner_steps``); a preview shows them as saved now.
+        approved, _ = capsule_steps(capsule, live_steps=getattr(request, "is_preview", False))
+        ranges = [(step.start, step.end, step.pk) for step in approved]
         # Each question under the step it belongs to (one in a gap goes with the step before it), as
         # the player's loop counts it.
         owners = [owning_step(t, ranges, step_id) for t, step_id in capsule.interactions.filter(
             draft_status=Interaction.DraftStatus.ACCEPTED).values_list("time", "step_id")]
-        for step in steps:
-            step.keyframe_url = storage.url(step.keyframe)
-            # One clock for the learner: times count from the capsule's start, like the player's.
-            step.clock = clock(step.start - capsule.start)
-            step.questions = sum(1 for o in owners if o and o[2] == step.pk)
+        steps = [
+            PageStep(
+                start=step.start, end=step.end, title=step.title, key_points=step.key_points,
+                keyframe_url=storage.url(step.keyframe),
+                # One clock for the learner: times count from the capsule's start, like the player's.
+                clock=clock(step.start - capsule.start),
+                questions=sum(1 for o in owners if o and o[2] == step.pk),
+            )
+            for step in approved
+        ]
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         # One paragraph per sentence, each with its own time (not one per Whisper segment).
         segments = spoken_passages(transcript.segments if transcript else [], capsule.start, capsule.effective_end)
@@ -167,7 +188,8 @@ class CapsulePage(Page):
         context.update({
             "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
             "block_page": self.block_page(),
-            # A step whose picture is not made yet (split in a reopened review) keeps the list aligned.
+            # A step whose picture is not made yet (approved, or split in a preview, before the worker made it)
+            # keeps the list aligned.
             "steps_have_pictures": any(step.keyframe_url for step in steps),
             "poster_url": storage.url(rend.get("poster", "")),
             "progress": Progress.objects.filter(user=request.user, capsule=capsule).first()

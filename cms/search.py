@@ -21,11 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from capsules import learner_steps
 from capsules.learning.shared_content import spoken_passages
 from capsules.learning.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
 from capsules.learning.timecode import clock, link_seconds
 from capsules.learning.views import live_capsule_pages
-from capsules.models import Capsule, KeyPoint, Step, Transcript
+from capsules.models import Capsule, Transcript
 
 MAX_HITS = 30
 PASSAGES_SHOWN = 3
@@ -144,14 +145,13 @@ def search_catalogue(raw_query: str, request=None) -> SearchResults:
             _add(cand, query, "summary", text, None)
 
     footage_ids = list(by_footage)
-    for st in Step.objects.filter(footage_id__in=footage_ids).values("footage_id", "start", "end", "title"):
-        for cand in by_footage[st["footage_id"]]:  # Capsule.steps(): steps inside the range
-            if st["start"] >= cand.row["lo"] - 0.01 and st["end"] <= cand.row["hi"] + 0.01:
-                _add(cand, query, "step", st["title"], st["start"])
-    for kp in KeyPoint.objects.filter(footage_id__in=footage_ids).values("footage_id", "time", "text"):
-        for cand in by_footage[kp["footage_id"]]:  # as the manifest: key points inside the range
-            if cand.row["lo"] <= kp["time"] <= cand.row["hi"]:
-                _add(cand, query, "key_point", kp["text"], kp["time"])
+    # The approved version of the steps and key points, as the capsule page shows them.
+    for footage_id, approved in learner_steps.for_footages(footage_ids).items():
+        for cand in by_footage[footage_id]:
+            for st in approved.steps_in(cand.row["lo"], cand.row["hi"]):
+                _add(cand, query, "step", st.title, st.start)
+            for kp in approved.key_points_in(cand.row["lo"], cand.row["hi"]):
+                _add(cand, query, "key_point", kp.text, kp.time)
     for footage_id, sentences in _spoken(footage_ids).items():
         for start, end, text, folded in sentences:
             for cand in by_footage[footage_id]:  # as the capsule page: sentences overlapping the range

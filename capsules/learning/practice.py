@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
-from capsules import clock
+from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.placement import GRADABLE_KINDS
 from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
@@ -179,7 +179,8 @@ def retention(user, now: datetime | None = None) -> Retention:
 def step_replay_fragment(interaction: Interaction) -> str:
     """``#t=…`` (seconds from the capsule start) of the step the question comes from, for the player."""
     capsule = interaction.capsule
-    start = interaction.step.start if interaction.step_id and interaction.step else interaction.time
+    start = learner_steps.question_step_start(interaction)
+    start = interaction.time if start is None else start
     return f"#t={max(0.0, start - capsule.start):.1f}"
 
 

@@ -34,7 +34,7 @@ def _capsule_for(request, capsule_id: int) -> Capsule:
 
 
 def preview_manifest_dict(capsule: Capsule, user) -> dict:
-    data = build_manifest(capsule, user)
+    data = build_manifest(capsule, user, live_steps=True)  # its authors see the steps as saved now
     for inter in data["interactions"]:
         inter["answer_url"] = reverse("preview-answer", args=[capsule.pk, inter["id"]])
         if "reveal_url" in inter:
@@ -60,7 +60,8 @@ def manifest(request, capsule_id: int):
 
 @require_GET
 def chapters(request, capsule_id: int):
-    return HttpResponse(chapters_vtt_text(_capsule_for(request, capsule_id)), content_type="text/vtt; charset=utf-8")
+    return HttpResponse(chapters_vtt_text(_capsule_for(request, capsule_id), live_steps=True),
+                        content_type="text/vtt; charset=utf-8")
 
 
 @require_POST

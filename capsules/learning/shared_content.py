@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from capsules import storage
+from capsules import learner_steps, storage
 from capsules.learning import delivery
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Interaction, Transcript
 from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
@@ -194,12 +194,22 @@ def next_capsule(capsule: Capsule):
     return None
 
 
-def shared_manifest(capsule: Capsule):
+def capsule_steps(capsule: Capsule, live_steps: bool = False) -> tuple[list, list]:
+    """The capsule's steps and key points: the approved version learners see (``capsules.learner_steps``),
+    or, with ``live_steps`` (a preview, for its authors), the steps as saved now."""
+    if live_steps:
+        view = learner_steps.live_view(capsule.footage)
+    else:
+        view = learner_steps.for_footage(capsule.footage)
+    return view.steps_in(capsule.start, capsule.effective_end), view.key_points_in(capsule.start, capsule.effective_end)
+
+
+def shared_manifest(capsule: Capsule, live_steps: bool = False):
     """The manifest's parts that are the same for every learner, with what the per-learner part needs
-    (``content_cache`` keeps it between requests)."""
+    (``content_cache`` keeps it between requests). Steps and key points: the approved version."""
     footage = capsule.footage
     rend = footage.renditions or {}
-    steps = list(capsule.steps().prefetch_related("key_points"))
+    steps, key_points = capsule_steps(capsule, live_steps)
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
     captions = [
         {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
@@ -210,7 +220,6 @@ def shared_manifest(capsule: Capsule):
     )
     for i in interactions:
         i.capsule = capsule  # answers reach the capsule without another query
-    key_points = footage.key_points.filter(time__gte=capsule.start, time__lte=capsule.effective_end)
     nxt = next_capsule(capsule)
     page_url = capsule.page.url
     shared = {
@@ -242,7 +251,7 @@ def shared_manifest(capsule: Capsule):
                 "loop_end": loop_end((s.start, s.end, s.pk), [(i.time, i.step_id) for i in interactions],
                                      step_ranges),
                 "keyframe": storage.url(s.keyframe),
-                "key_points": [kp.text for kp in s.key_points.all()],
+                "key_points": [kp.text for kp in s.key_points],
             }
             for i, s in enumerate(steps)
         ],

@@ -40,6 +40,7 @@ from capsules.learning.grading import grade
 from capsules.learning.progress import completion_after_answer, record_progress
 from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_pages, next_capsule: used from here)
     capsule_is_live,
+    capsule_steps,
     live_capsule_pages,
     next_capsule,
     public_choices,
@@ -228,12 +229,13 @@ def learner_manifest(content, user, session=None) -> dict:
     return data
 
 
-def build_manifest(capsule: Capsule, user, session=None) -> dict:
+def build_manifest(capsule: Capsule, user, session=None, live_steps: bool = False) -> dict:
     """Everything the player needs, in one JSON document (answer keys excluded).
 
     ``session``: a visitor's session, whose answers and progress (kept before signing in) are resumed.
+    ``live_steps``: the steps as saved now instead of the approved version (previews).
     """
-    return learner_manifest(shared_manifest(capsule), user, session)
+    return learner_manifest(shared_manifest(capsule, live_steps), user, session)
 
 
 @require_GET
@@ -246,10 +248,10 @@ def manifest(request, capsule_id: int):
     return JsonResponse(learner_manifest(content, request.user, request.session))
 
 
-def chapters_vtt_text(capsule: Capsule) -> str:
-    """The steps as a WebVTT chapters track."""
+def chapters_vtt_text(capsule: Capsule, live_steps: bool = False) -> str:
+    """The steps (the approved version, or as saved now with ``live_steps``) as a WebVTT chapters track."""
     lines = ["WEBVTT", ""]
-    for i, step in enumerate(capsule.steps(), start=1):
+    for i, step in enumerate(capsule_steps(capsule, live_steps)[0], start=1):
         title = re.sub(r"\s+", " ", step.title or f"Étape {i}").replace("-->", "→")
         lines += [f"step-{step.pk}", f"{vtt_timestamp(step.start)} --> {vtt_timestamp(step.end)}", title, ""]
     return "\n".join(lines)
@@ -542,7 +544,7 @@ def offline_bundle(request, capsule_id: int):
     urls += [storage.url(k) for k in (rend.get("captions") or {}).values() if k]
     if rend.get("poster"):
         urls.append(storage.url(rend["poster"]))
-    urls += [storage.url(s.keyframe) for s in capsule.steps() if s.keyframe]
+    urls += [storage.url(s.keyframe) for s in capsule_steps(capsule)[0] if s.keyframe]
     for inter in capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED):
         if inter.image:
             urls.append(storage.url(inter.image))

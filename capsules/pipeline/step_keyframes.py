@@ -100,15 +100,31 @@ def fill_step_keyframes(footage_id: int) -> int:
             region = activity_region(motion, time) if motion is not None else None
             with transaction.atomic():
                 # Lock order of the review: the footage row, then its steps.
-                Footage.objects.select_for_update().filter(pk=footage.pk).first()
+                locked = Footage.objects.select_for_update().filter(pk=footage.pk).first()
                 current = Step.objects.select_for_update().filter(pk=step.pk, keyframe="").first()
                 if current is None or not (current.start <= time <= current.end):
                     continue  # deleted, given a picture, or moved meanwhile: the next request sees to it
                 current.keyframe, current.keyframe_time = key, time
                 current.keyframe_region = region.rect() if region else None
                 current.save(update_fields=["keyframe", "keyframe_time", "keyframe_region"])  # caches follow
+                _fill_approved(locked, current)
                 given += 1
     return given
+
+
+def _fill_approved(footage: Footage | None, step: Step) -> None:
+    """A step approved before its picture was made: learners' version of it (``Footage.approved_snapshot``)
+    takes the picture too, when it is still the same step (same times)."""
+    snapshot = (footage.approved_snapshot if footage is not None else None) or {}
+    changed = False
+    for item in snapshot.get("steps") or []:
+        if (item.get("id") == step.pk and not item.get("keyframe")
+                and item.get("start") == step.start and item.get("end") == step.end):
+            item["keyframe"], item["keyframe_time"] = step.keyframe, step.keyframe_time
+            item["keyframe_region"] = step.keyframe_region
+            changed = True
+    if changed:
+        footage.save(update_fields=["approved_snapshot"])  # the learner content caches follow
 
 
 def request_step_keyframes(footage: Footage, *, throttle: bool = False) -> bool:

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from capsules import learner_steps
 from capsules.learning import grading
 from capsules.learning.progress import live_capsules
 from capsules.learning.timecode import clock, link_seconds
@@ -113,7 +114,8 @@ def question_link(interaction: Interaction, capsule) -> str:
     page = getattr(capsule, "page", None)
     if page is None or not page.live or not page.url:
         return ""
-    start = interaction.step.start if interaction.step_id and interaction.step else interaction.time - 2
+    start = learner_steps.question_step_start(interaction, capsule)
+    start = interaction.time - 2 if start is None else start
     return f"{page.url}#t={link_seconds(max(0.0, min(start, interaction.time) - capsule.start))}"
 
 

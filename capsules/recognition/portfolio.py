@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from capsules import clock, storage
+from capsules import clock, learner_steps, storage
 from capsules.learning.progress import live_capsules
 from capsules.models import Achievement, BadgeCredential, Capsule, PortfolioShare, Progress, SkillsBlock
 from capsules.recognition.achievements import RuleOutcome, evaluate, first_attempts, first_try_share
@@ -63,7 +63,7 @@ def build_portfolio(user) -> Portfolio:
         firsts = list(first_attempts(user, graded).values())
         gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "",
                             step.keyframe)
-                    for step in capsule.steps().filter(approved=True)]
+                    for step in learner_steps.capsule_steps(capsule) if step.approved]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
                                     first_try_share(firsts), gestures,
                                     sum(1 for a in firsts if a.correct), len(firsts)))

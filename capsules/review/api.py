@@ -19,7 +19,9 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
+from capsules.learner_steps import build_snapshot
 from capsules.models import Footage, Interaction, KeyPoint, ReviewComment, Step
+from capsules.pages import new_pages_generation
 from capsules.pipeline.step_keyframes import can_make_keyframes, request_step_keyframes
 from capsules.review.truth_export import NotApproved, filename_for, truth_for
 from capsules.review.validation import (
@@ -196,7 +198,7 @@ def review_state(footage: Footage, user) -> dict:
         ],
         # The last save was a merge, nothing saved since: it may be undone (after a reload too).
         "undo_merge": {"at": undo["at"]} if (undo := undo_merge_for(footage)) else None,
-        # Published capsules built on these steps: reopening changes what their learners see (walk 19).
+        # Published capsules built on these steps: their learners will see the next approved version (walk 19).
         "live_capsules": live_capsule_titles(footage)
         if permissions.can_author(user) and footage.status == Footage.Status.APPROVED else [],
         "permissions": {
@@ -482,8 +484,12 @@ def approve(request, footage: Footage):
         locked.steps.update(approved=True)
         locked.status = Footage.Status.APPROVED
         locked.review_comment = ""
-        locked.save(update_fields=["status", "review_comment", "updated_at"])
+        # What learners see from now on, until the next approval (a reopened review keeps it).
+        locked.approved_snapshot = build_snapshot(locked)
+        locked.save(update_fields=["status", "review_comment", "approved_snapshot", "updated_at"])
         _bump(locked)
+        new_pages_generation()  # cached capsule pages show the new approved steps (now and at commit)
+        transaction.on_commit(new_pages_generation)
     return JsonResponse(review_state(locked, request.user))
 
 
@@ -517,8 +523,9 @@ def reopen(request, footage: Footage):
         locked = _locked(footage, version)
         if locked.status != Footage.Status.APPROVED:
             raise Conflict("not_approved", "Cette relecture n'est pas approuvée.")
-        # Learners see the steps as they are saved: with published capsules on them, the designer confirms
-        # knowing it (a walk reopened with one click and the public page lost a step at the next merge).
+        # Learners keep the approved version (``Footage.approved_snapshot``) until the next approval; with
+        # published capsules on these steps the designer still confirms, knowing which capsules will show
+        # the changes once approved (a walk reopened with one click, not knowing the pages depended on it).
         if live_capsule_titles(locked) and _body(request).get("confirm_live") is not True:
             raise Conflict("live_capsules", "Des capsules publiées utilisent ces étapes : confirmez la réouverture.")
         locked.steps.update(approved=False)

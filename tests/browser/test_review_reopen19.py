@@ -36,7 +36,7 @@ def test_reopening_names_the_published_capsules_and_waits_for_a_yes(live_server,
     expect(dialog).to_be_visible()
     expect(dialog.locator('[data-role="reopen-live"]')).to_have_text(
         "La capsule publiée « Changer le joint du siphon » utilise ces étapes.")
-    expect(dialog).to_contain_text("Leurs apprenants verront chaque modification")
+    expect(dialog).to_contain_text("Leurs apprenants gardent la version approuvée des étapes")
     shot(page, f"review-reopen-dialog-{'phone' if phone else 'desktop'}", full_page=False)
     # The dialog starts on « Annuler »: Enter pressed at once reopens nothing.
     page.keyboard.press("Enter")

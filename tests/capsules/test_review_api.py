@@ -419,9 +419,9 @@ def test_a_merge_can_be_undone_after_a_reload_until_another_change_is_saved(
 
 
 def test_reopening_under_published_capsules_needs_their_confirmation(client, reviewed):
-    """Learners see the steps as saved: a review whose steps published capsules use reopens only once the
-    designer confirmed it knowing which (a walk reopened with one click; the public page lost a step at
-    the expert's next merge)."""
+    """A review whose steps published capsules use reopens only once the designer confirmed it knowing
+    which (a walk reopened with one click; the public page lost a step at the expert's next merge). Their
+    learners keep the approved version until the next approval (test_reopen_learners_keep_approved)."""
     footage, who = reviewed
     assert _post(_client(client, who), "approve", footage, {"version": 1}).status_code == 200
     client.logout()

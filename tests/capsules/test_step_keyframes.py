@@ -169,3 +169,30 @@ def test_the_worker_takes_the_picture_inside_the_span_the_step_has_when_it_runs(
     assert fill_step_keyframes(footage.pk) == 1
     new.refresh_from_db()
     assert new.keyframe and 5.5 <= new.keyframe_time <= 8.0
+
+
+def test_a_step_approved_before_its_picture_gets_it_in_what_learners_see(client, footage_with_pictures):
+    """The expert approved right after a split, the new half still waiting: learners read the approved
+    version (``Footage.approved_snapshot``), which takes the picture the worker makes afterwards."""
+    from tests import pages
+    from tests.factories import CapsuleFactory
+
+    footage, who = footage_with_pictures
+    a, b, c = _ids(footage)
+    data = _put(client, footage, who, [
+        {"id": a, "start": 0, "end": 7, "title": "Étape 1"},
+        {"start": 7, "end": 10, "title": "Étape 1 (suite)"},
+        {"id": b, "start": 10, "end": 25, "title": "Étape 2"},
+        {"id": c, "start": 25, "end": 40, "title": "Étape 3"},
+    ])
+    res = client.post(reverse("review_api:approve", args=[footage.pk]), json.dumps({"version": data["version"]}),
+                      content_type="application/json")
+    assert res.status_code == 200, res.content
+    capsule = CapsuleFactory(footage=footage)
+    pages.capsule_page(capsule)
+    manifest = reverse("learner-manifest", args=[capsule.pk])
+    assert client.get(manifest).json()["steps"][1]["keyframe"] == ""
+    assert fill_step_keyframes(footage.pk) == 1
+    new = Step.objects.get(pk=data["steps"][1]["id"])
+    served = client.get(manifest).json()["steps"][1]
+    assert served["id"] == new.pk and served["keyframe"].endswith(new.keyframe)

@@ -906,7 +906,8 @@
       go().then((ok) => { if (ok && focusLost()) focusFirst(focusAfter()); });
       return;
     }
-    // Published capsules use these steps: say which before reopening (their learners see every change).
+    // Published capsules use these steps: say which before reopening (their learners keep the approved
+    // version until the expert approves again).
     openDialog("reopen", () => go(), (dialog) => {
       const names = live.map((t) => `« ${t} »`).join(", ");
       dialog.querySelector('[data-role="reopen-live"]').textContent = live.length === 1

@@ -1,0 +1,168 @@
+"""The steps learners see: the version the expert approved, not the steps being edited.
+
+The expert's approval (``capsules.review.api.approve``) stores the approved steps and the footage's key
+points on the footage (``Footage.approved_snapshot``). A designer reopening the review leaves that
+snapshot alone: the expert's and designer's saves change the live ``Step`` rows (review screen,
+authoring), while every learner-facing reader (capsule page, manifest, chapters, offline list, search,
+portfolio) reads the snapshot, until the next approval replaces it.
+
+A footage without a snapshot (never approved through the review screen: fixtures, the demo; footage
+approved before snapshots existed get one from migration 0011) is read from its live rows, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from capsules.models import Capsule, Footage, KeyPoint, Step, clock_tenths
+
+RANGE_SLACK = 0.01  # s: a step this close to the capsule's range still belongs to it (``Capsule.steps``)
+
+
+@dataclass(frozen=True)
+class LearnerKeyPoint:
+    id: int
+    time: float
+    kind: str
+    text: str
+    step_id: int | None
+
+
+@dataclass(frozen=True)
+class LearnerStep:
+    id: int
+    order: int
+    start: float
+    end: float
+    title: str
+    keyframe: str
+    keyframe_time: float | None
+    keyframe_region: tuple[float, ...] | None
+    key_terms: tuple[str, ...]
+    key_points: tuple[LearnerKeyPoint, ...]
+    approved: bool = True  # a live row read without a snapshot: its own flag
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self) -> str:
+        return self.title or f"{clock_tenths(self.start)} – {clock_tenths(self.end)}"
+
+
+@dataclass(frozen=True)
+class LearnerSteps:
+    """A footage's steps and key points as learners see them, in time order."""
+
+    steps: tuple[LearnerStep, ...]
+    key_points: tuple[LearnerKeyPoint, ...]
+    from_snapshot: bool
+
+    def steps_in(self, start: float, end: float) -> list[LearnerStep]:
+        """The steps inside [start, end], as ``Capsule.steps()`` chooses them."""
+        return [s for s in self.steps if s.start >= start - RANGE_SLACK and s.end <= end + RANGE_SLACK]
+
+    def key_points_in(self, start: float, end: float) -> list[LearnerKeyPoint]:
+        return [kp for kp in self.key_points if start <= kp.time <= end]
+
+
+# --- the snapshot, as stored ------------------------------------------------------------------------
+
+
+def _key_point_dict(kp: KeyPoint) -> dict:
+    return {"id": kp.pk, "time": kp.time, "kind": kp.kind, "text": kp.text, "step_id": kp.step_id}
+
+
+def build_snapshot(footage: Footage) -> dict:
+    """What learners will see of ``footage``'s steps, from its live rows (stored at approval)."""
+    key_points = [_key_point_dict(kp) for kp in footage.key_points.order_by("time", "pk")]
+    steps = [
+        {
+            "id": s.pk, "order": s.order, "start": s.start, "end": s.end, "title": s.title,
+            "keyframe": s.keyframe, "keyframe_time": s.keyframe_time, "keyframe_region": s.keyframe_region,
+            "key_terms": list(s.key_terms or []),
+        }
+        for s in footage.steps.order_by("start", "pk")
+    ]
+    return {"steps": steps, "key_points": key_points}
+
+
+def _key_point(d: dict) -> LearnerKeyPoint:
+    return LearnerKeyPoint(id=d["id"], time=d["time"], kind=d["kind"], text=d["text"], step_id=d.get("step_id"))
+
+
+def _read(snapshot: dict) -> LearnerSteps:
+    key_points = tuple(_key_point(d) for d in snapshot.get("key_points") or [])
+    steps = tuple(
+        LearnerStep(
+            id=d["id"], order=d["order"], start=d["start"], end=d["end"], title=d["title"] or "",
+            keyframe=d.get("keyframe") or "", keyframe_time=d.get("keyframe_time"),
+            keyframe_region=tuple(d["keyframe_region"]) if d.get("keyframe_region") else None,
+            key_terms=tuple(d.get("key_terms") or []),
+            key_points=tuple(kp for kp in key_points if kp.step_id == d["id"]),
+        )
+        for d in sorted(snapshot.get("steps") or [], key=lambda d: (d["start"], d["id"]))
+    )
+    return LearnerSteps(steps=steps, key_points=key_points, from_snapshot=True)
+
+
+def _live(footage_ids: list[int]) -> dict[int, LearnerSteps]:
+    """Footage without a snapshot, read from their rows."""
+    points: dict[int, list[LearnerKeyPoint]] = {pk: [] for pk in footage_ids}
+    for kp in KeyPoint.objects.filter(footage_id__in=footage_ids).order_by("time", "pk"):
+        points[kp.footage_id].append(_key_point(_key_point_dict(kp)))
+    steps: dict[int, list[LearnerStep]] = {pk: [] for pk in footage_ids}
+    for s in Step.objects.filter(footage_id__in=footage_ids).order_by("start", "pk"):
+        steps[s.footage_id].append(LearnerStep(
+            id=s.pk, order=s.order, start=s.start, end=s.end, title=s.title, keyframe=s.keyframe,
+            keyframe_time=s.keyframe_time,
+            keyframe_region=tuple(s.keyframe_region) if s.keyframe_region else None,
+            key_terms=tuple(s.key_terms or []),
+            key_points=tuple(kp for kp in points[s.footage_id] if kp.step_id == s.pk),
+            approved=s.approved,
+        ))
+    return {pk: LearnerSteps(tuple(steps[pk]), tuple(points[pk]), from_snapshot=False) for pk in footage_ids}
+
+
+# --- the readers ----------------------------------------------------------------------------------
+
+
+def for_footages(footage_ids) -> dict[int, LearnerSteps]:
+    """Learners' steps of several footage at once (search)."""
+    ids = list(dict.fromkeys(footage_ids))
+    snapshots = dict(Footage.objects.filter(pk__in=ids).values_list("pk", "approved_snapshot"))
+    found = {pk: _read(snap) for pk, snap in snapshots.items() if snap}
+    found.update(_live([pk for pk in ids if pk not in found]))
+    return found
+
+
+def for_footage(footage: Footage) -> LearnerSteps:
+    if footage.approved_snapshot:
+        return _read(footage.approved_snapshot)
+    return live_view(footage)
+
+
+def live_view(footage: Footage) -> LearnerSteps:
+    """The footage's steps as saved now, approved or not (previews, for their authors)."""
+    return _live([footage.pk])[footage.pk]
+
+
+def capsule_steps(capsule: Capsule) -> list[LearnerStep]:
+    """The steps of the capsule's range that learners see, in time order."""
+    return for_footage(capsule.footage).steps_in(capsule.start, capsule.effective_end)
+
+
+def question_step_start(interaction, capsule: Capsule | None = None) -> float | None:
+    """Where the step a question is attached to starts, in the version learners see. Attached to a step
+    that version lacks (merged or split in a reopened review since): the approved step the question's
+    time lies in. None when attached to no step, or outside every step: callers use its time."""
+    if not interaction.step_id:
+        return None
+    steps = for_footage((capsule or interaction.capsule).footage).steps
+    found = next((s for s in steps if s.id == interaction.step_id), None)
+    found = found or next((s for s in steps if s.start <= interaction.time <= s.end), None)
+    return found.start if found else None
+
+
+def capsule_key_points(capsule: Capsule) -> list[LearnerKeyPoint]:
+    return for_footage(capsule.footage).key_points_in(capsule.start, capsule.effective_end)
