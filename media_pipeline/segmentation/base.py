@@ -97,6 +97,20 @@ class SegmentSettings:
     # distance of their mean features over 3 s before and after (the units of hold_similarity) at
     # least this; 0 lets every such sentence near a weak change point open a step.
     pause_change: float = 0.8
+    # Rhythm prior (experiment, off by default: 0): a run of work whose activity repeats with a clear
+    # period of rhythm_min..rhythm_max seconds (autocorrelation peak at least rhythm_corr, two periods at
+    # least) is cut into round(length / period) steps; rhythm_place "cpd" lets the kernel CPD place that
+    # many change points, "min" puts them at the activity minima nearest the even cuts.
+    rhythm_corr: float = 0.0
+    rhythm_min: float = 1.5
+    rhythm_max: float = 8.0
+    rhythm_place: str = "cpd"
+    rhythm_max_duration: float = 45.0  # only footage up to this long (excerpts)
+    # Count by relative gain (experiment, off by default: 0): on footage up to count_max_duration, a run
+    # of work gets the largest number of change points whose last one still lowers the kernel cost by
+    # count_gain of the run's cost without any change point (an elbow, not a fixed penalty).
+    count_gain: float = 0.0
+    count_max_duration: float = 45.0
     # A silent still stretch (min_rest inside the footage, any length at its start) that ends within
     # this many seconds of a spoken sentence's start is a rest (the expert announces the next step as
     # the hands come back) when it is announce_depth stiller than the work (log units, as rest_depth;

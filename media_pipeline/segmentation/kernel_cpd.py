@@ -138,6 +138,84 @@ def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
     return [b * pool for b in algo.predict(pen=pen) if b < len(x)]
 
 
+def rhythm_period(sig: np.ndarray, fps: float, lo_s: float, hi_s: float) -> tuple[float, float]:
+    """(period in frames, autocorrelation there) of the strongest autocorrelation peak between lo_s and
+    hi_s seconds (at most half the signal's length); (0, 0) when there is none."""
+    n = len(sig)
+    lo, hi = max(2, int(round(lo_s * fps))), min(int(round(hi_s * fps)), n // 2)
+    if hi <= lo + 1:
+        return 0.0, 0.0
+    z = sig - np.mean(sig)
+    den = float(np.dot(z, z))
+    if den < 1e-9:
+        return 0.0, 0.0
+    r = np.array([float(np.dot(z[:n - k], z[k:])) / den * n / (n - k) for k in range(lo - 1, hi + 2)])
+    peaks = [j for j in range(1, len(r) - 1) if r[j] >= r[j - 1] and r[j] >= r[j + 1] and r[j] > 0]
+    if not peaks:
+        return 0.0, 0.0
+    top = max(r[j] for j in peaks)
+    j = next(j for j in peaks if r[j] >= 0.9 * top)  # the fundamental, not a multiple of it
+    return float(lo - 1 + j), float(r[j])
+
+
+def _rhythm_bounds(x: np.ndarray, act: np.ndarray, fps: float, min_size: int, settings) -> list[int] | None:
+    """Change points (indices into the run) from the run's own rhythm, or None when it shows none."""
+    n = len(act)
+    period, corr = rhythm_period(act, fps, settings.rhythm_min, settings.rhythm_max)
+    if period <= 0 or corr < settings.rhythm_corr:
+        return None
+    k = int(round(n / period))
+    if k < 2:
+        return None
+    if settings.rhythm_place in ("cpd", "cap"):
+        import ruptures as rpt
+
+        size = max(2, min(min_size, n // (k + 1)))
+        if n < k * size:
+            return None
+        try:
+            return [b for b in rpt.KernelCPD(kernel="rbf", min_size=size).fit(x).predict(n_bkps=k - 1) if b < n]
+        except Exception:  # noqa: BLE001 - ruptures refuses impossible splits
+            return None
+    out, radius = [], max(1, int(round(period / 3)))
+    for j in range(1, k):
+        c = int(round(j * n / k))
+        a, b = max(1, c - radius), min(n - 1, c + radius + 1)
+        out.append(a + int(np.argmin(act[a:b])) if b > a else c)
+    return sorted(set(out))
+
+
+def _gain_bounds(x: np.ndarray, min_size: int, gain: float, pool: int) -> list[int]:
+    """Change points of the run (indices into it): the most whose last still lowers the kernel cost by
+    ``gain`` of the cost with none."""
+    import ruptures as rpt
+
+    pool = max(1, pool)
+    if pool > 1:
+        m = len(x) // pool * pool
+        x = x[:m].reshape(-1, pool, x.shape[1]).mean(axis=1)
+        min_size = max(2, int(round(min_size / pool)))
+    n = len(x)
+    kmax = n // max(2, min_size) - 1
+    if kmax < 1:
+        return []
+    algo = rpt.KernelCPD(kernel="rbf", min_size=max(2, min_size)).fit(x)
+    c0 = float(algo.cost.sum_of_costs([n]))
+    if c0 <= 1e-9:
+        return []
+    best, prev = [], c0
+    for k in range(1, kmax + 1):
+        try:
+            bk = algo.predict(n_bkps=k)
+        except Exception:  # noqa: BLE001 - no admissible split with k change points
+            break
+        cost = float(algo.cost.sum_of_costs(bk))
+        if (prev - cost) / c0 >= gain:
+            best = [b * pool for b in bk if b < n]
+        prev = cost
+    return best
+
+
 def _strongest_change(x: np.ndarray, margin: int, win: int) -> int:
     """Index (margin..n-margin) where the mean features of the windows before and after differ
     most: a linear-time cut for steps longer than the maximum."""
@@ -468,6 +546,13 @@ class KernelCPDSegmenter:
             pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
             # No activity contrast at all (a black or frozen picture): nothing to tell gestures apart.
             strong = _cpd(x[a:b], min_size, pen, pool) if contrast >= 0.35 else []
+            if settings.rhythm_corr > 0 and duration <= settings.rhythm_max_duration and contrast >= 0.35:
+                rb = _rhythm_bounds(x[a:b], act[a:b], fps, min_size, settings)
+                # "cap": the rhythm only lowers the count (the kernel CPD places that many)
+                if rb is not None and (settings.rhythm_place != "cap" or len(rb) < len(strong)):
+                    strong = rb
+            if settings.count_gain > 0 and duration <= settings.count_max_duration and contrast >= 0.35:
+                strong = _gain_bounds(x[a:b], min_size, settings.count_gain, pool)
             bk = [a + i for i in strong]
             conf = {i: 0.7 for i in bk}
             if cues and contrast >= 0.35:
