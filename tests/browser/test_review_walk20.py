@@ -75,6 +75,7 @@ def test_an_untitled_step_shows_the_timelines_name_as_a_placeholder(live_server,
     expect(title).to_have_value("")  # nothing saved in its name
     expect(title).to_have_attribute("placeholder", "Étape 2")
     expect(page.locator('[data-step-title="0"]')).to_have_value("Couper l'eau")
-    shot(page, "walk20-review-untitled-placeholder-desktop")
+    title.scroll_into_view_if_needed()
+    shot(page, "walk20-review-untitled-placeholder-desktop", full_page=False)  # the list, in view
     ctx.close()
     assert _titles(footage) == ["Couper l'eau", "", "Remonter le siphon"]
