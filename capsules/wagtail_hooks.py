@@ -175,6 +175,14 @@ def sidebar_css():
     return format_html('<link rel="stylesheet" href="{}">', static("capsules/admin/sidebar.css"))
 
 
+@hooks.register("insert_global_admin_css")
+def header_css():
+    """The header of Geste's own pages holds on two short lines at phone width (capsules/admin/header.css)."""
+    from django.templatetags.static import static
+
+    return format_html('<link rel="stylesheet" href="{}">', static("capsules/admin/header.css"))
+
+
 @hooks.register("insert_global_admin_js")
 def scroll_regions_js():
     from django.templatetags.static import static

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
@@ -118,7 +118,8 @@ def capsule_create(request, footage_id: int):
     return TemplateResponse(
         request,
         "capsules/admin/capsule_new.html",
-        {"footage": footage, "steps": steps, "errors": errors, "data": data},
+        {"footage": footage, "steps": steps, "errors": errors, "data": data,
+         "first_error": authoring.first_in_error(errors, authoring.CAPSULE_FIELDS)},
         status=400 if errors else 200,
     )
 
@@ -267,6 +268,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         # Where the admin video opens, on the footage's clock: the question edited, else the capsule's start.
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
+        "first_error": authoring.first_in_error(errors, authoring.INTERACTION_FIELDS),  # the field the page opens on
         "editing": editing,
         # From the saved question, not the form being typed. On the edit screen « Placer à la fin de l'étape »
         # submits the form being typed (its edits kept); in the capsule's lists it moves the saved question.
@@ -560,13 +562,15 @@ class AuthoringMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def review_menu_item():
-    return ReviewMenuItem("Relecture des étapes", reverse("geste_review_index"), icon_name="tasks", order=145)
+    return ReviewMenuItem(
+        gettext_lazy("Relecture des étapes"), reverse("geste_review_index"), icon_name="tasks", order=145
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def authoring_menu_item():
     return AuthoringMenuItem(
-        "Capsules (conception)", reverse("geste_capsule_index"), icon_name="form", order=146
+        gettext_lazy("Capsules (conception)"), reverse("geste_capsule_index"), icon_name="form", order=146
     )
 
 

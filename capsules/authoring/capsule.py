@@ -33,6 +33,18 @@ KINDS_AUTHORED = [
 ]
 
 
+# The fields of the pages' forms in the order the pages show them: sent back with errors, the page opens
+# on the first one in error (capsules/templatetags/geste_forms.py).
+CAPSULE_FIELDS = ("title", "first_step", "last_step")
+INTERACTION_FIELDS = ("kind", "time", "step", "prompt", "choices", "true_false", "hotspot_x", "hotspot_y",
+                      "hotspot_w", "hotspot_h", "hotspot", "cloze", "model_answer", "feedback_wrong")
+
+
+def first_in_error(errors: dict | None, order: tuple[str, ...]) -> str | None:
+    """The first field of ``order`` (the page's order) that has an error; None when none has."""
+    return next((name for name in order if name in (errors or {})), None)
+
+
 class AuthoringError(ValueError):
     """Field name -> French message; the screen shows each next to its field."""
 

@@ -527,6 +527,9 @@
         "data-step-title": i, disabled: !allowed(),
       });
       input.value = s.title || "";
+      // An untitled step: the name the timeline gives it, as a placeholder (not a saved title), so the
+      // expert reads « Étape 2 » in both places (walk 20: the list showed an empty field).
+      input.placeholder = `Étape ${i + 1}`;
       boxes.push(input);
       input.addEventListener("focus", () => select(i));
       input.addEventListener("input", () => grow(input));
@@ -742,12 +745,30 @@
       if (ok || !field.isConnected) return;
       // Refused (the server's steps are back): the field of a step that is not there goes, and with it
       // what was typed in it (its change renames nothing: its step is gone); the list is drawn again.
-      const typing = document.activeElement === field;
+      // The message says the typed title is not kept; the letters still coming (the rest of the name)
+      // fire no shortcut (walk 20: « Mastic neuf » went on as N, E — a new step drawn again —, U, F
+      // once the focus had left the field).
+      const typing = document.activeElement === field || document.activeElement === $("message");
+      const typed = field.value.trim();
       field.blur();
       renderStepList();
-      if (typing || focusLost()) focusFirst(root.querySelector('[data-action="add-step"]'), playheadLine);
+      if (typing) quietLetters();
+      const box = $("message");
+      if (typed && typed !== `Étape ${i + 1}` && !box.hidden) {
+        message(`${box.textContent} L'étape n'est pas ajoutée : le titre tapé (« ${typed} ») n'est pas gardé.`,
+          box.dataset.kind);
+      }
+      if (typing || focusLost()) focusFirst(box.dataset.kind === "conflict" ? box : null,
+        root.querySelector('[data-action="add-step"]'), playheadLine);
     });
   }
+
+  /* After a refusal that took the focus out of the title being typed: the letters (and spaces) still
+   * coming are the rest of that title, not shortcuts. They are dropped while they come less than a
+   * second apart; after a pause, or any other key, the shortcuts act again. */
+  let quietUntil = 0;
+  const QUIET_MS = 1000;
+  function quietLetters() { quietUntil = performance.now() + QUIET_MS; }
 
   // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
   const doubtful = (s) => Boolean(s.confidence && s.confidence < 0.5);
@@ -928,6 +949,10 @@
     // Never while typing (a title, a dialog's text) or composing: the letters are the text's.
     const typing = (n) => Boolean(n && n.closest && n.closest("input, textarea, select, dialog, [contenteditable]"));
     if (ev.isComposing || typing(t) || typing(document.activeElement)) return;
+    if (performance.now() < quietUntil) {
+      if (ev.key.length === 1) { ev.preventDefault(); quietLetters(); return; }  // still the title's letters
+      quietUntil = 0;  // another key (Tab, Escape, an arrow): the typing is over
+    }
     const key = ev.key.toLowerCase();
     // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
     const onStep = focusedStep(t);
