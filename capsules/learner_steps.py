@@ -166,3 +166,35 @@ def question_step_start(interaction, capsule: Capsule | None = None) -> float | 
 
 def capsule_key_points(capsule: Capsule) -> list[LearnerKeyPoint]:
     return for_footage(capsule.footage).key_points_in(capsule.start, capsule.effective_end)
+
+
+# --- what a learner completed ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletedStep:
+    """A step of a capsule as the learner saw it when completing it (``Progress.completed_steps``)."""
+
+    title: str
+    start: float
+    end: float
+    keyframe: str = ""
+
+    def __str__(self) -> str:
+        return self.title or f"{clock_tenths(self.start)} – {clock_tenths(self.end)}"
+
+
+def completed_steps(capsule: Capsule) -> list[dict]:
+    """The capsule's learner steps now, as stored on the learner's completion (JSON)."""
+    return [{"title": s.title, "start": s.start, "end": s.end, "keyframe": s.keyframe}
+            for s in capsule_steps(capsule) if s.approved]
+
+
+def read_completed(stored: list[dict]) -> list[CompletedStep]:
+    return [CompletedStep(title=d.get("title") or "", start=d["start"], end=d["end"], keyframe=d.get("keyframe") or "")
+            for d in stored]
+
+
+def same_steps(recorded: list[CompletedStep], current: list[LearnerStep]) -> bool:
+    """Whether the capsule still has the steps a completion recorded (titles and bounds; pictures aside)."""
+    return [(s.title, s.start, s.end) for s in recorded] == [(s.title or "", s.start, s.end) for s in current]

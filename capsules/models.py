@@ -421,6 +421,10 @@ class Progress(models.Model):
     watched_fraction = models.FloatField(default=0)
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The capsule's steps as the learner saw them when they completed it ([{title, start, end, keyframe}],
+    # ``capsules.learner_steps``): the portfolio lists these, not the steps of a later approval. None: a
+    # completion recorded before this field existed (the portfolio reads the capsule's current steps).
+    completed_steps = models.JSONField(null=True, blank=True, default=None, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

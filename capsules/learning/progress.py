@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from capsules import clock
+from capsules import clock, learner_steps
 from capsules.learning.grading import UNGRADED_KINDS  # self-assessed: no right answer
 from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
 
@@ -159,6 +159,7 @@ def _check_completion(user, capsule: Capsule, progress: Progress, mandatory=None
     if is_complete(progress.watched_fraction, mandatory, answered):
         progress.completed = True
         progress.completed_at = clock.now()
+        progress.completed_steps = learner_steps.completed_steps(capsule)  # what the portfolio will list
         LearnerEvent.objects.create(
             user=user,
             capsule=capsule,

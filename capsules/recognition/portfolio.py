@@ -37,6 +37,8 @@ class CapsuleEntry:
     gestures: list[Gesture] = field(default_factory=list)
     first_try_right: int = 0
     first_try_answered: int = 0
+    # The gestures are those recorded at completion and the capsule's steps have changed since.
+    steps_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,17 @@ def build_portfolio(user) -> Portfolio:
         graded = list(capsule.interactions.filter(draft_status="accepted").exclude(kind__in=["observe", "free_recall"])
                       .values_list("pk", flat=True))
         firsts = list(first_attempts(user, graded).values())
+        current = [step for step in learner_steps.capsule_steps(capsule) if step.approved]
+        # The steps the learner completed (recorded then); a completion from before they were recorded:
+        # the capsule's current steps.
+        steps = current if progress.completed_steps is None else learner_steps.read_completed(progress.completed_steps)
+        changed = progress.completed_steps is not None and not learner_steps.same_steps(steps, current)
         gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "",
                             step.keyframe)
-                    for step in learner_steps.capsule_steps(capsule) if step.approved]
+                    for step in steps]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
                                     first_try_share(firsts), gestures,
-                                    sum(1 for a in firsts if a.correct), len(firsts)))
+                                    sum(1 for a in firsts if a.correct), len(firsts), changed))
     return Portfolio(_owner_name(user), badges, entries)
 
 
