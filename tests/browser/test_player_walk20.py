@@ -11,6 +11,10 @@ and on a desktop, by keyboard:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from tests import factories
@@ -98,5 +102,62 @@ def test_a_wrong_answer_locks_the_choices_until_retry(live_server, phone_context
     page.wait_for_selector(".gq-right")
     assert page.evaluate("!!document.activeElement.closest('.gq-feedback')")
     shot(page, f"walk20-player-right-{where}")
+    leave(page)
+    assert not errors, errors
+
+
+REAL_CLIP = Path("/work/main/var/realset/ego4d-avsync-00.mp4")  # filmed footage, not a generated test card
+
+
+@pytest.fixture(scope="module")
+def real_media(tmp_path_factory):
+    """The capsule's media made from a filmed clip (looped to the capsule's 12 s, the spoken steps as its
+    sound) instead of the generated test card."""
+    if not REAL_CLIP.exists() or not shutil.which("ffmpeg"):
+        pytest.skip("no filmed clip on this machine")
+    from tests.browser import learner_capsule
+
+    def from_real_clip(path, duration, audio):
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(REAL_CLIP), "-i", str(audio),
+                        "-map", "0:v", "-map", "1:a", "-t", str(duration), "-af", "apad", "-c:v", "libx264",
+                        "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path)], check=True)
+        return path
+
+    original = learner_capsule.make_clip
+    learner_capsule.make_clip = from_real_clip
+    try:
+        return learner_capsule.build_media(tmp_path_factory.mktemp("real-media"))
+    finally:
+        learner_capsule.make_clip = original
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("where", ["phone", "desktop"])
+def test_walk_on_a_filmed_clip_by_keyboard(live_server, phone_context, context, real_media, storage_root,  # noqa: F811
+                                           built_player, where):  # noqa: F811
+    from tests.browser.learner_capsule import publish_capsule
+
+    real = publish_capsule(real_media, storage_root)
+    ctx = phone_context if where == "phone" else context
+    log_in(ctx, live_server, factories.learner(username=f"real20{where}"))
+    page = ctx.new_page()
+    errors = _at_the_question(page, live_server, real)
+    shot(page, f"walk20-real-question-{where}")
+    _choose_by_keyboard(page, WRONG)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-wrong")
+    assert page.evaluate("document.querySelector('.gp-question form').inert") is True
+    shot(page, f"walk20-real-wrong-{where}")
+    page.focus(".gq-retry")
+    page.keyboard.press("Enter")
+    _choose_by_keyboard(page, RIGHT)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".gq-right")
+    assert page.evaluate("!!document.activeElement.closest('.gq-feedback')")
+    page.keyboard.press("Tab")  # « Continuer »
+    assert page.evaluate("document.activeElement.className") == "gq-continue"
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('.gp-question:not([hidden])')")
+    shot(page, f"walk20-real-after-{where}")
     leave(page)
     assert not errors, errors
