@@ -4,7 +4,8 @@ Stored choice ids carry meaning: ordering items are ``s<step pk>`` in step order
 ids handed to the player gave the solution (issue 11). The player now only sees tokens: an HMAC of
 (interaction, learner, stored id) under the site's secret, so they reveal nothing, differ from one
 learner to the next, and stay stable for one learner (a reload, an answer queued offline and sent
-later, a resumed attempt all still match). Ordering items are shuffled with a per-learner seed.
+later, a resumed attempt all still match). Ordering items, and the options of single- and
+multiple-choice questions, are shuffled with a per-learner seed.
 
 Responses are translated back to stored ids before grading, and stored that way (attempts,
 events, xAPI keep the designer's ids); whatever goes back to the player is translated to tokens.
@@ -67,6 +68,17 @@ def shuffled(interaction, audience: str, items: list[dict]) -> list[dict]:
         if [i["id"] for i in items] != original or len(items) < 2:
             return items
     return items[1:] + items[:1]  # a rotation is never the identity
+
+
+def shuffled_choices(interaction, audience: str, items: list[dict]) -> list[dict]:
+    """Single- and multiple-choice options in a per-learner order (the designer often writes the right
+    one first): a plain seeded shuffle, stable for one learner (a reload shows the same order), which
+    may leave the authored order as it is, unlike ``shuffled``. Grading goes by choice identity (tokens
+    mapped back to stored ids), never by the position shown."""
+    rng = random.Random(salted_hmac("geste.learning.choices", f"{interaction.pk}:{audience}").hexdigest())
+    items = list(items)
+    rng.shuffle(items)
+    return items
 
 
 def _map_ids(value, convert):

@@ -71,7 +71,8 @@ def capsule_is_live(capsule_id: int) -> bool:
 
 def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> list[dict]:
     """Choices without feedback or correctness, under opaque per-learner ids; ordering items shuffled
-    per learner (their stored order, and their stored ids, are the key)."""
+    per learner (their stored order, and their stored ids, are the key), and so are the options of
+    single- and multiple-choice questions (the authored order often puts the right one first)."""
     tokens = delivery.ChoiceTokens.build(interaction, audience)
     items = [
         {
@@ -83,6 +84,8 @@ def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> 
     ]
     if interaction.kind == Interaction.Kind.ORDERING:
         items = delivery.shuffled(interaction, audience, items)
+    elif interaction.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+        items = delivery.shuffled_choices(interaction, audience, items)
     return items
 
 

@@ -13,7 +13,7 @@ import pytest
 from capsules import models
 from tests import factories
 from tests.browser.shots import shot
-from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
+from tests.browser.test_learner_journey import LONG_A, LONG_B, journey  # noqa: F401  (fixture)
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
     built_player,
     capsule_media,
@@ -41,7 +41,7 @@ def test_next_step_after_reload_stops_at_a_mandatory_question_answered_wrong(liv
     open_capsule(page, f"{live_server.url}{journey['page'].url}")
     page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=20000)
-    page.click(".gq-form input >> nth=0")  # one choice only: wrong (two are expected)
+    page.locator(".gq-choice", has_text=LONG_A).locator("input").click()  # one only: wrong (two expected)
     page.click(".gq-submit")
     page.wait_for_selector(".gq-wrong")
     # The learner reloads with the wrong answer's feedback on screen, without going on (« Continuer »
@@ -76,8 +76,8 @@ def test_next_step_after_reload_stops_at_a_mandatory_question_answered_wrong(liv
 
     # Answered right now: the way is open.
     page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=5000)
-    page.click(".gq-form input >> nth=0")
-    page.click(".gq-form input >> nth=1")
+    page.locator(".gq-choice", has_text=LONG_A).locator("input").click()  # options are shuffled: by text
+    page.locator(".gq-choice", has_text=LONG_B).locator("input").click()
     page.click(".gq-submit")
     page.wait_for_selector(".gq-right")
     page.click(".gq-continue")

@@ -70,7 +70,7 @@ def test_phone_feedback_shows_with_the_video(live_server, browser, published, an
     page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=20000)
     page.wait_for_timeout(300)
-    page.click(".gq-choice >> nth=1" if answer == "wrong" else ".gq-choice >> nth=0")
+    page.locator(".gq-choice", has_text=FOUR[1 if answer == "wrong" else 0]["text"]).click()  # shuffled: by text
     page.click(".gq-submit")
     page.wait_for_selector(".gq-feedback .gq-continue")
     page.wait_for_timeout(400)  # any scroll the focus caused has happened

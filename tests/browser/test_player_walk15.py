@@ -21,7 +21,7 @@ from capsules import models
 from cms.models import CapsulePage
 from tests import factories
 from tests.browser.shots import shot
-from tests.browser.test_learner_journey import journey  # noqa: F401  (fixture)
+from tests.browser.test_learner_journey import LONG_A, LONG_B, journey  # noqa: F401  (fixture)
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
     built_player,
     capsule_media,
@@ -244,7 +244,7 @@ def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_deto
     assert not page.locator(".gp-todo").is_visible()
     page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=20000)
-    page.click(".gq-form input >> nth=0")  # one choice only: wrong (two are expected)
+    page.locator(".gq-choice", has_text=LONG_A).locator("input").click()  # one only: wrong (two expected)
     page.click(".gq-submit")
     page.wait_for_selector(".gq-wrong")
     page.click(".gq-continue")
@@ -281,8 +281,8 @@ def test_a_mandatory_question_left_wrong_is_a_reminder_after_a_reload_not_a_deto
     go.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(f"[data-asking='{multi.pk}']", timeout=5000)
-    page.click(".gq-form input >> nth=0")
-    page.click(".gq-form input >> nth=1")
+    page.locator(".gq-choice", has_text=LONG_A).locator("input").click()  # options are shuffled: by text
+    page.locator(".gq-choice", has_text=LONG_B).locator("input").click()
     page.click(".gq-submit")
     page.wait_for_selector(".gq-right")
     assert not page.locator(".gp-todo").is_visible()

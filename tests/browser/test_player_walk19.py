@@ -121,8 +121,10 @@ def _play_to_the_end(page) -> None:
         if page.get_attribute(PLAYER, "data-ended") == "1":
             return
         if page.locator(".gp-question:not([hidden]) .gq-submit").count():
-            # The first choice is the right one (q1: « Couper l'arrivée d'eau »; q2: « Vrai »).
-            page.locator(".gp-question .gq-choice input").first.check()
+            # The right one (q1: « Couper l'arrivée d'eau »; q2: « Vrai »), wherever it is shown (shuffled).
+            right = page.locator(".gp-question .gq-choice", has_text="Couper l'arrivée d'eau")
+            right = right if right.count() else page.locator(".gp-question .gq-choice", has_text="Vrai")
+            right.locator("input").check()
             page.click(".gq-submit")
             page.wait_for_selector(".gq-continue")
             page.click(".gq-continue")
@@ -199,7 +201,7 @@ def test_the_hidden_step_list_is_out_of_reach_while_a_question_is_open(live_serv
         reached.add(where)
     assert "steps" not in reached and "transcript" not in reached, reached
     # Answered: the list is back within reach.
-    page.locator(".gp-question .gq-choice input").first.check()  # « Couper l'arrivée d'eau »
+    page.locator(".gp-question .gq-choice", has_text="Couper l'arrivée d'eau").locator("input").check()
     page.click(".gq-submit")
     page.wait_for_selector(".gq-right")
     assert page.evaluate("document.querySelector('.gp-steps ol').inert") is False

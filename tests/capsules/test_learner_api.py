@@ -142,11 +142,49 @@ def test_manifest_has_everything_but_the_answers(world):
         world["q2"].pk,
     ]  # the draft is not there
     q1 = data["interactions"][0]
-    assert [c["text"] for c in q1["choices"]] == ["Une clé dynamométrique", "Un marteau"]
+    assert sorted(c["text"] for c in q1["choices"]) == ["Un marteau", "Une clé dynamométrique"]  # shuffled
     assert all(re.fullmatch(r"c[0-9a-f]{15}", c["id"]) for c in q1["choices"])  # opaque, not "a", "b"
     assert q1["step"] == {"start": 0, "end": 8} and q1["mandatory"] is True
     for secret in ("answer_key", '"correct"', SECRET_FEEDBACK, SECRET_WRONG, CHOICE_SECRET, "Brouillon"):
         assert secret not in text, secret
+
+
+def test_choice_options_are_shuffled_per_learner_stable_and_graded_by_identity(world):
+    """Single- and multiple-choice options come in a per-learner order (the designer wrote the right one
+    first): the same on a reload, different from one learner to another, and the right option is graded
+    right wherever it is shown; the manifest still says nothing of which one is right."""
+    texts = [f"Option {n}" for n in range(6)]
+    choices = [{"id": f"o{n}", "text": t} for n, t in enumerate(texts)]
+    single = factories.InteractionFactory(capsule=world["capsule"], time=6.0, mandatory=False,
+                                          choices=choices, answer_key={"correct": "o0"})
+    multi = factories.InteractionFactory(capsule=world["capsule"], time=7.0, mandatory=False,
+                                         kind="multiple_choice", choices=choices,
+                                         answer_key={"correct": ["o0", "o1"]})
+
+    def shown(client):
+        data = client.get(manifest_url(world["capsule"])).json()
+        by_id = {i["id"]: i for i in data["interactions"]}
+        return {q.pk: [c["text"] for c in by_id[q.pk]["choices"]] for q in (single, multi)}
+
+    orders = []
+    for _ in range(8):
+        learner = Client()
+        learner.force_login(factories.learner())
+        first = shown(learner)
+        assert shown(learner) == first  # a reload shows the same order
+        assert all(sorted(o) == texts for o in first.values())
+        orders.append(first)
+    for q in (single, multi):
+        assert any(o[q.pk] != texts for o in orders), "never shuffled"
+        assert len({tuple(o[q.pk]) for o in orders}) > 1, "the same order for every learner"
+    client = world["client"]
+    right = post(client, reverse("learner-answer", args=[single.pk]),
+                 {"response": {"choice": served_id(client, single, "o0")}, "client_id": str(uuid.uuid4())})
+    assert right.status_code == 200 and right.json()["correct"] is True
+    both = [served_id(client, multi, "o0"), served_id(client, multi, "o1")]
+    got = post(client, reverse("learner-answer", args=[multi.pk]),
+               {"response": {"choices": both}, "client_id": str(uuid.uuid4())})
+    assert got.status_code == 200 and got.json()["correct"] is True
 
 
 def test_capsule_page_html_has_steps_transcript_but_no_answers(world):

@@ -1129,9 +1129,20 @@ export class Player {
         form?.remove();
         fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
       } else {
-        box.querySelector(".gq-submit").disabled = false;
+        // The choices are locked under the feedback (a walk changed its answer there, under « Ce n'est pas
+        // la bonne réponse », with nothing to say it was not sent): « Réessayer » opens them again.
+        const form = box.querySelector("form");
+        if (form) { form.inert = true; form.classList.add("gq-locked"); }
+        const retry = () => {
+          fb.remove();
+          if (form) { form.inert = false; form.classList.remove("gq-locked"); }
+          const submit = box.querySelector(".gq-submit");
+          if (submit) submit.disabled = false;
+          this.focusAnswer();
+          this.announce("Nouvel essai : choisissez votre réponse.");
+        };
         const actions = h("div", { class: "gq-actions" },
-          h("button", { type: "button", class: "gq-retry", onclick: () => { fb.remove(); this.focusAnswer(); } }, "Réessayer"));
+          h("button", { type: "button", class: "gq-retry", onclick: retry }, "Réessayer"));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
         // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
         // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
