@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain
@@ -436,6 +437,7 @@ def apply_interaction_form(
     inter.replay_step_on_wrong = _bool(data, "replay_step_on_wrong")
     if interaction is not None and interaction.draft_status == Interaction.DraftStatus.PROPOSED:
         inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
+    remember_step(inter, capsule)  # saved again: any « step changed » notice goes
     inter.save()
     return inter
 
@@ -570,6 +572,9 @@ def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | N
         Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
     )
     fields = ["draft_status"]
+    if accept:
+        remember_step(interaction)
+        fields.append("step_seen")
     if accept and mandatory is not None:
         interaction.mandatory = mandatory
         fields.append("mandatory")
