@@ -14,6 +14,7 @@ from capsules.models import Capsule, Step
 from tests.browser.conftest import login
 from tests.browser.shots import shot
 from tests.browser.test_authoring import approved_footage  # noqa: F401  (fixture)
+from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
 from tests.factories import InteractionFactory, designer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,4 +47,23 @@ def test_publier_link_opens_on_the_publication_section(live_server, browser, app
     expect(button).to_be_in_viewport()
     assert page.evaluate("document.activeElement.id") == "publication"
     shot(page, f"walk20-design-publication-{size}")
+    ctx.close()
+
+
+def test_a_doubtful_step_loses_its_a_verifier_mark_once_approved(live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    Step.objects.filter(footage=footage, pk=footage.steps.order_by("start").first().pk).update(confidence=0.3)
+    ctx = browser.new_context(locale="fr-FR", viewport=SIZES["desktop"])
+    page = ctx.new_page()
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-steps__doubt")).to_have_count(1)  # while the review is open
+    page.locator('[data-action="approve"]').click()
+    page.locator('[data-dialog="approve"] [data-role="confirm-approve"]').click()
+    expect(page.locator('[data-role="locked"]')).to_be_visible()
+    expect(page.locator(".geste-steps__doubt")).to_have_count(0)
+    page.reload()
+    expect(page.locator(".geste-timeline__step")).to_have_count(footage.steps.count())
+    expect(page.get_by_text("À vérifier", exact=True)).to_have_count(0)
+    shot(page, "walk20-design-review-approved-no-doubt")
     ctx.close()
