@@ -270,6 +270,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         # Where the admin video opens, on the footage's clock: the question edited, else the capsule's start.
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
+        "error_summary": authoring.error_summary(errors),
         "first_error": authoring.first_in_error(errors, authoring.INTERACTION_FIELDS),  # the field the page opens on
         "editing": editing,
         # From the saved question, not the form being typed. On the edit screen « Placer à la fin de l'étape »

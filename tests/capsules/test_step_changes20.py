@@ -136,3 +136,20 @@ def test_each_question_names_its_step(world):
     assert f"Étape 2 — {TITLES[1]}" in html
     _rename_first_and_approve(world)
     assert f"Étape 1 — {NEW_TITLE}".replace("'", "&#x27;") in _page(world)
+
+
+def test_question_form_says_each_error_once_with_a_short_summary(world):
+    """The form sent back said every error twice (a list at the top, then under each field): the top now
+    counts the fields to correct and links to them; each message stays under its field, once."""
+    res = world["designer"].post(reverse("geste_interaction_add", args=[world["capsule"].pk]), {
+        "kind": "single_choice", "time": "5", "prompt": "", "choices": "Une clé\nUne pince"})
+    assert res.status_code == 400  # sent back
+    html = res.content.decode().replace("&#x27;", "'")
+    for message in ("Écrivez la question ou la consigne.", "Marquez exactement une bonne réponse d'un astérisque (*)."):
+        assert html.count(message) == 1, message
+    summary = html[html.index('data-role="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert "L'interaction n'est pas enregistrée : 2 champs à corriger." in summary
+    assert '<a href="#id_prompt">Question ou consigne</a>' in summary
+    assert '<a href="#id_choices">Réponses</a>' in summary
+    assert summary.index("#id_prompt") < summary.index("#id_choices")  # the page's order
