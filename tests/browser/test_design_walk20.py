@@ -67,3 +67,33 @@ def test_a_doubtful_step_loses_its_a_verifier_mark_once_approved(live_server, br
     expect(page.get_by_text("À vérifier", exact=True)).to_have_count(0)
     shot(page, "walk20-design-review-approved-no-doubt")
     ctx.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_question_list_names_the_step_and_flags_a_changed_one(live_server, browser, approved_footage, size):  # noqa: F811
+    from capsules.learner_steps import build_snapshot
+
+    footage, _reviewer, author = approved_footage
+    footage.approved_snapshot = build_snapshot(footage)
+    footage.save(update_fields=["approved_snapshot"])
+    capsule = _capsule(footage, author)
+    first = Step.objects.filter(footage=footage).order_by("start").first()
+    authoring.apply_interaction_form(capsule, {
+        "kind": "true_false", "time": "3", "prompt": "On coupe l'eau avant tout.", "true_false": "true",
+        "step": str(first.pk), "feedback_wrong": "Revoyez « Couper l'eau ».", "mandatory": "on"})
+    Step.objects.filter(pk=first.pk).update(title="Fermer le robinet d'arrêt")  # the expert renamed it, approved
+    footage.approved_snapshot = build_snapshot(footage)
+    footage.save(update_fields=["approved_snapshot"])
+    ctx = browser.new_context(locale="fr-FR", viewport=SIZES[size], has_touch=size == "phone")
+    page = ctx.new_page()
+    login(page, live_server.url, author.username)
+    page.goto(live_server.url + reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
+    row = page.locator('[data-role="interactions"] > li').first
+    expect(row.locator('[data-role="step"]')).to_have_text("Étape 1 — Fermer le robinet d'arrêt")
+    notice = row.locator('[data-role="step-changed"]')
+    expect(notice).to_contain_text("L'étape de cette question a changé depuis sa rédaction")
+    notice.scroll_into_view_if_needed()
+    shot(page, f"walk20-design-step-changed-{size}")
+    notice.get_by_role("button", name="Masquer").click()
+    expect(page.locator('[data-role="step-changed"]')).to_have_count(0)
+    ctx.close()
