@@ -8,6 +8,7 @@ class CapsulesConfig(AppConfig):
     verbose_name = _("Capsules")
 
     def ready(self):
+        from capsules.authoring import step_changes  # noqa: F401  (pending proposals drafted again on re-approval)
         from capsules.interop import cmi5_signals  # noqa: F401  (cmi5 statements when a launched capsule completes)
         from capsules.interop.lti import signals as lti_signals  # noqa: F401  (grades back to the LMS)
         from capsules.learning import (

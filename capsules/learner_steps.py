@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.dispatch import Signal
+
 from capsules.models import Capsule, Footage, KeyPoint, Step, clock_tenths
 
 RANGE_SLACK = 0.01  # s: a step this close to the capsule's range still belongs to it (``Capsule.steps``)
+
+# Sent by the expert's approval (``capsules.review.api.approve``), inside its transaction, with
+# ``footage``, ``before`` (the previous snapshot, or None) and ``after`` (the new one). The designer's side
+# (``capsules.authoring.step_changes``) drafts its pending proposals again when the steps changed.
+steps_approved = Signal()
 
 
 @dataclass(frozen=True)
@@ -198,3 +205,17 @@ def read_completed(stored: list[dict]) -> list[CompletedStep]:
 def same_steps(recorded: list[CompletedStep], current: list[LearnerStep]) -> bool:
     """Whether the capsule still has the steps a completion recorded (titles and bounds; pictures aside)."""
     return [(s.title, s.start, s.end) for s in recorded] == [(s.title or "", s.start, s.end) for s in current]
+
+
+def step_facts(step) -> dict:
+    """What a question remembers of its step when the designer saves it (``Interaction.step_seen``)."""
+    return {"id": step.id if hasattr(step, "id") else step.pk, "title": step.title or "",
+            "start": round(float(step.start), 3), "end": round(float(step.end), 3)}
+
+
+def steps_changed(before: dict | None, after: dict | None) -> bool:
+    """Whether two snapshots' steps differ (a title, a bound, a step added or gone)."""
+    def facts(snap):
+        return sorted((d["id"], d.get("title") or "", round(d["start"], 3), round(d["end"], 3))
+                      for d in (snap or {}).get("steps") or [])
+    return facts(before) != facts(after)

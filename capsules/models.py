@@ -381,6 +381,11 @@ class Interaction(models.Model):
     step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions")
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.DESIGNER)
     draft_status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.ACCEPTED)
+    # The step as the question's author last saw it ({"id", "title", "start", "end"}, the approved version
+    # when there is one), set when the designer saves or accepts the question: compared with the approved
+    # steps, it flags questions whose step was renamed, moved, split or merged away since
+    # (capsules.authoring.step_changes).
+    step_seen = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("interaction")

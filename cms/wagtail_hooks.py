@@ -27,6 +27,7 @@ from wagtail.admin.ui.components import Component
 from capsules import permissions, storage
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
+from capsules.authoring import step_changes
 from capsules.models import Capsule, Footage, Interaction
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
@@ -235,6 +236,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         inter.summary = _interaction_summary(inter)
         inter.before_step = authoring.before_step_warning(inter, capsule)
         inter.zone_to_draw = inter.draft_status == Interaction.DraftStatus.PROPOSED and authoring.zone_to_draw(inter)
+    step_changes.label_steps(capsule, interactions)  # « Étape 2 — Titre », and whether that step changed
     footage = capsule.footage
     r = footage.renditions or {}
     return {
@@ -268,6 +270,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         # Where the admin video opens, on the footage's clock: the question edited, else the capsule's start.
         "video_at": editing.time if editing is not None else capsule.start,
         "errors": errors or {},
+        "error_summary": authoring.error_summary(errors),
         "first_error": authoring.first_in_error(errors, authoring.INTERACTION_FIELDS),  # the field the page opens on
         "editing": editing,
         # From the saved question, not the form being typed. On the edit screen « Placer à la fin de l'étape »
@@ -403,6 +406,16 @@ def interaction_place_at_step_end(request, pk: int, interaction_id: int):
 
 
 @_designer_only
+@require_POST
+def interaction_step_change_seen(request, pk: int, interaction_id: int):
+    """« Masquer »: the designer read the question again after its step changed; the notice goes."""
+    capsule = get_object_or_404(Capsule, pk=pk)
+    inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
+    step_changes.dismiss(inter)
+    return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + f"#interaction-{inter.pk}")
+
+
+@_designer_only
 @require_http_methods(["GET", "POST"])
 def interaction_delete(request, pk: int, interaction_id: int):
     """« Supprimer » asks first (GET: a confirmation page saying how many learners' answers would go with
@@ -533,6 +546,11 @@ def register_review_and_authoring_urls():
             "geste/capsules/<int:pk>/interactions/<int:interaction_id>/fin-de-l-etape/",
             interaction_place_at_step_end,
             name="geste_interaction_place_at_step_end",
+        ),
+        path(
+            "geste/capsules/<int:pk>/interactions/<int:interaction_id>/etape-relue/",
+            interaction_step_change_seen,
+            name="geste_interaction_step_change_seen",
         ),
         path(
             "geste/capsules/<int:pk>/interactions/<int:interaction_id>/supprimer/",

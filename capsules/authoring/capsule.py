@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain
@@ -38,6 +39,39 @@ KINDS_AUTHORED = [
 CAPSULE_FIELDS = ("title", "first_step", "last_step")
 INTERACTION_FIELDS = ("kind", "time", "step", "prompt", "choices", "true_false", "hotspot_x", "hotspot_y",
                       "hotspot_w", "hotspot_h", "hotspot", "cloze", "model_answer", "feedback_wrong")
+
+
+# The question form's fields in error, as the summary at the form's top links to them (each message is said
+# once, under its field): the element to go to and the field's name as its label says it.
+INTERACTION_FIELD_LINKS = {
+    "kind": ("id_kind", "Type d'interaction"),
+    "time": ("id_time", "Instant"),
+    "step": ("id_step", "Étape"),
+    "prompt": ("id_prompt", "Question ou consigne"),
+    "choices": ("id_choices", "Réponses"),
+    "true_false": ("id_true_false_error", "L'affirmation est…"),
+    "hotspot": ("id_hotspot_error", "Zone à cliquer"),
+    "cloze": ("id_cloze", "Texte à trous"),
+    "model_answer": ("id_model_answer", "Réponse attendue"),
+    "feedback_wrong": ("id_feedback_wrong", "Retour si la réponse est fausse"),
+}
+
+
+def error_summary(errors: dict | None) -> list[dict]:
+    """The form's errors as links to their fields, in the page's order; an error no field shows (none
+    today) keeps its message."""
+    errors = errors or {}
+    order = [n for n in INTERACTION_FIELDS if n in errors] + [n for n in errors if n not in INTERACTION_FIELDS]
+    out, seen = [], set()
+    for name in order:
+        target, label = INTERACTION_FIELD_LINKS.get(name, ("", ""))
+        if name.startswith("hotspot_"):
+            target, label = INTERACTION_FIELD_LINKS["hotspot"]
+        if target in seen:
+            continue
+        seen.add(target)
+        out.append({"href": f"#{target}" if target else "", "label": label, "message": "" if target else errors[name]})
+    return out
 
 
 def first_in_error(errors: dict | None, order: tuple[str, ...]) -> str | None:
@@ -436,6 +470,7 @@ def apply_interaction_form(
     inter.replay_step_on_wrong = _bool(data, "replay_step_on_wrong")
     if interaction is not None and interaction.draft_status == Interaction.DraftStatus.PROPOSED:
         inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
+    remember_step(inter, capsule)  # saved again: any « step changed » notice goes
     inter.save()
     return inter
 
@@ -570,6 +605,9 @@ def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | N
         Interaction.DraftStatus.ACCEPTED if accept else Interaction.DraftStatus.DISCARDED
     )
     fields = ["draft_status"]
+    if accept:
+        remember_step(interaction)
+        fields.append("step_seen")
     if accept and mandatory is not None:
         interaction.mandatory = mandatory
         fields.append("mandatory")

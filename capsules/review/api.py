@@ -19,7 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
-from capsules.learner_steps import build_snapshot
+from capsules.learner_steps import build_snapshot, steps_approved
 from capsules.models import Footage, Interaction, KeyPoint, ReviewComment, Step
 from capsules.pages import new_pages_generation
 from capsules.pipeline.step_keyframes import can_make_keyframes, request_step_keyframes
@@ -485,8 +485,11 @@ def approve(request, footage: Footage):
         locked.status = Footage.Status.APPROVED
         locked.review_comment = ""
         # What learners see from now on, until the next approval (a reopened review keeps it).
+        before = locked.approved_snapshot
         locked.approved_snapshot = build_snapshot(locked)
         locked.save(update_fields=["status", "review_comment", "approved_snapshot", "updated_at"])
+        # The designer's pending proposals built from the old steps are drafted again (authoring).
+        steps_approved.send(sender=Footage, footage=locked, before=before, after=locked.approved_snapshot)
         _bump(locked)
         new_pages_generation()  # cached capsule pages show the new approved steps (now and at commit)
         transaction.on_commit(new_pages_generation)

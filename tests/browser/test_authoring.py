@@ -182,8 +182,10 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     form.get_by_label("Question ou consigne").fill("Quels équipements ?")
     form.locator('textarea[name="choices"]').fill("Gants\nLunettes")
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_role("alert").filter(has_text="Le moment doit être entre 0 et 18,0 secondes")).to_be_visible()
-    expect(page.get_by_role("alert").filter(has_text="au moins une bonne réponse")).to_be_visible()
+    # The alert at the top counts the fields and links to them; each message is said under its field.
+    expect(page.get_by_role("alert").filter(has_text="2 champs à corriger")).to_be_visible()
+    expect(page.locator("#id_time_error")).to_contain_text("Le moment doit être entre 0 et 18,0 secondes")
+    expect(page.locator("#id_choices_error")).to_contain_text("au moins une bonne réponse")
     assert capsule.interactions.count() == 3
 
     # drafted quizzes: propose, accept the ordering question, discard another
@@ -313,7 +315,8 @@ def test_an_excerpt_capsule_is_authored_on_its_own_clock(live_server, browser, a
     form.get_by_label("Question ou consigne").fill("Trop tard ?")
     form.get_by_role("radio", name="Vraie").check()
     form.get_by_role("button", name="Ajouter l'interaction").click()
-    expect(page.get_by_role("alert")).to_contain_text(
+    expect(page.get_by_role("alert")).to_contain_text("1 champ à corriger")
+    expect(page.locator("#id_time_error")).to_contain_text(
         "Le moment doit être entre 0 et 12,0 secondes depuis le début de la capsule (0:00,0 – 0:12,0).")
 
     # Its edit page opens the video at the question, read on the capsule's clock (the answer key is a bool).

@@ -106,7 +106,7 @@ def test_the_zone_reads_and_takes_decimal_commas_and_round_trips(live_server, br
     shot(page, "walk17-zone-commas", full_page=False)
     # the server says it too, and keeps what was typed
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("alert").filter(has_text="elle dépasse de l'image").first).to_be_visible()
+    expect(page.locator("#id_hotspot_error")).to_contain_text("elle dépasse de l'image")
     form = page.locator('form[data-role="interaction-form"]')
     assert _zone(form)[2:] == ["0,3", "0,8"]
     form.get_by_label("hauteur", exact=True).fill("0,45")

@@ -17,6 +17,17 @@
   const fmt = (s) => globalThis.gesteClock.fmtTenths(s - start);
   let playhead = root.dataset.time ? parseFloat(root.dataset.time) : start;
 
+  /* ---- arriving on #publication (the dashboard's « Publier »): the section is shown and focused, so the
+   * keyboard and screen readers start there, beside « Valider et publier la capsule ». */
+  function showPublication() {
+    const section = document.getElementById("publication");
+    if (!section || location.hash !== "#publication") return;
+    section.scrollIntoView({ block: "start" });
+    section.focus({ preventScroll: true });
+  }
+  showPublication();
+  window.addEventListener("hashchange", showPublication);
+
   /* ---- timeline ---- */
   if (timeline) {
     const pct = (t) => `${(100 * (t - start)) / span}%`;

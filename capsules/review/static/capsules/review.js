@@ -771,7 +771,8 @@
   function quietLetters() { quietUntil = performance.now() + QUIET_MS; }
 
   // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
-  const doubtful = (s) => Boolean(s.confidence && s.confidence < 0.5);
+  // Once approved, the expert has looked: the mark goes (back while a reopened review is open).
+  const doubtful = (s) => state.footage.status !== "approved" && Boolean(s.confidence && s.confidence < 0.5);
   // Step numbers as a sentence says them: "2", "2 et 3", "2, 3 et 5".
   const numbers = (ns) => (ns.length < 2 ? `${ns[0]}` : `${ns.slice(0, -1).join(", ")} et ${ns[ns.length - 1]}`);
 
