@@ -18,6 +18,29 @@ const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek i
 const REPLAY_LEAD_S = 0.5; // a question this close after its step's start replays the step before it
 const ASK_EARLY_S = 0.05; // a question is asked when the video comes this close to its time
 const ASK_LATE_S = 1.5; // ... or, crossed between two timeupdates (~250 ms of video, more when faster), this far past it
+// The server's completion rule (capsules/learning/progress.py): watched >= 90 % of the capsule (played
+// ranges, merged when less than GAP_TOLERANCE apart) and every mandatory question answered.
+const COMPLETION_FRACTION = 0.9;
+const GAP_TOLERANCE = 0.5;
+
+/** Sorted, non-overlapping [start, end] ranges clipped to [lo, hi]: progress.merge_ranges. */
+export function mergeRanges(ranges, lo, hi) {
+  const clean = [];
+  for (const r of ranges || []) {
+    let a = Number(r?.[0]), b = Number(r?.[1]);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    [a, b] = [Math.min(a, b), Math.max(a, b)];
+    a = Math.min(Math.max(a, lo), hi); b = Math.min(Math.max(b, lo), hi);
+    if (b > a) clean.push([a, b]);
+  }
+  clean.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const merged = [];
+  for (const [a, b] of clean) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + GAP_TOLERANCE) last[1] = Math.max(last[1], b); else merged.push([a, b]);
+  }
+  return merged;
+}
 
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
@@ -46,6 +69,7 @@ export class Player {
     // the question). They are reminded under the player (« Question obligatoire à reprendre »), not forced.
     this.passed = new Set();
     this.ranges = []; // watched ranges not yet sent
+    this.watched = []; // every range known watched: the server's (manifest, progress replies) and this page's
     this.segStart = null;
     this.lastT = 0;
     this.events = [];
@@ -90,6 +114,7 @@ export class Player {
       this.run = Math.max(m.run || 1, Number.isInteger(seen.run) ? seen.run : 1);
     } catch { this.kept = new Set(); /* unreadable: start afresh */ }
     for (const id of this.kept) { this.answered.add(id); this.done.add(id); }
+    this.watched = mergeRanges(m.progress?.watched, m.start, m.end);
     const byId = new Map(m.interactions.map((i) => [i.id, i]));
     for (const [id, a] of Object.entries(m.attempts || {})) {
       if (a.first_correct != null) this.firstTry.set(+id, a.first_correct); // the server's first answer
@@ -305,7 +330,10 @@ export class Player {
     // Steps list (server-rendered): click = seek.
     document.querySelectorAll(".gp-steps [data-seek], .gp-stepbar [data-seek]").forEach((b) => b.addEventListener("click", () => {
       if (this.active) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
-      this.seek(parseFloat(b.dataset.seek));
+      const reached = this.seek(parseFloat(b.dataset.seek));
+      // The list is under the player (on a phone far below it): the video that starts is brought into
+      // view (walk 20: it played off-screen). Stopped at a mandatory question, gateNote() does it.
+      if (reached && b.closest(".gp-steps")) this.videoIntoView(true);
       this.video.play().catch(() => {});
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
@@ -925,14 +953,22 @@ export class Player {
    * (it fell to <body> with the hidden panel) and the video in view (on a 360-px phone it was above). */
   backToPlayer() {
     this.playBtn.focus({ preventScroll: true });
-    const top = this.root.getBoundingClientRect().top;
-    if (top < 0 || this.video.getBoundingClientRect().bottom > window.innerHeight) this.root.scrollIntoView({ block: "start", behavior: "instant" });
+    this.videoIntoView(false);
+  }
+
+  /** Scroll the player to the top of the screen when the video is not wholly on screen; `smooth`: a
+   * smooth scroll, unless the learner asked for reduced motion. */
+  videoIntoView(smooth) {
+    const top = this.root.getBoundingClientRect().top, vr = this.video.getBoundingClientRect();
+    if (top >= -1 && vr.top >= -1 && vr.bottom <= window.innerHeight + 1) return; // a fraction of a pixel is in view
+    const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.root.scrollIntoView({ block: "start", behavior: smooth && !still ? "smooth" : "instant" });
   }
 
   ended() {
     const m = this.m, next = m.next, sc = this.score();
     const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
-    const lines = [title];
+    const lines = [title, h("div", { class: "gp-end-state" })];
     if (sc.total) {
       lines.push(this.scoreBox(sc));
       if (sc.waiting) lines.push(h("p", { class: "gp-score-wait" }, `${sc.waiting} réponse${sc.waiting > 1 ? "s" : ""} hors ligne en attente de correction.`));
@@ -957,11 +993,72 @@ export class Player {
     this.endBox.replaceChildren(...lines);
     this.endBox.hidden = false;
     this.root.dataset.ended = "1";
+    const state = this.endState();
     title.focus();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     const first = sc.total ? this.firstScore(sc) : null;
-    this.announce(`Fin de la capsule.${first ? ` Score au premier essai : ${first.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    this.announce(`${state}${first ? ` Score au premier essai : ${first.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
+  }
+
+  /** What completing the capsule still needs, by the server's rule (progress.py), from what is known
+   * here: the ranges watched (the server's and this page's) and the answers. `parts`: the steps (or
+   * stretches outside any step) to watch, earliest first, until 90 % would be watched; `questions`:
+   * the mandatory questions not answered. Null when nothing is missing. */
+  missing() {
+    const m = this.m, dur = m.end - m.start;
+    if (dur <= 0) return null;
+    const seen = mergeRanges(this.watched, m.start, m.end);
+    let need = COMPLETION_FRACTION * dur - seen.reduce((a, [x, y]) => a + (y - x), 0) - 1e-9 * dur;
+    const parts = [];
+    let at = m.start;
+    for (const [a, b] of [...seen, [m.end, m.end]]) {
+      if (need > 0 && a - at > 0.01) {
+        const gap = [at, a];
+        const steps = m.steps.filter((s) => Math.min(s.end, gap[1]) - Math.max(s.start, gap[0]) > 0.05);
+        if (steps.length) for (const s of steps) { if (!parts.some((p) => p.step === s)) parts.push({ step: s, from: Math.max(s.start, gap[0]) }); }
+        else parts.push({ step: null, from: gap[0], to: gap[1] });
+        need -= gap[1] - gap[0];
+      }
+      at = Math.max(at, b);
+    }
+    const questions = m.interactions.filter((i) => i.mandatory && !this.answered.has(i.id));
+    return parts.length || questions.length ? { parts, questions } : null;
+  }
+
+  /** The end panel's title and what is left: « Capsule terminée » once the server says so, « Capsule pas
+   * encore terminée » with each missing part and a button to it (walk 20: « Fin de la capsule » with a
+   * score while the server did not count the capsule complete); « Fin de la capsule » while the server's
+   * word is awaited. Returns the sentence to announce. */
+  endState() {
+    const box = this.endBox.querySelector(".gp-end-state"), title = this.endBox.querySelector("h2");
+    if (!box || !title) return "";
+    const m = this.m, at = (t) => fmt(elapsed(t, m.start, m.end));
+    const done = this.root.dataset.completed === "1";
+    const left = done ? null : this.missing();
+    box.replaceChildren();
+    title.textContent = done ? "Capsule terminée" : left ? "Capsule pas encore terminée" : "Fin de la capsule";
+    this.endBox.dataset.state = done ? "complete" : left ? "incomplete" : "waiting";
+    if (!left) return `${title.textContent}.`;
+    const said = [];
+    const go = (fn) => () => { this.endBox.hidden = true; this.backToPlayer(); fn(); };
+    for (const p of left.parts) {
+      const n = p.step ? m.steps.indexOf(p.step) + 1 : 0;
+      const text = p.step ? `Il reste à regarder l'étape ${n} « ${p.step.title} ».` : `Il reste à regarder le passage de ${at(p.from)} à ${at(p.to)}.`;
+      said.push(text);
+      box.append(h("p", { class: "gp-end-left" }, text, " ",
+        h("button", { type: "button", class: "gp-end-go", "data-seek": p.from, onclick: go(() => {
+          this.seek(p.from); this.video.play().catch(() => {});
+        }) }, p.step ? `Regarder l'étape ${n}` : `Regarder à partir de ${at(p.from)}`)));
+    }
+    for (const q of left.questions) {
+      const text = `Il reste à répondre à la question obligatoire de ${at(q.time)}.`;
+      said.push(text);
+      box.append(h("p", { class: "gp-end-left" }, text, " ",
+        h("button", { type: "button", class: "gp-end-go", "data-interaction": q.id, onclick: go(() => this.retake(q)) },
+          `Répondre à la question de ${at(q.time)}`)));
+    }
+    return `Capsule pas encore terminée. ${said.join(" ")}`;
   }
 
   /** THE score, as the portfolio and the badge rule count it: graded questions right at the first try
@@ -1248,7 +1345,8 @@ export class Player {
     const from = this.replayFrom(inter);
     this.seek(from);
     this.lastT = from - 0.01;
-    this.announce("Revoyez l'étape : la question reviendra à la fin.");
+    // The question comes back at its own time, which may be in the middle of the step (walk 20).
+    this.announce(`Revoyez l'étape : la question reviendra à ${fmt(elapsed(inter.time, this.m.start, this.m.end))}.`);
     this.playBtn.focus();
     this.video.play().catch(() => {});
   }
@@ -1258,7 +1356,7 @@ export class Player {
       this.root.dataset.completed = "1";
       this.status.textContent = "Capsule terminée.";
       this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
-      if (this.root.dataset.ended === "1" && !this.endBox.hidden) this.newRunButton();
+      if (this.root.dataset.ended === "1" && !this.endBox.hidden) { this.newRunButton(); this.endState(); }
       this.checkBadge();
     }
   }
@@ -1308,7 +1406,11 @@ export class Player {
   // --- progress, events, sync ----------------------------------------------------------
   closeRange() {
     const t = this.video.currentTime;
-    if (this.segStart != null && t > this.segStart + 0.05) this.ranges.push([+this.segStart.toFixed(2), +t.toFixed(2)]);
+    if (this.segStart != null && t > this.segStart + 0.05) {
+      const r = [+this.segStart.toFixed(2), +t.toFixed(2)];
+      this.ranges.push(r);
+      this.watched = mergeRanges([...this.watched, r], this.m.start, this.m.end);
+    }
     this.segStart = this.video.paused ? null : t;
   }
 
@@ -1357,7 +1459,15 @@ export class Player {
     // A visitor's progress is kept in their session (and joins their account on sign-in); events need an account.
     if (events.length && this.m.user.authenticated) this.send(this.m.api.events, { events }, leaving, null);
     const res = await this.send(this.m.api.progress, progress, leaving, `progress:${this.m.id}`, ranges);
-    if (res) this.onCompleted(res.completed);
+    if (res) this.progressReply(res);
+  }
+
+  /** The server's progress: its watched ranges join those known here, its completion is shown, and
+   * an end panel on screen says again what is left. */
+  progressReply(res) {
+    if (Array.isArray(res.watched)) this.watched = mergeRanges([...this.watched, ...res.watched], this.m.start, this.m.end);
+    this.onCompleted(res.completed);
+    this.endState();
   }
 
   async send(url, body, keepalive, replace, ranges) {
@@ -1381,7 +1491,7 @@ export class Player {
     const sent = await flush();
     for (const { item, res } of sent) if (item.kind === "reveal" && res && typeof res.model_answer === "string") this.showRevealed(item, res);
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
-    for (const { res } of sent) if (res && "completed" in res) this.onCompleted(res.completed);
+    for (const { res } of sent) if (res && "completed" in res) this.progressReply(res);
     for (const { item, res } of sent) {
       if (item.kind !== "answer" || !res || res.correct == null) continue;
       this.results.set(item.interaction, res.correct);
