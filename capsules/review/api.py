@@ -12,10 +12,12 @@ import json
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
@@ -51,30 +53,45 @@ def _error(status: int, detail: str, **extra) -> JsonResponse:
     return JsonResponse({"detail": detail, **extra}, status=status)
 
 
+def admin_language(user) -> str:
+    """The admin's language rule (``cms.language.AdminLanguageMiddleware``) for this API, which lives
+    outside /admin/: the language the user chose in their Wagtail account, else French. A walk saw
+    « Statut : Steps approved » on a French review screen: the API followed the browser's English."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    chosen = getattr(profile, "preferred_language", "") or ""
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def review_endpoint(view):
-    """Authenticate, find the footage the user may see (404 otherwise), map errors to status codes."""
+    """Authenticate, find the footage the user may see (404 otherwise), map errors to status codes;
+    texts in the admin's language (``admin_language``)."""
 
     @wraps(view)
     def wrapper(request, footage_id: int, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return _error(401, "Connexion requise.")
-        if not (permissions.can_author(user) or permissions.is_reviewer(user)):
-            return _error(403, "Vous n'avez pas accès à la relecture des vidéos.")
-        footage = permissions.visible_footage(user).filter(pk=footage_id).first()
-        if footage is None:
-            return _error(404, "Vidéo introuvable.")
-        try:
-            return view(request, footage, *args, **kwargs)
-        except ReviewValidationError as exc:
-            return JsonResponse(exc.to_dict(), status=400)
-        except Conflict as exc:
-            footage.refresh_from_db()
-            return JsonResponse(
-                {"detail": exc.message, "code": exc.code, "state": review_state(footage, user)}, status=409
-            )
+        with translation.override(admin_language(request.user)):
+            return _endpoint(view, request, footage_id, *args, **kwargs)
 
     return wrapper
+
+
+def _endpoint(view, request, footage_id: int, *args, **kwargs):
+    user = request.user
+    if not user.is_authenticated:
+        return _error(401, "Connexion requise.")
+    if not (permissions.can_author(user) or permissions.is_reviewer(user)):
+        return _error(403, "Vous n'avez pas accès à la relecture des vidéos.")
+    footage = permissions.visible_footage(user).filter(pk=footage_id).first()
+    if footage is None:
+        return _error(404, "Vidéo introuvable.")
+    try:
+        return view(request, footage, *args, **kwargs)
+    except ReviewValidationError as exc:
+        return JsonResponse(exc.to_dict(), status=400)
+    except Conflict as exc:
+        footage.refresh_from_db()
+        return JsonResponse(
+            {"detail": exc.message, "code": exc.code, "state": review_state(footage, user)}, status=409
+        )
 
 
 def _body(request) -> dict:

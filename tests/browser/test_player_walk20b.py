@@ -69,7 +69,7 @@ def test_end_panel_says_what_is_left_until_the_server_counts_it_complete(live_se
     assert end.locator("h2").inner_text() == "Capsule pas encore terminée"
     left = end.locator(".gp-end-left")
     assert left.count() == 1
-    assert left.inner_text().startswith("Il reste à regarder l'étape 1 « Préparer le siphon ».")
+    assert left.inner_text().startswith("Il reste à regarder l'étape 1 «\u00a0Préparer le siphon\u00a0».")
     assert "Capsule pas encore terminée. Il reste à regarder l'étape 1" in page.inner_text("#gp-live")
     # The server agrees: not complete.
     page.wait_for_function("document.querySelector('.gp-end').dataset.state === 'incomplete'")

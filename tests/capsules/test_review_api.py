@@ -122,6 +122,26 @@ def test_state_lists_steps_key_points_and_version(client, reviewed):
     assert data["permissions"] == {"can_edit": True, "can_approve": True, "can_reopen": False}
 
 
+def test_state_speaks_the_admin_language_not_the_browser_one(client, reviewed):
+    """The review API follows the admin's rule (the user's Wagtail language, else French), not the
+    browser's Accept-Language: a walk saw « Statut : Steps approved » on a French review screen."""
+    from wagtail.users.models import UserProfile
+
+    footage, who = reviewed
+    footage.status = Footage.Status.IN_REVIEW
+    footage.save(update_fields=["status"])
+    url = reverse("review_api:state", args=[footage.pk])
+    c = _client(client, who)
+    data = c.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").json()
+    assert data["footage"]["status_label"] == "En relecture par l'expert"
+    profile = UserProfile.get_for_user(who)
+    profile.preferred_language = "en"
+    profile.save()
+    who.refresh_from_db()
+    data = c.get(url, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert data["footage"]["status_label"] == "In expert review", data["footage"]["status_label"]
+
+
 def test_put_steps_moves_splits_merges_and_bumps_version(client, reviewed):
     footage, who = reviewed
     ids = list(footage.steps.order_by("start").values_list("pk", flat=True))

@@ -1044,7 +1044,7 @@ export class Player {
     const go = (fn) => () => { this.endBox.hidden = true; this.backToPlayer(); fn(); };
     for (const p of left.parts) {
       const n = p.step ? m.steps.indexOf(p.step) + 1 : 0;
-      const text = p.step ? `Il reste à regarder l'étape ${n} « ${p.step.title} ».` : `Il reste à regarder le passage de ${at(p.from)} à ${at(p.to)}.`;
+      const text = p.step ? `Il reste à regarder l'étape ${n} «\u00a0${p.step.title}\u00a0».` : `Il reste à regarder le passage de ${at(p.from)} à ${at(p.to)}.`;
       said.push(text);
       box.append(h("p", { class: "gp-end-left" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-seek": p.from, onclick: go(() => {
@@ -1232,7 +1232,11 @@ export class Player {
         if (form) { form.inert = true; form.classList.add("gq-locked"); }
         const retry = () => {
           fb.remove();
-          if (form) { form.inert = false; form.classList.remove("gq-locked"); }
+          if (form) {
+            form.inert = false; form.classList.remove("gq-locked");
+            // A fresh try starts from no choice (a walk found the wrong one still ticked).
+            form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((i) => { i.checked = false; });
+          }
           const submit = box.querySelector(".gq-submit");
           if (submit) submit.disabled = false;
           this.focusAnswer();
