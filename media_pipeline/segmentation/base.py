@@ -120,6 +120,16 @@ class SegmentSettings:
     # ... and only a sentence of at least this many words, or one opening with a discourse marker,
     # announces a step: "bon", "voilà", "euh" as the hands come back announce nothing.
     announce_min_words: int = 3
+    # What the hands hold (experiment, off by default: 0; issue 13 item 2): where the motion carries the
+    # hand-landmark columns (``hand_landmarks.grasp_features``: finger curls, pinch, hand count), they join
+    # the change features with this weight. grasp_veto > 0: on footage up to grasp_max_duration, a change
+    # point where a hand's shape was seen on both sides but changed less than grasp_veto (the largest
+    # ``grasp_change`` within 1 s) is dropped; grasp_boost > 0: a weak change point where it changed more
+    # than grasp_boost is added. Measured and not adopted: docs/ARCHITECTURE.md, Segmentation.
+    grasp_weight: float = 0.0
+    grasp_veto: float = 0.0
+    grasp_boost: float = 0.0
+    grasp_max_duration: float = 45.0
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

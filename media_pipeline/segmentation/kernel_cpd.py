@@ -85,7 +85,20 @@ def palm_seen(motion, threshold: float = 0.6) -> np.ndarray | None:
     return maximum_filter1d(np.asarray(f["palm_score"], float), k, mode="nearest") > threshold
 
 
-def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
+GRASP_COLUMNS = ("curl_thumb", "curl_index", "curl_middle", "curl_ring", "curl_little", "pinch", "hands")
+
+
+def _grasp_cols(motion, k: int) -> list[np.ndarray]:
+    """The hand-shape columns (experiment), where the motion carries them and a hand was seen."""
+    f = motion.features
+    if any(c not in f for c in GRASP_COLUMNS) or float(np.max(f.get("grasp_seen", [0.0]), initial=0.0)) <= 0:
+        return []
+    curls = np.stack([np.asarray(f[c], float) for c in GRASP_COLUMNS[:5]], axis=1)
+    return [_smooth(curls[:, 0], k), _smooth(curls[:, 1:].mean(axis=1), k),
+            _smooth(np.log(np.asarray(f["pinch"], float) + 0.1), k), _smooth(np.asarray(f["hands"], float), k)]
+
+
+def feature_matrix(motion, hand_weight: float = 1.0, grasp_weight: float = 0.0) -> np.ndarray:
     """Per-frame description of how the hands move, where they work and what the working field
     looks like, smoothed over about a second, standardised."""
     fps = motion.fps
@@ -109,6 +122,8 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
         _smooth(np.log(np.asarray(f["moving_frac"], float) + 0.01), k),
         *hand_cols,
     ]
+    grasp_cols = _grasp_cols(motion, k) if grasp_weight > 0 else []
+    cols += grasp_cols
     x = np.stack(cols, axis=1)
     med = np.median(x, axis=0)
     # A floor relative to the level: a constant column (a frozen picture) with rounding noise
@@ -116,8 +131,38 @@ def feature_matrix(motion, hand_weight: float = 1.0) -> np.ndarray:
     mad = np.median(np.abs(x - med), axis=0) * 1.4826 + 1e-6 + 1e-3 * np.abs(med)
     z = np.clip((x - med) / mad, -6, 6)
     if hand_cols:
-        z[:, -len(hand_cols):] *= hand_weight
+        z[:, len(cols) - len(grasp_cols) - len(hand_cols):len(cols) - len(grasp_cols)] *= hand_weight
+    if grasp_cols:
+        z[:, -len(grasp_cols):] *= grasp_weight
     return z
+
+
+def _grasp_filter(bk: list[int], weak: list[int], motion, a: int, b: int, settings) -> list[int]:
+    """Veto change points where the hand's shape stayed the same, add weak ones where it changed
+    (experiment, off by default)."""
+    f = motion.features
+    if "grasp_change" not in f:
+        return bk
+    fps = motion.fps
+    r = max(1, int(round(fps)))
+    change = np.asarray(f["grasp_change"], float)
+    seen = np.asarray(f.get("grasp_seen", np.zeros(len(change))), float)
+    out = list(bk)
+    if settings.grasp_veto > 0:
+        keep = []
+        for i in out:
+            lo, hi = max(a, i - r), min(b, i + r)
+            both = seen[max(a, i - 2 * r):i].max(initial=0) > 0.5 and seen[i:min(b, i + 2 * r)].max(initial=0) > 0.5
+            if both and change[lo:hi].max(initial=0) < settings.grasp_veto:
+                continue
+            keep.append(i)
+        out = keep
+    if settings.grasp_boost > 0:
+        for i in weak:
+            lo, hi = max(a, i - r), min(b, i + r)
+            if change[lo:hi].max(initial=0) >= settings.grasp_boost and all(abs(i - o) > 2 * r for o in out):
+                out.append(i)
+    return sorted(out)
 
 
 def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
@@ -521,7 +566,7 @@ class KernelCPDSegmenter:
         floor, top = np.percentile(act, 8), np.percentile(act, 92)
         contrast = top - floor
         active = rest_mask(motion, act, settings, transcript, duration) == 0
-        x = feature_matrix(motion, settings.hand_weight)
+        x = feature_matrix(motion, settings.hand_weight, settings.grasp_weight)
         # A short still moment between two stretches of the same gesture is a hold (pouring,
         # aiming), not a rest: merge it when the hands move alike on both sides.
         runs = _runs(active)
@@ -554,6 +599,10 @@ class KernelCPDSegmenter:
             if settings.count_gain > 0 and duration <= settings.count_max_duration and contrast >= 0.35:
                 strong = _gain_bounds(x[a:b], min_size, settings.count_gain, pool)
             bk = [a + i for i in strong]
+            if (settings.grasp_veto > 0 or settings.grasp_boost > 0) and duration <= settings.grasp_max_duration \
+                    and contrast >= 0.35:
+                bk = _grasp_filter(bk, [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)], motion, a, b,
+                                   settings)
             conf = {i: 0.7 for i in bk}
             if cues and contrast >= 0.35:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
