@@ -49,9 +49,7 @@ def test_a_proposal_a_hair_before_the_start_edits_at_0(client, excerpt):
                                        answer_key={"correct": True}, origin=Interaction.Origin.DRAFTED,
                                        draft_status=Interaction.DraftStatus.PROPOSED)
     html = client.get(reverse("geste_interaction_edit", args=[excerpt.pk, draft.pk])).content.decode()
-    # A new question has no time yet (it was 0:00, asked before anything was watched): a step chosen
-    # gives it that step's end.
-    assert 'name="time" value="" required data-max="40.0"' in html
+    assert 'name="time" value="0" required data-max="40.0"' in html
 
 
 @pytest.mark.parametrize("typed", ["-1", "40.5", "52"])
