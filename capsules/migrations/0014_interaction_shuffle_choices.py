@@ -3,6 +3,24 @@
 from django.db import migrations, models
 
 
+def remember_steps_by_time(apps, schema_editor):
+    """Questions attached to no step (drafted ordering questions, the demo's) had nothing remembered by
+    0013: they remember the approved step their time lies in, as step_changes.seen_now does now."""
+    Interaction = apps.get_model("capsules", "Interaction")
+    Step = apps.get_model("capsules", "Step")
+    for inter in Interaction.objects.filter(step_id=None, step_seen__isnull=True).select_related("capsule__footage"):
+        footage = inter.capsule.footage
+        snap = (footage.approved_snapshot or {}).get("steps")
+        steps = snap if snap else [{"id": s.pk, "title": s.title, "start": s.start, "end": s.end}
+                                   for s in Step.objects.filter(footage=footage)]
+        found = next((d for d in steps if d["start"] <= inter.time <= d["end"]), None)
+        if found is None:
+            continue
+        inter.step_seen = {"id": found["id"], "title": found.get("title") or "",
+                           "start": round(float(found["start"]), 3), "end": round(float(found["end"]), 3)}
+        inter.save(update_fields=["step_seen"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +33,5 @@ class Migration(migrations.Migration):
             name='shuffle_choices',
             field=models.BooleanField(default=True, verbose_name='Mélanger les choix'),
         ),
+        migrations.RunPython(remember_steps_by_time, migrations.RunPython.noop),
     ]
