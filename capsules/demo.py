@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from capsules.authoring.step_changes import remember_steps
 from capsules.models import Capsule, Certification, Footage, Interaction, SkillsBlock
 from capsules.pages import page_model
 
@@ -277,6 +278,9 @@ def ensure_demo_capsule(footage: Footage, block: SkillsBlock, people: dict) -> C
         return None
     expert_approves_steps(footage, people["expert"])
     capsule = designer_authors_capsule(footage, people["concepteur"])
+    # The accepted questions remember their step (also those seeded before it was remembered): a later
+    # change of the approved steps flags them on the designer's list.
+    remember_steps(capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED))
     page = capsule.page
     page.refresh_from_db()
     if page.workflow_in_progress:

@@ -378,6 +378,9 @@ class Interaction(models.Model):
     feedback_wrong = models.TextField(_("retour si faux"), blank=True)
     mandatory = models.BooleanField(_("obligatoire"), default=True)
     replay_step_on_wrong = models.BooleanField(_("rejouer l'étape en cas d'erreur"), default=False)
+    # Single/multiple choice: the options come in a per-learner order (the right one is often written
+    # first); off, the learner reads them in the authored order (« Toutes les réponses ci-dessus », a scale).
+    shuffle_choices = models.BooleanField(_("Mélanger les choix"), default=True)
     step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions")
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.DESIGNER)
     draft_status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.ACCEPTED)

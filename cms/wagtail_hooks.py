@@ -225,6 +225,7 @@ def _form_data_for(inter: Interaction) -> dict:
         "feedback_wrong": inter.feedback_wrong,
         "mandatory": inter.mandatory,
         "replay_step_on_wrong": inter.replay_step_on_wrong,
+        "shuffle_choices": inter.shuffle_choices,
         "image_url": storage.url(inter.image),
     }
 
@@ -263,7 +264,9 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         ),
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
-        "form": form_data or {"mandatory": True, "time": 0},
+        # A new question has no time until the designer gives one or picks a step (authoring.js then
+        # writes that step's end): a default of 0:00 asked it before anything was watched.
+        "form": form_data or {"mandatory": True, "time": "", "shuffle_choices": True},
         "capsule_length": authoring.capsule_length(capsule),
         # The time field's range message, the server's own words, also said by authoring.js before sending.
         "time_range_message": authoring.time_range_error(capsule),

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
@@ -330,7 +331,7 @@ def parse_choices(text: str) -> list[dict]:
             continue
         correct = line.startswith("*")
         body = line.lstrip("*").strip()
-        label, _, feedback = body.partition("|")
+        label, _sep, feedback = body.partition("|")
         choices.append(
             {
                 "id": chr(ord("a") + len(choices)),
@@ -387,13 +388,6 @@ def apply_interaction_form(
     kind = data.get("kind") or (interaction.kind if interaction else "")
     if kind not in KINDS_AUTHORED:
         raise AuthoringError({"kind": "Choisissez un type d'interaction."})
-    # The form's time counts from the capsule's start (0 .. its length); it is stored on the footage's clock.
-    time = _float(data, "time", errors, "Instant")
-    if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
-        errors["time"] = time_range_error(capsule)
-        time = None
-    elif time is not None:
-        time = to_footage_clock(capsule, min(max(time, 0.0), capsule_length(capsule)))
     prompt = (data.get("prompt") or "").strip()
     steps = capsule_steps(capsule)
     step = None
@@ -401,7 +395,22 @@ def apply_interaction_form(
         step = next((s for s in steps if str(s.pk) == str(data["step"])), None)
         if step is None:
             errors["step"] = "Cette étape n'appartient pas à la capsule."
-    elif time is not None:
+    # The form's time counts from the capsule's start (0 .. its length); it is stored on the footage's clock.
+    # Left empty with a step chosen, it is that step's end: the learner has just seen the gesture (a default
+    # of 0:00 asked before anything was watched). authoring.js writes the same into the field.
+    if step is not None and not str(data.get("time") or "").strip():
+        time = step_end_time(capsule, step)
+    elif not str(data.get("time") or "").strip():
+        time = None
+        errors["time"] = _("Indiquez l'instant, ou choisissez une étape : la question se placera à sa fin.")
+    else:
+        time = _float(data, "time", errors, "Instant")
+        if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
+            errors["time"] = time_range_error(capsule)
+            time = None
+        elif time is not None:
+            time = to_footage_clock(capsule, min(max(time, 0.0), capsule_length(capsule)))
+    if step is None and time is not None and not data.get("step"):
         step = next((s for s in steps if s.start <= time <= s.end), None)
 
     choices: list[dict] = []
@@ -468,6 +477,8 @@ def apply_interaction_form(
         inter.feedback_correct = f"Réponse attendue : {answer_key['model_answer']}"
     inter.mandatory = _bool(data, "mandatory")
     inter.replay_step_on_wrong = _bool(data, "replay_step_on_wrong")
+    if "shuffle_choices_shown" in data:  # the box was on the form (unchecked sends nothing)
+        inter.shuffle_choices = _bool(data, "shuffle_choices")
     if interaction is not None and interaction.draft_status == Interaction.DraftStatus.PROPOSED:
         inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
     remember_step(inter, capsule)  # saved again: any « step changed » notice goes
@@ -527,7 +538,7 @@ def step_time_warning(interaction: Interaction) -> str | None:
     away it goes with the step where it lies. None when the time lies in the chosen step (or none chosen)."""
     step = interaction.step
     if step is None or step.start - 0.01 <= interaction.time <= step.end + 0.01:
-        return None
+        return placement_warning(interaction)
     if before := before_step_warning(interaction):
         return before["message"]
     capsule = interaction.capsule
@@ -538,6 +549,24 @@ def step_time_warning(interaction: Interaction) -> str | None:
         return f"{where} Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est voulu."
     return (f"{where} Pour l'apprenant, elle comptera avec l'étape où elle tombe : "
             "corrigez l'instant ou l'étape si ce n'est pas voulu.")
+
+
+def placement_warning(interaction: Interaction) -> str | None:
+    """A French warning (not a refusal) for a question at 0:00 of a capsule that has steps (asked before
+    anything was watched), or outside every step (no step owns it: no loop, no « Revoir l'étape »).
+    None when the capsule has no step or the question lies in one after its start."""
+    capsule = interaction.capsule
+    steps = capsule_steps(capsule)
+    if not steps:
+        return None
+    at = capsule_clock_tenths(capsule, interaction.time)
+    if interaction.time <= capsule.start + TIME_TOLERANCE_S:
+        return _("Cette question apparaît à %(at)s, avant que l'apprenant ait vu quoi que ce soit : "
+                 "placez-la plutôt à la fin de l'étape qu'elle concerne.") % {"at": at}
+    if not any(s.start - 0.01 <= interaction.time <= s.end + 0.01 for s in steps):
+        return _("Cette question (%(at)s) n'est dans aucune étape : elle ne sera ni rejouée ni rattachée "
+                 "à une étape pour l'apprenant. Choisissez l'étape qu'elle concerne.") % {"at": at}
+    return None
 
 
 def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feedback_wrong: str) -> dict[str, str]:

@@ -23,11 +23,16 @@ log = logging.getLogger(__name__)
 
 
 def seen_now(interaction: Interaction, capsule: Capsule | None = None) -> dict | None:
-    """The question's step as the designer sees it now: its approved version, else its saved row."""
-    if not interaction.step_id:
-        return None
+    """The question's step as the designer sees it now: its approved version, else its saved row. A
+    question attached to no step (a drafted ordering question, one placed by its time only) goes with the
+    approved step its time lies in, as the question list names it (``label_steps``): left empty, a later
+    change of that step flagged nothing (the demo's accepted proposals)."""
     capsule = capsule or interaction.capsule
-    found = next((s for s in learner_steps.for_footage(capsule.footage).steps if s.id == interaction.step_id), None)
+    approved = learner_steps.for_footage(capsule.footage).steps
+    if not interaction.step_id:
+        found = next((s for s in approved if s.start <= interaction.time <= s.end), None)
+        return learner_steps.step_facts(found) if found is not None else None
+    found = next((s for s in approved if s.id == interaction.step_id), None)
     if found is None and interaction.step is not None:
         found = interaction.step
     return learner_steps.step_facts(found) if found is not None else None
@@ -36,6 +41,20 @@ def seen_now(interaction: Interaction, capsule: Capsule | None = None) -> dict |
 def remember_step(interaction: Interaction, capsule: Capsule | None = None) -> None:
     """Set ``step_seen`` (not saved): the designer wrote or accepted the question against this step."""
     interaction.step_seen = seen_now(interaction, capsule)
+
+
+def remember_steps(interactions) -> int:
+    """Set and save ``step_seen`` on questions made outside the designer's form (imported, seeded, accepted
+    in bulk) that have none yet; how many were set. The form and « Accepter » call ``remember_step``."""
+    done = 0
+    for inter in interactions:
+        if inter.step_seen:
+            continue
+        remember_step(inter)
+        if inter.step_seen:
+            inter.save(update_fields=["step_seen"])
+            done += 1
+    return done
 
 
 def step_changed(interaction: Interaction, approved: list) -> bool:

@@ -84,7 +84,8 @@ def public_choices(interaction: Interaction, audience: str = delivery.GUEST) -> 
     ]
     if interaction.kind == Interaction.Kind.ORDERING:
         items = delivery.shuffled(interaction, audience, items)
-    elif interaction.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+    elif (interaction.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE)
+          and interaction.shuffle_choices):  # the designer may keep the authored order
         items = delivery.shuffled_choices(interaction, audience, items)
     return items
 

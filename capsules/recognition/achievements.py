@@ -14,7 +14,6 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from capsules import learner_steps
 from capsules.learning import grading
 from capsules.learning.progress import live_capsules
 from capsules.learning.timecode import clock, link_seconds
@@ -109,14 +108,14 @@ def short_prompt(text: str) -> str:
 
 
 def question_link(interaction: Interaction, capsule) -> str:
-    """The capsule page at the question's step (else 2 s before it), as ``#t=`` the player understands:
-    a mandatory question not yet right is asked again when the video reaches it."""
+    """The capsule page at the question's time, as ``#t=`` the player understands: « Y aller » next to
+    « à 0:11 » opens at 0:11 and the question is asked there (the player stops a move at an earlier
+    mandatory question still unanswered). It went to the start of the question's step, 0:00 for the
+    demo's questions of the first step, as if the link were broken."""
     page = getattr(capsule, "page", None)
     if page is None or not page.live or not page.url:
         return ""
-    start = learner_steps.question_step_start(interaction, capsule)
-    start = interaction.time - 2 if start is None else start
-    return f"{page.url}#t={link_seconds(max(0.0, min(start, interaction.time) - capsule.start))}"
+    return f"{page.url}#t={link_seconds(max(0.0, interaction.time - capsule.start))}"
 
 
 def _missing(interaction, capsule, answered: bool) -> MissingQuestion:

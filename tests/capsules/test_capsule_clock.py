@@ -72,7 +72,9 @@ def test_the_designer_screens_show_the_capsule_clock(client, excerpt):
     assert "0:05,5 · Vrai / faux" in html and "0:17,5" not in html  # the proposals list
     assert "Couper l&#x27;eau (0:00,0 – 0:18,0)" in html  # the step list of the question form
     assert "Changer le joint (0:18,0 – 0:40,0)" in html
-    assert 'name="time" value="0" required data-max="40.0"' in html
+    # A new question has no time yet (it was 0:00, asked before anything was watched): a step chosen
+    # gives it that step's end.
+    assert 'name="time" value="" required data-max="40.0"' in html
     assert 'data-role="playhead">0:00,0</output>' in html
     assert "#t=12.000000" in html  # the video opens at 0:00 of the capsule, 12 s into the footage
 

@@ -74,6 +74,10 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     accepted = list(capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED))
     assert accepted and all(i.origin == Interaction.Origin.DRAFTED for i in accepted)
     assert {i.kind for i in accepted} <= set(demo.ACCEPTED_DRAFT_KINDS)
+    # Each remembers its step (the ordering question, attached to none, the one its time lies in): a later
+    # change of the approved steps flags it on the designer's list (walk 21: they had none).
+    assert all(i.step_seen and i.step_seen["id"] in {s.pk for s in steps} for i in accepted), [
+        (i.kind, i.time, i.step_seen) for i in accepted]
     ordering = [i for i in accepted if i.kind == Interaction.Kind.ORDERING]
     if ordering:
         titles = [c["text"] for c in ordering[0].choices]

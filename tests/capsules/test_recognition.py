@@ -703,10 +703,10 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
     wrong, missing = mandatory["questions"]
     assert (wrong["prompt"], wrong["capsule"], wrong["answered"], wrong["status"]) == (
         "Quel outil faut-il pour serrer l'écrou ?", "Capsule 2", True, "répondue, mais jamais juste")
-    assert wrong["time"] == "0:05" and wrong["url"] == second.page.url + "#t=3"
+    assert wrong["time"] == "0:05" and wrong["url"] == second.page.url + "#t=5"  # at the question
     assert missing["answered"] is False and missing["status"] == "pas encore répondue"
     assert missing["prompt"].startswith("<script>alert(1)</script> Quel couple") and missing["prompt"].endswith("…")
-    assert len(missing["prompt"]) <= 80 and missing["url"] == second.page.url + "#t=10"
+    assert len(missing["prompt"]) <= 80 and missing["url"] == second.page.url + "#t=12"
     assert "Citez les trois" not in data["text"]  # the self-assessment answered "en partie" is not missing
     assert data["scores"] == {"graded": 1, "answered": 1, "first_try_right": 0, "first_try_percent": 0,
                               "last_right": 1, "last_percent": 100}
@@ -714,7 +714,7 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
     html = client.get(block["block"].page.url).content.decode()  # the block page says the same
     assert 'data-earned="false"' in html and 'data-final="true"' in html
     assert "Badge pas encore obtenu" in html and "répondue, mais jamais juste" in html
-    assert f'href="{second.page.url}#t=3"' in html
+    assert f'href="{second.page.url}#t=5"' in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Quel couple" in html
     assert "Badge pas encore obtenu" not in Client().get(block["block"].page.url).content.decode()
 

@@ -177,13 +177,14 @@ def test_answers_and_the_question_keep_working_against_the_approved_steps(world)
     assert res.status_code == 200 and res.json()["correct"] is True
     assert Attempt.objects.filter(user=user, interaction=question).count() == 1
     assert Interaction.objects.get(pk=question.pk).step_id is not None  # moved to the absorbing step, not lost
-    # « Revoir l'étape » links (practice, badge requirements) start at the approved step, not the merged one.
+    # « Revoir l'étape » (practice) starts at the approved step, not the merged one; « Y aller » (badge
+    # requirements) opens at the question's own time, 0:30.
     from capsules.learning.practice import step_replay_fragment
     from capsules.recognition.achievements import question_link
 
     fresh = Interaction.objects.select_related("capsule__footage", "capsule__page").get(pk=question.pk)
     assert step_replay_fragment(fresh) == "#t=25.0"
-    assert question_link(fresh, fresh.capsule) == f"{world['page'].url}#t=25"
+    assert question_link(fresh, fresh.capsule) == f"{world['page'].url}#t=30"
 
 
 def test_search_and_portfolio_read_the_approved_steps(world):

@@ -112,6 +112,7 @@
       checkTime(false);
       showTimeClock();
       syncStep();
+      showPlacement();
     });
   }
   const timeClock = $("time-clock", form);
@@ -146,9 +147,26 @@
     }
     return !msg;
   }
-  timeInput.addEventListener("change", () => { checkTime(true); syncStep(); });
-  timeInput.addEventListener("input", () => { checkTime(false); showTimeClock(); });
+  timeInput.addEventListener("change", () => { checkTime(true); syncStep(); showPlacement(); });
+  timeInput.addEventListener("input", () => { checkTime(false); showTimeClock(); showPlacement(); });
   checkTime(false);
+
+  /* Not an error, a warning (saved all the same): a question at 0:00 of a capsule with steps is asked
+   * before anything was watched; one outside every step has no step to replay or loop. */
+  const placement = $("placement-warning", form);
+  function showPlacement() {
+    if (!placement) return;
+    const t = readTime();
+    const steps = [...stepSelect.options].filter((o) => o.value);
+    let msg = "";
+    if (steps.length && !Number.isNaN(t) && String(timeInput.value).trim()) {
+      const at = start + t;
+      if (t <= 0.05) msg = placement.dataset.atStart;
+      else if (!steps.some((o) => parseFloat(o.dataset.start) - 0.01 <= at && at <= parseFloat(o.dataset.end) + 0.01)) msg = placement.dataset.outside;
+    }
+    placement.textContent = msg;
+    placement.hidden = !msg;
+  }
 
   function stepForTime(t) {
     return [...stepSelect.options].find((o) => o.value && parseFloat(o.dataset.start) <= t && t <= parseFloat(o.dataset.end));
@@ -158,7 +176,24 @@
     if (stepSelect.value) return;
     showKeyframe();
   }
-  stepSelect.addEventListener("change", showKeyframe);
+  /* A step chosen while the time is empty (a new question), or still the one this script wrote for the
+   * step chosen before: the time becomes the step's end, visible and editable (the learner has just seen
+   * the gesture; the 0:00 the form used to start with asked the question before anything was watched).
+   * A time the designer typed is never replaced. The server does the same when the field comes empty. */
+  let autoTime = null;
+  const secondsText = (s) => s.toFixed(3).replace(/\.?0+$/, "").replace(".", ",");
+  function timeFromStep() {
+    const option = stepSelect.value ? stepSelect.selectedOptions[0] : null;
+    const typed = String(timeInput.value).trim();
+    if (!option || (typed && typed !== autoTime)) return;
+    const at = Math.min(end - start, Math.max(0, parseFloat(option.dataset.end) - start));
+    if (Number.isNaN(at)) return;
+    timeInput.value = autoTime = secondsText(at);
+    checkTime(false);
+    showTimeClock();
+    showPlacement();
+  }
+  stepSelect.addEventListener("change", () => { timeFromStep(); showKeyframe(); });
 
   /* ---- hotspot ---- */
   const img = $("hotspot-image", form);
@@ -254,4 +289,5 @@
   }
 
   showKind();
+  showPlacement();
 })();
