@@ -175,10 +175,13 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
         waiting = [i for i in mandatory
                    if (i.pk not in answered if i.kind in UNGRADED_KINDS else i.pk not in right)]
         if waiting:
+            # The whole block's, said so: the block's summary counts the completed capsules' only (walk 21).
             by_pk = {c.pk: c for c in capsules}
             reasons.append(Reason("mandatory", ngettext(
-                "%(n)d question obligatoire n'a pas encore reçu de bonne réponse :",
-                "%(n)d questions obligatoires n'ont pas encore reçu de bonne réponse :", len(waiting))
+                "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire n'a pas encore "
+                "reçu de bonne réponse :",
+                "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas encore "
+                "reçu de bonne réponse :", len(waiting))
                 % {"n": len(waiting)},
                 questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)

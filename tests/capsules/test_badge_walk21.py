@@ -71,3 +71,20 @@ def test_block_page_says_under_the_completed_capsule_which_question_the_badge_ne
     # Right on a retry: no longer said.
     complete(client, first, ["a"], django_capture_on_commit_callbacks)
     assert "capsule-to-get-right" not in client.get(block_page.url).content.decode()
+
+
+def test_block_page_counts_say_what_they_count(block, django_capture_on_commit_callbacks):  # noqa: F811
+    """Walk 21: « à consolider : 0 bonne réponse sur 1 question obligatoire » at the top and « 2 questions
+    obligatoires n'ont pas encore reçu de bonne réponse » under the badge, on the same page: the first
+    counts the completed capsules' mandatory questions, the second the whole block's (a capsule not
+    finished included). Each now says which questions it counts."""
+    first, _second = block["capsules"]
+    learner = factories.learner()
+    client = login(learner)
+    complete(client, first, ["b"], django_capture_on_commit_callbacks)  # completed, its question wrong
+    text = page_text(client, first.page.get_parent())
+    assert ("1 capsule terminée sur 2 (50 %) — à consolider pour le badge : questions obligatoires réussies "
+            "dans les capsules terminées, 0 sur 1") in text
+    assert ("Dans tout le bloc, capsules non terminées comprises, 2 questions obligatoires n'ont pas encore "
+            "reçu de bonne réponse :") in text
+    assert "bonne réponse sur" not in text
