@@ -93,7 +93,8 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         verbose_name = _("page de bloc de compétences")
 
     def get_context(self, request, *args, **kwargs):
-        """The block's live capsules in order, each with the learner's completion."""
+        """The block's live capsules in order, each with the learner's completion and, when completed, the
+        mandatory questions of it the block's badge still needs right."""
         from capsules.learning.placement import learner_path
         from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
@@ -106,10 +107,19 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         if request.user.is_authenticated:
             rows = Progress.objects.filter(user=request.user, capsule__in=[pg.capsule for pg in pages])
             done = {p.capsule_id: p for p in rows}
-        context["capsules"] = [(pg, done.get(pg.capsule_id)) for pg in pages]
+        badge = block_badge(request.user, self.skills_block)
+        outcome = badge.outcome if badge is not None else None
+
+        def to_get_right(pg):
+            """A completed capsule's mandatory questions the badge still needs right (completion only needs
+            them answered): said under the capsule, with a way back to each."""
+            p = done.get(pg.capsule_id)
+            return outcome.to_get_right(pg.capsule_id) if outcome is not None and p and p.completed else []
+
+        context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg)) for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
         context["learner_path"] = learner_path(request.user, self.skills_block)
-        context["block_badge"] = block_badge(request.user, self.skills_block)
+        context["block_badge"] = badge
         return context
 
 

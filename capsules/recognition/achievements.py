@@ -42,14 +42,19 @@ class MissingQuestion:
     time: str  # m:ss from the capsule's start, as the player shows it
     url: str  # the capsule page opened at the question's step (``#t=``), "" without a live page
     answered: bool  # answered but never right (True) or not answered yet (False)
+    # Which question and capsule: the player retakes it in place, the block page puts it under its
+    # capsule (an id, never the answer: grading stays on the server).
+    interaction_id: int = 0
+    capsule_id: int = 0
 
     @property
     def status(self) -> str:
         return _("répondue, mais jamais juste") if self.answered else _("pas encore répondue")
 
     def to_dict(self) -> dict:
-        return {"prompt": self.prompt, "capsule": self.capsule, "time": self.time, "url": self.url,
-                "answered": self.answered, "status": self.status}
+        return {"id": self.interaction_id, "capsule_id": self.capsule_id, "prompt": self.prompt,
+                "capsule": self.capsule, "time": self.time, "url": self.url, "answered": self.answered,
+                "status": self.status}
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,12 @@ class RuleOutcome:
     def final(self) -> bool:
         """Some condition can no longer be met by answering (only a trainer's award can grant it)."""
         return any(r.final for r in self.reasons)
+
+    def to_get_right(self, capsule_id: int) -> list[MissingQuestion]:
+        """The mandatory questions of one capsule the badge still needs right (``require_mandatory_correct``).
+        A capsule is complete once its mandatory questions are answered, right or not (progress.py): for a
+        complete one, these are what the learner must retake for the badge."""
+        return [q for r in self.reasons if r.code == "mandatory" for q in r.questions if q.capsule_id == capsule_id]
 
 
 def first_try_share(attempts) -> float | None:
@@ -120,7 +131,8 @@ def question_link(interaction: Interaction, capsule) -> str:
 
 def _missing(interaction, capsule, answered: bool) -> MissingQuestion:
     return MissingQuestion(short_prompt(interaction.prompt), capsule.title,
-                           clock(interaction.time - capsule.start), question_link(interaction, capsule), answered)
+                           clock(interaction.time - capsule.start), question_link(interaction, capsule), answered,
+                           interaction.pk, capsule.pk)
 
 
 def evaluate(user, achievement: Achievement) -> RuleOutcome:
@@ -162,10 +174,13 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
         waiting = [i for i in mandatory
                    if (i.pk not in answered if i.kind in UNGRADED_KINDS else i.pk not in right)]
         if waiting:
+            # The whole block's, said so: the block's summary counts the completed capsules' only (walk 21).
             by_pk = {c.pk: c for c in capsules}
             reasons.append(Reason("mandatory", ngettext(
-                "%(n)d question obligatoire n'a pas encore reçu de bonne réponse :",
-                "%(n)d questions obligatoires n'ont pas encore reçu de bonne réponse :", len(waiting))
+                "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire n'a pas encore "
+                "reçu de bonne réponse :",
+                "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas encore "
+                "reçu de bonne réponse :", len(waiting))
                 % {"n": len(waiting)},
                 questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)

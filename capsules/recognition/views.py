@@ -179,7 +179,7 @@ def shared_portfolio(request, token: str):
 def _badge_not_yet(user, capsule) -> dict:
     """When the block has a badge the learner does not hold yet: what is still missing, in the rule's own
     words (a learner who scored 100 % on retries but missed the first-try minimum learns why)."""
-    from capsules.models import Achievement
+    from capsules.models import Achievement, Progress
     from capsules.recognition.achievements import evaluate
 
     achievement = (Achievement.objects.filter(skills_block_id=capsule.skills_block_id, auto_award=True)
@@ -192,8 +192,13 @@ def _badge_not_yet(user, capsule) -> dict:
     block_page = getattr(achievement.skills_block, "page", None)
     links = ([{"label": _("Page du bloc de compétences"), "url": block_page.url}]
              if block_page is not None and block_page.live else [])
+    # This capsule complete, yet a mandatory question of it not right: the end panel names it with a way back
+    # to it (the learner went on with « Continuer » after a wrong answer; completion needs it answered only).
+    done = Progress.objects.filter(user=user, capsule=capsule, completed=True).exists()
+    retake = [q.to_dict() for q in outcome.to_get_right(capsule.pk)] if done else []
     return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
-            "reasons": [r.to_dict() for r in outcome.reasons], "final": outcome.final, "links": links}
+            "reasons": [r.to_dict() for r in outcome.reasons], "final": outcome.final, "links": links,
+            "to_get_right": retake}
 
 
 def _capsule_scores(user, capsule) -> dict | None:

@@ -440,7 +440,7 @@ def test_skills_block_progress_counts_live_capsules(world):
     }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
-    assert "1 capsule terminée sur 2 (50 %) — à consolider" in html and "Terminée" in html
+    assert "1 capsule terminée sur 2 (50 %) — à consolider pour le badge" in html and "Terminée" in html
     cert = world["client"].get(world["page"].get_parent().get_parent().url).content.decode()
     assert block.title in cert and "1 capsule terminée sur 2" in cert
     home = world["client"].get("/").content.decode()
@@ -468,10 +468,11 @@ def test_block_summary_says_completed_capsules_still_to_consolidate(world):
                  for u in urls]
         return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) for m in spans]
 
-    said = "1 capsule terminée sur 1 (100 %) — à consolider : {} sur 2 questions obligatoires"
-    assert summaries() == [said.format("0 bonne réponse")] * 3
+    said = ("1 capsule terminée sur 1 (100 %) — à consolider pour le badge : questions obligatoires réussies "
+            "dans les capsules terminées, {} sur 2")
+    assert summaries() == [said.format(0)] * 3
     Attempt.objects.create(user=user, interaction=world["q1"], correct=True, score=1, answered_at=timezone.now())
-    assert summaries() == [said.format("1 bonne réponse")] * 3
+    assert summaries() == [said.format(1)] * 3
     Attempt.objects.create(user=user, interaction=q3, correct=True, score=1, answered_at=timezone.now())
     assert summaries() == ["1 capsule terminée sur 1 (100 %)"] * 3
 

@@ -698,7 +698,8 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
     assert first_try["final"] is True and first_try["text"].startswith("Score au premier essai : 0 % (minimum 50 %).")
     assert "ne peut plus être atteint" in first_try["text"]
     mandatory = by_code["mandatory"]
-    assert mandatory["text"] == "2 questions obligatoires n'ont pas encore reçu de bonne réponse :"
+    assert mandatory["text"] == ("Dans tout le bloc, capsules non terminées comprises, 2 questions obligatoires "
+                                 "n'ont pas encore reçu de bonne réponse :")
     assert "(s)" not in data["text"]
     wrong, missing = mandatory["questions"]
     assert (wrong["prompt"], wrong["capsule"], wrong["answered"], wrong["status"]) == (
@@ -736,7 +737,8 @@ def test_first_try_minimum_still_reachable_is_not_final_and_unanswered_self_asse
         ("Capsule 1", tool, "répondue, mais jamais juste"), ("Capsule 1", "Citez les trois contrôles.",
                                                              "pas encore répondue"),
         ("Capsule 2", tool, "pas encore répondue")]
-    assert by_code["mandatory"]["text"].startswith("3 questions obligatoires")
+    assert by_code["mandatory"]["text"].startswith(
+        "Dans tout le bloc, capsules non terminées comprises, 3 questions obligatoires")
     answer(client, recall, {"self_assessment": "didnt"}, capture)  # answered: no longer missing
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     mandatory = next(r for r in data["reasons"] if r["code"] == "mandatory")

@@ -967,6 +967,10 @@ export class Player {
 
   ended() {
     const m = this.m, next = m.next, sc = this.score();
+    // The end reads the whole duration (walk 21: « 0:07 / 0:08 » at the end of an 8-s video). The tick that
+    // reaches the end stops without drawing the clock, and the video stops a hair before the end (the last
+    // frame, or the capsule's end less 0.02 s), which the counter rounds down to the second before.
+    this.showClock(m.end);
     const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
     const lines = [title, h("div", { class: "gp-end-state" })];
     if (sc.total) {
@@ -1039,9 +1043,9 @@ export class Player {
     box.replaceChildren();
     title.textContent = done ? "Capsule terminée" : left ? "Capsule pas encore terminée" : "Fin de la capsule";
     this.endBox.dataset.state = done ? "complete" : left ? "incomplete" : "waiting";
-    if (!left) return `${title.textContent}.`;
-    const said = [];
     const go = (fn) => () => { this.endBox.hidden = true; this.backToPlayer(); fn(); };
+    if (!left) return done ? `${title.textContent}.${this.badgeRetakes(box, go)}` : `${title.textContent}.`;
+    const said = [];
     for (const p of left.parts) {
       const n = p.step ? m.steps.indexOf(p.step) + 1 : 0;
       const text = p.step ? `Il reste à regarder l'étape ${n} «\u00a0${p.step.title}\u00a0».` : `Il reste à regarder le passage de ${at(p.from)} à ${at(p.to)}.`;
@@ -1059,6 +1063,26 @@ export class Player {
           `Répondre à la question de ${at(q.time)}`)));
     }
     return `Capsule pas encore terminée. ${said.join(" ")}`;
+  }
+
+  /** Complete, yet a mandatory question of this capsule has no right answer and the block's badge needs one
+   * (walk 21: answered wrong, « Continuer », then « Capsule terminée » with nothing to say the badge still
+   * waits for it): the server names them (badge.json `to_get_right`), each with a button that asks it
+   * again here. Returns what to announce after the title. */
+  badgeRetakes(box, go) {
+    const m = this.m;
+    let said = "";
+    for (const q of this.badge?.to_get_right || []) {
+      const inter = m.interactions.find((i) => i.id === q.id);
+      if (!inter) continue;
+      const prompt = (q.prompt || "").replace(/_{3,}/g, "…");
+      const text = `Pour le badge du bloc, la question obligatoire «\u00a0${prompt}\u00a0» doit être réussie.`;
+      said += ` ${text}`;
+      box.append(h("p", { class: "gp-end-badge-retake" }, text, " ",
+        h("button", { type: "button", class: "gp-end-go", "data-interaction": inter.id, onclick: go(() => this.retake(inter)) },
+          `Reprendre la question de ${fmt(elapsed(inter.time, m.start, m.end))}`)));
+    }
+    return said;
   }
 
   /** THE score, as the portfolio and the badge rule count it: graded questions right at the first try
@@ -1380,7 +1404,9 @@ export class Player {
         const scores = this.endBox.querySelector(".gp-scores");
         if (scores) scores.replaceWith(this.scoreBox(this.score()));
         this.endBox.querySelector(".gp-end-actions")?.before(this.badgeBox());
-        this.announce(`${b.title} ${b.text}`);
+        // A question of this capsule the badge still needs right: said under « Capsule terminée » first.
+        const state = b.to_get_right?.length ? `${this.endState()} ` : "";
+        this.announce(`${state}${b.title} ${b.text}`);
       }
     }).catch(() => {}).finally(() => { if (this.badgeAsking === asking) this.badgeAsking = null; });
     this.badgeAsking = asking;
