@@ -88,7 +88,7 @@ def test_completed_with_a_wrong_mandatory_answer_says_the_badge_needs_it_right(l
     shot(page, "walk21-block-page-badge-needs-right")
     note.locator("a").click()
     page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
-    assert page.url.endswith(f"{capsule.page.url}#t=4")
+    assert page.url.endswith(f"{capsule.page.url}#t=5")
     _fast(page)
     page.click(".gp-play")
     page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=15000)
