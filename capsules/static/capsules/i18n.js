@@ -1,6 +1,6 @@
 /* Geste — the browser's translations: French msgids (the project's first language), the page's
- * language catalogue embedded by the server (`{% geste_js_catalog %}`: a JSON block id="geste-i18n" built
- * from locale/<lang>/LC_MESSAGES/djangojs.po), French when a string has no translation.
+ * language catalogue embedded by the server (`{% geste_js_catalog %}`: JSON in the data-catalog attribute
+ * of #geste-i18n, from locale/<lang>/LC_MESSAGES/djangojs.po), French when a string has no translation.
  * Why embedded and not fetched: the player works offline and from the page cache; the page carries the
  * strings of its own language, so a cached or downloaded page is never half translated.
  * Placeholders are named (`%(title)s`): English and French word order differ.
@@ -9,7 +9,7 @@
   "use strict";
   const block = typeof document !== "undefined" ? document.getElementById("geste-i18n") : null;
   let catalog = {};
-  try { catalog = block ? JSON.parse(block.textContent) || {} : {}; } catch { catalog = {}; }
+  try { catalog = block ? JSON.parse(block.dataset.catalog || "{}") || {} : {}; } catch { catalog = {}; }
   const lang = ((typeof document !== "undefined" && document.documentElement.lang) || "fr").slice(0, 2).toLowerCase();
   // French counts 0 and 1 as singular, English only 1.
   const plural = (n) => (lang === "fr" ? Math.abs(n) > 1 : Math.abs(n) !== 1);
