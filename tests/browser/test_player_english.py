@@ -6,6 +6,8 @@ language, so an English visitor never gets a French cached page or the reverse."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.test_player import (  # noqa: F401  (fixtures)
@@ -20,7 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
     "fr": {"lang": "fr", "play": "Lecture", "loop": "Boucler l'étape", "seek": "Position dans la vidéo",
-           "speed": "0,75×", "step": "Étape 1 : ", "steps": "Étapes", "legend": "question",
+           "speed": "0,75×", "captions": "Sous-titres : Anglais",
+           "step": "Étape 1 : ", "steps": "Étapes", "legend": "question",
            "end": "Capsule pas encore terminée",
            "watch": "Il reste à regarder l'étape 1 «\u00a0Préparer le siphon\u00a0».",
            "left": "Il reste à répondre à la question obligatoire de 0:05.",
@@ -29,7 +32,8 @@ WORDS = {
            "submit": "Valider", "skip": None, "signup": "Créer un compte",
            "wrong": "Ce n'est pas la bonne réponse.", "retry": "Réessayer", "continue": "Continuer"},
     "en": {"lang": "en", "play": "Play", "loop": "Loop the step", "seek": "Position in the video",
-           "speed": "0.75×", "step": "Step 1: ", "steps": "Steps", "legend": "question",
+           "speed": "0.75×", "captions": "Subtitles: English",
+           "step": "Step 1: ", "steps": "Steps", "legend": "question",
            "end": "Capsule not complete yet", "watch": "Still to watch: step 1, “Préparer le siphon”.",
            "left": "Still to answer: the mandatory question at 0:05.",
            "go": "Answer the question at 0:05",
@@ -53,6 +57,7 @@ def _walk(browser, url: str, lang: str) -> None:
         assert page.inner_text(".gp-loop") == w["loop"]
         assert page.get_attribute(".gp-seek", "aria-label") == w["seek"]
         assert w["speed"] in page.locator(".gp-speed option").all_inner_texts()
+        assert w["captions"] in page.locator(".gp-captions option").all_inner_texts()
         assert page.locator(".gp-stepbar button").first.get_attribute("aria-label").startswith(w["step"])
         assert page.inner_text("#steps-title") == w["steps"]
         assert w["legend"] in page.inner_text(".gp-legend")
@@ -106,6 +111,36 @@ def test_english_choice_by_the_language_cookie(live_server, browser, published):
         assert page.get_attribute("html", "lang") == "en"
         assert page.get_attribute(".gp-play", "aria-label") == "Play"
         assert page.inner_text(".gp-offline") == "Download for offline use"
+        leave(page)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.timeout(180)
+def test_english_capsule_kept_on_the_device_plays_offline_in_english(live_server, browser, published):  # noqa: F811
+    """The strings travel in the page: offline, the service worker's copy of an English capsule page still
+    has an English player, and the worker's mark on it is English (« Offline — copy from 04/12 at 16:20 »)."""
+    from tests import factories
+    from tests.browser.test_offline_pages import KEPT, until
+    from tests.browser.test_player import log_in
+
+    ctx = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    try:
+        log_in(ctx, live_server, factories.learner(username="offline-en"))
+        page = ctx.new_page()
+        url = published["page"].url
+        open_capsule(page, f"{live_server.url}{url}")
+        page.click(".gp-offline")  # the download starts the service worker
+        page.wait_for_selector("text=Available offline ✓", timeout=30000)
+        assert page.inner_text(".gp-status") == "Capsule available offline."
+        open_capsule(page, f"{live_server.url}{url}")  # under the worker now: kept for this account
+        until(page, KEPT, url, True)
+        ctx.set_offline(True)
+        open_capsule(page, f"{live_server.url}{url}")
+        assert re.match(r"^Offline — copy from \d\d/\d\d at \d\d:\d\d$", page.inner_text("[data-offline-stale]"))
+        assert page.get_attribute(".gp-play", "aria-label") == "Play"
+        assert page.inner_text(".gp-loop") == "Loop the step"
+        ctx.set_offline(False)
         leave(page)
     finally:
         ctx.close()

@@ -45,6 +45,12 @@ export function mergeRanges(ranges, lo, hi) {
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
 const INSTRUCTION = /^\s*compl[eé]tez\b/i;
+/** A caption track's language in the page's language: the manifest's label is French (its shared part is
+ * cached for every learner, whatever their language), the page translates the languages it knows. */
+function languageName(c) {
+  return { fr: gettext("Français"), en: gettext("Anglais") }[c.lang] || c.label;
+}
+
 export function promptLine(inter) {
   if (inter.kind !== "cloze") return inter.prompt;
   return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez :");
@@ -205,7 +211,7 @@ export class Player {
     const v = this.video;
     v.querySelectorAll("track").forEach((t) => t.remove());
     const pref = localStorage.getItem("geste:captions") ?? "fr";
-    for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: c.label }));
+    for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: languageName(c) }));
     v.append(h("track", { kind: "chapters", src: this.m.chapters, srclang: "fr", label: gettext("Étapes"), default: true }));
     const apply = () => {
       for (const t of v.textTracks) {
@@ -280,7 +286,7 @@ export class Player {
     // No caption track: no captions menu (it offered only « Sans sous-titres »).
     this.capsSel = h("select", { class: "gp-captions", "aria-label": gettext("Sous-titres"), hidden: !m.captions.length },
       h("option", { value: "off" }, gettext("Sans sous-titres")),
-      m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres : %(language)s", { language: c.label }))));
+      m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres : %(language)s", { language: languageName(c) }))));
     // One step and one frame are different moves: both offered, each with a visible label.
     const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": gettext("Étape précédente"), title: gettext("Étape précédente (touche P)"),
       onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, gettext("Étape")));
