@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from capsules import permissions, storage
@@ -77,12 +78,12 @@ def review_endpoint(view):
 def _endpoint(view, request, footage_id: int, *args, **kwargs):
     user = request.user
     if not user.is_authenticated:
-        return _error(401, "Connexion requise.")
+        return _error(401, _("Connexion requise."))
     if not (permissions.can_author(user) or permissions.is_reviewer(user)):
-        return _error(403, "Vous n'avez pas accès à la relecture des vidéos.")
+        return _error(403, _("Vous n'avez pas accès à la relecture des vidéos."))
     footage = permissions.visible_footage(user).filter(pk=footage_id).first()
     if footage is None:
-        return _error(404, "Vidéo introuvable.")
+        return _error(404, _("Vidéo introuvable."))
     try:
         return view(request, footage, *args, **kwargs)
     except ReviewValidationError as exc:
@@ -98,9 +99,9 @@ def _body(request) -> dict:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ReviewValidationError([FieldError("Le corps de la requête n'est pas du JSON valide.")])
+        raise ReviewValidationError([FieldError(_("Le corps de la requête n'est pas du JSON valide."))])
     if not isinstance(data, dict):
-        raise ReviewValidationError([FieldError("Un objet JSON est attendu.")])
+        raise ReviewValidationError([FieldError(_("Un objet JSON est attendu."))])
     return data
 
 
@@ -110,8 +111,8 @@ def _locked(footage: Footage, version: int | None) -> Footage:
     if version is not None and locked.review_version != version:
         raise Conflict(
             "stale",
-            "Quelqu'un d'autre a modifié cette relecture entre-temps. "
-            "La version actuelle est affichée ; refaites vos changements.",
+            _("Quelqu'un d'autre a modifié cette relecture entre-temps. "
+              "La version actuelle est affichée ; refaites vos changements."),
         )
     return locked
 
@@ -124,7 +125,7 @@ def _require_editable(footage: Footage) -> None:
             "un concepteur doit rouvrir la relecture.",
         )
     if footage.status not in EDITABLE:
-        raise Conflict("not_ready", "Cette vidéo n'est pas encore prête pour la relecture.")
+        raise Conflict("not_ready", _("Cette vidéo n'est pas encore prête pour la relecture."))
 
 
 def _bump(footage: Footage) -> None:
@@ -415,8 +416,8 @@ def steps(request, footage: Footage):
             if merge is None:
                 raise Conflict(
                     "undo_stale",
-                    "La fusion ne peut plus être annulée : une autre modification a été enregistrée depuis. "
-                    "Scindez l'étape (touche S) pour la reprendre.",
+                    _("La fusion ne peut plus être annulée : une autre modification a été enregistrée depuis. "
+                      "Scindez l'étape (touche S) pour la reprendre."),
                 )
             items = [StepInput(**s) for s in merge["steps"]]
         before = [StepInput(start=s.start, end=s.end, title=s.title, id=s.pk).to_dict()
@@ -465,7 +466,7 @@ def key_point_detail(request, footage: Footage, key_point_id: int):
         _require_editable(locked)
         deleted, _ = locked.key_points.filter(pk=key_point_id).delete()
     if not deleted:
-        return _error(404, "Point de vigilance introuvable.")
+        return _error(404, _("Point de vigilance introuvable."))
     return JsonResponse(review_state(locked, request.user))
 
 
@@ -478,7 +479,7 @@ def comments(request, footage: Footage):
     if data.get("step") is not None:
         step = footage.steps.filter(pk=data["step"]).first() if isinstance(data["step"], int) else None
         if step is None:
-            raise ReviewValidationError([FieldError("Étape introuvable pour ce commentaire.", None, "step")])
+            raise ReviewValidationError([FieldError(_("Étape introuvable pour ce commentaire."), None, "step")])
     with transaction.atomic():
         locked = _locked(footage, None)
         _require_editable(locked)
@@ -490,13 +491,13 @@ def comments(request, footage: Footage):
 @review_endpoint
 def approve(request, footage: Footage):
     if not permissions.can_approve(request.user, footage):
-        return _error(403, "Seul l'expert relecteur de cette vidéo peut approuver ses étapes.")
+        return _error(403, _("Seul l'expert relecteur de cette vidéo peut approuver ses étapes."))
     version = validate_version(_body(request).get("version"))
     with transaction.atomic():
         locked = _locked(footage, version)
         _require_editable(locked)
         if not locked.steps.exists():
-            raise ReviewValidationError([FieldError("Il n'y a aucune étape à approuver.")])
+            raise ReviewValidationError([FieldError(_("Il n'y a aucune étape à approuver."))])
         validate_titles_for_approval(list(locked.steps.order_by("start").values_list("title", flat=True)))
         locked.steps.update(approved=True)
         locked.status = Footage.Status.APPROVED
@@ -517,7 +518,7 @@ def approve(request, footage: Footage):
 @review_endpoint
 def send_back(request, footage: Footage):
     if not permissions.can_approve(request.user, footage):
-        return _error(403, "Seul l'expert relecteur de cette vidéo peut la renvoyer.")
+        return _error(403, _("Seul l'expert relecteur de cette vidéo peut la renvoyer."))
     data = _body(request)
     version = validate_version(data.get("version"))
     text = validate_text(data.get("comment"), label="comment")
@@ -537,17 +538,17 @@ def send_back(request, footage: Footage):
 def reopen(request, footage: Footage):
     """A designer reopens an approved review (for example after re-filming a step)."""
     if not permissions.can_author(request.user):
-        return _error(403, "Seul un concepteur peut rouvrir une relecture approuvée.")
+        return _error(403, _("Seul un concepteur peut rouvrir une relecture approuvée."))
     version = validate_version(_body(request).get("version"))
     with transaction.atomic():
         locked = _locked(footage, version)
         if locked.status != Footage.Status.APPROVED:
-            raise Conflict("not_approved", "Cette relecture n'est pas approuvée.")
+            raise Conflict("not_approved", _("Cette relecture n'est pas approuvée."))
         # Learners keep the approved version (``Footage.approved_snapshot``) until the next approval; with
         # published capsules on these steps the designer still confirms, knowing which capsules will show
         # the changes once approved (a walk reopened with one click, not knowing the pages depended on it).
         if live_capsule_titles(locked) and _body(request).get("confirm_live") is not True:
-            raise Conflict("live_capsules", "Des capsules publiées utilisent ces étapes : confirmez la réouverture.")
+            raise Conflict("live_capsules", _("Des capsules publiées utilisent ces étapes : confirmez la réouverture."))
         locked.steps.update(approved=False)
         locked.status = Footage.Status.IN_REVIEW
         locked.save(update_fields=["status", "updated_at"])

@@ -460,3 +460,28 @@ def test_reopening_under_published_capsules_needs_their_confirmation(client, rev
     res = _post(client, "reopen", footage, {"version": 2, "confirm_live": True})
     assert res.status_code == 200 and res.json()["footage"]["status"] == "in_review"
     assert res.json()["live_capsules"] == []  # nothing to reopen any more
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [
+    ("", ["Étape 1 : trop courte (0,4 s, 1,0 s au moins).",
+          "Étape 2 : la fin (0:50,0) dépasse la durée de la vidéo (0:40,0).",
+          "Étape 2 : elle chevauche l'étape 1 (0:00,2 < 0:00,4)."]),
+    ("en", ["Step 1: too short (0.4 s, 1.0 s at least).",
+            "Step 2: the end (0:50.0) is past the video's duration (0:40.0).",
+            "Step 2: it overlaps step 1 (0:00.2 < 0:00.4)."]),
+])
+def test_refused_steps_are_explained_in_the_admins_language_and_number_style(client, reviewed, chosen, expected):
+    """i18n 21: an expert who chose English read « Étape 1 : trop courte (0,4 s, 1,0 s au moins). » under
+    an English review screen; the browser's language still counts for nothing (the admin's rule)."""
+    from wagtail.users.models import UserProfile
+
+    footage, who = reviewed
+    profile = UserProfile.get_for_user(who)
+    profile.preferred_language = chosen
+    profile.save()
+    res = _put(_client(client, who), footage,
+               {"version": 1, "steps": [{"start": 0, "end": 0.4}, {"start": 0.2, "end": 50}]})
+    assert res.status_code == 400
+    body = res.json()
+    assert [e["message"] for e in body["errors"]] == expected
+    assert body["detail"] == ("The changes are not valid." if chosen else "Les modifications ne sont pas valides.")

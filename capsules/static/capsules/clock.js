@@ -13,9 +13,12 @@
   function fmt(t) {
     return mss(ok(t) ? Math.floor(t + EPSILON) : 0);
   }
+  // The tenth's separator in the page's language (0:09,6 in French, 0:09.6 in English).
+  const lang = typeof document !== "undefined" ? (document.documentElement.lang || "fr").slice(0, 2).toLowerCase() : "fr";
+  const sep = lang === "fr" ? "," : ".";
   function fmtTenths(t) {
     const d = ok(t) ? Math.floor(t * 10 + 0.5 + EPSILON * 10) : 0;
-    return `${mss(Math.floor(d / 10))},${d % 10}`;
+    return `${mss(Math.floor(d / 10))}${sep}${d % 10}`;
   }
   globalThis.gesteClock = Object.freeze({ EPSILON, fmt, fmtTenths });
 })();

@@ -1,4 +1,8 @@
 import "../../../capsules/static/capsules/clock.js";
+import "../../../capsules/static/capsules/i18n.js";
+
+/** The page's strings (French msgids, the page's catalogue embedded by the server): capsules/static/capsules/i18n.js. */
+export const { gettext, ngettext, number, parts } = globalThis.gesteI18n;
 
 // Tiny DOM helpers (no framework: the player must stay light on phones).
 export function h(tag, attrs = {}, ...children) {

@@ -1,10 +1,10 @@
 // Renders one interaction as an accessible form and returns the learner's response.
 // The page never knows the right answer: the form sends the response, the server grades it.
-import { h } from "./dom.js";
+import { gettext, h } from "./dom.js";
 
 let seq = 0;
 
-function choiceList(inter, type, legend = "Réponses", shown = false) {
+function choiceList(inter, type, legend = gettext("Réponses"), shown = false) {
   const name = `gq-${inter.id}-${++seq}`;
   return h("fieldset", { class: "gq-choices" }, h("legend", { class: shown ? "gq-legend" : "sr-only", text: legend }),
     inter.choices.map((c) => h("label", { class: "gq-choice" },
@@ -17,22 +17,22 @@ function orderingList(inter) {
   const ol = h("ol", { class: "gq-order", "aria-describedby": `gq-order-help-${inter.id}` });
   const live = h("p", { class: "gq-order-live sr-only", "aria-live": "polite", "aria-atomic": "true" });
   const help = h("p", { class: "gq-help", id: `gq-order-help-${inter.id}` },
-    "Remettez les éléments dans l'ordre avec les boutons ↑ et ↓ (ou Tab puis Entrée).");
+    gettext("Remettez les éléments dans l'ordre avec les boutons ↑ et ↓ (ou Tab puis Entrée)."));
   const say = (text) => { live.textContent = ""; setTimeout(() => { live.textContent = text; }, 30); };
   const move = (li, dir) => {
     const sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
     const text = li.dataset.text;
-    if (!sib) { say(`« ${text} » est déjà en ${dir < 0 ? "première" : "dernière"} position.`); return; }
+    if (!sib) { say(dir < 0 ? gettext("« %(item)s » est déjà en première position.", { item: text }) : gettext("« %(item)s » est déjà en dernière position.", { item: text })); return; }
     if (dir < 0) ol.insertBefore(li, sib); else ol.insertBefore(sib, li);
     li.querySelector(dir < 0 ? ".up" : ".down").focus();
-    say(`« ${text} » : position ${[...ol.children].indexOf(li) + 1} sur ${ol.children.length}.`);
+    say(gettext("« %(item)s » : position %(n)s sur %(total)s.", { item: text, n: [...ol.children].indexOf(li) + 1, total: ol.children.length }));
   };
   for (const c of inter.choices) {
     // The step's keyframe beside its label: a learner recognises a gesture more easily than its title.
     const li = h("li", { "data-id": c.id, "data-text": c.text },
       c.image ? h("img", { src: c.image, alt: "", class: "gq-order-image" }) : null, h("span", { text: c.text }));
-    li.append(h("button", { type: "button", class: "up", "aria-label": `Monter « ${c.text} »`, onclick: () => move(li, -1) }, "↑"),
-      h("button", { type: "button", class: "down", "aria-label": `Descendre « ${c.text} »`, onclick: () => move(li, 1) }, "↓"));
+    li.append(h("button", { type: "button", class: "up", "aria-label": gettext("Monter « %(item)s »", { item: c.text }), onclick: () => move(li, -1) }, "↑"),
+      h("button", { type: "button", class: "down", "aria-label": gettext("Descendre « %(item)s »", { item: c.text }), onclick: () => move(li, 1) }, "↓"));
     ol.append(li);
   }
   return { els: [help, ol, live], read: () => ({ order: [...ol.children].map((li) => li.dataset.id) }) };
@@ -49,12 +49,12 @@ function pointerWords() {
   const touch = mq("(pointer: coarse)"), keyboard = !touch || mq("(any-pointer: fine)");
   return {
     keyboard,
-    verb: touch ? "Touchez" : "Cliquez sur",
-    label: touch ? "Touchez l'endroit choisi sur l'image" : "Cliquez sur l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée",
-    help: touch ? "Touchez l'image à l'endroit choisi, puis validez."
-      : "Cliquez sur l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider.",
-    missing: touch ? "Touchez l'image à l'endroit choisi avant de valider."
-      : "Cliquez sur l'image, ou placez le repère avec les flèches, avant de valider.",
+    verb: touch ? gettext("Touchez") : gettext("Cliquez sur"),
+    label: touch ? gettext("Touchez l'endroit choisi sur l'image") : gettext("Cliquez sur l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée"),
+    help: touch ? gettext("Touchez l'image à l'endroit choisi, puis validez.")
+      : gettext("Cliquez sur l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider."),
+    missing: touch ? gettext("Touchez l'image à l'endroit choisi avant de valider.")
+      : gettext("Cliquez sur l'image, ou placez le repère avec les flèches, avant de valider."),
   };
 }
 
@@ -65,13 +65,13 @@ function hotspot(inter, video) {
   const where = h("span", { class: "sr-only", "aria-live": "polite" });
   let surface;
   if (inter.image) {
-    surface = h("img", { src: inter.image, alt: "Image de la question" });
+    surface = h("img", { src: inter.image, alt: gettext("Image de la question") });
   } else {
-    surface = h("canvas", { role: "img", "aria-label": "Image de la vidéo à cet instant" });
+    surface = h("canvas", { role: "img", "aria-label": gettext("Image de la vidéo à cet instant") });
     surface.width = video.videoWidth || 640; surface.height = video.videoHeight || 360;
     try { surface.getContext("2d").drawImage(video, 0, 0, surface.width, surface.height); } catch { /* tainted */ }
   }
-  const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": "zone à pointer",
+  const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": gettext("zone à pointer"),
     "aria-label": words.label,
     "aria-describedby": `gq-hotspot-help-${inter.id}` }, surface, marker);
   const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` }, words.help);
@@ -80,9 +80,9 @@ function hotspot(inter, video) {
     marker.hidden = false;
     marker.style.left = `${point.x * 100}%`; marker.style.top = `${point.y * 100}%`;
     box.dataset.placed = "1";
-    where.textContent = said || `Repère à ${Math.round(point.x * 100)} % de la largeur, ${Math.round(point.y * 100)} % de la hauteur.`;
+    where.textContent = said || gettext("Repère à %(x)s % de la largeur, %(y)s % de la hauteur.", { x: Math.round(point.x * 100), y: Math.round(point.y * 100) });
   };
-  const centre = () => place("Repère placé au centre de l'image : déplacez-le avec les flèches, puis Entrée pour valider.");
+  const centre = () => place(gettext("Repère placé au centre de l'image : déplacez-le avec les flèches, puis Entrée pour valider."));
   box.addEventListener("click", (e) => {
     const r = surface.getBoundingClientRect();
     point.x = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
@@ -112,7 +112,7 @@ function hotspot(inter, video) {
 export function renderForm(inter, video, onSubmit, onReveal = null) {
   const form = h("form", { class: "gq-form", novalidate: true });
   const err = h("p", { class: "gq-error", role: "alert" });
-  let read, gated = false, missing = "Choisissez ou saisissez une réponse avant de valider.";
+  let read, gated = false, missing = gettext("Choisissez ou saisissez une réponse avant de valider.");
   switch (inter.kind) {
     case "single_choice": {
       form.append(choiceList(inter, "radio"));
@@ -125,7 +125,7 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       break;
     }
     case "true_false": {
-      form.append(choiceList({ ...inter, choices: [{ id: "true", text: "Vrai" }, { id: "false", text: "Faux" }] }, "radio"));
+      form.append(choiceList({ ...inter, choices: [{ id: "true", text: gettext("Vrai") }, { id: "false", text: gettext("Faux") }] }, "radio"));
       read = () => { const c = form.querySelector("input:checked"); return c ? { value: c.value === "true" } : null; };
       break;
     }
@@ -148,12 +148,12 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       const p = h("p", { class: "gq-cloze" });
       parts.forEach((part, i) => {
         p.append(part);
-        if (i < parts.length - 1) p.append(h("input", { type: "text", "aria-label": `Trou ${i + 1}`, autocomplete: "off", size: 12 }));
+        if (i < parts.length - 1) p.append(h("input", { type: "text", "aria-label": gettext("Trou %(n)s", { n: i + 1 }), autocomplete: "off", size: 12 }));
       });
-      for (let i = parts.length - 1; i < (inter.blanks || 0); i++) p.append(" ", h("input", { type: "text", "aria-label": `Trou ${i + 1}`, autocomplete: "off", size: 12 }));
+      for (let i = parts.length - 1; i < (inter.blanks || 0); i++) p.append(" ", h("input", { type: "text", "aria-label": gettext("Trou %(n)s", { n: i + 1 }), autocomplete: "off", size: 12 }));
       form.append(p);
       read = () => { const v = [...p.querySelectorAll("input")].map((i) => i.value.trim()); return v.every(Boolean) ? { blanks: v } : null; };
-      missing = "Complétez chaque trou avant de valider.";
+      missing = gettext("Complétez chaque trou avant de valider.");
       break;
     }
     case "free_recall": {
@@ -161,8 +161,8 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       // then rates themself against it. The rating and « Valider » appear with the expected answer.
       const taId = `gq-recall-${inter.id}-${++seq}`;
       const ta = h("textarea", { rows: 3, id: taId, "aria-describedby": `${taId}-help` });
-      const rating = choiceList({ ...inter, choices: [{ id: "knew", text: "Je savais" }, { id: "partly", text: "En partie" },
-        { id: "didnt", text: "Je ne savais pas" }] }, "radio", "Évaluez-vous : saviez-vous la réponse ?", true);
+      const rating = choiceList({ ...inter, choices: [{ id: "knew", text: gettext("Je savais") }, { id: "partly", text: gettext("En partie") },
+        { id: "didnt", text: gettext("Je ne savais pas") }] }, "radio", gettext("Évaluez-vous : saviez-vous la réponse ?"), true);
       // The expected answer is not in the manifest: the server sends it when asked (and records it).
       // Offline it cannot: the request is queued like an answer (the player's offline queue), the learner
       // is told, rates themself all the same and goes on; once the queue is sent the answer shows here if
@@ -172,14 +172,14 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       const fill = (res) => {
         if (res && typeof res.model_answer === "string") {
           model.replaceChildren(...(res.model_answer
-            ? [h("strong", {}, "Réponse attendue : "), h("span", { text: res.model_answer })]
-            : ["Comparez avec ce que montre la vidéo."]));
+            ? [h("strong", {}, `${gettext("Réponse attendue :")} `), h("span", { text: res.model_answer })]
+            : [gettext("Comparez avec ce que montre la vidéo.")]));
           model.classList.remove("gq-model-offline");
           return true;
         }
         model.classList.add("gq-model-offline");
         model.replaceChildren(res && res.error ? res.error
-          : "Hors ligne. Votre demande est gardée : la réponse attendue s'affichera dès le retour en ligne. Vous pouvez aussi vous évaluer sans elle et continuer.");
+          : gettext("Hors ligne. Votre demande est gardée : la réponse attendue s'affichera dès le retour en ligne. Vous pouvez aussi vous évaluer sans elle et continuer."));
         return false;
       };
       const ask = () => Promise.resolve(onReveal ? onReveal(ta.value) : null).catch(() => null);
@@ -199,19 +199,19 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
           };
           document.addEventListener("geste:revealed", revealed);
         }
-      } }, "Voir la réponse attendue");
-      form.append(h("label", { class: "gq-label", for: taId }, "Votre réponse"),
-        h("p", { class: "gq-help", id: `${taId}-help` }, "Écrivez-la, ou formulez-la dans votre tête, puis comparez avec la réponse attendue."),
+      } }, gettext("Voir la réponse attendue"));
+      form.append(h("label", { class: "gq-label", for: taId }, gettext("Votre réponse")),
+        h("p", { class: "gq-help", id: `${taId}-help` }, gettext("Écrivez-la, ou formulez-la dans votre tête, puis comparez avec la réponse attendue.")),
         ta, show, shown);
       gated = true;
       read = () => { const c = rating.querySelector("input:checked"); return c ? { text: ta.value, self_assessment: c.value } : null; };
-      missing = "Évaluez-vous (je savais, en partie, je ne savais pas) avant de valider.";
+      missing = gettext("Évaluez-vous (je savais, en partie, je ne savais pas) avant de valider.");
       break;
     }
     default: // observe
       read = () => ({});
   }
-  form.append(err, h("button", { type: "submit", class: "gq-submit", hidden: gated }, inter.kind === "observe" ? "J'ai observé" : "Valider"));
+  form.append(err, h("button", { type: "submit", class: "gq-submit", hidden: gated }, inter.kind === "observe" ? gettext("J'ai observé") : gettext("Valider")));
   const clear = () => { err.textContent = ""; };
   form.addEventListener("change", clear);
   form.addEventListener("click", clear);
@@ -275,5 +275,5 @@ export function hotspotSolution(form, regions) {
     frame.append(own);
   }
   return h("figure", { class: "gq-solution" }, frame,
-    h("figcaption", {}, `Zone attendue encadrée${mark && !mark.hidden ? " ; le rond jaune est votre repère" : ""}.`));
+    h("figcaption", {}, mark && !mark.hidden ? gettext("Zone attendue encadrée ; le rond jaune est votre repère.") : gettext("Zone attendue encadrée.")));
 }

@@ -2,7 +2,7 @@
 // interactions graded on the server, progress saved and resumed, offline download.
 import { hotspotSolution, renderForm } from "./interactions.js";
 import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
-import { clock, elapsed, fmt, h, icon } from "./dom.js";
+import { clock, elapsed, fmt, gettext, h, icon, ngettext, number, parts } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
@@ -11,7 +11,7 @@ const FRAME = 1 / 25;
 const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
-const GATE = "Répondez d'abord à la question obligatoire.";
+const GATE = gettext("Répondez d'abord à la question obligatoire.");
 /** Where a step's loop turns back: the server's `loop_end` (just past a question in the gap after it). */
 const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end : s.end);
 const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
@@ -45,9 +45,15 @@ export function mergeRanges(ranges, lo, hi) {
 // A cloze's sentence is its form (inputs in the blanks): above it, only the instruction, unless the
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
 const INSTRUCTION = /^\s*compl[eé]tez\b/i;
+/** A caption track's language in the page's language: the manifest's label is French (its shared part is
+ * cached for every learner, whatever their language), the page translates the languages it knows. */
+function languageName(c) {
+  return { fr: gettext("Français"), en: gettext("Anglais") }[c.lang] || c.label;
+}
+
 export function promptLine(inter) {
   if (inter.kind !== "cloze") return inter.prompt;
-  return INSTRUCTION.test(inter.prompt) ? "" : "Complétez :";
+  return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez :");
 }
 
 export class Player {
@@ -90,8 +96,8 @@ export class Player {
       this.m = await getJSON(url);
     } catch (e) {
       this.root.append(h("p", { class: "gp-error", role: "alert" }, navigator.onLine
-        ? "Le lecteur n'a pas pu charger cette capsule. Réessayez plus tard."
-        : "Vous êtes hors ligne et cette capsule n'a pas été téléchargée."));
+        ? gettext("Le lecteur n'a pas pu charger cette capsule. Réessayez plus tard.")
+        : gettext("Vous êtes hors ligne et cette capsule n'a pas été téléchargée.")));
       return;
     }
     const m = this.m;
@@ -205,8 +211,8 @@ export class Player {
     const v = this.video;
     v.querySelectorAll("track").forEach((t) => t.remove());
     const pref = localStorage.getItem("geste:captions") ?? "fr";
-    for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: c.label }));
-    v.append(h("track", { kind: "chapters", src: this.m.chapters, srclang: "fr", label: "Étapes", default: true }));
+    for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: languageName(c) }));
+    v.append(h("track", { kind: "chapters", src: this.m.chapters, srclang: "fr", label: gettext("Étapes"), default: true }));
     const apply = () => {
       for (const t of v.textTracks) {
         if (t.kind === "chapters") t.mode = "hidden"; // cues loaded (steps), nothing drawn
@@ -237,9 +243,9 @@ export class Player {
   buildUI() {
     const m = this.m, v = this.video;
     const dur = m.end - m.start;
-    this.playBtn = h("button", { type: "button", class: "gp-play", "aria-label": "Lecture", onclick: () => this.toggle() }, icon("play"));
+    this.playBtn = h("button", { type: "button", class: "gp-play", "aria-label": gettext("Lecture"), onclick: () => this.toggle() }, icon("play"));
     this.seekBar = h("input", { type: "range", class: "gp-seek", min: m.start, max: m.end, step: "0.1", value: m.start,
-      "aria-label": "Position dans la vidéo", "aria-valuetext": "0:00" });
+      "aria-label": gettext("Position dans la vidéo"), "aria-valuetext": "0:00" });
     this.seekBar.addEventListener("input", () => this.seek(parseFloat(this.seekBar.value)));
     // Arrow keys on the bar move 5 s, like the player's own ← → keys (the bar's 0.1-s step is for
     // dragging precision: ten presses for one second changed nothing a learner could see).
@@ -255,54 +261,54 @@ export class Player {
     // The steps under the bar: one button a step, as wide as its share of the video but never narrower
     // than 24 px (WCAG 2.5.8 target size; the 3-px ticks were out of a finger's reach on a phone), which
     // goes to the step's start like the list below. Laid out in layoutSteps(), on each resize.
-    this.stepBar = h("div", { class: "gp-stepbar", role: "group", "aria-label": "Étapes de la vidéo" },
+    this.stepBar = h("div", { class: "gp-stepbar", role: "group", "aria-label": gettext("Étapes de la vidéo") },
       m.steps.map((s, i) => h("button", { type: "button", class: "gp-mark-step", title: s.title, "data-seek": s.start,
-        "aria-label": `Étape ${i + 1} : ${s.title}, ${fmt(elapsed(s.start, m.start, m.end))}` }, String(i + 1))));
+        "aria-label": gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `left:${pct(k.time)}`, title: k.text }));
-    for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `left:${pct(i.time)}`, title: "Question" }));
+    for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `left:${pct(i.time)}`, title: gettext("Question") }));
     // What the marks on the bar mean (only the kinds this capsule has).
     const legend = h("p", { class: "gp-legend" },
-      m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), "question") : null,
-      m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), "point de sécurité") : null,
-      m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), "point clé") : null);
+      m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), gettext("question")) : null,
+      m.key_points.some((k) => k.kind === "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-safety", "aria-hidden": "true" }), gettext("point de sécurité")) : null,
+      m.key_points.some((k) => k.kind !== "safety") ? h("span", {}, h("i", { class: "gp-sw gp-sw-kp", "aria-hidden": "true" }), gettext("point clé")) : null);
     this.timeEl = h("span", { class: "gp-time", "aria-hidden": "true" }, clock(m.start, m.start, m.end));
-    this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, "Boucler l'étape");
+    this.loopBtn = h("button", { type: "button", class: "gp-loop", "aria-pressed": "false", onclick: () => this.toggleLoop() }, gettext("Boucler l'étape"));
     const kept = parseFloat(localStorage.getItem(this.speedKey) ?? localStorage.getItem(this.oldSpeedKey));
     const speed = SPEEDS.includes(kept) ? kept : 1;
-    this.speedSel = h("select", { class: "gp-speed", "aria-label": "Vitesse de lecture" },
-      SPEEDS.map((s) => h("option", { value: s, selected: s === speed }, `${String(s).replace(".", ",")}×`)));
+    this.speedSel = h("select", { class: "gp-speed", "aria-label": gettext("Vitesse de lecture") },
+      SPEEDS.map((s) => h("option", { value: s, selected: s === speed }, `${number(s)}×`)));
     this.applySpeed();
     this.speedSel.addEventListener("change", () => {
       this.applySpeed();
       this.keepSpeed();
-      this.announce(`Vitesse ${this.speedSel.selectedOptions[0].text}`);
+      this.announce(gettext("Vitesse %(speed)s", { speed: this.speedSel.selectedOptions[0].text }));
     });
     // No caption track: no captions menu (it offered only « Sans sous-titres »).
-    this.capsSel = h("select", { class: "gp-captions", "aria-label": "Sous-titres", hidden: !m.captions.length },
-      h("option", { value: "off" }, "Sans sous-titres"),
-      m.captions.map((c) => h("option", { value: c.lang }, `Sous-titres : ${c.label}`)));
+    this.capsSel = h("select", { class: "gp-captions", "aria-label": gettext("Sous-titres"), hidden: !m.captions.length },
+      h("option", { value: "off" }, gettext("Sans sous-titres")),
+      m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres : %(language)s", { language: languageName(c) }))));
     // One step and one frame are different moves: both offered, each with a visible label.
-    const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": "Étape précédente", title: "Étape précédente (touche P)",
-      onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"));
-    const nextS = h("button", { type: "button", class: "gp-step-fwd", "aria-label": "Étape suivante", title: "Étape suivante (touche N)",
-      onclick: () => this.stepJump(1) }, h("span", { class: "gp-btn-text", "aria-hidden": "true" }, "Étape"), icon("next"));
-    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": "−1 image (image précédente)", title: "Image précédente (touche ,)",
-      onclick: () => this.frame(-1) }, "−1 image");
-    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": "+1 image (image suivante)", title: "Image suivante (touche .)",
-      onclick: () => this.frame(1) }, "+1 image");
+    const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": gettext("Étape précédente"), title: gettext("Étape précédente (touche P)"),
+      onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, gettext("Étape")));
+    const nextS = h("button", { type: "button", class: "gp-step-fwd", "aria-label": gettext("Étape suivante"), title: gettext("Étape suivante (touche N)"),
+      onclick: () => this.stepJump(1) }, h("span", { class: "gp-btn-text", "aria-hidden": "true" }, gettext("Étape")), icon("next"));
+    const prevF = h("button", { type: "button", class: "gp-frame-back", "aria-label": gettext("−1 image (image précédente)"), title: gettext("Image précédente (touche ,)"),
+      onclick: () => this.frame(-1) }, gettext("−1 image"));
+    const nextF = h("button", { type: "button", class: "gp-frame-fwd", "aria-label": gettext("+1 image (image suivante)"), title: gettext("Image suivante (touche .)"),
+      onclick: () => this.frame(1) }, gettext("+1 image"));
     // A media without a sound track (the manifest's `audio`, from the ingest's probe): no volume control.
     const silent = m.audio === false;
-    this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": "Couper le son", "aria-pressed": "false", hidden: silent,
+    this.muteBtn = h("button", { type: "button", class: "gp-mute", "aria-label": gettext("Couper le son"), "aria-pressed": "false", hidden: silent,
       onclick: () => { v.muted = !v.muted; } }, icon("vol"));
-    this.volume = h("input", { type: "range", class: "gp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": "Volume", hidden: silent });
+    this.volume = h("input", { type: "range", class: "gp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": gettext("Volume"), hidden: silent });
     if (silent) this.root.dataset.audio = "0";
     this.volume.addEventListener("input", () => { v.volume = parseFloat(this.volume.value); v.muted = v.volume === 0; });
     v.addEventListener("volumechange", () => this.showVolume());
-    const fs = h("button", { type: "button", class: "gp-fs", "aria-label": "Plein écran", onclick: () => this.fullscreen() }, icon("full"));
+    const fs = h("button", { type: "button", class: "gp-fs", "aria-label": gettext("Plein écran"), onclick: () => this.fullscreen() }, icon("full"));
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
-      localStorage.getItem(this.offlineKey) ? "Disponible hors ligne ✓" : "Télécharger pour hors ligne");
+      localStorage.getItem(this.offlineKey) ? gettext("Disponible hors ligne ✓") : gettext("Télécharger pour hors ligne"));
     this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
-      onclick: () => this.removeDownload() }, "Supprimer la copie hors ligne");
+      onclick: () => this.removeDownload() }, gettext("Supprimer la copie hors ligne"));
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
     this.todoBox = h("div", { class: "gp-todo", hidden: true });
     this.status = h("p", { class: "gp-status" });
@@ -428,9 +434,9 @@ export class Player {
     const v = this.video, off = v.muted || v.volume === 0;
     this.muteBtn.replaceChildren(icon(off ? "mute" : "vol"));
     this.muteBtn.setAttribute("aria-pressed", String(off));
-    this.muteBtn.setAttribute("aria-label", off ? "Rétablir le son" : "Couper le son");
+    this.muteBtn.setAttribute("aria-label", off ? gettext("Rétablir le son") : gettext("Couper le son"));
     if (document.activeElement !== this.volume) this.volume.value = String(v.muted ? 0 : v.volume);
-    this.volume.setAttribute("aria-valuetext", off ? "Son coupé" : `${Math.round(v.volume * 100)} %`);
+    this.volume.setAttribute("aria-valuetext", off ? gettext("Son coupé") : gettext("%(percent)s %", { percent: Math.round(v.volume * 100) }));
   }
 
   /** The online/offline banner: the learner knows why nothing is sent, and that nothing is lost. */
@@ -438,7 +444,7 @@ export class Player {
     if (!this.banner) return;
     const off = !navigator.onLine;
     this.banner.hidden = !off;
-    this.banner.textContent = off ? "Vous êtes hors ligne : vos réponses restent sur cet appareil." : "";
+    this.banner.textContent = off ? gettext("Vous êtes hors ligne : vos réponses restent sur cet appareil.") : "";
     this.root.dataset.online = off ? "0" : "1";
     document.documentElement.classList.toggle("gp-is-offline", off);
   }
@@ -482,11 +488,11 @@ export class Player {
       target = cur && t - cur.start > 1.5 ? cur : steps[Math.max(0, idx - 1)] || steps[0];
     } else {
       target = steps.find((s) => s.start > t + 0.05);
-      if (!target) { this.announce("Dernière étape."); return; }
+      if (!target) { this.announce(gettext("Dernière étape.")); return; }
     }
     if (this.active) this.closeQuestion();
     if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
-    this.announce(`Étape : ${target.title}, ${fmt(elapsed(this.video.currentTime, this.m.start, this.m.end))}${this.loopStep ? ", en boucle" : ""}`);
+    this.announce((this.loopStep ? gettext("Étape : %(title)s, %(time)s, en boucle", { title: target.title, time: fmt(elapsed(this.video.currentTime, this.m.start, this.m.end)) }) : gettext("Étape : %(title)s, %(time)s", { title: target.title, time: fmt(elapsed(this.video.currentTime, this.m.start, this.m.end)) })));
   }
 
   currentStep(t = this.video.currentTime) {
@@ -504,9 +510,9 @@ export class Player {
 
   toggleLoop() {
     if (this.loopStep) { this.loopStep = null; }
-    else { this.loopStep = this.loopStepAt(); if (!this.loopStep) { this.announce("Aucune étape à cet instant."); return; } }
+    else { this.loopStep = this.loopStepAt(); if (!this.loopStep) { this.announce(gettext("Aucune étape à cet instant.")); return; } }
     this.keepLoop();
-    this.announce(this.loopStep ? `Boucle sur l'étape « ${this.loopStep.title} »` : "Boucle désactivée");
+    this.announce(this.loopStep ? gettext("Boucle sur l'étape « %(title)s »", { title: this.loopStep.title }) : gettext("Boucle désactivée"));
   }
 
   keepLoop() {
@@ -525,7 +531,7 @@ export class Player {
     if (step === this.loopStep) return;
     this.loopStep = step;
     this.keepLoop();
-    if (!step) this.announce("Boucle désactivée");
+    if (!step) this.announce(gettext("Boucle désactivée"));
   }
 
   /** Back to the looped step's start (at its loop end, or at the end of the capsule), playing on. */
@@ -661,8 +667,8 @@ export class Player {
   bindVideo() {
     const v = this.video, m = this.m;
     v.addEventListener("loadedmetadata", () => this.resume(), { once: true });
-    v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", "Pause"); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); });
-    v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", "Lecture"); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
+    v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); });
+    v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", gettext("Lecture")); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
     v.addEventListener("seeking", () => {
       const g = this.guard();
       if (v.currentTime > g + 0.3) { v.currentTime = g; this.refused(); }
@@ -708,7 +714,7 @@ export class Player {
     this.seek(m.start + rel); // clamped to the capsule and stopped at an unanswered mandatory question
     const at = this.video.currentTime;
     this.root.dataset.linked = String(at);
-    this.announce(`Lecture à partir de ${fmt(elapsed(at, m.start, m.end))}`);
+    this.announce(gettext("Lecture à partir de %(time)s", { time: fmt(elapsed(at, m.start, m.end)) }));
     return true;
   }
 
@@ -746,7 +752,7 @@ export class Player {
       if (pending) pos = Math.min(pending.time, m.end - 0.05);
       this.video.currentTime = pos;
       this.lastT = pos - 0.01;
-      this.announce(`Reprise à ${fmt(elapsed(pos, m.start, m.end))}`);
+      this.announce(gettext("Reprise à %(time)s", { time: fmt(elapsed(pos, m.start, m.end)) }));
       this.root.dataset.resumed = String(pos);
       if (pending) {
         // Asked once the video shows that moment; near the very end a stream may never finish that
@@ -775,8 +781,8 @@ export class Player {
     // No word on completion here: the server completes a capsule once its mandatory questions are
     // answered, right or not (a learner who completed it may still see one, e.g. a question added since).
     this.todoBox.append(h("p", { class: "gp-todo-title" }, todo.length > 1
-      ? `${todo.length} questions obligatoires à reprendre (pas encore de bonne réponse) :`
-      : "Question obligatoire à reprendre (pas encore de bonne réponse) :"));
+      ? gettext("%(n)s questions obligatoires à reprendre (pas encore de bonne réponse) :", { n: todo.length })
+      : gettext("Question obligatoire à reprendre (pas encore de bonne réponse) :")));
     const ats = todo.map((i) => fmt(elapsed(i.time, m.start, m.end)));
     todo.forEach((i, n) => {
       const at = ats[n];
@@ -785,10 +791,10 @@ export class Player {
       const text = (i.prompt || "").replace(/_{3,}/g, "…");
       const short = text.length > 40 ? `${text.slice(0, 39).trimEnd()}…` : text;
       this.todoBox.append(h("button", { type: "button", class: "gp-todo-go", "data-interaction": i.id,
-        onclick: () => this.retake(i) }, same && short ? `Reprendre la question de ${at} : « ${short} »` : `Reprendre la question de ${at}`));
+        onclick: () => this.retake(i) }, same && short ? gettext("Reprendre la question de %(time)s : « %(prompt)s »", { time: at, prompt: short }) : gettext("Reprendre la question de %(time)s", { time: at })));
       const step = m.steps.find((st) => st.id === i.step_id);
       const li = step && this.stepItems.find((el) => Math.abs(parseFloat(el.dataset.start) - step.start) < 0.01);
-      li?.querySelector(".gp-step")?.append(h("span", { class: "gp-step-todo" }, `question obligatoire à reprendre (${at})`));
+      li?.querySelector(".gp-step")?.append(h("span", { class: "gp-step-todo" }, gettext("question obligatoire à reprendre (%(time)s)", { time: at })));
     });
   }
 
@@ -892,7 +898,7 @@ export class Player {
     const step = this.currentStep(t);
     if (step === this.step || this.concealed) return;
     this.step = step;
-    this.stepLabel.textContent = step ? `Étape : ${step.title}` : "";
+    this.stepLabel.textContent = step ? gettext("Étape : %(title)s", { title: step.title }) : "";
     this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
     for (const b of this.stepBar.children) {
       const on = !!step && Math.abs(parseFloat(b.dataset.seek) - step.start) < 0.01;
@@ -932,7 +938,7 @@ export class Player {
     this.root.dataset.run = String(this.run);
     this.seek(this.m.start);
     this.backToPlayer();
-    this.announce(`Nouvelle tentative (n° ${this.run}) : toutes les questions sont posées à nouveau.`);
+    this.announce(gettext("Nouvelle tentative (n° %(run)s) : toutes les questions sont posées à nouveau.", { run: this.run }));
     this.video.play().catch(() => {});
   }
 
@@ -944,7 +950,7 @@ export class Player {
   newRunButton(actions = this.endBox.querySelector(".gp-end-actions")) {
     const m = this.m;
     if (!actions || actions.querySelector(".gp-newrun") || !this.score().total || !m.user.authenticated || this.root.dataset.completed !== "1") return;
-    const btn = h("button", { type: "button", class: "gp-newrun", onclick: () => this.newRun() }, "Refaire la capsule (nouvelle tentative)");
+    const btn = h("button", { type: "button", class: "gp-newrun", onclick: () => this.newRun() }, gettext("Refaire la capsule (nouvelle tentative)"));
     const again = actions.querySelector(".gp-again");
     if (again) again.after(btn); else actions.append(btn);
   }
@@ -971,28 +977,28 @@ export class Player {
     // reaches the end stops without drawing the clock, and the video stops a hair before the end (the last
     // frame, or the capsule's end less 0.02 s), which the counter rounds down to the second before.
     this.showClock(m.end);
-    const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, "Fin de la capsule");
+    const title = h("h2", { id: `gp-end-title-${m.id}`, tabindex: "-1" }, gettext("Fin de la capsule"));
     const lines = [title, h("div", { class: "gp-end-state" })];
     if (sc.total) {
       lines.push(this.scoreBox(sc));
-      if (sc.waiting) lines.push(h("p", { class: "gp-score-wait" }, `${sc.waiting} réponse${sc.waiting > 1 ? "s" : ""} hors ligne en attente de correction.`));
+      if (sc.waiting) lines.push(h("p", { class: "gp-score-wait" }, ngettext("%(n)s réponse hors ligne en attente de correction.", "%(n)s réponses hors ligne en attente de correction.", sc.waiting)));
     } else {
-      lines.push(h("p", {}, "Cette capsule n'a pas de question notée."));
+      lines.push(h("p", {}, gettext("Cette capsule n'a pas de question notée.")));
     }
     const actions = h("p", { class: "gp-end-actions" });
-    if (next) actions.append(h("a", { class: "gp-next", href: next.url }, `Capsule suivante : ${next.title}`));
+    if (next) actions.append(h("a", { class: "gp-next", href: next.url }, gettext("Capsule suivante : %(title)s", { title: next.title })));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => {
       this.endBox.hidden = true; this.seek(m.start); this.backToPlayer(); this.video.play().catch(() => {});
-    } }, "Revoir la capsule"));
+    } }, gettext("Revoir la capsule")));
     this.newRunButton(actions);
     // The way back to the skills block the capsule belongs to (walk 19: the end offered no way back).
     const block = this.root.dataset.blockUrl;
-    if (block) actions.append(h("a", { class: "gp-block-link", href: block }, `Retour au bloc : ${this.root.dataset.blockTitle || ""}`));
+    if (block) actions.append(h("a", { class: "gp-block-link", href: block }, gettext("Retour au bloc : %(title)s", { title: this.root.dataset.blockTitle || "" })));
     if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
-      lines.push(h("p", { class: "gp-guest" }, "Vous n'êtes pas connecté : ", h("a", { href: m.user.signup_url }, "créez un compte"),
-        " ou ", h("a", { href: m.user.login_url }, "connectez-vous"), " pour garder ce résultat."));
+      lines.push(h("p", { class: "gp-guest" }, ...parts(gettext("Vous n'êtes pas connecté : %(signup)s ou %(login)s pour garder ce résultat."), {
+        signup: h("a", { href: m.user.signup_url }, gettext("créez un compte")), login: h("a", { href: m.user.login_url }, gettext("connectez-vous")) })));
     }
     this.endBox.replaceChildren(...lines);
     this.endBox.hidden = false;
@@ -1001,7 +1007,7 @@ export class Player {
     title.focus();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     const first = sc.total ? this.firstScore(sc) : null;
-    this.announce(`${state}${first ? ` Score au premier essai : ${first.right} sur ${sc.total}.` : ""}${badge}${next ? ` Capsule suivante : ${next.title}` : ""}`);
+    this.announce(`${state}${first ? ` ${gettext("Score au premier essai : %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${gettext("Capsule suivante : %(title)s", { title: next.title })}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
@@ -1041,28 +1047,28 @@ export class Player {
     const done = this.root.dataset.completed === "1";
     const left = done ? null : this.missing();
     box.replaceChildren();
-    title.textContent = done ? "Capsule terminée" : left ? "Capsule pas encore terminée" : "Fin de la capsule";
+    title.textContent = done ? gettext("Capsule terminée") : left ? gettext("Capsule pas encore terminée") : gettext("Fin de la capsule");
     this.endBox.dataset.state = done ? "complete" : left ? "incomplete" : "waiting";
     const go = (fn) => () => { this.endBox.hidden = true; this.backToPlayer(); fn(); };
     if (!left) return done ? `${title.textContent}.${this.badgeRetakes(box, go)}` : `${title.textContent}.`;
     const said = [];
     for (const p of left.parts) {
       const n = p.step ? m.steps.indexOf(p.step) + 1 : 0;
-      const text = p.step ? `Il reste à regarder l'étape ${n} «\u00a0${p.step.title}\u00a0».` : `Il reste à regarder le passage de ${at(p.from)} à ${at(p.to)}.`;
+      const text = p.step ? gettext("Il reste à regarder l'étape %(n)s «\u00a0%(title)s\u00a0».", { n, title: p.step.title }) : gettext("Il reste à regarder le passage de %(from)s à %(to)s.", { from: at(p.from), to: at(p.to) });
       said.push(text);
       box.append(h("p", { class: "gp-end-left" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-seek": p.from, onclick: go(() => {
           this.seek(p.from); this.video.play().catch(() => {});
-        }) }, p.step ? `Regarder l'étape ${n}` : `Regarder à partir de ${at(p.from)}`)));
+        }) }, p.step ? gettext("Regarder l'étape %(n)s", { n }) : gettext("Regarder à partir de %(time)s", { time: at(p.from) }))));
     }
     for (const q of left.questions) {
-      const text = `Il reste à répondre à la question obligatoire de ${at(q.time)}.`;
+      const text = gettext("Il reste à répondre à la question obligatoire de %(time)s.", { time: at(q.time) });
       said.push(text);
       box.append(h("p", { class: "gp-end-left" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-interaction": q.id, onclick: go(() => this.retake(q)) },
-          `Répondre à la question de ${at(q.time)}`)));
+          gettext("Répondre à la question de %(time)s", { time: at(q.time) }))));
     }
-    return `Capsule pas encore terminée. ${said.join(" ")}`;
+    return `${gettext("Capsule pas encore terminée.")} ${said.join(" ")}`;
   }
 
   /** Complete, yet a mandatory question of this capsule has no right answer and the block's badge needs one
@@ -1076,11 +1082,11 @@ export class Player {
       const inter = m.interactions.find((i) => i.id === q.id);
       if (!inter) continue;
       const prompt = (q.prompt || "").replace(/_{3,}/g, "…");
-      const text = `Pour le badge du bloc, la question obligatoire «\u00a0${prompt}\u00a0» doit être réussie.`;
+      const text = gettext("Pour le badge du bloc, la question obligatoire «\u00a0%(prompt)s\u00a0» doit être réussie.", { prompt });
       said += ` ${text}`;
       box.append(h("p", { class: "gp-end-badge-retake" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-interaction": inter.id, onclick: go(() => this.retake(inter)) },
-          `Reprendre la question de ${fmt(elapsed(inter.time, m.start, m.end))}`)));
+          gettext("Reprendre la question de %(time)s", { time: fmt(elapsed(inter.time, m.start, m.end)) }))));
     }
     return said;
   }
@@ -1098,18 +1104,17 @@ export class Player {
 
   /** The first-try score (same words as the portfolio), and the result after retries when it differs. */
   scoreBox(sc) {
-    const plural = (n, one, many) => (n > 1 ? many : one);
     const first = this.firstScore(sc);
     const box = h("div", { class: "gp-scores" },
-      h("p", { class: "gp-score" }, h("strong", {}, `Score au premier essai : ${first.percent} %`)),
-      h("p", { class: "gp-score-detail" }, `${first.right} ${plural(first.right, "question juste", "questions justes")} sur ${sc.total}`));
+      h("p", { class: "gp-score" }, h("strong", {}, gettext("Score au premier essai : %(percent)s %", { percent: first.percent }))),
+      h("p", { class: "gp-score-detail" }, ngettext("%(n)s question juste sur %(total)s", "%(n)s questions justes sur %(total)s", first.right, { total: sc.total })));
     if (this.run > 1) {
       const right = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind) && this.runFirst.get(i.id) === true).length;
-      box.append(h("p", { class: "gp-run-score" }, `Cette tentative (n° ${this.run}) : ${right} ${plural(right, "juste", "justes")} sur ${sc.total} à la première réponse.`));
+      box.append(h("p", { class: "gp-run-score" }, ngettext("Cette tentative (n° %(run)s) : %(n)s juste sur %(total)s à la première réponse.", "Cette tentative (n° %(run)s) : %(n)s justes sur %(total)s à la première réponse.", right, { run: this.run, total: sc.total })));
     }
     if (first.right !== sc.right) {
-      box.append(h("p", { class: "gp-retried" }, `Après nouvelles tentatives : ${sc.right} ${plural(sc.right, "juste", "justes")} sur ${sc.total}. `
-        + "Pour le badge du bloc, seule la première réponse compte."));
+      box.append(h("p", { class: "gp-retried" }, `${ngettext("Après nouvelles tentatives : %(n)s juste sur %(total)s.", "Après nouvelles tentatives : %(n)s justes sur %(total)s.", sc.right, { total: sc.total })} `
+        + gettext("Pour le badge du bloc, seule la première réponse compte.")));
       box.dataset.retried = "1";
     }
     return box;
@@ -1120,7 +1125,7 @@ export class Player {
     v.pause();
     this.active = inter;
     this.showClock(v.currentTime);
-    const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? "Observez" : "Question");
+    const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? gettext("Observez") : gettext("Question"));
     const box = this.qBox;
     const line = promptLine(inter);
     box.replaceChildren(title, ...(line ? [h("p", { class: "gq-prompt" }, line)] : []));
@@ -1128,11 +1133,11 @@ export class Player {
     this.placeQuestion();
     box.append(renderForm(inter, v, (resp) => this.submit(inter, resp), (text) => this.revealAnswer(inter, text)));
     if (!inter.mandatory) {
-      box.append(h("button", { type: "button", class: "gq-skip", onclick: () => this.skip(inter) }, "Passer cette question"));
+      box.append(h("button", { type: "button", class: "gq-skip", onclick: () => this.skip(inter) }, gettext("Passer cette question")));
     }
     if (!this.m.user.authenticated && inter.kind !== "observe") {
-      box.append(h("p", { class: "gq-guest" }, "Sans compte, vos réponses sont gardées sur cet appareil. ",
-        h("a", { href: this.m.user.signup_url }, "Créer un compte"), " pour les retrouver partout."));
+      box.append(h("p", { class: "gq-guest" }, ...parts(gettext("Sans compte, vos réponses sont gardées sur cet appareil. %(signup)s pour les retrouver partout."), {
+        signup: h("a", { href: this.m.user.signup_url }, gettext("Créer un compte")) })));
     }
     this.shown.add(inter.id);
     this.keepSeen();
@@ -1148,7 +1153,7 @@ export class Player {
     // the title and pushed the video off a phone's screen: the picture the question asks about stays.
     title.focus({ preventScroll: true });
     if (!gated) this.reveal(title);
-    this.announce(`${gated ? `${GATE} ` : ""}Question : ${inter.prompt.replace(/_{3,}/g, "…")}`);
+    this.announce(`${gated ? `${GATE} ` : ""}${gettext("Question : %(prompt)s", { prompt: inter.prompt.replace(/_{3,}/g, "…") })}`);
   }
 
   /** « Voir la réponse attendue » (free recall): asked of the server, which records it; { error } when it
@@ -1172,15 +1177,15 @@ export class Player {
   showRevealed(item, res) {
     const ev = new CustomEvent("geste:revealed", { detail: { interaction: item.interaction, res, shown: false } });
     document.dispatchEvent(ev);
-    if (ev.detail.shown) { this.announce("Réponse attendue affichée."); return; }
+    if (ev.detail.shown) { this.announce(gettext("Réponse attendue affichée.")); return; }
     const prompt = (item.prompt || "").replace(/_{3,}/g, "…");
     const box = h("div", { class: "gp-revealed", role: "status", tabindex: "-1", "data-interaction": item.interaction },
-      h("p", {}, h("strong", {}, `De retour en ligne : réponse attendue à la question « ${prompt} » : `),
-        h("span", { class: "gp-revealed-text", text: res.model_answer || "comparez avec ce que montre la vidéo." })),
-      h("button", { type: "button", class: "gp-revealed-close", onclick: () => box.remove() }, "Fermer"));
+      h("p", {}, h("strong", {}, `${gettext("De retour en ligne : réponse attendue à la question « %(prompt)s » :", { prompt })} `),
+        h("span", { class: "gp-revealed-text", text: res.model_answer || gettext("comparez avec ce que montre la vidéo.") })),
+      h("button", { type: "button", class: "gp-revealed-close", onclick: () => box.remove() }, gettext("Fermer")));
     this.root.querySelector(`.gp-revealed[data-interaction="${item.interaction}"]`)?.remove();
     this.todoBox.after(box);
-    this.announce(`Réponse attendue à la question « ${prompt} » : ${res.model_answer}`);
+    this.announce(gettext("Réponse attendue à la question « %(prompt)s » : %(answer)s", { prompt, answer: res.model_answer }));
   }
 
   async submit(inter, response) {
@@ -1227,16 +1232,16 @@ export class Player {
       fb.append(h("p", { class: "gq-wrong" }, res.error));
       say = res.error;
     } else if (res.queued) {
-      say = "Réponse enregistrée hors ligne : elle sera envoyée et corrigée au retour de la connexion.";
+      say = gettext("Réponse enregistrée hors ligne : elle sera envoyée et corrigée au retour de la connexion.");
       fb.append(h("p", { class: "gq-queued" }, say));
       box.querySelector("form")?.remove();
-      fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
+      fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, gettext("Continuer")));
     } else {
       // Self-assessed kinds: the learner rated themselves, so no right/wrong colour on their "Merci.",
       // and no « Réessayer » nor reminder (« je ne savais pas » is an answer, not a wrong one).
       const selfRated = SELF_GRADED.has(inter.kind);
       const ok = res.correct !== false || selfRated;
-      const head = selfRated ? "Merci." : ok ? "Bonne réponse !" : "Ce n'est pas la bonne réponse.";
+      const head = selfRated ? gettext("Merci.") : ok ? gettext("Bonne réponse !") : gettext("Ce n'est pas la bonne réponse.");
       fb.classList.add(selfRated ? "self" : ok ? "ok" : "ko");
       fb.append(h("p", { class: selfRated ? "gq-self" : ok ? "gq-right" : "gq-wrong" }, head));
       if (res.feedback) fb.append(h("p", {}, res.feedback));
@@ -1248,7 +1253,7 @@ export class Player {
         const zone = inter.kind === "hotspot" ? hotspotSolution(form, res.solution?.regions) : null;
         if (zone) fb.append(zone);
         form?.remove();
-        fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, "Continuer"));
+        fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, gettext("Continuer")));
       } else {
         // The choices are locked under the feedback (a walk changed its answer there, under « Ce n'est pas
         // la bonne réponse », with nothing to say it was not sent): « Réessayer » opens them again.
@@ -1264,17 +1269,17 @@ export class Player {
           const submit = box.querySelector(".gq-submit");
           if (submit) submit.disabled = false;
           this.focusAnswer();
-          this.announce("Nouvel essai : choisissez votre réponse.");
+          this.announce(gettext("Nouvel essai : choisissez votre réponse."));
         };
         const actions = h("div", { class: "gq-actions" },
-          h("button", { type: "button", class: "gq-retry", onclick: retry }, "Réessayer"));
-        if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, "Revoir l'étape"));
+          h("button", { type: "button", class: "gq-retry", onclick: retry }, gettext("Réessayer")));
+        if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, gettext("Revoir l'étape")));
         // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
         // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
-          ? (this.done.add(inter.id), this.passed.add(inter.id), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, "Continuer"));
+          ? (this.done.add(inter.id), this.passed.add(inter.id), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
         fb.append(actions);
-        if (inter.replay_step_on_wrong && inter.step) say += " Revoyez l'étape avant de répondre à nouveau.";
+        if (inter.replay_step_on_wrong && inter.step) say += ` ${gettext("Revoyez l'étape avant de répondre à nouveau.")}`;
       }
     }
     // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. The learner
@@ -1313,7 +1318,7 @@ export class Player {
     for (const sec of document.querySelectorAll(".gp-steps, .gp-transcript-section")) {
       let note = sec.querySelector(":scope > .gp-concealed-note");
       if (!note) {
-        note = h("p", { class: "gp-concealed-note", hidden: true }, "Masqué pendant la question : répondez d'abord.");
+        note = h("p", { class: "gp-concealed-note", hidden: true }, gettext("Masqué pendant la question : répondez d'abord."));
         sec.querySelector("h2")?.after(note);
       }
       note.hidden = !on;
@@ -1327,7 +1332,7 @@ export class Player {
     for (const mark of this.stepBar.querySelectorAll(".gp-mark-step")) {
       if (on) { mark.dataset.title = mark.title; mark.removeAttribute("title"); } else if (mark.dataset.title) mark.title = mark.dataset.title;
       // Their spoken names too: "Étape 2" only while the question is open.
-      if (on) { mark.dataset.label = mark.getAttribute("aria-label"); mark.setAttribute("aria-label", `Étape ${mark.textContent}`); }
+      if (on) { mark.dataset.label = mark.getAttribute("aria-label"); mark.setAttribute("aria-label", gettext("Étape %(n)s", { n: mark.textContent })); }
       else if (mark.dataset.label) mark.setAttribute("aria-label", mark.dataset.label);
     }
     if (on) {
@@ -1374,7 +1379,7 @@ export class Player {
     this.seek(from);
     this.lastT = from - 0.01;
     // The question comes back at its own time, which may be in the middle of the step (walk 20).
-    this.announce(`Revoyez l'étape : la question reviendra à ${fmt(elapsed(inter.time, this.m.start, this.m.end))}.`);
+    this.announce(gettext("Revoyez l'étape : la question reviendra à %(time)s.", { time: fmt(elapsed(inter.time, this.m.start, this.m.end)) }));
     this.playBtn.focus();
     this.video.play().catch(() => {});
   }
@@ -1382,8 +1387,8 @@ export class Player {
   onCompleted(done) {
     if (done && this.root.dataset.completed !== "1") {
       this.root.dataset.completed = "1";
-      this.status.textContent = "Capsule terminée.";
-      this.announce("Capsule terminée : vidéo vue et questions obligatoires répondues.");
+      this.status.textContent = gettext("Capsule terminée.");
+      this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
       if (this.root.dataset.ended === "1" && !this.endBox.hidden) { this.newRunButton(); this.endState(); }
       this.checkBadge();
     }
@@ -1425,8 +1430,8 @@ export class Player {
       const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
       if (r.questions && r.questions.length) {
         item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
-          `« ${q.prompt} » — ${q.capsule}, à ${q.time} : ${q.status}`,
-          ...(q.url ? [" · ", h("a", { href: q.url }, "Y aller")] : [])))));
+          gettext("« %(prompt)s » — %(capsule)s, à %(time)s : %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
+          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Y aller"))] : [])))));
       }
       list.append(item);
     }
@@ -1531,7 +1536,9 @@ export class Player {
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
-      const msg = `${answers.length} réponse${answers.length > 1 ? "s" : ""} hors ligne envoyée${answers.length > 1 ? "s" : ""} : ${ok} juste${ok > 1 ? "s" : ""}.`;
+      const msg = gettext("%(sent)s : %(right)s.", {
+        sent: ngettext("%(n)s réponse hors ligne envoyée", "%(n)s réponses hors ligne envoyées", answers.length),
+        right: ngettext("%(n)s juste", "%(n)s justes", ok) });
       this.syncStatus.textContent = msg;
       this.announce(msg);
     }
@@ -1541,11 +1548,11 @@ export class Player {
   // --- offline ---------------------------------------------------------------------------
   async download() {
     if (!("serviceWorker" in navigator) || !("caches" in window)) {
-      this.status.textContent = "Ce navigateur ne permet pas le téléchargement hors ligne.";
+      this.status.textContent = gettext("Ce navigateur ne permet pas le téléchargement hors ligne.");
       return;
     }
     this.offBtn.disabled = true;
-    this.status.textContent = "Téléchargement en cours…";
+    this.status.textContent = gettext("Téléchargement en cours…");
     try {
       await navigator.serviceWorker.register(this.root.dataset.sw, { scope: "/" });
       await navigator.serviceWorker.ready;
@@ -1557,16 +1564,16 @@ export class Player {
         const r = await fetch(url, { credentials: "same-origin", cache: "no-store" });
         if (!r.ok) throw new Error(`${url}: ${r.status}`);
         await cache.put(url, r);
-        this.status.textContent = `Téléchargement en cours… ${Math.round((++n / bundle.urls.length) * 100)} %`;
+        this.status.textContent = gettext("Téléchargement en cours… %(percent)s %", { percent: Math.round((++n / bundle.urls.length) * 100) });
       }
       localStorage.setItem(this.offlineKey, JSON.stringify({ at: Date.now(), urls: bundle.urls }));
-      this.offBtn.textContent = "Disponible hors ligne ✓";
+      this.offBtn.textContent = gettext("Disponible hors ligne ✓");
       this.rmBtn.hidden = false;
-      this.status.textContent = "Capsule disponible hors ligne.";
-      this.announce("Capsule disponible hors ligne.");
+      this.status.textContent = gettext("Capsule disponible hors ligne.");
+      this.announce(gettext("Capsule disponible hors ligne."));
       this.event("downloaded", { bytes: bundle.bytes });
     } catch (e) {
-      this.status.textContent = "Le téléchargement a échoué. Réessayez avec une meilleure connexion.";
+      this.status.textContent = gettext("Le téléchargement a échoué. Réessayez avec une meilleure connexion.");
     } finally {
       this.offBtn.disabled = false;
     }
@@ -1576,8 +1583,8 @@ export class Player {
     if ("caches" in window) await caches.delete(`geste-capsule-${this.m.id}`);
     localStorage.removeItem(this.offlineKey);
     this.rmBtn.hidden = true;
-    this.offBtn.textContent = "Télécharger pour hors ligne";
-    this.status.textContent = "Copie hors ligne supprimée.";
-    this.announce("Copie hors ligne supprimée.");
+    this.offBtn.textContent = gettext("Télécharger pour hors ligne");
+    this.status.textContent = gettext("Copie hors ligne supprimée.");
+    this.announce(gettext("Copie hors ligne supprimée."));
   }
 }

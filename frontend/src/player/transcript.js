@@ -1,6 +1,6 @@
 // Interactive transcript: the current word is highlighted, a click (or a segment's time
 // button) seeks, a search box marks matches and jumps between them.
-import { fmt, h } from "./dom.js";
+import { fmt, gettext, h, ngettext } from "./dom.js";
 
 const fold = (text) => text.toLocaleLowerCase("fr").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[’']/g, "'");
 
@@ -10,15 +10,15 @@ export class Transcript {
     this.words = [];
     this.current = null;
     if (!root || !segments.length) return;
-    const search = h("input", { type: "search", class: "gt-search", placeholder: "Rechercher dans la transcription",
-      "aria-label": "Rechercher dans la transcription" });
+    const search = h("input", { type: "search", class: "gt-search", placeholder: gettext("Rechercher dans la transcription"),
+      "aria-label": gettext("Rechercher dans la transcription") });
     const count = h("span", { class: "gt-count", role: "status" });
     const body = h("div", { class: "gt-body" });
     const paras = [];
     for (const seg of segments) {
       const shown = Math.max(0, seg.start - origin);
       const p = h("p", {}, h("button", { type: "button", class: "gt-time", "data-seek": Math.max(seg.start, origin),
-        "aria-label": `Aller à ${fmt(shown)}` }, fmt(shown)), " ");
+        "aria-label": gettext("Aller à %(time)s", { time: fmt(shown) }) }, fmt(shown)), " ");
       const words = seg.words.length ? seg.words : [{ start: seg.start, end: seg.end, text: seg.text }];
       const spans = [];
       for (const w of words) {
@@ -52,8 +52,8 @@ export class Transcript {
       idx = -1;
       body.classList.toggle("gt-filtered", active);
       count.textContent = !active ? "" : matches.length
-        ? `${matches.length} passage${matches.length > 1 ? "s" : ""} trouvé${matches.length > 1 ? "s" : ""}`
-        : "Aucun passage trouvé";
+        ? ngettext("%(n)s passage trouvé", "%(n)s passages trouvés", matches.length)
+        : gettext("Aucun passage trouvé");
     });
     search.addEventListener("keydown", (e) => {
       if (e.key !== "Enter" || !matches.length) return;
@@ -61,7 +61,7 @@ export class Transcript {
       idx = (idx + 1) % matches.length;
       const first = matches[idx].words.find((w) => w.el.classList.contains("gt-match")) || matches[idx];
       seek(first.start);
-      announce(`Passage ${idx + 1} sur ${matches.length}, à ${fmt(first.start - origin)}`);
+      announce(gettext("Passage %(n)s sur %(total)s, à %(time)s", { n: idx + 1, total: matches.length, time: fmt(first.start - origin) }));
     });
     root.replaceChildren(h("div", { class: "gt-tools" }, search, count), body);
     this.body = body;

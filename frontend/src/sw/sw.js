@@ -125,13 +125,31 @@ async function remember(req, resp) {
 
 function two(n) { return String(n).padStart(2, "0"); }
 
+// The worker has no page of its own: its words are looked up in the kept page's catalogue (the JSON of
+// #geste-i18n's data-catalog, capsules/templatetags/geste_i18n.py), French when the page has none.
+const gettext_noop = (s) => s;  // marks a msgid for makemessages (djangojs domain)
+const STALE_MARK = gettext_noop("Hors ligne — version du %(day)s/%(month)s à %(time)s");
+function pageString(html, msgid) {
+  const m = html.match(/id="geste-i18n"[^>]*data-catalog="([^"]*)"/);
+  if (!m) return msgid;
+  try {
+    const text = m[1].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'")
+      .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const found = JSON.parse(text)[msgid];
+    return typeof found === "string" && found ? found : msgid;
+  } catch {
+    return msgid;
+  }
+}
+
 // A kept page, with the mark that says it is this device's copy and from when.
 async function marked(resp) {
   if (!(resp.headers.get("Content-Type") || "").startsWith("text/html")) return resp;
   const at = new Date(+resp.headers.get(SAVED_AT) || Date.parse(resp.headers.get("Date") || "") || Date.now());
-  const label = `Hors ligne — version du ${two(at.getDate())}/${two(at.getMonth() + 1)} à ${two(at.getHours())}:${two(at.getMinutes())}`;
-  const mark = `<p class="offline-stale" role="status" data-offline-stale>${label}</p>`;
   let html = await resp.text();
+  const parts = { day: two(at.getDate()), month: two(at.getMonth() + 1), time: `${two(at.getHours())}:${two(at.getMinutes())}` };
+  const label = pageString(html, STALE_MARK).replace(/%\((\w+)\)s/g, (all, k) => parts[k] ?? all);
+  const mark = `<p class="offline-stale" role="status" data-offline-stale>${label}</p>`;
   html = html.replace("</head>", '<link rel="stylesheet" href="/static/cms/offline.css"></head>');
   // offline.js (kept with the offline page) makes the search and sign-out forms say they need the network
   html = html.replace("</body>", '<script src="/static/cms/offline.js"></script></body>');

@@ -33,12 +33,18 @@
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
-  const sec = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // The page's strings and number style (French msgids; the admin's language): capsules/static/capsules/i18n.js.
+  const { gettext, ngettext, lang } = globalThis.gesteI18n;
+  const sec = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // A time of the video: the site's one clock (capsules/clock.js), with the tenth the editor moves by
   // (0:12,3 reads 0:12 in the player). A length stays in seconds (1,5 s).
   const fmt = (s) => globalThis.gesteClock.fmtTenths(s);
   const secs = (s) => `${sec.format(s)} s`;
   const round3 = (s) => Math.round(s * 1000) / 1000;
+  // A step's time button as a screen reader says it: « 0:02,0 – 0:05,0 : étape 1 « Titre » ».
+  const stepTimeLabel = (s, i) => (s.title
+    ? gettext("%(from)s – %(to)s : étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: s.title })
+    : gettext("%(from)s – %(to)s : étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
   const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
@@ -101,7 +107,7 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     let data = {};
-    try { data = await res.json(); } catch (e) { data = { detail: "Réponse illisible du serveur." }; }
+    try { data = await res.json(); } catch (e) { data = { detail: gettext("Réponse illisible du serveur.") }; }
     return { status: res.status, data };
   }
 
@@ -117,7 +123,7 @@
 
   async function load() {
     const { status, data } = await api(ds.stateUrl, "GET");
-    if (status !== 200) { message(data.detail || "Chargement impossible."); return; }
+    if (status !== 200) { message(data.detail || gettext("Chargement impossible.")); return; }
     const first = state === null;
     accept(data);
     if (first) setupVideo();
@@ -141,7 +147,7 @@
     const write = { url, method, build, okText, stepsWrite, versioned };
     write.done = new Promise((resolve) => { write.resolve = resolve; });
     queue.push(write);
-    $("saved").textContent = "Enregistrement…";
+    $("saved").textContent = gettext("Enregistrement…");
     if (!saving) drain();
     return write.done;
   }
@@ -167,13 +173,13 @@
 
   /* One write; on 409 show the other reviewer's state, on 400 the errors, then resync. */
   async function transmit(write, sentRefs) {
-    $("saved").textContent = "Enregistrement…";
+    $("saved").textContent = gettext("Enregistrement…");
     try {
       const { status, data } = await api(write.url, write.method, write.build());
       if (status === 200 || status === 201) {
         message("");
         received(data, sentRefs);
-        $("saved").textContent = queue.length ? "Enregistrement…" : (write.okText || "Modifications enregistrées.");
+        $("saved").textContent = queue.length ? gettext("Enregistrement…") : (write.okText || gettext("Modifications enregistrées."));
         return true;
       }
       dropVersioned();
@@ -185,7 +191,7 @@
         message([data.detail, ...(data.errors || []).map((e) => e.message)].join(" "));
         accept(state);  // drop the invalid local change
       } else {
-        message(data.detail || `Erreur ${status}.`);
+        message(data.detail || gettext("Erreur %(status)s.", { status }));
         accept(state);  // not saved: the screen shows the saved steps again, not the refused change
       }
       $("saved").textContent = "";
@@ -193,7 +199,7 @@
     } catch (e) {
       dropVersioned();
       sentSeq = editSeq;
-      message("Connexion perdue : la modification n'est pas enregistrée. Réessayez.");
+      message(gettext("Connexion perdue : la modification n'est pas enregistrée. Réessayez."));
       accept(state);
       $("saved").textContent = "";
       return false;
@@ -312,8 +318,8 @@
       const block = el("button", {
         type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
         "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
-        title: `${s.title || `Étape ${i + 1}`} (${fmt(s.start)} – ${fmt(s.end)})`,
-      }, el("span", { text: s.title || `Étape ${i + 1}` }));
+        title: `${s.title || gettext("Étape %(n)s", { n: i + 1 })} (${fmt(s.start)} – ${fmt(s.end)})`,
+      }, el("span", { text: s.title || gettext("Étape %(n)s", { n: i + 1 }) }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
       showKeyframe(block, s);
@@ -324,8 +330,8 @@
       track.append(block);
     });
     boundaries().forEach((b) => {
-      const label = b.prev !== null && b.next !== null ? `Limite entre les étapes ${b.prev + 1} et ${b.next + 1}`
-        : b.next !== null ? `Début de l'étape ${b.next + 1}` : `Fin de l'étape ${b.prev + 1}`;
+      const label = b.prev !== null && b.next !== null ? gettext("Limite entre les étapes %(a)s et %(b)s", { a: b.prev + 1, b: b.next + 1 })
+        : b.next !== null ? gettext("Début de l'étape %(n)s", { n: b.next + 1 }) : gettext("Fin de l'étape %(n)s", { n: b.prev + 1 });
       const [lo, hi] = bounds(b);
       const handle = el("div", {
         class: "geste-timeline__handle", role: "slider", tabindex: allowed() ? 0 : -1, "aria-label": label,
@@ -340,7 +346,7 @@
     if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     if (onHandle) track.querySelector(`.geste-timeline__handle[data-prev="${onHandle[0]}"][data-next="${onHandle[1]}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
-      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: `${k.kind_label} : ${k.text}` });
+      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: gettext("%(kind)s : %(text)s", { kind: k.kind_label, text: k.text }) });
       m.style.left = pct(k.time);
       return m;
     }));
@@ -356,8 +362,8 @@
     block.classList.toggle("is-keyframe-pending", pending);
     if (pending) block.dataset.keyframe = "pending";
     else delete block.dataset.keyframe;
-    const label = `${s.title || `Étape ${+block.dataset.stepIndex + 1}`} (${fmt(s.start)} – ${fmt(s.end)})`;
-    block.title = pending ? `${label} · image en préparation` : label;
+    const label = `${s.title || gettext("Étape %(n)s", { n: +block.dataset.stepIndex + 1 })} (${fmt(s.start)} – ${fmt(s.end)})`;
+    block.title = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
   }
 
   let keyframeTimer = null;
@@ -413,7 +419,7 @@
       dragging = false;
       dragActive = false;
       handle.classList.remove("is-dragging");
-      saveSteps("Limite déplacée et enregistrée.");
+      saveSteps(gettext("Limite déplacée et enregistrée."));
     };
     handle.addEventListener("pointerup", end);
     handle.addEventListener("pointercancel", end);
@@ -433,7 +439,7 @@
       clearTimeout(nudgeTimer);
       const focusKey = [b.prev, b.next].join(",");
       nudgeTimer = setTimeout(async () => {
-        await saveSteps("Limite déplacée et enregistrée.");
+        await saveSteps(gettext("Limite déplacée et enregistrée."));
         const again = [...track.querySelectorAll(".geste-timeline__handle")]
           .find((h) => [h.dataset.prev === "" ? null : +h.dataset.prev, h.dataset.next === "" ? null : +h.dataset.next]
             .join(",") === focusKey);
@@ -523,13 +529,13 @@
     list.replaceChildren(...steps.map((s, i) => {
       // A textarea that grows with the title, so a long title is read whole (an input cut it).
       const input = el("textarea", {
-        class: "geste-steps__title", rows: 1, maxlength: 255, "aria-label": `Titre de l'étape ${i + 1}`,
+        class: "geste-steps__title", rows: 1, maxlength: 255, "aria-label": gettext("Titre de l'étape %(n)s", { n: i + 1 }),
         "data-step-title": i, disabled: !allowed(),
       });
       input.value = s.title || "";
       // An untitled step: the name the timeline gives it, as a placeholder (not a saved title), so the
       // expert reads « Étape 2 » in both places (walk 20: the list showed an empty field).
-      input.placeholder = `Étape ${i + 1}`;
+      input.placeholder = gettext("Étape %(n)s", { n: i + 1 });
       boxes.push(input);
       input.addEventListener("focus", () => select(i));
       input.addEventListener("input", () => grow(input));
@@ -546,7 +552,7 @@
         // At once (walk 17): on a slow connection the step's block and its time kept the old title
         // until the save's answer. A save that fails gives the step its saved title back, and says so.
         showTitle(at);
-        saveSteps("Titre enregistré.").then((ok) => { if (!ok) titleNotSaved(step, before); });
+        saveSteps(gettext("Titre enregistré.")).then((ok) => { if (!ok) titleNotSaved(step, before); });
       });
       // One line of text: Enter saves (as it did in the input), it adds no line break, and ends the
       // editing: the focus goes to this step's time, just before the title (it fell to the page's body),
@@ -563,16 +569,16 @@
       const comments = state.comments.filter((c) => c.step === s.id);
       return el("li", { class: i === selected ? "is-selected" : "" },
         el("button", { type: "button", class: "geste-steps__time", text: `${fmt(s.start)} – ${fmt(s.end)}`,
-          "aria-label": `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`,
+          "aria-label": stepTimeLabel(s, i),
           onclick: () => { seek(s.start); select(i); }, onfocus: () => select(i) }),
         input,
-        doubtful(s) ? el("span", { class: "geste-steps__doubt", text: "À vérifier" }) : null,
+        doubtful(s) ? el("span", { class: "geste-steps__doubt", text: gettext("À vérifier") }) : null,
         // Under the merged step, where the expert looks: undo it, until another change is saved.
         undoMerge && undoMerge.at === i && undoMerge.version === state.version && allowed()
           ? el("button", { type: "button", class: "button button-small button-secondary geste-steps__undo",
-            text: "Annuler la fusion", onclick: undoLastMerge }) : null,
+            text: gettext("Annuler la fusion"), onclick: undoLastMerge }) : null,
         comments.length ? el("ul", { class: "geste-steps__comments" },
-          ...comments.map((c) => el("li", { text: `${c.author} : ${c.text}` }))) : null);
+          ...comments.map((c) => el("li", { text: gettext("%(author)s : %(text)s", { author: c.author, text: c.text }) }))) : null);
     }));
     boxes.forEach(grow);
     if (keep && keep.i >= 0 && list.children.length) {
@@ -587,11 +593,11 @@
     const s = steps[i];
     const block = track.querySelector(`.geste-timeline__step[data-step-index="${i}"]`);
     if (block) {
-      block.querySelector("span").textContent = s.title || `Étape ${i + 1}`;
+      block.querySelector("span").textContent = s.title || gettext("Étape %(n)s", { n: i + 1 });
       showKeyframe(block, s);  // its tooltip: title, times
     }
     const time = $("steps").children[i]?.querySelector(".geste-steps__time");
-    if (time) time.setAttribute("aria-label", `${fmt(s.start)} – ${fmt(s.end)} : étape ${i + 1}${s.title ? ` « ${s.title} »` : ""}`);
+    if (time) time.setAttribute("aria-label", stepTimeLabel(s, i));
   }
 
   /* A rename the server did not save: the step shows its saved title again (the answer's redraw left the
@@ -607,9 +613,15 @@
       if (field && field !== document.activeElement) { field.value = now; grow(field); }
       showTitle(j);
     }
-    const typed = step.title ? `Le titre « ${step.title} »` : "Le titre effacé";
-    const back = j < 0 ? "" : now ? ` : l'étape ${j + 1} reprend son titre « ${now} »` : ` : l'étape ${j + 1} reste sans titre`;
-    message(`${typed} n'est pas enregistré${back}. ${box.hidden ? "Réessayez." : box.textContent}`);
+    const params = { title: step.title, n: j + 1, now };
+    const said = step.title
+      ? (j < 0 ? gettext("Le titre « %(title)s » n'est pas enregistré.", params) : now
+        ? gettext("Le titre « %(title)s » n'est pas enregistré : l'étape %(n)s reprend son titre « %(now)s ».", params)
+        : gettext("Le titre « %(title)s » n'est pas enregistré : l'étape %(n)s reste sans titre.", params))
+      : (j < 0 ? gettext("Le titre effacé n'est pas enregistré.") : now
+        ? gettext("Le titre effacé n'est pas enregistré : l'étape %(n)s reprend son titre « %(now)s ».", params)
+        : gettext("Le titre effacé n'est pas enregistré : l'étape %(n)s reste sans titre.", params));
+    message(`${said} ${box.hidden ? gettext("Réessayez.") : box.textContent}`);
   }
 
   window.addEventListener("resize", () => $("steps").querySelectorAll("textarea").forEach(grow));
@@ -631,32 +643,32 @@
     kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}`, "data-key-point": k.id },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
-      el("strong", { text: `${k.kind_label} : ` }), document.createTextNode(`${k.text} `),
+      el("strong", { text: `${gettext("%(kind)s :", { kind: k.kind_label })} ` }), document.createTextNode(`${k.text} `),
       // Only where it can be used: approved (or read-only) key points show no « Supprimer ».
-      allowed() ? el("button", { type: "button", class: "button button-small button-secondary", text: "Supprimer",
-        "aria-label": `Supprimer le point de vigilance « ${k.text} »`,
+      allowed() ? el("button", { type: "button", class: "button button-small button-secondary geste-kp-delete", text: gettext("Supprimer"),
+        "aria-label": gettext("Supprimer le point de vigilance « %(text)s »", { text: k.text }),
         onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
-      : [el("li", { text: "Aucun." })]));
+      : [el("li", { text: gettext("Aucun.") })]));
     if (keep) {
       const line = kps.querySelector(`li[data-key-point="${keep.id}"]`) || kps.children[Math.min(keep.at, kps.children.length - 1)];
       const time = line && line.querySelector(".geste-steps__time");
-      const del = line && line.querySelector("button[aria-label^='Supprimer']");
+      const del = line && line.querySelector("button.geste-kp-delete");
       focusFirst(keep.role === "time" ? time : del, time, root.querySelector('[data-action="key-point"]'));
     }
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
-      return el("li", {}, el("strong", { text: `${c.author}${step ? ` (${step.title || "étape"})` : ""} : ` }),
+      return el("li", {}, el("strong", { text: `${step ? gettext("%(author)s (%(step)s) :", { author: c.author, step: step.title || gettext("étape") }) : gettext("%(author)s :", { author: c.author })} ` }),
         document.createTextNode(c.text));
-    }) : [el("li", { text: "Aucun." })]));
+    }) : [el("li", { text: gettext("Aucun.") })]));
   }
 
   // The list is redrawn without the deleted line: focus goes to the line that took its place (or the
   // one before), else to the toolbar's « Point de vigilance », never to the page body.
   async function deleteKeyPoint(k) {
     const at = state.key_points.findIndex((x) => x.id === k.id);
-    await send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, "Point de vigilance supprimé.");
-    const buttons = $("key-points").querySelectorAll("button[aria-label^='Supprimer']");
+    await send(`${ds.keyPointsUrl}${k.id}/`, "DELETE", undefined, gettext("Point de vigilance supprimé."));
+    const buttons = $("key-points").querySelectorAll("button.geste-kp-delete");
     focusFirst(buttons[Math.min(at, buttons.length - 1)], root.querySelector('[data-action="key-point"]'), $("saved"));
   }
 
@@ -664,7 +676,7 @@
     $("status").textContent = state.footage.status_label;
     const returned = $("returned");
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
-    returned.textContent = `Renvoyée avec le commentaire : ${state.footage.review_comment}`;
+    returned.textContent = gettext("Renvoyée avec le commentaire : %(comment)s", { comment: state.footage.review_comment });
     const perms = state.permissions;
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
     const approved = state.footage.status === "approved";
@@ -690,8 +702,8 @@
     const lockedNote = $("locked");
     lockedNote.hidden = !approved;
     lockedNote.textContent = perms.can_reopen
-      ? "Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre."
-      : "Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.";
+      ? gettext("Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre.")
+      : gettext("Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.");
     // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
     $("edit-help").hidden = $("touch-help").hidden = $("split-help").hidden = approved || !perms.can_edit;
     root.classList.toggle("is-readonly", !perms.can_edit);
@@ -706,14 +718,14 @@
     if (!canEdit()) return;
     const min = state.min_step;
     const i = steps.findIndex((s) => s.start + min <= playhead && playhead <= s.end - min);
-    if (i < 0) { message(`Placez la tête de lecture dans une étape, à ${secs(min)} au moins de ses limites.`); return; }
+    if (i < 0) { message(gettext("Placez la tête de lecture dans une étape, à %(length)s au moins de ses limites.", { length: secs(min) })); return; }
     const s = steps[i];
     const t = round3(playhead);
     const second = { id: null, start: t, end: s.end, title: s.title ? `${s.title} (suite)` : "" };
     s.end = t;
     steps.splice(i + 1, 0, second);
     selected = i + 1;
-    saveSteps("Étape scindée et enregistrée.");
+    saveSteps(gettext("Étape scindée et enregistrée."));
   }
 
   /* A step drawn by hand where none was proposed (footage where no hands were seen: no step at all):
@@ -722,12 +734,12 @@
     if (!canEdit()) return;
     const min = state.min_step;
     if (steps.some((s) => s.start <= playhead && playhead < s.end)) {
-      message("La tête de lecture est dans une étape : placez-la hors des étapes (ou scindez l'étape avec S).");
+      message(gettext("La tête de lecture est dans une étape : placez-la hors des étapes (ou scindez l'étape avec S)."));
       return;
     }
     const next = steps.findIndex((s) => s.start > playhead);
     const end = Math.min(next >= 0 ? steps[next].start : duration(), playhead + Math.max(5, min));
-    if (end - playhead < min) { message(`Il faut au moins ${secs(min)} sans étape après la tête de lecture.`); return; }
+    if (end - playhead < min) { message(gettext("Il faut au moins %(length)s sans étape après la tête de lecture.", { length: secs(min) })); return; }
     const i = next >= 0 ? next : steps.length;
     // A default title (the server renumbers it with the others): an empty one was refused only at the
     // approval, after the confirmation; this one is named in the confirmation's default-title warning.
@@ -741,7 +753,7 @@
     renderStepList();
     const field = titleField(i);
     if (focusFirst(field)) field.select();
-    saveSteps("Étape ajoutée et enregistrée.").then((ok) => {
+    saveSteps(gettext("Étape ajoutée et enregistrée.")).then((ok) => {
       if (ok || !field.isConnected) return;
       // Refused (the server's steps are back): the field of a step that is not there goes, and with it
       // what was typed in it (its change renames nothing: its step is gone); the list is drawn again.
@@ -755,7 +767,7 @@
       if (typing) quietLetters();
       const box = $("message");
       if (typed && typed !== `Étape ${i + 1}` && !box.hidden) {
-        message(`${box.textContent} L'étape n'est pas ajoutée : le titre tapé (« ${typed} ») n'est pas gardé.`,
+        message(`${box.textContent} ${gettext("L'étape n'est pas ajoutée : le titre tapé (« %(typed)s ») n'est pas gardé.", { typed })}`,
           box.dataset.kind);
       }
       if (typing || focusLost()) focusFirst(box.dataset.kind === "conflict" ? box : null,
@@ -774,7 +786,7 @@
   // Once approved, the expert has looked: the mark goes (back while a reopened review is open).
   const doubtful = (s) => state.footage.status !== "approved" && Boolean(s.confidence && s.confidence < 0.5);
   // Step numbers as a sentence says them: "2", "2 et 3", "2, 3 et 5".
-  const numbers = (ns) => (ns.length < 2 ? `${ns[0]}` : `${ns.slice(0, -1).join(", ")} et ${ns[ns.length - 1]}`);
+  const numbers = (ns) => new Intl.ListFormat(lang, { type: "conjunction" }).format(ns.map(String));
 
   // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
   const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
@@ -789,14 +801,14 @@
 
   function merge() {
     if (!canEdit()) return;
-    if (selected >= steps.length - 1) { message("La dernière étape n'a pas de suivante à fusionner."); return; }
+    if (selected >= steps.length - 1) { message(gettext("La dernière étape n'a pas de suivante à fusionner.")); return; }
     const a = steps[selected];
     const b = steps[selected + 1];
     a.end = b.end;
     a.title = mergedTitle(a.title, b.title);
     steps.splice(selected + 1, 1);
     // The server keeps the steps as they were, to undo the merge (« Annuler la fusion », after a reload too).
-    saveSteps("Étapes fusionnées et enregistrées.", { action: "merge" });
+    saveSteps(gettext("Étapes fusionnées et enregistrées."), { action: "merge" });
   }
 
   /* Undo the last merge: the two steps come back as they were, from what the server kept: the second
@@ -810,7 +822,7 @@
     selected = at;
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
-    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, "Fusion annulée : les deux étapes sont revenues.").then((ok) => {
+    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, gettext("Fusion annulée : les deux étapes sont revenues.")).then((ok) => {
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       if (!ok && !focusLost()) return;  // refused (a change saved elsewhere since): the message has the focus
       const item = $("steps").children[ok ? at + 1 : at];
@@ -858,7 +870,7 @@
     const before = new Set(state.key_points.map((k) => k.id));
     openDialog("key-point", async (data) => {
       const ok = await send(ds.keyPointsUrl, "POST",
-        { time: t, kind: data.get("kind"), text: data.get("text") }, "Point de vigilance ajouté.");
+        { time: t, kind: data.get("kind"), text: data.get("text") }, gettext("Point de vigilance ajouté."));
       const added = $("key-points").querySelector(`li[data-key-point="${state.key_points.find((k) => !before.has(k.id))?.id}"]`);
       if (ok && fromList && added) focusFirst(added.querySelector(".geste-steps__time"));
       return ok;
@@ -869,8 +881,8 @@
     if (!canEdit() || !steps.length) return;
     const s = steps[selected];
     openDialog("comment", (data) => send(ds.commentsUrl, "POST",
-      { text: data.get("text"), step: s.id }, "Commentaire publié."),
-      (d) => { d.querySelector('[data-role="comment-step"]').textContent = s.title || `Étape ${selected + 1}`; });
+      { text: data.get("text"), step: s.id }, gettext("Commentaire publié.")),
+      (d) => { d.querySelector('[data-role="comment-step"]').textContent = s.title || gettext("Étape %(n)s", { n: selected + 1 }); });
   }
 
   function approve() {
@@ -882,24 +894,24 @@
     // « À vérifier » are named as a question, without blocking.
     const untitled = steps.flatMap((s, i) => ((s.title || "").trim() ? [] : [i + 1]));
     const doubts = steps.flatMap((s, i) => (doubtful(s) ? [i + 1] : []));
-    openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), "Décision enregistrée."),
+    openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), gettext("Décision enregistrée.")),
       (d) => {
         const blocking = d.querySelector('[data-role="approve-untitled"]');
         blocking.textContent = !untitled.length ? ""
-          : untitled.length === 1 ? `L'étape ${untitled[0]} n'a pas de titre : donnez-lui un titre avant de valider.`
-            : `Les étapes ${numbers(untitled)} n'ont pas de titre : donnez-leur un titre avant de valider.`;
+          : untitled.length === 1 ? gettext("L'étape %(n)s n'a pas de titre : donnez-lui un titre avant de valider.", { n: untitled[0] })
+            : gettext("Les étapes %(list)s n'ont pas de titre : donnez-leur un titre avant de valider.", { list: numbers(untitled) });
         blocking.hidden = !untitled.length;
         d.querySelector('[data-role="confirm-approve"]').disabled = untitled.length > 0;
         const unsure = d.querySelector('[data-role="approve-doubtful"]');
         unsure.textContent = !doubts.length ? ""
-          : doubts.length === 1 ? `L'étape ${doubts[0]} est marquée « À vérifier » : l'avez-vous regardée ?`
-            : `Les étapes ${numbers(doubts)} sont marquées « À vérifier » : les avez-vous regardées ?`;
+          : doubts.length === 1 ? gettext("L'étape %(n)s est marquée « À vérifier » : l'avez-vous regardée ?", { n: doubts[0] })
+            : gettext("Les étapes %(list)s sont marquées « À vérifier » : les avez-vous regardées ?", { list: numbers(doubts) });
         unsure.hidden = !doubts.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
-        note.textContent = n ? `${n} ${n > 1 ? "étapes gardent" : "étape garde"} un titre par défaut (${defaults.join(", ")}) : `
-          + `les apprenants ${n > 1 ? "les" : "le"} liront tel${n > 1 ? "s" : ""} quel${n > 1 ? "s" : ""}. `
-          + `Annulez pour ${n > 1 ? "les" : "le"} renommer, ou confirmez pour valider quand même.` : "";
+        note.textContent = n ? ngettext("%(n)s étape garde un titre par défaut (%(titles)s) : les apprenants le liront tel quel. Annulez pour le renommer, ou confirmez pour valider quand même.",
+          "%(n)s étapes gardent un titre par défaut (%(titles)s) : les apprenants les liront tels quels. Annulez pour les renommer, ou confirmez pour valider quand même.",
+          n, { titles: defaults.join(", ") }) : "";
         note.hidden = !n;
         // What the dialog is described by: the warnings it shows, first, then what approving certifies.
         d.setAttribute("aria-describedby", [...d.querySelectorAll(".geste-dialog__warning")]
@@ -912,14 +924,14 @@
   function sendBack() {
     if (!state || !state.permissions.can_approve) return;
     openDialog("send-back", (data) => send(ds.sendBackUrl, "POST",
-      () => ({ version: state.version, comment: data.get("text") }), "Renvoyée au concepteur."));
+      () => ({ version: state.version, comment: data.get("text") }), gettext("Renvoyée au concepteur.")));
   }
 
   function reopen() {
     if (!state || !state.permissions.can_reopen) return;
     const live = state.live_capsules || [];
     const go = () => send(ds.reopenUrl, "POST", () => ({ version: state.version, confirm_live: live.length > 0 }),
-      "Relecture rouverte.");
+      gettext("Relecture rouverte."));
     // The button pressed is hidden once reopened: the focus goes to « Valider les étapes » in its place
     // (or, for a designer who may not approve, to the selected step's title, editable again).
     const focusAfter = () => [root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine]
@@ -931,10 +943,10 @@
     // Published capsules use these steps: say which before reopening (their learners keep the approved
     // version until the expert approves again).
     openDialog("reopen", () => go(), (dialog) => {
-      const names = live.map((t) => `« ${t} »`).join(", ");
+      const names = live.map((t) => gettext("« %(title)s »", { title: t })).join(", ");
       dialog.querySelector('[data-role="reopen-live"]').textContent = live.length === 1
-        ? `La capsule publiée ${names} utilise ces étapes.`
-        : `Les capsules publiées ${names} utilisent ces étapes.`;
+        ? gettext("La capsule publiée %(names)s utilise ces étapes.", { names })
+        : gettext("Les capsules publiées %(names)s utilisent ces étapes.", { names });
     }, (saved) => (saved ? focusAfter() : null));
   }
 
@@ -990,10 +1002,10 @@
     else if (v.mp4) video.src = v.mp4;
     if (v.poster) video.poster = v.poster;
     if (v.renditions_ready === false) {
-      message("Les rendus vidéo sont encore en préparation : vous relisez sur la vidéo d'origine, les étapes sont prêtes.", "info");
+      message(gettext("Les rendus vidéo sont encore en préparation : vous relisez sur la vidéo d'origine, les étapes sont prêtes."), "info");
     }
     for (const [lang, url] of Object.entries(v.captions || {})) {
-      video.append(el("track", { kind: "captions", srclang: lang, src: url, label: { fr: "Français", en: "Anglais" }[lang] || lang,
+      video.append(el("track", { kind: "captions", srclang: lang, src: url, label: { fr: gettext("Français"), en: gettext("Anglais") }[lang] || lang,
         default: lang === "fr" }));
     }
     // The playhead follows the video only while it plays or after a seek the video made itself;

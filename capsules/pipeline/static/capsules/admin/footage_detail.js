@@ -4,7 +4,9 @@
   if (!root) return;
   const url = root.dataset.statusUrl;
   const shownState = root.dataset.footageState;
-  const fr1 = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // The admin's language (capsules/static/capsules/i18n.js): its strings and number style (1,5 s / 1.5 s).
+  const { gettext, lang } = globalThis.gesteI18n;
+  const fr1 = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   let lastStatus = null;
   async function tick() {
     try {
@@ -21,7 +23,7 @@
         bar.value = row.progress;
         bar.hidden = skipped;
         bar.parentElement.classList.toggle("geste-stages__na", skipped);
-        tr.querySelector('[data-field="progress"]').textContent = skipped ? row.status_label : `${Math.round(row.progress)} %`;
+        tr.querySelector('[data-field="progress"]').textContent = skipped ? row.status_label : gettext("%(percent)s %", { percent: Math.round(row.progress) });
         tr.querySelector('[data-field="status"]').textContent = row.status_label;
         tr.querySelector('[data-field="error"]').textContent = row.error || "";
         const note = tr.querySelector('[data-field="note"]');

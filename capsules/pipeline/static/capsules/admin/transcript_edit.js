@@ -7,6 +7,7 @@
   const out = root.querySelector('[data-role="playhead"]');
   const list = root.querySelector('[data-role="segments"]');
   const fr = (s) => globalThis.gesteClock.fmtTenths(s);  // the site's one clock (capsules/clock.js), with the tenth
+  const { gettext } = globalThis.gesteI18n;  // the admin's language (capsules/static/capsules/i18n.js)
   let next = list.querySelectorAll("[data-row]").length;
   let stopAt = null;
   const now = () => (video ? Math.round(video.currentTime * 1000) / 1000 : 0);
@@ -26,7 +27,7 @@
   function split(row) {
     const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value), t = now();
     if (!(t > a + 0.2 && t < b - 0.2)) {
-      alert(`Placez la tête de lecture dans le segment (entre ${fr(a)} et ${fr(b)}), puis « Scinder ici ».`);
+      alert(gettext("Placez la tête de lecture dans le segment (entre %(from)s et %(to)s), puis « Scinder ici ».", { from: fr(a), to: fr(b) }));
       return;
     }
     const words = field(row, "text").value.trim().split(/\s+/).filter(Boolean);

@@ -3,6 +3,8 @@
 // followed by choosing the same file resumes instead of restarting.
 (() => {
   const form = document.getElementById("geste-upload");
+  // The page's strings and number style (French msgids; the admin's language): capsules/static/capsules/i18n.js.
+  const { gettext, lang } = globalThis.gesteI18n;
   if (!form) return;
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const bar = form.querySelector(".geste-upload-progress progress");
@@ -26,8 +28,8 @@
     form.querySelector(".geste-upload-progress").hidden = false;
     const pct = size ? (100 * offset) / size : 0;
     bar.value = pct;
-    const f1 = (v) => v.toLocaleString("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    text.textContent = `${f1(pct)} % (${f1(offset / 1e6)} / ${f1(size / 1e6)} Mo)`;
+    const f1 = (v) => v.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    text.textContent = gettext("%(percent)s % (%(sent)s / %(total)s Mo)", { percent: f1(pct), sent: f1(offset / 1e6), total: f1(size / 1e6) });
   }
 
   async function json(res) { try { return await res.json(); } catch (e) { return {}; } }
@@ -45,7 +47,7 @@
         expert: form.expert ? form.expert.value : "" }),
     });
     const data = await json(res);
-    if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
+    if (!res.ok) throw new Error(data.error || gettext("Erreur %(status)s", { status: res.status }));
     localStorage.setItem(fileKey(file), data.url);
     return { url: data.url, offset: 0 };
   }
@@ -69,12 +71,12 @@
           body: chunk });
         const data = await json(res);
         if (res.status === 409 && typeof data.offset === "number") { offset = data.offset; continue; }
-        if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
+        if (!res.ok) throw new Error(data.error || gettext("Erreur %(status)s", { status: res.status }));
         offset = data.offset; failures = 0; show(offset, file.size);
       } catch (err) {
         failures += 1;
         if (failures > 50) throw err;
-        say("Connexion interrompue : nouvelle tentative…");
+        say(gettext("Connexion interrompue : nouvelle tentative…"));
         await sleep(Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
         try { const r = await fetch(url, { headers, credentials: "same-origin" }); if (r.ok) offset = (await json(r)).offset; } catch (e) { /* still offline */ }
       }
@@ -94,32 +96,32 @@
     return words.charAt(0).toLocaleUpperCase("fr-FR") + words.slice(1);
   };
   input.addEventListener("change", () => {
-    if (fileName) fileName.textContent = input.files[0] ? input.files[0].name : "Aucun fichier choisi";
+    if (fileName) fileName.textContent = input.files[0] ? input.files[0].name : gettext("Aucun fichier choisi");
     input.setCustomValidity("");
     if (titleInput && input.files[0] && (!titleInput.value.trim() || titleInput.value === madeTitle)) {
       madeTitle = titleFrom(input.files[0].name).slice(0, 255);
       titleInput.value = madeTitle;
     }
   });
-  input.addEventListener("invalid", () => input.setCustomValidity("Choisissez une vidéo à téléverser."));
+  input.addEventListener("invalid", () => input.setCustomValidity(gettext("Choisissez une vidéo à téléverser.")));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = form.file.files[0];
     if (!file) return;
-    if (file.size > maxBytes) { say("Fichier trop volumineux.", true); return; }
+    if (file.size > maxBytes) { say(gettext("Fichier trop volumineux."), true); return; }
     form.querySelector("button[type=submit]").disabled = true;
     try {
-      say("Téléversement en cours…");
+      say(gettext("Téléversement en cours…"));
       const { url, offset } = await start(file);
       show(offset, file.size);
       await send(file, url, offset);
-      say("Vérification de la vidéo…");
+      say(gettext("Vérification de la vidéo…"));
       const res = await fetch(url + "complete/", { method: "POST", headers, credentials: "same-origin" });
       const data = await json(res);
       localStorage.removeItem(fileKey(file));
-      if (!res.ok) throw new Error(data.error || `Erreur ${res.status}`);
-      say("Vidéo enregistrée : traitement lancé.");
+      if (!res.ok) throw new Error(data.error || gettext("Erreur %(status)s", { status: res.status }));
+      say(gettext("Vidéo enregistrée : traitement lancé."));
       window.location.href = data.url;
     } catch (err) {
       say(err.message, true);
