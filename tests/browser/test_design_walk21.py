@@ -56,6 +56,10 @@ def test_choosing_a_step_places_the_new_question_at_its_end(live_server, browser
     expect(warning).to_be_hidden()
     page.locator("#id_step").select_option(str(second.pk))
     expect(time).to_have_value("3,5")  # typed by the designer: kept
+    # ... and said to lie outside the step just chosen (walk 21: kept silently until the save).
+    expect(warning).to_contain_text("Cet instant est en dehors de l'étape choisie")
+    page.locator("#id_step").select_option(str(first.pk))
+    expect(warning).to_be_hidden()
 
     # Sent with the time emptied and a step chosen: the server places it at the step's end too.
     time.fill("")

@@ -161,7 +161,10 @@
     let msg = "";
     if (steps.length && !Number.isNaN(t) && String(timeInput.value).trim()) {
       const at = start + t;
+      const chosen = stepSelect.value ? stepSelect.selectedOptions[0] : null;
       if (t <= 0.05) msg = placement.dataset.atStart;
+      // A time typed before the step was chosen is kept (never replaced): say it lies outside that step.
+      else if (chosen && !(parseFloat(chosen.dataset.start) - 0.01 <= at && at <= parseFloat(chosen.dataset.end) + 0.01)) msg = placement.dataset.outsideChosen;
       else if (!steps.some((o) => parseFloat(o.dataset.start) - 0.01 <= at && at <= parseFloat(o.dataset.end) + 0.01)) msg = placement.dataset.outside;
     }
     placement.textContent = msg;
@@ -193,7 +196,7 @@
     showTimeClock();
     showPlacement();
   }
-  stepSelect.addEventListener("change", () => { timeFromStep(); showKeyframe(); });
+  stepSelect.addEventListener("change", () => { timeFromStep(); showKeyframe(); showPlacement(); });
 
   /* ---- hotspot ---- */
   const img = $("hotspot-image", form);
