@@ -20,11 +20,13 @@ WORDS = {
            "boundary": "Limite entre les étapes 1 et 2",
            "time": "0:06,0 – 0:13,0", "time_label": "0:00,0 – 0:06,0 : étape 1 « Couper l'eau »",
            "placeholder": "Étape 2", "saved": "Titre enregistré.", "dialog": "Valider les étapes ?",
-           "untitled": "L'étape 2 n'a pas de titre : donnez-lui un titre avant de valider.", "none": "Aucun."},
+           "untitled": "L'étape 2 n'a pas de titre : donnez-lui un titre avant de valider.", "none": "Aucun.",
+           "send_back": "Renvoyer"},
     "en": {"approve": "Approve the steps", "key_points": "Key points", "boundary": "Boundary between steps 1 and 2",
            "time": "0:06.0 – 0:13.0", "time_label": "0:00.0 – 0:06.0: step 1 “Couper l'eau”",
            "placeholder": "Step 2", "saved": "Title saved.", "dialog": "Approve the steps?",
-           "untitled": "Step 2 has no title: give it a title before approving.", "none": "None."},
+           "untitled": "Step 2 has no title: give it a title before approving.", "none": "None.",
+           "send_back": "Send back"},
 }
 
 
@@ -48,6 +50,9 @@ def test_review_screen_speaks_the_admins_language(live_server, browser, footage_
         expect(page.locator('[data-action="approve"]')).to_contain_text(w["approve"])
         expect(page.locator(".geste-review__columns h2").nth(1)).to_have_text(w["key_points"])
         expect(page.locator('[data-role="key-points"] li')).to_have_text(w["none"])
+        # The send-back dialog's button (walk 21e: « Renvoyer » read "Send again", the LTI grades' sense).
+        expect(page.locator("#send-back-title + label ~ .geste-dialog__actions button[value=ok]")).to_have_text(
+            w["send_back"], use_inner_text=False)
         handles = page.locator(".geste-timeline__handle").evaluate_all(
             "els => els.map(e => e.getAttribute('aria-label'))")
         assert w["boundary"] in handles, handles

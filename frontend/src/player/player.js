@@ -320,7 +320,7 @@ export class Player {
     const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar, this.stepBar), legend);
     // Play, loop and speed first: on a 360-px phone they are the first row, on the first screen under
     // the video (they were on the fourth row, below the fold); the rest follows in reading order.
-    const controls = h("div", { class: "gp-controls", role: "group", "aria-label": "Commandes du lecteur" },
+    const controls = h("div", { class: "gp-controls", role: "group", "aria-label": gettext("Commandes du lecteur") },
       this.playBtn, this.loopBtn, this.speedSel, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
       h("span", { class: "gp-break", "aria-hidden": "true" }),
       prevF, nextF, this.capsSel, fs);
