@@ -589,11 +589,11 @@ def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_serv
     assert question.inner_text().startswith("« <b>Quel</b> flexible choisir ? » — Changer un flexible, à 0:06 : "
                                             "pas encore répondue")
     assert box.locator("b").count() == 0 and "(s)" not in box.inner_text()
-    assert question.locator("a").get_attribute("href") == f"{other_page.url}#t=4"
+    assert question.locator("a").get_attribute("href") == f"{other_page.url}#t=6"  # the question, not its step
     assert accessibility_violations(page) == []
     shot(page, "player-end-badge-not-yet")
     question.locator("a").click()
-    page.wait_for_url(f"**{other_page.url}#t=4")
+    page.wait_for_url(f"**{other_page.url}#t=6")
     leave(page)
     assert not errors, errors
 
