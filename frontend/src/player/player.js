@@ -74,6 +74,7 @@ export class Player {
     // page, and after a reload when the learner had gone on past them (the server's position is beyond
     // the question). They are reminded under the player (« Question obligatoire à reprendre »), not forced.
     this.passed = new Set();
+    this.wentOn = new Set(); // mandatory questions answered wrong and left with « Continuer » on this device
     this.ranges = []; // watched ranges not yet sent
     this.watched = []; // every range known watched: the server's (manifest, progress replies) and this page's
     this.segStart = null;
@@ -114,6 +115,7 @@ export class Player {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
       (seen.shown || []).forEach((id) => this.shown.add(id));
       (seen.skipped || []).forEach((id) => { this.skipped.add(id); this.done.add(id); });
+      (seen.passed || []).forEach((id) => this.wentOn.add(id));
       // Answered on this device (a copy of the manifest kept offline does not know these attempts).
       this.kept = new Set((seen.answered || []).filter((id) => !(id in (m.attempts || {}))));
       // A new pass begun on this device and not answered in yet: the server does not know it.
@@ -571,8 +573,17 @@ export class Player {
   /** The time of the next question playback would ask (Infinity when none is left ahead). */
   nextQuestionTime() {
     if (this.active) return Infinity;
-    const q = this.m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT);
+    const q = this.m.interactions.find((i) => !this.done.has(i.id) && this.ahead(i));
     return q ? q.time : Infinity;
+  }
+
+  /** Playback has still to ask `inter`: it lies after the last time seen; one at the capsule's very start
+   * is asked once the video plays (walk 22: a question at 0:00 was never asked, the paused video's first
+   * timeupdate at the start had already passed it, yet it counted in the score; in a capsule cut later
+   * in its footage, it opened as the page loaded, before Play). */
+  ahead(inter) {
+    if (inter.time <= this.m.start + 0.01) return !this.video.paused;
+    return inter.time > this.lastT;
   }
 
   /** A mandatory question lets the learner past once answered right (or self-rated, or queued offline
@@ -722,27 +733,46 @@ export class Player {
     this.applySpeed();
     const chosen = this.chosenBeforeLoad;
     this.chosenBeforeLoad = null;
+    const saved = this.savedPosition();
+    // Before a chosen or linked time too (walk 22: « Y aller » from the block page, #t=, opened at a
+    // question answered wrong and left with « Continuer », « Répondez d'abord à la question obligatoire »).
+    this.passedBefore(saved);
     if (chosen != null) { this.video.currentTime = chosen; this.lastT = chosen - 0.01; }
-    else if (!this.openAtLinkedTime()) this.resumePosition();
+    else if (!this.openAtLinkedTime()) this.resumePosition(saved);
     this.restoreLoop();
     // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
     // reminder may have appeared above the controls.
     requestAnimationFrame(() => this.controlsIntoView());
   }
 
-  resumePosition() {
-    const m = this.m, server = m.progress;
-    const local = JSON.parse(localStorage.getItem(this.posKey) || "null");
+  /** The last position saved, on this device or the server, whichever is newer (null when none). */
+  savedPosition() {
+    const server = this.m.progress;
+    let local = null;
+    try { local = JSON.parse(localStorage.getItem(this.posKey) || "null"); } catch { /* unreadable */ }
     let pos = server ? server.position : null;
     if (local && (!server || local.at > Date.parse(server.updated_at || 0))) pos = local.position;
-    // A mandatory question answered wrong that the learner had gone on past (« Continuer », then played
-    // on): resume where they were, and remind them of it rather than sending them back to it.
-    if (pos != null) {
-      for (const i of m.interactions) {
-        if (i.mandatory && !SELF_GRADED.has(i.kind) && this.results.get(i.id) === false && pos > i.time + 0.25 && pos > m.start + 1) { this.passed.add(i.id); this.done.add(i.id); }
-      }
-      this.showTodo();
+    return pos;
+  }
+
+  /** A mandatory question answered wrong that the learner had gone on past (« Continuer », then played
+   * on, so the position saved lies after it, or « Continuer » on this device): it no longer stops a seek
+   * or a link (an attempt lets the learner past, as playback did), and the reminder names it. Still asked
+   * when playback crosses it (a link to its time, walk 21). Answered wrong and not gone past (the position
+   * saved at it), it still holds the gate. */
+  passedBefore(pos) {
+    const m = this.m;
+    for (const i of m.interactions) {
+      if (!i.mandatory || SELF_GRADED.has(i.kind) || this.results.get(i.id) !== false) continue;
+      if ((pos != null && pos > i.time + 0.25 && pos > m.start + 1) || this.wentOn.has(i.id)) this.passed.add(i.id);
     }
+    this.showTodo();
+  }
+
+  resumePosition(pos) {
+    const m = this.m;
+    // Gone on past it: resume where the learner was, with the reminder, rather than back at it.
+    for (const id of this.passed) this.done.add(id);
     // A question left open before the reload (shown, neither answered nor dismissed), or a mandatory
     // one answered wrong, is asked again: resume there rather than after it. At the very end too: the
     // capsule starts again from the beginning only when nothing is left to answer.
@@ -802,6 +832,8 @@ export class Player {
   retake(inter) {
     if (this.active) this.closeQuestion();
     this.passed.delete(inter.id);
+    this.wentOn.delete(inter.id);
+    this.keepSeen();
     this.done.delete(inter.id);
     this.showTodo();
     this.seek(inter.time);
@@ -817,7 +849,7 @@ export class Player {
   /** Remember on this device which questions were shown and which the learner dismissed. */
   keepSeen() {
     try {
-      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped], answered: [...this.kept], run: this.run }));
+      localStorage.setItem(this.seenKey, JSON.stringify({ shown: [...this.shown], skipped: [...this.skipped], answered: [...this.kept], passed: [...this.wentOn], run: this.run }));
     } catch { /* storage full or refused: a reload will ask again */ }
   }
 
@@ -841,7 +873,7 @@ export class Player {
     // Interactions crossed during normal playback (asked before a loop turns back past them); while a
     // step loops, only its own: one past its loop end (the next step's) is not reached.
     const q = !v.seeking && !this.active
-      ? m.interactions.find((i) => !this.done.has(i.id) && i.time > this.lastT && i.time <= t + ASK_EARLY_S && t - i.time < ASK_LATE_S
+      ? m.interactions.find((i) => !this.done.has(i.id) && this.ahead(i) && i.time <= t + ASK_EARLY_S && t - i.time < ASK_LATE_S
         && (!ls || i.time < loopEnd(ls) - 0.005))
       : null;
     // Loop the current step, up to just past the last question that belongs to it (the end of the
@@ -929,7 +961,7 @@ export class Player {
    * complete pass at the block's minimum makes the capsule « maîtrisée ». The first-try score is kept. */
   newRun() {
     this.run = Math.max(this.run, this.m.run || 1) + 1;
-    for (const s of [this.done, this.answered, this.results, this.passed, this.shown, this.skipped, this.runFirst, this.kept]) s.clear();
+    for (const s of [this.done, this.answered, this.results, this.passed, this.shown, this.skipped, this.runFirst, this.kept, this.wentOn]) s.clear();
     this.keepSeen();
     this.showTodo();
     if (this.active) this.closeQuestion();
@@ -1277,7 +1309,7 @@ export class Player {
         // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
         // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
-          ? (this.done.add(inter.id), this.passed.add(inter.id), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
+          ? (this.done.add(inter.id), this.passed.add(inter.id), this.wentOn.add(inter.id), this.keepSeen(), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
         fb.append(actions);
         if (inter.replay_step_on_wrong && inter.step) say += ` ${gettext("Revoyez l'étape avant de répondre à nouveau.")}`;
       }
@@ -1307,6 +1339,11 @@ export class Player {
     this.active = null;
     delete this.root.dataset.asking;
     this.conceal(false);
+    if (this.completedUnsaid) {
+      this.completedUnsaid = false;
+      // At the end, ended() says it again right after, with the score (its announcement wins).
+      this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
+    }
   }
 
   /** While a question is open, what on the page may give its answer away is hidden: the current step's
@@ -1388,7 +1425,10 @@ export class Player {
     if (done && this.root.dataset.completed !== "1") {
       this.root.dataset.completed = "1";
       this.status.textContent = gettext("Capsule terminée.");
-      this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
+      // A question still on screen (an optional one at the very end: the progress sent as the video
+      // stopped completes the capsule): said once it is dismissed, the end panel's own words at the end.
+      if (this.active) this.completedUnsaid = true;
+      else this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
       if (this.root.dataset.ended === "1" && !this.endBox.hidden) { this.newRunButton(); this.endState(); }
       this.checkBadge();
     }
