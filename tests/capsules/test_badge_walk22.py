@@ -1,0 +1,108 @@
+"""Walk 22: the learner's skills block page and badge proof say what the badge rule computes.
+
+1. « répondez juste du premier coup aux 4 questions qui restent » while the rule needs a minimum share
+   (50 %): she got 3 of 4 and earned the badge. The reason now gives the fewest right answers needed.
+2. The proof read « 67 % sur 3 question(s) » and « 0 % sur 2 question(s) » under « au moins 50 % »: it
+   now gives the block's figure the rule checks, self-assessed questions left out, in proper plurals.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from capsules.models import Attempt, BadgeCredential, Progress
+from capsules.recognition import issuance
+from capsules.recognition.achievements import evaluate, first_try_needed
+from tests import factories
+from tests.capsules.test_recognition import block, login  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer(learner, interaction, correct: bool, when):
+    Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=correct,
+                           score=1.0 if correct else 0.0, answered_at=when)
+
+
+def _first_try(outcome):
+    return next((r for r in outcome.reasons if r.code == "first_try"), None)
+
+
+def test_first_try_needed_is_the_smallest_number():
+    assert first_try_needed(1, 7, 50) == 3  # (1 + 3) / 7 = 57 %, (1 + 2) / 7 = 43 %
+    assert first_try_needed(0, 4, 50) == 2
+    assert first_try_needed(2, 4, 50) == 0
+    assert first_try_needed(0, 3, 67) == 3 and first_try_needed(0, 3, 66) == 2
+
+
+def test_block_page_says_how_many_right_answers_the_minimum_still_needs(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    first, second = block["capsules"]
+    # Capsule 1: three graded questions and a self-assessed recall (not graded: it never counts).
+    extra1 = [factories.InteractionFactory(capsule=first, mandatory=False, time=6.0 + n) for n in range(2)]
+    factories.InteractionFactory(capsule=first, mandatory=False, time=9.0, kind="free_recall",
+                                 prompt="Citez les trois contrôles.", choices=[], answer_key={})
+    # Capsule 2: four graded questions.
+    extra2 = [factories.InteractionFactory(capsule=second, mandatory=False, time=6.0 + n) for n in range(3)]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    for n, q in enumerate([first.interactions.get(mandatory=True), *extra1]):
+        _answer(learner, q, n == 0, when)  # 1 right of 3 at the first try: 33 %
+    Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
+
+    reason = _first_try(evaluate(learner, block["achievement"]))
+    # (1 + 3) / 7 reaches 50 %, (1 + 2) / 7 does not: 3 of the 4 graded questions left, not all 4.
+    assert reason is not None and reason.final is False
+    expected = ("Score au premier essai : 33 % (minimum 50 %). Seule la première réponse compte : il suffit de "
+                "3 bonnes réponses du premier coup parmi les 4 questions notées qui restent.")
+    assert reason.text == expected
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", login(learner).get(
+        block["block"].page.url).content.decode())).split())
+    assert expected in page and "aux 4 questions qui restent" not in page
+
+    # The number is the real one: two right answers of four are not enough, three are.
+    q2 = [second.interactions.get(mandatory=True), *extra2]
+    later = when + timedelta(minutes=1)
+    _answer(learner, q2[0], True, later)
+    _answer(learner, q2[1], False, later)
+    reason = _first_try(evaluate(learner, block["achievement"]))
+    assert reason.text.endswith("répondez juste du premier coup aux 2 questions qui restent.")
+    _answer(learner, q2[2], True, later)
+    _answer(learner, q2[3], True, later)
+    Progress.objects.create(user=learner, capsule=second, watched_fraction=1, completed=True, completed_at=later)
+    outcome = evaluate(learner, block["achievement"])
+    assert _first_try(outcome) is None and outcome.earned  # 4 of 7 right: 57 %
+
+
+def test_badge_proof_gives_the_rules_block_figure_over_graded_questions(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    first, second = block["capsules"]
+    extra1 = [factories.InteractionFactory(capsule=first, mandatory=False, time=6.0 + n) for n in range(2)]
+    recall = factories.InteractionFactory(capsule=first, mandatory=False, time=9.0, kind="free_recall",
+                                          prompt="Citez les trois contrôles.", choices=[], answer_key={})
+    extra2 = factories.InteractionFactory(capsule=second, mandatory=False, time=6.0)
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    for q, right in [(first.interactions.get(mandatory=True), True), (extra1[0], True), (extra1[1], False),
+                     (recall, True), (second.interactions.get(mandatory=True), True), (extra2, False)]:
+        _answer(learner, q, right, when)
+    for capsule in (first, second):
+        Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+    outcome = evaluate(learner, block["achievement"])
+    assert outcome.earned and [r.questions for r in outcome.capsules] == [3, 2]  # the recall is not graded
+    credential = issuance.award_if_earned(learner, block["block"]) or BadgeCredential.objects.get(user=learner)
+    evidence = {e["name"]: e["narrative"] for e in credential.document["evidence"]}
+    assert evidence["Score au premier essai sur le bloc"] == (
+        "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %).")
+    assert evidence["Capsule 1"].endswith(" ; 2 sur 3 questions notées réussies du premier coup.")
+    assert evidence["Capsule 2"].endswith(" ; 1 sur 2 questions notées réussies du premier coup.")
+    page = html.unescape(Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode())
+    assert "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %)." in page
+    assert "question(s)" not in page and "67 %" not in page
