@@ -106,3 +106,31 @@ def test_badge_proof_gives_the_rules_block_figure_over_graded_questions(
     page = html.unescape(Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode())
     assert "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %)." in page
     assert "question(s)" not in page and "67 %" not in page
+
+
+def test_block_page_says_what_each_action_changes_and_links_questions_with_one_label(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    """Walk 22: « Refaites la capsule en entier » beside « refaire la capsule ne le change pas », and the same
+    question linked « Y aller » in the badge's list and « Reprendre la question » under its capsule."""
+    first, _second = block["capsules"]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    _answer(learner, first.interactions.get(), False, when)  # wrong at the first try, never right
+    Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
+    body = login(learner).get(block["block"].page.url).content.decode()
+
+    card = body.split('class="path-consolidate"')[1].split("</ul></li>")[0]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card)).split())
+    assert "Refaites la capsule en entier" not in text and "refaire la capsule ne le change pas" not in text
+    assert ("Premier essai : 0 % — c'est ce score qui compte pour le badge du bloc. Il est acquis : ni refaire la "
+            "capsule ni s'entraîner ne le changent.") in text
+    assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
+            "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text
+    assert "S'entraîner sur ses questions : pour retenir ; ne change ni la maîtrise de la capsule ni le badge." in text
+
+    # Every link to a question on the page: one label, with the question's time (under the capsule and in the
+    # badge's list, the same question 0:05 of Capsule 1).
+    links = re.findall(r'<a[^>]*href="([^"]*#t=[^"]*)"[^>]*>(.*?)</a>', body, re.S)
+    assert len(links) == 3  # under Capsule 1; in the badge's list: Capsule 1's and Capsule 2's
+    assert {label for _url, label in links} == {"Aller à la question (0:05)"}
+    assert "Y aller" not in body and "Reprendre la question" not in body

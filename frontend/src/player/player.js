@@ -1431,7 +1431,7 @@ export class Player {
       if (r.questions && r.questions.length) {
         item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
           gettext("« %(prompt)s » — %(capsule)s, à %(time)s : %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
-          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Y aller"))] : [])))));
+          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Aller à la question (%(time)s)", { time: q.time }))] : [])))));
       }
       list.append(item);
     }
