@@ -198,6 +198,48 @@ def next_capsule(capsule: Capsule):
     return None
 
 
+@dataclass(frozen=True)
+class NextCapsule:
+    """The capsule a learner is offered at the end of one: ``status`` says which kind of suggestion it is."""
+
+    page: object  # the live CapsulePage
+    status: str  # "next": the next one, not completed; "todo": an earlier one not completed; "done": all are
+
+    def to_dict(self) -> dict:
+        return {"title": self.page.title, "url": self.page.url, "status": self.status}
+
+
+def next_for_learner(capsule: Capsule, user) -> NextCapsule | None:
+    """The next capsule of the block this learner has not completed, else the first one before it not
+    completed, else the plain next one (``status`` "done"). Walk 22: « Capsule suivante : X » for an X
+    already completed. Per learner: never part of the shared manifest nor of a cached page (anonymous
+    visitors, the only ones served from the page cache, get the plain next one)."""
+    from capsules.models import Progress
+
+    CapsulePage = page_model("CapsulePage")
+    if not (user and user.is_authenticated):
+        nxt = next_capsule(capsule)
+        return NextCapsule(nxt, "next") if nxt else None
+    # One query (the manifest is the learner API's busiest read): the siblings, each completed or not.
+    from django.db.models import Exists, OuterRef
+
+    completed = Progress.objects.filter(user=user, capsule=OuterRef("capsule"), completed=True)
+    siblings = list(CapsulePage.objects.live().sibling_of(capsule.page, inclusive=False)
+                    .select_related("capsule").annotate(done=Exists(completed))
+                    .order_by("capsule__order", "capsule__pk"))
+    done = {p.capsule_id for p in siblings if p.done}
+    here = (capsule.order, capsule.pk)
+    after = [p for p in siblings if (p.capsule.order, p.capsule.pk) > here]
+    before = [p for p in siblings if (p.capsule.order, p.capsule.pk) < here]
+    todo = next((p for p in after if p.capsule_id not in done), None)
+    if todo is not None:
+        return NextCapsule(todo, "next")
+    todo = next((p for p in before if p.capsule_id not in done), None)
+    if todo is not None:
+        return NextCapsule(todo, "todo")
+    return NextCapsule(after[0], "done") if after else None
+
+
 def capsule_steps(capsule: Capsule, live_steps: bool = False) -> tuple[list, list]:
     """The capsule's steps and key points: the approved version learners see (``capsules.learner_steps``),
     or, with ``live_steps`` (a preview, for its authors), the steps as saved now."""
@@ -261,7 +303,7 @@ def shared_manifest(capsule: Capsule, live_steps: bool = False):
         ],
         "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
         "transcript": transcript_words(capsule),
-        "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
+        "next": {"title": nxt.title, "url": nxt.url, "status": "next"} if nxt else None,
         "login_url": f"{reverse('learner-login')}?{urlencode({'next': page_url or '/'})}",
         "signup_url": f"{reverse('learner-signup')}?{urlencode({'next': page_url or '/'})}",
         "api": {

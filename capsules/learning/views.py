@@ -43,6 +43,7 @@ from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_page
     capsule_steps,
     live_capsule_pages,
     next_capsule,
+    next_for_learner,
     public_choices,
     public_interaction,
     shared_manifest,
@@ -226,6 +227,9 @@ def learner_manifest(content, user, session=None) -> dict:
     data["attempts"] = attempts
     # The pass the learner is in (their latest answer's): answers of earlier passes are asked again.
     data["run"] = max((a.get("run", 1) for a in attempts.values()), default=1)
+    if authenticated:  # the next capsule this learner has not completed (the shared part has the plain next)
+        nxt = next_for_learner(capsule, user)
+        data["next"] = nxt.to_dict() if nxt else None
     return data
 
 

@@ -134,3 +134,57 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
     assert len(links) == 3  # under Capsule 1; in the badge's list: Capsule 1's and Capsule 2's
     assert {label for _url, label in links} == {"Aller à la question (0:05)"}
     assert "Y aller" not in body and "Reprendre la question" not in body
+
+
+def _next_link(body: str) -> tuple[str, str, str]:
+    nav = re.search(r'<nav class="next"[^>]*data-status="(\w+)"><a href="([^"]+)">(.*?)</a>', body, re.S)
+    return nav.group(1), nav.group(2), " ".join(html.unescape(nav.group(3)).split())
+
+
+def test_next_capsule_is_the_next_one_the_learner_has_not_completed(block):  # noqa: F811
+    """Walk 22: the end of a capsule offered « Capsule suivante : X » for an X the learner had completed."""
+    from django.core.cache import cache
+
+    from capsules.models import Step
+    from tests import pages
+
+    cache.clear()
+    first, second = block["capsules"]
+    footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
+    Step.objects.create(footage=footage, order=0, start=0, end=10, title="Geste 3", approved=True)
+    third = factories.CapsuleFactory(footage=footage, title="Capsule 3")
+    pages.capsule_page(third)
+    learner = factories.learner()
+    client = login(learner)
+    when = timezone.now()
+
+    def manifest_next(capsule):
+        return client.get(reverse("learner-manifest", args=[capsule.pk])).json()["next"]
+
+    assert manifest_next(first)["title"] == "Capsule 2"
+    Progress.objects.create(user=learner, capsule=second, watched_fraction=1, completed=True, completed_at=when)
+    # Capsule 2 completed: after Capsule 1 comes Capsule 3, in the manifest and on the page.
+    assert manifest_next(first)["title"] == "Capsule 3"
+    assert manifest_next(first) == {"title": "Capsule 3", "url": third.page.url, "status": "next"}
+    assert _next_link(client.get(first.page.url).content.decode()) == ("next", third.page.url,
+                                                                       "Capsule suivante : Capsule 3 →")
+    # At the end of the block, the earlier capsule not completed yet.
+    assert manifest_next(third) == {"title": "Capsule 1", "url": first.page.url, "status": "todo"}
+    assert _next_link(client.get(third.page.url).content.decode())[2] == "Capsule pas encore terminée : Capsule 1 →"
+    # All completed: the plain next one, said so.
+    for capsule in (first, third):
+        Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+    assert manifest_next(first) == {"title": "Capsule 2", "url": second.page.url, "status": "done"}
+    assert manifest_next(third) is None  # the last one, all done: nothing to suggest
+
+    # A visitor's page is the shared cached one: the plain next, never a learner's pick; the learner's page is
+    # rendered for them and not stored.
+    anonymous = Client()
+    for expected in ("miss", "hit"):
+        response = anonymous.get(first.page.url)
+        assert response["X-Geste-Cache"] == expected
+        assert _next_link(response.content.decode()) == ("next", second.page.url, "Capsule suivante : Capsule 2 →")
+    assert anonymous.get(reverse("learner-manifest", args=[first.pk])).json()["next"]["title"] == "Capsule 2"
+    response = login(learner).get(first.page.url)
+    assert "X-Geste-Cache" not in response
+    assert _next_link(response.content.decode())[2] == "Capsule suivante (déjà terminée) : Capsule 2 →"
