@@ -159,9 +159,8 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
-        from capsules.learning.shared_content import capsule_steps, owning_step, spoken_passages
+        from capsules.learning.shared_content import capsule_steps, next_for_learner, owning_step, spoken_passages
         from capsules.learning.timecode import clock
-        from capsules.learning.shared_content import next_for_learner
         from capsules.models import Interaction, Progress, Transcript
 
         context = super().get_context(request, *args, **kwargs)
