@@ -159,9 +159,8 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
-        from capsules.learning.shared_content import capsule_steps, owning_step, spoken_passages
+        from capsules.learning.shared_content import capsule_steps, next_for_learner, owning_step, spoken_passages
         from capsules.learning.timecode import clock
-        from capsules.learning.views import next_capsule
         from capsules.models import Interaction, Progress, Transcript
 
         context = super().get_context(request, *args, **kwargs)
@@ -196,7 +195,10 @@ class CapsulePage(Page):
                                 "answer_sheet": answer_sheet(capsule)})
         context.setdefault("manifest_url", reverse("learner-manifest", args=[capsule.pk]))
         context.update({
-            "capsule": capsule, "steps": steps, "segments": segments, "next_page": next_capsule(capsule),
+            "capsule": capsule, "steps": steps, "segments": segments,
+            # Per learner for a signed-in one (whose pages are never cached: cms/page_cache.py), the plain next
+            # one for a visitor.
+            "next_capsule": next_for_learner(capsule, request.user),
             "block_page": self.block_page(),
             # A step whose picture is not made yet (approved, or split in a preview, before the worker made it)
             # keeps the list aligned.

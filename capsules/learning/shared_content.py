@@ -30,6 +30,9 @@ class CapsuleContent:
     interactions: list[Interaction]  # accepted, in time order, each with its capsule attached
     step_ranges: list[tuple[float, float, int]]
     mandatory: frozenset[int] = field(default_factory=frozenset)
+    # The block's other live capsules in order, as ``BlockCapsule``: the per-learner next one is picked from
+    # them with the learner's progress read (no page query per manifest).
+    siblings: tuple = ()
 
     def interaction(self, pk: int) -> Interaction | None:
         return next((i for i in self.interactions if i.pk == pk), None)
@@ -198,6 +201,52 @@ def next_capsule(capsule: Capsule):
     return None
 
 
+@dataclass(frozen=True)
+class BlockCapsule:
+    """Another live capsule of the block, as the next-capsule suggestion needs it."""
+
+    capsule_id: int
+    key: tuple  # (order, pk): the block's order
+    title: str
+    url: str
+
+
+def block_capsules(capsule: Capsule) -> tuple[BlockCapsule, ...]:
+    """The block's other live capsule pages, in the block's order (one query)."""
+    CapsulePage = page_model("CapsulePage")
+    pages = (CapsulePage.objects.live().sibling_of(capsule.page, inclusive=False).select_related("capsule")
+             .order_by("capsule__order", "capsule__pk"))
+    return tuple(BlockCapsule(p.capsule_id, (p.capsule.order, p.capsule.pk), p.title, p.url) for p in pages)
+
+
+def pick_next(capsule: Capsule, siblings, done: set[int]) -> dict | None:
+    """The next capsule of the block the learner has not completed (``status`` "next"), else the first one
+    before it not completed ("todo"), else the plain next one ("done"); None at the end of a completed
+    block. Walk 22: « Capsule suivante : X » for an X the learner had already completed."""
+    here = (capsule.order, capsule.pk)
+    after = [c for c in siblings if c.key > here]
+    before = [c for c in siblings if c.key < here]
+    for candidates, status in ((after, "next"), (before, "todo")):
+        todo = next((c for c in candidates if c.capsule_id not in done), None)
+        if todo is not None:
+            return {"title": todo.title, "url": todo.url, "status": status}
+    return {"title": after[0].title, "url": after[0].url, "status": "done"} if after else None
+
+
+def next_for_learner(capsule: Capsule, user) -> dict | None:
+    """``pick_next`` for one learner (the capsule page; the manifest reads the progress it already reads).
+    Per learner: never in the shared manifest nor in a cached page (a visitor, the only one served from the
+    page cache, gets the plain next one)."""
+    from capsules.models import Progress
+
+    siblings = block_capsules(capsule)
+    if not (user and user.is_authenticated):
+        return pick_next(capsule, siblings, set())
+    done = set(Progress.objects.filter(user=user, completed=True, capsule_id__in=[c.capsule_id for c in siblings])
+               .values_list("capsule_id", flat=True))
+    return pick_next(capsule, siblings, done)
+
+
 def capsule_steps(capsule: Capsule, live_steps: bool = False) -> tuple[list, list]:
     """The capsule's steps and key points: the approved version learners see (``capsules.learner_steps``),
     or, with ``live_steps`` (a preview, for its authors), the steps as saved now."""
@@ -224,7 +273,8 @@ def shared_manifest(capsule: Capsule, live_steps: bool = False):
     )
     for i in interactions:
         i.capsule = capsule  # answers reach the capsule without another query
-    nxt = next_capsule(capsule)
+    siblings = block_capsules(capsule)
+    nxt = pick_next(capsule, siblings, set())  # the plain next one; each learner's is picked in views
     page_url = capsule.page.url
     shared = {
         "id": capsule.pk,
@@ -261,7 +311,7 @@ def shared_manifest(capsule: Capsule, live_steps: bool = False):
         ],
         "key_points": [{"time": kp.time, "kind": kp.kind, "text": kp.text} for kp in key_points],
         "transcript": transcript_words(capsule),
-        "next": {"title": nxt.title, "url": nxt.url} if nxt else None,
+        "next": nxt,
         "login_url": f"{reverse('learner-login')}?{urlencode({'next': page_url or '/'})}",
         "signup_url": f"{reverse('learner-signup')}?{urlencode({'next': page_url or '/'})}",
         "api": {
@@ -271,4 +321,4 @@ def shared_manifest(capsule: Capsule, live_steps: bool = False):
         },
     }
     mandatory = frozenset(i.pk for i in interactions if i.mandatory)
-    return CapsuleContent(capsule, shared, interactions, step_ranges, mandatory)
+    return CapsuleContent(capsule, shared, interactions, step_ranges, mandatory, siblings)

@@ -43,6 +43,7 @@ from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_page
     capsule_steps,
     live_capsule_pages,
     next_capsule,
+    pick_next,
     public_choices,
     public_interaction,
     shared_manifest,
@@ -209,8 +210,13 @@ def learner_manifest(content, user, session=None) -> dict:
     """The shared content with this learner's part: opaque choice ids, progress and last attempts."""
     capsule = content.capsule
     authenticated = bool(user and user.is_authenticated)
+    siblings = getattr(content, "siblings", ())
+    done: set[int] = set()
     if authenticated:
-        progress = Progress.objects.filter(user=user, capsule=capsule).first()
+        # This capsule's progress and which of the block's other capsules are completed, in one read.
+        rows = list(Progress.objects.filter(user=user, capsule_id__in=[capsule.pk, *(c.capsule_id for c in siblings)]))
+        progress = next((p for p in rows if p.capsule_id == capsule.pk), None)
+        done = {p.capsule_id for p in rows if p.completed}
         progress_data = _progress_dict(progress) if progress else None
         attempts = _attempt_state(user, capsule, {i.pk: i for i in content.interactions})
     else:
@@ -226,6 +232,8 @@ def learner_manifest(content, user, session=None) -> dict:
     data["attempts"] = attempts
     # The pass the learner is in (their latest answer's): answers of earlier passes are asked again.
     data["run"] = max((a.get("run", 1) for a in attempts.values()), default=1)
+    if authenticated and siblings:  # the next capsule this learner has not completed (shared: the plain next)
+        data["next"] = pick_next(capsule, siblings, done)
     return data
 
 

@@ -30,7 +30,9 @@ class CapsuleRecord:
     title: str
     completed_at: datetime | None
     first_try_score: float | None  # share right at first try, 0..1; None when none answered
-    questions: int
+    questions: int  # graded questions (``UNGRADED_KINDS`` left out, as the end panel and the score count)
+    first_try_right: int = 0  # of the graded questions answered, right at the first try
+    first_try_answered: int = 0  # graded questions answered at least once
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,10 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
     for capsule in capsules:
         mine = [i for i in graded if i.capsule_id == capsule.pk]
         p = progress.get(capsule.pk)
+        firsts = [first[i.pk] for i in mine if i.pk in first]
         records.append(CapsuleRecord(capsule.pk, capsule.title, p.completed_at if p and p.completed else None,
-                                     first_try_share(first[i.pk] for i in mine if i.pk in first), len(mine)))
+                                     first_try_share(firsts), len(mine), sum(1 for a in firsts if a.correct),
+                                     len(firsts)))
 
     reasons: list[Reason] = []
     if achievement.require_all_capsules:
@@ -186,23 +190,37 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)
 
 
+def first_try_needed(right: int, graded: int, minimum: int) -> int:
+    """The fewest more first-try right answers that bring the share to ``minimum`` % once every graded
+    question is answered (``right`` + n over ``graded``), as ``evaluate`` scores it; 0 when already met.
+    Walk 22: the block page asked « les 4 questions qui restent » right while 3 of 4 earned the badge."""
+    return max(0, -((100 * right - minimum * graded) // 100))
+
+
 def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     """Only the first answer to each question counts here: once the questions left unanswered cannot lift
     the share to the minimum even if all answered right at the first try, the condition is final."""
     left = sum(1 for i in graded if i.pk not in first)
     right_first = sum(1 for a in first.values() if a.correct)
-    best = (right_first + left) / len(graded) if graded else 0.0
+    needed = first_try_needed(right_first, len(graded), minimum)
     shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
     text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
-    if best * 100 + 1e-9 < minimum:
+    if needed > left or not graded:
         return Reason("first_try", text + " " + _(
             "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
             "ne le changent pas, et ce minimum ne peut plus être atteint. Votre formateur peut vous "
             "attribuer le badge après vous avoir observé."), final=True)
+    if needed == left:
+        return Reason("first_try", text + " " + ngettext(
+            "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
+            "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
+            left) % {"n": left})
+    # Fewer than all of them (left >= 2 here): the real number, over the graded questions still unanswered.
     return Reason("first_try", text + " " + ngettext(
-        "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
-        "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
-        left) % {"n": left})
+        "Seule la première réponse compte : il suffit de %(n)d bonne réponse du premier coup parmi les "
+        "%(left)d questions notées qui restent.",
+        "Seule la première réponse compte : il suffit de %(n)d bonnes réponses du premier coup parmi les "
+        "%(left)d questions notées qui restent.", needed) % {"n": needed, "left": left})
 
 
 def reason_text(reason: Reason) -> str:

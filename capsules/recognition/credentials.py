@@ -12,8 +12,11 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from capsules.models import Achievement, BadgeCredential
 from capsules.recognition.achievements import CapsuleRecord
@@ -86,22 +89,46 @@ def subject_reference(user) -> dict:
     return {"identifier": [subject_identifier(user, secrets.token_hex(8))]}
 
 
+def _first_try_count(right: int, answered: int) -> str:
+    return ngettext("%(right)d sur %(n)d question notée réussie du premier coup",
+                    "%(right)d sur %(n)d questions notées réussies du premier coup", answered) % {
+        "right": right, "n": answered}
+
+
 def capsule_evidence(record: CapsuleRecord) -> dict:
+    """A completed capsule: its date and first-try count, not a percentage of its own (walk 22: « 67 % sur
+    3 question(s) » and « 0 % sur 2 question(s) » under « au moins 50 % » read as two failed scores, while
+    the rule scores the whole block: ``block_evidence``)."""
     parts = []
     if record.completed_at:
         parts.append("Capsule terminée le " + formats.date_format(timezone.localtime(record.completed_at),
                                                                    "j F Y", use_l10n=True))
-    if record.first_try_score is not None:
-        parts.append(f"score au premier essai : {record.first_try_score * 100:.0f} % "
-                     f"sur {record.questions} question(s)")
+    if record.first_try_answered:
+        parts.append(_first_try_count(record.first_try_right, record.first_try_answered))
     return {"type": ["Evidence"], "name": record.title, "narrative": " ; ".join(parts) + "." if parts else "",
             "genre": "Capsule vidéo interactive"}
+
+
+def block_evidence(records: list[CapsuleRecord], minimum: int) -> dict | None:
+    """The figure the badge rule checks (``achievements.evaluate``): first-try right answers over the graded
+    questions answered in the whole block (self-assessed ones left out), beside the minimum."""
+    right = sum(r.first_try_right for r in records)
+    answered = sum(r.first_try_answered for r in records)
+    if not answered:
+        return None
+    narrative = f"{round(100 * right / answered)} % : " + _first_try_count(right, answered)
+    if minimum:
+        narrative += " " + _("(minimum exigé : %(minimum)d %%)") % {"minimum": minimum}
+    return {"type": ["Evidence"], "name": _("Score au premier essai sur le bloc"), "narrative": narrative + ".",
+            "genre": "Score au premier essai"}
 
 
 def build(credential: BadgeCredential, records: list[CapsuleRecord]) -> dict:
     """The unsigned credential document."""
     achievement = credential.achievement
-    evidence = [capsule_evidence(r) for r in records if r.completed_at]
+    with translation.override(settings.LANGUAGE_CODE):  # a signed document: one language, the site's
+        overall = block_evidence(records, achievement.min_first_try_score)
+        evidence = ([overall] if overall else []) + [capsule_evidence(r) for r in records if r.completed_at]
     if credential.evidence_narrative:
         who = credential.awarded_by.get_full_name() or credential.awarded_by.username if credential.awarded_by else ""
         evidence.append({"type": ["Evidence"], "name": "Observation du formateur",

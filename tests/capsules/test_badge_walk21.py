@@ -66,7 +66,7 @@ def test_block_page_says_under_the_completed_capsule_which_question_the_badge_ne
     assert len(items) == 1  # the second capsule is not complete: not said there
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", items[0])).split(" "))
     assert text.startswith(SENTENCE.format(q1.prompt)), text
-    assert f'href="{first.page.url}#t=5"' in items[0] and "Reprendre la question (0:05)" in items[0]
+    assert f'href="{first.page.url}#t=5"' in items[0] and "Aller à la question (0:05)" in items[0]
     assert q2.prompt not in items[0]
     # Right on a retry: no longer said.
     complete(client, first, ["a"], django_capture_on_commit_callbacks)

@@ -108,8 +108,11 @@ def test_badge_issued_through_completion_valid_schema_and_proof(block, django_ca
     alignment = doc["credentialSubject"]["achievement"]["alignment"][0]
     assert (alignment["targetCode"], alignment["targetFramework"]) == ("RNCP37274BC01", "RNCP")
     assert alignment["targetUrl"] == "https://www.francecompetences.fr/recherche/rncp/37274/"
-    assert [e["name"] for e in doc["evidence"]] == ["Capsule 1", "Capsule 2"]
-    assert "premier essai : 0 %" in doc["evidence"][1]["narrative"]  # first try was wrong
+    assert [e["name"] for e in doc["evidence"]] == ["Score au premier essai sur le bloc", "Capsule 1", "Capsule 2"]
+    # The rule's figure first (the whole block), then each capsule's count: its first try was wrong.
+    assert doc["evidence"][0]["narrative"] == ("50 % : 1 sur 2 questions notées réussies du premier coup "
+                                               "(minimum exigé : 50 %).")
+    assert "0 sur 1 question notée réussie du premier coup" in doc["evidence"][2]["narrative"]
     assert doc["validFrom"].endswith("Z")
     report = verify_credential(doc)
     assert report.valid, report

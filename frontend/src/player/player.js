@@ -1018,7 +1018,12 @@ export class Player {
       lines.push(h("p", {}, gettext("Cette capsule n'a pas de question notée.")));
     }
     const actions = h("p", { class: "gp-end-actions" });
-    if (next) actions.append(h("a", { class: "gp-next", href: next.url }, gettext("Capsule suivante : %(title)s", { title: next.title })));
+    // The server picks it per learner (walk 22): the next one not completed, an earlier one not completed, or,
+    // all completed, the plain next one, said so.
+    const nextLabel = next && (next.status === "todo" ? gettext("Capsule pas encore terminée : %(title)s", { title: next.title })
+      : next.status === "done" ? gettext("Capsule suivante (déjà terminée) : %(title)s", { title: next.title })
+        : gettext("Capsule suivante : %(title)s", { title: next.title }));
+    if (next) actions.append(h("a", { class: "gp-next", href: next.url, "data-status": next.status || "next" }, nextLabel));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => {
       this.endBox.hidden = true; this.seek(m.start); this.backToPlayer(); this.video.play().catch(() => {});
     } }, gettext("Revoir la capsule")));
@@ -1039,7 +1044,7 @@ export class Player {
     title.focus();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     const first = sc.total ? this.firstScore(sc) : null;
-    this.announce(`${state}${first ? ` ${gettext("Score au premier essai : %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${gettext("Capsule suivante : %(title)s", { title: next.title })}` : ""}`);
+    this.announce(`${state}${first ? ` ${gettext("Score au premier essai : %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${nextLabel}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
@@ -1471,7 +1476,7 @@ export class Player {
       if (r.questions && r.questions.length) {
         item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
           gettext("« %(prompt)s » — %(capsule)s, à %(time)s : %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
-          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Y aller"))] : [])))));
+          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Aller à la question (%(time)s)", { time: q.time }))] : [])))));
       }
       list.append(item);
     }

@@ -1,0 +1,190 @@
+"""Walk 22: the learner's skills block page and badge proof say what the badge rule computes.
+
+1. « répondez juste du premier coup aux 4 questions qui restent » while the rule needs a minimum share
+   (50 %): she got 3 of 4 and earned the badge. The reason now gives the fewest right answers needed.
+2. The proof read « 67 % sur 3 question(s) » and « 0 % sur 2 question(s) » under « au moins 50 % »: it
+   now gives the block's figure the rule checks, self-assessed questions left out, in proper plurals.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from capsules.models import Attempt, BadgeCredential, Progress
+from capsules.recognition import issuance
+from capsules.recognition.achievements import evaluate, first_try_needed
+from tests import factories
+from tests.capsules.test_recognition import block, login  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer(learner, interaction, correct: bool, when):
+    Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=correct,
+                           score=1.0 if correct else 0.0, answered_at=when)
+
+
+def _first_try(outcome):
+    return next((r for r in outcome.reasons if r.code == "first_try"), None)
+
+
+def test_first_try_needed_is_the_smallest_number():
+    assert first_try_needed(1, 7, 50) == 3  # (1 + 3) / 7 = 57 %, (1 + 2) / 7 = 43 %
+    assert first_try_needed(0, 4, 50) == 2
+    assert first_try_needed(2, 4, 50) == 0
+    assert first_try_needed(0, 3, 67) == 3 and first_try_needed(0, 3, 66) == 2
+
+
+def test_block_page_says_how_many_right_answers_the_minimum_still_needs(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    first, second = block["capsules"]
+    # Capsule 1: three graded questions and a self-assessed recall (not graded: it never counts).
+    extra1 = [factories.InteractionFactory(capsule=first, mandatory=False, time=6.0 + n) for n in range(2)]
+    factories.InteractionFactory(capsule=first, mandatory=False, time=9.0, kind="free_recall",
+                                 prompt="Citez les trois contrôles.", choices=[], answer_key={})
+    # Capsule 2: four graded questions.
+    extra2 = [factories.InteractionFactory(capsule=second, mandatory=False, time=6.0 + n) for n in range(3)]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    for n, q in enumerate([first.interactions.get(mandatory=True), *extra1]):
+        _answer(learner, q, n == 0, when)  # 1 right of 3 at the first try: 33 %
+    Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
+
+    reason = _first_try(evaluate(learner, block["achievement"]))
+    # (1 + 3) / 7 reaches 50 %, (1 + 2) / 7 does not: 3 of the 4 graded questions left, not all 4.
+    assert reason is not None and reason.final is False
+    expected = ("Score au premier essai : 33 % (minimum 50 %). Seule la première réponse compte : il suffit de "
+                "3 bonnes réponses du premier coup parmi les 4 questions notées qui restent.")
+    assert reason.text == expected
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", login(learner).get(
+        block["block"].page.url).content.decode())).split())
+    assert expected in page and "aux 4 questions qui restent" not in page
+
+    # The number is the real one: two right answers of four are not enough, three are.
+    q2 = [second.interactions.get(mandatory=True), *extra2]
+    later = when + timedelta(minutes=1)
+    _answer(learner, q2[0], True, later)
+    _answer(learner, q2[1], False, later)
+    reason = _first_try(evaluate(learner, block["achievement"]))
+    assert reason.text.endswith("répondez juste du premier coup aux 2 questions qui restent.")
+    _answer(learner, q2[2], True, later)
+    _answer(learner, q2[3], True, later)
+    Progress.objects.create(user=learner, capsule=second, watched_fraction=1, completed=True, completed_at=later)
+    outcome = evaluate(learner, block["achievement"])
+    assert _first_try(outcome) is None and outcome.earned  # 4 of 7 right: 57 %
+
+
+def test_badge_proof_gives_the_rules_block_figure_over_graded_questions(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    first, second = block["capsules"]
+    extra1 = [factories.InteractionFactory(capsule=first, mandatory=False, time=6.0 + n) for n in range(2)]
+    recall = factories.InteractionFactory(capsule=first, mandatory=False, time=9.0, kind="free_recall",
+                                          prompt="Citez les trois contrôles.", choices=[], answer_key={})
+    extra2 = factories.InteractionFactory(capsule=second, mandatory=False, time=6.0)
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    for q, right in [(first.interactions.get(mandatory=True), True), (extra1[0], True), (extra1[1], False),
+                     (recall, True), (second.interactions.get(mandatory=True), True), (extra2, False)]:
+        _answer(learner, q, right, when)
+    for capsule in (first, second):
+        Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+    outcome = evaluate(learner, block["achievement"])
+    assert outcome.earned and [r.questions for r in outcome.capsules] == [3, 2]  # the recall is not graded
+    credential = issuance.award_if_earned(learner, block["block"]) or BadgeCredential.objects.get(user=learner)
+    evidence = {e["name"]: e["narrative"] for e in credential.document["evidence"]}
+    assert evidence["Score au premier essai sur le bloc"] == (
+        "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %).")
+    assert evidence["Capsule 1"].endswith(" ; 2 sur 3 questions notées réussies du premier coup.")
+    assert evidence["Capsule 2"].endswith(" ; 1 sur 2 questions notées réussies du premier coup.")
+    page = html.unescape(Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode())
+    assert "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %)." in page
+    assert "question(s)" not in page and "67 %" not in page
+
+
+def test_block_page_says_what_each_action_changes_and_links_questions_with_one_label(
+        block, django_capture_on_commit_callbacks):  # noqa: F811
+    """Walk 22: « Refaites la capsule en entier » beside « refaire la capsule ne le change pas », and the same
+    question linked « Y aller » in the badge's list and « Reprendre la question » under its capsule."""
+    first, _second = block["capsules"]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    _answer(learner, first.interactions.get(), False, when)  # wrong at the first try, never right
+    Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
+    body = login(learner).get(block["block"].page.url).content.decode()
+
+    card = body.split('class="path-consolidate"')[1].split("</ul></li>")[0]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card)).split())
+    assert "Refaites la capsule en entier" not in text and "refaire la capsule ne le change pas" not in text
+    assert ("Premier essai : 0 % — c'est ce score qui compte pour le badge du bloc. Il est acquis : ni refaire la "
+            "capsule ni s'entraîner ne le changent.") in text
+    assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
+            "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text
+    assert "S'entraîner sur ses questions : pour retenir ; ne change ni la maîtrise de la capsule ni le badge." in text
+
+    # Every link to a question on the page: one label, with the question's time (under the capsule and in the
+    # badge's list, the same question 0:05 of Capsule 1).
+    links = re.findall(r'<a[^>]*href="([^"]*#t=[^"]*)"[^>]*>(.*?)</a>', body, re.S)
+    assert len(links) == 3  # under Capsule 1; in the badge's list: Capsule 1's and Capsule 2's
+    assert {label for _url, label in links} == {"Aller à la question (0:05)"}
+    assert "Y aller" not in body and "Reprendre la question" not in body
+
+
+def _next_link(body: str) -> tuple[str, str, str]:
+    nav = re.search(r'<nav class="next"[^>]*data-status="(\w+)"><a href="([^"]+)">(.*?)</a>', body, re.S)
+    return nav.group(1), nav.group(2), " ".join(html.unescape(nav.group(3)).split())
+
+
+def test_next_capsule_is_the_next_one_the_learner_has_not_completed(block):  # noqa: F811
+    """Walk 22: the end of a capsule offered « Capsule suivante : X » for an X the learner had completed."""
+    from django.core.cache import cache
+
+    from capsules.models import Step
+    from tests import pages
+
+    cache.clear()
+    first, second = block["capsules"]
+    footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
+    Step.objects.create(footage=footage, order=0, start=0, end=10, title="Geste 3", approved=True)
+    third = factories.CapsuleFactory(footage=footage, title="Capsule 3")
+    pages.capsule_page(third)
+    learner = factories.learner()
+    client = login(learner)
+    when = timezone.now()
+
+    def manifest_next(capsule):
+        return client.get(reverse("learner-manifest", args=[capsule.pk])).json()["next"]
+
+    assert manifest_next(first)["title"] == "Capsule 2"
+    Progress.objects.create(user=learner, capsule=second, watched_fraction=1, completed=True, completed_at=when)
+    # Capsule 2 completed: after Capsule 1 comes Capsule 3, in the manifest and on the page.
+    assert manifest_next(first)["title"] == "Capsule 3"
+    assert manifest_next(first) == {"title": "Capsule 3", "url": third.page.url, "status": "next"}
+    assert _next_link(client.get(first.page.url).content.decode()) == ("next", third.page.url,
+                                                                       "Capsule suivante : Capsule 3 →")
+    # At the end of the block, the earlier capsule not completed yet.
+    assert manifest_next(third) == {"title": "Capsule 1", "url": first.page.url, "status": "todo"}
+    assert _next_link(client.get(third.page.url).content.decode())[2] == "Capsule pas encore terminée : Capsule 1 →"
+    # All completed: the plain next one, said so.
+    for capsule in (first, third):
+        Progress.objects.create(user=learner, capsule=capsule, watched_fraction=1, completed=True, completed_at=when)
+    assert manifest_next(first) == {"title": "Capsule 2", "url": second.page.url, "status": "done"}
+    assert manifest_next(third) is None  # the last one, all done: nothing to suggest
+
+    # A visitor's page is the shared cached one: the plain next, never a learner's pick; the learner's page is
+    # rendered for them and not stored.
+    anonymous = Client()
+    for expected in ("miss", "hit"):
+        response = anonymous.get(first.page.url)
+        assert response["X-Geste-Cache"] == expected
+        assert _next_link(response.content.decode()) == ("next", second.page.url, "Capsule suivante : Capsule 2 →")
+    assert anonymous.get(reverse("learner-manifest", args=[first.pk])).json()["next"]["title"] == "Capsule 2"
+    response = login(learner).get(first.page.url)
+    assert "X-Geste-Cache" not in response
+    assert _next_link(response.content.decode())[2] == "Capsule suivante (déjà terminée) : Capsule 2 →"
