@@ -81,16 +81,8 @@ def palms(detector: PalmDetector, bgr: np.ndarray, threshold: float = 0.5, max_h
     h, w = bgr.shape[:2]
     scale = PALM_SIZE / max(h, w)
     nw, nh = max(1, int(round(w * scale))), max(1, int(round(h * scale)))
-    img = np.zeros((PALM_SIZE, PALM_SIZE, 3), np.float32)
     ox, oy = (PALM_SIZE - nw) // 2, (PALM_SIZE - nh) // 2
-    small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
-    img[oy:oy + nh, ox:ox + nw] = cv2.cvtColor(small, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
-    with detector.lock:
-        detector.it.set_tensor(detector.inp, img[None])
-        detector.it.invoke()
-        logits = detector.it.get_tensor(detector.scores_idx).reshape(-1).copy()
-        boxes = detector.it.get_tensor(detector.boxes_idx).reshape(-1, 18).copy()
-    scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
+    scores, boxes = detector.raw(bgr)
     out: list[Palm] = []
     for j in np.argsort(-scores):
         if scores[j] < threshold or len(out) >= max_hands:

@@ -92,9 +92,9 @@ class PalmDetector:
     def load(cls) -> PalmDetector | None:
         return _load_detector()
 
-    def __call__(self, bgr: np.ndarray, threshold: float = 0.5) -> PalmHit:
-        """Letterbox the frame into 192x192 RGB in [0, 1] (as MediaPipe's graph does), run, keep the
-        best palm."""
+    def raw(self, bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Letterbox the frame into 192x192 RGB in [0, 1] (as MediaPipe's graph does) and run: every
+        anchor's score (sigmoid) and its 18 box/keypoint regressions (the landmark experiment reads them too)."""
         h, w = bgr.shape[:2]
         scale = PALM_SIZE / max(h, w)
         nw, nh = max(1, int(round(w * scale))), max(1, int(round(h * scale)))
@@ -107,7 +107,15 @@ class PalmDetector:
             self.it.invoke()
             logits = self.it.get_tensor(self.scores_idx).reshape(-1).copy()
             boxes = self.it.get_tensor(self.boxes_idx).reshape(-1, 18).copy()
-        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80))), boxes
+
+    def __call__(self, bgr: np.ndarray, threshold: float = 0.5) -> PalmHit:
+        """The best palm of the frame."""
+        h, w = bgr.shape[:2]
+        scale = PALM_SIZE / max(h, w)
+        nw, nh = max(1, int(round(w * scale))), max(1, int(round(h * scale)))
+        ox, oy = (PALM_SIZE - nw) // 2, (PALM_SIZE - nh) // 2
+        scores, boxes = self.raw(bgr)
         j = int(np.argmax(scores))
         best = float(scores[j])
         if best < 0.05:
