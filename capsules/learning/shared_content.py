@@ -221,8 +221,9 @@ def block_capsules(capsule: Capsule) -> tuple[BlockCapsule, ...]:
 
 def pick_next(capsule: Capsule, siblings, done: set[int]) -> dict | None:
     """The next capsule of the block the learner has not completed (``status`` "next"), else the first one
-    before it not completed ("todo"), else the plain next one ("done"); None at the end of a completed
-    block. Walk 22: « Capsule suivante : X » for an X the learner had already completed."""
+    before it not completed ("todo"); None when every other capsule is completed (the end panel's « Retour
+    au bloc » is the way on). Walk 22: « Capsule suivante : X » for an X the learner had already completed,
+    then, on a re-walk, « Capsule suivante (déjà terminée) : X » as the primary button of a finished block."""
     here = (capsule.order, capsule.pk)
     after = [c for c in siblings if c.key > here]
     before = [c for c in siblings if c.key < here]
@@ -230,7 +231,7 @@ def pick_next(capsule: Capsule, siblings, done: set[int]) -> dict | None:
         todo = next((c for c in candidates if c.capsule_id not in done), None)
         if todo is not None:
             return {"title": todo.title, "url": todo.url, "status": status}
-    return {"title": after[0].title, "url": after[0].url, "status": "done"} if after else None
+    return None
 
 
 def next_for_learner(capsule: Capsule, user) -> dict | None:

@@ -1018,11 +1018,10 @@ export class Player {
       lines.push(h("p", {}, gettext("Cette capsule n'a pas de question notée.")));
     }
     const actions = h("p", { class: "gp-end-actions" });
-    // The server picks it per learner (walk 22): the next one not completed, an earlier one not completed, or,
-    // all completed, the plain next one, said so.
+    // The server picks it per learner (walk 22): the next one not completed, else an earlier one not
+    // completed; none when every other capsule is completed (« Retour au bloc » below).
     const nextLabel = next && (next.status === "todo" ? gettext("Capsule pas encore terminée : %(title)s", { title: next.title })
-      : next.status === "done" ? gettext("Capsule suivante (déjà terminée) : %(title)s", { title: next.title })
-        : gettext("Capsule suivante : %(title)s", { title: next.title }));
+      : gettext("Capsule suivante : %(title)s", { title: next.title }));
     if (next) actions.append(h("a", { class: "gp-next", href: next.url, "data-status": next.status || "next" }, nextLabel));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => {
       this.endBox.hidden = true; this.seek(m.start); this.backToPlayer(); this.video.play().catch(() => {});
