@@ -28,8 +28,11 @@ def ensure_block_achievement(block: SkillsBlock, min_first_try_score: int = 50) 
     achievement, _ = Achievement.objects.get_or_create(skills_block=block, defaults={
         "name": f"Bloc validé : {block.title}",
         "description": block.description or f"Compétences du bloc {block.code} démontrées en capsules vidéo.",
+        # Walk 22b: « terminées (… questions obligatoires réussies) » beside a capsule marked « Terminée » with
+        # a mandatory question answered wrong: completion asks them answered, the badge right.
         "criteria_narrative": "Toutes les capsules du bloc terminées (vidéo regardée, questions obligatoires "
-                              f"réussies) avec au moins {min_first_try_score} % de bonnes réponses au premier essai.",
+                              "répondues), chaque question obligatoire réussie, et au moins "
+                              f"{min_first_try_score} % de bonnes réponses au premier essai.",
         "min_first_try_score": min_first_try_score,
     })
     return achievement

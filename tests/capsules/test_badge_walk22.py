@@ -190,3 +190,16 @@ def test_next_capsule_is_the_next_one_the_learner_has_not_completed(block):  # n
     response = login(learner).get(first.page.url)
     assert "X-Geste-Cache" not in response
     assert _next_link(response.content.decode()) is None  # every other capsule completed: not the visitor's link
+
+
+def test_demo_badge_criteria_say_completion_asks_answers_and_the_badge_right_ones(db):
+    """Walk 22b: the demo badge's criteria defined a finished capsule as « questions obligatoires réussies »
+    beside a capsule marked « Terminée » whose mandatory question was answered wrong (completion asks them
+    answered; the badge, with require_mandatory_correct, asks them right)."""
+    from capsules.recognition.demo_badge import ensure_block_achievement
+
+    achievement = ensure_block_achievement(factories.SkillsBlockFactory(), min_first_try_score=50)
+    text = achievement.criteria_narrative
+    assert achievement.require_mandatory_correct
+    assert "questions obligatoires répondues" in text and "chaque question obligatoire réussie" in text
+    assert "questions obligatoires réussies)" not in text
