@@ -106,6 +106,8 @@ def test_badge_proof_gives_the_rules_block_figure_over_graded_questions(
     page = html.unescape(Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode())
     assert "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %)." in page
     assert "question(s)" not in page and "67 %" not in page
+    # Each proof reads « name : narrative » (walk 22b: « …sur le bloc 60 % : 3 sur 5 » lacked its colon).
+    assert "Score au premier essai sur le bloc</strong>\xa0: 60 % : 3 sur 5" in page
 
 
 def test_block_page_says_what_each_action_changes_and_links_questions_with_one_label(
