@@ -1056,17 +1056,22 @@ export class Player {
     if (dur <= 0) return null;
     const seen = mergeRanges(this.watched, m.start, m.end);
     let need = COMPLETION_FRACTION * dur - seen.reduce((a, [x, y]) => a + (y - x), 0) - 1e-9 * dur;
-    const parts = [];
+    const parts = [], gaps = [];
     let at = m.start;
     for (const [a, b] of [...seen, [m.end, m.end]]) {
-      if (need > 0 && a - at > 0.01) {
-        const gap = [at, a];
-        const steps = m.steps.filter((s) => Math.min(s.end, gap[1]) - Math.max(s.start, gap[0]) > 0.05);
-        if (steps.length) for (const s of steps) { if (!parts.some((p) => p.step === s)) parts.push({ step: s, from: Math.max(s.start, gap[0]) }); }
-        else parts.push({ step: null, from: gap[0], to: gap[1] });
-        need -= gap[1] - gap[0];
-      }
+      if (a - at > 0.01) gaps.push([at, a]);
       at = Math.max(at, b);
+    }
+    // A moment shorter than the server's gap tolerance (the instant before a question at the capsule's
+    // start paused the video) is no part to watch: listed first, it named step 1 as left to watch once
+    // a link (#t=) had skipped part of a later step (link walk 23). Listed only when nothing else is left.
+    const real = gaps.filter(([a, b]) => b - a > GAP_TOLERANCE);
+    for (const gap of real.length ? real : gaps) {
+      if (need <= 0) break;
+      const steps = m.steps.filter((s) => Math.min(s.end, gap[1]) - Math.max(s.start, gap[0]) > 0.05);
+      if (steps.length) for (const s of steps) { if (!parts.some((p) => p.step === s)) parts.push({ step: s, from: Math.max(s.start, gap[0]) }); }
+      else parts.push({ step: null, from: gap[0], to: gap[1] });
+      need -= gap[1] - gap[0];
     }
     const questions = m.interactions.filter((i) => i.mandatory && !this.answered.has(i.id));
     return parts.length || questions.length ? { parts, questions } : null;
