@@ -12,13 +12,36 @@ approved before snapshots existed get one from migration 0011) is read from its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.dispatch import Signal
+from django.utils.translation import gettext
 
 from capsules.models import Capsule, Footage, KeyPoint, Step, clock_tenths
 
 RANGE_SLACK = 0.01  # s: a step this close to the capsule's range still belongs to it (``Capsule.steps``)
+
+# The title the pipeline gives a step it could not name, as stored: « Étape 3 », or « Étape 3 (suite) »
+# after a split (``capsules.review.api.DEFAULT_TITLE`` renumbers it).
+_DEFAULT_TITLE = re.compile(r"^\s*(?:Étape|Etape)\s+(\d+)((?:\s*\(suite\))*)\s*$", re.IGNORECASE)
+
+
+def display_title(title: str, position: int) -> str:
+    """A step's title as a learner reads it, in the active language. Titles are stored data: one the expert
+    or designer typed is shown as typed; only the untouched default (« Étape 3 », « Étape 3 (suite) ») or
+    no title at all is said in the page's language (« Step 3 »). French: the stored title, unchanged."""
+    title = title or ""
+    found = _DEFAULT_TITLE.match(title)
+    if title.strip() and not found:
+        return title
+    step = gettext("Étape %(n)s")
+    if step == "Étape %(n)s" and title.strip():  # French (no translation): as stored
+        return title
+    text = step % {"n": int(found.group(1)) if found else position}
+    for _ in range(found.group(2).count("(") if found else 0):
+        text = gettext("%(title)s (suite)") % {"title": text}
+    return text
 
 # Sent by the expert's approval (``capsules.review.api.approve``), inside its transaction, with
 # ``footage``, ``before`` (the previous snapshot, or None) and ``after`` (the new one). The designer's side

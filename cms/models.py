@@ -159,6 +159,7 @@ class CapsulePage(Page):
         Interactions are NOT rendered here: the player fetches them (without answer keys) from the manifest.
         """
         from capsules import storage
+        from capsules.learner_steps import display_title
         from capsules.learning.shared_content import capsule_steps, next_for_learner, owning_step, spoken_passages
         from capsules.learning.timecode import clock
         from capsules.models import Interaction, Progress, Transcript
@@ -174,13 +175,14 @@ class CapsulePage(Page):
             draft_status=Interaction.DraftStatus.ACCEPTED).values_list("time", "step_id")]
         steps = [
             PageStep(
-                start=step.start, end=step.end, title=step.title, key_points=step.key_points,
+                # A default « Étape N » in the page's language; a typed title as typed.
+                start=step.start, end=step.end, title=display_title(step.title, n), key_points=step.key_points,
                 keyframe_url=storage.url(step.keyframe),
                 # One clock for the learner: times count from the capsule's start, like the player's.
                 clock=clock(step.start - capsule.start),
                 questions=sum(1 for o in owners if o and o[2] == step.pk),
             )
-            for step in approved
+            for n, step in enumerate(approved, start=1)
         ]
         transcript = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
         # One paragraph per sentence, each with its own time (not one per Whisper segment).

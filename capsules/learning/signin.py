@@ -1,4 +1,7 @@
-"""Learners' own sign-in and sign-up pages (Django's auth views, French templates, no admin branding).
+"""Learners' own sign-in and sign-up pages (Django's auth views, our templates, no admin branding), in the
+page's language (French, or English for an English browser or the header's language link): our labels
+and messages are French msgids, Django's own (password validators, « required ») come from Django's
+catalogues in the same active language.
 
 A new account joins the Learners group (no admin access). Whatever a visitor answered and watched
 before signing in (kept in the session by ``capsules.learning.guest``) becomes the account's own
@@ -23,6 +26,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -40,19 +44,19 @@ class LearnerLoginForm(AuthenticationForm):
     """Django's form, with words a learner understands."""
 
     error_messages = {
-        "invalid_login": "Identifiant ou mot de passe incorrect. Vérifiez les majuscules.",
-        "inactive": "Ce compte est désactivé.",
+        "invalid_login": _("Identifiant ou mot de passe incorrect. Vérifiez les majuscules."),
+        "inactive": _("Ce compte est désactivé."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant"
-        self.fields["password"].label = "Mot de passe"
+        self.fields["username"].label = _("Identifiant")
+        self.fields["password"].label = _("Mot de passe")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
 
 
 class LearnerSignupForm(UserCreationForm):
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
     field_order = ["first_name", "username", "password1", "password2"]  # as the page shows them
 
     class Meta(UserCreationForm.Meta):
@@ -61,14 +65,14 @@ class LearnerSignupForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant"
-        self.fields["username"].help_text = "Lettres, chiffres et @ . + - _ uniquement (150 caractères au plus)."
+        self.fields["username"].label = _("Identifiant")
+        self.fields["username"].help_text = _("Lettres, chiffres et @ . + - _ uniquement (150 caractères au plus).")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["username"].widget.attrs.pop("autofocus", None)  # the form opens on its first field
         self.fields["first_name"].widget.attrs["autofocus"] = True
-        self.fields["password1"].label = "Mot de passe"
-        self.fields["password1"].help_text = "Au moins 8 caractères, pas un mot de passe trop courant."
-        self.fields["password2"].label = "Mot de passe (confirmation)"
+        self.fields["password1"].label = _("Mot de passe")
+        self.fields["password1"].help_text = _("Au moins 8 caractères, pas un mot de passe trop courant.")
+        self.fields["password2"].label = _("Mot de passe (confirmation)")
         self.fields["password2"].help_text = ""
 
     def full_clean(self):

@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from capsules import clock, storage
+from capsules.learner_steps import display_title
 from capsules.learning import content_cache, delivery, guest
 from capsules.learning.answer_store import store_answer
 from capsules.learning.grading import grade
@@ -223,6 +224,9 @@ def learner_manifest(content, user, session=None) -> dict:
         progress_data = guest.progress(session, capsule) if session is not None else None
         attempts = _guest_attempt_state(session, capsule) if session is not None else {}
     data = dict(content.shared)
+    # The shared part is cached for every learner: a default step title (« Étape 2 ») is put in this
+    # request's language here, on a copy; a typed title stays as typed.
+    data["steps"] = [{**s, "title": display_title(s["title"], n)} for n, s in enumerate(data["steps"], start=1)]
     login_url, signup_url = data.pop("login_url"), data.pop("signup_url")
     audience = delivery.audience_for(user)
     data["interactions"] = [public_interaction(i, content.step_ranges, audience) for i in content.interactions]
@@ -260,7 +264,7 @@ def chapters_vtt_text(capsule: Capsule, live_steps: bool = False) -> str:
     """The steps (the approved version, or as saved now with ``live_steps``) as a WebVTT chapters track."""
     lines = ["WEBVTT", ""]
     for i, step in enumerate(capsule_steps(capsule, live_steps)[0], start=1):
-        title = re.sub(r"\s+", " ", step.title or f"Étape {i}").replace("-->", "→")
+        title = re.sub(r"\s+", " ", display_title(step.title, i)).replace("-->", "→")
         lines += [f"step-{step.pk}", f"{vtt_timestamp(step.start)} --> {vtt_timestamp(step.end)}", title, ""]
     return "\n".join(lines)
 

@@ -3,7 +3,7 @@
 Only the two methods a learner's wallet is likely to hand out are accepted, checked strictly and
 returned in one normal form: ``did:key`` (a base58btc multibase public key whose multicodec is a
 known key type of the right length) and ``did:web`` (a domain name, optional ``%3A`` port and
-path segments; no IP address, no query, no fragment). Everything else gets a French message.
+path segments; no IP address, no query, no fragment). Everything else gets a message in the request's language.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from capsules.models import LearnerDid
 from capsules.recognition.signing import multibase_decode
@@ -34,15 +35,15 @@ _SEGMENT = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+")
 def _key(did: str) -> str:
     match = _KEY.fullmatch(did)
     if not match:
-        raise ValidationError("Un did:key s'écrit did:key:z… suivi de la clé publique en base58.")
+        raise ValidationError(_("Un did:key s'écrit did:key:z… suivi de la clé publique en base58."))
     try:
         raw = multibase_decode(match.group(1))
     except ValueError as exc:
-        raise ValidationError("Ce did:key n'est pas une clé publique lisible.") from exc
+        raise ValidationError(_("Ce did:key n'est pas une clé publique lisible.")) from exc
     size = KEY_CODECS.get(raw[:2], 0)
     if size == 0 or (size is not None and len(raw) != 2 + size) or (size is None and len(raw) < 2 + 64):
-        raise ValidationError("Ce did:key ne contient pas une clé publique d'un type connu "
-                              "(Ed25519, X25519, secp256k1, P-256, P-384, RSA).")
+        raise ValidationError(_("Ce did:key ne contient pas une clé publique d'un type connu "
+                                "(Ed25519, X25519, secp256k1, P-256, P-384, RSA)."))
     return did
 
 
@@ -52,31 +53,32 @@ def _web(did: str) -> str:
     if "%3a" in host.lower():
         host, port = re.split("%3a", host, maxsplit=1, flags=re.IGNORECASE)
         if not port.isdigit() or not 0 < int(port) < 65536 or len(port) > 5:
-            raise ValidationError("Le port d'un did:web s'écrit %3A suivi d'un numéro (1 à 65535).")
+            raise ValidationError(
+                _("Le port d'un did:web s'écrit %(code)s suivi d'un numéro (1 à 65535).") % {"code": "%3A"})
         port = "%3A" + port
     host = host.lower()
     if not _HOST.fullmatch(host) or len(host) > 253 or host.replace(".", "").isdigit():
-        raise ValidationError("Un did:web s'écrit did:web:nom-de-domaine (par exemple did:web:exemple.fr), "
-                              "sans adresse IP.")
+        raise ValidationError(_("Un did:web s'écrit did:web:nom-de-domaine (par exemple did:web:exemple.fr), "
+                                "sans adresse IP."))
     if any(not _SEGMENT.fullmatch(segment) or segment in (".", "..") for segment in path):
-        raise ValidationError("Le chemin de ce did:web contient des caractères non permis.")
+        raise ValidationError(_("Le chemin de ce did:web contient des caractères non permis."))
     return ":".join(["did:web", host + port, *path])
 
 
 def normalise_did(value: str) -> str:
-    """The DID in normal form, or ValidationError with a French message."""
+    """The DID in normal form, or ValidationError with a message in the active language."""
     did = (value or "").strip()
     if not did:
-        raise ValidationError("Saisissez un DID.")
+        raise ValidationError(_("Saisissez un DID."))
     if len(did) > MAX_LENGTH:
-        raise ValidationError(f"Ce DID est trop long ({MAX_LENGTH} caractères au plus).")
+        raise ValidationError(_("Ce DID est trop long (%(max)s caractères au plus).") % {"max": MAX_LENGTH})
     if not did.isascii() or not did.isprintable() or any(ch.isspace() for ch in did):
-        raise ValidationError("Un DID ne contient ni espace, ni accent, ni caractère de contrôle.")
+        raise ValidationError(_("Un DID ne contient ni espace, ni accent, ni caractère de contrôle."))
     method = did[:8].lower()
     if method not in ("did:key:", "did:web:"):
-        raise ValidationError("Seuls les DID did:key et did:web sont acceptés.")
+        raise ValidationError(_("Seuls les DID did:key et did:web sont acceptés."))
     if "?" in did or "#" in did or "/" in did:
-        raise ValidationError("Donnez le DID seul, sans chemin, paramètre ni fragment (/, ? ou #).")
+        raise ValidationError(_("Donnez le DID seul, sans chemin, paramètre ni fragment (/, ? ou #)."))
     return _key(method + did[8:]) if method == "did:key:" else _web(method + did[8:])
 
 

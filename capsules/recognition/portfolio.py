@@ -68,9 +68,9 @@ def build_portfolio(user) -> Portfolio:
         # the capsule's current steps.
         steps = current if progress.completed_steps is None else learner_steps.read_completed(progress.completed_steps)
         changed = progress.completed_steps is not None and not learner_steps.same_steps(steps, current)
-        gestures = [Gesture(step.title or str(step), storage.url(step.keyframe) if step.keyframe else "",
-                            step.keyframe)
-                    for step in steps]
+        gestures = [Gesture(learner_steps.display_title(step.title, n) if step.title else str(step),
+                            storage.url(step.keyframe) if step.keyframe else "", step.keyframe)
+                    for n, step in enumerate(steps, start=1)]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
                                     first_try_share(firsts), gestures,
                                     sum(1 for a in firsts if a.correct), len(firsts), changed))

@@ -125,8 +125,8 @@ def did_update(request):
     """Save (or remove) the DID named in the learner's next badges; a refused DID is shown back."""
     if "remove" in request.POST:
         did.clear_did(request.user)
-        messages.success(request, "Votre DID est retiré : vos prochains badges vous identifieront par une "
-                                  "empreinte salée.", extra_tags="did")
+        messages.success(request, _("Votre DID est retiré : vos prochains badges vous identifieront par une "
+                                    "empreinte salée."), extra_tags="did")
         return redirect("recognition-portfolio")
     value = request.POST.get("did", "")
     try:
@@ -134,7 +134,8 @@ def did_update(request):
     except ValidationError as error:
         return _owner_page(request, did_value=value[:did.MAX_LENGTH + 1], did_error=" ".join(error.messages),
                            status=400)
-    messages.success(request, f"DID enregistré : {saved}. Il sera utilisé pour vos prochains badges.",
+    messages.success(request,
+                     _("DID enregistré : %(did)s. Il sera utilisé pour vos prochains badges.") % {"did": saved},
                      extra_tags="did")
     return redirect("recognition-portfolio")
 

@@ -1,4 +1,6 @@
-// "Copier le lien": the share link goes to the clipboard (or is selected for a manual copy).
+// "Copier le lien": the share link goes to the clipboard (or is selected for a manual copy). Strings in the
+// page's language (capsules/static/capsules/i18n.js, the catalogue the page embeds).
+const { gettext } = globalThis.gesteI18n;
 document.querySelectorAll("[data-copy]").forEach((button) => {
   const input = document.getElementById(button.dataset.copy);
   const status = document.getElementById(button.dataset.copy + "-status");
@@ -9,9 +11,9 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
     input.select();
     try {
       await navigator.clipboard.writeText(input.value);
-      status.textContent = "Lien copié.";
+      status.textContent = gettext("Lien copié.");
     } catch {
-      status.textContent = "Le lien est sélectionné : copiez-le (Ctrl+C, ou appui long puis Copier).";
+      status.textContent = gettext("Le lien est sélectionné : copiez-le (Ctrl+C, ou appui long puis Copier).");
     }
   });
 });
