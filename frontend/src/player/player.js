@@ -212,7 +212,10 @@ export class Player {
   addTracks() {
     const v = this.video;
     v.querySelectorAll("track").forEach((t) => t.remove());
-    const pref = localStorage.getItem("geste:captions") ?? "fr";
+    // No choice kept on this device: the page's language when the capsule has that track (an English learner
+    // gets the English captions), else French as before.
+    const pageLang = (document.documentElement.lang || "fr").split("-")[0];
+    const pref = localStorage.getItem("geste:captions") ?? (this.m.captions.some((c) => c.lang === pageLang) ? pageLang : "fr");
     for (const c of this.m.captions) v.append(h("track", { kind: "captions", src: c.src, srclang: c.lang, label: languageName(c) }));
     v.append(h("track", { kind: "chapters", src: this.m.chapters, srclang: "fr", label: gettext("Étapes"), default: true }));
     const apply = () => {
