@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from capsules.learner_steps import display_title
 from capsules.models import Step
 from tests import factories
 from tests.capsules.test_learner_api import manifest_url, world  # noqa: F401  (fixture)
@@ -290,6 +289,8 @@ def test_an_expired_form_is_said_in_english():
 
 
 def test_display_title_translates_only_the_untouched_default():
+    from capsules.learner_steps import display_title
+
     with translation.override("en"):
         assert display_title("Étape 3", 1) == "Step 3"
         assert display_title("Étape 3 (suite)", 4) == "Step 3 (continued)"
