@@ -121,7 +121,7 @@ def check_screen(request, page_id: int):
     page = get_object_or_404(Page, pk=page_id).specific
     task, state = _current(page, request.user)
     if state is None:
-        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        messages.error(request, _("La capsule « %(title)s » n'attend pas votre vérification.") % {"title": page.title})
         return redirect("wagtailadmin_home")
     draft = state.revision.as_object()
     footage = draft.capsule.footage if getattr(draft, "capsule", None) is not None else None
@@ -144,22 +144,22 @@ def check_action(request, page_id: int, action: str):
     page = get_object_or_404(Page, pk=page_id).specific
     task, state = _current(page, request.user)
     if state is None:
-        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        messages.error(request, _("La capsule « %(title)s » n'attend pas votre vérification.") % {"title": page.title})
         return redirect("wagtailadmin_home")
     if action not in [name for name, _label, _modal in task.get_actions(page, request.user)]:
         raise PermissionDenied
     comment = request.POST.get("comment", "").strip()
     if action == "reject" and not comment:
-        messages.error(request, "Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande.")
+        messages.error(request, _("Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande."))
         return redirect(reverse("geste_expert_check", args=[page.pk]) + "#demande")
     title = state.revision.as_object().title
     task.on_action(state, request.user, action, comment=comment)
     if action == "approve":
-        messages.success(request, f"Capsule «\u00a0{title}\u00a0» approuvée\u00a0: le concepteur peut la publier.",
-                         extra_tags=FOCUS_TAG)
+        messages.success(request, _("Capsule « %(title)s » approuvée : le concepteur peut la publier.")
+                         % {"title": title}, extra_tags=FOCUS_TAG)
     else:
-        messages.success(request, f"Modifications demandées pour la capsule «\u00a0{title}\u00a0»\u00a0: "
-                                  "le concepteur voit votre commentaire sur la capsule.",
+        messages.success(request, _("Modifications demandées pour la capsule « %(title)s » : "
+                                    "le concepteur voit votre commentaire sur la capsule.") % {"title": title},
                          extra_tags=FOCUS_TAG)
     return redirect("wagtailadmin_home")
 

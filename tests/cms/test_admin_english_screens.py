@@ -103,3 +103,47 @@ def test_the_admin_404_stays_french_for_a_designer_without_a_choice_whatever_the
     client.force_login(factories.designer())
     text = _text(client.get("/admin/geste/sessions/999999/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Erreur 404" in text and "Error 404" not in text
+
+
+def test_the_expert_s_check_of_a_capsule_speaks_english(client):
+    """The publish checks: the expert's dashboard panel and check screen, the message after asking for
+    changes, and the designer's capsule screen saying what the expert asked, for English admin users."""
+    from wagtail.models import TaskState
+
+    from capsules.authoring import capsule as authoring
+    from capsules.models import Capsule, Footage
+    from cms.models import CapsulePage
+
+    jean = english(factories.expert(username="jean-en", first_name="Jean", last_name="Plombier"))
+    camille = english(factories.designer(username="camille-en", first_name="Camille", last_name="Concepteur"))
+    footage = factories.FootageFactory(expert=jean, duration=30.0, status=Footage.Status.APPROVED)
+    for i in range(2):
+        factories.StepFactory(footage=footage, order=i + 1, start=i * 10.0, end=i * 10.0 + 10.0, approved=True)
+    made = authoring.create_capsule(footage, title="Changer un joint", user=camille)
+    capsule = Capsule.objects.get(pk=made.capsule_id)
+    authoring.submit_for_validation(capsule, camille)
+    page = CapsulePage.objects.get(pk=made.page_id)
+    assert TaskState.objects.filter(workflow_state__object_id=str(page.pk)).exists()
+
+    client.force_login(jean)
+    text = _text(client.get("/admin/"))
+    assert "Waiting for your check" in text and "sent by Camille Concepteur on" in text
+    text = _text(client.get(reverse("geste_expert_check", args=[page.pk])))
+    for said in (
+        "Go to your decision",
+        "Your decision",
+        "Approve",
+        "Ask for changes",
+        "It was sent to you by Camille Concepteur.",
+    ):
+        assert said in text, said
+    assert "Votre décision" not in text
+    res = client.post(
+        reverse("geste_expert_check_action", args=[page.pk, "reject"]), {"comment": "Le joint"}, follow=True
+    )
+    assert "Changes requested for the capsule “Changer un joint”" in _text(res)
+
+    client.force_login(camille)
+    text = _text(client.get(reverse("geste_capsule_edit", args=[capsule.pk])))
+    assert "The expert Jean Plombier asks for changes (on " in text and ": “Le joint”" in text
+    assert "Send back to the expert for approval" in text and "Changes requested by the expert" in text
