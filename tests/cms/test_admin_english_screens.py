@@ -147,3 +147,5 @@ def test_the_expert_s_check_of_a_capsule_speaks_english(client):
     text = _text(client.get(reverse("geste_capsule_edit", args=[capsule.pk])))
     assert "The expert Jean Plombier asks for changes (on " in text and ": “Le joint”" in text
     assert "Send back to the expert for approval" in text and "Changes requested by the expert" in text
+    history = _text(client.get(reverse("wagtailadmin_pages:workflow_history", args=[page.pk])))
+    assert "Reviewers' comments" in history and "Le joint" in history
