@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView
@@ -80,11 +81,12 @@ def changes_requested(page) -> dict | None:
 
 def changes_requested_text(changes: dict) -> str:
     """« L'expert X demande des modifications (le 03/12 à 14:20) : « … » » (plain text: escape it to show)."""
-    at = timezone.localtime(changes["at"]).strftime("le %d/%m à %H:%M") if changes["at"] else ""
-    who = f"L'expert {changes['expert']}" if changes["expert"] else "L'expert"
-    when = f" ({at})" if at else ""
-    said = f"\u00a0: «\u00a0{changes['comment']}\u00a0»" if changes["comment"] else "."
-    return f"{who} demande des modifications{when}{said}"
+    local = timezone.localtime(changes["at"]) if changes["at"] else None
+    when = (" (" + _("le %(day)s à %(time)s") % {"day": local.strftime(_("%d/%m")), "time": local.strftime("%H:%M")}
+            + ")") if local else ""
+    who = _("L'expert %(name)s") % {"name": changes["expert"]} if changes["expert"] else _("L'expert")
+    said = _(" : « %(comment)s »") % {"comment": changes["comment"]} if changes["comment"] else "."
+    return _("%(who)s demande des modifications%(when)s%(said)s") % {"who": who, "when": when, "said": said}
 
 
 class CapsulesToCheckPanel(Component):
@@ -119,7 +121,7 @@ def check_screen(request, page_id: int):
     page = get_object_or_404(Page, pk=page_id).specific
     task, state = _current(page, request.user)
     if state is None:
-        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        messages.error(request, _("La capsule « %(title)s » n'attend pas votre vérification.") % {"title": page.title})
         return redirect("wagtailadmin_home")
     draft = state.revision.as_object()
     footage = draft.capsule.footage if getattr(draft, "capsule", None) is not None else None
@@ -142,22 +144,22 @@ def check_action(request, page_id: int, action: str):
     page = get_object_or_404(Page, pk=page_id).specific
     task, state = _current(page, request.user)
     if state is None:
-        messages.error(request, f"La capsule «\u00a0{page.title}\u00a0» n'attend pas votre vérification.")
+        messages.error(request, _("La capsule « %(title)s » n'attend pas votre vérification.") % {"title": page.title})
         return redirect("wagtailadmin_home")
     if action not in [name for name, _label, _modal in task.get_actions(page, request.user)]:
         raise PermissionDenied
     comment = request.POST.get("comment", "").strip()
     if action == "reject" and not comment:
-        messages.error(request, "Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande.")
+        messages.error(request, _("Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande."))
         return redirect(reverse("geste_expert_check", args=[page.pk]) + "#demande")
     title = state.revision.as_object().title
     task.on_action(state, request.user, action, comment=comment)
     if action == "approve":
-        messages.success(request, f"Capsule «\u00a0{title}\u00a0» approuvée\u00a0: le concepteur peut la publier.",
-                         extra_tags=FOCUS_TAG)
+        messages.success(request, _("Capsule « %(title)s » approuvée : le concepteur peut la publier.")
+                         % {"title": title}, extra_tags=FOCUS_TAG)
     else:
-        messages.success(request, f"Modifications demandées pour la capsule «\u00a0{title}\u00a0»\u00a0: "
-                                  "le concepteur voit votre commentaire sur la capsule.",
+        messages.success(request, _("Modifications demandées pour la capsule « %(title)s » : "
+                                    "le concepteur voit votre commentaire sur la capsule.") % {"title": title},
                          extra_tags=FOCUS_TAG)
     return redirect("wagtailadmin_home")
 

@@ -37,7 +37,13 @@ class AdminLanguageMiddleware:
     follows it (``UserProfile.get_preferred_language`` falls back on ``get_language()``), so an English
     browser got Wagtail's English next to Geste's French (a walk saw « Upload a video » under
     « Relecture des étapes »). The product is French-first: the admin no longer reads Accept-Language.
-    Placed after LocaleMiddleware; Wagtail's ``require_admin_access`` then applies the preference."""
+    Placed after LocaleMiddleware; Wagtail's ``require_admin_access`` then applies the preference inside
+    each admin view.
+
+    The preference is also applied before the view (``process_view``, once the user is known): what is
+    rendered outside the view's own language switch, such as Wagtail's admin 404 page (its
+    ``display_custom_404`` catches Http404 outside ``require_admin_access``: a missing session, capsule or
+    footage showed « Erreur 404 » to an English admin user), speaks the user's language too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,3 +54,22 @@ class AdminLanguageMiddleware:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith(self.prefix):
+            return None
+        language = admin_language(getattr(request, "user", None))
+        if language and language != settings.LANGUAGE_CODE:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return None
+
+
+def admin_language(user) -> str | None:
+    """The language an admin user chose in their account (as Wagtail's ``require_admin_access`` reads it);
+    None for anyone else or without a choice."""
+    if user is None or not user.is_authenticated or not user.has_perm("wagtailadmin.access_admin"):
+        return None
+    profile = getattr(user, "wagtail_userprofile", None)  # no profile row: no choice made
+    language = profile.preferred_language if profile is not None else ""
+    return language if language in dict(settings.LANGUAGES) else None

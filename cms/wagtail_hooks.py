@@ -41,7 +41,7 @@ def _forbidden(request, reason: str):
 def _designer_only(view):
     def wrapper(request, *args, **kwargs):
         if not permissions.can_author(request.user):
-            return _forbidden(request, "Cet écran est réservé aux concepteurs pédagogiques.")
+            return _forbidden(request, _("Cet écran est réservé aux concepteurs pédagogiques."))
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -56,7 +56,7 @@ def review_index(request):
     """The footage to review: experts see theirs, designers see all."""
     user = request.user
     if not (permissions.can_author(user) or permissions.is_reviewer(user)):
-        return _forbidden(request, "La relecture des étapes est réservée aux experts et aux concepteurs.")
+        return _forbidden(request, _("La relecture des étapes est réservée aux experts et aux concepteurs."))
     footages = list(
         permissions.visible_footage(user).select_related("skills_block", "expert").order_by("-updated_at")
     )
@@ -73,7 +73,7 @@ def review_index(request):
 def review_screen(request, pk: int):
     user = request.user
     if not (permissions.can_author(user) or permissions.is_reviewer(user)):
-        return _forbidden(request, "La relecture des étapes est réservée aux experts et aux concepteurs.")
+        return _forbidden(request, _("La relecture des étapes est réservée aux experts et aux concepteurs."))
     footage = permissions.visible_footage(user).filter(pk=pk).first()
     if footage is None:
         raise Http404("Vidéo introuvable.")
@@ -111,9 +111,9 @@ def capsule_create(request, footage_id: int):
         except authoring.AuthoringError as exc:
             errors = exc.errors
         except ValueError:
-            errors = {"first_step": "Étape invalide."}
+            errors = {"first_step": _("Étape invalide.")}
         else:
-            messages.success(request, "Capsule créée en brouillon.")
+            messages.success(request, _("Capsule créée en brouillon."))
             _draft_prepared_proposals(request, made.capsule_id)
             return redirect("geste_capsule_edit", made.capsule_id)
     return TemplateResponse(
@@ -152,11 +152,12 @@ def _interaction_summary(inter: Interaction) -> str:
             ("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or []
         )
     if inter.kind == Interaction.Kind.TRUE_FALSE:
-        return "Réponse : vrai" if key.get("correct") else "Réponse : faux"
+        return _("Réponse : vrai") if key.get("correct") else _("Réponse : faux")
     if inter.kind == Interaction.Kind.ORDERING:
         return " → ".join(c.get("text", "") for c in inter.choices or [])
     if inter.kind == Interaction.Kind.CLOZE:
-        return "Réponses acceptées : " + " ; ".join(" / ".join(b) for b in key.get("blanks", []))
+        accepted = " ; ".join(" / ".join(b) for b in key.get("blanks", []))
+        return _("Réponses acceptées : %(answers)s") % {"answers": accepted}
     if inter.kind == Interaction.Kind.HOTSPOT:
         # Localised decimals (0,25 in French): the labels keep four commas from reading as one list.
         rect = (key.get("regions") or [{}])[0].get("rect", [])
@@ -165,14 +166,14 @@ def _interaction_summary(inter: Interaction) -> str:
             f"{name} {number_format(v, 2)}" for name, v in zip(names, rect, strict=False)
         )
     if inter.kind == Interaction.Kind.FREE_RECALL:
-        return "Réponse attendue : " + key.get("model_answer", "")
+        return _("Réponse attendue : %(answer)s") % {"answer": key.get("model_answer", "")}
     return ""
 
 
 def _page_state(capsule: Capsule, user=None) -> dict:
     page = getattr(capsule, "page", None)
     if page is None:
-        return {"label": "Sans page", "page": None}
+        return {"label": _("Sans page"), "page": None}
     if page.workflow_in_progress:
         state = page.current_workflow_state
         task = state.current_task_state.task.specific if state and state.current_task_state else None
@@ -182,7 +183,8 @@ def _page_state(capsule: Capsule, user=None) -> dict:
         tasks = list(state.workflow.tasks) if state else []
         ids = [t.pk for t in tasks]
         later = tasks[ids.index(task.pk) + 1:] if task is not None and task.pk in ids else []
-        return {"label": f"En validation ({task.name if task else ''})", "page": page, "in_workflow": True,
+        return {"label": _("En validation (%(task)s)") % {"task": task.name if task else ""}, "page": page,
+                "in_workflow": True,
                 "task": task.name if task else "", "can_approve": "approve" in actions,
                 "approve_publishes": not later, "next_task": later[0].name if later else ""}
     from cms.expert_check import changes_requested
@@ -191,13 +193,14 @@ def _page_state(capsule: Capsule, user=None) -> dict:
     if changes is not None:
         from cms.expert_check import changes_requested_text
 
-        return {"label": "Modifications demandées par l'expert", "page": page, "changes": changes,
+        return {"label": _("Modifications demandées par l'expert"), "page": page, "changes": changes,
                 "changes_text": changes_requested_text(changes), "live": page.live}
     if page.live and not page.has_unpublished_changes:
-        return {"label": "Publiée", "page": page, "live": True}
+        return {"label": _("Publiée"), "page": page, "live": True}
     if page.live:
-        return {"label": "Publiée, avec des modifications en brouillon", "page": page, "live": True, "drafts": True}
-    return {"label": "Brouillon", "page": page}
+        return {"label": _("Publiée, avec des modifications en brouillon"), "page": page, "live": True,
+                "drafts": True}
+    return {"label": _("Brouillon"), "page": page}
 
 
 def _form_data_for(inter: Interaction) -> dict:
@@ -247,7 +250,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "step_options": [
             {
                 "id": s.pk,
-                "label": s.title or f"Étape {i + 1}",
+                "label": s.title or _("Étape %(n)s") % {"n": i + 1},
                 "start": s.start,
                 "end": s.end,
                 "keyframe_url": storage.url(s.keyframe),
@@ -291,16 +294,18 @@ def _say_texts_saved(request, capsule: Capsule) -> None:
     version, and only a new publication (the validation circuit) changes it; a plain "saved" hid that."""
     page = getattr(capsule, "page", None)
     if page is None or not page.live:
-        messages.success(request, "Textes enregistrés.")
+        messages.success(request, _("Textes enregistrés."))
         return
     where = reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication"
-    said = "Enregistré comme brouillon : les apprenants voient encore la version publiée."
     if page.workflow_in_progress:
-        admin_messages.warning(request, f"{said} La capsule est en cours de validation.",
-                               buttons=[admin_messages.button(where, "Voir la validation en cours")])
+        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
+                                          "publiée. La capsule est en cours de validation."),
+                               buttons=[admin_messages.button(where, _("Voir la validation en cours"))])
     else:
-        admin_messages.warning(request, f"{said} Publiez pour mettre à jour (validation par l'expert, puis "
-                               "publication).", buttons=[admin_messages.button(where, "Publier la mise à jour")])
+        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
+                                          "publiée. Publiez pour mettre à jour (validation par l'expert, puis "
+                                          "publication)."),
+                               buttons=[admin_messages.button(where, _("Publier la mise à jour"))])
 
 
 @_designer_only
@@ -340,8 +345,8 @@ def _back_to_the_first_task(request, capsule: Capsule) -> None:
     workflow = state.workflow
     state.cancel(user=request.user)
     workflow.start(page, request.user)
-    messages.warning(request, f"Les questions avaient déjà été validées : la capsule repart à l'étape "
-                              f"« {tasks[0].name} » pour que l'expert voie la modification.")
+    messages.warning(request, _("Les questions avaient déjà été validées : la capsule repart à l'étape "
+                                "« %(task)s » pour que l'expert voie la modification.") % {"task": tasks[0].name})
 
 
 @_designer_only
@@ -353,8 +358,8 @@ def interaction_add(request, pk: int):
     except authoring.AuthoringError as exc:
         ctx = _edit_context(request, capsule, form_data=request.POST.dict(), errors=exc.errors)
         return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400)
-    messages.success(request, f"Interaction ajoutée : {inter.get_kind_display()} à "
-                              f"{authoring.capsule_clock_tenths(capsule, inter.time)}.")
+    messages.success(request, _("Interaction ajoutée : %(kind)s à %(at)s.") % {
+        "kind": inter.get_kind_display(), "at": authoring.capsule_clock_tenths(capsule, inter.time)})
     _back_to_the_first_task(request, capsule)
     if warning := authoring.step_time_warning(inter):
         messages.warning(request, warning)
@@ -378,11 +383,11 @@ def interaction_edit(request, pk: int, interaction_id: int):
             return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
         _back_to_the_first_task(request, capsule)
         if placed is not None:
-            messages.success(request, f"Interaction enregistrée et placée à la fin de l'étape "
-                                      f"« {placed.title or 'sans titre'} » "
-                                      f"({authoring.capsule_clock_tenths(capsule, inter.time)}).")
+            messages.success(request, _("Interaction enregistrée et placée à la fin de l'étape « %(step)s » "
+                                        "(%(at)s).") % {"step": placed.title or _("sans titre"),
+                                                        "at": authoring.capsule_clock_tenths(capsule, inter.time)})
             return redirect("geste_interaction_edit", capsule.pk, inter.pk)
-        messages.success(request, "Interaction enregistrée.")
+        messages.success(request, _("Interaction enregistrée."))
         if warning := authoring.step_time_warning(inter):
             messages.warning(request, warning)
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions")
@@ -398,10 +403,10 @@ def interaction_place_at_step_end(request, pk: int, interaction_id: int):
     capsule = get_object_or_404(Capsule, pk=pk)
     inter = get_object_or_404(Interaction.objects.select_related("step"), pk=interaction_id, capsule=capsule)
     if authoring.place_at_step_end(inter):
-        messages.success(request, f"Question placée à la fin de l'étape « {inter.step.title or 'sans titre'} » "
-                                  f"({authoring.capsule_clock_tenths(capsule, inter.time)}).")
+        messages.success(request, _("Question placée à la fin de l'étape « %(step)s » (%(at)s).") % {
+            "step": inter.step.title or _("sans titre"), "at": authoring.capsule_clock_tenths(capsule, inter.time)})
     else:
-        messages.error(request, "Cette question n'est rattachée à aucune étape.")
+        messages.error(request, _("Cette question n'est rattachée à aucune étape."))
     if request.POST.get("from") == "edit":
         return redirect("geste_interaction_edit", capsule.pk, inter.pk)
     anchor = "#drafts" if inter.draft_status == Interaction.DraftStatus.PROPOSED else "#interactions"
@@ -429,7 +434,7 @@ def interaction_delete(request, pk: int, interaction_id: int):
     back = reverse("geste_capsule_edit", args=[capsule.pk]) + "#interactions"
     if request.method == "POST" and request.POST.get("confirm") == "1":
         inter.delete()
-        messages.success(request, "Interaction supprimée.")
+        messages.success(request, _("Interaction supprimée."))
         _back_to_the_first_task(request, capsule)
         return redirect(back)
     answers = inter.attempts.count() + inter.placement_answers.count()
@@ -445,7 +450,7 @@ def interaction_delete(request, pk: int, interaction_id: int):
 def drafts_generate(request, pk: int):
     capsule = get_object_or_404(Capsule, pk=pk)
     if capsule.footage.status != Footage.Status.APPROVED:
-        messages.error(request, "Les étapes doivent être approuvées par l'expert avant de proposer des quiz.")
+        messages.error(request, _("Les étapes doivent être approuvées par l'expert avant de proposer des quiz."))
     else:
         prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
@@ -476,18 +481,19 @@ def draft_decide(request, pk: int, interaction_id: int):
     inter = get_object_or_404(Interaction, pk=interaction_id, capsule=capsule)
     decision = request.POST.get("decision")
     if decision not in ("accept", "discard"):
-        return HttpResponseForbidden("Décision inconnue.")
+        return HttpResponseForbidden(_("Décision inconnue."))
     mandatory = request.POST.get("mandatory") == "on" if "mandatory_shown" in request.POST else None
     try:
         authoring.set_draft_status(inter, decision == "accept", mandatory=mandatory)
     except authoring.AuthoringError as exc:
-        messages.error(request, " ".join(exc.errors.values()) + " Modifiez la proposition avant de l'accepter.")
+        messages.error(request, " ".join(str(e) for e in exc.errors.values()) + " "
+                       + _("Modifiez la proposition avant de l'accepter."))
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
     if decision == "accept":
-        kept = "obligatoire" if inter.mandatory else "facultative : l'apprenant peut la passer"
-        messages.success(request, f"Proposition acceptée. Question {kept}.")
+        messages.success(request, _("Proposition acceptée. Question obligatoire.") if inter.mandatory
+                         else _("Proposition acceptée. Question facultative : l'apprenant peut la passer."))
     else:
-        messages.success(request, "Proposition écartée.")
+        messages.success(request, _("Proposition écartée."))
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 
@@ -496,14 +502,14 @@ def draft_decide(request, pk: int, interaction_id: int):
 def capsule_submit(request, pk: int):
     capsule = get_object_or_404(Capsule, pk=pk)
     if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
-        messages.error(request, "Ajoutez au moins une interaction avant d'envoyer la capsule en validation.")
+        messages.error(request, _("Ajoutez au moins une interaction avant d'envoyer la capsule en validation."))
     else:
         try:
             authoring.submit_for_validation(capsule, request.user)
         except authoring.AuthoringError as exc:
             messages.error(request, " ".join(exc.errors.values()))
         else:
-            messages.success(request, "Capsule envoyée en validation à l'expert.")
+            messages.success(request, _("Capsule envoyée en validation à l'expert."))
     return redirect("geste_capsule_edit", capsule.pk)
 
 
@@ -517,17 +523,17 @@ def capsule_approve_task(request, pk: int):
     state = page.current_workflow_task_state if page is not None else None
     task = page.current_workflow_task if page is not None else None
     if state is None or task is None:
-        messages.error(request, "La capsule n'est pas en cours de validation.")
+        messages.error(request, _("La capsule n'est pas en cours de validation."))
     elif "approve" not in [a[0] for a in task.get_actions(page, request.user)]:
-        messages.error(request, f"Cette étape (« {task.name} ») attend quelqu'un d'autre : "
-                                "l'expert assigné valide d'abord.")
+        messages.error(request, _("Cette étape (« %(task)s ») attend quelqu'un d'autre : "
+                                  "l'expert assigné valide d'abord.") % {"task": task.name})
     else:
         task.on_action(state, request.user, "approve")
         page.refresh_from_db()
         if page.live and not page.workflow_in_progress:
-            messages.success(request, "Capsule validée et publiée : les apprenants peuvent la suivre.")
+            messages.success(request, _("Capsule validée et publiée : les apprenants peuvent la suivre."))
         else:
-            messages.success(request, "Étape de validation approuvée.")
+            messages.success(request, _("Étape de validation approuvée."))
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication")
 
 
@@ -665,7 +671,8 @@ def after_workflow_action(request, page):
     if permissions.can_author(request.user):
         return redirect(reverse("geste_capsule_edit", args=[capsule_id]) + "#publication")
     if request.POST.get("workflow-action-name") == "approve":
-        messages.success(request, f"Vous avez validé la capsule « {page.title} » : un concepteur va la publier.")
+        messages.success(request, _("Vous avez validé la capsule « %(title)s » : un concepteur va la publier.")
+                         % {"title": page.title})
     return redirect("wagtailadmin_home")
 
 
@@ -692,7 +699,7 @@ def refuse_direct_publish(request, page):
     ):
         return _forbidden(
             request,
-            "Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation ».",
+            _("Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation »."),
         )
     return None
 

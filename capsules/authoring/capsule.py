@@ -13,8 +13,11 @@ import re
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
@@ -45,16 +48,16 @@ INTERACTION_FIELDS = ("kind", "time", "step", "prompt", "choices", "true_false",
 # The question form's fields in error, as the summary at the form's top links to them (each message is said
 # once, under its field): the element to go to and the field's name as its label says it.
 INTERACTION_FIELD_LINKS = {
-    "kind": ("id_kind", "Type d'interaction"),
-    "time": ("id_time", "Instant"),
-    "step": ("id_step", "Étape"),
-    "prompt": ("id_prompt", "Question ou consigne"),
-    "choices": ("id_choices", "Réponses"),
-    "true_false": ("id_true_false_error", "L'affirmation est…"),
-    "hotspot": ("id_hotspot_error", "Zone à cliquer"),
-    "cloze": ("id_cloze", "Texte à trous"),
-    "model_answer": ("id_model_answer", "Réponse attendue"),
-    "feedback_wrong": ("id_feedback_wrong", "Retour si la réponse est fausse"),
+    "kind": ("id_kind", gettext_lazy("Type d'interaction")),
+    "time": ("id_time", gettext_lazy("Instant")),
+    "step": ("id_step", pgettext_lazy("étape de la capsule", "Étape")),
+    "prompt": ("id_prompt", gettext_lazy("Question ou consigne")),
+    "choices": ("id_choices", gettext_lazy("Réponses")),
+    "true_false": ("id_true_false_error", gettext_lazy("L'affirmation est…")),
+    "hotspot": ("id_hotspot_error", gettext_lazy("Zone à cliquer")),
+    "cloze": ("id_cloze", gettext_lazy("Texte à trous")),
+    "model_answer": ("id_model_answer", gettext_lazy("Réponse attendue")),
+    "feedback_wrong": ("id_feedback_wrong", gettext_lazy("Retour si la réponse est fausse")),
 }
 
 
@@ -81,7 +84,8 @@ def first_in_error(errors: dict | None, order: tuple[str, ...]) -> str | None:
 
 
 class AuthoringError(ValueError):
-    """Field name -> French message; the screen shows each next to its field."""
+    """Field name -> message (French msgid, in the admin user's language); the screen shows each next to
+    its field."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
@@ -129,15 +133,15 @@ def skills_block_page(block: SkillsBlock):
 def step_range(footage: Footage, first_step_id: int | None, last_step_id: int | None) -> list[Step]:
     steps = list(footage.steps.order_by("start"))
     if not steps:
-        raise AuthoringError({"first_step": "Cette vidéo n'a aucune étape."})
+        raise AuthoringError({"first_step": _("Cette vidéo n'a aucune étape.")})
     ids = [s.pk for s in steps]
     try:
         lo = ids.index(first_step_id) if first_step_id else 0
         hi = ids.index(last_step_id) if last_step_id else len(steps) - 1
     except ValueError:
-        raise AuthoringError({"first_step": "Étape inconnue pour cette vidéo."})
+        raise AuthoringError({"first_step": _("Étape inconnue pour cette vidéo.")})
     if hi < lo:
-        raise AuthoringError({"last_step": "La dernière étape doit venir après la première."})
+        raise AuthoringError({"last_step": _("La dernière étape doit venir après la première.")})
     return steps[lo : hi + 1]
 
 
@@ -157,11 +161,11 @@ def create_capsule(
     errors = {}
     title = (title or "").strip()
     if not title:
-        errors["title"] = "Donnez un titre à la capsule."
+        errors["title"] = _("Donnez un titre à la capsule.")
     if footage.status != Footage.Status.APPROVED:
-        errors["footage"] = "Les étapes de cette vidéo doivent d'abord être approuvées par l'expert."
+        errors["footage"] = _("Les étapes de cette vidéo doivent d'abord être approuvées par l'expert.")
     if footage.skills_block_id is None:
-        errors["footage"] = "Rattachez d'abord la vidéo à un bloc de compétences."
+        errors["footage"] = _("Rattachez d'abord la vidéo à un bloc de compétences.")
     if errors:
         raise AuthoringError(errors)
     steps = step_range(footage, first_step_id, last_step_id)
@@ -201,7 +205,7 @@ def update_capsule_texts(capsule: Capsule, *, title: str, summary: str, user=Non
     """Edit the capsule's title and summary; the page gets a new draft revision (live page untouched)."""
     title = (title or "").strip()
     if not title:
-        raise AuthoringError({"title": "Donnez un titre à la capsule."})
+        raise AuthoringError({"title": _("Donnez un titre à la capsule.")})
     capsule.title, capsule.summary = title[:255], summary.strip()
     capsule.save(update_fields=["title", "summary"])
     page = getattr(capsule, "page", None)
@@ -218,9 +222,9 @@ def submit_for_validation(capsule: Capsule, user):
     page = capsule.page.get_latest_revision_as_object()
     workflow = page.get_workflow()
     if workflow is None:
-        raise AuthoringError({"workflow": "Aucun circuit de validation n'est défini pour cette page."})
+        raise AuthoringError({"workflow": _("Aucun circuit de validation n'est défini pour cette page.")})
     if page.workflow_in_progress:
-        raise AuthoringError({"workflow": "La capsule est déjà en cours de validation."})
+        raise AuthoringError({"workflow": _("La capsule est déjà en cours de validation.")})
     page.save_revision(user=user, log_action=True)
     state = page.current_workflow_state
     if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
@@ -262,9 +266,8 @@ def capsule_clock_tenths(capsule: Capsule, footage_time: float) -> str:
 
 def time_range_error(capsule: Capsule) -> str:
     length = capsule_length(capsule)
-    seconds = f"{length:.1f}".replace(".", ",")
-    return (f"Le moment doit être entre 0 et {seconds} secondes depuis le début de la capsule "
-            f"(0:00,0 – {clock_tenths(length)}).")
+    return _("Le moment doit être entre 0 et %(seconds)s secondes depuis le début de la capsule "
+             "(0:00,0 – %(end)s).") % {"seconds": number_format(round(length, 1), 1), "end": clock_tenths(length)}
 
 
 # --- interactions -----------------------------------------------------------------------------
@@ -275,40 +278,42 @@ def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        errors[name] = f"{label} : un nombre est attendu."
+        errors[name] = _("%(label)s : un nombre est attendu.") % {"label": label}
         return None
 
 
 # A decimal number as a person types it: "0,25" (as every screen writes it) or "0.25"; no exponent, no
 # "inf" or "nan" (which float() would take).
 DECIMAL = re.compile(r"^-?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-HOTSPOT_FIELDS = {"x": "x (bord gauche)", "y": "y (bord haut)", "w": "largeur", "h": "hauteur"}
+HOTSPOT_FIELDS = {"x": gettext_lazy("x (bord gauche)"), "y": gettext_lazy("y (bord haut)"),
+                  "w": gettext_lazy("largeur"), "h": gettext_lazy("hauteur")}
 
 
 def hotspot_rect(data: dict, errors: dict) -> list[float] | None:
     """The click zone typed or drawn in the form: x, y, width, height as fractions of the picture,
-    written with a decimal comma or point. French messages in ``errors``; None when it is not a zone."""
+    written with a decimal comma or point. Messages (the admin user's language) in ``errors``; None when
+    it is not a zone."""
     raw = {k: str(data.get(f"hotspot_{k}", "") or "").strip() for k in HOTSPOT_FIELDS}
     if not any(raw.values()):
-        errors["hotspot"] = "Tracez la zone à cliquer sur l'image, ou saisissez-la."
+        errors["hotspot"] = _("Tracez la zone à cliquer sur l'image, ou saisissez-la.")
         return None
     values = {}
     for k, label in HOTSPOT_FIELDS.items():
         if not DECIMAL.match(raw[k]):
-            errors[f"hotspot_{k}"] = (f"Zone, {label} : un nombre entre 0 et 1 est attendu, par exemple 0,25 "
-                                      "(virgule ou point).")
+            errors[f"hotspot_{k}"] = _("Zone, %(label)s : un nombre entre 0 et 1 est attendu, par exemple 0,25 "
+                                       "(virgule ou point).") % {"label": label}
         else:
             values[k] = float(raw[k].replace(",", "."))
     if len(values) < len(HOTSPOT_FIELDS):
         return None
     x, y, w, h = (values[k] for k in HOTSPOT_FIELDS)
     if not (0 <= x <= 1 and 0 <= y <= 1):
-        errors["hotspot"] = "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."
+        errors["hotspot"] = _("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")
     elif not (w > 0 and h > 0):
-        errors["hotspot"] = "Zone : la largeur et la hauteur doivent être plus grandes que 0."
+        errors["hotspot"] = _("Zone : la largeur et la hauteur doivent être plus grandes que 0.")
     elif x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
-        errors["hotspot"] = ("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas "
-                             "dépasser 1).")
+        errors["hotspot"] = _("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas "
+                              "dépasser 1).")
     else:
         return [x, y, w, h]
     return None
@@ -375,6 +380,12 @@ def cloze_as_text(interaction: Interaction) -> str:
     return text
 
 
+def in_capsule_language(capsule: Capsule):
+    """What learners read (a default prompt, a default feedback) is written in the capsule's language (its
+    footage's commentary), whatever the language of the designer's admin."""
+    return translation.override(getattr(capsule.footage, "language", "") or "fr")
+
+
 def capsule_steps(capsule: Capsule) -> list[Step]:
     return list(capsule.steps().order_by("start"))
 
@@ -387,14 +398,14 @@ def apply_interaction_form(
     errors: dict[str, str] = {}
     kind = data.get("kind") or (interaction.kind if interaction else "")
     if kind not in KINDS_AUTHORED:
-        raise AuthoringError({"kind": "Choisissez un type d'interaction."})
+        raise AuthoringError({"kind": _("Choisissez un type d'interaction.")})
     prompt = (data.get("prompt") or "").strip()
     steps = capsule_steps(capsule)
     step = None
     if data.get("step"):
         step = next((s for s in steps if str(s.pk) == str(data["step"])), None)
         if step is None:
-            errors["step"] = "Cette étape n'appartient pas à la capsule."
+            errors["step"] = _("Cette étape n'appartient pas à la capsule.")
     # The form's time counts from the capsule's start (0 .. its length); it is stored on the footage's clock.
     # Left empty with a step chosen, it is that step's end: the learner has just seen the gesture (a default
     # of 0:00 asked before anything was watched). authoring.js writes the same into the field.
@@ -404,7 +415,7 @@ def apply_interaction_form(
         time = None
         errors["time"] = _("Indiquez l'instant, ou choisissez une étape : la question se placera à sa fin.")
     else:
-        time = _float(data, "time", errors, "Instant")
+        time = _float(data, "time", errors, _("Instant"))
         if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
             errors["time"] = time_range_error(capsule)
             time = None
@@ -420,28 +431,29 @@ def apply_interaction_form(
         parsed = parse_choices(data.get("choices", ""))
         n_right = sum(c["correct"] for c in parsed)
         if len(parsed) < 2:
-            errors["choices"] = "Il faut au moins deux réponses, une par ligne."
+            errors["choices"] = _("Il faut au moins deux réponses, une par ligne.")
         elif kind == Interaction.Kind.SINGLE_CHOICE and n_right != 1:
-            errors["choices"] = "Marquez exactement une bonne réponse d'un astérisque (*)."
+            errors["choices"] = _("Marquez exactement une bonne réponse d'un astérisque (*).")
         elif kind == Interaction.Kind.MULTIPLE_CHOICE and n_right < 1:
-            errors["choices"] = "Marquez au moins une bonne réponse d'un astérisque (*)."
+            errors["choices"] = _("Marquez au moins une bonne réponse d'un astérisque (*).")
         choices = [{k: v for k, v in c.items() if k != "correct"} for c in parsed]
         answer_key = {"correct": [c["id"] for c in parsed if c["correct"]]}
     elif kind == Interaction.Kind.TRUE_FALSE:
         answer = data.get("true_false")
         if answer not in ("true", "false"):
-            errors["true_false"] = "Indiquez si l'affirmation est vraie ou fausse."
+            errors["true_false"] = _("Indiquez si l'affirmation est vraie ou fausse.")
         answer_key = {"correct": answer == "true"}
     elif kind == Interaction.Kind.ORDERING:
         if len(steps) < 2:
-            errors["kind"] = "Il faut au moins deux étapes dans la capsule pour les remettre dans l'ordre."
-        choices = [
-            {"id": f"s{s.pk}", "text": s.title or f"Étape {i + 1}", "image": s.keyframe}
-            for i, s in enumerate(steps)
-        ]
+            errors["kind"] = _("Il faut au moins deux étapes dans la capsule pour les remettre dans l'ordre.")
+        with in_capsule_language(capsule):  # what the learner reads: the capsule's language, not the admin's
+            choices = [
+                {"id": f"s{s.pk}", "text": s.title or _("Étape %(n)s") % {"n": i + 1}, "image": s.keyframe}
+                for i, s in enumerate(steps)
+            ]
+            if not prompt:
+                prompt = _("Remettez les étapes dans l'ordre.")
         answer_key = {"order": [c["id"] for c in choices]}
-        if not prompt:
-            prompt = "Remettez les étapes dans l'ordre."
     elif kind == Interaction.Kind.HOTSPOT:
         rect = hotspot_rect(data, errors)
         if rect is not None:
@@ -450,18 +462,18 @@ def apply_interaction_form(
             data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
         )
         if not image:
-            errors["hotspot"] = "Aucune image clé pour cette étape : choisissez une autre étape."
+            errors["hotspot"] = _("Aucune image clé pour cette étape : choisissez une autre étape.")
     elif kind == Interaction.Kind.CLOZE:
         prompt, blanks = parse_cloze(data.get("cloze") or prompt)
         if not blanks:
-            errors["cloze"] = "Mettez au moins un mot entre crochets, par exemple [joint]."
+            errors["cloze"] = _("Mettez au moins un mot entre crochets, par exemple [joint].")
         answer_key = {"blanks": blanks}
     elif kind == Interaction.Kind.FREE_RECALL:
         answer_key = {"model_answer": (data.get("model_answer") or "").strip()}
         if not answer_key["model_answer"]:
-            errors["model_answer"] = "Donnez la réponse attendue, que l'apprenant comparera à la sienne."
+            errors["model_answer"] = _("Donnez la réponse attendue, que l'apprenant comparera à la sienne.")
     if not prompt:
-        errors["prompt"] = "Écrivez la question ou la consigne."
+        errors["prompt"] = _("Écrivez la question ou la consigne.")
     errors.update(
         wrong_feedback_errors(kind, choices, answer_key, (data.get("feedback_wrong") or "").strip())
     )
@@ -474,7 +486,8 @@ def apply_interaction_form(
     inter.feedback_correct = (data.get("feedback_correct") or "").strip()
     inter.feedback_wrong = (data.get("feedback_wrong") or "").strip()
     if kind == Interaction.Kind.FREE_RECALL and not inter.feedback_correct:
-        inter.feedback_correct = f"Réponse attendue : {answer_key['model_answer']}"
+        with in_capsule_language(capsule):  # the learner's feedback: the capsule's language
+            inter.feedback_correct = _("Réponse attendue : %(answer)s") % {"answer": answer_key["model_answer"]}
     inter.mandatory = _bool(data, "mandatory")
     inter.replay_step_on_wrong = _bool(data, "replay_step_on_wrong")
     if "shuffle_choices_shown" in data:  # the box was on the form (unchecked sends nothing)
@@ -488,18 +501,19 @@ def apply_interaction_form(
 
 def before_step_warning(interaction: Interaction, capsule: Capsule | None = None) -> dict | None:
     """When a question is timed before the start of the step it asks about, the learner is asked before
-    seeing the gesture: a French warning (saving is not refused, a prediction question may be wanted) and
-    where « Placer à la fin de l'étape » would put it. Read from the saved question; None otherwise.
+    seeing the gesture: a warning in the admin user's language (saving is not refused, a prediction question
+    may be wanted) and where « Placer à la fin de l'étape » would put it. Read from the saved question; None otherwise.
     ``message`` is plain text (the step title is the designer's input): templates escape it."""
     step = interaction.step
     if step is None or interaction.time >= step.start - 0.01:
         return None
     capsule = capsule or interaction.capsule
     at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
-    title = step.title or "sans titre"
+    title = step.title or _("sans titre")
     return {
-        "message": (f"Cette question apparaît à {at(interaction.time)}, avant l'étape « {title} » qu'elle "
-                    f"concerne (début {at(step.start)}). L'apprenant n'aura pas encore vu le geste."),
+        "message": _("Cette question apparaît à %(at)s, avant l'étape « %(step)s » qu'elle concerne (début "
+                     "%(start)s). L'apprenant n'aura pas encore vu le geste.")
+        % {"at": at(interaction.time), "step": title, "start": at(step.start)},
         "step_title": title,
         "step_end": at(step_end_time(capsule, step)),
     }
@@ -533,8 +547,8 @@ def form_placed_at_step_end(capsule: Capsule, data: dict, interaction: Interacti
 
 
 def step_time_warning(interaction: Interaction) -> str | None:
-    """A French warning (the question is saved all the same) when its time lies outside the step the
-    designer chose: just after that step's end it stays with it for the learner (loop, step list), further
+    """A warning in the admin user's language (the question is saved all the same) when its time lies outside
+    the step the designer chose: just after that step's end it stays with it for the learner (loop, step list), further
     away it goes with the step where it lies. None when the time lies in the chosen step (or none chosen)."""
     step = interaction.step
     if step is None or step.start - 0.01 <= interaction.time <= step.end + 0.01:
@@ -543,17 +557,20 @@ def step_time_warning(interaction: Interaction) -> str | None:
         return before["message"]
     capsule = interaction.capsule
     at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
-    where = (f"L'instant de la question ({at(interaction.time)}) est en dehors de l'étape choisie "
-             f"« {step.title or 'sans titre'} » ({at(step.start)} – {at(step.end)}).")
+    where = {"at": at(interaction.time), "step": step.title or _("sans titre"), "start": at(step.start),
+             "end": at(step.end)}
     if step.end < interaction.time <= step.end + STEP_GRACE_AFTER_END_S:
-        return f"{where} Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est voulu."
-    return (f"{where} Pour l'apprenant, elle comptera avec l'étape où elle tombe : "
-            "corrigez l'instant ou l'étape si ce n'est pas voulu.")
+        return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
+                 "%(end)s). Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est "
+                 "voulu.") % where
+    return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
+             "%(end)s). Pour l'apprenant, elle comptera avec l'étape où elle tombe : corrigez l'instant ou "
+             "l'étape si ce n'est pas voulu.") % where
 
 
 def placement_warning(interaction: Interaction) -> str | None:
-    """A French warning (not a refusal) for a question at 0:00 of a capsule that has steps (asked before
-    anything was watched), or outside every step (no step owns it: no loop, no « Revoir l'étape »).
+    """A warning (not a refusal, the admin user's language) for a question at 0:00 of a capsule that has steps
+    (asked before anything was watched), or outside every step (no step owns it: no loop, no « Revoir l'étape »).
     None when the capsule has no step or the question lies in one after its start."""
     capsule = interaction.capsule
     steps = capsule_steps(capsule)
@@ -577,24 +594,24 @@ def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feed
     errors = {}
     hit = leaked_answer(feedback_wrong, answers)
     if hit:
-        errors["feedback_wrong"] = (
-            f"Ce retour donne la réponse (« {hit} ») : indiquez plutôt ce qu'il faut revoir "
+        errors["feedback_wrong"] = _(
+            "Ce retour donne la réponse (« %(answer)s ») : indiquez plutôt ce qu'il faut revoir "
             "(l'étape à rejouer, le moment de la vidéo)."
-        )
+        ) % {"answer": hit}
     correct = (answer_key or {}).get("correct")
     right = {str(i) for i in correct} if isinstance(correct, list) else set()
     for c in choices:
         hit = None if str(c.get("id")) in right else leaked_answer(c.get("feedback", ""), answers)
         if hit:
-            errors["choices"] = (
-                f"Le retour de la réponse fausse « {c.get('text', '')} » donne la bonne réponse (« {hit} ») : "
+            errors["choices"] = _(
+                "Le retour de la réponse fausse « %(choice)s » donne la bonne réponse (« %(answer)s ») : "
                 "indiquez plutôt ce qu'il faut revoir."
-            )
+            ) % {"choice": c.get("text", ""), "answer": hit}
             break
     return errors
 
 
-ZONE_TO_DRAW = ("La zone de cette question a été placée d'office (là où les mains bougent, ou au centre de "
+ZONE_TO_DRAW = gettext_lazy("La zone de cette question a été placée d'office (là où les mains bougent, ou au centre de "
                 "l'image) : presque tout appui sur l'image serait compté juste. Tracez la bonne zone sur "
                 "l'image.")
 
@@ -623,7 +640,7 @@ def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | N
     A proposal whose wrong-answer feedback gives the answer away cannot be accepted as it is, nor a
     click-zone question whose zone the designer has not drawn."""
     if accept and zone_to_draw(interaction):
-        raise AuthoringError({"answer_key": ZONE_TO_DRAW})
+        raise AuthoringError({"answer_key": str(ZONE_TO_DRAW)})
     if accept:
         errors = wrong_feedback_errors(
             interaction.kind, interaction.choices or [], interaction.answer_key or {}, interaction.feedback_wrong

@@ -12,6 +12,8 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from capsules.models import Capsule, Interaction, PlacementQuestion, SkillsBlock
 from capsules.permissions import can_author
@@ -69,20 +71,23 @@ def save_selection(block: SkillsBlock, interaction_ids: set[int]) -> int:
 def selection_view(request, block_id: int):
     """Admin screen: the block's questions by capsule, drafted ones ticked, accepted ones marked."""
     if not can_author(request.user):
-        return HttpResponseForbidden("Réservé aux concepteurs pédagogiques.")
+        return HttpResponseForbidden(_("Réservé aux concepteurs pédagogiques."))
     block = get_object_or_404(SkillsBlock, pk=block_id)
     message = ""
     if request.method == "POST":
         if "draft" in request.POST:
             made = draft_selection(block)
-            message = f"{len(made)} question(s) proposée(s) : vérifiez puis enregistrez la sélection."
+            message = ngettext("%(n)s question proposée : vérifiez puis enregistrez la sélection.",
+                               "%(n)s questions proposées : vérifiez puis enregistrez la sélection.",
+                               len(made)) % {"n": len(made)}
         else:
             ids = {int(v) for v in request.POST.getlist("interaction") if v.isdigit()}
             kept = save_selection(block, ids)
-            message = f"Sélection enregistrée : {kept} question(s) au positionnement."
             return redirect(request.path + "?ok=" + str(kept))
     elif request.GET.get("ok"):
-        message = f"Sélection enregistrée : {request.GET['ok']} question(s) au positionnement."
+        kept = int(request.GET["ok"]) if request.GET["ok"].isdigit() else 0
+        message = ngettext("Sélection enregistrée : %(n)s question au positionnement.",
+                           "Sélection enregistrée : %(n)s questions au positionnement.", kept) % {"n": kept}
     existing = {q.interaction_id: q for q in PlacementQuestion.objects.filter(interaction__capsule__skills_block=block)}
     rows = [(capsule, [(i, existing.get(i.pk)) for i in items]) for capsule, items in candidates(block).items()]
     return TemplateResponse(request, "capsules/admin/placement_selection.html",
@@ -92,7 +97,7 @@ def selection_view(request, block_id: int):
 def selection_index(request):
     """Every skills block with how many placement questions are accepted, to open one's selection."""
     if not can_author(request.user):
-        return HttpResponseForbidden("Réservé aux concepteurs pédagogiques.")
+        return HttpResponseForbidden(_("Réservé aux concepteurs pédagogiques."))
     blocks = SkillsBlock.objects.select_related("certification").annotate(
         accepted=Count("capsules__interactions__placement", filter=Q(capsules__interactions__placement__accepted=True)))
     return TemplateResponse(request, "capsules/admin/placement_index.html", {"blocks": blocks})

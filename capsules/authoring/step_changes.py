@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from capsules import learner_steps
 from capsules.authoring import drafting
@@ -79,7 +80,8 @@ def label_steps(capsule: Capsule, interactions: list[Interaction]) -> None:
             inter.step_label = ""
             continue
         n = in_capsule.index(step) + 1
-        inter.step_label = f"Étape {n} — {step.title}" if step.title else f"Étape {n}"
+        inter.step_label = (_("Étape %(n)s — %(title)s") % {"n": n, "title": step.title} if step.title
+                            else _("Étape %(n)s") % {"n": n})
 
 
 def dismiss(interaction: Interaction) -> None:

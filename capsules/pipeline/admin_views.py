@@ -26,6 +26,7 @@ from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
 from capsules.pipeline.cleanup import purge_now_and_then
 from capsules.pipeline.ingest import earlier_upload, ingest_file, sha256_file
+from capsules.pipeline.messages import shown
 from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, downstream, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
@@ -84,8 +85,9 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             "status_label": stage.get_status_display(), "progress": round(stage.progress, 1),
             "attempts": stage.attempts, "duration": stage.duration_seconds,
             # A skipped stage's message is information ("no audio track"), not an error.
-            "error": stage.error_message if stage.status != StageRun.Status.SKIPPED else "",
-            "note": stage.error_message if stage.status == StageRun.Status.SKIPPED else "",
+            # Stored in French as written; shown in the reader's language (capsules/pipeline/messages.py).
+            "error": shown(stage.error_message) if stage.status != StageRun.Status.SKIPPED else "",
+            "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED else "",
             "retryable": not busy and retryable(stage, stale_before),
         })
     return rows
@@ -96,7 +98,7 @@ def run_payload(footage: Footage) -> dict:
     return {
         "footage": footage.pk, "status": footage.status, "status_label": footage.get_status_display(),
         "run": None if run is None else {"id": run.pk, "status": run.status, "status_label": run.get_status_display(),
-                                         "error": run.error_message},
+                                         "error": shown(run.error_message)},
         "stages": stage_rows(run),
     }
 
@@ -373,7 +375,7 @@ def upload_complete(request, upload_id: str):
                                       expert=expert)
             except MediaError as exc:
                 state.delete()
-                return JsonResponse({"error": exc.message}, status=422)
+                return JsonResponse({"error": shown(exc.message)}, status=422)
             state.delete()
     except uploads.UploadGone:
         raise Http404 from None

@@ -6,6 +6,8 @@
 
   const root = document.getElementById("geste-author");
   if (!root) return;
+  // The admin user's language (capsules/static/capsules/i18n.js; French when the page carries no catalogue).
+  const { gettext } = globalThis.gesteI18n || { gettext: (s, p) => (p ? s.replace(/%\((\w+)\)s/g, (a, k) => (k in p ? String(p[k]) : a)) : s) };
   const $ = (sel, scope = root) => scope.querySelector(`[data-role="${sel}"]`);
   const video = $("video");
   const timeline = $("timeline");
@@ -133,9 +135,9 @@
   function checkTime(shown) {
     const t = readTime(), max = parseFloat(timeInput.dataset.max);
     let msg = "";
-    if (!String(timeInput.value).trim()) msg = "Indiquez l'instant en secondes, par exemple 4,5.";
-    else if (Number.isNaN(t)) msg = "L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).";
-    else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || `L'instant doit être entre 0 et ${String(max).replace(".", ",")} secondes.`;
+    if (!String(timeInput.value).trim()) msg = gettext("Indiquez l'instant en secondes, par exemple 4,5.");
+    else if (Number.isNaN(t)) msg = gettext("L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).");
+    else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || gettext("L'instant doit être entre 0 et %(max)s secondes.", { max: String(max).replace(".", ",") });
     timeInput.setCustomValidity(msg);
     if (!msg) timeInput.removeAttribute("aria-invalid");
     if (timeError && (shown || !msg)) {
@@ -227,19 +229,19 @@
   /* The zone's French messages (the browser's own came in its language, and its number field showed
    * "0.55"): kept as the wrong field's validity, shown under the fields once one is left. The form is
    * still sent (novalidate): the server checks the zone again. */
-  const NAMES = { x: "x (bord gauche)", y: "y (bord haut)", w: "largeur", h: "hauteur" };
+  const NAMES = { x: gettext("x (bord gauche)"), y: gettext("y (bord haut)"), w: gettext("largeur"), h: gettext("hauteur") };
   const zoneError = $("hotspot-error", form);
   function zoneProblem() {
     const raw = ["x", "y", "w", "h"].map((n) => String(field(n).value).trim());
     if (!raw.some(Boolean)) return null;  // not drawn yet: said by the server if sent so
     const bad = ["x", "y", "w", "h"].find((n) => Number.isNaN(readDecimal(field(n))));
-    if (bad) return [bad, `Zone, ${NAMES[bad]} : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point).`];
+    if (bad) return [bad, gettext("Zone, %(label)s : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point).", { label: NAMES[bad] })];
     const [x, y, w, h] = readRect();
-    if (!(x >= 0 && x <= 1)) return ["x", "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."];
-    if (!(y >= 0 && y <= 1)) return ["y", "Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25)."];
-    if (!(w > 0)) return ["w", "Zone : la largeur et la hauteur doivent être plus grandes que 0."];
-    if (!(h > 0)) return ["h", "Zone : la largeur et la hauteur doivent être plus grandes que 0."];
-    const over = "Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas dépasser 1).";
+    if (!(x >= 0 && x <= 1)) return ["x", gettext("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
+    if (!(y >= 0 && y <= 1)) return ["y", gettext("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
+    if (!(w > 0)) return ["w", gettext("Zone : la largeur et la hauteur doivent être plus grandes que 0.")];
+    if (!(h > 0)) return ["h", gettext("Zone : la largeur et la hauteur doivent être plus grandes que 0.")];
+    const over = gettext("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas dépasser 1).");
     if (x + w > 1 + 1e-9) return ["w", over];
     if (y + h > 1 + 1e-9) return ["h", over];
     return null;
