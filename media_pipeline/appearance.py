@@ -6,8 +6,8 @@ Apache-2.0, SHA-256 checked, read from the installed package by path, never down
 numpy (no torch: the file is PyTorch's legacy pickle, read by a restricted unpickler that builds only
 arrays). ``appearance_series`` samples a video a few times a second and keeps, per sample, the network's
 last feature map (1280 channels, ReLU6) average-pooled over a 3x3 grid of cells; ``appearance_features``
-turns the samples into per-frame columns, ``appearance_change`` the distance between the mean
-embeddings over ``window`` seconds before and after each sample in units of the clip's own spread.
+turns the samples into a per-frame column, ``appearance_change`` the distance between the mean
+embeddings over ``window`` seconds before and after each sample (absolute, or in units of the clip's spread).
 ``kernel_cpd`` can use it to veto or add change points (``SegmentSettings.appearance_veto`` /
 ``appearance_boost``, off by default: see docs/ARCHITECTURE.md, Segmentation).
 """
@@ -292,17 +292,18 @@ def hand_cell_weights(hand_x: np.ndarray, hand_y: np.ndarray, width: float = 0.2
     return np.exp(-0.5 * d2 / width**2)
 
 
-def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5) -> np.ndarray:
+def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5, relative: bool = True) -> np.ndarray:
     """Per sample, the distance between the mean (L2-normalised) embeddings over ``window`` seconds
     before and after it, over the clip's spread (root mean square distance of its samples to the
-    clip's mean): 1 is a change as large as the clip's typical difference from its average look."""
+    clip's mean): 1 is a change as large as the clip's typical difference from its average look.
+    ``relative=False``: the plain distance (0-2, cosine geometry), comparable across clips."""
     n = len(times)
     out = np.zeros(n)
     if n < 3:
         return out
     e = emb.astype(np.float64)
     e = e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-9)
-    spread = math.sqrt(float(((e - e.mean(axis=0)) ** 2).sum(axis=1).mean())) + 1e-3
+    spread = math.sqrt(float(((e - e.mean(axis=0)) ** 2).sum(axis=1).mean())) + 1e-3 if relative else 1.0
     for s, t in enumerate(times):
         before = (times >= t - window) & (times < t)
         after = (times >= t) & (times < t + window)
@@ -312,21 +313,22 @@ def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5) -
 
 
 def appearance_features(
-    series: AppearanceSeries, frame_times: np.ndarray, window: float = 1.5, region: np.ndarray | None = None
+    series: AppearanceSeries,
+    frame_times: np.ndarray,
+    window: float = 1.5,
+    region: np.ndarray | None = None,
+    relative: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Per-frame columns: ``appearance_change`` of the whole frame, and ``appearance_region_change`` of the
-    cells weighted by ``region`` ((S, 9) or (9,); default: the lower two rows, the working field)."""
+    """Per-frame ``appearance_change`` (what ``kernel_cpd``'s appearance knobs read): the change of the cells
+    weighted by ``region`` ((S, 9) or (9,); default: the lower two rows, the working field), absolute by
+    default (the variant measured best on the tuning sets: docs/ARCHITECTURE.md)."""
     n = len(frame_times)
-    out = {"appearance_change": np.zeros(n), "appearance_region_change": np.zeros(n)}
+    out = {"appearance_change": np.zeros(n)}
     if len(series.times) < 3 or n == 0:
         return out
     field = np.repeat((np.arange(GRID) >= 1).astype(np.float32), GRID)
+    emb = series.region(field if region is None else region)
     out["appearance_change"] = np.interp(
-        frame_times, series.times, appearance_change(series.times, series.region(), window)
-    )
-    out["appearance_region_change"] = np.interp(
-        frame_times,
-        series.times,
-        appearance_change(series.times, series.region(field if region is None else region), window),
+        frame_times, series.times, appearance_change(series.times, emb, window, relative=relative)
     )
     return out

@@ -1,13 +1,15 @@
 """Appearance cue experiment (branch seg24): what is being worked on, as a change-point veto or booster.
 
-    python -m tests.benchmarks.bench_appearance [--final] [--only real] [--fps 2] [--pass-only] \
+    python -m tests.benchmarks.bench_appearance [--final] [--only real] [--fps 2] [--pass-only | --sep] \
         veto=V | boost=B | veto=V,region=field,win=2 ...
 
 Reads the motion cache (``tests/benchmarks/motion_cache.py``) and adds to each clip's motion the
 ``appearance_change`` column of ``media_pipeline.appearance`` (EfficientNet-Lite0's embedding, 3x3 cells,
 sampled at ``--fps``; the pass over each clip is cached: ``var/motion-cache/appearance-NAME-FPS.pkl``).
 ``region``: ``frame`` (whole frame, default), ``field`` (lower two rows of cells), ``hand`` (cells round the
-hand-colour position of the motion's ``hand_x``/``hand_y``); ``win``: seconds before/after (1.5).
+hand-colour position of the motion's ``hand_x``/``hand_y``); ``win``: seconds before/after (1.5); ``norm``:
+``rel`` (in units of the clip's spread, default) or ``abs`` (plain distance, 0-2; measured best:
+``veto=0.40,norm=abs,region=field``).
 Tuning sets: synthetic 1-30 (640x360), egocam 1-50, the real dev half's working clips; ``--final`` adds the
 held-out sets (read once). Per-clip means of transition F1 ±1 s / F1@10 / F1@50 / coverage,
 (predicted / true steps), as ``bench_grasp``; then, per set, the appearance change at the base segmenter's
@@ -52,7 +54,7 @@ def series_of(name: str, items, fps: float) -> dict[str, AppearanceSeries | None
     return {str(it.key): None if cache[str(it.key)] is None else AppearanceSeries(*cache[str(it.key)]) for it in items}
 
 
-def change_column(it, s: AppearanceSeries, region: str, win: float) -> np.ndarray:
+def change_column(it, s: AppearanceSeries, region: str, win: float, rel: bool = True) -> np.ndarray:
     """Per-frame appearance change of ``region`` (sample changes interpolated to the motion's frames)."""
     frame_times = np.arange(len(it.motion.times)) / it.motion.fps
     if region == "frame":
@@ -66,16 +68,16 @@ def change_column(it, s: AppearanceSeries, region: str, win: float) -> np.ndarra
         emb = s.region(hand_cell_weights(hx, hy))
     else:
         raise ValueError(region)
-    return np.interp(frame_times, s.times, appearance_change(s.times, emb, win))
+    return np.interp(frame_times, s.times, appearance_change(s.times, emb, win, relative=rel))
 
 
-def set_column(sets, series, region: str, win: float, memo: dict) -> None:
+def set_column(sets, series, region: str, win: float, memo: dict, rel: bool = True) -> None:
     for n, items in sets.items():
         for it in items:
-            key = (n, str(it.key), region, win)
+            key = (n, str(it.key), region, win, rel)
             if key not in memo:
                 s = series[n][str(it.key)]
-                memo[key] = None if s is None or len(s.times) < 3 else change_column(it, s, region, win)
+                memo[key] = None if s is None or len(s.times) < 3 else change_column(it, s, region, win, rel)
             if memo[key] is None:
                 it.motion.features.pop("appearance_change", None)
             else:
@@ -128,25 +130,26 @@ def main() -> None:
         return
     memo: dict = {}
     base = SegmentSettings()
-    for region in ("frame", "field", "hand"):
-        for win in (1.5, 2.0):
-            set_column(sets, series, region, win, memo)
-            line = []
-            for n, items in sets.items():
-                r, w = separation(items, base)
-                line.append(
-                    f"{n} right {np.median(r) if r else float('nan'):.2f} (n={len(r)}) false "
-                    f"{np.median(w) if w else float('nan'):.2f} (n={len(w)}) AUC {auc(r, w):.2f}"
-                )
-            print(f"# separation {region} win {win}: " + " | ".join(line), flush=True)
-    variants = [("base", base, "frame", 1.5)]
+    for region, win, rel in [(r, w, True) for r in ("frame", "field", "hand") for w in (1.5, 2.0)] + [
+        (r, 1.5, False) for r in ("frame", "field", "hand")
+    ]:
+        set_column(sets, series, region, win, memo, rel)
+        line = []
+        for n, items in sets.items():
+            r, w = separation(items, base)
+            line.append(
+                f"{n} right {np.median(r) if r else float('nan'):.2f} (n={len(r)}) false "
+                f"{np.median(w) if w else float('nan'):.2f} (n={len(w)}) AUC {auc(r, w):.2f}"
+            )
+        print(f"# separation {region} win {win}{'' if rel else ' absolute'}: " + " | ".join(line), flush=True)
+    variants = [("base", base, "frame", 1.5, True)]
     keys = {"veto": "appearance_veto", "boost": "appearance_boost", "dur": "appearance_max_duration"}
     for a in args:
         kv = dict(p.split("=") for p in a.split(","))
-        region, win = kv.pop("region", "frame"), float(kv.pop("win", 1.5))
-        variants.append((a, replace(base, **{keys[k]: float(v) for k, v in kv.items()}), region, win))
-    for label, st, region, win in variants:
-        set_column(sets, series, region, win, memo)
+        region, win, rel = kv.pop("region", "frame"), float(kv.pop("win", 1.5)), kv.pop("norm", "rel") == "rel"
+        variants.append((a, replace(base, **{keys[k]: float(v) for k, v in kv.items()}), region, win, rel))
+    for label, st, region, win, rel in variants:
+        set_column(sets, series, region, win, memo, rel)
         out, means = [], []
         for n, items in sets.items():
             r, npred, ntrue = run(items, st)
