@@ -165,6 +165,24 @@ def _grasp_filter(bk: list[int], weak: list[int], motion, a: int, b: int, settin
     return sorted(out)
 
 
+def _appearance_filter(bk: list[int], weak: list[int], motion, a: int, b: int, settings) -> list[int]:
+    """Veto change points where what is worked on looked the same, add weak ones where it changed
+    (experiment, off by default)."""
+    change = np.asarray(motion.features.get("appearance_change", []), float)
+    if len(change) != len(motion.times) or float(change.max(initial=0.0)) <= 0:
+        return bk
+    r = max(1, int(round(motion.fps)))
+    out = list(bk)
+    if settings.appearance_veto > 0:
+        out = [i for i in out if change[max(a, i - r):min(b, i + r)].max(initial=0) >= settings.appearance_veto]
+    if settings.appearance_boost > 0:
+        for i in weak:
+            near = change[max(a, i - r):min(b, i + r)].max(initial=0)
+            if near >= settings.appearance_boost and all(abs(i - o) > 2 * r for o in out):
+                out.append(i)
+    return sorted(out)
+
+
 def _cpd(x: np.ndarray, min_size: int, pen: float, pool: int = 1) -> list[int]:
     """Kernel change points (frame indices into x). Exact kernel CPD costs O(n^2), so the
     features are first averaged over ``pool`` frames: an hour of footage stays seconds."""
@@ -603,6 +621,10 @@ class KernelCPDSegmenter:
                     and contrast >= 0.35:
                 bk = _grasp_filter(bk, [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)], motion, a, b,
                                    settings)
+            if (settings.appearance_veto > 0 or settings.appearance_boost > 0) \
+                    and duration <= settings.appearance_max_duration and contrast >= 0.35:
+                bk = _appearance_filter(bk, [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)], motion, a,
+                                        b, settings)
             conf = {i: 0.7 for i in bk}
             if cues and contrast >= 0.35:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
