@@ -76,12 +76,12 @@ def test_progress_dropped_as_the_page_closes_reaches_the_server_on_the_next_load
         return row is not None and _covers(row.watched, 0.5, 6.0)
 
     assert _wait_for_db(page, arrived), Progress.objects.filter(user=user, capsule=capsule).values_list("watched")
-    # Acknowledged: nothing about it is left queued on the device.
-    queued = page.evaluate(
+    # Acknowledged: nothing about it is left queued on the device (once the server's answer is in).
+    page.wait_for_function(
         "Object.keys(localStorage).filter(k => k.startsWith('geste:queue'))"
-        ".flatMap(k => JSON.parse(localStorage.getItem(k) || '[]')).filter(q => q.kind === 'progress').length"
+        ".flatMap(k => JSON.parse(localStorage.getItem(k) || '[]')).filter(q => q.kind === 'progress').length === 0",
+        timeout=10000,
     )
-    assert queued == 0
     leave(page)
     assert not errors, errors
 
