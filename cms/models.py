@@ -96,6 +96,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         """The block's live capsules in order, each with the learner's completion and, when completed, the
         mandatory questions of it the block's badge still needs right."""
         from capsules.learning.placement import learner_path
+        from capsules.learning.practice import with_practice
         from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
         from capsules.recognition.portfolio import block_badge
@@ -118,7 +119,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
 
         context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg)) for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
-        context["learner_path"] = learner_path(request.user, self.skills_block)
+        context["learner_path"] = with_practice(learner_path(request.user, self.skills_block), request.user)
         context["block_badge"] = badge
         return context
 

@@ -35,6 +35,7 @@ MIN_SENTENCE_PROBABILITY = 0.6  # mean over a sentence shown as a cloze prompt
 DOUBTFUL_WORD_PROBABILITY = 0.4  # under this, a French word was probably misheard ("l'écoute")
 CLEAR_WORD_PROBABILITY = 0.85  # a word outside the lexicon still readable when heard this clearly
 MIN_KNOWN_WORDS = 0.9  # share of a prompt sentence's words found in the French lexicon
+REPLAY_LEAD_S = 0.5  # as the player: a question this close after its step's start replays the step before
 MOMENT = "{moment}"  # replaced by the replay time on the capsule's clock (see DraftQuestion.on_clock)
 
 
@@ -90,7 +91,7 @@ class DraftQuestion:
 
     def on_clock(self, origin: float) -> DraftQuestion:
         """The feedback with its replay time counted from ``origin`` (the capsule's start)."""
-        when = moment_text((self.replay_from if self.replay_from is not None else self.time) - origin)
+        when = moment_text(max(0.0, (self.replay_from if self.replay_from is not None else self.time) - origin))
         return replace(self, feedback_wrong=self.feedback_wrong.replace(MOMENT, when))
 
 
@@ -642,7 +643,8 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
                 # asked where step i ends: it belongs to the step it follows (replayed, looped with it)
                 step_id=steps[i].id,
                 feedback_correct=f"Oui : vient ensuite « {titles[i + 1]} ».",
-                feedback_wrong=f"Non. Revoyez ce que fait le professionnel après « {titles[i]} », à {MOMENT}.",
+                feedback_wrong=f"Non. Revoyez l'étape « {titles[i]} » à partir de {MOMENT}, puis pensez à ce que fait "
+                               "le professionnel ensuite.",
                 replay_step_on_wrong=True,
                 replay_from=steps[i + 1].start,
                 source=f"enchaînement des étapes {i + 1} et {i + 2}",
@@ -712,7 +714,7 @@ def draft_term_clozes(
                 answer_key={"blanks": [_accepted_term(term, vocabulary)]},
                 step_id=step.id if step else None,
                 feedback_correct=f"Oui : « {term} ».",
-                feedback_wrong=f"Non. Réécoutez le commentaire à {MOMENT} : l'étape est rejouée.",
+                feedback_wrong=f"Non. Réécoutez le commentaire : l'étape est rejouée à partir de {MOMENT}.",
                 replay_step_on_wrong=True,
                 replay_from=round(sent.start, 3),
                 source=f"terme clé « {term} »",
@@ -745,7 +747,7 @@ def draft_number_clozes(
                     answer_key={"blanks": [q.accepted()]},
                     step_id=step.id if step else None,
                     feedback_correct=f"Oui : {q.text}.",
-                    feedback_wrong=f"Non. Revoyez le réglage à {MOMENT} : l'étape est rejouée.",
+                    feedback_wrong=f"Non. Revoyez le réglage : l'étape est rejouée à partir de {MOMENT}.",
                     replay_step_on_wrong=True,
                     replay_from=round(sent.start, 3),
                     source=f"valeur « {q.text} »",
@@ -806,7 +808,7 @@ def draft_hotspots(
                 step_id=step.id,
                 image=step.keyframe,
                 feedback_correct=f"Oui. {text}",
-                feedback_wrong=f"Attention : {text} Revoyez ce moment à {MOMENT}.",
+                feedback_wrong=f"Attention : {text} Revoyez l'étape à partir de {MOMENT}.",
                 replay_from=round(kp.time, 3),
                 source=f"point de vigilance « {kp.text[:60]} » ({where})",
                 mandatory=kp.kind == "safety",
@@ -836,7 +838,7 @@ def draft_safety_recalls(
                 answer_key={"model_answer": answer},
                 step_id=step.id,
                 feedback_correct=f"Le point de vigilance de l'expert : {answer}",
-                feedback_wrong=f"Revoyez ce moment à {MOMENT}.",
+                feedback_wrong=f"Revoyez l'étape à partir de {MOMENT}.",
                 replay_from=round(kps[0].time, 3),
                 source=f"point de vigilance de l'expert « {kps[0].text[:60]} »",
                 mandatory=True,
@@ -918,11 +920,34 @@ def unique_questions(drafts: list[DraftQuestion], existing: set[tuple] = frozens
     return out
 
 
-def finish(drafts: list[DraftQuestion], origin: float = 0.0) -> list[DraftQuestion]:
+def replay_start(draft: DraftQuestion, steps: list[DraftStep]) -> float | None:
+    """Where the player's « Revoir l'étape » replays ``draft`` from once it is an interaction on its step
+    (``replayFrom`` in frontend/src/player/player.js): its step's start, or the step before when the
+    question comes right at its step's start. None without a step among ``steps``."""
+    step = next((s for s in steps if s.id == draft.step_id), None)
+    if step is None:
+        return None
+    if draft.time >= step.start + REPLAY_LEAD_S:
+        return step.start
+    before = [s for s in steps if s.start < draft.time - REPLAY_LEAD_S and s.start < step.start - 0.01]
+    return before[-1].start if before else min(step.start, draft.time)
+
+
+def finish(
+    drafts: list[DraftQuestion], origin: float = 0.0, steps: list[DraftStep] | None = None
+) -> list[DraftQuestion]:
     """Feedback on the capsule's clock, drafts whose wrong-answer feedback would give the answer
     away dropped (none are expected: this is the check), and drafts that repeat an earlier one or
     offer the same option twice dropped (none are expected either: each drafter keeps its questions
-    apart), sorted by time."""
+    apart), sorted by time.
+
+    With ``steps`` (the capsule's, where each draft's step is final), the time a feedback names is where
+    « Revoir l'étape » replays the question's step from (walk 24: « Revoyez … à 0:14 », the next step or
+    the sentence, while the button replayed the question's step from 0:07). Feedback already saved on an
+    interaction (a designer may have edited it) is never rewritten: this only words new drafts."""
+    if steps:
+        ordered = sorted(steps, key=lambda s: s.start)
+        drafts = [replace(d, replay_from=r) if (r := replay_start(d, ordered)) is not None else d for d in drafts]
     done = sorted((d.on_clock(origin) for d in drafts), key=lambda d: d.time)
     return unique_questions([d for d in done if wrong_feedback_leak(d) is None])
 
@@ -944,7 +969,7 @@ def draft_questions(
     drafts = draft_structure_questions(steps, key_points, seed=seed) + pick_transcript_questions(
         draft_transcript_questions(steps, transcript, vocabulary=vocabulary)
     )
-    return finish(drafts, origin)
+    return finish(drafts, origin, steps)
 
 
 # --- proposals prepared by the processing run ----------------------------------------------------

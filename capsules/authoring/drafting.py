@@ -134,6 +134,7 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
         draft_structure_questions(steps, kps, seed=capsule.pk if seed is None else seed)
         + pick_transcript_questions(from_transcript),
         origin=capsule.start,
+        steps=steps,
     )
     # Accepted, discarded or written by hand: never proposed again, even worded a little differently.
     existing = {

@@ -135,6 +135,11 @@ class PathItem:
     first_right: int = 0  # gradable questions answered right at the very first answer (reported apart)
     minimum: int = 0  # the block badge's minimum score (%), 0 without one
     best_right: int = 0  # of the gradable questions, right at their first answer in the learner's best complete pass
+    # Practice (« S'entraîner sur ses questions »), for a completed capsule: its questions due today, else
+    # the day they come back (walk 24: the link opened an empty « Rien à revoir aujourd'hui »). Filled by
+    # ``practice.with_practice``.
+    practice_due: int = 0
+    practice_next: datetime | None = None
 
     @property
     def first_percent(self) -> int | None:
@@ -176,6 +181,16 @@ class LearnerPath:
     has_placement: bool = False
     next_retake_at: datetime | None = None
     placement_in_progress: bool = False
+    # The practice page (« Entraînement »): questions due today, else the day the next come back
+    # (``practice.with_practice`` fills these and the items' own).
+    practice_due: int = 0
+    practice_next: datetime | None = None
+
+    @property
+    def trained(self) -> bool:
+        """A capsule of the block is completed: the placement test (skip what you already master) is no
+        longer offered; it would ask again about capsules the learner has just trained on (walk 24)."""
+        return any(i.completed for i in (*self.remaining, *self.to_consolidate, *self.mastered))
 
     @property
     def remaining_minutes(self) -> int:

@@ -10,7 +10,7 @@ and only once one answer was right (a card just missed reads 100 % at elapsed ti
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
-from capsules.learning.placement import GRADABLE_KINDS
+from capsules.learning.placement import GRADABLE_KINDS, LearnerPath
 from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False, desired_retention=0.9)
@@ -174,6 +174,62 @@ def retention(user, now: datetime | None = None) -> Retention:
         next_count = sum(1 for d in later if timezone.localtime(d).date() == day)
     return Retention(cards=len(cards), due_today=due_today, percent=percent, next_due=next_due,
                      next_due_count=next_count)
+
+
+@dataclass(frozen=True)
+class CapsulePractice:
+    """A capsule's questions at practice: how many are due today, else when the first comes back."""
+
+    due_today: int = 0
+    next_due: datetime | None = None
+
+
+def capsules_practice(user, capsule_ids, now: datetime | None = None) -> dict[int, CapsulePractice]:
+    """For each of ``capsule_ids`` the learner completed, whether practice has its questions today (the
+    block page offers « S'entraîner » only then: the practice page would otherwise say « Rien à revoir
+    aujourd'hui ») and, if not, when they come back. The caller creates the cards of newly completed
+    capsules first (``ensure_cards``), as the practice page does."""
+    now = now or clock.now()
+    limit = end_of_day(now)
+    found: dict[int, CapsulePractice] = {}
+    for capsule_id, due in PracticeCard.objects.filter(
+        user=user, interaction__capsule_id__in=list(capsule_ids)
+    ).values_list("interaction__capsule_id", "due"):
+        cur = found.get(capsule_id, CapsulePractice())
+        if due <= limit:
+            cur = CapsulePractice(due_today=cur.due_today + 1)
+        elif not cur.due_today and (cur.next_due is None or due < cur.next_due):
+            cur = CapsulePractice(next_due=due)
+        found[capsule_id] = cur
+    return found
+
+
+def practice_due(user, now: datetime | None = None) -> CapsulePractice:
+    """All the learner's questions at practice: how many are due today, else when the first comes back
+    (the block page's « Entraînement » link is offered only when the practice page has something)."""
+    now = now or clock.now()
+    limit = end_of_day(now)
+    dues = list(PracticeCard.objects.filter(user=user).values_list("due", flat=True))
+    today = sum(1 for d in dues if d <= limit)
+    return CapsulePractice(due_today=today, next_due=None if today else min((d for d in dues), default=None))
+
+
+def with_practice(path: LearnerPath, user, now: datetime | None = None) -> LearnerPath:
+    """``path`` (``placement.learner_path``) with what practice has today: for the block page, which
+    offers « S'entraîner » / « Entraînement » only when the practice page would not be empty, and says
+    when the questions come back otherwise (walk 24). Creates the cards of newly completed capsules first,
+    as the practice page does."""
+    if not (user and user.is_authenticated):
+        return path
+    now = now or clock.now()
+    ensure_cards(user, now)
+    overall = practice_due(user, now)
+    items = path.to_consolidate
+    if items:
+        schedule = capsules_practice(user, [i.capsule.pk for i in items], now)
+        items = [replace(i, practice_due=mine.due_today, practice_next=mine.next_due)
+                 if (mine := schedule.get(i.capsule.pk)) else i for i in items]
+    return replace(path, to_consolidate=items, practice_due=overall.due_today, practice_next=overall.next_due)
 
 
 def step_replay_fragment(interaction: Interaction) -> str:

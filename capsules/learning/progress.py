@@ -56,6 +56,48 @@ def covered(ranges, lo: float, hi: float) -> float:
     return min(1.0, total / (hi - lo))
 
 
+@dataclass(frozen=True)
+class ToWatch:
+    """A part of a capsule still to watch: a step (``number`` among the capsule's steps, from 1), or a
+    stretch outside any step (``number`` None) from ``start`` to ``end`` (footage time)."""
+
+    number: int | None
+    title: str
+    start: float
+    end: float
+
+
+def left_to_watch(watched, lo: float, hi: float, steps) -> list[ToWatch]:
+    """What is left to watch for the rule above (``COMPLETION_FRACTION`` of [lo, hi]): the steps, or
+    stretches outside any step, not watched, earliest first, until the rule would be met. ``steps``: the
+    capsule's (``learner_steps.capsule_steps``). The player's end panel says the same from what it knows
+    (``missing`` in frontend/src/player/player.js); the block page says it from the stored progress."""
+    if hi <= lo:
+        return []
+    seen = merge_ranges(watched, lo, hi)
+    need = COMPLETION_FRACTION * (hi - lo) - sum(b - a for a, b in seen) - 1e-9 * (hi - lo)
+    gaps, at = [], lo
+    for a, b in [*seen, [hi, hi]]:
+        if a - at > 0.01:
+            gaps.append((at, a))
+        at = max(at, b)
+    # A gap shorter than GAP_TOLERANCE (the instant before a question at the start) is no part to watch,
+    # unless nothing else is left.
+    real = [g for g in gaps if g[1] - g[0] > GAP_TOLERANCE]
+    parts: list[ToWatch] = []
+    for a, b in real or gaps:
+        if need <= 0:
+            break
+        hit = [(n, st) for n, st in enumerate(steps, start=1) if min(st.end, b) - max(st.start, a) > 0.05]
+        for n, st in hit:
+            if not any(p.number == n for p in parts):
+                parts.append(ToWatch(n, st.title or f"Étape {n}", max(st.start, a), st.end))
+        if not hit:
+            parts.append(ToWatch(None, "", a, b))
+        need -= b - a
+    return parts
+
+
 def mandatory_ids(capsule: Capsule) -> set[int]:
     return set(
         capsule.interactions.filter(mandatory=True, draft_status="accepted").values_list("pk", flat=True)

@@ -14,8 +14,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from capsules import learner_steps
 from capsules.learning import grading
-from capsules.learning.progress import live_capsules
+from capsules.learning.progress import left_to_watch, live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
 
@@ -137,6 +138,31 @@ def _missing(interaction, capsule, answered: bool) -> MissingQuestion:
                            interaction.pk, capsule.pk)
 
 
+def _left_in(capsule, progress, mandatory, answered: set[int]) -> str:
+    """« Titre (il reste à regarder l'étape 2 « … » et à répondre à la question obligatoire de 0:05) »: what
+    the completion rule (``progress.left_to_watch``, mandatory questions answered) still needs."""
+    if progress is None:
+        return _("%(title)s (pas encore commencée)") % {"title": capsule.title}
+    at = lambda t: clock(max(0.0, t - capsule.start))  # noqa: E731
+    parts = [
+        _("l'étape %(n)d « %(title)s »") % {"n": p.number, "title": p.title} if p.number
+        else _("le passage de %(start)s à %(end)s") % {"start": at(p.start), "end": at(p.end)}
+        for p in left_to_watch(progress.watched, capsule.start, capsule.effective_end,
+                               learner_steps.capsule_steps(capsule))
+    ]
+    times = [at(i.time) for i in mandatory if i.pk not in answered]
+    said = []
+    if parts:
+        said.append(_("il reste à regarder %(parts)s") % {"parts": ", ".join(parts)})
+    if times:
+        said.append(ngettext("il reste à répondre à la question obligatoire de %(times)s",
+                             "il reste à répondre aux questions obligatoires de %(times)s", len(times))
+                    % {"times": ", ".join(times)})
+    if not said:  # the server's word is still awaited (a last answer being sent)
+        return capsule.title
+    return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
+
+
 def evaluate(user, achievement: Achievement) -> RuleOutcome:
     capsules = list(live_capsules(achievement.skills_block).select_related("page"))
     if not capsules:
@@ -164,11 +190,15 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
 
     reasons: list[Reason] = []
     if achievement.require_all_capsules:
-        missing = [r.title for r in records if r.completed_at is None]
+        missing = [(c, r) for c, r in zip(capsules, records, strict=True) if r.completed_at is None]
         if missing:
+            # Each with what it still needs, as the player's end panel says it (walk 24: « Capsule non
+            # terminée » alone left the learner to guess).
+            said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered)
+                    for c, _r in missing]
             reasons.append(Reason("capsules", ngettext(
                 "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
-                % {"titles": ", ".join(missing)}))
+                % {"titles": _(" ; ").join(said)}))
     mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:

@@ -116,9 +116,11 @@ def block_evidence(records: list[CapsuleRecord], minimum: int) -> dict | None:
     answered = sum(r.first_try_answered for r in records)
     if not answered:
         return None
-    narrative = f"{round(100 * right / answered)} % : " + _first_try_count(right, answered)
-    if minimum:
-        narrative += " " + _("(minimum exigé : %(minimum)d %%)") % {"minimum": minimum}
+    # « 60 % (3 sur 5 …) », the count in brackets: shown as « name : narrative » it read « …sur le bloc :
+    # 60 % : 3 sur 5 » (walk 24), two colons in a row.
+    values = {"percent": round(100 * right / answered), "count": _first_try_count(right, answered), "minimum": minimum}
+    narrative = (_("%(percent)d %% (%(count)s ; minimum exigé : %(minimum)d %%)") if minimum
+                 else _("%(percent)d %% (%(count)s)")) % values
     return {"type": ["Evidence"], "name": _("Score au premier essai sur le bloc"), "narrative": narrative + ".",
             "genre": "Score au premier essai"}
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from capsules.models import Capsule, PlacementQuestion, PracticeCard, PracticeReview, Progress
 from tests import factories, pages
@@ -100,9 +101,11 @@ def test_placed_learner_follows_a_shortened_path_and_practises_the_next_day(live
     page.goto(live_server.url + block.page.url)
     assert "Vous avez parcouru tout le bloc." in page.inner_text("#parcours")
 
-    # Same day: nothing to practise yet.
-    page.get_by_role("link", name="Entraînement : revoir les questions du jour").click()
-    page.wait_for_url("**/entrainement/")
+    # Same day: nothing to practise yet. The block page says when instead of a link to an empty page (walk 24).
+    path = page.inner_text("#parcours")
+    assert "Entraînement : rien à revoir aujourd'hui ; prochaines questions le " in path
+    assert page.get_by_role("link", name="Entraînement : revoir les questions du jour").count() == 0
+    page.goto(live_server.url + reverse("learner-practice"))
     assert "Rien à revoir aujourd'hui" in page.inner_text("main")
     cards = {c.interaction_id: c for c in PracticeCard.objects.filter(user=learner)}
     assert set(cards) == {replayable["q1"].pk, replayable["q2"].pk}  # 'Choisir la clé' was not trained
@@ -269,11 +272,13 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     consolidate = page.inner_text(".path-consolidate")
     assert real.title in consolidate and "Terminée" in consolidate
     assert "Vos dernières réponses : 0 % justes (0 sur 2)." in consolidate
-    assert "Refaire la capsule" in consolidate and "S'entraîner sur ses questions" in consolidate
+    assert "Refaire la capsule" in consolidate
+    # Its questions are not due today: no « S'entraîner » link to an empty page, the day instead (walk 24).
+    assert "S'entraîner sur ses questions" not in consolidate
+    assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in consolidate
     _fits_phone(page)
 
-    page.get_by_role("link", name="S'entraîner sur ses questions").click()
-    page.wait_for_url("**/entrainement/")
+    page.goto(live_server.url + reverse("learner-practice"))  # the practice page, opened anyway
     main = page.inner_text("main")
     assert "100 %" not in main and "Rétention estimée :" not in main
     assert "Rétention estimée après votre première bonne réponse · 2 questions à entretenir" in main

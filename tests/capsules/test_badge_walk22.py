@@ -15,11 +15,12 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from capsules.models import Attempt, BadgeCredential, Progress
+from capsules.models import Attempt, BadgeCredential, PracticeCard, Progress
 from capsules.recognition import issuance
 from capsules.recognition.achievements import evaluate, first_try_needed
+from capsules.recognition.credentials import block_evidence
 from tests import factories
 from tests.capsules.test_recognition import block, login  # noqa: F401  (fixture)
 
@@ -100,14 +101,21 @@ def test_badge_proof_gives_the_rules_block_figure_over_graded_questions(
     credential = issuance.award_if_earned(learner, block["block"]) or BadgeCredential.objects.get(user=learner)
     evidence = {e["name"]: e["narrative"] for e in credential.document["evidence"]}
     assert evidence["Score au premier essai sur le bloc"] == (
-        "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %).")
+        "60 % (3 sur 5 questions notées réussies du premier coup ; minimum exigé : 50 %).")
     assert evidence["Capsule 1"].endswith(" ; 2 sur 3 questions notées réussies du premier coup.")
     assert evidence["Capsule 2"].endswith(" ; 1 sur 2 questions notées réussies du premier coup.")
     page = html.unescape(Client().get(reverse("recognition-credential", args=[credential.uuid])).content.decode())
-    assert "60 % : 3 sur 5 questions notées réussies du premier coup (minimum exigé : 50 %)." in page
+    assert "60 % (3 sur 5 questions notées réussies du premier coup ; minimum exigé : 50 %)." in page
     assert "question(s)" not in page and "67 %" not in page
-    # Each proof reads « name : narrative » (walk 22b: « …sur le bloc 60 % : 3 sur 5 » lacked its colon).
-    assert "Score au premier essai sur le bloc</strong>\xa0: 60 % : 3 sur 5" in page
+    # Each proof reads « name : narrative » (walk 22b: « …sur le bloc 60 % : 3 sur 5 » lacked its colon), with
+    # one colon (walk 24: « …sur le bloc : 60 % : 3 sur 5 »).
+    assert "Score au premier essai sur le bloc</strong>\xa0: 60 % (3 sur 5 questions notées" in page
+    assert not re.search(r"sur le bloc</strong>\xa0:[^<]*\d %\s*:", page)
+    with translation.override("en"):
+        english = block_evidence(outcome.capsules, 50)
+        plain = block_evidence(outcome.capsules, 0)
+    assert english["narrative"] == "60% (3 of 5 graded questions right at the first try; minimum required: 50%)."
+    assert plain["narrative"] == "60% (3 of 5 graded questions right at the first try)."
 
 
 def test_block_page_says_what_each_action_changes_and_links_questions_with_one_label(
@@ -128,7 +136,14 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
             "capsule ni s'entraîner ne le changent.") in text
     assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
             "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text
-    assert "S'entraîner sur ses questions : pour retenir ; ne change ni la maîtrise de la capsule ni le badge." in text
+    # Its questions come back at practice tomorrow (walk 24: the link opened an empty practice page); once due,
+    # the link says what it changes.
+    assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in text
+    PracticeCard.objects.filter(user=learner).update(due=timezone.now() - timedelta(hours=1))
+    again = login(learner).get(block["block"].page.url).content.decode()
+    card = again.split('class="path-consolidate"')[1].split("</ul></li>")[0]
+    later = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card)).split())
+    assert "S'entraîner sur ses questions : pour retenir ; ne change ni la maîtrise de la capsule ni le badge." in later
 
     # Every link to a question on the page: one label, with the question's time (under the capsule and in the
     # badge's list, the same question 0:05 of Capsule 1).
@@ -205,3 +220,25 @@ def test_demo_badge_criteria_say_completion_asks_answers_and_the_badge_right_one
     assert achievement.require_mandatory_correct
     assert "questions obligatoires répondues" in text and "chaque question obligatoire réussie" in text
     assert "questions obligatoires réussies)" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_block_page_says_what_an_unfinished_capsule_still_needs(block, lang):  # noqa: F811
+    """Walk 24: the block's badge said « Capsule non terminée » without what was missing. It now says it as
+    the player's end panel does: the steps not watched, the mandatory questions not answered (the server's
+    rule, ``progress.left_to_watch``), or that the capsule is not started."""
+    first, second = block["capsules"]
+    learner = factories.learner()
+    Progress.objects.create(user=learner, capsule=first, watched=[[0, 4]], watched_fraction=0.2, position=4)
+    client = login(learner)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
+    body = html.unescape(client.get(block["block"].page.url).content.decode())
+    q = first.interactions.get()
+    when = f"0:{int(q.time - first.start):02d}"
+    said = {
+        "fr": f"Capsules non terminées : Capsule 1 (il reste à regarder l'étape 1 « Geste 0 » ; il reste à répondre "
+              f"à la question obligatoire de {when}) ; Capsule 2 (pas encore commencée).",
+        "en": f"Capsules not completed: Capsule 1 (still to watch: step 1 “Geste 0”; still to answer: the mandatory "
+              f"question at {when}); Capsule 2 (not started yet).",
+    }[lang]
+    assert said in body, re.findall(r"Capsule[^<]*non termin[^<]*|Capsules? not[^<]*", body)

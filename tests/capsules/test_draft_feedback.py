@@ -169,12 +169,16 @@ def test_learner_answering_a_drafted_question_wrong_is_told_what_to_replay(capsu
     wrong_id = next(c["id"] for c in nxt.choices if c["id"] != right_id)
     graded = answer(nxt, {"choice": wrong_id})
     assert graded["correct"] is False and right.lower() not in graded["feedback"].lower()
-    before = footage.steps.get(pk=nxt.step_id)  # attached to the step it follows: the moment is the next one's
-    start = footage.steps.filter(start__gte=before.end - 0.01).order_by("start").first().start
-    assert graded["feedback"].startswith("Non. Revoyez") and f"à {clock(start - capsule.start)}." in graded["feedback"]
+    # Attached to the step it follows: the moment named is where « Revoir l'étape » replays that step from
+    # (walk 24: it named the next step's start, 0:14, while the button replayed this one from 0:07).
+    step = footage.steps.get(pk=nxt.step_id)
+    assert graded["feedback"].startswith("Non. Revoyez")
+    assert f"à partir de {clock(max(0.0, step.start - capsule.start))}," in graded["feedback"], graded["feedback"]
     graded = answer(value, {"blanks": ["10 N.m"]})
     assert graded["correct"] is False and "12" not in graded["feedback"]
-    assert "Revoyez le réglage à 0:21 " in graded["feedback"]
+    # The step the value was said in (from 0:22), replayed by « Revoir l'étape »: not the sentence's 0:21.
+    assert footage.steps.get(pk=value.step_id).start == 22.5
+    assert "Revoyez le réglage : l'étape est rejouée à partir de 0:22." in graded["feedback"], graded["feedback"]
     manifest = client.get(reverse("learner-manifest", args=[capsule.pk])).json()
     served = {i["id"]: i for i in manifest["interactions"]}
     assert served[value.pk]["replay_step_on_wrong"] and served[value.pk]["mandatory"]

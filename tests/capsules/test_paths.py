@@ -414,7 +414,9 @@ def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_worl
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate and "Terminée" in consolidate
     assert 'Vos dernières réponses : <span class="nb">0 %</span> justes (0 sur 2).' in consolidate
-    assert "Refaire la capsule" in consolidate and reverse("learner-practice") in consolidate
+    assert "Refaire la capsule" in consolidate
+    # Just completed, its questions not due before tomorrow: no practice link yet, the day said (walk 24).
+    assert reverse("learner-practice") not in consolidate and "ses questions reviendront le" in consolidate
 
     # Once each question has been answered right (in the capsule again), the capsule is mastered.
     for key in ("a1", "a2"):
@@ -574,3 +576,61 @@ def test_a_later_complete_pass_at_the_minimum_makes_the_capsule_mastered(block_w
     c2.post(reverse("learner-answer", args=[q["a2"].pk]), json.dumps(
         {"response": {"value": True}, "client_id": str(uuid.uuid4()), "run": "2"}), content_type="application/json")
     assert Attempt.objects.get(user=other).run == 1
+
+
+def _answered(learner, interaction, correct: bool, when):
+    Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=correct,
+                           score=1 if correct else 0, answered_at=when)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_practice_offered_on_a_completed_capsule_only_when_its_questions_are_due(block_world, lang):
+    """Walk 24: « S'entraîner sur ses questions », offered right after a capsule was finished, opened an
+    empty « Rien à revoir aujourd'hui ». Not offered then: the block page says when its questions come
+    back; offered once they are due."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    just_now = datetime.now(UTC) - timedelta(minutes=5)
+    _answered(learner, q["a1"], False, just_now)
+    _answered(learner, q["a2"], False, just_now)
+    _completed(learner, caps[0], just_now)
+    body = client.get(block.page.url).content.decode()
+    consolidate = body.split('class="path-consolidate"')[1].split("</section>")[0]
+    practice_url = reverse("learner-practice")
+    link = f'<a href="{practice_url}">'
+    assert not practice.due_cards(learner).exists()  # what the practice page would show: nothing
+    assert link not in consolidate and "path-action-practice\"" not in consolidate
+    day = practice.PracticeCard.objects.filter(user=learner).order_by("due").first().due
+    from django.utils import formats, timezone, translation
+
+    with translation.override(lang):
+        said = formats.date_format(timezone.localtime(day), "l j F")
+    later = {"fr": f"Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le {said}",
+             "en": f"Practice: nothing to review today; its questions come back on {said}"}[lang]
+    assert later in consolidate.replace("&#x27;", "'"), consolidate[:1500]
+    # Two days later they are due: the practice is offered.
+    PracticeCard.objects.filter(user=learner).update(due=datetime.now(UTC) - timedelta(hours=1))
+    body = client.get(block.page.url).content.decode()
+    consolidate = body.split('class="path-consolidate"')[1].split("</section>")[0]
+    assert link in consolidate and {"fr": "S'entraîner sur ses questions", "en": "Practise its questions"}[lang] \
+        in consolidate.replace("&#x27;", "'")
+    assert "path-action-practice-later" not in consolidate
+
+
+def test_no_placement_offer_once_a_capsule_of_the_block_is_completed(block_world):
+    """Walk 24: « Passer le positionnement » stayed offered after the learner had finished a capsule; the
+    placement would ask again about what they have just trained on. Not offered once a capsule is done."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    placement_url = reverse("learner-placement", args=[block.pk])
+    Progress.objects.create(user=learner, capsule=caps[0], watched_fraction=0.4)  # started only: still offered
+    assert placement_url in client.get(block.page.url).content.decode()
+    Progress.objects.filter(user=learner, capsule=caps[0]).update(
+        watched_fraction=1, completed=True, completed_at=datetime.now(UTC) - timedelta(minutes=5))
+    body = client.get(block.page.url).content.decode()
+    assert "À suivre" in body  # two capsules remain...
+    assert "Passer le positionnement" not in body and placement_url not in body  # ...but no placement offer

@@ -297,12 +297,15 @@ def test_wrong_answer_feedback_says_what_to_replay_never_the_answer(commentary):
         right = next(c["text"] for c in q.choices if c["id"] == q.answer_key["correct"][0])
         assert right.lower() not in q.feedback_wrong.lower() and q.replay_step_on_wrong
         before = next(i for i, s in enumerate(steps) if s.id == q.step_id)
-        nxt = steps[before + 1]  # attached to the step it follows, asked at its end
-        assert q.time == steps[before].end
-        assert f"à {clock(nxt.start - origin)}" in q.feedback_wrong  # the moment to look again
+        assert q.time == steps[before].end  # attached to the step it follows, asked at its end
+        # The moment to look again is where « Revoir l'étape » replays the question's step from (walk 24:
+        # it named the next step's start while the button replayed this one).
+        assert f"à partir de {clock(max(0.0, steps[before].start - origin))}," in q.feedback_wrong, q.feedback_wrong
     for d in _by_kind(drafts, "cloze"):
-        said = next(s for s in sentences(transcript) if abs(s.end - d.time) < 0.01)
-        assert f"à {clock(said.start - origin)}" in d.feedback_wrong and d.replay_step_on_wrong
+        step = next(s for s in steps if s.id == d.step_id)
+        assert d.time >= step.start + 0.5  # not at its step's very start: the step itself is replayed
+        assert d.replay_step_on_wrong
+        assert d.feedback_wrong.endswith(f"à partir de {clock(max(0.0, step.start - origin))}.")
 
 
 def test_the_leak_check_ignores_accents_and_case_and_drops_leaking_drafts():

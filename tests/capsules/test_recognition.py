@@ -110,8 +110,8 @@ def test_badge_issued_through_completion_valid_schema_and_proof(block, django_ca
     assert alignment["targetUrl"] == "https://www.francecompetences.fr/recherche/rncp/37274/"
     assert [e["name"] for e in doc["evidence"]] == ["Score au premier essai sur le bloc", "Capsule 1", "Capsule 2"]
     # The rule's figure first (the whole block), then each capsule's count: its first try was wrong.
-    assert doc["evidence"][0]["narrative"] == ("50 % : 1 sur 2 questions notées réussies du premier coup "
-                                               "(minimum exigé : 50 %).")
+    assert doc["evidence"][0]["narrative"] == ("50 % (1 sur 2 questions notées réussies du premier coup ; "
+                                               "minimum exigé : 50 %).")
     assert "0 sur 1 question notée réussie du premier coup" in doc["evidence"][2]["narrative"]
     assert doc["validFrom"].endswith("Z")
     report = verify_credential(doc)
@@ -639,7 +639,7 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     assert asked(client, first)["earned"] is False
     complete(client, first, ["a"], django_capture_on_commit_callbacks)
     not_yet = asked(client, first)  # one capsule of two: no badge yet, and the learner is told why
-    assert not_yet["earned"] is False and "Capsule non terminée : Capsule 2." in not_yet["text"]
+    assert not_yet["earned"] is False and "Capsule non terminée : Capsule 2 (pas encore commencée)." in not_yet["text"]
     complete(client, second, ["b", "a"], django_capture_on_commit_callbacks)  # wrong, then right: completes
     credential = BadgeCredential.objects.get(user=learner)
     data = asked(client, second)
@@ -696,7 +696,10 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     assert data["earned"] is False and data["final"] is True
     by_code = {r["code"]: r for r in data["reasons"]}
-    assert by_code["capsules"]["text"] == "Capsule non terminée : Capsule 2."
+    # What capsule 2 still needs, as the player's end panel says it (walk 24).
+    assert by_code["capsules"]["text"] == (
+        "Capsule non terminée : Capsule 2 (il reste à regarder l'étape 1 « Geste 1 » ; "
+        "il reste à répondre à la question obligatoire de 0:12).")
     first_try = by_code["first_try"]
     assert first_try["final"] is True and first_try["text"].startswith("Score au premier essai : 0 % (minimum 50 %).")
     assert "ne peut plus être atteint" in first_try["text"]

@@ -83,11 +83,22 @@ export function readQueue() {
 
 function writeQueue(q) { localStorage.setItem(QKEY, JSON.stringify(q)); }
 
-/** Queue a POST; items with the same `replace` key replace each other (latest progress wins). */
+/** Queue a POST; items with the same `replace` key replace each other (latest progress wins).
+ * Returns the queued item (its `qid` takes it out again: `dequeue`). */
 export function enqueue(item) {
   const q = readQueue().filter((x) => !(item.replace && x.replace === item.replace));
-  q.push({ ...item, qid: uuid(), queued_at: new Date().toISOString() });
+  const queued = { ...item, qid: uuid(), queued_at: new Date().toISOString() };
+  q.push(queued);
   writeQueue(q);
+  return queued;
+}
+
+/** The server acknowledged (or refused for good) the queued item `qid`: it leaves the queue. An item
+ * replaced since (a later progress, with these ranges and more) stays: it is sent next. */
+export function dequeue(qid) {
+  const q = readQueue();
+  const rest = q.filter((x) => x.qid !== qid);
+  if (rest.length !== q.length) writeQueue(rest);
 }
 
 const isNetworkError = (e) => !(e instanceof HttpError) || e.status >= 500 || e.status === 429 || e.status === 403;

@@ -1,7 +1,7 @@
 // The learner player: video (HLS / MP4), steps as chapters, captions, transcript, key points,
 // interactions graded on the server, progress saved and resumed, offline download.
 import { hotspotSolution, renderForm } from "./interactions.js";
-import { enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
+import { dequeue, enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
 import { clock, elapsed, fmt, gettext, h, icon, ngettext, number, parts } from "./dom.js";
 import { attachSource, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
@@ -1536,16 +1536,26 @@ export class Player {
     });
   }
 
+  /** Send the progress (and the events) watched since the last save. What is sent is first kept on
+   * this device (the queue, in localStorage, per account and capsule) and leaves it only when the
+   * server acknowledges it: a request the browser drops as the page goes away, or that the network
+   * loses, is sent again by the next save, sync or load. The server merges ranges (and dedupes events
+   * on their client_id): what is sent twice counts once. */
   async save(leaving = false) {
     if (!this.m) return;
     if (!this.video.paused) this.closeRange();
     const position = this.video.currentTime;
     localStorage.setItem(this.posKey, JSON.stringify({ position, at: Date.now() }));
     const ranges = this.ranges.splice(0), events = this.events.splice(0);
-    const progress = { position, watched: ranges };
     // A visitor's progress is kept in their session (and joins their account on sign-in); events need an account.
-    if (events.length && this.m.user.authenticated) this.send(this.m.api.events, { events }, leaving, null);
-    const res = await this.send(this.m.api.progress, progress, leaving, `progress:${this.m.id}`, ranges);
+    if (events.length && this.m.user.authenticated) this.send(enqueue({ kind: "events", url: this.m.api.events, body: { events } }), leaving);
+    // One queued progress per capsule, with every range not yet acknowledged.
+    const replace = `progress:${this.m.id}`;
+    const prev = readQueue().find((q) => q.replace === replace);
+    const watched = mergeRanges([...(prev?.body?.watched || []), ...ranges], this.m.start, this.m.end);
+    const item = enqueue({ kind: "progress", replace, url: this.m.api.progress,
+      body: { position, watched, client_time: new Date().toISOString() } });
+    const res = await this.send(item, leaving);
     if (res) this.progressReply(res);
   }
 
@@ -1557,19 +1567,15 @@ export class Player {
     this.endState();
   }
 
-  async send(url, body, keepalive, replace, ranges) {
+  /** Post a queued item; acknowledged, it leaves the queue. Offline, or a server error: it stays. */
+  async send(item, keepalive) {
     try {
-      return await postJSON(url, body, { keepalive });
+      const res = await postJSON(item.url, item.body, { keepalive });
+      dequeue(item.qid);
+      return res;
     } catch (e) {
-      if (e instanceof HttpError && e.status < 500 && e.status !== 403) return null;
-      if (replace) {
-        // Keep one queued progress per capsule, with every range still unsent.
-        const prev = readQueue().find((q) => q.replace === replace);
-        const watched = [...(prev ? prev.body.watched : []), ...(ranges || [])];
-        enqueue({ kind: "progress", replace, url, body: { ...body, watched, client_time: new Date().toISOString() } });
-      } else {
-        enqueue({ kind: "events", url, body });
-      }
+      // Refused for good (a 4xx other than a lost session or a rate limit): it would fail again.
+      if (e instanceof HttpError && e.status < 500 && e.status !== 403 && e.status !== 429) dequeue(item.qid);
       return null;
     }
   }
