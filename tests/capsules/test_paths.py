@@ -614,7 +614,7 @@ def test_practice_offered_on_a_completed_capsule_only_when_its_questions_are_due
     PracticeCard.objects.filter(user=learner).update(due=datetime.now(UTC) - timedelta(hours=1))
     body = client.get(block.page.url).content.decode()
     consolidate = body.split('class="path-consolidate"')[1].split("</section>")[0]
-    assert link in consolidate and {"fr": "S'entraîner sur ses questions", "en": "Practise its questions"}[lang] \
+    assert link in consolidate and {"fr": "S'entraîner sur ses questions", "en": "Practise your questions"}[lang] \
         in consolidate.replace("&#x27;", "'")
     assert "path-action-practice-later" not in consolidate
 
