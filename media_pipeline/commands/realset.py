@@ -45,13 +45,13 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from media_pipeline.evaluation.realset import load_manifest
+    from media_pipeline.evaluation.realset import group_of, load_manifest
 
     for clip in load_manifest(args.manifest):
         here = "présent" if (args.dest / clip.filename).exists() else "absent"
         has_truth = "vérité" if clip.truth_path(args.manifest.parent).exists() else "sans vérité"
-        print(f"{clip.id:<26} {clip.duration:6.1f} s {clip.width}x{clip.height} {here:<8} {has_truth:<12} "
-              f"{clip.repo}:{clip.path}@{clip.commit[:10]} — {clip.dataset}")
+        print(f"{clip.id:<30} {group_of(clip):<6} {clip.duration:6.1f} s {clip.width}x{clip.height} {here:<8} "
+              f"{has_truth:<12} {clip.repo}:{clip.path}@{clip.commit[:10]} — {clip.dataset}")
     return 0
 
 

@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 from media_pipeline.evaluation.harness import make_clip
-from media_pipeline.evaluation.realset import half, load_manifest
+from media_pipeline.evaluation.realset import group_of, half, load_manifest
 from media_pipeline.handwork import handwork_verdict
 from media_pipeline.motion import MotionSeries, MotionSettings, analyse_motion
 
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     halves: dict[str, list] = {"dev": [], "report": []}
     for clip in load_manifest():
         video = Path(args.realset) / clip.filename
-        if clip.hands_at_work is None or not video.exists():
+        if clip.hands_at_work is None or not video.exists() or group_of(clip) == "fresh":
             continue
         halves[half(clip.id)].append((clip.id, clip.hands_at_work, handwork_verdict(_motion(video, cache, clip.id))))
     print(_table("real dev", halves["dev"]))

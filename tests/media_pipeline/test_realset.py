@@ -33,6 +33,38 @@ def test_manifest_records_provenance_licence_and_truth_for_every_clip():
         assert bool(truth.steps) or not c.hands_at_work, c.id  # a clip of work has steps
 
 
+# Repositories of the 31 clips the knobs were set on (dev and report halves): a fresh clip comes from elsewhere.
+TUNED_REPOS = {"EGO4D/EGO4D.github.io", "EGO4D/Ego-Exo4D.github.io", "jvoas655/avsync-ego4d.github.io",
+               "zdwww/egogs.github.io"}
+
+
+def test_the_fresh_group_is_new_footage_of_hand_work_kept_out_of_both_halves():
+    clips = realset.load_manifest()
+    fresh = [c for c in clips if realset.group_of(c) == "fresh"]
+    halves = [c for c in clips if realset.group_of(c) != "fresh"]
+    # the halves are the 31 clips they were, each in the half its id gives it
+    assert len(halves) == 31 and all(not c.group and realset.group_of(c) == realset.half(c.id) for c in halves)
+    assert sum(1 for c in halves if c.hands_at_work) == 22
+    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh"}
+    assert len({(c.repo, c.path, json.dumps(c.crop, sort_keys=True)) for c in clips}) == len(clips)  # no footage twice
+    for c in fresh:
+        assert c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
+        assert 5.0 <= c.duration <= 60.0 and c.licence and "licen" in c.licence.lower(), c.id
+        if c.crop:
+            assert (c.crop["w"], c.crop["h"]) == (c.width, c.height) and c.crop["x"] >= 0 and c.crop["y"] >= 0, c.id
+        steps = load_truth(c.truth_path()).spans
+        assert steps and all(0.0 <= a < b <= c.duration + 1e-6 for a, b in steps), c.id
+        assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
+
+
+def test_samples_give_the_halves_unless_the_fresh_group_is_asked_for(tmp_path):
+    fresh_ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == "fresh"}
+    _found, missing = realset.samples(tmp_path / "empty")
+    assert fresh_ids and not fresh_ids & set(missing)
+    _found, missing = realset.samples(tmp_path / "empty", groups=("fresh",))
+    assert set(missing) == fresh_ids
+
+
 def _fake(tmp_path, crop=None):
     video = make_clip(tmp_path / "src" / "any-name.mp4", duration=2, size="320x120", fps=10, audio=None)
     data = video.read_bytes()
@@ -81,7 +113,7 @@ def test_a_composite_page_video_is_cropped_to_its_first_person_panel(tmp_path):
 
 def test_samples_skip_absent_clips_and_the_cli_says_how_to_fetch(tmp_path, capsys):
     found, missing = realset.samples(tmp_path / "empty")
-    assert found == [] and len(missing) == len(realset.load_manifest())
+    assert found == [] and len(missing) == sum(1 for c in realset.load_manifest() if realset.group_of(c) != "fresh")
     manifest = tmp_path / "m.json"
     manifest.write_text(json.dumps({"format": "geste-realset", "version": 1,
                                     "clips": [asdict(realset.load_manifest()[0])]}))

@@ -52,6 +52,9 @@ class RealClip:
     # {x, y, w, h} of the committed file (``sha256`` and ``bytes`` are the committed file's).
     crop: dict | None = None
     note: str = ""
+    # "fresh": added after the tuning, never tuned on nor looked at while tuning; reported apart
+    # and kept out of both halves. Empty: the clip's half (``half``).
+    group: str = ""
 
     @property
     def filename(self) -> str:
@@ -96,6 +99,14 @@ def half(clip_id: str) -> str:
     """The clip's half of the set, fixed by its id alone (parity of its SHA-256): ``dev`` clips may be
     tuned on, ``report`` clips never; the benchmark reports both apart."""
     return "dev" if int(hashlib.sha256(clip_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "report"
+
+
+GROUPS = ("dev", "report", "fresh")
+
+
+def group_of(clip: RealClip) -> str:
+    """``dev`` / ``report`` (the half fixed by the id) or ``fresh`` (the manifest's ``group``)."""
+    return clip.group or half(clip.id)
 
 
 def load_manifest(path: str | Path = MANIFEST) -> list[RealClip]:
@@ -183,12 +194,16 @@ def fetch(clips: Iterable[RealClip], dest: str | Path = DEFAULT_DEST, *, mirrors
     return report
 
 
-def samples(dest: str | Path = DEFAULT_DEST, manifest: str | Path = MANIFEST,
-            verify: bool = True) -> tuple[list[RealSample], list[str]]:
-    """The clips present in ``dest`` (with the right SHA-256) that have a truth file, and the ids missing."""
+def samples(dest: str | Path = DEFAULT_DEST, manifest: str | Path = MANIFEST, verify: bool = True,
+            groups: Iterable[str] = ("dev", "report")) -> tuple[list[RealSample], list[str]]:
+    """The clips of ``groups`` present in ``dest`` (with the right SHA-256) that have a truth file, and
+    the ids missing. The ``fresh`` group is left out unless asked for: the halves stay as they were."""
     manifest = Path(manifest)
+    groups = set(groups)
     out, missing = [], []
     for clip in load_manifest(manifest):
+        if group_of(clip) not in groups:
+            continue
         video, truth_file = Path(dest) / clip.filename, clip.truth_path(manifest.parent)
         source = Path(dest) / clip.source_filename
         if not video.exists() or not source.exists() or not truth_file.exists() \

@@ -1,0 +1,97 @@
+"""The real set's ``fresh`` group, measured once (issue 13, item 3a): clips added after the tuning.
+
+Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR]``.
+The ``fresh`` clips (``realset.group_of``: the manifest's ``group``) were annotated by hand after every knob
+was set and are kept out of the dev / report halves. Nothing is tuned on them: this prints, per clip and as
+the per-clip mean, transition F1 ±1 s / F1@10 / F1@50 / coverage and predicted / true step counts of the
+default segmenter (``kernel_cpd``), the same with the appearance veto measured best on the tuning sets
+(``appearance_veto=0.40``, absolute change of the working field, window 1.5 s, EfficientNet-Lite0 at
+2 samples/s: ``media_pipeline/appearance.py``), PySceneDetect's AdaptiveDetector and the uniform split told
+the true count. The clips are copied from the local git mirrors when absent (every byte SHA-checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from media_pipeline.appearance import appearance_features, appearance_series
+from media_pipeline.evaluation import realset
+from media_pipeline.evaluation.harness import run_methods
+from media_pipeline.evaluation.metrics import score
+from media_pipeline.motion import analyse_motion
+from media_pipeline.segmentation import SegmentSettings, segment_steps
+
+VETO = replace(SegmentSettings(), appearance_veto=0.40)
+COLUMNS = ("kernel_cpd", "kernel_cpd+veto", "scenedetect", "uniform_true_n")
+
+
+def measure(sample) -> dict[str, dict]:
+    """Scores (and predicted spans) of the four methods on one clip."""
+    motion = analyse_motion(sample.path)
+    out = run_methods(sample, motion, SegmentSettings(), ("ours_motion", "scenedetect", "uniform_true_n"))
+    out["kernel_cpd"] = out.pop("ours_motion")
+    series = appearance_series(sample.path, fps=2.0)
+    if series is None:  # no weights: the veto cannot run, say so rather than copy the default
+        out["kernel_cpd+veto"] = None
+    else:
+        frame_times = np.arange(len(motion.times)) / motion.fps
+        motion.features.update(appearance_features(series, frame_times))
+        pred = [(p.start, p.end) for p in segment_steps(motion, None, replace(VETO, use_speech=False))]
+        out["kernel_cpd+veto"] = score(pred, sample.steps, sample.duration).to_dict() | {"pred": pred}
+    return out
+
+
+def cell(r: dict | None) -> str:
+    if r is None:
+        return "   (sans poids)          "
+    return (
+        f"{r['transition']['f1']:.2f}/{r['f1_10']:.2f}/{r['f1_50']:.2f}/{r['coverage']:.2f} "
+        f"({r['n_pred']}/{r['n_true']})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--realset", type=Path, default=realset.DEFAULT_DEST)
+    parser.add_argument("--mirrors", type=Path, default=realset.DEFAULT_MIRRORS)
+    args = parser.parse_args()
+    fresh = [c for c in realset.load_manifest() if realset.group_of(c) == "fresh"]
+    realset.fetch(fresh, args.realset, mirrors=args.mirrors, log=lambda s: None)
+    samples, missing = realset.samples(args.realset, groups=("fresh",))
+    if missing:
+        print(f"absents de {args.realset} : {', '.join(missing)} (python -m media_pipeline realset fetch)")
+    print(
+        f"== jeu réel, groupe « fresh » ({len(samples)} clips, jamais réglé dessus) : "
+        "F1 transitions ±1 s / F1@10 / F1@50 / couverture (étapes prédites / vraies)"
+    )
+    print(f"{'clip':<30} {'durée':>6}  " + "  ".join(f"{c:<25}" for c in COLUMNS))
+    rows = []
+    for s in samples:
+        r = measure(s)
+        rows.append(r)
+        print(f"{s.seed:<30} {s.duration:5.1f}s  " + "  ".join(f"{cell(r[c]):<25}" for c in COLUMNS), flush=True)
+    line = []
+    for c in COLUMNS:
+        got = [r[c] for r in rows if r[c] is not None]
+        if not got:
+            line.append(f"{'(sans poids)':<25}")
+            continue
+        m = [
+            np.mean([g["transition"]["f1"] for g in got]),
+            np.mean([g["f1_10"] for g in got]),
+            np.mean([g["f1_50"] for g in got]),
+            np.mean([g["coverage"] for g in got]),
+        ]
+        line.append(
+            f"{m[0]:.3f}/{m[1]:.3f}/{m[2]:.3f}/{m[3]:.3f} ({sum(g['n_pred'] for g in got)}"
+            f"/{sum(g['n_true'] for g in got)})"
+        )
+    print(f"{'moyenne par clip':<30} {'':>6}  " + "  ".join(f"{x:<25}" for x in line))
+
+
+if __name__ == "__main__":
+    main()
