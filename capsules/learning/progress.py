@@ -127,12 +127,15 @@ def record_progress(
     newer one from another device must not move the resume position back. ``mandatory``: the
     capsule's mandatory questions when the caller knows them (the learner API caches them).
     """
-    progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
+    progress, created = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
     lo, hi = capsule.start, capsule.effective_end
     if ranges:
         progress.watched = merge_ranges(list(progress.watched or []) + list(ranges), lo, hi)
         progress.watched_fraction = round(covered(progress.watched, lo, hi), 4)
-    stale = client_time is not None and progress.updated_at is not None and client_time < progress.updated_at
+    # A row this update just created holds no newer position (its updated_at is this request's own time:
+    # walk 24b, the first save as the learner left was called stale and the resume point stayed at 0).
+    stale = (not created and client_time is not None and progress.updated_at is not None
+             and client_time < progress.updated_at)
     if position is not None and not stale:
         progress.position = max(lo, min(float(position), hi))
     _check_completion(user, capsule, progress, mandatory=mandatory)
@@ -159,7 +162,7 @@ def completion_after_answer(user, capsule: Capsule, mandatory: frozenset[int] | 
     completed, fraction = row or (False, None)
     if fraction is None or (not completed and not left and is_complete(fraction, set(), set())):
         with transaction.atomic(savepoint=False):
-            progress, _ = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
+            progress, created = Progress.objects.select_for_update().get_or_create(user=user, capsule=capsule)
             if _check_completion(user, capsule, progress, mandatory=left, answered=set()):
                 progress.save()
         completed = progress.completed

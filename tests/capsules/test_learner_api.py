@@ -414,6 +414,17 @@ def test_resume_position_and_stale_offline_update(world):
     assert post(c, url, {"position": "loin"}).status_code == 400
 
 
+def test_a_first_update_made_a_moment_ago_moves_the_resume_point(world):
+    """Walk 24b: the first progress a learner sends (as she leaves after a few seconds) creates the row;
+    made a moment before it reached the server, it was called older than the row it had just created and
+    the resume point stayed at 0."""
+    c = world["client"]
+    url = reverse("learner-progress", args=[world["capsule"].pk])
+    made = (timezone.now() - timedelta(milliseconds=200)).isoformat()
+    data = post(c, url, {"position": 3.5, "watched": [[0, 3.5]], "client_time": made}).json()
+    assert data["position"] == 3.5 and data["watched"] == [[0, 3.5]]
+
+
 def test_skills_block_progress_counts_live_capsules(world):
     user, capsule = world["user"], world["capsule"]
     block = capsule.skills_block

@@ -1555,7 +1555,7 @@ export class Player {
     const watched = mergeRanges([...(prev?.body?.watched || []), ...ranges], this.m.start, this.m.end);
     const item = enqueue({ kind: "progress", replace, url: this.m.api.progress,
       body: { position, watched, client_time: new Date().toISOString() } });
-    const res = await this.send(item, leaving);
+    const res = await this.send(item, leaving, true);
     if (res) this.progressReply(res);
   }
 
@@ -1567,10 +1567,14 @@ export class Player {
     this.endState();
   }
 
-  /** Post a queued item; acknowledged, it leaves the queue. Offline, or a server error: it stays. */
-  async send(item, keepalive) {
+  /** Post a queued item; acknowledged, it leaves the queue. Offline, or a server error: it stays.
+   * `live`: sent as it is made, the update carries no client_time (the server's clock orders it; a
+   * phone's clock behind the server's made every save after the first "older" and the resume point
+   * stopped moving, walk 24b); the queued copy keeps it for a replay after newer updates elsewhere. */
+  async send(item, keepalive, live = false) {
     try {
-      const res = await postJSON(item.url, item.body, { keepalive });
+      const body = live ? { ...item.body, client_time: undefined } : item.body;
+      const res = await postJSON(item.url, body, { keepalive });
       dequeue(item.qid);
       return res;
     } catch (e) {

@@ -1,0 +1,57 @@
+"""Walk 24b, in Chromium: a learner who plays a few seconds and leaves by the browser's Back button (or a
+link) finds the capsule « Commencée » on the block page and resumes where she was."""
+
+from __future__ import annotations
+
+import pytest
+
+from capsules.models import Interaction, Progress
+from tests import factories
+from tests.browser.test_player import (  # noqa: F401  (fixtures)
+    built_player,
+    capsule_media,
+    leave,
+    log_in,
+    open_capsule,
+    published,
+    video,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wait(page, check, timeout_ms: int = 15000):
+    waited = 0
+    while not check() and waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+    return check()
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("how", ["back", "link"])
+def test_leaving_by_back_or_a_link_while_playing_keeps_the_resume_point(live_server, context, published, how):  # noqa: F811
+    capsule = published["capsule"]
+    Interaction.objects.filter(capsule=capsule).delete()  # nothing pauses the video
+    user = factories.learner(username=f"walk24b{how}")
+    log_in(context, live_server, user)
+    url = f"{live_server.url}{published['page'].url}"
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/")
+    open_capsule(page, url)
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 3.5", timeout=15000)
+    assert not video(page, "v.paused")
+    if how == "back":
+        page.go_back()
+    else:
+        page.goto(f"{live_server.url}/")
+    row = lambda: Progress.objects.filter(user=user, capsule=capsule).first()  # noqa: E731
+    assert _wait(page, lambda: row() is not None and row().position > 3.0), (row() and row().position)
+    open_capsule(page, url)
+    page.wait_for_timeout(500)
+    assert video(page, "v.currentTime") > 3.0, video(page, "v.currentTime")
+    leave(page)
+    assert not errors, errors
