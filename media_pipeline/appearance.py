@@ -268,7 +268,7 @@ class AppearanceSeries:
 
 @lru_cache(maxsize=1)
 def _blas_threads_setter():
-    """numpy's bundled OpenBLAS's per-thread thread count setter (returns the previous count), if found."""
+    """numpy's bundled OpenBLAS's thread count setter that returns the previous count, if found."""
     libs = Path(np.__file__).parent.parent / "numpy.libs"
     for lib in sorted(libs.glob("libscipy_openblas*.so*")):
         try:
@@ -282,8 +282,9 @@ def _blas_threads_setter():
 
 @contextmanager
 def single_thread_blas():
-    """The network's small products on one BLAS thread (this thread only): on 2 shared cores OpenBLAS's
-    threads spun to 140-300 ms of CPU a sample against 36-41 ms on one (docs/ARCHITECTURE.md)."""
+    """The network's small products on one BLAS thread: on 2 shared cores OpenBLAS's threads spun to 140-400 ms
+    of CPU a sample against 35-45 ms on one (docs/ARCHITECTURE.md). The count is OpenBLAS's, process-wide: set
+    for the pass (the analysis' palm thread has stopped by then), restored after."""
     setter = _blas_threads_setter()
     previous = setter(1) if setter is not None else None
     try:
