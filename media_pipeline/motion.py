@@ -12,6 +12,7 @@ the review screen draws its ``curve()``.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from media_pipeline import appearance
 from media_pipeline.frames import FrameSettings, VideoGeometry, iter_frames
 from media_pipeline.hands import HandSampler, PalmDetector, PalmWorker, RowStore
 from media_pipeline.progress import ProgressCallback
@@ -48,6 +50,11 @@ class MotionSettings:
     # the real dev half, egocam and synthetic held-out clips the same (2026-12-03, branch speed15).
     palm_fps: float = 0.5
     palm: bool = True  # run the palm detector when its weights and runtime are installed
+    # ``appearance_change`` (EfficientNet-Lite0 on the working field, ``appearance_fps`` samples a second, read
+    # by kernel_cpd's appearance veto) on footage up to this long, when the weights are installed and intact;
+    # 0: never. Longer footage is not vetoed (``SegmentSettings.appearance_max_duration``), so not paid for.
+    appearance_max_duration: float = appearance.MAX_DURATION
+    appearance_fps: float = 2.0
 
 
 @dataclass
@@ -325,6 +332,8 @@ def _periodicity(signal: np.ndarray, fps: float, window_s: float) -> tuple[np.nd
     return strength, period
 
 
+log = logging.getLogger(__name__)
+
 _LOADER: ThreadPoolExecutor | None = None
 
 
@@ -333,6 +342,19 @@ def _background(fn) -> Future:
     if _LOADER is None:
         _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geste-model-load")
     return _LOADER.submit(fn)
+
+
+def _appearance(video: str | Path, n: int, settings: MotionSettings) -> dict[str, np.ndarray]:
+    """The appearance column of a short clip (a second decode at ``appearance_fps``: 90 samples of 9 x 1280
+    float16 for 45 s, 2 MB); nothing, with a warning, when the weights are missing or not the expected file:
+    the segmenter then works as without the cue."""
+    if appearance.EfficientNetLite0.load() is None:
+        log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
+        return {}
+    series = appearance.appearance_series(video, fps=settings.appearance_fps)
+    if series is None:
+        return {}
+    return appearance.appearance_features(series, np.arange(n) / settings.fps)
 
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
@@ -394,6 +416,8 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     features["periodicity"], features["period"] = strength, period
     features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
+    if times and 0 < max(duration, times[-1]) <= settings.appearance_max_duration:
+        features.update(_appearance(video, len(times), settings))
     return MotionSeries(fps=settings.fps, times=times,
                         features={k: np.ascontiguousarray(v, dtype=np.float64) for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),

