@@ -87,7 +87,9 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             # A skipped stage's message is information ("no audio track"), not an error.
             # Stored in French as written; shown in the reader's language (capsules/pipeline/messages.py).
             "error": shown(stage.error_message) if stage.status != StageRun.Status.SKIPPED else "",
-            "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED else "",
+            # A running stage says what it is doing (« Chargement du modèle de transcription… »).
+            "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED
+            else shown(stage.phase) if stage.status == StageRun.Status.RUNNING else "",
             "retryable": not busy and retryable(stage, stale_before),
         })
     return rows
