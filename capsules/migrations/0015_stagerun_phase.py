@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('capsules', '0014_interaction_shuffle_choices'),
+        ("capsules", "0014_interaction_shuffle_choices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stagerun',
-            name='phase',
-            field=models.CharField(blank=True, help_text='What the running stage is doing now, in French as the worker wrote it (shown translated).', max_length=200),
+            model_name="stagerun",
+            name="phase",
+            field=models.CharField(
+                blank=True,
+                help_text="What the running stage is doing now, in French as the worker wrote it (shown translated).",
+                max_length=200,
+            ),
         ),
     ]

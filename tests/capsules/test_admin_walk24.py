@@ -17,14 +17,17 @@ def _page(client, footage):
     return client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
 
 
-@pytest.mark.parametrize(("run_status", "stage_status", "cancel"), [
-    (PipelineRun.Status.RUNNING, StageRun.Status.RUNNING, True),
-    # every stage « Terminé 100 % » while the run is not yet closed: nothing left to cancel
-    (PipelineRun.Status.RUNNING, StageRun.Status.SUCCEEDED, False),
-    (PipelineRun.Status.SUCCEEDED, StageRun.Status.SUCCEEDED, False),
-    (PipelineRun.Status.FAILED, StageRun.Status.FAILED, False),
-    (PipelineRun.Status.CANCELLED, StageRun.Status.CANCELLED, False),
-])
+@pytest.mark.parametrize(
+    ("run_status", "stage_status", "cancel"),
+    [
+        (PipelineRun.Status.RUNNING, StageRun.Status.RUNNING, True),
+        # every stage « Terminé 100 % » while the run is not yet closed: nothing left to cancel
+        (PipelineRun.Status.RUNNING, StageRun.Status.SUCCEEDED, False),
+        (PipelineRun.Status.SUCCEEDED, StageRun.Status.SUCCEEDED, False),
+        (PipelineRun.Status.FAILED, StageRun.Status.FAILED, False),
+        (PipelineRun.Status.CANCELLED, StageRun.Status.CANCELLED, False),
+    ],
+)
 def test_cancel_button_only_while_something_is_left_to_do(client, run_status, stage_status, cancel):
     footage = factories.FootageFactory(duration=8.0, status=Footage.Status.PROCESSING)
     run = PipelineRun.objects.create(footage=footage, status=run_status)

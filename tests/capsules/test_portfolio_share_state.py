@@ -23,8 +23,9 @@ def _states(lang: str, user) -> dict[str, str]:
     html = client.get(reverse("recognition-portfolio")).content.decode()
     rows = re.findall(r"<tr><td[^>]*>([^<]*)</td>.*?</tr>", html, re.S)
     cells = re.findall(r'<td data-label="(?:État|Status)">(.*?)</td></tr>', html, re.S)
-    return {who: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for who, cell in zip(rows, cells,
-                                                                                                  strict=True)}
+    return {
+        who: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() for who, cell in zip(rows, cells, strict=True)
+    }
 
 
 def test_each_share_link_says_its_state(client):
@@ -32,7 +33,8 @@ def test_each_share_link_says_its_state(client):
     now = timezone.now()
     PortfolioShare.objects.create(user=user, token="a" * 64, label="Employeur", expires_at=now + timedelta(days=30))
     PortfolioShare.objects.create(user=user, token="b" * 64, label="Formateur", expires_at=now - timedelta(days=1))
-    PortfolioShare.objects.create(user=user, token="c" * 64, label="Tuteur", expires_at=now + timedelta(days=3),
-                                  revoked_at=now)
+    PortfolioShare.objects.create(
+        user=user, token="c" * 64, label="Tuteur", expires_at=now + timedelta(days=3), revoked_at=now
+    )
     assert _states("fr", user) == {"Employeur": "Actif Révoquer", "Formateur": "Expiré", "Tuteur": "Révoqué"}
     assert _states("en", user) == {"Employeur": "Active Revoke", "Formateur": "Expired", "Tuteur": "Revoked"}

@@ -32,8 +32,12 @@ def short_clip(tmp_path_factory):
 
 def test_transcribe_names_its_phases_and_moves_its_bar_on_a_short_clip(whisper_base_dir, short_clip):
     events: list[tuple[str, object]] = []
-    transcribe(short_clip, TranscribeSettings(model_dir=whisper_base_dir),
-               progress=lambda p: events.append(("progress", p)), phase=lambda m: events.append(("phase", m)))
+    transcribe(
+        short_clip,
+        TranscribeSettings(model_dir=whisper_base_dir),
+        progress=lambda p: events.append(("progress", p)),
+        phase=lambda m: events.append(("phase", m)),
+    )
     phases = [v for k, v in events if k == "phase"]
     assert phases == [PHASE_LOADING, PHASE_TRANSCRIBING]
     percents = [v for k, v in events if k == "progress"]

@@ -21,12 +21,15 @@ def test_home_page_tab_names_geste_once():
     assert title.startswith("Geste")
 
 
-@pytest.mark.parametrize(("title", "shown"), [
-    ("Geste — catalogue des formations", "Geste — catalogue des formations"),
-    ("Mon portfolio — Geste", "Mon portfolio — Geste"),
-    ("Remplacer le joint d'un robinet", "Remplacer le joint d'un robinet · Geste"),
-    ("Gestes et postures", "Gestes et postures · Geste"),
-    ("", "Geste"),
-])
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Geste — catalogue des formations", "Geste — catalogue des formations"),
+        ("Mon portfolio — Geste", "Mon portfolio — Geste"),
+        ("Remplacer le joint d'un robinet", "Remplacer le joint d'un robinet · Geste"),
+        ("Gestes et postures", "Gestes et postures · Geste"),
+        ("", "Geste"),
+    ],
+)
 def test_site_title(title, shown):
     assert site_title(title) == shown
