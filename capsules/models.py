@@ -202,6 +202,9 @@ class StageRun(models.Model):
     output_keys = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True)
     error_detail = models.TextField(blank=True)
+    phase = models.CharField(
+        max_length=200, blank=True,
+        help_text="What the running stage is doing now, in French as the worker wrote it (shown translated).")
 
     class Meta:
         verbose_name = _("étape de traitement")

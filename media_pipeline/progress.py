@@ -11,10 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 ProgressCallback = Callable[[float], None]
+# What a stage is doing now, in a sentence (French, as stored; the app translates it when shown): a long
+# wait that no percentage can measure (loading a model) is named instead of sitting at 0 %.
+PhaseCallback = Callable[[str], None]
 
 
 def noop(_percent: float) -> None:
     """Default callback when nobody listens."""
+
+
+def no_phase(_message: str) -> None:
+    """Default phase callback when nobody listens."""
 
 
 def scaled(callback: ProgressCallback | None, start: float, end: float) -> ProgressCallback:

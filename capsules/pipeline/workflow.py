@@ -279,7 +279,8 @@ def _claim(stage_id: int) -> StageRun | None:
         stage.worker = me
         stage.heartbeat_at = now
         stage.started_at = stage.started_at or now
-        stage.save(update_fields=["status", "attempts", "worker", "heartbeat_at", "started_at"])
+        stage.phase = ""
+        stage.save(update_fields=["status", "attempts", "worker", "heartbeat_at", "started_at", "phase"])
         return stage
 
 
@@ -334,6 +335,15 @@ class ProgressWriter:
         self._last = now
         StageRun.objects.filter(pk=self.stage.pk).update(progress=round(min(100.0, max(0.0, percent)), 1),
                                                          heartbeat_at=timezone.now())
+        self._check_cancelled()
+
+    def phase(self, message: str) -> None:
+        """What the stage is doing now (media_pipeline's ``PhaseCallback``), stored at once: a phase
+        lasts long (loading a model) and the footage page shows it beside the bar."""
+        StageRun.objects.filter(pk=self.stage.pk).update(phase=message[:200], heartbeat_at=timezone.now())
+        self._check_cancelled()
+
+    def _check_cancelled(self) -> None:
         status = PipelineRun.objects.filter(pk=self.stage.run_id).values_list("status", flat=True).first()
         if status == PipelineRun.Status.CANCELLED:
             raise StageCancelled()

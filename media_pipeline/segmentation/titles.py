@@ -22,6 +22,12 @@ MAX_WORDS = 8
 DANGLING = {"de", "du", "des", "d'", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "et", "ou", "sur",
             "sous", "avec", "dans", "en", "pour", "par", "que", "qui", "son", "sa", "ses", "votre", "vos",
             "notre", "nos", "mon", "ma", "mes", "ce", "cette", "ces", "bien", "très", "plus"}
+# Verbs that name no gesture on their own ("Il est bien." once gave the title "Être"): a title made of
+# one of them and stop words only is no title (the step falls back on its key terms, else "Étape N").
+LIGHT_VERBS = {"être", "avoir", "faire", "aller", "pouvoir", "devoir", "falloir", "vouloir", "venir", "savoir"}
+STOP_WORDS = DANGLING | {"ça", "cela", "ceci", "c'", "ici", "là", "y", "lui", "leur", "il", "elle", "on", "je",
+                         "tu", "nous", "vous", "ils", "elles", "bon", "voilà", "tout", "tous", "ok", "comme",
+                         "pas", "ne", "n'", "oui", "non", "si", "ainsi", "aussi", "encore", "déjà", "juste"}
 _WORD = re.compile(r"^[\w'’-]+$")
 FILLERS = ("là ", "bon ", "donc ", "voilà ", "euh ", "alors ", "et ", "mais ", "ben ", "bah ", "hop ")
 # Markers that carry the step's verb stay in the clause ("je prends la clé" -> "Prendre la clé").
@@ -77,8 +83,16 @@ def title_from_text(text: str, max_len: int = 60) -> str:
         words = words[:-1]
     if len(words) == 1 and len(words[0]) <= 2:
         return ""
+    if says_nothing(words):
+        return ""
     title = " ".join(words)
     return title[:1].upper() + title[1:]
+
+
+def says_nothing(words: list[str]) -> bool:
+    """Only a light verb ("être", "faire", in any form) and stop words: nothing a learner could recognise."""
+    low = [w.lower() for w in words]
+    return all(w in STOP_WORDS or w in LIGHT_VERBS or _lemma(w) in LIGHT_VERBS for w in low)
 
 
 def step_text(transcript: dict | None, start: float, end: float, lead: float = 1.0) -> list[str]:
@@ -124,7 +138,8 @@ def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -
     terms: list[str] = []
     for kw, _score in extractor.extract_keywords(text):
         kw = kw.strip().lower()
-        if starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien") or kw.split()[0] in ("veuillez", "euh"):
+        if (starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien") or kw.split()[0] in ("veuillez", "euh")
+                or says_nothing(kw.split())):
             continue
         if kw and not any(kw in t or t in kw for t in terms):
             terms.append(kw)

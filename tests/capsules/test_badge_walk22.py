@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -132,8 +133,15 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
     card = body.split('class="path-consolidate"')[1].split("</ul></li>")[0]
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card)).split())
     assert "Refaites la capsule en entier" not in text and "refaire la capsule ne le change pas" not in text
-    assert ("Premier essai : 0 % — c'est ce score qui compte pour le badge du bloc. Il est acquis : ni refaire la "
-            "capsule ni s'entraîner ne le changent.") in text
+    # Walk 24a: « Il est acquis » read as an achievement beside a failing score; it is « définitif ».
+    assert ("Premier essai : 0 % — c'est ce score qui compte pour le badge du bloc. Il est définitif : ni refaire "
+            "la capsule ni s'entraîner ne le changent.") in text and "acquis" not in text
+    english = login(learner)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english_text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", english.get(block["block"].page.url).content
+                                                 .decode())).split())
+    assert ("First try: 0 % — this is the score the block's badge counts. It is final: neither retaking the "
+            "capsule nor practising changes it.") in english_text
     assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
             "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text
     # Its questions come back at practice tomorrow (walk 24: the link opened an empty practice page); once due,

@@ -67,3 +67,20 @@ def test_title_does_not_dangle_or_glue():
     assert len(long.split()) <= MAX_WORDS and long.split()[-1].lower() not in ("de", "la", "avec", "du")
     for title in (long, t):
         assert not re.search(r"[a-zé]{25,}", title.lower())  # no glued words
+
+
+# First-user walk 24a: a clip whose whole commentary is « Il est bien, il est bien. » got the step title
+# « Être », the infinitive of an auxiliary. A light verb with stop words names no gesture: the default title.
+@pytest.mark.parametrize("speech", ["Il est bien, il est bien.", "Je fais ça.", "Je vais le faire.",
+                                    "C'est bon.", "On peut y aller.", "Il faut aller là."])
+def test_a_light_verb_alone_is_no_title(speech):
+    assert title_from_text(speech) == ""
+    assert propose_title(_whisper([(1.0, speech)]), 0.0, 8.0, index=1) == "Étape 1"
+
+
+def test_a_gesture_phrase_still_gives_its_title():
+    speech = "Ensuite, je visse la plaque avec le tournevis, bien à fond."
+    assert propose_title(_whisper([(1.0, speech)]), 0.0, 8.0, index=1) == "Visser la plaque avec le tournevis"
+    assert title_from_text("Je serre l'écrou.") == "Serrer l'écrou"
+    # « faire » with what it does is a gesture: kept.
+    assert title_from_text("Je fais le joint du robinet.") == "Faire le joint du robinet"

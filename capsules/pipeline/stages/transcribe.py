@@ -57,7 +57,7 @@ class TranscribeStage(Stage):
 
     def compute(self, ctx, workdir, progress):
         with storage.local_copy(ctx.upstream_file("audio", "wav")) as wav:
-            result = transcribe(wav, transcribe_settings(ctx.footage), progress=progress)
+            result = transcribe(wav, transcribe_settings(ctx.footage), progress=progress, phase=progress.phase)
         (workdir / "transcript.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False), "utf-8")
         write_vtt(result, workdir / "captions.fr.vtt" if result.language == "fr" else workdir / "captions.vtt")
         captions = "captions.fr.vtt" if result.language == "fr" else "captions.vtt"

@@ -69,7 +69,7 @@ class TranslateStage(Stage):
 
     def compute(self, ctx, workdir, progress):
         with storage.local_copy(ctx.upstream_file("audio", "wav")) as wav:
-            result = transcribe(wav, translate_settings(ctx.footage), progress=progress)
+            result = transcribe(wav, translate_settings(ctx.footage), progress=progress, phase=progress.phase)
         if result.language == TARGET:
             # "auto" footage whose speech Whisper found to be English: stored as such, so later runs
             # reuse this finding (apply skips) instead of translating the whole file again.

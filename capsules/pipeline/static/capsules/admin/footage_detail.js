@@ -7,7 +7,10 @@
   // The admin's language (capsules/static/capsules/i18n.js): its strings and number style (1,5 s / 1.5 s).
   const { gettext, lang } = globalThis.gesteI18n;
   const fr1 = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  let lastStatus = null;
+  // The run's state as the page was drawn: a run that ends before the first poll still reloads the page
+  // (a walk: the run ended between drawing and polling, and the red cancel button stayed for good).
+  let lastStatus = root.dataset.runState || null;
+  const cancelForm = root.querySelector('[data-role="cancel-run"]');
   async function tick() {
     try {
       const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -31,6 +34,8 @@
         tr.querySelector('[data-field="duration"]').textContent = row.duration ? `${fr1.format(row.duration)} s` : "";
       }
       const running = data.run && data.run.status === "running";
+      // Nothing left to cancel once every stage is over, or the run succeeded, failed or was cancelled.
+      if (cancelForm) cancelForm.hidden = !(data.run && data.run.cancellable);
       // Reload when the run ends, or when the steps are ready (the review link appears).
       if ((lastStatus === "running" && !running) || (shownState && data.status !== shownState && data.status === "in_review")) {
         window.location.reload();
