@@ -92,6 +92,21 @@ class SkillsBlockPage(LiveBranchMixin, Page):
     class Meta:
         verbose_name = _("page de bloc de compétences")
 
+    def serve(self, request, *args, **kwargs):
+        """A signed-in learner's block page is theirs and changes as they watch: never kept for Back (the
+        browser showed the progress of before the capsule just played, walk 24c)."""
+        if request.user.is_authenticated:
+            from django.middleware.csrf import get_token
+
+            from capsules.learning.views import device_scope
+
+            get_token(request)  # fresh_on_back.js sends a save the player left queued on this device
+            request.geste_device_scope = device_scope(request.user)
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion and, when completed, the
         mandatory questions of it the block's badge still needs right."""

@@ -49,9 +49,54 @@ def test_leaving_by_back_or_a_link_while_playing_keeps_the_resume_point(live_ser
     else:
         page.goto(f"{live_server.url}/")
     row = lambda: Progress.objects.filter(user=user, capsule=capsule).first()  # noqa: E731
-    assert _wait(page, lambda: row() is not None and row().position > 3.0), (row() and row().position)
+    assert _wait(page, lambda: row() is not None and row().position > 3.0), row() and row().position
     open_capsule(page, url)
     page.wait_for_timeout(500)
     assert video(page, "v.currentTime") > 3.0, video(page, "v.currentTime")
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(240)
+def test_back_to_the_block_page_shows_the_capsule_just_started(live_server, context, published):  # noqa: F811
+    """Walk 24c: Back from a capsule played a few seconds showed the block page as it was before
+    (« pas encore commencée »), from the browser's back/forward cache."""
+    capsule = published["capsule"]
+    Interaction.objects.filter(capsule=capsule).delete()
+    user = factories.learner(username="walk24cback")
+    log_in(context, live_server, user)
+    block_url = f"{live_server.url}{published['page'].get_parent().url}"
+    page = context.new_page()
+    page.goto(block_url)
+    assert "Commencée" not in page.inner_text("main")
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 3.5", timeout=15000)
+    page.go_back()
+    assert _wait(page, lambda: Progress.objects.filter(user=user, capsule=capsule, position__gt=3.0).exists())
+    page.wait_for_function(
+        "document.querySelector('main') && document.querySelector('main').innerText.includes('Commencée')",
+        timeout=10000,
+    )
+
+
+@pytest.mark.timeout(240)
+def test_alt_arrows_are_left_to_the_browser(live_server, context, published):  # noqa: F811
+    """Walk 24c: Alt+← (the browser's Back) moved the video back instead."""
+    capsule = published["capsule"]
+    Interaction.objects.filter(capsule=capsule).delete()
+    log_in(context, live_server, factories.learner(username="walk24calt"))
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.focus(".gp-play")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 3", timeout=15000)
+    page.keyboard.press("Space")
+    before = video(page, "v.currentTime")
+    page.keyboard.press("Alt+ArrowLeft")
+    page.wait_for_timeout(300)
+    assert abs(video(page, "v.currentTime") - before) < 0.1, (before, video(page, "v.currentTime"))
+    page.keyboard.press("ArrowLeft")  # the player's own key still moves it
+    page.wait_for_timeout(300)
+    assert video(page, "v.currentTime") < before - 1
+    leave(page)

@@ -456,6 +456,9 @@ export class Player {
 
   keys(e) {
     if (e.target.closest("input,select,textarea,.gp-question")) return;
+    // Alt+← / Alt+→ are the browser's Back and Forward, Ctrl/Cmd combinations its own too (walk 24c: Alt+←
+    // moved the video instead of leaving the page).
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
     const v = this.video;
     if (e.key === " " || e.key === "k") { e.preventDefault(); this.toggle(); }
     else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - SEEK_KEY_S); }
