@@ -92,19 +92,6 @@ class SkillsBlockPage(LiveBranchMixin, Page):
     class Meta:
         verbose_name = _("page de bloc de compétences")
 
-    def serve(self, request, *args, **kwargs):
-        """A signed-in learner's block page changes as they watch: it carries what fresh_on_back.js needs to
-        send the player's last save still queued on this device (walk 24c: Back showed the progress of before
-        the capsule just played). Not ``no-store``: the page is kept for offline use."""
-        if request.user.is_authenticated:
-            from django.middleware.csrf import get_token
-
-            from capsules.learning.views import device_scope
-
-            get_token(request)  # fresh_on_back.js sends a save the player left queued on this device
-            request.geste_device_scope = device_scope(request.user)
-        return super().serve(request, *args, **kwargs)
-
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion and, when completed, the
         mandatory questions of it the block's badge still needs right."""

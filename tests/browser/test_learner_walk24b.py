@@ -1,5 +1,5 @@
-"""Walk 24b, in Chromium: a learner who plays a few seconds and leaves by the browser's Back button (or a
-link) finds the capsule « Commencée » on the block page and resumes where she was."""
+"""Walks 24b/24c, in Chromium: a learner who plays a few seconds and leaves by the browser's Back button (or a
+link) resumes where she was; Alt+arrows are the browser's."""
 
 from __future__ import annotations
 
@@ -55,29 +55,6 @@ def test_leaving_by_back_or_a_link_while_playing_keeps_the_resume_point(live_ser
     assert video(page, "v.currentTime") > 3.0, video(page, "v.currentTime")
     leave(page)
     assert not errors, errors
-
-
-@pytest.mark.timeout(240)
-def test_back_to_the_block_page_shows_the_capsule_just_started(live_server, context, published):  # noqa: F811
-    """Walk 24c: Back from a capsule played a few seconds showed the block page as it was before
-    (« pas encore commencée »), from the browser's back/forward cache."""
-    capsule = published["capsule"]
-    Interaction.objects.filter(capsule=capsule).delete()
-    user = factories.learner(username="walk24cback")
-    log_in(context, live_server, user)
-    block_url = f"{live_server.url}{published['page'].get_parent().url}"
-    page = context.new_page()
-    page.goto(block_url)
-    assert "Commencée" not in page.inner_text("main")
-    open_capsule(page, f"{live_server.url}{published['page'].url}")
-    page.click(".gp-play")
-    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 3.5", timeout=15000)
-    page.go_back()
-    assert _wait(page, lambda: Progress.objects.filter(user=user, capsule=capsule, position__gt=3.0).exists())
-    page.wait_for_function(
-        "document.querySelector('main') && document.querySelector('main').innerText.includes('Commencée')",
-        timeout=10000,
-    )
 
 
 @pytest.mark.timeout(240)
