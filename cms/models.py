@@ -92,6 +92,17 @@ class SkillsBlockPage(LiveBranchMixin, Page):
     class Meta:
         verbose_name = _("page de bloc de compétences")
 
+    def serve(self, request, *args, **kwargs):
+        """``?fragment=progress``: the page again, never stored (geste/block.js reads its progress from it
+        after Back from a capsule, and updates the page in place; walk 24c). Served through Wagtail's
+        routing, so with the page's own view restrictions."""
+        response = super().serve(request, *args, **kwargs)
+        if request.GET.get("fragment") == "progress":
+            from django.utils.cache import add_never_cache_headers
+
+            add_never_cache_headers(response)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion and, when completed, the
         mandatory questions of it the block's badge still needs right."""
@@ -121,6 +132,10 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
         context["learner_path"] = with_practice(learner_path(request.user, self.skills_block), request.user)
         context["block_badge"] = badge
+        if request.user.is_authenticated:
+            from capsules.learning.views import device_scope
+
+            context["device_scope"] = device_scope(request.user)  # geste/block.js: this account's queue
         return context
 
 

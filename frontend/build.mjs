@@ -10,6 +10,9 @@ const configs = [
   { ...common, entryPoints: { player: "src/player/main.js" }, outdir: "dist/geste", format: "esm", splitting: true,
     chunkNames: "chunks/[name]-[hash]", loader: { ".css": "css" } },
   { ...common, entryPoints: { "player": "src/player/player.css" }, outdir: "dist/geste" },
+  // The block page's script, on its own: no chunk shared with the player (the offline bundle lists player.js
+  // alone, a shared chunk left the player dead offline).
+  { ...common, entryPoints: { block: "src/block/main.js" }, outdir: "dist/geste", format: "esm" },
   { ...common, entryPoints: { sw: "src/sw/sw.js" }, outdir: "dist/geste", format: "iife" },
 ];
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from capsules import clock
+from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
-from capsules.learning.progress import live_capsules
+from capsules.learning.progress import left_to_watch, live_capsules
 from capsules.models import (
     Achievement,
     Attempt,
@@ -122,6 +122,14 @@ def estimated_seconds(capsule: Capsule, questions: int) -> int:
     return round(max(0.0, capsule.effective_end - capsule.start) + SECONDS_PER_QUESTION * questions)
 
 
+def left_seconds(capsule: Capsule, progress: Progress, steps, questions: int) -> int:
+    """A started capsule's time left: what the completion rule still needs watched
+    (``progress.left_to_watch``) and its mandatory questions not answered yet (the block page's
+    « environ 3 min » stayed the same once a capsule was started)."""
+    watch = sum(p.end - p.start for p in left_to_watch(progress.watched, capsule.start, capsule.effective_end, steps))
+    return round(max(0.0, watch) + SECONDS_PER_QUESTION * questions)
+
+
 @dataclass(frozen=True)
 class PathItem:
     capsule: Capsule
@@ -194,7 +202,8 @@ class LearnerPath:
 
     @property
     def remaining_minutes(self) -> int:
-        return max(0, round(sum(i.seconds for i in self.remaining) / 60)) if self.remaining else 0
+        """« environ N min »: never 0 while something is left (each capsule says « ≈ 1 min » at least)."""
+        return max(1, round(sum(i.seconds for i in self.remaining) / 60)) if self.remaining else 0
 
     @property
     def saved_minutes(self) -> int:
@@ -210,13 +219,13 @@ class LearnerPath:
 def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> LearnerPath:
     """The learner's path through the block's live capsules (a fixed number of queries)."""
     capsules = list(live_capsules(block).select_related("footage", "page"))
-    mandatory: dict[int, int] = {}
+    mandatory: dict[int, list[int]] = {}
     graded: dict[int, list[int]] = {}  # gradable questions per capsule (the same read)
     for pk, cap_id, is_mandatory, kind in Interaction.objects.filter(
         capsule__in=capsules, draft_status=Interaction.DraftStatus.ACCEPTED
     ).values_list("pk", "capsule_id", "mandatory", "kind"):
         if is_mandatory:
-            mandatory[cap_id] = mandatory.get(cap_id, 0) + 1
+            mandatory.setdefault(cap_id, []).append(pk)
         if kind in GRADABLE_KINDS:
             graded.setdefault(cap_id, []).append(pk)
     has_placement = PlacementQuestion.objects.filter(accepted=True, interaction__capsule__in=capsules).exists()
@@ -228,6 +237,20 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     finished = PlacementSession.objects.filter(user=user, skills_block=block, finished_at__isnull=False) \
         .order_by("-finished_at").first() if session is not None else None
     acquired = set(finished.acquired_capsule_ids) if finished else set()
+    # Started, not completed: the time left counts what is left to watch and to answer (two more reads).
+    started = [c for c in capsules if c.pk in progress and not progress[c.pk].completed]
+    steps_of = learner_steps.for_footages({c.footage_id for c in started}) if started else {}
+    answered = set(Attempt.objects.filter(
+        user=user, interaction_id__in=[i for c in started for i in mandatory.get(c.pk, [])]
+    ).values_list("interaction_id", flat=True)) if any(mandatory.get(c.pk) for c in started) else set()
+
+    def seconds(capsule: Capsule) -> int:
+        p = progress.get(capsule.pk)
+        if p is None or p.completed:
+            return estimated_seconds(capsule, len(mandatory.get(capsule.pk, [])))
+        return left_seconds(capsule, p, steps_of[capsule.footage_id].steps_in(capsule.start, capsule.effective_end),
+                            sum(1 for i in mandatory.get(capsule.pk, []) if i not in answered))
+
     latest: dict[int, bool] = {}
     first: dict[int, bool] = {}
     in_run: dict[tuple[int, int], bool] = {}  # (pass, question) -> its first answer in that pass
@@ -256,7 +279,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         runs = {run for run, inter_id in in_run if inter_id in idset}
         complete = [sum(1 for i in ids if in_run[(run, i)]) for run in runs if all((run, i) in in_run for i in ids)]
         item = PathItem(
-            capsule=capsule, seconds=estimated_seconds(capsule, mandatory.get(capsule.pk, 0)),
+            capsule=capsule, seconds=seconds(capsule),
             completed=completed, acquired=capsule.pk in acquired, started=p is not None,
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
             first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,

@@ -151,13 +151,17 @@ def _left_in(capsule, progress, mandatory, answered: set[int]) -> str:
                                learner_steps.capsule_steps(capsule))
     ]
     times = [at(i.time) for i in mandatory if i.pk not in answered]
+    # Each time once, with how many questions it asks (« de 0:11, 0:11 » when two shared it).
+    per_time = {t: times.count(t) for t in times}
+    shown = [t if n == 1 else ngettext("%(time)s (%(n)d question)", "%(time)s (%(n)d questions)", n)
+             % {"time": t, "n": n} for t, n in per_time.items()]
     said = []
     if parts:
         said.append(_("il reste à regarder %(parts)s") % {"parts": ", ".join(parts)})
     if times:
         said.append(ngettext("il reste à répondre à la question obligatoire de %(times)s",
                              "il reste à répondre aux questions obligatoires de %(times)s", len(times))
-                    % {"times": ", ".join(times)})
+                    % {"times": ", ".join(shown)})
     if not said:  # the server's word is still awaited (a last answer being sent)
         return capsule.title
     return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}

@@ -250,3 +250,25 @@ def test_block_page_says_what_an_unfinished_capsule_still_needs(block, lang):  #
               f"question at {when}); Capsule 2 (not started yet).",
     }[lang]
     assert said in body, re.findall(r"Capsule[^<]*non termin[^<]*|Capsules? not[^<]*", body)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_mandatory_questions_at_the_same_time_are_said_once(block, lang):  # noqa: F811
+    """Two mandatory questions at one time read « il reste à répondre aux questions obligatoires de 0:11,
+    0:11 »: each time once, with how many questions it asks."""
+    from capsules.recognition.achievements import _left_in
+
+    first, _second = block["capsules"]
+    q = first.interactions.get()
+    twin = factories.InteractionFactory(capsule=first, time=q.time, mandatory=True)
+    later = factories.InteractionFactory(capsule=first, time=q.time + 5, mandatory=True)
+    progress = Progress.objects.create(user=factories.learner(), capsule=first,
+                                       watched=[[first.start, first.effective_end]], watched_fraction=1)
+    when = f"0:{int(q.time - first.start):02d}"
+    then = f"0:{int(later.time - first.start):02d}"
+    with translation.override(lang):
+        text = _left_in(first, progress, [q, twin, later], set())
+    assert text == {
+        "fr": f"Capsule 1 (il reste à répondre aux questions obligatoires de {when} (2 questions), {then})",
+        "en": f"Capsule 1 (still to answer: the mandatory questions at {when} (2 questions), {then})",
+    }[lang], text

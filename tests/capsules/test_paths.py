@@ -117,6 +117,52 @@ def test_placement_marks_exactly_the_capsules_answered_right_and_the_path_update
     assert caps[0].page.url in body.split('class="path-mastered"')[1]
 
 
+def test_time_left_goes_down_once_a_capsule_is_started(block_world):
+    """« À suivre (environ N min) » stayed the same once a capsule was started: a started capsule counts
+    what is left to watch (``progress.left_to_watch``) and its mandatory questions not answered yet."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    # A: 60 s + 2 mandatory × 30 s; B: 60 + 30; C: 60 + 30.
+    before = placement.learner_path(learner, block)
+    assert [i.seconds for i in before.remaining] == [120, 90, 90]
+    assert before.remaining_minutes == 5
+    # A watched to 0:48 (36 s of the 54 the rule needs left to watch… 48 of 60: 6 s more make 90 %), one of
+    # its two questions answered.
+    Progress.objects.create(user=learner, capsule=caps[0], watched=[[caps[0].start, caps[0].start + 48.0]],
+                            watched_fraction=0.8, position=caps[0].start + 48.0)
+    Attempt.objects.create(user=learner, interaction=q["a1"], response={}, correct=True, score=1,
+                           answered_at=datetime.now(UTC))
+    after = placement.learner_path(learner, block)
+    a = after.remaining[0]
+    assert a.started and a.seconds == 12 + 30  # the stretch 0:48–1:00, and one question
+    assert after.remaining_minutes == round((42 + 90 + 90) / 60) < before.remaining_minutes
+    body = Client()
+    body.force_login(learner)
+    html = body.get(block.page.url).content.decode()
+    assert f"(environ {after.remaining_minutes} min)" in html
+
+
+def test_time_left_is_never_said_0_min_while_a_capsule_is_left(block_world):
+    """« À suivre (environ 0 min) » above a capsule « ≈ 1 min » (a capsule of 12 s, walk 24c)."""
+    block, caps, _q = block_world
+    learner = factories.learner()
+    Interaction.objects.all().delete()
+    short = factories.CapsuleFactory(footage=caps[0].footage, skills_block=block, title="Court", order=9,
+                                     start=0.0, end=12.0)
+    pages.capsule_page(short)
+    Progress.objects.bulk_create([Progress(user=learner, capsule=c, watched=[[c.start, c.effective_end]],
+                                           watched_fraction=1, completed=True, completed_at=datetime.now(UTC))
+                                  for c in caps])
+    path = placement.learner_path(learner, block)
+    assert [i.capsule.pk for i in path.remaining] == [short.pk]
+    assert path.remaining[0].minutes == 1 and path.remaining_minutes == 1
+    # Started, 11 s of 12 watched: nothing left to watch for the rule, still « environ 1 min ».
+    Progress.objects.create(user=learner, capsule=short, watched=[[0.0, 11.0]], watched_fraction=11 / 12,
+                            position=11.0)
+    path = placement.learner_path(learner, block)
+    assert path.remaining[0].seconds == 0 and path.remaining_minutes == 1
+
+
 def test_one_wrong_question_keeps_the_capsule_in_the_path(block_world):
     block, caps, q = block_world
     learner = factories.learner()
