@@ -49,6 +49,17 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test client's request leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it): after an English request, a later test's French text built outside a request
+    came out English (test_badge_walk22 after test_learner_pages_english). Each test ends on the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _baseline_after_flush(request):
     """A transactional test (live server, real worker) flushes every table when it ends, and the
     serialized rollback does not always put back what the data migrations made (pytest-django only

@@ -25,9 +25,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class InvalidResponse(ValueError):
-    """The response does not have the shape its interaction kind needs (a client bug, not a wrong answer)."""
+    """The response does not have the shape its interaction kind needs (a client bug, not a wrong answer).
+    Its message is in the request's language (French msgids): the placement and practice forms show it."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -77,14 +80,14 @@ def _chosen(response: dict) -> list[str]:
         return _ids(response["choices"])
     if "choice" in response:
         return _ids(response["choice"])
-    raise InvalidResponse("Choisissez une réponse.")
+    raise InvalidResponse(_("Choisissez une réponse."))
 
 
 @register("single_choice")
 def grade_single_choice(key: dict, response: dict) -> tuple[bool, float]:
     chosen = _chosen(response)
     if len(chosen) != 1:
-        raise InvalidResponse("Choisissez une seule réponse.")
+        raise InvalidResponse(_("Choisissez une seule réponse."))
     ok = chosen[0] in set(_ids(key.get("correct")))
     return ok, 1.0 if ok else 0.0
 
@@ -106,13 +109,13 @@ def _as_bool(value) -> bool:
         return True
     if isinstance(value, str) and value.lower() in {"false", "faux", "0", "non"}:
         return False
-    raise InvalidResponse("Répondez par vrai ou faux.")
+    raise InvalidResponse(_("Répondez par vrai ou faux."))
 
 
 @register("true_false")
 def grade_true_false(key: dict, response: dict) -> tuple[bool, float]:
     if "value" not in response:
-        raise InvalidResponse("Répondez par vrai ou faux.")
+        raise InvalidResponse(_("Répondez par vrai ou faux."))
     ok = _as_bool(response["value"]) == _as_bool(key.get("correct"))
     return ok, 1.0 if ok else 0.0
 
@@ -121,7 +124,7 @@ def grade_true_false(key: dict, response: dict) -> tuple[bool, float]:
 def grade_ordering(key: dict, response: dict) -> tuple[bool, float]:
     expected, given = _ids(key.get("order")), _ids(response.get("order"))
     if not given or sorted(given) != sorted(expected):
-        raise InvalidResponse("Placez chaque élément une fois.")
+        raise InvalidResponse(_("Placez chaque élément une fois."))
     in_place = sum(1 for a, b in zip(expected, given, strict=True) if a == b)
     return given == expected, round(in_place / len(expected), 4)
 
@@ -162,9 +165,9 @@ def grade_hotspot(key: dict, response: dict) -> tuple[bool, float]:
     try:
         x, y = float(response["x"]), float(response["y"])
     except (KeyError, TypeError, ValueError):
-        raise InvalidResponse("Touchez l'image à l'endroit choisi.")
+        raise InvalidResponse(_("Touchez l'image à l'endroit choisi."))
     if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
-        raise InvalidResponse("Le point choisi est en dehors de l'image.")
+        raise InvalidResponse(_("Le point choisi est en dehors de l'image."))
     ok = any(point_in_region(x, y, r) for r in key.get("regions", []))
     return ok, 1.0 if ok else 0.0
 
@@ -188,7 +191,7 @@ def grade_cloze(key: dict, response: dict) -> tuple[bool, float]:
     blanks = key.get("blanks", [])
     given = response.get("blanks")
     if not isinstance(given, list) or len(given) != len(blanks):
-        raise InvalidResponse("Complétez chaque trou.")
+        raise InvalidResponse(_("Complétez chaque trou."))
     hits = 0
     for accepted, answer in zip(blanks, given, strict=True):
         accepted = accepted if isinstance(accepted, list) else [accepted]
@@ -210,7 +213,7 @@ def grade_free_recall(key: dict, response: dict) -> tuple[bool, float]:
     "je savais" counts as right; "je ne savais pas" must not inflate first-try success in reports."""
     rating = response.get("self_assessment")
     if rating not in SELF_RATINGS:
-        raise InvalidResponse("Évaluez-vous : je savais, en partie ou je ne savais pas.")
+        raise InvalidResponse(_("Évaluez-vous : je savais, en partie ou je ne savais pas."))
     return rating == "knew", SELF_RATINGS[rating]
 
 
@@ -238,10 +241,10 @@ def solution_for(interaction) -> dict:
 def grade(interaction, response: dict) -> GradeResult:
     """Grade ``response`` against ``interaction.answer_key``; raise InvalidResponse for a malformed one."""
     if not isinstance(response, dict):
-        raise InvalidResponse("Réponse illisible.")
+        raise InvalidResponse(_("Réponse illisible."))
     grader = GRADERS.get(interaction.kind)
     if grader is None:
-        raise InvalidResponse("Type de question inconnu.")
+        raise InvalidResponse(_("Type de question inconnu."))
     correct, score = grader(interaction.answer_key or {}, response)
     if interaction.kind in {"free_recall", "observe"}:
         feedback = interaction.feedback_correct

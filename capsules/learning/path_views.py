@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -33,7 +34,7 @@ def _live_block_or_404(block_id: int) -> SkillsBlock:
     block = get_object_or_404(SkillsBlock.objects.select_related("page"), pk=block_id)
     page = getattr(block, "page", None)
     if page is None or not page.live:
-        raise Http404("Bloc introuvable.")
+        raise Http404(gettext("Bloc introuvable."))
     return block
 
 
@@ -137,20 +138,20 @@ def _replay_url(card: PracticeCard) -> str:
 
 
 MAX_SYNC_ITEMS = 100
-SYNC_LOGIN_MESSAGE = "Connectez-vous pour enregistrer votre entraînement."
+SYNC_LOGIN_MESSAGE = gettext_lazy("Connectez-vous pour enregistrer votre entraînement.")
 
 
 @require_http_methods(["POST"])
 def practice_sync(request):
     """Reviews answered while offline, queued by practice.js: graded here, scheduled at their answer time."""
     if not request.user.is_authenticated:
-        return JsonResponse({"error": SYNC_LOGIN_MESSAGE}, status=401)
+        return JsonResponse({"error": str(SYNC_LOGIN_MESSAGE)}, status=401)
     try:
         data = json.loads(request.body or b"{}")
         raw = data["reviews"]
         assert isinstance(raw, list) and len(raw) <= MAX_SYNC_ITEMS
     except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError):
-        return JsonResponse({"error": "Requête illisible."}, status=400)
+        return JsonResponse({"error": gettext("Requête illisible.")}, status=400)
     cards = {c.pk: c for c in PracticeCard.objects.filter(
         user=request.user, pk__in=[r.get("card") for r in raw if isinstance(r, dict) and isinstance(r.get("card"), int)]
     ).select_related("interaction")}

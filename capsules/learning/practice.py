@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from fsrs import Card, Rating, Scheduler, State
 
 from capsules import clock, learner_steps
@@ -261,7 +262,7 @@ def sync_reviews(user, items: list[tuple[PracticeCard | None, dict, uuid.UUID | 
     for card, response, client_id, answered_at in sorted(items, key=lambda i: i[3] or now):
         key = str(client_id or "")
         if card is None or card.user_id != user.pk or client_id is None:
-            out.append(SyncedReview(key, ok=False, error="Question introuvable."))
+            out.append(SyncedReview(key, ok=False, error=gettext("Question introuvable.")))
             continue
         card.refresh_from_db()
         when = min(answered_at or now, now)

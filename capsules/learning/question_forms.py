@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from capsules import storage
 from capsules.learning.grading import InvalidResponse
@@ -87,9 +88,9 @@ def response_from_form(interaction: Interaction, data: QueryDict) -> dict:
             ranked = sorted(ids, key=lambda i: int(data.get(field[i], "")))
             positions = sorted(int(data.get(field[i], "")) for i in ids)
         except ValueError:
-            raise InvalidResponse("Donnez un rang à chaque étape.")
+            raise InvalidResponse(_("Donnez un rang à chaque étape."))
         if positions != list(range(1, len(ids) + 1)):
-            raise InvalidResponse("Donnez un rang différent à chaque étape.")
+            raise InvalidResponse(_("Donnez un rang différent à chaque étape."))
         return {"order": ranked}
     if kind == Interaction.Kind.HOTSPOT:
         return {"x": data.get("x"), "y": data.get("y")}

@@ -142,6 +142,11 @@ class ProofCheck:
     controller: str = ""
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a French reason for makemessages (this module stays free of Django); verification.py translates it."""
+    return message
+
+
 KeyResolver = Callable[[str], "tuple[Ed25519PublicKey, str] | None"]
 """verificationMethod id -> (public key, controller id), or None when unknown."""
 
@@ -155,23 +160,23 @@ def proofs_of(document: dict) -> list[dict]:
 
 def verify_proof(document: dict, proof: dict, resolve_key: KeyResolver, loader=None,
                  expected_purpose: str = "assertionMethod") -> ProofCheck:
-    """Check one proof of ``document`` (reasons in French, for the verification page)."""
+    """Check one proof of ``document`` (reasons: French msgids, translated by verification.py for the page)."""
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        return ProofCheck(False, "Type de preuve ou suite cryptographique non prise en charge.")
+        return ProofCheck(False, gettext_noop("Type de preuve ou suite cryptographique non prise en charge."))
     if proof.get("proofPurpose") != expected_purpose:
-        return ProofCheck(False, "Finalité de la preuve inattendue.")
+        return ProofCheck(False, gettext_noop("Finalité de la preuve inattendue."))
     method = proof.get("verificationMethod", "")
     resolved = resolve_key(method) if isinstance(method, str) else None
     if resolved is None:
-        return ProofCheck(False, "Clé de vérification introuvable.", method)
+        return ProofCheck(False, gettext_noop("Clé de vérification introuvable."), method)
     public_key, controller = resolved
     try:
         signature = multibase_decode(proof.get("proofValue", ""))
         data = hash_data(document, proof, loader)
         public_key.verify(signature, data.to_sign)
     except InvalidSignature:
-        return ProofCheck(False, "Signature invalide : le document a été modifié ou n'a pas été signé "
-                                 "par cette clé.", method, controller)
+        return ProofCheck(False, gettext_noop("Signature invalide : le document a été modifié ou n'a pas été "
+                                              "signé par cette clé."), method, controller)
     except (ValueError, jsonld.JsonLdError) as exc:
         return ProofCheck(False, f"Preuve illisible : {exc.__class__.__name__}.", method, controller)
     return ProofCheck(True, "", method, controller)
@@ -181,7 +186,7 @@ def verify(document: dict, resolve_key: KeyResolver, loader=None) -> ProofCheck:
     """Valid when the document has at least one proof and every proof verifies."""
     proofs = proofs_of(document)
     if not proofs:
-        return ProofCheck(False, "Aucune preuve cryptographique.")
+        return ProofCheck(False, gettext_noop("Aucune preuve cryptographique."))
     for proof in proofs:
         check = verify_proof(document, proof, resolve_key, loader)
         if not check.valid:

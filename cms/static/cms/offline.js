@@ -1,3 +1,22 @@
+// Words in the page's language: French msgids, looked up in the catalogue the worker adds to a kept page
+// (#geste-offline-i18n: the offline page's of that language, frontend/src/sw/sw.js), else the page's own
+// (#geste-i18n, capsules/templatetags/geste_i18n.py: the offline page carries this file's strings).
+var gesteOfflineText = (function () {
+  "use strict";
+  var catalogs = ["geste-offline-i18n", "geste-i18n"].map(function (id) {
+    var el = document.getElementById(id);
+    try { return el ? JSON.parse(el.dataset.catalog || "{}") || {} : {}; } catch (e) { return {}; }
+  });
+  return function gettext(msgid, params) {
+    var found = msgid;
+    for (var i = 0; i < catalogs.length; i++) {
+      var v = catalogs[i][msgid];
+      if (typeof v === "string" && v) { found = v; break; }
+    }
+    return params ? found.replace(/%\((\w+)\)s/g, function (all, k) { return k in params ? String(params[k]) : all; }) : found;
+  };
+})();
+
 // A page served from this device's copy (the service worker's mark « Hors ligne — version du … »,
 // [data-offline-stale]): its search and sign-out forms need the network. Offline they say so instead of
 // failing silently: the search field reads « Recherche indisponible hors ligne », both buttons are
@@ -7,11 +26,12 @@
   "use strict";
   var mark = document.querySelector("[data-offline-stale]");
   if (!mark) { return; }
+  var gettext = gesteOfflineText;
   var forms = [
     [document.querySelector(".site-header form.search-form"),
-      "Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue."],
+      gettext("Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue.")],
     [document.querySelector(".site-header form.logout-form"),
-      "Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter."]
+      gettext("Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter.")]
   ].filter(function (f) { return f[0]; });
   if (!forms.length) { return; }
   var note = document.createElement("p");
@@ -26,13 +46,13 @@
   function sync() {
     var off = !navigator.onLine;
     if (!off) { note.hidden = true; note.textContent = ""; }
-    if (field) { field.setAttribute("placeholder", off ? "Recherche indisponible hors ligne" : placeholder || ""); }
+    if (field) { field.setAttribute("placeholder", off ? gettext("Recherche indisponible hors ligne") : placeholder || ""); }
     forms.forEach(function (f) {
       var button = f[0].querySelector("button");
       if (!button) { return; }
       if (off) {
         button.setAttribute("aria-disabled", "true");
-        button.title = "Indisponible hors ligne";
+        button.title = gettext("Indisponible hors ligne");
       } else {
         button.removeAttribute("aria-disabled");
         button.removeAttribute("title");
@@ -60,13 +80,14 @@
   "use strict";
   var root = document.querySelector("[data-offline-page]");
   if (!root) { return; }
+  var gettext = gesteOfflineText;
   var state = root.querySelector("[data-offline-state]");
   var retry = root.querySelector("[data-offline-retry]");
   var OFFLINE_TEXT = state.textContent;
 
   function online(on) {
     retry.hidden = !on;
-    state.textContent = on ? "La connexion est revenue : réessayez d'ouvrir la page." : OFFLINE_TEXT;
+    state.textContent = on ? gettext("La connexion est revenue : réessayez d'ouvrir la page.") : OFFLINE_TEXT;
   }
   retry.querySelector("button").addEventListener("click", function () { location.reload(); });
   window.addEventListener("online", function () { online(true); });
@@ -111,7 +132,7 @@
         || await caches.match(pageKey(href), { ignoreVary: true });
       if (!resp) { continue; }  // its page went at a sign-out: it opens again once visited online
       shown[new URL(href, location.href).pathname] = true;
-      item(capsules, href, await titleOf(resp, "Capsule " + m[1]));
+      item(capsules, href, await titleOf(resp, gettext("Capsule %(id)s", { id: m[1] })));
       // The other pages that came with it: its skills block (the breadcrumb's way back).
       var media = await caches.open(names[i]);
       var entries = await media.keys();

@@ -12,11 +12,19 @@
 // HH:MM », its search and sign-out forms saying « indisponible hors ligne » (cms/static/cms/offline.js)
 // until the connection is back; a page never kept gets the offline page (/hors-ligne/, kept at install), which lists
 // the capsules downloaded on this device.
+//
+// Languages: the offline page is kept once per language (/hors-ligne/?lang=xx: the worker fetches it
+// without cookies, so the language is in the URL), the one of the browser at install, and the one of each
+// page the learner reads online (X-Geste-Lang, cms/offline.py: the header's language link or the browser's)
+// the first time it is seen. Offline, a page never kept gets the offline page in the language of the last
+// page seen online. A kept page's mark and offline.js's words come from the page's own catalogue, else
+// from the catalogue of the offline page of the page's language.
 
 const OPTS = { ignoreVary: true };
 const PAGES = "geste-pages";
 const SHELL = "geste-shell";
 const SHELL_URL = "/hors-ligne/";
+const LANG_KEY = "/__lang__";
 const SCOPE_KEY = "/__scope__";
 const SAVED_AT = "X-Geste-Saved-At";
 const MAX_PAGES = 40;
@@ -27,13 +35,20 @@ self.addEventListener("install", (event) => {
 });
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
-// The offline page and the files it needs, rendered without the account (one copy for all).
-async function keepShell() {
-  const resp = await fetch(SHELL_URL, { credentials: "omit", cache: "no-store" });
+function shellUrl(lang) {
+  return `${SHELL_URL}?lang=${encodeURIComponent(lang)}`;
+}
+
+// The offline page in `lang` (the browser's language when none) and the files it needs, rendered without
+// the account (one copy for all).
+async function keepShell(lang) {
+  const resp = await fetch(lang ? shellUrl(lang) : SHELL_URL, { credentials: "omit", cache: "no-store" });
   if (!resp.ok) return;
+  const shown = lang || resp.headers.get("X-Geste-Lang") || "fr";
   const html = await resp.clone().text();
   const cache = await caches.open(SHELL);
-  await cache.put(SHELL_URL, resp);
+  await cache.put(shellUrl(shown), resp);
+  if (!(await cache.match(LANG_KEY))) await cache.put(LANG_KEY, new Response(shown));
   for (const m of html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)) {
     try {
       const r = await fetch(m[1], { cache: "no-store" });
@@ -63,20 +78,42 @@ async function navigate(event, req) {
   let saving = Promise.resolve();
   try {
     const resp = await fetch(req);
-    saving = remember(req, resp.clone()).catch(() => {});
+    saving = Promise.all([remember(req, resp.clone()).catch(() => {}), followLanguage(resp).catch(() => {})]);
     event.waitUntil(saving);
     return resp;
   } catch (err) {
     const pages = await caches.open(PAGES);
     const hit = (await pages.match(pageKey(req.url), OPTS)) || (await caches.match(req.url, OPTS));
     if (hit) return marked(hit);
-    const shell = await caches.match(SHELL_URL, OPTS);
+    const shell = await offlinePage();
     const headers = { "Content-Type": "text/html; charset=utf-8" };
     if (shell) return new Response(await shell.blob(), { status: 503, headers });
     return new Response("<!doctype html><html lang=fr><meta charset=utf-8><meta name=viewport content='width=device-width'>"
       + "<title>Hors ligne</title><p>Vous êtes hors ligne et cette page n'a pas été téléchargée.</p>",
       { status: 503, headers });
   }
+}
+
+// The language the learner reads (each HTML page online says it): the offline page is kept in it.
+async function followLanguage(resp) {
+  const lang = resp.headers.get("X-Geste-Lang");
+  if (!lang || !/^[a-z]{2,3}$/.test(lang)) return;
+  const cache = await caches.open(SHELL);
+  const last = await cache.match(LANG_KEY);
+  if (!last || (await last.text()) !== lang) await cache.put(LANG_KEY, new Response(lang));
+  if (!(await cache.match(shellUrl(lang)))) await keepShell(lang);
+}
+
+// The offline page in the language of the last page seen online, else any copy kept.
+async function offlinePage() {
+  const cache = await caches.open(SHELL);
+  const last = await cache.match(LANG_KEY);
+  const hit = last && (await cache.match(shellUrl(await last.text())));
+  if (hit) return hit;
+  for (const r of await cache.keys()) {
+    if (new URL(r.url).pathname === SHELL_URL) return cache.match(r);
+  }
+  return caches.match(SHELL_URL, OPTS);
 }
 
 // Kept pages sit under /__pages__/…: a fetch of the page's own URL by a script (the download of a
@@ -129,11 +166,15 @@ function two(n) { return String(n).padStart(2, "0"); }
 // #geste-i18n's data-catalog, capsules/templatetags/geste_i18n.py), French when the page has none.
 const gettext_noop = (s) => s;  // marks a msgid for makemessages (djangojs domain)
 const STALE_MARK = gettext_noop("Hors ligne — version du %(day)s/%(month)s à %(time)s");
-function pageString(html, msgid) {
+function rawCatalog(html) {
   const m = html.match(/id="geste-i18n"[^>]*data-catalog="([^"]*)"/);
-  if (!m) return msgid;
+  return m ? m[1] : "";
+}
+function pageString(html, msgid) {
+  const raw = rawCatalog(html);
+  if (!raw) return msgid;
   try {
-    const text = m[1].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'")
+    const text = raw.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'")
       .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
     const found = JSON.parse(text)[msgid];
     return typeof found === "string" && found ? found : msgid;
@@ -147,12 +188,19 @@ async function marked(resp) {
   if (!(resp.headers.get("Content-Type") || "").startsWith("text/html")) return resp;
   const at = new Date(+resp.headers.get(SAVED_AT) || Date.parse(resp.headers.get("Date") || "") || Date.now());
   let html = await resp.text();
+  // the offline page of the page's language: its catalogue has the mark and offline.js's words
+  const lang = (html.match(/<html[^>]*\blang="([^"]*)"/) || [])[1] || "fr";
+  const shell = await caches.match(shellUrl(lang.split("-")[0]), OPTS);
+  const extra = shell ? rawCatalog(await shell.text()) : "";
   const parts = { day: two(at.getDate()), month: two(at.getMonth() + 1), time: `${two(at.getHours())}:${two(at.getMinutes())}` };
-  const label = pageString(html, STALE_MARK).replace(/%\((\w+)\)s/g, (all, k) => parts[k] ?? all);
+  let text = pageString(html, STALE_MARK);
+  if (text === STALE_MARK && extra) text = pageString(`id="geste-i18n" data-catalog="${extra}"`, STALE_MARK);
+  const label = text.replace(/%\((\w+)\)s/g, (all, k) => parts[k] ?? all);
   const mark = `<p class="offline-stale" role="status" data-offline-stale>${label}</p>`;
   html = html.replace("</head>", '<link rel="stylesheet" href="/static/cms/offline.css"></head>');
   // offline.js (kept with the offline page) makes the search and sign-out forms say they need the network
-  html = html.replace("</body>", '<script src="/static/cms/offline.js"></script></body>');
+  html = html.replace("</body>", `<div id="geste-offline-i18n" hidden data-catalog="${extra}"></div>`
+    + '<script src="/static/cms/offline.js"></script></body>');
   html = /<main[\s>]/.test(html) ? html.replace(/<main[\s>]/, (m) => mark + m) : html.replace(/<body[^>]*>/, (m) => m + mark);
   const headers = new Headers(resp.headers);
   headers.delete("Content-Length");

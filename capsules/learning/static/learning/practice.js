@@ -4,8 +4,18 @@
 // Offline, an answer is queued (localStorage, per account) with the time it was given and the next
 // due item is shown; the queue goes to the server, which grades and schedules, once the network is
 // back. Each queued answer carries its own client_id: sending it twice counts once (server-side).
+// Its words are in the page's language (capsules/static/capsules/i18n.js, loaded before it; the page
+// embeds the catalogue of capsules/learning/, so a copy kept offline keeps its language).
 (function () {
   "use strict";
+  var i18n = globalThis.gesteI18n || {
+    ngettext: function (one, many, n, p) {
+      var s = n > 1 ? many : one;
+      p = Object.assign({ n: n }, p || {});
+      return s.replace(/%\((\w+)\)s/g, function (all, k) { return k in p ? String(p[k]) : all; });
+    }
+  };
+  var ngettext = i18n.ngettext;
   var status = document.querySelector("[data-practice-status]");
   if (!status) { return; }
   var scope = status.dataset.scope || "invite";
@@ -25,7 +35,6 @@
   function load() { return read(KEY); }
   function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
   function say(text) { status.hidden = false; status.textContent = text; }
-  function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
   function token() {
     var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     if (cookie) { return decodeURIComponent(cookie[1]); }
@@ -53,7 +62,8 @@
     var left = items.filter(function (item) { return !answered[item.dataset.card]; });
     items.forEach(function (item) { item.hidden = item !== left[0]; });
     if (count && items.length) {
-      count.textContent = plural(left.length, "question", "questions") + " à revoir aujourd'hui";
+      count.textContent = ngettext("%(n)s question à revoir aujourd'hui", "%(n)s questions à revoir aujourd'hui",
+        left.length);
     }
     if (!left.length && items.length && allDone) {
       allDone.hidden = false;
@@ -84,8 +94,9 @@
       localStorage.setItem(DONE_KEY, JSON.stringify(done));
       save(load().filter(function (item) { return !sent[item.client_id]; }));
       var n = Object.keys(sent).length;
-      say(plural(n, "réponse donnée hors ligne enregistrée", "réponses données hors ligne enregistrées")
-        + " et corrigée" + (n > 1 ? "s" : "") + " : " + plural(right, "juste", "justes") + ".");
+      say(ngettext("%(n)s réponse donnée hors ligne enregistrée et corrigée : %(right)s.",
+        "%(n)s réponses données hors ligne enregistrées et corrigées : %(right)s.", n,
+        { right: ngettext("%(n)s juste", "%(n)s justes", right) }));
       status.dataset.synced = String((parseInt(status.dataset.synced || "0", 10)) + n);
     }).catch(function () { /* still offline, or the session is gone: kept for next time */ })
       .then(function () { flushing = false; });
@@ -108,8 +119,9 @@
         answered_at: new Date().toISOString(), fields: fields
       });
       save(queue);
-      say("Vous êtes hors ligne : " + plural(queue.length, "réponse enregistrée", "réponses enregistrées")
-        + " sur cet appareil. Elles seront corrigées au retour du réseau.");
+      say(ngettext("Vous êtes hors ligne : %(n)s réponse enregistrée sur cet appareil. Elle sera corrigée au retour du réseau.",
+        "Vous êtes hors ligne : %(n)s réponses enregistrées sur cet appareil. Elles seront corrigées au retour du réseau.",
+        queue.length));
       showNext(true);
     });
   });
