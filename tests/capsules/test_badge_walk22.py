@@ -125,7 +125,10 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
     question linked « Y aller » in the badge's list and « Reprendre la question » under its capsule."""
     first, _second = block["capsules"]
     learner = factories.learner()
-    when = timezone.now() - timedelta(minutes=10)
+    # Ten minutes ago, but today (local time): a capsule completed yesterday evening has its questions due today
+    # (a day later), and the practice line below would differ in the first minutes after midnight.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    when = max(timezone.now() - timedelta(minutes=10), midnight + timedelta(seconds=1))
     _answer(learner, first.interactions.get(), False, when)  # wrong at the first try, never right
     Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
     body = login(learner).get(block["block"].page.url).content.decode()
