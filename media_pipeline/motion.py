@@ -344,17 +344,39 @@ def _background(fn) -> Future:
     return _LOADER.submit(fn)
 
 
-def _appearance(video: str | Path, n: int, settings: MotionSettings) -> dict[str, np.ndarray]:
-    """The appearance column of a short clip (a second decode at ``appearance_fps``: 90 samples of 9 x 1280
-    float16 for 45 s, 2 MB); nothing, with a warning, when the weights are missing or not the expected file:
-    the segmenter then works as without the cue."""
-    if appearance.EfficientNetLite0.load() is None:
-        log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
-        return {}
-    series = appearance.appearance_series(video, fps=settings.appearance_fps)
-    if series is None:
-        return {}
-    return appearance.appearance_features(series, np.arange(n) / settings.fps)
+class _AppearanceFrames:
+    """The analysis' own frames kept at ``appearance_fps`` while the footage stays short enough for the cue
+    (at most 90 frames of 256 x 144 x 3 for 45 s: 10 MB); past ``appearance_max_duration`` they are dropped
+    and no more are kept. Before, the cue decoded the file a second time with OpenCV (as much CPU again as
+    ffmpeg's whole decode)."""
+
+    def __init__(self, settings: MotionSettings):
+        self.limit = settings.appearance_max_duration
+        self.every = max(1, int(round(settings.fps / max(settings.appearance_fps, 0.1))))
+        self.times: list[float] = []
+        self.frames: list[np.ndarray] = []
+        self.open = self.limit > 0
+
+    def add(self, i: int, t: float, frame: np.ndarray) -> None:
+        if not self.open or i % self.every:
+            return
+        if t > self.limit:
+            self.open, self.times, self.frames = False, [], []
+            return
+        self.times.append(t)
+        self.frames.append(frame)
+
+    def features(self, n: int, settings: MotionSettings, source_size: tuple[int, int]) -> dict[str, np.ndarray]:
+        """The appearance column (9 x 1280 float16 a sample, 2 MB for 45 s); nothing, with a warning, when the
+        weights are missing or not the expected file: the segmenter then works as without the cue."""
+        if appearance.EfficientNetLite0.load() is None:
+            log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
+            return {}
+        series = appearance.series_of_frames(self.times, self.frames, source_size)
+        self.frames = []
+        if series is None:
+            return {}
+        return appearance.appearance_features(series, np.arange(n) / settings.fps)
 
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
@@ -375,6 +397,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     rows = RowStore((len(FEATURES),), np.float32)
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=False)
     shape = (0, 0)
+    looks = _AppearanceFrames(settings)
     probed: list[VideoGeometry] = []  # ffprobe runs while ffmpeg starts decoding
     try:
         for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress,
@@ -387,6 +410,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
             rows.append([row[k] for k in FEATURES])
             if i % hand_every == 0:
                 hands.add(i, frame, analyser.last_moving)
+            looks.add(i, t, frame)
     finally:
         if palm is not None:
             palm.close(raise_error=False)
@@ -417,7 +441,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
     if times and 0 < max(duration, times[-1]) <= settings.appearance_max_duration:
-        features.update(_appearance(video, len(times), settings))
+        features.update(looks.features(len(times), settings, (geometry.height, geometry.width)))
     return MotionSeries(fps=settings.fps, times=times,
                         features={k: np.ascontiguousarray(v, dtype=np.float64) for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
