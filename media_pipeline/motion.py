@@ -344,17 +344,57 @@ def _background(fn) -> Future:
     return _LOADER.submit(fn)
 
 
-def _appearance(video: str | Path, n: int, settings: MotionSettings) -> dict[str, np.ndarray]:
-    """The appearance column of a short clip (a second decode at ``appearance_fps``: 90 samples of 9 x 1280
-    float16 for 45 s, 2 MB); nothing, with a warning, when the weights are missing or not the expected file:
-    the segmenter then works as without the cue."""
-    if appearance.EfficientNetLite0.load() is None:
-        log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
-        return {}
-    series = appearance.appearance_series(video, fps=settings.appearance_fps)
-    if series is None:
-        return {}
-    return appearance.appearance_features(series, np.arange(n) / settings.fps)
+class _AppearanceFrames:
+    """The appearance cue on the analysis' own frames, every ``appearance_fps``-th of a second, while the footage
+    stays short enough for it: each sampled frame is embedded as it passes once ffprobe has said the footage
+    lasts at most ``appearance_max_duration`` (only 9 x 1280 float16 kept a sample: 2 MB for 45 s); until then
+    (ffprobe runs beside ffmpeg) or when it could not say, frames wait, at most 45 s of them (10 MB). Past the
+    limit everything is dropped. Before session 25 the cue decoded the file a second time with OpenCV (as much
+    CPU again as ffmpeg's whole decode of a 1080p clip)."""
+
+    def __init__(self, settings: MotionSettings):
+        self.limit = settings.appearance_max_duration
+        self.every = max(1, int(round(settings.fps / max(settings.appearance_fps, 0.1))))
+        self.times: list[float] = []
+        self.cells: list[np.ndarray] = []
+        self.waiting: list[np.ndarray] = []
+        self.open = self.limit > 0
+        self.missing = False
+
+    def add(self, i: int, t: float, frame: np.ndarray, geometry: VideoGeometry | None) -> None:
+        if not self.open or i % self.every:
+            return
+        if t > self.limit or (geometry is not None and geometry.duration > self.limit):
+            self.open, self.times, self.cells, self.waiting = False, [], [], []
+            return
+        self.times.append(t)
+        self.waiting.append(frame)
+        if geometry is not None and geometry.duration > 0:
+            self._embed(geometry)
+
+    def _embed(self, geometry: VideoGeometry | None) -> None:
+        if not self.waiting or self.missing:
+            return
+        size = (geometry.height, geometry.width) if geometry is not None else None
+        cells = appearance.embed_frames(self.waiting, size)
+        self.waiting = []
+        if cells is None:
+            self.missing = True
+        else:
+            self.cells.append(cells)
+
+    def features(self, n: int, settings: MotionSettings, geometry: VideoGeometry) -> dict[str, np.ndarray]:
+        """The appearance column; nothing, with a warning, when the weights are missing or not the expected
+        file: the segmenter then works as without the cue."""
+        if appearance.EfficientNetLite0.load() is None:
+            log.warning("appearance cue skipped: %s weights missing or altered", appearance.WEIGHTS_PACKAGE)
+            return {}
+        self._embed(geometry)
+        if self.missing or not self.cells:
+            return {}
+        series = appearance.AppearanceSeries(np.asarray(self.times, float), np.concatenate(self.cells))
+        self.cells = []
+        return appearance.appearance_features(series, np.arange(n) / settings.fps)
 
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
@@ -375,6 +415,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     rows = RowStore((len(FEATURES),), np.float32)
     fsettings = FrameSettings(width=settings.width, fps=settings.fps, gray=False)
     shape = (0, 0)
+    looks = _AppearanceFrames(settings)
     probed: list[VideoGeometry] = []  # ffprobe runs while ffmpeg starts decoding
     try:
         for i, (t, frame) in enumerate(iter_frames(video, fsettings, progress=progress,
@@ -387,6 +428,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
             rows.append([row[k] for k in FEATURES])
             if i % hand_every == 0:
                 hands.add(i, frame, analyser.last_moving)
+            looks.add(i, t, frame, probed[0] if probed else None)
     finally:
         if palm is not None:
             palm.close(raise_error=False)
@@ -417,7 +459,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
     features.update(hands.series(len(times)))
     duration = geometry.duration or (times[-1] + 1.0 / settings.fps if times else 0.0)
     if times and 0 < max(duration, times[-1]) <= settings.appearance_max_duration:
-        features.update(_appearance(video, len(times), settings))
+        features.update(looks.features(len(times), settings, geometry))
     return MotionSeries(fps=settings.fps, times=times,
                         features={k: np.ascontiguousarray(v, dtype=np.float64) for k, v in features.items()},
                         width=int(shape[1]) if len(shape) > 1 else 0, height=int(shape[0]),

@@ -227,6 +227,27 @@ def test_the_default_analysis_of_short_footage_carries_the_appearance_change_and
     )
 
 
+def test_the_default_analysis_reads_the_file_once_and_matches_the_full_size_pass(model, spliced, monkeypatch):
+    """The cue samples the motion analysis' own frames (ffmpeg's, 256 pixels wide) instead of decoding the file
+    a second time with OpenCV, and feeds the network the input size of the source's frames."""
+    video, cut = spliced
+    reference = appearance_series(video, fps=2.0)  # the full-size frames, decoded apart (OpenCV)
+    field = np.repeat((np.arange(3) >= 1).astype(np.float32), 3)
+    full = appearance_change(reference.times, reference.region(field), relative=False)
+
+    def no_second_decode(*args, **kwargs):
+        raise AssertionError("the video was opened a second time")
+
+    monkeypatch.setattr(appearance.cv2, "VideoCapture", no_second_decode)
+    motion = analyse_motion(video)
+    change = motion.array("appearance_change")
+    assert abs(motion.times[int(np.argmax(change))] - cut) <= 0.5
+    ours = np.interp(reference.times, motion.times, change)
+    assert np.corrcoef(ours, full)[0, 1] > 0.9 and np.abs(ours - full).max() < 0.25
+    # A frame already scaled to 256 pixels wide gets the network input its full-size frame would get.
+    assert appearance.input_size(1080, 1920) == appearance.input_size(144, 256) == (128, 256)
+
+
 def test_weights_that_are_not_the_expected_file_are_skipped_with_a_warning(model, spliced, monkeypatch, caplog):
     video, _cut = spliced
     monkeypatch.setattr(appearance, "WEIGHTS_SHA256", "0" * 64)  # the installed file no longer matches
