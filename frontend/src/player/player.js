@@ -525,6 +525,14 @@ export class Player {
     return this.m.steps.find((s) => t >= s.start - 0.01 && t < s.end) || null;
   }
 
+  /** At the end of the capsule, the step that ends it: the video stops on its last frame, at or a few
+   * hundredths past the step's end (the renditions often last a frame longer than the footage), where no
+   * step "holds" the time any more; the step bar, the list and the label went blank there (first users). */
+  endingStep(t) {
+    const last = this.m.steps[this.m.steps.length - 1];
+    return last && t >= this.m.end - 0.1 && last.end >= this.m.end - 0.1 && t >= last.start ? last : null;
+  }
+
   /** The step whose loop holds `t`: the step itself, and after it the gap up to just past a question
    * that belongs to it (the server's `loop_end`: a question in a gap goes with the step before it);
    * before the first step (a lead-in), the first step, as for questions (`owning_step`). */
@@ -951,7 +959,7 @@ export class Player {
 
   /** The current step's name under the player and its place in the list (not while a question is open). */
   showStep(t) {
-    const step = this.currentStep(t);
+    const step = this.currentStep(t) || this.endingStep(t);
     if (step === this.step || this.concealTitles) return;
     this.step = step;
     this.stepLabel.textContent = step ? gettext("Étape : %(title)s", { title: step.title }) : "";
