@@ -24,7 +24,7 @@ def test_the_last_step_stays_current_when_the_video_ends(live_server, phone_cont
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     open_capsule(page, f"{live_server.url}{published['page'].url}")
     page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
-    page.evaluate("(() => { const v = document.querySelector('video.gp-video'); v.muted = true; v.currentTime = 10.5; })()")
+    video(page, "(v.muted = true, v.currentTime = 10.5)")
     page.wait_for_timeout(300)
     page.click(".gp-play")
     page.wait_for_selector("[data-geste-player][data-ended='1']", timeout=15000)

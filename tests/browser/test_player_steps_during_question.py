@@ -36,7 +36,7 @@ def _cards(page) -> list[dict]:
 
 def _ask_at(page, t: float, pk: int):
     page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
-    page.evaluate(f"(() => {{ const v = document.querySelector('video.gp-video'); v.pause(); v.currentTime = {t}; }})()")
+    video(page, f"(v.pause(), v.currentTime = {t})")
     page.wait_for_selector(f"[data-geste-player][data-asking='{pk}']", timeout=10000)
     page.wait_for_timeout(400)  # a few more ticks: nothing changes while it is open
 
