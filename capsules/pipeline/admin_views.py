@@ -69,6 +69,13 @@ def _busy(stages, stale_before) -> bool:
     return any(s.status == StageRun.Status.RUNNING and not _stuck(s, stale_before) for s in stages)
 
 
+def _finishing(stage: StageRun) -> bool:
+    """Running with its bar full (shown « 100 % »): the work is computed, its files are being stored
+    (a walk read « En cours 100 % » beside the next stage starting). It reads « Finalisation », not
+    « En cours », and stays running for every other rule (cancel, retry)."""
+    return stage.status == StageRun.Status.RUNNING and stage.progress >= 99.5
+
+
 def stage_rows(run: PipelineRun | None) -> list[dict]:
     if run is None:
         return []
@@ -80,15 +87,18 @@ def stage_rows(run: PipelineRun | None) -> list[dict]:
         stage = by_name.get(spec.name)
         if stage is None:
             continue
+        finishing = _finishing(stage)
         rows.append({
             "name": spec.name, "label": str(spec.label), "status": stage.status,
-            "status_label": stage.get_status_display(), "progress": round(stage.progress, 1),
+            "status_label": _("Finalisation") if finishing else stage.get_status_display(),
+            "progress": 100 if finishing else round(stage.progress, 1),
             "attempts": stage.attempts, "duration": stage.duration_seconds,
             # A skipped stage's message is information ("no audio track"), not an error.
             # Stored in French as written; shown in the reader's language (capsules/pipeline/messages.py).
             "error": shown(stage.error_message) if stage.status != StageRun.Status.SKIPPED else "",
             # A running stage says what it is doing (« Chargement du modèle de transcription… »).
             "note": shown(stage.error_message) if stage.status == StageRun.Status.SKIPPED
+            else _("Enregistrement des résultats…") if finishing
             else shown(stage.phase) if stage.status == StageRun.Status.RUNNING else "",
             "retryable": not busy and retryable(stage, stale_before),
         })

@@ -63,6 +63,10 @@ def test_replaying_a_question_at_a_step_boundary_replays_the_step_before(live_se
 def test_an_open_question_hides_what_gives_its_answer_away(live_server, context, journey):  # noqa: F811
     tf = journey["tf"]  # at 10.0 in "Serrer le joint" (8-12), said in the caption and transcript then
     journey["capsule"].interactions.exclude(pk=tf.pk).delete()
+    # A statement naming a step: the steps' names would tell it (a question naming none keeps them shown,
+    # test_player_steps_during_question.py).
+    models.Interaction.objects.filter(pk=tf.pk).update(
+        prompt="Après « Dévisser l'écrou », on serre le joint avec une clé.")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -56,6 +56,24 @@ export function promptLine(inter) {
   return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez :");
 }
 
+/** Lower case, without accents, apostrophes and spaces made alike: "Dévisser l’écrou" ≈ "devisser l'ecrou". */
+const plain = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").replace(/[’‘`]/g, "'")
+  .replace(/\s+/g, " ").trim().toLowerCase();
+
+/** Would the steps' names give this question's answer away? An ordering question (its answer is the order
+ * of the gestures); an answer typed from memory (a sentence with blanks, a free recall: the names on the
+ * page may fill it, as the transcript would); a choice that names a step (a drafted "what comes next?"
+ * offers the steps); a true/false statement that names one (« Après « Préparer le siphon », on serre le
+ * joint »). A choice question that only names its own gesture in its prompt (« Avant de dévisser
+ * l'écrou, que faut-il faire ? ») leaves them shown. */
+export function stepsGiveAway(inter, steps) {
+  if (["ordering", "cloze", "free_recall"].includes(inter.kind)) return true;
+  const titles = (steps || []).map((s) => plain(s.title)).filter((t) => t.length > 2);
+  const names = (text) => { const said = plain(text); return titles.some((t) => said.includes(t) || (said.length > 3 && t.includes(said))); };
+  if (inter.kind === "true_false") return titles.some((t) => plain(inter.prompt).includes(t));
+  return (inter.choices || []).some((c) => names(c.text));
+}
+
 export class Player {
   constructor(root) {
     this.root = root;
@@ -507,6 +525,14 @@ export class Player {
     return this.m.steps.find((s) => t >= s.start - 0.01 && t < s.end) || null;
   }
 
+  /** At the end of the capsule, the step that ends it: the video stops on its last frame, at or a few
+   * hundredths past the step's end (the renditions often last a frame longer than the footage), where no
+   * step "holds" the time any more; the step bar, the list and the label went blank there (first users). */
+  endingStep(t) {
+    const last = this.m.steps[this.m.steps.length - 1];
+    return last && t >= this.m.end - 0.1 && last.end >= this.m.end - 0.1 && t >= last.start ? last : null;
+  }
+
   /** The step whose loop holds `t`: the step itself, and after it the gap up to just past a question
    * that belongs to it (the server's `loop_end`: a question in a gap goes with the step before it);
    * before the first step (a lead-in), the first step, as for questions (`owning_step`). */
@@ -933,8 +959,8 @@ export class Player {
 
   /** The current step's name under the player and its place in the list (not while a question is open). */
   showStep(t) {
-    const step = this.currentStep(t);
-    if (step === this.step || this.concealed) return;
+    const step = this.currentStep(t) || this.endingStep(t);
+    if (step === this.step || this.concealTitles) return;
     this.step = step;
     this.stepLabel.textContent = step ? gettext("Étape : %(title)s", { title: step.title }) : "";
     this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
@@ -1361,40 +1387,64 @@ export class Player {
     }
   }
 
-  /** While a question is open, what on the page may give its answer away is hidden: the current step's
-   * name under the player ("what comes next?"), the step list's titles, pictures and key points (an
-   * ordering question), the captions and the transcript (a sentence with a blank). Back once answered. */
-  conceal(on) {
-    if (!!this.concealed === on) return;
+  /** While a question is open, what on the page may give its answer away is hidden: the captions and the
+   * transcript (a sentence with a blank), the step list's key points (a point of vigilance is often the
+   * answer), and, when the question names a step or asks their order (an ordering question, a drafted
+   * "what comes next?"), the steps' names: in the list (each card then reads « Étape 2 » with its time),
+   * under the player and on the step bar. Otherwise the step cards keep their names, pictures and times
+   * (first users saw empty boxes while any question was open). Back once answered. */
+  conceal(on, inter = this.active) {
+    const titles = on && !!inter && stepsGiveAway(inter, this.m.steps);
+    if (!!this.concealed === on && !!this.concealTitles === titles) return;
     this.concealed = on;
+    this.concealTitles = titles;
     for (const sec of document.querySelectorAll(".gp-steps, .gp-transcript-section")) {
       let note = sec.querySelector(":scope > .gp-concealed-note");
       if (!note) {
-        note = h("p", { class: "gp-concealed-note", hidden: true }, gettext("Masqué pendant la question : répondez d'abord."));
+        note = h("p", { class: "gp-concealed-note", hidden: true }, "");
         sec.querySelector("h2")?.after(note);
       }
-      note.hidden = !on;
-      if (on) sec.dataset.concealed = "1"; else delete sec.dataset.concealed;
+      const steps = sec.classList.contains("gp-steps");
+      note.textContent = steps && !titles ? gettext("Points de vigilance masqués pendant la question : répondez d'abord.")
+        : gettext("Masqué pendant la question : répondez d'abord.");
+      // Nothing hidden in a list without key points when the names stay: no note.
+      note.hidden = !on || (steps && !titles && !sec.querySelector(".key-points"));
+      if (on) sec.dataset.concealed = steps && titles ? "titles" : "1"; else delete sec.dataset.concealed;
       // What is hidden is out of reach too: the step list's buttons (their titles hidden, they were empty
       // buttons on the Tab path, and clickable), the transcript's search and times (walk 19).
       for (const el of sec.querySelectorAll(":scope > ol, :scope > .gp-transcript")) el.inert = on;
     }
-    this.stepLabel.hidden = on;
+    // A card whose name is hidden says which step it is: « Étape 2 », not an empty box.
+    this.stepItems.forEach((li, i) => {
+      const btn = li.querySelector(".gp-step");
+      if (!btn) return;
+      let masked = btn.querySelector(".gp-step-masked");
+      if (!masked && titles) {
+        masked = h("span", { class: "gp-step-masked" }, gettext("Étape %(n)s", { n: i + 1 }));
+        btn.querySelector(".gp-step-title")?.after(masked);
+      }
+      if (masked) masked.hidden = !titles;
+    });
+    this.stepLabel.hidden = titles;
     // The steps' names on the step buttons under the seek bar (shown on hover) too.
     for (const mark of this.stepBar.querySelectorAll(".gp-mark-step")) {
-      if (on) { mark.dataset.title = mark.title; mark.removeAttribute("title"); } else if (mark.dataset.title) mark.title = mark.dataset.title;
-      // Their spoken names too: "Étape 2" only while the question is open.
-      if (on) { mark.dataset.label = mark.getAttribute("aria-label"); mark.setAttribute("aria-label", gettext("Étape %(n)s", { n: mark.textContent })); }
-      else if (mark.dataset.label) mark.setAttribute("aria-label", mark.dataset.label);
+      if (titles) {
+        if (mark.hasAttribute("title")) { mark.dataset.title = mark.title; mark.removeAttribute("title"); }
+        // Their spoken names too: "Étape 2" only while the question is open.
+        if (!mark.dataset.label) { mark.dataset.label = mark.getAttribute("aria-label"); mark.setAttribute("aria-label", gettext("Étape %(n)s", { n: mark.textContent })); }
+      } else {
+        if (mark.dataset.title) { mark.title = mark.dataset.title; delete mark.dataset.title; }
+        if (mark.dataset.label) { mark.setAttribute("aria-label", mark.dataset.label); delete mark.dataset.label; }
+      }
     }
-    if (on) {
-      this.caption.hidden = true;
+    if (on) this.caption.hidden = true;
+    if (titles) {
       this.stepItems.forEach((li) => li.classList.remove("current"));
       for (const b of this.stepBar.children) { b.classList.remove("current"); b.removeAttribute("aria-current"); }
       this.step = undefined; // drawn again (label, list) once shown
     } else {
       this.showStep(this.video.currentTime);
-      const track = [...this.video.textTracks].find((t) => t.mode === "hidden" && t.kind !== "chapters");
+      const track = on ? null : [...this.video.textTracks].find((t) => t.mode === "hidden" && t.kind !== "chapters");
       if (track) this.drawCaption(track);
     }
   }
