@@ -104,8 +104,8 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        """The block's live capsules in order, each with the learner's completion and, when completed, the
-        mandatory questions of it the block's badge still needs right."""
+        """The block's live capsules in order, each with the learner's completion, when completed the
+        mandatory questions of it the block's badge still needs right, and when started the share watched."""
         from capsules.learning.placement import learner_path
         from capsules.learning.practice import with_practice
         from capsules.learning.progress import skills_block_progress
@@ -128,9 +128,13 @@ class SkillsBlockPage(LiveBranchMixin, Page):
             p = done.get(pg.capsule_id)
             return outcome.to_get_right(pg.capsule_id) if outcome is not None and p and p.completed else []
 
-        context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg)) for pg in pages]
+        path = with_practice(learner_path(request.user, self.skills_block), request.user)
+        # A started capsule's share watched (« Commencée — 40 % regardé »), as the path says it.
+        watched = {i.capsule.pk: i.watched_percent for i in path.remaining}
+        context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg), watched.get(pg.capsule_id))
+                               for pg in pages]
         context["block_progress"] = skills_block_progress(request.user, self.skills_block)
-        context["learner_path"] = with_practice(learner_path(request.user, self.skills_block), request.user)
+        context["learner_path"] = path
         context["block_badge"] = badge
         if request.user.is_authenticated:
             from capsules.learning.views import device_scope

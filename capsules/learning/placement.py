@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
-from capsules.learning.progress import left_to_watch, live_capsules
+from capsules.learning.progress import left_to_watch, live_capsules, watched_percent
 from capsules.models import (
     Achievement,
     Attempt,
@@ -148,6 +148,8 @@ class PathItem:
     # ``practice.with_practice``.
     practice_due: int = 0
     practice_next: datetime | None = None
+    # Started, not completed: the share of the capsule watched (``progress.watched_percent``), else None.
+    watched_percent: int | None = None
 
     @property
     def first_percent(self) -> int | None:
@@ -284,6 +286,8 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
             first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,
             best_right=max(complete, default=0),
+            watched_percent=watched_percent(p.watched, capsule.start, capsule.effective_end)
+            if p is not None and not completed else None,
         )
         item = replace(item, mastered=completed and all(i in ever_right for i in ids) and not item.below_minimum)
         if item.acquired or item.mastered:

@@ -8,6 +8,7 @@ devices, or an offline queue flushed late, only ever add to what was watched.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -96,6 +97,13 @@ def left_to_watch(watched, lo: float, hi: float, steps) -> list[ToWatch]:
             parts.append(ToWatch(None, "", a, b))
         need -= b - a
     return parts
+
+
+def watched_percent(watched, lo: float, hi: float) -> int:
+    """The share of [lo, hi] watched (« Commencée — 40 % regardé » on the block page), counted as the rule
+    above counts it (merged ranges clipped to the capsule) and rounded down: it says 90 % only once
+    ``left_to_watch`` has nothing left (89.8 % rounded to 90 % with a stretch still to watch would not agree)."""
+    return math.floor(100 * covered(watched, lo, hi) + 1e-7)
 
 
 def mandatory_ids(capsule: Capsule) -> set[int]:

@@ -214,13 +214,32 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
         if waiting:
             # The whole block's, said so: the block's summary counts the completed capsules' only (walk 21).
             by_pk = {c.pk: c for c in capsules}
-            reasons.append(Reason("mandatory", ngettext(
-                "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire n'a pas encore "
-                "reçu de bonne réponse :",
-                "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas encore "
-                "reçu de bonne réponse :", len(waiting))
-                % {"n": len(waiting)},
-                questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
+            # Walk 25: « 4 questions obligatoires n'ont pas encore reçu de bonne réponse », then « parmi les 3
+            # questions notées qui restent »: the self-assessed ones, which have no right answer, said apart.
+            selfs = sum(1 for i in waiting if i.kind in UNGRADED_KINDS)
+            if not selfs:
+                text = ngettext(
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire n'a pas encore "
+                    "reçu de bonne réponse :",
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
+                    "encore reçu de bonne réponse :", len(waiting)) % {"n": len(waiting)}
+            elif selfs == len(waiting):
+                text = ngettext(
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire "
+                    "d'auto-évaluation attend encore une réponse (sans bonne réponse : y répondre suffit) :",
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires "
+                    "d'auto-évaluation attendent encore une réponse (sans bonne réponse : y répondre suffit) :",
+                    selfs) % {"n": selfs}
+            else:  # two at least, one of each
+                text = ngettext(
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
+                    "encore reçu de bonne réponse, dont %(selfs)d question d'auto-évaluation (sans bonne "
+                    "réponse : y répondre suffit) :",
+                    "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
+                    "encore reçu de bonne réponse, dont %(selfs)d questions d'auto-évaluation (sans bonne "
+                    "réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs}
+            reasons.append(Reason("mandatory", text,
+                                  questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)
 
 

@@ -185,7 +185,8 @@ def test_phone_learner_scenario(live_server, phone_context, published):
     assert "Revoyez le début de l'étape." in page.inner_text(".gp-question")
     assert page.locator(".gq-retry").is_visible()
     assert accessibility_violations(page) == []
-    assert page.evaluate("document.activeElement.className") == "gq-replay"  # replay_step_on_wrong
+    # The focus on the feedback, then « Revoir l'étape » among its buttons (walk 25: it was on the button).
+    assert page.evaluate("document.activeElement.classList.contains('gq-feedback')")
     page.click(".gq-replay")
     page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
     assert 3.9 <= video(page, "v.currentTime") <= 4.6

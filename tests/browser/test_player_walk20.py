@@ -78,8 +78,14 @@ def test_a_wrong_answer_locks_the_choices_until_retry(live_server, phone_context
     page.wait_for_selector(".gq-wrong")
     assert page.evaluate("document.querySelector('.gp-question form').inert") is True
     assert "gq-locked" in page.get_attribute(".gp-question form", "class")
-    # The focus is in the feedback (on « Revoir l'étape », the designer asked for it), which is announced.
-    assert page.evaluate("!!document.activeElement.closest('.gq-feedback')")
+    # The focus is on the feedback itself, which is announced (walk 25: it was on « Revoir l'étape », the
+    # middle button, when the designer asked for the step to be replayed: « Ce n'est pas la bonne réponse »
+    # came after it for a screen reader). Tab then reaches the buttons in their order.
+    assert page.evaluate("document.activeElement.classList.contains('gq-feedback')")
+    for button in ("gq-retry", "gq-replay", "gq-continue"):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == button
+    page.focus(".gq-feedback")
     page.wait_for_function("document.getElementById('gp-live').textContent.includes(\"Ce n'est pas la bonne réponse\")")
     # Tab around the question: never back into the locked choices.
     reached = set()
@@ -102,7 +108,9 @@ def test_a_wrong_answer_locks_the_choices_until_retry(live_server, phone_context
     _choose_by_keyboard(page, RIGHT)
     page.keyboard.press("Enter")
     page.wait_for_selector(".gq-right")
-    assert page.evaluate("!!document.activeElement.closest('.gq-feedback')")
+    assert page.evaluate("document.activeElement.classList.contains('gq-feedback')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "gq-continue"
     shot(page, f"walk20-player-right-{where}")
     leave(page)
     assert not errors, errors

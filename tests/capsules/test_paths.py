@@ -142,6 +142,36 @@ def test_time_left_goes_down_once_a_capsule_is_started(block_world):
     assert f"(environ {after.remaining_minutes} min)" in html
 
 
+@pytest.mark.parametrize("lang, said", [("fr", "Commencée — 40 % regardé"), ("en", "Started — 40 % watched")])
+def test_a_started_capsule_says_how_much_is_watched(block_world, lang, said):
+    """First user's walk 25: a started capsule said « Commencée » and nothing of how far (the block's line
+    stays « 0 capsule terminée sur 1 »). Each started capsule now says the share of it watched, from the
+    stored ranges as the completion rule reads them, in the path and in the list of capsules, both parts
+    the block page updates in place after Back (``?fragment=progress``, ``data-live``)."""
+    block, caps, _q = block_world
+    learner = factories.learner()
+    # 0:00–0:18 and 0:30–0:36 of 60 s: 24 s, 40 %; a stretch outside the capsule does not count.
+    a, end = caps[0].start, caps[0].effective_end
+    Progress.objects.create(user=learner, capsule=caps[0], position=a + 36.0, watched_fraction=0.4,
+                            watched=[[a, a + 18.0], [a + 30.0, a + 36.0], [end + 1, end + 30]])
+    # Watched to the rule's 90 % (its mandatory questions not answered): nothing is left to watch.
+    Progress.objects.create(user=learner, capsule=caps[1], position=caps[1].start + 54.0, watched_fraction=0.9,
+                            watched=[[caps[1].start, caps[1].start + 54.0]])
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    for html in (client.get(block.page.url).content.decode(),
+                 client.get(block.page.url, {"fragment": "progress"}).content.decode()):
+        path = html.split('data-live="path"')[1].split("</section>")[0]
+        listed = html.split('data-live="capsules"')[1].split("</ol>")[0]
+        for part in (path, listed):
+            assert part.count(said) == 1, part
+            assert said.replace("40", "90") in part
+    # Just under the rule (53.9 s of 60): never rounded up to what the rule asks while something is left.
+    Progress.objects.filter(capsule=caps[1]).update(watched=[[caps[1].start, caps[1].start + 53.9]])
+    item = placement.learner_path(learner, block).remaining[1]
+    assert item.seconds > 0 and item.watched_percent == 89
+
+
 def test_time_left_is_never_said_0_min_while_a_capsule_is_left(block_world):
     """« À suivre (environ 0 min) » above a capsule « ≈ 1 min » (a capsule of 12 s, walk 24c)."""
     block, caps, _q = block_world

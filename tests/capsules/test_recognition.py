@@ -743,12 +743,39 @@ def test_first_try_minimum_still_reachable_is_not_final_and_unanswered_self_asse
         ("Capsule 1", tool, "répondue, mais jamais juste"), ("Capsule 1", "Citez les trois contrôles.",
                                                              "pas encore répondue"),
         ("Capsule 2", tool, "pas encore répondue")]
-    assert by_code["mandatory"]["text"].startswith(
-        "Dans tout le bloc, capsules non terminées comprises, 3 questions obligatoires")
+    # Walk 25: « 3 questions obligatoires n'ont pas encore reçu de bonne réponse », then « parmi les 2
+    # questions notées qui restent »: a self-assessed question has no right answer, said so.
+    assert by_code["mandatory"]["text"] == (
+        "Dans tout le bloc, capsules non terminées comprises, 3 questions obligatoires n'ont pas encore reçu "
+        "de bonne réponse, dont 1 question d'auto-évaluation (sans bonne réponse : y répondre suffit) :")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
+    assert next(r for r in english["reasons"] if r["code"] == "mandatory")["text"] == (
+        "In the whole block, unfinished capsules included, 3 mandatory questions have not been answered right "
+        "yet, including 1 self-assessment question (no right answer: answering it is enough):")
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
     answer(client, recall, {"self_assessment": "didnt"}, capture)  # answered: no longer missing
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     mandatory = next(r for r in data["reasons"] if r["code"] == "mandatory")
     assert [q["capsule"] for q in mandatory["questions"]] == ["Capsule 1", "Capsule 2"]
+
+
+def test_only_self_assessments_left_says_answering_is_enough(block, django_capture_on_commit_callbacks):
+    """Walk 25: the questions with a right answer all right, a mandatory self-assessment not answered yet:
+    no « bonne réponse » asked of it."""
+    capture = django_capture_on_commit_callbacks
+    first, second = block["capsules"]
+    factories.InteractionFactory(capsule=first, mandatory=True, time=8.0, kind="free_recall",
+                                 prompt="Citez les trois contrôles.", choices=[], answer_key={})
+    client = login(factories.learner())
+    for capsule in (first, second):
+        assert answer(client, capsule.interactions.get(kind="single_choice"), {"choice": "a"}, capture)["correct"]
+    data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
+    mandatory = next(r for r in data["reasons"] if r["code"] == "mandatory")
+    assert mandatory["text"] == (
+        "Dans tout le bloc, capsules non terminées comprises, 1 question obligatoire d'auto-évaluation attend "
+        "encore une réponse (sans bonne réponse : y répondre suffit) :")
+    assert [q["status"] for q in mandatory["questions"]] == ["pas encore répondue"]
 
 
 def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(block,

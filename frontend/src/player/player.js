@@ -1361,9 +1361,11 @@ export class Player {
     box.append(fb);
     // Focus without the browser's own scroll, which brought the feedback to the screen's middle and
     // pushed the video off a phone's screen: the feedback is shown under the picture instead.
+    // The focus goes to the feedback itself, right or wrong, and Tab then reaches its buttons in their order
+    // (walk 25: when the designer asked for the step to be replayed, it went to « Revoir l'étape », the
+    // middle button, and a screen reader said the button before « Ce n'est pas la bonne réponse »; the
+    // feedback already says « Revoyez l'étape avant de répondre à nouveau. »).
     fb.focus({ preventScroll: true });
-    // The designer asked for the step to be replayed after a wrong answer: offer it first.
-    if (res.correct === false && inter.replay_step_on_wrong) box.querySelector(".gq-replay")?.focus({ preventScroll: true });
     this.revealFeedback(fb);
     this.announce(say);
   }
