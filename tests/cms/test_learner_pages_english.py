@@ -319,3 +319,16 @@ def test_default_step_titles_read_in_english_and_stay_stored_in_french(world):  
         "Étape 1",
         "Dévisser l'écrou",
     ]
+
+
+def test_certification_page_headings_speak_english():
+    """Walk 25b: « Blocs de compétences » stayed French above the blocks of an English certification page."""
+    from tests import pages
+
+    certification = factories.SkillsBlockFactory(certification__rncp_code="RNCP99001").certification
+    page = pages.certification_page(certification)
+    english, french = text(client("en").get(page.url)), text(client("fr").get(page.url))
+    assert "Skills blocks" in english and "Blocs de compétences" not in english
+    assert "Blocs de compétences" in french
+    empty = pages.certification_page(factories.SkillsBlockFactory(certification__rncp_code="RNCP99002").certification)
+    assert "No published blocks." in text(client("en").get(empty.url))
