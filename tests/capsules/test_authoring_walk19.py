@@ -108,7 +108,8 @@ def test_footage_in_review_without_an_expert_says_expert_to_choose_and_the_page_
     warning = re.search(r'<p class="help-block help-warning" role="status" data-role="no-expert">.*?</p>', html, re.S)
     assert warning and "aucun expert relecteur n'est choisi" in warning.group(0)
     # Walk 25b: it said nobody could add the steps above « Ouvrir la relecture des étapes », where the designer can.
-    assert "ou ajoutez-les vous-même dans la relecture" in warning.group(0) and "personne ne peut" not in warning.group(0)
+    said = warning.group(0)
+    assert "ou ajoutez-les vous-même dans la relecture" in said and "personne ne peut" not in said
     assert "<a href=\"#gf-expert\">Choisir l'expert relecteur</a>" in warning.group(0)
     assert 'id="gf-expert"' in html  # where the link leads: the expert's choice
     assert client.get(reverse("geste_footage_status", args=[alone.pk])).json()["status_label"] == "Expert à choisir"
