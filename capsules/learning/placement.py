@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
@@ -195,6 +197,31 @@ class LearnerPath:
     # (``practice.with_practice`` fills these and the items' own).
     practice_due: int = 0
     practice_next: datetime | None = None
+    # The latest finished placement's answers: right ones, and all (the block page says the result, walk 25).
+    placement_right: int = 0
+    placement_total: int = 0
+
+    @property
+    def placement_acquired_titles(self) -> list[str]:
+        """Capsules the latest placement recognised as mastered (« acquise au positionnement »), trained since
+        or not: the placement's result names them."""
+        return [i.capsule.title for i in self.mastered if i.acquired]
+
+    @property
+    def remaining_titles(self) -> list[str]:
+        return [i.capsule.title for i in self.remaining]
+
+    @property
+    def practice_next_adds(self) -> bool:
+        """Whether the path's « Entraînement : rien à revoir aujourd'hui ; prochaines questions le … » says
+        more than the capsules' own « ses questions reviendront le … » (walk 25: the same day said twice).
+        It does when no capsule line says that day: none shown, or capsules coming back on several days
+        (it gives the earliest), or questions of another block coming back sooner."""
+        if self.practice_due or self.practice_next is None:
+            return False
+        days = {timezone.localdate(i.practice_next) for i in self.to_consolidate
+                if i.practice_next and not i.practice_due}
+        return days != {timezone.localdate(self.practice_next)}
 
     @property
     def trained(self) -> bool:
@@ -239,6 +266,8 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     finished = PlacementSession.objects.filter(user=user, skills_block=block, finished_at__isnull=False) \
         .order_by("-finished_at").first() if session is not None else None
     acquired = set(finished.acquired_capsule_ids) if finished else set()
+    score = finished.answers.aggregate(total=Count("pk"), right=Count("pk", filter=Q(correct=True))) \
+        if finished else {"total": 0, "right": 0}
     # Started, not completed: the time left counts what is left to watch and to answer (two more reads).
     started = [c for c in capsules if c.pk in progress and not progress[c.pk].completed]
     steps_of = learner_steps.for_footages({c.footage_id for c in started}) if started else {}
@@ -303,6 +332,6 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             retake = None
     return LearnerPath(
         remaining=remaining, mastered=mastered, to_consolidate=to_consolidate, placed=finished is not None,
-        has_placement=has_placement,
+        has_placement=has_placement, placement_right=score["right"], placement_total=score["total"],
         next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
     )

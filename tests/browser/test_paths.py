@@ -73,6 +73,12 @@ def test_placed_learner_follows_a_shortened_path_and_practises_the_next_day(live
         page.wait_for_load_state("networkidle")
     page.wait_for_url("**#parcours")
     assert "Acquis au positionnement" in page.inner_text("#parcours")
+    # The placement's result, where the learner lands (walk 25: only « Positionnement passé » was said).
+    result = page.inner_text(".path-placement-result")
+    assert "Résultat du positionnement : 1 bonne réponse sur 2." in result
+    assert ("Capsule reconnue comme déjà maîtrisée (acquise au positionnement, elle sort de votre parcours) : "
+            f"{mastered.title}.") in result
+    assert f"Reste à suivre : {real.title}." in result
     remaining = page.inner_text(".path-remaining")
     assert real.title in remaining and mastered.title not in remaining
     assert mastered.title in page.inner_text(".path-mastered")  # still playable: linked
@@ -103,7 +109,9 @@ def test_placed_learner_follows_a_shortened_path_and_practises_the_next_day(live
 
     # Same day: nothing to practise yet. The block page says when instead of a link to an empty page (walk 24).
     path = page.inner_text("#parcours")
-    assert "Entraînement : rien à revoir aujourd'hui ; prochaines questions le " in path
+    # One capsule to consolidate: the day is said under it, not once more for the path (walk 25).
+    assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in path
+    assert "prochaines questions le" not in path
     assert page.get_by_role("link", name="Entraînement : revoir les questions du jour").count() == 0
     page.goto(live_server.url + reverse("learner-practice"))
     assert "Rien à revoir aujourd'hui" in page.inner_text("main")

@@ -710,3 +710,108 @@ def test_no_placement_offer_once_a_capsule_of_the_block_is_completed(block_world
     body = client.get(block.page.url).content.decode()
     assert "À suivre" in body  # two capsules remain...
     assert "Passer le positionnement" not in body and placement_url not in body  # ...but no placement offer
+
+
+# --- walk 25: the placement's result, the block page's practice line said once ---------------------------
+
+
+def _text(response) -> str:
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def _sit_placement(client, url, q, plan):
+    for _ in range(len(plan)):
+        asked = int(client.get(url).context["question"].id)
+        _post_answer(client, url, Interaction.objects.get(pk=asked), plan[asked])
+    return client.get(url, follow=True)  # the last answer given: the session closes, the learner lands on the path
+
+
+PLACEMENT_RESULT = {
+    "fr": {
+        "score": "Résultat du positionnement : 3 bonnes réponses sur 4.",
+        "acquired": "Capsules reconnues comme déjà maîtrisées (acquises au positionnement, elles sortent de votre "
+                    "parcours) : A — couper l'eau, C — remonter.",
+        "remaining": "Reste à suivre : B — démonter.",
+        "score_none": "Résultat du positionnement : 1 bonne réponse sur 4.",
+        "none": "Aucune capsule n'a été reconnue comme déjà maîtrisée : il faut répondre juste à toutes les "
+                "questions d'une capsule.",
+        "remaining_all": "Restent à suivre : A — couper l'eau, B — démonter, C — remonter.",
+    },
+    "en": {
+        "score": "Placement result: 3 right answers out of 4.",
+        "acquired": "Capsules recognised as already mastered (acquired at placement, they leave your path): "
+                    "A — couper l'eau, C — remonter.",
+        "remaining": "Still to follow: B — démonter.",
+        "score_none": "Placement result: 1 right answer out of 4.",
+        "none": "No capsule was recognised as already mastered: every question of a capsule must be answered "
+                "right.",
+        "remaining_all": "Still to follow: A — couper l'eau, B — démonter, C — remonter.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_placement_result_says_the_score_what_was_recognised_and_what_remains(block_world, lang):
+    """Walk 25: after the last question the learner landed on the block page with only « Positionnement
+    passé. Vous pourrez le repasser… »: no score, no word on what the placement recognised. The page they
+    land on says how many answers were right, which capsules were acquired at placement and which remain."""
+    block, caps, q = block_world
+    words = PLACEMENT_RESULT[lang]
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(factories.learner())
+    url = reverse("learner-placement", args=[block.pk])
+    landed = _sit_placement(client, url, q, {q["a1"].pk: True, q["a2"].pk: True, q["b"].pk: False, q["c"].pk: True})
+    assert landed.redirect_chain[-1][0].endswith(block.page.url + "#parcours")
+    page = _text(landed)
+    for key in ("score", "acquired", "remaining"):
+        assert words[key] in page, (key, page)
+    assert words["none"] not in page
+
+    # Nothing recognised: said so, and every capsule remains.
+    other = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    other.force_login(factories.learner())
+    page = _text(_sit_placement(other, url, q, {q["a1"].pk: True, q["a2"].pk: False, q["b"].pk: False,
+                                                 q["c"].pk: False}))
+    for key in ("score_none", "none", "remaining_all"):
+        assert words[key] in page, (key, page)
+
+
+def _consolidating(learner, q, keys, when):
+    for key in keys:
+        _answered(learner, q[key], False, when)
+
+
+def test_block_page_says_the_practice_day_once_unless_the_path_line_adds_something(block_world):
+    """Walk 25: under « Terminé, à consolider » each capsule says « ses questions reviendront le … » and just
+    below the path said « prochaines questions le … », the same day. The path's line is said only when it
+    adds something: several capsules coming back on different days (it says the earliest)."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    just_now = datetime.now(UTC) - timedelta(minutes=5)
+    _consolidating(learner, q, ["a1", "a2"], just_now)
+    _completed(learner, caps[0], just_now)
+    body = _text(client.get(block.page.url))
+    assert "ses questions reviendront le" in body
+    assert "prochaines questions le" not in body  # one capsule: the same day said twice
+
+    # A second capsule whose questions come back later: the path's line says the earliest day.
+    _consolidating(learner, q, ["b"], just_now)
+    _completed(learner, caps[1], just_now)
+    practice.ensure_cards(learner)
+    first_day = PracticeCard.objects.filter(user=learner, interaction__capsule=caps[0]).order_by("due").first().due
+    PracticeCard.objects.filter(user=learner, interaction__capsule=caps[1]).update(due=first_day + timedelta(days=3))
+    from django.utils import formats, timezone
+
+    earliest = formats.date_format(timezone.localtime(first_day), "l j F")
+    body = _text(client.get(block.page.url))
+    assert body.count("ses questions reviendront le") == 2
+    assert f"Entraînement : rien à revoir aujourd'hui ; prochaines questions le {earliest}." in body
+
+    # Both on the same day: nothing more to say.
+    PracticeCard.objects.filter(user=learner).update(due=first_day)
+    body = _text(client.get(block.page.url))
+    assert body.count("ses questions reviendront le") == 2 and "prochaines questions le" not in body

@@ -78,6 +78,7 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
     assert ">Redo the capsule</a>: a complete" in resp.content.decode()
     # Nothing due right after finishing (walk 24): the practice link gives way to when its questions come back.
     assert "Practice: nothing to review today; its questions come back on" in english
+    assert "next questions on" not in english  # the same day, said once under the capsule (walk 25)
     for words in [
         "1 of 2 capsules completed (50 %)",
         "My path",
@@ -89,7 +90,6 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
         "Badge not earned yet",
         "Go to the question",
         "Completed, to consolidate",
-        "Practice: nothing to review today; next questions on",
         "(about 1 min)",
         "Best complete attempt: 0 %",
     ]:
