@@ -82,8 +82,8 @@ def changes_requested(page) -> dict | None:
 def changes_requested_text(changes: dict) -> str:
     """« L'expert X demande des modifications (le 3 décembre à 14:20) : « … » » (plain text: escape it to show)."""
     local = timezone.localtime(changes["at"]) if changes["at"] else None
-    when = (" (" + _("le %(day)s à %(time)s") % {"day": formats.date_format(local, "j F"), "time": local.strftime("%H:%M")}
-            + ")") if local else ""
+    when = (" (" + _("le %(day)s à %(time)s") % {"day": formats.date_format(local, "j F"),
+                                                  "time": local.strftime("%H:%M")} + ")") if local else ""
     who = _("L'expert %(name)s") % {"name": changes["expert"]} if changes["expert"] else _("L'expert")
     said = _(" : « %(comment)s »") % {"comment": changes["comment"]} if changes["comment"] else "."
     return _("%(who)s demande des modifications%(when)s%(said)s") % {"who": who, "when": when, "said": said}

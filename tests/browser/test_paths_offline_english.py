@@ -6,7 +6,6 @@ offline page and mark used to be French whatever the learner read."""
 from __future__ import annotations
 
 import re
-
 import time
 from datetime import UTC, datetime, timedelta
 

@@ -15,15 +15,12 @@ import pytest
 
 from capsules import models
 from tests import factories
-from tests.browser.test_player import (  # noqa: F401  (fixtures)
-    built_player,
-    capsule_media,
-    leave,
-    log_in,
-    open_capsule,
-    published,
-    video,
-)
+from tests.browser import test_player as base
+from tests.browser.test_player import leave, log_in, open_capsule, video
+
+built_player = base.built_player
+capsule_media = base.capsule_media
+published = base.published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,5 +80,38 @@ def test_a_question_in_the_last_half_second_then_continue_and_play_at_the_end(li
     page.wait_for_selector(".gp-end", state="visible", timeout=1000)
     page.wait_for_timeout(500)
     assert video(page, "v.currentTime") <= end + 0.01
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_a_free_recall_of_a_safety_point_keeps_the_step_titles(live_server, context, published):
+    """A free recall whose expected answer is the expert's point of vigilance (a drafted safety recall):
+    the steps' names give nothing away, they stay (the key points themselves are hidden). One whose
+    expected answer is a step's name still hides them."""
+    from tests.browser.test_player_steps_during_question import _ask_at, _cards
+
+    capsule, steps = published["capsule"], published["steps"]
+    capsule.interactions.all().delete()
+    safety = models.Interaction.objects.create(
+        capsule=capsule, time=6.0, kind="free_recall", step=steps[1], mandatory=False,
+        prompt="Pendant « Dévisser l'écrou », à quoi le professionnel fait-il attention pour la sécurité ?",
+        answer_key={"model_answer": "Coupez l'arrivée d'eau avant de dévisser."})
+    gesture = models.Interaction.objects.create(
+        capsule=capsule, time=9.0, kind="free_recall", step=steps[2], mandatory=False,
+        prompt="Quel geste vient après le démontage ?", answer_key={"model_answer": "Serrer le joint"})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    titles = [s.title for s in steps]
+    _ask_at(page, 5.96, safety.pk)
+    cards = _cards(page)
+    assert [c["title"] for c in cards] == titles
+    assert not any(c["kp"] for c in cards)  # the answer itself stays hidden
+    assert "Dévisser l'écrou" in page.inner_text(".gp-step-now")
+    page.click(".gq-skip")
+    _ask_at(page, 8.96, gesture.pk)
+    assert [c["title"] for c in _cards(page)] == ["", "", ""]
     leave(page)
     assert not errors, errors

@@ -67,6 +67,9 @@ const plain = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").rep
  * joint »). A choice question that only names its own gesture in its prompt (« Avant de dévisser
  * l'écrou, que faut-il faire ? ») leaves them shown. */
 export function stepsGiveAway(inter, steps) {
+  // A free recall of a point of vigilance (the server says so: its expected answer is the expert's key
+  // point and names no step): the names give nothing away (walk 25b), only the key points are hidden.
+  if (inter.kind === "free_recall" && inter.recalls_key_point) return false;
   if (["ordering", "cloze", "free_recall"].includes(inter.kind)) return true;
   const titles = (steps || []).map((s) => plain(s.title)).filter((t) => t.length > 2);
   const names = (text) => { const said = plain(text); return titles.some((t) => said.includes(t) || (said.length > 3 && t.includes(said))); };
