@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
@@ -80,10 +80,10 @@ def changes_requested(page) -> dict | None:
 
 
 def changes_requested_text(changes: dict) -> str:
-    """« L'expert X demande des modifications (le 03/12 à 14:20) : « … » » (plain text: escape it to show)."""
+    """« L'expert X demande des modifications (le 3 décembre à 14:20) : « … » » (plain text: escape it to show)."""
     local = timezone.localtime(changes["at"]) if changes["at"] else None
-    when = (" (" + _("le %(day)s à %(time)s") % {"day": local.strftime(_("%d/%m")), "time": local.strftime("%H:%M")}
-            + ")") if local else ""
+    when = (" (" + _("le %(day)s à %(time)s") % {"day": formats.date_format(local, "j F"),
+                                                  "time": local.strftime("%H:%M")} + ")") if local else ""
     who = _("L'expert %(name)s") % {"name": changes["expert"]} if changes["expert"] else _("L'expert")
     said = _(" : « %(comment)s »") % {"comment": changes["comment"]} if changes["comment"] else "."
     return _("%(who)s demande des modifications%(when)s%(said)s") % {"who": who, "when": when, "said": said}

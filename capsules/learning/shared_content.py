@@ -6,6 +6,7 @@ Nothing here serialises ``Interaction.answer_key`` or which choice is right.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -121,8 +122,25 @@ def loop_end(step_range: tuple[float, float, int], questions: list[tuple[float, 
     return max([step_range[1], *(t + LOOP_PAST_QUESTION for t in owned)])
 
 
+def _plain(text: str) -> str:
+    return " ".join(str(text or "").casefold().replace("’", "'").split()).strip(" .!?;:")
+
+
+def recalls_key_point(interaction: Interaction, key_points: Iterable[str], titles: Iterable[str]) -> bool:
+    """A free recall whose expected answer is a point of vigilance of the capsule (as Geste drafts the
+    safety recalls: the expert's words) and names no step: the steps' names do not give it away, the
+    player keeps them while it is open (only the key points are hidden)."""
+    answer = _plain((interaction.answer_key or {}).get("model_answer", ""))
+    if interaction.kind != Interaction.Kind.FREE_RECALL or not answer:
+        return False
+    if any(len(t) > 2 and t in answer for t in map(_plain, titles)):
+        return False
+    return any(len(k) > 3 and k in answer for k in map(_plain, key_points))
+
+
 def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, float, int]],
-                       audience: str = delivery.GUEST) -> dict:
+                       audience: str = delivery.GUEST, key_points: Iterable[str] = (),
+                       titles: Iterable[str] = ()) -> dict:
     owner = owning_step(interaction.time, step_ranges, interaction.step_id)
     step = next(((a, b) for a, b, pk in step_ranges if pk == interaction.step_id), None) or (
         owner[:2] if owner else None
@@ -147,6 +165,8 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         # The expected answer is an answer like any other: not here. The learner asks for it
         # (« Voir la réponse attendue »), the server records that and sends it, then they rate themself.
         data["reveal_url"] = reverse("learner-reveal", args=[interaction.pk])
+        if recalls_key_point(interaction, key_points, titles):
+            data["recalls_key_point"] = True
     return data
 
 

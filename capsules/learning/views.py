@@ -229,7 +229,9 @@ def learner_manifest(content, user, session=None) -> dict:
     data["steps"] = [{**s, "title": display_title(s["title"], n)} for n, s in enumerate(data["steps"], start=1)]
     login_url, signup_url = data.pop("login_url"), data.pop("signup_url")
     audience = delivery.audience_for(user)
-    data["interactions"] = [public_interaction(i, content.step_ranges, audience) for i in content.interactions]
+    key_points, titles = [kp["text"] for kp in data["key_points"]], [s["title"] for s in data["steps"]]
+    data["interactions"] = [public_interaction(i, content.step_ranges, audience, key_points, titles)
+                            for i in content.interactions]
     data["user"] = {"authenticated": authenticated, "scope": device_scope(user),
                     "login_url": login_url, "signup_url": signup_url}
     data["progress"] = progress_data

@@ -410,9 +410,9 @@ def upload_complete(request, upload_id: str):
 
 
 def duplicate_warning(earlier: Footage):
-    """« Cette vidéo a déjà été téléversée le JJ/MM (« titre ») », the title linking to that footage (escaped)."""
+    """« Cette vidéo a déjà été téléversée le 7 mars (« titre ») », the title linking to that footage (escaped)."""
     return format_html(_("Cette vidéo a déjà été téléversée le {date} (« {link} »)."),
-                       date=formats.date_format(timezone.localtime(earlier.created_at), "d/m"),
+                       date=formats.date_format(timezone.localtime(earlier.created_at), "j F"),
                        link=format_html('<a href="{}">{}</a>', reverse("geste_footage_detail", args=[earlier.pk]),
                                         earlier.title))
 

@@ -1,6 +1,6 @@
 """Offline on a 360x740 phone beyond the downloaded capsule itself (frontend/src/sw/sw.js, cms/offline.py):
 the skills block and the other learner pages visited online open offline from the device's copy, marked
-« Hors ligne — version du JJ/MM à HH:MM »; a page never kept gets the offline page with the site's header,
+« Hors ligne — version du 4 décembre à 23:27 »; a page never kept gets the offline page with the site's header,
 the capsules downloaded on this device (which open offline) and « Réessayer » once back online; signing
 out drops what the account's pages showed."""
 
@@ -25,7 +25,7 @@ from tests.browser.test_player import (  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STALE = re.compile(r"^Hors ligne — version du \d\d/\d\d à \d\d:\d\d$")
+STALE = re.compile(r"^Hors ligne — version du \d{1,2} [a-zéû]+ à \d\d:\d\d$")  # « 4 décembre »
 KEPT = """p => caches.open('geste-pages').then(c => c.keys())
     .then(k => k.some(r => new URL(r.url).pathname === '/__pages__' + p))"""
 

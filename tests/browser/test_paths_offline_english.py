@@ -5,6 +5,7 @@ offline page and mark used to be French whatever the learner read."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -78,7 +79,10 @@ def test_english_browser_practises_offline_in_english_and_gets_the_english_offli
         context.set_offline(True)
         page.reload()
         # The page from this device's copy: the worker's mark in English too (from the English offline page).
-        assert page.inner_text("[data-offline-stale]").startswith("Offline — copy from ")
+        # The day with the month's name, in the page's language (walk 25b: « copy from 04/12 », which an
+        # American reads as April 12).
+        mark = page.inner_text("[data-offline-stale]")
+        assert re.match(r"^Offline — copy from [A-Z][a-z]+ \d{1,2} at \d\d:\d\d$", mark), mark
         page.get_by_label("Une clé dynamométrique").first.check()
         page.get_by_role("button", name="Submit").first.press("Enter")
         status = page.locator("[data-practice-status]")

@@ -22,7 +22,8 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from jsonschema import Draft201909Validator
 from PIL import Image
 from pyld import jsonld
@@ -785,7 +786,9 @@ def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(b
     learner = factories.learner()
     client = earn(block, learner, django_capture_on_commit_callbacks)
     credential = BadgeCredential.objects.get(user=learner)
-    issued = timezone.localtime(credential.issued_at).strftime("%d/%m/%Y")
+    issued = timezone.localtime(credential.issued_at).strftime("%d/%m/%Y")  # the trainer's table
+    with translation.override("fr"):  # the learner's page names the month (walk 25b)
+        issued_day = date_format(timezone.localtime(credential.issued_at), "j F Y")
     block_url = pages.skills_block_page(block["block"]).url
 
     def badge_text(html: str) -> str:
@@ -798,7 +801,7 @@ def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(b
     footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
     pages.capsule_page(factories.CapsuleFactory(footage=footage, title="Capsule 3"))
     html = client.get(block_url).content.decode()
-    assert (f"Badge obtenu le {issued} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis : "
+    assert (f"Badge obtenu le {issued_day} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis : "
             "votre badge reste valable.") in badge_text(html)
     assert "2 capsules terminées sur 3 (67 %)" in " ".join(html.split())
     credential.refresh_from_db()

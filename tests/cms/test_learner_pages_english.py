@@ -332,3 +332,23 @@ def test_certification_page_headings_speak_english():
     assert "Blocs de compétences" in french
     empty = pages.certification_page(factories.SkillsBlockFactory(certification__rncp_code="RNCP99002").certification)
     assert "No published blocks." in text(client("en").get(empty.url))
+
+
+def test_the_badge_date_is_spelled_out_in_both_languages(block, django_capture_on_commit_callbacks):  # noqa: F811
+    """Walk 25b: « Badge earned on 05/12/2026 », which an American reads as May 12. The month is named,
+    in the page's language: « 5 December 2026 », « 5 décembre 2026 » (as the portfolio says it)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from capsules.models import BadgeCredential
+
+    learner = factories.learner()
+    earn(block, learner, django_capture_on_commit_callbacks)
+    BadgeCredential.objects.filter(user=learner).update(
+        issued_at=datetime(2026, 12, 5, 12, tzinfo=ZoneInfo(settings.TIME_ZONE)))
+    english = text(client("en", learner).get(block["block"].page.url))
+    assert "Badge earned on 5 December 2026" in english, english
+    assert "05/12/2026" not in english and "12/05/2026" not in english
+    french = text(client("fr", learner).get(block["block"].page.url))
+    assert "Badge obtenu le 5 décembre 2026" in french
+    assert "05/12/2026" not in french

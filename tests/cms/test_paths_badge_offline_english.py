@@ -235,7 +235,7 @@ def test_offline_page_speaks_english_and_each_page_says_its_language():
     assert catalog["Indisponible hors ligne"] == "Unavailable offline"
     assert catalog["La connexion est revenue : réessayez d'ouvrir la page."] == (
         "The connection is back: try opening the page again.")
-    assert catalog["Hors ligne — version du %(day)s/%(month)s à %(time)s"].startswith("Offline — ")
+    assert catalog["Hors ligne — version du %(date)s à %(time)s"] == "Offline — copy from %(date)s at %(time)s"
     assert resp["X-Geste-Lang"] == "en"
 
     # The worker fetches it without cookies: the language it keeps is asked for in the URL.

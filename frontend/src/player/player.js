@@ -67,6 +67,9 @@ const plain = (text) => (text || "").normalize("NFD").replace(/\p{M}/gu, "").rep
  * joint »). A choice question that only names its own gesture in its prompt (« Avant de dévisser
  * l'écrou, que faut-il faire ? ») leaves them shown. */
 export function stepsGiveAway(inter, steps) {
+  // A free recall of a point of vigilance (the server says so: its expected answer is the expert's key
+  // point and names no step): the names give nothing away (walk 25b), only the key points are hidden.
+  if (inter.kind === "free_recall" && inter.recalls_key_point) return false;
   if (["ordering", "cloze", "free_recall"].includes(inter.kind)) return true;
   const titles = (steps || []).map((s) => plain(s.title)).filter((t) => t.length > 2);
   const names = (text) => { const said = plain(text); return titles.some((t) => said.includes(t) || (said.length > 3 && t.includes(said))); };
@@ -490,7 +493,25 @@ export class Player {
 
   toggle() {
     if (this.active) { this.focusAnswer(); return; }
-    if (this.video.paused) this.video.play().catch(() => {}); else this.video.pause();
+    const v = this.video;
+    if (!v.paused) { v.pause(); return; }
+    // At the capsule's end (a capsule cut in longer footage, or its last frame): Play ran the video one
+    // timeupdate (~0.27 s) on, where the end stopped it again (walk 25b: three presses to get through
+    // the footage's last second after the last question). The end screen comes instead; once it is
+    // shown, Play starts the capsule again, as « Revoir la capsule ».
+    if (v.ended || v.currentTime >= this.m.end - 0.05) {
+      if (this.root.dataset.ended === "1" && !this.endBox.hidden) this.watchAgain(); else this.atEnd();
+      return;
+    }
+    v.play().catch(() => {});
+  }
+
+  /** « Revoir la capsule »: from its start, playing. */
+  watchAgain() {
+    this.endBox.hidden = true;
+    this.seek(this.m.start);
+    this.backToPlayer();
+    this.video.play().catch(() => {});
   }
 
   fullscreen() {
@@ -726,7 +747,9 @@ export class Player {
       const frame = (_now, meta) => {
         const ls = this.loopStep;
         const ahead = meta.mediaTime + 2 * FRAME * Math.max(1, v.playbackRate);
-        if (!v.paused && !v.seeking && ((ls && ahead >= Math.min(loopEnd(ls), m.end)) || ahead >= this.nextQuestionTime())) this.tick();
+        // The capsule's end too: checked at timeupdate only, a capsule cut in longer footage played on up
+        // to 0.25 s past it (frames that are not the capsule's).
+        if (!v.paused && !v.seeking && ((ls && ahead >= Math.min(loopEnd(ls), m.end)) || ahead >= Math.min(m.end, this.nextQuestionTime()))) this.tick();
         v.requestVideoFrameCallback(frame);
       };
       v.requestVideoFrameCallback(frame);
@@ -1055,9 +1078,7 @@ export class Player {
     const nextLabel = next && (next.status === "todo" ? gettext("Capsule pas encore terminée : %(title)s", { title: next.title })
       : gettext("Capsule suivante : %(title)s", { title: next.title }));
     if (next) actions.append(h("a", { class: "gp-next", href: next.url, "data-status": next.status || "next" }, nextLabel));
-    actions.append(h("button", { type: "button", class: "gp-again", onclick: () => {
-      this.endBox.hidden = true; this.seek(m.start); this.backToPlayer(); this.video.play().catch(() => {});
-    } }, gettext("Revoir la capsule")));
+    actions.append(h("button", { type: "button", class: "gp-again", onclick: () => this.watchAgain() }, gettext("Revoir la capsule")));
     this.newRunButton(actions);
     // The way back to the skills block the capsule belongs to (walk 19: the end offered no way back).
     const block = this.root.dataset.blockUrl;

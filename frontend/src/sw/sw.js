@@ -8,8 +8,8 @@
 // Pages visited online that the site marks keepable (X-Geste-Offline: 1, cms/offline.py: catalogue,
 // certification, skills block and capsule pages) are kept in geste-pages for the account that saw
 // them (X-Geste-Scope); a navigation answered with another scope (sign-out, another account) empties
-// that cache first. Offline, a kept page is served with the mark « Hors ligne — version du JJ/MM à
-// HH:MM », its search and sign-out forms saying « indisponible hors ligne » (cms/static/cms/offline.js)
+// that cache first. Offline, a kept page is served with the mark « Hors ligne — version du 4 décembre à
+// 23:27 », its search and sign-out forms saying « indisponible hors ligne » (cms/static/cms/offline.js)
 // until the connection is back; a page never kept gets the offline page (/hors-ligne/, kept at install), which lists
 // the capsules downloaded on this device.
 //
@@ -165,7 +165,16 @@ function two(n) { return String(n).padStart(2, "0"); }
 // The worker has no page of its own: its words are looked up in the kept page's catalogue (the JSON of
 // #geste-i18n's data-catalog, capsules/templatetags/geste_i18n.py), French when the page has none.
 const gettext_noop = (s) => s;  // marks a msgid for makemessages (djangojs domain)
-const STALE_MARK = gettext_noop("Hors ligne — version du %(day)s/%(month)s à %(time)s");
+const STALE_MARK = gettext_noop("Hors ligne — version du %(date)s à %(time)s");
+// The day the copy was kept, its month named in the page's language: « 4 décembre », « December 4 » (walk
+// 25b: « 04/12 » read as April 12 in English).
+function keptDay(at, lang) {
+  try {
+    return at.toLocaleDateString(lang || "fr", { day: "numeric", month: "long" });
+  } catch {
+    return at.toLocaleDateString("fr", { day: "numeric", month: "long" });  // an unknown language tag
+  }
+}
 function rawCatalog(html) {
   const m = html.match(/id="geste-i18n"[^>]*data-catalog="([^"]*)"/);
   return m ? m[1] : "";
@@ -192,7 +201,7 @@ async function marked(resp) {
   const lang = (html.match(/<html[^>]*\blang="([^"]*)"/) || [])[1] || "fr";
   const shell = await caches.match(shellUrl(lang.split("-")[0]), OPTS);
   const extra = shell ? rawCatalog(await shell.text()) : "";
-  const parts = { day: two(at.getDate()), month: two(at.getMonth() + 1), time: `${two(at.getHours())}:${two(at.getMinutes())}` };
+  const parts = { date: keptDay(at, lang), time: `${two(at.getHours())}:${two(at.getMinutes())}` };
   let text = pageString(html, STALE_MARK);
   if (text === STALE_MARK && extra) text = pageString(`id="geste-i18n" data-catalog="${extra}"`, STALE_MARK);
   const label = text.replace(/%\((\w+)\)s/g, (all, k) => parts[k] ?? all);
