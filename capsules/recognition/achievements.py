@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from capsules import learner_steps
-from capsules.learning import grading
+from capsules.learning import grading, placement
 from capsules.learning.progress import left_to_watch, live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
@@ -138,10 +138,15 @@ def _missing(interaction, capsule, answered: bool) -> MissingQuestion:
                            interaction.pk, capsule.pk)
 
 
-def _left_in(capsule, progress, mandatory, answered: set[int]) -> str:
+def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = False) -> str:
     """« Titre (il reste à regarder l'étape 2 « … » et à répondre à la question obligatoire de 0:05) »: what
-    the completion rule (``progress.left_to_watch``, mandatory questions answered) still needs."""
+    the completion rule (``progress.left_to_watch``, mandatory questions answered) still needs. A capsule
+    acquired at placement says so (walk 25b: « pas encore commencée » under « acquise au positionnement »
+    left the learner unsure whether they were done): the badge still asks it followed whole."""
     if progress is None:
+        if acquired:
+            return _("%(title)s (acquise au positionnement ; le badge demande de la suivre en entier et de "
+                     "répondre à ses questions)") % {"title": capsule.title}
         return _("%(title)s (pas encore commencée)") % {"title": capsule.title}
     at = lambda t: clock(max(0.0, t - capsule.start))  # noqa: E731
     parts = [
@@ -155,14 +160,14 @@ def _left_in(capsule, progress, mandatory, answered: set[int]) -> str:
     per_time = {t: times.count(t) for t in times}
     shown = [t if n == 1 else ngettext("%(time)s (%(n)d question)", "%(time)s (%(n)d questions)", n)
              % {"time": t, "n": n} for t, n in per_time.items()]
-    said = []
+    said = [_("acquise au positionnement, le badge demande de la suivre en entier")] if acquired else []
     if parts:
         said.append(_("il reste à regarder %(parts)s") % {"parts": ", ".join(parts)})
     if times:
         said.append(ngettext("il reste à répondre à la question obligatoire de %(times)s",
                              "il reste à répondre aux questions obligatoires de %(times)s", len(times))
                     % {"times": ", ".join(shown)})
-    if not said:  # the server's word is still awaited (a last answer being sent)
+    if len(said) == int(acquired):  # the server's word is still awaited (a last answer being sent)
         return capsule.title
     return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
 
@@ -198,7 +203,9 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
         if missing:
             # Each with what it still needs, as the player's end panel says it (walk 24: « Capsule non
             # terminée » alone left the learner to guess).
-            said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered)
+            acquired = placement.acquired_at_placement(user, achievement.skills_block)
+            said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered,
+                             c.pk in acquired)
                     for c, _r in missing]
             reasons.append(Reason("capsules", ngettext(
                 "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
@@ -238,6 +245,9 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
                     "encore reçu de bonne réponse, dont %(selfs)d questions d'auto-évaluation (sans bonne "
                     "réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs}
+            if any(i.pk not in answered for i in waiting) and placement.took_placement(user, achievement.skills_block):
+                # Walk 25b: questions just answered right in the placement test listed « pas encore répondue ».
+                text = _("Les réponses du test de positionnement ne comptent pas pour le badge.") + " " + text
             reasons.append(Reason("mandatory", text,
                                   questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)

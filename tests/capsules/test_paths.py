@@ -815,3 +815,74 @@ def test_block_page_says_the_practice_day_once_unless_the_path_line_adds_somethi
     PracticeCard.objects.filter(user=learner).update(due=first_day)
     body = _text(client.get(block.page.url))
     assert body.count("ses questions reviendront le") == 2 and "prochaines questions le" not in body
+
+
+# --- walk 25b: the badge panel after a placement passed, the time the placement saved ---------------------
+
+PLACED_BADGE = {
+    "fr": {
+        "acquired": "A — couper l'eau (acquise au positionnement ; le badge demande de la suivre en entier et de "
+                    "répondre à ses questions)",
+        "started": "A — couper l'eau (acquise au positionnement, le badge demande de la suivre en entier ; il "
+                   "reste à regarder",
+        "note": "Les réponses du test de positionnement ne comptent pas pour le badge.",
+        "not_started": "(pas encore commencée)",
+    },
+    "en": {
+        "acquired": "A — couper l'eau (acquired at placement; the badge asks you to follow it through and answer "
+                    "its questions)",
+        "started": "A — couper l'eau (acquired at placement, the badge asks you to follow it through; still to "
+                   "watch",
+        "note": "Placement test answers do not count towards the badge.",
+        "not_started": "(not started yet)",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_badge_panel_says_a_capsule_acquired_at_placement_and_that_placement_answers_do_not_count(block_world,
+                                                                                                   lang):
+    """Walk 25b: after a placement with every answer right, the top of the block page said « acquise au
+    positionnement », « Vous avez parcouru tout le bloc », and the badge panel « Capsule non terminée : … (pas
+    encore commencée) » with the questions just answered right « pas encore répondue ». The badge's rule is
+    unchanged (it asks the capsules followed and their questions answered); what it says names the placement."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c")
+    words = PLACED_BADGE[lang]
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    learner = factories.learner()
+    client.force_login(learner)
+    url = reverse("learner-placement", args=[block.pk])
+    page = _text(_sit_placement(client, url, q, {i.pk: True for i in q.values()}))
+    assert words["acquired"] in page, page
+    assert words["not_started"] not in page
+    assert words["note"] in page
+    # Started since (10 s watched): what is left, still under the placement's word.
+    Progress.objects.create(user=learner, capsule=caps[0], watched=[[caps[0].start, caps[0].start + 10.0]],
+                            watched_fraction=10 / 60, position=caps[0].start + 10.0)
+    page = _text(client.get(block.page.url))
+    assert words["started"] in page, page
+
+    # No placement taken: neither the placement's word nor the note.
+    other = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    other.force_login(factories.learner())
+    page = _text(other.get(block.page.url))
+    assert words["not_started"] in page and words["note"] not in page and words["acquired"] not in page
+
+
+def test_minutes_saved_by_placement_do_not_go_down_when_an_acquired_capsule_is_rewatched(block_world):
+    """Walk 25b: « Déjà maîtrisé (3 min gagnées au positionnement) » became « 2 min » once the learner watched an
+    acquired capsule for 10 s: the time saved is the capsule's whole estimated time, not what is left of it."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    _sit_placement(client, reverse("learner-placement", args=[block.pk]), q, {i.pk: True for i in q.values()})
+    before = placement.learner_path(learner, block)
+    assert before.saved_minutes == round((120 + 90 + 90) / 60) == 5
+    for capsule in caps:  # each acquired capsule re-watched for 10 s (not completed)
+        Progress.objects.create(user=learner, capsule=capsule, watched=[[capsule.start, capsule.start + 10.0]],
+                                watched_fraction=10 / 60, position=capsule.start + 10.0)
+    after = placement.learner_path(learner, block)
+    assert after.saved_minutes == 5
+    assert "(5 min gagnées au positionnement)" in _text(client.get(block.page.url))
