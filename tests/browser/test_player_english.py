@@ -119,7 +119,7 @@ def test_english_choice_by_the_language_cookie(live_server, browser, published):
 @pytest.mark.timeout(180)
 def test_english_capsule_kept_on_the_device_plays_offline_in_english(live_server, browser, published):  # noqa: F811
     """The strings travel in the page: offline, the service worker's copy of an English capsule page still
-    has an English player, and the worker's mark on it is English (« Offline — copy from 04/12 at 16:20 »)."""
+    has an English player, and the worker's mark on it is English (« Offline — copy from December 4 at 16:20 »)."""
     from tests import factories
     from tests.browser.test_offline_pages import KEPT, until
     from tests.browser.test_player import log_in
@@ -137,7 +137,8 @@ def test_english_capsule_kept_on_the_device_plays_offline_in_english(live_server
         until(page, KEPT, url, True)
         ctx.set_offline(True)
         open_capsule(page, f"{live_server.url}{url}")
-        assert re.match(r"^Offline — copy from \d\d/\d\d at \d\d:\d\d$", page.inner_text("[data-offline-stale]"))
+        stale = page.inner_text("[data-offline-stale]")
+        assert re.match(r"^Offline — copy from [A-Z][a-z]+ \d{1,2} at \d\d:\d\d$", stale), stale
         assert page.get_attribute(".gp-play", "aria-label") == "Play"
         assert page.inner_text(".gp-loop") == "Loop the step"
         ctx.set_offline(False)
