@@ -49,7 +49,8 @@ INPUT_AREA = 192 * 192
 GRID = 3
 EMBED_DIM = 1280
 # Footage up to this long gets the cue in the default analysis (``MotionSettings``) and the veto in the
-# default segmenter (``SegmentSettings``): 35-45 ms of CPU a sample on one BLAS thread, 2 samples a second, on
+# default segmenter (``SegmentSettings``): 6-13 ms of CPU a sample through onnxruntime (35-45 ms in numpy on one
+# BLAS thread), ``MotionSettings.appearance_fps`` samples a second (10/3), on
 # the motion analysis' own frames (``embed_frames``; until session 25 a second decode of the file with
 # OpenCV: as much CPU again as ffmpeg's whole decode of a 1080p clip).
 MAX_DURATION = 45.0

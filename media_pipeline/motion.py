@@ -54,7 +54,11 @@ class MotionSettings:
     # by kernel_cpd's appearance veto) on footage up to this long, when the weights are installed and intact;
     # 0: never. Longer footage is not vetoed (``SegmentSettings.appearance_max_duration``), so not paid for.
     appearance_max_duration: float = appearance.MAX_DURATION
-    appearance_fps: float = 2.0
+    # Every 3rd analysed frame (3.3 a second; 2 until session 26): once onnxruntime ran the network (6-13 ms a
+    # sample) the denser sampling fit the speed target (30 s of 1080p x1.23 decode-only CPU) and, chosen on the
+    # real dev half, raised every group or left it unchanged (docs/ARCHITECTURE.md, Segmentation); 1 a second
+    # lost on every group, 5 lost the report half's transition F1.
+    appearance_fps: float = 10 / 3
 
 
 @dataclass
@@ -347,7 +351,7 @@ def _background(fn) -> Future:
 class _AppearanceFrames:
     """The appearance cue on the analysis' own frames, every ``appearance_fps``-th of a second, while the footage
     stays short enough for it: each sampled frame is embedded as it passes once ffprobe has said the footage
-    lasts at most ``appearance_max_duration`` (only 9 x 1280 float16 kept a sample: 2 MB for 45 s); until then
+    lasts at most ``appearance_max_duration`` (only 9 x 1280 float16 kept a sample: 3.4 MB for 45 s); until then
     (ffprobe runs beside ffmpeg) or when it could not say, frames wait, at most 45 s of them (10 MB). Past the
     limit everything is dropped. Before session 25 the cue decoded the file a second time with OpenCV (as much
     CPU again as ffmpeg's whole decode of a 1080p clip)."""

@@ -5,7 +5,7 @@ The ``fresh`` clips (``realset.group_of``: the manifest's ``group``) were annota
 was set and are kept out of the dev / report halves. Nothing is tuned on them: this prints, per clip and as
 the per-clip mean, transition F1 ±1 s / F1@10 / F1@50 / coverage and predicted / true step counts of the
 default segmenter (``kernel_cpd``: since walk 24 with the appearance veto, 0.40, on the column the default
-analysis computes for footage up to 45 s, EfficientNet-Lite0 at 2 samples/s: ``media_pipeline/appearance.py``),
+analysis computes for footage up to 45 s, EfficientNet-Lite0 at 3.3 samples/s: ``media_pipeline/appearance.py``),
 the same without the veto (``appearance_veto=0``: the default before), PySceneDetect's AdaptiveDetector and
 the uniform split told the true count. The clips are copied from the local git mirrors when absent (every
 byte SHA-checked).
