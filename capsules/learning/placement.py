@@ -228,6 +228,17 @@ class LearnerPath:
         return [i.capsule.title for i in self.mastered if i.acquired]
 
     @property
+    def placement_mastered(self) -> list[PathItem]:
+        """« Déjà maîtrisé » on the block page: the capsules acquired at placement, trained since or not. A capsule
+        mastered by watching it and answering right is not « déjà » mastered (walk 26): ``completed_mastered``."""
+        return [i for i in self.mastered if i.acquired]
+
+    @property
+    def completed_mastered(self) -> list[PathItem]:
+        """Completed the normal way, every gradable question right once (« Terminé, maîtrisé »)."""
+        return [i for i in self.mastered if not i.acquired]
+
+    @property
     def remaining_titles(self) -> list[str]:
         return [i.capsule.title for i in self.remaining]
 

@@ -219,8 +219,8 @@ def _wait_for(predicate, timeout=15.0):
 def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(live_server, phone_context, published):  # noqa: F811
     """Walk 17: a capsule whose first try was under the block badge's minimum stayed « à consolider » for
     ever. From the block page, « Refaire la capsule » opens a new pass (every question asked again, the
-    answers sent with ``run``); answered right, the block page files the capsule under « Déjà maîtrisé »,
-    with the first-try score kept for the badge."""
+    answers sent with ``run``); answered right, the block page files the capsule under « Terminé, maîtrisé »
+    (« Déjà maîtrisé » is for the placement's capsules, walk 26), with the first-try score kept for the badge."""
     from django.utils import timezone
 
     capsule, q1, q2 = published["capsule"], published["q1"], published["q2"]
@@ -262,7 +262,8 @@ def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(liv
     leave(page)
     page = phone_context.new_page()
     page.goto(block_url)
-    assert capsule.title in page.locator(".path-mastered").inner_text()
+    assert capsule.title in page.locator(".path-completed").inner_text()
+    assert page.locator(".path-mastered").count() == 0
     assert page.locator(".path-consolidate").count() == 0
     shot(page, "block-path-mastered-after-new-attempt-360", full_page=True)
     page.close()

@@ -501,7 +501,10 @@ def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_worl
     path = placement.learner_path(learner, block)
     assert [(i.capsule.pk, i.mastered, i.percent) for i in path.mastered] == [(caps[0].pk, True, 100)]
     assert path.to_consolidate == []
-    assert "Déjà maîtrisé" in client.get(block.page.url).content.decode()
+    # Mastered by watching, not at placement: with the completed capsules, not « Déjà maîtrisé » (walk 26).
+    body = client.get(block.page.url).content.decode()
+    assert "Terminé, maîtrisé" in body and "Déjà maîtrisé" not in body
+    assert escape(caps[0].title) in body.split('class="path-completed"')[1]
 
 
 def test_retention_is_not_estimated_before_a_right_answer_and_missed_questions_are_announced(block_world):
@@ -643,7 +646,7 @@ def test_a_later_complete_pass_at_the_minimum_makes_the_capsule_mastered(block_w
     [item] = path.mastered
     assert (item.capsule.pk, item.mastered, item.best_percent, item.first_percent) == (caps[0].pk, True, 100, 0)
     body = client.get(block.page.url).content.decode()
-    assert escape(caps[0].title) in body.split('class="path-mastered"')[1]
+    assert escape(caps[0].title) in body.split('class="path-completed"')[1]  # « Terminé, maîtrisé » (walk 26)
 
     # A malformed run counts in the first pass.
     other = factories.learner()
@@ -886,3 +889,44 @@ def test_minutes_saved_by_placement_do_not_go_down_when_an_acquired_capsule_is_r
     after = placement.learner_path(learner, block)
     assert after.saved_minutes == 5
     assert "(5 min gagnées au positionnement)" in _text(client.get(block.page.url))
+
+
+def test_already_mastered_lists_the_placement_s_capsules_not_those_completed_by_watching(block_world):
+    """Walk 26: « Déjà maîtrisé (N min gagnées au positionnement) » also listed a capsule the learner had
+    simply watched and answered right: it is « Terminé, maîtrisé » now, with the completed capsules; only
+    what the placement recognised is « déjà maîtrisé ». Mastery itself (and the badge) is unchanged."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    # Placement: A right (acquired), B and C wrong.
+    _sit_placement(client, reverse("learner-placement", args=[block.pk]), q,
+                   {q["a1"].pk: True, q["a2"].pk: True, q["b"].pk: False, q["c"].pk: False})
+    # Then C watched to the end, its question answered right: mastered the normal way.
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    Attempt.objects.create(user=learner, interaction=q["c"], response={}, correct=True, score=1, answered_at=t0)
+    _completed(learner, caps[2], t0 + timedelta(minutes=1))
+    path = placement.learner_path(learner, block)
+    assert [(i.capsule.pk, i.acquired, i.mastered) for i in path.mastered] == [
+        (caps[0].pk, True, False), (caps[2].pk, False, True)]  # the model's mastery: unchanged
+    body = client.get(block.page.url).content.decode()
+    already = body.split('class="path-mastered"')[1].split("</ul>")[0]
+    assert escape(caps[0].title) in already and "Acquis au positionnement" in already
+    assert escape(caps[2].title) not in already
+    done = body.split('class="path-completed"')[1].split("</ul>")[0]
+    assert escape(caps[2].title) in done and "Terminée" in done and escape(caps[0].title) not in done
+    assert "Terminé, maîtrisé" in body
+
+
+def test_a_capsule_mastered_by_watching_alone_is_not_already_mastered(block_world):
+    """No placement taken: a capsule completed with every answer right is not « Déjà maîtrisé »."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
+    Attempt.objects.create(user=learner, interaction=q["c"], response={}, correct=True, score=1, answered_at=t0)
+    _completed(learner, caps[2], t0 + timedelta(minutes=1))
+    client = Client()
+    client.force_login(learner)
+    body = client.get(block.page.url).content.decode()
+    assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
+    assert escape(caps[2].title) in body.split('class="path-completed"')[1].split("</ul>")[0]

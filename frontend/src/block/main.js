@@ -11,6 +11,19 @@ import { postJSON, HttpError } from "../player/net.js";
 
 const conf = document.querySelector("[data-block-live]");
 
+// Walk 26: the placement's last answer brings the learner here (#parcours). The browser focuses the section
+// (« Mon parcours »), or nothing; the placement's result, what the learner comes to read, takes the focus.
+// After the load: the browser goes to the fragment (and may focus it) once the page is parsed, after this script.
+function focusResult() {
+  const result = document.querySelector("#parcours .path-placement-result");
+  const at = document.activeElement;
+  if (result && (!at || at === document.body || at.id === "parcours")) result.focus({ preventScroll: true });
+}
+if (location.hash === "#parcours") {
+  if (document.readyState === "complete") setTimeout(focusResult, 0);
+  else addEventListener("load", () => setTimeout(focusResult, 0), { once: true });
+}
+
 function queued(scope, ids) {
   let q = [];
   try { q = JSON.parse(localStorage.getItem(`geste:queue:${scope}`) || "[]"); } catch { q = []; }

@@ -1548,9 +1548,13 @@ export class Player {
   badgeBox() {
     const b = this.badge;
     const links = h("p", { class: "gp-badge-links" });
-    (b.links || []).forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
+    // The block page is already linked below (« Retour au bloc : … », the end panel's actions): its
+    // « Page du bloc de compétences » here made two links to the same page (walk 26).
+    const block = this.root.dataset.blockUrl, here = (url) => new URL(url, location.href).href;
+    const own = (b.links || []).filter((l) => !block || here(l.url) !== here(block));
+    own.forEach((l, i) => links.append(...(i ? [" · "] : []), h("a", { href: l.url }, l.label)));
     if (b.earned || !b.reasons) {
-      return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), links);
+      return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), ...(own.length ? [links] : []));
     }
     // Not yet: each unmet condition, the missing mandatory questions named with a link to their moment.
     const list = h("ul", { class: "gp-badge-reasons" });
@@ -1563,7 +1567,7 @@ export class Player {
       }
       list.append(item);
     }
-    return h("div", { class: "gp-badge gp-badge--pending", "data-final": b.final ? "1" : null }, h("p", {}, h("strong", {}, b.title)), list, links);
+    return h("div", { class: "gp-badge gp-badge--pending", "data-final": b.final ? "1" : null }, h("p", {}, h("strong", {}, b.title)), list, ...(own.length ? [links] : []));
   }
 
   // --- progress, events, sync ----------------------------------------------------------
