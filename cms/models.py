@@ -106,7 +106,7 @@ class SkillsBlockPage(LiveBranchMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """The block's live capsules in order, each with the learner's completion, when completed the
         mandatory questions of it the block's badge still needs right, and when started the share watched."""
-        from capsules.learning.placement import learner_path
+        from capsules.learning.placement import learner_path, with_badge_to_follow
         from capsules.learning.practice import with_practice
         from capsules.learning.progress import skills_block_progress
         from capsules.models import Progress
@@ -129,6 +129,10 @@ class SkillsBlockPage(LiveBranchMixin, Page):
             return outcome.to_get_right(pg.capsule_id) if outcome is not None and p and p.completed else []
 
         path = with_practice(learner_path(request.user, self.skills_block), request.user)
+        # Capsules acquired at placement the badge still asks followed in full: the path names them (walk 26).
+        not_completed = {r.capsule_id for r in outcome.capsules if r.completed_at is None} \
+            if outcome is not None and any(r.code == "capsules" for r in outcome.reasons) else set()
+        path = with_badge_to_follow(path, not_completed)
         # A started capsule's share watched (« Commencée — 40 % regardé »), as the path says it.
         watched = {i.capsule.pk: i.watched_percent for i in path.remaining}
         context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg), watched.get(pg.capsule_id))

@@ -220,6 +220,15 @@ class LearnerPath:
     # The latest finished placement's answers: right ones, and all (the block page says the result, walk 25).
     placement_right: int = 0
     placement_total: int = 0
+    # When that placement finished, and whether its result is still the latest news: until a capsule of the
+    # block is completed after it (walk 26: « … elle sort de votre parcours … Plus aucune capsule à suivre »
+    # stayed on top after the capsule was followed through and the badge earned); then one line.
+    placement_finished_at: datetime | None = None
+    placement_news: bool = False
+    # Capsules acquired at placement, not completed, that the block's badge still asks followed in full
+    # (``with_badge_to_follow``; walk 26: the path said « Plus aucune capsule à suivre » and « Vous avez
+    # parcouru tout le bloc » while the badge box below asked them followed).
+    badge_to_follow: list[PathItem] = field(default_factory=list)
 
     @property
     def placement_acquired_titles(self) -> list[str]:
@@ -241,6 +250,10 @@ class LearnerPath:
     @property
     def remaining_titles(self) -> list[str]:
         return [i.capsule.title for i in self.remaining]
+
+    @property
+    def badge_to_follow_titles(self) -> list[str]:
+        return [i.capsule.title for i in self.badge_to_follow]
 
     @property
     def practice_next_adds(self) -> bool:
@@ -275,6 +288,14 @@ class LearnerPath:
     def acquired_ids(self) -> set[int]:
         """Capsules acquired at placement and not trained since (the block page marks them)."""
         return {i.capsule.pk for i in self.mastered if i.acquired and not i.completed}
+
+
+def with_badge_to_follow(path: LearnerPath, not_completed: set[int]) -> LearnerPath:
+    """``path`` with the capsules acquired at placement that the block's badge still needs followed in full:
+    ``not_completed``, the capsules the badge rule still counts as not completed (the caller reads the badge,
+    a layer above; empty without a badge, once it is earned, or when it does not ask every capsule)."""
+    return replace(path, badge_to_follow=[i for i in path.mastered
+                                          if i.acquired and not i.completed and i.capsule.pk in not_completed])
 
 
 def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> LearnerPath:
@@ -358,6 +379,8 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             to_consolidate.append(item)
         else:
             remaining.append(item)
+    news = finished is not None and not any(
+        p.completed and p.completed_at is not None and p.completed_at > finished.finished_at for p in progress.values())
     retake = None
     if session is not None and session.finished_at is not None:
         retake = session.started_at + RETAKE_DELAY
@@ -367,4 +390,5 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         remaining=remaining, mastered=mastered, to_consolidate=to_consolidate, placed=finished is not None,
         has_placement=has_placement, placement_right=score["right"], placement_total=score["total"],
         next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
+        placement_finished_at=finished.finished_at if finished else None, placement_news=news,
     )

@@ -19,6 +19,7 @@ from capsules.learning.views import device_scope
 from capsules.models import (
     Achievement,
     Attempt,
+    BadgeCredential,
     Interaction,
     PlacementQuestion,
     PlacementSession,
@@ -719,9 +720,13 @@ def test_no_placement_offer_once_a_capsule_of_the_block_is_completed(block_world
 
 
 def _text(response) -> str:
+    return _text_of(response.content.decode())
+
+
+def _text_of(body: str) -> str:
     from html import unescape
 
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def _sit_placement(client, url, q, plan):
@@ -930,3 +935,128 @@ def test_a_capsule_mastered_by_watching_alone_is_not_already_mastered(block_worl
     body = client.get(block.page.url).content.decode()
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     assert escape(caps[2].title) in body.split('class="path-completed"')[1].split("</ul>")[0]
+
+
+BADGE_AFTER_PLACEMENT = {
+    "fr": {
+        "badge_all": "Pour le badge, il reste à suivre en entier :",
+        "badge_a": "Pour le badge, il reste aussi à suivre en entier :",
+        "result_badge": "Plus aucune capsule à suivre pour votre parcours ; le badge demande de suivre en entier : "
+                        "A — couper l'eau, B — démonter, C — remonter.",
+        "nothing": "Plus aucune capsule à suivre dans ce bloc.",
+        "walked": "Vous avez parcouru tout le bloc.",
+    },
+    "en": {
+        "badge_all": "For the badge, still to follow through:",
+        "badge_a": "For the badge, also still to follow through:",
+        "result_badge": "No capsule left to follow in your path; the badge asks you to follow through: "
+                        "A — couper l'eau, B — démonter, C — remonter.",
+        "nothing": "No capsule left to follow in this block.",
+        "walked": "You have been through the whole block.",
+    },
+}
+
+
+def _badge_follow(body: str) -> str:
+    """The path's « Pour le badge, il reste (aussi) à suivre en entier : … » paragraph (its HTML), or ''."""
+    return body.split('class="path-badge-follow"')[1].split("</p>")[0] if 'class="path-badge-follow"' in body else ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_path_names_the_capsules_acquired_at_placement_the_badge_still_needs(block_world, lang):
+    """Walk 26: right after a placement with every answer right, the path said « Plus aucune capsule à suivre
+    dans ce bloc » and « Vous avez parcouru tout le bloc » while the badge box said each capsule acquired at
+    placement must still be followed in full: a learner who wants the badge was told to stop. The path now
+    names them, with links; « parcouru tout le bloc » once nothing is left for the path and the badge."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c")
+    words = BADGE_AFTER_PLACEMENT[lang]
+    learner = factories.learner()
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    response = _sit_placement(client, reverse("learner-placement", args=[block.pk]), q,
+                              {i.pk: True for i in q.values()})
+    page, body = _text(response), response.content.decode()
+    assert words["result_badge"] in page, page
+    assert words["badge_all"] in page
+    assert words["nothing"] not in page and words["walked"] not in page
+    follow = _badge_follow(body)
+    for capsule in caps:
+        assert f'href="{capsule.page.url}">{escape(capsule.title)}</a>' in follow
+
+    # All three followed through since: the path and the badge have nothing left.
+    t0 = datetime.now(UTC) + timedelta(minutes=1)
+    for capsule in caps:
+        _completed(learner, capsule, t0)
+    body = client.get(block.page.url).content.decode()
+    assert words["walked"] in _text_of(body) and not _badge_follow(body)
+
+
+def test_path_says_the_badge_also_needs_an_acquired_capsule_beside_the_remaining_ones(block_world):
+    block, caps, q = block_world
+    badge = Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c")
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    response = _sit_placement(client, reverse("learner-placement", args=[block.pk]), q,
+                              {q["a1"].pk: True, q["a2"].pk: True, q["b"].pk: False, q["c"].pk: False})
+    page, body = _text(response), response.content.decode()
+    assert "Restent à suivre : B — démonter, C — remonter." in page
+    assert BADGE_AFTER_PLACEMENT["fr"]["badge_a"] in page, page
+    follow = _badge_follow(body)
+    assert f'href="{caps[0].page.url}"' in follow and f'href="{caps[1].page.url}"' not in follow
+    assert "Vous avez parcouru tout le bloc." not in page
+    # The badge awarded by hand since: nothing more to follow for it.
+    BadgeCredential.objects.create(achievement=badge, user=learner, status_index=990001, document={},
+                                   issued_at=datetime.now(UTC))
+    page = _text(client.get(block.page.url))
+    assert "Restent à suivre : B — démonter, C — remonter." in page and "Pour le badge" not in page
+
+
+def test_without_a_badge_nothing_left_after_placement_says_the_block_is_walked(block_world):
+    """No badge on the block: a placement with every answer right leaves nothing to follow (unchanged)."""
+    block, caps, q = block_world
+    learner = factories.learner()
+    client = Client()
+    client.force_login(learner)
+    page = _text(_sit_placement(client, reverse("learner-placement", args=[block.pk]), q,
+                                {i.pk: True for i in q.values()}))
+    words = BADGE_AFTER_PLACEMENT["fr"]
+    assert words["nothing"] in page and words["walked"] in page
+    assert "Pour le badge" not in page
+
+
+PLACEMENT_LINE = {
+    "fr": (r"Positionnement du \d{1,2} \w+ \d{4} : 3 capsules acquises\.", "Résultat du positionnement"),
+    "en": (r"Placement test of \d{1,2} \w+ \d{4}: 3 capsules acquired\.", "Placement result"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_placement_result_is_news_until_a_capsule_is_completed_after_it(block_world, lang):
+    """Walk 26: the placement's result (« … elles sortent de votre parcours … Plus aucune capsule à suivre »)
+    stayed at the top of « Mon parcours » after the learner followed the capsule through and earned the badge.
+    It is the latest news until a capsule of the block is completed after the placement; then one line."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c")
+    line, result = PLACEMENT_LINE[lang]
+    learner = factories.learner()
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    body = _sit_placement(client, reverse("learner-placement", args=[block.pk]), q,
+                          {i.pk: True for i in q.values()}).content.decode()
+    assert 'class="path-placement-result"' in body and result in _text_of(body)
+    assert not re.search(line, _text_of(body))
+    # Started, not completed: still the news.
+    Progress.objects.create(user=learner, capsule=caps[0], watched=[[caps[0].start, caps[0].start + 10.0]],
+                            watched_fraction=10 / 60, position=caps[0].start + 10.0)
+    assert 'class="path-placement-result"' in client.get(block.page.url).content.decode()
+    # Completed after the placement: one line.
+    finished = PlacementSession.objects.get(user=learner).finished_at
+    Progress.objects.filter(user=learner, capsule=caps[0]).update(completed=True, completed_at=finished + timedelta(
+        minutes=3), watched_fraction=1)
+    body = client.get(block.page.url).content.decode()
+    page = _text_of(body)
+    assert 'class="path-placement-result"' not in body and result not in page, page
+    assert re.search(line, page), page
+    assert "Plus aucune capsule à suivre" not in page and "elles sortent de votre parcours" not in page

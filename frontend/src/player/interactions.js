@@ -200,6 +200,9 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
           document.addEventListener("geste:revealed", revealed);
         }
       } }, gettext("Voir la réponse attendue"));
+      // Walk 26, a 360x740 phone: once rated, « Valider » was below the visible part of the card (it scrolls
+      // inside itself over the video). The choice brings it into view, scrolling no more than needed.
+      rating.addEventListener("change", () => form.querySelector(".gq-submit")?.scrollIntoView({ block: "nearest" }));
       form.append(h("label", { class: "gq-label", for: taId }, gettext("Votre réponse")),
         h("p", { class: "gq-help", id: `${taId}-help` }, gettext("Écrivez-la, ou formulez-la dans votre tête, puis comparez avec la réponse attendue.")),
         ta, show, shown);
