@@ -252,10 +252,6 @@ class LearnerPath:
         return [i.capsule.title for i in self.remaining]
 
     @property
-    def badge_to_follow_titles(self) -> list[str]:
-        return [i.capsule.title for i in self.badge_to_follow]
-
-    @property
     def practice_next_adds(self) -> bool:
         """Whether the path's « Entraînement : rien à revoir aujourd'hui ; prochaines questions le … » says
         more than the capsules' own « ses questions reviendront le … » (walk 25: the same day said twice).
