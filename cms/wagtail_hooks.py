@@ -29,6 +29,7 @@ from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
 from capsules.authoring import step_changes
 from capsules.models import Capsule, Footage, Interaction
+from capsules.pipeline.admin_views import footage_capsules
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
 
@@ -77,7 +78,8 @@ def review_screen(request, pk: int):
     footage = permissions.visible_footage(user).filter(pk=pk).first()
     if footage is None:
         raise Http404("Vidéo introuvable.")
-    return TemplateResponse(request, "capsules/admin/review.html", {"footage": footage})
+    return TemplateResponse(request, "capsules/admin/review.html",
+                            {"footage": footage, **footage_capsules(user, footage)})
 
 
 # --- authoring -------------------------------------------------------------------------------------
@@ -285,6 +287,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "video_url": storage.url(r.get("mp4", "")),
         "poster_url": storage.url(r.get("poster", "")),
         "page_state": _page_state(capsule, request.user),
+        # Said beside « Envoyer en validation » before the click: the condition capsule_submit refuses on.
+        "submit_requirement": authoring.submit_requirement(capsule),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
     }
 
@@ -501,8 +505,8 @@ def draft_decide(request, pk: int, interaction_id: int):
 @require_POST
 def capsule_submit(request, pk: int):
     capsule = get_object_or_404(Capsule, pk=pk)
-    if not capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
-        messages.error(request, _("Ajoutez au moins une interaction avant d'envoyer la capsule en validation."))
+    if needed := authoring.submit_requirement(capsule):
+        messages.error(request, needed)
     else:
         try:
             authoring.submit_for_validation(capsule, request.user)

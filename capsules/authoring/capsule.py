@@ -217,6 +217,19 @@ def update_capsule_texts(capsule: Capsule, *, title: str, summary: str, user=Non
         page.save_revision(user=user, log_action=True)
 
 
+def submit_requirement(capsule: Capsule) -> str:
+    """What the capsule still needs before « Envoyer en validation à l'expert », in French ("" when nothing):
+    at least one accepted interaction (a quiz proposal counts once accepted). The one condition the submit
+    view refuses on and the capsule's screen says beside the button before the click (walk 27: a first user
+    learnt it only from the refusal)."""
+    if capsule.interactions.filter(draft_status=Interaction.DraftStatus.ACCEPTED).exists():
+        return ""
+    said = _("Ajoutez au moins une interaction avant d'envoyer la capsule en validation.")
+    if capsule.interactions.filter(draft_status=Interaction.DraftStatus.PROPOSED).exists():
+        said += " " + _("Les propositions de quiz ne comptent qu'une fois acceptées.")
+    return said
+
+
 def submit_for_validation(capsule: Capsule, user):
     """Start the page's workflow (expert validation, then publication by a designer)."""
     page = capsule.page.get_latest_revision_as_object()

@@ -127,6 +127,22 @@ def footage_status(request, pk: int):
     return JsonResponse(run_payload(footage_for(request, pk)))
 
 
+def footage_capsules(user, footage: Footage) -> dict:
+    """The capsules made from this footage and « Créer une capsule », as the footage page and the review
+    screen show them (``capsules/admin/_footage_capsules.html``). The approved footage leads on to authoring
+    (a walk: the designer had to go through « Capsules (conception) » to find « Créer une capsule »; walk 27:
+    the review screen, where the steps were just approved, had no way forward). Designers only: an expert
+    who may not create capsules sees neither. ``may_create_capsule`` is the permission alone, for the review
+    screen, which shows the section once the steps are approved there without a reload; ``can_create_capsule``
+    adds the approval that ``authoring.create_capsule`` requires."""
+    may = can_author(user)
+    return {
+        "capsules": list(footage.capsules.order_by("start", "pk")) if may else [],
+        "may_create_capsule": may,
+        "can_create_capsule": may and footage.status == Footage.Status.APPROVED,
+    }
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -143,10 +159,7 @@ def footage_detail(request, pk: int):
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
-        # The approved footage leads on to authoring (a walk: the designer had to go through
-        # « Capsules (conception) » to find « Créer une capsule »).
-        "capsules": footage.capsules.order_by("start", "pk") if can_manage else [],
-        "can_create_capsule": can_manage and footage.status == Footage.Status.APPROVED,
+        **footage_capsules(request.user, footage),
     }
     return render(request, "capsules/admin/footage_detail.html", context)
 

@@ -699,6 +699,9 @@
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
     // Approved steps are the truth the benchmark reads: exported once approved, never as a draft.
     $("export-truth").hidden = !approved;
+    // ... and lead on to a capsule (only in the page for those who may create one).
+    const next = $("capsules-next");
+    if (next) next.hidden = !approved;
     const lockedNote = $("locked");
     lockedNote.hidden = !approved;
     lockedNote.textContent = perms.can_reopen
