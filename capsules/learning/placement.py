@@ -270,6 +270,13 @@ class LearnerPath:
         return any(i.completed for i in (*self.remaining, *self.to_consolidate, *self.mastered))
 
     @property
+    def walked(self) -> bool:
+        """Nothing left to follow in the block, for the path nor for its badge (« Vous avez parcouru tout le
+        bloc »): no placement to retake then, nothing is left to place (walk 27: « Vous pourrez le repasser à
+        partir du … » stayed once the block was done and its badge earned)."""
+        return not self.remaining and not self.badge_to_follow
+
+    @property
     def remaining_minutes(self) -> int:
         """« environ N min »: never 0 while something is left (each capsule says « ≈ 1 min » at least)."""
         return max(1, round(sum(i.seconds for i in self.remaining) / 60)) if self.remaining else 0

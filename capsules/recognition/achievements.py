@@ -68,9 +68,12 @@ class Reason:
     text: str
     final: bool = False
     questions: list[MissingQuestion] = field(default_factory=list)
+    # One short line for a long list (« 5 questions obligatoires à réussir »): the block page shows it and
+    # keeps ``text`` and the questions behind it, in a disclosure (walk 27: the list filled a phone's screen).
+    summary: str = ""
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "text": self.text, "final": self.final,
+        return {"code": self.code, "text": self.text, "final": self.final, "summary": self.summary,
                 "questions": [q.to_dict() for q in self.questions]}
 
 
@@ -172,6 +175,17 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
     return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
 
 
+def _mandatory_summary(n: int, selfs: int) -> str:
+    """The mandatory questions still awaited, in one short line (the block page's disclosure, above the reason's
+    text and the list): « à réussir »; self-assessed ones (no right answer) « sans réponse »; both « en attente »."""
+    if not selfs:
+        return ngettext("%(n)d question obligatoire à réussir", "%(n)d questions obligatoires à réussir", n) % {"n": n}
+    if selfs == n:
+        return ngettext("%(n)d question obligatoire sans réponse", "%(n)d questions obligatoires sans réponse",
+                        n) % {"n": n}
+    return ngettext("%(n)d question obligatoire en attente", "%(n)d questions obligatoires en attente", n) % {"n": n}
+
+
 def evaluate(user, achievement: Achievement) -> RuleOutcome:
     capsules = list(live_capsules(achievement.skills_block).select_related("page"))
     if not capsules:
@@ -249,7 +263,8 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                 # Walk 25b: questions just answered right in the placement test listed « pas encore répondue ».
                 text = _("Les réponses du test de positionnement ne comptent pas pour le badge.") + " " + text
             reasons.append(Reason("mandatory", text,
-                                  questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting]))
+                                  questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting],
+                                  summary=_mandatory_summary(len(waiting), selfs)))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)
 
 

@@ -56,6 +56,7 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, s
     # Signed in: where this learner stands, the mandatory question named with a link to its moment.
     status = page.locator(".block-badge .badge-status")
     assert "Badge pas encore obtenu" in status.inner_text()
+    status.locator("summary", has_text="1 question obligatoire à réussir").click()  # the list behind one line
     assert "« Quel outil faut-il pour serrer l'écrou ? » — Remplacer un joint, à 0:05 : pas encore répondue" \
         in status.inner_text()
     assert status.locator("a").get_attribute("href") == block["capsule"].page.url + "#t=5"  # at the question

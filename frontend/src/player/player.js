@@ -290,8 +290,8 @@ export class Player {
     this.stepBar = h("div", { class: "gp-stepbar", role: "group", "aria-label": gettext("Étapes de la vidéo") },
       m.steps.map((s, i) => h("button", { type: "button", class: "gp-mark-step", title: s.title, "data-seek": s.start,
         "aria-label": gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
-    for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `left:${pct(k.time)}`, title: k.text }));
-    for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `left:${pct(i.time)}`, title: gettext("Question") }));
+    for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `--at:${pct(k.time)}`, title: k.text }));
+    for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `--at:${pct(i.time)}`, title: gettext("Question") }));
     // What the marks on the bar mean (only the kinds this capsule has).
     const legend = h("p", { class: "gp-legend" },
       m.interactions.length ? h("span", {}, h("i", { class: "gp-sw gp-sw-q", "aria-hidden": "true" }), gettext("question")) : null,
