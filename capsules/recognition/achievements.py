@@ -218,12 +218,19 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
             # Each with what it still needs, as the player's end panel says it (walk 24: « Capsule non
             # terminée » alone left the learner to guess).
             acquired = placement.acquired_at_placement(user, achievement.skills_block)
-            said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered,
-                             c.pk in acquired)
-                    for c, _r in missing]
-            reasons.append(Reason("capsules", ngettext(
-                "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
-                % {"titles": _(" ; ").join(said)}))
+            if len(missing) == len(capsules) > 1 and not progress and not acquired:
+                # Walk 27: before anything was started the block page listed every capsule a third time, each
+                # « (pas encore commencée) », under the path and the capsule list that name them already.
+                reasons.append(Reason("capsules", _(
+                    "Aucune des %(n)d capsules du bloc n'est encore commencée : le badge demande de les suivre "
+                    "toutes en entier.") % {"n": len(capsules)}))
+            else:
+                said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered,
+                                 c.pk in acquired)
+                        for c, _r in missing]
+                reasons.append(Reason("capsules", ngettext(
+                    "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
+                    % {"titles": _(" ; ").join(said)}))
     mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:

@@ -835,6 +835,7 @@ PLACED_BADGE = {
                    "reste à regarder",
         "note": "Les réponses du test de positionnement ne comptent pas pour le badge.",
         "not_started": "(pas encore commencée)",
+        "none_started": "Aucune des 3 capsules du bloc n'est encore commencée",
     },
     "en": {
         "acquired": "A — couper l'eau (acquired at placement; the badge asks you to follow it through and answer "
@@ -843,6 +844,7 @@ PLACED_BADGE = {
                    "watch",
         "note": "Placement test answers do not count towards the badge.",
         "not_started": "(not started yet)",
+        "none_started": "None of the block's 3 capsules has been started yet",
     },
 }
 
@@ -871,11 +873,12 @@ def test_badge_panel_says_a_capsule_acquired_at_placement_and_that_placement_ans
     page = _text(client.get(block.page.url))
     assert words["started"] in page, page
 
-    # No placement taken: neither the placement's word nor the note.
+    # No placement taken: neither the placement's word nor the note; nothing started: one sentence (walk 27).
     other = Client(HTTP_ACCEPT_LANGUAGE=lang)
     other.force_login(factories.learner())
     page = _text(other.get(block.page.url))
-    assert words["not_started"] in page and words["note"] not in page and words["acquired"] not in page
+    assert words["none_started"] in page and words["note"] not in page and words["acquired"] not in page
+    assert words["not_started"] not in page
 
 
 def test_minutes_saved_by_placement_do_not_go_down_when_an_acquired_capsule_is_rewatched(block_world):

@@ -831,3 +831,28 @@ def test_badges_issued_before_the_capsule_list_was_recorded_get_it_from_publicat
     migration.backfill(apps, None)
     credential = BadgeCredential.objects.get(user=learner)
     assert sorted(credential.block_capsule_ids) == sorted(c.pk for c in block["capsules"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_badge_before_any_capsule_started_says_so_once_without_listing_them_again(block, lang):
+    """Walk 27: before anything was started, the badge box named every capsule again, each « (pas encore
+    commencée) », under the path and the capsule list that name them already: one short sentence instead.
+    Once one is started, the others are named with what they still need (as before)."""
+    from capsules.models import Progress
+    from capsules.recognition.achievements import evaluate
+
+    learner = factories.learner()
+    with translation.override(lang):
+        outcome = evaluate(learner, block["achievement"])
+    [text] = [r.text for r in outcome.reasons if r.code == "capsules"]
+    if lang == "fr":
+        assert "Aucune des 2 capsules du bloc n'est encore commencée : le badge demande de les suivre toutes en " \
+               "entier." in text, text
+        assert "pas encore commencée" not in text and "Capsule 1" not in text
+    else:
+        assert "None of the block's 2 capsules has been started yet: the badge asks you to follow them all " \
+               "through." in text, text
+    first = block["capsules"][0]
+    Progress.objects.create(user=learner, capsule=first, watched=[[0, 5]], watched_fraction=0.25, position=5)
+    [text] = [r.text for r in evaluate(learner, block["achievement"]).reasons if r.code == "capsules"]
+    assert "Capsule 1 (il reste à regarder" in text and "Capsule 2 (pas encore commencée)" in text, text
