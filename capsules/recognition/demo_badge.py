@@ -26,7 +26,8 @@ from capsules.models import Achievement, BadgeCredential, Interaction, SkillsBlo
 
 def ensure_block_achievement(block: SkillsBlock, min_first_try_score: int = 50) -> Achievement:
     achievement, _ = Achievement.objects.get_or_create(skills_block=block, defaults={
-        "name": f"Bloc validé : {block.title}",
+        # Walk 27: the block page heads it « Badge du bloc « … » »: « Bloc validé : <bloc> » read twice over.
+        "name": block.title,
         "description": block.description or f"Compétences du bloc {block.code} démontrées en capsules vidéo.",
         # Walk 22b: « terminées (… questions obligatoires réussies) » beside a capsule marked « Terminée » with
         # a mandatory question answered wrong: completion asks them answered, the badge right.

@@ -192,6 +192,10 @@ def test_time_left_is_never_said_0_min_while_a_capsule_is_left(block_world):
                             position=11.0)
     path = placement.learner_path(learner, block)
     assert path.remaining[0].seconds == 0 and path.remaining_minutes == 1
+    # Walk 27: « ≈ 3 » at the end of one line of a phone and « min » on the next: held together.
+    client = Client()
+    client.force_login(learner)
+    assert "≈&nbsp;1&nbsp;min" in client.get(block.page.url).content.decode()
 
 
 def test_one_wrong_question_keeps_the_capsule_in_the_path(block_world):
