@@ -275,3 +275,21 @@ def test_mandatory_questions_at_the_same_time_are_said_once(block, lang):  # noq
         "fr": f"Capsule 1 (il reste à répondre aux questions obligatoires de {when} (2 questions), {then})",
         "en": f"Capsule 1 (still to answer: the mandatory questions at {when} (2 questions), {then})",
     }[lang], text
+
+
+def test_block_page_says_nothing_of_the_badge_s_rules_once_the_badge_is_earned(block):  # noqa: F811
+    """Walk 27: a capsule « Terminé, à consolider » of a learner who already holds the block's badge still said
+    « c'est ce score qui compte pour le badge du bloc. Il est définitif » and « pour le badge, le premier essai reste
+    le même… », under the box that says the badge is earned: the capsule's mastery is what is left to say."""
+    first, _second = block["capsules"]
+    learner = factories.learner()
+    when = timezone.now() - timedelta(minutes=10)
+    _answer(learner, first.interactions.get(), False, when)
+    Progress.objects.create(user=learner, capsule=first, watched_fraction=1, completed=True, completed_at=when)
+    card = lambda: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", login(learner).get(  # noqa: E731
+        block["block"].page.url).content.decode().split('class="path-consolidate"')[1].split("</ul></li>")[0])).split())
+    assert "compte pour le badge du bloc" in card()  # not earned: the rule is said
+    issuance.award_by_hand(learner, block["achievement"], factories.designer(), "Validé en atelier")
+    text = card()
+    assert "Refaire la capsule" in text and "rend la capsule maîtrisée" in text, text
+    assert "badge" not in text, text
