@@ -23,7 +23,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ObjectDoesNotExist
 from django.dispatch import receiver
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,16 @@ class LearnerLoginView(LoginView):
     template_name = "learning/login.html"
     authentication_form = LearnerLoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        """Back where the person was; but someone with work in the admin (designer, expert, trainer) who signed
+        in from the home page lands on the admin's dashboard, where « Vidéos qui attendent votre relecture » is
+        (walk 27: the expert landed on the learner catalogue, the work waiting one unclear link away)."""
+        url = super().get_success_url()
+        if url in ("", "/", resolve_url(settings.LOGIN_REDIRECT_URL)) \
+                and self.request.user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        return url
 
 
 class LearnerLogoutView(LogoutView):

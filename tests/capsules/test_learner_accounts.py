@@ -93,3 +93,25 @@ def test_device_scope_differs_per_account(world):  # noqa: F811
     sa = a.get(manifest_url(world["capsule"])).json()["user"]["scope"]
     sb = b.get(manifest_url(world["capsule"])).json()["user"]["scope"]
     assert sa != sb and "kim" not in sa and "zoe" not in sb and len(sa) == len(sb) == 16
+
+
+@pytest.mark.parametrize("who", ["expert", "designer"])
+def test_staff_signing_in_from_the_home_page_land_on_their_dashboard(client, who):
+    """Walk 27: the expert signed in from the site's header and landed on the learner catalogue; the reviews
+    waiting for them were one link away (« Espace de conception », which read as the designer's). Signed in from
+    the home page they land on the admin's dashboard; from a capsule page, back on it; a learner on the home page."""
+    person = getattr(factories, who)(username=f"{who}27")
+    person.set_password("joint-torique-42")
+    person.save()
+    url = reverse("learner-login")
+    resp = client.post(f"{url}?next=/", {"username": f"{who}27", "password": "joint-torique-42", "next": "/"})
+    assert resp.status_code == 302 and resp["Location"] == reverse("wagtailadmin_home"), resp.get("Location")
+    client.logout()
+    resp = client.post(url, {"username": f"{who}27", "password": "joint-torique-42", "next": "/catalogue/x/"})
+    assert resp["Location"] == "/catalogue/x/"
+    client.logout()
+    learner = factories.learner(username=f"l{who}27")
+    learner.set_password("joint-torique-42")
+    learner.save()
+    resp = client.post(url, {"username": f"l{who}27", "password": "joint-torique-42", "next": "/"})
+    assert resp["Location"] == "/"

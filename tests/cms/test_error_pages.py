@@ -26,8 +26,8 @@ def test_designers_reach_the_admin_from_the_public_site_and_learners_do_not_see_
     designer, learner = Client(), Client()
     designer.force_login(factories.designer())
     learner.force_login(factories.learner())
-    assert "Espace de conception" in designer.get("/").content.decode()
-    assert "Espace de conception" not in learner.get("/").content.decode()
+    assert "Espace de travail" in designer.get("/").content.decode()
+    assert "Espace de travail" not in learner.get("/").content.decode()
 
 
 @pytest.mark.django_db
