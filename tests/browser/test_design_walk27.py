@@ -191,3 +191,34 @@ def test_send_for_validation_says_before_the_click_that_a_question_is_needed(
     expect(page.locator(".messages")).to_contain_text("Capsule envoyée en validation à l'expert.")
     assert errors == []
     ctx.close()
+
+
+# --- 3. who may decide, said beside the greyed buttons (walk 27, first-user walk) --------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_designer_is_told_who_may_approve_the_steps(live_server, browser, footage_in_review, size):  # noqa: F811
+    """The designer opened the review of footage assigned to an expert: « Valider les étapes » and « Renvoyer avec
+    un commentaire » greyed, with no word why. The note names the expert and the buttons point to it; the expert
+    sees no such note."""
+    footage, expert = footage_in_review
+    author = designer(username=f"concepteur-note-{size}")
+    ctx, page, errors = _open(browser, live_server, author, reverse("geste_review", args=[footage.pk]), size)
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    note = page.locator('[data-role="approve-note"]')
+    expect(note).to_be_visible()
+    name = expert.get_full_name() or expert.get_username()
+    expect(note).to_have_text(f"Seul l'expert désigné, {name}, peut valider les étapes ou les renvoyer.")
+    approve = page.get_by_role("button", name="Valider les étapes")
+    expect(approve).to_be_disabled()
+    expect(approve).to_have_attribute("aria-describedby", "approve-note")
+    _fits(page)
+    shot(page, f"walk27-review-designer-note-{size}")
+    assert not errors, errors
+    ctx.close()
+    ctx, page, errors = _open(browser, live_server, expert, reverse("geste_review", args=[footage.pk]), size)
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    expect(page.get_by_role("button", name="Valider les étapes")).to_be_enabled()
+    expect(page.locator('[data-role="approve-note"]')).to_be_hidden()
+    assert not errors, errors
+    ctx.close()

@@ -697,6 +697,13 @@
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
+    // Who may decide, said where the greyed buttons are (walk 27: a designer saw them greyed, no word why).
+    const approveNote = $("approve-note");
+    const decidable = ["in_review", "changes_requested"].includes(state.footage.status);
+    approveNote.hidden = approved || perms.can_approve || !decidable;
+    approveNote.textContent = state.footage.expert
+      ? gettext("Seul l'expert désigné, %(name)s, peut valider les étapes ou les renvoyer.", { name: state.footage.expert })
+      : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
     // Approved steps are the truth the benchmark reads: exported once approved, never as a draft.
     $("export-truth").hidden = !approved;
     // ... and lead on to a capsule (only in the page for those who may create one).
