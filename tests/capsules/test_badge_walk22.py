@@ -198,7 +198,7 @@ def test_next_capsule_is_the_next_one_the_learner_has_not_completed(block):  # n
                                                                        "Capsule suivante : Capsule 3 →")
     # At the end of the block, the earlier capsule not completed yet.
     assert manifest_next(third) == {"title": "Capsule 1", "url": first.page.url, "status": "todo"}
-    assert _next_link(client.get(third.page.url).content.decode())[2] == "Capsule pas encore terminée : Capsule 1 →"
+    assert _next_link(client.get(third.page.url).content.decode())[2] == "Autre capsule à terminer : Capsule 1 →"
     # Every other capsule completed (this one being done again or for the first time): nothing to suggest,
     # « Retour au bloc » is the way on (walk 22b: « Capsule suivante (déjà terminée) » as the primary button).
     Progress.objects.create(user=learner, capsule=third, watched_fraction=1, completed=True, completed_at=when)

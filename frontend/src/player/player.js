@@ -9,6 +9,10 @@ import { Transcript } from "./transcript.js";
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const FRAME = 1 / 25;
 const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
+// The player's shortcut keys stay off focused controls (keys()): the ones that own every key, and the
+// ones that Space and Enter press.
+const OWN_KEYS = "input,select,textarea,[contenteditable]:not([contenteditable='false']),[role=slider],[role=checkbox],[role=radio],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=switch],[role=spinbutton],[role=option],[role=tab]";
+const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 const GATE = gettext("Répondez d'abord à la question obligatoire.");
@@ -477,6 +481,11 @@ export class Player {
 
   keys(e) {
     if (e.target.closest("input,select,textarea,.gp-question")) return;
+    // A focused control keeps its own keys (walk 27b: Space on « Boucler l'étape » played the video instead
+    // of pressing the button): Space and Enter press a button, link or summary; a slider, radio, checkbox
+    // or menu item (or an editable area) keeps every key, its arrows included.
+    if (e.target.closest(OWN_KEYS)) return;
+    if ((e.key === " " || e.key === "Enter") && e.target.closest(PRESSABLE)) return;
     // Alt+← / Alt+→ are the browser's Back and Forward, Ctrl/Cmd combinations its own too (walk 24c: Alt+←
     // moved the video instead of leaving the page).
     if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -1058,6 +1067,17 @@ export class Player {
     this.root.scrollIntoView({ block: "start", behavior: smooth && !still ? "smooth" : "instant" });
   }
 
+  /** The end panel on screen: scrolled just enough to show it whole, never past its heading (walk 27b: on
+   * a 360x740 phone a video played to its end left the panel below the screen, its heading on the bottom
+   * edge, where focusing the heading scrolled nothing; after « Continuer » the focus had scrolled it up). */
+  endIntoView() {
+    const r = this.endBox.getBoundingClientRect(), margin = 8;
+    if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+    const by = r.top < 0 ? r.top - margin : Math.min(r.top - margin, r.bottom - window.innerHeight + margin);
+    const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    window.scrollBy({ top: by, behavior: still ? "instant" : "smooth" });
+  }
+
   ended() {
     const m = this.m, next = m.next, sc = this.score();
     // The end reads the whole duration (walk 21: « 0:07 / 0:08 » at the end of an 8-s video). The tick that
@@ -1074,8 +1094,11 @@ export class Player {
     }
     const actions = h("p", { class: "gp-end-actions" });
     // The server picks it per learner (walk 22): the next one not completed, else an earlier one not
-    // completed; none when every other capsule is completed (« Retour au bloc » below).
-    const nextLabel = next && (next.status === "todo" ? gettext("Capsule pas encore terminée : %(title)s", { title: next.title })
+    // completed; none when every other capsule is completed (« Retour au bloc » below). Named for what it
+    // is (walk 27b: « Capsule pas encore terminée : <another one> » read as being about this capsule).
+    // While this capsule is not complete, finishing it is the primary action (endState()), this link
+    // an outlined one.
+    const nextLabel = next && (next.status === "todo" ? gettext("Autre capsule à terminer : %(title)s", { title: next.title })
       : gettext("Capsule suivante : %(title)s", { title: next.title }));
     if (next) actions.append(h("a", { class: "gp-next", href: next.url, "data-status": next.status || "next" }, nextLabel));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => this.watchAgain() }, gettext("Revoir la capsule")));
@@ -1093,7 +1116,8 @@ export class Player {
     this.endBox.hidden = false;
     this.root.dataset.ended = "1";
     const state = this.endState();
-    title.focus();
+    title.focus({ preventScroll: true });
+    this.endIntoView();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     const first = sc.total ? this.firstScore(sc) : null;
     this.announce(`${state}${first ? ` ${gettext("Score au premier essai : %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${nextLabel}` : ""}`);
@@ -1162,6 +1186,9 @@ export class Player {
         h("button", { type: "button", class: "gp-end-go", "data-interaction": q.id, onclick: go(() => this.retake(q)) },
           gettext("Répondre à la question de %(time)s", { time: at(q.time) }))));
     }
+    // Finishing this capsule comes first: its first way on is the filled button, the other capsule's
+    // link (.gp-next) an outlined one (player.css, [data-state='incomplete']).
+    box.querySelector(".gp-end-go")?.classList.add("gp-end-primary");
     return `${gettext("Capsule pas encore terminée.")} ${said.join(" ")}`;
   }
 
