@@ -43,6 +43,19 @@ def display_title(title: str, position: int) -> str:
         text = gettext("%(title)s (suite)") % {"title": text}
     return text
 
+def is_default_title(title: str, number: int) -> bool:
+    """Whether a step's title says nothing but its number ``number`` (none, « Étape 3 », or « Step 3 » once
+    shown in English): texts that name a step by its number then say it once (walk 28: « Étape 3 — Étape 3 »,
+    « l'étape 2 « Étape 2 » »). « Étape 3 (suite) » or another number say more: they are kept."""
+    title = (title or "").strip()
+    if not title:
+        return True
+    found = _DEFAULT_TITLE.match(title)
+    if found and not found.group(2) and int(found.group(1)) == number:
+        return True
+    return title == gettext("Étape %(n)s") % {"n": number}
+
+
 # Sent by the expert's approval (``capsules.review.api.approve``), inside its transaction, with
 # ``footage``, ``before`` (the previous snapshot, or None) and ``after`` (the new one). The designer's side
 # (``capsules.authoring.step_changes``) drafts its pending proposals again when the steps changed.

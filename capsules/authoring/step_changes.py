@@ -80,8 +80,8 @@ def label_steps(capsule: Capsule, interactions: list[Interaction]) -> None:
             inter.step_label = ""
             continue
         n = in_capsule.index(step) + 1
-        inter.step_label = (_("Étape %(n)s — %(title)s") % {"n": n, "title": step.title} if step.title
-                            else _("Étape %(n)s") % {"n": n})
+        inter.step_label = (_("Étape %(n)s") % {"n": n} if learner_steps.is_default_title(step.title, n)
+                            else _("Étape %(n)s — %(title)s") % {"n": n, "title": step.title})
 
 
 def dismiss(interaction: Interaction) -> None:

@@ -454,7 +454,8 @@ def transcript_edit(request, pk: int):
         if not errors:
             footage.refresh_from_db()
             stale = footage.renditions.get("captions_stale") if changed else None
-            text = _("%d segment(s) corrigé(s) ; sous-titres français régénérés.") % changed
+            text = ngettext("%(n)d segment corrigé ; sous-titres français régénérés.",
+                            "%(n)d segments corrigés ; sous-titres français régénérés.", changed) % {"n": changed}
             if stale:
                 text += " " + _("Les sous-titres anglais, traduits de l'audio, ne reprennent pas ces corrections.")
             messages.success(request, text)

@@ -153,7 +153,8 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
         return _("%(title)s (pas encore commencée)") % {"title": capsule.title}
     at = lambda t: clock(max(0.0, t - capsule.start))  # noqa: E731
     parts = [
-        _("l'étape %(n)d « %(title)s »") % {"n": p.number, "title": p.title} if p.number
+        (_("l'étape %(n)d") % {"n": p.number} if learner_steps.is_default_title(p.title, p.number)
+         else _("l'étape %(n)d « %(title)s »") % {"n": p.number, "title": p.title}) if p.number
         else _("le passage de %(start)s à %(end)s") % {"start": at(p.start), "end": at(p.end)}
         for p in left_to_watch(progress.watched, capsule.start, capsule.effective_end,
                                learner_steps.capsule_steps(capsule))

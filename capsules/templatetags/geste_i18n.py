@@ -84,3 +84,11 @@ def js_catalog(lang: str, prefixes: tuple[str, ...] = ()) -> dict:
 def geste_js_catalog(*prefixes: str):
     catalog = js_catalog(translation.get_language() or settings.LANGUAGE_CODE, tuple(prefixes))
     return format_html('<div id="geste-i18n" hidden data-catalog="{}"></div>', json.dumps(catalog, ensure_ascii=False))
+
+
+@register.filter
+def percent(value) -> str:
+    """``{{ 50|percent }}``: « 50 % » in French (a no-break space: never « 50 » and « % » on two lines),
+    « 50% » in English (walk 28 read « (0 %) » on English pages)."""
+    lang = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return f"{value}%" if lang == "en" else f"{value}\u00a0%"

@@ -38,7 +38,7 @@ def test_block_page_below_its_header_is_english(live_server, browser, block, dja
         assert page.inner_text(".badge-status .badge") == "Badge not earned yet"
         assert page.inner_text(".path-action-newrun a") == "Redo the capsule"
         assert page.inner_text(".capsules .card .badge") == "Completed"
-        assert "1 of 2 capsules completed (50 %)" in page.inner_text(".progress-text")
+        assert "1 of 2 capsules completed (50%)" in page.inner_text(".progress-text")
         # The header's « Français » link: the same page in French, the browser still English.
         page.click("a.lang-switch")
         page.wait_for_load_state()

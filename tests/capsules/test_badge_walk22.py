@@ -143,7 +143,7 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
     english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english_text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", english.get(block["block"].page.url).content
                                                  .decode())).split())
-    assert ("First try: 0 % — this is the score the block's badge counts. It is final: neither retaking the "
+    assert ("First try: 0% — this is the score the block's badge counts. It is final: neither retaking the "
             "capsule nor practising changes it.") in english_text
     assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
             "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text

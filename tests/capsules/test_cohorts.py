@@ -322,8 +322,8 @@ def test_a_trainers_admin_home_lists_their_sessions_with_indicators(seeded):
     row = home.split(f'data-cohort="{mine.pk}"')[1].split("</tr>")[0]
     assert "Session de mars" in row and reverse("geste_cohort", args=[mine.pk]) in row
     assert f"<td data-learners>{len(report.learners)}</td>" in row and len(report.learners) == 3
-    assert f"<td data-done>{report.done_percent} %</td>" in row and report.done_percent is not None
-    assert f"<td data-badge>{report.badge_percent} %</td>" in row
+    assert f"<td data-done>{report.done_percent}\u00a0%</td>" in row and report.done_percent is not None
+    assert f"<td data-badge>{report.badge_percent}\u00a0%</td>" in row
     assert f'data-cohort="{other.pk}"' not in home and "Session d'avril" not in home
     designer = Client()
     designer.force_login(factories.designer())
@@ -387,5 +387,5 @@ def test_learner_and_trainer_read_the_same_first_try_score_self_ratings_aside(se
     trainer = Client()
     trainer.force_login(seeded["t1"])
     html = trainer.get(reverse("geste_cohort", args=[mine.pk])).content.decode()
-    assert "<td>Capsule notée</td><td>0</td><td>0</td><td>50 %</td>" in html
-    assert "<td>Geste unique</td><td>2</td><td>50 %</td>" in html
+    assert "<td>Capsule notée</td><td>0</td><td>0</td><td>50\u00a0%</td>" in html
+    assert "<td>Geste unique</td><td>2</td><td>50\u00a0%</td>" in html

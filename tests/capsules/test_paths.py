@@ -143,7 +143,7 @@ def test_time_left_goes_down_once_a_capsule_is_started(block_world):
     assert f"(environ {after.remaining_minutes} min)" in html
 
 
-@pytest.mark.parametrize("lang, said", [("fr", "Commencée — 40 % regardé"), ("en", "Started — 40 % watched")])
+@pytest.mark.parametrize("lang, said", [("fr", "Commencée — 40 % regardé"), ("en", "Started — 40% watched")])
 def test_a_started_capsule_says_how_much_is_watched(block_world, lang, said):
     """First user's walk 25: a started capsule said « Commencée » and nothing of how far (the block's line
     stays « 0 capsule terminée sur 1 »). Each started capsule now says the share of it watched, from the

@@ -80,7 +80,7 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
     assert "Practice: nothing to review today; its questions come back on" in english
     assert "next questions on" not in english  # the same day, said once under the capsule (walk 25)
     for words in [
-        "1 of 2 capsules completed (50 %)",
+        "1 of 2 capsules completed (50%)",
         "My path",
         "Up next",
         "Completed",
@@ -91,7 +91,7 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
         "Go to the question",
         "Completed, to consolidate",
         "(about 1 min)",
-        "Best complete attempt: 0 %",
+        "Best complete attempt: 0%",
     ]:
         assert words in english, (words, english)
     assert not absent(english, BLOCK_FRENCH), absent(english, BLOCK_FRENCH)
@@ -112,7 +112,7 @@ def test_block_page_with_the_badge_earned_speaks_english(block, django_capture_o
     earn(block, learner, django_capture_on_commit_callbacks)
     page = text(client("en", learner).get(block["block"].page.url))
     assert "Badge earned on " in page and "view and download the badge" in page and "my portfolio" in page
-    assert "2 of 2 capsules completed (100 %)" in page and "You have been through the whole block." in page
+    assert "2 of 2 capsules completed (100%)" in page and "You have been through the whole block." in page
     assert not absent(page, ["Badge obtenu", " le ", "voir et télécharger", "mon portfolio", "terminées sur"])
     # An anonymous visitor: the count of capsules.
     assert "2 capsules" in text(client("en").get(block["block"].page.url))
@@ -136,7 +136,7 @@ def test_portfolio_speaks_english(block, django_capture_on_commit_callbacks):  #
         "issued on",
         "Capsules completed",
         "completed on",
-        "first-try score 100 % (1 right out of 1)",
+        "first-try score 100% (1 right out of 1)",
         "Share my portfolio",
         "For whom",
         "7 days",

@@ -55,6 +55,15 @@ function languageName(c) {
   return { fr: gettext("Français"), en: gettext("Anglais") }[c.lang] || c.label;
 }
 
+/** Whether a step's title says nothing but its number `n` (none, « Étape 3 », « Step 3 » in English): the
+ * texts that name a step by its number then say it once (walk 28: « l'étape 2 « Étape 2 » »). Same rule as
+ * capsules/learner_steps.py is_default_title. */
+export function defaultStepTitle(title, n) {
+  const t = (title || "").trim();
+  const found = /^[ÉE]tape\s+(\d+)$/i.exec(t);
+  return !t || (found !== null && Number(found[1]) === n) || t === gettext("Étape %(n)s", { n });
+}
+
 export function promptLine(inter) {
   if (inter.kind !== "cloze") return inter.prompt;
   return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez :");
@@ -293,7 +302,9 @@ export class Player {
     // goes to the step's start like the list below. Laid out in layoutSteps(), on each resize.
     this.stepBar = h("div", { class: "gp-stepbar", role: "group", "aria-label": gettext("Étapes de la vidéo") },
       m.steps.map((s, i) => h("button", { type: "button", class: "gp-mark-step", title: s.title, "data-seek": s.start,
-        "aria-label": gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
+        "aria-label": defaultStepTitle(s.title, i + 1)
+          ? gettext("Étape %(n)s, %(time)s", { n: i + 1, time: fmt(elapsed(s.start, m.start, m.end)) })
+          : gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `--at:${pct(k.time)}`, title: k.text }));
     for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `--at:${pct(i.time)}`, title: gettext("Question") }));
     // What the marks on the bar mean (only the kinds this capsule has).
@@ -548,7 +559,12 @@ export class Player {
     }
     if (this.active) this.closeQuestion();
     if (!this.seek(target.start)) return; // stopped at a mandatory question: seek() said so
-    this.announce((this.loopStep ? gettext("Étape : %(title)s, %(time)s, en boucle", { title: target.title, time: fmt(elapsed(this.video.currentTime, this.m.start, this.m.end)) }) : gettext("Étape : %(title)s, %(time)s", { title: target.title, time: fmt(elapsed(this.video.currentTime, this.m.start, this.m.end)) })));
+    const said = { n: steps.indexOf(target) + 1, title: target.title, time: fmt(elapsed(this.video.currentTime, this.m.start, this.m.end)) };
+    if (defaultStepTitle(target.title, said.n)) { // « Étape 3 », not « Étape : Étape 3 » (walk 28)
+      this.announce(this.loopStep ? gettext("Étape %(n)s, %(time)s, en boucle", said) : gettext("Étape %(n)s, %(time)s", said));
+      return;
+    }
+    this.announce((this.loopStep ? gettext("Étape : %(title)s, %(time)s, en boucle", said) : gettext("Étape : %(title)s, %(time)s", said)));
   }
 
   currentStep(t = this.video.currentTime) {
@@ -994,7 +1010,9 @@ export class Player {
     const step = this.currentStep(t) || this.endingStep(t);
     if (step === this.step || this.concealTitles) return;
     this.step = step;
-    this.stepLabel.textContent = step ? gettext("Étape : %(title)s", { title: step.title }) : "";
+    const n = step ? this.m.steps.indexOf(step) + 1 : 0;
+    this.stepLabel.textContent = !step ? "" : defaultStepTitle(step.title, n) ? gettext("Étape %(n)s", { n })
+      : gettext("Étape : %(title)s", { title: step.title });
     this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
     for (const b of this.stepBar.children) {
       const on = !!step && Math.abs(parseFloat(b.dataset.seek) - step.start) < 0.01;
@@ -1172,7 +1190,8 @@ export class Player {
     const said = [];
     for (const p of left.parts) {
       const n = p.step ? m.steps.indexOf(p.step) + 1 : 0;
-      const text = p.step ? gettext("Il reste à regarder l'étape %(n)s «\u00a0%(title)s\u00a0».", { n, title: p.step.title }) : gettext("Il reste à regarder le passage de %(from)s à %(to)s.", { from: at(p.from), to: at(p.to) });
+      const text = p.step && defaultStepTitle(p.step.title, n) ? gettext("Il reste à regarder l'étape %(n)s.", { n })
+        : p.step ? gettext("Il reste à regarder l'étape %(n)s «\u00a0%(title)s\u00a0».", { n, title: p.step.title }) : gettext("Il reste à regarder le passage de %(from)s à %(to)s.", { from: at(p.from), to: at(p.to) });
       said.push(text);
       box.append(h("p", { class: "gp-end-left" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-seek": p.from, onclick: go(() => {
