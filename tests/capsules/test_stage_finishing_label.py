@@ -46,7 +46,7 @@ def test_a_full_running_stage_does_not_read_en_cours_100(client):
     assert full["note"] == "Enregistrement des résultats…"
     html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
     row = html.split('<tr data-stage="audio">')[1].split("</tr>")[0]
-    assert "Finalisation" in row and "En cours" not in row and "100 %" in row
+    assert "Finalisation" in row and "En cours" not in row and "100\xa0%" in row  # the percent filter: a no-break space
 
 
 def test_the_finishing_label_in_english(client):
