@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 RANGE = "Le moment doit être entre 0 et 12,0 secondes depuis le début de la capsule (0:00,0 – 0:12,0)."
 
 
-def test_time_field_speaks_french_decimals(live_server, browser, approved_footage):  # noqa: F811
+def test_time_field_speaks_french_decimals(live_server, browser, approved_footage, media_with_ranges):  # noqa: F811
+    # media_with_ranges: the page seeks its native MP4; without Range the seek only lands when the whole
+    # file happens to be buffered already (CI, stop 32: the playhead stayed at 0:00,0).
     footage, _reviewer, author = approved_footage
     steps = list(footage.steps.order_by("start"))
     made = authoring.create_capsule(footage, title="Dévisser et serrer", first_step_id=steps[1].pk, user=author)
