@@ -73,3 +73,11 @@ def test_a_date_of_a_few_seconds_ago_reads_just_now_in_french():
     with translation.override("fr"):
         assert timesince_simple(timezone.now()) == "à l'instant"
         assert timesince_simple(timezone.now() - timezone.timedelta(minutes=3)) == "il y a 3\xa0minutes"
+
+
+def test_wagtails_status_labels_say_statut_in_french():
+    """Wagtail's French says « Status actuel de la page : », « Status : » (walk 27, the dashboard's page list)."""
+    with translation.override("fr"):
+        assert translation.gettext("Current page status:") == "Statut actuel de la page :"
+        assert translation.gettext("Status: ") == "Statut : "
+        assert translation.gettext("Locking status") == "Statut de verrouillage"
