@@ -68,6 +68,18 @@ def save_selection(block: SkillsBlock, interaction_ids: set[int]) -> int:
     return kept
 
 
+def without_placement(block: SkillsBlock, candidate_ids: set[int]) -> list[tuple[Capsule, bool]]:
+    """Published capsules of the block none of whose questions the placement asks (no accepted placement question
+    on an accepted graded question): the test can never recognise them as acquired, they stay to follow. With each,
+    whether it has graded questions to choose from on this screen (else one is to be added on its design page)."""
+    asked = set(PlacementQuestion.objects.filter(
+        accepted=True, interaction__capsule__skills_block=block, interaction__kind__in=GRADABLE,
+        interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
+    ).values_list("interaction__capsule_id", flat=True))
+    published = Capsule.objects.filter(skills_block=block, page__live=True).order_by("order", "pk")
+    return [(c, c.pk in candidate_ids) for c in published if c.pk not in asked]
+
+
 def selection_view(request, block_id: int):
     """Admin screen: the block's questions by capsule, drafted ones ticked, accepted ones marked."""
     if not can_author(request.user):
@@ -90,8 +102,11 @@ def selection_view(request, block_id: int):
                            "Sélection enregistrée : %(n)s questions au positionnement.", kept) % {"n": kept}
     existing = {q.interaction_id: q for q in PlacementQuestion.objects.filter(interaction__capsule__skills_block=block)}
     rows = [(capsule, [(i, existing.get(i.pk)) for i in items]) for capsule, items in candidates(block).items()]
-    return TemplateResponse(request, "capsules/admin/placement_selection.html",
-                            {"block": block, "rows": rows, "message": message})
+    # "skills_block", not "block": in a template, « block » is Django's block tag (the screen's title lost the code)
+    return TemplateResponse(request, "capsules/admin/placement_selection.html", {
+        "skills_block": block, "rows": rows, "message": message,
+        "missing": without_placement(block, {capsule.pk for capsule, _items in rows}),
+    })
 
 
 def selection_index(request):

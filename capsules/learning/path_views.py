@@ -74,6 +74,7 @@ def placement_view(request, block_id: int):
                                          else None),
         "error": error,
         "number": index + 1, "total": len(questions),
+        "unassessed_titles": [c.title for c in placement.unassessed_capsules(block, questions)],
     })
 
 

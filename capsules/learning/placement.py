@@ -55,6 +55,15 @@ def placement_questions(block: SkillsBlock) -> list[PlacementQuestion]:
     )
 
 
+def unassessed_capsules(block: SkillsBlock, questions: list[PlacementQuestion] | None = None) -> list[Capsule]:
+    """The block's live capsules the placement test cannot assess: none of their questions is asked (a capsule
+    published after the designers chose the test has none). The test never recognises them as acquired; they stay
+    in the path to follow, and the test's intro says so (first-user walk: « Question 1 sur 2 », both from another
+    capsule, and no word on the new one). ``questions``: ``placement_questions(block)`` when already read."""
+    asked = {q.interaction.capsule_id for q in (placement_questions(block) if questions is None else questions)}
+    return [c for c in live_capsules(block) if c.pk not in asked]
+
+
 def latest_session(user, block: SkillsBlock) -> PlacementSession | None:
     if not user or not user.is_authenticated:
         return None
@@ -229,6 +238,9 @@ class LearnerPath:
     # (``with_badge_to_follow``; walk 26: the path said « Plus aucune capsule à suivre » and « Vous avez
     # parcouru tout le bloc » while the badge box below asked them followed).
     badge_to_follow: list[PathItem] = field(default_factory=list)
+    # Capsules still to follow that the latest finished placement did not assess (none of their questions was
+    # asked): its result names them, as the test's intro did.
+    placement_unassessed: list[PathItem] = field(default_factory=list)
 
     @property
     def placement_acquired_titles(self) -> list[str]:
@@ -246,6 +258,10 @@ class LearnerPath:
     def completed_mastered(self) -> list[PathItem]:
         """Completed the normal way, every gradable question right once (« Terminé, maîtrisé »)."""
         return [i for i in self.mastered if not i.acquired]
+
+    @property
+    def placement_unassessed_titles(self) -> list[str]:
+        return [i.capsule.title for i in self.placement_unassessed]
 
     @property
     def remaining_titles(self) -> list[str]:
@@ -382,6 +398,8 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             to_consolidate.append(item)
         else:
             remaining.append(item)
+    # The capsules that placement asked about (one more read, once a placement is finished): the others stay to follow.
+    assessed = set(finished.answers.values_list("interaction__capsule_id", flat=True)) if finished else set()
     news = finished is not None and not any(
         p.completed and p.completed_at is not None and p.completed_at > finished.finished_at for p in progress.values())
     retake = None
@@ -394,4 +412,5 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         has_placement=has_placement, placement_right=score["right"], placement_total=score["total"],
         next_retake_at=retake, placement_in_progress=session is not None and session.finished_at is None,
         placement_finished_at=finished.finished_at if finished else None, placement_news=news,
+        placement_unassessed=[i for i in remaining if i.capsule.pk not in assessed] if finished else [],
     )
