@@ -181,6 +181,10 @@ class PathItem:
     practice_next: datetime | None = None
     # Started, not completed: the share of the capsule watched (``progress.watched_percent``), else None.
     watched_percent: int | None = None
+    # A gradable question of the capsule was answered more than once (« Réessayer », or a later pass): the
+    # block page then says what those answers got (``right``) beside the best complete pass, as the player's
+    # end panel does (« Après nouvelles tentatives : 1 juste sur 1 »), so the two do not read as contradictory.
+    retried: bool = False
 
     @property
     def first_percent(self) -> int | None:
@@ -358,6 +362,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
     first: dict[int, bool] = {}
     in_run: dict[tuple[int, int], bool] = {}  # (pass, question) -> its first answer in that pass
     ever_right: set[int] = set()
+    answers: dict[int, int] = {}  # question -> how many times answered
     if any(p.completed for p in progress.values()):
         for inter_id, correct, run in Attempt.objects.filter(
             user=user, interaction__capsule__in=capsules
@@ -365,6 +370,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             latest[inter_id] = bool(correct)
             first.setdefault(inter_id, bool(correct))
             in_run.setdefault((run, inter_id), bool(correct))
+            answers[inter_id] = answers.get(inter_id, 0) + 1
             if correct:
                 ever_right.add(inter_id)
     # The badge's minimum score, applied to complete passes through the capsule: a capsule is « maîtrisée »
@@ -387,7 +393,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             completed=completed, acquired=capsule.pk in acquired, started=p is not None,
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
             first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,
-            best_right=max(complete, default=0),
+            best_right=max(complete, default=0), retried=any(answers.get(i, 0) > 1 for i in ids),
             watched_percent=watched_percent(p.watched, capsule.start, capsule.effective_end)
             if p is not None and not completed else None,
         )

@@ -54,8 +54,15 @@ class MissingQuestion:
     def status(self) -> str:
         return _("répondue, mais jamais juste") if self.answered else _("pas encore répondue")
 
+    @property
+    def excerpt(self) -> str:
+        """The prompt cut short for a link's text (« Aller à la question « … » (0:05) »): two questions at the
+        same time, in two capsules or in one, had links of the same text (first-user walk)."""
+        return short_prompt(self.prompt, LINK_PROMPT_CHARS)
+
     def to_dict(self) -> dict:
         return {"id": self.interaction_id, "capsule_id": self.capsule_id, "prompt": self.prompt,
+                "excerpt": self.excerpt,
                 "capsule": self.capsule, "time": self.time, "url": self.url, "answered": self.answered,
                 "status": self.status}
 
@@ -113,14 +120,15 @@ def first_attempts(user, interaction_ids) -> dict[int, Attempt]:
 
 
 PROMPT_CHARS = 80
+LINK_PROMPT_CHARS = 40  # a link's excerpt of its question (``MissingQuestion.excerpt``)
 
 
-def short_prompt(text: str) -> str:
-    """The question's prompt on one line, cut at a word under ``PROMPT_CHARS`` characters."""
+def short_prompt(text: str, limit: int = PROMPT_CHARS) -> str:
+    """The question's prompt on one line, cut at a word under ``limit`` characters."""
     text = " ".join((text or "").split())
-    if len(text) <= PROMPT_CHARS:
+    if len(text) <= limit:
         return text
-    cut = text[:PROMPT_CHARS - 1].rsplit(" ", 1)[0] or text[:PROMPT_CHARS - 1]
+    cut = text[:limit - 1].rsplit(" ", 1)[0] or text[:limit - 1]
     return cut.rstrip(" ,;:.") + "…"
 
 

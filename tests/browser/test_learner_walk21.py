@@ -77,7 +77,8 @@ def test_completed_with_a_wrong_mandatory_answer_says_the_badge_needs_it_right(l
     page = context.new_page()
     page.goto(f"{live_server.url}{capsule.page.get_parent().url}")
     note = page.locator("ol.capsules .capsule-to-get-right")
-    assert note.inner_text() == f"Capsule terminée. {TO_GET_RIGHT} Aller à la question (0:05)"
+    assert note.inner_text() == (f"Capsule terminée. {TO_GET_RIGHT} "
+                                 "Aller à la question «\u00a0Avant de dévisser l'écrou, que faut-il…\u00a0» (0:05)")
     # The summary counts the completed capsules' mandatory questions, the badge the whole block's: each says so.
     assert page.inner_text("p.meta .progress-text").endswith(
         "1 capsule terminée sur 1 (100 %) — à consolider pour le badge : questions obligatoires réussies dans "

@@ -591,6 +591,9 @@ def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_serv
                                             "pas encore répondue")
     assert box.locator("b").count() == 0 and "(s)" not in box.inner_text()
     assert question.locator("a").get_attribute("href") == f"{other_page.url}#t=6"  # the question, not its step
+    # The link names its question (two at the same time had links of the same text, first-user walk).
+    assert question.locator("a").inner_text() == \
+        "Aller à la question «\u00a0<b>Quel</b> flexible choisir ?\u00a0» (0:06)"
     assert accessibility_violations(page) == []
     shot(page, "player-end-badge-not-yet")
     question.locator("a").click()

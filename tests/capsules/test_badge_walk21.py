@@ -40,7 +40,8 @@ def test_badge_json_names_the_completed_capsules_mandatory_question_to_get_right
     assert Progress.objects.get(user=learner, capsule=first).completed  # the rule: answered is enough
     data = badge_json(client, first)
     assert data["to_get_right"] == [{
-        "id": q.pk, "capsule_id": first.pk, "prompt": q.prompt, "capsule": "Capsule 1", "time": "0:05",
+        "id": q.pk, "capsule_id": first.pk, "prompt": q.prompt, "excerpt": q.prompt, "capsule": "Capsule 1",
+        "time": "0:05",
         "url": first.page.url + "#t=5", "answered": True, "status": "répondue, mais jamais juste"}]
     assert "answer_key" not in str(data) and '"correct"' not in str(data)
     # Another capsule, not complete: nothing to retake there (the end panel says what is left to finish).
@@ -66,7 +67,8 @@ def test_block_page_says_under_the_completed_capsule_which_question_the_badge_ne
     assert len(items) == 1  # the second capsule is not complete: not said there
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", items[0])).split(" "))
     assert text.startswith(SENTENCE.format(q1.prompt)), text
-    assert f'href="{first.page.url}#t=5"' in items[0] and "Aller à la question (0:05)" in items[0]
+    assert f'href="{first.page.url}#t=5"' in items[0]
+    assert "Aller à la question «&nbsp;Quel outil faut-il pour serrer l&#x27;écrou ?&nbsp;» (0:05)" in items[0]
     assert q2.prompt not in items[0]
     # Right on a retry: no longer said.
     complete(client, first, ["a"], django_capture_on_commit_callbacks)

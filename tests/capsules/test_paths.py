@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -591,9 +592,11 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate
     # Each number says what it is (walk 19): the best complete pass against the minimum, the first try
-    # that the badge counts; not the latest answers (100 % after « Réessayer »), which read as a contradiction.
-    assert ('Meilleure tentative complète : <span class="nb">0 %</span> — il faut <span class="nb">50 %</span> '
-            "pour maîtriser la capsule.") in consolidate
+    # that the badge counts; not the latest answers as a percentage (100 % after « Réessayer »), which read as a
+    # contradiction, but as what the retries got, beside the pass (first-user walk).
+    assert ('Meilleure tentative complète : <span class="nb">0 %</span> ; après nouvelles tentatives, 2 réponses '
+            'justes sur 2 ; seule une nouvelle tentative complète à <span class="nb">50 %</span> ou plus rend la '
+            "capsule maîtrisée.") in consolidate
     assert "Premier essai : <span class=\"nb\">0 %</span> — c'est ce score qui compte pour le badge" in consolidate
     assert "dernières réponses" not in consolidate
     assert f'{caps[0].page.url}#nouvelle-tentative">Refaire la capsule' in consolidate
@@ -660,6 +663,50 @@ def test_a_later_complete_pass_at_the_minimum_makes_the_capsule_mastered(block_w
     c2.post(reverse("learner-answer", args=[q["a2"].pk]), json.dumps(
         {"response": {"value": True}, "client_id": str(uuid.uuid4()), "run": "2"}), content_type="application/json")
     assert Attempt.objects.get(user=other).run == 1
+
+
+RETRIED = {
+    "fr": ("Meilleure tentative complète : 0 % ; après nouvelles tentatives, {k} sur {n} ; seule une "
+           "nouvelle tentative complète à 50 % ou plus rend la capsule maîtrisée."),
+    "en": ("Best complete attempt: 0%; after further tries, {k} out of {n}; only a new complete attempt "
+           "at 50% or more makes the capsule mastered."),
+}
+RIGHT = {"fr": ("réponse juste", "réponses justes"), "en": ("answer right", "answers right")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_consolidate_card_says_the_complete_attempt_and_the_retries_in_one_sentence(block_world, lang):
+    """First-user walk: one complete attempt at 0 %, then right on « Réessayer » in the player, whose end
+    panel said « Après nouvelles tentatives : 1 juste sur 1 » while the block page said only « Meilleure
+    tentative complète : 0 % — il faut 50 % … ». Both true, read as contradictory: the card now says both
+    measures, and that only a new complete attempt at the minimum makes the capsule mastered."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c",
+                               min_first_try_score=50)
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    for n, key in enumerate(("c", "a1", "a2")):  # wrong at the first answer, right on « Réessayer »
+        _answered(learner, q[key], False, t0 + timedelta(seconds=10 * n))
+        _answered(learner, q[key], True, t0 + timedelta(seconds=10 * n + 5))
+    _answered(learner, q["b"], False, t0)  # answered once, wrong: no retries
+    for capsule in caps:
+        _completed(learner, capsule, t0 + timedelta(minutes=1))
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    body = client.get(block.page.url).content.decode()
+    cards = {title: " ".join(unescape(re.sub(r"<[^>]+>", "", card)).split())
+             for card in body.split('class="path-consolidate"')[1].split("</ul></li>")[:-1]
+             for title in [c.title for c in caps] if escape(title) in card}
+    one, many = RIGHT[lang]
+    said = RETRIED[lang]
+    assert said.format(k=f"1 {one}", n=1) in cards[caps[2].title], cards[caps[2].title]
+    assert said.format(k=f"2 {many}", n=2) in cards[caps[0].title], cards[caps[0].title]
+    # Never retried: the complete attempt and the minimum only.
+    plain = {"fr": "Meilleure tentative complète : 0 % — il faut 50 % pour maîtriser la capsule.",
+             "en": "Best complete attempt: 0% — 50% is needed to master the capsule."}[lang]
+    assert plain in cards[caps[1].title] and said.split(";")[1] not in cards[caps[1].title]
+    # Still no percentage of the latest answers beside the 0 % (walk 19).
+    assert all("100" not in card for card in cards.values())
 
 
 def _answered(learner, interaction, correct: bool, when):

@@ -1602,14 +1602,15 @@ export class Player {
     if (b.earned || !b.reasons) {
       return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), ...(own.length ? [links] : []));
     }
-    // Not yet: each unmet condition, the missing mandatory questions named with a link to their moment.
+    // Not yet: each unmet condition, the missing mandatory questions named with a link to their moment (the
+    // link names its question by an excerpt: two at the same time had the same text, first-user walk).
     const list = h("ul", { class: "gp-badge-reasons" });
     for (const r of b.reasons) {
       const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
       if (r.questions && r.questions.length) {
         item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
           gettext("« %(prompt)s » — %(capsule)s, à %(time)s : %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
-          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Aller à la question (%(time)s)", { time: q.time }))] : [])))));
+          ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Aller à la question «\u00a0%(prompt)s\u00a0» (%(time)s)", { prompt: q.excerpt || q.prompt, time: q.time }))] : [])))));
       }
       list.append(item);
     }
