@@ -78,10 +78,13 @@ class Reason:
     # One short line for a long list (« 5 questions obligatoires à réussir »): the block page shows it and
     # keeps ``text`` and the questions behind it, in a disclosure (walk 27: the list filled a phone's screen).
     summary: str = ""
+    # The reason in a few words for the player's end panel (words 28: its badge box filled a phone's screen);
+    # the text and the questions go behind « Voir le détail ».
+    short: str = ""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "text": self.text, "final": self.final, "summary": self.summary,
-                "questions": [q.to_dict() for q in self.questions]}
+                "short": self.short or self.summary or self.text, "questions": [q.to_dict() for q in self.questions]}
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,12 @@ def _mandatory_summary(n: int, selfs: int) -> str:
     return ngettext("%(n)d question obligatoire en attente", "%(n)d questions obligatoires en attente", n) % {"n": n}
 
 
+def _unfinished(missing) -> str:
+    """The capsules reason in a few words (the player's end panel): their titles only."""
+    return ngettext("Capsule non terminée : %(titles)s", "Capsules non terminées : %(titles)s", len(missing)) % {
+        "titles": ", ".join(c.title for c, _r in missing)}
+
+
 def evaluate(user, achievement: Achievement) -> RuleOutcome:
     capsules = list(live_capsules(achievement.skills_block).select_related("page"))
     if not capsules:
@@ -232,14 +241,14 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                 # « (pas encore commencée) », under the path and the capsule list that name them already.
                 reasons.append(Reason("capsules", _(
                     "Aucune des %(n)d capsules du bloc n'est encore commencée : le badge demande de les suivre "
-                    "toutes en entier.") % {"n": len(capsules)}))
+                    "toutes en entier.") % {"n": len(capsules)}, short=_unfinished(missing)))
             else:
                 said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered,
                                  c.pk in acquired)
                         for c, _r in missing]
                 reasons.append(Reason("capsules", ngettext(
                     "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
-                    % {"titles": _(" ; ").join(said)}))
+                    % {"titles": _(" ; ").join(said)}, short=_unfinished(missing)))
     mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:
@@ -268,19 +277,41 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                     "d'auto-évaluation attendent encore une réponse (sans bonne réponse : y répondre suffit) :",
                     selfs) % {"n": selfs}
             else:  # two at least, one of each
+                # Words 28: « dont 1 question d'auto-évaluation » without saying which: named.
+                names = ", ".join(f"« {short_prompt(i.prompt, LINK_PROMPT_CHARS)} »"
+                                  for i in waiting if i.kind in UNGRADED_KINDS)
                 text = ngettext(
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
-                    "encore reçu de bonne réponse, dont %(selfs)d question d'auto-évaluation (sans bonne "
-                    "réponse : y répondre suffit) :",
+                    "encore reçu de bonne réponse, dont %(selfs)d question d'auto-évaluation, %(names)s (sans "
+                    "bonne réponse : y répondre suffit) :",
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
-                    "encore reçu de bonne réponse, dont %(selfs)d questions d'auto-évaluation (sans bonne "
-                    "réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs}
+                    "encore reçu de bonne réponse, dont %(selfs)d questions d'auto-évaluation, %(names)s (sans "
+                    "bonne réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs,
+                                                                       "names": names}
             if any(i.pk not in answered for i in waiting) and placement.took_placement(user, achievement.skills_block):
                 # Walk 25b: questions just answered right in the placement test listed « pas encore répondue ».
                 text = _("Les réponses du test de positionnement ne comptent pas pour le badge.") + " " + text
+            summary = _mandatory_summary(len(waiting), selfs)
+            counted = next((r for r in reasons if r.code == "first_try" and not r.final), None)
+            if counted is not None:
+                # Words 28: « il suffit de 3 bonnes réponses… parmi les 5 questions notées qui restent » beside
+                # « 6 questions obligatoires en attente »: not the same questions (the first counts optional
+                # ones, not the ones answered wrong nor the self-assessed ones): the summary says which.
+                wrong = sum(1 for i in waiting if i.kind not in UNGRADED_KINDS and i.pk in answered)
+                summary = _("%(summary)s : %(parts)s") % {"summary": summary, "parts": ", ".join(
+                    part for n, part in (
+                        (wrong, ngettext("%(n)d répondue sans bonne réponse (son premier essai est déjà compté)",
+                                         "%(n)d répondues sans bonne réponse (leur premier essai est déjà compté)",
+                                         wrong) % {"n": wrong}),
+                        (selfs, ngettext("%(n)d d'auto-évaluation (non notée)", "%(n)d d'auto-évaluation (non notées)",
+                                         selfs) % {"n": selfs}),
+                        (len(waiting) - wrong - selfs,
+                         ngettext("%(n)d pas encore répondue", "%(n)d pas encore répondues",
+                                  len(waiting) - wrong - selfs) % {"n": len(waiting) - wrong - selfs}))
+                    if n)}
             reasons.append(Reason("mandatory", text,
                                   questions=[_missing(i, by_pk[i.capsule_id], i.pk in answered) for i in waiting],
-                                  summary=_mandatory_summary(len(waiting), selfs)))
+                                  summary=summary, short=_mandatory_summary(len(waiting), selfs)))
     return RuleOutcome(not reasons, [reason_text(r) for r in reasons], records, mean, reasons)
 
 
@@ -303,18 +334,19 @@ def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
         return Reason("first_try", text + " " + _(
             "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
             "ne le changent pas, et ce minimum ne peut plus être atteint. Votre formateur peut vous "
-            "attribuer le badge après vous avoir observé."), final=True)
+            "attribuer le badge après vous avoir observé."), final=True,
+            short=text + " " + _("Ce minimum ne peut plus être atteint."))
     if needed == left:
         return Reason("first_try", text + " " + ngettext(
             "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
             "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
-            left) % {"n": left})
+            left) % {"n": left}, short=text)
     # Fewer than all of them (left >= 2 here): the real number, over the graded questions still unanswered.
     return Reason("first_try", text + " " + ngettext(
         "Seule la première réponse compte : il suffit de %(n)d bonne réponse du premier coup parmi les "
         "%(left)d questions notées qui restent.",
         "Seule la première réponse compte : il suffit de %(n)d bonnes réponses du premier coup parmi les "
-        "%(left)d questions notées qui restent.", needed) % {"n": needed, "left": left})
+        "%(left)d questions notées qui restent.", needed) % {"n": needed, "left": left}, short=text)
 
 
 def reason_text(reason: Reason) -> str:

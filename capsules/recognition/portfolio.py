@@ -39,6 +39,7 @@ class CapsuleEntry:
     first_try_answered: int = 0
     # The gestures are those recorded at completion and the capsule's steps have changed since.
     steps_changed: bool = False
+    url: str = ""  # the capsule's live page (words 28: the portfolio's titles led nowhere)
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,17 @@ def _owner_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _page_url(capsule) -> str:
+    page = getattr(capsule, "page", None)
+    return page.url if page is not None and page.live and page.url else ""
+
+
 def build_portfolio(user) -> Portfolio:
     badges = list(BadgeCredential.objects.filter(user=user, revoked_at=None)
                   .select_related("achievement__skills_block").order_by("-issued_at"))
     done = (Progress.objects.filter(user=user, completed=True)
-            .select_related("capsule__skills_block", "capsule__footage").order_by("-completed_at"))
+            .select_related("capsule__skills_block", "capsule__footage", "capsule__page")
+            .order_by("-completed_at"))
     entries = []
     for progress in done:
         capsule: Capsule = progress.capsule
@@ -73,7 +80,7 @@ def build_portfolio(user) -> Portfolio:
                     for n, step in enumerate(steps, start=1)]
         entries.append(CapsuleEntry(capsule.title, capsule.skills_block.code, progress.completed_at,
                                     first_try_share(firsts), gestures,
-                                    sum(1 for a in firsts if a.correct), len(firsts), changed))
+                                    sum(1 for a in firsts if a.correct), len(firsts), changed, _page_url(capsule)))
     return Portfolio(_owner_name(user), badges, entries)
 
 

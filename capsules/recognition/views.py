@@ -64,7 +64,16 @@ def credential_page(request, uuid):
     """Public verification page: the proof, the dates and the status, re-checked on every view."""
     credential = get_object_or_404(BadgeCredential.objects.select_related("achievement__skills_block"), uuid=uuid)
     report = verify_credential(credential.document)
+    achievement = credential.document["credentialSubject"]["achievement"]
+    # Words 28: the page never showed the badge. The designer's picture (the credential's Open Badges
+    # image), else the drawn medal of the baked SVG.
+    image = achievement.get("image")
+    picture = (image.get("id") if isinstance(image, dict) else image if isinstance(image, str) else "") \
+        or reverse("recognition-credential-baked", args=[uuid, "svg"])
+    block_page = getattr(credential.achievement.skills_block, "page", None)
     return render(request, "recognition/credential.html", {
+        "picture": picture,
+        "block_url": block_page.url if block_page is not None and block_page.live else "",
         "credential": credential, "document": credential.document, "report": report,
         "achievement": credential.document["credentialSubject"]["achievement"],
         "json_url": reverse("recognition-credential-json", args=[uuid]),

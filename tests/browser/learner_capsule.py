@@ -170,7 +170,8 @@ def publish_capsule(files: Path, storage_root: Path, *, prefix: str | None = Non
         kind="single_choice",
         step=steps[1],
         mandatory=True,
-        replay_step_on_wrong=True,
+        # Off: « Réessayer » is offered (with the option, « Revoir l'étape » is the way to try again, words 28).
+        replay_step_on_wrong=False,
         prompt="Avant de dévisser l'écrou, que faut-il faire ?",
         choices=[
             {"id": "a", "text": "Couper l'arrivée d'eau", "feedback": "Oui, sinon l'eau jaillit."},

@@ -143,7 +143,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
         "Une pince multiprise | Non : couple inconnu."
     )
     form.get_by_label("Retour si la réponse est fausse").fill("Revoyez le serrage.")
-    form.get_by_label("En cas d'erreur, rejouer l'étape").check()
+    form.get_by_label("En cas d'erreur, faire revoir l'étape avant un nouvel essai").check()
     form.get_by_role("button", name="Ajouter l'interaction").click()
     expect(page.get_by_text("Interaction ajoutée : Choix unique à 0:14,0.")).to_be_visible()
 

@@ -585,6 +585,7 @@ def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_serv
     assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives : 1 juste sur 1.")
     box = page.locator(".gp-end .gp-badge--pending")
     assert box.get_attribute("data-final") == "1"
+    box.locator(".gp-badge-detail summary").click()  # the reasons in full behind « Voir le détail » (words 28)
     assert "ne peut plus être atteint" in box.locator(".gp-badge-final").inner_text()
     question = box.locator(".gp-badge-question")
     assert question.inner_text().startswith("« <b>Quel</b> flexible choisir ? » — Changer un flexible, à 0:06 : "

@@ -748,12 +748,14 @@ def test_first_try_minimum_still_reachable_is_not_final_and_unanswered_self_asse
     # questions notées qui restent »: a self-assessed question has no right answer, said so.
     assert by_code["mandatory"]["text"] == (
         "Dans tout le bloc, capsules non terminées comprises, 3 questions obligatoires n'ont pas encore reçu "
-        "de bonne réponse, dont 1 question d'auto-évaluation (sans bonne réponse : y répondre suffit) :")
+        "de bonne réponse, dont 1 question d'auto-évaluation, « Citez les trois contrôles. » (sans bonne "
+        "réponse : y répondre suffit) :")
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     english = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     assert next(r for r in english["reasons"] if r["code"] == "mandatory")["text"] == (
         "In the whole block, unfinished capsules included, 3 mandatory questions have not been answered right "
-        "yet, including 1 self-assessment question (no right answer: answering it is enough):")
+        "yet, including 1 self-assessment question, « Citez les trois contrôles. » (no right answer: answering "
+        "it is enough):")
     del client.defaults["HTTP_ACCEPT_LANGUAGE"]
     answer(client, recall, {"self_assessment": "didnt"}, capture)  # answered: no longer missing
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()

@@ -645,6 +645,8 @@ export class Player {
     // opens at its moment): the mandatory path is the account's, where completion is recorded.
     if (!this.m.user.authenticated) return Infinity;
     const q = this.m.interactions.find((i) => i.mandatory && !this.cleared(i.id));
+    // « Revoir l'étape » plays the question's step to its end: the way is open that far (replayStep).
+    if (q && this.replaying && q === this.replaying.inter) return this.replaying.end;
     return q ? q.time : Infinity;
   }
 
@@ -1184,6 +1186,8 @@ export class Player {
     const left = done ? null : this.missing();
     box.replaceChildren();
     title.textContent = done ? gettext("Capsule terminée") : left ? gettext("Capsule pas encore terminée") : gettext("Fin de la capsule");
+    // The title says it: the status line under the panel said « Capsule terminée. » a second time (words 28).
+    if (done && this.status.textContent === gettext("Capsule terminée.")) this.status.textContent = "";
     this.endBox.dataset.state = done ? "complete" : left ? "incomplete" : "waiting";
     const go = (fn) => () => { this.endBox.hidden = true; this.backToPlayer(); fn(); };
     if (!left) return done ? `${title.textContent}.${this.badgeRetakes(box, go)}` : `${title.textContent}.`;
@@ -1411,15 +1415,24 @@ export class Player {
           this.focusAnswer();
           this.announce(gettext("Nouvel essai : choisissez votre réponse."));
         };
-        const actions = h("div", { class: "gq-actions" },
-          h("button", { type: "button", class: "gq-retry", onclick: retry }, gettext("Réessayer")));
+        // Words 28: « Revoyez l'étape avant de répondre à nouveau » beside a « Réessayer » available at once.
+        // The text says what the buttons do. The designer's « faire revoir l'étape » option makes the replay
+        // the way to try again (no « Réessayer »): the step plays, then the question is asked again.
+        const mustReplay = !!(inter.replay_step_on_wrong && inter.step);
+        const actions = h("div", { class: "gq-actions" });
+        if (!mustReplay) actions.append(h("button", { type: "button", class: "gq-retry", onclick: retry }, gettext("Réessayer")));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, gettext("Revoir l'étape")));
+        if (inter.step) {
+          const next = mustReplay ? gettext("Revoyez l'étape (bouton ci-dessous) : la question vous sera reposée ensuite.")
+            : gettext("Revoyez l'étape (bouton ci-dessous) ou réessayez.");
+          fb.append(h("p", { class: "gq-next" }, next));
+          say += ` ${next}`;
+        }
         // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
         // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
           ? (this.done.add(inter.id), this.passed.add(inter.id), this.wentOn.add(inter.id), this.keepSeen(), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
         fb.append(actions);
-        if (inter.replay_step_on_wrong && inter.step) say += ` ${gettext("Revoyez l'étape avant de répondre à nouveau.")}`;
       }
     }
     // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. The learner
@@ -1431,7 +1444,7 @@ export class Player {
     // The focus goes to the feedback itself, right or wrong, and Tab then reaches its buttons in their order
     // (walk 25: when the designer asked for the step to be replayed, it went to « Revoir l'étape », the
     // middle button, and a screen reader said the button before « Ce n'est pas la bonne réponse »; the
-    // feedback already says « Revoyez l'étape avant de répondre à nouveau. »).
+    // feedback says what its buttons do).
     fb.focus({ preventScroll: true });
     this.revealFeedback(fb);
     this.announce(say);
@@ -1543,14 +1556,43 @@ export class Player {
     return before.length ? before[before.length - 1].start : Math.min(s.start, inter.time);
   }
 
+  /** « Revoir l'étape »: the step replayed whole, from its start to its end (words 28: from the start to a
+   * question 1 s in, it played 1 s), then back to the question, asked again at its time. A question at its
+   * step's end (or after it) is simply reached again. */
   replayStep(inter) {
     this.closeQuestion();
-    this.done.delete(inter.id);
-    const from = this.replayFrom(inter);
-    this.seek(from);
-    this.lastT = from - 0.01;
-    // The question comes back at its own time, which may be in the middle of the step (walk 20).
-    this.announce(gettext("Revoyez l'étape : la question reviendra à %(time)s.", { time: fmt(elapsed(inter.time, this.m.start, this.m.end)) }));
+    const m = this.m, from = this.replayFrom(inter), at = (t) => fmt(elapsed(t, m.start, m.end));
+    const step = m.steps.find((x) => Math.abs(x.start - from) < 0.01) || inter.step;
+    const end = Math.min(Math.max(step.end, inter.time), m.end - 0.1);
+    this.replaying = null;
+    if (end - inter.time < 0.3) {
+      this.done.delete(inter.id);
+      this.seek(from);
+      this.lastT = from - 0.01;
+      this.announce(gettext("Revoyez l'étape : la question reviendra à %(time)s.", { time: at(inter.time) }));
+    } else {
+      // Not asked on the way (it stays "done" until the step's end; the guard lets the video past it).
+      const replay = this.replaying = { inter, from, end };
+      this.done.add(inter.id);
+      this.seek(from);
+      this.lastT = from - 0.01;
+      const v = this.video;
+      const next = () => (v.requestVideoFrameCallback ? v.requestVideoFrameCallback(watch) : setTimeout(watch, 100));
+      const watch = () => {
+        if (this.replaying !== replay) return;
+        const t = v.currentTime;
+        if (v.seeking) { next(); return; }
+        if (t < from - 0.5 || t > end + 1) { this.replaying = null; this.done.delete(inter.id); return; } // moved elsewhere
+        if (this.active || (t < end - 0.05 && !v.ended)) { next(); return; }
+        this.replaying = null;
+        v.pause();
+        this.done.delete(inter.id);
+        this.seek(inter.time);
+        this.ask(inter);
+      };
+      next();  // one chain of frame callbacks (none while paused: it goes on when the video plays)
+      this.announce(gettext("Revoyez l'étape (jusqu'à %(end)s) : la question de %(time)s vous sera reposée ensuite.", { end: at(end), time: at(inter.time) }));
+    }
     this.playBtn.focus();
     this.video.play().catch(() => {});
   }
@@ -1602,8 +1644,10 @@ export class Player {
     if (b.earned || !b.reasons) {
       return h("div", { class: b.earned ? "gp-badge" : "gp-badge gp-badge--pending" }, h("p", {}, h("strong", {}, b.title), " ", b.text), ...(own.length ? [links] : []));
     }
-    // Not yet: each unmet condition, the missing mandatory questions named with a link to their moment (the
-    // link names its question by an excerpt: two at the same time had the same text, first-user walk).
+    // Not yet: the unmet conditions in a few words (words 28: the nested list filled a phone's screen), then
+    // behind « Voir le détail » each in full, the missing mandatory questions named with a link to their
+    // moment (the link names its question by an excerpt: two at the same time had the same text).
+    const short = h("p", { class: "gp-badge-short" }, b.reasons.map((r) => r.short || r.summary || r.text).join(" · "));
     const list = h("ul", { class: "gp-badge-reasons" });
     for (const r of b.reasons) {
       const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
@@ -1614,7 +1658,8 @@ export class Player {
       }
       list.append(item);
     }
-    return h("div", { class: "gp-badge gp-badge--pending", "data-final": b.final ? "1" : null }, h("p", {}, h("strong", {}, b.title)), list, ...(own.length ? [links] : []));
+    const detail = h("details", { class: "gp-badge-detail" }, h("summary", {}, gettext("Voir le détail")), list);
+    return h("div", { class: "gp-badge gp-badge--pending", "data-final": b.final ? "1" : null }, h("p", {}, h("strong", {}, b.title)), short, detail, ...(own.length ? [links] : []));
   }
 
   // --- progress, events, sync ----------------------------------------------------------
