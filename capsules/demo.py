@@ -49,10 +49,26 @@ DEMO_COMMENTARY = (
     "vm-pls-try-again",  # « Veuillez essayer de nouveau. »
     "queue-thankyou",  # « Merci de votre patience. »
 )
+# The expert's names for the steps, in order, as on the review screen. The commentary is telephone
+# announcements: the titles the pipeline proposes from it (« Ça ne fonctionne vraiment pas ») stay proposals.
+# espeak-ng's French would say the gestures, but Whisper base mishears it (« Je remplace le vieux joint »
+# came out « Je emplace le mieux sur par la chouetteur »). The pipeline finds 3 steps in the demo clip
+# (the gestures wrench, hand work, placing then checking); a 4th, if found, is the last check.
+DEMO_STEP_TITLES = (
+    "Démonter la tête du robinet à la clé",
+    "Retirer l'ancien joint",
+    "Poser le joint neuf et remonter la tête",
+    "Contrôler l'étanchéité",
+)
 SPEECH_LEAD_S = 0.3  # the craftsman speaks just after the gesture starts
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
 EXPERT_TASK = "Validation des étapes et des quiz par l'expert"
 DESIGNER_TASK = "Publication par le concepteur"
+
+
+def expert_titles(count: int) -> list[str]:
+    """The titles the demo expert gives ``count`` proposed steps."""
+    return [DEMO_STEP_TITLES[i] if i < len(DEMO_STEP_TITLES) else f"Étape {i + 1}" for i in range(count)]
 
 
 class DemoError(RuntimeError):
@@ -196,13 +212,17 @@ class SignedIn:
     def post_json(self, url: str, data: dict, what: str) -> dict:
         return self._check(self.client.post(url, data, content_type="application/json"), what, (200, 201)).json()
 
+    def put_json(self, url: str, data: dict, what: str) -> dict:
+        return self._check(self.client.put(url, data, content_type="application/json"), what, (200,)).json()
+
     def post_form(self, url: str, data: dict, what: str):
         """A form submission: the screens answer with a redirect (302) when they accept it."""
         return self._check(self.client.post(url, data), what, (302,))
 
 
 def expert_approves_steps(footage: Footage, expert) -> None:
-    """The assigned expert reads the review state and approves the steps as the pipeline proposed them."""
+    """The assigned expert reads the review state, names the proposed steps in trade words (their
+    boundaries kept), marks a point of vigilance and approves them."""
     from django.urls import reverse
 
     footage.refresh_from_db()
@@ -212,9 +232,15 @@ def expert_approves_steps(footage: Footage, expert) -> None:
     state = as_expert.get_json(reverse("review_api:state", args=[footage.pk]), "lecture de la relecture")
     if not state["permissions"]["can_approve"]:
         raise DemoError(f"l'expert ne peut pas approuver la vidéo (statut {state['footage']['status']})")
+    steps = sorted(state["steps"], key=lambda s: s["start"])
+    titles = expert_titles(len(steps))
+    if [s["title"] for s in steps] != titles:
+        state = as_expert.put_json(reverse("review_api:steps", args=[footage.pk]), {
+            "version": state["version"],
+            "steps": [{"id": s["id"], "start": s["start"], "end": s["end"], "title": title}
+                      for s, title in zip(steps, titles, strict=True)]}, "titres des étapes")
     if not state.get("key_points"):
-        # What an expert adds in review: a point of vigilance on the first gesture, in their own words
-        # (the steps themselves stay as the pipeline proposed them).
+        # What an expert adds in review: a point of vigilance on the first gesture, in their own words.
         first = min(state["steps"], key=lambda s: s["start"])
         state = as_expert.post_json(reverse("review_api:key_points", args=[footage.pk]),
                                     {"time": round((first["start"] + first["end"]) / 2, 2), "kind": "safety",

@@ -19,6 +19,10 @@ class CmsConfig(AppConfig):
 
         auth_backend.connect()
 
+        from cms import admin_labels
+
+        admin_labels.install()
+
         # Wagtail's page search names no model: its results header read « 1-1 sur 1 None » (a walk searched
         # for a capsule). It lists pages: say so, in Wagtail's own words (translated by Wagtail).
         from wagtail.admin.views.pages.search import SearchView

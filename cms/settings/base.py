@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.users_app.GesteUsersConfig",  # wagtail.users, its groups list in French (cms/admin_labels.py)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

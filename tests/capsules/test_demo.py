@@ -3,7 +3,8 @@
 The whole command runs against a real Celery worker: the generated footage is processed by the
 pipeline, the assigned expert approves the proposed steps through the review API, the designer
 authors the capsule with Geste's drafts and submits it, and the Wagtail workflow "Validation par
-l'expert" publishes it (expert task, then designer task). Nothing is renamed or approved behind it.
+l'expert" publishes it (expert task, then designer task). Nothing is renamed or approved behind it:
+the expert names the steps in trade words through the review API, as on the review screen.
 """
 
 from __future__ import annotations
@@ -41,16 +42,18 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     assert footage.latest_run.status == PipelineRun.Status.SUCCEEDED
     assert footage.expert.username == "expert" and footage.created_by.username == "concepteur"
     assert footage.status == Footage.Status.APPROVED
-    # One write to the review (the expert's approval through the API), no step edited before it.
-    assert footage.review_version == 2
-
-    # The steps are the pipeline's proposal: same boundaries and titles, only approved.
+    # The steps are the pipeline's proposal (same boundaries), named by the expert in trade words: the
+    # commentary is telephone announcements, whose proposed titles (« Ça ne fonctionne vraiment pas »)
+    # stay proposals (first-user walk: they reached the questions, placement test and portfolio).
     steps = list(footage.steps.order_by("start"))
     proposed = proposed_steps(footage)
     assert len(steps) >= 2
-    assert [(round(s.start, 3), round(s.end, 3), s.title) for s in steps] == [
-        (round(p["start"], 3), round(p["end"], 3), p.get("title", "")[:255]) for p in proposed]
+    assert [(round(s.start, 3), round(s.end, 3)) for s in steps] == [
+        (round(p["start"], 3), round(p["end"], 3)) for p in proposed]
+    assert [s.title for s in steps] == demo.expert_titles(len(steps)), [p.get("title") for p in proposed]
     assert all(s.approved for s in steps)
+    # Two writes to the review through the API: the expert's titles, then the approval.
+    assert footage.review_version == 3
 
     capsule = Capsule.objects.get(footage=footage)
     page = capsule.page
@@ -83,6 +86,18 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
         titles = [c["text"] for c in ordering[0].choices]
         assert titles == [s.title or f"Étape {n}" for n, s in enumerate(steps, start=1)]
     assert "Capsule publiée" in out.getvalue()
+    # Every text a learner meets reads as faucet-seal work: no telephone announcement in the titles,
+    # questions, choices, feedback or placement test.
+    from capsules.models import PlacementQuestion
+
+    placement = PlacementQuestion.objects.filter(interaction__capsule=capsule, accepted=True)
+    assert placement.exists() and {q.interaction_id for q in placement} <= {i.pk for i in accepted}
+    shown = [s.title for s in steps] + [
+        " ".join([i.prompt, i.feedback_correct, i.feedback_wrong, *(str(c.get("text", "")) for c in i.choices)])
+        for i in accepted]
+    for phrase in ("fonctionne", "numéro", "patience", "essayer", "Veuillez", "Merci"):
+        assert not [t for t in shown if phrase.lower() in t.lower()], (phrase, shown)
+    assert any("joint" in t for t in shown) and any("robinet" in t for t in shown), shown
 
     # The demo learner earned the block's badge through the learner API (graded by the server).
     from capsules.models import BadgeCredential
@@ -98,4 +113,4 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     assert Capsule.objects.filter(footage=footage).count() == 1
     assert TaskState.objects.filter(workflow_state__object_id=str(page.pk)).count() == 2
     footage.refresh_from_db()
-    assert footage.review_version == 2
+    assert footage.review_version == 3
