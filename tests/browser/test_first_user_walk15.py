@@ -110,7 +110,7 @@ def test_offline_copy_search_and_sign_out_say_they_need_the_network(live_server,
     page.wait_for_selector("[data-offline-stale]")
     note = page.locator("[data-offline-unavailable]")
     expect(note).to_be_hidden()  # nothing added above the page until a form is sent
-    expect(page.locator("#header-q")).to_have_attribute("placeholder", "Recherche indisponible hors ligne")
+    expect(page.locator("#header-q")).to_have_attribute("placeholder", "Hors ligne")
     search_button = page.locator(".site-header .search-form button")
     logout_button = page.locator(".site-header .logout-form button")
     for button in (search_button, logout_button):

@@ -99,8 +99,8 @@ def test_with_the_loop_on_another_step_is_reached_and_looped(live_server, phone_
     page.wait_for_timeout(800)
     assert page.get_attribute(PLAYER, "data-loop") == str(steps[1].pk)
     assert video(page, "v.currentTime") >= steps[1].start - 0.05
-    # The loop kept on this device is the step reached.
-    assert page.evaluate(f"localStorage.getItem('geste:loop:{published['capsule'].pk}')") == str(steps[1].pk)
+    # The loop kept for a reload of this page (this tab's session) is the step reached.
+    assert page.evaluate(f"sessionStorage.getItem('geste:loop:{published['capsule'].pk}')") == str(steps[1].pk)
     leave(page)
     assert not errors, errors
 

@@ -19,7 +19,7 @@ var gesteOfflineText = (function () {
 
 // A page served from this device's copy (the service worker's mark « Hors ligne — version du … »,
 // [data-offline-stale]): its search and sign-out forms need the network. Offline they say so instead of
-// failing silently: the search field reads « Recherche indisponible hors ligne », both buttons are
+// failing silently: the search field reads « Hors ligne », both buttons are
 // aria-disabled (« Indisponible hors ligne »), and one sent shows why under the mark. Nothing is added
 // above the page until then (the player's controls stay on a phone's first screen). Back online they work.
 (function () {
@@ -46,7 +46,9 @@ var gesteOfflineText = (function () {
   function sync() {
     var off = !navigator.onLine;
     if (!off) { note.hidden = true; note.textContent = ""; }
-    if (field) { field.setAttribute("placeholder", off ? gettext("Recherche indisponible hors ligne") : placeholder || ""); }
+    // Short: at 360 px the field has ~130 px (walk 28: « Recherche indi… »); the button's title and the note
+    // on sending say the rest.
+    if (field) { field.setAttribute("placeholder", off ? gettext("Hors ligne") : placeholder || ""); }
     forms.forEach(function (f) {
       var button = f[0].querySelector("button");
       if (!button) { return; }

@@ -141,10 +141,14 @@ export class Player {
     this.offlineKey = `geste:offline:${m.id}`;
     this.posKey = `geste:pos:${scope}:${m.id}`;
     this.seenKey = `geste:seen:${scope}:${m.id}`;
-    // Kept on this device: the speed for every capsule (like the captions choice), the step loop per capsule.
+    // Kept on this device: the speed for every capsule (like the captions choice; the speed menu shows it).
+    // The step loop is about one step of this visit: kept for a reload of this page only (this tab's
+    // session), never for another capsule or a later visit (walk 28: a loop kept on the device came back
+    // days later, with nothing on screen saying why the video went round).
     this.speedKey = "geste:speed";
     this.oldSpeedKey = `geste:speed:${m.id}`; // where a speed was kept per capsule before
     this.loopKey = `geste:loop:${m.id}`;
+    try { localStorage.removeItem(this.loopKey); } catch { /* a loop kept on the device by an older player */ }
     try {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
       (seen.shown || []).forEach((id) => this.shown.add(id));
@@ -171,7 +175,10 @@ export class Player {
       if (a.correct !== false || !inter?.mandatory || SELF_GRADED.has(inter.kind)) this.done.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
     }
-    for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) { this.answered.add(q.interaction); this.done.add(q.interaction); }
+    // An answer queued offline is the newest: it stands for the one the (downloaded) manifest knows, a wrong
+    // one included, until the server grades it (walk 28: a mandatory question answered wrong online, then
+    // again offline, still held the way, and the video bounced back to it for ever).
+    for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) this.queuedAnswer(q.interaction);
     this.buildUI();
     this.clampTitle();
     this.fitVideo();
@@ -391,12 +398,14 @@ export class Player {
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
   }
 
-  /** Each step button spans its share of the bar, at least 24 px wide: the narrow ones take 24 px and
-   * the others share the rest in proportion (so a button starts near its step's place on the bar).
-   * More steps than 24-px buttons fit: each 24 px, and the row scrolls sideways. */
+  /** Each step button spans its share of the bar, at least MIN px wide (24, 44 on a touch screen or a
+   * phone): the narrow ones take MIN and the others share the rest in proportion (so a button starts near
+   * its step's place on the bar). More steps than MIN-px buttons fit: each MIN px, the row scrolls sideways. */
   layoutSteps() {
     const m = this.m, buttons = [...this.stepBar.children];
-    const W = this.stepBar.clientWidth, GAP = 2, MIN = 24;
+    // 24 px (WCAG 2.5.8), 44 on a touch screen or a phone (player.css --gp-step-min).
+    const MIN = parseFloat(getComputedStyle(this.stepBar).getPropertyValue("--gp-step-min")) || 24;
+    const W = this.stepBar.clientWidth, GAP = 2;
     if (!buttons.length || !W) return;
     const share = m.steps.map((s, i) => Math.max(0, (m.steps[i + 1]?.start ?? m.end) - s.start));
     const widths = new Array(share.length).fill(0), fixed = new Set();
@@ -451,6 +460,8 @@ export class Player {
     const rate = parseFloat(this.speedSel.value) || 1;
     this.video.defaultPlaybackRate = rate;
     this.video.playbackRate = rate;
+    // Another speed than 1× (kept from an earlier visit too) is lit on the menu, like a pressed button.
+    this.speedSel.classList.toggle("gp-speed-on", rate !== 1);
   }
 
   /** Kept on this device for every capsule: a reload, or the next capsule, plays at the same speed. */
@@ -598,7 +609,7 @@ export class Player {
   keepLoop() {
     this.showLoop();
     try {
-      if (this.loopStep) localStorage.setItem(this.loopKey, String(this.loopStep.id)); else localStorage.removeItem(this.loopKey);
+      if (this.loopStep) sessionStorage.setItem(this.loopKey, String(this.loopStep.id)); else sessionStorage.removeItem(this.loopKey);
     } catch { /* storage refused: the loop holds for this page only */ }
   }
 
@@ -629,13 +640,19 @@ export class Player {
     this.root.dataset.loop = this.loopStep ? String(this.loopStep.id) : "";
   }
 
-  /** After a reload: the step loop kept on this device comes back when the player resumes in that step. */
+  /** After a reload of this page: its step loop comes back when the player resumes in that step. Any
+   * other way in (a link, the next capsule, back later) starts without a loop. */
   restoreLoop() {
-    const id = localStorage.getItem(this.loopKey);
+    let id = null;
+    try {
+      const nav = performance.getEntriesByType?.("navigation")?.[0];
+      id = sessionStorage.getItem(this.loopKey);
+      if (nav?.type !== "reload") { sessionStorage.removeItem(this.loopKey); id = null; }
+    } catch { /* storage refused */ }
     if (!id) return;
     const step = this.m.steps.find((s) => String(s.id) === id);
     if (step && this.loopStepAt(this.video.currentTime) === step) { this.loopStep = step; this.showLoop(); }
-    else localStorage.removeItem(this.loopKey);
+    else sessionStorage.removeItem(this.loopKey);
   }
 
   // --- time, guards, interactions --------------------------------------------------------
@@ -664,6 +681,15 @@ export class Player {
   ahead(inter) {
     if (inter.time <= this.m.start + 0.01) return !this.video.paused;
     return inter.time > this.lastT;
+  }
+
+  /** An answer kept on this device until the server grades it: answered for playback (it lets the
+   * learner past a mandatory question, on to the next questions and the end), its last grade (a wrong
+   * answer online before) set aside; the end panel counts it as waiting for correction (score()). */
+  queuedAnswer(id) {
+    this.answered.add(id);
+    this.done.add(id);
+    this.results.delete(id);
   }
 
   /** A mandatory question lets the learner past once answered right (or self-rated, or queued offline
@@ -980,9 +1006,14 @@ export class Player {
     if (!v.seeking && !this.active) {
       if (q) { this.ask(q); }
       else {
-        // Past an unanswered mandatory question (fast playback overshoot): go back to it.
+        // Past an unanswered mandatory question (fast playback overshoot): go back to it, and ask it
+        // there, never a silent bounce (walk 28: back for ever to a question that would not be asked).
         const g = this.guard();
-        if (t > g + 0.6) { v.currentTime = g; }
+        if (t > g + 0.6) {
+          const held = this.m.interactions.find((i) => i.mandatory && !this.cleared(i.id));
+          if (held) this.done.delete(held.id);
+          v.currentTime = g;
+        }
       }
     }
     if (!v.seeking) this.lastT = t;
@@ -1346,8 +1377,7 @@ export class Player {
         return;
       }
       enqueue({ kind: "answer", capsule: this.m.id, interaction: inter.id, url: inter.answer_url, body });
-      this.answered.add(inter.id);
-      this.done.add(inter.id);
+      this.queuedAnswer(inter.id);
       this.keepAnswered(inter, null);
       this.feedback(inter, { queued: true });
       return;
@@ -1761,12 +1791,20 @@ export class Player {
     for (const { item, res } of sent) if (item.kind === "reveal" && res && typeof res.model_answer === "string") this.showRevealed(item, res);
     const answers = sent.filter((s) => s.item.kind === "answer" && s.res);
     for (const { res } of sent) if (res && "completed" in res) this.progressReply(res);
+    let left = false;
     for (const { item, res } of sent) {
       if (item.kind !== "answer" || !res || res.correct == null) continue;
       this.results.set(item.interaction, res.correct);
       if (!this.firstTry.has(item.interaction)) this.firstTry.set(item.interaction, res.correct);
       if ((item.body.run || 1) === this.run && !this.runFirst.has(item.interaction)) this.runFirst.set(item.interaction, res.correct);
+      // A mandatory answer graded wrong once back online: the learner went on past it offline, as with
+      // « Continuer » after a wrong answer; it is « à reprendre » (the reminder), the video not sent back.
+      const inter = this.m.interactions.find((i) => i.id === item.interaction);
+      if (res.correct === false && inter?.mandatory && !SELF_GRADED.has(inter.kind) && (item.body.run || 1) === this.run) {
+        this.passed.add(inter.id); this.wentOn.add(inter.id); left = true;
+      }
     }
+    if (left) { this.keepSeen(); this.showTodo(); }
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
