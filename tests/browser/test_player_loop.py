@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from capsules import models
 from tests import factories
@@ -155,8 +156,8 @@ def test_half_speed_comes_back_after_a_reload_with_the_loop(live_server, phone_c
     page.reload()
     page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
     page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1")
-    page.wait_for_timeout(300)
-    assert page.get_attribute(".gp-loop", "aria-pressed") == "true"
+    # the loop comes back once the player has resumed in its step (after the progress is read): waited for
+    expect(page.locator(".gp-loop")).to_have_attribute("aria-pressed", "true", timeout=10000)
     assert page.eval_on_selector(".gp-speed", "s => s.value") == "0.5"
     assert video(page, "v.playbackRate") == 0.5
     page.click(".gp-play")
