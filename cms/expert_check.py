@@ -117,6 +117,20 @@ def capsules_to_check(user) -> list[dict]:
     return rows
 
 
+def capsules_to_check_count(user) -> int:
+    """How many capsules wait for this user's check (the menu entry's count)."""
+    return TaskState.objects.reviewable_by(user).count()
+
+
+def check_index(request):
+    """« Capsules à vérifier », the expert's menu entry (walk 28: only the dashboard card or the e-mail
+    led there): the capsules waiting for their check, each with « Vérifier »."""
+    if not uses_check_screen(request.user):
+        raise PermissionDenied
+    return TemplateResponse(request, "cms/admin/expert_check_index.html",
+                            {"rows": capsules_to_check(request.user)})
+
+
 def check_screen(request, page_id: int):
     page = get_object_or_404(Page, pk=page_id).specific
     task, state = _current(page, request.user)
@@ -187,6 +201,7 @@ class FramedPreviewView(PreviewRevisionForTaskView):
 framed_preview = xframe_options_sameorigin_override(FramedPreviewView.as_view())
 
 urlpatterns = [
+    path("geste/verification/", check_index, name="geste_expert_check_index"),
     path("geste/verification/<int:page_id>/", check_screen, name="geste_expert_check"),
     path("geste/verification/<int:page_id>/<int:task_id>/preview/", framed_preview,
          name="geste_expert_check_preview"),

@@ -718,6 +718,32 @@ def register_expert_check_urls():
     return expert_check.urlpatterns
 
 
+class CapsulesToCheckMenuItem(MenuItem):
+    """« Capsules à vérifier (2) »: for experts, the capsules waiting for their check (the count in the label:
+    Wagtail's sidebar has no badge). Not for designers, who keep Wagtail's moderation, nor learners."""
+
+    def is_shown(self, request):
+        from cms import expert_check
+
+        return expert_check.uses_check_screen(request.user)
+
+    def render_component(self, request):
+        from wagtail.admin.ui.sidebar import LinkMenuItem
+
+        from cms import expert_check
+
+        count = expert_check.capsules_to_check_count(request.user)
+        label = _("Capsules à vérifier (%(count)s)") % {"count": count} if count else _("Capsules à vérifier")
+        return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, classname=self.classname,
+                            attrs=self.attrs)
+
+
+@hooks.register("register_admin_menu_item")
+def capsules_to_check_menu_item():
+    return CapsulesToCheckMenuItem(gettext_lazy("Capsules à vérifier"), reverse("geste_expert_check_index"),
+                                   name="geste-capsules-to-check", icon_name="check", order=144)
+
+
 @hooks.register("insert_global_admin_js")
 def focus_message_js():
     """The confirmation after the expert's decision takes the focus (cms/static/cms/admin/focus_message.js)."""

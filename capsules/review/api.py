@@ -117,7 +117,20 @@ def _locked(footage: Footage, version: int | None) -> Footage:
     return locked
 
 
-def _require_editable(footage: Footage) -> None:
+def with_designer(footage: Footage, user) -> bool:
+    """Sent back by the expert: the designer's turn. The expert (anyone who does not author) waits until
+    the designer sends the steps back to them (``resubmit``); designers still edit them."""
+    return footage.status == Footage.Status.CHANGES_REQUESTED and not permissions.can_author(user)
+
+
+def _require_editable(footage: Footage, user=None) -> None:
+    if user is not None and with_designer(footage, user):
+        raise Conflict(
+            "with_designer",
+            _("Vous avez renvoyé ces étapes au concepteur : c'est à lui de les reprendre. Vous recevrez un "
+              "e-mail quand il vous les renverra ; vous pourrez alors de nouveau les modifier, les valider "
+              "ou les renvoyer."),
+        )
     if footage.status == Footage.Status.APPROVED:
         raise Conflict(
             "approved",
@@ -220,8 +233,13 @@ def review_state(footage: Footage, user) -> dict:
         "live_capsules": live_capsule_titles(footage)
         if permissions.can_author(user) and footage.status == Footage.Status.APPROVED else [],
         "permissions": {
-            "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE,
-            "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE,
+            "can_edit": permissions.can_review(user, footage) and footage.status in EDITABLE
+            and not with_designer(footage, user),
+            "can_approve": permissions.can_approve(user, footage) and footage.status in EDITABLE
+            and not with_designer(footage, user),
+            # Sent back: the expert waits for the designer, who sends the steps back to them (walk 28).
+            "with_designer": with_designer(footage, user),
+            "can_resubmit": permissions.can_author(user) and footage.status == Footage.Status.CHANGES_REQUESTED,
             "can_reopen": permissions.can_author(user) and footage.status == Footage.Status.APPROVED,
         },
     }
@@ -409,7 +427,7 @@ def steps(request, footage: Footage):
         items = validate_steps(data.get("steps"), ValidationSettings(duration=footage.duration))
     with transaction.atomic():
         locked = _locked(footage, version)
-        _require_editable(locked)
+        _require_editable(locked, request.user)
         if undo:
             # Undoing a merge: the steps the server kept from before it, only if nothing was saved since.
             merge = undo_merge_for(locked)
@@ -445,7 +463,7 @@ def key_points(request, footage: Footage):
     item = validate_key_point(data, ValidationSettings(duration=footage.duration))
     with transaction.atomic():
         locked = _locked(footage, None)
-        _require_editable(locked)  # an approved review is what learners see: reopen it first
+        _require_editable(locked, request.user)  # an approved review is what learners see: reopen it first
         steps_ = list(locked.steps.order_by("start"))
         KeyPoint.objects.create(
             footage=locked,
@@ -463,7 +481,7 @@ def key_points(request, footage: Footage):
 def key_point_detail(request, footage: Footage, key_point_id: int):
     with transaction.atomic():
         locked = _locked(footage, None)
-        _require_editable(locked)
+        _require_editable(locked, request.user)
         deleted, _ = locked.key_points.filter(pk=key_point_id).delete()
     if not deleted:
         return _error(404, _("Point de vigilance introuvable."))
@@ -482,7 +500,7 @@ def comments(request, footage: Footage):
             raise ReviewValidationError([FieldError(_("Étape introuvable pour ce commentaire."), None, "step")])
     with transaction.atomic():
         locked = _locked(footage, None)
-        _require_editable(locked)
+        _require_editable(locked, request.user)
         ReviewComment.objects.create(footage=locked, step=step, author=request.user, text=text)
     return JsonResponse(review_state(locked, request.user), status=201)
 
@@ -495,7 +513,7 @@ def approve(request, footage: Footage):
     version = validate_version(_body(request).get("version"))
     with transaction.atomic():
         locked = _locked(footage, version)
-        _require_editable(locked)
+        _require_editable(locked, request.user)
         if not locked.steps.exists():
             raise ReviewValidationError([FieldError(_("Il n'y a aucune étape à approuver."))])
         validate_titles_for_approval(list(locked.steps.order_by("start").values_list("title", flat=True)))
@@ -524,12 +542,34 @@ def send_back(request, footage: Footage):
     text = validate_text(data.get("comment"), label="comment")
     with transaction.atomic():
         locked = _locked(footage, version)
-        _require_editable(locked)
+        _require_editable(locked, request.user)
         ReviewComment.objects.create(footage=locked, author=request.user, text=text)
         locked.status = Footage.Status.CHANGES_REQUESTED
         locked.review_comment = text
         locked.save(update_fields=["status", "review_comment", "updated_at"])
         _bump(locked)
+    return JsonResponse(review_state(locked, request.user))
+
+
+@require_http_methods(["POST"])
+@review_endpoint
+def resubmit(request, footage: Footage):
+    """A designer sends steps the expert sent back to them to the expert again, who is told by e-mail."""
+    if not permissions.can_author(request.user):
+        return _error(403, _("Seul un concepteur peut renvoyer les étapes à l'expert."))
+    version = validate_version(_body(request).get("version"))
+    with transaction.atomic():
+        locked = _locked(footage, version)
+        if locked.status != Footage.Status.CHANGES_REQUESTED:
+            raise Conflict("not_sent_back", _("Ces étapes ne sont pas renvoyées au concepteur."))
+        locked.status = Footage.Status.IN_REVIEW
+        locked.save(update_fields=["status", "updated_at"])
+        _bump(locked)
+        if locked.expert_id:
+            from capsules.experts import notify_footage
+
+            footage_id = locked.pk
+            transaction.on_commit(lambda: notify_footage(footage_id))
     return JsonResponse(review_state(locked, request.user))
 
 

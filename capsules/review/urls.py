@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/review/footage/<int:footage_id>/comments/", review_api.comments, name="comments"),
     path("api/review/footage/<int:footage_id>/approve/", review_api.approve, name="approve"),
     path("api/review/footage/<int:footage_id>/send-back/", review_api.send_back, name="send_back"),
+    path("api/review/footage/<int:footage_id>/resubmit/", review_api.resubmit, name="resubmit"),
     path("api/review/footage/<int:footage_id>/reopen/", review_api.reopen, name="reopen"),
     path("api/review/footage/<int:footage_id>/truth.json", review_api.truth, name="truth"),
 ]

@@ -119,7 +119,8 @@ def test_state_lists_steps_key_points_and_version(client, reviewed):
     assert [s["title"] for s in data["steps"]] == ["Étape 1", "Étape 2", "Étape 3"]
     assert data["video"]["mp4"].endswith("f/x.mp4") and data["video"]["captions"]["fr"].endswith("f/fr.vtt")
     assert data["motion_curve"]["values"] == [0.1, 0.5]
-    assert data["permissions"] == {"can_edit": True, "can_approve": True, "can_reopen": False}
+    assert data["permissions"] == {"can_edit": True, "can_approve": True, "can_reopen": False,
+                                   "with_designer": False, "can_resubmit": False}
 
 
 def test_state_speaks_the_admin_language_not_the_browser_one(client, reviewed):
@@ -485,3 +486,50 @@ def test_refused_steps_are_explained_in_the_admins_language_and_number_style(cli
     body = res.json()
     assert [e["message"] for e in body["errors"]] == expected
     assert body["detail"] == ("The changes are not valid." if chosen else "Les modifications ne sont pas valides.")
+
+
+def test_sent_back_steps_are_in_the_designers_hands_until_sent_to_the_expert_again(
+        client, reviewed, django_capture_on_commit_callbacks):
+    """Walk 28: once the expert sent the steps back, « Valider les étapes » and the editing tools stayed
+    active. It is the designer's turn: the expert's writes are refused (409, said in French) until the
+    designer sends the steps back to them (``resubmit``), which mails the expert."""
+    from django.core import mail
+
+    footage, who = reviewed
+    c = _client(client, who)
+    res = _post(c, "send_back", footage, {"version": 1, "comment": "Refilmer l'étape 2."})
+    state = res.json()
+    assert state["footage"]["status"] == "changes_requested"
+    assert state["permissions"]["can_edit"] is False and state["permissions"]["can_approve"] is False
+    assert state["permissions"]["with_designer"] is True
+    refusals = [
+        _put(c, footage, {"version": 2, "steps": [{"start": 0, "end": 40}]}),
+        _post(c, "approve", footage, {"version": 2}),
+        _post(c, "send_back", footage, {"version": 2, "comment": "Encore."}),
+        _post(c, "comments", footage, {"text": "Et aussi…"}),
+        _post(c, "key_points", footage, {"time": 3, "kind": "safety", "text": "Gants"}),
+        _post(c, "resubmit", footage, {"version": 2}),  # only a designer sends them back
+    ]
+    for res in refusals[:-1]:
+        assert res.status_code == 409 and res.json()["code"] == "with_designer", res.content
+        assert "concepteur" in res.json()["detail"]
+    assert refusals[-1].status_code == 403
+    footage.refresh_from_db()
+    assert footage.status == Footage.Status.CHANGES_REQUESTED and footage.review_version == 2
+    assert footage.steps.count() == 3 and not footage.key_points.exists()
+
+    # The designer edits, then sends the steps back to the expert, who is told by e-mail.
+    c = _client(client, designer(username="designer-resubmit"))
+    state = c.get(reverse("review_api:state", args=[footage.pk])).json()
+    assert state["permissions"]["can_edit"] is True and state["permissions"]["can_resubmit"] is True
+    two = [{"start": 0, "end": 20, "title": "Couper"}, {"start": 20, "end": 40, "title": "Visser"}]
+    assert _put(c, footage, {"version": 2, "steps": two}).status_code == 200
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        res = _post(c, "resubmit", footage, {"version": 3})
+    assert res.status_code == 200, res.content
+    assert res.json()["footage"]["status"] == "in_review" and res.json()["permissions"]["can_resubmit"] is False
+    assert [m.to for m in mail.outbox] == [[who.email]] and "attend votre relecture" in mail.outbox[0].subject
+    assert _post(c, "resubmit", footage, {"version": 4}).status_code == 409  # not sent back any more
+    c = _client(client, who)
+    assert _post(c, "approve", footage, {"version": 4}).status_code == 200

@@ -323,3 +323,46 @@ def test_check_screen_warns_when_the_footage_steps_are_back_in_review(client, se
     html = unescape(client.get(url).content.decode())
     assert 'data-role="steps-rechecked"' in html
     assert "sont en cours de nouvelle vérification (état\u00a0: En relecture par l'expert)" in html
+
+
+def _menu_labels(html: str) -> list[str]:
+    """The labels of the admin sidebar's main menu (Wagtail's JSON props)."""
+    import json
+
+    found = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
+    labels: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str) and "url" in node:
+                labels.append(node["label"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(found.group(1)))
+    return labels
+
+
+def test_the_expert_has_a_menu_entry_for_the_capsules_to_check(client, sent):
+    """Walk 28: only the dashboard card or the e-mail led to a capsule to check. « Capsules à vérifier »
+    in the menu, with the count, lists them with « Vérifier »; learners have neither."""
+    from tests.factories import learner
+
+    people, page, _state = sent
+    client.force_login(people["jean"])
+    assert "Capsules à vérifier (1)" in _menu_labels(client.get("/admin/").content.decode())
+    res = client.get(reverse("geste_expert_check_index"))
+    assert res.status_code == 200
+    html = res.content.decode()
+    assert "Changer un joint" in html and f'href="{reverse("geste_expert_check", args=[page.pk])}"' in html
+    # another expert: the entry, no count, and the list says nothing waits
+    client.force_login(people["autre"])
+    assert "Capsules à vérifier" in _menu_labels(client.get("/admin/").content.decode())
+    html = client.get(reverse("geste_expert_check_index")).content.decode()
+    assert "Changer un joint" not in html and "Aucune capsule n'attend votre vérification" in html
+    # a learner reaches neither
+    client.force_login(learner(username="apprenant-menu-verif"))
+    assert client.get(reverse("geste_expert_check_index")).status_code in (302, 403)

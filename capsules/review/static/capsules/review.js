@@ -75,7 +75,8 @@
    * element a redraw removed or hid): then an action puts it somewhere that makes sense. */
   function focusLost() {
     const a = document.activeElement;
-    return !a || a === document.body || !a.isConnected || !a.getClientRects().length;
+    // A button disabled under the focus (« Renvoyer » once sent back) keeps it, where no key acts.
+    return !a || a === document.body || !a.isConnected || !a.getClientRects().length || Boolean(a.disabled);
   }
   const focusable = (e) => Boolean(e && e !== document.body && e.isConnected && !e.disabled && !e.closest("[hidden]")
     && e.getClientRects().length);
@@ -674,33 +675,45 @@
 
   function render() {
     $("status").textContent = state.footage.status_label;
+    const perms = state.permissions;
     const returned = $("returned");
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
-    returned.textContent = gettext("Renvoyée avec le commentaire : %(comment)s", { comment: state.footage.review_comment });
-    const perms = state.permissions;
+    returned.textContent = gettext("Renvoyée avec le commentaire : %(comment)s", { comment: state.footage.review_comment })
+      + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis « Renvoyer à l'expert ».")}` : "");
+    // Sent back (walk 28): the designer's turn. The expert's decision and editing buttons stay in view,
+    // disabled, described by the note that says who acts now and what comes next.
+    const withDesigner = Boolean(perms.with_designer);
+    const waitNote = $("with-designer");
+    waitNote.hidden = !withDesigner;
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
     const approved = state.footage.status === "approved";
     // With no step yet (footage where no hands work), only "Nouvelle étape" has something to act on.
     const stepBound = ["split", "merge", "key-point", "comment"];
     // Locked (approved, or read-only): the editing tools are hidden, not greyed with their shortcut
     // hints (a walk found them still shown, and focusable, beside approved steps). With no step yet they
-    // are only disabled: « Nouvelle étape » is the way to the others.
-    const locked = approved || !perms.can_edit;
+    // are only disabled: « Nouvelle étape » is the way to the others. Sent back, they are disabled.
+    const locked = approved || (!perms.can_edit && !withDesigner);
     for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
       const button = root.querySelector(`[data-action="${action}"]`);
       button.hidden = locked;
-      button.disabled = locked || (!steps.length && stepBound.includes(action));
+      button.disabled = locked || !perms.can_edit || (!steps.length && stepBound.includes(action));
+      if (withDesigner) button.setAttribute("aria-describedby", waitNote.id);
+      else button.removeAttribute("aria-describedby");
     }
     root.querySelector(".geste-review__toolbar").hidden = locked;
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
+    for (const action of ["approve", "send-back"]) {
+      root.querySelector(`[data-action="${action}"]`).setAttribute("aria-describedby", withDesigner ? waitNote.id : "approve-note");
+    }
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
+    root.querySelector('[data-action="resubmit"]').hidden = !perms.can_resubmit;
     // Who may decide, said where the greyed buttons are (walk 27: a designer saw them greyed, no word why).
     const approveNote = $("approve-note");
     const decidable = ["in_review", "changes_requested"].includes(state.footage.status);
-    approveNote.hidden = approved || perms.can_approve || !decidable;
+    approveNote.hidden = approved || perms.can_approve || !decidable || withDesigner;
     approveNote.textContent = state.footage.expert
       ? gettext("Seul l'expert désigné, %(name)s, peut valider les étapes ou les renvoyer.", { name: state.footage.expert })
       : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
@@ -843,6 +856,23 @@
     });
   }
 
+  /* The dialogs are modal (showModal): the page behind is inert and dimmed (review.css). Chromium's Tab
+   * still leaves the last button for the browser's own bar, the focus on the page's body (walk 28): Tab
+   * and Shift+Tab cycle inside the dialog. Escape cancels (the dialog's own cancel, returnValue ""). */
+  function dialogStops(dialog) {
+    return [...dialog.querySelectorAll("button, textarea, input, select, a[href]")].filter((e) => focusable(e)
+      && !(e.type === "radio" && !e.checked && dialog.querySelector(`input[type=radio][name="${e.name}"]:checked`)));
+  }
+  root.querySelectorAll("dialog").forEach((dialog) => dialog.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Tab" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const stops = dialogStops(dialog);
+    if (!stops.length) return;
+    const first = stops[0], last = stops[stops.length - 1];
+    const at = document.activeElement;
+    if (ev.shiftKey && (at === first || !dialog.contains(at))) { ev.preventDefault(); last.focus(); }
+    else if (!ev.shiftKey && (at === last || !dialog.contains(at))) { ev.preventDefault(); first.focus(); }
+  }));
+
   /* A dialog gives the focus back, once closed and its change saved, to what had it (if still on
    * screen), else to `after`'s pick, else to the button of its action (the one its key stands for):
    * opened by a key with nothing focused, or from a button the save drew again, it fell to the body. */
@@ -934,7 +964,18 @@
   function sendBack() {
     if (!state || !state.permissions.can_approve) return;
     openDialog("send-back", (data) => send(ds.sendBackUrl, "POST",
-      () => ({ version: state.version, comment: data.get("text") }), gettext("Renvoyée au concepteur.")));
+      () => ({ version: state.version, comment: data.get("text") }), gettext("Renvoyée au concepteur.")),
+      // The buttons are disabled once sent back: the focus goes to the note that says whose turn it is.
+      null, (ok) => (ok ? $("with-designer") : null));
+  }
+
+  // Steps the expert sent back, taken up by the designer: back to the expert, who gets an e-mail.
+  function resubmit() {
+    if (!state || !state.permissions.can_resubmit) return;
+    send(ds.resubmitUrl, "POST", () => ({ version: state.version }), gettext("Renvoyée à l'expert.")).then((ok) => {
+      // The button pressed is hidden: the focus goes to the selected step's title, else the playhead.
+      if (ok && focusLost()) focusFirst(titleField(selected), playheadLine);
+    });
   }
 
   function reopen() {
@@ -962,7 +1003,7 @@
 
   const actions = {
     split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
-    reopen,
+    reopen, resubmit,
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
 
