@@ -322,6 +322,12 @@ def first_try_needed(right: int, graded: int, minimum: int) -> int:
     return max(0, -((100 * right - minimum * graded) // 100))
 
 
+def trainer_only() -> str:
+    """What is left once a condition is final: the badge can only come from the trainer (block page and
+    player's end panel, in these words)."""
+    return _("Votre formateur peut vous attribuer le badge après vous avoir observé.")
+
+
 def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     """Only the first answer to each question counts here: once the questions left unanswered cannot lift
     the share to the minimum even if all answered right at the first try, the condition is final."""
@@ -331,11 +337,13 @@ def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
     text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
     if needed > left or not graded:
+        # The way left to the badge said in the short line too (end panel 28: the player's end panel said
+        # only « ne peut plus être atteint » and offered a retake « pour le badge »).
+        trainer = trainer_only()
         return Reason("first_try", text + " " + _(
             "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
-            "ne le changent pas, et ce minimum ne peut plus être atteint. Votre formateur peut vous "
-            "attribuer le badge après vous avoir observé."), final=True,
-            short=text + " " + _("Ce minimum ne peut plus être atteint."))
+            "ne le changent pas, et ce minimum ne peut plus être atteint.") + " " + trainer, final=True,
+            short=text + " " + _("Ce minimum ne peut plus être atteint.") + " " + trainer)
     if needed == left:
         return Reason("first_try", text + " " + ngettext(
             "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",

@@ -22,6 +22,23 @@ var gesteOfflineText = (function () {
 // failing silently: the search field reads « Hors ligne », both buttons are
 // aria-disabled (« Indisponible hors ligne »), and one sent shows why under the mark. Nothing is added
 // above the page until then (the player's controls stay on a phone's first screen). Back online they work.
+// Back online, the mark says « De nouveau en ligne. » (end panel 28: « Hors ligne — version du … » stayed at
+// the top until a reload while the answers were synced); offline again, the copy's date again.
+(function () {
+  "use strict";
+  var mark = document.querySelector("[data-offline-stale]");
+  if (!mark) { return; }
+  var gettext = gesteOfflineText;
+  var label = mark.textContent;
+  function state() {
+    var on = navigator.onLine;
+    mark.textContent = on ? gettext("De nouveau en ligne.") : label;
+    mark.classList.toggle("offline-back", on);
+  }
+  window.addEventListener("online", state);
+  window.addEventListener("offline", state);
+})();
+
 (function () {
   "use strict";
   var mark = document.querySelector("[data-offline-stale]");

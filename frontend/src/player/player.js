@@ -1257,7 +1257,12 @@ export class Player {
       const inter = m.interactions.find((i) => i.id === q.id);
       if (!inter) continue;
       const prompt = (q.prompt || "").replace(/_{3,}/g, "…");
-      const text = gettext("Pour le badge du bloc, la question obligatoire «\u00a0%(prompt)s\u00a0» doit être réussie.", { prompt });
+      // The badge can no longer be earned by answering (a first-try minimum out of reach: the badge box says
+      // the trainer may award it): the retake is offered for the capsule, not as the way to the badge
+      // (end panel 28: « Ce minimum ne peut plus être atteint » above « Pour le badge du bloc … doit être réussie »).
+      const text = this.badge.final
+        ? gettext("Pour maîtriser la capsule, vous pouvez reprendre la question obligatoire «\u00a0%(prompt)s\u00a0».", { prompt })
+        : gettext("Pour le badge du bloc, la question obligatoire «\u00a0%(prompt)s\u00a0» doit être réussie.", { prompt });
       said += ` ${text}`;
       box.append(h("p", { class: "gp-end-badge-retake" }, text, " ",
         h("button", { type: "button", class: "gp-end-go", "data-interaction": inter.id, onclick: go(() => this.retake(inter)) },
@@ -1452,9 +1457,11 @@ export class Player {
         const actions = h("div", { class: "gq-actions" });
         if (!mustReplay) actions.append(h("button", { type: "button", class: "gq-retry", onclick: retry }, gettext("Réessayer")));
         if (inter.step) actions.append(h("button", { type: "button", class: "gq-replay", onclick: () => this.replayStep(inter) }, gettext("Revoir l'étape")));
-        if (inter.step) {
-          const next = mustReplay ? gettext("Revoyez l'étape (bouton ci-dessous) : la question vous sera reposée ensuite.")
-            : gettext("Revoyez l'étape (bouton ci-dessous) ou réessayez.");
+        // End panel 28: « Revoyez l'étape (bouton ci-dessous) ou réessayez. » under the designer's « Non. Revoyez
+        // l'étape … »: the buttons say it. A line only where it adds something: with the replay option, that
+        // the question comes back after the step (there is no « Réessayer »).
+        if (mustReplay) {
+          const next = gettext("La question vous sera reposée après l'étape.");
           fb.append(h("p", { class: "gq-next" }, next));
           say += ` ${next}`;
         }
@@ -1677,7 +1684,10 @@ export class Player {
     // Not yet: the unmet conditions in a few words (words 28: the nested list filled a phone's screen), then
     // behind « Voir le détail » each in full, the missing mandatory questions named with a link to their
     // moment (the link names its question by an excerpt: two at the same time had the same text).
-    const short = h("p", { class: "gp-badge-short" }, b.reasons.map((r) => r.short || r.summary || r.text).join(" · "));
+    // A condition no answer can meet any more (end panel 28): the short line says it, and that the trainer may
+    // award the badge, alone; the other conditions no longer lead to the badge (they stay in the detail).
+    const lead = b.final && b.reasons.some((r) => r.final) ? b.reasons.filter((r) => r.final) : b.reasons;
+    const short = h("p", { class: "gp-badge-short" }, lead.map((r) => r.short || r.summary || r.text).join(" · "));
     const list = h("ul", { class: "gp-badge-reasons" });
     for (const r of b.reasons) {
       const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
