@@ -83,7 +83,14 @@ def notify_footage(footage_id: int) -> bool:
     footage = Footage.objects.select_related("expert").filter(pk=footage_id).first()
     if footage is None or footage.expert is None:
         return False
-    if footage.status == Footage.Status.IN_REVIEW:
+    note = ""
+    if footage.status == Footage.Status.IN_REVIEW and footage.resubmitted_at:
+        # Steps the expert sent back, sent to them again by a designer, with their note if any (walk 28b).
+        subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
+        lead = _("Le concepteur vous a renvoyé les étapes de la vidéo « %(title)s » : merci de les relire.")
+        if footage.resubmit_note:
+            note = _("Sa note : %(note)s") % {"note": footage.resubmit_note}
+    elif footage.status == Footage.Status.IN_REVIEW:
         subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
         lead = _("Les étapes proposées pour la vidéo « %(title)s » sont prêtes : merci de les relire.")
     else:
@@ -93,6 +100,7 @@ def notify_footage(footage_id: int) -> bool:
     body = "\n\n".join([
         _("Bonjour %(name)s,") % {"name": expert_label(footage.expert)},
         lead % {"title": footage.title},
+        *([note] if note else []),
         _("Relecture des étapes : %(url)s") % {"url": _absolute(reverse("geste_review", args=[footage.pk]))},
     ])
     return _send(footage.expert, subject, body)

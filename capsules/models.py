@@ -95,6 +95,10 @@ class Footage(models.Model):
                                    related_name="uploaded_footages", verbose_name=_("téléversée par"))
     status = models.CharField(_("statut"), max_length=24, choices=Status.choices, default=Status.UPLOADED)
     review_comment = models.TextField(_("commentaire de relecture"), blank=True)
+    # Steps the expert sent back, sent to them again by a designer (« Renvoyer à l'expert »): when, and the
+    # designer's note (also a review comment). Cleared when the expert decides again.
+    resubmitted_at = models.DateTimeField(_("renvoyée à l'expert le"), null=True, blank=True)
+    resubmit_note = models.TextField(_("note du concepteur à l'expert"), blank=True)
     motion_curve = models.JSONField(_("courbe de mouvement"), default=dict, blank=True)
     renditions = models.JSONField(_("rendus"), default=dict, blank=True,
                                   help_text=_("Clés de stockage des fichiers dérivés (HLS, MP4, vignettes…)."))

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -173,6 +173,9 @@ def review_state(footage: Footage, user) -> dict:
             "status": footage.status,
             "status_label": str(footage.get_status_display()),
             "review_comment": footage.review_comment,
+            # Sent back by the expert, then to them again by a designer: when, and the designer's note.
+            "resubmitted": {"at": footage.resubmitted_at.isoformat(), "note": footage.resubmit_note}
+            if footage.resubmitted_at and footage.status == Footage.Status.IN_REVIEW else None,
             "expert": footage.expert.get_full_name() or footage.expert.get_username()
             if footage.expert
             else None,
@@ -520,10 +523,12 @@ def approve(request, footage: Footage):
         locked.steps.update(approved=True)
         locked.status = Footage.Status.APPROVED
         locked.review_comment = ""
+        locked.resubmitted_at, locked.resubmit_note = None, ""
         # What learners see from now on, until the next approval (a reopened review keeps it).
         before = locked.approved_snapshot
         locked.approved_snapshot = build_snapshot(locked)
-        locked.save(update_fields=["status", "review_comment", "approved_snapshot", "updated_at"])
+        locked.save(update_fields=["status", "review_comment", "resubmitted_at", "resubmit_note",
+                                   "approved_snapshot", "updated_at"])
         # The designer's pending proposals built from the old steps are drafted again (authoring).
         steps_approved.send(sender=Footage, footage=locked, before=before, after=locked.approved_snapshot)
         _bump(locked)
@@ -546,7 +551,8 @@ def send_back(request, footage: Footage):
         ReviewComment.objects.create(footage=locked, author=request.user, text=text)
         locked.status = Footage.Status.CHANGES_REQUESTED
         locked.review_comment = text
-        locked.save(update_fields=["status", "review_comment", "updated_at"])
+        locked.resubmitted_at, locked.resubmit_note = None, ""
+        locked.save(update_fields=["status", "review_comment", "resubmitted_at", "resubmit_note", "updated_at"])
         _bump(locked)
     return JsonResponse(review_state(locked, request.user))
 
@@ -554,16 +560,23 @@ def send_back(request, footage: Footage):
 @require_http_methods(["POST"])
 @review_endpoint
 def resubmit(request, footage: Footage):
-    """A designer sends steps the expert sent back to them to the expert again, who is told by e-mail."""
+    """A designer sends steps the expert sent back to them to the expert again, who is told by e-mail;
+    with an optional note (walk 28b), kept as a review comment, sent in the e-mail and shown to the expert."""
     if not permissions.can_author(request.user):
         return _error(403, _("Seul un concepteur peut renvoyer les étapes à l'expert."))
-    version = validate_version(_body(request).get("version"))
+    data = _body(request)
+    version = validate_version(data.get("version"))
+    note = data.get("note")
+    note = validate_text(note, label="note") if isinstance(note, str) and note.strip() else ""
     with transaction.atomic():
         locked = _locked(footage, version)
         if locked.status != Footage.Status.CHANGES_REQUESTED:
             raise Conflict("not_sent_back", _("Ces étapes ne sont pas renvoyées au concepteur."))
+        if note:
+            ReviewComment.objects.create(footage=locked, author=request.user, text=note)
         locked.status = Footage.Status.IN_REVIEW
-        locked.save(update_fields=["status", "updated_at"])
+        locked.resubmitted_at, locked.resubmit_note = timezone.now(), note
+        locked.save(update_fields=["status", "resubmitted_at", "resubmit_note", "updated_at"])
         _bump(locked)
         if locked.expert_id:
             from capsules.experts import notify_footage
@@ -591,7 +604,8 @@ def reopen(request, footage: Footage):
             raise Conflict("live_capsules", _("Des capsules publiées utilisent ces étapes : confirmez la réouverture."))
         locked.steps.update(approved=False)
         locked.status = Footage.Status.IN_REVIEW
-        locked.save(update_fields=["status", "updated_at"])
+        locked.resubmitted_at, locked.resubmit_note = None, ""
+        locked.save(update_fields=["status", "resubmitted_at", "resubmit_note", "updated_at"])
         _bump(locked)
     return JsonResponse(review_state(locked, request.user))
 

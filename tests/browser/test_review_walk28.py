@@ -101,8 +101,10 @@ def test_the_designer_sends_sent_back_steps_to_the_expert_again(live_server, bro
     expect(again).to_have_text("Renvoyer à l'expert")
     again.focus()
     page.keyboard.press("Enter")
+    # Walk 28b: a dialog first, with an optional note to the expert; confirmed without one.
+    page.locator('[data-dialog="resubmit"] button[value="ok"]').click()
     expect(page.locator('[data-role="status"]')).to_have_text("En relecture par l'expert")
     expect(again).to_be_hidden()
-    expect(page.locator('[data-role="saved"]')).to_contain_text("Renvoyée à l'expert")
+    expect(page.locator('[data-role="resubmitted"]')).to_contain_text("Renvoyées à l'expert")
     ctx.close()
     assert Footage.objects.get(pk=footage.pk).status == Footage.Status.IN_REVIEW

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from capsules.models import Footage, KeyPoint, ReviewComment, Step
 from capsules.review.validation import (
+    MAX_TEXT,
     ReviewValidationError,
     ValidationSettings,
     validate_key_point,
@@ -533,3 +534,43 @@ def test_sent_back_steps_are_in_the_designers_hands_until_sent_to_the_expert_aga
     assert _post(c, "resubmit", footage, {"version": 4}).status_code == 409  # not sent back any more
     c = _client(client, who)
     assert _post(c, "approve", footage, {"version": 4}).status_code == 200
+
+
+def test_the_designer_sends_the_steps_back_with_a_note_the_expert_reads(
+        client, reviewed, django_capture_on_commit_callbacks):
+    """Walk 28b: « Renvoyer à l'expert » takes an optional note: stored as a review comment, sent in the
+    e-mail, and the expert's state says the steps came back from the designer (when, with the note)."""
+    from django.core import mail
+
+    footage, who = reviewed
+    c = _client(client, who)
+    assert _post(c, "send_back", footage, {"version": 1, "comment": "Refilmer l'étape 2."}).status_code == 200
+    c = _client(client, designer(username="designer-note"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        res = _post(c, "resubmit", footage, {"version": 2, "note": "  Étape 2 refilmée, titres repris.  "})
+    assert res.status_code == 200, res.content
+    back = res.json()["footage"]["resubmitted"]
+    assert back["note"] == "Étape 2 refilmée, titres repris." and back["at"]
+    assert [c_["text"] for c_ in res.json()["comments"]][-1] == "Étape 2 refilmée, titres repris."
+    assert ReviewComment.objects.filter(footage=footage, text="Étape 2 refilmée, titres repris.").count() == 1
+    assert [m.to for m in mail.outbox] == [[who.email]]
+    body = mail.outbox[0].body
+    assert "Le concepteur vous a renvoyé les étapes" in body and "Étape 2 refilmée, titres repris." in body
+    state = _client(client, who).get(reverse("review_api:state", args=[footage.pk])).json()
+    assert state["footage"]["resubmitted"]["note"] == "Étape 2 refilmée, titres repris."
+    # Sent back again, then resubmitted without a note: no empty comment, the banner has no note.
+    assert _post(_client(client, who), "send_back", footage, {"version": 3, "comment": "Encore."}).status_code == 200
+    state = _client(client, who).get(reverse("review_api:state", args=[footage.pk])).json()
+    assert state["footage"]["resubmitted"] is None
+    c = _client(client, designer(username="designer-note2"))
+    count = ReviewComment.objects.count()
+    res = _post(c, "resubmit", footage, {"version": 4, "note": "   "})
+    assert res.status_code == 200 and res.json()["footage"]["resubmitted"]["note"] == ""
+    assert ReviewComment.objects.count() == count
+    assert _post(c, "resubmit", footage, {"version": 5}).status_code == 409
+    # A note too long is refused (400), nothing changed.
+    _post(_client(client, who), "send_back", footage, {"version": 5, "comment": "Encore."})
+    c = _client(client, designer(username="designer-note3"))
+    res = _post(c, "resubmit", footage, {"version": 6, "note": "x" * (MAX_TEXT + 1)})
+    assert res.status_code == 400

@@ -10,6 +10,7 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 from wagtail.models import Page
@@ -81,3 +82,23 @@ def test_wagtails_status_labels_say_statut_in_french():
         assert translation.gettext("Current page status:") == "Statut actuel de la page :"
         assert translation.gettext("Status: ") == "Statut : "
         assert translation.gettext("Locking status") == "Statut de verrouillage"
+
+
+def test_the_new_user_form_reads_french_punctuation(client):
+    """Walk 28b: Wagtail's French titled the user form « Ajouter l'utilisateur: Utilisateur » (no space before
+    the colon) and its breadcrumb « Nouvel(le) : Utilisateur ». The colon glued to the title is Wagtail's
+    own f-string (not translatable): left."""
+    client.force_login(_superuser())
+    response = client.get(reverse("wagtailusers_users:add"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    body = response.content.decode()
+    page = text(body)
+    assert "Ajouter un utilisateur" in page, page[:600]
+    assert "Ajouter l'utilisateur" not in page and "Nouvel(le)" not in page
+    assert "Ajout : Utilisateur" in page
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin-walk28b", "a28b@example.org", "x")

@@ -34,7 +34,7 @@
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
 
   // The page's strings and number style (French msgids; the admin's language): capsules/static/capsules/i18n.js.
-  const { gettext, ngettext, lang } = globalThis.gesteI18n;
+  const { gettext, ngettext, lang, parts } = globalThis.gesteI18n;
   const sec = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // A time of the video: the site's one clock (capsules/clock.js), with the tenth the editor moves by
   // (0:12,3 reads 0:12 in the player). A length stays in seconds (1,5 s).
@@ -180,7 +180,8 @@
       if (status === 200 || status === 201) {
         message("");
         received(data, sentRefs);
-        $("saved").textContent = queue.length ? gettext("Enregistrement…") : (write.okText || gettext("Modifications enregistrées."));
+        // An okText of "" says nothing: the status itself says what changed (sent back, walk 28b).
+        $("saved").textContent = queue.length ? gettext("Enregistrement…") : (write.okText ?? gettext("Modifications enregistrées."));
         return true;
       }
       dropVersioned();
@@ -680,6 +681,19 @@
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
     returned.textContent = gettext("Renvoyée avec le commentaire : %(comment)s", { comment: state.footage.review_comment })
       + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis « Renvoyer à l'expert ».")}` : "");
+    // Sent back to the expert by a designer (walk 28b): when, and the designer's note.
+    const back = state.footage.resubmitted;
+    const banner = $("resubmitted");
+    banner.hidden = !back;
+    banner.replaceChildren();
+    if (back) {
+      const at = new Date(back.at);
+      const when = el("time", { datetime: back.at, text: at.toLocaleString(lang,
+        { dateStyle: "long", timeStyle: "short" }) });
+      banner.append(...parts(perms.can_approve ? gettext("Le concepteur vous a renvoyé les étapes le %(when)s.")
+        : gettext("Renvoyées à l'expert le %(when)s."), { when }));
+      if (back.note) banner.append("\n", gettext("Sa note : %(note)s", { note: back.note }));
+    }
     // Sent back (walk 28): the designer's turn. The expert's decision and editing buttons stay in view,
     // disabled, described by the note that says who acts now and what comes next.
     const withDesigner = Boolean(perms.with_designer);
@@ -964,18 +978,20 @@
   function sendBack() {
     if (!state || !state.permissions.can_approve) return;
     openDialog("send-back", (data) => send(ds.sendBackUrl, "POST",
-      () => ({ version: state.version, comment: data.get("text") }), gettext("Renvoyée au concepteur.")),
+      // The status says « Renvoyée avec commentaire », the comment is in the banner and the list (walk 28b).
+      () => ({ version: state.version, comment: data.get("text") }), ""),
       // The buttons are disabled once sent back: the focus goes to the note that says whose turn it is.
       null, (ok) => (ok ? $("with-designer") : null));
   }
 
   // Steps the expert sent back, taken up by the designer: back to the expert, who gets an e-mail.
+  // Asked first, with an optional note to the expert (walk 28b: it went at once, with no word for them).
   function resubmit() {
     if (!state || !state.permissions.can_resubmit) return;
-    send(ds.resubmitUrl, "POST", () => ({ version: state.version }), gettext("Renvoyée à l'expert.")).then((ok) => {
-      // The button pressed is hidden: the focus goes to the selected step's title, else the playhead.
-      if (ok && focusLost()) focusFirst(titleField(selected), playheadLine);
-    });
+    openDialog("resubmit", (data) => send(ds.resubmitUrl, "POST",
+      () => ({ version: state.version, note: data.get("note") }), ""),
+      // The button pressed is hidden: the focus goes to the banner that says the steps went back.
+      null, (ok) => (ok ? $("resubmitted") : null));
   }
 
   function reopen() {
