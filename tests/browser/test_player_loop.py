@@ -174,3 +174,30 @@ def test_half_speed_comes_back_after_a_reload_with_the_loop(live_server, phone_c
     assert video(page, "v.playbackRate") == 0.75
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_a_loop_turned_on_before_the_video_is_ready_survives_a_reload(live_server, phone_context, published):  # noqa: F811
+    """On a loaded phone the video's metadata comes seconds after the player is ready; the loop turned on in
+    between was erased when the player resumed (CI, stop 33: a reload then came back without it)."""
+    page = phone_context.new_page()
+    errors = errors_of(page)
+
+    def slow_media(route):
+        page.wait_for_timeout(1500)  # the media arrive late
+        route.continue_()
+
+    page.route("**/*.m3u8", slow_media)
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+    assert page.evaluate("document.querySelector('video.gp-video').readyState") == 0  # before the metadata
+    page.click(".gp-loop")
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    expect(page.locator(".gp-loop")).to_have_attribute("aria-pressed", "true")
+    page.unroute_all(behavior="ignoreErrors")
+    page.reload()
+    page.wait_for_selector(f"{PLAYER}[data-ready='1']", timeout=15000)
+    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
+    expect(page.locator(".gp-loop")).to_have_attribute("aria-pressed", "true", timeout=10000)
+    leave(page)
+    assert not errors, errors

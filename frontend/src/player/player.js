@@ -149,6 +149,12 @@ export class Player {
     this.oldSpeedKey = `geste:speed:${m.id}`; // where a speed was kept per capsule before
     this.loopKey = `geste:loop:${m.id}`;
     try { localStorage.removeItem(this.loopKey); } catch { /* a loop kept on the device by an older player */ }
+    // Any way in but a reload of this page starts without a loop. Decided here, as the player is made and
+    // before any press: done in restoreLoop() (after the video's metadata, seconds later on a loaded phone),
+    // it erased a loop the learner had just turned on, so a reload then lost it (CI, stop 33).
+    try {
+      if (performance.getEntriesByType?.("navigation")?.[0]?.type !== "reload") sessionStorage.removeItem(this.loopKey);
+    } catch { /* storage refused */ }
     try {
       const seen = JSON.parse(localStorage.getItem(this.seenKey) || "{}");
       (seen.shown || []).forEach((id) => this.shown.add(id));
@@ -643,12 +649,9 @@ export class Player {
   /** After a reload of this page: its step loop comes back when the player resumes in that step. Any
    * other way in (a link, the next capsule, back later) starts without a loop. */
   restoreLoop() {
+    if (this.loopStep) return; // turned on already on this page
     let id = null;
-    try {
-      const nav = performance.getEntriesByType?.("navigation")?.[0];
-      id = sessionStorage.getItem(this.loopKey);
-      if (nav?.type !== "reload") { sessionStorage.removeItem(this.loopKey); id = null; }
-    } catch { /* storage refused */ }
+    try { id = sessionStorage.getItem(this.loopKey); } catch { /* storage refused */ }
     if (!id) return;
     const step = this.m.steps.find((s) => String(s.id) === id);
     if (step && this.loopStepAt(this.video.currentTime) === step) { this.loopStep = step; this.showLoop(); }
