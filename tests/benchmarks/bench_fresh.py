@@ -1,14 +1,17 @@
 """The real set's ``fresh`` group, measured once (issue 13, item 3a): clips added after the tuning.
 
-Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR]``.
+Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR] [--group long] [--only ID]``.
+``--group long`` measures the same way the ``long`` group instead: real takes of 40 s or more, kept out of the
+halves like ``fresh`` (``--only`` one clip, to check the command).
 The ``fresh`` clips (``realset.group_of``: the manifest's ``group``) were annotated by hand after every knob
 was set and are kept out of the dev / report halves. Nothing is tuned on them: this prints, per clip and as
 the per-clip mean, transition F1 ±1 s / F1@10 / F1@50 / coverage and predicted / true step counts of the
 default segmenter (``kernel_cpd``: since walk 24 with the appearance veto, 0.40, on the column the default
 analysis computes for footage up to 45 s, EfficientNet-Lite0 at 3.3 samples/s: ``media_pipeline/appearance.py``),
 the same without the veto (``appearance_veto=0``: the default before), PySceneDetect's AdaptiveDetector and
-the uniform split told the true count. The clips are copied from the local git mirrors when absent (every
-byte SHA-checked).
+the uniform split told the true count. « (sans apparence) »: no appearance column, so no veto ran (no weights in
+var/models, or a clip past ``appearance.MAX_DURATION``, 45 s: every clip of the ``long`` group). The clips are
+copied from the local git mirrors when absent (every byte SHA-checked).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ def measure(sample) -> dict[str, dict]:
     motion = analyse_motion(sample.path)
     out = run_methods(sample, motion, SegmentSettings(), ("ours_motion", "scenedetect", "uniform_true_n"))
     out["kernel_cpd"] = out.pop("ours_motion")
-    if "appearance_change" not in motion.features:  # no weights: no veto ran, say so rather than copy
+    if "appearance_change" not in motion.features:  # no weights, or past MAX_DURATION (45 s): no veto ran
         out["kernel_cpd"] = None
     pred = [(p.start, p.end) for p in segment_steps(motion, None, NO_VETO)]
     out["kernel_cpd-veto"] = score(pred, sample.steps, sample.duration).to_dict() | {"pred": pred}
@@ -43,25 +46,30 @@ def measure(sample) -> dict[str, dict]:
 
 def cell(r: dict | None) -> str:
     if r is None:
-        return "   (sans poids)          "
+        return "(sans apparence)          "
     return (
         f"{r['transition']['f1']:.2f}/{r['f1_10']:.2f}/{r['f1_50']:.2f}/{r['coverage']:.2f} "
         f"({r['n_pred']}/{r['n_true']})"
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--realset", type=Path, default=realset.DEFAULT_DEST)
     parser.add_argument("--mirrors", type=Path, default=realset.DEFAULT_MIRRORS)
-    args = parser.parse_args()
-    fresh = [c for c in realset.load_manifest() if realset.group_of(c) == "fresh"]
-    realset.fetch(fresh, args.realset, mirrors=args.mirrors, log=lambda s: None)
-    samples, missing = realset.samples(args.realset, groups=("fresh",))
+    parser.add_argument("--group", choices=("fresh", "long"), default="fresh")
+    parser.add_argument("--only", action="append", default=[], help="ce clip seulement (répétable)")
+    args = parser.parse_args(argv)
+    group = [c for c in realset.load_manifest() if realset.group_of(c) == args.group]
+    realset.fetch(group, args.realset, mirrors=args.mirrors, log=lambda s: None)
+    samples, missing = realset.samples(args.realset, groups=(args.group,))
+    if args.only:
+        samples = [s for s in samples if s.seed in args.only]
+        missing = [m for m in missing if m in args.only]
     if missing:
         print(f"absents de {args.realset} : {', '.join(missing)} (python -m media_pipeline realset fetch)")
     print(
-        f"== jeu réel, groupe « fresh » ({len(samples)} clips, jamais réglé dessus) : "
+        f"== jeu réel, groupe « {args.group} » ({len(samples)} clips, jamais réglé dessus) : "
         "F1 transitions ±1 s / F1@10 / F1@50 / couverture (étapes prédites / vraies)"
     )
     print(f"{'clip':<30} {'durée':>6}  " + "  ".join(f"{c:<25}" for c in COLUMNS))
@@ -74,7 +82,7 @@ def main() -> None:
     for c in COLUMNS:
         got = [r[c] for r in rows if r[c] is not None]
         if not got:
-            line.append(f"{'(sans poids)':<25}")
+            line.append(f"{'(sans apparence)':<25}")
             continue
         m = [
             np.mean([g["transition"]["f1"] for g in got]),

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     halves: dict[str, list] = {"dev": [], "report": []}
     for clip in load_manifest():
         video = Path(args.realset) / clip.filename
-        if clip.hands_at_work is None or not video.exists() or group_of(clip) == "fresh":
+        if clip.hands_at_work is None or not video.exists() or group_of(clip) not in halves:  # fresh, long: apart
             continue
         halves[half(clip.id)].append((clip.id, clip.hands_at_work, handwork_verdict(_motion(video, cache, clip.id))))
     print(_table("real dev", halves["dev"]))

@@ -41,11 +41,11 @@ TUNED_REPOS = {"EGO4D/EGO4D.github.io", "EGO4D/Ego-Exo4D.github.io", "jvoas655/a
 def test_the_fresh_group_is_new_footage_of_hand_work_kept_out_of_both_halves():
     clips = realset.load_manifest()
     fresh = [c for c in clips if realset.group_of(c) == "fresh"]
-    halves = [c for c in clips if realset.group_of(c) != "fresh"]
+    halves = [c for c in clips if realset.group_of(c) in ("dev", "report")]
     # the halves are the 31 clips they were, each in the half its id gives it
     assert len(halves) == 31 and all(not c.group and realset.group_of(c) == realset.half(c.id) for c in halves)
     assert sum(1 for c in halves if c.hands_at_work) == 22
-    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh"}
+    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh", "long"}
     assert len({(c.repo, c.path, json.dumps(c.crop, sort_keys=True)) for c in clips}) == len(clips)  # no footage twice
     for c in fresh:
         assert c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
@@ -57,12 +57,29 @@ def test_the_fresh_group_is_new_footage_of_hand_work_kept_out_of_both_halves():
         assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
 
 
-def test_samples_give_the_halves_unless_the_fresh_group_is_asked_for(tmp_path):
-    fresh_ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == "fresh"}
+def test_the_long_group_is_real_takes_of_40_s_or_more_kept_out_of_both_halves():
+    clips = realset.load_manifest()
+    long = [c for c in clips if realset.group_of(c) == "long"]
+    assert len(long) >= 4 and "long" in realset.GROUPS
+    for c in long:
+        assert c.group == "long" and c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
+        assert c.duration >= 40.0 and c.licence and "licen" in c.licence.lower(), c.id
+        if c.crop:
+            assert (c.crop["w"], c.crop["h"]) == (c.width, c.height) and c.crop["x"] >= 0 and c.crop["y"] >= 0, c.id
+        truth = load_truth(c.truth_path())
+        assert truth.annotation["by"].startswith("helper") and truth.annotation["how"], c.id
+        steps = truth.spans
+        assert len(steps) >= 4 and all(0.0 <= a < b <= c.duration + 1e-6 for a, b in steps), c.id
+        assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
+
+
+@pytest.mark.parametrize("group", ["fresh", "long"])
+def test_samples_give_the_halves_unless_another_group_is_asked_for(tmp_path, group):
+    ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == group}
     _found, missing = realset.samples(tmp_path / "empty")
-    assert fresh_ids and not fresh_ids & set(missing)
-    _found, missing = realset.samples(tmp_path / "empty", groups=("fresh",))
-    assert set(missing) == fresh_ids
+    assert ids and not ids & set(missing)
+    _found, missing = realset.samples(tmp_path / "empty", groups=(group,))
+    assert set(missing) == ids
 
 
 def _fake(tmp_path, crop=None):
@@ -113,7 +130,8 @@ def test_a_composite_page_video_is_cropped_to_its_first_person_panel(tmp_path):
 
 def test_samples_skip_absent_clips_and_the_cli_says_how_to_fetch(tmp_path, capsys):
     found, missing = realset.samples(tmp_path / "empty")
-    assert found == [] and len(missing) == sum(1 for c in realset.load_manifest() if realset.group_of(c) != "fresh")
+    assert found == [] and len(missing) == sum(1 for c in realset.load_manifest()
+                                               if realset.group_of(c) in ("dev", "report"))
     manifest = tmp_path / "m.json"
     manifest.write_text(json.dumps({"format": "geste-realset", "version": 1,
                                     "clips": [asdict(realset.load_manifest()[0])]}))
