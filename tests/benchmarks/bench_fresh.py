@@ -9,8 +9,9 @@ the per-clip mean, transition F1 ±1 s / F1@10 / F1@50 / coverage and predicted 
 default segmenter (``kernel_cpd``: since walk 24 with the appearance veto, 0.40, on the column the default
 analysis computes for footage up to 45 s, EfficientNet-Lite0 at 3.3 samples/s: ``media_pipeline/appearance.py``),
 the same without the veto (``appearance_veto=0``: the default before), PySceneDetect's AdaptiveDetector and
-the uniform split told the true count. « (sans apparence) »: no appearance column, so no veto ran (no weights in
-var/models, or a clip past ``appearance.MAX_DURATION``, 45 s: every clip of the ``long`` group). The clips are
+the uniform split told the true count. « (sans apparence) »: no appearance weights installed, so no veto ran;
+past ``appearance.MAX_DURATION`` (45 s: every clip of the ``long`` group) the default segmenter runs no veto, and
+its column equals the one without. The clips are
 copied from the local git mirrors when absent (every byte SHA-checked).
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from media_pipeline.appearance import MAX_DURATION
 from media_pipeline.evaluation import realset
 from media_pipeline.evaluation.harness import run_methods
 from media_pipeline.evaluation.metrics import score
@@ -37,8 +39,8 @@ def measure(sample) -> dict[str, dict]:
     motion = analyse_motion(sample.path)
     out = run_methods(sample, motion, SegmentSettings(), ("ours_motion", "scenedetect", "uniform_true_n"))
     out["kernel_cpd"] = out.pop("ours_motion")
-    if "appearance_change" not in motion.features:  # no weights, or past MAX_DURATION (45 s): no veto ran
-        out["kernel_cpd"] = None
+    if "appearance_change" not in motion.features and sample.duration <= MAX_DURATION:
+        out["kernel_cpd"] = None  # no weights: no veto ran, say so rather than copy (past 45 s the default has none)
     pred = [(p.start, p.end) for p in segment_steps(motion, None, NO_VETO)]
     out["kernel_cpd-veto"] = score(pred, sample.steps, sample.duration).to_dict() | {"pred": pred}
     return out
