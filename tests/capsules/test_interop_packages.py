@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
+from lxml import html as lxml_html
 
 from capsules.interop import cmi5, scorm
 from capsules.interop.course import EmptyPackage, capsule_course, skills_block_course
@@ -229,3 +230,43 @@ def test_lrs_state_on_the_designer_screen(block, settings):
     settings.GESTE_LRS_ENDPOINT = ""
     resp = designer.post(reverse("geste_lrs_push"), follow=True)
     assert "Aucun LRS n&#x27;est configuré" in resp.content.decode()
+
+
+TRICKY = "Les gestes d'un \"pro\" : joint & siphon, 1 < 2 > 0 — <b>pas une balise</b> &amp; fin"
+
+
+def test_titles_and_descriptions_survive_xml_and_json_unchanged():
+    """Walk 29: « d&amp;#x27;un » in cmi5.xml. Text with ' " & < > goes in as typed and an XML or JSON
+    parser reads back exactly what was typed: escaped once, by the serializer, never before it."""
+    from capsules.analytics import xapi
+    from capsules.sanitize import rich_text_from_plain
+
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=20.0), title=f"Capsule {TRICKY}")
+    block = capsule.skills_block
+    block.title, block.description = f"Bloc {TRICKY}", TRICKY  # plain text fields
+    block.save()
+    page = pages.capsule_page(capsule)
+    page.intro = rich_text_from_plain(f"Présentation {TRICKY}")  # rich text: stored as HTML
+    page.save_revision().publish()
+    question = factories.InteractionFactory(capsule=capsule, time=5.0, prompt=f"Question {TRICKY} ?")
+
+    course = skills_block_course(block, BASE)
+    doc = etree.fromstring(cmi5.course_structure(course))
+    assert doc.findtext(f"{CMI5}course/{CMI5}title/{CMI5}langstring") == f"{block.code} — Bloc {TRICKY}"
+    assert doc.findtext(f"{CMI5}course/{CMI5}description/{CMI5}langstring") == TRICKY
+    assert doc.findtext(f"{CMI5}au/{CMI5}title/{CMI5}langstring") == f"Capsule {TRICKY}"
+    assert doc.findtext(f"{CMI5}au/{CMI5}description/{CMI5}langstring") == f"Présentation {TRICKY}"
+    single = etree.fromstring(cmi5.course_structure(capsule_course(capsule, BASE)))
+    assert single.findtext(f"{CMI5}course/{CMI5}description/{CMI5}langstring") == f"Présentation {TRICKY}"
+
+    manifest = etree.fromstring(scorm.manifest(course))
+    titles = [t.text for t in manifest.iter(f"{IMSCP}title")]
+    assert titles == [f"{block.code} — Bloc {TRICKY}", f"Capsule {TRICKY}"]
+    launcher = lxml_html.fromstring(next(iter(scorm.launcher_pages(course).values())))
+    assert launcher.findtext(".//title") == f"Capsule {TRICKY} — Geste"
+
+    scope = xapi.capsule_scopes([capsule], BASE)[capsule.pk]
+    activity = json.loads(json.dumps(scope.capsule.as_dict()))
+    assert activity["definition"]["name"] == {"fr": f"Capsule {TRICKY}"}
+    asked = json.loads(json.dumps(xapi.interaction_activity(scope, scope.interactions[question.pk])))
+    assert asked["definition"]["name"] == {"fr": f"Question {TRICKY} ?"}
