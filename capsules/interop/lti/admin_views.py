@@ -1,5 +1,9 @@
 """Wagtail admin for LTI: platforms (django-lti's ``LtiRegistration``) and their deployments, in French.
 
+django-lti names its models in English only (« LTI registrations »): their French names are in
+locale/fr/LC_MESSAGES/django.po; Wagtail's generic « Le(la) %(model_name)s … créé(e) » messages are
+replaced here.
+
 Only users with django-lti's model permissions (superusers by default) see them: registering a
 platform decides who may sign people into Geste.
 """
@@ -9,10 +13,11 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from lti_tool.models import LtiDeployment, LtiRegistration
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules.interop.lti.grade_views import GradeSendViewSet
@@ -55,6 +60,23 @@ class RegistrationIndexView(IndexView):
     add_item_label = _("Enregistrer une plateforme")
 
 
+class RegistrationCreateView(CreateView):
+    success_message = _("Plateforme « %(object)s » enregistrée.")
+    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
+
+
+class RegistrationEditView(EditView):
+    success_message = _("Plateforme « %(object)s » modifiée.")
+    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
+
+
+class RegistrationDeleteView(DeleteView):
+    success_message = _("Plateforme « %(object)s » supprimée.")
+
+    def confirmation_message(self):
+        return gettext("Voulez-vous vraiment supprimer cette plateforme ? Elle ne pourra plus lancer Geste.")
+
+
 class LoginUrlColumn(Column):
     """The login URL proper to this registration (for platforms that send no client_id)."""
 
@@ -66,6 +88,9 @@ class RegistrationViewSet(_FrenchFormMixin, ModelViewSet):
     model = LtiRegistration
     labels = REGISTRATION_LABELS
     index_view_class = RegistrationIndexView
+    add_view_class = RegistrationCreateView
+    edit_view_class = RegistrationEditView
+    delete_view_class = RegistrationDeleteView
     icon = "link"
     menu_label = _("Plateformes")
     form_fields = ["name", "issuer", "client_id", "audience", "auth_url", "token_url", "keyset_url", "is_active"]
@@ -87,10 +112,30 @@ class DeploymentIndexView(IndexView):
     add_item_label = _("Ajouter un déploiement")
 
 
+class DeploymentCreateView(CreateView):
+    success_message = _("Déploiement « %(object)s » enregistré.")
+    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
+
+
+class DeploymentEditView(EditView):
+    success_message = _("Déploiement « %(object)s » modifié.")
+    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
+
+
+class DeploymentDeleteView(DeleteView):
+    success_message = _("Déploiement « %(object)s » supprimé.")
+
+    def confirmation_message(self):
+        return gettext("Voulez-vous vraiment supprimer ce déploiement ? Ses liens ne lanceront plus Geste.")
+
+
 class DeploymentViewSet(_FrenchFormMixin, ModelViewSet):
     model = LtiDeployment
     labels = DEPLOYMENT_LABELS
     index_view_class = DeploymentIndexView
+    add_view_class = DeploymentCreateView
+    edit_view_class = DeploymentEditView
+    delete_view_class = DeploymentDeleteView
     icon = "site"
     menu_label = _("Déploiements")
     form_fields = ["registration", "deployment_id", "is_active"]
