@@ -64,3 +64,25 @@ def test_lti_screens_speak_french(admin):
     registration = LtiRegistration.objects.get(client_id="abc123")
     confirm = visible_text(page(admin, f"/admin/lti_registration/delete/{registration.pk}/"))
     assert "LTI registration" not in confirm and "ce(tte)" not in confirm
+
+
+def test_geste_addresses_for_moodle_are_shown_on_the_list_and_the_form(admin):
+    """What Moodle asks first (« Configurer un outil manuellement »): Geste's own absolute addresses, read-only."""
+    expected = {
+        "URL de l'outil": f"{BASE}/lti/lancement/",
+        "URL du jeu de clés publiques": f"{BASE}/lti/jwks.json",
+        "URL de connexion initiale": f"{BASE}/lti/connexion/",
+        "URI de redirection": f"{BASE}/lti/lancement/",
+        "URL de sélection de contenu": f"{BASE}/lti/lancement/",
+    }
+    LtiRegistration.objects.create(name="Moodle", issuer=MOODLE, client_id="c1")
+    registration = LtiRegistration.objects.get()
+    for url in ("/admin/lti_registration/", "/admin/lti_registration/new/",
+                f"/admin/lti_registration/edit/{registration.pk}/"):
+        html = page(admin, url)
+        assert "À saisir dans Moodle" in visible_text(html)
+        for label, address in expected.items():
+            field = re.search(rf"<label[^>]*for=\"([^\"]+)\"[^>]*>\s*{re.escape(label)}", html)
+            assert field, (url, label)
+            tag = re.search(rf"<input[^>]*id=\"{field.group(1)}\"[^>]*>", html).group(0)
+            assert "readonly" in tag and f'value="{address}"' in tag and 'name="' not in tag, tag

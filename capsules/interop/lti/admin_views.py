@@ -2,7 +2,8 @@
 
 django-lti names its models in English only (« LTI registrations »): their French names are in
 locale/fr/LC_MESSAGES/django.po; Wagtail's generic « Le(la) %(model_name)s … créé(e) » messages are
-replaced here.
+replaced here. The platform list and form show Geste's own addresses, the ones Moodle asks for first
+(``tool_addresses``).
 
 Only users with django-lti's model permissions (superusers by default) see them: registering a
 platform decides who may sign people into Geste.
@@ -20,6 +21,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from capsules.interop.course import site_root
 from capsules.interop.lti.grade_views import GradeSendViewSet
 
 REGISTRATION_LABELS = {
@@ -56,16 +58,43 @@ class _FrenchFormMixin:
         return field
 
 
-class RegistrationIndexView(IndexView):
+def tool_addresses(request) -> list[dict]:
+    """Geste's own addresses, in the order and words of Moodle's « Configurer un outil manuellement »:
+    absolute, from the public root the packages and xAPI use (the Wagtail site, else WAGTAILADMIN_BASE_URL)."""
+    root = site_root(request)
+    launch, login, jwks = (f"{root}{reverse(name)}" for name in ("lti-launch", "lti-login", "lti-jwks"))
+    return [
+        {"id": "geste-lti-tool-url", "label": _("URL de l'outil"), "value": launch, "hint": ""},
+        {"id": "geste-lti-keyset-url", "label": _("URL du jeu de clés publiques"), "value": jwks,
+         "hint": _("Type de clé publique : « URL du jeu de clés » (Keyset URL)")},
+        {"id": "geste-lti-login-url", "label": _("URL de connexion initiale"), "value": login, "hint": ""},
+        {"id": "geste-lti-redirect-uri", "label": _("URI de redirection"), "value": launch,
+         "hint": _("Une seule : toutes les capsules et tous les blocs y passent")},
+        {"id": "geste-lti-deep-linking-url", "label": _("URL de sélection de contenu"), "value": launch,
+         "hint": _("Cochez « Prend en charge Deep Linking (sélection de contenu) »")},
+    ]
+
+
+class _ToolAddressesMixin:
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tool_addresses"] = tool_addresses(self.request)
+        return context
+
+
+class RegistrationIndexView(_ToolAddressesMixin, IndexView):
     add_item_label = _("Enregistrer une plateforme")
+    template_name = "capsules/interop/lti_registration_index.html"
 
 
-class RegistrationCreateView(CreateView):
+class RegistrationCreateView(_ToolAddressesMixin, CreateView):
+    template_name = "capsules/interop/lti_registration_form.html"
     success_message = _("Plateforme « %(object)s » enregistrée.")
     error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
 
 
-class RegistrationEditView(EditView):
+class RegistrationEditView(_ToolAddressesMixin, EditView):
+    template_name = "capsules/interop/lti_registration_form.html"
     success_message = _("Plateforme « %(object)s » modifiée.")
     error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
 
