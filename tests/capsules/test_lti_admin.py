@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 from django.test import Client
-from lti_tool.models import LtiRegistration
+from lti_tool.models import LtiDeployment, LtiRegistration
 
 from tests import factories
 
@@ -86,3 +86,27 @@ def test_geste_addresses_for_moodle_are_shown_on_the_list_and_the_form(admin):
             assert field, (url, label)
             tag = re.search(rf"<input[^>]*id=\"{field.group(1)}\"[^>]*>", html).group(0)
             assert "readonly" in tag and f'value="{address}"' in tag and 'name="' not in tag, tag
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("issuer", "pas une url", "adresse complète"),
+    ("issuer", "moodle.univ.example", "adresse complète"),
+    ("issuer", "http://moodle.univ.example", "https://"),
+    ("issuer", "https://moodle.univ.example/?x=1", "ni « ? » ni « # »"),
+    ("auth_url", "ftp://moodle.univ.example/auth", "https://"),
+    ("token_url", "http://moodle.univ.example/mod/lti/token.php", "https://"),
+    ("keyset_url", "pas une url", "adresse"),
+])
+def test_platform_addresses_must_be_https_urls(admin, field, value, message):
+    html = page(admin, "/admin/lti_registration/new/", **{**VALID, field: value})
+    assert message in visible_text(html)
+    assert not LtiRegistration.objects.exists()
+
+
+def test_local_http_platforms_are_accepted_for_tests(admin):
+    local = "http://127.0.0.1:9001"
+    data = {**VALID, "issuer": local, "auth_url": f"{local}/auth", "token_url": "http://localhost:9001/token",
+            "keyset_url": f"{local}/jwks"}
+    assert admin.post("/admin/lti_registration/new/", data).status_code == 302
+    assert LtiRegistration.objects.get().issuer == local
+    assert not LtiDeployment.objects.exists()

@@ -3,7 +3,7 @@
 django-lti names its models in English only (« LTI registrations »): their French names are in
 locale/fr/LC_MESSAGES/django.po; Wagtail's generic « Le(la) %(model_name)s … créé(e) » messages are
 replaced here. The platform list and form show Geste's own addresses, the ones Moodle asks for first
-(``tool_addresses``).
+(``tool_addresses``), and the platform's addresses are checked (https) before they are saved.
 
 Only users with django-lti's model permissions (superusers by default) see them: registering a
 platform decides who may sign people into Geste.
@@ -11,6 +11,9 @@ platform decides who may sign people into Geste.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -44,6 +47,38 @@ DEPLOYMENT_LABELS = {
 }
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+PLATFORM_URL_FIELDS = ("issuer", "auth_url", "token_url", "keyset_url")
+
+
+def validate_platform_url(value: str, *, issuer: bool = False) -> None:
+    """A platform address: an absolute https URL (http only for a platform on this machine, in tests).
+    The issuer is compared character for character with the ``iss`` of every launch: no query, no
+    fragment (LTI 1.3 Core, 5.1.2)."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a port out of range
+    except ValueError:
+        parts = None
+    if parts is None or " " in value or not parts.scheme or not parts.hostname:
+        raise ValidationError(
+            gettext("Saisissez une adresse complète, par exemple https://moodle.univ.fr (Moodle l'affiche dans "
+                    "« Détails de la configuration » de l'outil)."), code="invalid")
+    local_http = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+    if parts.scheme != "https" and not local_http:
+        raise ValidationError(
+            gettext("L'adresse doit commencer par https:// (http:// n'est accepté que pour une plateforme de test "
+                    "sur 127.0.0.1 ou localhost)."), code="scheme")
+    if issuer and (parts.query or parts.fragment or "?" in value or "#" in value):
+        raise ValidationError(gettext("L'émetteur ne contient ni « ? » ni « # » : c'est l'adresse de la plateforme, "
+                                      "par exemple https://moodle.univ.fr."), code="issuer")
+
+
+def _issuer_validator(value):
+    validate_platform_url(value, issuer=True)
+
+
 class _FrenchFormMixin:
     labels: dict = {}
 
@@ -55,6 +90,8 @@ class _FrenchFormMixin:
             label, help_text = self.labels[db_field.name]
             field.label = label
             field.help_text = help_text
+        if field is not None and self.model is LtiRegistration and db_field.name in PLATFORM_URL_FIELDS:
+            field.validators.append(_issuer_validator if db_field.name == "issuer" else validate_platform_url)
         return field
 
 
