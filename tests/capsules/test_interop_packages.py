@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -270,3 +271,33 @@ def test_titles_and_descriptions_survive_xml_and_json_unchanged():
     assert activity["definition"]["name"] == {"fr": f"Capsule {TRICKY}"}
     asked = json.loads(json.dumps(xapi.interaction_activity(scope, scope.interactions[question.pk])))
     assert asked["definition"]["name"] == {"fr": f"Question {TRICKY} ?"}
+
+
+def test_cmi5_download_warns_when_no_lms_may_launch(block, settings):
+    """Walk 29: the cmi5 buttons were offered with no GESTE_CMI5_LMS_ORIGINS, the only hint at the
+    bottom of the page. The warning sits by the buttons, says what fails and what to set; the menu
+    entry says « Paquets SCORM / cmi5 », no longer « Plateformes de formation » (beside « Plateformes LTI »)."""
+    from html import unescape
+
+    block, published, draft = block
+    designer = Client()
+    designer.force_login(factories.designer())
+    settings.GESTE_CMI5_LMS_ORIGINS = []
+    html = unescape(designer.get(reverse("geste_packages")).content.decode())
+    section = html[html.index(f'id="bloc-{block.pk}"'):html.index("</section>", html.index(f'id="bloc-{block.pk}"'))]
+    button = section.index("Bloc entier en cmi5")
+    warning = section.index('id="cmi5-warning-')
+    assert 0 < warning - button < 600, "the warning follows the cmi5 button"
+    text = " ".join(re.sub(r"<[^>]+>", " ", section[warning:]).split())
+    assert "ne pourra pas lancer" in text and "GESTE_CMI5_LMS_ORIGINS" in text and "SCORM 1.2" in text
+    warning_id = re.search(r'id="(cmi5-warning-\d+)"', section).group(1)
+    cmi5_links = re.findall(r'<a[^>]*href="[^"]*cmi5[^"]*"[^>]*>', section)
+    assert len(cmi5_links) == 1 + len(published)
+    assert all(f'aria-describedby="{warning_id}"' in link for link in cmi5_links), cmi5_links
+
+    settings.GESTE_CMI5_LMS_ORIGINS = ["https://moodle.univ.fr"]
+    html = designer.get(reverse("geste_packages")).content.decode()
+    assert "cmi5-warning-" not in html and "Bloc entier en cmi5" in html
+
+    menu = unescape(designer.get("/admin/").content.decode())
+    assert "Paquets SCORM / cmi5" in menu and "Plateformes de formation" not in menu
