@@ -324,7 +324,7 @@ def register_package_urls():
 
 @hooks.register("register_admin_menu_item")
 def packages_menu_item():
-    return DesignerMenuItem(_("Plateformes de formation"), reverse("geste_packages"), icon_name="download", order=170)
+    return DesignerMenuItem(_("Paquets SCORM / cmi5"), reverse("geste_packages"), icon_name="download", order=170)
 
 
 # --- LTI 1.3: platforms and deployments (capsules/interop/lti/admin_views.py) ------------------------

@@ -59,16 +59,26 @@ def _unit(capsule: Capsule, root: str) -> PackageUnit:
     parts = page.get_url_parts()
     url = f"{root}{parts[2] if parts else page.url_path}"
     relay = f"{root}{reverse('interop-scorm-relay', args=[capsule.pk])}"
-    description = (page.search_description or getattr(page, "intro", "") or capsule.title).strip()
+    description = _plain(page.search_description) or _text_of_html(getattr(page, "intro", "")) or capsule.title
     cmi5_url = f"{root}{reverse('interop-cmi5-launch', args=[capsule.pk])}"
     return PackageUnit(capsule.pk, f"{root}/{IRI_ROOT}/capsules/{capsule.pk}", capsule.title,
-                       _plain(description) or capsule.title, url, relay, cmi5_url)
+                       description, url, relay, cmi5_url)
 
 
-def _plain(text: str) -> str:
+def _plain(text) -> str:
+    """Plain text as typed (a TextField), on one line: kept as is, ``<`` and ``&`` included. The XML
+    serializer escapes it, once."""
+    return " ".join(str(text or "").split())[:1000]
+
+
+def _text_of_html(html) -> str:
+    """The text a rich-text field (stored HTML) reads as: tags stripped *and* entities decoded, so
+    « d&#x27;un » becomes « d'un » before the XML serializer escapes it (walk 29: escaped twice)."""
+    from html import unescape
+
     from django.utils.html import strip_tags
 
-    return " ".join(strip_tags(str(text)).split())[:1000]
+    return _plain(unescape(strip_tags(str(html or ""))))
 
 
 def _live(capsules) -> list[Capsule]:

@@ -57,7 +57,7 @@ def test_the_upload_page_heading_is_seen(live_server, browser, width):
 OUR_LABELS = ["Téléverser une vidéo", "Relecture des étapes", "Capsules (conception)",
               "Tests de positionnement",
               "Formations", "Sessions de formation", "Badges des blocs", "Badges délivrés",
-              "Plateformes de formation", "Certifications", "Blocs de compétences", "Vidéos sources",
+              "Paquets SCORM / cmi5", "Certifications", "Blocs de compétences", "Vidéos sources",
               "Apprenants par capsule", "Plateformes LTI", "Plateformes", "Déploiements", "Notes envoyées",
               "Émetteur des badges"]
 

@@ -1,4 +1,4 @@
-"""A designer finds "Plateformes de formation" in the admin menu and downloads a skills block as a
+"""A designer finds "Paquets SCORM / cmi5" in the admin menu and downloads a skills block as a
 SCORM 1.2 package, on a desktop and on a 360 px phone; the zip is complete."""
 
 from __future__ import annotations

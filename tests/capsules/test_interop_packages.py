@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
+from lxml import html as lxml_html
 
 from capsules.interop import cmi5, scorm
 from capsules.interop.course import EmptyPackage, capsule_course, skills_block_course
@@ -229,3 +231,73 @@ def test_lrs_state_on_the_designer_screen(block, settings):
     settings.GESTE_LRS_ENDPOINT = ""
     resp = designer.post(reverse("geste_lrs_push"), follow=True)
     assert "Aucun LRS n&#x27;est configuré" in resp.content.decode()
+
+
+TRICKY = "Les gestes d'un \"pro\" : joint & siphon, 1 < 2 > 0 — <b>pas une balise</b> &amp; fin"
+
+
+def test_titles_and_descriptions_survive_xml_and_json_unchanged():
+    """Walk 29: « d&amp;#x27;un » in cmi5.xml. Text with ' " & < > goes in as typed and an XML or JSON
+    parser reads back exactly what was typed: escaped once, by the serializer, never before it."""
+    from capsules.analytics import xapi
+    from capsules.sanitize import rich_text_from_plain
+
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(duration=20.0), title=f"Capsule {TRICKY}")
+    block = capsule.skills_block
+    block.title, block.description = f"Bloc {TRICKY}", TRICKY  # plain text fields
+    block.save()
+    page = pages.capsule_page(capsule)
+    page.intro = rich_text_from_plain(f"Présentation {TRICKY}")  # rich text: stored as HTML
+    page.save_revision().publish()
+    question = factories.InteractionFactory(capsule=capsule, time=5.0, prompt=f"Question {TRICKY} ?")
+
+    course = skills_block_course(block, BASE)
+    doc = etree.fromstring(cmi5.course_structure(course))
+    assert doc.findtext(f"{CMI5}course/{CMI5}title/{CMI5}langstring") == f"{block.code} — Bloc {TRICKY}"
+    assert doc.findtext(f"{CMI5}course/{CMI5}description/{CMI5}langstring") == TRICKY
+    assert doc.findtext(f"{CMI5}au/{CMI5}title/{CMI5}langstring") == f"Capsule {TRICKY}"
+    assert doc.findtext(f"{CMI5}au/{CMI5}description/{CMI5}langstring") == f"Présentation {TRICKY}"
+    single = etree.fromstring(cmi5.course_structure(capsule_course(capsule, BASE)))
+    assert single.findtext(f"{CMI5}course/{CMI5}description/{CMI5}langstring") == f"Présentation {TRICKY}"
+
+    manifest = etree.fromstring(scorm.manifest(course))
+    titles = [t.text for t in manifest.iter(f"{IMSCP}title")]
+    assert titles == [f"{block.code} — Bloc {TRICKY}", f"Capsule {TRICKY}"]
+    launcher = lxml_html.fromstring(next(iter(scorm.launcher_pages(course).values())))
+    assert launcher.findtext(".//title") == f"Capsule {TRICKY} — Geste"
+
+    scope = xapi.capsule_scopes([capsule], BASE)[capsule.pk]
+    activity = json.loads(json.dumps(scope.capsule.as_dict()))
+    assert activity["definition"]["name"] == {"fr": f"Capsule {TRICKY}"}
+    asked = json.loads(json.dumps(xapi.interaction_activity(scope, scope.interactions[question.pk])))
+    assert asked["definition"]["name"] == {"fr": f"Question {TRICKY} ?"}
+
+
+def test_cmi5_download_warns_when_no_lms_may_launch(block, settings):
+    """Walk 29: the cmi5 buttons were offered with no GESTE_CMI5_LMS_ORIGINS, the only hint at the
+    bottom of the page. The warning sits by the buttons, says what fails and what to set; the menu
+    entry says « Paquets SCORM / cmi5 », no longer « Plateformes de formation » (beside « Plateformes LTI »)."""
+    from html import unescape
+
+    block, published, draft = block
+    designer = Client()
+    designer.force_login(factories.designer())
+    settings.GESTE_CMI5_LMS_ORIGINS = []
+    html = unescape(designer.get(reverse("geste_packages")).content.decode())
+    section = html[html.index(f'id="bloc-{block.pk}"'):html.index("</section>", html.index(f'id="bloc-{block.pk}"'))]
+    button = section.index("Bloc entier en cmi5")
+    warning = section.index('id="cmi5-warning-')
+    assert 0 < warning - button < 600, "the warning follows the cmi5 button"
+    text = " ".join(re.sub(r"<[^>]+>", " ", section[warning:]).split())
+    assert "ne pourra pas lancer" in text and "GESTE_CMI5_LMS_ORIGINS" in text and "SCORM 1.2" in text
+    warning_id = re.search(r'id="(cmi5-warning-\d+)"', section).group(1)
+    cmi5_links = re.findall(r'<a[^>]*href="[^"]*cmi5[^"]*"[^>]*>', section)
+    assert len(cmi5_links) == 1 + len(published)
+    assert all(f'aria-describedby="{warning_id}"' in link for link in cmi5_links), cmi5_links
+
+    settings.GESTE_CMI5_LMS_ORIGINS = ["https://moodle.univ.fr"]
+    html = designer.get(reverse("geste_packages")).content.decode()
+    assert "cmi5-warning-" not in html and "Bloc entier en cmi5" in html
+
+    menu = unescape(designer.get("/admin/").content.decode())
+    assert "Paquets SCORM / cmi5" in menu and "Plateformes de formation" not in menu
