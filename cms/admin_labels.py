@@ -9,16 +9,24 @@
 - Booleans: Wagtail's active-filter pill showed « Actif : True » (a ``BooleanFilter`` has no adapter of its
   own: the value went through ``str``); it says « Oui » / « Non ». The tick/cross cell's screen-reader
   text (« True ») is in cms/templates/wagtailadmin/tables/boolean_cell.html.
+- Titles (first-user walk 29): Wagtail joins a screen's title and its subtitle with its own ``f"{title}:
+  {subtitle}"`` (the window's title and the screen reader's heading: « Modification: Marie Curie »); French
+  puts a non-breaking space before the colon (« Modification : Marie Curie »), for every screen of the admin
+  (``header_title`` below). The new-user form's subtitle only repeated its title (« Ajouter un utilisateur :
+  Utilisateur », breadcrumb « Ajout : Utilisateur »): it says « Ajouter un utilisateur » (« Add user »)
+  alone (``UserCreateView``, through ``GesteUsersConfig``).
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.active_filters import ActiveFilter, BaseFilterAdapter, register_filter_adapter_class
 from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.users.views import groups as wagtail_groups
+from wagtail.users.views import users as wagtail_users
 
 GROUP_LABELS = {
     "Moderators": _("Modérateurs"),
@@ -54,8 +62,31 @@ class GroupViewSet(wagtail_groups.GroupViewSet):
     index_view_class = GroupIndexView
 
 
+def header_title(view) -> str:
+    """Wagtail's ``get_header_title``, its colon spaced as the admin's language writes it."""
+    title, subtitle = view.get_page_title(), view.get_page_subtitle()
+    if not subtitle:
+        return title
+    return pgettext("an admin screen's title and subtitle", "%(title)s : %(subtitle)s") % {
+        "title": title, "subtitle": subtitle}
+
+
+class UserCreateView(wagtail_users.CreateView):
+    def get_header_title(self):
+        return self.get_page_title()
+
+    def get_breadcrumbs_items(self):
+        *above, last = super().get_breadcrumbs_items()
+        return [*above, {**last, "label": self.get_page_title()}]
+
+
+class UserViewSet(wagtail_users.UserViewSet):
+    add_view_class = UserCreateView
+
+
 def install() -> None:
     from django.contrib.auth.models import Group
 
     Group.__str__ = group_label
+    WagtailAdminTemplateMixin.get_header_title = header_title
     register_filter_adapter_class(django_filters.BooleanFilter, BooleanFilterAdapter)

@@ -112,7 +112,7 @@ def _locked(footage: Footage, version: int | None) -> Footage:
         raise Conflict(
             "stale",
             _("Quelqu'un d'autre a modifié cette relecture entre-temps. "
-              "La version actuelle est affichée ; refaites vos changements."),
+              "La version actuelle est affichée ; refaites vos changements."),
         )
     return locked
 
@@ -127,14 +127,14 @@ def _require_editable(footage: Footage, user=None) -> None:
     if user is not None and with_designer(footage, user):
         raise Conflict(
             "with_designer",
-            _("Vous avez renvoyé ces étapes au concepteur : c'est à lui de les reprendre. Vous recevrez un "
-              "e-mail quand il vous les renverra ; vous pourrez alors de nouveau les modifier, les valider "
+            _("Vous avez renvoyé ces étapes au concepteur : c'est à lui de les reprendre. Vous recevrez un "
+              "e-mail quand il vous les renverra ; vous pourrez alors de nouveau les modifier, les valider "
               "ou les renvoyer."),
         )
     if footage.status == Footage.Status.APPROVED:
         raise Conflict(
             "approved",
-            "Les étapes sont déjà approuvées : étapes, points de vigilance et commentaires sont verrouillés ; "
+            "Les étapes sont déjà approuvées : étapes, points de vigilance et commentaires sont verrouillés ; "
             "un concepteur doit rouvrir la relecture.",
         )
     if footage.status not in EDITABLE:
@@ -437,7 +437,7 @@ def steps(request, footage: Footage):
             if merge is None:
                 raise Conflict(
                     "undo_stale",
-                    _("La fusion ne peut plus être annulée : une autre modification a été enregistrée depuis. "
+                    _("La fusion ne peut plus être annulée : une autre modification a été enregistrée depuis. "
                       "Scindez l'étape (touche S) pour la reprendre."),
                 )
             items = [StepInput(**s) for s in merge["steps"]]
@@ -601,7 +601,7 @@ def reopen(request, footage: Footage):
         # published capsules on these steps the designer still confirms, knowing which capsules will show
         # the changes once approved (a walk reopened with one click, not knowing the pages depended on it).
         if live_capsule_titles(locked) and _body(request).get("confirm_live") is not True:
-            raise Conflict("live_capsules", _("Des capsules publiées utilisent ces étapes : confirmez la réouverture."))
+            raise Conflict("live_capsules", _("Des capsules publiées utilisent ces étapes : confirmez la réouverture."))
         locked.steps.update(approved=False)
         locked.status = Footage.Status.IN_REVIEW
         locked.resubmitted_at, locked.resubmit_note = None, ""

@@ -19,7 +19,7 @@ class NotApproved(Exception):
 
 def truth_for(footage: Footage) -> Truth:
     if footage.status != Footage.Status.APPROVED:
-        raise NotApproved("Les étapes de cette vidéo ne sont pas approuvées : "
+        raise NotApproved("Les étapes de cette vidéo ne sont pas approuvées : "
                           "la vérité terrain ne s'exporte qu'après l'approbation de l'expert.")
     steps = list(footage.steps.filter(approved=True).order_by("start"))
     if not steps:

@@ -79,7 +79,7 @@ class ValidationSettings:
 
 def _number(value, label: str, index: int | None, errors: list[FieldError]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        errors.append(FieldError(_("%(field)s : un nombre de secondes est attendu.") % {"field": label}, index, label))
+        errors.append(FieldError(_("%(field)s : un nombre de secondes est attendu.") % {"field": label}, index, label))
         return None
     return round(float(value), 3)
 
@@ -135,11 +135,11 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         n = i + 1
         if start < -EPSILON:
             errors.append(
-                FieldError(_("Étape %(n)s : le début est avant le début de la vidéo.") % {"n": n}, i, "start"))
+                FieldError(_("Étape %(n)s : le début est avant le début de la vidéo.") % {"n": n}, i, "start"))
         if end > settings.duration + EPSILON:
             errors.append(
                 FieldError(
-                    _("Étape %(n)s : la fin (%(end)s) dépasse la durée de la vidéo (%(duration)s).")
+                    _("Étape %(n)s : la fin (%(end)s) dépasse la durée de la vidéo (%(duration)s).")
                     % {"n": n, "end": _at(end), "duration": _at(settings.duration)},
                     i,
                     "end",
@@ -148,7 +148,7 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         if end - start < settings.min_step - EPSILON:
             errors.append(
                 FieldError(
-                    _("Étape %(n)s : trop courte (%(length)s, %(min)s au moins).")
+                    _("Étape %(n)s : trop courte (%(length)s, %(min)s au moins).")
                     % {"n": n, "length": _fmt(max(0.0, end - start)), "min": _fmt(settings.min_step)},
                     i,
                     "end",
@@ -161,13 +161,13 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         prev, cur = parsed[i - 1], parsed[i]
         if cur.start < prev.start - EPSILON:
             errors.append(
-                FieldError(_("Étape %(n)s : les étapes doivent être dans l'ordre chronologique.") % {"n": i + 1},
+                FieldError(_("Étape %(n)s : les étapes doivent être dans l'ordre chronologique.") % {"n": i + 1},
                            i, "start")
             )
         elif cur.start < prev.end - EPSILON:
             errors.append(
                 FieldError(
-                    _("Étape %(n)s : elle chevauche l'étape %(previous)s (%(start)s < %(end)s).")
+                    _("Étape %(n)s : elle chevauche l'étape %(previous)s (%(start)s < %(end)s).")
                     % {"n": i + 1, "previous": i, "start": _at(cur.start), "end": _at(prev.end)},
                     i,
                     "start",
@@ -219,7 +219,7 @@ def validate_version(value) -> int:
 def validate_titles_for_approval(titles: list[str]) -> None:
     """An approved step always has a name: learners see it in the chapter list and the search.
     Refused as the screen's confirmation says it (« Valider les étapes »), each step located."""
-    errors = [FieldError(_("Étape %(n)s : donnez-lui un titre avant de valider.") % {"n": i + 1}, i, "title")
+    errors = [FieldError(_("Étape %(n)s : donnez-lui un titre avant de valider.") % {"n": i + 1}, i, "title")
               for i, title in enumerate(titles) if not (title or "").strip()]
     if errors:
-        raise ReviewValidationError(errors, detail=_("Validation refusée : chaque étape doit avoir un titre."))
+        raise ReviewValidationError(errors, detail=_("Validation refusée : chaque étape doit avoir un titre."))

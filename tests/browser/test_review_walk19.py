@@ -170,8 +170,8 @@ def test_the_server_refuses_to_approve_a_step_without_a_title_in_french(client, 
     res = client.post(reverse("review_api:approve", args=[footage.pk]),
                       json.dumps({"version": footage.review_version}), content_type="application/json")
     assert res.status_code == 400
-    assert res.json() == {"detail": "Validation refusée : chaque étape doit avoir un titre.", "errors": [
-        {"message": "Étape 2 : donnez-lui un titre avant de valider.", "index": 1, "field": "title"}]}
+    assert res.json() == {"detail": "Validation refusée\xa0: chaque étape doit avoir un titre.", "errors": [
+        {"message": "Étape 2\xa0: donnez-lui un titre avant de valider.", "index": 1, "field": "title"}]}
     footage.refresh_from_db()
     assert footage.status != "approved"
 

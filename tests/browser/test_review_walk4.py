@@ -128,5 +128,5 @@ def test_a_key_point_reads_its_time_then_its_kind(live_server, browser, footage_
     gap = item.evaluate("""li => li.querySelector('strong').getBoundingClientRect().left
                                - li.querySelector('.geste-steps__time').getBoundingClientRect().right""")
     ctx.close()
-    assert text.startswith("0:06,0 Qualité : Joint propre"), text
+    assert text.startswith("0:06,0 Qualité\xa0: Joint propre"), text
     assert gap >= 2, gap  # seen apart on the screen too

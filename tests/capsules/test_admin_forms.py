@@ -141,7 +141,7 @@ def test_approval_refuses_an_untitled_step(client):
     res = client.post(reverse("review_api:approve", args=[footage.pk]), content_type="application/json",
                       data=json.dumps({"version": footage.review_version}))
     assert res.status_code == 400
-    assert "Étape 2 : donnez-lui un titre avant de valider." in json.dumps(res.json(), ensure_ascii=False)
+    assert "Étape 2\xa0: donnez-lui un titre avant de valider." in json.dumps(res.json(), ensure_ascii=False)
     footage.refresh_from_db()
     assert footage.status == Footage.Status.IN_REVIEW
 

@@ -145,8 +145,9 @@ def test_block_page_says_what_each_action_changes_and_links_questions_with_one_l
                                                  .decode())).split())
     assert ("First try: 0% — this is the score the block's badge counts. It is final: neither retaking the "
             "capsule nor practising changes it.") in english_text
-    assert ("Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée ; pour le badge, "
-            "le premier essai reste le même, mais une question obligatoire enfin réussie compte.") in text
+    # First-user walk 29: each rule once on the card, beside its score; the action says what it is.
+    assert "Meilleure tentative complète : 0 % — il faut 50 % pour maîtriser la capsule." in text
+    assert "Refaire la capsule : une nouvelle tentative complète." in text and "premier essai reste" not in text
     # Its questions come back at practice tomorrow (walk 24: the link opened an empty practice page); once due,
     # the link says what it changes.
     assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in text
@@ -293,5 +294,5 @@ def test_block_page_says_nothing_of_the_badge_s_rules_once_the_badge_is_earned(b
     assert "compte pour le badge du bloc" in card()  # not earned: the rule is said
     issuance.award_by_hand(learner, block["achievement"], factories.designer(), "Validé en atelier")
     text = card()
-    assert "Refaire la capsule" in text and "rend la capsule maîtrisée" in text, text
+    assert "Refaire la capsule" in text and "il faut 50 % pour maîtriser la capsule" in text, text
     assert "badge" not in text, text

@@ -709,6 +709,43 @@ def test_consolidate_card_says_the_complete_attempt_and_the_retries_in_one_sente
     assert all("100" not in card for card in cards.values())
 
 
+@pytest.mark.parametrize(("lang", "minimum", "first_try"), [("fr", "50 %", "premier essai"),
+                                                             ("en", "50%", "first try")])
+def test_block_page_says_each_score_rule_once(block_world, lang, minimum, first_try):
+    """First-user walk 29 (360 px phone): a capsule « à consolider » said what makes it mastered twice (its
+    best attempt « … seule une nouvelle tentative complète à 50 % ou plus rend la capsule maîtrisée » and
+    « Refaire la capsule : une tentative complète à 50 % ou plus rend la capsule maîtrisée »), and the first
+    try's rule twice (« c'est ce score qui compte pour le badge du bloc. Il est définitif… » and « pour le badge,
+    le premier essai reste le même… »). Each is said once, beside the score it explains; the action line says
+    what it does. A block partly done: one capsule retried, one answered once, one not started."""
+    block, caps, q = block_world
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c",
+                               min_first_try_score=50)
+    learner = factories.learner()
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    for n, key in enumerate(("a1", "a2")):  # wrong at the first answer, right on « Réessayer »
+        _answered(learner, q[key], False, t0 + timedelta(seconds=10 * n))
+        _answered(learner, q[key], True, t0 + timedelta(seconds=10 * n + 5))
+    _answered(learner, q["b"], False, t0)  # answered once, wrong
+    for capsule in caps[:2]:
+        _completed(learner, capsule, t0 + timedelta(minutes=1))
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.force_login(learner)
+    body = client.get(block.page.url).content.decode()
+    cards = [" ".join(unescape(re.sub(r"<[^>]+>", " ", card)).split())
+             for card in body.split('class="path-consolidate"')[1].split("</ul></li>")[:-1]]
+    assert len(cards) == 2
+    for card in cards:
+        assert card.count(minimum) == 1, card  # the minimum that makes the capsule mastered
+        assert card.lower().count(first_try) == 1, card  # « Premier essai : 0 % — … badge … définitif »
+        assert {"fr": "Refaire la capsule", "en": "Redo the capsule"}[lang] in card, card
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    mastered = {"fr": "rend la capsule maîtrisée", "en": "makes the capsule mastered"}[lang]
+    assert page.count(mastered) == 1, page  # the retried capsule's; the other says « il faut 50 % … »
+    final = {"fr": "Il est définitif", "en": "It is final"}[lang]
+    assert page.count(final) == 2, page  # once per capsule, under its first try
+
+
 def _answered(learner, interaction, correct: bool, when):
     Attempt.objects.create(user=learner, interaction=interaction, response={}, correct=correct,
                            score=1 if correct else 0, answered_at=when)

@@ -465,9 +465,9 @@ def test_reopening_under_published_capsules_needs_their_confirmation(client, rev
 
 
 @pytest.mark.parametrize(("chosen", "expected"), [
-    ("", ["Étape 1 : trop courte (0,4 s, 1,0 s au moins).",
-          "Étape 2 : la fin (0:50,0) dépasse la durée de la vidéo (0:40,0).",
-          "Étape 2 : elle chevauche l'étape 1 (0:00,2 < 0:00,4)."]),
+    ("", ["Étape 1\xa0: trop courte (0,4 s, 1,0 s au moins).",
+          "Étape 2\xa0: la fin (0:50,0) dépasse la durée de la vidéo (0:40,0).",
+          "Étape 2\xa0: elle chevauche l'étape 1 (0:00,2 < 0:00,4)."]),
     ("en", ["Step 1: too short (0.4 s, 1.0 s at least).",
             "Step 2: the end (0:50.0) is past the video's duration (0:40.0).",
             "Step 2: it overlaps step 1 (0:00.2 < 0:00.4)."]),

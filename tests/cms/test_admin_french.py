@@ -86,16 +86,67 @@ def test_wagtails_status_labels_say_statut_in_french():
 
 def test_the_new_user_form_reads_french_punctuation(client):
     """Walk 28b: Wagtail's French titled the user form « Ajouter l'utilisateur: Utilisateur » (no space before
-    the colon) and its breadcrumb « Nouvel(le) : Utilisateur ». The colon glued to the title is Wagtail's
-    own f-string (not translatable): left."""
+    the colon) and its breadcrumb « Nouvel(le) : Utilisateur ». First-user walk 29: the title still read
+    « Ajouter un utilisateur: Utilisateur » (Wagtail's own f"{title}: {subtitle}"): the form says
+    « Ajouter un utilisateur », in the window's title, the screen reader's heading and the breadcrumb alike."""
     client.force_login(_superuser())
     response = client.get(reverse("wagtailusers_users:add"), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     body = response.content.decode()
     page = text(body)
-    assert "Ajouter un utilisateur" in page, page[:600]
     assert "Ajouter l'utilisateur" not in page and "Nouvel(le)" not in page
-    assert "Ajout : Utilisateur" in page
+    assert _title(body) == "Ajouter un utilisateur - Wagtail"
+    assert _heading(body) == "Ajouter un utilisateur"
+    assert _breadcrumb(body) == "Ajouter un utilisateur"
+
+
+def test_the_new_user_form_reads_add_user_in_english(client):
+    client.force_login(english(_superuser()))
+    body = client.get(reverse("wagtailusers_users:add")).content.decode()
+    assert _title(body) == "Add user - Wagtail"
+    assert _heading(body) == "Add user"
+    assert _breadcrumb(body) == "Add user"
+
+
+@pytest.mark.parametrize(("lang", "titles"), [
+    ("fr", ("Modification\xa0: Marie Curie", "Historique\xa0: Marie Curie", "Supprimer l'utilisateur\xa0: marie")),
+    ("en", ("Editing: Marie Curie", "History: Marie Curie", "Delete user: marie")),
+])
+def test_the_user_screens_put_a_french_space_before_the_colon_of_their_title(client, lang, titles):
+    """Wagtail joins a screen's title and subtitle with ": " (« Modification: Marie Curie »); French puts a
+    non-breaking space before the colon. Every screen of Wagtail's admin goes through that one join."""
+    admin = _superuser()
+    client.force_login(english(admin) if lang == "en" else admin)
+    from django.contrib.auth import get_user_model
+
+    marie = get_user_model().objects.create_user("marie", "marie@example.org", "x", first_name="Marie",
+                                                 last_name="Curie")
+    for name, title in zip(("edit", "history", "delete"), titles, strict=True):
+        body = client.get(reverse(f"wagtailusers_users:{name}", args=[marie.pk]), HTTP_ACCEPT_LANGUAGE="fr").content
+        assert _title(body.decode()) == f"{title} - Wagtail", name
+
+
+def _title(body: str) -> str:
+    return html.unescape(re.search(r"<title>(.*?)</title>", body, re.S).group(1).strip())
+
+
+def _heading(body: str) -> str:
+    return text(re.search(r"<h1\b.*?</h1>", body, re.S).group(0)).strip()
+
+
+def _breadcrumb(body: str) -> str:
+    """The last item of the breadcrumb (the page's visible header)."""
+    crumbs = re.search(r"<ol\b.*?</ol>", body, re.S).group(0)
+    return text(crumbs.split("<li")[-1].partition(">")[2]).strip()
+
+
+def english(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
 
 
 def _superuser():

@@ -45,7 +45,7 @@ def test_designer_sees_footage_in_review_or_processing(client):
     running = factories.FootageFactory(title="En cours de traitement", status=Footage.Status.PROCESSING)
     factories.FootageFactory(title="Approuvée", status=Footage.Status.APPROVED)
     html = panel(client, factories.designer(username="camille-tableau"))
-    assert f'href="{reverse("geste_review", args=[review.pk])}"' in html and "expert : Jean Plombier" in html
+    assert f'href="{reverse("geste_review", args=[review.pk])}"' in html and "expert&nbsp;: Jean Plombier" in html
     assert f'href="{reverse("geste_footage_detail", args=[running.pk])}"' in html and "En traitement" in html
     assert "Approuvée</a>" not in html
     assert "Vidéos qui attendent votre relecture" not in html  # none assigned to the designer

@@ -75,7 +75,7 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
     url = block["block"].page.url
     resp = c.get(url)
     english = text(resp)
-    assert ">Redo the capsule</a>: a complete" in resp.content.decode()
+    assert ">Redo the capsule</a>: a new complete attempt." in resp.content.decode()
     # Nothing due right after finishing (walk 24): the practice link gives way to when its questions come back.
     assert "Practice: nothing to review today; its questions come back on" in english
     assert "next questions on" not in english  # the same day, said once under the capsule (walk 25)

@@ -43,8 +43,8 @@
   const round3 = (s) => Math.round(s * 1000) / 1000;
   // A step's time button as a screen reader says it: « 0:02,0 – 0:05,0 : étape 1 « Titre » ».
   const stepTimeLabel = (s, i) => (s.title
-    ? gettext("%(from)s – %(to)s : étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: s.title })
-    : gettext("%(from)s – %(to)s : étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
+    ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: s.title })
+    : gettext("%(from)s – %(to)s\u00a0: étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
   const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
@@ -201,7 +201,7 @@
     } catch (e) {
       dropVersioned();
       sentSeq = editSeq;
-      message(gettext("Connexion perdue : la modification n'est pas enregistrée. Réessayez."));
+      message(gettext("Connexion perdue\u00a0: la modification n'est pas enregistrée. Réessayez."));
       accept(state);
       $("saved").textContent = "";
       return false;
@@ -348,7 +348,7 @@
     if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     if (onHandle) track.querySelector(`.geste-timeline__handle[data-prev="${onHandle[0]}"][data-next="${onHandle[1]}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
-      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: gettext("%(kind)s : %(text)s", { kind: k.kind_label, text: k.text }) });
+      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: gettext("%(kind)s\u00a0: %(text)s", { kind: k.kind_label, text: k.text }) });
       m.style.left = pct(k.time);
       return m;
     }));
@@ -580,7 +580,7 @@
           ? el("button", { type: "button", class: "button button-small button-secondary geste-steps__undo",
             text: gettext("Annuler la fusion"), onclick: undoLastMerge }) : null,
         comments.length ? el("ul", { class: "geste-steps__comments" },
-          ...comments.map((c) => el("li", { text: gettext("%(author)s : %(text)s", { author: c.author, text: c.text }) }))) : null);
+          ...comments.map((c) => el("li", { text: gettext("%(author)s\u00a0: %(text)s", { author: c.author, text: c.text }) }))) : null);
     }));
     boxes.forEach(grow);
     if (keep && keep.i >= 0 && list.children.length) {
@@ -618,11 +618,11 @@
     const params = { title: step.title, n: j + 1, now };
     const said = step.title
       ? (j < 0 ? gettext("Le titre « %(title)s » n'est pas enregistré.", params) : now
-        ? gettext("Le titre « %(title)s » n'est pas enregistré : l'étape %(n)s reprend son titre « %(now)s ».", params)
-        : gettext("Le titre « %(title)s » n'est pas enregistré : l'étape %(n)s reste sans titre.", params))
+        ? gettext("Le titre « %(title)s » n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre « %(now)s ».", params)
+        : gettext("Le titre « %(title)s » n'est pas enregistré\u00a0: l'étape %(n)s reste sans titre.", params))
       : (j < 0 ? gettext("Le titre effacé n'est pas enregistré.") : now
-        ? gettext("Le titre effacé n'est pas enregistré : l'étape %(n)s reprend son titre « %(now)s ».", params)
-        : gettext("Le titre effacé n'est pas enregistré : l'étape %(n)s reste sans titre.", params));
+        ? gettext("Le titre effacé n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre « %(now)s ».", params)
+        : gettext("Le titre effacé n'est pas enregistré\u00a0: l'étape %(n)s reste sans titre.", params));
     message(`${said} ${box.hidden ? gettext("Réessayez.") : box.textContent}`);
   }
 
@@ -645,7 +645,7 @@
     kps.replaceChildren(...(state.key_points.length ? state.key_points.map((k) => el("li", { class: `is-${k.kind}`, "data-key-point": k.id },
       el("button", { type: "button", class: "geste-steps__time", text: fmt(k.time), onclick: () => seek(k.time) }),
       document.createTextNode(" "),  // "0:06,0 Qualité", not "0:06,0Qualité"
-      el("strong", { text: `${gettext("%(kind)s :", { kind: k.kind_label })} ` }), document.createTextNode(`${k.text} `),
+      el("strong", { text: `${gettext("%(kind)s\u00a0:", { kind: k.kind_label })} ` }), document.createTextNode(`${k.text} `),
       // Only where it can be used: approved (or read-only) key points show no « Supprimer ».
       allowed() ? el("button", { type: "button", class: "button button-small button-secondary geste-kp-delete", text: gettext("Supprimer"),
         "aria-label": gettext("Supprimer le point de vigilance « %(text)s »", { text: k.text }),
@@ -660,7 +660,7 @@
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
-      return el("li", {}, el("strong", { text: `${step ? gettext("%(author)s (%(step)s) :", { author: c.author, step: step.title || gettext("étape") }) : gettext("%(author)s :", { author: c.author })} ` }),
+      return el("li", {}, el("strong", { text: `${step ? gettext("%(author)s (%(step)s)\u00a0:", { author: c.author, step: step.title || gettext("étape") }) : gettext("%(author)s\u00a0:", { author: c.author })} ` }),
         document.createTextNode(c.text));
     }) : [el("li", { text: gettext("Aucun.") })]));
   }
@@ -679,7 +679,7 @@
     const perms = state.permissions;
     const returned = $("returned");
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
-    returned.textContent = gettext("Renvoyée avec le commentaire : %(comment)s", { comment: state.footage.review_comment })
+    returned.textContent = gettext("Renvoyée avec le commentaire\u00a0: %(comment)s", { comment: state.footage.review_comment })
       + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis « Renvoyer à l'expert ».")}` : "");
     // Sent back to the expert by a designer (walk 28b): when, and the designer's note.
     const back = state.footage.resubmitted;
@@ -692,7 +692,7 @@
         { dateStyle: "long", timeStyle: "short" }) });
       banner.append(...parts(perms.can_approve ? gettext("Le concepteur vous a renvoyé les étapes le %(when)s.")
         : gettext("Renvoyées à l'expert le %(when)s."), { when }));
-      if (back.note) banner.append("\n", gettext("Sa note : %(note)s", { note: back.note }));
+      if (back.note) banner.append("\n", gettext("Sa note\u00a0: %(note)s", { note: back.note }));
     }
     // Sent back (walk 28): the designer's turn. The expert's decision and editing buttons stay in view,
     // disabled, described by the note that says who acts now and what comes next.
@@ -771,7 +771,7 @@
     if (!canEdit()) return;
     const min = state.min_step;
     if (steps.some((s) => s.start <= playhead && playhead < s.end)) {
-      message(gettext("La tête de lecture est dans une étape : placez-la hors des étapes (ou scindez l'étape avec S)."));
+      message(gettext("La tête de lecture est dans une étape\u00a0: placez-la hors des étapes (ou scindez l'étape avec S)."));
       return;
     }
     const next = steps.findIndex((s) => s.start > playhead);
@@ -804,7 +804,7 @@
       if (typing) quietLetters();
       const box = $("message");
       if (typed && typed !== `Étape ${i + 1}` && !box.hidden) {
-        message(`${box.textContent} ${gettext("L'étape n'est pas ajoutée : le titre tapé (« %(typed)s ») n'est pas gardé.", { typed })}`,
+        message(`${box.textContent} ${gettext("L'étape n'est pas ajoutée\u00a0: le titre tapé (« %(typed)s ») n'est pas gardé.", { typed })}`,
           box.dataset.kind);
       }
       if (typing || focusLost()) focusFirst(box.dataset.kind === "conflict" ? box : null,
@@ -859,7 +859,7 @@
     selected = at;
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
-    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, gettext("Fusion annulée : les deux étapes sont revenues.")).then((ok) => {
+    send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, gettext("Fusion annulée\u00a0: les deux étapes sont revenues.")).then((ok) => {
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       if (!ok && !focusLost()) return;  // refused (a change saved elsewhere since): the message has the focus
       const item = $("steps").children[ok ? at + 1 : at];
@@ -952,19 +952,19 @@
       (d) => {
         const blocking = d.querySelector('[data-role="approve-untitled"]');
         blocking.textContent = !untitled.length ? ""
-          : untitled.length === 1 ? gettext("L'étape %(n)s n'a pas de titre : donnez-lui un titre avant de valider.", { n: untitled[0] })
-            : gettext("Les étapes %(list)s n'ont pas de titre : donnez-leur un titre avant de valider.", { list: numbers(untitled) });
+          : untitled.length === 1 ? gettext("L'étape %(n)s n'a pas de titre\u00a0: donnez-lui un titre avant de valider.", { n: untitled[0] })
+            : gettext("Les étapes %(list)s n'ont pas de titre\u00a0: donnez-leur un titre avant de valider.", { list: numbers(untitled) });
         blocking.hidden = !untitled.length;
         d.querySelector('[data-role="confirm-approve"]').disabled = untitled.length > 0;
         const unsure = d.querySelector('[data-role="approve-doubtful"]');
         unsure.textContent = !doubts.length ? ""
-          : doubts.length === 1 ? gettext("L'étape %(n)s est marquée « À vérifier » : l'avez-vous regardée ?", { n: doubts[0] })
-            : gettext("Les étapes %(list)s sont marquées « À vérifier » : les avez-vous regardées ?", { list: numbers(doubts) });
+          : doubts.length === 1 ? gettext("L'étape %(n)s est marquée « À vérifier »\u00a0: l'avez-vous regardée\u00a0?", { n: doubts[0] })
+            : gettext("Les étapes %(list)s sont marquées « À vérifier »\u00a0: les avez-vous regardées\u00a0?", { list: numbers(doubts) });
         unsure.hidden = !doubts.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
-        note.textContent = n ? ngettext("%(n)s étape garde un titre par défaut (%(titles)s) : les apprenants le liront tel quel. Annulez pour le renommer, ou confirmez pour valider quand même.",
-          "%(n)s étapes gardent un titre par défaut (%(titles)s) : les apprenants les liront tels quels. Annulez pour les renommer, ou confirmez pour valider quand même.",
+        note.textContent = n ? ngettext("%(n)s étape garde un titre par défaut (%(titles)s)\u00a0: les apprenants le liront tel quel. Annulez pour le renommer, ou confirmez pour valider quand même.",
+          "%(n)s étapes gardent un titre par défaut (%(titles)s)\u00a0: les apprenants les liront tels quels. Annulez pour les renommer, ou confirmez pour valider quand même.",
           n, { titles: defaults.join(", ") }) : "";
         note.hidden = !n;
         // What the dialog is described by: the warnings it shows, first, then what approving certifies.
@@ -1069,7 +1069,7 @@
     else if (v.mp4) video.src = v.mp4;
     if (v.poster) video.poster = v.poster;
     if (v.renditions_ready === false) {
-      message(gettext("Les rendus vidéo sont encore en préparation : vous relisez sur la vidéo d'origine, les étapes sont prêtes."), "info");
+      message(gettext("Les rendus vidéo sont encore en préparation\u00a0: vous relisez sur la vidéo d'origine, les étapes sont prêtes."), "info");
     }
     for (const [lang, url] of Object.entries(v.captions || {})) {
       video.append(el("track", { kind: "captions", srclang: lang, src: url, label: { fr: gettext("Français"), en: gettext("Anglais") }[lang] || lang,
