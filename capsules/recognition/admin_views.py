@@ -5,7 +5,7 @@ request (``capsules.award_badge``).
 Whom a badge may go to, and whose badges one sees and revokes, is scoped on the server
 (``badge_recipients``): only learners (the Learners group, or anyone enrolled in a training session)
 ever receive a badge; a trainer reaches only the learners enrolled in a session they train, while
-designers and superusers reach every learner."""
+designers and superusers reach every learner. A revocation asks for a reason and a confirmation."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -130,13 +130,36 @@ def credentials_index(request):
         "form": form, "items": items, "keys": IssuerKey.objects.all()})
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+                             error_messages={"required": _("Indiquez le motif de la révocation : il est "
+                                                           "obligatoire.")})
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason
+
+
 @_awarders_only
 def credential_revoke(request, pk: int):
-    credential = get_object_or_404(visible_credentials(request.user), pk=pk)  # another trainer's learner: 404
-    if request.method == "POST":
-        issuance.revoke(credential, request.user, request.POST.get("reason", "").strip()[:1000])
+    """A confirmation page with a required reason; the badge is revoked only when it is posted back
+    with ``confirm=1`` and a reason. Another trainer's learner's badge answers 404."""
+    credential = get_object_or_404(visible_credentials(request.user), pk=pk)
+    if credential.revoked_at is not None:
+        messages.info(request, _("Ce badge est déjà révoqué."))
+        return redirect("geste_badges")
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+    form = RevokeForm(request.POST if confirmed else None,
+                      initial={"reason": request.POST.get("reason", "")} if request.method == "POST" else None)
+    if confirmed and form.is_valid():
+        issuance.revoke(credential, request.user, form.cleaned_data["reason"])
         messages.success(request, _("Badge révoqué : la liste de statuts publiée est à jour."))
-    return redirect("geste_badges")
+        return redirect("geste_badges")
+    return TemplateResponse(request, "recognition/admin/revoke_confirm.html", {
+        "credential": credential, "learner": learner_label(credential.user), "form": form,
+        "action": reverse("geste_badge_revoke", args=[credential.pk])}, status=400 if confirmed else 200)
 
 
 def rotate_key(request):

@@ -376,7 +376,7 @@ def test_admin_award_by_hand_and_revoke(block):
     assert credential.document["evidence"][-1]["narrative"] == "Serrage au couple observé en atelier."
     assert str(credential.uuid) in client.get(reverse("geste_badges")).content.decode()
 
-    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon"})
+    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon", "confirm": "1"})
     credential.refresh_from_db()
     assert credential.revoked_at and verify_credential(credential.document).revoked is True
 
@@ -454,6 +454,34 @@ def test_trainer_awards_sees_and_revokes_only_their_sessions_learners(block):
                                                       "narrative": "Tentative."})
     assert resp.status_code == 200 and not BadgeCredential.objects.filter(user=designer).exists()
     assert str(theirs_badge.uuid) in login(designer).get(reverse("geste_badges")).content.decode()
+
+
+def test_revoking_a_badge_asks_a_reason_and_a_confirmation(block):
+    trainer = factories.UserFactory(groups=["Trainers"])
+    learner = factories.learner(first_name="Léa", last_name="Apprenante")
+    _session(block, trainer, learner)
+    credential = issuance.award_by_hand(learner, block["achievement"], trainer, "Observé.")
+    client = login(trainer)
+    url = reverse("geste_badge_revoke", args=[credential.pk])
+    assert f'href="{url}"' in client.get(reverse("geste_badges")).content.decode()
+
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Révoquer le badge de Léa Apprenante ?" in text and "Cette révocation est publiée et définitive" in text
+    assert 'name="confirm" value="1"' in text and "required" in text
+    # the old one-click form (no confirm) only brings the confirmation page
+    assert client.post(url, {"reason": "Doublon"}).status_code == 200
+    for empty in ("", "   "):
+        resp = client.post(url, {"reason": empty, "confirm": "1"})
+        assert resp.status_code == 400 and "Indiquez le motif de la révocation" in resp.content.decode()
+    credential.refresh_from_db()
+    assert credential.revoked_at is None
+
+    resp = client.post(url, {"reason": " Doublon ", "confirm": "1"}, follow=True)
+    assert "Badge révoqué" in resp.content.decode()
+    credential.refresh_from_db()
+    assert credential.revoked_at and credential.revocation_reason == "Doublon" and credential.revoked_by == trainer
 
 
 def test_demo_learner_earns_badge_through_learner_api(block, django_capture_on_commit_callbacks):
