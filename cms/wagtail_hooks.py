@@ -758,3 +758,15 @@ def expert_check_panel(request, panels):
     from cms import expert_check
 
     expert_check.replace_wagtail_panel(request, panels)
+
+
+@hooks.register("construct_help_menu")
+def wagtail_guides_for_page_editors_only(request, items):
+    """Wagtail's editor guide and « what's new » are about editing pages: a user who cannot open the page
+    explorer (a trainer) does not get them in the help menu (walk 29); the keyboard shortcuts stay."""
+    from wagtail.admin.auth import user_has_any_page_permission
+
+    if user_has_any_page_permission(request.user):
+        return
+    items[:] = [item for item in items
+                if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]

@@ -220,5 +220,9 @@ def test_the_designer_is_told_who_may_approve_the_steps(live_server, browser, fo
     expect(page.locator(".geste-timeline__step")).to_have_count(3)
     expect(page.get_by_role("button", name="Valider les étapes")).to_be_enabled()
     expect(page.locator('[data-role="approve-note"]')).to_be_hidden()
+    # walk 29: the designated expert is not told, even to a screen reader, that only he may decide
+    for name in ("Valider les étapes", "Renvoyer avec un commentaire"):
+        assert page.get_by_role("button", name=name).get_attribute("aria-describedby") is None, name
+    assert "Seul l'expert désigné" not in page.content()
     assert not errors, errors
     ctx.close()

@@ -27,7 +27,14 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     for name in ("Scinder", "Fusionner", "Point de vigilance", "Commenter l'étape"):
         expect(page.get_by_role("button", name=name)).to_be_disabled()
     expect(page.get_by_role("button", name="Nouvelle étape")).to_be_enabled()
-    expect(page.get_by_role("button", name="Valider les étapes")).to_be_disabled()  # the server refuses 0 steps
+    approve = page.get_by_role("button", name="Valider les étapes")
+    expect(approve).to_be_disabled()  # the server refuses 0 steps
+    # walk 29: greyed for that reason, and described by it, not by who may decide (he is the expert)
+    expect(approve).to_have_attribute("aria-describedby", "approve-note")
+    note = page.locator("#approve-note")
+    expect(note).to_have_text("Aucune étape à valider : ajoutez-en une avec « Nouvelle étape ».")
+    expect(note).to_be_visible()
+    assert page.get_by_role("button", name="Renvoyer avec un commentaire").get_attribute("aria-describedby") is None
 
     page.mouse.click(*_x_for(page, 4.0))
     page.get_by_role("button", name="Nouvelle étape").click()
@@ -35,6 +42,8 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     expect(page.locator(".geste-timeline__step")).to_have_count(1)
     expect(page.get_by_role("button", name="Commenter l'étape")).to_be_enabled()
     expect(page.get_by_role("button", name="Valider les étapes")).to_be_enabled()
+    expect(page.locator("#approve-note")).to_be_hidden()
+    assert approve.get_attribute("aria-describedby") is None
     (step,) = Footage.objects.get(pk=footage.pk).steps.all()
     assert step.start == pytest.approx(4.0, abs=0.5) and step.end == pytest.approx(step.start + 5, abs=0.01)
 

@@ -366,6 +366,7 @@ def test_pdf_fetcher_reads_only_local_media_and_static(storage_root, live_server
 def test_admin_award_by_hand_and_revoke(block):
     trainer = factories.UserFactory(groups=["Trainers"])
     learner = factories.learner()
+    _session(block, trainer, learner)
     client = login(trainer)
     resp = client.post(reverse("geste_badges"), {"learner": learner.pk, "achievement": block["achievement"].pk,
                                                  "narrative": "Serrage au couple observé en atelier."})
@@ -375,7 +376,7 @@ def test_admin_award_by_hand_and_revoke(block):
     assert credential.document["evidence"][-1]["narrative"] == "Serrage au couple observé en atelier."
     assert str(credential.uuid) in client.get(reverse("geste_badges")).content.decode()
 
-    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon"})
+    client.post(reverse("geste_badge_revoke", args=[credential.pk]), {"reason": "Doublon", "confirm": "1"})
     credential.refresh_from_db()
     assert credential.revoked_at and verify_credential(credential.document).revoked is True
 
@@ -395,6 +396,92 @@ def test_admin_award_by_hand_and_revoke(block):
     assert listing.status_code == 200 and "Maintenir les équipements sanitaires" in listing.content.decode()
     edit = designer.get(reverse("achievement:edit", args=[block["achievement"].pk]))
     assert edit.status_code == 200 and "score minimum au premier essai" in edit.content.decode().lower()
+
+
+def _session(block, trainer, *learners, name="Session"):
+    cohort = Cohort.objects.create(name=name, skills_block=block["block"], start_date=timezone.localdate(),
+                                   end_date=timezone.localdate() + timedelta(days=30))
+    cohort.trainers.add(trainer)
+    cohort.learners.add(*learners)
+    return cohort
+
+
+def _learner_options(client) -> list[str]:
+    html = client.get(reverse("geste_badges")).content.decode()
+    select = re.search(r'<select name="learner".*?</select>', html, re.S).group(0)
+    return [re.sub(r"\s+", " ", o).strip() for o in re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', select)]
+
+
+def test_trainer_awards_sees_and_revokes_only_their_sessions_learners(block):
+    """A trainer reaches only the learners enrolled in a session they train, by full name; never a designer,
+    expert or administrator account, nor another trainer's learner. Enforced on the POSTs, not only the list."""
+    trainer = factories.UserFactory(groups=["Trainers"])
+    other_trainer = factories.UserFactory(groups=["Trainers"])
+    mine = factories.learner(first_name="Léa", last_name="Apprenante", username="lea")
+    theirs = factories.learner(first_name="Hugo", last_name="Ailleurs", username="hugo")
+    _session(block, trainer, mine)
+    _session(block, other_trainer, theirs, name="Autre session")
+    designer = factories.designer(username="concepteur")
+    admin = factories.UserFactory(is_superuser=True, is_staff=True, username="admin")
+    achievement = block["achievement"]
+    theirs_badge = issuance.award_by_hand(theirs, achievement, other_trainer, "Observé par l'autre formateur.")
+
+    client = login(trainer)
+    assert _learner_options(client) == ["Léa Apprenante"]
+    for outsider in (designer, admin, theirs, other_trainer):
+        resp = client.post(reverse("geste_badges"), {"learner": outsider.pk, "achievement": achievement.pk,
+                                                     "narrative": "Tentative."})
+        assert resp.status_code == 200 and "Sélectionnez un choix valide" in resp.content.decode()
+        assert not BadgeCredential.objects.filter(user=outsider, awarded_by=trainer).exists()
+    listing = client.get(reverse("geste_badges")).content.decode()
+    assert "Hugo Ailleurs" not in listing and str(theirs_badge.uuid) not in listing
+    resp = client.post(reverse("geste_badge_revoke", args=[theirs_badge.pk]), {"reason": "Abus", "confirm": "1"})
+    assert resp.status_code == 404
+    assert client.get(reverse("geste_badge_revoke", args=[theirs_badge.pk])).status_code == 404
+    theirs_badge.refresh_from_db()
+    assert theirs_badge.revoked_at is None
+
+    resp = client.post(reverse("geste_badges"), {"learner": mine.pk, "achievement": achievement.pk,
+                                                 "narrative": "Serrage observé."}, follow=True)
+    assert "Badge attribué à Léa Apprenante." in resp.content.decode()
+
+    # designers and superusers reach every learner, but never a non-learner account
+    factories.learner(first_name="Léa", last_name="Apprenante", username="lea2")  # a namesake: logins shown
+    expected = ["Hugo Ailleurs", "Léa Apprenante (lea)", "Léa Apprenante (lea2)"]
+    assert _learner_options(login(designer)) == expected
+    assert _learner_options(login(admin)) == expected
+    resp = login(admin).post(reverse("geste_badges"), {"learner": designer.pk, "achievement": achievement.pk,
+                                                      "narrative": "Tentative."})
+    assert resp.status_code == 200 and not BadgeCredential.objects.filter(user=designer).exists()
+    assert str(theirs_badge.uuid) in login(designer).get(reverse("geste_badges")).content.decode()
+
+
+def test_revoking_a_badge_asks_a_reason_and_a_confirmation(block):
+    trainer = factories.UserFactory(groups=["Trainers"])
+    learner = factories.learner(first_name="Léa", last_name="Apprenante")
+    _session(block, trainer, learner)
+    credential = issuance.award_by_hand(learner, block["achievement"], trainer, "Observé.")
+    client = login(trainer)
+    url = reverse("geste_badge_revoke", args=[credential.pk])
+    assert f'href="{url}"' in client.get(reverse("geste_badges")).content.decode()
+
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Révoquer le badge de Léa Apprenante ?" in text and "Cette révocation est publiée et définitive" in text
+    assert 'name="confirm" value="1"' in text and "required" in text
+    # the old one-click form (no confirm) only brings the confirmation page
+    assert client.post(url, {"reason": "Doublon"}).status_code == 200
+    for empty in ("", "   "):
+        resp = client.post(url, {"reason": empty, "confirm": "1"})
+        assert resp.status_code == 400 and "Indiquez le motif de la révocation" in resp.content.decode()
+    credential.refresh_from_db()
+    assert credential.revoked_at is None
+
+    resp = client.post(url, {"reason": " Doublon ", "confirm": "1"}, follow=True)
+    assert "Badge révoqué" in resp.content.decode()
+    credential.refresh_from_db()
+    assert credential.revoked_at and credential.revocation_reason == "Doublon" and credential.revoked_by == trainer
 
 
 def test_demo_learner_earns_badge_through_learner_api(block, django_capture_on_commit_callbacks):

@@ -719,18 +719,33 @@
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
     root.querySelector('[data-action="send-back"]').hidden = approved;
-    for (const action of ["approve", "send-back"]) {
-      root.querySelector(`[data-action="${action}"]`).setAttribute("aria-describedby", withDesigner ? waitNote.id : "approve-note");
-    }
     root.querySelector('[data-action="reopen"]').hidden = !perms.can_reopen;
     root.querySelector('[data-action="resubmit"]').hidden = !perms.can_resubmit;
-    // Who may decide, said where the greyed buttons are (walk 27: a designer saw them greyed, no word why).
+    // Why the decision buttons are greyed, said where they are (walk 27: a designer saw them greyed, no word
+    // why), and only that reason: who may decide for someone who may not, the missing steps for the one who
+    // may (walk 29: the designated expert heard « Seul l'expert désigné, … » of himself). A button that is
+    // not greyed is described by nothing; sent back, both by the note that says whose turn it is.
     const approveNote = $("approve-note");
     const decidable = ["in_review", "changes_requested"].includes(state.footage.status);
-    approveNote.hidden = approved || perms.can_approve || !decidable || withDesigner;
-    approveNote.textContent = state.footage.expert
-      ? gettext("Seul l'expert désigné, %(name)s, peut valider les étapes ou les renvoyer.", { name: state.footage.expert })
-      : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
+    let reason = "";
+    let greyed = [];
+    if (!approved && !withDesigner && decidable && !perms.can_approve) {
+      reason = state.footage.expert
+        ? gettext("Seul l'expert désigné, %(name)s, peut valider les étapes ou les renvoyer.", { name: state.footage.expert })
+        : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
+      greyed = ["approve", "send-back"];
+    } else if (!approved && !withDesigner && perms.can_approve && !steps.length) {
+      reason = gettext("Aucune étape à valider : ajoutez-en une avec « Nouvelle étape ».");
+      greyed = ["approve"];
+    }
+    approveNote.hidden = !reason;
+    approveNote.textContent = reason;
+    for (const action of ["approve", "send-back"]) {
+      const button = root.querySelector(`[data-action="${action}"]`);
+      if (withDesigner) button.setAttribute("aria-describedby", waitNote.id);
+      else if (greyed.includes(action)) button.setAttribute("aria-describedby", approveNote.id);
+      else button.removeAttribute("aria-describedby");
+    }
     // Approved steps are the truth the benchmark reads: exported once approved, never as a draft.
     $("export-truth").hidden = !approved;
     // ... and lead on to a capsule (only in the page for those who may create one).
