@@ -32,7 +32,7 @@ def test_no_step_proposed_then_added_by_hand(live_server, page, footage_in_revie
     # walk 29: greyed for that reason, and described by it, not by who may decide (he is the expert)
     expect(approve).to_have_attribute("aria-describedby", "approve-note")
     note = page.locator("#approve-note")
-    expect(note).to_have_text("Aucune étape à valider : ajoutez-en une avec « Nouvelle étape ».")
+    expect(note).to_have_text("Aucune étape à valider\u00a0: ajoutez-en une avec « Nouvelle étape ».")
     expect(note).to_be_visible()
     assert page.get_by_role("button", name="Renvoyer avec un commentaire").get_attribute("aria-describedby") is None
 

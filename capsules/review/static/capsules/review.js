@@ -735,7 +735,7 @@
         : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
       greyed = ["approve", "send-back"];
     } else if (!approved && !withDesigner && perms.can_approve && !steps.length) {
-      reason = gettext("Aucune étape à valider : ajoutez-en une avec « Nouvelle étape ».");
+      reason = gettext("Aucune étape à valider\u00a0: ajoutez-en une avec « Nouvelle étape ».");
       greyed = ["approve"];
     }
     approveNote.hidden = !reason;
