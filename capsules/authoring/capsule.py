@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
-from capsules.sanitize import rich_text_from_plain
+from capsules.sanitize import rich_text_from_plain, slug_from_text
 from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
 from media_pipeline.timecode import clock_tenths
 
@@ -194,7 +194,7 @@ def create_capsule(
 
 
 def _unique_slug(parent, title: str) -> str:
-    base = slugify(title)[:70] or "capsule"
+    base = slug_from_text(title)[:70].strip("-") or "capsule"
     slug, n = base, 2
     while parent.get_children().filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
