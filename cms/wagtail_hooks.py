@@ -338,6 +338,7 @@ def capsule_edit(request, pk: int):
             return redirect("geste_capsule_edit", capsule.pk)
     ctx = _edit_context(request, capsule)
     ctx["text_errors"] = errors
+    ctx["text_summary"] = request.POST.get("summary", "") if errors else None  # what was typed, kept to shorten
     return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400 if errors else 200)
 
 
