@@ -326,6 +326,14 @@ class Capsule(models.Model):
     summary = models.TextField(_("résumé"), blank=True)
     order = models.PositiveIntegerField(_("ordre"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # « Modifiée après validation : à revoir par l'expert »: questions added, changed or deleted on the
+    # published capsule (live for learners at once) since the expert last approved it; the expert's next
+    # approval clears it (cms/notifications.py). Who changed last, when, and how many changes.
+    revalidation_changes = models.PositiveIntegerField(_("modifications à revoir par l'expert"), default=0)
+    revalidation_changed_at = models.DateTimeField(_("modifiée après validation le"), null=True, blank=True)
+    revalidation_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.SET_NULL, related_name="+",
+                                                verbose_name=_("modifiée après validation par"))
 
     class Meta:
         verbose_name = _("capsule")
@@ -338,6 +346,26 @@ class Capsule(models.Model):
     @property
     def effective_end(self) -> float:
         return self.end if self.end is not None else self.footage.duration
+
+    @property
+    def needs_revalidation(self) -> bool:
+        return self.revalidation_changes > 0
+
+    def mark_changed_after_validation(self, user) -> None:
+        """One more change to the questions of the published capsule for the expert to check again."""
+        from django.db.models import F
+        from django.utils import timezone
+
+        Capsule.objects.filter(pk=self.pk).update(revalidation_changes=F("revalidation_changes") + 1,
+                                                  revalidation_changed_at=timezone.now(),
+                                                  revalidation_changed_by=user if getattr(user, "pk", None) else None)
+        self.refresh_from_db(fields=["revalidation_changes", "revalidation_changed_at", "revalidation_changed_by"])
+
+    def clear_revalidation(self) -> None:
+        """The expert approved the capsule again: nothing left to check."""
+        Capsule.objects.filter(pk=self.pk).update(revalidation_changes=0, revalidation_changed_at=None,
+                                                  revalidation_changed_by=None)
+        self.revalidation_changes, self.revalidation_changed_at, self.revalidation_changed_by = 0, None, None
 
     def steps(self):
         return self.footage.steps.filter(start__gte=self.start - 0.01, end__lte=self.effective_end + 0.01)

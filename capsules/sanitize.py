@@ -48,3 +48,13 @@ def rich_text_from_plain(text: str) -> str:
     return "".join(
         "<p>" + "<br>".join(html.escape(line, quote=True) for line in p.split("\n")) + "</p>" for p in paragraphs
     )
+
+
+def slug_from_text(text: str) -> str:
+    """A slug (URL part, file name) for a title someone typed: its tags and their attributes removed
+    before slugifying. ``<img src=x onerror=alert(1)>Ranger une boîte`` gave
+    ``img-srcx-onerroralert1ranger-une-boite`` as the capsule page's URL and the package's file name;
+    it gives ``ranger-une-boite``. Empty when nothing is left (callers supply their fallback)."""
+    from django.utils.text import slugify
+
+    return slugify(html.unescape(nh3.clean(str(text or ""), tags=set(), strip_comments=True)))

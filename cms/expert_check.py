@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView
@@ -89,6 +90,28 @@ def changes_requested_text(changes: dict) -> str:
     return _("%(who)s demande des modifications%(when)s%(said)s") % {"who": who, "when": when, "said": said}
 
 
+def revalidation_text(capsule) -> str:
+    """« Modifiée après validation : à revoir par l'expert (2 modifications des questions, la dernière par
+    Camille Martin le 5 décembre à 12:10). » for a published capsule whose questions changed since the
+    expert's approval; "" when nothing waits (plain text: escape it to show)."""
+    if capsule is None or not capsule.needs_revalidation:
+        return ""
+    count = capsule.revalidation_changes
+    what = ngettext("%(count)s modification des questions", "%(count)s modifications des questions",
+                    count) % {"count": count}
+    user = capsule.revalidation_changed_by
+    at = timezone.localtime(capsule.revalidation_changed_at) if capsule.revalidation_changed_at else None
+    when = _("le %(day)s à %(time)s") % {"day": formats.date_format(at, "j F"),
+                                          "time": at.strftime("%H:%M")} if at else ""
+    if user is not None:
+        last = _("la dernière par %(name)s %(when)s") % {"name": user.get_full_name() or user.get_username(),
+                                                        "when": when}
+    else:
+        last = _("la dernière %(when)s") % {"when": when}
+    return _("Modifiée après validation : à revoir par l'expert (%(what)s, %(last)s).") % {
+        "what": what, "last": last.strip()}
+
+
 class CapsulesToCheckPanel(Component):
     """« En attente de votre vérification »: one row per capsule, with a visible « Vérifier » button."""
 
@@ -113,7 +136,8 @@ def capsules_to_check(user) -> list[dict]:
             continue
         rows.append({"title": state.revision.object_str or page.title,
                      "check_url": reverse("geste_expert_check", args=[page.pk]),
-                     "submitted_by": _submitter_name(state), "started_at": state.started_at})
+                     "submitted_by": _submitter_name(state), "started_at": state.started_at,
+                     "revalidation": revalidation_text(getattr(page.specific, "capsule", None))})
     return rows
 
 
@@ -144,6 +168,7 @@ def check_screen(request, page_id: int):
         # The footage's steps were sent back to review (« Relancer » on the steps) after the capsule was made.
         "steps_rechecked": footage if footage is not None and footage.status != Footage.Status.APPROVED else None,
         "submitted_by": _submitter_name(state),
+        "revalidation": revalidation_text(getattr(draft, "capsule", None)),
         "preview_url": reverse("geste_expert_check_preview", args=[page.pk, task.pk]),
         "approve_url": reverse("geste_expert_check_action", args=[page.pk, "approve"]),
         "reject_url": reverse("geste_expert_check_action", args=[page.pk, "reject"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier, WorkflowStateRejectionEmailNotifier
 from wagtail.models import TaskState, WorkflowState
-from wagtail.signals import task_submitted, workflow_rejected
+from wagtail.signals import task_approved, task_submitted, workflow_rejected
 
 DISPATCH_UID = "group_approval_task_submitted_email_notification"  # Wagtail's own, see wagtail.admin
 REJECTED_DISPATCH_UID = "workflow_state_rejected_email_notification"  # Wagtail's own, see wagtail.admin
@@ -87,6 +87,19 @@ class ChangesRequestedNotifier(WorkflowStateRejectionEmailNotifier):
         return context
 
 
+def expert_approved(sender, instance, user=None, **kwargs) -> None:
+    """The expert's approval of a capsule clears « Modifiée après validation : à revoir par l'expert »
+    (capsules.models.Capsule.revalidation_changes), from « Vérifier » or from Wagtail's own views."""
+    from cms.models import AssignedExpertApprovalTask, CapsulePage
+
+    if not isinstance(instance.task.specific, AssignedExpertApprovalTask):
+        return
+    page = instance.workflow_state.content_object
+    page = getattr(page, "specific", page)
+    if isinstance(page, CapsulePage) and page.capsule_id:
+        page.capsule.clear_revalidation()
+
+
 notifier = AssignedExpertSubmissionNotifier()  # module-level: signals hold receivers weakly
 changes_notifier = ChangesRequestedNotifier()
 
@@ -94,3 +107,4 @@ changes_notifier = ChangesRequestedNotifier()
 def connect() -> None:
     task_submitted.connect(notifier, sender=TaskState, dispatch_uid=DISPATCH_UID)
     workflow_rejected.connect(changes_notifier, sender=WorkflowState, dispatch_uid=REJECTED_DISPATCH_UID)
+    task_approved.connect(expert_approved, dispatch_uid="geste_expert_approved_clears_revalidation")

@@ -186,7 +186,7 @@ def _page_state(capsule: Capsule, user=None) -> dict:
         ids = [t.pk for t in tasks]
         later = tasks[ids.index(task.pk) + 1:] if task is not None and task.pk in ids else []
         return {"label": _("En validation (%(task)s)") % {"task": task.name if task else ""}, "page": page,
-                "in_workflow": True,
+                "in_workflow": True, "live": page.live,
                 "task": task.name if task else "", "can_approve": "approve" in actions,
                 "approve_publishes": not later, "next_task": later[0].name if later else ""}
     from cms.expert_check import changes_requested
@@ -203,6 +203,12 @@ def _page_state(capsule: Capsule, user=None) -> dict:
         return {"label": _("Publiée, avec des modifications en brouillon"), "page": page, "live": True,
                 "drafts": True}
     return {"label": _("Brouillon"), "page": page}
+
+
+def _revalidation_text(capsule: Capsule) -> str:
+    from cms.expert_check import revalidation_text
+
+    return revalidation_text(capsule)
 
 
 def _form_data_for(inter: Interaction) -> dict:
@@ -287,6 +293,7 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "video_url": storage.url(r.get("mp4", "")),
         "poster_url": storage.url(r.get("poster", "")),
         "page_state": _page_state(capsule, request.user),
+        "revalidation": _revalidation_text(capsule),  # « Modifiée après validation : à revoir par l'expert »
         # Said beside « Envoyer en validation » before the click: the condition capsule_submit refuses on.
         "submit_requirement": authoring.submit_requirement(capsule),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
@@ -331,24 +338,51 @@ def capsule_edit(request, pk: int):
             return redirect("geste_capsule_edit", capsule.pk)
     ctx = _edit_context(request, capsule)
     ctx["text_errors"] = errors
+    ctx["text_summary"] = request.POST.get("summary", "") if errors else None  # what was typed, kept to shorten
     return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400 if errors else 200)
 
 
 def _back_to_the_first_task(request, capsule: Capsule) -> None:
     """A question added, changed or deleted once the capsule's workflow passed its first task (the expert's
     check) sends the capsule back there: the expert signs off what learners will get. A walk moved the
-    correct answer after the expert's approval and published a key the expert never saw."""
+    correct answer after the expert's approval and published a key the expert never saw.
+
+    On a published capsule the change is live for learners at once (questions are not part of the page's
+    revisions): learners are not cut off, but the capsule is flagged « Modifiée après validation : à revoir
+    par l'expert » and goes (back) to the expert's task, so the assigned expert is e-mailed as for any
+    validation request (cms/notifications.py) and finds it in « Capsules à vérifier »; their approval clears
+    the flag (walk 29: after publication no expert was in the loop)."""
     page = getattr(capsule, "page", None)
-    if page is None or not page.workflow_in_progress:
+    if page is None:
+        return
+    if page.live:
+        capsule.mark_changed_after_validation(request.user)
+    if not page.workflow_in_progress:
+        if page.live:
+            try:
+                authoring.submit_for_validation(capsule, request.user)  # the expert's task: notified, listed
+            except authoring.AuthoringError as exc:
+                messages.error(request, " ".join(str(e) for e in exc.errors.values()))
+                return
+            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                        "l'enregistrement ; l'expert est prévenu et la revalidera."))
         return
     state = page.current_workflow_state
     tasks = list(state.workflow.tasks)
     current = state.current_task_state.task if state.current_task_state else None
     if not tasks or current is None or current.pk == tasks[0].pk:
+        if page.live:
+            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                        "l'enregistrement ; l'expert, qui doit déjà la valider, la verra."))
         return  # still with the expert, who will see the change
     workflow = state.workflow
     state.cancel(user=request.user)
     workflow.start(page, request.user)
+    if page.live:
+        messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                    "l'enregistrement ; l'expert est prévenu et la revalidera (retour à l'étape "
+                                    "« %(task)s »).") % {"task": tasks[0].name})
+        return
     messages.warning(request, _("Les questions avaient déjà été validées : la capsule repart à l'étape "
                                 "« %(task)s » pour que l'expert voie la modification.") % {"task": tasks[0].name})
 
@@ -409,6 +443,8 @@ def interaction_place_at_step_end(request, pk: int, interaction_id: int):
     if authoring.place_at_step_end(inter):
         messages.success(request, _("Question placée à la fin de l'étape « %(step)s » (%(at)s).") % {
             "step": inter.step.title or _("sans titre"), "at": authoring.capsule_clock_tenths(capsule, inter.time)})
+        if inter.draft_status == Interaction.DraftStatus.ACCEPTED:
+            _back_to_the_first_task(request, capsule)
     else:
         messages.error(request, _("Cette question n'est rattachée à aucune étape."))
     if request.POST.get("from") == "edit":
@@ -496,6 +532,7 @@ def draft_decide(request, pk: int, interaction_id: int):
     if decision == "accept":
         messages.success(request, _("Proposition acceptée. Question obligatoire.") if inter.mandatory
                          else _("Proposition acceptée. Question facultative : l'apprenant peut la passer."))
+        _back_to_the_first_task(request, capsule)
     else:
         messages.success(request, _("Proposition écartée."))
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")

@@ -14,12 +14,12 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import Site
 
 from capsules.analytics import xapi
 from capsules.analytics.report_views import _designers_only
 from capsules.models import Capsule, SkillsBlock
+from capsules.sanitize import slug_from_text
 
 
 def _home_page(request) -> str:
@@ -39,7 +39,7 @@ def _json_array(statements: Iterator[dict]) -> Iterator[bytes]:
 
 def _download(statements: Iterator[dict], name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_json_array(statements), content_type="application/json; charset=utf-8")
-    filename = f"xapi-{slugify(name) or 'export'}-{timezone.localdate().isoformat()}.json"
+    filename = f"xapi-{slug_from_text(name) or 'export'}-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
-from capsules.sanitize import rich_text_from_plain
+from capsules.sanitize import rich_text_from_plain, slug_from_text
 from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
 from media_pipeline.timecode import clock_tenths
 
@@ -42,7 +42,19 @@ KINDS_AUTHORED = [
 # on the first one in error (capsules/templatetags/geste_forms.py).
 CAPSULE_FIELDS = ("title", "first_step", "last_step")
 INTERACTION_FIELDS = ("kind", "time", "step", "prompt", "choices", "true_false", "hotspot_x", "hotspot_y",
-                      "hotspot_w", "hotspot_h", "hotspot", "cloze", "model_answer", "feedback_wrong")
+                      "hotspot_w", "hotspot_h", "hotspot", "cloze", "model_answer", "feedback_correct",
+                      "feedback_wrong")
+
+# The most characters a designer's text may have (walk 29: a 1,330-character question filled a 360-px phone
+# and hid the player's controls; a 1,440-character summary filled the skills block's card). Checked on the
+# server with a French message; the forms also carry them as maxlength. The title keeps its column's 255.
+MAX_LENGTHS = {
+    "prompt": 300,  # a question or instruction, read over the video on a phone
+    "choice": 150,  # one answer option
+    "feedback": 500,  # « Retour si juste / faux », and a choice's own feedback
+    "model_answer": 500,  # a free recall's expected answer
+    "summary": 600,  # the capsule's summary (its page and its skills block's card)
+}
 
 
 # The question form's fields in error, as the summary at the form's top links to them (each message is said
@@ -57,8 +69,42 @@ INTERACTION_FIELD_LINKS = {
     "hotspot": ("id_hotspot_error", gettext_lazy("Zone à cliquer")),
     "cloze": ("id_cloze", gettext_lazy("Texte à trous")),
     "model_answer": ("id_model_answer", gettext_lazy("Réponse attendue")),
+    "feedback_correct": ("id_feedback_correct", gettext_lazy("Retour si la réponse est juste")),
     "feedback_wrong": ("id_feedback_wrong", gettext_lazy("Retour si la réponse est fausse")),
 }
+
+
+def too_long(text: str, limit: int, what) -> str:
+    """« Le texte de la question : 1 330 caractères, 300 au plus. » ("" when it fits)."""
+    count = len(text or "")
+    if count <= limit:
+        return ""
+    return _("%(what)s : %(count)s caractères, %(limit)s au plus.") % {
+        "what": what, "count": number_format(count, force_grouping=True),
+        "limit": number_format(limit, force_grouping=True)}
+
+
+def _length_errors(kind: str, prompt: str, choices: list[dict], data: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    where = "cloze" if kind == Interaction.Kind.CLOZE else "prompt"
+    if said := too_long(prompt, MAX_LENGTHS["prompt"], _("Le texte de la question")):
+        errors[where] = said
+    if kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+        for n, choice in enumerate(choices, start=1):
+            said = (too_long(choice["text"], MAX_LENGTHS["choice"], _("La réponse n° %(n)s") % {"n": n})
+                    or too_long(choice.get("feedback", ""), MAX_LENGTHS["feedback"],
+                                _("Le retour de la réponse n° %(n)s") % {"n": n}))
+            if said:
+                errors["choices"] = said
+                break
+    if said := too_long((data.get("model_answer") or "").strip(), MAX_LENGTHS["model_answer"],
+                        _("La réponse attendue")):
+        errors["model_answer"] = said
+    for name, what in (("feedback_correct", _("Le retour si la réponse est juste")),
+                       ("feedback_wrong", _("Le retour si la réponse est fausse"))):
+        if said := too_long((data.get(name) or "").strip(), MAX_LENGTHS["feedback"], what):
+            errors[name] = said
+    return errors
 
 
 def error_summary(errors: dict | None) -> list[dict]:
@@ -166,6 +212,8 @@ def create_capsule(
         errors["footage"] = _("Les étapes de cette vidéo doivent d'abord être approuvées par l'expert.")
     if footage.skills_block_id is None:
         errors["footage"] = _("Rattachez d'abord la vidéo à un bloc de compétences.")
+    if said := too_long((summary or "").strip(), MAX_LENGTHS["summary"], _("Le résumé")):
+        errors["summary"] = said
     if errors:
         raise AuthoringError(errors)
     steps = step_range(footage, first_step_id, last_step_id)
@@ -194,7 +242,7 @@ def create_capsule(
 
 
 def _unique_slug(parent, title: str) -> str:
-    base = slugify(title)[:70] or "capsule"
+    base = slug_from_text(title)[:70].strip("-") or "capsule"
     slug, n = base, 2
     while parent.get_children().filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -206,6 +254,8 @@ def update_capsule_texts(capsule: Capsule, *, title: str, summary: str, user=Non
     title = (title or "").strip()
     if not title:
         raise AuthoringError({"title": _("Donnez un titre à la capsule.")})
+    if said := too_long(summary.strip(), MAX_LENGTHS["summary"], _("Le résumé")):
+        raise AuthoringError({"summary": said})
     capsule.title, capsule.summary = title[:255], summary.strip()
     capsule.save(update_fields=["title", "summary"])
     page = getattr(capsule, "page", None)
@@ -490,6 +540,8 @@ def apply_interaction_form(
     errors.update(
         wrong_feedback_errors(kind, choices, answer_key, (data.get("feedback_wrong") or "").strip())
     )
+    for name, said in _length_errors(kind, prompt, choices, data).items():
+        errors.setdefault(name, said)
     if errors:
         raise AuthoringError(errors)
 

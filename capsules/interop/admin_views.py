@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from capsules.interop.course import EmptyPackage, capsule_course, site_root, ski
 from capsules.learning.views import live_capsule_pages
 from capsules.models import Capsule, LrsStatement, SkillsBlock
 from capsules.permissions import can_author
+from capsules.sanitize import slug_from_text
 
 FORMATS = {"cmi5": cmi5.package, "scorm12": scorm.package}
 
@@ -29,7 +29,7 @@ def _forbidden(request):
 
 def _zip(request, course, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(FORMATS[fmt](course), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "geste"}-{fmt}.zip"'
+    response["Content-Disposition"] = f'attachment; filename="{slug_from_text(name) or "geste"}-{fmt}.zip"'
     return response
 
 

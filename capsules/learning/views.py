@@ -44,6 +44,7 @@ from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_page
     capsule_steps,
     live_capsule_pages,
     next_capsule,
+    owning_step,
     pick_next,
     public_choices,
     public_interaction,
@@ -207,7 +208,35 @@ def device_scope(user) -> str:
     return salted_hmac("geste.learning.device_scope", str(user.pk)).hexdigest()[:16]
 
 
-def learner_manifest(content, user, session=None) -> dict:
+def _hide_key_points_before_questions(data: dict, content, attempts: dict) -> None:
+    """A step's points of vigilance are often the answer to its question (walk 29: « Plier les genoux pour
+    soulever la boîte, dos droit. » under step 1, the answer to the question at 0:03): for a step with a
+    question this learner has not answered yet, they are not sent (``key_points_after_question`` says
+    some wait); the player asks for the manifest again once the step's questions are answered. The
+    marks on the seek bar keep their time and kind, not their text. The page's HTML never holds them
+    (cms/templates/cms/capsule_page.html)."""
+    answered = {int(pk) for pk in attempts}
+    owned: dict[int, set[int]] = {}
+    for inter in content.interactions:
+        owner = owning_step(inter.time, content.step_ranges, inter.step_id)
+        if owner is not None:
+            owned.setdefault(owner[2], set()).add(inter.pk)
+    waiting = {step_id for step_id, ids in owned.items() if not ids <= answered}
+    if not waiting:
+        return
+    hidden_ranges = []
+    steps = []
+    for s in data["steps"]:
+        if s["id"] in waiting and s["key_points"]:
+            hidden_ranges.append((s["start"], s["end"]))
+            s = {**s, "key_points": [], "key_points_after_question": True}
+        steps.append(s)
+    data["steps"] = steps
+    data["key_points"] = [{**kp, "text": ""} if any(a <= kp["time"] <= b for a, b in hidden_ranges) else kp
+                          for kp in data["key_points"]]
+
+
+def learner_manifest(content, user, session=None, hide_key_points: bool = True) -> dict:
     """The shared content with this learner's part: opaque choice ids, progress and last attempts."""
     capsule = content.capsule
     authenticated = bool(user and user.is_authenticated)
@@ -232,6 +261,8 @@ def learner_manifest(content, user, session=None) -> dict:
     key_points, titles = [kp["text"] for kp in data["key_points"]], [s["title"] for s in data["steps"]]
     data["interactions"] = [public_interaction(i, content.step_ranges, audience, key_points, titles)
                             for i in content.interactions]
+    if hide_key_points:
+        _hide_key_points_before_questions(data, content, attempts)
     data["user"] = {"authenticated": authenticated, "scope": device_scope(user),
                     "login_url": login_url, "signup_url": signup_url}
     data["progress"] = progress_data
@@ -249,7 +280,8 @@ def build_manifest(capsule: Capsule, user, session=None, live_steps: bool = Fals
     ``session``: a visitor's session, whose answers and progress (kept before signing in) are resumed.
     ``live_steps``: the steps as saved now instead of the approved version (previews).
     """
-    return learner_manifest(shared_manifest(capsule, live_steps), user, session)
+    # A preview (its authors and the expert, who see every answer) keeps the points of vigilance.
+    return learner_manifest(shared_manifest(capsule, live_steps), user, session, hide_key_points=not live_steps)
 
 
 @require_GET

@@ -62,7 +62,8 @@ def test_step_cards_keep_their_titles_and_times_while_a_question_is_open(live_se
     assert [c["time"] for c in cards] == TIMES
     assert all(c["w"] > 100 for c in cards)
     assert not any(c["kp"] for c in cards)  # the answer stays hidden
-    assert page.locator(".gp-steps .gp-concealed-note").is_visible()
+    # The step's key point was never in the list (it waits for the answer, walk 29): nothing to mask there.
+    assert page.locator(".gp-steps .gp-kp-later").count() == 1
     # The current step is still shown under the player and in the list.
     assert page.locator(".gp-steps li.current").count() == 1
     assert "Dévisser l'écrou" in page.inner_text(".gp-step-now")
@@ -104,5 +105,36 @@ def test_a_question_the_step_names_would_answer_hides_them_but_no_card_is_empty(
     cards = _cards(page)
     assert [c["title"] for c in cards] == [t for _a, _b, t in STEPS]
     assert not any(c["masked"] for c in cards)
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_key_points_of_a_step_with_a_question_wait_for_the_answer(live_server, phone_context, published):
+    """Walk 29: under step 1 the point of vigilance, the very answer to the question at 0:03, was in the step
+    list before the question (hidden only while it was open). A step with a question not yet answered shows
+    « Points de vigilance affichés après la question » instead: not in the page's HTML nor in the manifest,
+    and its mark on the seek bar has no tooltip. Once answered, the point shows in the list."""
+    kp = "Coupez l'arrivée d'eau avant de dévisser."
+    url = f"{live_server.url}{published['page'].url}"
+    page = phone_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    html = page.request.get(url).text()
+    assert kp not in html.replace("&#x27;", "'").replace("&#39;", "'")
+    assert "Points de vigilance affichés après la question" in html
+    open_capsule(page, url)
+    later = page.locator(".gp-steps li").nth(1).locator(".gp-kp-later")
+    assert later.is_visible() and later.inner_text() == "Points de vigilance affichés après la question"
+    assert not page.locator(".gp-steps .key-points").count()
+    assert page.locator(".gp-mark-kp[title]").count() == 0
+    _ask_at(page, 4.96, published["q1"].pk)
+    page.click(".gq-choice:has-text('Couper')")
+    page.click(".gq-submit")
+    page.wait_for_selector(".gq-feedback .gq-continue")
+    shown = page.locator(".gp-steps li").nth(1).locator(".key-points li.kp-safety")
+    shown.wait_for(state="visible", timeout=10000)
+    assert shown.inner_text() == kp
+    assert not page.locator(".gp-steps .gp-kp-later").count()
     leave(page)
     assert not errors, errors

@@ -135,7 +135,8 @@ def test_manifest_has_everything_but_the_answers(world):
     assert [s["title"] for s in data["steps"]] == ["Couper l'eau", "Dévisser l'écrou"]
     assert data["sources"]["hls"].endswith("master.m3u8") and data["sources"]["mp4"].endswith("low.mp4")
     assert data["captions"][0]["lang"] == "fr"
-    assert data["key_points"][0]["text"] == "Gants obligatoires"
+    # The step's key point waits for its question at 0:15 (walk 29): its mark keeps time and kind, no text.
+    assert data["key_points"][0]["text"] == "" and data["key_points"][0]["time"] == 9
     assert data["transcript"][0]["words"][0] == {"start": 0.5, "end": 1.0, "text": "Coupez"}
     assert [i["id"] for i in data["interactions"]] == [
         world["q1"].pk,
@@ -192,7 +193,9 @@ def test_capsule_page_html_has_steps_transcript_but_no_answers(world):
     assert resp.status_code == 200
     html = resp.content.decode()
     assert '<html lang="fr">' in html and 'href="#contenu"' in html
-    assert "Couper l&#x27;eau" in html and "Gants obligatoires" in html and "Coupez l&#x27;eau." in html
+    assert "Couper l&#x27;eau" in html and "Coupez l&#x27;eau." in html
+    # The step's key point waits for its question's answer (walk 29): not in the page.
+    assert "Gants obligatoires" not in html and "Points de vigilance affichés après la question" in html
     assert "data-geste-player" in html and manifest_url(world["capsule"]) in html
     for secret in ("answer_key", SECRET_FEEDBACK, SECRET_WRONG, CHOICE_SECRET, "Une clé dynamométrique"):
         assert secret not in html, secret

@@ -366,3 +366,65 @@ def test_the_expert_has_a_menu_entry_for_the_capsules_to_check(client, sent):
     # a learner reaches neither
     client.force_login(learner(username="apprenant-menu-verif"))
     assert client.get(reverse("geste_expert_check_index")).status_code in (302, 403)
+
+
+def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(client, sent):
+    """Walk 29: after publication a question added, changed or deleted was live for learners with no expert
+    in the loop. It stays live (learners are not cut off) but the capsule is flagged « Modifiée après
+    validation : à revoir par l'expert » (who, when, how many changes), goes to the expert's task (e-mail,
+    « Capsules à vérifier (1) »), and the expert's approval clears the flag."""
+    from django.core import mail
+
+    people, page, _state = sent
+    capsule = page.capsule
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    page.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    mail.outbox.clear()
+
+    add = reverse("geste_interaction_add", args=[capsule.pk])
+    data = {"kind": "true_false", "time": "5", "prompt": "On serre au couple.", "true_false": "true"}
+    res = client.post(add, data, follow=True)
+    assert res.status_code == 200
+    html = unescape(res.content.decode())
+    assert ("La capsule est publiée : la modification est visible des apprenants dès l'enregistrement ; "
+            "l'expert est prévenu et la revalidera.") in html
+    assert ("visible des apprenants dès l'enregistrement ; l'expert est prévenu et la revalidera."
+            in html.split('data-role="live-warning"')[1].split("</p>")[0])
+    assert "Modifiée après validation : à revoir par l'expert (1 modification des questions, la dernière par " \
+           "Camille Concepteur le " in html
+    page.refresh_from_db()
+    capsule.refresh_from_db()
+    assert page.live  # learners keep the capsule, with the new question
+    assert client.get(reverse("learner-manifest", args=[capsule.pk])).json()["interactions"][0]["prompt"] \
+        == "On serre au couple."
+    assert capsule.revalidation_changes == 1 and capsule.revalidation_changed_by == people["camille"]
+    assert capsule.revalidation_changed_at is not None
+    assert page.workflow_in_progress and page.current_workflow_task_state.task.specific.__class__.__name__ \
+        == "AssignedExpertApprovalTask"
+    assert [m.subject for m in mail.outbox if people["jean"].email in m.to] == [
+        "Capsule à vérifier : « Changer un joint »"]
+
+    # A second change: counted, no second workflow, no second e-mail.
+    inter = capsule.interactions.get()
+    client.post(reverse("geste_interaction_delete", args=[capsule.pk, inter.pk]), {"confirm": "1"})
+    capsule.refresh_from_db()
+    assert capsule.revalidation_changes == 2
+    assert len([m for m in mail.outbox if people["jean"].email in m.to]) == 1
+
+    client.force_login(people["jean"])
+    home = client.get(reverse("geste_expert_check_index")).content.decode()
+    assert "Capsules à vérifier (1)" in _menu_labels(home)
+    home = unescape(home)
+    assert "Modifiée après validation : à revoir par l'expert (2 modifications des questions" in home
+    check = unescape(client.get(reverse("geste_expert_check", args=[page.pk])).content.decode())
+    assert 'data-role="revalidation"' in check and "Les apprenants voient déjà ces questions" in check
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    capsule.refresh_from_db()
+    assert capsule.revalidation_changes == 0 and capsule.revalidation_changed_by is None
+    client.force_login(people["camille"])
+    edit = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
+    assert "Modifiée après validation" not in edit

@@ -318,7 +318,8 @@ export class Player {
         "aria-label": defaultStepTitle(s.title, i + 1)
           ? gettext("Étape %(n)s, %(time)s", { n: i + 1, time: fmt(elapsed(s.start, m.start, m.end)) })
           : gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
-    for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `--at:${pct(k.time)}`, title: k.text }));
+    // A point held back until its step's question is answered has no text here (no tooltip).
+    for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `--at:${pct(k.time)}`, ...(k.text ? { title: k.text } : {}) }));
     for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `--at:${pct(i.time)}`, title: gettext("Question") }));
     // What the marks on the bar mean (only the kinds this capsule has).
     const legend = h("p", { class: "gp-legend" },
@@ -397,11 +398,41 @@ export class Player {
       this.video.play().catch(() => {});
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
+    this.showKeyPoints();
     this.layoutSteps();
     window.addEventListener("resize", () => this.layoutSteps());
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+  }
+
+  /** The points of vigilance of a step with a question are not in the page's HTML (they are often its
+   * answer): the manifest sends them once this learner answered the step's questions, and they take the
+   * place of « Points de vigilance affichés après la question » in the step list. */
+  showKeyPoints() {
+    const kinds = new Map((this.m.key_points || []).filter((k) => k.text).map((k) => [k.text, k.kind]));
+    this.m.steps.forEach((s, i) => {
+      const later = this.stepItems[i]?.querySelector(".gp-kp-later");
+      if (!later || !(s.key_points || []).length) return;
+      later.replaceWith(h("ul", { class: "key-points" },
+        s.key_points.map((text) => h("li", { class: `kp-${kinds.get(text) || "quality"}` }, text))));
+    });
+  }
+
+  /** After an answer: when the question's step still had its points of vigilance held back, the manifest
+   * is asked again (it sends them once every question of the step is answered). */
+  async revealKeyPoints(inter) {
+    const step = this.m.steps.find((s) => s.id === inter.step_id);
+    if (!step || !step.key_points_after_question) return;
+    try {
+      const fresh = await getJSON(this.root.dataset.manifest);
+      for (const s of fresh.steps) {
+        const mine = this.m.steps.find((t) => t.id === s.id);
+        if (mine && s.key_points.length) { mine.key_points = s.key_points; delete mine.key_points_after_question; }
+      }
+      this.m.key_points = fresh.key_points;
+      this.showKeyPoints();
+    } catch (e) { /* offline: shown at the next visit */ }
   }
 
   /** Each step button spans its share of the bar, at least MIN px wide (24, 44 on a touch screen or a
@@ -1393,6 +1424,7 @@ export class Player {
     if (!this.answered.has(inter.id) && !this.firstTry.has(inter.id) && res.correct != null) this.firstTry.set(inter.id, res.correct);
     if (!this.runFirst.has(inter.id) && res.correct != null) this.runFirst.set(inter.id, res.correct);
     this.answered.add(inter.id);
+    this.revealKeyPoints(inter);
     if (res.correct !== false || SELF_GRADED.has(inter.kind)) this.done.add(inter.id);
     if (res.correct != null) this.results.set(inter.id, res.correct);
     // A new answer (a right retry) can change what the server says about the badge: the one fetched
