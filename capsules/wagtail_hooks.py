@@ -267,12 +267,17 @@ class CohortViewSet(ModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = _("Sessions de formation (gestion)")
-    form_fields = ["name", "skills_block", "start_date", "end_date", "trainers", "learners"]
     list_display = ["name", "skills_block", "start_date", "end_date"]
     list_filter = ["skills_block"]
     search_fields = ["name"]
     copy_view_enabled = False
     add_to_admin_menu = False
+
+    def get_form_class(self, for_update=False):
+        """Dates with a calendar and checked in order (capsules/analytics/cohort_form.py)."""
+        from capsules.analytics.cohort_form import CohortForm
+
+        return CohortForm
 
 
 @hooks.register("register_admin_viewset")

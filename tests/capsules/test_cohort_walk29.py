@@ -1,0 +1,47 @@
+"""First-user walk 29 on the training-session screens: the session form (dates, people, wording) and the
+session page (weekly indicators, retention chart, one learner's detail)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from capsules.models import Cohort
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def _post(block, **over):
+    data = {"name": "Session de décembre", "skills_block": block.pk, "start_date": "2026-12-15",
+            "end_date": "2026-12-31"}
+    data.update(over)
+    return data
+
+
+def test_an_end_before_the_start_is_refused_under_fin_in_words(client):
+    block = factories.SkillsBlockFactory()
+    client.force_login(factories.designer())
+    response = client.post(reverse("cohort:add"), _post(block, end_date="2026-12-01"))
+    assert response.status_code == 200 and not Cohort.objects.exists()
+    form = response.context["form"]
+    assert form.errors["end_date"] == ["La date de fin doit être le jour du début ou après."]
+    text = _text(response)
+    assert "cohort_dates_in_order" not in text and "contrainte" not in text
+    assert "La date de fin doit être le jour du début ou après." in text
+
+
+def test_the_session_dates_have_a_calendar_and_a_format_hint(client):
+    client.force_login(factories.designer())
+    page = client.get(reverse("cohort:add")).content.decode()
+    for name in ("start_date", "end_date"):
+        assert f'initDateChooser("id_{name}"' in page, name
+    assert "date-time-chooser.js" in page
+    assert "Format : AAAA-MM-JJ" in page
