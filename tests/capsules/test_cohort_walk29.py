@@ -45,3 +45,32 @@ def test_the_session_dates_have_a_calendar_and_a_format_hint(client):
         assert f'initDateChooser("id_{name}"' in page, name
     assert "date-time-chooser.js" in page
     assert "Format : AAAA-MM-JJ" in page
+
+
+def test_trainers_and_learners_are_chosen_among_their_groups_by_full_name(client):
+    block = factories.SkillsBlockFactory()
+    trainer = factories.UserFactory(username="fanny", first_name="Fanny", last_name="Formatrice",
+                                    groups=["Trainers"])
+    learner = factories.learner(username="karim", first_name="Karim", last_name="Apprenant")
+    expert = factories.expert(username="expert29")
+    designer = factories.designer(username="concepteur29")
+    client.force_login(designer)
+    response = client.get(reverse("cohort:add"))
+    form = response.context["form"]
+    assert list(form.fields["trainers"].queryset) == [trainer]
+    assert list(form.fields["learners"].queryset) == [learner]
+    page = response.content.decode()
+    assert "Fanny Formatrice (fanny)" in page and "Karim Apprenant (karim)" in page
+    assert 'type="checkbox" name="learners"' in page and 'type="checkbox" name="trainers"' in page
+    people = str(form["trainers"]) + str(form["learners"])
+    assert "expert29" not in people and "concepteur29" not in people
+    refused = client.post(reverse("cohort:add"), _post(block, trainers=[trainer.pk], learners=[expert.pk]))
+    assert refused.status_code == 200 and "learners" in refused.context["form"].errors
+    assert not Cohort.objects.exists()
+    client.post(reverse("cohort:add"), _post(block, trainers=[trainer.pk], learners=[learner.pk]))
+    cohort = Cohort.objects.get()
+    assert list(cohort.trainers.all()) == [trainer] and list(cohort.learners.all()) == [learner]
+    # Someone who left the group stays offered on the session that holds them (no silent removal).
+    learner.groups.clear()
+    edit = client.get(reverse("cohort:edit", args=[cohort.pk]))
+    assert list(edit.context["form"].fields["learners"].queryset) == [learner]
