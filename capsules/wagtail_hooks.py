@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules import experts
@@ -261,10 +261,42 @@ def register_placement_selection_urls():
     return placement_selection.urlpatterns
 
 
+class CohortIndexView(IndexView):
+    add_item_label = _("Nouvelle session de formation")  # not Wagtail's « Ajouter un(e) session de formation »
+
+
+class CohortCreateView(CreateView):
+    """Wagtail's French is gendered for any model (« Le(la) … créé(e) »): the session's own wording."""
+
+    page_title = _("Nouvelle session de formation")
+    success_message = _("Session de formation « %(object)s » créée.")
+    error_message = _("La session de formation n'a pas pu être créée à cause d'erreurs.")
+
+    def get_page_subtitle(self):
+        return ""
+
+
+class CohortEditView(EditView):
+    success_message = _("Session de formation « %(object)s » modifiée.")
+    error_message = _("La session de formation n'a pas pu être enregistrée à cause d'erreurs.")
+
+
+class CohortDeleteView(DeleteView):
+    success_message = _("Session de formation « %(object)s » supprimée.")
+
+    @property
+    def confirmation_message(self):
+        return _("Voulez-vous vraiment supprimer cette session de formation ?")
+
+
 class CohortViewSet(ModelViewSet):
     """Designers create sessions de formation: a block, dates, trainers and learners."""
 
     model = Cohort
+    index_view_class = CohortIndexView
+    add_view_class = CohortCreateView
+    edit_view_class = CohortEditView
+    delete_view_class = CohortDeleteView
     icon = "group"
     menu_label = _("Sessions de formation (gestion)")
     list_display = ["name", "skills_block", "start_date", "end_date"]

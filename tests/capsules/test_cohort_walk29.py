@@ -74,3 +74,38 @@ def test_trainers_and_learners_are_chosen_among_their_groups_by_full_name(client
     learner.groups.clear()
     edit = client.get(reverse("cohort:edit", args=[cohort.pk]))
     assert list(edit.context["form"].fields["learners"].queryset) == [learner]
+
+
+def test_the_session_admin_speaks_of_a_session_in_proper_french_and_english(client):
+    from wagtail.users.models import UserProfile
+
+    block = factories.SkillsBlockFactory()
+    designer = factories.designer()
+    client.force_login(designer)
+    gendered = ("un(e)", "Le(la)", "créé(e)", "modifié(e)", "supprimé(e)", "ce(tte)")
+    index = _text(client.get(reverse("cohort:index")))
+    assert "Nouvelle session de formation" in index
+    add = _text(client.get(reverse("cohort:add")))
+    assert "Nouvelle session de formation" in add and "Nouveau Session" not in add and "Nouveau:" not in add
+    refused = _text(client.post(reverse("cohort:add"), _post(block, end_date="2026-12-01")))
+    assert "La session de formation n'a pas pu être créée à cause d'erreurs." in refused
+    created = client.post(reverse("cohort:add"), _post(block), follow=True)
+    said = _text(created)
+    cohort = Cohort.objects.get()
+    assert f"Session de formation « {cohort} » créée." in said
+    edited = _text(client.post(reverse("cohort:edit", args=[cohort.pk]), _post(block, name="Session 2"), follow=True))
+    cohort.refresh_from_db()
+    assert f"Session de formation « {cohort} » modifiée." in edited
+    confirm = _text(client.get(reverse("cohort:delete", args=[cohort.pk])))
+    assert "Voulez-vous vraiment supprimer cette session de formation ?" in confirm
+    for text in (index, add, refused, said, edited, confirm):
+        assert not [g for g in gendered if g in text], [g for g in gendered if g in text]
+    deleted = _text(client.post(reverse("cohort:delete", args=[cohort.pk]), follow=True))
+    assert f"Session de formation « {cohort} » supprimée." in deleted
+    profile = UserProfile.get_for_user(designer)
+    profile.preferred_language = "en"
+    profile.save()
+    assert "New training session" in _text(client.get(reverse("cohort:index")))
+    refused = _text(client.post(reverse("cohort:add"), _post(block, end_date="2026-12-01")))
+    assert "The training session could not be created due to errors." in refused
+    assert "The end date must be the start date or later." in refused
