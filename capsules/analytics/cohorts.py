@@ -19,6 +19,8 @@ Definitions:
 - *retention at 7 / 30 days*: share of practice answers right when the question came back after
   7 to 29 days / 30 days or more since its previous review;
 - *completion by week*: learners who had done the whole block by the end of each week of the session;
+  the first week also counts the capsules finished and the learners active before the session's start
+  (a learner done before the start showed « bloc terminé 1 », « capsules terminées 0 », « actifs 0 »);
   *drop-out*: learners not done and without activity in the last 14 days of the session so far
   (for a block: weeks from the first activity seen, at most a year back, until today);
 - *badge*: learners holding a live (unrevoked) badge of the block. A badge stays valid when capsules are
@@ -361,8 +363,13 @@ def _weeks(first: date, last: date, learners: list[LearnerRow], completed_by, no
     week_start = start
     while week_start <= end and len(weeks) < 104:
         week_end = week_start + timedelta(days=7)
-        completions = sum(1 for caps in completed_by.values() for t in caps.values() if week_start <= t < week_end)
-        active = sum(1 for r in learners if r.last_activity and week_start <= r.last_activity < week_end)
+        since = week_start if weeks else None  # the first week also holds what was done before the start
+
+        def within(t, since=since, week_end=week_end):
+            return bool(t) and (since is None or since <= t) and t < week_end
+
+        completions = sum(1 for caps in completed_by.values() for t in caps.values() if within(t))
+        active = sum(1 for r in learners if within(r.last_activity))
         done = sum(1 for r in learners if r.done_at and r.done_at < week_end)
         weeks.append(WeekRow(timezone.localtime(week_start).date(), done, completions, active))
         week_start = week_end

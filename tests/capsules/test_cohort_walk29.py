@@ -109,3 +109,33 @@ def test_the_session_admin_speaks_of_a_session_in_proper_french_and_english(clie
     refused = _text(client.post(reverse("cohort:add"), _post(block, end_date="2026-12-01")))
     assert "The training session could not be created due to errors." in refused
     assert "The end date must be the start date or later." in refused
+
+
+def test_the_first_week_also_counts_what_was_done_before_the_session_started(client):
+    """A session from 15/12, a learner done on 05/12: the week read « bloc terminé 1 », « capsules
+    terminées 0 », « actifs 0 ». The first week holds what came before the start, and the page says so."""
+    from datetime import UTC, date, datetime
+
+    from capsules.analytics.cohorts import cohort_report
+    from capsules.models import Progress
+    from tests import pages
+
+    block = factories.SkillsBlockFactory()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=block, duration=60.0),
+                                       skills_block=block)
+    pages.capsule_page(capsule)
+    trainer = factories.UserFactory(groups=["Trainers"])
+    karim = factories.learner(first_name="Karim", last_name="Apprenant")
+    cohort = Cohort.objects.create(name="Décembre", skills_block=block, start_date=date(2026, 12, 15),
+                                   end_date=date(2027, 1, 15))
+    cohort.trainers.add(trainer)
+    cohort.learners.add(karim)
+    done = datetime(2026, 12, 5, 10, tzinfo=UTC)
+    Progress.objects.create(user=karim, capsule=capsule, watched=[[0, 60]], watched_fraction=1, completed=True,
+                            completed_at=done)
+    weeks = cohort_report(cohort, now=datetime(2026, 12, 22, 12, tzinfo=UTC)).weeks
+    assert [(w.start, w.done_learners, w.completions, w.active) for w in weeks] == [
+        (date(2026, 12, 15), 1, 1, 1), (date(2026, 12, 22), 1, 0, 0)]
+    client.force_login(trainer)
+    text = _text(client.get(reverse("geste_cohort", args=[cohort.pk])))
+    assert "La première semaine compte aussi ce qui a été fait avant le début de la session." in text
