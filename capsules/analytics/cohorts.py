@@ -37,6 +37,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from capsules.learning.grading import UNGRADED_KINDS
 from capsules.learning.practice import SCHEDULER, to_fsrs
@@ -166,8 +167,10 @@ class CohortReport:
     dropped_out: int = 0
 
 
-RETENTION_BUCKETS = [(0, 2, "1 j"), (2, 4, "2–3 j"), (4, 8, "4–7 j"), (8, 15, "8–14 j"), (15, 30, "15–29 j"),
-                     (30, 10_000, "30 j et +")]
+# Labels in French, marked for translation: the chart says them in the admin user's language.
+RETENTION_BUCKETS = [(0, 2, gettext_noop("1 j")), (2, 4, gettext_noop("2–3 j")), (4, 8, gettext_noop("4–7 j")),
+                     (8, 15, gettext_noop("8–14 j")), (15, 30, gettext_noop("15–29 j")),
+                     (30, 10_000, gettext_noop("30 j et +"))]
 
 
 def _pct(part: int, whole: int) -> int | None:

@@ -139,3 +139,93 @@ def test_the_first_week_also_counts_what_was_done_before_the_session_started(cli
     client.force_login(trainer)
     text = _text(client.get(reverse("geste_cohort", args=[cohort.pk])))
     assert "La première semaine compte aussi ce qui a été fait avant le début de la session." in text
+
+
+def _session(reviews: bool):
+    import uuid
+    from datetime import UTC, date, datetime
+
+    from capsules.models import PracticeCard, PracticeReview, Progress
+    from tests import pages
+
+    block = factories.SkillsBlockFactory()
+    capsule = factories.CapsuleFactory(footage=factories.FootageFactory(skills_block=block, duration=60.0),
+                                       skills_block=block, title="Purger un radiateur")
+    pages.capsule_page(capsule)
+    trainer = factories.UserFactory(groups=["Trainers"])
+    karim = factories.learner(first_name="Karim", last_name="Apprenant")
+    cohort = Cohort.objects.create(name="Décembre", skills_block=block, start_date=date(2026, 12, 15),
+                                   end_date=date(2027, 1, 15))
+    cohort.trainers.add(trainer)
+    cohort.learners.add(karim)
+    day = datetime(2026, 12, 16, 10, tzinfo=UTC)
+    Progress.objects.create(user=karim, capsule=capsule, watched=[[0, 60]], watched_fraction=1, completed=True,
+                            completed_at=day)
+    if reviews:
+        question = factories.InteractionFactory(capsule=capsule)
+        card = PracticeCard.objects.create(user=karim, interaction=question, due=day, created_at=day,
+                                           last_review=day, stability=3.0, difficulty=5.0, state=2)
+        PracticeReview.objects.create(card=card, user=karim, rating=3, correct=True, elapsed_days=8,
+                                      reviewed_at=day, client_id=uuid.uuid4())
+    return cohort, trainer, karim, capsule
+
+
+def _english(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+def _svgs(page: str) -> list[str]:
+    return re.findall(r"<svg[^>]*geste-chart.*?</svg>", page, flags=re.S)
+
+
+def test_a_retention_chart_without_data_says_so(client):
+    cohort, trainer, _karim, _capsule = _session(reviews=False)
+    client.force_login(trainer)
+    page = client.get(reverse("geste_cohort", args=[cohort.pk])).content.decode()
+    assert len(_svgs(page)) == 1  # the weekly progress only: no blank chart of « — »
+    assert "Pas encore de données" in _text(client.get(reverse("geste_cohort", args=[cohort.pk])))
+    _english(trainer)
+    assert "No data yet" in _text(client.get(reverse("geste_cohort", args=[cohort.pk])))
+
+
+def test_the_charts_speak_the_admin_users_language_and_date_format(client):
+    cohort, trainer, _karim, _capsule = _session(reviews=True)
+    client.force_login(trainer)
+    progress, retention = _svgs(client.get(reverse("geste_cohort", args=[cohort.pk])).content.decode())
+    assert ">15/12/2026<" in progress and ">8–14 j<" in retention and ">30 j et +<" in retention
+    _english(trainer)
+    page = client.get(reverse("geste_cohort", args=[cohort.pk])).content.decode()
+    progress, retention = _svgs(page)
+    assert "<td>12/15/2026</td>" in page and ">12/15/2026<" in progress  # the table's and the axis's
+    assert ">1 d<" in retention and ">8–14 d<" in retention and ">30 d+<" in retention
+    assert " j<" not in retention and "et +" not in retention
+
+
+def test_the_block_badges_list_says_yes_or_no_for_automatic_award(client):
+    from capsules.models import Achievement
+
+    block = factories.SkillsBlockFactory()
+    Achievement.objects.create(skills_block=block, name="Plomberie", description="d", criteria_narrative="c")
+    Achievement.objects.create(skills_block=factories.SkillsBlockFactory(), name="Électricité", description="d",
+                               criteria_narrative="c", auto_award=False)
+    designer = factories.designer()
+    client.force_login(designer)
+    text = _text(client.get(reverse("achievement:index")))
+    assert "True" not in text and "False" not in text and "Oui" in text and "Non" in text
+    _english(designer)
+    text = _text(client.get(reverse("achievement:index")))
+    assert "True" not in text and "False" not in text and "Yes" in text and "No" in text
+
+
+def test_a_year_of_weeks_writes_its_dates_without_overlapping():
+    from capsules.analytics.charts import Bar, bar_chart
+
+    few = bar_chart([Bar(f"{d:02}/12/2026", 1) for d in range(1, 5)], title="t")
+    many = bar_chart([Bar(f"{d % 28 + 1:02}/12/2026", 1) for d in range(52)], title="t")
+    assert few.count("/12/2026<") == 4
+    assert 4 <= many.count("/12/2026<") <= 10  # every few weeks, each label narrower than its share of width
