@@ -75,6 +75,18 @@ def cohort_detail(request, pk: int):
         **_charts(report), "cohort": report.cohort})
 
 
+@_guard
+def cohort_learner(request, pk: int, user_id: int):
+    """One learner of a session the user may see: their progress through the block, capsule by capsule."""
+    cohort = _cohort(request, pk)
+    learner = cohort.learners.filter(pk=user_id).first()
+    if learner is None:
+        raise Http404(_("Apprenant introuvable dans cette session."))
+    report = cohorts.learner_report(cohort, learner)
+    return TemplateResponse(request, "capsules/admin/cohorts/learner.html", {
+        "cohort": cohort, "report": report, "row": report.learners[0]})
+
+
 # Each in gettext_noop, for makemessages: the English export used to keep these headers in French.
 LEARNER_HEADER = [
     gettext_noop("Apprenant"), gettext_noop("Capsules terminées"), gettext_noop("Acquises au positionnement"),
@@ -172,6 +184,7 @@ def block_indicators_csv(request, pk: int):
 urlpatterns = [
     path("geste/sessions/", cohort_index, name="geste_cohorts"),
     path("geste/sessions/<int:pk>/", cohort_detail, name="geste_cohort"),
+    path("geste/sessions/<int:pk>/apprenants/<int:user_id>/", cohort_learner, name="geste_cohort_learner"),
     path("geste/sessions/<int:pk>/apprenants.csv", cohort_learners_csv, name="geste_cohort_learners_csv"),
     path("geste/sessions/<int:pk>/indicateurs.csv", cohort_indicators_csv, name="geste_cohort_indicators_csv"),
     path("geste/rapports/blocs/<int:pk>/", block_detail, name="geste_block_indicators"),

@@ -183,6 +183,12 @@ def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
     return _report(cohort.skills_block, users, cohort, cohort.start_date, cohort.end_date, now or timezone.now())
 
 
+def learner_report(cohort: Cohort, user, now: datetime | None = None) -> CohortReport:
+    """One learner of the session: the session's own computation over that learner alone, so each capsule's
+    row says whether they finished it or had it acquired at placement, and their first-try success."""
+    return _report(cohort.skills_block, [user], cohort, cohort.start_date, cohort.end_date, now or timezone.now())
+
+
 BLOCK_WEEKS = 52
 
 

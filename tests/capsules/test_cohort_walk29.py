@@ -229,3 +229,30 @@ def test_a_year_of_weeks_writes_its_dates_without_overlapping():
     many = bar_chart([Bar(f"{d % 28 + 1:02}/12/2026", 1) for d in range(52)], title="t")
     assert few.count("/12/2026<") == 4
     assert 4 <= many.count("/12/2026<") <= 10  # every few weeks, each label narrower than its share of width
+
+
+def test_a_trainer_opens_one_learner_of_the_session(client):
+    from django.utils import timezone
+
+    from capsules.models import Attempt
+
+    cohort, trainer, karim, capsule = _session(reviews=True)
+    question = capsule.interactions.get()
+    Attempt.objects.create(user=karim, interaction=question, correct=True, score=1, answered_at=timezone.now())
+    client.force_login(trainer)
+    url = reverse("geste_cohort_learner", args=[cohort.pk, karim.pk])
+    session = client.get(reverse("geste_cohort", args=[cohort.pk])).content.decode()
+    assert f'<a href="{url}">Karim Apprenant</a>' in session
+    text = _text(client.get(url))
+    for said in ("Karim Apprenant", "Décembre", "100 % (1 sur 1 capsule)", "Purger un radiateur", "Terminée",
+                 "1 révision / 1 question", "1 sur 1 question"):
+        assert said.replace(" %", "\u00a0%") in text or said in text, said
+    _english(trainer)
+    text = _text(client.get(url))
+    assert "1 of 1 capsule" in text and "Not finished yet" not in text and "Terminée" not in text
+    # Someone outside the session, or a session the trainer does not train: not found.
+    stranger = factories.learner()
+    assert client.get(reverse("geste_cohort_learner", args=[cohort.pk, stranger.pk])).status_code == 404
+    other = factories.UserFactory(groups=["Trainers"])
+    client.force_login(other)
+    assert client.get(url).status_code == 404
