@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from capsules import experts
@@ -261,18 +261,55 @@ def register_placement_selection_urls():
     return placement_selection.urlpatterns
 
 
+class CohortIndexView(IndexView):
+    add_item_label = _("Nouvelle session de formation")  # not Wagtail's « Ajouter un(e) session de formation »
+
+
+class CohortCreateView(CreateView):
+    """Wagtail's French is gendered for any model (« Le(la) … créé(e) »): the session's own wording."""
+
+    page_title = _("Nouvelle session de formation")
+    success_message = _("Session de formation « %(object)s » créée.")
+    error_message = _("La session de formation n'a pas pu être créée à cause d'erreurs.")
+
+    def get_page_subtitle(self):
+        return ""
+
+
+class CohortEditView(EditView):
+    success_message = _("Session de formation « %(object)s » modifiée.")
+    error_message = _("La session de formation n'a pas pu être enregistrée à cause d'erreurs.")
+
+
+class CohortDeleteView(DeleteView):
+    success_message = _("Session de formation « %(object)s » supprimée.")
+
+    @property
+    def confirmation_message(self):
+        return _("Voulez-vous vraiment supprimer cette session de formation ?")
+
+
 class CohortViewSet(ModelViewSet):
     """Designers create sessions de formation: a block, dates, trainers and learners."""
 
     model = Cohort
+    index_view_class = CohortIndexView
+    add_view_class = CohortCreateView
+    edit_view_class = CohortEditView
+    delete_view_class = CohortDeleteView
     icon = "group"
     menu_label = _("Sessions de formation (gestion)")
-    form_fields = ["name", "skills_block", "start_date", "end_date", "trainers", "learners"]
     list_display = ["name", "skills_block", "start_date", "end_date"]
     list_filter = ["skills_block"]
     search_fields = ["name"]
     copy_view_enabled = False
     add_to_admin_menu = False
+
+    def get_form_class(self, for_update=False):
+        """Dates with a calendar and checked in order (capsules/analytics/cohort_form.py)."""
+        from capsules.analytics.cohort_form import CohortForm
+
+        return CohortForm
 
 
 @hooks.register("register_admin_viewset")

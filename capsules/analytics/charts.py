@@ -6,6 +6,7 @@ next to it, for screen readers and for people who prefer to read.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -27,6 +28,9 @@ def bar_chart(bars: list[Bar], *, title: str, max_value: float | None = None, un
     n = max(1, len(bars))
     slot = (width - 2 * pad_side) / n
     top = max_value if max_value else max([b.value or 0 for b in bars] + [1])
+    # Labels that would overlap (a year of weeks) are written every few bars only (about 6.5 px a character).
+    widest = max([len(b.label) for b in bars] + [1]) * 6.5 + 6
+    every = max(1, math.ceil(widest / slot))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="geste-chart" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
@@ -47,7 +51,8 @@ def bar_chart(bars: list[Bar], *, title: str, max_value: float | None = None, un
         else:
             parts.append(f'<text x="{cx:.1f}" y="{pad_top + plot_h - 4:.1f}" font-size="12" text-anchor="middle" '
                          'fill="#666">—</text>')
-        parts.append(f'<text x="{cx:.1f}" y="{height - pad_bottom + 16:.1f}" font-size="11" '
-                     f'text-anchor="middle">{escape(bar.label)}</text>')
+        if i % every == 0:
+            parts.append(f'<text x="{cx:.1f}" y="{height - pad_bottom + 16:.1f}" font-size="11" '
+                         f'text-anchor="middle">{escape(bar.label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.admin.ui.components import Component
@@ -52,16 +53,18 @@ def cohort_index(request):
 
 
 def _charts(report: cohorts.CohortReport) -> dict:
+    # The weeks say their date as the table beside them does (the admin user's short date format).
     progress_chart = bar_chart(
-        [Bar(w.start.strftime("%d/%m"), w.done_learners) for w in report.weeks],
+        [Bar(date_format(w.start, "SHORT_DATE_FORMAT"), w.done_learners) for w in report.weeks],
         title=_("Apprenants ayant terminé le bloc, par semaine (cumul)"),
         max_value=max(1, len(report.learners)),
     )
-    retention_chart = bar_chart(
-        [Bar(label, pct, f"{pct} %" if pct is not None else "") for label, pct, _n in report.retention_curve],
+    curve = report.retention_curve
+    retention_chart = bar_chart(  # None without a single answer: the page says « Pas encore de données »
+        [Bar(_(label), pct, f"{pct} %" if pct is not None else "") for label, pct, _n in curve],
         title=_("Réponses justes à l'entraînement selon le délai depuis la révision précédente"),
         max_value=100,
-    )
+    ) if any(pct is not None for _label, pct, _n in curve) else None
     return {"report": report, "progress_chart": progress_chart, "retention_chart": retention_chart}
 
 
@@ -70,6 +73,18 @@ def cohort_detail(request, pk: int):
     report = cohorts.cohort_report(_cohort(request, pk))
     return TemplateResponse(request, "capsules/admin/cohorts/detail.html", {
         **_charts(report), "cohort": report.cohort})
+
+
+@_guard
+def cohort_learner(request, pk: int, user_id: int):
+    """One learner of a session the user may see: their progress through the block, capsule by capsule."""
+    cohort = _cohort(request, pk)
+    learner = cohort.learners.filter(pk=user_id).first()
+    if learner is None:
+        raise Http404(_("Apprenant introuvable dans cette session."))
+    report = cohorts.learner_report(cohort, learner)
+    return TemplateResponse(request, "capsules/admin/cohorts/learner.html", {
+        "cohort": cohort, "report": report, "row": report.learners[0]})
 
 
 # Each in gettext_noop, for makemessages: the English export used to keep these headers in French.
@@ -169,6 +184,7 @@ def block_indicators_csv(request, pk: int):
 urlpatterns = [
     path("geste/sessions/", cohort_index, name="geste_cohorts"),
     path("geste/sessions/<int:pk>/", cohort_detail, name="geste_cohort"),
+    path("geste/sessions/<int:pk>/apprenants/<int:user_id>/", cohort_learner, name="geste_cohort_learner"),
     path("geste/sessions/<int:pk>/apprenants.csv", cohort_learners_csv, name="geste_cohort_learners_csv"),
     path("geste/sessions/<int:pk>/indicateurs.csv", cohort_indicators_csv, name="geste_cohort_indicators_csv"),
     path("geste/rapports/blocs/<int:pk>/", block_detail, name="geste_block_indicators"),

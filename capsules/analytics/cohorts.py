@@ -19,6 +19,8 @@ Definitions:
 - *retention at 7 / 30 days*: share of practice answers right when the question came back after
   7 to 29 days / 30 days or more since its previous review;
 - *completion by week*: learners who had done the whole block by the end of each week of the session;
+  the first week also counts the capsules finished and the learners active before the session's start
+  (a learner done before the start showed « bloc terminé 1 », « capsules terminées 0 », « actifs 0 »);
   *drop-out*: learners not done and without activity in the last 14 days of the session so far
   (for a block: weeks from the first activity seen, at most a year back, until today);
 - *badge*: learners holding a live (unrevoked) badge of the block. A badge stays valid when capsules are
@@ -35,6 +37,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from capsules.learning.grading import UNGRADED_KINDS
 from capsules.learning.practice import SCHEDULER, to_fsrs
@@ -164,8 +167,10 @@ class CohortReport:
     dropped_out: int = 0
 
 
-RETENTION_BUCKETS = [(0, 2, "1 j"), (2, 4, "2–3 j"), (4, 8, "4–7 j"), (8, 15, "8–14 j"), (15, 30, "15–29 j"),
-                     (30, 10_000, "30 j et +")]
+# Labels in French, marked for translation: the chart says them in the admin user's language.
+RETENTION_BUCKETS = [(0, 2, gettext_noop("1 j")), (2, 4, gettext_noop("2–3 j")), (4, 8, gettext_noop("4–7 j")),
+                     (8, 15, gettext_noop("8–14 j")), (15, 30, gettext_noop("15–29 j")),
+                     (30, 10_000, gettext_noop("30 j et +"))]
 
 
 def _pct(part: int, whole: int) -> int | None:
@@ -176,6 +181,12 @@ def cohort_report(cohort: Cohort, now: datetime | None = None) -> CohortReport:
     users = list(cohort.learners.order_by("last_name", "first_name", "username")
                  .only("pk", "username", "first_name", "last_name"))
     return _report(cohort.skills_block, users, cohort, cohort.start_date, cohort.end_date, now or timezone.now())
+
+
+def learner_report(cohort: Cohort, user, now: datetime | None = None) -> CohortReport:
+    """One learner of the session: the session's own computation over that learner alone, so each capsule's
+    row says whether they finished it or had it acquired at placement, and their first-try success."""
+    return _report(cohort.skills_block, [user], cohort, cohort.start_date, cohort.end_date, now or timezone.now())
 
 
 BLOCK_WEEKS = 52
@@ -361,8 +372,13 @@ def _weeks(first: date, last: date, learners: list[LearnerRow], completed_by, no
     week_start = start
     while week_start <= end and len(weeks) < 104:
         week_end = week_start + timedelta(days=7)
-        completions = sum(1 for caps in completed_by.values() for t in caps.values() if week_start <= t < week_end)
-        active = sum(1 for r in learners if r.last_activity and week_start <= r.last_activity < week_end)
+        since = week_start if weeks else None  # the first week also holds what was done before the start
+
+        def within(t, since=since, week_end=week_end):
+            return bool(t) and (since is None or since <= t) and t < week_end
+
+        completions = sum(1 for caps in completed_by.values() for t in caps.values() if within(t))
+        active = sum(1 for r in learners if within(r.last_activity))
         done = sum(1 for r in learners if r.done_at and r.done_at < week_end)
         weeks.append(WeekRow(timezone.localtime(week_start).date(), done, completions, active))
         week_start = week_end

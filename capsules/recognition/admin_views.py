@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from capsules.analytics.cohorts import is_trainer
@@ -52,7 +53,9 @@ class AchievementViewSet(ModelViewSet):
     menu_order = 160
     form_fields = ["skills_block", "name", "description", "image", "criteria_narrative", "require_all_capsules",
                    "min_first_try_score", "require_mandatory_correct", "auto_award"]
-    list_display = ["name", "skills_block", "min_first_try_score", "auto_award"]
+    # Not "auto_award": its cell read « True » (a tick or a cross, « Oui » / « Non » to a screen reader).
+    list_display = ["name", "skills_block", "min_first_try_score",
+                    BooleanColumn("auto_award", label=_("Délivrance automatique"))]
     search_fields = ["name", "skills_block__code"]
     copy_view_enabled = False
 
