@@ -10,6 +10,8 @@ free recall are answered with the keyboard at 360 px, and axe checks each open q
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from capsules.models import Attempt, Interaction
@@ -121,6 +123,20 @@ def carry_on(page) -> None:
     page.wait_for_function("!document.querySelector('video.gp-video').paused", timeout=5000)
 
 
+def _without_answered(text: str, inter: Interaction) -> str:
+    """A manifest without the results of the questions already answered: since walk 29 the player fetches the
+    manifest again after an answer (a step's points of vigilance wait for its questions), and each answered
+    question's own result (its feedback, its solution) comes back in ``attempts``, by design, after its answer.
+    The question asked now keeps its entry, so a key of its own sent early is still caught."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(data, dict) and isinstance(data.get("attempts"), dict):
+        data["attempts"] = {k: v for k, v in data["attempts"].items() if k == str(inter.pk)}
+    return json.dumps(data, ensure_ascii=False)
+
+
 def no_answer_key(page, responses, inter: Interaction) -> None:
     """Nothing the page received or holds reveals a key or a feedback before the answer."""
     dom = page.evaluate("""(() => { const d = document.documentElement.cloneNode(true);
@@ -128,7 +144,7 @@ def no_answer_key(page, responses, inter: Interaction) -> None:
     texts = [dom, page.evaluate(
         "JSON.stringify(document.querySelector('[data-geste-player]').gestePlayer.m)")]
     texts += [r.text() for r in responses if r.request.method == "GET"]
-    for text in texts:
+    for text in map(lambda t: _without_answered(t, inter), texts):
         found = [s for s in SECRETS if s in text]
         assert not found, (found, text[max(0, text.find(found[0]) - 300):text.find(found[0]) + 300])
     manifest = page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.m")
