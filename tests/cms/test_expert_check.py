@@ -428,3 +428,37 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     client.force_login(people["camille"])
     edit = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
     assert "Modifiée après validation" not in edit
+
+
+def test_saving_a_question_untouched_is_no_modification_for_the_expert(client, sent):
+    """Walk 29b: re-saving a question's edit form with nothing changed counted « 1 modification des
+    questions » and sent the published capsule back to the expert. Only a real change counts."""
+    from django.core import mail
+
+    people, page, _state = sent
+    capsule = page.capsule
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    page.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    inter = capsule.interactions.create(kind="true_false", time=capsule.start + 5.0, prompt="On serre au couple.",
+                                        answer_key={"correct": True}, step=capsule.steps().first())
+    mail.outbox.clear()
+
+    edit = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    form = client.get(edit).context["form"]
+    data = {k: ("on" if v is True else "" if v is False else v) for k, v in form.items()
+            if v is not False and k != "image_url"}
+    data["shuffle_choices_shown"] = "1"
+    res = client.post(edit, data)
+    assert res.status_code == 302
+    capsule.refresh_from_db()
+    page.refresh_from_db()
+    assert capsule.revalidation_changes == 0 and not page.workflow_in_progress
+    assert not [m for m in mail.outbox if people["jean"].email in m.to]
+
+    res = client.post(edit, {**data, "prompt": "On serre au couple indiqué."})
+    capsule.refresh_from_db()
+    assert capsule.revalidation_changes == 1
