@@ -462,3 +462,34 @@ def test_saving_a_question_untouched_is_no_modification_for_the_expert(client, s
     res = client.post(edit, {**data, "prompt": "On serre au couple indiqué."})
     capsule.refresh_from_db()
     assert capsule.revalidation_changes == 1
+
+
+def test_the_expert_rechecking_a_live_capsule_is_told_it_is_already_online(client, sent):
+    """Walk 29b: re-approving a capsule already live (« Modifiée après validation ») said « le concepteur
+    pourra publier la capsule », and the design page then asked to « Valider et publier » what learners
+    already had. The expert reads that the changed questions are online and their approval closes the
+    re-check; the design page says why the publication step remains."""
+    people, page, _state = sent
+    capsule = page.capsule
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    client.post(reverse("geste_interaction_add", args=[capsule.pk]),
+                {"kind": "true_false", "time": "5", "prompt": "On serre au couple.", "true_false": "true"})
+
+    client.force_login(people["jean"])
+    check = unescape(client.get(reverse("geste_expert_check", args=[page.pk])).content.decode())
+    decision = check.split('id="decision"')[1].split('id="demande"')[0]
+    assert "Les questions modifiées sont déjà en ligne\xa0; votre validation clôt la revérification." in decision
+    assert "le concepteur pourra publier" not in decision
+    home = unescape(client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]),
+                                follow=True).content.decode())
+    assert ("Capsule « Changer un joint » revalidée : les questions modifiées sont déjà en ligne ; votre "
+            "validation clôt la revérification.") in home
+    assert "le concepteur peut la publier" not in home
+
+    client.force_login(people["camille"])
+    edit = unescape(client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode())
+    said = edit.split('data-role="live-publication-step"')[1].split("</p>")[0]
+    assert "La capsule est déjà en ligne : les apprenants voient déjà ses questions, modifiées comprises" in said
