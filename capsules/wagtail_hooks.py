@@ -275,6 +275,11 @@ class CohortCreateView(CreateView):
     def get_page_subtitle(self):
         return ""
 
+    def get_breadcrumbs_items(self):
+        """Wagtail's last crumb is « Ajout : <subtitle> », which read a bare « Ajout : » (walk 29b)."""
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], {**items[-1], "label": self.page_title}]
+
 
 class CohortEditView(EditView):
     success_message = _("Session de formation « %(object)s » modifiée.")

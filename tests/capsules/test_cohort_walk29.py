@@ -271,3 +271,11 @@ def test_a_weekly_progress_without_data_says_so(client):
     assert "data-no-progress" in res.content.decode()
     assert ("Progression par semaine Pas encore de données : le graphique apparaît quand un premier apprenant a "
             "terminé le bloc.") in _text(res)
+
+
+def test_the_new_session_breadcrumb_names_the_page(client):
+    """Walk 29b: the new-session breadcrumb read a bare « Ajout : »."""
+    client.force_login(factories.designer())
+    response = client.get(reverse("cohort:add"))
+    assert response.context["breadcrumbs_items"][-1]["label"] == "Nouvelle session de formation"
+    assert "Ajout :" not in _text(response)
