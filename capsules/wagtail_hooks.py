@@ -184,6 +184,14 @@ def header_css():
 
 
 @hooks.register("insert_global_admin_js")
+def date_escape_js():
+    """Escape closes Wagtail's date calendar (capsules/admin/date_escape.js)."""
+    from django.templatetags.static import static
+
+    return format_html('<script src="{}" defer></script>', static("capsules/admin/date_escape.js"))
+
+
+@hooks.register("insert_global_admin_js")
 def scroll_regions_js():
     from django.templatetags.static import static
 
