@@ -184,6 +184,14 @@ def header_css():
 
 
 @hooks.register("insert_global_admin_js")
+def date_escape_js():
+    """Escape closes Wagtail's date calendar (capsules/admin/date_escape.js)."""
+    from django.templatetags.static import static
+
+    return format_html('<script src="{}" defer></script>', static("capsules/admin/date_escape.js"))
+
+
+@hooks.register("insert_global_admin_js")
 def scroll_regions_js():
     from django.templatetags.static import static
 
@@ -274,6 +282,11 @@ class CohortCreateView(CreateView):
 
     def get_page_subtitle(self):
         return ""
+
+    def get_breadcrumbs_items(self):
+        """Wagtail's last crumb is « Ajout : <subtitle> », which read a bare « Ajout : » (walk 29b)."""
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], {**items[-1], "label": self.page_title}]
 
 
 class CohortEditView(EditView):

@@ -192,8 +192,15 @@ def check_action(request, page_id: int, action: str):
         messages.error(request, _("Dites au concepteur ce qu'il faut modifier avant d'envoyer votre demande."))
         return redirect(reverse("geste_expert_check", args=[page.pk]) + "#demande")
     title = state.revision.as_object().title
+    capsule = getattr(page, "capsule", None)
+    rechecked = page.live and capsule is not None and capsule.needs_revalidation  # read before approval clears it
     task.on_action(state, request.user, action, comment=comment)
-    if action == "approve":
+    if action == "approve" and rechecked:
+        # Walk 29b: « le concepteur peut la publier » on a capsule learners already had.
+        messages.success(request, _("Capsule « %(title)s » revalidée : les questions modifiées sont déjà en "
+                                    "ligne ; votre validation clôt la revérification.") % {"title": title},
+                         extra_tags=FOCUS_TAG)
+    elif action == "approve":
         messages.success(request, _("Capsule « %(title)s » approuvée : le concepteur peut la publier.")
                          % {"title": title}, extra_tags=FOCUS_TAG)
     else:

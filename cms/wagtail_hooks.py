@@ -415,11 +415,12 @@ def interaction_edit(request, pk: int, interaction_id: int):
             # The warning's button submits this form (not the saved question): the edits typed are kept.
             data, placed = authoring.form_placed_at_step_end(capsule, data, inter)
         try:
-            authoring.apply_interaction_form(capsule, data, inter)
+            inter = authoring.apply_interaction_form(capsule, data, inter)
         except authoring.AuthoringError as exc:
             ctx = _edit_context(request, capsule, form_data=data, errors=exc.errors, editing=inter)
             return TemplateResponse(request, "capsules/admin/interaction_edit.html", ctx, status=400)
-        _back_to_the_first_task(request, capsule)
+        if inter.changed:  # saved untouched: nothing for the expert to check again (walk 29b)
+            _back_to_the_first_task(request, capsule)
         if placed is not None:
             messages.success(request, _("Interaction enregistrée et placée à la fin de l'étape « %(step)s » "
                                         "(%(at)s).") % {"step": placed.title or _("sans titre"),

@@ -54,11 +54,11 @@ def cohort_index(request):
 
 def _charts(report: cohorts.CohortReport) -> dict:
     # The weeks say their date as the table beside them does (the admin user's short date format).
-    progress_chart = bar_chart(
+    progress_chart = bar_chart(  # None while no learner finished the block: « Pas encore de données » (walk 29b)
         [Bar(date_format(w.start, "SHORT_DATE_FORMAT"), w.done_learners) for w in report.weeks],
         title=_("Apprenants ayant terminé le bloc, par semaine (cumul)"),
         max_value=max(1, len(report.learners)),
-    )
+    ) if any(w.done_learners for w in report.weeks) else None
     curve = report.retention_curve
     retention_chart = bar_chart(  # None without a single answer: the page says « Pas encore de données »
         [Bar(_(label), pct, f"{pct} %" if pct is not None else "") for label, pct, _n in curve],

@@ -453,11 +453,31 @@ def capsule_steps(capsule: Capsule) -> list[Step]:
     return list(capsule.steps().order_by("start"))
 
 
+_CONTENT_FIELDS = ("kind", "prompt", "step_id", "choices", "answer_key", "image", "feedback_correct",
+                   "feedback_wrong", "mandatory", "replay_step_on_wrong", "shuffle_choices", "draft_status")
+
+
+def _content(inter: Interaction) -> tuple:
+    """What the learner gets from a question (and whether it is accepted): compared before and after a save."""
+    return tuple(getattr(inter, name) for name in _CONTENT_FIELDS)
+
+
+def _content_changed(inter: Interaction, before: tuple | None, time_before: float | None) -> bool:
+    if before is None:
+        return True
+    # The time goes through the form's capsule clock and back: a float hair is no move.
+    return _content(inter) != before or abs(inter.time - time_before) > 0.005
+
+
 def apply_interaction_form(
     capsule: Capsule, data: dict, interaction: Interaction | None = None
 ) -> Interaction:
     """Build (or update) an Interaction of ``capsule`` from the authoring form's fields; raises
-    AuthoringError with every problem. The interaction is saved."""
+    AuthoringError with every problem. The interaction is saved; ``changed`` on it says whether anything the
+    learner gets changed (always True for a new one): saving an edit form untouched is no modification for
+    the expert to check again (walk 29b)."""
+    before = _content(interaction) if interaction is not None else None
+    time_before = interaction.time if interaction is not None else None
     errors: dict[str, str] = {}
     kind = data.get("kind") or (interaction.kind if interaction else "")
     if kind not in KINDS_AUTHORED:
@@ -561,6 +581,7 @@ def apply_interaction_form(
         inter.draft_status = Interaction.DraftStatus.ACCEPTED  # editing a draft accepts it
     remember_step(inter, capsule)  # saved again: any « step changed » notice goes
     inter.save()
+    inter.changed = _content_changed(inter, before, time_before)
     return inter
 
 

@@ -48,6 +48,12 @@ def test_trainer_revokes_a_badge_with_a_reason_after_confirming_by_keyboard(live
     page.keyboard.press("Enter")  # no reason: refused, in French, and said where the reason goes
     expect(page.get_by_role("alert")).to_contain_text("Indiquez le motif de la révocation")
     expect(page.get_by_label("Motif")).to_have_attribute("aria-invalid", "true")
+    # Walk 29b: the field says it is required (Wagtail's asterisk), and the error's icon is apart from its words.
+    expect(page.locator("label[for=id_reason] .w-required-mark")).to_have_text("*")
+    gap = page.evaluate("""() => { const box = document.getElementById('reason-error');
+        return box.querySelector('.error-message').getBoundingClientRect().left
+             - box.querySelector('svg').getBoundingClientRect().right; }""")
+    assert gap >= 4, gap
     assert BadgeCredential.objects.get(pk=credential.pk).revoked_at is None
 
     page.get_by_label("Motif").focus()

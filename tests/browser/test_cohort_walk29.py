@@ -36,3 +36,23 @@ def test_the_session_dates_open_a_calendar_and_a_reversed_period_is_said_under_f
     expect(page.get_by_text("cohort_dates_in_order")).to_have_count(0)
     assert not Cohort.objects.exists()
     ctx.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("field", ["id_start_date", "id_end_date"])
+def test_escape_closes_the_date_calendar(live_server, browser, field):
+    """Walk 29b: Escape left the calendar open over the checkboxes below « Début » / « Fin »."""
+    ensure_baseline()
+    designer = factories.designer(username="conceptrice-walk29b")
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, designer.username)
+    page.goto(f"{live_server.url}/admin/cohort/new/")
+    page.locator("#id_name").focus()
+    page.locator(f"#{field}").focus()
+    calendar = page.locator(".xdsoft_datetimepicker:visible")
+    expect(calendar).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(calendar).to_have_count(0)
+    expect(page.locator(f"#{field}")).to_be_focused()
+    ctx.close()

@@ -256,3 +256,26 @@ def test_a_trainer_opens_one_learner_of_the_session(client):
     other = factories.UserFactory(groups=["Trainers"])
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_a_weekly_progress_without_data_says_so(client):
+    """Walk 29b: a session where no learner finished the block showed a tall blank chart with a lone « 0 »;
+    it says « Pas encore de données » like the retention chart."""
+    from capsules.models import Progress
+
+    cohort, trainer, karim, _capsule = _session(reviews=False)
+    Progress.objects.filter(user=karim).update(completed=False, completed_at=None, watched_fraction=0.2)
+    client.force_login(trainer)
+    res = client.get(reverse("geste_cohort", args=[cohort.pk]))
+    assert _svgs(res.content.decode()) == []
+    assert "data-no-progress" in res.content.decode()
+    assert ("Progression par semaine Pas encore de données : le graphique apparaît quand un premier apprenant a "
+            "terminé le bloc.") in _text(res)
+
+
+def test_the_new_session_breadcrumb_names_the_page(client):
+    """Walk 29b: the new-session breadcrumb read a bare « Ajout : »."""
+    client.force_login(factories.designer())
+    response = client.get(reverse("cohort:add"))
+    assert response.context["breadcrumbs_items"][-1]["label"] == "Nouvelle session de formation"
+    assert "Ajout :" not in _text(response)

@@ -110,3 +110,10 @@ def test_local_http_platforms_are_accepted_for_tests(admin):
     assert admin.post("/admin/lti_registration/new/", data).status_code == 302
     assert LtiRegistration.objects.get().issuer == local
     assert not LtiDeployment.objects.exists()
+
+
+def test_the_new_platform_page_has_one_name_in_its_header_and_breadcrumb(admin):
+    """Walk 29b: « Nouveau : Plateforme LTI » in the header, « Ajout : Plateforme LTI » in the breadcrumb."""
+    text = visible_text(page(admin, "/admin/lti_registration/new/"))
+    assert "Nouveau :" not in text and "Ajout :" not in text, text
+    assert text.count("Nouvelle plateforme LTI") >= 2, text  # the header and the breadcrumb (and the title tag)

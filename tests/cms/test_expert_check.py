@@ -428,3 +428,68 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     client.force_login(people["camille"])
     edit = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
     assert "Modifiée après validation" not in edit
+
+
+def test_saving_a_question_untouched_is_no_modification_for_the_expert(client, sent):
+    """Walk 29b: re-saving a question's edit form with nothing changed counted « 1 modification des
+    questions » and sent the published capsule back to the expert. Only a real change counts."""
+    from django.core import mail
+
+    people, page, _state = sent
+    capsule = page.capsule
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    page.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    inter = capsule.interactions.create(kind="true_false", time=capsule.start + 5.0, prompt="On serre au couple.",
+                                        answer_key={"correct": True}, step=capsule.steps().first())
+    mail.outbox.clear()
+
+    edit = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    form = client.get(edit).context["form"]
+    data = {k: ("on" if v is True else "" if v is False else v) for k, v in form.items()
+            if v is not False and k != "image_url"}
+    data["shuffle_choices_shown"] = "1"
+    res = client.post(edit, data)
+    assert res.status_code == 302
+    capsule.refresh_from_db()
+    page.refresh_from_db()
+    assert capsule.revalidation_changes == 0 and not page.workflow_in_progress
+    assert not [m for m in mail.outbox if people["jean"].email in m.to]
+
+    res = client.post(edit, {**data, "prompt": "On serre au couple indiqué."})
+    capsule.refresh_from_db()
+    assert capsule.revalidation_changes == 1
+
+
+def test_the_expert_rechecking_a_live_capsule_is_told_it_is_already_online(client, sent):
+    """Walk 29b: re-approving a capsule already live (« Modifiée après validation ») said « le concepteur
+    pourra publier la capsule », and the design page then asked to « Valider et publier » what learners
+    already had. The expert reads that the changed questions are online and their approval closes the
+    re-check; the design page says why the publication step remains."""
+    people, page, _state = sent
+    capsule = page.capsule
+    client.force_login(people["jean"])
+    client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
+    client.force_login(people["camille"])
+    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    client.post(reverse("geste_interaction_add", args=[capsule.pk]),
+                {"kind": "true_false", "time": "5", "prompt": "On serre au couple.", "true_false": "true"})
+
+    client.force_login(people["jean"])
+    check = unescape(client.get(reverse("geste_expert_check", args=[page.pk])).content.decode())
+    decision = check.split('id="decision"')[1].split('id="demande"')[0]
+    assert "Les questions modifiées sont déjà en ligne\xa0; votre validation clôt la revérification." in decision
+    assert "le concepteur pourra publier" not in decision
+    home = unescape(client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]),
+                                follow=True).content.decode())
+    assert ("Capsule « Changer un joint » revalidée : les questions modifiées sont déjà en ligne ; votre "
+            "validation clôt la revérification.") in home
+    assert "le concepteur peut la publier" not in home
+
+    client.force_login(people["camille"])
+    edit = unescape(client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode())
+    said = edit.split('data-role="live-publication-step"')[1].split("</p>")[0]
+    assert "La capsule est déjà en ligne : les apprenants voient déjà ses questions, modifiées comprises" in said

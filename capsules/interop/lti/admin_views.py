@@ -126,6 +126,16 @@ class RegistrationIndexView(_ToolAddressesMixin, IndexView):
 
 class RegistrationCreateView(_ToolAddressesMixin, CreateView):
     template_name = "capsules/interop/lti_registration_form.html"
+    # One name in the header and the breadcrumb: Wagtail said « Nouveau : Plateforme LTI » above and
+    # « Ajout : Plateforme LTI » in the breadcrumb (walk 29b).
+    page_title = _("Nouvelle plateforme LTI")
+
+    def get_page_subtitle(self):
+        return ""
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        return [*items[:-1], {**items[-1], "label": self.page_title}]
     success_message = _("Plateforme « %(object)s » enregistrée.")
     error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
 

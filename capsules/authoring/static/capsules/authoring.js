@@ -30,6 +30,19 @@
   showPublication();
   window.addEventListener("hashchange", showPublication);
 
+  /* ---- back on #interactions or #drafts after a save: Wagtail says « Interaction enregistrée » (and the
+   * revalidation notice) at the top of the page, scrolled out of sight above the section (walk 29b). The
+   * messages region moves under the section's heading, where the page lands. */
+  function messagesWhereWeLand() {
+    const heading = location.hash && /^#(interactions|drafts)$/.test(location.hash) && document.getElementById(location.hash.slice(1));
+    const box = document.querySelector(".messages");
+    if (!heading || !box || !box.querySelector("li")) return;
+    heading.insertAdjacentElement("afterend", box);
+    box.classList.add("geste-author__messages");
+    heading.scrollIntoView({ block: "start" });
+  }
+  messagesWhereWeLand();
+
   /* ---- timeline ---- */
   if (timeline) {
     const pct = (t) => `${(100 * (t - start)) / span}%`;
