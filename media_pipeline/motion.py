@@ -25,6 +25,7 @@ from media_pipeline import appearance
 from media_pipeline.frames import FrameSettings, VideoGeometry, iter_frames
 from media_pipeline.hands import HandSampler, PalmDetector, PalmWorker, RowStore
 from media_pipeline.progress import ProgressCallback
+from media_pipeline.repeated_frames import fill_repeated_frames
 
 FEATURES = (
     "camera_dx", "camera_dy", "camera_rot", "camera_zoom", "camera",
@@ -59,6 +60,10 @@ class MotionSettings:
     # real dev half, raised every group or left it unchanged (docs/ARCHITECTURE.md, Segmentation); 1 a second
     # lost on every group, 5 lost the report half's transition F1.
     appearance_fps: float = 10 / 3
+    # Copies of the previous picture (footage under 10 i/s, dropped frames) take their share of the motion of
+    # the next real picture, in runs up to this long (s); longer runs (a frozen camera) stay still; 0: never.
+    # At 1 s any source of 1 i/s or more is covered (``repeated_frames.py``).
+    repeat_fill_max: float = 1.0
 
 
 @dataclass
@@ -448,6 +453,7 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
         for k in FEATURES:  # the first frame has no predecessor: copy the second one's motion
             if k not in ("brightness", "blur"):
                 features[k][0] = features[k][1]
+    repeats = fill_repeated_frames(features, settings.fps, settings.repeat_fill_max)
     # Periodicity of the hands' motion: the signed residual flow repeats (back and forth,
     # up and down, circles); the strongest of the two axes and of the energy wins.
     best = None
@@ -470,4 +476,4 @@ def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(
                         duration=duration, source=str(video),
                         extra={"source_width": geometry.width, "source_height": geometry.height,
                                "source_fps": geometry.fps, "palm_detector": hands.palm is not None,
-                               "palm_frames": len(hands.palm_index)})
+                               "palm_frames": len(hands.palm_index), "repeated_frames": repeats.filled})
