@@ -1,7 +1,8 @@
 """Footage under the analysis' 10 i/s: the real set re-encoded at 2, 3, 4 and 5 i/s, with and without the fill of
 repeated pictures (``media_pipeline/repeated_frames.py``).
 
-Run: ``.venv/bin/python -m tests.benchmarks.bench_low_fps [--rates 2,3,4,5] [--groups dev,report,fresh] [--workdir DIR]``.
+Run: ``.venv/bin/python -m tests.benchmarks.bench_low_fps [--rates 2,3,4,5] [--groups dev,report,fresh]``
+``[--workdir DIR]``.
 
 Each clip of the groups (the halves' clips with hands at work, as ``bench_segmentation`` reports them, and the
 ``fresh`` group) is re-encoded without sound at each rate (ffmpeg ``fps`` filter, H.264 CRF 20; cached in
