@@ -10,7 +10,6 @@ publish it. Each action goes through the site's own views, signed in as that per
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,37 +22,36 @@ from capsules.authoring.step_changes import remember_steps
 from capsules.models import Capsule, Certification, Footage, Interaction, SkillsBlock
 from capsules.pages import page_model
 
-log = logging.getLogger(__name__)
-
 DEMO_PASSWORD = "geste-demo"
 ADMIN_PASSWORD = "geste-admin"
 DEMO_FOOTAGE_TITLE = "Démo — remplacement d'un joint de robinet"
 CAPSULE_TITLE = "Remplacer le joint d'un robinet"
 CAPSULE_SUMMARY = "Les gestes d'un plombier, filmés par lui-même."
-# Drafts the demo designer accepts: questions built from the approved steps. Cloze drafts come from
-# the machine transcript of a synthetic voice and hotspots need a zone drawn: left for review.
-# Drafts built from the steps and from the expert's key points (clozes from the espeak narration's
-# transcript are left proposed: Whisper base hears it poorly, and the drafter says so by proposing none).
-# Hotspot drafts carry the zone where the hands work on the key point's keyframe (media_pipeline/hotspot.py),
+# The certification's trade vocabulary: Whisper's prompt when it transcribes the demo's commentary.
+DEMO_VOCABULARY = "clé à molette, clé dynamométrique, newton-mètre, joint, siphon, écrou, raccord"
+# Drafts the demo designer accepts: questions built from the approved steps and from the expert's key points.
+# Cloze drafts come from the machine transcript of the synthetic commentary: left proposed for the visitor to
+# review. Hotspot drafts carry the zone where the hands work on the key point's keyframe (media_pipeline/hotspot.py),
 # up to 60 % x 60 % of the picture: the designer must draw the right zone before accepting them (the server
 # refuses the placed one), which a script cannot do honestly: they are left proposed for the visitor to draw.
 ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.FREE_RECALL)
 DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le robinet."
-# The craftsman's commentary: real French recordings of Debian's asterisk-core-sounds-fr-wav, one said
-# at the start of each gesture of the demo clip (its texts: core-sounds-fr.txt in asterisk-core-sounds-fr).
-# Whole, clean sentences that a craftsman could say while repairing a tap: the diagnosis, checking the
-# part's number, trying again, thanking the customer.
+# The craftsman's commentary, one group of sentences per gesture of the demo clip (seed 7: wrench, hammer,
+# pick-and-place, measure; media_pipeline/evaluation/synthetic.py), said from the gesture's start, one after
+# the other, by SVOX Pico's French voice (py-nanotts, media_pipeline/evaluation/spoken_commentary.py).
+# Whisper base hears them nearly word for word (tests/capsules/test_demo_commentary.py), so the captions
+# and the step titles the pipeline proposes speak of the tap. (Until walk 30 it was telephone announcements
+# from asterisk-core-sounds-fr, real speech but « Veuillez vérifier le numéro… » over a tap repair.)
 DEMO_COMMENTARY = (
-    "tt-somethingwrong",  # « Ça ne fonctionne vraiment pas. »
-    "check-number-dial-again",  # « Veuillez vérifier le numéro et composer de nouveau. »
-    "vm-pls-try-again",  # « Veuillez essayer de nouveau. »
-    "queue-thankyou",  # « Merci de votre patience. »
+    ("Je coupe l'arrivée d'eau.", "Avec la clé, je démonte la tête du robinet."),
+    ("Je retire l'ancien joint.",),
+    ("Je pose le joint neuf et je remonte.",),
+    ("Je rouvre l'eau et je vérifie l'étanchéité.",),
 )
-# The expert's names for the steps, in order, as on the review screen. The commentary is telephone
-# announcements: the titles the pipeline proposes from it (« Ça ne fonctionne vraiment pas ») stay proposals.
-# espeak-ng's French would say the gestures, but Whisper base mishears it (« Je remplace le vieux joint »
-# came out « Je emplace le mieux sur par la chouetteur »). The pipeline finds 3 steps in the demo clip
-# (the gestures wrench, hand work, placing then checking); a 4th, if found, is the last check.
+# The expert's names for the steps, in order, as on the review screen. The pipeline proposes titles drawn
+# from the sentences it heard in each step (« Couper l'arrivée d'eau », « Retirer l'ancien joint », « Poser
+# le joint neuf »); the expert names the whole gesture. The pipeline finds 3 steps in the demo clip (the
+# gestures wrench, hand work, placing then checking); a 4th, if found, is the last check.
 DEMO_STEP_TITLES = (
     "Démonter la tête du robinet à la clé",
     "Retirer l'ancien joint",
@@ -130,7 +128,7 @@ def ensure_catalogue() -> SkillsBlock:
 
     cert, _ = Certification.objects.get_or_create(rncp_code="RNCP37274", defaults={
         "title": "Titre professionnel Agent de maintenance des bâtiments",
-        "vocabulary": "clé à molette, clé dynamométrique, newton-mètre, joint, siphon, écrou, raccord"})
+        "vocabulary": DEMO_VOCABULARY})
     block, _ = SkillsBlock.objects.get_or_create(code="RNCP37274BC01", defaults={
         "certification": cert, "title": "Maintenir les équipements sanitaires",
         "description": "Diagnostiquer et réparer robinetterie, siphons et joints.", "order": 1})
@@ -146,28 +144,23 @@ def ensure_catalogue() -> SkillsBlock:
 
 
 def make_demo_video(out: Path, clip: DemoClip = DemoClip()) -> Path:
-    """A first-person clip from the evaluation clip generator, with real French speech as the
-    craftsman's commentary: one recording of ``DEMO_COMMENTARY`` at the start of each gesture
-    (media_pipeline/evaluation/recorded_speech.py). Nothing of it is kept but the video: the steps,
-    titles and questions shown are those the pipeline finds and drafts from what Whisper hears.
-    Without the recordings (asterisk-core-sounds-fr-wav, installed by `make setup`), espeak-ng speaks."""
-    from media_pipeline.evaluation import recorded_speech
+    """A first-person clip from the evaluation clip generator, with the craftsman's commentary in French:
+    the sentences of ``DEMO_COMMENTARY`` said from the start of each gesture by a synthetic voice
+    (media_pipeline/evaluation/spoken_commentary.py). Nothing of it is kept but the video: the steps,
+    titles, captions and questions shown are those the pipeline finds and drafts from what Whisper hears."""
+    from media_pipeline.evaluation import spoken_commentary
     from media_pipeline.evaluation.synthetic import generate_clip
 
-    if not recorded_speech.available(DEMO_COMMENTARY):
-        log.warning("French recordings missing (%s): the demo commentary is spoken by espeak-ng",
-                    recorded_speech.SOUNDS_DIR)
-        made = generate_clip(out, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds)
-        return Path(made.path)
-    silent = out.with_name(f"{out.stem}.picture{out.suffix}")
-    made = generate_clip(silent, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds,
-                         narration=False)
-    # A clip with more gestures than sentences leaves the last ones silent (a tradesman does not talk
-    # all the time); one with fewer uses the first sentences.
-    cues = [recorded_speech.Cue(start + SPEECH_LEAD_S, name)
-            for (start, _end), name in zip(made.steps, DEMO_COMMENTARY, strict=False)]
-    recorded_speech.lay_commentary(silent, cues, out, made.duration)
-    silent.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        silent = Path(tmp) / f"{out.stem}.picture{out.suffix}"
+        made = generate_clip(silent, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds,
+                             narration=False)
+        # A clip with more gestures than groups of sentences leaves the last ones silent (a tradesman does
+        # not talk all the time); one with fewer uses the first groups.
+        cues = [spoken_commentary.Cue(start + SPEECH_LEAD_S, sentence)
+                for (start, _end), sentences in zip(made.steps, DEMO_COMMENTARY, strict=False)
+                for sentence in sentences]
+        spoken_commentary.lay_commentary(silent, cues, out, made.duration, workdir=Path(tmp))
     return out
 
 

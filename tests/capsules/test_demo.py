@@ -43,8 +43,9 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     assert footage.expert.username == "expert" and footage.created_by.username == "concepteur"
     assert footage.status == Footage.Status.APPROVED
     # The steps are the pipeline's proposal (same boundaries), named by the expert in trade words: the
-    # commentary is telephone announcements, whose proposed titles (« Ça ne fonctionne vraiment pas »)
-    # stay proposals (first-user walk: they reached the questions, placement test and portfolio).
+    # titles the pipeline proposes come from the craftsman's sentences as heard (« Couper l'arrivée d'eau »,
+    # « Retirer l'ancien joint », « Poser le joint neuf »), the expert's say the whole gesture
+    # (« Démonter la tête du robinet à la clé »).
     steps = list(footage.steps.order_by("start"))
     proposed = proposed_steps(footage)
     assert len(steps) >= 2
@@ -52,6 +53,14 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
         (round(p["start"], 3), round(p["end"], 3)) for p in proposed]
     assert [s.title for s in steps] == demo.expert_titles(len(steps)), [p.get("title") for p in proposed]
     assert all(s.approved for s in steps)
+    # The commentary says the gestures and Whisper base heard it: the transcript behind the captions and
+    # the proposed titles speaks of the tap (walk 30: it spoke of phone numbers).
+    from capsules.models import Transcript
+
+    heard = " ".join(seg["text"] for seg in Transcript.objects.get(footage=footage, task="transcribe").segments)
+    assert "robinet" in heard and "joint" in heard and "numéro" not in heard, heard
+    proposed_titles = " ".join(p.get("title") or "" for p in proposed)
+    assert "numéro" not in proposed_titles and "fonctionne" not in proposed_titles, proposed_titles
     # Two writes to the review through the API: the expert's titles, then the approval.
     assert footage.review_version == 3
 
@@ -86,8 +95,8 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
         titles = [c["text"] for c in ordering[0].choices]
         assert titles == [s.title or f"Étape {n}" for n, s in enumerate(steps, start=1)]
     assert "Capsule publiée" in out.getvalue()
-    # Every text a learner meets reads as faucet-seal work: no telephone announcement in the titles,
-    # questions, choices, feedback or placement test.
+    # Every text a learner meets reads as faucet-seal work: no telephone announcement (the demo's
+    # commentary until walk 30) in the titles, questions, choices, feedback or placement test.
     from capsules.models import PlacementQuestion
 
     placement = PlacementQuestion.objects.filter(interaction__capsule=capsule, accepted=True)
