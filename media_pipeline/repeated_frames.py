@@ -64,10 +64,16 @@ def fill_repeated_frames(features: dict[str, np.ndarray], fps: float, max_run: f
     runs = repeated_runs(features["intensity_residual"], fps, max_run)
     if not runs:
         return RepeatFill()
+    # Frames i..j of each run (copies i..j-1 and the real picture j that moved), the picture each reads from
+    # and the number of intervals its motion spans; vectorised: an hour at 5 i/s has 18 000 runs.
+    starts, ends = np.array([i for i, _ in runs]), np.array([j for _, j in runs])
+    lengths = ends - starts + 1
+    frames = np.repeat(starts, lengths) + np.arange(int(lengths.sum())) - np.repeat(lengths.cumsum() - lengths, lengths)
+    source = np.repeat(ends, lengths)
+    spans = np.repeat(lengths, lengths).astype(np.float64)
     for name, values in features.items():
-        velocity = name in VELOCITIES
-        if not velocity and name not in SHAPES:
-            continue
-        for i, j in runs:  # frames i..j-1 are copies, j is the real picture that moved
-            values[i:j + 1] = values[j] / (j - i + 1) if velocity else values[j]
+        if name in VELOCITIES:
+            values[frames] = values[source] / spans
+        elif name in SHAPES:
+            values[frames] = values[source]
     return RepeatFill(filled=sum(j - i for i, j in runs), runs=len(runs))
