@@ -15,11 +15,15 @@
   (``header_title`` below). The new-user form's subtitle only repeated its title (« Ajouter un utilisateur :
   Utilisateur », breadcrumb « Ajout : Utilisateur »): it says « Ajouter un utilisateur » (« Add user »)
   alone (``UserCreateView``, through ``GesteUsersConfig``).
+- Roles (first-user walk 30): on the user form's « Rôles » tab each group Geste or Wagtail made has its
+  description under its checkbox (``GROUP_DESCRIPTIONS``, ``GroupCheckboxes``, through ``UserViewSet``);
+  Wagtail's « Modérateurs » and « Éditeurs » say they are Wagtail's and that Geste does not use them.
 """
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.active_filters import ActiveFilter, BaseFilterAdapter, register_filter_adapter_class
@@ -35,6 +39,26 @@ GROUP_LABELS = {
     "Experts": _("Experts"),
     "Learners": _("Apprenants"),
     "Trainers": _("Formateurs"),
+}
+
+
+# What each group lets its members do, under its checkbox on the user form's « Rôles » tab (first-user walk 30:
+# Wagtail's « Modérateurs » and « Éditeurs » sat bare beside Geste's groups). Geste's code never looks up
+# Wagtail's two; Wagtail's migrations made them (root page permissions, images, documents, admin access) and
+# its data migrations look them up by name, so they stay.
+GROUP_DESCRIPTIONS = {
+    "Moderators": _("Groupe Wagtail d'origine, Geste ne l'utilise pas : accès à l'administration, modification "
+                    "et publication de toutes les pages du site, images et documents. Préférez un rôle de Geste."),
+    "Editors": _("Groupe Wagtail d'origine, Geste ne l'utilise pas : accès à l'administration, modification "
+                 "de toutes les pages du site sans les publier, images et documents. Préférez un rôle de Geste."),
+    "Designers": _("Téléversent les vidéos, conçoivent les capsules (questions, textes) et les publient après la "
+                   "validation de l'expert ; gèrent les badges, les tests de positionnement et les sessions."),
+    "Experts": _("Relisent les étapes de leurs propres vidéos (les ajustent, nomment, marquent les points de "
+                 "vigilance) puis les valident ; valident les capsules qui leur sont confiées."),
+    "Learners": _("Suivent les capsules sur le site public et y obtiennent des badges ; aucun accès à "
+                  "l'administration."),
+    "Trainers": _("Suivent les apprenants des sessions qu'ils animent ; leur attribuent et révoquent des "
+                  "badges."),
 }
 
 
@@ -80,8 +104,27 @@ class UserCreateView(wagtail_users.CreateView):
         return [*above, {**last, "label": self.get_page_title()}]
 
 
+class GroupCheckboxes(forms.CheckboxSelectMultiple):
+    """The roles tab's checkboxes, each with its group's description under it (``GROUP_DESCRIPTIONS``)."""
+
+    option_template_name = "cms/widgets/group_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        description = GROUP_DESCRIPTIONS.get(getattr(getattr(value, "instance", None), "name", None))
+        if description and option["attrs"].get("id"):
+            option["description"] = description
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-description"
+        return option
+
+
 class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = UserCreateView
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+        meta = type("Meta", (base.Meta,), {"widgets": {**getattr(base.Meta, "widgets", {}), "groups": GroupCheckboxes}})
+        return type(base.__name__, (base,), {"Meta": meta, "__module__": __name__})
 
 
 def install() -> None:

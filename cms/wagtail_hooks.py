@@ -154,21 +154,21 @@ def _interaction_summary(inter: Interaction) -> str:
             ("✔ " if c.get("id") in right else "") + c.get("text", "") for c in inter.choices or []
         )
     if inter.kind == Interaction.Kind.TRUE_FALSE:
-        return _("Réponse : vrai") if key.get("correct") else _("Réponse : faux")
+        return _("Réponse : vrai") if key.get("correct") else _("Réponse : faux")
     if inter.kind == Interaction.Kind.ORDERING:
         return " → ".join(c.get("text", "") for c in inter.choices or [])
     if inter.kind == Interaction.Kind.CLOZE:
-        accepted = " ; ".join(" / ".join(b) for b in key.get("blanks", []))
-        return _("Réponses acceptées : %(answers)s") % {"answers": accepted}
+        accepted = " ; ".join(" / ".join(b) for b in key.get("blanks", []))
+        return _("Réponses acceptées : %(answers)s") % {"answers": accepted}
     if inter.kind == Interaction.Kind.HOTSPOT:
         # Localised decimals (0,25 in French): the labels keep four commas from reading as one list.
         rect = (key.get("regions") or [{}])[0].get("rect", [])
         names = (_("x"), _("y"), _("largeur"), _("hauteur"))
-        return _("Zone : %s") % " ; ".join(
+        return _("Zone : %s") % " ; ".join(
             f"{name} {number_format(v, 2)}" for name, v in zip(names, rect, strict=False)
         )
     if inter.kind == Interaction.Kind.FREE_RECALL:
-        return _("Réponse attendue : %(answer)s") % {"answer": key.get("model_answer", "")}
+        return _("Réponse attendue : %(answer)s") % {"answer": key.get("model_answer", "")}
     return ""
 
 
@@ -309,11 +309,11 @@ def _say_texts_saved(request, capsule: Capsule) -> None:
         return
     where = reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication"
     if page.workflow_in_progress:
-        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
+        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
                                           "publiée. La capsule est en cours de validation."),
                                buttons=[admin_messages.button(where, _("Voir la validation en cours"))])
     else:
-        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
+        admin_messages.warning(request, _("Enregistré comme brouillon : les apprenants voient encore la version "
                                           "publiée. Publiez pour mettre à jour (validation par l'expert, puis "
                                           "publication)."),
                                buttons=[admin_messages.button(where, _("Publier la mise à jour"))])
@@ -364,27 +364,27 @@ def _back_to_the_first_task(request, capsule: Capsule) -> None:
             except authoring.AuthoringError as exc:
                 messages.error(request, " ".join(str(e) for e in exc.errors.values()))
                 return
-            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
-                                        "l'enregistrement ; l'expert est prévenu et la revalidera."))
+            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                        "l'enregistrement ; l'expert est prévenu et la revalidera."))
         return
     state = page.current_workflow_state
     tasks = list(state.workflow.tasks)
     current = state.current_task_state.task if state.current_task_state else None
     if not tasks or current is None or current.pk == tasks[0].pk:
         if page.live:
-            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
-                                        "l'enregistrement ; l'expert, qui doit déjà la valider, la verra."))
+            messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                        "l'enregistrement ; l'expert, qui doit déjà la valider, la verra."))
         return  # still with the expert, who will see the change
     workflow = state.workflow
     state.cancel(user=request.user)
     workflow.start(page, request.user)
     if page.live:
-        messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
-                                    "l'enregistrement ; l'expert est prévenu et la revalidera (retour à l'étape "
-                                    "« %(task)s »).") % {"task": tasks[0].name})
+        messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
+                                    "l'enregistrement ; l'expert est prévenu et la revalidera (retour à l'étape "
+                                    "« %(task)s »).") % {"task": tasks[0].name})
         return
-    messages.warning(request, _("Les questions avaient déjà été validées : la capsule repart à l'étape "
-                                "« %(task)s » pour que l'expert voie la modification.") % {"task": tasks[0].name})
+    messages.warning(request, _("Les questions avaient déjà été validées : la capsule repart à l'étape "
+                                "« %(task)s » pour que l'expert voie la modification.") % {"task": tasks[0].name})
 
 
 @_designer_only
@@ -396,7 +396,7 @@ def interaction_add(request, pk: int):
     except authoring.AuthoringError as exc:
         ctx = _edit_context(request, capsule, form_data=request.POST.dict(), errors=exc.errors)
         return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400)
-    messages.success(request, _("Interaction ajoutée : %(kind)s à %(at)s.") % {
+    messages.success(request, _("Interaction ajoutée : %(kind)s à %(at)s.") % {
         "kind": inter.get_kind_display(), "at": authoring.capsule_clock_tenths(capsule, inter.time)})
     _back_to_the_first_task(request, capsule)
     if warning := authoring.step_time_warning(inter):
@@ -422,7 +422,7 @@ def interaction_edit(request, pk: int, interaction_id: int):
         if inter.changed:  # saved untouched: nothing for the expert to check again (walk 29b)
             _back_to_the_first_task(request, capsule)
         if placed is not None:
-            messages.success(request, _("Interaction enregistrée et placée à la fin de l'étape « %(step)s » "
+            messages.success(request, _("Interaction enregistrée et placée à la fin de l'étape « %(step)s » "
                                         "(%(at)s).") % {"step": placed.title or _("sans titre"),
                                                         "at": authoring.capsule_clock_tenths(capsule, inter.time)})
             return redirect("geste_interaction_edit", capsule.pk, inter.pk)
@@ -442,7 +442,7 @@ def interaction_place_at_step_end(request, pk: int, interaction_id: int):
     capsule = get_object_or_404(Capsule, pk=pk)
     inter = get_object_or_404(Interaction.objects.select_related("step"), pk=interaction_id, capsule=capsule)
     if authoring.place_at_step_end(inter):
-        messages.success(request, _("Question placée à la fin de l'étape « %(step)s » (%(at)s).") % {
+        messages.success(request, _("Question placée à la fin de l'étape « %(step)s » (%(at)s).") % {
             "step": inter.step.title or _("sans titre"), "at": authoring.capsule_clock_tenths(capsule, inter.time)})
         if inter.draft_status == Interaction.DraftStatus.ACCEPTED:
             _back_to_the_first_task(request, capsule)
@@ -506,8 +506,8 @@ def drafts_generate(request, pk: int):
         messages.success(
             request,
             ngettext(
-                "%(count)s proposition de quiz à examiner ; %(origin)s.",
-                "%(count)s propositions de quiz à examiner ; %(origin)s.",
+                "%(count)s proposition de quiz à examiner ; %(origin)s.",
+                "%(count)s propositions de quiz à examiner ; %(origin)s.",
                 count,
             )
             % {"count": number_format(count), "origin": origin},
@@ -532,7 +532,7 @@ def draft_decide(request, pk: int, interaction_id: int):
         return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
     if decision == "accept":
         messages.success(request, _("Proposition acceptée. Question obligatoire.") if inter.mandatory
-                         else _("Proposition acceptée. Question facultative : l'apprenant peut la passer."))
+                         else _("Proposition acceptée. Question facultative : l'apprenant peut la passer."))
         _back_to_the_first_task(request, capsule)
     else:
         messages.success(request, _("Proposition écartée."))
@@ -567,13 +567,13 @@ def capsule_approve_task(request, pk: int):
     if state is None or task is None:
         messages.error(request, _("La capsule n'est pas en cours de validation."))
     elif "approve" not in [a[0] for a in task.get_actions(page, request.user)]:
-        messages.error(request, _("Cette étape (« %(task)s ») attend quelqu'un d'autre : "
+        messages.error(request, _("Cette étape (« %(task)s ») attend quelqu'un d'autre : "
                                   "l'expert assigné valide d'abord.") % {"task": task.name})
     else:
         task.on_action(state, request.user, "approve")
         page.refresh_from_db()
         if page.live and not page.workflow_in_progress:
-            messages.success(request, _("Capsule validée et publiée : les apprenants peuvent la suivre."))
+            messages.success(request, _("Capsule validée et publiée : les apprenants peuvent la suivre."))
         else:
             messages.success(request, _("Étape de validation approuvée."))
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#publication")

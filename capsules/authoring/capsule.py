@@ -79,7 +79,7 @@ def too_long(text: str, limit: int, what) -> str:
     count = len(text or "")
     if count <= limit:
         return ""
-    return _("%(what)s : %(count)s caractères, %(limit)s au plus.") % {
+    return _("%(what)s : %(count)s caractères, %(limit)s au plus.") % {
         "what": what, "count": number_format(count, force_grouping=True),
         "limit": number_format(limit, force_grouping=True)}
 
@@ -341,7 +341,7 @@ def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        errors[name] = _("%(label)s : un nombre est attendu.") % {"label": label}
+        errors[name] = _("%(label)s : un nombre est attendu.") % {"label": label}
         return None
 
 
@@ -363,7 +363,7 @@ def hotspot_rect(data: dict, errors: dict) -> list[float] | None:
     values = {}
     for k, label in HOTSPOT_FIELDS.items():
         if not DECIMAL.match(raw[k]):
-            errors[f"hotspot_{k}"] = _("Zone, %(label)s : un nombre entre 0 et 1 est attendu, par exemple 0,25 "
+            errors[f"hotspot_{k}"] = _("Zone, %(label)s : un nombre entre 0 et 1 est attendu, par exemple 0,25 "
                                        "(virgule ou point).") % {"label": label}
         else:
             values[k] = float(raw[k].replace(",", "."))
@@ -371,11 +371,11 @@ def hotspot_rect(data: dict, errors: dict) -> list[float] | None:
         return None
     x, y, w, h = (values[k] for k in HOTSPOT_FIELDS)
     if not (0 <= x <= 1 and 0 <= y <= 1):
-        errors["hotspot"] = _("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")
+        errors["hotspot"] = _("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")
     elif not (w > 0 and h > 0):
-        errors["hotspot"] = _("Zone : la largeur et la hauteur doivent être plus grandes que 0.")
+        errors["hotspot"] = _("Zone : la largeur et la hauteur doivent être plus grandes que 0.")
     elif x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
-        errors["hotspot"] = _("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas "
+        errors["hotspot"] = _("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas "
                               "dépasser 1).")
     else:
         return [x, y, w, h]
@@ -496,7 +496,7 @@ def apply_interaction_form(
         time = step_end_time(capsule, step)
     elif not str(data.get("time") or "").strip():
         time = None
-        errors["time"] = _("Indiquez l'instant, ou choisissez une étape : la question se placera à sa fin.")
+        errors["time"] = _("Indiquez l'instant, ou choisissez une étape : la question se placera à sa fin.")
     else:
         time = _float(data, "time", errors, _("Instant"))
         if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
@@ -545,7 +545,7 @@ def apply_interaction_form(
             data.get("image") or (step.keyframe if step else "") or (interaction.image if interaction else "")
         )
         if not image:
-            errors["hotspot"] = _("Aucune image clé pour cette étape : choisissez une autre étape.")
+            errors["hotspot"] = _("Aucune image clé pour cette étape : choisissez une autre étape.")
     elif kind == Interaction.Kind.CLOZE:
         prompt, blanks = parse_cloze(data.get("cloze") or prompt)
         if not blanks:
@@ -597,7 +597,7 @@ def before_step_warning(interaction: Interaction, capsule: Capsule | None = None
     at = lambda t: capsule_clock_tenths(capsule, t)  # noqa: E731 — the designer reads the capsule's clock
     title = step.title or _("sans titre")
     return {
-        "message": _("Cette question apparaît à %(at)s, avant l'étape « %(step)s » qu'elle concerne (début "
+        "message": _("Cette question apparaît à %(at)s, avant l'étape « %(step)s » qu'elle concerne (début "
                      "%(start)s). L'apprenant n'aura pas encore vu le geste.")
         % {"at": at(interaction.time), "step": title, "start": at(step.start)},
         "step_title": title,
@@ -646,11 +646,11 @@ def step_time_warning(interaction: Interaction) -> str | None:
     where = {"at": at(interaction.time), "step": step.title or _("sans titre"), "start": at(step.start),
              "end": at(step.end)}
     if step.end < interaction.time <= step.end + STEP_GRACE_AFTER_END_S:
-        return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
-                 "%(end)s). Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est "
+        return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
+                 "%(end)s). Elle lui reste rattachée : la boucle de l'étape ira jusqu'à elle. Vérifiez que c'est "
                  "voulu.") % where
-    return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
-             "%(end)s). Pour l'apprenant, elle comptera avec l'étape où elle tombe : corrigez l'instant ou "
+    return _("L'instant de la question (%(at)s) est en dehors de l'étape choisie « %(step)s » (%(start)s – "
+             "%(end)s). Pour l'apprenant, elle comptera avec l'étape où elle tombe : corrigez l'instant ou "
              "l'étape si ce n'est pas voulu.") % where
 
 
@@ -664,10 +664,10 @@ def placement_warning(interaction: Interaction) -> str | None:
         return None
     at = capsule_clock_tenths(capsule, interaction.time)
     if interaction.time <= capsule.start + TIME_TOLERANCE_S:
-        return _("Cette question apparaît à %(at)s, avant que l'apprenant ait vu quoi que ce soit : "
+        return _("Cette question apparaît à %(at)s, avant que l'apprenant ait vu quoi que ce soit : "
                  "placez-la plutôt à la fin de l'étape qu'elle concerne.") % {"at": at}
     if not any(s.start - 0.01 <= interaction.time <= s.end + 0.01 for s in steps):
-        return _("Cette question (%(at)s) n'est dans aucune étape : elle ne sera ni rejouée ni rattachée "
+        return _("Cette question (%(at)s) n'est dans aucune étape : elle ne sera ni rejouée ni rattachée "
                  "à une étape pour l'apprenant. Choisissez l'étape qu'elle concerne.") % {"at": at}
     return None
 
@@ -681,7 +681,7 @@ def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feed
     hit = leaked_answer(feedback_wrong, answers)
     if hit:
         errors["feedback_wrong"] = _(
-            "Ce retour donne la réponse (« %(answer)s ») : indiquez plutôt ce qu'il faut revoir "
+            "Ce retour donne la réponse (« %(answer)s ») : indiquez plutôt ce qu'il faut revoir "
             "(l'étape à rejouer, le moment de la vidéo)."
         ) % {"answer": hit}
     correct = (answer_key or {}).get("correct")
@@ -690,7 +690,7 @@ def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feed
         hit = None if str(c.get("id")) in right else leaked_answer(c.get("feedback", ""), answers)
         if hit:
             errors["choices"] = _(
-                "Le retour de la réponse fausse « %(choice)s » donne la bonne réponse (« %(answer)s ») : "
+                "Le retour de la réponse fausse « %(choice)s » donne la bonne réponse (« %(answer)s ») : "
                 "indiquez plutôt ce qu'il faut revoir."
             ) % {"choice": c.get("text", ""), "answer": hit}
             break
@@ -698,7 +698,7 @@ def wrong_feedback_errors(kind: str, choices: list[dict], answer_key: dict, feed
 
 
 ZONE_TO_DRAW = gettext_lazy("La zone de cette question a été placée d'office (là où les mains bougent, ou au centre de "
-                "l'image) : presque tout appui sur l'image serait compté juste. Tracez la bonne zone sur "
+                "l'image) : presque tout appui sur l'image serait compté juste. Tracez la bonne zone sur "
                 "l'image.")
 
 

@@ -182,13 +182,13 @@ def why_no_drafts(capsule) -> str:
         reasons.append(_("cette vidéo n'a pas de commentaire transcrit (pas de question à trous ni de valeur "
                          "à retrouver)"))
     if sum(_askable_titles(steps)) < 3:
-        reasons.append(_("l'ordre des étapes et « quelle est l'étape suivante ? » demandent au moins trois "
-                         "étapes aux titres distincts (un titre « Étape N » donne la réponse) : donnez un titre "
+        reasons.append(_("l'ordre des étapes et « quelle est l'étape suivante ? » demandent au moins trois "
+                         "étapes aux titres distincts (un titre « Étape N » donne la réponse) : donnez un titre "
                          "à chaque étape"))
     if not has_key_points:
         reasons.append(_("les zones à toucher sur l'image et les rappels de sécurité viennent des points de "
-                         "vigilance de l'expert : aucun n'est posé dans cette capsule"))
+                         "vigilance de l'expert : aucun n'est posé dans cette capsule"))
     if not reasons:
-        return _("Aucune nouvelle proposition : les questions que Geste propose sont déjà dans la capsule "
+        return _("Aucune nouvelle proposition : les questions que Geste propose sont déjà dans la capsule "
                  "(acceptées ou écartées).")
-    return _("Aucune proposition : %(reasons)s.") % {"reasons": " ; ".join(reasons)}
+    return _("Aucune proposition : %(reasons)s.") % {"reasons": " ; ".join(reasons)}

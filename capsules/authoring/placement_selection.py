@@ -89,8 +89,8 @@ def selection_view(request, block_id: int):
     if request.method == "POST":
         if "draft" in request.POST:
             made = draft_selection(block)
-            message = ngettext("%(n)s question proposée : vérifiez puis enregistrez la sélection.",
-                               "%(n)s questions proposées : vérifiez puis enregistrez la sélection.",
+            message = ngettext("%(n)s question proposée : vérifiez puis enregistrez la sélection.",
+                               "%(n)s questions proposées : vérifiez puis enregistrez la sélection.",
                                len(made)) % {"n": len(made)}
         else:
             ids = {int(v) for v in request.POST.getlist("interaction") if v.isdigit()}
@@ -98,8 +98,8 @@ def selection_view(request, block_id: int):
             return redirect(request.path + "?ok=" + str(kept))
     elif request.GET.get("ok"):
         kept = int(request.GET["ok"]) if request.GET["ok"].isdigit() else 0
-        message = ngettext("Sélection enregistrée : %(n)s question au positionnement.",
-                           "Sélection enregistrée : %(n)s questions au positionnement.", kept) % {"n": kept}
+        message = ngettext("Sélection enregistrée : %(n)s question au positionnement.",
+                           "Sélection enregistrée : %(n)s questions au positionnement.", kept) % {"n": kept}
     existing = {q.interaction_id: q for q in PlacementQuestion.objects.filter(interaction__capsule__skills_block=block)}
     rows = [(capsule, [(i, existing.get(i.pk)) for i in items]) for capsule, items in candidates(block).items()]
     # "skills_block", not "block": in a template, « block » is Django's block tag (the screen's title lost the code)

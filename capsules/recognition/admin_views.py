@@ -129,8 +129,11 @@ def credentials_index(request):
         messages.success(request, _("Badge attribué à %(user)s.") % {"user": learner_label(credential.user)})
         return redirect("geste_badges")
     items = visible_credentials(request.user)[:200]
+    # The signing keys are the administrator's: only a superuser rotates them (walk 30: a trainer's page
+    # showed the key, nothing a trainer acts on). Verifiers read them in the issuer document.
+    admin = request.user.is_superuser
     return TemplateResponse(request, "recognition/admin/credentials.html", {
-        "form": form, "items": items, "keys": IssuerKey.objects.all()})
+        "form": form, "items": items, "show_keys": admin, "keys": IssuerKey.objects.all() if admin else ()})
 
 
 class RevokeForm(forms.Form):

@@ -99,12 +99,12 @@ def test_the_zone_takes_a_decimal_comma_or_point_and_comes_back_with_commas(clie
 
 @pytest.mark.parametrize(("fields", "message"), [
     ({"hotspot_x": "abc"},
-     "Zone, x (bord gauche) : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point)."),
-    ({"hotspot_h": "1e-1"}, "Zone, hauteur : un nombre entre 0 et 1 est attendu"),
-    ({"hotspot_w": ""}, "Zone, largeur : un nombre entre 0 et 1 est attendu"),
-    ({"hotspot_y": "1,5"}, "Zone : x et y sont des fractions de l&#x27;image, entre 0 et 1 (par exemple 0,25)."),
-    ({"hotspot_w": "0"}, "Zone : la largeur et la hauteur doivent être plus grandes que 0."),
-    ({"hotspot_x": "0,9"}, "Zone : elle dépasse de l&#x27;image"),
+     "Zone, x (bord gauche)\u00a0: un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point)."),
+    ({"hotspot_h": "1e-1"}, "Zone, hauteur\u00a0: un nombre entre 0 et 1 est attendu"),
+    ({"hotspot_w": ""}, "Zone, largeur\u00a0: un nombre entre 0 et 1 est attendu"),
+    ({"hotspot_y": "1,5"}, "Zone\u00a0: x et y sont des fractions de l&#x27;image, entre 0 et 1 (par exemple 0,25)."),
+    ({"hotspot_w": "0"}, "Zone\u00a0: la largeur et la hauteur doivent être plus grandes que 0."),
+    ({"hotspot_x": "0,9"}, "Zone\u00a0: elle dépasse de l&#x27;image"),
     ({"hotspot_x": "", "hotspot_y": "", "hotspot_w": "", "hotspot_h": ""},
      "Tracez la zone à cliquer sur l&#x27;image, ou saisissez-la."),
 ])
@@ -161,7 +161,7 @@ def test_a_time_outside_the_chosen_step_is_saved_with_a_french_warning(client, c
 
     assert save("12") == []
     just_after = save("21.5")[-1]  # (the test client's messages pile up: no page showed them)
-    assert "en dehors de l'étape choisie « Étape 0 »" in just_after and "reste rattachée" in just_after
+    assert "en dehors de l'étape choisie «\u00a0Étape 0\u00a0»" in just_after and "reste rattachée" in just_after
     far = save("30")[-1]
     assert "comptera avec l'étape où elle tombe" in far
     inter.refresh_from_db()

@@ -292,5 +292,5 @@ def test_a_true_false_question_opens_and_saves_in_its_edit_page(client, capsule,
     assert res.status_code == 302
     inter.refresh_from_db()
     assert inter.answer_key == {"correct": flipped == "true"} and inter.prompt == "On coupe le robinet."
-    assert "Réponse : " + ("vrai" if flipped == "true" else "faux") in client.get(
+    assert "Réponse\u00a0: " + ("vrai" if flipped == "true" else "faux") in client.get(
         reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()

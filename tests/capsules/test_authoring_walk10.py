@@ -16,7 +16,7 @@ from cms.models import CapsulePage
 from tests.capsules.test_authoring import capsule, footage  # noqa: F401  (fixtures)
 from tests.factories import designer
 
-DRAFT_SAID = "Enregistré comme brouillon : les apprenants voient encore la version publiée."
+DRAFT_SAID = "Enregistré comme brouillon\u00a0: les apprenants voient encore la version publiée."
 
 
 @pytest.mark.parametrize(("value", "shown"), [(4.5, "4,5"), (4.0, "4"), (12.25, "12,25"), (0.1234, "0,123"),
@@ -60,7 +60,7 @@ def test_time_field_is_french_text_and_the_server_converts_it(client, footage): 
     assert html.index('id="id_time"') < html.index('id="id_time_error"')
     assert 'role="alert"' not in under.group(0)  # the summary above already announces it: once, not twice
     res = client.post(edit, {"time": "4,5,1", "prompt": "On coupe l'eau.", "true_false": "true"})
-    assert res.status_code == 400 and "Instant : un nombre est attendu." in res.content.decode()
+    assert res.status_code == 400 and "Instant\u00a0: un nombre est attendu." in res.content.decode()
 
 
 def _publish(cap):

@@ -139,8 +139,9 @@ def test_approving_the_experts_task_is_not_labelled_as_publishing(client, capsul
     edit = reverse("geste_capsule_edit", args=[capsule.pk])
     html = _text(client.get(edit))
     assert "Valider et publier" not in html
-    assert "Approuver l'étape « Validation des étapes et des quiz par l'expert »" in html
-    assert "La capsule ne sera pas encore publiée : elle passera à l'étape « Publication par le concepteur »." in html
+    assert "Approuver l'étape «\u00a0Validation des étapes et des quiz par l'expert\u00a0»" in html
+    assert ("La capsule ne sera pas encore publiée\u00a0: elle passera à l'étape «\u00a0Publication par le "
+            "concepteur\u00a0».") in html
     client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
     capsule.page.refresh_from_db()
     assert not capsule.page.live  # what the label said: approved, not published

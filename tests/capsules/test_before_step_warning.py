@@ -44,7 +44,7 @@ def _warnings(html_text: str) -> list[str]:
     return re.findall(r'<div[^>]*data-role="before-step".*?</div>', html_text, flags=re.S)
 
 
-EXPECTED = ("Cette question apparaît à 0:04,5, avant l'étape « Serrer l'écrou » qu'elle concerne "
+EXPECTED = ("Cette question apparaît à 0:04,5, avant l'étape «\u00a0Serrer l'écrou\u00a0» qu'elle concerne "
             "(début 0:12,0). L'apprenant n'aura pas encore vu le geste.")
 
 
@@ -89,7 +89,7 @@ def test_placer_a_la_fin_de_l_etape_moves_the_saved_question_to_the_step_end(cli
     inter.refresh_from_db()
     assert (inter.time, inter.step_id, inter.prompt) == (30.0, serrer.pk, "Mon texte enregistré")
     page = res.content.decode()
-    assert "Question placée à la fin de l'étape « Serrer l'écrou » (0:24,0)." in html.unescape(page)
+    assert "Question placée à la fin de l'étape «\u00a0Serrer l'écrou\u00a0» (0:24,0)." in html.unescape(page)
     assert _warnings(page) == []  # the warning is gone: the server reads the saved question again
 
     inter.time = 7.0
@@ -132,10 +132,10 @@ def test_a_hostile_step_title_renders_inert(client, excerpt):
              client.get(reverse("geste_interaction_edit", args=[excerpt.pk, inter.pk])).content.decode()]
     for page in pages:
         boxes = _warnings(page)
-        assert boxes and all("« &lt;img src=x onerror=alert(1)&gt; » qu" in b for b in boxes)
+        assert boxes and all("«\u00a0&lt;img src=x onerror=alert(1)&gt;\u00a0» qu" in b for b in boxes)
         assert HOSTILE not in page and "<img src=x" not in page
     assert len(_warnings(pages[0])) == 2  # the list: the accepted question and the proposal
-    assert pages[0].count("« &lt;img src=x onerror=alert(1)&gt; » qu") == 3  # and the flashed warning
+    assert pages[0].count("«\u00a0&lt;img src=x onerror=alert(1)&gt;\u00a0» qu") == 3  # and the flashed warning
     res = client.post(reverse("geste_interaction_place_at_step_end", args=[excerpt.pk, inter.pk]),
                       {"from": "list"}, follow=True)
     assert "<img src=x" not in res.content.decode() and "&lt;img src=x onerror=alert(1)&gt;" in res.content.decode()
@@ -157,7 +157,7 @@ def test_placer_on_the_edit_screen_keeps_what_was_typed_and_not_saved(client, ex
     inter.refresh_from_db()
     assert (inter.time, inter.step_id, inter.prompt, inter.feedback_wrong) == (
         30.0, serrer.pk, "Texte tapé, pas encore enregistré", "Revoyez le serrage.")
-    assert ("Interaction enregistrée et placée à la fin de l'étape « Serrer l'écrou » (0:24,0)."
+    assert ("Interaction enregistrée et placée à la fin de l'étape «\u00a0Serrer l'écrou\u00a0» (0:24,0)."
             in html.unescape(res.content.decode()))
     assert _warnings(res.content.decode()) == []
 

@@ -92,7 +92,7 @@ def test_the_designer_screens_show_the_capsule_clock(client, excerpt):
         in res.content.decode()
 
     res = client.post(reverse("geste_interaction_add", args=[excerpt.pk]), _form(time="20"), follow=True)
-    assert "Interaction ajoutée : Vrai / faux à 0:20,0." in res.content.decode()
+    assert "Interaction ajoutée\u00a0: Vrai / faux à 0:20,0." in res.content.decode()
 
 
 def test_the_step_warning_reads_the_capsule_clock(excerpt):

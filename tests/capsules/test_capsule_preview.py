@@ -132,7 +132,8 @@ def test_a_question_changed_after_the_experts_approval_goes_back_to_the_expert(c
     page.refresh_from_db()
     assert page.workflow_in_progress and page.current_workflow_task.pk == expert_task.pk
     assert not page.live
-    assert "la capsule repart à l'étape « Validation des étapes et des quiz par l'expert »" in htmllib.unescape(
+    said = "la capsule repart à l'étape «\u00a0Validation des étapes et des quiz par l'expert\u00a0»"
+    assert said in htmllib.unescape(
         res.content.decode())
 
     # While it is with the expert, a change does not start anything again.

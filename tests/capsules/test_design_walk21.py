@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 TITLES = ["Couper l'arrivée d'eau", "Dévisser le siphon", "Remonter le siphon"]
 SPANS = [(0, 10), (10, 25), (30, 40)]  # a gap from 25 to 30: no step there
-NOTICE = "L'étape de cette question a changé depuis sa rédaction : relisez la question et ses retours."
+NOTICE = "L'étape de cette question a changé depuis sa rédaction&nbsp;: relisez la question et ses retours."  # raw HTML
 
 
 def _post(client, name, footage, body):

@@ -83,7 +83,7 @@ def test_typed_wrong_feedback_that_gives_the_answer_is_refused_in_french(capsule
         authoring.apply_interaction_form(capsule, _form(**data))
     message = exc.value.errors[field]
     assert message.startswith(("Ce retour donne la réponse", "Le retour de la réponse fausse"))
-    assert f"« {leaked} »" in message and "revoir" in message
+    assert f"«\u00a0{leaked}\u00a0»" in message and "revoir" in message
     assert not capsule.interactions.exists()
 
 
@@ -99,7 +99,7 @@ def test_the_screen_shows_the_error_next_to_the_field(client, capsule):
     res = client.post(reverse("geste_interaction_add", args=[capsule.pk]), _form(
         kind="cloze", cloze="Je dévisse l'écrou du [siphon].", feedback_wrong="Le mot attendu était « Siphon »."))
     html = res.content.decode()
-    assert res.status_code == 400 and "Ce retour donne la réponse (« siphon »)" in html
+    assert res.status_code == 400 and "Ce retour donne la réponse («\u00a0siphon\u00a0»)" in html
     assert not capsule.interactions.exists()
 
 
@@ -135,7 +135,7 @@ def test_a_proposal_that_gives_the_answer_cannot_be_accepted(client, capsule):
         origin="drafted", draft_status="proposed")
     client.force_login(designer(username="auteur-refus"))
     res = client.post(reverse("geste_draft_decide", args=[capsule.pk, old.pk]), {"decision": "accept"}, follow=True)
-    assert "Ce retour donne la réponse (« Dévisser le siphon »)" in res.content.decode()
+    assert "Ce retour donne la réponse («\u00a0Dévisser le siphon\u00a0»)" in res.content.decode()
     old.refresh_from_db()
     assert old.draft_status == "proposed"
 

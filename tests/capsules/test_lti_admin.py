@@ -112,8 +112,11 @@ def test_local_http_platforms_are_accepted_for_tests(admin):
     assert not LtiDeployment.objects.exists()
 
 
-def test_the_new_platform_page_has_one_name_in_its_header_and_breadcrumb(admin):
-    """Walk 29b: « Nouveau : Plateforme LTI » in the header, « Ajout : Plateforme LTI » in the breadcrumb."""
-    text = visible_text(page(admin, "/admin/lti_registration/new/"))
+@pytest.mark.parametrize("url, name", [("/admin/lti_registration/new/", "Nouvelle plateforme LTI"),
+                                       ("/admin/lti_deployment/new/", "Nouveau déploiement LTI")])
+def test_the_new_platform_page_has_one_name_in_its_header_and_breadcrumb(admin, url, name):
+    """Walk 29b: « Nouveau : Plateforme LTI » in the header, « Ajout : Plateforme LTI » in the breadcrumb.
+    Walk 30: the new deployment page still said « Ajout : Déploiement LTI », its « : » at a line start at 360 px."""
+    text = visible_text(page(admin, url))
     assert "Nouveau :" not in text and "Ajout :" not in text, text
-    assert text.count("Nouvelle plateforme LTI") >= 2, text  # the header and the breadcrumb (and the title tag)
+    assert text.count(name) >= 2, text  # the header and the breadcrumb (and the title tag)

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 TITLES = ["Couper l'arrivée d'eau", "Dévisser le siphon", "Remonter le siphon"]
 SPANS = [(0, 10), (10, 25), (25, 40)]
 NEW_TITLE = "Fermer le robinet d'arrêt"
-NOTICE = "L'étape de cette question a changé depuis sa rédaction : relisez la question et ses retours."
+NOTICE = "L'étape de cette question a changé depuis sa rédaction&nbsp;: relisez la question et ses retours."  # raw HTML
 
 
 def _post(client, name, footage, body):
@@ -149,7 +149,7 @@ def test_question_form_says_each_error_once_with_a_short_summary(world):
         assert html.count(message) == 1, message
     summary = html[html.index('data-role="error-summary"'):]
     summary = summary[:summary.index("</div>")]
-    assert "L'interaction n'est pas enregistrée : 2 champs à corriger." in summary
+    assert "L'interaction n'est pas enregistrée&nbsp;: 2 champs à corriger." in summary
     assert '<a href="#id_prompt">Question ou consigne</a>' in summary
     assert '<a href="#id_choices">Réponses</a>' in summary
     assert summary.index("#id_prompt") < summary.index("#id_choices")  # the page's order

@@ -21,17 +21,17 @@ def _form(**over):
 
 
 @pytest.mark.parametrize(("over", "field", "said"), [
-    ({"prompt": "x" * 301}, "prompt", "Le texte de la question : 301 caractères, 300 au plus."),
-    ({"prompt": "x" * 1330}, "prompt", "Le texte de la question : 1\xa0330 caractères, 300 au plus."),
-    ({"choices": "* " + "y" * 151 + "\nLe courant"}, "choices", "La réponse n° 1 : 151 caractères, 150 au plus."),
+    ({"prompt": "x" * 301}, "prompt", "Le texte de la question\u00a0: 301 caractères, 300 au plus."),
+    ({"prompt": "x" * 1330}, "prompt", "Le texte de la question\u00a0: 1\xa0330 caractères, 300 au plus."),
+    ({"choices": "* " + "y" * 151 + "\nLe courant"}, "choices", "La réponse n° 1\u00a0: 151 caractères, 150 au plus."),
     ({"choices": "* L'eau | " + "z" * 501 + "\nLe courant"}, "choices",
-     "Le retour de la réponse n° 1 : 501 caractères, 500 au plus."),
+     "Le retour de la réponse n° 1\u00a0: 501 caractères, 500 au plus."),
     ({"feedback_correct": "z" * 501}, "feedback_correct",
-     "Le retour si la réponse est juste : 501 caractères, 500 au plus."),
+     "Le retour si la réponse est juste\u00a0: 501 caractères, 500 au plus."),
     ({"feedback_wrong": "z" * 501}, "feedback_wrong",
-     "Le retour si la réponse est fausse : 501 caractères, 500 au plus."),
+     "Le retour si la réponse est fausse\u00a0: 501 caractères, 500 au plus."),
     ({"kind": "free_recall", "model_answer": "m" * 501}, "model_answer",
-     "La réponse attendue : 501 caractères, 500 au plus."),
+     "La réponse attendue\u00a0: 501 caractères, 500 au plus."),
 ])
 def test_question_texts_over_their_maximum_are_refused(capsule, over, field, said):  # noqa: F811
     with pytest.raises(authoring.AuthoringError) as exc:
@@ -47,13 +47,13 @@ def test_the_form_says_it_under_the_field(capsule):  # noqa: F811
     res = client.post(reverse("geste_interaction_add", args=[capsule.pk]), _form(prompt="x" * 1330))
     assert res.status_code == 400
     html = res.content.decode()
-    assert '<p class="geste-errorlist" id="id_prompt_error">Le texte de la question : 1\xa0330 caractères, ' \
+    assert '<p class="geste-errorlist" id="id_prompt_error">Le texte de la question\u00a0: 1\xa0330 caractères, ' \
            "300 au plus.</p>" in html
     assert 'maxlength="300"' in html
     res = client.post(reverse("geste_capsule_edit", args=[capsule.pk]), {"title": "Changer un joint",
                                                                          "summary": "r" * 1440})
     assert res.status_code == 400
-    assert "Le résumé : 1\xa0440 caractères, 600 au plus." in res.content.decode()
+    assert "Le résumé\u00a0: 1\xa0440 caractères, 600 au plus." in res.content.decode()
     capsule.refresh_from_db()
     assert capsule.summary == ""
     res = client.post(reverse("geste_capsule_edit", args=[capsule.pk]), {"title": "Changer un joint",
@@ -64,7 +64,7 @@ def test_the_form_says_it_under_the_field(capsule):  # noqa: F811
 def test_a_new_capsule_with_a_long_summary_is_refused(footage):  # noqa: F811
     with pytest.raises(authoring.AuthoringError) as exc:
         authoring.create_capsule(footage, title="Changer un joint", summary="r" * 601)
-    assert exc.value.errors["summary"] == "Le résumé : 601 caractères, 600 au plus."
+    assert exc.value.errors["summary"] == "Le résumé\u00a0: 601 caractères, 600 au plus."
 
 
 def test_the_block_card_shortens_the_summary():

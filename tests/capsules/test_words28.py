@@ -76,7 +76,7 @@ def test_the_replay_option_says_what_the_player_does(client):
     client.force_login(factories.designer(username="camille"))
     html = client.get(reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])).content.decode()
     assert "En cas d'erreur, faire revoir l'étape avant un nouvel essai" in html
-    assert ("Après une mauvaise réponse, « Réessayer » n'est pas proposé : le bouton « Revoir l'étape » rejoue "
-            "l'étape en entier, puis la question est reposée.") in html
+    assert ("Après une mauvaise réponse, «&nbsp;Réessayer&nbsp;» n'est pas proposé&nbsp;: le bouton «&nbsp;Revoir "
+            "l'étape&nbsp;» rejoue l'étape en entier, puis la question est reposée.") in html  # raw HTML
     edit = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
     assert "(fait revoir l'étape si faux)" in edit

@@ -390,9 +390,9 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     res = client.post(add, data, follow=True)
     assert res.status_code == 200
     html = unescape(res.content.decode())
-    assert ("La capsule est publiée : la modification est visible des apprenants dès l'enregistrement ; "
+    assert ("La capsule est publiée\u00a0: la modification est visible des apprenants dès l'enregistrement\u00a0; "
             "l'expert est prévenu et la revalidera.") in html
-    assert ("visible des apprenants dès l'enregistrement ; l'expert est prévenu et la revalidera."
+    assert ("visible des apprenants dès l'enregistrement\u00a0; l'expert est prévenu et la revalidera."
             in html.split('data-role="live-warning"')[1].split("</p>")[0])
     assert "Modifiée après validation : à revoir par l'expert (1 modification des questions, la dernière par " \
            "Camille Concepteur le " in html
@@ -492,4 +492,4 @@ def test_the_expert_rechecking_a_live_capsule_is_told_it_is_already_online(clien
     client.force_login(people["camille"])
     edit = unescape(client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode())
     said = edit.split('data-role="live-publication-step"')[1].split("</p>")[0]
-    assert "La capsule est déjà en ligne : les apprenants voient déjà ses questions, modifiées comprises" in said
+    assert "La capsule est déjà en ligne\u00a0: les apprenants voient déjà ses questions, modifiées comprises" in said

@@ -28,22 +28,22 @@ from capsules.interop.course import site_root
 from capsules.interop.lti.grade_views import GradeSendViewSet
 
 REGISTRATION_LABELS = {
-    "name": (_("Nom"), _("Pour vous reconnaître, par exemple « Moodle de l'université »")),
-    "issuer": (_("Émetteur (issuer)"), _("Identifiant de la plateforme, donné par elle (Moodle : son adresse, "
+    "name": (_("Nom"), _("Pour vous reconnaître, par exemple « Moodle de l'université »")),
+    "issuer": (_("Émetteur (issuer)"), _("Identifiant de la plateforme, donné par elle (Moodle : son adresse, "
                                          "par exemple https://moodle.univ.fr)")),
     "client_id": (_("Identifiant client (client ID)"),
                   _("Attribué à Geste par la plateforme à l'inscription de l'outil")),
     "audience": (_("Audience du jeton"), _("Laisser vide sauf si la plateforme en demande une autre que l'adresse "
                                            "du jeton d'accès")),
-    "auth_url": (_("Adresse d'authentification (OIDC)"), _("Moodle : …/mod/lti/auth.php")),
-    "token_url": (_("Adresse du jeton d'accès"), _("Moodle : …/mod/lti/token.php")),
-    "keyset_url": (_("Adresse du jeu de clés publiques (JWKS)"), _("Moodle : …/mod/lti/certs.php")),
+    "auth_url": (_("Adresse d'authentification (OIDC)"), _("Moodle : …/mod/lti/auth.php")),
+    "token_url": (_("Adresse du jeton d'accès"), _("Moodle : …/mod/lti/token.php")),
+    "keyset_url": (_("Adresse du jeu de clés publiques (JWKS)"), _("Moodle : …/mod/lti/certs.php")),
     "is_active": (_("Active"), _("Une plateforme inactive ne peut plus lancer Geste")),
 }
 DEPLOYMENT_LABELS = {
     "registration": (_("Plateforme"), ""),
-    "deployment_id": (_("Identifiant de déploiement"), _("Moodle : « Deployment ID » de l'outil")),
-    "is_active": (_("Actif"), _("Un lancement d'un déploiement inconnu l'ajoute ici, inactif : activez-le")),
+    "deployment_id": (_("Identifiant de déploiement"), _("Moodle : « Deployment ID » de l'outil")),
+    "is_active": (_("Actif"), _("Un lancement d'un déploiement inconnu l'ajoute ici, inactif : activez-le")),
 }
 
 
@@ -64,14 +64,14 @@ def validate_platform_url(value: str, *, issuer: bool = False) -> None:
     if parts is None or " " in value or not parts.scheme or not parts.hostname:
         raise ValidationError(
             gettext("Saisissez une adresse complète, par exemple https://moodle.univ.fr (Moodle l'affiche dans "
-                    "« Détails de la configuration » de l'outil)."), code="invalid")
+                    "« Détails de la configuration » de l'outil)."), code="invalid")
     local_http = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
     if parts.scheme != "https" and not local_http:
         raise ValidationError(
             gettext("L'adresse doit commencer par https:// (http:// n'est accepté que pour une plateforme de test "
                     "sur 127.0.0.1 ou localhost)."), code="scheme")
     if issuer and (parts.query or parts.fragment or "?" in value or "#" in value):
-        raise ValidationError(gettext("L'émetteur ne contient ni « ? » ni « # » : c'est l'adresse de la plateforme, "
+        raise ValidationError(gettext("L'émetteur ne contient ni « ? » ni « # » : c'est l'adresse de la plateforme, "
                                       "par exemple https://moodle.univ.fr."), code="issuer")
 
 
@@ -103,12 +103,12 @@ def tool_addresses(request) -> list[dict]:
     return [
         {"id": "geste-lti-tool-url", "label": _("URL de l'outil"), "value": launch, "hint": ""},
         {"id": "geste-lti-keyset-url", "label": _("URL du jeu de clés publiques"), "value": jwks,
-         "hint": _("Type de clé publique : « URL du jeu de clés » (Keyset URL)")},
+         "hint": _("Type de clé publique : « URL du jeu de clés » (Keyset URL)")},
         {"id": "geste-lti-login-url", "label": _("URL de connexion initiale"), "value": login, "hint": ""},
         {"id": "geste-lti-redirect-uri", "label": _("URI de redirection"), "value": launch,
-         "hint": _("Une seule : toutes les capsules et tous les blocs y passent")},
+         "hint": _("Une seule : toutes les capsules et tous les blocs y passent")},
         {"id": "geste-lti-deep-linking-url", "label": _("URL de sélection de contenu"), "value": launch,
-         "hint": _("Cochez « Prend en charge Deep Linking (sélection de contenu) »")},
+         "hint": _("Cochez « Prend en charge Deep Linking (sélection de contenu) »")},
     ]
 
 
@@ -124,11 +124,9 @@ class RegistrationIndexView(_ToolAddressesMixin, IndexView):
     template_name = "capsules/interop/lti_registration_index.html"
 
 
-class RegistrationCreateView(_ToolAddressesMixin, CreateView):
-    template_name = "capsules/interop/lti_registration_form.html"
-    # One name in the header and the breadcrumb: Wagtail said « Nouveau : Plateforme LTI » above and
-    # « Ajout : Plateforme LTI » in the breadcrumb (walk 29b).
-    page_title = _("Nouvelle plateforme LTI")
+class _OneNameMixin:
+    """One name in the header and the breadcrumb: Wagtail said « Nouveau : Plateforme LTI » above and
+    « Ajout : Plateforme LTI » in the breadcrumb (walk 29b); at 360 px its « : » began a line (walk 30)."""
 
     def get_page_subtitle(self):
         return ""
@@ -136,21 +134,26 @@ class RegistrationCreateView(_ToolAddressesMixin, CreateView):
     def get_breadcrumbs_items(self):
         items = super().get_breadcrumbs_items()
         return [*items[:-1], {**items[-1], "label": self.page_title}]
-    success_message = _("Plateforme « %(object)s » enregistrée.")
-    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
+
+
+class RegistrationCreateView(_OneNameMixin, _ToolAddressesMixin, CreateView):
+    template_name = "capsules/interop/lti_registration_form.html"
+    page_title = _("Nouvelle plateforme LTI")
+    success_message = _("Plateforme « %(object)s » enregistrée.")
+    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
 
 
 class RegistrationEditView(_ToolAddressesMixin, EditView):
     template_name = "capsules/interop/lti_registration_form.html"
-    success_message = _("Plateforme « %(object)s » modifiée.")
-    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
+    success_message = _("Plateforme « %(object)s » modifiée.")
+    error_message = _("La plateforme n'a pas pu être enregistrée : corrigez les erreurs ci-dessous.")
 
 
 class RegistrationDeleteView(DeleteView):
-    success_message = _("Plateforme « %(object)s » supprimée.")
+    success_message = _("Plateforme « %(object)s » supprimée.")
 
     def confirmation_message(self):
-        return gettext("Voulez-vous vraiment supprimer cette plateforme ? Elle ne pourra plus lancer Geste.")
+        return gettext("Voulez-vous vraiment supprimer cette plateforme ? Elle ne pourra plus lancer Geste.")
 
 
 class LoginUrlColumn(Column):
@@ -188,21 +191,22 @@ class DeploymentIndexView(IndexView):
     add_item_label = _("Ajouter un déploiement")
 
 
-class DeploymentCreateView(CreateView):
-    success_message = _("Déploiement « %(object)s » enregistré.")
-    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
+class DeploymentCreateView(_OneNameMixin, CreateView):
+    page_title = _("Nouveau déploiement LTI")
+    success_message = _("Déploiement « %(object)s » enregistré.")
+    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
 
 
 class DeploymentEditView(EditView):
-    success_message = _("Déploiement « %(object)s » modifié.")
-    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
+    success_message = _("Déploiement « %(object)s » modifié.")
+    error_message = _("Le déploiement n'a pas pu être enregistré : corrigez les erreurs ci-dessous.")
 
 
 class DeploymentDeleteView(DeleteView):
-    success_message = _("Déploiement « %(object)s » supprimé.")
+    success_message = _("Déploiement « %(object)s » supprimé.")
 
     def confirmation_message(self):
-        return gettext("Voulez-vous vraiment supprimer ce déploiement ? Ses liens ne lanceront plus Geste.")
+        return gettext("Voulez-vous vraiment supprimer ce déploiement ? Ses liens ne lanceront plus Geste.")
 
 
 class DeploymentViewSet(_FrenchFormMixin, ModelViewSet):

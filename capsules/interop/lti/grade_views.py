@@ -82,7 +82,7 @@ def resend(request, pk: int):
             link.status = LtiGradeLink.Status.PENDING
             link.save(update_fields=["status"])
             queue_grade(link.pk)
-            messages.success(request, _("La note de %(learner)s est de nouveau à envoyer : l'envoi est programmé.")
+            messages.success(request, _("La note de %(learner)s est de nouveau à envoyer : l'envoi est programmé.")
                              % {"learner": _learner(link)})
     return redirect(reverse("lti_grades:index"))
 

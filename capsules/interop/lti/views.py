@@ -130,7 +130,7 @@ class LaunchView(LtiLaunchBaseView):
             return super().post(request, *args, **kwargs)
         except (LtiException, OIDCException) as exc:
             log.info("LTI launch refused: %s", exc)
-            return error_page(request, "Lancement refusé : la plateforme n'a pas pu être authentifiée "
+            return error_page(request, "Lancement refusé : la plateforme n'a pas pu être authentifiée "
                                        "(lien expiré, rejoué, ou plateforme non enregistrée). Relancez l'activité "
                                        "depuis votre cours.")
 
@@ -205,7 +205,7 @@ def deep_link_choice(request):
     try:
         lti_launch = get_launch_from_request(request, request.POST.get("launch_id", "")[:200])
     except (LtiException, OIDCException):
-        return error_page(request, "Session de choix expirée : relancez « Ajouter un contenu Geste » depuis "
+        return error_page(request, "Session de choix expirée : relancez « Ajouter un contenu Geste » depuis "
                                    "votre cours.")
     if not lti_launch.is_deep_link_launch:
         return error_page(request, "Ce lancement ne permet pas de choisir des contenus.")

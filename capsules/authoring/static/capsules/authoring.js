@@ -248,13 +248,13 @@
     const raw = ["x", "y", "w", "h"].map((n) => String(field(n).value).trim());
     if (!raw.some(Boolean)) return null;  // not drawn yet: said by the server if sent so
     const bad = ["x", "y", "w", "h"].find((n) => Number.isNaN(readDecimal(field(n))));
-    if (bad) return [bad, gettext("Zone, %(label)s : un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point).", { label: NAMES[bad] })];
+    if (bad) return [bad, gettext("Zone, %(label)s\u00a0: un nombre entre 0 et 1 est attendu, par exemple 0,25 (virgule ou point).", { label: NAMES[bad] })];
     const [x, y, w, h] = readRect();
-    if (!(x >= 0 && x <= 1)) return ["x", gettext("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
-    if (!(y >= 0 && y <= 1)) return ["y", gettext("Zone : x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
-    if (!(w > 0)) return ["w", gettext("Zone : la largeur et la hauteur doivent être plus grandes que 0.")];
-    if (!(h > 0)) return ["h", gettext("Zone : la largeur et la hauteur doivent être plus grandes que 0.")];
-    const over = gettext("Zone : elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas dépasser 1).");
+    if (!(x >= 0 && x <= 1)) return ["x", gettext("Zone\u00a0: x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
+    if (!(y >= 0 && y <= 1)) return ["y", gettext("Zone\u00a0: x et y sont des fractions de l'image, entre 0 et 1 (par exemple 0,25).")];
+    if (!(w > 0)) return ["w", gettext("Zone\u00a0: la largeur et la hauteur doivent être plus grandes que 0.")];
+    if (!(h > 0)) return ["h", gettext("Zone\u00a0: la largeur et la hauteur doivent être plus grandes que 0.")];
+    const over = gettext("Zone\u00a0: elle dépasse de l'image (x + largeur et y + hauteur ne peuvent pas dépasser 1).");
     if (x + w > 1 + 1e-9) return ["w", over];
     if (y + h > 1 + 1e-9) return ["h", over];
     return null;
