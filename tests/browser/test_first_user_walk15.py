@@ -49,7 +49,8 @@ def test_placer_a_la_fin_keeps_the_typed_edits(live_server, context, excerpt):
     login(page, live_server.url, "ines15")
     page.goto(live_server.url + reverse("geste_interaction_edit", args=[capsule.pk, inter.pk]))
     warning = page.locator("[data-role=before-step]")
-    assert "avant l'étape « Serrer l'écrou »" in warning.inner_text()
+    # French typography: the design screens put a non-breaking space inside « » (walk 30).
+    assert "avant l'étape «\u00a0Serrer l'écrou\u00a0»" in warning.inner_text()
 
     page.fill("#id_prompt", "Texte tapé, pas encore enregistré")
     page.check("input[name=true_false][value=false]")
@@ -62,7 +63,7 @@ def test_placer_a_la_fin_keeps_the_typed_edits(live_server, context, excerpt):
     assert page.is_checked("input[name=true_false][value=false]")
     assert page.input_value("#id_time") == "24"
     assert page.locator("[data-role=before-step]").count() == 0
-    assert "placée à la fin de l'étape « Serrer l'écrou » (0:24,0)" in page.inner_text("body")
+    assert "placée à la fin de l'étape «\u00a0Serrer l'écrou\u00a0» (0:24,0)" in page.inner_text("body")
     inter.refresh_from_db()
     assert (inter.time, inter.prompt, inter.answer_key) == (30.0, "Texte tapé, pas encore enregistré",
                                                             {"correct": False})
