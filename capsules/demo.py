@@ -50,13 +50,15 @@ DEMO_COMMENTARY = (
 )
 # The expert's names for the steps, in order, as on the review screen. The pipeline proposes titles drawn
 # from the sentences it heard in each step (« Couper l'arrivée d'eau », « Retirer l'ancien joint », « Poser
-# le joint neuf »); the expert names the whole gesture. The pipeline finds 3 steps in the demo clip (the
-# gestures wrench, hand work, placing then checking); a 4th, if found, is the last check.
+# le joint neuf »); the expert names the whole gesture, saying everything said in it (walk 30: « Démonter la
+# tête du robinet à la clé » hid « Je coupe l'arrivée d'eau », « Contrôler l'étanchéité » hid « Je rouvre
+# l'eau »; tests/capsules/test_demo_titles.py). One title per group of ``DEMO_COMMENTARY``; a step the
+# pipeline finds beyond them is « Étape N ».
 DEMO_STEP_TITLES = (
-    "Démonter la tête du robinet à la clé",
+    "Couper l'eau et démonter la tête du robinet",
     "Retirer l'ancien joint",
     "Poser le joint neuf et remonter la tête",
-    "Contrôler l'étanchéité",
+    "Rouvrir l'eau et contrôler l'étanchéité",
 )
 SPEECH_LEAD_S = 0.3  # the craftsman speaks just after the gesture starts
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.

@@ -45,7 +45,7 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     # The steps are the pipeline's proposal (same boundaries), named by the expert in trade words: the
     # titles the pipeline proposes come from the craftsman's sentences as heard (« Couper l'arrivée d'eau »,
     # « Retirer l'ancien joint », « Poser le joint neuf »), the expert's say the whole gesture
-    # (« Démonter la tête du robinet à la clé »).
+    # (« Couper l'eau et démonter la tête du robinet »).
     steps = list(footage.steps.order_by("start"))
     proposed = proposed_steps(footage)
     assert len(steps) >= 2
