@@ -150,6 +150,15 @@ class Footage(models.Model):
     def latest_run(self) -> PipelineRun | None:
         return self.runs.order_by("-created_at").first()
 
+    def machine_translated_captions(self) -> set[str]:
+        """The caption languages whose text is Whisper's translation of the audio (the translate stage's
+        track) that no person corrected: labelled « (traduction automatique) » wherever a track is offered
+        (walk 30: « robinet » read "cabinet" under a plain « Anglais »). A language the audio is heard in
+        (the transcribe task's) is a transcription, not a translation."""
+        heard = [t.language for t in self.transcripts.all() if t.task == "transcribe"]
+        return {t.language for t in self.transcripts.all()
+                if t.task == "translate" and not t.edited and t.language not in heard}
+
 
 class PipelineRun(models.Model):
     """One processing of a footage; its stages are StageRuns."""

@@ -50,9 +50,12 @@ export function mergeRanges(ranges, lo, hi) {
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
 const INSTRUCTION = /^\s*compl[eé]tez\b/i;
 /** A caption track's language in the page's language: the manifest's label is French (its shared part is
- * cached for every learner, whatever their language), the page translates the languages it knows. */
+ * cached for every learner, whatever their language), the page translates the languages it knows. A machine
+ * translation of the audio says so (walk 30: « robinet » read "cabinet" under a plain « Anglais »). */
 function languageName(c) {
-  return { fr: gettext("Français"), en: gettext("Anglais") }[c.lang] || c.label;
+  const name = { fr: gettext("Français"), en: gettext("Anglais") }[c.lang];
+  if (!name) return c.label;
+  return c.machine ? gettext("%(language)s (traduction automatique)", { language: name }) : name;
 }
 
 /** Whether a step's title says nothing but its number `n` (none, « Étape 3 », « Step 3 » in English): the
