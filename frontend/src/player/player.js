@@ -411,7 +411,8 @@ export class Player {
 
   /** The points of vigilance of a step with a question are not in the page's HTML (they are often its
    * answer): the manifest sends them once this learner answered the step's questions, and they take the
-   * place of « Points de vigilance affichés après la question » in the step list. */
+   * place of « Les points de vigilance de cette étape s'affichent une fois que vous avez répondu à sa
+   * question. » in the step list. */
   showKeyPoints() {
     const kinds = new Map((this.m.key_points || []).filter((k) => k.text).map((k) => [k.text, k.kind]));
     this.m.steps.forEach((s, i) => {
