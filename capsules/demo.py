@@ -95,7 +95,10 @@ def ensure_users() -> dict[str, object]:
     people = {"admin": admin}
     for username, group, first, last in [("concepteur", "Designers", "Camille", "Concepteur"),
                                          ("expert", "Experts", "Jean", "Plombier"),
-                                         ("apprenant", "Learners", "Léa", "Apprenante")]:
+                                         ("apprenant", "Learners", "Léa", "Apprenante"),
+                                         # No progress: the README's account for taking the demo capsule
+                                         # (`apprenant` finished it to earn the badge; walk 30).
+                                         ("apprenante", "Learners", "Inès", "Débutante")]:
         user, created = User.objects.get_or_create(username=username, defaults={
             "first_name": first, "last_name": last, "email": f"{username}@example.org"})
         if created:
@@ -348,5 +351,5 @@ def ensure_demo_paths(block: SkillsBlock, people: dict) -> None:
     cohort, _ = Cohort.objects.get_or_create(name="Session de démonstration", skills_block=block, defaults={
         "start_date": today - timedelta(days=7), "end_date": today + timedelta(days=49)})
     cohort.trainers.add(trainer)
-    if "apprenant" in people:
-        cohort.learners.add(people["apprenant"])
+    # `apprenant` finished the block (badge), `apprenante` has not started: the trainer's indicators show both.
+    cohort.learners.add(*(people[name] for name in ("apprenant", "apprenante") if name in people))

@@ -113,6 +113,9 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
 
     badge = BadgeCredential.objects.get(user__username="apprenant", achievement__skills_block=capsule.skills_block)
     assert badge.revoked_at is None and "Badge du bloc obtenu" in out.getvalue()
+    # The README's account for taking the capsule has not started it (walk 30).
+    assert "Pour suivre la capsule vous-même : « apprenante »" in out.getvalue()
+    assert not Attempt.objects.filter(user__username="apprenante").exists()
     assert Attempt.objects.filter(user__username="apprenant", correct=True).count() == len(
         [i for i in accepted if i.kind != Interaction.Kind.OBSERVE])
 
