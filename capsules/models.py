@@ -66,6 +66,10 @@ class SkillsBlock(models.Model):
         return f"{self.code} — {self.title}"
 
 
+# Under this many images a second, the steps' proposed boundaries are less precise (``Footage.low_frame_rate``).
+LOW_FRAME_RATE = 10.0
+
+
 class Footage(models.Model):
     """An uploaded source video (immutable original) and what the pipeline derived from it."""
 
@@ -145,6 +149,15 @@ class Footage(models.Model):
         no step was proposed, and the expert is told why and how to add steps by hand."""
         verdict = (self.motion_curve or {}).get("handwork") or {}
         return verdict.get("no_hands") is True
+
+    @property
+    def low_frame_rate(self) -> float | None:
+        """The footage's frame rate (the probe's, to a tenth) when under ``LOW_FRAME_RATE`` images a second,
+        else None. Its repeated pictures are filled before the motion analysis (media_pipeline/repeated_frames.py),
+        but a boundary can only fall on one of its few real pictures: the footage page and the review screen say
+        the proposed boundaries are less precise (walk 30: footage at 4 and 2 i/s said nothing)."""
+        fps = (self.probe or {}).get("fps") or 0
+        return round(fps, 1) if 0 < fps < LOW_FRAME_RATE else None
 
     @property
     def latest_run(self) -> PipelineRun | None:
