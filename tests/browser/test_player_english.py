@@ -159,11 +159,18 @@ def test_machine_translated_captions_are_labelled_in_both_languages(live_server,
     url = f"{live_server.url}{published['page'].url}"
     for locale, label in (("fr-FR", "Sous-titres : Anglais (traduction automatique)"),
                           ("en-GB", "Subtitles: English (machine translation)")):
-        ctx = browser.new_context(locale=locale)
+        # A phone: the longer label's menu stays on the screen, inside the player.
+        ctx = browser.new_context(locale=locale, viewport={"width": 360, "height": 740}, has_touch=True,
+                                  is_mobile=True)
         try:
             page = ctx.new_page()
             open_capsule(page, url)
             assert label in page.locator(".gp-captions option").all_inner_texts()
+            page.select_option(".gp-captions", "en")
+            menu, player = page.locator(".gp-captions").bounding_box(), page.locator(".gp-controls").bounding_box()
+            right = min(player["x"] + player["width"], 360) + 0.5
+            assert menu["x"] >= player["x"] and menu["x"] + menu["width"] <= right, (menu, player)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
             leave(page)
         finally:
             ctx.close()
