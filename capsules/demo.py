@@ -50,13 +50,15 @@ DEMO_COMMENTARY = (
 )
 # The expert's names for the steps, in order, as on the review screen. The pipeline proposes titles drawn
 # from the sentences it heard in each step (« Couper l'arrivée d'eau », « Retirer l'ancien joint », « Poser
-# le joint neuf »); the expert names the whole gesture. The pipeline finds 3 steps in the demo clip (the
-# gestures wrench, hand work, placing then checking); a 4th, if found, is the last check.
+# le joint neuf »); the expert names the whole gesture, saying everything said in it (walk 30: « Démonter la
+# tête du robinet à la clé » hid « Je coupe l'arrivée d'eau », « Contrôler l'étanchéité » hid « Je rouvre
+# l'eau »; tests/capsules/test_demo_titles.py). One title per group of ``DEMO_COMMENTARY``; a step the
+# pipeline finds beyond them is « Étape N ».
 DEMO_STEP_TITLES = (
-    "Démonter la tête du robinet à la clé",
+    "Couper l'eau et démonter la tête du robinet",
     "Retirer l'ancien joint",
     "Poser le joint neuf et remonter la tête",
-    "Contrôler l'étanchéité",
+    "Rouvrir l'eau et contrôler l'étanchéité",
 )
 SPEECH_LEAD_S = 0.3  # the craftsman speaks just after the gesture starts
 # The tasks of the workflow "Validation par l'expert" (cms/migrations/0003 and 0004), in order.
@@ -93,7 +95,10 @@ def ensure_users() -> dict[str, object]:
     people = {"admin": admin}
     for username, group, first, last in [("concepteur", "Designers", "Camille", "Concepteur"),
                                          ("expert", "Experts", "Jean", "Plombier"),
-                                         ("apprenant", "Learners", "Léa", "Apprenante")]:
+                                         ("apprenant", "Learners", "Léa", "Apprenante"),
+                                         # No progress: the README's account for taking the demo capsule
+                                         # (`apprenant` finished it to earn the badge; walk 30).
+                                         ("apprenante", "Learners", "Inès", "Débutante")]:
         user, created = User.objects.get_or_create(username=username, defaults={
             "first_name": first, "last_name": last, "email": f"{username}@example.org"})
         if created:
@@ -346,5 +351,5 @@ def ensure_demo_paths(block: SkillsBlock, people: dict) -> None:
     cohort, _ = Cohort.objects.get_or_create(name="Session de démonstration", skills_block=block, defaults={
         "start_date": today - timedelta(days=7), "end_date": today + timedelta(days=49)})
     cohort.trainers.add(trainer)
-    if "apprenant" in people:
-        cohort.learners.add(people["apprenant"])
+    # `apprenant` finished the block (badge), `apprenante` has not started: the trainer's indicators show both.
+    cohort.learners.add(*(people[name] for name in ("apprenant", "apprenante") if name in people))

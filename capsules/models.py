@@ -66,6 +66,10 @@ class SkillsBlock(models.Model):
         return f"{self.code} — {self.title}"
 
 
+# Under this many images a second, the steps' proposed boundaries are less precise (``Footage.low_frame_rate``).
+LOW_FRAME_RATE = 10.0
+
+
 class Footage(models.Model):
     """An uploaded source video (immutable original) and what the pipeline derived from it."""
 
@@ -147,8 +151,26 @@ class Footage(models.Model):
         return verdict.get("no_hands") is True
 
     @property
+    def low_frame_rate(self) -> float | None:
+        """The footage's frame rate (the probe's, to a tenth) when under ``LOW_FRAME_RATE`` images a second,
+        else None. Its repeated pictures are filled before the motion analysis (media_pipeline/repeated_frames.py),
+        but a boundary can only fall on one of its few real pictures: the footage page and the review screen say
+        the proposed boundaries are less precise (walk 30: footage at 4 and 2 i/s said nothing)."""
+        fps = (self.probe or {}).get("fps") or 0
+        return round(fps, 1) if 0 < fps < LOW_FRAME_RATE else None
+
+    @property
     def latest_run(self) -> PipelineRun | None:
         return self.runs.order_by("-created_at").first()
+
+    def machine_translated_captions(self) -> set[str]:
+        """The caption languages whose text is Whisper's translation of the audio (the translate stage's
+        track) that no person corrected: labelled « (traduction automatique) » wherever a track is offered
+        (walk 30: « robinet » read "cabinet" under a plain « Anglais »). A language the audio is heard in
+        (the transcribe task's) is a transcription, not a translation."""
+        heard = [t.language for t in self.transcripts.all() if t.task == "transcribe"]
+        return {t.language for t in self.transcripts.all()
+                if t.task == "translate" and not t.edited and t.language not in heard}
 
 
 class PipelineRun(models.Model):

@@ -285,8 +285,13 @@ def shared_manifest(capsule: Capsule, live_steps: bool = False):
     rend = footage.renditions or {}
     steps, key_points = capsule_steps(capsule, live_steps)
     step_ranges = [(s.start, s.end, s.pk) for s in steps]
+    # The labels are French (this part is shared by every learner); the player says them in the page's
+    # language, « (traduction automatique) » after a track that is a machine translation (``machine``).
+    machine = footage.machine_translated_captions()
     captions = [
-        {"lang": lang, "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang), "src": storage.url(key)}
+        {"lang": lang, "src": storage.url(key), "machine": lang in machine,
+         "label": {"fr": "Français", "en": "Anglais"}.get(lang, lang)
+         + (" (traduction automatique)" if lang in machine else "")}
         for lang, key in sorted(storage.captions_with_cues(rend.get("captions")).items(), key=lambda kv: kv[0] != "fr")
     ]
     interactions = list(

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
@@ -143,11 +143,20 @@ def footage_capsules(user, footage: Footage) -> dict:
     }
 
 
+def caption_label(lang: str, machine: bool, stale: bool) -> str:
+    """A caption track's name on the footage page: « Anglais (traduction automatique, avant correction) »."""
+    name = {"fr": pgettext("langue des sous-titres", "Français"),
+            "en": pgettext("langue des sous-titres", "Anglais")}.get(lang, lang)
+    notes = ([_("traduction automatique")] if machine else []) + ([_("avant correction")] if stale else [])
+    return f"{name} ({', '.join(notes)})" if notes else name
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
     # French first (the default track); a header-only track is not offered.
     captions = sorted(storage.captions_with_cues(r.get("captions")).items(), key=lambda kv: kv[0] != "fr")
+    machine, stale = footage.machine_translated_captions(), set(r.get("captions_stale") or [])
     can_manage = can_author(request.user)
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
@@ -155,7 +164,8 @@ def footage_detail(request, pk: int):
         "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
                                           Footage.Status.APPROVED),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
-        "captions": [{"lang": lang, "url": storage.url(key), "stale": lang in (r.get("captions_stale") or [])}
+        "captions": [{"lang": lang, "url": storage.url(key),
+                      "label": caption_label(lang, lang in machine, lang in stale)}
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
         "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),

@@ -234,6 +234,15 @@ def _capsule_scores(user, capsule) -> dict | None:
             "last_right": sum(last.values()), "last_percent": round(100 * sum(last.values()) / len(graded))}
 
 
+def earned_text(name: str, block: str) -> str:
+    """The end screen's badge sentence; a badge named as its block is named once (walk 30: « le badge
+    « Maintenir les équipements sanitaires » du bloc Maintenir les équipements sanitaires »)."""
+    if " ".join(name.split()).casefold() == " ".join(block.split()).casefold():
+        return _("En terminant cette capsule, vous avez obtenu le badge du bloc « %(block)s ».") % {"block": block}
+    return (_("En terminant cette capsule, vous avez obtenu le badge « %(name)s » du bloc « %(block)s ».")
+            % {"name": name, "block": block})
+
+
 @require_GET
 @never_cache
 def capsule_badge(request, capsule_id: int):
@@ -254,8 +263,7 @@ def capsule_badge(request, capsule_id: int):
     return JsonResponse({
         "earned": True,
         "title": _("Badge obtenu !"),
-        "text": _("En terminant cette capsule, vous avez obtenu le badge « %(name)s » du bloc %(block)s.")
-        % {"name": earned.name, "block": earned.block.title},
+        "text": earned_text(earned.name, earned.block.title),
         "links": links,
         **({"scores": scores} if scores else {}),
     })

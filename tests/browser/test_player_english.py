@@ -145,3 +145,32 @@ def test_english_capsule_kept_on_the_device_plays_offline_in_english(live_server
         leave(page)
     finally:
         ctx.close()
+
+
+def test_machine_translated_captions_are_labelled_in_both_languages(live_server, browser, published):  # noqa: F811
+    """Walk 30: Whisper's English translation of the French audio (« robinet » read "cabinet") was offered
+    as plain « Anglais »; the menu now says it is a machine translation, in the page's language."""
+    from capsules import pages as capsule_pages
+    from capsules.models import Transcript
+
+    Transcript.objects.update_or_create(footage=published["footage"], task="translate",
+                                        defaults={"language": "en", "segments": []})
+    capsule_pages.new_content_generation()
+    url = f"{live_server.url}{published['page'].url}"
+    for locale, label in (("fr-FR", "Sous-titres : Anglais (traduction automatique)"),
+                          ("en-GB", "Subtitles: English (machine translation)")):
+        # A phone: the longer label's menu stays on the screen, inside the player.
+        ctx = browser.new_context(locale=locale, viewport={"width": 360, "height": 740}, has_touch=True,
+                                  is_mobile=True)
+        try:
+            page = ctx.new_page()
+            open_capsule(page, url)
+            assert label in page.locator(".gp-captions option").all_inner_texts()
+            page.select_option(".gp-captions", "en")
+            menu, player = page.locator(".gp-captions").bounding_box(), page.locator(".gp-controls").bounding_box()
+            right = min(player["x"] + player["width"], 360) + 0.5
+            assert menu["x"] >= player["x"] and menu["x"] + menu["width"] <= right, (menu, player)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            leave(page)
+        finally:
+            ctx.close()

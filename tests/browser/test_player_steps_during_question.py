@@ -113,7 +113,8 @@ def test_a_question_the_step_names_would_answer_hides_them_but_no_card_is_empty(
 def test_key_points_of_a_step_with_a_question_wait_for_the_answer(live_server, phone_context, published):
     """Walk 29: under step 1 the point of vigilance, the very answer to the question at 0:03, was in the step
     list before the question (hidden only while it was open). A step with a question not yet answered shows
-    « Points de vigilance affichés après la question » instead: not in the page's HTML nor in the manifest,
+    « Les points de vigilance de cette étape s'affichent une fois que vous avez répondu à sa question. »
+    instead: not in the page's HTML nor in the manifest,
     and its mark on the seek bar has no tooltip. Once answered, the point shows in the list."""
     kp = "Coupez l'arrivée d'eau avant de dévisser."
     url = f"{live_server.url}{published['page'].url}"
@@ -122,10 +123,11 @@ def test_key_points_of_a_step_with_a_question_wait_for_the_answer(live_server, p
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     html = page.request.get(url).text()
     assert kp not in html.replace("&#x27;", "'").replace("&#39;", "'")
-    assert "Points de vigilance affichés après la question" in html
+    later_text = "Les points de vigilance de cette étape s'affichent une fois que vous avez répondu à sa question."
+    assert later_text in html.replace("&#x27;", "'")
     open_capsule(page, url)
     later = page.locator(".gp-steps li").nth(1).locator(".gp-kp-later")
-    assert later.is_visible() and later.inner_text() == "Points de vigilance affichés après la question"
+    assert later.is_visible() and later.inner_text() == later_text
     assert not page.locator(".gp-steps .key-points").count()
     assert page.locator(".gp-mark-kp[title]").count() == 0
     _ask_at(page, 4.96, published["q1"].pk)

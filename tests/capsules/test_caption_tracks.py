@@ -233,3 +233,51 @@ def test_translate_skips_when_the_transcription_found_no_speech():
         stage.check(ctx_after([]))
     with pytest.raises(Skip, match="Aucune parole"):
         stage.check(ctx_after([{"start": 0.0, "end": 1.0, "text": "  ", "words": []}]))
+
+
+def test_machine_translated_captions_say_so_until_a_person_corrects_them(client, storage_root):
+    """Walk 30: the English captions are Whisper's translation of the French audio (« robinet » became
+    "cabinet") yet the learner's menu and the footage page called them just « Anglais ». A machine
+    translation is labelled as one; English captions a person corrected, or English heard in English
+    audio, are not."""
+    prefix = "footage/ab/machine"
+    for name in ("captions.fr.vtt", "captions.en.vtt"):
+        default_storage.save(f"{prefix}/{name}", ContentFile(VTT))
+    footage = factories.FootageFactory(renditions={
+        "mp4": f"{prefix}/low.mp4",
+        "captions": {"fr": f"{prefix}/captions.fr.vtt", "en": f"{prefix}/captions.en.vtt"}})
+    Transcript.objects.create(footage=footage, task="transcribe", language="fr", segments=SEGMENTS["transcribe"])
+    translation = Transcript.objects.create(footage=footage, task="translate", language="en",
+                                            segments=SEGMENTS["translate"])
+    capsule = factories.CapsuleFactory(footage=footage)
+    pages.capsule_page(capsule)
+    designer, learner = factories.designer(), Client()
+    learner.force_login(factories.learner())
+
+    def labels():
+        from capsules import pages as capsule_pages
+
+        capsule_pages.new_content_generation()  # the manifest's shared part is cached
+        client.force_login(designer)
+        body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+        admin = re.findall(r'<track [^>]*srclang="(\w+)" label="([^"]+)"', body)
+        data = learner.get(reverse("learner-manifest", args=[capsule.pk])).json()
+        return admin, [(c["lang"], c["label"], c.get("machine", False)) for c in data["captions"]]
+
+    admin, manifest = labels()
+    assert admin == [("fr", "Français"), ("en", "Anglais (traduction automatique)")]
+    assert manifest == [("fr", "Français", False), ("en", "Anglais (traduction automatique)", True)]
+
+    translation.edited = True  # a person corrected the English text
+    translation.save()
+    admin, manifest = labels()
+    assert admin == [("fr", "Français"), ("en", "Anglais")]
+    assert manifest == [("fr", "Français", False), ("en", "Anglais", False)]
+
+    # English audio: the English track is its transcription, not a translation.
+    translation.delete()
+    Transcript.objects.filter(footage=footage, task="transcribe").update(language="en")
+    footage.renditions = {**footage.renditions, "captions": {"en": f"{prefix}/captions.en.vtt"}}
+    footage.save()
+    admin, manifest = labels()
+    assert admin == [("en", "Anglais")] and manifest == [("en", "Anglais", False)]

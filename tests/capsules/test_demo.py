@@ -45,7 +45,7 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
     # The steps are the pipeline's proposal (same boundaries), named by the expert in trade words: the
     # titles the pipeline proposes come from the craftsman's sentences as heard (« Couper l'arrivée d'eau »,
     # « Retirer l'ancien joint », « Poser le joint neuf »), the expert's say the whole gesture
-    # (« Démonter la tête du robinet à la clé »).
+    # (« Couper l'eau et démonter la tête du robinet »).
     steps = list(footage.steps.order_by("start"))
     proposed = proposed_steps(footage)
     assert len(steps) >= 2
@@ -113,6 +113,9 @@ def test_seed_demo_takes_the_expert_and_workflow_paths(worker_factory):
 
     badge = BadgeCredential.objects.get(user__username="apprenant", achievement__skills_block=capsule.skills_block)
     assert badge.revoked_at is None and "Badge du bloc obtenu" in out.getvalue()
+    # The README's account for taking the capsule has not started it (walk 30).
+    assert "Pour suivre la capsule vous-même : « apprenante »" in out.getvalue()
+    assert not Attempt.objects.filter(user__username="apprenante").exists()
     assert Attempt.objects.filter(user__username="apprenant", correct=True).count() == len(
         [i for i in accepted if i.kind != Interaction.Kind.OBSERVE])
 

@@ -195,7 +195,9 @@ def test_capsule_page_html_has_steps_transcript_but_no_answers(world):
     assert '<html lang="fr">' in html and 'href="#contenu"' in html
     assert "Couper l&#x27;eau" in html and "Coupez l&#x27;eau." in html
     # The step's key point waits for its question's answer (walk 29): not in the page.
-    assert "Gants obligatoires" not in html and "Points de vigilance affichés après la question" in html
+    assert "Gants obligatoires" not in html
+    assert ("Les points de vigilance de cette étape s'affichent une fois que vous avez répondu à sa question."
+            in html.replace("&#x27;", "'"))
     assert "data-geste-player" in html and manifest_url(world["capsule"]) in html
     for secret in ("answer_key", SECRET_FEEDBACK, SECRET_WRONG, CHOICE_SECRET, "Une clé dynamométrique"):
         assert secret not in html, secret

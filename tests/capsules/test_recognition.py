@@ -733,7 +733,12 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     data = asked(client, second)
     assert data["earned"] is True and data["title"] == "Badge obtenu !"
     assert data["text"] == ("En terminant cette capsule, vous avez obtenu le badge « Maintenir les équipements "
-                            f"sanitaires » du bloc {block['block'].title}.")
+                            f"sanitaires » du bloc « {block['block'].title} ».")
+    # Walk 30: a badge named as its block read « le badge « X » du bloc X »: the name is said once.
+    Achievement.objects.filter(pk=block["achievement"].pk).update(name=block["block"].title)
+    assert asked(client, second)["text"] == (
+        f"En terminant cette capsule, vous avez obtenu le badge du bloc « {block['block'].title} ».")
+    Achievement.objects.filter(pk=block["achievement"].pk).update(name=block["achievement"].name)
     assert data["links"] == [
         {"label": "Voir mon badge", "url": reverse("recognition-credential", args=[credential.uuid])},
         {"label": "Page du bloc de compétences", "url": block["block"].page.url}]

@@ -52,3 +52,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"Badge du bloc obtenu par « apprenant » : {badge.achievement.name}")
                 demo.ensure_demo_paths(block, people)
                 self.stdout.write("Positionnement et session de formation de démonstration prêts (formateur).")
+                self.stdout.write(f"Pour suivre la capsule vous-même : « apprenante » / {demo.DEMO_PASSWORD} "
+                                  "(pas encore commencée ; « apprenant » l'a terminée).")

@@ -50,9 +50,12 @@ export function mergeRanges(ranges, lo, hi) {
 // prompt already starts with one ("Complétez la phrase… : « … »", as drafted), which would say it twice.
 const INSTRUCTION = /^\s*compl[eé]tez\b/i;
 /** A caption track's language in the page's language: the manifest's label is French (its shared part is
- * cached for every learner, whatever their language), the page translates the languages it knows. */
+ * cached for every learner, whatever their language), the page translates the languages it knows. A machine
+ * translation of the audio says so (walk 30: « robinet » read "cabinet" under a plain « Anglais »). */
 function languageName(c) {
-  return { fr: gettext("Français"), en: gettext("Anglais") }[c.lang] || c.label;
+  const name = { fr: gettext("Français"), en: gettext("Anglais") }[c.lang];
+  if (!name) return c.label;
+  return c.machine ? gettext("%(language)s (traduction automatique)", { language: name }) : name;
 }
 
 /** Whether a step's title says nothing but its number `n` (none, « Étape 3 », « Step 3 » in English): the
@@ -408,7 +411,8 @@ export class Player {
 
   /** The points of vigilance of a step with a question are not in the page's HTML (they are often its
    * answer): the manifest sends them once this learner answered the step's questions, and they take the
-   * place of « Points de vigilance affichés après la question » in the step list. */
+   * place of « Les points de vigilance de cette étape s'affichent une fois que vous avez répondu à sa
+   * question. » in the step list. */
   showKeyPoints() {
     const kinds = new Map((this.m.key_points || []).filter((k) => k.text).map((k) => [k.text, k.kind]));
     this.m.steps.forEach((s, i) => {
