@@ -10,7 +10,6 @@ feedback, the grade sends' « last_error »), which a change would split into tw
 
 from __future__ import annotations
 
-import ast
 import html
 import io
 import re
@@ -27,6 +26,7 @@ from capsules.authoring import capsule as authoring
 from capsules.models import Footage
 from tests import factories
 from tests.capsules.test_review_french_spacing import BREAKABLE as BEFORE_MARK
+from tests.capsules.test_review_french_spacing import po_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -68,26 +68,10 @@ def _in_scope(ref: str) -> bool:
     return path.startswith(DESIGN + LTI)
 
 
-def _entries(name: str):
-    po = (ROOT / "locale/en/LC_MESSAGES" / name).read_text(encoding="utf-8")
-    for block in po.split("\n\n"):
-        refs = [ref for line in block.splitlines() if line.startswith("#:") for ref in line[2:].split()]
-        fields, field = {}, None
-        for line in block.splitlines():
-            head = re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (.*)", line)
-            if head:
-                field = head.group(1)
-                fields[field] = ast.literal_eval(head.group(2))
-            elif line.startswith('"') and field:
-                fields[field] += ast.literal_eval(line)
-        if fields.get("msgid"):
-            yield fields, refs, block
-
-
 @pytest.mark.parametrize("name", ["django.po", "djangojs.po"])
 def test_the_design_and_lti_msgids_put_a_non_breaking_space_before_french_punctuation(name):
     seen, wrong, english = 0, [], []
-    for fields, refs, block in _entries(name):
+    for fields, refs, block in po_entries(name):
         if not any(_in_scope(ref) for ref in refs) or fields["msgid"] in STORED_MSGIDS:
             continue
         seen += 1

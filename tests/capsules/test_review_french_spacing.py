@@ -28,12 +28,12 @@ SOURCES = ("capsules/review/",)
 BREAKABLE = re.compile(r"(?<=\S) (?=[;:?!](?:\s|$|<))")  # a plain space before the mark, in a sentence
 
 
-def _entries(name: str):
-    """(msgid texts, the files they come from) of locale/en/LC_MESSAGES/<name>."""
+def po_entries(name: str):
+    """(fields, « path:line » references, raw block) of each msgid of locale/en/LC_MESSAGES/<name>; fields maps
+    msgctxt / msgid / msgid_plural / msgstr[n] to their joined texts. Also read by the design and LTI screens' test."""
     po = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES" / name).read_text(encoding="utf-8")
     for block in po.split("\n\n"):
-        refs = [ref.rsplit(":", 1)[0] for line in block.splitlines() if line.startswith("#:")
-                for ref in line[2:].split()]
+        refs = [ref for line in block.splitlines() if line.startswith("#:") for ref in line[2:].split()]
         fields, field = {}, None
         for line in block.splitlines():
             head = re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (.*)", line)
@@ -43,7 +43,13 @@ def _entries(name: str):
             elif line.startswith('"') and field:
                 fields[field] += ast.literal_eval(line)
         if fields.get("msgid"):
-            yield fields, refs
+            yield fields, refs, block
+
+
+def _entries(name: str):
+    """(msgid texts, the files they come from) of locale/en/LC_MESSAGES/<name>."""
+    for fields, refs, _block in po_entries(name):
+        yield fields, [ref.rsplit(":", 1)[0] for ref in refs]
 
 
 @pytest.mark.parametrize("name", ["django.po", "djangojs.po"])
