@@ -168,9 +168,10 @@ class Footage(models.Model):
         track) that no person corrected: labelled « (traduction automatique) » wherever a track is offered
         (walk 30: « robinet » read "cabinet" under a plain « Anglais »). A language the audio is heard in
         (the transcribe task's) is a transcription, not a translation."""
-        heard = [t.language for t in self.transcripts.all() if t.task == "transcribe"]
-        return {t.language for t in self.transcripts.all()
-                if t.task == "translate" and not t.edited and t.language not in heard}
+        rows = list(self.transcripts.values_list("language", "task", "edited"))  # one query (the learner API's bound)
+        heard = {language for language, task, _edited in rows if task == "transcribe"}
+        return {language for language, task, edited in rows
+                if task == "translate" and not edited and language not in heard}
 
 
 class PipelineRun(models.Model):
