@@ -236,11 +236,12 @@ def _capsule_scores(user, capsule) -> dict | None:
 
 def earned_text(name: str, block: str) -> str:
     """The end screen's badge sentence; a badge named as its block is named once (walk 30: « le badge
-    « Maintenir les équipements sanitaires » du bloc Maintenir les équipements sanitaires »)."""
+    « Maintenir les équipements sanitaires » du bloc Maintenir les équipements sanitaires »); non-breaking spaces
+    inside « » (walk 30b: the line broke after « on a phone)."""
     if " ".join(name.split()).casefold() == " ".join(block.split()).casefold():
-        return _("En terminant cette capsule, vous avez obtenu le badge du bloc « %(block)s ».") % {"block": block}
-    return (_("En terminant cette capsule, vous avez obtenu le badge « %(name)s » du bloc « %(block)s ».")
-            % {"name": name, "block": block})
+        return _("En terminant cette capsule, vous avez obtenu le badge du bloc « %(block)s ».") % {"block": block}
+    return (_("En terminant cette capsule, vous avez obtenu le badge « %(name)s » "
+              "du bloc « %(block)s ».") % {"name": name, "block": block})
 
 
 @require_GET

@@ -631,7 +631,7 @@ def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, c
     credential = BadgeCredential.objects.get(user=user)
     badge = page.locator(".gp-end .gp-badge")
     assert badge.inner_text().startswith("Badge obtenu ! En terminant cette capsule, vous avez obtenu le badge "
-                                         "« Plomberie <b>sanitaire</b> » du bloc")
+                                         "«\u00a0Plomberie <b>sanitaire</b>\u00a0» du bloc")
     assert badge.locator("b").count() == 0
     links = badge.locator("a")
     assert links.nth(0).inner_text() == "Voir mon badge"

@@ -732,12 +732,12 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     credential = BadgeCredential.objects.get(user=learner)
     data = asked(client, second)
     assert data["earned"] is True and data["title"] == "Badge obtenu !"
-    assert data["text"] == ("En terminant cette capsule, vous avez obtenu le badge « Maintenir les équipements "
-                            f"sanitaires » du bloc « {block['block'].title} ».")
+    assert data["text"] == ("En terminant cette capsule, vous avez obtenu le badge «\u00a0Maintenir les équipements "
+                            f"sanitaires\u00a0» du bloc «\u00a0{block['block'].title}\u00a0».")
     # Walk 30: a badge named as its block read « le badge « X » du bloc X »: the name is said once.
     Achievement.objects.filter(pk=block["achievement"].pk).update(name=block["block"].title)
     assert asked(client, second)["text"] == (
-        f"En terminant cette capsule, vous avez obtenu le badge du bloc « {block['block'].title} ».")
+        f"En terminant cette capsule, vous avez obtenu le badge du bloc «\u00a0{block['block'].title}\u00a0».")
     Achievement.objects.filter(pk=block["achievement"].pk).update(name=block["achievement"].name)
     assert data["links"] == [
         {"label": "Voir mon badge", "url": reverse("recognition-credential", args=[credential.uuid])},
