@@ -375,11 +375,18 @@ def hand_cell_weights(hand_x: np.ndarray, hand_y: np.ndarray, width: float = 0.2
     return np.exp(-0.5 * d2 / width**2)
 
 
-def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5, relative: bool = True) -> np.ndarray:
+def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5, relative: bool = True,
+                      noise_quantile: float = 0.0) -> np.ndarray:
     """Per sample, the distance between the mean (L2-normalised) embeddings over ``window`` seconds
     before and after it, over the clip's spread (root mean square distance of its samples to the
     clip's mean): 1 is a change as large as the clip's typical difference from its average look.
-    ``relative=False``: the plain distance (0-2, cosine geometry), comparable across clips."""
+    ``relative=False``: the plain distance (0-2, cosine geometry), comparable across clips.
+
+    ``noise_quantile`` > 0: the distance less what the clip's own jitter puts into it. Two means of
+    samples that differ by noise alone still lie apart (squared, the per-sample variance times
+    1/n_before + 1/n_after), so a dark, grainy picture reads as change everywhere; the variance is
+    taken as half that quantile (%) of the squared differences between consecutive samples, and
+    subtracted from each squared distance (never under 0)."""
     n = len(times)
     out = np.zeros(n)
     if n < 3:
@@ -387,11 +394,15 @@ def appearance_change(times: np.ndarray, emb: np.ndarray, window: float = 1.5, r
     e = emb.astype(np.float64)
     e = e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-9)
     spread = math.sqrt(float(((e - e.mean(axis=0)) ** 2).sum(axis=1).mean())) + 1e-3 if relative else 1.0
+    jitter = (float(np.percentile((np.diff(e, axis=0) ** 2).sum(axis=1), noise_quantile)) / 2
+              if noise_quantile > 0 else 0.0)
     for s, t in enumerate(times):
         before = (times >= t - window) & (times < t)
         after = (times >= t) & (times < t + window)
         if before.any() and after.any():
-            out[s] = float(np.linalg.norm(e[before].mean(axis=0) - e[after].mean(axis=0))) / spread
+            d2 = float(((e[before].mean(axis=0) - e[after].mean(axis=0)) ** 2).sum())
+            d2 -= jitter * (1.0 / before.sum() + 1.0 / after.sum())
+            out[s] = math.sqrt(max(d2, 0.0)) / spread
     return out
 
 
@@ -401,10 +412,12 @@ def appearance_features(
     window: float = 1.5,
     region: np.ndarray | None = None,
     relative: bool = False,
+    noise_quantile: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Per-frame ``appearance_change`` (what ``kernel_cpd``'s appearance knobs read): the change of the cells
     weighted by ``region`` ((S, 9) or (9,); default: the lower two rows, the working field), absolute by
-    default (the variant measured best on the tuning sets: docs/ARCHITECTURE.md)."""
+    default (the variant measured best on the tuning sets: docs/ARCHITECTURE.md), less the clip's jitter
+    with ``noise_quantile`` (``appearance_change``)."""
     n = len(frame_times)
     out = {"appearance_change": np.zeros(n)}
     if len(series.times) < 3 or n == 0:
@@ -412,6 +425,7 @@ def appearance_features(
     field = np.repeat((np.arange(GRID) >= 1).astype(np.float32), GRID)
     emb = series.region(field if region is None else region)
     out["appearance_change"] = np.interp(
-        frame_times, series.times, appearance_change(series.times, emb, window, relative=relative)
+        frame_times, series.times, appearance_change(series.times, emb, window, relative=relative,
+                                                        noise_quantile=noise_quantile)
     )
     return out

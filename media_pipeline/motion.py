@@ -60,6 +60,12 @@ class MotionSettings:
     # real dev half, raised every group or left it unchanged (docs/ARCHITECTURE.md, Segmentation); 1 a second
     # lost on every group, 5 lost the report half's transition F1.
     appearance_fps: float = 10 / 3
+    # The appearance change less the clip's own jitter (``appearance.appearance_change``): the median of the
+    # squared differences between consecutive samples, halved, is the noise variance taken off; 0: none.
+    # A dark, grainy picture otherwise reads as change everywhere, past kernel_cpd's veto (the real dev
+    # half darkened and noised: 26 steps proposed as 38); chosen on the tuning sets (docs/ARCHITECTURE.md,
+    # Segmentation: 40-60 a plateau).
+    appearance_noise_quantile: float = 50.0
     # Copies of the previous picture (footage under 10 i/s, dropped frames) take their share of the motion of
     # the next real picture, in runs up to this long (s); longer runs (a frozen camera) stay still; 0: never.
     # At 1 s any source of 1 i/s or more is covered (``repeated_frames.py``).
@@ -403,7 +409,8 @@ class _AppearanceFrames:
             return {}
         series = appearance.AppearanceSeries(np.asarray(self.times, float), np.concatenate(self.cells))
         self.cells = []
-        return appearance.appearance_features(series, np.arange(n) / settings.fps)
+        return appearance.appearance_features(series, np.arange(n) / settings.fps,
+                                             noise_quantile=settings.appearance_noise_quantile)
 
 
 def analyse_motion(video: str | Path, settings: MotionSettings = MotionSettings(),
