@@ -282,7 +282,9 @@ export class Player {
       this.root.dataset.captions = on ? on.language : "off";
     };
     this.capsSel.value = this.m.captions.some((c) => c.lang === pref) ? pref : "off";
-    this.capsSel.onchange = () => { localStorage.setItem("geste:captions", this.capsSel.value); apply(); this.announce(this.capsSel.selectedOptions[0].text); };
+    const shown = () => { this.capsText.textContent = this.capsSel.selectedOptions[0]?.text || ""; };
+    shown();
+    this.capsSel.onchange = () => { localStorage.setItem("geste:captions", this.capsSel.value); apply(); shown(); this.announce(this.capsSel.selectedOptions[0].text); };
     apply();
     v.textTracks.addEventListener && v.textTracks.addEventListener("addtrack", apply);
   }
@@ -345,6 +347,11 @@ export class Player {
     this.capsSel = h("select", { class: "gp-captions", "aria-label": gettext("Sous-titres"), hidden: !m.captions.length },
       h("option", { value: "off" }, gettext("Sans sous-titres")),
       m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres : %(language)s", { language: languageName(c) }))));
+    // A closed <select> shows its choice on one line, cut at its width (walk 31: « Sous-titres : Anglais
+    // (traduction a » at 360 px): the menu lies transparent over a label that shows the choice whole, on two
+    // lines where needed. The menu stays what is focused, tapped (the phone's own picker) and read.
+    this.capsText = h("span", { class: "gp-captions-text", "aria-hidden": "true" });
+    const capsBox = h("span", { class: "gp-captions-box", hidden: !m.captions.length }, this.capsText, this.capsSel);
     // One step and one frame are different moves: both offered, each with a visible label.
     const prevS = h("button", { type: "button", class: "gp-step-back", "aria-label": gettext("Étape précédente"), title: gettext("Étape précédente (touche P)"),
       onclick: () => this.stepJump(-1) }, icon("prev"), h("span", { class: "gp-btn-text", "aria-hidden": "true" }, gettext("Étape")));
@@ -381,7 +388,7 @@ export class Player {
     const controls = h("div", { class: "gp-controls", role: "group", "aria-label": gettext("Commandes du lecteur") },
       this.playBtn, this.loopBtn, this.speedSel, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
       h("span", { class: "gp-break", "aria-hidden": "true" }),
-      prevF, nextF, this.capsSel, fs);
+      prevF, nextF, capsBox, fs);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
     // The reminder of mandatory questions left wrong right under the video, before the seek bar and the
@@ -401,6 +408,9 @@ export class Player {
       this.video.play().catch(() => {});
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
+    // « À venir » on the next step while the video is between two steps (shown by the list's `upcoming`
+    // class): in the button, so that a screen reader reads it with the step's name.
+    for (const li of this.stepItems) li.querySelector(".gp-step-title")?.before(h("span", { class: "gp-step-next" }, gettext("À venir")));
     this.showKeyPoints();
     this.layoutSteps();
     window.addEventListener("resize", () => this.layoutSteps());
@@ -1076,18 +1086,34 @@ export class Player {
     this.timeEl.textContent = clock(shown, m.start, m.end);
   }
 
-  /** The current step's name under the player and its place in the list (not while a question is open). */
+  /** The current step's name under the player and its place in the list (not while a question is open).
+   * In a stretch that no step holds (the hands idle between two steps, a lead-in, a tail) the label says so
+   * and the next step is marked « À venir » in the list and on the step bar (walk 31: nothing was lit, the
+   * learner could not tell where they were); nothing is `aria-current` there. The label is the same non-live
+   * paragraph: read where it stands, never announced at each timeupdate. */
   showStep(t) {
+    const steps = this.m.steps;
     const step = this.currentStep(t) || this.endingStep(t);
-    if (step === this.step || this.concealTitles) return;
-    this.step = step;
-    const n = step ? this.m.steps.indexOf(step) + 1 : 0;
-    this.stepLabel.textContent = !step ? "" : defaultStepTitle(step.title, n) ? gettext("Étape %(n)s", { n })
-      : gettext("Étape : %(title)s", { title: step.title });
-    this.stepItems.forEach((li) => li.classList.toggle("current", !!step && Math.abs(parseFloat(li.dataset.start) - step.start) < 0.01));
+    const next = step ? null : steps.find((s) => s.start > t) || null;
+    const n = step ? steps.indexOf(step) + 1 : 0, k = next ? steps.indexOf(next) + 1 : 0;
+    const where = step ? `step:${n}` : next ? `before:${k}` : steps.length ? "after" : "none";
+    if (where === this.where || this.concealTitles) return;
+    this.where = where;
+    this.stepLabel.textContent = step ? (defaultStepTitle(step.title, n) ? gettext("Étape %(n)s", { n }) : gettext("Étape : %(title)s", { title: step.title }))
+      : k === 1 ? gettext("Avant la première étape")
+        : next ? gettext("Entre deux étapes — suivante\u00a0: %(title)s", { title: defaultStepTitle(next.title, k) ? gettext("Étape %(n)s", { n: k }) : next.title })
+          : steps.length ? gettext("Après la dernière étape") : "";
+    const at = (x, s) => !!s && Math.abs(parseFloat(x) - s.start) < 0.01;
+    const last = !step && !next && this.stepItems[this.stepItems.length - 1];
+    this.stepItems.forEach((li) => {
+      li.classList.toggle("current", at(li.dataset.start, step));
+      li.classList.toggle("upcoming", at(li.dataset.start, next));
+      li.classList.toggle("gp-after", li === last); // past the last step: the marker under it
+    });
     for (const b of this.stepBar.children) {
-      const on = !!step && Math.abs(parseFloat(b.dataset.seek) - step.start) < 0.01;
+      const on = at(b.dataset.seek, step);
       b.classList.toggle("current", on);
+      b.classList.toggle("upcoming", at(b.dataset.seek, next));
       if (on) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
     }
   }
@@ -1597,9 +1623,9 @@ export class Player {
     }
     if (on) this.caption.hidden = true;
     if (titles) {
-      this.stepItems.forEach((li) => li.classList.remove("current"));
-      for (const b of this.stepBar.children) { b.classList.remove("current"); b.removeAttribute("aria-current"); }
-      this.step = undefined; // drawn again (label, list) once shown
+      this.stepItems.forEach((li) => li.classList.remove("current", "upcoming", "gp-after"));
+      for (const b of this.stepBar.children) { b.classList.remove("current", "upcoming"); b.removeAttribute("aria-current"); }
+      this.where = undefined; // drawn again (label, list) once shown
     } else {
       this.showStep(this.video.currentTime);
       const track = on ? null : [...this.video.textTracks].find((t) => t.mode === "hidden" && t.kind !== "chapters");
