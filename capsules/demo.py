@@ -36,9 +36,11 @@ DEMO_VOCABULARY = "clé à molette, clé dynamométrique, newton-mètre, joint, 
 # refuses the placed one), which a script cannot do honestly: they are left proposed for the visitor to draw.
 ACCEPTED_DRAFT_KINDS = (Interaction.Kind.ORDERING, Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.FREE_RECALL)
 DEMO_KEY_POINT = "Coupez l'arrivée d'eau avant de démonter le robinet."
-# The craftsman's commentary, one group of sentences per gesture of the demo clip (seed 7: wrench, hammer,
-# pick-and-place, measure; media_pipeline/evaluation/synthetic.py), said from the gesture's start, one after
-# the other, by SVOX Pico's French voice (py-nanotts, media_pipeline/evaluation/spoken_commentary.py).
+# The craftsman's commentary, one group of sentences per gesture of the demo clip (seed 7 of
+# media_pipeline/evaluation/synthetic.py, drawn as a washbasin under repair, tap_scene.py: the spanner on the
+# hot tap's head, the old seal pulled out, the new seal carried, a cloth felt for leaks; the generator's
+# wrench, hammer, pick-and-place and measure gestures), said from the gesture's start, one after the other,
+# by SVOX Pico's French voice (py-nanotts, media_pipeline/evaluation/spoken_commentary.py).
 # Whisper base hears them nearly word for word (tests/capsules/test_demo_commentary.py), so the captions
 # and the step titles the pipeline proposes speak of the tap. (Until walk 30 it was telephone announcements
 # from asterisk-core-sounds-fr, real speech but « Veuillez vérifier le numéro… » over a tap repair.)
@@ -149,8 +151,13 @@ def ensure_catalogue() -> SkillsBlock:
 
 
 def make_demo_video(out: Path, clip: DemoClip = DemoClip()) -> Path:
-    """A first-person clip from the evaluation clip generator, with the craftsman's commentary in French:
-    the sentences of ``DEMO_COMMENTARY`` said from the start of each gesture by a synthetic voice
+    """A first-person clip from the evaluation clip generator, with the craftsman's commentary in French.
+
+    The picture is the generator's tap scene (``scene="tap"``, media_pipeline/evaluation/tap_scene.py): a
+    washbasin with its tiled wall, chrome pillar taps, the spanner on the hot tap's head, seals and the
+    shut-off valve, around the seed's own hands, steps and head motion; until walk 31 it was the benchmark's
+    cluttered workbench, with nothing of a tap. The sound is the sentences of ``DEMO_COMMENTARY``, said from the
+    start of each gesture by a synthetic voice
     (media_pipeline/evaluation/spoken_commentary.py). Nothing of it is kept but the video: the steps,
     titles, captions and questions shown are those the pipeline finds and drafts from what Whisper hears."""
     from media_pipeline.evaluation import spoken_commentary
@@ -159,7 +166,7 @@ def make_demo_video(out: Path, clip: DemoClip = DemoClip()) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         silent = Path(tmp) / f"{out.stem}.picture{out.suffix}"
         made = generate_clip(silent, seed=clip.seed, size=(clip.width, clip.height), duration=clip.seconds,
-                             narration=False)
+                             narration=False, scene="tap")
         # A clip with more gestures than groups of sentences leaves the last ones silent (a tradesman does
         # not talk all the time); one with fewer uses the first groups.
         cues = [spoken_commentary.Cue(start + SPEECH_LEAD_S, sentence)

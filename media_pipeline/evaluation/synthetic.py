@@ -7,6 +7,10 @@ sometimes turns away, two skin-toned hands performing a different gesture per st
 (screwing, sawing, hammering, wiping, pick-and-place, pouring, ...), rests with the
 hands still or out of frame, lighting changes, frame sizes from 720p to 1080p and
 French narration by espeak-ng whose times give the transcript.
+
+``scene="tap"`` draws a washbasin under repair in place of the bench (``tap_scene.py``, the
+picture of `make run`'s demo), around the same steps, hands, camera and lighting; the
+default scene's frames never depend on it.
 """
 
 from __future__ import annotations
@@ -131,10 +135,12 @@ def _workbench(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 
 
 class _Renderer:
-    """Draws one frame: camera warp of the bench, lighting, hands and tools, sensor noise."""
+    """Draws one frame: camera warp of the bench (or the tap scene), lighting, hands and tools, sensor noise."""
 
-    def __init__(self, rng: np.random.Generator, w: int, h: int, fps: float, duration: float):
+    def __init__(self, rng: np.random.Generator, w: int, h: int, fps: float, duration: float,
+                 scene: str = "bench", steps: list[_Step] | None = None):
         self.rng, self.w, self.h, self.fps = rng, w, h, fps
+        self.scene = scene
         self.working_hand: tuple[float, float] | None = None  # last frame's active hand, 0-1 (ground truth)
         self.margin = 0.45
         cw, ch = int(w * (1 + 2 * self.margin)), int(h * (1 + 2 * self.margin))
@@ -142,6 +148,8 @@ class _Renderer:
         # at full size. This keeps a 1080p frame at a few milliseconds.
         self.scale = min(1.0, 960.0 / w)
         self.cw, self.ch = cw, ch
+        # The bench is drawn in every scene: its draws from the seed come before the hands', camera's and
+        # lights', which stay the same whatever the scene.
         self.canvas = _workbench(rng, int(ch * self.scale), int(cw * self.scale))
         self.skin = np.array(SKIN_TONES[int(rng.integers(len(SKIN_TONES)))], np.float32)
         self.skin = np.clip(self.skin * rng.uniform(0.9, 1.1, 3), 0, 255)
@@ -166,6 +174,15 @@ class _Renderer:
         r2 = ((xx - w / 2) / w) ** 2 + ((yy - h / 2) / h) ** 2
         vign = np.clip((1 - rng.uniform(0.2, 0.5) * r2) * 255, 0, 255).astype(np.uint8)
         self.vignette = cv2.merge([vign, vign, vign])  # lens shading, applied with a uint8 multiply
+        self.anchor: tuple[float, float] | None = None  # the tap scene's hot tap head (neutral screen, 0-1)
+        if scene == "tap":
+            from media_pipeline.evaluation.tap_scene import tap_canvas
+
+            # The tap's head where the spanner's jaws are: above the hand of the first wrench gesture.
+            first = next((st for st in steps or [] if st.gesture == "wrench"), (steps or [None])[0])
+            site = first.site if first else (0.45, 0.75)
+            self.anchor = (site[0], site[1] - 0.9 * self.hand / h)
+            self.canvas = tap_canvas(w, h, cw, ch, self.scale, self.anchor, self.hand / h)
 
     def camera(self, t: float) -> np.ndarray:
         dx = sum(a * math.sin(2 * math.pi * f * t + p) for a, f, p in self.drift)
@@ -225,6 +242,11 @@ class _Renderer:
 
     def draw_tool(self, img: np.ndarray, x: float, y: float, ang: float, tool: str) -> None:
         s = self.hand
+        if self.scene == "tap":
+            from media_pipeline.evaluation.tap_scene import draw_tap_tool
+
+            if draw_tap_tool(img, x, y, s, ang, tool):
+                return
         ca, sa = math.cos(ang), math.sin(ang)
 
         def p(px: float, py: float) -> tuple[int, int]:
@@ -372,16 +394,57 @@ def _narration(rng: np.random.Generator, steps: list[_Step], workdir: Path, dura
     return np.clip(audio, -1, 1), {"language": "fr", "duration": round(duration, 3), "segments": segments}
 
 
-def generate_clip(out: str | Path, seed: int, *, size: tuple[int, int] | None = None, fps: float = 25.0,
-                  duration: float | None = None, narration: bool = True, crf: int = 23) -> SyntheticClip:
-    """Render, narrate and encode one clip (H.264 + AAC in MP4); reproducible from ``seed``."""
+SCENES = ("bench", "tap")
+
+
+@dataclass
+class ClipPlan:
+    """What a seed decides before the narration: size, duration, steps and the renderer of the frames."""
+
+    rng: np.random.Generator  # the seed's generator, where the narration goes on drawing
+    width: int
+    height: int
+    fps: float
+    duration: float
+    steps: list[_Step]
+    renderer: _Renderer
+    rest_out: dict[int, bool]
+    other_side: float
+
+    @property
+    def frame_count(self) -> int:
+        return int(round(self.duration * self.fps))
+
+    def frame(self, k: int) -> np.ndarray:
+        """Frame ``k`` (BGR), as ``generate_clip`` encodes it."""
+        return _render(self.renderer, self.steps, self.rest_out, self.other_side, k / self.fps, k)
+
+
+def plan_clip(seed: int, *, size: tuple[int, int] | None = None, fps: float = 25.0, duration: float | None = None,
+              scene: str = "bench") -> ClipPlan:
+    """The clip ``seed`` gives. ``scene``: "bench" (the benchmark's cluttered workbench) or "tap" (a washbasin
+    under repair, ``tap_scene.py``: `make run`'s demo); the scene changes what is drawn around the hands and
+    the tool in the working hand, never the seed's steps, hands, camera, lighting or narration."""
+    if scene not in SCENES:
+        raise ValueError(f"unknown scene {scene!r}: one of {SCENES}")
     rng = np.random.default_rng(seed)
     w, h = size or SIZES[int(rng.integers(len(SIZES)))]
     duration = float(duration or rng.uniform(30, 60))
     steps = _timeline(rng, duration)
-    renderer = _Renderer(rng, w, h, fps, duration)
+    renderer = _Renderer(rng, w, h, fps, duration, scene=scene, steps=steps)
     rest_out = {i: bool(rng.random() < 0.5) for i in range(len(steps) + 1)}
     other_side = float(rng.choice([-1, 1]))
+    return ClipPlan(rng, w, h, fps, duration, steps, renderer, rest_out, other_side)
+
+
+def generate_clip(out: str | Path, seed: int, *, size: tuple[int, int] | None = None, fps: float = 25.0,
+                  duration: float | None = None, narration: bool = True, crf: int = 23,
+                  scene: str = "bench") -> SyntheticClip:
+    """Render, narrate and encode one clip (H.264 + AAC in MP4); reproducible from ``seed``
+    (``scene``: see ``plan_clip``)."""
+    plan = plan_clip(seed, size=size, fps=fps, duration=duration, scene=scene)
+    rng, w, h, duration, steps = plan.rng, plan.width, plan.height, plan.duration, plan.steps
+    renderer = plan.renderer
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -400,12 +463,12 @@ def generate_clip(out: str | Path, seed: int, *, size: tuple[int, int] | None = 
                "-c:a", "aac", "-b:a", "64k", "-t", f"{duration:.3f}", "-movflags", "+faststart", str(out)]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdin is not None
-        n = int(round(duration * fps))
+        n = plan.frame_count
         hands = []
         every = max(1, int(round(fps / 5)))
         try:
             for k in range(n):
-                frame = _render(renderer, steps, rest_out, other_side, k / fps, k)
+                frame = plan.frame(k)
                 if k % every == 0 and renderer.working_hand is not None:
                     hands.append((round(k / fps, 3), *renderer.working_hand))
                 proc.stdin.write(frame.tobytes())
