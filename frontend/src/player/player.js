@@ -553,6 +553,11 @@ export class Player {
   }
 
   keys(e) {
+    // In a question, its controls keep their keys and the player's shortcuts are off; only Space and K on
+    // the card's own text, where the focus lands when it opens and once answered (its title, its
+    // feedback), act as ▶: they go on, or say why not (playAsked; walk 31).
+    if (this.active && (e.key === " " || e.key === "k") && !(e.altKey || e.ctrlKey || e.metaKey)
+      && e.target.matches(".gp-question > h2, .gq-feedback")) { e.preventDefault(); this.toggle(); return; }
     if (e.target.closest("input,select,textarea,.gp-question")) return;
     // A focused control keeps its own keys (walk 27b: Space on « Boucler l'étape » played the video instead
     // of pressing the button): Space and Enter press a button, link or summary; a slider, radio, checkbox
@@ -574,7 +579,7 @@ export class Player {
   }
 
   toggle() {
-    if (this.active) { this.focusAnswer(); return; }
+    if (this.active) { this.playAsked(); return; }
     const v = this.video;
     if (!v.paused) { v.pause(); return; }
     // At the capsule's end (a capsule cut in longer footage, or its last frame): Play ran the video one
@@ -586,6 +591,33 @@ export class Player {
       return;
     }
     v.play().catch(() => {});
+  }
+
+  /** ▶ (Space, K) while a question is on screen (walk 31: after « Merci. » the card stayed over the paused
+   * video, and ▶, shown enabled under it, did nothing and said nothing; 60 taps). A settled question
+   * (answered right, self-rated, sent offline, or an optional one answered wrong): as its « Continuer ».
+   * Otherwise going on is the learner's choice, so the video waits, and the card says why, with the focus
+   * where the learner acts: not answered yet (a mandatory question is never passed this way), the answer's
+   * first control; a mandatory question answered wrong, its « Continuer » (which leaves the question « à
+   * reprendre »), with « Réessayer » and « Revoir l'étape » beside it. */
+  playAsked() {
+    const inter = this.active, box = this.qBox, fb = box.querySelector(".gq-feedback");
+    const go = fb?.querySelector(".gq-continue");
+    if (go && !(inter.mandatory && go.closest(".gq-actions"))) { go.click(); return; }
+    if (go) {
+      const text = gettext("Choisissez «\u00a0Continuer\u00a0» pour relancer la vidéo\u00a0: la question obligatoire restera à reprendre.");
+      box.querySelector(".gq-gate")?.remove();  // « Répondez d'abord… » said before the answer: this note now
+      let note = fb.querySelector(".gq-play-note");
+      if (!note) (go.closest(".gq-actions") || go).before(note = h("p", { class: "gq-play-note" }, text));
+      go.focus({ preventScroll: true });
+      this.revealFeedback(fb);
+      this.announce(text);
+      return;
+    }
+    const text = inter.mandatory ? GATE : gettext("Répondez à la question, ou passez-la, pour relancer la vidéo.");
+    this.focusAnswer();
+    this.gateNote(box.querySelector("h2"), text);
+    this.announce(text);
   }
 
   /** « Revoir la capsule »: from its start, playing. */
@@ -779,9 +811,10 @@ export class Player {
 
   /** The visible reason under the question's title, and the video and question kept in view (a step
    * clicked in the list below had scrolled the page down). */
-  gateNote(title) {
+  gateNote(title, text = GATE) {
     if (!title) return;
-    if (!this.qBox.querySelector(".gq-gate")) title.after(h("p", { class: "gq-gate" }, GATE));
+    const shown = this.qBox.querySelector(".gq-gate");
+    if (shown) shown.textContent = text; else title.after(h("p", { class: "gq-gate" }, text));
     const vr = this.video.getBoundingClientRect();
     if (vr.top < 0 || vr.top > innerHeight - 80) this.root.scrollIntoView({ block: "start" });
     const note = this.qBox.querySelector(".gq-gate").getBoundingClientRect(), v2 = this.video.getBoundingClientRect();

@@ -41,9 +41,16 @@
   const fmt = (s) => globalThis.gesteClock.fmtTenths(s);
   const secs = (s) => `${sec.format(s)} s`;
   const round3 = (s) => Math.round(s * 1000) / 1000;
+  // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
+  const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
+  // The title someone typed; "" for none or the pipeline's default, which the screen says as the step's
+  // name in the admin's language (« Étape 2 », « Step 2 »): a placeholder, never the title field's text
+  // (walk 31: Tab put the caret after « Étape 1 » and the name typed was saved « Étape 1Saisir le seau »).
+  const typedTitle = (s) => (DEFAULT_TITLE.test(s.title || "") ? "" : s.title || "");
+  const stepName = (s, i) => typedTitle(s) || gettext("Étape %(n)s", { n: i + 1 });
   // A step's time button as a screen reader says it: « 0:02,0 – 0:05,0 : étape 1 « Titre » ».
-  const stepTimeLabel = (s, i) => (s.title
-    ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: s.title })
+  const stepTimeLabel = (s, i) => (typedTitle(s)
+    ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: typedTitle(s) })
     : gettext("%(from)s – %(to)s\u00a0: étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
@@ -320,8 +327,8 @@
       const block = el("button", {
         type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
         "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
-        title: `${s.title || gettext("Étape %(n)s", { n: i + 1 })} (${fmt(s.start)} – ${fmt(s.end)})`,
-      }, el("span", { text: s.title || gettext("Étape %(n)s", { n: i + 1 }) }));
+        title: `${stepName(s, i)} (${fmt(s.start)} – ${fmt(s.end)})`,
+      }, el("span", { text: stepName(s, i) }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
       showKeyframe(block, s);
@@ -364,7 +371,7 @@
     block.classList.toggle("is-keyframe-pending", pending);
     if (pending) block.dataset.keyframe = "pending";
     else delete block.dataset.keyframe;
-    const label = `${s.title || gettext("Étape %(n)s", { n: +block.dataset.stepIndex + 1 })} (${fmt(s.start)} – ${fmt(s.end)})`;
+    const label = `${stepName(s, +block.dataset.stepIndex)} (${fmt(s.start)} – ${fmt(s.end)})`;
     block.title = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
   }
 
@@ -534,9 +541,11 @@
         class: "geste-steps__title", rows: 1, maxlength: 255, "aria-label": gettext("Titre de l'étape %(n)s", { n: i + 1 }),
         "data-step-title": i, disabled: !allowed(),
       });
-      input.value = s.title || "";
-      // An untitled step: the name the timeline gives it, as a placeholder (not a saved title), so the
-      // expert reads « Étape 2 » in both places (walk 20: the list showed an empty field).
+      input.value = typedTitle(s);
+      // An untitled step, or one with the pipeline's default title: the name the timeline gives it, as a
+      // placeholder (not a saved title), so the expert reads « Étape 2 » in both places (walk 20: the list
+      // showed an empty field), a screen reader says it, and what is typed, after a Tab or a click, is the
+      // whole title (walk 31).
       input.placeholder = gettext("Étape %(n)s", { n: i + 1 });
       boxes.push(input);
       input.addEventListener("focus", () => select(i));
@@ -550,7 +559,10 @@
         if (at < 0) return;
         const step = steps[at];
         const before = step.title || "";
-        step.title = input.value.replace(/\s+/g, " ").trim();
+        const typed = input.value.replace(/\s+/g, " ").trim();
+        // Typed, then wiped out: a default title stays (its field showed it as the placeholder).
+        if (!typed && DEFAULT_TITLE.test(before)) { input.value = ""; return; }
+        step.title = typed;
         // At once (walk 17): on a slow connection the step's block and its time kept the old title
         // until the save's answer. A save that fails gives the step its saved title back, and says so.
         showTitle(at);
@@ -595,7 +607,7 @@
     const s = steps[i];
     const block = track.querySelector(`.geste-timeline__step[data-step-index="${i}"]`);
     if (block) {
-      block.querySelector("span").textContent = s.title || gettext("Étape %(n)s", { n: i + 1 });
+      block.querySelector("span").textContent = stepName(s, i);
       showKeyframe(block, s);  // its tooltip: title, times
     }
     const time = $("steps").children[i]?.querySelector(".geste-steps__time");
@@ -612,7 +624,7 @@
     const now = j >= 0 ? steps[j].title || "" : before;
     if (j >= 0) {
       const field = titleField(j);
-      if (field && field !== document.activeElement) { field.value = now; grow(field); }
+      if (field && field !== document.activeElement) { field.value = typedTitle(steps[j]); grow(field); }
       showTitle(j);
     }
     const params = { title: step.title, n: j + 1, now };
@@ -799,12 +811,12 @@
     selected = i;
     // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once,
     // now, not when the save's answer comes: the letters typed meanwhile (« Mastic neuf ») went to the
-    // shortcuts (M merged, C opened a comment...; walk 19). Its default title is selected: typing names
-    // the step, replacing it.
+    // shortcuts (M merged, C opened a comment...; walk 19). Its default title is the field's placeholder:
+    // typing names the step.
     renderTimeline();
     renderStepList();
     const field = titleField(i);
-    if (focusFirst(field)) field.select();
+    focusFirst(field);
     saveSteps(gettext("Étape ajoutée et enregistrée.")).then((ok) => {
       if (ok || !field.isConnected) return;
       // Refused (the server's steps are back): the field of a step that is not there goes, and with it
@@ -840,8 +852,6 @@
   // Step numbers as a sentence says them: "2", "2 et 3", "2, 3 et 5".
   const numbers = (ns) => new Intl.ListFormat(lang, { type: "conjunction" }).format(ns.map(String));
 
-  // A title the pipeline gave ("Étape 3", "Étape 3 (suite)"): the server renumbers it, a merge drops it.
-  const DEFAULT_TITLE = /^\s*(?:Étape|Etape)\s+\d+(?:\s*\(suite\))*\s*$/i;
 
   function mergedTitle(first, second) {
     const a = (first || "").trim();
@@ -951,7 +961,7 @@
     const s = steps[selected];
     openDialog("comment", (data) => send(ds.commentsUrl, "POST",
       { text: data.get("text"), step: s.id }, gettext("Commentaire publié.")),
-      (d) => { d.querySelector('[data-role="comment-step"]').textContent = s.title || gettext("Étape %(n)s", { n: selected + 1 }); });
+      (d) => { d.querySelector('[data-role="comment-step"]').textContent = stepName(s, selected); });
   }
 
   function approve() {
