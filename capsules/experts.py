@@ -44,7 +44,7 @@ def check_expert(user) -> None:
         return
     if not eligible_experts().filter(pk=user.pk).exists():
         raise ValidationError(
-            _("%(name)s ne fait pas partie du groupe Experts : seul un expert peut relire une vidéo.")
+            _("%(name)s ne fait pas partie du groupe Experts : seul un expert peut relire une vidéo.")
             % {"name": expert_label(user)}, code="not_expert")
 
 
@@ -86,22 +86,22 @@ def notify_footage(footage_id: int) -> bool:
     note = ""
     if footage.status == Footage.Status.IN_REVIEW and footage.resubmitted_at:
         # Steps the expert sent back, sent to them again by a designer, with their note if any (walk 28b).
-        subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
-        lead = _("Le concepteur vous a renvoyé les étapes de la vidéo « %(title)s » : merci de les relire.")
+        subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
+        lead = _("Le concepteur vous a renvoyé les étapes de la vidéo « %(title)s » : merci de les relire.")
         if footage.resubmit_note:
-            note = _("Sa note : %(note)s") % {"note": footage.resubmit_note}
+            note = _("Sa note : %(note)s") % {"note": footage.resubmit_note}
     elif footage.status == Footage.Status.IN_REVIEW:
-        subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
-        lead = _("Les étapes proposées pour la vidéo « %(title)s » sont prêtes : merci de les relire.")
+        subject = _("Geste : « %(title)s » attend votre relecture") % {"title": footage.title}
+        lead = _("Les étapes proposées pour la vidéo « %(title)s » sont prêtes : merci de les relire.")
     else:
-        subject = _("Geste : la vidéo « %(title)s » vous est confiée") % {"title": footage.title}
-        lead = _("La vidéo « %(title)s » vous est confiée pour relecture. Vous recevrez un autre message "
+        subject = _("Geste : la vidéo « %(title)s » vous est confiée") % {"title": footage.title}
+        lead = _("La vidéo « %(title)s » vous est confiée pour relecture. Vous recevrez un autre message "
                  "quand ses étapes seront prêtes.")
     body = "\n\n".join([
         _("Bonjour %(name)s,") % {"name": expert_label(footage.expert)},
         lead % {"title": footage.title},
         *([note] if note else []),
-        _("Relecture des étapes : %(url)s") % {"url": _absolute(reverse("geste_review", args=[footage.pk]))},
+        _("Relecture des étapes : %(url)s") % {"url": _absolute(reverse("geste_review", args=[footage.pk]))},
     ])
     return _send(footage.expert, subject, body)
 

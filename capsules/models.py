@@ -23,7 +23,7 @@ class Certification(models.Model):
     title = models.CharField(_("intitulé"), max_length=255)
     rncp_code = models.CharField(
         _("code RNCP"), max_length=20, unique=True,
-        validators=[RegexValidator(r"^RNCP\d{3,6}$", _("Format attendu : RNCP suivi de chiffres, ex. RNCP37274."))],
+        validators=[RegexValidator(r"^RNCP\d{3,6}$", _("Format attendu : RNCP suivi de chiffres, ex. RNCP37274."))],
     )
     vocabulary = models.TextField(
         _("vocabulaire du métier"), blank=True,
@@ -51,7 +51,7 @@ class SkillsBlock(models.Model):
                                       verbose_name=_("certification"))
     code = models.CharField(
         _("code"), max_length=32, unique=True,
-        validators=[RegexValidator(r"^RNCP\d{3,6}BC\d{2}$", _("Format attendu : ex. RNCP37274BC01."))],
+        validators=[RegexValidator(r"^RNCP\d{3,6}BC\d{2}$", _("Format attendu : ex. RNCP37274BC01."))],
     )
     title = models.CharField(_("intitulé"), max_length=255)
     description = models.TextField(_("description"), blank=True)
@@ -92,7 +92,7 @@ class Footage(models.Model):
     flags = models.JSONField(_("signalements"), default=list, blank=True)
     duration = models.FloatField(_("durée (s)"), default=0)
     language = models.CharField(_("langue du commentaire"), max_length=8, default="fr",
-                                help_text=_("Code de langue (fr, en…) ou « auto » pour la détection."))
+                                help_text=_("Code de langue (fr, en…) ou « auto » pour la détection."))
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="assigned_footages", verbose_name=_("expert relecteur"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -532,7 +532,7 @@ class Achievement(models.Model):
         _("score minimum au premier essai (%)"), default=0, validators=[MaxValueValidator(100)],
         help_text=_("Moyenne des scores obtenus au premier essai sur les questions du bloc. Le même minimum, "
                     "atteint sur une tentative complète d'une capsule (la première ou une suivante), la rend "
-                    "« maîtrisée » dans le parcours de l'apprenant."))
+                    "« maîtrisée » dans le parcours de l'apprenant."))
     require_mandatory_correct = models.BooleanField(
         _("questions obligatoires réussies"), default=True,
         help_text=_("Chaque question obligatoire du bloc a reçu au moins une réponse juste."))

@@ -277,7 +277,7 @@ class CohortCreateView(CreateView):
     """Wagtail's French is gendered for any model (« Le(la) … créé(e) »): the session's own wording."""
 
     page_title = _("Nouvelle session de formation")
-    success_message = _("Session de formation « %(object)s » créée.")
+    success_message = _("Session de formation « %(object)s » créée.")
     error_message = _("La session de formation n'a pas pu être créée à cause d'erreurs.")
 
     def get_page_subtitle(self):
@@ -290,16 +290,16 @@ class CohortCreateView(CreateView):
 
 
 class CohortEditView(EditView):
-    success_message = _("Session de formation « %(object)s » modifiée.")
+    success_message = _("Session de formation « %(object)s » modifiée.")
     error_message = _("La session de formation n'a pas pu être enregistrée à cause d'erreurs.")
 
 
 class CohortDeleteView(DeleteView):
-    success_message = _("Session de formation « %(object)s » supprimée.")
+    success_message = _("Session de formation « %(object)s » supprimée.")
 
     @property
     def confirmation_message(self):
-        return _("Voulez-vous vraiment supprimer cette session de formation ?")
+        return _("Voulez-vous vraiment supprimer cette session de formation ?")
 
 
 class CohortViewSet(ModelViewSet):

@@ -108,7 +108,7 @@ def revalidation_text(capsule) -> str:
                                                         "when": when}
     else:
         last = _("la dernière %(when)s") % {"when": when}
-    return _("Modifiée après validation : à revoir par l'expert (%(what)s, %(last)s).") % {
+    return _("Modifiée après validation : à revoir par l'expert (%(what)s, %(last)s).") % {
         "what": what, "last": last.strip()}
 
 
@@ -197,8 +197,8 @@ def check_action(request, page_id: int, action: str):
     task.on_action(state, request.user, action, comment=comment)
     if action == "approve" and rechecked:
         # Walk 29b: « le concepteur peut la publier » on a capsule learners already had.
-        messages.success(request, _("Capsule « %(title)s » revalidée : les questions modifiées sont déjà en "
-                                    "ligne ; votre validation clôt la revérification.") % {"title": title},
+        messages.success(request, _("Capsule « %(title)s » revalidée : les questions modifiées sont déjà en "
+                                    "ligne ; votre validation clôt la revérification.") % {"title": title},
                          extra_tags=FOCUS_TAG)
     elif action == "approve":
         messages.success(request, _("Capsule « %(title)s » approuvée : le concepteur peut la publier.")

@@ -32,10 +32,10 @@ MAX_HITS = 30
 PASSAGES_SHOWN = 3
 
 KIND_LABELS = {  # the colon is part of the label: French puts a space before it, English does not
-    "summary": _("Présentation :"),
-    "step": _("Étape :"),
-    "key_point": _("Point de vigilance :"),
-    "speech": _("L'expert dit :"),
+    "summary": _("Présentation :"),
+    "step": _("Étape :"),
+    "key_point": _("Point de vigilance :"),
+    "speech": _("L'expert dit :"),
 }
 
 

@@ -713,7 +713,7 @@ def after_workflow_action(request, page):
     if permissions.can_author(request.user):
         return redirect(reverse("geste_capsule_edit", args=[capsule_id]) + "#publication")
     if request.POST.get("workflow-action-name") == "approve":
-        messages.success(request, _("Vous avez validé la capsule « %(title)s » : un concepteur va la publier.")
+        messages.success(request, _("Vous avez validé la capsule « %(title)s » : un concepteur va la publier.")
                          % {"title": page.title})
     return redirect("wagtailadmin_home")
 
@@ -741,7 +741,7 @@ def refuse_direct_publish(request, page):
     ):
         return _forbidden(
             request,
-            _("Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation »."),
+            _("Une capsule est publiée après la validation de l'expert : utilisez « Envoyer en validation »."),
         )
     return None
 

@@ -22,7 +22,7 @@ from capsules.analytics.cohorts import TRAINERS_GROUP
 from capsules.learning.signin import LEARNERS_GROUP
 from capsules.models import Cohort
 
-DATE_HINT = _("Format : AAAA-MM-JJ, ou choisissez la date dans le calendrier.")
+DATE_HINT = _("Format : AAAA-MM-JJ, ou choisissez la date dans le calendrier.")
 
 
 def person_label(user) -> str:

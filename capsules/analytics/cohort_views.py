@@ -122,7 +122,7 @@ def indicator_rows(report: cohorts.CohortReport) -> list[list]:
     ]
     rows += [[_("Réussite au premier essai (%%) — %(capsule)s") % {"capsule": c.title}, c.first_try_percent]
              for c in report.capsules]
-    rows += [[_("Réussite au premier essai (%%) — %(capsule)s — étape « %(step)s »") % {
+    rows += [[_("Réussite au premier essai (%%) — %(capsule)s — étape « %(step)s »") % {
         "capsule": s.capsule_title, "step": s.title}, s.first_try_percent] for s in report.steps]
     rows += [[_("Semaine du %(date)s — bloc terminé / capsules terminées / actifs") % {
         "date": w.start.strftime("%d/%m/%Y")}, f"{w.done_learners} / {w.completions} / {w.active}"]

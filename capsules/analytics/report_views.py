@@ -135,11 +135,11 @@ def _choices_text(question: reports.QuestionStats) -> str:
             " " + _("[erreur la plus fréquente]") if c.most_common_wrong else ""
         )
         share = f" ({c.percent} %)" if c.percent is not None else ""
-        parts.append(f"{c.text}{marks} : {c.count}{share}")
+        parts.append(f"{c.text}{marks} : {c.count}{share}")
     for blank in question.blanks:  # fill-in questions: what was typed
         accepted = " " + _("[accepté]")
-        typed = ", ".join(f"« {a.text} »{accepted if a.accepted else ''} : {a.count}" for a in blank.answers)
-        parts.append(_("Trou %(n)s : %(typed)s") % {"n": blank.number, "typed": typed or "—"})
+        typed = ", ".join(f"« {a.text} »{accepted if a.accepted else ''} : {a.count}" for a in blank.answers)
+        parts.append(_("Trou %(n)s : %(typed)s") % {"n": blank.number, "typed": typed or "—"})
     return " | ".join(parts)
 
 

@@ -81,7 +81,7 @@ def push_now(request):
         messages.error(request, _("Aucun LRS n'est configuré (GESTE_LRS_ENDPOINT)."))
     else:
         push_statements.apply_async(ignore_result=True)
-        messages.success(request, _("Envoi au LRS demandé : les déclarations en attente partent dans un instant."))
+        messages.success(request, _("Envoi au LRS demandé : les déclarations en attente partent dans un instant."))
     return redirect(reverse("geste_packages"))
 
 

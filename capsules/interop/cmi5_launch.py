@@ -75,17 +75,17 @@ def _lms_url(raw: str | None, what: str) -> tuple[str, str]:
     url, problem = checked_endpoint(_clean(raw))
     parts = urlsplit(url) if url else None
     if not url or problem or parts.username or parts.password or parts.fragment:
-        raise LaunchRefused(f"Lancement cmi5 refusé : l'adresse « {what} » fournie par la plateforme n'est pas "
+        raise LaunchRefused(f"Lancement cmi5 refusé : l'adresse « {what} » fournie par la plateforme n'est pas "
                             "une adresse http(s) valide.")
     origin = safe_origin(f"{parts.scheme}://{parts.netloc}")
     if origin not in allowed_origins():
-        raise LaunchRefused("Lancement cmi5 refusé : cette plateforme de formation n'est pas déclarée dans Geste "
+        raise LaunchRefused("Lancement cmi5 refusé : cette plateforme de formation n'est pas déclarée dans Geste "
                             "(GESTE_CMI5_LMS_ORIGINS). Prévenez l'administrateur de Geste.")
     return url, origin
 
 
 def _actor(raw: str | None) -> dict:
-    refused = LaunchRefused("Lancement cmi5 refusé : l'apprenant (actor) transmis par la plateforme est invalide.")
+    refused = LaunchRefused("Lancement cmi5 refusé : l'apprenant (actor) transmis par la plateforme est invalide.")
     if not raw or len(raw) > 4000:
         raise refused
     try:
@@ -111,7 +111,7 @@ def _iri(raw: str | None) -> str:
     parts = urlsplit(value) if value else None
     if not value or not parts.scheme or not (parts.netloc or parts.path) or parts.scheme.lower() in {
             "javascript", "data", "file", "vbscript"}:
-        raise LaunchRefused("Lancement cmi5 refusé : l'identifiant d'activité (activityId) est invalide.")
+        raise LaunchRefused("Lancement cmi5 refusé : l'identifiant d'activité (activityId) est invalide.")
     return value
 
 
@@ -120,12 +120,12 @@ def parse(query) -> LaunchParams:
     endpoint, origin = _lms_url(query.get("endpoint"), "endpoint")
     fetch, fetch_origin = _lms_url(query.get("fetch"), "fetch")
     if fetch_origin != origin:
-        raise LaunchRefused("Lancement cmi5 refusé : les adresses endpoint et fetch ne viennent pas de la même "
+        raise LaunchRefused("Lancement cmi5 refusé : les adresses endpoint et fetch ne viennent pas de la même "
                             "plateforme.")
     try:
         registration = uuid.UUID(_clean(query.get("registration"), 64))
     except ValueError:
-        raise LaunchRefused("Lancement cmi5 refusé : l'inscription (registration) est invalide.") from None
+        raise LaunchRefused("Lancement cmi5 refusé : l'inscription (registration) est invalide.") from None
     return LaunchParams(endpoint, fetch, _actor(query.get("actor")), registration, _iri(query.get("activityId")),
                         origin, _display_name(query.get("actor")))
 
@@ -145,12 +145,12 @@ def _display_name(raw: str | None) -> str:
 
 def fetch_token(params: LaunchParams) -> str:
     """POST to the one-time fetch URL; the LMS answers ``{"auth-token": …}`` once, then an error."""
-    used = LaunchRefused("Ce lien de lancement a déjà servi : la plateforme ne délivre son jeton qu'une fois. "
+    used = LaunchRefused("Ce lien de lancement a déjà servi : la plateforme ne délivre son jeton qu'une fois. "
                          "Relancez l'activité depuis votre cours.")
     try:
         response = requests.post(params.fetch, timeout=TIMEOUT_S, allow_redirects=False)
     except requests.RequestException:
-        raise LaunchRefused("La plateforme de formation ne répond pas : relancez l'activité dans un instant.") from None
+        raise LaunchRefused("La plateforme de formation ne répond pas : relancez l'activité dans un instant.") from None
     try:
         body = response.json() if len(response.content) <= MAX_DOCUMENT else {}
     except ValueError:

@@ -91,9 +91,9 @@ def skills_block_course(block: SkillsBlock, root: str | None = None) -> PackageC
     root = (root or site_root()).rstrip("/")
     capsules = _live(Capsule.objects.filter(skills_block=block))
     if not capsules:
-        raise EmptyPackage(f"Le bloc {block.code} n'a aucune capsule publiée : rien à exporter.")
+        raise EmptyPackage(f"Le bloc {block.code} n'a aucune capsule publiée : rien à exporter.")
     title = f"{block.code} — {block.title}".strip(" —")
-    description = _plain(block.description) or f"{block.certification.title} : {block.title}"
+    description = _plain(block.description) or f"{block.certification.title} : {block.title}"
     return PackageCourse(f"{root}/{IRI_ROOT}/blocs/{block.code or block.pk}", block.code or str(block.pk), title,
                          description, tuple(_unit(c, root) for c in capsules))
 
@@ -103,7 +103,7 @@ def capsule_course(capsule: Capsule, root: str | None = None) -> PackageCourse:
     root = (root or site_root()).rstrip("/")
     capsules = _live(Capsule.objects.filter(pk=capsule.pk))
     if not capsules:
-        raise EmptyPackage(f"La capsule « {capsule.title} » n'est pas publiée : rien à exporter.")
+        raise EmptyPackage(f"La capsule « {capsule.title} » n'est pas publiée : rien à exporter.")
     unit = _unit(capsules[0], root)
     return PackageCourse(f"{unit.identifier}/cours", f"capsule-{capsule.pk}", unit.title, unit.description,
                          (unit,))

@@ -78,7 +78,7 @@ def checked_endpoint(raw: str) -> tuple[str, str]:
         parts = None
     if (parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname
             or any(c.isspace() or ord(c) < 32 for c in raw)):
-        return "", gettext("Adresse du LRS refusée (GESTE_LRS_ENDPOINT) : seules les adresses http ou https "
+        return "", gettext("Adresse du LRS refusée (GESTE_LRS_ENDPOINT) : seules les adresses http ou https "
                      "complètes sont acceptées.")
     return raw.rstrip("/"), ""
 

@@ -52,7 +52,7 @@ class ChoiceTokens:
         try:
             return self.stored[str(token)]
         except KeyError:
-            raise InvalidResponse("Réponse inconnue : rechargez la page.") from None
+            raise InvalidResponse("Réponse inconnue : rechargez la page.") from None
 
     def to_public(self, sid) -> str:
         return self.public.get(str(sid), "")

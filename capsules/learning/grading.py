@@ -213,7 +213,7 @@ def grade_free_recall(key: dict, response: dict) -> tuple[bool, float]:
     "je savais" counts as right; "je ne savais pas" must not inflate first-try success in reports."""
     rating = response.get("self_assessment")
     if rating not in SELF_RATINGS:
-        raise InvalidResponse(_("Évaluez-vous : je savais, en partie ou je ne savais pas."))
+        raise InvalidResponse(_("Évaluez-vous : je savais, en partie ou je ne savais pas."))
     return rating == "knew", SELF_RATINGS[rating]
 
 

@@ -78,7 +78,7 @@ def answer(session, interaction: Interaction, response, client_id, answered_at: 
                 return grade(previous, row["response"]).to_dict(), True
     result = grade(interaction, response)
     if len(data["attempts"]) >= MAX_ATTEMPTS:
-        raise ValueError("Trop de réponses sans compte : créez un compte pour continuer.")
+        raise ValueError("Trop de réponses sans compte : créez un compte pour continuer.")
     data["attempts"].append(
         {
             "interaction": interaction.pk,

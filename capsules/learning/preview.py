@@ -103,13 +103,13 @@ def answer_sheet(capsule: Capsule) -> list[dict]:
         key = inter.answer_key or {}
         choices = {str(c.get("id")): c.get("text", "") for c in inter.choices or []}
         if inter.kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
-            answer = " ; ".join(choices.get(str(c), str(c)) for c in key.get("correct") or [])
+            answer = " ; ".join(choices.get(str(c), str(c)) for c in key.get("correct") or [])
         elif inter.kind == Interaction.Kind.TRUE_FALSE:
             answer = "Vrai" if key.get("correct") else "Faux"
         elif inter.kind == Interaction.Kind.ORDERING:
             answer = " → ".join(c.get("text", "") for c in inter.choices or [])
         elif inter.kind == Interaction.Kind.CLOZE:
-            answer = " ; ".join(" / ".join(b) for b in key.get("blanks", []))
+            answer = " ; ".join(" / ".join(b) for b in key.get("blanks", []))
         elif inter.kind == Interaction.Kind.HOTSPOT:
             answer = "la zone tracée sur l'image clé"
         elif inter.kind == Interaction.Kind.FREE_RECALL:

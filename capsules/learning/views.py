@@ -619,7 +619,7 @@ def _service_worker_source() -> bytes:
         pass
     found = finders.find("geste/sw.js")
     if not found:
-        raise Http404("Service worker absent : lancez « npm run build » dans frontend/.")
+        raise Http404("Service worker absent : lancez « npm run build » dans frontend/.")
     with open(found, "rb") as fh:
         return fh.read()
 

@@ -184,9 +184,9 @@ def rerun_consequences(footage: Footage, stage_names) -> list[str]:
     replaced, and quiz proposals never touch the questions a designer accepted."""
     if footage.status != Footage.Status.APPROVED or "segment" not in stage_names:
         return []
-    said = [_("L'approbation des étapes par l'expert sera retirée : il devra les relire à nouveau.")]
+    said = [_("L'approbation des étapes par l'expert sera retirée : il devra les relire à nouveau.")]
     said.append(_("Tant qu'il ne les a pas approuvées, aucune capsule ne peut être créée depuis cette vidéo."))
-    said.append(_("Les titres et les limites des étapes fixés par l'expert sont conservés : il les retrouvera "
+    said.append(_("Les titres et les limites des étapes fixés par l'expert sont conservés : il les retrouvera "
                   "tels quels pour les relire."))
     made = footage.capsules.count()
     if made:
@@ -216,20 +216,20 @@ def footage_rerun(request, pk: int, stage: str):
     target = run.stages.filter(name=stage).first() if run is not None else None
     stale_before = _stale_before()
     if run is None or target is None:
-        messages.error(request, _("Cette étape n'a pas encore été lancée : il n'y a rien à relancer."))
+        messages.error(request, _("Cette étape n'a pas encore été lancée : il n'y a rien à relancer."))
     elif run.status == PipelineRun.Status.RUNNING and _busy(run.stages.all(), stale_before):
-        messages.error(request, _("Un traitement est en cours : annulez-le avant de relancer une étape."))
+        messages.error(request, _("Un traitement est en cours : annulez-le avant de relancer une étape."))
     elif not retryable(target, stale_before):
-        messages.error(request, _("L'étape « %(stage)s » est « %(status)s » : elle n'a pas échoué et n'est pas "
+        messages.error(request, _("L'étape « %(stage)s » est « %(status)s » : elle n'a pas échoué et n'est pas "
                                   "bloquée, il n'y a rien à relancer.")
                        % {"stage": STAGE_BY_NAME[stage].label, "status": target.get_status_display()})
     elif (consequences := rerun_consequences(footage, downstream(stage))) and not _confirmed(request):
         label = STAGE_BY_NAME[stage].label
-        return _confirm_page(request, footage, _("Relancer l'étape « %s » ?") % label, consequences,
-                             reverse("geste_footage_rerun", args=[pk, stage]), _("Relancer « %s »") % label)
+        return _confirm_page(request, footage, _("Relancer l'étape « %s » ?") % label, consequences,
+                             reverse("geste_footage_rerun", args=[pk, stage]), _("Relancer « %s »") % label)
     else:
         rerun_stage(run, stage)
-        messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
+        messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
     return redirect("geste_footage_detail", pk=pk)
 
 
@@ -250,10 +250,10 @@ def footage_restart(request, pk: int):
     footage = footage_for(request, pk)
     consequences = rerun_consequences(footage, STAGE_BY_NAME)
     if consequences and not _confirmed(request):
-        return _confirm_page(request, footage, _("Relancer tout le traitement ?"), consequences,
+        return _confirm_page(request, footage, _("Relancer tout le traitement ?"), consequences,
                              reverse("geste_footage_restart", args=[pk]), _("Relancer le traitement"))
     start_run(footage)
-    messages.success(request, _("Nouveau traitement lancé ; les étapes déjà calculées seront réutilisées."))
+    messages.success(request, _("Nouveau traitement lancé ; les étapes déjà calculées seront réutilisées."))
     return redirect("geste_footage_detail", pk=pk)
 
 
@@ -295,7 +295,7 @@ def footage_assign(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         if changed and expert is not None:
-            messages.success(request, _("%(name)s est l'expert relecteur de cette vidéo ; un e-mail le prévient.")
+            messages.success(request, _("%(name)s est l'expert relecteur de cette vidéo ; un e-mail le prévient.")
                              % {"name": experts.expert_label(expert)})
         elif changed:
             messages.success(request, _("Aucun expert n'est plus assigné à cette vidéo."))
@@ -354,17 +354,17 @@ def upload_chunk(request, upload_id: str):
     data = request.body  # read first: an early error must not leave the chunk on a kept-alive connection
     offset = _offset(request.headers.get("Upload-Offset"))
     if offset is None:
-        return JsonResponse({"error": _("En-tête Upload-Offset absent ou invalide : un nombre d'octets est attendu."),
+        return JsonResponse({"error": _("En-tête Upload-Offset absent ou invalide : un nombre d'octets est attendu."),
                              "offset": state.offset}, status=400)
     try:
         checksum = uploads.parse_checksum(request.headers.get("Upload-Checksum"))
     except ValueError:
-        return JsonResponse({"error": _("En-tête Upload-Checksum invalide : « sha256 <base64> » est attendu.")},
+        return JsonResponse({"error": _("En-tête Upload-Checksum invalide : « sha256 <base64> » est attendu.")},
                             status=400)
     try:
         new_offset = uploads.append(state, offset, data, checksum)
     except uploads.ChecksumMismatch as exc:
-        return JsonResponse({"error": _("Morceau altéré pendant l'envoi (somme de contrôle différente) : "
+        return JsonResponse({"error": _("Morceau altéré pendant l'envoi (somme de contrôle différente) : "
                                         "renvoyez-le."), "offset": exc.args[0]}, status=460)
     except uploads.UploadGone:
         raise Http404 from None
@@ -400,12 +400,12 @@ def upload_complete(request, upload_id: str):
                 return JsonResponse({"error": _("Téléversement incomplet."), "offset": state.offset}, status=409)
             expected = _expected_sha256(request)
             if expected is False:
-                return JsonResponse({"error": _("Somme de contrôle invalide : 64 chiffres hexadécimaux (SHA-256) "
+                return JsonResponse({"error": _("Somme de contrôle invalide : 64 chiffres hexadécimaux (SHA-256) "
                                                 "sont attendus.")}, status=400)
             if expected and sha256_file(state.part_path) != expected:
                 state.delete()
                 return JsonResponse({"error": _("Le fichier reçu ne correspond pas au fichier envoyé (somme de "
-                                                "contrôle différente) : recommencez le téléversement.")}, status=422)
+                                                "contrôle différente) : recommencez le téléversement.")}, status=422)
             block = SkillsBlock.objects.filter(pk=state.skills_block_id).first()
             try:
                 expert = _expert_from(state.expert_id)  # checked again: the expert may have left the group
@@ -434,7 +434,7 @@ def upload_complete(request, upload_id: str):
 
 def duplicate_warning(earlier: Footage):
     """« Cette vidéo a déjà été téléversée le 7 mars (« titre ») », the title linking to that footage (escaped)."""
-    return format_html(_("Cette vidéo a déjà été téléversée le {date} (« {link} »)."),
+    return format_html(_("Cette vidéo a déjà été téléversée le {date} (« {link} »)."),
                        date=formats.date_format(timezone.localtime(earlier.created_at), "j F"),
                        link=format_html('<a href="{}">{}</a>', reverse("geste_footage_detail", args=[earlier.pk]),
                                         earlier.title))
@@ -464,8 +464,8 @@ def transcript_edit(request, pk: int):
         if not errors:
             footage.refresh_from_db()
             stale = footage.renditions.get("captions_stale") if changed else None
-            text = ngettext("%(n)d segment corrigé ; sous-titres français régénérés.",
-                            "%(n)d segments corrigés ; sous-titres français régénérés.", changed) % {"n": changed}
+            text = ngettext("%(n)d segment corrigé ; sous-titres français régénérés.",
+                            "%(n)d segments corrigés ; sous-titres français régénérés.", changed) % {"n": changed}
             if stale:
                 text += " " + _("Les sous-titres anglais, traduits de l'audio, ne reprennent pas ces corrections.")
             messages.success(request, text)

@@ -62,11 +62,11 @@ def save_segments(transcript: Transcript, rows: list[SegmentRow]) -> int:
     previous_end = 0.0
     for n, row in enumerate(rows, start=1):
         if row.end - row.start < MIN_SEGMENT_SECONDS:
-            errors.append(f"Segment {n} : la fin doit suivre le début d'au moins 0,2 s.")
+            errors.append(f"Segment {n} : la fin doit suivre le début d'au moins 0,2 s.")
         if row.start < previous_end - 0.001:
-            errors.append(f"Segment {n} : il commence avant la fin du segment précédent.")
+            errors.append(f"Segment {n} : il commence avant la fin du segment précédent.")
         if row.start < 0 or row.end > duration + 0.5:
-            errors.append(f"Segment {n} : les temps doivent rester dans la vidéo (0 – {duration:.1f} s)."
+            errors.append(f"Segment {n} : les temps doivent rester dans la vidéo (0 – {duration:.1f} s)."
                           .replace(".", ","))
         previous_end = max(previous_end, row.end)
     if errors:

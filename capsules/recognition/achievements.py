@@ -8,6 +8,7 @@ server's grader writes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -127,8 +128,9 @@ LINK_PROMPT_CHARS = 40  # a link's excerpt of its question (``MissingQuestion.ex
 
 
 def short_prompt(text: str, limit: int = PROMPT_CHARS) -> str:
-    """The question's prompt on one line, cut at a word under ``limit`` characters."""
-    text = " ".join((text or "").split())
+    """The question's prompt on one line, cut at a word under ``limit`` characters. A non-breaking space the
+    designer typed stays (« l'écrou ? »: str.split() took it for a plain one, and « ? » began a line)."""
+    text = re.sub(r"[^\S\u00a0]+", " ", text or "").strip()
     if len(text) <= limit:
         return text
     cut = text[:limit - 1].rsplit(" ", 1)[0] or text[:limit - 1]
@@ -159,13 +161,13 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
     left the learner unsure whether they were done): the badge still asks it followed whole."""
     if progress is None:
         if acquired:
-            return _("%(title)s (acquise au positionnement ; le badge demande de la suivre en entier et de "
+            return _("%(title)s (acquise au positionnement ; le badge demande de la suivre en entier et de "
                      "répondre à ses questions)") % {"title": capsule.title}
         return _("%(title)s (pas encore commencée)") % {"title": capsule.title}
     at = lambda t: clock(max(0.0, t - capsule.start))  # noqa: E731
     parts = [
         (_("l'étape %(n)d") % {"n": p.number} if learner_steps.is_default_title(p.title, p.number)
-         else _("l'étape %(n)d « %(title)s »") % {"n": p.number, "title": p.title}) if p.number
+         else _("l'étape %(n)d « %(title)s »") % {"n": p.number, "title": p.title}) if p.number
         else _("le passage de %(start)s à %(end)s") % {"start": at(p.start), "end": at(p.end)}
         for p in left_to_watch(progress.watched, capsule.start, capsule.effective_end,
                                learner_steps.capsule_steps(capsule))
@@ -184,7 +186,7 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
                     % {"times": ", ".join(shown)})
     if len(said) == int(acquired):  # the server's word is still awaited (a last answer being sent)
         return capsule.title
-    return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
+    return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
 
 
 def _mandatory_summary(n: int, selfs: int) -> str:
@@ -200,7 +202,7 @@ def _mandatory_summary(n: int, selfs: int) -> str:
 
 def _unfinished(missing) -> str:
     """The capsules reason in a few words (the player's end panel): their titles only."""
-    return ngettext("Capsule non terminée : %(titles)s", "Capsules non terminées : %(titles)s", len(missing)) % {
+    return ngettext("Capsule non terminée : %(titles)s", "Capsules non terminées : %(titles)s", len(missing)) % {
         "titles": ", ".join(c.title for c, _r in missing)}
 
 
@@ -240,15 +242,15 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                 # Walk 27: before anything was started the block page listed every capsule a third time, each
                 # « (pas encore commencée) », under the path and the capsule list that name them already.
                 reasons.append(Reason("capsules", _(
-                    "Aucune des %(n)d capsules du bloc n'est encore commencée : le badge demande de les suivre "
+                    "Aucune des %(n)d capsules du bloc n'est encore commencée : le badge demande de les suivre "
                     "toutes en entier.") % {"n": len(capsules)}, short=_unfinished(missing)))
             else:
                 said = [_left_in(c, progress.get(c.pk), [i for i in mandatory if i.capsule_id == c.pk], answered,
                                  c.pk in acquired)
                         for c, _r in missing]
                 reasons.append(Reason("capsules", ngettext(
-                    "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
-                    % {"titles": _(" ; ").join(said)}, short=_unfinished(missing)))
+                    "Capsule non terminée : %(titles)s.", "Capsules non terminées : %(titles)s.", len(missing))
+                    % {"titles": _(" ; ").join(said)}, short=_unfinished(missing)))
     mean = first_try_share(first[i.pk] for i in graded if i.pk in first)
     if achievement.min_first_try_score:
         if mean is None or mean * 100 + 1e-9 < achievement.min_first_try_score:
@@ -266,27 +268,27 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
             if not selfs:
                 text = ngettext(
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire n'a pas encore "
-                    "reçu de bonne réponse :",
+                    "reçu de bonne réponse :",
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
-                    "encore reçu de bonne réponse :", len(waiting)) % {"n": len(waiting)}
+                    "encore reçu de bonne réponse :", len(waiting)) % {"n": len(waiting)}
             elif selfs == len(waiting):
                 text = ngettext(
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d question obligatoire "
-                    "d'auto-évaluation attend encore une réponse (sans bonne réponse : y répondre suffit) :",
+                    "d'auto-évaluation attend encore une réponse (sans bonne réponse : y répondre suffit) :",
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires "
-                    "d'auto-évaluation attendent encore une réponse (sans bonne réponse : y répondre suffit) :",
+                    "d'auto-évaluation attendent encore une réponse (sans bonne réponse : y répondre suffit) :",
                     selfs) % {"n": selfs}
             else:  # two at least, one of each
                 # Words 28: « dont 1 question d'auto-évaluation » without saying which: named.
-                names = ", ".join(f"« {short_prompt(i.prompt, LINK_PROMPT_CHARS)} »"
+                names = ", ".join(f"« {short_prompt(i.prompt, LINK_PROMPT_CHARS)} »"
                                   for i in waiting if i.kind in UNGRADED_KINDS)
                 text = ngettext(
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
                     "encore reçu de bonne réponse, dont %(selfs)d question d'auto-évaluation, %(names)s (sans "
-                    "bonne réponse : y répondre suffit) :",
+                    "bonne réponse : y répondre suffit) :",
                     "Dans tout le bloc, capsules non terminées comprises, %(n)d questions obligatoires n'ont pas "
                     "encore reçu de bonne réponse, dont %(selfs)d questions d'auto-évaluation, %(names)s (sans "
-                    "bonne réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs,
+                    "bonne réponse : y répondre suffit) :", selfs) % {"n": len(waiting), "selfs": selfs,
                                                                        "names": names}
             if any(i.pk not in answered for i in waiting) and placement.took_placement(user, achievement.skills_block):
                 # Walk 25b: questions just answered right in the placement test listed « pas encore répondue ».
@@ -298,7 +300,7 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                 # « 6 questions obligatoires en attente »: not the same questions (the first counts optional
                 # ones, not the ones answered wrong nor the self-assessed ones): the summary says which.
                 wrong = sum(1 for i in waiting if i.kind not in UNGRADED_KINDS and i.pk in answered)
-                summary = _("%(summary)s : %(parts)s") % {"summary": summary, "parts": ", ".join(
+                summary = _("%(summary)s : %(parts)s") % {"summary": summary, "parts": ", ".join(
                     part for n, part in (
                         (wrong, ngettext("%(n)d répondue sans bonne réponse (son premier essai est déjà compté)",
                                          "%(n)d répondues sans bonne réponse (leur premier essai est déjà compté)",
@@ -335,25 +337,25 @@ def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     right_first = sum(1 for a in first.values() if a.correct)
     needed = first_try_needed(right_first, len(graded), minimum)
     shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
-    text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
+    text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
     if needed > left or not graded:
         # The way left to the badge said in the short line too (end panel 28: the player's end panel said
         # only « ne peut plus être atteint » and offered a retake « pour le badge »).
         trainer = trainer_only()
         return Reason("first_try", text + " " + _(
-            "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
+            "Seule la première réponse à chaque question compte pour ce critère : les nouvelles tentatives "
             "ne le changent pas, et ce minimum ne peut plus être atteint.") + " " + trainer, final=True,
             short=text + " " + _("Ce minimum ne peut plus être atteint.") + " " + trainer)
     if needed == left:
         return Reason("first_try", text + " " + ngettext(
-            "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
-            "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
+            "Seule la première réponse compte : répondez juste du premier coup à la question qui reste.",
+            "Seule la première réponse compte : répondez juste du premier coup aux %(n)d questions qui restent.",
             left) % {"n": left}, short=text)
     # Fewer than all of them (left >= 2 here): the real number, over the graded questions still unanswered.
     return Reason("first_try", text + " " + ngettext(
-        "Seule la première réponse compte : il suffit de %(n)d bonne réponse du premier coup parmi les "
+        "Seule la première réponse compte : il suffit de %(n)d bonne réponse du premier coup parmi les "
         "%(left)d questions notées qui restent.",
-        "Seule la première réponse compte : il suffit de %(n)d bonnes réponses du premier coup parmi les "
+        "Seule la première réponse compte : il suffit de %(n)d bonnes réponses du premier coup parmi les "
         "%(left)d questions notées qui restent.", needed) % {"n": needed, "left": left}, short=text)
 
 
@@ -361,6 +363,6 @@ def reason_text(reason: Reason) -> str:
     """The reason as one plain sentence (management command, screen readers): questions named in it."""
     if not reason.questions:
         return reason.text
-    items = "; ".join(_("« %(prompt)s » (%(capsule)s, à %(time)s) : %(status)s") % {
+    items = "; ".join(_("« %(prompt)s » (%(capsule)s, à %(time)s) : %(status)s") % {
         "prompt": q.prompt, "capsule": q.capsule, "time": q.time, "status": q.status} for q in reason.questions)
     return f"{reason.text} {items}."

@@ -138,7 +138,7 @@ def credentials_index(request):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
-                             error_messages={"required": _("Indiquez le motif de la révocation : il est "
+                             error_messages={"required": _("Indiquez le motif de la révocation : il est "
                                                            "obligatoire.")})
 
     def clean_reason(self):
@@ -161,7 +161,7 @@ def credential_revoke(request, pk: int):
                       initial={"reason": request.POST.get("reason", "")} if request.method == "POST" else None)
     if confirmed and form.is_valid():
         issuance.revoke(credential, request.user, form.cleaned_data["reason"])
-        messages.success(request, _("Badge révoqué : la liste de statuts publiée est à jour."))
+        messages.success(request, _("Badge révoqué : la liste de statuts publiée est à jour."))
         return redirect("geste_badges")
     return TemplateResponse(request, "recognition/admin/revoke_confirm.html", {
         "credential": credential, "learner": learner_label(credential.user), "form": form,
@@ -175,7 +175,7 @@ def rotate_key(request):
         return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"reason": reason}, status=403)
     if request.method == "POST":
         key = keys.rotate_key()
-        messages.success(request, _("Nouvelle clé de signature : %(key)s. Les anciennes restent publiées.")
+        messages.success(request, _("Nouvelle clé de signature : %(key)s. Les anciennes restent publiées.")
                          % {"key": key.public_key_multibase})
     return redirect("geste_badges")
 

@@ -56,12 +56,12 @@ class LocalFetcher(URLFetcher):
         if url.startswith(STATIC):
             found = finders.find(_clean_path(url.removeprefix(STATIC)))
             if not found:
-                raise ValueError(f"fichier statique introuvable : {url}")
+                raise ValueError(f"fichier statique introuvable : {url}")
             with open(found, "rb") as fh:
                 body = fh.read()
             kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body, {"Content-Type": kind})
-        raise ValueError(f"adresse refusée pendant le rendu du PDF : {url[:80]}")
+        raise ValueError(f"adresse refusée pendant le rendu du PDF : {url[:80]}")
 
 
 def render_pdf(data: Portfolio) -> bytes:

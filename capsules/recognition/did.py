@@ -78,7 +78,7 @@ def normalise_did(value: str) -> str:
     if method not in ("did:key:", "did:web:"):
         raise ValidationError(_("Seuls les DID did:key et did:web sont acceptés."))
     if "?" in did or "#" in did or "/" in did:
-        raise ValidationError(_("Donnez le DID seul, sans chemin, paramètre ni fragment (/, ? ou #)."))
+        raise ValidationError(_("Donnez le DID seul, sans chemin, paramètre ni fragment (/, ? ou #)."))
     return _key(method + did[8:]) if method == "did:key:" else _web(method + did[8:])
 
 

@@ -22,8 +22,8 @@ def export_zip(user) -> bytes:
         archive.writestr("attestation.pdf", render_pdf(data))
         archive.writestr("LISEZMOI.txt", (
             "Portfolio Geste\n\n"
-            "badges/ : vos badges Open Badges 3.0 signés (JSON-LD, preuve eddsa-rdfc-2022). Tout vérificateur\n"
-            "Open Badges 3.0 / Verifiable Credentials 2.0 peut les contrôler ; la page de vérification de chaque\n"
-            "badge est à l'adresse indiquée dans son champ « id ».\n"
-            "attestation.pdf : attestation imprimable de vos badges, capsules terminées et gestes pratiqués.\n"))
+            "badges/ : vos badges Open Badges 3.0 signés (JSON-LD, preuve eddsa-rdfc-2022). Tout vérificateur\n"
+            "Open Badges 3.0 / Verifiable Credentials 2.0 peut les contrôler ; la page de vérification de chaque\n"
+            "badge est à l'adresse indiquée dans son champ « id ».\n"
+            "attestation.pdf : attestation imprimable de vos badges, capsules terminées et gestes pratiqués.\n"))
     return buffer.getvalue()

@@ -70,7 +70,7 @@ def award_if_earned(user, skills_block: SkillsBlock) -> BadgeCredential | None:
 
 def award_by_hand(user, achievement: Achievement, awarded_by, narrative: str) -> BadgeCredential:
     if not narrative.strip():
-        raise ValueError("Décrivez ce qui a été observé : la preuve est obligatoire.")
+        raise ValueError("Décrivez ce qui a été observé : la preuve est obligatoire.")
     existing = live_credential(user, achievement)
     if existing:
         return existing

@@ -175,10 +175,10 @@ def verify_proof(document: dict, proof: dict, resolve_key: KeyResolver, loader=N
         data = hash_data(document, proof, loader)
         public_key.verify(signature, data.to_sign)
     except InvalidSignature:
-        return ProofCheck(False, gettext_noop("Signature invalide : le document a été modifié ou n'a pas été "
+        return ProofCheck(False, gettext_noop("Signature invalide : le document a été modifié ou n'a pas été "
                                               "signé par cette clé."), method, controller)
     except (ValueError, jsonld.JsonLdError) as exc:
-        return ProofCheck(False, f"Preuve illisible : {exc.__class__.__name__}.", method, controller)
+        return ProofCheck(False, f"Preuve illisible : {exc.__class__.__name__}.", method, controller)
     return ProofCheck(True, "", method, controller)
 
 

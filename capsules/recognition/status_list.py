@@ -43,7 +43,7 @@ def encode(revoked: set[int], size: int = LIST_SIZE) -> str:
 
 def decode(encoded: str) -> bytes:
     if not encoded.startswith("u"):
-        raise ValueError("encodedList : multibase base64url attendu")
+        raise ValueError("encodedList : multibase base64url attendu")
     body = encoded[1:]
     return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 

@@ -49,7 +49,7 @@ def _status(document: dict) -> tuple[bool | None, str]:
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
         return None, _("Statut de révocation absent.")
     if entry.get("statusListCredential") != status_list.list_url():
-        return None, _("Liste de statuts d'un autre émetteur : non vérifiable ici.")
+        return None, _("Liste de statuts d'un autre émetteur : non vérifiable ici.")
     listing = signed_status_list()
     if not signing.verify(listing, keys.resolve).valid:
         return None, _("La liste de statuts n'est pas correctement signée.")
@@ -64,7 +64,7 @@ def _status(document: dict) -> tuple[bool | None, str]:
 def verify_credential(document: dict, now: datetime | None = None) -> Verification:
     check = signing.verify(document, keys.resolve)
     # signing.py (no Django) gives its reasons as French msgids, marked there for makemessages
-    proof_message = _("Signature valide : le badge est authentique et n'a pas été modifié.") if check.valid \
+    proof_message = _("Signature valide : le badge est authentique et n'a pas été modifié.") if check.valid \
         else _(check.reason) if check.reason else ""
     dates_ok, dates_message = _dates(document, now or timezone.now())
     revoked, status_message = _status(document)

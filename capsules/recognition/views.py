@@ -134,7 +134,7 @@ def did_update(request):
     """Save (or remove) the DID named in the learner's next badges; a refused DID is shown back."""
     if "remove" in request.POST:
         did.clear_did(request.user)
-        messages.success(request, _("Votre DID est retiré : vos prochains badges vous identifieront par une "
+        messages.success(request, _("Votre DID est retiré : vos prochains badges vous identifieront par une "
                                     "empreinte salée."), extra_tags="did")
         return redirect("recognition-portfolio")
     value = request.POST.get("did", "")
@@ -144,7 +144,7 @@ def did_update(request):
         return _owner_page(request, did_value=value[:did.MAX_LENGTH + 1], did_error=" ".join(error.messages),
                            status=400)
     messages.success(request,
-                     _("DID enregistré : %(did)s. Il sera utilisé pour vos prochains badges.") % {"did": saved},
+                     _("DID enregistré : %(did)s. Il sera utilisé pour vos prochains badges.") % {"did": saved},
                      extra_tags="did")
     return redirect("recognition-portfolio")
 
@@ -206,7 +206,7 @@ def _badge_not_yet(user, capsule) -> dict:
     # to it (the learner went on with « Continuer » after a wrong answer; completion needs it answered only).
     done = Progress.objects.filter(user=user, capsule=capsule, completed=True).exists()
     retake = [q.to_dict() for q in outcome.to_get_right(capsule.pk)] if done else []
-    return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
+    return {"earned": False, "title": _("Badge du bloc pas encore obtenu :"), "text": " ".join(outcome.unmet),
             "reasons": [r.to_dict() for r in outcome.reasons], "final": outcome.final, "links": links,
             "to_get_right": retake}
 
@@ -263,7 +263,7 @@ def capsule_badge(request, capsule_id: int):
         links.append({"label": _("Page du bloc de compétences"), "url": block_page.url})
     return JsonResponse({
         "earned": True,
-        "title": _("Badge obtenu !"),
+        "title": _("Badge obtenu !"),
         "text": earned_text(earned.name, earned.block.title),
         "links": links,
         **({"scores": scores} if scores else {}),

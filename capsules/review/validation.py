@@ -187,7 +187,7 @@ def validate_key_point(raw, settings: ValidationSettings) -> KeyPointInput:
         errors.append(FieldError(_("L'instant doit être dans la durée de la vidéo."), None, "time"))
     kind = raw.get("kind")
     if kind not in settings.kinds:
-        errors.append(FieldError(_("Le type doit être « sécurité » ou « qualité »."), None, "kind"))
+        errors.append(FieldError(_("Le type doit être « sécurité » ou « qualité »."), None, "kind"))
     text = validate_text(raw.get("text"), errors)
     if errors:
         raise ReviewValidationError(errors)
@@ -211,7 +211,7 @@ def validate_text(value, errors: list[FieldError] | None = None, *, label: str =
 def validate_version(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ReviewValidationError(
-            [FieldError(_("La version lue (« version ») est obligatoire pour enregistrer."), None, "version")]
+            [FieldError(_("La version lue (« version ») est obligatoire pour enregistrer."), None, "version")]
         )
     return value
 

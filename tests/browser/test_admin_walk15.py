@@ -86,7 +86,7 @@ def test_rerunning_the_steps_of_an_approved_footage_asks_first_by_keyboard(live_
     _focus_by_tab(page, segment_button)
     page.keyboard.press("Enter")
     expect(page.get_by_text(WITHDRAWN)).to_be_visible()
-    _focus_by_tab(page, "e.textContent.trim() === 'Relancer « Découpage en étapes »'")
+    _focus_by_tab(page, "e.textContent.trim() === 'Relancer «\u00a0Découpage en étapes\u00a0»'")
     page.keyboard.press("Enter")
     expect(page.get_by_text("L'étape « Découpage en étapes » et les suivantes sont relancées.")).to_be_visible()
     assert StageRun.objects.get(name="segment").status in (StageRun.Status.PENDING, StageRun.Status.QUEUED)

@@ -210,7 +210,7 @@ def test_phone_visitor_signs_up_answers_by_touch_goes_offline_and_sees_a_score(l
     assert models.Attempt.objects.get(user=user, interaction=journey["tf"]).correct is True
     page.wait_for_selector(".gp-end:not([hidden])", timeout=20000)
     end = page.inner_text(".gp-end")
-    assert "Score au premier essai : " in end and "sur 3" in end
+    assert "Score au premier essai\u00a0: " in end and "sur 3" in end
     assert "Contrôler l'étanchéité" in page.inner_text(".gp-end a.gp-next")
     fits(page, ".gp-end .gp-end-actions > *")
     shot(page, "end-360")

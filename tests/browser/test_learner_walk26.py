@@ -80,7 +80,7 @@ def test_placement_keeps_the_focus_on_the_next_question_then_on_the_result(live_
     page.wait_for_load_state("networkidle")
     page.wait_for_function("document.activeElement && document.activeElement.closest('.path-placement-result')")
     focused = _focused(page)
-    assert "Résultat du positionnement : 1 bonne réponse sur 2." in focused["text"], focused
+    assert "Résultat du positionnement\u00a0: 1 bonne réponse sur 2." in focused["text"], focused
     assert not errors, errors
 
 
@@ -106,6 +106,6 @@ def test_end_panel_links_the_block_page_once(live_server, phone_context, publish
     block = published["page"].get_parent()
     links = page.eval_on_selector_all(".gp-end a", "as => as.map(a => [a.getAttribute('href'), a.innerText])")
     to_block = [text for href, text in links if href == block.url]
-    assert to_block == [f"Retour au bloc : {block.title}"], links
+    assert to_block == [f"Retour au bloc\u00a0: {block.title}"], links
     assert "Badge du bloc pas encore obtenu" in page.inner_text(".gp-end .gp-badge")
     leave(page)

@@ -111,5 +111,5 @@ def test_a_drafted_cloze_says_complete_once(live_server, phone_context, journey)
     page.wait_for_selector(f"[data-asking='{typed.pk}']", timeout=20000)
     text = page.inner_text(".gp-question")
     # A typed sentence without an instruction still gets one.
-    assert text.lower().count("complétez") == 1 and "Complétez :" in text, text
+    assert text.lower().count("complétez") == 1 and "Complétez\u00a0:" in text, text
     leave(page)

@@ -75,10 +75,10 @@ def test_placed_learner_follows_a_shortened_path_and_practises_the_next_day(live
     assert "Acquis au positionnement" in page.inner_text("#parcours")
     # The placement's result, where the learner lands (walk 25: only « Positionnement passé » was said).
     result = page.inner_text(".path-placement-result")
-    assert "Résultat du positionnement : 1 bonne réponse sur 2." in result
-    assert ("Capsule reconnue comme déjà maîtrisée (acquise au positionnement, elle sort de votre parcours) : "
+    assert "Résultat du positionnement\u00a0: 1 bonne réponse sur 2." in result
+    assert ("Capsule reconnue comme déjà maîtrisée (acquise au positionnement, elle sort de votre parcours)\u00a0: "
             f"{mastered.title}.") in result
-    assert f"Reste à suivre : {real.title}." in result
+    assert f"Reste à suivre\u00a0: {real.title}." in result
     remaining = page.inner_text(".path-remaining")
     assert real.title in remaining and mastered.title not in remaining
     assert mastered.title in page.inner_text(".path-mastered")  # still playable: linked
@@ -110,7 +110,7 @@ def test_placed_learner_follows_a_shortened_path_and_practises_the_next_day(live
     # Same day: nothing to practise yet. The block page says when instead of a link to an empty page (walk 24).
     path = page.inner_text("#parcours")
     # One capsule to consolidate: the day is said under it, not once more for the path (walk 25).
-    assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in path
+    assert "Entraînement\u00a0: rien à revoir aujourd'hui\u00a0; ses questions reviendront le " in path
     assert "prochaines questions le" not in path
     assert page.get_by_role("link", name="Entraînement : revoir les questions du jour").count() == 0
     page.goto(live_server.url + reverse("learner-practice"))
@@ -220,7 +220,7 @@ def test_practice_works_offline_and_syncs_each_answer_once(live_server, phone_co
     phone_context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function(f"({OFFLINE_QUEUE})().length === 0")
-    assert "2 réponses données hors ligne enregistrées et corrigées : 2 justes." in status.inner_text()
+    assert "2 réponses données hors ligne enregistrées et corrigées\u00a0: 2 justes." in status.inner_text()
     reviews = PracticeReview.objects.filter(user=learner)
     assert sorted(r.card.interaction_id for r in reviews) == sorted([q1.pk, q2.pk])
     assert all(r.correct for r in reviews)
@@ -271,7 +271,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     page.click(".gq-continue")
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=30000)
     page.wait_for_selector(".gp-score", timeout=15000)
-    assert "Score au premier essai : 0 %" in page.inner_text(".gp-score")
+    assert "Score au premier essai\u00a0: 0 %" in page.inner_text(".gp-score")
     assert Progress.objects.get(user=learner, capsule=real).completed
 
     page.goto(live_server.url + block.page.url)
@@ -279,16 +279,16 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     assert "Déjà maîtrisé" not in path and page.locator(".path-mastered").count() == 0
     consolidate = page.inner_text(".path-consolidate")
     assert real.title in consolidate and "Terminée" in consolidate
-    assert "Vos dernières réponses : 0 % justes (0 sur 2)." in consolidate
+    assert "Vos dernières réponses\u00a0: 0 % justes (0 sur 2)." in consolidate
     assert "Refaire la capsule" in consolidate
     # Its questions are not due today: no « S'entraîner » link to an empty page, the day instead (walk 24).
     assert "S'entraîner sur ses questions" not in consolidate
-    assert "Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le " in consolidate
+    assert "Entraînement\u00a0: rien à revoir aujourd'hui\u00a0; ses questions reviendront le " in consolidate
     _fits_phone(page)
 
     page.goto(live_server.url + reverse("learner-practice"))  # the practice page, opened anyway
     main = page.inner_text("main")
-    assert "100 %" not in main and "Rétention estimée :" not in main
+    assert "100 %" not in main and "Rétention estimée\u00a0:" not in main
     assert "Rétention estimée après votre première bonne réponse · 2 questions à entretenir" in main
     assert "Rien à revoir aujourd'hui. Prochain entraînement le" in main and ": 2 questions." in main
     _fits_phone(page)

@@ -581,15 +581,15 @@ def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_serv
     page.click(".gp-play")
     page.wait_for_selector(".gp-end:not([hidden]) .gp-badge--pending", timeout=30000)
     page.wait_for_selector(".gp-end .gp-scores[data-retried='1'] .gp-retried", timeout=5000)
-    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai : 0 %"
-    assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives : 1 juste sur 1.")
+    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0 %"
+    assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives\u00a0: 1 juste sur 1.")
     box = page.locator(".gp-end .gp-badge--pending")
     assert box.get_attribute("data-final") == "1"
     box.locator(".gp-badge-detail summary").click()  # the reasons in full behind « Voir le détail » (words 28)
     assert "ne peut plus être atteint" in box.locator(".gp-badge-final").inner_text()
     question = box.locator(".gp-badge-question")
-    assert question.inner_text().startswith("« <b>Quel</b> flexible choisir ? » — Changer un flexible, à 0:06 : "
-                                            "pas encore répondue")
+    assert question.inner_text().startswith("«\u00a0<b>Quel</b> flexible choisir ?\u00a0» — Changer un flexible, "
+                                            "à 0:06\u00a0: pas encore répondue")
     assert box.locator("b").count() == 0 and "(s)" not in box.inner_text()
     assert question.locator("a").get_attribute("href") == f"{other_page.url}#t=6"  # the question, not its step
     # The link names its question (two at the same time had links of the same text, first-user walk).
@@ -630,7 +630,7 @@ def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, c
     page.wait_for_selector(".gp-end:not([hidden]) .gp-badge", timeout=30000)
     credential = BadgeCredential.objects.get(user=user)
     badge = page.locator(".gp-end .gp-badge")
-    assert badge.inner_text().startswith("Badge obtenu ! En terminant cette capsule, vous avez obtenu le badge "
+    assert badge.inner_text().startswith("Badge obtenu\u00a0! En terminant cette capsule, vous avez obtenu le badge "
                                          "«\u00a0Plomberie <b>sanitaire</b>\u00a0» du bloc")
     assert badge.locator("b").count() == 0
     links = badge.locator("a")

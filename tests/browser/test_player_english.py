@@ -22,13 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
     "fr": {"lang": "fr", "play": "Lecture", "loop": "Boucler l'étape", "seek": "Position dans la vidéo",
-           "speed": "0,75×", "captions": "Sous-titres : Anglais",
-           "step": "Étape 1 : ", "steps": "Étapes", "legend": "question",
+           "speed": "0,75×", "captions": "Sous-titres\u00a0: Anglais",
+           "step": "Étape 1\u00a0: ", "steps": "Étapes", "legend": "question",
            "end": "Capsule pas encore terminée",
            "watch": "Il reste à regarder l'étape 1 «\u00a0Préparer le siphon\u00a0».",
            "left": "Il reste à répondre à la question obligatoire de 0:05.",
            "go": "Répondre à la question de 0:05",
-           "guest": "Vous n'êtes pas connecté : créez un compte ou connectez-vous pour garder ce résultat.",
+           "guest": "Vous n'êtes pas connecté\u00a0: créez un compte ou connectez-vous pour garder ce résultat.",
            "submit": "Valider", "skip": None, "signup": "Créer un compte",
            "wrong": "Ce n'est pas la bonne réponse.", "retry": "Réessayer", "continue": "Continuer"},
     "en": {"lang": "en", "play": "Play", "loop": "Loop the step", "seek": "Position in the video",
@@ -157,7 +157,7 @@ def test_machine_translated_captions_are_labelled_in_both_languages(live_server,
                                         defaults={"language": "en", "segments": []})
     capsule_pages.new_content_generation()
     url = f"{live_server.url}{published['page'].url}"
-    for locale, label in (("fr-FR", "Sous-titres : Anglais (traduction automatique)"),
+    for locale, label in (("fr-FR", "Sous-titres\u00a0: Anglais (traduction automatique)"),
                           ("en-GB", "Subtitles: English (machine translation)")):
         # A phone: the longer label's menu stays on the screen, inside the player.
         ctx = browser.new_context(locale=locale, viewport={"width": 360, "height": 740}, has_touch=True,

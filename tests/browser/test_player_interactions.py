@@ -330,8 +330,8 @@ def test_keyboard_learner_answers_ordering_hotspot_cloze_and_free_recall(live_se
     page.keyboard.press("Enter")
     page.wait_for_selector(".gp-end:not([hidden])", timeout=5000)
     # Questions right only after "Réessayer": the score says so, next to the first-try score.
-    assert "Score au premier essai :" in page.inner_text(".gp-end .gp-score")
-    assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives :")
+    assert "Score au premier essai\u00a0:" in page.inner_text(".gp-end .gp-score")
+    assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives\u00a0:")
 
     # Every mandatory question answered and the video watched to its end: the capsule is complete
     # (a server round trip after the end was shown), and the video never started over meanwhile.

@@ -174,5 +174,5 @@ def test_phone_step_targets_are_at_least_24_px(live_server, browser, published, 
         assert t["width"] >= 24 and t["height"] >= 24, targets
         assert seek["left"] - 1 <= t["left"] and t["right"] <= seek["right"] + 1, (t, seek)  # under the bar
     assert all(a["right"] <= b["left"] for a, b in zip(targets, targets[1:], strict=False)), targets  # no overlap
-    assert targets[1]["label"].startswith("Étape 2 : Dévisser l'écrou"), targets
+    assert targets[1]["label"].startswith("Étape 2\u00a0: Dévisser l'écrou"), targets
     assert start - 0.05 <= at < start + 1.0, (at, start)

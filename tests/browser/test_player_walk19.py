@@ -154,7 +154,7 @@ def test_end_panel_offers_a_new_try_once_completed_and_the_way_back(live_server,
     block = published["page"].get_parent()
     link = page.locator(".gp-end a.gp-block-link")
     assert link.get_attribute("href") == block.url
-    assert link.inner_text() == f"Retour au bloc : {block.title}"
+    assert link.inner_text() == f"Retour au bloc\u00a0: {block.title}"
     snap(page, "end-panel-phone")
     leave(page)
     assert not errors, errors
@@ -239,10 +239,10 @@ def test_block_page_scores_say_what_they_are_and_capsules_come_first(live_server
     page.goto(f"{live_server.url}{block.url}")
     text = page.inner_text(".path-consolidate")
     assert "Score : 100 %" not in text and "100 %" not in text, text
-    assert page.inner_text(".path-best").startswith("Meilleure tentative complète : 0 %")
-    assert "après nouvelles tentatives, 2 réponses justes sur 2 ; seule une nouvelle tentative complète à 50 % ou " \
-        "plus rend la capsule maîtrisée." in page.inner_text(".path-best")
-    assert page.inner_text(".path-first-try").startswith("Premier essai : 0 %")
+    assert page.inner_text(".path-best").startswith("Meilleure tentative complète\u00a0: 0 %")
+    assert "après nouvelles tentatives, 2 réponses justes sur 2\u00a0; seule une nouvelle tentative complète à " \
+        "50 % ou plus rend la capsule maîtrisée." in page.inner_text(".path-best")
+    assert page.inner_text(".path-first-try").startswith("Premier essai\u00a0: 0 %")
     assert "compte pour le badge du bloc" in page.inner_text(".path-first-try")
     # Every « N % » of the page stays on one line.
     split = page.evaluate("""() => {

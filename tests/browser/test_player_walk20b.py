@@ -124,7 +124,8 @@ def test_replay_step_says_when_the_question_comes_back(live_server, phone_contex
     # The question is at 0:05, in the middle of the step (4 s to 8 s): the whole step plays (words 28: it played
     # from 0:04 to the question only), then the question is asked again.
     page.wait_for_function("document.getElementById('gp-live').textContent.includes("
-                           "'Revoyez l\\'étape (jusqu\\'à 0:08) : la question de 0:05 vous sera reposée ensuite.')")
+                           "'Revoyez l\\'étape (jusqu\\'à 0:08)\u00a0: la question de 0:05 vous sera reposée "
+                           "ensuite.')")
     page.wait_for_selector(f"[data-asking='{published['q1'].pk}']", timeout=10000)
     assert page.evaluate("document.querySelector('video.gp-video').currentTime") < 5.5
     leave(page)

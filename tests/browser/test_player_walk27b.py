@@ -125,7 +125,7 @@ def test_an_incomplete_capsule_ends_on_finishing_it_first(live_server, phone_con
     go = end.locator(".gp-end-go")
     assert go.inner_text() == "Regarder l'étape 1"
     nxt = end.locator("a.gp-next")
-    kind = "Autre capsule à terminer : " if where == "before" else "Capsule suivante : "
+    kind = "Autre capsule à terminer\u00a0: " if where == "before" else "Capsule suivante\u00a0: "
     label = f"{kind}Remplacer le joint d'un robinet"
     assert nxt.inner_text() == label
     assert "pas encore terminée" not in nxt.inner_text()

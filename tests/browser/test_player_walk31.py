@@ -73,7 +73,7 @@ def test_a_stretch_between_steps_says_where_the_playhead_is(live_server, phone_c
 
     # Inside a step: as before (the step's name, lit in the list, aria-current on the bar), nothing « à venir ».
     s = _at(page, 2.0)
-    assert s["label"] == "Étape : Préparer le siphon", s
+    assert s["label"] == "Étape\u00a0: Préparer le siphon", s
     assert s["current"] == [True, False, False] and s["upcoming"] == [False, False, False], s
     assert s["bar"] == ["step", None, None], s
     assert not any("À venir" in n for n in s["names"]), s
@@ -107,7 +107,7 @@ def test_a_stretch_between_steps_says_where_the_playhead_is(live_server, phone_c
     page.click(".gp-play")
     label = "document.querySelector('.gp-step-now').textContent"
     page.wait_for_function(f"{label}.startsWith('Entre deux étapes')", timeout=5000)
-    page.wait_for_function(f"{label} === 'Étape : Dévisser l\\'écrou'", timeout=8000)
+    page.wait_for_function(f"{label} === 'Étape\u00a0: Dévisser l\\'écrou'", timeout=8000)
     video(page, "v.pause()")
     assert page.evaluate("document.getElementById('gp-live').textContent") == ""
     leave(page)
@@ -159,9 +159,9 @@ CAPTION_LABEL = """() => {
 
 
 @pytest.mark.parametrize(("locale", "width", "label"), [
-    ("fr-FR", 360, "Sous-titres : Anglais (traduction automatique)"),
+    ("fr-FR", 360, "Sous-titres\u00a0: Anglais (traduction automatique)"),
     ("en-GB", 360, "Subtitles: English (machine translation)"),
-    ("fr-FR", 1280, "Sous-titres : Anglais (traduction automatique)"),
+    ("fr-FR", 1280, "Sous-titres\u00a0: Anglais (traduction automatique)"),
 ])
 def test_the_captions_menu_shows_its_whole_label(live_server, browser, published, locale, width, label):
     from capsules import pages as capsule_pages

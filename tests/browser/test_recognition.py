@@ -51,8 +51,8 @@ def test_learner_earns_badge_and_shares_portfolio(live_server, browser, block, s
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     page.goto(live_server.url + block["block_url"])  # the block says which badge it leads to, and how
-    assert "Badge du bloc « Badge plomberie sanitaire »" in page.inner_text(".block-badge")
-    assert "Pour l'obtenir : Capsules terminées" in page.inner_text(".block-badge")
+    assert "Badge du bloc «\u00a0Badge plomberie sanitaire\u00a0»" in page.inner_text(".block-badge")
+    assert "Pour l'obtenir\u00a0: Capsules terminées" in page.inner_text(".block-badge")
     # Signed in: where this learner stands, the mandatory question named with a link to its moment.
     status = page.locator(".block-badge .badge-status")
     assert "Badge pas encore obtenu" in status.inner_text()

@@ -130,7 +130,7 @@ def test_deleting_a_key_point_keeps_the_focus_in_the_list(live_server, browser, 
         if label:
             break
         page.wait_for_timeout(100)
-    assert label == "Supprimer le point de vigilance « Joint propre »"
+    assert label == "Supprimer le point de vigilance «\u00a0Joint propre\u00a0»"
     page.keyboard.press("Enter")
     expect(page.locator(".geste-key-points li")).to_have_text(["Aucun."])
     _focus_on(page, "action:key-point")  # none left: the toolbar's button

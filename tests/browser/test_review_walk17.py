@@ -32,7 +32,7 @@ def _shows(page, i: int, title: str) -> None:
     expect(block).to_have_text(title)
     expect(block).to_have_attribute("title", re.compile("^" + re.escape(f"{title} (0:06,0 – 0:13,0)")))
     time = page.locator(".geste-steps > li").nth(i).locator(".geste-steps__time")
-    expect(time).to_have_attribute("aria-label", f"0:06,0 – 0:13,0\xa0: étape {i + 1} « {title} »")
+    expect(time).to_have_attribute("aria-label", f"0:06,0 – 0:13,0\xa0: étape {i + 1} «\xa0{title}\xa0»")
 
 
 def _next(page, held):

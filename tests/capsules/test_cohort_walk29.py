@@ -44,7 +44,7 @@ def test_the_session_dates_have_a_calendar_and_a_format_hint(client):
     for name in ("start_date", "end_date"):
         assert f'initDateChooser("id_{name}"' in page, name
     assert "date-time-chooser.js" in page
-    assert "Format : AAAA-MM-JJ" in page
+    assert "Format\u00a0: AAAA-MM-JJ" in page
 
 
 def test_trainers_and_learners_are_chosen_among_their_groups_by_full_name(client):
@@ -269,7 +269,7 @@ def test_a_weekly_progress_without_data_says_so(client):
     res = client.get(reverse("geste_cohort", args=[cohort.pk]))
     assert _svgs(res.content.decode()) == []
     assert "data-no-progress" in res.content.decode()
-    assert ("Progression par semaine Pas encore de données : le graphique apparaît quand un premier apprenant a "
+    assert ("Progression par semaine Pas encore de données\u00a0: le graphique apparaît quand un premier apprenant a "
             "terminé le bloc.") in _text(res)
 
 

@@ -156,7 +156,7 @@ def test_block_indicators_screen_and_csv_are_for_designers(seeded):
     assert f"<td>{seeded['learners'][3].username}</td>" in html
     assert f"<td>{seeded['learners'][2].username}</td>" not in html
     text = designer.get(reverse("geste_block_indicators_csv", args=[block.pk])).content.decode("utf-8-sig")
-    assert "Réussite au premier essai (%) — Capsule 2 — étape « Geste 2.2 »;50" in text
+    assert "Réussite au premier essai (%) — Capsule 2 — étape «\u00a0Geste 2.2\u00a0»;50" in text
     assert "Réussite au premier essai (%) — Capsule 1;100" in text and "Bloc terminé (%);67" in text
     learners_csv = designer.get(reverse("geste_block_learners_csv", args=[block.pk])).content.decode("utf-8-sig")
     assert learners_csv.count("\r\n") == 4  # header and three learners
@@ -165,7 +165,8 @@ def test_block_indicators_screen_and_csv_are_for_designers(seeded):
     for name in ("geste_block_indicators", "geste_block_indicators_csv", "geste_block_learners_csv"):
         assert trainer.get(reverse(name, args=[block.pk])).status_code == 403
     cohort_csv = trainer.get(reverse("geste_cohort_indicators_csv", args=[seeded["mine"].pk]))
-    assert cohort_csv.status_code == 200 and "étape « Geste 1.1 »;100" in cohort_csv.content.decode("utf-8-sig")
+    assert cohort_csv.status_code == 200
+    assert "étape «\u00a0Geste 1.1\u00a0»;100" in cohort_csv.content.decode("utf-8-sig")
 
 
 def test_learners_csv_says_the_badge_date_in_french_and_defuses_formulas(seeded):

@@ -46,7 +46,7 @@ def test_the_motion_stage_stores_the_verdict_with_the_curve():
 NO_STEP = "Aucune étape n'a donc été proposée"
 
 
-@pytest.mark.parametrize(("name", "todo"), [("geste_review", "« Nouvelle étape »"),
+@pytest.mark.parametrize(("name", "todo"), [("geste_review", "«&nbsp;Nouvelle étape&nbsp;»"),
                                              ("geste_footage_detail", "ouvrez la relecture")])
 def test_footage_without_hands_at_work_says_why_no_step_was_proposed_and_what_to_do(client, name, todo):
     """The segmenter proposed no step (``HandworkVerdict.no_hands``): the expert reads, in French, what

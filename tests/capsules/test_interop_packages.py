@@ -225,7 +225,7 @@ def test_lrs_state_on_the_designer_screen(block, settings):
     LrsStatement.objects.create(event=events[1], status="sent")
     LrsStatement.objects.create(event=events[2], status="rejected", last_error="HTTP 422")
     page = designer.get(reverse("geste_packages")).content.decode()
-    assert "LRS : https://lrs.example.fr/xAPI" in page
+    assert "LRS&nbsp;: https://lrs.example.fr/xAPI" in page
     assert "1 déclaration en attente" in page and "1 déclaration envoyée" in page
     assert "1 déclaration refusée par le LRS" in page and "HTTP 422" in page
     settings.GESTE_LRS_ENDPOINT = ""

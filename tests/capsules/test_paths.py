@@ -347,7 +347,7 @@ def test_practice_page_shows_due_items_retention_and_replay_link(block_world):
     card.refresh_from_db()
     assert card.due.date() > datetime.now(UTC).date()
     after = client.get(reverse("learner-practice")).content.decode()
-    assert "Rien à revoir aujourd'hui" in after and "Rétention estimée : <strong>" in after
+    assert "Rien à revoir aujourd'hui" in after and "Rétention estimée&nbsp;: <strong>" in after
 
 
 def test_practice_cards_belong_to_their_learner(block_world):
@@ -495,7 +495,7 @@ def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_worl
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate and "Terminée" in consolidate
-    assert 'Vos dernières réponses : <span class="nb">0 %</span> justes (0 sur 2).' in consolidate
+    assert 'Vos dernières réponses&nbsp;: <span class="nb">0 %</span> justes (0 sur 2).' in consolidate
     assert "Refaire la capsule" in consolidate
     # Just completed, its questions not due before tomorrow: no practice link yet, the day said (walk 24).
     assert reverse("learner-practice") not in consolidate and "ses questions reviendront le" in consolidate
@@ -594,10 +594,10 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     # Each number says what it is (walk 19): the best complete pass against the minimum, the first try
     # that the badge counts; not the latest answers as a percentage (100 % after « Réessayer »), which read as a
     # contradiction, but as what the retries got, beside the pass (first-user walk).
-    assert ('Meilleure tentative complète : <span class="nb">0 %</span> ; après nouvelles tentatives, 2 réponses '
-            'justes sur 2 ; seule une nouvelle tentative complète à <span class="nb">50 %</span> ou plus rend la '
-            "capsule maîtrisée.") in consolidate
-    assert "Premier essai : <span class=\"nb\">0 %</span> — c'est ce score qui compte pour le badge" in consolidate
+    assert ('Meilleure tentative complète&nbsp;: <span class="nb">0 %</span>&nbsp;; après nouvelles tentatives, '
+            '2 réponses justes sur 2&nbsp;; seule une nouvelle tentative complète à <span class="nb">50 %</span> '
+            "ou plus rend la capsule maîtrisée.") in consolidate
+    assert "Premier essai&nbsp;: <span class=\"nb\">0 %</span> — c'est ce score qui compte pour le badge" in consolidate
     assert "dernières réponses" not in consolidate
     assert f'{caps[0].page.url}#nouvelle-tentative">Refaire la capsule' in consolidate
 
@@ -775,7 +775,7 @@ def test_practice_offered_on_a_completed_capsule_only_when_its_questions_are_due
 
     with translation.override(lang):
         said = formats.date_format(timezone.localtime(day), "l j F")
-    later = {"fr": f"Entraînement : rien à revoir aujourd'hui ; ses questions reviendront le {said}",
+    later = {"fr": f"Entraînement&nbsp;: rien à revoir aujourd'hui&nbsp;; ses questions reviendront le {said}",
              "en": f"Practice: nothing to review today; its questions come back on {said}"}[lang]
     assert later in consolidate.replace("&#x27;", "'"), consolidate[:1500]
     # Two days later they are due: the practice is offered.

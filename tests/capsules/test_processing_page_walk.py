@@ -76,7 +76,7 @@ def test_retrying_a_failed_stage_still_works(client):
     client.force_login(factories.designer())
     response = client.post(f"/admin/geste/footage/{footage.pk}/rerun/transcode/", follow=True)
     text = response.content.decode().replace("&#x27;", "'")
-    assert "L'étape « Rendus vidéo (HLS, MP4, vignettes) » et les suivantes sont relancées." in text
+    assert "L'étape «\u00a0Rendus vidéo (HLS, MP4, vignettes)\u00a0» et les suivantes sont relancées." in text
     assert StageRun.objects.get(name="transcode").status == StageRun.Status.PENDING
     assert PipelineRun.objects.get().status == PipelineRun.Status.RUNNING
 

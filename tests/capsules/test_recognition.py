@@ -468,7 +468,7 @@ def test_revoking_a_badge_asks_a_reason_and_a_confirmation(block):
     page = client.get(url)
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Révoquer le badge de Léa Apprenante ?" in text and "Cette révocation est publiée et définitive" in text
+    assert "Révoquer le badge de Léa Apprenante&nbsp;?" in text and "Cette révocation est publiée et définitive" in text
     assert 'name="confirm" value="1"' in text and "required" in text
     # the old one-click form (no confirm) only brings the confirmation page
     assert client.post(url, {"reason": "Doublon"}).status_code == 200
@@ -704,7 +704,7 @@ def test_first_try_score_counts_right_answers_not_partial_credit(block, django_c
     assert "score au premier essai 0 % (0 juste sur 4)" in page and "8 %" not in page and "38 %" not in page
     outcome = evaluate(learner, block["achievement"])
     assert outcome.first_try_score == 0 and outcome.capsules[0].first_try_score == 0
-    assert any("Score au premier essai : 0 % (minimum" in u for u in outcome.unmet)
+    assert any("Score au premier essai\u00a0: 0 % (minimum" in u for u in outcome.unmet)
 
 
 def without_scores(data: dict) -> dict:
@@ -727,11 +727,12 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     assert asked(client, first)["earned"] is False
     complete(client, first, ["a"], django_capture_on_commit_callbacks)
     not_yet = asked(client, first)  # one capsule of two: no badge yet, and the learner is told why
-    assert not_yet["earned"] is False and "Capsule non terminée : Capsule 2 (pas encore commencée)." in not_yet["text"]
+    assert not_yet["earned"] is False
+    assert "Capsule non terminée\u00a0: Capsule 2 (pas encore commencée)." in not_yet["text"]
     complete(client, second, ["b", "a"], django_capture_on_commit_callbacks)  # wrong, then right: completes
     credential = BadgeCredential.objects.get(user=learner)
     data = asked(client, second)
-    assert data["earned"] is True and data["title"] == "Badge obtenu !"
+    assert data["earned"] is True and data["title"] == "Badge obtenu\u00a0!"
     assert data["text"] == ("En terminant cette capsule, vous avez obtenu le badge «\u00a0Maintenir les équipements "
                             f"sanitaires\u00a0» du bloc «\u00a0{block['block'].title}\u00a0».")
     # Walk 30: a badge named as its block read « le badge « X » du bloc X »: the name is said once.
@@ -791,14 +792,15 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
     by_code = {r["code"]: r for r in data["reasons"]}
     # What capsule 2 still needs, as the player's end panel says it (walk 24).
     assert by_code["capsules"]["text"] == (
-        "Capsule non terminée : Capsule 2 (il reste à regarder l'étape 1 « Geste 1 » ; "
+        "Capsule non terminée\u00a0: Capsule 2 (il reste à regarder l'étape 1 «\u00a0Geste 1\u00a0»\u00a0; "
         "il reste à répondre à la question obligatoire de 0:12).")
     first_try = by_code["first_try"]
-    assert first_try["final"] is True and first_try["text"].startswith("Score au premier essai : 0 % (minimum 50 %).")
+    assert first_try["final"] is True
+    assert first_try["text"].startswith("Score au premier essai\u00a0: 0 % (minimum 50 %).")
     assert "ne peut plus être atteint" in first_try["text"]
     mandatory = by_code["mandatory"]
     assert mandatory["text"] == ("Dans tout le bloc, capsules non terminées comprises, 2 questions obligatoires "
-                                 "n'ont pas encore reçu de bonne réponse :")
+                                 "n'ont pas encore reçu de bonne réponse\u00a0:")
     assert "(s)" not in data["text"]
     wrong, missing = mandatory["questions"]
     assert (wrong["prompt"], wrong["capsule"], wrong["answered"], wrong["status"]) == (
@@ -840,14 +842,14 @@ def test_first_try_minimum_still_reachable_is_not_final_and_unanswered_self_asse
     # questions notées qui restent »: a self-assessed question has no right answer, said so.
     assert by_code["mandatory"]["text"] == (
         "Dans tout le bloc, capsules non terminées comprises, 3 questions obligatoires n'ont pas encore reçu "
-        "de bonne réponse, dont 1 question d'auto-évaluation, « Citez les trois contrôles. » (sans bonne "
-        "réponse : y répondre suffit) :")
+        "de bonne réponse, dont 1 question d'auto-évaluation, «\u00a0Citez les trois contrôles.\u00a0» (sans bonne "
+        "réponse\u00a0: y répondre suffit)\u00a0:")
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     english = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     assert next(r for r in english["reasons"] if r["code"] == "mandatory")["text"] == (
         "In the whole block, unfinished capsules included, 3 mandatory questions have not been answered right "
-        "yet, including 1 self-assessment question, « Citez les trois contrôles. » (no right answer: answering "
-        "it is enough):")
+        "yet, including 1 self-assessment question, «\u00a0Citez les trois contrôles.\u00a0» (no right answer: "
+        "answering it is enough):")
     del client.defaults["HTTP_ACCEPT_LANGUAGE"]
     answer(client, recall, {"self_assessment": "didnt"}, capture)  # answered: no longer missing
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
@@ -869,7 +871,7 @@ def test_only_self_assessments_left_says_answering_is_enough(block, django_captu
     mandatory = next(r for r in data["reasons"] if r["code"] == "mandatory")
     assert mandatory["text"] == (
         "Dans tout le bloc, capsules non terminées comprises, 1 question obligatoire d'auto-évaluation attend "
-        "encore une réponse (sans bonne réponse : y répondre suffit) :")
+        "encore une réponse (sans bonne réponse\u00a0: y répondre suffit)\u00a0:")
     assert [q["status"] for q in mandatory["questions"]] == ["pas encore répondue"]
 
 
@@ -895,8 +897,8 @@ def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(b
     footage = factories.FootageFactory(skills_block=block["block"], duration=20.0)
     pages.capsule_page(factories.CapsuleFactory(footage=footage, title="Capsule 3"))
     html = client.get(block_url).content.decode()
-    assert (f"Badge obtenu le {issued_day} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis : "
-            "votre badge reste valable.") in badge_text(html)
+    assert (f"Badge obtenu le {issued_day} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée "
+            "depuis&nbsp;: votre badge reste valable.") in badge_text(html)
     assert "2 capsules terminées sur 3 (67 %)" in " ".join(html.split())
     credential.refresh_from_db()
     assert credential.revoked_at is None
@@ -940,7 +942,7 @@ def test_badge_before_any_capsule_started_says_so_once_without_listing_them_agai
         outcome = evaluate(learner, block["achievement"])
     [text] = [r.text for r in outcome.reasons if r.code == "capsules"]
     if lang == "fr":
-        assert "Aucune des 2 capsules du bloc n'est encore commencée : le badge demande de les suivre toutes en " \
+        assert "Aucune des 2 capsules du bloc n'est encore commencée\u00a0: le badge demande de les suivre toutes en " \
                "entier." in text, text
         assert "pas encore commencée" not in text and "Capsule 1" not in text
     else:

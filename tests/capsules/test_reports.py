@@ -281,8 +281,8 @@ def test_csv_exports_for_excel_fr(client, world):
     questions = read_csv(client.get(reverse("geste_report_capsule_questions_csv", args=[pk])))
     assert questions[0][:3] == ["Instant (s)", "Type", "Question"]
     assert questions[1][:8] == ["5,0", "Choix unique", "Quel outil ?", "oui", "3", "6", "33,0", "2,0"]
-    assert questions[1][8] == ("Clé dynamométrique [juste] : 2 (33 %) | Marteau [erreur la plus fréquente] : 3 (50 %)"
-                               " | Pince : 1 (17 %)")
+    assert questions[1][8] == ("Clé dynamométrique [juste]\u00a0: 2 (33 %) | Marteau [erreur la plus fréquente]"
+                               "\u00a0: 3 (50 %) | Pince\u00a0: 1 (17 %)")
     assert [r[2] for r in questions[1:]] == ["Quel outil ?", "Équipements obligatoires ?", "Le joint se change à sec."]
     assert questions[3][3] == "non" and questions[3][7] == "1,0"
 
@@ -378,9 +378,9 @@ def test_report_shows_what_learners_typed_in_blanks(client, world):
     client.force_login(factories.designer())
     body = client.get(reverse("geste_report_capsule", args=[world["capsule"].pk])).content.decode()
     row = re.search(rf'data-question="{cloze.pk}">(.*?)</tr>', body, re.S).group(1)
-    assert "Trou 1" in row and "« robinet »" in row and 'data-count="2"' in row
+    assert "Trou 1" in row and "«&nbsp;robinet&nbsp;»" in row and 'data-count="2"' in row
     csv_body = client.get(reverse("geste_report_capsule_questions_csv", args=[world["capsule"].pk])).content.decode()
-    assert "Trou 2 : « siphon » [accepté] : 3, « robinet » : 1" in csv_body
+    assert "Trou 2\u00a0: «\u00a0siphon\u00a0» [accepté]\u00a0: 3, «\u00a0robinet\u00a0»\u00a0: 1" in csv_body
 
 
 def test_free_recall_counts_as_right_only_when_the_learner_knew_and_is_shown_self_assessed(client):

@@ -14,7 +14,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-WITHDRAWN = "L'approbation des étapes par l'expert sera retirée : il devra les relire à nouveau."
+WITHDRAWN = "L'approbation des étapes par l'expert sera retirée\u00a0: il devra les relire à nouveau."
 
 
 def _approved(**kw) -> Footage:
@@ -112,7 +112,7 @@ def test_the_approved_footage_page_offers_to_create_a_capsule_and_lists_its_caps
     assert "Créer une capsule" not in body, "not before the expert approved the steps"
 
 
-KEPT = ("Les titres et les limites des étapes fixés par l'expert sont conservés : il les retrouvera tels quels "
+KEPT = ("Les titres et les limites des étapes fixés par l'expert sont conservés\u00a0: il les retrouvera tels quels "
         "pour les relire.")
 
 

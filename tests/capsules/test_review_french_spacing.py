@@ -4,8 +4,8 @@ non-breaking one in every string these screens show: their templates write it «
 « \u00a0 » (the character), their JavaScript « \\u00a0 ». The English translations stay attached to the new
 msgids (no space before the punctuation in English).
 
-Scope: the review screens' own sources (capsules/review/). The project's other French strings still have a
-plain space there (about 300 msgids, and tests that read them): tracked apart."""
+Scope: the review screens' own sources (capsules/review/). The project's other French strings: see
+tests/capsules/test_french_spacing_everywhere.py."""
 
 from __future__ import annotations
 

@@ -74,8 +74,8 @@ def test_uploading_the_same_file_again_warns_with_a_link_and_keeps_both(client, 
     assert new.pk != earlier.pk and new.checksum == earlier.checksum and Footage.objects.count() == 2
     earlier_url = f"/admin/geste/footage/{earlier.pk}/"
     page = client.get(again.json()["url"]).content.decode()
-    assert (f"Cette vidéo a déjà été téléversée le 7 mars (« <a href=\"{earlier_url}\">"
-            "Joint &lt;b&gt;v1&lt;/b&gt;</a> »).") in page
+    assert (f"Cette vidéo a déjà été téléversée le 7 mars («\u00a0<a href=\"{earlier_url}\">"
+            "Joint &lt;b&gt;v1&lt;/b&gt;</a>\u00a0»).") in page
     assert "<b>v1</b>" not in page
     assert again.json()["duplicate_of"] == {"footage": earlier.pk, "title": "Joint <b>v1</b>", "url": earlier_url}
 

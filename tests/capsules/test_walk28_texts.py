@@ -54,9 +54,9 @@ def _template_part(path: str, pattern: str) -> Template:
 
 
 @pytest.mark.parametrize(("lang", "right", "said"), [
-    ("fr", 0, "Résultat du positionnement : 0 bonne réponse sur 2."),
-    ("fr", 1, "Résultat du positionnement : 1 bonne réponse sur 2."),
-    ("fr", 2, "Résultat du positionnement : 2 bonnes réponses sur 2."),
+    ("fr", 0, "Résultat du positionnement&nbsp;: 0 bonne réponse sur 2."),
+    ("fr", 1, "Résultat du positionnement&nbsp;: 1 bonne réponse sur 2."),
+    ("fr", 2, "Résultat du positionnement&nbsp;: 2 bonnes réponses sur 2."),
     ("en", 0, "Placement result: 0 right answers out of 2."),
     ("en", 1, "Placement result: 1 right answer out of 2."),
 ])
@@ -91,7 +91,7 @@ def _unquote(s: str) -> str:
     return s.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in s else s
 
 
-@pytest.mark.parametrize(("lang", "said"), [("fr", "0 segment corrigé ; sous-titres français régénérés."),
+@pytest.mark.parametrize(("lang", "said"), [("fr", "0 segment corrigé\u00a0; sous-titres français régénérés."),
                                             ("en", "0 segments corrected; French captions regenerated.")])
 def test_corrected_segments_are_counted_in_words_that_agree(client, footage, lang, said):  # noqa: F811
     Transcript.objects.create(footage=footage, language="fr", duration=30, task="transcribe",
@@ -162,10 +162,10 @@ def test_a_default_step_title_is_said_once_in_what_is_left_to_watch(footage, cap
     capsule = _untitled(footage, capsule)
     said = _left_in(capsule, SimpleNamespace(watched=[[0.0, 10.0]]), [], set())
     assert "l'étape 2," in said or "l'étape 2 " in said or said.endswith("l'étape 2)"), said
-    assert "« Étape 2 »" not in said, said
+    assert "«\u00a0Étape 2\u00a0»" not in said, said
     footage.steps.filter(order=2).update(title="Dévisser l'écrou")
     said = _left_in(capsule, SimpleNamespace(watched=[[0.0, 10.0]]), [], set())
-    assert "l'étape 2 « Dévisser l'écrou »" in said, said
+    assert "l'étape 2 «\u00a0Dévisser l'écrou\u00a0»" in said, said
 
 
 @pytest.mark.parametrize(("title", "n", "default"), [

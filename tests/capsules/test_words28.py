@@ -28,14 +28,14 @@ def test_the_first_try_count_and_the_mandatory_count_are_explained(block, django
     assert "parmi les 3 questions notées qui restent" in by_code["first_try"].text
     # 3 mandatory waiting beside 3 graded left: not the same questions, and the words say which.
     assert by_code["mandatory"].summary == (
-        "3 questions obligatoires en attente : 1 répondue sans bonne réponse (son premier essai est déjà "
+        "3 questions obligatoires en attente\u00a0: 1 répondue sans bonne réponse (son premier essai est déjà "
         "compté), 1 d'auto-évaluation (non notée), 1 pas encore répondue")
     # The self-assessment question counted is named.
-    assert f"dont 1 question d'auto-évaluation, « {recall.prompt} »" in by_code["mandatory"].text
+    assert f"dont 1 question d'auto-évaluation, «\u00a0{recall.prompt}\u00a0»" in by_code["mandatory"].text
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     shorts = [r["short"] for r in data["reasons"]]
-    assert shorts[0] == "Capsules non terminées : Capsule 1, Capsule 2"
-    assert shorts[1] == "Score au premier essai : 0 % (minimum 50 %)."
+    assert shorts[0] == "Capsules non terminées\u00a0: Capsule 1, Capsule 2"
+    assert shorts[1] == "Score au premier essai\u00a0: 0 % (minimum 50 %)."
     assert shorts[2] == "3 questions obligatoires en attente"
     page = client.get(block["block"].page.url).content.decode()
     assert "1 pas encore répondue" in page
@@ -48,7 +48,7 @@ def test_own_badge_page_shows_the_picture_and_links_back(block, django_capture_o
     html = client.get(reverse("recognition-credential", args=[credential.uuid])).content.decode()
     picture = reverse("recognition-credential-baked", args=[credential.uuid, "svg"])
     assert f'<img class="badge-picture" src="{picture}"' in html
-    assert 'alt="Badge « Maintenir les équipements sanitaires »' in html
+    assert 'alt="Badge «&nbsp;Maintenir les équipements sanitaires&nbsp;»' in html
     back = html.split('<p class="badge-back">')[1].split("</p>")[0]
     assert f'href="{block["block"].page.url}"' in back and f'href="{reverse("recognition-portfolio")}"' in back
     # Someone else (a verifier): the picture, no « mon portfolio ».

@@ -148,7 +148,7 @@ def test_the_experts_email_leads_to_the_check_screen(sent):
     to_jean = [m for m in mail.outbox if people["jean"].email in m.to]
     assert len(to_jean) == 1, [m.to for m in mail.outbox]
     message = to_jean[0]
-    assert message.subject == "Capsule à vérifier : « Changer un joint »"
+    assert message.subject == "Capsule à vérifier\u00a0: «\u00a0Changer un joint\u00a0»"
     check = reverse("geste_expert_check", args=[page.pk])
     html = message.alternatives[0][0] if message.alternatives else ""  # HTML only if WAGTAILADMIN_NOTIFICATION_USE_HTML
     assert check in message.body and (not html or check in html)
@@ -242,10 +242,10 @@ def test_the_designers_email_says_in_french_what_the_expert_asked(client, sent):
     to_camille = [m for m in mail.outbox if people["camille"].email in m.to]
     assert len(to_camille) == 1, [(m.to, m.subject) for m in mail.outbox]
     message = to_camille[0]
-    assert message.subject == "Modifications demandées pour la capsule « Changer un joint »"
+    assert message.subject == "Modifications demandées pour la capsule «\u00a0Changer un joint\u00a0»"
     assert "Bonjour Camille" in message.body and "rejet" not in message.body.lower()
     assert "L'expert Jean Plombier demande des modifications" in message.body
-    assert "« Serrez à 12 N·m <b>pas</b> 20 »" in message.body  # plain text
+    assert "«\u00a0Serrez à 12 N·m <b>pas</b> 20\u00a0»" in message.body  # plain text
     assert reverse("geste_capsule_edit", args=[page.capsule_id]) in message.body
     html = message.alternatives[0][0] if message.alternatives else ""
     assert not html or ("<b>pas</b>" not in html and escape("<b>pas</b>") in html)
@@ -394,7 +394,7 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
             "l'expert est prévenu et la revalidera.") in html
     assert ("visible des apprenants dès l'enregistrement\u00a0; l'expert est prévenu et la revalidera."
             in html.split('data-role="live-warning"')[1].split("</p>")[0])
-    assert "Modifiée après validation : à revoir par l'expert (1 modification des questions, la dernière par " \
+    assert "Modifiée après validation\u00a0: à revoir par l'expert (1 modification des questions, la dernière par " \
            "Camille Concepteur le " in html
     page.refresh_from_db()
     capsule.refresh_from_db()
@@ -406,7 +406,7 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     assert page.workflow_in_progress and page.current_workflow_task_state.task.specific.__class__.__name__ \
         == "AssignedExpertApprovalTask"
     assert [m.subject for m in mail.outbox if people["jean"].email in m.to] == [
-        "Capsule à vérifier : « Changer un joint »"]
+        "Capsule à vérifier\u00a0: «\u00a0Changer un joint\u00a0»"]
 
     # A second change: counted, no second workflow, no second e-mail.
     inter = capsule.interactions.get()
@@ -419,7 +419,7 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     home = client.get(reverse("geste_expert_check_index")).content.decode()
     assert "Capsules à vérifier (1)" in _menu_labels(home)
     home = unescape(home)
-    assert "Modifiée après validation : à revoir par l'expert (2 modifications des questions" in home
+    assert "Modifiée après validation\u00a0: à revoir par l'expert (2 modifications des questions" in home
     check = unescape(client.get(reverse("geste_expert_check", args=[page.pk])).content.decode())
     assert 'data-role="revalidation"' in check and "Les apprenants voient déjà ces questions" in check
     client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
@@ -485,8 +485,8 @@ def test_the_expert_rechecking_a_live_capsule_is_told_it_is_already_online(clien
     assert "le concepteur pourra publier" not in decision
     home = unescape(client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]),
                                 follow=True).content.decode())
-    assert ("Capsule « Changer un joint » revalidée : les questions modifiées sont déjà en ligne ; votre "
-            "validation clôt la revérification.") in home
+    assert ("Capsule «\u00a0Changer un joint\u00a0» revalidée\u00a0: les questions modifiées sont déjà en "
+            "ligne\u00a0; votre validation clôt la revérification.") in home
     assert "le concepteur peut la publier" not in home
 
     client.force_login(people["camille"])

@@ -100,7 +100,7 @@ def test_block_page_below_its_header_speaks_english(block, django_capture_on_com
     assert "1 capsule terminée sur 2 (50 %)" in french and "Mon parcours" in french and "Pour l'obtenir" in french
     assert (
         "Capsule terminée. Pour le badge du bloc" in french
-        and "Refaire la capsule</a> : une" in client("fr", learner).get(url).content.decode()
+        and "Refaire la capsule</a>&nbsp;: une" in client("fr", learner).get(url).content.decode()
     )
     # The header's link (the cookie) wins over the browser's language, both ways.
     assert "My path" in text(client("fr", learner, cookie="en").get(url))

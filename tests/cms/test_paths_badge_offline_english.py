@@ -132,7 +132,7 @@ def test_practice_speaks_english_before_and_after_an_answer(block_world):  # noq
     catalog = json.loads(html.unescape(resp.content.decode().split('data-catalog="')[1].split('"')[0]))
     assert catalog["%(n)s question à revoir aujourd'hui"] == ["%(n)s question to review today",
                                                                "%(n)s questions to review today"]
-    assert "Vous êtes hors ligne : %(n)s réponse enregistrée sur cet appareil. Elle sera corrigée au retour du " \
+    assert "Vous êtes hors ligne\u00a0: %(n)s réponse enregistrée sur cet appareil. Elle sera corrigée au retour du " \
            "réseau." in catalog
 
     card = resp.context["card"]
@@ -233,7 +233,7 @@ def test_offline_page_speaks_english_and_each_page_says_its_language():
     # offline.js's words and the worker's mark on kept pages travel in its catalogue.
     catalog = json.loads(html.unescape(source.split('data-catalog="')[1].split('"')[0]))
     assert catalog["Indisponible hors ligne"] == "Unavailable offline"
-    assert catalog["La connexion est revenue : réessayez d'ouvrir la page."] == (
+    assert catalog["La connexion est revenue\u00a0: réessayez d'ouvrir la page."] == (
         "The connection is back: try opening the page again.")
     assert catalog["Hors ligne — version du %(date)s à %(time)s"] == "Offline — copy from %(date)s at %(time)s"
     assert resp["X-Geste-Lang"] == "en"

@@ -45,7 +45,7 @@ def make_loader(extra: dict[str, Path] | None = None):
         path = files.get(url)
         if path is None:
             raise JsonLdError(
-                f"Contexte JSON-LD inconnu (aucun téléchargement à l'exécution) : {url}",
+                f"Contexte JSON-LD inconnu (aucun téléchargement à l'exécution) : {url}",
                 "jsonld.LoadDocumentError", code="loading document failed")
         return {"contextUrl": None, "documentUrl": url, "document": _read(str(path))}
 

@@ -46,9 +46,9 @@ var gesteOfflineText = (function () {
   var gettext = gesteOfflineText;
   var forms = [
     [document.querySelector(".site-header form.search-form"),
-      gettext("Recherche indisponible hors ligne : reconnectez-vous pour chercher dans le catalogue.")],
+      gettext("Recherche indisponible hors ligne\u00a0: reconnectez-vous pour chercher dans le catalogue.")],
     [document.querySelector(".site-header form.logout-form"),
-      gettext("Déconnexion indisponible hors ligne : reconnectez-vous pour vous déconnecter.")]
+      gettext("Déconnexion indisponible hors ligne\u00a0: reconnectez-vous pour vous déconnecter.")]
   ].filter(function (f) { return f[0]; });
   if (!forms.length) { return; }
   var note = document.createElement("p");
@@ -106,7 +106,7 @@ var gesteOfflineText = (function () {
 
   function online(on) {
     retry.hidden = !on;
-    state.textContent = on ? gettext("La connexion est revenue : réessayez d'ouvrir la page.") : OFFLINE_TEXT;
+    state.textContent = on ? gettext("La connexion est revenue\u00a0: réessayez d'ouvrir la page.") : OFFLINE_TEXT;
   }
   retry.querySelector("button").addEventListener("click", function () { location.reload(); });
   window.addEventListener("online", function () { online(true); });

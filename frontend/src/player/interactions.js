@@ -22,17 +22,17 @@ function orderingList(inter) {
   const move = (li, dir) => {
     const sib = dir < 0 ? li.previousElementSibling : li.nextElementSibling;
     const text = li.dataset.text;
-    if (!sib) { say(dir < 0 ? gettext("« %(item)s » est déjà en première position.", { item: text }) : gettext("« %(item)s » est déjà en dernière position.", { item: text })); return; }
+    if (!sib) { say(dir < 0 ? gettext("«\u00a0%(item)s\u00a0» est déjà en première position.", { item: text }) : gettext("«\u00a0%(item)s\u00a0» est déjà en dernière position.", { item: text })); return; }
     if (dir < 0) ol.insertBefore(li, sib); else ol.insertBefore(sib, li);
     li.querySelector(dir < 0 ? ".up" : ".down").focus();
-    say(gettext("« %(item)s » : position %(n)s sur %(total)s.", { item: text, n: [...ol.children].indexOf(li) + 1, total: ol.children.length }));
+    say(gettext("«\u00a0%(item)s\u00a0»\u00a0: position %(n)s sur %(total)s.", { item: text, n: [...ol.children].indexOf(li) + 1, total: ol.children.length }));
   };
   for (const c of inter.choices) {
     // The step's keyframe beside its label: a learner recognises a gesture more easily than its title.
     const li = h("li", { "data-id": c.id, "data-text": c.text },
       c.image ? h("img", { src: c.image, alt: "", class: "gq-order-image" }) : null, h("span", { text: c.text }));
-    li.append(h("button", { type: "button", class: "up", "aria-label": gettext("Monter « %(item)s »", { item: c.text }), onclick: () => move(li, -1) }, "↑"),
-      h("button", { type: "button", class: "down", "aria-label": gettext("Descendre « %(item)s »", { item: c.text }), onclick: () => move(li, 1) }, "↓"));
+    li.append(h("button", { type: "button", class: "up", "aria-label": gettext("Monter «\u00a0%(item)s\u00a0»", { item: c.text }), onclick: () => move(li, -1) }, "↑"),
+      h("button", { type: "button", class: "down", "aria-label": gettext("Descendre «\u00a0%(item)s\u00a0»", { item: c.text }), onclick: () => move(li, 1) }, "↓"));
     ol.append(li);
   }
   return { els: [help, ol, live], read: () => ({ order: [...ol.children].map((li) => li.dataset.id) }) };
@@ -52,7 +52,7 @@ function pointerWords() {
     verb: touch ? gettext("Touchez") : gettext("Cliquez sur"),
     label: touch ? gettext("Touchez l'endroit choisi sur l'image") : gettext("Cliquez sur l'endroit choisi, ou placez un repère avec les flèches et validez avec Entrée"),
     help: touch ? gettext("Touchez l'image à l'endroit choisi, puis validez.")
-      : gettext("Cliquez sur l'image à l'endroit choisi. Au clavier : une flèche place un repère au centre, les suivantes le déplacent (Maj : plus finement), Entrée pour valider."),
+      : gettext("Cliquez sur l'image à l'endroit choisi. Au clavier\u00a0: une flèche place un repère au centre, les suivantes le déplacent (Maj\u00a0: plus finement), Entrée pour valider."),
     missing: touch ? gettext("Touchez l'image à l'endroit choisi avant de valider.")
       : gettext("Cliquez sur l'image, ou placez le repère avec les flèches, avant de valider."),
   };
@@ -82,7 +82,7 @@ function hotspot(inter, video) {
     box.dataset.placed = "1";
     where.textContent = said || gettext("Repère à %(x)s % de la largeur, %(y)s % de la hauteur.", { x: Math.round(point.x * 100), y: Math.round(point.y * 100) });
   };
-  const centre = () => place(gettext("Repère placé au centre de l'image : déplacez-le avec les flèches, puis Entrée pour valider."));
+  const centre = () => place(gettext("Repère placé au centre de l'image\u00a0: déplacez-le avec les flèches, puis Entrée pour valider."));
   box.addEventListener("click", (e) => {
     const r = surface.getBoundingClientRect();
     point.x = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
@@ -162,7 +162,7 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       const taId = `gq-recall-${inter.id}-${++seq}`;
       const ta = h("textarea", { rows: 3, id: taId, "aria-describedby": `${taId}-help` });
       const rating = choiceList({ ...inter, choices: [{ id: "knew", text: gettext("Je savais") }, { id: "partly", text: gettext("En partie") },
-        { id: "didnt", text: gettext("Je ne savais pas") }] }, "radio", gettext("Évaluez-vous : saviez-vous la réponse ?"), true);
+        { id: "didnt", text: gettext("Je ne savais pas") }] }, "radio", gettext("Évaluez-vous\u00a0: saviez-vous la réponse\u00a0?"), true);
       // The expected answer is not in the manifest: the server sends it when asked (and records it).
       // Offline it cannot: the request is queued like an answer (the player's offline queue), the learner
       // is told, rates themself all the same and goes on; once the queue is sent the answer shows here if
@@ -172,14 +172,14 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
       const fill = (res) => {
         if (res && typeof res.model_answer === "string") {
           model.replaceChildren(...(res.model_answer
-            ? [h("strong", {}, `${gettext("Réponse attendue :")} `), h("span", { text: res.model_answer })]
+            ? [h("strong", {}, `${gettext("Réponse attendue\u00a0:")} `), h("span", { text: res.model_answer })]
             : [gettext("Comparez avec ce que montre la vidéo.")]));
           model.classList.remove("gq-model-offline");
           return true;
         }
         model.classList.add("gq-model-offline");
         model.replaceChildren(res && res.error ? res.error
-          : gettext("Hors ligne. Votre demande est gardée : la réponse attendue s'affichera dès le retour en ligne. Vous pouvez aussi vous évaluer sans elle et continuer."));
+          : gettext("Hors ligne. Votre demande est gardée\u00a0: la réponse attendue s'affichera dès le retour en ligne. Vous pouvez aussi vous évaluer sans elle et continuer."));
         return false;
       };
       const ask = () => Promise.resolve(onReveal ? onReveal(ta.value) : null).catch(() => null);
@@ -278,5 +278,5 @@ export function hotspotSolution(form, regions) {
     frame.append(own);
   }
   return h("figure", { class: "gq-solution" }, frame,
-    h("figcaption", {}, mark && !mark.hidden ? gettext("Zone attendue encadrée ; le rond jaune est votre repère.") : gettext("Zone attendue encadrée.")));
+    h("figcaption", {}, mark && !mark.hidden ? gettext("Zone attendue encadrée\u00a0; le rond jaune est votre repère.") : gettext("Zone attendue encadrée.")));
 }

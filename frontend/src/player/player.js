@@ -69,7 +69,7 @@ export function defaultStepTitle(title, n) {
 
 export function promptLine(inter) {
   if (inter.kind !== "cloze") return inter.prompt;
-  return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez :");
+  return INSTRUCTION.test(inter.prompt) ? "" : gettext("Complétez\u00a0:");
 }
 
 /** Lower case, without accents, apostrophes and spaces made alike: "Dévisser l’écrou" ≈ "devisser l'ecrou". */
@@ -322,7 +322,7 @@ export class Player {
       m.steps.map((s, i) => h("button", { type: "button", class: "gp-mark-step", title: s.title, "data-seek": s.start,
         "aria-label": defaultStepTitle(s.title, i + 1)
           ? gettext("Étape %(n)s, %(time)s", { n: i + 1, time: fmt(elapsed(s.start, m.start, m.end)) })
-          : gettext("Étape %(n)s : %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
+          : gettext("Étape %(n)s\u00a0: %(title)s, %(time)s", { n: i + 1, title: s.title, time: fmt(elapsed(s.start, m.start, m.end)) }) }, String(i + 1))));
     // A point held back until its step's question is answered has no text here (no tooltip).
     for (const k of m.key_points) marks.append(h("span", { class: `gp-mark-kp gp-kp-${k.kind}`, style: `--at:${pct(k.time)}`, ...(k.text ? { title: k.text } : {}) }));
     for (const i of m.interactions) marks.append(h("span", { class: "gp-mark-q", style: `--at:${pct(i.time)}`, title: gettext("Question") }));
@@ -346,7 +346,7 @@ export class Player {
     // No caption track: no captions menu (it offered only « Sans sous-titres »).
     this.capsSel = h("select", { class: "gp-captions", "aria-label": gettext("Sous-titres"), hidden: !m.captions.length },
       h("option", { value: "off" }, gettext("Sans sous-titres")),
-      m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres : %(language)s", { language: languageName(c) }))));
+      m.captions.map((c) => h("option", { value: c.lang }, gettext("Sous-titres\u00a0: %(language)s", { language: languageName(c) }))));
     // A closed <select> shows its choice on one line, cut at its width (walk 31: « Sous-titres : Anglais
     // (traduction a » at 360 px): the menu lies transparent over a label that shows the choice whole, on two
     // lines where needed. The menu stays what is focused, tapped (the phone's own picker) and read.
@@ -547,7 +547,7 @@ export class Player {
     if (!this.banner) return;
     const off = !navigator.onLine;
     this.banner.hidden = !off;
-    this.banner.textContent = off ? gettext("Vous êtes hors ligne : vos réponses restent sur cet appareil.") : "";
+    this.banner.textContent = off ? gettext("Vous êtes hors ligne\u00a0: vos réponses restent sur cet appareil.") : "";
     this.root.dataset.online = off ? "0" : "1";
     document.documentElement.classList.toggle("gp-is-offline", off);
   }
@@ -658,7 +658,7 @@ export class Player {
       this.announce(this.loopStep ? gettext("Étape %(n)s, %(time)s, en boucle", said) : gettext("Étape %(n)s, %(time)s", said));
       return;
     }
-    this.announce((this.loopStep ? gettext("Étape : %(title)s, %(time)s, en boucle", said) : gettext("Étape : %(title)s, %(time)s", said)));
+    this.announce((this.loopStep ? gettext("Étape\u00a0: %(title)s, %(time)s, en boucle", said) : gettext("Étape\u00a0: %(title)s, %(time)s", said)));
   }
 
   currentStep(t = this.video.currentTime) {
@@ -686,7 +686,7 @@ export class Player {
     if (this.loopStep) { this.loopStep = null; }
     else { this.loopStep = this.loopStepAt(); if (!this.loopStep) { this.announce(gettext("Aucune étape à cet instant.")); return; } }
     this.keepLoop();
-    this.announce(this.loopStep ? gettext("Boucle sur l'étape « %(title)s »", { title: this.loopStep.title }) : gettext("Boucle désactivée"));
+    this.announce(this.loopStep ? gettext("Boucle sur l'étape «\u00a0%(title)s\u00a0»", { title: this.loopStep.title }) : gettext("Boucle désactivée"));
   }
 
   keepLoop() {
@@ -1000,8 +1000,8 @@ export class Player {
     // No word on completion here: the server completes a capsule once its mandatory questions are
     // answered, right or not (a learner who completed it may still see one, e.g. a question added since).
     this.todoBox.append(h("p", { class: "gp-todo-title" }, todo.length > 1
-      ? gettext("%(n)s questions obligatoires à reprendre (pas encore de bonne réponse) :", { n: todo.length })
-      : gettext("Question obligatoire à reprendre (pas encore de bonne réponse) :")));
+      ? gettext("%(n)s questions obligatoires à reprendre (pas encore de bonne réponse)\u00a0:", { n: todo.length })
+      : gettext("Question obligatoire à reprendre (pas encore de bonne réponse)\u00a0:")));
     const ats = todo.map((i) => fmt(elapsed(i.time, m.start, m.end)));
     todo.forEach((i, n) => {
       const at = ats[n];
@@ -1010,7 +1010,7 @@ export class Player {
       const text = (i.prompt || "").replace(/_{3,}/g, "…");
       const short = text.length > 40 ? `${text.slice(0, 39).trimEnd()}…` : text;
       this.todoBox.append(h("button", { type: "button", class: "gp-todo-go", "data-interaction": i.id,
-        onclick: () => this.retake(i) }, same && short ? gettext("Reprendre la question de %(time)s : « %(prompt)s »", { time: at, prompt: short }) : gettext("Reprendre la question de %(time)s", { time: at })));
+        onclick: () => this.retake(i) }, same && short ? gettext("Reprendre la question de %(time)s\u00a0: «\u00a0%(prompt)s\u00a0»", { time: at, prompt: short }) : gettext("Reprendre la question de %(time)s", { time: at })));
       const step = m.steps.find((st) => st.id === i.step_id);
       const li = step && this.stepItems.find((el) => Math.abs(parseFloat(el.dataset.start) - step.start) < 0.01);
       li?.querySelector(".gp-step")?.append(h("span", { class: "gp-step-todo" }, gettext("question obligatoire à reprendre (%(time)s)", { time: at })));
@@ -1132,7 +1132,7 @@ export class Player {
     const where = step ? `step:${n}` : next ? `before:${k}` : steps.length ? "after" : "none";
     if (where === this.where || this.concealTitles) return;
     this.where = where;
-    this.stepLabel.textContent = step ? (defaultStepTitle(step.title, n) ? gettext("Étape %(n)s", { n }) : gettext("Étape : %(title)s", { title: step.title }))
+    this.stepLabel.textContent = step ? (defaultStepTitle(step.title, n) ? gettext("Étape %(n)s", { n }) : gettext("Étape\u00a0: %(title)s", { title: step.title }))
       : k === 1 ? gettext("Avant la première étape")
         : next ? gettext("Entre deux étapes — suivante\u00a0: %(title)s", { title: defaultStepTitle(next.title, k) ? gettext("Étape %(n)s", { n: k }) : next.title })
           : steps.length ? gettext("Après la dernière étape") : "";
@@ -1182,7 +1182,7 @@ export class Player {
     this.root.dataset.run = String(this.run);
     this.seek(this.m.start);
     this.backToPlayer();
-    this.announce(gettext("Nouvelle tentative (n° %(run)s) : toutes les questions sont posées à nouveau.", { run: this.run }));
+    this.announce(gettext("Nouvelle tentative (n° %(run)s)\u00a0: toutes les questions sont posées à nouveau.", { run: this.run }));
     this.video.play().catch(() => {});
   }
 
@@ -1246,18 +1246,18 @@ export class Player {
     // is (walk 27b: « Capsule pas encore terminée : <another one> » read as being about this capsule).
     // While this capsule is not complete, finishing it is the primary action (endState()), this link
     // an outlined one.
-    const nextLabel = next && (next.status === "todo" ? gettext("Autre capsule à terminer : %(title)s", { title: next.title })
-      : gettext("Capsule suivante : %(title)s", { title: next.title }));
+    const nextLabel = next && (next.status === "todo" ? gettext("Autre capsule à terminer\u00a0: %(title)s", { title: next.title })
+      : gettext("Capsule suivante\u00a0: %(title)s", { title: next.title }));
     if (next) actions.append(h("a", { class: "gp-next", href: next.url, "data-status": next.status || "next" }, nextLabel));
     actions.append(h("button", { type: "button", class: "gp-again", onclick: () => this.watchAgain() }, gettext("Revoir la capsule")));
     this.newRunButton(actions);
     // The way back to the skills block the capsule belongs to (walk 19: the end offered no way back).
     const block = this.root.dataset.blockUrl;
-    if (block) actions.append(h("a", { class: "gp-block-link", href: block }, gettext("Retour au bloc : %(title)s", { title: this.root.dataset.blockTitle || "" })));
+    if (block) actions.append(h("a", { class: "gp-block-link", href: block }, gettext("Retour au bloc\u00a0: %(title)s", { title: this.root.dataset.blockTitle || "" })));
     if (this.badge) lines.push(this.badgeBox());
     lines.push(actions);
     if (!m.user.authenticated) {
-      lines.push(h("p", { class: "gp-guest" }, ...parts(gettext("Vous n'êtes pas connecté : %(signup)s ou %(login)s pour garder ce résultat."), {
+      lines.push(h("p", { class: "gp-guest" }, ...parts(gettext("Vous n'êtes pas connecté\u00a0: %(signup)s ou %(login)s pour garder ce résultat."), {
         signup: h("a", { href: m.user.signup_url }, gettext("créez un compte")), login: h("a", { href: m.user.login_url }, gettext("connectez-vous")) })));
     }
     this.endBox.replaceChildren(...lines);
@@ -1268,7 +1268,7 @@ export class Player {
     this.endIntoView();
     const badge = this.badge ? ` ${this.badge.title} ${this.badge.text}` : "";
     const first = sc.total ? this.firstScore(sc) : null;
-    this.announce(`${state}${first ? ` ${gettext("Score au premier essai : %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${nextLabel}` : ""}`);
+    this.announce(`${state}${first ? ` ${gettext("Score au premier essai\u00a0: %(right)s sur %(total)s.", { right: first.right, total: sc.total })}` : ""}${badge}${next ? ` ${nextLabel}` : ""}`);
     if (this.root.dataset.completed === "1") this.checkBadge();
   }
 
@@ -1383,14 +1383,14 @@ export class Player {
   scoreBox(sc) {
     const first = this.firstScore(sc);
     const box = h("div", { class: "gp-scores" },
-      h("p", { class: "gp-score" }, h("strong", {}, gettext("Score au premier essai : %(percent)s %", { percent: first.percent }))),
+      h("p", { class: "gp-score" }, h("strong", {}, gettext("Score au premier essai\u00a0: %(percent)s %", { percent: first.percent }))),
       h("p", { class: "gp-score-detail" }, ngettext("%(n)s question juste sur %(total)s", "%(n)s questions justes sur %(total)s", first.right, { total: sc.total })));
     if (this.run > 1) {
       const right = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind) && this.runFirst.get(i.id) === true).length;
-      box.append(h("p", { class: "gp-run-score" }, ngettext("Cette tentative (n° %(run)s) : %(n)s juste sur %(total)s à la première réponse.", "Cette tentative (n° %(run)s) : %(n)s justes sur %(total)s à la première réponse.", right, { run: this.run, total: sc.total })));
+      box.append(h("p", { class: "gp-run-score" }, ngettext("Cette tentative (n° %(run)s)\u00a0: %(n)s juste sur %(total)s à la première réponse.", "Cette tentative (n° %(run)s)\u00a0: %(n)s justes sur %(total)s à la première réponse.", right, { run: this.run, total: sc.total })));
     }
     if (first.right !== sc.right) {
-      box.append(h("p", { class: "gp-retried" }, `${ngettext("Après nouvelles tentatives : %(n)s juste sur %(total)s.", "Après nouvelles tentatives : %(n)s justes sur %(total)s.", sc.right, { total: sc.total })} `
+      box.append(h("p", { class: "gp-retried" }, `${ngettext("Après nouvelles tentatives\u00a0: %(n)s juste sur %(total)s.", "Après nouvelles tentatives\u00a0: %(n)s justes sur %(total)s.", sc.right, { total: sc.total })} `
         + gettext("Pour le badge du bloc, seule la première réponse compte.")));
       box.dataset.retried = "1";
     }
@@ -1430,7 +1430,7 @@ export class Player {
     // the title and pushed the video off a phone's screen: the picture the question asks about stays.
     title.focus({ preventScroll: true });
     if (!gated) this.reveal(title);
-    this.announce(`${gated ? `${GATE} ` : ""}${gettext("Question : %(prompt)s", { prompt: inter.prompt.replace(/_{3,}/g, "…") })}`);
+    this.announce(`${gated ? `${GATE} ` : ""}${gettext("Question\u00a0: %(prompt)s", { prompt: inter.prompt.replace(/_{3,}/g, "…") })}`);
   }
 
   /** « Voir la réponse attendue » (free recall): asked of the server, which records it; { error } when it
@@ -1457,12 +1457,12 @@ export class Player {
     if (ev.detail.shown) { this.announce(gettext("Réponse attendue affichée.")); return; }
     const prompt = (item.prompt || "").replace(/_{3,}/g, "…");
     const box = h("div", { class: "gp-revealed", role: "status", tabindex: "-1", "data-interaction": item.interaction },
-      h("p", {}, h("strong", {}, `${gettext("De retour en ligne : réponse attendue à la question « %(prompt)s » :", { prompt })} `),
+      h("p", {}, h("strong", {}, `${gettext("De retour en ligne\u00a0: réponse attendue à la question «\u00a0%(prompt)s\u00a0»\u00a0:", { prompt })} `),
         h("span", { class: "gp-revealed-text", text: res.model_answer || gettext("comparez avec ce que montre la vidéo.") })),
       h("button", { type: "button", class: "gp-revealed-close", onclick: () => box.remove() }, gettext("Fermer")));
     this.root.querySelector(`.gp-revealed[data-interaction="${item.interaction}"]`)?.remove();
     this.todoBox.after(box);
-    this.announce(gettext("Réponse attendue à la question « %(prompt)s » : %(answer)s", { prompt, answer: res.model_answer }));
+    this.announce(gettext("Réponse attendue à la question «\u00a0%(prompt)s\u00a0»\u00a0: %(answer)s", { prompt, answer: res.model_answer }));
   }
 
   async submit(inter, response) {
@@ -1509,7 +1509,7 @@ export class Player {
       fb.append(h("p", { class: "gq-wrong" }, res.error));
       say = res.error;
     } else if (res.queued) {
-      say = gettext("Réponse enregistrée hors ligne : elle sera envoyée et corrigée au retour de la connexion.");
+      say = gettext("Réponse enregistrée hors ligne\u00a0: elle sera envoyée et corrigée au retour de la connexion.");
       fb.append(h("p", { class: "gq-queued" }, say));
       box.querySelector("form")?.remove();
       fb.append(h("button", { type: "button", class: "gq-continue", onclick: () => this.resumeAfter(inter) }, gettext("Continuer")));
@@ -1518,7 +1518,7 @@ export class Player {
       // and no « Réessayer » nor reminder (« je ne savais pas » is an answer, not a wrong one).
       const selfRated = SELF_GRADED.has(inter.kind);
       const ok = res.correct !== false || selfRated;
-      const head = selfRated ? gettext("Merci.") : ok ? gettext("Bonne réponse !") : gettext("Ce n'est pas la bonne réponse.");
+      const head = selfRated ? gettext("Merci.") : ok ? gettext("Bonne réponse\u00a0!") : gettext("Ce n'est pas la bonne réponse.");
       fb.classList.add(selfRated ? "self" : ok ? "ok" : "ko");
       fb.append(h("p", { class: selfRated ? "gq-self" : ok ? "gq-right" : "gq-wrong" }, head));
       if (res.feedback) fb.append(h("p", {}, res.feedback));
@@ -1546,7 +1546,7 @@ export class Player {
           const submit = box.querySelector(".gq-submit");
           if (submit) submit.disabled = false;
           this.focusAnswer();
-          this.announce(gettext("Nouvel essai : choisissez votre réponse."));
+          this.announce(gettext("Nouvel essai\u00a0: choisissez votre réponse."));
         };
         // Words 28: « Revoyez l'étape avant de répondre à nouveau » beside a « Réessayer » available at once.
         // The text says what the buttons do. The designer's « faire revoir l'étape » option makes the replay
@@ -1600,7 +1600,7 @@ export class Player {
     if (this.completedUnsaid) {
       this.completedUnsaid = false;
       // At the end, ended() says it again right after, with the score (its announcement wins).
-      this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
+      this.announce(gettext("Capsule terminée\u00a0: vidéo vue et questions obligatoires répondues."));
     }
   }
 
@@ -1622,8 +1622,8 @@ export class Player {
         sec.querySelector("h2")?.after(note);
       }
       const steps = sec.classList.contains("gp-steps");
-      note.textContent = steps && !titles ? gettext("Points de vigilance masqués pendant la question : répondez d'abord.")
-        : gettext("Masqué pendant la question : répondez d'abord.");
+      note.textContent = steps && !titles ? gettext("Points de vigilance masqués pendant la question\u00a0: répondez d'abord.")
+        : gettext("Masqué pendant la question\u00a0: répondez d'abord.");
       // Nothing hidden in a list without key points when the names stay: no note.
       note.hidden = !on || (steps && !titles && !sec.querySelector(".key-points"));
       if (on) sec.dataset.concealed = steps && titles ? "titles" : "1"; else delete sec.dataset.concealed;
@@ -1704,7 +1704,7 @@ export class Player {
       this.done.delete(inter.id);
       this.seek(from);
       this.lastT = from - 0.01;
-      this.announce(gettext("Revoyez l'étape : la question reviendra à %(time)s.", { time: at(inter.time) }));
+      this.announce(gettext("Revoyez l'étape\u00a0: la question reviendra à %(time)s.", { time: at(inter.time) }));
     } else {
       // Not asked on the way (it stays "done" until the step's end; the guard lets the video past it).
       const replay = this.replaying = { inter, from, end };
@@ -1726,7 +1726,7 @@ export class Player {
         this.ask(inter);
       };
       next();  // one chain of frame callbacks (none while paused: it goes on when the video plays)
-      this.announce(gettext("Revoyez l'étape (jusqu'à %(end)s) : la question de %(time)s vous sera reposée ensuite.", { end: at(end), time: at(inter.time) }));
+      this.announce(gettext("Revoyez l'étape (jusqu'à %(end)s)\u00a0: la question de %(time)s vous sera reposée ensuite.", { end: at(end), time: at(inter.time) }));
     }
     this.playBtn.focus();
     this.video.play().catch(() => {});
@@ -1739,7 +1739,7 @@ export class Player {
       // A question still on screen (an optional one at the very end: the progress sent as the video
       // stopped completes the capsule): said once it is dismissed, the end panel's own words at the end.
       if (this.active) this.completedUnsaid = true;
-      else this.announce(gettext("Capsule terminée : vidéo vue et questions obligatoires répondues."));
+      else this.announce(gettext("Capsule terminée\u00a0: vidéo vue et questions obligatoires répondues."));
       if (this.root.dataset.ended === "1" && !this.endBox.hidden) { this.newRunButton(); this.endState(); }
       this.checkBadge();
     }
@@ -1791,7 +1791,7 @@ export class Player {
       const item = h("li", { class: r.final ? "gp-badge-final" : null }, r.text);
       if (r.questions && r.questions.length) {
         item.append(h("ul", {}, r.questions.map((q) => h("li", { class: "gp-badge-question", "data-answered": q.answered ? "1" : "0" },
-          gettext("« %(prompt)s » — %(capsule)s, à %(time)s : %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
+          gettext("«\u00a0%(prompt)s\u00a0» — %(capsule)s, à %(time)s\u00a0: %(status)s", { prompt: q.prompt, capsule: q.capsule, time: q.time, status: q.status }),
           ...(q.url ? [" · ", h("a", { href: q.url }, gettext("Aller à la question «\u00a0%(prompt)s\u00a0» (%(time)s)", { prompt: q.excerpt || q.prompt, time: q.time }))] : [])))));
       }
       list.append(item);
@@ -1916,7 +1916,7 @@ export class Player {
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
-      const msg = gettext("%(sent)s : %(right)s.", {
+      const msg = gettext("%(sent)s\u00a0: %(right)s.", {
         sent: ngettext("%(n)s réponse hors ligne envoyée", "%(n)s réponses hors ligne envoyées", answers.length),
         right: ngettext("%(n)s juste", "%(n)s justes", ok) });
       this.syncStatus.textContent = msg;

@@ -94,8 +94,8 @@
       localStorage.setItem(DONE_KEY, JSON.stringify(done));
       save(load().filter(function (item) { return !sent[item.client_id]; }));
       var n = Object.keys(sent).length;
-      say(ngettext("%(n)s réponse donnée hors ligne enregistrée et corrigée : %(right)s.",
-        "%(n)s réponses données hors ligne enregistrées et corrigées : %(right)s.", n,
+      say(ngettext("%(n)s réponse donnée hors ligne enregistrée et corrigée\u00a0: %(right)s.",
+        "%(n)s réponses données hors ligne enregistrées et corrigées\u00a0: %(right)s.", n,
         { right: ngettext("%(n)s juste", "%(n)s justes", right) }));
       status.dataset.synced = String((parseInt(status.dataset.synced || "0", 10)) + n);
     }).catch(function () { /* still offline, or the session is gone: kept for next time */ })
@@ -119,8 +119,8 @@
         answered_at: new Date().toISOString(), fields: fields
       });
       save(queue);
-      say(ngettext("Vous êtes hors ligne : %(n)s réponse enregistrée sur cet appareil. Elle sera corrigée au retour du réseau.",
-        "Vous êtes hors ligne : %(n)s réponses enregistrées sur cet appareil. Elles seront corrigées au retour du réseau.",
+      say(ngettext("Vous êtes hors ligne\u00a0: %(n)s réponse enregistrée sur cet appareil. Elle sera corrigée au retour du réseau.",
+        "Vous êtes hors ligne\u00a0: %(n)s réponses enregistrées sur cet appareil. Elles seront corrigées au retour du réseau.",
         queue.length));
       showNext(true);
     });

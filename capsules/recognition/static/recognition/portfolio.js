@@ -13,7 +13,7 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
       await navigator.clipboard.writeText(input.value);
       status.textContent = gettext("Lien copié.");
     } catch {
-      status.textContent = gettext("Le lien est sélectionné : copiez-le (Ctrl+C, ou appui long puis Copier).");
+      status.textContent = gettext("Le lien est sélectionné\u00a0: copiez-le (Ctrl+C, ou appui long puis Copier).");
     }
   });
 });

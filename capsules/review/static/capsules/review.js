@@ -50,7 +50,7 @@
   const stepName = (s, i) => typedTitle(s) || gettext("Étape %(n)s", { n: i + 1 });
   // A step's time button as a screen reader says it: « 0:02,0 – 0:05,0 : étape 1 « Titre » ».
   const stepTimeLabel = (s, i) => (typedTitle(s)
-    ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s « %(title)s »", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: typedTitle(s) })
+    ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s «\u00a0%(title)s\u00a0»", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: typedTitle(s) })
     : gettext("%(from)s – %(to)s\u00a0: étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
   const duration = () => (state ? state.footage.duration : 0) || 1;
   const pct = (t) => `${(100 * t) / duration()}%`;
@@ -629,11 +629,11 @@
     }
     const params = { title: step.title, n: j + 1, now };
     const said = step.title
-      ? (j < 0 ? gettext("Le titre « %(title)s » n'est pas enregistré.", params) : now
-        ? gettext("Le titre « %(title)s » n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre « %(now)s ».", params)
-        : gettext("Le titre « %(title)s » n'est pas enregistré\u00a0: l'étape %(n)s reste sans titre.", params))
+      ? (j < 0 ? gettext("Le titre «\u00a0%(title)s\u00a0» n'est pas enregistré.", params) : now
+        ? gettext("Le titre «\u00a0%(title)s\u00a0» n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre «\u00a0%(now)s\u00a0».", params)
+        : gettext("Le titre «\u00a0%(title)s\u00a0» n'est pas enregistré\u00a0: l'étape %(n)s reste sans titre.", params))
       : (j < 0 ? gettext("Le titre effacé n'est pas enregistré.") : now
-        ? gettext("Le titre effacé n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre « %(now)s ».", params)
+        ? gettext("Le titre effacé n'est pas enregistré\u00a0: l'étape %(n)s reprend son titre «\u00a0%(now)s\u00a0».", params)
         : gettext("Le titre effacé n'est pas enregistré\u00a0: l'étape %(n)s reste sans titre.", params));
     message(`${said} ${box.hidden ? gettext("Réessayez.") : box.textContent}`);
   }
@@ -660,7 +660,7 @@
       el("strong", { text: `${gettext("%(kind)s\u00a0:", { kind: k.kind_label })} ` }), document.createTextNode(`${k.text} `),
       // Only where it can be used: approved (or read-only) key points show no « Supprimer ».
       allowed() ? el("button", { type: "button", class: "button button-small button-secondary geste-kp-delete", text: gettext("Supprimer"),
-        "aria-label": gettext("Supprimer le point de vigilance « %(text)s »", { text: k.text }),
+        "aria-label": gettext("Supprimer le point de vigilance «\u00a0%(text)s\u00a0»", { text: k.text }),
         onclick: () => canEdit() && deleteKeyPoint(k) }) : null))
       : [el("li", { text: gettext("Aucun.") })]));
     if (keep) {
@@ -692,7 +692,7 @@
     const returned = $("returned");
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
     returned.textContent = gettext("Renvoyée avec le commentaire\u00a0: %(comment)s", { comment: state.footage.review_comment })
-      + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis « Renvoyer à l'expert ».")}` : "");
+      + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis «\u00a0Renvoyer à l'expert\u00a0».")}` : "");
     // Sent back to the expert by a designer (walk 28b): when, and the designer's note.
     const back = state.footage.resubmitted;
     const banner = $("resubmitted");
@@ -747,7 +747,7 @@
         : gettext("Seul un concepteur peut valider ces étapes ou les renvoyer.");
       greyed = ["approve", "send-back"];
     } else if (!approved && !withDesigner && perms.can_approve && !steps.length) {
-      reason = gettext("Aucune étape à valider\u00a0: ajoutez-en une avec « Nouvelle étape ».");
+      reason = gettext("Aucune étape à valider\u00a0: ajoutez-en une avec «\u00a0Nouvelle étape\u00a0».");
       greyed = ["approve"];
     }
     approveNote.hidden = !reason;
@@ -766,7 +766,7 @@
     const lockedNote = $("locked");
     lockedNote.hidden = !approved;
     lockedNote.textContent = perms.can_reopen
-      ? gettext("Les étapes ne sont plus modifiables. « Rouvrir la relecture » permet de les reprendre.")
+      ? gettext("Les étapes ne sont plus modifiables. «\u00a0Rouvrir la relecture\u00a0» permet de les reprendre.")
       : gettext("Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.");
     // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
     $("edit-help").hidden = $("touch-help").hidden = $("split-help").hidden = approved || !perms.can_edit;
@@ -831,7 +831,7 @@
       if (typing) quietLetters();
       const box = $("message");
       if (typed && typed !== `Étape ${i + 1}` && !box.hidden) {
-        message(`${box.textContent} ${gettext("L'étape n'est pas ajoutée\u00a0: le titre tapé (« %(typed)s ») n'est pas gardé.", { typed })}`,
+        message(`${box.textContent} ${gettext("L'étape n'est pas ajoutée\u00a0: le titre tapé («\u00a0%(typed)s\u00a0») n'est pas gardé.", { typed })}`,
           box.dataset.kind);
       }
       if (typing || focusLost()) focusFirst(box.dataset.kind === "conflict" ? box : null,
@@ -967,7 +967,7 @@
   function approve() {
     if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
-    const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `« ${s.title.trim()} »` : null)).filter(Boolean);
+    const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `«\u00a0${s.title.trim()}\u00a0»` : null)).filter(Boolean);
     // A step without a title cannot be approved (learners read it in the chapters): named, the
     // confirmation disabled (walk 19: the server's refusal came only after confirming). Steps marked
     // « À vérifier » are named as a question, without blocking.
@@ -983,8 +983,8 @@
         d.querySelector('[data-role="confirm-approve"]').disabled = untitled.length > 0;
         const unsure = d.querySelector('[data-role="approve-doubtful"]');
         unsure.textContent = !doubts.length ? ""
-          : doubts.length === 1 ? gettext("L'étape %(n)s est marquée « À vérifier »\u00a0: l'avez-vous regardée\u00a0?", { n: doubts[0] })
-            : gettext("Les étapes %(list)s sont marquées « À vérifier »\u00a0: les avez-vous regardées\u00a0?", { list: numbers(doubts) });
+          : doubts.length === 1 ? gettext("L'étape %(n)s est marquée «\u00a0À vérifier\u00a0»\u00a0: l'avez-vous regardée\u00a0?", { n: doubts[0] })
+            : gettext("Les étapes %(list)s sont marquées «\u00a0À vérifier\u00a0»\u00a0: les avez-vous regardées\u00a0?", { list: numbers(doubts) });
         unsure.hidden = !doubts.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
@@ -1035,7 +1035,7 @@
     // Published capsules use these steps: say which before reopening (their learners keep the approved
     // version until the expert approves again).
     openDialog("reopen", () => go(), (dialog) => {
-      const names = live.map((t) => gettext("« %(title)s »", { title: t })).join(", ");
+      const names = live.map((t) => gettext("«\u00a0%(title)s\u00a0»", { title: t })).join(", ");
       dialog.querySelector('[data-role="reopen-live"]').textContent = live.length === 1
         ? gettext("La capsule publiée %(names)s utilise ces étapes.", { names })
         : gettext("Les capsules publiées %(names)s utilisent ces étapes.", { names });

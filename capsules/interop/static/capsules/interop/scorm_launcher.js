@@ -39,8 +39,8 @@
     var status = data.completed ? "completed" : "incomplete";
     if (status !== lastStatus) { set("cmi.core.lesson_status", status); lastStatus = status; changed = true; }
     if (changed) { api.LMSCommit(""); }
-    say(data.completed ? "Capsule terminée : résultat transmis à la plateforme." :
-      "Progression : " + Math.round((data.watched_fraction || 0) * 100) + " % regardé.");
+    say(data.completed ? "Capsule terminée\u00a0: résultat transmis à la plateforme." :
+      "Progression\u00a0: " + Math.round((data.watched_fraction || 0) * 100) + " % regardé.");
   }
 
   function finish() {
@@ -64,7 +64,7 @@
     say("Capsule ouverte depuis votre plateforme de formation.");
   } else {
     api = null;
-    prefix = "Plateforme SCORM introuvable : pas de retour de résultat. ";
+    prefix = "Plateforme SCORM introuvable\u00a0: pas de retour de résultat. ";
     say("La capsule s'ouvre quand même.");
   }
   relayUrl.searchParams.set("origin", window.location.origin);

@@ -27,7 +27,7 @@
   function split(row) {
     const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value), t = now();
     if (!(t > a + 0.2 && t < b - 0.2)) {
-      alert(gettext("Placez la tête de lecture dans le segment (entre %(from)s et %(to)s), puis « Scinder ici ».", { from: fr(a), to: fr(b) }));
+      alert(gettext("Placez la tête de lecture dans le segment (entre %(from)s et %(to)s), puis «\u00a0Scinder ici\u00a0».", { from: fr(a), to: fr(b) }));
       return;
     }
     const words = field(row, "text").value.trim().split(/\s+/).filter(Boolean);

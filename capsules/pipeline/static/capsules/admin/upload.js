@@ -76,7 +76,7 @@
       } catch (err) {
         failures += 1;
         if (failures > 50) throw err;
-        say(gettext("Connexion interrompue : nouvelle tentative…"));
+        say(gettext("Connexion interrompue\u00a0: nouvelle tentative…"));
         await sleep(Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
         try { const r = await fetch(url, { headers, credentials: "same-origin" }); if (r.ok) offset = (await json(r)).offset; } catch (e) { /* still offline */ }
       }
@@ -121,7 +121,7 @@
       const data = await json(res);
       localStorage.removeItem(fileKey(file));
       if (!res.ok) throw new Error(data.error || gettext("Erreur %(status)s", { status: res.status }));
-      say(gettext("Vidéo enregistrée : traitement lancé."));
+      say(gettext("Vidéo enregistrée\u00a0: traitement lancé."));
       window.location.href = data.url;
     } catch (err) {
       say(err.message, true);
