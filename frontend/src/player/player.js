@@ -112,6 +112,10 @@ export class Player {
     // the question). They are reminded under the player (« Question obligatoire à reprendre »), not forced.
     this.passed = new Set();
     this.wentOn = new Set(); // mandatory questions answered wrong and left with « Continuer » on this device
+    // Mandatory (graded) questions whose last answer in this pass, as the server has it (manifest attempts),
+    // is wrong: « à reprendre » on every return, whatever the position saved and on any device (walk 31b:
+    // the reminder listed only the questions before the last position, none after going back to 0:00).
+    this.owed = new Set();
     this.ranges = []; // watched ranges not yet sent
     this.watched = []; // every range known watched: the server's (manifest, progress replies) and this page's
     this.segStart = null;
@@ -182,6 +186,7 @@ export class Player {
       // A self-assessed one (observe, free recall) has no wrong answer: answered is enough.
       const inter = byId.get(+id);
       if (a.correct !== false || !inter?.mandatory || SELF_GRADED.has(inter.kind)) this.done.add(+id);
+      else this.owed.add(+id);
       if (a.correct != null) this.results.set(+id, a.correct);
     }
     // An answer queued offline is the newest: it stands for the one the (downloaded) manifest knows, a wrong
@@ -985,13 +990,14 @@ export class Player {
     }
   }
 
-  /** The mandatory questions left answered wrong (« Continuer »): a reminder under the player, each with a
-   * button that goes back to it and asks it, and a note on its step in the step list. */
+  /** The mandatory questions left answered wrong (« Continuer » on this page, or a wrong last answer the
+   * server holds from an earlier visit): a reminder under the player, each with a button that goes back
+   * to it and asks it, and a note on its step in the step list. */
   showTodo() {
     // Graded mandatory questions only: a self-assessed one (observe, free recall) has no right answer,
     // so it is never « à reprendre » (the server's rule, grading.UNGRADED_KINDS).
     const todo = this.m.interactions.filter((i) => i.mandatory && !SELF_GRADED.has(i.kind)
-      && this.passed.has(i.id) && this.results.get(i.id) === false);
+      && (this.passed.has(i.id) || this.owed.has(i.id)) && this.results.get(i.id) === false);
     document.querySelectorAll(".gp-step-todo").forEach((el) => el.remove());
     this.todoBox.replaceChildren();
     this.todoBox.hidden = !todo.length;
@@ -1173,7 +1179,7 @@ export class Player {
    * complete pass at the block's minimum makes the capsule « maîtrisée ». The first-try score is kept. */
   newRun() {
     this.run = Math.max(this.run, this.m.run || 1) + 1;
-    for (const s of [this.done, this.answered, this.results, this.passed, this.shown, this.skipped, this.runFirst, this.kept, this.wentOn]) s.clear();
+    for (const s of [this.done, this.answered, this.results, this.passed, this.shown, this.skipped, this.runFirst, this.kept, this.wentOn, this.owed]) s.clear();
     this.keepSeen();
     this.showTodo();
     if (this.active) this.closeQuestion();
@@ -1481,6 +1487,7 @@ export class Player {
       enqueue({ kind: "answer", capsule: this.m.id, interaction: inter.id, url: inter.answer_url, body });
       this.queuedAnswer(inter.id);
       this.keepAnswered(inter, null);
+      if (this.owed.has(inter.id)) this.showTodo(); // waiting for its grade: not « à reprendre » meanwhile
       this.feedback(inter, { queued: true });
       return;
     }
@@ -1495,7 +1502,9 @@ export class Player {
     this.badgeGen = (this.badgeGen || 0) + 1;
     if (this.badge) { this.badge = null; delete this.root.dataset.badgeEarned; }
     this.keepAnswered(inter, res.correct);
-    if (this.passed.has(inter.id)) this.showTodo();
+    // Answered right: no longer « à reprendre » (the reminder and its step marks go at once).
+    if (res.correct === true) this.owed.delete(inter.id);
+    if (this.passed.has(inter.id) || res.correct === true) this.showTodo();
     this.onCompleted(res.completed);
     this.feedback(inter, res);
   }
