@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 WORDS = {
     "fr": {"approve": "Valider les étapes", "key_points": "Points de vigilance",
            "boundary": "Limite entre les étapes 1 et 2",
-           "time": "0:06,0 – 0:13,0", "time_label": "0:00,0 – 0:06,0\xa0: étape 1 « Couper l'eau »",
+           "time": "0:06,0 – 0:13,0", "time_label": "0:00,0 – 0:06,0\xa0: étape 1 «\xa0Couper l'eau\xa0»",
            "placeholder": "Étape 2", "saved": "Titre enregistré.", "dialog": "Valider les étapes ?",
            "untitled": "L'étape 2 n'a pas de titre : donnez-lui un titre avant de valider.", "none": "Aucun.",
            "send_back": "Renvoyer"},
