@@ -13,6 +13,11 @@ const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
 // ones that Space and Enter press.
 const OWN_KEYS = "input,select,textarea,[contenteditable]:not([contenteditable='false']),[role=slider],[role=checkbox],[role=radio],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=switch],[role=spinbutton],[role=option],[role=tab]";
 const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
+// Where K is a letter, not the player's play / pause (keys(), pageKeys()): a field where text is typed, a menu
+// or list that a letter searches, and a question's answer (its choices, ordering list, picture to point at).
+const K_OWN = "input:not([type=range],[type=button],[type=submit],[type=reset]),select,textarea,[contenteditable]:not([contenteditable='false']),"
+  + "[role=option],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=combobox],[role=textbox],[role=searchbox],dialog,.gq-choices,.gq-order,.gq-hotspot";
+const isK = (e) => e.key === "k" || e.key === "K";
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 const GATE = gettext("Répondez d'abord à la question obligatoire.");
@@ -403,6 +408,7 @@ export class Player {
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     this.root.addEventListener("keydown", (e) => this.keys(e));
+    document.addEventListener("keydown", (e) => this.pageKeys(e));
     // Steps list (server-rendered): click = seek.
     document.querySelectorAll(".gp-steps [data-seek], .gp-stepbar [data-seek]").forEach((b) => b.addEventListener("click", () => {
       if (this.active) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
@@ -558,11 +564,12 @@ export class Player {
   }
 
   keys(e) {
-    // In a question, its controls keep their keys and the player's shortcuts are off; only Space and K on
-    // the card's own text, where the focus lands when it opens and once answered (its title, its
-    // feedback), act as ▶: they go on, or say why not (playAsked; walk 31).
-    if (this.active && (e.key === " " || e.key === "k") && !(e.altKey || e.ctrlKey || e.metaKey)
-      && e.target.matches(".gp-question > h2, .gq-feedback")) { e.preventDefault(); this.toggle(); return; }
+    // K is ▶ wherever the focus is in the player (walk 32: not on the seek bar), but where a letter is typed
+    // or answers (K_OWN); Space only on the question card's own text, where the focus lands when it opens and
+    // once answered (its title, its feedback), and on a slider (a range has no Space action). With a question
+    // open, ▶ goes on or says why not (playAsked; walk 31); its other controls keep their keys.
+    if (!(e.altKey || e.ctrlKey || e.metaKey || e.isComposing) && (isK(e) ? !e.target.closest(K_OWN)
+      : e.key === " " && e.target.matches(".gp-question > h2, .gq-feedback, input[type=range]"))) { e.preventDefault(); this.toggle(); return; }
     if (e.target.closest("input,select,textarea,.gp-question")) return;
     // A focused control keeps its own keys (walk 27b: Space on « Boucler l'étape » played the video instead
     // of pressing the button): Space and Enter press a button, link or summary; a slider, radio, checkbox
@@ -573,7 +580,7 @@ export class Player {
     // moved the video instead of leaving the page).
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const v = this.video;
-    if (e.key === " " || e.key === "k") { e.preventDefault(); this.toggle(); }
+    if (e.key === " ") { e.preventDefault(); this.toggle(); }
     else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - SEEK_KEY_S); }
     else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + SEEK_KEY_S); }
     else if (e.key === ",") this.frame(-1);
@@ -581,6 +588,17 @@ export class Player {
     else if (e.key === "p" || e.key === "P") this.stepJump(-1);
     else if (e.key === "n" || e.key === "N") this.stepJump(1);
     else if (e.key === "m" || e.key === "M") this.video.muted = !this.video.muted;
+  }
+
+  /** Keys outside the player (walk 32): K is ▶ anywhere on the page but where a letter is typed (K_OWN);
+   * Space with the focus on the page's body only (a link, a button or a field elsewhere keeps its own), and
+   * then the page does not scroll. */
+  pageKeys(e) {
+    const t = e.target;
+    if (e.defaultPrevented || !(t instanceof Element) || this.root.contains(t) || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
+    if (isK(e) ? t.closest(K_OWN) : !(e.key === " " && (t === document.body || t === document.documentElement))) return;
+    e.preventDefault();
+    this.toggle();
   }
 
   toggle() {
@@ -617,6 +635,20 @@ export class Player {
       go.focus({ preventScroll: true });
       this.revealFeedback(fb);
       this.announce(text);
+      return;
+    }
+    // A self-rated question whose expected answer is shown (free recall, walk 32: ▶ said « Répondez d'abord »
+    // to a learner who had): what is missing is the rating, then « Valider »; the focus goes there.
+    const rating = box.querySelector(".gq-model:not([hidden]) .gq-choices");
+    if (rating) {
+      const rated = !!rating.querySelector("input:checked");
+      const said = rated ? gettext("Validez d'abord votre évaluation («\u00a0Valider\u00a0»).")
+        : gettext("Évaluez-vous d'abord\u00a0: «\u00a0Je savais\u00a0», «\u00a0En partie\u00a0» ou «\u00a0Je ne savais pas\u00a0».");
+      const to = rated ? box.querySelector(".gq-submit") : rating.querySelector("input");
+      to?.focus({ preventScroll: true });
+      this.gateNote(box.querySelector("h2"), said);
+      to?.scrollIntoView({ block: "nearest" });  // below the answer shown: the focus is seen where it is
+      this.announce(said);
       return;
     }
     const text = inter.mandatory ? GATE : gettext("Répondez à la question, ou passez-la, pour relancer la vidéo.");
@@ -1581,7 +1613,7 @@ export class Player {
     }
     // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. The learner
     // may look at the steps, captions and transcript again.
-    if (!res.error) { box.querySelector(".gq-skip")?.remove(); this.conceal(false); }
+    if (!res.error) { box.querySelector(".gq-skip")?.remove(); box.querySelector(".gq-gate")?.remove(); this.conceal(false); }
     box.append(fb);
     // Focus without the browser's own scroll, which brought the feedback to the screen's middle and
     // pushed the video off a phone's screen: the feedback is shown under the picture instead.

@@ -96,6 +96,8 @@
     return true;
   }
   const titleField = (i) => $("steps").querySelector(`[data-step-title="${i}"]`);
+  /* The title field of step i while the expert types in it (a redraw of the timeline keeps what is typed). */
+  const typing = (i) => (document.activeElement === titleField(i) ? titleField(i) : null);
   /* The step the keyboard is on: its time, title or « Annuler la fusion » in the list, or its block on
    * the timeline; -1 elsewhere. M, C, N and P act from it (walk 19: they acted on the step selected
    * earlier, another one than the step the focus was on). */
@@ -328,7 +330,7 @@
         type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
         "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
         title: `${stepName(s, i)} (${fmt(s.start)} – ${fmt(s.end)})`,
-      }, el("span", { text: stepName(s, i) }));
+      }, el("span", { text: typing(i) ? stepName({ title: typing(i).value.replace(/\s+/g, " ").trim() }, i) : stepName(s, i) }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
       showKeyframe(block, s);
@@ -549,7 +551,14 @@
       input.placeholder = gettext("Étape %(n)s", { n: i + 1 });
       boxes.push(input);
       input.addEventListener("focus", () => select(i));
-      input.addEventListener("input", () => grow(input));
+      // The step's block on the timeline follows each key (walk 32: it kept « Étape 1 » until the field was
+      // left), as text; the step's own title changes on "change", when it is saved.
+      input.addEventListener("input", () => {
+        grow(input);
+        const at = steps.indexOf(s) >= 0 ? steps.indexOf(s) : steps.findIndex((x) => s.id != null && x.id === s.id);
+        const name = track.querySelector(`.geste-timeline__step[data-step-index="${at}"] span`);
+        if (name) name.textContent = stepName({ title: input.value.replace(/\s+/g, " ").trim() }, at);
+      });
       input.addEventListener("change", () => {
         // The step this field was drawn for, wherever it is now: a save's answer may have replaced the
         // steps while it was typed in (a new step gets its id then); gone (a new step the server refused):

@@ -26,7 +26,8 @@
         bar.value = row.progress;
         bar.hidden = skipped;
         bar.parentElement.classList.toggle("geste-stages__na", skipped);
-        tr.querySelector('[data-field="progress"]').textContent = skipped ? row.status_label : gettext("%(percent)s %", { percent: Math.round(row.progress) });
+        // As the page's template writes it (the percent filter): « 42 % » in French, never cut before « % ».
+        tr.querySelector('[data-field="progress"]').textContent = skipped ? row.status_label : gettext("%(percent)s\u00a0%", { percent: Math.round(row.progress) });
         tr.querySelector('[data-field="status"]').textContent = row.status_label;
         tr.querySelector('[data-field="error"]').textContent = row.error || "";
         const note = tr.querySelector('[data-field="note"]');
