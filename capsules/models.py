@@ -470,6 +470,12 @@ class Attempt(models.Model):
     # (the player sends it). A complete pass at or above the block's minimum makes the capsule « maîtrisée ».
     run = models.PositiveSmallIntegerField(default=1, help_text="Pass through the capsule (1 = the first).")
     answered_at = models.DateTimeField()
+    # A wrong answer to a mandatory question that the learner chose to leave « à reprendre » (« Continuer »):
+    # when they did (capsules.learning.views.went_on). The player, on any device, then lets playback past the
+    # question and still lists it in its reminder. A new answer is a new attempt, so it starts afresh.
+    went_on_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the learner went on (Continuer) after this wrong answer, leaving it to retake.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -37,6 +37,7 @@ class GuestAttempt:
     answered_at: str
     correct: bool | None
     score: float
+    went_on_at: str | None = None  # « Continuer » after this wrong answer (``Attempt.went_on_at``)
 
 
 def _store(session) -> dict:
@@ -92,6 +93,22 @@ def answer(session, interaction: Interaction, response, client_id, answered_at: 
     )
     _save(session, data)
     return result.to_dict(), False
+
+
+def went_on(session, interaction: Interaction, client_id: str | None) -> dict | None:
+    """« Continuer » after the visitor's wrong answer ``client_id`` to ``interaction`` (their latest answer
+    to it when None), kept on that answer as on an account's attempt; the answer's row, or None when the
+    session holds no such answer. Its first time stays (an offline queue sent twice)."""
+    data = _store(session)
+    rows = [row for row in data["attempts"] if isinstance(row, dict) and row.get("interaction") == interaction.pk
+            and (client_id is None or row.get("client_id") == client_id)]
+    if not rows:
+        return None
+    row = rows[-1]  # kept in the order given: the last is the latest
+    if row.get("correct") is False and not row.get("went_on_at"):
+        row["went_on_at"] = timezone.now().isoformat()
+        _save(session, data)
+    return row
 
 
 def progress(session, capsule: Capsule) -> dict | None:

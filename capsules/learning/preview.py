@@ -40,6 +40,9 @@ def preview_manifest_dict(capsule: Capsule, user) -> dict:
         if "reveal_url" in inter:
             inter["reveal_url"] = reverse("preview-reveal", args=[capsule.pk, inter["id"]])
     sink = reverse("preview-sink", args=[capsule.pk])
+    for inter in data["interactions"]:
+        if "went_on_url" in inter:  # a reviewer's « Continuer » is not recorded either
+            inter["went_on_url"] = sink
     data.update({
         "preview": True,
         "chapters": reverse("preview-chapters", args=[capsule.pk]),

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from capsules import learner_steps, storage
 from capsules.learning import delivery
+from capsules.learning.grading import UNGRADED_KINDS
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Interaction, Transcript
 from capsules.pages import PAGES_GENERATION_KEY, page_model, pages_generation
 from media_pipeline.captions import passages
@@ -157,6 +158,9 @@ def public_interaction(interaction: Interaction, step_ranges: list[tuple[float, 
         "step_id": owner[2] if owner else None,  # the step it belongs to (loop, step list)
         "answer_url": reverse("learner-answer", args=[interaction.pk]),
     }
+    if interaction.mandatory and interaction.kind not in UNGRADED_KINDS:
+        # « Continuer » after a wrong answer is recorded there (``views.went_on``): « à reprendre » on any device.
+        data["went_on_url"] = reverse("learner-went-on", args=[interaction.pk])
     if interaction.image:
         data["image"] = storage.url(interaction.image)
     if interaction.kind == Interaction.Kind.CLOZE:

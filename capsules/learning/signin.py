@@ -35,7 +35,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from capsules.learning import guest
 from capsules.learning.progress import record_progress, refresh_completion
 from capsules.learning.views import submit_answer
-from capsules.models import Capsule, Interaction, Progress
+from capsules.models import Attempt, Capsule, Interaction, Progress
 
 log = logging.getLogger(__name__)
 LEARNERS_GROUP = "Learners"
@@ -151,9 +151,14 @@ def merge_guest_session(user, session) -> int:
         except ValueError:
             client_id = None
         try:
-            submit_answer(user, inter, row.get("response"), client_id, parse_datetime(row.get("answered_at") or ""))
+            attempt, _result, _replay = submit_answer(user, inter, row.get("response"), client_id,
+                                                      parse_datetime(row.get("answered_at") or ""))
         except (ValueError, ObjectDoesNotExist):  # malformed, or a client id another account used
             continue
+        # « Continuer » after that wrong answer (``views.went_on``) comes along.
+        went_on_at = parse_datetime(str(row.get("went_on_at") or ""))
+        if went_on_at is not None and attempt.correct is False and attempt.went_on_at is None:
+            Attempt.objects.filter(pk=attempt.pk, went_on_at__isnull=True).update(went_on_at=went_on_at)
         merged += 1
         touched.add(inter.capsule_id)
     for capsule_id, row in (data.get("progress") or {}).items():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/learner/capsules/<int:capsule_id>/offline.json", views.offline_bundle, name="learner-offline"),
     path("api/learner/interactions/<int:interaction_id>/answer", views.answer, name="learner-answer"),
     path("api/learner/interactions/<int:interaction_id>/reveal", views.reveal, name="learner-reveal"),
+    path("api/learner/interactions/<int:interaction_id>/went-on", views.went_on, name="learner-went-on"),
     path("compte/connexion/", signin.LearnerLoginView.as_view(), name="learner-login"),
     path("compte/inscription/", signin.signup, name="learner-signup"),
     path("compte/deconnexion/", signin.LearnerLogoutView.as_view(), name="learner-logout"),

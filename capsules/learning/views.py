@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,7 +38,7 @@ from capsules import clock, storage
 from capsules.learner_steps import display_title
 from capsules.learning import content_cache, delivery, guest
 from capsules.learning.answer_store import store_answer
-from capsules.learning.grading import grade
+from capsules.learning.grading import UNGRADED_KINDS, grade
 from capsules.learning.progress import completion_after_answer, record_progress
 from capsules.learning.shared_content import (  # noqa: F401  (live_capsule_pages, next_capsule: used from here)
     capsule_is_live,
@@ -169,6 +170,9 @@ def _attempt_state(user, capsule: Capsule, interactions: dict[int, Interaction] 
             "run_first_correct": att.run_first_correct,
             "first_correct": first.get(att.interaction_id),
             "score": att.score,
+            # « Continuer » after this wrong answer (``went_on``): the player lets playback past the
+            # question, on any device, and keeps it « à reprendre ».
+            "went_on": att.went_on_at is not None,
             "response": delivery.response_to_public(att.interaction, att.response, audience),
             "feedback": result.get("feedback", ""),
             "solution": result.get("solution", {}),
@@ -192,6 +196,7 @@ def _guest_attempt_state(session, capsule: Capsule) -> dict:
             "correct": att.correct,
             "first_correct": first[att.interaction],
             "score": att.score,
+            "went_on": bool(att.went_on_at),
             "response": delivery.response_to_public(inter, att.response, delivery.GUEST),
             "feedback": result.get("feedback", ""),
             "solution": result.get("solution", {}),
@@ -411,6 +416,57 @@ def answer(request, interaction_id: int):
             "mandatory_left": mandatory_left,
         }
     )
+
+
+MAX_WENT_ON_BYTES = 1024
+
+
+@require_POST
+def went_on(request, interaction_id: int):
+    """« Continuer » after a wrong answer to a mandatory question: the learner leaves it « à reprendre »
+    and goes on. Kept on that answer (``Attempt.went_on_at``; a visitor's, in their session), so that the
+    manifest tells the player on any device: playback is not stopped at the question again (a question at
+    the capsule's last second is not asked again on each arrival), and the reminder still lists it. A new
+    answer is a new attempt: it starts afresh.
+
+    Body: ``{"client_id": <the answer's client_id>}``, or ``{}`` for the learner's latest answer to the
+    question. Only the learner's own answer to an accepted question of a live capsule (else 404), only a
+    wrong one (409) to a mandatory graded question (400). Sent twice, the first time stays."""
+    target = content_cache.answer_target(interaction_id)
+    if target is None:
+        raise Http404("Question introuvable.")
+    interaction, mandatory = target
+    if len(request.body) > MAX_WENT_ON_BYTES:
+        return _error(_("Requête trop longue."), 413)
+    try:
+        body = _json_body(request)
+    except ValueError:
+        return _error(_("Requête illisible."), 400)
+    raw = body.get("client_id")
+    client_id = _uuid(raw) if raw not in (None, "") else None
+    if raw not in (None, "") and (client_id is None or not isinstance(raw, str)):
+        return _error(_("Identifiant de réponse illisible."), 400)
+    if interaction.pk not in mandatory or interaction.kind in UNGRADED_KINDS:
+        return _error(_("Seule une question obligatoire notée peut rester « à reprendre »."), 400)
+    unknown = _("Aucune réponse de votre part à cette question.")
+    right = _("Cette réponse est juste : rien à reprendre.")
+    if not request.user.is_authenticated:
+        row = guest.went_on(request.session, interaction, str(client_id) if client_id else None)
+        if row is None:
+            return _error(unknown, 404)
+        if row.get("correct") is not False:
+            return _error(right, 409)
+        return JsonResponse({"interaction": interaction.pk, "client_id": row.get("client_id", ""), "went_on": True,
+                             "guest": True})
+    mine = Attempt.objects.filter(user=request.user, interaction=interaction)
+    attempt = (mine.filter(client_id=client_id) if client_id else mine.order_by("-answered_at", "-pk")).first()
+    if attempt is None:  # none, or another learner's: the same answer
+        return _error(unknown, 404)
+    if attempt.correct is not False:
+        return _error(right, 409)
+    if attempt.went_on_at is None:
+        Attempt.objects.filter(pk=attempt.pk, went_on_at__isnull=True).update(went_on_at=clock.now())
+    return JsonResponse({"interaction": interaction.pk, "client_id": str(attempt.client_id), "went_on": True})
 
 
 MAX_REVEAL_TEXT = 4000

@@ -152,7 +152,7 @@ def no_answer_key(page, responses, inter: Interaction) -> None:
     # No kind gets its answer in the manifest, a free recall's expected answer neither: the server sends it
     # when the learner presses « Voir la réponse attendue » (reveal_url).
     assert set(shown) <= {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                          "step_id", "answer_url", "reveal_url", "image", "blanks"}
+                          "step_id", "answer_url", "reveal_url", "went_on_url", "image", "blanks"}
 
 
 def attempts(user, inter) -> list[tuple]:

@@ -116,7 +116,10 @@ export class Player {
     // page, and after a reload when the learner had gone on past them (the server's position is beyond
     // the question). They are reminded under the player (« Question obligatoire à reprendre »), not forced.
     this.passed = new Set();
-    this.wentOn = new Set(); // mandatory questions answered wrong and left with « Continuer » on this device
+    // Mandatory questions answered wrong and left with « Continuer »: on this device, and as the server has it
+    // (the manifest's attempts, `went_on`: « Continuer » is posted, so another device or a fresh browser knows).
+    this.wentOn = new Set();
+    this.answerIds = new Map(); // interaction id -> client_id of its latest answer on this page
     // Mandatory (graded) questions whose last answer in this pass, as the server has it (manifest attempts),
     // is wrong: « à reprendre » on every return, whatever the position saved and on any device (walk 31b:
     // the reminder listed only the questions before the last position, none after going back to 0:00).
@@ -191,7 +194,11 @@ export class Player {
       // A self-assessed one (observe, free recall) has no wrong answer: answered is enough.
       const inter = byId.get(+id);
       if (a.correct !== false || !inter?.mandatory || SELF_GRADED.has(inter.kind)) this.done.add(+id);
-      else this.owed.add(+id);
+      else {
+        this.owed.add(+id);
+        // « Continuer » after that wrong answer, on any device: not stopped at again, still « à reprendre ».
+        if (a.went_on) this.wentOn.add(+id);
+      }
       if (a.correct != null) this.results.set(+id, a.correct);
     }
     // An answer queued offline is the newest: it stands for the one the (downloaded) manifest knows, a wrong
@@ -1073,6 +1080,19 @@ export class Player {
       && (this.shown.has(i.id) || (i.mandatory && !SELF_GRADED.has(i.kind) && this.results.get(i.id) === false))) || null;
   }
 
+  /** « Continuer » after a wrong answer to a mandatory question (or one graded wrong once back online): kept
+   * on this device and told to the server, on that answer (`clientId`, else the latest one it holds), so
+   * that another device or a fresh browser neither stops at the question again nor asks one at the
+   * capsule's last second on each arrival (the manifest's `went_on`). Queued before it is posted, like a
+   * save: offline, or if the page closes, it is sent with the rest of the queue. */
+  goneOn(inter, clientId = this.answerIds.get(inter.id)) {
+    this.wentOn.add(inter.id);
+    this.keepSeen();
+    if (!inter.went_on_url) return;
+    this.send(enqueue({ kind: "went_on", capsule: this.m.id, interaction: inter.id, url: inter.went_on_url,
+      body: clientId ? { client_id: clientId } : {}, replace: `went_on:${this.m.id}:${inter.id}` }), true);
+  }
+
   /** Remember on this device which questions were shown and which the learner dismissed. */
   keepSeen() {
     try {
@@ -1505,6 +1525,9 @@ export class Player {
 
   async submit(inter, response) {
     const body = { response, client_id: uuid(), answered_at: new Date().toISOString(), run: this.run };
+    this.answerIds.set(inter.id, body.client_id);
+    // A new answer starts afresh (the server's too: a new attempt is not gone on); « Continuer » says it again.
+    if (this.wentOn.delete(inter.id)) this.keepSeen();
     const btn = this.qBox.querySelector(".gq-submit");
     if (btn) btn.disabled = true;
     let res;
@@ -1607,7 +1630,7 @@ export class Player {
         // Going on after a wrong answer: an optional question is done with; a mandatory one stays as a reminder
         // (« Question obligatoire à reprendre », under the player and on its step), after a reload too.
         actions.append(h("button", { type: "button", class: "gq-continue", onclick: () => (inter.mandatory
-          ? (this.done.add(inter.id), this.passed.add(inter.id), this.wentOn.add(inter.id), this.keepSeen(), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
+          ? (this.done.add(inter.id), this.passed.add(inter.id), this.goneOn(inter), this.showTodo(), this.resumeAfter(inter)) : this.skip(inter)) }, gettext("Continuer")));
         fb.append(actions);
       }
     }
@@ -1950,7 +1973,7 @@ export class Player {
       // « Continuer » after a wrong answer; it is « à reprendre » (the reminder), the video not sent back.
       const inter = this.m.interactions.find((i) => i.id === item.interaction);
       if (res.correct === false && inter?.mandatory && !SELF_GRADED.has(inter.kind) && (item.body.run || 1) === this.run) {
-        this.passed.add(inter.id); this.wentOn.add(inter.id); left = true;
+        this.passed.add(inter.id); this.goneOn(inter, item.body.client_id); left = true;
       }
     }
     if (left) { this.keepSeen(); this.showTodo(); }
