@@ -18,6 +18,10 @@ MIN_STEP_SECONDS = 1.0
 MAX_TITLE = 255
 MAX_TEXT = 2000
 EPSILON = 0.0005  # half a millisecond: rounding noise, not an overlap
+# An end past the footage's duration by less than half the tenth the screen shows is its end (clamped): the
+# pipeline rounds step times to the hundredth, so a last step to the end of an 8.556-s clip ended at 8.56 and
+# the expert's first save was refused as « la fin (0:08,6) dépasse la durée de la vidéo (0:08,6) » (walk 32).
+END_SLACK = 0.05
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def validate_steps(raw, settings: ValidationSettings) -> list[StepInput]:
         if start < -EPSILON:
             errors.append(
                 FieldError(_("Étape %(n)s : le début est avant le début de la vidéo.") % {"n": n}, i, "start"))
-        if end > settings.duration + EPSILON:
+        if end > settings.duration + END_SLACK:
             errors.append(
                 FieldError(
                     _("Étape %(n)s : la fin (%(end)s) dépasse la durée de la vidéo (%(duration)s).")

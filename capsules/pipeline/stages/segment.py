@@ -42,6 +42,12 @@ class SegmentStage(Stage):
         if footage.review_version > 1 or footage.steps.filter(approved=True).exists():
             return  # an expert or designer already changed or signed off the steps: never replace them
         steps = storage.read_json(f"{prefix}/{manifest['files']['steps']}")
+        # Inside the footage as probed: the segmenter rounds to the hundredth (8.5556 -> 8.56 for an 8.556-s
+        # file), and the review refuses an end past the duration.
+        limit = footage.duration if footage.duration and footage.duration > 0 else None
+        for s in steps:
+            s["start"] = max(0.0, float(s["start"]))
+            s["end"] = min(float(s["end"]), limit) if limit else float(s["end"])
         ctx.footage.steps.all().delete()
         Step.objects.bulk_create([
             Step(footage=ctx.footage, order=i, start=s["start"], end=s["end"], title=s.get("title", "")[:255],
