@@ -81,6 +81,17 @@ def test_k_anywhere_space_on_the_body_and_the_seek_bar_play_and_pause(live_serve
     page.wait_for_timeout(300)
     assert page.evaluate("scrollY") == 40
 
+    # A click beside the player focuses the page's main region (tabindex -1, for the skip link): Space there
+    # plays too, without scrolling (walk 32: it scrolled the player off the screen).
+    page.evaluate("document.getElementById('contenu').focus({preventScroll: true})")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.keyboard.press(" ")
+    page.wait_for_function(f"!{PAUSED}", timeout=5000)
+    page.keyboard.press(" ")
+    page.wait_for_function(PAUSED, timeout=5000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("scrollY") == 40
+
     # The seek bar: Space and K play and pause; its arrows still move the video.
     page.focus(".gp-seek")
     page.keyboard.press(" ")
@@ -110,6 +121,8 @@ def test_k_anywhere_space_on_the_body_and_the_seek_bar_play_and_pause(live_serve
     _on_body(page)
     page.keyboard.press("k")
     page.wait_for_selector(f"[data-asking='{q1.pk}']", timeout=15000)
+    # Walk 32: the card says the question is mandatory before any answer.
+    assert page.evaluate("document.querySelector('.gp-question h2').textContent") == "Question obligatoire"
     for key in ("k", " "):
         _on_body(page)
         page.evaluate("document.getElementById('gp-live').textContent = ''")

@@ -76,7 +76,8 @@ def test_the_designer_replay_option_makes_the_replay_the_way_to_try_again(live_s
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     _wrong_at_q1(page, live_server, published)
-    assert page.inner_text(".gq-feedback .gq-next") == "La question vous sera reposée après l'étape."
+    assert page.inner_text(".gq-feedback .gq-next") == (
+        "Avec «\xa0Revoir l'étape\xa0», la question vous sera reposée à la fin de l'étape.")
     assert page.locator(".gq-retry").count() == 0
     assert page.eval_on_selector_all(".gq-actions button", "bs => bs.map(b => b.className)") == [
         "gq-replay", "gq-continue"]

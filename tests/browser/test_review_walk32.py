@@ -81,3 +81,25 @@ def test_step_names_on_the_timeline_are_whole_at_360(live_server, browser, foota
     assert all(not n["cut"] and n["inside"] for n in names), names
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
     ctx.close()
+
+
+def test_a_refused_save_is_shown_where_the_expert_is(live_server, browser, footage_in_review):  # noqa: F811
+    """Walk 32: at 360 px, a title typed in the last step's field was refused by the server and the message
+    stayed at the top of the page, out of sight: the title just went back to « Étape 3 »."""
+    footage, reviewer = footage_in_review
+    last = footage.steps.order_by("-start").first()
+    Step.objects.filter(pk=last.pk).update(end=footage.duration + 1.0)  # a stored step the server refuses
+    ctx, page = _open(browser, live_server, footage, reviewer, {"width": 360, "height": 740})
+    n = footage.steps.count() - 1
+    field = page.locator(f'[data-step-title="{n}"]')
+    field.scroll_into_view_if_needed()
+    field.focus()
+    page.keyboard.type("Remonter le siphon")
+    page.keyboard.press("Tab")
+    box = page.locator('[data-role="message"]')
+    expect(box).to_contain_text("dépasse la durée")
+    page.wait_for_timeout(400)
+    top, bottom = page.evaluate("(() => { const r = document.querySelector('[data-role=message]')"
+                                ".getBoundingClientRect(); return [r.top, r.bottom]; })()")
+    assert 0 <= top and bottom <= 740, (top, bottom)
+    ctx.close()

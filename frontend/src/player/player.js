@@ -18,6 +18,13 @@ const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
 const K_OWN = "input:not([type=range],[type=button],[type=submit],[type=reset]),select,textarea,[contenteditable]:not([contenteditable='false']),"
   + "[role=option],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=combobox],[role=textbox],[role=searchbox],dialog,.gq-choices,.gq-order,.gq-hotspot";
 const isK = (e) => e.key === "k" || e.key === "K";
+// Where Space keeps its own meaning outside the player (a link, a button, a field, a widget, a focusable
+// scrolling region). Elsewhere on the page (the body, or the main region a click beside the player focuses:
+// it has tabindex="-1" for the skip link), Space plays or pauses instead of scrolling (walk 32).
+const SPACE_OWN = "a[href],button,input,select,textarea,summary,label,audio,video,iframe,dialog,"
+  + "[contenteditable]:not([contenteditable='false']),[tabindex]:not([tabindex^='-']),[role=button],[role=link],"
+  + "[role=checkbox],[role=radio],[role=switch],[role=tab],[role=menuitem],[role=option],[role=slider],"
+  + "[role=textbox],[role=combobox],[role=listbox],[role=application]";
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
 const GATE = gettext("Répondez d'abord à la question obligatoire.");
@@ -603,7 +610,7 @@ export class Player {
   pageKeys(e) {
     const t = e.target;
     if (e.defaultPrevented || !(t instanceof Element) || this.root.contains(t) || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
-    if (isK(e) ? t.closest(K_OWN) : !(e.key === " " && (t === document.body || t === document.documentElement))) return;
+    if (isK(e) ? t.closest(K_OWN) : !(e.key === " " && !t.closest(SPACE_OWN))) return;
     e.preventDefault();
     this.toggle();
   }
@@ -1461,6 +1468,8 @@ export class Player {
     this.active = inter;
     this.showClock(v.currentTime);
     const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? gettext("Observez") : gettext("Question"));
+    // Walk 32: a learner learned that a question was mandatory only from the reminder after a wrong answer.
+    if (inter.mandatory) title.append(" ", h("span", { class: "gq-required" }, gettext("obligatoire")));
     const box = this.qBox;
     const line = promptLine(inter);
     box.replaceChildren(title, ...(line ? [h("p", { class: "gq-prompt" }, line)] : []));
@@ -1623,7 +1632,9 @@ export class Player {
         // l'étape … »: the buttons say it. A line only where it adds something: with the replay option, that
         // the question comes back after the step (there is no « Réessayer »).
         if (mustReplay) {
-          const next = gettext("La question vous sera reposée après l'étape.");
+          // Walk 32: « … reposée après l'étape » read as a promise whatever the button; after « Continuer »
+          // the question stays « à reprendre » and is not asked again by itself.
+          const next = gettext("Avec «\u00a0Revoir l'étape\u00a0», la question vous sera reposée à la fin de l'étape.");
           fb.append(h("p", { class: "gq-next" }, next));
           say += ` ${next}`;
         }

@@ -76,6 +76,12 @@
     box.textContent = text;
     box.dataset.kind = kind;
     box.hidden = !text;
+    // Walk 32: at 360 px a refused title was announced but shown at the top of the page, out of sight, while
+    // the field below went back to « Étape 3 »: an error or a conflict is brought into view.
+    if (text && kind !== "info") {
+      const r = box.getBoundingClientRect();
+      if (r.top < 0 || r.bottom > window.innerHeight) box.scrollIntoView({ block: "nearest" });
+    }
   }
 
   /* Whether the keyboard focus is nowhere a keyboard user can go on from (the page's body, or an
