@@ -32,7 +32,7 @@ class ProcessingColumn(Column):
             return "—"
         running = next((s for s in run.stages.all() if s.status == "running"), None)
         spec = STAGE_BY_NAME.get(running.name) if running else None
-        label = f"{spec.label} {running.progress:.0f} %" if spec else run.get_status_display()
+        label = f"{spec.label} {running.progress:.0f} %" if spec else run.get_status_display()
         return format_html('<span class="geste-run" data-status-url="{}">{}</span>',
                            reverse("geste_footage_status", args=[instance.pk]), label)
 

@@ -134,7 +134,7 @@ def _choices_text(question: reports.QuestionStats) -> str:
         marks = (" " + _("[juste]") if c.correct else "") + (
             " " + _("[erreur la plus fréquente]") if c.most_common_wrong else ""
         )
-        share = f" ({c.percent} %)" if c.percent is not None else ""
+        share = f" ({c.percent} %)" if c.percent is not None else ""
         parts.append(f"{c.text}{marks} : {c.count}{share}")
     for blank in question.blanks:  # fill-in questions: what was typed
         accepted = " " + _("[accepté]")

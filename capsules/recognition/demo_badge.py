@@ -33,7 +33,7 @@ def ensure_block_achievement(block: SkillsBlock, min_first_try_score: int = 50) 
         # a mandatory question answered wrong: completion asks them answered, the badge right.
         "criteria_narrative": "Toutes les capsules du bloc terminées (vidéo regardée, questions obligatoires "
                               "répondues), chaque question obligatoire réussie, et au moins "
-                              f"{min_first_try_score} % de bonnes réponses au premier essai.",
+                              f"{min_first_try_score} % de bonnes réponses au premier essai.",
         "min_first_try_score": min_first_try_score,
     })
     return achievement

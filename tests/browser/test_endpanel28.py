@@ -63,7 +63,8 @@ def test_unreachable_first_try_minimum_says_the_trainer_and_no_retake_for_the_ba
                 retake: [...end.querySelectorAll('.gp-end-badge-retake')].map((p) => p.innerText),
                 state: end.querySelector('.gp-end-state').innerText}; }""")
     assert TRAINER in state["short"] and state["shortVisible"], state
-    assert state["short"] == ("Score au premier essai\u00a0: 0 % (minimum 50 %). Ce minimum ne peut plus être atteint. "
+    assert state["short"] == ("Score au premier essai\u00a0: 0\u00a0% (minimum 50\u00a0%). Ce minimum ne peut "
+                              "plus être atteint. "
                               + TRAINER), state  # not « · 1 question obligatoire à réussir » as a way to it
     # Retaking no longer leads to the badge: offered for the capsule, labelled as such.
     assert "Pour le badge du bloc" not in state["state"], state

@@ -43,7 +43,7 @@ def test_block_page_below_its_header_is_english(live_server, browser, block, dja
         page.click("a.lang-switch")
         page.wait_for_load_state()
         assert page.get_attribute("html", "lang") == "fr" and page.inner_text("#parcours-titre") == "Mon parcours"
-        assert "1 capsule terminée sur 2 (50 %)" in page.inner_text(".progress-text")
+        assert "1 capsule terminée sur 2 (50\u00a0%)" in page.inner_text(".progress-text")
     finally:
         ctx.close()
 

@@ -81,8 +81,8 @@ def test_completed_with_a_wrong_mandatory_answer_says_the_badge_needs_it_right(l
                                  "Aller à la question «\u00a0Avant de dévisser l'écrou, que faut-il…\u00a0» (0:05)")
     # The summary counts the completed capsules' mandatory questions, the badge the whole block's: each says so.
     assert page.inner_text("p.meta .progress-text").endswith(
-        "1 capsule terminée sur 1 (100 %) — à consolider pour le badge\u00a0: questions obligatoires réussies dans "
-        "les capsules terminées, 0 sur 1")
+        "1 capsule terminée sur 1 (100\u00a0%) — à consolider pour le badge\u00a0: questions obligatoires réussies "
+        "dans les capsules terminées, 0 sur 1")
     # Walk 27: the badge's list behind one line (« 1 question obligatoire à réussir »), opened here.
     reason = page.locator(".block-badge .badge-reasons > li").first
     assert reason.locator("summary").inner_text() == "1 question obligatoire à réussir"

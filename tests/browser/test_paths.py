@@ -271,7 +271,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     page.click(".gq-continue")
     page.wait_for_selector("[data-geste-player][data-completed='1']", timeout=30000)
     page.wait_for_selector(".gp-score", timeout=15000)
-    assert "Score au premier essai\u00a0: 0 %" in page.inner_text(".gp-score")
+    assert "Score au premier essai\u00a0: 0\u00a0%" in page.inner_text(".gp-score")
     assert Progress.objects.get(user=learner, capsule=real).completed
 
     page.goto(live_server.url + block.page.url)
@@ -279,7 +279,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
     assert "Déjà maîtrisé" not in path and page.locator(".path-mastered").count() == 0
     consolidate = page.inner_text(".path-consolidate")
     assert real.title in consolidate and "Terminée" in consolidate
-    assert "Vos dernières réponses\u00a0: 0 % justes (0 sur 2)." in consolidate
+    assert "Vos dernières réponses\u00a0: 0\u00a0% justes (0 sur 2)." in consolidate
     assert "Refaire la capsule" in consolidate
     # Its questions are not due today: no « S'entraîner » link to an empty page, the day instead (walk 24).
     assert "S'entraîner sur ses questions" not in consolidate
@@ -288,7 +288,7 @@ def test_learner_who_misses_every_question_is_not_told_mastered(live_server, pho
 
     page.goto(live_server.url + reverse("learner-practice"))  # the practice page, opened anyway
     main = page.inner_text("main")
-    assert "100 %" not in main and "Rétention estimée\u00a0:" not in main
+    assert "100\u00a0%" not in main and "Rétention estimée\u00a0:" not in main
     assert "Rétention estimée après votre première bonne réponse · 2 questions à entretenir" in main
     assert "Rien à revoir aujourd'hui. Prochain entraînement le" in main and ": 2 questions." in main
     _fits_phone(page)

@@ -581,7 +581,7 @@ def test_end_screen_not_yet_names_the_missing_question_and_both_scores(live_serv
     page.click(".gp-play")
     page.wait_for_selector(".gp-end:not([hidden]) .gp-badge--pending", timeout=30000)
     page.wait_for_selector(".gp-end .gp-scores[data-retried='1'] .gp-retried", timeout=5000)
-    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0 %"
+    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0\u00a0%"
     assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives\u00a0: 1 juste sur 1.")
     box = page.locator(".gp-end .gp-badge--pending")
     assert box.get_attribute("data-final") == "1"

@@ -237,7 +237,7 @@ def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(liv
     block_url = f"{live_server.url}{published['page'].get_parent().url}"
     page.goto(block_url)
     consolidate = page.locator(".path-consolidate")
-    assert ("Meilleure tentative complète\u00a0: 0 % — il faut 100 % pour maîtriser la capsule."
+    assert ("Meilleure tentative complète\u00a0: 0\u00a0% — il faut 100\u00a0% pour maîtriser la capsule."
             in consolidate.inner_text())
     consolidate.get_by_role("link", name="Refaire la capsule").click()
     page.wait_for_selector(f"{PLAYER}[data-ready='1'][data-run='2']", timeout=15000)
@@ -256,7 +256,7 @@ def test_a_new_complete_attempt_makes_a_capsule_missed_at_first_try_mastered(liv
     # The end screen: this pass's score beside the first-try one, and another new pass offered.
     page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.ended()")
     assert page.inner_text(".gp-run-score") == "Cette tentative (n° 2)\u00a0: 2 justes sur 2 à la première réponse."
-    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0 %"
+    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0\u00a0%"
     page.click(".gp-newrun")
     page.wait_for_selector(f"{PLAYER}[data-run='3']")
     assert page.locator(".gp-end").is_hidden()

@@ -238,11 +238,11 @@ def test_block_page_scores_say_what_they_are_and_capsules_come_first(live_server
     page = phone_context.new_page()
     page.goto(f"{live_server.url}{block.url}")
     text = page.inner_text(".path-consolidate")
-    assert "Score : 100 %" not in text and "100 %" not in text, text
-    assert page.inner_text(".path-best").startswith("Meilleure tentative complète\u00a0: 0 %")
+    assert "Score : 100\u00a0%" not in text and "100\u00a0%" not in text, text
+    assert page.inner_text(".path-best").startswith("Meilleure tentative complète\u00a0: 0\u00a0%")
     assert "après nouvelles tentatives, 2 réponses justes sur 2\u00a0; seule une nouvelle tentative complète à " \
-        "50 % ou plus rend la capsule maîtrisée." in page.inner_text(".path-best")
-    assert page.inner_text(".path-first-try").startswith("Premier essai\u00a0: 0 %")
+        "50\u00a0% ou plus rend la capsule maîtrisée." in page.inner_text(".path-best")
+    assert page.inner_text(".path-first-try").startswith("Premier essai\u00a0: 0\u00a0%")
     assert "compte pour le badge du bloc" in page.inner_text(".path-first-try")
     # Every « N % » of the page stays on one line.
     split = page.evaluate("""() => {

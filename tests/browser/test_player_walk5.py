@@ -144,7 +144,7 @@ def test_the_end_screen_score_is_the_first_try_one_as_in_the_portfolio(live_serv
     player(page, "p.seek(11.0)")
     page.click(".gp-play")
     page.wait_for_selector(".gp-end:not([hidden]) .gp-scores", timeout=15000)
-    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0 %"
+    assert page.inner_text(".gp-end .gp-score") == "Score au premier essai\u00a0: 0\u00a0%"
     assert page.inner_text(".gp-end .gp-score-detail") == "0 question juste sur 1"
     assert page.inner_text(".gp-end .gp-retried").startswith("Après nouvelles tentatives\u00a0: 1 juste sur 1.")
     leave(page)

@@ -119,8 +119,9 @@ def test_end_panel_badge_box_is_short_on_a_phone(live_server, phone_context, pub
                  summary: d && d.querySelector('summary').innerText, detail: d && d.textContent,
                  text: document.querySelector('{PLAYER}').innerText, height: b.getBoundingClientRect().height}}; }}""")
     # The first-try minimum out of reach: only that, and the trainer, in the short line (end panel 28).
-    assert state["short"] == ("Score au premier essai\u00a0: 0 % (minimum 100 %). Ce minimum ne peut plus être "
-                              "atteint. Votre formateur peut vous attribuer le badge après vous avoir observé."), state
+    assert state["short"] == ("Score au premier essai\u00a0: 0\u00a0% (minimum 100\u00a0%). Ce minimum ne peut plus "
+                              "être atteint. Votre formateur peut vous attribuer le badge après vous avoir "
+                              "observé."), state
     assert state["summary"] == "Voir le détail" and state["open"] is False
     assert "dont 1 question d'auto-évaluation, «\u00a0Citez les trois contrôles.\u00a0»" in state["detail"]
     assert state["text"].count("Capsule terminée") == 1, state["text"]

@@ -102,7 +102,7 @@ def test_scorm_launcher_reports_completion_and_score(world, live_server, browser
     page.goto(f"{lms_url}/lms.html")
 
     sco = page.frame_locator("#sco")
-    sco.locator("#geste-status").filter(has_text="Progression : 0 % regardé").wait_for(timeout=15000)
+    sco.locator("#geste-status").filter(has_text="Progression : 0\u00a0% regardé").wait_for(timeout=15000)
     relay = sco.frame_locator("#geste-frame")
     assert relay.locator("h1").inner_text() == "Remplacer un joint"
     data = page.evaluate("window.lmsData")

@@ -62,8 +62,8 @@ def test_block_page_says_how_many_right_answers_the_minimum_still_needs(
     reason = _first_try(evaluate(learner, block["achievement"]))
     # (1 + 3) / 7 reaches 50 %, (1 + 2) / 7 does not: 3 of the 4 graded questions left, not all 4.
     assert reason is not None and reason.final is False
-    expected = ("Score au premier essai\u00a0: 33 % (minimum 50 %). Seule la première réponse compte\u00a0: il "
-                "suffit de 3 bonnes réponses du premier coup parmi les 4 questions notées qui restent.")
+    expected = ("Score au premier essai\u00a0: 33\u00a0% (minimum 50\u00a0%). Seule la première réponse compte"
+                "\u00a0: il suffit de 3 bonnes réponses du premier coup parmi les 4 questions notées qui restent.")
     assert reason.text == expected
     page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", login(learner).get(
         block["block"].page.url).content.decode())).split())

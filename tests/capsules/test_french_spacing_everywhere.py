@@ -1,7 +1,8 @@
 """French spacing everywhere: walks 29 and 30 did the review, design and LTI screens; elsewhere (the player, the
 learner's pages, the badges, the trainer's reports, the footage pages) a plain space still let « : » or « ? » begin a
 line at 360 px.
-The space before « ; : ? ! » and the spaces inside « » are non-breaking in every French string of the project:
+The space before « ; : ? ! », the spaces inside « » and the space between a number and « % » (« 40 % regardé »,
+« (50 %) »: never « % » alone at the start of a line) are non-breaking in every French string of the project:
 templates write « &nbsp; » (email text templates, not HTML, the U+00A0 character), Python the U+00A0 character,
 JavaScript « \\u00a0 »; the English translations are carried over to the new msgids (English has no space there).
 
@@ -39,6 +40,15 @@ from tests.capsules.test_review_french_spacing import po_entries
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
+# « % » as a unit after a plain space: after a digit, a placeholder (« %(percent)s % », « %(n)d %% »), a template's
+# variable or tag (« {{ percent }} % », « {% widthratio … %} % »), an f-string's or a template literal's field,
+# or at the start of a script's literal that follows a number (« n + " % regardé" »).
+# Not « %(a)s %(b)s », « %s » nor a tag's end (« {% if n > 1 %} »).
+PERCENT = re.compile(r"(?:^|\d|\}|%\(\w+\)[sdf]) (?=%(?![(\w}]))")
+
+
+def _breakable(text: str):
+    return BREAKABLE.search(text) or PERCENT.search(text)
 
 # Stored in the database as written: a file all of whose strings are, or (file, the string's source text).
 STORED_FILES = {
@@ -71,12 +81,14 @@ STORED = DESIGN_LTI_STORED | {
     # is shown as signed, and two spellings would sit side by side in a learner's portfolio.
     ("capsules/recognition/credentials.py", '" ; "'),
     ("capsules/recognition/credentials.py", '"%(percent)d %% (%(count)s ; minimum exigé : %(minimum)d %%)"'),
+    ("capsules/recognition/credentials.py", '"%(percent)d %% (%(count)s)"'),
 }
 # In a script: a merged step's title (« Couper l'eau ; Dévisser »), saved as the step's title (Step.title).
 STORED_SCRIPTS = {("capsules/review/static/capsules/review.js", "${} ; ${}")}
 # Their msgids in locale/en (the catalogue's references name the file, not the string): every msgid of the files
 # above, and these.
 STORED_MSGIDS = {"Réponse attendue : %(answer)s", "%(percent)d %% (%(count)s ; minimum exigé : %(minimum)d %%)",
+                 "%(percent)d %% (%(count)s)",
                  *pipeline_messages.PIPELINE_TEMPLATES}  # workflow.py's and runner.py's
 
 # Read in a terminal or a log, on no screen: left as they are (a log line is searched with a plain space).
@@ -111,7 +123,7 @@ def test_every_msgid_puts_a_non_breaking_space_before_french_punctuation_and_ins
             kept.add(fields["msgid"])
             continue
         for key in ("msgid", "msgid_plural"):
-            if BREAKABLE.search(html.unescape(fields.get(key, ""))):
+            if _breakable(html.unescape(fields.get(key, ""))):
                 wrong.append(fields[key])
     assert seen > (1000 if name == "django.po" else 250)
     assert not wrong, (len(wrong), wrong)
@@ -137,7 +149,7 @@ def test_every_python_string_puts_a_non_breaking_space_before_french_punctuation
                 continue
             if rel in STORED_FILES or (rel, tok.string) in STORED:
                 kept.add((rel, tok.string))
-            elif IN_SOURCE.search(tok.string):
+            elif IN_SOURCE.search(tok.string) or PERCENT.search(tok.string):
                 wrong.append(f"{rel}:{tok.start[0]} {tok.string}")
     assert not wrong, (len(wrong), wrong)
     assert STORED <= kept  # the stored strings are still there, as they were
@@ -157,7 +169,8 @@ def test_every_template_puts_a_non_breaking_space_before_french_punctuation():
     for rel, path in _templates():
         source = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|/\*.*?\*/", "",
                         path.read_text(encoding="utf-8"), flags=re.S)
-        wrong += [f"{rel}: {m.string[max(0, m.start() - 40):m.end() + 10]}" for m in IN_SOURCE.finditer(source)]
+        wrong += [f"{rel}: {m.string[max(0, m.start() - 40):m.end() + 10]}"
+                  for pattern in (IN_SOURCE, PERCENT) for m in pattern.finditer(source)]
         if path.suffix == ".txt" and "&nbsp;" in source:
             wrong.append(f"{rel}: &nbsp; in a text email")
     assert not wrong, (len(wrong), wrong)
@@ -222,7 +235,7 @@ def test_every_script_string_puts_a_non_breaking_space_before_french_punctuation
             seen += 1
             if (rel, text) in STORED_SCRIPTS:
                 kept.add((rel, text))
-            elif IN_SOURCE.search(text.replace("\\u00a0", "\u00a0")):
+            elif IN_SOURCE.search(text.replace("\\u00a0", "\u00a0")) or PERCENT.search(text):
                 wrong.append(f"{rel}:{line} {text}")
     assert seen > 1000
     assert not wrong, (len(wrong), wrong)
@@ -232,6 +245,16 @@ def test_every_script_string_puts_a_non_breaking_space_before_french_punctuation
 def test_the_script_reader_sees_strings_not_code():
     source = 'const a = x ? "Étape : %(n)s" : `« ${b ? " ; " : ""} »`; // Note : ici\n/* « a » */ r = /[:?] ;/;'
     assert [t for _, t in js_strings(source)] == ["Étape : %(n)s", " ; ", "", "« ${} »"]
+
+
+def test_the_percent_check_sees_a_unit_not_a_placeholder():
+    for wrong in ("40 % regardé", "%(percent)s %", "(%(percent)s %%)", "{{ percent }} % regardé", "${n} %",
+                  "{% widthratio a 1 100 %} %{% else %}", 'f"{c.percent} %)"', "%(n)d %% (x)",
+                  " % regardé."):
+        assert PERCENT.search(wrong), wrong
+    for right in ("40\u00a0% regardé", "%(a)s %(b)s", "%(a)s %s", "{{ a }} {% if b %}", "{% if n > 1 %}", "50%",
+                  "100 points"):
+        assert not PERCENT.search(right), right
 
 
 # --- the learner's pages, as read -----------------------------------------------------------------------
@@ -248,7 +271,7 @@ def _read(client: Client, url: str, status: int = 200, data: dict | None = None,
     assert res.status_code == status, (url, res.status_code)
     text = _text(re.sub(stored, " ", res.content.decode(), flags=re.S) if stored else res.content.decode())
     assert "&nbsp;" not in text, (url, text)  # not escaped twice
-    found = BREAKABLE.search(text)
+    found = _breakable(text)
     assert not found, (url, text[max(0, found.start() - 80):][:160])
     return text
 
@@ -321,7 +344,7 @@ def test_the_footage_report_badge_and_package_screens_read_french_spacing(block,
         for words in WAGTAIL:
             text = text.replace(words, "")
         assert "&nbsp;" not in text, (url, text)
-        found = BREAKABLE.search(text)
+        found = _breakable(text)
         assert not found, (url, text[max(0, found.start() - 80):][:160])
         said[url] = text
     assert "Statut\u00a0:" in said[screens[0]] and "Rapport\u00a0:" in said[screens[3]]

@@ -456,7 +456,7 @@ def test_skills_block_progress_counts_live_capsules(world):
     }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
-    assert "1 capsule terminée sur 2 (50 %) — à consolider pour le badge" in html and "Terminée" in html
+    assert "1 capsule terminée sur 2 (50&nbsp;%) — à consolider pour le badge" in html and "Terminée" in html
     cert = world["client"].get(world["page"].get_parent().get_parent().url).content.decode()
     assert block.title in cert and "1 capsule terminée sur 2" in cert
     home = world["client"].get("/").content.decode()

@@ -144,7 +144,7 @@ def test_time_left_goes_down_once_a_capsule_is_started(block_world):
     assert f"(environ {after.remaining_minutes} min)" in html
 
 
-@pytest.mark.parametrize("lang, said", [("fr", "Commencée — 40 % regardé"), ("en", "Started — 40% watched")])
+@pytest.mark.parametrize("lang, said", [("fr", "Commencée — 40&nbsp;% regardé"), ("en", "Started — 40% watched")])
 def test_a_started_capsule_says_how_much_is_watched(block_world, lang, said):
     """First user's walk 25: a started capsule said « Commencée » and nothing of how far (the block's line
     stays « 0 capsule terminée sur 1 »). Each started capsule now says the share of it watched, from the
@@ -495,7 +495,7 @@ def test_completed_with_every_answer_wrong_is_terminated_not_mastered(block_worl
     assert "Déjà maîtrisé" not in body and 'class="path-mastered"' not in body
     consolidate = body.split('class="path-consolidate"')[1].split("</ul>")[0]
     assert escape(caps[0].title) in consolidate and "Terminée" in consolidate
-    assert 'Vos dernières réponses&nbsp;: <span class="nb">0 %</span> justes (0 sur 2).' in consolidate
+    assert 'Vos dernières réponses&nbsp;: <span class="nb">0&nbsp;%</span> justes (0 sur 2).' in consolidate
     assert "Refaire la capsule" in consolidate
     # Just completed, its questions not due before tomorrow: no practice link yet, the day said (walk 24).
     assert reverse("learner-practice") not in consolidate and "ses questions reviendront le" in consolidate
@@ -594,10 +594,11 @@ def test_capsule_under_the_badge_first_try_minimum_is_to_consolidate_not_mastere
     # Each number says what it is (walk 19): the best complete pass against the minimum, the first try
     # that the badge counts; not the latest answers as a percentage (100 % after « Réessayer »), which read as a
     # contradiction, but as what the retries got, beside the pass (first-user walk).
-    assert ('Meilleure tentative complète&nbsp;: <span class="nb">0 %</span>&nbsp;; après nouvelles tentatives, '
-            '2 réponses justes sur 2&nbsp;; seule une nouvelle tentative complète à <span class="nb">50 %</span> '
+    assert ('Meilleure tentative complète&nbsp;: <span class="nb">0&nbsp;%</span>&nbsp;; après nouvelles tentatives, '
+            '2 réponses justes sur 2&nbsp;; seule une nouvelle tentative complète à <span class="nb">50&nbsp;%</span> '
             "ou plus rend la capsule maîtrisée.") in consolidate
-    assert "Premier essai&nbsp;: <span class=\"nb\">0 %</span> — c'est ce score qui compte pour le badge" in consolidate
+    assert ("Premier essai&nbsp;: <span class=\"nb\">0&nbsp;%</span> — c'est ce score qui compte pour le badge"
+            in consolidate)
     assert "dernières réponses" not in consolidate
     assert f'{caps[0].page.url}#nouvelle-tentative">Refaire la capsule' in consolidate
 

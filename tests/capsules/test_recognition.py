@@ -701,10 +701,11 @@ def test_first_try_score_counts_right_answers_not_partial_credit(block, django_c
     [entry] = build_portfolio(learner).capsules
     assert entry.first_try_score == 0 and (entry.first_try_right, entry.first_try_answered) == (0, 4)
     page = login(learner).get(reverse("recognition-portfolio")).content.decode()
-    assert "score au premier essai 0 % (0 juste sur 4)" in page and "8 %" not in page and "38 %" not in page
+    assert "score au premier essai 0&nbsp;% (0 juste sur 4)" in page
+    assert "8&nbsp;%" not in page and "38&nbsp;%" not in page
     outcome = evaluate(learner, block["achievement"])
     assert outcome.first_try_score == 0 and outcome.capsules[0].first_try_score == 0
-    assert any("Score au premier essai\u00a0: 0 % (minimum" in u for u in outcome.unmet)
+    assert any("Score au premier essai\u00a0: 0\u00a0% (minimum" in u for u in outcome.unmet)
 
 
 def without_scores(data: dict) -> dict:
@@ -796,7 +797,7 @@ def test_not_yet_names_the_missing_mandatory_questions_and_says_what_is_final(bl
         "il reste à répondre à la question obligatoire de 0:12).")
     first_try = by_code["first_try"]
     assert first_try["final"] is True
-    assert first_try["text"].startswith("Score au premier essai\u00a0: 0 % (minimum 50 %).")
+    assert first_try["text"].startswith("Score au premier essai\u00a0: 0\u00a0% (minimum 50\u00a0%).")
     assert "ne peut plus être atteint" in first_try["text"]
     mandatory = by_code["mandatory"]
     assert mandatory["text"] == ("Dans tout le bloc, capsules non terminées comprises, 2 questions obligatoires "
@@ -899,7 +900,7 @@ def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(b
     html = client.get(block_url).content.decode()
     assert (f"Badge obtenu le {issued_day} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée "
             "depuis&nbsp;: votre badge reste valable.") in badge_text(html)
-    assert "2 capsules terminées sur 3 (67 %)" in " ".join(html.split())
+    assert "2 capsules terminées sur 3 (67&nbsp;%)" in " ".join(html.split())
     credential.refresh_from_db()
     assert credential.revoked_at is None
     assert sorted(credential.block_capsule_ids) == sorted(c.pk for c in block["capsules"])

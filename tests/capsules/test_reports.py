@@ -281,8 +281,8 @@ def test_csv_exports_for_excel_fr(client, world):
     questions = read_csv(client.get(reverse("geste_report_capsule_questions_csv", args=[pk])))
     assert questions[0][:3] == ["Instant (s)", "Type", "Question"]
     assert questions[1][:8] == ["5,0", "Choix unique", "Quel outil ?", "oui", "3", "6", "33,0", "2,0"]
-    assert questions[1][8] == ("Clé dynamométrique [juste]\u00a0: 2 (33 %) | Marteau [erreur la plus fréquente]"
-                               "\u00a0: 3 (50 %) | Pince\u00a0: 1 (17 %)")
+    assert questions[1][8] == ("Clé dynamométrique [juste]\u00a0: 2 (33\u00a0%) | Marteau [erreur la plus fréquente]"
+                               "\u00a0: 3 (50\u00a0%) | Pince\u00a0: 1 (17\u00a0%)")
     assert [r[2] for r in questions[1:]] == ["Quel outil ?", "Équipements obligatoires ?", "Le joint se change à sec."]
     assert questions[3][3] == "non" and questions[3][7] == "1,0"
 

@@ -103,7 +103,7 @@ def test_corrected_segments_are_counted_in_words_that_agree(client, footage, lan
     assert said in res.content.decode()
 
 
-@pytest.mark.parametrize(("lang", "said"), [("fr", "0 capsule terminée sur 2 (0 %)"),
+@pytest.mark.parametrize(("lang", "said"), [("fr", "0 capsule terminée sur 2 (0&nbsp;%)"),
                                             ("en", "0 of 2 capsules completed (0%)")])
 def test_block_progress_writes_percentages_in_the_language_of_the_page(lang, said):
     progress = SimpleNamespace(total=2, completed=0, percent=0, to_consolidate=False)

@@ -35,7 +35,7 @@ def test_the_first_try_count_and_the_mandatory_count_are_explained(block, django
     data = client.get(reverse("recognition-capsule-badge", args=[first.pk])).json()
     shorts = [r["short"] for r in data["reasons"]]
     assert shorts[0] == "Capsules non terminées\u00a0: Capsule 1, Capsule 2"
-    assert shorts[1] == "Score au premier essai\u00a0: 0 % (minimum 50 %)."
+    assert shorts[1] == "Score au premier essai\u00a0: 0\u00a0% (minimum 50\u00a0%)."
     assert shorts[2] == "3 questions obligatoires en attente"
     page = client.get(block["block"].page.url).content.decode()
     assert "1 pas encore répondue" in page

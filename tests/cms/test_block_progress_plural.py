@@ -29,11 +29,11 @@ def _text(lang: str, completed: int, total: int) -> str:
 @pytest.mark.parametrize(
     ("completed", "total", "english", "french"),
     [
-        (0, 1, "0 of 1 capsule completed (0%)", "0 capsule terminée sur 1 (0 %)"),
-        (1, 1, "1 of 1 capsule completed (100%)", "1 capsule terminée sur 1 (100 %)"),
-        (0, 3, "0 of 3 capsules completed (0%)", "0 capsule terminée sur 3 (0 %)"),
-        (1, 3, "1 of 3 capsules completed (33%)", "1 capsule terminée sur 3 (33 %)"),
-        (2, 3, "2 of 3 capsules completed (67%)", "2 capsules terminées sur 3 (67 %)"),
+        (0, 1, "0 of 1 capsule completed (0%)", "0 capsule terminée sur 1 (0&nbsp;%)"),
+        (1, 1, "1 of 1 capsule completed (100%)", "1 capsule terminée sur 1 (100&nbsp;%)"),
+        (0, 3, "0 of 3 capsules completed (0%)", "0 capsule terminée sur 3 (0&nbsp;%)"),
+        (1, 3, "1 of 3 capsules completed (33%)", "1 capsule terminée sur 3 (33&nbsp;%)"),
+        (2, 3, "2 of 3 capsules completed (67%)", "2 capsules terminées sur 3 (67&nbsp;%)"),
     ],
 )
 def test_block_progress_plural_in_both_languages(completed, total, english, french):

@@ -80,7 +80,7 @@ function hotspot(inter, video) {
     marker.hidden = false;
     marker.style.left = `${point.x * 100}%`; marker.style.top = `${point.y * 100}%`;
     box.dataset.placed = "1";
-    where.textContent = said || gettext("Repère à %(x)s % de la largeur, %(y)s % de la hauteur.", { x: Math.round(point.x * 100), y: Math.round(point.y * 100) });
+    where.textContent = said || gettext("Repère à %(x)s\u00a0% de la largeur, %(y)s\u00a0% de la hauteur.", { x: Math.round(point.x * 100), y: Math.round(point.y * 100) });
   };
   const centre = () => place(gettext("Repère placé au centre de l'image\u00a0: déplacez-le avec les flèches, puis Entrée pour valider."));
   box.addEventListener("click", (e) => {

@@ -564,7 +564,7 @@ export class Player {
     this.muteBtn.setAttribute("aria-pressed", String(off));
     this.muteBtn.setAttribute("aria-label", off ? gettext("Rétablir le son") : gettext("Couper le son"));
     if (document.activeElement !== this.volume) this.volume.value = String(v.muted ? 0 : v.volume);
-    this.volume.setAttribute("aria-valuetext", off ? gettext("Son coupé") : gettext("%(percent)s %", { percent: Math.round(v.volume * 100) }));
+    this.volume.setAttribute("aria-valuetext", off ? gettext("Son coupé") : gettext("%(percent)s\u00a0%", { percent: Math.round(v.volume * 100) }));
   }
 
   /** The online/offline banner: the learner knows why nothing is sent, and that nothing is lost. */
@@ -1448,7 +1448,7 @@ export class Player {
   scoreBox(sc) {
     const first = this.firstScore(sc);
     const box = h("div", { class: "gp-scores" },
-      h("p", { class: "gp-score" }, h("strong", {}, gettext("Score au premier essai\u00a0: %(percent)s %", { percent: first.percent }))),
+      h("p", { class: "gp-score" }, h("strong", {}, gettext("Score au premier essai\u00a0: %(percent)s\u00a0%", { percent: first.percent }))),
       h("p", { class: "gp-score-detail" }, ngettext("%(n)s question juste sur %(total)s", "%(n)s questions justes sur %(total)s", first.right, { total: sc.total })));
     if (this.run > 1) {
       const right = this.m.interactions.filter((i) => !SELF_GRADED.has(i.kind) && this.runFirst.get(i.id) === true).length;
@@ -2019,7 +2019,7 @@ export class Player {
         const r = await fetch(url, { credentials: "same-origin", cache: "no-store" });
         if (!r.ok) throw new Error(`${url}: ${r.status}`);
         await cache.put(url, r);
-        this.status.textContent = gettext("Téléchargement en cours… %(percent)s %", { percent: Math.round((++n / bundle.urls.length) * 100) });
+        this.status.textContent = gettext("Téléchargement en cours… %(percent)s\u00a0%", { percent: Math.round((++n / bundle.urls.length) * 100) });
       }
       localStorage.setItem(this.offlineKey, JSON.stringify({ at: Date.now(), urls: bundle.urls }));
       this.offBtn.textContent = gettext("Disponible hors ligne ✓");

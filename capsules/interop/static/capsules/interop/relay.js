@@ -30,7 +30,7 @@
                watched_fraction: data.watched_fraction, score: data.score });
         done = !!data.completed;
         state.textContent = done ? "Capsule terminée." :
-          "Regardé\u00a0: " + Math.round((data.watched_fraction || 0) * 100) + " %.";
+          "Regardé\u00a0: " + Math.round((data.watched_fraction || 0) * 100) + "\u00a0%.";
       })
       .catch(function () { state.textContent = "Geste injoignable, nouvel essai dans un instant."; })
       .then(function () { if (!done) { window.setTimeout(poll, every); } });

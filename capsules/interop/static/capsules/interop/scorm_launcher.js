@@ -40,7 +40,7 @@
     if (status !== lastStatus) { set("cmi.core.lesson_status", status); lastStatus = status; changed = true; }
     if (changed) { api.LMSCommit(""); }
     say(data.completed ? "Capsule terminée\u00a0: résultat transmis à la plateforme." :
-      "Progression\u00a0: " + Math.round((data.watched_fraction || 0) * 100) + " % regardé.");
+      "Progression\u00a0: " + Math.round((data.watched_fraction || 0) * 100) + "\u00a0% regardé.");
   }
 
   function finish() {

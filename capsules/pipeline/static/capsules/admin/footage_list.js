@@ -2,8 +2,8 @@
 (() => {
   const cells = () => Array.from(document.querySelectorAll(".geste-run[data-status-url]"));
   if (!cells().length) return;
-  // A percentage in the admin's language (Wagtail's pages carry no catalogue of ours): 12 % / 12%.
-  const percent = (n) => ((document.documentElement.lang || "fr").startsWith("fr") ? `${n} %` : `${n}%`);
+  // A percentage in the admin's language (Wagtail's pages carry no catalogue of ours): 12 % / 12%.
+  const percent = (n) => ((document.documentElement.lang || "fr").startsWith("fr") ? `${n}\u00a0%` : `${n}%`);
   async function refresh() {
     let active = false;
     for (const cell of cells()) {

@@ -29,7 +29,7 @@
     const pct = size ? (100 * offset) / size : 0;
     bar.value = pct;
     const f1 = (v) => v.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-    text.textContent = gettext("%(percent)s % (%(sent)s / %(total)s Mo)", { percent: f1(pct), sent: f1(offset / 1e6), total: f1(size / 1e6) });
+    text.textContent = gettext("%(percent)s\u00a0% (%(sent)s / %(total)s Mo)", { percent: f1(pct), sent: f1(offset / 1e6), total: f1(size / 1e6) });
   }
 
   async function json(res) { try { return await res.json(); } catch (e) { return {}; } }
