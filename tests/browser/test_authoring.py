@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 # What the player may receive about an interaction before it is answered (no key, no feedback).
 PUBLIC_INTERACTION_FIELDS = {"id", "time", "kind", "prompt", "choices", "mandatory", "replay_step_on_wrong", "step",
-                             "step_id", "answer_url", "image", "blanks"}
+                             "step_id", "answer_url", "went_on_url", "image", "blanks"}
 
 SENTENCES = [
     (1.0, "Je coupe l'arrivée d'eau sous le siphon."),
