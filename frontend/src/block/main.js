@@ -72,7 +72,13 @@ function apply(fresh) {
     const active = document.activeElement;
     const inside = active && active !== el && el.contains(active);
     const where = inside ? { href: active.getAttribute("href"), text: active.textContent, index: focusable(el).indexOf(active) } : null;
+    // A list the learner opened stays open (CI, session 32: « 1 question obligatoire à réussir » opened by a
+    // click closed again when the refresh held back by that click was applied on its pointerup).
+    const opened = new Set([...el.querySelectorAll("details[open] > summary")].map((x) => x.textContent.trim()));
     el.innerHTML = now.innerHTML;
+    for (const d of el.querySelectorAll("details")) {
+      if (opened.has(d.querySelector(":scope > summary")?.textContent.trim())) d.open = true;
+    }
     if (now.className !== el.className) el.className = now.className;
     if (where) {
       const list = focusable(el);
