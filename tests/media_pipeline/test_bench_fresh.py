@@ -1,12 +1,16 @@
-"""bench_fresh measures any group kept apart from the halves: ``--group long`` reads the long takes."""
+"""bench_fresh measures any group kept apart from the halves: ``--group long`` reads the long takes,
+``--group take`` the real-time takes."""
 
 from __future__ import annotations
+
+import pytest
 
 from media_pipeline.evaluation import realset
 from tests.benchmarks import bench_fresh
 
 
-def test_bench_fresh_reads_the_group_asked_for(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("group", ["long", "take"])
+def test_bench_fresh_reads_the_group_asked_for(tmp_path, monkeypatch, capsys, group):
     asked = {}
 
     def fake_fetch(clips, dest, **kw):
@@ -18,7 +22,7 @@ def test_bench_fresh_reads_the_group_asked_for(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(realset, "fetch", fake_fetch)
     monkeypatch.setattr(realset, "samples", fake_samples)
-    bench_fresh.main(["--group", "long", "--realset", str(tmp_path)])
-    long_ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == "long"}
-    assert asked == {"fetched": long_ids, "groups": ("long",)} and long_ids
-    assert "groupe « long »" in capsys.readouterr().out
+    bench_fresh.main(["--group", group, "--realset", str(tmp_path)])
+    ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == group}
+    assert asked == {"fetched": ids, "groups": (group,)} and ids
+    assert f"groupe « {group} »" in capsys.readouterr().out

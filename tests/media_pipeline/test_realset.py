@@ -45,7 +45,7 @@ def test_the_fresh_group_is_new_footage_of_hand_work_kept_out_of_both_halves():
     # the halves are the 31 clips they were, each in the half its id gives it
     assert len(halves) == 31 and all(not c.group and realset.group_of(c) == realset.half(c.id) for c in halves)
     assert sum(1 for c in halves if c.hands_at_work) == 22
-    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh", "long"}
+    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh", "long", "take"}
     assert len({(c.repo, c.path, json.dumps(c.crop, sort_keys=True)) for c in clips}) == len(clips)  # no footage twice
     for c in fresh:
         assert c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
@@ -73,7 +73,24 @@ def test_the_long_group_is_real_takes_of_40_s_or_more_kept_out_of_both_halves():
         assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
 
 
-@pytest.mark.parametrize("group", ["fresh", "long"])
+def test_the_take_group_is_real_time_first_person_takes_with_several_steps():
+    clips = realset.load_manifest()
+    take = [c for c in clips if realset.group_of(c) == "take"]
+    assert len(take) >= 2 and "take" in realset.GROUPS
+    for c in take:
+        assert c.group == "take" and c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
+        # real time: 20 s or more, a camera's frame rate (the long group's demos play 2 images/s at 4/s)
+        assert c.duration >= 20.0 and c.fps >= 20.0 and c.licence and "licen" in c.licence.lower(), c.id
+        if c.crop:
+            assert (c.crop["w"], c.crop["h"]) == (c.width, c.height) and c.crop["x"] >= 0 and c.crop["y"] >= 0, c.id
+        truth = load_truth(c.truth_path())
+        assert truth.annotation["by"].startswith("helper") and truth.annotation["how"], c.id
+        steps = truth.spans
+        assert len(steps) >= 4 and all(0.0 <= a < b <= c.duration + 1e-6 for a, b in steps), c.id  # 3+ transitions
+        assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
+
+
+@pytest.mark.parametrize("group", ["fresh", "long", "take"])
 def test_samples_give_the_halves_unless_another_group_is_asked_for(tmp_path, group):
     ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == group}
     _found, missing = realset.samples(tmp_path / "empty")
