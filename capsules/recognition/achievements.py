@@ -20,6 +20,7 @@ from capsules.learning import grading, placement
 from capsules.learning.progress import left_to_watch, live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
+from capsules.templatetags.geste_i18n import percent
 
 UNGRADED_KINDS = grading.UNGRADED_KINDS  # self-rated or observed: not graded answers
 
@@ -336,7 +337,7 @@ def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     left = sum(1 for i in graded if i.pk not in first)
     right_first = sum(1 for a in first.values() if a.correct)
     needed = first_try_needed(right_first, len(graded), minimum)
-    shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
+    shown = _("aucune réponse") if mean is None else percent(f"{mean * 100:.0f}")
     text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
     if needed > left or not graded:
         # The way left to the badge said in the short line too (end panel 28: the player's end panel said
