@@ -20,6 +20,7 @@ from capsules.models import Certification, Cohort, Footage, PipelineRun, SkillsB
 from capsules.permissions import can_author, visible_footage
 from capsules.pipeline import admin_views
 from capsules.pipeline.workflow import STAGE_BY_NAME
+from capsules.templatetags.geste_i18n import percent
 
 
 class ProcessingColumn(Column):
@@ -32,7 +33,7 @@ class ProcessingColumn(Column):
             return "—"
         running = next((s for s in run.stages.all() if s.status == "running"), None)
         spec = STAGE_BY_NAME.get(running.name) if running else None
-        label = f"{spec.label} {running.progress:.0f} %" if spec else run.get_status_display()
+        label = f"{spec.label} {percent(f'{running.progress:.0f}')}" if spec else run.get_status_display()
         return format_html('<span class="geste-run" data-status-url="{}">{}</span>',
                            reverse("geste_footage_status", args=[instance.pk]), label)
 

@@ -21,6 +21,7 @@ from capsules.analytics.charts import Bar, bar_chart
 from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response, forbidden
 from capsules.models import SkillsBlock
 from capsules.permissions import can_author
+from capsules.templatetags.geste_i18n import percent
 
 
 def may_see_cohorts(user) -> bool:
@@ -61,7 +62,7 @@ def _charts(report: cohorts.CohortReport) -> dict:
     ) if any(w.done_learners for w in report.weeks) else None
     curve = report.retention_curve
     retention_chart = bar_chart(  # None without a single answer: the page says « Pas encore de données »
-        [Bar(_(label), pct, f"{pct} %" if pct is not None else "") for label, pct, _n in curve],
+        [Bar(_(label), pct, percent(pct) if pct is not None else "") for label, pct, _n in curve],
         title=_("Réponses justes à l'entraînement selon le délai depuis la révision précédente"),
         max_value=100,
     ) if any(pct is not None for _label, pct, _n in curve) else None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from capsules.analytics import cohorts, reports
 from capsules.models import Capsule
 from capsules.permissions import can_author
+from capsules.templatetags.geste_i18n import percent
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -134,7 +135,7 @@ def _choices_text(question: reports.QuestionStats) -> str:
         marks = (" " + _("[juste]") if c.correct else "") + (
             " " + _("[erreur la plus fréquente]") if c.most_common_wrong else ""
         )
-        share = f" ({c.percent} %)" if c.percent is not None else ""
+        share = f" ({percent(c.percent)})" if c.percent is not None else ""
         parts.append(f"{c.text}{marks} : {c.count}{share}")
     for blank in question.blanks:  # fill-in questions: what was typed
         accepted = " " + _("[accepté]")

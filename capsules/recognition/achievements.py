@@ -20,6 +20,7 @@ from capsules.learning import grading, placement
 from capsules.learning.progress import left_to_watch, live_capsules
 from capsules.learning.timecode import clock, link_seconds
 from capsules.models import Achievement, Attempt, Interaction, Progress
+from capsules.templatetags.geste_i18n import percent
 
 UNGRADED_KINDS = grading.UNGRADED_KINDS  # self-rated or observed: not graded answers
 
@@ -172,18 +173,31 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
         for p in left_to_watch(progress.watched, capsule.start, capsule.effective_end,
                                learner_steps.capsule_steps(capsule))
     ]
-    times = [at(i.time) for i in mandatory if i.pk not in answered]
-    # Each time once, with how many questions it asks (« de 0:11, 0:11 » when two shared it).
+    left = [i for i in mandatory if i.pk not in answered]
+    times = [at(i.time) for i in left]
+    # Each time once, with how many questions it asks (« de 0:11, 0:11 » when two shared it). A time shared
+    # with a question already answered names the one left by its prompt (first-user walk: « questions
+    # obligatoires de 0:12, 0:21, 0:36 » beside « 4 questions obligatoires en attente », the other question
+    # of 0:12 answered wrong: which of the two at 0:12 was meant, the learner could not tell).
     per_time = {t: times.count(t) for t in times}
-    shown = [t if n == 1 else ngettext("%(time)s (%(n)d question)", "%(time)s (%(n)d questions)", n)
-             % {"time": t, "n": n} for t, n in per_time.items()]
+    asked = [at(i.time) for i in mandatory]
+    shown = []
+    for t, n in per_time.items():
+        if asked.count(t) > n:
+            shown.extend(_("%(time)s « %(prompt)s »") % {
+                "time": t, "prompt": short_prompt(i.prompt, LINK_PROMPT_CHARS)} for i in left if at(i.time) == t)
+        else:
+            shown.append(t if n == 1 else ngettext("%(time)s (%(n)d question)", "%(time)s (%(n)d questions)", n)
+                         % {"time": t, "n": n})
     said = [_("acquise au positionnement, le badge demande de la suivre en entier")] if acquired else []
     if parts:
         said.append(_("il reste à regarder %(parts)s") % {"parts": ", ".join(parts)})
     if times:
+        # How many, said: the badge's own count (« 4 questions obligatoires en attente ») counts those answered
+        # wrong too, and its summary says how many are not answered yet.
         said.append(ngettext("il reste à répondre à la question obligatoire de %(times)s",
-                             "il reste à répondre aux questions obligatoires de %(times)s", len(times))
-                    % {"times": ", ".join(shown)})
+                             "il reste à répondre à %(n)d questions obligatoires : %(times)s", len(times))
+                    % {"times": ", ".join(shown), "n": len(times)})
     if len(said) == int(acquired):  # the server's word is still awaited (a last answer being sent)
         return capsule.title
     return _("%(title)s (%(left)s)") % {"title": capsule.title, "left": _(" ; ").join(said)}
@@ -295,11 +309,14 @@ def evaluate(user, achievement: Achievement) -> RuleOutcome:
                 text = _("Les réponses du test de positionnement ne comptent pas pour le badge.") + " " + text
             summary = _mandatory_summary(len(waiting), selfs)
             counted = next((r for r in reasons if r.code == "first_try" and not r.final), None)
-            if counted is not None:
+            wrong = sum(1 for i in waiting if i.kind not in UNGRADED_KINDS and i.pk in answered)
+            kinds = sum(1 for n in (wrong, selfs, len(waiting) - wrong - selfs) if n)
+            if counted is not None or kinds > 1:
                 # Words 28: « il suffit de 3 bonnes réponses… parmi les 5 questions notées qui restent » beside
                 # « 6 questions obligatoires en attente »: not the same questions (the first counts optional
-                # ones, not the ones answered wrong nor the self-assessed ones): the summary says which.
-                wrong = sum(1 for i in waiting if i.kind not in UNGRADED_KINDS and i.pk in answered)
+                # ones, not the ones answered wrong nor the self-assessed ones): the summary says which. So does
+                # it for a mix (first-user walk: « 4 … en attente » beside a capsule's « il reste à répondre à
+                # 3 questions obligatoires », the fourth answered wrong).
                 summary = _("%(summary)s : %(parts)s") % {"summary": summary, "parts": ", ".join(
                     part for n, part in (
                         (wrong, ngettext("%(n)d répondue sans bonne réponse (son premier essai est déjà compté)",
@@ -336,7 +353,7 @@ def _first_try_reason(graded, first, mean, minimum: int) -> Reason:
     left = sum(1 for i in graded if i.pk not in first)
     right_first = sum(1 for a in first.values() if a.correct)
     needed = first_try_needed(right_first, len(graded), minimum)
-    shown = _("aucune réponse") if mean is None else f"{mean * 100:.0f} %"
+    shown = _("aucune réponse") if mean is None else percent(f"{mean * 100:.0f}")
     text = _("Score au premier essai : %(score)s (minimum %(minimum)d %%).") % {"score": shown, "minimum": minimum}
     if needed > left or not graded:
         # The way left to the badge said in the short line too (end panel 28: the player's end panel said

@@ -188,8 +188,13 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
         const ok = fill(await ask());
         shown.hidden = false;
         show.remove();
-        form.querySelector(".gq-submit").hidden = false;
-        shown.focus();
+        const submit = form.querySelector(".gq-submit");
+        submit.hidden = false;
+        // The focus on the expected answer, read out first (walk 15); on screen, the answer, the rating and
+        // « Valider » together (ux33: on a 360x740 phone, and a 1366x900 screen, « Valider » was left below
+        // what the learner saw, and with a long answer the rating too).
+        shown.focus({ preventScroll: true });
+        intoView(model, submit);
         if (!ok) {
           const revealed = (e) => {
             if (!form.isConnected) return document.removeEventListener("geste:revealed", revealed);
@@ -227,6 +232,36 @@ export function renderForm(inter, video, onSubmit, onReveal = null) {
     onSubmit(response);
   });
   return form;
+}
+
+/** Scroll so that `first` to `last` (one under the other) are on screen together, or, when they cannot be, from
+ * `first` down as far as the screen goes: a smooth scroll, instant when the learner asked for reduced motion.
+ * On a phone the question card scrolls inside itself under the video (player.css, --gp-qmax): the window first
+ * brings the whole card on screen (as far as its top allows), then the card scrolls. Never `scrollIntoView`,
+ * which also aligns the window on them and pushes the video off a phone's screen. */
+export function intoView(first, last) {
+  const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const behavior = still ? "instant" : "smooth";
+  let box = first.parentElement;
+  while (box && box !== document.body && !(/(auto|scroll)/.test(getComputedStyle(box).overflowY)
+    && box.scrollHeight > box.clientHeight)) box = box.parentElement;
+  if (box === document.body) box = null;
+  const r = box?.getBoundingClientRect();
+  // The window's share: the card's bottom up to the screen's, its top never above the screen's.
+  const win = r && r.bottom > innerHeight ? Math.max(0, Math.min(r.bottom - innerHeight, r.top)) : 0;
+  const room = 8; // px above the first, below the last
+  const top = Math.max(0, r ? r.top - win : 0) + room;
+  const bottom = Math.min(innerHeight, r ? r.bottom - win : innerHeight) - room;
+  const a = first.getBoundingClientRect().top - win, b = last.getBoundingClientRect().bottom - win;
+  const by = a < top || b - a > bottom - top ? a - top : Math.max(0, b - bottom);
+  let rest = by;
+  if (box && Math.abs(by) >= 1) {
+    const can = by > 0 ? box.scrollHeight - box.clientHeight - box.scrollTop : -box.scrollTop;
+    const mine = by > 0 ? Math.min(by, can) : Math.max(by, can);
+    box.scrollBy({ top: mine, behavior });
+    rest = by - mine;
+  }
+  if (Math.abs(win + rest) >= 1) window.scrollBy({ top: win + rest, behavior });
 }
 
 const SVG = "http://www.w3.org/2000/svg";
