@@ -82,6 +82,10 @@ class SegmentSettings:
     # at 45 s): their steps last 1.5-3 s, with few frames each to show their change.
     penalty_short: float = 0.5
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
+    # The same where the expert says nothing that marks a step (no transcript, or no discourse marker or
+    # sentence boundary in it): no speech cue then supports a weak change point, so motion alone must
+    # show it, and continuous work (steps that touch, no rest between) was under-split (session 33).
+    penalty_silent: float = 1.5
     # A gap between two steps shorter than this (seconds) is closed at one boundary inside it (a speech
     # pause, else the quietest moment): nothing there to review, and it strands questions; a lead-in
     # or tail shorter than max_edge_gap goes to the first or last step. 0 turns either off.

@@ -602,11 +602,12 @@ class KernelCPDSegmenter:
         min_size = max(2, int(round(scale.min_step * fps)))
         pause_still = act < floor + settings.pause_level * contrast
         cues = speech_cues(transcript) if transcript else []
+        base_penalty = settings.penalty if cues else settings.penalty_silent
         spans: list[tuple[int, int, float, float]] = []  # start, end, start strength, end strength
         for a, b in _runs(active):
             length = b - a
             pool = max(1, -(-length // settings.max_cpd_frames))  # long runs: pool to stay fast
-            pen = settings.penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
+            pen = base_penalty * scale.penalty * 2.0 * np.log(max(length // pool, 3))
             # No activity contrast at all (a black or frozen picture): nothing to tell gestures apart.
             strong = _cpd(x[a:b], min_size, pen, pool) if contrast >= 0.35 else []
             if settings.rhythm_corr > 0 and duration <= settings.rhythm_max_duration and contrast >= 0.35:
