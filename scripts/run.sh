@@ -12,6 +12,23 @@ HOST=${GESTE_HOST:-127.0.0.1}; PORT=${GESTE_PORT:-8000}
 # follow the address served here (cms/settings/base.py reads GESTE_HOST/GESTE_PORT).
 export GESTE_HOST=$HOST GESTE_PORT=$PORT
 mkdir -p var/log
+# A port already taken (another server, or the S3 store's own port: 8333 by default) is said now, in French,
+# not after the demo was built and « Geste est prêt » printed (walk 33).
+if ! $PY - "$HOST" "$PORT" <<'PYCHECK'
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2])))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
+PYCHECK
+then
+  echo "Le port $PORT de $HOST est déjà utilisé par un autre programme : choisissez-en un autre, par exemple GESTE_PORT=8190 make run" >&2
+  exit 2
+fi
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 

@@ -53,3 +53,22 @@ def test_demo_points_the_site_and_credential_urls_at_the_port():
     site = Site.objects.get(is_default_site=True)
     assert site.root_url == "http://127.0.0.1:8190"
     assert public_url("/verifier/x/") == "http://127.0.0.1:8190/verifier/x/"
+
+
+def test_run_script_says_at_once_that_the_port_is_taken():
+    """Walk 33: with GESTE_PORT on a port already in use, ``make run`` built the demo, printed « Geste est prêt »,
+    then failed on gunicorn's bind; it now stops before anything else with a French message."""
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        out = subprocess.run(["bash", str(ROOT / "scripts/run.sh")], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60, env={**os.environ, "GESTE_HOST": "127.0.0.1", "GESTE_PORT": str(port)})
+    finally:
+        taken.close()
+    assert out.returncode == 2
+    assert f"Le port {port} de 127.0.0.1 est déjà utilisé" in out.stderr
+    assert "prêt" not in out.stdout
