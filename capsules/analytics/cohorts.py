@@ -300,6 +300,11 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
         if target is not None:
             target[0] += int(correct)
             target[1] += 1
+    # No practice review, no retention (« — »): a card carries the date of the answer in the capsule that made it,
+    # so the predicted recall of a learner who never practised read ~100 % beside « 0 révision » (walk 33).
+    for row in rows.values():
+        if not row.reviews:
+            row.retention_percent = None
 
     badges = set()
     live_ids = [c.pk for c in capsules]

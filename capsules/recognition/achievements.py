@@ -179,11 +179,14 @@ def _left_in(capsule, progress, mandatory, answered: set[int], acquired: bool = 
     # with a question already answered names the one left by its prompt (first-user walk: « questions
     # obligatoires de 0:12, 0:21, 0:36 » beside « 4 questions obligatoires en attente », the other question
     # of 0:12 answered wrong: which of the two at 0:12 was meant, the learner could not tell).
+    # When one is named, all are (walk 33: « 0:12 « Pendant « Couper l'eau… », 0:21, 0:36 »: only the first named,
+    # the others bare times, read as if they were something else).
     per_time = {t: times.count(t) for t in times}
     asked = [at(i.time) for i in mandatory]
+    named = any(asked.count(t) > n for t, n in per_time.items())
     shown = []
     for t, n in per_time.items():
-        if asked.count(t) > n:
+        if named:
             shown.extend(_("%(time)s « %(prompt)s »") % {
                 "time": t, "prompt": short_prompt(i.prompt, LINK_PROMPT_CHARS)} for i in left if at(i.time) == t)
         else:

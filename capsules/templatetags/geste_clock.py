@@ -1,9 +1,11 @@
 """``{{ seconds|clock }}`` / ``{{ seconds|clock:origin }}`` (m:ss from ``origin``, the player's clock) and
-``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors): the site's one clock, media_pipeline.timecode;
+``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors; m:ss.d on an English page): the site's one clock,
+media_pipeline.timecode;
 ``{{ seconds|decimal_comma }}``: a number of seconds in a form field, written the French way ("4,5");
 ``{{ fraction|decimal_comma:4 }}`` with up to 4 decimals (a click zone's coordinates, stored to 4)."""
 
 from django import template
+from django.utils.formats import get_format
 
 from media_pipeline.timecode import clock as _clock
 from media_pipeline.timecode import clock_tenths as _clock_tenths
@@ -25,7 +27,9 @@ def clock(value, origin=0):
 
 @register.filter
 def clock_tenths(value, origin=0):
-    return _clock_tenths(_since(value, origin))
+    """m:ss,d in French, m:ss.d in English (walk 33: « 0:01,0 – 0:03,6 » beside « 10.0 s » on an English page):
+    the decimal separator of the page's language, as the review screen's messages (review/validation.py)."""
+    return _clock_tenths(_since(value, origin)).replace(",", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter

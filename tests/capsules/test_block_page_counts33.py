@@ -4,7 +4,8 @@ answered one of them wrong (answered: the capsule's completion no longer waits f
 does). The count and the times did not match and nothing said which question of 0:12 was left.
 
 Now the capsule's line says how many questions are left to answer and names, by its prompt, the one left at a time
-shared with a question already answered; the badge's summary says how many of its questions are answered wrong
+shared with a question already answered, and then the others too (walk 33: « 0:12 « … », 0:21, 0:36 », the
+bare times read as something else); the badge's summary says how many of its questions are answered wrong
 and how many are not answered yet, so that the two counts add up."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.capsules.test_recognition import block, login  # noqa: F401  (fixture
 pytestmark = pytest.mark.django_db
 
 TWIN = "À quoi faut-il faire attention ?"
+NEXT = "Que faites-vous ensuite ?"
 
 
 def _text(body: str) -> str:
@@ -39,7 +41,7 @@ def test_the_block_page_s_counts_add_up_and_a_shared_time_names_the_question_lef
     q = first.interactions.get()
     factories.InteractionFactory(capsule=first, time=q.time, mandatory=True, prompt=TWIN)  # a twin of q
     later = factories.InteractionFactory(capsule=first, time=q.time + 9, mandatory=True,
-                                         prompt="Que faites-vous ensuite ?")
+                                         prompt=NEXT)
     learner = factories.learner()
     _answer(learner, q, False, timezone.now() - timedelta(minutes=1))  # answered wrong: left for the badge only
     Progress.objects.create(user=learner, capsule=first, watched=[[first.start, first.effective_end]],
@@ -51,14 +53,14 @@ def test_the_block_page_s_counts_add_up_and_a_shared_time_names_the_question_lef
     with translation.override(lang):
         expected = {
             "fr": (f"Capsule 1 (il reste à répondre à 2 questions obligatoires\u00a0: {when} «\u00a0{TWIN}\u00a0», "
-                   f"{then})",
+                   f"{then} «\u00a0{NEXT}\u00a0»)",
                    "4 questions obligatoires à réussir\u00a0: 1 répondue sans bonne réponse (son premier essai est "
                    "déjà compté), 3 pas encore répondues"),
-            "en": (f"Capsule 1 (still to answer: 2 mandatory questions: {when} “{TWIN}”, {then})",
+            "en": (f"Capsule 1 (still to answer: 2 mandatory questions: {when} “{TWIN}”, {then} “{NEXT}”)",
                    "4 mandatory questions to get right: 1 answered without a right answer (its first try already "
                    "counts), 3 not answered yet"),
         }[lang]
-    # Capsule 1's three questions: 2 left to answer, named where 0:05 is shared; with Capsule 2's, 4 for the badge.
+    # Capsule 1's three questions: 2 left to answer, each named (0:05 is shared); with Capsule 2's, 4 for the badge.
     assert " ".join(expected[0].split()) in page, re.findall(r"Capsule 1 \([^)]*\)?[^)]*\)", page)
     assert " ".join(expected[1].split()) in page, re.findall(r"\d questions? \w+ [^<]{0,160}", page)
     assert f"{when} (2 questions)" not in page

@@ -1753,7 +1753,15 @@ export class Player {
     // the last second when the video cannot play on (a resumed seek there that a stream never finished).
     const v = this.video, left = this.m.end - v.currentTime;
     if (v.ended || left <= 0.05 || (left < 1 && v.readyState < 3)) { this.atEnd(); return; }
+    this.resumeIntoView();
     this.video.play().catch(() => {});
+  }
+
+  /** A question closed and the video plays on (« Continuer », « Revoir l'étape »): a video whose top is above the
+   * screen is brought back into view (walk 33, 360x740: after the expected answer, the rating and « Valider »
+   * were scrolled into view, the video played on with 100 px of it seen). Smooth, instant under reduced motion. */
+  resumeIntoView() {
+    if (this.video.getBoundingClientRect().top < -1) this.videoIntoView(true);
   }
 
   /** The step a wrong answer sends the learner back to: the question's step, unless the question comes
@@ -1804,6 +1812,7 @@ export class Player {
       this.announce(gettext("Revoyez l'étape (jusqu'à %(end)s)\u00a0: la question de %(time)s vous sera reposée ensuite.", { end: at(end), time: at(inter.time) }));
     }
     this.playBtn.focus();
+    this.resumeIntoView();
     this.video.play().catch(() => {});
   }
 
