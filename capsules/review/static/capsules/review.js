@@ -891,11 +891,12 @@
   let lastLetter = { key: null, at: 0 };
   const BURST_MS = 350;
   // Any other key, wherever it is pressed (Escape in a dialog, Enter in a title), ends a burst of letters;
-  // so does a letter typed in a text field (it is that field's).
+  // so do a letter typed in a text field (it is that field's) and a click.
   document.addEventListener("keydown", (ev) => {
     const inField = ev.target && ev.target.closest && ev.target.closest("input, textarea, select, dialog, [contenteditable]");
     if (ev.key.length !== 1 || inField) lastLetter = { key: null, at: 0 };
   }, true);
+  document.addEventListener("pointerdown", () => { lastLetter = { key: null, at: 0 }; }, true);  // a click between: not typing
   /* Letters dropped as typing: a short note says so, and where a step is renamed (role=status). */
   let hintTimer = null;
   function typingHint() {
