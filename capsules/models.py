@@ -288,7 +288,9 @@ class Step(models.Model):
     keyframe_time = models.FloatField(null=True, blank=True)
     # Where the hands work on the keyframe, [x, y, w, h] in fractions of the picture (hotspot drafts).
     keyframe_region = models.JSONField(null=True, blank=True)
-    confidence = models.FloatField(default=0)
+    # The segmentation's confidence in this step; none (null) for a step a person made (a split, a new
+    # step in the review): it has no machine confidence to show.
+    confidence = models.FloatField(null=True, blank=True, default=None)
     key_terms = models.JSONField(default=list, blank=True)
     approved = models.BooleanField(_("approuvée"), default=False)
 

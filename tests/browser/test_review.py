@@ -86,7 +86,9 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
     expect(page.locator(".geste-timeline__step")).to_have_count(4)
 
-    # 3. approve (A, then confirm in the dialog)
+    # 3. approve (A, then confirm in the dialog); a pause after S: two different letters within 350 ms are
+    # typing, not shortcuts (walk 33)
+    page.wait_for_timeout(400)
     page.keyboard.press("a")
     page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.locator('[data-role="status"]')).to_have_text("Étapes approuvées")

@@ -60,6 +60,7 @@ def test_approve_dialog_without_warning_starts_on_cancel_too(live_server, browse
     expect(page.locator('[data-role="approve-defaults"]')).to_be_hidden()
     expect(dialog).not_to_be_visible()  # the Space pressed « Annuler »
     expect(page.locator('[data-role="status"]')).not_to_have_text("Étapes approuvées")
+    page.wait_for_timeout(1100)  # A alone, after a pause: a letter right after the typed « la » is typing (walk 33)
     page.keyboard.press("a")
     expect(dialog.get_by_role("button", name="Annuler", exact=True)).to_be_focused()
     page.keyboard.press("Tab")

@@ -460,7 +460,10 @@
         const again = [...track.querySelectorAll(".geste-timeline__handle")]
           .find((h) => [h.dataset.prev === "" ? null : +h.dataset.prev, h.dataset.next === "" ? null : +h.dataset.next]
             .join(",") === focusKey);
-        if (again) again.focus();
+        // Back on the limit only if the save's redraw took the focus away (it was on the limit, now
+        // gone): never from where the expert went meanwhile (a first walk: tabbed into a title, the
+        // rest of the name typed there fired M, A, E once this took the focus back to the limit).
+        if (again && focusLost()) again.focus();
       }, 600);
     });
   }
@@ -531,6 +534,30 @@
 
   /* ---- lists --------------------------------------------------------------------------------- */
 
+  /* The step each title field was drawn for (a save's answer may have replaced the steps since). */
+  const fieldStep = new WeakMap();
+  const stepOfField = (field) => {
+    const s = fieldStep.get(field);
+    if (!s) return null;
+    return steps.includes(s) ? s : steps.find((x) => s.id != null && x.id === s.id) || null;
+  };
+  /* A title typed but not saved yet (a title saves when its field is left: change, blur, Enter): a
+   * reload or leaving the page loses it (a first walk). */
+  function unsavedTitle() {
+    if (!state || !allowed()) return false;
+    return [...$("steps").querySelectorAll("textarea[data-step-title]")].some((field) => {
+      const s = stepOfField(field);
+      if (!s) return false;
+      const typed = field.value.replace(/\s+/g, " ").trim();
+      return typed !== typedTitle(s).replace(/\s+/g, " ").trim() && !(typed === "" && DEFAULT_TITLE.test(s.title || ""));
+    });
+  }
+  window.addEventListener("beforeunload", (ev) => {
+    if (!unsavedTitle()) return;
+    ev.preventDefault();
+    ev.returnValue = "";  // older browsers ask only when it is set
+  });
+
   function renderStepList() {
     const list = $("steps");
     const active = document.activeElement;
@@ -550,6 +577,7 @@
         "data-step-title": i, disabled: !allowed(),
       });
       input.value = typedTitle(s);
+      fieldStep.set(input, s);
       // An untitled step, or one with the pipeline's default title: the name the timeline gives it, as a
       // placeholder (not a saved title), so the expert reads « Étape 2 » in both places (walk 20: the list
       // showed an empty field), a screen reader says it, and what is typed, after a Tab or a click, is the
@@ -860,6 +888,24 @@
   let quietUntil = 0;
   const QUIET_MS = 1000;
   function quietLetters() { quietUntil = performance.now() + QUIET_MS; }
+  let lastLetter = { key: null, at: 0 };
+  const BURST_MS = 350;
+  // Any other key, wherever it is pressed (Escape in a dialog, Enter in a title), ends a burst of letters;
+  // so do a letter typed in a text field (it is that field's) and a click.
+  document.addEventListener("keydown", (ev) => {
+    const inField = ev.target && ev.target.closest && ev.target.closest("input, textarea, select, dialog, [contenteditable]");
+    if (ev.key.length !== 1 || inField) lastLetter = { key: null, at: 0 };
+  }, true);
+  document.addEventListener("pointerdown", () => { lastLetter = { key: null, at: 0 }; }, true);  // a click between: not typing
+  /* Letters dropped as typing: a short note says so, and where a step is renamed (role=status). */
+  let hintTimer = null;
+  function typingHint() {
+    const hint = $("typing-hint");
+    if (!hint) return;
+    hint.textContent = gettext("Raccourci ignoré\u00a0: vous sembliez taper du texte. Cliquez dans le titre d'une étape pour le renommer.");
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => { hint.textContent = ""; }, 8000);
+  }
 
   // A step the segmentation was unsure of: marked « À vérifier » in the list, named before approving.
   // Once approved, the expert has looked: the mark goes (back while a reopened review is open).
@@ -1072,6 +1118,23 @@
     if (performance.now() < quietUntil) {
       if (ev.key.length === 1) { ev.preventDefault(); quietLetters(); return; }  // still the title's letters
       quietUntil = 0;  // another key (Tab, Escape, an arrow): the typing is over
+    }
+    // A burst of different letters is typing, not shortcuts (a first walk: « Mettre le linge » typed on a
+    // step's time, taken for its title, merged steps with M, added one with E...): a letter (or a space)
+    // less than BURST_MS after another one is dropped, and the rest of the burst with it (quietLetters);
+    // the same key again (N, N, N through the steps; N then P, both moving through them) still acts, and any
+    // other key between two letters (Escape closing a dialog, Tab, an arrow) ends the burst.
+    if (ev.key.length === 1) {
+      const now = performance.now();
+      const kind = ["n", "p"].includes(ev.key.toLowerCase()) ? "n/p" : ev.key.toLowerCase();
+      const burst = lastLetter.key !== null && lastLetter.key !== kind && now - lastLetter.at < BURST_MS;
+      lastLetter = { key: kind, at: now };
+      if (burst) {
+        ev.preventDefault();
+        quietLetters();
+        typingHint();
+        return;
+      }
     }
     const key = ev.key.toLowerCase();
     // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
