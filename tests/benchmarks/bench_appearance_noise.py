@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -179,6 +180,11 @@ def score_sets(names: list[str], variants: list[str], snap: float, max_duration:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `make bench` runs every bench without arguments: an experiment says how to run it
+        print("banc d'expérience, rien mesuré sans arguments : python -m tests.benchmarks.bench_appearance_noise "
+              "collect|score ENSEMBLE ... (voir son en-tête)")
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("action", choices=("collect", "score"))
     parser.add_argument("sets")

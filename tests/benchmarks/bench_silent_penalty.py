@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -71,6 +72,11 @@ def scan(values: list[float], names: list[str], speech: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `make bench` runs every bench without arguments: an experiment on the cache says how to run it
+        print("banc d'expérience sur le cache du mouvement, rien mesuré sans arguments : "
+              "python -m tests.benchmarks.bench_silent_penalty scan 2.0,1.5 [ENSEMBLES] (voir son en-tête)")
+        return
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("groups")
