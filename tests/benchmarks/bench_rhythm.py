@@ -16,7 +16,7 @@ import numpy as np
 
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 from media_pipeline.segmentation.kernel_cpd import activity_level, rhythm_period
-from tests.benchmarks.bench_learned import scores_of, source_items
+from tests.benchmarks.bench_learned import CACHE, scores_of, source_items
 
 
 def run(items, settings) -> tuple[np.ndarray, int, int]:
@@ -29,6 +29,10 @@ def run(items, settings) -> tuple[np.ndarray, int, int]:
 
 
 def main() -> None:
+    if not (CACHE / "synth_tune.pkl").exists():  # `make bench` on a fresh machine: say how, do not stop it
+        print(f"cache absent ({CACHE}) : python -m tests.benchmarks.motion_cache all (une fois, ~15 min), "
+              "puis relancer ; banc expérimental passé")
+        return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     final = "--final" in sys.argv
     names = ["synth", "ego", "real"] + (["synth_held", "ego_held", "real_report"] if final else [])
