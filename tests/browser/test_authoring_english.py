@@ -57,7 +57,7 @@ def test_an_english_designer_designs_a_capsule_in_english(live_server, browser, 
 
     form.get_by_label("Interaction type").select_option("single_choice")
     time.fill("3")
-    form.get_by_label("Step", exact=True).select_option(label="Serrer au couple (0:12,0 – 0:18,0)")
+    form.get_by_label("Step", exact=True).select_option(label="Serrer au couple (0:12.0 – 0:18.0)")
     form.get_by_label("Question or instruction").fill("Quel outil pour serrer au couple ?")
     form.locator("#id_choices").fill("* Une clé dynamométrique\nUne pince")
     form.get_by_role("button", name="Add the interaction").click()
