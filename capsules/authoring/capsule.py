@@ -23,8 +23,8 @@ from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain, slug_from_text
+from capsules.templatetags.geste_clock import clock_tenths
 from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
-from media_pipeline.timecode import clock_tenths
 
 BLANK = "____"
 KINDS_AUTHORED = [
@@ -323,14 +323,16 @@ def to_footage_clock(capsule: Capsule, capsule_time: float) -> float:
 
 
 def capsule_clock_tenths(capsule: Capsule, footage_time: float) -> str:
-    """m:ss,d of a stored time on the capsule's clock (what the designer reads)."""
-    return clock_tenths(footage_time - capsule.start)
+    """m:ss,d of a stored time on the capsule's clock (what the designer reads), with the tenth in the active
+    language (0:12,0 in French, 0:12.0 in English): the templates' ``|clock_tenths``, one rule (walk en34)."""
+    return clock_tenths(footage_time, capsule.start)
 
 
 def time_range_error(capsule: Capsule) -> str:
     length = capsule_length(capsule)
     return _("Le moment doit être entre 0 et %(seconds)s secondes depuis le début de la capsule "
-             "(0:00,0 – %(end)s).") % {"seconds": number_format(round(length, 1), 1), "end": clock_tenths(length)}
+             "(%(start)s – %(end)s).") % {"seconds": number_format(round(length, 1), 1), "start": clock_tenths(0),
+                                          "end": clock_tenths(length)}
 
 
 # --- interactions -----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def clock(value, origin=0):
 @register.filter
 def clock_tenths(value, origin=0):
     """m:ss,d in French, m:ss.d in English (walk 33: « 0:01,0 – 0:03,6 » beside « 10.0 s » on an English page):
-    the decimal separator of the page's language, as the review screen's messages (review/validation.py)."""
+    the decimal separator of the page's language, as the review screen's messages (review/validation.py); the
+    capsule design messages call it too (authoring/capsule.py `capsule_clock_tenths`)."""
     return _clock_tenths(_since(value, origin)).replace(",", get_format("DECIMAL_SEPARATOR"))
 
 

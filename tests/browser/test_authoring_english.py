@@ -42,7 +42,7 @@ def test_an_english_designer_designs_a_capsule_in_english(live_server, browser, 
     time.fill("99")
     time.blur()
     expect(form.locator('[data-role="time-error"]')).to_have_text(
-        "The time must be between 0 and 18.0 seconds from the start of the capsule (0:00,0 – 0:18,0)."
+        "The time must be between 0 and 18.0 seconds from the start of the capsule (0:00.0 – 0:18.0)."
     )
 
     form.get_by_label("Interaction type").select_option("hotspot")
@@ -61,11 +61,11 @@ def test_an_english_designer_designs_a_capsule_in_english(live_server, browser, 
     form.get_by_label("Question or instruction").fill("Quel outil pour serrer au couple ?")
     form.locator("#id_choices").fill("* Une clé dynamométrique\nUne pince")
     form.get_by_role("button", name="Add the interaction").click()
-    expect(page.get_by_text("Interaction added: Single choice at 0:03,0.")).to_be_visible()
+    expect(page.get_by_text("Interaction added: Single choice at 0:03.0.")).to_be_visible()
     expect(page.locator(".messages")).to_contain_text(
-        "This question appears at 0:03,0, before the step “Serrer au couple” it is about"
+        "This question appears at 0:03.0, before the step “Serrer au couple” it is about"
     )
-    expect(page.locator('[data-role="before-step"]').first).to_contain_text("Place at the end of the step (0:18,0)")
+    expect(page.locator('[data-role="before-step"]').first).to_contain_text("Place at the end of the step (0:18.0)")
     inter = capsule.interactions.get(kind=Interaction.Kind.SINGLE_CHOICE)
     assert inter.prompt == "Quel outil pour serrer au couple ?"
     ctx.close()

@@ -105,20 +105,20 @@ def test_the_step_time_warnings_and_form_errors_are_english(en_client, excerpt):
     res = en_client.post(add, {**form, "time": "4,5", "step": str(serrer.pk)})
     assert res.status_code == 302
     flashed = [str(m.message) for m in get_messages(res.wsgi_request)]
-    assert flashed[0] == "Interaction added: Single choice at 0:04,5."
+    assert flashed[0] == "Interaction added: Single choice at 0:04.5."
     assert flashed[1] == (
-        "This question appears at 0:04,5, before the step “Serrer l'écrou” it is about (which "
-        "starts at 0:12,0). The learner will not have seen the gesture yet."
+        "This question appears at 0:04.5, before the step “Serrer l'écrou” it is about (which "
+        "starts at 0:12.0). The learner will not have seen the gesture yet."
     )
     inter = Interaction.objects.get(capsule=excerpt)
     page = _text(en_client.get(reverse("geste_interaction_edit", args=[excerpt.pk, inter.pk])).content.decode())
-    assert "Place at the end of the step (0:24,0)" in page and "Edit the interaction" in page
+    assert "Place at the end of the step (0:24.0)" in page and "Edit the interaction" in page
 
     res = en_client.post(add, {**form, "time": "25", "step": str(serrer.pk)})  # 0:25 = 31 s: after its end
     flashed = [str(m.message) for m in get_messages(res.wsgi_request)]
     assert flashed[-1] == (
-        "The question's time (0:25,0) is outside the chosen step “Serrer l'écrou” "
-        "(0:12,0 – 0:24,0). It stays attached to it: the step's loop will run up to it. "
+        "The question's time (0:25.0) is outside the chosen step “Serrer l'écrou” "
+        "(0:12.0 – 0:24.0). It stays attached to it: the step's loop will run up to it. "
         "Check that this is intended."
     )
     res = en_client.post(add, {**form, "time": "40", "step": str(serrer.pk)})
