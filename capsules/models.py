@@ -11,10 +11,17 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.formats import get_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from media_pipeline.timecode import clock_tenths
+
+
+def _local_tenths(seconds: float) -> str:
+    """m:ss,d in French, m:ss.d in English (the templates' ``|clock_tenths``)."""
+    return clock_tenths(seconds).replace(",", get_format("DECIMAL_SEPARATOR"))
 
 
 class Certification(models.Model):
@@ -300,7 +307,7 @@ class Step(models.Model):
         ordering = ["footage", "start"]
 
     def __str__(self):
-        return self.title or f"{clock_tenths(self.start)} – {clock_tenths(self.end)}"
+        return self.title or f"{_local_tenths(self.start)} – {_local_tenths(self.end)}"
 
 
 class KeyPoint(models.Model):
@@ -456,7 +463,8 @@ class Interaction(models.Model):
         ordering = ["capsule", "time"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} à {clock_tenths(self.time)}"
+        # The admin's history, delete confirmations and choosers show it in the user's language.
+        return gettext("%(kind)s à %(time)s") % {"kind": self.get_kind_display(), "time": _local_tenths(self.time)}
 
 
 class Attempt(models.Model):
