@@ -1,7 +1,8 @@
 """``{{ seconds|clock }}`` / ``{{ seconds|clock:origin }}`` (m:ss from ``origin``, the player's clock) and
 ``{{ seconds|clock_tenths }}`` (m:ss,d, for the editors; m:ss.d on an English page): the site's one clock,
 media_pipeline.timecode;
-``{{ seconds|decimal_comma }}``: a number of seconds in a form field, written the French way ("4,5");
+``{{ seconds|decimal_comma }}``: a number of seconds in a form field, with the page's decimal separator ("4,5" in
+French, "4.5" in English; the server takes either);
 ``{{ fraction|decimal_comma:4 }}`` with up to 4 decimals (a click zone's coordinates, stored to 4)."""
 
 from django import template
@@ -35,8 +36,8 @@ def clock_tenths(value, origin=0):
 
 @register.filter
 def decimal_comma(value, places=3):
-    """4.5 -> "4,5" (at most ``places`` decimals, 3 unless told, no trailing zeros); what is not a number
-    (a designer's typo sent back with its error) is shown as typed."""
+    """4.5 -> "4,5" in French, "4.5" in English (at most ``places`` decimals, 3 unless told, no trailing zeros);
+    what is not a number (a designer's typo sent back with its error) is shown as typed."""
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", "."))
@@ -46,4 +47,4 @@ def decimal_comma(value, places=3):
         return "" if value is None else str(value)
     places = int(places)
     text = f"{round(float(value), places):.{places}f}".rstrip("0").rstrip(".")
-    return ("0" if text == "-0" else text).replace(".", ",")
+    return ("0" if text == "-0" else text).replace(".", get_format("DECIMAL_SEPARATOR"))

@@ -54,4 +54,8 @@ def test_the_capsule_editor_writes_the_tenth_in_the_designer_s_language(
     time.fill("99")
     time.blur()
     expect(form.locator('[data-role="time-error"]')).to_contain_text(f"(0:00{sep}0 – 0:18{sep}0).")
+
+    # The number the script writes into the time field (session 34: « 9,5 » in an English field).
+    page.locator('[data-role="use-playhead"]').click()
+    expect(time).to_have_value(f"9{sep}5")
     ctx.close()

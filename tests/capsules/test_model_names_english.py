@@ -32,3 +32,17 @@ def test_untitled_step_name_follows_language():
         assert str(step) == "0:01,0 – 0:03,5"
     with translation.override("en"):
         assert str(step) == "0:01.0 – 0:03.5"
+
+
+def test_form_numbers_follow_language():
+    """A number of seconds or a zone coordinate put back in a form field: « 4,5 » in French, « 4.5 » in English
+    (the server takes either)."""
+    from capsules.templatetags.geste_clock import decimal_comma
+
+    with translation.override("fr"):
+        assert decimal_comma(4.5) == "4,5"
+        assert decimal_comma(0.5525, 4) == "0,5525"
+    with translation.override("en"):
+        assert decimal_comma(4.5) == "4.5"
+        assert decimal_comma(0.5525, 4) == "0.5525"
+        assert decimal_comma("4,x") == "4,x"  # a typo sent back as typed

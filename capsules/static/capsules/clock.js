@@ -20,5 +20,7 @@
     const d = ok(t) ? Math.floor(t * 10 + 0.5 + EPSILON * 10) : 0;
     return `${mss(Math.floor(d / 10))}${sep}${d % 10}`;
   }
-  globalThis.gesteClock = Object.freeze({ EPSILON, fmt, fmtTenths });
+  // A number written into a form field the same way ("4,5" / "4.5"; the server takes either).
+  const decimal = (text) => String(text).replace(/[.,]/, sep);
+  globalThis.gesteClock = Object.freeze({ EPSILON, fmt, fmtTenths, sep, decimal });
 })();

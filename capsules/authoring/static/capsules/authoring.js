@@ -123,7 +123,7 @@
     if (!video) usePlayhead.hidden = true;  // no video on the page: nothing to read the time from
     // The form's time counts from the capsule's start (the server stores it on the footage's clock).
     usePlayhead.addEventListener("click", () => {
-      timeInput.value = Math.min(end - start, Math.max(0, playhead - start)).toFixed(1).replace(".", ",");
+      timeInput.value = globalThis.gesteClock.decimal(Math.min(end - start, Math.max(0, playhead - start)).toFixed(1));
       checkTime(false);
       showTimeClock();
       syncStep();
@@ -150,7 +150,7 @@
     let msg = "";
     if (!String(timeInput.value).trim()) msg = gettext("Indiquez l'instant en secondes, par exemple 4,5.");
     else if (Number.isNaN(t)) msg = gettext("L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).");
-    else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || gettext("L'instant doit être entre 0 et %(max)s secondes.", { max: String(max).replace(".", ",") });
+    else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || gettext("L'instant doit être entre 0 et %(max)s secondes.", { max: globalThis.gesteClock.decimal(max) });
     timeInput.setCustomValidity(msg);
     if (!msg) timeInput.removeAttribute("aria-invalid");
     if (timeError && (shown || !msg)) {
@@ -199,7 +199,7 @@
    * the gesture; the 0:00 the form used to start with asked the question before anything was watched).
    * A time the designer typed is never replaced. The server does the same when the field comes empty. */
   let autoTime = null;
-  const secondsText = (s) => s.toFixed(3).replace(/\.?0+$/, "").replace(".", ",");
+  const secondsText = (s) => globalThis.gesteClock.decimal(s.toFixed(3).replace(/\.?0+$/, ""));
   function timeFromStep() {
     const option = stepSelect.value ? stepSelect.selectedOptions[0] : null;
     const typed = String(timeInput.value).trim();
@@ -277,8 +277,8 @@
   ["x", "y", "w", "h"].forEach((n) => {
     field(n).addEventListener("input", () => { drawRect(); checkZone(false); });
     field(n).addEventListener("change", () => {
-      // "0.3" typed is taken, and written back the way the screens write it: "0,3"
-      if (!Number.isNaN(readDecimal(field(n)))) field(n).value = field(n).value.trim().replace(".", ",");
+      // "0.3" or "0,3" typed is taken, and written back the way the page writes it ("0,3" in French)
+      if (!Number.isNaN(readDecimal(field(n)))) field(n).value = globalThis.gesteClock.decimal(field(n).value.trim());
       checkZone(true);
     });
   });
@@ -291,8 +291,8 @@
     };
     const set = (a, b) => {
       const vals = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), w: Math.abs(a[0] - b[0]), h: Math.abs(a[1] - b[1]) };
-      // the form's precision, written the French way ("0,55"), as the server sends it back
-      for (const [n, v] of Object.entries(vals)) field(n).value = v.toFixed(2).replace(".", ",");
+      // the form's precision, written the page's way ("0,55" in French), as the server sends it back
+      for (const [n, v] of Object.entries(vals)) field(n).value = globalThis.gesteClock.decimal(v.toFixed(2));
       drawRect();
       checkZone(false);  // said once the drawing ends (a zone just started is 0 wide)
     };
