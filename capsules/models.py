@@ -268,6 +268,10 @@ class Transcript(models.Model):
     duration = models.FloatField(default=0)
     model = models.CharField(max_length=255, blank=True)
     segments = models.JSONField(default=list)
+    # With a chosen language, what Whisper hears in the commentary and how sure it is (walk 34: English speech
+    # transcribed as French gave French nonsense and nothing said so); the footage page warns on a mismatch.
+    heard_language = models.CharField(max_length=8, blank=True)
+    heard_probability = models.FloatField(null=True, blank=True)
     edited = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

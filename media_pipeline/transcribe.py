@@ -24,6 +24,7 @@ import ctypes
 import ctypes.util
 import functools
 import json
+import logging
 import os
 import re
 import subprocess
@@ -106,6 +107,11 @@ class Transcript:
     segments: list[Segment]
     model: str = ""
     task: str = "transcribe"
+    # With a chosen language: the language Whisper hears in the first chunk with speech, and how sure it is
+    # ("" / 0 when nothing was heard or the language was detected anyway). English speech transcribed as French
+    # gives plausible French nonsense; this is how the screens can say so (walk 34).
+    heard_language: str = ""
+    heard_probability: float = 0.0
 
     @property
     def text(self) -> str:
@@ -114,6 +120,7 @@ class Transcript:
     def to_dict(self) -> dict[str, Any]:
         return {"language": self.language, "language_probability": self.language_probability,
                 "duration": self.duration, "model": self.model, "task": self.task,
+                "heard_language": self.heard_language, "heard_probability": self.heard_probability,
                 "segments": [s.to_dict() for s in self.segments]}
 
     @classmethod
@@ -122,7 +129,9 @@ class Transcript:
                    language_probability=float(data.get("language_probability", 1.0)),
                    duration=float(data["duration"]),
                    segments=[Segment.from_dict(s) for s in data.get("segments", [])],
-                   model=str(data.get("model", "")), task=str(data.get("task", "transcribe")))
+                   model=str(data.get("model", "")), task=str(data.get("task", "transcribe")),
+                   heard_language=str(data.get("heard_language") or ""),
+                   heard_probability=float(data.get("heard_probability") or 0.0))
 
 
 @dataclass(frozen=True)
@@ -422,6 +431,7 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
     if language and not model.model.is_multilingual and language != "en":
         raise PermanentMediaError(f"Ce modèle ne connaît que l'anglais, pas la langue « {language} ».")
     detected_probability = 1.0 if language else 0.0
+    heard_lang, heard_probability = "", 0.0
     segments: list[Segment] = []
     end_seen = 0.0
     report(LOADED_PERCENT)
@@ -449,6 +459,10 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
         if language is None and info.duration_after_vad > 0 and segments:
             # Detect once, on the first chunk with speech; later chunks keep that language.
             language, detected_probability = info.language, float(info.language_probability)
+        elif settings.language and settings.task == "transcribe" and not heard_lang and info.duration_after_vad > 0 \
+                and (settings.vad or segments) and model.model.is_multilingual:
+            # Speech found (by the VAD, or words heard without it), even when none came out in the chosen language.
+            heard_lang, heard_probability = _heard_language(model, audio, settings.vad)
         end_seen = chunk_end
         del audio, raw_segments
         release_freed_memory()
@@ -456,4 +470,16 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
     report(100.0)
     return Transcript(language=language or "und", language_probability=round(detected_probability, 4),
                       duration=round(duration or end_seen, 3), segments=drop_repeats(segments),
-                      model=Path(settings.model_dir).name, task=settings.task)
+                      model=Path(settings.model_dir).name, task=settings.task,
+                      heard_language=heard_lang, heard_probability=round(heard_probability, 4))
+
+
+def _heard_language(model, audio: np.ndarray, vad: bool) -> tuple[str, float]:
+    """Whisper's own language guess on a chunk (its first 30 s of speech: one encoder pass); ("", 0) if it
+    cannot tell."""
+    try:
+        lang, probability, _all = model.detect_language(audio, vad_filter=vad)
+    except Exception:  # noqa: BLE001 - a guess for a warning, never a reason to lose the transcript
+        logging.getLogger(__name__).warning("language guess failed", exc_info=True)
+        return "", 0.0
+    return str(lang or ""), float(probability or 0.0)

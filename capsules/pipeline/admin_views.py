@@ -7,6 +7,7 @@ import json
 import re
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
@@ -151,6 +152,30 @@ def caption_label(lang: str, machine: bool, stale: bool) -> str:
     return f"{name} ({', '.join(notes)})" if notes else name
 
 
+# Whisper's guess must be this sure before the page says the commentary is in another language (the English
+# washer take of walk 34, transcribed as French: 0.89).
+HEARD_LANGUAGE_MIN = 0.7
+
+
+def language_name(code: str) -> str:
+    """« anglais » in French, "English" in English; the code itself for a language Django does not name."""
+    try:
+        name = str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+    return name.lower() if get_language().startswith("fr") else name
+
+
+def heard_mismatch(transcript: Transcript | None) -> dict | None:
+    """The language Whisper heard, when it is not the one the commentary was transcribed in and Whisper is sure."""
+    if transcript is None or transcript.task != "transcribe" or not transcript.heard_language:
+        return None
+    if transcript.heard_language == transcript.language or (transcript.heard_probability or 0) < HEARD_LANGUAGE_MIN:
+        return None
+    return {"code": transcript.heard_language, "heard": language_name(transcript.heard_language),
+            "chosen": language_name(transcript.language), "percent": round(100 * transcript.heard_probability)}
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -158,6 +183,7 @@ def footage_detail(request, pk: int):
     captions = sorted(storage.captions_with_cues(r.get("captions")).items(), key=lambda kv: kv[0] != "fr")
     machine, stale = footage.machine_translated_captions(), set(r.get("captions_stale") or [])
     can_manage = can_author(request.user)
+    transcript = footage.transcripts.filter(task="transcribe").first()
     context = {
         "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
         "can_manage": can_manage, "experts": expert_choices() if can_manage else [],
@@ -168,7 +194,8 @@ def footage_detail(request, pk: int):
                       "label": caption_label(lang, lang in machine, lang in stale)}
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
-        "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
+        "steps": footage.steps.all(), "transcript": transcript,
+        "heard": heard_mismatch(transcript) if can_manage else None,
         **footage_capsules(request.user, footage),
     }
     return render(request, "capsules/admin/footage_detail.html", context)
@@ -200,10 +227,13 @@ def _confirmed(request) -> bool:
     return request.POST.get("confirm") == "1"
 
 
-def _confirm_page(request, footage: Footage, title: str, consequences: list[str], action: str, button: str):
-    """Wagtail-style confirmation page: the rerun is only done when posted again with confirm=1."""
+def _confirm_page(request, footage: Footage, title: str, consequences: list[str], action: str, button: str,
+                  extra: dict | None = None):
+    """Wagtail-style confirmation page: the rerun is only done when posted again with confirm=1 (and ``extra``,
+    the fields of the first post that must come back with it)."""
     return render(request, "capsules/admin/footage_rerun_confirm.html", {
-        "footage": footage, "title": title, "consequences": consequences, "action": action, "button": button})
+        "footage": footage, "title": title, "consequences": consequences, "action": action, "button": button,
+        "extra": extra or {}})
 
 
 @require_POST
@@ -215,7 +245,13 @@ def footage_rerun(request, pk: int, stage: str):
     run = footage.latest_run
     target = run.stages.filter(name=stage).first() if run is not None else None
     stale_before = _stale_before()
-    if run is None or target is None:
+    # « Retranscrire en anglais » (the footage page, when Whisper hears another language): the commentary's
+    # language changes with the rerun, never before it is done.
+    language = request.POST.get("language", "") if stage == "transcribe" else ""
+    extra = {"language": language} if language else {}
+    if language and not (re.fullmatch(r"[a-z]{2,3}", language) and language in LANG_INFO):
+        messages.error(request, _("Langue non prise en charge."))
+    elif run is None or target is None:
         messages.error(request, _("Cette étape n'a pas encore été lancée : il n'y a rien à relancer."))
     elif run.status == PipelineRun.Status.RUNNING and _busy(run.stages.all(), stale_before):
         messages.error(request, _("Un traitement est en cours : annulez-le avant de relancer une étape."))
@@ -226,10 +262,16 @@ def footage_rerun(request, pk: int, stage: str):
     elif (consequences := rerun_consequences(footage, downstream(stage))) and not _confirmed(request):
         label = STAGE_BY_NAME[stage].label
         return _confirm_page(request, footage, _("Relancer l'étape « %s » ?") % label, consequences,
-                             reverse("geste_footage_rerun", args=[pk, stage]), _("Relancer « %s »") % label)
+                             reverse("geste_footage_rerun", args=[pk, stage]), _("Relancer « %s »") % label, extra)
     else:
+        if language:
+            Footage.objects.filter(pk=footage.pk).update(language=language)
         rerun_stage(run, stage)
-        messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
+        if language:
+            messages.success(request, _("La transcription est relancée en %(language)s, et les étapes qui en "
+                                        "dépendent avec elle.") % {"language": language_name(language)})
+        else:
+            messages.success(request, _("L'étape « %s » et les suivantes sont relancées.") % STAGE_BY_NAME[stage].label)
     return redirect("geste_footage_detail", pk=pk)
 
 

@@ -71,5 +71,7 @@ class TranscribeStage(Stage):
         Transcript.objects.update_or_create(
             footage=ctx.footage, task="transcribe",
             defaults={"language": data.get("language", ""), "duration": data.get("duration", 0),
-                      "model": data.get("model", ""), "segments": data.get("segments", [])})
+                      "model": data.get("model", ""), "segments": data.get("segments", []),
+                      "heard_language": data.get("heard_language") or "",
+                      "heard_probability": data.get("heard_probability") or None})
         merge_caption_track(ctx.footage.pk, data.get("language") or "fr", f"{prefix}/{manifest['files']['captions']}")
