@@ -26,7 +26,8 @@ def _footage(heard="en", probability=0.89, status=Footage.Status.IN_REVIEW) -> F
 
 
 def _page(client, footage) -> str:
-    return client.get(f"/admin/geste/footage/{footage.pk}/").content.decode().replace("&#x27;", "'").replace("&nbsp;", "\u00a0")
+    text = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    return text.replace("&#x27;", "'").replace("&nbsp;", "\u00a0")
 
 
 def test_a_mismatch_is_said_with_a_way_to_redo_it(client):
