@@ -220,14 +220,15 @@ def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, brow
     expect(handle).to_have_attribute("aria-valuetext", "0:05,1")
     page.keyboard.press("PageDown")
     expect(handle).to_have_attribute("aria-valuetext", "0:01,0")  # clamped: the first step keeps 1 s
-    expect(playhead).to_have_text("0:00,0")
+    # The picture (and the playhead) follow the limit so the expert sees where it lands (walk 34).
+    expect(playhead).to_have_text("0:01,0")
     expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
     # ... on the playhead they move the playhead, not a limit.
     page.locator('[data-role="playhead-line"]').focus()
     page.keyboard.press("ArrowRight")
-    expect(playhead).to_have_text("0:00,1")
-    page.keyboard.press("Shift+ArrowRight")
     expect(playhead).to_have_text("0:01,1")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(playhead).to_have_text("0:02,1")
     page.keyboard.press("End")
     expect(playhead).to_have_text("0:20,0")
     handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')

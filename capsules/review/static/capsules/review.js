@@ -32,6 +32,13 @@
   let videoReady = false;
   let ownSeekAt = -Infinity; // when the timeline last moved the video (its seeks are not the video's own controls')
   const OWN_SEEK_MS = 1500;   // "seeked" events this soon after are ours, however many (keys pressed in a row)
+  // The footage's stored duration can be past the rendition's own end (walk 34: 68,002 s for a video of
+  // 67,9 s): a seek there left Chromium's video in error, stuck « seeking », until a reload. Every seek
+  // stops a frame before the video's own end, once the video knows it.
+  const END_MARGIN = 0.04;
+  let source = "";           // the video's address, loaded again after a media error
+  let recoveries = 0;        // media errors recovered from in a row
+  let recoveredAt = -Infinity;
 
   // The page's strings and number style (French msgids; the admin's language): capsules/static/capsules/i18n.js.
   const { gettext, ngettext, lang, parts } = globalThis.gesteI18n;
@@ -422,6 +429,9 @@
       dragActive = true;
       handle.setPointerCapture(ev.pointerId);
       handle.classList.add("is-dragging");
+      // The expert watches where the limit lands (walk 34: the picture stayed where it was).
+      if (!video.paused) video.pause();
+      follow(b.time);
     });
     handle.addEventListener("pointermove", (ev) => {
       if (!dragging) return;
@@ -430,12 +440,16 @@
       handle.setAttribute("aria-valuenow", t.toFixed(3));
       handle.setAttribute("aria-valuetext", fmt(t));
       layoutBlocks();
+      follow(t);
     });
     const end = () => {
       if (!dragging) return;
       dragging = false;
       dragActive = false;
       handle.classList.remove("is-dragging");
+      clearTimeout(followTimer);
+      followTimer = null;
+      seek(b.time);  // the playhead stays on the dropped limit, the picture with it
       saveSteps(gettext("Limite déplacée et enregistrée."));
     };
     handle.addEventListener("pointerup", end);
@@ -453,6 +467,7 @@
       handle.setAttribute("aria-valuenow", t.toFixed(3));
       handle.setAttribute("aria-valuetext", fmt(t));
       layoutBlocks();
+      seek(t);  // the picture at the limit, as while dragging it
       clearTimeout(nudgeTimer);
       const focusKey = [b.prev, b.next].join(",");
       nudgeTimer = setTimeout(async () => {
@@ -508,10 +523,43 @@
     return i >= 0 ? i : steps.findIndex((s) => s.start <= t && t <= s.end);
   }
 
+  /* The last moment the video itself can show: its own duration less a frame; null until it is known. */
+  function mediaEnd() {
+    const d = video.duration;
+    return Number.isFinite(d) && d > 0 ? Math.max(0, d - END_MARGIN) : null;
+  }
+  /* A time of the timeline as one the video can be sought to. */
+  function playable(t) {
+    const end = mediaEnd();
+    const at = Math.min(duration(), Math.max(0, t));
+    return end === null ? at : Math.min(at, end);
+  }
+  /* The video to the playhead (never past its own end). */
+  function videoToPlayhead() {
+    if (!videoReady || video.error) return;
+    const at = playable(playhead);
+    if (Math.abs(video.currentTime - at) > 0.05) { ownSeekAt = performance.now(); video.currentTime = at; }
+  }
+
   function seek(t) {
-    playhead = Math.min(duration(), Math.max(0, t));
-    if (videoReady && Math.abs(video.currentTime - playhead) > 0.05) { ownSeekAt = performance.now(); video.currentTime = playhead; }
+    playhead = playable(t);
+    videoToPlayhead();
     placePlayhead();
+  }
+
+  /* The picture follows a limit being dragged: the playhead at once, the video at most every 100 ms
+   * (each seek decodes a frame; one per pointer move fell behind), the last position always sought. */
+  let followTimer = null;
+  let followAt = -Infinity;
+  function follow(t) {
+    playhead = playable(t);
+    placePlayhead();
+    if (followTimer) return;
+    followTimer = setTimeout(() => {
+      followTimer = null;
+      followAt = performance.now();
+      videoToPlayhead();
+    }, Math.max(0, 100 - (performance.now() - followAt)));
   }
 
   function select(i) {
@@ -584,7 +632,16 @@
       // whole title (walk 31).
       input.placeholder = gettext("Étape %(n)s", { n: i + 1 });
       boxes.push(input);
-      input.addEventListener("focus", () => select(i));
+      // The step named is shown (walk 34: titles were written without the picture): the video goes to its
+      // start, unless the playhead is already inside it.
+      input.addEventListener("focus", () => {
+        const at = steps.indexOf(s) >= 0 ? steps.indexOf(s) : steps.findIndex((x) => s.id != null && x.id === s.id);
+        select(at >= 0 ? at : i);
+        const step = steps[at];
+        if (step && !(playhead >= step.start && (playhead < step.end || (at === steps.length - 1 && playhead <= step.end)))) {
+          seek(step.start);
+        }
+      });
       // The step's block on the timeline follows each key (walk 32: it kept « Étape 1 » until the field was
       // left), as text; the step's own title changes on "change", when it is saved.
       input.addEventListener("input", () => {
@@ -1170,6 +1227,7 @@
     const v = state.video;
     if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
     else if (v.mp4) video.src = v.mp4;
+    source = video.getAttribute("src") || "";
     if (v.poster) video.poster = v.poster;
     if (v.renditions_ready === false) {
       message(gettext("Les rendus vidéo sont encore en préparation\u00a0: vous relisez sur la vidéo d'origine, les étapes sont prêtes."), "info");
@@ -1182,7 +1240,23 @@
     // a position chosen on the timeline before the video is ready is applied once it is.
     video.addEventListener("loadedmetadata", () => {
       videoReady = true;
-      if (playhead > 0) { ownSeekAt = performance.now(); video.currentTime = playhead; }
+      if (playhead > 0) { playhead = playable(playhead); videoToPlayhead(); placePlayhead(); }
+    });
+    // A media error (a seek the video could not make, a network cut) left it frozen until a reload: the
+    // source is loaded again and sought to the wanted time (loadedmetadata); a second failure in a row
+    // is said.
+    video.addEventListener("error", () => {
+      if (!source) return;
+      if (performance.now() - recoveredAt > 10000) recoveries = 0;
+      if (recoveries >= 2) {
+        message(gettext("La vidéo ne peut plus être lue. Rechargez la page : vos modifications enregistrées sont conservées."));
+        return;
+      }
+      recoveries += 1;
+      recoveredAt = performance.now();
+      videoReady = false;
+      video.src = source;
+      video.load();
     });
     video.addEventListener("timeupdate", () => {
       if (!video.paused && !video.seeking) { playhead = video.currentTime; placePlayhead(); }
@@ -1191,7 +1265,7 @@
       // Ours: the timeline keeps the chosen time even if the video could not seek there (a source
       // without range requests, a seek overtaken by the next key press).
       if (performance.now() - ownSeekAt < OWN_SEEK_MS) return;
-      playhead = video.currentTime;              // the reviewer used the video's own controls
+      playhead = playable(video.currentTime);    // the reviewer used the video's own controls
       placePlayhead();
     });
   }
