@@ -21,6 +21,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
+from capsules.learner_steps import display_title
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
@@ -151,6 +152,15 @@ def caption_label(lang: str, machine: bool, stale: bool) -> str:
     return f"{name} ({', '.join(notes)})" if notes else name
 
 
+def steps_as_shown(footage: Footage) -> list:
+    """The footage's steps, each with ``shown_title``: a default the pipeline gave (« Étape 2 ») in the page's
+    language (« Step 2 », as the review screen says it; walk 34), a typed title as typed, "" for none."""
+    steps = list(footage.steps.all())
+    for position, step in enumerate(steps, start=1):
+        step.shown_title = display_title(step.title, position) if (step.title or "").strip() else ""
+    return steps
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -168,7 +178,7 @@ def footage_detail(request, pk: int):
                       "label": caption_label(lang, lang in machine, lang in stale)}
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
-        "steps": footage.steps.all(), "transcript": footage.transcripts.filter(task="transcribe").first(),
+        "steps": steps_as_shown(footage), "transcript": footage.transcripts.filter(task="transcribe").first(),
         **footage_capsules(request.user, footage),
     }
     return render(request, "capsules/admin/footage_detail.html", context)
