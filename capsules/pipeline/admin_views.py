@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
+from capsules.learner_steps import display_title
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
@@ -176,6 +177,15 @@ def heard_mismatch(transcript: Transcript | None) -> dict | None:
             "chosen": language_name(transcript.language), "percent": round(100 * transcript.heard_probability)}
 
 
+def steps_as_shown(footage: Footage) -> list:
+    """The footage's steps, each with ``shown_title``: a default the pipeline gave (« Étape 2 ») in the page's
+    language (« Step 2 », as the review screen says it; walk 34), a typed title as typed, "" for none."""
+    steps = list(footage.steps.all())
+    for position, step in enumerate(steps, start=1):
+        step.shown_title = display_title(step.title, position) if (step.title or "").strip() else ""
+    return steps
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -194,7 +204,7 @@ def footage_detail(request, pk: int):
                       "label": caption_label(lang, lang in machine, lang in stale)}
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
-        "steps": footage.steps.all(), "transcript": transcript,
+        "steps": steps_as_shown(footage), "transcript": transcript,
         "heard": heard_mismatch(transcript) if can_manage else None,
         **footage_capsules(request.user, footage),
     }

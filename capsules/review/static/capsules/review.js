@@ -878,6 +878,12 @@
 
   /* ---- actions ------------------------------------------------------------------------------- */
 
+  // The second half's title: « Rincer (suite) », « Rincer (cont.) » in English; a title that says so already
+  // keeps it once (walk 34: « Rincer (suite) (suite) »). A default title keeps the mark the server renumbers.
+  const CONTINUED = /\s*\((?:suite|cont\.)\)\s*$/i;
+  const continued = (title) => (!title || CONTINUED.test(title) ? title || ""
+    : DEFAULT_TITLE.test(title) ? `${title} (suite)` : gettext("%(title)s (suite)", { title }));
+
   function split() {
     if (!canEdit()) return;
     const min = state.min_step;
@@ -885,7 +891,7 @@
     if (i < 0) { message(gettext("Placez la tête de lecture dans une étape, à %(length)s au moins de ses limites.", { length: secs(min) })); return; }
     const s = steps[i];
     const t = round3(playhead);
-    const second = { id: null, start: t, end: s.end, title: s.title ? `${s.title} (suite)` : "" };
+    const second = { id: null, start: t, end: s.end, title: continued(s.title) };
     s.end = t;
     steps.splice(i + 1, 0, second);
     selected = i + 1;
@@ -974,7 +980,7 @@
   function mergedTitle(first, second) {
     const a = (first || "").trim();
     const b = (second || "").trim();
-    if (!b || DEFAULT_TITLE.test(b) || b === a || b === `${a} (suite)`) return a || b;
+    if (!b || DEFAULT_TITLE.test(b) || b === a || b.replace(CONTINUED, "") === a) return a || b;
     if (!a || DEFAULT_TITLE.test(a)) return b;
     return `${a} ; ${b}`.slice(0, 255);  // both titles kept: the expert shortens them
   }
@@ -1085,7 +1091,9 @@
   function approve() {
     if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
-    const defaults = steps.map((s) => (DEFAULT_TITLE.test(s.title || "") ? `«\u00a0${s.title.trim()}\u00a0»` : null)).filter(Boolean);
+    // Named as the timeline names them, in the admin's language (walk 34: « Étape 3 » beside "Step 3").
+    const defaults = steps.map((s, i) => (DEFAULT_TITLE.test(s.title || "")
+      ? gettext("«\u00a0%(title)s\u00a0»", { title: stepName(s, i) }) : null)).filter(Boolean);
     // A step without a title cannot be approved (learners read it in the chapters): named, the
     // confirmation disabled (walk 19: the server's refusal came only after confirming). Steps marked
     // « À vérifier » are named as a question, without blocking.

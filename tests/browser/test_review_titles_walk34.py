@@ -1,0 +1,77 @@
+"""First-user walk 34, the expert's review screen. Splitting a step appended « (suite) » each time: « Rincer »
+gave « Rincer (suite) », and splitting that « Rincer (suite) (suite) ». A title that already ends in the
+suffix keeps it once; the suffix is said in the expert's language (« (cont.) » in English), and a title
+ending in either one gets no second. In English the approval's warning named the steps that keep a default
+title « Étape 3 », « Étape 4 » while the timeline said "Step 3", "Step 4": it names them as the screen does."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from wagtail.users.models import UserProfile
+
+from capsules.models import Step
+from tests.browser.conftest import login
+from tests.browser.test_review import _x_for, footage_in_review  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _open(browser, live_server, footage, user, lang):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = lang
+    profile.save()
+    ctx = browser.new_context(locale="en-GB" if lang == "en" else "fr-FR", viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    login(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(footage.steps.count())
+    return ctx, page
+
+
+def _titles(footage) -> list[str]:
+    return list(Step.objects.filter(footage=footage).order_by("start").values_list("title", flat=True))
+
+
+def _split_at(page, seconds: float, done: str, count: int):
+    page.mouse.click(*_x_for(page, seconds))
+    page.wait_for_timeout(400)
+    page.keyboard.press("s")
+    expect(page.locator('[data-role="saved"]')).to_have_text(done)
+    expect(page.locator(".geste-timeline__step")).to_have_count(count)
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize(("lang", "suffix", "done"), [("fr", "(suite)", "Étape scindée et enregistrée."),
+                                                       ("en", "(cont.)", "Step split and saved.")])
+def test_splitting_twice_says_the_continuation_once_in_the_expert_s_language(
+        live_server, browser, footage_in_review, lang, suffix, done):  # noqa: F811
+    footage, reviewer = footage_in_review
+    # A title ending in the other language's suffix gets no second one either.
+    other = "(suite)" if lang == "en" else "(cont.)"
+    Step.objects.filter(footage=footage, start=6).update(title=f"Dévisser l'écrou {other}")
+    ctx, page = _open(browser, live_server, footage, reviewer, lang)
+    _split_at(page, 16.0, done, 4)
+    assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon {suffix}"]
+    _split_at(page, 18.0, done, 5)
+    assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon {suffix}",
+                                    f"Remonter le siphon {suffix}"]
+    _split_at(page, 9.5, done, 6)
+    assert _titles(footage)[1:3] == [f"Dévisser l'écrou {other}", f"Dévisser l'écrou {other}"]
+    ctx.close()
+
+
+def test_the_approval_names_default_titles_as_the_timeline_does_in_english(
+        live_server, browser, footage_in_review):  # noqa: F811
+    footage, reviewer = footage_in_review
+    for start, title in ((6, "Étape 2"), (13, "Étape 3")):
+        Step.objects.filter(footage=footage, start=start).update(title=title)
+    ctx, page = _open(browser, live_server, footage, reviewer, "en")
+    expect(page.locator(".geste-timeline__step span").nth(1)).to_have_text("Step 2")
+    page.locator('[data-action="approve"]').click()
+    dialog = page.locator('dialog[data-dialog="approve"]')
+    expect(dialog).to_be_visible()
+    expect(dialog.locator('[data-role="approve-defaults"]')).to_contain_text(
+        "2 steps keep a default title (“Step 2”, “Step 3”): learners will read them as they are.")
+    assert "Étape" not in dialog.inner_text()
+    ctx.close()
