@@ -196,3 +196,18 @@ def test_a_title_being_written_shows_its_step(live_server, page, footage_longer_
     page.locator('[data-step-title="0"]').click()
     page.wait_for_timeout(400)
     assert _video(page)["t"] == pytest.approx(3.0, abs=0.3)
+
+
+def test_the_review_plays_the_mp4_even_where_hls_plays_natively(live_server, page, footage_longer_than_its_video):
+    """Walk 34b: this Chromium plays HLS itself, and on the 68-s take End then sat « seeking » for good in the
+    last HLS segment (the same seek on the MP4 rendition shows the last frame at once). The review is an editor:
+    it reads the progressive MP4 (exact seeks by byte range), HLS only where there is no MP4."""
+    footage, reviewer = footage_longer_than_its_video
+    footage.renditions = {**footage.renditions, "master_playlist": footage.renditions["mp4"].replace(".mp4", ".m3u8")}
+    footage.save(update_fields=["renditions"])
+    assert page.evaluate("document.createElement('video').canPlayType('application/vnd.apple.mpegurl')") != ""
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    src = page.evaluate("document.querySelector('[data-role=video]').getAttribute('src') || ''")
+    assert src.split("?")[0].endswith(".mp4"), src

@@ -1233,8 +1233,10 @@
 
   function setupVideo() {
     const v = state.video;
-    if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
-    else if (v.mp4) video.src = v.mp4;
+    // The progressive MP4 first: an editor needs exact seeks (walk 34b: Chromium plays HLS itself, and End sat
+    // « seeking » for good in the last HLS segment of a 68-s take; on the MP4 it shows the last frame at once).
+    if (v.mp4) video.src = v.mp4;
+    else if (v.hls && video.canPlayType("application/vnd.apple.mpegurl")) video.src = v.hls;
     source = video.getAttribute("src") || "";
     if (v.poster) video.poster = v.poster;
     if (v.renditions_ready === false) {
