@@ -167,9 +167,13 @@ def language_name(code: str) -> str:
     return name.lower() if get_language().startswith("fr") else name
 
 
-def heard_mismatch(transcript: Transcript | None) -> dict | None:
-    """The language Whisper heard, when it is not the one the commentary was transcribed in and Whisper is sure."""
+def heard_mismatch(transcript: Transcript | None, footage: Footage | None = None) -> dict | None:
+    """The language Whisper heard, when it is not the one the commentary was transcribed in and Whisper is sure;
+    nothing once the footage's language was changed to it (the transcription is being redone: walk 34b saw the
+    warning and its button stay up, clickable, while it ran)."""
     if transcript is None or transcript.task != "transcribe" or not transcript.heard_language:
+        return None
+    if footage is not None and footage.language == transcript.heard_language:
         return None
     if transcript.heard_language == transcript.language or (transcript.heard_probability or 0) < HEARD_LANGUAGE_MIN:
         return None
@@ -205,7 +209,7 @@ def footage_detail(request, pk: int):
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
         "steps": steps_as_shown(footage), "transcript": transcript,
-        "heard": heard_mismatch(transcript) if can_manage else None,
+        "heard": heard_mismatch(transcript, footage) if can_manage else None,
         **footage_capsules(request.user, footage),
     }
     return render(request, "capsules/admin/footage_detail.html", context)

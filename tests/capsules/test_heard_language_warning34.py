@@ -43,6 +43,8 @@ def test_a_mismatch_is_said_with_a_way_to_redo_it(client):
     assert footage.language == "en"
     assert StageRun.objects.get(name="transcribe").status == StageRun.Status.PENDING
     assert "anglais" in response.content.decode()
+    # While the transcription is redone in English, the old French transcript is still there: no second warning.
+    assert 'data-role="heard-language"' not in _page(client, footage)
 
 
 def test_no_warning_when_heard_as_chosen_or_unsure(client):
