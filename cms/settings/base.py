@@ -125,6 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in European order (cms/formats/en): 06/12/2026 is the 6th of December for every reader.
+FORMAT_MODULE_PATH = ["cms.formats"]
 # No call from the admin to releases.wagtail.org (our CSP blocks it; training centres may have no outside network).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
