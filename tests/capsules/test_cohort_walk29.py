@@ -201,7 +201,7 @@ def test_the_charts_speak_the_admin_users_language_and_date_format(client):
     _english(trainer)
     page = client.get(reverse("geste_cohort", args=[cohort.pk])).content.decode()
     progress, retention = _svgs(page)
-    assert "<td>12/15/2026</td>" in page and ">12/15/2026<" in progress  # the table's and the axis's
+    assert "<td>15/12/2026</td>" in page and ">15/12/2026<" in progress  # day first in English too (cms/formats/en)
     assert ">1 d<" in retention and ">8–14 d<" in retention and ">30 d+<" in retention
     assert " j<" not in retention and "et +" not in retention
 

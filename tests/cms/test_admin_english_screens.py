@@ -42,9 +42,9 @@ def test_training_sessions_speak_english(client, cohort):
     client.force_login(english(factories.designer()))
     text = _text(client.get(reverse("geste_cohorts")))
     assert "Training sessions" in text and "New session" in text and "From" in text
-    assert "Nouvelle session" not in text and "03/02/2026" in text  # the English short date
+    assert "Nouvelle session" not in text and "02/03/2026" in text  # English short dates day first (cms/formats/en)
     text = _text(client.get(reverse("geste_cohort", args=[cohort.pk])))
-    assert "From 03/02/2026 to 03/29/2026 · 1 learner" in text
+    assert "From 02/03/2026 to 29/03/2026 · 1 learner" in text
     for said in (
         "Efficiency indicators",
         "Median learning time",
