@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -232,6 +233,8 @@ def review_state(footage: Footage, user) -> dict:
         ],
         # The last save was a merge, nothing saved since: it may be undone (after a reload too).
         "undo_merge": {"at": undo["at"]} if (undo := undo_merge_for(footage)) else None,
+        # Approved: the next footage awaiting this user's decision, to go on to (walk 35).
+        "next_review": next_review(footage, user) if footage.status == Footage.Status.APPROVED else None,
         # Published capsules built on these steps: their learners will see the next approved version (walk 19).
         "live_capsules": live_capsule_titles(footage)
         if permissions.can_author(user) and footage.status == Footage.Status.APPROVED else [],
@@ -246,6 +249,20 @@ def review_state(footage: Footage, user) -> dict:
             "can_reopen": permissions.can_author(user) and footage.status == Footage.Status.APPROVED,
         },
     }
+
+
+def next_review(footage: Footage, user) -> dict | None:
+    """The footage awaiting this user's decision (in review, theirs to approve), other than this one, first as the
+    review list orders them (latest change first): its title and review screen, and how many wait in all. None
+    when no other waits. Walk 35: once the steps were approved the expert had no way on."""
+    waiting = [f for f in permissions.visible_footage(user).filter(status=Footage.Status.IN_REVIEW)
+               .exclude(pk=footage.pk).only("pk", "title", "expert_id").order_by("-updated_at", "-pk")
+               if permissions.can_approve(user, f)]
+    if not waiting:
+        return None
+    first = waiting[0]
+    return {"id": first.pk, "title": first.title, "url": reverse("geste_review", args=[first.pk]),
+            "waiting": len(waiting)}
 
 
 def live_capsule_titles(footage: Footage) -> list[str]:

@@ -5,6 +5,11 @@
 its subject pronoun dropped and its verb put in the infinitive (simplemma). A title is
 a short phrase of words (at most ``MAX_WORDS``, never ending on "de", "la", ...) and never
 empty: without a usable sentence it is made of the step's key terms, else "Étape N".
+
+The transcript's ``language`` picks the rules: English commentary (a take transcribed again in English,
+walk 35) has its own fillers, subjects and auxiliaries, its verb put in the base form ("I'm rinsing the
+cup" -> "Rinse the cup"), and English stop words for its key terms; the French rules gave « Rinser »,
+« Okay », or nothing at all for « So, rinse. » (then « Étape N »).
 """
 
 from __future__ import annotations
@@ -34,14 +39,97 @@ FILLERS = ("là ", "bon ", "donc ", "voilà ", "euh ", "alors ", "et ", "mais ",
 VERB_MARKERS = ("on va", "je vais", "nous allons", "je prends", "on prend", "on passe", "je passe")
 
 
+# English (walk 35). Words said before the gesture ("So, now, first..."), dropped from the sentence's start.
+EN_FILLERS = re.compile(
+    r"^(so|okay|ok|well|um+|uh+|er|erm|right|alright|all right|now|then|and|but|next|first|firstly|second|"
+    r"after that|afterwards|finally|lastly|yeah|yes|oh|hmm+|like|basically|actually|here|today|again|also)"
+    r"(?=[\s,;:.!?]|$)\s*[,;:]?\s*", re.IGNORECASE)
+EN_SUBJECTS = ("i ", "i'm ", "i am ", "i'll ", "i've ", "we ", "we're ", "we are ", "we'll ", "you ", "you're ",
+               "you'll ", "let's ", "let us ", "let me ", "he ", "she ", "they ")
+EN_AUXILIARIES = ("going to ", "gonna ", "want to ", "wanna ", "have to ", "has to ", "need to ", "needs to ",
+                  "got to ", "gotta ", "will ", "can ", "could ", "should ", "must ", "just ", "am ", "are ",
+                  "now ", "then ", "also ", "first ", "simply ", "carefully ", "try to ", "start to ")
+EN_DANGLING = {"the", "a", "an", "of", "to", "with", "on", "in", "into", "onto", "at", "for", "from", "and",
+               "or", "my", "your", "our", "his", "her", "their", "this", "that", "these", "those", "some", "by",
+               "very", "really", "so", "just", "is", "are", "it's"}
+EN_LIGHT_VERBS = {"be", "have", "do", "go", "get", "can", "will", "let", "see", "look", "want", "need", "know",
+                  "say", "think"}
+EN_STOP_WORDS = EN_DANGLING | {"i", "we", "you", "he", "she", "it", "they", "me", "us", "them", "there", "here",
+                               "now", "then", "ok", "okay", "yes", "yeah", "no", "not", "oh", "well", "right",
+                               "alright", "all", "good", "fine", "done", "again", "like", "um", "uh", "hmm",
+                               "what", "how", "go", "one", "thing", "things", "bit", "little", "gonna", "i'm",
+                               "we're", "you're", "that's", "let's", "out", "over"}
+EN_MARKERS = ("first", "then", "next", "now", "after that", "afterwards", "finally", "lastly", "let's",
+              "the next step", "step")
+
+
+def language_of(transcript: dict | None) -> str:
+    """The rules a transcript is read with: "en" for English commentary, else "fr" (the default)."""
+    lang = str((transcript or {}).get("language") or "").lower()
+    return "en" if lang.startswith("en") else "fr"
+
+
 @lru_cache(maxsize=4096)
-def _lemma(word: str) -> str:
+def _lemma(word: str, lang: str = "fr") -> str:
     import simplemma
 
-    return simplemma.lemmatize(word, lang="fr")
+    return simplemma.lemmatize(word, lang=lang)
 
 
-def title_from_text(text: str, max_len: int = 60) -> str:
+def _starts_with_marker(text: str, language: str) -> str | None:
+    if language != "en":
+        return starts_with_marker(text)
+    t = text.strip().lstrip(" ,.;:!?-«\"").lower().replace("’", "'")
+    for marker in sorted(EN_MARKERS, key=len, reverse=True):
+        if t.startswith(marker) and (len(t) == len(marker) or not t[len(marker)].isalpha()):
+            return marker
+    return None
+
+
+def _english_title(text: str, max_len: int) -> str:
+    """An English sentence as a gesture title: "So, now I'm rinsing the cup under the tap." gives
+    "Rinse the cup under the tap" (fillers, subject and auxiliary dropped, the verb in its base form)."""
+    t = text.strip().strip("«»\"").replace("’", "'").lstrip(" ,;:-")
+    while True:
+        stripped = EN_FILLERS.sub("", t, count=1)
+        if stripped == t:
+            break
+        t = stripped
+    clause = re.split(r"[,;:.!?]| and | then | but | so ", t, maxsplit=1)[0].strip()
+    low = clause.lower()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in EN_SUBJECTS + EN_AUXILIARIES:
+            if low.startswith(prefix):
+                clause, low = clause[len(prefix):].lstrip(), low[len(prefix):].lstrip()
+                changed = True
+    words = [w for w in clause.split() if _WORD.match(w)]
+    if not words or not any(len(w) > 2 for w in words):
+        return ""
+    verb = words[0].lower()
+    # Only a verb's form is put back to its base ("rinsing", "dried", "takes"): a noun or an adjective
+    # at the start stays as said.
+    if verb.endswith(("ing", "ed", "s")) and len(verb) > 3 and "'" not in verb:
+        lemma = _lemma(verb, "en")
+        if lemma and lemma != verb:
+            words[0] = lemma
+    words = words[:MAX_WORDS]
+    while len(" ".join(words)) > max_len and len(words) > 1:
+        words = words[:-1]
+    while len(words) > 1 and words[-1].lower() in EN_DANGLING:
+        words = words[:-1]
+    if len(words) == 1 and len(words[0]) <= 2:
+        return ""
+    if says_nothing(words, "en"):
+        return ""
+    title = " ".join(words)
+    return title[:1].upper() + title[1:]
+
+
+def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
+    if language == "en":
+        return _english_title(text, max_len)
     t = text.strip().strip("«»\"").replace("’", "'")
     marker = starts_with_marker(t)
     low = t.lower()
@@ -89,9 +177,11 @@ def title_from_text(text: str, max_len: int = 60) -> str:
     return title[:1].upper() + title[1:]
 
 
-def says_nothing(words: list[str]) -> bool:
+def says_nothing(words: list[str], language: str = "fr") -> bool:
     """Only a light verb ("être", "faire", in any form) and stop words: nothing a learner could recognise."""
     low = [w.lower() for w in words]
+    if language == "en":
+        return all(w in EN_STOP_WORDS or w in EN_LIGHT_VERBS or _lemma(w, "en") in EN_LIGHT_VERBS for w in low)
     return all(w in STOP_WORDS or w in LIGHT_VERBS or _lemma(w) in LIGHT_VERBS for w in low)
 
 
@@ -103,7 +193,7 @@ def step_text(transcript: dict | None, start: float, end: float, lead: float = 1
 def propose_title(transcript: dict | None, start: float, end: float, index: int | None = None) -> str:
     """Title of the step from what is said in it; with ``index`` (1-based) never empty:
     key terms, else "Étape N". Without ``index`` (older callers) it may be empty."""
-    title = _title_from_speech(transcript, start, end)
+    title = _title_from_speech(transcript, start, end, language_of(transcript))
     if title:
         return title
     terms = key_terms(transcript, start, end, top=2) if transcript else []
@@ -113,33 +203,39 @@ def propose_title(transcript: dict | None, start: float, end: float, index: int 
     return f"Étape {index}" if index is not None else ""
 
 
-def _title_from_speech(transcript: dict | None, start: float, end: float) -> str:
+def _title_from_speech(transcript: dict | None, start: float, end: float, language: str = "fr") -> str:
     texts = step_text(transcript, start, end)
     for text in texts:  # prefer the sentence that opens with a discourse marker
-        if starts_with_marker(text):
-            title = title_from_text(text)
+        if _starts_with_marker(text, language):
+            title = title_from_text(text, language=language)
             if title:
                 return title
     for text in texts:
-        title = title_from_text(text)
+        title = title_from_text(text, language=language)
         if title:
             return title
     return ""
 
 
 def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -> list[str]:
-    """A few key terms of the commentary in the step (YAKE, French)."""
+    """A few key terms of the commentary in the step (YAKE, in the transcript's language)."""
     text = " ".join(step_text(transcript, start, end))
     if len(text.split()) < 3:
         return []
     import yake
 
-    extractor = yake.KeywordExtractor(lan="fr", n=2, top=top * 2, dedup_lim=0.7)
+    language = language_of(transcript)
+    extractor = yake.KeywordExtractor(lan=language, n=2, top=top * 2, dedup_lim=0.7)
     terms: list[str] = []
     for kw, _score in extractor.extract_keywords(text):
         kw = kw.strip().lower()
-        if (starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien") or kw.split()[0] in ("veuillez", "euh")
-                or says_nothing(kw.split())):
+        if language == "en":
+            kw = kw.strip(" .,;:!?")
+            if (not kw or _starts_with_marker(kw, "en") or kw.split()[0] in EN_DANGLING
+                    or kw.split()[-1] in EN_DANGLING or says_nothing(kw.split(), "en")):
+                continue
+        elif (starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien")
+              or kw.split()[0] in ("veuillez", "euh") or says_nothing(kw.split())):
             continue
         if kw and not any(kw in t or t in kw for t in terms):
             terms.append(kw)

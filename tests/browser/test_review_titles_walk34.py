@@ -53,11 +53,12 @@ def test_splitting_twice_says_the_continuation_once_in_the_expert_s_language(
     ctx, page = _open(browser, live_server, footage, reviewer, lang)
     _split_at(page, 16.0, done, 4)
     assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon {suffix}"]
+    # Split again, never « (suite) (suite) »; walk 35: the next piece is numbered (test_review_walk35.py).
     _split_at(page, 18.0, done, 5)
     assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon {suffix}",
-                                    f"Remonter le siphon {suffix}"]
+                                    f"Remonter le siphon {suffix[:-1]} 2)"]
     _split_at(page, 9.5, done, 6)
-    assert _titles(footage)[1:3] == [f"Dévisser l'écrou {other}", f"Dévisser l'écrou {other}"]
+    assert _titles(footage)[1:3] == [f"Dévisser l'écrou {other}", f"Dévisser l'écrou {suffix[:-1]} 2)"]
     ctx.close()
 
 

@@ -73,7 +73,8 @@ def test_page_up_and_down_move_a_limit_by_five_seconds(live_server, browser, foo
     footage, reviewer = footage_in_review
     ctx, page = _open(browser, live_server, footage, reviewer)
     help_text = page.locator('[data-role="edit-help"]').inner_text()
-    assert "Page ↑ / Page ↓\xa0: cinq secondes" in help_text, help_text
+    # Walk 35: with their direction.
+    assert "Page ↑\xa0: cinq secondes vers la fin, Page ↓\xa0: cinq secondes vers le début" in help_text, help_text
     saved = page.locator('[data-role="saved"]')
     handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')
     handle.focus()

@@ -203,13 +203,13 @@ def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, brow
     playhead_help = " ".join(page.locator("#geste-playhead-help").inner_text().split())
     assert ("Une limite entre deux étapes se déplace à la souris en la faisant glisser, ou au clavier quand elle "
             "a le focus (Tab jusqu'à elle) : ← / →, un dixième de seconde ; Maj : une seconde ; "
-            "Page ↑ / Page ↓ : cinq secondes.") in edit_help, edit_help
+            "Page ↑ : cinq secondes vers la fin, Page ↓ : cinq secondes vers le début.") in edit_help, edit_help
     assert "tête de lecture" not in edit_help.split("Une limite", 1)[1].split("Espace")[0]
     assert "#}" not in page.locator("#geste-review").inner_text()  # no template comment shown as text
     assert playhead_help.startswith(
         "La tête de lecture se déplace au clavier quand elle a le focus (Tab jusqu'à elle) : flèches, un dixième "
-        "de seconde ; Maj : une seconde ; Page ↑ / Page ↓ : cinq secondes ; Début / Fin : début / fin de la "
-        "vidéo."), playhead_help
+        "de seconde ; Maj : une seconde ; Page ↑ : cinq secondes vers la fin, Page ↓ : cinq secondes vers le "
+        "début ; Début / Fin : début / fin de la vidéo."), playhead_help
     # What it says: on a limit the arrows move the limit, not the playhead...
     playhead = page.locator('[data-role="playhead"]')
     handle = page.locator('.geste-timeline__handle[data-prev="0"][data-next="1"]')

@@ -574,3 +574,23 @@ def test_the_designer_sends_the_steps_back_with_a_note_the_expert_reads(
     c = _client(client, designer(username="designer-note3"))
     res = _post(c, "resubmit", footage, {"version": 6, "note": "x" * (MAX_TEXT + 1)})
     assert res.status_code == 400
+
+
+def test_approved_state_names_the_next_footage_awaiting_this_reviewer(client, reviewed):
+    """Walk 35: once the steps were approved the expert had no way on. The approved state names the next footage
+    awaiting their decision, as the review list orders them (latest change first), and how many wait; none
+    when no other waits. Another expert's footage, or one already approved, is not theirs to decide."""
+    footage, who = reviewed
+    c = _client(client, who)
+    older = FootageFactory(expert=who, title="Vidéo plus ancienne")
+    newer = FootageFactory(expert=who, title="Vidéo plus récente")
+    Footage.objects.filter(pk=older.pk).update(updated_at=newer.updated_at.replace(year=2020))
+    FootageFactory(expert=who, status=Footage.Status.APPROVED, title="Déjà approuvée")
+    FootageFactory(expert=expert(username="autre-expert"), title="À un autre expert")
+    assert c.get(reverse("review_api:state", args=[footage.pk])).json()["next_review"] is None  # not approved yet
+    res = _post(c, "approve", footage, {"version": 1})
+    assert res.status_code == 200
+    assert res.json()["next_review"] == {"id": newer.pk, "title": "Vidéo plus récente",
+                                         "url": reverse("geste_review", args=[newer.pk]), "waiting": 2}
+    Footage.objects.filter(pk__in=[older.pk, newer.pk]).update(status=Footage.Status.APPROVED)
+    assert c.get(reverse("review_api:state", args=[footage.pk])).json()["next_review"] is None

@@ -16,7 +16,9 @@ class SegmentStage(Stage):
     name = "segment"
 
     def settings_key(self, ctx) -> str:
-        return repr(SegmentSettings()) + "|keyframe-regions"
+        # "titles-en": titles and key terms follow the transcript's language (walk 35); steps stored
+        # with the French rules applied to English speech are made again.
+        return repr(SegmentSettings()) + "|keyframe-regions|titles-en"
 
     def compute(self, ctx, workdir, progress):
         motion = MotionSeries.from_dict(storage.read_json(ctx.upstream_file("motion", "motion")))

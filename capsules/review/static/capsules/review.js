@@ -868,6 +868,7 @@
     lockedNote.textContent = perms.can_reopen
       ? gettext("Les étapes ne sont plus modifiables. «\u00a0Rouvrir la relecture\u00a0» permet de les reprendre.")
       : gettext("Les étapes ne sont plus modifiables. Pour les reprendre, demandez à un concepteur de rouvrir la relecture.");
+    afterApproval(approved);
     // Dragging limits and arrow keys do nothing on approved (or read-only) steps: no help for them.
     $("edit-help").hidden = $("touch-help").hidden = $("split-help").hidden = approved || !perms.can_edit;
     root.classList.toggle("is-readonly", !perms.can_edit);
@@ -876,13 +877,46 @@
     watchKeyframes();
   }
 
+  /* Approved: the way on (walk 35: nothing after the approval). The next footage awaiting this reviewer's
+   * decision, as the review list orders them (the server's next_review), and the list itself. */
+  function afterApproval(approved) {
+    const nav = $("after-approval");
+    if (!nav) return;
+    nav.hidden = !approved;
+    const next = approved ? state.next_review : null;
+    const link = $("next-review");
+    link.hidden = !next;
+    if (next) {
+      link.href = next.url;
+      link.textContent = gettext("Relire la vidéo suivante\u00a0: «\u00a0%(title)s\u00a0»", { title: next.title });
+    } else link.removeAttribute("href");
+    $("next-review-note").textContent = !approved ? ""
+      : !next ? gettext("Aucune autre vidéo n'attend votre relecture.")
+        : next.waiting > 1 ? ngettext("%(n)s vidéo attend votre relecture.", "%(n)s vidéos attendent votre relecture.", next.waiting)
+          : "";
+  }
+
   /* ---- actions ------------------------------------------------------------------------------- */
 
-  // The second half's title: « Rincer (suite) », « Rincer (cont.) » in English; a title that says so already
-  // keeps it once (walk 34: « Rincer (suite) (suite) »). A default title keeps the mark the server renumbers.
-  const CONTINUED = /\s*\((?:suite|cont\.)\)\s*$/i;
-  const continued = (title) => (!title || CONTINUED.test(title) ? title || ""
-    : DEFAULT_TITLE.test(title) ? `${title} (suite)` : gettext("%(title)s (suite)", { title }));
+  // The second half's title: « Rincer (suite) », « Rincer (cont.) » in English, never doubled (walk 34:
+  // « Rincer (suite) (suite) »). Split again, the gesture's next piece gets the first number its steps do not
+  // use, « Rincer (suite 2) », « (suite 3) » (walk 35: three steps « Rincer (suite) » could not be told apart).
+  // A default title keeps the mark the server renumbers.
+  const CONTINUED = /\s*\((?:suite|cont\.)(?:\s+(\d+))?\)\s*$/i;
+  const gestureOf = (title) => (title || "").replace(CONTINUED, "").trim();
+  function continued(title) {
+    if (!title || DEFAULT_TITLE.test(title)) return !title || CONTINUED.test(title) ? title || "" : `${title} (suite)`;
+    const base = gestureOf(title);
+    if (!base) return title;
+    // The numbers the gesture's steps use: 0 for the title alone, 1 for « (suite) », n for « (suite n) ».
+    const used = new Set(steps.filter((s) => gestureOf(s.title) === base).map((s) => {
+      const m = CONTINUED.exec(s.title || "");
+      return m ? +(m[1] || 1) : 0;
+    }));
+    let n = 1;
+    while (used.has(n)) n += 1;
+    return n === 1 ? gettext("%(title)s (suite)", { title: base }) : gettext("%(title)s (suite %(n)s)", { title: base, n });
+  }
 
   function split() {
     if (!canEdit()) return;
@@ -980,7 +1014,8 @@
   function mergedTitle(first, second) {
     const a = (first || "").trim();
     const b = (second || "").trim();
-    if (!b || DEFAULT_TITLE.test(b) || b === a || b.replace(CONTINUED, "") === a) return a || b;
+    // The same gesture's pieces (« Rincer », « Rincer (suite 2) »): the first one's title.
+    if (!b || DEFAULT_TITLE.test(b) || b === a || gestureOf(b) === gestureOf(a)) return a || b;
     if (!a || DEFAULT_TITLE.test(a)) return b;
     return `${a} ; ${b}`.slice(0, 255);  // both titles kept: the expert shortens them
   }
@@ -1099,6 +1134,7 @@
     // « À vérifier » are named as a question, without blocking.
     const untitled = steps.flatMap((s, i) => ((s.title || "").trim() ? [] : [i + 1]));
     const doubts = steps.flatMap((s, i) => (doubtful(s) ? [i + 1] : []));
+    const twins = sameTitles();
     openDialog("approve", () => send(ds.approveUrl, "POST", () => ({ version: state.version }), gettext("Décision enregistrée.")),
       (d) => {
         const blocking = d.querySelector('[data-role="approve-untitled"]');
@@ -1112,6 +1148,10 @@
           : doubts.length === 1 ? gettext("L'étape %(n)s est marquée «\u00a0À vérifier\u00a0»\u00a0: l'avez-vous regardée\u00a0?", { n: doubts[0] })
             : gettext("Les étapes %(list)s sont marquées «\u00a0À vérifier\u00a0»\u00a0: les avez-vous regardées\u00a0?", { list: numbers(doubts) });
         unsure.hidden = !doubts.length;
+        const same = d.querySelector('[data-role="approve-same"]');
+        same.textContent = !twins.length ? "" : [...twins.map((g) => gettext("Les étapes %(list)s ont le même titre «\u00a0%(title)s\u00a0».",
+          { list: numbers(g.at), title: g.title })), gettext("Les apprenants ne pourront pas les distinguer. Annulez pour les renommer, ou confirmez pour valider quand même.")].join(" ");
+        same.hidden = !twins.length;
         const note = d.querySelector('[data-role="approve-defaults"]');
         const n = defaults.length;
         note.textContent = n ? ngettext("%(n)s étape garde un titre par défaut (%(titles)s)\u00a0: les apprenants le liront tel quel. Annulez pour le renommer, ou confirmez pour valider quand même.",
@@ -1124,6 +1164,21 @@
       },
       // The button pressed is hidden once approved: the focus goes to the note that says so.
       (ok) => (ok ? $("locked") : null));
+  }
+
+  /* Steps whose titles are the same (spaces and capitals aside): [{title, at: [step numbers]}]. Learners could
+   * not tell them apart (walk 35: three « Rincer (suite) »): the approval names them, without refusing. Default
+   * titles are left out: the server numbers them, and the approval names them already. */
+  function sameTitles() {
+    const groups = new Map();
+    steps.forEach((s, i) => {
+      const title = typedTitle(s).replace(/\s+/g, " ").trim();
+      if (!title) return;
+      const key = title.toLocaleLowerCase(lang);
+      if (!groups.has(key)) groups.set(key, { title, at: [] });
+      groups.get(key).at.push(i + 1);
+    });
+    return [...groups.values()].filter((g) => g.at.length > 1);
   }
 
   function sendBack() {
@@ -1279,6 +1334,47 @@
       placePlayhead();
     });
   }
+
+  /* ---- the review's own keyboard help, skip links (walk 35) ----------------------------------- */
+
+  /* « ? » (Shift+/ on a QWERTY keyboard; whatever types it elsewhere) opened Wagtail's shortcuts dialog, which
+   * knows nothing of the review's keys. Caught on the window, before Wagtail's listeners on the document, the
+   * review's own list opens; typed in a text field, it is the text's. Escape closes it; the focus goes back. */
+  const keysDialog = root.querySelector('[data-dialog="keys"]');
+  function showKeys() {
+    if (!keysDialog || keysDialog.open) return;
+    const opener = document.activeElement;
+    keysDialog.onclose = () => {
+      if (focusLost()) focusFirst(opener, root.querySelector('[data-action="keys"]'), playheadLine);
+    };
+    keysDialog.returnValue = "";
+    keysDialog.showModal();
+    // Read from its title down (the close button, last, would scroll a phone's dialog to its end).
+    keysDialog.querySelector("h2").focus({ preventScroll: true });
+    keysDialog.scrollTop = 0;
+  }
+  actions.keys = showKeys;
+  const textField = (n) => Boolean(n && n.closest && n.closest("input, textarea, select, [contenteditable]"));
+  for (const type of ["keydown", "keypress", "keyup"]) {
+    window.addEventListener(type, (ev) => {
+      if (ev.key !== "?" || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+      if (textField(ev.target) || textField(document.activeElement)) return;
+      ev.stopImmediatePropagation();
+      ev.preventDefault();
+      if (type === "keydown" && !ev.repeat && !document.querySelector("dialog[open]")) showKeys();
+    }, true);
+  }
+
+  /* Skip links (first in the tab order, review.html): the video, or the playhead on the timeline, focused and
+   * brought into view (Wagtail's content scrolls by itself: a plain #anchor left the focus behind). */
+  document.querySelectorAll(".geste-skip__link").forEach((a) => a.addEventListener("click", (ev) => {
+    const target = a.dataset.skip === "video" ? video : playheadLine;
+    if (!target) return;
+    ev.preventDefault();
+    if (target.tabIndex < 0) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }));
 
   window.addEventListener("resize", () => state && drawCurve());
   root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
