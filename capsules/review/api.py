@@ -333,9 +333,17 @@ def remember_merge(footage: Footage, version: int, before: list[dict], at: int) 
     cache.set(_undo_merge_key(footage.pk, version), {"at": at, "steps": before}, REMOVED_STEPS_TTL_S)
 
 
-def removed_steps(footage: Footage, version: int) -> dict[int, dict]:
-    """The steps the save that made ``version`` removed, by their old id (empty once expired)."""
-    return {s["id"]: s for s in cache.get(_removed_key(footage.pk, version)) or []}
+# An undo from the review screen's history (walk 35: split, merge, move, then undo them one by one) may bring
+# back a step removed a few saves ago: the removals of this many saves before are looked up too.
+UNDO_LOOKBACK = 50
+
+
+def removed_steps(footage: Footage, version: int, lookback: int = 0) -> dict[int, dict]:
+    """The steps the save that made ``version`` removed, by their old id (empty once expired); with
+    ``lookback``, also those the saves before it removed (the latest snapshot of a step removed twice)."""
+    keys = [_removed_key(footage.pk, v) for v in range(max(0, version - lookback), version + 1)]
+    found = cache.get_many(keys)
+    return {s["id"]: s for key in keys for s in found.get(key) or []}
 
 
 def remember_removed_steps(footage: Footage, version: int, snapshots: list[dict]) -> None:
@@ -461,7 +469,11 @@ def steps(request, footage: Footage):
         before = [StepInput(start=s.start, end=s.end, title=s.title, id=s.pk).to_dict()
                   for s in locked.steps.order_by("start")]
         removed: list[dict] = []
-        waiting = save_steps(locked, items, restorable=removed_steps(locked, locked.review_version), removed=removed)
+        # The screen's « Annuler » (action "undo") may bring back a step removed a few saves ago; any other
+        # save only one the previous save removed (an old id is otherwise a new step).
+        lookback = UNDO_LOOKBACK if data.get("action") == "undo" else 0
+        waiting = save_steps(locked, items, restorable=removed_steps(locked, locked.review_version, lookback),
+                             removed=removed)
         _bump(locked)
         # Kept under the version this save made: the next save (an undo) may bring them back.
         snapshots, new_version = removed, locked.review_version

@@ -440,6 +440,56 @@ def test_a_merge_can_be_undone_after_a_reload_until_another_change_is_saved(
     assert _put(c, footage, {"version": merged.json()["version"], "undo": "merge"}).status_code == 409
 
 
+def test_the_screens_undo_brings_back_a_step_merged_a_few_saves_ago(
+        client, reviewed, django_capture_on_commit_callbacks):
+    """Walk 35: « Annuler » takes back changes one after the other (merge, move a limit; undo the move, then the
+    merge): the merged step comes back whole under its old id although other saves came between, when the save
+    says it is an undo (``action: "undo"``); any other save keeps the rule that an old id is a new step. Only
+    those who may edit these steps: the same checks as any save."""
+    footage, who = reviewed
+    first, second, third = footage.steps.order_by("start")
+    Step.objects.filter(pk=second.pk).update(keyframe="k2.jpg", keyframe_time=17.5, key_terms=["écrou"])
+    note = ReviewComment.objects.create(footage=footage, step=second, author=who, text="Trop rapide")
+    c = _client(client, who)
+    before = [{"id": s.pk, "start": s.start, "end": s.end, "title": s.title} for s in footage.steps.order_by("start")]
+    merged_steps = [{"id": first.pk, "start": 0, "end": 25, "title": "Étape 1"}, before[2]]
+    moved_steps = [{**merged_steps[0], "end": 30}, {**before[2], "start": 30}]
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = _put(c, footage, {"version": 1, "action": "merge", "steps": merged_steps})
+        moved = _put(c, footage, {"version": merged.json()["version"], "steps": moved_steps})
+        unmoved = _put(c, footage, {"version": moved.json()["version"], "action": "undo", "steps": merged_steps})
+    assert unmoved.status_code == 200, unmoved.content
+    assert ReviewComment.objects.get(pk=note.pk).step_id == first.pk
+    # Someone who may not edit these steps cannot use it: the same answers as any save.
+    other = expert(username="expert-autre")
+    c.force_login(other)
+    body = {"version": unmoved.json()["version"], "action": "undo", "steps": before}
+    assert _put(c, footage, body).status_code == 404
+    c.logout()
+    assert _put(c, footage, body).status_code == 401
+    c.force_login(who)
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = _put(c, footage, body)
+    assert undone.status_code == 200, undone.content
+    back = Step.objects.get(footage=footage, start=10)
+    assert back.pk == second.pk and (back.keyframe, back.key_terms) == ("k2.jpg", ["écrou"])
+    assert ReviewComment.objects.get(pk=note.pk).step_id == second.pk
+    assert [(s["id"], s["start"], s["end"]) for s in undone.json()["steps"]] == [
+        (first.pk, 0, 10), (second.pk, 10, 25), (third.pk, 25, 40)]
+    # The same steps sent as a plain save, two saves after the merge: an old id is a new step.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _put(c, footage, {"version": undone.json()["version"], "action": "merge", "steps": merged_steps})
+        _put(c, footage, {"version": again.json()["version"], "steps": moved_steps})
+    plain = _put(c, footage, {"version": again.json()["version"] + 1, "steps": before})
+    assert plain.status_code == 200, plain.content
+    assert not Step.objects.filter(pk=second.pk).exists() and footage.steps.count() == 3
+    # Approved steps are locked: an undo is refused like any change.
+    footage.refresh_from_db()
+    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.APPROVED)
+    locked = _put(c, footage, {"version": plain.json()["version"], "action": "undo", "steps": merged_steps})
+    assert locked.status_code == 409 and locked.json()["code"] == "approved"
+
+
 def test_reopening_under_published_capsules_needs_their_confirmation(client, reviewed):
     """A review whose steps published capsules use reopens only once the designer confirmed it knowing
     which (a walk reopened with one click; the public page lost a step at the expert's next merge). Their

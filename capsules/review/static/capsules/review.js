@@ -207,6 +207,7 @@
         return true;
       }
       dropVersioned();
+      if (write.stepsWrite || status === 409) dropUndo();  // the steps the undo history stood on are gone
       sentSeq = editSeq;  // the local changes are given up for the server's (or the last saved) steps
       if (status === 409) {
         if (data.state) accept(data.state);
@@ -222,6 +223,7 @@
       return false;
     } catch (e) {
       dropVersioned();
+      if (write.stepsWrite) dropUndo();
       sentSeq = editSeq;
       message(gettext("Connexion perdue\u00a0: la modification n'est pas enregistrée. Réessayez."));
       accept(state);
@@ -298,6 +300,7 @@
   function moveBoundary(b, t) {
     const [lo, hi] = bounds(b);
     const clamped = round3(Math.min(hi, Math.max(lo, t)));
+    if (clamped === b.time) return clamped;  // stopped by a neighbour: no change
     edited();  // kept if a write's answer comes before this change is saved
     if (b.prev !== null) steps[b.prev].end = clamped;
     if (b.next !== null) steps[b.next].start = clamped;
@@ -364,9 +367,11 @@
         "data-prev": b.prev ?? "", "data-next": b.next ?? "",
       });
       handle.style.left = pct(b.time);
-      attachDrag(handle, b);
+      handleLimit.set(handle, b);
+      attachKeys(handle, b);
       track.append(handle);
     });
+    layoutHandles();
     if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     if (onHandle) track.querySelector(`.geste-timeline__handle[data-prev="${onHandle[0]}"][data-next="${onHandle[1]}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
@@ -420,41 +425,198 @@
     }, keyframeDelay);
   }
 
-  function attachDrag(handle, b) {
-    let dragging = false;
-    handle.addEventListener("pointerdown", (ev) => {
-      if (!canEdit()) return;
-      ev.preventDefault();
-      dragging = true;
+  /* ---- limits under a pointer (walk 35) ------------------------------------------------------
+   * On a 360-px phone the 28-px handles of a 68-s take with 12 steps covered 302 of 320 px: a 1,5-s step
+   * could not be tapped, a tap on a handle did nothing, a drag on overlapping handles took the far limit
+   * (stopped at once by the minimum step) and still said « Limite déplacée ». Now a handle is a thin bar
+   * whose hit area reaches into each step by a share of its width only (a third for the selected step's
+   * own limits, drawn large; a sixth for the others; nothing into a narrow step, which gets a wider tap
+   * area instead); a drag, from a handle or (a finger) from a step near a limit, moves the limit nearest
+   * to where it started; a tap on a handle selects that limit and shows its picture; a drag that ends
+   * where it began saves and says nothing. */
+  const handleLimit = new WeakMap();   // handle element -> its limit {prev, next, time}
+  const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : { matches: false };
+  const NARROW_PX = 24;                // a step narrower than this keeps all its width (and gets a tap area)
+  const FINGER_PX = 24;                // a finger's drag from a step moves a limit this close to where it landed
+  let selectedLimit = null;            // "prev,next" of the limit tapped or focused, drawn large
+  const limitKey = (b) => `${b.prev ?? ""},${b.next ?? ""}`;
+
+  /* Each handle's hit area (--hit-l / --hit-r, in px, either side of its limit), which limits are drawn
+   * large, and the tap areas of the narrow steps. */
+  function layoutHandles() {
+    const width = track.clientWidth;
+    if (!width || !state) return;
+    const px = (s) => (s * width) / duration();
+    const reach = COARSE.matches ? 20 : 14;
+    const into = (i) => {
+      const w = px(steps[i].end - steps[i].start);
+      if (i === selected) return Math.min(reach, w / 3);
+      return w < NARROW_PX ? 0 : Math.min(reach, w / 6);
+    };
+    track.querySelectorAll(".geste-timeline__handle").forEach((h) => {
+      const b = handleLimit.get(h);
+      if (!b || (b.prev !== null && !steps[b.prev]) || (b.next !== null && !steps[b.next])) return;
+      const gapFrom = b.next !== null && b.next > 0 ? steps[b.next - 1].end : 0;
+      const gapTo = b.prev !== null && b.prev < steps.length - 1 ? steps[b.prev + 1].start : duration();
+      const left = b.prev !== null ? into(b.prev) : Math.min(reach, px(b.time - gapFrom) / 2);
+      const right = b.next !== null ? into(b.next) : Math.min(reach, px(gapTo - b.time) / 2);
+      h.style.setProperty("--hit-l", `${left.toFixed(1)}px`);
+      h.style.setProperty("--hit-r", `${right.toFixed(1)}px`);
+      const key = limitKey(b);
+      h.classList.toggle("is-selected", key === selectedLimit);
+      h.classList.toggle("is-grip", key === selectedLimit || b.prev === selected || b.next === selected);
+    });
+    if (dragActive) return;  // the finger's own tap area stays until it is lifted
+    track.querySelectorAll(".geste-timeline__tap").forEach((t) => t.remove());
+    steps.forEach((s, i) => {
+      if (i === selected || px(s.end - s.start) >= NARROW_PX) return;
+      const tap = el("div", { class: "geste-timeline__tap", "aria-hidden": "true", "data-step-index": i });
+      tap.style.left = `calc(${pct((s.start + s.end) / 2)} - ${NARROW_PX / 2}px)`;
+      tap.style.width = `${NARROW_PX}px`;
+      tap.addEventListener("click", (ev) => {
+        const t = timeAt(ev.clientX);
+        seek(t >= steps[i].start && t < steps[i].end ? t : steps[i].start);
+        select(i);
+      });
+      track.append(tap);
+    });
+  }
+
+  /* The limit tapped (or reached with Tab) is drawn selected; a tap also shows its picture. */
+  function selectLimit(handle, show) {
+    const b = handleLimit.get(handle);
+    if (!b) return;
+    selectedLimit = limitKey(b);
+    layoutHandles();
+    if (show) {
+      if (!video.paused) video.pause();
+      seek(b.time);
+      if (document.activeElement !== handle) handle.focus({ preventScroll: true });
+    }
+  }
+
+  /* The handle of the limit nearest to x (px), within `radius`; a tie goes to the one the drag heads for. */
+  function nearestHandle(x, dx, radius) {
+    const rect = track.getBoundingClientRect();
+    let best = null;
+    let bestD = Infinity;
+    for (const h of track.querySelectorAll(".geste-timeline__handle")) {
+      const b = handleLimit.get(h);
+      if (!b) continue;
+      const at = rect.left + (rect.width * b.time) / duration();
+      const d = Math.abs(x - at);
+      const tie = Math.abs(d - bestD) < 1 && best && Math.sign(at - best.at) === Math.sign(dx);
+      if (d < bestD - 1 || tie) { best = { h, at }; bestD = Math.min(d, bestD); }
+    }
+    return best && bestD <= radius ? best.h : null;
+  }
+
+  /* A limit brought back where it was by the hand that moved it: nothing to save, unless the timeline
+   * had other changes on their way meanwhile (they go, silently). */
+  function unmoved(seq0, synced) {
+    if (synced && sentSeq === seq0 && !saving && !queue.length) sentSeq = editSeq;
+    else if (editSeq !== sentSeq) saveSteps("");
+  }
+
+  let press = null;  // a pointer down on the timeline: {id, x0, handle, touch, drag}
+  let noClickUntil = 0;
+  track.addEventListener("pointerdown", (ev) => {
+    if (!state || (ev.pointerType === "mouse" && ev.button !== 0)) return;
+    const handle = ev.target.closest(".geste-timeline__handle");
+    const touch = ev.pointerType !== "mouse";
+    if (!handle && !touch) return;  // a mouse on a step: its click
+    if (handle) ev.preventDefault();
+    noClickUntil = 0;
+    press = { id: ev.pointerId, x0: ev.clientX, y0: ev.clientY, handle, touch, drag: null };
+  });
+  track.addEventListener("pointermove", (ev) => {
+    if (!press || ev.pointerId !== press.id) return;
+    if (!press.drag) {
+      const dx = ev.clientX - press.x0;
+      if (Math.abs(dx) < (press.touch ? 8 : 3)) return;
+      const h = canEdit() ? nearestHandle(press.x0, dx, press.handle ? Infinity : FINGER_PX) : null;
+      if (!h) { press = null; return; }
+      const b = handleLimit.get(h);
+      press.drag = { h, b, from: b.time, seq0: editSeq, synced: editSeq === sentSeq && !saving && !queue.length,
+        prev: b.prev !== null ? steps[b.prev] : null, next: b.next !== null ? steps[b.next] : null };
       dragActive = true;
-      handle.setPointerCapture(ev.pointerId);
-      handle.classList.add("is-dragging");
+      try { track.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer already gone */ }
+      h.classList.add("is-dragging");
       // The expert watches where the limit lands (walk 34: the picture stayed where it was).
       if (!video.paused) video.pause();
-      follow(b.time);
-    });
-    handle.addEventListener("pointermove", (ev) => {
-      if (!dragging) return;
-      const t = moveBoundary(b, timeAt(ev.clientX));
-      handle.style.left = pct(t);
-      handle.setAttribute("aria-valuenow", t.toFixed(3));
-      handle.setAttribute("aria-valuetext", fmt(t));
+    }
+    const { h, b } = press.drag;
+    const t = moveBoundary(b, timeAt(ev.clientX));
+    h.style.left = pct(t);
+    h.setAttribute("aria-valuenow", t.toFixed(3));
+    h.setAttribute("aria-valuetext", fmt(t));
+    layoutBlocks();
+    follow(t);
+  });
+  const release = (ev, cancelled) => {
+    if (!press || ev.pointerId !== press.id) return;
+    const { drag, handle, touch, x0, y0 } = press;
+    press = null;
+    if (!drag) {
+      if (cancelled) return;
+      if (touch) {
+        tapAt(x0, y0);
+        noClickUntil = performance.now() + 500;  // the click that follows, retargeted by the browser: not again
+      } else if (handle) selectLimit(handle, true);  // a click on a limit: that limit, its picture
+      return;
+    }
+    // A finger that dragged from a step: that step is not clicked too when it is lifted.
+    if (touch && !handle) noClickUntil = performance.now() + 300;
+    dragActive = false;
+    drag.h.classList.remove("is-dragging");
+    clearTimeout(followTimer);
+    followTimer = null;
+    const { b, from } = drag;
+    if (Math.abs(b.time - from) < 0.05) {
+      // Back where it started (or stopped by its neighbours): put back exactly, nothing saved or said.
+      const back = b.time;
+      b.time = from;
+      if (b.prev !== null) steps[b.prev].end = from;
+      if (b.next !== null) steps[b.next].start = from;
+      if (back !== from) edited();
+      drag.h.style.left = pct(from);
       layoutBlocks();
-      follow(t);
-    });
-    const end = () => {
-      if (!dragging) return;
-      dragging = false;
-      dragActive = false;
-      handle.classList.remove("is-dragging");
-      clearTimeout(followTimer);
-      followTimer = null;
-      seek(b.time);  // the playhead stays on the dropped limit, the picture with it
-      saveSteps(gettext("Limite déplacée et enregistrée."));
-    };
-    handle.addEventListener("pointerup", end);
-    handle.addEventListener("pointercancel", end);
+      seek(from);
+      unmoved(drag.seq0, drag.synced);
+      return;
+    }
+    pushUndo({ kind: "limit", prev: drag.prev, next: drag.next, from, to: b.time });
+    layoutHandles();
+    seek(b.time);  // the playhead stays on the dropped limit, the picture with it
+    saveSteps(gettext("Limite déplacée et enregistrée."));
+  };
+  track.addEventListener("pointerup", (ev) => release(ev, false));
+  track.addEventListener("pointercancel", (ev) => release(ev, true));
+  track.addEventListener("click", (ev) => {
+    if (performance.now() < noClickUntil) { ev.stopPropagation(); ev.preventDefault(); }
+  }, true);
+
+  /* A finger's tap, taken where it landed: Chromium moves a tap's target to a nearby "tappable" element
+   * (a limit, focusable, 5 px away won over the step under the finger), not its coordinates. What lies
+   * there in this screen's own layout is what the tap is for: a limit (that limit, its picture), the tap
+   * area of a narrow step or a step (that step, the video at the tapped time within it). */
+  function tapAt(x, y) {
+    const hit = document.elementsFromPoint(x, y).find((e) => track.contains(e) && e !== track);
+    const handle = hit && hit.closest(".geste-timeline__handle");
+    if (handle) { selectLimit(handle, true); return; }
+    const block = hit && hit.closest(".geste-timeline__step, .geste-timeline__tap");
+    const t = timeAt(x);
+    const i = block ? +block.dataset.stepIndex : stepAt(t);
+    if (i < 0 || !steps[i]) { seek(t); return; }
+    seek(t >= steps[i].start && t < steps[i].end ? t : steps[i].start);
+    select(i);
+  }
+
+  let pendingNudge = null;  // the arrow keys' last moves, saved once they stop: run at once by an undo
+  function attachKeys(handle, b) {
+    handle.addEventListener("focus", () => selectLimit(handle, false));
     let nudgeTimer = null;
+    let burst = null;  // the arrows pressed in a row: one undo, one save
     handle.addEventListener("keydown", (ev) => {
       // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead; clamped between the neighbours.
       const moves = { ArrowLeft: -0.1, ArrowRight: 0.1, PageDown: -5, PageUp: 5 };
@@ -462,7 +624,14 @@
       ev.preventDefault();
       ev.stopPropagation();
       const delta = moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
+      if (!burst) {
+        burst = { from: b.time, seq0: editSeq, synced: editSeq === sentSeq && !saving && !queue.length,
+          entry: { kind: "limit", prev: b.prev !== null ? steps[b.prev] : null, next: b.next !== null ? steps[b.next] : null,
+            from: b.time, to: b.time } };
+        pushUndo(burst.entry);
+      }
       const t = moveBoundary(b, b.time + delta);
+      burst.entry.to = t;
       handle.style.left = pct(t);
       handle.setAttribute("aria-valuenow", t.toFixed(3));
       handle.setAttribute("aria-valuetext", fmt(t));
@@ -470,7 +639,18 @@
       seek(t);  // the picture at the limit, as while dragging it
       clearTimeout(nudgeTimer);
       const focusKey = [b.prev, b.next].join(",");
-      nudgeTimer = setTimeout(async () => {
+      const flush = async () => {
+        clearTimeout(nudgeTimer);
+        pendingNudge = null;
+        const done = burst;
+        burst = null;
+        if (!done) return;
+        if (Math.abs(b.time - done.from) < 0.0005) {  // stopped by its neighbours: nothing moved, nothing said
+          const k = undoStack.indexOf(done.entry);
+          if (k >= 0) { undoStack.splice(k, 1); showUndo(); }
+          unmoved(done.seq0, done.synced);
+          return;
+        }
         await saveSteps(gettext("Limite déplacée et enregistrée."));
         const again = [...track.querySelectorAll(".geste-timeline__handle")]
           .find((h) => [h.dataset.prev === "" ? null : +h.dataset.prev, h.dataset.next === "" ? null : +h.dataset.next]
@@ -479,7 +659,9 @@
         // gone): never from where the expert went meanwhile (a first walk: tabbed into a title, the
         // rest of the name typed there fired M, A, E once this took the focus back to the limit).
         if (again && focusLost()) again.focus();
-      }, 600);
+      };
+      pendingNudge = flush;
+      nudgeTimer = setTimeout(flush, 600);
     });
   }
 
@@ -489,6 +671,7 @@
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
     });
+    layoutHandles();
     renderStepList();
   }
 
@@ -571,10 +754,12 @@
       b.setAttribute("aria-pressed", on ? "true" : "false");
     });
     root.querySelectorAll(".geste-steps > li").forEach((li, j) => li.classList.toggle("is-selected", j === selected));
+    selectedLimit = null;
+    layoutHandles();
   }
 
   timeline.addEventListener("pointerdown", (ev) => {
-    if (ev.target.closest(".geste-timeline__handle") || ev.target.closest(".geste-timeline__step")) return;
+    if (ev.target.closest(".geste-timeline__handle, .geste-timeline__step, .geste-timeline__tap")) return;
     seek(timeAt(ev.clientX));
     const i = stepAt(playhead);
     if (i >= 0) select(i);
@@ -827,6 +1012,10 @@
       else button.removeAttribute("aria-describedby");
     }
     root.querySelector(".geste-review__toolbar").hidden = locked;
+    const undoButton = root.querySelector('[data-action="undo"]');
+    if (undoButton) undoButton.hidden = locked;
+    if (!allowed()) undoStack.length = 0;  // approved, sent back, read-only: nothing to take back
+    showUndo();
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;
@@ -928,6 +1117,7 @@
     const second = { id: null, start: t, end: s.end, title: continued(s.title) };
     s.end = t;
     steps.splice(i + 1, 0, second);
+    pushUndo({ kind: "split", first: s, second });
     selected = i + 1;
     saveSteps(gettext("Étape scindée et enregistrée."));
   }
@@ -947,7 +1137,9 @@
     const i = next >= 0 ? next : steps.length;
     // A default title (the server renumbers it with the others): an empty one was refused only at the
     // approval, after the confirmation; this one is named in the confirmation's default-title warning.
-    steps.splice(i, 0, { id: null, start: round3(playhead), end: round3(end), title: `Étape ${i + 1}` });
+    const added = { id: null, start: round3(playhead), end: round3(end), title: `Étape ${i + 1}` };
+    steps.splice(i, 0, added);
+    pushUndo({ kind: "add", step: added });
     selected = i;
     // The new step's title is 15 Tabs away from the playhead: the focus goes there, to name it at once,
     // now, not when the save's answer comes: the letters typed meanwhile (« Mastic neuf ») went to the
@@ -1025,6 +1217,8 @@
     if (selected >= steps.length - 1) { message(gettext("La dernière étape n'a pas de suivante à fusionner.")); return; }
     const a = steps[selected];
     const b = steps[selected + 1];
+    pushUndo({ kind: "merge", first: a, second: b, firstEnd: a.end, firstTitle: a.title,
+      secondStart: b.start, secondEnd: b.end, secondTitle: b.title });
     a.end = b.end;
     a.title = mergedTitle(a.title, b.title);
     steps.splice(selected + 1, 1);
@@ -1044,6 +1238,7 @@
     // The button pressed is gone with the merge: focus goes to the step that came back (its time in
     // the list, named after it), not to the screen's container; the message is read by the live region.
     send(ds.stepsUrl, "PUT", { version: state.version, undo: "merge" }, gettext("Fusion annulée\u00a0: les deux étapes sont revenues.")).then((ok) => {
+      if (ok && undoStack.length && undoStack[undoStack.length - 1].kind === "merge") { undoStack.pop(); showUndo(); }
       select(ok ? at + 1 : at);  // the step focused is the one selected (the first one stayed selected)
       if (!ok && !focusLost()) return;  // refused (a change saved elsewhere since): the message has the focus
       const item = $("steps").children[ok ? at + 1 : at];
@@ -1051,6 +1246,126 @@
       if (!target) return;
       target.focus({ preventScroll: true });
       target.scrollIntoView({ block: "nearest" });
+    });
+  }
+
+  /* ---- undo (walk 35) -------------------------------------------------------------------------
+   * « Annuler » (Ctrl+Z, Cmd+Z) takes back the last split, merge, new step or moved limit, then the one
+   * before: the inverse change, made on the steps as they are and saved like any other (a merged step
+   * comes back under its old id, whole: the server keeps what a save removed). The history lives in the
+   * page only. An entry that no longer fits the steps (changed meanwhile), or an undo the server refuses
+   * (another tab saved, the steps were approved), is said, and the history is dropped: an undo never
+   * builds on steps it did not see. */
+  const undoStack = [];
+  const UNDO_LABELS = {
+    split: () => gettext("Annuler la scission"), merge: () => gettext("Annuler la fusion"),
+    limit: () => gettext("Annuler le déplacement de la limite"), add: () => gettext("Annuler l'ajout de l'étape"),
+  };
+  if (/Mac|iPhone|iPad/.test(navigator.platform || "")) { const k = $("undo-key"); if (k) k.textContent = "⌘Z"; }
+  function pushUndo(entry) {
+    undoStack.push(entry);
+    if (undoStack.length > 100) undoStack.shift();
+    showUndo();
+  }
+  function dropUndo() {
+    undoStack.length = 0;
+    showUndo();
+  }
+  function showUndo() {
+    const button = root.querySelector('[data-action="undo"]');
+    if (!button) return;
+    const top = undoStack[undoStack.length - 1];
+    button.setAttribute("aria-disabled", top && allowed() ? "false" : "true");
+    button.title = top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.");
+  }
+
+  function undo() {
+    if (!state || !allowed() || dragActive) return;
+    if (pendingNudge) pendingNudge();  // arrows just pressed on a limit: their move is the last change
+    const entry = undoStack.pop();
+    showUndo();
+    if (!entry) {
+      // Said again at each press (a live region is silent when its text does not change).
+      const saved = $("saved");
+      const text = gettext("Rien à annuler.");
+      if (saved.textContent === text) { saved.textContent = ""; setTimeout(() => { saved.textContent = text; }, 100); }
+      else saved.textContent = text;
+      return;
+    }
+    // A step of the entry, where it is now (the same object, or the one the server's answer put in its place).
+    const at = (ref) => {
+      if (!ref) return -1;
+      const i = steps.indexOf(ref);
+      return i >= 0 || ref.id == null ? i : steps.findIndex((x) => x.id === ref.id);
+    };
+    const near = (a, b) => Math.abs(a - b) < 0.002;
+    const min = state.min_step - 0.0005;
+    let said = null;
+    let focusAt = null;
+    if (entry.kind === "limit") {
+      const p = entry.prev ? at(entry.prev) : null;
+      const n = entry.next ? at(entry.next) : null;
+      const b = { prev: p, next: n, time: entry.to };
+      let fits = (p === null || (p >= 0 && near(steps[p].end, entry.to)))
+        && (n === null || (n >= 0 && near(steps[n].start, entry.to))) && (p === null || n === null || n === p + 1)
+        && (p !== null || n !== null);
+      if (fits) {
+        const [lo, hi] = bounds(b);
+        fits = entry.from >= lo - 0.0005 && entry.from <= hi + 0.0005;
+      }
+      if (fits) {
+        moveBoundary(b, entry.from);
+        said = gettext("Déplacement de la limite annulé.");
+        focusAt = entry.from;
+      }
+    } else if (entry.kind === "split") {
+      const i = at(entry.first);
+      const j = at(entry.second);
+      if (i >= 0 && j === i + 1 && near(steps[i].end, steps[j].start)) {
+        steps[i].end = steps[j].end;
+        steps.splice(j, 1);
+        selected = i;
+        said = gettext("Scission annulée.");
+      }
+    } else if (entry.kind === "merge") {
+      const i = at(entry.first);
+      const a = steps[i];
+      if (i >= 0 && near(a.end, entry.secondEnd) && (i === steps.length - 1 || steps[i + 1].start >= entry.secondEnd - 0.002)
+        && entry.firstEnd - a.start >= min && entry.secondStart >= entry.firstEnd - 0.002) {
+        a.end = entry.firstEnd;
+        a.title = entry.firstTitle;
+        const second = entry.second;
+        steps.splice(i + 1, 0, { id: second.id ?? null, start: entry.secondStart, end: entry.secondEnd, title: entry.secondTitle,
+          keyframe_url: second.keyframe_url, keyframe_pending: second.keyframe_pending, confidence: second.confidence });
+        selected = i;
+        said = gettext("Fusion annulée\u00a0: les deux étapes sont revenues.");
+      }
+    } else if (entry.kind === "add") {
+      const i = at(entry.step);
+      if (i >= 0) {
+        steps.splice(i, 1);
+        selected = Math.max(0, Math.min(i, steps.length - 1));
+        said = gettext("Ajout de l'étape annulé.");
+      }
+    }
+    if (said === null) {
+      dropUndo();
+      message(gettext("Annulation impossible\u00a0: les étapes ont changé depuis. Les modifications précédentes ne peuvent plus être annulées."));
+      return;
+    }
+    edited();
+    undoMerge = null;  // the server's own « Annuler la fusion » is for the merge saved last: not any more
+    renderTimeline();
+    renderStepList();
+    if (focusAt !== null) seek(focusAt);  // the picture at the limit put back
+    saveSteps(said, { action: "undo" }).then((ok) => {
+      if (ok) return;
+      // Refused: the screen shows the server's steps and its reason; the history is gone with them.
+      dropUndo();
+      const box = $("message");
+      const why = box.hidden ? "" : `${box.textContent} `;
+      message(`${why}${gettext("Annulation impossible\u00a0: rien n'a été annulé, et les modifications précédentes ne peuvent plus l'être.")}`,
+        box.dataset.kind === "conflict" ? "conflict" : "error");
     });
   }
 
@@ -1224,10 +1539,19 @@
   }
 
   const actions = {
-    split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    undo, split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
     reopen, resubmit,
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
+
+  document.addEventListener("keydown", (ev) => {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.shiftKey || (ev.key || "").toLowerCase() !== "z" || !state) return;
+    const t = ev.target;
+    if (ev.isComposing || (t && t.closest && t.closest("input, textarea, select, dialog, [contenteditable]"))
+      || root.querySelector("dialog[open]")) return;
+    ev.preventDefault();
+    undo();
+  });
 
   document.addEventListener("keydown", (ev) => {
     if (!state || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -1376,7 +1700,7 @@
     target.scrollIntoView({ block: "center" });
   }));
 
-  window.addEventListener("resize", () => state && drawCurve());
+  window.addEventListener("resize", () => { if (state) { drawCurve(); layoutHandles(); } });
   root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
   load();
 })();
