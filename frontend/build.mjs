@@ -1,5 +1,5 @@
-// Bundles the learner player (ES modules, hls.js split into a chunk loaded only where the
-// browser has no native HLS) and the service worker into dist/geste/. No CDN at run time.
+// Bundles the learner player (ES modules, hls.js split into a chunk loaded when the player starts where the
+// browser has Media Source Extensions) and the service worker into dist/geste/. No CDN at run time.
 import { build, context } from "esbuild";
 
 const watch = process.argv.includes("--watch");

@@ -4,8 +4,9 @@
 
 Starts the site on 127.0.0.1 (a throwaway SQLite database, test settings), publishes a
 12-s capsule, opens it in Debian's Chromium at 360x740 and records every response until the
-video's ``playing`` event, twice: with the browser's native HLS (no hls.js download) and with
-hls.js (what a browser without native HLS loads). Not pass/fail: it prints the bytes by kind,
+video's ``playing`` event, twice: with the browser's native HLS (no hls.js download, what a browser
+without Media Source Extensions loads; ``geste:engine`` = ``native``) and with hls.js (the player's
+choice wherever Media Source Extensions exist). Not pass/fail: it prints the bytes by kind,
 raw and gzip-compressed (what WhiteNoise's compressed storage serves in production), as ratios
 against the 300 KB budget and against the video's own bytes fetched before it started (same run).
 """
@@ -117,7 +118,7 @@ def main() -> int:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        runs = [("navigateur avec HLS natif", None), ("navigateur sans HLS natif (hls.js)", "hlsjs")]
+        runs = [("navigateur sans MSE (HLS natif)", "native"), ("navigateur avec MSE (hls.js)", None)]
         results = [(label, measure(browser, url, engine)) for label, engine in runs]
         browser.close()
 

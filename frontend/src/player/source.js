@@ -1,6 +1,10 @@
-// Choosing how to play: native HLS where the browser has it, hls.js (a separate chunk,
-// loaded only when needed) on Media Source Extensions, the low-rung MP4 otherwise — and
-// always the MP4 when offline (it is what the service worker stored).
+// Choosing how to play: hls.js (a separate chunk, loaded when the player starts) wherever Media Source
+// Extensions exist (MediaSource, or Safari's ManagedMediaSource); the browser's own HLS only without them
+// (iOS Safari before ManagedMediaSource), or when the hls.js chunk cannot be fetched; the low-rung MP4
+// otherwise — and always the MP4 when offline (it is what the service worker stored). Not native HLS first:
+// Chromium plays HLS itself (canPlayType answers "maybe"), and there a seek into the last ~0.2 s of a VOD
+// playlist (End on the seek bar) stayed `seeking` with readyState 1 for good (stop 35, real 68-s take);
+// hls.js shows the last frame at once (hls.js's own advice: Hls.isSupported() first, native as fallback).
 
 export function slowConnection() {
   if (localStorage.getItem("geste:datasaver") === "1") return true;
@@ -8,18 +12,29 @@ export function slowConnection() {
   return !!(c && (c.saveData || ["slow-2g", "2g", "3g"].includes(c.effectiveType)));
 }
 
+async function loadHls() {
+  if (!(window.MediaSource || window.ManagedMediaSource)) return null;
+  try {
+    const { default: Hls } = await import("hls.js/light");
+    return Hls.isSupported() ? Hls : null;
+  } catch {
+    return null; // the chunk did not come (connection lost, a proxy): the browser's own HLS, else the MP4
+  }
+}
+
 export async function attachSource(video, sources, { offline = false, slow = false, onFatal } = {}) {
   const mp4 = () => { video.src = sources.mp4; return { kind: "mp4", level: "bas", destroy() {} }; };
-  const engine = localStorage.getItem("geste:engine"); // "hlsjs" | "mp4": a manual override (support, tests)
+  // "hlsjs" | "native" | "mp4": a manual override (support, tests)
+  const engine = localStorage.getItem("geste:engine");
   if (offline || !sources.hls || engine === "mp4") return mp4();
-  if (engine !== "hlsjs" && video.canPlayType("application/vnd.apple.mpegurl")) {
+  const native = !!video.canPlayType("application/vnd.apple.mpegurl") && engine !== "hlsjs";
+  const Hls = engine === "native" && native ? null : await loadHls();
+  if (!Hls) {
+    if (!native) return mp4();
     if (slow && sources.mp4) return mp4(); // native HLS cannot be told to start low: the MP4 is the low rung
     video.src = sources.hls;
     return { kind: "native-hls", level: "auto", destroy() {} };
   }
-  if (!(window.MediaSource || window.ManagedMediaSource)) return mp4();
-  const { default: Hls } = await import("hls.js/light");
-  if (!Hls.isSupported()) return mp4();
   const hls = new Hls({ startLevel: slow ? 0 : -1, capLevelToPlayerSize: true, maxBufferLength: slow ? 12 : 30,
     abrEwmaDefaultEstimate: slow ? 300000 : 500000 });
   const handle = { kind: "hls.js", level: slow ? 0 : "auto", hls, destroy() { hls.destroy(); } };
