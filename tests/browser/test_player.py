@@ -337,6 +337,26 @@ def test_slow_connection_starts_on_the_low_rung_with_hlsjs(live_server, phone_co
     leave(page)
 
 
+@pytest.mark.timeout(120)
+def test_slow_connection_fetches_no_segment_before_play_with_hlsjs(live_server, phone_context, published):
+    """Data saving on, hls.js (the default since stop 35 wherever Media Source Extensions exist): the playlists
+    only until « Lecture », as the MP4's preload="metadata" did; hls.js alone had buffered 12 s of video at once."""
+    phone_context.add_init_script("localStorage.setItem('geste:datasaver', '1');")
+    page = phone_context.new_page()
+    segments = []
+    page.on("request", lambda r: segments.append(r.url) if r.url.endswith(".ts") else None)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    assert page.locator("[data-geste-player]").get_attribute("data-source") == "hls.js"
+    page.wait_for_function("document.querySelector('[data-geste-player]').gestePlayer.source.hls.levels.length > 0",
+                           timeout=15000)
+    page.wait_for_timeout(1500)
+    assert segments == []
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 1.0", timeout=15000)
+    assert segments  # and the first play started the loading
+    leave(page)
+
+
 def to_bucket(local: Path) -> int:
     count = 0
     for path in sorted(p for p in local.rglob("*") if p.is_file()):

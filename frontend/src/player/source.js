@@ -35,8 +35,14 @@ export async function attachSource(video, sources, { offline = false, slow = fal
     video.src = sources.hls;
     return { kind: "native-hls", level: "auto", destroy() {} };
   }
+  // A weak connection fetches no segment before « Lecture » (as the MP4's preload="metadata" did): the
+  // playlists only, the poster stands in; the first play starts the loading (hls.js's autoStartLoad).
   const hls = new Hls({ startLevel: slow ? 0 : -1, capLevelToPlayerSize: true, maxBufferLength: slow ? 12 : 30,
-    abrEwmaDefaultEstimate: slow ? 300000 : 500000 });
+    abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow });
+  if (slow) {
+    const start = () => { video.removeEventListener("play", start); hls.startLoad(-1); };
+    video.addEventListener("play", start);
+  }
   const handle = { kind: "hls.js", level: slow ? 0 : "auto", hls, destroy() { hls.destroy(); } };
   let recovered = false;
   hls.on(Hls.Events.LEVEL_SWITCHED, (_e, d) => { handle.level = d.level; video.dispatchEvent(new Event("geste-level")); });
