@@ -86,6 +86,41 @@ def _starts_with_marker(text: str, language: str) -> str | None:
     return None
 
 
+def _drop_prefixes(clause: str, prefixes) -> str:
+    """The clause without its leading fillers, subjects and auxiliaries, however many and in any order."""
+    low = clause.lower()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            if low.startswith(prefix):
+                clause, low = clause[len(prefix):].lstrip(), low[len(prefix):].lstrip()
+                changed = True
+    return clause
+
+
+def _words(clause: str) -> list[str]:
+    """The clause's words, or none when no word has three letters (« Ok », « Yes »: no title)."""
+    words = [w for w in clause.split() if _WORD.match(w)]
+    return words if any(len(w) > 2 for w in words) else []
+
+
+def _finish(words: list[str], max_len: int, dangling, language: str) -> str:
+    """At most MAX_WORDS words within max_len characters, no dangling article or preposition at the end, and
+    nothing when what is left says nothing; capitalised."""
+    words = words[:MAX_WORDS]
+    while len(" ".join(words)) > max_len and len(words) > 1:
+        words = words[:-1]
+    while len(words) > 1 and words[-1].lower() in dangling:
+        words = words[:-1]
+    if len(words) == 1 and len(words[0]) <= 2:
+        return ""
+    if says_nothing(words, language):
+        return ""
+    title = " ".join(words)
+    return title[:1].upper() + title[1:]
+
+
 def _english_title(text: str, max_len: int) -> str:
     """An English sentence as a gesture title: "So, now I'm rinsing the cup under the tap." gives
     "Rinse the cup under the tap" (fillers, subject and auxiliary dropped, the verb in its base form)."""
@@ -96,16 +131,8 @@ def _english_title(text: str, max_len: int) -> str:
             break
         t = stripped
     clause = re.split(r"[,;:.!?]| and | then | but | so ", t, maxsplit=1)[0].strip()
-    low = clause.lower()
-    changed = True
-    while changed:
-        changed = False
-        for prefix in EN_SUBJECTS + EN_AUXILIARIES:
-            if low.startswith(prefix):
-                clause, low = clause[len(prefix):].lstrip(), low[len(prefix):].lstrip()
-                changed = True
-    words = [w for w in clause.split() if _WORD.match(w)]
-    if not words or not any(len(w) > 2 for w in words):
+    words = _words(_drop_prefixes(clause, EN_SUBJECTS + EN_AUXILIARIES))
+    if not words:
         return ""
     verb = words[0].lower()
     # Only a verb's form is put back to its base ("rinsing", "dried", "takes"): a noun or an adjective
@@ -114,17 +141,7 @@ def _english_title(text: str, max_len: int) -> str:
         lemma = _lemma(verb, "en")
         if lemma and lemma != verb:
             words[0] = lemma
-    words = words[:MAX_WORDS]
-    while len(" ".join(words)) > max_len and len(words) > 1:
-        words = words[:-1]
-    while len(words) > 1 and words[-1].lower() in EN_DANGLING:
-        words = words[:-1]
-    if len(words) == 1 and len(words[0]) <= 2:
-        return ""
-    if says_nothing(words, "en"):
-        return ""
-    title = " ".join(words)
-    return title[:1].upper() + title[1:]
+    return _finish(words, max_len, EN_DANGLING, "en")
 
 
 def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
@@ -132,10 +149,8 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
         return _english_title(text, max_len)
     t = text.strip().strip("«»\"").replace("’", "'")
     marker = starts_with_marker(t)
-    low = t.lower()
     if marker and marker not in VERB_MARKERS:
         t = t[len(marker):]
-        low = t.lower()
     t = t.lstrip(" ,;:-")
     while True:
         stripped = re.sub(r"^(là|bon|donc|voilà|euh|alors|ok|bien|et|mais|ben|bah|hop)\b\s*[,;:]?\s*", "", t,
@@ -144,16 +159,8 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
             break
         t = stripped
     clause = re.split(r"[,;:.!?]| et | puis | mais ", t, maxsplit=1)[0].strip()
-    low = clause.lower()
-    changed = True
-    while changed:
-        changed = False
-        for prefix in FILLERS + SUBJECTS + AUXILIARIES:
-            if low.startswith(prefix):
-                clause, low = clause[len(prefix):].lstrip(), low[len(prefix):].lstrip()
-                changed = True
-    words = [w for w in clause.split() if _WORD.match(w)]
-    if not words or not any(len(w) > 2 for w in words):
+    words = _words(_drop_prefixes(clause, FILLERS + SUBJECTS + AUXILIARIES))
+    if not words:
         return ""
     # Object pronouns before the verb ("je la pose") stay out of a title.
     while len(words) > 1 and words[0].lower() in ("le", "la", "les", "l'", "en", "y", "me", "se"):
@@ -164,17 +171,7 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
         words[0] = lemma
     elif verb.lower().endswith("e") and not verb.lower().endswith(("tre", "dre", "ire")) and len(verb) > 3:
         words[0] = verb.lower() + "r"  # "trace" -> "tracer": present of a first-group verb
-    words = words[:MAX_WORDS]
-    while len(" ".join(words)) > max_len and len(words) > 1:
-        words = words[:-1]
-    while len(words) > 1 and words[-1].lower() in DANGLING:
-        words = words[:-1]
-    if len(words) == 1 and len(words[0]) <= 2:
-        return ""
-    if says_nothing(words):
-        return ""
-    title = " ".join(words)
-    return title[:1].upper() + title[1:]
+    return _finish(words, max_len, DANGLING, "fr")
 
 
 def says_nothing(words: list[str], language: str = "fr") -> bool:
