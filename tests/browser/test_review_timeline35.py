@@ -316,3 +316,26 @@ def test_undo_speaks_english_to_an_english_expert(live_server, page, take_68s):
     page.keyboard.press("Control+z")
     expect(saved).to_have_text("Split undone.")
     expect(page.locator(".geste-timeline__step")).to_have_count(12)
+
+
+def test_phone_narrow_steps_show_their_number_not_letters(live_server, phone, take_68s):
+    """12 steps at 360 px: blocks of about 25 px wrapped their names letter by letter (« G e s… »); a narrow block
+    shows its number, its name stays its accessible name; a wide one (the desk) keeps its name."""
+    footage, reviewer = take_68s
+    page = phone.new_page()
+    _open(page, live_server, footage, reviewer)
+    _track(page)
+    shown = page.locator(".geste-timeline__step span").evaluate_all(
+        "els => els.map(e => ({ w: e.parentElement.getBoundingClientRect().width, size: getComputedStyle(e).fontSize,"
+        " before: getComputedStyle(e, '::before').content }))")
+    narrow = [s for s in shown if s["w"] <= 44]
+    assert len(narrow) >= 6
+    assert all(s["size"] == "0px" and re.search(r"\d", s["before"]) for s in narrow), narrow
+    block = page.locator(".geste-timeline__step").nth(1)
+    assert "Geste 2" in (block.get_attribute("title") or "")
+    assert page.get_by_role("button", name=re.compile("Geste 2")).count() >= 1
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _track(page)
+    wide = page.locator(".geste-timeline__step span").first.evaluate(
+        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::before').content]")
+    assert wide[0] != "0px" and wide[1] in ("none", "normal"), wide

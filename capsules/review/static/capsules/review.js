@@ -346,7 +346,7 @@
         type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
         "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
         title: `${stepName(s, i)} (${fmt(s.start)} – ${fmt(s.end)})`,
-      }, el("span", { text: typing(i) ? stepName({ title: typing(i).value.replace(/\s+/g, " ").trim() }, i) : stepName(s, i) }));
+      }, el("span", { "data-n": i + 1, text: typing(i) ? stepName({ title: typing(i).value.replace(/\s+/g, " ").trim() }, i) : stepName(s, i) }));
       block.style.left = pct(s.start);
       block.style.width = pct(s.end - s.start);
       showKeyframe(block, s);
