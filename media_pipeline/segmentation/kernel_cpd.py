@@ -32,7 +32,7 @@ from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 from media_pipeline.handwork import handwork_verdict
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
 from media_pipeline.segmentation.gaps import close_short_gaps
-from media_pipeline.segmentation.speech_cues import sentences, speech_cues, starts_with_marker
+from media_pipeline.segmentation.speech_cues import language_of, sentences, speech_cues, starts_with_marker
 from media_pipeline.segmentation.titles import key_terms, propose_title
 
 
@@ -503,7 +503,7 @@ def _announced_rests(out: np.ndarray, still: np.ndarray, speaking: np.ndarray, a
     w = int(round(settings.announce_window * fps))
     # As the speaking mask counts them (a sentence speaks from this frame on).
     starts = np.array(sorted({max(0, int(s0 * fps)) for s0, _e0, text in sentences(transcript)
-                              if _announces(text, settings.announce_min_words)}), int)
+                              if _announces(text, settings.announce_min_words, language_of(transcript))}), int)
     if not starts.size:
         return
     for a, b in _runs(still & ~speaking):
@@ -515,9 +515,9 @@ def _announced_rests(out: np.ndarray, still: np.ndarray, speaking: np.ndarray, a
             out[a:b] = np.where(out[a:b] > 0, out[a:b], ANNOUNCED)
 
 
-def _announces(text: str, min_words: int) -> bool:
+def _announces(text: str, min_words: int, language: str = "fr") -> bool:
     """Whether a sentence can announce the next step: long enough, or opening with a marker."""
-    return len(re.findall(r"\w+", text)) >= min_words or starts_with_marker(text) is not None
+    return len(re.findall(r"\w+", text)) >= min_words or starts_with_marker(text, language) is not None
 
 
 def _at_work_site(motion, still: np.ndarray, distance: float, fps: float):

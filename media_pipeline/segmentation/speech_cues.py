@@ -12,6 +12,15 @@ from dataclasses import asdict, dataclass
 MARKERS = ("d'abord", "tout d'abord", "premièrement", "ensuite", "puis", "maintenant", "après",
            "alors", "on va", "je vais", "nous allons", "je prends", "on prend", "enfin", "pour finir",
            "dernière étape", "étape suivante", "on passe", "je passe", "une fois que")
+# English commentary (walk 35: « First… », « Next, … » opened no step, the French list read it).
+EN_MARKERS = ("first", "then", "next", "now", "after that", "afterwards", "finally", "lastly", "let's",
+              "the next step", "step")
+
+
+def language_of(transcript: dict | None) -> str:
+    """The rules a transcript is read with: "en" for English commentary, else "fr" (the default)."""
+    lang = str((transcript or {}).get("language") or "").lower()
+    return "en" if lang.startswith("en") else "fr"
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def starts_with_marker(text: str) -> str | None:
-    """The discourse marker a sentence opens with (after punctuation), if any."""
+def starts_with_marker(text: str, language: str = "fr") -> str | None:
+    """The discourse marker a sentence opens with (after punctuation), if any, in the commentary's language."""
     t = normalise(text).lstrip(" ,.;:!?-«\"")
-    for marker in sorted(MARKERS, key=len, reverse=True):
+    for marker in sorted(EN_MARKERS if language == "en" else MARKERS, key=len, reverse=True):
         if t.startswith(marker) and (len(t) == len(marker) or not t[len(marker)].isalpha()):
             return marker
     return None
@@ -80,8 +89,9 @@ def speech_cues(transcript: dict | None, min_pause: float = 0.7, min_words: int 
     or a fragment Whisper heard in noise ("nd,") does not open a step."""
     cues: list[SpeechCue] = []
     prev_end = -1e9
+    language = language_of(transcript)
     for start, end, text in sentences(transcript):
-        marker = starts_with_marker(text)
+        marker = starts_with_marker(text, language)
         if marker:
             cues.append(SpeechCue(start, "marker", 1.0, text.strip()))
         elif start - prev_end >= min_pause and len(text.split()) >= min_words:

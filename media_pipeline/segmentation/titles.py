@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from media_pipeline.segmentation.speech_cues import sentences, starts_with_marker
+from media_pipeline.segmentation.speech_cues import language_of, sentences, starts_with_marker
 
 SUBJECTS = ("je ", "j'", "on ", "nous ", "tu ", "vous ", "il ", "elle ")
 AUXILIARIES = ("va ", "vais ", "allons ", "allez ", "vas ", "dois ", "doit ", "faut ", "veuillez ", "vient de ",
@@ -59,31 +59,11 @@ EN_STOP_WORDS = EN_DANGLING | {"i", "we", "you", "he", "she", "it", "they", "me"
                                "alright", "all", "good", "fine", "done", "again", "like", "um", "uh", "hmm",
                                "what", "how", "go", "one", "thing", "things", "bit", "little", "gonna", "i'm",
                                "we're", "you're", "that's", "let's", "out", "over"}
-EN_MARKERS = ("first", "then", "next", "now", "after that", "afterwards", "finally", "lastly", "let's",
-              "the next step", "step")
-
-
-def language_of(transcript: dict | None) -> str:
-    """The rules a transcript is read with: "en" for English commentary, else "fr" (the default)."""
-    lang = str((transcript or {}).get("language") or "").lower()
-    return "en" if lang.startswith("en") else "fr"
-
-
 @lru_cache(maxsize=4096)
 def _lemma(word: str, lang: str = "fr") -> str:
     import simplemma
 
     return simplemma.lemmatize(word, lang=lang)
-
-
-def _starts_with_marker(text: str, language: str) -> str | None:
-    if language != "en":
-        return starts_with_marker(text)
-    t = text.strip().lstrip(" ,.;:!?-«\"").lower().replace("’", "'")
-    for marker in sorted(EN_MARKERS, key=len, reverse=True):
-        if t.startswith(marker) and (len(t) == len(marker) or not t[len(marker)].isalpha()):
-            return marker
-    return None
 
 
 def _drop_prefixes(clause: str, prefixes) -> str:
@@ -203,7 +183,7 @@ def propose_title(transcript: dict | None, start: float, end: float, index: int 
 def _title_from_speech(transcript: dict | None, start: float, end: float, language: str = "fr") -> str:
     texts = step_text(transcript, start, end)
     for text in texts:  # prefer the sentence that opens with a discourse marker
-        if _starts_with_marker(text, language):
+        if starts_with_marker(text, language):
             title = title_from_text(text, language=language)
             if title:
                 return title
@@ -228,7 +208,7 @@ def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -
         kw = kw.strip().lower()
         if language == "en":
             kw = kw.strip(" .,;:!?")
-            if (not kw or _starts_with_marker(kw, "en") or kw.split()[0] in EN_DANGLING
+            if (not kw or starts_with_marker(kw, "en") or kw.split()[0] in EN_DANGLING
                     or kw.split()[-1] in EN_DANGLING or says_nothing(kw.split(), "en")):
                 continue
         elif (starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien")
