@@ -527,7 +527,9 @@ def quantities(text: str) -> list[Quantity]:
 
 ORDER_WORDS = re.compile(
     r"\b(suite|fin|debut|premier|premiere|deuxieme|second|seconde|troisieme|quatrieme|dernier|derniere|"
-    r"etape|partie|reprise|encore|continuer|recommencer)\b|\d",
+    r"etape|partie|reprise|encore|continuer|recommencer|"
+    # English titles (« Step 3 », « Rinse (cont.) », the review's split suffix in English; session 35)
+    r"cont|continued|step|part|first|third|fourth|last|final|again|beginning)\b|\d",
 )
 
 
