@@ -171,6 +171,8 @@ def review_state(footage: Footage, user) -> dict:
             "id": footage.pk,
             "title": footage.title,
             "duration": footage.duration,
+            # Images a second of the upload (ffprobe): « , » and « . » step the review's video by one image.
+            "fps": round(float((footage.probe or {}).get("fps") or 0), 3),
             "status": footage.status,
             "status_label": str(footage.get_status_display()),
             "review_comment": footage.review_comment,

@@ -1570,7 +1570,7 @@
     // other key between two letters (Escape closing a dialog, Tab, an arrow) ends the burst.
     if (ev.key.length === 1) {
       const now = performance.now();
-      const kind = ["n", "p"].includes(ev.key.toLowerCase()) ? "n/p" : ev.key.toLowerCase();
+      const kind = ["n", "p"].includes(ev.key.toLowerCase()) ? "n/p" : [",", "."].includes(ev.key) ? "frame" : ev.key.toLowerCase();
       const burst = lastLetter.key !== null && lastLetter.key !== kind && now - lastLetter.at < BURST_MS;
       lastLetter = { key: kind, at: now };
       if (burst) {
@@ -1585,7 +1585,8 @@
     const onStep = focusedStep(t);
     if (onStep >= 0 && ["m", "c", "n", "p"].includes(key)) select(onStep);
     const map = { s: split, m: merge, e: addStep, k: addKeyPoint, c: comment, a: approve,
-      n: () => goToStep(selected + 1, t), p: () => goToStep(selected - 1, t) };
+      n: () => goToStep(selected + 1, t), p: () => goToStep(selected - 1, t),
+      ",": () => stepFrame(-1), ".": () => stepFrame(1) };
     if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
       ev.preventDefault();
       if (video.paused) video.play().catch(() => {}); else video.pause();
@@ -1593,6 +1594,17 @@
     }
     if (map[key]) { ev.preventDefault(); map[key](); }
   });
+
+  /* « , » / « . »: one image back / on, the video paused (walk 34: no way to find the exact image where a
+   * gesture starts but 0.1-s playhead steps); the footage's own rate, 25 images a second when unknown. */
+  function stepFrame(direction) {
+    const fps = state.footage.fps > 0 && state.footage.fps <= 240 ? state.footage.fps : 25;
+    if (!video.paused) video.pause();
+    const from = video.readyState > 0 ? video.currentTime : playhead;  // paused just now: where the image is
+    seek(round3(from + direction / fps));
+    const i = stepAt(playhead);
+    if (i >= 0 && i !== selected) select(i);
+  }
 
   /* N / P: the next (previous) step is selected, the playhead goes to its start and the focus with it:
    * from the timeline (a block, a limit, the playhead) to its block, else to its time in the list. */

@@ -1,0 +1,46 @@
+"""« , » and « . » step the review's video one image back / on (walk 34: the playhead's finest step was 0.1 s,
+with no way to find the exact image where a gesture starts); the video pauses; listed in the « ? » help."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from capsules.models import Footage
+from tests.browser.test_review_timeline35 import _open, take_68s  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PLAYHEAD = '[data-role="playhead"]'
+
+
+def _time(page) -> float:
+    return page.evaluate("document.querySelector('[data-role=video]').currentTime")
+
+
+def test_comma_and_period_step_one_image(live_server, browser, take_68s):  # noqa: F811
+    footage, reviewer = take_68s
+    Footage.objects.filter(pk=footage.pk).update(probe={"fps": 10.0})
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    page.evaluate("document.getElementById('geste-review').gesteReview.seek(11.0)")
+    page.wait_for_function("Math.abs(document.querySelector('[data-role=video]').currentTime - 11.0) < 0.01")
+    page.locator("body").press(".")
+    page.wait_for_function("Math.abs(document.querySelector('[data-role=video]').currentTime - 11.1) < 0.01")
+    page.keyboard.press(".")
+    page.keyboard.press(".")
+    page.wait_for_function("Math.abs(document.querySelector('[data-role=video]').currentTime - 11.3) < 0.01")
+    page.keyboard.press(",")
+    page.wait_for_function("Math.abs(document.querySelector('[data-role=video]').currentTime - 11.2) < 0.01")
+    # While it plays: « . » pauses it and steps from where the image was.
+    page.evaluate("document.querySelector('[data-role=video]').play()")
+    page.wait_for_function("document.querySelector('[data-role=video]').currentTime > 11.6")
+    page.keyboard.press(".")
+    assert page.evaluate("document.querySelector('[data-role=video]').paused")
+    # No step was changed by the keys.
+    assert Footage.objects.get(pk=footage.pk).review_version == footage.review_version
+    # Listed in the review's own help.
+    page.keyboard.press("?")
+    expect(page.locator('[data-dialog="keys"]')).to_contain_text("une image en arrière / en avant")
+    ctx.close()
