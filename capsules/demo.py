@@ -90,10 +90,16 @@ class DemoClip:
 def ensure_users() -> dict[str, object]:
     User = get_user_model()
     admin, created = User.objects.get_or_create(username="admin", defaults={
-        "email": "admin@example.org", "is_staff": True, "is_superuser": True, "first_name": "Admin"})
+        "email": "admin@example.org", "is_staff": True, "is_superuser": True, "first_name": "Admin",
+        "last_name": "Geste"})
     if created:
         admin.set_password(ADMIN_PASSWORD)
         admin.save()
+    elif not admin.last_name:
+        # Wagtail's account page requires both names: without one, choosing English there failed on
+        # « Nom : Champ requis » (walk 35).
+        admin.last_name = "Geste"
+        admin.save(update_fields=["last_name"])
     people = {"admin": admin}
     for username, group, first, last in [("concepteur", "Designers", "Camille", "Concepteur"),
                                          ("expert", "Experts", "Jean", "Plombier"),
