@@ -354,6 +354,9 @@ def test_slow_connection_fetches_no_segment_before_play_with_hlsjs(live_server, 
     page.click(".gp-play")
     page.wait_for_function("document.querySelector('video.gp-video').currentTime > 1.0", timeout=15000)
     assert segments  # and the first play started the loading
+    # Never more than 12 s ahead here, 30 s on a good connection (hls.js alone: up to 60 MB, a whole capsule).
+    assert page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.source.hls.config"
+                         ".maxMaxBufferLength") == 12
     leave(page)
 
 

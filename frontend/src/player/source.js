@@ -38,6 +38,9 @@ export async function attachSource(video, sources, { offline = false, slow = fal
   // A weak connection fetches no segment before « Lecture » (as the MP4's preload="metadata" did): the
   // playlists only, the poster stands in; the first play starts the loading (hls.js's autoStartLoad).
   const hls = new Hls({ startLevel: slow ? 0 : -1, capLevelToPlayerSize: true, maxBufferLength: slow ? 12 : 30,
+    // At most 30 s ahead (12 on a weak connection): hls.js alone buffers up to 60 MB, i.e. a whole capsule
+    // fetched before « Lecture » (walk 35: the 68-s take's 12 segments, 4.3 MB, on opening the page).
+    maxMaxBufferLength: slow ? 12 : 30,
     abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow });
   if (slow) {
     const start = () => { video.removeEventListener("play", start); hls.startLoad(-1); };
