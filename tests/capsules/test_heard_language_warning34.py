@@ -89,3 +89,15 @@ def test_in_english(client):
     with translation.override("en"):
         text = _page(client, footage)
     assert "The speech sounds like English" in text and "Transcribe again in English" in text
+
+
+def test_an_empty_transcript_points_to_the_warning_and_no_jargon(client):
+    """Walk 35: « Aucune parole détectée » beside « la parole semble être en anglais (Whisper en est sûr…) »: the page
+    contradicted itself and named a tool a designer does not know."""
+    footage = _footage()
+    Transcript.objects.filter(footage=footage).update(segments=[])
+    client.force_login(factories.designer())
+    text = _page(client, footage)
+    assert "Whisper" not in text and "la reconnaissance vocale en est sûre à 89\u00a0%" in text
+    assert "Aucune parole détectée" not in text
+    assert "Aucune parole reconnue en français\u00a0: voir l'avertissement sur la langue, plus haut." in text
