@@ -33,7 +33,7 @@ from media_pipeline.handwork import handwork_verdict
 from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
 from media_pipeline.segmentation.gaps import close_short_gaps
 from media_pipeline.segmentation.speech_cues import language_of, sentences, speech_cues, starts_with_marker
-from media_pipeline.segmentation.titles import key_terms, propose_title
+from media_pipeline.segmentation.titles import key_terms, propose_titles
 
 
 def _smooth(x: np.ndarray, k: int) -> np.ndarray:
@@ -654,8 +654,10 @@ class KernelCPDSegmenter:
                                  int(round(settings.max_edge_gap * fps)), speaking)
         calibration = load_calibration()
         steps, evidence = [], []
+        times = [(float(s / fps), float(min(e / fps, motion.duration or e / fps))) for s, e, _c0, _c1 in spans]
+        titles = propose_titles(transcript, times)
         for idx, (s, e, c0, c1) in enumerate(spans, start=1):
-            start, end = float(s / fps), float(min(e / fps, motion.duration or e / fps))
+            start, end = times[idx - 1]
             ev = step_evidence(s, e, c0, c1, act, floor, contrast, speaking, scale, fps, n)
             raw = float(np.clip((c0 + c1) / 2, 0, 1))
             evidence.append(ev)
@@ -663,7 +665,7 @@ class KernelCPDSegmenter:
                 start=round(start, 2), end=round(end, 2),
                 confidence=calibration.confidence(ev) if calibration else raw,
                 keyframe_time=round(choose_keyframe(motion, s, e), 2),
-                title=propose_title(transcript, start, end, index=idx),
+                title=titles[idx - 1],
                 key_terms=key_terms(transcript, start, end) if transcript else []))
         self.last_evidence = evidence
         return steps

@@ -181,17 +181,46 @@ def propose_title(transcript: dict | None, start: float, end: float, index: int 
 
 
 def _title_from_speech(transcript: dict | None, start: float, end: float, language: str = "fr") -> str:
+    return _speech_title(transcript, start, end, language)[0]
+
+
+def _speech_title(transcript: dict | None, start: float, end: float, language: str = "fr") -> tuple[str, str]:
+    """The title and the sentence it was made of ("", "" when none gives one)."""
     texts = step_text(transcript, start, end)
     for text in texts:  # prefer the sentence that opens with a discourse marker
         if starts_with_marker(text, language):
             title = title_from_text(text, language=language)
             if title:
-                return title
+                return title, text
     for text in texts:
         title = title_from_text(text, language=language)
         if title:
-            return title
-    return ""
+            return title, text
+    return "", ""
+
+
+def propose_titles(transcript: dict | None, spans: list[tuple[float, float]]) -> list[str]:
+    """Titles of all the steps of a footage (``propose_title`` for each), and one more source for a step whose
+    own sentences give none: a sentence said across its start, most of it inside the step, that no other step's
+    title was made of (walk 35: « I am putting clothes in the washer » began 1.7 s before step 2 and went on
+    2.3 s into it; step 1 took the sentence before, step 2 stayed « Étape 2 »)."""
+    language = language_of(transcript)
+    made = [_speech_title(transcript, start, end, language) for start, end in spans]
+    used = {text for _title, text in made if text}
+    said = sentences(transcript)
+    titles = []
+    for idx, ((start, end), (title, _text)) in enumerate(zip(spans, made, strict=True), start=1):
+        if not title:
+            for s0, e0, text in said:
+                text = text.strip()
+                if text in used or not (start <= (s0 + e0) / 2 < end) or s0 >= start:
+                    continue
+                title = title_from_text(text, language=language)
+                if title:
+                    used.add(text)
+                    break
+        titles.append(title or propose_title(transcript, start, end, index=idx))
+    return titles
 
 
 def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -> list[str]:
