@@ -58,7 +58,27 @@ def test_splitting_twice_says_the_continuation_once_in_the_expert_s_language(
     assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon {suffix}",
                                     f"Remonter le siphon {suffix[:-1]} 2)"]
     _split_at(page, 9.5, done, 6)
-    assert _titles(footage)[1:3] == [f"Dévisser l'écrou {other}", f"Dévisser l'écrou {suffix[:-1]} 2)"]
+    # The gesture's pieces are numbered left to right in the expert's language (stop 35), the other one's too.
+    assert _titles(footage)[1:3] == [f"Dévisser l'écrou {suffix}", f"Dévisser l'écrou {suffix[:-1]} 2)"]
+    ctx.close()
+
+
+def test_splitting_a_first_piece_again_numbers_the_pieces_in_order(live_server, browser, footage_in_review):  # noqa: F811
+    """Walk 35: « Rincer », split, then its first piece split again gave « Rincer », « (suite 2) », « (suite) »."""
+    footage, reviewer = footage_in_review
+    ctx, page = _open(browser, live_server, footage, reviewer, "fr")
+    done = "Étape scindée et enregistrée."
+    _split_at(page, 18.0, done, 4)
+    _split_at(page, 16.0, done, 5)
+    assert _titles(footage)[2:] == ["Remonter le siphon", "Remonter le siphon (suite)", "Remonter le siphon (suite 2)"]
+    # Undone, the numbers follow again.
+    page.keyboard.press("Control+z")
+    expect(page.locator(".geste-timeline__step")).to_have_count(4)
+    page.wait_for_timeout(800)
+    assert _titles(footage)[2:] == ["Remonter le siphon", "Remonter le siphon (suite)"]
+    # The approval names the continuation titles with the default ones: learners would read them as they are.
+    page.locator('[data-action="approve"]').click()
+    expect(page.locator('[data-role="approve-defaults"]')).to_contain_text("Remonter le siphon (suite)")
     ctx.close()
 
 

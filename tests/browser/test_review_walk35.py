@@ -69,10 +69,11 @@ def test_each_piece_of_a_gesture_split_again_gets_its_own_number(
     _split_at(page, 18.0, done, 5)
     assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon ({word})",
                                     f"Remonter le siphon ({word} 2)"]
-    # The first piece split too: the first number none of the gesture's steps uses.
+    # The first piece split too: the pieces are numbered left to right again (stop 35; the walk saw « (suite 2) »
+    # before « (suite) » when the new piece took the first number none used).
     _split_at(page, 14.5, done, 6)
-    assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon ({word} 3)",
-                                    f"Remonter le siphon ({word})", f"Remonter le siphon ({word} 2)"]
+    assert _titles(footage)[2:] == ["Remonter le siphon", f"Remonter le siphon ({word})",
+                                    f"Remonter le siphon ({word} 2)", f"Remonter le siphon ({word} 3)"]
     assert len(set(_titles(footage))) == 6
     # Merged back, a piece of the same gesture gives the first one's title (no « X ; X (suite 3) »).
     page.locator(".geste-steps__time").nth(2).focus()

@@ -999,12 +999,12 @@
     // Approved steps are what learners see: key points and comments wait for the review to be reopened.
     const approved = state.footage.status === "approved";
     // With no step yet (footage where no hands work), only "Nouvelle étape" has something to act on.
-    const stepBound = ["split", "merge", "key-point", "comment"];
+    const stepBound = ["split", "merge", "remove", "key-point", "comment"];
     // Locked (approved, or read-only): the editing tools are hidden, not greyed with their shortcut
     // hints (a walk found them still shown, and focusable, beside approved steps). With no step yet they
     // are only disabled: « Nouvelle étape » is the way to the others. Sent back, they are disabled.
     const locked = approved || (!perms.can_edit && !withDesigner);
-    for (const action of ["split", "merge", "add-step", "key-point", "comment"]) {
+    for (const action of ["split", "merge", "remove", "add-step", "key-point", "comment"]) {
       const button = root.querySelector(`[data-action="${action}"]`);
       button.hidden = locked;
       button.disabled = locked || !perms.can_edit || (!steps.length && stepBound.includes(action));
@@ -1106,6 +1106,17 @@
     while (used.has(n)) n += 1;
     return n === 1 ? gettext("%(title)s (suite)", { title: base }) : gettext("%(title)s (suite %(n)s)", { title: base, n });
   }
+  /* The gesture's continued pieces numbered in their order on the timeline (walk 35: splitting the first piece
+   * again put « (suite 2) » before « (suite) »): « X », « X (suite) », « X (suite 2) »… left to right. */
+  function renumberPieces(base) {
+    if (!base) return;
+    let n = 0;
+    steps.forEach((s) => {
+      if (gestureOf(s.title) !== base || !CONTINUED.test(s.title || "") || DEFAULT_TITLE.test(s.title || "")) return;
+      n += 1;
+      s.title = n === 1 ? gettext("%(title)s (suite)", { title: base }) : gettext("%(title)s (suite %(n)s)", { title: base, n });
+    });
+  }
 
   function split() {
     if (!canEdit()) return;
@@ -1117,9 +1128,29 @@
     const second = { id: null, start: t, end: s.end, title: continued(s.title) };
     s.end = t;
     steps.splice(i + 1, 0, second);
+    renumberPieces(gestureOf(second.title));
     pushUndo({ kind: "split", first: s, second });
     selected = i + 1;
     saveSteps(gettext("Étape scindée et enregistrée."));
+  }
+
+  /* « Supprimer l'étape » (Suppr on the timeline or the list): a step proposed where no gesture is (the hands
+   * idle, a look around) goes, and its time becomes a rest; a merge would have stretched a neighbour over it
+   * (walk 34: merging was the only way). « Annuler » brings it back whole (the server keeps a removed step). */
+  function removeStep() {
+    if (!canEdit() || !steps.length) return;
+    if (steps.length === 1) {
+      message(gettext("C'est la seule étape\u00a0: ajustez ses limites ou scindez-la plutôt que de la supprimer."));
+      return;
+    }
+    const i = Math.max(0, Math.min(selected, steps.length - 1));
+    const gone = steps[i];
+    steps.splice(i, 1);
+    pushUndo({ kind: "remove", step: gone });
+    selected = Math.min(i, steps.length - 1);
+    renderTimeline();
+    renderStepList();
+    saveSteps(gettext("Étape supprimée et enregistrée\u00a0: son temps est maintenant sans étape."));
   }
 
   /* A step drawn by hand where none was proposed (footage where no hands were seen: no step at all):
@@ -1260,6 +1291,7 @@
   const UNDO_LABELS = {
     split: () => gettext("Annuler la scission"), merge: () => gettext("Annuler la fusion"),
     limit: () => gettext("Annuler le déplacement de la limite"), add: () => gettext("Annuler l'ajout de l'étape"),
+    remove: () => gettext("Annuler la suppression de l'étape"),
   };
   if (/Mac|iPhone|iPad/.test(navigator.platform || "")) { const k = $("undo-key"); if (k) k.textContent = "⌘Z"; }
   function pushUndo(entry) {
@@ -1323,7 +1355,8 @@
       const j = at(entry.second);
       if (i >= 0 && j === i + 1 && near(steps[i].end, steps[j].start)) {
         steps[i].end = steps[j].end;
-        steps.splice(j, 1);
+        const [gone] = steps.splice(j, 1);
+        renumberPieces(gestureOf(gone.title));
         selected = i;
         said = gettext("Scission annulée.");
       }
@@ -1339,6 +1372,18 @@
           keyframe_url: second.keyframe_url, keyframe_pending: second.keyframe_pending, confidence: second.confidence });
         selected = i;
         said = gettext("Fusion annulée\u00a0: les deux étapes sont revenues.");
+      }
+    } else if (entry.kind === "remove") {
+      // Back where it was, if its time is still free of steps.
+      const g = entry.step;
+      const i = steps.findIndex((x) => x.start >= g.end - 0.002);
+      const at2 = i >= 0 ? i : steps.length;
+      const free = (at2 === 0 || steps[at2 - 1].end <= g.start + 0.002) && (at2 === steps.length || steps[at2].start >= g.end - 0.002);
+      if (free) {
+        steps.splice(at2, 0, { id: g.id ?? null, start: g.start, end: g.end, title: g.title,
+          keyframe_url: g.keyframe_url, keyframe_pending: g.keyframe_pending, confidence: g.confidence });
+        selected = at2;
+        said = gettext("Suppression annulée\u00a0: l'étape est revenue.");
       }
     } else if (entry.kind === "add") {
       const i = at(entry.step);
@@ -1442,7 +1487,8 @@
     if (!state || !state.permissions.can_approve) return;
     // Titles the pipeline gave ("Étape 2"): learners would read them as they are. Said before, not refused.
     // Named as the timeline names them, in the admin's language (walk 34: « Étape 3 » beside "Step 3").
-    const defaults = steps.map((s, i) => (DEFAULT_TITLE.test(s.title || "")
+    // So are a split's « X (suite) » titles (walk 35: they would have reached learners unremarked).
+    const defaults = steps.map((s, i) => (DEFAULT_TITLE.test(s.title || "") || CONTINUED.test(s.title || "")
       ? gettext("«\u00a0%(title)s\u00a0»", { title: stepName(s, i) }) : null)).filter(Boolean);
     // A step without a title cannot be approved (learners read it in the chapters): named, the
     // confirmation disabled (walk 19: the server's refusal came only after confirming). Steps marked
@@ -1539,7 +1585,7 @@
   }
 
   const actions = {
-    undo, split, merge, "add-step": addStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    undo, split, merge, "add-step": addStep, remove: removeStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
     reopen, resubmit,
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
@@ -1583,10 +1629,10 @@
     const key = ev.key.toLowerCase();
     // M, C, N and P act on the step the focus is on (its time in the list, its block on the timeline).
     const onStep = focusedStep(t);
-    if (onStep >= 0 && ["m", "c", "n", "p"].includes(key)) select(onStep);
+    if (onStep >= 0 && ["m", "c", "n", "p", "delete"].includes(key)) select(onStep);
     const map = { s: split, m: merge, e: addStep, k: addKeyPoint, c: comment, a: approve,
       n: () => goToStep(selected + 1, t), p: () => goToStep(selected - 1, t),
-      ",": () => stepFrame(-1), ".": () => stepFrame(1) };
+      ",": () => stepFrame(-1), ".": () => stepFrame(1), delete: removeStep };
     if (key === " " && t.tagName !== "BUTTON" && t.tagName !== "VIDEO") {
       ev.preventDefault();
       if (video.paused) video.play().catch(() => {}); else video.pause();
