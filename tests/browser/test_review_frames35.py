@@ -44,3 +44,20 @@ def test_comma_and_period_step_one_image(live_server, browser, take_68s):  # noq
     page.keyboard.press("?")
     expect(page.locator('[data-dialog="keys"]')).to_contain_text("une image en arrière / en avant")
     ctx.close()
+
+
+def test_up_and_down_move_a_limit_as_they_move_the_playhead(live_server, browser, take_68s):  # noqa: F811
+    """Walk 35: ↑ / ↓ moved the playhead but did nothing on a focused limit."""
+    footage, reviewer = take_68s
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    page.locator('.geste-timeline__handle[data-prev="7"][data-next="8"]').focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(1500)
+    step = footage.steps.order_by("start")[7]
+    assert step.end == pytest.approx(42.2, abs=0.001)
+    ctx.close()

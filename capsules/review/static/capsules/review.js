@@ -618,8 +618,9 @@
     let nudgeTimer = null;
     let burst = null;  // the arrows pressed in a row: one undo, one save
     handle.addEventListener("keydown", (ev) => {
-      // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead; clamped between the neighbours.
-      const moves = { ArrowLeft: -0.1, ArrowRight: 0.1, PageDown: -5, PageUp: 5 };
+      // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead (↑ / ↓ too: walk 35 found them
+      // acting on the playhead and not on a limit); clamped between the neighbours.
+      const moves = { ArrowLeft: -0.1, ArrowDown: -0.1, ArrowRight: 0.1, ArrowUp: 0.1, PageDown: -5, PageUp: 5 };
       if (!canEdit() || !(ev.key in moves)) return;
       ev.preventDefault();
       ev.stopPropagation();
