@@ -8,38 +8,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from wagtail.users.models import UserProfile
 
 from capsules.models import Step
-from tests.browser.conftest import login
-from tests.browser.test_review import _x_for, footage_in_review  # noqa: F401  (fixture)
+from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
+from tests.browser.test_review_walk35 import _open, _split_at, _titles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _open(browser, live_server, footage, user, lang):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = lang
-    profile.save()
-    ctx = browser.new_context(locale="en-GB" if lang == "en" else "fr-FR", viewport={"width": 1366, "height": 900})
-    page = ctx.new_page()
-    login(page, live_server.url, user.username)
-    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
-    expect(page.locator(".geste-timeline__step")).to_have_count(footage.steps.count())
-    return ctx, page
-
-
-def _titles(footage) -> list[str]:
-    return list(Step.objects.filter(footage=footage).order_by("start").values_list("title", flat=True))
-
-
-def _split_at(page, seconds: float, done: str, count: int):
-    page.mouse.click(*_x_for(page, seconds))
-    page.wait_for_timeout(400)
-    page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text(done)
-    expect(page.locator(".geste-timeline__step")).to_have_count(count)
-    page.wait_for_timeout(400)
 
 
 @pytest.mark.parametrize(("lang", "suffix", "done"), [("fr", "(suite)", "Étape scindée et enregistrée."),
