@@ -30,6 +30,7 @@ from capsules.authoring import drafting as quiz_drafting
 from capsules.authoring import step_changes
 from capsules.models import Capsule, Footage, Interaction
 from capsules.pipeline.admin_views import footage_capsules
+from capsules.review import truth_export
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
 
@@ -79,7 +80,8 @@ def review_screen(request, pk: int):
     if footage is None:
         raise Http404("Vidéo introuvable.")
     return TemplateResponse(request, "capsules/admin/review.html",
-                            {"footage": footage, **footage_capsules(user, footage)})
+                            {"footage": footage, **footage_capsules(user, footage),
+                             "may_export_truth": truth_export.may_export(user)})
 
 
 # --- authoring -------------------------------------------------------------------------------------
@@ -273,6 +275,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
             and not any(i.draft_status == Interaction.DraftStatus.PROPOSED for i in interactions)
             else ""
         ),
+        # « Proposer des quiz à partir des étapes et du commentaire » only when there is one (walk 36).
+        "spoken_commentary": quiz_drafting.has_spoken_commentary(capsule),
         "discarded_count": sum(i.draft_status == Interaction.DraftStatus.DISCARDED for i in interactions),
         "kinds": [(k, Interaction.Kind(k).label) for k in authoring.KINDS_AUTHORED],
         # A new question has no time until the designer gives one or picks a step (authoring.js then
@@ -496,7 +500,11 @@ def drafts_generate(request, pk: int):
         prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
         origin = (
-            _("les phrases du commentaire ont été préparées pendant le traitement de la vidéo")
+            # Walk 36: a footage filmed without commentary was told its commentary had been analysed.
+            _("cette vidéo n'a pas de commentaire transcrit : elles viennent des étapes approuvées et des points "
+              "de vigilance de l'expert")
+            if not quiz_drafting.has_spoken_commentary(capsule)
+            else _("les phrases du commentaire ont été préparées pendant le traitement de la vidéo")
             if prepared
             else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")
         )
@@ -684,6 +692,41 @@ def waiting_review_panel(request, panels):
     # A designer's own list covers every footage; "your review" shows for them only when assigned one.
     own_section = bool(footages) or (reviewer and not designer)
     panels.append(WaitingReviewPanel(footages, in_progress, reviewer=own_section, designer=designer))
+
+
+class StepsApprovedPanel(Component):
+    """On a designer's dashboard, « Étapes validées par l'expert : créer la capsule »: the footage whose steps
+    an expert approved and that no capsule uses yet, each with « Créer la capsule » (walk 36: the dashboard
+    said nothing once the expert had approved; the designer had to find the footage in « Capsules
+    (conception) »). Shown only when there is such footage, and only to those who may create capsules
+    (``permissions.can_author``, decided here on the server): experts and learners never get it."""
+
+    name = "geste_steps_approved"
+    order = 45  # before « Relectures en attente »: the designer's next thing to do
+    template_name = "capsules/admin/steps_approved_panel.html"
+    LIMIT = 20
+
+    def __init__(self, footages, more: bool):
+        self.footages, self.more = footages, more
+
+    def get_context_data(self, parent_context):
+        return {"footages": self.footages, "more": self.more}
+
+
+def footage_awaiting_capsule():
+    """Approved footage that no capsule uses yet, the most recently approved first."""
+    return (Footage.objects.filter(status=Footage.Status.APPROVED, capsules__isnull=True)
+            .select_related("skills_block", "expert").order_by("-updated_at", "-pk"))
+
+
+@hooks.register("construct_homepage_panels")
+def steps_approved_panel(request, panels):
+    if not permissions.can_author(request.user):
+        return
+    footages = list(footage_awaiting_capsule()[: StepsApprovedPanel.LIMIT + 1])
+    if footages:
+        panels.append(StepsApprovedPanel(footages[: StepsApprovedPanel.LIMIT],
+                                         more=len(footages) > StepsApprovedPanel.LIMIT))
 
 
 # --- publishing goes through the workflow -----------------------------------------------------

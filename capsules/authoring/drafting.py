@@ -168,17 +168,30 @@ def draft_for_capsule(capsule, *, seed: int | None = None) -> list:
     return created
 
 
+def spoken(transcript: dict | None) -> bool:
+    """Whether a transcript holds recognised speech: a footage filmed without commentary has no transcript
+    row, or one whose segments say nothing (Whisper found no speech)."""
+    return any((seg.get("text") or "").strip() for seg in (transcript or {}).get("segments") or [])
+
+
+def has_spoken_commentary(capsule) -> bool:
+    """Whether drafting can read a commentary for ``capsule``: the capsule screen's button says « à partir des
+    étapes et du commentaire » only then, « à partir des étapes » on a silent footage (walk 36), where drafting
+    proposes what the steps and the expert's key points give (order, next step, zones, safety), no cloze."""
+    transcript, _vocabulary = _inputs(capsule)
+    return spoken(transcript)
+
+
 def why_no_drafts(capsule) -> str:
     """Why drafting proposed nothing for ``capsule``, in French, for the designer."""
     from django.utils.translation import gettext as _
 
     steps = [DraftStep(id=s.pk, start=s.start, end=s.end, title=s.title) for s in capsule.steps().order_by("start")]
     transcript, _vocabulary = _inputs(capsule)
-    spoken = any((seg.get("text") or "").strip() for seg in (transcript or {}).get("segments") or [])
     has_key_points = capsule.footage.key_points.filter(
         time__gte=capsule.start, time__lte=capsule.effective_end).exists()
     reasons = []
-    if not spoken:
+    if not spoken(transcript):
         reasons.append(_("cette vidéo n'a pas de commentaire transcrit (pas de question à trous ni de valeur "
                          "à retrouver)"))
     if sum(_askable_titles(steps)) < 3:

@@ -27,7 +27,7 @@ from capsules.learner_steps import build_snapshot, steps_approved
 from capsules.models import Footage, Interaction, KeyPoint, ReviewComment, Step
 from capsules.pages import new_pages_generation
 from capsules.pipeline.step_keyframes import can_make_keyframes, request_step_keyframes
-from capsules.review.truth_export import NotApproved, filename_for, truth_for
+from capsules.review.truth_export import NotApproved, filename_for, may_export, truth_for
 from capsules.review.validation import (
     MIN_STEP_SECONDS,
     FieldError,
@@ -644,7 +644,10 @@ def reopen(request, footage: Footage):
 @require_http_methods(["GET"])
 @review_endpoint
 def truth(request, footage: Footage):
-    """The approved steps as a truth JSON file (download), for whoever may review this footage."""
+    """The approved steps as a truth JSON file (download), for designers and administrators who may see this
+    footage (``truth_export.may_export``): the assigned expert gets 403."""
+    if not may_export(request.user):
+        return _error(403, _("L'export des étapes validées est réservé aux concepteurs et aux administrateurs."))
     try:
         body = truth_for(footage).to_json()
     except NotApproved as exc:

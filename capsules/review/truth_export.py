@@ -13,6 +13,15 @@ from capsules.models import Footage
 from media_pipeline.evaluation.truth import Truth, TruthStep, validate
 
 
+def may_export(user) -> bool:
+    """The truth export is a developer's and annotator's tool for the benchmark, not the expert's: designers
+    and administrators only (walk 36: the expert was offered « Exporter les étapes validées (JSON) »). The
+    review screen shows the link, and the API serves the file, on this one rule; an expert gets 403."""
+    from capsules import permissions
+
+    return permissions.can_author(user)
+
+
 class NotApproved(Exception):
     """The footage's steps are not (or no longer) approved."""
 

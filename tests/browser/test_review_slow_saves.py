@@ -166,9 +166,10 @@ def test_approved_steps_show_no_editing_tool(live_server, browser, footage_in_re
     expect(page.locator(".geste-review__toolbar")).to_be_hidden()
     expect(delete).to_have_count(0)
     expect(page.locator(".geste-key-points li")).to_contain_text("Couper l'eau d'abord.")  # still read
-    # what the locked state offers stays: the note saying how to reopen, the export
+    # what the locked state offers stays: the note saying how to reopen (the truth export is not the expert's:
+    # walk 36, designers only)
     expect(page.locator('[data-role="locked"]')).to_contain_text("rouvrir la relecture")
-    expect(page.locator('[data-role="export-truth"]')).to_be_visible()
+    expect(page.get_by_role("link", name="Exporter les étapes validées (JSON)")).to_have_count(0)
     # The playhead still moves by keyboard; splitting does not: its hint goes (walk 16 saw it kept).
     expect(page.locator("#geste-playhead-help")).to_be_visible()
     expect(page.locator('[data-role="split-help"]')).to_be_hidden()

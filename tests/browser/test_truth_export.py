@@ -1,11 +1,13 @@
-"""The review screen's truth export in a real browser: hidden while the steps are a draft, shown once
-the expert approves, and the downloaded file is the approved steps in the benchmark's format."""
+"""The review screen's truth export in a real browser (designers and administrators only): hidden while the
+steps are a draft, shown once they are approved, and the downloaded file is the approved steps in the benchmark's
+format."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from media_pipeline.evaluation.truth import from_dict
@@ -16,8 +18,11 @@ from tests.factories import expert
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_expert_approves_then_exports_the_truth(live_server, page, footage_in_review):  # noqa: F811
+def test_approver_with_the_designer_role_exports_the_truth(live_server, page, footage_in_review):  # noqa: F811
+    """The export is for designers and administrators (walk 36): here the assigned expert is also a designer,
+    so the link appears once they approve (an expert alone never gets it: test_authoring_walk36)."""
     footage, reviewer = footage_in_review
+    reviewer.groups.add(Group.objects.get(name="Designers"))
     login(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
     expect(page.locator(".geste-timeline__step")).to_have_count(3)

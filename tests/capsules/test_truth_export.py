@@ -32,9 +32,16 @@ def _approve(client, footage, who):
     return client
 
 
-def test_assigned_expert_downloads_the_approved_steps_as_truth(client, approved):
+def _as_designer(client, username="designer-truth-export"):
+    client.logout()
+    client.force_login(designer(username=username))
+    return client
+
+
+def test_approved_steps_download_as_truth(client, approved):
+    """The assigned expert approves; a designer downloads (walk 36: the export is not the expert's tool)."""
     footage, who = approved
-    res = _approve(client, footage, who).get(reverse("review_api:truth", args=[footage.pk]))
+    res = _as_designer(_approve(client, footage, who)).get(reverse("review_api:truth", args=[footage.pk]))
     assert res.status_code == 200
     assert res["Content-Type"].startswith("application/json")
     assert f'filename="verite-terrain-{footage.pk}.json"' in res["Content-Disposition"]
@@ -56,8 +63,9 @@ def test_a_designer_may_export_too(client, approved):
 
 def test_another_expert_a_learner_and_anonymous_get_nothing(client, approved):
     footage, who = approved
-    _approve(client, footage, who).logout()
     url = reverse("review_api:truth", args=[footage.pk])
+    assert _approve(client, footage, who).get(url).status_code == 403  # the assigned expert: walk 36
+    client.logout()
     assert client.get(url).status_code == 401
     client.force_login(expert(username="other-expert"))
     res = client.get(url)
@@ -67,8 +75,8 @@ def test_another_expert_a_learner_and_anonymous_get_nothing(client, approved):
 
 
 def test_steps_not_approved_are_not_truth(client, approved):
-    footage, who = approved
-    client.force_login(who)
+    footage, _who = approved
+    _as_designer(client)
     res = client.get(reverse("review_api:truth", args=[footage.pk]))
     assert res.status_code == 409 and res.json()["code"] == "not_approved"
     assert "approbation" in res.json()["detail"]
@@ -86,7 +94,7 @@ def test_reopened_review_is_no_longer_exported(client, approved):
 
 def test_management_command_writes_the_same_truth(client, approved, tmp_path):
     footage, who = approved
-    body = _approve(client, footage, who).get(reverse("review_api:truth", args=[footage.pk])).content
+    body = _as_designer(_approve(client, footage, who)).get(reverse("review_api:truth", args=[footage.pk])).content
     out = tmp_path / "sub" / "truth.json"
     call_command("export_truth", str(footage.pk), "--out", str(out))
     assert load_truth(out).to_dict() == json.loads(body)
@@ -133,7 +141,7 @@ def test_real_set_truth_round_trips_through_the_review_screen(client, db, clip_i
     res = client.post(reverse("review_api:approve", args=[footage.pk]), json.dumps({"version": 2}),
                       content_type="application/json")
     assert res.status_code == 200, res.content
-    exported = from_dict(json.loads(client.get(reverse("review_api:truth", args=[footage.pk])).content))
+    exported = from_dict(json.loads(_as_designer(client).get(reverse("review_api:truth", args=[footage.pk])).content))
     assert exported.steps == hand.steps and exported.duration == hand.duration
     assert exported.video["sha256"] == hand.video["sha256"]
     assert score(exported.spans, hand.spans, hand.duration).f1_50 == 1.0

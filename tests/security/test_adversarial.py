@@ -387,7 +387,7 @@ def test_truth_export_carries_hostile_titles_as_inert_json(text):
                                        original_name=text[:200])
     factories.StepFactory(footage=footage, order=1, start=0.0, end=10.0, title=text[:255], approved=True)
     client = Client()
-    client.force_login(who)
+    client.force_login(factories.designer(username="designer-truth-hostile"))  # the export is theirs (walk 36)
     res = client.get(reverse("review_api:truth", args=[footage.pk]))
     assert res.status_code == 200
     assert res["Content-Type"].startswith("application/json") and res["X-Content-Type-Options"] == "nosniff"
