@@ -68,8 +68,8 @@ def test_phone_each_limit_has_a_finger_wide_grip(live_server, phone, take_68s): 
         assert page.evaluate(hit, [x + dx, grip_y]) == "5,6", dx
     # The steps stay the track's: a tap on a step away from its limits is the step's.
     assert page.evaluate(hit, [_x(box, 27.0), box["y"] + box["height"] / 2]) != "5,6"
-    # Dragged by its grip, 11 px off the limit, it moves.
-    _touch_drag(phone, page, x + 11, _x(box, 33.0) + 11, grip_y)
+    # Dragged by its grip, from 11 px off the limit: the limit follows the finger.
+    _touch_drag(phone, page, x - 11, _x(box, 33.0), grip_y)
     expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
     moved = _steps(footage)
     assert moved[5][2] == pytest.approx(33.0, abs=0.4) and moved[6][1] == moved[5][2], moved
