@@ -78,14 +78,15 @@ def test_phone_each_limit_has_a_finger_wide_grip(live_server, phone, take_68s): 
 # --- 3. a split's new half shows a picture at once --------------------------------------------------
 
 
-def test_a_split_half_shows_the_video_frame_while_its_picture_is_made(live_server, page, footage_with_keyframes):  # noqa: F811
-    footage, reviewer = footage_with_keyframes
+def test_a_split_half_shows_the_video_frame_while_its_picture_is_made(
+        live_server, media_with_ranges, page, footage_with_keyframes):  # noqa: F811
+    footage, reviewer = footage_with_keyframes  # the video seekable (Range): its frame at 16 s is drawn
     login(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
     expect(page.locator(".geste-timeline__step")).to_have_count(3)
-    page.wait_for_function("document.querySelector('[data-role=video]').readyState >= 2")
     page.mouse.click(*_x_for(page, 16.0))
-    page.wait_for_function("Math.abs(document.querySelector('[data-role=video]').currentTime - 16) < 0.3")
+    page.wait_for_function("(v => v.readyState >= 2 && !v.seeking && Math.abs(v.currentTime - 16) < 0.3)"
+                           "(document.querySelector('[data-role=video]'))")
     page.wait_for_timeout(300)
     page.keyboard.press("s")
     expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")

@@ -237,7 +237,10 @@
    * and go with the next write; without any, the server's steps are taken as they are. */
   function received(data, sentRefs) {
     if (sentRefs && sentRefs.length === data.steps.length) {
-      sentRefs.forEach((s, j) => { if (s.id == null) s.id = data.steps[j].id; });
+      sentRefs.forEach((s, j) => {
+        if (s.id == null) s.id = data.steps[j].id;
+        if (s.standIn && s.id != null) standIns.set(s.id, s.standIn);
+      });
     }
     if (editSeq === sentSeq && !dragActive) { accept(data); return; }
     state = data;
@@ -386,13 +389,48 @@
   /* A step's picture on its block; a step the review just made (split, moved away from its picture)
    * shows a placeholder until the server has extracted one (asked again every few seconds). */
   function showKeyframe(block, s) {
-    block.style.backgroundImage = s.keyframe_url ? `url("${s.keyframe_url}")` : "";
-    const pending = !s.keyframe_url && Boolean(s.keyframe_pending);
+    const stand = s.keyframe_url ? null : s.standIn || (s.id != null && standIns.get(s.id)) || null;
+    const picture = s.keyframe_url || stand;
+    block.style.backgroundImage = picture ? `url("${picture}")` : "";
+    if (stand) block.dataset.standIn = "";
+    else delete block.dataset.standIn;
+    const pending = !s.keyframe_url && (Boolean(s.keyframe_pending) || Boolean(stand));
     block.classList.toggle("is-keyframe-pending", pending);
     if (pending) block.dataset.keyframe = "pending";
     else delete block.dataset.keyframe;
     const label = `${stepName(s, +block.dataset.stepIndex)} (${fmt(s.start)} – ${fmt(s.end)})`;
     block.title = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
+  }
+
+  /* Walk 36: a split's new half showed a striped block for seconds, until the server had made its picture.
+   * Meanwhile it shows a stand-in: the video's frame at the split (drawn from the video, same origin), else the
+   * parent step's picture. Kept by step id once the save gave one (the state the server sends has no stand-in). */
+  const standIns = new Map();  // step id -> stand-in picture (a data: URL, or the parent's picture's address)
+  function videoFrame(t) {
+    if (!video || video.readyState < 2 || video.seeking || Math.abs(video.currentTime - t) > 0.25 || !video.videoWidth) return null;
+    try {
+      const canvas = document.createElement("canvas");
+      canvas.width = 240;
+      canvas.height = Math.max(1, Math.round((240 * video.videoHeight) / video.videoWidth));
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      return canvas.toDataURL("image/jpeg", 0.7);
+    } catch (e) { return null; }  // a video of another origin taints the canvas: the parent's picture then
+  }
+  function standInFor(step, parent, t) {
+    step.standIn = videoFrame(t) || parent.keyframe_url || parent.standIn || (parent.id != null && standIns.get(parent.id)) || null;
+    if (step.standIn && step.standIn.startsWith("data:")) return;
+    // The video still on its way to the split: its frame once it is there.
+    const later = () => {
+      const frame = videoFrame(t);
+      if (!frame) return;
+      step.standIn = frame;
+      if (step.id != null) standIns.set(step.id, frame);
+      track.querySelectorAll(".geste-timeline__step").forEach((block) => {
+        const s = steps[+block.dataset.stepIndex];
+        if (s && (s === step || (step.id != null && s.id === step.id))) showKeyframe(block, s);
+      });
+    };
+    video.addEventListener("seeked", later, { once: true });
   }
 
   let keyframeTimer = null;
@@ -1129,6 +1167,7 @@
     const second = { id: null, start: t, end: s.end, title: continued(s.title) };
     s.end = t;
     steps.splice(i + 1, 0, second);
+    standInFor(second, s, t);  // its picture meanwhile (walk 36)
     renumberPieces(gestureOf(second.title));
     pushUndo({ kind: "split", first: s, second });
     selected = i + 1;
