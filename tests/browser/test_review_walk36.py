@@ -19,8 +19,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import login
 from tests.browser.test_review import _x_for
 from tests.browser.test_review_keyframes import _background, footage_with_keyframes  # noqa: F401  (fixture)
-from tests.browser.test_review_timeline35 import (  # noqa: F401  (fixtures)
-    _open, _steps, _touch_drag, _track, _x, phone, take_68s)
+from tests.browser.test_review_timeline35 import _open, _steps, _touch_drag, _track, _x, phone, take_68s  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -62,7 +61,8 @@ def test_phone_each_limit_has_a_finger_wide_grip(live_server, phone, take_68s): 
     box = _track(page)
     grip_y = box["y"] + box["height"] + 14
     x = _x(box, 30.1)  # the limit between steps 6 and 7, neither selected
-    hit = """([x, y]) => { const e = document.elementFromPoint(x, y); const h = e && e.closest('.geste-timeline__handle');
+    hit = """([x, y]) => { const e = document.elementFromPoint(x, y);
+        const h = e && e.closest('.geste-timeline__handle');
         return h ? `${h.dataset.prev},${h.dataset.next}` : (e ? e.className : ''); }"""
     for dx in (-11.5, -6, 0, 6, 11.5):
         assert page.evaluate(hit, [x + dx, grip_y]) == "5,6", dx
