@@ -175,3 +175,29 @@ def test_redo_what_was_undone(live_server, page, take_68s):  # noqa: F811
     page.keyboard.press("Control+Shift+Z")
     expect(saved).to_have_text("Rien à rétablir.")
     assert len(_steps(footage)) == 13 and before
+
+
+def test_redo_speaks_english_to_an_english_expert(live_server, page, take_68s):  # noqa: F811
+    from wagtail.users.models import UserProfile
+
+    footage, reviewer = take_68s
+    profile = UserProfile.get_for_user(reviewer)
+    profile.preferred_language = "en"
+    profile.save()
+    _open(page, live_server, footage, reviewer)
+    redo = page.locator('[data-action="redo"]')
+    expect(redo).to_contain_text("Redo")
+    expect(redo).to_contain_text("Ctrl+Shift+Z")
+    expect(redo).to_have_attribute("title", "Nothing to redo.")
+    page.locator('[data-role="playhead-line"]').focus()
+    page.keyboard.press("End")
+    page.keyboard.press("PageDown")
+    page.keyboard.press("s")
+    saved = page.locator('[data-role="saved"]')
+    expect(page.locator(".geste-timeline__step")).to_have_count(13)
+    page.keyboard.press("Control+z")
+    expect(saved).to_have_text("Split undone.")
+    expect(redo).to_have_attribute("title", "Redo the split")
+    page.keyboard.press("Control+y")
+    expect(saved).to_have_text("Split redone.")
+    expect(page.locator(".geste-timeline__step")).to_have_count(13)
