@@ -237,7 +237,10 @@
    * and go with the next write; without any, the server's steps are taken as they are. */
   function received(data, sentRefs) {
     if (sentRefs && sentRefs.length === data.steps.length) {
-      sentRefs.forEach((s, j) => { if (s.id == null) s.id = data.steps[j].id; });
+      sentRefs.forEach((s, j) => {
+        if (s.id == null) s.id = data.steps[j].id;
+        if (s.standIn && s.id != null) standIns.set(s.id, s.standIn);
+      });
     }
     if (editSeq === sentSeq && !dragActive) { accept(data); return; }
     state = data;
@@ -386,13 +389,48 @@
   /* A step's picture on its block; a step the review just made (split, moved away from its picture)
    * shows a placeholder until the server has extracted one (asked again every few seconds). */
   function showKeyframe(block, s) {
-    block.style.backgroundImage = s.keyframe_url ? `url("${s.keyframe_url}")` : "";
-    const pending = !s.keyframe_url && Boolean(s.keyframe_pending);
+    const stand = s.keyframe_url ? null : s.standIn || (s.id != null && standIns.get(s.id)) || null;
+    const picture = s.keyframe_url || stand;
+    block.style.backgroundImage = picture ? `url("${picture}")` : "";
+    if (stand) block.dataset.standIn = "";
+    else delete block.dataset.standIn;
+    const pending = !s.keyframe_url && (Boolean(s.keyframe_pending) || Boolean(stand));
     block.classList.toggle("is-keyframe-pending", pending);
     if (pending) block.dataset.keyframe = "pending";
     else delete block.dataset.keyframe;
     const label = `${stepName(s, +block.dataset.stepIndex)} (${fmt(s.start)} – ${fmt(s.end)})`;
     block.title = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
+  }
+
+  /* Walk 36: a split's new half showed a striped block for seconds, until the server had made its picture.
+   * Meanwhile it shows a stand-in: the video's frame at the split (drawn from the video, same origin), else the
+   * parent step's picture. Kept by step id once the save gave one (the state the server sends has no stand-in). */
+  const standIns = new Map();  // step id -> stand-in picture (a data: URL, or the parent's picture's address)
+  function videoFrame(t) {
+    if (!video || video.readyState < 2 || video.seeking || Math.abs(video.currentTime - t) > 0.25 || !video.videoWidth) return null;
+    try {
+      const canvas = document.createElement("canvas");
+      canvas.width = 240;
+      canvas.height = Math.max(1, Math.round((240 * video.videoHeight) / video.videoWidth));
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      return canvas.toDataURL("image/jpeg", 0.7);
+    } catch (e) { return null; }  // a video of another origin taints the canvas: the parent's picture then
+  }
+  function standInFor(step, parent, t) {
+    step.standIn = videoFrame(t) || parent.keyframe_url || parent.standIn || (parent.id != null && standIns.get(parent.id)) || null;
+    if (step.standIn && step.standIn.startsWith("data:")) return;
+    // The video still on its way to the split: its frame once it is there.
+    const later = () => {
+      const frame = videoFrame(t);
+      if (!frame) return;
+      step.standIn = frame;
+      if (step.id != null) standIns.set(step.id, frame);
+      track.querySelectorAll(".geste-timeline__step").forEach((block) => {
+        const s = steps[+block.dataset.stepIndex];
+        if (s && (s === step || (step.id != null && s.id === step.id))) showKeyframe(block, s);
+      });
+    };
+    video.addEventListener("seeked", later, { once: true });
   }
 
   let keyframeTimer = null;
@@ -1015,7 +1053,9 @@
     root.querySelector(".geste-review__toolbar").hidden = locked;
     const undoButton = root.querySelector('[data-action="undo"]');
     if (undoButton) undoButton.hidden = locked;
-    if (!allowed()) undoStack.length = 0;  // approved, sent back, read-only: nothing to take back
+    const redoButton = root.querySelector('[data-action="redo"]');
+    if (redoButton) redoButton.hidden = locked;
+    if (!allowed()) { undoStack.length = 0; redoStack.length = 0; }  // approved, sent back, read-only: nothing to take back
     showUndo();
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
@@ -1129,6 +1169,7 @@
     const second = { id: null, start: t, end: s.end, title: continued(s.title) };
     s.end = t;
     steps.splice(i + 1, 0, second);
+    standInFor(second, s, t);  // its picture meanwhile (walk 36)
     renumberPieces(gestureOf(second.title));
     pushUndo({ kind: "split", first: s, second });
     selected = i + 1;
@@ -1294,14 +1335,29 @@
     limit: () => gettext("Annuler le déplacement de la limite"), add: () => gettext("Annuler l'ajout de l'étape"),
     remove: () => gettext("Annuler la suppression de l'étape"),
   };
-  if (/Mac|iPhone|iPad/.test(navigator.platform || "")) { const k = $("undo-key"); if (k) k.textContent = "⌘Z"; }
-  function pushUndo(entry) {
+  /* Walk 36: « Rétablir » (Ctrl+Shift+Z, Cmd+Shift+Z, Ctrl+Y) does again what « Annuler » took back in this
+   * page, the same change made again on the steps as they are (a step an undo removed comes back whole under
+   * its old id, as an undone merge's does: action "undo"); a redo is undone like any change. Any other change
+   * ends what can be redone. */
+  const redoStack = [];
+  const REDO_LABELS = {
+    split: () => gettext("Rétablir la scission"), merge: () => gettext("Rétablir la fusion"),
+    limit: () => gettext("Rétablir le déplacement de la limite"), add: () => gettext("Rétablir l'ajout de l'étape"),
+    remove: () => gettext("Rétablir la suppression de l'étape"),
+  };
+  if (/Mac|iPhone|iPad/.test(navigator.platform || "")) {
+    const k = $("undo-key"); if (k) k.textContent = "⌘Z";
+    const r = $("redo-key"); if (r) r.textContent = "⇧⌘Z";
+  }
+  function pushUndo(entry, redoing = false) {
     undoStack.push(entry);
     if (undoStack.length > 100) undoStack.shift();
+    if (!redoing) redoStack.length = 0;  // a new change: what was undone stays undone
     showUndo();
   }
   function dropUndo() {
     undoStack.length = 0;
+    redoStack.length = 0;
     showUndo();
   }
   function showUndo() {
@@ -1310,27 +1366,35 @@
     const top = undoStack[undoStack.length - 1];
     button.setAttribute("aria-disabled", top && allowed() ? "false" : "true");
     button.title = top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.");
+    const again = root.querySelector('[data-action="redo"]');
+    if (!again) return;
+    const next = redoStack[redoStack.length - 1];
+    again.setAttribute("aria-disabled", next && allowed() ? "false" : "true");
+    again.title = next ? REDO_LABELS[next.kind]() : gettext("Rien à rétablir.");
   }
+  // Said again at each press (a live region is silent when its text does not change).
+  function sayAgain(text) {
+    const saved = $("saved");
+    if (saved.textContent === text) { saved.textContent = ""; setTimeout(() => { saved.textContent = text; }, 100); }
+    else saved.textContent = text;
+  }
+  // A step of an entry, where it is now (the same object, or the one the server's answer put in its place).
+  const entryAt = (ref) => {
+    if (!ref) return -1;
+    const i = steps.indexOf(ref);
+    return i >= 0 || ref.id == null ? i : steps.findIndex((x) => x.id === ref.id);
+  };
+  const copyStep = (g, over = {}) => ({ id: g.id ?? null, start: g.start, end: g.end, title: g.title,
+    keyframe_url: g.keyframe_url, keyframe_pending: g.keyframe_pending, confidence: g.confidence, ...over });
 
   function undo() {
     if (!state || !allowed() || dragActive) return;
     if (pendingNudge) pendingNudge();  // arrows just pressed on a limit: their move is the last change
     const entry = undoStack.pop();
     showUndo();
-    if (!entry) {
-      // Said again at each press (a live region is silent when its text does not change).
-      const saved = $("saved");
-      const text = gettext("Rien à annuler.");
-      if (saved.textContent === text) { saved.textContent = ""; setTimeout(() => { saved.textContent = text; }, 100); }
-      else saved.textContent = text;
-      return;
-    }
-    // A step of the entry, where it is now (the same object, or the one the server's answer put in its place).
-    const at = (ref) => {
-      if (!ref) return -1;
-      const i = steps.indexOf(ref);
-      return i >= 0 || ref.id == null ? i : steps.findIndex((x) => x.id === ref.id);
-    };
+    if (!entry) { sayAgain(gettext("Rien à annuler.")); return; }
+    const at = entryAt;
+    let redo = null;  // what « Rétablir » does again
     const near = (a, b) => Math.abs(a - b) < 0.002;
     const min = state.min_step - 0.0005;
     let said = null;
@@ -1350,6 +1414,7 @@
         moveBoundary(b, entry.from);
         said = gettext("Déplacement de la limite annulé.");
         focusAt = entry.from;
+        redo = entry;
       }
     } else if (entry.kind === "split") {
       const i = at(entry.first);
@@ -1360,6 +1425,7 @@
         renumberPieces(gestureOf(gone.title));
         selected = i;
         said = gettext("Scission annulée.");
+        redo = { kind: "split", first: steps[i], second: gone };
       }
     } else if (entry.kind === "merge") {
       const i = at(entry.first);
@@ -1368,11 +1434,11 @@
         && entry.firstEnd - a.start >= min && entry.secondStart >= entry.firstEnd - 0.002) {
         a.end = entry.firstEnd;
         a.title = entry.firstTitle;
-        const second = entry.second;
-        steps.splice(i + 1, 0, { id: second.id ?? null, start: entry.secondStart, end: entry.secondEnd, title: entry.secondTitle,
-          keyframe_url: second.keyframe_url, keyframe_pending: second.keyframe_pending, confidence: second.confidence });
+        const back = copyStep(entry.second, { start: entry.secondStart, end: entry.secondEnd, title: entry.secondTitle });
+        steps.splice(i + 1, 0, back);
         selected = i;
         said = gettext("Fusion annulée\u00a0: les deux étapes sont revenues.");
+        redo = { kind: "merge", first: a, second: back };
       }
     } else if (entry.kind === "remove") {
       // Back where it was, if its time is still free of steps.
@@ -1381,17 +1447,19 @@
       const at2 = i >= 0 ? i : steps.length;
       const free = (at2 === 0 || steps[at2 - 1].end <= g.start + 0.002) && (at2 === steps.length || steps[at2].start >= g.end - 0.002);
       if (free) {
-        steps.splice(at2, 0, { id: g.id ?? null, start: g.start, end: g.end, title: g.title,
-          keyframe_url: g.keyframe_url, keyframe_pending: g.keyframe_pending, confidence: g.confidence });
+        const back = copyStep(g);
+        steps.splice(at2, 0, back);
         selected = at2;
         said = gettext("Suppression annulée\u00a0: l'étape est revenue.");
+        redo = { kind: "remove", step: back };
       }
     } else if (entry.kind === "add") {
       const i = at(entry.step);
       if (i >= 0) {
-        steps.splice(i, 1);
+        const [gone] = steps.splice(i, 1);
         selected = Math.max(0, Math.min(i, steps.length - 1));
         said = gettext("Ajout de l'étape annulé.");
+        redo = { kind: "add", step: gone };
       }
     }
     if (said === null) {
@@ -1399,6 +1467,7 @@
       message(gettext("Annulation impossible\u00a0: les étapes ont changé depuis. Les modifications précédentes ne peuvent plus être annulées."));
       return;
     }
+    if (redo) { redoStack.push(redo); showUndo(); }
     edited();
     undoMerge = null;  // the server's own « Annuler la fusion » is for the merge saved last: not any more
     renderTimeline();
@@ -1411,6 +1480,106 @@
       const box = $("message");
       const why = box.hidden ? "" : `${box.textContent} `;
       message(`${why}${gettext("Annulation impossible\u00a0: rien n'a été annulé, et les modifications précédentes ne peuvent plus l'être.")}`,
+        box.dataset.kind === "conflict" ? "conflict" : "error");
+    });
+  }
+
+  /* « Rétablir »: the change « Annuler » took back, made again where it still fits the steps (else said, and the
+   * history dropped, as for an undo). */
+  function redo() {
+    if (!state || !allowed() || dragActive) return;
+    if (pendingNudge) pendingNudge();  // arrows just pressed: a new change, nothing left to redo
+    const entry = redoStack.pop();
+    showUndo();
+    if (!entry) { sayAgain(gettext("Rien à rétablir.")); return; }
+    const near = (a, b) => Math.abs(a - b) < 0.002;
+    const min = state.min_step - 0.0005;
+    let said = null;
+    let focusAt = null;
+    let undoEntry = null;
+    let action = "undo";  // a step the undo removed comes back whole (server: a recently removed id)
+    if (entry.kind === "limit") {
+      const p = entry.prev ? entryAt(entry.prev) : null;
+      const n = entry.next ? entryAt(entry.next) : null;
+      const b = { prev: p, next: n, time: entry.from };
+      let fits = (p === null || (p >= 0 && near(steps[p].end, entry.from)))
+        && (n === null || (n >= 0 && near(steps[n].start, entry.from))) && (p === null || n === null || n === p + 1)
+        && (p !== null || n !== null);
+      if (fits) {
+        const [lo, hi] = bounds(b);
+        fits = entry.to >= lo - 0.0005 && entry.to <= hi + 0.0005;
+      }
+      if (fits) {
+        moveBoundary(b, entry.to);
+        said = gettext("Déplacement de la limite rétabli.");
+        focusAt = entry.to;
+        undoEntry = entry;
+      }
+    } else if (entry.kind === "split") {
+      const i = entryAt(entry.first);
+      const g = entry.second;
+      if (i >= 0 && steps[i].start + min <= g.start && g.start <= steps[i].end - min) {
+        const second = copyStep(g, { end: steps[i].end });
+        steps[i].end = g.start;
+        steps.splice(i + 1, 0, second);
+        renumberPieces(gestureOf(second.title));
+        selected = i + 1;
+        said = gettext("Scission rétablie.");
+        undoEntry = { kind: "split", first: steps[i], second };
+        focusAt = g.start;
+      }
+    } else if (entry.kind === "merge") {
+      const i = entryAt(entry.first);
+      const j = entryAt(entry.second);
+      if (i >= 0 && j === i + 1) {
+        const a = steps[i];
+        const b = steps[j];
+        undoEntry = { kind: "merge", first: a, second: b, firstEnd: a.end, firstTitle: a.title,
+          secondStart: b.start, secondEnd: b.end, secondTitle: b.title };
+        a.end = b.end;
+        a.title = mergedTitle(a.title, b.title);
+        steps.splice(j, 1);
+        selected = i;
+        said = gettext("Fusion rétablie.");
+        action = "merge";
+      }
+    } else if (entry.kind === "remove") {
+      const i = entryAt(entry.step);
+      if (i >= 0 && steps.length > 1) {
+        const [gone] = steps.splice(i, 1);
+        selected = Math.min(i, steps.length - 1);
+        said = gettext("Suppression de l'étape rétablie.");
+        undoEntry = { kind: "remove", step: gone };
+      }
+    } else if (entry.kind === "add") {
+      const g = entry.step;
+      const k = steps.findIndex((x) => x.start >= g.end - 0.002);
+      const i = k >= 0 ? k : steps.length;
+      if ((i === 0 || steps[i - 1].end <= g.start + 0.002) && (i === steps.length || steps[i].start >= g.end - 0.002)) {
+        const back = copyStep(g);
+        steps.splice(i, 0, back);
+        selected = i;
+        said = gettext("Ajout de l'étape rétabli.");
+        undoEntry = { kind: "add", step: back };
+      }
+    }
+    if (said === null) {
+      dropUndo();
+      message(gettext("Impossible de rétablir\u00a0: les étapes ont changé depuis."));
+      return;
+    }
+    pushUndo(undoEntry, true);
+    edited();
+    undoMerge = null;
+    renderTimeline();
+    renderStepList();
+    if (focusAt !== null) seek(focusAt);
+    saveSteps(said, { action }).then((ok) => {
+      if (ok) return;
+      dropUndo();
+      const box = $("message");
+      const why = box.hidden ? "" : `${box.textContent} `;
+      message(`${why}${gettext("Impossible de rétablir\u00a0: rien n'a été rétabli.")}`,
         box.dataset.kind === "conflict" ? "conflict" : "error");
     });
   }
@@ -1586,18 +1755,22 @@
   }
 
   const actions = {
-    undo, split, merge, "add-step": addStep, remove: removeStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
+    undo, redo, split, merge, "add-step": addStep, remove: removeStep, "key-point": addKeyPoint, comment, approve, "send-back": sendBack,
     reopen, resubmit,
   };
   root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
 
   document.addEventListener("keydown", (ev) => {
-    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || ev.shiftKey || (ev.key || "").toLowerCase() !== "z" || !state) return;
+    const key = (ev.key || "").toLowerCase();
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey || !state) return;
+    // Ctrl+Z undoes; Ctrl+Shift+Z (Cmd+Shift+Z) and Ctrl+Y redo (walk 36).
+    const again = (key === "z" && ev.shiftKey) || (key === "y" && ev.ctrlKey && !ev.shiftKey);
+    if (!again && (key !== "z" || ev.shiftKey)) return;
     const t = ev.target;
     if (ev.isComposing || (t && t.closest && t.closest("input, textarea, select, dialog, [contenteditable]"))
       || root.querySelector("dialog[open]")) return;
     ev.preventDefault();
-    undo();
+    if (again) redo(); else undo();
   });
 
   document.addEventListener("keydown", (ev) => {
