@@ -270,12 +270,19 @@ export class Player {
     this.slow = slowConnection();
     this.source = await attachSource(this.video, this.m.sources, {
       offline, slow: this.slow,
+      // Where the first play loads from (a weak connection): the resume point or a time chosen before then.
+      startAt: () => (this.video.readyState === 0 ? this.chosenBeforeLoad ?? this.resumeAt ?? -1 : -1),
       onFatal: () => { this.video.src = this.m.sources.mp4; this.source = { kind: "mp4", level: "bas" }; this.showSource(); },
     });
     this.showSource();
     this.addTracks();
     this.video.preload = this.slow ? "metadata" : "auto"; // weak connection: no bytes before "play"
     this.video.load && this.source.kind !== "hls.js" && this.video.load();
+    // hls.js on a weak connection loads nothing before « Lecture » (autoStartLoad off): no metadata before
+    // the first play, so the resume point waited for it (walk 36: 0:00 on the clock and the bar, then a jump
+    // to it once playing). It is placed now: the element keeps a time set before its metadata (its default
+    // playback start position), the first play loads from there (source.js: startAt), no segment before.
+    if (this.source.kind === "hls.js" && this.slow) this.resume();
   }
 
   showSource() {
@@ -421,15 +428,22 @@ export class Player {
     this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
+    // A click on the video (or elsewhere in the player but a control) puts the focus in the player, so that
+    // its keys (Home / End, ← / →) act on it, as in mainstream players; not on the Tab path (walk 36).
+    this.root.tabIndex = -1;
     this.root.addEventListener("keydown", (e) => this.keys(e));
     document.addEventListener("keydown", (e) => this.pageKeys(e));
     // Steps list (server-rendered): click = seek.
     document.querySelectorAll(".gp-steps [data-seek], .gp-stepbar [data-seek]").forEach((b) => b.addEventListener("click", () => {
-      if (this.active) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
+      const asking = !!this.active;
+      if (asking) this.closeQuestion(); // a mandatory one comes back: seek() stops at it
       const reached = this.seek(parseFloat(b.dataset.seek));
       // The list is under the player (on a phone far below it): the video that starts is brought into
       // view (walk 20: it played off-screen). Stopped at a mandatory question, gateNote() does it.
       if (reached && b.closest(".gp-steps")) this.videoIntoView(true);
+      // A step of the bar pressed under a question (scrolled down to read its feedback, walk 36): the
+      // question closes and the video plays on, brought back whole as after « Continuer ».
+      else if (reached && asking) this.resumeIntoView();
       this.video.play().catch(() => {});
     }));
     this.stepItems = [...document.querySelectorAll(".gp-steps li[data-start]")];
@@ -597,6 +611,10 @@ export class Player {
     if (e.key === " ") { e.preventDefault(); this.toggle(); }
     else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - SEEK_KEY_S); }
     else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + SEEK_KEY_S); }
+    // Home / End: the capsule's start and end, as on the seek bar, with the focus anywhere in the player
+    // (walk 36: on the seek bar only); a field, a menu or the page outside the player keeps its own.
+    else if (e.key === "Home") { e.preventDefault(); this.seek(this.m.start); }
+    else if (e.key === "End") { e.preventDefault(); this.seek(this.m.end); }
     else if (e.key === ",") this.frame(-1);
     else if (e.key === ".") this.frame(1);
     else if (e.key === "p" || e.key === "P") this.stepJump(-1);
@@ -848,6 +866,7 @@ export class Player {
     if (this.video.readyState === 0) this.chosenBeforeLoad = t;
     this.video.currentTime = t;
     this.lastT = t - 0.01;
+    if (this.video.readyState === 0) this.showClock(t); // no timeupdate before the metadata
     this.followLoop(t);
     return reached;
   }
@@ -915,7 +934,7 @@ export class Player {
 
   bindVideo() {
     const v = this.video, m = this.m;
-    v.addEventListener("loadedmetadata", () => this.resume(), { once: true });
+    v.addEventListener("loadedmetadata", () => (this.resumed ? this.metadataAfterResume() : this.resume()), { once: true });
     v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); });
     v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", gettext("Lecture")); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
     v.addEventListener("seeking", () => {
@@ -970,6 +989,7 @@ export class Player {
   }
 
   resume() {
+    this.resumed = true;
     this.applySpeed();
     const chosen = this.chosenBeforeLoad;
     this.chosenBeforeLoad = null;
@@ -980,8 +1000,27 @@ export class Player {
     if (chosen != null) { this.video.currentTime = chosen; this.lastT = chosen - 0.01; }
     else if (!this.openAtLinkedTime()) this.resumePosition(saved);
     this.restoreLoop();
+    if (this.video.readyState === 0) {
+      // Placed before the metadata (a weak connection): shown on the clock, the bar and the step label now.
+      this.resumeAt = this.video.currentTime;
+      this.showClock(this.resumeAt);
+      this.showStep(this.resumeAt);
+    }
     // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
     // reminder may have appeared above the controls.
+    requestAnimationFrame(() => this.controlsIntoView());
+  }
+
+  /** The metadata after a resume placed before them (a weak connection): the speed again (a load resets the
+   * rate), and the video where the learner last chose (a step pressed before « Lecture »), else where
+   * resume() put it. The element seeks to a time set before its metadata by itself; set again if not. */
+  metadataAfterResume() {
+    this.applySpeed();
+    const chosen = this.chosenBeforeLoad;
+    this.chosenBeforeLoad = null;
+    const at = chosen ?? this.resumeAt;
+    this.resumeAt = null;
+    if (at != null && at > 0 && Math.abs(this.video.currentTime - at) > 0.05) { this.video.currentTime = at; this.lastT = at - 0.01; }
     requestAnimationFrame(() => this.controlsIntoView());
   }
 
@@ -1757,11 +1796,16 @@ export class Player {
     this.video.play().catch(() => {});
   }
 
-  /** A question closed and the video plays on (« Continuer », « Revoir l'étape »): a video whose top is above the
-   * screen is brought back into view (walk 33, 360x740: after the expected answer, the rating and « Valider »
-   * were scrolled into view, the video played on with 100 px of it seen). Smooth, instant under reduced motion. */
+  /** A question closed and the video plays on (« Continuer », « Revoir l'étape », a step of the step bar): a
+   * video not wholly on screen is brought back into view (walk 33, 360x740: after the expected answer, the
+   * rating and « Valider » were scrolled into view, the video played on with 100 px of it seen; walk 36: a
+   * step pressed on the bar under the feedback). The least scroll that shows it whole (`nearest`), smooth,
+   * instant under reduced motion; nothing when it is already whole. */
   resumeIntoView() {
-    if (this.video.getBoundingClientRect().top < -1) this.videoIntoView(true);
+    const r = this.video.getBoundingClientRect();
+    if (r.top >= -1 && r.bottom <= window.innerHeight + 1) return; // a fraction of a pixel is in view
+    const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.video.scrollIntoView({ block: "nearest", behavior: still ? "instant" : "smooth" });
   }
 
   /** The step a wrong answer sends the learner back to: the question's step, unless the question comes

@@ -22,7 +22,7 @@ async function loadHls() {
   }
 }
 
-export async function attachSource(video, sources, { offline = false, slow = false, onFatal } = {}) {
+export async function attachSource(video, sources, { offline = false, slow = false, onFatal, startAt } = {}) {
   const mp4 = () => { video.src = sources.mp4; return { kind: "mp4", level: "bas", destroy() {} }; };
   // "hlsjs" | "native" | "mp4": a manual override (support, tests)
   const engine = localStorage.getItem("geste:engine");
@@ -43,7 +43,9 @@ export async function attachSource(video, sources, { offline = false, slow = fal
     maxMaxBufferLength: slow ? 12 : 30,
     abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow });
   if (slow) {
-    const start = () => { video.removeEventListener("play", start); hls.startLoad(-1); };
+    // From the resume point (or a time chosen before « Lecture »), placed before any metadata (walk 36): from
+    // 0 and then a seek, the first play fetched the capsule's first segments for nothing.
+    const start = () => { video.removeEventListener("play", start); hls.startLoad(startAt ? startAt() : -1); };
     video.addEventListener("play", start);
   }
   const handle = { kind: "hls.js", level: slow ? 0 : "auto", hls, destroy() { hls.destroy(); } };
