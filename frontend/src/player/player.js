@@ -3,12 +3,13 @@
 import { hotspotSolution, renderForm } from "./interactions.js";
 import { dequeue, enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
 import { clock, elapsed, fmt, gettext, h, icon, ngettext, number, parts } from "./dom.js";
-import { attachSource, slowConnection } from "./source.js";
+import { attachSource, prefetchHls, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const FRAME = 1 / 25;
 const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
+const BUFFERING_DELAY_MS = 400; // a short wait for data shows nothing (no flicker on each seek)
 // The player's shortcut keys stay off focused controls (keys()): the ones that own every key, and the
 // ones that Space and Enter press.
 const OWN_KEYS = "input,select,textarea,[contenteditable]:not([contenteditable='false']),[role=slider],[role=checkbox],[role=radio],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=switch],[role=spinbutton],[role=option],[role=tab]";
@@ -149,6 +150,7 @@ export class Player {
   // --- start ---------------------------------------------------------------------------
   async start() {
     const url = this.root.dataset.manifest;
+    prefetchHls(); // beside the manifest, not after it
     try {
       this.m = await getJSON(url);
     } catch (e) {
@@ -268,6 +270,7 @@ export class Player {
   async attach() {
     const offline = !navigator.onLine && !!localStorage.getItem(this.offlineKey);
     this.slow = slowConnection();
+    if (this.slow) this.previewResume();
     this.source = await attachSource(this.video, this.m.sources, {
       offline, slow: this.slow,
       // Where the first play loads from (a weak connection): the resume point or a time chosen before then.
@@ -413,6 +416,11 @@ export class Player {
     // Captions drawn by the page, not the browser: readable on a phone (the browser's scale with the video).
     this.caption = h("div", { class: "gp-caption", "aria-hidden": "true", hidden: true });
     this.root.querySelector(".gp-stage").append(this.caption);
+    // Playing but waiting for data (walk 36, slow 3G: after « Lecture » the picture stood at 0:00 for 6 s
+    // with the pause icon, nothing said why, and a learner taps again): a spinner and a word over the video.
+    this.buffering = h("div", { class: "gp-buffering", role: "status", hidden: true },
+      h("span", { class: "gp-spinner", "aria-hidden": "true" }), h("span", { class: "gp-buffering-text" }, gettext("Chargement de la vidéo…")));
+    this.root.querySelector(".gp-stage").append(this.buffering);
     const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar, this.stepBar), legend);
     // Play, loop and speed first: on a 360-px phone they are the first row, on the first screen under
     // the video (they were on the fourth row, below the fold); the rest follows in reading order.
@@ -932,8 +940,25 @@ export class Player {
     this.reveal(fb, last);
   }
 
+  /** The spinner over the video: shown after BUFFERING_DELAY_MS of playing without data (a `waiting`, or a
+   * « Lecture » before any data), hidden as frames come, on pause, end or error. */
+  bindBuffering() {
+    const v = this.video;
+    let timer = null;
+    const hide = () => { clearTimeout(timer); timer = null; this.buffering.hidden = true; };
+    const show = () => {
+      if (timer != null || !this.buffering.hidden) return;
+      timer = setTimeout(() => { timer = null; if (!v.paused && v.readyState < 3) this.buffering.hidden = false; }, BUFFERING_DELAY_MS);
+    };
+    v.addEventListener("waiting", show);
+    v.addEventListener("play", () => { if (v.readyState < 3) show(); });
+    for (const ev of ["playing", "pause", "ended", "error", "emptied"]) v.addEventListener(ev, hide);
+    v.addEventListener("canplay", () => { if (v.paused) hide(); });
+  }
+
   bindVideo() {
     const v = this.video, m = this.m;
+    this.bindBuffering();
     v.addEventListener("loadedmetadata", () => (this.resumed ? this.metadataAfterResume() : this.resume()), { once: true });
     v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); });
     v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", gettext("Lecture")); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
@@ -1009,6 +1034,18 @@ export class Player {
     // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
     // reminder may have appeared above the controls.
     requestAnimationFrame(() => this.controlsIntoView());
+  }
+
+  /** A weak connection: until the hls.js chunk has come (seconds on slow 3G) the video cannot be placed; the
+   * clock, the seek bar and the step label show where it will resume meanwhile (walk 36: « 0:00 » for 4 s,
+   * then « Reprise à 0:10 »). Shown only: resume() places the video and says it. */
+  previewResume() {
+    const m = this.m, rel = this.linkedTime(), saved = this.savedPosition();
+    let at = rel != null ? m.start + rel : saved != null && saved > m.start + 1 && saved < m.end - 1 ? saved : null;
+    if (at == null || this.video.readyState > 0) return;
+    at = Math.max(m.start, Math.min(at, this.guard(), m.end - 0.05));
+    this.showClock(at);
+    this.showStep(at);
   }
 
   /** The metadata after a resume placed before them (a weak connection): the speed again (a load resets the

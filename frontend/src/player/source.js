@@ -12,14 +12,20 @@ export function slowConnection() {
   return !!(c && (c.saveData || ["slow-2g", "2g", "3g"].includes(c.effectiveType)));
 }
 
-async function loadHls() {
-  if (!(window.MediaSource || window.ManagedMediaSource)) return null;
-  try {
-    const { default: Hls } = await import("hls.js/light");
-    return Hls.isSupported() ? Hls : null;
-  } catch {
-    return null; // the chunk did not come (connection lost, a proxy): the browser's own HLS, else the MP4
-  }
+let hlsChunk = null;
+
+/** The hls.js chunk, fetched once: asked for as the player starts (prefetchHls), while the page's manifest is
+ * still on its way (walk 36, slow 3G: the chunk came 4.5 s after the manifest, and the player waited for it). */
+function loadHls() {
+  if (!(window.MediaSource || window.ManagedMediaSource)) return Promise.resolve(null);
+  hlsChunk ??= import("hls.js/light").then(({ default: Hls }) => (Hls.isSupported() ? Hls : null))
+    // the chunk did not come (connection lost, a proxy): the browser's own HLS, else the MP4
+    .catch(() => null);
+  return hlsChunk;
+}
+
+export function prefetchHls() {
+  if (navigator.onLine && localStorage.getItem("geste:engine") !== "mp4") loadHls();
 }
 
 export async function attachSource(video, sources, { offline = false, slow = false, onFatal, startAt } = {}) {

@@ -1,0 +1,99 @@
+"""First users' walk 36 on slow 3G (the learner's phone, data saving):
+
+- After « Lecture » the picture stood at 0:00 for about 6 s with the pause icon and nothing said why: a spinner
+  and « Chargement de la vidéo… » now show over the video while it plays without data, and go once it plays.
+- Coming back to a capsule, the clock read « 0:00 » for about 4 s, until the hls.js chunk had come, then
+  « Reprise à 0:10 »: the resume point now shows while the chunk is still on its way, and the chunk is asked
+  for beside the page's manifest rather than after it."""
+
+from __future__ import annotations
+
+import pytest
+
+from capsules import models
+from tests import factories
+from tests.browser import test_player as base
+from tests.browser.test_player import leave, log_in, open_capsule
+
+built_player = base.built_player
+capsule_media = base.capsule_media
+published = base.published
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DATASAVER = "try { localStorage.setItem('geste:datasaver', '1'); } catch (e) {}"
+
+
+def _errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+@pytest.mark.timeout(180)
+def test_a_spinner_says_the_video_is_loading_after_play(live_server, phone_context, published):
+    published["q1"].delete()
+    published["q2"].delete()
+    learner = factories.learner(username="sami-spinner")
+    phone_context.add_init_script(DATASAVER)
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    errors = _errors(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    spinner = page.locator(".gp-buffering")
+    assert spinner.is_hidden()
+    # Slow 3G from now on: the first segment takes seconds after « Lecture ».
+    cdp = phone_context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 1500, "downloadThroughput": 40000, "uploadThroughput": 40000})
+    page.click(".gp-play")
+    spinner.wait_for(state="visible", timeout=3000)
+    assert spinner.inner_text().strip() == "Chargement de la vidéo…"
+    assert page.evaluate("document.querySelector('video.gp-video').currentTime") < 0.5
+    # Over the video, not pushing the controls down.
+    box, video_box = spinner.bounding_box(), page.locator("video.gp-video").bounding_box()
+    assert video_box["y"] - 1 <= box["y"] and box["y"] + box["height"] <= video_box["y"] + video_box["height"] + 40
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    page.wait_for_function("document.querySelector('video.gp-video').currentTime > 0.5", timeout=20000)
+    spinner.wait_for(state="hidden", timeout=3000)
+    # Paused: no spinner, whatever the data.
+    page.click(".gp-play")
+    page.wait_for_function("document.querySelector('video.gp-video').paused", timeout=5000)
+    assert spinner.is_hidden()
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_the_resume_point_shows_while_the_hls_chunk_is_on_its_way(live_server, phone_context, published):
+    learner = factories.learner(username="lea-chunk")
+    models.Progress.objects.create(user=learner, capsule=published["capsule"], position=3.6, watched=[[0, 3.6]])
+    phone_context.add_init_script(DATASAVER)
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    errors = _errors(page)
+    held = []
+    page.route("**/chunks/hls*.js", lambda route: held.append(route))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.wait_for_function("document.querySelector('.gp-time') !== null", timeout=15000)
+    page.wait_for_timeout(1500)  # the chunk is held: the player cannot attach the video yet
+    assert held, "the hls.js chunk was not asked for"
+    manifest = next(i for i, u in enumerate(requested) if "manifest" in u)
+    chunk = next(i for i, u in enumerate(requested) if "/chunks/hls" in u)
+    assert chunk < manifest + 3, requested  # asked for beside the manifest, not after the page's pictures
+    assert page.locator("[data-geste-player]").get_attribute("data-ready") is None
+    assert page.locator(".gp-time").inner_text().startswith("0:03")
+    assert abs(float(page.locator(".gp-seek").input_value()) - 3.6) < 0.11
+    for route in held:
+        route.continue_()
+    page.unroute("**/chunks/hls*.js")
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    assert page.locator("[data-geste-player]").get_attribute("data-source") == "hls.js"
+    page.wait_for_timeout(300)
+    assert page.locator(".gp-time").inner_text().startswith("0:03")
+    leave(page)
+    assert not errors, errors
