@@ -43,7 +43,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("translate", ("audio", "transcribe"), "asr", _("Sous-titres anglais (traduction)")),
     StageSpec("motion", ("ingest",), "media", _("Analyse du mouvement")),
     StageSpec("segment", ("motion", "transcribe"), "media", _("Découpage en étapes")),
-    StageSpec("draft_quizzes", ("segment",), "media", _("Propositions de quiz (commentaire)")),
+    StageSpec("draft_quizzes", ("segment",), "media", _("Propositions de quiz")),
 )
 STAGE_BY_NAME = {spec.name: spec for spec in STAGES}
 FINISHED = {StageRun.Status.SUCCEEDED, StageRun.Status.SKIPPED}

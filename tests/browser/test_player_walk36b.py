@@ -97,3 +97,29 @@ def test_the_resume_point_shows_while_the_hls_chunk_is_on_its_way(live_server, p
     assert page.locator(".gp-time").inner_text().startswith("0:03")
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_a_step_pressed_on_the_bar_is_lit_at_once_on_a_slow_connection(live_server, phone_context, published):
+    published["q1"].delete()
+    published["q2"].delete()
+    third = published["steps"][2]
+    learner = factories.learner(username="nino-bar")
+    phone_context.add_init_script(DATASAVER)  # nothing loaded before the first play: the seek waits for data
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    errors = _errors(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    cdp = phone_context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 2000, "downloadThroughput": 30000, "uploadThroughput": 30000})
+    page.click(".gp-stepbar [data-seek] >> nth=2")
+    page.wait_for_timeout(300)  # the seek's data is seconds away
+    lit = page.evaluate("[...document.querySelectorAll('.gp-stepbar [data-seek]')].map(b => b.getAttribute('aria-current'))")
+    assert lit == [None, None, "step"], lit
+    assert third.title in page.locator(".gp-step-now").inner_text()
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    leave(page)
+    assert not errors, errors

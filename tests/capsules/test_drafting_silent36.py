@@ -77,3 +77,16 @@ def test_the_label_is_translated(client):
     client.force_login(user)
     html = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
     assert draft_button(html) == "Propose quizzes from the steps"
+
+
+def test_the_processing_stage_does_not_promise_a_commentary():
+    """Walk 36: a silent video's processing listed « Propositions de quiz (commentaire) » while the quizzes come
+    from its steps; the stage is named for what it makes, in both languages."""
+    from django.utils import translation
+
+    from capsules.pipeline.workflow import STAGE_BY_NAME
+
+    label = STAGE_BY_NAME["draft_quizzes"].label
+    assert str(label) == "Propositions de quiz"
+    with translation.override("en"):
+        assert str(label) == "Quiz proposals"

@@ -874,7 +874,10 @@ export class Player {
     if (this.video.readyState === 0) this.chosenBeforeLoad = t;
     this.video.currentTime = t;
     this.lastT = t - 0.01;
-    if (this.video.readyState === 0) this.showClock(t); // no timeupdate before the metadata
+    // Shown at once: no timeupdate before the metadata, nor before the seek's data has come (walk 36, slow 3G:
+    // step 3 pressed on the bar, the video at its start seconds later, « 2 » lit and step 2 named meanwhile).
+    this.showClock(t);
+    this.showStep(t);
     this.followLoop(t);
     return reached;
   }
