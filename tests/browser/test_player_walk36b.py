@@ -116,7 +116,8 @@ def test_a_step_pressed_on_the_bar_is_lit_at_once_on_a_slow_connection(live_serv
              {"offline": False, "latency": 2000, "downloadThroughput": 30000, "uploadThroughput": 30000})
     page.click(".gp-stepbar [data-seek] >> nth=2")
     page.wait_for_timeout(300)  # the seek's data is seconds away
-    lit = page.evaluate("[...document.querySelectorAll('.gp-stepbar [data-seek]')].map(b => b.getAttribute('aria-current'))")
+    lit = page.evaluate(
+        "[...document.querySelectorAll('.gp-stepbar [data-seek]')].map(b => b.getAttribute('aria-current'))")
     assert lit == [None, None, "step"], lit
     assert third.title in page.locator(".gp-step-now").inner_text()
     cdp.send("Network.emulateNetworkConditions",
