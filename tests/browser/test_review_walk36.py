@@ -103,6 +103,29 @@ def test_a_split_half_shows_the_video_frame_while_its_picture_is_made(
     assert _background(page, 3).startswith('url("data:image/')
 
 
+def test_a_step_whose_picture_left_it_keeps_its_last_one_meanwhile(
+        live_server, media_with_ranges, page, footage_with_keyframes):  # noqa: F811
+    """Walk 36: after a split the first half, after a drag the neighbour, showed stripes until the server had made
+    their new picture (their old one no longer lies inside them)."""
+    footage, reviewer = footage_with_keyframes  # step 3 (13-20 s) has its picture at 14 s
+    login(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/admin/geste/relecture/{footage.pk}/")
+    expect(page.locator(".geste-timeline__step")).to_have_count(3)
+    before = _background(page, 2)
+    assert before.startswith('url("'), before
+    x, y = _x_for(page, 13.0)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(_x_for(page, 14.8)[0], y, steps=6)
+    page.mouse.up()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    block = page.locator(".geste-timeline__step").nth(2)
+    expect(block).to_have_attribute("data-keyframe", "pending")  # its own picture is still to be made
+    assert _background(page, 2) == before
+    assert "repeating-linear-gradient" not in page.evaluate(
+        "getComputedStyle(document.querySelectorAll('.geste-timeline__step')[2]).backgroundImage")
+
+
 # --- 4. redo ---------------------------------------------------------------------------------------
 
 

@@ -389,7 +389,10 @@
   /* A step's picture on its block; a step the review just made (split, moved away from its picture)
    * shows a placeholder until the server has extracted one (asked again every few seconds). */
   function showKeyframe(block, s) {
-    const stand = s.keyframe_url ? null : s.standIn || (s.id != null && standIns.get(s.id)) || null;
+    if (s.keyframe_url && s.id != null) lastPictures.set(s.id, s.keyframe_url);
+    // A step whose limits moved (a split's first half, a limit's neighbours) waits for a new picture too: its
+    // last one stands in meanwhile (walk 36: striped for up to 2 s).
+    const stand = s.keyframe_url ? null : s.standIn || (s.id != null && (standIns.get(s.id) || lastPictures.get(s.id))) || null;
     const picture = s.keyframe_url || stand;
     block.style.backgroundImage = picture ? `url("${picture}")` : "";
     if (stand) block.dataset.standIn = "";
@@ -406,6 +409,7 @@
    * Meanwhile it shows a stand-in: the video's frame at the split (drawn from the video, same origin), else the
    * parent step's picture. Kept by step id once the save gave one (the state the server sends has no stand-in). */
   const standIns = new Map();  // step id -> stand-in picture (a data: URL, or the parent's picture's address)
+  const lastPictures = new Map();  // step id -> the last picture the server gave it
   function videoFrame(t) {
     if (!video || video.readyState < 2 || video.seeking || Math.abs(video.currentTime - t) > 0.25 || !video.videoWidth) return null;
     try {
