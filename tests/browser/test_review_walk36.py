@@ -224,3 +224,21 @@ def test_redo_speaks_english_to_an_english_expert(live_server, page, take_68s): 
     page.keyboard.press("Control+y")
     expect(saved).to_have_text("Split redone.")
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
+
+
+def test_phone_a_save_does_not_move_the_video(live_server, phone, take_68s):  # noqa: F811
+    """Walk 36: each save's word lengthened the status line above the video, which pushed the video and the timeline
+    down by a line while the finger was on them."""
+    footage, reviewer = take_68s
+    page = phone.new_page()
+    _open(page, live_server, footage, reviewer)
+    box = _track(page)
+    page.mouse.click(_x(box, 27.0), box["y"] + box["height"] / 2)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    top = page.evaluate(ON_SCREEN, '[data-role="video"]')["top"]
+    page.locator('[data-action="split"]').click()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    assert page.evaluate(ON_SCREEN, '[data-role="video"]')["top"] == pytest.approx(top, abs=1)
