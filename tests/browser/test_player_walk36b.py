@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from capsules import models
 from tests import factories
@@ -122,5 +123,48 @@ def test_a_step_pressed_on_the_bar_is_lit_at_once_on_a_slow_connection(live_serv
     assert third.title in page.locator(".gp-step-now").inner_text()
     cdp.send("Network.emulateNetworkConditions",
              {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    leave(page)
+    assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_the_learner_can_turn_data_saving_on_and_off(live_server, phone_context, published):
+    """Walk 36: data saving came only from the browser's hint; the learner has « Économiser les données »."""
+    learner = factories.learner(username="ines-saver")
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    errors = _errors(page)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    box_name = "Économiser les données (basse qualité, rien de chargé avant «\u00a0Lecture\u00a0»)"
+    box = page.get_by_role("checkbox", name=box_name)
+    assert not box.is_checked()
+    hls = "document.querySelector('[data-geste-player]').gestePlayer.source.hls"
+    assert page.evaluate(f"{hls}.capLevelToPlayerSize") is True
+    box.focus()
+    page.keyboard.press("Space")  # its own key: not the player's play / pause
+    assert box.is_checked()
+    assert page.evaluate("document.querySelector('video.gp-video').paused")
+    assert page.evaluate("localStorage.getItem('geste:datasaver')") == "1"
+    assert page.evaluate(f"{hls}.autoLevelCapping") == 0
+    assert page.evaluate(f"{hls}.capLevelToPlayerSize") is False
+    expect(page.locator("#gp-live")).to_contain_text("Économie de données activée")  # said after 30 ms
+    # The next visit (a new page: the first one's segments in flight are not the second's): no segment before
+    # « Lecture », the box still ticked, the lowest quality only.
+    leave(page)
+    page.close()
+    page = phone_context.new_page()
+    errors += _errors(page)
+    segments: list[str] = []
+    page.on("request", lambda r: segments.append(r.url) if r.url.endswith(".ts") else None)
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.wait_for_timeout(1200)
+    assert segments == []
+    box = page.get_by_role("checkbox", name=box_name)
+    assert box.is_checked()
+    assert page.evaluate(f"{hls}.autoLevelCapping") == 0
+    # Off: the browser's hint set aside too (a saved "0"), capped to the player's size again.
+    box.click()
+    assert page.evaluate("localStorage.getItem('geste:datasaver')") == "0"
+    assert page.evaluate(f"{hls}.capLevelToPlayerSize") is True
     leave(page)
     assert not errors, errors

@@ -3,7 +3,7 @@
 import { hotspotSolution, renderForm } from "./interactions.js";
 import { dequeue, enqueue, flush, getJSON, HttpError, postJSON, readQueue, setScope, uuid } from "./net.js";
 import { clock, elapsed, fmt, gettext, h, icon, ngettext, number, parts } from "./dom.js";
-import { attachSource, prefetchHls, slowConnection } from "./source.js";
+import { attachSource, dataSaverChoice, prefetchHls, setDataSaver, slowConnection } from "./source.js";
 import { Transcript } from "./transcript.js";
 
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
@@ -278,6 +278,7 @@ export class Player {
       onFatal: () => { this.video.src = this.m.sources.mp4; this.source = { kind: "mp4", level: "bas" }; this.showSource(); },
     });
     this.showSource();
+    this.capLevels();
     this.addTracks();
     this.video.preload = this.slow ? "metadata" : "auto"; // weak connection: no bytes before "play"
     this.video.load && this.source.kind !== "hls.js" && this.video.load();
@@ -286,6 +287,29 @@ export class Player {
     // to it once playing). It is placed now: the element keeps a time set before its metadata (its default
     // playback start position), the first play loads from there (source.js: startAt), no segment before.
     if (this.source.kind === "hls.js" && this.slow) this.resume();
+  }
+
+  /** « Économiser les données » turned on or off: kept on this device for the next capsules, and applied now to a
+   * stream playing (hls.js: the lowest quality only, 12 s ahead at most; back to automatic quality, 30 s). */
+  dataSaver(on) {
+    setDataSaver(on);
+    this.slow = on;
+    this.capLevels();
+    if (!this.video.currentSrc || this.video.readyState === 0) this.video.preload = on ? "metadata" : "auto";
+    this.announce(on ? gettext("Économie de données activée : vidéo en basse qualité.") : gettext("Économie de données désactivée."));
+  }
+
+  /** The learner's own « Économiser les données » caps hls.js at its lowest quality (a slow connection guessed from
+   * the browser only starts there). */
+  capLevels() {
+    const s = this.source;
+    if (!s || s.kind !== "hls.js") return;
+    const on = dataSaverChoice() === true;
+    // Off: capped to the player's size again (source.js's setting); on: the lowest rung whatever the size.
+    s.hls.capLevelToPlayerSize = !on;
+    if (on) s.hls.autoLevelCapping = 0;
+    s.hls.config.maxBufferLength = this.slow ? 12 : 30;
+    s.hls.config.maxMaxBufferLength = this.slow ? 12 : 30;
   }
 
   showSource() {
@@ -408,6 +432,11 @@ export class Player {
       localStorage.getItem(this.offlineKey) ? gettext("Disponible hors ligne ✓") : gettext("Télécharger pour hors ligne"));
     this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
       onclick: () => this.removeDownload() }, gettext("Supprimer la copie hors ligne"));
+    // Walk 36: data saving (no segment before « Lecture », the lowest quality) came only from the browser's hint;
+    // a learner on a capped phone plan could not ask for it. A checkbox: its keys are its own.
+    this.saverBox = h("input", { type: "checkbox", class: "gp-datasaver-box", onchange: () => this.dataSaver(this.saverBox.checked) });
+    this.saverBox.checked = slowConnection();
+    this.saver = h("label", { class: "gp-datasaver" }, this.saverBox, " ", gettext("Économiser les données (basse qualité, rien de chargé avant «\u00a0Lecture\u00a0»)"));
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
     this.todoBox = h("div", { class: "gp-todo", hidden: true });
     this.status = h("p", { class: "gp-status" });
@@ -433,7 +462,7 @@ export class Player {
     // The reminder of mandatory questions left wrong right under the video, before the seek bar and the
     // controls: on a phone it was ~1000 px down, below them all, off the first screen.
     this.root.querySelector(".gp-stage").after(this.todoBox);
-    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.offBtn, " ", this.rmBtn), this.status,
+    this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.saver, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
     v.addEventListener("click", () => this.toggle());
     // A click on the video (or elsewhere in the player but a control) puts the focus in the player, so that

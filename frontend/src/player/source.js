@@ -7,9 +7,20 @@
 // hls.js shows the last frame at once (hls.js's own advice: Hls.isSupported() first, native as fallback).
 
 export function slowConnection() {
-  if (localStorage.getItem("geste:datasaver") === "1") return true;
+  const choice = dataSaverChoice();
+  if (choice !== null) return choice; // the learner's own choice (« Économiser les données ») over the browser's hint
   const c = navigator.connection;
   return !!(c && (c.saveData || ["slow-2g", "2g", "3g"].includes(c.effectiveType)));
+}
+
+/** « Économiser les données » as the learner set it on this device: true, false, or null (never set). */
+export function dataSaverChoice() {
+  const v = localStorage.getItem("geste:datasaver");
+  return v === "1" ? true : v === "0" ? false : null;
+}
+
+export function setDataSaver(on) {
+  try { localStorage.setItem("geste:datasaver", on ? "1" : "0"); } catch { /* private mode: this page only */ }
 }
 
 let hlsChunk = null;
