@@ -499,11 +499,15 @@ def drafts_generate(request, pk: int):
     else:
         prepared = quiz_drafting.uses_prepared_proposals(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
+        silent = not quiz_drafting.has_spoken_commentary(capsule)
         origin = (
-            # Walk 36: a footage filmed without commentary was told its commentary had been analysed.
+            # Walk 36: a footage filmed without commentary was told its commentary had been analysed; and of the
+            # expert's key points when the expert had marked none.
             _("cette vidéo n'a pas de commentaire transcrit : elles viennent des étapes approuvées et des points "
               "de vigilance de l'expert")
-            if not quiz_drafting.has_spoken_commentary(capsule)
+            if silent and capsule.footage.key_points.exists()
+            else _("cette vidéo n'a pas de commentaire transcrit : elles viennent des étapes approuvées")
+            if silent
             else _("les phrases du commentaire ont été préparées pendant le traitement de la vidéo")
             if prepared
             else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from capsules.authoring import drafting
-from capsules.models import Footage, Interaction, Transcript
+from capsules.models import Footage, Interaction, KeyPoint, Transcript
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,8 @@ def test_drafting_a_silent_footage_proposes_from_the_steps_and_says_so(client):
     assert "cloze" not in kinds  # no cloze without a commentary
     assert "pas de commentaire transcrit\u00a0: elles viennent des étapes approuvées" in body
     assert "commentaire a été analysé" not in body and "phrases du commentaire" not in body
+    # The expert marked no key point: none is named as a source (walk 36).
+    assert "points de vigilance de l'expert" not in body.replace("&#x27;", "'")
 
 
 def test_the_label_is_translated(client):
@@ -90,3 +92,11 @@ def test_the_processing_stage_does_not_promise_a_commentary():
     assert str(label) == "Propositions de quiz"
     with translation.override("en"):
         assert str(label) == "Quiz proposals"
+
+
+def test_a_silent_footage_with_key_points_names_them_as_a_source(client):
+    capsule = capsule_with([])
+    KeyPoint.objects.create(footage=capsule.footage, time=12.0, text="Couper l'eau avant de démonter.")
+    client.force_login(factories.designer(username="concepteur-muet-3"))
+    body = client.post(reverse("geste_drafts_generate", args=[capsule.pk]), follow=True).content.decode()
+    assert "étapes approuvées et des points de vigilance de l'expert" in body.replace("&#x27;", "'")
