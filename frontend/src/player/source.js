@@ -36,7 +36,7 @@ function loadHls() {
 }
 
 export function prefetchHls() {
-  if (navigator.onLine && localStorage.getItem("geste:engine") !== "mp4") loadHls();
+  if (navigator.onLine && !["mp4", "native"].includes(localStorage.getItem("geste:engine"))) loadHls();
 }
 
 export async function attachSource(video, sources, { offline = false, slow = false, onFatal, startAt } = {}) {
