@@ -15,6 +15,7 @@ from capsules import models
 from tests import factories
 from tests.browser import test_player as base
 from tests.browser.test_player import leave, log_in, open_capsule
+from tests.browser.test_player_walk36 import _errors
 
 built_player = base.built_player
 capsule_media = base.capsule_media
@@ -23,12 +24,6 @@ published = base.published
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DATASAVER = "try { localStorage.setItem('geste:datasaver', '1'); } catch (e) {}"
-
-
-def _errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
 
 
 @pytest.mark.timeout(180)
