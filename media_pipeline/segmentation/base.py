@@ -30,6 +30,27 @@ class StepProposal:
 
 
 @dataclass(frozen=True)
+class SplitHint:
+    """A weaker change point inside a proposed step that the segmenter did not keep: the review screen
+    offers it as a one-tap split (« Coupes suggérées »). ``time`` in seconds; ``strength`` 0-1, how
+    close it came to being kept (its kernel-cost gain over the full change-point penalty)."""
+
+    time: float
+    strength: float
+
+    def to_dict(self) -> dict:
+        return {"time": round(float(self.time), 2), "strength": round(float(self.strength), 3)}
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """What a segmenter proposes: the steps and, beside them, split hints (empty where it has none)."""
+
+    steps: list[StepProposal]
+    hints: list[SplitHint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class SegmentSettings:
     """Step length bounds (seconds), the method's name and its knobs."""
 
@@ -146,6 +167,12 @@ class SegmentSettings:
     appearance_veto: float = 0.40
     appearance_boost: float = 0.0
     appearance_max_duration: float = 45.0
+    # Split hints (« Coupes suggérées », session 37): inside each proposed step, the kernel CPD is run again
+    # with hint_fraction of the penalty; the change points it finds there (at least a minimum step from
+    # every limit and from one another) are offered to the expert, strongest first, at most
+    # hint_per_minute per minute of footage (at least one). The steps do not change; 0 turns hints off.
+    hint_fraction: float = 0.5
+    hint_per_minute: float = 6.0
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:
