@@ -43,6 +43,19 @@ class SplitHint:
 
 
 @dataclass(frozen=True)
+class HintSettings:
+    """Split hints (« Coupes suggérées », session 37): inside each proposed step the kernel CPD is run again with
+    ``fraction`` of the change-point penalty; the change points it finds there (at least a minimum step from every
+    limit and from one another) are offered, strongest first, at most ``per_minute`` per minute of footage (at
+    least one). Apart from ``SegmentSettings``: the steps do not depend on them. Chosen on the tuning sets by
+    ``tests/benchmarks/bench_split_hints.py`` (docs/ARCHITECTURE.md, Segmentation: they catch few of the missed
+    transitions, so the pipeline does not store them)."""
+
+    fraction: float = 0.6
+    per_minute: float = 4.0
+
+
+@dataclass(frozen=True)
 class Segmentation:
     """What a segmenter proposes: the steps and, beside them, split hints (empty where it has none)."""
 
@@ -167,12 +180,6 @@ class SegmentSettings:
     appearance_veto: float = 0.40
     appearance_boost: float = 0.0
     appearance_max_duration: float = 45.0
-    # Split hints (« Coupes suggérées », session 37): inside each proposed step, the kernel CPD is run again
-    # with hint_fraction of the penalty; the change points it finds there (at least a minimum step from
-    # every limit and from one another) are offered to the expert, strongest first, at most
-    # hint_per_minute per minute of footage (at least one). The steps do not change; 0 turns hints off.
-    hint_fraction: float = 0.5
-    hint_per_minute: float = 6.0
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

@@ -48,6 +48,7 @@ def build_groups() -> None:
                       log=lambda s: None)
         samples, missing = realset.samples(realset.DEFAULT_DEST, groups=(group,))
         pairs = [(s, analyse_motion(s.path)) for s in samples]
+        CACHE.mkdir(parents=True, exist_ok=True)
         (CACHE / f"group_{group}.pkl").write_bytes(pickle.dumps(pairs))
         print(f"{group}: {len(pairs)} clips" + (f", absents : {', '.join(missing)}" if missing else ""), flush=True)
 

@@ -14,8 +14,8 @@ steps split at the hints that are true (an oracle expert who accepts exactly the
 transition takes its nearest hint within 1 s) and of the steps split at every hint (an expert who accepts all).
 
 Rule written before any number was read (pre-registered):
-- knobs ``SegmentSettings.hint_fraction`` (share of the change-point penalty the CPD runs with inside each step)
-  in {0.2, 0.3, 0.4, 0.5, 0.6, 0.7} and ``hint_per_minute`` (cap) in {4, 6, 8, 12} are chosen on the tuning sets
+- knobs ``HintSettings.fraction`` (share of the change-point penalty the CPD runs with inside each step)
+  in {0.2, 0.3, 0.4, 0.5, 0.6, 0.7} and ``per_minute`` (cap) in {4, 6, 8, 12} are chosen on the tuning sets
   only, the real set's ``dev`` half and the ``long`` group (pooled counts of both);
 - choice: the largest recall of misses among the pairs with at most 6 hints per minute and a precision of at
   least 0.25 (an expert glances at each hint: at most one every 10 s, and no more than three wrong for one
@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import pickle
 import sys
-from dataclasses import replace
 
 import numpy as np
 
 from media_pipeline.evaluation import realset
 from media_pipeline.evaluation.metrics import score, transition_misses, transitions
-from media_pipeline.segmentation import SegmentSettings, segment_with_hints
+from media_pipeline.segmentation import HintSettings, SegmentSettings, segment_with_hints
 from tests.benchmarks.motion_cache import CACHE
 
 TUNING = ("dev", "long")
@@ -68,13 +67,13 @@ def split_at(steps: list[tuple[float, float]], cuts: list[float]) -> list[tuple[
     return out
 
 
-def evaluate(pairs: list[tuple], settings: SegmentSettings) -> dict:
+def evaluate(pairs: list[tuple], hint_settings: HintSettings) -> dict:
     """Pooled counts and per-clip mean scores of one set."""
     missed = caught = n_hints = good = 0
     minutes = 0.0
     base, oracle, everything = [], [], []
     for clip, motion in pairs:
-        seg = segment_with_hints(motion, None, replace(settings, use_speech=False))
+        seg = segment_with_hints(motion, None, SegmentSettings(use_speech=False), hint_settings)
         steps = [(p.start, p.end) for p in seg.steps]
         hints = [h.time for h in seg.hints]
         minutes += clip.duration / 60.0
@@ -128,7 +127,7 @@ def scan(fractions: list[float], caps: list[float], names: list[str]) -> None:
     table = []
     for fraction in fractions:
         for cap in caps:
-            settings = replace(SegmentSettings(), hint_fraction=fraction, hint_per_minute=cap)
+            settings = HintSettings(fraction=fraction, per_minute=cap)
             results = []
             for name, pairs in sets.items():
                 r = evaluate(pairs, settings)
@@ -142,14 +141,14 @@ def scan(fractions: list[float], caps: list[float], names: list[str]) -> None:
     if ok:
         top = max(t[2] for t in ok)
         best = max((t for t in ok if t[2] >= top - 0.02), key=lambda t: (t[4], -t[1]))
-        print(f"choix (règle de l'en-tête) : hint_fraction={best[0]} hint_per_minute={best[1]}")
+        print(f"choix (règle de l'en-tête) : fraction={best[0]} per_minute={best[1]}")
     else:
         print("aucun couple ne tient la règle (<= 6 indices/min, précision >= 0.25)")
 
 
 def read(names: list[str]) -> None:
-    settings = SegmentSettings()
-    print(f"réglages : hint_fraction={settings.hint_fraction} hint_per_minute={settings.hint_per_minute}")
+    settings = HintSettings()
+    print(f"réglages : fraction={settings.fraction} per_minute={settings.per_minute}")
     results = []
     for name in names:
         r = evaluate(load(name), settings)
