@@ -5,6 +5,7 @@ true transitions its steps missed? Motion only, from the motion cache (not part 
     python -m tests.benchmarks.bench_silent_penalty groups          # var/motion-cache/group_*.pkl
     python -m tests.benchmarks.bench_split_hints scan 0.3,0.5,0.7 4,6,8     # tuning sets only: dev, long
     python -m tests.benchmarks.bench_split_hints read take,report,fresh    # held out, with the defaults, once
+    python -m tests.benchmarks.bench_split_hints why dev,long               # which misses a hint can reach
 
 Per set (per-clip means for the F1s, pooled counts): the true transitions the steps miss at ±1 s
 (``metrics.transition_misses``); how many of those have a hint within 1 s (both ends of the true transition within
@@ -158,6 +159,25 @@ def read(names: list[str]) -> None:
     print(f"ensemble : rappel des manquées {rec:.3f}, {per_min:.1f} indices/min, précision {prec:.3f}")
 
 
+def why(names: list[str]) -> None:
+    from collections import Counter
+
+    for name in names:
+        pairs = load(name)
+        for label, hint_settings in (("défauts", HintSettings()), ("plafond", HintSettings(0.05, 1000.0))):
+            missed, caught, n_hints = Counter(), Counter(), 0
+            for clip, motion in pairs:
+                seg = segment_with_hints(motion, None, SegmentSettings(use_speech=False), hint_settings)
+                n_hints += len(seg.hints)
+                for m in transition_misses([(p.start, p.end) for p in seg.steps], clip.steps, clip.duration, TOL):
+                    if m.outcome != "matched":
+                        missed[(m.kind, m.outcome)] += 1
+                        caught[(m.kind, m.outcome)] += any(near(h.time, (m.start, m.end)) <= TOL + 1e-9
+                                                           for h in seg.hints)
+            print(f"{name:<8} {label:<8} {n_hints:3d} indices, manquées (avec indice / toutes) : "
+                  + ", ".join(f"{k}/{o} {caught[(k, o)]}/{v}" for (k, o), v in sorted(missed.items())), flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # `make bench` runs every bench without arguments
@@ -170,8 +190,10 @@ def main(argv: list[str] | None = None) -> None:
         scan(fractions, caps, argv[3].split(",") if len(argv) > 3 else list(TUNING))
     elif argv[0] == "read":
         read(argv[1].split(",") if len(argv) > 1 else list(HELD_OUT))
+    elif argv[0] == "why":
+        why(argv[1].split(",") if len(argv) > 1 else list(TUNING))
     else:
-        raise SystemExit("scan FRACTIONS CAPS [ENSEMBLES] | read [ENSEMBLES]")
+        raise SystemExit("scan FRACTIONS CAPS [ENSEMBLES] | read [ENSEMBLES] | why [ENSEMBLES]")
 
 
 if __name__ == "__main__":
