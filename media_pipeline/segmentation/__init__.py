@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 
 from media_pipeline.segmentation.base import (
+    HintSettings,
+    Segmentation,
     Segmenter,
     SegmentSettings,
+    SplitHint,
     StepProposal,
     available,
     get_segmenter,
@@ -33,5 +36,13 @@ def segment_steps(motion, transcript: dict | None = None,
     return segmenter.segment(motion, transcript if settings.use_speech else None, settings)
 
 
-__all__ = ["SegmentSettings", "Segmenter", "StepProposal", "available", "get_segmenter", "register",
-           "segment_steps"]
+def segment_with_hints(motion, transcript: dict | None = None, settings: SegmentSettings = SegmentSettings(),
+                       hints: HintSettings = HintSettings()) -> Segmentation:
+    """The steps and, beside them, split hints (« Coupes suggérées »: ``kernel_cpd`` only)."""
+    from media_pipeline.segmentation.kernel_cpd import segment_with_hints as _with_hints
+
+    return _with_hints(motion, transcript, settings, hints)
+
+
+__all__ = ["HintSettings", "SegmentSettings", "Segmentation", "Segmenter", "SplitHint", "StepProposal", "available",
+           "get_segmenter", "register", "segment_steps", "segment_with_hints"]

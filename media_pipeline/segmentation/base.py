@@ -30,6 +30,40 @@ class StepProposal:
 
 
 @dataclass(frozen=True)
+class SplitHint:
+    """A weaker change point inside a proposed step that the segmenter did not keep: the review screen
+    offers it as a one-tap split (« Coupes suggérées »). ``time`` in seconds; ``strength`` 0-1, how
+    close it came to being kept (its kernel-cost gain over the full change-point penalty)."""
+
+    time: float
+    strength: float
+
+    def to_dict(self) -> dict:
+        return {"time": round(float(self.time), 2), "strength": round(float(self.strength), 3)}
+
+
+@dataclass(frozen=True)
+class HintSettings:
+    """Split hints (« Coupes suggérées », session 37): inside each proposed step the kernel CPD is run again with
+    ``fraction`` of the change-point penalty; the change points it finds there (at least a minimum step from every
+    limit and from one another) are offered, strongest first, at most ``per_minute`` per minute of footage (at
+    least one). Apart from ``SegmentSettings``: the steps do not depend on them. Chosen on the tuning sets by
+    ``tests/benchmarks/bench_split_hints.py`` (docs/ARCHITECTURE.md, Segmentation: they catch few of the missed
+    transitions, so the pipeline does not store them)."""
+
+    fraction: float = 0.6
+    per_minute: float = 4.0
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """What a segmenter proposes: the steps and, beside them, split hints (empty where it has none)."""
+
+    steps: list[StepProposal]
+    hints: list[SplitHint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class SegmentSettings:
     """Step length bounds (seconds), the method's name and its knobs."""
 

@@ -13,6 +13,8 @@
    ("ensuite", "puis", ...) is spoken near them, and confidence rises.
 4. Steps longer than ``max_step`` are split at their strongest inner change.
 5. Gaps between steps shorter than ``max_gap`` are closed (``gaps.py``).
+6. Beside the steps (``segment_with_hints``), split hints: the change points the kernel CPD finds
+   inside each step at a fraction of the penalty, which the steps did not keep (``split_hints``).
 
 Footage where no hands ever work (``media_pipeline.handwork``: a still camera, no palm and no
 hand colour coming and going) gets no step: the review screen tells the expert why.
@@ -30,7 +32,14 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter, uniform_filter1d
 
 from media_pipeline.handwork import handwork_verdict
-from media_pipeline.segmentation.base import SegmentSettings, StepProposal, register
+from media_pipeline.segmentation.base import (
+    HintSettings,
+    Segmentation,
+    SegmentSettings,
+    SplitHint,
+    StepProposal,
+    register,
+)
 from media_pipeline.segmentation.gaps import close_short_gaps
 from media_pipeline.segmentation.speech_cues import language_of, sentences, speech_cues, starts_with_marker
 from media_pipeline.segmentation.titles import key_terms, propose_titles
@@ -571,9 +580,11 @@ def _at_work_site(motion, still: np.ndarray, distance: float, fps: float):
 @register("kernel_cpd")
 class KernelCPDSegmenter:
     name = "kernel_cpd"
+    hint_settings: HintSettings | None = None  # set by ``segment_with_hints``: split hints in ``last_hints``
 
     def segment(self, motion, transcript, settings: SegmentSettings) -> list[StepProposal]:
         n = len(motion.times)
+        self.last_hints = []
         if n < 3 or handwork_verdict(motion).no_hands:
             self.last_evidence = []
             return []
@@ -668,6 +679,11 @@ class KernelCPDSegmenter:
                 title=titles[idx - 1],
                 key_terms=key_terms(transcript, start, end) if transcript else []))
         self.last_evidence = evidence
+        if self.hint_settings is not None and self.hint_settings.fraction > 0 and contrast >= 0.35:
+            # After the steps are final, and from nothing they were made of but the features: they do not change.
+            self.last_hints = split_hints(x, [(s, e) for s, e, _c0, _c1 in spans], base_penalty * scale.penalty,
+                                          scale.min_step, fps, duration, settings.max_cpd_frames,
+                                          self.hint_settings)
         return steps
 
     @staticmethod
@@ -781,6 +797,59 @@ def choose_keyframe(motion, s: int, e: int) -> float:
     score = z(blur) + 0.7 * z(hands) - 0.7 * z(cam)
     i = lo + int(np.argmax(score))
     return float(motion.times[min(i, len(motion.times) - 1)])
+
+
+def split_hints(x: np.ndarray, spans: list[tuple[int, int]], penalty: float, min_step: float, fps: float,
+                duration: float, max_cpd_frames: int, settings: HintSettings) -> list[SplitHint]:
+    """Change points the kernel CPD finds inside each step (frame spans of ``x``) with ``settings.fraction``
+    of the penalty the steps were cut with (``penalty`` times 2 log of the length, as for a working
+    run), kept at least ``min_step`` from every step limit and from one another, strongest first,
+    at most ``settings.per_minute`` per minute (at least one). Strength: what splitting the step there
+    alone saves of the kernel cost, over the full penalty (1 = it nearly was a limit)."""
+    import ruptures as rpt
+
+    min_size = max(2, int(round(min_step * fps)))
+    limits = sorted({t for s, e in spans for t in (s / fps, e / fps)})
+    found: list[SplitHint] = []
+    for s, e in spans:
+        length = e - s
+        pool = max(1, -(-length // max_cpd_frames))
+        full = penalty * 2.0 * np.log(max(length // pool, 3))
+        cuts = _cpd(x[s:e], min_size, full * settings.fraction, pool)
+        if not cuts:
+            continue
+        n = length // pool * pool
+        xp = x[s:s + n].reshape(-1, pool, x.shape[1]).mean(axis=1) if pool > 1 else x[s:e]
+        cost = rpt.costs.CostRbf().fit(np.asarray(xp, np.double))
+        whole = float(cost.error(0, len(xp)))
+        for c in cuts:
+            j = min(max(1, c // pool), len(xp) - 1)
+            gain = whole - float(cost.error(0, j)) - float(cost.error(j, len(xp)))
+            found.append(SplitHint(time=float((s + c) / fps),
+                                   strength=float(np.clip(gain / max(full, 1e-9), 0.0, 1.0))))
+    cap = max(1, int(np.ceil(settings.per_minute * duration / 60.0 - 1e-9)))
+    kept: list[SplitHint] = []
+    for h in sorted(found, key=lambda h: (-h.strength, h.time)):
+        if len(kept) >= cap:
+            break
+        if all(abs(h.time - t) >= min_step - 1e-6 for t in limits) and \
+                all(abs(h.time - k.time) >= min_step - 1e-6 for k in kept):
+            kept.append(h)
+    return kept
+
+
+def segment_with_hints(motion, transcript, settings: SegmentSettings,
+                       hints: HintSettings = HintSettings()) -> Segmentation:
+    """The steps of ``settings.method`` (exactly as ``segment_steps`` gives them) and, for ``kernel_cpd``, its
+    split hints (others give none)."""
+    from media_pipeline.segmentation import segment_steps
+
+    if settings.method != "kernel_cpd":
+        return Segmentation(segment_steps(motion, transcript, settings), [])
+    seg = KernelCPDSegmenter()
+    seg.hint_settings = hints
+    steps = seg.segment(motion, transcript if settings.use_speech else None, settings)
+    return Segmentation(steps, list(getattr(seg, "last_hints", [])))
 
 
 def segment_with_evidence(motion, transcript, settings: SegmentSettings) -> tuple[list[StepProposal], list]:
