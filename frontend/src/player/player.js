@@ -1062,6 +1062,7 @@ export class Player {
       this.resumeAt = this.video.currentTime;
       this.showClock(this.resumeAt);
       this.showStep(this.resumeAt);
+      this.posterAt(this.resumeAt);
     }
     // Once the video's size and the steps' row are known (before, the step buttons sat in the flow) and a
     // reminder may have appeared above the controls.
@@ -1078,6 +1079,19 @@ export class Player {
     at = Math.max(m.start, Math.min(at, this.guard(), m.end - 0.05));
     this.showClock(at);
     this.showStep(at);
+    this.posterAt(at);
+  }
+
+  /** Nothing loaded yet (data saving, a weak connection, preload none): the poster is the capsule's first
+   * picture, and a learner resuming inside a later step saw it under « Reprise à 0:42 » (walk 36). That step's
+   * own picture (its keyframe: one small JPEG, no video segment) stands in until « Lecture ». */
+  posterAt(at) {
+    const m = this.m;
+    if (this.video.readyState > 0 || at <= m.start + 1) return;
+    const step = m.steps.find((s) => at >= s.start && at < s.end);
+    if (!step?.keyframe || step.start <= m.start) return;
+    const src = new URL(step.keyframe, document.baseURI).href;
+    if (this.video.poster !== src) this.video.poster = src;
   }
 
   /** The metadata after a resume placed before them (a weak connection): the speed again (a load resets the
