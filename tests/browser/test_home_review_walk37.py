@@ -31,7 +31,8 @@ def test_the_expert_home_page_leads_to_the_footage_to_review(live_server, browse
     page.goto(live_server.url + "/")
     notice = page.get_by_role("region", name="Vos relectures")
     expect(notice).to_be_visible()
-    expect(notice).to_contain_text("1\u00a0vidéo attend votre relecture\u00a0: «\u00a0Laver une tasse à la main\u00a0».")
+    expect(notice).to_contain_text(
+        "1\u00a0vidéo attend votre relecture\u00a0: «\u00a0Laver une tasse à la main\u00a0».")
     link = notice.get_by_role("link", name="Relire les étapes")
     box = link.bounding_box()
     assert box["y"] + box["height"] <= h and box["height"] >= 44, box  # on the first screen, a finger's size

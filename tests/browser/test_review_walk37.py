@@ -198,3 +198,48 @@ def test_the_footage_title_is_read_whole(live_server, browser, take_68s, size): 
     assert track["y"] + track["height"] <= h, track
     _shot(page, f"review-title-{w}")
     ctx.close()
+
+
+# --- 5. « ? » after a click on the video's own controls ------------------------------------------------
+
+KEYS_OPEN = "document.querySelector('[data-dialog=\"keys\"]').open"
+
+
+@pytest.mark.parametrize("size", [(360, 740), (1280, 800)])
+def test_question_mark_after_a_click_on_the_videos_own_controls(live_server, browser, take_68s, size):  # noqa: F811
+    """Walk 36: « ? » with the focus on the video did nothing. It did once the video's own controls were clicked
+    (▶, full screen): the focus was inside them, and Chromium kept every key there (S and Space too). The probe
+    also tried the learner's player: it has no « ? » list at all (frontend/src/player handles no « ? »)."""
+    footage, reviewer = take_68s
+    w, h = size
+    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    box = page.locator('[data-role="video"]').bounding_box()
+    video = "document.querySelector('[data-role=video]')"
+    # The controls' ▶ (bottom left, above their seek bar): it plays; « ? » lists the keys.
+    page.mouse.click(box["x"] + 24, box["y"] + box["height"] - 48)
+    page.wait_for_function(f"!{video}.paused", timeout=5000)
+    page.keyboard.press("?")
+    page.wait_for_function(KEYS_OPEN, timeout=3000)
+    _shot(page, f"review-keys-after-controls-{w}")
+    page.keyboard.press("Escape")
+    page.wait_for_function("!" + KEYS_OPEN)
+    page.evaluate(f"{video}.pause()")
+    # Their seek bar (the bottom row), in its middle: the video goes there; « ? » again.
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 22)
+    page.wait_for_function(f"{video}.currentTime > 10", timeout=5000)
+    page.keyboard.press("?")
+    page.wait_for_function(KEYS_OPEN, timeout=3000)
+    page.keyboard.press("Escape")
+    page.wait_for_function("!" + KEYS_OPEN)
+    # Leaving full screen.
+    page.evaluate("document.querySelector('[data-role=video]').requestFullscreen()")
+    page.wait_for_function("document.fullscreenElement")
+    page.evaluate("document.exitFullscreen()")
+    page.wait_for_function("!document.fullscreenElement")
+    page.wait_for_timeout(200)
+    page.keyboard.press("?")
+    page.wait_for_function(KEYS_OPEN, timeout=3000)
+    ctx.close()

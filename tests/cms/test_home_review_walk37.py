@@ -35,7 +35,8 @@ def _notice(page):
 
 def test_an_expert_reads_on_the_home_page_the_one_footage_waiting_for_them():
     expert = factories.expert(username="expert-home37")
-    footage = factories.FootageFactory(title="Laver une tasse à la main", expert=expert, status=Footage.Status.IN_REVIEW)
+    footage = factories.FootageFactory(title="Laver une tasse à la main", expert=expert,
+                                       status=Footage.Status.IN_REVIEW)
     client = Client()
     client.force_login(expert)
     notice = html.unescape(_notice(_home(client)))

@@ -1935,6 +1935,14 @@
     target.scrollIntoView({ block: "center" });
   }));
 
+  /* Walk 36: « ? » did nothing after a click on the video's own controls (▶, the seek bar, the volume): the focus
+   * was inside them, where Chromium keeps every key (none reached the page: not « ? », S or Space either), and
+   * the page gets no pointer event from them. What they change does reach it: then the focus goes back to the
+   * video element itself (a no-op when it is already there or elsewhere), as on leaving full screen. */
+  const refocusVideo = () => { if (document.activeElement === video) video.focus({ preventScroll: true }); };
+  for (const type of ["play", "pause", "seeked", "volumechange", "ratechange"]) video.addEventListener(type, refocusVideo);
+  document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement) setTimeout(refocusVideo, 0); });
+
   window.addEventListener("resize", () => { if (state) { drawCurve(); layoutHandles(); } });
   root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
   load();
