@@ -114,3 +114,12 @@ def notify_footage_ready(footage_id: int) -> None:
 def waiting_footage(user) -> QuerySet[Footage]:
     """The footage assigned to this user whose steps wait for their review."""
     return Footage.objects.filter(expert=user, status=Footage.Status.IN_REVIEW).order_by("-updated_at")
+
+
+def waiting_for_review(user) -> QuerySet[Footage]:
+    """The admin dashboard's « Vidéos qui attendent votre relecture » rule, for the site's home page too (walk 36):
+    a reviewer (``permissions.is_reviewer``: active, with the review permission) gets the footage assigned to them
+    and in review; anyone else (learner, anonymous visitor, designer) none."""
+    from capsules import permissions
+
+    return waiting_footage(user) if permissions.is_reviewer(user) else Footage.objects.none()

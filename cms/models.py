@@ -54,6 +54,13 @@ class HomePage(LiveBranchMixin, Page):
             (cert_page, [(b, progress[b.skills_block_id]) for b in block_pages if b.path.startswith(cert_page.path)])
             for cert_page in cert_pages
         ]
+        # Walk 36: signed in as an expert, the home page said nothing of the footage waiting for their review (the
+        # dashboard did): its count, and the one's title. Signed-in pages are never cached (cms/page_cache.py).
+        if request.user.is_authenticated:
+            from capsules import experts
+
+            waiting = experts.waiting_for_review(request.user)
+            context["review_waiting"] = {"count": waiting.count(), "first": waiting.first()}
         return context
 
 

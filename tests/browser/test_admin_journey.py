@@ -186,7 +186,7 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     page = sign_in(context, live_server, "camille")
     menu(page, "Capsules (conception)")
     page.get_by_role("link", name=capsule.title).click()
-    page.get_by_role("button", name="Valider et publier la capsule").click()
+    page.get_by_role("button", name="Publier la capsule").click()
     expect(page.locator(".messages")).to_contain_text("publiée")
     shot(page, "12-published")
     page.get_by_role("link", name="Voir la capsule sur le site").click()

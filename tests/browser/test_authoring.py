@@ -112,7 +112,7 @@ def _approve_in_dashboard(page, live_server_url):
     panel = page.locator("section#geste-to-publish")
     expect(panel).to_contain_text("Approuvée par l'expert\u00a0: à publier")
     panel.get_by_role("link", name="Publier").first.click()
-    page.get_by_role("button", name="Valider et publier la capsule").click()
+    page.get_by_role("button", name="Publier la capsule").click()
     page.wait_for_load_state("networkidle")
 
 

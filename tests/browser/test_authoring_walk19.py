@@ -163,11 +163,11 @@ def test_new_capsule_sent_back_keeps_the_steps_and_the_approve_button_says_what_
     page.goto(live_server.url + reverse("geste_capsule_edit", args=[capsule.pk]))  # loaded again (no fragment)
     approve = page.get_by_role("button", name="Approuver l'étape « Validation des étapes et des quiz par l'expert »")
     expect(approve).to_be_visible()
-    expect(page.get_by_role("button", name="Valider et publier la capsule")).to_have_count(0)
+    expect(page.get_by_role("button", name="Publier la capsule")).to_have_count(0)
     approve.scroll_into_view_if_needed()
     _shot(page, f"capsule-approve-expert-task-{size}")
     approve.click()
-    expect(page.get_by_role("button", name="Valider et publier la capsule")).to_be_visible()
+    expect(page.get_by_role("button", name="Publier la capsule")).to_be_visible()
     capsule.page.refresh_from_db()
     assert not capsule.page.live
     ctx.close()

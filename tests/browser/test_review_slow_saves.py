@@ -176,7 +176,8 @@ def test_approved_steps_show_no_editing_tool(live_server, browser, footage_in_re
     # Nothing that edits can take the focus: Tab goes through the screen without meeting one.
     editing = page.evaluate("""() => [...document.querySelectorAll('#geste-review *')].filter((e) =>
         e.tabIndex >= 0 && !e.disabled && e.getClientRects().length && !e.closest('[hidden], dialog')
-        && (e.matches('textarea, input, .geste-timeline__handle, .geste-review__toolbar *, .geste-steps__undo')
+        && (e.matches('textarea, input, .geste-timeline__handle, .geste-review__toolbar *, .geste-review__undo-row *, '
+            + '.geste-steps__undo')
             || /^Supprimer/.test(e.getAttribute('aria-label') || ''))).map((e) => e.outerHTML.slice(0, 80))""")
     assert editing == [], editing
     ctx.close()

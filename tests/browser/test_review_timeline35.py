@@ -184,7 +184,7 @@ def test_undo_split_merge_and_moved_limit_on_a_desktop(live_server, page, take_6
     footage, reviewer = take_68s
     _open(page, live_server, footage, reviewer)
     before = _steps(footage)
-    undo = page.locator('[data-action="undo"]')
+    undo = page.locator('[data-action="undo"]:visible')
     expect(undo).to_have_attribute("aria-disabled", "true")
     saved = page.locator('[data-role="saved"]')
     # A comment on step 8: it must still be on step 8 once its merge is undone.
@@ -289,7 +289,7 @@ def test_undo_refused_by_the_server_is_said_and_ends_the_undo(live_server, page,
     expect(message).to_contain_text("Annulation impossible")
     assert _steps(footage) == after
     # The undo history is gone: the split is not undone on top of the other tab's state.
-    expect(page.locator('[data-action="undo"]')).to_have_attribute("aria-disabled", "true")
+    expect(page.locator('[data-action="undo"]:visible')).to_have_attribute("aria-disabled", "true")
     page.keyboard.press("Control+z")
     expect(saved).to_have_text("Rien à annuler.")
     assert _steps(footage) == after
@@ -303,7 +303,7 @@ def test_undo_speaks_english_to_an_english_expert(live_server, page, take_68s):
     profile.preferred_language = "en"
     profile.save()
     _open(page, live_server, footage, reviewer)
-    undo = page.locator('[data-action="undo"]')
+    undo = page.locator('[data-action="undo"]:visible')
     expect(undo).to_contain_text("Undo")
     expect(undo).to_have_attribute("title", "Nothing to undo.")
     page.locator('[data-role="playhead-line"]').focus()

@@ -138,7 +138,7 @@ def test_approving_the_experts_task_is_not_labelled_as_publishing(client, capsul
     client.force_login(boss)
     edit = reverse("geste_capsule_edit", args=[capsule.pk])
     html = _text(client.get(edit))
-    assert "Valider et publier" not in html
+    assert "Publier la capsule" not in html  # walk 37: the last task's label
     assert "Approuver l'étape «\u00a0Validation des étapes et des quiz par l'expert\u00a0»" in html
     assert ("La capsule ne sera pas encore publiée\u00a0: elle passera à l'étape «\u00a0Publication par le "
             "concepteur\u00a0».") in html
@@ -146,7 +146,7 @@ def test_approving_the_experts_task_is_not_labelled_as_publishing(client, capsul
     capsule.page.refresh_from_db()
     assert not capsule.page.live  # what the label said: approved, not published
     html = _text(client.get(edit))
-    assert "Valider et publier la capsule" in html and 'data-role="approve-help"' not in html
+    assert "Publier la capsule" in html and 'data-role="approve-help"' not in html
 
 
 # --- 4. forms sent back keep what was chosen ----------------------------------------------------------

@@ -96,7 +96,7 @@ def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, wor
     client.force_login(camille)
     url = reverse("geste_capsule_approve_task", args=[capsule.pk])
     edit = reverse("geste_capsule_edit", args=[capsule.pk])
-    assert "Valider et publier" not in client.get(edit).content.decode()  # the expert's turn first
+    assert "Publier la capsule" not in client.get(edit).content.decode()  # the expert's turn first (walk 37: its label)
     client.post(url)
     page = capsule.page
     page.refresh_from_db()
@@ -104,7 +104,7 @@ def test_designer_publishes_from_the_capsule_screen_after_the_expert(client, wor
     # The expert approves their task (as the editor's "Approuver" does).
     page.current_workflow_task.on_action(page.current_workflow_task_state, world["expert"], "approve")
     html = client.get(edit).content.decode()
-    assert "Valider et publier la capsule" in html
+    assert "Publier la capsule" in html
     res = client.post(url)
     assert res.status_code == 302
     page.refresh_from_db()

@@ -1055,10 +1055,8 @@
       else button.removeAttribute("aria-describedby");
     }
     root.querySelector(".geste-review__toolbar").hidden = locked;
-    const undoButton = root.querySelector('[data-action="undo"]');
-    if (undoButton) undoButton.hidden = locked;
-    const redoButton = root.querySelector('[data-action="redo"]');
-    if (redoButton) redoButton.hidden = locked;
+    // Two of each (the toolbar's, the row under the timeline on a narrow screen: review.css shows one).
+    root.querySelectorAll('[data-action="undo"], [data-action="redo"], [data-role="undo-row"]').forEach((b) => { b.hidden = locked; });
     if (!allowed()) { undoStack.length = 0; redoStack.length = 0; }  // approved, sent back, read-only: nothing to take back
     showUndo();
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
@@ -1350,8 +1348,8 @@
     remove: () => gettext("Rétablir la suppression de l'étape"),
   };
   if (/Mac|iPhone|iPad/.test(navigator.platform || "")) {
-    const k = $("undo-key"); if (k) k.textContent = "⌘Z";
-    const r = $("redo-key"); if (r) r.textContent = "⇧⌘Z";
+    root.querySelectorAll('[data-role="undo-key"]').forEach((k) => { k.textContent = "⌘Z"; });
+    root.querySelectorAll('[data-role="redo-key"]').forEach((r) => { r.textContent = "⇧⌘Z"; });
   }
   function pushUndo(entry, redoing = false) {
     undoStack.push(entry);
@@ -1364,17 +1362,18 @@
     redoStack.length = 0;
     showUndo();
   }
+  // Each « Annuler » and « Rétablir » (the toolbar's, the row under the timeline: one of each shown).
   function showUndo() {
-    const button = root.querySelector('[data-action="undo"]');
-    if (!button) return;
     const top = undoStack[undoStack.length - 1];
-    button.setAttribute("aria-disabled", top && allowed() ? "false" : "true");
-    button.title = top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.");
-    const again = root.querySelector('[data-action="redo"]');
-    if (!again) return;
+    for (const button of root.querySelectorAll('[data-action="undo"]')) {
+      button.setAttribute("aria-disabled", top && allowed() ? "false" : "true");
+      button.title = top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.");
+    }
     const next = redoStack[redoStack.length - 1];
-    again.setAttribute("aria-disabled", next && allowed() ? "false" : "true");
-    again.title = next ? REDO_LABELS[next.kind]() : gettext("Rien à rétablir.");
+    for (const again of root.querySelectorAll('[data-action="redo"]')) {
+      again.setAttribute("aria-disabled", next && allowed() ? "false" : "true");
+      again.title = next ? REDO_LABELS[next.kind]() : gettext("Rien à rétablir.");
+    }
   }
   // Said again at each press (a live region is silent when its text does not change).
   function sayAgain(text) {
@@ -1935,6 +1934,14 @@
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "center" });
   }));
+
+  /* Walk 36: « ? » did nothing after a click on the video's own controls (▶, the seek bar, the volume): the focus
+   * was inside them, where Chromium keeps every key (none reached the page: not « ? », S or Space either), and
+   * the page gets no pointer event from them. What they change does reach it: then the focus goes back to the
+   * video element itself (a no-op when it is already there or elsewhere), as on leaving full screen. */
+  const refocusVideo = () => { if (document.activeElement === video) video.focus({ preventScroll: true }); };
+  for (const type of ["play", "pause", "seeked", "volumechange", "ratechange"]) video.addEventListener(type, refocusVideo);
+  document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement) setTimeout(refocusVideo, 0); });
 
   window.addEventListener("resize", () => { if (state) { drawCurve(); layoutHandles(); } });
   root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
