@@ -21,6 +21,7 @@ from fsrs import Card, Rating, Scheduler, State
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.placement import GRADABLE_KINDS, LearnerPath
+from capsules.learning.shared_content import live_capsule_pages
 from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False, desired_retention=0.9)
@@ -81,10 +82,20 @@ def end_of_day(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(local.date(), time.max), local.tzinfo)
 
 
+def askable_cards(user):
+    """The learner's cards whose question learners may still see: an accepted question of a capsule whose
+    page (and every ancestor) is live. A card stays when its capsule is withdrawn or its question taken
+    back out of the accepted ones, but is neither asked, graded nor counted until they are back (audit 37:
+    the practice page showed and graded the questions of an unpublished capsule)."""
+    return PracticeCard.objects.filter(
+        user=user, interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
+        interaction__capsule_id__in=live_capsule_pages().values("capsule_id"))
+
+
 def due_cards(user, now: datetime | None = None):
-    """Cards due today (local day), most overdue first."""
+    """Cards due today (local day), most overdue first (askable ones only)."""
     now = now or clock.now()
-    return (PracticeCard.objects.filter(user=user, due__lte=end_of_day(now))
+    return (askable_cards(user).filter(due__lte=end_of_day(now))
             .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page",
                             "interaction__capsule__footage")
             .order_by("due", "pk"))
@@ -156,7 +167,7 @@ def _last_results(user, cards: list[PracticeCard]) -> dict[int, bool]:
 
 def retention(user, now: datetime | None = None) -> Retention:
     now = now or clock.now()
-    cards = list(PracticeCard.objects.filter(user=user))
+    cards = list(askable_cards(user))
     reviewed = [c for c in cards if c.last_review is not None]
     percent = None
     last = _last_results(user, reviewed) if reviewed else {}
@@ -193,8 +204,8 @@ def capsules_practice(user, capsule_ids, now: datetime | None = None) -> dict[in
     now = now or clock.now()
     limit = end_of_day(now)
     found: dict[int, CapsulePractice] = {}
-    for capsule_id, due in PracticeCard.objects.filter(
-        user=user, interaction__capsule_id__in=list(capsule_ids)
+    for capsule_id, due in askable_cards(user).filter(
+        interaction__capsule_id__in=list(capsule_ids)
     ).values_list("interaction__capsule_id", "due"):
         cur = found.get(capsule_id, CapsulePractice())
         if due <= limit:
@@ -210,7 +221,7 @@ def practice_due(user, now: datetime | None = None) -> CapsulePractice:
     (the block page's « Entraînement » link is offered only when the practice page has something)."""
     now = now or clock.now()
     limit = end_of_day(now)
-    dues = list(PracticeCard.objects.filter(user=user).values_list("due", flat=True))
+    dues = list(askable_cards(user).values_list("due", flat=True))
     today = sum(1 for d in dues if d <= limit)
     return CapsulePractice(due_today=today, next_due=None if today else min((d for d in dues), default=None))
 
