@@ -43,6 +43,12 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
     "gif": "image/gif", "avif": "image/avif", "json": "application/json",
 }
+# What a published footage gives everyone: the kinds of file the player, the capsule page and the offline bundle
+# read (renditions, HLS playlists and segments, captions, posters and step pictures). The pipeline's working files
+# beside them (steps.json: the machine's draft steps; transcript.json: the transcript before the designer's
+# corrections; quiz proposals; audio; the original upload with its metadata) stay with the footage's team
+# even once a capsule is published: the stage folders show in the learner's own URLs (audit 37).
+LEARNER_MEDIA_EXTENSIONS = {"mp4", "m4v", "webm", "ts", "m4s", "m3u8", "vtt", "jpg", "jpeg", "png", "webp"}
 ATTACHMENT_TYPE = "application/octet-stream"
 CACHE_PUBLIC = "public, max-age=3600"
 CACHE_PRIVATE = "private, max-age=3600"
@@ -78,9 +84,9 @@ def access(user, path: str) -> str | None:
     """``"public"``, ``"private"`` or None (refused) for a media key.
 
     Footage files are readable by who may see the footage ("private": never kept by shared caches),
-    or by anyone once one of its capsules is published ("public"); drafts' originals and
-    renditions stay private. Under ``footage/`` only keys of the canonical
-    ``footage/<2 hex>/<sha256>/<stage>/…`` form are served."""
+    or by anyone once one of its capsules is published ("public") for the kinds learners are shown
+    (``is_learner_medium``); drafts' media, originals and the pipeline's working files stay private.
+    Under ``footage/`` only keys of the canonical ``footage/<2 hex>/<sha256>/<stage>/…`` form are served."""
     if not is_canonical(path):
         return None
     root = path.split("/", 1)[0]
@@ -95,11 +101,20 @@ def access(user, path: str) -> str | None:
     from capsules.permissions import visible_footage
 
     checksum = match.group("checksum")
-    if live_capsule_pages().filter(capsule__footage__checksum=checksum).exists():
+    if is_learner_medium(path) and live_capsule_pages().filter(capsule__footage__checksum=checksum).exists():
         return "public"
     if user.is_authenticated and visible_footage(user).filter(checksum=checksum).exists():
         return "private"
     return None
+
+
+def is_learner_medium(path: str) -> bool:
+    """Whether a footage key is one a published capsule shows learners (``LEARNER_MEDIA_EXTENSIONS``, never
+    the original upload)."""
+    match = FOOTAGE_KEY_RE.match(path)
+    name = path.rpartition("/")[2]
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return match is not None and match.group("stage") != "original" and ext in LEARNER_MEDIA_EXTENSIONS
 
 
 def content_type_for(path: str) -> tuple[str, bool]:
