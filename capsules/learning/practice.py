@@ -14,14 +14,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 from fsrs import Card, Rating, Scheduler, State
+from wagtail.models import Page
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
 from capsules.learning.placement import GRADABLE_KINDS, LearnerPath
-from capsules.learning.shared_content import live_capsule_pages
 from capsules.models import Attempt, Interaction, PracticeCard, PracticeReview, Progress
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False, desired_retention=0.9)
@@ -87,9 +89,12 @@ def askable_cards(user):
     page (and every ancestor) is live. A card stays when its capsule is withdrawn or its question taken
     back out of the accepted ones, but is neither asked, graded nor counted until they are back (audit 37:
     the practice page showed and graded the questions of an unpublished capsule)."""
+    # ``live_capsule_pages`` in the same statement: the page live, and no unpublished page above it.
+    hidden_above = Page.objects.annotate(length=Length("path")).filter(
+        live=False, path=Substr(OuterRef("interaction__capsule__page__path"), 1, F("length")))
     return PracticeCard.objects.filter(
         user=user, interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
-        interaction__capsule_id__in=live_capsule_pages().values("capsule_id"))
+        interaction__capsule__page__live=True).exclude(Exists(hidden_above))
 
 
 def due_cards(user, now: datetime | None = None):
