@@ -71,3 +71,15 @@ def test_who_passes_the_restriction_still_learns(world):  # noqa: F811
     designer = Client()
     designer.force_login(factories.designer())
     assert designer.get(f"/media/{capsule.footage.renditions['mp4']}").status_code == 200
+
+
+@pytest.mark.parametrize("on", ["page", "block"])
+def test_a_page_made_private_is_no_longer_served_from_the_page_cache(world, on):  # noqa: F811
+    """The anonymous page cache kept serving a capsule page after « Confidentialité » made it (or its block)
+    private: saving a restriction touches no page, so it started no new generation."""
+    url = world["page"].url
+    assert Client().get(url).status_code == 200
+    assert Client().get(url)["X-Geste-Cache"] == "hit"
+    _restrict(world["page"] if on == "page" else world["page"].get_parent(), "login")
+    refused = Client().get(url)
+    assert refused.status_code == 302 and "Couper l" not in refused.content.decode()
