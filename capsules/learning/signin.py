@@ -83,8 +83,8 @@ class LearnerSignupForm(UserCreationForm):
         username = super().clean_username()
         if username and username.lower().startswith(RESERVED_USERNAME_PREFIXES):
             raise forms.ValidationError(
-                _("Les identifiants qui commencent par « lti- » ou « cmi5- » sont réservés aux comptes ouverts "
-                  "depuis une plateforme de formation : choisissez-en un autre."), code="reserved")
+                _("Les identifiants qui commencent par « lti- » ou « cmi5- » sont réservés aux "
+                  "comptes ouverts depuis une plateforme de formation : choisissez-en un autre."), code="reserved")
         return username
 
     def full_clean(self):
