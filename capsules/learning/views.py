@@ -21,7 +21,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import FirstValue
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -321,8 +321,11 @@ def chapters(request, capsule_id: int):
 
 def _store_attempt(user, interaction: Interaction, response: dict, result, client_id: uuid.UUID | None,
                    answered_at: datetime | None) -> Attempt:
-    """The attempt and its "answered" event (the caller's transaction holds both)."""
+    """The attempt and its "answered" event (the caller's transaction holds both); never before the learner's
+    latest attempt at the question (``answer_store.store_answer``: the first try is the earliest)."""
     when = answered_at or clock.now()
+    latest = Attempt.objects.filter(user=user, interaction=interaction).aggregate(latest=Max("answered_at"))["latest"]
+    when = max(when, latest) if latest else when
     attempt = Attempt.objects.create(
         user=user,
         interaction=interaction,

@@ -51,3 +51,19 @@ def test_offline_answers_keep_their_own_times(world):  # noqa: F811
     assert times == [earlier, earlier + timedelta(minutes=1)]
     assert first_attempts(world["user"], [q1.pk])[q1.pk].correct is False
     assert q2.pk not in first_attempts(world["user"], [q2.pk])
+
+
+def test_a_visitor_answer_sent_back_in_time_and_merged_at_sign_in_is_not_the_first_try(world):  # noqa: F811
+    """The same trick through a visitor's session: answered right « before » the account's wrong answer, then
+    merged into the account at sign-in (``signin.merge_guest_session``)."""
+    from django.test import Client
+
+    client, q1, user = world["client"], world["q1"], world["user"]
+    assert _answer(client, q1, served_id(client, q1, "b"))["correct"] is False
+    visitor = Client()
+    assert _answer(visitor, q1, served_id(visitor, q1, "a"),
+                   answered_at=clock.now() - timedelta(days=400))["correct"] is True
+    signed_in = visitor.post(reverse("learner-login"), {"username": user.username, "password": "motdepasse-geste"})
+    assert signed_in.status_code == 302
+    assert Attempt.objects.filter(user=user, interaction=q1).count() == 2
+    assert first_attempts(user, [q1.pk])[q1.pk].correct is False
