@@ -124,7 +124,6 @@ class Footage(models.Model):
         verbose_name = _("vidéo source")
         verbose_name_plural = _("vidéos sources")
         ordering = ["-created_at"]
-        permissions = [("review_footage", _("Peut relire les étapes d'une vidéo"))]
 
     def __str__(self):
         return self.title
@@ -309,6 +308,11 @@ class Step(models.Model):
         verbose_name = _("étape")
         verbose_name_plural = _("étapes")
         ordering = ["footage", "start"]
+        # The experts' permission (``capsules.permissions.REVIEW_PERMISSION``) sits here, not on Footage:
+        # Wagtail's « Historique du site » shows a model's log entries to anyone with a permission on it,
+        # and every expert read every footage's history (audit 37). Which footage an expert may review is
+        # decided per footage (``permissions.visible_footage``).
+        permissions = [("review_footage", _("Peut relire les étapes d'une vidéo"))]
 
     def __str__(self):
         return self.title or f"{_local_tenths(self.start)} – {_local_tenths(self.end)}"

@@ -43,6 +43,12 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
     "gif": "image/gif", "avif": "image/avif", "json": "application/json",
 }
+# What a published footage gives everyone: the kinds of file the player, the capsule page and the offline bundle
+# read (renditions, HLS playlists and segments, captions, posters and step pictures). The pipeline's working files
+# beside them (steps.json: the machine's draft steps; transcript.json: the transcript before the designer's
+# corrections; quiz proposals; audio; the original upload with its metadata) stay with the footage's team
+# even once a capsule is published: the stage folders show in the learner's own URLs (audit 37).
+LEARNER_MEDIA_EXTENSIONS = {"mp4", "m4v", "webm", "ts", "m4s", "m3u8", "vtt", "jpg", "jpeg", "png", "webp"}
 ATTACHMENT_TYPE = "application/octet-stream"
 CACHE_PUBLIC = "public, max-age=3600"
 CACHE_PRIVATE = "private, max-age=3600"
@@ -74,13 +80,15 @@ def is_canonical(path: str) -> bool:
     return posixpath.normpath(path) == path and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
-def access(user, path: str) -> str | None:
+def access(user, path: str, request=None) -> str | None:
     """``"public"``, ``"private"`` or None (refused) for a media key.
 
     Footage files are readable by who may see the footage ("private": never kept by shared caches),
-    or by anyone once one of its capsules is published ("public"); drafts' originals and
-    renditions stay private. Under ``footage/`` only keys of the canonical
-    ``footage/<2 hex>/<sha256>/<stage>/…`` form are served."""
+    or by anyone once one of its capsules is published ("public") for the kinds learners are shown
+    (``is_learner_medium``); drafts' media, originals and the pipeline's working files stay private.
+    A footage published only in capsules under a view restriction (page privacy) is "private" to the
+    ``request`` that passes one of them.
+    Under ``footage/`` only keys of the canonical ``footage/<2 hex>/<sha256>/<stage>/…`` form are served."""
     if not is_canonical(path):
         return None
     root = path.split("/", 1)[0]
@@ -91,15 +99,31 @@ def access(user, path: str) -> str | None:
     match = FOOTAGE_KEY_RE.match(path)
     if match is None or match.group("checksum")[:2] != match.group("shard"):
         return None
+    from capsules.learning import page_privacy
     from capsules.learning.views import live_capsule_pages
     from capsules.permissions import visible_footage
 
     checksum = match.group("checksum")
-    if live_capsule_pages().filter(capsule__footage__checksum=checksum).exists():
-        return "public"
+    if is_learner_medium(path):
+        published = list(live_capsule_pages().filter(capsule__footage__checksum=checksum)
+                         .values_list("capsule_id", flat=True))
+        if any(not page_privacy.restricted(pk) for pk in published):
+            return "public"
+        # Only capsules under a view restriction (Wagtail's page privacy): for who passes one of them.
+        if request is not None and any(page_privacy.passes(request, pk) for pk in published):
+            return "private"
     if user.is_authenticated and visible_footage(user).filter(checksum=checksum).exists():
         return "private"
     return None
+
+
+def is_learner_medium(path: str) -> bool:
+    """Whether a footage key is one a published capsule shows learners (``LEARNER_MEDIA_EXTENSIONS``, never
+    the original upload)."""
+    match = FOOTAGE_KEY_RE.match(path)
+    name = path.rpartition("/")[2]
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return match is not None and match.group("stage") != "original" and ext in LEARNER_MEDIA_EXTENSIONS
 
 
 def content_type_for(path: str) -> tuple[str, bool]:
@@ -171,7 +195,7 @@ def serve_from_object_storage(request, path: str, visibility: str):
 
 @require_safe
 def serve_media(request, path: str):
-    visibility = access(request.user, path)
+    visibility = access(request.user, path, request)
     if visibility is None:
         raise Http404
     if not _local_storage():

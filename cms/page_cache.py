@@ -125,7 +125,7 @@ def connect() -> None:
     """Mark served pages, and start a new generation on every change that can alter a learner page's HTML."""
     from django.db.models.signals import post_delete, post_save
     from wagtail import hooks
-    from wagtail.models import Page, Site
+    from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from capsules.models import Capsule, Certification, KeyPoint, SkillsBlock, Step, Transcript
@@ -134,7 +134,9 @@ def connect() -> None:
     page_published.connect(invalidate_on_commit, dispatch_uid="geste-page-cache-published")
     page_unpublished.connect(invalidate_on_commit, dispatch_uid="geste-page-cache-unpublished")
     post_page_move.connect(invalidate_on_commit, dispatch_uid="geste-page-cache-moved")
-    for model in (Capsule, Certification, SkillsBlock, Step, KeyPoint, Transcript, Site):
+    # PageViewRestriction: the learner API and media read a capsule's restrictions under the generation
+    # (capsules/learning/page_privacy.py).
+    for model in (Capsule, Certification, SkillsBlock, Step, KeyPoint, Transcript, Site, PageViewRestriction):
         post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=f"geste-page-cache-save-{model.__name__}")
         post_delete.connect(invalidate_on_commit, sender=model, dispatch_uid=f"geste-page-cache-del-{model.__name__}")
 

@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from capsules import learner_steps
-from capsules.learning.shared_content import spoken_passages
+from capsules.learning.shared_content import owning_step, spoken_passages
 from capsules.learning.text_search import Query, TextMatch, fold, highlight, match_text, parse_query
 from capsules.learning.timecode import clock, link_seconds
 from capsules.learning.views import live_capsule_pages
-from capsules.models import Capsule, Transcript
+from capsules.models import Capsule, Interaction, Transcript
 
 MAX_HITS = 30
 PASSAGES_SHOWN = 3
@@ -145,13 +145,26 @@ def search_catalogue(raw_query: str, request=None) -> SearchResults:
             _add(cand, query, "summary", text, None)
 
     footage_ids = list(by_footage)
-    # The approved version of the steps and key points, as the capsule page shows them.
+    questions: dict[int, list[tuple[float, int | None]]] = defaultdict(list)
+    for capsule_id, time, step_id in Interaction.objects.filter(
+            capsule_id__in=list(rows), draft_status=Interaction.DraftStatus.ACCEPTED).values_list(
+            "capsule_id", "time", "step_id"):
+        questions[capsule_id].append((time, step_id))
+    # The approved version of the steps and key points, as the capsule page shows them: the points of
+    # vigilance of a step with a question wait for its answer there (often they are the answer), so they
+    # are not searched (audit 37: « Point de vigilance : … » gave the answer to whoever typed one of its words).
     for footage_id, approved in learner_steps.for_footages(footage_ids).items():
         for cand in by_footage[footage_id]:
-            for st in approved.steps_in(cand.row["lo"], cand.row["hi"]):
+            steps = approved.steps_in(cand.row["lo"], cand.row["hi"])
+            for st in steps:
                 _add(cand, query, "step", st.title, st.start)
+            ranges = [(st.start, st.end, st.pk) for st in steps]
+            asked = {owner[2] for time, step_id in questions[cand.row["pk"]]
+                     if (owner := owning_step(time, ranges, step_id)) is not None}
+            kept_back = [(a, b) for a, b, pk in ranges if pk in asked]
             for kp in approved.key_points_in(cand.row["lo"], cand.row["hi"]):
-                _add(cand, query, "key_point", kp.text, kp.time)
+                if not any(a <= kp.time <= b for a, b in kept_back):
+                    _add(cand, query, "key_point", kp.text, kp.time)
     for footage_id, sentences in _spoken(footage_ids).items():
         for start, end, text, folded in sentences:
             for cand in by_footage[footage_id]:  # as the capsule page: sentences overlapping the range

@@ -63,7 +63,7 @@ def capsule_score(user, capsule: Capsule) -> float | None:
 @never_cache
 @require_GET
 def relay(request, capsule_id: int):
-    capsule = live_capsule_or_404(capsule_id)
+    capsule = live_capsule_or_404(capsule_id)  # its title and a link: the page applies its own privacy
     page_url = capsule.page.get_url(request)
     return render(request, "capsules/interop/relay.html", {
         "capsule": capsule,
@@ -78,7 +78,7 @@ def relay(request, capsule_id: int):
 @never_cache
 @require_GET
 def status(request, capsule_id: int):
-    capsule = live_capsule_or_404(capsule_id)
+    capsule = live_capsule_or_404(capsule_id, request)
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Connectez-vous à Geste pour enregistrer votre progression."}, status=401)
     progress = Progress.objects.filter(user=request.user, capsule=capsule).first()

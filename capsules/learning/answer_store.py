@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -48,7 +49,11 @@ def _event_data(interaction: Interaction, response: dict, result) -> dict:
 def store_answer(user, interaction: Interaction, response: dict, result, client_id: uuid.UUID | None,
                  answered_at: datetime | None, mandatory: frozenset[int], run: int = 1) -> StoredAnswer:
     """Record the attempt (in pass ``run`` through the capsule) and its event; raises IntegrityError when
-    this learner already sent this client_id (an offline replay: the caller answers with the first attempt)."""
+    this learner already sent this client_id (an offline replay: the caller answers with the first attempt).
+
+    ``answered_at`` is the player's time (an answer queued offline keeps its own), but an attempt never goes
+    before the learner's latest recorded attempt at the question: the first try is the earliest by that time,
+    and a right answer sent back in time after a wrong one became the first try (audit 37)."""
     when = answered_at or clock.now()
     attempt = Attempt(user=user, interaction=interaction, response=response, correct=result.correct,
                       score=result.score, client_id=client_id or uuid.uuid4(), run=run, answered_at=when,
@@ -73,12 +78,14 @@ def _store_in_one_statement(attempt: Attempt, interaction: Interaction, result,
     sql = f"""
         WITH new_attempt AS (
             INSERT INTO {a} (user_id, interaction_id, response, correct, score, client_id, run, answered_at, created_at)
-            VALUES (%s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s) RETURNING id
+            SELECT %s, %s, %s::jsonb, %s, %s, %s, %s,
+                   GREATEST(%s, (SELECT max(answered_at) FROM {a} WHERE user_id = %s AND interaction_id = %s)), %s
+            RETURNING id, answered_at
         ), new_event AS (
             INSERT INTO {e} (user_id, capsule_id, verb, {qn('timestamp')}, client_id, data)
-            SELECT %s, %s, 'answered', %s, %s, %s::jsonb FROM new_attempt
+            SELECT %s, %s, 'answered', answered_at, %s, %s::jsonb FROM new_attempt
         )
-        SELECT (SELECT id FROM new_attempt),
+        SELECT (SELECT id FROM new_attempt), (SELECT answered_at FROM new_attempt),
                ARRAY(SELECT DISTINCT interaction_id FROM {a}
                      WHERE user_id = %s AND interaction_id = ANY(%s::bigint[])),
                p.completed, p.watched_fraction
@@ -87,15 +94,15 @@ def _store_in_one_statement(attempt: Attempt, interaction: Interaction, result,
     user_id, capsule_id = attempt.user_id, interaction.capsule_id
     params = [
         user_id, interaction.pk, json.dumps(attempt.response), attempt.correct, attempt.score, attempt.client_id,
-        attempt.run, attempt.answered_at, attempt.created_at,
-        user_id, capsule_id, attempt.answered_at, attempt.client_id,
+        attempt.run, attempt.answered_at, user_id, interaction.pk, attempt.created_at,
+        user_id, capsule_id, attempt.client_id,
         json.dumps(_event_data(interaction, attempt.response, result)),
         user_id, sorted(mandatory),
         user_id, capsule_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        attempt_id, answered, completed, fraction = cursor.fetchone()
+        attempt_id, attempt.answered_at, answered, completed, fraction = cursor.fetchone()
     attempt.pk = attempt_id
     # The statement's reads see the database as it was before its own inserts: add this answer.
     answered = set(answered or ()) | ({interaction.pk} & mandatory)
@@ -104,6 +111,9 @@ def _store_in_one_statement(attempt: Attempt, interaction: Interaction, result,
 
 def _store_with_orm(attempt: Attempt, interaction: Interaction, result, mandatory: frozenset[int]) -> StoredAnswer:
     with transaction.atomic():
+        latest = (Attempt.objects.filter(user_id=attempt.user_id, interaction_id=attempt.interaction_id)
+                  .aggregate(latest=Max("answered_at"))["latest"])
+        attempt.answered_at = max(attempt.answered_at, latest) if latest else attempt.answered_at
         Attempt.objects.bulk_create([attempt])  # no signal here: the caller sends post_save once, as on PostgreSQL
         LearnerEvent.objects.create(user_id=attempt.user_id, capsule_id=interaction.capsule_id, verb="answered",
                                     timestamp=attempt.answered_at, client_id=attempt.client_id,

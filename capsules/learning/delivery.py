@@ -59,13 +59,15 @@ class ChoiceTokens:
 
 
 def shuffled(interaction, audience: str, items: list[dict]) -> list[dict]:
-    """Ordering items in a per-learner order that is never the solved one (for two items or more)."""
+    """Ordering items in a per-learner order that is never the solved one (from three items: doing nothing
+    is no answer). Two items are in a per-learner random order: « never solved » would show everyone the
+    one wrong order, and the answer would be to swap them (audit 37)."""
     rng = random.Random(salted_hmac("geste.learning.order", f"{interaction.pk}:{audience}").hexdigest())
     original = [i["id"] for i in items]
     items = list(items)
     for _ in range(8):
         rng.shuffle(items)
-        if [i["id"] for i in items] != original or len(items) < 2:
+        if [i["id"] for i in items] != original or len(items) < 3:
             return items
     return items[1:] + items[:1]  # a rotation is never the identity
 

@@ -88,8 +88,8 @@ def practice_view(request):
     practice.ensure_cards(request.user, now)
     ctx: dict = {}
     if request.method == "POST":
-        card = get_object_or_404(PracticeCard.objects.select_related("interaction", "interaction__capsule"),
-                                 pk=request.POST.get("card") or 0, user=request.user)
+        askable = practice.askable_cards(request.user).select_related("interaction", "interaction__capsule")
+        card = get_object_or_404(askable, pk=request.POST.get("card") or 0)
         try:
             client_id = uuid.UUID(request.POST.get("client_id", ""))
         except ValueError:
@@ -153,8 +153,8 @@ def practice_sync(request):
         assert isinstance(raw, list) and len(raw) <= MAX_SYNC_ITEMS
     except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError):
         return JsonResponse({"error": gettext("Requête illisible.")}, status=400)
-    cards = {c.pk: c for c in PracticeCard.objects.filter(
-        user=request.user, pk__in=[r.get("card") for r in raw if isinstance(r, dict) and isinstance(r.get("card"), int)]
+    cards = {c.pk: c for c in practice.askable_cards(request.user).filter(
+        pk__in=[r.get("card") for r in raw if isinstance(r, dict) and isinstance(r.get("card"), int)]
     ).select_related("interaction")}
     items = []
     for r in raw:

@@ -14,9 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext
 from fsrs import Card, Rating, Scheduler, State
+from wagtail.models import Page
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import GradeResult, grade
@@ -81,10 +84,23 @@ def end_of_day(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(local.date(), time.max), local.tzinfo)
 
 
+def askable_cards(user):
+    """The learner's cards whose question learners may still see: an accepted question of a capsule whose
+    page (and every ancestor) is live. A card stays when its capsule is withdrawn or its question taken
+    back out of the accepted ones, but is neither asked, graded nor counted until they are back (audit 37:
+    the practice page showed and graded the questions of an unpublished capsule)."""
+    # ``live_capsule_pages`` in the same statement: the page live, and no unpublished page above it.
+    hidden_above = Page.objects.annotate(length=Length("path")).filter(
+        live=False, path=Substr(OuterRef("interaction__capsule__page__path"), 1, F("length")))
+    return PracticeCard.objects.filter(
+        user=user, interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
+        interaction__capsule__page__live=True).exclude(Exists(hidden_above))
+
+
 def due_cards(user, now: datetime | None = None):
-    """Cards due today (local day), most overdue first."""
+    """Cards due today (local day), most overdue first (askable ones only)."""
     now = now or clock.now()
-    return (PracticeCard.objects.filter(user=user, due__lte=end_of_day(now))
+    return (askable_cards(user).filter(due__lte=end_of_day(now))
             .select_related("interaction", "interaction__capsule", "interaction__step", "interaction__capsule__page",
                             "interaction__capsule__footage")
             .order_by("due", "pk"))
@@ -156,7 +172,7 @@ def _last_results(user, cards: list[PracticeCard]) -> dict[int, bool]:
 
 def retention(user, now: datetime | None = None) -> Retention:
     now = now or clock.now()
-    cards = list(PracticeCard.objects.filter(user=user))
+    cards = list(askable_cards(user))
     reviewed = [c for c in cards if c.last_review is not None]
     percent = None
     last = _last_results(user, reviewed) if reviewed else {}
@@ -193,8 +209,8 @@ def capsules_practice(user, capsule_ids, now: datetime | None = None) -> dict[in
     now = now or clock.now()
     limit = end_of_day(now)
     found: dict[int, CapsulePractice] = {}
-    for capsule_id, due in PracticeCard.objects.filter(
-        user=user, interaction__capsule_id__in=list(capsule_ids)
+    for capsule_id, due in askable_cards(user).filter(
+        interaction__capsule_id__in=list(capsule_ids)
     ).values_list("interaction__capsule_id", "due"):
         cur = found.get(capsule_id, CapsulePractice())
         if due <= limit:
@@ -210,7 +226,7 @@ def practice_due(user, now: datetime | None = None) -> CapsulePractice:
     (the block page's « Entraînement » link is offered only when the practice page has something)."""
     now = now or clock.now()
     limit = end_of_day(now)
-    dues = list(PracticeCard.objects.filter(user=user).values_list("due", flat=True))
+    dues = list(askable_cards(user).values_list("due", flat=True))
     today = sum(1 for d in dues if d <= limit)
     return CapsulePractice(due_today=today, next_due=None if today else min((d for d in dues), default=None))
 

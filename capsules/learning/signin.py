@@ -39,6 +39,7 @@ from capsules.models import Attempt, Capsule, Interaction, Progress
 
 log = logging.getLogger(__name__)
 LEARNERS_GROUP = "Learners"
+RESERVED_USERNAME_PREFIXES = ("lti-", "cmi5-")  # the accounts of LMS identities (interop/lti, interop/cmi5_launch)
 
 
 class LearnerLoginForm(AuthenticationForm):
@@ -75,6 +76,16 @@ class LearnerSignupForm(UserCreationForm):
         self.fields["password1"].help_text = _("Au moins 8 caractères, pas un mot de passe trop courant.")
         self.fields["password2"].label = _("Mot de passe (confirmation)")
         self.fields["password2"].help_text = ""
+
+    def clean_username(self):
+        """Names Geste gives the accounts of LMS identities (``lti-…``, ``cmi5-…``) are not for sign-up: a
+        person who took one could be handed the account of a learner launching from their LMS (audit 37)."""
+        username = super().clean_username()
+        if username and username.lower().startswith(RESERVED_USERNAME_PREFIXES):
+            raise forms.ValidationError(
+                _("Les identifiants qui commencent par « lti- » ou « cmi5- » sont réservés aux "
+                  "comptes ouverts depuis une plateforme de formation : choisissez-en un autre."), code="reserved")
+        return username
 
     def full_clean(self):
         """Sent back with errors, the form opens on the first field in error (not on « Prénom », which a

@@ -21,7 +21,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import FirstValue
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from capsules import clock, storage
 from capsules.learner_steps import display_title
-from capsules.learning import content_cache, delivery, guest
+from capsules.learning import content_cache, delivery, guest, page_privacy
 from capsules.learning.answer_store import store_answer
 from capsules.learning.grading import UNGRADED_KINDS, grade
 from capsules.learning.progress import completion_after_answer, record_progress
@@ -64,10 +64,11 @@ LOGIN_MESSAGE = "Connectez-vous pour enregistrer vos réponses et votre progress
 # --- lookups ------------------------------------------------------------------------------
 
 
-def live_capsule_or_404(capsule_id: int) -> Capsule:
-    """The capsule if its page and every ancestor page are live; 404 otherwise (drafts never leak)."""
+def live_capsule_or_404(capsule_id: int, request=None) -> Capsule:
+    """The capsule if its page and every ancestor page are live; 404 otherwise (drafts never leak). With
+    ``request``, also 404 when the request does not pass the page's view restrictions (``page_privacy``)."""
     found = content_cache.live_capsule(capsule_id)
-    if found is None:
+    if found is None or (request is not None and not page_privacy.passes(request, capsule_id)):
         raise Http404("Capsule introuvable.")
     return found[0]
 
@@ -294,7 +295,7 @@ def build_manifest(capsule: Capsule, user, session=None, live_steps: bool = Fals
 def manifest(request, capsule_id: int):
     get_token(request)  # the csrftoken cookie for the player's POSTs (cached page HTML carries no token)
     content = content_cache.capsule_content(capsule_id)
-    if content is None:
+    if content is None or not page_privacy.passes(request, capsule_id):
         raise Http404("Capsule introuvable.")
     return JsonResponse(learner_manifest(content, request.user, request.session))
 
@@ -311,7 +312,7 @@ def chapters_vtt_text(capsule: Capsule, live_steps: bool = False) -> str:
 @require_GET
 def chapters(request, capsule_id: int):
     return HttpResponse(
-        chapters_vtt_text(live_capsule_or_404(capsule_id)), content_type="text/vtt; charset=utf-8"
+        chapters_vtt_text(live_capsule_or_404(capsule_id, request)), content_type="text/vtt; charset=utf-8"
     )
 
 
@@ -320,8 +321,11 @@ def chapters(request, capsule_id: int):
 
 def _store_attempt(user, interaction: Interaction, response: dict, result, client_id: uuid.UUID | None,
                    answered_at: datetime | None) -> Attempt:
-    """The attempt and its "answered" event (the caller's transaction holds both)."""
+    """The attempt and its "answered" event (the caller's transaction holds both); never before the learner's
+    latest attempt at the question (``answer_store.store_answer``: the first try is the earliest)."""
     when = answered_at or clock.now()
+    latest = Attempt.objects.filter(user=user, interaction=interaction).aggregate(latest=Max("answered_at"))["latest"]
+    when = max(when, latest) if latest else when
     attempt = Attempt.objects.create(
         user=user,
         interaction=interaction,
@@ -374,7 +378,7 @@ def submit_answer(
 @require_POST
 def answer(request, interaction_id: int):
     target = content_cache.answer_target(interaction_id)
-    if target is None:
+    if target is None or not page_privacy.passes(request, target[0].capsule_id):
         raise Http404("Question introuvable.")
     interaction, mandatory = target
     capsule = interaction.capsule
@@ -433,7 +437,7 @@ def went_on(request, interaction_id: int):
     question. Only the learner's own answer to an accepted question of a live capsule (else 404), only a
     wrong one (409) to a mandatory graded question (400). Sent twice, the first time stays."""
     target = content_cache.answer_target(interaction_id)
-    if target is None:
+    if target is None or not page_privacy.passes(request, target[0].capsule_id):
         raise Http404("Question introuvable.")
     interaction, mandatory = target
     if len(request.body) > MAX_WENT_ON_BYTES:
@@ -478,7 +482,8 @@ def reveal(request, interaction_id: int):
     the manifest), and the reveal recorded for a signed-in learner (an ``interacted`` event with what they
     had written, if anything; the rating comes with their attempt). A visitor sees it too, unrecorded."""
     target = content_cache.answer_target(interaction_id)
-    if target is None or target[0].kind != Interaction.Kind.FREE_RECALL:
+    if target is None or target[0].kind != Interaction.Kind.FREE_RECALL or not page_privacy.passes(
+            request, target[0].capsule_id):
         raise Http404("Question introuvable.")
     interaction = target[0]
     if len(request.body) > MAX_ANSWER_BYTES:
@@ -530,7 +535,7 @@ def _guest_answer(request, interaction: Interaction, capsule: Capsule, mandatory
 @never_cache
 def progress_view(request, capsule_id: int):
     found = content_cache.live_capsule(capsule_id)
-    if found is None:
+    if found is None or not page_privacy.passes(request, capsule_id):
         raise Http404("Capsule introuvable.")
     capsule, mandatory = found
     if not request.user.is_authenticated:
@@ -588,7 +593,7 @@ def _guest_progress(request, capsule: Capsule) -> JsonResponse:
 @require_POST
 def events(request, capsule_id: int):
     """Record xAPI-shaped statements sent by the player; replays dedupe on client_id."""
-    capsule = live_capsule_or_404(capsule_id)
+    capsule = live_capsule_or_404(capsule_id, request)
     if not request.user.is_authenticated:
         return _login_required_response(request)
     try:
@@ -629,7 +634,7 @@ def events(request, capsule_id: int):
 @never_cache
 def offline_bundle(request, capsule_id: int):
     """The URLs the service worker must cache to play this capsule offline (low-rung MP4, not HLS)."""
-    capsule = live_capsule_or_404(capsule_id)
+    capsule = live_capsule_or_404(capsule_id, request)
     rend = capsule.footage.renditions or {}
     if not rend.get("mp4"):
         return _error("Cette capsule n'est pas encore disponible hors ligne.", 409)

@@ -249,7 +249,7 @@ def earned_text(name: str, block: str) -> str:
 def capsule_badge(request, capsule_id: int):
     """For the player's end screen: did completing this capsule earn the block's badge? The server
     decides (``portfolio.badge_earned_by_capsule``); the player only shows the text and links."""
-    capsule = live_capsule_or_404(capsule_id)
+    capsule = live_capsule_or_404(capsule_id, request)
     earned = portfolio.badge_earned_by_capsule(request.user, capsule)
     scores = _capsule_scores(request.user, capsule)
     if earned is None:

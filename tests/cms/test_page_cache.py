@@ -162,8 +162,9 @@ def test_learner_api_has_a_bounded_number_of_queries(catalogue, django_assert_ma
     c, capsule, q1, q2 = catalogue["client"], catalogue["capsule"], catalogue["q1"], catalogue["q2"]
     progress_url = reverse("learner-progress", args=[capsule.pk])
     manifest_url = reverse("learner-manifest", args=[capsule.pk])
-    # Session, user, site root paths and whether the capsule is live (first request only), the capsule's rows.
-    with django_assert_max_num_queries(14):
+    # Session, user, site root paths and whether the capsule is live (first request only), the capsule's rows;
+    # its page's view restrictions (first request only: capsules/learning/page_privacy.py, audit 37).
+    with django_assert_max_num_queries(15):
         assert c.get(manifest_url).status_code == 200
     for q, response in [(q1, {"choice": "a"}), (q2, {"value": True}), (q1, {"choice": "b"})]:
         # Interaction, session, user, then one transaction: the attempt and its event (in a savepoint: a

@@ -10,6 +10,7 @@ launch never signs in a superuser or staff account, even one linked by hand.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -43,6 +44,25 @@ def username_for(lti_user) -> str:
     return f"lti-{digest}"
 
 
+def _account_made_for(lti_user):
+    """The account named for this identity if a launch made it (no usable password, linked to no other
+    identity: the identity row was made again), else a new one. Never an account a person made under that
+    name (audit 37: anyone could sign up as ``lti-<digest>`` beforehand and get the learner's work and
+    grades; sign-up now refuses the name, and accounts made before are not taken over)."""
+    User = get_user_model()
+    username = username_for(lti_user)
+    found = User.objects.filter(username=username).first()
+    if found is not None and not found.has_usable_password() \
+            and not found.lti_users.exclude(pk=lti_user.pk).exists():
+        return found
+    if found is not None:
+        username = f"{username}-{uuid.uuid4().hex[:8]}"
+    user = User(username=username)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 def _names(lti_user) -> tuple[str, str]:
     first = (lti_user.given_name or "").strip()
     last = (lti_user.family_name or "").strip()
@@ -54,12 +74,11 @@ def _names(lti_user) -> tuple[str, str]:
 @transaction.atomic
 def account_for(lti_user, roles: Roles):
     """The Geste account of this LMS identity, created on first use; groups follow the roles."""
-    User = get_user_model()
     lti_user = (type(lti_user).objects.select_for_update(of=("self",)).select_related("registration", "auth_user")
                 .get(pk=lti_user.pk))
     user = lti_user.auth_user
     if user is None:
-        user, _ = User.objects.get_or_create(username=username_for(lti_user))
+        user = _account_made_for(lti_user)
         lti_user.auth_user = user
         lti_user.save(update_fields=["auth_user", "datetime_modified"])
     if user.is_superuser or user.is_staff:
