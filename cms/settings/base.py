@@ -316,6 +316,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": "geste"}}
 GESTE_PAGE_CACHE_SECONDS = int(os.environ.get("GESTE_PAGE_CACHE_SECONDS", "600"))
+# /health/ reuses the workers' answer this long (a failure 2 s): a flood of checks sends one broadcast.
+GESTE_HEALTH_CACHE_SECONDS = int(os.environ.get("GESTE_HEALTH_CACHE_SECONDS", "10"))
 GESTE_PAGE_CACHE_EXCLUDE = ("/admin/", "/api/", "/langue/", "/documents/", "/health/", "/recherche/", "/media/",
                             "/static/")
 

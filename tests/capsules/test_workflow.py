@@ -182,8 +182,30 @@ def test_cancel_and_rerun_stage(worker_factory, narrated_clip):
 
 
 def test_health_page_reports_the_worker_and_its_queues(worker_factory, client):
+    import time
+
     assert client.get("/health/").status_code == 503  # no worker yet
     worker_factory(name="health")
-    body = client.get("/health/").json()
+    deadline = time.monotonic() + 6  # a failure is remembered 2 s (cms/health.py)
+    while (response := client.get("/health/")).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    body = response.json()
     assert body["database"] is True
     assert body["celery"]["ok"] and set(body["celery"]["queues_served"]) == {"media", "asr"}
+    # Public: yes or no and the queues; the workers' host names only for staff (audit 37).
+    assert "workers" not in body["celery"] and "@" not in response.content.decode()
+    client.force_login(factories.UserFactory(username="ops", is_staff=True))
+    assert client.get("/health/").json()["celery"]["workers"]
+
+
+def test_health_asks_the_workers_once_for_a_flood_of_checks(worker_factory, client, monkeypatch):
+    """Each check was a 2-s broadcast to every worker, on a public URL: now one answer serves them all."""
+    from cms import health
+
+    worker_factory(name="healthflood")
+    asked: list[float] = []
+    real = health.worker_status
+    monkeypatch.setattr(health, "worker_status", lambda timeout=2.0: asked.append(1) or real(timeout))
+    codes = [client.get("/health/").status_code for _ in range(8)]
+    assert codes == [200] * 8
+    assert len(asked) == 1
