@@ -28,30 +28,23 @@ Rule written before any number was read (pre-registered):
 
 from __future__ import annotations
 
-import pickle
 import sys
 
 import numpy as np
 
-from media_pipeline.evaluation import realset
 from media_pipeline.evaluation.metrics import score, transition_misses, transitions
 from media_pipeline.segmentation import HintSettings, SegmentSettings, segment_with_hints
-from tests.benchmarks.motion_cache import CACHE
+from tests.benchmarks.bench_silent_penalty import load as load_cached
 
 TUNING = ("dev", "long")
 HELD_OUT = ("take", "report", "fresh")
-GROUPS = ("fresh", "long", "take")
 TOL = 1.0
 
 
 def load(name: str) -> list[tuple]:
-    if name in ("dev", "report"):
-        pairs = pickle.loads((CACHE / "real.pkl").read_bytes())
-        return [(c, m) for c, m in pairs if realset.half(c.clip.id) == name and c.clip.hands_at_work]
-    if name in GROUPS:
-        pairs = pickle.loads((CACHE / f"group_{name}.pkl").read_bytes())
-        return [(c, m) for c, m in pairs if c.clip.hands_at_work is not False]
-    raise SystemExit(f"ensemble inconnu : {name}")
+    if name not in (*TUNING, *HELD_OUT):
+        raise SystemExit(f"ensemble inconnu : {name}")
+    return load_cached(name)
 
 
 def near(h: float, tr: tuple[float, float]) -> float:

@@ -34,6 +34,13 @@ CONTROLS = """() => [...document.querySelectorAll('[data-action="undo"], [data-a
 SCROLLED = "scrollY + document.querySelector('.content-wrapper').scrollTop"
 
 
+def _page_at(browser, size):
+    """A new page at ``size``: a touch phone under 800 px wide, a desktop from there."""
+    w, h = size
+    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
+    return browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw).new_page()
+
+
 def _shown(page):
     return [c for c in page.evaluate(CONTROLS) if c["shown"]]
 
@@ -99,9 +106,7 @@ def _tab_until(page, selector, limit=80):
 def test_one_undo_and_one_redo_in_the_tab_order_at_each_width(live_server, browser, take_68s, size):  # noqa: F811
     footage, reviewer = take_68s
     w, h = size
-    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
-    page = ctx.new_page()
+    page = _page_at(browser, size)
     _open(page, live_server, footage, reviewer)
     page.wait_for_timeout(300)
     shown = _shown(page)
@@ -150,7 +155,7 @@ def test_one_undo_and_one_redo_in_the_tab_order_at_each_width(live_server, brows
     assert [c["disabled"] for c in _shown(page)] == ["true", "false"]
     page.keyboard.press("Control+y")
     expect(page.locator('[data-role="saved"]')).to_have_text("Scission rétablie.")
-    ctx.close()
+    page.context.close()
 
 
 def test_approved_steps_show_no_undo_row(live_server, phone, take_68s):  # noqa: F811
@@ -184,9 +189,7 @@ def test_the_footage_title_is_read_whole(live_server, browser, take_68s, size): 
     footage.title = LONG
     footage.save(update_fields=["title"])
     w, h = size
-    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
-    page = ctx.new_page()
+    page = _page_at(browser, size)
     _open(page, live_server, footage, reviewer)
     page.wait_for_timeout(300)
     title = page.evaluate(TITLE)
@@ -197,7 +200,7 @@ def test_the_footage_title_is_read_whole(live_server, browser, take_68s, size): 
     track = page.locator('[data-role="track"]').bounding_box()
     assert track["y"] + track["height"] <= h, track
     _shot(page, f"review-title-{w}")
-    ctx.close()
+    page.context.close()
 
 
 # --- 5. « ? » after a click on the video's own controls ------------------------------------------------
@@ -212,9 +215,7 @@ def test_question_mark_after_a_click_on_the_videos_own_controls(live_server, bro
     also tried the learner's player: it has no « ? » list at all (frontend/src/player handles no « ? »)."""
     footage, reviewer = take_68s
     w, h = size
-    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
-    page = ctx.new_page()
+    page = _page_at(browser, size)
     _open(page, live_server, footage, reviewer)
     box = page.locator('[data-role="video"]').bounding_box()
     video = "document.querySelector('[data-role=video]')"
@@ -242,4 +243,4 @@ def test_question_mark_after_a_click_on_the_videos_own_controls(live_server, bro
     page.wait_for_timeout(200)
     page.keyboard.press("?")
     page.wait_for_function(KEYS_OPEN, timeout=3000)
-    ctx.close()
+    page.context.close()
