@@ -30,10 +30,15 @@ def _block_url(block: SkillsBlock) -> str:
     return page.url if page is not None and page.live else "/"
 
 
-def _live_block_or_404(block_id: int) -> SkillsBlock:
+def _live_block_or_404(request, block_id: int) -> SkillsBlock:
+    """The block, live, and its page's view restrictions (« Confidentialité », on it or above) passed: the
+    placement test answers outside Wagtail's routing, which guards only the page (session 37: a block kept
+    for one group gave its questions to any signed-in learner)."""
     block = get_object_or_404(SkillsBlock.objects.select_related("page"), pk=block_id)
     page = getattr(block, "page", None)
     if page is None or not page.live:
+        raise Http404(gettext("Bloc introuvable."))
+    if not all(r.accept_request(request) for r in page.get_view_restrictions()):
         raise Http404(gettext("Bloc introuvable."))
     return block
 
@@ -42,7 +47,7 @@ def _live_block_or_404(block_id: int) -> SkillsBlock:
 @require_http_methods(["GET", "POST"])
 def placement_view(request, block_id: int):
     """One question at a time; the last answer closes the session and shows the path."""
-    block = _live_block_or_404(block_id)
+    block = _live_block_or_404(request, block_id)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     ctx = {"skills_block": block, "block_url": _block_url(block)}  # "block" is a template keyword (block.super)

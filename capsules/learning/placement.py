@@ -44,14 +44,17 @@ SECONDS_PER_QUESTION = 30  # estimated answering time added to a capsule's video
 
 
 def placement_questions(block: SkillsBlock) -> list[PlacementQuestion]:
-    """Accepted questions of the block's live capsules, capsule order first."""
+    """Accepted questions of the block's live capsules, capsule order first. A capsule whose own page has a view
+    restriction (« Confidentialité »: a password, some groups) is kept for some learners: the block's test, which
+    every learner of the block takes, does not ask its questions (the block's own restriction guards the test)."""
     return list(
         PlacementQuestion.objects.filter(
             accepted=True,
             interaction__capsule__in=live_capsules(block),
             interaction__draft_status=Interaction.DraftStatus.ACCEPTED,
             interaction__kind__in=GRADABLE_KINDS,
-        ).select_related("interaction", "interaction__capsule")
+        ).exclude(interaction__capsule__page__view_restrictions__isnull=False)
+        .select_related("interaction", "interaction__capsule")
     )
 
 
