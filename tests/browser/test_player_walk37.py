@@ -61,3 +61,40 @@ def test_a_learner_from_the_start_keeps_the_capsules_poster(live_server, phone_c
     assert segments == []
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(180)
+def test_the_page_says_the_player_is_loading_until_its_controls_come(live_server, phone_context, published):
+    """Walk 37, slow 3G: for ~10 s the page showed the poster and the steps, no controls and no word. The page now
+    says « Chargement du lecteur… » over the video after 1 s (a fast page never flashes it), gone with the controls."""
+    learner = factories.learner(username="dora-boot")
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    held: list = []
+    # The player's script waits until let through below.
+    page.route("**/geste/player.js*", lambda route: held.append(route))
+    page.goto(f"{live_server.url}{published['page'].url}", wait_until="commit")
+    boot = page.locator('[data-role="boot"]')
+    boot.wait_for(state="attached", timeout=5000)
+    assert not boot.is_visible()  # the first second: nothing flashes
+    page.wait_for_timeout(1500)
+    assert boot.is_visible() and boot.inner_text() == "Chargement du lecteur…"
+    assert page.locator(".gp-play").count() == 0 and held
+    for route in held:
+        route.continue_()
+    page.unroute("**/geste/player.js*")
+    page.locator(".gp-play").wait_for(timeout=20000)
+    assert page.locator('[data-role="boot"]').count() == 0
+    leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_a_player_that_cannot_load_its_capsule_says_so_without_the_loading_word(live_server, phone_context,
+                                                                               published):
+    learner = factories.learner(username="dora-boot-error")
+    log_in(phone_context, live_server, learner)
+    page = phone_context.new_page()
+    page.route("**/manifest.json*", lambda route: route.fulfill(status=500, body="{}"))
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.locator(".gp-error").wait_for(timeout=15000)
+    assert page.locator('[data-role="boot"]').count() == 0

@@ -151,9 +151,13 @@ export class Player {
   async start() {
     const url = this.root.dataset.manifest;
     prefetchHls(); // beside the manifest, not after it
+    // The page's own « Chargement du lecteur… » (walk 37: on slow 3G the controls came ~10 s after the poster,
+    // with nothing said meanwhile) goes once the controls are there, or an error says why not.
+    const boot = this.root.querySelector('[data-role="boot"]');
     try {
       this.m = await getJSON(url);
     } catch (e) {
+      boot?.remove();
       this.root.append(h("p", { class: "gp-error", role: "alert" }, navigator.onLine
         ? gettext("Le lecteur n'a pas pu charger cette capsule. Réessayez plus tard.")
         : gettext("Vous êtes hors ligne et cette capsule n'a pas été téléchargée.")));
@@ -215,6 +219,7 @@ export class Player {
     // again offline, still held the way, and the video bounced back to it for ever).
     for (const q of readQueue()) if (q.kind === "answer" && q.capsule === m.id) this.queuedAnswer(q.interaction);
     this.buildUI();
+    boot?.remove();
     this.clampTitle();
     this.fitVideo();
     this.bindVideo();
