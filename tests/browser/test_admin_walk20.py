@@ -125,7 +125,10 @@ def test_our_pages_header_is_compact_at_360(live_server, browser, approved_foota
         title = page.locator("#header-title")
         assert title.inner_text().split("\n")[0].strip()  # the title is there, read whole by screen readers
         if size == "phone":
-            assert height <= 80, (name, height)  # two short lines, not 4 to 7
+            # Two short lines, not 4 to 7; a header that shows its footage's title whole (walk 36: « Laver une ta… »
+            # was all the expert read of it, `geste-header--whole`) grows with that title only, up to three lines of it.
+            whole = header.evaluate("e => e.classList.contains('geste-header--whole')")
+            assert height <= (130 if whole else 80), (name, height)
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
         shot(page, f"walk20-admin-header-{name}-{size}", full_page=False)
     ctx.close()
