@@ -58,9 +58,13 @@ class HomePage(LiveBranchMixin, Page):
         # dashboard did): its count, and the one's title. Signed-in pages are never cached (cms/page_cache.py).
         if request.user.is_authenticated:
             from capsules import experts
+            from capsules.learning.home_resume import resume_card
 
             waiting = experts.waiting_for_review(request.user)
             context["review_waiting"] = {"count": waiting.count(), "first": waiting.first()}
+            # Walk 37: « Reprendre », the capsule this learner was watching and has not finished (live, one they
+            # may see), where they stopped; a link to its page, where the player resumes.
+            context["resume"] = resume_card(request, self)
         return context
 
 

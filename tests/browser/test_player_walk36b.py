@@ -130,7 +130,7 @@ def test_the_learner_can_turn_data_saving_on_and_off(live_server, phone_context,
     page = phone_context.new_page()
     errors = _errors(page)
     open_capsule(page, f"{live_server.url}{published['page'].url}")
-    box_name = "Économiser les données (basse qualité, rien de chargé avant «\u00a0Lecture\u00a0»)"
+    box_name = "Économiser les données (basse qualité, aucune vidéo chargée avant «\u00a0Lecture\u00a0»)"
     box = page.get_by_role("checkbox", name=box_name)
     assert not box.is_checked()
     hls = "document.querySelector('[data-geste-player]').gestePlayer.source.hls"

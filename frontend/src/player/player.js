@@ -19,6 +19,9 @@ const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
 const K_OWN = "input:not([type=range],[type=button],[type=submit],[type=reset]),select,textarea,[contenteditable]:not([contenteditable='false']),"
   + "[role=option],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=combobox],[role=textbox],[role=searchbox],dialog,.gq-choices,.gq-order,.gq-hotspot";
 const isK = (e) => e.key === "k" || e.key === "K";
+// Where « ? » is typed, not the shortcuts' list (openKeys()).
+const TEXT_FIELD = "input:not([type=range],[type=checkbox],[type=radio],[type=button],[type=submit],[type=reset]),select,textarea,"
+  + "[contenteditable]:not([contenteditable='false']),[role=textbox],[role=searchbox],[role=combobox]";
 // Where Space keeps its own meaning outside the player (a link, a button, a field, a widget, a focusable
 // scrolling region). Elsewhere on the page (the body, or the main region a click beside the player focuses:
 // it has tabindex="-1" for the skip link), Space plays or pauses instead of scrolling (walk 32).
@@ -26,8 +29,32 @@ const SPACE_OWN = "a[href],button,input,select,textarea,summary,label,audio,vide
   + "[contenteditable]:not([contenteditable='false']),[tabindex]:not([tabindex^='-']),[role=button],[role=link],"
   + "[role=checkbox],[role=radio],[role=switch],[role=tab],[role=menuitem],[role=option],[role=slider],"
   + "[role=textbox],[role=combobox],[role=listbox],[role=application]";
+/** The player's shortcut keys, one table: keys() acts on `keys` (e.key values) and the « Raccourcis clavier »
+ * dialog (showKeys()) lists `label` and `does`, so the list cannot drift from what the keys do (walk 37: « ? »
+ * did nothing and nothing listed them). `prevent`: the browser's own action is cancelled (no page scroll).
+ * `only`: a row the list shows for this capsule only (M without a sound track). K is ▶ before every other
+ * rule (keys(): isK); « ? » opens the list wherever the focus is but a text field (openKeys()); Shift + ← / →
+ * is the seek bar's own (buildUI). */
+const SHORTCUTS = [
+  { keys: [" ", "k", "K"], label: [gettext("Espace"), "K"], does: gettext("Lecture / pause"), prevent: true, act: (p) => p.toggle() },
+  { keys: ["ArrowLeft"], label: ["←"], does: gettext("Reculer de 5 secondes"), prevent: true, act: (p) => p.seek(p.video.currentTime - SEEK_KEY_S) },
+  { keys: ["ArrowRight"], label: ["→"], does: gettext("Avancer de 5 secondes"), prevent: true, act: (p) => p.seek(p.video.currentTime + SEEK_KEY_S) },
+  { keys: [], label: [gettext("Maj + ←"), gettext("Maj + →")], does: gettext("Sur la barre de progression\u00a0: 1 seconde en arrière ou en avant") },
+  // Home / End: the capsule's start and end, as on the seek bar, with the focus anywhere in the player
+  // (walk 36: on the seek bar only); a field, a menu or the page outside the player keeps its own.
+  { keys: ["Home"], label: [gettext("Début")], does: gettext("Aller au début de la capsule"), prevent: true, act: (p) => p.seek(p.m.start) },
+  { keys: ["End"], label: [gettext("Fin")], does: gettext("Aller à la fin de la capsule"), prevent: true, act: (p) => p.seek(p.m.end) },
+  { keys: ["p", "P"], label: ["P"], does: gettext("Étape précédente (ou début de l'étape)"), act: (p) => p.stepJump(-1) },
+  { keys: ["n", "N"], label: ["N"], does: gettext("Étape suivante"), act: (p) => p.stepJump(1) },
+  { keys: [","], label: [","], does: gettext("Image précédente (la vidéo se met en pause)"), act: (p) => p.frame(-1) },
+  { keys: ["."], label: ["."], does: gettext("Image suivante (la vidéo se met en pause)"), act: (p) => p.frame(1) },
+  { keys: ["m", "M"], label: ["M"], does: gettext("Couper ou rétablir le son"), only: (p) => p.m.audio !== false,
+    act: (p) => { p.video.muted = !p.video.muted; } },
+  { keys: [], label: ["?"], does: gettext("Afficher cette liste") },
+];
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
 const SAVE_EVERY_MS = 10000;
+const RESUME_NOTE_MS = 4000; // the visible « Reprise à 0:08 » goes this long after the video starts playing
 const GATE = gettext("Répondez d'abord à la question obligatoire.");
 /** Where a step's loop turns back: the server's `loop_end` (just past a question in the gap after it). */
 const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end : s.end);
@@ -432,6 +459,10 @@ export class Player {
     if (silent) this.root.dataset.audio = "0";
     this.volume.addEventListener("input", () => { v.volume = parseFloat(this.volume.value); v.muted = v.volume === 0; });
     v.addEventListener("volumechange", () => this.showVolume());
+    // Walk 37: the keys were only hinted in some tooltips; the list is one press away for a mouse or a finger too.
+    this.keysBtn = h("button", { type: "button", class: "gp-keys-open", "aria-haspopup": "dialog", title: gettext("Raccourcis clavier (touche ?)"),
+      onclick: () => this.showKeys() },
+      h("kbd", { "aria-hidden": "true" }, "?"), h("span", { class: "gp-keys-open-text" }, gettext("Raccourcis clavier")));
     const fs = h("button", { type: "button", class: "gp-fs", "aria-label": gettext("Plein écran"), onclick: () => this.fullscreen() }, icon("full"));
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
       localStorage.getItem(this.offlineKey) ? gettext("Disponible hors ligne ✓") : gettext("Télécharger pour hors ligne"));
@@ -441,7 +472,7 @@ export class Player {
     // a learner on a capped phone plan could not ask for it. A checkbox: its keys are its own.
     this.saverBox = h("input", { type: "checkbox", class: "gp-datasaver-box", onchange: () => this.dataSaver(this.saverBox.checked) });
     this.saverBox.checked = slowConnection();
-    this.saver = h("label", { class: "gp-datasaver" }, this.saverBox, " ", gettext("Économiser les données (basse qualité, rien de chargé avant «\u00a0Lecture\u00a0»)"));
+    this.saver = h("label", { class: "gp-datasaver" }, this.saverBox, " ", gettext("Économiser les données (basse qualité, aucune vidéo chargée avant «\u00a0Lecture\u00a0»)"));
     this.stepLabel = h("p", { class: "gp-step-now", "aria-live": "off" });
     this.todoBox = h("div", { class: "gp-todo", hidden: true });
     this.status = h("p", { class: "gp-status" });
@@ -461,7 +492,7 @@ export class Player {
     const controls = h("div", { class: "gp-controls", role: "group", "aria-label": gettext("Commandes du lecteur") },
       this.playBtn, this.loopBtn, this.speedSel, prevS, nextS, this.timeEl, this.muteBtn, this.volume,
       h("span", { class: "gp-break", "aria-hidden": "true" }),
-      prevF, nextF, capsBox, fs);
+      prevF, nextF, capsBox, fs, this.keysBtn);
     this.qBox = h("section", { class: "gp-question", hidden: true, "aria-labelledby": `gq-title-${m.id}` });
     this.endBox = h("section", { class: "gp-end", hidden: true, "aria-labelledby": `gp-end-title-${m.id}` });
     // The reminder of mandatory questions left wrong right under the video, before the seek bar and the
@@ -475,6 +506,7 @@ export class Player {
     this.root.tabIndex = -1;
     this.root.addEventListener("keydown", (e) => this.keys(e));
     document.addEventListener("keydown", (e) => this.pageKeys(e));
+    document.addEventListener("keydown", (e) => this.openKeys(e));
     // Steps list (server-rendered): click = seek.
     document.querySelectorAll(".gp-steps [data-seek], .gp-stepbar [data-seek]").forEach((b) => b.addEventListener("click", () => {
       const asking = !!this.active;
@@ -648,20 +680,49 @@ export class Player {
     if ((e.key === " " || e.key === "Enter") && e.target.closest(PRESSABLE)) return;
     // Alt+← / Alt+→ are the browser's Back and Forward, Ctrl/Cmd combinations its own too (walk 24c: Alt+←
     // moved the video instead of leaving the page).
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const v = this.video;
-    if (e.key === " ") { e.preventDefault(); this.toggle(); }
-    else if (e.key === "ArrowLeft") { e.preventDefault(); this.seek(v.currentTime - SEEK_KEY_S); }
-    else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(v.currentTime + SEEK_KEY_S); }
-    // Home / End: the capsule's start and end, as on the seek bar, with the focus anywhere in the player
-    // (walk 36: on the seek bar only); a field, a menu or the page outside the player keeps its own.
-    else if (e.key === "Home") { e.preventDefault(); this.seek(this.m.start); }
-    else if (e.key === "End") { e.preventDefault(); this.seek(this.m.end); }
-    else if (e.key === ",") this.frame(-1);
-    else if (e.key === ".") this.frame(1);
-    else if (e.key === "p" || e.key === "P") this.stepJump(-1);
-    else if (e.key === "n" || e.key === "N") this.stepJump(1);
-    else if (e.key === "m" || e.key === "M") this.video.muted = !this.video.muted;
+    if (e.altKey || e.ctrlKey || e.metaKey || isK(e)) return;
+    const key = SHORTCUTS.find((s) => s.act && s.keys.includes(e.key));
+    if (!key) return;
+    if (key.prevent) e.preventDefault();
+    key.act(this);
+  }
+
+  /** « ? » (Shift+/ on a QWERTY keyboard, whatever types it elsewhere: Chromium's e.key is "?") opens the list
+   * of shortcuts with the focus anywhere in the player or on the page, but in a field where text is typed (its
+   * own « ? ») or while a dialog is open. */
+  openKeys(e) {
+    if (e.key !== "?" || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.isComposing || e.repeat) return;
+    const t = e.target instanceof Element ? e.target : null;
+    if (t?.closest(TEXT_FIELD) || document.querySelector("dialog[open]")) return;
+    e.preventDefault();
+    this.showKeys();
+  }
+
+  /** The « Raccourcis clavier » dialog (modal: the page behind is inert), made from SHORTCUTS on first use. The
+   * focus goes to its title, Escape or « Fermer » closes it, and the focus goes back where it was. */
+  showKeys() {
+    if (!this.keysDialog) {
+      const id = `gp-keys-title-${this.m.id}`;
+      const rows = SHORTCUTS.filter((s) => !s.only || s.only(this)).map((s) => h("div", { class: "gp-keys-row" },
+        h("dt", {}, s.label.flatMap((k, i) => [i ? " / " : null, h("kbd", {}, k)])), h("dd", {}, s.does)));
+      const close = h("button", { type: "button", class: "gp-keys-close", onclick: () => this.keysDialog.close() }, gettext("Fermer"));
+      this.keysDialog = h("dialog", { class: "gp-keys", "aria-labelledby": id },
+        h("h2", { id, tabindex: "-1" }, gettext("Raccourcis clavier")),
+        h("p", { class: "gp-keys-where" }, gettext("Ces touches agissent quand le focus est dans le lecteur (un clic sur la vidéo l'y place), hors d'un champ de saisie.")),
+        h("dl", {}, rows), close);
+      // Outside the player: its keys (← →, N, Space…) do not act on the video behind the dialog.
+      this.root.after(this.keysDialog);
+      this.keysDialog.addEventListener("close", () => {
+        const back = this.keysOpener;
+        this.keysOpener = null;
+        (back?.isConnected && back !== document.body ? back : this.root).focus({ preventScroll: true });
+      });
+    }
+    if (this.keysDialog.open) return;
+    this.keysOpener = document.activeElement;
+    this.keysDialog.showModal();
+    this.keysDialog.querySelector("h2").focus({ preventScroll: true });
+    this.keysDialog.scrollTop = 0;
   }
 
   /** Keys outside the player (walk 32): K is ▶ anywhere on the page but where a letter is typed (K_OWN);
@@ -1151,16 +1212,58 @@ export class Player {
       this.lastT = pos - 0.01;
       this.announce(gettext("Reprise à %(time)s", { time: fmt(elapsed(pos, m.start, m.end)) }));
       this.root.dataset.resumed = String(pos);
+      this.showResumeNote(pos);
       if (pending) {
         // Asked once the video shows that moment; near the very end a stream may never finish that
-        // seek (no media left to buffer): the question opens after a short wait all the same.
-        const open = () => { clearTimeout(late); if (!this.active && !this.done.has(pending.id)) this.ask(pending); };
+        // seek (no media left to buffer): the question opens after a short wait all the same. Not after
+        // « Recommencer au début » meanwhile (the video is no longer there).
+        const open = () => {
+          clearTimeout(late);
+          if (!this.active && !this.done.has(pending.id) && Math.abs(this.video.currentTime - pos) < 1) this.ask(pending);
+        };
         const late = setTimeout(() => { this.video.removeEventListener("seeked", open); open(); }, 1500);
         this.video.addEventListener("seeked", open, { once: true });
       }
     } else if (m.start > 0) {
       this.video.currentTime = m.start;
     }
+  }
+
+  /** Walk 37: the resume was said to screen readers only (« Reprise à 0:08 »); a learner saw the video start
+   * mid-way with no word why. A short note over the video says it, with « Recommencer au début »; it goes
+   * RESUME_NOTE_MS after the video starts playing, or with that button. Not for a #t= link or a start at 0. */
+  showResumeNote(pos) {
+    const m = this.m;
+    this.resumeNote?.remove();
+    const again = h("button", { type: "button", class: "gp-resume-restart", onclick: () => this.restartFromNote() }, gettext("Recommencer au début"));
+    this.resumeNote = h("p", { class: "gp-resume-note" },
+      h("span", {}, gettext("Reprise à %(time)s", { time: fmt(elapsed(pos, m.start, m.end)) })), again);
+    // Over the video's top edge: seen on a phone's first screen (under the controls it was below it), and gone
+    // without moving the controls under the learner's finger.
+    this.root.querySelector(".gp-stage").append(this.resumeNote);
+    this.video.addEventListener("playing", () => {
+      clearTimeout(this.resumeNoteTimer);
+      this.resumeNoteTimer = setTimeout(() => this.hideResumeNote(), RESUME_NOTE_MS);
+    }, { once: true });
+  }
+
+  hideResumeNote() {
+    clearTimeout(this.resumeNoteTimer);
+    const note = this.resumeNote;
+    this.resumeNote = null;
+    if (!note) return;
+    const had = note.contains(document.activeElement);
+    note.remove();
+    if (had) this.playBtn.focus({ preventScroll: true }); // the focus is not lost to the page's top
+  }
+
+  /** « Recommencer au début » under a resume: the capsule's start, the note gone, the focus on ▶. */
+  restartFromNote() {
+    if (this.active) this.closeQuestion();
+    this.hideResumeNote();
+    this.seek(this.m.start);
+    this.playBtn.focus({ preventScroll: true });
+    this.announce(gettext("Retour au début de la capsule"));
   }
 
   /** The mandatory questions left answered wrong (« Continuer » on this page, or a wrong last answer the
