@@ -846,12 +846,14 @@ def expert_check_panel(request, panels):
 
 
 @hooks.register("construct_help_menu")
-def wagtail_guides_for_page_editors_only(request, items):
-    """Wagtail's editor guide and « what's new » are about editing pages: a user who cannot open the page
-    explorer (a trainer) does not get them in the help menu (walk 29); the keyboard shortcuts stay."""
-    from wagtail.admin.auth import user_has_any_page_permission
+def wagtail_guides_for_english_page_editors_only(request, items):
+    """Wagtail's editor guide and « what's new » are English sites about editing pages: a user who cannot open
+    the page explorer (a trainer, walk 29) or whose admin speaks French (walk 37: « Nouveautés de Wagtail 8.0 »,
+    « Guide du rédacteur » and a « 2 nouveaux » badge) does not get them in the help menu; the keyboard
+    shortcuts stay."""
+    from cms.templatetags.geste_admin import wagtail_guides_shown
 
-    if user_has_any_page_permission(request.user):
+    if wagtail_guides_shown(request.user):
         return
     items[:] = [item for item in items
                 if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]
