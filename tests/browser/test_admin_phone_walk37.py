@@ -16,7 +16,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from capsules.models import Capsule
 from tests.browser.conftest import login
 from tests.browser.test_admin_fit_360 import approved  # noqa: F401  (fixture)
 from tests.browser.test_authoring import approved_footage  # noqa: F401  (fixture)
@@ -29,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 SHOTS = Path(os.environ.get("GESTE_SHOTS", "/work/notes/admin37"))
 W, H = 360, 740
 
-# Everything of ours a person reads or touches below the header, its box on screen, and what it says: a text's
+# Everything of ours a person reads or touches (the header too), its box on screen, and what it says: a text's
 # own lines (a Range over its text: a paragraph's box is wider than its words), a control's whole box.
 UNDER_TOGGLE = """() => {
   const t = [...document.querySelectorAll('.sidebar-nav-toggle')].find(b => b.getBoundingClientRect().width > 0);
@@ -41,13 +40,14 @@ UNDER_TOGGLE = """() => {
   const hits = [];
   const controls = 'button, a, input, select, textarea, video, img, summary, label, output, progress';
   for (const el of main.querySelectorAll(controls)) {
-    if (el.closest('.w-header, .messages')) continue;
+    if (el.closest('.messages')) continue;
     const r = el.getBoundingClientRect();
-    if (meets(r) && getComputedStyle(el).visibility !== 'hidden') hits.push((el.innerText || el.value || el.tagName).trim().slice(0, 40));
+    if (meets(r) && getComputedStyle(el).visibility !== 'hidden')
+      hits.push((el.innerText || el.value || el.tagName).trim().slice(0, 40));
   }
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (!n.textContent.trim() || n.parentElement.closest('.w-header, .messages, script, style, template')) continue;
+    if (!n.textContent.trim() || n.parentElement.closest('.messages, script, style, template')) continue;
     const range = document.createRange(); range.selectNodeContents(n);
     for (const r of range.getClientRects()) if (meets(r)) { hits.push(n.textContent.trim().slice(0, 40)); break; }
   }
@@ -180,3 +180,42 @@ def test_our_screens_headers_read_whole_on_a_phone(live_server, browser, washing
             cut[name] = seen
     ctx.close()
     assert not cut, cut
+
+
+# --- 6. the expert's shortcuts: « Fermer » in view --------------------------------------------------------
+
+CLOSE_IN_VIEW = """() => { const d = document.querySelector('[data-dialog="keys"]');
+  const b = [...d.querySelectorAll('button')].find(x => x.textContent.trim() === 'Fermer' && x.getClientRects().length);
+  if (!b) return {found: false};
+  const r = b.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {found: true, onTop: top === b || b.contains(top), top: r.top, bottom: r.bottom, right: r.right,
+          h: innerHeight, w: innerWidth, scrolls: d.scrollHeight > d.clientHeight}; }"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (360, 740)])
+def test_the_shortcuts_dialog_shows_fermer_at_once_and_while_scrolled(live_server, browser, take_68s, size):  # noqa: F811
+    footage, reviewer = take_68s
+    w, h = size
+    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    page.locator('[data-role="playhead-line"]').focus()
+    page.keyboard.press("Shift+Slash")
+    keys = page.locator('[data-dialog="keys"]')
+    expect(keys).to_be_visible()
+    seen = {}
+    for where in ("open", "scrolled"):
+        if where == "scrolled":
+            keys.evaluate("d => { d.scrollTop = d.scrollHeight; }")
+            page.wait_for_timeout(100)
+        seen[where] = page.evaluate(CLOSE_IN_VIEW)
+        _shot(page, f"keys-{where}-{w}")
+    assert seen["open"]["scrolls"], seen  # the list is longer than the screen: the case of walk 37
+    for where, b in seen.items():
+        assert b["found"] and b["onTop"], (where, b)
+        assert 0 <= b["top"] and b["bottom"] <= b["h"] and b["right"] <= b["w"], (where, b)
+    keys.get_by_role("button", name="Fermer").click()
+    expect(keys).to_be_hidden()
+    ctx.close()
