@@ -177,6 +177,7 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     shot(page, "10-expert-preview", fit=False)
     # ... then approves; they land on their dashboard, told what happens next.
     page.get_by_role("button", name="Approuver", exact=True).click()
+    page.get_by_role("button", name="Confirmer l'approbation").click()  # asked first (walk 37)
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/").endswith("/admin"), page.url
     expect(page.locator(".messages")).to_contain_text("le concepteur peut la publier")
