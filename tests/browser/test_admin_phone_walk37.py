@@ -180,3 +180,42 @@ def test_our_screens_headers_read_whole_on_a_phone(live_server, browser, washing
             cut[name] = seen
     ctx.close()
     assert not cut, cut
+
+
+# --- 6. the expert's shortcuts: « Fermer » in view --------------------------------------------------------
+
+CLOSE_IN_VIEW = """() => { const d = document.querySelector('[data-dialog="keys"]');
+  const b = [...d.querySelectorAll('button')].find(x => x.textContent.trim() === 'Fermer' && x.getClientRects().length);
+  if (!b) return {found: false};
+  const r = b.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {found: true, onTop: top === b || b.contains(top), top: r.top, bottom: r.bottom, right: r.right,
+          h: innerHeight, w: innerWidth, scrolls: d.scrollHeight > d.clientHeight}; }"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (360, 740)])
+def test_the_shortcuts_dialog_shows_fermer_at_once_and_while_scrolled(live_server, browser, take_68s, size):  # noqa: F811
+    footage, reviewer = take_68s
+    w, h = size
+    kw = {"has_touch": True, "is_mobile": True} if w < 800 else {}
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": w, "height": h}, **kw)
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    page.locator('[data-role="playhead-line"]').focus()
+    page.keyboard.press("Shift+Slash")
+    keys = page.locator('[data-dialog="keys"]')
+    expect(keys).to_be_visible()
+    seen = {}
+    for where in ("open", "scrolled"):
+        if where == "scrolled":
+            keys.evaluate("d => { d.scrollTop = d.scrollHeight; }")
+            page.wait_for_timeout(100)
+        seen[where] = page.evaluate(CLOSE_IN_VIEW)
+        _shot(page, f"keys-{where}-{w}")
+    assert seen["open"]["scrolls"], seen  # the list is longer than the screen: the case of walk 37
+    for where, b in seen.items():
+        assert b["found"] and b["onTop"], (where, b)
+        assert 0 <= b["top"] and b["bottom"] <= b["h"] and b["right"] <= b["w"], (where, b)
+    keys.get_by_role("button", name="Fermer").click()
+    expect(keys).to_be_hidden()
+    ctx.close()
