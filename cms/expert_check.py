@@ -172,6 +172,9 @@ def check_screen(request, page_id: int):
         "preview_url": reverse("geste_expert_check_preview", args=[page.pk, task.pk]),
         "approve_url": reverse("geste_expert_check_action", args=[page.pk, "approve"]),
         "reject_url": reverse("geste_expert_check_action", args=[page.pk, "reject"]),
+        # « Approuver » asks first, as the steps' validation does (walk 37: it took effect at once): the button
+        # reloads the screen with ?confirmer=approbation, where « Confirmer l'approbation » posts.
+        "confirming": request.GET.get("confirmer") == "approbation",
     })
 
 

@@ -29,7 +29,7 @@ from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
 from capsules.authoring import step_changes
 from capsules.models import Capsule, Footage, Interaction
-from capsules.pipeline.admin_views import footage_capsules
+from capsules.pipeline.admin_views import footage_capsules, language_name
 from capsules.review import truth_export
 
 FORBIDDEN_TEMPLATE = "capsules/admin/forbidden.html"
@@ -498,8 +498,10 @@ def drafts_generate(request, pk: int):
         messages.error(request, _("Les étapes doivent être approuvées par l'expert avant de proposer des quiz."))
     else:
         prepared = quiz_drafting.uses_prepared_proposals(capsule)
+        before = quiz_drafting.proposal_keys(capsule)
         created = quiz_drafting.draft_for_capsule(capsule)
         silent = not quiz_drafting.has_spoken_commentary(capsule)
+        foreign = quiz_drafting.commentary_language(capsule)
         origin = (
             # Walk 36: a footage filmed without commentary was told its commentary had been analysed; and of the
             # expert's key points when the expert had marked none.
@@ -508,22 +510,37 @@ def drafts_generate(request, pk: int):
             if silent and capsule.footage.key_points.exists()
             else _("cette vidéo n'a pas de commentaire transcrit : elles viennent des étapes approuvées")
             if silent
+            # Walk 37: an English commentary was said « analysé maintenant » though nothing came from it.
+            else _("le commentaire est en %(language)s : elles viennent des étapes approuvées") % {
+                "language": language_name(foreign)}
+            if foreign
             else _("les phrases du commentaire ont été préparées pendant le traitement de la vidéo")
             if prepared
             else _("le commentaire a été analysé maintenant (transcription corrigée ou traitement plus ancien)")
         )
-        count = len(created)
-        if not count:  # the reason is shown next to the empty list of proposals (_edit_context)
+        if not created:  # the reason is shown next to the empty list of proposals (_edit_context)
             return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "?propositions=0#drafts")
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s proposition de quiz à examiner ; %(origin)s.",
-                "%(count)s propositions de quiz à examiner ; %(origin)s.",
-                count,
+        # Walk 37: drafting again gave back the same proposal under the same « 1 proposition de quiz à examiner »:
+        # the new ones are counted apart from those already waiting, and « none new » says why.
+        count = len(quiz_drafting.new_among(created, before))
+        kept = len(created) - count
+        waiting = ngettext(
+            "%(count)s proposition déjà faite reste à examiner.",
+            "%(count)s propositions déjà faites restent à examiner.",
+            kept,
+        ) % {"count": number_format(kept)} if kept else ""
+        if not count:
+            messages.warning(request, " ".join((_("Aucune nouvelle proposition de quiz ;"), waiting,
+                                                quiz_drafting.why_nothing_more(capsule))))
+        else:
+            messages.success(
+                request,
+                " ".join(filter(None, (ngettext(
+                    "%(count)s nouvelle proposition de quiz à examiner ; %(origin)s.",
+                    "%(count)s nouvelles propositions de quiz à examiner ; %(origin)s.",
+                    count,
+                ) % {"count": number_format(count), "origin": origin}, waiting))),
             )
-            % {"count": number_format(count), "origin": origin},
-        )
     return redirect(reverse("geste_capsule_edit", args=[capsule.pk]) + "#drafts")
 
 
@@ -846,12 +863,14 @@ def expert_check_panel(request, panels):
 
 
 @hooks.register("construct_help_menu")
-def wagtail_guides_for_page_editors_only(request, items):
-    """Wagtail's editor guide and « what's new » are about editing pages: a user who cannot open the page
-    explorer (a trainer) does not get them in the help menu (walk 29); the keyboard shortcuts stay."""
-    from wagtail.admin.auth import user_has_any_page_permission
+def wagtail_guides_for_english_page_editors_only(request, items):
+    """Wagtail's editor guide and « what's new » are English sites about editing pages: a user who cannot open
+    the page explorer (a trainer, walk 29) or whose admin speaks French (walk 37: « Nouveautés de Wagtail 8.0 »,
+    « Guide du rédacteur » and a « 2 nouveaux » badge) does not get them in the help menu; the keyboard
+    shortcuts stay."""
+    from cms.templatetags.geste_admin import wagtail_guides_shown
 
-    if user_has_any_page_permission(request.user):
+    if wagtail_guides_shown(request.user):
         return
     items[:] = [item for item in items
                 if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]

@@ -182,26 +182,88 @@ def has_spoken_commentary(capsule) -> bool:
     return spoken(transcript)
 
 
-def why_no_drafts(capsule) -> str:
-    """Why drafting proposed nothing for ``capsule``, in French, for the designer."""
+def commentary_language(capsule) -> str:
+    """The language the commentary is in when it is not French (clozes and values come from French sentences):
+    the language it was transcribed in, or the one Whisper heard when it is sure (walk 34: English speech
+    transcribed as French); "" for a French or silent commentary."""
+    from capsules.pipeline.admin_views import HEARD_LANGUAGE_MIN
+
+    row = Transcript.objects.filter(footage=capsule.footage, task="transcribe").first()
+    if row is None or not spoken(row.as_dict()):
+        return ""
+    if row.language and not row.language.startswith("fr"):
+        return row.language
+    if (row.heard_language and not row.heard_language.startswith("fr")
+            and (row.heard_probability or 0) >= HEARD_LANGUAGE_MIN):
+        return row.heard_language
+    return ""
+
+
+def missing_sources(capsule) -> list[str]:
+    """What keeps drafting from proposing more for ``capsule``, each in plain French for the designer: no
+    commentary, a commentary not in French, too few steps with distinct titles, no key point (walks 36, 37)."""
     from django.utils.translation import gettext as _
+
+    from capsules.pipeline.admin_views import language_name
 
     steps = [DraftStep(id=s.pk, start=s.start, end=s.end, title=s.title) for s in capsule.steps().order_by("start")]
     transcript, _vocabulary = _inputs(capsule)
     has_key_points = capsule.footage.key_points.filter(
         time__gte=capsule.start, time__lte=capsule.effective_end).exists()
     reasons = []
+    foreign = commentary_language(capsule)
     if not spoken(transcript):
         reasons.append(_("cette vidéo n'a pas de commentaire transcrit (pas de question à trous ni de valeur "
                          "à retrouver)"))
-    if sum(_askable_titles(steps)) < 3:
+    elif foreign:
+        reasons.append(_("le commentaire est en %(language)s : les questions à trous et les valeurs à retrouver "
+                         "viennent d'un commentaire en français") % {"language": language_name(foreign)})
+    askable = sum(_askable_titles(steps))
+    if askable < 3:
         reasons.append(_("l'ordre des étapes et « quelle est l'étape suivante ? » demandent au moins trois "
                          "étapes aux titres distincts (un titre « Étape N » donne la réponse) : donnez un titre "
                          "à chaque étape"))
+    elif askable < 4:
+        reasons.append(_("« quelle est l'étape suivante ? » demande au moins quatre étapes aux titres distincts "
+                         "(la bonne réponse et deux autres étapes) ; cette capsule en a %(count)s") % {
+                             "count": askable})
     if not has_key_points:
         reasons.append(_("les zones à toucher sur l'image et les rappels de sécurité viennent des points de "
                          "vigilance de l'expert : aucun n'est posé dans cette capsule"))
+    return reasons
+
+
+def why_no_drafts(capsule) -> str:
+    """Why drafting proposed nothing for ``capsule``, in French, for the designer."""
+    from django.utils.translation import gettext as _
+
+    reasons = missing_sources(capsule)
     if not reasons:
         return _("Aucune nouvelle proposition : les questions que Geste propose sont déjà dans la capsule "
                  "(acceptées ou écartées).")
     return _("Aucune proposition : %(reasons)s.") % {"reasons": " ; ".join(reasons)}
+
+
+def why_nothing_more(capsule) -> str:
+    """Why drafting again brought no new proposal for ``capsule`` (walk 37), in French, for the designer."""
+    from django.utils.translation import gettext as _
+
+    reasons = missing_sources(capsule)
+    if not reasons:
+        return _("Geste n'en tire pas d'autre des étapes, du commentaire et des points de vigilance : les autres "
+                 "questions possibles sont déjà dans la capsule (acceptées ou écartées).")
+    return _("Geste n'en tire pas d'autre : %(reasons)s.") % {"reasons": " ; ".join(reasons)}
+
+
+def proposal_keys(capsule) -> set[tuple]:
+    """The keys (``question_keys``) of the capsule's proposals still waiting for the designer."""
+    return {
+        key
+        for i in capsule.interactions.filter(draft_status=Interaction.DraftStatus.PROPOSED)
+        for key in question_keys(i.kind, i.prompt, i.choices, i.answer_key, i.image)
+    }
+
+
+def new_among(created: list, before: set[tuple]) -> list:
+    """The proposals of ``created`` that were not already waiting (``before``, from ``proposal_keys``)."""
+    return [i for i in created if not question_keys(i.kind, i.prompt, i.choices, i.answer_key, i.image) & before]

@@ -129,6 +129,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["cms.formats"]
 # No call from the admin to releases.wagtail.org (our CSP blocks it; training centres may have no outside network).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor Wagtail's « what's new » banner, which links to its English guide (walk 37; cms/wagtail_hooks.py drops the
+# help menu's English links for a French admin).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

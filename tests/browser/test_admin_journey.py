@@ -143,7 +143,9 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     page.get_by_role("button", name="Créer la capsule").click()
     expect(page.get_by_role("heading", name="Propositions de quiz", exact=False)).to_be_visible()
     page.get_by_role("button", name=re.compile("Proposer des quiz")).click()
-    expect(page.locator(".messages")).to_contain_text(re.compile(r"propositions? de quiz à examiner"))
+    # Proposals were drafted when the capsule was made: asking again says none new came, and why (walk 37).
+    expect(page.locator(".messages")).to_contain_text(
+        re.compile(r"propositions? de quiz à examiner|propositions? déjà faites? restent? à examiner"))
     drafts = page.locator('[data-role="drafts"] > li')
     assert drafts.count() >= 1, "the pipeline's steps and commentary should yield at least one proposal"
     shot(page, "07-authoring-drafts")
@@ -177,6 +179,7 @@ def test_designer_and_expert_journey(transactional_db, live_server, context, wor
     shot(page, "10-expert-preview", fit=False)
     # ... then approves; they land on their dashboard, told what happens next.
     page.get_by_role("button", name="Approuver", exact=True).click()
+    page.get_by_role("button", name="Confirmer l'approbation").click()  # asked first (walk 37)
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/").endswith("/admin"), page.url
     expect(page.locator(".messages")).to_contain_text("le concepteur peut la publier")

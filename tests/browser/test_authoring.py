@@ -106,6 +106,7 @@ def _approve_in_dashboard(page, live_server_url):
     if to_check.count():
         to_check.get_by_role("link", name="Vérifier").first.click()
         page.get_by_role("button", name="Approuver", exact=True).click()
+        page.get_by_role("button", name="Confirmer l'approbation").click()  # asked first (walk 37)
         expect(page.locator(".messages")).to_contain_text("approuvée")
         return
     # the designer's panel: « Approuvée par l'expert : à publier », « Publier » opens the capsule's screen

@@ -74,6 +74,10 @@ def test_expert_checks_and_approves_with_the_keyboard(live_server, browser, appr
     page.locator("h1").focus()
     _tab_to(page, "Approuver", limit=200)
     page.keyboard.press("Enter")
+    # Asked first (walk 37): the confirmation has the focus, Enter confirms.
+    page.wait_for_url("**confirmer=approbation**")
+    expect(page.get_by_role("button", name="Confirmer l'approbation")).to_be_focused()
+    page.keyboard.press("Enter")
     page.wait_for_url("**/admin/")
     expect(page.locator(".messages")).to_contain_text(
         "Capsule «\u00a0Changer le joint d'un siphon\u00a0» approuvée\u00a0: le concepteur peut la publier.")

@@ -179,7 +179,7 @@ def test_a_dead_share_link_speaks_english():
 
 def test_sign_in_speaks_english_and_its_error_too():
     page = text(client("en").get(reverse("learner-login")))
-    assert "Sign in to find your answers" in page and "Username" in page and "Password" in page
+    assert "Learners: find your answers" in page and "Username" in page and "Password" in page
     assert "No account yet? Create an account" in page
     assert not absent(page, ["Se connecter", "Identifiant", "Mot de passe", "Pas encore"])
     factories.learner(username="lea", password="joint-torique-42")
