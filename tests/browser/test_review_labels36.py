@@ -41,8 +41,10 @@ def test_phone_step_names_never_break_inside_a_word(live_server, phone, take_68s
     page.wait_for_timeout(400)
     labels = page.evaluate(LABELS)
     assert all(x["wrap"] == "normal" for x in labels), labels
-    # « Étape » fits 52 px; « Frotter » does not: the number, not « Frott er ».
-    assert [x["number"] for x in labels] == [False, True, False, False], labels
+    # « Frotter » does not fit its block: the number, not « Frott er ». The first block (« Étape 1 ») was 52 px wide and
+    # held « Étape »; since walk 37 the content keeps right of Wagtail's « ≡ » (290 px, not 320) and it may not: either
+    # way never broken inside the word (overflows checked below).
+    assert [x["number"] for x in labels][1:] == [True, False, False], labels
     assert labels[1]["shown"].startswith('"2"'), labels
     assert not any(x["overflows"] for x in labels if not x["number"]), labels
     assert labels[2]["text"] == "Frotter l'extérieur de la tasse"
@@ -55,7 +57,7 @@ def test_phone_step_names_never_break_inside_a_word(live_server, phone, take_68s
     # Back to upright: measured again.
     page.set_viewport_size({"width": 360, "height": 740})
     page.wait_for_timeout(500)
-    assert [x["number"] for x in page.evaluate(LABELS)] == [False, True, False, False]
+    assert [x["number"] for x in page.evaluate(LABELS)][1:] == [True, False, False]
 
 
 def test_capsule_screen_step_names_carry_their_number(live_server, browser, take_68s):  # noqa: F811
