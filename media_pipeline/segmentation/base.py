@@ -188,7 +188,8 @@ class SegmentSettings:
     # the hands' activity onset, its end before a rest to the offset (the largest rise or fall of the mean
     # activity over refine_window on either side); refine_mode "touching", "edges" or "both" says which.
     # Steps keep 0.6 minimum step and never overlap. snap_boundaries False leaves out the burst and pause
-    # snapping of the change points (measured only).
+    # snapping of the change points (measured only). Measured and not adopted (held out: +0.011 pooled transition
+    # F1, the report half's F1@50 -0.046): docs/ARCHITECTURE.md, Segmentation.
     refine_radius: float = 0.0
     refine_window: float = 1.5
     refine_mode: str = "both"

@@ -5,6 +5,7 @@ true transitions the steps miss by 1-3 s? Motion only, from the motion cache (no
     python -m tests.benchmarks.bench_silent_penalty groups          # var/motion-cache/group_*.pkl
     python -m tests.benchmarks.bench_boundary_timing scan           # tuning sets only: dev, long
     python -m tests.benchmarks.bench_boundary_timing read SNAP MODE RADIUS WINDOW CRITERION   # held out, once
+    python -m tests.benchmarks.bench_boundary_timing why dev,long     # oracle timing, where the criteria peak
 
 Candidates (``SegmentSettings``: ``snap_boundaries``, ``refine_mode``, ``refine_radius``, ``refine_window``,
 ``refine_criterion``; ``kernel_cpd.refine_boundaries``): after the steps are final (CPD, burst and pause
@@ -201,6 +202,53 @@ def read(c: tuple, names: list[str]) -> None:
         print(f"{key:<10} ensemble ({len(a)} clips) {a[:, 0].mean():.3f}/{a[:, 1].mean():.3f}/{a[:, 2].mean():.3f}")
 
 
+def _limits(steps: list[tuple[float, float]]) -> list[float]:
+    return sorted({t for s, e in steps for t in (s, e)})
+
+
+def why(names: list[str]) -> None:
+    """Diagnostics on the tuning sets (after the rule's choice): (1) an oracle that moves every predicted limit
+    onto the nearest true limit within 3 s (steps kept in order): the most boundary timing alone could give;
+    (2) for each true limit inside the footage, whether the refinement's own criteria, computed within 3 s of
+    it, peak within 1 s of it: the largest two-sided contrast of the change features (window 1 s) and the
+    largest rise or fall of the activity (the onset / offset)."""
+    for name in names:
+        rows_cur, rows_or = [], []
+        near_c = near_a = total = 0
+        for clip, motion in load(name):
+            st = SegmentSettings(use_speech=False)
+            steps = [(p.start, p.end) for p in segment_steps(motion, None, st)]
+            truth = _limits(clip.steps)
+            moved = [(min(truth, key=lambda t, s=s: abs(t - s)) if truth and min(abs(t - s) for t in truth) <= 3.0
+                      else s, min(truth, key=lambda t, e=e: abs(t - e)) if truth and
+                      min(abs(t - e) for t in truth) <= 3.0 else e) for s, e in steps]
+            moved = [(s, e) for s, e in moved if e > s]
+            rows_cur.append(row(steps, clip)[0])
+            rows_or.append(row(moved, clip)[0])
+            if not steps:
+                continue
+            fps = motion.fps
+            act = kernel_cpd.activity_level(motion)
+            x = kernel_cpd.feature_matrix(motion, st.hand_weight, st.grasp_weight)
+            n, r, w = len(act), int(round(3 * fps)), int(round(fps))
+            for t in truth:
+                i = int(round(t * fps))
+                if i < r or i > n - r - 1:
+                    continue
+                idx = np.arange(i - r, i + r + 1)
+                c = np.linalg.norm(kernel_cpd._two_sided(x, 0, n, idx, w, False), axis=1)
+                a = np.abs(kernel_cpd._two_sided(act.reshape(-1, 1), 0, n, idx, w, False)[:, 0])
+                total += 1
+                near_c += abs(int(idx[int(np.argmax(c))]) - i) <= fps
+                near_a += abs(int(idx[int(np.argmax(a))]) - i) <= fps
+        cur, orc = np.array(rows_cur, float), np.array(rows_or, float)
+        print(f"{name:<6} actuel {cur[:, 0].mean():.3f}/{cur[:, 1].mean():.3f}/{cur[:, 2].mean():.3f}, "
+              f"oracle des limites (vraie limite la plus proche à 3 s) {orc[:, 0].mean():.3f}/{orc[:, 1].mean():.3f}/"
+              f"{orc[:, 2].mean():.3f} ; vraies limites ({total}) où le critère culmine à 1 s près dans ±3 s : "
+              f"contraste des traits {near_c} ({near_c / max(total, 1):.2f}), montée/descente de l'activité {near_a} "
+              f"({near_a / max(total, 1):.2f}) ; au hasard ≈ {2 * fps / (2 * r + 1) if total else 0:.2f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # `make bench` runs every bench without arguments
@@ -212,8 +260,11 @@ def main(argv: list[str] | None = None) -> None:
     elif argv[0] == "read" and len(argv) >= 6:
         c = (argv[1] in ("snap", "1", "true", "True"), argv[2], float(argv[3]), float(argv[4]), argv[5])
         read(c, argv[6].split(",") if len(argv) > 6 else list(HELD_OUT))
+    elif argv[0] == "why":
+        why(argv[1].split(",") if len(argv) > 1 else list(TUNING))
     else:
-        raise SystemExit("scan [ENSEMBLES] | read snap|nosnap MODE RADIUS WINDOW CRITERION [ENSEMBLES]")
+        raise SystemExit("scan [ENSEMBLES] | read snap|nosnap MODE RADIUS WINDOW CRITERION [ENSEMBLES] "
+                         "| why [ENSEMBLES]")
 
 
 if __name__ == "__main__":
