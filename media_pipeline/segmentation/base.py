@@ -180,6 +180,21 @@ class SegmentSettings:
     appearance_veto: float = 0.40
     appearance_boost: float = 0.0
     appearance_max_duration: float = 45.0
+    # Boundary timing (session 38, experiment, off by default: refine_radius 0; tests/benchmarks/
+    # bench_boundary_timing.py): after the steps are final, each limit moves within refine_radius seconds to
+    # where the work changes most: a limit between two touching steps to the largest two-sided contrast of the
+    # change features (the distance of their means over refine_window seconds before and after, and with
+    # refine_criterion "meanvar" of their spreads too), a step's start after a rest (or the footage's start) to
+    # the hands' activity onset, its end before a rest to the offset (the largest rise or fall of the mean
+    # activity over refine_window on either side); refine_mode "touching", "edges" or "both" says which.
+    # Steps keep 0.6 minimum step and never overlap. snap_boundaries False leaves out the burst and pause
+    # snapping of the change points (measured only). Measured and not adopted (held out: +0.011 pooled transition
+    # F1, the report half's F1@50 -0.046): docs/ARCHITECTURE.md, Segmentation.
+    refine_radius: float = 0.0
+    refine_window: float = 1.5
+    refine_mode: str = "both"
+    refine_criterion: str = "mean"
+    snap_boundaries: bool = True
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

@@ -642,9 +642,11 @@ class KernelCPDSegmenter:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
                 _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
             bk = sorted(bk)
-            snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
-            snapped = _centre_in_pauses(snapped, pause_still, a, b, int(round(settings.pause_snap * fps)),
-                                        max(1, int(round(settings.pause_min * fps))))
+            snapped = bk
+            if settings.snap_boundaries:
+                snapped = _snap_to_bursts(bk, act, a, b, int(round(1.5 * fps)))
+                snapped = _centre_in_pauses(snapped, pause_still, a, b, int(round(settings.pause_snap * fps)),
+                                            max(1, int(round(settings.pause_min * fps))))
             snap_conf = []
             for s in snapped:  # keep the confidence of the change point each snapped one came from
                 src = min(bk, key=lambda o, s=s: abs(o - s)) if bk else s
@@ -663,6 +665,8 @@ class KernelCPDSegmenter:
             speaking[max(0, int(s0 * fps)):min(n, int(np.ceil(e0 * fps)) + 1)] = True
         spans = close_short_gaps(spans, act, n, int(round(settings.max_gap * fps)),
                                  int(round(settings.max_edge_gap * fps)), speaking)
+        if settings.refine_radius > 0 and contrast >= 0.35:
+            spans = refine_boundaries(spans, x, act, fps, settings, min_len)
         calibration = load_calibration()
         steps, evidence = [], []
         times = [(float(s / fps), float(min(e / fps, motion.duration or e / fps))) for s, e, _c0, _c1 in spans]
@@ -707,6 +711,69 @@ class KernelCPDSegmenter:
                                         int(round(2 * fps))) + a
                 pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
         return sorted(out)
+
+
+def _two_sided(sig: np.ndarray, lo: int, hi: int, idx: np.ndarray, win: int, spread: bool) -> np.ndarray:
+    """For each frame i of ``idx``: the mean of ``sig`` (frames x columns) over the ``win`` frames from i minus
+    the mean over the ``win`` frames before it, both kept within lo..hi (with ``spread``, the standard deviations'
+    difference is appended per column)."""
+    c = np.vstack([np.zeros((1, sig.shape[1])), np.cumsum(sig, axis=0)])
+    c2 = np.vstack([np.zeros((1, sig.shape[1])), np.cumsum(sig * sig, axis=0)])
+    left0, right1 = np.maximum(idx - win, lo), np.minimum(idx + win, hi)
+    nl, nr = np.maximum(idx - left0, 1)[:, None], np.maximum(right1 - idx, 1)[:, None]
+    ml, mr = (c[idx] - c[left0]) / nl, (c[right1] - c[idx]) / nr
+    d = mr - ml
+    if spread:
+        vl = np.maximum((c2[idx] - c2[left0]) / nl - ml * ml, 0.0)
+        vr = np.maximum((c2[right1] - c2[idx]) / nr - mr * mr, 0.0)
+        d = np.hstack([d, np.sqrt(vr) - np.sqrt(vl)])
+    return d
+
+
+def refine_boundaries(spans, x: np.ndarray, act: np.ndarray, fps: float, settings: SegmentSettings,
+                      min_len: int):
+    """Move each step limit within ``settings.refine_radius`` seconds to where the work changes most
+    (``SegmentSettings.refine_radius``): a limit shared by two touching steps to the largest two-sided contrast
+    of the change features ``x`` (over the two steps only), a start after a rest to the activity onset, an end
+    before one to its offset. Limits are taken left to right, each bounded by the ones already placed, so steps
+    keep ``min_len`` frames and never overlap; a start at the footage's first frame or an end at its last stays."""
+    n = len(act)
+    radius = int(round(settings.refine_radius * fps))
+    win = max(2, int(round(settings.refine_window * fps)))
+    mode = settings.refine_mode
+    spread = settings.refine_criterion == "meanvar"
+    out = [list(sp) for sp in sorted(spans)]
+    a2 = act.reshape(-1, 1)
+    for k, sp in enumerate(out):
+        s, e = sp[0], sp[1]
+        prev_end = out[k - 1][1] if k else 0
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        touching_prev = k > 0 and prev_end == s
+        # the start (a touching start was placed with the previous step's end)
+        if not touching_prev and s > 0 and mode in ("edges", "both"):
+            lo_i, hi_i = max(prev_end + (1 if k else 0), s - radius), min(e - min_len, s + radius)
+            if hi_i > lo_i:
+                idx = np.arange(lo_i, hi_i + 1)
+                rise = _two_sided(a2, prev_end, e, idx, win, False)[:, 0]
+                s = int(idx[int(np.argmax(rise))])
+        sp[0] = s
+        if nxt is not None and nxt[0] == e:
+            if mode in ("touching", "both"):
+                lo_i, hi_i = max(s + min_len, e - radius), min(nxt[1] - min_len, e + radius)
+                if hi_i > lo_i:
+                    idx = np.arange(lo_i, hi_i + 1)
+                    d = _two_sided(x, s, nxt[1], idx, win, spread)
+                    e = int(idx[int(np.argmax(np.linalg.norm(d, axis=1)))])
+                    nxt[0] = e
+        elif e < n and mode in ("edges", "both"):
+            limit = nxt[0] - 1 if nxt is not None else n
+            lo_i, hi_i = max(s + min_len, e - radius), min(limit, e + radius)
+            if hi_i > lo_i:
+                idx = np.arange(lo_i, hi_i + 1)
+                fall = -_two_sided(a2, s, limit if nxt is not None else n, idx, win, False)[:, 0]
+                e = int(idx[int(np.argmax(fall))])
+        sp[1] = e
+    return [tuple(sp) for sp in out]
 
 
 def _merge_short(spans, min_len: int):
