@@ -883,6 +883,17 @@ class Cmi5Learner(models.Model):
         constraints = [models.UniqueConstraint(fields=["lms_origin", "home_page", "name"], name="cmi5_learner_unique")]
 
 
+class Cmi5LaunchUse(models.Model):
+    """A cmi5 launch already used: the digest of its fetch URL, and of the token the LMS handed out for it.
+
+    cmi5's fetch URL is one-time, but Geste does not rely on each LMS enforcing it: a launch URL whose fetch
+    URL (or whose token) was seen before is refused before anyone is signed in (audit 38: a used launch link
+    sent to a victim signed the victim into the sender's account wherever the LMS answered the fetch again)."""
+
+    digest = models.CharField(max_length=80, unique=True)  # "fetch:<sha256>" or "token:<sha256>"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class Cmi5Session(models.Model):
     """One cmi5 launch of a capsule (an AU session): what the LMS gave and what was sent back.
 

@@ -7,6 +7,13 @@ crafted link can neither point Geste's server at an internal address nor sign an
 fake LMS —, ``actor`` must be an Agent with an account (homePage + name), ``registration`` a UUID,
 ``activityId`` an absolute IRI. No redirect is followed. The fetch URL is one-time: the token is
 kept server-side (``Cmi5Session.auth_token``), never put in a page.
+
+A launch URL is a bearer credential for the LMS's learner, and cmi5 binds it to nothing in the browser
+(no ``state``): one could be sent to somebody else to sign them into the sender's account (login CSRF,
+audit 38). So Geste makes each launch single-use on its side, whatever the LMS does with its fetch URL
+(``claim``: the fetch URL, then the token the LMS handed out, are recorded once; a second use is
+refused before anyone is signed in), and the view never replaces a signed-in person by another
+identity without their confirmation (``launch_owner``).
 """
 
 from __future__ import annotations
@@ -162,6 +169,42 @@ def fetch_token(params: LaunchParams) -> str:
         raise LaunchRefused("La plateforme de formation n'a pas délivré de jeton pour ce lancement. "
                             "Relancez l'activité depuis votre cours.")
     return token
+
+
+USED = ("Ce lien de lancement a déjà servi : un lien cmi5 ne s'utilise qu'une fois. Relancez l'activité depuis "
+        "votre cours.")
+
+
+def _digest(kind: str, value: str) -> str:
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def already_used(params: LaunchParams) -> bool:
+    from capsules.models import Cmi5LaunchUse
+
+    return Cmi5LaunchUse.objects.filter(digest=_digest("fetch", params.fetch)).exists()
+
+
+def claim(kind: str, value: str) -> None:
+    """Record that this launch's fetch URL (``kind="fetch"``) or token (``"token"``) is used now;
+    LaunchRefused if it was before (also when two requests race for it: the unique index decides)."""
+    from capsules.models import Cmi5LaunchUse
+
+    try:
+        with transaction.atomic():
+            Cmi5LaunchUse.objects.create(digest=_digest(kind, value))
+    except IntegrityError:
+        raise LaunchRefused(USED) from None
+
+
+def launch_owner(params: LaunchParams):
+    """The Geste account this launch's actor already has (None on a first launch): who it signs in."""
+    from capsules.models import Cmi5Learner
+
+    account = params.actor["account"]
+    link = (Cmi5Learner.objects.select_related("user")
+            .filter(lms_origin=params.lms_origin, home_page=account["homePage"], name=account["name"]).first())
+    return link.user if link else None
 
 
 def xapi_headers(token: str) -> dict:

@@ -2,7 +2,10 @@
 
 ``launch`` (GET, what the LMS opens with the cmi5 query parameters): checks them, fetches the
 token once, reads LMS.LaunchData, signs the learner in to their Geste account (made on first launch),
-sends ``initialized`` and shows the capsule page. ``terminate`` (POST, CSRF-protected, the session's
+sends ``initialized`` and shows the capsule page. A launch link serves once (``cmi5_launch.claim``), and
+never silently replaces whoever is signed in by another identity: then it first shows « Changer de
+compte ? », whose button POSTs (CSRF-protected) to the same URL to go on (login CSRF, audit 38).
+``terminate`` (POST, CSRF-protected, the session's
 owner only) sends ``terminated`` and goes back to the LMS's returnURL when it gave one. ``close`` (POST,
 CSRF-protected, the session's owner only) is what the capsule page sends by ``navigator.sendBeacon``
 when the learner closes the window or leaves the page (``pagehide``): the player's last progress is
@@ -20,7 +23,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules.interop import cmi5_launch, cmi5_runtime
 from capsules.interop.lti.accounts import AccountRefused
@@ -44,13 +47,29 @@ def refused(request, message: str, status: int = 400):
     return render(request, "capsules/interop/lti_error.html", {"message": message}, status=status)
 
 
+def _switch_page(request, capsule, params):
+    """Somebody else is signed in: ask before the launch replaces them (nothing is fetched or used yet)."""
+    current = request.user.get_full_name().strip() or request.user.get_username()
+    return render(request, "capsules/interop/cmi5_switch.html", {
+        "current": current, "capsule_title": capsule.title, "learner": params.actor["account"]["name"],
+        "lms": params.lms_origin, "action": request.get_full_path()})
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])  # POST: « Changer de compte et continuer » (CSRF-checked)
 def launch(request, capsule_id: int):
     capsule = live_capsule_or_404(capsule_id)
     try:
         params = cmi5_launch.parse(request.GET)
+        if cmi5_launch.already_used(params):
+            raise cmi5_launch.LaunchRefused(cmi5_launch.USED)
+        if request.user.is_authenticated and request.method != "POST":
+            owner = cmi5_launch.launch_owner(params)
+            if owner is None or owner.pk != request.user.pk:
+                return _switch_page(request, capsule, params)
+        cmi5_launch.claim("fetch", params.fetch)
         token = cmi5_launch.fetch_token(params)
+        cmi5_launch.claim("token", token)  # an LMS that hands the same token out again: still once
         data = cmi5_launch.launch_data(params, token)
         user = cmi5_launch.account_for(params)
     except (cmi5_launch.LaunchRefused, AccountRefused) as exc:

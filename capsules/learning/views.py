@@ -12,6 +12,7 @@ Nothing here ever serialises ``Interaction.answer_key`` or which choice is right
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from datetime import datetime
@@ -590,6 +591,37 @@ def _guest_progress(request, capsule: Capsule) -> JsonResponse:
     )
 
 
+# What the player sends with each verb (frontend/src/player/player.js, ``event``): nothing else is kept. The
+# statements the LRS receives are built from these (``analytics.xapi``): a forged "progress": 1.0 on "paused",
+# or a video time past the footage's end, reached the LRS as the learner's (audit 38).
+EVENT_TIMES = {"played": ("time",), "paused": ("time",), "seeked": ("from", "to")}
+EVENT_SOURCES = {"mp4", "native-hls", "hls.js", "hls"}  # frontend/src/player/source.js ("hls": older players)
+MAX_BUNDLE_BYTES = 50 * 1024**3
+
+
+def _event_number(value, high: float | None) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        return None
+    return float(value) if high is None or value <= high else None
+
+
+def _event_data(verb: str, data: dict, capsule: Capsule, length: float | None) -> dict:
+    """The event's data as the player sends it, checked: known keys only, video times within the footage,
+    the capsule the URL names (never another one)."""
+    clean: dict = {"capsule": capsule.pk}
+    for key in EVENT_TIMES.get(verb, ()):
+        if (t := _event_number(data.get(key), length + 1 if length else None)) is not None:
+            clean[key] = t
+    if verb == "initialized":
+        if isinstance(data.get("offline"), bool):
+            clean["offline"] = data["offline"]
+        if data.get("source") in EVENT_SOURCES:
+            clean["source"] = data["source"]
+    elif verb == "downloaded" and (size := _event_number(data.get("bytes"), MAX_BUNDLE_BYTES)) is not None:
+        clean["bytes"] = int(size)
+    return clean
+
+
 @require_POST
 def events(request, capsule_id: int):
     """Record xAPI-shaped statements sent by the player; replays dedupe on client_id."""
@@ -604,6 +636,7 @@ def events(request, capsule_id: int):
         return _error("Trop d'évènements dans un seul envoi.", 400)
     rows, rejected = [], 0
     now = clock.now()
+    length = capsule.footage.duration
     for item in items:
         cid = _uuid(item.get("client_id")) if isinstance(item, dict) else None
         if cid is None or item.get("verb") not in CLIENT_VERBS:
@@ -613,6 +646,7 @@ def events(request, capsule_id: int):
         if len(json.dumps(data)) > MAX_EVENT_DATA_BYTES:
             rejected += 1
             continue
+        data = _event_data(item["verb"], data, capsule, length)
         rows.append(
             LearnerEvent(
                 user=request.user,

@@ -532,7 +532,7 @@ def test_events_are_recorded_once_and_verbs_checked(world):
     assert post(c, url, batch).json()["rejected"] == 2
     post(c, url, batch)  # replayed by the offline queue
     assert sorted(LearnerEvent.objects.values_list("verb", flat=True)) == ["initialized", "played", "seeked"]
-    assert LearnerEvent.objects.get(verb="seeked").data == {"from": 1, "to": 7}
+    assert LearnerEvent.objects.get(verb="seeked").data == {"capsule": capsule.pk, "from": 1, "to": 7}
     assert post(Client(), url, batch).status_code == 401
 
 

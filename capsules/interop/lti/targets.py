@@ -4,6 +4,11 @@ The platform registers one redirect URI (the launch URL); each deep-linked resou
 target link URI, ``/lti/cible/capsules/<id>/`` or ``/lti/cible/blocs/<id>/``, which the platform sends
 back in the id_token. Only what learners may reach (live pages, live ancestors) is ever a target, and
 the URI is parsed, never followed: its host is ignored, only our own path shapes are accepted.
+
+The deep-linking catalogue and the deep-link answer offer only public contents: published, and with no
+Wagtail view restriction (« Confidentialité »: password, signed-in users, groups) on the page or any
+ancestor (audit 38: the catalogue listed restricted capsules' titles to any course teacher of any
+platform, and placed them on request). ``placeable`` is the one rule for both.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from capsules.learning.views import live_capsule_pages
 from capsules.models import Capsule, SkillsBlock
@@ -99,6 +104,26 @@ def page_url(target: Target, request=None) -> str | None:
     return block.page.get_url(request) if block else None
 
 
+def _restricted_paths() -> tuple[str, ...]:
+    """The tree paths of pages that carry a view restriction: a page under one of them is restricted too."""
+    return tuple(PageViewRestriction.objects.values_list("page__path", flat=True).distinct())
+
+
+def _public(path: str, restricted: tuple[str, ...]) -> bool:
+    return not any(path.startswith(p) for p in restricted)
+
+
+def placeable(target: Target) -> bool:
+    """Whether a deep link may place this target: learners may reach it and it is not restricted."""
+    if target.kind == "capsule":
+        capsule = live_capsule(target.pk)
+        page = capsule.page if capsule else None
+    else:
+        block = live_block(target.pk)
+        page = block.page if block else None
+    return page is not None and _public(page.path, _restricted_paths())
+
+
 def title_of(target: Target) -> str:
     if target.kind == "capsule":
         capsule = Capsule.objects.filter(pk=target.pk).first()
@@ -108,17 +133,21 @@ def title_of(target: Target) -> str:
 
 
 def catalogue() -> list[CatalogueBlock]:
-    """Published blocks with their published capsules, in the blocks' and capsules' order."""
-    capsules = list(Capsule.objects.filter(page__in=live_capsule_pages()).select_related("skills_block__certification")
+    """Published, unrestricted blocks with their published, unrestricted capsules, in their order."""
+    restricted = _restricted_paths()
+    capsules = list(Capsule.objects.filter(page__in=live_capsule_pages())
+                    .select_related("page", "skills_block__certification")
                     .order_by("skills_block__certification__title", "skills_block__order", "skills_block__code",
                               "order", "pk"))
     blocks: dict[int, list[Capsule]] = {}
     for capsule in capsules:
-        blocks.setdefault(capsule.skills_block_id, []).append(capsule)
+        if _public(capsule.page.path, restricted):
+            blocks.setdefault(capsule.skills_block_id, []).append(capsule)
     result = []
     for block_capsules in blocks.values():
         block = block_capsules[0].skills_block
-        if _block_page_live(block) is None:
+        page = _block_page_live(block)
+        if page is None or not _public(page.path, restricted):
             continue
         entry = CatalogueEntry(Target("block", block.pk), f"{block.code} — {block.title}", block.certification.title)
         result.append(CatalogueBlock(entry, tuple(

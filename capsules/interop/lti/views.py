@@ -188,7 +188,7 @@ def _deep_link_settings(lti_launch) -> dict:
 
 
 def _resource(request, target: targets.Target) -> DeepLinkResource | None:
-    if targets.page_url(target) is None:
+    if not targets.placeable(target):  # unpublished or restricted: never placed, whatever the form says
         return None
     title = targets.title_of(target)
     url = request.build_absolute_uri(targets.target_path(target))
