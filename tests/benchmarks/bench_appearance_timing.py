@@ -37,10 +37,16 @@ Rule written and committed before any appearance number was read (pre-registered
   smaller radius), then the held-out sets (``take`` group, real ``report`` half, ``fresh`` group) read ONCE;
   adopted as default only if the held-out pooled transition F1 gains at least 0.02, no held-out set loses more
   than 0.01 in transition F1 or F1@50, and coverage stays at least 0.95 on each held-out set.
+
+Outcome (step 1, read after the rule above was committed; docs/ARCHITECTURE.md): the working field at 10/3 a
+second peaks within 1 s of 36 of the 77 tuning limits with w = 1 s (0.47; 1.5 s 0.44, 2 s 0.47), chance 0.35,
+motion 0.36 on the same limits: under the 0.55 gate, so step 2 was not run and the held-out sets were not read
+(their embeddings are cached by ``cache take,report,fresh``, no score computed from them).
 """
 
 from __future__ import annotations
 
+import math
 import pickle
 import sys
 import time
@@ -108,16 +114,19 @@ def region_embedding(cells: np.ndarray, weights: np.ndarray | None) -> np.ndarra
     return e / (np.linalg.norm(e, axis=1, keepdims=True) + 1e-9)
 
 
-def contrast(times: np.ndarray, e: np.ndarray, at: np.ndarray, window: float) -> np.ndarray:
+def contrast(times: np.ndarray, e: np.ndarray, at: np.ndarray, window: float, jitter: float = 0.0) -> np.ndarray:
     """At each sample index of ``at``: the distance between the mean embeddings over ``window`` seconds
-    before it (excluded) and from it on (included), as ``appearance.appearance_change`` (absolute)."""
+    before it (excluded) and from it on (included), as ``appearance.appearance_change`` (absolute; less the
+    clip's jitter as there when ``jitter`` > 0)."""
     out = np.zeros(len(at))
     for k, s in enumerate(at):
         t = times[s]
         before = (times >= t - window - 1e-9) & (times < t - 1e-9)
         after = (times >= t - 1e-9) & (times < t + window - 1e-9)
         if before.any() and after.any():
-            out[k] = float(np.linalg.norm(e[before].mean(axis=0) - e[after].mean(axis=0)))
+            d2 = float(((e[before].mean(axis=0) - e[after].mean(axis=0)) ** 2).sum())
+            d2 -= jitter * (1.0 / before.sum() + 1.0 / after.sum())
+            out[k] = math.sqrt(max(d2, 0.0))
     return out
 
 
@@ -136,59 +145,95 @@ def _motion_hit(motion, t: float) -> bool | None:
     return abs(int(idx[int(np.argmax(c))]) - i) <= fps
 
 
+def _kind(t: float, steps) -> str:
+    """``touching``: a limit between two steps that touch (or are under 0.5 s apart, where the metric counts no
+    transition); ``rest``: the edge of a rest."""
+    ends, starts = [e for _s, e in steps], [s for s, _e in steps]
+    if any(abs(e - t) < 0.5 for e in ends) and any(abs(s - t) < 0.5 for s in starts):
+        return "touching"
+    return "rest"
+
+
+# (name, region, every how many frames, jitter quantile); only the first (the pipeline's cue without its
+# jitter subtraction) is in the gate, the others are for information.
+VARIANTS = (("champ", "field", PIPELINE_EVERY, 0.0), ("image", "frame", PIPELINE_EVERY, 0.0),
+            ("champ10", "field", 1, 0.0), ("champ-bruit", "field", PIPELINE_EVERY, 50.0),
+            ("mains", "hands", PIPELINE_EVERY, 0.0))
+
+
+def _embedding(app: dict, motion, region: str, every: int) -> tuple[np.ndarray, np.ndarray]:
+    sel = np.arange(0, len(app["times"]), every)
+    times, cells = app["times"][sel], app["cells"][sel]
+    if region == "field":
+        weights = FIELD
+    elif region == "hands":
+        ft = np.asarray(motion.times, float)
+        hx = np.interp(times, ft, np.nan_to_num(motion.features["hand_x"], nan=0.5))
+        hy = np.interp(times, ft, np.nan_to_num(motion.features["hand_y"], nan=0.5))
+        weights = appearance.hand_cell_weights(hx, hy)
+    else:
+        weights = None
+    return times, region_embedding(cells, weights)
+
+
+def _binomial_p(hits: int, n: int, p: float) -> float:
+    """One-sided P(X >= hits) for X ~ Binomial(n, p)."""
+    return float(sum(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(hits, n + 1)))
+
+
 def why(names: list[str]) -> None:
-    variants = [("champ", FIELD, PIPELINE_EVERY), ("image", None, PIPELINE_EVERY), ("champ10", FIELD, 1)]
-    keys = [(v, w) for v in variants for w in WINDOWS]
-    pooled = {k[0][0] + f"/{k[1]:g}": [0, 0] for k in keys}
-    pooled_motion, pooled_chance = [0, 0], {v[0]: [] for v in variants}
+    """Step 1 (see the header); per set then pooled: hits / limits (rate) per variant and window, the chance
+    rate, the motion rate on the same limits, and the gate's variant split by the limit's kind."""
+    total: dict = {}
     for name in names:
-        hits = {k[0][0] + f"/{k[1]:g}": [0, 0] for k in keys}
-        chance = {v[0]: [] for v in variants}
-        mot = [0, 0]
+        hits: dict = {}
         for (clip, motion), app in zip(load(name), load_appearance(name), strict=True):
-            truth = _limits(clip.steps)
-            for (vname, weights, every) in variants:
-                sel = np.arange(0, len(app["times"]), every)
-                times = app["times"][sel]
-                e = region_embedding(app["cells"][sel], weights)
-                for t in truth:
-                    if _motion_hit(motion, t) is None:
-                        continue  # not 3 s of footage on either side (the motion bench's limits)
-                    at = np.flatnonzero(np.abs(times - t) <= RADIUS + 1e-9)
-                    if len(at) < 3:
-                        continue
-                    chance[vname].append(float(np.mean(np.abs(times[at] - t) <= TOL + 1e-9)))
-                    for w in WINDOWS:
-                        c = contrast(times, e, at, w)
-                        key = f"{vname}/{w:g}"
-                        hits[key][0] += bool(abs(times[at[int(np.argmax(c))]] - t) <= TOL + 1e-9)
-                        hits[key][1] += 1
+            truth = [t for t in _limits(clip.steps) if _motion_hit(motion, t) is not None]
+            embs = {v[0]: _embedding(app, motion, v[1], v[2]) for v in VARIANTS}
             for t in truth:
-                m = _motion_hit(motion, t)
-                if m is not None:
-                    mot[0] += bool(m)
-                    mot[1] += 1
-        for key, (h, n) in hits.items():
-            pooled[key][0] += h
-            pooled[key][1] += n
-        for v in chance:
-            pooled_chance[v] += chance[v]
-        pooled_motion[0] += mot[0]
-        pooled_motion[1] += mot[1]
-        _print(name, hits, chance, mot)
-    _print("ensemble", pooled, pooled_chance, pooled_motion)
-    best = max((k for k in pooled if k.startswith("champ/")), key=lambda k: (pooled[k][0] / max(pooled[k][1], 1),
-                                                                          -float(k.split("/")[1])))
-    rate = pooled[best][0] / max(pooled[best][1], 1)
-    print(f"règle : meilleur champ à 10/3 par seconde {best} {rate:.3f} "
+                kind = _kind(t, clip.steps)
+                hits.setdefault(("mouvement", 0, "all"), []).append(bool(_motion_hit(motion, t)))
+                hits.setdefault(("mouvement", 0, kind), []).append(bool(_motion_hit(motion, t)))
+                for vname, _region, _every, q in VARIANTS:
+                    times, e = embs[vname]
+                    at = np.flatnonzero(np.abs(times - t) <= RADIUS + 1e-9)
+                    hits.setdefault(("hasard", vname, "all"), []).append(
+                        float(np.mean(np.abs(times[at] - t) <= TOL + 1e-9)))
+                    jitter = (float(np.percentile((np.diff(e, axis=0) ** 2).sum(axis=1), q)) / 2 if q > 0 else 0.0)
+                    for w in WINDOWS:
+                        c = contrast(times, e, at, w, jitter)
+                        hit = bool(abs(times[at[int(np.argmax(c))]] - t) <= TOL + 1e-9)
+                        hits.setdefault((vname, w, "all"), []).append(hit)
+                        if vname == "champ":
+                            hits.setdefault((vname, w, kind), []).append(hit)
+        for k, v in hits.items():
+            total.setdefault(k, []).extend(v)
+        _print(name, hits)
+    _print("ensemble", total)
+    chance = float(np.mean(total[("hasard", "champ", "all")]))
+    gate = {w: total[("champ", w, "all")] for w in WINDOWS}
+    best = max(WINDOWS, key=lambda w: (np.mean(gate[w]), -w))
+    rate = float(np.mean(gate[best]))
+    print(f"p unilatéral (binomiale, hasard {chance:.2f}) : " + ", ".join(
+        f"champ/{w:g} {_binomial_p(int(sum(gate[w])), len(gate[w]), chance):.3f}" for w in WINDOWS)
+        + f", mouvement {_binomial_p(int(sum(total[('mouvement', 0, 'all')])), len(gate[best]), chance):.3f}")
+    print(f"règle : champ à 10/3 par seconde, meilleure fenêtre {best:g} s : {rate:.3f} "
           f"{'>=' if rate >= GATE else '<'} {GATE} : {'étape 2' if rate >= GATE else 'arrêt après l’étape 1'}")
 
 
-def _print(name: str, hits: dict, chance: dict, mot: list) -> None:
-    parts = [f"{k} {h}/{n} ({h / max(n, 1):.2f})" for k, (h, n) in hits.items()]
-    ch = ", ".join(f"{v} {np.mean(c):.2f}" for v, c in chance.items() if c)
-    print(f"{name:<8} mouvement {mot[0]}/{mot[1]} ({mot[0] / max(mot[1], 1):.2f}) ; hasard {ch}")
-    print(f"{'':<8} apparence : " + " ; ".join(parts), flush=True)
+def _print(name: str, hits: dict) -> None:
+    def fmt(key):
+        v = hits.get(key, [])
+        return f"{int(sum(v))}/{len(v)} ({np.mean(v) if v else 0:.2f})"
+
+    ch = ", ".join(f"{v[0]} {np.mean(hits[('hasard', v[0], 'all')]):.2f}" for v in VARIANTS
+                   if ("hasard", v[0], "all") in hits)
+    kinds = " ; ".join(f"{kd} : mouvement {fmt(('mouvement', 0, kd))}, " + ", ".join(
+        f"champ/{w:g} {fmt(('champ', w, kd))}" for w in WINDOWS) for kd in ("touching", "rest"))
+    print(f"{name:<8} mouvement {fmt(('mouvement', 0, 'all'))} ; hasard {ch}")
+    for vname, *_rest in VARIANTS:
+        print(f"{'':<8} {vname:<12} " + " ; ".join(f"{w:g} s {fmt((vname, w, 'all'))}" for w in WINDOWS))
+    print(f"{'':<8} par sorte de limite : {kinds}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
