@@ -891,7 +891,8 @@ class Cmi5LaunchUse(models.Model):
     sent to a victim signed the victim into the sender's account wherever the LMS answered the fetch again)."""
 
     digest = models.CharField(max_length=80, unique=True)  # "fetch:<sha256>" or "token:<sha256>"
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Indexed: rows past ``GESTE_CMI5_LAUNCH_MEMORY_DAYS`` are deleted (cmi5_launch.forget_old_uses).
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
 
 class Cmi5Session(models.Model):

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from capsules.interop.lrs import checked_endpoint
 from capsules.interop.lti.accounts import LEARNERS_GROUP, AccountRefused
@@ -195,6 +198,24 @@ def claim(kind: str, value: str) -> None:
             Cmi5LaunchUse.objects.create(digest=_digest(kind, value))
     except IntegrityError:
         raise LaunchRefused(USED) from None
+    forget_old_uses()
+
+
+_last_forget = 0.0
+
+
+def forget_old_uses(*, every: float = 3600.0, force: bool = False) -> int:
+    """Delete the used-launch records older than ``GESTE_CMI5_LAUNCH_MEMORY_DAYS``, at most once per ``every``
+    seconds per process (one or two rows per launch would otherwise pile up forever); how many went."""
+    global _last_forget
+    from capsules.models import Cmi5LaunchUse
+
+    if not force and _last_forget and time.monotonic() - _last_forget < every:
+        return 0
+    _last_forget = time.monotonic()
+    cutoff = timezone.now() - timedelta(days=settings.GESTE_CMI5_LAUNCH_MEMORY_DAYS)
+    deleted, _ = Cmi5LaunchUse.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def launch_owner(params: LaunchParams):

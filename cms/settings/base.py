@@ -222,6 +222,9 @@ GESTE_LMS_FRAME_ANCESTORS = os.environ.get("GESTE_LMS_FRAME_ANCESTORS", "*").spl
 # Origins (scheme://host[:port]) of the LMSs allowed to launch capsules through cmi5: the launch's
 # endpoint and fetch URLs must be on one of them (none by default: cmi5 launches are refused).
 GESTE_CMI5_LMS_ORIGINS = os.environ.get("GESTE_CMI5_LMS_ORIGINS", "").split()
+# How long a used cmi5 launch link is remembered (and refused again): far longer than any LMS keeps a fetch
+# URL's token alive, short enough that the table does not grow forever.
+GESTE_CMI5_LAUNCH_MEMORY_DAYS = int(os.environ.get("GESTE_CMI5_LAUNCH_MEMORY_DAYS", "180"))
 
 # LTI 1.3 (capsules/interop/lti/): pages reached through a launch may be framed by the launching
 # platform's origins only (from its registration: issuer and authorisation URL); grades and rosters

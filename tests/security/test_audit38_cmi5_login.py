@@ -105,3 +105,28 @@ def test_a_staff_session_is_not_replaced_either(lms, capsule):  # noqa: F811
     page = client.get(_url(capsule.pk, launch_query(lms, str(uuid.uuid4()))))
     assert page.status_code == 200 and "Changer de compte\u00a0?" in unescape(page.content.decode())
     assert _signed_in(client) == designer
+
+
+def test_used_launch_records_are_forgotten_after_the_retention_and_only_then(settings):
+    """One or two rows per launch: past ``GESTE_CMI5_LAUNCH_MEMORY_DAYS`` they go, newer ones stay (and keep
+    refusing their link)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capsules.interop import cmi5_launch
+    from capsules.models import Cmi5LaunchUse
+
+    settings.GESTE_CMI5_LAUNCH_MEMORY_DAYS = 30
+    old = Cmi5LaunchUse.objects.create(digest="fetch:old")
+    Cmi5LaunchUse.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    Cmi5LaunchUse.objects.create(digest="fetch:recent")
+    assert cmi5_launch.forget_old_uses(force=True) == 1
+    assert list(Cmi5LaunchUse.objects.values_list("digest", flat=True)) == ["fetch:recent"]
+    cmi5_launch._last_forget = 0.0  # a new process: the next claim purges at once
+    Cmi5LaunchUse.objects.filter(digest="fetch:recent").update(created_at=timezone.now() - timedelta(days=40))
+    cmi5_launch.claim("fetch", "https://lms.example/fetch/1")
+    assert list(Cmi5LaunchUse.objects.values_list("digest", flat=True)) == [cmi5_launch._digest(
+        "fetch", "https://lms.example/fetch/1")]
+    with pytest.raises(cmi5_launch.LaunchRefused):  # and once within the hour: no second purge, still refused
+        cmi5_launch.claim("fetch", "https://lms.example/fetch/1")
