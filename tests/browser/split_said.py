@@ -2,5 +2,5 @@
 
 import re
 
-SPLIT_DONE = re.compile(r"^Étape scindée en deux à \d+:\d\d,\d et enregistrée\.$")
-SPLIT_DONE_EN = re.compile(r"^Step split in two at \d+:\d\d\.\d and saved\.$")
+SPLIT_DONE = re.compile(r"^Étape scindée à \d+:\d\d,\d et enregistrée\.$")
+SPLIT_DONE_EN = re.compile(r"^Step split at \d+:\d\d\.\d and saved\.$")

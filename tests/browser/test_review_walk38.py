@@ -41,7 +41,7 @@ def test_merge_right_after_a_split_rejoins_the_two_halves(live_server, page, tak
     saved = page.locator('[data-role="saved"]')
     at = _split_at_27s_with_the_button(page)
     # The status (a polite live region) says what happened and where.
-    expect(saved).to_have_text(f"Étape scindée en deux à {at} et enregistrée.")
+    expect(saved).to_have_text(f"Étape scindée à {at} et enregistrée.")
     assert at.startswith("0:2"), at
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
     # The first half stays selected: its end is the new cut.
@@ -112,4 +112,4 @@ def test_the_undo_button_in_english(live_server, page, take_68s):  # noqa: F811
     page.mouse.click(_x(box, 27.0), box["y"] + box["height"] / 2)
     at = page.locator('output[data-role="playhead"]').inner_text()
     page.get_by_role("button", name="Split at the playhead").click()
-    expect(page.locator('[data-role="saved"]')).to_have_text(f"Step split in two at {at} and saved.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(f"Step split at {at} and saved.")

@@ -1178,7 +1178,7 @@
     // « Fusionner avec la suivante » then merged that half with the next step, where the expert expected the
     // split undone). M right after S rejoins the two halves; the status says where the cut is.
     selected = i;
-    saveSteps(gettext("Étape scindée en deux à %(time)s et enregistrée.", { time: fmt(t) }));
+    saveSteps(gettext("Étape scindée à %(time)s et enregistrée.", { time: fmt(t) }));
   }
 
   /* « Supprimer l'étape » (Suppr on the timeline or the list): a step proposed where no gesture is (the hands
