@@ -20,6 +20,7 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from capsules.experts import notify_footage_ready
 from capsules.models import Footage, PipelineRun, StageRun, Step
@@ -47,6 +48,42 @@ STAGES: tuple[StageSpec, ...] = (
 )
 STAGE_BY_NAME = {spec.name: spec for spec in STAGES}
 FINISHED = {StageRun.Status.SUCCEEDED, StageRun.Status.SKIPPED}
+
+
+def _audio_only() -> tuple[str, ...]:
+    """The audio stage and the stages that need nothing but it (transcribe, translate): nothing to do without
+    an audio track. Segment also reads the motion: it runs, on the motion alone."""
+    found: set[str] = set()
+    for spec in STAGES:
+        if spec.name == "audio" or (spec.after and all(dep in found for dep in spec.after)):
+            found.add(spec.name)
+    return tuple(spec.name for spec in STAGES if spec.name in found)
+
+
+AUDIO_ONLY = _audio_only()
+# Why each is « Sans objet », stored in French as the stages themselves write it when they skip (their check()),
+# shown in the reader's language (capsules/pipeline/messages.py).
+NO_AUDIO_REASONS = {
+    "audio": gettext_noop("La vidéo n'a pas de piste audio : transcription impossible."),
+    "transcribe": gettext_noop("Pas de piste audio : pas de transcription."),
+    "translate": gettext_noop("Pas de piste audio : pas de sous-titres anglais."),
+}
+assert set(NO_AUDIO_REASONS) == set(AUDIO_ONLY), AUDIO_ONLY
+
+
+def skip_without_audio(run_id: int, probe: dict | None) -> int:
+    """Walk 38: a silent clip's audio stages read « En attente » until a worker reached each of them, then
+    « Sans objet ». Where the probe already says there is no audio track (the upload probes the file before
+    the run starts; the ingest stage probes it again), they are « Sans objet » from the start: in the status
+    JSON and the page alike, never queued. A probe that does not say (none yet) changes nothing."""
+    if not probe or "has_audio" not in probe or probe["has_audio"]:
+        return 0
+    now = timezone.now()
+    return sum(
+        StageRun.objects.filter(run_id=run_id, name=name, status=StageRun.Status.PENDING).update(
+            status=StageRun.Status.SKIPPED, progress=100, started_at=None, finished_at=now,
+            error_message=NO_AUDIO_REASONS[name], error_detail="", input_key="skipped")
+        for name in AUDIO_ONLY)
 
 
 def worker_id() -> str:
@@ -81,6 +118,7 @@ def start_run(footage: Footage) -> PipelineRun:
         run = PipelineRun.objects.create(footage=footage, status=PipelineRun.Status.RUNNING,
                                          started_at=timezone.now())
         StageRun.objects.bulk_create([StageRun(run=run, name=spec.name) for spec in STAGES])
+        skip_without_audio(run.pk, footage.probe)
         withdraw_step_approval(footage.pk)
         Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.PROCESSING)
         transaction.on_commit(lambda: advance(run.pk))
@@ -233,6 +271,7 @@ def rerun_stage(run: PipelineRun, name: str) -> None:
             status=StageRun.Status.PENDING, progress=0, error_message="", error_detail="",
             started_at=None, finished_at=None, worker="", input_key="")
         run.stages.filter(name=name).update(output_keys={"force": True})
+        skip_without_audio(run.pk, Footage.objects.filter(pk=run.footage_id).values_list("probe", flat=True).first())
         if "segment" in names:
             withdraw_step_approval(run.footage_id)
         footage = Footage.objects.filter(pk=run.footage_id)

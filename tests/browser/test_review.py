@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from capsules.models import Footage, Step
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
+from tests.browser.split_said import SPLIT_DONE
 from tests.factories import FootageFactory, StepFactory, expert, footage_key
 from tests.mediagen import make_clip
 
@@ -83,7 +84,7 @@ def test_drag_split_approve_reload(live_server, page, footage_in_review):
     page.mouse.click(*_x_for(page, 16.0))
     expect(page.locator('[data-role="playhead"]')).to_have_text(re.compile(r"^0:1[56],\d$"))
     page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     expect(page.locator(".geste-timeline__step")).to_have_count(4)
 
     # 3. approve (A, then confirm in the dialog); a pause after S: two different letters within 350 ms are
@@ -213,7 +214,7 @@ def test_keyboard_alone_places_the_playhead_and_splits(live_server, page, footag
     expect(slider).to_have_attribute("aria-valuetext", "0:09,5")
     expect(page.locator(".geste-timeline__step").nth(1)).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     starts = list(Step.objects.filter(footage=footage).order_by("start").values_list("start", flat=True))
     assert starts == [0, 6, pytest.approx(9.5), 13]
     slider.focus()

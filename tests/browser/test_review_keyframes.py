@@ -17,6 +17,7 @@ from media_pipeline.keyframes import extract_keyframe
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
 from tests.browser.shots import shot
+from tests.browser.split_said import SPLIT_DONE
 from tests.browser.test_review import _x_for
 from tests.factories import FootageFactory, StepFactory, expert, footage_key
 from tests.mediagen import make_clip
@@ -65,7 +66,7 @@ def test_a_split_step_gets_a_placeholder_then_its_picture(live_server, page, wor
     # Split the last step at 16 s (its picture is at 14 s: the first half keeps it).
     page.mouse.click(*_x_for(page, 16.0))
     page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     blocks = page.locator(".geste-timeline__step")
     expect(blocks).to_have_count(4)
     new = blocks.nth(3)

@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 from capsules.models import Footage, ReviewComment, Step
 from tests.baseline import ensure_baseline
 from tests.browser.conftest import login
+from tests.browser.split_said import SPLIT_DONE
 from tests.factories import FootageFactory, StepFactory, expert, footage_key
 from tests.mediagen import make_clip
 
@@ -195,7 +196,7 @@ def test_undo_split_merge_and_moved_limit_on_a_desktop(live_server, page, take_6
     # 1. Split step 6 (24,3 – 30,1) at 27 s.
     page.mouse.click(_x(box, 27.0), y)
     page.keyboard.press("s")
-    expect(saved).to_have_text("Étape scindée et enregistrée.")
+    expect(saved).to_have_text(SPLIT_DONE)
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
     # 2. Merge step 7 (now index 7: 30,1 – 36,8) with step 8.
     page.locator('.geste-timeline__step[data-step-index="7"]').click()
@@ -254,7 +255,7 @@ def test_undo_with_the_keyboard_alone(live_server, page, take_68s):
     page.keyboard.press("End")
     page.keyboard.press("PageDown")
     page.keyboard.press("s")
-    expect(saved).to_have_text("Étape scindée et enregistrée.")
+    expect(saved).to_have_text(SPLIT_DONE)
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
     title = page.locator('[data-step-title="0"]')
     title.click()
@@ -276,7 +277,7 @@ def test_undo_refused_by_the_server_is_said_and_ends_the_undo(live_server, page,
     box = _track(page)
     page.mouse.click(_x(box, 46.0), box["y"] + box["height"] / 2)
     page.keyboard.press("s")
-    expect(saved).to_have_text("Étape scindée et enregistrée.")
+    expect(saved).to_have_text(SPLIT_DONE)
     page.locator('.geste-timeline__step[data-step-index="1"]').click()
     page.keyboard.press("m")
     expect(saved).to_have_text("Étapes fusionnées et enregistrées.")
@@ -305,14 +306,14 @@ def test_undo_speaks_english_to_an_english_expert(live_server, page, take_68s):
     _open(page, live_server, footage, reviewer)
     undo = page.locator('[data-action="undo"]:visible')
     expect(undo).to_contain_text("Undo")
-    expect(undo).to_have_attribute("title", "Nothing to undo.")
+    expect(undo).to_have_attribute("title", "Undo the last change\nNothing to undo.")
     page.locator('[data-role="playhead-line"]').focus()
     page.keyboard.press("End")
     page.keyboard.press("PageDown")
     page.keyboard.press("s")
     saved = page.locator('[data-role="saved"]')
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
-    expect(undo).to_have_attribute("title", "Undo the split")
+    expect(undo).to_have_attribute("title", "Undo the last change\nUndo the split")
     page.keyboard.press("Control+z")
     expect(saved).to_have_text("Split undone.")
     expect(page.locator(".geste-timeline__step")).to_have_count(12)

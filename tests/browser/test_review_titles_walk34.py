@@ -10,14 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from capsules.models import Step
+from tests.browser.split_said import SPLIT_DONE, SPLIT_DONE_EN
 from tests.browser.test_review import footage_in_review  # noqa: F401  (fixture)
 from tests.browser.test_review_walk35 import _open, _split_at, _titles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.mark.parametrize(("lang", "suffix", "done"), [("fr", "(suite)", "Étape scindée et enregistrée."),
-                                                       ("en", "(cont.)", "Step split and saved.")])
+@pytest.mark.parametrize(("lang", "suffix", "done"), [("fr", "(suite)", SPLIT_DONE),
+                                                       ("en", "(cont.)", SPLIT_DONE_EN)])
 def test_splitting_twice_says_the_continuation_once_in_the_expert_s_language(
         live_server, browser, footage_in_review, lang, suffix, done):  # noqa: F811
     footage, reviewer = footage_in_review
@@ -41,7 +42,7 @@ def test_splitting_a_first_piece_again_numbers_the_pieces_in_order(live_server, 
     """Walk 35: « Rincer », split, then its first piece split again gave « Rincer », « (suite 2) », « (suite) »."""
     footage, reviewer = footage_in_review
     ctx, page = _open(browser, live_server, footage, reviewer, "fr")
-    done = "Étape scindée et enregistrée."
+    done = SPLIT_DONE
     _split_at(page, 18.0, done, 4)
     _split_at(page, 16.0, done, 5)
     assert _titles(footage)[2:] == ["Remonter le siphon", "Remonter le siphon (suite)", "Remonter le siphon (suite 2)"]

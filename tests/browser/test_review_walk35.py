@@ -17,6 +17,7 @@ from wagtail.users.models import UserProfile
 from capsules.models import Footage, Step
 from tests.browser.conftest import login
 from tests.browser.shots import shot
+from tests.browser.split_said import SPLIT_DONE, SPLIT_DONE_EN
 from tests.browser.test_review import _x_for, footage_in_review  # noqa: F401  (fixture)
 from tests.factories import FootageFactory, StepFactory
 
@@ -59,8 +60,8 @@ def _focused(page) -> str:
 # --- 1. titles of repeated splits, and the approval's warning -------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "word", "done"), [("fr", "suite", "Étape scindée et enregistrée."),
-                                                     ("en", "cont.", "Step split and saved.")])
+@pytest.mark.parametrize(("lang", "word", "done"), [("fr", "suite", SPLIT_DONE),
+                                                     ("en", "cont.", SPLIT_DONE_EN)])
 def test_each_piece_of_a_gesture_split_again_gets_its_own_number(
         live_server, browser, footage_in_review, lang, word, done):  # noqa: F811
     footage, reviewer = footage_in_review

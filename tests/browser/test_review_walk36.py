@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
+from tests.browser.split_said import SPLIT_DONE
 from tests.browser.test_review import _x_for
 from tests.browser.test_review_keyframes import _background, footage_with_keyframes  # noqa: F401  (fixture)
 from tests.browser.test_review_timeline35 import _open, _steps, _touch_drag, _track, _x, phone, take_68s  # noqa: F401  (fixtures)
@@ -93,7 +94,7 @@ def test_a_split_half_shows_the_video_frame_while_its_picture_is_made(
                            "(document.querySelector('[data-role=video]'))")
     page.wait_for_timeout(300)
     page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     new = page.locator(".geste-timeline__step").nth(3)
     expect(new).to_have_attribute("data-keyframe", "pending")  # still said in its title
     expect(new).to_have_attribute("title", re.compile("image en préparation"))
@@ -145,13 +146,13 @@ def test_redo_what_was_undone(live_server, page, take_68s):  # noqa: F811
     # Split step 6 at 27 s, undo, redo (Ctrl+Shift+Z).
     page.mouse.click(_x(box, 27.0), y)
     page.keyboard.press("s")
-    expect(saved).to_have_text("Étape scindée et enregistrée.")
+    expect(saved).to_have_text(SPLIT_DONE)
     after_split = [s[1:] for s in _steps(footage)]
     page.keyboard.press("Control+z")
     expect(saved).to_have_text("Scission annulée.")
     expect(page.locator(".geste-timeline__step")).to_have_count(12)
     expect(redo).to_have_attribute("aria-disabled", "false")
-    expect(redo).to_have_attribute("title", "Rétablir la scission")
+    expect(redo).to_have_attribute("title", "Rétablir la modification annulée\nRétablir la scission")
     page.keyboard.press("Control+Shift+Z")
     expect(saved).to_have_text("Scission rétablie.")
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
@@ -197,7 +198,7 @@ def test_redo_what_was_undone(live_server, page, take_68s):  # noqa: F811
     page.keyboard.press("End")
     page.keyboard.press("PageDown")
     page.keyboard.press("s")
-    expect(saved).to_have_text("Étape scindée et enregistrée.")
+    expect(saved).to_have_text(SPLIT_DONE)
     expect(redo).to_have_attribute("aria-disabled", "true")
     page.keyboard.press("Control+Shift+Z")
     expect(saved).to_have_text("Rien à rétablir.")
@@ -215,7 +216,7 @@ def test_redo_speaks_english_to_an_english_expert(live_server, page, take_68s): 
     redo = page.locator('[data-action="redo"]:visible')  # one shown at each width (walk 37)
     expect(redo).to_contain_text("Redo")
     expect(redo).to_contain_text("Ctrl+Shift+Z")
-    expect(redo).to_have_attribute("title", "Nothing to redo.")
+    expect(redo).to_have_attribute("title", "Redo the undone change\nNothing to redo.")
     page.locator('[data-role="playhead-line"]').focus()
     page.keyboard.press("End")
     page.keyboard.press("PageDown")
@@ -224,7 +225,7 @@ def test_redo_speaks_english_to_an_english_expert(live_server, page, take_68s): 
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
     page.keyboard.press("Control+z")
     expect(saved).to_have_text("Split undone.")
-    expect(redo).to_have_attribute("title", "Redo the split")
+    expect(redo).to_have_attribute("title", "Redo the undone change\nRedo the split")
     page.keyboard.press("Control+y")
     expect(saved).to_have_text("Split redone.")
     expect(page.locator(".geste-timeline__step")).to_have_count(13)
@@ -242,7 +243,7 @@ def test_phone_a_save_does_not_move_the_video(live_server, phone, take_68s):  # 
     page.wait_for_timeout(300)
     top = page.evaluate(ON_SCREEN, '[data-role="video"]')["top"]
     page.locator('[data-action="split"]').click()
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     page.evaluate(TO_TOP)
     page.wait_for_timeout(300)
     assert page.evaluate(ON_SCREEN, '[data-role="video"]')["top"] == pytest.approx(top, abs=1)

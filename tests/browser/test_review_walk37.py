@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.split_said import SPLIT_DONE
 from tests.browser.test_review_timeline35 import _open, _steps, _touch_drag, _track, _x, phone, take_68s  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -68,7 +69,9 @@ def test_phone_undo_and_redo_right_under_the_timeline_after_a_drag(live_server, 
     assert [c["action"] for c in shown] == ["undo", "redo"], shown
     undo, redo = shown
     assert undo["name"].endswith("Annuler") and redo["name"].endswith("Rétablir"), shown  # their kbd hidden to a finger
-    expect(page.get_by_role("button", name="Annuler", exact=True)).to_be_visible()  # the arrow is not read out
+    # Walk 38: their names say what they do (« Annuler » is a dialog's cancel too); the arrow is not read out.
+    expect(page.get_by_role("button", name="Annuler la dernière modification", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Rétablir la modification annulée", exact=True)).to_be_visible()
     assert undo["bottom"] <= undo["h"] and redo["bottom"] <= redo["h"], shown
     assert undo["right"] <= undo["w"] and redo["right"] <= redo["w"], shown
     track_bottom = box["y"] + box["height"]
@@ -148,7 +151,7 @@ def test_one_undo_and_one_redo_in_the_tab_order_at_each_width(live_server, brows
     page.keyboard.press("End")
     page.keyboard.press("PageDown")
     page.keyboard.press("s")
-    expect(page.locator('[data-role="saved"]')).to_have_text("Étape scindée et enregistrée.")
+    expect(page.locator('[data-role="saved"]')).to_have_text(SPLIT_DONE)
     assert [c["disabled"] for c in _shown(page)] == ["false", "true"]
     page.keyboard.press("Control+z")
     expect(page.locator('[data-role="saved"]')).to_have_text("Scission annulée.")

@@ -5,6 +5,7 @@ from django.conf import settings
 from capsules import storage
 from capsules.models import Footage
 from capsules.pipeline.stages.base import Stage, register
+from capsules.pipeline.workflow import skip_without_audio
 from media_pipeline.probe import ProbeLimits, probe, validate
 
 
@@ -31,3 +32,5 @@ class IngestStage(Stage):
         Footage.objects.filter(pk=ctx.footage.pk).update(
             probe=info, duration=info["duration"], flags=info.get("flags", []))
         ctx.footage.refresh_from_db()
+        # No audio track: the audio stages are « Sans objet » now, not « En attente » until a worker reaches them.
+        skip_without_audio(ctx.run.pk, info)

@@ -1174,8 +1174,11 @@
     standInFor(second, s, t);  // its picture meanwhile (walk 36)
     renumberPieces(gestureOf(second.title));
     pushUndo({ kind: "split", first: s, second });
-    selected = i + 1;
-    saveSteps(gettext("Étape scindée et enregistrée."));
+    // The selection stays on the first half, whose end is the new cut (walk 38: it went to the second half, and
+    // « Fusionner avec la suivante » then merged that half with the next step, where the expert expected the
+    // split undone). M right after S rejoins the two halves; the status says where the cut is.
+    selected = i;
+    saveSteps(gettext("Étape scindée à %(time)s et enregistrée.", { time: fmt(t) }));
   }
 
   /* « Supprimer l'étape » (Suppr on the timeline or the list): a step proposed where no gesture is (the hands
@@ -1362,17 +1365,19 @@
     redoStack.length = 0;
     showUndo();
   }
-  // Each « Annuler » and « Rétablir » (the toolbar's, the row under the timeline: one of each shown).
+  // Each « Annuler » and « Rétablir » (the toolbar's, the row under the timeline: one of each shown). Walk 38:
+  // « Annuler » is the dialogs' « cancel » too: named « Annuler la dernière modification » (the template's
+  // aria-label), the tooltip's first line says so, its second line which change it takes back.
   function showUndo() {
     const top = undoStack[undoStack.length - 1];
     for (const button of root.querySelectorAll('[data-action="undo"]')) {
       button.setAttribute("aria-disabled", top && allowed() ? "false" : "true");
-      button.title = top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.");
+      button.title = `${gettext("Annuler la dernière modification")}\n${top ? UNDO_LABELS[top.kind]() : gettext("Rien à annuler.")}`;
     }
     const next = redoStack[redoStack.length - 1];
     for (const again of root.querySelectorAll('[data-action="redo"]')) {
       again.setAttribute("aria-disabled", next && allowed() ? "false" : "true");
-      again.title = next ? REDO_LABELS[next.kind]() : gettext("Rien à rétablir.");
+      again.title = `${gettext("Rétablir la modification annulée")}\n${next ? REDO_LABELS[next.kind]() : gettext("Rien à rétablir.")}`;
     }
   }
   // Said again at each press (a live region is silent when its text does not change).
@@ -1526,7 +1531,7 @@
         steps[i].end = g.start;
         steps.splice(i + 1, 0, second);
         renumberPieces(gestureOf(second.title));
-        selected = i + 1;
+        selected = i;  // as after the split itself: on the first half
         said = gettext("Scission rétablie.");
         undoEntry = { kind: "split", first: steps[i], second };
         focusAt = g.start;
