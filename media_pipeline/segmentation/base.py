@@ -195,6 +195,15 @@ class SegmentSettings:
     refine_mode: str = "both"
     refine_criterion: str = "mean"
     snap_boundaries: bool = True
+    # Travel bursts (session 38; tests/benchmarks/bench_egocam38.py): inside a run of work, a short burst of
+    # activity (the largest within burst_width seconds either side) standing burst_boost (log units) above the
+    # median activity of both sides (burst_width to burst_context seconds away) adds a change point there (the
+    # hands travel to the next gesture), at least a minimum step from the others and the run's ends; 0 turns it
+    # off. Adopted at 1.5 by the pre-registered rule (egocam held out +0.026 transition F1, nothing else held out
+    # moved): docs/ARCHITECTURE.md, Segmentation.
+    burst_boost: float = 1.5
+    burst_width: float = 0.6
+    burst_context: float = 2.5
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

@@ -373,6 +373,29 @@ def _snap_to_bursts(bkps: list[int], act: np.ndarray, lo: int, hi: int, radius: 
 
 
 
+def burst_bounds(act: np.ndarray, lo: int, hi: int, bkps: list[int], min_size: int, fps: float, settings) -> list[int]:
+    """Change points added inside the work run lo..hi where the hands travel to the next gesture: a short burst
+    of activity (its peak the largest within ``burst_width`` seconds either side) standing ``burst_boost`` (log
+    units) above the median activity of both sides (from ``burst_width`` to ``burst_context`` seconds away),
+    strongest first, each at least ``min_size`` frames from the run's ends, the change points already there and
+    the ones added (``SegmentSettings.burst_boost``; 0 turns it off)."""
+    inner = max(1, int(round(settings.burst_width * fps)))
+    ctx = max(inner + 2, int(round(settings.burst_context * fps)))
+    found = []
+    for p in range(lo + ctx, hi - ctx):
+        if act[p] < act[p - inner:p + inner + 1].max():
+            continue
+        side = max(float(np.median(act[p - ctx:p - inner])), float(np.median(act[p + inner + 1:p + ctx + 1])))
+        if act[p] - side >= settings.burst_boost:
+            found.append((float(act[p] - side), p))
+    out: list[int] = []
+    edges = [lo, hi, *bkps]
+    for _h, p in sorted(found, reverse=True):
+        if all(abs(p - e) >= min_size for e in edges + out):
+            out.append(p)
+    return sorted(out)
+
+
 def _centre_in_pauses(bkps: list[int], still: np.ndarray, lo: int, hi: int, radius: int, min_len: int) -> list[int]:
     """Move each change point that lies within ``radius`` of a still moment inside lo..hi (at least
     ``min_len`` frames, too short or too shallow to be a rest) to the middle of it: the pause between two
@@ -638,6 +661,10 @@ class KernelCPDSegmenter:
                 bk = _appearance_filter(bk, [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)], motion, a,
                                         b, settings)
             conf = {i: 0.7 for i in bk}
+            if settings.burst_boost > 0 and contrast >= 0.35:
+                for i in burst_bounds(act, a, b, bk, min_size, fps, settings):
+                    bk.append(i)
+                    conf[i] = 0.5
             if cues and contrast >= 0.35:
                 weak = [a + i for i in _cpd(x[a:b], min_size, pen * 0.35, pool)]
                 _fuse_speech(bk, conf, weak, cues, x, a, b, fps, min_size, settings)
