@@ -90,6 +90,14 @@ class SegmentSettings:
     # Under this hands-in-field level (and no palm seen) the hands are away. Low: hands at the view's edge
     # (reaching for a part, a tool held low) are still at work.
     absent_level: float = 0.1
+    # Hands leaving the working field (session 38; tests/benchmarks/bench_rest_cue38.py): a still stretch (under
+    # drop_level of the clip's contrast above its floor; min_rest inside the footage, any length at its edges)
+    # where the hands' presence in the field (0-1 of the video's own range) is presence_drop under its mean over
+    # the moving frames within drop_context seconds either side is a rest: the hands withdrew (left the view, or
+    # went to lie at its edge), where a hold or inspect keeps them at the work; 0 turns it off.
+    presence_drop: float = 0.0
+    drop_level: float = 0.3
+    drop_context: float = 4.0
     # A still stretch is a rest only when the hands are away, or this much stiller than while working
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
     rest_depth: float = 1.2

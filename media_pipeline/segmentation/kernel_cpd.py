@@ -513,12 +513,39 @@ def rest_mask(motion, act: np.ndarray, settings: SegmentSettings, transcript: di
                 continue
             if b - a >= min_rest or a == 0 or b == n:
                 out[a:b] = 2
+    if present is not None and settings.presence_drop > 0 and contrast >= 0.35:
+        _withdrawn_rests(out, act, present, speaking, floor, contrast, min_rest, fps, settings)
     if away is not None and settings.away_share < 1.0:
         need = int(round(fps * max(settings.min_rest, min(settings.away_share * duration, settings.away_cap))))
         for a, b in _runs(away & ~speaking & (out == 0)):
             if b - a >= need:
                 out[a:b] = 2
     return out
+
+
+def _withdrawn_rests(out: np.ndarray, act: np.ndarray, present: np.ndarray, speaking: np.ndarray, floor: float,
+                     contrast: float, min_rest: int, fps: float, settings: SegmentSettings) -> None:
+    """Rests where the hands withdraw from the working field (in place: marked 2, hands away).
+
+    A silent still stretch (activity under ``drop_level`` of the contrast above the floor; ``min_rest``
+    inside the footage, any length at its edges) not yet a rest, where the hands' presence in the field
+    falls ``presence_drop`` (0-1 of the video's own range) under its mean over the moving frames within
+    ``drop_context`` seconds either side: resting hands leave the view or go to lie at its edge, holding
+    or inspecting hands stay where they work."""
+    n = len(act)
+    still = act <= floor + settings.drop_level * contrast
+    w = int(round(settings.drop_context * fps))
+    for a, b in _runs(still & ~speaking):
+        if (out[a:b] > 0).all() or (b - a < min_rest and a > 0 and b < n):
+            continue
+        near = np.zeros(n, bool)
+        near[max(0, a - w):a] = True
+        near[b:min(n, b + w)] = True
+        near &= ~still
+        if near.sum() < max(2, int(round(0.5 * fps))):
+            continue
+        if float(present[near].mean()) - float(present[a:b].mean()) >= settings.presence_drop:
+            out[a:b] = np.where(out[a:b] > 0, out[a:b], 2)
 
 
 def _announced_rests(out: np.ndarray, still: np.ndarray, speaking: np.ndarray, act: np.ndarray, work_level: float,

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
                                              ("bench_boundary_timing", "rien mesuré sans arguments"),
                                              ("bench_appearance_timing", "rien mesuré sans arguments"),
                                              ("bench_agreement", "accord humain"),
-                                             ("bench_egocam38", "rien mesuré sans arguments")])
+                                             ("bench_egocam38", "rien mesuré sans arguments"),
+                                             ("bench_rest_cue38", "rien mesuré sans arguments")])
 def test_experiment_bench_without_arguments_does_not_stop_make_bench(module, said, tmp_path):
     # A fresh machine: no motion cache yet (bench_rhythm reads it and stopped `make bench` on its absence).
     out = subprocess.run([sys.executable, "-m", f"tests.benchmarks.{module}"], cwd=ROOT, capture_output=True,
