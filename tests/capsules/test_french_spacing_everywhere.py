@@ -70,6 +70,10 @@ STORED = DESIGN_LTI_STORED | {
     ("capsules/pipeline/workflow.py", '"la vidéo est peut-être trop courte ou presque immobile. Relancez l\'étape '
                                       '« Découpage en "'),
     ("capsules/pipeline/workflow.py", '"étapes » après avoir vérifié la vidéo, ou téléversez une prise plus longue."'),
+    # A silent clip's audio stages skipped at the run's start (walk 38): the stages' own skip reasons, word for word.
+    ("capsules/pipeline/workflow.py", "\"La vidéo n'a pas de piste audio : transcription impossible.\""),
+    ("capsules/pipeline/workflow.py", '"Pas de piste audio : pas de transcription."'),
+    ("capsules/pipeline/workflow.py", '"Pas de piste audio : pas de sous-titres anglais."'),
     ("capsules/pipeline/runner.py", '"Base de données momentanément indisponible : %(error)s"'),
     ("capsules/pipeline/runner.py", "\"Erreur inattendue pendant l'étape « %(stage)s » : %(error)s\""),
     # LrsStatement.last_error / Cmi5Statement.last_error (the interop page's « Dernière erreur »).
