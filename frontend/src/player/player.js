@@ -705,24 +705,31 @@ export class Player {
       const id = `gp-keys-title-${this.m.id}`;
       const rows = SHORTCUTS.filter((s) => !s.only || s.only(this)).map((s) => h("div", { class: "gp-keys-row" },
         h("dt", {}, s.label.flatMap((k, i) => [i ? " / " : null, h("kbd", {}, k)])), h("dd", {}, s.does)));
-      const close = h("button", { type: "button", class: "gp-keys-close", onclick: () => this.keysDialog.close() }, gettext("Fermer"));
+      // « Fermer » gives the focus back at once: the dialog's "close" event comes a task later (Escape's way).
+      const close = h("button", { type: "button", class: "gp-keys-close", onclick: () => { this.keysDialog.close(); this.keysBack(); } }, gettext("Fermer"));
       this.keysDialog = h("dialog", { class: "gp-keys", "aria-labelledby": id },
         h("h2", { id, tabindex: "-1" }, gettext("Raccourcis clavier")),
         h("p", { class: "gp-keys-where" }, gettext("Ces touches agissent quand le focus est dans le lecteur (un clic sur la vidéo l'y place), hors d'un champ de saisie.")),
         h("dl", {}, rows), close);
       // Outside the player: its keys (← →, N, Space…) do not act on the video behind the dialog.
       this.root.after(this.keysDialog);
-      this.keysDialog.addEventListener("close", () => {
-        const back = this.keysOpener;
-        this.keysOpener = null;
-        (back?.isConnected && back !== document.body ? back : this.root).focus({ preventScroll: true });
-      });
+      this.keysDialog.addEventListener("close", () => this.keysBack());
     }
     if (this.keysDialog.open) return;
     this.keysOpener = document.activeElement;
+    this.keysOwed = true;
     this.keysDialog.showModal();
     this.keysDialog.querySelector("h2").focus({ preventScroll: true });
     this.keysDialog.scrollTop = 0;
+  }
+
+  /** The focus back where « ? » was pressed (in the player when that was the page's body), once per opening. */
+  keysBack() {
+    if (!this.keysOwed) return;
+    this.keysOwed = false;
+    const back = this.keysOpener;
+    this.keysOpener = null;
+    (back?.isConnected && back !== document.body ? back : this.root).focus({ preventScroll: true });
   }
 
   /** Keys outside the player (walk 32): K is ▶ anywhere on the page but where a letter is typed (K_OWN);
