@@ -97,24 +97,24 @@ def test_the_list_says_after_the_step_for_a_question_asked_at_its_end_or_later(c
 
 def test_a_published_capsules_warning_is_said_once_after_saving_a_question(client, sent):  # noqa: F811
     people, page, _state = sent
-    capsule = page.capsule
+    published = page.capsule
     client.force_login(people["jean"])
     client.post(reverse("geste_expert_check_action", args=[page.pk, "approve"]))
     client.force_login(people["camille"])
-    client.post(reverse("geste_capsule_approve_task", args=[capsule.pk]))
+    client.post(reverse("geste_capsule_approve_task", args=[published.pk]))
     page.refresh_from_db()
     assert page.live and not page.workflow_in_progress
 
     said = "visible des apprenants dès l'enregistrement"
-    add = reverse("geste_interaction_add", args=[capsule.pk])
+    add = reverse("geste_interaction_add", args=[published.pk])
     res = client.post(add, {"kind": "true_false", "time": "5", "prompt": "On serre au couple.",
                             "true_false": "true"}, follow=True)
     html = unescape(res.content.decode())
     assert html.count(said) == 1, html.count(said)
     assert "l'expert est prévenu et la revalidera" in html  # the save's message, which says more
 
-    inter = capsule.interactions.get()
-    edit = reverse("geste_interaction_edit", args=[capsule.pk, inter.pk])
+    inter = published.interactions.get()
+    edit = reverse("geste_interaction_edit", args=[published.pk, inter.pk])
     res = client.post(edit, {"time": "6", "prompt": "On serre au couple à la main.", "true_false": "true",
                              "mandatory": "on"}, follow=True)
     html = unescape(res.content.decode())
@@ -122,5 +122,5 @@ def test_a_published_capsules_warning_is_said_once_after_saving_a_question(clien
     assert html.count(said) == 1, html.count(said)
 
     # Coming back later (no message): the list's standing banner says it.
-    html = unescape(client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode())
+    html = unescape(client.get(reverse("geste_capsule_edit", args=[published.pk])).content.decode())
     assert html.count(said) == 1 and 'data-role="live-warning"' in html
