@@ -27,6 +27,22 @@ RANGE_SLACK = 0.01  # s: a step this close to the capsule's range still belongs 
 _DEFAULT_TITLE = re.compile(r"^\s*(?:Étape|Etape)\s+(\d+)((?:\s*\(suite\))*)\s*$", re.IGNORECASE)
 
 
+TIME_SLACK = 0.05  # s: half a tenth, the precision every screen writes a moment with (0:07,2)
+
+
+def step_at(steps, time: float, slack: float = TIME_SLACK):
+    """The step that contains the instant ``time`` (anything with ``start`` and ``end``, one clock). Steps are
+    half-open, [start, end): a moment on the boundary between two steps is the later one's start, never the
+    earlier one's end (walk 38: the designer tapped « Ouvrir le hublot », its start 0:07,2 became the
+    question's time, and the question went to the step ending there); only a step's end with no step starting
+    there takes the moment itself. A moment written to the tenth (``slack`` before a start) is that start.
+    None when it lies in no step. The one rule of the designer's form, its list and the remembered step; the
+    learner's player and manifest (``learning.shared_content.owning_step``) and the review screen agree."""
+    ordered = sorted(steps, key=lambda s: s.start)
+    return (next((s for s in ordered if s.start - slack <= time < s.end - slack), None)
+            or next((s for s in ordered if s.start - slack <= time <= s.end + slack), None))
+
+
 def display_title(title: str, position: int) -> str:
     """A step's title as a learner reads it, in the active language. Titles are stored data: one the expert
     or designer typed is shown as typed; only the untouched default (« Étape 3 », « Étape 3 (suite) ») or

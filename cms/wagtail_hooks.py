@@ -298,6 +298,8 @@ def _edit_context(request, capsule: Capsule, *, form_data=None, errors=None, edi
         "poster_url": storage.url(r.get("poster", "")),
         "page_state": _page_state(capsule, request.user),
         "revalidation": _revalidation_text(capsule),  # « Modifiée après validation : à revoir par l'expert »
+        # Just said by the message of the save (« La capsule est publiée : la modification est visible… »): once.
+        "live_change_said": _live_change_said(request),
         # Said beside « Envoyer en validation » before the click: the condition capsule_submit refuses on.
         "submit_requirement": authoring.submit_requirement(capsule),
         "kinds_with_choices": ["single_choice", "multiple_choice"],
@@ -346,6 +348,16 @@ def capsule_edit(request, pk: int):
     return TemplateResponse(request, "capsules/admin/capsule_edit.html", ctx, status=400 if errors else 200)
 
 
+# The messages that say a change is live on the published capsule: the list's standing « La capsule est publiée… »
+# banner is then left out (walk 38 read the same warning twice after saving a question).
+LIVE_CHANGE_TAG = "geste-live-change"
+
+
+def _live_change_said(request) -> bool:
+    """Whether a message of this request says the change is live (iterating keeps them for the page)."""
+    return any(LIVE_CHANGE_TAG in (m.extra_tags or "") for m in messages.get_messages(request))
+
+
 def _back_to_the_first_task(request, capsule: Capsule) -> None:
     """A question added, changed or deleted once the capsule's workflow passed its first task (the expert's
     check) sends the capsule back there: the expert signs off what learners will get. A walk moved the
@@ -369,7 +381,8 @@ def _back_to_the_first_task(request, capsule: Capsule) -> None:
                 messages.error(request, " ".join(str(e) for e in exc.errors.values()))
                 return
             messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
-                                        "l'enregistrement ; l'expert est prévenu et la revalidera."))
+                                        "l'enregistrement ; l'expert est prévenu et la revalidera."),
+                             extra_tags=LIVE_CHANGE_TAG)
         return
     state = page.current_workflow_state
     tasks = list(state.workflow.tasks)
@@ -377,7 +390,8 @@ def _back_to_the_first_task(request, capsule: Capsule) -> None:
     if not tasks or current is None or current.pk == tasks[0].pk:
         if page.live:
             messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
-                                        "l'enregistrement ; l'expert, qui doit déjà la valider, la verra."))
+                                        "l'enregistrement ; l'expert, qui doit déjà la valider, la verra."),
+                             extra_tags=LIVE_CHANGE_TAG)
         return  # still with the expert, who will see the change
     workflow = state.workflow
     state.cancel(user=request.user)
@@ -385,7 +399,8 @@ def _back_to_the_first_task(request, capsule: Capsule) -> None:
     if page.live:
         messages.warning(request, _("La capsule est publiée : la modification est visible des apprenants dès "
                                     "l'enregistrement ; l'expert est prévenu et la revalidera (retour à l'étape "
-                                    "« %(task)s »).") % {"task": tasks[0].name})
+                                    "« %(task)s »).") % {"task": tasks[0].name},
+                         extra_tags=LIVE_CHANGE_TAG)
         return
     messages.warning(request, _("Les questions avaient déjà été validées : la capsule repart à l'étape "
                                 "« %(task)s » pour que l'expert voie la modification.") % {"task": tasks[0].name})

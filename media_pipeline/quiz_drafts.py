@@ -658,7 +658,12 @@ def draft_what_next(steps: list[DraftStep], rng: random.Random, limit: int = MAX
 
 
 def _step_at(steps: list[DraftStep], time: float) -> DraftStep | None:
-    return next((s for s in steps if s.start - 0.05 <= time <= s.end + 0.05), None)
+    """The step a moment (a sentence's middle, a key point) lies in: [start, end), a moment on the boundary
+    is the later step's start (walk 38; ``capsules.learner_steps.step_at`` is the same rule); only a step's
+    end with no step starting there takes it. 0.05 s of slack (half a tenth)."""
+    ordered = sorted(steps, key=lambda s: s.start)
+    return (next((s for s in ordered if s.start - 0.05 <= time < s.end - 0.05), None)
+            or next((s for s in ordered if s.start - 0.05 <= time <= s.end + 0.05), None))
 
 
 def readable_sentence(sent: Sentence, vocabulary=()) -> bool:

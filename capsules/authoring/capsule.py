@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from capsules import learner_steps
 from capsules.authoring.step_changes import remember_step
 from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interaction, SkillsBlock, Step
 from capsules.pages import page_model
@@ -507,7 +508,11 @@ def apply_interaction_form(
         elif time is not None:
             time = to_footage_clock(capsule, min(max(time, 0.0), capsule_length(capsule)))
     if step is None and time is not None and not data.get("step"):
-        step = next((s for s in steps if s.start <= time <= s.end), None)
+        # « (celle qui contient l'instant) »: [start, end), a step's start is its own (walk 38, ``step_at``);
+        # a time written to the tenth just before that start is the start (else the learner met it earlier).
+        step = learner_steps.step_at(steps, time)
+        if step is not None and time < step.start:
+            time = step.start
 
     choices: list[dict] = []
     answer_key: dict = {}

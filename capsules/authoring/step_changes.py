@@ -31,7 +31,7 @@ def seen_now(interaction: Interaction, capsule: Capsule | None = None) -> dict |
     capsule = capsule or interaction.capsule
     approved = learner_steps.for_footage(capsule.footage).steps
     if not interaction.step_id:
-        found = next((s for s in approved if s.start <= interaction.time <= s.end), None)
+        found = learner_steps.step_at(approved, interaction.time)
         return learner_steps.step_facts(found) if found is not None else None
     found = next((s for s in approved if s.id == interaction.step_id), None)
     if found is None and interaction.step is not None:
@@ -68,19 +68,27 @@ def step_changed(interaction: Interaction, approved: list) -> bool:
 
 
 def label_steps(capsule: Capsule, interactions: list[Interaction]) -> None:
-    """Set ``step_label`` (« Étape 2 — Titre ») and ``step_changed`` on each listed question."""
+    """Set ``step_label`` (« Étape 2 — Titre », « Après l'étape 2 — Titre » for a question attached to that step
+    and asked at its end or after it) and ``step_changed`` on each listed question."""
     approved = list(learner_steps.for_footage(capsule.footage).steps)
     in_capsule = [s for s in approved if s.start >= capsule.start - learner_steps.RANGE_SLACK
                   and s.end <= capsule.effective_end + learner_steps.RANGE_SLACK]
     for inter in interactions:
         inter.step_changed = step_changed(inter, approved)
         step = next((s for s in in_capsule if s.id == inter.step_id), None)
-        step = step or next((s for s in in_capsule if s.start <= inter.time <= s.end), None)
+        step = step or learner_steps.step_at(in_capsule, inter.time)
         if step is None:
             inter.step_label = ""
             continue
         n = in_capsule.index(step) + 1
-        inter.step_label = (_("Étape %(n)s") % {"n": n} if learner_steps.is_default_title(step.title, n)
+        default = learner_steps.is_default_title(step.title, n)
+        if step.id == inter.step_id and inter.time >= step.end - learner_steps.TIME_SLACK:
+            # Asked once its step has been seen: at its end (the next step's start) or later, inside the next
+            # step's time. Walk 38 read « 0:12,2 … Étape 1 » and « 0:09,8 … Étape 1 » as misplaced questions.
+            inter.step_label = (_("Après l'étape %(n)s") % {"n": n} if default
+                                else _("Après l'étape %(n)s — %(title)s") % {"n": n, "title": step.title})
+            continue
+        inter.step_label = (_("Étape %(n)s") % {"n": n} if default
                             else _("Étape %(n)s — %(title)s") % {"n": n, "title": step.title})
 
 

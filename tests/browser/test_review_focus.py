@@ -150,6 +150,8 @@ def test_approve_then_reopen_keep_the_focus(live_server, browser, footage_in_rev
     reopen = page.get_by_role("button", name="Rouvrir la relecture")
     reopen.focus()
     page.keyboard.press("Enter")
+    # Asked first (walk 38), as the approval is: confirmed from the keyboard.
+    page.locator('[data-dialog="reopen"]').get_by_role("button", name="Rouvrir la relecture").press("Enter")
     expect(page.locator('[data-role="saved"]')).to_have_text("Relecture rouverte.")
     expect(reopen).to_be_hidden()
     _focus_on(page, "action:approve")  # where the button pressed was

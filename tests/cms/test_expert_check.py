@@ -392,8 +392,11 @@ def test_a_question_changed_on_the_published_capsule_goes_back_to_the_expert(cli
     html = unescape(res.content.decode())
     assert ("La capsule est publiée\u00a0: la modification est visible des apprenants dès l'enregistrement\u00a0; "
             "l'expert est prévenu et la revalidera.") in html
+    # Said once (walk 38): the save's message stands for the list's « La capsule est publiée… » banner.
+    assert html.count("visible des apprenants dès l'enregistrement") == 1 and 'data-role="live-warning"' not in html
+    later = unescape(client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode())
     assert ("visible des apprenants dès l'enregistrement\u00a0; l'expert est prévenu et la revalidera."
-            in html.split('data-role="live-warning"')[1].split("</p>")[0])
+            in later.split('data-role="live-warning"')[1].split("</p>")[0])
     assert "Modifiée après validation\u00a0: à revoir par l'expert (1 modification des questions, la dernière par " \
            "Camille Concepteur le " in html
     page.refresh_from_db()

@@ -236,8 +236,16 @@
     placement.hidden = !msg;
   }
 
+  /* « (celle qui contient l'instant) »: the server's rule (capsules.learner_steps.step_at). Steps are [start, end):
+   * a step's start is its own, not the end of the step before it (walk 38: « Ouvrir le hublot » tapped, its start
+   * taken from the playhead, and the question went to the step ending there); only a step's end with no step
+   * starting there takes the moment. Half a tenth of slack: the field holds the playhead to the tenth. */
   function stepForTime(t) {
-    return [...stepSelect.options].find((o) => o.value && parseFloat(o.dataset.start) <= t && t <= parseFloat(o.dataset.end));
+    const SLACK = 0.05;
+    const steps = [...stepSelect.options].filter((o) => o.value)
+      .map((o) => ({ o, s: parseFloat(o.dataset.start), e: parseFloat(o.dataset.end) })).sort((a, z) => a.s - z.s);
+    const hit = steps.find((x) => x.s - SLACK <= t && t < x.e - SLACK) || steps.find((x) => x.s - SLACK <= t && t <= x.e + SLACK);
+    return hit ? hit.o : undefined;
   }
 
   function syncStep() {

@@ -1630,7 +1630,7 @@
     // once does not confirm what was not read. So does the approval, which locks the steps and is one
     // letter away: a title's Enter hands the keys back to the shortcuts, and typing on (« la ») opened it
     // with A and confirmed it with the next Space (walk 16). Otherwise its text field, else its confirming button.
-    const warned = name === "approve"
+    const warned = name === "approve" || name === "reopen"
       || [...dialog.querySelectorAll(".geste-dialog__warning")].some((w) => !w.hidden && w.textContent.trim());
     const first = warned ? dialog.querySelector("button[value=cancel]")
       : dialog.querySelector("textarea") || dialog.querySelector("button[value=ok]");
@@ -1748,17 +1748,17 @@
     // (or, for a designer who may not approve, to the selected step's title, editable again).
     const focusAfter = () => [root.querySelector('[data-action="approve"]'), titleField(selected), playheadLine]
       .find(focusable);
-    if (!live.length) {
-      go().then((ok) => { if (ok && focusLost()) focusFirst(focusAfter()); });
-      return;
-    }
-    // Published capsules use these steps: say which before reopening (their learners keep the approved
-    // version until the expert approves again).
+    // Asked every time, as the other decisions are (walk 38: with no published capsule on these steps it acted
+    // at once). Published capsules use these steps: the dialog says which (their learners keep the approved
+    // version until the expert approves again), and starts on « Annuler ».
     openDialog("reopen", () => go(), (dialog) => {
       const names = live.map((t) => gettext("«\u00a0%(title)s\u00a0»", { title: t })).join(", ");
-      dialog.querySelector('[data-role="reopen-live"]').textContent = live.length === 1
-        ? gettext("La capsule publiée %(names)s utilise ces étapes.", { names })
-        : gettext("Les capsules publiées %(names)s utilisent ces étapes.", { names });
+      const warning = dialog.querySelector('[data-role="reopen-live"]');
+      warning.textContent = !live.length ? ""
+        : live.length === 1 ? gettext("La capsule publiée %(names)s utilise ces étapes.", { names })
+          : gettext("Les capsules publiées %(names)s utilisent ces étapes.", { names });
+      warning.hidden = !live.length;
+      dialog.querySelector('[data-role="reopen-learners"]').hidden = !live.length;
     }, (saved) => (saved ? focusAfter() : null));
   }
 
