@@ -320,7 +320,8 @@ def two_media_nodes_share_the_work(cluster, survivor: Node, session, block, tmp_
           f"on {os.cpu_count()} CPUs)")
 
     spans = {}
-    for stage in StageRun.objects.filter(run__in=runs, name__in=MEDIA_STAGES):
+    # A silent clip's audio stage is « Sans objet » from the run's start (walk 38): no node ran it.
+    for stage in StageRun.objects.filter(run__in=runs, name__in=MEDIA_STAGES).exclude(worker=""):
         spans.setdefault(node_of_worker(stage, nodes, {survivor.name, "media-3"}), []).append(
             (stage.started_at, stage.finished_at))
     assert set(spans) == {survivor.name, "media-3"}, spans.keys()
