@@ -89,7 +89,8 @@ def _touch_drag(ctx, page, x0, x1, y, steps=8):
     cdp = ctx.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
     for k in range(1, steps + 1):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * k / steps, "y": y}]})
+        point = {"x": x0 + (x1 - x0) * k / steps, "y": y}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
         page.wait_for_timeout(40)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
@@ -108,8 +109,9 @@ def test_a_short_last_step_is_24_px_wide_and_taps_and_drags_follow_the_map(live_
     # Its two limits are apart (the block's width), its number shown whole.
     start = page.locator('.geste-timeline__handle[data-prev="4"][data-next="5"]')
     end = page.locator('.geste-timeline__handle[data-prev="5"][data-next=""]')
-    at = [page.evaluate("h => { const r = h.getBoundingClientRect(); const s = getComputedStyle(h); "
-                        "return r.left + parseFloat(s.getPropertyValue('--hit-l')); }", h.element_handle()) for h in (start, end)]
+    bar = ("h => { const r = h.getBoundingClientRect(); const s = getComputedStyle(h); "
+           "return r.left + parseFloat(s.getPropertyValue('--hit-l')); }")
+    at = [page.evaluate(bar, h.element_handle()) for h in (start, end)]
     assert at[1] - at[0] >= 23, at
     number = page.locator('.geste-timeline__step[data-step-index="5"] span')
     pseudo = number.evaluate("e => getComputedStyle(e, '::before').content")
@@ -158,6 +160,10 @@ def test_a_tap_beside_the_end_limit_seeks_there_not_to_the_limit(live_server, ph
     assert list(Step.objects.filter(footage=footage).order_by("start").values_list("end", flat=True)) == SHORT[1][1:]
 
 
+def _step(n):
+    return f"l'étape {n} «\u00a0Geste {n}\u00a0»"
+
+
 def test_merge_is_disabled_on_the_last_step_and_the_tools_name_their_step(live_server, page, take_20s):
     footage, reviewer = take_20s
     _open(page, live_server, footage, reviewer, 4)
@@ -166,17 +172,19 @@ def test_merge_is_disabled_on_the_last_step_and_the_tools_name_their_step(live_s
     remove = page.locator('.geste-review__toolbar [data-action="remove"]')
     page.locator('.geste-timeline__step[data-step-index="2"]').click()
     expect(merge).to_be_enabled()
-    expect(merge).to_have_attribute("title", "Fusionner l'étape 3 «\u00a0Geste 3\u00a0» avec l'étape 4 «\u00a0Geste 4\u00a0»")
-    expect(merge).to_have_accessible_description("Fusionner l'étape 3 «\u00a0Geste 3\u00a0» avec l'étape 4 «\u00a0Geste 4\u00a0»")
-    expect(remove).to_have_attribute("title", "Supprimer l'étape 3 «\u00a0Geste 3\u00a0»")
-    expect(remove).to_have_accessible_description("Supprimer l'étape 3 «\u00a0Geste 3\u00a0»")
-    expect(split).to_have_attribute("title", f"Scinder l'étape 3 «\u00a0Geste 3\u00a0» à {page.locator('[data-role=playhead]').inner_text()}")
+    expect(merge).to_have_attribute("title", f"Fusionner {_step(3)} avec {_step(4)}")
+    expect(merge).to_have_accessible_description(f"Fusionner {_step(3)} avec {_step(4)}")
+    expect(remove).to_have_attribute("title", f"Supprimer {_step(3)}")
+    expect(remove).to_have_accessible_description(f"Supprimer {_step(3)}")
+    at = page.locator("[data-role=playhead]").inner_text()
+    expect(split).to_have_attribute("title", f"Scinder {_step(3)} à {at}")
     # The last step: nothing to merge with.
     page.locator('.geste-timeline__step[data-step-index="3"]').click()
     expect(merge).to_be_disabled()
     expect(merge).to_have_attribute("aria-disabled", "true")
-    expect(merge).to_have_attribute("title", "L'étape 4 «\u00a0Geste 4\u00a0» est la dernière étape\u00a0: elle n'a pas de suivante à fusionner.")
-    expect(remove).to_have_accessible_description("Supprimer l'étape 4 «\u00a0Geste 4\u00a0»")
+    why = f"L{_step(4)[1:]} est la dernière étape\u00a0: elle n'a pas de suivante à fusionner."
+    expect(merge).to_have_attribute("title", why)
+    expect(remove).to_have_accessible_description(f"Supprimer {_step(4)}")
     # M there still says so (no merge made).
     page.locator('.geste-timeline__step[data-step-index="3"]').focus()
     page.keyboard.press("m")
@@ -184,7 +192,7 @@ def test_merge_is_disabled_on_the_last_step_and_the_tools_name_their_step(live_s
     assert Step.objects.filter(footage=footage).count() == 4
     page.locator('.geste-timeline__step[data-step-index="0"]').click()
     expect(merge).to_be_enabled()
-    expect(merge).to_have_attribute("title", "Fusionner l'étape 1 «\u00a0Geste 1\u00a0» avec l'étape 2 «\u00a0Geste 2\u00a0»")
+    expect(merge).to_have_attribute("title", f"Fusionner {_step(1)} avec {_step(2)}")
 
 
 def test_the_tools_name_their_step_in_english(live_server, page, take_20s):
@@ -213,7 +221,8 @@ def test_a_saved_title_is_said_where_the_expert_is(live_server, phone, take_20s)
     field.press("Enter")
     saved = page.locator('[data-role="saved"]')
     expect(saved).to_have_text("Titre enregistré.")
-    assert not saved.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    in_view = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert not saved.evaluate(in_view)  # the status line at the top, out of view
     echo = page.locator('[data-role="saved-echo"]')
     expect(echo).to_be_visible()
     expect(echo).to_have_text("Titre enregistré.")
