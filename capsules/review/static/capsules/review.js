@@ -546,7 +546,7 @@
     const into = (i) => {
       const w = px(steps[i].start, steps[i].end);
       if (i === selected) return Math.min(reach, w / 3);
-      return w < NARROW_PX ? 0 : Math.min(reach, w / 6);
+      return w < NARROW_PX - 0.5 ? 0 : Math.min(reach, w / 6);  // a 24-px block (walk 38b) is not narrow
     };
     track.querySelectorAll(".geste-timeline__handle").forEach((h) => {
       const b = handleLimit.get(h);
@@ -768,21 +768,25 @@
     });
   }
 
-  function layoutBlocks() {
+  function placeBlocks() {
     if (!dragActive) layoutPieces();  // a drag keeps the map it started with (the limit under the finger)
     track.querySelectorAll(".geste-timeline__step").forEach((block) => {
       const s = steps[+block.dataset.stepIndex];
+      if (!s) return;
       block.style.left = pct(s.start);
       block.style.width = widthPct(s.start, s.end);
     });
     layoutHandles();
+  }
+  function layoutBlocks() {
+    placeBlocks();
     renderStepList();
   }
 
   /* The map drawn again (a dropped limit, a resize): every block, limit, mark, the curve and the playhead. */
   function relayout() {
     if (!state) return;
-    layoutBlocks();
+    placeBlocks();
     track.querySelectorAll(".geste-timeline__handle").forEach((h) => {
       const b = handleLimit.get(h);
       if (b) h.style.left = pct(b.time);
@@ -2079,6 +2083,15 @@
   document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement) setTimeout(refocusVideo, 0); });
 
   window.addEventListener("resize", () => { if (state && !dragActive) relayout(); });
+  // The track's own width changes too (a scroll bar, the column's layout settling): 24 px stay 24 px.
+  let trackWidth = 0;
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(() => {
+      if (!state || dragActive || track.clientWidth === trackWidth) return;
+      trackWidth = track.clientWidth;
+      relayout();
+    }).observe(track);
+  }
 
   /* Walk 38b: « Titre enregistré. », « Étape scindée à … » were said at the top of the page only, out of sight
    * while editing a title lower in the list or once the page had scrolled. The live region stays where it is
@@ -2101,6 +2114,8 @@
       if (text !== gettext("Enregistrement…")) echoTimer = setTimeout(() => { savedEcho.hidden = true; }, 4000);
     }).observe(savedLine, { childList: true, characterData: true, subtree: true });
   }
-  root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
+  // timelineMap: the time -> position pieces (fractions of the track), for the browser tests' positions.
+  root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek,
+    get timelineMap() { return pieces ? pieces.map(({ t0, t1, x0, w }) => ({ t0, t1, x0, w })) : null; } };
   load();
 })();
