@@ -254,6 +254,12 @@ def test_the_desktop_undo_shows_its_arrow_and_its_key(live_server, browser, take
         bb = b.bounding_box()
         assert bb["x"] >= column["x"] - 1 and bb["x"] + bb["width"] <= column["x"] + column["width"] + 1, (bb, column)
         assert bb["x"] <= kb["x"] and kb["x"] + kb["width"] <= bb["x"] + bb["width"], (kb, bb)
+    # The tools keep their height (a taller row pushed the timeline down).
+    tools = page.locator('.geste-review__toolbar [data-action="add-step"]').bounding_box()["height"]
+    for b in (undo, redo):
+        assert b.bounding_box()["height"] <= tools + 0.5, (b.bounding_box(), tools)
+        kb, bb = b.locator("kbd").bounding_box(), b.bounding_box()
+        assert bb["y"] <= kb["y"] and kb["y"] + kb["height"] <= bb["y"] + bb["height"] + 0.5, (kb, bb)
     # The timeline still starts within a 1280×800 screen.
     assert page.locator('[data-role="timeline"]').evaluate("t => t.getBoundingClientRect().top + scrollY") < 800
     page.screenshot(path="/tmp/rv38b-desktop.png")
