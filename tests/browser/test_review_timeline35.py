@@ -71,11 +71,20 @@ def _track(page):
         if again == box:
             break
         box = again
+    # Walk 38b: every step block is at least 24 px wide, the time -> position map is piecewise (review.js).
+    box["map"] = page.evaluate("document.getElementById('geste-review').gesteReview.timelineMap")
     return box
 
 
 def _x(box, seconds):
-    return box["x"] + box["width"] * seconds / DURATION
+    """Where a time is drawn on the track, on the screen's own map (linear without one)."""
+    pieces = box.get("map")
+    if not pieces:
+        return box["x"] + box["width"] * seconds / DURATION
+    p = next((q for q in pieces if seconds <= q["t1"]), pieces[-1])
+    span = p["t1"] - p["t0"]
+    within = (min(p["t1"], max(p["t0"], seconds)) - p["t0"]) / span if span > 0 else 0
+    return box["x"] + box["width"] * (p["x0"] + within * p["w"])
 
 
 def _steps(footage):

@@ -69,7 +69,9 @@ def test_phone_each_limit_has_a_finger_wide_grip(live_server, phone, take_68s): 
     hit = """([x, y]) => { const e = document.elementFromPoint(x, y);
         const h = e && e.closest('.geste-timeline__handle');
         return h ? `${h.dataset.prev},${h.dataset.next}` : (e ? e.className : ''); }"""
-    for dx in (-11.5, -6, 0, 6, 11.5):
+    # Walk 38b: every step block is at least 24 px wide; at 290 px the 12 steps are about that, their limits 24 px
+    # apart: the grips touch, each takes its own half (±11 px).
+    for dx in (-11, -6, 0, 6, 11):
         assert page.evaluate(hit, [x + dx, grip_y]) == "5,6", dx
     # The steps stay the track's: a tap on a step away from its limits is the step's.
     assert page.evaluate(hit, [_x(box, 27.0), box["y"] + box["height"] / 2]) != "5,6"

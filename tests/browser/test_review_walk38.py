@@ -85,10 +85,10 @@ def test_the_toolbar_undo_says_it_undoes_the_last_change(live_server, page, take
     _open(page, live_server, footage, reviewer)
     undo = page.locator('.geste-review__toolbar [data-action="undo"]')
     redo = page.locator('.geste-review__toolbar [data-action="redo"]')
-    # Named for what it does; the visible text stays short (« Annuler Ctrl+Z »); the tooltip's first line says it too.
+    # Named for what it does; the visible text stays short (« ↶ Annuler Ctrl+Z »); the tooltip's first line says it too.
     expect(undo).to_have_accessible_name("Annuler la dernière modification")
     expect(redo).to_have_accessible_name("Rétablir la modification annulée")
-    expect(undo).to_have_text("Annuler Ctrl+Z")
+    expect(undo).to_have_text("↶ Annuler Ctrl+Z")  # walk 38b: its ↶ as on the phone
     expect(undo).to_have_attribute("title", "Annuler la dernière modification\nRien à annuler.")
     expect(redo).to_have_attribute("title", "Rétablir la modification annulée\nRien à rétablir.")
     _split_at_27s_with_the_button(page)

@@ -60,7 +60,58 @@
     ? gettext("%(from)s – %(to)s\u00a0: étape %(n)s «\u00a0%(title)s\u00a0»", { from: fmt(s.start), to: fmt(s.end), n: i + 1, title: typedTitle(s) })
     : gettext("%(from)s – %(to)s\u00a0: étape %(n)s", { from: fmt(s.start), to: fmt(s.end), n: i + 1 }));
   const duration = () => (state ? state.footage.duration : 0) || 1;
-  const pct = (t) => `${(100 * t) / duration()}%`;
+  /* Walk 38b: at 360 px a 2-s last step of an 80-s take was drawn 7 px wide (its number clipped, its handles on
+   * each other, the playhead over it). As on the designer's timeline (authoring.js), every step block is at least
+   * MIN_STEP_PX wide (WCAG 2.2 target size) while all fit the track, the longer steps and the time between steps
+   * shrinking in proportion: time -> position is linear piece by piece (each step, each gap), and the playhead,
+   * the limits, the marks, the curve, taps and drags all go through it (xOf / timeOf). The map is kept as it is
+   * while a limit is dragged (the limit stays under the finger), and drawn again once it is dropped. */
+  const MIN_STEP_PX = 24;
+  let pieces = null;  // [{t0, t1, x0, w, step}] in fractions of the track; null: linear
+  function layoutPieces() {
+    const span = duration();
+    const trackPx = track.clientWidth;
+    const out = [];
+    let t = 0;
+    for (const s of [...steps].sort((a, z) => a.start - z.start)) {
+      const t0 = Math.max(t, Math.max(0, s.start));
+      const t1 = Math.min(span, s.end);
+      if (t1 <= t0) continue;
+      if (t0 > t) out.push({ t0: t, t1: t0 });
+      out.push({ t0, t1, step: true });
+      t = t1;
+    }
+    if (t < span) out.push({ t0: t, t1: span });
+    const nSteps = out.filter((p) => p.step).length;
+    const min = nSteps && trackPx ? Math.min(MIN_STEP_PX / trackPx, 1 / nSteps) : 0;
+    out.forEach((p) => { p.d = (p.t1 - p.t0) / span; p.fixed = false; });
+    // The steps under the minimum get it; the others share what is left in proportion, until none is under it.
+    for (let again = true; again;) {
+      again = false;
+      const fixedW = out.filter((p) => p.fixed).length * min;
+      const freeD = out.filter((p) => !p.fixed).reduce((sum, p) => sum + p.d, 0);
+      const k = freeD > 0 ? (1 - fixedW) / freeD : 0;
+      for (const p of out) {
+        p.w = p.fixed ? min : p.d * k;
+        if (p.step && !p.fixed && p.w < min - 1e-9) { p.fixed = true; again = true; }
+      }
+    }
+    let x = 0;
+    for (const p of out) { p.x0 = x; x += p.w; }
+    pieces = out.length ? out : null;
+  }
+  const xOf = (t) => {
+    if (!pieces) return t / duration();
+    const p = pieces.find((q) => t <= q.t1) || pieces[pieces.length - 1];
+    return p.x0 + (p.t1 > p.t0 ? ((Math.min(p.t1, Math.max(p.t0, t)) - p.t0) / (p.t1 - p.t0)) * p.w : 0);
+  };
+  const timeOf = (x) => {
+    if (!pieces) return x * duration();
+    const p = pieces.find((q) => x <= q.x0 + q.w) || pieces[pieces.length - 1];
+    return p.t0 + (p.w > 0 ? ((Math.min(p.x0 + p.w, Math.max(p.x0, x)) - p.x0) / p.w) * (p.t1 - p.t0) : 0);
+  };
+  const pct = (t) => `${100 * xOf(t)}%`;
+  const widthPct = (a, z) => `${100 * (xOf(z) - xOf(a))}%`;
   const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
   // Whether an edit may start now: also while a write is in flight (the edit is sent after it).
   const canEdit = () => allowed();
@@ -313,7 +364,7 @@
 
   function timeAt(clientX) {
     const rect = track.getBoundingClientRect();
-    return Math.min(duration(), Math.max(0, ((clientX - rect.left) / rect.width) * duration()));
+    return Math.min(duration(), Math.max(0, timeOf(Math.min(1, Math.max(0, (clientX - rect.left) / rect.width)))));
   }
 
   function drawCurve() {
@@ -326,8 +377,8 @@
     if (!values.length || !mc.fps) return;
     ctx.beginPath();
     ctx.moveTo(0, h);
-    values.forEach((v, i) => ctx.lineTo((w * (i / mc.fps)) / duration(), h - Math.max(0, Math.min(1, v)) * (h - 4)));
-    ctx.lineTo((w * (values.length / mc.fps)) / duration(), h);
+    values.forEach((v, i) => ctx.lineTo(w * xOf(i / mc.fps), h - Math.max(0, Math.min(1, v)) * (h - 4)));
+    ctx.lineTo(w * xOf(values.length / mc.fps), h);
     ctx.closePath();
     ctx.fillStyle = "rgba(0, 118, 112, 0.25)";
     ctx.strokeStyle = "rgb(0, 118, 112)";
@@ -344,6 +395,7 @@
     const onHandle = track.contains(document.activeElement) && document.activeElement.classList.contains("geste-timeline__handle")
       ? [document.activeElement.dataset.prev, document.activeElement.dataset.next] : null;
     track.replaceChildren();
+    if (!dragActive) layoutPieces();
     steps.forEach((s, i) => {
       const block = el("button", {
         type: "button", class: `geste-timeline__step${i === selected ? " is-selected" : ""}`,
@@ -351,7 +403,7 @@
         title: `${stepName(s, i)} (${fmt(s.start)} – ${fmt(s.end)})`,
       }, el("span", { "data-n": i + 1, text: typing(i) ? stepName({ title: typing(i).value.replace(/\s+/g, " ").trim() }, i) : stepName(s, i) }));
       block.style.left = pct(s.start);
-      block.style.width = pct(s.end - s.start);
+      block.style.width = widthPct(s.start, s.end);
       showKeyframe(block, s);
       // A touch or click puts the playhead where it lands; Enter or Space (no pointer: detail 0) at the
       // step's start, as its time in the list does (it went to 0 s).
@@ -378,7 +430,7 @@
     if (onBlock) track.querySelector(`.geste-timeline__step[data-step-index="${selected}"]`)?.focus();
     if (onHandle) track.querySelector(`.geste-timeline__handle[data-prev="${onHandle[0]}"][data-next="${onHandle[1]}"]`)?.focus();
     marks.replaceChildren(...state.key_points.map((k) => {
-      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, title: gettext("%(kind)s\u00a0: %(text)s", { kind: k.kind_label, text: k.text }) });
+      const m = el("span", { class: `geste-timeline__mark is-${k.kind}`, "data-time": k.time, title: gettext("%(kind)s\u00a0: %(text)s", { kind: k.kind_label, text: k.text }) });
       m.style.left = pct(k.time);
       return m;
     }));
@@ -479,6 +531,7 @@
   const handleLimit = new WeakMap();   // handle element -> its limit {prev, next, time}
   const COARSE = window.matchMedia ? window.matchMedia("(pointer: coarse)") : { matches: false };
   const NARROW_PX = 24;                // a step narrower than this keeps all its width (and gets a tap area)
+  const LIMIT_TAP_PX = 4;              // a tap this close to a limit takes the limit, further: the time tapped
   const FINGER_PX = 24;                // a finger's drag from a step moves a limit this close to where it landed
   let selectedLimit = null;            // "prev,next" of the limit tapped or focused, drawn large
   const limitKey = (b) => `${b.prev ?? ""},${b.next ?? ""}`;
@@ -488,20 +541,20 @@
   function layoutHandles() {
     const width = track.clientWidth;
     if (!width || !state) return;
-    const px = (s) => (s * width) / duration();
+    const px = (a, z) => (xOf(z) - xOf(a)) * width;
     const reach = COARSE.matches ? 20 : 14;
     const into = (i) => {
-      const w = px(steps[i].end - steps[i].start);
+      const w = px(steps[i].start, steps[i].end);
       if (i === selected) return Math.min(reach, w / 3);
-      return w < NARROW_PX ? 0 : Math.min(reach, w / 6);
+      return w < NARROW_PX - 0.5 ? 0 : Math.min(reach, w / 6);  // a 24-px block (walk 38b) is not narrow
     };
     track.querySelectorAll(".geste-timeline__handle").forEach((h) => {
       const b = handleLimit.get(h);
       if (!b || (b.prev !== null && !steps[b.prev]) || (b.next !== null && !steps[b.next])) return;
       const gapFrom = b.next !== null && b.next > 0 ? steps[b.next - 1].end : 0;
       const gapTo = b.prev !== null && b.prev < steps.length - 1 ? steps[b.prev + 1].start : duration();
-      const left = b.prev !== null ? into(b.prev) : Math.min(reach, px(b.time - gapFrom) / 2);
-      const right = b.next !== null ? into(b.next) : Math.min(reach, px(gapTo - b.time) / 2);
+      const left = b.prev !== null ? into(b.prev) : Math.min(reach, px(gapFrom, b.time) / 2);
+      const right = b.next !== null ? into(b.next) : Math.min(reach, px(b.time, gapTo) / 2);
       h.style.setProperty("--hit-l", `${left.toFixed(1)}px`);
       h.style.setProperty("--hit-r", `${right.toFixed(1)}px`);
       const key = limitKey(b);
@@ -511,7 +564,7 @@
     if (dragActive) return;  // the finger's own tap area stays until it is lifted
     track.querySelectorAll(".geste-timeline__tap").forEach((t) => t.remove());
     steps.forEach((s, i) => {
-      if (i === selected || px(s.end - s.start) >= NARROW_PX) return;
+      if (i === selected || px(s.start, s.end) >= NARROW_PX - 0.5) return;
       const tap = el("div", { class: "geste-timeline__tap", "aria-hidden": "true", "data-step-index": i });
       tap.style.left = `calc(${pct((s.start + s.end) / 2)} - ${NARROW_PX / 2}px)`;
       tap.style.width = `${NARROW_PX}px`;
@@ -545,7 +598,7 @@
     for (const h of track.querySelectorAll(".geste-timeline__handle")) {
       const b = handleLimit.get(h);
       if (!b) continue;
-      const at = rect.left + (rect.width * b.time) / duration();
+      const at = rect.left + rect.width * xOf(b.time);
       const d = Math.abs(x - at);
       const tie = Math.abs(d - bestD) < 1 && best && Math.sign(at - best.at) === Math.sign(dx);
       if (d < bestD - 1 || tie) { best = { h, at }; bestD = Math.min(d, bestD); }
@@ -604,7 +657,7 @@
       if (touch) {
         tapAt(x0, y0);
         noClickUntil = performance.now() + 500;  // the click that follows, retargeted by the browser: not again
-      } else if (handle) selectLimit(handle, true);  // a click on a limit: that limit, its picture
+      } else if (handle) tapAt(x0, y0);  // a click on a limit: that limit, its picture (beside it: that time)
       return;
     }
     // A finger that dragged from a step: that step is not clicked too when it is lifted.
@@ -628,7 +681,7 @@
       return;
     }
     pushUndo({ kind: "limit", prev: drag.prev, next: drag.next, from, to: b.time });
-    layoutHandles();
+    relayout();  // the map of the new lengths (walk 38b: every block at least 24 px)
     seek(b.time);  // the playhead stays on the dropped limit, the picture with it
     saveSteps(gettext("Limite déplacée et enregistrée."));
   };
@@ -645,7 +698,14 @@
   function tapAt(x, y) {
     const hit = document.elementsFromPoint(x, y).find((e) => track.contains(e) && e !== track);
     const handle = hit && hit.closest(".geste-timeline__handle");
-    if (handle) { selectLimit(handle, true); return; }
+    // Walk 38b: a tap at 19,6 s of a 20-s clip, in the end limit's hit area, sent the playhead to 0:20,0. Only
+    // a tap on the limit's own bar (LIMIT_TAP_PX either side) takes the limit; beside it, the time tapped (a
+    // drag from there still moves the limit).
+    if (handle) {
+      const b = handleLimit.get(handle);
+      const rect = track.getBoundingClientRect();
+      if (!b || Math.abs(x - (rect.left + rect.width * xOf(b.time))) <= LIMIT_TAP_PX) { selectLimit(handle, true); return; }
+    }
     const block = hit && hit.closest(".geste-timeline__step, .geste-timeline__tap");
     const t = timeAt(x);
     const i = block ? +block.dataset.stepIndex : stepAt(t);
@@ -708,14 +768,32 @@
     });
   }
 
-  function layoutBlocks() {
+  function placeBlocks() {
+    if (!dragActive) layoutPieces();  // a drag keeps the map it started with (the limit under the finger)
     track.querySelectorAll(".geste-timeline__step").forEach((block) => {
       const s = steps[+block.dataset.stepIndex];
+      if (!s) return;
       block.style.left = pct(s.start);
-      block.style.width = pct(s.end - s.start);
+      block.style.width = widthPct(s.start, s.end);
     });
     layoutHandles();
+  }
+  function layoutBlocks() {
+    placeBlocks();
     renderStepList();
+  }
+
+  /* The map drawn again (a dropped limit, a resize): every block, limit, mark, the curve and the playhead. */
+  function relayout() {
+    if (!state) return;
+    placeBlocks();
+    track.querySelectorAll(".geste-timeline__handle").forEach((h) => {
+      const b = handleLimit.get(h);
+      if (b) h.style.left = pct(b.time);
+    });
+    marks.querySelectorAll(".geste-timeline__mark").forEach((m) => { m.style.left = pct(+m.dataset.time); });
+    drawCurve();
+    placePlayhead();
   }
 
   function placePlayhead() {
@@ -724,6 +802,7 @@
     playheadLine.setAttribute("aria-valuemax", duration().toFixed(1));
     playheadLine.setAttribute("aria-valuenow", playhead.toFixed(3));
     playheadLine.setAttribute("aria-valuetext", fmt(playhead));
+    describeTools();  // « Scinder » says where it would cut
   }
 
   /* The playhead is a slider too: a keyboard alone places it (to split, to pin a key point) without
@@ -799,6 +878,7 @@
     root.querySelectorAll(".geste-steps > li").forEach((li, j) => li.classList.toggle("is-selected", j === selected));
     selectedLimit = null;
     layoutHandles();
+    describeTools();
   }
 
   timeline.addEventListener("pointerdown", (ev) => {
@@ -1055,6 +1135,7 @@
       else button.removeAttribute("aria-describedby");
     }
     root.querySelector(".geste-review__toolbar").hidden = locked;
+    describeTools();
     // Two of each (the toolbar's, the row under the timeline on a narrow screen: review.css shows one).
     root.querySelectorAll('[data-action="undo"], [data-action="redo"], [data-role="undo-row"]').forEach((b) => { b.hidden = locked; });
     if (!allowed()) { undoStack.length = 0; redoStack.length = 0; }  // approved, sent back, read-only: nothing to take back
@@ -1107,6 +1188,56 @@
     renderTimeline();
     renderLists();
     watchKeyframes();
+  }
+
+  /* Walk 38b: « Fusionner avec la suivante » stayed enabled on the last step (a tap gave an error), and the
+   * split, merge and delete buttons did not say which step they act on. Each is described (tooltip and
+   * aria-describedby) by what it would do now, named by the steps' numbers and titles; « Fusionner » is
+   * disabled on the last step, its tooltip saying why. Drawn again on each selection and playhead move. */
+  const stepRef = (i) => (typedTitle(steps[i])
+    ? gettext("l'étape %(n)s «\u00a0%(title)s\u00a0»", { n: i + 1, title: typedTitle(steps[i]) })
+    : gettext("l'étape %(n)s", { n: i + 1 }));
+  const capital = (text) => text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
+  function describeTools() {
+    if (!state) return;
+    const perms = state.permissions;
+    const withDesigner = Boolean(perms.with_designer);
+    const approved = state.footage.status === "approved";
+    const locked = approved || (!perms.can_edit && !withDesigner);
+    const off = locked || !perms.can_edit || !steps.length;
+    const i = Math.max(0, Math.min(selected, steps.length - 1));
+    const min = state.min_step;
+    const at = steps.findIndex((s) => s.start + min <= playhead && playhead <= s.end - min);
+    const last = steps.length > 0 && i >= steps.length - 1;
+    const says = {
+      split: !steps.length ? "" : at >= 0
+        ? gettext("Scinder %(step)s à %(time)s", { step: stepRef(at), time: fmt(playhead) })
+        : gettext("Placez la tête de lecture dans une étape, à %(length)s au moins de ses limites.", { length: secs(min) }),
+      merge: !steps.length ? "" : last
+        ? gettext("%(step)s est la dernière étape\u00a0: elle n'a pas de suivante à fusionner.", { step: capital(stepRef(i)) })
+        : gettext("Fusionner %(step)s avec %(next)s", { step: stepRef(i), next: stepRef(i + 1) }),
+      remove: !steps.length ? "" : gettext("Supprimer %(step)s", { step: stepRef(i) }),
+    };
+    for (const action of ["split", "merge", "remove"]) {
+      const button = root.querySelector(`.geste-review__toolbar [data-action="${action}"]`);
+      const note = $(`${action}-says`);
+      if (!button || !note) continue;
+      if (note.textContent !== says[action]) note.textContent = says[action];
+      if (button.title !== says[action]) button.title = says[action];
+      const ids = [withDesigner ? "with-designer-note" : null, says[action] ? note.id : null].filter(Boolean).join(" ");
+      if ((button.getAttribute("aria-describedby") || "") !== ids) {
+        if (ids) button.setAttribute("aria-describedby", ids);
+        else button.removeAttribute("aria-describedby");
+      }
+      if (action === "merge") {
+        const disabled = off || last;
+        if (disabled && document.activeElement === button && !off) {
+          track.querySelector(`.geste-timeline__step[data-step-index="${i}"]`)?.focus({ preventScroll: true });
+        }
+        button.disabled = disabled;
+        button.setAttribute("aria-disabled", disabled ? "true" : "false");
+      }
+    }
   }
 
   /* Approved: the way on (walk 35: nothing after the approval). The next footage awaiting this reviewer's
@@ -1951,7 +2082,40 @@
   for (const type of ["play", "pause", "seeked", "volumechange", "ratechange"]) video.addEventListener(type, refocusVideo);
   document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement) setTimeout(refocusVideo, 0); });
 
-  window.addEventListener("resize", () => { if (state) { drawCurve(); layoutHandles(); } });
-  root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek };
+  window.addEventListener("resize", () => { if (state && !dragActive) relayout(); });
+  // The track's own width changes too (a scroll bar, the column's layout settling): 24 px stay 24 px.
+  let trackWidth = 0;
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(() => {
+      if (!state || dragActive || track.clientWidth === trackWidth) return;
+      trackWidth = track.clientWidth;
+      relayout();
+    }).observe(track);
+  }
+
+  /* Walk 38b: « Titre enregistré. », « Étape scindée à … » were said at the top of the page only, out of sight
+   * while editing a title lower in the list or once the page had scrolled. The live region stays where it is
+   * (it is what a screen reader hears); when it is out of view, its words are also shown in a line at the
+   * bottom of the window (review.css: fixed, over nothing the page needs; hidden from screen readers, who
+   * heard them once), for a few seconds. */
+  const savedLine = $("saved");
+  const savedEcho = $("saved-echo");
+  let echoTimer = null;
+  if (savedLine && savedEcho && typeof MutationObserver === "function") {
+    new MutationObserver(() => {
+      const text = savedLine.textContent.trim();
+      clearTimeout(echoTimer);
+      const r = savedLine.getBoundingClientRect();
+      const inView = r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+      if (!text || inView) { savedEcho.hidden = true; savedEcho.textContent = ""; return; }
+      savedEcho.textContent = text;
+      savedEcho.hidden = false;
+      // « Enregistrement… » stays until the answer; the answer's words for a few seconds.
+      if (text !== gettext("Enregistrement…")) echoTimer = setTimeout(() => { savedEcho.hidden = true; }, 4000);
+    }).observe(savedLine, { childList: true, characterData: true, subtree: true });
+  }
+  // timelineMap: the time -> position pieces (fractions of the track), for the browser tests' positions.
+  root.gesteReview = { get state() { return state; }, get playhead() { return playhead; }, seek,
+    get timelineMap() { return pieces ? pieces.map(({ t0, t1, x0, w }) => ({ t0, t1, x0, w })) : null; } };
   load();
 })();
