@@ -45,14 +45,14 @@
 
   /* ---- timeline ----
    * Walk 38: at 360 px a 3-s last step was drawn 13 px wide, too small to see or tap. Every step block is at
-   * least MIN_STEP_PX wide (WCAG 2.2 target size, 24 px) while the whole still fits the track: the longer steps
+   * least 24 px wide (timeline_map.js; WCAG 2.2 target size) while the whole still fits the track: the longer steps
    * (and the time between steps) give the room back in proportion. The time → position map is then linear
    * piece by piece (within each step, each gap), so the playhead, the question marks and a tap stay on the
    * steps' own times. A step's name is its accessible name and tooltip; a narrow block shows its number. */
-  const MIN_STEP_PX = 24;
+  const map = globalThis.gesteTimelineMap;  // timeline_map.js
   let pieces = [{ t0: start, t1: start + span, x0: 0, w: 1 }];  // fractions of the track
   function layoutPieces(blocks, trackPx) {
-    const steps = blocks.map((b) => ({ b, t0: Math.max(start, parseFloat(b.dataset.start)), t1: Math.min(start + span, parseFloat(b.dataset.end)) }))
+    const steps = blocks.map((b) => ({ b, step: true, t0: Math.max(start, parseFloat(b.dataset.start)), t1: Math.min(start + span, parseFloat(b.dataset.end)) }))
       .filter((p) => p.t1 > p.t0).sort((a, z) => a.t0 - z.t0);
     const out = [];
     let t = start;
@@ -61,32 +61,10 @@
       if (p.t0 >= t) { out.push(p); t = p.t1; }
     }
     if (t < start + span) out.push({ t0: t, t1: start + span });
-    const nSteps = out.filter((p) => p.b).length;
-    const min = nSteps ? Math.min(MIN_STEP_PX / Math.max(1, trackPx), 1 / nSteps) : 0;
-    out.forEach((p) => { p.d = (p.t1 - p.t0) / span; p.fixed = false; });
-    // The steps under the minimum get it; the others share what is left in proportion, until none is under it.
-    for (let again = true; again;) {
-      again = false;
-      const fixedW = out.filter((p) => p.fixed).length * min;
-      const freeD = out.filter((p) => !p.fixed).reduce((sum, p) => sum + p.d, 0);
-      const k = freeD > 0 ? (1 - fixedW) / freeD : 0;
-      for (const p of out) {
-        p.w = p.fixed ? min : p.d * k;
-        if (p.b && !p.fixed && p.w < min - 1e-9) { p.fixed = true; again = true; }
-      }
-    }
-    let x = 0;
-    for (const p of out) { p.x0 = x; x += p.w; }
-    return out;
+    return map.fit(out, Math.max(1, trackPx));
   }
-  const xOf = (t) => {
-    const p = pieces.find((q) => t <= q.t1) || pieces[pieces.length - 1];
-    return p.x0 + (p.t1 > p.t0 ? ((Math.min(p.t1, Math.max(p.t0, t)) - p.t0) / (p.t1 - p.t0)) * p.w : 0);
-  };
-  const timeOf = (x) => {
-    const p = pieces.find((q) => x <= q.x0 + q.w) || pieces[pieces.length - 1];
-    return p.t0 + (p.w > 0 ? ((Math.min(p.x0 + p.w, Math.max(p.x0, x)) - p.x0) / p.w) * (p.t1 - p.t0) : 0);
-  };
+  const xOf = (t) => map.xOf(pieces, t);
+  const timeOf = (x) => map.timeOf(pieces, x);
   const pct = (t) => `${100 * xOf(t)}%`;
   if (timeline) {
     const track = timeline.querySelector(".geste-timeline__track") || timeline;

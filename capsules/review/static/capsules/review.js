@@ -62,15 +62,14 @@
   const duration = () => (state ? state.footage.duration : 0) || 1;
   /* Walk 38b: at 360 px a 2-s last step of an 80-s take was drawn 7 px wide (its number clipped, its handles on
    * each other, the playhead over it). As on the designer's timeline (authoring.js), every step block is at least
-   * MIN_STEP_PX wide (WCAG 2.2 target size) while all fit the track, the longer steps and the time between steps
+   * 24 px wide (timeline_map.js; WCAG 2.2 target size) while all fit the track, the longer steps and the time between steps
    * shrinking in proportion: time -> position is linear piece by piece (each step, each gap), and the playhead,
    * the limits, the marks, the curve, taps and drags all go through it (xOf / timeOf). The map is kept as it is
    * while a limit is dragged (the limit stays under the finger), and drawn again once it is dropped. */
-  const MIN_STEP_PX = 24;
+  const map = globalThis.gesteTimelineMap;  // timeline_map.js
   let pieces = null;  // [{t0, t1, x0, w, step}] in fractions of the track; null: linear
   function layoutPieces() {
     const span = duration();
-    const trackPx = track.clientWidth;
     const out = [];
     let t = 0;
     for (const s of [...steps].sort((a, z) => a.start - z.start)) {
@@ -82,34 +81,10 @@
       t = t1;
     }
     if (t < span) out.push({ t0: t, t1: span });
-    const nSteps = out.filter((p) => p.step).length;
-    const min = nSteps && trackPx ? Math.min(MIN_STEP_PX / trackPx, 1 / nSteps) : 0;
-    out.forEach((p) => { p.d = (p.t1 - p.t0) / span; p.fixed = false; });
-    // The steps under the minimum get it; the others share what is left in proportion, until none is under it.
-    for (let again = true; again;) {
-      again = false;
-      const fixedW = out.filter((p) => p.fixed).length * min;
-      const freeD = out.filter((p) => !p.fixed).reduce((sum, p) => sum + p.d, 0);
-      const k = freeD > 0 ? (1 - fixedW) / freeD : 0;
-      for (const p of out) {
-        p.w = p.fixed ? min : p.d * k;
-        if (p.step && !p.fixed && p.w < min - 1e-9) { p.fixed = true; again = true; }
-      }
-    }
-    let x = 0;
-    for (const p of out) { p.x0 = x; x += p.w; }
-    pieces = out.length ? out : null;
+    pieces = out.length ? map.fit(out, track.clientWidth) : null;
   }
-  const xOf = (t) => {
-    if (!pieces) return t / duration();
-    const p = pieces.find((q) => t <= q.t1) || pieces[pieces.length - 1];
-    return p.x0 + (p.t1 > p.t0 ? ((Math.min(p.t1, Math.max(p.t0, t)) - p.t0) / (p.t1 - p.t0)) * p.w : 0);
-  };
-  const timeOf = (x) => {
-    if (!pieces) return x * duration();
-    const p = pieces.find((q) => x <= q.x0 + q.w) || pieces[pieces.length - 1];
-    return p.t0 + (p.w > 0 ? ((Math.min(p.x0 + p.w, Math.max(p.x0, x)) - p.x0) / p.w) * (p.t1 - p.t0) : 0);
-  };
+  const xOf = (t) => (pieces ? map.xOf(pieces, t) : t / duration());
+  const timeOf = (x) => (pieces ? map.timeOf(pieces, x) : x * duration());
   const pct = (t) => `${100 * xOf(t)}%`;
   const widthPct = (a, z) => `${100 * (xOf(z) - xOf(a))}%`;
   const allowed = () => Boolean(state && state.permissions.can_edit);  // what the page shows as editable
