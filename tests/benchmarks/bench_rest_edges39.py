@@ -43,6 +43,13 @@ Rule written and committed before the scan was run and before any held-out numbe
   F1 gain (each set's per-clip mean) is at least 0.02, no held-out set loses more than 0.02 of transition F1 or of
   F1@50, and coverage stays at least 0.95 on each real held-out set (``report``, ``fresh``, ``take``). Otherwise
   freeze_level stays 0 (off), documented in docs/ARCHITECTURE.md, Segmentation.
+
+Outcome (after the rule's commit): ``scan`` left every candidate out of the rule (the long group loses 0.017-0.111 of
+F1@50: with its frozen runs read from their neighbours it gets 23-32 steps for 53 true, against 43: the freezes
+were doing its splitting), synth_tune, ego_tune and the dev half unchanged (ego_tune -0.006 at 0.1 / 0.5 s):
+``current`` chosen, no eligible candidate to read, **not adopted**, freeze_level stays 0. After the decision, for
+information only, the highest tuning mean (freeze 0.02 / 1 s, 0.617 against 0.613, out by F1@50) was read once on
+the held-out sets (docs/ARCHITECTURE.md, Segmentation).
 """
 
 from __future__ import annotations
