@@ -49,7 +49,8 @@ F1@50: with its frozen runs read from their neighbours it gets 23-32 steps for 5
 were doing its splitting), synth_tune, ego_tune and the dev half unchanged (ego_tune -0.006 at 0.1 / 0.5 s):
 ``current`` chosen, no eligible candidate to read, **not adopted**, freeze_level stays 0. After the decision, for
 information only, the highest tuning mean (freeze 0.02 / 1 s, 0.617 against 0.613, out by F1@50) was read once on
-the held-out sets (docs/ARCHITECTURE.md, Segmentation).
+the held-out sets: every one identical to ``current`` (none of them has a frozen frame; docs/ARCHITECTURE.md,
+Segmentation).
 """
 
 from __future__ import annotations
