@@ -212,6 +212,13 @@ class SegmentSettings:
     burst_boost: float = 1.5
     burst_width: float = 0.6
     burst_context: float = 2.5
+    # Frozen picture (session 39, experiment, off by default: freeze_level 0; tests/benchmarks/bench_rest_edges39.py):
+    # a run of at least freeze_min seconds inside the footage where the whole frame's peak motion (``energy_peak``)
+    # stays under freeze_level is the source holding one picture (a stalled stream, frames dropped and held), not
+    # still hands: every motion feature there is read from its neighbours (linear between the frames on either
+    # side) before the rests and change points are found. A picture frozen to the footage's start or end is left.
+    freeze_level: float = 0.0
+    freeze_min: float = 0.5
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,6 +55,32 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
         return []
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.where(d == 1)[0].tolist(), np.where(d == -1)[0].tolist(), strict=False))
+
+
+def fill_frozen(motion, level: float, min_len: float):
+    """The motion with its frozen stretches read from their neighbours (``SegmentSettings.freeze_level``).
+
+    A run of at least ``min_len`` seconds, inside the footage (a moving frame on either side), where the whole
+    frame's peak motion (``energy_peak``) stays under ``level``, is the source holding one picture: it says
+    nothing of the hands, so every feature there is interpolated linearly between the frames on either side.
+    Returns ``motion`` itself when there is none (or no ``energy_peak``): a picture frozen from start to end, or
+    to one edge, is left as it is (``handwork`` judges a frozen camera)."""
+    f = motion.features
+    if level <= 0 or "energy_peak" not in f:
+        return motion
+    n = len(motion.times)
+    need = max(2, int(round(min_len * motion.fps)))
+    runs = [(a, b) for a, b in _runs(np.asarray(f["energy_peak"], float) < level) if b - a >= need and 0 < a and b < n]
+    if not runs:
+        return motion
+    features = {}
+    for k, v in f.items():
+        v = np.array(v, dtype=np.float64)
+        if len(v) == n:
+            for a, b in runs:
+                v[a:b] = np.interp(np.arange(a, b), (a - 1, b), (v[a - 1], v[b]))
+        features[k] = v
+    return replace(motion, features=features)
 
 
 def activity_level(motion) -> np.ndarray:
@@ -641,6 +667,8 @@ class KernelCPDSegmenter:
         fps = motion.fps
         duration = float(motion.duration or n / fps)
         scale = clip_scale(settings, duration)
+        if settings.freeze_level > 0:
+            motion = fill_frozen(motion, settings.freeze_level, settings.freeze_min)
         act = activity_level(motion)
         floor, top = np.percentile(act, 8), np.percentile(act, 92)
         contrast = top - floor
