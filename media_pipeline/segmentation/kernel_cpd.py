@@ -452,7 +452,8 @@ class ClipScale:
 def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
     """``min_step`` shrinks on short footage (a share of its length, down to ``min_step_floor``);
     the penalty follows (a change between two short steps has fewer frames to show for itself), and
-    on excerpts up to 15 s is lowered further by ``penalty_short`` (interpolated up to 1 at ``penalty_short_until``, 45 s);
+    on excerpts up to 15 s is lowered further by ``penalty_short`` (interpolated up to 1 at
+    ``penalty_short_until``, 45 s);
     ``max_step`` stays: a short excerpt may well be one step."""
     min_step = float(np.clip(duration * settings.min_step_share, min(settings.min_step_floor, settings.min_step),
                              settings.min_step))
