@@ -123,6 +123,8 @@ class SegmentSettings:
     # On excerpts up to 15 s the change-point penalty is further multiplied by this (interpolated up to 1
     # at 45 s): their steps last 1.5-3 s, with few frames each to show their change.
     penalty_short: float = 0.5
+    # Where the interpolation reaches 1 (session 39 scanned it: real takes of 60-70 s have 2-4-s steps too).
+    penalty_short_until: float = 45.0
     penalty: float = 2.0  # multiplies the data-driven change-point penalty
     # The same where the expert says nothing that marks a step (no transcript, or no discourse marker or
     # sentence boundary in it): no speech cue then supports a weak change point, so motion alone must

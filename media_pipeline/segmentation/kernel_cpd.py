@@ -452,13 +452,15 @@ class ClipScale:
 def clip_scale(settings: SegmentSettings, duration: float) -> ClipScale:
     """``min_step`` shrinks on short footage (a share of its length, down to ``min_step_floor``);
     the penalty follows (a change between two short steps has fewer frames to show for itself), and
-    on excerpts up to 15 s is lowered further by ``penalty_short`` (interpolated up to 1 at 45 s);
+    on excerpts up to 15 s is lowered further by ``penalty_short`` (interpolated up to 1 at
+    ``penalty_short_until``, 45 s);
     ``max_step`` stays: a short excerpt may well be one step."""
     min_step = float(np.clip(duration * settings.min_step_share, min(settings.min_step_floor, settings.min_step),
                              settings.min_step))
     return ClipScale(min_step=min_step, max_step=max(settings.max_step, 1.5 * min_step),
                      penalty=min(1.0, min_step / max(min(settings.min_step, REFERENCE_STEP), 1e-6))
-                     * float(np.interp(duration, (15.0, 45.0), (settings.penalty_short, 1.0))))
+                     * float(np.interp(duration, (15.0, max(settings.penalty_short_until, 15.0)),
+                                       (settings.penalty_short, 1.0))))
 
 
 ANNOUNCED = 3  # rest_mask's value for a rest the expert closes by announcing the next step
