@@ -8,8 +8,12 @@ in the tests with 30 and 300 learners), then aggregated in Python.
 Definitions:
 
 - *done*: a capsule completed in training or acquired at placement (latest finished placement);
-- *learning time*: seconds of video actually played in the block (merged watched ranges), per learner;
-  the cohort shows its median and interquartile spread;
+- *learning time*: time spent learning in the block's capsules, per learner: the time between two of their
+  consecutive actions (play, pause, seek, answer, practice answer...) when it is at most ``ACTIVE_GAP``
+  (15 min; a longer silence is a break and counts nothing), and never less than the video they actually played
+  (merged watched ranges: a 20-min capsule watched without a pause). It counted the video played only, so a
+  learner who looped a step at 0.5x, answered wrong twice and came back ten times read the same 0.6 min as
+  one who watched the 36-s capsule once (walk 39). The cohort shows its median and interquartile spread;
 - *time saved by placement*: length of the capsules acquired at placement and not trained since;
 - *first-try success*: share of first attempts (per learner and question) that were right, per capsule
   and per step (a question without a step counts for the step whose span holds its time). Only graded
@@ -48,6 +52,7 @@ from capsules.models import (
     BadgeCredential,
     Capsule,
     Cohort,
+    LearnerEvent,
     PlacementSession,
     PracticeCard,
     PracticeReview,
@@ -59,6 +64,7 @@ from capsules.permissions import can_author
 
 TRAINERS_GROUP = "Trainers"
 DROP_OUT_DAYS = 14
+ACTIVE_GAP = timedelta(minutes=15)
 
 
 def is_trainer(user) -> bool:
@@ -78,6 +84,28 @@ def visible_cohorts(user) -> QuerySet[Cohort]:
 
 def _watched_seconds(ranges) -> float:
     return sum(max(0.0, float(b) - float(a)) for a, b in ranges or [])
+
+
+def _active_seconds(times: list[datetime]) -> float:
+    """Time between consecutive actions, the gaps of at most ``ACTIVE_GAP`` only (a longer one is a break)."""
+    times = sorted(times)
+    return sum(gap.total_seconds() for gap in (b - a for a, b in zip(times, times[1:])) if gap <= ACTIVE_GAP)
+
+
+def _action_times(user_ids: list[int], capsule_ids) -> dict[int, list[datetime]]:
+    """When each learner did something in these capsules: player events, answers, practice answers (three
+    queries whatever the number of learners)."""
+    times: dict[int, list[datetime]] = {u: [] for u in user_ids}
+    for uid, at in LearnerEvent.objects.filter(user_id__in=user_ids, capsule_id__in=capsule_ids).values_list(
+            "user_id", "timestamp"):
+        times[uid].append(at)
+    for uid, at in Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=capsule_ids
+                                          ).values_list("user_id", "answered_at"):
+        times[uid].append(at)
+    for uid, at in PracticeReview.objects.filter(
+            user_id__in=user_ids, card__interaction__capsule_id__in=capsule_ids).values_list("user_id", "reviewed_at"):
+        times[uid].append(at)
+    return times
 
 
 @dataclass
@@ -260,6 +288,9 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             row.done_at = max(times) if times else None
         if placed_at:
             row.last_activity = max(filter(None, [row.last_activity, placed_at]))
+
+    for uid, times in _action_times(user_ids, list(caps)).items():
+        rows[uid].learning_seconds = max(rows[uid].learning_seconds, _active_seconds([t for t in times if t]))
 
     firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
               .exclude(interaction__kind__in=UNGRADED_KINDS)

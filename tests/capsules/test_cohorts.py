@@ -15,12 +15,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from capsules.analytics.cohorts import block_report, cohort_report, visible_cohorts
+from capsules.analytics.cohorts import block_report, cohort_report, learner_report, visible_cohorts
 from capsules.models import (
     Achievement,
     Attempt,
     BadgeCredential,
     Cohort,
+    LearnerEvent,
     PlacementSession,
     PracticeCard,
     PracticeReview,
@@ -112,6 +113,38 @@ def test_indicators_match_hand_computed_values(seeded):
     # Per step: 1.1 holds capsule 1's question (L1 right), 1.2 and 2.1 none, 2.2 has L1 wrong and L2 right.
     assert [(s.title, s.first_tries, s.first_try_percent) for s in report.steps] == [
         ("Geste 1.1", 1, 100), ("Geste 1.2", 0, None), ("Geste 2.1", 0, None), ("Geste 2.2", 2, 50)]
+
+
+def test_learning_time_is_the_time_spent_not_only_the_video_played(seeded):
+    """Walk 39: a learner who looped a step at 0.5x, answered wrong twice and came back the next day read the same
+    0.6 min as one who watched the 36-s capsule once: learning time was the video played. It is now the time
+    between their consecutive actions (gaps of at most 15 min; a longer one is a break), never less than the
+    video played."""
+    _l1, l2, _l3, _l4 = seeded["learners"]
+    cap = seeded["caps"][1]
+    day = datetime(2026, 3, 4, 9, tzinfo=UTC)
+
+    def event(verb, at):
+        LearnerEvent.objects.create(user=l2, capsule=cap, verb=verb, timestamp=at, client_id=uuid.uuid4())
+
+    event("played", day)  # the capsule played, a step looped (seeks), two answers, then completed
+    for s in (20, 40, 60):
+        event("seeked", day + timedelta(seconds=s))
+    Attempt.objects.create(user=l2, interaction=seeded["questions"][1], correct=False, score=0,
+                           answered_at=day + timedelta(seconds=90))
+    event("completed", day + timedelta(seconds=150))
+    event("played", day + timedelta(hours=20))  # the next day, after a break that counts nothing
+    event("paused", day + timedelta(hours=20, seconds=30))
+    row = learner_report(seeded["mine"], l2, now=NOW).learners[0]
+    assert row.learning_seconds == pytest.approx(180.0)  # 150 s, then 30 s; 48 s played before
+    assert row.learning_minutes == 3.0
+    # A gap of an hour between two actions (the tab left open) is a break, not learning.
+    event("seeked", day + timedelta(hours=21, seconds=30))
+    assert learner_report(seeded["mine"], l2, now=NOW).learners[0].learning_seconds == pytest.approx(180.0)
+    # Never less than the video played: a long capsule watched without a pause has only two actions.
+    LearnerEvent.objects.filter(user=l2).delete()
+    Attempt.objects.filter(user=l2).delete()
+    assert learner_report(seeded["mine"], l2, now=NOW).learners[0].learning_seconds == pytest.approx(48.0)
 
 
 def test_a_question_in_a_gap_between_steps_counts_for_the_step_before_it(seeded):
@@ -209,6 +242,8 @@ def test_a_trainer_never_sees_another_cohort(seeded):
     html = detail.content.decode()
     assert detail.status_code == 200 and "<svg" in html and "Courbe de rétention" in html
     assert seeded["learners"][3].username not in html
+    assert "une pause de plus de 15\u00a0minutes" not in html  # the help is in the page, with a plain space
+    assert "une pause de plus de 15 minutes n'est pas comptée" in html  # what « Temps d'apprentissage » is
     csv = client.get(reverse("geste_cohort_learners_csv", args=[mine.pk]))
     text = csv.content.decode("utf-8-sig")
     assert text.count("\r\n") == 4 and seeded["learners"][0].username in text
