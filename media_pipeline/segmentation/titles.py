@@ -29,8 +29,10 @@ SUBJECTS = ("je ", "j'", "on ", "nous ", "tu ", "vous ", "il ", "elle ")
 AUXILIARIES = ("va ", "vais ", "allons ", "allez ", "vas ", "dois ", "doit ", "faut ", "veuillez ", "vient de ",
                "viens de ", "peut ", "peux ", "pouvez ", "devez ", "il faut ", "faut qu'on ", "faut que ")
 MAX_WORDS = 8
-# Whisper's word probability under which a word may be misheard: no title is made of it (measured, see above).
-TITLE_MIN_PROBABILITY = 0.5
+# Whisper's word probability under which a word may be misheard: no title is made of it. Chosen on half of Debian's
+# French Asterisk prompts (clean, in noise, faster); on the other half, titles with a misheard word went from 53 % to
+# 20 %, « Étape N » from 2 % to 12 % (docs/ARCHITECTURE.md, tests/benchmarks/bench_title_confidence.py).
+TITLE_MIN_PROBABILITY = 0.7
 # A title never ends on a word that announces more.
 DANGLING = {"de", "du", "des", "d'", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "et", "ou", "sur",
             "sous", "avec", "dans", "en", "pour", "par", "que", "qui", "son", "sa", "ses", "votre", "vos",

@@ -220,10 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     made = transcripts(names, conditions, Path(args.workdir), cached_only=args.cached_only)
     half = {name: ("dev" if rank % 2 == 0 else "report") for rank, name in enumerate(sorted(refs))}
     items: dict[str, list] = {"dev": [], "report": []}
+    by_condition: dict[str, list] = {c: [] for c in conditions}
     word_stats = []
-    for (name, _condition), transcript in sorted(made.items()):
+    for (name, condition), transcript in sorted(made.items()):
         right = aligned(transcript, refs[name])
         items[half[name]].append((transcript, reference_vocabulary(refs[name])))
+        if half[name] == "report":
+            by_condition[condition].append(items["report"][-1])
         if half[name] == "dev":
             word_stats += [(float(w.get("probability", 1.0)), right[id(w)])
                            for seg in transcript.get("segments") or [] for w in seg.get("words") or []]
@@ -244,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     print("report half, measured once:")
     print(line("before (0)", counts(items["report"], 0.0)))
     print(line(f"after ({chosen:.2f})", counts(items["report"], chosen)))
+    for condition, some in by_condition.items():
+        print(f"  {condition}:")
+        print(line("before (0)", counts(some, 0.0)))
+        print(line(f"after ({chosen:.2f})", counts(some, chosen)))
     if chosen != TITLE_MIN_PROBABILITY:
         print(line(f"shipped {TITLE_MIN_PROBABILITY}", counts(items["report"], TITLE_MIN_PROBABILITY)))
     return 0
