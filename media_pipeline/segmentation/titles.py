@@ -160,8 +160,23 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
     if lemma.endswith(("er", "ir", "re", "oir")) and lemma != verb.lower():
         words[0] = lemma
     elif verb.lower().endswith("e") and not verb.lower().endswith(("tre", "dre", "ire")) and len(verb) > 3:
-        words[0] = verb.lower() + "r"  # "trace" -> "tracer": present of a first-group verb
+        infinitive = _infinitive_guess(verb.lower())
+        if infinitive:
+            words[0] = infinitive
     return _finish(words, max_len, DANGLING, "fr")
+
+
+@lru_cache(maxsize=4096)
+def _infinitive_guess(word: str) -> str:
+    """The infinitive of a present-tense form simplemma leaves as it is ("trace" -> "tracer", "rouvre" ->
+    "rouvrir"), only when that infinitive is a French word: adding "r" to any word ending in "e" gave
+    « Commer », « Personner », « Rouvrer » (walk 38, session 39)."""
+    import simplemma
+
+    for guess in (word + "r", word[:-1] + "ir" if word.endswith(("vre", "fre")) else ""):
+        if guess and simplemma.is_known(guess, lang="fr"):
+            return guess
+    return ""
 
 
 def says_nothing(words: list[str], language: str = "fr") -> bool:
@@ -215,7 +230,8 @@ def title_source_words(title: str, words: list[dict], language: str = "fr") -> l
     else:
         verb = head[-1]
         for j, piece in enumerate(said):
-            if piece == verb or piece + "r" == verb or _lemma(piece, language) == verb:
+            if piece == verb or _lemma(piece, language) == verb or (
+                    language != "en" and piece.endswith("e") and _infinitive_guess(piece) == verb):
                 return [words[owner[j]]]
     stops = EN_STOP_WORDS if language == "en" else STOP_WORDS
     content = [words[i] for i, piece in zip(owner, said, strict=True) if piece.rstrip("'") not in stops

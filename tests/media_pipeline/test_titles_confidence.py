@@ -1,11 +1,14 @@
 """Step titles only from words Whisper is sure of (first-user walk: « Commer avec toute centrale… », misheard
 words, became a step's title on the review screen and in the player)."""
 
+import pytest
+
 from media_pipeline.segmentation.titles import (
     TITLE_MIN_PROBABILITY,
     key_terms,
     propose_title,
     propose_titles,
+    title_from_text,
     title_source_words,
 )
 
@@ -101,3 +104,14 @@ def test_the_sentence_said_across_a_start_needs_sure_words_too():
     across = _said((0.5, _sure("Je prends la clé.")), (5.5, [(w, UNSURE) for w in
                                                              "Je comme avec toute centrale.".split()]))
     assert propose_titles(across, [(0.0, 6.0), (6.0, 12.0)]) == ["Prendre la clé", "Étape 2"]
+
+
+@pytest.mark.parametrize("said, title", [
+    ("Je rouvre l'eau.", "Rouvrir l'eau"),  # was « Rouvrer l'eau » (the demo's fourth step)
+    ("Comme avec toute centrale.", "Comme avec toute centrale"),  # was « Commer … » (walk 38)
+    ("Personne ne bouge la vanne.", "Personne ne bouge la vanne"),  # was « Personner … »
+    ("Je trace la ligne.", "Tracer la ligne"),  # a first-group verb simplemma leaves as it is
+    ("On tourne la vanne.", "Tourner la vanne"),
+])
+def test_a_word_ending_in_e_becomes_an_infinitive_only_when_that_is_a_french_verb(said, title):
+    assert title_from_text(said) == title
