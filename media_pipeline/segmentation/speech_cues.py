@@ -60,27 +60,28 @@ def join_words(words: list[dict]) -> str:
     return text
 
 
-def _sentences(transcript: dict) -> list[tuple[float, float, str]]:
-    """Sentences with times: split segments at . ! ? using word times when present."""
-    out: list[tuple[float, float, str]] = []
-    for seg in transcript.get("segments") or []:
+def word_sentences(transcript: dict | None) -> list[tuple[float, float, str, list[dict]]]:
+    """Sentences with times and the transcript's words they are made of (none for a segment without words):
+    segments split at . ! ? using word times when present."""
+    out: list[tuple[float, float, str, list[dict]]] = []
+    for seg in (transcript or {}).get("segments") or []:
         words = seg.get("words") or []
         if not words:
-            out.append((float(seg.get("start", 0)), float(seg.get("end", 0)), str(seg.get("text", ""))))
+            out.append((float(seg.get("start", 0)), float(seg.get("end", 0)), str(seg.get("text", "")), []))
             continue
         cur: list[dict] = []
         for w in words:
             cur.append(w)
             if re.search(r"[.!?…]$", str(w.get("word", "")).strip()):
-                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
+                out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur), cur))
                 cur = []
         if cur:
-            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur)))
+            out.append((float(cur[0]["start"]), float(cur[-1]["end"]), join_words(cur), cur))
     return out
 
 
 def sentences(transcript: dict | None) -> list[tuple[float, float, str]]:
-    return _sentences(transcript) if transcript else []
+    return [(start, end, text) for start, end, text, _words in word_sentences(transcript)]
 
 
 def speech_cues(transcript: dict | None, min_pause: float = 0.7, min_words: int = 3) -> list[SpeechCue]:

@@ -10,6 +10,12 @@ The transcript's ``language`` picks the rules: English commentary (a take transc
 walk 35) has its own fillers, subjects and auxiliaries, its verb put in the base form ("I'm rinsing the
 cup" -> "Rinse the cup"), and English stop words for its key terms; the French rules gave « Rinser »,
 « Okay », or nothing at all for « So, rinse. » (then « Étape N »).
+
+A title is made only of words Whisper is reasonably sure of (first-user walk: « Commer avec toute centrale… »,
+Whisper's misheard words, became a step's title): a sentence whose title words (``title_source_words``) include
+one heard with a probability under ``TITLE_MIN_PROBABILITY`` gives no title, the next sentence is tried; key terms
+leave such words out; else « Étape N ». Words without a probability (older stored transcripts) count as sure.
+The threshold was measured on Debian's French Asterisk prompts (tests/benchmarks/bench_title_confidence.py).
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from media_pipeline.segmentation.speech_cues import language_of, sentences, starts_with_marker
+from media_pipeline.segmentation.speech_cues import language_of, starts_with_marker, word_sentences
 
 SUBJECTS = ("je ", "j'", "on ", "nous ", "tu ", "vous ", "il ", "elle ")
 AUXILIARIES = ("va ", "vais ", "allons ", "allez ", "vas ", "dois ", "doit ", "faut ", "veuillez ", "vient de ",
                "viens de ", "peut ", "peux ", "pouvez ", "devez ", "il faut ", "faut qu'on ", "faut que ")
 MAX_WORDS = 8
+# Whisper's word probability under which a word may be misheard: no title is made of it. Chosen on half of Debian's
+# French Asterisk prompts (clean, in noise, faster); on the other half, titles with a misheard word went from 53 % to
+# 20 %, « Étape N » from 2 % to 12 % (docs/ARCHITECTURE.md, tests/benchmarks/bench_title_confidence.py).
+TITLE_MIN_PROBABILITY = 0.7
 # A title never ends on a word that announces more.
 DANGLING = {"de", "du", "des", "d'", "la", "le", "les", "l'", "un", "une", "à", "au", "aux", "et", "ou", "sur",
             "sous", "avec", "dans", "en", "pour", "par", "que", "qui", "son", "sa", "ses", "votre", "vos",
@@ -150,8 +160,23 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
     if lemma.endswith(("er", "ir", "re", "oir")) and lemma != verb.lower():
         words[0] = lemma
     elif verb.lower().endswith("e") and not verb.lower().endswith(("tre", "dre", "ire")) and len(verb) > 3:
-        words[0] = verb.lower() + "r"  # "trace" -> "tracer": present of a first-group verb
+        infinitive = _infinitive_guess(verb.lower())
+        if infinitive:
+            words[0] = infinitive
     return _finish(words, max_len, DANGLING, "fr")
+
+
+@lru_cache(maxsize=4096)
+def _infinitive_guess(word: str) -> str:
+    """The infinitive of a present-tense form simplemma leaves as it is ("trace" -> "tracer", "rouvre" ->
+    "rouvrir"), only when that infinitive is a French word: adding "r" to any word ending in "e" gave
+    « Commer », « Personner », « Rouvrer » (walk 38, session 39)."""
+    import simplemma
+
+    for guess in (word + "r", word[:-1] + "ir" if word.endswith(("vre", "fre")) else ""):
+        if guess and simplemma.is_known(guess, lang="fr"):
+            return guess
+    return ""
 
 
 def says_nothing(words: list[str], language: str = "fr") -> bool:
@@ -164,68 +189,134 @@ def says_nothing(words: list[str], language: str = "fr") -> bool:
 
 def step_text(transcript: dict | None, start: float, end: float, lead: float = 1.0) -> list[str]:
     """Sentences that begin inside the step (or just before it: people announce gestures)."""
-    return [text.strip() for s, _e, text in sentences(transcript) if start - lead <= s < end - 0.5]
+    return [text for text, _words in _step_sentences(transcript, start, end, lead)]
 
 
-def propose_title(transcript: dict | None, start: float, end: float, index: int | None = None) -> str:
+def _step_sentences(transcript: dict | None, start: float, end: float,
+                    lead: float = 1.0) -> list[tuple[str, list[dict]]]:
+    """``step_text``'s sentences with their words."""
+    return [(text.strip(), words) for s, _e, text, words in word_sentences(transcript) if start - lead <= s < end - 0.5]
+
+
+def _probability(word: dict) -> float:
+    p = word.get("probability")
+    return float(p) if isinstance(p, int | float) else 1.0  # older transcripts: no probability, taken as sure
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's parts at its apostrophes, lower-case ("L'écrou," -> "l'", "écrou"): Whisper's words and the
+    title's are not always cut alike."""
+    return re.findall(r"[\w-]+'?", word.lower().replace("’", "'"))
+
+
+def title_source_words(title: str, words: list[dict], language: str = "fr") -> list[dict]:
+    """The transcript words a title was made of, from its sentence's ``words``: the title's words after the first
+    are said in a row, the first (the verb, maybe put in the infinitive) just before them; a title matched nowhere
+    in the sentence (or key terms) stands for the sentence's content words."""
+    first, *rest = title.split() or [""]
+    head = _pieces(first)
+    tail = [p for w in rest for p in _pieces(w)]
+    said, owner = [], []
+    for i, w in enumerate(words):
+        for piece in _pieces(str(w.get("word", ""))):
+            said.append(piece)
+            owner.append(i)
+    if not head or not said:
+        return []
+    if tail:
+        for j in range(len(head), len(said) - len(tail) + 1):
+            if said[j:j + len(tail)] == tail:
+                return [words[i] for i in sorted(set(owner[j - len(head):j + len(tail)]))]
+    else:
+        verb = head[-1]
+        for j, piece in enumerate(said):
+            if piece == verb or _lemma(piece, language) == verb or (
+                    language != "en" and piece.endswith("e") and _infinitive_guess(piece) == verb):
+                return [words[owner[j]]]
+    stops = EN_STOP_WORDS if language == "en" else STOP_WORDS
+    content = [words[i] for i, piece in zip(owner, said, strict=True) if piece.rstrip("'") not in stops
+               and piece not in stops]
+    return content or list(words)
+
+
+def is_sure(title: str, words: list[dict], language: str = "fr", min_probability: float | None = None) -> bool:
+    """Whether every word the title was made of was heard with at least ``min_probability``."""
+    threshold = TITLE_MIN_PROBABILITY if min_probability is None else min_probability
+    return all(_probability(w) >= threshold for w in title_source_words(title, words, language))
+
+
+def propose_title(transcript: dict | None, start: float, end: float, index: int | None = None,
+                  min_probability: float | None = None) -> str:
     """Title of the step from what is said in it; with ``index`` (1-based) never empty:
     key terms, else "Étape N". Without ``index`` (older callers) it may be empty."""
-    title = _title_from_speech(transcript, start, end, language_of(transcript))
+    title = _speech_title(transcript, start, end, language_of(transcript), min_probability)[0]
     if title:
         return title
-    terms = key_terms(transcript, start, end, top=2) if transcript else []
+    terms = key_terms(transcript, start, end, top=2, min_probability=min_probability) if transcript else []
     if terms:
         title = " – ".join(terms)
         return title[:1].upper() + title[1:]
     return f"Étape {index}" if index is not None else ""
 
 
-def _title_from_speech(transcript: dict | None, start: float, end: float, language: str = "fr") -> str:
-    return _speech_title(transcript, start, end, language)[0]
-
-
-def _speech_title(transcript: dict | None, start: float, end: float, language: str = "fr") -> tuple[str, str]:
-    """The title and the sentence it was made of ("", "" when none gives one)."""
-    texts = step_text(transcript, start, end)
-    for text in texts:  # prefer the sentence that opens with a discourse marker
+def _speech_title(transcript: dict | None, start: float, end: float, language: str = "fr",
+                  min_probability: float | None = None) -> tuple[str, str]:
+    """The title and the sentence it was made of ("", "" when none gives one): a sentence whose title words
+    Whisper was unsure of gives none, the next one is tried."""
+    said = _step_sentences(transcript, start, end)
+    for text, words in said:  # prefer the sentence that opens with a discourse marker
         if starts_with_marker(text, language):
             title = title_from_text(text, language=language)
-            if title:
+            if title and is_sure(title, words, language, min_probability):
                 return title, text
-    for text in texts:
+    for text, words in said:
         title = title_from_text(text, language=language)
-        if title:
+        if title and is_sure(title, words, language, min_probability):
             return title, text
     return "", ""
 
 
-def propose_titles(transcript: dict | None, spans: list[tuple[float, float]]) -> list[str]:
+def propose_titles(transcript: dict | None, spans: list[tuple[float, float]],
+                   min_probability: float | None = None) -> list[str]:
     """Titles of all the steps of a footage (``propose_title`` for each), and one more source for a step whose
     own sentences give none: a sentence said across its start, most of it inside the step, that no other step's
     title was made of (walk 35: « I am putting clothes in the washer » began 1.7 s before step 2 and went on
     2.3 s into it; step 1 took the sentence before, step 2 stayed « Étape 2 »)."""
     language = language_of(transcript)
-    made = [_speech_title(transcript, start, end, language) for start, end in spans]
+    made = [_speech_title(transcript, start, end, language, min_probability) for start, end in spans]
     used = {text for _title, text in made if text}
-    said = sentences(transcript)
+    said = word_sentences(transcript)
     titles = []
     for idx, ((start, end), (title, _text)) in enumerate(zip(spans, made, strict=True), start=1):
         if not title:
-            for s0, e0, text in said:
+            for s0, e0, text, words in said:
                 text = text.strip()
                 if text in used or not (start <= (s0 + e0) / 2 < end) or s0 >= start:
                     continue
                 title = title_from_text(text, language=language)
+                if title and not is_sure(title, words, language, min_probability):
+                    title = ""
                 if title:
                     used.add(text)
                     break
-        titles.append(title or propose_title(transcript, start, end, index=idx))
+        titles.append(title or propose_title(transcript, start, end, index=idx, min_probability=min_probability))
     return titles
 
 
-def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -> list[str]:
-    """A few key terms of the commentary in the step (YAKE, in the transcript's language)."""
-    text = " ".join(step_text(transcript, start, end))
+def key_terms(transcript: dict | None, start: float, end: float, top: int = 3,
+              min_probability: float | None = None) -> list[str]:
+    """A few key terms of the commentary in the step (YAKE, in the transcript's language), none with a word
+    Whisper was unsure of each time it heard it in the step."""
+    said = _step_sentences(transcript, start, end)
+    text = " ".join(text for text, _words in said)
+    threshold = TITLE_MIN_PROBABILITY if min_probability is None else min_probability
+    best: dict[str, float] = {}
+    for _text, words in said:
+        for w in words:
+            for piece in _pieces(str(w.get("word", ""))):
+                token = piece.rstrip("'")
+                best[token] = max(best.get(token, 0.0), _probability(w))
+    unsure = {token for token, p in best.items() if p < threshold}
     if len(text.split()) < 3:
         return []
     import yake
@@ -242,6 +333,8 @@ def key_terms(transcript: dict | None, start: float, end: float, top: int = 3) -
                 continue
         elif (starts_with_marker(kw) or kw in ("là", "voilà", "comme ça", "bien")
               or kw.split()[0] in ("veuillez", "euh") or says_nothing(kw.split())):
+            continue
+        if any(piece.rstrip("'") in unsure for piece in _pieces(kw)):
             continue
         if kw and not any(kw in t or t in kw for t in terms):
             terms.append(kw)
