@@ -36,6 +36,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet, Window
@@ -89,7 +90,7 @@ def _watched_seconds(ranges) -> float:
 def _active_seconds(times: list[datetime]) -> float:
     """Time between consecutive actions, the gaps of at most ``ACTIVE_GAP`` only (a longer one is a break)."""
     times = sorted(times)
-    return sum(gap.total_seconds() for gap in (b - a for a, b in zip(times, times[1:])) if gap <= ACTIVE_GAP)
+    return sum(gap.total_seconds() for gap in (b - a for a, b in pairwise(times)) if gap <= ACTIVE_GAP)
 
 
 def _action_times(user_ids: list[int], capsule_ids) -> dict[int, list[datetime]]:
