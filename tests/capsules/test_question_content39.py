@@ -23,14 +23,16 @@ def _form(**kw):
     [
         # the walk: a ticked empty line, a blank line, one real answer
         ({"kind": "single_choice", "choices": "*\n\nRéponse B"}, "Écrivez le texte de la bonne réponse"),
-        ({"kind": "single_choice", "choices": "*   | Oui\nRéponse B\nRéponse C"}, "Écrivez le texte de la bonne réponse"),
+        ({"kind": "single_choice", "choices": "*   | Oui\nRéponse B\nRéponse C"},
+         "Écrivez le texte de la bonne réponse"),
         ({"kind": "multiple_choice", "choices": "* Gants\n*\nSandales"}, "Écrivez le texte de la bonne réponse"),
         # a wrong answer with a feedback but no text
         ({"kind": "single_choice", "choices": "* Réponse A\n | un retour"}, "La réponse n°\u00a02 est vide"),
         ({"kind": "multiple_choice", "choices": "* Gants\n\u00a0|\u00a0retour\n* Lunettes"},
          "La réponse n°\u00a02 est vide"),
         # a line of blanks (non-breaking spaces too) is no answer: one answer left
-        ({"kind": "single_choice", "choices": "* Réponse A\n \u00a0 \t"}, "Il faut au moins deux réponses, une par ligne"),
+        ({"kind": "single_choice", "choices": "* Réponse A\n \u00a0 \t"},
+         "Il faut au moins deux réponses, une par ligne"),
         # a cloze blank with nothing to accept
         ({"kind": "cloze", "cloze": "Je serre l'écrou [ ] à la main."}, "Chaque trou doit contenir"),
         ({"kind": "cloze", "cloze": "Je serre [ | ] puis [joint]."}, "Chaque trou doit contenir"),
