@@ -414,6 +414,54 @@ def parse_choices(text: str) -> list[dict]:
     return choices
 
 
+def answer_errors(kind: str, choices: list[dict], answer_key: dict, image: str = "") -> dict[str, str]:
+    """What a question of ``kind`` needs to be answerable, checked on what is stored (the designer's form and
+    the acceptance of a drafted proposal both call it): no empty answer, right or wrong (walk 39: a line with
+    only « * » gave a blank right radio), at least two answers, the right ones among them, a cloze's blanks
+    each with an accepted answer, a zone, an expected answer. Field name -> message (admin user's language)."""
+    answer_key = answer_key or {}
+    texts = [(str(c.get("id")), (c.get("text") or "").strip()) for c in choices or []]
+    if kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
+        key = answer_key.get("correct")
+        right = [str(i) for i in key] if isinstance(key, list) else []
+        ids = {i for i, _text in texts}
+        if any(i in right and not text for i, text in texts):
+            return {"choices": _("Écrivez le texte de la bonne réponse : une ligne n'a que l'astérisque (*).")}
+        if empty := next((n for n, (_i, text) in enumerate(texts, start=1) if not text), None):
+            return {"choices": _("La réponse n° %(n)s est vide : écrivez son texte ou supprimez la ligne.")
+                    % {"n": empty}}
+        if len(texts) < 2:
+            return {"choices": _("Il faut au moins deux réponses, une par ligne.")}
+        if kind == Interaction.Kind.SINGLE_CHOICE and (len(right) != 1 or not set(right) <= ids):
+            return {"choices": _("Marquez exactement une bonne réponse d'un astérisque (*).")}
+        if kind == Interaction.Kind.MULTIPLE_CHOICE and (not right or not set(right) <= ids):
+            return {"choices": _("Marquez au moins une bonne réponse d'un astérisque (*).")}
+    elif kind == Interaction.Kind.ORDERING:
+        order = [str(i) for i in answer_key.get("order") or []]
+        if len(texts) < 2 or any(not text for _i, text in texts) or sorted(order) != sorted(i for i, _t in texts):
+            return {"choices": _("Il faut au moins deux étapes, chacune avec un titre, pour les remettre dans "
+                                 "l'ordre.")}
+    elif kind == Interaction.Kind.CLOZE:
+        blanks = answer_key.get("blanks") or []
+        if not blanks:
+            return {"cloze": _("Mettez au moins un mot entre crochets, par exemple [joint].")}
+        if any(not [a for a in (b or []) if str(a).strip()] for b in blanks):
+            return {"cloze": _("Chaque trou doit contenir au moins une réponse acceptée entre crochets, par "
+                               "exemple [joint] : supprimez les crochets vides.")}
+    elif kind == Interaction.Kind.HOTSPOT:
+        if not answer_key.get("regions"):
+            return {"hotspot": _("Tracez la zone à cliquer sur l'image.")}
+        if not image:
+            return {"hotspot": _("Aucune image clé pour cette étape : choisissez une autre étape.")}
+    elif kind == Interaction.Kind.TRUE_FALSE:
+        if not isinstance(answer_key.get("correct"), bool):
+            return {"true_false": _("Indiquez si l'affirmation est vraie ou fausse.")}
+    elif kind == Interaction.Kind.FREE_RECALL:
+        if not str(answer_key.get("model_answer") or "").strip():
+            return {"model_answer": _("Donnez la réponse attendue, que l'apprenant comparera à la sienne.")}
+    return {}
+
+
 def choices_as_text(interaction: Interaction) -> str:
     """The reverse of parse_choices, to prefill the edit form. Only choice questions have a list of right
     ids: a true/false key is ``{"correct": bool}`` (its form shows radio buttons, not choices)."""
@@ -519,13 +567,6 @@ def apply_interaction_form(
     image = ""
     if kind in (Interaction.Kind.SINGLE_CHOICE, Interaction.Kind.MULTIPLE_CHOICE):
         parsed = parse_choices(data.get("choices", ""))
-        n_right = sum(c["correct"] for c in parsed)
-        if len(parsed) < 2:
-            errors["choices"] = _("Il faut au moins deux réponses, une par ligne.")
-        elif kind == Interaction.Kind.SINGLE_CHOICE and n_right != 1:
-            errors["choices"] = _("Marquez exactement une bonne réponse d'un astérisque (*).")
-        elif kind == Interaction.Kind.MULTIPLE_CHOICE and n_right < 1:
-            errors["choices"] = _("Marquez au moins une bonne réponse d'un astérisque (*).")
         choices = [{k: v for k, v in c.items() if k != "correct"} for c in parsed]
         answer_key = {"correct": [c["id"] for c in parsed if c["correct"]]}
     elif kind == Interaction.Kind.TRUE_FALSE:
@@ -538,7 +579,8 @@ def apply_interaction_form(
             errors["kind"] = _("Il faut au moins deux étapes dans la capsule pour les remettre dans l'ordre.")
         with in_capsule_language(capsule):  # what the learner reads: the capsule's language, not the admin's
             choices = [
-                {"id": f"s{s.pk}", "text": s.title or _("Étape %(n)s") % {"n": i + 1}, "image": s.keyframe}
+                {"id": f"s{s.pk}", "text": (s.title or "").strip() or _("Étape %(n)s") % {"n": i + 1},
+                 "image": s.keyframe}
                 for i, s in enumerate(steps)
             ]
             if not prompt:
@@ -555,13 +597,12 @@ def apply_interaction_form(
             errors["hotspot"] = _("Aucune image clé pour cette étape : choisissez une autre étape.")
     elif kind == Interaction.Kind.CLOZE:
         prompt, blanks = parse_cloze(data.get("cloze") or prompt)
-        if not blanks:
-            errors["cloze"] = _("Mettez au moins un mot entre crochets, par exemple [joint].")
         answer_key = {"blanks": blanks}
     elif kind == Interaction.Kind.FREE_RECALL:
         answer_key = {"model_answer": (data.get("model_answer") or "").strip()}
-        if not answer_key["model_answer"]:
-            errors["model_answer"] = _("Donnez la réponse attendue, que l'apprenant comparera à la sienne.")
+    if kind != Interaction.Kind.HOTSPOT and "kind" not in errors:  # the zone's fields are checked above
+        for name, said in answer_errors(kind, choices, answer_key).items():
+            errors.setdefault(name, said)
     if not prompt:
         errors["prompt"] = _("Écrivez la question ou la consigne.")
     errors.update(
@@ -732,6 +773,9 @@ def set_draft_status(interaction: Interaction, accept: bool, mandatory: bool | N
     """Accept (keeping the proposal's mandatory flag unless the designer changed it) or discard.
     A proposal whose wrong-answer feedback gives the answer away cannot be accepted as it is, nor a
     click-zone question whose zone the designer has not drawn."""
+    if accept and (errors := answer_errors(interaction.kind, interaction.choices or [],
+                                           interaction.answer_key or {}, image=interaction.image)):
+        raise AuthoringError(errors)
     if accept and zone_to_draw(interaction):
         raise AuthoringError({"answer_key": str(ZONE_TO_DRAW)})
     if accept:

@@ -188,6 +188,9 @@ class PathItem:
     # block page then says what those answers got (``right``) beside the best complete pass, as the player's
     # end panel does (« Après nouvelles tentatives : 1 juste sur 1 »), so the two do not read as contradictory.
     retried: bool = False
+    # Completed, then the designer added mandatory questions the learner has not answered yet (walk 39: the
+    # player said « Question obligatoire à reprendre », the block page « Vous avez parcouru tout le bloc »).
+    new_questions: int = 0
 
     @property
     def first_percent(self) -> int | None:
@@ -269,6 +272,11 @@ class LearnerPath:
     @property
     def placement_unassessed_titles(self) -> list[str]:
         return [i.capsule.title for i in self.placement_unassessed]
+
+    @property
+    def with_new_questions(self) -> list[PathItem]:
+        """Completed capsules with mandatory questions added since, not answered yet (walk 39)."""
+        return [i for i in (*self.to_consolidate, *self.mastered) if i.new_questions]
 
     @property
     def remaining_titles(self) -> list[str]:
@@ -397,6 +405,8 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             graded=len(ids), right=sum(1 for i in ids if latest.get(i)),
             first_right=sum(1 for i in ids if first.get(i)), minimum=minimum or 0,
             best_right=max(complete, default=0), retried=any(answers.get(i, 0) > 1 for i in ids),
+            new_questions=sum(1 for i in mandatory.get(capsule.pk, []) if i in idset and i not in latest)
+            if completed else 0,
             watched_percent=watched_percent(p.watched, capsule.start, capsule.effective_end)
             if p is not None and not completed else None,
         )
