@@ -103,3 +103,25 @@ def test_no_picture_long_after_lecture_says_so_and_reessayer_loads_again(live_se
     assert stalled.is_hidden() and page.locator(".gp-buffering").is_hidden()
     leave(page)
     assert not errors, errors
+
+
+@pytest.mark.timeout(120)
+def test_the_message_fits_over_the_video_on_a_360_px_phone(live_server, phone_context, published):
+    log_in(phone_context, live_server, factories.learner(username="walk39-phone"))
+    page = phone_context.new_page()
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.showStalled()")
+    got = page.evaluate("""() => { const s = document.querySelector('.gp-stalled');
+      const v = document.querySelector('video.gp-video');
+      const r = s.getBoundingClientRect(), vr = v.getBoundingClientRect();
+      const buttons = [...s.querySelectorAll('button')].filter(b => !b.hidden).map(b => b.getBoundingClientRect());
+      return {scrolls: s.scrollHeight > s.clientHeight + 1, sh: s.scrollHeight, ch: s.clientHeight,
+              top: r.top, bottom: r.bottom, vtop: vr.top, vbottom: vr.bottom,
+              buttons: buttons.map(b => [b.left, b.right, b.top, b.bottom, b.height])}; }""")
+    assert not got["scrolls"], got
+    assert got["top"] >= got["vtop"] - 1 and got["bottom"] <= got["vbottom"] + 1, got
+    assert len(got["buttons"]) == 2, got
+    for left, right, top, bottom, height in got["buttons"]:
+        assert left >= 0 and right <= 360 and top >= got["top"] and bottom <= got["bottom"] and height >= 44, got
+    leave(page)
