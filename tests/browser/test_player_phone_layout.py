@@ -83,7 +83,14 @@ def test_phone_feedback_shows_with_the_video(live_server, browser, published, an
     leave(page)
     ctx.close()
     assert focused
-    assert v["bottom"] - max(v["top"], 0) >= v["height"] / 2 - 1, (v, inner)  # the video's lower half at least
+    # The video's lower half at least, where the screen holds it with the feedback's way on: the question scrolls
+    # with the page since walk 39 (a panel capped to the screen less the video's lower half cut « Valider » of a
+    # 4-item ordering question and scrolled inside the page's scroll); here four long choices and a long feedback
+    # are taller than that, and « Continuer » wins over the picture (it brings the video back whole).
+    if go["bottom"] - (v["top"] + v["height"] / 2) <= inner - 8:
+        assert v["bottom"] - max(v["top"], 0) >= v["height"] / 2 - 1, (v, inner)
+    else:
+        assert fb["top"] <= inner / 2, (fb, v, inner)  # scrolled the least: the feedback's start not far down
     assert 0 <= fb["top"] < inner, (fb, inner)  # the feedback starts on the screen
     assert 0 <= go["top"] and go["bottom"] <= inner, (go, inner)  # and its way on
 

@@ -9,6 +9,9 @@ import { Transcript } from "./transcript.js";
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const FRAME = 1 / 25;
 const SEEK_KEY_S = 5; // ← → on the player and on its progress bar
+// Playing without a frame for this long (walk 39: an endless spinner on a 400-ms link): say so, offer « Réessayer »
+// and the offline copy. Loading goes on meanwhile; « Lecture » to a frame measured at 400-800 ms / 50 KiB/s: 13-14 s.
+const STALLED_MS = 20000;
 const BUFFERING_DELAY_MS = 400; // a short wait for data shows nothing (no flicker on each seek)
 // The player's shortcut keys stay off focused controls (keys()): the ones that own every key, and the
 // ones that Space and Enter press.
@@ -300,6 +303,9 @@ export class Player {
   }
 
   async attach() {
+    // « Lecture » pressed before the source is attached (walk 39: the hls.js chunk came ~5 s after the controls
+    // at 400 ms / 50 KiB/s): hls.js starts its loading then (source.js); an element that a load paused plays again.
+    const wanted = !this.video.paused;
     const offline = !navigator.onLine && !!localStorage.getItem(this.offlineKey);
     this.slow = slowConnection();
     if (this.slow) this.previewResume();
@@ -319,6 +325,7 @@ export class Player {
     // to it once playing). It is placed now: the element keeps a time set before its metadata (its default
     // playback start position), the first play loads from there (source.js: startAt), no segment before.
     if (this.source.kind === "hls.js" && this.slow) this.resume();
+    if (wanted && this.video.paused) this.video.play().catch(() => {});
   }
 
   /** « Économiser les données » turned on or off: kept on this device for the next capsules, and applied now to a
@@ -486,6 +493,16 @@ export class Player {
     this.buffering = h("div", { class: "gp-buffering", role: "status", hidden: true },
       h("span", { class: "gp-spinner", "aria-hidden": "true" }), h("span", { class: "gp-buffering-text" }, gettext("Chargement de la vidéo…")));
     this.root.querySelector(".gp-stage").append(this.buffering);
+    // Still no picture long after « Lecture » (walk 39): why, « Réessayer », and the offline copy where offered.
+    this.stalledOffline = h("button", { type: "button", class: "gp-stalled-offline", onclick: () => { this.hideStalled(); this.download(); } },
+      gettext("Télécharger pour hors ligne"));
+    this.stalled = h("div", { class: "gp-stalled", role: "alert", hidden: true },
+      h("p", {}, gettext("La vidéo ne se charge pas : la connexion est trop lente ou coupée.")),
+      h("p", { class: "gp-stalled-hint" }, gettext("Réessayez, ou téléchargez la capsule pour la regarder hors ligne quand la connexion sera meilleure.")),
+      h("p", { class: "gp-stalled-actions" },
+        h("button", { type: "button", class: "gp-stalled-retry", onclick: () => this.retryLoad() }, gettext("Réessayer")),
+        this.stalledOffline));
+    this.root.querySelector(".gp-stage").append(this.stalled);
     const bar = h("div", { class: "gp-bar" }, h("div", { class: "gp-seekwrap" }, marks, this.seekBar, this.stepBar), legend);
     // Play, loop and speed first: on a 360-px phone they are the first row, on the first screen under
     // the video (they were on the fourth row, below the fold); the rest follows in reading order.
@@ -605,8 +622,6 @@ export class Player {
       const top = this.video.getBoundingClientRect().top + window.scrollY;
       const below = bar.offsetHeight + controls.offsetHeight + 8; // 8 px: a margin under the controls
       this.root.style.setProperty("--gp-chrome", `${Math.ceil(top + below)}px`);
-      // A phone: a question under the video is at most the screen less the video's lower half.
-      this.root.style.setProperty("--gp-qmax", `${Math.floor(window.innerHeight - this.video.offsetHeight / 2 - 16)}px`);
     };
     fit();
     window.addEventListener("resize", fit);
@@ -1034,8 +1049,8 @@ export class Player {
   }
 
   /** After "Valider": the feedback and its way on ("Continuer") are shown with the lower half of the
-   * video at least. On a phone the question is a panel bounded to the screen under the video's lower
-   * half (CSS, --gp-qmax): the panel scrolls inside to its feedback, then the page the least it must. */
+   * video at least where they fit; the page scrolls the least it must (the question has no scroll of its
+   * own since walk 39; the panel's own scroll, kept for a card given a height, comes first). */
   revealFeedback(fb) {
     const box = this.qBox, br = box.getBoundingClientRect(), fr = fb.getBoundingClientRect();
     const shown = br.top + box.clientTop + box.clientHeight; // the panel's visible bottom edge
@@ -1050,15 +1065,40 @@ export class Player {
   bindBuffering() {
     const v = this.video;
     let timer = null;
-    const hide = () => { clearTimeout(timer); timer = null; this.buffering.hidden = true; };
+    const hide = () => { clearTimeout(timer); timer = null; clearTimeout(this.stallTimer); this.stallTimer = null; this.buffering.hidden = true; this.hideStalled(); };
     const show = () => {
+      if (this.stallTimer == null) this.stallTimer = setTimeout(() => { this.stallTimer = null; if (!v.paused && v.readyState < 3) this.showStalled(); }, STALLED_MS);
       if (timer != null || !this.buffering.hidden) return;
       timer = setTimeout(() => { timer = null; if (!v.paused && v.readyState < 3) this.buffering.hidden = false; }, BUFFERING_DELAY_MS);
     };
+    this.waitAgain = show;
     v.addEventListener("waiting", show);
     v.addEventListener("play", () => { if (v.readyState < 3) show(); });
     for (const ev of ["playing", "pause", "ended", "error", "emptied"]) v.addEventListener(ev, hide);
     v.addEventListener("canplay", () => { if (v.paused) hide(); });
+  }
+
+  showStalled() {
+    const offered = this.offBtn && !this.offBtn.hidden && !localStorage.getItem(this.offlineKey) && navigator.onLine;
+    this.stalledOffline.hidden = !offered;
+    this.stalled.querySelector(".gp-stalled-hint").textContent = offered
+      ? gettext("Réessayez, ou téléchargez la capsule pour la regarder hors ligne quand la connexion sera meilleure.")
+      : gettext("Réessayez quand la connexion sera meilleure.");
+    this.buffering.hidden = true;
+    this.stalled.hidden = false;
+  }
+
+  hideStalled() { if (this.stalled) this.stalled.hidden = true; }
+
+  /** « Réessayer »: loading again from where the video stands, the spinner back, the wait counted again. */
+  retryLoad() {
+    const v = this.video;
+    this.hideStalled();
+    if (this.source?.retry) this.source.retry();
+    else if (this.source) { const t = v.currentTime; v.load(); if (t > 0) v.currentTime = t; }
+    v.play().catch(() => {});
+    this.buffering.hidden = false;
+    this.waitAgain?.();
   }
 
   bindVideo() {

@@ -39,6 +39,20 @@ export function prefetchHls() {
   if (navigator.onLine && !["mp4", "native"].includes(localStorage.getItem("geste:engine"))) loadHls();
 }
 
+/** hls.js's timeouts and retries on a weak connection (walk 39: 400-800 ms of latency, 50 KiB/s). Its defaults
+ * (a playlist given up after 20 s and 2 tries, a segment's first byte after 10 s) are for a fast link; here a
+ * playlist may wait behind the page's other requests, and a segment of the lowest rung take 5 s and more (walk 39,
+ * 400 ms / 50 KiB/s): longer limits, more tries, spaced out. A fatal error still falls back to the MP4 (player.js). */
+function loadPolicies(slow) {
+  if (!slow) return {};
+  const policy = (ttfb, load, tries) => ({ default: {
+    maxTimeToFirstByteMs: ttfb, maxLoadTimeMs: load,
+    timeoutRetry: { maxNumRetry: tries, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: tries, retryDelayMs: 2000, maxRetryDelayMs: 16000 } } });
+  return { manifestLoadPolicy: policy(20000, 40000, 3), playlistLoadPolicy: policy(20000, 40000, 4),
+    fragLoadPolicy: policy(20000, 120000, 6) };
+}
+
 export async function attachSource(video, sources, { offline = false, slow = false, onFatal, startAt } = {}) {
   const mp4 = () => { video.src = sources.mp4; return { kind: "mp4", level: "bas", destroy() {} }; };
   // "hlsjs" | "native" | "mp4": a manual override (support, tests)
@@ -52,20 +66,33 @@ export async function attachSource(video, sources, { offline = false, slow = fal
     video.src = sources.hls;
     return { kind: "native-hls", level: "auto", destroy() {} };
   }
+  let handleStart = null, started = false;
   // A weak connection fetches no segment before « Lecture » (as the MP4's preload="metadata" did): the
   // playlists only, the poster stands in; the first play starts the loading (hls.js's autoStartLoad).
   const hls = new Hls({ startLevel: slow ? 0 : -1, capLevelToPlayerSize: true, maxBufferLength: slow ? 12 : 30,
     // At most 30 s ahead (12 on a weak connection): hls.js alone buffers up to 60 MB, i.e. a whole capsule
     // fetched before « Lecture » (walk 35: the 68-s take's 12 segments, 4.3 MB, on opening the page).
     maxMaxBufferLength: slow ? 12 : 30,
-    abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow });
+    abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow, ...loadPolicies(slow) });
   if (slow) {
     // From the resume point (or a time chosen before « Lecture »), placed before any metadata (walk 36): from
     // 0 and then a seek, the first play fetched the capsule's first segments for nothing.
-    const start = () => { video.removeEventListener("play", start); hls.startLoad(startAt ? startAt() : -1); };
+    const start = () => {
+      if (started) return;
+      started = true;
+      video.removeEventListener("play", start);
+      hls.startLoad(startAt ? startAt() : -1);
+    };
+    handleStart = start;
     video.addEventListener("play", start);
   }
-  const handle = { kind: "hls.js", level: slow ? 0 : "auto", hls, destroy() { hls.destroy(); } };
+  const handle = { kind: "hls.js", level: slow ? 0 : "auto", hls, destroy() { hls.destroy(); },
+    /** « Réessayer » after a long wait for data: loading again from where the video stands. */
+    retry() {
+      if (handleStart && !started) { handleStart(); return; }
+      hls.stopLoad();
+      hls.startLoad(video.currentTime > 0 ? video.currentTime : -1);
+    } };
   let recovered = false;
   hls.on(Hls.Events.LEVEL_SWITCHED, (_e, d) => { handle.level = d.level; video.dispatchEvent(new Event("geste-level")); });
   hls.on(Hls.Events.ERROR, (_e, d) => {
@@ -76,5 +103,9 @@ export async function attachSource(video, sources, { offline = false, slow = fal
   });
   hls.loadSource(sources.hls);
   hls.attachMedia(video);
+  // « Lecture » pressed before the hls.js chunk had come (walk 39, 400 ms / 50 KiB/s: it came ~5 s after the
+  // controls): the element is already playing, its `play` event gone, and nothing started the loading: the
+  // master playlist only, then a spinner for good. Started now, after loadSource (which stops any loading).
+  if (handleStart && !video.paused) handleStart();
   return handle;
 }
