@@ -2260,6 +2260,25 @@ export class Player {
     }
   }
 
+  /** An answer queued offline, graded back online while its question is still open: the card said « elle sera
+   * envoyée et corrigée au retour de la connexion » under the banner that counted it graded (walk 39); it now
+   * says the result and the feedback, « Continuer » staying where it was. */
+  gradedBack(item, res) {
+    const box = this.qBox;
+    const queued = box.querySelector(".gq-queued");
+    if (box.hidden || !queued || String(box.dataset.interaction) !== String(item.interaction)) return;
+    const inter = this.m.interactions.find((i) => i.id === item.interaction);
+    const selfRated = !inter || SELF_GRADED.has(inter.kind) || res.correct == null;
+    const head = selfRated ? gettext("Réponse envoyée.")
+      : res.correct ? gettext("Réponse envoyée et corrigée : bonne réponse !")
+        : gettext("Réponse envoyée et corrigée : ce n'est pas la bonne réponse.");
+    const lines = [h("p", { class: selfRated ? "gq-self" : res.correct ? "gq-right" : "gq-wrong" }, head)];
+    if (res.feedback) lines.push(h("p", {}, res.feedback));
+    queued.replaceWith(...lines);
+    const fb = box.querySelector(".gq-feedback");
+    if (fb && !selfRated) fb.classList.add(res.correct ? "ok" : "ko");
+  }
+
   async sync() {
     const sent = await flush();
     for (const { item, res } of sent) if (item.kind === "reveal" && res && typeof res.model_answer === "string") this.showRevealed(item, res);
@@ -2279,6 +2298,7 @@ export class Player {
       }
     }
     if (left) { this.keepSeen(); this.showTodo(); }
+    for (const { item, res } of answers) this.gradedBack(item, res);
     if (sent.some((x) => x.item.kind === "answer") && this.root.dataset.ended === "1" && !this.endBox.hidden) this.ended();
     if (answers.length) {
       const ok = answers.filter((a) => a.res.correct !== false).length;
