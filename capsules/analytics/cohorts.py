@@ -10,7 +10,8 @@ Definitions:
 - *done*: a capsule completed in training or acquired at placement (latest finished placement);
 - *learning time*: time spent learning in the block's capsules, per learner: the time between two of their
   consecutive actions (play, pause, seek, answer, practice answer...) when it is at most ``ACTIVE_GAP``
-  (15 min; a longer silence is a break and counts nothing), and never less than the video they actually played
+  (15 min; a longer silence is a break and counts nothing) and does not end where a visit starts (the player's
+  page opened, the first practice answer after capsule work), and never less than the video they actually played
   (merged watched ranges: a 20-min capsule watched without a pause). It counted the video played only, so a
   learner who looped a step at 0.5x, answered wrong twice and came back ten times read the same 0.6 min as
   one who watched the 36-s capsule once (walk 39). The cohort shows its median and interquartile spread;
@@ -87,25 +88,33 @@ def _watched_seconds(ranges) -> float:
     return sum(max(0.0, float(b) - float(a)) for a, b in ranges or [])
 
 
-def _active_seconds(times: list[datetime]) -> float:
-    """Time between consecutive actions, the gaps of at most ``ACTIVE_GAP`` only (a longer one is a break)."""
-    times = sorted(times)
-    return sum(gap.total_seconds() for gap in (b - a for a, b in pairwise(times)) if gap <= ACTIVE_GAP)
+# What an action is, for learning time: a page of the player opened (a visit starts), a practice answer (the
+# practice page), anything else done in a capsule (play, pause, seek, answer).
+VISIT, PRACTICE, ACT = "visit", "practice", "act"
 
 
-def _action_times(user_ids: list[int], capsule_ids) -> dict[int, list[datetime]]:
-    """When each learner did something in these capsules: player events, answers, practice answers (three
-    queries whatever the number of learners)."""
-    times: dict[int, list[datetime]] = {u: [] for u in user_ids}
-    for uid, at in LearnerEvent.objects.filter(user_id__in=user_ids, capsule_id__in=capsule_ids).values_list(
-            "user_id", "timestamp"):
-        times[uid].append(at)
+def _active_seconds(actions: list[tuple[datetime, str]]) -> float:
+    """Time between consecutive actions, the gaps of at most ``ACTIVE_GAP`` only (a longer one is a break), and
+    never the gap before a visit starts (walk 39b: a learner away 3.5 min, then 15 s on a capsule, gained 5 min)
+    nor before the first practice answer after capsule work (another page)."""
+    actions = sorted(actions)
+    return sum((b - a).total_seconds() for (a, kind_a), (b, kind_b) in pairwise(actions)
+               if b - a <= ACTIVE_GAP and kind_b != VISIT and not (kind_b == PRACTICE and kind_a != PRACTICE))
+
+
+def _action_times(user_ids: list[int], capsule_ids) -> dict[int, list[tuple[datetime, str]]]:
+    """When each learner did what in these capsules: player events, answers, practice answers (three queries
+    whatever the number of learners)."""
+    times: dict[int, list[tuple[datetime, str]]] = {u: [] for u in user_ids}
+    for uid, at, verb in LearnerEvent.objects.filter(user_id__in=user_ids, capsule_id__in=capsule_ids).values_list(
+            "user_id", "timestamp", "verb"):
+        times[uid].append((at, VISIT if verb == "initialized" else ACT))
     for uid, at in Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=capsule_ids
                                           ).values_list("user_id", "answered_at"):
-        times[uid].append(at)
+        times[uid].append((at, ACT))
     for uid, at in PracticeReview.objects.filter(
             user_id__in=user_ids, card__interaction__capsule_id__in=capsule_ids).values_list("user_id", "reviewed_at"):
-        times[uid].append(at)
+        times[uid].append((at, PRACTICE))
     return times
 
 
@@ -291,7 +300,7 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
             row.last_activity = max(filter(None, [row.last_activity, placed_at]))
 
     for uid, times in _action_times(user_ids, list(caps)).items():
-        rows[uid].learning_seconds = max(rows[uid].learning_seconds, _active_seconds([t for t in times if t]))
+        rows[uid].learning_seconds = max(rows[uid].learning_seconds, _active_seconds([t for t in times if t[0]]))
 
     firsts = (Attempt.objects.filter(user_id__in=user_ids, interaction__capsule_id__in=caps)
               .exclude(interaction__kind__in=UNGRADED_KINDS)

@@ -141,6 +141,21 @@ def test_learning_time_is_the_time_spent_not_only_the_video_played(seeded):
     # A gap of an hour between two actions (the tab left open) is a break, not learning.
     event("seeked", day + timedelta(hours=21, seconds=30))
     assert learner_report(seeded["mine"], l2, now=NOW).learners[0].learning_seconds == pytest.approx(180.0)
+    # Walk 39b: away 4 min with no Geste page open, then 15 s on the capsule: the 4 min are not learning.
+    visit = day + timedelta(hours=21, minutes=4, seconds=30)
+    event("initialized", visit)
+    event("played", visit + timedelta(seconds=5))
+    event("paused", visit + timedelta(seconds=15))
+    assert learner_report(seeded["mine"], l2, now=NOW).learners[0].learning_seconds == pytest.approx(195.0)
+    # Nor the time before the first practice answer after capsule work (the practice page is another visit);
+    # the practice answers' own gaps count.
+    card = PracticeCard.objects.create(user=l2, interaction=seeded["questions"][1], due=NOW, created_at=day,
+                                       last_review=day, stability=3.0, difficulty=5.0, state=2)
+    for s in (300, 320):
+        PracticeReview.objects.create(card=card, user=l2, rating=3, correct=True, elapsed_days=8,
+                                      reviewed_at=visit + timedelta(seconds=s), client_id=uuid.uuid4())
+    assert learner_report(seeded["mine"], l2, now=NOW).learners[0].learning_seconds == pytest.approx(215.0)
+    PracticeReview.objects.filter(user=l2).delete()
     # Never less than the video played: a long capsule watched without a pause has only two actions.
     LearnerEvent.objects.filter(user=l2).delete()
     Attempt.objects.filter(user=l2).delete()
