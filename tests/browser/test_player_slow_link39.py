@@ -125,3 +125,22 @@ def test_the_message_fits_over_the_video_on_a_360_px_phone(live_server, phone_co
     for left, right, top, bottom, height in got["buttons"]:
         assert left >= 0 and right <= 360 and top >= got["top"] and bottom <= got["bottom"] and height >= 44, got
     leave(page)
+
+
+@pytest.mark.timeout(120)
+def test_the_message_is_not_covered_by_the_resume_note(live_server, phone_context, published):
+    """Walk 39b: a learner resuming at 0:01 on a phone: « Reprise à 0:01 / Recommencer au début » was drawn over
+    « La vidéo ne se charge pas… », whose text could not be read."""
+    from capsules.models import Progress
+
+    user = factories.learner(username="walk39b-resume")
+    Progress.objects.create(user=user, capsule=published["capsule"], position=4.0, watched=[[0, 4]])
+    log_in(phone_context, live_server, user)
+    page = phone_context.new_page()
+    page.goto(f"{live_server.url}{published['page'].url}")
+    page.wait_for_selector("[data-geste-player][data-ready='1']", timeout=15000)
+    page.wait_for_selector(".gp-resume-note", timeout=10000)
+    page.evaluate("document.querySelector('[data-geste-player]').gestePlayer.showStalled()")
+    expect(page.locator(".gp-stalled")).to_be_visible()
+    expect(page.locator(".gp-resume-note")).to_have_count(0)
+    leave(page)

@@ -1085,6 +1085,8 @@ export class Player {
       ? gettext("Réessayez, ou téléchargez la capsule pour la regarder hors ligne quand la connexion sera meilleure.")
       : gettext("Réessayez quand la connexion sera meilleure.");
     this.buffering.hidden = true;
+    // Walk 39b: on a phone « Reprise à 0:01 / Recommencer au début » was drawn over this message, unreadable.
+    this.hideResumeNote();
     this.stalled.hidden = false;
   }
 
