@@ -191,6 +191,16 @@ class PathItem:
     # Completed, then the designer added mandatory questions the learner has not answered yet (walk 39: the
     # player said « Question obligatoire à reprendre », the block page « Vous avez parcouru tout le bloc »).
     new_questions: int = 0
+    # Completed, the gradable questions the learner never answered (added since their passes, or optional and
+    # skipped): a complete pass is one that answered the others, and its score is over them (walk 39b: no
+    # past pass answered the added question, so none counted and the card said « Meilleure tentative
+    # complète : 0 % » beside « Terminée » and the badge obtained).
+    unanswered: int = 0
+
+    @property
+    def passed(self) -> int:
+        """The gradable questions the learner's passes met: those of a complete pass, what its score is over."""
+        return self.graded - self.unanswered
 
     @property
     def first_percent(self) -> int | None:
@@ -199,8 +209,9 @@ class PathItem:
 
     @property
     def best_percent(self) -> int | None:
-        """The best complete pass's score (first answer of each gradable question in that pass)."""
-        return round(100 * self.best_right / self.graded) if self.graded else None
+        """The best complete pass's score (first answer of each gradable question in that pass), over the
+        questions the passes met (``passed``): a question added since does not bring it to 0 %."""
+        return round(100 * self.best_right / self.passed) if self.passed else None
 
     @property
     def below_minimum(self) -> bool:
@@ -208,7 +219,7 @@ class PathItem:
         is shown on a complete attempt: « Refaire la capsule » starts a new pass (``Attempt.run``) whose
         score counts, so a weak first try no longer keeps a capsule from « maîtrisée » for ever. Retrying a
         question right after its feedback (« Réessayer ») stays inside its pass and does not lift it."""
-        return bool(self.minimum and self.graded and 100 * self.best_right < self.minimum * self.graded)
+        return bool(self.minimum and self.passed and 100 * self.best_right < self.minimum * self.passed)
 
     @property
     def minutes(self) -> int:
@@ -216,8 +227,8 @@ class PathItem:
 
     @property
     def percent(self) -> int | None:
-        """The end screen's score: latest answers right over gradable questions."""
-        return round(100 * self.right / self.graded) if self.graded else None
+        """The end screen's score: latest answers right over the gradable questions answered (``passed``)."""
+        return round(100 * self.right / self.passed) if self.passed else None
 
 
 @dataclass(frozen=True)
@@ -397,7 +408,9 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
         completed = bool(p and p.completed)
         idset = set(ids)
         runs = {run for run, inter_id in in_run if inter_id in idset}
-        complete = [sum(1 for i in ids if in_run[(run, i)]) for run in runs if all((run, i) in in_run for i in ids)]
+        # Completed, a question never answered is not asked of a complete pass (added since, walk 39b).
+        met = [i for i in ids if i in latest] if completed else ids
+        complete = [sum(1 for i in met if in_run[(run, i)]) for run in runs if all((run, i) in in_run for i in met)]
         item = PathItem(
             capsule=capsule, seconds=seconds(capsule),
             full_seconds=estimated_seconds(capsule, len(mandatory.get(capsule.pk, []))),
@@ -407,6 +420,7 @@ def learner_path(user, block: SkillsBlock, now: datetime | None = None) -> Learn
             best_right=max(complete, default=0), retried=any(answers.get(i, 0) > 1 for i in ids),
             new_questions=sum(1 for i in mandatory.get(capsule.pk, []) if i in idset and i not in latest)
             if completed else 0,
+            unanswered=len(ids) - len(met),
             watched_percent=watched_percent(p.watched, capsule.start, capsule.effective_end)
             if p is not None and not completed else None,
         )

@@ -235,6 +235,9 @@ class BlockProgress:
     # badge needs them right): a capsule is completed once watched, even with every answer wrong.
     questions: int = 0
     right: int = 0
+    # Of ``questions``, those the learner never answered: added to a completed capsule since (walk 39b: the
+    # header's « 3 sur 4 » did not say that the fourth was the new question, not a wrong answer).
+    added: int = 0
 
     @property
     def to_consolidate(self) -> bool:
@@ -274,29 +277,31 @@ def blocks_progress(user, skills_block_ids) -> dict[int, BlockProgress]:
     answers = _mandatory_answers(user, ids) if done else {}
     return {
         i: BlockProgress(total=totals.get(i, 0), completed=done.get(i, (0, 0))[0], started=done.get(i, (0, 0))[1],
-                         questions=answers.get(i, (0, 0))[0], right=answers.get(i, (0, 0))[1])
+                         questions=answers.get(i, (0, 0, 0))[0], right=answers.get(i, (0, 0, 0))[1],
+                         added=answers.get(i, (0, 0, 0))[2])
         for i in ids
     }
 
 
-def _mandatory_answers(user, skills_block_ids) -> dict[int, tuple[int, int]]:
+def _mandatory_answers(user, skills_block_ids) -> dict[int, tuple[int, int, int]]:
     """Per block: (mandatory graded questions of the capsules the user completed, those answered right at
-    least once), in one query."""
+    least once, those never answered: added since), in one query."""
     from django.db.models import Count, Exists, OuterRef, Q
 
     completed = Progress.objects.filter(user=user, capsule=OuterRef("capsule"), completed=True)
     right = Attempt.objects.filter(user=user, interaction=OuterRef("pk"), correct=True)
+    answered = Attempt.objects.filter(user=user, interaction=OuterRef("pk"))
     rows = (
         Interaction.objects.filter(capsule__skills_block_id__in=skills_block_ids, capsule__page__live=True,
                                    mandatory=True, draft_status=Interaction.DraftStatus.ACCEPTED)
         .exclude(kind__in=UNGRADED_KINDS)
         .filter(Exists(completed))
-        .annotate(ok=Exists(right))
+        .annotate(ok=Exists(right), met=Exists(answered))
         .values("capsule__skills_block_id")
-        .annotate(n=Count("pk"), r=Count("pk", filter=Q(ok=True)))
+        .annotate(n=Count("pk"), r=Count("pk", filter=Q(ok=True)), a=Count("pk", filter=Q(met=False)))
         .order_by()
     )
-    return {r["capsule__skills_block_id"]: (r["n"], r["r"]) for r in rows}
+    return {r["capsule__skills_block_id"]: (r["n"], r["r"], r["a"]) for r in rows}
 
 
 def skills_block_progress(user, skills_block) -> BlockProgress:
@@ -305,7 +310,9 @@ def skills_block_progress(user, skills_block) -> BlockProgress:
         return BlockProgress(total=len(capsules), completed=0, started=0)
     rows = Progress.objects.filter(user=user, capsule_id__in=capsules)
     completed = rows.filter(completed=True).count()
-    questions, right = _mandatory_answers(user, [skills_block.pk]).get(skills_block.pk, (0, 0)) if completed else (0, 0)
+    questions, right, added = _mandatory_answers(user, [skills_block.pk]).get(skills_block.pk, (0, 0, 0)) \
+        if completed else (0, 0, 0)
     return BlockProgress(
-        total=len(capsules), completed=completed, started=rows.count(), questions=questions, right=right
+        total=len(capsules), completed=completed, started=rows.count(), questions=questions, right=right,
+        added=added,
     )

@@ -443,6 +443,7 @@ def test_skills_block_progress_counts_live_capsules(world):
         "percent": 0,
         "questions": 0,
         "right": 0,
+        "added": 0,
     }
     Progress.objects.create(user=user, capsule=capsule, completed=True)
     Progress.objects.create(user=user, capsule=other)
@@ -453,6 +454,7 @@ def test_skills_block_progress_counts_live_capsules(world):
         "percent": 50,
         "questions": 1,  # the completed capsule's mandatory question, not answered yet
         "right": 0,
+        "added": 1,  # never answered by a learner who completed the capsule: added since (walk 39b)
     }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
@@ -474,6 +476,8 @@ def test_block_summary_says_completed_capsules_still_to_consolidate(world):
                                  answer_key={})  # self-assessed: no right answer to count
     Progress.objects.create(user=user, capsule=capsule, completed=True)
     Attempt.objects.create(user=user, interaction=world["q1"], correct=False, score=0, answered_at=timezone.now())
+    # completion asks every mandatory question answered (walk 39b: one never answered is said as added since)
+    Attempt.objects.create(user=user, interaction=q3, correct=False, score=0, answered_at=timezone.now())
     # the optional question, wrong too: not counted
     Attempt.objects.create(user=user, interaction=world["q2"], correct=False, score=0, answered_at=timezone.now())
     block_page = world["page"].get_parent()
