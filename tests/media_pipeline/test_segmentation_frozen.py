@@ -7,22 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from media_pipeline.motion import MotionSeries
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 from media_pipeline.segmentation.kernel_cpd import fill_frozen
+from tests.media_pipeline.test_segmentation_bursts import _motion
 
-FPS = 10.0
-
-
-def _motion(peak: np.ndarray) -> MotionSeries:
-    n = len(peak)
-    rng = np.random.default_rng(0)
-    feats = {"hands_peak": peak.tolist(), "energy_peak": peak.tolist(), "energy_center": (peak / 3).tolist(),
-             "periodicity": rng.uniform(0, 0.1, n).tolist(), "period": [0.5] * n,
-             "centroid_x": [0.5] * n, "centroid_y": [0.6] * n, "horizontality": [0.5] * n,
-             "moving_frac": (0.01 + peak / 50).tolist(), "blur": [100.0] * n, "camera": [0.2] * n}
-    return MotionSeries(fps=FPS, times=[i / FPS for i in range(n)], features=feats, width=256, height=144,
-                        duration=n / FPS)
+FPS = 10.0  # the series' rate, as _motion makes them
 
 
 def _gesture_with_a_freeze() -> np.ndarray:
