@@ -24,7 +24,7 @@ def drafted_capsule(django_db_serialized_rollback, transactional_db):
     factories.InteractionFactory(
         capsule=capsule, time=5.4, kind=Interaction.Kind.HOTSPOT, prompt="Où placez-vous la clé ?", choices=[],
         answer_key={"regions": [{"rect": [0.2, 0.3, 0.45, 0.25]}]}, draft_status=Interaction.DraftStatus.PROPOSED,
-        origin=Interaction.Origin.DRAFTED)
+        origin=Interaction.Origin.DRAFTED, image="keyframes/siphon.jpg")  # a drafted zone comes with its picture
     factories.InteractionFactory(capsule=capsule, time=12.0, draft_status=Interaction.DraftStatus.DISCARDED,
                                  origin=Interaction.Origin.DRAFTED)
     return capsule
