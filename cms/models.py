@@ -148,7 +148,8 @@ class SkillsBlockPage(LiveBranchMixin, Page):
         watched = {i.capsule.pk: i.watched_percent for i in path.remaining}
         context["capsules"] = [(pg, done.get(pg.capsule_id), to_get_right(pg), watched.get(pg.capsule_id))
                                for pg in pages]
-        context["block_progress"] = skills_block_progress(request.user, self.skills_block)
+        context["block_progress"] = skills_block_progress(
+            request.user, self.skills_block, badge_held=badge is not None and badge.credential is not None)
         context["learner_path"] = path
         context["block_badge"] = badge
         if request.user.is_authenticated:

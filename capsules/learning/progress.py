@@ -16,7 +16,7 @@ from django.db import transaction
 
 from capsules import clock, learner_steps
 from capsules.learning.grading import UNGRADED_KINDS  # self-assessed: no right answer
-from capsules.models import Attempt, Capsule, Interaction, LearnerEvent, Progress
+from capsules.models import Attempt, BadgeCredential, Capsule, Interaction, LearnerEvent, Progress
 
 COMPLETION_FRACTION = 0.9
 GAP_TOLERANCE = 0.5  # seconds: two ranges this close are one (timeupdate granularity)
@@ -238,6 +238,9 @@ class BlockProgress:
     # Of ``questions``, those the learner never answered: added to a completed capsule since (walk 39b: the
     # header's « 3 sur 4 » did not say that the fourth was the new question, not a wrong answer).
     added: int = 0
+    # The learner holds the block's badge (walk 39b: « à consolider pour le badge » showed beside a badge already
+    # issued, after a question was added to a capsule since): read only where ``right < questions``.
+    badge_held: bool = False
 
     @property
     def to_consolidate(self) -> bool:
@@ -275,12 +278,22 @@ def blocks_progress(user, skills_block_ids) -> dict[int, BlockProgress]:
         )
         done = {r["capsule__skills_block_id"]: (r["completed"], r["started"]) for r in rows}
     answers = _mandatory_answers(user, ids) if done else {}
+    held = _badges_held(user, [i for i, (n, r, _a) in answers.items() if r < n])
     return {
         i: BlockProgress(total=totals.get(i, 0), completed=done.get(i, (0, 0))[0], started=done.get(i, (0, 0))[1],
                          questions=answers.get(i, (0, 0, 0))[0], right=answers.get(i, (0, 0, 0))[1],
-                         added=answers.get(i, (0, 0, 0))[2])
+                         added=answers.get(i, (0, 0, 0))[2], badge_held=i in held)
         for i in ids
     }
+
+
+def _badges_held(user, skills_block_ids) -> set[int]:
+    """The blocks, of ``skills_block_ids``, whose badge the user holds (not revoked); no query for none."""
+    if not skills_block_ids:
+        return set()
+    return set(BadgeCredential.objects.filter(user=user, revoked_at=None,
+                                              achievement__skills_block_id__in=skills_block_ids)
+               .values_list("achievement__skills_block_id", flat=True))
 
 
 def _mandatory_answers(user, skills_block_ids) -> dict[int, tuple[int, int, int]]:
@@ -304,7 +317,8 @@ def _mandatory_answers(user, skills_block_ids) -> dict[int, tuple[int, int, int]
     return {r["capsule__skills_block_id"]: (r["n"], r["r"], r["a"]) for r in rows}
 
 
-def skills_block_progress(user, skills_block) -> BlockProgress:
+def skills_block_progress(user, skills_block, badge_held: bool | None = None) -> BlockProgress:
+    """``badge_held``: whether the user holds the block's badge, where the caller knows it (no query then)."""
     capsules = list(live_capsules(skills_block).values_list("pk", flat=True))
     if not user or not user.is_authenticated:
         return BlockProgress(total=len(capsules), completed=0, started=0)
@@ -314,5 +328,6 @@ def skills_block_progress(user, skills_block) -> BlockProgress:
         if completed else (0, 0, 0)
     return BlockProgress(
         total=len(capsules), completed=completed, started=rows.count(), questions=questions, right=right,
-        added=added,
+        added=added, badge_held=right < questions and (
+            skills_block.pk in _badges_held(user, [skills_block.pk]) if badge_held is None else badge_held),
     )

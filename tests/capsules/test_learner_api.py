@@ -444,6 +444,7 @@ def test_skills_block_progress_counts_live_capsules(world):
         "questions": 0,
         "right": 0,
         "added": 0,
+        "badge_held": False,
     }
     Progress.objects.create(user=user, capsule=capsule, completed=True)
     Progress.objects.create(user=user, capsule=other)
@@ -455,6 +456,7 @@ def test_skills_block_progress_counts_live_capsules(world):
         "questions": 1,  # the completed capsule's mandatory question, not answered yet
         "right": 0,
         "added": 1,  # never answered by a learner who completed the capsule: added since (walk 39b)
+        "badge_held": False,
     }
     # Pages show it.
     html = world["client"].get(world["page"].get_parent().url).content.decode()
