@@ -148,7 +148,19 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
         if stripped == t:
             break
         t = stripped
-    clause = re.split(r"[,;:.!?]| et | puis | mais ", t, maxsplit=1)[0].strip()
+    parts = re.split(r"[,;:.!?]| et | puis | mais ", t, maxsplit=1)
+    clause = parts[0].strip()
+    if clause.lower().startswith("pour "):
+        # A purpose before the gesture (session 40, titles kept « Pour … »): « Pour serrer l'écrou, je prends la
+        # clé » is the gesture « Serrer l'écrou »; « Pour le joint, on prend la pince » names it in the next clause.
+        rest = clause[5:].lstrip()
+        lead = [w.lower() for w in rest.split()[:2]]
+        head = lead[1] if len(lead) > 1 and lead[0] in ("bien", "mieux", "le", "la", "les", "en", "y", "lui") \
+            else (lead[0] if lead else "")
+        if head and head.endswith(("er", "ir", "re", "oir")) and _lemma(head) == head:
+            clause = rest
+        elif len(parts) > 1 and (after := title_from_text(parts[1], max_len, language)):
+            return after
     words = _words(_drop_prefixes(clause, FILLERS + SUBJECTS + AUXILIARIES))
     if not words:
         return ""
@@ -254,9 +266,27 @@ def propose_title(transcript: dict | None, start: float, end: float, index: int 
         return title
     terms = key_terms(transcript, start, end, top=2, min_probability=min_probability) if transcript else []
     if terms:
-        title = " – ".join(terms)
+        title = " – ".join(_verb_first(t) for t in terms) if language_of(transcript) != "en" else " – ".join(terms)
         return title[:1].upper() + title[1:]
     return f"Étape {index}" if index is not None else ""
+
+
+ARTICLES = ("le", "la", "les", "l'", "un", "une", "des", "du", "ce", "cette", "ces", "son", "sa", "ses")
+
+
+def _verb_first(term: str) -> str:
+    """A key term that is a verb and its object (« retire l'ancien ») in the infinitive, as titles are
+    (« retirer l'ancien »); a noun group (« joint neuf ») as said."""
+    words = term.split()
+    if len(words) < 2 or not (words[1].lower() in ARTICLES or words[1].lower().startswith(("l'", "l’"))):
+        return term
+    verb = words[0].lower()
+    lemma = _lemma(verb)
+    if lemma != verb and lemma.endswith(("er", "ir", "re", "oir")):
+        return " ".join([lemma, *words[1:]])
+    if verb.endswith("e") and len(verb) > 3 and (guess := _infinitive_guess(verb)):
+        return " ".join([guess, *words[1:]])
+    return term
 
 
 def _speech_title(transcript: dict | None, start: float, end: float, language: str = "fr",

@@ -84,3 +84,25 @@ def test_a_gesture_phrase_still_gives_its_title():
     assert title_from_text("Je serre l'écrou.") == "Serrer l'écrou"
     # « faire » with what it does is a gesture: kept.
     assert title_from_text("Je fais le joint du robinet.") == "Faire le joint du robinet"
+
+
+@pytest.mark.parametrize(("speech", "expected"), [
+    ("Pour serrer l'écrou, je prends la clé.", "Serrer l'écrou"),
+    ("Pour bien serrer, on tourne.", "Bien serrer"),
+    ("Pour le joint, on prend la pince.", "Prendre la pince"),
+    ("Pour activer ou désactiver le mode sourdine, veuillez appuyer sur un.",
+     "Activer ou désactiver le mode sourdine"),
+])
+def test_a_purpose_before_the_gesture_is_not_kept_as_pour(speech, expected):
+    """Session 40: titles kept a leading « Pour … » (« Pour activer ou désactiver… »): the purpose's verb names
+    the gesture, and a purpose without a verb leaves the title to the clause after it."""
+    assert title_from_text(speech) == expected
+
+
+def test_key_terms_that_are_a_verb_and_its_object_are_in_the_infinitive():
+    """Walk 39: a step titled from its key terms read « Retire l'ancien » where sentence titles read « Retirer … »;
+    a noun group stays as said."""
+    tr = _whisper([(1.0, "Tu retire l'ancien joint du robinet avec la pince et tu retire l'ancien joint encore.")])
+    tr["segments"][0]["words"][1]["probability"] = 0.5  # the sentence's verb misheard: no sentence title
+    title = propose_title(tr, 0.0, 10.0, index=1)
+    assert title.startswith("Retirer l'ancien") and "Retire " not in title
