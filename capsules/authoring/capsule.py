@@ -26,6 +26,7 @@ from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain, slug_from_text
 from capsules.templatetags.geste_clock import clock_tenths
 from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
+from media_pipeline.timecode import typed_seconds
 
 BLANK = "____"
 KINDS_AUTHORED = [
@@ -339,12 +340,16 @@ def time_range_error(capsule: Capsule) -> str:
 # --- interactions -----------------------------------------------------------------------------
 
 
-def _float(data: dict, name: str, errors: dict, label: str) -> float | None:
-    raw = str(data.get(name, "")).strip().replace(",", ".")
+def typed_time(data: dict, name: str, errors: dict, label: str) -> float | None:
+    """A time a person typed in the field ``name``, in seconds: « 65,5 » / « 65.5 », or the clock the form
+    writes (« 1:05,5 », copied from the step list or the help line), the same clock as the page's. A walk
+    (instant40) copied « 1:05,5 » from the step list and was told a number was expected. The caller checks
+    the range; anything else gets its message (the admin user's language) in ``errors``."""
     try:
-        return float(raw)
+        return typed_seconds(str(data.get(name, "")))
     except ValueError:
-        errors[name] = _("%(label)s : un nombre est attendu.") % {"label": label}
+        errors[name] = _("%(label)s : écrivez des secondes (65,5) ou minutes:secondes (1:05,5), les "
+                         "secondes de 00 à 59.") % {"label": label}
         return None
 
 
@@ -549,7 +554,7 @@ def apply_interaction_form(
         time = None
         errors["time"] = _("Indiquez l'instant, ou choisissez une étape : la question se placera à sa fin.")
     else:
-        time = _float(data, "time", errors, _("Instant"))
+        time = typed_time(data, "time", errors, _("Instant"))
         if time is not None and not (-TIME_TOLERANCE_S <= time <= capsule_length(capsule) + TIME_TOLERANCE_S):
             errors["time"] = time_range_error(capsule)
             time = None

@@ -31,6 +31,7 @@ from capsules.pipeline.ingest import earlier_upload, ingest_file, sha256_file
 from capsules.pipeline.messages import shown
 from capsules.pipeline.workflow import FINISHED, STAGE_BY_NAME, STAGES, cancel_run, downstream, rerun_stage, start_run
 from media_pipeline.errors import MediaError
+from media_pipeline.timecode import typed_seconds
 
 
 def _designer_required(request):
@@ -515,7 +516,8 @@ def transcript_edit(request, pk: int):
             except ValueError:
                 errors = [_("Un temps n'est pas un nombre.")]
         else:  # text-only form (one field per segment)
-            corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items() if k.startswith("segment-")}
+            corrections = {int(k.split("-", 1)[1]): v for k, v in request.POST.items()
+                           if k.startswith("segment-") and k.split("-", 1)[1].isdigit()}
             changed = transcripts.save_corrections(transcript, corrections)
         if not errors:
             footage.refresh_from_db()
@@ -547,7 +549,9 @@ def _segment_rows(post) -> list:
             continue
         n = key.split("-", 1)[1]
         source = post.get(f"source-{n}", "")
-        rows.append(SegmentRow(start=float(post.get(f"start-{n}", "").replace(",", ".")),
-                               end=float(post.get(f"end-{n}", "").replace(",", ".")),
+        # Seconds or the page's own clock (« 0:19,5 »); « nan », « inf » and exponents raise ValueError (a NaN
+        # passed every check of the rows, comparing false, session 40).
+        rows.append(SegmentRow(start=typed_seconds(post.get(f"start-{n}", "")),
+                               end=typed_seconds(post.get(f"end-{n}", "")),
                                text=post.get(key, ""), source=int(source) if source.isdigit() else None))
     return rows

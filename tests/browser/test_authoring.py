@@ -137,7 +137,10 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
 
     # 1. single choice, with per-answer feedback, replaying the step on a wrong answer
     form.get_by_label("Type d'interaction").select_option("single_choice")
-    form.get_by_label("Instant (secondes)").fill("14")
+    # typed as the form writes times (walk instant40: « 0:30 » was refused, « un nombre est attendu »)
+    form.get_by_label("Instant (secondes)").fill("0:14")
+    expect(form.locator('[data-role="time-clock"]')).to_have_text("0:14,0")
+    expect(form.locator('[data-role="time-error"]')).to_be_hidden()
     form.get_by_label("Question ou consigne").fill("Avec quel outil serre-t-on l'écrou ?")
     form.locator('textarea[name="choices"]').fill(
         "* Une clé dynamométrique | Oui : elle garantit le couple.\n"
@@ -147,6 +150,7 @@ def test_designer_authors_and_publishes_through_the_workflow(live_server, browse
     form.get_by_label("En cas d'erreur, faire revoir l'étape avant un nouvel essai").check()
     form.get_by_role("button", name="Ajouter l'interaction").click()
     expect(page.get_by_text("Interaction ajoutée : Choix unique à 0:14,0.")).to_be_visible()
+    assert capsule.interactions.get(kind="single_choice").time == 14.0
 
     # 2. true / false, optional
     form.get_by_label("Type d'interaction").select_option("true_false")

@@ -37,7 +37,7 @@ def test_an_english_designer_designs_a_capsule_in_english(live_server, browser, 
     time.fill("abc")
     time.blur()
     expect(form.locator('[data-role="time-error"]')).to_have_text(
-        "The time is a number of seconds, for example 4.5 (decimal point or comma)."
+        "Write the time in seconds (65.5) or in minutes:seconds (1:05.5), the seconds from 00 to 59."
     )
     time.fill("99")
     time.blur()

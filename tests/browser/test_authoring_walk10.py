@@ -40,9 +40,14 @@ def test_time_field_speaks_french_decimals(live_server, browser, approved_footag
     expect(error).to_have_text(RANGE)
     assert field.evaluate("e => e.validationMessage") == RANGE  # the page's words, not the browser's
     assert field.get_attribute("aria-invalid") == "true"
-    field.fill("4,5,1")
+    for typed in ("4,5,1", "1:75"):  # a clock is taken (walk instant40), not one with 75 seconds
+        field.fill(typed)
+        field.press("Tab")
+        expect(error).to_have_text("L'instant s'écrit en secondes (65,5) ou en minutes:secondes (1:05,5), les "
+                                   "secondes de 00 à 59.")
+    field.fill("0:13")  # past the capsule's 12 s, written as a clock: the range message
     field.press("Tab")
-    expect(error).to_have_text("L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).")
+    expect(error).to_have_text(RANGE)
 
     field.fill("7.5")  # a point is taken too
     expect(error).to_be_hidden()

@@ -60,7 +60,8 @@ def test_time_field_is_french_text_and_the_server_converts_it(client, footage): 
     assert html.index('id="id_time"') < html.index('id="id_time_error"')
     assert 'role="alert"' not in under.group(0)  # the summary above already announces it: once, not twice
     res = client.post(edit, {"time": "4,5,1", "prompt": "On coupe l'eau.", "true_false": "true"})
-    assert res.status_code == 400 and "Instant\u00a0: un nombre est attendu." in res.content.decode()
+    assert res.status_code == 400
+    assert "Instant\u00a0: écrivez des secondes (65,5) ou minutes:secondes" in res.content.decode()
 
 
 def _publish(cap):

@@ -4,6 +4,7 @@ follow, and the English track (translated from the audio) is marked as not carry
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 import webvtt
@@ -79,3 +80,27 @@ def test_overlapping_times_get_a_french_error_and_change_nothing(client, footage
     assert res.status_code == 400
     assert "commence avant la fin du segment précédent" in res.content.decode()
     assert not Transcript.objects.get(footage=footage).edited
+
+
+@pytest.mark.parametrize(("start", "end"), [("nan", "10"), ("1.0", "nan"), ("1.0", "inf"), ("1e1", "12"),
+                                            ("", "10"), ("1:75", "10")])
+def test_a_time_that_is_not_a_time_is_refused_and_changes_nothing(client, footage, start, end):
+    """Session 40: « nan » passed every check of the rows (a NaN compares false) and reached the database."""
+    client.force_login(factories.designer())
+    res = client.post(url(footage), {"source-0": "0", "start-0": start, "end-0": end, "text-0": "a b"})
+    assert res.status_code == 400
+    assert "Un temps n'est pas un nombre" in unescape(res.content.decode())
+    assert not Transcript.objects.get(footage=footage).edited
+
+
+def test_times_written_like_the_page_s_clock_are_taken(client, footage):
+    client.force_login(factories.designer())
+    res = client.post(url(footage), {"source-0": "0", "start-0": "0:01,0", "end-0": "0:19,5", "text-0": "a b"})
+    assert res.status_code == 302, res.content.decode()[-2000:]
+    assert [(s["start"], s["end"]) for s in Transcript.objects.get(footage=footage).segments] == [(1.0, 19.5)]
+
+
+def test_a_hostile_field_name_in_the_text_only_form_is_ignored(client, footage):
+    client.force_login(factories.designer())
+    res = client.post(url(footage), {"segment-x": "a", "segment-0": "On coupe l'eau."})
+    assert res.status_code == 302

@@ -165,7 +165,8 @@
     const raw = String(input.value).trim();
     return /^-?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/.test(raw) ? parseFloat(raw.replace(",", ".")) : NaN;
   };
-  const readTime = () => readDecimal(timeInput);
+  // Seconds ("65,5") or the clock this page writes ("1:05,5", copied from the step list), from the capsule's start.
+  const readTime = () => globalThis.gesteClock.parse(timeInput.value);
   function showTimeClock() {
     const t = readTime();
     if (timeClock) timeClock.textContent = Number.isNaN(t) ? "" : fmt(start + t);
@@ -177,7 +178,7 @@
     const t = readTime(), max = parseFloat(timeInput.dataset.max);
     let msg = "";
     if (!String(timeInput.value).trim()) msg = gettext("Indiquez l'instant en secondes, par exemple 4,5.");
-    else if (Number.isNaN(t)) msg = gettext("L'instant est un nombre de secondes, par exemple 4,5 (virgule ou point).");
+    else if (Number.isNaN(t)) msg = gettext("L'instant s'écrit en secondes (65,5) ou en minutes:secondes (1:05,5), les secondes de 00 à 59.");
     else if (t < 0 || t > max + 0.001) msg = timeInput.dataset.rangeMessage || gettext("L'instant doit être entre 0 et %(max)s secondes.", { max: globalThis.gesteClock.decimal(max) });
     timeInput.setCustomValidity(msg);
     if (!msg) timeInput.removeAttribute("aria-invalid");
@@ -193,6 +194,8 @@
   timeInput.addEventListener("change", () => { checkTime(true); syncStep(); showPlacement(); });
   timeInput.addEventListener("input", () => { checkTime(false); showTimeClock(); showPlacement(); });
   checkTime(false);
+  // A time sent back with another field's error, as typed ("1:05,5"): the server's filter reads numbers only.
+  if (String(timeInput.value).trim()) showTimeClock();
 
   /* Not an error, a warning (saved all the same): a question at 0:00 of a capsule with steps is asked
    * before anything was watched; one outside every step has no step to replay or loop. */
