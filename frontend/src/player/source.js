@@ -53,6 +53,18 @@ function loadPolicies(slow) {
     fragLoadPolicy: policy(20000, 120000, 6) };
 }
 
+/** hls.js's first bandwidth estimate (bit/s) from what the browser measured: `navigator.connection.downlink`
+ * (Mbit/s, Chromium; also under DevTools / CDP emulation), 70 % of it (an estimate, and the page's other
+ * requests share the link), within 100 kbit/s - 5 Mbit/s (hls.js's own ceiling for a default estimate); null
+ * where the browser says nothing (Firefox, Safari). Walk 40: at 150 ms / 50 KiB/s Chromium rates the link « 4g »
+ * (downlink 0.4) and hls.js, left to its bitrate test, fetched the lowest rung's first segment to time it, threw
+ * it away and fetched it again: the first 6 s twice before the picture. */
+export function deviceEstimate() {
+  const d = navigator.connection?.downlink;
+  if (!(d > 0)) return null;
+  return Math.round(Math.min(Math.max(d * 1e6 * 0.7, 1e5), 5e6));
+}
+
 export async function attachSource(video, sources, { offline = false, slow = false, onFatal, startAt } = {}) {
   const mp4 = () => { video.src = sources.mp4; return { kind: "mp4", level: "bas", destroy() {} }; };
   // "hlsjs" | "native" | "mp4": a manual override (support, tests)
@@ -69,11 +81,15 @@ export async function attachSource(video, sources, { offline = false, slow = fal
   let handleStart = null, started = false;
   // A weak connection fetches no segment before « Lecture » (as the MP4's preload="metadata" did): the
   // playlists only, the poster stands in; the first play starts the loading (hls.js's autoStartLoad).
+  // The start rendition: the lowest on a weak connection (data saving, Save-Data, 2g/3g); else the best one the
+  // browser's downlink estimate carries (deviceEstimate), with no bitrate test; without one, hls.js's own way
+  // (the lowest rung's first segment fetched to time the link, then the start level; 500 kbit/s meanwhile).
+  const estimate = slow ? null : deviceEstimate();
   const hls = new Hls({ startLevel: slow ? 0 : -1, capLevelToPlayerSize: true, maxBufferLength: slow ? 12 : 30,
     // At most 30 s ahead (12 on a weak connection): hls.js alone buffers up to 60 MB, i.e. a whole capsule
     // fetched before « Lecture » (walk 35: the 68-s take's 12 segments, 4.3 MB, on opening the page).
-    maxMaxBufferLength: slow ? 12 : 30,
-    abrEwmaDefaultEstimate: slow ? 300000 : 500000, autoStartLoad: !slow, ...loadPolicies(slow) });
+    maxMaxBufferLength: slow ? 12 : 30, testBandwidth: estimate === null,
+    abrEwmaDefaultEstimate: slow ? 300000 : estimate ?? 500000, autoStartLoad: !slow, ...loadPolicies(slow) });
   if (slow) {
     // From the resume point (or a time chosen before « Lecture »), placed before any metadata (walk 36): from
     // 0 and then a seek, the first play fetched the capsule's first segments for nothing.
