@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from capsules import pages
-from capsules.models import Footage, Transcript
+from capsules.models import Footage, Transcript, clock_tenths
 from media_pipeline.captions import apply_corrections, captions_vtt, retime_corrected
 from media_pipeline.transcribe import Segment
 from media_pipeline.transcribe import Transcript as PipelineTranscript
@@ -62,12 +64,14 @@ def save_segments(transcript: Transcript, rows: list[SegmentRow]) -> int:
     previous_end = 0.0
     for n, row in enumerate(rows, start=1):
         if row.end - row.start < MIN_SEGMENT_SECONDS:
-            errors.append(f"Segment {n} : la fin doit suivre le début d'au moins 0,2 s.")
+            errors.append(_("Segment %(n)s : la fin doit suivre le début d'au moins %(min)s s.")
+                          % {"n": n, "min": number_format(MIN_SEGMENT_SECONDS, 1)})
         if row.start < previous_end - 0.001:
-            errors.append(f"Segment {n} : il commence avant la fin du segment précédent.")
+            errors.append(_("Segment %(n)s : il commence avant la fin du segment précédent.") % {"n": n})
         if row.start < 0 or row.end > duration + 0.5:
-            errors.append(f"Segment {n} : les temps doivent rester dans la vidéo (0 – {duration:.1f} s)."
-                          .replace(".", ","))
+            # Walk 40: « (0 – 20,1 s), »: every « . » of the sentence was made a comma, its full stop too.
+            errors.append(_("Segment %(n)s : les temps doivent rester dans la vidéo (%(start)s – %(end)s).")
+                          % {"n": n, "start": clock_tenths(0), "end": clock_tenths(duration)})
         previous_end = max(previous_end, row.end)
     if errors:
         raise TranscriptEditError(errors)

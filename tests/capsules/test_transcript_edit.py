@@ -41,7 +41,7 @@ def test_page_shows_the_video_and_editable_times(client, footage):
     client.force_login(factories.designer())
     html = client.get(url(footage)).content.decode()
     assert 'data-role="video"' in html and "360p.mp4" in html
-    assert 'name="start-0" value="1.0"' in html and 'name="end-0" value="20.0"' in html
+    assert 'name="start-0" value="1"' in html and 'name="end-0" value="20"' in html
     assert "Scinder ici" in html
     # The screen's heading is an h1 (a variable named "heading" replaced it with bare text).
     assert re.search(r'<h1 class="w-header__title"[^>]*>.*?Corriger la transcription', html, re.S)

@@ -19,13 +19,16 @@
     });
   }
   const field = (row, name) => row.querySelector(`[data-field="${name}"]`);
+  // The time fields hold seconds (« 7,5 ») or the page's clock (« 0:07,5 »): read as the server reads them.
+  const time = (row, name) => globalThis.gesteClock.parse(field(row, name).value);
+  const put = (input, t) => { input.value = globalThis.gesteClock.decimal(t); };
+  const shown = (t) => (Number.isFinite(t) && t >= 0 ? fr(t) : "?");
   const label = (row) => {
-    const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value);
-    row.querySelector('[data-role="label"]').textContent = `${fr(a)} – ${fr(b)}`;
+    row.querySelector('[data-role="label"]').textContent = `${shown(time(row, "start"))} – ${shown(time(row, "end"))}`;
   };
 
   function split(row) {
-    const a = parseFloat(field(row, "start").value), b = parseFloat(field(row, "end").value), t = now();
+    const a = time(row, "start"), b = time(row, "end"), t = now();
     if (!(t > a + 0.2 && t < b - 0.2)) {
       alert(gettext("Placez la tête de lecture dans le segment (entre %(from)s et %(to)s), puis «\u00a0Scinder ici\u00a0».", { from: fr(a), to: fr(b) }));
       return;
@@ -39,8 +42,8 @@
     area.id = `text-${n}`;
     copy.querySelector("label.w-sr-only").htmlFor = area.id;
     copy.querySelector('input[name^="source-"]').value = "";
-    field(row, "end").value = t;
-    field(copy, "start").value = t;
+    put(field(row, "end"), t);
+    put(field(copy, "start"), t);
     field(row, "text").value = words.slice(0, cut).join(" ");
     area.value = words.slice(cut).join(" ");
     row.after(copy);
@@ -54,12 +57,14 @@
     const row = btn.closest("[data-row]");
     const act = btn.dataset.act;
     if (act === "play" && video) {
-      video.currentTime = parseFloat(field(row, "start").value);
-      stopAt = parseFloat(field(row, "end").value);
+      const a = time(row, "start"), b = time(row, "end");
+      if (!Number.isFinite(a)) return;
+      video.currentTime = a;
+      stopAt = Number.isFinite(b) ? b : null;
       video.play().catch(() => {});
-    } else if (act === "set-start" && video) { field(row, "start").value = now(); label(row); }
-    else if (act === "set-end" && video) { field(row, "end").value = now(); label(row); }
+    } else if (act === "set-start" && video) { put(field(row, "start"), now()); label(row); }
+    else if (act === "set-end" && video) { put(field(row, "end"), now()); label(row); }
     else if (act === "split" && video) split(row);
   });
-  list.addEventListener("input", (ev) => { if (ev.target.type === "number") label(ev.target.closest("[data-row]")); });
+  list.addEventListener("input", (ev) => { if (ev.target.dataset.field === "start" || ev.target.dataset.field === "end") label(ev.target.closest("[data-row]")); });
 })();
