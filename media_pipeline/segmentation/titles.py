@@ -45,6 +45,9 @@ STOP_WORDS = DANGLING | {"ça", "cela", "ceci", "c'", "ici", "là", "y", "lui", 
                          "pas", "ne", "n'", "oui", "non", "si", "ainsi", "aussi", "encore", "déjà", "juste"}
 _WORD = re.compile(r"^[\w'’-]+$")
 FILLERS = ("là ", "bon ", "donc ", "voilà ", "euh ", "alors ", "et ", "mais ", "ben ", "bah ", "hop ")
+# Adverbs said between an auxiliary and its verb (« vous pouvez maintenant parler »): never a title's first word.
+LEAD_ADVERBS = ("maintenant", "ensuite", "alors", "déjà", "encore", "toujours", "d'abord", "enfin", "aussi",
+                "ici", "doucement", "simplement", "juste")
 # Markers that carry the step's verb stay in the clause ("je prends la clé" -> "Prendre la clé").
 VERB_MARKERS = ("on va", "je vais", "nous allons", "je prends", "on prend", "on passe", "je passe")
 
@@ -164,8 +167,15 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
     words = _words(_drop_prefixes(clause, FILLERS + SUBJECTS + AUXILIARIES))
     if not words:
         return ""
-    # Object pronouns before the verb ("je la pose") stay out of a title.
-    while len(words) > 1 and words[0].lower() in ("le", "la", "les", "l'", "en", "y", "me", "se"):
+    # Object pronouns before the verb ("je la pose") stay out of a title, and so does an adverb said between the
+    # auxiliary and the verb (walk 40: « Vous pouvez maintenant parler » gave « Maintenant parler »).
+    while len(words) > 1 and words[0].lower() in ("le", "la", "les", "l'", "en", "y", "me", "se", *LEAD_ADVERBS):
+        words = words[1:]
+    # A conjugated verb before an infinitive is a modal the lists above do not know, or one Whisper misheard
+    # (walk 40: « Veuillez composer » heard « Veillez composer » gave « Veiller composer le code »): the
+    # infinitive names the gesture.
+    if len(words) > 1 and _is_infinitive(words[1].lower()) and not _is_infinitive(words[0].lower()) \
+            and _lemma(words[0].lower()).endswith(("er", "ir", "re", "oir")):
         words = words[1:]
     verb = words[0]
     lemma = _lemma(verb.lower())
@@ -176,6 +186,19 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
         if infinitive:
             words[0] = infinitive
     return _finish(words, max_len, DANGLING, "fr")
+
+
+def _is_infinitive(word: str) -> bool:
+    """A French infinitive: a verb ending that simplemma gives as its own lemma (« composer », not « pierre »)."""
+    return word.endswith(("er", "ir", "re", "oir")) and _lemma(word) == word and simplemma_known_verb(word)
+
+
+@lru_cache(maxsize=4096)
+def simplemma_known_verb(word: str) -> bool:
+    """Whether simplemma reads some other form as ``word`` (a verb's infinitive is the lemma of its
+    conjugated forms: « composez » -> « composer »); a noun in « -re » (« pierre ») is only its plural's."""
+    stem = word[:-2] if word.endswith(("er", "ir", "re")) else word[:-3]
+    return any(_lemma(stem + ending) == word for ending in ("ez", "ons", "ait", "ent", "é", "is", "it"))
 
 
 @lru_cache(maxsize=4096)
@@ -278,7 +301,10 @@ def _verb_first(term: str) -> str:
     """A key term that is a verb and its object (« retire l'ancien ») in the infinitive, as titles are
     (« retirer l'ancien »); a noun group (« joint neuf ») as said."""
     words = term.split()
-    if len(words) < 2 or not (words[1].lower() in ARTICLES or words[1].lower().startswith(("l'", "l’"))):
+    if len(words) == 1:  # a verb alone (walk 40: « Passe suivi – composez »)
+        lemma = _lemma(term.lower())
+        return lemma if lemma != term.lower() and _is_infinitive(lemma) else term
+    if not (words[1].lower() in ARTICLES or words[1].lower().startswith(("l'", "l’"))):
         return term
     verb = words[0].lower()
     lemma = _lemma(verb)

@@ -106,3 +106,22 @@ def test_key_terms_that_are_a_verb_and_its_object_are_in_the_infinitive():
     tr["segments"][0]["words"][1]["probability"] = 0.5  # the sentence's verb misheard: no sentence title
     title = propose_title(tr, 0.0, 10.0, index=1)
     assert title.startswith("Retirer l'ancien") and "Retire " not in title
+
+
+@pytest.mark.parametrize(("speech", "expected"), [
+    ("Vous pouvez maintenant parler.", "Parler"),
+    ("Je vais maintenant serrer l'écrou.", "Serrer l'écrou"),
+    ("Veillez composer le code d'accès de la conférence.", "Composer le code d'accès de la conférence"),
+])
+def test_no_adverb_nor_second_verb_before_the_gesture(speech, expected):
+    """Walk 40 (real French prompts): « Maintenant parler », and « Veiller composer le code » where Whisper heard
+    « Veillez » for « Veuillez »."""
+    assert title_from_text(speech) == expected
+
+
+def test_a_key_term_that_is_a_verb_alone_is_in_the_infinitive():
+    """Walk 40: « Passe suivi – composez »; a plural noun stays as said."""
+    from media_pipeline.segmentation.titles import _verb_first
+
+    assert [_verb_first(t) for t in ("composez", "tournez", "pierres", "joints", "robinet")] == [
+        "composer", "tourner", "pierres", "joints", "robinet"]
