@@ -88,3 +88,13 @@ def test_a_time_outside_the_capsule_keeps_the_range_message(footage, typed):  # 
         authoring.apply_interaction_form(
             cap, {"kind": "true_false", "time": typed, "prompt": "On coupe l'eau.", "true_false": "true"})
     assert raised.value.errors["time"].startswith("Le moment doit être entre 0 et 20,0 secondes"), typed
+
+
+@pytest.mark.parametrize(("time", "clock"), [("", ""), (None, ""), (0.0, "0:00,0"), (12.5, "0:12,5")])
+def test_the_help_clock_is_empty_while_no_time_is_given(time, clock):
+    """Walk 40: an empty « Instant » still showed « 0:00,0 » beside it, as if a time had been read."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("capsules/admin/_interaction_form.html",
+                            {"form": {"time": time}, "errors": {}, "kinds": [], "capsule_length": 20.0})
+    assert f'<output data-role="time-clock">{clock}</output>' in html
