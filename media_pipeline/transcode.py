@@ -3,8 +3,9 @@
 One ffmpeg run decodes the source once and a ``split`` filter feeds: every HLS
 rung (capped at the source size, never upscaled, 2-s keyframes, ~6-s segments,
 one master playlist), a poster image and a thumbnail sprite. The progressive MP4
-of the low rung (download, offline) is then a stream copy of that rung's
-segments: no second decode, no second encode, identical pictures.
+of the lowest full rung (download, offline; 360p, not the stream-only 240p) is then
+a stream copy of that rung's segments: no second decode, no second encode,
+identical pictures.
 
 Outputs are written to a hidden temporary folder inside ``out_dir`` and moved in
 place when complete; ``transcode.json`` is written last and is the only sign that
@@ -49,18 +50,26 @@ _STANDARD_RATES = [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(3
 
 @dataclass(frozen=True)
 class Rung:
-    """One HLS rendition: ``height`` is the short side (portrait footage keeps its orientation)."""
+    """One HLS rendition: ``height`` is the short side (portrait footage keeps its orientation).
+
+    ``stream_only``: a rung for weak links only, never the MP4 (offline copy, fallback) nor the reference of a
+    source too small for the ladder; see :func:`plan_ladder`.
+    """
 
     name: str
     height: int
     video_kbps: int
     audio_kbps: int
+    stream_only: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
+#: 240p is for streaming on weak links (walk 40: at 50 KiB/s the 360p rung, ~565 kbit/s at its peak, froze);
+#: the MP4 that learners keep offline stays the 360p rung.
 DEFAULT_LADDER: tuple[Rung, ...] = (
+    Rung("240p", 240, 200, 48, stream_only=True),
     Rung("360p", 360, 450, 64),
     Rung("540p", 540, 900, 96),
     Rung("720p", 720, 1800, 128),
@@ -160,6 +169,7 @@ class PlannedRung:
     height: int
     video_kbps: int
     audio_kbps: int
+    stream_only: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,23 +189,33 @@ def _size_for_short_side(short: int, width: int, height: int) -> tuple[int, int]
 def plan_ladder(probe: ProbeResult, settings: TranscodeSettings | None = None) -> list[PlannedRung]:
     """Rungs for this source: those not above its short side (5 % slack, never upscaled).
 
-    A source smaller than the lowest rung gets a single rung at its own size.
+    A source smaller than the lowest full rung (not ``stream_only``) gets a single rung at its own size, its
+    bitrate scaled from that rung, as before stream-only rungs existed: a 320x180 source keeps one 180p rung
+    that is also its MP4, and a 288p one is not cut down to a 240p stream-only rung. Stream-only rungs below
+    the source's lowest full rung are added only when the source has one.
     """
     settings = settings or TranscodeSettings()
     ladder = sorted(settings.ladder, key=lambda r: r.height)
+    full = [r for r in ladder if not r.stream_only] or ladder
     source_short = min(probe.width, probe.height)
-    planned: list[PlannedRung] = []
-    for rung in ladder:
-        if rung.height <= source_short * 1.05:
-            short = min(rung.height, source_short)
-            width, height = _size_for_short_side(short, probe.width, probe.height)
-            planned.append(PlannedRung(rung.name, width, height, rung.video_kbps, rung.audio_kbps))
-    if not planned:
-        low = ladder[0]
+
+    def sized(rung: Rung) -> PlannedRung:
+        width, height = _size_for_short_side(min(rung.height, source_short), probe.width, probe.height)
+        return PlannedRung(rung.name, width, height, rung.video_kbps, rung.audio_kbps, rung.stream_only)
+
+    fitting = [r for r in full if r.height <= source_short * 1.05]
+    if not fitting:
+        low = full[0]
         width, height = _size_for_short_side(source_short, probe.width, probe.height)
         kbps = max(120, int(low.video_kbps * (source_short / low.height) ** 2))
-        planned.append(PlannedRung(f"{_even(source_short)}p", width, height, kbps, low.audio_kbps))
-    return planned
+        return [PlannedRung(f"{_even(source_short)}p", width, height, kbps, low.audio_kbps)]
+    below = [r for r in ladder if r.stream_only and r.height < fitting[0].height]
+    return [sized(r) for r in below + fitting]
+
+
+def mp4_rung(rungs: list[PlannedRung]) -> PlannedRung:
+    """The rung copied into the progressive MP4 (offline download, fallback): the lowest that is not stream-only."""
+    return next((r for r in rungs if not r.stream_only), rungs[0])
 
 
 def output_fps(probe: ProbeResult, max_fps: int = 60) -> Fraction:
@@ -360,7 +380,8 @@ def segments_done(rung_dir: Path, segment_seconds: float) -> float:
 def transcode(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], probe: ProbeResult,
               settings: TranscodeSettings | None = None,
               progress: ProgressCallback | None = None) -> TranscodeResult:
-    """Produce HLS ladder + master playlist, low-rung MP4, poster, sprite + VTT in ``out_dir``.
+    """Produce HLS ladder + master playlist, MP4 of the lowest full rung (:func:`mp4_rung`), poster, sprite +
+    VTT in ``out_dir``.
 
     ``probe`` is the (validated) ProbeResult of ``src``. Raises PermanentMediaError
     for bad data and TransientMediaError for killed runs or a full disk; in both
@@ -390,7 +411,7 @@ def transcode(src: str | os.PathLike[str], out_dir: str | os.PathLike[str], prob
             raise PermanentMediaError(
                 "La vidéo est tronquée : la conversion s'est arrêtée à "
                 f"{outcome.out_time:.0f} s sur {probe.duration:.0f} s.", detail=outcome.detail)
-        low = rungs[0]
+        low = mp4_rung(rungs)
         run_ffmpeg(["-i", media_arg(tmp / low.name / "index.m3u8"), "-map", "0", "-c", "copy", *NO_METADATA_ARGS,
                     "-movflags", "+faststart", "-f", "mp4", media_arg(tmp / f"{low.name}.mp4")],
                    duration=probe.duration, progress=scaled(progress, 95, 99), what="la création du MP4")

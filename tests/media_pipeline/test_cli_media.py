@@ -61,7 +61,7 @@ def test_transcode_with_progress_bar(clip, tmp_path):
     done = cli("transcode", "--preset", "ultrafast", clip, out)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["variants"][0]["name"] == "360p"
+    assert [v["name"] for v in result["variants"]] == ["240p", "360p"] and result["mp4"] == "360p.mp4"
     for key in ("master_playlist", "mp4", "poster", "sprite", "thumbnails_vtt"):
         assert (out / result[key]).is_file()
     assert "transcodage" in done.stderr and "100%" in done.stderr

@@ -28,6 +28,7 @@ from media_pipeline.transcode import (
     TranscodeResult,
     TranscodeSettings,
     load_result,
+    mp4_rung,
     output_fps,
     plan_ladder,
     settings_key,
@@ -84,13 +85,14 @@ def fake_probe(width: int, height: int, *, fps: float = 25.0, r_rate: float | No
 def test_ladder_for_1080p_source_has_every_rung():
     rungs = plan_ladder(fake_probe(1920, 1080))
     assert [(r.name, r.width, r.height) for r in rungs] == [
-        ("360p", 640, 360), ("540p", 960, 540), ("720p", 1280, 720), ("1080p", 1920, 1080)]
-    assert [r.video_kbps for r in rungs] == [450, 900, 1800, 3500]
+        ("240p", 426, 240), ("360p", 640, 360), ("540p", 960, 540), ("720p", 1280, 720), ("1080p", 1920, 1080)]
+    assert [r.video_kbps for r in rungs] == [200, 450, 900, 1800, 3500]
+    assert [r.stream_only for r in rungs] == [True, False, False, False, False]
 
 
 def test_ladder_is_capped_at_source_and_never_upscales():
-    assert [r.name for r in plan_ladder(fake_probe(1280, 720))] == ["360p", "540p", "720p"]
-    assert [r.name for r in plan_ladder(fake_probe(640, 360))] == ["360p"]
+    assert [r.name for r in plan_ladder(fake_probe(1280, 720))] == ["240p", "360p", "540p", "720p"]
+    assert [r.name for r in plan_ladder(fake_probe(640, 360))] == ["240p", "360p"]
     assert [r.height for r in plan_ladder(fake_probe(3840, 2160))][-1] == 1080
     # a slightly short source keeps its rung but is not stretched to it
     top = plan_ladder(fake_probe(1920, 1072))[-1]
@@ -103,9 +105,26 @@ def test_ladder_for_tiny_source_is_one_rung_at_source_size():
     assert 120 <= only.video_kbps < 450
 
 
+@pytest.mark.parametrize(("size", "expected"), [
+    # Below 360p: one rung at the source's own size, as before the 240p rung (kbps scaled from 360p's 450, its
+    # 64-kbit/s audio): the 240p rung is for streaming only, and a 288p source is not cut down to it.
+    ((320, 180), [("180p", 320, 180, 120, 64)]),
+    ((426, 240), [("240p", 426, 240, 200, 64)]),
+    ((512, 288), [("288p", 512, 288, 288, 64)]),
+    # From 360p (5 % slack): 240p for weak links below the 360p rung.
+    ((640, 360), [("240p", 426, 240, 200, 48), ("360p", 640, 360, 450, 64)]),
+    ((620, 350), [("240p", 426, 240, 200, 48), ("360p", 620, 350, 450, 64)]),
+    ((360, 640), [("240p", 240, 426, 200, 48), ("360p", 360, 640, 450, 64)]),
+])
+def test_240p_rung_only_below_a_360p_one(size, expected):
+    rungs = plan_ladder(fake_probe(*size))
+    assert [(r.name, r.width, r.height, r.video_kbps, r.audio_kbps) for r in rungs] == expected
+    assert mp4_rung(rungs).name == expected[-1][0]
+
+
 def test_portrait_ladder_uses_the_short_side_and_even_sizes():
     rungs = plan_ladder(fake_probe(1080, 1920))
-    assert [(r.width, r.height) for r in rungs][:2] == [(360, 640), (540, 960)]
+    assert [(r.width, r.height) for r in rungs][:3] == [(240, 426), (360, 640), (540, 960)]
     odd = plan_ladder(fake_probe(721, 405))
     assert all(r.width % 2 == 0 and r.height % 2 == 0 for r in odd)
 
@@ -145,7 +164,7 @@ def test_thumbnails_vtt_cues():
 
 
 # --------------------------------------------------------------------------------------------
-# a real ladder: 14-s 960x540 source -> 360p + 540p
+# a real ladder: 14-s 960x540 source -> 240p + 360p + 540p
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +179,11 @@ def ladder(media_dir: Path, tmp_path_factory):
 def test_result_describes_the_ladder(ladder):
     _src, out, result, _ = ladder
     assert result.out_dir == str(out.resolve())
-    assert [(v.name, v.width, v.height) for v in result.variants] == [("360p", 640, 360), ("540p", 960, 540)]
-    assert result.variants[0].bandwidth < result.variants[1].bandwidth
-    assert 450_000 <= result.variants[0].bandwidth <= 700_000
+    assert [(v.name, v.width, v.height) for v in result.variants] == [
+        ("240p", 426, 240), ("360p", 640, 360), ("540p", 960, 540)]
+    assert result.variants[0].bandwidth < result.variants[1].bandwidth < result.variants[2].bandwidth
+    assert 200_000 <= result.variants[0].bandwidth <= 330_000
+    assert 450_000 <= result.variants[1].bandwidth <= 700_000
     assert result.duration == pytest.approx(14, abs=0.1) and result.fps == 25.0 and result.has_audio
     assert result.settings_key == settings_key(FAST)
     assert TranscodeResult.from_dict(json.loads(json.dumps(result.to_dict()))) == result
@@ -172,11 +193,11 @@ def test_master_playlist_and_every_variant_play(ladder):
     _src, out, result, _ = ladder
     master = out / result.master_playlist
     text = master.read_text()
-    assert text.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=960x540" in text and "mp4a" in text
+    assert text.count("#EXT-X-STREAM-INF") == 3 and "RESOLUTION=960x540" in text and "mp4a" in text
     info = ffprobe_json("-show_format", "-show_streams", master)
     assert float(info["format"]["duration"]) == pytest.approx(14, abs=0.5)
     heights = {s["height"] for s in info["streams"] if s["codec_type"] == "video"}
-    assert heights == {360, 540}
+    assert heights == {240, 360, 540}
     for variant in result.variants:
         playlist = out / variant.playlist
         vinfo = ffprobe_json("-show_format", "-show_streams", playlist)
@@ -272,7 +293,8 @@ def odd_dir(media_dir: Path) -> Path:
 
 
 def _one_variant(out: Path, result: TranscodeResult) -> dict:
-    (variant,) = result.variants
+    """The playlist of the MP4's rung (a 360p source also has a stream-only 240p one)."""
+    (variant,) = [v for v in result.variants if f"{v.name}.mp4" == result.mp4]
     return ffprobe_json("-show_streams", "-show_format", out / variant.playlist)
 
 
@@ -292,7 +314,7 @@ def test_rotated_source_gives_portrait_output(odd_dir, tmp_path):
 def test_portrait_source(odd_dir, tmp_path):
     src = make_clip(odd_dir / "portrait.mp4", duration=3, size="360x640")
     result = transcode(src, tmp_path / "out", inspect(src), FAST)
-    assert [(v.width, v.height) for v in result.variants] == [(360, 640)]
+    assert [(v.width, v.height) for v in result.variants] == [(240, 426), (360, 640)]
 
 
 def test_vfr_source_becomes_constant_frame_rate(odd_dir, tmp_path):
@@ -318,7 +340,7 @@ def test_no_audio_gives_video_only_hls(odd_dir, tmp_path):
     master = (tmp_path / "out" / result.master_playlist).read_text()
     assert "#EXT-X-STREAM-INF" in master and "mp4a" not in master
     info = ffprobe_json("-show_streams", tmp_path / "out" / result.master_playlist)
-    assert [s["codec_type"] for s in info["streams"]] == ["video"]
+    assert {s["codec_type"] for s in info["streams"]} == {"video"}  # 240p and 360p, no audio
     mp4 = ffprobe_json("-show_streams", tmp_path / "out" / result.mp4)
     assert [s["codec_type"] for s in mp4["streams"]] == ["video"]
 
@@ -329,6 +351,24 @@ def test_small_source_is_not_upscaled(odd_dir, tmp_path):
     info = _one_variant(tmp_path / "out", result)
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
     assert (video["width"], video["height"]) == (320, 180)
+    assert [v.name for v in result.variants] == ["180p"] and result.mp4 == "180p.mp4"
+    assert "RESOLUTION=320x180" in (tmp_path / "out" / result.master_playlist).read_text()
+
+
+def test_360p_source_streams_240p_and_keeps_360p_offline(odd_dir, tmp_path):
+    """Walk 40: at 50 KiB/s the 360p rung (~565 kbit/s at its peak) froze; a 240p rung (200 + 48 kbit/s) is
+    below it, for streaming; the MP4 that learners download stays 360p."""
+    src = make_clip(odd_dir / "src360.mp4", duration=3, size="640x360")
+    out = tmp_path / "out"
+    result = transcode(src, out, inspect(src), FAST)
+    master = (out / result.master_playlist).read_text()
+    assert master.count("#EXT-X-STREAM-INF") == 2
+    assert "RESOLUTION=426x240" in master and "RESOLUTION=640x360" in master
+    assert [(v.name, v.height) for v in result.variants] == [("240p", 240), ("360p", 360)]
+    assert result.variants[0].bandwidth < 330_000 < result.variants[1].bandwidth
+    assert result.mp4 == "360p.mp4" and not (out / "240p.mp4").exists()
+    video = next(s for s in ffprobe_json("-show_streams", out / result.mp4)["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (640, 360)
 
 
 def test_hostile_source_and_output_names(odd_dir, tmp_path):

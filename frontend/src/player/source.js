@@ -74,7 +74,9 @@ export async function attachSource(video, sources, { offline = false, slow = fal
   const Hls = engine === "native" && native ? null : await loadHls();
   if (!Hls) {
     if (!native) return mp4();
-    if (slow && sources.mp4) return mp4(); // native HLS cannot be told to start low: the MP4 is the low rung
+    // Native HLS cannot be told to start low: the MP4 instead (360p: the stream-only 240p rung has none, the MP4
+    // being the copy kept offline; a source under 360p has one rung, its MP4).
+    if (slow && sources.mp4) return mp4();
     video.src = sources.hls;
     return { kind: "native-hls", level: "auto", destroy() {} };
   }
