@@ -9,7 +9,12 @@ echo "==> lint-imports (layer contracts, .importlinter)"
 .venv/bin/lint-imports --no-cache
 echo "==> pytest"
 set +e
-.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 --durations=25 "$@"
+# Two test processes (pytest-xdist), a test file each at a time: the browser tests spend most of their
+# time waiting on a page, a video or a worker, so two share 2 cores well (GESTE_TEST_WORKERS=1: one).
+workers="${GESTE_TEST_WORKERS:-2}"
+parallel=()
+if [ "$workers" -gt 1 ]; then parallel=(-n "$workers" --dist loadfile); fi
+.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 --durations=25 "${parallel[@]}" "$@"
 code=$?
 set -e
 if [ $code -eq 5 ]; then echo "pytest collected no tests: failing loudly"; exit 1; fi

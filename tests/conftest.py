@@ -7,6 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.test import TransactionTestCase
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 # In CI every prerequisite of the set-up must be there: a missing one fails loudly instead of
 # skipping (a skipped test proves nothing). Locally, a developer without, say, the built player
@@ -30,13 +33,9 @@ def require(present: bool, what: str, how: str) -> None:
 def pytest_collection_modifyitems(config, items):
     if not items:
         raise pytest.UsageError("no tests collected: refusing to pass silently")
-    # Transactional tests (live server, real worker) flush the database afterwards; restore the
-    # rows made by data migrations (groups, home page) for them with a serialized rollback.
+    # Transactional tests (live server, real worker) put back the rows the migrations made when they
+    # end (tests/db_restore.py, installed by django_db_setup below), not by Django's serialized rollback.
     for item in items:
-        names = getattr(item, "fixturenames", [])
-        if any(n in names for n in ("transactional_db", "live_server", "worker_factory")):
-            if "django_db_serialized_rollback" not in names:
-                names.insert(0, "django_db_serialized_rollback")
         # In CI a failed browser test runs once more, shown as RERUN in the summary: a real browser on a
         # loaded 2-core machine drifts by hundreds of milliseconds (stops 31-32 each failed on one such
         # test, both fixed at their cause). A test that fails twice still fails the run.
@@ -47,6 +46,38 @@ def pytest_collection_modifyitems(config, items):
         # review test hung until the 15-minute limit and passed on its rerun: 15 of the run's 73 minutes).
         if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))
+
+
+def _restore_instead_of_flush(self):
+    """TransactionTestCase's teardown: the migrations' rows copied back (tests/db_restore.py)
+    instead of a flush of every table; Django's flush where no snapshot was taken."""
+    from django.db import connections
+
+    from tests.db_restore import restore
+
+    for alias in self._databases_names(include_mirrors=False):
+        if not restore(connections[alias]):
+            _django_fixture_teardown(self)
+            return
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then a copy of its rows: transactional tests end by loading it
+    back (a second per live-server test saved against flush + serialized rollback)."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from tests.db_restore import take
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=False):
+            take(connection)
+            if hasattr(connection, "_test_serialized_contents"):
+                del connection._test_serialized_contents  # the copy replaces the serialized rollback
+    TransactionTestCase._fixture_teardown = _restore_instead_of_flush
+    yield
+    TransactionTestCase._fixture_teardown = _django_fixture_teardown
 
 
 @pytest.fixture(autouse=True)
@@ -87,11 +118,11 @@ def _baseline_after_flush(request):
         ensure_baseline()
     yield
     if transactional and "live_server" in request.fixturenames:
-        # Torn down before the database flush: let the live server finish a request the browser sent
-        # while leaving (a TRUNCATE racing it deadlocked now and then).
+        # Torn down before the database is put back: let the live server finish a request the browser
+        # sent while leaving (a beacon written after the rows were put back would leak into the next test).
         import time
 
-        time.sleep(0.5)
+        time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,25 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:54
 from .base import *  # noqa: E402,F401,F403
 from .base import VAR_DIR, _default_storage  # noqa: E402
 
+
+def _xdist_isolation() -> None:
+    """With pytest-xdist (scripts/test.sh runs the suite on two processes) each test process gets a Redis
+    database and folders of its own; pytest-django names its database (test_<name>_gw0). Written to the
+    environment once, so that the worker and web processes a test starts, which inherit it, keep them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or os.environ.get("GESTE_TEST_ISOLATED") == worker:
+        return
+    index = int("".join(ch for ch in worker if ch.isdigit()) or 0)
+    base, _, db = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15").rpartition("/")
+    if db.isdigit():
+        os.environ["CELERY_BROKER_URL"] = f"{base}/{(int(db) - 1 - index) % 16}"
+    for name, default in (("DJANGO_MEDIA_ROOT", "test-media"), ("GESTE_WORK_DIR", "test-work"),
+                          ("GESTE_UPLOAD_DIR", "test-uploads")):
+        os.environ[name] = f"{os.environ.get(name, VAR_DIR / default)}-{worker}"
+    os.environ["GESTE_TEST_ISOLATED"] = worker
+
+
+_xdist_isolation()
 # Tests use the real Redis broker unless told otherwise (the filesystem broker is for `make run`).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
