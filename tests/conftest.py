@@ -34,8 +34,16 @@ def pytest_collection_modifyitems(config, items):
     if not items:
         raise pytest.UsageError("no tests collected: refusing to pass silently")
     # Transactional tests (live server, real worker) put back the rows the migrations made when they
-    # end (tests/db_restore.py, installed by django_db_setup below), not by Django's serialized rollback.
+    # end (tests/db_restore.py, installed by django_db_setup below) on PostgreSQL; on SQLite (the runs of
+    # test_answers_on_sqlite and test_reports_on_sqlite) by Django's serialized rollback, as before.
+    from django.conf import settings
+
+    serialized = "postgresql" not in settings.DATABASES["default"]["ENGINE"]
     for item in items:
+        names = getattr(item, "fixturenames", [])
+        if serialized and any(n in names for n in ("transactional_db", "live_server", "worker_factory")):
+            if "django_db_serialized_rollback" not in names:
+                names.insert(0, "django_db_serialized_rollback")
         # In CI a failed browser test runs once more, shown as RERUN in the summary: a real browser on a
         # loaded 2-core machine drifts by hundreds of milliseconds (stops 31-32 each failed on one such
         # test, both fixed at their cause). A test that fails twice still fails the run.
@@ -72,8 +80,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         for connection in connections.all(initialized_only=False):
-            take(connection)
-            if hasattr(connection, "_test_serialized_contents"):
+            if take(connection) and hasattr(connection, "_test_serialized_contents"):
                 del connection._test_serialized_contents  # the copy replaces the serialized rollback
     TransactionTestCase._fixture_teardown = _restore_instead_of_flush
     yield
