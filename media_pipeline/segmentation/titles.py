@@ -48,6 +48,8 @@ FILLERS = ("là ", "bon ", "donc ", "voilà ", "euh ", "alors ", "et ", "mais ",
 # Adverbs said between an auxiliary and its verb (« vous pouvez maintenant parler »): never a title's first word.
 LEAD_ADVERBS = ("maintenant", "ensuite", "alors", "déjà", "encore", "toujours", "d'abord", "enfin", "aussi",
                 "ici", "doucement", "simplement", "juste")
+# Verbs that make one gesture with the infinitive after them (« laisser tomber », « faire glisser »).
+CAUSATIVES = {"laisser", "faire"}
 # Markers that carry the step's verb stay in the clause ("je prends la clé" -> "Prendre la clé").
 VERB_MARKERS = ("on va", "je vais", "nous allons", "je prends", "on prend", "on passe", "je passe")
 
@@ -174,8 +176,11 @@ def title_from_text(text: str, max_len: int = 60, language: str = "fr") -> str:
     # A conjugated verb before an infinitive is a modal the lists above do not know, or one Whisper misheard
     # (walk 40: « Veuillez composer » heard « Veillez composer » gave « Veiller composer le code »): the
     # infinitive names the gesture.
+    # « Laisser » and « faire » before an infinitive are part of the gesture (« laisser tomber la vis »,
+    # « faire glisser la pièce »): they stay.
     if len(words) > 1 and _is_infinitive(words[1].lower()) and not _is_infinitive(words[0].lower()) \
-            and _lemma(words[0].lower()).endswith(("er", "ir", "re", "oir")):
+            and _lemma(words[0].lower()).endswith(("er", "ir", "re", "oir")) \
+            and _lemma(words[0].lower()) not in CAUSATIVES:
         words = words[1:]
     verb = words[0]
     lemma = _lemma(verb.lower())

@@ -119,6 +119,19 @@ def test_no_adverb_nor_second_verb_before_the_gesture(speech, expected):
     assert title_from_text(speech) == expected
 
 
+@pytest.mark.parametrize(("speech", "expected"), [
+    ("Je laisse tomber la vis dans le bac.", "Laisser tomber la vis dans le bac"),
+    ("On fait glisser la pièce sur le rail.", "Faire glisser la pièce sur le rail"),
+    ("Laisse refroidir la soudure.", "Laisser refroidir la soudure"),
+    ("Fais tourner la roue à la main.", "Faire tourner la roue à la main"),
+    ("Veillez composer le code.", "Composer le code"),
+])
+def test_laisser_and_faire_before_an_infinitive_stay(speech, expected):
+    """Session 40 left « Laisse tomber la vis » titled « Tomber la vis »: the verb that names the gesture is
+    « laisser tomber » (« faire glisser »), not the infinitive alone."""
+    assert title_from_text(speech) == expected
+
+
 def test_a_key_term_that_is_a_verb_alone_is_in_the_infinitive():
     """Walk 40: « Passe suivi – composez »; a plural noun stays as said."""
     from media_pipeline.segmentation.titles import _verb_first
