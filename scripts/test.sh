@@ -14,7 +14,7 @@ set +e
 workers="${GESTE_TEST_WORKERS:-2}"
 parallel=()
 if [ "$workers" -gt 1 ]; then parallel=(-n "$workers" --dist loadfile); fi
-.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 --durations=25 "${parallel[@]}" "$@"
+.venv/bin/python -m pytest -p no:cacheprovider --timeout=900 --durations=25 --rerun-show-tracebacks "${parallel[@]}" "$@"
 code=$?
 set -e
 if [ $code -eq 5 ]; then echo "pytest collected no tests: failing loudly"; exit 1; fi
