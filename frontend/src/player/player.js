@@ -470,7 +470,9 @@ export class Player {
     this.keysBtn = h("button", { type: "button", class: "gp-keys-open", "aria-haspopup": "dialog", title: gettext("Raccourcis clavier (touche ?)"),
       onclick: () => this.showKeys() },
       h("kbd", { "aria-hidden": "true" }, "?"), h("span", { class: "gp-keys-open-text" }, gettext("Raccourcis clavier")));
-    const fs = h("button", { type: "button", class: "gp-fs", "aria-label": gettext("Plein écran"), onclick: () => this.fullscreen() }, icon("full"));
+    const fs = this.fsBtn = h("button", { type: "button", class: "gp-fs", "aria-label": gettext("Plein écran"), title: gettext("Plein écran"),
+      onclick: () => this.fullscreen() }, icon("full"));
+    document.addEventListener("fullscreenchange", () => this.onFullscreen());
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
       localStorage.getItem(this.offlineKey) ? gettext("Disponible hors ligne ✓") : gettext("Télécharger pour hors ligne"));
     this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
@@ -827,6 +829,31 @@ export class Player {
     if (document.fullscreenElement) document.exitFullscreen(); else (el.requestFullscreen || this.video.webkitEnterFullscreen)?.call(el.requestFullscreen ? el : this.video);
   }
 
+  /** Walk 41: in fullscreen on a phone held sideways the controls were below the screen, out of reach, and a
+   * question came up out of sight (on a desktop too, its focused heading under the bottom edge). In fullscreen
+   * the question and the end panel come over the picture (moved into the stage; player.css lays them out), the
+   * button says « Quitter le plein écran », the step bar is laid out for the new width; leaving it, they go back
+   * under the controls and what the learner was on is brought into view. */
+  onFullscreen() {
+    const on = document.fullscreenElement === this.root;
+    const label = on ? gettext("Quitter le plein écran") : gettext("Plein écran");
+    this.fsBtn.setAttribute("aria-label", label);
+    this.fsBtn.title = label;
+    this.fsBtn.replaceChildren(icon(on ? "unfull" : "full"));
+    const had = document.activeElement, stage = this.root.querySelector(".gp-stage");
+    if (on && this.endBox.parentNode !== stage) stage.append(this.qBox, this.endBox);
+    else if (!on && this.endBox.parentNode === stage) { this.stepLabel.after(this.qBox, this.endBox); this.placeQuestion(); }
+    if (had && had !== document.activeElement && this.root.contains(had)) had.focus({ preventScroll: true });
+    requestAnimationFrame(() => {
+      this.layoutSteps();
+      const open = [this.qBox, this.endBox].find((b) => !b.hidden);
+      const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+      if (on) { if (open && focused && open.contains(focused)) focused.scrollIntoView({ block: "nearest" }); return; }
+      this.videoIntoView(false);
+      (open || (focused !== this.root ? focused : null))?.scrollIntoView({ block: "nearest" });
+    });
+  }
+
   frame(dir) {
     this.video.pause();
     this.seek(this.video.currentTime + dir * FRAME);
@@ -1025,8 +1052,13 @@ export class Player {
    * and its button fit the screen with the video's lower half. Wider screens keep it under the controls.
    * The box itself moves (not a CSS order): the reading and focus order follow what is seen. */
   placeQuestion() {
+    const stage = this.video.closest(".gp-stage");
+    if (document.fullscreenElement === this.root) {  // over the picture (walk 41, onFullscreen)
+      if (this.qBox.parentNode !== stage) stage.append(this.qBox);
+      return;
+    }
     const phone = typeof matchMedia === "function" && matchMedia("(max-width: 47.99rem)").matches;
-    const after = phone ? this.video.closest(".gp-stage") : this.stepLabel;
+    const after = phone ? stage : this.stepLabel;
     if (after && this.qBox.previousElementSibling !== after) after.after(this.qBox);
   }
 
