@@ -98,3 +98,7 @@ def test_the_help_clock_is_empty_while_no_time_is_given(time, clock):
     html = render_to_string("capsules/admin/_interaction_form.html",
                             {"form": {"time": time}, "errors": {}, "kinds": [], "capsule_length": 20.0})
     assert f'<output data-role="time-clock">{clock}</output>' in html
+    # Walk 41: with no time, the sentence ends without the clock's « : » (it read « … de 0 à 20,0 s : . »).
+    assert ('<span data-role="time-said" hidden>' in html) == (clock == ""), html
+    assert ('<span data-role="time-unsaid" hidden>' in html) == (clock != ""), html
+    assert "de 0 à 20,0 s.</span>" in html

@@ -170,6 +170,9 @@
   function showTimeClock() {
     const t = readTime();
     if (timeClock) timeClock.textContent = Number.isNaN(t) ? "" : fmt(start + t);
+    // No clock to show: the sentence without its « : » (walk 41: « … de 0 à 40,0 s : . »).
+    const said = $("time-said", form), unsaid = $("time-unsaid", form);
+    if (said && unsaid) { said.hidden = Number.isNaN(t); unsaid.hidden = !Number.isNaN(t); }
   }
   /* The field's French message (the browser's own came in the browser's language): kept as its validity
    * (setCustomValidity) and shown under it once the field is left. The form is still sent (novalidate):
