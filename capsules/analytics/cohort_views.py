@@ -18,6 +18,7 @@ from wagtail.admin.ui.components import Component
 
 from capsules.analytics import cohorts
 from capsules.analytics.charts import Bar, bar_chart
+from capsules.analytics.learner_answers import learner_answers
 from capsules.analytics.report_views import FORBIDDEN_TEMPLATE, csv_response, forbidden
 from capsules.models import SkillsBlock
 from capsules.permissions import can_author
@@ -84,8 +85,9 @@ def cohort_learner(request, pk: int, user_id: int):
     if learner is None:
         raise Http404(_("Apprenant introuvable dans cette session."))
     report = cohorts.learner_report(cohort, learner)
+    answers = learner_answers(learner, [(c.capsule_id, c.title) for c in report.capsules])
     return TemplateResponse(request, "capsules/admin/cohorts/learner.html", {
-        "cohort": cohort, "report": report, "row": report.learners[0]})
+        "cohort": cohort, "report": report, "row": report.learners[0], "answers": answers})
 
 
 # Each in gettext_noop, for makemessages: the English export used to keep these headers in French.
