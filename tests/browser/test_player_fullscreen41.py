@@ -148,3 +148,31 @@ def test_a_phone_upright_in_fullscreen_shows_the_question_over_the_picture(live_
     shot(page, "fullscreen41-phone-upright-question", full_page=False)
     leave(page)
     assert not errors, errors
+
+
+FOCUS = """() => { const a = document.activeElement; const fs = document.fullscreenElement;
+  return {inside: !!(fs && a && fs.contains(a) && a !== fs), tag: a ? a.tagName : null,
+          cls: a ? a.className : null}; }"""
+
+
+@pytest.mark.timeout(240)
+def test_tab_in_fullscreen_goes_round_the_players_controls(live_server, context, published):
+    """Walk 41: in desktop fullscreen, Tab from the last control went to the page's body behind the picture."""
+    page, errors = _open(context, live_server, published)
+    page.focus(".gp-fs")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+    seen = []
+    for _ in range(40):  # more presses than the player has controls: it must come round
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUS))
+    assert all(s["inside"] for s in seen), seen
+    # Round: the same control comes back under the focus.
+    assert len({(s["tag"], s["cls"]) for s in seen}) < len(seen), seen
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUS)["inside"]
+    page.evaluate("document.exitFullscreen()")
+    page.wait_for_function("!document.fullscreenElement")
+    leave(page)
+    assert not errors, errors

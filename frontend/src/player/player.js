@@ -17,6 +17,7 @@ const BUFFERING_DELAY_MS = 400; // a short wait for data shows nothing (no flick
 // ones that Space and Enter press.
 const OWN_KEYS = "input,select,textarea,[contenteditable]:not([contenteditable='false']),[role=slider],[role=checkbox],[role=radio],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=switch],[role=spinbutton],[role=option],[role=tab]";
 const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
+const TABBABLE = "button,a[href],input,select,textarea,summary,[tabindex]";
 // Where K is a letter, not the player's play / pause (keys(), pageKeys()): a field where text is typed, a menu
 // or list that a letter searches, and a question's answer (its choices, ordering list, picture to point at).
 const K_OWN = "input:not([type=range],[type=button],[type=submit],[type=reset]),select,textarea,[contenteditable]:not([contenteditable='false']),"
@@ -683,6 +684,10 @@ export class Player {
   }
 
   keys(e) {
+    if (e.key === "Tab" && !(e.altKey || e.ctrlKey || e.metaKey) && document.fullscreenElement === this.root) {
+      this.keepFocusInside(e);
+      return;
+    }
     // K is ▶ wherever the focus is in the player (walk 32: not on the seek bar), but where a letter is typed
     // or answers (K_OWN); Space only on the question card's own text, where the focus lands when it opens and
     // once answered (its title, its feedback), and on a slider (a range has no Space action). With a question
@@ -852,6 +857,20 @@ export class Player {
       this.videoIntoView(false);
       (open || (focused !== this.root ? focused : null))?.scrollIntoView({ block: "nearest" });
     });
+  }
+
+  /** Walk 41: in fullscreen, Tab from the last control went to the page's body, behind the picture, where
+   * nothing showed the focus; it goes round the player's own controls instead, as in a dialog. */
+  keepFocusInside(e) {
+    const all = [...this.root.querySelectorAll(TABBABLE)].filter((el) => !el.disabled && el.tabIndex >= 0
+      && el.getClientRects().length && !el.closest("[hidden]"));
+    if (!all.length) return;
+    const first = all[0], last = all[all.length - 1], at = document.activeElement;
+    const out = !this.root.contains(at) || at === this.root;
+    if (e.shiftKey ? at === first || out : at === last || out) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
   }
 
   frame(dir) {
