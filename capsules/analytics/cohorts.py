@@ -202,6 +202,9 @@ class CohortReport:
     retention_curve: list[tuple[str, int | None, int]] = field(default_factory=list)  # label, %, answers
     badge_percent: int | None = None
     done_percent: int | None = None
+    # Badges issued before capsules were added to the block (walk 41: « Bloc terminé 50 % » beside « Badge
+    # obtenu 100 % » on the trainer's home, unexplained there).
+    badges_before_growth: int = 0
     dropped_out: int = 0
 
 
@@ -373,6 +376,7 @@ def _report(block: SkillsBlock, users: list, cohort: Cohort | None, start: date 
     report.retention_curve = [(label, _pct(*buckets[i]), buckets[i][1])
                               for i, (_lo, _hi, label) in enumerate(RETENTION_BUCKETS)]
     report.badge_percent = _pct(len(badges), len(learners))
+    report.badges_before_growth = sum(1 for r in learners if r.badge and r.badge_new_capsules)
     done = [r for r in learners if r.total and r.done == r.total]
     report.done_percent = _pct(len(done), len(learners))
     if report.start is None:  # a block: from the first activity seen, at most a year back

@@ -914,6 +914,13 @@ def test_capsule_published_after_the_badge_is_explained_to_learner_and_trainer(b
                     login(trainer).get(reverse("geste_cohort", args=[cohort.pk])).content.decode(), re.S).group(0)
     assert (f"Oui, le {issued} (le bloc comptait alors 2 capsules) — 1 nouvelle capsule publiée depuis"
             in " ".join(row.split()))
+    # Walk 41: the trainer's home showed « Bloc terminé 0 % » beside « Badge obtenu 100 % », unexplained there.
+    home = login(trainer).get(reverse("wagtailadmin_home")).content.decode()
+    cells = re.search(rf'<tr data-cohort="{cohort.pk}">.*?</tr>', home, re.S).group(0)
+    badge = " ".join(re.sub(r"<[^>]+>", " ", re.search(r"<td data-badge>.*?</td>", cells, re.S).group(0)).split())
+    assert badge == "100 % dont 1 obtenu avant l'ajout de capsules au bloc", badge
+    indicators = login(trainer).get(reverse("geste_cohort", args=[cohort.pk])).content.decode()
+    assert "dont 1 obtenu avant l'ajout de capsules au bloc" in indicators
 
 
 def test_badges_issued_before_the_capsule_list_was_recorded_get_it_from_publication_dates(
