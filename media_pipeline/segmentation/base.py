@@ -221,6 +221,13 @@ class SegmentSettings:
     # side) before the rests and change points are found. A picture frozen to the footage's start or end is left.
     freeze_level: float = 0.0
     freeze_min: float = 0.5
+    # Cuts (session 42, ``segmentation/cuts.py``, tests/benchmarks/bench_cuts42.py): footage joined from several
+    # takes; a frame whose histogram change is cut_ratio times its neighbours' (and at least cut_min) starts a new
+    # take, and no step runs across it (a limit within cut_snap seconds, or too close to the cut for a step between
+    # them, moves onto it). cut_ratio 0: off.
+    cut_ratio: float = 0.0
+    cut_min: float = 0.1
+    cut_snap: float = 1.5
     true_count: int | None = None  # for the uniform baseline only
 
     def to_dict(self) -> dict:

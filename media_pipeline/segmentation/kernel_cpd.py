@@ -40,6 +40,7 @@ from media_pipeline.segmentation.base import (
     StepProposal,
     register,
 )
+from media_pipeline.segmentation.cuts import find_cuts, split_at_cuts
 from media_pipeline.segmentation.gaps import close_short_gaps
 from media_pipeline.segmentation.speech_cues import language_of, sentences, speech_cues, starts_with_marker
 from media_pipeline.segmentation.titles import key_terms, propose_titles
@@ -751,6 +752,10 @@ class KernelCPDSegmenter:
                                  int(round(settings.max_edge_gap * fps)), speaking)
         if settings.refine_radius > 0 and contrast >= 0.35:
             spans = refine_boundaries(spans, x, act, fps, settings, min_len)
+        if settings.cut_ratio > 0 and {"hist_change", "intensity_residual"} <= motion.features.keys():
+            cuts = find_cuts(motion.features["hist_change"], motion.features["intensity_residual"],
+                             settings.cut_ratio, settings.cut_min)
+            spans = split_at_cuts(spans, cuts, min_len, max(min_len, int(round(settings.cut_snap * fps))))
         calibration = load_calibration()
         steps, evidence = [], []
         times = [(float(s / fps), float(min(e / fps, motion.duration or e / fps))) for s, e, _c0, _c1 in spans]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import fields, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -53,7 +54,8 @@ def scan(knob: str, values: list[str], names: list[str], speech: bool, clips: bo
             if clips and name in first:
                 for (clip, _m), r0, r1 in zip(pairs, first[name], rows, strict=True):
                     if abs(r0[0] - r1[0]) > 1e-9 or abs(r0[2] - r1[2]) > 1e-9:
-                        print(f"    {getattr(clip.clip, 'id', None) or clip.path.name}: F1 {r0[0]:.2f}->{r1[0]:.2f} "
+                        label = getattr(getattr(clip, "clip", None), "id", None) or Path(clip.path).name
+                        print(f"    {label}: F1 {r0[0]:.2f}->{r1[0]:.2f} "
                               f"F1@50 {r0[2]:.2f}->{r1[2]:.2f} steps {r0[4]}->{r1[4]} (vrai {r1[5]})")
             first.setdefault(name, rows)
         print(f"{knob}={text:<6} {'moyenne':<11} {'/'.join(f'{v:.3f}' for v in np.mean(means, axis=0))}", flush=True)

@@ -34,6 +34,8 @@ def load(name: str) -> list[tuple]:
     if name in ("dev", "report"):
         pairs = pickle.loads((CACHE / "real.pkl").read_bytes())
         return [(c, m) for c, m in pairs if realset.half(c.clip.id) == name and c.clip.hands_at_work]
+    if name.startswith("joined_"):  # bench_cuts42's joined takes
+        return pickle.loads((CACHE / f"{name}.pkl").read_bytes())
     if name in GROUPS:
         pairs = pickle.loads((CACHE / f"group_{name}.pkl").read_bytes())
         return [(c, m) for c, m in pairs if c.clip.hands_at_work is not False]
