@@ -387,8 +387,7 @@
       track.append(block);
     });
     boundaries().forEach((b) => {
-      const label = b.prev !== null && b.next !== null ? gettext("Limite entre les étapes %(a)s et %(b)s", { a: b.prev + 1, b: b.next + 1 })
-        : b.next !== null ? gettext("Début de l'étape %(n)s", { n: b.next + 1 }) : gettext("Fin de l'étape %(n)s", { n: b.prev + 1 });
+      const label = limitLabel(b);
       const [lo, hi] = bounds(b);
       const handle = el("div", {
         class: "geste-timeline__handle", role: "slider", tabindex: allowed() ? 0 : -1, "aria-label": label,
@@ -536,6 +535,7 @@
       h.classList.toggle("is-selected", key === selectedLimit);
       h.classList.toggle("is-grip", key === selectedLimit || b.prev === selected || b.next === selected);
     });
+    showNudge();
     if (dragActive) return;  // the finger's own tap area stays until it is lifted
     track.querySelectorAll(".geste-timeline__tap").forEach((t) => t.remove());
     steps.forEach((s, i) => {
@@ -690,6 +690,7 @@
   }
 
   let pendingNudge = null;  // the arrow keys' last moves, saved once they stop: run at once by an undo
+  const handleNudge = new WeakMap();  // handle element -> its move by delta seconds (arrow keys, nudge buttons)
   function attachKeys(handle, b) {
     handle.addEventListener("focus", () => selectLimit(handle, false));
     let nudgeTimer = null;
@@ -701,7 +702,9 @@
       if (!canEdit() || !(ev.key in moves)) return;
       ev.preventDefault();
       ev.stopPropagation();
-      const delta = moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1);
+      nudge(moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1));
+    });
+    const nudge = (delta) => {
       if (!burst) {
         burst = { from: b.time, seq0: editSeq, synced: editSeq === sentSeq && !saving && !queue.length,
           entry: { kind: "limit", prev: b.prev !== null ? steps[b.prev] : null, next: b.next !== null ? steps[b.next] : null,
@@ -740,8 +743,34 @@
       };
       pendingNudge = flush;
       nudgeTimer = setTimeout(flush, 600);
-    });
+    };
+    handleNudge.set(handle, nudge);
   }
+
+  /* Walk 42: the buttons under the timeline move the selected limit as its arrow keys do (one undo and one save
+   * for taps in a row); the row names the limit and its time. */
+  const nudgeRow = root.querySelector('[data-role="nudge"]');
+  const limitLabel = (b) => (b.prev !== null && b.next !== null
+    ? gettext("Limite entre les étapes %(a)s et %(b)s", { a: b.prev + 1, b: b.next + 1 })
+    : b.next !== null ? gettext("Début de l'étape %(n)s", { n: b.next + 1 }) : gettext("Fin de l'étape %(n)s", { n: b.prev + 1 }));
+  const selectedHandle = () => [...track.querySelectorAll(".geste-timeline__handle")]
+    .find((h) => handleLimit.get(h) && limitKey(handleLimit.get(h)) === selectedLimit) || null;
+  function showNudge() {
+    if (!nudgeRow) return;
+    const h = selectedLimit !== null && canEdit() ? selectedHandle() : null;
+    const b = h && handleLimit.get(h);
+    nudgeRow.hidden = !b;
+    if (b) nudgeRow.querySelector('[data-role="nudge-label"]').textContent =
+      gettext("%(limit)s\u00a0: %(time)s", { limit: limitLabel(b), time: fmt(b.time) });
+  }
+  nudgeRow?.addEventListener("click", (ev) => {
+    const button = ev.target.closest("[data-nudge]");
+    const h = button && selectedHandle();
+    if (!h || !canEdit()) return;
+    if (!video.paused) video.pause();
+    handleNudge.get(h)?.(Number(button.dataset.nudge));
+    showNudge();
+  });
 
   function placeBlocks() {
     if (!dragActive) layoutPieces();  // a drag keeps the map it started with (the limit under the finger)
@@ -1115,6 +1144,7 @@
     root.querySelectorAll('[data-action="undo"], [data-action="redo"], [data-role="undo-row"]').forEach((b) => { b.hidden = locked; });
     if (!allowed()) { undoStack.length = 0; redoStack.length = 0; }  // approved, sent back, read-only: nothing to take back
     showUndo();
+    showNudge();
     root.querySelector('[data-action="approve"]').disabled = !perms.can_approve || !steps.length;  // nothing to certify
     root.querySelector('[data-action="send-back"]').disabled = !perms.can_approve;
     root.querySelector('[data-action="approve"]').hidden = approved;

@@ -1,0 +1,75 @@
+"""Walk 42, the expert on a 360-px phone: a limit could not be moved by about a second. Drags under 8 px are taps, and
+the shortest drags that counted moved it 1,6-3,4 s (0,2 s a pixel); there was no other way on a touch screen. The limit
+tapped now shows a row under the timeline, « Limite entre les étapes 6 et 7 : 0:30,1 », with −1 s, −0,1 s, +0,1 s and
++1 s (44-px targets), saved and undone as the arrow keys' moves are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.shots import shot
+from tests.browser.test_review_timeline35 import _open, _steps, _track, _version, _x, phone, take_68s  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _ends(footage):
+    return [round(e, 1) for _pk, _s, e in _steps(footage)]
+
+
+def test_phone_moves_a_tapped_limit_by_a_tenth_and_a_second(live_server, phone, take_68s):  # noqa: F811
+    footage, reviewer = take_68s
+    page = phone.new_page()
+    _open(page, live_server, footage, reviewer)
+    row = page.locator('[data-role="nudge"]')
+    expect(row).to_be_hidden()  # no limit selected yet
+    before = _ends(footage)
+    box = _track(page)
+    page.touchscreen.tap(_x(box, 30.1), box["y"] + box["height"] / 2)
+    expect(page.locator('.geste-timeline__handle[data-prev="5"][data-next="6"]')).to_have_class(
+        re.compile(r"\bis-selected\b"))
+    expect(row).to_be_visible()
+    expect(row.locator('[data-role="nudge-label"]')).to_have_text("Limite entre les étapes 6 et 7\u00a0: 0:30,1")
+    for button in row.locator("button").all():
+        b = button.bounding_box()
+        assert b["width"] >= 44 and b["height"] >= 44, b
+    # On screen with the timeline, without scrolling.
+    assert row.bounding_box()["y"] + row.bounding_box()["height"] <= 740
+    shot(page, "review-nudge42-phone", full_page=False)
+    version = _version(footage)
+    row.get_by_role("button", name="Limite 1 s plus tard").tap()
+    row.get_by_role("button", name="Limite 0,1 s plus tard").tap()
+    row.get_by_role("button", name="Limite 0,1 s plus tard").tap()
+    expect(row.locator('[data-role="nudge-label"]')).to_have_text("Limite entre les étapes 6 et 7\u00a0: 0:31,3")
+    expect(page.locator('[data-role="saved"]')).to_have_text("Limite déplacée et enregistrée.")
+    expect(page.locator('[data-role="playhead"]')).to_have_text("0:31,3")
+    after = _ends(footage)
+    assert after[5] == 31.3 and after[:5] == before[:5] and after[6:] == before[6:], (before, after)
+    assert _version(footage) > version
+    # Taps in a row are one change: one « Annuler » puts the limit back.
+    page.locator('[data-role="undo-row"] [data-action="undo"]').tap()
+    page.wait_for_function("document.querySelector('[data-role=saved]').textContent.includes('annul')", timeout=5000)
+    expect(row.locator('[data-role="nudge-label"]')).to_have_text("Limite entre les étapes 6 et 7\u00a0: 0:30,1")
+    page.wait_for_timeout(800)
+    assert _ends(footage) == before
+    # Earlier, clamped by the neighbour's minimum length: never past the previous limit.
+    for _ in range(12):
+        row.get_by_role("button", name="Limite 1 s plus tôt").tap()
+    page.wait_for_timeout(900)
+    ends = _ends(footage)
+    assert ends[4] < ends[5] < 30.1, ends
+
+
+def test_the_row_is_hidden_when_a_step_is_chosen_and_once_approved(live_server, phone, take_68s):  # noqa: F811
+    footage, reviewer = take_68s
+    page = phone.new_page()
+    _open(page, live_server, footage, reviewer)
+    row = page.locator('[data-role="nudge"]')
+    box = _track(page)
+    page.touchscreen.tap(_x(box, 30.1), box["y"] + box["height"] / 2)
+    expect(row).to_be_visible()
+    page.touchscreen.tap(_x(box, 27.0), box["y"] + box["height"] / 2)  # a step, not a limit
+    expect(row).to_be_hidden()
