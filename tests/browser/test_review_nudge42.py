@@ -73,3 +73,28 @@ def test_the_row_is_hidden_when_a_step_is_chosen_and_once_approved(live_server, 
     expect(row).to_be_visible()
     page.touchscreen.tap(_x(box, 27.0), box["y"] + box["height"] / 2)  # a step, not a limit
     expect(row).to_be_hidden()
+
+
+def test_a_comment_of_spaces_is_refused_in_its_dialog(live_server, page, take_68s):  # noqa: F811
+    """Walk 42: the dialog closed and the server's refusal showed at the top of the page, 590 px above the expert."""
+    from capsules.models import ReviewComment
+
+    footage, reviewer = take_68s
+    _open(page, live_server, footage, reviewer)
+    page.locator(".geste-timeline__step").nth(2).click()
+    page.keyboard.press("c")
+    dialog = page.locator('[data-dialog="comment"]')
+    expect(dialog).to_be_visible()
+    page.locator("#comment-text").fill("   ")
+    dialog.get_by_role("button", name="Publier le commentaire").click()
+    page.wait_for_timeout(400)
+    expect(dialog).to_be_visible()
+    assert page.evaluate("document.querySelector('#comment-text').validationMessage") == (
+        "Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot.")
+    expect(page.locator("#comment-text")).to_be_focused()
+    assert not ReviewComment.objects.filter(footage=footage).exists()
+    page.locator("#comment-text").fill("  Vérifier le serrage  ")
+    dialog.get_by_role("button", name="Publier le commentaire").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator('[data-role="saved"]')).to_have_text("Commentaire publié.")
+    assert ReviewComment.objects.filter(footage=footage).count() == 1

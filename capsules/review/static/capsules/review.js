@@ -1745,6 +1745,23 @@
     else if (!ev.shiftKey && (at === last || !dialog.contains(at))) { ev.preventDefault(); first.focus(); }
   }));
 
+  /* Walk 42: a comment (or a send-back) of spaces only passed the field's « required », closed the dialog, and the
+   * server's refusal showed at the top of the page, 590 px above the expert: it is refused in the dialog, which
+   * stays open, the field saying why. */
+  root.querySelectorAll("dialog form").forEach((form) => {
+    const fields = [...form.querySelectorAll("textarea[required]")];
+    fields.forEach((t) => t.addEventListener("input", () => t.setCustomValidity("")));
+    form.addEventListener("submit", (ev) => {
+      if (ev.submitter && ev.submitter.value === "cancel") return;
+      const blank = fields.find((t) => !t.value.trim());
+      if (!blank) return;
+      ev.preventDefault();
+      blank.setCustomValidity(gettext("Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot."));
+      blank.reportValidity();
+      blank.focus();
+    });
+  });
+
   /* A dialog gives the focus back, once closed and its change saved, to what had it (if still on
    * screen), else to `after`'s pick, else to the button of its action (the one its key stands for):
    * opened by a key with nothing focused, or from a button the save drew again, it fell to the body. */
