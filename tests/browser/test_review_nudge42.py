@@ -98,3 +98,39 @@ def test_a_comment_of_spaces_is_refused_in_its_dialog(live_server, page, take_68
     expect(dialog).to_be_hidden()
     expect(page.locator('[data-role="saved"]')).to_have_text("Commentaire publié.")
     assert ReviewComment.objects.filter(footage=footage).count() == 1
+
+
+VIDEO_BOX = """() => { const v = document.querySelector('[data-role=video]').getBoundingClientRect();
+  const a = document.activeElement.getBoundingClientRect();
+  const over = a.right > v.left && a.left < v.right && a.bottom > v.top && a.top < v.bottom;
+  return {top: v.top, bottom: v.bottom, left: v.left, right: v.right, h: innerHeight, w: innerWidth, over,
+          floating: document.querySelector('.geste-review__player').classList.contains('is-floating')}; }"""
+
+
+def test_desk_keyboard_in_the_step_list_keeps_the_video_in_view(live_server, browser, take_68s):  # noqa: F811
+    """Walk 42: Enter on a step's time moved the video to it, scrolled out of view above."""
+    footage, reviewer = take_68s
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    _open(page, live_server, footage, reviewer)
+    assert not page.evaluate(VIDEO_BOX)["floating"]
+    page.locator('[data-step-title="9"]').focus()
+    page.keyboard.press("Shift+Tab")  # the step's time, in the list
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    seen = page.evaluate(VIDEO_BOX)
+    assert seen["floating"], seen
+    assert 0 <= seen["top"] and seen["bottom"] <= seen["h"] and seen["right"] <= seen["w"], seen
+    assert seen["bottom"] - seen["top"] >= 120 and not seen["over"], seen  # large enough, not over the focus
+    expect(page.locator('[data-role="playhead"]')).not_to_have_text("0:00,0")
+    shot(page, "review-floating42-desk", full_page=False)
+    # The last titles, at the bottom right: the video goes to the top right rather than cover them.
+    page.locator('[data-step-title="11"]').focus()
+    page.wait_for_timeout(300)
+    assert not page.evaluate(VIDEO_BOX)["over"]
+    # Back up to the player: the video is back in its place.
+    page.evaluate("window.scrollTo(0, 0); document.querySelector('.content-wrapper')?.scrollTo(0, 0)")
+    page.locator('[data-action="split"]').focus()
+    page.wait_for_timeout(500)
+    assert not page.evaluate(VIDEO_BOX)["floating"]
+    ctx.close()

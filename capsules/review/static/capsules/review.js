@@ -1745,6 +1745,35 @@
     else if (!ev.shiftKey && (at === last || !dialog.contains(at))) { ev.preventDefault(); first.focus(); }
   }));
 
+  /* Walk 42: editing in the step list with the keyboard (Enter on a step's time, E, a title), the video was scrolled
+   * out of view on a desk while it moved to the step. While the player is scrolled past, the video floats in a
+   * corner of the screen (the bottom right, the top right when the focused control lies under it); back in view,
+   * it goes back. Not on a phone, where it would cover half of what is shown. */
+  const player = root.querySelector(".geste-review__player");
+  const DESK = window.matchMedia ? window.matchMedia("(min-width: 800px)") : { matches: true };
+  const dodgeFocus = () => {
+    const at = document.activeElement;
+    if (!player.classList.contains("is-floating") || !at || at === video || at === document.body) {
+      player.classList.remove("is-floating-top");
+      return;
+    }
+    const a = at.getBoundingClientRect();
+    const v = video.getBoundingClientRect();
+    const under = a.right > v.left && a.left < v.right && a.bottom > v.top && a.top < v.bottom;
+    if (under) player.classList.toggle("is-floating-top");
+  };
+  if (player && typeof IntersectionObserver === "function") {
+    new IntersectionObserver(([entry]) => {
+      const float = DESK.matches && entry.intersectionRatio < 0.35 && entry.boundingClientRect.top < 0;
+      if (float === player.classList.contains("is-floating")) return;
+      if (float) player.style.minHeight = `${player.offsetHeight}px`;
+      else player.style.minHeight = "";
+      player.classList.toggle("is-floating", float);
+      dodgeFocus();
+    }, { threshold: [0, 0.35, 0.7, 1] }).observe(player);
+    root.addEventListener("focusin", dodgeFocus);
+  }
+
   /* Walk 42: a comment (or a send-back) of spaces only passed the field's « required », closed the dialog, and the
    * server's refusal showed at the top of the page, 590 px above the expert: it is refused in the dialog, which
    * stays open, the field saying why. */
