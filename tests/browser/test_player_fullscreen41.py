@@ -52,6 +52,12 @@ def _open(context, live_server, data):
     return page, errors
 
 
+def _fullscreen_by_keyboard(page):
+    page.focus(".gp-fs")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+
+
 @pytest.mark.timeout(240)
 def test_a_phone_sideways_in_fullscreen_keeps_the_controls_and_shows_the_question(live_server, browser, published):
     ctx = browser.new_context(locale="fr-FR", viewport={"width": 740, "height": 360}, has_touch=True, is_mobile=True)
@@ -96,9 +102,7 @@ def test_a_phone_sideways_in_fullscreen_keeps_the_controls_and_shows_the_questio
 @pytest.mark.timeout(240)
 def test_desktop_keyboard_fullscreen_shows_the_focused_question(live_server, context, published):
     page, errors = _open(context, live_server, published)
-    page.focus(".gp-fs")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+    _fullscreen_by_keyboard(page)
     page.wait_for_timeout(300)
     seen = page.evaluate(BOXES)
     assert seen["label"] == "Quitter le plein écran", seen
@@ -159,9 +163,7 @@ FOCUS = """() => { const a = document.activeElement; const fs = document.fullscr
 def test_tab_in_fullscreen_goes_round_the_players_controls(live_server, context, published):
     """Walk 41: in desktop fullscreen, Tab from the last control went to the page's body behind the picture."""
     page, errors = _open(context, live_server, published)
-    page.focus(".gp-fs")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+    _fullscreen_by_keyboard(page)
     seen = []
     for _ in range(40):  # more presses than the player has controls: it must come round
         page.keyboard.press("Tab")
