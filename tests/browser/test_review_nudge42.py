@@ -55,9 +55,17 @@ def test_phone_moves_a_tapped_limit_by_a_tenth_and_a_second(live_server, phone, 
     expect(row.locator('[data-role="nudge-label"]')).to_have_text("Limite entre les étapes 6 et 7\u00a0: 0:30,1")
     page.wait_for_timeout(800)
     assert _ends(footage) == before
-    # Earlier, clamped by the neighbour's minimum length: never past the previous limit.
+    # Earlier, clamped by the neighbour's minimum length: never past the previous limit. Walk 42b: « +1 s » that moved
+    # 0,9 s said nothing and stayed active; a shortened move is said, and a button that cannot move is disabled.
+    earlier = row.get_by_role("button", name="Limite 1 s plus tôt")
     for _ in range(12):
-        row.get_by_role("button", name="Limite 1 s plus tôt").tap()
+        if earlier.is_disabled():
+            break
+        earlier.tap()
+    expect(earlier).to_be_disabled()
+    expect(row.get_by_role("button", name="Limite 1 s plus tard")).to_be_enabled()
+    expect(row.locator('[data-role="nudge-note"]')).to_have_text(
+        re.compile(r"^Limite arrêtée à 0:\d\d,\d\u00a0: chaque étape dure au moins [\d,]+ s\.$"))
     page.wait_for_timeout(900)
     ends = _ends(footage)
     assert ends[4] < ends[5] < 30.1, ends
@@ -91,9 +99,14 @@ def test_a_comment_of_spaces_is_refused_in_its_dialog(live_server, page, take_68
     expect(dialog).to_be_visible()
     assert page.evaluate("document.querySelector('#comment-text').validationMessage") == (
         "Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot.")
+    # Walk 42b: the browser's bubble goes after a few seconds; the reason stays under the field.
+    expect(dialog.locator(".geste-dialog__error")).to_have_text(
+        "Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot.")
+    expect(page.locator("#comment-text")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#comment-text")).to_be_focused()
     assert not ReviewComment.objects.filter(footage=footage).exists()
     page.locator("#comment-text").fill("  Vérifier le serrage  ")
+    expect(dialog.locator(".geste-dialog__error")).to_be_hidden()
     dialog.get_by_role("button", name="Publier le commentaire").click()
     expect(dialog).to_be_hidden()
     expect(page.locator('[data-role="saved"]')).to_have_text("Commentaire publié.")
@@ -134,3 +147,17 @@ def test_desk_keyboard_in_the_step_list_keeps_the_video_in_view(live_server, bro
     page.wait_for_timeout(500)
     assert not page.evaluate(VIDEO_BOX)["floating"]
     ctx.close()
+
+
+def test_a_sent_back_comment_keeps_its_lines_apart_from_the_banner(live_server, page, take_68s):  # noqa: F811
+    """Walk 42b: « Renvoyée avec le commentaire : … » ran the expert's two lines and the next sentence together."""
+    from capsules.models import Footage
+
+    footage, reviewer = take_68s
+    Footage.objects.filter(pk=footage.pk).update(status=Footage.Status.CHANGES_REQUESTED,
+                                                 review_comment="Étape 2 trop longue <b>x</b>\nLigne 2 : renommer")
+    _open(page, live_server, footage, reviewer)
+    text = page.locator('[data-role="returned"] .geste-review__comment-text')
+    expect(text).to_be_visible()
+    assert text.inner_text().splitlines() == ["Étape 2 trop longue <b>x</b>", "Ligne 2 : renommer"]
+    assert page.locator('[data-role="returned"] b').count() == 0

@@ -760,15 +760,34 @@
     const h = selectedLimit !== null && canEdit() ? selectedHandle() : null;
     const b = h && handleLimit.get(h);
     nudgeRow.hidden = !b;
-    if (b) nudgeRow.querySelector('[data-role="nudge-label"]').textContent =
+    if (!b) return;
+    nudgeRow.querySelector('[data-role="nudge-label"]').textContent =
       gettext("%(limit)s\u00a0: %(time)s", { limit: limitLabel(b), time: fmt(b.time) });
+    // Walk 42b: « +1 s » moved a limit 0,9 s (the next step keeps its minimum length), and kept doing nothing,
+    // active, without a word: a button that cannot move the limit is disabled, and a shortened move is said.
+    const [lo, hi] = bounds(b);
+    nudgeRow.querySelectorAll("[data-nudge]").forEach((button) => {
+      const up = Number(button.dataset.nudge) > 0;
+      button.disabled = up ? hi - b.time < 0.05 : b.time - lo < 0.05;
+    });
+    if (nudgeNote.limit !== limitKey(b)) nudgeNote.textContent = "";
   }
+  const nudgeNote = nudgeRow ? nudgeRow.querySelector('[data-role="nudge-note"]') : null;
   nudgeRow?.addEventListener("click", (ev) => {
     const button = ev.target.closest("[data-nudge]");
     const h = button && selectedHandle();
     if (!h || !canEdit()) return;
     if (!video.paused) video.pause();
-    handleNudge.get(h)?.(Number(button.dataset.nudge));
+    const b = handleLimit.get(h);
+    const asked = Number(button.dataset.nudge);
+    const from = b.time;
+    handleNudge.get(h)?.(asked);
+    const moved = b.time - from;
+    nudgeNote.limit = limitKey(b);
+    nudgeNote.textContent = Math.abs(moved - asked) > 0.05
+      ? gettext("Limite arrêtée à %(time)s\u00a0: chaque étape dure au moins %(min)s.",
+        { time: fmt(b.time), min: gettext("%(s)s s", { s: new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(state.min_step) }) })
+      : "";
     showNudge();
   });
 
@@ -1103,8 +1122,12 @@
     const perms = state.permissions;
     const returned = $("returned");
     returned.hidden = !(state.footage.status === "changes_requested" && state.footage.review_comment);
-    returned.textContent = gettext("Renvoyée avec le commentaire\u00a0: %(comment)s", { comment: state.footage.review_comment })
-      + (perms.can_resubmit ? ` ${gettext("Reprenez les étapes, puis «\u00a0Renvoyer à l'expert\u00a0».")}` : "");
+    // Walk 42b: the comment ran into the next sentence, its line breaks lost: set apart, its lines kept.
+    const [said, after] = gettext("Renvoyée avec le commentaire\u00a0: %(comment)s", { comment: "\u0000" }).split("\u0000");
+    returned.replaceChildren(said, el("span", { class: "geste-review__comment-text", text: state.footage.review_comment || "" }),
+      after || "", ...(perms.can_resubmit
+        ? [el("span", { class: "geste-review__next-step", text: gettext("Reprenez les étapes, puis «\u00a0Renvoyer à l'expert\u00a0».") })]
+        : []));
     // Sent back to the expert by a designer (walk 28b): when, and the designer's note.
     const back = state.footage.resubmitted;
     const banner = $("resubmitted");
@@ -1779,13 +1802,26 @@
    * stays open, the field saying why. */
   root.querySelectorAll("dialog form").forEach((form) => {
     const fields = [...form.querySelectorAll("textarea[required]")];
-    fields.forEach((t) => t.addEventListener("input", () => t.setCustomValidity("")));
+    // Walk 42b: the browser's bubble went after a few seconds, over the buttons: the reason also stays under the field.
+    const error = el("p", { class: "geste-dialog__error", id: `${form.closest("dialog").dataset.dialog}-error`, hidden: true });
+    fields.forEach((t) => t.addEventListener("input", () => {
+      t.setCustomValidity("");
+      error.hidden = true;
+      t.removeAttribute("aria-invalid");
+    }));
+    form.addEventListener("reset", () => { error.hidden = true; fields.forEach((t) => { t.setCustomValidity(""); t.removeAttribute("aria-invalid"); }); });
     form.addEventListener("submit", (ev) => {
       if (ev.submitter && ev.submitter.value === "cancel") return;
       const blank = fields.find((t) => !t.value.trim());
       if (!blank) return;
       ev.preventDefault();
-      blank.setCustomValidity(gettext("Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot."));
+      const why = gettext("Ce texte ne contient que des espaces\u00a0: écrivez au moins un mot.");
+      blank.setCustomValidity(why);
+      error.textContent = why;
+      error.hidden = false;
+      if (error.previousElementSibling !== blank) blank.after(error);
+      blank.setAttribute("aria-invalid", "true");
+      blank.setAttribute("aria-describedby", error.id);
       blank.reportValidity();
       blank.focus();
     });
