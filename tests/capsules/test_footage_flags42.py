@@ -36,6 +36,8 @@ def test_every_flag_the_probe_sets_is_said_in_words(client):
     for text, code in zip(said, ALL_FLAGS, strict=True):
         assert code not in text and "_" not in text and len(text.split()) >= 3, (code, text)
     assert "Pixels non carrés\u00a0: l'image est remise à ses proportions." in said
+    page = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
+    assert '<h2 class="geste-flags__title" id="geste-flags-title">Signalements</h2>' in page  # a visible title
     profile = UserProfile.get_for_user(designer)
     profile.preferred_language = "en"
     profile.save()
