@@ -699,10 +699,13 @@
       // Arrows 0.1 s (Shift: 1 s), Page Up / Page Down 5 s, as on the playhead (↑ / ↓ too: walk 35 found them
       // acting on the playhead and not on a limit); clamped between the neighbours.
       const moves = { ArrowLeft: -0.1, ArrowDown: -0.1, ArrowRight: 0.1, ArrowUp: 0.1, PageDown: -5, PageUp: 5 };
-      if (!canEdit() || !(ev.key in moves)) return;
+      // Home / End: as far as the neighbours allow, as a slider's Home / End (walk 42: Home did nothing).
+      const ends = { Home: 0, End: 1 };
+      if (!canEdit() || !(ev.key in moves || ev.key in ends)) return;
       ev.preventDefault();
       ev.stopPropagation();
-      nudge(moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1));
+      if (ev.key in ends) nudge(bounds(b)[ends[ev.key]] - b.time);
+      else nudge(moves[ev.key] * (ev.shiftKey && ev.key.startsWith("Arrow") ? 10 : 1));
     });
     const nudge = (delta) => {
       if (!burst) {
@@ -1103,7 +1106,7 @@
     const comments = $("comments");
     comments.replaceChildren(...(state.comments.length ? state.comments.map((c) => {
       const step = steps.find((s) => s.id === c.step);
-      return el("li", {}, el("strong", { text: `${step ? gettext("%(author)s (%(step)s)\u00a0:", { author: c.author, step: step.title || gettext("étape") }) : gettext("%(author)s\u00a0:", { author: c.author })} ` }),
+      return el("li", { "data-comment": c.id }, el("strong", { text: `${step ? gettext("%(author)s (%(step)s)\u00a0:", { author: c.author, step: step.title || gettext("étape") }) : gettext("%(author)s\u00a0:", { author: c.author })} ` }),
         document.createTextNode(c.text));
     }) : [el("li", { text: gettext("Aucun.") })]));
   }
@@ -1874,8 +1877,21 @@
   function comment() {
     if (!canEdit() || !steps.length) return;
     const s = steps[selected];
-    openDialog("comment", (data) => send(ds.commentsUrl, "POST",
-      { text: data.get("text"), step: s.id }, gettext("Commentaire publié.")),
+    const before = new Set(state.comments.map((c) => c.id));
+    openDialog("comment", async (data) => {
+      const ok = await send(ds.commentsUrl, "POST", { text: data.get("text"), step: s.id }, gettext("Commentaire publié."));
+      // Walk 42b: « Commentaire publié. » was said while the comment landed off screen: where it is, and it is marked.
+      const added = ok && state.comments.find((c) => !before.has(c.id));
+      const line = added && $("comments").querySelector(`li[data-comment="${added.id}"]`);
+      if (line) {
+        line.classList.add("is-new");
+        const r = line.getBoundingClientRect();
+        if (r.top >= innerHeight || r.bottom <= 0) {
+          $("saved").textContent = gettext("Commentaire publié, plus bas dans la liste « Commentaires ».");
+        }
+      }
+      return ok;
+    },
       (d) => { d.querySelector('[data-role="comment-step"]').textContent = stepName(s, selected); });
   }
 
