@@ -31,7 +31,7 @@ BOXES = """() => {
           video: box('.gp-video'), play: box('.gp-play'), fsBtn: box('.gp-fs'),
           question: box('.gp-question:not([hidden])'),
           submit: box('.gp-question:not([hidden]) .gq-submit'), title: box('.gp-question:not([hidden]) h2'),
-          lastStep: box('.gp-stepbar > :last-child'), stepbar: box('.gp-stepbar'),
+          lastStep: box('.gp-stepbar > :last-child'), stepbar: box('.gp-stepbar'), legend: box('.gp-legend'),
           focused: document.activeElement ? (document.activeElement.closest('.gp-question') ? 'question'
             : document.activeElement.className) : null,
           label: document.querySelector('.gp-fs').getAttribute('aria-label')};
@@ -70,6 +70,7 @@ def test_a_phone_sideways_in_fullscreen_keeps_the_controls_and_shows_the_questio
     assert _inside(seen["video"], seen["h"]) and _inside(seen["play"], seen["h"]), seen
     assert _inside(seen["fsBtn"], seen["h"]), seen
     assert seen["video"]["bottom"] - seen["video"]["top"] >= 140, seen
+    assert seen["legend"] is None, seen  # 360 px high: its line goes to the picture
     # The step bar takes the new width (its last step ends at the bar's right edge).
     assert abs(seen["lastStep"]["right"] - seen["stepbar"]["right"]) <= 3, seen
     # Played up to the mandatory question at 5 s: it comes over the picture, its « Valider » on the screen.
@@ -108,6 +109,8 @@ def test_desktop_keyboard_fullscreen_shows_the_focused_question(live_server, con
     assert seen["label"] == "Quitter le plein écran", seen
     assert _inside(seen["play"], seen["h"]) and _inside(seen["fsBtn"], seen["h"]), seen
     assert abs(seen["lastStep"]["right"] - seen["stepbar"]["right"]) <= 3, seen
+    # Walk 42b: the marks' legend was hidden in fullscreen; a tall screen keeps it, on the screen.
+    assert _inside(seen["legend"], seen["h"]), seen
     page.focus(".gp-play")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"[data-asking='{published['q1'].pk}']", timeout=20000)
