@@ -455,6 +455,10 @@ def transcribe(path: Path | str, settings: TranscribeSettings | None = None,
             seg = _convert(raw, offset)
             if raw.compression_ratio <= MAX_COMPRESSION_RATIO and not is_hallucination(seg):
                 segments.append(seg)
+            else:  # said, so that a transcript that lost its speech shows why (CI, stop 47: one came back empty)
+                logging.getLogger(__name__).info(
+                    "segment %.1f-%.1f s écarté (compression %.2f, logprob %.2f, no_speech %.2f) : %s",
+                    seg.start, seg.end, raw.compression_ratio, raw.avg_logprob, raw.no_speech_prob, seg.text[:80])
             heard(offset + raw.end)
         if language is None and info.duration_after_vad > 0 and segments:
             # Detect once, on the first chunk with speech; later chunks keep that language.

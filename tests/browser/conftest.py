@@ -60,7 +60,21 @@ def page(context):
 
 
 def login(page, live_server_url: str, username: str, password: str = "motdepasse-geste") -> None:
-    """Log in through the Wagtail admin login form (the same session serves the public site)."""
+    """A real session for ``username`` (Django's ``login``, its signal included), handed to the page's browser
+    context as its cookie; the page does not move (the caller goes where the test starts). The form took 1.7 s
+    a call, dashboard included, in about half the browser tests: the login form itself is walked by keyboard
+    in ``test_paths_screens.py`` and through ``login_with_form``. The same session serves the public site."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}])
+
+
+def login_with_form(page, live_server_url: str, username: str, password: str = "motdepasse-geste") -> None:
+    """Log in through the Wagtail admin login form; the page ends on the admin's dashboard."""
     page.goto(f"{live_server_url}/admin/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

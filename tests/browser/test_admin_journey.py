@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from capsules.models import Capsule, Footage
 from tests import factories
 from tests.baseline import ensure_baseline
-from tests.browser.conftest import login
+from tests.browser.conftest import login_with_form as login
 from tests.mediagen import make_clip, real_french_speech
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
