@@ -17,6 +17,9 @@ def test_home_and_end_take_a_limit_as_far_as_its_neighbours_allow(live_server, p
     footage, reviewer = take_68s
     _open(page, live_server, footage, reviewer)
     before = [(round(s, 3), round(e, 3)) for _pk, s, e in _steps(footage)]
+    # Walk 43: the help under the timeline says it too (only the keys list did).
+    expect(page.locator('[data-role="edit-help"]')).to_contain_text(
+        "Début / Fin\u00a0: aussi loin que les étapes voisines le permettent.")
     handle = page.locator('.geste-timeline__handle[data-prev="5"][data-next="6"]')
     handle.focus()
     version = _version(footage)
