@@ -75,3 +75,24 @@ def test_a_comment_posted_in_view_is_only_said_posted(live_server, page, take_68
     page.locator('[data-dialog="comment"]').get_by_role("button", name="Publier le commentaire").click()
     expect(page.locator('[data-role="saved"]')).to_have_text("Commentaire publié.")
     expect(page.locator('[data-role="comments"] li.is-new')).to_contain_text("Vérifier le serrage")
+
+
+def test_the_page_end_scrolls_out_from_under_the_floating_video(live_server, browser, take_68s):  # noqa: F811
+    """Walk 43: at the page's end the floating video covered the bottom of « Commentaires »."""
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    footage, reviewer = take_68s
+    _open(page, live_server, footage, reviewer)
+    page.locator('[data-step-title="11"]').scroll_into_view_if_needed()
+    page.mouse.move(640, 400)
+    for _ in range(6):
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(150)
+    seen = page.evaluate("""() => { const v = document.querySelector('[data-role=video]').getBoundingClientRect();
+      const c = document.querySelector('.geste-review__columns').getBoundingClientRect();
+      return {floating: document.querySelector('.geste-review__player').classList.contains('is-floating'),
+              videoTop: v.top, columnsBottom: c.bottom}; }""")
+    assert seen["floating"], seen
+    assert seen["columnsBottom"] <= seen["videoTop"], seen  # every line of the lists can be read above it
+    shot(page, "review-floating43-page-end", full_page=False)
+    ctx.close()
