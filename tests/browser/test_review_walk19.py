@@ -203,7 +203,8 @@ def test_the_help_says_what_the_arrows_move_where_they_move_it(live_server, brow
     playhead_help = " ".join(page.locator("#geste-playhead-help").inner_text().split())
     assert ("Une limite entre deux étapes se déplace à la souris en la faisant glisser, ou au clavier quand elle "
             "a le focus (Tab jusqu'à elle) : ← / →, un dixième de seconde ; Maj : une seconde ; "
-            "Page ↑ : cinq secondes vers la fin, Page ↓ : cinq secondes vers le début.") in edit_help, edit_help
+            "Page ↑ : cinq secondes vers la fin, Page ↓ : cinq secondes vers le début ; "
+            "Début / Fin : aussi loin que les étapes voisines le permettent.") in edit_help, edit_help
     assert "tête de lecture" not in edit_help.split("Une limite", 1)[1].split("Espace")[0]
     assert "#}" not in page.locator("#geste-review").inner_text()  # no template comment shown as text
     assert playhead_help.startswith(
