@@ -4,11 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import favicon, health, language, media, offline, search
+from cms import admin_login, favicon, health, language, media, offline, search
 
 handler500 = "cms.errors.server_error"
 
 urlpatterns = [
+    path("admin/login/", admin_login.AdminLoginView.as_view(), name="geste-admin-login"),  # before Wagtail's own
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health.health, name="health"),

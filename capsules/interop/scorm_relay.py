@@ -15,7 +15,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -70,7 +70,7 @@ def relay(request, capsule_id: int):
         "capsule_url": page_url,
         "origin": safe_origin(request.GET.get("origin")) or "",
         "status_url": reverse("interop-status", args=[capsule.pk]),
-        "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}",
+        "login_url": f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}",
         "poll_ms": POLL_MS,
     })
 

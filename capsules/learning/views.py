@@ -26,6 +26,7 @@ from django.db.models import F, Max, Window
 from django.db.models.functions import FirstValue
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import resolve_url
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +91,7 @@ def _error(message: str, status: int, **extra) -> JsonResponse:
 
 def _login_required_response(request) -> JsonResponse:
     back = urlencode({"next": request.headers.get("Referer", "/")})
-    return _error(LOGIN_MESSAGE, 401, login_url=f"{settings.LOGIN_URL}?{back}")
+    return _error(LOGIN_MESSAGE, 401, login_url=f"{resolve_url(settings.LOGIN_URL)}?{back}")
 
 
 def _client_time(value) -> datetime | None:

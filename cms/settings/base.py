@@ -251,7 +251,9 @@ WAGTAIL_WORKFLOW_ENABLED = True
 # to allow in the admin's Content-Security-Policy).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-LOGIN_URL = "/admin/login/"
+# Learners sign in on their own page (/compte/connexion/), which sends a designer, expert or trainer on to the
+# admin; the admin's own form (/admin/login/) sends a learner back to the site (cms/admin_login.py).
+LOGIN_URL = "learner-login"
 LOGIN_REDIRECT_URL = "/"
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -297,7 +297,8 @@ def test_anonymous_answers_stay_in_the_session_not_in_the_database(world):
     progress = post(anon, reverse("learner-progress", args=[world["capsule"].pk]), {"position": 3, "watched": [[0, 3]]})
     assert progress.status_code == 200 and progress.json()["position"] == 3
     # xAPI events need an account
-    assert post(anon, reverse("learner-events", args=[world["capsule"].pk]), {"events": []}).status_code == 401
+    refused = post(anon, reverse("learner-events", args=[world["capsule"].pk]), {"events": []})
+    assert refused.status_code == 401 and refused.json()["login_url"].startswith("/compte/connexion/?next=")  # walk 43
     assert not Attempt.objects.exists() and not Progress.objects.exists()
     data = anon.get(manifest_url(world["capsule"])).json()
     assert data["attempts"][str(world["q1"].pk)]["correct"] is True
