@@ -62,6 +62,10 @@ const RESUME_NOTE_MS = 4000; // the visible « Reprise à 0:08 » goes this long
 const GATE = gettext("Répondez d'abord à la question obligatoire.");
 /** Where a step's loop turns back: the server's `loop_end` (just past a question in the gap after it). */
 const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end : s.end);
+// A phone held sideways in fullscreen (player.css, the same height): the controls lie over the picture and go
+// after this long of play untouched.
+const SHORT_SCREEN = window.matchMedia("(max-height: 32rem)");
+const IDLE_MS = 3000;
 const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
 const REPLAY_LEAD_S = 0.5; // a question this close after its step's start replays the step before it
 const ASK_EARLY_S = 0.05; // a question is asked when the video comes this close to its time
@@ -520,7 +524,21 @@ export class Player {
     this.root.querySelector(".gp-stage").after(this.todoBox);
     this.root.append(bar, controls, this.banner, this.stepLabel, this.qBox, this.endBox, h("div", { class: "gp-extra" }, this.saver, this.offBtn, " ", this.rmBtn), this.status,
       this.syncStatus);
-    v.addEventListener("click", () => this.toggle());
+    // Walk 43: a phone held sideways in fullscreen left the picture 144 px high under the controls, the caption
+    // over most of it. There the controls lie over the picture (player.css) and go after IDLE_MS of play
+    // untouched, as in mainstream players; a tap on the picture brings them back (it does not pause), as does
+    // a key, a move of the mouse or the focus coming in; they stay while paused or keyboard-focused.
+    this.root.addEventListener("pointerdown", (e) => {
+      this.tapWoke = e.target === v && this.root.classList.contains("gp-idle");
+      this.wake();
+    }, true);
+    for (const ev of ["pointermove", "keydown", "focusin"]) this.root.addEventListener(ev, () => this.wake(), true);
+    for (const ev of ["play", "pause", "ended"]) v.addEventListener(ev, () => this.wake());
+    SHORT_SCREEN.addEventListener("change", () => this.wake());
+    v.addEventListener("click", () => {
+      if (this.tapWoke) { this.tapWoke = false; return; }
+      this.toggle();
+    });
     // A click on the video (or elsewhere in the player but a control) puts the focus in the player, so that
     // its keys (Home / End, ← / →) act on it, as in mainstream players; not on the Tab path (walk 36).
     this.root.tabIndex = -1;
@@ -546,7 +564,7 @@ export class Player {
     for (const li of this.stepItems) li.querySelector(".gp-step-title")?.before(h("span", { class: "gp-step-next" }, gettext("À venir")));
     this.showKeyPoints();
     this.layoutSteps();
-    window.addEventListener("resize", () => this.layoutSteps());
+    window.addEventListener("resize", () => { this.layoutSteps(); if (this.overPicture()) this.wake(); });
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
@@ -829,6 +847,31 @@ export class Player {
     this.video.play().catch(() => {});
   }
 
+  /** The controls back (and the caption above them), and gone again after IDLE_MS if still playing in a short
+   * fullscreen: see the constructor. */
+  wake() {
+    this.root.classList.remove("gp-idle");
+    clearTimeout(this.idleTimer);
+    const over = this.overPicture();
+    if (over) {
+      const bar = this.root.querySelector(".gp-bar");
+      const top = bar ? bar.getBoundingClientRect().top : innerHeight;
+      this.root.style.setProperty("--gp-over", `${Math.max(0, this.root.getBoundingClientRect().bottom - top)}px`);
+    }
+    if (over && !this.video.paused) this.idleTimer = setTimeout(() => this.rest(), IDLE_MS);
+  }
+
+  rest() {
+    const f = document.activeElement;
+    if (this.video.paused || !this.overPicture() || this.active) return;
+    if (f && f !== this.root && this.root.contains(f) && f.matches(":focus-visible")) return;  // a keyboard user's place
+    this.root.classList.add("gp-idle");
+  }
+
+  overPicture() {
+    return document.fullscreenElement === this.root && SHORT_SCREEN.matches;
+  }
+
   fullscreen() {
     const el = this.root;
     if (document.fullscreenElement) document.exitFullscreen(); else (el.requestFullscreen || this.video.webkitEnterFullscreen)?.call(el.requestFullscreen ? el : this.video);
@@ -851,6 +894,7 @@ export class Player {
     if (had && had !== document.activeElement && this.root.contains(had)) had.focus({ preventScroll: true });
     requestAnimationFrame(() => {
       this.layoutSteps();
+      this.wake();
       const open = [this.qBox, this.endBox].find((b) => !b.hidden);
       const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
       if (on) { if (open && focused && open.contains(focused)) focused.scrollIntoView({ block: "nearest" }); return; }
