@@ -377,6 +377,15 @@
         "data-step-index": i, "aria-pressed": i === selected ? "true" : "false",
         title: `${stepName(s, i)} (${fmt(s.start)} – ${fmt(s.end)})`,
       }, el("span", { "data-n": i + 1, text: typing(i) ? stepName({ title: typing(i).value.replace(/\s+/g, " ").trim() }, i) : stepName(s, i) }));
+      // Walk 43: nothing on the timeline said which step had a comment (only the lists under it did): a
+      // bubble with their number in the block's corner, read with its name (« …, 2 commentaires »).
+      const said = s.id == null ? 0 : state.comments.filter((c) => c.step === s.id).length;
+      if (said) {
+        const words = ngettext("%(n)s commentaire", "%(n)s commentaires", said);
+        block.append(el("small", { class: "geste-timeline__comments", "aria-hidden": "true", text: String(said) }),
+          el("small", { class: "geste-sr-only", text: `, ${words}` }));
+        block.dataset.comments = words;  // showKeyframe() puts it in the tooltip
+      }
       block.style.left = pct(s.start);
       block.style.width = widthPct(s.start, s.end);
       showKeyframe(block, s);
@@ -428,7 +437,8 @@
     if (pending) block.dataset.keyframe = "pending";
     else delete block.dataset.keyframe;
     const label = `${stepName(s, +block.dataset.stepIndex)} (${fmt(s.start)} – ${fmt(s.end)})`;
-    block.title = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
+    const said = pending ? gettext("%(step)s · image en préparation", { step: label }) : label;
+    block.title = block.dataset.comments ? `${said}, ${block.dataset.comments}` : said;
   }
 
   /* Walk 36: a split's new half showed a striped block for seconds, until the server had made its picture.
