@@ -6,6 +6,7 @@ play untouched; a tap on the picture brings them back without pausing, a key too
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser import test_player as base
@@ -63,9 +64,15 @@ def test_sideways_the_picture_fills_the_screen_and_the_controls_come_and_go(live
     page.locator(".gq-choice", has_text="Couper l'arrivée d'eau").tap()
     page.tap(".gp-question .gq-submit")
     page.wait_for_selector(".gp-question .gq-feedback:not(:empty)", timeout=5000)
-    page.evaluate("document.exitFullscreen()")
+    # Walk 44: the controls hidden by the question, « Quitter le plein écran » stays beside its card.
+    out = page.locator(".gp-fs-exit")
+    expect(out).to_be_visible()
+    box, card = out.bounding_box(), page.locator(".gp-question").bounding_box()
+    assert box["x"] + box["width"] <= card["x"] and box["y"] + box["height"] <= 360, (box, card)
+    out.tap()
     page.wait_for_function("!document.fullscreenElement")
     assert not page.evaluate(STATE)["idle"]
+    expect(out).to_have_count(0)
     leave(page)
     ctx.close()
     assert not errors, errors
@@ -80,16 +87,19 @@ def test_a_key_brings_the_controls_back_and_a_tall_screen_keeps_them(live_server
     page.focus(".gp-fs")
     page.keyboard.press("Enter")
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
-    page.evaluate("document.querySelector('.gp').focus()")  # the player itself, as after a click on the picture
-    page.keyboard.press("k")
+    # Played from its button, under the keyboard's focus: the band goes all the same (walk 44: on a short desktop
+    # window it never left a keyboard user's picture).
+    page.focus(".gp-play")
+    page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('.gp').classList.contains('gp-idle')", timeout=4500)
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # a key brings it back, before it acts; still playing
     page.wait_for_timeout(100)
     seen = page.evaluate(STATE)
     assert not seen["idle"] and not seen["paused"], seen
     page.keyboard.press("k")
     page.wait_for_timeout(3500)
-    assert not page.evaluate(STATE)["idle"]  # paused: they stay
+    seen = page.evaluate(STATE)
+    assert not seen["idle"] and seen["paused"], seen  # paused: it stays
     page.evaluate("document.exitFullscreen()")
     page.wait_for_function("!document.fullscreenElement")
     # A tall screen (a desktop) keeps its controls under the picture, as before.
@@ -103,3 +113,25 @@ def test_a_key_brings_the_controls_back_and_a_tall_screen_keeps_them(live_server
     page.evaluate("document.exitFullscreen()")
     leave(page)
     ctx.close()
+
+
+@pytest.mark.timeout(240)
+def test_leaving_fullscreen_gives_the_page_back_where_it_was(live_server, context, published):
+    """Walk 43: on a desktop, leaving fullscreen scrolled the capsule's title partly off the top."""
+    log_in(context, live_server, factories.learner())
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.focus(".gp-fs")  # brought into view, as a learner tabbing to it sees it
+    title = page.locator("h1").first
+    scrolled, before = page.evaluate("window.scrollY"), title.bounding_box()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # the same button, « Quitter le plein écran »
+    page.wait_for_function("!document.fullscreenElement")
+    page.wait_for_timeout(400)
+    after = title.bounding_box()
+    assert page.evaluate("window.scrollY") == scrolled and abs(after["y"] - before["y"]) <= 1, (scrolled, before, after)
+    assert page.evaluate("document.activeElement.classList.contains('gp-fs')")
+    leave(page)

@@ -1157,3 +1157,16 @@ def test_placement_result_is_news_until_a_capsule_is_completed_after_it(block_wo
     assert 'class="path-placement-result"' not in body and result not in page, page
     assert re.search(line, page), page
     assert "Plus aucune capsule à suivre" not in page and "elles sortent de votre parcours" not in page
+
+
+def test_a_signed_out_visitor_gets_links_to_sign_in_and_sign_up_on_the_block_page(block_world):
+    """Walk 44: « Connectez-vous pour passer le positionnement » was not a link."""
+    from urllib.parse import quote, unquote
+
+    block, _caps, _q = block_world
+    for lang, words in (("fr", ("Connectez-vous", "Créez-en un")), ("en", ("Sign in", "Create one"))):
+        html = Client(HTTP_ACCEPT_LANGUAGE=lang).get(block.page.url).content.decode()
+        signin = html.split('class="path-signin"')[1].split("</p>")[0]
+        back = quote(unquote(block.page.url), safe="/")
+        assert f'href="{reverse("learner-login")}?next={back}">{words[0]}</a>' in signin, signin
+        assert f'href="{reverse("learner-signup")}?next={back}">{words[1]}</a>' in signin, signin

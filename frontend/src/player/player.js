@@ -478,6 +478,10 @@ export class Player {
     const fs = this.fsBtn = h("button", { type: "button", class: "gp-fs", "aria-label": gettext("Plein écran"), title: gettext("Plein écran"),
       onclick: () => this.fullscreen() }, icon("full"));
     document.addEventListener("fullscreenchange", () => this.onFullscreen());
+    // Walk 44: on a short screen a question (or the end panel) hides the controls, « Quitter le plein écran »
+    // with them; this one stays beside the card (player.css shows it only then).
+    this.fsExit = h("button", { type: "button", class: "gp-fs-exit", "aria-label": gettext("Quitter le plein écran"),
+      title: gettext("Quitter le plein écran"), onclick: () => this.fullscreen() }, icon("unfull"));
     this.offBtn = h("button", { type: "button", class: "gp-offline", onclick: () => this.download() },
       localStorage.getItem(this.offlineKey) ? gettext("Disponible hors ligne ✓") : gettext("Télécharger pour hors ligne"));
     this.rmBtn = h("button", { type: "button", class: "gp-offline-remove", hidden: !localStorage.getItem(this.offlineKey),
@@ -645,6 +649,7 @@ export class Player {
       this.root.style.setProperty("--gp-chrome", `${Math.ceil(top + below)}px`);
     };
     fit();
+    this.refit = fit;  // onFullscreen: measured again at once on leaving fullscreen, before anything is scrolled
     window.addEventListener("resize", fit);
     document.fonts?.ready.then(fit).catch(() => {});
     // The controls wrap differently, or a line above the player changed: measure again.
@@ -862,9 +867,9 @@ export class Player {
   }
 
   rest() {
-    const f = document.activeElement;
     if (this.video.paused || !this.overPicture() || this.active) return;
-    if (f && f !== this.root && this.root.contains(f) && f.matches(":focus-visible")) return;  // a keyboard user's place
+    // Even with a control under the keyboard's focus (walk 44: on a short desktop window the band never left a
+    // keyboard user's picture); the next key brings it back, before it acts.
     this.root.classList.add("gp-idle");
   }
 
@@ -874,6 +879,7 @@ export class Player {
 
   fullscreen() {
     const el = this.root;
+    if (!document.fullscreenElement) this.scrollBeforeFs = window.scrollY;  // given back on leaving (onFullscreen)
     if (document.fullscreenElement) document.exitFullscreen(); else (el.requestFullscreen || this.video.webkitEnterFullscreen)?.call(el.requestFullscreen ? el : this.video);
   }
 
@@ -889,16 +895,20 @@ export class Player {
     this.fsBtn.title = label;
     this.fsBtn.replaceChildren(icon(on ? "unfull" : "full"));
     const had = document.activeElement, stage = this.root.querySelector(".gp-stage");
-    if (on && this.endBox.parentNode !== stage) stage.append(this.qBox, this.endBox);
-    else if (!on && this.endBox.parentNode === stage) { this.stepLabel.after(this.qBox, this.endBox); this.placeQuestion(); }
+    if (on && this.endBox.parentNode !== stage) stage.append(this.fsExit, this.qBox, this.endBox);
+    else if (!on && this.endBox.parentNode === stage) { this.fsExit.remove(); this.stepLabel.after(this.qBox, this.endBox); this.placeQuestion(); }
     if (had && had !== document.activeElement && this.root.contains(had)) had.focus({ preventScroll: true });
     requestAnimationFrame(() => {
       this.layoutSteps();
+      if (!on) this.refit?.();  // the video's height from the controls' sizes out of fullscreen (its observer is a frame late)
       this.wake();
       const open = [this.qBox, this.endBox].find((b) => !b.hidden);
       const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
       if (on) { if (open && focused && open.contains(focused)) focused.scrollIntoView({ block: "nearest" }); return; }
-      this.videoIntoView(false);
+      // The page where it was before fullscreen (walk 43: leaving it scrolled the capsule's title off the top),
+      // then the least scroll that shows the open question or the focused control.
+      if (this.scrollBeforeFs != null) window.scrollTo(0, this.scrollBeforeFs); else this.videoIntoView(false);
+      this.scrollBeforeFs = null;
       (open || (focused !== this.root ? focused : null))?.scrollIntoView({ block: "nearest" });
     });
   }
