@@ -4,6 +4,7 @@ download; the learner's portfolio and its share links."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -244,6 +246,19 @@ def earned_text(name: str, block: str) -> str:
               "du bloc « %(block)s ».") % {"name": name, "block": block})
 
 
+# A badge issued longer ago than this is not news at the end of the capsule: watched again, the end screen says the
+# learner holds it, and since when (walk 44: « Badge obtenu ! » on every re-watch read as a new badge).
+FRESH_BADGE = timedelta(minutes=15)
+
+
+def held_text(name: str, block: str, day: str) -> str:
+    if " ".join(name.split()).casefold() == " ".join(block.split()).casefold():
+        return _("Vous avez obtenu le badge du bloc « %(block)s » le %(day)s, en terminant cette capsule.") % {
+            "block": block, "day": day}
+    return _("Vous avez obtenu le badge « %(name)s » du bloc « %(block)s » le %(day)s, en terminant cette "
+             "capsule.") % {"name": name, "block": block, "day": day}
+
+
 @require_GET
 @never_cache
 def capsule_badge(request, capsule_id: int):
@@ -261,10 +276,13 @@ def capsule_badge(request, capsule_id: int):
     links = [{"label": _("Voir mon badge"), "url": reverse("recognition-credential", args=[earned.credential.uuid])}]
     if block_page is not None and block_page.live:
         links.append({"label": _("Page du bloc de compétences"), "url": block_page.url})
+    issued = earned.credential.issued_at
+    fresh = timezone.now() - issued <= FRESH_BADGE
     return JsonResponse({
         "earned": True,
-        "title": _("Badge obtenu !"),
-        "text": earned_text(earned.name, earned.block.title),
+        "title": _("Badge obtenu !") if fresh else _("Badge déjà obtenu"),
+        "text": earned_text(earned.name, earned.block.title) if fresh else held_text(
+            earned.name, earned.block.title, date_format(timezone.localtime(issued), "j F Y")),
         "links": links,
         **({"scores": scores} if scores else {}),
     })

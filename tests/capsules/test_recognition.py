@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,7 +30,7 @@ from PIL import Image
 from pyld import jsonld
 
 from capsules.learning import delivery
-from capsules.models import Achievement, BadgeCredential, Cohort, IssuerKey, PortfolioShare, Step
+from capsules.models import Achievement, BadgeCredential, Cohort, IssuerKey, PortfolioShare, Progress, Step
 from capsules.recognition import baking, issuance, keys, signing, status_list
 from capsules.recognition.contexts import document_loader
 from capsules.recognition.verification import verify_credential
@@ -744,6 +745,17 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     assert data["links"] == [
         {"label": "Voir mon badge", "url": reverse("recognition-credential", args=[credential.uuid])},
         {"label": "Page du bloc de compétences", "url": block["block"].page.url}]
+    # Walk 44: watched again later, the end screen says the badge is held, and since when, not « obtenu ! ».
+    BadgeCredential.objects.filter(pk=credential.pk).update(issued_at=F("issued_at") - timedelta(days=3))
+    Progress.objects.filter(user=learner).update(completed_at=F("completed_at") - timedelta(days=3))
+    again = asked(client, second)
+    day = date_format(timezone.localtime(BadgeCredential.objects.get(pk=credential.pk).issued_at), "j F Y")
+    assert again["earned"] is True and again["title"] == "Badge déjà obtenu", again
+    assert again["text"] == ("Vous avez obtenu le badge «\u00a0Maintenir les équipements sanitaires\u00a0» du bloc "
+                             f"«\u00a0{block['block'].title}\u00a0» le {day}, en terminant cette capsule."), again
+    assert again["links"] == data["links"]
+    BadgeCredential.objects.filter(pk=credential.pk).update(issued_at=F("issued_at") + timedelta(days=3))
+    Progress.objects.filter(user=learner).update(completed_at=F("completed_at") + timedelta(days=3))
     assert without_scores(asked(client, first)) == {"earned": False}  # completed before: held, no text
     assert asked(Client(), second) == {"earned": False}  # a visitor
     assert asked(login(factories.learner()), second)["earned"] is False  # another learner
