@@ -38,6 +38,15 @@ def test_confier_la_relecture_is_gone_once_the_steps_are_approved(client, status
     footage = factories.FootageFactory(status=status, expert=factories.expert(username="expert-relu"))
     client.force_login(factories.designer(username="auteur-relecture"))
     html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
-    assert ("Confier la relecture" in html) is offered
+    assert ("Changer l'expert relecteur" in html.replace("&#x27;", "'")) is offered  # walk 44: not « Confier »
+    assert "Confier la relecture" not in html  # the expert is chosen already
+    assert ("Relecture confiée à" in html) is offered
     assert ('name="expert"' in html) is offered
     assert ("la relecture est terminée" in html) is not offered
+
+
+def test_without_an_expert_the_button_confides_the_review(client):
+    footage = factories.FootageFactory(status=Footage.Status.IN_REVIEW, expert=None)
+    client.force_login(factories.designer(username="auteur-sans-expert"))
+    html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
+    assert "Confier la relecture" in html and "Relecture confiée à" not in html
