@@ -246,8 +246,9 @@ def earned_text(name: str, block: str) -> str:
               "du bloc « %(block)s ».") % {"name": name, "block": block})
 
 
-# A badge issued longer ago than this is not news at the end of the capsule: watched again, the end screen says the
-# learner holds it, and since when (walk 44: « Badge obtenu ! » on every re-watch read as a new badge).
+# A badge issued longer ago than this, or asked for by a player opened on a completed capsule (`revu`), is not news
+# at the end of the capsule: the end screen says the learner holds it, and since when (walks 44, 45: « Badge
+# obtenu ! » on every re-watch read as a new badge).
 FRESH_BADGE = timedelta(minutes=15)
 
 
@@ -277,7 +278,8 @@ def capsule_badge(request, capsule_id: int):
     if block_page is not None and block_page.live:
         links.append({"label": _("Page du bloc de compétences"), "url": block_page.url})
     issued = earned.credential.issued_at
-    fresh = timezone.now() - issued <= FRESH_BADGE
+    # The player says when the capsule was complete before the page opened (`revu`): then nothing is new here.
+    fresh = request.GET.get("revu") != "1" and timezone.now() - issued <= FRESH_BADGE
     return JsonResponse({
         "earned": True,
         "title": _("Badge obtenu !") if fresh else _("Badge déjà obtenu"),

@@ -673,6 +673,9 @@ def test_end_screen_announces_the_block_badge_this_capsule_earned(live_server, c
     page.wait_for_function("!document.querySelector('video.gp-video').seeking", timeout=5000)
     page.click(".gp-play")
     page.wait_for_selector(".gp-end:not([hidden]) .gp-badge", timeout=30000)
+    # Walk 45: opened on the completed capsule, the end card says the badge is held, not « obtenu ! » as if new.
+    assert badge.inner_text().startswith("Badge déjà obtenu Vous avez obtenu le badge «\u00a0Plomberie <b>sanitaire</b>"
+                                         "\u00a0» du bloc"), badge.inner_text()
     links.nth(0).click()
     page.wait_for_url(f"**/reconnaissance/badges/{credential.uuid}/")
     assert "Badge vérifié" in page.content()

@@ -754,6 +754,14 @@ def test_end_screen_learns_from_the_server_that_this_capsule_earned_the_badge(bl
     assert again["text"] == ("Vous avez obtenu le badge «\u00a0Maintenir les équipements sanitaires\u00a0» du bloc "
                              f"«\u00a0{block['block'].title}\u00a0» le {day}, en terminant cette capsule."), again
     assert again["links"] == data["links"]
+    # Walk 45: minutes after, from a player opened on the completed capsule (`revu`), held too.
+    BadgeCredential.objects.filter(pk=credential.pk).update(issued_at=F("issued_at") + timedelta(days=3))
+    Progress.objects.filter(user=learner).update(completed_at=F("completed_at") + timedelta(days=3))
+    assert asked(client, second)["title"] == "Badge obtenu\u00a0!"
+    seen_again = client.get(reverse("recognition-capsule-badge", args=[second.pk]) + "?revu=1").json()
+    assert seen_again["title"] == "Badge déjà obtenu" and seen_again["text"].startswith("Vous avez obtenu le badge")
+    BadgeCredential.objects.filter(pk=credential.pk).update(issued_at=F("issued_at") - timedelta(days=3))
+    Progress.objects.filter(user=learner).update(completed_at=F("completed_at") - timedelta(days=3))
     BadgeCredential.objects.filter(pk=credential.pk).update(issued_at=F("issued_at") + timedelta(days=3))
     Progress.objects.filter(user=learner).update(completed_at=F("completed_at") + timedelta(days=3))
     assert without_scores(asked(client, first)) == {"earned": False}  # completed before: held, no text

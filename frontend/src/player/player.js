@@ -534,6 +534,14 @@ export class Player {
     // a key, a move of the mouse or the focus coming in; they stay while paused or keyboard-focused.
     this.root.addEventListener("pointerdown", (e) => {
       this.tapWoke = e.target === v && this.root.classList.contains("gp-idle");
+      // Walk 45: a finger's click comes after the finger is lifted, hit where the band now shows: the seek bar
+      // took it and the video jumped 8 s. The band takes no pointer until that click has gone to the picture.
+      if (this.tapWoke) {
+        this.root.classList.add("gp-waking");
+        const done = () => { clearTimeout(late); window.removeEventListener("click", done, true); setTimeout(() => this.root.classList.remove("gp-waking"), 0); };
+        const late = setTimeout(done, 700);
+        window.addEventListener("click", done, true);
+      }
       this.wake();
     }, true);
     for (const ev of ["pointermove", "keydown", "focusin"]) this.root.addEventListener(ev, () => this.wake(), true);
@@ -572,6 +580,7 @@ export class Player {
     this.transcript = new Transcript(document.querySelector("[data-geste-transcript]"), m.transcript || [],
       (t) => this.seek(t), (s) => this.announce(s), m.start);
     if (m.progress && m.progress.completed) this.root.dataset.completed = "1";
+    this.completedBefore = !!(m.progress && m.progress.completed);  // a badge is not news on a re-watch (checkBadge)
   }
 
   /** The points of vigilance of a step with a question are not in the page's HTML (they are often its
@@ -2224,7 +2233,9 @@ export class Player {
     const url = this.root.dataset.badge;
     if (!url || !this.m.user.authenticated || this.badge || this.badgeAsking) return;
     const gen = this.badgeGen || 0;
-    const asking = getJSON(url).then((b) => {
+    // Walk 45: watched again, the end card said « Badge obtenu ! » as if new: the server words a badge held
+    // from before as such (`revu`: the capsule was complete when the page opened).
+    const asking = getJSON(this.completedBefore ? `${url}${url.includes("?") ? "&" : "?"}revu=1` : url).then((b) => {
       if (gen !== (this.badgeGen || 0)) { this.badgeAsking = null; this.checkBadge(); return; } // answered since: ask again
       if (!b || (!b.earned && !b.text)) return;  // not earned: said only when the server tells why
       this.badge = b;
