@@ -60,3 +60,24 @@ def test_on_a_phone_the_bubble_fits_a_narrow_block(live_server, phone, take_68s)
     right = box["x"] + box["width"] + 0.5
     assert bubble["x"] >= box["x"] - 0.5 and bubble["x"] + bubble["width"] <= right, (box, bubble)
     shot(page, "review-comment-marks44-phone", full_page=False)
+
+
+def test_ctrl_enter_sends_a_comment_from_its_text_box(live_server, page, take_68s):  # noqa: F811
+    """Walk 45: Enter and Ctrl+Enter in the comment's box did nothing but a new line; only Tab, Tab, Enter sent it."""
+    footage, reviewer = take_68s
+    _open(page, live_server, footage, reviewer)
+    page.locator(".geste-timeline__step").nth(1).click()
+    page.keyboard.press("c")
+    box = page.locator("#comment-text")
+    expect(box).to_be_focused()
+    expect(page.locator("#comment-text-keys")).to_have_text("Ctrl + Entrée\u00a0: envoyer sans quitter le clavier.")
+    page.keyboard.press("Control+Enter")  # empty: « required » keeps the dialog open
+    expect(page.locator('[data-dialog="comment"]')).to_be_visible()
+    page.keyboard.type("Une ligne")
+    page.keyboard.press("Enter")  # a new line, not sent
+    page.keyboard.type("et une autre")
+    expect(page.locator('[data-dialog="comment"]')).to_be_visible()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator('[data-dialog="comment"]')).to_be_hidden()
+    expect(page.locator('.geste-timeline__step[data-step-index="1"] .geste-timeline__comments')).to_have_text("1")
+    expect(page.locator('[data-role="comments"]')).to_contain_text("Une ligne")

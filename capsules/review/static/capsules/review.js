@@ -1856,6 +1856,14 @@
       focusFirst(after ? after(saved) : null, opener, root.querySelector(`[data-action="${name}"]`));
     };
     dialog.returnValue = "";
+    // Walk 45: in a text box Enter makes a new line, and nothing sent the dialog but Tab, Tab, Enter on its button;
+    // Ctrl+Enter (⌘+Enter) sends it, through its button (the same checks: « required », spaces only).
+    dialog.onkeydown = (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches("textarea")) {
+        e.preventDefault();
+        dialog.querySelector("button[value=ok]")?.click();
+      }
+    };
     dialog.showModal();
     // A dialog that warns (approving steps with default titles) starts on « Annuler »: Enter pressed at
     // once does not confirm what was not read. So does the approval, which locks the steps and is one
