@@ -64,9 +64,10 @@ def test_question_mark_opens_the_list_of_the_players_keys(live_server, browser, 
     assert page.evaluate("document.activeElement.matches('dialog.gp-keys h2')")
     keys = page.locator(f"{DIALOG} dt").all_inner_texts()
     does = page.locator(f"{DIALOG} dd").all_inner_texts()
-    for key in ("Espace / K", "←", "→", "Début", "Fin", "P", "N", ",", ".", "M", "?"):
+    for key in ("Espace / K", "←", "→", "Début", "Fin", "P", "N", ",", ".", "M", "F", "?"):
         assert key in keys, keys
     assert does[keys.index("N")] == "Étape suivante"
+    assert does[keys.index("F")] == "Plein écran / quitter le plein écran"  # walk 45
     assert does[keys.index(",")].startswith("Image précédente")
     text = dialog.inner_text()
     for english in ("Space", "Home", "Play", "Close", "Shift", "Keyboard"):
@@ -220,6 +221,7 @@ def test_the_list_and_the_resume_note_in_english(live_server, browser, published
     does = page.locator(f"{DIALOG} dd").all_inner_texts()
     assert does[keys.index("Space / K")] == "Play / pause"
     assert does[keys.index("Home")] == "Go to the start of the capsule"
+    assert does[keys.index("F")] == "Full screen / exit full screen"
     text = dialog.inner_text()
     for french in ("Espace", "Début", "Étape", "Fermer", "Maj", "seconde"):
         assert french not in text, text

@@ -103,7 +103,11 @@ def test_a_key_brings_the_controls_back_and_a_tall_screen_keeps_them(live_server
     page.wait_for_timeout(3500)
     seen = page.evaluate(STATE)
     assert not seen["idle"] and seen["paused"], seen  # paused: it stays
-    page.evaluate("document.exitFullscreen()")
+    page.keyboard.press("f")  # walk 45: F leaves fullscreen (and enters it), as in mainstream players
+    page.wait_for_function("!document.fullscreenElement")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.gp')")
+    page.keyboard.press("f")
     page.wait_for_function("!document.fullscreenElement")
     # A tall screen (a desktop) keeps its controls under the picture, as before.
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -54,6 +54,8 @@ const SHORTCUTS = [
   { keys: ["."], label: ["."], does: gettext("Image suivante (la vidéo se met en pause)"), act: (p) => p.frame(1) },
   { keys: ["m", "M"], label: ["M"], does: gettext("Couper ou rétablir le son"), only: (p) => p.m.audio !== false,
     act: (p) => { p.video.muted = !p.video.muted; } },
+  // Walk 45: no key for fullscreen (F in mainstream players).
+  { keys: ["f", "F"], label: ["F"], does: gettext("Plein écran / quitter le plein écran"), act: (p) => p.fullscreen() },
   { keys: [], label: ["?"], does: gettext("Afficher cette liste") },
 ];
 const SELF_GRADED = new Set(["observe", "free_recall"]); // no right or wrong: not in the score
