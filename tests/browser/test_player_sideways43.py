@@ -42,6 +42,16 @@ def test_sideways_the_picture_fills_the_screen_and_the_controls_come_and_go(live
     assert seen["videoH"] >= seen["h"] - 1 and not seen["idle"] and seen["opacity"] == 1, seen  # paused: they stay
     page.wait_for_timeout(3500)
     assert not page.evaluate(STATE)["idle"]  # still paused, still there
+    # Walk 45: shown, the band took two thirds of the picture; its controls now hold on one row (signs for the
+    # words, no volume slider or « ? » on a touch screen), and it leaves the picture's upper half.
+    rows = page.evaluate("""() => [...document.querySelectorAll('.gp-controls > :not([hidden])')]
+      .filter((e) => e.getClientRects().length).map((e) => { const r = e.getBoundingClientRect();
+        return Math.round((r.top + r.bottom) / 2); })""")
+    assert max(rows) - min(rows) <= 4, rows  # one row: every control's middle at the same height
+    seen = page.evaluate(STATE)
+    assert seen["barTop"] >= seen["h"] * 0.4, seen
+    assert page.get_by_role("button", name="Boucler l'étape").is_visible()  # its name kept with the sign
+    assert page.get_by_role("button", name="−1 image (image précédente)").is_visible()
     shot(page, "sideways43-paused", full_page=False)
     page.tap(".gp-play")
     # Played untouched: the controls go (the first question is at 5 s).

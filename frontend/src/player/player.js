@@ -869,12 +869,21 @@ export class Player {
     this.root.classList.remove("gp-idle");
     clearTimeout(this.idleTimer);
     const over = this.overPicture();
-    if (over) {
-      const bar = this.root.querySelector(".gp-bar");
-      const top = bar ? bar.getBoundingClientRect().top : innerHeight;
-      this.root.style.setProperty("--gp-over", `${Math.max(0, this.root.getBoundingClientRect().bottom - top)}px`);
-    }
+    if (over) this.measureOver();
     if (over && !this.video.paused) this.idleTimer = setTimeout(() => this.rest(), IDLE_MS);
+  }
+
+  /** The band's height over the picture (--gp-over, for the caption above it), again whenever what is in it
+   * changes size (the controls laid out, the step line's words): measured once, it was a row short. */
+  measureOver() {
+    const bar = this.root.querySelector(".gp-bar");
+    if (!bar) return;
+    const top = bar.getBoundingClientRect().top;
+    this.root.style.setProperty("--gp-over", `${Math.max(0, this.root.getBoundingClientRect().bottom - top)}px`);
+    if (!this.overObserver && window.ResizeObserver) {
+      this.overObserver = new ResizeObserver(() => { if (this.overPicture()) this.measureOver(); });
+      for (const el of [bar, this.root.querySelector(".gp-controls"), this.stepLabel]) if (el) this.overObserver.observe(el);
+    }
   }
 
   rest() {
