@@ -131,7 +131,9 @@ def test_desk_keyboard_in_the_step_list_keeps_the_video_in_view(live_server, bro
     page.locator('[data-step-title="9"]').focus()
     page.keyboard.press("Shift+Tab")  # the step's time, in the list
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    # Floats once the page has scrolled to the step (500 ms were once too few on a loaded CI machine: rerun, passed).
+    page.wait_for_function(f"({VIDEO_BOX})().floating", timeout=5000)
+    page.wait_for_timeout(300)
     seen = page.evaluate(VIDEO_BOX)
     assert seen["floating"], seen
     assert 0 <= seen["top"] and seen["bottom"] <= seen["h"] and seen["right"] <= seen["w"], seen
