@@ -191,6 +191,21 @@ def steps_as_shown(footage: Footage) -> list:
     return steps
 
 
+def review_is_next(user, footage: Footage, can_manage: bool) -> bool:
+    """Whether the review is this person's next thing to do here, so its link is the page's main button.
+
+    Walk 45: the designer's page offered « Ouvrir la relecture des étapes » as its main button while the chosen
+    expert had the steps; it stays there, plain, for the designer to look at them. The review is the next thing
+    for the expert who has it, and for the designer when nobody else will do it (no expert chosen) or when the
+    expert sent the steps back."""
+    if footage.expert_id and footage.expert_id == user.pk and footage.status == Footage.Status.IN_REVIEW:
+        return True
+    if not can_manage:
+        return False
+    return footage.status == Footage.Status.CHANGES_REQUESTED or (
+        footage.status == Footage.Status.IN_REVIEW and not footage.expert_id)
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -204,6 +219,7 @@ def footage_detail(request, pk: int):
         "can_manage": can_manage, "experts": expert_choices() if can_manage else [],
         "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
                                           Footage.Status.APPROVED),
+        "review_primary": review_is_next(request.user, footage, can_manage),
         "video_url": storage.url(r.get("mp4", "")), "poster_url": storage.url(r.get("poster", "")),
         "captions": [{"lang": lang, "url": storage.url(key),
                       "label": caption_label(lang, lang in machine, lang in stale)}

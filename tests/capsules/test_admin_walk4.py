@@ -50,3 +50,25 @@ def test_without_an_expert_the_button_confides_the_review(client):
     client.force_login(factories.designer(username="auteur-sans-expert"))
     html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
     assert "Confier la relecture" in html and "Relecture confiée à" not in html
+
+
+def _review_link_class(html: str) -> str:
+    return re.search(r'<p class="geste-review-link">\s*<a class="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("who, status, with_expert, primary", [
+    ("designer", Footage.Status.IN_REVIEW, True, False),  # walk 45: the expert has them, nothing to do here
+    ("designer", Footage.Status.IN_REVIEW, False, True),  # nobody else will add or check the steps
+    ("designer", Footage.Status.CHANGES_REQUESTED, True, True),  # sent back: the designer's turn
+    ("designer", Footage.Status.APPROVED, True, False),
+    ("expert", Footage.Status.IN_REVIEW, True, True),
+    ("expert", Footage.Status.CHANGES_REQUESTED, True, False),  # back with the designer
+])
+def test_the_review_is_the_main_button_only_for_whose_turn_it_is(client, who, status, with_expert, primary):
+    expert = factories.expert(username="expert-tour")
+    footage = factories.FootageFactory(status=status, expert=expert if with_expert else None)
+    client.force_login(expert if who == "expert" else factories.designer(username="auteur-tour"))
+    html = client.get(reverse("geste_footage_detail", args=[footage.pk])).content.decode()
+    classes = _review_link_class(html).split()
+    assert "button" in classes
+    assert ("button-secondary" not in classes) is primary
