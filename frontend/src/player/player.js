@@ -67,6 +67,8 @@ const loopEnd = (s) => Math.max(s.end, Number.isFinite(s.loop_end) ? s.loop_end 
 // A phone held sideways in fullscreen (player.css, the same height): the controls lie over the picture and go
 // after this long of play untouched.
 const SHORT_SCREEN = window.matchMedia("(max-height: 32rem)");
+// A phone held sideways (player.css): starting the video brings it whole on screen (walk 45).
+const SIDEWAYS = window.matchMedia("(max-height: 32rem) and (orientation: landscape)");
 const IDLE_MS = 3000;
 const GATE_NOTE_MS = 3000; // a question opened this soon after a refused seek is the reason it stopped
 const REPLAY_LEAD_S = 0.5; // a question this close after its step's start replays the step before it
@@ -1232,7 +1234,9 @@ export class Player {
     const v = this.video, m = this.m;
     this.bindBuffering();
     v.addEventListener("loadedmetadata", () => (this.resumed ? this.metadataAfterResume() : this.resume()), { once: true });
-    v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); });
+    v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); this.sidewaysIntoView(); });
+    // Turned sideways while it plays: the picture whole on screen, as the phone's own players do.
+    SIDEWAYS.addEventListener("change", () => { if (!v.paused) this.sidewaysIntoView(); });
     v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", gettext("Lecture")); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
     v.addEventListener("seeking", () => {
       const g = this.guard();
@@ -1673,6 +1677,12 @@ export class Player {
   backToPlayer() {
     this.playBtn.focus({ preventScroll: true });
     this.videoIntoView(false);
+  }
+
+  /** A phone held sideways, outside fullscreen (walk 45: the picture started 212 px down a 360-px screen): the
+   * player to the top of the screen when the video is not whole on it. */
+  sidewaysIntoView() {
+    if (SIDEWAYS.matches && !document.fullscreenElement) this.videoIntoView(true);
   }
 
   /** Scroll the player to the top of the screen when the video is not wholly on screen; `smooth`: a
