@@ -1,11 +1,12 @@
 """The human ceiling (session 38): how well a second annotator agrees with the first under the same written rule.
 
 What: every truth file of the real set (``realset/truth/``, annotator A) was made by one person. A second
-annotator (B, ``realset/truth_b/``) annotated 42 of the clips blind (no look at A's files, the manifest's
+annotator (B, ``realset/truth_b/``) annotated 42 of the clips blind (session 45: and the 16 ``homes`` clips, each
+annotated by two new helpers, neither seeing the other's files) (no look at A's files, the manifest's
 truth / scene / notes fields or any benchmark output on them) with A's rule, « planches contact à 2 images/s
 horodatées ; une étape = un geste avec un but ; repos = mains absentes ou immobiles » (4 images/s under 10 s).
-This prints, per set (``take``, ``report``, ``fresh``, ``dev``) and pooled, the per-clip means of the project's
-own metrics (``metrics.score``: transition F1 ±1 s, F1@10, F1@50, coverage) of B scored against A and of A
+This prints, per set (``take``, ``homes``, ``report``, ``fresh``, ``dev``) and pooled, the per-clip means of the
+project's own metrics (``metrics.score``: transition F1 ±1 s, F1@10, F1@50, coverage) of B scored against A and of A
 scored against B (transition F1 and F1@k are symmetric, coverage is not: « B sur A » is the share of A's working
 time inside B's steps), the step counts of A and B, and, for context, the default segmenter (motion only, from
 the motion cache, ``SegmentSettings(use_speech=False)`` as ``bench_split_hints``) scored against A and against B
@@ -36,7 +37,7 @@ from media_pipeline.segmentation import SegmentSettings, segment_steps
 from tests.benchmarks.motion_cache import CACHE
 
 TRUTH_B = Path(realset.__file__).parent / "truth_b"
-SETS = ("take", "report", "fresh", "dev")
+SETS = ("take", "homes", "report", "fresh", "dev")
 
 
 def twice_annotated(sets: tuple[str, ...]) -> dict[str, list[tuple[str, Truth, Truth]]]:
@@ -69,7 +70,7 @@ def fmt(rows: list[list[float]]) -> str:
 def segmenter_preds(sets: tuple[str, ...]) -> dict[str, list[tuple[float, float]]] | None:
     """The default segmenter's steps (motion only) per clip id, from the motion cache; None without it."""
     if not (CACHE / "real.pkl").exists() or not all((CACHE / f"group_{g}.pkl").exists()
-                                                    for g in sets if g in ("fresh", "take")):
+                                                    for g in sets if g in ("fresh", "take", "homes")):
         return None
     from tests.benchmarks.bench_silent_penalty import load
 

@@ -1,9 +1,10 @@
 """The real set's ``fresh`` group, measured once (issue 13, item 3a): clips added after the tuning.
 
-Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR] [--group long|take] [--only ID]``.
+Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR] [--group long|take|homes] [--only ID]``.
 ``--group long`` measures the same way the ``long`` group instead: real takes of 40 s or more, kept out of the
 halves like ``fresh`` (``--only`` one clip, to check the command); ``--group take`` the ``take`` group: real-time
-first-person takes of 20 s or more (the ``long`` group's demos are time-lapsed).
+first-person takes of 20 s or more (the ``long`` group's demos are time-lapsed); ``--group homes`` the ``homes``
+group: 16 real-time 10-s takes at home from a body-worn wide-angle camera (session 45).
 The ``fresh`` clips (``realset.group_of``: the manifest's ``group``) were annotated by hand after every knob
 was set and are kept out of the dev / report halves. Nothing is tuned on them: this prints, per clip and as
 the per-clip mean, transition F1 ±1 s / F1@10 / F1@50 / coverage and predicted / true step counts of the
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--realset", type=Path, default=realset.DEFAULT_DEST)
     parser.add_argument("--mirrors", type=Path, default=realset.DEFAULT_MIRRORS)
-    parser.add_argument("--group", choices=("fresh", "long", "take"), default="fresh")
+    parser.add_argument("--group", choices=("fresh", "long", "take", "homes"), default="fresh")
     parser.add_argument("--only", action="append", default=[], help="ce clip seulement (répétable)")
     args = parser.parse_args(argv)
     group = [c for c in realset.load_manifest() if realset.group_of(c) == args.group]

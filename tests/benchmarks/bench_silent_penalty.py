@@ -1,14 +1,14 @@
 """The change-point penalty on silent footage (session 33): per set, per-clip means on motion alone.
 
     python -m tests.benchmarks.motion_cache synth_tune ego_tune real synth_held ego_held
-    python -m tests.benchmarks.bench_silent_penalty groups          # the fresh / long / take groups' motion
+    python -m tests.benchmarks.bench_silent_penalty groups          # the fresh / long / take / homes groups' motion
     python -m tests.benchmarks.bench_silent_penalty scan 2.0,1.5 [SET,...] [--speech]
 
 ``scan`` segments each cached clip with ``penalty_silent`` set to each value (motion only: no transcript, so
 the silent penalty is the one used; ``--speech``: with the clip's transcript, where speech cues keep ``penalty``)
 and prints transition F1 ±1 s / F1@10 / F1@50 / coverage (predicted / true steps) per set and the mean of the
 sets. Tuning sets: ``synth_tune``, ``ego_tune``, ``dev`` (the real set's dev half); held out: ``synth_held``,
-``ego_held``, ``report``, ``fresh``, ``long``, ``take`` (read once for a choice: docs/ARCHITECTURE.md).
+``ego_held``, ``report``, ``fresh``, ``long``, ``take``, ``homes`` (read once for a choice: docs/ARCHITECTURE.md).
 Real clips without hand work are left out, as the other benches do.
 """
 
@@ -27,7 +27,7 @@ from media_pipeline.segmentation import SegmentSettings, segment_steps
 from tests.benchmarks.motion_cache import CACHE
 
 TUNING = ("synth_tune", "ego_tune", "dev")
-GROUPS = ("fresh", "long", "take")
+GROUPS = ("fresh", "long", "take", "homes")
 
 
 def load(name: str) -> list[tuple]:

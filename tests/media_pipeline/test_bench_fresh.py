@@ -1,5 +1,5 @@
 """bench_fresh measures any group kept apart from the halves: ``--group long`` reads the long takes,
-``--group take`` the real-time takes."""
+``--group take`` the real-time takes, ``--group homes`` the 10-s takes at home."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from media_pipeline.evaluation import realset
 from tests.benchmarks import bench_fresh
 
 
-@pytest.mark.parametrize("group", ["long", "take"])
+@pytest.mark.parametrize("group", ["long", "take", "homes"])
 def test_bench_fresh_reads_the_group_asked_for(tmp_path, monkeypatch, capsys, group):
     asked = {}
 

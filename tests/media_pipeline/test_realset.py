@@ -45,7 +45,7 @@ def test_the_fresh_group_is_new_footage_of_hand_work_kept_out_of_both_halves():
     # the halves are the 31 clips they were, each in the half its id gives it
     assert len(halves) == 31 and all(not c.group and realset.group_of(c) == realset.half(c.id) for c in halves)
     assert sum(1 for c in halves if c.hands_at_work) == 22
-    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh", "long", "take"}
+    assert len(fresh) >= 8 and {c.group for c in clips} <= {"", "fresh", "long", "take", "homes"}
     assert len({(c.repo, c.path, json.dumps(c.crop, sort_keys=True)) for c in clips}) == len(clips)  # no footage twice
     for c in fresh:
         assert c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
@@ -90,7 +90,24 @@ def test_the_take_group_is_real_time_first_person_takes_with_several_steps():
         assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id  # in order
 
 
-@pytest.mark.parametrize("group", ["fresh", "long", "take"])
+def test_the_homes_group_is_real_time_takes_annotated_twice_blind():
+    """Session 45: 16 ten-second real-time takes at home (Ego Homes' page), each annotated by two people who did not
+    see each other's files, so that the human agreement is read on the same clips as the segmenter."""
+    clips = realset.load_manifest()
+    homes = [c for c in clips if realset.group_of(c) == "homes"]
+    assert len(homes) == 16 and "homes" in realset.GROUPS
+    truth_b = realset.HERE / "truth_b"
+    for c in homes:
+        assert c.group == "homes" and c.repo not in TUNED_REPOS and c.hands_at_work is True, c.id
+        assert c.fps >= 20.0 and 9.0 <= c.duration <= 11.0 and c.licence and "licen" in c.licence.lower(), c.id
+        a, b = load_truth(c.truth_path()), load_truth(truth_b / f"{c.id}.json")
+        assert a.annotation["by"] != b.annotation["by"] and "blind" in b.annotation["by"], c.id
+        for steps in (a.spans, b.spans):
+            assert steps and all(0.0 <= s < e <= c.duration + 1e-6 and e - s >= 0.5 for s, e in steps), c.id
+            assert all(b0 <= a1 for (_a0, b0), (a1, _b1) in zip(steps, steps[1:], strict=False)), c.id
+
+
+@pytest.mark.parametrize("group", ["fresh", "long", "take", "homes"])
 def test_samples_give_the_halves_unless_another_group_is_asked_for(tmp_path, group):
     ids = {c.id for c in realset.load_manifest() if realset.group_of(c) == group}
     _found, missing = realset.samples(tmp_path / "empty")

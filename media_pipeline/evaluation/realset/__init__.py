@@ -56,7 +56,8 @@ class RealClip:
     # and kept out of both halves. "long": real takes of 40 s or more (minutes of work are the real
     # use), likewise reported apart and kept out of both halves. "take": real-time first-person takes of
     # 20 s or more (not sped up, no frozen frames, several steps), likewise apart; the ``long`` group's demos
-    # are time-lapsed. Empty: the clip's half (``half``).
+    # are time-lapsed. "homes": real-time first-person takes of about 10 s from a body-worn wide-angle camera
+    # at home (session 45), annotated by two people blind, likewise apart. Empty: the clip's half (``half``).
     group: str = ""
 
     @property
@@ -104,11 +105,12 @@ def half(clip_id: str) -> str:
     return "dev" if int(hashlib.sha256(clip_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "report"
 
 
-GROUPS = ("dev", "report", "fresh", "long", "take")
+GROUPS = ("dev", "report", "fresh", "long", "take", "homes")
 
 
 def group_of(clip: RealClip) -> str:
-    """``dev`` / ``report`` (the half fixed by the id) or the manifest's ``group`` (``fresh``, ``long``, ``take``)."""
+    """``dev`` / ``report`` (the half fixed by the id) or the manifest's ``group`` (``fresh``, ``long``, ``take``,
+    ``homes``)."""
     return clip.group or half(clip.id)
 
 
@@ -200,8 +202,8 @@ def fetch(clips: Iterable[RealClip], dest: str | Path = DEFAULT_DEST, *, mirrors
 def samples(dest: str | Path = DEFAULT_DEST, manifest: str | Path = MANIFEST, verify: bool = True,
             groups: Iterable[str] = ("dev", "report")) -> tuple[list[RealSample], list[str]]:
     """The clips of ``groups`` present in ``dest`` (with the right SHA-256) that have a truth file, and
-    the ids missing. The ``fresh``, ``long`` and ``take`` groups are left out unless asked for: the halves stay as
-    they were."""
+    the ids missing. The other groups (``fresh``, ``long``, ``take``, ``homes``) are left out unless asked for: the
+    halves stay as they were."""
     manifest = Path(manifest)
     groups = set(groups)
     out, missing = [], []
