@@ -68,10 +68,13 @@ def said(inter: Interaction, response) -> str:
 
 
 def learner_answers(user, capsules: list[tuple[int, str]]) -> list[CapsuleAnswers]:
-    """The answers of ``user`` to every question of ``capsules`` ((id, title) in the report's order)."""
+    """The answers of ``user`` to every question of ``capsules`` ((id, title) in the report's order): the questions
+    the capsule asks, not the proposals the designer left or discarded (walk 46: five never-accepted proposals read
+    « pas encore répondue », marked mandatory, beside the one question the learner was asked)."""
     ids = [pk for pk, _title in capsules]
     questions: dict[int, list[Interaction]] = {pk: [] for pk in ids}
-    for inter in Interaction.objects.filter(capsule_id__in=ids).select_related("capsule").order_by("time", "pk"):
+    for inter in (Interaction.objects.filter(capsule_id__in=ids, draft_status=Interaction.DraftStatus.ACCEPTED)
+                  .select_related("capsule").order_by("time", "pk")):
         questions[inter.capsule_id].append(inter)
     tries: dict[int, list[Attempt]] = {}
     attempts = (Attempt.objects.filter(user=user, interaction__capsule_id__in=ids)

@@ -78,3 +78,20 @@ def test_a_learner_of_another_session_is_not_shown(client):
 def _text_of(row_html: str) -> str:
     cells = re.findall(r"<td>(.*?)</td>", row_html, re.S)
     return " | ".join(re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", c))).strip() for c in cells)
+
+
+def test_proposals_not_accepted_are_not_questions_of_the_learner(client):
+    """Walk 46: the designer accepted one of six proposed questions; the trainer's page listed all six, the five
+    others « pas encore répondue » and « (obligatoire) », though the learner never saw them."""
+    cohort, trainer, karim, capsule = _session(reviews=False)
+    asked = factories.InteractionFactory(capsule=capsule, time=5.0, mandatory=True)
+    proposed = factories.InteractionFactory(capsule=capsule, time=9.0, mandatory=True, prompt="Proposée, en attente",
+                                            origin="drafted", draft_status=Interaction.DraftStatus.PROPOSED)
+    discarded = factories.InteractionFactory(capsule=capsule, time=12.0, mandatory=True, prompt="Écartée",
+                                             origin="drafted", draft_status=Interaction.DraftStatus.DISCARDED)
+    _answer(karim, asked, {"choice": "a"}, True, 1)
+    client.force_login(trainer)
+    body = client.get(reverse("geste_cohort_learner", args=[cohort.pk, karim.pk])).content.decode()
+    shown = {int(pk) for pk in re.findall(r'<tr data-question="(\d+)">', body)}
+    assert asked.pk in shown and not shown & {proposed.pk, discarded.pk}
+    assert "pas encore répondue" not in _text(client.get(reverse("geste_cohort_learner", args=[cohort.pk, karim.pk])))
