@@ -1,4 +1,4 @@
-"""Walk 45: on a phone held sideways (740x360), outside fullscreen, the picture started 212 px down the screen
+"""Walks 45-46: on a phone held sideways (740x360), outside fullscreen, the picture started 212 px down the screen
 under a two-row header and a two-line breadcrumb, and was 398 px high: never whole on screen. The header now holds
 on one row, the breadcrumb keeps only the way back, the picture is no higher than the screen less the seek bar,
 and starting the video scrolls it whole on screen."""
@@ -6,6 +6,7 @@ and starting the video scrolls it whole on screen."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser import test_player as base
@@ -35,12 +36,15 @@ def test_sideways_outside_fullscreen_the_picture_fits_and_playing_brings_it_on_s
     assert seen["header"] <= 52, seen  # one row (was 91 px)
     assert seen["top"] <= 170, seen  # was 212
     assert seen["h"] <= seen["screen"] - 76, seen  # the seek bar fits under it (was 398 px high)
+    # Walk 46: the controls under the fold, nothing on the picture said how to start it: a play sign over it.
+    expect(page.locator(".gp-start-sign")).to_be_visible()
     shot(page, "sideways45-page", full_page=False)
     page.tap(".gp-play")
     page.wait_for_function("!document.querySelector('video.gp-video').paused")
     page.wait_for_timeout(900)  # a smooth scroll
     seen = page.evaluate(VIDEO)
     assert seen["top"] >= -1 and seen["bottom"] <= seen["screen"] + 1 and seen["scrollY"] > 0, seen
+    expect(page.locator(".gp-start-sign")).to_have_count(0)  # gone for good: a pause is for looking at the hands
     shot(page, "sideways45-playing", full_page=False)
     leave(page)
     ctx.close()
@@ -58,4 +62,19 @@ def test_upright_phone_does_not_scroll_on_play(live_server, phone_context, publi
     page.wait_for_function("!document.querySelector('video.gp-video').paused")
     page.wait_for_timeout(900)
     assert page.evaluate(VIDEO)["scrollY"] == before["scrollY"]
+    leave(page)
+
+
+@pytest.mark.timeout(240)
+def test_the_play_sign_lets_a_click_through_to_the_picture(live_server, context, published):
+    """The sign is a picture: a click on it reaches the video, which plays (as a click on the picture did)."""
+    log_in(context, live_server, factories.learner())
+    page = context.new_page()
+    open_capsule(page, f"{live_server.url}{published['page'].url}")
+    sign = page.locator(".gp-start-sign")
+    expect(sign).to_be_visible()
+    box = sign.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("!document.querySelector('video.gp-video').paused")
+    expect(sign).to_have_count(0)
     leave(page)

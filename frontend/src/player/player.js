@@ -503,6 +503,11 @@ export class Player {
     // Captions drawn by the page, not the browser: readable on a phone (the browser's scale with the video).
     this.caption = h("div", { class: "gp-caption", "aria-hidden": "true", hidden: true });
     this.root.querySelector(".gp-stage").append(this.caption);
+    // Walk 46: on a phone held sideways the controls lie under the fold, and the picture alone said nothing of
+    // how to start it. A play sign over it until the first play; a picture only (a tap on it reaches the video,
+    // which plays; the keyboard has « Lecture »), never again after, when a pause is for looking at the hands.
+    this.startSign = h("span", { class: "gp-start-sign", "aria-hidden": "true" }, icon("play"));
+    this.root.querySelector(".gp-stage").append(this.startSign);
     // Playing but waiting for data (walk 36, slow 3G: after « Lecture » the picture stood at 0:00 for 6 s
     // with the pause icon, nothing said why, and a learner taps again): a spinner and a word over the video.
     this.buffering = h("div", { class: "gp-buffering", role: "status", hidden: true },
@@ -1234,7 +1239,7 @@ export class Player {
     const v = this.video, m = this.m;
     this.bindBuffering();
     v.addEventListener("loadedmetadata", () => (this.resumed ? this.metadataAfterResume() : this.resume()), { once: true });
-    v.addEventListener("play", () => { this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); this.sidewaysIntoView(); });
+    v.addEventListener("play", () => { this.startSign.remove(); this.playBtn.replaceChildren(icon("pause")); this.playBtn.setAttribute("aria-label", gettext("Pause")); this.segStart = v.currentTime; this.event("played", { time: v.currentTime }); this.sidewaysIntoView(); });
     // Turned sideways while it plays: the picture whole on screen, as the phone's own players do.
     SIDEWAYS.addEventListener("change", () => { if (!v.paused) this.sidewaysIntoView(); });
     v.addEventListener("pause", () => { this.playBtn.replaceChildren(icon("play")); this.playBtn.setAttribute("aria-label", gettext("Lecture")); this.closeRange(); this.event("paused", { time: v.currentTime }); this.save(); });
