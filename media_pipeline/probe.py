@@ -140,8 +140,10 @@ def _fmt_seconds(seconds: float) -> str:
 
 
 def _fraction(text: str | None) -> float:
+    """ffprobe's ratios: "30000/1001" for a rate, "3:4" for a pixel's shape (walk 46: the colon was not read, so
+    anamorphic footage was flagged « remise à ses proportions » and rendered with square pixels all the same)."""
     try:
-        value = Fraction(text or "0")
+        value = Fraction((text or "0").replace(":", "/"))
     except (ValueError, ZeroDivisionError):
         return 0.0
     return float(value) if value > 0 else 0.0

@@ -471,3 +471,22 @@ def test_interlaced_source_is_deinterlaced(tmp_path):
     video = ffprobe_json("-show_streams", tmp_path / "out" / result.mp4)["streams"][0]
     assert video.get("field_order", "progressive") == "progressive"
     assert video["avg_frame_rate"] == "25/1"  # one frame per frame, not one per field
+
+
+def test_anamorphic_source_is_rendered_at_its_display_shape(odd_dir, tmp_path):
+    """Walk 46: a 480x270 take whose pixels are 3:4 (4:3 on screen, as Chromium shows the file itself) was flagged
+    « l'image est remise à ses proportions » and rendered 480x270 with square pixels: ffprobe's "3:4" was not read.
+    Here 360x270 stored pixels of 4:3 (16:9 on screen) come out 480x270 with square pixels."""
+    src = odd_dir / "anamorphic.mp4"
+    subprocess.run(["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=360x270:rate=25:duration=3",
+                    "-vf", "setsar=4/3", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(src)], check=True)
+    probe = inspect(src)
+    assert (probe.width, probe.height) == (480, 270) and "anamorphic" in probe.flags
+    result = transcode(src, tmp_path / "out", probe, FAST)
+    mp4 = ffprobe_json("-show_streams", tmp_path / "out" / result.mp4)["streams"][0]
+    assert (mp4["width"], mp4["height"]) == (480, 270) and mp4.get("sample_aspect_ratio", "1:1") == "1:1"
+    assert image_size(tmp_path / "out" / result.poster) == (480, 270)
+    # A step's picture in the review has the shape the video has (a JPEG's pixel shape is not shown by browsers).
+    from media_pipeline.keyframes import extract_keyframe
+
+    assert image_size(extract_keyframe(src, 1.0, tmp_path / "k.jpg", width=320)) == (320, 180)
