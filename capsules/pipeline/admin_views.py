@@ -206,6 +206,21 @@ def review_is_next(user, footage: Footage, can_manage: bool) -> bool:
         footage.status == Footage.Status.IN_REVIEW and not footage.expert_id)
 
 
+def comments_as_shown(footage: Footage) -> list:
+    """The review's comments, each with the number and title of its step as the review names them (walk 46: an
+    expert's « Montrer le geste de plus près » lived only inside the review; once the steps were approved the
+    designer, who goes on to the capsule, never saw it)."""
+    numbers = {step.pk: (position, step) for position, step in enumerate(footage.steps.all(), start=1)}
+    out = []
+    for comment in footage.review_comments.select_related("author", "step"):
+        position, step = numbers.get(comment.step_id, (None, None))
+        comment.step_label = display_title(step.title, position) if step is not None else ""
+        comment.step_number = position
+        comment.author_name = (comment.author.get_full_name() or comment.author.get_username()) if comment.author else ""
+        out.append(comment)
+    return out
+
+
 def footage_detail(request, pk: int):
     footage = footage_for(request, pk)
     r = footage.renditions or {}
@@ -225,7 +240,7 @@ def footage_detail(request, pk: int):
                       "label": caption_label(lang, lang in machine, lang in stale)}
                      for lang, key in captions if key],
         "stale_captions": bool(r.get("captions_stale")),
-        "steps": steps_as_shown(footage), "transcript": transcript,
+        "steps": steps_as_shown(footage), "transcript": transcript, "comments": comments_as_shown(footage),
         "heard": heard_mismatch(transcript, footage) if can_manage else None,
         **footage_capsules(request.user, footage),
     }

@@ -119,6 +119,7 @@ def test_distinct_titles_no_warning(live_server, browser, footage_in_review):  #
     page.keyboard.press("a")
     expect(page.get_by_role("button", name="Confirmer la validation")).to_be_visible()
     expect(page.locator('[data-role="approve-same"]')).to_be_hidden()
+    expect(page.locator('[data-role="approve-comments"]')).to_be_hidden()  # walk 46: no comment, nothing said
     ctx.close()
 
 

@@ -1949,6 +1949,13 @@
           "%(n)s étapes gardent un titre par défaut (%(titles)s)\u00a0: les apprenants les liront tels quels. Annulez pour les renommer, ou confirmez pour valider quand même.",
           n, { titles: defaults.join(", ") }) : "";
         note.hidden = !n;
+        // Walk 46: a comment asking for a change, then « Valider »: approving sends nothing back to the designer.
+        const said = d.querySelector('[data-role="approve-comments"]');
+        const c = state.comments.length;
+        said.textContent = c ? ngettext("%(n)s commentaire est laissé sur les étapes\u00a0: valider ne le renvoie pas au concepteur, qui le lira sur la page de la vidéo. Pour faire corriger avant de valider, annulez et choisissez «\u00a0Renvoyer avec un commentaire\u00a0».",
+          "%(n)s commentaires sont laissés sur les étapes\u00a0: valider ne les renvoie pas au concepteur, qui les lira sur la page de la vidéo. Pour faire corriger avant de valider, annulez et choisissez «\u00a0Renvoyer avec un commentaire\u00a0».",
+          c, { n: c }) : "";
+        said.hidden = !c;
         // What the dialog is described by: the warnings it shows, first, then what approving certifies.
         d.setAttribute("aria-describedby", [...d.querySelectorAll(".geste-dialog__warning")]
           .filter((w) => w.textContent).map((w) => w.id).concat("approve-text").join(" "));
