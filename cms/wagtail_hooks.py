@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -752,6 +753,7 @@ class StepsApprovedPanel(Component):
 def footage_awaiting_capsule():
     """Approved footage that no capsule uses yet, the most recently approved first."""
     return (Footage.objects.filter(status=Footage.Status.APPROVED, capsules__isnull=True)
+            .annotate(comment_count=Count("review_comments", distinct=True))
             .select_related("skills_block", "expert").order_by("-updated_at", "-pk"))
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from capsules import experts, storage
-from capsules.learner_steps import display_title
+from capsules.learner_steps import display_title, is_default_title
 from capsules.models import Footage, PipelineRun, SkillsBlock, StageRun, Transcript
 from capsules.permissions import can_author, can_see
 from capsules.pipeline import uploads
@@ -214,9 +214,12 @@ def comments_as_shown(footage: Footage) -> list:
     out = []
     for comment in footage.review_comments.select_related("author", "step"):
         position, step = numbers.get(comment.step_id, (None, None))
-        comment.step_label = display_title(step.title, position) if step is not None else ""
+        # Walk 47: « Étape 3 « Étape 3 » »: a step with no title of its own is named by its number alone.
+        typed = step is not None and (step.title or "").strip() and not is_default_title(step.title, position)
+        comment.step_label = display_title(step.title, position) if typed else ""
         comment.step_number = position
-        comment.author_name = (comment.author.get_full_name() or comment.author.get_username()) if comment.author else ""
+        author = comment.author
+        comment.author_name = (author.get_full_name() or author.get_username()) if author else ""
         out.append(comment)
     return out
 

@@ -11,6 +11,7 @@ a worker cannot be made to give on demand (a failed stage, a run cancelled from 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -180,4 +181,30 @@ def test_a_run_cancelled_elsewhere_ends_the_page_in_place(live_server, browser, 
     expect(done.get_by_role("button", name="Relancer le traitement")).to_be_visible()
     expect(page.locator("tr[data-stage='ingest'] [data-field='status']")).to_have_text("Annulé")
     assert _focus_on_the_news(page)
+    ctx.close()
+
+
+@pytest.mark.worker
+@pytest.mark.timeout(400)
+def test_with_the_expert_chosen_the_news_says_who_has_the_review(live_server, browser, worker_factory, silent_clip):
+    """Walk 47: the run's news moved « Ouvrir la relecture des étapes » in as the designer's next thing, over
+    « Relecture confiée à … : rien d'autre à faire ». With the expert chosen at upload the news repeats who has the
+    review."""
+    ensure_baseline()
+    designer = factories.designer(username="concepteur-fin47")
+    expert = factories.expert(username="expert-fin47", first_name="Jean", last_name="Plombier")
+    footage = ingest_file(silent_clip, original_name="joint.mp4", skills_block=factories.SkillsBlockFactory(),
+                          title="Joint confié", user=designer, expert=expert)
+    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    login(page, live_server.url, designer.username)
+    _open(page, live_server, footage)
+    worker_factory()
+    done = page.locator("[data-role='run-outcome']")
+    expect(done).to_contain_text("Traitement terminé", timeout=240_000)
+    expect(done).to_contain_text("Relecture confiée à Jean Plombier")
+    expect(done.get_by_role("link", name="Ouvrir la relecture des étapes")).to_have_count(0)
+    # The review stays where it was, a plain button.
+    link = page.locator(".geste-review-link").get_by_role("link", name="Ouvrir la relecture des étapes")
+    expect(link).to_have_class(re.compile(r"button-secondary"))
     ctx.close()

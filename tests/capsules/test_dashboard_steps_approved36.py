@@ -74,3 +74,29 @@ def test_the_panel_is_translated(client):
     profile.save()
     html = panel(dashboard(client, user))
     assert "Steps approved by the expert: create the capsule" in html and "Create the capsule" in html
+
+
+def test_the_review_comments_left_on_approved_steps_are_pointed_at(client):
+    """Walk 47: an expert approved with a comment asking for a change; the dashboard's line for that footage said
+    nothing of it. It now says how many comments there are to read, linked to where they are listed."""
+    from capsules.models import ReviewComment
+
+    ensure_baseline()
+    jean = factories.expert(username="jean-commente")
+    said = factories.FootageFactory(title="Avec remarque", expert=jean, status=Footage.Status.APPROVED)
+    silent = factories.FootageFactory(title="Sans remarque", expert=jean, status=Footage.Status.APPROVED)
+    step = factories.StepFactory(footage=said, order=1, start=0.0, end=4.0, title="")
+    for text in ("Couper avant la porte du frigo", "Titre à revoir"):
+        ReviewComment.objects.create(footage=said, step=step, author=jean, text=text)
+    html = panel(dashboard(client, factories.designer(username="camille-commentaires")))
+    items = {title: li for li in re.findall(r"<li>.*?</li>", html, re.S)
+             for title in ("Avec remarque", "Sans remarque") if title in li}
+    assert "2 commentaires de la relecture à lire" in items["Avec remarque"]
+    assert reverse("geste_footage_detail", args=[said.pk]) + "#geste-review-comments-title" in items["Avec remarque"]
+    assert "commentaire" not in items["Sans remarque"] and silent.pk
+    # On the footage page, a step with no title of its own is named by its number alone (walk 47: « Étape 1 «
+    # Étape 1 » »).
+    client.force_login(factories.designer(username="camille-page"))
+    page = client.get(reverse("geste_footage_detail", args=[said.pk])).content.decode()
+    box = re.search(r'data-role="review-comments".*?</section>', page, re.S).group(0)
+    assert "<strong>Étape 1</strong>" in box and "Couper avant la porte du frigo" in box

@@ -59,8 +59,17 @@
       if (error && error.textContent.trim()) { error.hidden = false; error.removeAttribute("role"); parts.push(error); }
     }
     // Next: the review once the steps are ready; after a failure or a cancel, a new run.
-    const next = run.status === "succeeded" ? root.querySelector(".geste-review-link a[href]")
+    // Walk 47: the review moved there read as the designer's next thing while the expert had it (« rien d'autre à
+    // faire » under it): only the review that is this person's to do (the page's main button) is moved; otherwise
+    // the line saying who has it is repeated.
+    const review = root.querySelector(".geste-review-link a[href]:not(.button-secondary)");
+    const assigned = root.querySelector('[data-role="review-assigned"]');
+    let next = run.status === "succeeded" ? review
       : root.querySelector('.geste-actions form[data-role="restart-run"]');
+    if (run.status === "succeeded" && !review && assigned) {
+      next = document.createElement("span");
+      next.textContent = assigned.textContent;
+    }
     if (next) {
       const p = document.createElement("p");
       p.className = "geste-run-outcome__next";
