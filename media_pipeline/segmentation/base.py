@@ -100,7 +100,7 @@ class SegmentSettings:
     drop_context: float = 4.0
     # A still stretch is a rest only when the hands are away, or this much stiller than while working
     # (log units of their motion: 1.0 = e times less): still hands at the work site are a hold.
-    rest_depth: float = 1.2
+    rest_depth: float = 1.6
     rest_depth_long: float = 0.6  # the same on takes of 45 s and more (interpolated from 15 s)
     # On long takes, hands still in view while the palm detector sees no open hand are most often
     # closed on something (holding, inspecting): there they must be this much stiller (interpolated

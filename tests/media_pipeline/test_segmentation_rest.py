@@ -205,3 +205,19 @@ def test_excerpts_need_a_longer_pause_and_a_lower_penalty():
         assert (mask > 0).any() == want, (seconds, mask)
     assert clip_scale(st, 10.0).penalty == clip_scale(st, 10.0).min_step / st.min_step * st.penalty_short
     assert clip_scale(st, 45.0).penalty == 1.0
+
+
+def test_excerpts_keep_a_slowed_gesture_in_its_step():
+    """Session 48, the homes group: on a short excerpt, hands still in view but only three to four times
+    stiller than at work (wiping, holding a cup under the tap) are slowed work, not a rest; 60 times stiller
+    is a rest still."""
+    st = SegmentSettings()
+    for level, want_rest in ((0.7, False), (0.02, True)):
+        m = _motion(_work_still_work(level, (5, 3, 5)))
+        mask = rest_mask(m, activity_level(m), st, None, m.duration)
+        assert (mask[int(5.5 * FPS):int(7.5 * FPS)] > 0).all() == want_rest, (level, mask)
+        if not want_rest:
+            assert not (mask > 0).any(), mask
+    # At the earlier depth (1.2) the slowed gesture was cut out as a rest.
+    m = _motion(_work_still_work(0.7, (5, 3, 5)))
+    assert (rest_mask(m, activity_level(m), replace(st, rest_depth=1.2), None, m.duration) > 0).any()
