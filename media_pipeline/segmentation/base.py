@@ -112,9 +112,10 @@ class SegmentSettings:
     # range) under this is a rest, on takes of 45 s and more (from 0, off, at 15 s: interpolated).
     idle_level: float = 0.4
     # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
-    # footage, at most away_cap seconds; away_share = 1 turns it off.
-    away_share: float = 0.3
-    away_cap: float = 3.0
+    # footage, at most away_cap seconds; away_share = 1 turns it off. On a 10-s excerpt, cut around the work,
+    # half of it: fingertips working at the frame's lower edge are seen by no hand cue (session 48, homes).
+    away_share: float = 0.5
+    away_cap: float = 5.0
     # Short footage has short steps: the minimum step is this share of its length, never under the floor.
     min_step_share: float = 0.14
     min_step_floor: float = 1.5

@@ -221,3 +221,31 @@ def test_excerpts_keep_a_slowed_gesture_in_its_step():
     # At the earlier depth (1.2) the slowed gesture was cut out as a rest.
     m = _motion(_work_still_work(0.7, (5, 3, 5)))
     assert (rest_mask(m, activity_level(m), replace(st, rest_depth=1.2), None, m.duration) > 0).any()
+
+
+def test_excerpts_hands_unseen_while_the_view_moves_for_four_seconds_is_work():
+    """Session 48 (homes `coffee-cupboard`, report `ego4d-site-iiith`): on a 10-s excerpt, 4 s where no hand
+    cue sees the hands while the picture moves were cut out as hands away; the fingertips were opening doors
+    at the frame's lower edge. Half the excerpt unseen is still a rest."""
+    st = SegmentSettings()
+    for away_s, want_rest in ((4.0, False), (5.5, True)):
+        rng = np.random.default_rng(2)
+        n = int(10 * FPS)
+        peak = rng.uniform(2, 4, n)  # the view moves throughout
+        away = np.arange(n) < away_s * FPS
+        m = _motion(peak, hand_presence=np.where(away, 0.0, 0.8), hand_x=[0.5] * n, hand_y=[0.7] * n,
+                    palm_score=np.zeros(n))
+        m.extra["palm_detector"] = True
+        mask = rest_mask(m, activity_level(m), st, None, m.duration)
+        assert (mask[:int((away_s - 0.5) * FPS)] == 2).all() == want_rest, (away_s, mask)
+        if not want_rest:
+            assert (mask == 0).all(), mask
+            covered = sum(s.end - s.start for s in segment_steps(m, None, st))
+            assert covered >= 9.5, covered
+    # With the earlier share and cap (0.3, 3 s) the 4 s were a rest.
+    n = int(10 * FPS)
+    m = _motion(np.random.default_rng(2).uniform(2, 4, n), hand_presence=np.where(np.arange(n) < 40, 0.0, 0.8),
+                hand_x=[0.5] * n, hand_y=[0.7] * n, palm_score=np.zeros(n))
+    m.extra["palm_detector"] = True
+    before = rest_mask(m, activity_level(m), replace(st, away_share=0.3, away_cap=3.0), None, m.duration)
+    assert (before[:35] == 2).all()
