@@ -113,7 +113,7 @@ class SegmentSettings:
     idle_level: float = 0.4
     # Hands away while something moves (the head, the scene) is a rest when it lasts this share of the
     # footage, at most away_cap seconds; away_share = 1 turns it off. On a 10-s excerpt, cut around the work,
-    # half of it: fingertips working at the frame's lower edge are seen by no hand cue (session 48, homes).
+    # half of it: fingertips working at the frame's lower edge are seen by no hand cue (session 46, homes).
     away_share: float = 0.5
     away_cap: float = 5.0
     # Short footage has short steps: the minimum step is this share of its length, never under the floor.

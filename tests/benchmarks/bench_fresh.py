@@ -4,7 +4,7 @@ Run: ``.venv/bin/python -m tests.benchmarks.bench_fresh [--realset DIR] [--group
 ``--group long`` measures the same way the ``long`` group instead: real takes of 40 s or more, kept out of the
 halves like ``fresh`` (``--only`` one clip, to check the command); ``--group take`` the ``take`` group: real-time
 first-person takes of 20 s or more (the ``long`` group's demos are time-lapsed); ``--group homes`` the ``homes``
-group: 16 real-time 10-s takes at home from a body-worn wide-angle camera (session 45; since session 48 a tuning
+group: 16 real-time 10-s takes at home from a body-worn wide-angle camera (session 45; since session 46 a tuning
 set: the excerpts' `rest_depth`, `away_share` and `away_cap` were chosen on it).
 The ``fresh`` clips (``realset.group_of``: the manifest's ``group``) were annotated by hand after every knob
 was set and are kept out of the dev / report halves. Nothing is tuned on them: this prints, per clip and as
@@ -59,7 +59,7 @@ def cell(r: dict | None) -> str:
 
 
 # Groups some knobs were chosen on (docs/ARCHITECTURE.md): their numbers are no held-out report.
-TUNED = {"homes": "réglé dessus depuis la session 48 : rest_depth, away_share, away_cap"}
+TUNED = {"homes": "réglé dessus depuis la session 46 : rest_depth, away_share, away_cap"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -208,7 +208,7 @@ def test_excerpts_need_a_longer_pause_and_a_lower_penalty():
 
 
 def test_excerpts_keep_a_slowed_gesture_in_its_step():
-    """Session 48, the homes group: on a short excerpt, hands still in view but only three to four times
+    """Session 46, the homes group: on a short excerpt, hands still in view but only three to four times
     stiller than at work (wiping, holding a cup under the tap) are slowed work, not a rest; 60 times stiller
     is a rest still."""
     st = SegmentSettings()
@@ -224,7 +224,7 @@ def test_excerpts_keep_a_slowed_gesture_in_its_step():
 
 
 def test_excerpts_hands_unseen_while_the_view_moves_for_four_seconds_is_work():
-    """Session 48 (homes `coffee-cupboard`, report `ego4d-site-iiith`): on a 10-s excerpt, 4 s where no hand
+    """Session 46 (homes `coffee-cupboard`, report `ego4d-site-iiith`): on a 10-s excerpt, 4 s where no hand
     cue sees the hands while the picture moves were cut out as hands away; the fingertips were opening doors
     at the frame's lower edge. Half the excerpt unseen is still a rest."""
     st = SegmentSettings()

@@ -122,7 +122,7 @@ def test_hands_at_the_edge_of_the_view_are_still_at_work():
     assert (mask[edge] == 0).all(), mask[edge]
     assert (mask[int(11.6 * FPS):int(13.5 * FPS)] > 0).all()
     # A higher absent_level (0.25, before) called the edge of the view "away": a rest inside the work.
-    # (Under session 45's away share and cap: since session 48 a 4-s stretch is too short to be away on 16 s.)
+    # (Under session 45's away share and cap: since session 46 a 4-s stretch is too short to be away on 16 s.)
     old = rest_mask(m, activity_level(m), replace(SegmentSettings(), absent_level=0.25, away_share=0.3, away_cap=3.0),
                     None, m.duration)
     assert (old[int(5 * FPS):int(7 * FPS)] > 0).all(), old[edge]
