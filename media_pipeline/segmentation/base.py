@@ -68,7 +68,7 @@ class SegmentSettings:
     """Step length bounds (seconds), the method's name and its knobs."""
 
     min_step: float = 3.0
-    max_step: float = 60.0
+    max_step: float = 30.0
     method: str = "kernel_cpd"
     use_speech: bool = True
     min_rest: float = 1.5  # a still period at least this long separates steps (takes of 45 s and more)

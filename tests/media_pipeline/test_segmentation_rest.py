@@ -249,3 +249,17 @@ def test_excerpts_hands_unseen_while_the_view_moves_for_four_seconds_is_work():
     m.extra["palm_detector"] = True
     before = rest_mask(m, activity_level(m), replace(st, away_share=0.3, away_cap=3.0), None, m.duration)
     assert (before[:35] == 2).all()
+
+
+def test_no_step_runs_past_30_seconds_of_continuous_work():
+    """Session 46 (walk 48, the take group): a 68-s real take of washing a cup got a 32-s step over scrubbing and
+    rinsing; no true step in any set lasts over 25 s. A step longer than `max_step` (30 s) is split at its
+    strongest change."""
+    rng = np.random.default_rng(3)
+    n = int(70 * FPS)
+    m = _motion(rng.uniform(2, 4, n))  # 70 s of even work: no rest, no clear change
+    steps = segment_steps(m, None, SegmentSettings())
+    assert steps and max(s.end - s.start for s in steps) <= 30.0 + 1e-6, steps
+    assert sum(s.end - s.start for s in steps) >= 69.0
+    before = segment_steps(m, None, replace(SegmentSettings(), max_step=60.0))
+    assert max(s.end - s.start for s in before) > 30.0, before
