@@ -790,6 +790,14 @@ def _joined(texts: list[str]) -> str:
     return " ".join(t if t.endswith((".", "!", "?", "…")) else f"{t}." for t in (x.strip() for x in texts))
 
 
+def _warned(text: str) -> str:
+    """« Attention : » before a key point's text, unless the expert's words already open with it (walk 48:
+    « Attention : Attention aux doigts… »)."""
+    if re.match(r"\s*(attention|prudence|vigilance|danger)\b", text, re.IGNORECASE):
+        return text
+    return f"Attention : {text}"
+
+
 def draft_hotspots(
     steps: list[DraftStep], key_points: list[DraftKeyPoint], limit: int = MAX_HOTSPOTS
 ) -> list[DraftQuestion]:
@@ -815,7 +823,7 @@ def draft_hotspots(
                 step_id=step.id,
                 image=step.keyframe,
                 feedback_correct=f"Oui. {text}",
-                feedback_wrong=f"Attention : {text} Revoyez l'étape à partir de {MOMENT}.",
+                feedback_wrong=f"{_warned(text)} Revoyez l'étape à partir de {MOMENT}.",
                 replay_from=round(kp.time, 3),
                 source=f"point de vigilance « {kp.text[:60]} » ({where})",
                 mandatory=kp.kind == "safety",

@@ -25,7 +25,15 @@ from capsules.models import STEP_GRACE_AFTER_END_S, Capsule, Footage, Interactio
 from capsules.pages import page_model
 from capsules.sanitize import rich_text_from_plain, slug_from_text
 from capsules.templatetags.geste_clock import clock_tenths
-from media_pipeline.quiz_drafts import DEFAULT_REGION, answer_texts, leaked_answer
+from media_pipeline.quiz_drafts import (
+    DEFAULT_REGION,
+    DraftQuestion,
+    DraftStep,
+    answer_texts,
+    leaked_answer,
+    moment_text,
+    replay_start,
+)
 from media_pipeline.timecode import typed_seconds
 
 BLANK = "____"
@@ -534,6 +542,7 @@ def apply_interaction_form(
     the expert to check again (walk 29b)."""
     before = _content(interaction) if interaction is not None else None
     time_before = interaction.time if interaction is not None else None
+    step_before = interaction.step_id if interaction is not None else None
     errors: dict[str, str] = {}
     kind = data.get("kind") or (interaction.kind if interaction else "")
     if kind not in KINDS_AUTHORED:
@@ -623,6 +632,9 @@ def apply_interaction_form(
     inter.choices, inter.answer_key, inter.image = choices, answer_key, image
     inter.feedback_correct = (data.get("feedback_correct") or "").strip()
     inter.feedback_wrong = (data.get("feedback_wrong") or "").strip()
+    if interaction is not None:
+        inter.feedback_wrong = moved_replay_moment(capsule, steps, inter.feedback_wrong, (time_before, step_before),
+                                                   (inter.time, step.pk if step else None))
     if kind == Interaction.Kind.FREE_RECALL and not inter.feedback_correct:
         with in_capsule_language(capsule):  # the learner's feedback: the capsule's language
             inter.feedback_correct = _("Réponse attendue : %(answer)s") % {"answer": answer_key["model_answer"]}
@@ -636,6 +648,27 @@ def apply_interaction_form(
     inter.save()
     inter.changed = _content_changed(inter, before, time_before)
     return inter
+
+
+def _replay_moment(capsule: Capsule, steps: list, time: float | None, step_id: int | None) -> str | None:
+    """The m:ss a drafted feedback names for a question at ``time`` on step ``step_id``: where the player's
+    « Revoir l'étape » replays it from (``quiz_drafts.replay_start``), on the capsule's clock."""
+    if time is None or step_id is None:
+        return None
+    drafts = [DraftStep(id=s.pk, start=s.start, end=s.end, title="") for s in sorted(steps, key=lambda s: s.start)]
+    at = replay_start(DraftQuestion(kind="", time=time, prompt="", answer_key={}, step_id=step_id), drafts)
+    return None if at is None else moment_text(max(0.0, at - capsule.start))
+
+
+def moved_replay_moment(capsule: Capsule, steps: list, feedback: str, was: tuple, now: tuple) -> str:
+    """The wrong-answer feedback with the replay time it names moved along with its question (walk 48: a
+    drafted question moved from step 2 to step 1 still said « rejouée à partir de 0:08 » while « Revoir
+    l'étape » replayed step 1 from 0:00). Only the old step's own replay time is rewritten, where it stands
+    alone (not inside another time): what else the designer wrote stays."""
+    old, new = _replay_moment(capsule, steps, *was), _replay_moment(capsule, steps, *now)
+    if not feedback or old is None or new is None or old == new:
+        return feedback
+    return re.sub(rf"(?<![\d:]){re.escape(old)}(?![\d:])", new, feedback)
 
 
 def before_step_warning(interaction: Interaction, capsule: Capsule | None = None) -> dict | None:

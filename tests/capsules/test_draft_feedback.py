@@ -183,3 +183,35 @@ def test_learner_answering_a_drafted_question_wrong_is_told_what_to_replay(capsu
     served = {i["id"]: i for i in manifest["interactions"]}
     assert served[value.pk]["replay_step_on_wrong"] and served[value.pk]["mandatory"]
     assert answer(value, {"blanks": ["12 N.m"]})["correct"] is True
+
+
+def test_moving_a_question_to_another_step_moves_the_replay_time_its_feedback_names(capsule):
+    """Walk 48: a drafted question moved from step 2 to step 1 still said « rejouée à partir de 0:07 » while
+    « Revoir l'étape » replayed step 1 from 0:00. The old step's replay time follows the question; another
+    time the designer wrote stays."""
+    steps = list(capsule.steps().order_by("start"))
+    inter = authoring.apply_interaction_form(capsule, _form(
+        kind="cloze", cloze="Je dévisse l'écrou du [siphon].", step=str(steps[1].pk), time="12",
+        feedback_wrong="Non. Réécoutez le commentaire : l'étape est rejouée à partir de 0:07. Durée 10:07."))
+    assert "à partir de 0:07." in inter.feedback_wrong
+    moved = authoring.apply_interaction_form(capsule, _form(
+        kind="cloze", cloze="Je dévisse l'écrou du [siphon].", step=str(steps[0].pk), time="4.5",
+        feedback_wrong=inter.feedback_wrong), interaction=inter)
+    assert moved.feedback_wrong == ("Non. Réécoutez le commentaire : l'étape est rejouée à partir de 0:00. "
+                                   "Durée 10:07."), moved.feedback_wrong
+    # Moved within its step: the replay time does not change, nor the text.
+    again = authoring.apply_interaction_form(capsule, _form(
+        kind="cloze", cloze="Je dévisse l'écrou du [siphon].", step=str(steps[0].pk), time="5",
+        feedback_wrong=moved.feedback_wrong), interaction=moved)
+    assert again.feedback_wrong == moved.feedback_wrong
+
+
+def test_a_key_point_that_opens_with_attention_is_not_warned_twice():
+    from media_pipeline.quiz_drafts import DraftKeyPoint, DraftStep, draft_hotspots
+
+    step = DraftStep(id=1, start=0, end=10, title="Fermer", keyframe="k/1.jpg")
+    said = draft_hotspots([step], [DraftKeyPoint(time=4, kind="safety", text="Attention aux doigts.", step_id=1)])
+    assert said[0].feedback_wrong.startswith("Attention aux doigts. Revoyez"), said[0].feedback_wrong
+    plain = draft_hotspots([step], [DraftKeyPoint(time=4, kind="safety", text="Doigts loin de la charnière.",
+                                                  step_id=1)])
+    assert plain[0].feedback_wrong.startswith("Attention : Doigts loin"), plain[0].feedback_wrong

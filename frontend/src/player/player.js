@@ -17,6 +17,7 @@ const BUFFERING_DELAY_MS = 400; // a short wait for data shows nothing (no flick
 // ones that Space and Enter press.
 const OWN_KEYS = "input,select,textarea,[contenteditable]:not([contenteditable='false']),[role=slider],[role=checkbox],[role=radio],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=switch],[role=spinbutton],[role=option],[role=tab]";
 const PRESSABLE = "button,a[href],summary,[role=button],[role=link]";
+const SLIDER_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown", "Tab", " ", "Enter"]);
 const TABBABLE = "button,a[href],input,select,textarea,summary,[tabindex]";
 // Where K is a letter, not the player's play / pause (keys(), pageKeys()): a field where text is typed, a menu
 // or list that a letter searches, and a question's answer (its choices, ordering list, picture to point at).
@@ -735,11 +736,15 @@ export class Player {
     // open, ▶ goes on or says why not (playAsked; walk 31); its other controls keep their keys.
     if (!(e.altKey || e.ctrlKey || e.metaKey || e.isComposing) && (isK(e) ? !e.target.closest(K_OWN)
       : e.key === " " && e.target.matches(".gp-question > h2, .gq-feedback, input[type=range]"))) { e.preventDefault(); this.toggle(); return; }
-    if (e.target.closest("input,select,textarea,.gp-question")) return;
+    // The seek bar keeps the keys a slider has (arrows, Home, End, Page Up / Down, Tab); the player's letters
+    // act there as anywhere in the player (walk 48: N, P, M, « , » and « . » did nothing on the bar, the first
+    // control Tab reaches).
+    const onBar = e.target === this.seekBar;
+    if (onBar ? SLIDER_KEYS.has(e.key) : e.target.closest("input,select,textarea,.gp-question")) return;
     // A focused control keeps its own keys (walk 27b: Space on « Boucler l'étape » played the video instead
     // of pressing the button): Space and Enter press a button, link or summary; a slider, radio, checkbox
     // or menu item (or an editable area) keeps every key, its arrows included.
-    if (e.target.closest(OWN_KEYS)) return;
+    if (!onBar && e.target.closest(OWN_KEYS)) return;
     if ((e.key === " " || e.key === "Enter") && e.target.closest(PRESSABLE)) return;
     // Alt+← / Alt+→ are the browser's Back and Forward, Ctrl/Cmd combinations its own too (walk 24c: Alt+←
     // moved the video instead of leaving the page).
