@@ -40,3 +40,11 @@ def test_designer_home_keeps_page_search():
     client, html = _home(designer)
     assert SEARCH in html and GUIDE not in html  # the guide is English: only for an English admin (walk 37)
     assert client.get("/admin/pages/", {"q": "joint"}, follow=True).status_code == 200
+
+
+def test_the_page_search_button_speaks_the_admin_s_language():
+    """Walk 48: the search box's button, hidden but read aloud, said « Search » to a French designer (Wagtail 8
+    writes it untranslated)."""
+    ensure_baseline()
+    _client, html = _home(factories.designer())
+    assert 'value="Search"' not in html and 'type="submit" value="Rechercher"' in html

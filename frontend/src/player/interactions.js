@@ -74,6 +74,14 @@ function hotspot(inter, video) {
   const box = h("div", { class: "gq-hotspot", tabindex: "0", role: "application", "aria-roledescription": gettext("zone à pointer"),
     "aria-label": words.label,
     "aria-describedby": `gq-hotspot-help-${inter.id}` }, surface, marker);
+  // The picture's shape, so that a phone held sideways narrows the box until the picture fits its height (CSS).
+  const shape = (w, hgt) => { if (w > 0 && hgt > 0) box.style.setProperty("--gq-ratio", String(w / hgt)); };
+  if (surface.tagName === "IMG") {
+    surface.addEventListener("load", () => shape(surface.naturalWidth, surface.naturalHeight));
+    if (surface.complete) shape(surface.naturalWidth, surface.naturalHeight);
+  } else {
+    shape(surface.width, surface.height);
+  }
   const help = h("p", { class: "gq-help", id: `gq-hotspot-help-${inter.id}` }, words.help);
   const place = (said) => {
     point.set = true;
