@@ -232,8 +232,14 @@ def footage_detail(request, pk: int):
     machine, stale = footage.machine_translated_captions(), set(r.get("captions_stale") or [])
     can_manage = can_author(request.user)
     transcript = footage.transcripts.filter(task="transcribe").first()
+    payload = run_payload(footage)
+    running = payload["run"] is not None and payload["run"]["status"] == PipelineRun.Status.RUNNING
     context = {
-        "footage": footage, "payload": run_payload(footage), "stage_names": [s.name for s in STAGES],
+        "footage": footage, "payload": payload, "stage_names": [s.name for s in STAGES],
+        # Walk 48: on a phone the steps' review was offered at the top (« rien d'autre à faire ») while a stage ran
+        # far below: the top says which one, and links to it (footage_detail.js keeps it live).
+        "running_stage": next((row for row in payload["stages"] if row["status"] == StageRun.Status.RUNNING), None)
+        if running else None,
         "can_manage": can_manage, "experts": expert_choices() if can_manage else [],
         "review_open": footage.status in (Footage.Status.IN_REVIEW, Footage.Status.CHANGES_REQUESTED,
                                           Footage.Status.APPROVED),

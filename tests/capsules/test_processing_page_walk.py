@@ -101,3 +101,22 @@ def test_warning_boxes_carry_their_icon(client):
     assert boxes, "the few-hands warning is shown"
     for box in boxes:
         assert re.match(r"\s*<svg class=\"icon icon-warning", box), box[:120]
+
+
+def test_the_stage_at_work_is_said_at_the_top_beside_the_status(client):
+    """Walk 48: on a phone, while the English subtitles were being made, the top said « En relecture par l'expert »
+    and « rien d'autre à faire », the running stage far below. The top names it, with its progress, and links to the
+    processing table; once nothing runs the line is hidden."""
+    footage = _run({"ingest": "succeeded", "transcode": "succeeded", "translate": "running"},
+                   run_status=PipelineRun.Status.RUNNING)
+    StageRun.objects.filter(run__footage=footage, name="translate").update(progress=59)
+    client.force_login(factories.designer())
+    body = client.get(f"/admin/geste/footage/{footage.pk}/").content.decode()
+    top = re.search(r'<span data-role="running-stage"([^>]*)>(.*?)</a></span>', body, re.S)
+    assert top and "hidden" not in top.group(1), body[:3000]
+    said = top.group(2)
+    assert "Traitement en cours" in said and "59" in said and 'href="#geste-processing-title"' in said
+    assert 'id="geste-processing-title"' in body
+    done = _run({"ingest": "succeeded", "transcode": "succeeded"}, run_status=PipelineRun.Status.SUCCEEDED)
+    body = client.get(f"/admin/geste/footage/{done.pk}/").content.decode()
+    assert re.search(r'<span data-role="running-stage" hidden>', body)

@@ -106,6 +106,13 @@
         tr.querySelector('[data-field="duration"]').textContent = row.duration ? `${fr1.format(row.duration)} s` : "";
       }
       const running = data.run && data.run.status === "running";
+      // The stage at work, said at the top beside the status (walk 48: it was only in the table far below).
+      const atWork = running ? data.stages.find((row) => row.status === "running") : null;
+      const top = root.querySelector('[data-role="running-stage"]');
+      if (top) {
+        top.hidden = !atWork;
+        if (atWork) top.querySelector('[data-field="running"]').textContent = `${atWork.label} (${gettext("%(percent)s\u00a0%", { percent: Math.round(atWork.progress) })})`;
+      }
       // Nothing left to cancel once every stage is over, or the run succeeded, failed or was cancelled.
       const cancelForm = root.querySelector('[data-role="cancel-run"]');
       if (cancelForm) cancelForm.hidden = !(data.run && data.run.cancellable);
