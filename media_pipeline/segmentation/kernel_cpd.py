@@ -796,8 +796,10 @@ class KernelCPDSegmenter:
                 if b - a <= max_len:
                     out.append((a, b, ca, cb))
                     continue
-                cut = _strongest_change(x[a:b], max(2, min(int(settings.min_step * fps), (b - a) // 3)),
-                                        int(round(2 * fps))) + a
+                margin = max(2, min(int(settings.min_step * fps), (b - a) // 3))
+                if b - a < 2 * max_len:  # one cut is enough: among the places that leave both parts within max_step
+                    margin = max(margin, b - a - max_len)
+                cut = _strongest_change(x[a:b], margin, int(round(2 * fps))) + a
                 pending += [(a, cut, ca, 0.3), (cut, b, 0.3, cb)]
         return sorted(out)
 

@@ -11,6 +11,9 @@ from media_pipeline.segmentation import SegmentSettings, segment_steps
 from media_pipeline.segmentation.kernel_cpd import activity_level, burst_bounds
 
 FPS = 10.0
+# The two alike gestures make one 48-s step unless a rule splits it: the 30-s maximum step (session 46) would split it
+# by itself, so these tests keep the 60 s before it, and the rule under test is the only one that cuts.
+LONG = {"use_speech": False, "max_step": 60.0}
 
 
 def _motion(peak: np.ndarray) -> MotionSeries:
@@ -35,18 +38,18 @@ def _two_slow_gestures(burst: bool) -> np.ndarray:
 
 def test_a_travel_burst_between_two_slow_gestures_is_a_boundary():
     motion = _motion(_two_slow_gestures(burst=True))
-    steps = segment_steps(motion, None, SegmentSettings(use_speech=False))
+    steps = segment_steps(motion, None, SegmentSettings(**LONG))
     assert len(steps) == 2, steps
     assert abs(steps[0].end - 27.3) <= 1.0 and steps[1].start == steps[0].end
     assert abs(steps[0].start - 3.0) <= 1.0 and abs(steps[1].end - 51.6) <= 1.0
     # Off (as before session 38): the two alike gestures stay one step.
-    off = segment_steps(motion, None, replace(SegmentSettings(use_speech=False), burst_boost=0.0))
+    off = segment_steps(motion, None, replace(SegmentSettings(**LONG), burst_boost=0.0))
     assert len(off) == 1, off
 
 
 def test_no_burst_no_boundary_and_bursts_keep_a_minimum_step_apart():
     motion = _motion(_two_slow_gestures(burst=False))
-    assert len(segment_steps(motion, None, SegmentSettings(use_speech=False))) == 1
+    assert len(segment_steps(motion, None, SegmentSettings(**LONG))) == 1
     act = activity_level(_motion(_two_slow_gestures(burst=True)))
     settings = SegmentSettings()
     assert burst_bounds(act, 30, 516, [], 30, FPS, settings) == [273]  # the burst's peak, 27.3 s

@@ -9,7 +9,7 @@ import numpy as np
 
 from media_pipeline.segmentation import SegmentSettings, segment_steps
 from media_pipeline.segmentation.kernel_cpd import fill_frozen
-from tests.media_pipeline.test_segmentation_bursts import _motion
+from tests.media_pipeline.test_segmentation_bursts import LONG, _motion
 
 FPS = 10.0  # the series' rate, as _motion makes them
 
@@ -25,9 +25,9 @@ def _gesture_with_a_freeze() -> np.ndarray:
 
 def test_a_frozen_picture_inside_a_gesture_is_no_rest_when_on():
     motion = _motion(_gesture_with_a_freeze())
-    off = segment_steps(motion, None, SegmentSettings(use_speech=False))
+    off = segment_steps(motion, None, SegmentSettings(**LONG))  # a 40-s gesture: no 30-s split (session 46)
     assert len(off) == 2 and 22.0 <= off[0].end <= 24.0 and 25.0 <= off[1].start <= 27.0, off  # default: a rest
-    on = segment_steps(motion, None, replace(SegmentSettings(use_speech=False), freeze_level=0.02))
+    on = segment_steps(motion, None, replace(SegmentSettings(**LONG), freeze_level=0.02))
     assert len(on) == 1, on
     assert abs(on[0].start - 3.0) <= 1.0 and abs(on[0].end - 43.0) <= 1.0
 

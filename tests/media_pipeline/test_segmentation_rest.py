@@ -261,5 +261,12 @@ def test_no_step_runs_past_30_seconds_of_continuous_work():
     steps = segment_steps(m, None, SegmentSettings())
     assert steps and max(s.end - s.start for s in steps) <= 30.0 + 1e-6, steps
     assert sum(s.end - s.start for s in steps) >= 69.0
+    # One cut where no part is left over 30 s: no sliver of a few seconds beside a part still too long (the split's
+    # first form cut 4.3 s off a 49-s gesture, then split the rest twice more).
+    from tests.media_pipeline.test_segmentation_bursts import _motion as alike_motion
+    from tests.media_pipeline.test_segmentation_bursts import _two_slow_gestures
+
+    halves = segment_steps(alike_motion(_two_slow_gestures(burst=False)), None, SegmentSettings(use_speech=False))
+    assert len(halves) == 2 and min(s.end - s.start for s in halves) >= 18.0, halves
     before = segment_steps(m, None, replace(SegmentSettings(), max_step=60.0))
     assert max(s.end - s.start for s in before) > 30.0, before
