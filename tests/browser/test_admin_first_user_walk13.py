@@ -108,7 +108,7 @@ def test_review_page_status_line_and_export(live_server, browser, approved, size
         return {overflow: e.scrollWidth - e.clientWidth, right: r.right, parent: p.right, vw: innerWidth}; }""")
     boxes = _icon_in_gutter(page)
     ctx.close()
-    assert meta == "Statut\xa0: Étapes approuvées · Durée\xa0: 20,0 s · Expert\xa0: Camille Roux", meta
+    assert meta == "Statut\xa0: Étapes approuvées · Durée\xa0: 0:20 · Expert\xa0: Camille Roux", meta
     assert fit["overflow"] <= 1 and fit["right"] <= min(fit["parent"], fit["vw"]) + 1, fit
     assert boxes and all(b["icon"] for b in boxes), boxes
 

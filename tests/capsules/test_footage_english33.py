@@ -30,11 +30,11 @@ def test_the_footage_page_s_labels_and_step_times_follow_the_page_s_language(cli
     if lang == "fr":
         for label in ("Statut", "Bloc", "Durée"):
             assert f"<strong>{label}&nbsp;:</strong>" in body or f"<strong>{label}\u00a0:</strong>" in body, label
-        assert "0:01,0 – 0:03,6 · Couper l" in body and "5,0 s" in body
+        assert "0:01,0 – 0:03,6 · Couper l" in body and "</strong> 0:05" in body  # the player's m:ss (walk 48)
         assert "(sans titre)" in body
     else:
         for label in ("Status", "Block", "Duration"):
             assert f"<strong>{label}:</strong>" in body, label
         assert "&nbsp;:</strong>" not in body and "\u00a0:</strong>" not in body
-        assert "0:01.0 – 0:03.6 · Couper l" in body and "5.0 s" in body
+        assert "0:01.0 – 0:03.6 · Couper l" in body and "</strong> 0:05" in body
         assert "0:01,0" not in body and "(sans titre)" not in body

@@ -48,7 +48,8 @@ const SHORTCUTS = [
   // Home / End: the capsule's start and end, as on the seek bar, with the focus anywhere in the player
   // (walk 36: on the seek bar only); a field, a menu or the page outside the player keeps its own.
   { keys: ["Home"], label: [gettext("Début")], does: gettext("Aller au début de la capsule"), prevent: true, act: (p) => p.seek(p.m.start) },
-  { keys: ["End"], label: [gettext("Fin")], does: gettext("Aller à la fin de la capsule"), prevent: true, act: (p) => p.seek(p.m.end) },
+  // End shows the end screen too (walk 48: the video stood paused on its last picture, the score out of sight).
+  { keys: ["End"], label: [gettext("Fin")], does: gettext("Aller à la fin de la capsule"), prevent: true, act: (p) => p.toEnd() },
   { keys: ["p", "P"], label: ["P"], does: gettext("Étape précédente (ou début de l'étape)"), act: (p) => p.stepJump(-1) },
   { keys: ["n", "N"], label: ["N"], does: gettext("Étape suivante"), act: (p) => p.stepJump(1) },
   { keys: [","], label: [","], does: gettext("Image précédente (la vidéo se met en pause)"), act: (p) => p.frame(-1) },
@@ -1104,6 +1105,14 @@ export class Player {
   cleared(id) {
     return this.answered.has(id) && (this.results.get(id) !== false || this.passed.has(id)
       || SELF_GRADED.has(this.m.interactions.find((i) => i.id === id)?.kind));
+  }
+
+  /** End: the capsule's end and its end screen (a question placed in its last moments first), unless a
+   * mandatory question stopped the learner before it. */
+  toEnd() {
+    if (!this.seek(this.m.end)) return;
+    if (!this.video.paused) this.video.pause();
+    this.atEnd();
   }
 
   /** Go to `t` (clamped to the capsule); false when a mandatory question stopped the learner before it. */
