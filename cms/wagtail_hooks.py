@@ -25,7 +25,7 @@ from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from capsules import permissions, storage
+from capsules import learner_steps, permissions, storage
 from capsules.authoring import capsule as authoring
 from capsules.authoring import drafting as quiz_drafting
 from capsules.authoring import step_changes
@@ -214,6 +214,11 @@ def _revalidation_text(capsule: Capsule) -> str:
     return revalidation_text(capsule)
 
 
+def _step_holding(inter: Interaction) -> int | None:
+    step = learner_steps.step_at(authoring.capsule_steps(inter.capsule), inter.time)
+    return step.pk if step is not None else None
+
+
 def _form_data_for(inter: Interaction) -> dict:
     rect = ((inter.answer_key or {}).get("regions") or [{}])[0].get("rect", ["", "", "", ""])
     return {
@@ -221,7 +226,10 @@ def _form_data_for(inter: Interaction) -> dict:
         # The form counts from the capsule's start (a proposal may lie a hair outside: shown at the edge).
         "time": min(max(authoring.to_capsule_clock(inter.capsule, inter.time), 0.0),
                     authoring.capsule_length(inter.capsule)),
-        "step": inter.step_id or "",
+        # The step that holds the question's moment shows as « (celle qui contient l'instant) »: a time moved in
+        # this form then takes its step along (walk 49: moved from 0:08,5 to 0:20, it stayed « Après l'étape 1 »).
+        # A step chosen apart from the moment (a question after its step's end) stays chosen.
+        "step": "" if inter.step_id and _step_holding(inter) == inter.step_id else inter.step_id or "",
         "prompt": inter.prompt,
         "choices": authoring.choices_as_text(inter),
         "cloze": authoring.cloze_as_text(inter),

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.text import slugify
@@ -340,8 +341,10 @@ def capsule_clock_tenths(capsule: Capsule, footage_time: float) -> str:
 
 def time_range_error(capsule: Capsule) -> str:
     length = capsule_length(capsule)
+    # Rounded as the form's help line (|floatformat:1, half up) and the clock: walk 49 read « entre 0 et 50,0
+    # secondes (0:00,0 – 0:50,1) » above « de 0 à 50,1 s » (round() on 50.05 gave 50.0).
     return _("Le moment doit être entre 0 et %(seconds)s secondes depuis le début de la capsule "
-             "(%(start)s – %(end)s).") % {"seconds": number_format(round(length, 1), 1), "start": clock_tenths(0),
+             "(%(start)s – %(end)s).") % {"seconds": floatformat(length, 1), "start": clock_tenths(0),
                                           "end": clock_tenths(length)}
 
 

@@ -100,3 +100,39 @@ def test_the_step_warning_reads_the_capsule_clock(excerpt):
     inter = authoring.apply_interaction_form(excerpt, _form(time="19", step=str(step.pk)))
     warning = authoring.step_time_warning(inter)
     assert "(0:19,0)" in warning and "(0:00,0 – 0:18,0)" in warning
+
+
+def test_the_range_error_and_the_help_line_give_one_limit(client, db):
+    """Walk 49: a 50,05-s capsule was « entre 0 et 50,0 secondes (0:00,0 – 0:50,1) » in the error, « de 0 à 50,1 s »
+    in the help line above it."""
+    footage = FootageFactory(duration=50.05, status=Footage.Status.APPROVED, renditions={"mp4": "f/clip.mp4"})
+    StepFactory(footage=footage, order=0, start=0.0, end=50.05, title="Tout", approved=True)
+    capsule = CapsuleFactory(footage=footage, title="Cinquante secondes", start=0.0, end=50.05)
+    with pytest.raises(authoring.AuthoringError) as exc:
+        authoring.apply_interaction_form(capsule, _form(time="99"))
+    assert exc.value.errors["time"] == (
+        "Le moment doit être entre 0 et 50,1 secondes depuis le début de la capsule (0:00,0 – 0:50,1).")
+    client.force_login(designer(username="conceptrice-limite"))
+    html = client.get(reverse("geste_capsule_edit", args=[capsule.pk])).content.decode()
+    assert "Depuis le début de la capsule, de 0 à 50,1 s." in html
+
+
+def test_a_question_moved_in_its_edit_form_takes_the_step_of_its_new_moment(client, excerpt):
+    """Walk 49: a question added at 0:08,5 with « (celle qui contient l'instant) », then moved to 0:20 in
+    « Modifier l'interaction », stayed on step 1 (the form had the step written in) and read « Après l'étape 1 ».
+    A step chosen apart from the moment (the question after its step's end) stays chosen."""
+    client.force_login(designer(username="conceptrice-deplace"))
+    inter = authoring.apply_interaction_form(excerpt, _form(time="8,5"))
+    assert inter.step.title == "Couper l'eau"
+    edit = reverse("geste_interaction_edit", args=[excerpt.pk, inter.pk])
+    html = client.get(edit).content.decode()
+    assert "selected>Couper l" not in html  # « (celle qui contient l'instant) » shown
+    assert client.post(edit, _form(time="20", step="")).status_code == 302
+    inter.refresh_from_db()
+    assert inter.step.title == "Changer le joint" and inter.time == 32.0
+
+    first = next(s for s in authoring.capsule_steps(excerpt) if s.title == "Couper l'eau")
+    after = authoring.apply_interaction_form(excerpt, _form(time="18,5", step=str(first.pk)))
+    assert after.step_id == first.pk  # chosen, 0,5 s after its end
+    html = client.get(reverse("geste_interaction_edit", args=[excerpt.pk, after.pk])).content.decode()
+    assert f'<option value="{first.pk}"' in html and "selected>Couper l" in html

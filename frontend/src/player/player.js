@@ -1899,6 +1899,8 @@ export class Player {
     const v = this.video;
     v.pause();
     this.active = inter;
+    // Walk 49, 360x740: « Reprise à 0:04 · Recommencer au début » stayed over the picture the question asks about.
+    this.hideResumeNote();
     this.showClock(v.currentTime);
     const title = h("h2", { id: `gq-title-${this.m.id}`, tabindex: "-1" }, inter.kind === "observe" ? gettext("Observez") : gettext("Question"));
     // Walk 32: a learner learned that a question was mandatory only from the reminder after a wrong answer.
@@ -2078,9 +2080,15 @@ export class Player {
         fb.append(actions);
       }
     }
-    // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. The learner
-    // may look at the steps, captions and transcript again.
-    if (!res.error) { box.querySelector(".gq-skip")?.remove(); box.querySelector(".gq-gate")?.remove(); this.conceal(false); }
+    // Answered (even wrongly): "skip" no longer means anything; "Continuer" is the way on. Answered right (or
+    // self-rated), the learner may look at the steps, captions and transcript again; answered wrong, they stay
+    // hidden while the question is open (walk 49: the caption over the card, then the transcript, gave the
+    // blank's word to copy before « Réessayer »): « Revoir l'étape » and « Continuer » close it and bring them back.
+    if (!res.error) {
+      box.querySelector(".gq-skip")?.remove();
+      box.querySelector(".gq-gate")?.remove();
+      if (res.queued || res.correct !== false || SELF_GRADED.has(inter.kind)) this.conceal(false);
+    }
     box.append(fb);
     // Focus without the browser's own scroll, which brought the feedback to the screen's middle and
     // pushed the video off a phone's screen: the feedback is shown under the picture instead.
