@@ -145,6 +145,8 @@ def test_hostile_texts_execute_nowhere(live_server, browser, hostile_world):
             page.wait_for_selector(".gq-wrong")
             assert "Faux" in page.inner_text(".gp-question") or "Non" in page.inner_text(".gp-question")
             assert_nothing_ran(page, fired, "player, wrong answer")
+            # The transcript stays hidden while the question is open after a wrong answer (walk 49): go on.
+            page.click(".gq-continue")
             page.fill(".gt-search", "Siphon")
             page.wait_for_timeout(300)
             assert_nothing_ran(page, fired, "transcript search")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories
 from tests.browser import test_player as base
-from tests.browser.test_player import leave, log_in, open_capsule
+from tests.browser.test_player import leave
+from tests.browser.test_player_keys32 import _page
 
 built_player = base.built_player
 capsule_media = base.capsule_media
@@ -19,21 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 END_SHOWN = "!document.querySelector('.gp-end').hidden"
 
 
-def _player(browser, live_server, published, name):
-    ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-    log_in(ctx, live_server, factories.learner(username=name))
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    open_capsule(page, f"{live_server.url}{published['page'].url}")
-    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
-    return ctx, page, errors
-
-
 @pytest.mark.timeout(180)
 def test_end_key_shows_the_end_screen(live_server, browser, published):
     published["q1"].delete()  # the mandatory question; q2 (at 10 s, optional) stays before the end
-    ctx, page, errors = _player(browser, live_server, published, "end-key")
+    ctx, page, errors = _page(browser, live_server, published, "end-key")
     page.focus(".gp-play")
     page.keyboard.press("End")
     # The question placed in the capsule's last moments is not the end's: passed over, the end screen comes.
@@ -47,7 +36,7 @@ def test_end_key_shows_the_end_screen(live_server, browser, published):
 
 @pytest.mark.timeout(180)
 def test_end_key_stops_at_an_unanswered_mandatory_question(live_server, browser, published):
-    ctx, page, errors = _player(browser, live_server, published, "end-key-gate")
+    ctx, page, errors = _page(browser, live_server, published, "end-key-gate")
     page.focus(".gp-play")
     page.keyboard.press("End")
     page.wait_for_timeout(800)

@@ -88,13 +88,17 @@ def test_home_and_end_anywhere_in_the_player(live_server, browser, published):
     def settled(cond: str) -> None:
         page.wait_for_function(f"!document.querySelector('video.gp-video').seeking && {cond}", timeout=5000)
 
-    # A button of the player (« Boucler l'étape », « Étape suivante »…): End goes to the end, Home to the start.
+    # A button of the player (« Boucler l'étape », « Étape suivante »…): End goes to the end and shows the end
+    # screen, its title focused as at a natural end (walk 48); Home goes to the start, the focus staying put.
     for button in (".gp-loop", ".gp-step-fwd", ".gp-mute"):
         video(page, "(v.currentTime = 6)")
         settled(f"Math.abs({at} - 6) < 0.01")
         page.focus(button)
         page.keyboard.press("End")
         settled(f"{at} > {end} - 0.2")
+        page.wait_for_function("!document.querySelector('.gp-end').hidden", timeout=5000)
+        assert page.evaluate("document.activeElement.matches('.gp-end h2')")
+        page.focus(button)
         page.keyboard.press("Home")
         settled(f"{at} < 0.05")
         assert page.evaluate(f"document.activeElement.matches('{button}')")

@@ -10,30 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from capsules import models
-from tests import factories
 from tests.browser import test_player as base
-from tests.browser.test_player import leave, log_in, open_capsule
+from tests.browser.test_player import leave
+from tests.browser.test_player_keys_resume37 import _open
 
 built_player = base.built_player
 capsule_media = base.capsule_media
 published = base.published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _open(ctx, live_server, published, username, position=None):
-    learner = factories.learner(username=username)
-    if position is not None:
-        models.Progress.objects.create(user=learner, capsule=published["capsule"], position=position,
-                                       watched=[[0, position]])
-    log_in(ctx, live_server, learner)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    open_capsule(page, f"{live_server.url}{published['page'].url}")
-    page.wait_for_function("document.querySelector('video.gp-video').readyState >= 1", timeout=15000)
-    return page, errors
 
 
 @pytest.mark.timeout(180)
